@@ -1,35 +1,26 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
-import { startTestRuntime } from '../support/runtime.js';
+import { useConsole } from './console-support.js';
 
 /**
  * `GET /api/docs` as a browser renders it: the calls and the events integrators receive, from the
  * document alone, with no request to anywhere else.
  */
 describe('the API docs page', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  // No change feed and one agent, no admin, as this file has always run: the page needs no sign-in.
+  const { runtime, browser } = useConsole({ events: false, env: { AGENT_TOKENS: 'ana:s3cret' } });
   let page: Page;
   const requested: string[] = [];
   const errors: string[] = [];
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ env: { AGENT_TOKENS: 'ana:s3cret' } });
-    browser = await launchBrowser();
     page = await browser.newPage();
     page.on('request', (request) => requested.push(request.url()));
     page.on('pageerror', (error) => errors.push(String(error)));
     await page.goto(`${runtime.url}/api/docs`);
     await page.getByRole('heading', { name: 'message.received' }).waitFor({ timeout: 30_000 });
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
-  });
 
   it('shows every event type under Events, with its signed headers and its body field by field', async () => {
     const events = page.locator('#hooks');

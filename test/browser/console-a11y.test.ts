@@ -1,13 +1,9 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
 import { whatsappText } from '../support/webhooks.js';
 import {
   ANA,
   asAna,
-  closeConsole,
   contrast,
   IN_PAGE,
   postMeta,
@@ -15,8 +11,8 @@ import {
   seedTimeline,
   signedInPage,
   signIn,
-  startConsoleRuntime,
   told,
+  useConsole,
 } from './console-support.js';
 
 /** Her timeline is long: the list draws only the rows near the viewport. */
@@ -35,8 +31,7 @@ const TIMELINE_BOX = `(() => {
 })()`;
 
 describe('the console with a screen reader, the keyboard and zoom', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole();
 
   const message = (who: { from: string; name: string }, id: string, text: string) =>
     postMeta(
@@ -46,16 +41,12 @@ describe('the console with a screen reader, the keyboard and zoom', () => {
     );
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime();
-    browser = await launchBrowser();
     for (const [i, who] of [LIA, MAX, KAI, SAM, BEA].entries())
       await message(who, `wamid.a11y.${i}`, `Hello from ${who.name}`);
     await runtime.idle();
     const found = await asAna<{ items: Customer[] }>(runtime, `/api/customers?q=%2B${LIA.from}`);
     await seedTimeline(runtime, (found.items[0] as Customer).id, 600);
   }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   /** Registers Ana, away, in the queue `billing`: the lists of agents and queues then offer her and it. */
   const registerAna = async () => {

@@ -1,17 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
-import { startReceiver } from '../support/webhook-receiver.js';
+import { useReceiver } from '../support/webhook-receiver.js';
 import {
   ANA,
-  closeConsole,
   DESKTOP,
   greetOnWhatsApp,
   inboxConversationOf,
   signedInPage,
   signIn,
-  startConsoleRuntime,
+  useConsole,
   ZOOMED,
 } from './console-support.js';
 import { openAdminView } from './webhooks-view-support.js';
@@ -42,17 +40,15 @@ const rows = (page: Page) => page.getByRole('dialog').getByRole('table').locator
  * opened from a record; the focus back on Audit when it closes. Agents see no such button.
  */
 describe('the console shows an admin the audit log', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  // Before the console's: the receiver starts before the runtime that delivers to it and closes after.
+  const receiver = useReceiver();
+  const { runtime, browser } = useConsole({
+    env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
+  });
   let customerId: string;
   let conversationId: string;
 
   beforeAll(async () => {
-    receiver = await startReceiver();
-    runtime = await startConsoleRuntime({
-      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
-    });
     await greetOnWhatsApp(runtime, 'audit', [{ from: '15550001111', name: 'Maria Audit' }]);
     ({ id: conversationId, customerId } = await inboxConversationOf(runtime, 'Maria Audit'));
     for (let i = 0; i < EXPORTS; i++) {
@@ -67,13 +63,7 @@ describe('the console shows an admin the audit log', () => {
       events: ['message.received'],
     });
     expect(made.status).toBe(201);
-    browser = await launchBrowser();
   }, 180_000);
-
-  afterAll(async () => {
-    await closeConsole(browser, runtime);
-    await receiver?.close();
-  });
 
   it('shows an agent no Audit button', async () => {
     const bob = await browser.newPage({ viewport: DESKTOP });

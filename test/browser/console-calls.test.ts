@@ -1,9 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
-import { SECRETS, startTestRuntime } from '../support/runtime.js';
+import { SECRETS } from '../support/runtime.js';
 import { writeTimelineItems } from '../support/seed-timeline.js';
 import {
   deliver,
@@ -13,7 +11,7 @@ import {
   snsNotification,
   twilioSms,
 } from '../support/webhooks.js';
-import { ANA, asAna, openCustomerConversation, signIn } from './console-support.js';
+import { asAna, openCustomerConversation, signIn, useConsole } from './console-support.js';
 
 const CALLER = '+14155550177';
 const RECORDING_URL =
@@ -30,8 +28,8 @@ const UNVERIFIED_FROM = 'Uma Unchecked <uma.unchecked@example.org>';
  * transcription, its length and a link to hear it, the call's progress, and an email's subject.
  */
 describe('the console: voicemail and email subjects', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  // No change feed (no live updates, no webhooks): this file's runtime never had it on.
+  const { runtime, browser } = useConsole({ events: false });
   let page: Page;
 
   const twilio = async (path: string, params: Record<string, string>) => {
@@ -49,8 +47,6 @@ describe('the console: voicemail and email subjects', () => {
   const open = (q: string) => openCustomerConversation(page, runtime, q);
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin` } });
-    browser = await launchBrowser();
     const call = {
       CallSid: 'CAcalls000000000000000000000000001',
       AccountSid: 'ACcalls000000000000000000000000000',
@@ -133,11 +129,6 @@ describe('the console: voicemail and email subjects', () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await signIn(page, runtime);
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
-  });
 
   it("shows a voicemail's transcription, its length, a link to hear it, and the call's end", async () => {
     const log = await open(CALLER);

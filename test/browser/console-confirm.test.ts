@@ -1,16 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ANA,
   asAna,
-  closeConsole,
   greetOnWhatsApp,
   inboxConversationOf,
   openInboxRow,
   signedInPage,
-  startConsoleRuntime,
+  useConsole,
 } from './console-support.js';
 
 const BOB = { id: 'bob', token: 'bob-confirm-token-1234' } as const;
@@ -29,22 +25,17 @@ const FOCUSED = `(() => {
  * confirm button; keys in it never reach the console's shortcuts.
  */
 describe('the console asks before a Reopen and an Erase in an in-page dialog', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole({
+    env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
+  });
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime({
-      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
-    });
-    browser = await launchBrowser();
     await greetOnWhatsApp(
       runtime,
       'confirm',
       [ROSA, EDDA].map((p) => ({ ...p, text: 'Hi' })),
     );
   }, 120_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   it('Reopen of a resolve not seen: Escape cancels and gives focus back; Enter on Reopen reopens', async () => {
     const page = await signedInPage(browser, runtime);

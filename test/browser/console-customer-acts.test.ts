@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
 import { JumpingTimers } from '../support/manual-timers.js';
 import { idleAfterLaterLooks, SECRETS } from '../support/runtime.js';
 import { visitorClient } from '../support/webchat.js';
 import { deliver, IG_ACCOUNT, instagramText, signedTwilio, twilioSms } from '../support/webhooks.js';
-import { asAna, openCustomerConversation, postMeta, signIn, startConsoleRuntime } from './console-support.js';
+import { asAna, openCustomerConversation, postMeta, signIn, useConsole } from './console-support.js';
 
 const fixture = (path: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8'));
@@ -35,17 +33,14 @@ const IG_DELETED = 'My card number is 4111 1111 1111 1111';
  * nameless file, a contact card had no number).
  */
 describe('the console: what the customer did to their messages, and what a message holds', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const queueTime = new JumpingTimers();
+  const { runtime, browser } = useConsole({ queue: { timers: queueTime } });
   let page: Page;
   const elsewhere: string[] = [];
-  const queueTime = new JumpingTimers();
 
   const open = (q: string) => openCustomerConversation(page, runtime, q);
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime({ queue: { timers: queueTime } });
-    browser = await launchBrowser();
     // The deletion comes before the message it deletes (the queue keeps no order).
     await postMeta(runtime, '/webhooks/whatsapp', fixture('whatsapp/revoke.json'));
     await postMeta(runtime, '/webhooks/whatsapp', fixture('whatsapp/text.json'));
@@ -135,11 +130,6 @@ describe('the console: what the customer did to their messages, and what a messa
     });
     await signIn(page, runtime);
   }, 120_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
-  });
 
   it('hides a deleted WhatsApp message, shows the newest text of an edited one and the reaction on it', async () => {
     const log = await open('+16505551234');

@@ -1,17 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { whatsappText } from '../support/webhooks.js';
 import {
   answerConfirm,
   asAna,
-  closeConsole,
   inboxConversationOf,
   openInboxRow,
   postMeta,
   signedInPage,
-  startConsoleRuntime,
+  useConsole,
 } from './console-support.js';
 
 const MAYA = { from: '15550008001', name: 'Maya Merge' };
@@ -29,12 +26,10 @@ interface Profile {
  * (before, the console could not: an SMS customer stayed "+12025550100"), a refusal said in words.
  */
 describe('the customer panel asks before it changes a customer', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole();
   let page: Page;
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime();
     for (const [i, p] of [MAYA, TOM].entries())
       await postMeta(
         runtime,
@@ -46,11 +41,8 @@ describe('the customer panel asks before it changes a customer', () => {
         }),
       );
     await runtime.idle();
-    browser = await launchBrowser();
     page = await signedInPage(browser, runtime);
   }, 120_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   const profile = (id: string) => asAna<Profile>(runtime, `/api/customers/${id}`);
 

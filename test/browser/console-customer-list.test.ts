@@ -1,18 +1,16 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page, Route } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
 import { whatsappText } from '../support/webhooks.js';
 import {
   asAna,
-  closeConsole,
   postMeta,
   setDefaultFontSize,
   signedInPage,
   signIn,
-  startConsoleRuntime,
+  useConsole,
   ZOOMED,
 } from './console-support.js';
 
@@ -73,13 +71,10 @@ async function seedCustomer(runtime: LocalRuntime, i: number, start: number): Pr
  * empty and failed states; one column at 320 px and at 200 % zoom.
  */
 describe('the console lists the newest customers', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole();
   let wesId = '';
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime();
-    browser = await launchBrowser();
     const start = Date.now() - (LISTED + 2) * 3_600_000;
     for (let i = 0; i < LISTED; i += 1) await seedCustomer(runtime, i, start);
     await postMeta(
@@ -97,8 +92,6 @@ describe('the console lists the newest customers', () => {
     wesId = found.items[0]?.id ?? '';
     expect(wesId).not.toBe('');
   }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   /** The newest first: Wes, then the seeded ones from the last seeded on. */
   const newest = () => [wesId, ...Array.from({ length: LISTED }, (_, i) => idOf(LISTED - 1 - i))];

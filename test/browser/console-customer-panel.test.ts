@@ -1,10 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
 import { whatsappText } from '../support/webhooks.js';
-import { ANA, asAna, closeConsole, postMeta, signedInPage, startConsoleRuntime } from './console-support.js';
+import { ANA, asAna, postMeta, signedInPage, useConsole } from './console-support.js';
 
 const GRACE = { from: '15550009001', name: 'Grace Panel' };
 const FIRST =
@@ -19,8 +17,8 @@ interface Row {
 
 /** The customer panel's list of conversations: what an agent reads to tell them apart. */
 describe("the console's customer panel: the customer's conversations", () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  // A message a few seconds after a resolve starts a new conversation.
+  const { runtime, browser } = useConsole({ env: { REOPEN_WINDOW_HOURS: '0.0002' } });
   let page: Page;
   let resolved: Conversation;
   let open: Conversation;
@@ -29,9 +27,6 @@ describe("the console's customer panel: the customer's conversations", () => {
   let firstAt: string;
 
   beforeAll(async () => {
-    // A message a few seconds after a resolve starts a new conversation.
-    runtime = await startConsoleRuntime({ env: { REOPEN_WINDOW_HOURS: '0.0002' } });
-    browser = await launchBrowser();
     const send = (id: string, at: number, text: string) =>
       postMeta(
         runtime,
@@ -56,8 +51,6 @@ describe("the console's customer panel: the customer's conversations", () => {
     open = await asAna<Conversation>(runtime, `/api/conversations/${second.id}`);
     page = await signedInPage(browser, runtime);
   }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   async function openRowOf(name: string): Promise<Row> {
     const rows = await asAna<{ items: Row[] }>(runtime, '/api/conversations?status=open');

@@ -1,9 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, Customer } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
-import { ANA, asAna, closeConsole, greetOnWhatsApp, startConsoleRuntime } from './console-support.js';
+import { ANA, asAna, greetOnWhatsApp, useConsole } from './console-support.js';
 
 const FRIDA = { from: '15550004001', name: 'Frida Linked', text: 'Where is parcel 88?' };
 const GUS = { from: '15550004002', name: 'Gus Open', text: 'Do you sell gift cards?' };
@@ -30,13 +28,10 @@ const HOLD_PROFILE_UNTIL_BACK = `(() => {
 })()`;
 
 describe('the console: a pasted link to a conversation that is not on the inbox page', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole();
   let resolvedId: string;
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime();
-    browser = await launchBrowser();
     await greetOnWhatsApp(runtime, 'link', [FRIDA, GUS]);
     const found = await asAna<{ items: Customer[] }>(runtime, `/api/customers?q=%2B${FRIDA.from}`);
     const frida = await asAna<{ openConversation: Conversation }>(
@@ -51,8 +46,6 @@ describe('the console: a pasted link to a conversation that is not on the inbox 
     });
     expect(res.status).toBe(200);
   }, 120_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   /** A new tab (nothing remembered) on the link, signed in there as an agent pasting it would. */
   async function openLink(id: string): Promise<{ page: Page; paths: string[] }> {

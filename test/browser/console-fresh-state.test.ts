@@ -1,15 +1,6 @@
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
-import {
-  ANA,
-  answerConfirm,
-  asAna,
-  greetOnWhatsApp,
-  minutesAgo,
-  startConsoleRuntime,
-} from './console-support.js';
+import type { Page, Route } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ANA, answerConfirm, asAna, greetOnWhatsApp, minutesAgo, useConsole } from './console-support.js';
 
 /** Erased while her conversation is open in two tabs. */
 const ERA = { from: '15550009001', name: 'Era Erased' };
@@ -41,12 +32,9 @@ interface Held {
  * Most pages here have no live socket (a socket that answers nothing), so nothing live can help.
  */
 describe('the console keeps what it shows fresh: erasure, reopen, the profile re-read', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole();
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime();
-    browser = await launchBrowser();
     const customers = [ERA, REO, STA, HEL, ELI].map((p, i) => ({ ...p, at: minutesAgo(10 - i) }));
     await greetOnWhatsApp(runtime, 'fresh', customers);
     for (const p of [REO, STA, HEL]) {
@@ -55,11 +43,6 @@ describe('the console keeps what it shows fresh: erasure, reopen, the profile re
     }
     await runtime.idle();
   }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
-  });
 
   async function rowOf(name: string): Promise<Row> {
     for (const status of ['open', 'resolved']) {

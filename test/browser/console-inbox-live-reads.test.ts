@@ -1,16 +1,7 @@
-import type { Browser, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
+import type { Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { whatsappText } from '../support/webhooks.js';
-import {
-  closeConsole,
-  DESKTOP,
-  postMeta,
-  signedInPage,
-  signIn,
-  startConsoleRuntime,
-} from './console-support.js';
+import { DESKTOP, postMeta, signedInPage, signIn, useConsole } from './console-support.js';
 
 /** Pages of the inbox the test serves in place of the API's (50 rows each; the cursor `pN` names page N). */
 const PAGES = 4;
@@ -32,15 +23,7 @@ const row = (page: number, i: number, label: string) => ({
  * and the last, where a new conversation may go), not all four; and "Load more" reads one page.
  */
 describe('the console inbox: live events read a bounded number of pages', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    runtime = await startConsoleRuntime();
-    browser = await launchBrowser();
-  }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
+  const { runtime, browser } = useConsole();
 
   it('after four pages, one event reads at most two of them, and the first page shows its news', async () => {
     // The routes are in place before the console's first read: every read counted is this page's.

@@ -1,9 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { instagramText } from '../support/webhooks.js';
-import { closeConsole, postMeta, signedInPage, startConsoleRuntime } from './console-support.js';
+import { postMeta, signedInPage, useConsole } from './console-support.js';
 
 const LONG =
   'My order 4471 arrived with the wrong size and the box was open, can I swap it for a medium please';
@@ -15,12 +13,10 @@ const ARABIC = 'مرحبا، أين طلبي؟';
  * right-to-left message set in its own direction. Before, a row showed name, channel and state only.
  */
 describe('the inbox row shows the first words of the conversation', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole();
   let page: Page;
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime();
     const texts = [LONG, ARABIC];
     for (const [i, text] of texts.entries())
       await postMeta(
@@ -34,11 +30,8 @@ describe('the inbox row shows the first words of the conversation', () => {
         }),
       );
     await runtime.idle();
-    browser = await launchBrowser();
     page = await signedInPage(browser, runtime);
   }, 120_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   it('tells two Instagram users apart by their message, one line each, cut with an ellipsis', async () => {
     const rows = page.locator('.conversation-row');

@@ -1,19 +1,17 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
 import { SECRETS } from '../support/runtime.js';
 import { deliver, signedTwilio, twilioSms, whatsappText } from '../support/webhooks.js';
 import {
   ANA,
   asAna,
-  closeConsole,
   DESKTOP,
   inboxConversationOf,
   openInboxRow,
   postMeta,
   signIn,
-  startConsoleRuntime,
+  useConsole,
 } from './console-support.js';
 
 const BOB = { id: 'bob', token: 'keys-bob-token' } as const;
@@ -67,20 +65,16 @@ async function everyoneWrites(runtime: LocalRuntime): Promise<void> {
  * with the draft; the tags field keeps what was typed when refused, and says why.
  */
 describe('the console’s keyboard, drafts and tags', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole({
+    env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
+  });
   let page: Page;
 
   beforeAll(async () => {
-    const tokens = `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}`;
-    runtime = await startConsoleRuntime({ env: { AGENT_TOKENS: tokens } });
-    browser = await launchBrowser();
     await everyoneWrites(runtime);
     page = await browser.newPage({ viewport: DESKTOP });
     await signIn(page, runtime, BOB.token);
   }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   const box = () => page.getByRole('form', { name: 'Reply or note' });
   const text = () => box().locator('textarea');

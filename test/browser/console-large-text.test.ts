@@ -1,15 +1,12 @@
 import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  closeConsole,
   DESKTOP,
   greetOnWhatsApp,
   IN_PAGE,
   setDefaultFontSize,
   signIn,
-  startConsoleRuntime,
+  useConsole,
   ZOOMED,
 } from './console-support.js';
 
@@ -58,20 +55,15 @@ const inDialog = (locator: Locator) =>
   });
 
 describe('the console at the agent’s own font size, zoomed, and under forced colours', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole();
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime();
-    browser = await launchBrowser();
     await greetOnWhatsApp(
       runtime,
       'large',
       [LONG, SHORT].map((who) => ({ ...who, text: `Where is my order, ${who.name}?` })),
     );
   }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   /** Signs in on a new page at `px` default font size and opens the long-named customer's conversation. */
   const openAt = async (px: number, options: Parameters<Browser['newPage']>[0]): Promise<Page> => {

@@ -1,10 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
 import { whatsappText } from '../support/webhooks.js';
-import { ANA, asAna, closeConsole, postMeta, signedInPage, startConsoleRuntime } from './console-support.js';
+import { ANA, asAna, postMeta, signedInPage, useConsole } from './console-support.js';
 
 const PHONE = '15550007301';
 
@@ -14,8 +12,7 @@ const PHONE = '15550007301';
  * says on it that it came after the resolve, and when, so the agent sees the customer wrote after closing.
  */
 describe('the console: a message received after the resolve it is timed before', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole();
   let page: Page;
 
   const whatsappAt = (id: string, at: number, text: string) =>
@@ -30,12 +27,8 @@ describe('the console: a message received after the resolve it is timed before',
     );
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime();
-    browser = await launchBrowser();
     page = await signedInPage(browser, runtime);
   }, 120_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   it('marks the late message "received after the resolve", live and after a reload, and no other', async () => {
     const sent = Date.now() - 60_000;

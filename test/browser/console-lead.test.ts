@@ -1,11 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
 import { slaPolicyFile } from '../support/policy-file.js';
-import { startTestRuntime } from '../support/runtime.js';
-import { ANA, asAna, DESKTOP, greetOnWhatsApp, minutesAgo, signIn } from './console-support.js';
+import { ANA, asAna, DESKTOP, greetOnWhatsApp, minutesAgo, signIn, useConsole } from './console-support.js';
 
 const BOB = { id: 'bob', token: 'lead-bob-token' } as const;
 /** Wrote two hours ago: her ten-minute first-response target breached, which raised her priority. */
@@ -28,21 +25,16 @@ const BATCH = [
  * silently taking the conversation from the colleague who took it first.
  */
 describe('the console for a team lead: overdue rows, any agent’s conversations, no silent take-over', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole(() => ({
+    routing: true,
+    conversationClock: true,
+    env: {
+      AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}`,
+      ROUTING_POLICY_FILE: slaPolicyFile({ onBreach: [{ type: 'priority', priority: 'high' }] }),
+    },
+  }));
 
   beforeAll(async () => {
-    const policy = slaPolicyFile({ onBreach: [{ type: 'priority', priority: 'high' }] });
-    runtime = await startTestRuntime({
-      events: true,
-      routing: true,
-      conversationClock: true,
-      env: {
-        AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}`,
-        ROUTING_POLICY_FILE: policy,
-      },
-    });
-    browser = await launchBrowser();
     const people = [
       { ...OLD, at: minutesAgo(120) },
       { ...NEW, at: minutesAgo(0) },
@@ -57,11 +49,6 @@ describe('the console for a team lead: overdue rows, any agent’s conversations
     );
     await as(BOB.token, 'PUT', '/api/agents/me', { presence: 'away', queues: ['billing'] });
   }, 240_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await runtime?.close();
-  });
 
   const as = async (token: string, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${runtime.url}${path}`, {

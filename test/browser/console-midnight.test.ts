@@ -1,22 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { whatsappText } from '../support/webhooks.js';
-import { closeConsole, DESKTOP, postMeta, signIn, startConsoleRuntime } from './console-support.js';
+import { DESKTOP, postMeta, signIn, useConsole } from './console-support.js';
 
 /**
  * A time labelled "today" (the time of day alone) gets its date when the day turns, in a console left
  * open over midnight, with nothing else happening on the page (the test moves the page's clock).
  */
 describe('the console at midnight', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole();
   const sent = new Date();
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime();
-    browser = await launchBrowser();
     await postMeta(
       runtime,
       '/webhooks/whatsapp',
@@ -28,8 +22,6 @@ describe('the console at midnight', () => {
     );
     await runtime.idle();
   }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   it("labels today's times with their date once the day turns", async () => {
     const page = await browser.newPage({ viewport: DESKTOP, timezoneId: 'UTC' });

@@ -1,9 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
-import { ANA, asAna, closeConsole, signedInPage, startConsoleRuntime } from './console-support.js';
+import { ANA, asAna, signedInPage, useConsole } from './console-support.js';
 
 /**
  * An admin adds a queue to the routing policy and restarts: the console offers it to join, though no
@@ -12,20 +10,18 @@ import { ANA, asAna, closeConsole, signedInPage, startConsoleRuntime } from './c
  * type its exact name under "Join another queue".
  */
 describe('the console offers the routing policy’s queues', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole(() => ({
+    env: {
+      ROUTING_POLICY_FILE: shippedPolicyFileWith((p) => {
+        p.queues.splice(1, 0, { name: 'returns', keywords: ['return*', 'exchange*'] });
+      }),
+    },
+  }));
   let page: Page;
 
   beforeAll(async () => {
-    const policy = shippedPolicyFileWith((p) => {
-      p.queues.splice(1, 0, { name: 'returns', keywords: ['return*', 'exchange*'] });
-    });
-    runtime = await startConsoleRuntime({ env: { ROUTING_POLICY_FILE: policy } });
-    browser = await launchBrowser();
     page = await signedInPage(browser, runtime);
   }, 120_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   it('lists a queue nobody has joined in the picker, and joins it with a tick', async () => {
     await page.getByText('Queues: none').click();

@@ -1,19 +1,16 @@
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
+import type { Page, Route } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { whatsappText } from '../support/webhooks.js';
 import {
   ANA,
   answerConfirm,
   asAna,
-  closeConsole,
   openInboxRow,
   postMeta,
   seedTimeline,
   signedInPage,
   signIn,
-  startConsoleRuntime,
+  useConsole,
 } from './console-support.js';
 
 /** Long messages, which wrap onto more lines as the window narrows. */
@@ -60,16 +57,13 @@ const FOCUSED = `(() => {
  * redirected draft, an unmerge seen live.
  */
 describe('the console: resize, focus, search, erase, drafts, unmerge', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole({
+    // A message a second after a resolve starts a new conversation (the draft test).
+    env: { REOPEN_WINDOW_HOURS: '0.0002' },
+  });
   let page: Page;
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime({
-      // A message a second after a resolve starts a new conversation (the draft test).
-      env: { REOPEN_WINDOW_HOURS: '0.0002' },
-    });
-    browser = await launchBrowser();
     for (const [i, p] of [WREN, FAY, SOL, EVE, DAN, UMA, IKE].entries()) {
       const at = (k: number) => new Date(Date.now() - (20 - i) * 60_000 + k * 1_000).toISOString();
       const texts =
@@ -93,8 +87,6 @@ describe('the console: resize, focus, search, erase, drafts, unmerge', () => {
     await runtime.idle();
     page = await signedInPage(browser, runtime);
   }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   async function customerOf(name: string, status = 'open'): Promise<Row> {
     const rows = await asAna<{ items: Row[] }>(runtime, `/api/conversations?status=${status}`);

@@ -1,16 +1,5 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
-import {
-  ANA,
-  answerConfirm,
-  asAna,
-  closeConsole,
-  DESKTOP,
-  signIn,
-  startConsoleRuntime,
-} from './console-support.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ANA, answerConfirm, asAna, DESKTOP, signIn, useConsole } from './console-support.js';
 
 const BOB = { id: 'bob', token: 'bob-remove-token-1234' } as const;
 const CARL = { id: 'carl', token: 'carl-remove-token-1234' } as const;
@@ -20,13 +9,11 @@ const CARL = { id: 'carl', token: 'carl-remove-token-1234' } as const;
  * to admins only, each with Remove, asked in the page first; Cancel removes nobody.
  */
 describe('the console lets an admin remove an agent', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole({
+    env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token},${CARL.id}:${CARL.token}` },
+  });
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime({
-      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token},${CARL.id}:${CARL.token}` },
-    });
     for (const token of [BOB.token, CARL.token]) {
       const res = await fetch(`${runtime.url}/api/agents/me`, {
         method: 'PUT',
@@ -35,10 +22,7 @@ describe('the console lets an admin remove an agent', () => {
       });
       expect(res.status).toBe(200);
     }
-    browser = await launchBrowser();
   }, 120_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   const registered = async () =>
     (await asAna<{ items: Array<{ id: string }> }>(runtime, '/api/agents')).items.map((a) => a.id).sort();

@@ -1,8 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
-import { ANA, closeConsole, DESKTOP, signIn, startConsoleRuntime } from './console-support.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ANA, DESKTOP, signIn, useConsole } from './console-support.js';
 
 const BOB = { id: 'bob', token: 'bob-removed-access-1234' } as const;
 const CARL = { id: 'carl', token: 'carl-removed-access-1234' } as const;
@@ -13,17 +11,9 @@ const CARL = { id: 'carl', token: 'carl-removed-access-1234' } as const;
  * `agent_removed`) or not (on AWS the socket just goes, and the reconnect is refused).
  */
 describe('the console of an agent an admin removes', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    runtime = await startConsoleRuntime({
-      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token},${CARL.id}:${CARL.token}` },
-    });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(() => closeConsole(browser, runtime));
+  const { runtime, browser } = useConsole({
+    env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token},${CARL.id}:${CARL.token}` },
+  });
 
   const remove = async (agentId: string) => {
     const res = await fetch(`${runtime.url}/api/agents/${agentId}`, {

@@ -1,8 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
-import { ANA, asAna, closeConsole, signedInPage, signIn, startConsoleRuntime } from './console-support.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ANA, asAna, signedInPage, signIn, useConsole } from './console-support.js';
 
 /**
  * An agent online in a queue the routing policy no longer has (`returns`, taken out since she joined
@@ -10,12 +8,10 @@ import { ANA, asAna, closeConsole, signedInPage, signIn, startConsoleRuntime } f
  * queue"), and the picker showed `returns` ticked like any other; she waited for hand-offs that never came.
  */
 describe('the console and a queue taken out of the routing policy', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole();
   let page: Page;
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime();
     // Registered when the policy still had `returns` (the shipped policy has no such queue).
     await runtime.store.agents.putAgent({
       id: ANA.id,
@@ -25,11 +21,8 @@ describe('the console and a queue taken out of the routing policy', () => {
       capacity: 5,
       updatedAt: new Date().toISOString(),
     });
-    browser = await launchBrowser();
     page = await signedInPage(browser, runtime);
   }, 120_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   it('says an agent online in a removed queue only is handed nothing, marks it, and clears once she picks a queue', async () => {
     const hint = page.getByRole('status').filter({ hasText: 'Online in no queue of the routing policy' });

@@ -1,16 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
-import {
-  ANA,
-  closeConsole,
-  DESKTOP,
-  greetOnWhatsApp,
-  signIn,
-  startConsoleRuntime,
-} from './console-support.js';
+import { ANA, DESKTOP, greetOnWhatsApp, signIn, useConsole } from './console-support.js';
 
 const BOB = { id: 'bob', token: 'claim-bob-token' } as const;
 /** Bob answers her first, while Ana's view still shows her unassigned; Ana takes it over. */
@@ -24,15 +15,12 @@ const BESIDE = { from: '15550008002', name: 'Ben Beside' };
  * it over and send, or send beside them; the customer never gets a reply the agent did not choose to send.
  */
 describe('the console’s reply to a conversation a colleague has', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole({
+    routing: true,
+    env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
+  });
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime({
-      routing: true,
-      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
-    });
-    browser = await launchBrowser();
     const text = 'I want a refund, please: talk to a person';
     await greetOnWhatsApp(
       runtime,
@@ -40,8 +28,6 @@ describe('the console’s reply to a conversation a colleague has', () => {
       [TAKEN, BESIDE].map((p) => ({ from: p.from, name: p.name, text })),
     );
   }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   const as = async <T>(token: string, method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetch(`${runtime.url}${path}`, {

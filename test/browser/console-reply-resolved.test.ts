@@ -1,18 +1,15 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
 import {
   ANA,
   answerConfirm,
-  closeConsole,
   greetOnWhatsApp,
   inboxConversationOf,
   minutesAgo,
   openInboxRow,
   signedInPage,
-  startConsoleRuntime,
+  useConsole,
 } from './console-support.js';
 
 const BOB = { id: 'bob', token: 'resolved-bob-token' } as const;
@@ -31,15 +28,12 @@ const ROW = [
  * one-key shortcuts.
  */
 describe('the console’s reply box when the conversation changes under it, and Escape', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole({
+    env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
+  });
   let page: Page;
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime({
-      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
-    });
-    browser = await launchBrowser();
     const customers = [RITA, ...ROW].map((p) => ({
       from: p.from,
       name: p.name,
@@ -48,8 +42,6 @@ describe('the console’s reply box when the conversation changes under it, and 
     await greetOnWhatsApp(runtime, 'resolved', customers);
     page = await signedInPage(browser, runtime);
   }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   const reply = () => page.getByRole('form', { name: 'Reply or note' }).getByLabel('Reply', { exact: true });
   const heading = () => page.locator('#conversation-title').textContent();

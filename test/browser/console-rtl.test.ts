@@ -1,9 +1,6 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { whatsappText } from '../support/webhooks.js';
-import { closeConsole, DESKTOP, postMeta, signIn, startConsoleRuntime } from './console-support.js';
+import { DESKTOP, postMeta, signIn, useConsole } from './console-support.js';
 
 const WAIT = { timeout: 30_000 };
 
@@ -18,12 +15,9 @@ const computedDirection = (element: unknown): string =>
  * reordered the English lines around them ("first response due 7.2026/12/ م 1:15").
  */
 describe('the console for an agent who writes Arabic, in a browser', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole();
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime();
-    browser = await launchBrowser();
     await postMeta(
       runtime,
       '/webhooks/whatsapp',
@@ -35,8 +29,6 @@ describe('the console for an agent who writes Arabic, in a browser', () => {
     );
     await runtime.idle();
   }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   it('writes a reply in its own direction and keeps each time in its locale apart from the line', async () => {
     const context = await browser.newContext({ viewport: DESKTOP, locale: 'ar', timezoneId: 'Asia/Dubai' });

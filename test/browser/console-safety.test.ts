@@ -1,20 +1,17 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
+import type { Page, Route } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { whatsappText } from '../support/webhooks.js';
 import {
   ANA,
   asAna,
-  closeConsole,
   greetOnWhatsApp,
   inboxConversationOf,
   minutesAgo,
   openInboxRow,
   postMeta,
   signedInPage,
-  startConsoleRuntime,
+  useConsole,
 } from './console-support.js';
 
 const TOM = { from: '15550007001', name: 'Tom Safety' };
@@ -31,20 +28,17 @@ const PIA = { from: '15550007005', name: 'Pia Retry' };
  * one, a failed `e` says so, and a reply the channel's rules refuse says why in plain words.
  */
 describe('the console: notes, keys and refusals', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole({
+    // A message a second after a resolve starts a new conversation (the last test).
+    // Every export is written aside (the export test below).
+    env: {
+      REOPEN_WINDOW_HOURS: '0.0002',
+      EXPORT_INLINE_BYTES: '100',
+    },
+  });
   let page: Page;
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime({
-      // A message a second after a resolve starts a new conversation (the last test).
-      // Every export is written aside (the export test below).
-      env: {
-        REOPEN_WINDOW_HOURS: '0.0002',
-        EXPORT_INLINE_BYTES: '100',
-      },
-    });
-    browser = await launchBrowser();
     const customers = [TOM, LENA, OLGA, MAYA, PIA].map((p, i) => ({
       ...p,
       at: minutesAgo(p === OLGA ? 25 * 60 : 10 - i),
@@ -52,8 +46,6 @@ describe('the console: notes, keys and refusals', () => {
     await greetOnWhatsApp(runtime, 'safety', customers);
     page = await signedInPage(browser, runtime);
   }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   const inbox = () => page.getByRole('navigation', { name: 'Inbox' });
   const composer = () => page.getByRole('form', { name: 'Reply or note' });

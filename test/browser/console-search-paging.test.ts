@@ -1,8 +1,6 @@
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
-import { closeConsole, signedInPage, startConsoleRuntime } from './console-support.js';
+import type { Page, Route } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { signedInPage, useConsole } from './console-support.js';
 
 /** More customers named alike than the search's first page (25) holds. */
 const PEOPLE = 32;
@@ -15,12 +13,9 @@ const idOf = (i: number) => `cu_paging${String(i).padStart(2, '0')}`;
  * new search starts over, and a More answer of the search before it adds nothing to it.
  */
 describe('the console customer search pages with More', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole();
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime();
-    browser = await launchBrowser();
     for (let i = 0; i < PEOPLE; i += 1) {
       await runtime.store.customers.touchProfile({
         customerId: idOf(i),
@@ -34,8 +29,6 @@ describe('the console customer search pages with More', () => {
       });
     }
   }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   const found = (page: Page) => page.getByRole('list', { name: 'Customers found' });
   const shownIds = (page: Page) =>

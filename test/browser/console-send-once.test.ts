@@ -1,16 +1,13 @@
-import type { Browser, Page, Route } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
+import type { Page, Route } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   asAna,
-  closeConsole,
   greetOnWhatsApp,
   inboxConversationOf,
   minutesAgo,
   openInboxRow,
   signedInPage,
-  startConsoleRuntime,
+  useConsole,
 } from './console-support.js';
 
 const RUTH = { from: '15550008001', name: 'Ruth Reload' };
@@ -23,19 +20,14 @@ const KAI = { from: '15550008004', name: 'Kai Keeps' };
  * send and the retry, and what they type while a send is on its way stays in the box.
  */
 describe('the console: a send goes once, and what is typed meanwhile stays', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole();
   let page: Page;
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime();
-    browser = await launchBrowser();
     const customers = [RUTH, OMAR, NINA, KAI].map((p, i) => ({ ...p, at: minutesAgo(10 - i) }));
     await greetOnWhatsApp(runtime, 'once', customers);
     page = await signedInPage(browser, runtime);
   }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   const composer = () => page.getByRole('form', { name: 'Reply or note' });
   const openRow = (name: string) => openInboxRow(page, name);

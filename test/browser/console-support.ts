@@ -1,6 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
-import type { LocalRuntime, LocalRuntimeOptions } from '#shared/local/runtime.js';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { launchBrowser } from '../support/browser.js';
+import { madeInBeforeAll } from '../support/made-in-before-all.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { writeTimelineItems } from '../support/seed-timeline.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
@@ -129,24 +132,48 @@ export async function answerConfirm(page: Page, yes: boolean): Promise<string> {
 /** The desktop window most console tests work in. */
 export const DESKTOP = { width: 1280, height: 800 } as const;
 
+/** What a console test file's runtime is started with: `startTestRuntime`'s options. */
+export type ConsoleRuntimeOptions = NonNullable<Parameters<typeof startTestRuntime>[0]>;
+
+/** The runtime and the browser of a console test's describe block, from its `beforeAll` on. */
+export interface ConsoleUnderTest {
+  readonly runtime: LocalRuntime;
+  readonly browser: Browser;
+}
+
 /**
- * The runtime a console test file runs against: the change feed on (the console's live updates and the
- * webhooks run on it), Ana an admin, and the file's own settings over these (its AGENT_TOKENS in place
- * of Ana's alone, when it has more agents).
+ * Starts the runtime a console test file runs against and launches the browser before the describe
+ * block's tests; closes both after them, after the block's own `afterAll`s. The runtime has the change
+ * feed on (the console's live updates and the webhooks run on it) and Ana an admin, with the file's own
+ * `options` over these (its AGENT_TOKENS in place of Ana's alone, when it has more agents). `options`
+ * may be a function, called when the block starts, for what is made then (a policy file, a clock read
+ * at the start). As with `useTestRuntime`, what it answers stands for what that `beforeAll` made: a test
+ * reads `runtime.url` and calls `browser.newPage()` inside a test or hook, each describe block with a
+ * runtime and a browser of its own.
  */
-export function startConsoleRuntime(
-  options: {
-    env?: Record<string, string>;
-    routing?: boolean;
-    queue?: LocalRuntimeOptions['queue'];
-    webhookTimers?: LocalRuntimeOptions['webhookTimers'];
-  } = {},
-): Promise<LocalRuntime> {
-  return startTestRuntime({
-    events: true,
-    ...options,
-    env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin`, ...options.env },
+export function useConsole(
+  options: ConsoleRuntimeOptions | (() => ConsoleRuntimeOptions) = {},
+): ConsoleUnderTest {
+  let runtime: LocalRuntime | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    const own = typeof options === 'function' ? options() : options;
+    runtime = await startTestRuntime({
+      events: true,
+      ...own,
+      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin`, ...own.env },
+    });
+    browser = await launchBrowser();
+  }, 240_000);
+  afterAll(async () => {
+    // The browser first: its pages hold sockets to the runtime.
+    await browser?.close();
+    await runtime?.close();
   });
+  return {
+    runtime: madeInBeforeAll('the runtime', () => runtime),
+    browser: madeInBeforeAll('the browser', () => browser),
+  };
 }
 
 /** A new page of the desktop window's size with the console open and Ana signed in. */
@@ -154,15 +181,6 @@ export async function signedInPage(browser: Browser, runtime: LocalRuntime): Pro
   const page = await browser.newPage({ viewport: DESKTOP });
   await signIn(page, runtime);
   return page;
-}
-
-/** Closes what a console test file opened: the browser first (its pages hold sockets to the runtime). */
-export async function closeConsole(
-  browser: Browser | undefined,
-  runtime: LocalRuntime | undefined,
-): Promise<void> {
-  await browser?.close();
-  await runtime?.close();
 }
 
 /**

@@ -1,17 +1,7 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { whatsappText } from '../support/webhooks.js';
-import {
-  ANA,
-  asAna,
-  closeConsole,
-  DESKTOP,
-  postMeta,
-  signIn,
-  startConsoleRuntime,
-} from './console-support.js';
+import { ANA, asAna, DESKTOP, postMeta, signIn, useConsole } from './console-support.js';
 
 const BOB = { id: 'bob', token: 'bob-signin-token-1234' } as const;
 /** Works through the API only: never opens the console, so never registered. */
@@ -30,17 +20,9 @@ interface Listed {
  * `GET /api/agents` answered nobody until someone chose Online, and the lists were empty.
  */
 describe('the console registers the agents who sign in to it', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    runtime = await startConsoleRuntime({
-      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token},${CARL.id}:${CARL.token}` },
-    });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(() => closeConsole(browser, runtime));
+  const { runtime, browser } = useConsole({
+    env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token},${CARL.id}:${CARL.token}` },
+  });
 
   const listed = async () => (await asAna<{ items: Listed[] }>(runtime, '/api/agents')).items;
 

@@ -1,18 +1,8 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
 import { whatsappText } from '../support/webhooks.js';
-import {
-  ANA,
-  answerConfirm,
-  asAna,
-  closeConsole,
-  DESKTOP,
-  postMeta,
-  signIn,
-  startConsoleRuntime,
-} from './console-support.js';
+import { ANA, answerConfirm, asAna, DESKTOP, postMeta, signIn, useConsole } from './console-support.js';
 
 const BOB = { id: 'bob', token: 'bob-console-token-1234' } as const;
 
@@ -40,17 +30,9 @@ async function conversationOf(runtime: LocalRuntime, i: number): Promise<string>
 }
 
 describe('the console with more than one agent at work', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    runtime = await startConsoleRuntime({
-      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
-    });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(() => closeConsole(browser, runtime));
+  const { runtime, browser } = useConsole({
+    env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
+  });
 
   /** A new window (its own storage) signed in with `token`, showing conversation `id`. */
   async function viewing(token: string, id: string): Promise<Page> {

@@ -1,16 +1,13 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
 import {
   asAna,
-  closeConsole,
   greetOnWhatsApp,
   minutesAgo,
   seedTimeline,
   signedInPage,
-  startConsoleRuntime,
+  useConsole,
 } from './console-support.js';
 
 /** A history of several pages: the console opens on the newest 50 items, and reads 100 a press. */
@@ -43,12 +40,9 @@ const TOP_ROW = `(() => {
  * the page before, keeping the rows on screen where they were, and j/k back to a customer reads one page.
  */
 describe('the console reads a long timeline a page at a time', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole();
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime();
-    browser = await launchBrowser();
     await greetOnWhatsApp(
       runtime,
       'pages',
@@ -57,8 +51,6 @@ describe('the console reads a long timeline a page at a time', () => {
     const found = await asAna<{ items: Customer[] }>(runtime, `/api/customers?q=%2B${PAIGE.from}`);
     await seedTimeline(runtime, (found.items[0] as Customer).id, SEEDED);
   }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   it('opens on the newest page in one read, and Earlier messages reads the page before in place', async () => {
     const page = await signedInPage(browser, runtime);

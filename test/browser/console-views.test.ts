@@ -1,12 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
 import {
   asAna,
-  closeConsole,
   contrast,
   greetOnWhatsApp,
   IN_PAGE,
@@ -14,21 +11,18 @@ import {
   seedTimeline,
   signedInPage,
   signIn,
-  startConsoleRuntime,
+  useConsole,
 } from './console-support.js';
 
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url);
 const LONG = 10_000;
 
 describe('the console: a long timeline, accessibility, phone width', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole();
   let page: Page;
   let longCustomer: Customer;
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime();
-    browser = await launchBrowser();
     const now = Date.now();
     const people = [
       { from: '15550002001', name: 'Grace Hopper', text: 'My order #1042 has not arrived yet.' },
@@ -45,8 +39,6 @@ describe('the console: a long timeline, accessibility, phone width', () => {
     await seedTimeline(runtime, longCustomer.id, LONG);
     page = await signedInPage(browser, runtime);
   }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   it(`opens a timeline of ${LONG.toLocaleString('en')} items on its newest page, and pages back with a bounded number of rows`, async () => {
     const reads: string[] = [];

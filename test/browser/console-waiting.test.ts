@@ -1,29 +1,16 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
-import {
-  closeConsole,
-  greetOnWhatsApp,
-  minutesAgo,
-  signedInPage,
-  startConsoleRuntime,
-} from './console-support.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { greetOnWhatsApp, minutesAgo, signedInPage, useConsole } from './console-support.js';
 
 /**
  * The inbox says "waiting" only for customers whose message no answer followed, and "answered" for
  * open conversations the AI or an agent answered, listed after the waiting ones.
  */
 describe('the console: waiting and answered conversations', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole({ routing: true });
   let page: Page;
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime({
-      routing: true,
-    });
-    browser = await launchBrowser();
     const now = Date.now();
     const people = [
       // Wrote first, and the AI answered: no longer waiting, whatever its age.
@@ -37,8 +24,6 @@ describe('the console: waiting and answered conversations', () => {
     );
     page = await signedInPage(browser, runtime);
   }, 240_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   it('shows how long the waiting customer waits, "answered" for the other, and the waiting first', async () => {
     const rows = page.locator('.conversation-row');

@@ -1,13 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { putDeliveryInput } from '#shared/store/params/webhooks.js';
-import { launchBrowser } from '../support/browser.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { writeTableItems } from '../support/seed-timeline.js';
-import { startReceiver } from '../support/webhook-receiver.js';
-import { ANA, answerConfirm, asAna, startConsoleRuntime } from './console-support.js';
-import { closeWebhookTests, delivery, openedAsAdmin, rowOf } from './webhooks-view-support.js';
+import { useReceiver } from '../support/webhook-receiver.js';
+import { ANA, answerConfirm, asAna, useConsole } from './console-support.js';
+import { delivery, openedAsAdmin, rowOf } from './webhooks-view-support.js';
 
 const TABLE = 'threadline';
 
@@ -24,9 +22,9 @@ interface Made {
  * first, the list read again when the window takes the focus back (and not once the view is closed).
  */
 describe('the console lets an admin edit, rotate, delete and replay one delivery', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  // Before the console's: the receiver starts before the runtime that delivers to it and closes after.
+  const receiver = useReceiver();
+  const { runtime, browser } = useConsole(() => ({ webhookTimers: new ManualTimers(Date.now()) }));
 
   /** A subscription made through the API, as another admin (or a script) would. */
   const subscribe = async (path: string, events: string[], description: string): Promise<Made> => {
@@ -48,14 +46,6 @@ describe('the console lets an admin edit, rotate, delete and replay one delivery
     });
     return reads;
   };
-
-  beforeAll(async () => {
-    receiver = await startReceiver();
-    runtime = await startConsoleRuntime({ webhookTimers: new ManualTimers(Date.now()) });
-    browser = await launchBrowser();
-  }, 120_000);
-
-  afterAll(() => closeWebhookTests(browser, runtime, receiver));
 
   it('edits events and description (a twin named, a busy edit read again and saved), reads the list again on focus', async () => {
     const first = await subscribe('/edit', ['conversation.resolved'], 'Tickets');

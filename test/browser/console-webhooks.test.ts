@@ -1,24 +1,13 @@
 import { mkdirSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { putDeliveryInput, putPausedNoteInput } from '#shared/store/params/webhooks.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
-import { launchBrowser } from '../support/browser.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { localTableClient, writeTableItems } from '../support/seed-timeline.js';
-import { startReceiver } from '../support/webhook-receiver.js';
-import {
-  ANA,
-  answerConfirm,
-  asAna,
-  DESKTOP,
-  signIn,
-  startConsoleRuntime,
-  ZOOMED,
-} from './console-support.js';
-import { closeWebhookTests, delivery, openWebhooks, rowOf } from './webhooks-view-support.js';
+import { useReceiver } from '../support/webhook-receiver.js';
+import { ANA, answerConfirm, asAna, DESKTOP, signIn, useConsole, ZOOMED } from './console-support.js';
+import { delivery, openWebhooks, rowOf } from './webhooks-view-support.js';
 
 const BOB = { id: 'bob', token: 'bob-webhooks-token-1234' } as const;
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url);
@@ -32,18 +21,16 @@ const FAILED = 505;
  * "Replay failed since" following the cursor until null. Agents see no such button.
  */
 describe('the console lets an admin manage webhooks', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  // Before the console's: the receiver starts before the runtime that delivers to it and closes after.
+  const receiver = useReceiver();
+  const { runtime, browser } = useConsole(() => ({
+    env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
+    // The deliverer's time never moves: what a replay or an enable queues is not sent meanwhile.
+    webhookTimers: new ManualTimers(Date.now()),
+  }));
   let seeded: { id: string };
 
   beforeAll(async () => {
-    receiver = await startReceiver();
-    runtime = await startConsoleRuntime({
-      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
-      // The deliverer's time never moves: what a replay or an enable queues is not sent meanwhile.
-      webhookTimers: new ManualTimers(Date.now()),
-    });
     const made = await fetch(`${runtime.url}/api/webhooks`, {
       method: 'POST',
       headers: { authorization: `Bearer ${ANA.token}`, 'content-type': 'application/json' },
@@ -60,10 +47,7 @@ describe('the console lets an admin manage webhooks', () => {
       runtime,
       rows.map((d) => putDeliveryInput(TABLE, d, false).Item ?? {}),
     );
-    browser = await launchBrowser();
   }, 120_000);
-
-  afterAll(() => closeWebhookTests(browser, runtime, receiver));
 
   it('shows an agent no Webhooks button', async () => {
     const bob = await browser.newPage({ viewport: DESKTOP });

@@ -2,20 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
 import { instagramText, whatsappText } from '../support/webhooks.js';
-import {
-  ANA,
-  asAna,
-  closeConsole,
-  postMeta,
-  signedInPage,
-  signIn,
-  startConsoleRuntime,
-} from './console-support.js';
+import { ANA, asAna, postMeta, signedInPage, signIn, useConsole } from './console-support.js';
 
 const BOB = { id: 'bob', token: 'bob-console-token-1234' } as const;
 /** Where the screenshots go: the README's folder with CONSOLE_SCREENSHOTS=1, else a temporary one to look at. */
@@ -53,15 +44,12 @@ async function shot(page: Page, file: string): Promise<void> {
 }
 
 describe('the console at work: paging, presence and queues, transfer, search, place and drafts', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole({
+    env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
+  });
   let page: Page;
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime({
-      env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
-    });
-    browser = await launchBrowser();
     const start = Date.now() - 120 * 60_000;
     for (let i = 1; i <= BULK; i += 11) {
       const batch = Array.from({ length: Math.min(11, BULK + 1 - i) }, (_, j) => i + j);
@@ -71,8 +59,6 @@ describe('the console at work: paging, presence and queues, transfer, search, pl
     await asBob(runtime, 'PUT', '/api/agents/me', { presence: 'online', queues: ['billing'] });
     page = await signedInPage(browser, runtime);
   }, 300_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   const rows = () => page.getByRole('list', { name: 'Conversations' }).getByRole('button');
   const more = () => page.locator('.more-rows');

@@ -1,31 +1,24 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { launchBrowser } from '../support/browser.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { IG_ACCOUNT, instagramText, waitUntil, whatsappStatus, whatsappText } from '../support/webhooks.js';
-import { ANA, closeConsole, postMeta, signIn, startConsoleRuntime } from './console-support.js';
+import { ANA, postMeta, signIn, useConsole } from './console-support.js';
 
 const DANA = { from: '15550003001', name: 'Dana Live' };
 const now = () => new Date().toISOString();
 
 describe('the console in a real browser: an agent answers a WhatsApp customer live', () => {
-  let runtime: LocalRuntime;
-  let browser: Browser;
+  const { runtime, browser } = useConsole();
   let page: Page;
   /** While false, the page's live socket is refused (a network drop). */
   let network = true;
 
   beforeAll(async () => {
-    runtime = await startConsoleRuntime();
-    browser = await launchBrowser();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.routeWebSocket(/\/api\/live/, (socket) => {
       if (!network) return socket.close();
       socket.connectToServer();
     });
   }, 120_000);
-
-  afterAll(() => closeConsole(browser, runtime));
 
   const live = () => page.getByRole('status').filter({ hasText: /^Live$/ });
   const timeline = () => page.getByRole('log', { name: 'Messages' });

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import type { Delivery } from '#shared/domain/webhooks.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
-import { closeConsole, signedInPage } from './console-support.js';
+import { signedInPage } from './console-support.js';
 
 /** A delivery of a seeded subscription, `ageMs` old, as the deliverer leaves one in the log. */
 export function delivery(
@@ -54,14 +54,4 @@ export const rowOf = (page: Page, url: string) =>
 export async function openedAsAdmin(browser: Browser, runtime: LocalRuntime) {
   const page = await signedInPage(browser, runtime);
   return { page, dialog: await openWebhooks(page) };
-}
-
-/** Closes a Webhooks test file's browser, runtime and receiving endpoint. */
-export async function closeWebhookTests(
-  browser: Browser | undefined,
-  runtime: LocalRuntime | undefined,
-  receiver: { close(): Promise<void> } | undefined,
-): Promise<void> {
-  await closeConsole(browser, runtime);
-  await receiver?.close();
 }

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { type CapacityMeter, meterClient } from './capacity-meter.js';
+import { madeInBeforeAll } from './made-in-before-all.js';
 import { startTestRuntime } from './runtime.js';
 
 /**
@@ -13,20 +14,13 @@ import { startTestRuntime } from './runtime.js';
  */
 export function useTestRuntime(options: Parameters<typeof startTestRuntime>[0] = {}): LocalRuntime {
   let started: LocalRuntime | undefined;
-  const running = (): LocalRuntime => {
-    if (!started) throw new Error('the runtime starts in beforeAll: use it inside a test');
-    return started;
-  };
   beforeAll(async () => {
     started = await startTestRuntime(options);
   }, 30_000);
   afterAll(async () => {
     await started?.close();
   });
-  return new Proxy({} as LocalRuntime, {
-    get: (_, property) => Reflect.get(running(), property),
-    has: (_, property) => Reflect.has(running(), property),
-  });
+  return madeInBeforeAll('the runtime', () => started);
 }
 
 /** A capacity meter that `dynamoClient` puts on the runtime's DynamoDB client when it starts. */

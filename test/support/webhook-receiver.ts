@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
+import { madeInBeforeAll } from './made-in-before-all.js';
 
 /** One request the receiver got. */
 export interface Received {
@@ -53,4 +55,23 @@ export async function startReceiver(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** An integrator's endpoint `startReceiver` started. */
+export type Receiver = Awaited<ReturnType<typeof startReceiver>>;
+
+/**
+ * A receiver (`startReceiver` with `plan`) started in the describe block's `beforeAll` and closed in its
+ * `afterAll`; what it answers stands for it, as `useTestRuntime`'s runtime does. Called before
+ * `useConsole` (or `useTestRuntime`), it starts before the runtime that delivers to it and closes after.
+ */
+export function useReceiver(plan?: Parameters<typeof startReceiver>[0]): Receiver {
+  let started: Receiver | undefined;
+  beforeAll(async () => {
+    started = await startReceiver(plan);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  return madeInBeforeAll('the receiver', () => started);
 }

@@ -805,7 +805,9 @@ describe('routeMessage', () => {
 
   it('waits with the hand-off another message of the conversation made since it read it: no second note or assignment', async () => {
     // Two messages at once, neither for the AI: the other one takes the hand-off first.
-    const w = world();
+    const w = world({
+      policy: parseRoutingPolicy(JSON.stringify({ ...policy, aiReplies: { handoff: 'Thanks!' } })),
+    });
     const take = w.deps.store.markEscalated;
     w.deps.store.markEscalated = async (id, escalation) => {
       await take(id, { at: NOW, itemId: 'whatsapp:wamid.first' });
@@ -820,7 +822,7 @@ describe('routeMessage', () => {
     expect(notes(w)).toEqual([]);
     expect(w.conversation.assignee).toBeUndefined();
     expect([...w.items.values()].filter((i) => i.event === 'assigned')).toEqual([]);
-    // No holding reply either: the hand-off's message sends it.
+    // No holding message either (the policy has its words): the hand-off's message sends it.
     expect(w.outbound).toEqual([]);
     expect(decisions(w).map((d) => d.data?.reason)).toEqual(['awaiting_human']);
   });

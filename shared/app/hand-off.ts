@@ -25,8 +25,24 @@ function heldBackAnswer(result: ResponderResult | undefined): string {
 }
 
 /**
- * Hands off: a summary note for the agent, then an assignment to an agent (a slot claimed on their
- * item first: `claimAgent`) or the queue. Both are placed right after the item (as the AI's reply
+ * Takes the hand-off for the routed item: one conditional write of the conversation's escalation, made
+ * only while it is as routing read it (none yet, or the earlier one a `queue_removed` hand-off routes
+ * anew) or is this item's already. So of messages routed at once (a burst from the customer), one hands
+ * off and the others find the conversation handed off: false, and they wait with it. A redelivery of the
+ * item that took it, after a crash, takes it again and completes the hand-off. No read is added.
+ */
+export function takeHandOff(store: Pick<RouterStore, 'markEscalated'>, routing: Routing): Promise<boolean> {
+  const { conversationId, item, now, state } = routing;
+  return store.markEscalated(conversationId, {
+    at: now.toISOString(),
+    itemId: item.id,
+    seen: state.escalatedItemId,
+  });
+}
+
+/**
+ * Hands off (once `takeHandOff` took it): a summary note for the agent, then an assignment to an agent
+ * (a slot claimed on their item first: `claimAgent`) or the queue. Both are placed right after the item (as the AI's reply
  * would be) and keyed on it, not on the clock: two deliveries of the message at once, or one after a
  * crash, write one note, and the assignment is made once for the item (`assignRouted`), so they cannot
  * give it to two agents. `language` (the AI's, else the one routing found) goes in the note and picks
@@ -55,7 +71,6 @@ export async function handOff(
     handoffNoteId(item.id),
     'ai',
   );
-  await deps.store.markEscalated(conversationId, { at: now.toISOString(), itemId: item.id });
   const { profiles } = routing;
   const { choice, holders } = await claimAgent(deps.store, conversationId, {
     conversation: { queue: decision.queue, language },

@@ -8,6 +8,7 @@ import { decideRoute } from '../domain/routing/decide-route.js';
 import type { RouteDecision } from '../domain/routing/decision.js';
 import {
   foldDecision,
+  handedOffMeanwhile,
   handsOff,
   routedEvent,
   toAssessment,
@@ -19,7 +20,7 @@ import { AI_AUTHOR_ID, routableKind, routeItemId } from '../domain/routing/routa
 import { isWaiting } from '../domain/waiting.js';
 import { ConflictError, UnprocessableError } from '../errors.js';
 import { decideAnswered } from './ai-takeover.js';
-import { handOff } from './hand-off.js';
+import { handOff, takeHandOff } from './hand-off.js';
 import { sendHoldingReply } from './holding-reply.js';
 import { type Found, type Routing, readRouting } from './read-routing.js';
 import { type Recipient, type ReplyDeps, sendReply } from './send-reply.js';
@@ -228,9 +229,10 @@ function mergedCustomers(deps: RouterDeps, { customerId, customer }: InboundToRo
  * Routes one inbound message or voicemail the resolver has just written: decides AI or a human queue
  * (`decideRoute`, asking the responder only when the AI could take it), lets the AI reply through the
  * same outbound path as agents (a reply the channel's rules refuse becomes a hand-off), or hands off
- * with a summary note and an assignment. The decision is recorded last, as an event keyed on the
- * item (or, when the AI answers, on its reply, placed right after the item), so a redelivery after a
- * crash completes the work (every step is idempotent) and one after the decision does nothing.
+ * with a summary note and an assignment, once per conversation: of messages routed at the same time,
+ * the first to take the hand-off (`takeHandOff`) makes it, and the others wait with it. The decision is
+ * recorded last, as an event keyed on the item (or, when the AI answers, on its reply, placed right after
+ * the item), so a redelivery after a crash completes the work (every step is idempotent) and one after the decision does nothing.
  */
 export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Promise<RouteOutcome> {
   const { customerId, conversationId, item } = input;
@@ -263,7 +265,11 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   const routing = await readRouting(deps, found, kind);
   // An AI reply written before a crash is queued as it was written, without asking the AI again.
   const first = before ?? (await decide(deps, routing, !input.firstDelivery));
-  const { decision, replied } = await answerWithAi(deps, routing, first.decision, first.result);
+  const answered = await answerWithAi(deps, routing, first.decision, first.result);
+  const { replied } = answered;
+  // Another message routed at the same time handed the conversation off first: this one waits with it.
+  const taken = handsOff(answered.decision) && !(await takeHandOff(deps.store, routing));
+  const decision = taken ? handedOffMeanwhile(answered.decision) : answered.decision;
   // A reply queued again after a crash: the item was routed before.
   const outcome: RouteOutcome & { decision: RouteDecision } = { routed: before === undefined, decision };
   if (replied) outcome.replied = true;

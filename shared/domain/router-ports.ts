@@ -19,8 +19,15 @@ export interface RouterStore {
   mergedCustomers(customerId: string): Promise<{ partitions: string[]; customers: Customer[] }>;
   /** The most recent items (at most `limit`) of the union of these partitions, oldest first. */
   recentTimeline(partitions: readonly string[], limit: number): Promise<TimelineItem[]>;
-  /** Records that routing handed the conversation to a person, for which item (the first time wins). */
-  markEscalated(conversationId: string, escalation: { at: string; itemId: string }): Promise<void>;
+  /**
+   * Records that routing hands the conversation to a person, for which item: only while its escalation
+   * is the one routing read (`seen`, the item of an earlier hand-off; unset: none) or this item's
+   * already. False when another item's hand-off came first: the conversation is handed off already.
+   */
+  markEscalated(
+    conversationId: string,
+    escalation: { at: string; itemId: string; seen?: string | undefined },
+  ): Promise<boolean>;
   /** Every registered agent, with their open conversations (from the list index: it may lag). */
   listAgents(): Promise<ListedAgent[]>;
   /**

@@ -29,9 +29,15 @@ export function conversationStateRepository(
     async markHumanReplied(conversationId: string, at: string): Promise<void> {
       await updateItemIf(db, markHumanRepliedInput(db.table, conversationId, at));
     },
-    /** Records that routing handed the conversation to a person (the first time of the episode is kept). */
-    async markEscalated(conversationId: string, escalation: { at: string; itemId: string }): Promise<void> {
-      await updateItemIf(db, markEscalatedInput(db.table, conversationId, escalation));
+    /**
+     * Hands the conversation to a person for an item, unless another item did since routing read it
+     * (`seen`): false then (`markEscalatedInput`).
+     */
+    markEscalated(
+      conversationId: string,
+      escalation: { at: string; itemId: string; seen?: string | undefined },
+    ): Promise<boolean> {
+      return updateItemIf(db, markEscalatedInput(db.table, conversationId, escalation));
     },
   };
 }

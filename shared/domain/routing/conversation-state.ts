@@ -74,8 +74,11 @@ export function factsFromState(
   const seen = conversationFacts(recent, conversationId, item);
   const channelsBefore = [...new Set([...channelsBeforeOf(state, item), ...seen.channelsBefore])];
   const escalated = state.escalatedAt !== undefined && state.escalatedItemId !== item.id;
+  // This item took the hand-off before (its run crashed after): the decisions of messages routed with it,
+  // which wait for its hand-off, are not an earlier one's, and it hands off again to complete it.
+  const tookIt = state.escalatedItemId === item.id && seen.routedTo === 'human';
   // Within an episode an escalation is never undone: every later decision goes to a person too.
-  const routedTo = escalated ? 'human' : seen.routedTo;
+  const routedTo = escalated ? 'human' : tookIt ? undefined : seen.routedTo;
   const aiAnswersInARow = aiAnswersBefore(state);
   return {
     channelsBefore,

@@ -74,6 +74,20 @@ export function handsOff(decision: RouteDecision): boolean {
   );
 }
 
+/**
+ * A hand-off another message of the conversation made first: routed at the same time, this one read
+ * the conversation before that hand-off, and now waits for a person with it (rule 2, awaiting_human),
+ * in the queue it chose.
+ */
+export function handedOffMeanwhile(decision: RouteDecision): RouteDecision {
+  return {
+    ...decision,
+    target: 'human',
+    reason: 'awaiting_human',
+    detail: `another message handed this conversation to a person at the same time; waiting for an agent in ${decision.queue}`,
+  };
+}
+
 /** The `routed` event that records a decision on the timeline, keyed on the item it decides. */
 export function routedEvent(
   item: Pick<TimelineItem, 'id' | 'at'> & { channel: Channel },

@@ -120,19 +120,30 @@ export function markHumanRepliedInput(table: string, conversationId: string, at:
   };
 }
 
-/** Records that routing handed the conversation to a person, for which item (the first time wins). */
+/**
+ * Hands the conversation to a person for an item: only while its escalation is still the one routing
+ * read (`seen`: none, or the earlier item a `queue_removed` hand-off routes anew), or is this item's
+ * already (a redelivery, or two deliveries at once). So of messages routed at once, one hands off and
+ * the others' writes fail: the conversation was handed off meanwhile. The episode's first escalation
+ * time is kept.
+ */
 export function markEscalatedInput(
   table: string,
   conversationId: string,
-  escalation: { at: string; itemId: string },
+  escalation: { at: string; itemId: string; seen?: string | undefined },
 ): UpdateCommandInput {
+  const held =
+    escalation.seen === undefined ? 'attribute_not_exists(escalatedItemId)' : 'escalatedItemId = :seen';
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression:
-      'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = if_not_exists(escalatedItemId, :item)',
-    ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeValues: { ':at': escalation.at, ':item': escalation.itemId },
+    UpdateExpression: 'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item',
+    ConditionExpression: `attribute_exists(pk) AND (${held} OR escalatedItemId = :item)`,
+    ExpressionAttributeValues: {
+      ':at': escalation.at,
+      ':item': escalation.itemId,
+      ...(escalation.seen === undefined ? {} : { ':seen': escalation.seen }),
+    },
   };
 }
 

@@ -117,9 +117,13 @@ function world(
         id === conversation.id
           ? { conversation, state: { ...state, inboundSince: { ...state.inboundSince } } }
           : undefined,
+      // As the store's: only while the escalation is the one routing read, or this item's already.
       markEscalated: async (_id, escalation) => {
+        const now = state.escalatedItemId;
+        if (now !== escalation.seen && now !== escalation.itemId) return false;
         state.escalatedAt ??= escalation.at;
-        state.escalatedItemId ??= escalation.itemId;
+        state.escalatedItemId = escalation.itemId;
+        return true;
       },
       mergedCustomers: async (id) => ({ partitions: [id], customers: id === customer.id ? [customer] : [] }),
       recentTimeline: async (partitions, limit) =>
@@ -797,6 +801,38 @@ describe('routeMessage', () => {
     w.items.clear();
     const later = await inbound(w, 'Hello?', { id: 'whatsapp:wamid.2' });
     expect(later.decision).toMatchObject({ target: 'human', reason: 'awaiting_human' });
+  });
+
+  it('waits with the hand-off another message of the conversation made since it read it: no second note or assignment', async () => {
+    // Two messages at once, neither for the AI: the other one takes the hand-off first.
+    const w = world({
+      policy: parseRoutingPolicy(JSON.stringify({ ...policy, aiReplies: { handoff: 'Thanks!' } })),
+    });
+    const take = w.deps.store.markEscalated;
+    w.deps.store.markEscalated = async (id, escalation) => {
+      await take(id, { at: NOW, itemId: 'whatsapp:wamid.first' });
+      return take(id, escalation);
+    };
+    const outcome = await inbound(w, 'I want to speak to a person', { id: 'whatsapp:wamid.second' });
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'awaiting_human', queue: 'general' });
+    expect(outcome.decision?.detail).toBe(
+      'another message handed this conversation to a person at the same time; waiting for an agent in general',
+    );
+    expect(outcome.assignedTo).toBeUndefined();
+    expect(notes(w)).toEqual([]);
+    expect(w.conversation.assignee).toBeUndefined();
+    expect([...w.items.values()].filter((i) => i.event === 'assigned')).toEqual([]);
+    // No holding message either (the policy has its words): the hand-off's message sends it.
+    expect(w.outbound).toEqual([]);
+    expect(decisions(w).map((d) => d.data?.reason)).toEqual(['awaiting_human']);
+  });
+
+  it('hands off again when its own earlier run took the hand-off and crashed', async () => {
+    const w = world({ state: { escalatedAt: NOW, escalatedItemId: 'whatsapp:wamid.1' } });
+    const outcome = await inbound(w, 'I want to speak to a person', { id: 'whatsapp:wamid.1' });
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'asked_for_person' });
+    expect(outcome.assignedTo).toMatch(/^(ana|bob)$/);
+    expect(notes(w)).toHaveLength(1);
   });
 
   it("records the conversation's first response only while the state has none", async () => {

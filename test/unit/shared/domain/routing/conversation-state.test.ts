@@ -82,6 +82,17 @@ describe('factsFromState', () => {
     expect(factsFromState(kept, [first], 'cv_1', first).routedTo).toBeUndefined();
   });
 
+  it('leaves out, for a redelivery of the message that took the hand-off, the decisions that wait for it', () => {
+    // Two messages of the same second: the second waited for the first's hand-off, whose run crashed.
+    const first = inbound('whatsapp:w1', 10, 'whatsapp');
+    const second = inbound('whatsapp:w2', 10, 'whatsapp');
+    const recent = [first, second, routed(second, 'human')];
+    const kept = state({ escalatedAt: at(10), escalatedItemId: first.id });
+    expect(factsFromState(kept, recent, 'cv_1', first).routedTo).toBeUndefined();
+    // Without the state's word, a decision for a person among the recent items is an earlier hand-off.
+    expect(factsFromState(state(), recent, 'cv_1', first).routedTo).toBe('human');
+  });
+
   it('is the same for a redelivered message: the state it reads does not count it twice', () => {
     const item = inbound('sms:s1', 30, 'sms');
     const kept = state({ inboundSince: { whatsapp: at(5), sms: at(30) } });

@@ -72,11 +72,28 @@ describe('conversation state params', () => {
     });
   });
 
-  it('keeps the first escalation of an episode', () => {
+  it("hands off only while nobody has, or the item has already; keeps the episode's first time", () => {
     const input = markEscalatedInput('t', 'cv_1', { at: touch.at, itemId: 'sms:SM1' });
-    expect(input.UpdateExpression).toBe(
-      'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = if_not_exists(escalatedItemId, :item)',
+    expect(input).toEqual({
+      TableName: 't',
+      Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' },
+      UpdateExpression: 'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(escalatedItemId) OR escalatedItemId = :item)',
+      ExpressionAttributeValues: { ':at': touch.at, ':item': 'sms:SM1' },
+    });
+  });
+
+  it('hands off anew only while the escalation is still the earlier one routing read', () => {
+    const input = markEscalatedInput('t', 'cv_1', { at: touch.at, itemId: 'sms:SM2', seen: 'sms:SM1' });
+    expect(input.ConditionExpression).toBe(
+      'attribute_exists(pk) AND (escalatedItemId = :seen OR escalatedItemId = :item)',
     );
+    expect(input.ExpressionAttributeValues).toEqual({
+      ':at': touch.at,
+      ':item': 'sms:SM2',
+      ':seen': 'sms:SM1',
+    });
   });
 
   it('lists every attribute of an episode, which resolving removes', () => {

@@ -25,7 +25,9 @@ export function startBanner(input: { url: string; dataDir: string; config: Confi
     `Agent console: ${url}/console   (sign in with the agent token below)`,
     '',
     'Agent API:',
-    `  ${url}/api/customers?q=...   Authorization: Bearer ${agentToken}`,
+    agentToken === undefined
+      ? '  (no agent can sign in: AGENT_TOKENS has no entry)'
+      : `  ${url}/api/customers?q=...   Authorization: Bearer ${agentToken}`,
     `  ${url}/api/docs   (the OpenAPI document: /api/openapi.json)`,
     `  ${url}/api/outbox (replies "sent" without provider credentials)`,
     '',

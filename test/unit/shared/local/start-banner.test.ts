@@ -31,4 +31,11 @@ describe('startBanner', () => {
     const { secrets, text } = banner();
     expect(text).toContain(`Authorization: Bearer ${secrets.AGENT_TOKENS.split(':')[1]}`);
   });
+
+  it('says there is no agent token rather than printing undefined', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'threadline-start-banner-'));
+    const text = startBanner({ url: 'http://127.0.0.1:4640', dataDir, config: loadConfig({}) });
+    expect(text).not.toContain('undefined');
+    expect(text).toContain('no agent can sign in: AGENT_TOKENS has no entry');
+  });
 });

@@ -1,9 +1,12 @@
 import { App, Aspects, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack, statefulInputs } from './api-stack.js';
+import { refuseUnknownContext } from './context-keys.js';
 import { StatefulStack } from './stateful-stack.js';
 
 const app = new App();
+// A misspelt key of ours (`-c reopenWindowHour=1`) stops the synth, naming it and the key meant.
+refuseUnknownContext(app);
 
 // `cdk synth -c nag=true` runs cdk-nag's AwsSolutions checks: an unsuppressed finding fails synthesis.
 // Accepted findings and their reasons are in nag-suppressions.ts; test/stacks/nag.test.ts always runs them.

@@ -40,7 +40,7 @@ export const operatorFiles = {
     bundled: 'operator-routing-policy.json',
     kind: 'file',
     // A policy with an error would stop every function that reads it at start: stop the synth instead.
-    check: (path: string) => void loadRoutingPolicy(path),
+    check: (path: string) => void loadRoutingPolicy(path, 'routingPolicyFile'),
   },
   KNOWLEDGE_BASE_DIR: {
     context: 'knowledgeBaseDir',
@@ -74,7 +74,9 @@ function operatorPath(scope: Construct, name: OperatorFileName): string | undefi
   try {
     setting.check?.(absolute);
   } catch (error) {
-    refuse(error instanceof Error ? error.message : String(error));
+    const message = error instanceof Error ? error.message : String(error);
+    // A check that names the key itself (the routing policy's) is not prefixed twice.
+    refuse(message.startsWith(`${setting.context}: `) ? message.slice(setting.context.length + 2) : message);
   }
   return fromRoot;
 }

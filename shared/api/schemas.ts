@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { API_ID_PATTERN } from '#shared/domain/api-id.js';
 import { ChannelSchema } from '#shared/domain/envelope.js';
 import { INBOX_SORTS } from '#shared/domain/inbox.js';
 import { once } from '#shared/domain/on-first-use.js';
@@ -19,7 +20,7 @@ export const apiSchemas = once(() => {
  */
 function bodySchemas() {
   /** Ids in paths: what the API accepts, and so what the document says. */
-  const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a valid id');
+  const IdSchema = z.string().regex(API_ID_PATTERN, 'not a valid id');
   /** `{id}` in a path. */
   const IdParamsSchema = z.object({ id: IdSchema });
   /** `{id}` and `{otherId}`: a merge suggestion between two customers. */

@@ -1,9 +1,13 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
-import type { Caller } from '../domain/caller.js';
 import { nonEmptyString, optionalNonEmptyString, optionalString } from '../validation/primitives.js';
+import { parseAgentTokens } from './agent-tokens.js';
+import { ConfigError } from './config-error.js';
 import { PHONE_REGIONS } from './phone-regions.js';
+
+export { parseAgentTokens } from './agent-tokens.js';
+export { ConfigError } from './config-error.js';
 
 // zod/mini loads no messages of its own; a bad setting must say what is wrong with it.
 z.config(en());
@@ -302,14 +306,6 @@ export const ConfigSchema = z.object({
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
-/** Raised when the environment does not satisfy the schema; the message names every bad variable. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-  constructor(message: string) {
-    super(message);
-  }
-}
-
 /** Parses the environment once; throws ConfigError naming each variable that is wrong. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -321,60 +317,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   // Checked here too, so a bad entry stops the start rather than locking its agent out.
   parseAgentTokens(result.data.AGENT_TOKENS);
   return result.data;
-}
-
-const ADMIN_SUFFIX = ':admin';
-
-/** The longest token the agent API's bearer check takes. */
-const MAX_TOKEN_CHARS = 4096;
-
-/**
- * Why one `AGENT_TOKENS` token cannot be used, or undefined: a token no caller could present (empty, a
- * space in it, too long) or one that looks like a typo of the entry's shape (an empty part from a stray
- * colon, a role other than exactly `admin`). Colons inside a token are kept, as before.
- */
-function tokenProblem(token: string): string | undefined {
-  if (token.split(':').some((part) => part === '')) return 'the token has an empty part (a stray colon)';
-  if (/\s/.test(token)) return 'the token has a space in it';
-  if (token.length > MAX_TOKEN_CHARS) return `the token is over ${MAX_TOKEN_CHARS} characters`;
-  if (/:admin$/i.test(token)) return 'the role must be exactly `admin`';
-  return undefined;
-}
-
-/**
- * Parses `agentId:token,agentId:token:admin` into a token → agent map; an entry ending in `:admin` is an
- * admin. The token is everything between the first colon and the end (or the `:admin` suffix). An entry
- * that cannot be right (see `tokenProblem`, or a token given twice) stops the start, naming the variable
- * and the entry (its number and agent, never the token): a dropped or mangled entry locked its agent out
- * silently.
- */
-export function parseAgentTokens(value: string | undefined): Map<string, Caller> {
-  const tokens = new Map<string, Caller & { entry: number }>();
-  const entries = (value ?? '').split(',').map((e) => e.trim());
-  entries.forEach((trimmed, index) => {
-    if (!trimmed) return;
-    const refuse = (why: string, agent?: string): never => {
-      const who = agent ? ` (agent "${agent}")` : '';
-      throw new ConfigError(`invalid configuration: AGENT_TOKENS: entry ${index + 1}${who}: ${why}`);
-    };
-    const admin = trimmed.endsWith(ADMIN_SUFFIX) && trimmed.indexOf(':') < trimmed.lastIndexOf(':');
-    const pair = admin ? trimmed.slice(0, -ADMIN_SUFFIX.length) : trimmed;
-    const colon = pair.indexOf(':');
-    if (colon <= 0 || colon === pair.length - 1) {
-      refuse(
-        'expected agentId:token or agentId:token:admin; the token is empty',
-        colon > 0 ? pair.slice(0, colon) : undefined,
-      );
-    }
-    const agentId = pair.slice(0, colon);
-    const token = pair.slice(colon + 1);
-    const problem = tokenProblem(token);
-    if (problem) refuse(problem, agentId);
-    const before = tokens.get(token);
-    if (before) refuse(`the same token as entry ${before.entry}`, agentId);
-    tokens.set(token, { agentId, admin, entry: index + 1 });
-  });
-  return new Map([...tokens].map(([token, { agentId, admin }]) => [token, { agentId, admin }]));
 }
 
 /** The settings a function cannot run without; fails fast naming every one that is missing. */

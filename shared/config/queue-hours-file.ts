@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import { ChannelSchema } from '../domain/envelope.js';
 import { DEFAULT_ROUTING_POLICY_URL } from '../domain/routing/default-policy.js';
 import type { QueueRules } from '../domain/routing/queues.js';
+import { parseSettingFile } from './setting-file.js';
 
 const HoursSchema = z.object({
   timezone: z.string(),
@@ -38,5 +38,16 @@ const QueueRulesSchema = z.object({
  * the whole of zod, about 60 KB more).
  */
 export function loadQueueRules(file: string | URL = DEFAULT_ROUTING_POLICY_URL): QueueRules {
-  return QueueRulesSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  return parseSettingFile('ROUTING_POLICY_FILE', file, (text) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      throw new Error(`routing policy is not valid JSON: ${(error as Error).message}`);
+    }
+    const result = QueueRulesSchema.safeParse(json);
+    if (result.success) return result.data;
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid routing policy: ${problems.join('; ')}`);
+  });
 }

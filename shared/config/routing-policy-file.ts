@@ -1,11 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { once } from '../domain/on-first-use.js';
 import { DEFAULT_ROUTING_POLICY_URL } from '../domain/routing/default-policy.js';
 import { parseRoutingPolicy, type RoutingPolicy } from '../domain/routing/policy.js';
+import { parseSettingFile } from './setting-file.js';
 
-/** Reads and validates a routing policy file (once, at start); the shipped default when none is named. */
-export function loadRoutingPolicy(file: string | URL = DEFAULT_ROUTING_POLICY_URL): RoutingPolicy {
-  return parseRoutingPolicy(readFileSync(file, 'utf8'));
+/**
+ * Reads and validates a routing policy file (once, at start); the shipped default when none is named.
+ * An error names `setting` and the file (`ROUTING_POLICY_FILE: cannot read /x: no such file`).
+ */
+export function loadRoutingPolicy(
+  file: string | URL = DEFAULT_ROUTING_POLICY_URL,
+  setting = 'ROUTING_POLICY_FILE',
+): RoutingPolicy {
+  return parseSettingFile(setting, file, parseRoutingPolicy);
 }
 
 /** The policy file's queue names, read on first use (an assignment checks its queue against them). */

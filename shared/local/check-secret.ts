@@ -7,12 +7,20 @@ import { checkSecretFile } from '../config/secrets.js';
  * would refuse is caught on the operator's machine, not at a cold start. Prints one line per problem
  * (the key, never the value); exits 1 when there is an error.
  */
+const usage = `usage: npm run check-secret -- [--signing] <secret.json>
+  --signing  the file is the signing secret (threadline/signing), not the provider secret
+  --help     this text`;
+
 function main(argv: readonly string[]): number {
+  if (argv.includes('--help')) {
+    console.log(usage);
+    return 0;
+  }
   const signing = argv.includes('--signing');
   const files = argv.filter((arg) => arg !== '--signing');
   const file = files[0];
   if (!file || files.length > 1) {
-    console.error('usage: npm run check-secret -- [--signing] <secret.json>');
+    console.error(usage);
     return 2;
   }
   let text: string;

@@ -66,3 +66,20 @@ function readStored(file: string): unknown {
     throw new ConfigError(`${file}: ${why}; fix the file, or delete it to generate new development secrets`);
   }
 }
+
+/**
+ * The environment `npm start` runs with: the development secrets, then the environment's own values
+ * over them. An empty variable is unset, as the config loader reads every setting, so the development
+ * secret stays (an empty `AGENT_TOKENS=` left nobody able to sign in); so is an `AGENT_TOKENS` with no
+ * entry in it (`,` or spaces).
+ */
+export function withDevSecrets(
+  secrets: DevSecrets,
+  env: Record<string, string | undefined>,
+): Record<string, string | undefined> {
+  const set = Object.entries(env).filter(([name, value]) => {
+    if (value === undefined || value === '') return false;
+    return name !== 'AGENT_TOKENS' || value.split(',').some((entry) => entry.trim() !== '');
+  });
+  return { ...secrets, ...Object.fromEntries(set) };
+}

@@ -1,11 +1,11 @@
 import { ConfigError, loadConfig } from '../config/config.js';
-import { devSecrets } from './dev-secrets.js';
+import { devSecrets, withDevSecrets } from './dev-secrets.js';
 import { startLocalRuntime } from './runtime.js';
 import { startBanner } from './start-banner.js';
 
 async function main(): Promise<void> {
   const dataDir = loadConfig().DATA_DIR;
-  const config = loadConfig({ ...devSecrets(dataDir), ...process.env });
+  const config = loadConfig(withDevSecrets(devSecrets(dataDir), process.env));
   const runtime = await startLocalRuntime({ config, routing: true, events: true, live: true });
   process.stdout.write(startBanner({ url: runtime.url, dataDir, config }));
   const shutdown = async (): Promise<void> => {

@@ -28,7 +28,8 @@ Moves the messages of the queue's dead-letter queue back to the queue, to be pro
   --stack <name>  the stateful stack's name, if not ThreadlineStateful
   --name <name>   on AWS: the dead-letter queue's name (the stack output's value)
   --arn <arn>     on AWS: the dead-letter queue's ARN
-  --local         the local runtime's queues under DATA_DIR (default .data); stop npm start first`;
+  --local         the local runtime's queues under DATA_DIR (default .data); stop npm start first
+  --help          this text`;
 
 export interface RedriveDeps {
   /** The SQS client for AWS; made only when needed. */
@@ -38,9 +39,13 @@ export interface RedriveDeps {
   write: (line: string) => void;
 }
 
-/** Runs `npm run redrive -- <args>`; throws ValidationError on bad arguments and when it must refuse. */
+/** Runs `npm run redrive -- <args>`, or writes its usage (`--help`); throws ValidationError on bad arguments and when it must refuse. */
 export async function redrive(args: readonly string[], deps: RedriveDeps): Promise<void> {
   const { values, positionals } = parseRedriveArgs(args);
+  if (values.help) {
+    deps.write(redriveUsage);
+    return;
+  }
   const [queue, ...extra] = positionals;
   if (!isRedriveQueue(queue) || extra.length > 0) throw new ValidationError(redriveUsage);
   if (values.local) {
@@ -77,6 +82,7 @@ function parseRedriveArgs(args: readonly string[]) {
         arn: { type: 'string' },
         name: { type: 'string' },
         stack: { type: 'string' },
+        help: { type: 'boolean' },
       },
     });
   } catch (error) {

@@ -10,22 +10,30 @@ import { devSecretNames } from './dev-secrets.js';
 export function startBanner(input: { url: string; dataDir: string; config: Config }): string {
   const { url, dataDir, config } = input;
   const [agentToken] = parseAgentTokens(config.AGENT_TOKENS).keys();
+  // The origin providers call (Twilio signs it): the tunnel's, once PUBLIC_BASE_URL names it.
+  const hooks = config.PUBLIC_BASE_URL ? new URL(config.PUBLIC_BASE_URL).origin : url;
   return [
     '',
     `Threadline is running at ${url} (data in ${dataDir}/)`,
     '',
-    'Webhook URLs (expose them with a tunnel and paste them into each provider):',
-    `  WhatsApp Cloud API   GET, POST ${url}/webhooks/whatsapp`,
-    `  Messenger/Instagram  GET, POST ${url}/webhooks/meta`,
-    `  Twilio SMS/MMS       POST ${url}/webhooks/twilio/sms   (status callbacks: /webhooks/twilio/status)`,
-    `  Twilio voice         POST ${url}/webhooks/twilio/voice (call status: /webhooks/twilio/voice/status)`,
-    '  Twilio signs the public URL: set PUBLIC_BASE_URL to your tunnel URL.',
-    `  Amazon SES (SNS)     POST ${url}/webhooks/ses`,
+    config.PUBLIC_BASE_URL
+      ? 'Webhook URLs (under PUBLIC_BASE_URL: paste them into each provider):'
+      : 'Webhook URLs (expose them with a tunnel and paste them into each provider):',
+    `  WhatsApp Cloud API   GET, POST ${hooks}/webhooks/whatsapp`,
+    `  Messenger/Instagram  GET, POST ${hooks}/webhooks/meta`,
+    `  Twilio SMS/MMS       POST ${hooks}/webhooks/twilio/sms   (status callbacks: /webhooks/twilio/status)`,
+    `  Twilio voice         POST ${hooks}/webhooks/twilio/voice (call status: /webhooks/twilio/voice/status)`,
+    ...(config.PUBLIC_BASE_URL
+      ? []
+      : ['  Twilio signs the public URL: set PUBLIC_BASE_URL to your tunnel URL.']),
+    `  Amazon SES (SNS)     POST ${hooks}/webhooks/ses`,
     '',
     `Agent console: ${url}/console   (sign in with the agent token below)`,
     '',
     'Agent API:',
-    `  ${url}/api/customers?q=...   Authorization: Bearer ${agentToken}`,
+    agentToken === undefined
+      ? '  (no agent can sign in: AGENT_TOKENS has no entry)'
+      : `  ${url}/api/customers?q=...   Authorization: Bearer ${agentToken}`,
     `  ${url}/api/docs   (the OpenAPI document: /api/openapi.json)`,
     `  ${url}/api/outbox (replies "sent" without provider credentials)`,
     '',

@@ -103,7 +103,9 @@ export function loadArticles(folder: string): Article[] {
   try {
     names = readdirSync(folder).filter(isArticleFile);
   } catch (error) {
-    throw new KnowledgeBaseError(`cannot read the knowledge base folder ${folder}`, { cause: error });
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such folder' : code === 'ENOTDIR' ? 'not a folder' : String(error);
+    throw new KnowledgeBaseError(`cannot read the knowledge base folder ${folder}: ${why}`, { cause: error });
   }
   return names.sort().map((name) => {
     const path = join(folder, name);

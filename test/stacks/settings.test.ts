@@ -169,7 +169,10 @@ describe('the stack passes every setting a function reads', () => {
     [{ webhookTimeoutMs: '25000' }, 'webhookTimeoutMs'],
     [{ routingPolicyFile: '../policy.json' }, 'routingPolicyFile: a path inside the project'],
     [{ routingPolicyFile: 'no/such/policy.json' }, 'routingPolicyFile: no/such/policy.json does not exist'],
-    [{ routingPolicyFile: 'package.json' }, 'routingPolicyFile: '],
+    [
+      { routingPolicyFile: 'package.json' },
+      /^routingPolicyFile: \S*\/package\.json: invalid routing policy: /,
+    ],
     [{ knowledgeBaseDir: 'package.json' }, 'knowledgeBaseDir: package.json is not a folder'],
     [
       { knowledgeBaseDir: 'test/fixtures/knowledge-base/no-heading' },

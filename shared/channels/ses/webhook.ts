@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import type { SNSEvent } from 'aws-lambda';
+import { readSettingFile } from '#shared/config/setting-file.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { UnavailableError, ValidationError } from '#shared/errors.js';
 import { enqueueOrUnavailable } from '#shared/http/enqueue.js';
@@ -52,7 +52,7 @@ export function snsHttpDeps(
 ): Pick<SesWebhookDeps, 'fetchCert' | 'trustedCertPem' | 'certCache' | 'confirmSubscription'> {
   return {
     fetchCert: (url) => getSnsUrl(url),
-    trustedCertPem: trustedCertFile ? readFileSync(trustedCertFile, 'utf8') : undefined,
+    trustedCertPem: trustedCertFile ? readSettingFile('SNS_TRUSTED_CERT_FILE', trustedCertFile) : undefined,
     certCache: new SnsCertCache(),
     confirmSubscription: async (url) => {
       await getSnsUrl(url);

@@ -96,6 +96,16 @@ describe('parseAgentTokens', () => {
     ['a colon after the role', 'ben:t2:admin:', /entry 1 \(agent "ben"\).*empty/],
     ['a space inside the token', 'ben:t 2', /entry 1 \(agent "ben"\).*space/],
     ['one token for two agents', 'ana:t1,ben:t1', /entry 2 \(agent "ben"\).*entry 1/],
+    [
+      'an id with a space, which the API refuses',
+      'boss:t1:admin,Ana Smith:t2',
+      /entry 2 \(agent "Ana Smith"\).*letters, digits/,
+    ],
+    ['an id with a #', 'ana#x:t1', /entry 1 \(agent "ana#x"\).*letters, digits/],
+    ['an id with a letter outside ASCII', 'Zoë:t1', /entry 1 \(agent "Zoë"\).*letters, digits/],
+    ['an id over 64 characters', `${'a'.repeat(65)}:t1`, /entry 1 .*64/],
+    ['the id `me`, which the API reads as the caller', 'boss:t1:admin,me:t2', /entry 2 \(agent "me"\).*`me`/],
+    ['one agent twice', 'ana:t1,ana:t2:admin', /entry 2 \(agent "ana"\).*entry 1/],
   ])('refuses %s at start, naming the variable and the entry but never the token', (_name, value, reason) => {
     expect(() => parseAgentTokens(value)).toThrow(ConfigError);
     expect(() => parseAgentTokens(value)).toThrow(reason);

@@ -39,6 +39,6 @@ describe('loadQueueRules: the queues and hours of a routing policy file, for the
     });
     expect(() => loadQueueRules(file)).toThrow(/defaultQueue/);
     writeFileSync(file, '{ not json');
-    expect(() => loadQueueRules(file)).toThrow(SyntaxError);
+    expect(() => loadQueueRules(file)).toThrow(/^ROUTING_POLICY_FILE: .*not valid JSON/);
   });
 });

@@ -2,7 +2,8 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { devSecrets } from '#shared/local/dev-secrets.js';
+import { loadConfig, parseAgentTokens } from '#shared/config/config.js';
+import { devSecrets, withDevSecrets } from '#shared/local/dev-secrets.js';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'threadline-dev-secrets-'));
 const stored = (dir: string): unknown => JSON.parse(readFileSync(join(dir, 'dev-secrets.json'), 'utf8'));
@@ -38,5 +39,29 @@ describe('devSecrets', () => {
     writeFileSync(file, text);
     expect(() => devSecrets(dir)).toThrow(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: `));
     expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+});
+
+describe('withDevSecrets', () => {
+  it.each([
+    ['empty', ''],
+    ['only a comma', ','],
+    ['only a space', ' '],
+  ])('reads AGENT_TOKENS %s as unset: the development agent signs in', (_name, value) => {
+    const secrets = devSecrets(freshDir());
+    const config = loadConfig(withDevSecrets(secrets, { AGENT_TOKENS: value }));
+    expect(config.AGENT_TOKENS).toBe(secrets.AGENT_TOKENS);
+    expect([...parseAgentTokens(config.AGENT_TOKENS).values()]).toEqual([
+      { agentId: 'dev-agent', admin: true },
+    ]);
+  });
+
+  it('reads any other empty secret as unset too, and keeps the values the environment sets', () => {
+    const secrets = devSecrets(freshDir());
+    const env = { META_APP_SECRET: '', CSAT_SIGNING_SECRET: 'c'.repeat(40), AGENT_TOKENS: 'ana:t1' };
+    const config = loadConfig(withDevSecrets(secrets, env));
+    expect(config.META_APP_SECRET).toBe(secrets.META_APP_SECRET);
+    expect(config.CSAT_SIGNING_SECRET).toBe(env.CSAT_SIGNING_SECRET);
+    expect(config.AGENT_TOKENS).toBe('ana:t1');
   });
 });

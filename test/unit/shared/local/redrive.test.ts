@@ -42,6 +42,17 @@ describe('npm run redrive', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
+  it.each([[['--help']], [['inbound', '--local', '--help']]])(
+    '%j writes the usage, as the other maintenance commands do, and moves nothing',
+    async (args) => {
+      await run(...args);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^Usage: npm run redrive -- /);
+      expect(lines[0]).toContain('--help');
+      expect(sqs.calls()).toEqual([]);
+    },
+  );
+
   it('--local moves the dead-letter files of a stopped runtime back to their queue', async () => {
     const deadLetter = new LocalQueue({
       name: 'threadline-inbound-dlq',

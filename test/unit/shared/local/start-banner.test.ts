@@ -31,4 +31,27 @@ describe('startBanner', () => {
     const { secrets, text } = banner();
     expect(text).toContain(`Authorization: Bearer ${secrets.AGENT_TOKENS.split(':')[1]}`);
   });
+
+  it('says there is no agent token rather than printing undefined', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'threadline-start-banner-'));
+    const text = startBanner({ url: 'http://127.0.0.1:4640', dataDir, config: loadConfig({}) });
+    expect(text).not.toContain('undefined');
+    expect(text).toContain('no agent can sign in: AGENT_TOKENS has no entry');
+  });
+
+  it('lists the webhook URLs under PUBLIC_BASE_URL when it is set, the console and API under the local URL', () => {
+    const { text } = banner({ PUBLIC_BASE_URL: 'https://tunnel.example.com/' });
+    const webhookLines = text.split('\n').filter((line) => line.includes('/webhooks/'));
+    expect(webhookLines).toHaveLength(5);
+    for (const line of webhookLines) expect(line).toContain('https://tunnel.example.com/webhooks/');
+    expect(text).not.toContain('http://127.0.0.1:4640/webhooks/');
+    expect(text).not.toContain('set PUBLIC_BASE_URL to your tunnel URL');
+    expect(text).toContain('http://127.0.0.1:4640/console');
+  });
+
+  it('lists the local webhook URLs and asks for PUBLIC_BASE_URL when it is unset', () => {
+    const { text } = banner();
+    expect(text).toContain('POST http://127.0.0.1:4640/webhooks/twilio/sms');
+    expect(text).toContain('set PUBLIC_BASE_URL to your tunnel URL');
+  });
 });

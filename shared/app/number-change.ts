@@ -36,7 +36,7 @@ export async function numberChangeSender(
 
 /**
  * Claims an identity change's new identity (a WhatsApp user id's or number's) for the customer:
- * `identities` gains it when claimed now. Whether it is theirs (claimed now or before).
+ * `identities` gains it when it is theirs (claimed now, or before: a retry). Whether it is theirs.
  */
 async function claimNewIdentity(
   deps: ChangeDeps,
@@ -50,7 +50,10 @@ async function claimNewIdentity(
     await meetEarlierMentions(deps, to, customerId);
     return true;
   }
-  return (await deps.store.findCustomerId(to, { consistent: true })) === customerId;
+  // Theirs already: a retry after a crash before the profile showed it shows it now.
+  if ((await deps.store.findCustomerId(to, { consistent: true })) !== customerId) return false;
+  identities.push(to);
+  return true;
 }
 
 /** The old number a number change releases: the identity it came from, unless that is the new one (a retry). */

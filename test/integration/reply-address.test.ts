@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, signedTwilio, twilioSms, whatsappBody } from '../support/webhooks.js';
@@ -16,12 +17,17 @@ const ADMIN = 'reply-address-admin';
 describe('local runtime: a reply goes to the number the customer last used on its channel', () => {
   const time = new ManualTimers(Date.parse('2026-12-05T12:00:00.000Z'));
   let runtime: LocalRuntime;
+  let calls: RecordedCall[];
   let sequence = 0;
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
       env: { AGENT_TOKENS: `agent-ada:${ADMIN}:admin` },
       manualTime: time,
+      dynamoClient: (c) => {
+        calls = recordCalls(c);
+        return c;
+      },
     });
   }, 30_000);
   afterAll(async () => {
@@ -55,6 +61,8 @@ describe('local runtime: a reply goes to the number the customer last used on it
     expect((await deliver(signedTwilio(url, params, SECRETS.twilio))).status).toBe(200);
     await runtime.idle();
   };
+  /** The calls that name a key (the runtime's background queries name none), by command and kind. */
+  const keyed = () => calls.filter((c) => c.pk).map((c) => `${c.command} ${c.pk.split('#')[0]}`);
   const holder = (value: string) =>
     runtime.store.customers.findCustomerId({ kind: 'phone', value }, { consistent: true });
   const holderOf = async (value: string) => {
@@ -114,7 +122,23 @@ describe('local runtime: a reply goes to the number the customer last used on it
   it('answers at the new number after a number change, and leaves the old one to whoever has it next', async () => {
     await whatsapp('14155550301', 'wamid.X1');
     const xavier = await holderOf('+14155550301');
+    calls.length = 0;
     await numberChange('14155550301', '14155550302', 'wamid.XS');
+    // Two identity reads more than before (the sender's, its holder's strongly before the release) and
+    // two writes (the old number off the profile, its identity deleted); a number change's only.
+    expect(keyed()).toEqual([
+      'GetItem IDENTITY',
+      'GetItem IDENTITY',
+      'GetItem CUSTOMER',
+      'UpdateItem MESSAGE',
+      'PutItem CUSTOMER',
+      'UpdateItem CONVERSATION',
+      'PutItem IDENTITY',
+      'UpdateItem CUSTOMER',
+      'GetItem IDENTITY',
+      'UpdateItem CUSTOMER',
+      'DeleteItem IDENTITY',
+    ]);
     // Answered at the new number at once, before they write from it.
     expect(await reply(xavier)).toBe('whatsapp +14155550302');
     expect(await holder('+14155550302')).toBe(xavier);
@@ -122,7 +146,12 @@ describe('local runtime: a reply goes to the number the customer last used on it
     const profile = await runtime.store.customers.getCustomer(xavier);
     expect(profile?.identities).toEqual([{ kind: 'phone', value: '+14155550302' }]);
 
+    calls.length = 0;
     await whatsapp('14155550302', 'wamid.X2');
+    // Their message from the new number writes no profile: it is the number kept already.
+    expect(keyed().filter((call) => call.endsWith('CUSTOMER') && !call.startsWith('Get'))).toEqual([
+      'PutItem CUSTOMER',
+    ]);
     expect(await holder('+14155550302')).toBe(xavier);
     expect(await reply(xavier)).toBe('whatsapp +14155550302');
 

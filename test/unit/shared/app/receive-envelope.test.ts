@@ -299,6 +299,29 @@ describe('receiveEnvelope', () => {
     expect(d.store.timeline('cu_1')).toHaveLength(2);
   });
 
+  it('completes a number change that crashed after any of its writes when it is delivered again', async () => {
+    let crashes = 0;
+    for (let k = 1; ; k += 1) {
+      const d = deps();
+      await receiveEnvelope(d, inboundText());
+      d.store.failOnWrite = d.store.writes + k;
+      const crashed = await receiveEnvelope(d, numberChanged()).then(
+        () => false,
+        () => true,
+      );
+      d.store.failOnWrite = undefined;
+      if (!crashed) break;
+      crashes += 1;
+      await receiveEnvelope(d, numberChanged());
+      expect(d.store.identities.get('phone#+16505550000'), `crash at write ${k}`).toBe('cu_1');
+      expect(d.store.identities.has('phone#+16505551234'), `crash at write ${k}`).toBe(false);
+      expect([...(d.store.profiles.get('cu_1')?.identities ?? [])]).toEqual(['phone#+16505550000']);
+      expect(d.store.profiles.size).toBe(1);
+      expect(d.store.timeline('cu_1')).toHaveLength(2);
+    }
+    expect(crashes).toBeGreaterThan(3);
+  });
+
   it('keeps the new number to its holder when someone else has it, and still lets the old one go', async () => {
     const d = deps();
     d.store.identities.set('phone#+16505550000', 'cu_other');

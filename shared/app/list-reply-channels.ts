@@ -45,7 +45,11 @@ export async function listReplyChannels(
     candidateChannels(root, profiles).map(async (channel): Promise<ChannelOption> => {
       let destination: ReplyDestination;
       try {
-        destination = await replyDestination(deps.replies.store, { customer: root, partitions }, channel);
+        destination = await replyDestination(
+          deps.replies.store,
+          { customer: root, partitions, profiles },
+          channel,
+        );
       } catch (error) {
         return { channel, available: false, ...refusalOf(error) };
       }

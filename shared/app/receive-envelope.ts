@@ -38,15 +38,14 @@ import { isLaterLook, lookAgain, redactDeleted } from './apply-deletion.js';
 import { applyWatermark } from './apply-watermark.js';
 import { knownErasedRetry } from './erased-retry.js';
 import {
-  claimOrTakeOver,
   claimOtherIdentities,
-  meetEarlierMentions,
   meetThreadOwner,
   type Resolving,
   recordEvidence,
 } from './identity-evidence.js';
 import { isAnotherReceipt } from './mail-receipt.js';
 import { threadOfGroup } from './merged-thread.js';
+import { claimChangedIdentity, lastNumbers, numberChangeSender, releaseOldNumber } from './number-change.js';
 import { isSuppression, suppressionTarget } from './receive-suppression.js';
 import { answerFromBusinessApp } from './record-business-answer.js';
 import { eventHolder } from './resolve-customer-claim.js';
@@ -195,13 +194,8 @@ async function updateCustomer(
   },
 ): Promise<boolean> {
   const { envelope, customer, customerId, profile, now } = resolving;
-  const { identities, contested } = claimed;
-  if (envelope.kind === 'system' && envelope.newIdentity) {
-    if (await claimOrTakeOver(deps, envelope.newIdentity, customerId, now)) {
-      identities.push(envelope.newIdentity);
-      await meetEarlierMentions(deps, envelope.newIdentity, customerId);
-    }
-  }
+  const { contested } = claimed;
+  const { identities, released, whatsapp } = await claimChangedIdentity(deps, resolving, claimed, placed);
   const mentioned = await recordEvidence(deps, resolving, identities, contested);
   const contact = contactStateOf(envelope);
   if (contact) await deps.store.setContactState(customer, contact);
@@ -222,15 +216,14 @@ async function updateCustomer(
     ...(placed.latestInbound ? { latestInbound: true } : {}),
     ...(placed.reopened && placed.late ? { holdOpen: true } : {}),
     typedEmail: typedIdentities(envelope)[0]?.value,
-    ...(placed.whatsapp
-      ? { whatsappAddress: placed.whatsapp.address, whatsappProvider: placed.whatsapp.provider }
-      : {}),
+    ...lastNumbers(resolving, placed.inbound, whatsapp),
     // No profile yet: its first write lists the customer (a crash before it: the retry finds none either).
     ...(profile ? {} : { firstContact: true }),
   };
-  if (!profileTouchNeeded(profile, touch)) return false;
-  await deps.store.touchProfile(touch);
-  return true;
+  const written = profileTouchNeeded(profile, touch);
+  if (written) await deps.store.touchProfile(touch);
+  if (released) await releaseOldNumber(deps, resolving, released);
+  return written;
 }
 
 /**
@@ -395,5 +388,6 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
     });
     return { written: true };
   }
-  return resolveCustomerEvent(deps, envelope, envelope.customer, whatsappSenderOf(queued, deps.phone));
+  const sender = (await numberChangeSender(deps, envelope)) ?? envelope.customer;
+  return resolveCustomerEvent(deps, envelope, sender, whatsappSenderOf(queued, deps.phone));
 }

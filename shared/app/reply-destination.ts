@@ -21,8 +21,9 @@ export interface ReplyDestination {
 }
 
 /**
- * The one answer to "where does a message to this customer on `channel` go": their address there,
- * except that email goes to the first Reply-To of their latest email (emailReplyAddress), as a reply
+ * The one answer to "where does a message to this customer on `channel` go": their address there
+ * (on WhatsApp and SMS the number they last wrote from there, whichever merged profile keeps it: no
+ * read more), except that email goes to the first Reply-To of their latest email (emailReplyAddress), as a reply
  * must. Replies, surveys, automations, the web-chat fallback and the reply-channel list all ask it, so
  * the address whose suppression is checked is the address written to. Throws `no_address` as
  * replyAddress does. With `conversationId` (a reply in a conversation), email reads the latest
@@ -34,12 +35,15 @@ export interface ReplyDestination {
  */
 export async function replyDestination(
   store: Pick<ReplyStore, 'lastInbound'>,
-  recipient: WebchatRecipient,
+  recipient: WebchatRecipient & {
+    /** The profiles of the merged partitions (the customer's among them): each keeps its last numbers. */
+    profiles: readonly Customer[];
+  },
   channel: Channel,
   conversationId?: string,
 ): Promise<ReplyDestination> {
   if (channel === 'webchat') return { to: await webchatAddress(store, recipient, conversationId) };
-  const identity = replyAddress(recipient.customer, channel);
+  const identity = replyAddress(recipient.customer, channel, recipient.profiles);
   if (channel !== 'email') return { to: identity };
   const latest = (conversation?: string) =>
     Promise.all(recipient.partitions.map((id) => store.lastInbound(id, 'email', conversation)));

@@ -47,7 +47,7 @@ async function otherChannel(ports: AutomationPorts, conversation: Conversation, 
     try {
       const { to, latestEmails } = await replyDestination(
         store,
-        { customer: root, partitions },
+        { customer: root, partitions, profiles },
         channel,
         conversation.id,
       );

@@ -215,7 +215,7 @@ export async function sendReply(
   const channel = checkReplyLength(replyChannelOf(customer, input.request), input.request.text, customer);
   const { to, latestEmails, thread } = await replyDestination(
     deps.store,
-    { customer, partitions, answering },
+    { customer, partitions, profiles, answering },
     channel,
     conversationId,
   );

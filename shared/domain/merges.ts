@@ -80,29 +80,49 @@ export interface UnmergeProgress {
   moved: number;
 }
 
-/** What a merge reads of a profile to carry its WhatsApp id: its identity tokens, and the id. */
+/** What a merge reads of a profile to carry its last numbers: identity tokens, numbers and their times. */
 export interface MergedProfile {
   identities: readonly string[];
   whatsappAddress?: unknown;
+  smsAddress?: unknown;
+  [attribute: string]: unknown;
+}
+
+/** A number the target takes from the source at a merge: replies on `channel` go to it. */
+export interface CarriedNumber {
+  attribute: 'whatsappAddress' | 'smsAddress';
+  /** `lastInbound_<channel>`: the target takes it only while its own is older. */
+  timeAttribute: string;
+  number: string;
+  /** The source's last message on the channel. */
+  at: string;
 }
 
 /**
- * The source's WhatsApp id the target should carry: the one its profile keeps for one of its phones
- * (a Brazilian id without its ninth digit, a Mexican one with its `1`, an Argentine one with its 9),
- * when the target has no phone of its own (else WhatsApp replies go to that phone, as before).
- * Undefined otherwise. The target's identities may already show the source's (a retried merge).
+ * The numbers the source last wrote from on WhatsApp and by SMS that the target should keep: each
+ * when it is one of the source's phones and the source wrote on its channel after the target last
+ * did (or the target never did), so the kept profile names the number of the customer's latest
+ * message, and the resolver writes it again when their next message comes from another. The target's
+ * identities may already show the source's (a retried merge).
  */
-export function carriedWhatsappAddress(profiles: {
-  source: MergedProfile;
-  target: MergedProfile;
-}): string | undefined {
+export function carriedNumbers(profiles: { source: MergedProfile; target: MergedProfile }): CarriedNumber[] {
   const { source, target } = profiles;
-  const address = source.whatsappAddress;
-  if (typeof address !== 'string') return undefined;
-  const token = identityToken({ kind: 'phone', value: phoneIdentityKey(address) });
-  if (!source.identities.includes(token)) return undefined;
-  const own = target.identities.filter((t) => t.startsWith('phone#') && !source.identities.includes(t));
-  return own.length === 0 ? address : undefined;
+  const carried: CarriedNumber[] = [];
+  for (const [channel, attribute] of [
+    ['whatsapp', 'whatsappAddress'],
+    ['sms', 'smsAddress'],
+  ] as const) {
+    const number = source[attribute];
+    const timeAttribute = `lastInbound_${channel}`;
+    const at = source[timeAttribute];
+    if (typeof number !== 'string' || typeof at !== 'string') continue;
+    if (!source.identities.includes(identityToken({ kind: 'phone', value: phoneIdentityKey(number) })))
+      continue;
+    const targetAt = target[timeAttribute];
+    if (typeof targetAt === 'string' && targetAt >= at) continue;
+    carried.push({ attribute, timeAttribute, number, at });
+  }
+  return carried;
 }
 
 /**

@@ -49,6 +49,7 @@ export function profileTouchNeeded(profile: ProfileState | undefined, touch: Pro
   if (touch.conversationId !== profile.openConversationId) return true;
   if (touch.whatsappAddress !== undefined && (touch.whatsappAddress ?? undefined) !== profile.whatsappAddress)
     return true;
+  if (touch.smsAddress !== undefined && touch.smsAddress !== profile.smsAddress) return true;
   if (
     touch.whatsappProvider !== undefined &&
     (touch.whatsappProvider ?? undefined) !== profile.whatsappProvider

@@ -5,6 +5,7 @@ import { normaliseEmail } from './addresses.js';
 import { type Channel, ChannelSchema, type Identity } from './envelope.js';
 import { keyedId, requestHash } from './idempotency.js';
 import { type OutboundMessage, ReplyAttachmentSchema, TemplateSchema } from './outbound.js';
+import { lastNumberOn } from './reply-numbers.js';
 import type { ContactState } from './resolver-ports.js';
 import type { Customer, TimelineItem } from './timeline.js';
 
@@ -59,11 +60,18 @@ export const ADDRESS_KIND: Record<Channel, Identity['kind'][]> = {
   webchat: ['webchat_user', 'webchat_visitor'],
 };
 
-/** The customer's address on a channel: their phone, email or page-scoped id. */
-export function replyAddress(customer: Customer, channel: Channel): Identity {
-  // WhatsApp delivers to its own id when it is not the number as dialled (Brazil's ninth digit, Mexico's 1, Argentina's 9).
-  if (channel === 'whatsapp' && customer.whatsappAddress)
-    return { kind: 'phone', value: customer.whatsappAddress };
+/**
+ * The customer's address on a channel: their phone, email or page-scoped id. On WhatsApp and SMS, the
+ * number they last wrote from on that channel (see {@link lastNumberOn}); else, and for a profile from
+ * before it was kept, their first identity of the channel's kinds.
+ */
+export function replyAddress(
+  customer: Customer,
+  channel: Channel,
+  profiles: readonly Customer[] = [customer],
+): Identity {
+  const last = lastNumberOn(customer, profiles, channel);
+  if (last) return { kind: 'phone', value: last };
   for (const kind of ADDRESS_KIND[channel]) {
     const identity = customer.identities.find((i) => i.kind === kind);
     if (identity) return identity;

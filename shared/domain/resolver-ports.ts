@@ -24,8 +24,9 @@ export interface ProfileState {
   csatPending?: CsatPending | undefined;
   /** The email the web-chat visitor typed, as the profile keeps it (unverified). */
   typedEmail?: string | undefined;
-  /** WhatsApp's own id of the phone, when it is not the identity's key form. */
+  /** The numbers the customer last wrote from on WhatsApp (as WhatsApp writes it) and by SMS. */
   whatsappAddress?: string | undefined;
+  smsAddress?: string | undefined;
   /** `twilio` when the customer's latest WhatsApp message came through Twilio (its 1,600 limit). */
   whatsappProvider?: string | undefined;
   /** Tokens of the identities the profile holds, so a touch that adds none can be skipped. */
@@ -113,11 +114,10 @@ export interface ProfileTouch {
   holdOpen?: boolean | undefined;
   /** The email a web-chat visitor typed (unverified), kept on the profile for agents to see. */
   typedEmail?: string | undefined;
-  /**
-   * A WhatsApp message's sender as WhatsApp wrote it, when that is not the identity's key (replies go
-   * to it); null when it is, which clears one kept before. Undefined for other events: left as it is.
-   */
+  /** A WhatsApp message's sender as WhatsApp wrote it, or a number change's new number (replies go to it). */
   whatsappAddress?: string | null | undefined;
+  /** An SMS's sender (SMS replies go to it). Undefined: left as it is. */
+  smsAddress?: string | undefined;
   /**
    * `twilio` for a WhatsApp message that came through Twilio (replies then have Twilio's limits); null
    * for one through the Cloud API, which clears it. Undefined for other events: left as it is.
@@ -181,6 +181,8 @@ export interface ResolverStore {
   claimIdentity(identity: Identity, customerId: string, now: string): Promise<boolean>;
   /** Takes an identity over from an erased holder (see `takeOverErasedIdentity`); false if not erased. */
   takeOverErasedIdentity(identity: Identity, holder: string, to: string, now: string): Promise<boolean>;
+  /** A WhatsApp number change's old number: off the profiles showing it, then deleted while `holder` holds it. */
+  releaseIdentity(identity: Identity, holder: string, profileIds: readonly string[]): Promise<void>;
   /**
    * What the resolver needs of a profile, or undefined when none (a tombstone too; GoneError with
    * `erasedGone`: unauthenticated mail's own customer); UnavailableError while being erased, and with

@@ -20,6 +20,7 @@ const CustomerItemSchema = z.looseObject({
   lastAgentAt: z.string().optional(),
   typedEmail: z.string().optional(),
   whatsappAddress: z.string().optional(),
+  smsAddress: z.string().optional(),
   // Only Twilio is named; anything else reads as the Cloud API's (no limit of Twilio's).
   whatsappProvider: z.enum(['twilio']).optional().catch(undefined),
 });
@@ -72,6 +73,7 @@ export function customerOfItem(item: Record<string, unknown>): Customer {
     lastAgentAt: parsed.lastAgentAt,
     typedEmail: parsed.typedEmail,
     whatsappAddress: parsed.whatsappAddress,
+    smsAddress: parsed.smsAddress,
     whatsappProvider: parsed.whatsappProvider,
   });
 }

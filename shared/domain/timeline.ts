@@ -173,15 +173,20 @@ export const CustomerSchema = z.object({
       'unverified: the email an anonymous web-chat visitor typed in the pre-chat form; never an identity (it merges nobody and no reply goes to it)',
     ),
   /**
-   * WhatsApp's own id for the customer's phone when it is not the number as dialled (a Brazilian id
-   * without its ninth digit, a Mexican one with its `1`, an Argentine one with its 9): WhatsApp replies go to it.
+   * The number the customer last wrote from on WhatsApp, as WhatsApp writes it (a Brazilian id without
+   * its ninth digit, a Mexican one with its `1`, an Argentine one with its 9): WhatsApp replies go to it.
    */
   whatsappAddress: z
     .string()
     .optional()
     .describe(
-      "WhatsApp's id of the customer's phone (E.164) when it differs from the number as dialled (Brazil's ninth digit, Mexico's 1, Argentina's 9); WhatsApp replies go to it",
+      "the number (E.164) the customer last wrote from on WhatsApp, as WhatsApp writes it (Brazil's ninth digit, Mexico's 1, Argentina's 9); WhatsApp replies go to it. Set by a WhatsApp number change (`user_changed_number`) to the new number",
     ),
+  /** The number the customer last texted from: SMS replies go to it. */
+  smsAddress: z
+    .string()
+    .optional()
+    .describe('the number (E.164) the customer last texted from: SMS replies go to it'),
   /**
    * `twilio` when the customer's latest WhatsApp message came through Twilio: replies on WhatsApp then
    * have Twilio's limits (1,600 characters a message). Absent: the Cloud API's.

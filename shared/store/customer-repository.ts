@@ -13,6 +13,7 @@ import { getItems } from './batch-get.js';
 import { customerList } from './customer-list.js';
 import {
   type DynamoDb,
+  deleteItemIf,
   getItem,
   isConditionFailure,
   putItem,
@@ -42,6 +43,7 @@ import {
   setTagsInput,
   touchProfileInput,
 } from './params/customers.js';
+import { dropShownIdentityInput, releaseIdentityInput } from './params/identity-release.js';
 import { advanceChannelInboundInput, laterProfileInboundInput } from './params/profile-inbound.js';
 
 /** How the resolver reads a profile whose customer was erased (see `ResolverStore.getProfileState`). */
@@ -73,6 +75,7 @@ const ProfileStateSchema = z.object({
   mentioned: StringSetSchema,
   typedEmail: z.string().optional(),
   whatsappAddress: z.string().optional(),
+  smsAddress: z.string().optional(),
   whatsappProvider: z.string().optional(),
   // A malformed one is no survey: the message is then a normal one.
   csatPending: CsatPendingSchema.optional().catch(undefined),
@@ -296,6 +299,15 @@ async function renameCustomer(db: DynamoDb, customerId: string, name: string): P
   await settleNameWords(db, customerId, written);
 }
 
+type Release = [identity: Identity, holder: string, profileIds: readonly string[]];
+
+/** Takes a released identity off the profiles that show it, then deletes it while `holder` holds it. */
+async function releaseIdentity(db: DynamoDb, ...[identity, holder, profileIds]: Release): Promise<void> {
+  for (const id of new Set(profileIds))
+    await updateItemIf(db, dropShownIdentityInput(db.table, id, identity));
+  await deleteItemIf(db, releaseIdentityInput(db.table, identity, holder));
+}
+
 /**
  * Customers: who holds an identity, profiles (names, tags, channels, the last agent), merged
  * customers seen as one, and whether an address may be contacted.
@@ -316,6 +328,8 @@ export function customerRepository(db: DynamoDb) {
     },
     /** Takes an identity over from an erased customer that a late delivery claimed it for. */
     takeOverErasedIdentity: (...args: TakeOver) => takeOverErasedIdentity(db, ...args),
+    /** A WhatsApp number change's old number: off the profiles that show it, then nobody's. */
+    releaseIdentity: (...args: Release) => releaseIdentity(db, ...args),
     /** The customer list, newest first, a page at a time. */
     listCustomers: (page: { limit: number; cursor?: string | undefined }) => customerList(db, page),
     /** Records a new conversation's membership, then upserts the profile for an event. */

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { CsatPendingSchema, csatOvertaken } from '../domain/csat/survey.js';
 import {
-  carriedWhatsappAddress,
+  carriedNumbers,
   followMerges,
   targetAtMerge,
   type UnmergeProgress,
@@ -17,7 +17,7 @@ import { setCsatPendingInput } from './params/customers.js';
 import {
   addMergedFromInput,
   addMergedIdentitiesInput,
-  carryWhatsappAddressInput,
+  carryNumberInput,
   claimUnmergeInput,
   clearMergedIntoInput,
   dropCarriedCsatPendingInput,
@@ -85,7 +85,7 @@ async function applyMerge(
   );
   if (!pointed) return false;
   await pointSourceAtTarget(db, { targetId, sourceId, mergedAt: by.now }, profiles.source);
-  await carryWhatsappAddress(db, targetId, profiles);
+  await carryLastNumbers(db, targetId, profiles);
   return true;
 }
 
@@ -110,17 +110,19 @@ async function pointSourceAtTarget(
 }
 
 /**
- * Step 7 of a merge: the target carries the source's WhatsApp id (see `carriedWhatsappAddress`), or
- * WhatsApp replies to the kept customer would go to the number as dialled, which WhatsApp does not
- * know. Conditional on the target having none, so a retry or a newer WhatsApp message changes nothing.
+ * Step 7 of a merge: the target keeps the numbers the source last wrote from on WhatsApp and by SMS
+ * when the source wrote there after it (see `carriedNumbers`): replies go to the number of the
+ * customer's latest message, in WhatsApp's own form (a Brazilian id without its ninth digit). One
+ * conditional UpdateItem each, so a retry or a newer message of the target's changes nothing.
  */
-async function carryWhatsappAddress(
+async function carryLastNumbers(
   db: DynamoDb,
   targetId: string,
   profiles: { source: RawProfile; target: RawProfile },
 ): Promise<void> {
-  const address = carriedWhatsappAddress(profiles);
-  if (address) await updateItemIf(db, carryWhatsappAddressInput(db.table, targetId, address));
+  for (const carried of carriedNumbers(profiles)) {
+    await updateItemIf(db, carryNumberInput(db.table, targetId, carried));
+  }
 }
 
 /**
@@ -158,9 +160,9 @@ async function completeMerge(db: DynamoDb, deps: Deps, sourceId: string, targetI
   const { mergedAt, mergedBy } = source as { mergedAt?: unknown; mergedBy?: unknown };
   if (source.mergedInto !== targetId || typeof mergedAt !== 'string') return source.mergedInto === targetId;
   await pointSourceAtTarget(db, { targetId, sourceId, mergedAt }, source);
-  // The target is read only when there is a WhatsApp id to carry (one more strong read, on a retry).
-  if (typeof source.whatsappAddress === 'string') {
-    await carryWhatsappAddress(db, targetId, { source, target: await readRawProfile(db, targetId) });
+  // The target is read only when there is a number to carry (one more strong read, on a retry).
+  if (carriedNumbers({ source, target: { identities: [] } }).length > 0) {
+    await carryLastNumbers(db, targetId, { source, target: await readRawProfile(db, targetId) });
   }
   const by = typeof mergedBy === 'string' ? mergedBy : 'unknown';
   await deps.timeline.putTimelineItem(mergeEvent(targetId, sourceId, mergedAt, by), undefined);

@@ -19,6 +19,7 @@ import {
 } from '../keys.js';
 import { LIST_INDEX } from '../table.js';
 import { queryPrefixInput } from './common.js';
+import { setReplyNumbers } from './reply-numbers.js';
 
 /**
  * Who holds this phone, email or handle. An eventually consistent read (half a read unit) is enough
@@ -101,20 +102,7 @@ export function touchProfileInput(
   const removes: string[] = [];
   let condition = NOT_ERASING;
   if (phase === 'current') {
-    // The latest WhatsApp message says which id WhatsApp delivers to.
-    if (typeof touch.whatsappAddress === 'string') {
-      values[':whatsappAddress'] = touch.whatsappAddress;
-      sets.push('whatsappAddress = :whatsappAddress');
-    } else if (touch.whatsappAddress === null) {
-      removes.push('whatsappAddress');
-    }
-    // And through which provider: Twilio's WhatsApp takes at most 1,600 characters a message.
-    if (touch.whatsappProvider === 'twilio') {
-      values[':whatsappProvider'] = touch.whatsappProvider;
-      sets.push('whatsappProvider = :whatsappProvider');
-    } else if (touch.whatsappProvider === null) {
-      removes.push('whatsappProvider');
-    }
+    setReplyNumbers(touch, values, sets, removes);
     names['#open'] = 'openConversationId';
     values[':conv'] = touch.conversationId;
     values[':at'] = touch.at;

@@ -1,5 +1,5 @@
 import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { TargetAtMerge } from '../../domain/merges.js';
+import type { CarriedNumber, TargetAtMerge } from '../../domain/merges.js';
 import { Keys } from '../keys.js';
 import { queryTimelineInput } from './timeline.js';
 
@@ -91,21 +91,22 @@ export function addMergedIdentitiesInput(
 }
 
 /**
- * Merge: the target carries the source's WhatsApp id of its phone (when it is not the number the
- * identity is keyed under), so WhatsApp replies reach it; only while the target has none, so a retry
- * writes nothing new and a WhatsApp message the target took since keeps its own.
+ * Merge: the target keeps a number the source last wrote from (see `carriedNumbers`), only while the
+ * target's own last message on the channel is older, so a retry writes the same and a message the
+ * target took since keeps its own number.
  */
-export function carryWhatsappAddressInput(
+export function carryNumberInput(
   table: string,
   targetId: string,
-  address: string,
+  carried: CarriedNumber,
 ): UpdateCommandInput {
   return {
     TableName: table,
     Key: Keys.customer(targetId),
-    UpdateExpression: 'SET whatsappAddress = :address',
-    ConditionExpression: 'entity = :customer AND attribute_not_exists(whatsappAddress)',
-    ExpressionAttributeValues: { ':customer': 'customer', ':address': address },
+    UpdateExpression: 'SET #number = :number',
+    ConditionExpression: 'entity = :customer AND (attribute_not_exists(#at) OR #at < :at)',
+    ExpressionAttributeNames: { '#number': carried.attribute, '#at': carried.timeAttribute },
+    ExpressionAttributeValues: { ':customer': 'customer', ':number': carried.number, ':at': carried.at },
   };
 }
 

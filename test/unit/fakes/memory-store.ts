@@ -107,6 +107,16 @@ export class MemoryStore implements ResolverStore {
     return true;
   }
 
+  async releaseIdentity(identity: Identity, holder: string, profileIds: readonly string[]): Promise<void> {
+    const token = identityToken(identity);
+    for (const id of profileIds) {
+      this.#write();
+      this.profiles.get(id)?.identities.delete(token);
+    }
+    this.#write();
+    if (this.identities.get(token) === holder) this.identities.delete(token);
+  }
+
   /** A customer's place in the customer list: when their profile's first write listed them (kept). */
   readonly listed = new Map<string, string>();
   /** Every profile touch, in order. */

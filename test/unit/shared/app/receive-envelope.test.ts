@@ -281,6 +281,58 @@ describe('receiveEnvelope', () => {
     expect(d.store.timeline('cu_1').map((i) => i.event ?? i.type)).toEqual(['message', 'identity_changed']);
   });
 
+  it('sends WhatsApp replies to the new number of a number change, and lets the old one go', async () => {
+    const d = deps();
+    await receiveEnvelope(d, inboundText());
+    await receiveEnvelope(d, numberChanged());
+    expect(d.store.identities.has('phone#+16505551234')).toBe(false);
+    const profile = d.store.profiles.get('cu_1');
+    expect([...(profile?.identities ?? [])]).toEqual(['phone#+16505550000']);
+    expect(d.store.touches.at(-1)?.whatsappAddress).toBe('+16505550000');
+    // The provider's retry finds the customer by the new number: nothing twice, nobody new.
+    await receiveEnvelope(d, numberChanged());
+    expect(d.store.profiles.size).toBe(1);
+    expect(d.store.timeline('cu_1').map((i) => i.event ?? i.type)).toEqual(['message', 'identity_changed']);
+    // Whoever writes from the old number next is a customer of their own.
+    await receiveEnvelope(d, inboundText({ providerMessageId: 'wamid.NEXT', id: 'whatsapp:msg:wamid.NEXT' }));
+    expect(d.store.identities.get('phone#+16505551234')).toBe('cu_2');
+    expect(d.store.timeline('cu_1')).toHaveLength(2);
+  });
+
+  it('completes a number change that crashed after any of its writes when it is delivered again', async () => {
+    let crashes = 0;
+    for (let k = 1; ; k += 1) {
+      const d = deps();
+      await receiveEnvelope(d, inboundText());
+      d.store.failOnWrite = d.store.writes + k;
+      const crashed = await receiveEnvelope(d, numberChanged()).then(
+        () => false,
+        () => true,
+      );
+      d.store.failOnWrite = undefined;
+      if (!crashed) break;
+      crashes += 1;
+      await receiveEnvelope(d, numberChanged());
+      expect(d.store.identities.get('phone#+16505550000'), `crash at write ${k}`).toBe('cu_1');
+      expect(d.store.identities.has('phone#+16505551234'), `crash at write ${k}`).toBe(false);
+      expect([...(d.store.profiles.get('cu_1')?.identities ?? [])]).toEqual(['phone#+16505550000']);
+      expect(d.store.profiles.size).toBe(1);
+      expect(d.store.timeline('cu_1')).toHaveLength(2);
+    }
+    expect(crashes).toBeGreaterThan(3);
+  });
+
+  it('keeps the new number to its holder when someone else has it, and still lets the old one go', async () => {
+    const d = deps();
+    d.store.identities.set('phone#+16505550000', 'cu_other');
+    await receiveEnvelope(d, inboundText());
+    await receiveEnvelope(d, numberChanged());
+    expect(d.store.identities.get('phone#+16505550000')).toBe('cu_other');
+    expect(d.store.identities.has('phone#+16505551234')).toBe(false);
+    // Replies stay on the number they last wrote from until they write again: the new one is not theirs.
+    expect(d.store.touches.map((t) => t.whatsappAddress)).toEqual(['+16505551234', undefined]);
+  });
+
   it('takes an identity over from an erased customer it was claimed for as their erasure ran', async () => {
     const d = deps();
     // A delivery begun before cu_gone's erasure claimed the BSUID and the new number after it.

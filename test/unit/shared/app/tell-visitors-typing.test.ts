@@ -112,7 +112,7 @@ describe('tellVisitorsTyping', () => {
     const t = deps(CONVERSATION, { latest });
     const reply = await replyDestination(
       t.deps,
-      { customer: CUSTOMER, partitions: ['cu_1', 'cu_2'] },
+      { customer: CUSTOMER, partitions: ['cu_1', 'cu_2'], profiles: [CUSTOMER] },
       'webchat',
       'cv_1',
     );

@@ -142,6 +142,58 @@ describe('reply channel and address', () => {
   });
 });
 
+describe('replyAddress on a customer with two numbers', () => {
+  const profile = (id: string, extra: Partial<Customer>): Customer => ({
+    id,
+    identities: [
+      { kind: 'phone', value: '+13125550401' },
+      { kind: 'phone', value: '+13125550402' },
+      { kind: 'phone', value: '+5541988887777' },
+    ],
+    channels: ['sms', 'whatsapp'],
+    createdAt: '2025-06-10T09:00:00.000Z',
+    lastInboundByChannel: {},
+    mergedFrom: [],
+    tags: [],
+    ...extra,
+  });
+
+  it('answers on each channel at the number last used there, not the first phone', () => {
+    const root = profile('cu_1', {
+      smsAddress: '+13125550401',
+      lastInboundByChannel: { sms: hoursAgo(3) },
+    });
+    const merged = profile('cu_2', {
+      whatsappAddress: '+13125550402',
+      lastInboundByChannel: { whatsapp: hoursAgo(2) },
+    });
+    expect(replyAddress(root, 'whatsapp', [root, merged]).value).toBe('+13125550402');
+    expect(replyAddress(root, 'sms', [root, merged]).value).toBe('+13125550401');
+  });
+
+  it("takes the merged profile whose message on the channel is the latest, in WhatsApp's own form", () => {
+    const root = profile('cu_1', {
+      whatsappAddress: '+13125550402',
+      lastInboundByChannel: { whatsapp: hoursAgo(3) },
+    });
+    const merged = profile('cu_2', {
+      whatsappAddress: '+554188887777',
+      lastInboundByChannel: { whatsapp: hoursAgo(1) },
+    });
+    expect(replyAddress(root, 'whatsapp', [root, merged]).value).toBe('+554188887777');
+    expect(replyAddress(root, 'whatsapp', [root]).value).toBe('+13125550402');
+  });
+
+  it('ignores a number the customer no longer shows (unmerged, or changed away from)', () => {
+    const root = profile('cu_1', {
+      identities: [{ kind: 'phone', value: '+13125550402' }],
+      whatsappAddress: '+13125550401',
+      lastInboundByChannel: { whatsapp: hoursAgo(1) },
+    });
+    expect(replyAddress(root, 'whatsapp').value).toBe('+13125550402');
+  });
+});
+
 describe('aiReplyId', () => {
   it('names the AI reply after the item it answers, and hashes a long id into 128 characters', () => {
     expect(aiReplyId('whatsapp:wamid.1')).toBe('ai:whatsapp:wamid.1');

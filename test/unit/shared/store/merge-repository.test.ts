@@ -188,6 +188,7 @@ describe('mergeRepository', () => {
       id: 'cu_b',
       identities: new Set(['phone#+5541988887777']),
       whatsappAddress: '+554188887777',
+      lastInbound_whatsapp: '2025-06-10T08:00:00.000Z',
     };
     const withProfiles = (extra: Record<string, Record<string, unknown>>) =>
       ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
@@ -199,23 +200,37 @@ describe('mergeRepository', () => {
         .map((call) => call.args[0].input)
         .filter((input) => input.UpdateExpression?.includes('whatsappAddress'));
 
-    it('goes to a target with no phone of its own, only while it has none', async () => {
-      withProfiles({ 'CUSTOMER#cu_s': { ...profiles['CUSTOMER#cu_s'], id: 'cu_s' } });
-      await repository().merges.merge('cu_s', 'cu_b', 'ag_1', '2025-06-10T09:00:00.000Z');
-      expect(carried()).toEqual([
+    const numbers = () =>
+      ddb
+        .commandCalls(UpdateCommand)
+        .map((call) => call.args[0].input)
+        .filter((input) => input.UpdateExpression === 'SET #number = :number');
+
+    it('goes to a target that has a phone of its own but wrote on WhatsApp before, while it has not since', async () => {
+      withProfiles({
+        'CUSTOMER#cu_t': { ...profiles['CUSTOMER#cu_t'], lastInbound_whatsapp: '2025-06-10T07:00:00.000Z' },
+      });
+      await repository().merges.merge('cu_t', 'cu_b', 'ag_1', '2025-06-10T09:00:00.000Z');
+      expect(numbers()).toEqual([
         expect.objectContaining({
-          Key: { pk: 'CUSTOMER#cu_s', sk: 'PROFILE' },
-          UpdateExpression: 'SET whatsappAddress = :address',
-          ConditionExpression: 'entity = :customer AND attribute_not_exists(whatsappAddress)',
-          ExpressionAttributeValues: { ':customer': 'customer', ':address': '+554188887777' },
+          Key: { pk: 'CUSTOMER#cu_t', sk: 'PROFILE' },
+          ConditionExpression: 'entity = :customer AND (attribute_not_exists(#at) OR #at < :at)',
+          ExpressionAttributeNames: { '#number': 'whatsappAddress', '#at': 'lastInbound_whatsapp' },
+          ExpressionAttributeValues: {
+            ':customer': 'customer',
+            ':number': '+554188887777',
+            ':at': '2025-06-10T08:00:00.000Z',
+          },
         }),
       ]);
     });
 
-    it('does not go to a target with a phone of its own (WhatsApp replies go to that one)', async () => {
-      withProfiles({});
+    it('does not go to a target that wrote on WhatsApp after the source (replies go to its own number)', async () => {
+      withProfiles({
+        'CUSTOMER#cu_t': { ...profiles['CUSTOMER#cu_t'], lastInbound_whatsapp: '2025-06-10T08:30:00.000Z' },
+      });
       await repository().merges.merge('cu_t', 'cu_b', 'ag_1', '2025-06-10T09:00:00.000Z');
-      expect(carried()).toEqual([]);
+      expect(numbers()).toEqual([]);
     });
 
     it('is asked again after a crash past the pointer: the target is read again and gets it', async () => {
@@ -224,7 +239,7 @@ describe('mergeRepository', () => {
         'CUSTOMER#cu_s': { ...profiles['CUSTOMER#cu_s'], mergedFrom: new Set(['cu_b']) },
       });
       await repository().merges.merge('cu_s', 'cu_b', 'ag_1', '2025-06-10T09:05:00.000Z');
-      expect(carried().map((input) => input.ExpressionAttributeValues?.[':address'])).toEqual([
+      expect(numbers().map((input) => input.ExpressionAttributeValues?.[':number'])).toEqual([
         '+554188887777',
       ]);
     });

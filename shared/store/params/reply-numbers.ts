@@ -1,0 +1,29 @@
+import type { ProfileTouch } from '../../domain/resolver-ports.js';
+
+/** The numbers replies go to, as the event says (see `ProfileTouch`): the current phase sets them. */
+export function setReplyNumbers(
+  touch: ProfileTouch,
+  values: Record<string, unknown>,
+  sets: string[],
+  removes: string[],
+): void {
+  // The latest WhatsApp message (or number change) says which number WhatsApp replies go to.
+  if (typeof touch.whatsappAddress === 'string') {
+    values[':whatsappAddress'] = touch.whatsappAddress;
+    sets.push('whatsappAddress = :whatsappAddress');
+  } else if (touch.whatsappAddress === null) {
+    removes.push('whatsappAddress');
+  }
+  // The latest SMS says which number SMS replies go to.
+  if (touch.smsAddress !== undefined) {
+    values[':smsAddress'] = touch.smsAddress;
+    sets.push('smsAddress = :smsAddress');
+  }
+  // And through which provider: Twilio's WhatsApp takes at most 1,600 characters a message.
+  if (touch.whatsappProvider === 'twilio') {
+    values[':whatsappProvider'] = touch.whatsappProvider;
+    sets.push('whatsappProvider = :whatsappProvider');
+  } else if (touch.whatsappProvider === null) {
+    removes.push('whatsappProvider');
+  }
+}

@@ -18,6 +18,9 @@ export const RawProfileSchema = z.looseObject({
   mentioned: StringSetSchema,
   mergedFrom: StringSetSchema,
   mergedInto: z.string().optional(),
+  tags: StringSetSchema,
+  /** The tags merges gave this customer, `<merged-in id>#<tag>` (see `tagsToCarry`): an unmerge takes them back. */
+  mergedTags: StringSetSchema,
   /** Set while an unmerge gives this customer back what it sent while merged into that one. */
   unmergingFrom: z.string().optional(),
   /** On a merged group's root: the sources of the unmerges under way in the group (an erasure waits). */
@@ -30,7 +33,7 @@ export const RawProfileSchema = z.looseObject({
   openConversationId: z.string().optional(),
 });
 /**
- * A profile item with the sets merges and erasures walk (identity tokens, mentions). `conversationIds`
+ * A profile item with the sets merges and erasures walk (identity tokens, mentions, tags). `conversationIds`
  * is only on profiles written before conversations became membership items; see `conversationIdsOf`.
  */
 export type RawProfile = z.infer<typeof RawProfileSchema>;

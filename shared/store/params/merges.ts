@@ -1,16 +1,31 @@
 import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { TargetAtMerge } from '../../domain/merges.js';
+import { mergedTagEntries, type TargetAtMerge } from '../../domain/merges.js';
 import { Keys } from '../keys.js';
 import { queryTimelineInput } from './timeline.js';
 
-/** Step 1 of a merge: the target lists the source, so its timeline reads include it at once. */
-export function addMergedFromInput(table: string, targetId: string, sourceId: string): UpdateCommandInput {
+/**
+ * Step 1 of a merge: the target lists the source, so its timeline reads include it at once, and takes
+ * the source's tags it lacks (`carriedTags`, see `tagsToCarry`), noting each in `mergedTags` in the
+ * same write, so an unmerge takes back exactly those. A merge asked again once the source points to the
+ * target does not come here: a tag an agent took off since stays off.
+ */
+export function addMergedFromInput(
+  table: string,
+  targetId: string,
+  sourceId: string,
+  carriedTags: readonly string[] = [],
+): UpdateCommandInput {
+  const values: Record<string, unknown> = { ':source': new Set([sourceId]), ':customer': 'customer' };
+  if (carriedTags.length) {
+    values[':tags'] = new Set(carriedTags);
+    values[':entries'] = new Set(mergedTagEntries(sourceId, carriedTags));
+  }
   return {
     TableName: table,
     Key: Keys.customer(targetId),
-    UpdateExpression: 'ADD mergedFrom :source',
+    UpdateExpression: `ADD mergedFrom :source${carriedTags.length ? ', tags :tags, mergedTags :entries' : ''}`,
     ConditionExpression: 'entity = :customer AND attribute_not_exists(mergedInto)',
-    ExpressionAttributeValues: { ':source': new Set([sourceId]), ':customer': 'customer' },
+    ExpressionAttributeValues: values,
   };
 }
 
@@ -156,18 +171,31 @@ export function dropCarriedCsatPendingInput(
   };
 }
 
-/** Unmerge: the target no longer lists the source nor shows its identities. */
+/**
+ * Unmerge: the target no longer lists the source nor shows its identities, nor has the tags the merge
+ * gave it (`takeBack`, see `tagsToTakeBack`). A merge that lost its source to another target meanwhile
+ * takes back the same way what its step 1 wrote (no identity).
+ */
 export function removeMergedFromInput(
   table: string,
   targetId: string,
   sourceId: string,
   identities: readonly string[],
+  takeBack: { tags: readonly string[]; entries: readonly string[] } = { tags: [], entries: [] },
 ): UpdateCommandInput {
   const deletes = ['mergedFrom :source'];
   const values: Record<string, unknown> = { ':source': new Set([sourceId]) };
   if (identities.length) {
     deletes.push('identities :identities');
     values[':identities'] = new Set(identities);
+  }
+  if (takeBack.tags.length) {
+    deletes.push('tags :tags');
+    values[':tags'] = new Set(takeBack.tags);
+  }
+  if (takeBack.entries.length) {
+    deletes.push('mergedTags :entries');
+    values[':entries'] = new Set(takeBack.entries);
   }
   return {
     TableName: table,

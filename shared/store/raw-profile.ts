@@ -47,13 +47,22 @@ export async function readRawProfile(
   customerId: string,
   options: { whileErasing?: boolean } = {},
 ): Promise<RawProfile> {
+  return RawProfileSchema.parse(await readProfileItem(db, customerId, options));
+}
+
+/** The profile item as stored (every attribute, no default added), read as `readRawProfile` reads it. */
+export async function readProfileItem(
+  db: DynamoDb,
+  customerId: string,
+  options: { whileErasing?: boolean } = {},
+): Promise<Record<string, unknown>> {
   const out = await getItem(db, getInput(db.table, Keys.customer(customerId), true));
   if (!out.Item) throw new NotFoundError(`no customer ${customerId}`);
   if (out.Item.entity === 'erased_customer') throw new GoneError(`customer ${customerId} was erased`);
   if (out.Item.erasingSince !== undefined && !options.whileErasing) {
     throw new GoneError(`customer ${customerId} is being erased`);
   }
-  return RawProfileSchema.parse(out.Item);
+  return out.Item;
 }
 
 /**

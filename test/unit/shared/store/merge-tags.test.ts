@@ -36,6 +36,14 @@ const profileUpdates = () =>
       entries: input.ExpressionAttributeValues?.[':entries'],
     }));
 
+/** The target's update that takes `vip` and the merge's note of it back. */
+const vipTakenBack = (expression: string) => ({
+  key: target,
+  expression,
+  tags: new Set(['vip']),
+  entries: new Set(['cu_s#vip']),
+});
+
 describe('tagsToCarry and tagsToTakeBack', () => {
   it('carries the source’s tags the target lacks of its own, each once, sorted', () => {
     const target = { tags: ['late-payer', 'billing'], mergedTags: [] };
@@ -129,12 +137,9 @@ describe('a merge and the tags of the customer merged in', () => {
     await expect(merges().merge('cu_t', 'cu_s', 'ag_1', at)).rejects.toThrow(
       new ConflictError('customer cu_s was merged elsewhere meanwhile'),
     );
-    expect(profileUpdates().at(-1)).toEqual({
-      key: target,
-      expression: 'DELETE mergedFrom :source, tags :tags, mergedTags :entries',
-      tags: new Set(['vip']),
-      entries: new Set(['cu_s#vip']),
-    });
+    expect(profileUpdates().at(-1)).toEqual(
+      vipTakenBack('DELETE mergedFrom :source, tags :tags, mergedTags :entries'),
+    );
   });
 
   it('an unmerge takes the carried tags off the target, and the source keeps its own', async () => {
@@ -147,12 +152,7 @@ describe('a merge and the tags of the customer merged in', () => {
     await merges().unmerge('cu_t', 'cu_s', 'ag_1', at);
     const tagged = profileUpdates().filter((update) => /\btags\b|mergedTags/.test(update.expression ?? ''));
     expect(tagged).toEqual([
-      {
-        key: target,
-        expression: 'DELETE mergedFrom :source, identities :identities, tags :tags, mergedTags :entries',
-        tags: new Set(['vip']),
-        entries: new Set(['cu_s#vip']),
-      },
+      vipTakenBack('DELETE mergedFrom :source, identities :identities, tags :tags, mergedTags :entries'),
     ]);
   });
 

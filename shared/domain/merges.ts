@@ -73,6 +73,51 @@ export function cameThrough(item: Record<string, unknown>, tokens: ReadonlySet<s
   return tokens.has(identityToken({ kind: from.kind, value: from.value } as Identity));
 }
 
+/** A kept customer's tags and its record of those merges gave it (`<merged-in id>#<tag>`, see `tagsToCarry`). */
+export interface TaggedProfile {
+  tags: readonly string[];
+  mergedTags: readonly string[];
+}
+
+/** The entries of `mergedTags` a merge of `sourceId` writes for these tags. */
+export const mergedTagEntries = (sourceId: string, tags: readonly string[]): string[] =>
+  tags.map((tag) => `${sourceId}#${tag}`);
+
+/** The tag of a `mergedTags` entry, and the customer merged in it names (ids and tags hold no `#`). */
+function splitEntry(entry: string): { sourceId: string; tag: string } {
+  const at = entry.indexOf('#');
+  return { sourceId: entry.slice(0, at), tag: entry.slice(at + 1) };
+}
+
+/**
+ * The tags a merge gives the kept customer: the merged-in customer's that the kept one lacks of its
+ * own (a tag its record says a merge gave it is not its own: a merge asked again after a crash past
+ * its first write finds it there and carries it again, so the record stays whole), sorted. The kept
+ * customer then carries the union, so the policy's `vipTag`, SLA policies, automations and survey
+ * exclusions treat the merged person as either was. The merged-in customer keeps its own all along.
+ */
+export function tagsToCarry(source: { tags: readonly string[] }, target: TaggedProfile): string[] {
+  const given = new Set(target.mergedTags.map((entry) => splitEntry(entry).tag));
+  const own = target.tags.filter((tag) => !given.has(tag));
+  return [...new Set(source.tags)].filter((tag) => !own.includes(tag)).sort();
+}
+
+/**
+ * What an unmerge of `sourceId` takes off the kept customer: its record's entries for that customer,
+ * and those tags, but for one another customer still merged in gave it too.
+ */
+export function tagsToTakeBack(
+  target: TaggedProfile,
+  sourceId: string,
+): { tags: string[]; entries: string[] } {
+  const entries = target.mergedTags.filter((entry) => splitEntry(entry).sourceId === sourceId);
+  const others = new Set(
+    target.mergedTags.filter((entry) => !entries.includes(entry)).map((entry) => splitEntry(entry).tag),
+  );
+  const tags = entries.map((entry) => splitEntry(entry).tag).filter((tag) => !others.has(tag));
+  return { tags: tags.sort(), entries: entries.sort() };
+}
+
 /** What one unmerge call did: `complete` once everything that came through the source is back with it. */
 export interface UnmergeProgress {
   complete: boolean;

@@ -10,7 +10,7 @@ export const RawPayloadSchema = z.object({
 });
 export type RawPayload = z.infer<typeof RawPayloadSchema>;
 
-/** A stored record as the table holds it, every attribute (a profile, a conversation). */
+/** A stored record, every attribute the table holds (a profile, a conversation), its sets as sorted arrays. */
 const StoredRecordSchema = z.record(z.string(), z.unknown());
 
 /** Everything held about a customer, as `GET /api/customers/{id}/export` returns it. */
@@ -18,7 +18,9 @@ export const CustomerExportSchema = z.object({
   exportedAt: z.string(),
   customers: z
     .array(StoredRecordSchema)
-    .describe('the profiles of the customer and of everyone merged with them, every attribute held'),
+    .describe(
+      'the profiles of the customer and of everyone merged with them, every attribute held but the keys, sets (tags, identities, channels...) as sorted arrays; `conversationIds`: the conversations of that profile listed under `conversations`; `nameGivenBy: "agent"` for a name an agent gave (a name a message gave has `nameAt`, its time)',
+    ),
   timeline: z.array(TimelineItemSchema),
   rawPayloads: z.array(RawPayloadSchema).describe("the providers' payloads behind the timeline items"),
   conversations: z.array(StoredRecordSchema),

@@ -2,7 +2,9 @@ import * as z from 'zod';
 import { CsatPendingSchema, csatOvertaken } from '../domain/csat/survey.js';
 import {
   carriedNumbers,
-  followMerges,
+  mergedTagEntries,
+  tagsToCarry,
+  tagsToTakeBack,
   targetAtMerge,
   type UnmergeProgress,
   whatsappFormsOf,
@@ -18,18 +20,17 @@ import {
   addMergedFromInput,
   addMergedIdentitiesInput,
   carryNumberInput,
-  claimUnmergeInput,
   clearMergedIntoInput,
   dropCarriedCsatPendingInput,
   dropWhatsappAddressInput,
   finishUnmergeInput,
   pointIdentityInput,
   pointMergedIntoInput,
-  releaseUnmergeInput,
   removeMergedFromInput,
   saveUnmergeProgressInput,
 } from './params/merges.js';
 import { type RawProfile, readRawProfile, readRootProfile } from './raw-profile.js';
+import { claimUnmerge, readForUnmerge, releaseUnmerge, rootOfTarget } from './unmerge-claim.js';
 import { keepTargetInbound } from './unmerge-inbound.js';
 import { type ConversationOwners, moveBack, type Pair } from './unmerge-move.js';
 
@@ -68,22 +69,40 @@ function mergeConflict(targetId: string, target: RawProfile, sourceId: string, s
   return undefined;
 }
 
-/** The writes of a merge, in the order a retry completes; false when the source pointed somewhere already. */
+/**
+ * The writes of a merge, in the order a retry completes; false when the source pointed to this target
+ * already (the same merge asked at once: completed from the time that one wrote, not `now`). A source
+ * merged elsewhere meanwhile: what step 1 wrote is taken back, and 409.
+ */
 async function applyMerge(
   db: DynamoDb,
-  targetId: string,
-  sourceId: string,
+  deps: Deps,
+  { targetId, sourceId }: Pair,
   profiles: { source: RawProfile; target: RawProfile },
   by: { agentId: string; now: string },
 ): Promise<boolean> {
-  // 1. The target lists the source first, so its timeline reads include it as soon as it points there.
-  await updateItem(db, addMergedFromInput(db.table, targetId, sourceId));
+  const { source, target } = profiles;
+  const carried = tagsToCarry(source, target);
+  // 1. The target lists the source first, so its timeline reads include it as soon as it points there,
+  // and takes the source's tags it lacks.
+  await updateItem(db, addMergedFromInput(db.table, targetId, sourceId, carried));
   // 2. The source points to the target.
   const pointed = await updateItemIf(
     db,
-    pointMergedIntoInput(db.table, sourceId, targetId, by, targetAtMerge(profiles.target)),
+    pointMergedIntoInput(db.table, sourceId, targetId, by, targetAtMerge(target)),
   );
-  if (!pointed) return false;
+  if (!pointed) {
+    if (await completeMerge(db, deps, sourceId, targetId)) return false;
+    const written = {
+      tags: [...target.tags, ...carried],
+      mergedTags: [...target.mergedTags, ...mergedTagEntries(sourceId, carried)],
+    };
+    await updateItem(
+      db,
+      removeMergedFromInput(db.table, targetId, sourceId, [], tagsToTakeBack(written, sourceId)),
+    );
+    throw new ConflictError(`customer ${sourceId} was merged elsewhere meanwhile`);
+  }
   await pointSourceAtTarget(db, { targetId, sourceId, mergedAt: by.now }, profiles.source);
   await carryLastNumbers(db, targetId, profiles);
   return true;
@@ -189,48 +208,9 @@ async function merge(
   }
   const conflict = mergeConflict(targetId, target, sourceId, source);
   if (conflict) throw new ConflictError(conflict);
-  const applied = await applyMerge(db, targetId, sourceId, { source, target }, { agentId, now });
-  // The same merge asked at once by another call: completed from the time that one wrote, not `now`.
-  if (!applied && !(await completeMerge(db, deps, sourceId, targetId))) {
-    throw new ConflictError(`customer ${sourceId} was merged elsewhere meanwhile`);
-  }
+  const applied = await applyMerge(db, deps, { targetId, sourceId }, { source, target }, { agentId, now });
   await deps.suggestions.acceptSuggestion(requested.target, requested.source);
   if (applied) await deps.timeline.putTimelineItem(mergeEvent(targetId, sourceId, now, agentId), undefined);
-}
-
-/** The refusal of an unmerge while an erasure of either customer is under way. */
-const erasureInProgress = (customerId: string) =>
-  new ConflictError(
-    `customer ${customerId} is being erased; the erasure erases the whole merged group`,
-    'erasure_in_progress',
-  );
-
-/** A profile an unmerge reads: 409 `erasure_in_progress` while it is being erased, 410 once erased. */
-async function readForUnmerge(db: DynamoDb, customerId: string): Promise<RawProfile> {
-  const profile = await readRawProfile(db, customerId, { whileErasing: true });
-  if (profile.erasingSince !== undefined) throw erasureInProgress(customerId);
-  return profile;
-}
-
-/**
- * The root of the target's merged group (the target itself, unless it was merged on), where an unmerge
- * notes itself before anything else and an erasure marks first: whichever comes second is refused.
- */
-async function rootOfTarget(db: DynamoDb, targetId: string): Promise<string> {
-  return (await followMerges((id) => readForUnmerge(db, id), targetId)).customerId;
-}
-
-/** Notes the unmerge on the root of the target's group, unless an erasure marked it first (409). */
-async function claimUnmerge(db: DynamoDb, pair: Pair): Promise<string> {
-  const root = await rootOfTarget(db, pair.targetId);
-  if (await updateItemIf(db, claimUnmergeInput(db.table, root, pair.sourceId))) return root;
-  await readForUnmerge(db, root);
-  throw new ConflictError(`customer ${root} changed while the unmerge began; call again`);
-}
-
-/** The unmerge is over: its note leaves the root (no item is made where there is none). */
-async function releaseUnmerge(db: DynamoDb, root: string, sourceId: string): Promise<void> {
-  await updateItemIf(db, releaseUnmergeInput(db.table, root, sourceId));
 }
 
 /**
@@ -269,15 +249,26 @@ function conversationOwners(source: RawProfile, resuming: boolean): Conversation
 }
 
 /**
- * Re-points the source's identities, takes them and the source off the target, and clears the
- * source's `mergedInto` (marking it `unmergingFrom`). Answers the time the unmerge stands recorded at:
- * now, or that of another unmerge of the same pair that cleared it first.
+ * Re-points the source's identities, takes them, the source and the tags the merge gave off the target
+ * (as read before the claim: a retry reads the record without them and takes no tag again), and clears
+ * the source's `mergedInto` (marking it `unmergingFrom`). Answers the time the unmerge stands recorded
+ * at: now, or that of another unmerge of the same pair that cleared it first.
  */
-async function undoMerge(db: DynamoDb, pair: Pair, source: RawProfile, agentId: string, now: string) {
+async function undoMerge(
+  db: DynamoDb,
+  pair: Pair,
+  { source, target }: { source: RawProfile; target: RawProfile },
+  agentId: string,
+  now: string,
+) {
   for (const token of source.identities) {
     await updateItemIf(db, pointIdentityInput(db.table, token, pair, 'source'));
   }
-  await updateItem(db, removeMergedFromInput(db.table, pair.targetId, pair.sourceId, source.identities));
+  const takeBack = tagsToTakeBack(target, pair.sourceId);
+  await updateItem(
+    db,
+    removeMergedFromInput(db.table, pair.targetId, pair.sourceId, source.identities, takeBack),
+  );
   const dropped = dropWhatsappAddressInput(db.table, pair.targetId, whatsappFormsOf(source.identities));
   if (dropped) await updateItemIf(db, dropped);
   const survey = dropCarriedCsatPendingInput(db.table, pair.targetId, sourceConversationIds(source));
@@ -318,14 +309,14 @@ async function unmerge(
   const under = source.mergedInto === targetId || (source.unmergingFrom === targetId && source.unmergedAt);
   if (!under && !source.mergedInto && source.unmergedFrom === targetId) {
     // Done; a crash after its last write may have left its note on the root.
-    await releaseUnmerge(db, await rootOfTarget(db, targetId), sourceId).catch(() => undefined);
+    await releaseUnmerge(db, (await rootOfTarget(db, targetId)).root, sourceId).catch(() => undefined);
     return { complete: true, moved: 0 };
   }
   if (!under) throw new ConflictError(`customer ${sourceId} is not merged into ${targetId}`);
-  const root = await claimUnmerge(db, pair);
+  const { root, target } = await claimUnmerge(db, pair);
   const at =
     source.mergedInto === targetId
-      ? await undoMerge(db, pair, source, agentId, request.now)
+      ? await undoMerge(db, pair, { source, target }, agentId, request.now)
       : String(source.unmergedAt);
   const data = (customerId: string) => ({ customerId, by: agentId });
   await deps.timeline.putTimelineItem(

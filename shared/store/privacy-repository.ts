@@ -4,7 +4,8 @@ import { type Conversation, readTimelinePages, type TimelineItem } from '../doma
 import type { DynamoDb } from './dynamo-client.js';
 import { type ErasureDeps, eraseCustomer } from './erasure.js';
 import { sweepErased } from './erasure-sweep.js';
-import { conversationIdsOf, readRawProfile } from './raw-profile.js';
+import { exportedProfile, plainValue } from './export-records.js';
+import { conversationIdsOf, RawProfileSchema, readProfileItem, readRawProfile } from './raw-profile.js';
 
 type Deps = ErasureDeps & {
   conversations: { getConversation(conversationId: string): Promise<Conversation | undefined> };
@@ -24,7 +25,10 @@ type Deps = ErasureDeps & {
  */
 const DELETES_PER_CALL = 1000;
 
-/** Everything held about the customer (and the customers merged into them). */
+/**
+ * Everything held about the customer (and the customers merged into them), as JSON carries it: every
+ * set within it a sorted array, each profile as `exportedProfile` shows it (its conversations named).
+ */
 async function exportCustomer(
   db: DynamoDb,
   deps: Deps,
@@ -37,25 +41,18 @@ async function exportCustomer(
   const conversations: Array<Record<string, unknown>> = [];
   const suggestions: Suggestion[] = [];
   for (const id of partitions) {
-    const profile = await readRawProfile(db, id);
-    // Without the keys: the table's, the name index's and the customer list's.
-    const {
-      pk: _pk,
-      sk: _sk,
-      gsi1pk: _g,
-      gsi1sk: _s,
-      gsi3pk: _l,
-      gsi3sk: _t,
-      ...rest
-    } = profile as Record<string, unknown>;
-    customers.push(rest);
-    for (const conversationId of await conversationIdsOf(db, profile)) {
+    const item = await readProfileItem(db, id);
+    const held: string[] = [];
+    for (const conversationId of await conversationIdsOf(db, RawProfileSchema.parse(item))) {
       const conversation = await deps.conversations.getConversation(conversationId);
-      if (conversation) conversations.push(conversation);
+      if (!conversation) continue;
+      conversations.push(conversation);
+      held.push(conversationId);
     }
+    customers.push(exportedProfile(item, held));
     suggestions.push(...(await deps.suggestions.suggestionsOn(id)));
   }
-  return {
+  const data: CustomerExport = {
     exportedAt: now,
     customers,
     timeline: await readTimelinePages((id, page) => deps.timeline.timeline(id, page), customerId),
@@ -63,6 +60,7 @@ async function exportCustomer(
     conversations,
     suggestions,
   };
+  return plainValue(data) as CustomerExport;
 }
 
 /** The customer's rights over their data: export everything held about them, or erase it. */

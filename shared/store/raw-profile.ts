@@ -18,6 +18,9 @@ export const RawProfileSchema = z.looseObject({
   mentioned: StringSetSchema,
   mergedFrom: StringSetSchema,
   mergedInto: z.string().optional(),
+  tags: StringSetSchema,
+  /** The tags merges gave this customer, `<merged-in id>#<tag>` (see `tagsToCarry`): an unmerge takes them back. */
+  mergedTags: StringSetSchema,
   /** Set while an unmerge gives this customer back what it sent while merged into that one. */
   unmergingFrom: z.string().optional(),
   /** On a merged group's root: the sources of the unmerges under way in the group (an erasure waits). */
@@ -30,7 +33,7 @@ export const RawProfileSchema = z.looseObject({
   openConversationId: z.string().optional(),
 });
 /**
- * A profile item with the sets merges and erasures walk (identity tokens, mentions). `conversationIds`
+ * A profile item with the sets merges and erasures walk (identity tokens, mentions, tags). `conversationIds`
  * is only on profiles written before conversations became membership items; see `conversationIdsOf`.
  */
 export type RawProfile = z.infer<typeof RawProfileSchema>;
@@ -44,13 +47,22 @@ export async function readRawProfile(
   customerId: string,
   options: { whileErasing?: boolean } = {},
 ): Promise<RawProfile> {
+  return RawProfileSchema.parse(await readProfileItem(db, customerId, options));
+}
+
+/** The profile item as stored (every attribute, no default added), read as `readRawProfile` reads it. */
+export async function readProfileItem(
+  db: DynamoDb,
+  customerId: string,
+  options: { whileErasing?: boolean } = {},
+): Promise<Record<string, unknown>> {
   const out = await getItem(db, getInput(db.table, Keys.customer(customerId), true));
   if (!out.Item) throw new NotFoundError(`no customer ${customerId}`);
   if (out.Item.entity === 'erased_customer') throw new GoneError(`customer ${customerId} was erased`);
   if (out.Item.erasingSince !== undefined && !options.whileErasing) {
     throw new GoneError(`customer ${customerId} is being erased`);
   }
-  return RawProfileSchema.parse(out.Item);
+  return out.Item;
 }
 
 /**

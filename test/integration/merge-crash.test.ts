@@ -14,8 +14,8 @@ const AGENT = 'agent-merge-crash';
 
 /**
  * A merge that crashes after any of its writes and is asked again ends as one merge would: the
- * source's identities resolve to the target, the target shows them, and its timeline holds one `merge`
- * event. Before, a call after a crash past the source's pointer answered as done and left the rest.
+ * source's identities resolve to the target, the target shows them and the source's tags (noted as the
+ * merge's, so an unmerge takes them back), and its timeline holds one `merge` event. Before, a call after a crash past the source's pointer answered as done and left the rest.
  */
 describe('local runtime: a merge asked again after a crash completes it', () => {
   const env = useThrottledRuntime();
@@ -85,6 +85,7 @@ describe('local runtime: a merge asked again after a crash completes it', () => 
       await whatsapp(phone(2), `wamid.MC${k}t`);
       const source = (await customerOf(phone(1))) as string;
       const target = (await customerOf(phone(2))) as string;
+      await env.runtime.store.customers.changeTags(source, { add: ['vip'], remove: [] });
       const { faults, first } = await mergeCrashingAfter(k, target, source);
       if (first) {
         expect(faults.crashed).toBe(false);
@@ -97,10 +98,18 @@ describe('local runtime: a merge asked again after a crash completes it', () => 
       expect(kept?.identities.map((i) => i.value)).toEqual(
         expect.arrayContaining([`+${phone(1)}`, `+${phone(2)}`]),
       );
-      const events = (await scanTable(env.inspect, TABLE)).filter(
-        (item) => item.pk === `CUSTOMER#${target}` && item.event === 'merge',
-      );
+      // The source's tag, noted as the merge's however often it was asked (the unmerge takes it back).
+      expect(kept?.tags, `crash after write ${k}`).toEqual(['vip']);
+      const items = await scanTable(env.inspect, TABLE);
+      const events = items.filter((item) => item.pk === `CUSTOMER#${target}` && item.event === 'merge');
       expect(events, `crash after write ${k}`).toHaveLength(1);
+      const profile = items.find((item) => item.pk === `CUSTOMER#${target}` && item.sk === 'PROFILE');
+      expect([...((profile?.mergedTags as Set<string> | undefined) ?? [])], `crash after write ${k}`).toEqual(
+        [`${source}#vip`],
+      );
+      expect((await env.runtime.store.merges.unmerge(target, source, AGENT, at(4))).complete).toBe(true);
+      expect((await env.runtime.store.customers.getCustomer(target))?.tags).toEqual([]);
+      expect((await env.runtime.store.customers.getCustomer(source))?.tags).toEqual(['vip']);
     }
     expect(crashes).toBeGreaterThan(2);
   }, 120_000);

@@ -50,6 +50,9 @@ describe('local runtime: an unmerge gives the source back what it sent while mer
     await whatsapp(source, `wamid.S${tag}`, at(1));
     await whatsapp(target, `wamid.T${tag}`, at(1));
     const ids = { source: await customerOf(source), target: await customerOf(target) };
+    // The merge gives the target the source's tag; the unmerge takes it back.
+    await env.runtime.store.customers.changeTags(ids.source, { add: ['vip'], remove: [] });
+    await env.runtime.store.customers.changeTags(ids.target, { add: ['own'], remove: [] });
     await env.runtime.store.merges.merge(ids.target, ids.source, AGENT, at(2));
     await whatsapp(source, `wamid.M${tag}`, at(3), 'private: my card ends 4242');
     await whatsapp(source, `wamid.L${tag}`, at(4), LONG);
@@ -70,6 +73,10 @@ describe('local runtime: an unmerge gives the source back what it sent while mer
     const profile = items.find((item) => item.pk === source && item.sk === 'PROFILE');
     expect(profile).not.toHaveProperty('unmergingFrom');
     expect(profile).not.toHaveProperty('mergedInto');
+    expect(profile?.tags).toEqual(new Set(['vip']));
+    const kept = items.find((item) => item.pk === target && item.sk === 'PROFILE');
+    expect(kept?.tags).toEqual(new Set(['own']));
+    expect(kept).not.toHaveProperty('mergedTags');
   };
 
   it("moves the source's messages, raw payloads and references back; export and erasure follow", async () => {

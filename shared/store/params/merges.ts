@@ -1,16 +1,49 @@
 import type { PutCommandInput, QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { CarriedNumber, TargetAtMerge } from '../../domain/merges.js';
+import { type CarriedNumber, mergedTagEntries, type TargetAtMerge } from '../../domain/merges.js';
 import { Keys } from '../keys.js';
 import { queryTimelineInput } from './timeline.js';
 
-/** Step 1 of a merge: the target lists the source, so its timeline reads include it at once. */
-export function addMergedFromInput(table: string, targetId: string, sourceId: string): UpdateCommandInput {
+/**
+ * The `<attribute> :<name>` clauses of an ADD or DELETE of string sets, and their values (as sets), for
+ * the lists that are not empty: DynamoDB holds no empty set. `name` defaults to the attribute's.
+ */
+function setClauses(sets: Array<[attribute: string, list: readonly string[], name?: string]>): {
+  clauses: string[];
+  values: Record<string, unknown>;
+} {
+  const clauses: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [attribute, list, name = attribute] of sets) {
+    if (!list.length) continue;
+    clauses.push(`${attribute} :${name}`);
+    values[`:${name}`] = new Set(list);
+  }
+  return { clauses, values };
+}
+
+/**
+ * Step 1 of a merge: the target lists the source, so its timeline reads include it at once, and takes
+ * the source's tags it lacks (`carriedTags`, see `tagsToCarry`), noting each in `mergedTags` in the
+ * same write, so an unmerge takes back exactly those. A merge asked again once the source points to the
+ * target does not come here: a tag an agent took off since stays off.
+ */
+export function addMergedFromInput(
+  table: string,
+  targetId: string,
+  sourceId: string,
+  carriedTags: readonly string[] = [],
+): UpdateCommandInput {
+  const { clauses, values } = setClauses([
+    ['tags', carriedTags],
+    ['mergedTags', mergedTagEntries(sourceId, carriedTags), 'entries'],
+  ]);
+  Object.assign(values, { ':source': new Set([sourceId]), ':customer': 'customer' });
   return {
     TableName: table,
     Key: Keys.customer(targetId),
-    UpdateExpression: 'ADD mergedFrom :source',
+    UpdateExpression: `ADD ${['mergedFrom :source', ...clauses].join(', ')}`,
     ConditionExpression: 'entity = :customer AND attribute_not_exists(mergedInto)',
-    ExpressionAttributeValues: { ':source': new Set([sourceId]), ':customer': 'customer' },
+    ExpressionAttributeValues: values,
   };
 }
 
@@ -71,16 +104,10 @@ export function addMergedIdentitiesInput(
   targetId: string,
   source: { identities: readonly string[]; channels: readonly string[] },
 ): UpdateCommandInput | undefined {
-  const adds: string[] = [];
-  const values: Record<string, unknown> = {};
-  if (source.identities.length) {
-    adds.push('identities :identities');
-    values[':identities'] = new Set(source.identities);
-  }
-  if (source.channels.length) {
-    adds.push('channels :channels');
-    values[':channels'] = new Set(source.channels);
-  }
+  const { clauses: adds, values } = setClauses([
+    ['identities', source.identities],
+    ['channels', source.channels],
+  ]);
   if (!adds.length) return undefined;
   return {
     TableName: table,
@@ -157,19 +184,25 @@ export function dropCarriedCsatPendingInput(
   };
 }
 
-/** Unmerge: the target no longer lists the source nor shows its identities. */
+/**
+ * Unmerge: the target no longer lists the source nor shows its identities, nor has the tags the merge
+ * gave it (`takeBack`, see `tagsToTakeBack`). A merge that lost its source to another target meanwhile
+ * takes back the same way what its step 1 wrote (no identity).
+ */
 export function removeMergedFromInput(
   table: string,
   targetId: string,
   sourceId: string,
   identities: readonly string[],
+  takeBack: { tags: readonly string[]; entries: readonly string[] } = { tags: [], entries: [] },
 ): UpdateCommandInput {
-  const deletes = ['mergedFrom :source'];
-  const values: Record<string, unknown> = { ':source': new Set([sourceId]) };
-  if (identities.length) {
-    deletes.push('identities :identities');
-    values[':identities'] = new Set(identities);
-  }
+  const { clauses, values } = setClauses([
+    ['identities', identities],
+    ['tags', takeBack.tags],
+    ['mergedTags', takeBack.entries, 'entries'],
+  ]);
+  const deletes = ['mergedFrom :source', ...clauses];
+  values[':source'] = new Set([sourceId]);
   return {
     TableName: table,
     Key: Keys.customer(targetId),

@@ -21,7 +21,6 @@ import {
   echoOfOurReply,
   isCustomerSpeaking,
   oncePlacement,
-  toTimelineItem,
 } from '../domain/resolution.js';
 import type { PlacedEvent, ProfileTouch, ResolverStore, SentMessage } from '../domain/resolver-ports.js';
 import type { RouteInbound } from '../domain/router-ports.js';
@@ -37,6 +36,7 @@ import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
 import { isLaterLook, lookAgain, redactDeleted } from './apply-deletion.js';
 import { applyWatermark } from './apply-watermark.js';
 import { knownErasedRetry } from './erased-retry.js';
+import { itemToPlace, notTheirEdit } from './held-edits.js';
 import {
   claimOrTakeOver,
   claimOtherIdentities,
@@ -93,7 +93,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
     : placeEvent(envelope, profile, customerId, thread, deps.reopenWindowMs);
   const inbound = isCustomerSpeaking(envelope);
 
-  let item = toTimelineItem(envelope, customerId, placement.conversationId);
+  let item = await itemToPlace(deps.store, resolving, placement.conversationId);
   // Timed at or before the resolve it came after: its receipt decides the reopen, kept for redeliveries.
   // Read after the profile that showed the resolve, so it is later than the resolve however close.
   if (placement.late && inbound) item = { ...item, receivedAt: deps.clock.now().toISOString() };
@@ -103,7 +103,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
   // One that overtook our sender records the reply `sent` (its provider id), as Messenger's key does.
   if (placed.replyKey && envelope.kind === 'message')
     await deps.store.advanceStatus(echoAsSent(envelope, placed.replyKey));
-  if (placed.echoOfReply || placed.erased) return undefined;
+  if (placed.echoOfReply || placed.erased || notTheirEdit(deps.log, envelope, placed)) return undefined;
   item = { ...item, customerId: placed.customerId, at: placed.at };
   // Deleted by the customer before it came: nothing after this (preview, routing) reads its words.
   if (placed.deletedAt) item = redactedMessage(item, placed.deletedAt);
@@ -279,7 +279,7 @@ async function resolveCustomerEvent(
   // A deletion's later look for its message: the deletion again, nothing placed, touched or routed.
   if (isLaterLook(envelope)) return lookAgain(deps, envelope, { customerId, identity: customer }, now);
   const hopped = customerId !== claim.customerId;
-  const { moved, deletionMarkedUntil } = claim;
+  const { moved, deletionMarkedUntil, editHeldAt } = claim;
   const once = oncePlacement(envelope, { moved, hopped, profile, deletionMarkedUntil });
   if (await knownErasedRetry(deps.store, envelope, { claim, profile, sent }))
     return droppedAsErased(deps, envelope);
@@ -291,7 +291,7 @@ async function resolveCustomerEvent(
     return { customerId, conversationId: pending.conversationId, written: true };
   }
   const sentIn = sent?.conversationId;
-  const resolving: Resolving = { envelope, customer, customerId, profile, now, once, sentIn };
+  const resolving: Resolving = { envelope, customer, customerId, profile, now, once, sentIn, editHeldAt };
   // The address a bounce names is no identity of the sent mail's customer (a desk, another's mailbox).
   const claimed = sent ? { identities: [], contested: [] } : await claimOtherIdentities(deps, resolving);
   const placed = await placeOnTimeline(deps, resolving);

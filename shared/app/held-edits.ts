@@ -1,5 +1,7 @@
+import { DELETION_RELOOK_DELAY_S } from '../domain/deletion.js';
 import { editsHeld, type HeldEditStore } from '../domain/edits.js';
 import type { Envelope } from '../domain/envelope.js';
+import type { EnvelopeQueue } from '../domain/ports.js';
 import { toTimelineItem } from '../domain/resolution.js';
 import type { PlacedItem } from '../domain/resolver-ports.js';
 import type { TimelineItem } from '../domain/timeline.js';
@@ -25,9 +27,16 @@ export async function itemToPlace(
 
 /**
  * Whether the placement of a customer's edit refused it: it names a message linked to another
- * customer, and nothing is done. Logged (ids only), as an edit held for its message is.
+ * customer, and nothing is done. Logged (ids only), as an edit held for its message is; a held edit is
+ * queued again for one later look (`DELETION_RELOOK_DELAY_S`, `markedAt` its first time), as a deletion
+ * that came first is: a message of the same sender processed at the same moment, which read its identity
+ * before the edit's mark and was written after the edit's looks, is found then and the edit released.
  */
-export function notTheirEdit(log: Log | undefined, envelope: Envelope, placed: PlacedItem): boolean {
+export async function editRefused(
+  deps: { log?: Log | undefined; requeue?: EnvelopeQueue | undefined },
+  envelope: Envelope,
+  placed: PlacedItem,
+): Promise<boolean> {
   if (envelope.kind !== 'edit' || (!placed.notTheirs && !placed.held)) return false;
   const fields = {
     customerId: placed.customerId,
@@ -35,7 +44,14 @@ export function notTheirEdit(log: Log | undefined, envelope: Envelope, placed: P
     providerMessageId: loggedId(envelope.providerMessageId),
     targetMessageId: loggedId(envelope.targetMessageId),
   };
-  if (placed.held) log?.('info', 'an edit came before its message (or names another’s): held for it', fields);
-  else log?.('warn', "an edit names another customer's message: nothing changed", fields);
-  return placed.notTheirs === true;
+  if (placed.notTheirs) {
+    deps.log?.('warn', "an edit names another customer's message: nothing changed", fields);
+    return true;
+  }
+  deps.log?.('info', 'an edit came before its message (or names another’s): held for it', fields);
+  if (envelope.markedAt === undefined && deps.requeue) {
+    const delaySeconds = DELETION_RELOOK_DELAY_S;
+    await deps.requeue.enqueue([{ ...envelope, markedAt: placed.at }], { delaySeconds });
+  }
+  return false;
 }

@@ -36,7 +36,7 @@ import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
 import { isLaterLook, lookAgain, redactDeleted } from './apply-deletion.js';
 import { applyWatermark } from './apply-watermark.js';
 import { knownErasedRetry } from './erased-retry.js';
-import { itemToPlace, notTheirEdit } from './held-edits.js';
+import { editRefused, itemToPlace } from './held-edits.js';
 import {
   claimOrTakeOver,
   claimOtherIdentities,
@@ -67,7 +67,7 @@ export interface ResolverDeps {
   track?: TrackClock | undefined;
   /** Records answers to a pending satisfaction survey before routing; answers are messages when unset. */
   csat?: CsatStore | undefined;
-  /** Its own queue, for a deletion's later look (`redactDeleted`); without it, no later look. */
+  /** Its own queue, for a deletion's or a held edit's later look (`redactDeleted`, `editRefused`); without it, none. */
   requeue?: EnvelopeQueue | undefined;
 }
 
@@ -103,7 +103,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
   // One that overtook our sender records the reply `sent` (its provider id), as Messenger's key does.
   if (placed.replyKey && envelope.kind === 'message')
     await deps.store.advanceStatus(echoAsSent(envelope, placed.replyKey));
-  if (placed.echoOfReply || placed.erased || notTheirEdit(deps.log, envelope, placed)) return undefined;
+  if (placed.echoOfReply || placed.erased || (await editRefused(deps, envelope, placed))) return undefined;
   item = { ...item, customerId: placed.customerId, at: placed.at };
   // Deleted by the customer before it came: nothing after this (preview, routing) reads its words.
   if (placed.deletedAt) item = redactedMessage(item, placed.deletedAt);

@@ -38,6 +38,8 @@ export interface Resolving {
   once: OncePlacement;
   /** The conversation of the message we sent that the event is about (a bounce's): it goes there. */
   sentIn?: string | undefined;
+  /** The newest edit from its identity that came before its message (`editsHeld`): its time. */
+  editHeldAt?: string | undefined;
 }
 
 /** A customer just claimed an identity: suggestions for everyone who mentioned it before. */

@@ -21,7 +21,6 @@ import {
   echoOfOurReply,
   isCustomerSpeaking,
   oncePlacement,
-  toTimelineItem,
 } from '../domain/resolution.js';
 import type { PlacedEvent, ProfileTouch, ResolverStore, SentMessage } from '../domain/resolver-ports.js';
 import type { RouteInbound } from '../domain/router-ports.js';
@@ -37,6 +36,7 @@ import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
 import { isLaterLook, lookAgain, redactDeleted } from './apply-deletion.js';
 import { applyWatermark } from './apply-watermark.js';
 import { knownErasedRetry } from './erased-retry.js';
+import { editRefused, itemToPlace } from './held-edits.js';
 import {
   claimOtherIdentities,
   meetThreadOwner,
@@ -66,7 +66,7 @@ export interface ResolverDeps {
   track?: TrackClock | undefined;
   /** Records answers to a pending satisfaction survey before routing; answers are messages when unset. */
   csat?: CsatStore | undefined;
-  /** Its own queue, for a deletion's later look (`redactDeleted`); without it, no later look. */
+  /** Its own queue, for a deletion's or a held edit's later look (`redactDeleted`, `editRefused`); without it, none. */
   requeue?: EnvelopeQueue | undefined;
 }
 
@@ -92,7 +92,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
     : placeEvent(envelope, profile, customerId, thread, deps.reopenWindowMs);
   const inbound = isCustomerSpeaking(envelope);
 
-  let item = toTimelineItem(envelope, customerId, placement.conversationId);
+  let item = await itemToPlace(deps.store, resolving, placement.conversationId);
   // Timed at or before the resolve it came after: its receipt decides the reopen, kept for redeliveries.
   // Read after the profile that showed the resolve, so it is later than the resolve however close.
   if (placement.late && inbound) item = { ...item, receivedAt: deps.clock.now().toISOString() };
@@ -102,7 +102,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
   // One that overtook our sender records the reply `sent` (its provider id), as Messenger's key does.
   if (placed.replyKey && envelope.kind === 'message')
     await deps.store.advanceStatus(echoAsSent(envelope, placed.replyKey));
-  if (placed.echoOfReply || placed.erased) return undefined;
+  if (placed.echoOfReply || placed.erased || (await editRefused(deps, envelope, placed))) return undefined;
   item = { ...item, customerId: placed.customerId, at: placed.at };
   // Deleted by the customer before it came: nothing after this (preview, routing) reads its words.
   if (placed.deletedAt) item = redactedMessage(item, placed.deletedAt);
@@ -272,7 +272,7 @@ async function resolveCustomerEvent(
   // A deletion's later look for its message: the deletion again, nothing placed, touched or routed.
   if (isLaterLook(envelope)) return lookAgain(deps, envelope, { customerId, identity: customer }, now);
   const hopped = customerId !== claim.customerId;
-  const { moved, deletionMarkedUntil } = claim;
+  const { moved, deletionMarkedUntil, editHeldAt } = claim;
   const once = oncePlacement(envelope, { moved, hopped, profile, deletionMarkedUntil });
   if (await knownErasedRetry(deps.store, envelope, { claim, profile, sent }))
     return droppedAsErased(deps, envelope);
@@ -284,7 +284,7 @@ async function resolveCustomerEvent(
     return { customerId, conversationId: pending.conversationId, written: true };
   }
   const sentIn = sent?.conversationId;
-  const resolving: Resolving = { envelope, customer, customerId, profile, now, once, sentIn };
+  const resolving: Resolving = { envelope, customer, customerId, profile, now, once, sentIn, editHeldAt };
   // The address a bounce names is no identity of the sent mail's customer (a desk, another's mailbox).
   const claimed = sent ? { identities: [], contested: [] } : await claimOtherIdentities(deps, resolving);
   const placed = await placeOnTimeline(deps, resolving);

@@ -167,9 +167,10 @@ export const EditEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   customer: IdentitySchema,
   text: optionalText,
   /**
-   * A deletion only, set by the resolver, never by a webhook: this is the deletion's later look for its
-   * message (see `DELETION_RELOOK_DELAY_S`), and `markedAt` is when it first marked the message's
-   * reference (the deletion's time, kept). Never looked again after it.
+   * Set by the resolver, never by a webhook: this is a deletion's later look for its message (see
+   * `DELETION_RELOOK_DELAY_S`), and `markedAt` is when it first marked the message's reference (the
+   * deletion's time, kept); or a held edit's later look (the edit's time), delivered again as it was.
+   * Never looked again after it.
    */
   markedAt: z.optional(z.iso.datetime()),
 });

@@ -1,6 +1,7 @@
 import type { Placement } from './conversation.js';
 import type { CsatPending } from './csat/survey.js';
 import type { DeletionOutcome, MessageDeletion } from './deletion.js';
+import type { EditMark, EditPlacement, HeldEditStore } from './edits.js';
 import type { Channel, DeliveryStatus, Envelope, Identity, StatusEnvelope } from './envelope.js';
 import type { ConversationSnapshot } from './routing/conversation-state.js';
 import type { Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
@@ -169,7 +170,7 @@ export interface MailClaim {
   digest: string;
 }
 
-export interface ResolverStore {
+export interface ResolverStore extends HeldEditStore {
   /** The customer an identity belongs to (an eventually consistent read is enough: claims are conditional). */
   findCustomerId(identity: Identity, options?: { consistent?: boolean }): Promise<string | undefined>;
   /** The same, and whether a merge or an unmerge ever moved the identity between customers. */
@@ -325,7 +326,7 @@ export interface SentMessage {
 }
 
 /** Who holds an identity, and whether a merge or an unmerge moved it (then its past items may be elsewhere). */
-export interface IdentityHolder {
+export interface IdentityHolder extends EditMark {
   customerId: string;
   moved: boolean;
   /** Until when a deletion from this identity that came before its message waits for it (`deletionPending`). */
@@ -365,7 +366,7 @@ export interface PlacedEvent {
 }
 
 /** Where a provider event's timeline item is, and whether this delivery wrote it. */
-export interface PlacedItem {
+export interface PlacedItem extends EditPlacement {
   written: boolean;
   customerId: string;
   at: string;

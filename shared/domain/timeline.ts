@@ -63,6 +63,21 @@ export const TimelineItemSchema = z.object({
     .datetime()
     .optional()
     .describe('when the customer’s deletion of this message was received'),
+  /** A message whose edit came before it: it was stored with the edit's text, and this is the edit's time. */
+  editedAt: z.iso
+    .datetime()
+    .optional()
+    .describe(
+      'the customer edited this message before it reached us: `text` is the edited text, of this time',
+    ),
+  /**
+   * An edit event that came before its message, or names a message not the customer's: no
+   * `message.edited` went out for it; the message, if it comes, is stored with its text (`editedAt`).
+   */
+  held: z
+    .literal(true)
+    .optional()
+    .describe('an edit that came before its message (or names another’s): the message carries its text'),
 });
 export type TimelineItem = z.infer<typeof TimelineItemSchema>;
 

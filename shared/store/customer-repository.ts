@@ -59,6 +59,7 @@ const IdentityItemSchema = z.object({
   mergedFrom: z.string().optional(),
   unmergedFrom: z.string().optional(),
   deletionMarkedUntil: z.string().optional(),
+  editHeldAt: z.string().optional(),
   createdAt: z.string().optional(),
 });
 
@@ -150,6 +151,7 @@ async function findIdentityHolder(
     customerId: item.customerId,
     moved: item.mergedFrom !== undefined || item.unmergedFrom !== undefined,
     ...(item.deletionMarkedUntil ? { deletionMarkedUntil: item.deletionMarkedUntil } : {}),
+    ...(item.editHeldAt ? { editHeldAt: item.editHeldAt } : {}),
     ...(item.createdAt ? { createdAt: item.createdAt } : {}),
   };
 }

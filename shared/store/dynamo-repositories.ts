@@ -10,6 +10,7 @@ import type { DocumentStore } from './dynamo-client.js';
 import type { ErasureDeps } from './erasure.js';
 import { liveConnectionRepository, liveEventRepository } from './live-repository.js';
 import { mergeRepository } from './merge-repository.js';
+import { heldEditRepository } from './message-edit.js';
 import { metricsRepository } from './metrics-repository.js';
 import { privacyRepository } from './privacy-repository.js';
 import { replyRepository } from './reply-repository.js';
@@ -32,7 +33,7 @@ export function dynamoRepositories(
   const db = { doc, table };
   const customers = customerRepository(db);
   const suggestions = suggestionRepository(db, customers);
-  const timeline = timelineRepository(db, customers);
+  const timeline = { ...timelineRepository(db, customers), ...heldEditRepository(db, customers) };
   const conversations = conversationRepository(db, timeline);
   return {
     customers,

@@ -138,23 +138,6 @@ async function redactEdits(
 }
 
 /**
- * When an edit event comes for a message its customer (or one merged into them) deleted already, the
- * deletion's time, read on the message's reference (one strong read, edits only), else undefined: the
- * edit is then stored without its words.
- */
-export async function editOfDeleted(
-  db: DynamoDb,
-  customers: Partitions,
-  item: TimelineItem,
-): Promise<string | undefined> {
-  if (item.type !== 'event' || item.event !== 'edit' || !item.channel || !item.targetMessageId)
-    return undefined;
-  const refKey = Keys.messageRef(item.channel, item.targetMessageId);
-  const ref = (await getItem(db, getInput(db.table, refKey, true))).Item;
-  return ref ? deletionFirst(customers, ref, item.customerId) : undefined;
-}
-
-/**
  * The key of the deleted message on the deleting customer's timeline (theirs and the partitions merged
  * into it), if it is there: one bounded, strongly consistent query each (see `findDeletedMessageInput`).
  */

@@ -33,7 +33,8 @@ import {
 import { referenceFromErased } from './erased-holder.js';
 import { erasedReference } from './erased-marker.js';
 import { Keys, RAW_PREFIX } from './keys.js';
-import { applyDeletion, deletionFirst, editOfDeleted } from './message-deletion.js';
+import { applyDeletion, deletionFirst } from './message-deletion.js';
+import { isEdit, placeEdit } from './message-edit.js';
 import { queryAll, queryPage } from './paging.js';
 import { getInput } from './params/common.js';
 import { queryRecentTimelineInput } from './params/conversation-state.js';
@@ -195,9 +196,16 @@ async function placeTimelineItem(
     const ref = MessageRefItemSchema.parse(await referenceFromErased(db, reference, linked, target));
     const at = ref.timelineSk ? timelineAtOf(ref.timelineSk, item.id) : undefined;
     if (at !== undefined && ref.customerId) placed = { ...item, customerId: ref.customerId, at };
+    if (isEdit(placed)) {
+      const put = (edit: TimelineItem, deletedAt?: string) =>
+        deletedAt
+          ? putOnce(db, redactedMessage(edit, deletedAt), undefined, arrival)
+          : putOnce(db, edit, raw, arrival);
+      return placeEdit(db, customers, placed, put);
+    }
     const deletedAt = isDeletable(item)
       ? await deletionFirst(customers, linked, placed.customerId)
-      : await editOfDeleted(db, customers, placed);
+      : undefined;
     if (deletedAt) [placed, kept] = [redactedMessage(placed, deletedAt), undefined];
     // Linked to an item of another id: our own reply, whose echo this is (Messenger, Instagram).
     if (at === undefined && ref.timelineSk && ref.customerId && item.direction === 'outbound') {

@@ -109,15 +109,18 @@ describe('local runtime: a deleted message’s edits keep no words either', () =
     expect(items.filter((item) => !kept(item) && JSON.stringify(item).includes(String(id)))).toEqual([]);
   });
 
-  it('an edit pays one strong read more (its message’s reference); it is stored with its words when not deleted', async () => {
+  it('an edit pays its message’s reference and its look for the message; it is stored with its words when not deleted', async () => {
     const phone = '16505550806';
     await post(text(phone));
     meter.reset();
     await post(edit(phone));
-    // Before, 2 GetItems: the third is the message's reference, read strongly.
+    // Before deletions, 2 GetItems: the third is the message's reference, read strongly. The fourth (the
+    // customer's merges, read strongly) and the Query are its look for the message written by its key
+    // alone: only a message of the customer's is edited (`edit-events.test.ts`).
     expect(meter.figures().byCommand).toEqual({
-      GetItemCommand: 3,
+      GetItemCommand: 4,
       BatchGetItemCommand: 1,
+      QueryCommand: 1,
       UpdateItemCommand: 2,
       PutItemCommand: 1,
     });

@@ -106,3 +106,18 @@ export function quoteOf(message: TimelineItem | undefined, acts: Acts, max = 60)
   const chars = [...text];
   return `“${chars.length > max ? `${chars.slice(0, max).join('')}…` : text}”`;
 }
+
+/**
+ * What a message's "edited" mark says: when its newest edit was, and the text before it; none for a
+ * message stored with an edit that came before it (`editedAt`, the text shown is that edit's) and edited
+ * no later: the text before it is not kept. Undefined for a message not edited.
+ */
+export function editedMark(
+  item: TimelineItem,
+  acts: MessageActs | undefined,
+): { at: string; before?: string } | undefined {
+  const at = acts?.edited?.at ?? item.editedAt;
+  if (at === undefined) return undefined;
+  if (item.editedAt !== undefined && at <= item.editedAt) return { at };
+  return { at, before: item.text ?? '(no text)' };
+}

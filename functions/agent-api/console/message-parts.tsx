@@ -1,5 +1,5 @@
 import { isContactKeyword } from '#shared/domain/asks-nothing.js';
-import { type Acts, type MessageActs, quoteOf } from './acts.js';
+import { type Acts, editedMark, type MessageActs, quoteOf } from './acts.js';
 import type { TimelineItem } from './api.js';
 import { channelName, clock } from './format.js';
 
@@ -162,20 +162,23 @@ export function Quote(props: { item: TimelineItem; acts: Acts }) {
 /** The reaction standing on a message, and that it was edited (the newest text is shown above). */
 export function ActMarks(props: { item: TimelineItem; acts: MessageActs | undefined }) {
   const { acts, item } = props;
-  if (!acts) return null;
+  const edited = editedMark(item, acts);
+  if (!acts && !edited) return null;
   return (
     <>
-      {acts.edited ? (
+      {edited ? (
         <details class="edited">
           <summary>
-            Edited by the customer, <time dateTime={acts.edited.at}>{clock(acts.edited.at)}</time>
+            Edited by the customer, <time dateTime={edited.at}>{clock(edited.at)}</time>
           </summary>
           <p class="text muted" dir="auto">
-            Before: {item.text ?? '(no text)'}
+            {edited.before === undefined
+              ? 'Edited before it reached us: the text before is not kept.'
+              : `Before: ${edited.before}`}
           </p>
         </details>
       ) : null}
-      {acts.reaction ? (
+      {acts?.reaction ? (
         <p class="reaction">
           {acts.reaction.emoji} <span class="muted">the customer's reaction</span>
         </p>

@@ -47,6 +47,15 @@ const customerChanges = <M extends z.ZodRawShape>(message: M, time: z.ZodISODate
   'message.deleted': z.object({ ...message, deletedAt: time }),
 });
 
+/** A message's text, and the time of an edit of it that came before it (its text is the edited one). */
+const messageText = (time: z.ZodISODateTime) => ({
+  text: z.string().optional(),
+  editedAt: time.optional().meta({
+    description:
+      'an edit of the message came before it: `text` is the edited text, and this the edit’s time (no `message.edited` follows for it)',
+  }),
+});
+
 /**
  * Each event type's `data`, as the mapper (`map-change.ts`) builds it: its `event()` takes only this
  * shape, and the OpenAPI document's `webhooks` describe it, so the payloads integrators receive and
@@ -70,7 +79,7 @@ export const eventDataSchemas = once(() => {
     ...message,
     at: time,
     contentType: z.optional(ContentTypeSchema),
-    text: z.string().optional(),
+    ...messageText(time),
     attachments: z
       .array(attachmentSchema())
       .optional()

@@ -153,9 +153,10 @@ function voicemailEvents(record: ChangeRecord, item: Image, old: Image | undefin
 }
 
 /**
- * `message.edited` of a customer's `edit` timeline event (inserted once per edit): ids of the message
- * edited (its timeline id, as `message.received` gave it), the text it was edited to and when. None for
- * an edit of a message deleted already (stored without its words).
+ * `message.edited` of a customer's `edit` timeline event (inserted once per edit, or released from
+ * `held`): ids of the message edited (its timeline id, as `message.received` gave it), the text it was
+ * edited to and when. None for an edit of a message deleted already (stored without its words), nor for
+ * one held: it came before its message, whose `message.received` carries its text (`editedAt`).
  */
 function editEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
   const [customerId, channel, target, at] = [
@@ -164,8 +165,9 @@ function editEvents(record: ChangeRecord, item: Image, old: Image | undefined): 
     str(item.targetMessageId),
     str(item.at),
   ];
-  if (old || item.event !== 'edit' || item.deleted === true || !customerId || !channel || !target || !at)
-    return [];
+  if (item.event !== 'edit' || item.deleted === true || !customerId || !channel || !target || !at) return [];
+  // Held for its message (it came first, or names another's): none; released (its message was found), now.
+  if (item.held === true || (old && old.held !== true)) return [];
   return [
     event('message.edited', [record.keys.pk, record.keys.sk], at, {
       customerId,
@@ -241,6 +243,7 @@ function timelineEvents(record: ChangeRecord, item: Image, old: Image | undefine
         at: item.at,
         ...someOf('contentType', ContentTypeSchema, item.contentType),
         ...(typeof item.text === 'string' ? { text: item.text } : {}),
+        ...some('editedAt', item.editedAt),
         ...(attachmentsOf(item.attachments) ? { attachments: attachmentsOf(item.attachments) } : {}),
         ...(author ? { author } : {}),
         ...someOf('status', DeliveryStatusSchema, item.status),

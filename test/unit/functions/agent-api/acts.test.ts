@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
-import { customerActs, quoteOf } from '../../../../functions/agent-api/console/acts.js';
+import { customerActs, editedMark, quoteOf } from '../../../../functions/agent-api/console/acts.js';
 
 const message = (id: string, at: string, text?: string): TimelineItem => ({
   id: `whatsapp:${id}`,
@@ -81,5 +81,29 @@ describe('customerActs', () => {
   it('quotes a few words of a long message', () => {
     const long = message('wamid.2', '2026-12-05T10:00:00.000Z', `${'word '.repeat(40)}`);
     expect(quoteOf(long, customerActs([long]), 10)).toBe('“word word …”');
+  });
+});
+
+describe('editedMark', () => {
+  const EDITED = '2026-12-05T10:05:00.000Z';
+  const asked = message('wamid.9', '2026-12-05T10:00:00.000Z', 'My address is 3 Oak St');
+
+  it('shows the text before the newest edit', () => {
+    expect(editedMark(asked, { edited: { text: '5 Oak St', at: EDITED } })).toEqual({
+      at: EDITED,
+      before: 'My address is 3 Oak St',
+    });
+    expect(editedMark(asked, undefined)).toBeUndefined();
+  });
+
+  it('knows no text before for a message stored with an edit that came before it, unless edited later', () => {
+    const took = { ...asked, text: '5 Oak St', editedAt: EDITED };
+    expect(editedMark(took, { edited: { text: '5 Oak St', at: EDITED } })).toEqual({ at: EDITED });
+    expect(editedMark(took, undefined)).toEqual({ at: EDITED });
+    const later = '2026-12-05T10:09:00.000Z';
+    expect(editedMark(took, { edited: { text: '7 Oak St', at: later } })).toEqual({
+      at: later,
+      before: '5 Oak St',
+    });
   });
 });

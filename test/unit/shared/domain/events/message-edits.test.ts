@@ -90,6 +90,25 @@ describe('message edits and deletions as integrator events', () => {
     );
   });
 
+  it('tells nothing of an edit held for its message; tells it once when it is released', () => {
+    const held = { ...edit, held: true };
+    expect(eventsOfChange(record('insert', EDIT_SK, held))).toEqual([]);
+    const [inserted] = eventsOfChange(record('insert', EDIT_SK, edit));
+    const released = eventsOfChange(record('modify', EDIT_SK, edit, held));
+    expect(released).toEqual([inserted]);
+    // Written again as it was (held or released), nothing new.
+    expect(eventsOfChange(record('modify', EDIT_SK, held, held))).toEqual([]);
+    expect(eventsOfChange(record('modify', EDIT_SK, edit, edit))).toEqual([]);
+  });
+
+  it('gives message.received the edit’s time when the message came after its edit, with the edited text', () => {
+    const [received] = eventsOfChange(
+      record('insert', MESSAGE_SK, { ...message, text: 'my card is hidden', editedAt: AT }),
+    );
+    expect(received?.data).toMatchObject({ text: 'my card is hidden', editedAt: AT });
+    expect(eventsOfChange(record('insert', MESSAGE_SK, message))[0]?.data.editedAt).toBeUndefined();
+  });
+
   it('names the events whose words a deletion withdrew: the message received, and each edit of it', () => {
     const [received] = eventsOfChange(record('insert', MESSAGE_SK, message));
     const [edited] = eventsOfChange(record('insert', EDIT_SK, edit));

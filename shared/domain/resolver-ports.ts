@@ -162,14 +162,13 @@ export interface SuggestionEvidence {
   conversationId?: string | undefined;
 }
 
-/** What the resolver needs from storage. Every method is idempotent. */
 /** The first envelope that carried an email's Message-ID: its customer, and a digest of the mail. */
 export interface MailClaim {
   envelopeId: string;
   customerId: string;
   digest: string;
 }
-
+/** What the resolver needs from storage. Every method is idempotent. */
 export interface ResolverStore extends HeldEditStore {
   /** The customer an identity belongs to (an eventually consistent read is enough: claims are conditional). */
   findCustomerId(identity: Identity, options?: { consistent?: boolean }): Promise<string | undefined>;

@@ -5,7 +5,7 @@ import type { Channel } from '../domain/envelope.js';
 import { checkReplyRules, isRefusal, lastInboundOn, standingBlock } from '../domain/replies.js';
 import { checkReplyContent, uncarried } from '../domain/reply-content.js';
 import { durationMs } from '../domain/sla/duration.js';
-import { snoozeTimer } from '../domain/snooze.js';
+import { snoozedItem, snoozeTimer } from '../domain/snooze.js';
 import type { Conversation } from '../domain/timeline.js';
 import { logger } from '../log.js';
 import { replyDestination } from './reply-destination.js';
@@ -136,7 +136,12 @@ export async function runAutomationActions(
     } else if (action.type === 'snooze') {
       const until = new Date(Date.parse(at) + (durationMs(action.for) ?? 0)).toISOString();
       const snoozed = await deps.store.snooze(id, until);
-      if (snoozed) await deps.timers.schedule(snoozeTimer(id, until));
+      if (snoozed) {
+        await deps.timers.schedule(snoozeTimer(id, until));
+        // On the timeline as an agent's snooze is, so it is seen there and sent as conversation.snoozed.
+        const item = snoozedItem(conversation, { until, at, by: AUTOMATION_AUTHOR_ID });
+        await deps.store.putTimelineItem(item, undefined);
+      }
       outcomes.push(
         snoozed
           ? { type: 'snooze', outcome: 'done' }

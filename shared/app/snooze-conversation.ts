@@ -1,5 +1,5 @@
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
-import { MAX_SNOOZE_MS, snoozeTimer } from '../domain/snooze.js';
+import { MAX_SNOOZE_MS, snoozedItem, snoozeTimer } from '../domain/snooze.js';
 import type { Conversation } from '../domain/timeline.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../errors.js';
 
@@ -24,17 +24,7 @@ export async function snoozeConversation(
     throw new ConflictError('only an open conversation can be snoozed', 'conversation_not_open');
   }
   await deps.timers.schedule(snoozeTimer(conversationId, until));
-  await deps.store.putTimelineItem(
-    {
-      id: `snoozed:${conversationId}:${until}`,
-      type: 'event',
-      event: 'snoozed',
-      at: now.toISOString(),
-      customerId: conversation.customerId,
-      conversationId,
-      data: { conversationId, until, by: agentId },
-    },
-    undefined,
-  );
+  const item = snoozedItem(conversation, { until, at: now.toISOString(), by: agentId });
+  await deps.store.putTimelineItem(item, undefined);
   return { ...conversation, snoozedUntil: until };
 }

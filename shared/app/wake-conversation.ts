@@ -1,5 +1,5 @@
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
-import { snoozeTimer } from '../domain/snooze.js';
+import { snoozeTimer, type WakeReason } from '../domain/snooze.js';
 import type { Conversation } from '../domain/timeline.js';
 
 /**
@@ -10,7 +10,7 @@ import type { Conversation } from '../domain/timeline.js';
  */
 export async function wakeConversation(
   deps: Pick<ConversationClockDeps, 'store' | 'timers' | 'clock'>,
-  input: { conversation: Conversation; until: string; reason: 'timer' | 'customer' | 'agent'; by?: string },
+  input: { conversation: Conversation; until: string; reason: WakeReason; by?: string },
 ): Promise<boolean> {
   const { conversation, until, reason } = input;
   if (conversation.snoozedUntil !== until || conversation.status !== 'open') return false;

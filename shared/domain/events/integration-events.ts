@@ -9,6 +9,7 @@ import {
 import { once } from '../on-first-use.js';
 import { AuthorKindSchema } from '../outbound.js';
 import { SlaMetricSchema } from '../sla/policy.js';
+import { WakeReasonSchema } from '../snooze.js';
 import { EVENT_TYPES } from './event-types.js';
 
 /** The events an integrator can subscribe to (the list grows with the features). */
@@ -53,6 +54,57 @@ const messageText = (time: z.ZodISODateTime) => ({
   editedAt: time.optional().meta({
     description:
       'an edit of the message came before it: `text` is the edited text, and this the edit’s time (no `message.edited` follows for it)',
+  }),
+});
+
+/** `sla.warning` and `sla.breached`: the target, its deadline and policy, and when it was warned of or missed. */
+const slaTarget = (customerId: z.ZodString, conversationId: z.ZodString, time: z.ZodISODateTime) =>
+  z.object({
+    customerId,
+    conversationId,
+    metric: SlaMetricSchema,
+    due: time.optional().meta({ description: 'the deadline of the target' }),
+    policy: z.string().optional(),
+    at: time,
+  });
+
+/**
+ * `conversation.snoozed`, `conversation.woke` and `conversation.resolved`: until when, who, what ended
+ * it; who (or what) resolved it.
+ */
+const conversationChanges = (
+  customerId: z.ZodString,
+  conversationId: z.ZodString,
+  time: z.ZodISODateTime,
+) => ({
+  'conversation.snoozed': z.object({
+    customerId,
+    conversationId,
+    until: time.meta({ description: 'when it comes back to the inbox unless the customer writes first' }),
+    by: z
+      .string()
+      .optional()
+      .meta({ description: 'the agent who snoozed it; `automation` for an automation' }),
+    snoozedAt: time,
+  }),
+  'conversation.woke': z.object({
+    customerId,
+    conversationId,
+    snoozedUntil: time.meta({ description: 'the time it had been snoozed until' }),
+    reason: WakeReasonSchema.meta({
+      description: '`timer`: that time came; `customer`: the customer wrote; `agent`: an agent woke it',
+    }),
+    by: z.string().optional().meta({ description: 'the agent who woke it (reason `agent`)' }),
+    wokeAt: time,
+  }),
+  'conversation.resolved': z.object({
+    customerId,
+    conversationId,
+    resolvedAt: time,
+    by: z.string().optional().meta({
+      description:
+        'who resolved it: the agent’s id, or `clock` (auto-resolved after the customer’s silence), `automation` (an automation’s resolve action), `merge` (its customer was merged into one with an open conversation)',
+    }),
   }),
 });
 
@@ -114,19 +166,13 @@ export const eventDataSchemas = once(() => {
       assignee: assignment,
       previous: assignment,
     }),
-    'conversation.resolved': z.object({ customerId, conversationId, resolvedAt: time, by }),
+    ...conversationChanges(customerId, conversationId, time),
     'customer.created': z.object({ customerId, createdAt: time, channels: z.array(ChannelSchema) }),
     'customer.merged': z.object({ customerId, mergedInto: z.string(), mergedAt: time, by }),
     'customer.unmerged': z.object({ customerId, unmergedFrom: z.string(), unmergedAt: time, by }),
     'customer.erased': z.object({ customerId, erasedAt: time }),
-    'sla.breached': z.object({
-      customerId,
-      conversationId,
-      metric: SlaMetricSchema,
-      due: time.optional(),
-      policy: z.string().optional(),
-      at: time,
-    }),
+    'sla.warning': slaTarget(customerId, conversationId, time),
+    'sla.breached': slaTarget(customerId, conversationId, time),
     'csat.received': z.object({
       customerId,
       conversationId,

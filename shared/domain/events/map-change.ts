@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { isEmptyRecording } from '../asks-nothing.js';
 import type { ChangeRecord } from '../change-feed.js';
 import {
@@ -10,53 +9,15 @@ import {
 } from '../envelope.js';
 import { AuthorKindSchema } from '../outbound.js';
 import { messageItemId } from '../resolution.js';
-import { SlaMetricSchema } from '../sla/policy.js';
 import { withKeyFields } from '../timeline.js';
-import type { EventData, EventType, IntegrationEvent } from './integration-events.js';
+import { clockEvents } from './clock-events.js';
+import { event, eventId, type Image, member, some, someOf, str } from './event-parts.js';
+import type { EventData, IntegrationEvent } from './integration-events.js';
 
-type Image = Record<string, unknown>;
-
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
-/** `{ key: value }` for a non-empty string, else nothing: a field the item lacks stays out of the event. */
-const some = <K extends string>(key: K, value: unknown): Partial<Record<K, string>> =>
-  typeof value === 'string' && value ? ({ [key]: value } as Record<K, string>) : {};
-/**
- * The value when it is one of a closed set's, else nothing: an event carries only values the document
- * lists. The table's items are written with the same schemas, so only a damaged item loses one.
- */
-const member = <T extends string>(set: { options: readonly T[] }, value: unknown): T | undefined =>
-  set.options.find((option) => option === value);
-/** `{ key: value }` for a value of the set, else nothing. */
-const someOf = <K extends string, T extends string>(
-  key: K,
-  set: { options: readonly T[] },
-  value: unknown,
-): Partial<Record<K, T>> => {
-  const known = member(set, value);
-  return known ? ({ [key]: known } as Record<K, T>) : {};
-};
 const channels = (value: unknown): EventData<'customer.created'>['channels'] =>
   value instanceof Set || Array.isArray(value)
     ? [...value].flatMap((v) => member(ChannelSchema, v) ?? []).sort()
     : [];
-
-/** A stable event id from what makes the change unique: the same change always gives the same id. */
-function eventId(type: EventType, ...parts: readonly string[]): string {
-  const hash = createHash('sha256')
-    .update([type, ...parts].join('\u0000'))
-    .digest('base64url');
-  return `evt_${hash.slice(0, 27)}`;
-}
-
-/** One event; its `data` typed by its type's schema, the one the OpenAPI document describes. */
-function event<T extends EventType>(
-  type: T,
-  key: readonly string[],
-  timestamp: string,
-  data: EventData<T>,
-): IntegrationEvent {
-  return { id: eventId(type, ...key), type, timestamp, data };
-}
 
 /**
  * What a message event says of its attachments: kind (`file` for one outside the set), type, name and
@@ -86,27 +47,6 @@ function messageData(item: Image): Omit<EventData<'message.status'>, 'status' | 
     channel: member(ChannelSchema, item.channel),
     direction: member(DirectionSchema, item.direction),
   };
-}
-
-/**
- * `sla.breached` of the clock's `sla_breached` timeline event (inserted once per metric and deadline):
- * ids, the metric, its due time and policy; never the conversation's content.
- */
-function slaEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
-  const data = (item.data ?? {}) as Image;
-  const [customerId, conversationId, at] = [str(item.customerId), str(item.conversationId), str(item.at)];
-  const metric = member(SlaMetricSchema, data.metric);
-  if (old || item.event !== 'sla_breached' || !customerId || !conversationId || !at || !metric) return [];
-  return [
-    event('sla.breached', [record.keys.pk, record.keys.sk], at, {
-      customerId,
-      conversationId,
-      metric,
-      ...some('due', data.due),
-      ...some('policy', data.policy),
-      at,
-    }),
-  ];
 }
 
 /**
@@ -226,7 +166,7 @@ function timelineEvents(record: ChangeRecord, item: Image, old: Image | undefine
   if (!old && item.movedFrom !== undefined) return [];
   if (item.type === 'event')
     return [
-      ...slaEvents(record, item, old),
+      ...clockEvents(record, item, old),
       ...csatEvents(record, item, old),
       ...voicemailEvents(record, item, old),
       ...editEvents(record, item, old),

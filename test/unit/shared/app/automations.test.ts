@@ -176,6 +176,12 @@ describe('automations', () => {
     expect(w.customer.tags).toEqual(['vip', 'acknowledged']);
     expect(w.conversation.snoozedUntil).toBe(plus(2 * HOUR));
     expect(w.timers.map((t) => [t.kind, t.dueAt])).toContainEqual(['snooze_wake', plus(2 * HOUR)]);
+    // The snooze is on the timeline as an agent's is (and so sent as conversation.snoozed).
+    expect(w.timeline.get(`snoozed:cv_1:${plus(2 * HOUR)}`)).toMatchObject({
+      event: 'snoozed',
+      at: T0,
+      data: { conversationId: 'cv_1', until: plus(2 * HOUR), by: 'automation' },
+    });
     expect(w.conversation.status).toBe('resolved');
     expect(w.events().map((e) => e.data)).toEqual([
       {

@@ -14,6 +14,7 @@ import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
 import { eventsOfChange } from '#shared/domain/events/map-change.js';
 import { OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { SlaMetricSchema } from '#shared/domain/sla/policy.js';
+import { WakeReasonSchema } from '#shared/domain/snooze.js';
 import { changeRecord } from '../../../../support/change-records.js';
 import { documentedEvent, type EventDocument } from '../../../../support/documented-event.js';
 
@@ -113,6 +114,9 @@ const CHANGES: ChangeRecord[] = [
     { entity: 'customer', id: 'cu_1' },
   ),
   change('insert', event('sla_breached', { metric: 'firstResponse', due: AT, policy: 'vip' })),
+  change('insert', event('sla_warning', { metric: 'firstResponse', due: AT, policy: 'vip' })),
+  change('insert', event('snoozed', { until: AT, by: 'ana' })),
+  change('insert', event('woke', { snoozedUntil: AT, reason: 'agent', by: 'ana' })),
   change(
     'insert',
     event('csat', { surveyId: 'svAbc', score: 4, comment: 'quick', answeredAt: AT }, { channel: 'whatsapp' }),
@@ -214,6 +218,10 @@ function everyValueChanges(): ChangeRecord[] {
         .map((previous) => change('modify', { ...outbound, status }, { ...outbound, status: previous })),
     ]),
     ...SlaMetricSchema.options.map((metric) => change('insert', event('sla_breached', { metric, due: AT }))),
+    ...SlaMetricSchema.options.map((metric) => change('insert', event('sla_warning', { metric, due: AT }))),
+    ...WakeReasonSchema.options.map((reason) =>
+      change('insert', event('woke', { snoozedUntil: AT, reason })),
+    ),
   ];
 }
 
@@ -246,6 +254,8 @@ describe('closed sets in integrator events', () => {
       ['CustomerCreatedEvent', 'channels', ChannelSchema.options],
       ['CsatReceivedEvent', 'channel', ChannelSchema.options],
       ['SlaBreachedEvent', 'metric', SlaMetricSchema.options],
+      ['SlaWarningEvent', 'metric', SlaMetricSchema.options],
+      ['ConversationWokeEvent', 'reason', WakeReasonSchema.options],
     ];
     for (const [schema, path, values] of sets) {
       const field = dataField(doc, schema, path);

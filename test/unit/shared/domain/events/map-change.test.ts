@@ -245,8 +245,61 @@ describe('eventsOfChange', () => {
     // The same breach written again makes the same event id; a rewrite of it, or a warning, makes none.
     expect(eventsOfChange({ ...record, id: 'rec-2' })[0]?.id).toBe(event?.id);
     expect(eventsOfChange(change('modify', breach, breach))).toEqual([]);
-    expect(eventsOfChange(change('insert', { ...breach, event: 'sla_warning' }))).toEqual([]);
+    // A warning is sla.warning, its own id; a rewrite of it makes none.
+    const warning = { ...breach, id: breach.id.replace('sla_breached', 'sla_warning'), event: 'sla_warning' };
+    const warned = eventsOfChange({ ...record, newImage: warning, keys: { ...record.keys, sk: warning.id } });
+    expect(warned).toEqual([{ ...event, id: expect.stringMatching(/^evt_/), type: 'sla.warning' }]);
+    expect(warned[0]?.id).not.toBe(event?.id);
+    expect(eventsOfChange(change('modify', warning, warning))).toEqual([]);
     expect(eventsOfChange(change('insert', { ...breach, data: { due: breach.at } }))).toEqual([]);
+  });
+
+  it('makes conversation.snoozed and conversation.woke of the snooze events: until when, who, what ended it', () => {
+    const at = '2026-12-03T10:20:00.000Z';
+    const until = '2026-12-03T11:00:00.000Z';
+    const snoozed = {
+      entity: 'timeline',
+      id: `snoozed:cv_1:${until}`,
+      type: 'event',
+      event: 'snoozed',
+      at,
+      customerId: 'cu_1',
+      conversationId: 'cv_1',
+      data: { conversationId: 'cv_1', until, by: 'ana' },
+    };
+    const woke = {
+      ...snoozed,
+      id: `woke:cv_1:${until}`,
+      event: 'woke',
+      at: until,
+      data: { conversationId: 'cv_1', snoozedUntil: until, reason: 'customer' },
+    };
+    const [asleep, ...none] = eventsOfChange(change('insert', snoozed));
+    expect(none).toEqual([]);
+    expect(asleep).toMatchObject({
+      type: 'conversation.snoozed',
+      timestamp: at,
+      data: { customerId: 'cu_1', conversationId: 'cv_1', until, by: 'ana', snoozedAt: at },
+    });
+    const [awake] = eventsOfChange(change('insert', woke));
+    expect(awake).toMatchObject({
+      type: 'conversation.woke',
+      timestamp: until,
+      data: {
+        customerId: 'cu_1',
+        conversationId: 'cv_1',
+        snoozedUntil: until,
+        reason: 'customer',
+        wokeAt: until,
+      },
+    });
+    expect(awake?.data.by).toBeUndefined();
+    // Written again (a retry), or with a reason outside the set: none.
+    expect(eventsOfChange(change('modify', woke, woke))).toEqual([]);
+    expect(eventsOfChange(change('modify', snoozed, snoozed))).toEqual([]);
+    expect(eventsOfChange(change('insert', { ...woke, data: { ...woke.data, reason: 'dream' } }))).toEqual(
+      [],
+    );
   });
 
   it('makes csat.received of a survey answer: ids, score, comment, channel and time, no contact data', () => {

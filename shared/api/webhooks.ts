@@ -9,7 +9,8 @@ import { replayFailedDeliveries } from '#shared/app/replay-failed-deliveries.js'
 import { replayWebhookDelivery } from '#shared/app/replay-webhook-delivery.js';
 import { rotateWebhookSecret } from '#shared/app/rotate-webhook-secret.js';
 import { updateWebhook } from '#shared/app/update-webhook.js';
-import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
+import { ALL_EVENTS } from '#shared/domain/events/event-types.js';
+import { SubscribedEventSchema } from '#shared/domain/events/integration-events.js';
 import { once } from '#shared/domain/on-first-use.js';
 import {
   DeliverySchema,
@@ -23,19 +24,33 @@ import { emptyBody, jsonBody, readJsonBody, readOptionalJsonBody } from './json-
 import { type AgentEnv, auditedRejection, auditRefusals, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 
+/** What a subscription lists: 1 to 20 event types, or `*` alone (every event, later ones too). */
+const subscribedEvents = () =>
+  z
+    .array(SubscribedEventSchema)
+    .min(1)
+    .max(20)
+    .refine((events) => !events.includes(ALL_EVENTS) || events.length === 1, {
+      message: '"*" takes every event: list it alone, or list event types without it',
+    })
+    .meta({
+      description:
+        'the event types to post, or `["*"]`: every event, those added in later versions too (as Stripe\'s `enabled_events: ["*"]`); receivers must then ignore a type they do not know',
+    });
+
 /** The routes' request and answer schemas, built with the first sub-app rather than at import. */
 const webhookSchemas = once(() => {
   const { IdSchema } = apiSchemas();
   const WebhookRequestSchema = z.strictObject({
     url: z.string().max(2048).meta({ description: 'https only (locally also http://127.0.0.1)' }),
-    events: z.array(EventTypeSchema).min(1).max(20),
+    events: subscribedEvents(),
     description: z.string().trim().max(500).optional(),
   });
   const WebhookEditSchema = z
     .strictObject({
       events: WebhookRequestSchema.shape.events.optional().meta({
         description:
-          'the events it takes from now on, replacing those it took (409 webhook_exists if another active subscription posts one of them to the same URL)',
+          'the events it takes from now on (`["*"]`: every event, those added later too), replacing those it took (409 webhook_exists if another active subscription posts one of them to the same URL)',
       }),
       description: WebhookRequestSchema.shape.description.meta({ description: 'an empty one removes it' }),
     })
@@ -46,7 +61,7 @@ const webhookSchemas = once(() => {
   const CreatedSchema = z.object({
     id: z.string(),
     url: z.string(),
-    events: z.array(EventTypeSchema),
+    events: z.array(SubscribedEventSchema),
     secret: WebhookSecretSchema.meta({ description: 'the signing secret, shown this once (whsec_<base64>)' }),
   });
   const DeliveryViewSchema = DeliverySchema.omit({ event: true });
@@ -240,7 +255,7 @@ const deliveryRoutes = once(() => {
 const created = (s: {
   id: string;
   url: string;
-  events: z.infer<typeof EventTypeSchema>[];
+  events: z.infer<typeof SubscribedEventSchema>[];
   secrets: { secret: string }[];
 }) => ({
   id: s.id,

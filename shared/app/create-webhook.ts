@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { webhookOriginOf } from '#shared/domain/audit.js';
-import type { EventType } from '#shared/domain/events/integration-events.js';
+import type { SubscribedEvent } from '#shared/domain/events/integration-events.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { WebhookStore } from '#shared/domain/webhook-ports.js';
 import { refusedUrl, type UrlPolicy } from '#shared/domain/webhook-url.js';
@@ -22,7 +22,7 @@ export type WebhookAdminDeps = AuditDeps & {
 /** A subscription as an admin asks for it. */
 export interface WebhookRequest {
   url: string;
-  events: EventType[];
+  events: SubscribedEvent[];
   description?: string | undefined;
 }
 

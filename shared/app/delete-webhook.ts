@@ -30,6 +30,6 @@ export async function deleteWebhook(
     // The mark first: a crash after it leaves the subscription, which a second delete finds again.
     await deps.webhooks.markDeleted(id, deps.clock.now().toISOString());
     await deps.webhooks.deleteSubscription(id);
-    await releaseGuards(deps.webhooks, subscription, subscription);
+    await releaseGuards(deps.webhooks, subscription, undefined, subscription);
   });
 }

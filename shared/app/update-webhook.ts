@@ -1,13 +1,13 @@
-import type { EventType } from '#shared/domain/events/integration-events.js';
+import type { SubscribedEvent } from '#shared/domain/events/integration-events.js';
 import type { WebhookStore } from '#shared/domain/webhook-ports.js';
-import type { Subscription, SubscriptionView } from '#shared/domain/webhooks.js';
+import { covers, guardedEvents, type Subscription, type SubscriptionView } from '#shared/domain/webhooks.js';
 import { ConflictError, NotFoundError } from '#shared/errors.js';
 import { type AuditDeps, audited } from './audited.js';
 import { claimEventGuards, type GuardStore, listedTwin, releaseGuards, twinError } from './webhook-guards.js';
 
 /** What an admin may change of a subscription without a new secret: its events, its description. */
 export interface WebhookEdit {
-  events?: EventType[] | undefined;
+  events?: SubscribedEvent[] | undefined;
   /** An empty one removes it. */
   description?: string | undefined;
 }
@@ -44,11 +44,12 @@ async function save(
 async function claimEvents(
   deps: EditDeps,
   current: Subscription,
-  events: EventType[],
+  events: SubscribedEvent[],
 ): Promise<Subscription> {
   const listed = listedTwin(await deps.webhooks.listSubscriptions(), { ...current, events });
   if (listed) throw twinError(listed);
-  const added = events.filter((event) => !current.events.includes(event));
+  // Listed beside the old ones while claimed: `*` stays `*` until the edit is saved.
+  const added = events.filter((event) => !covers(current.events, event));
   const at =
     added.length > 0
       ? await save(deps, current, { ...current, events: [...current.events, ...added] })
@@ -60,7 +61,7 @@ async function claimEvents(
   throw twinError(twin);
 }
 
-const sameEvents = (a: readonly EventType[], b: readonly EventType[]) =>
+const sameEvents = (a: readonly SubscribedEvent[], b: readonly SubscribedEvent[]) =>
   a.length === b.length && a.every((event) => b.includes(event));
 
 /**
@@ -85,8 +86,9 @@ export async function updateWebhook(
     const at = edit.events ? await claimEvents(deps, current, events) : current;
     const changed = !sameEvents(at.events, events) || at.description !== description;
     const saved = changed ? await save(deps, at, { events, description }) : at;
-    const dropped = at.events.filter((event) => !events.includes(event));
-    if (dropped.length > 0) await releaseGuards(deps.webhooks, { ...current, events: dropped }, current);
+    const kept = guardedEvents(events);
+    const dropped = guardedEvents(at.events).filter((event) => !kept.includes(event));
+    if (dropped.length > 0) await releaseGuards(deps.webhooks, current, dropped, current);
     const { secrets: _secrets, ...view } = saved;
     return view;
   });

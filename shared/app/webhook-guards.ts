@@ -1,7 +1,11 @@
-import type { EventType } from '#shared/domain/events/integration-events.js';
+import { ALL_EVENTS } from '#shared/domain/events/event-types.js';
+import type { SubscribedEvent } from '#shared/domain/events/integration-events.js';
 import type { WebhookStore } from '#shared/domain/webhook-ports.js';
 import {
+  covers,
   eventGuardsOf,
+  guardedEvents,
+  guardsAt,
   type Subscription,
   sharedEvents,
   subscriptionKeyOf,
@@ -17,13 +21,13 @@ export type GuardStore = Pick<
 /** An active subscription already posting some of the same events to the same URL. */
 export interface Twin {
   id: string;
-  events: EventType[];
+  events: SubscribedEvent[];
 }
 
 /** 409 `webhook_exists`, naming the subscription to edit instead. */
 export function twinError(twin: Twin): ConflictError {
   return new ConflictError(
-    `webhook ${twin.id} already posts ${twin.events.join(', ')} to this URL (each would be delivered twice): change its events (PATCH /api/webhooks/${twin.id}) or delete it`,
+    `webhook ${twin.id} already posts ${twin.events.includes(ALL_EVENTS) ? 'every event' : twin.events.join(', ')} to this URL (each would be delivered twice): change its events (PATCH /api/webhooks/${twin.id}) or delete it`,
     'webhook_exists',
   );
 }
@@ -45,11 +49,11 @@ export function listedTwin(
   return undefined;
 }
 
-type Guard = { event: EventType; key: string };
+type Guard = { event: SubscribedEvent; key: string };
 
-/** Whether a subscription other than `id` is active and takes the event. */
-function posts(holder: Subscription | undefined, event: EventType, id: string): holder is Subscription {
-  return !!holder && !holder.disabledAt && holder.id !== id && holder.events.includes(event);
+/** Whether a subscription other than `id` is active and takes the event (`*`: takes every one). */
+function posts(holder: Subscription | undefined, event: SubscribedEvent, id: string): holder is Subscription {
+  return !!holder && !holder.disabledAt && holder.id !== id && covers(holder.events, event);
 }
 
 /**
@@ -95,9 +99,9 @@ async function claimOne(webhooks: GuardStore, guard: Guard, id: string) {
 export async function claimEventGuards(
   webhooks: GuardStore,
   subscription: Pick<Subscription, 'id' | 'url' | 'events'>,
-  held: readonly EventType[] = [],
+  held: readonly SubscribedEvent[] = [],
 ): Promise<Twin | undefined> {
-  const claimed: EventType[] = [];
+  const claimed: SubscribedEvent[] = [];
   let all = false;
   try {
     for (const guard of eventGuardsOf(subscription)) {
@@ -109,22 +113,29 @@ export async function claimEventGuards(
     return undefined;
   } finally {
     if (!all) {
-      const taken = claimed.filter((event) => !held.includes(event));
-      await releaseGuards(webhooks, { ...subscription, events: taken });
+      const kept = held.length > 0 ? guardedEvents(held) : [];
+      await releaseGuards(
+        webhooks,
+        subscription,
+        claimed.filter((event) => !kept.includes(event)),
+      );
     }
   }
 }
 
 /**
- * Lets go of the guards of these events (and of the whole set's guard a subscription made before
- * per-event guards holds, `formerly`) if the subscription holds them; another holder's stand.
+ * Lets go of the guards of these events (those a subscription's guard events name, see guardedEvents;
+ * all of its own when none are given), and of the whole set's guard a subscription made before
+ * per-event guards holds, `formerly`, if the subscription holds them; another holder's stand.
  */
 export async function releaseGuards(
   webhooks: Pick<WebhookStore, 'releaseSubscriptionKey'>,
   subscription: Pick<Subscription, 'id' | 'url' | 'events'>,
+  events?: readonly SubscribedEvent[],
   formerly?: Pick<Subscription, 'url' | 'events'>,
 ): Promise<void> {
-  const keys = new Set(eventGuardsOf(subscription).map((guard) => guard.key));
+  const guards = events ? guardsAt(subscription.url, events) : eventGuardsOf(subscription);
+  const keys = new Set(guards.map((guard) => guard.key));
   if (formerly && formerly.events.length > 1) keys.add(subscriptionKeyOf(formerly));
   for (const key of keys) await webhooks.releaseSubscriptionKey(key, subscription.id);
 }

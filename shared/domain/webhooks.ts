@@ -1,11 +1,22 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
+import { ALL_EVENTS } from './events/event-types.js';
 import {
-  type EventType,
   EventTypeSchema,
   type IntegrationEvent,
   IntegrationEventSchema,
+  type SubscribedEvent,
+  SubscribedEventSchema,
 } from './events/integration-events.js';
+import { normalisedUrl } from './webhook-guard-keys.js';
+
+export {
+  eventGuardsOf,
+  guardedEvents,
+  guardsAt,
+  normalisedUrl,
+  subscriptionKeyOf,
+} from './webhook-guard-keys.js';
 
 /** A signing secret in the Standard Webhooks form, `whsec_` then base64 of 24 to 64 random bytes. */
 export const WebhookSecretSchema = z.string().regex(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/);
@@ -21,7 +32,8 @@ export type SigningSecret = z.infer<typeof SigningSecretSchema>;
 export const SubscriptionSchema = z.object({
   id: z.string(),
   url: z.string(),
-  events: z.array(EventTypeSchema).min(1),
+  /** The event types it takes, or `["*"]`: every one, those added later too. */
+  events: z.array(SubscribedEventSchema).min(1),
   description: z.string().optional(),
   createdAt: z.iso.datetime(),
   createdBy: z.string(),
@@ -274,7 +286,12 @@ export function takes(
   subscription: Pick<Subscription, 'events'>,
   event: Pick<IntegrationEvent, 'type'>,
 ): boolean {
-  return subscription.events.includes(event.type);
+  return covers(subscription.events, event.type);
+}
+
+/** Whether a list of events takes this one: it lists it, or lists `*` (which only `*` covers). */
+export function covers(events: readonly SubscribedEvent[], event: SubscribedEvent): boolean {
+  return events.includes(event) || (event !== ALL_EVENTS && events.includes(ALL_EVENTS));
 }
 
 /** Whether a subscription takes an event (of this type) and is enabled. */
@@ -298,52 +315,14 @@ export function deliveryIdOf(
   return `msg_${Date.parse(event.timestamp).toString(36).padStart(9, '0')}${hash.slice(0, 24).replace(/[-_]/g, 'x')}`;
 }
 
-/**
- * The URL as two subscriptions are compared by: parsed (scheme and host in lower case, a default port
- * dropped, the path's escapes made canonical), without a fragment, which is never sent.
- */
-export function normalisedUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.hash = '';
-    return parsed.href;
-  } catch {
-    return url;
-  }
-}
-
-/**
- * What makes two subscriptions twins, hashed: the same normalised URL and the same events, in any
- * order. The key of the guard item that lets one active subscription hold it.
- */
-export function subscriptionKeyOf(subscription: Pick<Subscription, 'url' | 'events'>): string {
-  const events = [...new Set(subscription.events)].sort().join(',');
-  return createHash('sha256')
-    .update(`${normalisedUrl(subscription.url)}\u0000${events}`)
-    .digest('base64url');
-}
-
-/**
- * The guards of a subscription's events, one per event (sorted, so two claimers take them in the same
- * order): the key of each names the one active subscription posting that event to that URL. A
- * one-event guard is the key subscriptionKeyOf gives that URL and event, so a one-event subscription
- * made before per-event guards holds its own already.
- */
-export function eventGuardsOf(
-  subscription: Pick<Subscription, 'url' | 'events'>,
-): Array<{ event: EventType; key: string }> {
-  return [...new Set(subscription.events)]
-    .sort()
-    .map((event) => ({ event, key: subscriptionKeyOf({ url: subscription.url, events: [event] }) }));
-}
-
 /** The events both post to the same URL (compared normalised), none when the URLs differ. */
 export function sharedEvents(
   a: Pick<Subscription, 'url' | 'events'>,
   b: Pick<Subscription, 'url' | 'events'>,
-): EventType[] {
+): SubscribedEvent[] {
   if (normalisedUrl(a.url) !== normalisedUrl(b.url)) return [];
-  return [...new Set(a.events)].filter((event) => b.events.includes(event));
+  if (a.events.includes(ALL_EVENTS)) return [...new Set(b.events)];
+  return [...new Set(a.events)].filter((event) => covers(b.events, event));
 }
 
 /** The time a delivery id starts with, or undefined for an id this code did not make. */

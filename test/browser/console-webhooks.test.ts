@@ -113,6 +113,17 @@ describe('the console lets an admin manage webhooks', () => {
       .getByText(/^Not created: subscription wh_\S+ already posts these events to this URL/)
       .waitFor({ timeout: 30_000 });
 
+    // All events (those added later too): one tick box, the types ticked with it and locked.
+    const everything = `${receiver.url}/everything`;
+    await url.fill(everything);
+    await dialog.getByRole('checkbox', { name: /^All events/ }).check();
+    expect(await dialog.getByRole('checkbox', { name: 'sla.warning' }).isChecked()).toBe(true);
+    expect(await dialog.getByRole('checkbox', { name: 'sla.warning' }).isDisabled()).toBe(true);
+    await create.click();
+    const allBox = dialog.getByRole('region', { name: `Created: the signing secret of ${everything}` });
+    await allBox.getByRole('button', { name: /^Done/ }).click({ timeout: 30_000 });
+    await rowOf(page, everything).getByText('Events: all (new ones too)').waitFor();
+
     const row = rowOf(page, hook);
     await row.getByRole('button', { name: 'Disable' }).click();
     expect(await answerConfirm(page, true)).toMatch(/held \(paused\) until you enable it/);

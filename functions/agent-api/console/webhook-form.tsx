@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { EVENT_TYPES } from '#shared/domain/events/event-types.js';
+import { ALL_EVENTS, EVENT_TYPES } from '#shared/domain/events/event-types.js';
 import type { Api } from './api.js';
 import { ErrorNote } from './ui.js';
 import { editBody, editErrorText, type Webhook, webhookErrorText } from './webhook-text.js';
@@ -169,18 +169,31 @@ export function EditWebhook(props: {
   );
 }
 
-/** The events a subscription takes, one tick box each. */
+/**
+ * The events a subscription takes: all of them (`*`, those added later too), or one tick box each;
+ * with all ticked, each type shows ticked and cannot be unticked alone.
+ */
 function EventChoice(props: { chosen: string[]; onChange(events: string[]): void }) {
   const { chosen } = props;
+  const all = chosen.includes(ALL_EVENTS);
   return (
     <fieldset>
       <legend>Events to send</legend>
+      <label class="check">
+        <input
+          type="checkbox"
+          checked={all}
+          onChange={(e) => props.onChange(e.currentTarget.checked ? [ALL_EVENTS] : [])}
+        />
+        All events, including those added in later versions
+      </label>
       <div class="webhook-events">
         {EVENT_TYPES.map((type) => (
           <label key={type} class="check">
             <input
               type="checkbox"
-              checked={chosen.includes(type)}
+              disabled={all}
+              checked={all || chosen.includes(type)}
               onChange={(e) =>
                 props.onChange(e.currentTarget.checked ? [...chosen, type] : chosen.filter((t) => t !== type))
               }

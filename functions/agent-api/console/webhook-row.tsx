@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { ALL_EVENTS } from '#shared/domain/events/event-types.js';
 import { type Api, ApiError } from './api.js';
 import { confirmInPage } from './confirm.js';
 import { CopyId, ErrorNote } from './ui.js';
@@ -141,7 +142,7 @@ export function WebhookRow(props: RowProps) {
       </p>
       <p class={`webhook-state state-${state.kind}`}>{state.text}</p>
       <p class="muted">
-        Events: {webhook.events.join(', ')}
+        Events: {webhook.events.includes(ALL_EVENTS) ? 'all (new ones too)' : webhook.events.join(', ')}
         {webhook.description ? ` · ${webhook.description}` : ''}
       </p>
       <p class="muted">

@@ -22,3 +22,12 @@ export const EVENT_TYPES = [
   'csat.received',
   'voicemail.received',
 ] as const;
+
+/**
+ * What a subscription lists to take every event: those there are now and those added later (as
+ * Stripe's `enabled_events: ["*"]`, or a Svix endpoint with no filter). Alone in its list.
+ */
+export const ALL_EVENTS = '*';
+
+/** What a subscription may list: an event type, or ALL_EVENTS. */
+export const SUBSCRIBABLE_EVENTS = [ALL_EVENTS, ...EVENT_TYPES] as const;

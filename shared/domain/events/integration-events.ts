@@ -10,11 +10,15 @@ import { once } from '../on-first-use.js';
 import { AuthorKindSchema } from '../outbound.js';
 import { SlaMetricSchema } from '../sla/policy.js';
 import { WakeReasonSchema } from '../snooze.js';
-import { EVENT_TYPES } from './event-types.js';
+import { EVENT_TYPES, SUBSCRIBABLE_EVENTS } from './event-types.js';
 
 /** The events an integrator can subscribe to (the list grows with the features). */
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;
+
+/** What a subscription lists: event types, or `*` alone for every one, those added later included. */
+export const SubscribedEventSchema = z.enum(SUBSCRIBABLE_EVENTS);
+export type SubscribedEvent = z.infer<typeof SubscribedEventSchema>;
 
 /**
  * One event as integrators receive it (the Standard Webhooks payload shape: `type`, `timestamp`,

@@ -1,15 +1,12 @@
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
+import { newTimer } from '#shared/domain/timer-ports.js';
+import { useClockRuntime } from '../support/clock-runtime.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { slaPolicyFile } from '../support/policy-file.js';
-import { startTestRuntime } from '../support/runtime.js';
-import { startReceiver } from '../support/webhook-receiver.js';
-import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
+import { useReceiver } from '../support/webhook-receiver.js';
 
-const META_SECRET = 'clock-events-meta-secret';
-const ADMIN = 'clock-events-admin-token';
 const MINUTE = 60_000;
 
 type Received = { type: string; timestamp: string; data: Record<string, unknown> };
@@ -19,99 +16,62 @@ type Received = { type: string; timestamp: string; data: Record<string, unknown>
  * often its timer fires), a snooze and its end, and an auto-resolve said to be the clock's.
  */
 describe('local runtime: the clock’s warnings, snoozes, wake-ups and resolves are events', () => {
-  const clock = new ManualTimers(Math.floor(Date.now() / 1000) * 1000);
-  // The deliverer keeps the real time, so the verifier (5 minutes of tolerance) accepts its timestamps.
-  const webhookTimers = new ManualTimers(Date.now());
-  let runtime: LocalRuntime;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  const call = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
-  };
+  const receiver = useReceiver();
+  const rt = useClockRuntime({
+    metaSecret: 'clock-events-meta-secret',
+    agent: { token: 'clock-events-admin-token', admin: true },
+    policyFile: slaPolicyFile({ nextResponse: undefined, resolution: undefined }, (policy) => {
+      policy.autoResolve = { after: 'PT1H' };
+    }),
+    events: true,
+    // The deliverer keeps the real time, so the verifier (5 minutes of tolerance) accepts its timestamps.
+    webhookTimers: new ManualTimers(Date.now()),
+  });
   const step = async (ms: number) => {
-    for (let t = 0; t < ms; t += 30_000) {
-      clock.advance(30_000);
-      await runtime.idle();
-    }
+    for (let t = 0; t < ms; t += 30_000) await rt.advance(30_000);
   };
-
-  beforeAll(async () => {
-    receiver = await startReceiver();
-    runtime = await startTestRuntime({
-      env: {
-        META_APP_SECRET: META_SECRET,
-        AGENT_TOKENS: `agent-ana:${ADMIN}:admin`,
-        ROUTING_POLICY_FILE: slaPolicyFile({ nextResponse: undefined, resolution: undefined }, (policy) => {
-          policy.autoResolve = { after: 'PT1H' };
-        }),
-      },
-      conversationClock: true,
-      timers: clock,
-      clock: { now: () => new Date(clock.now()) },
-      events: true,
-      webhookTimers,
-    });
-  });
-
-  afterAll(async () => {
-    await runtime?.close();
-    await receiver?.close();
-  });
 
   it('sends sla.warning once, conversation.snoozed, conversation.woke and a resolve by the clock', async () => {
-    const created = await call('POST', '/api/webhooks', {
+    const created = await rt.call<{ secret: string }>('POST', '/api/webhooks', {
       url: receiver.url,
       events: ['sla.warning', 'conversation.snoozed', 'conversation.woke', 'conversation.resolved'],
     });
     expect(created.status).toBe(201);
-    const secret = created.body.secret as string;
-    const start = clock.now();
-    const payload = whatsappText({
-      from: '447700900788',
-      name: 'Lee Park',
-      messages: [{ id: 'wamid.clock-1', at: new Date(start).toISOString(), text: 'Anyone there?' }],
-    });
-    expect((await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, META_SECRET))).status).toBe(
-      200,
-    );
-    await runtime.idle();
-    const customers = (await call('GET', '/api/customers?q=%2B447700900788')).body.items as Customer[];
-    const customerId = customers[0]?.id;
-    const conversationId = customers[0]?.openConversationId as string;
+    const start = rt.manual.now();
+    await rt.whatsapp({ from: '447700900788', name: 'Lee Park', id: 'wamid.clock-1', text: 'Anyone there?' });
+    const [customer] = (await rt.api<{ items: Customer[] }>('GET', '/api/customers?q=%2B447700900788')).items;
+    const customerId = customer?.id;
+    const conversationId = customer?.openConversationId as string;
 
     // The warning is due at 80% of the 10-minute target; its timer delivered again sends nothing more.
     await step(8 * MINUTE);
     const due = new Date(start + 10 * MINUTE).toISOString();
     const warnedAt = new Date(start + 8 * MINUTE).toISOString();
-    const again = {
-      id: 'again',
+    const warning = {
       kind: 'sla_warning',
-      dueAt: warnedAt,
       subject: conversationId,
       version: due,
       detail: 'firstResponse',
-    };
-    await runtime.timers.send([JSON.stringify(again)]);
-    await runtime.idle();
+    } as const;
+    await rt.runtime.timers.send([JSON.stringify(newTimer({ ...warning, dueAt: warnedAt }))]);
+    await rt.idle();
 
-    expect(
-      (await call('POST', `/api/conversations/${conversationId}/replies`, { text: 'Here!' })).status,
-    ).toBe(202);
-    await runtime.idle();
-    const snoozedAt = new Date(clock.now()).toISOString();
-    const until = new Date(clock.now() + 10 * MINUTE).toISOString();
-    expect((await call('POST', `/api/conversations/${conversationId}/snooze`, { until })).status).toBe(200);
-    await runtime.idle();
+    const reply = await rt.call('POST', `/api/conversations/${conversationId}/replies`, { text: 'Here!' });
+    expect(reply.status).toBe(202);
+    await rt.idle();
+    const snoozedAt = new Date(rt.manual.now()).toISOString();
+    const until = new Date(rt.manual.now() + 10 * MINUTE).toISOString();
+    await rt.api('POST', `/api/conversations/${conversationId}/snooze`, { until });
+    await rt.idle();
     await step(11 * MINUTE);
     await step(62 * MINUTE);
 
     const events = receiver.received.map(
       (request) =>
-        new Webhook(secret).verify(request.body, request.headers as Record<string, string>) as Received,
+        new Webhook(created.body.secret).verify(
+          request.body,
+          request.headers as Record<string, string>,
+        ) as Received,
     );
     const ids = new Set(receiver.received.map((request) => request.headers['webhook-id']));
     expect(ids.size).toBe(receiver.received.length);

@@ -301,7 +301,8 @@ function conversationEvents(record: ChangeRecord, item: Image, old: Image | unde
  * The integrator events one change of the table makes: a timeline message inserted is
  * `message.received` or `message.sent`, its status moving is `message.status`, its customer deleting
  * it `message.deleted`, their edit of it `message.edited`; a conversation
- * created or reopened, (re)assigned, resolved; an SLA target breached; a customer created, merged
+ * created or reopened, (re)assigned, resolved; snoozed and woken, an SLA target warned of or breached
+ * (clock-events.ts); a customer created, merged
  * into another, unmerged, erased. A message an unmerge moves to its customer makes none.
  * Pure and total: any other change (and any removal) makes none.
  */

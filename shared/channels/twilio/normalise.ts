@@ -76,9 +76,9 @@ const MESSAGE_STATUS: Record<TwilioMessageStatus, DeliveryStatus | undefined> = 
 /**
  * Why an inbound message from Twilio is skipped rather than queued: its sender is a machine no one
  * can answer (`sender`: a short code such as `72345`, or an alphanumeric sender id such as `AMAZON`;
- * never a person, and Twilio cannot send to it), or it carries
- * nothing (`empty`: no text, media, location or button). Twilio keeps such a message in its own
- * Messaging logs; answering it 4xx would only raise a Debugger alert (11200), Twilio never retries it.
+ * never a person, and Twilio cannot send to it), or it carries nothing (`empty`: no text, media,
+ * location or button). Twilio keeps such a message in its own Messaging logs; answering it 4xx would
+ * only raise a Debugger alert (11200), as Twilio never retries a messaging webhook's 4xx.
  */
 export type TwilioSkip = { reason: 'sender'; sender: 'short_code' | 'alphanumeric' } | { reason: 'empty' };
 

@@ -143,6 +143,10 @@ export const ConfigSchema = z.object({
   WHATSAPP_ACCESS_TOKEN: optionalNonEmptyString,
   WHATSAPP_PHONE_NUMBER_ID: optionalNonEmptyString,
   META_PAGE_ACCESS_TOKEN: optionalNonEmptyString,
+  /** Our Facebook Page's id: Messenger events for another Page are dropped; unset accepts any. */
+  META_PAGE_ID: z.optional(z.string().check(z.regex(/^\d{1,32}$/, 'a numeric Page id'))),
+  /** Our Instagram professional account's id: Instagram events for another account are dropped; unset accepts any. */
+  META_INSTAGRAM_ACCOUNT_ID: z.optional(z.string().check(z.regex(/^\d{1,32}$/, 'a numeric account id'))),
   SES_FROM_ADDRESS: optionalNonEmptyString,
   /** Signs the links of email satisfaction surveys (`GET /csat/{token}`); a random secret of 32+ characters. */
   CSAT_SIGNING_SECRET: z.optional(z.string().check(z.minLength(32, 'at least 32 characters'))),

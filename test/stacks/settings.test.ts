@@ -43,6 +43,8 @@ const everySetting: Record<string, string> = {
   defaultRegion: 'GB',
   reopenWindowHours: '48',
   emailFormSenders: 'forms@shop.example,@mailer.example',
+  metaPageId: '117172741761305',
+  metaInstagramAccountId: '17841400000000000',
   sesMessageIdDomain: 'eu-west-1.amazonses.com',
   voiceGreeting: 'Thanks for calling Example Shop.',
   voiceClosedGreeting: 'We are closed: please leave a message.',

@@ -4,31 +4,27 @@ import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 import { warnUnknownAgents } from '#shared/local/conversation-clock.js';
 import { logger } from '#shared/log.js';
 
+/** Late chats go to agent-lead; rules assign to agent-ana, to a queue, and to agent-bo in a queue. */
+const late = [
+  { type: 'note', text: 'late' },
+  { type: 'assign', agent: 'agent-lead' },
+];
+const chat = { name: 'chat', firstResponse: 'PT10M', onBreach: late };
+const automations = [
+  { name: 'to-ana', trigger: 'sla_breached', actions: [{ type: 'assign', agent: 'agent-ana' }] },
+  { name: 'to-queue', trigger: 'sla_breached', actions: [{ type: 'assign', queue: 'general' }] },
+  {
+    name: 'to-bo',
+    trigger: 'sla_warning',
+    actions: [{ type: 'assign', agent: 'agent-bo', queue: 'general' }],
+  },
+];
 const policy = parseRoutingPolicy(
   JSON.stringify({
     defaultQueue: 'general',
     queues: [{ name: 'general' }],
-    sla: {
-      policies: [
-        {
-          name: 'chat',
-          firstResponse: 'PT10M',
-          onBreach: [
-            { type: 'note', text: 'late' },
-            { type: 'assign', agent: 'agent-lead' },
-          ],
-        },
-      ],
-    },
-    automations: [
-      { name: 'to-ana', trigger: 'sla_breached', actions: [{ type: 'assign', agent: 'agent-ana' }] },
-      { name: 'to-queue', trigger: 'sla_breached', actions: [{ type: 'assign', queue: 'general' }] },
-      {
-        name: 'to-bo',
-        trigger: 'sla_warning',
-        actions: [{ type: 'assign', agent: 'agent-bo', queue: 'general' }],
-      },
-    ],
+    sla: { policies: [chat] },
+    automations,
   }),
 );
 

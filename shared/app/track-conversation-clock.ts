@@ -2,6 +2,7 @@ import { clockTriggers } from '../domain/automations/triggers.js';
 import type { ClockEvent, ConversationClockDeps } from '../domain/clock-ports.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { matchSlaPolicy, type SlaPolicy } from '../domain/sla/policy.js';
+import { slaRulesIn } from '../domain/sla/rules.js';
 import { applySlaEvent, type SlaState, slaPolicyOf, slaTimers, startSla } from '../domain/sla/state.js';
 import { slaTally, slaUndoTally } from '../domain/sla/tally.js';
 import type { Conversation } from '../domain/timeline.js';
@@ -22,7 +23,7 @@ async function nextSla(
   conversation: Conversation,
   event: ClockEvent,
 ): Promise<{ state: SlaState; from: SlaState | undefined } | undefined> {
-  const rules = deps.policy;
+  const rules = slaRulesIn(deps.policy, conversation.queue);
   const current = conversation.sla;
   if (!current || (current.endedAt && conversation.status === 'open' && event.type !== 'resolved')) {
     // No SLA policy to match: nothing starts, and the customer is not read for nothing. A failed

@@ -1,3 +1,4 @@
+import type { AgentProfile } from './assignment.js';
 import type { AutomationPorts } from './automation-ports.js';
 import type { CsatPorts } from './csat/csat-ports.js';
 import type { Clock } from './ports.js';
@@ -18,6 +19,8 @@ export interface ClockStore {
     options?: { consistent?: boolean },
   ): Promise<Conversation | undefined>;
   getCustomer(customerId: string): Promise<Customer | undefined>;
+  /** A registered agent, or undefined (never registered, or removed): a breach or a rule assigns only to one. */
+  getAgent(agentId: string): Promise<AgentProfile | undefined>;
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
   /** Writes the SLA if the stored one is still at `expectedVersion` (none: no SLA yet); false if not. */
   saveSla(conversationId: string, sla: SlaState, expectedVersion: number | undefined): Promise<boolean>;
@@ -47,7 +50,10 @@ export interface ConversationClockDeps {
   store: ClockStore;
   admin: ClockAdmin;
   timers: Timers;
-  policy: Pick<RoutingPolicy, 'sla' | 'businessHours' | 'autoResolve' | 'automations'> &
+  policy: Pick<
+    RoutingPolicy,
+    'sla' | 'businessHours' | 'queues' | 'defaultQueue' | 'autoResolve' | 'automations'
+  > &
     Partial<Pick<RoutingPolicy, 'csat'>>;
   /** Set where replies can be sent: without it, automations do nothing. */
   automations?: AutomationPorts | undefined;

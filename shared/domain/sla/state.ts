@@ -93,13 +93,16 @@ export function slaPolicyOf(rules: SlaRules, name: string): { policy: SlaPolicy;
   return { policy: retired, retired: true };
 }
 
-/** The calendar a policy counts in; undefined for around the clock. */
+/**
+ * The calendar a policy counts in; undefined for around the clock. `businessHours` is the rules' hours
+ * (the conversation's queue's, `slaRulesIn`): without any, humans are always there.
+ */
 export function slaCalendar(rules: SlaRules, policy: SlaPolicy): Calendar | undefined {
   if (policy.calendar === false) return undefined;
   const named = rules.sla.calendars[policy.calendar];
   if (named) return named;
-  if (policy.calendar === 'businessHours' && rules.businessHours)
-    return calendarOfBusinessHours(rules.businessHours);
+  if (policy.calendar === 'businessHours')
+    return rules.businessHours && calendarOfBusinessHours(rules.businessHours);
   throw new RangeError(`no calendar "${policy.calendar}"`);
 }
 

@@ -1,10 +1,12 @@
 import * as z from 'zod';
-import type { BusinessHours } from '../routing/policy.js';
 import { newTimer, type Timer } from '../timer-ports.js';
 import type { ClockAuthor } from '../waiting.js';
-import { addBusinessTime, businessTimeBetween, type Calendar, calendarOfBusinessHours } from './calendar.js';
+import { addBusinessTime, businessTimeBetween, type Calendar } from './calendar.js';
 import { durationMs } from './duration.js';
-import { SLA_METRICS, type SlaMetric, SlaMetricSchema, type SlaPolicy, type SlaSection } from './policy.js';
+import { SLA_METRICS, type SlaMetric, SlaMetricSchema, type SlaPolicy } from './policy.js';
+import { type SlaRules, slaCalendar } from './rules.js';
+
+export type { SlaRules } from './rules.js';
 
 /** A breach: which target, and when it fell due. At most one per metric. */
 export const SlaBreachSchema = z.object({ metric: SlaMetricSchema, at: z.iso.datetime() });
@@ -53,12 +55,6 @@ export const SlaStateSchema = z.object({
 });
 export type SlaState = z.infer<typeof SlaStateSchema>;
 
-/** What SLA arithmetic needs from the routing policy: the section and the business hours. */
-export interface SlaRules {
-  sla: SlaSection;
-  businessHours?: BusinessHours | undefined;
-}
-
 /** Something that moves a conversation's SLA. */
 export type SlaEvent =
   | { type: 'inbound'; at: string }
@@ -71,42 +67,6 @@ export type SlaEvent =
 
 /** The SLA's field holding a target's deadline. */
 export const dueField = (metric: SlaMetric) => `${metric}Due` as const;
-
-/**
- * The policy an SLA runs under, by the name it keeps. One taken out of (or renamed in) the routing
- * policy while conversations ran under it is `retired`: a stand-in with no targets of its own, so the
- * deadlines already on the SLA are met, missed and ended as before (a paused resolution runs on with
- * what was left), but no new target starts, no breach action runs, AI answers do not count, and time
- * counts around the clock.
- */
-export function slaPolicyOf(rules: SlaRules, name: string): { policy: SlaPolicy; retired: boolean } {
-  const policy = rules.sla.policies.find((p) => p.name === name);
-  if (policy) return { policy, retired: false };
-  const retired: SlaPolicy = {
-    name,
-    match: {},
-    calendar: false,
-    aiRepliesCount: false,
-    warnAt: 0.8,
-    onBreach: [],
-  };
-  return { policy: retired, retired: true };
-}
-
-/** The calendar a policy counts in; undefined for around the clock. */
-export function slaCalendar(rules: SlaRules, policy: SlaPolicy): Calendar | undefined {
-  if (policy.calendar === false) return undefined;
-  const named = rules.sla.calendars[policy.calendar];
-  if (named) return named;
-  if (policy.calendar === 'businessHours' && rules.businessHours)
-    return calendarOfBusinessHours(rules.businessHours);
-  throw new RangeError(`no calendar "${policy.calendar}"`);
-}
-
-/** The names a policy's `calendar` may take: the section's calendars, and `businessHours` when set. */
-export function calendarNames(rules: SlaRules): string[] {
-  return [...Object.keys(rules.sla.calendars), ...(rules.businessHours ? ['businessHours'] : [])];
-}
 
 interface Clock {
   calendar: Calendar | undefined;

@@ -85,10 +85,13 @@ async function trackSla(deps: ConversationClockDeps, first: Conversation, event:
     if (await deps.store.saveSla(conversation.id, next, expected)) {
       const aiReply = event.type === 'reply' ? event.author === 'ai' : undefined;
       // Undoing an answer takes back the target it met (counted on the answer's day).
+      // A merge's resolve counts nothing: the kept conversation's clock counts the issue.
       const tally =
         event.type === 'unanswered'
           ? slaUndoTally(conversation, { before: change.from, after: next, at: event.at })
-          : slaTally(conversation, { before: change.from, after: next, at: event.at, aiReply });
+          : event.type === 'resolved' && event.merged
+            ? undefined
+            : slaTally(conversation, { before: change.from, after: next, at: event.at, aiReply });
       if (tally) await deps.store.countSlaOutcomes(tally);
       const before = new Set(slaTimers(conversation.id, conversation.sla).map((t) => t.id));
       const after = slaTimers(conversation.id, next);

@@ -100,8 +100,11 @@ export type ClockEvent =
        */
       emailFallback?: { replyId: string; placedAt?: string } | undefined;
     }
-  /** `csat: false`: no satisfaction survey for this resolve. */
-  | { type: 'resolved'; conversationId: string; at: string; csat?: boolean }
+  /**
+   * `csat: false`: no satisfaction survey for this resolve. `merged`: resolved by a merge (the kept
+   * customer's conversation carries the issue): its targets end with no outcome.
+   */
+  | { type: 'resolved'; conversationId: string; at: string; csat?: boolean; merged?: boolean }
   /**
    * The provider reported a reply failed after the clock counted it (`at`: its time as an answer, as
    * the reply event told it): the customer was never answered.

@@ -60,7 +60,8 @@ export type SlaEvent =
   | { type: 'inbound'; at: string }
   /** `answers`: the time of the customer's message an AI answer answers (it is placed right after it). */
   | { type: 'reply'; at: string; author: ClockAuthor; answers?: string | undefined }
-  | { type: 'resolved'; at: string }
+  /** `merged`: resolved by a merge, whose kept conversation carries the issue: its targets end with no outcome. */
+  | { type: 'resolved'; at: string; merged?: boolean | undefined }
   | { type: 'breach'; metric: SlaMetric; due: string }
   /** The answer at `at` never reached the customer (its delivery failed): the wait it ended is back. */
   | { type: 'unanswered'; at: string };
@@ -241,15 +242,20 @@ function onUnanswered(state: SlaState, clock: Clock, at: string): void {
   }
 }
 
-function onResolved(state: SlaState, at: string): void {
+/**
+ * The resolve ends every target: one whose deadline passed unseen is missed, the others are met. A
+ * merge's ends them with no outcome (neither met nor missed: the kept conversation's clock counts the
+ * issue), its `status` as it stood.
+ */
+function onResolved(state: SlaState, at: string, merged: boolean): void {
   for (const metric of SLA_METRICS) {
     const due = state[dueField(metric)];
-    if (due && due <= at) addBreach(state, metric, due);
+    if (due && due <= at && !merged) addBreach(state, metric, due);
     stopTarget(state, metric);
   }
   delete state.resolutionLeftMs;
   state.endedAt = at;
-  if (state.status === 'active') state.status = 'hit';
+  if (state.status === 'active' && !merged) state.status = 'hit';
 }
 
 /**
@@ -291,7 +297,7 @@ export function applySlaEvent(
     if (!isNewer(current, event)) return undefined;
     if (event.type === 'inbound') onInbound(state, clock, event.at);
     else if (event.type === 'reply') onReply(state, clock, event);
-    else onResolved(state, event.at);
+    else onResolved(state, event.at, event.merged === true);
     state.updatedAt = event.at;
     state.updatedBy = event.type;
   }

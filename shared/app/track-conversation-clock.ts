@@ -42,7 +42,8 @@ async function nextSla(
     // from the message the AI answered (its answer ended the wait already).
     const start =
       event.type === 'inbound' ? event.at : (conversation.waitingSince ?? event.answers ?? event.at);
-    const started = startSla(rules, policy, start, (current?.version ?? -1) + 1);
+    // Reopened after an SLA that ended: its first response was counted then; a next response runs now.
+    const started = startSla(rules, policy, start, (current?.version ?? -1) + 1, current !== undefined);
     if (event.type === 'inbound') return { state: started, from: undefined };
     return { state: applySlaEvent(rules, policy, started, event) ?? started, from: started };
   }

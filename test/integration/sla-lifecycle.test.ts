@@ -39,6 +39,40 @@ async function reply(rt: ClockRuntime, conversationId: string, text: string) {
   await rt.idle();
 }
 
+/** The customer wrote, and a minute later the agent answered: the conversation and its reply's time. */
+async function answered(rt: ClockRuntime, phone: string, id: string) {
+  await rt.whatsapp({ from: phone.slice(1), id, text: 'hello I need help with my order' });
+  const conversationId = (await customer(rt, phone)).openConversationId as string;
+  await rt.advance(MIN);
+  await reply(rt, conversationId, 'What is the order number?');
+  const replied = (await conversation(rt, conversationId)).sla?.answeredAt as string;
+  expect(replied).toBeDefined();
+  return { conversationId, replied };
+}
+
+describe('a reopen after an answer runs a next-response target', () => {
+  const rt = useClockRuntime(options());
+
+  it('no second first response: the next response is counted', async () => {
+    const phone = '+447700900711';
+    const start = await figures(rt);
+    const { conversationId } = await answered(rt, phone, 'wamid.reopen-1');
+    await rt.api('POST', `/api/conversations/${conversationId}/resolve`, {});
+    await rt.advance(10 * MIN);
+    await rt.whatsapp({ from: phone.slice(1), id: 'wamid.reopen-2', text: 'thanks but it did not work' });
+    const c = await conversation(rt, conversationId);
+    expect(c.status).toBe('open');
+    expect(c.sla).toMatchObject({ responded: true, waitingOn: 'agent', status: 'active' });
+    expect(c.sla?.firstResponseDue).toBeUndefined();
+    expect(c.sla?.nextResponseDue).toBe(new Date(rt.manual.now() + 10 * MIN).toISOString());
+    await rt.advance(15 * MIN);
+    const end = await figures(rt);
+    expect(count(end, 'firstResponse', 'met') - count(start, 'firstResponse', 'met')).toBe(1);
+    expect(count(end, 'firstResponse', 'missed')).toBe(count(start, 'firstResponse', 'missed'));
+    expect(count(end, 'nextResponse', 'missed') - count(start, 'nextResponse', 'missed')).toBe(1);
+  });
+});
+
 describe('a merge ends the merged-away conversation’s targets with no outcome', () => {
   const rt = useClockRuntime(options());
 

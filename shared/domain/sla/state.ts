@@ -117,8 +117,18 @@ function addBreach(state: SlaState, metric: SlaMetric, at: string): void {
   state.status = 'missed';
 }
 
-/** A fresh SLA for a conversation whose customer wrote at `at`. */
-export function startSla(rules: SlaRules, policy: SlaPolicy, at: string, version = 0): SlaState {
+/**
+ * A fresh SLA for a conversation whose customer wrote at `at`. `again`: the conversation had an SLA
+ * that ended (it was resolved, then reopened): its first response was counted then, so this one runs a
+ * next-response target instead (one first-response outcome per conversation).
+ */
+export function startSla(
+  rules: SlaRules,
+  policy: SlaPolicy,
+  at: string,
+  version = 0,
+  again = false,
+): SlaState {
   const clock = { calendar: slaCalendar(rules, policy), policy };
   const state: SlaState = {
     policy: policy.name,
@@ -126,13 +136,13 @@ export function startSla(rules: SlaRules, policy: SlaPolicy, at: string, version
     breaches: [],
     warnings: {},
     waitingOn: 'agent',
-    responded: false,
+    responded: again,
     version,
     updatedAt: at,
     updatedBy: 'inbound',
     waitFrom: at,
   };
-  startTarget(state, clock, 'firstResponse', at);
+  startTarget(state, clock, again ? 'nextResponse' : 'firstResponse', at);
   startTarget(state, clock, 'resolution', at);
   return state;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { slaOutcomes } from '#shared/domain/sla/outcomes.js';
 import { type SlaPolicy, SlaSectionSchema } from '#shared/domain/sla/policy.js';
 import { applySlaEvent, type SlaRules, type SlaState, startSla } from '#shared/domain/sla/state.js';
 
@@ -17,6 +18,20 @@ function must<T>(value: T | undefined): T {
 }
 const apply = (state: SlaState, event: Parameters<typeof applySlaEvent>[3]) =>
   applySlaEvent(rules, policy, state, event);
+
+describe('a reopened conversation', () => {
+  it('runs a next-response target, not a second first response', () => {
+    const again = startSla(rules, policy, plus(600), 5, true);
+    expect(again).toMatchObject({
+      responded: true,
+      waitingOn: 'agent',
+      nextResponseDue: plus(600 + 20 * 60),
+    });
+    expect(again.firstResponseDue).toBeUndefined();
+    const met = must(apply(again, { type: 'reply', at: plus(660), author: 'agent' }));
+    expect(slaOutcomes(again, met)).toEqual([{ metric: 'nextResponse', met: true }]);
+  });
+});
 
 describe('a merge’s resolve', () => {
   it('ends every target with no outcome, even a deadline that passed unseen', () => {

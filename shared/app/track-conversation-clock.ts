@@ -7,6 +7,7 @@ import { applySlaEvent, type SlaState, slaTimers, startSla } from '../domain/sla
 import { slaTally, slaUndoTally } from '../domain/sla/tally.js';
 import type { Conversation } from '../domain/timeline.js';
 import { newTimer } from '../domain/timer-ports.js';
+import { heard } from '../domain/waiting.js';
 import { webchatFallbackTimer } from '../domain/webchat/email-fallback.js';
 import { runAutomations } from './run-automations.js';
 import { scheduleCsatSurvey } from './schedule-csat-survey.js';
@@ -121,8 +122,12 @@ async function trackSilence(deps: ConversationClockDeps, conversation: Conversat
     await deps.timers.schedule(
       newTimer({ kind: 'auto_resolve', subject: conversation.id, version: event.at, dueAt }),
     );
-  } else if (event.type === 'inbound' && isAfter(event.at, conversation.awaitingCustomerSince)) {
-    await deps.store.setAwaitingCustomer(conversation.id, undefined, event.at);
+  } else if (
+    event.type === 'inbound' &&
+    isAfter(heard(event.at, event.receivedAt), conversation.awaitingCustomerSince)
+  ) {
+    // A message received after the reply (it crossed it) ends the silence too, whatever its own time.
+    await deps.store.setAwaitingCustomer(conversation.id, undefined, heard(event.at, event.receivedAt));
   } else if (event.type === 'unanswered' && conversation.awaitingCustomerSince === event.at) {
     // The silence the failed answer started ends: nothing reached the customer to wait on them for.
     const justAfter = new Date(Date.parse(event.at) + 1).toISOString();

@@ -76,6 +76,11 @@ export type ClockEvent =
       type: 'inbound';
       conversationId: string;
       at: string;
+      /**
+       * When the resolver first received it, when later than `at`: a message received after an answer
+       * was made is not answered by it, whatever its own time (it crossed the answer).
+       */
+      receivedAt?: string | undefined;
       /** The conversation as the message's own write left it, when the caller has it (saves a read). */
       conversation?: Conversation | undefined;
       /** The message reopened a resolved conversation (it opens it again, as a first message does). */

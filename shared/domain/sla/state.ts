@@ -57,7 +57,12 @@ export type SlaState = z.infer<typeof SlaStateSchema>;
 
 /** Something that moves a conversation's SLA. */
 export type SlaEvent =
-  | { type: 'inbound'; at: string }
+  /**
+   * `receivedAt`: when we received it (our receipt, not the provider's time). A message received after
+   * the newest event applied is newer than it whatever its own time: an answer made before we had it
+   * did not answer it.
+   */
+  | { type: 'inbound'; at: string; receivedAt?: string | undefined }
   /** `answers`: the time of the customer's message an AI answer answers (it is placed right after it). */
   | { type: 'reply'; at: string; author: ClockAuthor; answers?: string | undefined }
   /** `merged`: resolved by a merge, whose kept conversation carries the issue: its targets end with no outcome. */
@@ -147,12 +152,17 @@ export function startSla(
   return state;
 }
 
-function onInbound(state: SlaState, clock: Clock, at: string): void {
+/**
+ * The customer's message at `at`: the wait on the business starts there. The paused resolution time
+ * runs again from then, or from the pause (`pausedAt`) for a message sent before the answer that paused
+ * it but received after it (its time until the pause was counted already).
+ */
+function onInbound(state: SlaState, clock: Clock, at: string, pausedAt: string): void {
   if (state.waitingOn === 'agent') return;
   state.waitingOn = 'agent';
   state.waitFrom = at;
   if (state.resolutionLeftMs !== undefined) {
-    startTarget(state, clock, 'resolution', at, state.resolutionLeftMs);
+    startTarget(state, clock, 'resolution', at > pausedAt ? at : pausedAt, state.resolutionLeftMs);
     delete state.resolutionLeftMs;
   }
   if (state.responded && !state.nextResponseDue) startTarget(state, clock, 'nextResponse', at);
@@ -275,13 +285,24 @@ function onResolved(state: SlaState, at: string, merged: boolean): void {
  */
 const EVENT_ORDER = { inbound: 0, reply: 1, resolved: 2 } as const;
 
-/** Whether an event comes after the newest one applied (an SLA without `updatedBy` ignores a tie, as before). */
-function isNewer(
+/** Whether an event at `at` comes after the newest one applied (an SLA without `updatedBy` ignores a tie, as before). */
+function isNewer(current: SlaState, type: keyof typeof EVENT_ORDER, at: string): boolean {
+  if (at !== current.updatedAt) return at > current.updatedAt;
+  return current.updatedBy !== undefined && EVENT_ORDER[type] > EVENT_ORDER[current.updatedBy];
+}
+
+/**
+ * When an event comes in the SLA's order, or undefined when it is not newer than the newest applied: its
+ * time; for a customer's message timed before that but received after it (it crossed the answer, which
+ * could not answer it), its receipt, which the SLA then keeps (so the same message again is not newer).
+ */
+function orderedAt(
   current: SlaState,
   event: Extract<SlaEvent, { type: 'inbound' | 'reply' | 'resolved' }>,
-): boolean {
-  if (event.at !== current.updatedAt) return event.at > current.updatedAt;
-  return current.updatedBy !== undefined && EVENT_ORDER[event.type] > EVENT_ORDER[current.updatedBy];
+): string | undefined {
+  if (isNewer(current, event.type, event.at)) return event.at;
+  if (event.type !== 'inbound' || event.receivedAt === undefined) return undefined;
+  return isNewer(current, event.type, event.receivedAt) ? event.receivedAt : undefined;
 }
 
 /**
@@ -304,11 +325,12 @@ export function applySlaEvent(
     // Keyed on the answer, not ordered by time: it undoes that answer, whatever came since.
     onUnanswered(state, clock, event.at);
   } else {
-    if (!isNewer(current, event)) return undefined;
-    if (event.type === 'inbound') onInbound(state, clock, event.at);
+    const at = orderedAt(current, event);
+    if (at === undefined) return undefined;
+    if (event.type === 'inbound') onInbound(state, clock, event.at, current.updatedAt);
     else if (event.type === 'reply') onReply(state, clock, event);
     else onResolved(state, event.at, event.merged === true);
-    state.updatedAt = event.at;
+    state.updatedAt = at;
     state.updatedBy = event.type;
   }
   state.version = current.version + 1;

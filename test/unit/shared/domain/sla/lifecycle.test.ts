@@ -69,3 +69,29 @@ describe('a customer message that crosses the answer', () => {
     expect(firstReceipt({ at: plus(70) }, { written: true, now: plus(62), envelope })).toBeUndefined();
   });
 });
+
+describe('a reopened conversation', () => {
+  it('runs a next-response target, not a second first response', () => {
+    const again = startSla(rules, policy, plus(600), 5, true);
+    expect(again).toMatchObject({
+      responded: true,
+      waitingOn: 'agent',
+      nextResponseDue: plus(600 + 20 * 60),
+    });
+    expect(again.firstResponseDue).toBeUndefined();
+    const met = must(apply(again, { type: 'reply', at: plus(660), author: 'agent' }));
+    expect(slaOutcomes(again, met)).toEqual([{ metric: 'nextResponse', met: true }]);
+  });
+});
+
+describe('a merge’s resolve', () => {
+  it('ends every target with no outcome, even a deadline that passed unseen', () => {
+    const waiting = startSla(rules, policy, T0);
+    const ended = must(apply(waiting, { type: 'resolved', at: plus(11 * 60), merged: true }));
+    expect(ended).toMatchObject({ status: 'active', breaches: [], endedAt: plus(11 * 60) });
+    expect(ended.firstResponseDue).toBeUndefined();
+    expect(ended.resolutionDue).toBeUndefined();
+    const resolved = must(apply(waiting, { type: 'resolved', at: plus(11 * 60) }));
+    expect(resolved).toMatchObject({ status: 'missed', breaches: [{ metric: 'firstResponse' }] });
+  });
+});

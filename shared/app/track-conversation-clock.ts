@@ -2,11 +2,12 @@ import { clockTriggers } from '../domain/automations/triggers.js';
 import type { ClockEvent, ConversationClockDeps } from '../domain/clock-ports.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { matchSlaPolicy, type SlaPolicy } from '../domain/sla/policy.js';
-import { slaRulesIn } from '../domain/sla/rules.js';
-import { applySlaEvent, type SlaState, slaPolicyOf, slaTimers, startSla } from '../domain/sla/state.js';
+import { slaPolicyOf, slaRulesIn } from '../domain/sla/rules.js';
+import { applySlaEvent, type SlaState, slaTimers, startSla } from '../domain/sla/state.js';
 import { slaTally, slaUndoTally } from '../domain/sla/tally.js';
 import type { Conversation } from '../domain/timeline.js';
 import { newTimer } from '../domain/timer-ports.js';
+import { heard } from '../domain/waiting.js';
 import { webchatFallbackTimer } from '../domain/webchat/email-fallback.js';
 import { runAutomations } from './run-automations.js';
 import { scheduleCsatSurvey } from './schedule-csat-survey.js';
@@ -42,7 +43,8 @@ async function nextSla(
     // from the message the AI answered (its answer ended the wait already).
     const start =
       event.type === 'inbound' ? event.at : (conversation.waitingSince ?? event.answers ?? event.at);
-    const started = startSla(rules, policy, start, (current?.version ?? -1) + 1);
+    // Reopened after an SLA that ended: its first response was counted then; a next response runs now.
+    const started = startSla(rules, policy, start, (current?.version ?? -1) + 1, current !== undefined);
     if (event.type === 'inbound') return { state: started, from: undefined };
     return { state: applySlaEvent(rules, policy, started, event) ?? started, from: started };
   }
@@ -85,10 +87,13 @@ async function trackSla(deps: ConversationClockDeps, first: Conversation, event:
     if (await deps.store.saveSla(conversation.id, next, expected)) {
       const aiReply = event.type === 'reply' ? event.author === 'ai' : undefined;
       // Undoing an answer takes back the target it met (counted on the answer's day).
+      // A merge's resolve counts nothing: the kept conversation's clock counts the issue.
       const tally =
         event.type === 'unanswered'
           ? slaUndoTally(conversation, { before: change.from, after: next, at: event.at })
-          : slaTally(conversation, { before: change.from, after: next, at: event.at, aiReply });
+          : event.type === 'resolved' && event.merged
+            ? undefined
+            : slaTally(conversation, { before: change.from, after: next, at: event.at, aiReply });
       if (tally) await deps.store.countSlaOutcomes(tally);
       const before = new Set(slaTimers(conversation.id, conversation.sla).map((t) => t.id));
       const after = slaTimers(conversation.id, next);
@@ -117,8 +122,12 @@ async function trackSilence(deps: ConversationClockDeps, conversation: Conversat
     await deps.timers.schedule(
       newTimer({ kind: 'auto_resolve', subject: conversation.id, version: event.at, dueAt }),
     );
-  } else if (event.type === 'inbound' && isAfter(event.at, conversation.awaitingCustomerSince)) {
-    await deps.store.setAwaitingCustomer(conversation.id, undefined, event.at);
+  } else if (
+    event.type === 'inbound' &&
+    isAfter(heard(event.at, event.receivedAt), conversation.awaitingCustomerSince)
+  ) {
+    // A message received after the reply (it crossed it) ends the silence too, whatever its own time.
+    await deps.store.setAwaitingCustomer(conversation.id, undefined, heard(event.at, event.receivedAt));
   } else if (event.type === 'unanswered' && conversation.awaitingCustomerSince === event.at) {
     // The silence the failed answer started ends: nothing reached the customer to wait on them for.
     const justAfter = new Date(Date.parse(event.at) + 1).toISOString();

@@ -82,6 +82,11 @@ export type ClockEvent =
       type: 'inbound';
       conversationId: string;
       at: string;
+      /**
+       * When the resolver first received it, when later than `at`: a message received after an answer
+       * was made is not answered by it, whatever its own time (it crossed the answer).
+       */
+      receivedAt?: string | undefined;
       /** The conversation as the message's own write left it, when the caller has it (saves a read). */
       conversation?: Conversation | undefined;
       /** The message reopened a resolved conversation (it opens it again, as a first message does). */
@@ -106,8 +111,11 @@ export type ClockEvent =
        */
       emailFallback?: { replyId: string; placedAt?: string } | undefined;
     }
-  /** `csat: false`: no satisfaction survey for this resolve. */
-  | { type: 'resolved'; conversationId: string; at: string; csat?: boolean }
+  /**
+   * `csat: false`: no satisfaction survey for this resolve. `merged`: resolved by a merge (the kept
+   * customer's conversation carries the issue): its targets end with no outcome.
+   */
+  | { type: 'resolved'; conversationId: string; at: string; csat?: boolean; merged?: boolean }
   /**
    * The provider reported a reply failed after the clock counted it (`at`: its time as an answer, as
    * the reply event told it): the customer was never answered.

@@ -40,6 +40,22 @@ describe('waiting params', () => {
     });
   });
 
+  it('starts the wait of a message received after an answer older than that receipt (it crossed the answer)', () => {
+    const received = '2026-03-02T09:05:02.400Z';
+    const input = startWaitingInput('t', 'cv_1', AT, undefined, received);
+    expect(input.ConditionExpression).toBe(
+      '#status = :open AND attribute_exists(gsi1sk) AND attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :received)',
+    );
+    expect(input.ExpressionAttributeValues).toEqual({
+      ':at': AT,
+      ':open': 'open',
+      ':sk': `${AT}#cv_1`,
+      ':received': received,
+    });
+    // A receipt no later than the message's time changes nothing.
+    expect(startWaitingInput('t', 'cv_1', AT, undefined, AT)).toEqual(startWaitingInput('t', 'cv_1', AT));
+  });
+
   it("records the AI's first response, its answer and the inbox entry in one write", () => {
     const answered = '2026-03-02T09:05:00.001Z';
     expect(firstAnswerInput('t', 'cv_1', { at: AT, answered })).toEqual({

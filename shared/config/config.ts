@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import type { Caller } from '../domain/caller.js';
 import { nonEmptyString, optionalNonEmptyString, optionalString } from '../validation/primitives.js';
 import { PHONE_REGIONS } from './phone-regions.js';
+import { providerOrigin } from './provider-origin.js';
 
 // zod/mini loads no messages of its own; a bad setting must say what is wrong with it.
 z.config(en());
@@ -130,6 +131,9 @@ export const ConfigSchema = z.object({
   /** The URL providers sign against (Twilio); when unset, the request's own URL is used. */
   PUBLIC_BASE_URL: z.optional(z.url()),
   TWILIO_AUTH_TOKEN: optionalNonEmptyString,
+  /** Where timeline files are fetched from (unset: Twilio's and Meta's own API); a local fake's origin in tests. */
+  TWILIO_API_URL: z.optional(providerOrigin),
+  META_GRAPH_URL: z.optional(providerOrigin),
   TWILIO_ACCOUNT_SID: optionalNonEmptyString,
   /** The Twilio number (E.164) replies are sent from; WhatsApp through Twilio uses TWILIO_WHATSAPP_FROM. */
   TWILIO_FROM_NUMBER: optionalNonEmptyString,

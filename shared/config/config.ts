@@ -5,6 +5,7 @@ import { nonEmptyString, optionalNonEmptyString, optionalString } from '../valid
 import { parseAgentTokens } from './agent-tokens.js';
 import { ConfigError } from './config-error.js';
 import { PHONE_REGIONS } from './phone-regions.js';
+import { providerOrigin } from './provider-origin.js';
 
 export { parseAgentTokens } from './agent-tokens.js';
 export { ConfigError } from './config-error.js';
@@ -134,6 +135,9 @@ export const ConfigSchema = z.object({
   /** The URL providers sign against (Twilio); when unset, the request's own URL is used. */
   PUBLIC_BASE_URL: z.optional(z.url()),
   TWILIO_AUTH_TOKEN: optionalNonEmptyString,
+  /** Where timeline files are fetched from (unset: Twilio's and Meta's own API); a local fake's origin in tests. */
+  TWILIO_API_URL: z.optional(providerOrigin),
+  META_GRAPH_URL: z.optional(providerOrigin),
   TWILIO_ACCOUNT_SID: optionalNonEmptyString,
   /** The Twilio number (E.164) replies are sent from; WhatsApp through Twilio uses TWILIO_WHATSAPP_FROM. */
   TWILIO_FROM_NUMBER: optionalNonEmptyString,

@@ -18,7 +18,18 @@ export const META_GRAPH_ORIGIN = 'https://graph.facebook.com';
  * The hosts a provider may send a file on to (a redirect) or name as its address: Twilio's CDN and the
  * S3 buckets it keeps media in; Meta's CDNs (`lookaside.fbsbx.com` serves WhatsApp's files). Https only.
  */
-const TWILIO_CDN = ['twiliocdn.com', 'twilio.com', 'amazonaws.com'];
+const TWILIO_CDN = ['twiliocdn.com', 'twilio.com'];
+
+/**
+ * An S3 address Twilio's media may redirect to (`s3-external-1.amazonaws.com`, `<bucket>.s3.amazonaws.com`,
+ * `s3.<region>.amazonaws.com`): S3's own hosts only, not any `amazonaws.com` name (an EC2 machine's public
+ * name is one too). Https only.
+ */
+export function isS3Host(url: URL): boolean {
+  if (url.protocol !== 'https:' || !url.hostname.endsWith('.amazonaws.com')) return false;
+  const labels = url.hostname.slice(0, -'.amazonaws.com'.length).split('.');
+  return labels.some((label) => label === 's3' || label.startsWith('s3-'));
+}
 const META_CDN = ['fbsbx.com', 'fbcdn.net', 'cdninstagram.com', 'facebook.com'];
 
 /** The Graph API's media object (providers.md §2.5, "Media download"): where the file is, for 5 minutes. */
@@ -62,7 +73,8 @@ export function providerMediaFetcher(options: ProviderMediaOptions): MediaFetche
   const twilioRules: FetchRules = {
     provider: 'Twilio',
     // The stored address on Twilio's API only; its redirect to the CDN it keeps the file on.
-    allowed: (url, hop) => url.origin === twilioOrigin || (hop > 0 && onHosts(url, TWILIO_CDN)),
+    allowed: (url, hop) =>
+      url.origin === twilioOrigin || (hop > 0 && (onHosts(url, TWILIO_CDN) || isS3Host(url))),
     headers: (url): Record<string, string> => {
       if (url.origin !== twilioOrigin || !options.twilio) return {};
       const basic = Buffer.from(`${options.twilio.accountSid}:${options.twilio.authToken}`).toString(

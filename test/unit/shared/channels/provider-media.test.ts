@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { providerMediaFetcher } from '#shared/channels/provider-media.js';
+import { isS3Host, providerMediaFetcher } from '#shared/channels/provider-media.js';
 import { BadGatewayError, NotFoundError, PayloadTooLargeError } from '#shared/errors.js';
 import { basicOf, fakeBytes, startFakeMediaProvider } from '../../../support/fake-media-provider.js';
 
@@ -110,5 +110,19 @@ describe('providerMediaFetcher: files fetched from their provider, and nowhere e
       fetcher({ whatsappAccessToken: undefined }).fetch({ provider: 'whatsapp', mediaId: '1' }, 1024),
     ).rejects.toThrow(/WHATSAPP_ACCESS_TOKEN/);
     expect(fake.seen).toEqual([]);
+  });
+});
+
+describe('isS3Host: the S3 hosts Twilio media may redirect to, and no other amazonaws.com name', () => {
+  it.each([
+    ['https://s3-external-1.amazonaws.com/media/ME1', true],
+    ['https://api-media.s3.amazonaws.com/ME1', true],
+    ['https://s3.eu-west-1.amazonaws.com/bucket/ME1', true],
+    ['https://ec2-203-0-113-9.compute-1.amazonaws.com/ME1', false],
+    ['https://evil.execute-api.us-east-1.amazonaws.com/ME1', false],
+    ['http://s3-external-1.amazonaws.com/media/ME1', false],
+    ['https://s3.amazonaws.com.evil.example/ME1', false],
+  ])('%s → %s', (address, expected) => {
+    expect(isS3Host(new URL(address))).toBe(expected);
   });
 });

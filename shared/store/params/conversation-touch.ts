@@ -34,8 +34,8 @@ function inboundOpenTouch(touch: ConversationTouch): { sets: string[]; values: R
   return { sets, values };
 }
 
-/** What a reopen clears: a snooze left from before resolves ended it. */
-const REOPEN_REMOVES = ['snoozedUntil'];
+/** What a reopen clears: who answered the last opening, and a snooze left from before resolves ended it. */
+const REOPEN_REMOVES = ['answeredBy', 'snoozedUntil'];
 
 /**
  * What reopening a resolved conversation sets: open, back in the open inbox. Only the customer's

@@ -160,7 +160,7 @@ export function reopenConversationInput(
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: `SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now, reopenedAt = :now, reopenedBy = :by REMOVE resolvedAt, resolvedBy, answeredSk, snoozedUntil, ${CUSTOMER_TURNS_ATTRIBUTE}`,
+    UpdateExpression: `SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now, reopenedAt = :now, reopenedBy = :by REMOVE resolvedAt, resolvedBy, answeredSk, answeredBy, snoozedUntil, ${CUSTOMER_TURNS_ATTRIBUTE}`,
     ConditionExpression: '#status = :resolved',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {

@@ -28,13 +28,27 @@ function surveyChecks(clock: ReturnType<typeof useClockRuntime>) {
       i.type === 'event' && i.event === 'csat_skipped' ? [(i.data as { reason: string }).reason] : [],
     );
   };
-  const open = async (from: string, id: string, text: string) => {
-    await clock.whatsapp({ from, id, text });
+  /** The customer's first message (its id from their number) opens their conversation. */
+  const open = async (from: string, text: string) => {
+    await clock.whatsapp({ from, id: `wamid.who-${from}`, text });
     const found = await clock.api<{ items: Customer[] }>('GET', `/api/customers?q=%2B${from}`);
     const customer = found.items[0] as Customer;
     return { customer, conversationId: customer.openConversationId as string };
   };
-  return { surveys, skips, open };
+  /** An agent answers (unless `answer` is undefined), then resolves; the survey's delay passes. */
+  const resolve = async (conversationId: string, answer?: string) => {
+    if (answer !== undefined) {
+      const reply = await clock.call('POST', `/api/conversations/${conversationId}/replies`, {
+        text: answer,
+      });
+      expect(reply.status).toBe(202);
+      await clock.idle();
+    }
+    await clock.api('POST', `/api/conversations/${conversationId}/resolve`);
+    await clock.idle();
+    await clock.advance(6 * MINUTE);
+  };
+  return { surveys, skips, open, resolve };
 }
 
 /**
@@ -48,24 +62,18 @@ describe('CSAT: only after an answer (default policy)', () => {
     routing: true,
     policyFile: policyFile(),
   });
-  const { surveys, skips, open } = surveyChecks(clock);
+  const { surveys, skips, open, resolve } = surveyChecks(clock);
 
   it('sends no survey for a conversation resolved without any answer, and says why', async () => {
-    const { customer, conversationId } = await open('447700900711', 'wamid.who-1', 'I need a human please');
-    await clock.api('POST', `/api/conversations/${conversationId}/resolve`);
-    await clock.idle();
-    await clock.advance(6 * MINUTE);
+    const { customer, conversationId } = await open('447700900711', 'I need a human please');
+    await resolve(conversationId);
     await clock.advance(6 * MINUTE);
     expect(surveys(conversationId)).toHaveLength(0);
     expect(await skips(customer.id)).toEqual(['unanswered']);
   });
 
   it('sends no survey for a conversation only the AI answered, auto-resolved', async () => {
-    const { customer, conversationId } = await open(
-      '447700900712',
-      'wamid.who-2',
-      'How long does shipping take?',
-    );
+    const { customer, conversationId } = await open('447700900712', 'How long does shipping take?');
     for (let i = 0; i < 14; i++) await clock.advance(5 * MINUTE);
     const conversation = await clock.api<{ status: string }>('GET', `/api/conversations/${conversationId}`);
     expect(conversation.status).toBe('resolved');
@@ -74,37 +82,19 @@ describe('CSAT: only after an answer (default policy)', () => {
   });
 
   it('surveys a conversation an agent answered', async () => {
-    const { customer, conversationId } = await open(
-      '447700900713',
-      'wamid.who-3',
-      'I need a human about my order',
-    );
-    await clock.call('POST', `/api/conversations/${conversationId}/replies`, { text: 'On its way.' });
-    await clock.idle();
-    await clock.api('POST', `/api/conversations/${conversationId}/resolve`);
-    await clock.idle();
-    await clock.advance(6 * MINUTE);
+    const { customer, conversationId } = await open('447700900713', 'I need a human about my order');
+    await resolve(conversationId, 'On its way.');
     expect(surveys(conversationId)).toHaveLength(1);
     expect(await skips(customer.id)).toEqual([]);
   });
 
   it('asks again after a reopen only when that episode was answered', async () => {
-    const { customer, conversationId } = await open(
-      '447700900714',
-      'wamid.who-4',
-      'I need a human about a refund',
-    );
-    await clock.call('POST', `/api/conversations/${conversationId}/replies`, { text: 'Refunded.' });
-    await clock.idle();
-    await clock.api('POST', `/api/conversations/${conversationId}/resolve`);
-    await clock.idle();
-    await clock.advance(6 * MINUTE);
+    const { customer, conversationId } = await open('447700900714', 'I need a human about a refund');
+    await resolve(conversationId, 'Refunded.');
     expect(surveys(conversationId)).toHaveLength(1);
     await clock.api('POST', `/api/conversations/${conversationId}/reopen`);
     await clock.idle();
-    await clock.api('POST', `/api/conversations/${conversationId}/resolve`);
-    await clock.idle();
-    await clock.advance(6 * MINUTE);
+    await resolve(conversationId);
     expect(surveys(conversationId)).toHaveLength(1);
     expect(await skips(customer.id)).toEqual(['unanswered']);
   });
@@ -117,18 +107,14 @@ describe('CSAT: `aiOnly: true` surveys what only the AI answered', () => {
     routing: true,
     policyFile: policyFile(true),
   });
-  const { surveys, skips, open } = surveyChecks(clock);
+  const { surveys, skips, open, resolve } = surveyChecks(clock);
 
   it('surveys an AI-only conversation, but still none nobody answered', async () => {
-    const ai = await open('447700900721', 'wamid.who-ai-1', 'How long does shipping take?');
-    await clock.api('POST', `/api/conversations/${ai.conversationId}/resolve`);
-    await clock.idle();
-    await clock.advance(6 * MINUTE);
+    const ai = await open('447700900721', 'How long does shipping take?');
+    await resolve(ai.conversationId);
     expect(surveys(ai.conversationId)).toHaveLength(1);
-    const none = await open('447700900722', 'wamid.who-ai-2', 'I need a human please');
-    await clock.api('POST', `/api/conversations/${none.conversationId}/resolve`);
-    await clock.idle();
-    await clock.advance(6 * MINUTE);
+    const none = await open('447700900722', 'I need a human please');
+    await resolve(none.conversationId);
     expect(surveys(none.conversationId)).toHaveLength(0);
     expect(await skips(none.customer.id)).toEqual(['unanswered']);
   });

@@ -1,4 +1,5 @@
 import { CLOCK_AUTHOR_ID, type ConversationClockDeps } from '../domain/clock-ports.js';
+import { durationMs } from '../domain/sla/duration.js';
 import { type BreachAction, raisesPriority, type SlaMetric, SlaMetricSchema } from '../domain/sla/policy.js';
 import { slaRulesIn } from '../domain/sla/rules.js';
 import { applySlaEvent, isLiveSlaTimer } from '../domain/sla/state.js';
@@ -152,17 +153,38 @@ async function autoResolve(deps: ConversationClockDeps, conversation: Conversati
     await deps.timers.schedule(newTimer({ ...later, detail: `snoozed:${until}`, dueAt: until }));
     return true;
   }
-  const at = await deps.admin.resolveConversation(conversation.id, CLOCK_AUTHOR_ID, timer.dueAt);
-  if (at === undefined) return false;
-  await trackConversationClock(deps, { type: 'resolved', conversationId: conversation.id, at });
+  return resolveSilent(deps, conversation, timer.dueAt);
+}
+
+/** The auto-resolve at `at`, then its clock (the survey); false when it does not stand resolved. */
+async function resolveSilent(deps: ConversationClockDeps, conversation: Conversation, at: string) {
+  const resolvedAt = await deps.admin.resolveConversation(conversation.id, CLOCK_AUTHOR_ID, at);
+  if (resolvedAt === undefined) return false;
+  await trackConversationClock(deps, { type: 'resolved', conversationId: conversation.id, at: resolvedAt });
   return true;
+}
+
+/**
+ * A snooze's end. When the silence auto-resolve counts is over by then, the conversation is resolved at
+ * that end instead of woken (the auto-resolve's timer, due then too, would resolve it right after): the
+ * timeline shows the resolve, never a wake of a conversation that is resolved the same moment. The
+ * resolve ends the snooze, so whichever of the two timers fires second does nothing.
+ */
+async function snoozeEnd(deps: ConversationClockDeps, conversation: Conversation, timer: Timer) {
+  const until = timer.version;
+  const after = deps.policy.autoResolve ? durationMs(deps.policy.autoResolve.after) : undefined;
+  const since = conversation.awaitingCustomerSince;
+  const silentBy =
+    since !== undefined && after !== undefined && Date.parse(since) + after <= Date.parse(until);
+  if (silentBy && conversation.status === 'open' && conversation.snoozedUntil === until) {
+    return resolveSilent(deps, conversation, until);
+  }
+  return wakeConversation(deps, { conversation, until, reason: 'timer' });
 }
 
 /** Whether the timer still watches what it was set for, then what it does. */
 async function fire(deps: ConversationClockDeps, conversation: Conversation, timer: Timer): Promise<boolean> {
-  if (timer.kind === 'snooze_wake') {
-    return wakeConversation(deps, { conversation, until: timer.version, reason: 'timer' });
-  }
+  if (timer.kind === 'snooze_wake') return snoozeEnd(deps, conversation, timer);
   if (timer.kind === 'auto_resolve') return autoResolve(deps, conversation, timer);
   if (timer.kind === 'automation') return fireAutomationTimer(deps, conversation, timer);
   if (timer.kind === 'csat') return sendCsatSurvey(deps, conversation, timer);

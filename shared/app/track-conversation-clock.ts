@@ -147,8 +147,19 @@ function clockConfigured(policy: ConversationClockDeps['policy'], event: ClockEv
     policy.sla.policies.length > 0 ||
     policy.autoResolve !== undefined ||
     (policy.automations?.length ?? 0) > 0 ||
-    (event.type === 'resolved' && policy.csat?.enabled === true)
+    ((event.type === 'resolved' || event.type === 'reply') && policy.csat?.enabled === true)
   );
+}
+
+/**
+ * With surveys on, who answered in this opening of the conversation (the survey asks only about an
+ * answer given): written once by the AI's first answer and once by a person's, read otherwise.
+ */
+async function trackAnsweredBy(deps: ConversationClockDeps, conversation: Conversation, event: ClockEvent) {
+  if (event.type !== 'reply' || !deps.policy.csat?.enabled || conversation.status !== 'open') return;
+  const by = event.author === 'agent' ? 'agent' : event.author === 'ai' ? 'ai' : undefined;
+  if (!by || conversation.answeredBy === 'agent' || conversation.answeredBy === by) return;
+  await deps.store.markAnsweredBy?.(conversation.id, by);
 }
 
 /** Whether the conversation as the message's write left it is neither snoozed nor waiting on the customer. */
@@ -186,6 +197,7 @@ export async function trackConversationClock(deps: ConversationClockDeps, event:
   if (event.type === 'inbound' && conversation.snoozedUntil) {
     await wakeConversation(deps, { conversation, until: conversation.snoozedUntil, reason: 'customer' });
   }
+  await trackAnsweredBy(deps, conversation, event);
   await trackSilence(deps, conversation, event);
   await trackSla(deps, conversation, event);
   if (event.type === 'resolved') await scheduleCsatSurvey(deps, conversation, event);

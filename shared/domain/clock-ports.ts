@@ -30,6 +30,8 @@ export interface ClockStore {
   setPriority(conversationId: string, priority: Priority): Promise<void>;
   /** Since when the conversation waits on the customer (set at a reply), or no longer (at an inbound). */
   setAwaitingCustomer(conversationId: string, since: string | undefined, at: string): Promise<void>;
+  /** Records who answered in this opening of the conversation (`agent` wins over `ai`); open ones only. */
+  markAnsweredBy?(conversationId: string, by: 'agent' | 'ai'): Promise<void>;
   /** Takes an open conversation out of the inbox until `until`; false when it is not open. */
   snooze(conversationId: string, until: string): Promise<boolean>;
   /** Puts back a conversation snoozed until `until`; false when it is not (any more). */

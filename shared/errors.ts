@@ -42,11 +42,11 @@ export class NotFoundError extends ThreadlineError {
   }
 }
 
-/** The body is larger than the route accepts (413). */
+/** The body is larger than the route accepts, or a file larger than the route answers (413). */
 export class PayloadTooLargeError extends ThreadlineError {
   override name = 'PayloadTooLargeError';
-  constructor(message = 'payload too large') {
-    super('payload_too_large', message);
+  constructor(message = 'payload too large', code = 'payload_too_large') {
+    super(code, message);
   }
 }
 
@@ -76,6 +76,17 @@ export class UnavailableError extends ThreadlineError {
   override name = 'UnavailableError';
   constructor(message: string, options?: { cause?: unknown; code?: string }) {
     super(options?.code ?? 'unavailable', message, options);
+  }
+}
+
+/**
+ * A provider Threadline fetched from for the caller refused, failed or did not answer in time (502);
+ * `code` says which (`media_unavailable`, `provider_unreachable`).
+ */
+export class BadGatewayError extends ThreadlineError {
+  override name = 'BadGatewayError';
+  constructor(message: string, code: string, options?: { cause?: unknown }) {
+    super(code, message, options);
   }
 }
 

@@ -317,8 +317,10 @@ export class ApiStack extends Stack {
     })
       .bindTable(props.table, { delete: true, audit: true })
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
-      // The public survey page's key (CSAT_SIGNING_SECRET); agents sign in with Cognito: no provider secret.
-      .bindSecret(props.signingSecret, 'SIGNING_SECRET_ARN');
+      // The public survey page's key (CSAT_SIGNING_SECRET); agents sign in with Cognito.
+      .bindSecret(props.signingSecret, 'SIGNING_SECRET_ARN')
+      // Twilio's and WhatsApp's credentials, to fetch timeline files for agents (the media routes).
+      .bindSecret(props.providerSecret, 'PROVIDER_SECRET_ARN');
     agentApi.addEnvironment('COGNITO_USER_POOL_ID', props.agentAuth.userPoolId);
     agentApi.addEnvironment('COGNITO_CLIENT_ID', props.agentAuth.clientId);
     agentApi.addEnvironment('AGENT_GROUP', props.agentAuth.group);

@@ -18,6 +18,8 @@ export const operatorSettings = {
   DEFAULT_REGION: { context: 'defaultRegion', readers: ['agent-api', 'resolver'] },
   REOPEN_WINDOW_HOURS: { context: 'reopenWindowHours', readers: ['resolver'] },
   EMAIL_FORM_SENDERS: { context: 'emailFormSenders', readers: ['ses-mail'] },
+  META_PAGE_ID: { context: 'metaPageId', readers: ['meta'] },
+  META_INSTAGRAM_ACCOUNT_ID: { context: 'metaInstagramAccountId', readers: ['meta'] },
   SES_MESSAGE_ID_DOMAIN: { context: 'sesMessageIdDomain', readers: ['sender', 'resolver'] },
   VOICE_GREETING: { context: 'voiceGreeting', readers: ['twilio-voice'] },
   VOICE_CLOSED_GREETING: { context: 'voiceClosedGreeting', readers: ['twilio-voice'] },

@@ -2,4 +2,7 @@ import { createMetaWebhook } from '#shared/channels/meta/webhook.js';
 import { metaWebhookHandler } from '#shared/lambda/webhook-handler.js';
 
 /** API Gateway (HTTP API, payload 2.0) events straight to the webhook: no SDK, no Hono on this path. */
-export const handler = await metaWebhookHandler(createMetaWebhook);
+export const handler = await metaWebhookHandler(createMetaWebhook, (config) => ({
+  messenger: config.META_PAGE_ID,
+  instagram: config.META_INSTAGRAM_ACCOUNT_ID,
+}));

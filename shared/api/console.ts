@@ -17,7 +17,10 @@ export interface ConsoleServing {
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-/** The console's CSP: its own scripts and styles only, and connections to this API, the live socket and Cognito. */
+/**
+ * The console's CSP: its own scripts and styles only, images and audio of its own (`blob:` for the
+ * timeline's files it fetched), and connections to this API, the live socket and Cognito.
+ */
 export function consoleCsp(requestUrl: string, serving: Pick<ConsoleServing, 'auth' | 'liveUrl'>): string {
   const url = new URL(requestUrl);
   const connect = new Set([`'self'`, `${url.protocol === 'https:' ? 'wss' : 'ws'}://${url.host}`]);
@@ -28,7 +31,9 @@ export function consoleCsp(requestUrl: string, serving: Pick<ConsoleServing, 'au
     `default-src 'self'`,
     `script-src 'self'`,
     `style-src 'self'`,
-    `img-src 'self' data:`,
+    // blob: the timeline's files, fetched with the agent's token and shown from a URL of the page's own.
+    `img-src 'self' data: blob:`,
+    `media-src 'self' blob:`,
     `connect-src ${[...connect].join(' ')}`,
     `base-uri 'none'`,
     `form-action 'self'`,

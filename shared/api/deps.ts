@@ -6,6 +6,7 @@ import type { Caller } from '#shared/domain/caller.js';
 import type { ConversationClockDeps } from '#shared/domain/clock-ports.js';
 import type { PhoneOptions } from '#shared/domain/identity.js';
 import type { LiveEventLog } from '#shared/domain/live/live-ports.js';
+import type { MediaFetcher } from '#shared/domain/media.js';
 import type { Outbox } from '#shared/domain/outbox.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { ExportStore } from '#shared/domain/privacy.js';
@@ -39,6 +40,8 @@ export interface AgentAppDeps {
   exports?: ExportStore;
   /** Largest export answered inline, in bytes (EXPORT_INLINE_BYTES). */
   exportInlineBytes?: number;
+  /** Fetches timeline files from their providers (`…/attachments/{index}`, `…/recording`); absent, those answer 503. */
+  media?: MediaFetcher | undefined;
   /** The live event log (`GET /api/events`); the route is absent without it. */
   live?: { events: Pick<LiveEventLog, 'read'> } | undefined;
   /** The agent console at `/console`; absent, there is none. */

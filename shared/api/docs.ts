@@ -57,10 +57,20 @@ function parameters(request: RouteConfig['request']): JsonSchema[] {
   });
 }
 
-/** A request's or answer's JSON content: its schema, and its example when `examples.ts` has one. */
+/** The content of a file's answer (the media routes): bytes, whatever their type. */
+const FILE_CONTENT = { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } };
+
+/**
+ * A request's or answer's JSON content: its schema, and its example when `examples.ts` has one; a
+ * file's answer, declared as `application/octet-stream`, as bytes.
+ */
 const content = (declared: unknown, io: 'input' | 'output', example?: unknown) => {
-  const schema = (declared as { 'application/json'?: { schema: Declared } } | undefined)?.['application/json']
-    ?.schema;
+  const kinds = declared as {
+    'application/json'?: { schema: Declared };
+    'application/octet-stream'?: unknown;
+  };
+  const schema = kinds?.['application/json']?.schema;
+  if (!schema && kinds?.['application/octet-stream']) return { content: FILE_CONTENT };
   const shown = example === undefined ? {} : { example };
   return schema ? { content: { 'application/json': { schema: jsonSchema(schema, io), ...shown } } } : {};
 };

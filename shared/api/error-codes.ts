@@ -49,6 +49,8 @@ const BY_OPERATION: Readonly<Record<string, Readonly<Record<number, readonly str
   unmergeCustomers: { 409: ['conflict', 'erasure_in_progress'] },
   acceptMergeSuggestion: { 409: ['conflict', 'erasure_in_progress'] },
   eraseCustomer: { 409: ['unmerge_in_progress'] },
+  getTimelineAttachment: { 413: ['media_too_large'], 502: ['media_unavailable', 'provider_unreachable'] },
+  getTimelineRecording: { 413: ['media_too_large'], 502: ['media_unavailable', 'provider_unreachable'] },
 };
 
 /** The codes an operation's error answer of `status` carries; undefined for a status of no error body. */

@@ -193,6 +193,7 @@ const STATUS_TEXT: Record<number, string> = {
   413: 'body too large',
   415: 'the body is not sent as JSON (`unsupported_media_type`): send it with `Content-Type: application/json`',
   422: 'the request must change (the error code and message say how)',
+  502: 'a provider refused or did not answer (the error code says which)',
   503: 'a dependency is unavailable; retry',
 };
 

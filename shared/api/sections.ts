@@ -8,6 +8,7 @@ import { customersApp } from './customers.js';
 import type { AgentAppDeps } from './deps.js';
 import { eventsApp } from './events.js';
 import { exportsApp } from './exports.js';
+import { mediaApp } from './media.js';
 import { metricsApp } from './metrics.js';
 import type { AgentEnv } from './router.js';
 import { webhooksApp } from './webhooks.js';
@@ -30,7 +31,10 @@ export function apiSections(deps: AgentAppDeps): ApiSection[] {
   return [
     ...(webhooks ? [{ prefixes: ['/webhooks'], subApps: () => [webhooksApp(deps, webhooks)] }] : []),
     ...(live ? [{ prefixes: ['/events'], subApps: () => [eventsApp(deps, live)] }] : []),
-    { prefixes: ['/customers'], subApps: () => [customersApp(deps), customerMergesApp(deps)] },
+    {
+      prefixes: ['/customers'],
+      subApps: () => [customersApp(deps), customerMergesApp(deps), mediaApp(deps)],
+    },
     { prefixes: ['/conversations'], subApps: () => [conversationsApp(deps)] },
     { prefixes: ['/automations'], subApps: () => [automationsApp(deps)] },
     { prefixes: ['/agents', '/me'], subApps: () => [agentsApp(deps)] },

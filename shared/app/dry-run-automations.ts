@@ -1,6 +1,7 @@
 import { DRY_RUN_RECENT_ITEMS, type DryRun, itemTrigger } from '../domain/automations/dry-run.js';
 import { failedCondition } from '../domain/automations/rules.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
+import { businessHoursOf } from '../domain/routing/queues.js';
 import { NotFoundError, UnavailableError } from '../errors.js';
 
 /**
@@ -36,7 +37,8 @@ export async function dryRunAutomations(
     if (item.event === 'automation' && typeof item.data?.rule === 'string')
       fired.set(item.data.rule, item.at);
   }
-  const subject = { conversation, tags: customer?.tags ?? [], now, businessHours: deps.policy.businessHours };
+  const businessHours = businessHoursOf(deps.policy, conversation.queue);
+  const subject = { conversation, tags: customer?.tags ?? [], now, businessHours };
   const rules = (deps.policy.automations ?? []).map((rule) => {
     const failed = failedCondition(rule.conditions, subject);
     const lastTriggeredAt = latest.get(rule.trigger);

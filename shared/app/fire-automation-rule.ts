@@ -2,6 +2,7 @@ import type { AutomationPorts } from '../domain/automation-ports.js';
 import { type AutomationRule, failedCondition } from '../domain/automations/rules.js';
 import type { TriggerOccurrence } from '../domain/automations/triggers.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
+import { businessHoursOf } from '../domain/routing/queues.js';
 import type { Conversation } from '../domain/timeline.js';
 import { runAutomationActions } from './run-automation-actions.js';
 
@@ -31,7 +32,7 @@ export async function fireAutomationRule(
     conversation,
     tags: customer?.tags ?? [],
     now: new Date(at),
-    businessHours: deps.policy.businessHours,
+    businessHours: businessHoursOf(deps.policy, conversation.queue),
   });
   if (failed) return { fired: false, failed };
   const actions = await runAutomationActions(deps, { conversation, actions: rule.actions, key: id, at });

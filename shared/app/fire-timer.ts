@@ -1,5 +1,7 @@
 import { CLOCK_AUTHOR_ID, type ConversationClockDeps } from '../domain/clock-ports.js';
+import { durationMs } from '../domain/sla/duration.js';
 import { type BreachAction, raisesPriority, type SlaMetric, SlaMetricSchema } from '../domain/sla/policy.js';
+import { slaRulesIn } from '../domain/sla/rules.js';
 import { applySlaEvent, isLiveSlaTimer } from '../domain/sla/state.js';
 import { slaTally } from '../domain/sla/tally.js';
 import type { Conversation } from '../domain/timeline.js';
@@ -53,6 +55,40 @@ async function slaAutomations(
   });
 }
 
+/**
+ * A breach's assignment to an agent: made only when they are registered (`GET /api/agents`). One who
+ * never registered (a typo, an agent of another stage) or was removed would take the conversation out
+ * of the Unassigned view to nobody: it stays where it is, with a note saying why (its id fixed by the
+ * breach, so once) and a log line.
+ */
+async function assignOnBreach(
+  deps: ConversationClockDeps,
+  conversation: Conversation,
+  agent: string,
+  key: string,
+) {
+  const at = deps.clock.now().toISOString();
+  if (await deps.store.getAgent(agent)) {
+    await deps.admin.assign(
+      conversation.id,
+      { agentId: agent },
+      CLOCK_AUTHOR_ID,
+      at,
+      `assigned:${key}:agent`,
+    );
+    return;
+  }
+  const policy = conversation.sla?.policy;
+  deps.log?.('warn', 'SLA breach assigns to an agent who is not registered: not assigned', {
+    conversationId: conversation.id,
+    agent,
+    policy,
+  });
+  const where = conversation.queue ? `in the ${conversation.queue} queue` : 'where it was';
+  const text = `Target missed: not assigned to ${agent} (the SLA policy ${policy}'s onBreach), who is not a registered agent; left ${where}.`;
+  await deps.admin.addNote(conversation.id, text, CLOCK_AUTHOR_ID, at, `${key}:unknown-agent`, 'ai');
+}
+
 /** Carries out one breach action; each is idempotent (fixed ids), so a retry repeats nothing. */
 async function act(
   deps: ConversationClockDeps,
@@ -70,9 +106,7 @@ async function act(
       await deps.admin.assign(id, { queue: action.queue }, CLOCK_AUTHOR_ID, at, `assigned:${key}:queue`);
     }
   } else if (action.type === 'assign') {
-    if (conversation.assignee !== action.agent) {
-      await deps.admin.assign(id, { agentId: action.agent }, CLOCK_AUTHOR_ID, at, `assigned:${key}:agent`);
-    }
+    if (conversation.assignee !== action.agent) await assignOnBreach(deps, conversation, action.agent, key);
   } else {
     await deps.admin.addNote(id, action.text, CLOCK_AUTHOR_ID, at, key, 'ai');
   }
@@ -95,7 +129,8 @@ async function breach(
   for (const action of policy.onBreach) await act(deps, conversation, action, key);
   await slaEvent(deps, conversation, timer, metric);
   await slaAutomations(deps, conversation, timer, metric);
-  const next = applySlaEvent(deps.policy, policy, sla, { type: 'breach', metric, due: timer.version });
+  const rules = slaRulesIn(deps.policy, conversation.queue);
+  const next = applySlaEvent(rules, policy, sla, { type: 'breach', metric, due: timer.version });
   // Another writer moved the SLA meanwhile: the next read decides whether this breach still stands.
   if (!next) return;
   if (!(await deps.store.saveSla(conversation.id, next, sla.version))) {
@@ -118,17 +153,38 @@ async function autoResolve(deps: ConversationClockDeps, conversation: Conversati
     await deps.timers.schedule(newTimer({ ...later, detail: `snoozed:${until}`, dueAt: until }));
     return true;
   }
-  const at = await deps.admin.resolveConversation(conversation.id, CLOCK_AUTHOR_ID, timer.dueAt);
-  if (at === undefined) return false;
-  await trackConversationClock(deps, { type: 'resolved', conversationId: conversation.id, at });
+  return resolveSilent(deps, conversation, timer.dueAt);
+}
+
+/** The auto-resolve at `at`, then its clock (the survey); false when it does not stand resolved. */
+async function resolveSilent(deps: ConversationClockDeps, conversation: Conversation, at: string) {
+  const resolvedAt = await deps.admin.resolveConversation(conversation.id, CLOCK_AUTHOR_ID, at);
+  if (resolvedAt === undefined) return false;
+  await trackConversationClock(deps, { type: 'resolved', conversationId: conversation.id, at: resolvedAt });
   return true;
+}
+
+/**
+ * A snooze's end. When the silence auto-resolve counts is over by then, the conversation is resolved at
+ * that end instead of woken (the auto-resolve's timer, due then too, would resolve it right after): the
+ * timeline shows the resolve, never a wake of a conversation that is resolved the same moment. The
+ * resolve ends the snooze, so whichever of the two timers fires second does nothing.
+ */
+async function snoozeEnd(deps: ConversationClockDeps, conversation: Conversation, timer: Timer) {
+  const until = timer.version;
+  const after = deps.policy.autoResolve ? durationMs(deps.policy.autoResolve.after) : undefined;
+  const since = conversation.awaitingCustomerSince;
+  const silentBy =
+    since !== undefined && after !== undefined && Date.parse(since) + after <= Date.parse(until);
+  if (silentBy && conversation.status === 'open' && conversation.snoozedUntil === until) {
+    return resolveSilent(deps, conversation, until);
+  }
+  return wakeConversation(deps, { conversation, until, reason: 'timer' });
 }
 
 /** Whether the timer still watches what it was set for, then what it does. */
 async function fire(deps: ConversationClockDeps, conversation: Conversation, timer: Timer): Promise<boolean> {
-  if (timer.kind === 'snooze_wake') {
-    return wakeConversation(deps, { conversation, until: timer.version, reason: 'timer' });
-  }
+  if (timer.kind === 'snooze_wake') return snoozeEnd(deps, conversation, timer);
   if (timer.kind === 'auto_resolve') return autoResolve(deps, conversation, timer);
   if (timer.kind === 'automation') return fireAutomationTimer(deps, conversation, timer);
   if (timer.kind === 'csat') return sendCsatSurvey(deps, conversation, timer);

@@ -40,7 +40,7 @@ export async function mergeCustomers(
  * conversation carries it (below): nothing the customer writes lands in
  * it any more (their identities now resolve to the kept customer), so its own targets, follow-ups,
  * auto-resolve and survey would act on an issue the kept customer's conversation now carries. A note
- * says where it went; the resolve (by `merge`, `csat: false`) ends its targets and makes its timers
+ * says where it went; the resolve (by `merge`, `csat: false`, `merged`) ends its targets with no outcome (the kept conversation counts the issue) and makes its timers
  * stale. Keyed like any resolve and note, so a merge asked again completes it and repeats nothing.
  * Answers the kept customer's profile it read (after the merge), if it read one.
  */
@@ -57,7 +57,8 @@ async function closeMergedConversation(
   const text = `Merged into customer ${source.mergedInto}: this conversation was resolved by the merge; the customer's messages now go to that customer's conversation.`;
   await deps.admin.addNote(conversationId, text, MERGE_AUTHOR_ID, now, `merged:${conversationId}`);
   const at = await deps.admin.resolveConversation(conversationId, MERGE_AUTHOR_ID, now);
-  if (at !== undefined) await deps.track?.({ type: 'resolved', conversationId, at, csat: false });
+  if (at !== undefined)
+    await deps.track?.({ type: 'resolved', conversationId, at, csat: false, merged: true });
   return kept;
 }
 

@@ -27,7 +27,7 @@ import type { RouteInbound } from '../domain/router-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { routableKind } from '../domain/routing/routable.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
-import { lateFailureWait } from '../domain/waiting.js';
+import { firstReceipt, lateFailureWait } from '../domain/waiting.js';
 import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { type WhatsappSender, whatsappSenderOf } from '../domain/whatsapp-sender.js';
@@ -49,7 +49,7 @@ import { claimChangedIdentity, lastNumbers, numberChangeSender, releaseOldNumber
 import { isSuppression, suppressionTarget } from './receive-suppression.js';
 import { answerFromBusinessApp } from './record-business-answer.js';
 import { eventHolder } from './resolve-customer-claim.js';
-import { routeThenWait, waitAgainAfterFailure } from './wait-after-routing.js';
+import { routeThenWait, tellClockOfMessage, waitAgainAfterFailure } from './wait-after-routing.js';
 
 /** Resolver dependencies. */
 export interface ResolverDeps {
@@ -314,6 +314,7 @@ async function resolveCustomerEvent(
   const waiting = {
     conversationId: item.conversationId ?? conversationId,
     at: item.at,
+    receivedAt: firstReceipt(item, { written, now, envelope }),
     inbound,
     asTouched: current ? conversation?.conversation : undefined,
     unlisted: placed.unlisted,
@@ -323,19 +324,10 @@ async function resolveCustomerEvent(
     routeItem(deps, { item, customerId, conversationId, written, conversation, profileRead }),
   );
   await answerFromBusinessApp(deps, envelope, placed, { customerId, conversationId });
-  if (inbound && deps.track) {
-    const tracked = item.conversationId ?? conversationId;
-    const seen = conversation?.conversation.id === tracked ? conversation.conversation : undefined;
-    await deps.track({
-      type: 'inbound',
-      conversationId: tracked,
-      at: item.at,
-      conversation: seen,
-      ...(reopened ? { reopened } : {}),
-      // A customer who never spoke, in the conversation a call's ringing or a reaction opened for them.
-      ...(profile && profile.lastInboundAt === undefined ? { firstWord: true } : {}),
-    });
-  }
+  // A customer who never spoke, in the conversation a call's ringing or a reaction opened for them.
+  const firstWord = profile !== undefined && profile.lastInboundAt === undefined;
+  if (inbound)
+    await tellClockOfMessage(deps.track, waiting, { seen: conversation?.conversation, reopened, firstWord });
   return { customerId, conversationId, written };
 }
 

@@ -102,6 +102,41 @@ async function reply(
 }
 
 /**
+ * An assignment: to an agent only when registered (`GET /api/agents`). One who never registered or was
+ * removed is skipped (`unknown_agent`, with a log line): the conversation stays with whoever has it,
+ * moved to the rule's queue if it names one.
+ */
+async function assign(
+  deps: ConversationClockDeps,
+  conversation: Conversation,
+  action: Extract<AutomationAction, { type: 'assign' }>,
+  key: string,
+  at: string,
+): Promise<ActionOutcome> {
+  const { agent, queue } = action;
+  if (agent === undefined || (await deps.store.getAgent(agent))) {
+    await deps.admin.assign(
+      conversation.id,
+      { agentId: agent, queue },
+      AUTOMATION_AUTHOR_ID,
+      at,
+      `assigned:${key}`,
+    );
+    return { type: 'assign', outcome: 'done' };
+  }
+  if (queue !== undefined) {
+    await deps.admin.assign(conversation.id, { queue }, AUTOMATION_AUTHOR_ID, at, `assigned:${key}`);
+  }
+  const detail = `no agent "${agent}" is registered (GET /api/agents)${queue === undefined ? '' : `; moved to the ${queue} queue`}`;
+  logger.warn('automation assign skipped', {
+    conversationId: conversation.id,
+    agent,
+    reason: 'unknown_agent',
+  });
+  return { type: 'assign', outcome: 'skipped', reason: 'unknown_agent', detail };
+}
+
+/**
  * Carries out a rule's actions in order, each idempotent under `key` (a retry repeats none of them):
  * replies through the reply rules (windows, templates, STOP, suppression), notes, assignments, tags,
  * snooze and resolve. `at` is when the rule fires, so a retry computes the same snooze.
@@ -121,9 +156,7 @@ export async function runAutomationActions(
       await deps.admin.addNote(id, action.text, AUTOMATION_AUTHOR_ID, at, actionKey, 'ai');
       outcomes.push({ type: 'note', outcome: 'done' });
     } else if (action.type === 'assign') {
-      const target = { agentId: action.agent, queue: action.queue };
-      await deps.admin.assign(id, target, AUTOMATION_AUTHOR_ID, at, `assigned:${actionKey}`);
-      outcomes.push({ type: 'assign', outcome: 'done' });
+      outcomes.push(await assign(deps, conversation, action, actionKey, at));
     } else if (action.type === 'tag') {
       const customer = await deps.store.getCustomer(conversation.customerId);
       const tags = [...new Set([...(customer?.tags ?? []), ...action.tags])];

@@ -1,6 +1,6 @@
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import { CSAT_AUTHOR_ID } from '../domain/csat/csat-ports.js';
-import { csatExclusion } from '../domain/csat/section.js';
+import { csatAnswerSkip, csatExclusion } from '../domain/csat/section.js';
 import { CSAT_ANSWER_WINDOW_MS, type CsatForm, csatForm, csatSurveyId } from '../domain/csat/survey.js';
 import { CSAT_LINK_TTL_MS } from '../domain/csat/token.js';
 import type { Channel } from '../domain/envelope.js';
@@ -37,7 +37,8 @@ async function skipped(
 /**
  * Sends the satisfaction survey of a resolve, when its timer fires: only while the conversation is
  * still resolved by that resolve (a reopen or a later resolve makes the timer stale), in the form of
- * the channel the customer last used in it, through the reply rules. The survey's id is fixed by the
+ * the channel the customer last used in it, through the reply rules; only about an answer given (none
+ * when nobody answered, none when only the AI did unless `aiOnly`). The survey's id is fixed by the
  * resolve and is the reply's idempotency key, so a timer that fires twice sends one survey. What
  * cannot go out (a closed window without a template, STOP, no address) says why on the timeline.
  */
@@ -56,6 +57,8 @@ export async function sendCsatSurvey(
   if (!root || csatExclusion(section, { tags: root.tags, queue: conversation.queue })) return false;
   const channel = conversation.channel === 'voice' ? 'sms' : conversation.channel;
   const survey = { id: csatSurveyId(conversation.id, timer.version), at: timer.dueAt, channel };
+  const unasked = csatAnswerSkip(section, conversation.answeredBy);
+  if (unasked) return skipped(deps, conversation, survey, unasked.reason, unasked.detail);
   if (!channel) return skipped(deps, conversation, survey, 'no_channel', 'the conversation has no channel');
   const now = deps.clock.now();
   const claims = {

@@ -2,10 +2,12 @@ import { clockTriggers } from '../domain/automations/triggers.js';
 import type { ClockEvent, ConversationClockDeps } from '../domain/clock-ports.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { matchSlaPolicy, type SlaPolicy } from '../domain/sla/policy.js';
-import { applySlaEvent, type SlaState, slaPolicyOf, slaTimers, startSla } from '../domain/sla/state.js';
+import { slaPolicyOf, slaRulesIn } from '../domain/sla/rules.js';
+import { applySlaEvent, type SlaState, slaTimers, startSla } from '../domain/sla/state.js';
 import { slaTally, slaUndoTally } from '../domain/sla/tally.js';
 import type { Conversation } from '../domain/timeline.js';
 import { newTimer } from '../domain/timer-ports.js';
+import { heard } from '../domain/waiting.js';
 import { webchatFallbackTimer } from '../domain/webchat/email-fallback.js';
 import { runAutomations } from './run-automations.js';
 import { scheduleCsatSurvey } from './schedule-csat-survey.js';
@@ -22,7 +24,7 @@ async function nextSla(
   conversation: Conversation,
   event: ClockEvent,
 ): Promise<{ state: SlaState; from: SlaState | undefined } | undefined> {
-  const rules = deps.policy;
+  const rules = slaRulesIn(deps.policy, conversation.queue);
   const current = conversation.sla;
   if (!current || (current.endedAt && conversation.status === 'open' && event.type !== 'resolved')) {
     // No SLA policy to match: nothing starts, and the customer is not read for nothing. A failed
@@ -41,7 +43,8 @@ async function nextSla(
     // from the message the AI answered (its answer ended the wait already).
     const start =
       event.type === 'inbound' ? event.at : (conversation.waitingSince ?? event.answers ?? event.at);
-    const started = startSla(rules, policy, start, (current?.version ?? -1) + 1);
+    // Reopened after an SLA that ended: its first response was counted then; a next response runs now.
+    const started = startSla(rules, policy, start, (current?.version ?? -1) + 1, current !== undefined);
     if (event.type === 'inbound') return { state: started, from: undefined };
     return { state: applySlaEvent(rules, policy, started, event) ?? started, from: started };
   }
@@ -84,10 +87,13 @@ async function trackSla(deps: ConversationClockDeps, first: Conversation, event:
     if (await deps.store.saveSla(conversation.id, next, expected)) {
       const aiReply = event.type === 'reply' ? event.author === 'ai' : undefined;
       // Undoing an answer takes back the target it met (counted on the answer's day).
+      // A merge's resolve counts nothing: the kept conversation's clock counts the issue.
       const tally =
         event.type === 'unanswered'
           ? slaUndoTally(conversation, { before: change.from, after: next, at: event.at })
-          : slaTally(conversation, { before: change.from, after: next, at: event.at, aiReply });
+          : event.type === 'resolved' && event.merged
+            ? undefined
+            : slaTally(conversation, { before: change.from, after: next, at: event.at, aiReply });
       if (tally) await deps.store.countSlaOutcomes(tally);
       const before = new Set(slaTimers(conversation.id, conversation.sla).map((t) => t.id));
       const after = slaTimers(conversation.id, next);
@@ -116,8 +122,12 @@ async function trackSilence(deps: ConversationClockDeps, conversation: Conversat
     await deps.timers.schedule(
       newTimer({ kind: 'auto_resolve', subject: conversation.id, version: event.at, dueAt }),
     );
-  } else if (event.type === 'inbound' && isAfter(event.at, conversation.awaitingCustomerSince)) {
-    await deps.store.setAwaitingCustomer(conversation.id, undefined, event.at);
+  } else if (
+    event.type === 'inbound' &&
+    isAfter(heard(event.at, event.receivedAt), conversation.awaitingCustomerSince)
+  ) {
+    // A message received after the reply (it crossed it) ends the silence too, whatever its own time.
+    await deps.store.setAwaitingCustomer(conversation.id, undefined, heard(event.at, event.receivedAt));
   } else if (event.type === 'unanswered' && conversation.awaitingCustomerSince === event.at) {
     // The silence the failed answer started ends: nothing reached the customer to wait on them for.
     const justAfter = new Date(Date.parse(event.at) + 1).toISOString();
@@ -137,8 +147,19 @@ function clockConfigured(policy: ConversationClockDeps['policy'], event: ClockEv
     policy.sla.policies.length > 0 ||
     policy.autoResolve !== undefined ||
     (policy.automations?.length ?? 0) > 0 ||
-    (event.type === 'resolved' && policy.csat?.enabled === true)
+    ((event.type === 'resolved' || event.type === 'reply') && policy.csat?.enabled === true)
   );
+}
+
+/**
+ * With surveys on, who answered in this opening of the conversation (the survey asks only about an
+ * answer given): written once by the AI's first answer and once by a person's, read otherwise.
+ */
+async function trackAnsweredBy(deps: ConversationClockDeps, conversation: Conversation, event: ClockEvent) {
+  if (event.type !== 'reply' || !deps.policy.csat?.enabled || conversation.status !== 'open') return;
+  const by = event.author === 'agent' ? 'agent' : event.author === 'ai' ? 'ai' : undefined;
+  if (!by || conversation.answeredBy === 'agent' || conversation.answeredBy === by) return;
+  await deps.store.markAnsweredBy?.(conversation.id, by);
 }
 
 /** Whether the conversation as the message's write left it is neither snoozed nor waiting on the customer. */
@@ -176,6 +197,7 @@ export async function trackConversationClock(deps: ConversationClockDeps, event:
   if (event.type === 'inbound' && conversation.snoozedUntil) {
     await wakeConversation(deps, { conversation, until: conversation.snoozedUntil, reason: 'customer' });
   }
+  await trackAnsweredBy(deps, conversation, event);
   await trackSilence(deps, conversation, event);
   await trackSla(deps, conversation, event);
   if (event.type === 'resolved') await scheduleCsatSurvey(deps, conversation, event);

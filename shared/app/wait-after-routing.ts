@@ -9,6 +9,8 @@ export interface TouchedForWaiting {
   conversationId: string;
   /** The event's time. */
   at: string;
+  /** When the resolver first received it, when later (`firstReceipt`): an answer made before did not answer it. */
+  receivedAt?: string | undefined;
   inbound: boolean;
   /** The conversation as the touch left it, when the event was its latest. */
   asTouched: Conversation | undefined;
@@ -38,12 +40,35 @@ export async function routeThenWait(
     throw error;
   }
   const answered = aiAnswered(routed);
-  const { conversationId, at, inbound, asTouched } = touched;
-  if (inbound && store.startWaiting && !answered && mayStartWaiting(asTouched, at)) {
-    await store.startWaiting(conversationId, at);
+  const { conversationId, at, receivedAt, inbound, asTouched } = touched;
+  if (inbound && store.startWaiting && !answered && mayStartWaiting(asTouched, at, receivedAt)) {
+    await store.startWaiting(conversationId, at, undefined, receivedAt);
   }
   if (touched.unlisted && !(answered && !touched.firstResponded)) await store.listInInbox?.(conversationId);
   return routed;
+}
+
+/**
+ * Tells the conversation clock of the customer's message (after routing and its wait): with the
+ * conversation as the message's write left it (`seen`) when it is the message's, whether it reopened
+ * it, and whether it is the customer's first word in it.
+ */
+export async function tellClockOfMessage(
+  track: TrackClock | undefined,
+  touched: TouchedForWaiting,
+  told: { seen: Conversation | undefined; reopened: boolean | undefined; firstWord: boolean },
+): Promise<void> {
+  if (!track) return;
+  const { conversationId, at, receivedAt } = touched;
+  await track({
+    type: 'inbound',
+    conversationId,
+    at,
+    ...(receivedAt !== undefined ? { receivedAt } : {}),
+    conversation: told.seen?.id === conversationId ? told.seen : undefined,
+    ...(told.reopened ? { reopened: true } : {}),
+    ...(told.firstWord ? { firstWord: true } : {}),
+  });
 }
 
 /**

@@ -5,6 +5,7 @@ import { nonEmptyString, optionalNonEmptyString, optionalString } from '../valid
 import { parseAgentTokens } from './agent-tokens.js';
 import { ConfigError } from './config-error.js';
 import { PHONE_REGIONS } from './phone-regions.js';
+import { providerOrigin } from './provider-origin.js';
 
 export { parseAgentTokens } from './agent-tokens.js';
 export { ConfigError } from './config-error.js';
@@ -134,6 +135,9 @@ export const ConfigSchema = z.object({
   /** The URL providers sign against (Twilio); when unset, the request's own URL is used. */
   PUBLIC_BASE_URL: z.optional(z.url()),
   TWILIO_AUTH_TOKEN: optionalNonEmptyString,
+  /** Where timeline files are fetched from (unset: Twilio's and Meta's own API); a local fake's origin in tests. */
+  TWILIO_API_URL: z.optional(providerOrigin),
+  META_GRAPH_URL: z.optional(providerOrigin),
   TWILIO_ACCOUNT_SID: optionalNonEmptyString,
   /** The Twilio number (E.164) replies are sent from; WhatsApp through Twilio uses TWILIO_WHATSAPP_FROM. */
   TWILIO_FROM_NUMBER: optionalNonEmptyString,
@@ -143,6 +147,10 @@ export const ConfigSchema = z.object({
   WHATSAPP_ACCESS_TOKEN: optionalNonEmptyString,
   WHATSAPP_PHONE_NUMBER_ID: optionalNonEmptyString,
   META_PAGE_ACCESS_TOKEN: optionalNonEmptyString,
+  /** Our Facebook Page's id: Messenger events for another Page are dropped; unset accepts any. */
+  META_PAGE_ID: z.optional(z.string().check(z.regex(/^\d{1,32}$/, 'a numeric Page id'))),
+  /** Our Instagram professional account's id: Instagram events for another account are dropped; unset accepts any. */
+  META_INSTAGRAM_ACCOUNT_ID: z.optional(z.string().check(z.regex(/^\d{1,32}$/, 'a numeric account id'))),
   SES_FROM_ADDRESS: optionalNonEmptyString,
   /** Signs the links of email satisfaction surveys (`GET /csat/{token}`); a random secret of 32+ characters. */
   CSAT_SIGNING_SECRET: z.optional(z.string().check(z.minLength(32, 'at least 32 characters'))),

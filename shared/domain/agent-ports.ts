@@ -36,6 +36,11 @@ export interface AgentStore {
     customerId: string,
     page: { limit: number; cursor?: string | undefined },
   ): Promise<ResumablePage<TimelineItem>>;
+  /**
+   * One provider item of the customer's timeline (theirs or a merged customer's) by its id, and its
+   * time when known (`at`: read at its key); undefined when it is no such item of theirs.
+   */
+  customerItem(customerId: string, itemId: string, at?: string): Promise<TimelineItem | undefined>;
   /** The timeline from its end: the newest page first, its cursor to older ones (oldest first within a page). */
   timelineBack(
     customerId: string,

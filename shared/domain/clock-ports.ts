@@ -1,3 +1,4 @@
+import type { AgentProfile } from './assignment.js';
 import type { AutomationPorts } from './automation-ports.js';
 import type { CsatPorts } from './csat/csat-ports.js';
 import type { Clock } from './ports.js';
@@ -18,6 +19,8 @@ export interface ClockStore {
     options?: { consistent?: boolean },
   ): Promise<Conversation | undefined>;
   getCustomer(customerId: string): Promise<Customer | undefined>;
+  /** A registered agent, or undefined (never registered, or removed): a breach or a rule assigns only to one. */
+  getAgent(agentId: string): Promise<AgentProfile | undefined>;
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
   /** Writes the SLA if the stored one is still at `expectedVersion` (none: no SLA yet); false if not. */
   saveSla(conversationId: string, sla: SlaState, expectedVersion: number | undefined): Promise<boolean>;
@@ -27,6 +30,8 @@ export interface ClockStore {
   setPriority(conversationId: string, priority: Priority): Promise<void>;
   /** Since when the conversation waits on the customer (set at a reply), or no longer (at an inbound). */
   setAwaitingCustomer(conversationId: string, since: string | undefined, at: string): Promise<void>;
+  /** Records who answered in this opening of the conversation (`agent` wins over `ai`); open ones only. */
+  markAnsweredBy?(conversationId: string, by: 'agent' | 'ai'): Promise<void>;
   /** Takes an open conversation out of the inbox until `until`; false when it is not open. */
   snooze(conversationId: string, until: string): Promise<boolean>;
   /** Puts back a conversation snoozed until `until`; false when it is not (any more). */
@@ -47,7 +52,10 @@ export interface ConversationClockDeps {
   store: ClockStore;
   admin: ClockAdmin;
   timers: Timers;
-  policy: Pick<RoutingPolicy, 'sla' | 'businessHours' | 'autoResolve' | 'automations'> &
+  policy: Pick<
+    RoutingPolicy,
+    'sla' | 'businessHours' | 'queues' | 'defaultQueue' | 'autoResolve' | 'automations'
+  > &
     Partial<Pick<RoutingPolicy, 'csat'>>;
   /** Set where replies can be sent: without it, automations do nothing. */
   automations?: AutomationPorts | undefined;
@@ -76,6 +84,11 @@ export type ClockEvent =
       type: 'inbound';
       conversationId: string;
       at: string;
+      /**
+       * When the resolver first received it, when later than `at`: a message received after an answer
+       * was made is not answered by it, whatever its own time (it crossed the answer).
+       */
+      receivedAt?: string | undefined;
       /** The conversation as the message's own write left it, when the caller has it (saves a read). */
       conversation?: Conversation | undefined;
       /** The message reopened a resolved conversation (it opens it again, as a first message does). */
@@ -100,8 +113,11 @@ export type ClockEvent =
        */
       emailFallback?: { replyId: string; placedAt?: string } | undefined;
     }
-  /** `csat: false`: no satisfaction survey for this resolve. */
-  | { type: 'resolved'; conversationId: string; at: string; csat?: boolean }
+  /**
+   * `csat: false`: no satisfaction survey for this resolve. `merged`: resolved by a merge (the kept
+   * customer's conversation carries the issue): its targets end with no outcome.
+   */
+  | { type: 'resolved'; conversationId: string; at: string; csat?: boolean; merged?: boolean }
   /**
    * The provider reported a reply failed after the clock counted it (`at`: its time as an answer, as
    * the reply event told it): the customer was never answered.

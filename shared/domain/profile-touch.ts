@@ -41,6 +41,9 @@ export function profileTouchNeeded(profile: ProfileState | undefined, touch: Pro
   if (!has(profile.channels, touch.channel)) return true;
   if (touch.mentioned?.some((identity) => !has(profile.mentioned, identityToken(identity)))) return true;
   if (touch.typedEmail !== undefined && touch.typedEmail !== profile.typedEmail) return true;
+  // A number replies go to, not set yet: even a late message sets it (see `fillReplyNumbers`).
+  if (typeof touch.whatsappAddress === 'string' && profile.whatsappAddress === undefined) return true;
+  if (touch.smsAddress !== undefined && profile.smsAddress === undefined) return true;
   const channelTime = profile.lastInboundByChannel?.[touch.channel];
   // Older than its conversation's latest event: only the sets above change, the channel's time, and
   // the last inbound when this is the conversation's latest inbound message.

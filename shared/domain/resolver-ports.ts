@@ -230,9 +230,9 @@ export interface ResolverStore extends HeldEditStore {
   touchConversation(touch: ConversationTouch): Promise<TouchedConversation>;
   /**
    * The customer's message at `at` starts a wait on the open conversation, unless one runs already or
-   * an answer as new was recorded (a conditional write).
+   * an answer as new was recorded, or made after we received it (`receivedAt`) (a conditional write).
    */
-  startWaiting?(conversationId: string, at: string): Promise<void>;
+  startWaiting?(conversationId: string, at: string, failed?: undefined, receivedAt?: string): Promise<void>;
   /** Lists an open conversation a `listLater` touch left out of the inbox, at its place (conditional). */
   listInInbox?(conversationId: string): Promise<void>;
   touchProfile(touch: ProfileTouch): Promise<void>;

@@ -252,6 +252,11 @@ export const ConversationSchema = z.object({
   snoozedUntil: z.iso.datetime().optional(),
   /** Since the last reply, while waiting on the customer (auto-resolve counts from it). */
   awaitingCustomerSince: z.iso.datetime().optional(),
+  /**
+   * Who answered the customer since it was opened or reopened: `agent` once a person did, else `ai` once
+   * the AI did; unset while nobody has (the survey after a resolve asks only about an answer given).
+   */
+  answeredBy: z.enum(['agent', 'ai']).optional(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 

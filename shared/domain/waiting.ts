@@ -68,13 +68,36 @@ export function answeredAt(message: Pick<OutboundMessage, 'at' | 'placedAt'>): s
 
 /**
  * Whether the customer's message at `at` may start a wait on the conversation as its touch left it:
- * open, nobody waiting yet, and no answer as new as the message. Unknown (a late message's touch
- * answers nothing): the store's conditional write decides.
+ * open, nobody waiting yet, and no answer as new as the message, nor made after we received it
+ * (`receivedAt`: an answer made before we had the message did not answer it, whatever its time).
+ * Unknown (a late message's touch answers nothing): the store's conditional write decides.
  */
-export function mayStartWaiting(conversation: Conversation | undefined, at: string): boolean {
+export function mayStartWaiting(
+  conversation: Conversation | undefined,
+  at: string,
+  receivedAt?: string | undefined,
+): boolean {
   if (!conversation) return true;
   if (conversation.status !== 'open' || conversation.waitingSince !== undefined) return false;
-  return conversation.answeredAt === undefined || conversation.answeredAt < at;
+  return conversation.answeredAt === undefined || conversation.answeredAt < heard(at, receivedAt);
+}
+
+/** When the business could first have seen a customer's message at `at`: then, or our receipt when later. */
+export const heard = (at: string, receivedAt: string | undefined): string =>
+  receivedAt !== undefined && receivedAt > at ? receivedAt : at;
+
+/**
+ * When the resolver first received a customer's message, when later than its time: the first delivery's
+ * time (or the one a late message keeps on its item); a redelivery's, the webhook's receipt, no later
+ * than the first delivery's (a queue's redelivery carries it unchanged), so a message an answer came
+ * after was never seen as crossing it.
+ */
+export function firstReceipt(
+  item: { at: string; receivedAt?: string | undefined },
+  delivery: { written: boolean; now: string; envelope: { receivedAt: string } },
+): string | undefined {
+  const receipt = item.receivedAt ?? (delivery.written ? delivery.now : delivery.envelope.receivedAt);
+  return receipt > item.at ? receipt : undefined;
 }
 
 /** Whether the customer waits for an answer: open, with a message no answer followed yet. */

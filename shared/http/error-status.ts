@@ -1,4 +1,5 @@
 import {
+  BadGatewayError,
   ConflictError,
   ForbiddenError,
   GoneError,
@@ -25,6 +26,7 @@ const STATUS_BY_ERROR: ReadonlyArray<[new (...args: never[]) => ThreadlineError,
   [UnsupportedMediaTypeError, 415],
   [UnprocessableError, 422],
   [RateLimitedError, 429],
+  [BadGatewayError, 502],
   [UnavailableError, 503],
 ];
 

@@ -8,6 +8,7 @@ import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import { s3ExportStore } from '#shared/aws/s3-exports.js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { sqsSendMessage } from '#shared/aws/sqs-lite.js';
+import { configuredMediaFetcher } from '#shared/channels/provider-media.js';
 import {
   allowLoopbackWebhooks,
   type Config,
@@ -50,6 +51,8 @@ export function agentSecretKeys(base: Config): readonly SecretKey[] {
  * public email-survey routes `GET` and `POST /csat/{token}`.
  */
 export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
+  // The provider secret's Twilio and WhatsApp credentials (timeline files) are read too, but not as keys
+  // it `uses`: a bad one is dropped with a warning (its provider's files answer 503), the API still starts.
   const secrets = { uses: (base: Config) => ['CSAT_SIGNING_SECRET' as const, ...agentSecretKeys(base)] };
   const config = requireSettings(
     await loadConfigWithSecrets((id) => getSecretString(id), process.env, secrets),
@@ -86,6 +89,7 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
       : {}),
     ...(exports ? { exports } : {}),
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
+    media: configuredMediaFetcher(config),
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
     live: { events: repos.liveEvents },
     console: {

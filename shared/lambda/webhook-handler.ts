@@ -1,4 +1,5 @@
 import { getSecretString } from '#shared/aws/secrets-lite.js';
+import type { OwnAccounts } from '#shared/channels/meta/own-accounts.js';
 import type { MetaWebhookDeps } from '#shared/channels/meta/signed-webhook.js';
 import type { TwilioWebhookDeps } from '#shared/channels/twilio/webhook-request.js';
 import { type Config, requireSettings } from '#shared/config/config.js';
@@ -27,12 +28,17 @@ export async function webhookConfig<K extends keyof Config>(
   return requireSettings(config, settings);
 }
 
-/** A webhook signed with the Meta app secret (WhatsApp, Messenger and Instagram) as a Lambda handler. */
+/**
+ * A webhook signed with the Meta app secret (WhatsApp, Messenger and Instagram) as a Lambda handler;
+ * `ownAccounts` picks our accounts from the configuration, `uses` the secret's keys it reads for them.
+ */
 export async function metaWebhookHandler(
   create: (deps: MetaWebhookDeps) => Webhook,
+  ownAccounts: (config: Config) => OwnAccounts,
+  uses: readonly SecretKey[] = [],
 ): Promise<WebhookHandler> {
   const build = async () => {
-    const config = await webhookConfig(['INBOUND_QUEUE_URL', 'META_APP_SECRET', 'META_VERIFY_TOKEN']);
+    const config = await webhookConfig(['INBOUND_QUEUE_URL', 'META_APP_SECRET', 'META_VERIFY_TOKEN'], uses);
     return lambdaWebhook(
       create({
         queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
@@ -40,6 +46,7 @@ export async function metaWebhookHandler(
         appSecret: config.META_APP_SECRET,
         verifyToken: config.META_VERIFY_TOKEN,
         maxBodyBytes: config.MAX_BODY_BYTES,
+        ownAccounts: ownAccounts(config),
       }),
     );
   };

@@ -1,15 +1,31 @@
 import { join } from 'node:path';
 import type { Config } from '../config/config.js';
+import { parseAgentTokens } from '../config/config.js';
 import { csatSettings } from '../config/csat-settings.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import type { Clock } from '../domain/ports.js';
+import { unknownNamedAgents } from '../domain/routing/named-agents.js';
+import type { RoutingPolicy } from '../domain/routing/policy.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { log } from '../log.js';
 import { clockPorts, type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 import type { LocalQueue } from './queue.js';
 import { type LocalTimers, realTimers } from './timers.js';
 import { LocalTimerStore } from './timers-store.js';
+
+/**
+ * Logs a warning at start for each agent the routing policy assigns to by name who is not in
+ * AGENT_TOKENS: such an assignment is not made (on AWS agents live in Cognito: not checked there).
+ */
+export function warnUnknownAgents(policy: RoutingPolicy, agentTokens: string | undefined): void {
+  const known = new Set([...parseAgentTokens(agentTokens).values()].map((caller) => caller.agentId));
+  const unknown = unknownNamedAgents(policy, known);
+  if (unknown.length === 0) return;
+  log('warn', 'routing policy assigns to agents not in AGENT_TOKENS: those assignments will not be made', {
+    agents: unknown.map((n) => `${n.agent} (${n.field})`),
+  });
+}
 
 /**
  * The conversation clock of the local runtime: the durable timer store (files under
@@ -29,11 +45,13 @@ export function localConversationClock(input: {
     timers: input.timers ?? realTimers,
     queue: input.queue,
   });
+  const policy = loadRoutingPolicy(input.config.ROUTING_POLICY_FILE);
+  warnUnknownAgents(policy, input.config.AGENT_TOKENS);
   const conversationClock: ConversationClockDeps = {
     store: clockPorts(input.repos),
     admin: input.repos.conversations,
     timers: timerStore,
-    policy: loadRoutingPolicy(input.config.ROUTING_POLICY_FILE),
+    policy,
     clock: input.clock,
     webchatFallbackMs: durationMs(input.config.WEBCHAT_EMAIL_FALLBACK_DELAY),
     webchatBusinessName: input.config.WEBCHAT_BUSINESS_NAME,

@@ -45,6 +45,11 @@ export function localHttpApp(input: LocalHttpInput): Hono {
     appSecret: config.META_APP_SECRET,
     verifyToken: config.META_VERIFY_TOKEN,
     maxBodyBytes: config.MAX_BODY_BYTES,
+    ownAccounts: {
+      whatsapp: config.WHATSAPP_PHONE_NUMBER_ID,
+      messenger: config.META_PAGE_ID,
+      instagram: config.META_INSTAGRAM_ACCOUNT_ID,
+    },
   };
   root.route('/', createWhatsAppApp(meta));
   root.route('/', createMetaApp(meta));

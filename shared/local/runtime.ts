@@ -5,6 +5,7 @@ import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { AgentAppDeps } from '#shared/api/deps.js';
 import { refuseRemovedAgents, removalLook } from '#shared/app/refuse-removed-agents.js';
+import { configuredMediaFetcher } from '../channels/provider-media.js';
 import type { MailQueue } from '../channels/ses/mail.js';
 import { WebchatSender } from '../channels/webchat/send.js';
 import { type Config, ConfigError, parseAgentTokens, requireSettings } from '../config/config.js';
@@ -139,6 +140,7 @@ function agentDeps(
     phone: { defaultRegion: config.DEFAULT_REGION },
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
+    media: configuredMediaFetcher(config),
   };
 }
 

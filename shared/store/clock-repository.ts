@@ -3,6 +3,7 @@ import type { SlaState } from '../domain/sla/state.js';
 import type { SlaTally } from '../domain/sla/tally.js';
 import { type DynamoDb, updateItem, updateItemIf } from './dynamo-client.js';
 import {
+  answeredByInput,
   awaitingCustomerInput,
   saveSlaInput,
   setPriorityInput,
@@ -28,6 +29,10 @@ export function clockRepository(db: DynamoDb) {
     /** Since when the conversation waits on the customer, or that it no longer does. */
     async setAwaitingCustomer(conversationId: string, since: string | undefined, at: string): Promise<void> {
       await updateItemIf(db, awaitingCustomerInput(db.table, conversationId, since, at));
+    },
+    /** Who answered in this opening of the conversation (a resolved one is left as it is). */
+    async markAnsweredBy(conversationId: string, by: 'agent' | 'ai'): Promise<void> {
+      await updateItemIf(db, answeredByInput(db.table, conversationId, by));
     },
     /** Takes an open conversation out of the inbox until `until`. */
     snooze: (conversationId: string, until: string): Promise<boolean> =>

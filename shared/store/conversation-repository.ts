@@ -248,8 +248,13 @@ function reopenedOnFailure(item: Record<string, unknown>, failed: string): boole
 function waitingWrites(db: DynamoDb, timeline: Timeline) {
   return {
     /** The customer's message starts a wait on the open conversation, unless one runs or it was answered. */
-    async startWaiting(conversationId: string, at: string, failed?: string): Promise<void> {
-      await updateItemIf(db, startWaitingInput(db.table, conversationId, at, failed));
+    async startWaiting(
+      conversationId: string,
+      at: string,
+      failed?: string,
+      receivedAt?: string,
+    ): Promise<void> {
+      await updateItemIf(db, startWaitingInput(db.table, conversationId, at, failed, receivedAt));
     },
     /**
      * A reply the provider took failed later: its wait starts again from `at`, if no answer came after

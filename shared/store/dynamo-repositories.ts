@@ -115,5 +115,11 @@ export function visitorReads(repos: DynamoRepositories): VisitorReads {
 
 /** The repositories behind the conversation clock's store (SLA, snooze, auto-resolve). */
 export function clockPorts(repos: DynamoRepositories) {
-  return { ...repos.customers, ...repos.timeline, ...repos.conversations, ...repos.clock };
+  return {
+    ...repos.customers,
+    ...repos.timeline,
+    ...repos.conversations,
+    ...repos.clock,
+    getAgent: repos.agents.getAgent,
+  };
 }

@@ -53,6 +53,7 @@ import {
 } from './params/timeline.js';
 import { echoOfPendingReply } from './pending-echo.js';
 import { findSentMessage } from './sent-message.js';
+import { timelineItemReads } from './timeline-item-reads.js';
 import { inTimelineOrder, pageCut } from './timeline-order.js';
 import { timelinePage, toTimelineRows } from './timeline-page.js';
 
@@ -226,12 +227,6 @@ async function placeTimelineItem(
   return { written, customerId: placed.customerId, at: placed.at, deletedAt: placed.deletedAt };
 }
 
-/** One timeline item by its key, read strongly. */
-async function readTimelineItem(db: DynamoDb, key: { pk: string; sk: string }) {
-  const out = await getItem(db, getInput(db.table, key, true));
-  return out.Item ? toTimelineItem(out.Item) : undefined;
-}
-
 /**
  * The timeline: items written once, read a page at a time across merged customers, and the message
  * and thread references that carry delivery statuses and email threads to them; raw provider events.
@@ -245,9 +240,8 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
       placeTimelineItem(db, customers, item, raw, once, arrival),
     /** Every raw payload of the customer and those merged with them, by timeline item (for export). */
     rawPayloads: (customerId: string) => rawPayloads(db, customers, customerId),
-    /** One timeline item, read strongly. */
-    getTimelineItem: (customerId: string, at: string, itemId: string) =>
-      readTimelineItem(db, Keys.timelineItem(customerId, at, itemId)),
+    // One item, read strongly, by its key (`getTimelineItem`) or by its id (`customerItem`).
+    ...timelineItemReads(db, customers),
     /** One page of the customer's timeline, oldest first. */
     timeline: (customerId: string, page: { limit: number; cursor?: string | undefined }) =>
       timelinePage(db, customers, customerId, page),

@@ -67,6 +67,9 @@ describe('the email survey of an erased customer', () => {
   it("deletes the survey's thread link: an answer to the survey mail starts a new customer", async () => {
     await email('lee-1', 'Where is my refund?');
     const lee = await find(LEE);
+    // A survey asks about an answer given.
+    await clock.call('POST', `/api/conversations/${lee.openConversationId}/replies`, { text: 'Refunded.' });
+    await idle();
     await api('POST', `/api/conversations/${lee.openConversationId}/resolve`);
     await idle();
     await advance(10 * MINUTE);

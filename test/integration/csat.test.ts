@@ -66,8 +66,14 @@ describe('local runtime: CSAT on the customer channel', () => {
     const dueAt = new Date(Date.parse(version) + 10 * MINUTE).toISOString();
     return newTimer({ kind: 'csat', subject: conversationId, version, dueAt });
   };
+  /** An agent answers (a survey asks about an answer given), then resolves. */
   const resolveOpen = async (customer: Customer, body?: unknown) => {
     const conversationId = customer.openConversationId as string;
+    const answer = await clock.call('POST', `/api/conversations/${conversationId}/replies`, {
+      text: 'Sorted.',
+    });
+    expect(answer.status).toBe(202);
+    await idle();
     await call('POST', `/api/conversations/${conversationId}/resolve`, body);
     await idle();
     return conversationId;
@@ -245,9 +251,13 @@ describe('local runtime: CSAT on the customer channel', () => {
 
   it('says on the timeline why no survey went out when the WhatsApp window has closed without a template', async () => {
     await whatsapp('447700900603', 'wamid.csat-3', { text: 'Hello?' });
-    await advance(25 * HOUR);
     const customer = await find('+447700900603');
-    await resolveOpen(customer);
+    const conversationId = customer.openConversationId as string;
+    await clock.call('POST', `/api/conversations/${conversationId}/replies`, { text: 'Hi, how can I help?' });
+    await idle();
+    await advance(25 * HOUR);
+    await call('POST', `/api/conversations/${conversationId}/resolve`);
+    await idle();
     const sentBefore = surveys().length;
     await advance(10 * MINUTE);
     expect(surveys()).toHaveLength(sentBefore);

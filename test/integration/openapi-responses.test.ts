@@ -431,6 +431,17 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
       ],
       ['POST', `/api/customers/${dana}/unmerge`, { customerId: fox }, ADMIN, '', 409, 'conflict'],
       ['DELETE', `/api/customers/${other}`, undefined, ADMIN, '', 410, 'gone'],
+      // A text message has no file: the media routes answer 404 (test/integration/media.test.ts serves files).
+      [
+        'GET',
+        `/api/customers/${dana}/timeline/sms%3ASMR1/attachments/0`,
+        undefined,
+        ADMIN,
+        '',
+        404,
+        'not_found',
+      ],
+      ['GET', `/api/customers/${dana}/timeline/sms%3ASMR1/recording`, undefined, ADMIN, '', 404, 'not_found'],
     ];
     for (const [method, path, body, token, key, status, code] of refusals) {
       const answer = await call(method, path, body, token, key);

@@ -105,6 +105,9 @@ describe('local runtime: every status a route answers is in the OpenAPI document
   const fill = (template: string, over: Record<string, string> = {}) =>
     template.replace(/{(\w+)}/g, (_all, name: string) => {
       if (over[name] !== undefined) return over[name];
+      // A timeline item's file: a message of the alive customer's, which has no attachment (404).
+      if (name === 'itemId') return encodeURIComponent('whatsapp:wamid.S0');
+      if (name === 'index') return '0';
       if (template.startsWith('/api/customers/')) return name === 'otherId' ? ids.other : ids.alive;
       if (template.startsWith('/api/conversations/')) return ids.conversation;
       return name === 'deliveryId' ? `msg_${'A'.repeat(33)}` : 'unknown1';

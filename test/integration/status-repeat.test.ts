@@ -110,6 +110,9 @@ describe('local runtime: resolve and reopen by hand happen once', () => {
 
   it('two agents resolving at once, then again: one resolve, its event, its survey', async () => {
     const { id, customerId } = await handedOffToAna('15550600001');
+    // Ana answers: the survey asks about an answer given.
+    await ana('POST', `/api/conversations/${id}/replies`, { text: 'On it.' });
+    await runtime.idle();
     const before = await load();
     time.advance(MINUTE);
     const resolvedAt = now();
@@ -159,6 +162,9 @@ describe('local runtime: resolve and reopen by hand happen once', () => {
 
   it('completes a resolve whose run died right after its write: the profile, the count, the event, the survey', async () => {
     const { id, customerId } = await handedOffToAna('15550600003');
+    // Ana answers: the survey asks about an answer given.
+    await ana('POST', `/api/conversations/${id}/replies`, { text: 'On it.' });
+    await runtime.idle();
     const before = await load();
     time.advance(MINUTE);
     const resolvedAt = now();

@@ -43,6 +43,8 @@ const everySetting: Record<string, string> = {
   defaultRegion: 'GB',
   reopenWindowHours: '48',
   emailFormSenders: 'forms@shop.example,@mailer.example',
+  metaPageId: '117172741761305',
+  metaInstagramAccountId: '17841400000000000',
   sesMessageIdDomain: 'eu-west-1.amazonses.com',
   voiceGreeting: 'Thanks for calling Example Shop.',
   voiceClosedGreeting: 'We are closed: please leave a message.',
@@ -72,6 +74,9 @@ const notPassed: Partial<Record<keyof Config, string>> = {
   DATA_DIR: 'the local runtime only',
   SNS_TRUSTED_CERT_FILE: 'offline development and tests only',
   WEBHOOK_ALLOW_LOOPBACK_HTTP: 'testing only: AWS never posts to loopback by default',
+  TWILIO_API_URL:
+    "the local runtime and tests only (a fake provider); on AWS files come from Twilio's own API",
+  META_GRAPH_URL: "the local runtime and tests only (a fake provider); on AWS files come from Meta's own API",
   AGENT_TOKENS:
     'only where agents are not signed in by Cognito (the local runtime); the stack sets Cognito up',
 };

@@ -824,8 +824,10 @@ describe('ThreadlineApi', () => {
       {
         TABLE_NAME: { Ref: tableId },
         OUTBOUND_QUEUE_URL: { Ref: outboundId },
-        // The survey page's key; never the provider secret.
+        // The survey page's key.
         SIGNING_SECRET_ARN: signingSecretArn,
+        // Twilio's and WhatsApp's credentials: it fetches timeline files for agents (the media routes).
+        PROVIDER_SECRET_ARN: secretArn,
         COGNITO_USER_POOL_ID: { Ref: logicalId(statefulStack, 'AgentPool') },
         COGNITO_CLIENT_ID: { Ref: logicalId(statefulStack, 'AgentPool/AgentConsole') },
         AGENT_GROUP: 'agents',
@@ -1344,8 +1346,19 @@ describe('ThreadlineApi', () => {
     expect(functionProps(id).Environment.Variables.PROVIDER_SECRET_ARN).toBeUndefined();
   });
 
-  /** The functions that use provider credentials: the signed webhooks, and the two that send replies. */
-  const providerSecretReaders = ['WhatsApp', 'Meta', 'TwilioSms', 'TwilioVoice', 'Resolver', 'Sender'];
+  /**
+   * The functions that use provider credentials: the signed webhooks, the two that send replies, and the
+   * agent API, which fetches timeline files from Twilio and WhatsApp for agents.
+   */
+  const providerSecretReaders = [
+    'WhatsApp',
+    'Meta',
+    'TwilioSms',
+    'TwilioVoice',
+    'Resolver',
+    'Sender',
+    'AgentApi',
+  ];
 
   it.each(functionIds.filter((id) => !providerSecretReaders.includes(id)))(
     'gives %s no way to read the provider secret (Twilio, Meta, WhatsApp credentials)',

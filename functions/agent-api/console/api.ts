@@ -66,6 +66,8 @@ export interface Api {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<T>;
+  /** A file the API answers (a timeline item's attachment or recording), as a Blob of its type. */
+  blob(path: string): Promise<Blob>;
   token: string;
 }
 
@@ -97,8 +99,21 @@ export function createApi(token: string, onUnauthorized: () => void, onRemoved?:
     }
     return json as T;
   };
+  const blob = async (path: string): Promise<Blob> => {
+    const response = await fetch(path, { headers: { authorization: `Bearer ${token}` } });
+    if (response.ok) return response.blob();
+    if (response.status === 401) onUnauthorized();
+    const text = await response.text();
+    const json = text.startsWith('{')
+      ? (parseShownJson(text) as { error?: { code?: string; message?: string } })
+      : undefined;
+    const error = json?.error ?? {};
+    if (response.status === 403 && error.code === 'agent_removed') onRemoved?.();
+    throw new ApiError(response.status, error.code ?? 'error', error.message ?? response.statusText);
+  };
   return {
     token,
+    blob,
     get: (path) => call('GET', path),
     send: (method, path, body, headers) => call(method, path, body, headers),
   };

@@ -14,6 +14,7 @@ import { ConversationHead, useHeadActions } from './conversation-head.js';
 import { customerLabel } from './customer-label.js';
 import { CustomerPanel } from './customer-panel.js';
 import type { LiveStatus } from './live.js';
+import { MediaApi } from './media-files.js';
 import { forgetCustomers } from './place.js';
 import { resolverOf, useReopenCheck } from './reopen-check.js';
 import { ReplyBox } from './reply-box.js';
@@ -340,7 +341,9 @@ export function ConversationView(props: ConversationProps) {
             This customer was erased.
           </p>
         ) : (
-          <ConversationBody {...props} data={data} />
+          <MediaApi.Provider value={api}>
+            <ConversationBody {...props} data={data} />
+          </MediaApi.Provider>
         )}
       </main>
       {data.customer ? (

@@ -2,6 +2,7 @@ import { isContactKeyword } from '#shared/domain/asks-nothing.js';
 import { type Acts, editedMark, type MessageActs, quoteOf } from './acts.js';
 import type { TimelineItem } from './api.js';
 import { channelName, clock } from './format.js';
+import { MediaFiles, servedByApi } from './media-files.js';
 
 const record = (value: unknown): Record<string, unknown> | undefined =>
   value && typeof value === 'object' && !Array.isArray(value)
@@ -25,34 +26,39 @@ export function httpsHref(url: unknown): string | undefined {
 
 /**
  * A message's files: kind, file name (the caption only when the message has no text: the caption is
- * its text) and type, and a link to open it when the provider gave an https address
- * anyone holding it may open (Messenger's and Instagram's CDN, Twilio's media); not a WhatsApp Cloud API
- * media id's, which answers only with the business's token.
+ * its text) and type; a button that shows it in the view for a file the agent API serves from its
+ * provider (a WhatsApp Cloud API media id, Twilio's media: both may answer only with Threadline's
+ * credentials), else a link to open it when the provider gave an https address anyone holding it may
+ * open (Messenger's and Instagram's CDN).
  */
 export function Attachments(props: { item: TimelineItem }) {
   const { item } = props;
   const list = item.attachments ?? [];
   if (!list.length) return null;
   return (
-    <ul class="attachments" aria-label="Attachments">
-      {list.map((a, i) => {
-        const href = item.channel === 'whatsapp' && a.mediaId ? undefined : httpsHref(a.url);
-        return (
-          <li key={a.mediaId ?? a.url ?? i}>
-            <span class="attachment-kind">{a.kind}</span> {a.filename ?? (item.text ? null : a.caption)}
-            {a.mimeType ? <span class="muted"> ({a.mimeType})</span> : null}
-            {href ? (
-              <>
-                {' '}
-                <a href={href} target="_blank" rel="noopener noreferrer">
-                  Open
-                </a>
-              </>
-            ) : null}
-          </li>
-        );
-      })}
-    </ul>
+    <>
+      <ul class="attachments" aria-label="Attachments">
+        {list.map((a, i) => {
+          // A file the agent API serves opens in the view (MediaFiles), not by a link to the provider.
+          const href = servedByApi(item, a) ? undefined : httpsHref(a.url);
+          return (
+            <li key={a.mediaId ?? a.url ?? i}>
+              <span class="attachment-kind">{a.kind}</span> {a.filename ?? (item.text ? null : a.caption)}
+              {a.mimeType ? <span class="muted"> ({a.mimeType})</span> : null}
+              {href ? (
+                <>
+                  {' '}
+                  <a href={href} target="_blank" rel="noopener noreferrer">
+                    Open
+                  </a>
+                </>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+      <MediaFiles item={item} />
+    </>
   );
 }
 

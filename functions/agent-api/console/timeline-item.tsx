@@ -3,6 +3,7 @@ import { type Acts, NO_ACTS, quoteOf } from './acts.js';
 import type { TimelineItem } from './api.js';
 import { assignedText } from './assigned-text.js';
 import { agentBy, channelName, clock } from './format.js';
+import { RecordingLink } from './media-files.js';
 import { ActMarks, Attachments, ContentNote, Quote } from './message-parts.js';
 import { routeReasonText } from './route-reasons.js';
 import { snoozeText } from './snooze-text.js';
@@ -148,9 +149,9 @@ function eventText(item: TimelineItem, acts: Acts): string {
 }
 
 /**
- * A recording's address as a link the agent opens, only when it is https (the address comes from the
- * provider; nothing else may become a link). Twilio serves it to whoever has it unless the account asks
- * for HTTP authentication on media, then the browser asks for the account's credentials.
+ * A recording's address as a link, only when it is https (the address comes from the provider; nothing
+ * else may become a link). A click plays it in the view through the agent API (RecordingLink); opened
+ * elsewhere, Twilio asks for the account's credentials when it authenticates media.
  */
 function recordingHref(d: Record<string, unknown>): string | undefined {
   const url = d.recordingUrl;
@@ -184,12 +185,12 @@ function Voicemail(props: { item: TimelineItem }) {
         </p>
       ) : null}
       {transcription && !item.text ? <p class="text muted">Twilio sent no text for this recording.</p> : null}
-      {href ? (
-        <p class="recording">
-          <a href={href} target="_blank" rel="noopener noreferrer">
-            {transcription ? 'Play the recording' : 'Play the voicemail'}
-          </a>
-        </p>
+      {href || typeof d.recordingUrl === 'string' ? (
+        <RecordingLink
+          item={item}
+          href={href}
+          label={transcription ? 'Play the recording' : 'Play the voicemail'}
+        />
       ) : null}
     </article>
   );

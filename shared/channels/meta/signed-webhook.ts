@@ -5,6 +5,7 @@ import { enqueueEnvelopes } from '#shared/http/enqueue.js';
 import { createWebhook, jsonBody, queryOf, text, type Webhook } from '#shared/http/webhook.js';
 import { logger } from '#shared/log.js';
 import { type BodyContext, type Normalised, rejectionSummary } from '../normalised.js';
+import { forOwnAccounts, type OwnAccounts } from './own-accounts.js';
 import { verifyHandshake, verifyMetaSignature } from './signature.js';
 
 /** What a webhook signed with a Meta app secret needs. */
@@ -14,6 +15,8 @@ export interface MetaWebhookDeps {
   appSecret: string;
   verifyToken: string;
   maxBodyBytes: number;
+  /** Our numbers, Page and Instagram account: events for another one are dropped (see forOwnAccounts). */
+  ownAccounts?: OwnAccounts | undefined;
 }
 
 /** One Meta product's webhook: where it listens and how its payload becomes envelopes. */
@@ -23,6 +26,8 @@ export interface MetaWebhookSpec {
   normalise(payload: unknown, ctx: BodyContext): Normalised;
   /** The body of the 200 answer. */
   ack: string;
+  /** The account ids of the samples Meta's dashboard sends with its "Test" button: always dropped. */
+  sampleAccounts: readonly string[];
 }
 
 /**
@@ -31,7 +36,9 @@ export interface MetaWebhookSpec {
  * parses and normalises, and answers 200 only once every envelope is on the queue (a 5xx makes Meta
  * retry). A body that is not the provider's shape, or larger than Meta batches, is 400 (one log line);
  * the items skipped in a good body cost one log line together: their count and the first few by
- * pointer and reason, never by value.
+ * pointer and reason, never by value. Events for an account that is not ours (another number, Page or
+ * Instagram account, or a dashboard sample) are answered 200 too, and dropped with one log line: Meta
+ * retries anything else, and they are no customer's.
  */
 export function createMetaSignedWebhook(spec: MetaWebhookSpec, deps: MetaWebhookDeps): Webhook {
   return createWebhook(
@@ -69,11 +76,20 @@ export function createMetaSignedWebhook(spec: MetaWebhookSpec, deps: MetaWebhook
               ...rejectionSummary(rejected),
             });
           }
-          await enqueueEnvelopes(deps.queue, envelopes);
+          const own = forOwnAccounts(envelopes, deps.ownAccounts, spec.sampleAccounts);
+          if (own.dropped > 0) {
+            logger.warn('webhook event for another account dropped', {
+              provider: spec.provider,
+              bodySha256,
+              dropped: own.dropped,
+              accounts: own.accounts,
+            });
+          }
+          await enqueueEnvelopes(deps.queue, own.kept);
           logger.info('webhook accepted', {
             provider: spec.provider,
             bodySha256,
-            envelopes: envelopes.length,
+            envelopes: own.kept.length,
           });
           return text(200, spec.ack);
         },

@@ -9,7 +9,14 @@ import { createMetaSignedWebhook, type MetaWebhookDeps } from './signed-webhook.
  */
 export function createMetaWebhook(deps: MetaWebhookDeps): Webhook {
   return createMetaSignedWebhook(
-    { path: '/webhooks/meta', provider: 'meta', normalise: normaliseMetaMessaging, ack: 'EVENT_RECEIVED' },
+    {
+      path: '/webhooks/meta',
+      provider: 'meta',
+      normalise: normaliseMetaMessaging,
+      ack: 'EVENT_RECEIVED',
+      // The entry id of the samples Meta's dashboard sends: no Page or Instagram account has it.
+      sampleAccounts: ['0'],
+    },
     deps,
   );
 }

@@ -71,6 +71,7 @@ export function receivedEnvelope(
 
   const verdicts = verdictsOf(notification);
   const { address, formFor } = senderOf(notification, content, verdicts, ctx);
+  refuseOwnMail(address, formFor, receipt.recipients);
   const customer: Identity = { kind: 'email', value: formFor ?? address };
   const account = receipt.recipients.map((r) => normaliseEmail(r)).find((r) => r !== undefined);
 
@@ -186,6 +187,17 @@ function formCustomerOf(
 ): string | undefined {
   if (!verdicts.dmarcPassed || !isFormSender(from, formSenders)) return undefined;
   return content.replyTo.find((r) => r !== from);
+}
+
+/**
+ * Refuses our own mail: From the address SES received it for (our reply come back, a test sent from
+ * the support address to itself). It is no customer's, and answering it would answer ourselves, in a
+ * loop. A form's mail from our address, named in EMAIL_FORM_SENDERS (`formFor`), is its Reply-To's.
+ */
+function refuseOwnMail(address: string, formFor: string | undefined, recipients: readonly string[]): void {
+  if (!formFor && recipients.some((r) => normaliseEmail(r) === address)) {
+    throw new RejectedItem('mail from the address it was received for: our own, not a customer');
+  }
 }
 
 /** Whether `address` is one of `formSenders`: named whole, or by its `@domain`. */

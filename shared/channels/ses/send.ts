@@ -69,6 +69,10 @@ export function buildRawEmail(message: OutboundMessage, options: RawEmailOptions
   if (!to) {
     throw new PermanentSendError("the customer's email address cannot be sent to", 'invalid_recipient');
   }
+  // Mail to ourselves would come back as received mail: never a customer's, and a loop if answered.
+  if (to.toLowerCase() === from.address.toLowerCase()) {
+    throw new PermanentSendError('the reply is to our own address (SES_FROM_ADDRESS)', 'invalid_recipient');
+  }
   const text = bodyText(message);
   if (!text) throw new PermanentSendError('the reply has neither text nor attachments', 'empty_message');
 

@@ -74,12 +74,31 @@ const MESSAGE_STATUS: Record<TwilioMessageStatus, DeliveryStatus | undefined> = 
 };
 
 /**
- * Turns an inbound SMS, MMS or WhatsApp message (Twilio's Messaging webhook) into one `message`
- * envelope. The customer is the `From` phone in E.164, the same identity WhatsApp Cloud gives the same
- * number, or a WhatsApp BSUID. Opt-out keywords stay ordinary messages and add `data.optOut`. Throws
- * ValidationError when the parameters are not a message or the sender is no phone and no WhatsApp user.
+ * Why an inbound message from Twilio is skipped rather than queued: its sender is a machine no one
+ * can answer (`sender`: a short code such as `72345`, or an alphanumeric sender id such as `AMAZON`;
+ * never a person, and Twilio cannot send to it), or it carries nothing (`empty`: no text, media,
+ * location or button). Twilio keeps such a message in its own Messaging logs; answering it 4xx would
+ * only raise a Debugger alert (11200), as Twilio never retries a messaging webhook's 4xx.
  */
-export function normaliseTwilioMessage(params: Record<string, string>, ctx: BodyContext): Envelope[] {
+export type TwilioSkip = { reason: 'sender'; sender: 'short_code' | 'alphanumeric' } | { reason: 'empty' };
+
+/** An inbound message's envelope, or why none is queued (see TwilioSkip). */
+export type TwilioInbound =
+  | { envelopes: Envelope[]; skipped?: undefined }
+  | { envelopes: []; skipped: TwilioSkip };
+
+// Short codes are 3 to 8 digits; alphanumeric sender ids up to 11 letters, digits and spaces.
+const SHORT_CODE = /^\+?\d{3,8}$/;
+const ALPHANUMERIC_SENDER = /^(?=[A-Za-z0-9 ]{0,10}[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
+
+/**
+ * Turns an inbound SMS, MMS or WhatsApp message (Twilio's Messaging webhook) into one `message`
+ * envelope, or says why it is skipped (TwilioSkip). The customer is the `From` phone in E.164, the
+ * same identity WhatsApp Cloud gives the same number, or a WhatsApp BSUID. Opt-out keywords stay
+ * ordinary messages and add `data.optOut`. Throws ValidationError when the parameters are not a
+ * message, or the sender is none of these and no machine sender either.
+ */
+export function readTwilioMessage(params: Record<string, string>, ctx: BodyContext): TwilioInbound {
   const message = parseParams(MessageParams, params, 'message');
   const sid = message.MessageSid ?? message.SmsMessageSid ?? message.SmsSid ?? '';
   const channel = channelOf(message.From);
@@ -89,9 +108,14 @@ export function normaliseTwilioMessage(params: Record<string, string>, ctx: Body
     bsuidIdentity(message.ExternalUserId),
     bsuidIdentity(message.ParentExternalUserId),
   ]);
-  if (!customer) throw new ValidationError('From is neither a phone number nor a WhatsApp user id');
+  if (!customer) {
+    const sender = machineSender(message.From);
+    if (!sender) throw new ValidationError('From is neither a phone number nor a WhatsApp user id');
+    return { envelopes: [], skipped: { reason: 'sender', sender } };
+  }
 
   const content = messageContent(message, params);
+  if (isEmpty(content, message)) return { envelopes: [], skipped: { reason: 'empty' } };
   const optOut = optOutOf(message, channel);
   const data = {
     ...content.data,
@@ -116,7 +140,32 @@ export function normaliseTwilioMessage(params: Record<string, string>, ctx: Body
     ...optional('replyTo', nonBlank(message.OriginalRepliedMessageSid)),
     ...(Object.keys(data).length > 0 ? { data } : {}),
   });
-  return [envelope];
+  return { envelopes: [envelope] };
+}
+
+/** `readTwilioMessage`'s envelopes: none for a message it skips. */
+export function normaliseTwilioMessage(params: Record<string, string>, ctx: BodyContext): Envelope[] {
+  return readTwilioMessage(params, ctx).envelopes;
+}
+
+/** The kind of machine sender a From that is no phone and no WhatsApp user is, if it is one. */
+function machineSender(from: string): 'short_code' | 'alphanumeric' | undefined {
+  const trimmed = from.trim();
+  if (trimmed.length > 16) return undefined;
+  if (SHORT_CODE.test(trimmed)) return 'short_code';
+  return ALPHANUMERIC_SENDER.test(trimmed) ? 'alphanumeric' : undefined;
+}
+
+/**
+ * A message with no text, media, location or button: an empty SMS (Body="", NumMedia=0). A WhatsApp
+ * message of a type Twilio does not pass on (`MessageType` sticker, unsupported...) is kept: the
+ * customer did send something.
+ */
+function isEmpty(content: MessageContent, message: TwilioMessageParams): boolean {
+  return (
+    content.contentType === 'unsupported' &&
+    (message.MessageType === undefined || message.MessageType === 'text')
+  );
 }
 
 /**

@@ -9,7 +9,14 @@ import { normaliseWhatsApp } from './normalise.js';
  */
 export function createWhatsAppWebhook(deps: MetaWebhookDeps): Webhook {
   return createMetaSignedWebhook(
-    { path: '/webhooks/whatsapp', provider: 'whatsapp', normalise: normaliseWhatsApp, ack: 'OK' },
+    {
+      path: '/webhooks/whatsapp',
+      provider: 'whatsapp',
+      normalise: normaliseWhatsApp,
+      ack: 'OK',
+      // The phone number id of the sample Meta's dashboard sends ("this is a text message").
+      sampleAccounts: ['123456123'],
+    },
     deps,
   );
 }

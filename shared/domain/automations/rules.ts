@@ -26,7 +26,7 @@ export const AutomationConditionsSchema = z.strictObject({
   /** `snoozed` is an open conversation out of the inbox until a time. */
   status: z.enum(['open', 'resolved', 'snoozed']).optional(),
   waitingOn: z.enum(['agent', 'customer']).optional(),
-  /** Inside (true) or outside (false) the policy's business hours. */
+  /** Inside (true) or outside (false) the business hours of the conversation's queue (its own, else the policy's). */
   businessHours: z.boolean().optional(),
 });
 export type AutomationConditions = z.infer<typeof AutomationConditionsSchema>;

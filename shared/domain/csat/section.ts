@@ -66,8 +66,24 @@ export const CsatSectionSchema = z.strictObject({
   excludeTags: z.array(z.string().trim().min(1).max(64)).default([]),
   /** No survey for a conversation in any of these queues. */
   excludeQueues: z.array(z.string().trim().min(1).max(64)).default([]),
+  /** A survey after a conversation only the AI answered (one nobody answered never has one). */
+  aiOnly: z.boolean().default(false),
 });
 export type CsatSection = z.infer<typeof CsatSectionSchema>;
+
+/**
+ * Why a resolved conversation gets no survey for who answered it (`answeredBy`): nobody did, or only the
+ * AI did and the section does not survey that; undefined when it gets one.
+ */
+export function csatAnswerSkip(
+  section: Pick<CsatSection, 'aiOnly'>,
+  answeredBy: 'agent' | 'ai' | undefined,
+): { reason: 'unanswered' | 'ai_only'; detail: string } | undefined {
+  if (answeredBy === undefined) return { reason: 'unanswered', detail: 'nobody answered the customer' };
+  if (answeredBy === 'ai' && !section.aiOnly)
+    return { reason: 'ai_only', detail: 'only the AI answered, and csat.aiOnly is off' };
+  return undefined;
+}
 
 /** Why a conversation gets no survey by the section's own rules (disabled, excluded), or undefined. */
 export function csatExclusion(

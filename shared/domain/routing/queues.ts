@@ -45,10 +45,10 @@ export function selectQueue(policy: QueueRules, message: QueueCriteria): string 
   return policy.queues.find((queue) => queueMatches(queue, message))?.name ?? policy.defaultQueue;
 }
 
-/** A queue's own business hours, else the policy's; undefined means always open. */
+/** A queue's own business hours, else (or with no queue) the policy's; undefined means always open. */
 export function businessHoursOf<Hours extends OpeningHours>(
   policy: QueueRules<Hours>,
-  queue: string,
+  queue: string | undefined,
 ): Hours | undefined {
   return policy.queues.find((q) => q.name === queue)?.businessHours ?? policy.businessHours;
 }

@@ -38,7 +38,10 @@ export const SlaPolicySchema = z.strictObject({
   firstResponse: DurationSchema.optional(),
   nextResponse: DurationSchema.optional(),
   resolution: DurationSchema.optional(),
-  /** A calendar's name (`businessHours` is the policy's business hours), or false for around the clock. */
+  /**
+   * A calendar's name (`businessHours`: the business hours of the conversation's queue, its own else the
+   * policy's), or false for around the clock.
+   */
   calendar: z.union([z.string().min(1), z.literal(false)]).default(false),
   /** Whether an AI answer meets a response target. */
   aiRepliesCount: z.boolean().default(false),

@@ -1,10 +1,12 @@
 import * as z from 'zod';
-import type { BusinessHours } from '../routing/policy.js';
 import { newTimer, type Timer } from '../timer-ports.js';
 import type { ClockAuthor } from '../waiting.js';
-import { addBusinessTime, businessTimeBetween, type Calendar, calendarOfBusinessHours } from './calendar.js';
+import { addBusinessTime, businessTimeBetween, type Calendar } from './calendar.js';
 import { durationMs } from './duration.js';
-import { SLA_METRICS, type SlaMetric, SlaMetricSchema, type SlaPolicy, type SlaSection } from './policy.js';
+import { SLA_METRICS, type SlaMetric, SlaMetricSchema, type SlaPolicy } from './policy.js';
+import { type SlaRules, slaCalendar } from './rules.js';
+
+export type { SlaRules } from './rules.js';
 
 /** A breach: which target, and when it fell due. At most one per metric. */
 export const SlaBreachSchema = z.object({ metric: SlaMetricSchema, at: z.iso.datetime() });
@@ -53,60 +55,24 @@ export const SlaStateSchema = z.object({
 });
 export type SlaState = z.infer<typeof SlaStateSchema>;
 
-/** What SLA arithmetic needs from the routing policy: the section and the business hours. */
-export interface SlaRules {
-  sla: SlaSection;
-  businessHours?: BusinessHours | undefined;
-}
-
 /** Something that moves a conversation's SLA. */
 export type SlaEvent =
-  | { type: 'inbound'; at: string }
+  /**
+   * `receivedAt`: when we received it (our receipt, not the provider's time). A message received after
+   * the newest event applied is newer than it whatever its own time: an answer made before we had it
+   * did not answer it.
+   */
+  | { type: 'inbound'; at: string; receivedAt?: string | undefined }
   /** `answers`: the time of the customer's message an AI answer answers (it is placed right after it). */
   | { type: 'reply'; at: string; author: ClockAuthor; answers?: string | undefined }
-  | { type: 'resolved'; at: string }
+  /** `merged`: resolved by a merge, whose kept conversation carries the issue: its targets end with no outcome. */
+  | { type: 'resolved'; at: string; merged?: boolean | undefined }
   | { type: 'breach'; metric: SlaMetric; due: string }
   /** The answer at `at` never reached the customer (its delivery failed): the wait it ended is back. */
   | { type: 'unanswered'; at: string };
 
 /** The SLA's field holding a target's deadline. */
 export const dueField = (metric: SlaMetric) => `${metric}Due` as const;
-
-/**
- * The policy an SLA runs under, by the name it keeps. One taken out of (or renamed in) the routing
- * policy while conversations ran under it is `retired`: a stand-in with no targets of its own, so the
- * deadlines already on the SLA are met, missed and ended as before (a paused resolution runs on with
- * what was left), but no new target starts, no breach action runs, AI answers do not count, and time
- * counts around the clock.
- */
-export function slaPolicyOf(rules: SlaRules, name: string): { policy: SlaPolicy; retired: boolean } {
-  const policy = rules.sla.policies.find((p) => p.name === name);
-  if (policy) return { policy, retired: false };
-  const retired: SlaPolicy = {
-    name,
-    match: {},
-    calendar: false,
-    aiRepliesCount: false,
-    warnAt: 0.8,
-    onBreach: [],
-  };
-  return { policy: retired, retired: true };
-}
-
-/** The calendar a policy counts in; undefined for around the clock. */
-export function slaCalendar(rules: SlaRules, policy: SlaPolicy): Calendar | undefined {
-  if (policy.calendar === false) return undefined;
-  const named = rules.sla.calendars[policy.calendar];
-  if (named) return named;
-  if (policy.calendar === 'businessHours' && rules.businessHours)
-    return calendarOfBusinessHours(rules.businessHours);
-  throw new RangeError(`no calendar "${policy.calendar}"`);
-}
-
-/** The names a policy's `calendar` may take: the section's calendars, and `businessHours` when set. */
-export function calendarNames(rules: SlaRules): string[] {
-  return [...Object.keys(rules.sla.calendars), ...(rules.businessHours ? ['businessHours'] : [])];
-}
 
 interface Clock {
   calendar: Calendar | undefined;
@@ -156,8 +122,18 @@ function addBreach(state: SlaState, metric: SlaMetric, at: string): void {
   state.status = 'missed';
 }
 
-/** A fresh SLA for a conversation whose customer wrote at `at`. */
-export function startSla(rules: SlaRules, policy: SlaPolicy, at: string, version = 0): SlaState {
+/**
+ * A fresh SLA for a conversation whose customer wrote at `at`. `again`: the conversation had an SLA
+ * that ended (it was resolved, then reopened): its first response was counted then, so this one runs a
+ * next-response target instead (one first-response outcome per conversation).
+ */
+export function startSla(
+  rules: SlaRules,
+  policy: SlaPolicy,
+  at: string,
+  version = 0,
+  again = false,
+): SlaState {
   const clock = { calendar: slaCalendar(rules, policy), policy };
   const state: SlaState = {
     policy: policy.name,
@@ -165,23 +141,28 @@ export function startSla(rules: SlaRules, policy: SlaPolicy, at: string, version
     breaches: [],
     warnings: {},
     waitingOn: 'agent',
-    responded: false,
+    responded: again,
     version,
     updatedAt: at,
     updatedBy: 'inbound',
     waitFrom: at,
   };
-  startTarget(state, clock, 'firstResponse', at);
+  startTarget(state, clock, again ? 'nextResponse' : 'firstResponse', at);
   startTarget(state, clock, 'resolution', at);
   return state;
 }
 
-function onInbound(state: SlaState, clock: Clock, at: string): void {
+/**
+ * The customer's message at `at`: the wait on the business starts there. The paused resolution time
+ * runs again from then, or from the pause (`pausedAt`) for a message sent before the answer that paused
+ * it but received after it (its time until the pause was counted already).
+ */
+function onInbound(state: SlaState, clock: Clock, at: string, pausedAt: string): void {
   if (state.waitingOn === 'agent') return;
   state.waitingOn = 'agent';
   state.waitFrom = at;
   if (state.resolutionLeftMs !== undefined) {
-    startTarget(state, clock, 'resolution', at, state.resolutionLeftMs);
+    startTarget(state, clock, 'resolution', at > pausedAt ? at : pausedAt, state.resolutionLeftMs);
     delete state.resolutionLeftMs;
   }
   if (state.responded && !state.nextResponseDue) startTarget(state, clock, 'nextResponse', at);
@@ -281,15 +262,20 @@ function onUnanswered(state: SlaState, clock: Clock, at: string): void {
   }
 }
 
-function onResolved(state: SlaState, at: string): void {
+/**
+ * The resolve ends every target: one whose deadline passed unseen is missed, the others are met. A
+ * merge's ends them with no outcome (neither met nor missed: the kept conversation's clock counts the
+ * issue), its `status` as it stood.
+ */
+function onResolved(state: SlaState, at: string, merged: boolean): void {
   for (const metric of SLA_METRICS) {
     const due = state[dueField(metric)];
-    if (due && due <= at) addBreach(state, metric, due);
+    if (due && due <= at && !merged) addBreach(state, metric, due);
     stopTarget(state, metric);
   }
   delete state.resolutionLeftMs;
   state.endedAt = at;
-  if (state.status === 'active') state.status = 'hit';
+  if (state.status === 'active' && !merged) state.status = 'hit';
 }
 
 /**
@@ -299,13 +285,24 @@ function onResolved(state: SlaState, at: string): void {
  */
 const EVENT_ORDER = { inbound: 0, reply: 1, resolved: 2 } as const;
 
-/** Whether an event comes after the newest one applied (an SLA without `updatedBy` ignores a tie, as before). */
-function isNewer(
+/** Whether an event at `at` comes after the newest one applied (an SLA without `updatedBy` ignores a tie, as before). */
+function isNewer(current: SlaState, type: keyof typeof EVENT_ORDER, at: string): boolean {
+  if (at !== current.updatedAt) return at > current.updatedAt;
+  return current.updatedBy !== undefined && EVENT_ORDER[type] > EVENT_ORDER[current.updatedBy];
+}
+
+/**
+ * When an event comes in the SLA's order, or undefined when it is not newer than the newest applied: its
+ * time; for a customer's message timed before that but received after it (it crossed the answer, which
+ * could not answer it), its receipt, which the SLA then keeps (so the same message again is not newer).
+ */
+function orderedAt(
   current: SlaState,
   event: Extract<SlaEvent, { type: 'inbound' | 'reply' | 'resolved' }>,
-): boolean {
-  if (event.at !== current.updatedAt) return event.at > current.updatedAt;
-  return current.updatedBy !== undefined && EVENT_ORDER[event.type] > EVENT_ORDER[current.updatedBy];
+): string | undefined {
+  if (isNewer(current, event.type, event.at)) return event.at;
+  if (event.type !== 'inbound' || event.receivedAt === undefined) return undefined;
+  return isNewer(current, event.type, event.receivedAt) ? event.receivedAt : undefined;
 }
 
 /**
@@ -328,11 +325,12 @@ export function applySlaEvent(
     // Keyed on the answer, not ordered by time: it undoes that answer, whatever came since.
     onUnanswered(state, clock, event.at);
   } else {
-    if (!isNewer(current, event)) return undefined;
-    if (event.type === 'inbound') onInbound(state, clock, event.at);
+    const at = orderedAt(current, event);
+    if (at === undefined) return undefined;
+    if (event.type === 'inbound') onInbound(state, clock, event.at, current.updatedAt);
     else if (event.type === 'reply') onReply(state, clock, event);
-    else onResolved(state, event.at);
-    state.updatedAt = event.at;
+    else onResolved(state, event.at, event.merged === true);
+    state.updatedAt = at;
     state.updatedBy = event.type;
   }
   state.version = current.version + 1;

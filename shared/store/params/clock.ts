@@ -74,6 +74,22 @@ export function awaitingCustomerInput(
   };
 }
 
+/**
+ * Records who answered the customer in this opening of the conversation: a person's answer sets
+ * `agent`, the AI's sets `ai` unless a person's came first. Open only: a late answer after the resolve
+ * changes nothing; a reopen removes it.
+ */
+export function answeredByInput(
+  table: string,
+  conversationId: string,
+  by: 'agent' | 'ai',
+): UpdateCommandInput {
+  return whileOpen(table, conversationId, {
+    expression: by === 'agent' ? 'SET answeredBy = :by' : 'SET answeredBy = if_not_exists(answeredBy, :by)',
+    values: { ':by': by },
+  });
+}
+
 /** An update of a conversation that applies only while it is open (and `condition` holds). */
 function whileOpen(
   table: string,

@@ -34,6 +34,9 @@ function inboundOpenTouch(touch: ConversationTouch): { sets: string[]; values: R
   return { sets, values };
 }
 
+/** What a reopen clears: who answered the last opening, and a snooze left from before resolves ended it. */
+const REOPEN_REMOVES = ['answeredBy', 'snoozedUntil'];
+
 /**
  * What reopening a resolved conversation sets: open, back in the open inbox. Only the customer's
  * speaking event starts a wait (from itself, among the waiting); any other (a business echo, a call's
@@ -48,12 +51,12 @@ function reopenTouch(touch: ConversationTouch): {
   const sets = ['#status = :open', 'gsi1pk = :inbox', 'gsi2pk = :inboxDue'];
   if (touch.inbound) {
     sets.push('waitingSince = :at', 'gsi1sk = :inboxSk');
-    return { sets, values, removes: ['resolvedAt', 'answeredSk'] };
+    return { sets, values, removes: ['resolvedAt', 'answeredSk', ...REOPEN_REMOVES] };
   }
   delete values[':inboxSk'];
   values[':answeredSk'] = inboxAnsweredSortKey(touch.at, touch.conversationId);
   sets.push('gsi1sk = :answeredSk', 'answeredSk = :answeredSk');
-  return { sets, values, removes: ['resolvedAt'] };
+  return { sets, values, removes: ['resolvedAt', ...REOPEN_REMOVES] };
 }
 
 /**

@@ -111,7 +111,7 @@ export function resolveConversationInput(
     Key: Keys.conversation(conversationId),
     UpdateExpression:
       // Ends the episode: the routing state of the next one starts empty, with what comes after now.
-      `SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, episodeFrom = :now REMOVE waitingSince, answeredSk, reopenedAt, reopenedBy, ${EPISODE_STATE_ATTRIBUTES.join(', ')}`,
+      `SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, episodeFrom = :now REMOVE waitingSince, answeredSk, reopenedAt, reopenedBy, snoozedUntil, ${EPISODE_STATE_ATTRIBUTES.join(', ')}`,
     ConditionExpression: '#status = :open',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
@@ -160,7 +160,7 @@ export function reopenConversationInput(
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: `SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now, reopenedAt = :now, reopenedBy = :by REMOVE resolvedAt, resolvedBy, answeredSk, ${CUSTOMER_TURNS_ATTRIBUTE}`,
+    UpdateExpression: `SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now, reopenedAt = :now, reopenedBy = :by REMOVE resolvedAt, resolvedBy, answeredSk, answeredBy, snoozedUntil, ${CUSTOMER_TURNS_ATTRIBUTE}`,
     ConditionExpression: '#status = :resolved',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {

@@ -19,7 +19,7 @@ import {
 } from '../keys.js';
 import { LIST_INDEX } from '../table.js';
 import { queryPrefixInput } from './common.js';
-import { setReplyNumbers } from './reply-numbers.js';
+import { fillReplyNumbers, setReplyNumbers } from './reply-numbers.js';
 
 /**
  * Who holds this phone, email or handle. An eventually consistent read (half a read unit) is enough
@@ -114,6 +114,8 @@ export function touchProfileInput(
     }
     condition +=
       ' AND (attribute_not_exists(lastEventAt) OR lastEventAt <= :at) AND (attribute_not_exists(lastResolvedAt) OR lastResolvedAt < :at)';
+  } else {
+    fillReplyNumbers(touch, values, sets);
   }
   return {
     TableName: table,

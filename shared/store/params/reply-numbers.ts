@@ -27,3 +27,19 @@ export function setReplyNumbers(
     removes.push('whatsappProvider');
   }
 }
+
+/**
+ * A late event's numbers (`stale`: older than the profile's last event) fill only what is not set: the
+ * numbers are the latest messages', but a message redelivered late after a crash, or a late first one,
+ * is the latest its channel has when no number is there yet, so the profile ends as it would have.
+ */
+export function fillReplyNumbers(touch: ProfileTouch, values: Record<string, unknown>, sets: string[]): void {
+  if (typeof touch.whatsappAddress === 'string') {
+    values[':whatsappAddress'] = touch.whatsappAddress;
+    sets.push('whatsappAddress = if_not_exists(whatsappAddress, :whatsappAddress)');
+  }
+  if (touch.smsAddress !== undefined) {
+    values[':smsAddress'] = touch.smsAddress;
+    sets.push('smsAddress = if_not_exists(smsAddress, :smsAddress)');
+  }
+}

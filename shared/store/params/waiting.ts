@@ -101,7 +101,8 @@ export function listInInboxInput(table: string, conversationId: string): UpdateC
 /**
  * The customer wrote (`at`) to an open conversation nobody is waiting on: it waits from this message,
  * in the inbox's waiting order. Not when a wait runs already (a redelivery never moves it later) nor
- * when an answer as new as the message was recorded (it answered this message). With `failed` (an
+ * when an answer as new as the message was recorded (it answered this message), or, with `receivedAt`
+ * (our first receipt, later than `at`), made after we had it (an answer made before did not). With `failed` (an
  * answer that never went out, `at` the message it answered): the wait it ended, if it is the last
  * answer recorded, starts again from that message (also before a wait a later message started).
  */
@@ -110,10 +111,11 @@ export function startWaitingInput(
   conversationId: string,
   at: string,
   failed?: string,
+  receivedAt?: string,
 ): UpdateCommandInput {
   const sortKey = inboxSortKey(at, conversationId);
-  const fresh =
-    'attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :at)';
+  const crossed = receivedAt !== undefined && receivedAt > at;
+  const fresh = `attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < ${crossed ? ':received' : ':at'})`;
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
@@ -125,6 +127,7 @@ export function startWaitingInput(
       ':open': 'open',
       ':sk': sortKey,
       ...(failed ? { ':failed': failed } : {}),
+      ...(crossed ? { ':received': receivedAt } : {}),
     },
   };
 }

@@ -108,6 +108,7 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
       cursor: page.cursor ? null : 'next',
       resume: page.cursor ? 'resume-last' : 'next',
     }),
+    customerItem: async () => undefined,
     timelineBack: async (_id, page) => ({
       items: [item, { ...item, id: 'sms:B', channel: 'sms', at: '2025-06-08T21:00:00.000Z' }],
       cursor: page.cursor ? null : `back-${page.limit}`,

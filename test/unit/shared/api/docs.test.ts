@@ -11,6 +11,7 @@ import type { AgentAppDeps } from '#shared/api/deps.js';
 import { openApiDocument } from '#shared/api/docs.js';
 import { eventsApp } from '#shared/api/events.js';
 import { exportsApp } from '#shared/api/exports.js';
+import { mediaApp } from '#shared/api/media.js';
 import { metricsApp } from '#shared/api/metrics.js';
 import { createRouter } from '#shared/api/router.js';
 import { apiSections } from '#shared/api/sections.js';
@@ -128,6 +129,8 @@ describe('OpenAPI document', () => {
     'DELETE /api/customers/{id}': 'eraseCustomer',
     'PATCH /api/customers/{id}': 'updateCustomer',
     'GET /api/customers/{id}/timeline': 'getCustomerTimeline',
+    'GET /api/customers/{id}/timeline/{itemId}/attachments/{index}': 'getTimelineAttachment',
+    'GET /api/customers/{id}/timeline/{itemId}/recording': 'getTimelineRecording',
     'GET /api/customers/{id}/channels': 'listReplyChannels',
     'GET /api/customers/{id}/export': 'exportCustomer',
     'PUT /api/customers/{id}/tags': 'setCustomerTags',
@@ -172,14 +175,19 @@ describe('OpenAPI document', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('declares the JSON schema of every success answer that has a body, so a generated client types it', async () => {
+  it('declares the JSON schema of every success answer that has a body (a file: binary), so a generated client types it', async () => {
     const doc = (await (await createAgentApp(withAll).request('/api/openapi.json')).json()) as Document;
     const untyped = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.entries(ops).flatMap(([method, op]) =>
         Object.entries(op.responses)
           .filter(([status]) => status.startsWith('2') && status !== '204')
           .filter(([, answer]) => {
-            const content = answer.content as { 'application/json'?: { schema?: object } } | undefined;
+            const content = answer.content as
+              | { 'application/json'?: { schema?: object }; 'application/octet-stream'?: { schema?: object } }
+              | undefined;
+            // A file's answer (the media routes) is bytes, declared as such.
+            const file = content?.['application/octet-stream']?.schema;
+            if (file) return JSON.stringify(file) !== '{"type":"string","format":"binary"}';
             return Object.keys(content?.['application/json']?.schema ?? {}).length === 0;
           })
           .map(([status]) => `${method.toUpperCase()} ${path} ${status}`),
@@ -375,6 +383,7 @@ describe('OpenAPI document', () => {
       eventsApp(withAll, { events: {} as never }),
       customersApp(withAll),
       customerMergesApp(withAll),
+      mediaApp(withAll),
       conversationsApp(withAll),
       automationsApp(withAll),
       agentsApp(withAll),

@@ -49,7 +49,9 @@ describe('agent API: every route refuses a query parameter it does not declare',
     };
     const answers: string[] = [];
     for (const [template, ops] of Object.entries(doc.paths)) {
-      const path = template.replace(/{(\w+)}/g, (_all, name: string) => (name === 'id' ? 'cu_1' : 'x1'));
+      // Each path parameter valid, so the query is what is refused (a timeline item's id, a file's index).
+      const valid: Record<string, string> = { id: 'cu_1', itemId: 'sms%3ASM1', index: '0' };
+      const path = template.replace(/{(\w+)}/g, (_all, name: string) => valid[name] ?? 'x1');
       for (const [method, op] of Object.entries(ops)) {
         const res = await api.request(`${path}?unasked=1`, {
           method: method.toUpperCase(),

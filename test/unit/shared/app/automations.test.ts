@@ -53,6 +53,10 @@ function world(automations: unknown[], options: { suppressed?: boolean } = {}) {
   const store: ClockStore = {
     getConversation: async (id) => (id === 'cv_1' ? structuredClone(conversation) : undefined),
     getCustomer: async () => structuredClone(customer),
+    getAgent: async (id) =>
+      id === 'agent-ana'
+        ? { id, queues: ['general'], languages: [], capacity: 3, presence: 'online', updatedAt: T0 }
+        : undefined,
     putTimelineItem,
     saveSla: async () => true,
     setPriority: async () => {},
@@ -152,6 +156,35 @@ const rule = (over: Record<string, unknown> & { actions: unknown[] }) => ({
 });
 
 describe('automations', () => {
+  it("assigns only to a registered agent: another is skipped (unknown_agent), the rule's queue still taken", async () => {
+    const w = world([
+      rule({ name: 'ghost', actions: [{ type: 'assign', agent: 'agent-ghost' }] }),
+      rule({ name: 'ghost-queue', actions: [{ type: 'assign', agent: 'agent-ghost', queue: 'billing' }] }),
+      rule({ name: 'ana', actions: [{ type: 'assign', agent: 'agent-ana' }] }),
+    ]);
+    await w.inbound(T0);
+    expect(w.calls).toEqual(['assign:billing', 'assign:agent-ana']);
+    expect(Object.fromEntries(w.events().map((e) => [e.data?.rule, e.data?.actions]))).toEqual({
+      ghost: [
+        {
+          type: 'assign',
+          outcome: 'skipped',
+          reason: 'unknown_agent',
+          detail: 'no agent "agent-ghost" is registered (GET /api/agents)',
+        },
+      ],
+      'ghost-queue': [
+        {
+          type: 'assign',
+          outcome: 'skipped',
+          reason: 'unknown_agent',
+          detail: 'no agent "agent-ghost" is registered (GET /api/agents); moved to the billing queue',
+        },
+      ],
+      ana: [{ type: 'assign', outcome: 'done' }],
+    });
+  });
+
   it('runs each action at once, and says on the timeline what each did', async () => {
     const w = world([
       rule({

@@ -39,6 +39,10 @@ function fakeClock(onBreach: unknown[], autoResolve?: string) {
       mergedFrom: [],
       lastInboundByChannel: {},
     }),
+    getAgent: async (id) =>
+      id === 'agent-ana'
+        ? { id, queues: ['general'], languages: [], capacity: 3, presence: 'online', updatedAt: T0 }
+        : undefined,
     putTimelineItem: async (item) => {
       if (timeline.has(item.id)) return false;
       timeline.set(item.id, item);
@@ -197,6 +201,30 @@ describe('fireTimer', () => {
     expect(f.tallies.map((t) => ({ at: t.at, outcomes: t.outcomes }))).toEqual([
       { at: plus(10), outcomes: [{ metric: 'firstResponse', met: false }] },
     ]);
+  });
+
+  it('does not assign to an agent who is not registered: a note says why, once, however often it fires', async () => {
+    const f = fakeClock([{ type: 'assign', agent: 'agent-lead' }]);
+    await trackConversationClock(f.deps, { type: 'inbound', conversationId: 'cv_1', at: T0 });
+    f.setNow(plus(10));
+    const timer = breachTimer(f.scheduled);
+    // A crash after the actions, before the breach was recorded: the retry runs them again.
+    const save = f.deps.store.saveSla;
+    f.deps.store.saveSla = async () => false;
+    await expect(fireTimer(f.deps, timer)).rejects.toThrow(/changed while its breach was recorded/);
+    f.deps.store.saveSla = save;
+    expect(await fireTimer(f.deps, timer)).toBe('fired');
+    expect(await fireTimer(f.deps, timer)).toBe('stale');
+    expect(f.conversation.assignee).toBeUndefined();
+    expect(f.conversation.queue).toBe('general');
+    const items = [...f.timeline.values()];
+    expect(items.filter((i) => i.event === 'assigned')).toEqual([]);
+    const notes = items.filter((i) => i.type === 'note');
+    expect(notes.map((n) => n.text)).toEqual([
+      "Target missed: not assigned to agent-lead (the SLA policy chat's onBreach), who is not a registered agent; left in the general queue.",
+    ]);
+    expect(f.logs).toContain('SLA breach assigns to an agent who is not registered: not assigned');
+    expect(f.conversation.sla?.breaches).toEqual([{ metric: 'firstResponse', at: plus(10) }]);
   });
 
   it('counts a missed target once when its timer fires twice, and not again when it is answered', async () => {

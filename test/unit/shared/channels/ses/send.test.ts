@@ -244,6 +244,15 @@ describe('buildRawEmail', () => {
   ])('refuses for good %s', (_name, overrides) => {
     expect(() => buildRawEmail(outbound(overrides), options)).toThrow(PermanentSendError);
   });
+
+  it.each(['support@acme.example', 'Support@ACME.example'])(
+    'refuses for good a reply to our own address %s, so the AI never writes to itself',
+    (value) => {
+      const build = () => buildRawEmail(outbound({ to: { kind: 'email', value } }), options);
+      expect(build).toThrow(PermanentSendError);
+      expect(build).toThrow('the reply is to our own address (SES_FROM_ADDRESS)');
+    },
+  );
 });
 
 describe('SesSender', () => {

@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { normaliseTwilioMessage, normaliseTwilioStatus } from '#shared/channels/twilio/normalise.js';
+import {
+  normaliseTwilioMessage,
+  normaliseTwilioStatus,
+  readTwilioMessage,
+} from '#shared/channels/twilio/normalise.js';
 import { normaliseTwilioCall } from '#shared/channels/twilio/normalise-call.js';
 import type { DeliveryStatus, Envelope } from '#shared/domain/envelope.js';
 import { statusRank } from '#shared/domain/status-rank.js';
@@ -276,8 +280,11 @@ describe('normaliseTwilioMessage: peer payloads', () => {
     'peer-sms-inbound_whatsapp_location',
   ];
 
-  it.each(fakeSenders)('rejects %s: its From (+12345) has too few digits for a phone number', (name) => {
-    expect(() => normaliseTwilioMessage(params(name), CTX)).toThrow(ValidationError);
+  it.each(fakeSenders)('skips %s: its From (+12345) is a short code, no phone number', (name) => {
+    expect(readTwilioMessage(params(name), CTX)).toEqual({
+      envelopes: [],
+      skipped: { reason: 'sender', sender: 'short_code' },
+    });
   });
 
   // The webhook shapes what Twilio sent and leaves judging the number to the resolver (libphonenumber).
@@ -286,7 +293,6 @@ describe('normaliseTwilioMessage: peer payloads', () => {
     ['peer-sms-inbound_whatsapp_profile_name', '+1234567890'],
     ['peer-sms-inbound_whatsapp_profile_name_blank', '+1234567890'],
     ['peer-sms-events_job_media_only', '+1234567890'],
-    ['peer-sms-events_job_no_body_no_media_skipped', '+1234567890'],
   ])('keeps the From of %s (%s) as sent, though libphonenumber knows no such number', (name, from) => {
     expect(only(normaliseTwilioMessage(params(name), CTX))).toMatchObject({
       kind: 'message',
@@ -302,7 +308,6 @@ describe('normaliseTwilioMessage: peer payloads', () => {
       { id: 'twilio:msg:SMxx', contentType: 'text', text: 'testing3' },
     ],
     ['peer-sms-inbound_sms_null_bytes', { text: 'remove null bytes' }],
-    ['peer-sms-inbound_sms_no_body', { contentType: 'unsupported', attachments: [] }],
     ['peer-sms-inbound_sms_new_sender', { text: 'new conversation' }],
     ['peer-sms-inbound_sms_to_phone_number', { account: '+12345678911' }],
     [
@@ -343,7 +348,6 @@ describe('normaliseTwilioMessage: peer payloads', () => {
         attachments: [{ kind: 'file', url: 'https://example.com/media.jpg' }],
       },
     ],
-    ['peer-sms-events_job_no_body_no_media_skipped', { contentType: 'unsupported' }],
   ])('normalises %s once its From is a real number', (name, expected) => {
     const envelope = only(normaliseTwilioMessage(vary(name, { From: '+14158675310' }), CTX));
     expect(envelope).toMatchObject({ kind: 'message', channel: 'sms', customer: CUSTOMER, ...expected });
@@ -359,9 +363,10 @@ describe('normaliseTwilioMessage: refusals', () => {
   it.each([
     ['no MessageSid or SmsSid', { MessageSid: undefined, SmsSid: undefined, SmsMessageSid: undefined }],
     ['no From', { From: undefined }],
-    ['a withheld sender', { From: 'anonymous' }],
-    ['a short code sender', { From: '72345' }],
+    ['a blank From', { From: '  ' }],
     ['a non-numeric NumMedia', { NumMedia: 'two' }],
+    ['a sender that is no address and no sender id', { From: "' OR 1=1 --" }],
+    ['a sender id over 11 characters', { From: 'AMAZONPRIME1' }],
   ])('throws ValidationError for %s', (_name, change) => {
     expect(() => normaliseTwilioMessage(vary('sms_inbound', change), CTX)).toThrow(ValidationError);
   });
@@ -370,6 +375,41 @@ describe('normaliseTwilioMessage: refusals', () => {
     expect(() => normaliseTwilioMessage(vary('sms_inbound', { From: '+1 (555) secret' }), CTX)).toThrow(
       /^From is neither a phone number nor a WhatsApp user id$/,
     );
+  });
+});
+
+describe('readTwilioMessage: skipped messages', () => {
+  it.each([
+    ['a short code', '72345', 'short_code'],
+    ['a short code with a plus', '+12345', 'short_code'],
+    ['an alphanumeric sender id', 'AMAZON', 'alphanumeric'],
+    ['an alphanumeric sender id with digits and a space', 'Shop 24', 'alphanumeric'],
+    ['a withheld sender', 'anonymous', 'alphanumeric'],
+  ])('skips a message from %s, naming its kind, not its value', (_name, From, sender) => {
+    const inbound = readTwilioMessage(vary('sms_inbound', { From }), CTX);
+    expect(inbound).toEqual({ envelopes: [], skipped: { reason: 'sender', sender } });
+  });
+
+  it.each([
+    ['no Body and no media', 'peer-sms-events_job_no_body_no_media_skipped', {}],
+    ['an empty Body and NumMedia 0', 'sms_inbound', { Body: '', NumMedia: '0' }],
+    ['a Body of NUL bytes only', 'sms_inbound', { Body: '\u0000\u0000' }],
+    ['an empty WhatsApp text', 'whatsapp_inbound', { Body: '', MessageType: 'text' }],
+  ])('skips an empty message: %s', (_name, fixture, change) => {
+    expect(readTwilioMessage(vary(fixture, change), CTX)).toEqual({
+      envelopes: [],
+      skipped: { reason: 'empty' },
+    });
+  });
+
+  it.each([
+    ['a photo without text', 'mms_two_media', { Body: '' }],
+    ['a WhatsApp sticker Twilio does not pass on', 'whatsapp_inbound', { Body: '', MessageType: 'sticker' }],
+    ['a location without text', 'whatsapp_location', { Body: '' }],
+  ])('keeps %s', (_name, fixture, change) => {
+    const inbound = readTwilioMessage(vary(fixture, change), CTX);
+    expect(inbound.skipped).toBeUndefined();
+    expect(inbound.envelopes).toHaveLength(1);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsatSectionSchema, csatExclusion } from '#shared/domain/csat/section.js';
+import { CsatSectionSchema, csatAnswerSkip, csatExclusion } from '#shared/domain/csat/section.js';
 import { csatAwaits, csatForm, csatOvertaken, csatSurveyId } from '#shared/domain/csat/survey.js';
 import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 
@@ -10,7 +10,7 @@ const section = CsatSectionSchema.parse({ question: 'How did we do?' });
 const template = { name: 'csat_survey', language: 'en', parameters: [] };
 
 describe('the csat section', () => {
-  it('fills defaults: enabled, five minutes, nothing excluded, our English words', () => {
+  it('fills defaults: enabled, five minutes, nothing excluded, no AI-only surveys, our English words', () => {
     expect(section).toEqual({
       enabled: true,
       delay: 'PT5M',
@@ -34,7 +34,17 @@ describe('the csat section', () => {
       },
       excludeTags: [],
       excludeQueues: [],
+      aiOnly: false,
     });
+  });
+
+  it('asks about an answer given: none nobody answered, the AI-only ones only with aiOnly', () => {
+    expect(csatAnswerSkip(section, undefined)?.reason).toBe('unanswered');
+    expect(csatAnswerSkip(section, 'ai')?.reason).toBe('ai_only');
+    expect(csatAnswerSkip(section, 'agent')).toBeUndefined();
+    const ai = CsatSectionSchema.parse({ question: 'How did we do?', aiOnly: true });
+    expect(csatAnswerSkip(ai, 'ai')).toBeUndefined();
+    expect(csatAnswerSkip(ai, undefined)?.reason).toBe('unanswered');
   });
 
   it('is parsed as part of the routing policy, and its errors name the field', () => {

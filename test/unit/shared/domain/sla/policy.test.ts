@@ -81,6 +81,34 @@ describe('the sla section', () => {
     );
   });
 
+  it("prints the example policy's sla, autoResolve, automations and csat in the README as the file has them", () => {
+    const file = (name: string) => readFileSync(new URL(`../../../../../${name}`, import.meta.url), 'utf8');
+    const uncommented = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(uncommented)
+        : value && typeof value === 'object'
+          ? Object.fromEntries(
+              Object.entries(value)
+                .filter(([key]) => key !== '$comment')
+                .map(([key, v]) => [key, uncommented(v)]),
+            )
+          : value;
+    const example = uncommented(JSON.parse(file('shared/domain/routing/example-sla-policy.json'))) as Record<
+      string,
+      unknown
+    >;
+    const readme = file('README.md');
+    const section = readme.slice(readme.indexOf('## Response targets (SLA)'));
+    const end = section.indexOf('\n## ', 1);
+    // The section's policy fragments: its JSON blocks that start with a field's name.
+    const blocks = [...section.slice(0, end).matchAll(/```json\n("[\s\S]*?)```/g)].map(
+      (m) => JSON.parse(`{${m[1]}}`) as Record<string, unknown>,
+    );
+    const printed = Object.assign({}, ...blocks) as Record<string, unknown>;
+    expect(Object.keys(printed)).toEqual(['sla', 'autoResolve', 'automations', 'csat']);
+    for (const [key, value] of Object.entries(printed)) expect(value, key).toEqual(example[key]);
+  });
+
   it('accepts the shipped example policy, and the default has no targets', () => {
     const example = readFileSync(
       new URL('../../../../../shared/domain/routing/example-sla-policy.json', import.meta.url),
@@ -89,7 +117,7 @@ describe('the sla section', () => {
     const policy = parseRoutingPolicy(example);
     expect(policy.sla.policies.map((p) => p.name)).toEqual(['vip', 'chat', 'everyone-else']);
     expect(policy.autoResolve?.after).toBe('P5D');
-    expect(policy.csat).toMatchObject({ enabled: true, delay: 'PT10M', excludeQueues: ['escalations'] });
+    expect(policy.csat).toMatchObject({ enabled: true, delay: 'PT10M', excludeQueues: [] });
     expect(parseRoutingPolicy(JSON.stringify(base)).sla).toEqual({ calendars: {}, policies: [] });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SlaState } from '#shared/domain/sla/state.js';
-import { saveSlaInput, snoozeInput, wakeInput } from '#shared/store/params/clock.js';
+import { answeredByInput, saveSlaInput, snoozeInput, wakeInput } from '#shared/store/params/clock.js';
 
 const sla: SlaState = {
   policy: 'chat',
@@ -16,6 +16,16 @@ const sla: SlaState = {
 };
 
 describe('clock params', () => {
+  it('records who answered in this opening: a person over the AI, open conversations only', () => {
+    const agent = answeredByInput('t', 'cv_1', 'agent');
+    expect(agent.UpdateExpression).toBe('SET answeredBy = :by');
+    expect(agent.ConditionExpression).toBe('#status = :open');
+    expect(agent.ExpressionAttributeValues).toEqual({ ':by': 'agent', ':open': 'open' });
+    const ai = answeredByInput('t', 'cv_1', 'ai');
+    expect(ai.UpdateExpression).toBe('SET answeredBy = if_not_exists(answeredBy, :by)');
+    expect(ai.ConditionExpression).toBe('#status = :open');
+  });
+
   it('writes the soonest pending deadline into the deadline index with the SLA, in the inbox shard', () => {
     const input = saveSlaInput('t', 'cv_1', sla, undefined);
     expect(input.UpdateExpression).toBe(

@@ -140,7 +140,7 @@ describe('conversation params', () => {
       TableName: 't',
       Key: conversationKey,
       UpdateExpression:
-        'SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, episodeFrom = :now REMOVE waitingSince, answeredSk, reopenedAt, reopenedBy, inboundSince_sms, inboundSince_whatsapp, inboundSince_messenger, inboundSince_instagram, inboundSince_email, inboundSince_voice, inboundSince_webchat, humanRepliedAt, escalatedAt, escalatedItemId, customerTurns',
+        'SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, episodeFrom = :now REMOVE waitingSince, answeredSk, reopenedAt, reopenedBy, snoozedUntil, inboundSince_sms, inboundSince_whatsapp, inboundSince_messenger, inboundSince_instagram, inboundSince_email, inboundSince_voice, inboundSince_webchat, humanRepliedAt, escalatedAt, escalatedItemId, customerTurns',
       // Resolved already (a second click, a race, a retry): the first resolve's time and author stay.
       ConditionExpression: '#status = :open',
       ExpressionAttributeNames: { '#status': 'status' },
@@ -171,7 +171,7 @@ describe('conversation params', () => {
       TableName: 't',
       Key: conversationKey,
       UpdateExpression:
-        'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now, reopenedAt = :now, reopenedBy = :by REMOVE resolvedAt, resolvedBy, answeredSk, customerTurns',
+        'SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now, reopenedAt = :now, reopenedBy = :by REMOVE resolvedAt, resolvedBy, answeredSk, answeredBy, snoozedUntil, customerTurns',
       ConditionExpression: '#status = :resolved',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {

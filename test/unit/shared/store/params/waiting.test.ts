@@ -40,6 +40,22 @@ describe('waiting params', () => {
     });
   });
 
+  it('starts the wait of a message received after an answer older than that receipt (it crossed the answer)', () => {
+    const received = '2026-03-02T09:05:02.400Z';
+    const input = startWaitingInput('t', 'cv_1', AT, undefined, received);
+    expect(input.ConditionExpression).toBe(
+      '#status = :open AND attribute_exists(gsi1sk) AND attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :received)',
+    );
+    expect(input.ExpressionAttributeValues).toEqual({
+      ':at': AT,
+      ':open': 'open',
+      ':sk': `${AT}#cv_1`,
+      ':received': received,
+    });
+    // A receipt no later than the message's time changes nothing.
+    expect(startWaitingInput('t', 'cv_1', AT, undefined, AT)).toEqual(startWaitingInput('t', 'cv_1', AT));
+  });
+
   it("records the AI's first response, its answer and the inbox entry in one write", () => {
     const answered = '2026-03-02T09:05:00.001Z';
     expect(firstAnswerInput('t', 'cv_1', { at: AT, answered })).toEqual({
@@ -176,11 +192,13 @@ describe('waiting params', () => {
     expect(input.UpdateExpression).toContain('answeredSk = :answeredSk');
     expect(input.ExpressionAttributeValues).toMatchObject({ ':answeredSk': `answered#${AT}#cv_1` });
     // Its answered place stays; the new episode's count of customer turns starts from none.
-    expect(input.UpdateExpression).toMatch(/REMOVE resolvedAt, customerTurns$/);
+    expect(input.UpdateExpression).toMatch(/REMOVE resolvedAt, answeredBy, snoozedUntil, customerTurns$/);
     // The customer's message reopens it waiting, from itself.
     const spoken = touchConversationInput('t', { ...touch, inbound: true }, 'current');
     expect(spoken.UpdateExpression).toContain('waitingSince = :at');
     expect(spoken.UpdateExpression).toContain('gsi1sk = :inboxSk');
-    expect(spoken.UpdateExpression).toMatch(/REMOVE resolvedAt, answeredSk, customerTurns$/);
+    expect(spoken.UpdateExpression).toMatch(
+      /REMOVE resolvedAt, answeredSk, answeredBy, snoozedUntil, customerTurns$/,
+    );
   });
 });

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { slaOutcomes } from '#shared/domain/sla/outcomes.js';
+import { type SlaPolicy, SlaSectionSchema } from '#shared/domain/sla/policy.js';
+import { applySlaEvent, type SlaRules, type SlaState, startSla } from '#shared/domain/sla/state.js';
+import type { Conversation } from '#shared/domain/timeline.js';
+import { firstReceipt, mayStartWaiting } from '#shared/domain/waiting.js';
+
+const rules: SlaRules = {
+  sla: SlaSectionSchema.parse({
+    calendars: {},
+    policies: [{ name: 'clock', firstResponse: 'PT10M', nextResponse: 'PT20M', resolution: 'PT2H' }],
+  }),
+};
+const policy = rules.sla.policies[0] as SlaPolicy;
+const T0 = '2026-06-10T10:00:00.000Z';
+const plus = (seconds: number) => new Date(Date.parse(T0) + seconds * 1000).toISOString();
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('expected a value');
+  return value;
+}
+const apply = (state: SlaState, event: Parameters<typeof applySlaEvent>[3]) =>
+  applySlaEvent(rules, policy, state, event);
+
+/** Customer wrote at T0; the agent answered at T0 + 60 s. */
+const answered = () =>
+  must(apply(startSla(rules, policy, T0), { type: 'reply', at: plus(60), author: 'agent' }));
+
+describe('a customer message that crosses the answer', () => {
+  it('sent before the answer, received after it: waits again, a next-response target from its time', () => {
+    const sla = must(apply(answered(), { type: 'inbound', at: plus(57), receivedAt: plus(62) }));
+    expect(sla).toMatchObject({ waitingOn: 'agent', waitFrom: plus(57), updatedAt: plus(62) });
+    expect(sla.nextResponseDue).toBe(plus(57 + 20 * 60));
+    // The resolution time runs again from the pause (the answer): 2 h less the minute before it.
+    expect(sla.resolutionDue).toBe(plus(60 + 119 * 60));
+    // The same message told again (a redelivery) changes nothing.
+    expect(apply(sla, { type: 'inbound', at: plus(57), receivedAt: plus(62) })).toBeUndefined();
+  });
+
+  it('received before the answer (or with no receipt): the answer answered it, as before', () => {
+    expect(apply(answered(), { type: 'inbound', at: plus(57), receivedAt: plus(58) })).toBeUndefined();
+    expect(apply(answered(), { type: 'inbound', at: plus(57) })).toBeUndefined();
+  });
+
+  it('received in the answer’s very millisecond: answered (the answer comes after the message)', () => {
+    expect(apply(answered(), { type: 'inbound', at: plus(60), receivedAt: plus(60) })).toBeUndefined();
+  });
+
+  it('a later answer meets the next-response target it started', () => {
+    const crossed = must(apply(answered(), { type: 'inbound', at: plus(57), receivedAt: plus(62) }));
+    const next = must(apply(crossed, { type: 'reply', at: plus(120), author: 'agent' }));
+    expect(next.nextResponseDue).toBeUndefined();
+    expect(slaOutcomes(crossed, next)).toEqual([{ metric: 'nextResponse', met: true }]);
+  });
+
+  it('the conversation waits again only when no answer came after its receipt', () => {
+    const open = { status: 'open', answeredAt: plus(60) } as Conversation;
+    expect(mayStartWaiting(open, plus(57), plus(62))).toBe(true);
+    expect(mayStartWaiting(open, plus(57), plus(59))).toBe(false);
+    expect(mayStartWaiting(open, plus(57))).toBe(false);
+  });
+
+  it('its receipt: the first delivery’s time, a late item’s own, a redelivery’s webhook receipt', () => {
+    const envelope = { receivedAt: plus(61) };
+    const item = { at: plus(57) };
+    expect(firstReceipt(item, { written: true, now: plus(62), envelope })).toBe(plus(62));
+    expect(firstReceipt(item, { written: false, now: plus(90), envelope })).toBe(plus(61));
+    const late = { ...item, receivedAt: plus(63) };
+    expect(firstReceipt(late, { written: false, now: plus(90), envelope })).toBe(plus(63));
+    expect(firstReceipt({ at: plus(70) }, { written: true, now: plus(62), envelope })).toBeUndefined();
+  });
+});
+
+describe('a reopened conversation', () => {
+  it('runs a next-response target, not a second first response', () => {
+    const again = startSla(rules, policy, plus(600), 5, true);
+    expect(again).toMatchObject({
+      responded: true,
+      waitingOn: 'agent',
+      nextResponseDue: plus(600 + 20 * 60),
+    });
+    expect(again.firstResponseDue).toBeUndefined();
+    const met = must(apply(again, { type: 'reply', at: plus(660), author: 'agent' }));
+    expect(slaOutcomes(again, met)).toEqual([{ metric: 'nextResponse', met: true }]);
+  });
+});
+
+describe('a merge’s resolve', () => {
+  it('ends every target with no outcome, even a deadline that passed unseen', () => {
+    const waiting = startSla(rules, policy, T0);
+    const ended = must(apply(waiting, { type: 'resolved', at: plus(11 * 60), merged: true }));
+    expect(ended).toMatchObject({ status: 'active', breaches: [], endedAt: plus(11 * 60) });
+    expect(ended.firstResponseDue).toBeUndefined();
+    expect(ended.resolutionDue).toBeUndefined();
+    const resolved = must(apply(waiting, { type: 'resolved', at: plus(11 * 60) }));
+    expect(resolved).toMatchObject({ status: 'missed', breaches: [{ metric: 'firstResponse' }] });
+  });
+});

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '#shared/config/config.js';
 import { isoDuration } from '#shared/local/clock-command.js';
-import { devClock } from '#shared/local/dev-clock.js';
+import { devClock, devClockApp } from '#shared/local/dev-clock.js';
 import { aheadText } from '#shared/local/start-banner.js';
 import { SteppedTimers } from '#shared/local/timers.js';
 import { importsOf, LAYERS, readSources } from '../../../support/architecture.js';
@@ -93,6 +93,74 @@ describe('devClock', () => {
       expect(() => devClock(dir), text).toThrow(ConfigError);
       expect(() => devClock(dir), text).toThrow(join(dir, 'clock.json'));
     }
+  });
+});
+
+describe('POST /local/clock/advance', () => {
+  const admin = { agentId: 'lead', admin: true };
+  /** The routes over durable timers due at `dues` (ms from T0) that each step fires, settling in between. */
+  const routes = (dues: number[], dataDir?: string) => {
+    const timers = new SteppedTimers({ from: T0 });
+    const pending = new Set(dues.map((due) => T0 + due));
+    const handled: string[] = [];
+    for (const at of pending) {
+      timers.schedule(() => pending.delete(at), at - T0);
+    }
+    const app = devClockApp({
+      timers,
+      dataDir,
+      authenticate: async (token) => (token === 'lead-token' ? admin : undefined),
+      nextDue: () => (pending.size ? Math.min(...pending) : undefined),
+      settle: async () => {
+        handled.push(`settled@${timers.now() - T0}`);
+      },
+    });
+    const advance = (by: string) =>
+      app.request('/local/clock/advance', {
+        method: 'POST',
+        headers: { authorization: 'Bearer lead-token', 'content-type': 'application/json' },
+        body: JSON.stringify({ by }),
+      });
+    return { timers, handled, advance };
+  };
+
+  it('steps to each due time and lets the runtime handle it before the next, then moves the rest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threadline-dev-clock-'));
+    const { timers, handled, advance } = routes([600_000, 3_600_000, 3_600_000, 9_000_000], dir);
+    const answer = await advance('PT2H');
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({
+      now: new Date(T0 + 7_200_000).toISOString(),
+      aheadMs: 7_200_000,
+      settled: true,
+    });
+    expect(handled).toEqual(['settled@600000', 'settled@3600000', 'settled@7200000']);
+    expect(timers.now()).toBe(T0 + 7_200_000);
+    expect(devClock(dir).ahead).toBe(7_200_000);
+  });
+
+  it('does not wait on a timer that stays due', async () => {
+    const { handled, advance } = routes([]);
+    const stuck = routes([60_000]);
+    // A timer the store keeps (its queue refused it): the step is made once, then the rest at once.
+    const never = devClockApp({
+      timers: stuck.timers,
+      dataDir: undefined,
+      authenticate: async () => admin,
+      nextDue: () => T0 + 60_000,
+      settle: async () => {
+        stuck.handled.push(`settled@${stuck.timers.now() - T0}`);
+      },
+    });
+    const answer = await never.request('/local/clock/advance', {
+      method: 'POST',
+      headers: { authorization: 'Bearer x' },
+      body: '{"by":"PT1H"}',
+    });
+    expect(answer.status).toBe(200);
+    expect(stuck.handled).toEqual(['settled@60000', 'settled@3600000']);
+    expect((await advance('PT1M')).status).toBe(200);
+    expect(handled).toEqual(['settled@60000']);
   });
 });
 

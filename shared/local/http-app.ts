@@ -100,3 +100,15 @@ export function localHttpApp(input: LocalHttpInput): Hono {
   }
   return root;
 }
+
+/**
+ * The app's answers, each 413 with `Connection: close`: the body it refused was not read, so the
+ * connection cannot carry the client's next request (a kept-alive one would fail).
+ */
+export function closingAfter413(app: Hono): Hono['fetch'] {
+  return async (request, ...rest) => {
+    const response = await app.fetch(request, ...rest);
+    if (response.status === 413) response.headers.set('connection', 'close');
+    return response;
+  };
+}

@@ -1,13 +1,9 @@
-import { ConfigError, loadConfig } from '../config/config.js';
-import { devSecrets, withDevSecrets } from './dev-secrets.js';
-import { startLocalRuntime } from './runtime.js';
-import { startBanner } from './start-banner.js';
+import { ConfigError } from '../config/config.js';
+import { startNpmRuntime } from './npm-start.js';
 
 async function main(): Promise<void> {
-  const dataDir = loadConfig().DATA_DIR;
-  const config = loadConfig(withDevSecrets(devSecrets(dataDir), process.env));
-  const runtime = await startLocalRuntime({ config, routing: true, events: true, live: true });
-  process.stdout.write(startBanner({ url: runtime.url, dataDir, config }));
+  const { runtime, banner } = await startNpmRuntime(process.env);
+  process.stdout.write(banner);
   const shutdown = async (): Promise<void> => {
     await runtime.close();
     process.exit(0);

@@ -1,5 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ConfigError } from '../config/config.js';
 
 const lockFile = (dataDir: string) => join(dataDir, 'runtime.pid');
 
@@ -37,4 +38,14 @@ function runtimePid(dataDir: string): number | undefined {
   }
   const pid = Number(text.trim());
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** A second runtime on one DATA_DIR met dynalite's "Database is closed": refused first, naming the process. */
+export function refuseDataDirInUse(dataDir: string | undefined): void {
+  const pid = dataDir ? runningRuntime(dataDir) : undefined;
+  if (pid !== undefined && pid !== process.pid) {
+    throw new ConfigError(
+      `DATA_DIR ${dataDir} is in use by Threadline process ${pid}: stop it, or set another DATA_DIR`,
+    );
+  }
 }

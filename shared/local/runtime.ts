@@ -27,18 +27,19 @@ import { forgettingErased, LocalChangeFeed } from './change-feed.js';
 import { buildConsole } from './console-build.js';
 import { startConsumers } from './consumers.js';
 import { localConversationClock } from './conversation-clock.js';
+import { mountDevClock, onDevClock } from './dev-clock.js';
 import { startLocalDynamo } from './dynamo.js';
 import { LocalExportStore } from './export-files.js';
-import { localHttpApp } from './http-app.js';
+import { closingAfter413, localHttpApp } from './http-app.js';
 import { type LocalLive, startLocalLive } from './live-server.js';
 import { LocalEnvelopeQueue } from './local-envelope-queue.js';
 import { LocalMailQueue } from './local-mail-queue.js';
 import { LocalOutbox } from './outbox.js';
 import type { LocalQueue } from './queue.js';
 import { localQueues, type QueueTimings } from './queues.js';
-import { claimDataDir, runningRuntime } from './runtime-lock.js';
+import { claimDataDir, refuseDataDirInUse } from './runtime-lock.js';
 import { localSenders } from './senders.js';
-import type { LocalTimers } from './timers.js';
+import type { LocalTimers, SteppedTimers } from './timers.js';
 import type { LocalTimerStore } from './timers-store.js';
 import { LocalUpgrades } from './upgrades.js';
 import { localWebchat } from './webchat.js';
@@ -50,6 +51,8 @@ export interface LocalRuntimeOptions {
   /** Persist data (DynamoDB and queued messages) under config.DATA_DIR; in memory when false. */
   persist?: boolean;
   clock?: Clock;
+  /** `npm start`'s clock, which `npm run clock` moves (`/local/clock`): the clock and `timers` read it. */
+  devClock?: SteppedTimers;
   ids?: IdGenerator;
   /** Replace the senders (tests); by default real adapters where credentials are set, else the outbox. */
   senders?: Partial<Record<Channel, ChannelSender>>;
@@ -167,28 +170,6 @@ function withWebchat(
   return { webchat: new WebchatSender({ queue, clock }), ...senders };
 }
 
-/**
- * The app's answers, each 413 with `Connection: close`: the body it refused was not read, so the
- * connection cannot carry the client's next request (a kept-alive one would fail).
- */
-function closingAfter413(app: Hono): Hono['fetch'] {
-  return async (request, ...rest) => {
-    const response = await app.fetch(request, ...rest);
-    if (response.status === 413) response.headers.set('connection', 'close');
-    return response;
-  };
-}
-
-/** A second runtime on one DATA_DIR met dynalite's "Database is closed": refused first, naming the process. */
-function refuseDataDirInUse(dataDir: string | undefined): void {
-  const pid = dataDir ? runningRuntime(dataDir) : undefined;
-  if (pid !== undefined && pid !== process.pid) {
-    throw new ConfigError(
-      `DATA_DIR ${dataDir} is in use by Threadline process ${pid}: stop it, or set another DATA_DIR`,
-    );
-  }
-}
-
 /** Serves `app` on 127.0.0.1, and its WebSocket `upgrades`; `port` 0 takes a free one. */
 async function listen(
   app: Hono,
@@ -258,15 +239,17 @@ function startFeedConsumers(input: {
   const upgrades = new LocalUpgrades();
   if (!feed) return { upgrades };
   const webhooks = options.events ? startLocalWebhooks({ config, repos, feed, dataDir, options }) : undefined;
-  const tokens = parseAgentTokens(config.AGENT_TOKENS);
   // An agent an admin removed opens no socket (as the agent API refuses them), looked at every connect.
-  const authenticate = refuseRemovedAgents(
-    async (token: string) => tokens.get(token),
-    removalLook(repos.agents),
-  );
+  const authenticate = agentsOf(config, repos);
   const leases = repos.consoleLeases;
   const live = startLocalLive({ feed, upgrades, events: repos.liveEvents, clock, authenticate, leases });
   return { feed, upgrades, live, ...(webhooks ? { webhooks } : {}) };
+}
+
+/** The agents of AGENT_TOKENS, an agent an admin removed refused (looked at every call). */
+function agentsOf(config: Config, repos: DynamoRepositories) {
+  const tokens = parseAgentTokens(config.AGENT_TOKENS);
+  return refuseRemovedAgents(async (token: string) => tokens.get(token), removalLook(repos.agents));
 }
 
 /** The settings the runtime cannot start without (the webhooks' secrets). */
@@ -277,7 +260,8 @@ const RUNTIME_SETTINGS = ['META_APP_SECRET', 'META_VERIFY_TOKEN', 'TWILIO_AUTH_T
  * consumers the Lambda functions run (resolver and routing, sender, ses-mail), and the webhook and agent
  * apps on one Node HTTP server. The apps and the consumers are the same code the Lambda handlers wrap.
  */
-export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+export async function startLocalRuntime(given: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const options = onDevClock(given);
   const config = requireSettings(options.config, RUNTIME_SETTINGS);
   const dataDir = (options.persist ?? true) ? config.DATA_DIR : undefined;
   const clock = options.clock ?? systemClock;
@@ -330,9 +314,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       live: live && { events: repos.liveEvents },
     }),
   });
+  const clockParts = { dataDir, timerStore, authenticate: agentsOf(config, repos) };
+  mountDevClock(app, options.devClock, clockParts, () => running.idle());
   const { server, port } = await listen(app, config.PORT, upgrades);
   const { inbound, deadLetter, mail, outbound, timers } = queues;
-  return {
+  const stopping = { server, timerStore, agentLoad, dynamo, releaseDataDir, closeSockets: webchat.close };
+  const running: LocalRuntime = {
     url: `http://127.0.0.1:${port}`,
     port,
     dynamoEndpoint: dynamo.endpoint,
@@ -345,17 +332,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     timers,
     timerStore,
     ...feeds,
-    ...settleAndStop({
-      server,
-      timerStore,
-      agentLoad,
-      queues: [timers, mail, inbound, outbound],
-      ...feeds,
-      dynamo,
-      releaseDataDir,
-      closeSockets: webchat.close,
-    }),
+    ...settleAndStop({ ...stopping, ...feeds, queues: [timers, mail, inbound, outbound] }),
   };
+  return running;
 }
 
 /** The runtime's `idle` and `close`: every queue settled until all are quiet, then everything stopped in order. */

@@ -7,8 +7,13 @@ import { devSecretNames } from './dev-secrets.js';
  * secret with the value in use (the environment's, where it sets one), so none is left to be dug out
  * of `dev-secrets.json`.
  */
-export function startBanner(input: { url: string; dataDir: string; config: Config }): string {
-  const { url, dataDir, config } = input;
+export function startBanner(input: {
+  url: string;
+  dataDir: string;
+  config: Config;
+  aheadMs?: number;
+}): string {
+  const { url, dataDir, config, aheadMs = 0 } = input;
   const [agentToken] = parseAgentTokens(config.AGENT_TOKENS).keys();
   // The origin providers call (Twilio signs it): the tunnel's, once PUBLIC_BASE_URL names it.
   const hooks = config.PUBLIC_BASE_URL ? new URL(config.PUBLIC_BASE_URL).origin : url;
@@ -40,8 +45,31 @@ export function startBanner(input: { url: string; dataDir: string; config: Confi
     'Web chat:',
     `  ${url}/webchat/demo   (the widget: <script src="${url}/webchat/widget.js" async></script>)`,
     '',
+    'Clock (rehearse SLA targets, auto-resolve, surveys and snoozes without waiting):',
+    '  npm run clock -- advance 2h   (moves time forward and fires what falls due; npm run clock shows it)',
+    ...(aheadMs > 0
+      ? [`  The clock runs ${aheadText(aheadMs)} ahead of this machine's (kept in ${dataDir}/clock.json).`]
+      : []),
+    '',
     'Development secrets in use (set them in the environment to override):',
     ...devSecretNames.map((name) => `  ${name}=${config[name] ?? '(unset)'}`),
     '',
   ].join('\n');
+}
+
+/** `2h 5m`, `3d 1h`, `40s`: how far the clock runs ahead, to the second. */
+export function aheadText(ms: number): string {
+  const seconds = Math.floor(ms / 1000);
+  const parts = [
+    [Math.floor(seconds / 86_400), 'd'],
+    [Math.floor(seconds / 3600) % 24, 'h'],
+    [Math.floor(seconds / 60) % 60, 'm'],
+    [seconds % 60, 's'],
+  ] as const;
+  return (
+    parts
+      .filter(([n]) => n > 0)
+      .map(([n, unit]) => `${n}${unit}`)
+      .join(' ') || '0s'
+  );
 }

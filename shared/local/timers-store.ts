@@ -36,6 +36,16 @@ export class LocalTimerStore implements Timers {
     return this.#pending.size;
   }
 
+  /** The earliest due time (epoch ms) of the timers not yet fired, if any: what a clock moved by hand steps to. */
+  nextDue(): number | undefined {
+    let next: number | undefined;
+    for (const { timer } of this.#pending.values()) {
+      const at = Date.parse(timer.dueAt);
+      if (next === undefined || at < next) next = at;
+    }
+    return next;
+  }
+
   /** Resolves once every timer that fell due is on the queue. */
   async settled(): Promise<void> {
     while (this.#firing.size) await Promise.all([...this.#firing]);

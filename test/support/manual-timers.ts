@@ -1,45 +1,13 @@
-import type { LocalTimers } from '#shared/local/timers.js';
+import { type LocalTimers, SteppedTimers } from '#shared/local/timers.js';
 
 /**
  * LocalTimers whose time moves only when the test says so: a LocalQueue on them redelivers a failed
- * message exactly when the test advances past its visibility timeout, never on its own.
+ * message exactly when the test advances past its visibility timeout, never on its own. The runtime's
+ * stepped timers with a fixed start (`npm run clock` moves the same kind, on the process clock).
  */
-export class ManualTimers implements LocalTimers {
-  #now: number;
-  #next = 0;
-  readonly #pending = new Map<number, { at: number; callback: () => void }>();
-
+export class ManualTimers extends SteppedTimers {
   constructor(start = Date.parse('2025-06-10T12:00:00.000Z')) {
-    this.#now = start;
-  }
-
-  now(): number {
-    return this.#now;
-  }
-
-  schedule(callback: () => void, ms: number): () => void {
-    const id = this.#next++;
-    this.#pending.set(id, { at: this.#now + ms, callback });
-    return () => this.#pending.delete(id);
-  }
-
-  /**
-   * Moves time forward, running every callback that falls due on the way in order, each at its own
-   * time (a callback sees the clock at its due time, and what it schedules within the span runs too).
-   */
-  advance(ms: number): void {
-    const target = this.#now + ms;
-    for (;;) {
-      let next: [number, { at: number; callback: () => void }] | undefined;
-      for (const entry of this.#pending) {
-        if (entry[1].at <= target && (!next || entry[1].at < next[1].at)) next = entry;
-      }
-      if (!next) break;
-      this.#pending.delete(next[0]);
-      this.#now = next[1].at;
-      next[1].callback();
-    }
-    this.#now = target;
+    super({ from: start });
   }
 }
 

@@ -11,6 +11,8 @@ import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
+import { addAgentMedia } from './agent-media.js';
+import { type AgentSignIn, bindAgentSignIn } from './agent-sign-in.js';
 import { alarmOnFunction, alarmOnSignatureRefusals } from './alarms.js';
 import { consoleBuildCommand } from './bundling/console.js';
 import {
@@ -53,14 +55,14 @@ export interface ApiStackProps extends StackProps, TimersProps, IntegratorEvents
   readonly outboundQueue: IQueue;
   /** The consumed queues' dead-letter queues: a consumer sends a permanent failure there at once. */
   readonly deadLetterQueues: { inbound: IQueue; mail: IQueue; outbound: IQueue };
-  /** Provider credentials: read by the signed webhooks and the functions that send replies only. */
+  /** Provider credentials: read by the signed webhooks, the functions that send replies and agent-media only. */
   readonly providerSecret: ISecret;
   /** The survey links' and web-chat identity tokens' keys: read by web chat, the agent API and the timers. */
   readonly signingSecret: ISecret;
   /** The SES configuration set email replies are sent with, so bounces and deliveries come back. */
   readonly sesConfigurationSetName: string;
   /** Agents' sign-in: the agent API verifies access tokens of this pool and client, for this group. */
-  readonly agentAuth: { userPoolId: string; clientId: string; group: string; adminGroup: string };
+  readonly agentAuth: AgentSignIn;
   /** Where the agent API writes exports too large for one response. */
   readonly exportsBucket: IBucket;
   /** Where SES's receipt rule stores raw mail, under `inboundMailPrefix`. */
@@ -129,23 +131,12 @@ export class ApiStack extends Stack {
     const { events, webhooks: webhookSender } = addIntegratorEvents(this, props);
     // Twilio replies ask for status callbacks at the public URL: the custom domain, else the API's own.
     const sender = this.sender(props, publicBaseUrl ?? executeApiUrl(api));
-    const agentApiIntegration = new HttpLambdaIntegration('AgentApiIntegration', agentApi);
-    const agentApiRoutes = api.addRoutes({
-      path: '/api/{proxy+}',
-      methods: [HttpMethod.ANY],
-      integration: agentApiIntegration,
-    });
-    // The agent console: its page, config and hashed assets, served by the same function.
-    const consoleRoutes = ['/console', '/console/{proxy+}'].flatMap((path) =>
-      api.addRoutes({ path, methods: [HttpMethod.GET], integration: agentApiIntegration }),
+    const { media, agentApiRoutes, consoleRoutes, csatRoutes } = this.agentApiRoutes(
+      api,
+      stage,
+      agentApi,
+      props,
     );
-    new CfnOutput(this, 'ConsoleUrl', { value: `${stage.url}console` });
-    // An email survey's links (GET) and their button (POST): public, the signed token is the credential.
-    const csatRoutes = api.addRoutes({
-      path: '/csat/{token}',
-      methods: [HttpMethod.GET, HttpMethod.POST],
-      integration: new HttpLambdaIntegration('CsatPageIntegration', agentApi),
-    });
     const webchat = addWebchat(this, api, props);
     throttleRoutes(stage, [
       ...webhookRoutes,
@@ -178,11 +169,11 @@ export class ApiStack extends Stack {
       live.stream,
       ...webchat.functions,
     ];
-    for (const fn of [sesMail, ...tableFunctions]) functions.set(fn.node.id, fn);
+    for (const fn of [sesMail, media, ...tableFunctions]) functions.set(fn.node.id, fn);
     for (const [id, fn] of functions) alarmOnFunction(this, id, fn, props.alarmTopic);
 
     suppressApiFindings({
-      functions: [...webhookFunctions.values(), sesMail, ...tableFunctions],
+      functions: [...webhookFunctions.values(), sesMail, media, ...tableFunctions],
       tableFunctions,
       mailReader: sesMail,
       mailSenders: [sender, resolver],
@@ -299,7 +290,10 @@ export class ApiStack extends Stack {
     return resolver;
   }
 
-  /** The agent API: the table, replies to the outbound queue, Cognito sign-in, the survey page's key. */
+  /**
+   * The agent API: the table, replies to the outbound queue, Cognito sign-in, the survey page's key;
+   * never the provider secret (its timeline file routes are agent-media's).
+   */
   private agentApi(props: ApiStackProps): ThreadlineFunction {
     const agentApi = new ThreadlineFunction(this, 'AgentApi', {
       name: 'agent-api',
@@ -317,16 +311,36 @@ export class ApiStack extends Stack {
     })
       .bindTable(props.table, { delete: true, audit: true })
       .bindQueue(props.outboundQueue, 'OUTBOUND_QUEUE_URL')
-      // The public survey page's key (CSAT_SIGNING_SECRET); agents sign in with Cognito.
-      .bindSecret(props.signingSecret, 'SIGNING_SECRET_ARN')
-      // Twilio's and WhatsApp's credentials, to fetch timeline files for agents (the media routes).
-      .bindSecret(props.providerSecret, 'PROVIDER_SECRET_ARN');
-    agentApi.addEnvironment('COGNITO_USER_POOL_ID', props.agentAuth.userPoolId);
-    agentApi.addEnvironment('COGNITO_CLIENT_ID', props.agentAuth.clientId);
-    agentApi.addEnvironment('AGENT_GROUP', props.agentAuth.group);
-    agentApi.addEnvironment('ADMIN_GROUP', props.agentAuth.adminGroup);
+      // The public survey page's key (CSAT_SIGNING_SECRET); agents sign in with Cognito: no provider secret.
+      .bindSecret(props.signingSecret, 'SIGNING_SECRET_ARN');
+    bindAgentSignIn(agentApi, props.agentAuth);
     bindExports(agentApi, props.exportsBucket);
     return agentApi;
+  }
+
+  /**
+   * The agent API's routes: `/api/*`, but its timeline file routes, which go to agent-media (it holds the
+   * provider credentials the agent API does not); the console's page and assets; the survey's public page.
+   */
+  private agentApiRoutes(api: HttpApi, stage: HttpStage, agentApi: ThreadlineFunction, props: ApiStackProps) {
+    const integration = new HttpLambdaIntegration('AgentApiIntegration', agentApi);
+    const media = addAgentMedia(this, api, props);
+    const agentApiRoutes = [
+      ...api.addRoutes({ path: '/api/{proxy+}', methods: [HttpMethod.ANY], integration }),
+      ...media.routes,
+    ];
+    // The agent console: its page, config and hashed assets, served by the same function.
+    const consoleRoutes = ['/console', '/console/{proxy+}'].flatMap((path) =>
+      api.addRoutes({ path, methods: [HttpMethod.GET], integration }),
+    );
+    new CfnOutput(this, 'ConsoleUrl', { value: `${stage.url}console` });
+    // An email survey's links (GET) and their button (POST): public, the signed token is the credential.
+    const csatRoutes = api.addRoutes({
+      path: '/csat/{token}',
+      methods: [HttpMethod.GET, HttpMethod.POST],
+      integration: new HttpLambdaIntegration('CsatPageIntegration', agentApi),
+    });
+    return { media: media.fn, agentApiRoutes, consoleRoutes, csatRoutes };
   }
 
   /** Replies to the providers, email only with Threadline's configuration set. */

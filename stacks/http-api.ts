@@ -34,7 +34,8 @@ interface Throttle {
  * - SES notifications reach the SES function through SNS directly on AWS; the route serves only SNS
  *   HTTPS subscriptions, which SNS retries.
  * - The agent API serves people at a console; the console's page and assets load once per sign-in
- *   (the assets are cached for a year).
+ *   (the assets are cached for a year). A timeline file is fetched when an agent clicks to show or play
+ *   it, each call a download of up to 4 MiB from a provider: lower limits, a recording's the lowest.
  * - Survey links are clicked by customers, once each.
  * - Web chat is public: visitors' sessions, sends, history reads and read receipts share one route.
  */
@@ -52,6 +53,8 @@ export const routeThrottles: Readonly<Record<string, Throttle>> = {
   'POST /webhooks/twilio/voice/after-record': { rate: 10, burst: 20 },
   'POST /webhooks/ses': { rate: 10, burst: 20 },
   'ANY /api/{proxy+}': { rate: 50, burst: 100 },
+  'GET /api/customers/{id}/timeline/{itemId}/attachments/{index}': { rate: 10, burst: 20 },
+  'GET /api/customers/{id}/timeline/{itemId}/recording': { rate: 5, burst: 10 },
   'GET /csat/{token}': { rate: 10, burst: 20 },
   'POST /csat/{token}': { rate: 10, burst: 20 },
   // Web chat: every visitor's sends, history reads and read receipts; per-session limits are in the function.

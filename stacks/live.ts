@@ -7,6 +7,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
+import { type AgentSignIn, bindAgentSignIn } from './agent-sign-in.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
 import { suppressLiveFindings, suppressStreamReaderFindings } from './nag-suppressions.js';
 import { socketAccessLogs } from './socket-access-logs.js';
@@ -33,7 +34,7 @@ export const LIVE_ENTITIES = [
 export interface LiveProps {
   readonly table: ITable;
   readonly changeFeedFailuresQueue: IQueue;
-  readonly agentAuth: { userPoolId: string; clientId: string; group: string; adminGroup: string };
+  readonly agentAuth: AgentSignIn;
 }
 
 /**
@@ -58,10 +59,7 @@ export function addLive(
       readPartitions: agentSocketReads,
       writePartitions: agentSocketWrites,
     });
-  socket.addEnvironment('COGNITO_USER_POOL_ID', props.agentAuth.userPoolId);
-  socket.addEnvironment('COGNITO_CLIENT_ID', props.agentAuth.clientId);
-  socket.addEnvironment('AGENT_GROUP', props.agentAuth.group);
-  socket.addEnvironment('ADMIN_GROUP', props.agentAuth.adminGroup);
+  bindAgentSignIn(socket, props.agentAuth);
   const api = new WebSocketApi(scope, 'LiveApi', {
     apiName: 'threadline-live',
     description: "Threadline live updates: agents' sockets",

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { refuseRemovedAgents, removalGate } from '#shared/app/refuse-removed-agents.js';
+import type { AgentStore } from '#shared/domain/agent-ports.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { notFoundOrNotAllowed, onError } from '#shared/http/on-error.js';
 import { consoleApp } from './console.js';
@@ -7,6 +8,7 @@ import type { AgentAppDeps } from './deps.js';
 import { docsApp } from './docs.js';
 import { guardApi } from './guard.js';
 import { forwardTo } from './lazy-app.js';
+import { type MediaDeps, mediaApp } from './media.js';
 import { outboxApp } from './outbox.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSections } from './sections.js';
@@ -57,5 +59,26 @@ export function createAgentApp(input: AgentAppDeps): Hono<AgentEnv> {
   app.route('/api', outboxApp(deps));
   // Last, as a route: the local runtime mounts this app in its own (`route`), which keeps routes, not
   // the 404 handler, so `POST /api/openapi.json` is a 405 there too.
+  return app.all('/api/*', notFoundOrNotAllowed(app));
+}
+
+/** What the file routes alone need: their reads, the removal records, the clock, the sign-in check, the fetcher. */
+export type MediaAppDeps = MediaDeps &
+  Pick<AgentAppDeps, 'clock' | 'authenticate' | 'removals'> & {
+    store: MediaDeps['store'] & Pick<AgentStore, 'isAgentRemoved'>;
+  };
+
+/**
+ * The agent API's two file routes (`/api/customers/{id}/timeline/{itemId}/attachments/{index}` and
+ * `.../recording`) as an app of their own, behind the same guard as every `/api` route (the bearer
+ * token, a removed agent refused, the body limit) and with the same error answers. On AWS they run in
+ * their own function, the only agent-facing one that reads the provider credentials; `createAgentApp`
+ * keeps them too (the local runtime, the OpenAPI document).
+ */
+export function createMediaApp(input: MediaAppDeps): Hono<AgentEnv> {
+  const removals = input.removals ?? removalGate(input);
+  const app = agentRouter();
+  guardApi(app, refuseRemovedAgents(input.authenticate, removals));
+  app.route('/api', mediaApp(input));
   return app.all('/api/*', notFoundOrNotAllowed(app));
 }

@@ -4,7 +4,6 @@ import * as z from 'zod';
 import { readMedia, type ServedMedia } from '#shared/app/read-media.js';
 import { MEDIA_MAX_BYTES } from '#shared/domain/media.js';
 import { once } from '#shared/domain/on-first-use.js';
-import type { AgentAppDeps } from './deps.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors } from './schemas.js';
 
@@ -80,8 +79,11 @@ function answer(c: Context<AgentEnv>, served: ServedMedia): Response {
   });
 }
 
+/** What the file routes read: the customer and their item (the store), and the providers' files. */
+export type MediaDeps = Parameters<typeof readMedia>[0];
+
 /** `/api/customers/{id}/timeline/{itemId}/…`: the files of the customer's timeline, from their providers. */
-export function mediaApp(deps: Pick<AgentAppDeps, 'store' | 'media'>): OpenAPIHono<AgentEnv> {
+export function mediaApp(deps: MediaDeps): OpenAPIHono<AgentEnv> {
   const { attachment, recording } = mediaRoutes();
   return createRouter()
     .openapi(attachment, async (c) => {

@@ -8,51 +8,28 @@ import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import { s3ExportStore } from '#shared/aws/s3-exports.js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { sqsSendMessage } from '#shared/aws/sqs-lite.js';
-import { configuredMediaFetcher } from '#shared/channels/provider-media.js';
-import {
-  allowLoopbackWebhooks,
-  type Config,
-  parseAgentTokens,
-  requireSettings,
-} from '#shared/config/config.js';
+import { allowLoopbackWebhooks, type Config, requireSettings } from '#shared/config/config.js';
 import { loadRoutingPolicy, policyQueueNames } from '#shared/config/routing-policy-file.js';
-import { loadConfigWithSecrets, type SecretKey } from '#shared/config/secrets.js';
+import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import type { ClockEvent } from '#shared/domain/clock-ports.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { systemClock } from '#shared/domain/ports.js';
-import { type Authenticate, cognitoAuthenticator, tokenAuthenticator } from '#shared/http/auth.js';
 import { readConsoleDir } from '#shared/http/console-files.js';
 import { SqsDeliveryQueue } from '#shared/queue/sqs-delivery-queue.js';
 import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { newWebhookSecret, timeOrderedId } from '#shared/store/ids.js';
+import { agentAuthenticator, agentSecretKeys } from './agent-auth.js';
 import { awsConversationClock, withAutomations } from './conversation-clock.js';
 import { sqsReplies } from './replies.js';
-
-/** Cognito access tokens when the stack configured a user pool; AGENT_TOKENS from the secret otherwise. */
-export function agentAuthenticator(config: Config): Authenticate {
-  return config.COGNITO_USER_POOL_ID && config.COGNITO_CLIENT_ID
-    ? cognitoAuthenticator({
-        userPoolId: config.COGNITO_USER_POOL_ID,
-        clientId: config.COGNITO_CLIENT_ID,
-        group: config.AGENT_GROUP,
-        adminGroup: config.ADMIN_GROUP,
-      })
-    : tokenAuthenticator(parseAgentTokens(config.AGENT_TOKENS));
-}
-
-/** AGENT_TOKENS, when agents are not signed in by Cognito: the only secret key the authenticator reads. */
-export function agentSecretKeys(base: Config): readonly SecretKey[] {
-  return base.COGNITO_USER_POOL_ID && base.COGNITO_CLIENT_ID ? [] : ['AGENT_TOKENS'];
-}
 
 /**
  * The agent API as the Lambda runs it: settings and secrets read once, DynamoDB behind the agent ports,
  * replies onto the outbound SQS queue, agents authenticated by Cognito or by `AGENT_TOKENS`; and the
- * public email-survey routes `GET` and `POST /csat/{token}`.
+ * public email-survey routes `GET` and `POST /csat/{token}`. It holds no provider credentials: the
+ * timeline's file routes are served on AWS by the agent-media function (shared/lambda/agent-media.ts);
+ * one that reaches this function all the same answers 503.
  */
 export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
-  // The provider secret's Twilio and WhatsApp credentials (timeline files) are read too, but not as keys
-  // it `uses`: a bad one is dropped with a warning (its provider's files answer 503), the API still starts.
   const secrets = { uses: (base: Config) => ['CSAT_SIGNING_SECRET' as const, ...agentSecretKeys(base)] };
   const config = requireSettings(
     await loadConfigWithSecrets((id) => getSecretString(id), process.env, secrets),
@@ -89,7 +66,6 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
       : {}),
     ...(exports ? { exports } : {}),
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
-    media: configuredMediaFetcher(config),
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
     live: { events: repos.liveEvents },
     console: {

@@ -19,7 +19,7 @@ import { log } from '#shared/log.js';
 import { createChangeFeedHandler } from '#shared/queue/change-feed-consumer.js';
 import type { DocumentStore } from '#shared/store/dynamo-client.js';
 import { dynamoRepositories, visitorReads } from '#shared/store/dynamo-repositories.js';
-import { agentAuthenticator, agentSecretKeys } from './agent-api.js';
+import { agentAuthenticator, agentSecretKeys } from './agent-auth.js';
 import { visitorFanOut, visitorTypingPoster } from './webchat-live.js';
 
 /** The parts of an API Gateway WebSocket event ($connect, $disconnect, $default) the live socket reads. */

@@ -15,6 +15,7 @@ import { metricsRepository } from './metrics-repository.js';
 import { privacyRepository } from './privacy-repository.js';
 import { replyRepository } from './reply-repository.js';
 import { suggestionRepository } from './suggestion-repository.js';
+import { timelineItemReads } from './timeline-item-reads.js';
 import { timelineRepository } from './timeline-repository.js';
 import { webchatRepository } from './webchat-repository.js';
 import { webhookRepository } from './webhook-repository.js';
@@ -89,6 +90,21 @@ export function storePorts(repos: DynamoRepositories) {
  */
 export function adminPorts(repos: DynamoRepositories) {
   return { ...repos.conversations, ...repos.suggestions, ...repos.merges, ...repos.privacy };
+}
+
+/**
+ * The reads behind the agent API's file routes, and nothing else (the agent-media function): a customer
+ * and their merged group, one of their items, an agent's removal record. Built without the other
+ * repositories, whose writes that function may not make.
+ */
+export function mediaPorts(doc: DocumentStore, table: string) {
+  const db = { doc, table };
+  const customers = customerRepository(db);
+  return {
+    getCustomer: customers.getCustomer,
+    customerItem: timelineItemReads(db, customers).customerItem,
+    isAgentRemoved: agentRepository(db).isAgentRemoved,
+  };
 }
 
 /** The repositories behind the web chat's store: sessions and counters, the visitor's customer and timeline. */

@@ -48,6 +48,9 @@ export interface TableAccess {
   readonly audit?: boolean;
 }
 
+/** The item reads a read-only function may be granted (bindTableReads): never a write, never an index. */
+export type TableRead = 'GetItem' | 'BatchGetItem' | 'Query';
+
 /** A statement's condition confining its item calls to partition keys starting with one of `prefixes`. */
 function leadingKeys(prefixes: readonly string[] | undefined) {
   if (!prefixes) return {};
@@ -275,6 +278,18 @@ export class ThreadlineFunction extends NodejsFunction {
       }),
     );
     this.addToRolePolicy(auditItemsUnchangeable(table, access.audit === true));
+    return this;
+  }
+
+  /**
+   * Sets TABLE_NAME and grants only the item reads named, on the table itself (no index, no write): for
+   * a function whose reads are known and few (the agent API's file routes).
+   */
+  bindTableReads(table: ITable, reads: readonly TableRead[]): this {
+    this.addEnvironment(tableNameSetting, table.tableName);
+    this.addToRolePolicy(
+      new PolicyStatement({ actions: reads.map((read) => `dynamodb:${read}`), resources: [table.tableArn] }),
+    );
     return this;
   }
 

@@ -91,6 +91,7 @@ describe('cdk-nag AwsSolutions checks', () => {
   it('suppress only the reviewed findings of the API stack', () => {
     const functions = [
       'AgentApi',
+      'AgentMedia',
       'Events',
       'Live',
       'LiveStream',
@@ -125,6 +126,9 @@ describe('cdk-nag AwsSolutions checks', () => {
       ...[
         ...webhookRoutes,
         'ANY--api--{proxy+}',
+        // The agent API's file routes (agent-media): the same bearer token, checked in the function.
+        'GET--api--customers--{id}--timeline--{itemId}--attachments--{index}',
+        'GET--api--customers--{id}--timeline--{itemId}--recording',
         'GET--csat--{token}',
         'POST--csat--{token}',
         'ANY--webchat--{proxy+}',

@@ -302,6 +302,8 @@ describe('one channel cannot starve the others', () => {
     'POST /webhooks/twilio/voice/after-record': [10, 20],
     'POST /webhooks/ses': [10, 20],
     'ANY /api/{proxy+}': [50, 100],
+    'GET /api/customers/{id}/timeline/{itemId}/attachments/{index}': [10, 20],
+    'GET /api/customers/{id}/timeline/{itemId}/recording': [5, 10],
     'GET /csat/{token}': [10, 20],
     'POST /csat/{token}': [10, 20],
     'ANY /webchat/{proxy+}': [50, 100],
@@ -385,7 +387,7 @@ describe('PUBLIC_BASE_URL', () => {
     },
   );
 
-  it.each(['WhatsApp', 'Meta', 'Ses', 'SesMail', 'AgentApi'])('is not set on %s', (id) => {
+  it.each(['WhatsApp', 'Meta', 'Ses', 'SesMail', 'AgentApi', 'AgentMedia'])('is not set on %s', (id) => {
     expect(variables(plain, id).PUBLIC_BASE_URL).toBeUndefined();
     expect(variables(configured, id).PUBLIC_BASE_URL).toBeUndefined();
   });

@@ -756,6 +756,12 @@ describe('ThreadlineApi', () => {
     TIMERS_SCHEDULE_GROUP: 'ThreadlineApi-timers',
   };
   const memory: Record<string, number> = { SesMail: 1024 };
+  const agentSignIn = {
+    COGNITO_USER_POOL_ID: { Ref: logicalId(statefulStack, 'AgentPool') },
+    COGNITO_CLIENT_ID: { Ref: logicalId(statefulStack, 'AgentPool/AgentConsole') },
+    AGENT_GROUP: 'agents',
+    ADMIN_GROUP: 'admins',
+  };
 
   it('holds exactly the expected functions', () => {
     api.resourceCountIs('AWS::Lambda::Function', functionIds.length);
@@ -824,20 +830,20 @@ describe('ThreadlineApi', () => {
       {
         TABLE_NAME: { Ref: tableId },
         OUTBOUND_QUEUE_URL: { Ref: outboundId },
-        // The survey page's key.
+        // The survey page's key; never the provider secret (its file routes are AgentMedia's).
         SIGNING_SECRET_ARN: signingSecretArn,
-        // Twilio's and WhatsApp's credentials: it fetches timeline files for agents (the media routes).
-        PROVIDER_SECRET_ARN: secretArn,
-        COGNITO_USER_POOL_ID: { Ref: logicalId(statefulStack, 'AgentPool') },
-        COGNITO_CLIENT_ID: { Ref: logicalId(statefulStack, 'AgentPool/AgentConsole') },
-        AGENT_GROUP: 'agents',
-        ADMIN_GROUP: 'admins',
+        ...agentSignIn,
         ...timersSettings,
         WEBHOOK_QUEUE_URL: { Ref: webhookQueueId },
         EXPORTS_BUCKET: { Ref: logicalId(statefulStack, 'ExportsBucket') },
         // The console opens the agents' live socket here.
         CONSOLE_LIVE_URL: expect.anything(),
       },
+    ],
+    [
+      'AgentMedia',
+      // The timeline's files: Twilio's and WhatsApp's credentials, the table, the agents' sign-in; nothing else.
+      { TABLE_NAME: { Ref: tableId }, PROVIDER_SECRET_ARN: secretArn, ...agentSignIn },
     ],
     ['Events', { TABLE_NAME: { Ref: tableId }, WEBHOOK_QUEUE_URL: { Ref: webhookQueueId } }],
     ['Webhooks', { TABLE_NAME: { Ref: tableId }, WEBHOOK_QUEUE_URL: { Ref: webhookQueueId } }],
@@ -983,6 +989,8 @@ describe('ThreadlineApi', () => {
     ['POST /webhooks/twilio/voice/after-record', 'TwilioVoice'],
     ['POST /webhooks/ses', 'Ses'],
     ['ANY /api/{proxy+}', 'AgentApi'],
+    ['GET /api/customers/{id}/timeline/{itemId}/attachments/{index}', 'AgentMedia'],
+    ['GET /api/customers/{id}/timeline/{itemId}/recording', 'AgentMedia'],
     ['GET /csat/{token}', 'AgentApi'],
     ['POST /csat/{token}', 'AgentApi'],
     ['ANY /webchat/{proxy+}', 'Webchat'],
@@ -1248,6 +1256,30 @@ describe('ThreadlineApi', () => {
     expect(actionsOn('AgentApi', inboundArn).filter((a) => a.startsWith('sqs:'))).toEqual([]);
   });
 
+  it('lets agent-media read the table (GetItem, BatchGetItem) and the provider secret, and nothing else', () => {
+    const statements = statementsOf('AgentMedia').filter((st) => st.Effect === 'Allow');
+    // Its only item calls: the customer and their group, the item, a removal record. No write, no index.
+    expect(statements.filter((st) => st.Action.some((a) => String(a).startsWith('dynamodb:')))).toEqual([
+      { Effect: 'Allow', Action: ['dynamodb:BatchGetItem', 'dynamodb:GetItem'], Resource: [tableArn] },
+    ]);
+    expect(actionsOn('AgentMedia', secretArn)).toContain('secretsmanager:GetSecretValue');
+    const services = new Set(allActions('AgentMedia').map((a) => a.split(':')[0]));
+    expect([...services].sort()).toEqual(['dynamodb', 'secretsmanager']);
+    expect(actionsOn('AgentMedia', signingSecretArn)).toEqual([]);
+  });
+
+  it("routes only the two file paths to agent-media, with the agent API's timeout", () => {
+    expect(functionProps('AgentMedia').Timeout).toBe(15);
+    expect(functionProps('AgentMedia').Timeout).toBe(functionProps('AgentApi').Timeout);
+    const routes = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).filter((route) =>
+      JSON.stringify(route.Properties.Target ?? '').includes('AgentMediaIntegration'),
+    );
+    expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual([
+      'GET /api/customers/{id}/timeline/{itemId}/attachments/{index}',
+      'GET /api/customers/{id}/timeline/{itemId}/recording',
+    ]);
+  });
+
   /**
    * The functions that delete items: erasure, merges and webhook subscriptions (agent API), sockets
    * gone, the erasure's second pass (timers).
@@ -1347,8 +1379,9 @@ describe('ThreadlineApi', () => {
   });
 
   /**
-   * The functions that use provider credentials: the signed webhooks, the two that send replies, and the
-   * agent API, which fetches timeline files from Twilio and WhatsApp for agents.
+   * The functions that use provider credentials: the signed webhooks, the two that send replies, and
+   * agent-media, which fetches timeline files from Twilio and WhatsApp for agents. Never the agent API,
+   * which also serves the public survey page.
    */
   const providerSecretReaders = [
     'WhatsApp',
@@ -1357,7 +1390,7 @@ describe('ThreadlineApi', () => {
     'TwilioVoice',
     'Resolver',
     'Sender',
-    'AgentApi',
+    'AgentMedia',
   ];
 
   it.each(functionIds.filter((id) => !providerSecretReaders.includes(id)))(

@@ -58,6 +58,7 @@ describe('cdk synth with bundling', () => {
     expect([...assets.keys()].sort()).toEqual(
       [
         'AgentApi',
+        'AgentMedia',
         'Events',
         'Live',
         'LiveStream',

@@ -23,5 +23,7 @@ export const API_FUNCTION_IDS = [
   'TwilioVoice',
   'Ses',
   'SesMail',
+  // The agent API's file routes: the table read-only (GetItem, BatchGetItem), the provider secret.
+  'AgentMedia',
   ...TABLE_FUNCTION_IDS,
 ];

@@ -4,6 +4,7 @@ import type { AgentAppDeps } from '#shared/api/deps.js';
 import type { MediaFile, MediaSource } from '#shared/domain/media.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { BadGatewayError, GoneError, PayloadTooLargeError } from '#shared/errors.js';
+import { PHOTO } from '../../../support/media-items.js';
 
 const DANA: Customer = {
   id: 'cu_dana',
@@ -11,21 +12,6 @@ const DANA: Customer = {
   channels: ['whatsapp', 'voice'],
   createdAt: '2026-12-01T09:00:00.000Z',
 } as Customer;
-
-const PHOTO: TimelineItem = {
-  id: 'whatsapp:wamid.P1',
-  type: 'message',
-  channel: 'whatsapp',
-  direction: 'inbound',
-  at: '2026-12-01T09:30:00.000Z',
-  customerId: 'cu_dana',
-  providerMessageId: 'wamid.P1',
-  contentType: 'image',
-  attachments: [
-    { kind: 'image', mediaId: '1111', mimeType: 'image/jpeg' },
-    { kind: 'document', mediaId: '2222', filename: 'invoice "march".html' },
-  ],
-};
 
 const VOICEMAIL: TimelineItem = {
   id: 'twilio:call:CA1:recording',

@@ -1,0 +1,59 @@
+import { Duration } from 'aws-cdk-lib';
+import { type HttpApi, HttpMethod, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { type AgentSignIn, bindAgentSignIn } from './agent-sign-in.js';
+import { ZOD_WITHOUT_LOCALES } from './bundling/on-demand.js';
+import { ThreadlineFunction } from './constructs/threadline-function.js';
+
+/** The agent API's paths whose files are fetched from the providers: served by this function, not the agent API. */
+export const AGENT_MEDIA_PATHS = [
+  '/api/customers/{id}/timeline/{itemId}/attachments/{index}',
+  '/api/customers/{id}/timeline/{itemId}/recording',
+] as const;
+
+/** What the file routes need from the stateful stack. */
+export interface AgentMediaProps {
+  readonly table: ITable;
+  /** Twilio's and WhatsApp's credentials: of the functions agents call, only this one reads them. */
+  readonly providerSecret: ISecret;
+  readonly agentAuth: AgentSignIn;
+}
+
+/**
+ * The agent API's timeline file routes (`GET` attachments and recording) in a function of their own,
+ * so that the agent API, which also serves the public survey page, holds no provider credentials. It
+ * reads the table (the customer and their merged group, the item, a removal record: GetItem and
+ * BatchGetItem, never a write), the provider secret, and checks agents' sign-in as the agent API does.
+ * API Gateway picks these routes over `ANY /api/{proxy+}`, the more specific match.
+ */
+export function addAgentMedia(
+  scope: Construct,
+  api: HttpApi,
+  props: AgentMediaProps,
+): { fn: ThreadlineFunction; routes: HttpRoute[] } {
+  const fn = new ThreadlineFunction(scope, 'AgentMedia', {
+    name: 'agent-media',
+    // A file's fetch, all hops, gives up after 10 s (MEDIA_TIMEOUT_MS): time left to answer 502.
+    timeout: Duration.seconds(15),
+    // A file of up to 4 MiB is held a few times over (the download, its base64, the answer's JSON),
+    // some 25 MB; the memory also sets the CPU and network share the download and the encoding get.
+    memorySize: 512,
+    description:
+      "Threadline agent media: timeline files fetched from their providers with Threadline's credentials",
+    // Errors name themselves, as on the agent API (errors.test.ts).
+    keepNames: false,
+    // @hono/zod-openapi takes zod's `z` namespace whole: without this, every locale of zod too.
+    aliases: ZOD_WITHOUT_LOCALES,
+  })
+    .bindTableReads(props.table, ['GetItem', 'BatchGetItem'])
+    .bindSecret(props.providerSecret, 'PROVIDER_SECRET_ARN');
+  bindAgentSignIn(fn, props.agentAuth);
+  const integration = new HttpLambdaIntegration('AgentMediaIntegration', fn);
+  const routes = AGENT_MEDIA_PATHS.flatMap((path) =>
+    api.addRoutes({ path, methods: [HttpMethod.GET], integration }),
+  );
+  return { fn, routes };
+}

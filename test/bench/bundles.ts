@@ -42,6 +42,7 @@ const FUNCTIONS: Record<
     onDemand: [PHONE_ON_DEMAND],
     aliases: ZOD_WITHOUT_LOCALES,
   },
+  'agent-media': { webhook: false, keepNames: false, aliases: ZOD_WITHOUT_LOCALES },
 };
 
 /** The settings the functions' module scope needs to load (dummy values: nothing is called). */

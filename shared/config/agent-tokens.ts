@@ -1,4 +1,4 @@
-import { API_ID_PATTERN, SELF_AGENT_ID } from '../domain/api-id.js';
+import { API_ID_PATTERN, SELF_AGENT_ID, SYSTEM_ACTOR_IDS } from '../domain/api-id.js';
 import type { Caller } from '../domain/caller.js';
 import { ConfigError } from './config-error.js';
 
@@ -22,11 +22,14 @@ function tokenProblem(token: string): string | undefined {
 
 /**
  * Why an `AGENT_TOKENS` agent id cannot be used, or undefined: one the agent API refuses in its paths
- * (`DELETE /api/agents/{id}`, `assignee=`), or `me`, which it reads as the caller.
+ * (`DELETE /api/agents/{id}`, `assignee=`), `me`, which it reads as the caller, or an id Threadline acts
+ * under itself (SYSTEM_ACTOR_IDS).
  */
 function agentIdProblem(agentId: string): string | undefined {
   if (agentId === SELF_AGENT_ID)
     return 'the agent id `me` is what the API calls the caller itself: choose another';
+  if (SYSTEM_ACTOR_IDS.includes(agentId))
+    return `the agent id \`${agentId}\` is one Threadline acts under itself (events' \`by\`): choose another`;
   if (!API_ID_PATTERN.test(agentId)) {
     return 'the agent id must be 1 to 64 ASCII letters, digits, `-` or `_`, as the agent API takes';
   }

@@ -106,6 +106,7 @@ describe('parseAgentTokens', () => {
     ['an id over 64 characters', `${'a'.repeat(65)}:t1`, /entry 1 .*64/],
     ['the id `me`, which the API reads as the caller', 'boss:t1:admin,me:t2', /entry 2 \(agent "me"\).*`me`/],
     ['one agent twice', 'ana:t1,ana:t2:admin', /entry 2 \(agent "ana"\).*entry 1/],
+    ['an id Threadline acts under', 'boss:t1:admin,clock:t2', /entry 2 \(agent "clock"\).*acts under itself/],
   ])('refuses %s at start, naming the variable and the entry but never the token', (_name, value, reason) => {
     expect(() => parseAgentTokens(value)).toThrow(ConfigError);
     expect(() => parseAgentTokens(value)).toThrow(reason);

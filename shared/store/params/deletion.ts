@@ -17,9 +17,41 @@ import { markErasedMessageInput } from './privacy.js';
 export const DELETION_LOOKUP_MAX_READ = 1000;
 
 /**
- * A deletion's look for its message in one partition of its customer (strongly consistent, keys only):
- * the timeline items from `DELETION_LOOKBACK_MS` before the deletion on, newest first, filtered to the
- * inbound message of that provider id. Paged with `DELETION_LOOKUP_MAX_READ` as its bound.
+ * A look for a customer's inbound message by its provider id in one partition (strongly consistent,
+ * newest first): the timeline items between `range.from` and `range.to` (sort keys), filtered to that
+ * message; its keys and the attributes `range.also` names. `range.limit` bounds the items read (a
+ * filtered query: the bound in one page where it fits, DynamoDB stopping a page at 1 MB). A deletion's
+ * look and an edit's use it, each with its own window.
+ */
+export function findInboundMessageInput(
+  table: string,
+  customerId: string,
+  message: { channel: string; providerMessageId: string },
+  range: { from: string; to: string; also?: readonly string[]; limit: number },
+): QueryCommandInput {
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    FilterExpression: 'id = :id AND #type = :message AND direction = :inbound',
+    ProjectionExpression: ['pk', 'sk', ...(range.also ?? [])].join(', '),
+    ExpressionAttributeNames: { '#type': 'type' },
+    ExpressionAttributeValues: {
+      ':pk': Keys.customer(customerId).pk,
+      ':from': range.from,
+      ':to': range.to,
+      ':id': messageItemId(message),
+      ':message': 'message',
+      ':inbound': 'inbound',
+    },
+    ScanIndexForward: false,
+    ConsistentRead: true,
+    Limit: range.limit,
+  };
+}
+
+/**
+ * A deletion's look for its message in one partition of its customer (keys only): the timeline items
+ * from `DELETION_LOOKBACK_MS` before the deletion on. Paged with `DELETION_LOOKUP_MAX_READ` as its bound.
  */
 export function findDeletedMessageInput(
   table: string,
@@ -27,25 +59,12 @@ export function findDeletedMessageInput(
   deletion: MessageDeletion,
 ): QueryCommandInput {
   const from = new Date(Date.parse(deletion.at) - DELETION_LOOKBACK_MS).toISOString();
-  return {
-    TableName: table,
-    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-    FilterExpression: 'id = :id AND #type = :message AND direction = :inbound',
-    ProjectionExpression: 'pk, sk',
-    ExpressionAttributeNames: { '#type': 'type' },
-    ExpressionAttributeValues: {
-      ':pk': Keys.customer(customerId).pk,
-      ':from': `${TIMELINE_PREFIX}${from}`,
-      ':to': TIMELINE_END,
-      ':id': messageItemId({ channel: deletion.channel, providerMessageId: deletion.targetMessageId }),
-      ':message': 'message',
-      ':inbound': 'inbound',
-    },
-    ScanIndexForward: false,
-    ConsistentRead: true,
-    // A filtered query: the bound in one page where it fits (DynamoDB stops a page at 1 MB).
-    Limit: DELETION_LOOKUP_MAX_READ,
-  };
+  return findInboundMessageInput(
+    table,
+    customerId,
+    { channel: deletion.channel, providerMessageId: deletion.targetMessageId },
+    { from: `${TIMELINE_PREFIX}${from}`, to: TIMELINE_END, limit: DELETION_LOOKUP_MAX_READ },
+  );
 }
 
 /** Takes an item's words, files, data and raw payload off it, keeping its time and ids, where `only` holds. */

@@ -1,8 +1,8 @@
 import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { EDIT_WINDOW_MS } from '../../domain/edits.js';
 import type { Channel, Identity } from '../../domain/envelope.js';
-import { messageItemId } from '../../domain/resolution.js';
 import { Keys, TIMELINE_PREFIX } from '../keys.js';
+import { findInboundMessageInput } from './deletion.js';
 
 /** How many timeline items of one partition an edit's look (either way) reads at most. */
 export const EDIT_LOOKUP_MAX_READ = 200;
@@ -10,33 +10,26 @@ export const EDIT_LOOKUP_MAX_READ = 200;
 const shifted = (at: string, ms: number) => new Date(Date.parse(at) + ms).toISOString();
 
 /**
- * An edit's look for the message it names in one partition of its customer (strongly consistent, keys
- * and `editedAt` only): the timeline items from `EDIT_WINDOW_MS` before the edit to its time (a message
- * comes before its edit; a second more for a clock), filtered to the inbound message of that provider id.
+ * An edit's look for the message it names in one partition of its customer (keys and `editedAt`): the
+ * timeline items from `EDIT_WINDOW_MS` before the edit to its time (a message comes before its edit; a
+ * second more for a clock).
  */
 export function findEditedMessageInput(
   table: string,
   customerId: string,
   edit: { channel: Channel; targetMessageId: string; at: string },
 ): QueryCommandInput {
-  return {
-    TableName: table,
-    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-    FilterExpression: 'id = :id AND #type = :message AND direction = :inbound',
-    ProjectionExpression: 'pk, sk, editedAt',
-    ExpressionAttributeNames: { '#type': 'type' },
-    ExpressionAttributeValues: {
-      ':pk': Keys.customer(customerId).pk,
-      ':from': `${TIMELINE_PREFIX}${shifted(edit.at, -EDIT_WINDOW_MS)}`,
-      ':to': `${TIMELINE_PREFIX}${shifted(edit.at, 1000)}`,
-      ':id': messageItemId({ channel: edit.channel, providerMessageId: edit.targetMessageId }),
-      ':message': 'message',
-      ':inbound': 'inbound',
+  return findInboundMessageInput(
+    table,
+    customerId,
+    { channel: edit.channel, providerMessageId: edit.targetMessageId },
+    {
+      from: `${TIMELINE_PREFIX}${shifted(edit.at, -EDIT_WINDOW_MS)}`,
+      to: `${TIMELINE_PREFIX}${shifted(edit.at, 1000)}`,
+      also: ['editedAt'],
+      limit: EDIT_LOOKUP_MAX_READ,
     },
-    ScanIndexForward: false,
-    ConsistentRead: true,
-    Limit: EDIT_LOOKUP_MAX_READ,
-  };
+  );
 }
 
 /**

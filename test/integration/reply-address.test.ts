@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
+import { describe, expect, it } from 'vitest';
+import { type RecordedCall, recordInto } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
-import { SECRETS, startTestRuntime } from '../support/runtime.js';
+import { SECRETS } from '../support/runtime.js';
+import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedMeta, signedTwilio, twilioSms, whatsappBody } from '../support/webhooks.js';
 
 const ADMIN = 'reply-address-admin';
@@ -16,23 +16,13 @@ const ADMIN = 'reply-address-admin';
  */
 describe('local runtime: a reply goes to the number the customer last used on its channel', () => {
   const time = new ManualTimers(Date.parse('2026-12-05T12:00:00.000Z'));
-  let runtime: LocalRuntime;
-  let calls: RecordedCall[];
-  let sequence = 0;
-
-  beforeAll(async () => {
-    runtime = await startTestRuntime({
-      env: { AGENT_TOKENS: `agent-ada:${ADMIN}:admin` },
-      manualTime: time,
-      dynamoClient: (c) => {
-        calls = recordCalls(c);
-        return c;
-      },
-    });
-  }, 30_000);
-  afterAll(async () => {
-    await runtime?.close();
+  const calls: RecordedCall[] = [];
+  const runtime = useTestRuntime({
+    env: { AGENT_TOKENS: `agent-ada:${ADMIN}:admin` },
+    manualTime: time,
+    dynamoClient: recordInto(calls),
   });
+  let sequence = 0;
 
   const seconds = () => String(Math.floor(time.now() / 1000));
   const meta = async (message: Record<string, unknown>, waId?: string) => {

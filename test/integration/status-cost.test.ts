@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
 import type { OutboxEntry } from '#shared/domain/outbox.js';
 import { replyItem } from '#shared/domain/replies.js';
 import { encodeReplyKey } from '#shared/domain/reply-key.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
 import { Keys, replyTimelineKey } from '#shared/store/keys.js';
-import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
-import { startTestRuntime } from '../support/runtime.js';
+import { type RecordedCall, recordInto } from '../support/call-recorder.js';
+import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
 
 const META_SECRET = 'status-cost-secret';
@@ -25,23 +24,13 @@ const sum = (calls: Call[], reads: boolean) =>
  * (channels that cannot carry one, replies sent before keys) keep the reference path.
  */
 describe('local runtime: a keyed delivery status is one write to the reply', () => {
-  let runtime: LocalRuntime;
-  let calls: Call[];
-  let phone = 447700900300;
-
-  beforeAll(async () => {
-    runtime = await startTestRuntime({
-      env: { META_APP_SECRET: META_SECRET },
-      routing: true,
-      dynamoClient: (c) => {
-        calls = recordCalls(c);
-        return c;
-      },
-    });
-  }, 30_000);
-  afterAll(async () => {
-    await runtime?.close();
+  const calls: Call[] = [];
+  const runtime = useTestRuntime({
+    env: { META_APP_SECRET: META_SECRET },
+    routing: true,
+    dynamoClient: recordInto(calls),
   });
+  let phone = 447700900300;
 
   const post = async (payload: unknown) => {
     const res = await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, META_SECRET));

@@ -65,3 +65,14 @@ export function recordCalls(
   );
   return calls;
 }
+
+/**
+ * The `dynamoClient` option of `startTestRuntime`/`useTestRuntime` that records every call of the
+ * runtime's client into `calls` (a test clears it with `calls.length = 0`).
+ */
+export function recordInto(calls: RecordedCall[]): (client: DynamoDBClient) => DynamoDBClient {
+  return (client) => {
+    recordCalls(client, calls);
+    return client;
+  };
+}

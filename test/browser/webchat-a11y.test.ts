@@ -6,6 +6,7 @@ import { contrast, IN_PAGE, RECORD_ANNOUNCEMENTS, told } from './console-support
 
 const AGENT = 'webchat-a11y-agent';
 const WAIT = { timeout: 30_000 };
+const AFTER_HOURS = { open: false, nextOpenAt: '2030-01-07T09:00:00.000Z', timezone: 'UTC' };
 
 /** Where a widget element is (`selector` in its shadow root), and whether the panel and the window show all of it. */
 const placeOf = (page: Page, selector: string) =>
@@ -184,6 +185,8 @@ describe('the web-chat widget with a screen reader and zoom', { timeout: 90_000 
   it('keeps the title, the close button, the messages and Start chat on screen at 200 % zoom of a 1280×720 window', async () => {
     // 200 % zoom of a 1280×720 window is a 640×360 CSS-pixel viewport; the panel is 240 px high there.
     const page = await (await shop.browser.newContext({ viewport: { width: 640, height: 360 } })).newPage();
+    // After hours, whatever the wall clock says: the away note sits above the messages.
+    await page.route('**/webchat/availability', (route) => route.fulfill({ json: AFTER_HOURS }));
     await page.goto(`${shop.siteUrl}/`);
     await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
     await page.getByRole('button', { name: 'Start chat' }).waitFor(WAIT);
@@ -197,6 +200,11 @@ describe('the web-chat widget with a screen reader and zoom', { timeout: 90_000 
     await write(page, 'Can you read me at this zoom?');
     expect((await placeOf(page, '.log')).height).toBeGreaterThanOrEqual(60);
     expect((await placeOf(page, 'textarea')).inside).toBe(true);
+    // The hand-off note comes under the messages. Before, it pushed the message box below the panel's
+    // edge, out of sight while the visitor was typing in it (CI, a Sunday morning, under load).
+    await page.getByText('Connecting you to someone').waitFor(WAIT);
+    expect((await placeOf(page, 'textarea')).inside).toBe(true);
+    expect((await placeOf(page, 'button.send')).inside).toBe(true);
     expect(await page.evaluate('document.documentElement.scrollWidth - innerWidth')).toBeLessThanOrEqual(0);
   });
   it('fits a 375×667 phone at 200 % zoom: the whole width, no sideways scroll, Send not under the launcher', async () => {

@@ -36,6 +36,7 @@ form{flex-wrap:wrap}
 form>textarea{min-width:0}
 p.error.count{color:#b00020}
 form{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd}
+form:not(.pre){position:sticky;bottom:0;z-index:1;background:#fff}
 form.pre{flex-direction:column;border:0}
 form.pre label{display:flex;flex-direction:column;gap:2px;font-size:.929em}
 textarea,input{flex:1;font:inherit;padding:8px;border:1px solid #888;border-radius:6px;resize:none}

@@ -23,11 +23,13 @@ export interface AgentMediaProps {
 }
 
 /**
- * The agent API's timeline file routes (`GET` attachments and recording) in a function of their own,
+ * The agent API's timeline file routes (`GET` and `HEAD` attachments and recording) in a function of their own,
  * so that the agent API, which also serves the public survey page, holds no provider credentials. It
  * reads the table (the customer and their merged group, the item, a removal record: GetItem and
  * BatchGetItem, never a write), the provider secret, and checks agents' sign-in as the agent API does.
- * API Gateway picks these routes over `ANY /api/{proxy+}`, the more specific match.
+ * API Gateway picks these routes over `ANY /api/{proxy+}`, the more specific match. `HEAD` is routed
+ * here too (the app answers it as `GET` without the body): through `ANY` it would reach the agent API,
+ * which fetches no file and answered it 503.
  */
 export function addAgentMedia(
   scope: Construct,
@@ -53,7 +55,7 @@ export function addAgentMedia(
   bindAgentSignIn(fn, props.agentAuth);
   const integration = new HttpLambdaIntegration('AgentMediaIntegration', fn);
   const routes = AGENT_MEDIA_PATHS.flatMap((path) =>
-    api.addRoutes({ path, methods: [HttpMethod.GET], integration }),
+    api.addRoutes({ path, methods: [HttpMethod.GET, HttpMethod.HEAD], integration }),
   );
   return { fn, routes };
 }

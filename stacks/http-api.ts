@@ -36,6 +36,8 @@ interface Throttle {
  * - The agent API serves people at a console; the console's page and assets load once per sign-in
  *   (the assets are cached for a year). A timeline file is fetched when an agent clicks to show or play
  *   it, each call a download of up to 4 MiB from a provider: lower limits, a recording's the lowest.
+ *   A `HEAD` of a file downloads it too (its type and size are the provider's answer) and is asked by
+ *   a link checker or download manager, not a click: half its `GET`'s limit, counted apart.
  * - Survey links are clicked by customers, once each.
  * - Web chat is public: visitors' sessions, sends, history reads and read receipts share one route.
  */
@@ -55,6 +57,8 @@ export const routeThrottles: Readonly<Record<string, Throttle>> = {
   'ANY /api/{proxy+}': { rate: 50, burst: 100 },
   'GET /api/customers/{id}/timeline/{itemId}/attachments/{index}': { rate: 10, burst: 20 },
   'GET /api/customers/{id}/timeline/{itemId}/recording': { rate: 5, burst: 10 },
+  'HEAD /api/customers/{id}/timeline/{itemId}/attachments/{index}': { rate: 5, burst: 10 },
+  'HEAD /api/customers/{id}/timeline/{itemId}/recording': { rate: 2, burst: 5 },
   'GET /csat/{token}': { rate: 10, burst: 20 },
   'POST /csat/{token}': { rate: 10, burst: 20 },
   // Web chat: every visitor's sends, history reads and read receipts; per-session limits are in the function.

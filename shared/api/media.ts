@@ -67,11 +67,13 @@ const mediaRoutes = once(() => {
 
 /**
  * The file as the answer's body, with the headers that keep it the caller's alone and inert: never
- * cached by a shared cache, never sniffed into another type, never run (a sandboxing CSP).
+ * cached by a shared cache, never sniffed into another type, never run (a sandboxing CSP). Its length
+ * is said too: a `HEAD` (answered as `GET`, the body dropped) tells the file's size.
  */
 function answer(c: Context<AgentEnv>, served: ServedMedia): Response {
   return c.body(served.body as Uint8Array<ArrayBuffer>, 200, {
     'Content-Type': served.contentType,
+    'Content-Length': String(served.body.byteLength),
     'Content-Disposition': served.disposition,
     'Cache-Control': 'private, max-age=300',
     'X-Content-Type-Options': 'nosniff',

@@ -99,6 +99,24 @@ describe('local runtime: an agent opens a WhatsApp photo and a voicemail', () =>
     ]);
   });
 
+  it('answers HEAD as GET without the body: the same status and headers, the length of the file', async () => {
+    const customer = await customerOf('+14155550180');
+    const path = await photoPath(customer);
+    const head = await fetch(`${runtime.url}${path}`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${AGENT}` },
+    });
+    const got = await get(path);
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+    const bytes = new Uint8Array(await got.arrayBuffer());
+    expect(head.headers.get('content-length')).toBe(String(bytes.byteLength));
+    for (const name of ['content-type', 'content-disposition', 'cache-control', 'content-security-policy'])
+      expect(head.headers.get(name), name).toBe(got.headers.get(name));
+    const unsigned = await fetch(`${runtime.url}${path}`, { method: 'HEAD' });
+    expect(unsigned.status).toBe(401);
+  });
+
   it("answers another customer's item 404, and a media id WhatsApp no longer has 502 media_unavailable", async () => {
     const caller = await customerOf(CALLER);
     const photo = await photoPath(await customerOf('+14155550180'));

@@ -129,6 +129,8 @@ describe('cdk-nag AwsSolutions checks', () => {
         // The agent API's file routes (agent-media): the same bearer token, checked in the function.
         'GET--api--customers--{id}--timeline--{itemId}--attachments--{index}',
         'GET--api--customers--{id}--timeline--{itemId}--recording',
+        'HEAD--api--customers--{id}--timeline--{itemId}--attachments--{index}',
+        'HEAD--api--customers--{id}--timeline--{itemId}--recording',
         'GET--csat--{token}',
         'POST--csat--{token}',
         'ANY--webchat--{proxy+}',

@@ -304,6 +304,8 @@ describe('one channel cannot starve the others', () => {
     'ANY /api/{proxy+}': [50, 100],
     'GET /api/customers/{id}/timeline/{itemId}/attachments/{index}': [10, 20],
     'GET /api/customers/{id}/timeline/{itemId}/recording': [5, 10],
+    'HEAD /api/customers/{id}/timeline/{itemId}/attachments/{index}': [5, 10],
+    'HEAD /api/customers/{id}/timeline/{itemId}/recording': [2, 5],
     'GET /csat/{token}': [10, 20],
     'POST /csat/{token}': [10, 20],
     'ANY /webchat/{proxy+}': [50, 100],

@@ -991,6 +991,8 @@ describe('ThreadlineApi', () => {
     ['ANY /api/{proxy+}', 'AgentApi'],
     ['GET /api/customers/{id}/timeline/{itemId}/attachments/{index}', 'AgentMedia'],
     ['GET /api/customers/{id}/timeline/{itemId}/recording', 'AgentMedia'],
+    ['HEAD /api/customers/{id}/timeline/{itemId}/attachments/{index}', 'AgentMedia'],
+    ['HEAD /api/customers/{id}/timeline/{itemId}/recording', 'AgentMedia'],
     ['GET /csat/{token}', 'AgentApi'],
     ['POST /csat/{token}', 'AgentApi'],
     ['ANY /webchat/{proxy+}', 'Webchat'],
@@ -1268,7 +1270,7 @@ describe('ThreadlineApi', () => {
     expect(actionsOn('AgentMedia', signingSecretArn)).toEqual([]);
   });
 
-  it("routes only the two file paths to agent-media, with the agent API's timeout", () => {
+  it("routes only the two file paths (GET and HEAD) to agent-media, with the agent API's timeout", () => {
     expect(functionProps('AgentMedia').Timeout).toBe(15);
     expect(functionProps('AgentMedia').Timeout).toBe(functionProps('AgentApi').Timeout);
     const routes = Object.values(api.findResources('AWS::ApiGatewayV2::Route')).filter((route) =>
@@ -1277,6 +1279,8 @@ describe('ThreadlineApi', () => {
     expect(routes.map((route) => route.Properties.RouteKey).sort()).toEqual([
       'GET /api/customers/{id}/timeline/{itemId}/attachments/{index}',
       'GET /api/customers/{id}/timeline/{itemId}/recording',
+      'HEAD /api/customers/{id}/timeline/{itemId}/attachments/{index}',
+      'HEAD /api/customers/{id}/timeline/{itemId}/recording',
     ]);
   });
 

@@ -53,6 +53,16 @@ describe('createMediaApp: the file routes alone', () => {
     expect(calls.fetched).toEqual([{ provider: 'whatsapp', mediaId: '1111' }]);
   });
 
+  it("answers HEAD as GET without the body, with the file's length (its own route on AWS)", async () => {
+    const { app, calls } = mediaAppWith();
+    const res = await app.request(PHOTO_PATH, as('t-ana', 'HEAD'));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('');
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+    expect(res.headers.get('content-length')).toBe(String(JPEG.body.byteLength));
+    expect(calls.fetched).toEqual([{ provider: 'whatsapp', mediaId: '1111' }]);
+  });
+
   it('refuses a call without a valid token (401 and its challenge) before reading or fetching anything', async () => {
     const { app, calls } = mediaAppWith();
     for (const init of [{}, as('nobody')]) {

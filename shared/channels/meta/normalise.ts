@@ -27,7 +27,6 @@ import {
   MetaEntrySchema,
   MetaMessagingEventSchema,
   MetaMessagingWebhookSchema,
-  MetaTimeSchema,
   metaTimeMs,
 } from './schema.js';
 
@@ -35,8 +34,10 @@ import {
 // costs only itself and not the rest of the batch.
 const BodyShellSchema = z.extend(MetaMessagingWebhookSchema, { entry: z.array(z.unknown()) });
 const EntryShellSchema = z.extend(MetaEntrySchema, {
-  // Only a fallback for events without a timestamp: a bad one must not cost the entry.
-  time: z.catch(z.optional(MetaTimeSchema), undefined),
+  // Only a fallback for events without a timestamp: a bad one must not cost the entry, so it is read
+  // (metaTimeMs: undefined when it is no time) rather than checked. Not `z.catch`: zod's catch reaches
+  // its helpers through the `util` namespace, which esbuild then bundles whole (7.5 KB of this bundle).
+  time: z.optional(z.unknown()),
   messaging: z.optional(z.array(z.unknown())),
   standby: z.optional(z.array(z.unknown())),
   changes: z.optional(z.array(z.unknown())),
@@ -83,7 +84,7 @@ export function normaliseMetaMessaging(payload: unknown, ctx: BodyContext): Norm
       ctx,
       channel,
       entryId: id,
-      entryTimeMs: time === undefined ? undefined : metaTimeMs(time),
+      entryTimeMs: typeof time === 'number' || typeof time === 'string' ? metaTimeMs(time) : undefined,
     };
     for (const [list, items] of [
       ['messaging', messaging],

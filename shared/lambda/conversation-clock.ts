@@ -9,14 +9,19 @@ import { once } from '../domain/on-first-use.js';
 import { systemClock } from '../domain/ports.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { log } from '../log.js';
-import { clockPorts, type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
+import {
+  clockPorts,
+  type DynamoRepositories,
+  type MessageRepositories,
+  storePorts,
+} from '../store/dynamo-repositories.js';
 
 /**
  * The conversation clock's parts on AWS: timers as EventBridge Scheduler schedules (or delayed
  * messages) on the timers queue, the routing policy's `sla` and `autoResolve` (`policy`: read on first
  * use), the table.
  */
-function clockParts(config: Config, repos: DynamoRepositories) {
+function clockParts(config: Config, repos: MessageRepositories) {
   const settings = requireSettings(config, [
     'TIMERS_QUEUE_URL',
     'TIMERS_QUEUE_ARN',
@@ -47,7 +52,7 @@ function clockParts(config: Config, repos: DynamoRepositories) {
  * The conversation clock on AWS as the sender moves it (an answer it gave up on, `unanswered`): SLAs
  * and silences, with their timers. No web-chat fallback nor survey, which only a reply or a resolve sets.
  */
-export function awsAnswerClock(config: Config, repos: DynamoRepositories): ConversationClockDeps {
+export function awsAnswerClock(config: Config, repos: MessageRepositories): ConversationClockDeps {
   const { parts, policy } = clockParts(config, repos);
   return {
     ...parts,
@@ -57,8 +62,15 @@ export function awsAnswerClock(config: Config, repos: DynamoRepositories): Conve
   };
 }
 
-/** The conversation clock on AWS: `awsAnswerClock`'s, with the web-chat email fallback and the surveys. */
-export function awsConversationClock(config: Config, repos: DynamoRepositories): ConversationClockDeps {
+/**
+ * The conversation clock on AWS: `awsAnswerClock`'s, with the web-chat email fallback and the surveys;
+ * and the erasure's second pass where the function has the privacy repository (the resolver builds
+ * only `messageRepositories`: it fires no timer).
+ */
+export function awsConversationClock(
+  config: Config,
+  repos: MessageRepositories & Partial<Pick<DynamoRepositories, 'privacy'>>,
+): ConversationClockDeps {
   const { parts, policy } = clockParts(config, repos);
   return {
     ...parts,
@@ -78,7 +90,7 @@ export function awsConversationClock(config: Config, repos: DynamoRepositories):
 /** Lets the clock's automations act: replies through `replies` (the reply rules, the outbound queue), tags, markers. */
 export function withAutomations(
   clock: ConversationClockDeps,
-  repos: DynamoRepositories,
+  repos: MessageRepositories,
   replies: ReplyDeps,
 ): void {
   clock.automations = {

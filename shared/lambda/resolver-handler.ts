@@ -11,7 +11,7 @@ import { systemClock } from '../domain/ports.js';
 import { log } from '../log.js';
 import { createResolverConsumer } from '../queue/resolver-consumer.js';
 import { createResponder } from '../responder/create-responder.js';
-import { dynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
+import { messageRepositories, storePorts } from '../store/dynamo-repositories.js';
 import { randomIds } from '../store/ids.js';
 import { awsConversationClock, withAutomations } from './conversation-clock.js';
 import { lambdaDeadLetter } from './dead-letter.js';
@@ -31,7 +31,8 @@ export function createResolverHandler(): (
 ) => Promise<SQSBatchResponse> {
   // The provider secret only once the AI has a reply to send (`resolverSending`).
   const config = requireSettings(loadConfig(), ['OUTBOUND_QUEUE_URL']);
-  const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
+  // Only the repositories a message's way uses: no merge, erasure, audit, webhook or live code in its bundle.
+  const repos = messageRepositories(dynamoDbLite(), config.TABLE_NAME);
   const store = storePorts(repos);
   const conversationClock = awsConversationClock(config, repos);
   const track = (event: ClockEvent) => trackConversationClock(conversationClock, event);

@@ -21,16 +21,11 @@ import { webchatRepository } from './webchat-repository.js';
 import { webhookRepository } from './webhook-repository.js';
 
 /**
- * Every repository over one DynamoDB table and one document store (the SDK's document client, or the
- * lite client on Lambda); `exports`, for the agent API, is where an erasure deletes exports written aside. A composition root spreads those
- * a use case needs into its ports (`{ ...customers, ...suggestions, ...timeline, ...conversations }`
- * is a ResolverStore).
+ * The repositories a message's way through the resolver uses (its store ports, the conversation
+ * clock's, routing's `admin`), and no others: the resolver builds only these, so its bundle leaves out
+ * merges, erasure, audit, webhooks, live updates and web chat, whose writes it never makes.
  */
-export function dynamoRepositories(
-  doc: DocumentStore,
-  table: string,
-  options: { exports?: ErasureDeps['exports'] } = {},
-) {
+export function messageRepositories(doc: DocumentStore, table: string) {
   const db = { doc, table };
   const customers = customerRepository(db);
   const suggestions = suggestionRepository(db, customers);
@@ -44,8 +39,31 @@ export function dynamoRepositories(
     conversationState: conversationStateRepository(db, conversationSnapshotOf),
     replies: replyRepository(db, timeline),
     agents: agentRepository(db),
-    agentLoad: agentLoadStore(db),
     metrics: metricsRepository(db),
+    clock: clockRepository(db),
+  };
+}
+
+/** The repositories of a message's way (`messageRepositories`), by aggregate. */
+export type MessageRepositories = ReturnType<typeof messageRepositories>;
+
+/**
+ * Every repository over one DynamoDB table and one document store (the SDK's document client, or the
+ * lite client on Lambda); `exports`, for the agent API, is where an erasure deletes exports written aside. A composition root spreads those
+ * a use case needs into its ports (`{ ...customers, ...suggestions, ...timeline, ...conversations }`
+ * is a ResolverStore).
+ */
+export function dynamoRepositories(
+  doc: DocumentStore,
+  table: string,
+  options: { exports?: ErasureDeps['exports'] } = {},
+) {
+  const db = { doc, table };
+  const message = messageRepositories(doc, table);
+  const { customers, suggestions, timeline, conversations } = message;
+  return {
+    ...message,
+    agentLoad: agentLoadStore(db),
     merges: mergeRepository(db, { suggestions, timeline }),
     privacy: privacyRepository(db, {
       customers,
@@ -55,7 +73,6 @@ export function dynamoRepositories(
       exports: options.exports,
     }),
     audit: auditRepository(db),
-    clock: clockRepository(db),
     webhooks: webhookRepository(db),
     liveEvents: liveEventRepository(db),
     liveConnections: liveConnectionRepository(db),
@@ -71,7 +88,7 @@ export type DynamoRepositories = ReturnType<typeof dynamoRepositories>;
  * The repositories behind the store ports of the resolver, routing, replies and the agent API, spread
  * into one object: what a composition root that runs several of them passes as their `store`.
  */
-export function storePorts(repos: DynamoRepositories) {
+export function storePorts(repos: MessageRepositories) {
   return {
     ...repos.customers,
     ...repos.suggestions,
@@ -130,7 +147,7 @@ export function visitorReads(repos: DynamoRepositories): VisitorReads {
 }
 
 /** The repositories behind the conversation clock's store (SLA, snooze, auto-resolve). */
-export function clockPorts(repos: DynamoRepositories) {
+export function clockPorts(repos: MessageRepositories) {
   return {
     ...repos.customers,
     ...repos.timeline,

@@ -23,6 +23,9 @@ const TemplateSchema = z.object({
 /** The webhook functions' bundle budget (README, bench section 1): 150 KB. */
 const WEBHOOK_BUDGET_BYTES = 150 * 1024;
 
+/** The resolver's bundle mark (README, bench section 1): 800 KB. */
+const RESOLVER_MARK_BYTES = 800 * 1024;
+
 /**
  * `npm run synth` as an operator runs it, every function bundled for real (the other stack tests skip
  * bundling): an import a function's bundling aliases cannot satisfy fails here, not at deploy.
@@ -93,5 +96,10 @@ describe('cdk synth with bundling', () => {
       const size = statSync(join(assets.get(name) ?? '', 'index.mjs')).size;
       expect({ name, size, over: size > WEBHOOK_BUDGET_BYTES }).toEqual({ name, size, over: false });
     }
+  });
+
+  it("keeps the resolver under its mark (the repositories of a message's way only)", () => {
+    const size = statSync(join(assets.get('Resolver') ?? '', 'index.mjs')).size;
+    expect({ size, over: size > RESOLVER_MARK_BYTES }).toEqual({ size, over: false });
   });
 });

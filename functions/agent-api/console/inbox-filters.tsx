@@ -43,11 +43,10 @@ export function FilterForm(props: {
 }) {
   const { filters } = props;
   const set = (patch: Partial<Filters>) => props.onFilters({ ...filters, ...patch });
-  const value = (e: Event) => (e.currentTarget as HTMLInputElement).value;
   const select = (label: string, key: keyof Filters, options: Array<[string, string]>) => (
     <label>
       {label}
-      <select value={filters[key]} onChange={(e) => set({ [key]: value(e) })}>
+      <select value={filters[key]} onChange={(e) => set({ [key]: e.currentTarget.value })}>
         {options.map(([v, text]) => (
           <option key={v} value={v}>
             {text}
@@ -89,7 +88,6 @@ export function FilterForm(props: {
 function QueueFilter(props: { queue: string; queues: readonly string[]; onQueue(queue: string): void }) {
   const [typed, setTyped] = useState(props.queue);
   useEffect(() => setTyped(props.queue), [props.queue]);
-  const value = (e: Event) => (e.currentTarget as HTMLInputElement).value;
   return (
     <label>
       Queue
@@ -97,8 +95,8 @@ function QueueFilter(props: { queue: string; queues: readonly string[]; onQueue(
         value={typed}
         placeholder="any"
         list="known-queues"
-        onInput={(e) => setTyped(value(e))}
-        onChange={(e) => props.onQueue(value(e))}
+        onInput={(e) => setTyped(e.currentTarget.value)}
+        onChange={(e) => props.onQueue(e.currentTarget.value)}
       />
       <datalist id="known-queues">
         {props.queues.map((q) => (

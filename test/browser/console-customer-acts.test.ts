@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
-import { JumpingTimers } from '../support/manual-timers.js';
+import { SteppedTimers } from '#shared/local/timers.js';
 import { idleAfterLaterLooks, SECRETS } from '../support/runtime.js';
 import { visitorClient } from '../support/webchat.js';
 import { deliver, IG_ACCOUNT, instagramText, signedTwilio, twilioSms } from '../support/webhooks.js';
@@ -33,7 +33,7 @@ const IG_DELETED = 'My card number is 4111 1111 1111 1111';
  * nameless file, a contact card had no number).
  */
 describe('the console: what the customer did to their messages, and what a message holds', () => {
-  const queueTime = new JumpingTimers();
+  const queueTime = new SteppedTimers();
   const { runtime, browser } = useConsole({ queue: { timers: queueTime } });
   let page: Page;
   const elsewhere: string[] = [];

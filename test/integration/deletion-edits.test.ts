@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
-import { JumpingTimers } from '../support/manual-timers.js';
+import { SteppedTimers } from '#shared/local/timers.js';
 import { idleAfterLaterLooks, SECRETS, startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { runtimeMeter } from '../support/test-runtime.js';
@@ -39,7 +39,7 @@ const revoke = (phone: string) =>
  */
 describe('local runtime: a deleted message’s edits keep no words either', () => {
   let runtime: LocalRuntime;
-  const queueTime = new JumpingTimers();
+  const queueTime = new SteppedTimers();
   const meter = runtimeMeter();
   const post = async (body: unknown) => {
     expect((await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', body, SECRETS.meta))).status).toBe(

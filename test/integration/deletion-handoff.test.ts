@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
-import { JumpingTimers } from '../support/manual-timers.js';
+import { SteppedTimers } from '#shared/local/timers.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { idleAfterLaterLooks, SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappBody, whatsappText } from '../support/webhooks.js';
@@ -16,7 +16,7 @@ const WORDS = 'I want to talk to a human about order 7731-SECRET';
  */
 describe('local runtime: a deleted message leaves no words in its hand-off note', () => {
   let runtime: LocalRuntime;
-  const queueTime = new JumpingTimers();
+  const queueTime = new SteppedTimers();
   const now = Math.floor(Date.now() / 1000);
   const post = async (body: unknown) => {
     const answer = await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', body, SECRETS.meta));

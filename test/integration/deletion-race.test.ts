@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DELETION_RELOOK_DELAY_S } from '#shared/domain/deletion.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
+import { SteppedTimers } from '#shared/local/timers.js';
 import { DynamoGate, type GatedCall } from '../support/dynamo-gate.js';
-import { JumpingTimers } from '../support/manual-timers.js';
 import { SECRETS } from '../support/runtime.js';
 import { runtimeMeter, useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedMeta, waitUntil, whatsappBody, whatsappText } from '../support/webhooks.js';
@@ -39,7 +39,7 @@ const deletionLook = (call: GatedCall) =>
 describe('local runtime: a deletion and its message processed at the same moment', () => {
   const gate = new DynamoGate();
   const meter = runtimeMeter();
-  const queueTime = new JumpingTimers();
+  const queueTime = new SteppedTimers();
   const runtime = useTestRuntime({
     env: { META_APP_SECRET: SECRETS.meta },
     clock: { now: () => new Date(queueTime.now()) },
@@ -103,7 +103,7 @@ describe('local runtime: a deletion and its message processed at the same moment
 
     // The later look: one delayed message on the resolver's queue, found once its delay has passed.
     meter.reset();
-    queueTime.jump(DELETION_RELOOK_DELAY_S * 1000);
+    queueTime.advance(DELETION_RELOOK_DELAY_S * 1000);
     await runtime.idle();
     const figures = meter.figures();
     const after = (await messages(phone)).find((item) => item.providerMessageId === 'wamid.race-1');
@@ -132,7 +132,7 @@ describe('local runtime: a deletion and its message processed at the same moment
     await post(messageAndRevoke(phone, 'wamid.race-2', nowS, false));
     await waitUntil(settled, 'the deletion is applied');
     expect(runtime.inbound.messages()).toHaveLength(1);
-    queueTime.jump(DELETION_RELOOK_DELAY_S * 1000);
+    queueTime.advance(DELETION_RELOOK_DELAY_S * 1000);
     await runtime.idle();
     expect(runtime.inbound.messages()).toEqual([]);
     // The message, when it comes, reads the mark its deletion left on the identity: stored redacted.

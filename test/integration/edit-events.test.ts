@@ -1,8 +1,9 @@
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { SteppedTimers } from '#shared/local/timers.js';
 import { agentRequest } from '../support/agent-api.js';
-import { JumpingTimers, ManualTimers } from '../support/manual-timers.js';
+import { ManualTimers } from '../support/manual-timers.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { idleAfterLaterLooks, SECRETS, startTestRuntime } from '../support/runtime.js';
 import { runtimeMeter } from '../support/test-runtime.js';
@@ -53,7 +54,7 @@ describe('local runtime: edits of messages not yet seen, or not the sender’s',
   let runtime: LocalRuntime;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let verifier: Webhook;
-  const queueTime = new JumpingTimers();
+  const queueTime = new SteppedTimers();
   const meter = runtimeMeter();
 
   beforeAll(async () => {

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '#shared/domain/envelope.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { SteppedTimers } from '#shared/local/timers.js';
 import { privacyRepository } from '#shared/store/privacy-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
-import { JumpingTimers, ManualTimers } from '../support/manual-timers.js';
+import { ManualTimers } from '../support/manual-timers.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { idleAfterLaterLooks, startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
@@ -93,7 +94,7 @@ describe('local runtime: an erasure leaves nothing of the customer anywhere the 
   let stopped = false;
   const manual = new ManualTimers(Math.floor(Date.now() / 1000) * 1000);
   /** The queues' time: a deletion that found no message looks again 60 s later. */
-  const queueTime = new JumpingTimers();
+  const queueTime = new SteppedTimers();
   const iso = (msAgo = 0) => new Date(manual.now() - msAgo).toISOString();
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${runtime.url}${path}`, {

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
+import { SteppedTimers } from '#shared/local/timers.js';
 import { logger } from '#shared/log.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
 import { DynamoGate, type GatedCall } from '../support/dynamo-gate.js';
-import { JumpingTimers } from '../support/manual-timers.js';
 import { SECRETS } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { useTestRuntime } from '../support/test-runtime.js';
@@ -31,7 +31,7 @@ const profileRead = (customerId: string) => (call: GatedCall) =>
  */
 describe('local runtime: a message whose customer is erased between its identity and profile reads', () => {
   const gate = new DynamoGate();
-  const queueTime = new JumpingTimers();
+  const queueTime = new SteppedTimers();
   const runtime = useTestRuntime({
     env: { META_APP_SECRET: SECRETS.meta, AGENT_TOKENS: `${ADMIN}:${TOKEN}:admin` },
     clock: { now: () => new Date(queueTime.now()) },
@@ -94,7 +94,7 @@ describe('local runtime: a message whose customer is erased between its identity
     expect(JSON.stringify(left)).not.toContain('Second message');
 
     // The retry finds the identity gone and starts a new customer with the message.
-    queueTime.jump(VISIBILITY_MS);
+    queueTime.advance(VISIBILITY_MS);
     await runtime.idle();
     expect(runtime.deadLetter.messages()).toEqual([]);
     const fresh = await holder();

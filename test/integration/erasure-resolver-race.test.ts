@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ERASURE_SWEEP_DELAY_MS } from '#shared/app/sweep-erasure.js';
 import { nextConversationId } from '#shared/domain/conversation.js';
+import { SteppedTimers } from '#shared/local/timers.js';
 import { logger } from '#shared/log.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
 import { DynamoGate, type GatedCall } from '../support/dynamo-gate.js';
-import { JumpingTimers } from '../support/manual-timers.js';
 import { SECRETS } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { useTestRuntime } from '../support/test-runtime.js';
@@ -38,7 +38,7 @@ const CRASH_POINTS: Record<string, CrashPoint> = {
  */
 describe('local runtime: a message whose profile was read just before its customer was erased', () => {
   const gate = new DynamoGate();
-  const time = new JumpingTimers();
+  const time = new SteppedTimers();
   /** Calls the gate held so far: each test holds one more. */
   let held = 0;
   const runtime = useTestRuntime({
@@ -105,7 +105,7 @@ describe('local runtime: a message whose profile was read just before its custom
       expect(crashed).toBe(point !== undefined);
 
       // The retry: a new customer, who holds both phones and has the message.
-      time.jump(VISIBILITY_MS);
+      time.advance(VISIBILITY_MS);
       await runtime.idle();
       expect(runtime.deadLetter.messages()).toEqual([]);
       const fresh = await holder(phone);
@@ -116,7 +116,7 @@ describe('local runtime: a message whose profile was read just before its custom
       expect(texts).toEqual(['Second message, sent as the erasure ran']);
 
       // The erasure's second pass: nothing names the erased id but its tombstone.
-      time.jump(ERASURE_SWEEP_DELAY_MS);
+      time.advance(ERASURE_SWEEP_DELAY_MS);
       await runtime.idle();
       // The audit log names the ids of what an admin did, by design.
       const naming = (await everything()).filter(

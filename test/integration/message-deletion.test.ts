@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
-import { JumpingTimers } from '../support/manual-timers.js';
+import { SteppedTimers } from '#shared/local/timers.js';
 import { idleAfterLaterLooks, SECRETS, startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta } from '../support/webhooks.js';
@@ -72,7 +72,7 @@ const IG_TEXT = 'My card number is 4111 1111 1111 1111';
  */
 describe('local runtime: a message its customer deleted keeps no words', () => {
   let runtime: LocalRuntime;
-  const queueTime = new JumpingTimers();
+  const queueTime = new SteppedTimers();
   const get = (token: string, path: string) =>
     fetch(`${runtime.url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
   const post = async (path: string, body: unknown) => {

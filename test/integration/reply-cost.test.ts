@@ -6,8 +6,8 @@ import { RetryableSendError } from '#shared/domain/send-errors.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { LocalOutbox } from '#shared/local/outbox.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { SteppedTimers } from '#shared/local/timers.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
-import { JumpingTimers } from '../support/manual-timers.js';
 import { customerIdOf } from '../support/open-conversation.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -35,7 +35,7 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
   /** The DelaySeconds of each send to the outbound queue. */
   const delays: Array<number | undefined> = [];
   /** The queues' time: a delayed reply comes out when the test moves it, not after a real wait. */
-  const queueTime = new JumpingTimers();
+  const queueTime = new SteppedTimers();
   let failNextSend = false;
   let crashOnNextMetrics = false;
   const whatsapp = outbox.sender();
@@ -212,10 +212,10 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
     expect(enqueued).toBe(1);
     expect(delays).toEqual([20]);
     // The provider is given its pause: the sender has not received the reply yet.
-    queueTime.jump(15_000);
+    queueTime.advance(15_000);
     expect(aiReplies(phone)).toHaveLength(1);
     expect(runtime.outbound.messages().map((m) => m.receiveCount)).toEqual([0]);
-    queueTime.jump(5_000);
+    queueTime.advance(5_000);
     await runtime.idle();
     const sent = aiReplies(phone);
     expect(sent).toHaveLength(2);

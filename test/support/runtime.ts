@@ -1,7 +1,8 @@
 import { loadConfig } from '#shared/config/config.js';
 import { DELETION_RELOOK_DELAY_S } from '#shared/domain/deletion.js';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '#shared/local/runtime.js';
-import type { JumpingTimers, ManualTimers } from './manual-timers.js';
+import type { SteppedTimers } from '#shared/local/timers.js';
+import type { ManualTimers } from './manual-timers.js';
 import { SNS_CERT_FILE, waitUntil } from './webhooks.js';
 
 /** The secrets the test runtime verifies webhooks with. */
@@ -70,13 +71,13 @@ export function startTestRuntime(
  * (nothing visible, nothing in flight), moves its time past a deletion's later look
  * (`DELETION_RELOOK_DELAY_S`, a delayed message that `idle` would wait out) and waits for it.
  */
-export async function idleAfterLaterLooks(runtime: LocalRuntime, queueTime: JumpingTimers): Promise<void> {
+export async function idleAfterLaterLooks(runtime: LocalRuntime, queueTime: SteppedTimers): Promise<void> {
   const settled = () => {
     const depth = runtime.inbound.depth();
     return depth.visible === 0 && depth.inFlight === 0;
   };
   await waitUntil(settled, 'the inbound queue holds only delayed messages');
-  queueTime.jump(DELETION_RELOOK_DELAY_S * 1000);
+  queueTime.advance(DELETION_RELOOK_DELAY_S * 1000);
   await runtime.idle();
 }
 

@@ -25,8 +25,14 @@ export async function mergeCustomers(
   deps: MergeDeps,
   { targetId, sourceId, agentId }: MergeRequest,
 ): Promise<Customer | undefined> {
-  await audited(deps, { agentId, action: 'merge', customerIds: [targetId, sourceId] }, () =>
-    deps.admin.merge(targetId, sourceId, agentId, deps.clock.now().toISOString()),
+  // The record names the customers asked for and those the merge went between (a customer merged
+  // before stands for the one it was merged into), so the kept customer's audit shows how data came to it.
+  await audited(
+    deps,
+    { agentId, action: 'merge', customerIds: [targetId, sourceId] },
+    () => deps.admin.merge(targetId, sourceId, agentId, deps.clock.now().toISOString()),
+    () => 'ok',
+    (roots) => [...new Set([targetId, sourceId, roots.targetId, roots.sourceId])],
   );
   const kept = await closeMergedConversation(deps, { targetId, sourceId });
   // The kept profile the quiet resolve read, when it is the target's: read after the merge, and the

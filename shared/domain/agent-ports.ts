@@ -96,9 +96,16 @@ export interface AgentStore {
   claimAgentSlot(agentId: string, conversationId: string, seen: number): Promise<AgentClaim>;
 }
 
+/** The customers a merge went between: the roots standing for the target and the source asked for. */
+export type MergedPair = { targetId: string; sourceId: string };
+
 /** The changes agents make to customers and conversations: multi-item sequences the store keeps safe. */
 export interface AgentAdmin extends Pick<RouterAdmin, 'assign'> {
-  merge(targetId: string, sourceId: string, agentId: string, now: string): Promise<void>;
+  /**
+   * Merges the customer standing for `sourceId` into the one standing for `targetId` (either may have
+   * been merged before: the merge goes between their roots); answers those two roots.
+   */
+  merge(targetId: string, sourceId: string, agentId: string, now: string): Promise<MergedPair>;
   /** Undoes a merge; a heavy target takes several calls (`complete: false` until the last). */
   unmerge(targetId: string, sourceId: string, agentId: string, now: string): Promise<UnmergeProgress>;
   dismissSuggestion(customerId: string, otherId: string): Promise<void>;

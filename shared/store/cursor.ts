@@ -14,6 +14,8 @@ function decodeWith<T>(schema: z.ZodType<T>, cursor: string): T {
 }
 
 const TimelineCursorSchema = z.object({
+  /** The customer whose timeline the cursor pages (a cursor made before 2026-12-06 has none). */
+  of: z.optional(z.string().min(1).max(128)),
   after: z.string().startsWith(TIMELINE_PREFIX).max(2048),
   lastInbound: z.optional(ChannelSchema),
   /**
@@ -37,12 +39,20 @@ export function encodeTimelineCursor(cursor: z.infer<typeof TimelineCursorSchema
   return Buffer.from(JSON.stringify(cursor)).toString('base64url');
 }
 
-/** Decodes a timeline cursor; no cursor is the first page. */
+/**
+ * Decodes a cursor of `customerId`'s timeline; no cursor is the first page. One made for another
+ * customer's timeline is a ValidationError: its place and last channel are not this timeline's.
+ */
 export function decodeTimelineCursor(
   cursor: string | undefined,
+  customerId: string,
 ): Partial<z.infer<typeof TimelineCursorSchema>> & { lastInbound?: Channel } {
   if (!cursor) return {};
-  return decodeWith(TimelineCursorSchema, cursor);
+  const decoded = decodeWith(TimelineCursorSchema, cursor);
+  if (decoded.of !== undefined && decoded.of !== customerId) {
+    throw new ValidationError('invalid cursor: a page of another customer\'s timeline');
+  }
+  return decoded;
 }
 
 const TimelineBackCursorSchema = z.strictObject({

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { MergedPair } from '../domain/agent-ports.js';
 import { CsatPendingSchema, csatOvertaken } from '../domain/csat/survey.js';
 import {
   carriedNumbers,
@@ -195,22 +196,28 @@ async function merge(
   requested: { target: string; source: string },
   agentId: string,
   now: string,
-) {
+): Promise<MergedPair> {
   if (requested.target === requested.source)
     throw new ValidationError('a customer cannot be merged into itself');
   // Merges go between the customers that stand for each side now (either may have been merged before).
   const { customerId: targetId, profile: target } = await readRootProfile(db, requested.target);
   const { customerId: sourceId, profile: source } = await readRootProfile(db, requested.source);
   if (targetId === sourceId) {
+    // The kept customer asked to be merged into one merged into it: nothing to merge, not a repeat.
+    if (requested.source === sourceId) {
+      throw new ConflictError(`customer ${requested.target} is already merged into ${requested.source}`);
+    }
+    // A merge asked again (or one of the group into the group): completes what a crash left.
     await completeMerge(db, deps, requested.source, targetId);
     await deps.suggestions.acceptSuggestion(requested.target, requested.source);
-    return;
+    return { targetId, sourceId };
   }
   const conflict = mergeConflict(targetId, target, sourceId, source);
   if (conflict) throw new ConflictError(conflict);
   const applied = await applyMerge(db, deps, { targetId, sourceId }, { source, target }, { agentId, now });
   await deps.suggestions.acceptSuggestion(requested.target, requested.source);
   if (applied) await deps.timeline.putTimelineItem(mergeEvent(targetId, sourceId, now, agentId), undefined);
+  return { targetId, sourceId };
 }
 
 /**
@@ -352,7 +359,7 @@ export function mergeRepository(db: DynamoDb, deps: Deps, options: { unmergeWork
   const workPerCall = options.unmergeWorkPerCall ?? UNMERGE_WORK_PER_CALL;
   return {
     /** Merges `sourceId` into `targetId`: identities re-pointed, a `mergedInto` pointer left behind. */
-    merge: (targetId: string, sourceId: string, agentId: string, now: string): Promise<void> =>
+    merge: (targetId: string, sourceId: string, agentId: string, now: string): Promise<MergedPair> =>
       merge(db, deps, { target: targetId, source: sourceId }, agentId, now),
     /**
      * Undoes a merge: the source's own identities resolve to it again and what came through them while

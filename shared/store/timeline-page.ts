@@ -166,7 +166,7 @@ export async function timelinePage(
   customerId: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<ResumablePage<TimelineItem>> {
-  const cursor = decodeTimelineCursor(page.cursor);
+  const cursor = decodeTimelineCursor(page.cursor, customerId);
   const partitions = await customers.mergedPartitions(customerId);
   const read = await readAfter(db, partitions, cursor, page.limit);
   const taken = read.fresh.slice(0, page.limit);
@@ -178,13 +178,13 @@ export async function timelinePage(
   const last = taken.at(-1);
   const { lastInbound } = derived;
   let resume = page.cursor ?? null;
-  if (last && read.keyed) resume = encodeTimelineCursor({ after: last.row.sk, lastInbound });
+  if (last && read.keyed) resume = encodeTimelineCursor({ of: customerId, after: last.row.sk, lastInbound });
   else if (last) {
     const time = keyTime(last.row.sk);
     const seen = read.placed.filter(({ row }) => keyTime(row.sk) === time).indexOf(last) + 1;
-    resume = encodeTimelineCursor({ after: last.row.sk, lastInbound, place: { ...last.place, seen } });
+    resume = encodeTimelineCursor({ of: customerId, after: last.row.sk, lastInbound, place: { ...last.place, seen } });
   } else if (read.skipTo) {
-    resume = encodeTimelineCursor({ after: read.skipTo, lastInbound: cursor.lastInbound });
+    resume = encodeTimelineCursor({ of: customerId, after: read.skipTo, lastInbound: cursor.lastInbound });
   }
   return { items: derived.items, cursor: more && resume ? resume : null, resume };
 }

@@ -99,4 +99,16 @@ describe('local runtime: a customer timeline read newest first', () => {
     expect((await read(customer.customerId, mixed)).status).toBe(400);
     expect((await read(customer.customerId, { order: 'sideways' })).status).toBe(400);
   });
+
+  it("refuses a cursor made for another customer's timeline with 400", async () => {
+    const one = await newCustomer(probe, '447700900314', 'Hello');
+    await seedHistory(probe, client, one, 6);
+    const other = await newCustomer(probe, '447700900315', 'Hi');
+    const first = await read(one.customerId, { limit: '2' });
+    expect(first.page.cursor).not.toBeNull();
+    expect((await read(one.customerId, { limit: '2', cursor: first.page.cursor ?? '' })).status).toBe(200);
+    // Before, the other customer's page read from this one's place, led by a switch from its last channel.
+    const crossed = await read(other.customerId, { limit: '2', cursor: first.page.cursor ?? '' });
+    expect(crossed.status).toBe(400);
+  });
 });

@@ -137,6 +137,7 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
     calls,
     merge: async (...args) => {
       calls.push(['merge', ...args]);
+      return { targetId: args[0], sourceId: args[1] };
     },
     unmerge: async (...args) => {
       calls.push(['unmerge', ...args]);

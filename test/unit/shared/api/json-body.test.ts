@@ -10,6 +10,7 @@ const app = createAgentApp({
   admin: {
     merge: async (...args: unknown[]) => {
       calls.push(args);
+      return { targetId: args[0], sourceId: args[1] };
     },
     dismissSuggestion: async (...args: unknown[]) => {
       calls.push(['dismiss', ...args]);

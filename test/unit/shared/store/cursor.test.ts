@@ -20,12 +20,20 @@ describe('cursors', () => {
   });
 
   it('round-trips a timeline cursor and refuses one that is not a timeline sort key', () => {
-    const cursor = { after: 'TIMELINE#2025#x', lastInbound: 'sms' as const };
-    expect(decodeTimelineCursor(encodeTimelineCursor(cursor))).toEqual(cursor);
-    expect(decodeTimelineCursor(undefined)).toEqual({});
-    expect(() => decodeTimelineCursor(encodeCursor({ after: 'PROFILE' }) ?? undefined)).toThrow(
+    const cursor = { of: 'cu_1', after: 'TIMELINE#2025#x', lastInbound: 'sms' as const };
+    expect(decodeTimelineCursor(encodeTimelineCursor(cursor), 'cu_1')).toEqual(cursor);
+    expect(decodeTimelineCursor(undefined, 'cu_1')).toEqual({});
+    expect(() => decodeTimelineCursor(encodeCursor({ after: 'PROFILE' }) ?? undefined, 'cu_1')).toThrow(
       ValidationError,
     );
+  });
+
+  it("refuses a cursor of another customer's timeline and takes one made before cursors named theirs", () => {
+    const made = encodeTimelineCursor({ of: 'cu_1', after: 'TIMELINE#2025#x', lastInbound: 'whatsapp' });
+    // Before, cu_2's page read from cu_1's place and derived a switch from cu_1's last channel.
+    expect(() => decodeTimelineCursor(made, 'cu_2')).toThrow(/another customer's timeline/);
+    const older = encodeTimelineCursor({ after: 'TIMELINE#2025#x' });
+    expect(decodeTimelineCursor(older, 'cu_2')).toEqual({ after: 'TIMELINE#2025#x' });
   });
 
   it('decodes a {before} cursor to its sort key and refuses any other', () => {

@@ -50,7 +50,7 @@ export function decodeTimelineCursor(
   if (!cursor) return {};
   const decoded = decodeWith(TimelineCursorSchema, cursor);
   if (decoded.of !== undefined && decoded.of !== customerId) {
-    throw new ValidationError('invalid cursor: a page of another customer\'s timeline');
+    throw new ValidationError("invalid cursor: a page of another customer's timeline");
   }
   return decoded;
 }

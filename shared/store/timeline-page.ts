@@ -182,7 +182,12 @@ export async function timelinePage(
   else if (last) {
     const time = keyTime(last.row.sk);
     const seen = read.placed.filter(({ row }) => keyTime(row.sk) === time).indexOf(last) + 1;
-    resume = encodeTimelineCursor({ of: customerId, after: last.row.sk, lastInbound, place: { ...last.place, seen } });
+    resume = encodeTimelineCursor({
+      of: customerId,
+      after: last.row.sk,
+      lastInbound,
+      place: { ...last.place, seen },
+    });
   } else if (read.skipTo) {
     resume = encodeTimelineCursor({ of: customerId, after: read.skipTo, lastInbound: cursor.lastInbound });
   }

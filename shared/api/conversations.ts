@@ -49,7 +49,7 @@ const messageRoutes = once(() => {
     path: '/conversations/{id}/replies',
     operationId: 'replyToConversation',
     summary:
-      "Reply on the customer's last inbound channel (or `channel`); an `Idempotency-Key` retry returns the first result. An open conversation nobody has becomes the replying agent's; one another agent has is 409 `assignee_changed` (nothing sent) unless `expectedAssignee` names them. 422 `content_not_supported` (nothing sent) for what the channel cannot carry in one message: a template outside WhatsApp, a template with text or attachments, more than one attachment on WhatsApp, Messenger or Instagram, text and an attachment together on Messenger or Instagram",
+      "Reply on the customer's last inbound channel (or `channel`; a customer who has not written, such as a missed caller, is answered on the one channel they reached us on, a caller by SMS; with several or none, 422 `no_channel` naming them); an `Idempotency-Key` retry returns the first result. An open conversation nobody has becomes the replying agent's; one another agent has is 409 `assignee_changed` (nothing sent) unless `expectedAssignee` names them. 422 `content_not_supported` (nothing sent) for what the channel cannot carry in one message: a template outside WhatsApp, a template with text or attachments, more than one attachment on WhatsApp, Messenger or Instagram, text and an attachment together on Messenger or Instagram",
     middleware: [readJsonBody] as const,
     request: { params: IdParamsSchema, headers: ReplyHeadersSchema, body: jsonBody(ReplyRequestSchema) },
     responses: {

@@ -1,20 +1,31 @@
-import type { Envelope, Provider } from '../domain/envelope.js';
+import type { Channel, Envelope, Provider } from '../domain/envelope.js';
 import { onceReference, toTimelineItem } from '../domain/resolution.js';
 import type { IdentityHolder, ProfileState, ResolverStore, SentMessage } from '../domain/resolver-ports.js';
 
 /**
- * Whether an event is a provider's retry of one an erasure took: the erasure left a content-free
- * marker for its provider reference. One read (of the marker, and of the reference itself, where
- * erasures before the markers were hashed left theirs, in one BatchGetItem), made before a customer
- * would be created for the event.
+ * Whether an event is a provider's retry of one an erasure took, or news of a call it took: the erasure
+ * left a content-free marker for its provider reference. One read (of the marker, and of the reference
+ * itself, where erasures before the markers were hashed left theirs, in one BatchGetItem), made before
+ * a customer would be created for the event.
  */
 export async function isErasedRetry(
   store: Pick<ResolverStore, 'erasedMessage'>,
   envelope: Envelope,
 ): Promise<boolean> {
   if (envelope.kind === 'status') return false;
-  const reference = onceReference(toTimelineItem(envelope, '', ''));
+  const reference = erasableReference(envelope);
   return reference ? store.erasedMessage(reference.channel, reference.id) : false;
+}
+
+/**
+ * The reference whose marker tells that an erasure took the event. A call's is the call's own id
+ * (its CallSid), which the erasure marked for each of the call's items (`providerReferencesOf`): what
+ * Twilio sends about the call afterwards (its end or miss, the recording, its transcript) is about what
+ * the erasure took, not a new word from the person, and each has an id of its own no marker holds.
+ */
+function erasableReference(envelope: Envelope): { channel: Channel; id: string } | undefined {
+  if (envelope.kind === 'call') return { channel: envelope.channel, id: envelope.callId };
+  return onceReference(toTimelineItem(envelope, '', ''));
 }
 
 /**
@@ -22,6 +33,8 @@ export async function isErasedRetry(
  * none, Graph's `changes` and a WhatsApp event without a timestamp): its webhook's retries. Twilio
  * retries within minutes, SNS (SES) within an hour here and six on AWS (Lambda's), Graph for 36 hours,
  * the Cloud API for 7 days; a web-chat visitor's send after an erasure has no session to come through.
+ * Twilio's news of a call (its end, recording, transcript) comes within minutes too: a call records at
+ * most 120 s (twiml.ts).
  */
 const RESEND_SPAN_MS: Record<Provider, number> = {
   twilio: 60 * 60 * 1000,

@@ -1,5 +1,4 @@
 import type { AgentStore } from '../domain/agent-ports.js';
-import type { Channel } from '../domain/envelope.js';
 import type { Clock } from '../domain/ports.js';
 import {
   type ChannelOption,
@@ -8,19 +7,11 @@ import {
   refusalOf,
   standingBlock,
 } from '../domain/replies.js';
+import { replyCandidates } from '../domain/reply-channel.js';
 import { replyTextLimit } from '../domain/reply-length.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
-import type { Customer } from '../domain/timeline.js';
 import { existingCustomer } from './read-customer.js';
 import { type ReplyDestination, replyDestination } from './reply-destination.js';
-
-/** The channels a reply could take: those the customer wrote on (a caller is answered by SMS), the last one first. */
-function candidateChannels(root: Customer, profiles: readonly Customer[]): Channel[] {
-  const all = [root.lastInboundChannel, ...profiles.flatMap((p) => p.channels)]
-    .filter((c): c is Channel => c !== undefined)
-    .map((c) => (c === 'voice' ? 'sms' : c));
-  return [...new Set(all)];
-}
 
 /**
  * Which channels a reply to the customer may use now, and why not, by the rules a reply is checked
@@ -42,7 +33,7 @@ export async function listReplyChannels(
   if (!root) return [];
   const now = deps.clock.now();
   return Promise.all(
-    candidateChannels(root, profiles).map(async (channel): Promise<ChannelOption> => {
+    replyCandidates(root, profiles).map(async (channel): Promise<ChannelOption> => {
       let destination: ReplyDestination;
       try {
         destination = await replyDestination(

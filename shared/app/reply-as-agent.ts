@@ -1,11 +1,9 @@
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
 import { type ReplyRequest, replyIdFor } from '#shared/domain/replies.js';
 import { checkReplyContent } from '#shared/domain/reply-content.js';
-import { checkReplyLength } from '#shared/domain/reply-length.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
-import { replyChannelOf } from '#shared/domain/webchat/attachments.js';
 import { ConflictError, NotFoundError } from '#shared/errors.js';
-import { type ReplyDeps, recipientOf, sendReply } from './send-reply.js';
+import { type ReplyDeps, recipientOf, replyChannelFor, sendReply } from './send-reply.js';
 
 /** What an agent's reply needs: the reply service, and the conversation read and assignment. */
 export interface ReplyAsAgentDeps {
@@ -80,9 +78,8 @@ export async function replyAsAgent(
   // nothing, the assignment included. The reply takes this read; it does not read them again.
   const recipient = await recipientOf(deps.replies.store, conversation);
   // A text the channel cannot carry is the request's fault: refused before the assignment too.
-  const { customer } = recipient;
   const { expectedAssignee, ...request } = input.request;
-  checkReplyContent(checkReplyLength(replyChannelOf(customer, request), request.text, customer), request);
+  checkReplyContent(replyChannelFor(recipient, request), request);
   await claimForReply(deps, conversation, { ...input, expectedAssignee });
   return sendReply(deps.replies, { ...input, request, keyFromCaller: true, recipient });
 }

@@ -1,5 +1,6 @@
 import type { TrackClock } from '../domain/clock-ports.js';
 import { replyEmail } from '../domain/email-reply.js';
+import type { Channel } from '../domain/envelope.js';
 import { keyReusedError } from '../domain/idempotency.js';
 import { type OutboundMessage, OutboundMessageSchema } from '../domain/outbound.js';
 import type { Clock } from '../domain/ports.js';
@@ -195,6 +196,18 @@ async function dispatch(
 }
 
 /**
+ * The channel a reply goes on (replyChannelOf: the one asked for, else the one the customer's profiles
+ * choose), refused when its text is longer than that channel takes from the customer (checkReplyLength).
+ */
+export function replyChannelFor(
+  recipient: Pick<Recipient, 'customer' | 'profiles'>,
+  request: Parameters<typeof replyChannelOf>[1] & { text?: string | undefined },
+): Channel {
+  const { customer, profiles } = recipient;
+  return checkReplyLength(replyChannelOf(customer, request, profiles), request.text, customer);
+}
+
+/**
  * Sends a reply: checks the channel's rules, stores it once (see `storeReply`: a retry or a redelivery
  * gets the first one), as `queued` on the timeline, and puts it on the outbound queue. A retry repeats
  * the steps; the sender sends a reply once, whatever the queue redelivers. With `sendNow`, the AI's
@@ -212,7 +225,7 @@ export async function sendReply(
       : deps.newId();
   const { conversationId, root, customer, partitions, profiles, firstResponded, nobodyWaiting, answering } =
     input.recipient ?? (await readRecipient(deps, input.conversationId));
-  const channel = checkReplyLength(replyChannelOf(customer, input.request), input.request.text, customer);
+  const channel = replyChannelFor({ customer, profiles }, input.request);
   const { to, latestEmails, thread } = await replyDestination(
     deps.store,
     { customer, partitions, profiles, answering },

@@ -39,16 +39,6 @@ function refuse(code: ReplyRefusal, message: string, status: 409 | 422): Error {
 export const isRefusal = (error: unknown): error is ConflictError =>
   error instanceof ConflictError || error instanceof UnprocessableError || error instanceof NotFoundError;
 
-/** The channel a reply goes out on: the one asked for, else the customer's most recent inbound one. */
-export function replyChannel(customer: Customer, requested: Channel | undefined): Channel {
-  const channel = requested ?? customer.lastInboundChannel;
-  if (!channel) {
-    throw refuse('no_channel', 'the customer has never written to us: name a channel', 422);
-  }
-  // A caller is answered by text on the same number.
-  return channel === 'voice' ? 'sms' : channel;
-}
-
 /** The kinds of identity that are an address on each channel (a reply there needs one). */
 export const ADDRESS_KIND: Record<Channel, Identity['kind'][]> = {
   sms: ['phone'],

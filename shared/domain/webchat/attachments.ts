@@ -1,6 +1,6 @@
 import { UnprocessableError } from '../../errors.js';
 import type { Channel } from '../envelope.js';
-import { replyChannel } from '../replies.js';
+import { replyChannel } from '../reply-channel.js';
 import type { Customer } from '../timeline.js';
 
 /** Whether a link is one the visitor may open from the chat: https only (no javascript:, data: or http:). */
@@ -33,4 +33,5 @@ export function withSafeAttachments(channel: Channel, attachments: ReadonlyArray
 export const replyChannelOf = (
   customer: Customer,
   request: { channel?: Channel | undefined; attachments: ReadonlyArray<{ url: string }> },
-): Channel => withSafeAttachments(replyChannel(customer, request.channel), request.attachments);
+  profiles: readonly Customer[] = [customer],
+): Channel => withSafeAttachments(replyChannel(customer, request.channel, profiles), request.attachments);

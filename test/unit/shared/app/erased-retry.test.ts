@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { knownErasedRetry } from '#shared/app/erased-retry.js';
+import { isErasedRetry, knownErasedRetry } from '#shared/app/erased-retry.js';
 import type { ProfileState } from '#shared/domain/resolver-ports.js';
-import { inboundText } from '../../fakes/envelopes.js';
+import { envelope, inboundText } from '../../fakes/envelopes.js';
 
 /** A store whose every reference an erasure took, counting the marker reads. */
 function erasedStore() {
@@ -75,5 +75,46 @@ describe('knownErasedRetry: a retry of an erased event reaching the customer the
         profile: undefined,
       }),
     ).toBe(true);
+  });
+});
+
+/** What Twilio tells of a call once it rang: timed by our receipt, with an id of its own. */
+const callNews = (event: 'completed' | 'missed' | 'voicemail' | 'transcription', suffix: string) =>
+  envelope({
+    id: `twilio:call:CA600:${suffix}`,
+    kind: 'call',
+    provider: 'twilio',
+    channel: 'voice',
+    callId: 'CA600',
+    direction: 'inbound',
+    event,
+    customer: { kind: 'phone', value: '+14155550600' },
+    occurredAt: '2025-06-08T12:10:00.000Z',
+    receivedAt: '2025-06-08T12:10:00.000Z',
+    rawRef: 'twilio:test#',
+    ...(event === 'transcription' ? { transcript: 'My card number is 4111' } : {}),
+  });
+
+describe("isErasedRetry: news of an erased call reads the call's own marker", () => {
+  it.each([
+    ['completed', 'completed'],
+    ['missed', 'missed'],
+    ['voicemail', 'voicemail:RE601'],
+    ['transcription', 'transcription:TR600'],
+  ] as const)(
+    'reads the marker of the CallSid for a call %s (its own id is in no marker)',
+    async (event, suffix) => {
+      const store = erasedStore();
+      expect(await isErasedRetry(store, callNews(event, suffix))).toBe(true);
+      expect(store.reads).toEqual(['voice#CA600']);
+    },
+  );
+
+  it('reads it for a known customer too, when the news came within the resend span of the claim', async () => {
+    const store = erasedStore();
+    expect(
+      await knownErasedRetry(store, callNews('transcription', 'transcription:TR600'), { claim, profile }),
+    ).toBe(true);
+    expect(store.reads).toEqual(['voice#CA600']);
   });
 });

@@ -6,9 +6,9 @@ import {
   emailReplyAddress,
   ReplyRequestSchema,
   replyAddress,
-  replyChannel,
   standingBlock,
 } from '#shared/domain/replies.js';
+import { replyChannel } from '#shared/domain/reply-channel.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { ConflictError, UnprocessableError } from '#shared/errors.js';
 

@@ -1,0 +1,46 @@
+import { UnprocessableError } from '../errors.js';
+import type { Channel } from './envelope.js';
+import { ADDRESS_KIND } from './replies.js';
+import type { Customer } from './timeline.js';
+
+/** The channel a reply takes for one the customer reached us on: a caller is answered by text on the same number. */
+const answeredOn = (channel: Channel): Channel => (channel === 'voice' ? 'sms' : channel);
+
+/**
+ * The channels a reply to the customer could take: the one they last wrote on first, then every channel
+ * a profile of their merged group has an event on (a call's: SMS). What `GET /api/customers/{id}/channels`
+ * checks, and what a reply naming no channel chooses from.
+ */
+export function replyCandidates(root: Customer, profiles: readonly Customer[] = [root]): Channel[] {
+  const all = [root.lastInboundChannel, ...profiles.flatMap((p) => p.channels)]
+    .filter((c): c is Channel => c !== undefined)
+    .map(answeredOn);
+  return [...new Set(all)];
+}
+
+/**
+ * The channel a reply goes out on: the one asked for; else the customer's most recent inbound one; else,
+ * for a customer who has not written (a caller whose calls were missed, who hung up at the beep), the one
+ * channel they reached us on. With several, or none, 422 `no_channel`, naming the channels to choose from.
+ */
+export function replyChannel(
+  customer: Customer,
+  requested: Channel | undefined,
+  profiles: readonly Customer[] = [customer],
+): Channel {
+  if (requested) return answeredOn(requested);
+  const candidates = replyCandidates(customer, profiles);
+  const [first] = candidates;
+  if (first && (customer.lastInboundChannel !== undefined || candidates.length === 1)) return first;
+  const choices = candidates.length > 0 ? candidates : addressedChannels(customer);
+  const name = choices.length > 0 ? `name a channel: ${choices.join(' or ')}` : 'name a channel';
+  throw new UnprocessableError(`the customer has never written to us: ${name}`, 'no_channel');
+}
+
+/** The channels the customer has an address on (a phone: SMS and WhatsApp), for one who reached us on none. */
+function addressedChannels(customer: Customer): Channel[] {
+  const kinds = new Set(customer.identities.map((identity) => identity.kind));
+  return (Object.keys(ADDRESS_KIND) as Channel[]).filter(
+    (channel) => channel !== 'voice' && ADDRESS_KIND[channel].some((kind) => kinds.has(kind)),
+  );
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { replyCandidates, replyChannel } from '#shared/domain/reply-channel.js';
+import type { Customer } from '#shared/domain/timeline.js';
+import { UnprocessableError } from '#shared/errors.js';
+
+const customer = (overrides: Partial<Customer> = {}): Customer => ({
+  id: 'cu_1',
+  identities: [{ kind: 'phone', value: '+14155550600' }],
+  channels: ['voice'],
+  createdAt: '2025-06-10T09:00:00.000Z',
+  lastInboundByChannel: {},
+  mergedFrom: [],
+  tags: [],
+  ...overrides,
+});
+
+/** The refusal a reply naming no channel gets, with its code and message. */
+const refusal = (run: () => unknown) => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof UnprocessableError) return { code: error.code, message: error.message };
+    throw error;
+  }
+  throw new Error('no refusal');
+};
+
+describe('replyChannel: where a reply naming no channel goes', () => {
+  it('answers a caller whose calls were all missed by SMS, as the channels route offers', () => {
+    const caller = customer();
+    expect(replyCandidates(caller)).toEqual(['sms']);
+    expect(replyChannel(caller, undefined)).toBe('sms');
+  });
+
+  it('takes the last inbound channel first, and the channel the agent names over it', () => {
+    const writer = customer({ channels: ['voice', 'whatsapp'], lastInboundChannel: 'whatsapp' });
+    expect(replyChannel(writer, undefined)).toBe('whatsapp');
+    expect(replyChannel(writer, 'sms')).toBe('sms');
+    expect(replyChannel(customer({ lastInboundChannel: 'voice' }), undefined)).toBe('sms');
+  });
+
+  it("takes the one channel of a merged group's profiles", () => {
+    const root = customer({ channels: [] });
+    const merged = customer({ id: 'cu_2', channels: ['voice'] });
+    expect(replyChannel(root, undefined, [root, merged])).toBe('sms');
+  });
+
+  it('refuses with no_channel, naming the channels reached on, when there are several and none written on', () => {
+    const two = customer({
+      identities: [
+        { kind: 'phone', value: '+14155550600' },
+        { kind: 'email', value: 'ivy@example.com' },
+      ],
+      channels: ['voice', 'email'],
+    });
+    expect(refusal(() => replyChannel(two, undefined))).toEqual({
+      code: 'no_channel',
+      message: 'the customer has never written to us: name a channel: sms or email',
+    });
+  });
+
+  it('names the channels their addresses reach when they reached us on none', () => {
+    const none = customer({ channels: [] });
+    expect(refusal(() => replyChannel(none, undefined))).toEqual({
+      code: 'no_channel',
+      message: 'the customer has never written to us: name a channel: sms or whatsapp',
+    });
+  });
+});

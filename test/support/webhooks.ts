@@ -279,7 +279,13 @@ export function signedTwilio(url: string, params: Record<string, string>, authTo
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, url, params),
+        // Twilio signs the URL without its fragment (connection overrides such as `#rc=3`), and fetch
+        // never sends one (providers.md §1.1).
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(
+          authToken,
+          url.split('#', 1)[0] ?? url,
+          params,
+        ),
       },
       body: new URLSearchParams(params).toString(),
     },

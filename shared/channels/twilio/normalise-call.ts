@@ -18,8 +18,8 @@ export interface TwilioCallContext extends BodyContext {
 }
 
 /**
- * The customer of a call is withheld (`anonymous`, `unknown`, a keypad word such as `+266696687`) or not a
- * phone (`client:`, a SIP URI).
+ * The customer of a call is withheld (`anonymous`, `unknown`, a keypad word such as `+266696687`, zeros)
+ * or not a phone (`client:`, a SIP URI).
  */
 export class WithheldCallerError extends ValidationError {
   override name = 'WithheldCallerError';
@@ -38,12 +38,19 @@ const WITHHELD_CALLER_IDS: ReadonlySet<string> = new Set([
   '8656696',
 ]);
 
-/** The caller's identity, unless the number is withheld (a keypad word) or is no phone number. */
+/**
+ * Zeros (`0000000000`, `000-000-0000`) or `+1` and zeros: the placeholder some carriers send for a
+ * blocked caller id. No number is zeros; read in DEFAULT_REGION (US), it would be +10000000000 and
+ * every such caller one customer.
+ */
+const ZEROS = /^(?:\+1)?0+$/;
+
+/** The caller's identity, unless the number is withheld (a keypad word, zeros) or is no phone number. */
 function callerIdentity(address: string | undefined): Identity | undefined {
   const identity = addressIdentity(address);
-  if (identity?.kind === 'phone' && WITHHELD_CALLER_IDS.has(identity.value.replace(/^\+/, '')))
-    return undefined;
-  return identity;
+  if (identity?.kind !== 'phone') return identity;
+  const withheld = WITHHELD_CALLER_IDS.has(identity.value.replace(/^\+/, '')) || ZEROS.test(identity.value);
+  return withheld ? undefined : identity;
 }
 
 /**

@@ -87,6 +87,11 @@ describe('POST /webhooks/twilio/voice', () => {
     '+7378742833',
     '+2562533',
     '+8656696',
+    // A carrier's placeholder for a blocked caller id, which would otherwise read as +10000000000.
+    '0000000000',
+    '+10000000000',
+    '000-000-0000',
+    '+0000000000',
   ])(
     'asks a caller whose number is %j to call with it shown or to write, records nothing and hangs up',
     async (From) => {
@@ -213,6 +218,8 @@ describe('Twilio voice callbacks of a withheld caller', () => {
       'call_recording_completed',
     ],
     ['status', VOICE_ROUTES.status, 'call_status_completed', '+266696687'],
+    ['recording', `${VOICE_ROUTES.recording}?From=0000000000&To=%2B15017122661`, 'call_recording_completed'],
+    ['status', VOICE_ROUTES.status, 'call_status_completed', '0000000000'],
   ])(
     'answers the %s callback 204 and queues nothing (logged)',
     async (_, path, fixture, From = 'anonymous') => {

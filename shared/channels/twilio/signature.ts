@@ -64,15 +64,6 @@ export function twilioSignedUrl(requestUrl: string, publicBaseUrl?: string): str
   return `${publicBase(publicBaseUrl)}${pathAndQuery.startsWith('/') ? '' : '/'}${pathAndQuery}`;
 }
 
-/**
- * The connection overrides (providers.md §1.2) that end every callback URL our TwiML gives Twilio. By
- * default Twilio retries only a connection that failed: a `503` (the queue failing) or a `429` (the
- * route's throttle) would lose the recording or the transcription for good. With these Twilio tries 3
- * more times on any failure, within its 15 s; every callback is idempotent (the envelope ids are
- * Twilio's). A fragment: Twilio neither sends nor signs it.
- */
-export const TWILIO_RETRY_OVERRIDES = '#rc=3&rp=all';
-
 /** The absolute URL of one of our routes, for TwiML callbacks: on the public base, else the request's origin. */
 export function twilioCallbackUrl(path: string, requestUrl: string, publicBaseUrl?: string): string {
   const base = publicBaseUrl ? publicBase(publicBaseUrl) : new URL(requestUrl).origin;

@@ -4,8 +4,9 @@ import { ValidationError } from '#shared/errors.js';
 import { createWebhook, queryOf, text, type Webhook, type WebhookRoute } from '#shared/http/webhook.js';
 import { logger } from '#shared/log.js';
 import { normaliseTwilioCall, type TwilioCallEvent, WithheldCallerError } from './normalise-call.js';
+import { TWILIO_RETRY_OVERRIDES } from './overrides.js';
 import { TWILIO_MAX_BODY_BYTES } from './schema.js';
-import { TWILIO_RETRY_OVERRIDES, twilioCallbackUrl } from './signature.js';
+import { twilioCallbackUrl } from './signature.js';
 import { answerTwiml, farewellTwiml } from './twiml.js';
 import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from './webhook-request.js';
 

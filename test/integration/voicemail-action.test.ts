@@ -3,7 +3,7 @@ import type { TimelineItem } from '#shared/domain/timeline.js';
 import { customerReads } from '../support/agent-api.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
-import { deliver, signedTwilio } from '../support/webhooks.js';
+import { twilioPoster } from '../support/webhooks.js';
 
 const TWILIO_TOKEN = 'voicemail-action-twilio-token';
 const ACCOUNT = 'ACvoicemailaction00000000000000000';
@@ -24,12 +24,7 @@ describe('local runtime: a voicemail reaches the timeline once, by the action or
   });
   const { idle, api } = clock;
   const { find, timeline } = customerReads(api);
-  const post = async (url: string, params: Record<string, string>) => {
-    const answer = await deliver(signedTwilio(url, params, TWILIO_TOKEN));
-    expect(answer.status, url).toBeLessThan(300);
-    await idle();
-    return answer.body;
-  };
+  const post = twilioPoster(TWILIO_TOKEN, idle);
 
   /** Rings, then gives the callbacks of the answer's `<Record>` (absolute, with their overrides). */
   const call = async (from: string, sid: string) => {

@@ -310,6 +310,20 @@ export async function deliver(request: SignedRequest): Promise<{ status: number;
   return { status: res.status, body: await res.text() };
 }
 
+/**
+ * A poster of signed Twilio requests to a runtime: each must be taken (2xx), then handled (`idle`);
+ * it gives the answer's body (the TwiML of a call).
+ */
+export function twilioPoster(authToken: string, idle: () => Promise<void>) {
+  return async (url: string, params: Record<string, string>): Promise<string> => {
+    const answer = await deliver(signedTwilio(url, params, authToken));
+    // No vitest here: the benches (tsx) import this file too.
+    if (answer.status >= 300) throw new Error(`${url} answered ${answer.status}: ${answer.body}`);
+    await idle();
+    return answer.body;
+  };
+}
+
 /** Polls `check` until it answers true, at most `timeoutMs`; throws `message` if it never does. */
 export async function waitUntil(
   check: () => boolean | Promise<boolean>,

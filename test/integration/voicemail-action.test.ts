@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { customerReads } from '../support/agent-api.js';
+import { isRead, type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { twilioPoster } from '../support/webhooks.js';
@@ -21,7 +22,12 @@ describe('local runtime: a voicemail reaches the timeline once, by the action or
     policyFile: alwaysOpenPolicyFile(),
     routing: true,
     env: { TWILIO_AUTH_TOKEN: TWILIO_TOKEN },
+    dynamoClient: (client) => {
+      recordCalls(client, calls);
+      return client;
+    },
   });
+  const calls: RecordedCall[] = [];
   const { idle, api } = clock;
   const { find, timeline } = customerReads(api);
   const post = twilioPoster(TWILIO_TOKEN, idle);
@@ -83,7 +89,19 @@ describe('local runtime: a voicemail reaches the timeline once, by the action or
     await first.recordingCallback();
     const second = await call('+14155550193', 'CAvoicemailaction00000000000000003');
     await second.recordingCallback();
+    calls.length = 0;
     await second.afterRecord();
+    // The second is a redelivery to the resolver, at a redelivery's bounded cost whatever the history:
+    // its timeline item's write-once put fails (1 unit), the rest is reads and idempotent updates.
+    const duplicate = calls.filter((c) => !c.pk.startsWith('LIVE#'));
+    const kind = (c: RecordedCall) =>
+      `${c.command} ${c.pk.replace(/#.*/, '')} ${c.sk.replace(/#.*/, '')}${c.failed ? ' (failed)' : ''}`;
+    expect(duplicate.filter((c) => !isRead(c)).map(kind)).toEqual([
+      'UpdateItem MESSAGE MESSAGE',
+      'PutItem CUSTOMER TIMELINE (failed)',
+      'UpdateItem CONVERSATION CONVERSATION',
+    ]);
+    expect(duplicate.filter(isRead)).toHaveLength(5);
     for (const phone of ['+14155550192', '+14155550193']) {
       const customer = await find(phone);
       expect(await voicemails(customer.id), phone).toHaveLength(1);

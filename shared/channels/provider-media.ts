@@ -46,7 +46,8 @@ const GRAPH_OBJECT_BYTES = 64 * 1024;
 export interface ProviderMediaOptions {
   twilioApiUrl?: string | undefined;
   metaGraphUrl?: string | undefined;
-  twilio?: { accountSid: string; authToken: string } | undefined;
+  /** Twilio's account SID and auth token (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN): both, or no file. */
+  twilio?: { accountSid?: string | undefined; authToken?: string | undefined } | undefined;
   whatsappAccessToken?: string | undefined;
   fetch?: typeof fetch;
   timeoutMs?: number;
@@ -62,26 +63,31 @@ const onHosts = (url: URL, hosts: readonly string[]) =>
  * the CDN it redirects to), a recording as MP3 (`.mp3`, a tenth of the WAV it serves by default);
  * WhatsApp's by asking the Graph API for the media id's address, then fetching it with the token;
  * Messenger's and Instagram's from Meta's CDN, with no credentials. Each fetch, all hops, within the
- * time limit.
+ * time limit. A provider whose credentials are not set is asked nothing: UnavailableError (503) naming
+ * the settings.
  */
 export function providerMediaFetcher(options: ProviderMediaOptions): MediaFetcher {
   const twilioOrigin = new URL(options.twilioApiUrl ?? TWILIO_API_ORIGIN).origin;
   const graphOrigin = new URL(options.metaGraphUrl ?? META_GRAPH_ORIGIN).origin;
   const fetchImpl = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? MEDIA_TIMEOUT_MS;
+  const { accountSid, authToken } = options.twilio ?? {};
+  const twilioBasic =
+    accountSid && authToken ? Buffer.from(`${accountSid}:${authToken}`).toString('base64') : undefined;
+  // Twilio serves a file without credentials only to an account that does not enforce media auth: asked
+  // without them, one account would answer 401 (502) and another the file. Not set is said as such.
+  const twilioUnset = [
+    ...(accountSid ? [] : ['TWILIO_ACCOUNT_SID']),
+    ...(authToken ? [] : ['TWILIO_AUTH_TOKEN']),
+  ];
 
   const twilioRules: FetchRules = {
     provider: 'Twilio',
     // The stored address on Twilio's API only; its redirect to the CDN it keeps the file on.
     allowed: (url, hop) =>
       url.origin === twilioOrigin || (hop > 0 && (onHosts(url, TWILIO_CDN) || isS3Host(url))),
-    headers: (url): Record<string, string> => {
-      if (url.origin !== twilioOrigin || !options.twilio) return {};
-      const basic = Buffer.from(`${options.twilio.accountSid}:${options.twilio.authToken}`).toString(
-        'base64',
-      );
-      return { authorization: `Basic ${basic}` };
-    },
+    headers: (url): Record<string, string> =>
+      url.origin === twilioOrigin && twilioBasic ? { authorization: `Basic ${twilioBasic}` } : {},
   };
   const metaRules = (token: string | undefined): FetchRules => ({
     provider: token ? 'WhatsApp' : 'Meta',
@@ -119,6 +125,12 @@ export function providerMediaFetcher(options: ProviderMediaOptions): MediaFetche
         case 'whatsapp':
           return whatsappFile(source.mediaId, maxBytes, signal);
         case 'twilio': {
+          if (twilioUnset.length > 0) {
+            const verb = twilioUnset.length > 1 ? 'are' : 'is';
+            throw new UnavailableError(
+              `Twilio files need ${twilioUnset.join(' and ')}, which ${verb} not set`,
+            );
+          }
           const url = toUrl(source.url, 'Twilio');
           // A recording's address serves WAV; with `.mp3` the same recording as MP3 (providers.md §1.6).
           if (source.recording && url.origin === twilioOrigin && !/\.\w+$/.test(url.pathname))
@@ -134,11 +146,10 @@ export function providerMediaFetcher(options: ProviderMediaOptions): MediaFetche
 
 /** The fetcher as the settings configure it: the providers' origins and Threadline's credentials. */
 export function configuredMediaFetcher(config: Config): MediaFetcher {
-  const { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken } = config;
   return providerMediaFetcher({
     twilioApiUrl: config.TWILIO_API_URL,
     metaGraphUrl: config.META_GRAPH_URL,
-    twilio: accountSid && authToken ? { accountSid, authToken } : undefined,
+    twilio: { accountSid: config.TWILIO_ACCOUNT_SID, authToken: config.TWILIO_AUTH_TOKEN },
     whatsappAccessToken: config.WHATSAPP_ACCESS_TOKEN,
   });
 }

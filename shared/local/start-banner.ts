@@ -1,3 +1,4 @@
+import { TWILIO_RETRY_OVERRIDES } from '../channels/twilio/overrides.js';
 import type { Config } from '../config/config.js';
 import { parseAgentTokens } from '../config/config.js';
 import { devSecretNames } from './dev-secrets.js';
@@ -28,6 +29,7 @@ export function startBanner(input: {
     `  Messenger/Instagram  GET, POST ${hooks}/webhooks/meta`,
     `  Twilio SMS/MMS       POST ${hooks}/webhooks/twilio/sms   (status callbacks: /webhooks/twilio/status)`,
     `  Twilio voice         POST ${hooks}/webhooks/twilio/voice (call status: /webhooks/twilio/voice/status)`,
+    `  Twilio: end each URL with ${TWILIO_RETRY_OVERRIDES}, so Twilio retries a 503 or a 429`,
     ...(config.PUBLIC_BASE_URL
       ? []
       : ['  Twilio signs the public URL: set PUBLIC_BASE_URL to your tunnel URL.']),

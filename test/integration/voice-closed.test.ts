@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { customerReads } from '../support/agent-api.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
-import { deliver, signedTwilio } from '../support/webhooks.js';
+import { twilioPoster } from '../support/webhooks.js';
 
 const TWILIO_TOKEN = 'voice-closed-twilio-token';
 const GREETING = 'Thanks for calling Example Shop. Leave a message after the tone.';
@@ -43,12 +43,7 @@ describe('local runtime: a call after hours hears the closed greeting, then leav
   });
   const { manual, idle, api } = clock;
   const { find, timeline } = customerReads(api);
-  const post = async (url: string, params: Record<string, string>) => {
-    const answer = await deliver(signedTwilio(url, params, TWILIO_TOKEN));
-    expect(answer.status, url).toBeLessThan(300);
-    await idle();
-    return answer.body;
-  };
+  const post = twilioPoster(TWILIO_TOKEN, idle);
   const ring = (from: string, sid: string) =>
     post(`${clock.runtime.url}/webhooks/twilio/voice`, {
       CallSid: sid,

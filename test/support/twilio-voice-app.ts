@@ -72,9 +72,11 @@ export function voiceApp(options: VoiceAppSetup = {}) {
     form: Record<string, string>,
     request: { header?: string | null; signedUrl?: string; contentType?: string; body?: string } = {},
   ) => {
+    // Twilio signs the URL without its fragment (the connection overrides, providers.md §1.1), and
+    // never sends the fragment.
     const header =
       request.header === undefined
-        ? twilio.getExpectedTwilioSignature(TWILIO_TOKEN, request.signedUrl ?? url, form)
+        ? twilio.getExpectedTwilioSignature(TWILIO_TOKEN, request.signedUrl ?? withoutFragment(url), form)
         : request.header;
     const { pathname, search } = new URL(url);
     return app.request(`${pathname}${search}`, {
@@ -89,20 +91,32 @@ export function voiceApp(options: VoiceAppSetup = {}) {
   return { app, queued, post };
 }
 
+/**
+ * The connection overrides every callback URL of our TwiML ends with: up to 3 retries on any failure
+ * (providers.md §1.2). Written out here, not imported, so a change to them shows in the tests.
+ */
+export const RETRY_OVERRIDES = '#rc=3&rp=all';
+
 /** The TwiML twilio-node's own builder writes for our answer: the greeting, then a transcribed recording. */
 export function expectedAnswer(greeting: string, base: string, recordingQuery: string): string {
   const response = new twilio.twiml.VoiceResponse();
   response.say(greeting);
   response.record({
-    action: `${base}/webhooks/twilio/voice/after-record`,
+    action: `${base}/webhooks/twilio/voice/after-record${RETRY_OVERRIDES}`,
     method: 'POST',
     maxLength: 120,
     playBeep: true,
     transcribe: true,
-    transcribeCallback: `${base}/webhooks/twilio/voice/transcription`,
-    recordingStatusCallback: `${base}/webhooks/twilio/voice/recording${recordingQuery}`,
+    transcribeCallback: `${base}/webhooks/twilio/voice/transcription${RETRY_OVERRIDES}`,
+    recordingStatusCallback: `${base}/webhooks/twilio/voice/recording${recordingQuery}${RETRY_OVERRIDES}`,
   });
   return response.toString();
+}
+
+/** The URL as Twilio signs and requests it: without its fragment. */
+export function withoutFragment(url: string): string {
+  const hash = url.indexOf('#');
+  return hash === -1 ? url : url.slice(0, hash);
 }
 
 /** The recording callback's query: the caller of the fixtures' call, which that callback does not carry. */

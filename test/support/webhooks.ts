@@ -279,7 +279,13 @@ export function signedTwilio(url: string, params: Record<string, string>, authTo
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
-        'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, url, params),
+        // Twilio signs the URL without its fragment (connection overrides such as `#rc=3`), and fetch
+        // never sends one (providers.md §1.1).
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(
+          authToken,
+          url.split('#', 1)[0] ?? url,
+          params,
+        ),
       },
       body: new URLSearchParams(params).toString(),
     },
@@ -302,6 +308,20 @@ export function signedSes(baseUrl: string, message: SnsMessage): SignedRequest {
 export async function deliver(request: SignedRequest): Promise<{ status: number; body: string }> {
   const res = await fetch(request.url, request.init);
   return { status: res.status, body: await res.text() };
+}
+
+/**
+ * A poster of signed Twilio requests to a runtime: each must be taken (2xx), then handled (`idle`);
+ * it gives the answer's body (the TwiML of a call).
+ */
+export function twilioPoster(authToken: string, idle: () => Promise<void>) {
+  return async (url: string, params: Record<string, string>): Promise<string> => {
+    const answer = await deliver(signedTwilio(url, params, authToken));
+    // No vitest here: the benches (tsx) import this file too.
+    if (answer.status >= 300) throw new Error(`${url} answered ${answer.status}: ${answer.body}`);
+    await idle();
+    return answer.body;
+  };
 }
 
 /** Polls `check` until it answers true, at most `timeoutMs`; throws `message` if it never does. */

@@ -18,8 +18,8 @@ export interface TwilioCallContext extends BodyContext {
 }
 
 /**
- * The customer of a call is withheld (`anonymous`, `unknown`, a keypad word such as `+266696687`) or not a
- * phone (`client:`, a SIP URI).
+ * The customer of a call is withheld (`anonymous`, `unknown`, a keypad word such as `+266696687`, zeros)
+ * or not a phone (`client:`, a SIP URI).
  */
 export class WithheldCallerError extends ValidationError {
   override name = 'WithheldCallerError';
@@ -38,21 +38,36 @@ const WITHHELD_CALLER_IDS: ReadonlySet<string> = new Set([
   '8656696',
 ]);
 
-/** The caller's identity, unless the number is withheld (a keypad word) or is no phone number. */
+/**
+ * Zeros (`0000000000`, `000-000-0000`) or `+1` and zeros: the placeholder some carriers send for a
+ * blocked caller id. No number is zeros; read in DEFAULT_REGION (US), it would be +10000000000 and
+ * every such caller one customer.
+ */
+const ZEROS = /^(?:\+1)?0+$/;
+
+/** The caller's identity, unless the number is withheld (a keypad word, zeros) or is no phone number. */
 function callerIdentity(address: string | undefined): Identity | undefined {
   const identity = addressIdentity(address);
-  if (identity?.kind === 'phone' && WITHHELD_CALLER_IDS.has(identity.value.replace(/^\+/, '')))
-    return undefined;
-  return identity;
+  if (identity?.kind !== 'phone') return identity;
+  const withheld = WITHHELD_CALLER_IDS.has(identity.value.replace(/^\+/, '')) || ZEROS.test(identity.value);
+  return withheld ? undefined : identity;
 }
 
-/** Which voice request the parameters came from. */
-export type TwilioCallEvent = 'incoming' | 'status' | 'recording' | 'transcription';
+/**
+ * Which voice request the parameters came from; `after-record` is the `<Record>` action, which also
+ * carries the recording (providers.md §1.6).
+ */
+export type TwilioCallEvent = 'incoming' | 'status' | 'recording' | 'after-record' | 'transcription';
+
+// The recording's SID at the end of its URL: `.../Recordings/RE` and 32 letters and digits (Twilio's
+// are hex).
+const RECORDING_SID_IN_URL = /\/Recordings\/(RE[0-9a-z]{32})$/i;
 
 /**
  * Turns a voice request into a `call` envelope on channel `voice`: the incoming call is `ringing`, a
- * recording is `voicemail`, a transcription `transcription`, and a call status callback `completed`
- * (with its duration) or `missed` (busy, no-answer, failed, canceled). A recording or transcription
+ * recording (its callback, or the `<Record>` action naming it) is `voicemail`, a transcription
+ * `transcription`, and a call status callback `completed` (with its duration) or `missed` (busy,
+ * no-answer, failed, canceled). A recording or transcription
  * that failed or holds nothing yields no envelope. The customer is the caller of an inbound call and
  * the callee of an outbound one; ValidationError when that is withheld (`anonymous`) or not a phone.
  */
@@ -100,6 +115,17 @@ export function normaliseTwilioCall(
         ...optional('durationSeconds', seconds(call.RecordingDuration)),
       });
     }
+    case 'after-record': {
+      // The same voicemail as the recording callback's, under the same id: whichever comes first
+      // files it, the other is its duplicate. Twilio documents RecordingUrl here, not RecordingSid.
+      const recordingUrl = nonBlank(call.RecordingUrl);
+      const recordingSid = call.RecordingSid ?? recordingSidIn(recordingUrl);
+      if (!recordingUrl || !recordingSid) return [];
+      return callEnvelope('voicemail', `voicemail:${recordingSid}`, {
+        recordingUrl,
+        ...optional('durationSeconds', seconds(call.RecordingDuration)),
+      });
+    }
     case 'transcription': {
       if (call.TranscriptionStatus !== undefined && call.TranscriptionStatus !== 'completed') return [];
       const transcriptionSid = required(call.TranscriptionSid, 'TranscriptionSid');
@@ -129,6 +155,13 @@ function callStatusEvent(call: TwilioCallParams): 'ringing' | 'answered' | 'comp
     case undefined:
       throw new ValidationError('invalid Twilio voice request: CallStatus is required');
   }
+}
+
+/** The recording SID a Twilio recording URL ends with (its query is no part of it). */
+function recordingSidIn(url: string | undefined): string | undefined {
+  // Bounded: Twilio's recording URLs are some 130 characters; a longer value names no recording.
+  if (url === undefined || url.length > 512) return undefined;
+  return RECORDING_SID_IN_URL.exec(url.split('?', 1)[0] ?? '')?.[1];
 }
 
 function required(value: string | undefined, name: string): string {

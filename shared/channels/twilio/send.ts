@@ -10,6 +10,7 @@ import type {
 import { REPLY_KEY_PARAM, replyKeyOf } from '#shared/domain/reply-key.js';
 import { retryAfterMs } from '#shared/domain/retry-after.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
+import { TWILIO_RETRY_OVERRIDES } from './overrides.js';
 
 const TWILIO_API = 'https://api.twilio.com/2010-04-01';
 const WHATSAPP_PREFIX = /^whatsapp:/i;
@@ -96,11 +97,11 @@ export function buildTwilioMessageRequest(
 
 /**
  * The message's own status-callback URL: ours with the reply's key as a query parameter, which Twilio
- * keeps on every callback and signs with the rest of the URL.
+ * keeps on every callback and signs with the rest of the URL, and the retry overrides after it.
  */
 function statusCallbackFor(callback: string, key: string | undefined): string {
-  if (!key) return callback;
-  return `${callback}${callback.includes('?') ? '&' : '?'}${REPLY_KEY_PARAM}=${key}`;
+  const url = key ? `${callback}${callback.includes('?') ? '&' : '?'}${REPLY_KEY_PARAM}=${key}` : callback;
+  return `${url}${TWILIO_RETRY_OVERRIDES}`;
 }
 
 function address(channel: 'sms' | 'whatsapp' | 'voice', value: string): string {

@@ -4,6 +4,7 @@ import { ValidationError } from '#shared/errors.js';
 import { createWebhook, queryOf, text, type Webhook, type WebhookRoute } from '#shared/http/webhook.js';
 import { logger } from '#shared/log.js';
 import { normaliseTwilioCall, type TwilioCallEvent, WithheldCallerError } from './normalise-call.js';
+import { TWILIO_RETRY_OVERRIDES } from './overrides.js';
 import { TWILIO_MAX_BODY_BYTES } from './schema.js';
 import { twilioCallbackUrl } from './signature.js';
 import { answerTwiml, farewellTwiml } from './twiml.js';
@@ -40,8 +41,11 @@ export const VOICE_ROUTES = {
  * Twilio voice: `POST /webhooks/twilio/voice` answers an incoming call (well inside Twilio's 15 s) with
  * the greeting (the closed greeting outside the business hours of the call's queue) and a transcribed
  * `<Record>`, after queuing a `ringing` envelope; `/recording`, `/transcription` and `/status` queue the
- * voicemail, its transcript and the call's end; `/after-record` thanks the caller and hangs up. Every route checks size (413), then `X-Twilio-Signature` (403), then
- * that the body is a form (400), and fails with 503 when the queue does.
+ * voicemail, its transcript and the call's end; `/after-record` queues the voicemail too (the same id:
+ * either request files it), thanks the caller and hangs up. Every route checks size (413), then
+ * `X-Twilio-Signature` (403), then that the body is a form (400). The callbacks fail with 503 when the
+ * queue does, so Twilio retries (TWILIO_RETRY_OVERRIDES); the two that answer a caller on the line
+ * log the failure and answer all the same.
  */
 export function createTwilioVoiceWebhook(deps: TwilioVoiceWebhookDeps): Webhook {
   // The same for every call: built once here rather than per request.
@@ -74,8 +78,17 @@ export function createTwilioVoiceWebhook(deps: TwilioVoiceWebhookDeps): Webhook 
       {
         method: 'POST',
         path: VOICE_ROUTES.afterRecord,
-        handle(req) {
-          readTwilioRequest(req, deps);
+        async handle(req) {
+          const { params, ctx } = readTwilioRequest(req, deps);
+          // The caller is still on the line: whatever becomes of the voicemail here, they are thanked.
+          // Should this fail, the recording callback brings the same voicemail (and is retried).
+          try {
+            const envelopes = normaliseTwilioCall(params, ctx, 'after-record');
+            await enqueueTwilio(deps.queue, envelopes, ctx.bodySha256);
+          } catch (error) {
+            if (error instanceof WithheldCallerError) logWithheld(params.CallSid, 'after-record', error);
+            else logNotQueued(params.CallSid, 'after-record', error);
+          }
           return text(200, farewell, 'text/xml');
         },
       },
@@ -85,8 +98,8 @@ export function createTwilioVoiceWebhook(deps: TwilioVoiceWebhookDeps): Webhook 
 }
 
 /**
- * `POST /webhooks/twilio/voice`: the signature first, then the `ringing` envelope queued, then the
- * answer: the greeting, or the closed greeting when the call's queue is closed now (the policy in
+ * `POST /webhooks/twilio/voice`: the signature first, then the `ringing` envelope queued (a failure
+ * logged, not answered), then the answer: the greeting, or the closed greeting when the call's queue is closed now (the policy in
  * memory and the clock: no I/O), and the recording either way; a withheld caller is told to call with
  * their number shown, and hung up on.
  */
@@ -117,19 +130,26 @@ function incomingRoute(deps: TwilioVoiceWebhookDeps): WebhookRoute {
           reason: error.message,
         });
       }
-      await enqueueTwilio(deps.queue, envelopes, ctx.bodySha256);
-      const url = (path: string) => twilioCallbackUrl(path, req.url, deps.publicBaseUrl);
+      try {
+        await enqueueTwilio(deps.queue, envelopes, ctx.bodySha256);
+      } catch (error) {
+        // The ringing is only the call's news (its status and voicemail callbacks follow): a failing
+        // queue must not cost the caller the voicemail, nor play them Twilio's "application error".
+        logNotQueued(params.CallSid, 'incoming', error);
+      }
       // Recording status callbacks carry neither From nor To: they travel in the (signed) callback URL.
       const caller = new URLSearchParams(
         Object.entries({ From: params.From, To: params.To }).filter(
           (entry): entry is [string, string] => entry[1] !== undefined,
         ),
       ).toString();
+      const url = (path: string, query = '') =>
+        `${twilioCallbackUrl(path, req.url, deps.publicBaseUrl)}${query}${TWILIO_RETRY_OVERRIDES}`;
       const greeting = afterHours(deps.clock.now()) ? deps.closedGreeting : deps.greeting;
       const twiml = answerTwiml(greeting, {
         action: url(VOICE_ROUTES.afterRecord),
         transcribeCallback: url(VOICE_ROUTES.transcription),
-        recordingStatusCallback: `${url(VOICE_ROUTES.recording)}${caller ? `?${caller}` : ''}`,
+        recordingStatusCallback: url(VOICE_ROUTES.recording, caller ? `?${caller}` : ''),
       });
       return text(200, twiml, 'text/xml');
     },
@@ -144,5 +164,20 @@ function logWithheld(callId: string | undefined, event: TwilioCallEvent, error: 
     callId,
     event,
     reason: error.message,
+  });
+}
+
+/**
+ * The one log line of a call's envelope the queue did not take while the caller was on the line: an
+ * error, as the queue failing is; the voicemail still comes by its own (retried) callback.
+ */
+function logNotQueued(callId: string | undefined, event: TwilioCallEvent, error: unknown): void {
+  logger.error('call event not queued', {
+    provider: 'twilio',
+    channel: 'voice',
+    callId,
+    event,
+    error: error instanceof Error ? error.name : typeof error,
+    message: error instanceof Error ? error.message : undefined,
   });
 }

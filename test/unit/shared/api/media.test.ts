@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createAgentApp } from '#shared/api/app.js';
 import type { AgentAppDeps } from '#shared/api/deps.js';
-import type { MediaFile, MediaSource } from '#shared/domain/media.js';
+import { configuredMediaFetcher } from '#shared/channels/provider-media.js';
+import { loadConfig } from '#shared/config/config.js';
+import type { MediaFetcher, MediaFile, MediaSource } from '#shared/domain/media.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { BadGatewayError, GoneError, PayloadTooLargeError } from '#shared/errors.js';
 import { PHOTO } from '../../../support/media-items.js';
@@ -31,7 +33,7 @@ const VOICEMAIL: TimelineItem = {
 /** The agent API over a store holding Dana's items, and a fetcher that answers `files` by source. */
 function appWith(
   files: (source: MediaSource) => MediaFile | Error,
-  options: { erased?: boolean; items?: TimelineItem[] } = {},
+  options: { erased?: boolean; items?: TimelineItem[]; fetcher?: MediaFetcher } = {},
 ) {
   const asked: MediaSource[] = [];
   const items = options.items ?? [PHOTO, VOICEMAIL];
@@ -47,8 +49,9 @@ function appWith(
         items.find((i) => i.customerId === customerId && i.id === itemId),
     },
     media: {
-      fetch: async (source: MediaSource) => {
+      fetch: async (source: MediaSource, maxBytes: number) => {
         asked.push(source);
+        if (options.fetcher) return options.fetcher.fetch(source, maxBytes);
         const answer = files(source);
         if (answer instanceof Error) throw answer;
         return answer;
@@ -101,6 +104,16 @@ describe('GET /api/customers/{id}/timeline/{itemId}/attachments/{index} and /rec
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('audio/mpeg');
     expect(asked).toEqual([{ provider: 'twilio', url: VOICEMAIL.data?.recordingUrl, recording: true }]);
+  });
+
+  it("answers 503 naming the setting when Twilio's credentials are not set (before, 502 provider_unreachable)", async () => {
+    const fetcher = configuredMediaFetcher(loadConfig({ TWILIO_AUTH_TOKEN: 'set' }));
+    const { get } = appWith(() => jpeg(), { fetcher });
+    const res = await get(`cu_dana/timeline/${encodeURIComponent(VOICEMAIL.id)}/recording`);
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({
+      error: { code: 'unavailable', message: 'Twilio files need TWILIO_ACCOUNT_SID, which is not set' },
+    });
   });
 
   it.each([

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isS3Host, providerMediaFetcher } from '#shared/channels/provider-media.js';
-import { BadGatewayError, NotFoundError, PayloadTooLargeError } from '#shared/errors.js';
+import { configuredMediaFetcher, isS3Host, providerMediaFetcher } from '#shared/channels/provider-media.js';
+import { loadConfig } from '#shared/config/config.js';
+import { BadGatewayError, NotFoundError, PayloadTooLargeError, UnavailableError } from '#shared/errors.js';
 import { basicOf, fakeBytes, startFakeMediaProvider } from '../../../support/fake-media-provider.js';
 
 const SID = 'ACmedia00000000000000000000000000';
@@ -103,6 +104,47 @@ describe('providerMediaFetcher: files fetched from their provider, and nowhere e
       code: 'media_too_large',
     });
     expect(fake.seen.map((s) => s.path)).not.toContain('/cdn/42');
+  });
+
+  // Before, the file was asked for without credentials: a 401 (502) from an account enforcing media
+  // auth, a file from another; and locally with no Twilio at hand, 502 provider_unreachable.
+  it.each([
+    ['both are', {}, /Twilio files need TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN, which are not set/],
+    [
+      'the account SID is',
+      { TWILIO_AUTH_TOKEN: TOKEN },
+      /Twilio files need TWILIO_ACCOUNT_SID, which is not set/,
+    ],
+    [
+      'the auth token is',
+      { TWILIO_ACCOUNT_SID: SID },
+      /Twilio files need TWILIO_AUTH_TOKEN, which is not set/,
+    ],
+  ])('says which setting Twilio files need when %s unset (503), asking nothing', async (_, env, message) => {
+    const config = loadConfig({ TWILIO_API_URL: fake.origin, ...env });
+    for (const recording of [true, false]) {
+      const fetching = configuredMediaFetcher(config).fetch(
+        { provider: 'twilio', url: `${fake.origin}${RECORDING}`, recording },
+        1024,
+      );
+      await expect(fetching).rejects.toBeInstanceOf(UnavailableError);
+      await expect(fetching).rejects.toThrow(message);
+    }
+    expect(fake.seen).toEqual([]);
+  });
+
+  it('fetches with the settings once both are set', async () => {
+    const config = loadConfig({
+      TWILIO_API_URL: fake.origin,
+      TWILIO_ACCOUNT_SID: SID,
+      TWILIO_AUTH_TOKEN: TOKEN,
+    });
+    const file = await configuredMediaFetcher(config).fetch(
+      { provider: 'twilio', url: `${fake.origin}${RECORDING}`, recording: true },
+      1024,
+    );
+    expect(file.contentType).toBe('audio/mpeg');
+    expect(fake.seen).toEqual([{ path: `${RECORDING}.mp3`, authorization: `Basic ${basicOf(SID, TOKEN)}` }]);
   });
 
   it('says WhatsApp files need WHATSAPP_ACCESS_TOKEN when it is unset, asking nothing', async () => {

@@ -49,6 +49,12 @@ describe('startBanner', () => {
     expect(text).toContain('http://127.0.0.1:4640/console');
   });
 
+  it("asks for Twilio's retry overrides on its URLs (by default Twilio retries no 503)", () => {
+    expect(banner().text).toContain(
+      '  Twilio: end each URL with #rc=3&rp=all, so Twilio retries a 503 or a 429',
+    );
+  });
+
   it('lists the local webhook URLs and asks for PUBLIC_BASE_URL when it is unset', () => {
     const { text } = banner();
     expect(text).toContain('POST http://127.0.0.1:4640/webhooks/twilio/sms');

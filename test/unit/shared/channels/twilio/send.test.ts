@@ -65,7 +65,9 @@ describe('buildTwilioMessageRequest', () => {
       'To=%2B15558675310&From=%2B15017122661&Body=Two+photos' +
         '&MediaUrl=https%3A%2F%2Fcdn.example.com%2Fa.jpg' +
         '&MediaUrl=https%3A%2F%2Fcdn.example.com%2Fb.png%3Fsig%3Dx%26y%3D1' +
-        `&StatusCallback=https%3A%2F%2Fhooks.example.com%2Ftwilio%2Fstatus%3Freply%3D${replyKeyOf(message)}`,
+        `&StatusCallback=https%3A%2F%2Fhooks.example.com%2Ftwilio%2Fstatus%3Freply%3D${replyKeyOf(message)}` +
+        // Connection overrides: Twilio retries a 503 or a 429 (providers.md §1.2), and signs no fragment.
+        '%23rc%3D3%26rp%3Dall',
     );
     const form = new URLSearchParams(request.body);
     expect(form.getAll('MediaUrl')).toEqual([
@@ -186,6 +188,7 @@ describe('TwilioSender', () => {
     expect(init).toMatchObject({ method: 'POST', headers: HEADERS });
     const callback = new URL(new URLSearchParams(String(init?.body)).get('StatusCallback') ?? '');
     expect(`${callback.origin}${callback.pathname}`).toBe(STATUS_CALLBACK);
+    expect(callback.hash).toBe('#rc=3&rp=all');
     expect(decodeReplyKey(callback.searchParams.get('reply'))).toEqual({
       customerId: 'cust-1',
       at: outbound().at,

@@ -8,12 +8,23 @@ import {
   CALLER_QUERY,
   expectedAnswer,
   twilioParams as params,
+  RETRY_OVERRIDES,
   voiceApp as setup,
   TWILIO_TOKEN as TOKEN,
+  withoutFragment,
 } from '../../../../support/twilio-voice-app.js';
 
 const CALL = 'CA5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b';
 const CALLER = { kind: 'phone', value: '+14158675310' } as const;
+const RECORDING = 'RE3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c';
+
+/** What the caller hears once recorded: thanks, then the call is hung up. */
+function farewellTwiml(): string {
+  const farewell = new twilio.twiml.VoiceResponse();
+  farewell.say(DEFAULT_VOICE_FAREWELL);
+  farewell.hangup();
+  return farewell.toString();
+}
 
 describe('POST /webhooks/twilio/voice', () => {
   it('queues a ringing call and answers with the greeting and a transcribed recording', async () => {
@@ -76,6 +87,11 @@ describe('POST /webhooks/twilio/voice', () => {
     '+7378742833',
     '+2562533',
     '+8656696',
+    // A carrier's placeholder for a blocked caller id, which would otherwise read as +10000000000.
+    '0000000000',
+    '+10000000000',
+    '000-000-0000',
+    '+0000000000',
   ])(
     'asks a caller whose number is %j to call with it shown or to write, records nothing and hangs up',
     async (From) => {
@@ -92,6 +108,105 @@ describe('POST /webhooks/twilio/voice', () => {
   );
 });
 
+describe('Twilio voice: a queue that fails while the caller is on the line', () => {
+  it('still answers the call with the greeting and the recording (the ringing is only news)', async () => {
+    const { post, queued } = setup({ queueError: new Error('socket hang up') });
+    const res = await post(`${BASE}${VOICE_ROUTES.incoming}`, params('call_incoming'));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/xml');
+    expect(await res.text()).toBe(expectedAnswer(DEFAULT_VOICE_GREETING, BASE, CALLER_QUERY));
+    expect(queued).toEqual([]);
+  });
+
+  it('still thanks the caller after the recording', async () => {
+    const { post } = setup({ queueError: new Error('socket hang up') });
+    const res = await post(`${BASE}${VOICE_ROUTES.afterRecord}`, params('call_after_record'));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(farewellTwiml());
+  });
+});
+
+describe('Twilio voice: the callback URLs of the answer', () => {
+  const answer = async () => {
+    const { post, ...rest } = setup();
+    const twiml = await (await post(`${BASE}${VOICE_ROUTES.incoming}`, params('call_incoming'))).text();
+    const attribute = (name: string) =>
+      new RegExp(`${name}="([^"]+)"`).exec(twiml)?.[1]?.replaceAll('&amp;', '&') ?? 'missing';
+    return { post, attribute, ...rest };
+  };
+
+  it('ask Twilio to retry on any failure (a 503 of the queue, a 429 of the throttle)', async () => {
+    const { attribute } = await answer();
+    for (const name of ['action', 'transcribeCallback', 'recordingStatusCallback'])
+      expect(attribute(name).endsWith(RETRY_OVERRIDES), name).toBe(true);
+  });
+
+  it('are verified as Twilio signs them: without the fragment, which it never sends', async () => {
+    const { post, attribute, queued } = await answer();
+    const url = attribute('recordingStatusCallback');
+    expect(url).toContain('#');
+    const form = params('call_recording_completed');
+    const withFragment = twilio.getExpectedTwilioSignature(TOKEN, url, form);
+    expect((await post(url, form, { header: withFragment })).status).toBe(403);
+    expect((await post(url, form, { signedUrl: withoutFragment(url) })).status).toBe(204);
+    expect(queued.map((envelope) => envelope.id)).toEqual([
+      `twilio:call:${CALL}:ringing`,
+      `twilio:call:${CALL}:voicemail:${RECORDING}`,
+    ]);
+  });
+});
+
+describe('POST /webhooks/twilio/voice/after-record', () => {
+  const voicemail = {
+    id: `twilio:call:${CALL}:voicemail:${RECORDING}`,
+    kind: 'call',
+    event: 'voicemail',
+    callId: CALL,
+    customer: CALLER,
+    durationSeconds: 14,
+    recordingUrl: params('call_after_record').RecordingUrl,
+  };
+
+  it('queues the voicemail under the id the recording callback gives it, so either one files it', async () => {
+    const { post, queued } = setup();
+    const res = await post(`${BASE}${VOICE_ROUTES.afterRecord}`, params('call_after_record'));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(farewellTwiml());
+    const recording = await post(
+      `${BASE}${VOICE_ROUTES.recording}${CALLER_QUERY}`,
+      params('call_recording_completed'),
+    );
+    expect(recording.status).toBe(204);
+    expect(queued).toEqual([expect.objectContaining(voicemail), expect.objectContaining(voicemail)]);
+  });
+
+  it('takes the recording id Twilio may send, over the one in the URL', async () => {
+    const { post, queued } = setup();
+    const form = { ...params('call_after_record'), RecordingSid: 'RE0000000000000000000000000000000a' };
+    expect((await post(`${BASE}${VOICE_ROUTES.afterRecord}`, form)).status).toBe(200);
+    expect(queued.map((envelope) => envelope.id)).toEqual([
+      `twilio:call:${CALL}:voicemail:RE0000000000000000000000000000000a`,
+    ]);
+  });
+
+  it.each([
+    ['no recording', { RecordingUrl: undefined }],
+    ['a recording URL naming no recording', { RecordingUrl: 'https://api.twilio.com/elsewhere' }],
+    ['a withheld caller', { From: 'anonymous' }],
+  ])('thanks the caller and queues nothing for %s', async (_, change) => {
+    const { post, queued } = setup();
+    const form = Object.fromEntries(
+      Object.entries({ ...params('call_after_record'), ...change }).filter(
+        (entry): entry is [string, string] => entry[1] !== undefined,
+      ),
+    );
+    const res = await post(`${BASE}${VOICE_ROUTES.afterRecord}`, form);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(farewellTwiml());
+    expect(queued).toEqual([]);
+  });
+});
+
 describe('Twilio voice callbacks of a withheld caller', () => {
   it.each([
     ['recording', `${VOICE_ROUTES.recording}?From=anonymous&To=%2B15017122661`, 'call_recording_completed'],
@@ -103,6 +218,8 @@ describe('Twilio voice callbacks of a withheld caller', () => {
       'call_recording_completed',
     ],
     ['status', VOICE_ROUTES.status, 'call_status_completed', '+266696687'],
+    ['recording', `${VOICE_ROUTES.recording}?From=0000000000&To=%2B15017122661`, 'call_recording_completed'],
+    ['status', VOICE_ROUTES.status, 'call_status_completed', '0000000000'],
   ])(
     'answers the %s callback 204 and queues nothing (logged)',
     async (_, path, fixture, From = 'anonymous') => {
@@ -144,19 +261,23 @@ describe('Twilio voice: the whole call', () => {
     const status = await post(`${BASE}${VOICE_ROUTES.status}`, params('call_status_completed'));
     expect(status.status).toBe(204);
 
+    // The voicemail twice under one id (the action's, then the recording callback's): the resolver
+    // files it once.
     expect(queued.map((envelope) => envelope.kind === 'call' && [envelope.id, envelope.event])).toEqual([
       [`twilio:call:${CALL}:ringing`, 'ringing'],
-      [`twilio:call:${CALL}:voicemail:RE3f2e1d0c9b8a7f6e5d4c3b2a1f0e9d8c`, 'voicemail'],
+      [`twilio:call:${CALL}:voicemail:${RECORDING}`, 'voicemail'],
+      [`twilio:call:${CALL}:voicemail:${RECORDING}`, 'voicemail'],
       [`twilio:call:${CALL}:transcription:TR1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d`, 'transcription'],
       [`twilio:call:${CALL}:completed`, 'completed'],
     ]);
     for (const envelope of queued)
       expect(envelope).toMatchObject({ customer: CALLER, account: '+15017122661' });
     expect(queued[1]).toMatchObject({ durationSeconds: 14 });
-    expect(queued[2]).toMatchObject({
+    expect(queued[2]).toMatchObject({ durationSeconds: 14 });
+    expect(queued[3]).toMatchObject({
       transcript: 'Hi, this is Sheena. My order has not arrived, please call me back.',
     });
-    expect(queued[3]).toMatchObject({ durationSeconds: 21 });
+    expect(queued[4]).toMatchObject({ durationSeconds: 21 });
   });
 
   it('queues an unanswered call as missed', async () => {
@@ -264,7 +385,7 @@ describe('Twilio voice: refusals', () => {
     expect(res.status).toBe(400);
   });
 
-  it.each(routes.filter(([path]) => path !== VOICE_ROUTES.afterRecord))(
+  it.each(routes.filter(([path]) => path !== VOICE_ROUTES.afterRecord && path !== VOICE_ROUTES.incoming))(
     '%s answers 503 when the queue fails',
     async (path, fixture) => {
       const { post } = setup({ queueError: new Error('socket hang up') });

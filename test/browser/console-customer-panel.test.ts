@@ -62,6 +62,9 @@ describe("the console's customer panel: the customer's conversations", () => {
   it('names each conversation by its start, channel, status and first words, with the id for copying only', async () => {
     expect(resolved.preview).toBe('My order #1042 has not arrived yet, and the tracking page…');
     expect(open.preview).toBe(SECOND);
+    // The page on the first message's day, whatever the wall clock: in the minute after midnight the
+    // message (timed a minute back) was yesterday's, shown with its date.
+    await page.clock.setFixedTime(firstAt);
     await page.getByRole('button', { name: new RegExp(GRACE.name) }).click();
     const list = page.locator('aside.customer').getByRole('region', { name: 'Conversations' });
     const links = list.getByRole('button');

@@ -16,6 +16,8 @@ const computedDirection = (element: unknown): string =>
  */
 describe('the console for an agent who writes Arabic, in a browser', () => {
   const { runtime, browser } = useConsole();
+  /** When the customer's first message was sent: the day the page is on when it reads its time. */
+  const sentAt = new Date();
 
   beforeAll(async () => {
     await postMeta(
@@ -24,7 +26,7 @@ describe('the console for an agent who writes Arabic, in a browser', () => {
       whatsappText({
         from: '971501234567',
         name: 'محمد العلي',
-        messages: [{ id: 'wamid.rtl.1', at: new Date().toISOString(), text: 'مرحبا، أين طلبي؟' }],
+        messages: [{ id: 'wamid.rtl.1', at: sentAt.toISOString(), text: 'مرحبا، أين طلبي؟' }],
       }),
     );
     await runtime.idle();
@@ -102,6 +104,9 @@ describe('the console for an agent who writes Arabic, in a browser', () => {
     });
     try {
       const page = await context.newPage();
+      // Still the message's day for the page, whatever the wall clock: a time of another day shows its
+      // date, and a run just before midnight in Lisbon read the time after it.
+      await page.clock.setFixedTime(sentAt);
       await signIn(page, runtime);
       await page.locator('.conversation-row', { hasText: 'محمد العلي' }).click(WAIT);
       const time = page.getByRole('log', { name: 'Messages' }).locator('time').first();

@@ -1,12 +1,11 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { agentCaller } from '../support/agent-api.js';
-import { shopForTests, visitorConversation } from '../support/webchat-site.js';
+import { awayWhateverTheClock, shopForTests, visitorConversation } from '../support/webchat-site.js';
 import { contrast, IN_PAGE, RECORD_ANNOUNCEMENTS, told } from './console-support.js';
 
 const AGENT = 'webchat-a11y-agent';
 const WAIT = { timeout: 30_000 };
-const AFTER_HOURS = { open: false, nextOpenAt: '2030-01-07T09:00:00.000Z', timezone: 'UTC' };
 
 /** Where a widget element is (`selector` in its shadow root), and whether the panel and the window show all of it. */
 const placeOf = (page: Page, selector: string) =>
@@ -186,7 +185,7 @@ describe('the web-chat widget with a screen reader and zoom', { timeout: 90_000 
     // 200 % zoom of a 1280×720 window is a 640×360 CSS-pixel viewport; the panel is 240 px high there.
     const page = await (await shop.browser.newContext({ viewport: { width: 640, height: 360 } })).newPage();
     // After hours, whatever the wall clock says: the away note sits above the messages.
-    await page.route('**/webchat/availability', (route) => route.fulfill({ json: AFTER_HOURS }));
+    await awayWhateverTheClock(page);
     await page.goto(`${shop.siteUrl}/`);
     await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
     await page.getByRole('button', { name: 'Start chat' }).waitFor(WAIT);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { agentCaller } from '../support/agent-api.js';
-import { shopForTests, visitorConversation } from '../support/webchat-site.js';
+import { awayWhateverTheClock, shopForTests, visitorConversation } from '../support/webchat-site.js';
 
 const AGENT = 'webchat-host-page-agent';
 const WAIT = { timeout: 30_000 };
@@ -92,6 +92,9 @@ describe('the web-chat widget on a page with its own styles, in a browser', { ti
       viewport: { width: 900, height: 760 },
     });
     const page = await context.newPage();
+    // After hours whatever the wall clock: the away note is the `.note` measured once an agent has
+    // answered (the hand-off note goes then). In opening hours the panel had no note and the test broke.
+    await awayWhateverTheClock(page);
     await page.goto(`${shop.siteUrl}/`);
     await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
     await page.getByRole('button', { name: 'Start chat' }).click(WAIT);

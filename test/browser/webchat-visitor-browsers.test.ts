@@ -5,11 +5,10 @@ import { chromium, type Page, type Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { HOURS_WAIT } from '../../functions/webchat/widget/api.js';
 import { BROWSER_ARGS, ensureBrowser } from '../support/browser.js';
-import { shopForTests } from '../support/webchat-site.js';
+import { AFTER_HOURS, shopForTests } from '../support/webchat-site.js';
 
 const AGENT = 'webchat-visitor-browsers-agent';
 const WAIT = { timeout: 30_000 };
-const AFTER_HOURS = { open: false, nextOpenAt: '2030-01-07T09:00:00.000Z', timezone: 'UTC' };
 
 /** The tag and name of the element holding the focus, inside the widget's shadow root too. */
 const focused = (page: Page) =>

@@ -8,6 +8,18 @@ import { startTestRuntime } from './runtime.js';
 import { WEBCHAT_SECRET } from './webchat.js';
 
 /**
+ * The availability answer of a team away until a Monday years ahead. The runtime's answer follows the
+ * wall clock (the shipped policy's New York hours): a test that shows or measures the away note, or
+ * counts on its absence, routes this answer (or its own) instead of running differently by the hour.
+ */
+export const AFTER_HOURS = { open: false, nextOpenAt: '2030-01-07T09:00:00.000Z', timezone: 'UTC' };
+
+/** The widget in `page` reads the team as away ({@link AFTER_HOURS}) whatever the time: call before it opens. */
+export async function awayWhateverTheClock(page: Page): Promise<void> {
+  await page.route('**/webchat/availability', (route) => route.fulfill({ json: AFTER_HOURS }));
+}
+
+/**
  * A shop's page on its own origin: the widget's one script tag under a CSP that allows only Threadline.
  * `?token=` becomes `data-identity-token`, `?guest` `data-allow-anonymous="true"`; `?nows` leaves
  * Threadline's `ws:` origin out of the CSP (a site that forgot it: the live socket may not open);

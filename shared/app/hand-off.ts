@@ -1,5 +1,6 @@
+import { buildHandoffSummary } from '../domain/handoff-summary.js';
 import { placedReplyAt } from '../domain/replies.js';
-import { buildHandoffSummary, type ResponderResult, viewConversation } from '../domain/responder.js';
+import { type ResponderResult, viewConversation } from '../domain/responder.js';
 import type { RouterAdmin, RouterStore } from '../domain/router-ports.js';
 import type { RouteDecision } from '../domain/routing/decision.js';
 import { lastHelpedBy } from '../domain/routing/facts.js';

@@ -1,3 +1,4 @@
+import { isEmptyRecording } from './asks-nothing.js';
 import type { TimelineItem } from './timeline.js';
 
 /** A conversation's preview is at most this many characters: the item every message touches stays small. */
@@ -9,11 +10,13 @@ const READ_CHARACTERS = PREVIEW_CHARACTERS * 4;
 /**
  * The first words of a customer's message, for its conversation's `preview` (what an agent knows a
  * conversation by): an email's subject, else the text, white space folded, cut at a word boundary
- * before `PREVIEW_CHARACTERS` characters with an ellipsis. Undefined for anything but a message with words.
+ * before `PREVIEW_CHARACTERS` characters with an ellipsis; a voicemail, "Voicemail (33 s)". Undefined for
+ * anything else (a call that left nothing, an empty voicemail, a message with no words).
  */
 export function previewOf(
-  item: Pick<TimelineItem, 'type' | 'channel' | 'text' | 'data'>,
+  item: Pick<TimelineItem, 'type' | 'channel' | 'text' | 'data'> & Partial<Pick<TimelineItem, 'event'>>,
 ): string | undefined {
+  if (item.type === 'event' && item.event === 'call_voicemail') return voicemailPreview(item.data);
   if (item.type !== 'message') return undefined;
   const subject = item.channel === 'email' ? item.data?.subject : undefined;
   const source = typeof subject === 'string' && subject.trim() ? subject : item.text;
@@ -30,4 +33,11 @@ export function previewOf(
   const cut = words.slice(0, PREVIEW_CHARACTERS - 1);
   const space = cut.lastIndexOf(' ');
   return `${(space > PREVIEW_CHARACTERS / 2 ? cut.slice(0, space) : cut).join('').trimEnd()}…`;
+}
+
+/** A voicemail's preview, its length (its words come later, in a transcription); none for an empty one. */
+function voicemailPreview(data: TimelineItem['data']): string | undefined {
+  const seconds = data?.durationSeconds;
+  if (isEmptyRecording(seconds)) return undefined;
+  return typeof seconds === 'number' ? `Voicemail (${seconds} s)` : 'Voicemail';
 }

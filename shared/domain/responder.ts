@@ -1,12 +1,7 @@
 import * as z from 'zod';
-import { isContactKeyword, isEmptyRecording } from './asks-nothing.js';
+import { isContactKeyword } from './asks-nothing.js';
 import type { Channel } from './envelope.js';
-import {
-  type HandoffReason,
-  HandoffReasonSchema,
-  type Sentiment,
-  SentimentSchema,
-} from './routing/decision.js';
+import { type HandoffReason, HandoffReasonSchema, SentimentSchema } from './routing/decision.js';
 import {
   authorKind,
   byTime,
@@ -86,6 +81,11 @@ export interface ConversationView {
   channel?: Channel;
   /** An agent wrote in the conversation, or it was assigned to an agent or a queue. */
   humanTookOver: boolean;
+  /**
+   * The customer reached us before what is pending now: an earlier message, a call in another
+   * conversation, or this conversation resolved once already (absent: `earlier` says).
+   */
+  returning?: boolean;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -101,7 +101,7 @@ function assignsToHumans(item: TimelineItem): boolean {
 }
 
 /** A message of the customer's that asks something: not an SMS keyword the contact state takes (STOP...). */
-const isInboundMessage = (item: TimelineItem) =>
+export const isInboundMessage = (item: TimelineItem) =>
   item.type === 'message' && item.direction === 'inbound' && !isContactKeyword(item);
 
 /** Splits the context into the conversation being answered, what is pending in it, and the history. */
@@ -130,7 +130,23 @@ export function viewConversation(context: ResponderContext): ConversationView {
       isInboundMessage(item) && !pendingIds.has(item.id) && (!firstPendingAt || item.at <= firstPendingAt),
   );
   const channel = pending.at(-1)?.channel;
-  return { items, pending, earlier, ...(channel ? { channel } : {}), humanTookOver };
+  const returning =
+    earlier.length > 0 ||
+    items.some((item) => item.type === 'event' && item.event === 'resolved') ||
+    timeline.some((item) => isContact(item) && conversationOf(item) !== conversationId);
+  return { items, pending, earlier, ...(channel ? { channel } : {}), humanTookOver, returning };
+}
+
+/** Something the customer did to reach us: a message, or a call (left a voicemail, talked, or missed). */
+const isContact = (item: TimelineItem) =>
+  isInboundMessage(item) ||
+  (item.type === 'event' &&
+    item.direction !== 'outbound' &&
+    (item.event === 'call_voicemail' || item.event === 'call_completed' || item.event === 'call_missed'));
+
+/** How the summary names the customer's history. */
+export function historyOf(view: ConversationView): string {
+  return (view.returning ?? view.earlier.length > 0) ? 'returning customer' : 'first contact';
 }
 
 /** The text of the pending messages, one per line. */
@@ -271,114 +287,4 @@ export function asksForPerson(text: string, language?: string): boolean {
     return own ? test(own.phrases) || test(own.words) : false;
   }
   return Object.values(PERSON_REQUESTS).some((patterns) => test(patterns.phrases));
-}
-
-/** What the responder found out about the customer's messages, for the agent's summary. */
-export interface SummarySignals {
-  sentiment?: Sentiment | undefined;
-  /** The sentiment library's score, when there is one. */
-  sentimentScore?: number | undefined;
-  language?: string | undefined;
-}
-
-const QUOTE_CHARS = 200;
-
-function quote(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return `"${flat.length > QUOTE_CHARS ? `${flat.slice(0, QUOTE_CHARS - 1)}…` : flat}"`;
-}
-
-/** A message as the summary quotes it: its text, or what it carried instead. */
-function describeMessage(item: TimelineItem): string {
-  if (item.text?.trim()) return quote(item.text);
-  if (item.contentType && item.contentType !== 'text') return `(${item.contentType}, no text)`;
-  if (item.attachments?.length) return `(${item.attachments.map((a) => a.kind).join(', ')}, no text)`;
-  return '(no text)';
-}
-
-/** The voicemails left in the conversation since our last message to the customer, oldest first. */
-function unansweredVoicemails(view: ConversationView): TimelineItem[] {
-  const voicemails: TimelineItem[] = [];
-  for (const item of [...view.items].reverse()) {
-    if (item.type === 'message' && item.direction === 'outbound') break;
-    if (
-      item.type === 'event' &&
-      item.event === 'call_voicemail' &&
-      !isEmptyRecording(item.data?.durationSeconds)
-    )
-      voicemails.unshift(item);
-  }
-  return voicemails;
-}
-
-/**
- * A voicemail's transcription among `items`, once Twilio has sent it (an item of its own, beside the
- * voicemail, naming the same recording); none before.
- */
-export function voicemailTranscription(
-  voicemail: TimelineItem,
-  items: readonly TimelineItem[],
-): string | undefined {
-  const url = voicemail.data?.recordingUrl;
-  const transcription = items.find(
-    (item) => item.event === 'call_transcription' && url !== undefined && item.data?.recordingUrl === url,
-  );
-  return transcription?.text?.trim() || undefined;
-}
-
-/** A voicemail as the summary gives it: its length, and its transcription's text once that has come. */
-function describeVoicemail(voicemail: TimelineItem, items: readonly TimelineItem[]): string {
-  const seconds = voicemail.data?.durationSeconds;
-  const length = typeof seconds === 'number' ? ` (${seconds} s)` : '';
-  const transcription = voicemailTranscription(voicemail, items);
-  return transcription ? `${length}: ${quote(transcription)}` : `${length}, not transcribed yet.`;
-}
-
-/** Channels in the order the customer first used them: the profile's, then any the timeline adds. */
-function channelsUsed(context: ResponderContext): Channel[] {
-  const seen = new Set<Channel>(context.customer.channels);
-  for (const item of [...context.timeline].sort(byTime)) {
-    if (isInboundMessage(item) && item.channel) seen.add(item.channel);
-  }
-  return [...seen];
-}
-
-/**
- * The summary an agent reads on a handoff, built from the timeline: who, which channels, what the
- * customer asked now and earlier on other channels, sentiment and language.
- */
-export function buildHandoffSummary(
-  context: ResponderContext,
-  view: ConversationView,
-  signals: SummarySignals = {},
-): string {
-  const who = context.customer.name?.trim() || 'Customer with no name on file';
-  const history = view.earlier.length ? 'returning customer' : 'first contact';
-  const channels = channelsUsed(context).map(channelName);
-  const lines = [`${who} (${history}); channels: ${channels.length ? channels.join(', ') : 'none yet'}.`];
-
-  const asked = view.pending.slice(-3);
-  const voicemails = unansweredVoicemails(view).slice(-3);
-  if (asked.length) {
-    const where = view.channel ? ` ${channelPhrase(view.channel)}` : '';
-    lines.push(`Asked${where}: ${asked.map(describeMessage).join(' / ')}`);
-  } else if (!voicemails.length) {
-    lines.push('No unanswered message.');
-  }
-  // A voicemail is an event, no message: without these lines a caller's hand-off read "No unanswered message."
-  for (const voicemail of voicemails) {
-    lines.push(`Left a voicemail${describeVoicemail(voicemail, view.items)}`);
-  }
-  const elsewhere = view.earlier.filter((item) => item.channel && item.channel !== view.channel).slice(-2);
-  for (const item of elsewhere) {
-    if (item.channel) lines.push(`Earlier ${channelPhrase(item.channel)}: ${describeMessage(item)}`);
-  }
-  const facts: string[] = [];
-  if (signals.sentiment) {
-    const score = signals.sentimentScore === undefined ? '' : ` (${signals.sentimentScore})`;
-    facts.push(`sentiment ${signals.sentiment}${score}`);
-  }
-  if (signals.language) facts.push(`language ${signals.language}`);
-  if (facts.length) lines.push(`${facts.join('; ')}.`);
-  return lines.join('\n').slice(0, 2000);
 }

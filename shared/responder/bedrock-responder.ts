@@ -5,17 +5,17 @@ import {
   type ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import * as z from 'zod';
+import { buildHandoffSummary, type SummarySignals } from '../domain/handoff-summary.js';
 import {
   asksForPerson,
-  buildHandoffSummary,
   type ConversationView,
   channelName,
   firstName,
+  historyOf,
   pendingText,
   type Responder,
   type ResponderContext,
   type ResponderResult,
-  type SummarySignals,
   viewConversation,
 } from '../domain/responder.js';
 import { type HandoffReason, SentimentSchema } from '../domain/routing/decision.js';
@@ -188,7 +188,7 @@ export function buildPrompt(context: ResponderContext, view: ConversationView, m
     ...new Set([...context.customer.channels, ...messages.flatMap((m) => (m.channel ? [m.channel] : []))]),
   ];
   const lines = [
-    `Customer: ${name ?? 'name unknown'} (${view.earlier.length ? 'returning customer' : 'first contact'})`,
+    `Customer: ${name ?? 'name unknown'} (${historyOf(view)})`,
     `Channels used: ${channels.map(channelName).join(', ') || 'none'}`,
     ...(view.channel ? [`Answering on: ${channelName(view.channel)}`] : []),
     '',

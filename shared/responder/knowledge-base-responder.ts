@@ -1,7 +1,7 @@
+import { buildHandoffSummary } from '../domain/handoff-summary.js';
 import { detectLanguage } from '../domain/language.js';
 import {
   asksForPerson,
-  buildHandoffSummary,
   type ConversationView,
   channelPhrase,
   firstName,

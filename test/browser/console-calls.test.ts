@@ -88,6 +88,19 @@ describe('the console: voicemail and email subjects', () => {
     const hungUp = { ...call, CallSid: 'CAcalls000000000000000000000000003' };
     await twilio('/webhooks/twilio/voice', { ...hungUp, CallStatus: 'ringing' });
     await twilio('/webhooks/twilio/voice/status', { ...hungUp, CallStatus: 'completed', CallDuration: '3' });
+    // The agent's call-backs (placed from Twilio's API): one not taken, one of 95 s.
+    const back = { ...call, From: call.To, To: CALLER, Direction: 'outbound-api' };
+    await twilio('/webhooks/twilio/voice/status', {
+      ...back,
+      CallSid: 'CAcalls000000000000000000000000004',
+      CallStatus: 'no-answer',
+    });
+    await twilio('/webhooks/twilio/voice/status', {
+      ...back,
+      CallSid: 'CAcalls000000000000000000000000005',
+      CallStatus: 'completed',
+      CallDuration: '95',
+    });
     await twilio(
       '/webhooks/twilio/sms',
       twilioSms({ sid: 'SMcalls000000000000000000000000001', from: CALLER, text: 'STOP' }),
@@ -166,6 +179,16 @@ describe('the console: voicemail and email subjects', () => {
       .toBe(1);
     // The empty voicemail is no message with a recording to play: one voicemail and its transcription.
     expect(await log.getByRole('link', { name: /Play the (voicemail|recording)/ }).count()).toBe(2);
+  }, 90_000);
+
+  it("shows the agent's call-backs as ours: not taken, and ended, never as the customer's missed calls", async () => {
+    const log = await open(CALLER);
+    const count = (text: RegExp) => log.getByText(text).count();
+    await expect.poll(() => count(/Outgoing call not answered$/), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => count(/Outgoing call ended \(1 min 35 s\)$/), { timeout: 30_000 }).toBe(1);
+    // Before, they read "Missed call" and "Call ended (1 min 35 s)", as if the customer had called again.
+    expect(await count(/Missed call$/)).toBe(0);
+    expect(await count(/ Call ended \(1 min 35 s\)$/)).toBe(0);
   }, 90_000);
 
   it("shows an email's subject above its text", async () => {

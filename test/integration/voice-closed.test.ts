@@ -77,5 +77,11 @@ describe('local runtime: a call after hours hears the closed greeting, then leav
     const customer = await find('+14155550182');
     const voicemails = (await timeline(customer.id)).filter((item) => item.event === 'call_voicemail');
     expect(voicemails).toMatchObject([{ data: { durationSeconds: 9 } }]);
+    // The inbox row says what waits: before, a voicemail's conversation had no preview at all.
+    const inbox = await api<{ items: Array<{ customerId: string; preview?: string }> }>(
+      'GET',
+      '/api/conversations?channel=voice',
+    );
+    expect(inbox.items.find((row) => row.customerId === customer.id)?.preview).toBe('Voicemail (9 s)');
   });
 });

@@ -88,11 +88,13 @@ function callText(item: TimelineItem, d: Record<string, unknown>, acts: Acts): s
     case 'call_answered':
       return 'Call answered';
     case 'call_completed':
-      if (item.direction !== 'outbound' && acts.voicemailLeft(item.providerMessageId) === false)
+      if (item.direction === 'outbound') return `Outgoing call ended${duration(d)}`;
+      if (acts.voicemailLeft(item.providerMessageId) === false)
         return `Missed call: hung up with no voicemail${duration(d)}`;
       return `Call ended${duration(d)}`;
     case 'call_missed':
-      return 'Missed call';
+      // Our call the customer did not take is not a call of theirs we missed.
+      return item.direction === 'outbound' ? 'Outgoing call not answered' : 'Missed call';
     case 'call_voicemail':
       return `Missed call: hung up at the beep, nothing recorded${duration(d)}`;
     default:

@@ -1,10 +1,6 @@
+import { voicemailTranscription } from '../handoff-summary.js';
 import { detectLanguage } from '../language.js';
-import {
-  pendingText,
-  type ResponderContext,
-  viewConversation,
-  voicemailTranscription,
-} from '../responder.js';
+import { pendingText, type ResponderContext, viewConversation } from '../responder.js';
 import type { TimelineItem } from '../timeline.js';
 
 /**

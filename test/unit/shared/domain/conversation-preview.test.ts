@@ -38,3 +38,16 @@ describe('previewOf', () => {
     expect(previewOf({ type: 'note', text: 'a note' })).toBeUndefined();
   });
 });
+
+describe('previewOf a call', () => {
+  const call = { type: 'event' as const, channel: 'voice' as const };
+  it('gives a voicemail its length, so the inbox row says what waits; nothing for an empty one or a ring', () => {
+    // Before, a voicemail's conversation had no preview: the row read only the number and "Voice".
+    expect(previewOf({ ...call, event: 'call_voicemail', data: { durationSeconds: 33 } })).toBe(
+      'Voicemail (33 s)',
+    );
+    expect(previewOf({ ...call, event: 'call_voicemail', data: { durationSeconds: 1 } })).toBeUndefined();
+    expect(previewOf({ ...call, event: 'call_ringing' })).toBeUndefined();
+    expect(previewOf({ ...call, event: 'call_missed' })).toBeUndefined();
+  });
+});

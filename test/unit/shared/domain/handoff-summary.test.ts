@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildHandoffSummary, type ResponderContext, viewConversation } from '#shared/domain/responder.js';
+import { buildHandoffSummary } from '#shared/domain/handoff-summary.js';
+import { type ResponderContext, viewConversation } from '#shared/domain/responder.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 
 const customer: Customer = {
@@ -106,5 +107,52 @@ describe('the hand-off summary of a voicemail', () => {
     const text = summary([ringing, voicemail, reply]);
     expect(text).toContain('No unanswered message.');
     expect(text).not.toContain('voicemail');
+  });
+});
+
+describe("the hand-off summary of a customer's history and channels", () => {
+  const message = (
+    id: string,
+    at: string,
+    channel: 'sms' | 'whatsapp',
+    text: string,
+    conversationId = 'cv_1',
+  ) =>
+    ({
+      id,
+      type: 'message',
+      direction: 'inbound',
+      channel,
+      at,
+      customerId: 'cu_1',
+      conversationId,
+      text,
+    }) as TimelineItem;
+
+  it('names each message its own channel when they came on several', () => {
+    const text = summary([
+      message('sms:1', '2026-12-05T14:36:00.000Z', 'sms', 'Did you get my voicemail?'),
+      message('wa:1', '2026-12-05T14:37:00.000Z', 'whatsapp', 'Also on WhatsApp'),
+    ]);
+    // Before: 'Asked on WhatsApp: "Did you get my voicemail?" / "Also on WhatsApp"'.
+    expect(text).toContain('Asked: by SMS "Did you get my voicemail?" / on WhatsApp "Also on WhatsApp"');
+    expect(summary([message('sms:2', '2026-12-05T14:36:00.000Z', 'sms', 'Hello')])).toContain(
+      'Asked by SMS: "Hello"',
+    );
+  });
+
+  it('calls a caller back after a resolve, or with an earlier conversation, a returning customer', () => {
+    const resolved = event('resolved:1', '2026-12-05T14:50:00.000Z', 'resolved', { channel: undefined });
+    const again = event('call:voicemail:2', '2026-12-08T09:00:00.000Z', 'call_voicemail', {
+      data: { durationSeconds: 12, recordingUrl: `${RECORDING}2` },
+    });
+    expect(summary([ringing, voicemail])).toContain('(first contact)');
+    // Before, both read "(first contact)": a voicemail is no message, so nothing counted as earlier.
+    expect(summary([ringing, voicemail, resolved, again])).toContain('(returning customer)');
+    const before = event('call:voicemail:0', '2026-12-01T09:00:00.000Z', 'call_voicemail', {
+      conversationId: 'cv_0',
+      data: { durationSeconds: 30, recordingUrl: `${RECORDING}0` },
+    });
+    expect(summary([before, ringing, voicemail])).toContain('(returning customer)');
   });
 });

@@ -36,6 +36,12 @@ const HEADER_TO_OR_SUBJECT = new RegExp(
   `^(To|An|À|Para|A|Aan|Do|Till|Til|Кому|Kime|Komu|宛先|收件人|Subject|Betreff|Objet|Asunto|Assunto|Oggetto|Onderwerp|Temat|Ämne|Emne|Тема|Konu|Předmět|件名|主题|主旨)${COLON}`,
   'i',
 );
+// A `Label: value` line of a header block in any language and script (`Lähettäjä:`, `Feladó:`, `Από:`,
+// `تم الإرسال:`): a label of at most a few words, after any direction marks. Anchored and bounded.
+const LABEL_LINE =
+  /^[\u200e\u200f\u202a-\u202e\u2066-\u2069]*\p{L}[\p{L}\p{M} .'-]{0,30}[ \u00a0]?[:\uff1a]/u;
+// A header block under a rule has at least this many label lines, one naming an address.
+const MIN_LABEL_LINES = 3;
 // A forward carries the content the sender wants us to read: it is never treated as a quote.
 const FORWARD =
   /^(-{2,}\s*Forwarded message\s*-{2,}|Begin forwarded message:|-{2,}\s*Weitergeleitete Nachricht\s*-{2,})$/i;
@@ -104,11 +110,15 @@ function dropAttribution(lines: string[]): void {
   lines.splice(Math.max(start, 0));
 }
 
-/** Outlook's "-----Original Message-----", or its rule or From: line over a From/Sent/To block. */
+/**
+ * Outlook's "-----Original Message-----", or its rule or From: line over a From/Sent/To block; or, in a
+ * language the lists do not hold, its rule over a block of label lines (`isLabelBlock`).
+ */
 function isOutlookBlock(lines: string[], i: number, line: string): boolean {
   return (
     ORIGINAL_MESSAGE.test(line) ||
-    (OUTLOOK_RULE.test(line) && HEADER_FROM.test(nextNonEmpty(lines, i + 1) ?? '')) ||
+    (OUTLOOK_RULE.test(line) &&
+      (HEADER_FROM.test(nextNonEmpty(lines, i + 1) ?? '') || isLabelBlock(lines, i + 1))) ||
     (HEADER_FROM.test(line) && isHeaderBlock(lines, i))
   );
 }
@@ -144,6 +154,25 @@ function attributionLength(lines: string[], i: number): number {
 function isHeaderBlock(lines: string[], i: number): boolean {
   const window = lines.slice(i + 1, i + 5).map((l) => l.trim());
   return window.some((l) => HEADER_SENT.test(l)) && window.some((l) => HEADER_TO_OR_SUBJECT.test(l));
+}
+
+/**
+ * Whether the lines from `from` (blank ones skipped first) open with MIN_LABEL_LINES or more
+ * consecutive `Label: value` lines, one of them naming an address: Outlook's header block, whatever
+ * the language of its labels. A customer's own "Name: / Order: / City:" lines name no address, and
+ * stand under no rule.
+ */
+function isLabelBlock(lines: string[], from: number): boolean {
+  let i = from;
+  while (i < lines.length && !lines[i]?.trim()) i++;
+  let count = 0;
+  let address = false;
+  for (; i < lines.length && count < MIN_LABEL_LINES + 2; i++, count++) {
+    const line = lines[i]?.trim() ?? '';
+    if (!LABEL_LINE.test(line)) break;
+    address ||= line.includes('@');
+  }
+  return count >= MIN_LABEL_LINES && address;
 }
 
 function nextNonEmpty(lines: string[], from: number): string | undefined {

@@ -150,3 +150,49 @@ describe('splitQuoted', () => {
     expect(splitQuoted('\r\nHi  \r\n\r\n> old\r\n').text).toBe('Hi');
   });
 });
+
+// Outlook writes its header block in the sender's language, and no list holds them all: a rule of
+// underscores or dashes over three or more `Label: value` lines, one naming an address, is the block
+// in any language. Before, a Finnish, Hungarian, Greek or Arabic reply kept its whole history in text.
+describe('splitQuoted: an Outlook header block in a language not listed', () => {
+  const RULE = '________________________________';
+  it.each([
+    [
+      'Finnish',
+      'Lähettäjä: Shop Support <support@shop.example>\nLähetetty: sunnuntai 6. joulukuuta 2026 10.06\nVastaanottaja: Aino <aino@ex.test>\nAihe: Re: Tilaus 55',
+    ],
+    [
+      'Hungarian',
+      'Feladó: Shop Support <support@shop.example>\nElküldve: 2026. december 6., vasárnap 10:06\nCímzett: Anna <anna@ex.test>\nTárgy: Re: Rendelés 55',
+    ],
+    [
+      'Greek',
+      'Από: Shop Support <support@shop.example>\nΣτάλθηκε: Κυριακή, 6 Δεκεμβρίου 2026 10:06 πμ\nΠρος: Ελένη <eleni@ex.test>\nΘέμα: Re: Παραγγελία 55',
+    ],
+    [
+      'Arabic',
+      'من: Shop Support <support@shop.example>\nتم الإرسال: الأحد، 6 ديسمبر 2026 10:06 ص\nإلى: Omar <omar@ex.test>\nالموضوع: Re: طلب 55',
+    ],
+    [
+      'Arabic with direction marks',
+      '\u200fمن: Shop Support <support@shop.example>\n\u200fتم الإرسال: الأحد، 6 ديسمبر 2026\n\u200fإلى: Omar\n\u200fالموضوع: طلب 55',
+    ],
+  ])('cuts a %s block under its rule', (_language, block) => {
+    const body = `Kiitos, odotan.\n\n${RULE}\n${block}\n\nHei, tilauksesi lähtee huomenna.`;
+    expect(splitQuoted(body)).toEqual({ text: 'Kiitos, odotan.', full: body, quoted: true });
+  });
+
+  it('cuts one under the line of dashes an HTML reply draws', () => {
+    const body = `Köszönöm!\n\n${'-'.repeat(40)}\n\nFeladó: Shop <support@shop.example>\nElküldve: 2026. december 6.\nCímzett: Anna\nTárgy: Rendelés`;
+    expect(splitQuoted(body).text).toBe('Köszönöm!');
+  });
+
+  it.each([
+    ['two label lines only', `${RULE}\nNote: call <a@b.example>\nOrder: 55\n\nMore text.`],
+    ['no address among them', `${RULE}\nName: Aino\nOrder: 55\nCity: Oulu\n\nMore text.`],
+    ['no rule over them', 'Name: Aino <aino@ex.test>\nOrder: 55\nCity: Oulu\nZip: 90100'],
+  ])('keeps label lines that are no header block: %s', (_name, tail) => {
+    const body = `My details:\n\n${tail}`;
+    expect(splitQuoted(body)).toEqual({ text: body, full: body, quoted: false });
+  });
+});

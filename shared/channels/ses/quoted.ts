@@ -56,58 +56,115 @@ const MAX_SCANNED_LINES = 5000;
 /**
  * Separates the new text of an email from the history it quotes: everything from the first quote
  * marker on (`> ` lines, an "On … wrote:" attribution, Outlook's "-----Original Message-----" or
- * "From:/Sent:" block). A bottom-posted reply (quote first, answer below) keeps its unquoted lines.
- * Forwards are left whole: what they carry is what the sender wants read. A mail whose `subject`
- * says it is a forward (`FW:`, `Fwd:`, `WG:`...) is not cut at an Outlook block either: Outlook
- * forwards under the same block it quotes a reply with.
+ * "From:/Sent:" block). The customer's words below a `> ` quote are kept too: a bottom-posted reply
+ * (quote first, answer below) keeps its answer, words above and below one quote are kept without it,
+ * and answers written between quoted lines keep the quoted lines as `> ` context, since the questions
+ * are what the answers mean. Forwards are left whole: what they carry is what the sender wants read.
+ * A mail whose `subject` says it is a forward (`FW:`, `Fwd:`, `WG:`...) is not cut at an Outlook block
+ * either: Outlook forwards under the same block it quotes a reply with.
  */
 export function splitQuoted(body: string, options: { subject?: string | undefined } = {}): SplitText {
   const full = trimBody(body);
   const head = full.split('\n', MAX_SCANNED_LINES);
   const forwarded = FORWARD_SUBJECT.test(options.subject ?? '');
-  let cut = -1;
-  let inline = false;
-  for (let i = 0; i < head.length && cut < 0; i++) {
-    const line = (head[i] ?? '').trim();
-    if (FORWARD.test(line)) break;
-    if (line.startsWith('>') || isAttribution(head, i)) {
-      cut = i;
-      inline = true;
-    } else if (!forwarded && isOutlookBlock(head, i, line)) {
-      cut = i;
-    }
+  const first = firstQuote(head, forwarded);
+  if (!first) return { text: full, full, quoted: false };
+  const before = head.slice(0, first.line);
+  const textEnd = lastTextEnd(before);
+  const attribution = first.inline ? attributionStart(before, 0, textEnd) : textEnd;
+  if (attribution < textEnd) before.length = attribution;
+  const { runs, skip } = first.inline
+    ? answersBelow(head, first.line, forwarded)
+    : { runs: [], skip: new Set() };
+  const top = trimBody(before.join('\n'));
+  const last = runs.at(-1);
+  let text = top;
+  if (runs.length > 1 && last) {
+    // Answers between quoted lines: the whole exchange down to the last answer, attributions left out.
+    const below = head.slice(first.line, last.end).filter((_, k) => !skip.has(first.line + k));
+    text = trimBody([...before, ...below].join('\n'));
+  } else if (last) {
+    text = [top, trimBody(head.slice(last.start, last.end).join('\n'))].filter(Boolean).join('\n\n');
   }
-  if (cut < 0) return { text: full, full, quoted: false };
-  const before = head.slice(0, cut);
-  if (inline) dropAttribution(before);
-  const text = trimBody(before.join('\n'));
   if (text) return { text, full, quoted: true };
-  // A bottom-posted answer is looked for below a quote of at most MAX_SCANNED_LINES lines.
-  if (inline && head.length < MAX_SCANNED_LINES) {
-    const answer: string[] = [];
-    for (let i = cut; i < head.length; i++) {
-      const skip = attributionLength(head, i);
-      if (skip > 0) i += skip - 1;
-      else if (!(head[i] ?? '').trimStart().startsWith('>')) answer.push(head[i] ?? '');
-    }
-    const bottom = trimBody(answer.join('\n'));
-    if (bottom) return { text: bottom, full, quoted: true };
-  }
   return { text: full, full, quoted: false };
 }
 
+/** The first quote marker: its line, and whether it is an inline quote (`> ` lines or an attribution). */
+function firstQuote(head: string[], forwarded: boolean): { line: number; inline: boolean } | undefined {
+  for (let i = 0; i < head.length; i++) {
+    const line = (head[i] ?? '').trim();
+    if (FORWARD.test(line)) return undefined;
+    if (line.startsWith('>') || isAttribution(head, i)) return { line: i, inline: true };
+    if (!forwarded && isOutlookBlock(head, i, line)) return { line: i, inline: false };
+  }
+  return undefined;
+}
+
 /**
- * Drops the line right above a `> ` quote when it introduces it in a form the patterns do not know:
- * "John wrote:", or a line ending in a colon that names an address (Gmail's attribution in Japanese,
- * Swedish, Polish, Russian, Chinese...: `2026年12月4日(金) 18:00 Shop <shop@example.com>:`), with the
- * line before it when Gmail wrapped the address onto its own line (`... Shop <` / `shop@example.com>:`).
+ * The customer's runs of unquoted lines below the first quote (`start` to `end`, exclusive), and the
+ * lines among them to leave out (attributions). It stops at what can only be history: an attribution
+ * over no `> ` lines, an Outlook block, and a signature that opens a run (Gmail writes its `--` under
+ * the quote), so that what follows is not read as answers.
  */
-function dropAttribution(lines: string[]): void {
-  const last = lines.findLastIndex((line) => line.trim() !== '');
+function answersBelow(
+  lines: string[],
+  from: number,
+  forwarded: boolean,
+): { runs: { start: number; end: number }[]; skip: Set<number> } {
+  const runs: { start: number; end: number }[] = [];
+  const skip = new Set<number>();
+  let start = -1;
+  let end = -1;
+  const close = (quoteFollows: boolean) => {
+    if (start < 0) return;
+    const kept = quoteFollows ? attributionStart(lines, start, end) : end;
+    for (let k = kept; k < end; k++) skip.add(k);
+    if (kept > start) runs.push({ start, end: kept });
+    start = -1;
+  };
+  for (let i = from; i < lines.length; i++) {
+    const line = (lines[i] ?? '').trim();
+    if (!line) continue;
+    if (line.startsWith('>')) {
+      close(true);
+      continue;
+    }
+    const span = attributionLength(lines, i);
+    if (span > 0) {
+      close(true);
+      for (let k = i; k < i + span; k++) skip.add(k);
+      if (!(nextNonEmpty(lines, i + span) ?? '').startsWith('>')) break;
+      i += span - 1;
+      continue;
+    }
+    if ((start < 0 && line === '--') || (!forwarded && isOutlookBlock(lines, i, line))) break;
+    if (start < 0) start = i;
+    end = i + 1;
+  }
+  close(false);
+  return { runs, skip };
+}
+
+/** One past the last line with text of `lines`, 0 when none has any. */
+function lastTextEnd(lines: string[]): number {
+  return lines.findLastIndex((line) => line.trim() !== '') + 1;
+}
+
+/**
+ * Where the line right above a `> ` quote starts when it introduces the quote in a form the patterns
+ * do not know (`end` when it does not): "John wrote:", or a line ending in a colon that names an
+ * address (Gmail's attribution in Japanese, Swedish, Polish, Russian, Chinese...: `2026年12月4日(金)
+ * 18:00 Shop <shop@example.com>:`), with the line before it when Gmail wrapped the address onto its
+ * own line (`... Shop <` / `shop@example.com>:`). `end` is one past the run's last line with text.
+ */
+function attributionStart(lines: string[], start: number, end: number): number {
+  const last = end - 1;
   const line = lines[last]?.trim() ?? '';
-  if (last < 0 || !(/\bwrote:$/i.test(line) || (/[:\uff1a]$/.test(line) && line.includes('@')))) return;
-  const start = line.startsWith('<') || (lines[last - 1] ?? '').trimEnd().endsWith('<') ? last - 1 : last;
-  lines.splice(Math.max(start, 0));
+  if (last < start || !(/\bwrote:$/i.test(line) || (/[:\uff1a]$/.test(line) && line.includes('@'))))
+    return end;
+  const wrapped = line.startsWith('<') || (lines[last - 1] ?? '').trimEnd().endsWith('<');
+  return Math.max(wrapped ? last - 1 : last, start);
 }
 
 /**

@@ -196,3 +196,66 @@ describe('splitQuoted: an Outlook header block in a language not listed', () => 
     expect(splitQuoted(body)).toEqual({ text: body, full: body, quoted: false });
   });
 });
+
+// A customer who answers between the quoted lines writes their words among ours: the questions are
+// what the answers mean. Before, the text was the line above the first quote ("Answers inline
+// below.") and the answers were lost to the agent and the AI; without that line the answers were
+// kept but not the questions they answer.
+describe('splitQuoted: answers written between the quoted lines', () => {
+  const ATTRIBUTION = 'On Thu, Dec 10, 2026 at 10:00 AM Shop Support <support@shop.example> wrote:';
+  const INLINE = [
+    '> Can you confirm your delivery address?',
+    '',
+    'Calle Mayor 5, 28013 Madrid',
+    '',
+    '> And the order number?',
+    '',
+    'It is 4242.',
+    '',
+    '> Anything else?',
+    '',
+    'Yes, please gift-wrap it.',
+  ].join('\n');
+
+  it('keeps the answers with the questions they answer, without the attribution', () => {
+    const body = `Answers inline below.\n\n${ATTRIBUTION}\n${INLINE}`;
+    expect(splitQuoted(body)).toEqual({
+      text: `Answers inline below.\n\n${INLINE}`,
+      full: body,
+      quoted: true,
+    });
+  });
+
+  it('keeps them when nothing stands above the first quote', () => {
+    const body = `${ATTRIBUTION}\n${INLINE}`;
+    expect(splitQuoted(body)).toEqual({ text: INLINE, full: body, quoted: true });
+  });
+
+  it('ends at the last answer: the rest of the history and the signature under it are cut', () => {
+    const body = `${INLINE}\n\n> Best, Shop Support\n>\n> On Mon, Ada <ada@ex.test> wrote:\n>> Where is it?\n\n-- \nAda`;
+    expect(splitQuoted(body).text).toBe(INLINE);
+  });
+
+  it('keeps the signature that follows the last answer', () => {
+    const body = `${INLINE}\n\n-- \nAda Lovelace`;
+    // Trailing blanks are cut from every line: the delimiter's space too.
+    expect(splitQuoted(body).text).toBe(`${INLINE}\n\n--\nAda Lovelace`);
+  });
+
+  it('drops a "… wrote:" line over a later quote', () => {
+    const body = 'Hi.\n\n> Q1?\n\nA1.\n\nShop Support <support@shop.example>:\n> Q2?\n\nA2.';
+    expect(splitQuoted(body).text).toBe('Hi.\n\n> Q1?\n\nA1.\n\n> Q2?\n\nA2.');
+  });
+
+  // One quote with the customer's words above and below it: the words below are kept too, the quote
+  // not (a footer added under the quote would otherwise bring the whole history to the AI).
+  it('keeps the words above and below a single quote, without it', () => {
+    const body = `Answer below.\n\n${ATTRIBUTION}\n> Can you confirm your delivery address?\n\nCalle Mayor 5, 28013 Madrid`;
+    expect(splitQuoted(body).text).toBe('Answer below.\n\nCalle Mayor 5, 28013 Madrid');
+  });
+
+  it('leaves out a signature Gmail writes under the quote', () => {
+    const body = 'Yes, step by step.\n\n> Any update?\n>\n\n--\nSony\nDeveloper';
+    expect(splitQuoted(body).text).toBe('Yes, step by step.');
+  });
+});

@@ -1,6 +1,6 @@
 /** A body split into what the sender wrote now and the history they quoted below (or above) it. */
 export interface SplitText {
-  /** The new text; the whole body when nothing is quoted. */
+  /** The new text: the whole body when nothing is quoted, empty when the body is nothing but a quote. */
   text: string;
   /** The whole body, trimmed. */
   full: string;
@@ -86,7 +86,9 @@ export function splitQuoted(body: string, options: { subject?: string | undefine
   } else if (last) {
     text = [top, trimBody(head.slice(last.start, last.end).join('\n'))].filter(Boolean).join('\n\n');
   }
-  if (text) return { text, full, quoted: true };
+  // Nothing but the quote: no new text (a file sent as a reply, our mail sent back), unless the body
+  // goes on past the lines read, where an answer may stand.
+  if (text || head.length < MAX_SCANNED_LINES) return { text, full, quoted: true };
   return { text: full, full, quoted: false };
 }
 

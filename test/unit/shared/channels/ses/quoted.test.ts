@@ -46,7 +46,6 @@ describe('splitQuoted', () => {
       'FYI\n\n---------- Forwarded message ---------\nFrom: Shop <shop@example.com>\nDate: Mon\nSubject: Order\nTo: Jane\n\n> not a quote',
       false,
     ],
-    ['only a quote', '> Did it arrive?\n> Tell us.', '> Did it arrive?\n> Tell us.', false],
   ])('splits %s', (_name, body, text, quoted) => {
     expect(splitQuoted(body)).toEqual({ text, full: body, quoted });
   });
@@ -257,5 +256,30 @@ describe('splitQuoted: answers written between the quoted lines', () => {
   it('leaves out a signature Gmail writes under the quote', () => {
     const body = 'Yes, step by step.\n\n> Any update?\n>\n\n--\nSony\nDeveloper';
     expect(splitQuoted(body).text).toBe('Yes, step by step.');
+  });
+});
+
+// A reply that adds nothing to what it quotes (a photo sent as a reply, our own mail sent back): it
+// has no new text, and the history stays in `full`. Before, the quote was the text, and the AI
+// answered the customer's old question again.
+describe('splitQuoted: nothing but a quote', () => {
+  it.each([
+    ['> lines', '> Did it arrive?\n> Tell us.'],
+    [
+      'an attribution over > lines',
+      'On Thu, Dec 10, 2026 at 10:00 AM Quinn <quinn@ex.test> wrote:\n\n> Hello, my order 1234 has not arrived.',
+    ],
+    [
+      'an Outlook block',
+      '________________________________\nFrom: Shop Support <support@shop.example>\nSent: Friday\nTo: Quinn\nSubject: Order 1234\n\nYour order ships tomorrow.',
+    ],
+    ['an Original Message block', '-----Original Message-----\nFrom: Shop <support@shop.example>\n\nHello'],
+  ])('has no new text: %s', (_name, body) => {
+    expect(splitQuoted(body)).toEqual({ text: '', full: body, quoted: true });
+  });
+
+  it('keeps the whole of a longer body than it reads: an answer may stand below', () => {
+    const body = `${'> old\n'.repeat(6000)}New words at the end.`;
+    expect(splitQuoted(body)).toEqual({ text: body, full: body, quoted: false });
   });
 });

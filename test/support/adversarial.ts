@@ -1,12 +1,8 @@
 import { bearerToken } from '#shared/api/guard.js';
 import { phoneIdentity } from '#shared/channels/normalised.js';
 import { relabelledMime } from '#shared/channels/ses/charsets.js';
-import {
-  cutAtBoundary,
-  isMachineSender,
-  messageIds,
-  multipartBoundaries,
-} from '#shared/channels/ses/mail-content.js';
+import { cutAtBoundary, multipartBoundaries } from '#shared/channels/ses/mail-body.js';
+import { isMachineSender, messageIds } from '#shared/channels/ses/mail-content.js';
 import { splitQuoted } from '#shared/channels/ses/quoted.js';
 import { subjectOf } from '#shared/channels/ses/reply-headers.js';
 import { addressIdentity } from '#shared/channels/twilio/params.js';

@@ -79,3 +79,57 @@ describe('an email with nothing new but what it quotes', () => {
     expect(envelope.data?.fullText).toBe(QUOTE.join('\n'));
   });
 });
+
+/** A multipart/alternative mail of `plain` and `html`. */
+const alternative = (plain: string, html: string) => [
+  ...HEADERS,
+  'Content-Type: multipart/alternative; boundary="A"',
+  '',
+  '--A',
+  'Content-Type: text/plain; charset=UTF-8',
+  '',
+  plain,
+  '',
+  '--A',
+  'Content-Type: text/html; charset=UTF-8',
+  '',
+  html,
+  '--A--',
+  '',
+];
+
+// Some mailers put a line saying to read the HTML in the text part, the message being in the HTML
+// only. Before, the agent and the AI read "This email requires an HTML-capable client." and nothing else.
+describe('a text part that only points at the HTML', () => {
+  it.each([
+    'This email requires an HTML-capable client.',
+    'To view this message, please use an HTML compatible email viewer!',
+    '[This message is in HTML format]',
+  ])('gives way to the HTML: %s', async (placeholder) => {
+    const message =
+      'My order 8081 arrived with a cracked screen. What can I do? I would rather have a new one than my money back.';
+    const envelope = await envelopeOf(alternative(placeholder, `<div>${message}</div>`));
+    expect(envelope.text).toBe(message);
+  });
+
+  it.each([
+    ['the same words', 'Thanks, it arrived.', '<div>Thanks, it arrived.</div><div>Sent from my phone</div>'],
+    [
+      'other marks around the same words',
+      'Order *42*: yes,\nplease.',
+      '<p><b>Order 42</b>: yes, please.</p>',
+    ],
+    [
+      'a long text part',
+      `My order arrived damaged. ${'The box was open and the item scratched. '.repeat(10)}`,
+      '<div>Short HTML that says something else entirely, longer than nothing.</div>',
+    ],
+  ])('is the text when it is the message: %s', async (_name, plain, html) => {
+    expect((await envelopeOf(alternative(plain, html))).text).toBe(plain.trim());
+  });
+
+  it('is the text when the HTML says less', async () => {
+    const envelope = await envelopeOf(alternative('Where is my parcel 77?', '<div>Hi</div>'));
+    expect(envelope.text).toBe('Where is my parcel 77?');
+  });
+});

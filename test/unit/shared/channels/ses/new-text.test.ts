@@ -31,34 +31,19 @@ const HEADERS = [
   'Date: Thu, 10 Dec 2026 10:30:00 +0000',
   'MIME-Version: 1.0',
 ];
+// The text part of email/quote-and-photo.eml.
 const QUOTE = [
   'On Thu, Dec 10, 2026 at 10:00 AM Quinn Quote <quinn@ex.test> wrote:',
   '',
-  '> Hello, my order 1234 has not arrived. Can you check?',
+  '> Where is my order? It has not arrived yet.',
 ];
 
 // A reply that adds only a file to the history it quotes. Before, the quote was its text, and the AI
 // answered the customer's old question as if asked again.
 describe('an email with nothing new but what it quotes', () => {
   it('is a message of its attachment, without text, the history in data.fullText', async () => {
-    const envelope = await envelopeOf([
-      ...HEADERS,
-      'Content-Type: multipart/mixed; boundary="M"',
-      '',
-      '--M',
-      'Content-Type: text/plain; charset=UTF-8',
-      '',
-      ...QUOTE,
-      '',
-      '--M',
-      'Content-Type: image/jpeg; name="label.jpg"',
-      'Content-Disposition: attachment; filename="label.jpg"',
-      'Content-Transfer-Encoding: base64',
-      '',
-      '/9j/4AAQSkZJRgABAQ==',
-      '--M--',
-      '',
-    ]);
+    const mime = readFileSync(fixturePath('email/quote-and-photo.eml'), 'latin1').split('\r\n');
+    const envelope = await envelopeOf(mime);
     expect(envelope.text).toBeUndefined();
     expect(envelope.contentType).toBe('image');
     expect(envelope.attachments).toEqual([expect.objectContaining({ kind: 'image', filename: 'label.jpg' })]);

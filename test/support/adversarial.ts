@@ -153,7 +153,7 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
     'header lines': () => run('From: a\n'),
     'answers between quoted lines': () => run('> a\nb\n', 'c\n'),
     'attributions over answers': () => run('On a <a@b> wrote:\n> q\nb\n', 'c\n'),
-    'rules over label lines': () => run(`${'_'.repeat(20)}\nA b: a@b\nC: d\nE: f\n`, 'a\n'),
+    'rules over label lines': () => run(`${'_'.repeat(20)}\nA b: a@b\nC: 2026 10:06\nE: f\n`, 'a\n'),
     'one long label-like line under a rule': () => run('a', `a\n${'_'.repeat(20)}\n`, ':'),
   }),
   ...cases('ses messageIds', messageIds, {

@@ -40,7 +40,7 @@ const HEADER_TO_OR_SUBJECT = new RegExp(
 // `تم الإرسال:`): a label of at most a few words, after any direction marks. Anchored and bounded.
 const LABEL_LINE =
   /^[\u200e\u200f\u202a-\u202e\u2066-\u2069]*\p{L}[\p{L}\p{M} .'-]{0,30}[ \u00a0]?[:\uff1a]/u;
-// A header block under a rule has at least this many label lines, one naming an address.
+// A header block under a rule has at least this many label lines (From, Sent, To or Subject).
 const MIN_LABEL_LINES = 3;
 // A forward carries the content the sender wants us to read: it is never treated as a quote.
 const FORWARD =
@@ -216,22 +216,27 @@ function isHeaderBlock(lines: string[], i: number): boolean {
 }
 
 /**
- * Whether the lines from `from` (blank ones skipped first) open with MIN_LABEL_LINES or more
- * consecutive `Label: value` lines, one of them naming an address: Outlook's header block, whatever
- * the language of its labels. A customer's own "Name: / Order: / City:" lines name no address, and
- * stand under no rule.
+ * Whether the lines from `from` (blank ones skipped first) are Outlook's header block in whatever
+ * language its labels are: MIN_LABEL_LINES or more consecutive `Label: value` lines, the first naming
+ * an address (From) and the second a date with a year and a time (Sent). A contact form's fields
+ * (`Name:`, `Email:`, `Phone:`) under a rule are not: no address first, or no date after it.
  */
 function isLabelBlock(lines: string[], from: number): boolean {
   let i = from;
   while (i < lines.length && !lines[i]?.trim()) i++;
-  let count = 0;
-  let address = false;
-  for (; i < lines.length && count < MIN_LABEL_LINES + 2; i++, count++) {
+  const block: string[] = [];
+  for (; i < lines.length && block.length < MIN_LABEL_LINES; i++) {
     const line = lines[i]?.trim() ?? '';
     if (!LABEL_LINE.test(line)) break;
-    address ||= line.includes('@');
+    block.push(line);
   }
-  return count >= MIN_LABEL_LINES && address;
+  const [sender, sent] = block;
+  return block.length === MIN_LABEL_LINES && !!sender?.includes('@') && isDateLine(sent ?? '');
+}
+
+/** A line holding a year (four digits) and a time (`10:06`, Finnish `10.06`), as Outlook's Sent line does. */
+function isDateLine(line: string): boolean {
+  return /\d{4}/.test(line) && /\d[:.]\d\d/.test(line);
 }
 
 function nextNonEmpty(lines: string[], from: number): string | undefined {

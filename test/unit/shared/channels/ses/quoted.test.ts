@@ -174,7 +174,7 @@ describe('splitQuoted: an Outlook header block in a language not listed', () => 
     ],
     [
       'Arabic with direction marks',
-      '\u200fمن: Shop Support <support@shop.example>\n\u200fتم الإرسال: الأحد، 6 ديسمبر 2026\n\u200fإلى: Omar\n\u200fالموضوع: طلب 55',
+      '\u200fمن: Shop Support <support@shop.example>\n\u200fتم الإرسال: الأحد، 6 ديسمبر 2026 10:06 ص\n\u200fإلى: Omar\n\u200fالموضوع: طلب 55',
     ],
   ])('cuts a %s block under its rule', (_language, block) => {
     const body = `Kiitos, odotan.\n\n${RULE}\n${block}\n\nHei, tilauksesi lähtee huomenna.`;
@@ -182,7 +182,7 @@ describe('splitQuoted: an Outlook header block in a language not listed', () => 
   });
 
   it('cuts one under the line of dashes an HTML reply draws', () => {
-    const body = `Köszönöm!\n\n${'-'.repeat(40)}\n\nFeladó: Shop <support@shop.example>\nElküldve: 2026. december 6.\nCímzett: Anna\nTárgy: Rendelés`;
+    const body = `Köszönöm!\n\n${'-'.repeat(40)}\n\nFeladó: Shop <support@shop.example>\nElküldve: 2026. december 6. 10:06\nCímzett: Anna\nTárgy: Rendelés`;
     expect(splitQuoted(body).text).toBe('Köszönöm!');
   });
 
@@ -190,6 +190,15 @@ describe('splitQuoted: an Outlook header block in a language not listed', () => 
     ['two label lines only', `${RULE}\nNote: call <a@b.example>\nOrder: 55\n\nMore text.`],
     ['no address among them', `${RULE}\nName: Aino\nOrder: 55\nCity: Oulu\n\nMore text.`],
     ['no rule over them', 'Name: Aino <aino@ex.test>\nOrder: 55\nCity: Oulu\nZip: 90100'],
+    // A contact form's mail lays its fields out so: the address is not first, or no date follows it.
+    [
+      "a form's fields",
+      `${'-'.repeat(30)}\nName: Aino Virtanen\nEmail: aino@ex.test\nPhone: 040 123 4567\nMessage: Where is order 55?`,
+    ],
+    [
+      "a form's fields, the address first",
+      `${'-'.repeat(30)}\nEmail: aino@ex.test\nName: Aino Virtanen\nOrder: 55\nMessage: Where is it?`,
+    ],
   ])('keeps label lines that are no header block: %s', (_name, tail) => {
     const body = `My details:\n\n${tail}`;
     expect(splitQuoted(body)).toEqual({ text: body, full: body, quoted: false });

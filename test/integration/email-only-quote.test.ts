@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
+import { agentCaller } from '../support/agent-api.js';
 import { receiveSes } from '../support/ses-mail.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { sesReceived } from '../support/webhooks.js';
@@ -17,10 +18,8 @@ describe('an email with nothing new but the history it quotes', () => {
     queue: { visibilityTimeoutMs: 1000 },
   });
 
-  const api = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${runtime.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    return (await res.json()) as T;
-  };
+  const call = agentCaller(() => runtime.url, TOKEN);
+  const api = <T>(path: string) => call<T>('GET', path);
 
   /** Delivers `mime` as SES receives mail from `who@ex.test`; answers that customer's timeline. */
   const receive = async (who: string, mime: string) => {

@@ -31,11 +31,17 @@ function quote(text: string): string {
   return `"${flat.length > QUOTE_CHARS ? `${flat.slice(0, QUOTE_CHARS - 1)}…` : flat}"`;
 }
 
-/** A message as the summary quotes it: its text, or what it carried instead. */
+/**
+ * A message as the summary quotes it: its text, or what it carried instead. An email without text
+ * whose whole body is kept (`data.fullText`) is nothing but a quote of earlier mail.
+ */
 function describeMessage(item: TimelineItem): string {
   if (item.text?.trim()) return quote(item.text);
   if (item.contentType && item.contentType !== 'text') return `(${item.contentType}, no text)`;
   if (item.attachments?.length) return `(${item.attachments.map((a) => a.kind).join(', ')}, no text)`;
+  if (item.channel === 'email' && typeof item.data?.fullText === 'string') {
+    return '(nothing new: only the mail it quotes)';
+  }
   return '(no text)';
 }
 

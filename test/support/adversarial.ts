@@ -1,12 +1,8 @@
 import { bearerToken } from '#shared/api/guard.js';
 import { phoneIdentity } from '#shared/channels/normalised.js';
 import { relabelledMime } from '#shared/channels/ses/charsets.js';
-import {
-  cutAtBoundary,
-  isMachineSender,
-  messageIds,
-  multipartBoundaries,
-} from '#shared/channels/ses/mail-content.js';
+import { cutAtBoundary, multipartBoundaries } from '#shared/channels/ses/mail-body.js';
+import { isMachineSender, messageIds } from '#shared/channels/ses/mail-content.js';
 import { splitQuoted } from '#shared/channels/ses/quoted.js';
 import { subjectOf } from '#shared/channels/ses/reply-headers.js';
 import { addressIdentity } from '#shared/channels/twilio/params.js';
@@ -155,6 +151,10 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
     'dashes without a marker': () => run('-', '--', 'x'),
     'underscore rules': () => run(`${'_'.repeat(20)}\n`),
     'header lines': () => run('From: a\n'),
+    'answers between quoted lines': () => run('> a\nb\n', 'c\n'),
+    'attributions over answers': () => run('On a <a@b> wrote:\n> q\nb\n', 'c\n'),
+    'rules over label lines': () => run(`${'_'.repeat(20)}\nA b: a@b\nC: 2026 10:06\nE: f\n`, 'a\n'),
+    'one long label-like line under a rule': () => run('a', `a\n${'_'.repeat(20)}\n`, ':'),
   }),
   ...cases('ses messageIds', messageIds, {
     'open angle brackets': () => run('<'),

@@ -1,4 +1,3 @@
-import { compile } from 'html-to-text';
 import {
   type AddressObject,
   type Attachment as MailAttachment,
@@ -10,6 +9,7 @@ import { normaliseEmail } from '#shared/domain/addresses.js';
 import type { Attachment } from '#shared/domain/envelope.js';
 import { optional } from '../normalised.js';
 import { relabelledMime, SniffingDecoder } from './charsets.js';
+import { bodyOf, cutAtBoundary, multipartBoundaries } from './mail-body.js';
 import type { SesReceivedNotification } from './schema.js';
 
 /** At most this many attachments are listed; `data.attachmentsOmitted` counts the rest. */
@@ -27,7 +27,7 @@ export interface MailContent {
   messageId?: string | undefined;
   inReplyTo: string[];
   references: string[];
-  /** The body as plain text: the text part, else the HTML part turned to text. */
+  /** The body as plain text: the text part, else (or when the text part only points at it) the HTML turned to text. */
   body?: string | undefined;
   attachments: Attachment[];
   attachmentsOmitted: number;
@@ -97,7 +97,7 @@ export function mailContent(mail: ParsedMail, mime?: Uint8Array): MailContent {
     ...optional('messageId', usableId(mail.messageId)),
     inReplyTo: messageIds(mail.inReplyTo),
     references: messageIds(mail.references),
-    ...optional('body', plain ?? (html ? htmlToText(html) : undefined)),
+    ...optional('body', bodyOf(plain, html)),
     attachments: listed,
     attachmentsOmitted: mail.attachments.length - listed.length,
     header: (name) => headerText(mail.headers.get(name)),
@@ -208,77 +208,6 @@ function attachmentOf(part: MailAttachment): Attachment {
     ...optional('mimeType', mimeType),
     sizeBytes: part.size,
   };
-}
-
-// Built once: compiling the converter's selectors costs more than a typical conversion.
-const convertHtml = compile({
-  wordwrap: false,
-  selectors: [
-    ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
-    { selector: 'img', format: 'skip' },
-    { selector: 'a', options: { hideLinkHrefIfSameAsText: true, noAnchorUrl: true } },
-    // Mail lays its text out in tables, and writes text a table holds outside any cell: a data table's
-    // format keeps cells only and lost such a body whole. A table is read as blocks, a cell a line.
-    { selector: 'table', format: 'block' },
-    ...['tr', 'td', 'th'].map((selector) => ({
-      selector,
-      format: 'block',
-      options: { leadingLineBreaks: 1, trailingLineBreaks: 1 },
-    })),
-  ],
-});
-
-/** An HTML body as plain text: headings in their own case, images dropped, quotes as `> ` lines. */
-export function htmlToText(html: string): string {
-  return convertHtml(html).trimEnd();
-}
-
-/** How much of the raw MIME is read for boundaries, and how many are kept: the parts that enclose a text part come first. */
-const BOUNDARY_SCAN_BYTES = 256 * 1024;
-const MAX_BOUNDARIES = 32;
-// RFC 2046 §5.1.1: a boundary is 1 to 70 characters; quoted, or a token up to `;` or the line's end.
-const BOUNDARY_PARAM = /\bboundary\s*=\s*(?:"([^"\r\n]{1,70})"|([^\s";]{1,70}))/gi;
-
-/**
- * The boundaries the multiparts of a message declare, from its first 256 KiB (an enclosing multipart
- * declares its boundary before the parts it holds). A bounded scan with a pattern that cannot backtrack.
- */
-export function multipartBoundaries(mime: Uint8Array): Set<string> {
-  const head = Buffer.from(mime.buffer, mime.byteOffset, Math.min(mime.byteLength, BOUNDARY_SCAN_BYTES));
-  const found = new Set<string>();
-  for (const match of head.toString('latin1').matchAll(BOUNDARY_PARAM)) {
-    const boundary = (match[1] ?? match[2])?.trimEnd();
-    if (boundary) found.add(boundary);
-    if (found.size >= MAX_BOUNDARIES) break;
-  }
-  return found;
-}
-
-/**
- * A text part up to the first line that is a boundary of the message. A multipart left unclosed by
- * its sender makes the parser read on into the enclosing multipart's next parts, whose headers and
- * data then show as the customer's text; a boundary never occurs inside a part (RFC 2046 §5.1.1).
- * One pass over the lines.
- */
-export function cutAtBoundary(text: string, boundaries: ReadonlySet<string>): string {
-  if (boundaries.size === 0) return text;
-  let start = 0;
-  while (start < text.length) {
-    const end = text.indexOf('\n', start);
-    const stop = end < 0 ? text.length : end;
-    if (text.startsWith('--', start) && isBoundaryLine(text.slice(start + 2, stop), boundaries)) {
-      return text.slice(0, start);
-    }
-    start = stop + 1;
-  }
-  return text;
-}
-
-/** `line` (after its leading `--`) is a boundary or a closing boundary, with trailing white space. */
-function isBoundaryLine(line: string, boundaries: ReadonlySet<string>): boolean {
-  const trimmed = line.trimEnd();
-  const name = trimmed.endsWith('--') && !boundaries.has(trimmed) ? trimmed.slice(0, -2) : trimmed;
-  return boundaries.has(name);
 }
 
 function headerText(value: unknown): string | undefined {

@@ -77,7 +77,8 @@ export function receivedEnvelope(
 
   const cuts: Cuts = new Set();
   const split = content.body ? splitQuoted(content.body, { subject: content.subject }) : undefined;
-  const text = split ? capText(split.text) : undefined;
+  // A mail of nothing but a quote has no text: it is a message of its files, or of nothing new.
+  const text = split?.text ? capText(split.text) : undefined;
   const fullText = split?.quoted ? capText(split.full) : undefined;
   if (text?.truncated || fullText?.truncated) cuts.add('text');
   const fields = boundedFields(content, address, receipt.recipients, cuts);

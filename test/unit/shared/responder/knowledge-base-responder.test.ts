@@ -180,6 +180,18 @@ describe('createKnowledgeBaseResponder', () => {
     expect(result.confidence).toBe(0);
   });
 
+  // An email of nothing but the mail it quotes keeps that mail in data.fullText and has no text.
+  it('says an email without text brought nothing new but the mail it quotes', async () => {
+    const bare = inbound('email', undefined, TODAY, 'conv_2', {
+      data: { fullText: 'On Thu, Shop <support@shop.example> wrote:\n> Your order shipped.' },
+    });
+    const result = await responder.respond(context([bare]));
+
+    expect(result.handoff?.reason).toBe('low_confidence');
+    expect(result.handoff?.summary).toContain('Asked by email: (nothing new: only the mail it quotes)');
+    expect(result.handoff?.summary).not.toContain('Your order shipped');
+  });
+
   it.each([
     ['Can I speak to a real person please?', 'en'],
     // Too short to tell: the language comes from the customer's earlier messages.

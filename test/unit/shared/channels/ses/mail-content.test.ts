@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { ParsedMail } from 'mailparser';
 import { describe, expect, it } from 'vitest';
+import { cutAtBoundary, htmlToText, multipartBoundaries } from '#shared/channels/ses/mail-body.js';
 import {
-  cutAtBoundary,
-  htmlToText,
   isAutoReply,
   isListMail,
   mailContent,
   messageIds,
-  multipartBoundaries,
   parseMime,
 } from '#shared/channels/ses/mail-content.js';
 import { splitQuoted } from '#shared/channels/ses/quoted.js';

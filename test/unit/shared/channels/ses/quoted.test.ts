@@ -46,7 +46,6 @@ describe('splitQuoted', () => {
       'FYI\n\n---------- Forwarded message ---------\nFrom: Shop <shop@example.com>\nDate: Mon\nSubject: Order\nTo: Jane\n\n> not a quote',
       false,
     ],
-    ['only a quote', '> Did it arrive?\n> Tell us.', '> Did it arrive?\n> Tell us.', false],
   ])('splits %s', (_name, body, text, quoted) => {
     expect(splitQuoted(body)).toEqual({ text, full: body, quoted });
   });
@@ -148,5 +147,148 @@ describe('splitQuoted', () => {
 
   it('normalises CRLF and trailing whitespace', () => {
     expect(splitQuoted('\r\nHi  \r\n\r\n> old\r\n').text).toBe('Hi');
+  });
+});
+
+// Outlook writes its header block in the sender's language, and no list holds them all: a rule of
+// underscores or dashes over three or more `Label: value` lines, one naming an address, is the block
+// in any language. Before, a Finnish, Hungarian, Greek or Arabic reply kept its whole history in text.
+describe('splitQuoted: an Outlook header block in a language not listed', () => {
+  const RULE = '________________________________';
+  it.each([
+    [
+      'Finnish',
+      'Lähettäjä: Shop Support <support@shop.example>\nLähetetty: sunnuntai 6. joulukuuta 2026 10.06\nVastaanottaja: Aino <aino@ex.test>\nAihe: Re: Tilaus 55',
+    ],
+    [
+      'Hungarian',
+      'Feladó: Shop Support <support@shop.example>\nElküldve: 2026. december 6., vasárnap 10:06\nCímzett: Anna <anna@ex.test>\nTárgy: Re: Rendelés 55',
+    ],
+    [
+      'Greek',
+      'Από: Shop Support <support@shop.example>\nΣτάλθηκε: Κυριακή, 6 Δεκεμβρίου 2026 10:06 πμ\nΠρος: Ελένη <eleni@ex.test>\nΘέμα: Re: Παραγγελία 55',
+    ],
+    [
+      'Arabic',
+      'من: Shop Support <support@shop.example>\nتم الإرسال: الأحد، 6 ديسمبر 2026 10:06 ص\nإلى: Omar <omar@ex.test>\nالموضوع: Re: طلب 55',
+    ],
+    [
+      'Arabic with direction marks',
+      '\u200fمن: Shop Support <support@shop.example>\n\u200fتم الإرسال: الأحد، 6 ديسمبر 2026 10:06 ص\n\u200fإلى: Omar\n\u200fالموضوع: طلب 55',
+    ],
+  ])('cuts a %s block under its rule', (_language, block) => {
+    const body = `Kiitos, odotan.\n\n${RULE}\n${block}\n\nHei, tilauksesi lähtee huomenna.`;
+    expect(splitQuoted(body)).toEqual({ text: 'Kiitos, odotan.', full: body, quoted: true });
+  });
+
+  it('cuts one under the line of dashes an HTML reply draws', () => {
+    const body = `Köszönöm!\n\n${'-'.repeat(40)}\n\nFeladó: Shop <support@shop.example>\nElküldve: 2026. december 6. 10:06\nCímzett: Anna\nTárgy: Rendelés`;
+    expect(splitQuoted(body).text).toBe('Köszönöm!');
+  });
+
+  it.each([
+    ['two label lines only', `${RULE}\nNote: call <a@b.example>\nOrder: 55\n\nMore text.`],
+    ['no address among them', `${RULE}\nName: Aino\nOrder: 55\nCity: Oulu\n\nMore text.`],
+    ['no rule over them', 'Name: Aino <aino@ex.test>\nOrder: 55\nCity: Oulu\nZip: 90100'],
+    // A contact form's mail lays its fields out so: the address is not first, or no date follows it.
+    [
+      "a form's fields",
+      `${'-'.repeat(30)}\nName: Aino Virtanen\nEmail: aino@ex.test\nPhone: 040 123 4567\nMessage: Where is order 55?`,
+    ],
+    [
+      "a form's fields, the address first",
+      `${'-'.repeat(30)}\nEmail: aino@ex.test\nName: Aino Virtanen\nOrder: 55\nMessage: Where is it?`,
+    ],
+  ])('keeps label lines that are no header block: %s', (_name, tail) => {
+    const body = `My details:\n\n${tail}`;
+    expect(splitQuoted(body)).toEqual({ text: body, full: body, quoted: false });
+  });
+});
+
+// A customer who answers between the quoted lines writes their words among ours: the questions are
+// what the answers mean. Before, the text was the line above the first quote ("Answers inline
+// below.") and the answers were lost to the agent and the AI; without that line the answers were
+// kept but not the questions they answer.
+describe('splitQuoted: answers written between the quoted lines', () => {
+  const ATTRIBUTION = 'On Thu, Dec 10, 2026 at 10:00 AM Shop Support <support@shop.example> wrote:';
+  const INLINE = [
+    '> Can you confirm your delivery address?',
+    '',
+    'Calle Mayor 5, 28013 Madrid',
+    '',
+    '> And the order number?',
+    '',
+    'It is 4242.',
+    '',
+    '> Anything else?',
+    '',
+    'Yes, please gift-wrap it.',
+  ].join('\n');
+
+  it('keeps the answers with the questions they answer, without the attribution', () => {
+    const body = `Answers inline below.\n\n${ATTRIBUTION}\n${INLINE}`;
+    expect(splitQuoted(body)).toEqual({
+      text: `Answers inline below.\n\n${INLINE}`,
+      full: body,
+      quoted: true,
+    });
+  });
+
+  it('keeps them when nothing stands above the first quote', () => {
+    const body = `${ATTRIBUTION}\n${INLINE}`;
+    expect(splitQuoted(body)).toEqual({ text: INLINE, full: body, quoted: true });
+  });
+
+  it('ends at the last answer: the rest of the history and the signature under it are cut', () => {
+    const body = `${INLINE}\n\n> Best, Shop Support\n>\n> On Mon, Ada <ada@ex.test> wrote:\n>> Where is it?\n\n-- \nAda`;
+    expect(splitQuoted(body).text).toBe(INLINE);
+  });
+
+  it('keeps the signature that follows the last answer', () => {
+    const body = `${INLINE}\n\n-- \nAda Lovelace`;
+    // Trailing blanks are cut from every line: the delimiter's space too.
+    expect(splitQuoted(body).text).toBe(`${INLINE}\n\n--\nAda Lovelace`);
+  });
+
+  it('drops a "… wrote:" line over a later quote', () => {
+    const body = 'Hi.\n\n> Q1?\n\nA1.\n\nShop Support <support@shop.example>:\n> Q2?\n\nA2.';
+    expect(splitQuoted(body).text).toBe('Hi.\n\n> Q1?\n\nA1.\n\n> Q2?\n\nA2.');
+  });
+
+  // One quote with the customer's words above and below it: the words below are kept too, the quote
+  // not (a footer added under the quote would otherwise bring the whole history to the AI).
+  it('keeps the words above and below a single quote, without it', () => {
+    const body = `Answer below.\n\n${ATTRIBUTION}\n> Can you confirm your delivery address?\n\nCalle Mayor 5, 28013 Madrid`;
+    expect(splitQuoted(body).text).toBe('Answer below.\n\nCalle Mayor 5, 28013 Madrid');
+  });
+
+  it('leaves out a signature Gmail writes under the quote', () => {
+    const body = 'Yes, step by step.\n\n> Any update?\n>\n\n--\nSony\nDeveloper';
+    expect(splitQuoted(body).text).toBe('Yes, step by step.');
+  });
+});
+
+// A reply that adds nothing to what it quotes (a photo sent as a reply, our own mail sent back): it
+// has no new text, and the history stays in `full`. Before, the quote was the text, and the AI
+// answered the customer's old question again.
+describe('splitQuoted: nothing but a quote', () => {
+  it.each([
+    ['> lines', '> Did it arrive?\n> Tell us.'],
+    [
+      'an attribution over > lines',
+      'On Thu, Dec 10, 2026 at 10:00 AM Quinn <quinn@ex.test> wrote:\n\n> Hello, my order 1234 has not arrived.',
+    ],
+    [
+      'an Outlook block',
+      '________________________________\nFrom: Shop Support <support@shop.example>\nSent: Friday\nTo: Quinn\nSubject: Order 1234\n\nYour order ships tomorrow.',
+    ],
+    ['an Original Message block', '-----Original Message-----\nFrom: Shop <support@shop.example>\n\nHello'],
+  ])('has no new text: %s', (_name, body) => {
+    expect(splitQuoted(body)).toEqual({ text: '', full: body, quoted: true });
+  });
+
+  it('keeps the whole of a longer body than it reads: an answer may stand below', () => {
+    const body = `${'> old\n'.repeat(6000)}New words at the end.`;
+    expect(splitQuoted(body)).toEqual({ text: body, full: body, quoted: false });
   });
 });

@@ -135,7 +135,13 @@ export const EscalationSchema = z.strictObject({
   mustBeHumanTopics: z
     .record(z.string().trim().min(1).max(64), z.array(KeywordSchema).min(1))
     .default(() => structuredClone(DEFAULT_MUST_BE_HUMAN_TOPICS) as Record<string, string[]>),
+  /** `[]` turns the rule off, the AI's own reading included. */
   askForPersonKeywords: z.array(KeywordSchema).default(() => [...DEFAULT_ASK_FOR_PERSON_KEYWORDS]),
+  /**
+   * The AI's own reading of a request for a person (the knowledge-base responder's phrases in seven
+   * languages, the model's judgement on Bedrock) escalates too; false leaves `askForPersonKeywords` alone.
+   */
+  aiDetectsAskForPerson: z.boolean().default(true),
   negativeSentimentEscalates: z.boolean().default(true),
   /** The customer tag that marks a VIP; a customer flagged VIP escalates with or without it. */
   vipTag: z.string().trim().min(1).optional(),

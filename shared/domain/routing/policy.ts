@@ -37,12 +37,19 @@ export const TimeZoneSchema = z
 // A language tag's schema lives beside (the survey's section, which this file imports, uses it too).
 export { LanguageTagSchema } from './language-tag.js';
 
-/** A keyword or phrase; a trailing `*` matches any word that starts with it (`refund*`). */
+/**
+ * A keyword or phrase; a trailing `*` matches any word that starts with it (`refund*`). A `*` anywhere
+ * else matched nothing (a must-be-human topic silently off): it is refused, naming the keyword.
+ */
 const KeywordSchema = z
   .string()
   .trim()
   .max(100)
-  .regex(/[\p{L}\p{N}]/u, 'a keyword needs at least one letter or digit');
+  .regex(/[\p{L}\p{N}]/u, 'a keyword needs at least one letter or digit')
+  .refine((keyword) => !keyword.slice(0, -1).includes('*'), {
+    error: (issue) =>
+      `"${String(issue.input)}": a * may only end a keyword ("refund*" matches refund, refunds, refunded); write the word it starts with, or list each form`,
+  });
 
 export const WeekdaySchema = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 export type Weekday = z.infer<typeof WeekdaySchema>;

@@ -3,7 +3,7 @@ import { parseWellFormedJson } from '../../validation/well-formed-json.js';
 import { type AutomationRule, AutomationsSchema } from '../automations/rules.js';
 import { type CsatSection, CsatSectionSchema } from '../csat/section.js';
 import { ChannelSchema } from '../envelope.js';
-import { HolidaysSchema } from '../sla/calendar-schema.js';
+import { HolidaysSchema, OverridesSchema, TimeZoneSchema } from '../sla/calendar-schema.js';
 import { AutoResolveSchema, type SlaSection, SlaSectionSchema } from '../sla/policy.js';
 import { checkSlaCalendars } from '../sla/rules.js';
 import { languageMatches } from './language-match.js';
@@ -20,19 +20,8 @@ export class RoutingPolicyError extends Error {
 /** JSON has no comments: every section of the policy may carry a `$comment`, which routing ignores. */
 const comment = z.string().optional();
 
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** An IANA time zone such as `Europe/Paris`, as the runtime's ICU data knows it. */
-export const TimeZoneSchema = z
-  .string()
-  .refine(isTimeZone, { message: 'not an IANA time zone (for example "Europe/Paris")' });
+/** An IANA time zone such as `Europe/Paris`, as the runtime's ICU data knows it, named by its place (or UTC). */
+export { TimeZoneSchema } from '../sla/calendar-schema.js';
 
 // A language tag's schema lives beside (the survey's section, which this file imports, uses it too).
 export { LanguageTagSchema } from './language-tag.js';
@@ -84,6 +73,8 @@ export const BusinessHoursSchema = z.strictObject({
   hours: z.array(OpeningHoursSchema).min(1),
   /** Dates the team is closed all day (public holidays), as an SLA calendar's `holidays`. */
   holidays: HolidaysSchema,
+  /** Dates with their own windows instead of the week's (`[]`: closed), as an SLA calendar's `overrides`. */
+  overrides: OverridesSchema,
   afterHours: AfterHoursSchema.prefault({ route: 'ai' }),
 });
 export type BusinessHours = z.infer<typeof BusinessHoursSchema>;

@@ -4,6 +4,7 @@ import type { ResponderContext } from '../domain/responder.js';
 import type { RouterStore } from '../domain/router-ports.js';
 import type { ConversationState } from '../domain/routing/conversation-state.js';
 import { factsFromState, RECENT_ITEMS } from '../domain/routing/conversation-state.js';
+import { aiHandoffsFollowed } from '../domain/routing/decide-route.js';
 import type { RouteInput } from '../domain/routing/decision.js';
 import type { ConversationFacts } from '../domain/routing/facts.js';
 import type { RoutingPolicy } from '../domain/routing/policy.js';
@@ -57,5 +58,6 @@ export async function readRouting(
     policy: deps.policy,
     now,
   };
-  return { ...found, context: { customer, timeline, conversationId }, facts, base, now };
+  const escalates = aiHandoffsFollowed(deps.policy);
+  return { ...found, context: { customer, timeline, conversationId, escalates }, facts, base, now };
 }

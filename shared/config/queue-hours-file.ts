@@ -14,6 +14,7 @@ const HoursSchema = z.object({
     }),
   ),
   holidays: z.optional(z.array(z.string())),
+  overrides: z.optional(z.record(z.string(), z.array(z.object({ open: z.string(), close: z.string() })))),
 });
 
 const QueueRulesSchema = z.object({

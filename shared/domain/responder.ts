@@ -32,8 +32,22 @@ export const ResponderContextSchema = z.object({
   timeline: z.array(TimelineItemSchema),
   /** The conversation to answer; the customer's open conversation when unset. */
   conversationId: z.string().optional(),
+  /**
+   * Which of a responder's own hand-off reasons the routing policy escalates on (both when unset). One
+   * switched off is no reason to hand off: the responder answers, or hands off for want of an answer.
+   */
+  escalates: z.object({ negativeSentiment: z.boolean(), askedForPerson: z.boolean() }).optional(),
 });
 export type ResponderContext = z.infer<typeof ResponderContextSchema>;
+
+/** Whether the routing policy escalates on this reason of a responder's (yes, unless told otherwise). */
+export function escalatesOn(
+  escalates: ResponderContext['escalates'],
+  reason: 'negative_sentiment' | 'asked_for_person',
+): boolean {
+  if (!escalates) return true;
+  return reason === 'negative_sentiment' ? escalates.negativeSentiment : escalates.askedForPerson;
+}
 
 /**
  * What a responder answers. `reply` and `handoff` may come together: the reply is then a holding

@@ -10,7 +10,8 @@ import type { ClockEvent } from '../domain/clock-ports.js';
 import { systemClock } from '../domain/ports.js';
 import { log } from '../log.js';
 import { createResolverConsumer } from '../queue/resolver-consumer.js';
-import { createResponder } from '../responder/create-responder.js';
+import { createResponder, readConfiguredKnowledgeBase } from '../responder/create-responder.js';
+import { setupLine } from '../responder/setup-line.js';
 import { messageRepositories, storePorts } from '../store/dynamo-repositories.js';
 import { randomIds } from '../store/ids.js';
 import { awsConversationClock, withAutomations } from './conversation-clock.js';
@@ -53,12 +54,15 @@ export function createResolverHandler(): (
   withAutomations(conversationClock, repos, replies);
   // Read once at start: a policy with an error stops the function with the field named.
   const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);
+  const knowledgeBase = readConfiguredKnowledgeBase(config);
+  // What answers customers, once per cold start: the operator sees which files are running.
+  log('info', 'routing set up', { setup: setupLine(config, knowledgeBase, policy) });
   const router = {
     store,
     admin: repos.conversations,
     replies,
     clock: systemClock,
-    responder: createResponder(config),
+    responder: createResponder(config, undefined, knowledgeBase),
     policy,
     log,
   };

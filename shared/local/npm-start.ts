@@ -1,4 +1,5 @@
 import { loadConfig } from '../config/config.js';
+import { setupLine } from '../responder/setup-line.js';
 import { devClock } from './dev-clock.js';
 import { devSecrets, withDevSecrets } from './dev-secrets.js';
 import { type LocalRuntime, startLocalRuntime } from './runtime.js';
@@ -21,5 +22,6 @@ export async function startNpmRuntime(
     live: true,
     devClock: clock,
   });
-  return { runtime, banner: startBanner({ url: runtime.url, dataDir, config, aheadMs: clock.ahead }) };
+  const setup = setupLine(config);
+  return { runtime, banner: startBanner({ url: runtime.url, dataDir, config, aheadMs: clock.ahead, setup }) };
 }

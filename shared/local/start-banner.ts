@@ -13,14 +13,17 @@ export function startBanner(input: {
   dataDir: string;
   config: Config;
   aheadMs?: number;
+  /** What answers customers (`setupLine`): the routing policy and knowledge base in use. */
+  setup?: string;
 }): string {
-  const { url, dataDir, config, aheadMs = 0 } = input;
+  const { url, dataDir, config, aheadMs = 0, setup } = input;
   const [agentToken] = parseAgentTokens(config.AGENT_TOKENS).keys();
   // The origin providers call (Twilio signs it): the tunnel's, once PUBLIC_BASE_URL names it.
   const hooks = config.PUBLIC_BASE_URL ? new URL(config.PUBLIC_BASE_URL).origin : url;
   return [
     '',
     `Threadline is running at ${url} (data in ${dataDir}/)`,
+    ...(setup ? [setup] : []),
     '',
     config.PUBLIC_BASE_URL
       ? 'Webhook URLs (under PUBLIC_BASE_URL: paste them into each provider):'

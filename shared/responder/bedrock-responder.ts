@@ -10,6 +10,7 @@ import {
   asksForPerson,
   type ConversationView,
   channelName,
+  escalatesOn,
   firstName,
   historyOf,
   pendingText,
@@ -23,23 +24,13 @@ import { authorKind, byTime, type TimelineItem } from '../domain/timeline.js';
 import { UnavailableError } from '../errors.js';
 import { logger } from '../log.js';
 import { converse, DEFAULT_BEDROCK_TIMEOUT_MS, TRANSIENT_ERRORS } from './bedrock-converse.js';
+import { bedrockSystemPrompt } from './bedrock-prompt.js';
 import type { Passage } from './knowledge-base-articles.js';
 import type { PassageIndex, Retrieval } from './knowledge-base-index.js';
 import { DEFAULT_NEGATIVE_SENTIMENT, DEFAULT_THRESHOLD } from './knowledge-base-responder.js';
 import { scoreSentiment } from './text-signals.js';
 
-/** The instructions every Converse call starts with; `instructions` (shop facts, policies) follow them. */
-export const BEDROCK_SYSTEM_PROMPT = `You are the customer-service assistant of an online shop. Customers write on WhatsApp, SMS, Messenger, Instagram or email, or leave voicemails; the timeline you are given holds their messages on every channel, oldest first. Answer the customer's unanswered messages.
-
-Rules:
-- Answer only from the shop information below and the timeline. Never guess: when you are not sure, hand off.
-- Reply in the customer's language, briefly (a few sentences, under 600 characters), in plain text without Markdown, as in a chat. Do not name the help article or say where the answer comes from.
-- Greet the customer by first name only when it is given ("Hi Dana! ..."); without a name, answer without a greeting. When they wrote earlier on another channel, acknowledge it (for example "I see you asked about your parcel on WhatsApp earlier.").
-- Hand off to a person when you cannot answer with confidence (low_confidence), the customer is upset or angry (negative_sentiment), the customer asks for a person (asked_for_person), or you cannot answer in their language (unsupported_language). With a handoff, "reply" may hold a short holding message in the customer's language, or be null.
-- Personal data is masked as [phone], [email] and [name]. Never ask for it and never invent it.
-
-Answer with one JSON object and nothing else:
-{"reply": string or null, "confidence": number from 0 to 1, "handoff": {"reason": "low_confidence" | "negative_sentiment" | "asked_for_person" | "unsupported_language", "summary": "one or two sentences for the agent"} or null, "language": ISO 639-1 code of the customer's messages, "sentiment": "positive" | "neutral" | "negative"}`;
+export { BEDROCK_SYSTEM_PROMPT, bedrockSystemPrompt } from './bedrock-prompt.js';
 
 /** The JSON answer the model is asked for; anything else is a `model_error`. */
 export const ModelAnswerSchema = z.object({
@@ -219,9 +210,8 @@ export function buildConverseInput(
     ...(options.instructions ? [options.instructions] : []),
     ...(passages.length ? [`From the help centre, for these messages:\n${passagesPrompt(passages)}`] : []),
   ];
-  const system = shop.length
-    ? `${BEDROCK_SYSTEM_PROMPT}\n\nShop information:\n${shop.join('\n\n')}`
-    : BEDROCK_SYSTEM_PROMPT;
+  const prompt = bedrockSystemPrompt(context.escalates);
+  const system = shop.length ? `${prompt}\n\nShop information:\n${shop.join('\n\n')}` : prompt;
   return {
     modelId: options.modelId,
     system: [{ text: system }],
@@ -253,12 +243,30 @@ async function retrieve(options: BedrockResponderOptions, text: string): Promise
  * Why a message is handed off before the model is called: a person asked for, or an upset customer by
  * the knowledge-base responder's signal (so the two paths hand off alike).
  */
-function handedOffFirst(text: string | undefined): [HandoffReason, SummarySignals] | undefined {
+function handedOffFirst(
+  context: ResponderContext,
+  text: string | undefined,
+): [HandoffReason, SummarySignals] | undefined {
   if (!text) return undefined;
-  if (asksForPerson(text)) return ['asked_for_person', {}];
-  if (scoreSentiment(text) <= DEFAULT_NEGATIVE_SENTIMENT)
+  if (escalatesOn(context.escalates, 'asked_for_person') && asksForPerson(text))
+    return ['asked_for_person', {}];
+  if (
+    escalatesOn(context.escalates, 'negative_sentiment') &&
+    scoreSentiment(text) <= DEFAULT_NEGATIVE_SENTIMENT
+  )
     return ['negative_sentiment', { sentiment: 'negative' }];
   return undefined;
+}
+
+/**
+ * The reason a model's hand-off goes to routing with: its own, unless the policy does not escalate on
+ * it (the prompt did not offer it): then `low_confidence`, as the model gave no answer to send.
+ */
+function followedReason(context: ResponderContext, reason: HandoffReason): HandoffReason {
+  return (reason === 'negative_sentiment' || reason === 'asked_for_person') &&
+    !escalatesOn(context.escalates, reason)
+    ? 'low_confidence'
+    : reason;
 }
 
 /**
@@ -329,7 +337,7 @@ export function createBedrockResponder(options: BedrockResponderOptions): Respon
       if (view.humanTookOver) return handOff('human_took_over');
       if (!view.pending.length) return { confidence: 0 };
       const text = pendingText(view);
-      const first = handedOffFirst(text);
+      const first = handedOffFirst(context, text);
       if (first) return handOff(...first);
       const found = await retrieve(options, text);
       if (found && !found.passages.length) return handOff('low_confidence');
@@ -348,9 +356,12 @@ export function createBedrockResponder(options: BedrockResponderOptions): Respon
       const sources = found ? { sources: [...new Set(found.passages.map((p) => p.article.id))] } : {};
       const withConfidence = (result: ResponderResult): ResponderResult => ({ ...result, confidence });
       if (answer.handoff) {
-        return withConfidence(handOff(answer.handoff.reason, signals, answer.handoff.summary, reply));
+        const reason = followedReason(context, answer.handoff.reason);
+        return withConfidence(handOff(reason, signals, answer.handoff.summary, reply));
       }
-      if (answer.sentiment === 'negative') return withConfidence(handOff('negative_sentiment', signals));
+      if (answer.sentiment === 'negative' && escalatesOn(context.escalates, 'negative_sentiment')) {
+        return withConfidence(handOff('negative_sentiment', signals));
+      }
       if (!reply || confidence < threshold) return withConfidence(handOff('low_confidence', signals));
       return { reply, confidence, ...signals, ...sources };
     },

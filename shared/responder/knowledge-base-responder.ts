@@ -4,6 +4,7 @@ import {
   asksForPerson,
   type ConversationView,
   channelPhrase,
+  escalatesOn,
   firstName,
   foldText,
   pendingText,
@@ -175,8 +176,13 @@ async function respond(settings: Settings, context: ResponderContext): Promise<R
   };
 
   if (view.humanTookOver) return handOff('human_took_over');
-  if (text && asksForPerson(text, language)) return handOff('asked_for_person');
-  if (sentiment === 'negative') return handOff('negative_sentiment');
+  // A reason the routing policy does not escalate on is none: the message is answered as any other.
+  if (text && escalatesOn(context.escalates, 'asked_for_person') && asksForPerson(text, language)) {
+    return handOff('asked_for_person');
+  }
+  if (sentiment === 'negative' && escalatesOn(context.escalates, 'negative_sentiment')) {
+    return handOff('negative_sentiment');
+  }
   if (language && language !== settings.kbLanguage) return handOff('unsupported_language');
 
   const chat = answered || found?.candidates.length ? undefined : smallTalk(foldText(text), name);

@@ -1,7 +1,23 @@
 import { isWithinBusinessHours } from './business-hours.js';
 import type { AiHandoffReason, RouteDecision, RouteInput, RouteReason } from './decision.js';
 import { findKeyword } from './keywords.js';
+import type { RoutingPolicy } from './policy.js';
 import { businessHoursOf, isAfterHours, selectQueue } from './queues.js';
+
+/**
+ * Which of the AI's own hand-off reasons the policy escalates on: the responders are told
+ * (`ResponderContext.escalates`), so they answer rather than hand off for a reason nobody follows.
+ */
+export function aiHandoffsFollowed(policy: RoutingPolicy): {
+  negativeSentiment: boolean;
+  askedForPerson: boolean;
+} {
+  const { escalation } = policy;
+  return {
+    negativeSentiment: escalation.negativeSentimentEscalates,
+    askedForPerson: escalation.askForPersonKeywords.length > 0 && escalation.aiDetectsAskForPerson,
+  };
+}
 
 /** One decision in the making: the input, and the helpers every rule shares. */
 interface Decision {
@@ -73,7 +89,7 @@ function textRule({ input, text, toHuman, aiSays }: Decision): RouteDecision | u
   }
   const askedWith = findKeyword(text, escalation.askForPersonKeywords);
   if (askedWith) return toHuman('asked_for_person', `the customer asked for a person ("${askedWith}")`);
-  if (aiSays('asked_for_person')) {
+  if (aiSays('asked_for_person') && aiHandoffsFollowed(input.policy).askedForPerson) {
     return toHuman('asked_for_person', 'the AI says the customer asked for a person');
   }
   return undefined;
@@ -147,6 +163,12 @@ function confidenceRule({ input, toHuman, aiSays }: Decision): RouteDecision | u
     return toHuman('low_confidence', `AI confidence ${ai.confidence} is under the threshold ${threshold}`);
   }
   if (aiSays('low_confidence')) return toHuman('low_confidence', 'the AI has no answer good enough');
+  // A hand-off for a reason the policy switched off (mood, asking for a person): the responder was
+  // told, but one that hands off anyway has no answer to send, only a holding message.
+  if (ai?.handoff) {
+    const detail = `the AI handed the message off (${ai.handoff.reason}), which this policy does not escalate on: a person answers`;
+    return toHuman('low_confidence', detail);
+  }
   return undefined;
 }
 
@@ -195,7 +217,7 @@ function clockRule({ input, selected }: Decision): RouteDecision {
  * 9. ai_answer_limit: the AI has answered `aiMaxAnswersPerConversation` messages in a row in the conversation.
  * 10. ai_failed: the AI failed to answer (an error, an unusable answer, no answer in time).
  * 11. low_confidence: the AI's confidence is under the threshold, or it hands off for want of an answer
- *    or of the language.
+ *    or of the language, or for a reason the policy switched off (rules 6 and 7).
  * 12. after_hours: the queue is closed; the AI answers (flagged) or the after-hours queue takes it.
  * 13. routine: the AI answers.
  * Facts about the conversation and the customer come first, then what the text says, then what the

@@ -1,29 +1,53 @@
-const fold = (text: string) => text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+// Apostrophes customers type: ' and its typographic forms (’ from phones, ‘, ʼ, ´, `, ′, the fullwidth ＇).
+const APOSTROPHES = /['\u2018\u2019\u02bc\u00b4\u0060\u2032\uff07]/g;
+
+/** Lower case, no accents, every apostrophe as `'`. */
+const fold = (text: string) =>
+  text.replace(APOSTROPHES, "'").normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+
+// Scripts written without spaces between words (Korean particles join the word too): a keyword in them
+// has no word boundary to match on, and is found inside the text ("返金" in "返金してください").
+const UNSPACED =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 
 const patterns = new Map<string, RegExp>();
 
+/**
+ * A keyword as a regular expression on folded text without apostrophes: a literal phrase (spaces match
+ * any run of spaces), an optional word tail for a trailing `*`, and a word boundary at each end that is
+ * not in a script without spaces. Linear in the text: no nested or overlapping repetition.
+ */
 function keywordPattern(keyword: string): RegExp {
   let pattern = patterns.get(keyword);
   if (!pattern) {
-    const folded = fold(keyword.trim());
+    const folded = fold(keyword.trim()).replaceAll("'", '');
     const prefix = folded.endsWith('*');
-    const body = (prefix ? folded.slice(0, -1) : folded)
-      .trim()
+    const words = (prefix ? folded.slice(0, -1) : folded).trim();
+    const body = words
       .split(/\s+/)
       .map((word) => word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
       .join('\\s+');
     const tail = prefix ? '[\\p{L}\\p{N}]*' : '';
-    pattern = new RegExp(`(?<![\\p{L}\\p{N}])${body}${tail}(?![\\p{L}\\p{N}])`, 'u');
+    const before = UNSPACED.test(words.charAt(0)) ? '' : '(?<![\\p{L}\\p{N}])';
+    const after = prefix || !UNSPACED.test(words.at(-1) ?? '') ? '(?![\\p{L}\\p{N}])' : '';
+    pattern = new RegExp(`${before}${body}${tail}${after}`, 'u');
     patterns.set(keyword, pattern);
   }
   return pattern;
 }
 
 /**
- * The first keyword found in the text as a whole word or phrase, ignoring case and accents; a
- * keyword ending in `*` matches any word that starts with it.
+ * The first keyword found in the text as a whole word or phrase, ignoring case, accents and
+ * apostrophes (`doesn't work` matches "doesn’t work" and "doesnt work"); a keyword ending in `*`
+ * matches any word that starts with it. In scripts written without spaces (Chinese, Japanese,
+ * Korean, Thai...) a keyword matches inside the text.
  */
 export function findKeyword(text: string, keywords: readonly string[]): string | undefined {
   const folded = fold(text);
-  return keywords.find((keyword) => keywordPattern(keyword).test(folded));
+  // Without its apostrophes ("wheres"), and with them as word breaks, so "agent" is in "l'agent".
+  const bare = folded.replaceAll("'", '');
+  return keywords.find((keyword) => {
+    const pattern = keywordPattern(keyword);
+    return pattern.test(bare) || (bare !== folded && pattern.test(folded));
+  });
 }

@@ -3,7 +3,7 @@ import { parseWellFormedJson } from '../../validation/well-formed-json.js';
 import { type AutomationRule, AutomationsSchema } from '../automations/rules.js';
 import { type CsatSection, CsatSectionSchema } from '../csat/section.js';
 import { ChannelSchema } from '../envelope.js';
-import { HolidaysSchema } from '../sla/calendar-schema.js';
+import { HolidaysSchema, OverridesSchema, TimeZoneSchema } from '../sla/calendar-schema.js';
 import { AutoResolveSchema, type SlaSection, SlaSectionSchema } from '../sla/policy.js';
 import { checkSlaCalendars } from '../sla/rules.js';
 import { languageMatches } from './language-match.js';
@@ -20,29 +20,25 @@ export class RoutingPolicyError extends Error {
 /** JSON has no comments: every section of the policy may carry a `$comment`, which routing ignores. */
 const comment = z.string().optional();
 
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** An IANA time zone such as `Europe/Paris`, as the runtime's ICU data knows it. */
-export const TimeZoneSchema = z
-  .string()
-  .refine(isTimeZone, { message: 'not an IANA time zone (for example "Europe/Paris")' });
+/** An IANA time zone such as `Europe/Paris`, as the runtime's ICU data knows it, named by its place (or UTC). */
+export { TimeZoneSchema } from '../sla/calendar-schema.js';
 
 // A language tag's schema lives beside (the survey's section, which this file imports, uses it too).
 export { LanguageTagSchema } from './language-tag.js';
 
-/** A keyword or phrase; a trailing `*` matches any word that starts with it (`refund*`). */
+/**
+ * A keyword or phrase; a trailing `*` matches any word that starts with it (`refund*`). A `*` anywhere
+ * else matched nothing (a must-be-human topic silently off): it is refused, naming the keyword.
+ */
 const KeywordSchema = z
   .string()
   .trim()
   .max(100)
-  .regex(/[\p{L}\p{N}]/u, 'a keyword needs at least one letter or digit');
+  .regex(/[\p{L}\p{N}]/u, 'a keyword needs at least one letter or digit')
+  .refine((keyword) => !keyword.slice(0, -1).includes('*'), {
+    error: (issue) =>
+      `"${String(issue.input)}": a * may only end a keyword ("refund*" matches refund, refunds, refunded); write the word it starts with, or list each form`,
+  });
 
 export const WeekdaySchema = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 export type Weekday = z.infer<typeof WeekdaySchema>;
@@ -77,6 +73,8 @@ export const BusinessHoursSchema = z.strictObject({
   hours: z.array(OpeningHoursSchema).min(1),
   /** Dates the team is closed all day (public holidays), as an SLA calendar's `holidays`. */
   holidays: HolidaysSchema,
+  /** Dates with their own windows instead of the week's (`[]`: closed), as an SLA calendar's `overrides`. */
+  overrides: OverridesSchema,
   afterHours: AfterHoursSchema.prefault({ route: 'ai' }),
 });
 export type BusinessHours = z.infer<typeof BusinessHoursSchema>;
@@ -135,7 +133,13 @@ export const EscalationSchema = z.strictObject({
   mustBeHumanTopics: z
     .record(z.string().trim().min(1).max(64), z.array(KeywordSchema).min(1))
     .default(() => structuredClone(DEFAULT_MUST_BE_HUMAN_TOPICS) as Record<string, string[]>),
+  /** `[]` turns the rule off, the AI's own reading included. */
   askForPersonKeywords: z.array(KeywordSchema).default(() => [...DEFAULT_ASK_FOR_PERSON_KEYWORDS]),
+  /**
+   * The AI's own reading of a request for a person (the knowledge-base responder's phrases in seven
+   * languages, the model's judgement on Bedrock) escalates too; false leaves `askForPersonKeywords` alone.
+   */
+  aiDetectsAskForPerson: z.boolean().default(true),
   negativeSentimentEscalates: z.boolean().default(true),
   /** The customer tag that marks a VIP; a customer flagged VIP escalates with or without it. */
   vipTag: z.string().trim().min(1).optional(),

@@ -3,12 +3,20 @@ import type { Calendar } from './calendar-schema.js';
 
 export type { Calendar } from './calendar-schema.js';
 
-/** What business hours are made of for the clock: their time zone, weekly windows and holidays. */
-export type OpeningHours = Pick<BusinessHours, 'timezone' | 'hours'> & { holidays?: string[] | undefined };
+/** What business hours are made of for the clock: their time zone, weekly windows, holidays and overrides. */
+export type OpeningHours = Pick<BusinessHours, 'timezone' | 'hours'> & {
+  holidays?: string[] | undefined;
+  overrides?: Calendar['overrides'] | undefined;
+};
 
-/** The routing policy's business hours as a calendar: its weekly windows and holidays (no overrides). */
+/** The routing policy's business hours as a calendar: its weekly windows, holidays and date overrides. */
 export function calendarOfBusinessHours(hours: OpeningHours): Calendar {
-  return { timezone: hours.timezone, hours: hours.hours, holidays: hours.holidays ?? [], overrides: {} };
+  return {
+    timezone: hours.timezone,
+    hours: hours.hours,
+    holidays: hours.holidays ?? [],
+    overrides: hours.overrides ?? {},
+  };
 }
 
 const DAY_MS = 86_400_000;

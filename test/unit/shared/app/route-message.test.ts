@@ -1046,3 +1046,45 @@ describe('routeMessage: a message handed to a person before the AI reads it', ()
     expect((await inbound(short, 'Olá!')).decision).toMatchObject({ reason: 'vip', queue: 'general' });
   });
 });
+
+describe('routeMessage: a hand-off reason the policy switched off', () => {
+  const calm = parseRoutingPolicy(
+    JSON.stringify({
+      ...JSON.parse(
+        readFileSync(
+          new URL('../../../../shared/domain/routing/default-policy.json', import.meta.url),
+          'utf8',
+        ),
+      ),
+      escalation: { negativeSentimentEscalates: false },
+    }),
+  );
+  const UPSET = 'this is pathetic. how long does delivery take?';
+
+  it('lets the AI answer an upset customer when the policy does not escalate on mood', async () => {
+    const w = world({ policy: calm });
+    const outcome = await inbound(w, UPSET);
+    expect(outcome.decision).toMatchObject({ target: 'ai', reason: 'routine' });
+    expect(w.outbound).toHaveLength(1);
+    expect(w.outbound[0]?.text).toContain('Standard shipping takes 2–4 working days');
+    expect(w.outbound[0]?.text).not.toContain('colleague');
+  });
+
+  it("hands to a person a responder's hand-off made anyway, never sending its holding text as an answer", async () => {
+    const responder: Responder = {
+      respond: async (context) => {
+        expect(context.escalates).toEqual({ negativeSentiment: false, askedForPerson: true });
+        return {
+          reply: "I'm sorry about this. I'm passing your message to a colleague.",
+          confidence: 0.98,
+          handoff: { reason: 'negative_sentiment', summary: 'Upset about delivery.' },
+        };
+      },
+    };
+    const w = world({ policy: calm, responder });
+    const outcome = await inbound(w, UPSET);
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'low_confidence' });
+    expect(w.outbound).toEqual([]);
+    expect(notes(w)).toHaveLength(1);
+  });
+});

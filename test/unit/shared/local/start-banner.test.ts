@@ -61,3 +61,12 @@ describe('startBanner', () => {
     expect(text).toContain('set PUBLIC_BASE_URL to your tunnel URL');
   });
 });
+
+describe('startBanner: what answers customers', () => {
+  it('prints the routing policy and knowledge base in use under the address', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'threadline-start-banner-'));
+    const setup = 'routing policy: /shop/policy.json (3 queues) · knowledge base: /shop/kb (4 articles)';
+    const text = startBanner({ url: 'http://127.0.0.1:4640', dataDir, config: loadConfig({}), setup });
+    expect(text).toContain(`(data in ${dataDir}/)\n${setup}\n`);
+  });
+});

@@ -37,7 +37,7 @@ const subject = (
   conversation: { ...conversation, ...over },
   tags,
   now,
-  businessHours: { ...hours, hours: hours.hours.map((h) => ({ ...h, days: [...h.days] })) },
+  businessHours: { ...hours, hours: hours.hours.map((h) => ({ ...h, days: [...h.days] })), overrides: {} },
 });
 const fails = (conditions: AutomationConditions, s = subject()) => failedCondition(conditions, s);
 

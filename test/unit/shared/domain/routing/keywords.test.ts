@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { decideRoute } from '#shared/domain/routing/decide-route.js';
 import { findKeyword } from '#shared/domain/routing/keywords.js';
+import { input } from './fixtures.js';
 
 describe('findKeyword', () => {
   it.each([
@@ -20,4 +22,52 @@ describe('findKeyword', () => {
   ])('finds no whole-word keyword in %j', (text, keywords) => {
     expect(findKeyword(text, keywords)).toBeUndefined();
   });
+
+  // A keyword's apostrophe is optional and any apostrophe: customers type ’ (phones), ' or none.
+  it.each([
+    ['it doesn’t work', ["doesn't work"]],
+    ['it doesnt work', ["doesn't work"]],
+    ["it doesn't work", ['doesn’t work']],
+    ['I can’t breathe', ["can't breathe"]],
+    ["where's my money?", ['wheres my money']],
+    ['where’s my money?', ['wheres my money']],
+    ['wheres my money?', ["where's my money"]],
+    ['je veux parler à l’agent', ['agent']],
+  ])('finds %j whatever its apostrophe', (text, keywords) => {
+    expect(findKeyword(text, keywords)).toBe(keywords[0]);
+  });
+
+  // Scripts written without spaces between words have no word boundaries to match on.
+  it.each([
+    ['返金してください', ['返金']],
+    ['注文をキャンセルしたい', ['キャンセル']],
+    ['我要退款', ['退款']],
+    ['ขอคืนเงินด้วย', ['คืนเงิน']],
+    ['환불해 주세요', ['환불']],
+    ['請幫我退款 thanks', ['退款*']],
+  ])('finds %j inside text without spaces', (text, keywords) => {
+    expect(findKeyword(text, keywords)).toBe(keywords[0]);
+  });
+
+  it('keeps whole words around a keyword in a spaced script beside one without', () => {
+    expect(findKeyword('返金refundable', ['refund'])).toBeUndefined();
+    expect(findKeyword('返金 refund', ['refund'])).toBe('refund');
+  });
+
+  it('takes linear time on a long text', () => {
+    const text = `${'where s '.repeat(20_000)}x`;
+    const started = performance.now();
+    expect(findKeyword(text, ["where's my money", 'a b c d e', '返金'])).toBeUndefined();
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it.each(["where's my money?", 'where’s my money?'])(
+    'routes %j to the refund topic of the shipped policy',
+    (text) => {
+      expect(decideRoute(input({ message: { text } }))).toMatchObject({
+        reason: 'must_be_human_topic',
+        detail: 'topic "refund" (keyword "wheres my money")',
+      });
+    },
+  );
 });

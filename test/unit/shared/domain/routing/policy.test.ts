@@ -216,6 +216,16 @@ describe('parseRoutingPolicy', () => {
       JSON.stringify({ ...minimal, escalation: { askForPersonKeywords: ['human', ' * '] } }),
       /escalation\.askForPersonKeywords\[1\]: a keyword needs at least one letter or digit/,
     ],
+    [
+      'a keyword with a leading *, which would match nothing',
+      JSON.stringify({ ...minimal, escalation: { mustBeHumanTopics: { allergy: ['nuts', '*gluten*'] } } }),
+      /escalation\.mustBeHumanTopics\.allergy\[1\]: "\*gluten\*": a \* may only end a keyword/,
+    ],
+    [
+      'a queue keyword with an inner *',
+      JSON.stringify({ ...minimal, queues: [{ name: 'general', keywords: ['re*und'] }] }),
+      /queues\[0\]\.keywords\[0\]: "re\*und": a \* may only end a keyword/,
+    ],
     ['a negative sticky window', JSON.stringify({ ...minimal, stickyAgentDays: -1 }), /stickyAgentDays: /],
     [
       'a holiday that is not a date',

@@ -5,13 +5,14 @@ import { parseSettingFile } from './setting-file.js';
 
 /**
  * Reads and validates a routing policy file (once, at start); the shipped default when none is named.
- * An error names `setting` and the file (`ROUTING_POLICY_FILE: cannot read /x: no such file`).
+ * An error names `setting` and the file (`ROUTING_POLICY_FILE: cannot read /x: no such file`). A
+ * byte-order mark (Windows Notepad saves one) is no part of the JSON.
  */
 export function loadRoutingPolicy(
   file: string | URL = DEFAULT_ROUTING_POLICY_URL,
   setting = 'ROUTING_POLICY_FILE',
 ): RoutingPolicy {
-  return parseSettingFile(setting, file, parseRoutingPolicy);
+  return parseSettingFile(setting, file, (text) => parseRoutingPolicy(text.replace(/^\uFEFF/, '')));
 }
 
 /** The policy file's queue names, read on first use (an assignment checks its queue against them). */

@@ -44,28 +44,60 @@ const ENGLISH_STOP_WORDS = `a about above after again all also am an and any any
   without whole half recommend recommended suggest advise whether whatever whenever wherever whichever
   unless upon onto toward towards besides thus therefore hence whereas`;
 
+const MAX_PHRASE_WORDS = 6;
+
 /** The synonym and phrase map a business edits (knowledge-base/synonyms.json). */
-export const SynonymsSchema = z.strictObject({
-  $comment: z.string().optional(),
-  /** Each group's words and phrases mean the same here; the first one names the group. */
-  groups: z
-    .array(z.array(z.string().trim().min(1).max(80)).min(2).max(100))
-    .max(2000)
-    .default([]),
-  /** Words to ignore on top of the built-in English ones (greetings, chat shorthand of the trade). */
-  ignore: z.array(z.string().trim().min(1).max(40)).max(2000).default([]),
-  /**
-   * Pairs of groups, by name, that state contrary facts ("already shipped", "not shipped yet"): a
-   * passage stating one does not answer a customer who states the other.
-   */
-  opposites: z
-    .array(z.tuple([z.string().trim().min(1).max(80), z.string().trim().min(1).max(80)]))
-    .max(200)
-    .default([]),
-});
+export const SynonymsSchema = z
+  .strictObject({
+    $comment: z.string().optional(),
+    /** Each group's words and phrases mean the same here; the first one names the group. */
+    groups: z
+      .array(z.array(z.string().trim().min(1).max(80)).min(2).max(100))
+      .max(2000)
+      .default([]),
+    /** Words to ignore on top of the built-in English ones (greetings, chat shorthand of the trade). */
+    ignore: z.array(z.string().trim().min(1).max(40)).max(2000).default([]),
+    /**
+     * Pairs of groups, by name, that state contrary facts ("already shipped", "not shipped yet"): a
+     * passage stating one does not answer a customer who states the other.
+     */
+    opposites: z
+      .array(z.tuple([z.string().trim().min(1).max(80), z.string().trim().min(1).max(80)]))
+      .max(200)
+      .default([]),
+  })
+  .superRefine(checkSynonyms);
 export type Synonyms = z.infer<typeof SynonymsSchema>;
 
-const MAX_PHRASE_WORDS = 6;
+/**
+ * What the schema's shape cannot say, refused at start rather than ignored: a phrase longer than is
+ * ever matched, an opposite naming no group (by its first entry, in any case), a group paired with itself.
+ */
+function checkSynonyms(
+  synonyms: { groups: string[][]; opposites: [string, string][] },
+  context: z.RefinementCtx,
+): void {
+  const named = (name: string) => foldWords(name).join(' ');
+  const names = new Set(synonyms.groups.map((group) => named(group[0] ?? '')));
+  synonyms.groups.forEach((group, g) => {
+    group.forEach((entry, e) => {
+      const words = foldWords(entry).length;
+      if (words <= MAX_PHRASE_WORDS) return;
+      const message = `"${entry}" has ${words} words: a phrase of more than ${MAX_PHRASE_WORDS} is never matched`;
+      context.addIssue({ code: 'custom', path: ['groups', g, e], message });
+    });
+  });
+  synonyms.opposites.forEach((pair, p) => {
+    pair.forEach((name, n) => {
+      if (names.has(named(name))) return;
+      const message = `"${name}" names no group (a group is named by its first entry)`;
+      context.addIssue({ code: 'custom', path: ['opposites', p, n], message });
+    });
+    if (named(pair[0]) === named(pair[1])) {
+      context.addIssue({ code: 'custom', path: ['opposites', p], message: 'pairs a group with itself' });
+    }
+  });
+}
 
 const QUESTION_WORD = /^(how|what|whats|when|where|wheres|which|who|why)$/;
 

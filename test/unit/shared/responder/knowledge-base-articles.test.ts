@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { logger } from '#shared/log.js';
 import { readKnowledgeBase } from '#shared/responder/knowledge-base.js';
 import {
   KnowledgeBaseError,
@@ -64,11 +65,11 @@ describe('knowledge-base articles', () => {
   it('names the file of an article it refuses, and the folder that has none', () => {
     const folder = folderWith({ 'a.md': '# Fine\n\nA body.\n', 'b.md': 'no heading here\n' });
     expect(() => loadArticles(folder)).toThrow(
-      `${join(folder, 'b.md')}: article b has no heading to take its title from`,
+      `${join(folder, 'b.md')}: article b has no heading to take its title from: start it with a "# Title" line`,
     );
     const empty = folderWith({ 'notes.txt': '# Not an article', 'README.md': '# How to edit\n\nText.\n' });
     expect(() => readKnowledgeBase(empty)).toThrow(
-      `the knowledge base ${empty} has no articles (*.md, other than README.md and names starting with . or _)`,
+      `the knowledge base ${empty} has no articles (*.md or *.markdown, other than README.md and names starting with . or _)`,
     );
   });
 
@@ -106,7 +107,7 @@ describe('knowledge-base articles', () => {
     expect(readKnowledgeBase(folderWith({ 'gifts.md': article }))).toMatchObject({ synonyms: undefined });
     expect(() =>
       readKnowledgeBase(folderWith({ 'gifts.md': article, 'synonyms.json': '{"groups": [' })),
-    ).toThrow(/synonyms\.json of the knowledge base is not JSON/);
+    ).toThrow(/synonyms\.json: not JSON: /);
     expect(() =>
       readKnowledgeBase(folderWith({ 'gifts.md': article, 'synonyms.json': '{"groups": [["alone"]]}' })),
     ).toThrow(/synonyms\.json: groups\.0 /);
@@ -117,5 +118,56 @@ describe('knowledge-base articles', () => {
 
   it('strips lists, quotes and HTML from Markdown', () => {
     expect(markdownToText('> Note\n\n* one\n+ two\n<br/>**bold**')).toBe('Note\n\n- one\n- two\nbold');
+  });
+
+  it('reads .MD and .markdown files too, refuses two files of one name, and logs the files it skips', () => {
+    const info = vi.spyOn(logger, 'info').mockImplementation(() => {});
+    const folder = folderWith({
+      'Returns.MD': '# Returns\n\nWithin 30 days.\n',
+      'hours.markdown': '# Hours\n\nNine to five.\n',
+      'notes.txt': '# Not an article',
+      'README.md': '# How to edit\n',
+      'synonyms.json': '{}',
+    });
+    mkdirSync(join(folder, 'old.md'));
+    expect(readKnowledgeBase(folder).articles.map((article) => article.id)).toEqual(['Returns', 'hours']);
+    expect(info).toHaveBeenCalledWith('knowledge base: files skipped, not articles', {
+      folder,
+      skipped: ['README.md', 'notes.txt', 'old.md'],
+    });
+    expect(() => loadArticles(folderWith({ 'blank.md': '\n' }))).toThrow(/article blank is empty$/);
+    info.mockRestore();
+    const twice = folderWith({ 'gifts.md': '# Gifts\n\nCards.\n', 'gifts.markdown': '# Gifts\n\nCards.\n' });
+    expect(() => loadArticles(twice)).toThrow(
+      `${join(twice, 'gifts.markdown')} and gifts.md: two articles named gifts; rename or remove one`,
+    );
+  });
+
+  it('reads JSON files saved with a byte-order mark, and names the file and the reason of one that is not JSON', () => {
+    const article = '# Gifts\n\nGift cards come in €25 and €50.\n';
+    const bom = folderWith({
+      'gifts.md': article,
+      'synonyms.json': '\uFEFF{"groups": [["gift card", "voucher"]]}',
+    });
+    expect(readKnowledgeBase(bom).synonyms?.groups).toEqual([['gift card', 'voucher']]);
+    const calibrated = folderWith({
+      'gifts.md': article,
+      'calibration.json': '\uFEFF{"steps": [{"score": 0.5, "right": 0.9}]}',
+    });
+    expect(readKnowledgeBase(calibrated).calibration).toEqual({ steps: [{ score: 0.5, right: 0.9 }] });
+    const empty = folderWith({ 'gifts.md': article, 'synonyms.json': '' });
+    expect(() => readKnowledgeBase(empty)).toThrow(
+      `${join(empty, 'synonyms.json')}: the file is empty (write {} in it, or delete it)`,
+    );
+    const broken = folderWith({
+      'gifts.md': article,
+      'synonyms.json': '{\n  "groups": [\n    ["a", "b"],\n  ]\n}',
+    });
+    expect(() => readKnowledgeBase(broken)).toThrow(
+      // One line, whatever Node's message (it quotes the text around the mistake).
+      new RegExp(`^${join(broken, 'synonyms\\.json')}: not JSON: Unexpected token [^\\n]+$`),
+    );
+    const wrong = folderWith({ 'gifts.md': article, 'synonyms.json': '{"groups": [["alone"]]}' });
+    expect(() => readKnowledgeBase(wrong)).toThrow(`${join(wrong, 'synonyms.json')}: groups.0 `);
   });
 });

@@ -148,10 +148,7 @@ describe('the term pipeline', () => {
           ['already shipped', 'in transit'],
           ['not shipped yet', 'until it ships'],
         ],
-        opposites: [
-          ['already shipped', 'not shipped yet'],
-          ['already shipped', 'a name of no group'],
-        ],
+        opposites: [['already shipped', 'not shipped yet']],
       }),
       [],
     );
@@ -160,6 +157,29 @@ describe('the term pipeline', () => {
     expect(shipped.opposite('not_ship_yet')).toBe('alreadi_ship');
     expect(shipped.opposite('parcel')).toBeUndefined();
     expect(pipeline.opposite('alreadi_ship')).toBeUndefined();
+  });
+
+  it('refuses opposites naming no group, and phrases longer than are ever matched, naming the entry', () => {
+    const groups = [
+      ['already shipped', 'in transit'],
+      ['not shipped yet', 'until it ships'],
+    ];
+    const issue = (synonyms: unknown) => {
+      const parsed = SynonymsSchema.safeParse(synonyms);
+      return parsed.success
+        ? undefined
+        : `${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}`;
+    };
+    expect(issue({ groups, opposites: [['Already Shipped', 'not shipped yet']] })).toBeUndefined();
+    expect(issue({ groups, opposites: [['already shipped', 'a name of no group']] })).toBe(
+      'opposites.0.1 "a name of no group" names no group (a group is named by its first entry)',
+    );
+    expect(issue({ groups, opposites: [['not shipped yet', 'not shipped yet']] })).toBe(
+      'opposites.0 pairs a group with itself',
+    );
+    expect(issue({ groups: [['reply time', 'when will someone get back to me']] })).toBe(
+      'groups.0.1 "when will someone get back to me" has 7 words: a phrase of more than 6 is never matched',
+    );
   });
 
   it("gives a passage its phrases' own words too, but not a negated phrase's", () => {

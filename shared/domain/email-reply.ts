@@ -24,3 +24,14 @@ export function replyEmail(
     references: parent ? [...previous, parent] : previous,
   };
 }
+
+/**
+ * Whether a stored inbound email is the customer's own, fit to answer: not automatic (`autoReply`: an
+ * out-of-office, a bounce, whose Reply-To may name an assistant and whose subject is the machine's),
+ * not list mail (`listMail`: its Reply-To is the list, its subject the list's) and not quarantined.
+ * Only such mail chooses where an email reply goes and which thread it continues.
+ */
+export function isOwnMail(item: { data?: unknown }): boolean {
+  const data = (item.data ?? {}) as Record<string, unknown>;
+  return data.autoReply !== true && data.listMail !== true && data.quarantined !== true;
+}

@@ -34,7 +34,8 @@ export const TimelineItemSchema = z.object({
   from: z.optional(IdentitySchema),
   /**
    * Web-chat replies: the visitor's web-chat identity the reply is for (`webchat_user` or
-   * `webchat_visitor`); only that visitor's sessions show it. Absent on replies stored before.
+   * `webchat_visitor`); only that visitor's sessions show it. Email replies: the address the mail went
+   * to (a Reply-To, see replyDestination). Absent on replies stored before.
    */
   to: z.optional(IdentitySchema),
   contentType: z.optional(ContentTypeSchema),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { threadParents } from '#shared/domain/conversation.js';
-import { replyEmail } from '#shared/domain/email-reply.js';
+import { isOwnMail, replyEmail } from '#shared/domain/email-reply.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { inboundText } from '../../fakes/envelopes.js';
 
@@ -44,5 +44,16 @@ describe('threadParents', () => {
     const email = { ...envelope, channel: 'email' as const, provider: 'ses' as const };
     // Before, only the In-Reply-To and four References: our reply, sixth from the end, was never read.
     expect(threadParents(email)).toEqual(['<unknown@x>', ...references.slice(-9).reverse()]);
+  });
+});
+
+describe('isOwnMail', () => {
+  it("is the customer's own mail unless automatic, list or quarantined", () => {
+    expect(isOwnMail(mail({ subject: 'Wrong size' }))).toBe(true);
+    expect(isOwnMail(mail({ autoReply: false, listMail: false }))).toBe(true);
+    expect(isOwnMail({})).toBe(true);
+    expect(isOwnMail(mail({ autoReply: true }))).toBe(false);
+    expect(isOwnMail(mail({ listMail: true }))).toBe(false);
+    expect(isOwnMail(mail({ quarantined: true }))).toBe(false);
   });
 });

@@ -31,7 +31,7 @@ export function replyEmail(
  * not list mail (`listMail`: its Reply-To is the list, its subject the list's) and not quarantined.
  * Only such mail chooses where an email reply goes and which thread it continues.
  */
-export function isOwnMail(item: { data?: unknown }): boolean {
-  const data = (item.data ?? {}) as Record<string, unknown>;
+export function isOwnMail(item: object): boolean {
+  const data = (('data' in item ? item.data : undefined) ?? {}) as Record<string, unknown>;
   return data.autoReply !== true && data.listMail !== true && data.quarantined !== true;
 }

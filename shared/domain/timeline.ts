@@ -258,6 +258,11 @@ export const ConversationSchema = z.object({
    * the AI did; unset while nobody has (the survey after a resolve asks only about an answer given).
    */
   answeredBy: z.enum(['agent', 'ai']).optional(),
+  /**
+   * Written by a resolve: when the opening it ended began at the latest (the resolve before it, else the
+   * conversation's start). An answer after it (`answeredAt`) answered that opening.
+   */
+  openedFrom: z.iso.datetime().optional(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 

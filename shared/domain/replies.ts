@@ -28,6 +28,7 @@ export const ReplyRefusalSchema = z.enum([
   'messaging_window_closed',
   'sms_opted_out',
   'email_suppressed',
+  'ambiguous_recipient',
 ]);
 export type ReplyRefusal = z.infer<typeof ReplyRefusalSchema>;
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { isDeletable, type MessageDeletion, redactedMessage } from '../domain/deletion.js';
-import { isOwnMail } from '../domain/email-reply.js';
+import { isOwnMail, otherReplyTos } from '../domain/email-reply.js';
 import type { Channel, Envelope, StatusEnvelope } from '../domain/envelope.js';
 import type { Page } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
@@ -231,7 +231,8 @@ async function placeTimelineItem(
 /**
  * The customer's latest inbound message on a channel, in a conversation if named (in the last 100
  * items): of email, the latest of their own (`isOwnMail`: automatic, list and quarantined mail are
- * passed over, among the items the one query read already).
+ * passed over, among the items the one query read already), and in a conversation with the other
+ * Reply-To addresses its sender named there as `data.otherReplyTo` (`otherReplyTos`, not stored).
  */
 async function lastInbound(
   db: DynamoDb,
@@ -242,7 +243,11 @@ async function lastInbound(
   const input = queryLastInboundInput(db.table, customerId, channel, conversationId);
   const out = await queryPage(db, input, LAST_INBOUND_LOOKBACK, { maxRead: LAST_INBOUND_LOOKBACK });
   const [item, ...earlier] = out.items.filter((stored) => channel !== 'email' || isOwnMail(stored));
-  return item ? withThreadSubject(toTimelineItem(item), earlier) : undefined;
+  if (!item) return undefined;
+  const latest = withThreadSubject(toTimelineItem(item), earlier);
+  // In one conversation: the other Reply-To addresses its sender named (see replyDestination).
+  const others = conversationId && channel === 'email' ? otherReplyTos(item, earlier) : [];
+  return others.length ? { ...latest, data: { ...latest.data, otherReplyTo: others } } : latest;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { isQuietInbound } from '../domain/conversation.js';
+import { isOwnMail } from '../domain/email-reply.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { identityToken, type PhoneOptions } from '../domain/identity.js';
 import { mayRecordMention, mentionedIdentities, replyToIdentities } from '../domain/mentions.js';
@@ -111,14 +112,16 @@ export async function recordEvidence(
 ): Promise<Identity[]> {
   const ownTokens = new Set(own.map(identityToken));
   const text = envelope.kind === 'message' && envelope.direction === 'inbound' ? envelope.text : undefined;
+  // Automatic, list and quarantined mail speaks for no one: a bounce names the address it could not
+  // deliver to, an out-of-office a colleague, a newsletter anyone. What it names is no evidence.
+  const mentioned = isOwnMail(envelope)
+    ? [...mentionedIdentities(text, deps.phone ?? {}), ...replyToIdentities(envelope)]
+    : [];
   const evidence: Array<{ identity: Identity; reason: SuggestionEvidence['reason'] }> = [
     ...also.map((identity) => ({ identity, reason: 'same_payload' as const })),
     // Typed first: the pre-chat email, also written in the message, is still only what a stranger typed.
     ...typedIdentities(envelope).map((identity) => ({ identity, reason: 'typed_in_chat' as const })),
-    ...[...mentionedIdentities(text, deps.phone ?? {}), ...replyToIdentities(envelope)].map((identity) => ({
-      identity,
-      reason: 'mentioned' as const,
-    })),
+    ...mentioned.map((identity) => ({ identity, reason: 'mentioned' as const })),
   ];
   const recorded: Identity[] = [];
   const known = [...(profile?.mentioned ?? [])];

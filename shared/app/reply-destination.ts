@@ -1,8 +1,10 @@
+import { firstReplyTo } from '../domain/email-reply.js';
 import type { Channel, Identity } from '../domain/envelope.js';
-import { ADDRESS_KIND, emailReplyAddress, replyAddress } from '../domain/replies.js';
+import { ADDRESS_KIND, emailReplyAddress, newestOf, replyAddress } from '../domain/replies.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
 import { visitorKey } from '../domain/webchat/envelopes.js';
+import { ConflictError } from '../errors.js';
 
 /** Where a reply on a channel goes, and for email the customer's latest inbound emails it was read from. */
 export interface ReplyDestination {
@@ -51,7 +53,27 @@ export async function replyDestination(
   const answered = inConversation?.some((item) => item !== undefined);
   const latestEmails = answered && inConversation ? inConversation : await latest();
   const thread = conversationId ? (answered ? latestEmails : []) : latestEmails;
-  return { to: emailReplyAddress(latestEmails, identity), latestEmails, thread };
+  const to = emailReplyAddress(latestEmails, identity);
+  if (answered) refuseSharedSender(latestEmails, to);
+  return { to, latestEmails, thread };
+}
+
+/**
+ * Refuses (409 `ambiguous_recipient`) a reply in a conversation whose latest email's sender named
+ * other Reply-To addresses there before (`data.otherReplyTo`, see the store's `lastInbound`) when the
+ * reply would follow its Reply-To: a contact form not named in EMAIL_FORM_SENDERS mails every
+ * visitor's message from its own address, so all are one customer, and the answer to one would reach
+ * whoever wrote last.
+ */
+function refuseSharedSender(latest: readonly (TimelineItem | undefined)[], to: Identity): void {
+  const newest = newestOf(latest);
+  const others = newest?.data?.otherReplyTo;
+  if (!newest || !Array.isArray(others) || others.length === 0 || firstReplyTo(newest) !== to.value) return;
+  const sender = newest.from?.value ?? 'one sender';
+  throw new ConflictError(
+    `this conversation holds mail ${sender} sent for several people (Reply-To ${[to.value, ...others].join(', ')}): a reply would go to ${to.value}, whose mail came last, perhaps not the person you answer. Answer from your own mailbox, and name ${sender} in EMAIL_FORM_SENDERS so each person's next message is a customer of their own`,
+    'ambiguous_recipient',
+  );
 }
 
 /** Who a reply goes to, and (for the web chat) the message it answers when the caller holds it. */

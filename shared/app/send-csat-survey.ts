@@ -1,6 +1,6 @@
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import { CSAT_AUTHOR_ID } from '../domain/csat/csat-ports.js';
-import { csatAnswerSkip, csatExclusion } from '../domain/csat/section.js';
+import { answererOf, csatAnswerSkip, csatExclusion } from '../domain/csat/section.js';
 import { CSAT_ANSWER_WINDOW_MS, type CsatForm, csatForm, csatSurveyId } from '../domain/csat/survey.js';
 import { CSAT_LINK_TTL_MS } from '../domain/csat/token.js';
 import type { Channel } from '../domain/envelope.js';
@@ -57,7 +57,7 @@ export async function sendCsatSurvey(
   if (!root || csatExclusion(section, { tags: root.tags, queue: conversation.queue })) return false;
   const channel = conversation.channel === 'voice' ? 'sms' : conversation.channel;
   const survey = { id: csatSurveyId(conversation.id, timer.version), at: timer.dueAt, channel };
-  const unasked = csatAnswerSkip(section, conversation.answeredBy);
+  const unasked = csatAnswerSkip(section, answererOf(conversation));
   if (unasked) return skipped(deps, conversation, survey, unasked.reason, unasked.detail);
   if (!channel) return skipped(deps, conversation, survey, 'no_channel', 'the conversation has no channel');
   const now = deps.clock.now();

@@ -1,3 +1,4 @@
+import { normaliseEmail } from './addresses.js';
 import type { OutboundMessage } from './outbound.js';
 import { newestOf } from './replies.js';
 import type { TimelineItem } from './timeline.js';
@@ -23,4 +24,52 @@ export function replyEmail(
     ...(parent ? { inReplyTo: parent } : {}),
     references: parent ? [...previous, parent] : previous,
   };
+}
+
+/**
+ * Whether a stored inbound email is the customer's own, fit to answer: not automatic (`autoReply`: an
+ * out-of-office, a bounce, whose Reply-To may name an assistant and whose subject is the machine's),
+ * not list mail (`listMail`: its Reply-To is the list, its subject the list's) and not quarantined.
+ * Only such mail chooses where an email reply goes and which thread it continues.
+ */
+export function isOwnMail(item: object): boolean {
+  const data = (('data' in item ? item.data : undefined) ?? {}) as Record<string, unknown>;
+  return data.autoReply !== true && data.listMail !== true && data.quarantined !== true;
+}
+
+/** How many other Reply-To addresses of one sender a reply's check names, at most. */
+const MAX_OTHER_REPLY_TO = 3;
+
+const fieldOf = (item: object, name: string): unknown => (item as Record<string, unknown>)[name] ?? undefined;
+
+/** A stored email's first Reply-To, normalised, if it names one. */
+export function firstReplyTo(item: object): string | undefined {
+  const data = fieldOf(item, 'data') as Record<string, unknown> | undefined;
+  const listed = data?.replyToAddresses;
+  const first = Array.isArray(listed) ? listed[0] : undefined;
+  return typeof first === 'string' ? normaliseEmail(first) : undefined;
+}
+
+const fromOf = (item: object): string | undefined => {
+  const from = fieldOf(item, 'from') as { kind?: unknown; value?: unknown } | undefined;
+  return from?.kind === 'email' && typeof from.value === 'string' ? normaliseEmail(from.value) : undefined;
+};
+
+/**
+ * The first Reply-To addresses, other than the newest mail's, that its sender (the same From) named on
+ * `earlier` mail (the same conversation's, newest first): a contact form not named in
+ * EMAIL_FORM_SENDERS writing for several visitors, all one customer. At most 3; none when the newest
+ * names no Reply-To.
+ */
+export function otherReplyTos(newest: object, earlier: readonly object[]): string[] {
+  const own = firstReplyTo(newest);
+  const sender = fromOf(newest);
+  if (!own || !sender) return [];
+  const others = new Set<string>();
+  for (const item of earlier) {
+    const address = fromOf(item) === sender ? firstReplyTo(item) : undefined;
+    if (address && address !== own) others.add(address);
+    if (others.size >= MAX_OTHER_REPLY_TO) break;
+  }
+  return [...others];
 }

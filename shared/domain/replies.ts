@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { ConflictError, NotFoundError, ThreadlineError, UnprocessableError } from '../errors.js';
 import { normaliseEmail } from './addresses.js';
+import { subjectOf } from './email-subject.js';
 import { type Channel, ChannelSchema, type Identity } from './envelope.js';
 import { keyedId, requestHash } from './idempotency.js';
 import { type OutboundMessage, ReplyAttachmentSchema, TemplateSchema } from './outbound.js';
@@ -27,6 +28,7 @@ export const ReplyRefusalSchema = z.enum([
   'messaging_window_closed',
   'sms_opted_out',
   'email_suppressed',
+  'ambiguous_recipient',
 ]);
 export type ReplyRefusal = z.infer<typeof ReplyRefusalSchema>;
 
@@ -231,7 +233,8 @@ export const answeredAtOf = (placedAt: string): string => new Date(Date.parse(pl
 
 /**
  * The timeline item of a reply: on the timeline as `queued` at once. Its `at` is where it is placed
- * (`placedAt` for an AI reply), which with its id makes its key. A web-chat one says whom it is for (`to`).
+ * (`placedAt` for an AI reply), which with its id makes its key. A web-chat one says whom it is for (`to`),
+ * an email one the address it went to (`to`) and its Subject (`data.subject`).
  */
 export function replyItem(message: OutboundMessage): TimelineItem {
   return {
@@ -242,7 +245,7 @@ export function replyItem(message: OutboundMessage): TimelineItem {
     at: message.placedAt ?? message.at,
     customerId: message.customerId,
     conversationId: message.conversationId,
-    ...(message.channel === 'webchat' ? { to: message.to } : {}),
+    ...(message.channel === 'webchat' || message.channel === 'email' ? { to: message.to } : {}),
     status: 'queued',
     statusAt: message.at,
     contentType: !message.template && message.attachments.length && !message.text ? 'document' : 'text',
@@ -253,9 +256,14 @@ export function replyItem(message: OutboundMessage): TimelineItem {
       ...(message.tag ? { tag: message.tag } : {}),
       ...(message.choices ? { choices: message.choices } : {}),
       ...(message.attachments.length ? { attachments: message.attachments } : {}),
+      ...(message.channel === 'email' ? { subject: sentSubject(message) } : {}),
     },
   };
 }
+
+/** The Subject an email reply goes out with (see buildRawEmail), kept on its item for agents to see. */
+const sentSubject = (message: OutboundMessage): string =>
+  subjectOf(message.email?.subject, (message.email?.inReplyTo ?? message.replyTo) !== undefined);
 
 const AI_REPLY_PREFIX = 'ai:';
 const AI_REPLY_ID_MAX = 120;

@@ -11,7 +11,8 @@ export interface ReplyStore {
   getContactState(identity: Identity): Promise<ContactState | undefined>;
   /**
    * The customer's latest inbound message on a channel (email threading), in one conversation when
-   * `conversationId` is given. An email without a subject carries the newest earlier one's as
+   * `conversationId` is given; of email, the latest of the customer's own (`isOwnMail`: no automatic,
+   * list or quarantined mail). An email without a subject carries the newest earlier one's as
    * `data.threadSubject` (not stored), for the reply's Subject.
    */
   lastInbound(

@@ -34,7 +34,8 @@ export const TimelineItemSchema = z.object({
   from: z.optional(IdentitySchema),
   /**
    * Web-chat replies: the visitor's web-chat identity the reply is for (`webchat_user` or
-   * `webchat_visitor`); only that visitor's sessions show it. Absent on replies stored before.
+   * `webchat_visitor`); only that visitor's sessions show it. Email replies: the address the mail went
+   * to (a Reply-To, see replyDestination). Absent on replies stored before.
    */
   to: z.optional(IdentitySchema),
   contentType: z.optional(ContentTypeSchema),
@@ -257,6 +258,11 @@ export const ConversationSchema = z.object({
    * the AI did; unset while nobody has (the survey after a resolve asks only about an answer given).
    */
   answeredBy: z.enum(['agent', 'ai']).optional(),
+  /**
+   * Written by a resolve: when the opening it ended began at the latest (the resolve before it, else the
+   * conversation's start). An answer after it (`answeredAt`) answered that opening.
+   */
+  openedFrom: z.iso.datetime().optional(),
 });
 export type Conversation = z.infer<typeof ConversationSchema>;
 

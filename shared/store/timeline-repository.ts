@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { isDeletable, type MessageDeletion, redactedMessage } from '../domain/deletion.js';
+import { isOwnMail, otherReplyTos } from '../domain/email-reply.js';
 import type { Channel, Envelope, StatusEnvelope } from '../domain/envelope.js';
 import type { Page } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
@@ -228,6 +229,28 @@ async function placeTimelineItem(
 }
 
 /**
+ * The customer's latest inbound message on a channel, in a conversation if named (in the last 100
+ * items): of email, the latest of their own (`isOwnMail`: automatic, list and quarantined mail are
+ * passed over, among the items the one query read already), and in a conversation with the other
+ * Reply-To addresses its sender named there as `data.otherReplyTo` (`otherReplyTos`, not stored).
+ */
+async function lastInbound(
+  db: DynamoDb,
+  customerId: string,
+  channel: Channel,
+  conversationId?: string,
+): Promise<TimelineItem | undefined> {
+  const input = queryLastInboundInput(db.table, customerId, channel, conversationId);
+  const out = await queryPage(db, input, LAST_INBOUND_LOOKBACK, { maxRead: LAST_INBOUND_LOOKBACK });
+  const [item, ...earlier] = out.items.filter((stored) => channel !== 'email' || isOwnMail(stored));
+  if (!item) return undefined;
+  const latest = withThreadSubject(toTimelineItem(item), earlier);
+  // In one conversation: the other Reply-To addresses its sender named (see replyDestination).
+  const others = conversationId && channel === 'email' ? otherReplyTos(item, earlier) : [];
+  return others.length ? { ...latest, data: { ...latest.data, otherReplyTo: others } } : latest;
+}
+
+/**
  * The timeline: items written once, read a page at a time across merged customers, and the message
  * and thread references that carry delivery statuses and email threads to them; raw provider events.
  */
@@ -254,17 +277,9 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     /** The same, each item with the time in its key (where an AI reply is placed, not its `at`). */
     recentPlacedTimeline: (partitions: readonly string[], limit: number) =>
       recentPlacedTimeline(db, partitions, limit),
-    /** The customer's latest inbound message on a channel, in a conversation if named (in the last 100 items). */
-    async lastInbound(
-      customerId: string,
-      channel: Channel,
-      conversationId?: string,
-    ): Promise<TimelineItem | undefined> {
-      const input = queryLastInboundInput(db.table, customerId, channel, conversationId);
-      const out = await queryPage(db, input, LAST_INBOUND_LOOKBACK, { maxRead: LAST_INBOUND_LOOKBACK });
-      const [item, ...earlier] = out.items;
-      return item ? withThreadSubject(toTimelineItem(item), earlier) : undefined;
-    },
+    /** The customer's latest inbound message on a channel (of email, their own), in a conversation if named. */
+    lastInbound: (customerId: string, channel: Channel, conversationId?: string) =>
+      lastInbound(db, customerId, channel, conversationId),
     /**
      * Applies a delivery status, by the reply's key when it carries one; it only ever moves forward.
      * Answers the reply's item when a `failed` status left it failed (see `advanceStatus`).

@@ -11,7 +11,7 @@ import {
   snsNotification,
   twilioSms,
 } from '../support/webhooks.js';
-import { asAna, openCustomerConversation, signIn, useConsole } from './console-support.js';
+import { ANA, asAna, openCustomerConversation, signIn, useConsole } from './console-support.js';
 
 const CALLER = '+14155550177';
 const RECORDING_URL =
@@ -199,6 +199,33 @@ describe('the console: voicemail and email subjects', () => {
     expect(await subject.innerText()).toBe(`Subject: ${SUBJECT}`);
     // Nothing was quoted: no disclosure.
     expect(await log.locator('details.whole-email').count()).toBe(0);
+  }, 90_000);
+
+  it('shows where an email reply went and its subject', async () => {
+    const found = await asAna<{ items: Array<{ openConversationId?: string }> }>(
+      runtime,
+      `/api/customers?q=${encodeURIComponent('robin.subject@example.org')}`,
+    );
+    const res = await fetch(
+      `${runtime.url}/api/conversations/${found.items[0]?.openConversationId}/replies`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${ANA.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'A new lamp is on its way.', channel: 'email' }),
+      },
+    );
+    expect(res.status).toBe(202);
+    await runtime.idle();
+    // The conversation was open already (no live updates here): drawn afresh.
+    await page.goto('about:blank');
+    const log = await open('robin.subject@example.org');
+    const reply = log.locator('article.message.out', { hasText: 'A new lamp is on its way.' });
+    await reply.waitFor({ timeout: 30_000 });
+    expect(await reply.locator('.recipient').innerText()).toBe('To: robin.subject@example.org');
+    expect(await reply.locator('.subject').innerText()).toBe(`Subject: Re: ${SUBJECT}`);
+    // The customer's own mail names no recipient.
+    const theirs = log.locator('article.message.in', { hasText: 'The lamp came in pieces.' });
+    expect(await theirs.locator('.recipient').count()).toBe(0);
   }, 90_000);
 
   // A response target's breach note and an automation's are written by no agent, as routing's hand-off

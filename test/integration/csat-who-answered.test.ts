@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '#shared/config/config.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
+import { Keys } from '#shared/store/keys.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
+import { inspectionClient } from '../support/table-snapshot.js';
 
 const MINUTE = 60_000;
 
@@ -84,6 +88,28 @@ describe('CSAT: only after an answer (default policy)', () => {
   it('surveys a conversation an agent answered', async () => {
     const { customer, conversationId } = await open('447700900713', 'I need a human about my order');
     await resolve(conversationId, 'On its way.');
+    expect(surveys(conversationId)).toHaveLength(1);
+    expect(await skips(customer.id)).toEqual([]);
+  });
+
+  // QA: turning surveys on skipped every conversation answered before ("nobody answered the customer"):
+  // who answered is written only while surveys are on. The reply's time (`answeredAt`) says it was answered.
+  it('surveys a conversation answered before surveys were on (no answeredBy, its answeredAt)', async () => {
+    const { customer, conversationId } = await open('447700900715', 'I need a human about a return');
+    await clock.advance(MINUTE);
+    const reply = await clock.call('POST', `/api/conversations/${conversationId}/replies`, {
+      text: 'Send it back.',
+    });
+    expect(reply.status).toBe(202);
+    await clock.idle();
+    // As surveys off left it: the reply's time, no one named.
+    const doc = documentClient(inspectionClient(clock.runtime.dynamoEndpoint));
+    await doc.update({
+      TableName: loadConfig({}).TABLE_NAME,
+      Key: Keys.conversation(conversationId),
+      UpdateExpression: 'REMOVE answeredBy',
+    });
+    await resolve(conversationId);
     expect(surveys(conversationId)).toHaveLength(1);
     expect(await skips(customer.id)).toEqual([]);
   });

@@ -249,6 +249,45 @@ describe('local runtime: CSAT on the customer channel', () => {
     expect(survey?.to).toEqual({ kind: 'email', value: 'kim@example.com' });
   });
 
+  it("sends an email survey to the customer in her thread, not to her out-of-office's Reply-To", async () => {
+    const ses = async (sesId: string, extra: Record<string, unknown>) => {
+      const at = new Date(manual.now()).toISOString();
+      const mail = sesReceived({
+        sesId,
+        at,
+        messageId: `<${sesId}@ex.test>`,
+        from: 'Ivy <ivy.csat@ex.test>',
+        ...extra,
+      } as Parameters<typeof sesReceived>[0]);
+      expect(
+        (await deliver(signedSes(clock.runtime.url, snsNotification(mail, { snsId: `sns-${sesId}`, at }))))
+          .status,
+      ).toBe(200);
+      await idle();
+    };
+    await ses('csat-ivy-1', { subject: 'Wrong size', text: 'The shoes are too small.' });
+    const customer = await find('ivy.csat@ex.test');
+    const conversationId = customer.openConversationId as string;
+    const answer = await clock.call('POST', `/api/conversations/${conversationId}/replies`, {
+      text: 'Exchanged.',
+    });
+    expect(answer.status).toBe(202);
+    await idle();
+    await advance(MINUTE);
+    await ses('csat-ivy-ooo', {
+      subject: 'Out of Office: Re: Wrong size',
+      replyTo: 'assistant@ex.test',
+      headers: ['Auto-Submitted: auto-replied'],
+      text: 'I am away until Monday.',
+    });
+    await call('POST', `/api/conversations/${conversationId}/resolve`);
+    await idle();
+    await advance(10 * MINUTE);
+    const survey = surveys().find((e) => e.message.conversationId === conversationId)?.message;
+    expect(survey?.to).toEqual({ kind: 'email', value: 'ivy.csat@ex.test' });
+    expect(survey?.email?.inReplyTo).toBe('<csat-ivy-1@ex.test>');
+  });
+
   it('says on the timeline why no survey went out when the WhatsApp window has closed without a template', async () => {
     await whatsapp('447700900603', 'wamid.csat-3', { text: 'Hello?' });
     const customer = await find('+447700900603');

@@ -144,6 +144,20 @@ function referralLine(referral: Record<string, unknown>): string {
   return `${fromAd ? 'Came from an ad' : 'Came from a link'}${title ? `: ${title}` : ''}`;
 }
 
+/**
+ * Where an email reply of ours went (`to`: the first Reply-To of the mail it answers, else its From):
+ * a contact form's mail or a second mailbox can send it somewhere the agent did not expect.
+ */
+export function Recipient(props: { item: TimelineItem }) {
+  const { item } = props;
+  if (item.channel !== 'email' || item.direction !== 'outbound' || item.to?.kind !== 'email') return null;
+  return (
+    <p class="recipient">
+      <span class="muted">To:</span> {item.to.value}
+    </p>
+  );
+}
+
 /** What the customer's reply quotes, when it answers an earlier message. */
 export function Quote(props: { item: TimelineItem; acts: Acts }) {
   const { item, acts } = props;

@@ -4,7 +4,7 @@ import type { TimelineItem } from './api.js';
 import { assignedText } from './assigned-text.js';
 import { agentBy, channelName, clock } from './format.js';
 import { RecordingLink } from './media-files.js';
-import { ActMarks, Attachments, ContentNote, Quote } from './message-parts.js';
+import { ActMarks, Attachments, ContentNote, Quote, Recipient } from './message-parts.js';
 import { routeReasonText } from './route-reasons.js';
 import { snoozeText } from './snooze-text.js';
 
@@ -320,6 +320,7 @@ function Message(props: { item: TimelineItem; acts: Acts }) {
   return (
     <article class={`message ${outbound ? 'out' : 'in'}`} data-kind="message" data-item={item.id}>
       {header}
+      <Recipient item={item} />
       <Subject item={item} />
       <MailMarks item={item} />
       <Quote item={item} acts={acts} />

@@ -10,6 +10,7 @@ import {
   SESServiceException,
   SendRawEmailCommand,
 } from '@aws-sdk/client-ses';
+import { CSAT_AUTHOR_ID } from '#shared/domain/csat/csat-ports.js';
 import type { ChannelSender, OutboundMessage, SendResult } from '#shared/domain/outbound.js';
 import { REPLY_KEY_TAG, replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
@@ -109,12 +110,15 @@ export function buildRawEmail(message: OutboundMessage, options: RawEmailOptions
 
 /**
  * RFC 3834 §5: mail the AI or an automation writes says it is automatic, `auto-replied` when it
- * answers a message and `auto-generated` otherwise (a survey), so that the customer's own responders
- * (out-of-office, another helpdesk) do not answer it and start a loop. An agent's mail is a person's.
+ * answers a message and `auto-generated` otherwise, so that the customer's own responders
+ * (out-of-office, another helpdesk) do not answer it and start a loop. A survey answers no message:
+ * the resolve sent it, though it goes in the thread of the customer's mail (In-Reply-To) to be found
+ * beside it, so it is `auto-generated`. An agent's mail is a person's.
  */
 function autoSubmitted(message: OutboundMessage, replying: boolean): string[] {
   if (message.author.kind !== 'ai') return [];
-  return [`Auto-Submitted: ${replying ? 'auto-replied' : 'auto-generated'}`];
+  const generated = !replying || message.author.id === CSAT_AUTHOR_ID;
+  return [`Auto-Submitted: ${generated ? 'auto-generated' : 'auto-replied'}`];
 }
 
 /** The text, then the attachments as links; newlines as CRLF. */

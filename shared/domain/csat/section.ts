@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { TemplateSchema } from '../outbound.js';
 import { LanguageTagSchema } from '../routing/language-tag.js';
 import { DurationSchema } from '../sla/duration.js';
+import type { Conversation } from '../timeline.js';
 
 /**
  * The routing policy's `csat` section: one satisfaction survey after a resolve, on the customer's
@@ -72,7 +73,22 @@ export const CsatSectionSchema = z.strictObject({
 export type CsatSection = z.infer<typeof CsatSectionSchema>;
 
 /**
- * Why a resolved conversation gets no survey for who answered it (`answeredBy`): nobody did, or only the
+ * Who answered the opening a resolve ended: `answeredBy`, written only while surveys are on; else, for
+ * an answer given while they were off (`answeredAt` after `openedFrom`, where that opening began), an
+ * agent when one has the conversation (a person's reply takes it), else the AI. Before, a conversation
+ * answered before surveys were turned on was skipped as `unanswered`.
+ */
+export function answererOf(
+  conversation: Pick<Conversation, 'answeredBy' | 'answeredAt' | 'openedFrom' | 'assignee'>,
+): 'agent' | 'ai' | undefined {
+  if (conversation.answeredBy) return conversation.answeredBy;
+  const { answeredAt, openedFrom } = conversation;
+  if (!answeredAt || (openedFrom !== undefined && answeredAt <= openedFrom)) return undefined;
+  return conversation.assignee ? 'agent' : 'ai';
+}
+
+/**
+ * Why a resolved conversation gets no survey for who answered it (`answererOf`): nobody did, or only the
  * AI did and the section does not survey that; undefined when it gets one.
  */
 export function csatAnswerSkip(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { threadParents } from '#shared/domain/conversation.js';
-import { replyEmail } from '#shared/domain/email-reply.js';
+import { isOwnMail, otherReplyTos, replyEmail } from '#shared/domain/email-reply.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { inboundText } from '../../fakes/envelopes.js';
 
@@ -44,5 +44,40 @@ describe('threadParents', () => {
     const email = { ...envelope, channel: 'email' as const, provider: 'ses' as const };
     // Before, only the In-Reply-To and four References: our reply, sixth from the end, was never read.
     expect(threadParents(email)).toEqual(['<unknown@x>', ...references.slice(-9).reverse()]);
+  });
+});
+
+describe('isOwnMail', () => {
+  it("is the customer's own mail unless automatic, list or quarantined", () => {
+    expect(isOwnMail(mail({ subject: 'Wrong size' }))).toBe(true);
+    expect(isOwnMail(mail({ autoReply: false, listMail: false }))).toBe(true);
+    expect(isOwnMail({})).toBe(true);
+    expect(isOwnMail(mail({ autoReply: true }))).toBe(false);
+    expect(isOwnMail(mail({ listMail: true }))).toBe(false);
+    expect(isOwnMail(mail({ quarantined: true }))).toBe(false);
+  });
+});
+
+describe('otherReplyTos', () => {
+  const form = (replyTo: string | undefined, from = 'noreply@forms.example') => ({
+    ...mail(replyTo ? { replyToAddresses: [replyTo] } : {}),
+    from: { kind: 'email' as const, value: from },
+  });
+
+  it("names the other Reply-To addresses the newest mail's sender named before, at most three", () => {
+    const newest = form('Bob@Visitor.example');
+    expect(otherReplyTos(newest, [form('alice@visitor.example'), form('bob@visitor.example')])).toEqual([
+      'alice@visitor.example',
+    ]);
+    const many = ['a', 'b', 'c', 'd'].map((n) => form(`${n}@visitor.example`));
+    expect(otherReplyTos(newest, many)).toHaveLength(3);
+  });
+
+  it('names none for another sender, mail without Reply-To, or a newest mail without one', () => {
+    expect(
+      otherReplyTos(form('bob@visitor.example'), [form('alice@visitor.example', 'pat@ex.test')]),
+    ).toEqual([]);
+    expect(otherReplyTos(form('bob@visitor.example'), [form(undefined)])).toEqual([]);
+    expect(otherReplyTos(form(undefined), [form('alice@visitor.example')])).toEqual([]);
   });
 });

@@ -229,6 +229,14 @@ describe('buildRawEmail', () => {
     expect(headerBlock(mime(outbound()))).not.toContain('Auto-Submitted');
   });
 
+  it('marks a survey auto-generated, though it goes in the thread (In-Reply-To) of the mail answered', () => {
+    const survey = outbound({ author: { kind: 'ai', id: 'csat' } });
+    const headers = headerBlock(mime(survey));
+    expect(headers).toContain(`In-Reply-To: ${THEIR_LAST}\r\n`);
+    expect(headers).toContain('Auto-Submitted: auto-generated\r\n');
+    expect(headers).not.toContain('auto-replied');
+  });
+
   it('takes the Message-ID domain from the option when given', () => {
     expect(buildRawEmail(outbound(), { ...options, domain: 'mail.acme.example' }).messageIdHeader).toBe(
       `<${UUID}@mail.acme.example>`,

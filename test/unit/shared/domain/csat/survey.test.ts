@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsatSectionSchema, csatAnswerSkip, csatExclusion } from '#shared/domain/csat/section.js';
+import { answererOf, CsatSectionSchema, csatAnswerSkip, csatExclusion } from '#shared/domain/csat/section.js';
 import { csatAwaits, csatForm, csatOvertaken, csatSurveyId } from '#shared/domain/csat/survey.js';
 import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 
@@ -45,6 +45,18 @@ describe('the csat section', () => {
     const ai = CsatSectionSchema.parse({ question: 'How did we do?', aiOnly: true });
     expect(csatAnswerSkip(ai, 'ai')).toBeUndefined();
     expect(csatAnswerSkip(ai, undefined)?.reason).toBe('unanswered');
+  });
+
+  it('takes an answer given while surveys were off from its time, in the opening the resolve ended', () => {
+    const opened = { openedFrom: ago(2 * HOUR) };
+    expect(answererOf({ answeredBy: 'ai', answeredAt: ago(HOUR), ...opened })).toBe('ai');
+    // No answeredBy (surveys were off): a person's when one has the conversation, else the AI's.
+    expect(answererOf({ answeredAt: ago(HOUR), assignee: 'ana', ...opened })).toBe('agent');
+    expect(answererOf({ answeredAt: ago(HOUR), ...opened })).toBe('ai');
+    // An answer of an earlier opening (at or before the resolve this one began after) is none of this one's.
+    expect(answererOf({ answeredAt: ago(3 * HOUR), assignee: 'ana', ...opened })).toBeUndefined();
+    expect(answererOf({ answeredAt: ago(2 * HOUR), assignee: 'ana', ...opened })).toBeUndefined();
+    expect(answererOf({ ...opened })).toBeUndefined();
   });
 
   it('is parsed as part of the routing policy, and its errors name the field', () => {

@@ -3,6 +3,7 @@ import { isOwnMail } from '../domain/email-reply.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { identityToken, type PhoneOptions } from '../domain/identity.js';
 import { mayRecordMention, mentionedIdentities, replyToIdentities } from '../domain/mentions.js';
+import type { Clock } from '../domain/ports.js';
 import { isUnauthenticated } from '../domain/resolution.js';
 import type {
   OncePlacement,
@@ -25,7 +26,11 @@ type EvidenceDeps = {
     | 'takeOverErasedIdentity'
   >;
   phone?: PhoneOptions | undefined;
+  /** The time a suggestion is raised at (its `createdAt`): the runtime's clock, moved by `npm run clock` too. */
+  clock: Clock;
 };
+
+const now = (deps: EvidenceDeps) => deps.clock.now().toISOString();
 
 /** The event of a known customer, as the steps of resolving it pass it on. */
 export interface Resolving {
@@ -51,7 +56,7 @@ export async function meetEarlierMentions(
 ): Promise<void> {
   for (const mention of await deps.store.mentionsOf(identity)) {
     if (mention.customerId !== customerId) {
-      await deps.store.putSuggestion(mention.customerId, customerId, mention.evidence);
+      await deps.store.putSuggestion(mention.customerId, customerId, mention.evidence, now(deps));
     }
   }
 }
@@ -143,7 +148,7 @@ export async function recordEvidence(
     // meets the suggestion then, so the outcome does not depend on arrival order.
     await deps.store.putMention(identity, customerId, item);
     const holder = await deps.store.findCustomerId(identity);
-    if (holder && holder !== customerId) await deps.store.putSuggestion(customerId, holder, item);
+    if (holder && holder !== customerId) await deps.store.putSuggestion(customerId, holder, item, now(deps));
   }
   return recorded;
 }
@@ -172,7 +177,7 @@ export async function meetThreadOwner(
     envelopeId: envelope.id,
     conversationId: thread.conversationId,
   };
-  await deps.store.putSuggestion(customerId, thread.customerId, evidence);
+  await deps.store.putSuggestion(customerId, thread.customerId, evidence, now(deps));
 }
 
 /**

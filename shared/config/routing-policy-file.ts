@@ -12,7 +12,7 @@ export function loadRoutingPolicy(
   file: string | URL = DEFAULT_ROUTING_POLICY_URL,
   setting = 'ROUTING_POLICY_FILE',
 ): RoutingPolicy {
-  return parseSettingFile(setting, file, (text) => parseRoutingPolicy(text.replace(/^\uFEFF/, '')));
+  return parseSettingFile(setting, file, (text) => parseRoutingPolicy(text));
 }
 
 /** The policy file's queue names, read on first use (an assignment checks its queue against them). */

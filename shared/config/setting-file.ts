@@ -14,13 +14,14 @@ const READ_PROBLEMS: Record<string, string> = {
 export const shownPath = (file: string | URL): string => (file instanceof URL ? fileURLToPath(file) : file);
 
 /**
- * The text of the file a setting names (read once, at start); an error is a ConfigError naming the
- * setting, the file and why (`ROUTING_POLICY_FILE: cannot read /x: no such file`), where Node's own
- * said `ENOENT` without the setting, or `EISDIR` without even the path.
+ * The text of the file a setting names (read once, at start), without the byte-order mark an editor
+ * such as Windows Notepad may put first; an error is a ConfigError naming the setting, the file and
+ * why (`ROUTING_POLICY_FILE: cannot read /x: no such file`), where Node's own said `ENOENT` without
+ * the setting, or `EISDIR` without even the path.
  */
 export function readSettingFile(setting: string, file: string | URL): string {
   try {
-    return readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     const why = READ_PROBLEMS[code] ?? (error instanceof Error ? error.message : String(error));

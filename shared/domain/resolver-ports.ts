@@ -292,8 +292,16 @@ export interface ResolverStore extends HeldEditStore {
   putMention(identity: Identity, customerId: string, evidence: SuggestionEvidence): Promise<void>;
   /** Every customer who mentioned an identity, with the evidence. */
   mentionsOf(identity: Identity): Promise<Array<{ customerId: string; evidence: SuggestionEvidence }>>;
-  /** Raises (or adds evidence to) a merge suggestion on both profiles; a dismissed one stays dismissed. */
-  putSuggestion(customerId: string, otherId: string, evidence: SuggestionEvidence): Promise<void>;
+  /**
+   * Raises (or adds evidence to) a merge suggestion on both profiles; a dismissed one stays dismissed.
+   * `now` is its `createdAt` the first time (the runtime's clock).
+   */
+  putSuggestion(
+    customerId: string,
+    otherId: string,
+    evidence: SuggestionEvidence,
+    now: string,
+  ): Promise<void>;
   /**
    * Records a contact preference of an address: an SMS opt-out (STOP) or opt-in (START), or an email
    * suppression after a permanent bounce or a complaint. The latest event wins, whatever the order.

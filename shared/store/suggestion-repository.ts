@@ -94,8 +94,12 @@ export function suggestionRepository(
       });
     },
     /** Raises a suggestion on both profiles, or adds evidence to it. */
-    async putSuggestion(customerId: string, otherId: string, evidence: SuggestionEvidence): Promise<void> {
-      const now = new Date().toISOString();
+    async putSuggestion(
+      customerId: string,
+      otherId: string,
+      evidence: SuggestionEvidence,
+      now: string,
+    ): Promise<void> {
       for (const [a, b] of [
         [customerId, otherId],
         [otherId, customerId],

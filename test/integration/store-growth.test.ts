@@ -153,7 +153,7 @@ describe('a customer whose signature names a number they do not own (dynalite)',
     const sizes: number[] = [];
     for (let i = 0; i < 400; i++) {
       await store.putMention(phone, 'cu_sig', evidence(i));
-      await store.putSuggestion('cu_sig', 'cu_owner', evidence(i));
+      await store.putSuggestion('cu_sig', 'cu_owner', evidence(i), '2025-06-10T09:00:00.000Z');
       if (i === 99 || i === 399) sizes.push(await size(mentionKey), await size(suggestionKey));
     }
     // Items as large after 400 messages as after 100 (but for the count's digits): bounded.

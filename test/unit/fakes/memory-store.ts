@@ -351,7 +351,12 @@ export class MemoryStore implements ResolverStore {
     );
   }
 
-  async putSuggestion(customerId: string, otherId: string, evidence: SuggestionEvidence): Promise<void> {
+  async putSuggestion(
+    customerId: string,
+    otherId: string,
+    evidence: SuggestionEvidence,
+    _now?: string,
+  ): Promise<void> {
     for (const key of [`${customerId}#${otherId}`, `${otherId}#${customerId}`]) {
       this.#write();
       const row = this.suggestions.get(key) ?? { status: 'open', evidence: new Set<string>() };

@@ -8,6 +8,7 @@ import { mockAws } from '../../../support/aws-mock.js';
 const ddb = mockAws(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
 const phone = { kind: 'phone', value: '+14155550199' } as const;
+const NOW = '2025-06-10T09:00:01.000Z';
 const evidence = (i: number) => ({
   id: `ses:msg:${i}#phone#+14155550199`,
   identity: phone,
@@ -55,9 +56,22 @@ describe('suggestionRepository', () => {
   it('adds nothing for a redelivered piece of evidence it keeps', async () => {
     const item = memoryItem();
     const repo = suggestionRepository(db, { mergedPartitions: async (id) => [id] });
-    for (let i = 0; i < 20; i++) await repo.putSuggestion('cu_1', 'cu_2', evidence(i));
-    await repo.putSuggestion('cu_1', 'cu_2', evidence(3));
+    for (let i = 0; i < 20; i++) await repo.putSuggestion('cu_1', 'cu_2', evidence(i), NOW);
+    await repo.putSuggestion('cu_1', 'cu_2', evidence(3), NOW);
     expect(item.evidence?.size).toBe(20);
     expect(item.moreEvidence).toBeUndefined();
+  });
+
+  it("raises a suggestion at the time it is given (the runtime's clock), not the machine's", async () => {
+    memoryItem();
+    const repo = suggestionRepository(db, { mergedPartitions: async (id) => [id] });
+    await repo.putSuggestion('cu_1', 'cu_2', evidence(1), '2031-02-03T04:05:06.000Z');
+    const stamped = ddb
+      .commandCalls(UpdateCommand)
+      .map((call) => call.args[0].input.ExpressionAttributeValues?.[':now'])
+      .filter(Boolean);
+    // Before, `new Date()`: a suggestion raised while rehearsing with `npm run clock` carried today's date.
+    expect(stamped.length).toBeGreaterThan(0);
+    expect(new Set(stamped)).toEqual(new Set(['2031-02-03T04:05:06.000Z']));
   });
 });

@@ -173,6 +173,64 @@ describe('mergeRepository', () => {
     ]);
   });
 
+  it("moves what routing wrote for the source's message with it, before it: its decision and hand-off note", async () => {
+    const at = '2025-06-10T08:00:00.000Z';
+    const sk = (time: string, id: string) => `TIMELINE#${time}#${id}`;
+    const theirs = {
+      pk: 'CUSTOMER#cu_t',
+      sk: sk(at, 'whatsapp:wamid.1'),
+      entity: 'timeline',
+      id: 'whatsapp:wamid.1',
+      type: 'message',
+      direction: 'inbound',
+      channel: 'whatsapp',
+      at,
+      customerId: 'cu_t',
+      from: { kind: 'phone', value: '+3' },
+      raw: '{}',
+    };
+    const routed = {
+      pk: 'CUSTOMER#cu_t',
+      sk: sk(at, 'route:whatsapp:wamid.1'),
+      entity: 'timeline',
+      type: 'event',
+    };
+    const note = {
+      pk: 'CUSTOMER#cu_t',
+      sk: sk('2025-06-10T08:00:00.001Z', 'note:handoff:whatsapp:wamid.1'),
+      entity: 'timeline',
+      type: 'note',
+    };
+    const keyed: Record<string, Record<string, unknown>> = { [routed.sk]: routed, [note.sk]: note };
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string; sk: string } }) => ({
+      Item: input.Key.sk === 'PROFILE' ? profiles[input.Key.pk] : keyed[input.Key.sk],
+    }));
+    ddb.on(QueryCommand).resolves({ Items: [routed, theirs] });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    expect(await repository().merges.unmerge('cu_t', 'cu_m', 'ag_1', '2025-06-10T09:00:00.000Z')).toEqual({
+      complete: true,
+      moved: 1,
+    });
+    // Read strongly by their keys, copied to the source, deleted from the target, the message last.
+    const gets = ddb.commandCalls(GetCommand).map((call) => call.args[0].input);
+    expect(gets.filter((input) => input.Key?.sk !== 'PROFILE')).toEqual([
+      expect.objectContaining({ Key: { pk: 'CUSTOMER#cu_t', sk: routed.sk }, ConsistentRead: true }),
+      expect.objectContaining({ Key: { pk: 'CUSTOMER#cu_t', sk: note.sk }, ConsistentRead: true }),
+    ]);
+    const puts = ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item);
+    expect(puts.filter((item) => item?.entity === 'timeline').map((item) => [item?.pk, item?.sk])).toEqual([
+      ['CUSTOMER#cu_m', routed.sk],
+      ['CUSTOMER#cu_m', note.sk],
+      ['CUSTOMER#cu_m', theirs.sk],
+    ]);
+    expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key?.sk)).toEqual([
+      routed.sk,
+      note.sk,
+      theirs.sk,
+    ]);
+  });
+
   it('refuses a merge while either customer is being unmerged', async () => {
     ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
       Item: {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Envelope } from '#shared/domain/envelope.js';
 import type { EventsPage } from '#shared/domain/live/events.js';
 import { seqAt } from '#shared/domain/live/seq.js';
 import type { Customer } from '#shared/domain/timeline.js';
@@ -11,11 +12,29 @@ import { idleAfterLaterLooks, startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
+import { envelope } from '../unit/fakes/envelopes.js';
 
 const SECRET = 'unmerge-erase-meta-secret';
 const ADMIN = 'unmerge-erase-admin-token';
 
 type Delivery = { id: string; customerId: string; status: string };
+
+/** A text message from `value` by SMS, received now. */
+const sms = (value: string, id: string): Envelope =>
+  envelope({
+    receivedAt: new Date().toISOString(),
+    rawRef: 'test#/',
+    customer: { kind: 'phone', value },
+    id: `twilio:msg:${id}`,
+    provider: 'twilio',
+    channel: 'sms',
+    kind: 'message',
+    direction: 'inbound',
+    providerMessageId: id,
+    occurredAt: new Date().toISOString(),
+    contentType: 'text',
+    text: `text ${id}`,
+  });
 
 /**
  * The README's way to erase one person of a merged group: unmerge, then erase. What the person wrote
@@ -96,8 +115,8 @@ describe('local runtime: unmerge, then erase the customer given back', () => {
         items: Delivery[];
       }
     ).items;
-    // Newest first: G's message while merged went out under F's id.
-    expect(deliveries.map((d) => d.customerId)).toEqual([f, g, f]);
+    // G's message while merged went out under F's id: two of the three are F's.
+    expect(deliveries.map((d) => d.customerId).sort()).toEqual([f, f, g].sort());
 
     const erased = await api('DELETE', `/api/customers/${g}`);
     expect(erased.status).toBe(200);
@@ -126,11 +145,14 @@ describe('local runtime: unmerge, then erase the customer given back', () => {
 
     // No delivery sends G's words again: one by one or in bulk.
     const before = receiver.received.length;
-    const replays = [];
+    const replays: Array<readonly [number, string]> = [];
     for (const delivery of deliveries) {
-      replays.push((await api('POST', `/api/webhooks/${hook.id}/deliveries/${delivery.id}/replay`)).status);
+      const replay = await api('POST', `/api/webhooks/${hook.id}/deliveries/${delivery.id}/replay`);
+      replays.push([replay.status, delivery.customerId] as const);
     }
-    expect(replays).toEqual([410, 410, 202]);
+    // Only F's own message goes again: G's, under either id, is gone.
+    expect(replays.map(([status]) => status).sort()).toEqual([202, 410, 410]);
+    expect(replays.filter(([status]) => status === 202).map(([, id]) => id)).toEqual([f]);
     await runtime.idle();
     const bulk = await api('POST', `/api/webhooks/${hook.id}/replay`, {
       since: new Date(Date.now() - 3_600_000).toISOString(),
@@ -162,5 +184,26 @@ describe('local runtime: unmerge, then erase the customer given back', () => {
     // Two customers again, the evidence as it was: an agent may accept it again, or dismiss it.
     expect(await open()).toMatchObject([{ otherId: i, status: 'open' }]);
     expect((await api('POST', `/api/customers/${h}/suggestions/${i}/accept`)).status).toBe(200);
+  }, 30_000);
+
+  it("takes the other's number off the kept profile's SMS reply address too", async () => {
+    for (const [value, id] of [
+      ['+4915155555551', 'SM-U1'],
+      ['+4915155555552', 'SM-U2'],
+    ] as const) {
+      await runtime.inbound.send([JSON.stringify(sms(value, id))]);
+      await idleAfterLaterLooks(runtime, queueTime);
+    }
+    const [k, o] = [
+      await customerIdOf(runtime, '4915155555551'),
+      await customerIdOf(runtime, '4915155555552'),
+    ];
+    expect((await api('POST', `/api/customers/${k}/merge`, { customerId: o })).status).toBe(200);
+    // The merge carried the other's number, the latest written from.
+    expect((await customer(k)).smsAddress).toBe('+4915155555552');
+    expect((await api('POST', `/api/customers/${k}/unmerge`, { customerId: o })).status).toBe(200);
+    const kept = await customer(k);
+    expect(JSON.stringify(kept)).not.toContain('4915155555552');
+    expect((await customer(o)).smsAddress).toBe('+4915155555552');
   }, 30_000);
 });

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope } from '#shared/domain/envelope.js';
 import type { EventsPage } from '#shared/domain/live/events.js';
 import { seqAt } from '#shared/domain/live/seq.js';
 import type { Customer } from '#shared/domain/timeline.js';
@@ -12,29 +11,12 @@ import { idleAfterLaterLooks, startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
-import { envelope } from '../unit/fakes/envelopes.js';
+import { smsText } from '../unit/fakes/envelopes.js';
 
 const SECRET = 'unmerge-erase-meta-secret';
 const ADMIN = 'unmerge-erase-admin-token';
 
 type Delivery = { id: string; customerId: string; status: string };
-
-/** A text message from `value` by SMS, received now. */
-const sms = (value: string, id: string): Envelope =>
-  envelope({
-    receivedAt: new Date().toISOString(),
-    rawRef: 'test#/',
-    customer: { kind: 'phone', value },
-    id: `twilio:msg:${id}`,
-    provider: 'twilio',
-    channel: 'sms',
-    kind: 'message',
-    direction: 'inbound',
-    providerMessageId: id,
-    occurredAt: new Date().toISOString(),
-    contentType: 'text',
-    text: `text ${id}`,
-  });
 
 /**
  * The README's way to erase one person of a merged group: unmerge, then erase. What the person wrote
@@ -191,7 +173,7 @@ describe('local runtime: unmerge, then erase the customer given back', () => {
       ['+4915155555551', 'SM-U1'],
       ['+4915155555552', 'SM-U2'],
     ] as const) {
-      await runtime.inbound.send([JSON.stringify(sms(value, id))]);
+      await runtime.inbound.send([JSON.stringify(smsText(value, id, `text ${id}`))]);
       await idleAfterLaterLooks(runtime, queueTime);
     }
     const [k, o] = [

@@ -1,6 +1,6 @@
 import { type ChangeFeedConsumer, inOrder } from '#shared/domain/change-feed.js';
 import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
-import { eventsOfChange, wordsWithdrawnBy } from '#shared/domain/events/map-change.js';
+import { eventsOfChange, wordsMovedBy, wordsWithdrawnBy } from '#shared/domain/events/map-change.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { WebhookStore } from '#shared/domain/webhook-ports.js';
 import {
@@ -18,7 +18,8 @@ import { holdEvent, type PausedDeps } from './paused-deliveries.js';
 /** What publishing needs: the subscriptions (a cached list), the delivery log, the queue, a log. */
 export interface PublishDeps extends PausedDeps {
   subscriptions(): Promise<Subscription[]>;
-  store: PausedDeps['store'] & Pick<WebhookStore, 'claimQueueing' | 'releaseQueueing' | 'forgetWords'>;
+  store: PausedDeps['store'] &
+    Pick<WebhookStore, 'claimQueueing' | 'releaseQueueing' | 'forgetWords' | 'noteMovedDelivery'>;
   clock: Clock;
   /**
    * Whether the queue still holds a delivery's message (waiting or in flight). The local queue can
@@ -108,8 +109,19 @@ export function publishChanges(deps: PublishDeps): ChangeFeedConsumer {
     async (record) => {
       const events = eventsOfChange(record);
       const withdrawn = wordsWithdrawnBy(record);
-      if (events.length === 0 && withdrawn.length === 0) return;
+      const moved = wordsMovedBy(record);
+      if (events.length === 0 && withdrawn.length === 0 && !moved) return;
       const subscriptions = await deps.subscriptions();
+      // An unmerge gave words back: every subscription's delivery of them is noted under their customer
+      // (one read each, a write for one in the log), so their erasure strips it and no replay sends it.
+      if (moved) {
+        for (const words of moved.events) {
+          for (const subscription of subscriptions) {
+            const deliveryId = deliveryIdOf(subscription.id, words);
+            await deps.store.noteMovedDelivery(subscription.id, deliveryId, moved.customerId);
+          }
+        }
+      }
       // Every subscription's (whatever it takes now): one conditional write each, on a deletion only.
       for (const gone of withdrawn) {
         for (const subscription of subscriptions)

@@ -171,12 +171,17 @@ export function carriedNumbers(profiles: { source: MergedProfile; target: Merged
 }
 
 /**
- * The WhatsApp ids that differ from the numbers `identities` are keyed under (a Brazilian mobile's
- * eight-digit id, a Mexican one's with `1`, an Argentine one's with 9): what a target may carry for
- * them, dropped when they leave it.
+ * The numbers a kept customer may carry for the phones of `identities` (`phone#<number>` tokens) once
+ * they leave it at an unmerge, per address attribute: by SMS the numbers themselves; on WhatsApp those
+ * and the WhatsApp ids that differ from them (a Brazilian mobile's eight-digit id, a Mexican one's with
+ * `1`, an Argentine one's with 9). The kept customer holds none of them any more, so none is answered.
  */
-export function whatsappFormsOf(identities: readonly string[]): string[] {
-  return identities.flatMap((token) => (token.startsWith('phone#') ? earlierPhoneKeys(token.slice(6)) : []));
+export function numbersOf(identities: readonly string[]): {
+  whatsappAddress: string[];
+  smsAddress: string[];
+} {
+  const numbers = identities.flatMap((token) => (token.startsWith('phone#') ? [token.slice(6)] : []));
+  return { whatsappAddress: [...numbers, ...numbers.flatMap(earlierPhoneKeys)], smsAddress: numbers };
 }
 
 /** Whether identity tokens (`<kind>#<value>`) hold an address a reply on `channel` can go to. */

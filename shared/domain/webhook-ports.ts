@@ -79,6 +79,12 @@ export interface WebhookStore {
    * true when it held some. A delivery not in the log, or without words, costs the one write refused.
    */
   forgetWords(subscriptionId: string, deliveryId: string): Promise<boolean>;
+  /**
+   * Notes a delivery whose payload holds words an unmerge gave back to `customerId` under that
+   * customer (as a delivery of their own is), so their erasure strips it: true when noted. One read of
+   * the delivery; the note written only for one in the log with its payload, made for another customer.
+   */
+  noteMovedDelivery(subscriptionId: string, deliveryId: string, customerId: string): Promise<boolean>;
   /** Writes a delivery as paused, noted under its subscription so that enabling it finds it. */
   pauseDelivery(delivery: Delivery): Promise<void>;
   /**

@@ -17,6 +17,7 @@ import {
 import { retryKeysOf } from './keyed-notes.js';
 import { Keys, providerReferencesOf, suggestionKey } from './keys.js';
 import { redactLivePack } from './live-erasure.js';
+import { forgetMergedWindows } from './live-window-erasure.js';
 import { nameWordKeys } from './name-words.js';
 import { queryAll } from './paging.js';
 import { getInput } from './params/common.js';
@@ -298,7 +299,11 @@ const STEPS: ReadonlyArray<(turn: Turn) => Promise<void>> = [
   deleteTimeline,
   ({ db, profile }) => forgetProviderEvents(db, [...profile.identities]),
   // Last: what the change feed publishes of the customer while the steps above run is in the log by now.
-  ({ db, profile, counts }) => forgetLiveEvents(db, profile.id, counts),
+  async ({ db, profile, counts, kind }) => {
+    await forgetLiveEvents(db, profile.id, counts);
+    // And what their time merged into another wrote under that other's id.
+    await forgetMergedWindows(db, profile.id, { sweep: kind === 'sweep', counts });
+  },
   ({ db, profile }) =>
     forgetDeliveryPayloads(db, profile.id, { spend: () => spend(db), remove: (key) => remove(db, key) }),
 ];

@@ -79,7 +79,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | paused deliveries      | Query ×9 pk=WEBHOOK_PAUSED#<sub>[#<0..7>], sk=<delivery id> (enable resumes them) |
  * | deliveries of customer | Query    pk=WEBHOOK_DELIVERY_OF#<customer id>, sk=<sub>#<delivery id> (ttl; erasure) |
  * | live events after seq  | Query ×160 per hour pk=LIVE#<hour>#<0..159>, sk > <seq>, merged   |
- * | live packs of customer | Query    pk=LIVE#OF#<customer id>, sk=<pack pk>|<pack sk> (ttl; erasure) |
+ * | live packs of customer | Query    pk=LIVE#OF#<customer id>, sk=<pack pk>|<pack sk>, or MERGED#<kept id>#<at> (an unmerge's window) (ttl; erasure) |
  * | open live sockets      | Query ×8 pk=LIVE_CONN#<0..7>; Put/Update/Delete sk=<connectionId>  |
  * | web-chat session       | GetItem  pk=WEBCHAT_SESSION#<sha256 of token>, sk=SESSION (ttl)   |
  * | web-chat sessions of id| Query    pk=WEBCHAT_SESSIONS#<kind>#<value>, sk=SESSION#<sha256> (ttl; erasure) |

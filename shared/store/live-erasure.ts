@@ -16,8 +16,19 @@ function storedEvents(item: Record<string, unknown>): { field: 'events' | 'event
   return { field: 'events', events: [] };
 }
 
+/** A span of the log's `seq`, ends included: an unmerged customer's time under another's id. */
+export type SeqWindow = { fromSeq: number; toSeq: number };
+
+/** Whether an event of the log is one of the customer's (within `window`, when given). */
+function isTheirs(event: Record<string, unknown>, customerId: string, window?: SeqWindow): boolean {
+  if (!customersOfLiveEvent(event).includes(customerId)) return false;
+  if (!window) return true;
+  const seq = typeof event.seq === 'number' ? event.seq : -1;
+  return seq >= window.fromSeq && seq <= window.toSeq;
+}
+
 /**
- * Takes a customer's events out of one item of the live log: the item read strongly, then deleted
+ * Takes a customer's events (those within `window`, when given) out of one item of the live log: the item read strongly, then deleted
  * when only their events were in it (by `deletePack`, which the erasure counts), else rewritten with
  * the others' events as they were (conditional on the events read: a pack two erasures rewrite at once
  * is read again). A pack already gone (its `ttl`, an earlier call) or holding none of theirs costs no
@@ -28,14 +39,13 @@ export async function redactLivePack(
   key: { pk: string; sk: string },
   customerId: string,
   deletePack: (key: { pk: string; sk: string }) => Promise<unknown>,
+  window?: SeqWindow,
 ): Promise<PackRedaction> {
   for (let tries = 0; tries < REWRITE_TRIES; tries++) {
     const { Item } = await getItem(db, getInput(db.table, key, true));
     if (!Item) return { removed: 0, write: 'none' };
     const { field, events } = storedEvents(Item);
-    const kept = events.filter(
-      (event) => !customersOfLiveEvent(event as Record<string, unknown>).includes(customerId),
-    );
+    const kept = events.filter((event) => !isTheirs(event as Record<string, unknown>, customerId, window));
     const removed = events.length - kept.length;
     if (removed === 0) return { removed, write: 'none' };
     if (kept.length === 0 || field === 'event') {

@@ -4,11 +4,11 @@ import { CsatPendingSchema, csatOvertaken } from '../domain/csat/survey.js';
 import {
   carriedNumbers,
   mergedTagEntries,
+  numbersOf,
   tagsToCarry,
   tagsToTakeBack,
   targetAtMerge,
   type UnmergeProgress,
-  whatsappFormsOf,
 } from '../domain/merges.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { ConflictError, ValidationError } from '../errors.js';
@@ -22,8 +22,8 @@ import {
   addMergedIdentitiesInput,
   carryNumberInput,
   clearMergedIntoInput,
+  dropAddressInput,
   dropCarriedCsatPendingInput,
-  dropWhatsappAddressInput,
   finishUnmergeInput,
   pointIdentityInput,
   pointMergedIntoInput,
@@ -33,10 +33,14 @@ import {
 import { type RawProfile, readRawProfile, readRootProfile } from './raw-profile.js';
 import { claimUnmerge, readForUnmerge, releaseUnmerge, rootOfTarget } from './unmerge-claim.js';
 import { keepTargetInbound } from './unmerge-inbound.js';
+import { closeMergedWindows, openMergedWindow } from './unmerge-live.js';
 import { type ConversationOwners, moveBack, type Pair } from './unmerge-move.js';
 
 type Deps = {
-  suggestions: { acceptSuggestion(customerId: string, otherId: string): Promise<void> };
+  suggestions: {
+    acceptSuggestion(customerId: string, otherId: string): Promise<void>;
+    reopenSuggestion(customerId: string, otherId: string): Promise<void>;
+  };
   timeline: { putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean> };
 };
 
@@ -276,10 +280,15 @@ async function undoMerge(
     db,
     removeMergedFromInput(db.table, pair.targetId, pair.sourceId, source.identities, takeBack),
   );
-  const dropped = dropWhatsappAddressInput(db.table, pair.targetId, whatsappFormsOf(source.identities));
-  if (dropped) await updateItemIf(db, dropped);
+  // Its reply addresses on the source's numbers go: none of them is the target's to answer on now.
+  for (const [attribute, addresses] of Object.entries(numbersOf(source.identities))) {
+    const dropped = dropAddressInput(db.table, pair.targetId, attribute as 'smsAddress', addresses);
+    if (dropped) await updateItemIf(db, dropped);
+  }
   const survey = dropCarriedCsatPendingInput(db.table, pair.targetId, sourceConversationIds(source));
   if (survey) await updateItemIf(db, survey);
+  // Before the pointer goes (with the time it was merged at), so a retry writes it again.
+  await openMergedWindow(db, pair, (source as { mergedAt?: unknown }).mergedAt);
   // Before the pointer goes, so a retry writes them again: the search leaves them out until it has.
   const name = nameOf(source);
   const written = name === undefined ? undefined : { name, version: nameVersion(source) };
@@ -346,6 +355,9 @@ async function unmerge(
     return { complete: false, moved: out.moved };
   }
   await keepTargetInbound(db, targetId, source);
+  await closeMergedWindows(db, pair, request.now);
+  // Two customers again: a suggestion the merge accepted is open again (accept it again, or dismiss it).
+  await deps.suggestions.reopenSuggestion(targetId, sourceId);
   await updateItemIf(db, finishUnmergeInput(db.table, pair));
   await releaseUnmerge(db, root, sourceId);
   return { complete: true, moved: out.moved };

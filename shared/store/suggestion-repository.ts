@@ -53,7 +53,7 @@ async function setSuggestionStatus(
   db: DynamoDb,
   a: string,
   b: string,
-  status: 'accepted' | 'dismissed',
+  status: 'accepted' | 'dismissed' | 'open',
 ): Promise<boolean> {
   let any = false;
   for (const [x, y] of [
@@ -121,6 +121,13 @@ export function suggestionRepository(
     /** Marks the suggestion between two customers accepted (they were merged), if there is one. */
     async acceptSuggestion(customerId: string, otherId: string): Promise<void> {
       await setSuggestionStatus(db, customerId, otherId, 'accepted');
+    },
+    /**
+     * Opens again, on both profiles, the suggestion between two customers an unmerge parted, if it was
+     * accepted (a dismissed one stays so): two conditional writes, none of them when there is none.
+     */
+    async reopenSuggestion(customerId: string, otherId: string): Promise<void> {
+      await setSuggestionStatus(db, customerId, otherId, 'open');
     },
     /** Dismisses a merge suggestion on both profiles; later evidence does not reopen it. */
     async dismissSuggestion(customerId: string, otherId: string): Promise<void> {

@@ -1,5 +1,7 @@
 import type { Channel } from '../domain/envelope.js';
 import { cameThrough } from '../domain/merges.js';
+import { placedReplyAt } from '../domain/replies.js';
+import { handoffNoteId, routeItemId } from '../domain/routing/routable.js';
 import { type DynamoDb, deleteItem, getItem, putItemIf, queryItems, updateItemIf } from './dynamo-client.js';
 import { Keys, providerReferencesOf, RAW_PREFIX } from './keys.js';
 import { deleteInput, getInput } from './params/common.js';
@@ -13,6 +15,8 @@ export type Pair = { sourceId: string; targetId: string };
 const MOVE_COST = 4;
 /** And an inbound message's on the source's profile: its channel's time and the last inbound. */
 const INBOUND_COST = 2;
+/** And a customer's message's items keyed on it (its routing decision, its hand-off note): two reads, a copy and a deletion each. */
+const KEYED_COST = 6;
 const SCAN_PAGE = 100;
 
 /** An inbound message's channel and time (what the resolver wrote on the profile it was placed under). */
@@ -23,17 +27,48 @@ function inboundOf(stored: Record<string, unknown>): { channel: string; at: stri
 }
 
 /**
+ * The keys of what routing wrote on the target's timeline for a message of the customer's, keyed on
+ * it: its `routed` decision (`route:<id>`, at the message's time: the message's id, a WhatsApp id,
+ * decodes to the sender's number, and its detail may quote the words) and its hand-off note
+ * (`note:handoff:<id>`, just after it: its summary quotes the message). None for any other item.
+ */
+function keyedOn(stored: Record<string, unknown>, targetId: string): Array<{ pk: string; sk: string }> {
+  const { type, direction, at, id } = stored;
+  if (type !== 'message' || direction !== 'inbound' || typeof at !== 'string' || typeof id !== 'string')
+    return [];
+  return [
+    Keys.timelineItem(targetId, at, routeItemId(id)),
+    Keys.timelineItem(targetId, placedReplyAt(at), `note:${handoffNoteId(id)}`),
+  ];
+}
+
+/**
+ * Moves what routing wrote for a moved message (see `keyedOn`) with it, before it: each read strongly,
+ * copied under the source (once) and deleted from the target. A crash leaves the message on the
+ * target, so the next call finds them again; one already moved is not there.
+ */
+async function moveKeyed(db: DynamoDb, pair: Pair, stored: Record<string, unknown>): Promise<void> {
+  for (const key of keyedOn(stored, pair.targetId)) {
+    const { Item } = await getItem(db, getInput(db.table, key, true));
+    if (!Item) continue;
+    await putItemIf(db, putMovedItemInput(db.table, Item, pair));
+    await deleteItem(db, deleteInput(db.table, key));
+  }
+}
+
+/**
  * Moves one item of the target's partition to the source's, in the order that lets a crash anywhere
  * be completed by the next call: the raw payload kept aside and the item copied (once), the references
  * pointed at the source, then the raw payload and the item deleted from the target, the item last (a
  * retry finds it and does the rest); an inbound message's channel and times first go on the source's
- * profile (see `advanceSourceInboundInputs`).
+ * profile (see `advanceSourceInboundInputs`), and what routing wrote for it goes first (`moveKeyed`).
  */
 async function moveItem(db: DynamoDb, pair: Pair, stored: Record<string, unknown>): Promise<void> {
   const inbound = inboundOf(stored);
   for (const input of inbound ? advanceSourceInboundInputs(db.table, pair.sourceId, inbound) : []) {
     await updateItemIf(db, input);
   }
+  await moveKeyed(db, pair, stored);
   const key = { pk: String(stored.pk), sk: String(stored.sk) };
   const rawKey = { pk: key.pk, sk: `${RAW_PREFIX}${key.sk}` };
   const aside =
@@ -107,7 +142,8 @@ export async function moveBack(
       const through = cameThrough(stored, tokens);
       noteOwner(stored, through, owners);
       const link = threadLinkOf(stored, owners);
-      const cost = 1 + (through ? MOVE_COST + (inboundOf(stored) ? INBOUND_COST : 0) : 0) + (link ? 1 : 0);
+      const inbound = inboundOf(stored) ? INBOUND_COST + KEYED_COST : 0;
+      const cost = 1 + (through ? MOVE_COST + inbound : 0) + (link ? 1 : 0);
       if (work < cost) return { after, moved };
       // The link first: a crash before the item leaves the target finds it again and repeats nothing.
       if (link) await updateItemIf(db, pointReferenceInput(db.table, link, pair));

@@ -138,9 +138,21 @@ function subscriptionGuards(
   };
 }
 
-/** A customer's deletion taking a message's words out of a delivery (see WebhookStore.forgetWords). */
-function deletedWords(db: DynamoDb): Pick<WebhookStore, 'forgetWords'> {
+/**
+ * A customer's deletion taking a message's words out of a delivery, an unmerge noting them under the
+ * customer given back (see WebhookStore.forgetWords, noteMovedDelivery).
+ */
+function deletedWords(db: DynamoDb): Pick<WebhookStore, 'forgetWords' | 'noteMovedDelivery'> {
   return {
+    async noteMovedDelivery(subscriptionId, deliveryId, customerId) {
+      const key = keyOf(subscriptionId, deliveryId);
+      const { Item } = key ? await getItem(db, getInput(db.table, key, false)) : { Item: undefined };
+      const parsed = DeliverySchema.safeParse(Item);
+      if (!parsed.success || parsed.data.event === undefined || parsed.data.customerId === customerId)
+        return false;
+      await putItem(db, putCustomerDeliveryNoteInput(db.table, { ...parsed.data, customerId }));
+      return true;
+    },
     async forgetWords(subscriptionId, deliveryId) {
       const key = keyOf(subscriptionId, deliveryId);
       // A failed condition: no such delivery, or its payload holds no words (any more).

@@ -6,7 +6,7 @@ import { privacyRepository } from '#shared/store/privacy-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
-import { envelope } from '../unit/fakes/envelopes.js';
+import { envelope, smsText } from '../unit/fakes/envelopes.js';
 
 const ADMIN = 'erasure-admin-token';
 const phone = { kind: 'phone', value: '+14155550199' } as const;
@@ -257,21 +257,7 @@ describe('local runtime: an erasure leaves nothing that names the customer', () 
 
   it('erases the whole merged person, whichever of them is asked for, and names them all', async () => {
     const at = new Date().toISOString();
-    const writes = (value: string, id: string) =>
-      envelope({
-        receivedAt: at,
-        rawRef: 'test#/',
-        customer: { kind: 'phone', value },
-        id: `twilio:msg:${id}`,
-        provider: 'twilio',
-        channel: 'sms',
-        kind: 'message',
-        direction: 'inbound',
-        providerMessageId: id,
-        occurredAt: at,
-        contentType: 'text',
-        text: 'merged-secret',
-      });
+    const writes = (value: string, id: string) => smsText(value, id, 'merged-secret', { at });
     await deliver(writes('+14155550155', 'SM-T1'), writes('+14155550166', 'SM-S1'));
     const idOf = async (value: string) =>
       (

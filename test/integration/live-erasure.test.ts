@@ -1,32 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Envelope } from '#shared/domain/envelope.js';
 import type { EventsPage } from '#shared/domain/live/events.js';
 import { seqAt } from '#shared/domain/live/seq.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
-import { envelope } from '../unit/fakes/envelopes.js';
+import { smsText } from '../unit/fakes/envelopes.js';
 
 const ADMIN = 'live-erasure-admin-token';
-
-/** A text message from `value` by SMS, received now. */
-const sms = (value: string, id: string, text: string): Envelope =>
-  envelope({
-    receivedAt: new Date().toISOString(),
-    rawRef: 'test#/',
-    customer: { kind: 'phone', value },
-    profileName: `Name of ${id}`,
-    id: `twilio:msg:${id}`,
-    provider: 'twilio',
-    channel: 'sms',
-    kind: 'message',
-    direction: 'inbound',
-    providerMessageId: id,
-    occurredAt: new Date().toISOString(),
-    contentType: 'text',
-    text,
-  });
 
 describe('local runtime: an erasure takes the customer out of the live event log', () => {
   let runtime: LocalRuntime;
@@ -61,12 +42,16 @@ describe('local runtime: an erasure takes the customer out of the live event log
     // Two customers in one batch: their events may share a pack of the log.
     await runtime.inbound.send(
       [
-        sms('+14155550131', 'SM-LE1', 'my live-secret address'),
-        sms('+14155550132', 'SM-LE2', 'a kept-message'),
+        smsText('+14155550131', 'SM-LE1', 'my live-secret address', { profileName: 'Name of SM-LE1' }),
+        smsText('+14155550132', 'SM-LE2', 'a kept-message', { profileName: 'Name of SM-LE2' }),
       ].map((e) => JSON.stringify(e)),
     );
     await runtime.idle();
-    await runtime.inbound.send([JSON.stringify(sms('+14155550131', 'SM-LE3', 'second live-secret'))]);
+    await runtime.inbound.send([
+      JSON.stringify(
+        smsText('+14155550131', 'SM-LE3', 'second live-secret', { profileName: 'Name of SM-LE3' }),
+      ),
+    ]);
     await runtime.idle();
     const [erased, kept] = [await idOf('+14155550131'), await idOf('+14155550132')];
     expect(JSON.stringify(await logItems())).toContain('live-secret');

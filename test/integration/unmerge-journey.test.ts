@@ -105,20 +105,22 @@ describe('local runtime: an unmerge, then the next message', () => {
     meter.reset();
     await api('POST', `/api/customers/${kept.id}/unmerge`, { customerId: sue.id });
     // The whole call (the meter counts calls that succeed: the carried survey's conditional removal,
-    // with no survey here, is not among them). Reads: Sue's profile, the kept customer's (its group's
-    // root), the kept customer's again once the move is done (what Sue's mail wrote on it), the
-    // answer's; one page of the kept customer's timeline, no other query (a phone and a mailbox share no
-    // channel). Updates: the note on the root and its release, Sue's identity, the kept profile's
-    // identities, Sue's unmerge and its end, her mail's reference, the thread link of the agent's answer
-    // in her conversation, her mail's channel time and last inbound on her profile, the kept profile's
-    // channels and last inbound. Puts: the two `unmerge` events,
-    // her mail's copy, the audit record and its 4 index entries (the two customers, the agent, the
-    // action). Delete: her mail from the kept customer's partition.
+    // with no survey here, and the reopening of a suggestion, with none here, are not among them).
+    // Reads: Sue's profile, the kept customer's (its group's root), what routing wrote for her mail (2:
+    // none), the kept customer's again once the move is done (what Sue's mail wrote on it), the
+    // answer's; one page of the kept customer's timeline and Sue's live-log windows, no other query (a
+    // phone and a mailbox share no channel). Updates: the note on the root and its release, Sue's
+    // identity, the kept profile's identities, Sue's unmerge and its end, her mail's reference, the
+    // thread link of the agent's answer in her conversation, her mail's channel time and last inbound on
+    // her profile, the kept profile's channels and last inbound, her live-log window's close. Puts: her
+    // live-log window, the two `unmerge` events, her mail's copy, the audit record and its 4 index
+    // entries (the two customers, the agent, the action). Delete: her mail from the kept customer's
+    // partition.
     expect(meter.figures().byCommand).toEqual({
-      GetItemCommand: 4,
-      QueryCommand: 1,
-      UpdateItemCommand: 11,
-      PutItemCommand: 8,
+      GetItemCommand: 6,
+      QueryCommand: 2,
+      UpdateItemCommand: 12,
+      PutItemCommand: 9,
       DeleteItemCommand: 1,
     });
     await runtime.idle();

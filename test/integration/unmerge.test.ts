@@ -186,16 +186,20 @@ describe('local runtime: an unmerge gives the source back what it sent while mer
     const count: Record<string, number> = {};
     for (const call of faults.calls) count[call.operation] = (count[call.operation] ?? 0) + 1;
     // Reads: the source's profile, the target's (its group's root), the raw payload aside of the message
-    // that has none inline, one page of the target (its 6 items); once the move is done, the target's
-    // profile again and its own latest WhatsApp message (both customers hold a phone: the channel's time
-    // may be the source's).
-    // Updates: the note on the root, the identity, the target's profile, the carried survey's removal
+    // that has none inline, what routing wrote for each moved message (2 × 2: none here), one page of
+    // the target (its 6 items); once the move is done, the target's profile again, its own latest
+    // WhatsApp message (both customers hold a phone: the channel's time may be the source's) and the
+    // source's live-log windows.
+    // Updates: the note on the root, the identity, the target's profile, its WhatsApp and SMS reply
+    // addresses while they are the source's number (2, conditional), the carried survey's removal
     // (conditional on a source's conversation: none here), the source's, each moved message's reference
-    // (2), each moved message's channel time and last inbound on the source's profile (2 × 2), the end,
+    // (2), each moved message's channel time and last inbound on the source's profile (2 × 2), the
+    // window's close, the suggestion between them opened again (2, conditional: none here), the end,
     // the note's release. The target's last-inbound time needs no correction: its own last message came
-    // from another number than the source's before it, so its profile took that number and its time. Puts: the two `unmerge` events, each
-    // message's copy (2), the raw payload aside's. Deletes: each message (2), the raw payload aside.
-    expect(count).toEqual({ GetItem: 4, Query: 2, UpdateItem: 13, PutItem: 2 + 3, DeleteItem: 3 });
+    // from another number than the source's before it, so its profile took that number and its time.
+    // Puts: the source's live-log window, the two `unmerge` events, each message's copy (2), the raw
+    // payload aside's. Deletes: each message (2), the raw payload aside.
+    expect(count).toEqual({ GetItem: 4 + 4, Query: 3, UpdateItem: 18, PutItem: 3 + 3, DeleteItem: 3 });
     expectGivenBack(await table(), ids, 'k');
   });
 
@@ -203,9 +207,9 @@ describe('local runtime: an unmerge gives the source back what it sent while mer
     const ids = await mergedWithMessages('14155550411', '14155550412', 'p');
     const db = { doc: documentClient(inspectionClient(env.runtime.dynamoEndpoint)), table: TABLE };
     const repos = dynamoRepositories(db.doc, TABLE);
-    // Eight units: seven to move one message (its profile's times included), one to read another: at
-    // most one item a call.
-    const merges = mergeRepository(db, repos, { unmergeWorkPerCall: 8 });
+    // Fourteen units: thirteen to move one message (its profile's times and what routing wrote for it
+    // included), one to read another: at most one item a call.
+    const merges = mergeRepository(db, repos, { unmergeWorkPerCall: 14 });
     const calls = [];
     for (let i = 0; i < 10; i++) {
       const progress = await merges.unmerge(ids.target, ids.source, AGENT, at(6 + i));

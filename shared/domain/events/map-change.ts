@@ -151,14 +151,36 @@ export function wordsWithdrawnBy(record: ChangeRecord): Array<Pick<IntegrationEv
     old?.deleted === true
   )
     return [];
+  return wordEventsOf(item, [record.keys.pk, record.keys.sk]);
+}
+
+/** The events of a timeline item (under `key`) whose payloads hold words: see `wordsWithdrawnBy`. */
+function wordEventsOf(item: Image, key: [string, string]): Array<Pick<IntegrationEvent, 'id' | 'timestamp'>> {
   const at = str(item.at);
   if (!at) return [];
-  const key = [record.keys.pk, record.keys.sk];
   if (item.type === 'message' && item.direction === 'inbound')
     return [{ id: eventId('message.received', ...key), timestamp: at }];
   if (item.type === 'event' && item.event === 'edit')
     return [{ id: eventId('message.edited', ...key), timestamp: at }];
   return [];
+}
+
+/**
+ * An unmerge moving an item back to its customer (`movedFrom`: the customer it was under while they were
+ * merged): the events whose payloads hold its words, by the id and time their deliveries were derived
+ * from under that other customer's key (`deliveryIdOf`), and the customer the words are now. The
+ * publisher notes those deliveries under that customer, so their erasure finds them; none for anything else.
+ */
+export function wordsMovedBy(
+  record: ChangeRecord,
+): { customerId: string; events: Array<Pick<IntegrationEvent, 'id' | 'timestamp'>> } | undefined {
+  const item = record.newImage;
+  if (record.kind !== 'insert' || item?.entity !== 'timeline') return undefined;
+  const [from, customerId] = [str(item.movedFrom), str(item.customerId)];
+  const { pk, sk } = record.keys;
+  if (!from || !customerId || !pk.endsWith(customerId)) return undefined;
+  const events = wordEventsOf(item, [`${pk.slice(0, pk.length - customerId.length)}${from}`, sk]);
+  return events.length > 0 ? { customerId, events } : undefined;
 }
 
 function timelineEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {

@@ -7,7 +7,7 @@ import type {
 import type { DurableEvent } from '../../domain/live/events.js';
 import { LIVE_RETENTION_MS } from '../../domain/live/events.js';
 import type { LiveConnection } from '../../domain/live/live-ports.js';
-import { msOfSeq, SEQ_PER_MS } from '../../domain/live/seq.js';
+import { msOfSeq, SEQ_PER_MS, seqAt } from '../../domain/live/seq.js';
 import {
   LIVE_SHARDS,
   liveConnectionKey,
@@ -116,14 +116,101 @@ export function putLiveNotesInput(table: string, pack: PutCommandInput): PutComm
   }));
 }
 
+/** The sort key of every note of a pack under a customer: the pack's partition first (`LIVE#<hour>#<shard>`). */
+const PACK_NOTE = 'LIVE#';
+
 /** A page of the notes of where a customer's live events are (an erasure deletes each it went through). */
 export function queryLiveNotesInput(table: string, customerId: string, limit: number): QueryCommandInput {
   return {
     TableName: table,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': liveOfCustomerPartition(customerId) },
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': liveOfCustomerPartition(customerId), ':prefix': PACK_NOTE },
     ConsistentRead: true,
     Limit: limit,
+  };
+}
+
+/**
+ * The notes under a customer of the packs written from `fromMs` to `toMs` (by the hour of their
+ * partition: the packs of those hours), a page from `startKey` on; read, never deleted (they are the
+ * customer's own, for their own erasure).
+ */
+export function queryLiveNotesWithinInput(
+  table: string,
+  customerId: string,
+  window: { fromMs: number; toMs: number },
+  startKey?: Record<string, unknown>,
+): QueryCommandInput {
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: {
+      ':pk': liveOfCustomerPartition(customerId),
+      ':from': `${PACK_NOTE}${liveHour(window.fromMs)}#`,
+      ':to': `${PACK_NOTE}${liveHour(window.toMs)}#~`,
+    },
+    ConsistentRead: true,
+    ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+  };
+}
+
+/** The sort key of the window notes under an unmerged customer (see `putMergedWindowInput`). */
+const WINDOW_NOTE = 'MERGED#';
+
+/**
+ * An unmerge's note under the customer it gives back (`sourceId`): while merged, the live log wrote
+ * what came through them under the kept customer's id (`targetId`), its events of that time (their
+ * messages, the kept profile showing their identities and number). Their erasure takes the kept
+ * customer's events from `fromSeq` (the merge) to `toSeq` out of the log too (see `forgetMergedWindows`).
+ * Written at the unmerge's first call, open (no `toSeq`, no `ttl`); its last call closes it.
+ */
+export function putMergedWindowInput(
+  table: string,
+  pair: { sourceId: string; targetId: string },
+  mergedAt: string,
+): PutCommandInput {
+  return {
+    TableName: table,
+    Item: {
+      pk: liveOfCustomerPartition(pair.sourceId),
+      sk: `${WINDOW_NOTE}${pair.targetId}#${mergedAt}`,
+      entity: 'live_window',
+      customerId: pair.targetId,
+      fromSeq: seqAt(Date.parse(mergedAt)),
+    },
+  };
+}
+
+/**
+ * Closes an unmerge's open window note (`key`) at `toMs`: the last call's time with the change
+ * feed's lag, after which nothing of the source's is written under the target. Kept as long as the
+ * log keeps those events (`ttl`). Conditional on the note being open: a retry changes nothing.
+ */
+export function closeMergedWindowInput(
+  table: string,
+  key: { pk: string; sk: string },
+  toMs: number,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: key,
+    UpdateExpression: 'SET toSeq = :to, #ttl = :ttl',
+    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(toSeq)',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: {
+      ':to': seqAt(toMs),
+      ':ttl': Math.ceil((toMs + LIVE_RETENTION_MS) / 1000),
+    },
+  };
+}
+
+/** The window notes under a customer (a handful: one per merge into another that was undone). */
+export function queryMergedWindowsInput(table: string, customerId: string): QueryCommandInput {
+  return {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': liveOfCustomerPartition(customerId), ':prefix': WINDOW_NOTE },
+    ConsistentRead: true,
   };
 }
 

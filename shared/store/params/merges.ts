@@ -138,13 +138,15 @@ export function carryNumberInput(
 }
 
 /**
- * Unmerge: the target drops a WhatsApp id that belongs to one of the source's phones (`addresses`, the
- * WhatsApp forms of their numbers), which it no longer shows; any other it keeps. Conditional: a retry
- * removes nothing more. Undefined when the source has no phone with another WhatsApp form.
+ * Unmerge: the target drops the reply address on `attribute` (`whatsappAddress`, `smsAddress`) when it is
+ * one of the source's numbers (`addresses`, see `numbersOf`), which it no longer shows: a merge carried
+ * it there, or the source's messages while merged wrote it; any other it keeps. Conditional: a retry
+ * removes nothing more. Undefined when the source has no number.
  */
-export function dropWhatsappAddressInput(
+export function dropAddressInput(
   table: string,
   targetId: string,
+  attribute: 'whatsappAddress' | 'smsAddress',
   addresses: readonly string[],
 ): UpdateCommandInput | undefined {
   if (addresses.length === 0) return undefined;
@@ -155,8 +157,9 @@ export function dropWhatsappAddressInput(
   return {
     TableName: table,
     Key: Keys.customer(targetId),
-    UpdateExpression: 'REMOVE whatsappAddress',
-    ConditionExpression: `whatsappAddress IN (${Object.keys(values).join(', ')})`,
+    UpdateExpression: 'REMOVE #address',
+    ConditionExpression: `#address IN (${Object.keys(values).join(', ')})`,
+    ExpressionAttributeNames: { '#address': attribute },
     ExpressionAttributeValues: values,
   };
 }

@@ -109,19 +109,23 @@ export function querySuggestionsInput(table: string, customerId: string): QueryC
   };
 }
 
-/** Accepts or dismisses the suggestion on `customerId`'s profile; never creates one. */
+/**
+ * Accepts or dismisses the suggestion on `customerId`'s profile; never creates one. `open` takes an
+ * accepted one back (its pair unmerged), only while it is accepted: a dismissal stands.
+ */
 export function setSuggestionStatusInput(
   table: string,
   customerId: string,
   otherId: string,
-  status: 'accepted' | 'dismissed',
+  status: 'accepted' | 'dismissed' | 'open',
 ): UpdateCommandInput {
+  const reopen = status === 'open';
   return {
     TableName: table,
     Key: suggestionKey(customerId, otherId),
     UpdateExpression: 'SET #status = :status',
-    ConditionExpression: 'attribute_exists(pk)',
+    ConditionExpression: reopen ? '#status = :accepted' : 'attribute_exists(pk)',
     ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: { ':status': status },
+    ExpressionAttributeValues: { ':status': status, ...(reopen ? { ':accepted': 'accepted' } : {}) },
   };
 }

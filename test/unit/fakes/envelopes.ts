@@ -51,3 +51,30 @@ export function status(
 export function envelope(value: unknown): Envelope {
   return EnvelopeSchema.parse(value);
 }
+
+/**
+ * An inbound SMS text (Twilio) from `value`, with the provider's message id `id`, received `at` (now by
+ * default), signed `profileName` when given.
+ */
+export function smsText(
+  value: string,
+  id: string,
+  text: string,
+  { at = new Date().toISOString(), profileName }: { at?: string; profileName?: string } = {},
+): Envelope {
+  return envelope({
+    receivedAt: at,
+    rawRef: 'test#/',
+    customer: { kind: 'phone', value },
+    ...(profileName ? { profileName } : {}),
+    id: `twilio:msg:${id}`,
+    provider: 'twilio',
+    channel: 'sms',
+    kind: 'message',
+    direction: 'inbound',
+    providerMessageId: id,
+    occurredAt: at,
+    contentType: 'text',
+    text,
+  });
+}

@@ -105,6 +105,10 @@ export function memoryWebhooks() {
       delete data.attachments;
       return true;
     },
+    noteMovedDelivery: async (_s, id, customerId) => {
+      const delivery = deliveries.get(id);
+      return delivery?.event !== undefined && delivery.customerId !== customerId;
+    },
     pauseDelivery: async (d) => {
       paused.set(d.subscriptionId, (paused.get(d.subscriptionId) ?? new Set()).add(d.id));
       deliveries.set(d.id, structuredClone({ ...d, status: 'paused' as const }));

@@ -29,7 +29,7 @@ const profiles: Record<string, Record<string, unknown>> = {
 
 function repository() {
   const deps = {
-    suggestions: { acceptSuggestion: vi.fn(async () => {}) },
+    suggestions: { acceptSuggestion: vi.fn(async () => {}), reopenSuggestion: vi.fn(async () => {}) },
     timeline: { putTimelineItem: vi.fn(async (_item: TimelineItem, _raw: unknown) => true) },
   };
   return { merges: mergeRepository(db, deps), ...deps };
@@ -107,6 +107,9 @@ describe('mergeRepository', () => {
         'SET customerId = :source, unmergedFrom = :target REMOVE mergedFrom',
       ],
       [{ pk: 'CUSTOMER#cu_t', sk: 'PROFILE' }, 'DELETE mergedFrom :source, identities :identities'],
+      // The target's reply addresses, while they are the source's number (conditional).
+      [{ pk: 'CUSTOMER#cu_t', sk: 'PROFILE' }, 'REMOVE #address'],
+      [{ pk: 'CUSTOMER#cu_t', sk: 'PROFILE' }, 'REMOVE #address'],
       [
         { pk: 'CUSTOMER#cu_m', sk: 'PROFILE' },
         'SET unmergedAt = :now, unmergedBy = :agent, unmergedFrom = :target, unmergingFrom = :target REMOVE mergedInto, mergedAt, mergedBy',
@@ -170,6 +173,64 @@ describe('mergeRepository', () => {
     ]);
   });
 
+  it("moves what routing wrote for the source's message with it, before it: its decision and hand-off note", async () => {
+    const at = '2025-06-10T08:00:00.000Z';
+    const sk = (time: string, id: string) => `TIMELINE#${time}#${id}`;
+    const theirs = {
+      pk: 'CUSTOMER#cu_t',
+      sk: sk(at, 'whatsapp:wamid.1'),
+      entity: 'timeline',
+      id: 'whatsapp:wamid.1',
+      type: 'message',
+      direction: 'inbound',
+      channel: 'whatsapp',
+      at,
+      customerId: 'cu_t',
+      from: { kind: 'phone', value: '+3' },
+      raw: '{}',
+    };
+    const routed = {
+      pk: 'CUSTOMER#cu_t',
+      sk: sk(at, 'route:whatsapp:wamid.1'),
+      entity: 'timeline',
+      type: 'event',
+    };
+    const note = {
+      pk: 'CUSTOMER#cu_t',
+      sk: sk('2025-06-10T08:00:00.001Z', 'note:handoff:whatsapp:wamid.1'),
+      entity: 'timeline',
+      type: 'note',
+    };
+    const keyed: Record<string, Record<string, unknown>> = { [routed.sk]: routed, [note.sk]: note };
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string; sk: string } }) => ({
+      Item: input.Key.sk === 'PROFILE' ? profiles[input.Key.pk] : keyed[input.Key.sk],
+    }));
+    ddb.on(QueryCommand).resolves({ Items: [routed, theirs] });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(DeleteCommand).resolves({});
+    expect(await repository().merges.unmerge('cu_t', 'cu_m', 'ag_1', '2025-06-10T09:00:00.000Z')).toEqual({
+      complete: true,
+      moved: 1,
+    });
+    // Read strongly by their keys, copied to the source, deleted from the target, the message last.
+    const gets = ddb.commandCalls(GetCommand).map((call) => call.args[0].input);
+    expect(gets.filter((input) => input.Key?.sk !== 'PROFILE')).toEqual([
+      expect.objectContaining({ Key: { pk: 'CUSTOMER#cu_t', sk: routed.sk }, ConsistentRead: true }),
+      expect.objectContaining({ Key: { pk: 'CUSTOMER#cu_t', sk: note.sk }, ConsistentRead: true }),
+    ]);
+    const puts = ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item);
+    expect(puts.filter((item) => item?.entity === 'timeline').map((item) => [item?.pk, item?.sk])).toEqual([
+      ['CUSTOMER#cu_m', routed.sk],
+      ['CUSTOMER#cu_m', note.sk],
+      ['CUSTOMER#cu_m', theirs.sk],
+    ]);
+    expect(ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key?.sk)).toEqual([
+      routed.sk,
+      note.sk,
+      theirs.sk,
+    ]);
+  });
+
   it('refuses a merge while either customer is being unmerged', async () => {
     ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
       Item: {
@@ -198,7 +259,11 @@ describe('mergeRepository', () => {
       ddb
         .commandCalls(UpdateCommand)
         .map((call) => call.args[0].input)
-        .filter((input) => input.UpdateExpression?.includes('whatsappAddress'));
+        .filter(
+          (input) =>
+            input.UpdateExpression?.includes('whatsappAddress') ||
+            input.ExpressionAttributeNames?.['#address'] !== undefined,
+        );
 
     const numbers = () =>
       ddb
@@ -244,7 +309,7 @@ describe('mergeRepository', () => {
       ]);
     });
 
-    it('leaves the target on unmerge when it is the WhatsApp form of one of the source phones', async () => {
+    it('leaves the target on unmerge when it is one of the source phones or its WhatsApp form, on WhatsApp and SMS', async () => {
       ddb.on(QueryCommand).resolves({ Items: [] });
       withProfiles({
         'CUSTOMER#cu_b': { ...brazilian, mergedInto: 'cu_s' },
@@ -254,9 +319,16 @@ describe('mergeRepository', () => {
       expect(carried()).toEqual([
         expect.objectContaining({
           Key: { pk: 'CUSTOMER#cu_s', sk: 'PROFILE' },
-          UpdateExpression: 'REMOVE whatsappAddress',
-          ConditionExpression: 'whatsappAddress IN (:a0)',
-          ExpressionAttributeValues: { ':a0': '+554188887777' },
+          UpdateExpression: 'REMOVE #address',
+          ConditionExpression: '#address IN (:a0, :a1)',
+          ExpressionAttributeNames: { '#address': 'whatsappAddress' },
+          ExpressionAttributeValues: { ':a0': '+5541988887777', ':a1': '+554188887777' },
+        }),
+        expect.objectContaining({
+          UpdateExpression: 'REMOVE #address',
+          ConditionExpression: '#address IN (:a0)',
+          ExpressionAttributeNames: { '#address': 'smsAddress' },
+          ExpressionAttributeValues: { ':a0': '+5541988887777' },
         }),
       ]);
     });
@@ -309,10 +381,14 @@ describe('an unmerge and what the merge left on the target', () => {
   });
 
   it("points the email thread links of the source's conversations back at it, and no other", async () => {
-    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
-      Item: { ...profiles, 'CUSTOMER#cu_e': { ...source, identities: new Set(['email#e@x.io']) } }[
-        input.Key.pk
-      ],
+    // Profiles only: routing wrote nothing for the mails.
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string; sk: string } }) => ({
+      Item:
+        input.Key.sk === 'PROFILE'
+          ? { ...profiles, 'CUSTOMER#cu_e': { ...source, identities: new Set(['email#e@x.io']) } }[
+              input.Key.pk
+            ]
+          : undefined,
     }));
     const item = (n: number, conversationId: string, extra: Record<string, unknown>) => ({
       pk: 'CUSTOMER#cu_t',
@@ -433,7 +509,8 @@ describe('an unmerge and what the merge left on the target', () => {
         'CUSTOMER#cu_t',
       ]);
       expect(ddb.commandCalls(GetCommand)[2]?.args[0].input.ConsistentRead).toBe(true);
-      expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+      // The timeline's scan and the source's live-log windows (see closeMergedWindows).
+      expect(ddb.commandCalls(QueryCommand)).toHaveLength(2);
       expect(inputsOn('CUSTOMER#cu_t', 'lastInbound')).toEqual([
         {
           TableName: 'threadline',
@@ -568,7 +645,8 @@ describe('an unmerge and what the merge left on the target', () => {
       });
       await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
       expect(inputsOn('CUSTOMER#cu_t', 'lastInbound')).toEqual([]);
-      expect(ddb.commandCalls(QueryCommand)).toHaveLength(1);
+      // The timeline's scan and the source's live-log windows (see closeMergedWindows).
+      expect(ddb.commandCalls(QueryCommand)).toHaveLength(2);
     });
   });
 });

@@ -18,7 +18,7 @@ let profiles: Record<string, Record<string, unknown>>;
 
 function merges() {
   return mergeRepository(db, {
-    suggestions: { acceptSuggestion: vi.fn(async () => {}) },
+    suggestions: { acceptSuggestion: vi.fn(async () => {}), reopenSuggestion: vi.fn(async () => {}) },
     timeline: { putTimelineItem: vi.fn(async (_item: TimelineItem, _raw: unknown) => true) },
   });
 }

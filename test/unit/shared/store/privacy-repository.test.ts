@@ -131,7 +131,8 @@ describe('privacyRepository', () => {
     });
     // Every query the erasure makes, counted: the timeline's email thread links and the noted ones first,
     // then its followers' connections, per identity its connections, sessions and mentioners, then its
-    // conversations, raw payloads, timeline, each provider's unattached events and its live-log notes.
+    // conversations, raw payloads, timeline, each provider's unattached events, its live-log notes and
+    // the windows an unmerge noted under it.
     expect(
       ddb.commandCalls(QueryCommand).map((call) => {
         const values = call.args[0].input.ExpressionAttributeValues ?? {};
@@ -153,7 +154,8 @@ describe('privacyRepository', () => {
       'PROVIDER_EVENT#meta',
       'PROVIDER_EVENT#ses',
       'PROVIDER_EVENT#webchat',
-      'LIVE#OF#cu_1',
+      'LIVE#OF#cu_1 LIVE#',
+      'LIVE#OF#cu_1 MERGED#',
       'WEBHOOK_DELIVERY_OF#cu_1',
     ]);
     const last = ddb.calls().at(-1)?.args[0];
@@ -309,6 +311,7 @@ describe('privacyRepository', () => {
       'PROVIDER_EVENT#meta',
       'PROVIDER_EVENT#ses',
       'PROVIDER_EVENT#webchat',
+      'LIVE#OF#cu_1',
       'LIVE#OF#cu_1',
       'WEBHOOK_DELIVERY_OF#cu_1',
     ]);

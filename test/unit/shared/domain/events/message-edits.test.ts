@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeRecord } from '#shared/domain/change-feed.js';
-import { eventsOfChange, wordsWithdrawnBy } from '#shared/domain/events/map-change.js';
+import { eventsOfChange, wordsMovedBy, wordsWithdrawnBy } from '#shared/domain/events/map-change.js';
 import { changeRecord } from '../../../../support/change-records.js';
 
 const AT = '2026-12-05T10:00:00.000Z';
@@ -126,5 +126,31 @@ describe('message edits and deletions as integrator events', () => {
     expect(wordsWithdrawnBy(record('modify', MESSAGE_SK, { ...message, status: 'read' }, message))).toEqual(
       [],
     );
+  });
+
+  it('names the events an unmerge gave back the words of, under the key they were delivered from', () => {
+    // Delivered while merged, under the kept customer's partition (cu_1)...
+    const [received] = eventsOfChange(record('insert', MESSAGE_SK, message));
+    const [edited] = eventsOfChange(record('insert', EDIT_SK, edit));
+    // ...and moved back to cu_2's by the unmerge.
+    const moved = (sk: string, image: Record<string, unknown>) =>
+      changeRecord('insert', { pk: 'CUSTOMER#cu_2', sk }, AT, {
+        ...image,
+        customerId: 'cu_2',
+        movedFrom: 'cu_1',
+      });
+    expect(wordsMovedBy(moved(MESSAGE_SK, message))).toEqual({
+      customerId: 'cu_2',
+      events: [{ id: received?.id, timestamp: received?.timestamp }],
+    });
+    expect(wordsMovedBy(moved(EDIT_SK, edit))?.events).toEqual([
+      { id: edited?.id, timestamp: edited?.timestamp },
+    ]);
+    // None for an item written in its place, a routing event moved with the message, a status moving.
+    expect(wordsMovedBy(record('insert', MESSAGE_SK, message))).toBeUndefined();
+    expect(wordsMovedBy(moved(MESSAGE_SK, { ...message, type: 'event', event: 'routed' }))).toBeUndefined();
+    expect(
+      wordsMovedBy(record('modify', MESSAGE_SK, { ...message, movedFrom: 'cu_3' }, message)),
+    ).toBeUndefined();
   });
 });

@@ -5,13 +5,8 @@ import { identityToken, type PhoneOptions } from '../domain/identity.js';
 import { mayRecordMention, mentionedIdentities, replyToIdentities } from '../domain/mentions.js';
 import type { Clock } from '../domain/ports.js';
 import { isUnauthenticated } from '../domain/resolution.js';
-import type {
-  OncePlacement,
-  ProfileState,
-  ResolverStore,
-  SuggestionEvidence,
-  ThreadLink,
-} from '../domain/resolver-ports.js';
+import type { OncePlacement, ProfileState, ResolverStore, ThreadLink } from '../domain/resolver-ports.js';
+import type { SuggestionEvidence } from '../domain/suggestions.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 
 /** What claiming identities and recording evidence need: the resolver's store, and phone parsing. */

@@ -4,6 +4,7 @@ import type { DeletionOutcome, MessageDeletion } from './deletion.js';
 import type { EditMark, EditPlacement, HeldEditStore } from './edits.js';
 import type { Channel, DeliveryStatus, Envelope, Identity, StatusEnvelope } from './envelope.js';
 import type { ConversationSnapshot } from './routing/conversation-state.js';
+import type { SuggestionEvidence } from './suggestions.js';
 import type { Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
 
 /** What the resolver reads of a profile before deciding where an event goes. */
@@ -144,22 +145,6 @@ export interface TouchedConversation {
    * `lastInboundAt` is the event's time now, current or not. Undefined: as `current`.
    */
   latestInbound?: boolean | undefined;
-}
-
-/** Why two customers may be one person. */
-export interface SuggestionEvidence {
-  /** Deterministic id of this piece of evidence, so a redelivery adds nothing. */
-  id: string;
-  identity: Identity;
-  /**
-   * Written in a message, in the same provider payload, mail in the thread of the other's conversation,
-   * or typed by an anonymous web-chat visitor in the pre-chat form (unverified: anyone may type it).
-   */
-  reason: 'mentioned' | 'same_payload' | 'same_thread' | 'typed_in_chat';
-  at: string;
-  envelopeId: string;
-  /** For `same_thread`: the other customer's conversation whose thread the mail answered. */
-  conversationId?: string | undefined;
 }
 
 /** The first envelope that carried an email's Message-ID: its customer, and a digest of the mail. */

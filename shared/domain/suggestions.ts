@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { IdentityKindSchema } from './envelope.js';
+import { type Identity, IdentityKindSchema } from './envelope.js';
 
 /** A merge suggestion as agents see it: two customers who may be one person, and why. */
 export const SuggestionSchema = z.object({
@@ -27,3 +27,19 @@ export const SuggestionSchema = z.object({
 });
 /** A merge suggestion as agents see it. */
 export type Suggestion = z.infer<typeof SuggestionSchema>;
+
+/** Why two customers may be one person. */
+export interface SuggestionEvidence {
+  /** Deterministic id of this piece of evidence, so a redelivery adds nothing. */
+  id: string;
+  identity: Identity;
+  /**
+   * Written in a message, in the same provider payload, mail in the thread of the other's conversation,
+   * or typed by an anonymous web-chat visitor in the pre-chat form (unverified: anyone may type it).
+   */
+  reason: 'mentioned' | 'same_payload' | 'same_thread' | 'typed_in_chat';
+  at: string;
+  envelopeId: string;
+  /** For `same_thread`: the other customer's conversation whose thread the mail answered. */
+  conversationId?: string | undefined;
+}

@@ -1,7 +1,7 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { Identity } from '../domain/envelope.js';
-import type { SuggestionEvidence } from '../domain/resolver-ports.js';
+import type { SuggestionEvidence } from '../domain/suggestions.js';
 import { type Suggestion, SuggestionSchema } from '../domain/suggestions.js';
 import { NotFoundError } from '../errors.js';
 import { type DynamoDb, updateItem, updateItemIf } from './dynamo-client.js';

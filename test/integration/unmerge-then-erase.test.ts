@@ -3,8 +3,8 @@ import type { EventsPage } from '#shared/domain/live/events.js';
 import { seqAt } from '#shared/domain/live/seq.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { SteppedTimers } from '#shared/local/timers.js';
 import { agentFetcher } from '../support/agent-api.js';
-import { JumpingTimers } from '../support/manual-timers.js';
 import { customerIdOf } from '../support/open-conversation.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { idleAfterLaterLooks, startTestRuntime } from '../support/runtime.js';
@@ -26,7 +26,7 @@ type Delivery = { id: string; customerId: string; status: string };
 describe('local runtime: unmerge, then erase the customer given back', () => {
   let runtime: LocalRuntime;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  const queueTime = new JumpingTimers();
+  const queueTime = new SteppedTimers();
 
   beforeAll(async () => {
     receiver = await startReceiver(() => 200);

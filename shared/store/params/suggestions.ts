@@ -1,7 +1,7 @@
 import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Identity } from '../../domain/envelope.js';
 import { identityToken } from '../../domain/identity.js';
-import type { SuggestionEvidence } from '../../domain/resolver-ports.js';
+import type { SuggestionEvidence } from '../../domain/suggestions.js';
 import { Keys, mentionsPartition, SUGGESTION_PREFIX, suggestionKey } from '../keys.js';
 
 /**

@@ -14,11 +14,11 @@ import type {
   ResolverStore,
   SentMessage,
   SentReference,
-  SuggestionEvidence,
   ThreadLink,
   TouchedConversation,
 } from '#shared/domain/resolver-ports.js';
 import { statusRank } from '#shared/domain/status-rank.js';
+import type { SuggestionEvidence } from '#shared/domain/suggestions.js';
 import type { PlacedTimelineItem, TimelineItem } from '#shared/domain/timeline.js';
 
 interface Profile {

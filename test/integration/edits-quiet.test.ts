@@ -70,6 +70,8 @@ describe('local runtime: an edit or a deletion of an old message is not the cust
     const { customerId, id } = await answered(phone);
     await api('POST', `/api/conversations/${id}/resolve`, { csat: false });
     const opened = await events(customerId, 'automation');
+    const { lastInboundAt } = await find(`+${phone}`);
+    expect(lastInboundAt).toBeDefined();
     await advance(60_000);
     await edit(phone, `wamid.${phone}.E1`, `wamid.${phone}.1`, 'first question (typo fixed)');
     await advance(5_000);
@@ -79,7 +81,10 @@ describe('local runtime: an edit or a deletion of an old message is not the cust
     expect(now.status).toBe('resolved');
     expect(now.waiting).toBeFalsy();
     expect(now.waitingSince).toBeUndefined();
-    expect((await find(`+${phone}`)).openConversationId).toBeUndefined();
+    const after = await find(`+${phone}`);
+    expect(after.openConversationId).toBeUndefined();
+    // No reply window renewed: the customer's last message is still their last word.
+    expect(after.lastInboundAt).toBe(lastInboundAt);
     expect(await events(customerId, 'automation')).toBe(opened);
     expect(await events(customerId, 'sla_breached')).toBe(0);
     // The items changed: the edit is shown, the revoked message has no words.

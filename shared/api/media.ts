@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { readMedia, type ServedMedia } from '#shared/app/read-media.js';
 import { MEDIA_MAX_BYTES } from '#shared/domain/media.js';
 import { once } from '#shared/domain/on-first-use.js';
+import { wholeNumber } from '#shared/domain/whole-number.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors } from './schemas.js';
 
@@ -48,7 +49,7 @@ const mediaRoutes = once(() => {
     summary:
       "One file of a message on the customer's timeline (`attachments[index]`, from 0), fetched now from the provider with Threadline's own credentials: a WhatsApp Cloud API media id, a Twilio MMS or WhatsApp file, a Messenger or Instagram file. Not an email's or a web chat's",
     request: {
-      params: ItemParamsSchema.extend({ index: z.coerce.number().int().min(0).max(99) }),
+      params: ItemParamsSchema.extend({ index: wholeNumber('index', 0, 99) }),
       query: ItemQuerySchema,
     },
     responses: { 200: file, ...failures },

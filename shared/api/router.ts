@@ -25,9 +25,19 @@ export type AgentEnv = {
   };
 };
 
-/** One message for every failed check: `path: message` per issue, `value` for a value without a path. */
+/**
+ * One message for every failed check, in the API's words: `path: message` per issue; the message alone
+ * for a check of the whole body or query (no path), or one that names its field already (`limit must
+ * be a whole number from 1 to 200`: `wholeNumber`). Before, a whole-body check read `value: ...`.
+ */
 export function validationMessage(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
+  return issues.map(issueMessage).join('; ');
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  const path = issue.path.join('.');
+  if (!path || issue.message.startsWith(`${path} `)) return issue.message;
+  return `${path}: ${issue.message}`;
 }
 
 /** Turns a failed route validation into our ValidationError (400 `invalid_request`), as every route did by hand. */

@@ -4,6 +4,7 @@ import { ChannelSchema } from '#shared/domain/envelope.js';
 import { INBOX_SORTS } from '#shared/domain/inbox.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { TAG_RULE } from '#shared/domain/tag-rule.js';
+import { wholeNumber } from '#shared/domain/whole-number.js';
 
 /**
  * The agent API's shared request and error schemas, built by the first route that needs them rather than
@@ -95,11 +96,7 @@ const searchText = () => z.string().trim().min(1).max(320);
  * (`assigne=me`) is 400 naming it, never another list answered as if it were the one asked for.
  */
 function querySchemas(IdSchema: z.ZodString) {
-  const LimitSchema = z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(200)
+  const LimitSchema = wholeNumber('limit', 1, 200)
     .default(50)
     .meta({ description: 'page size (default 50)' });
   const CursorSchema = z

@@ -4,7 +4,7 @@ import { deleteWebhook } from '#shared/app/delete-webhook.js';
 import { disableWebhook } from '#shared/app/disable-webhook.js';
 import { enableWebhook } from '#shared/app/enable-webhook.js';
 import { listWebhookDeliveries } from '#shared/app/list-webhook-deliveries.js';
-import { listWebhooks } from '#shared/app/list-webhooks.js';
+import { getWebhook, listWebhooks } from '#shared/app/list-webhooks.js';
 import { replayFailedDeliveries } from '#shared/app/replay-failed-deliveries.js';
 import { replayWebhookDelivery } from '#shared/app/replay-webhook-delivery.js';
 import { rotateWebhookSecret } from '#shared/app/rotate-webhook-secret.js';
@@ -146,6 +146,15 @@ const webhookRoutes = once(() => {
     middleware: [requireAdmin] as const,
     responses: { 200: json('the subscriptions', page(WebhookViewSchema)), ...errors(401, 403) },
   });
+  const read = createRoute({
+    method: 'get',
+    path: '/webhooks/{id}',
+    operationId: 'getWebhook',
+    summary: 'One webhook subscription, as the list shows it (never its secrets). Admins only',
+    middleware: [requireAdmin] as const,
+    request: { params: IdParamsSchema },
+    responses: { 200: json('the subscription', WebhookViewSchema), ...errors(400, 401, 403, 404) },
+  });
   const remove = createRoute({
     method: 'delete',
     path: '/webhooks/{id}',
@@ -180,7 +189,7 @@ const webhookRoutes = once(() => {
       ...errors(400, 401, 403, 404, 413),
     },
   });
-  return { create, list, remove, update, rotate, ...deliveryRoutes() };
+  return { create, list, read, remove, update, rotate, ...deliveryRoutes() };
 });
 
 /** The delivery log's routes: list, replay, and disabling a subscription (holding its log) or enabling it. */
@@ -269,7 +278,8 @@ export function webhooksApp(
   deps: Pick<AgentAppDeps, 'audit' | 'clock'>,
   hooks: WebhookApiDeps,
 ): OpenAPIHono<AgentEnv> {
-  const { create, list, remove, update, rotate, replay, enable, disable, replayFailed } = webhookRoutes();
+  const { create, list, read, remove, update, rotate, replay, enable, disable, replayFailed } =
+    webhookRoutes();
   const admin = {
     ...deps,
     webhooks: hooks.store,
@@ -307,6 +317,7 @@ export function webhooksApp(
       auditedRejection(deps, 'webhook_create', 'none'),
     )
     .openapi(list, async (c) => c.json({ items: await listWebhooks(admin), cursor: null }, 200))
+    .openapi(read, async (c) => c.json(await getWebhook(admin, c.req.valid('param').id), 200))
     .openapi(
       remove,
       async (c) => {

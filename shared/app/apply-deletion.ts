@@ -33,7 +33,8 @@ export async function redactDeleted(
   const { channel, targetMessageId } = envelope;
   const { customerId, identity } = who;
   const at = envelope.markedAt ?? now;
-  const outcome = await deps.store.deleteMessage({ channel, targetMessageId, customerId, identity, at });
+  const deletion = { channel, targetMessageId, customerId, identity, at, deletedAt: envelope.occurredAt };
+  const outcome = await deps.store.deleteMessage(deletion);
   const fields = { channel, customerId, targetMessageId: loggedId(targetMessageId) };
   if (outcome === 'not-theirs') {
     deps.log?.('warn', "a deletion names another customer's message: nothing redacted", fields);

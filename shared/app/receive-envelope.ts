@@ -21,6 +21,7 @@ import {
   echoOfOurReply,
   isCustomerSpeaking,
   oncePlacement,
+  standsForItsMessage,
 } from '../domain/resolution.js';
 import type { PlacedEvent, ProfileTouch, ResolverStore, SentMessage } from '../domain/resolver-ports.js';
 import type { RouteInbound } from '../domain/router-ports.js';
@@ -90,7 +91,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
   let placement = sentIn
     ? besideSentMessage(sentIn, profile?.openConversationId)
     : placeEvent(envelope, profile, customerId, thread, deps.reopenWindowMs);
-  const inbound = isCustomerSpeaking(envelope);
+  const inbound = isCustomerSpeaking(envelope) || standsForItsMessage(envelope, placement);
 
   let item = await itemToPlace(deps.store, resolving, placement.conversationId);
   // Timed at or before the resolve it came after: its receipt decides the reopen, kept for redeliveries.

@@ -95,13 +95,15 @@ export function isCallNews(envelope: Envelope): boolean {
 /**
  * What the customer adds to the conversation without asking anything: a voicemail's transcription
  * (`completesVoicemail`), a reaction to a message (a 👍 on the answer, or its removal), which acknowledges
- * it, an SMS keyword the contact state takes (`isContactKeyword`: STOP, START, HELP...), and a call's
- * news (`isCallNews`: ringing, hang-up, an empty voicemail). Kept and shown beside what it is about, it
- * reopens nothing, starts no wait and is routed nowhere.
+ * it, an SMS keyword the contact state takes (`isContactKeyword`: STOP, START, HELP...), a call's
+ * news (`isCallNews`: ringing, hang-up, an empty voicemail), and an edit or a deletion of one of their
+ * messages, which changes that message only (an unanswered one waits as it did). Kept and shown beside
+ * what it is about, it reopens nothing, wakes nothing, starts no wait and is routed nowhere.
  */
 export function goesBeside(envelope: Envelope): boolean {
   if (envelope.kind === 'message') return envelope.direction === 'inbound' && isContactKeyword(envelope);
-  return completesVoicemail(envelope) || envelope.kind === 'reaction' || isCallNews(envelope);
+  if (envelope.kind === 'edit' || envelope.kind === 'delete' || envelope.kind === 'reaction') return true;
+  return completesVoicemail(envelope) || isCallNews(envelope);
 }
 
 /**

@@ -32,9 +32,18 @@ export interface MessageDeletion {
   customerId: string;
   /** The identity they deleted it from: its next messages read a deletion that came first. */
   identity: Identity;
-  /** When the deletion was received. */
+  /** When the deletion was received: its marks' time and expiry. */
   at: string;
+  /**
+   * When the customer deleted it, by the provider's time (as the timeline's deletion item is): the
+   * `deletedAt` the message, its edits and its reference keep, and `message.deleted` tells; `at` when absent.
+   */
+  deletedAt?: string | undefined;
 }
+
+/** The time a deletion stamps on what it redacts: the provider's (`deletedAt`), else its receipt's. */
+export const deletionStamp = (deletion: Pick<MessageDeletion, 'at' | 'deletedAt'>): string =>
+  deletion.deletedAt ?? deletion.at;
 
 /** What a deletion did: redacted the stored message, marked its reference for it, or nothing. */
 export type DeletionOutcome = 'redacted' | 'marked' | 'not-theirs' | 'erased';

@@ -161,11 +161,12 @@ export function unauthenticatedCustomerId(envelope: Envelope): string {
 }
 
 /**
- * Whether the customer is waiting for us: an inbound message, a voicemail, an edit, a deletion. Mail that
+ * Whether the customer is waiting for us: an inbound message, a voicemail. Mail that
  * failed the spam, virus or DMARC checks, and auto-replies, are kept on the timeline but wait for no one;
  * so does what asks nothing (`goesBeside`): a voicemail's transcription (the voicemail was the customer's
  * word), a reaction (a 👍 on an answer acknowledges it), an SMS keyword (STOP, START, HELP: the contact
- * state takes it) and a call's news (its ringing and end, a voicemail hung up at the beep).
+ * state takes it), a call's news (its ringing and end, a voicemail hung up at the beep), and an edit or a
+ * deletion of a message (it changes that message only).
  */
 export function isCustomerSpeaking(envelope: Envelope): boolean {
   if (goesBeside(envelope)) return false;
@@ -173,8 +174,16 @@ export function isCustomerSpeaking(envelope: Envelope): boolean {
     if (envelope.data?.quarantined === true || envelope.data?.autoReply === true) return false;
     return envelope.direction === 'inbound';
   }
-  if (envelope.kind === 'call') return envelope.direction === 'inbound';
-  return envelope.kind === 'edit' || envelope.kind === 'delete';
+  return envelope.kind === 'call' && envelope.direction === 'inbound';
+}
+
+/**
+ * Whether an edit or a deletion stands for the message it names: one that found no conversation of its
+ * customer to go beside (it came before its message, from someone never seen) opens a conversation that
+ * waits, as that message will; any other changes its message only (`goesBeside`).
+ */
+export function standsForItsMessage(envelope: Envelope, placement: { quiet?: boolean | undefined }): boolean {
+  return (envelope.kind === 'edit' || envelope.kind === 'delete') && placement.quiet !== true;
 }
 
 /** An SMS opt-out or opt-in keyword, or an email suppression, that this envelope carries. */

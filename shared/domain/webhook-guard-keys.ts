@@ -5,14 +5,32 @@ import type { SubscribedEvent } from './events/integration-events.js';
 /** A subscription as its guards see it: where it posts, and what. */
 type Posting = { url: string; events: readonly SubscribedEvent[] };
 
+const UNRESERVED = /^[A-Za-z0-9._~-]$/;
+
+/**
+ * A path's or query's escapes made canonical (RFC 3986, 6.2.2): an escaped unreserved character
+ * (`%65` for `e`, `%7E` for `~`) decoded, any other escape kept with its hex in capitals (`%2f`: `%2F`).
+ * One linear pass over a URL already parsed (and bounded by the subscription's length limit).
+ */
+function canonicalEscapes(part: string): string {
+  return part.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) => {
+    const char = String.fromCharCode(Number.parseInt(hex, 16));
+    return UNRESERVED.test(char) ? char : `%${hex.toUpperCase()}`;
+  });
+}
+
 /**
  * The URL as two subscriptions are compared by: parsed (scheme and host in lower case, a default port
- * dropped, the path's escapes made canonical), without a fragment, which is never sent.
+ * dropped, the path's and query's escapes made canonical: `canonicalEscapes`), without an empty query
+ * (`/in?` is `/in`) or a fragment, which is never sent.
  */
 export function normalisedUrl(url: string): string {
   try {
     const parsed = new URL(url);
     parsed.hash = '';
+    parsed.pathname = canonicalEscapes(parsed.pathname);
+    // An empty search drops the `?` itself.
+    parsed.search = canonicalEscapes(parsed.search);
     return parsed.href;
   } catch {
     return url;

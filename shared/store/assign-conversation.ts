@@ -57,6 +57,7 @@ export async function assign(
   const input = assignConversationInput(db.table, conversation.id, target, {
     ifUnassigned: change.ifUnassigned,
     ifAssignee: change.ifAssignee,
+    at: change.now,
   });
   const sync = { heldBy: change.release };
   if (change.ifUnassigned) {
@@ -101,7 +102,10 @@ export async function assignRouted(
   target: AssignTarget,
   change: RoutedChange,
 ): Promise<{ agentId: string | undefined } | undefined> {
-  const input = assignConversationInput(db.table, conversation.id, target, { routedFor: change.routed });
+  const input = assignConversationInput(db.table, conversation.id, target, {
+    routedFor: change.routed,
+    at: change.now,
+  });
   const written = await updateItemReturningIf(db, { ...input, ReturnValues: 'ALL_NEW' });
   const item =
     written ?? (await getItem(db, getInput(db.table, Keys.conversation(conversation.id), true))).Item;

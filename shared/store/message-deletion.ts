@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { previewOf } from '../domain/conversation-preview.js';
-import type { DeletionOutcome, MessageDeletion } from '../domain/deletion.js';
+import { type DeletionOutcome, deletionStamp, type MessageDeletion } from '../domain/deletion.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import {
   type DynamoDb,
@@ -82,7 +82,7 @@ async function redactLinked(
   key: { pk: string; sk: string },
   deletion: MessageDeletion,
 ) {
-  const { at } = deletion;
+  const at = deletionStamp(deletion);
   const old = await updateItemReturningIf(db, {
     ...redactTimelineItemInput(db.table, key, at),
     ReturnValues: 'ALL_OLD',
@@ -127,12 +127,12 @@ async function redactEdits(
     for (const edit of items) {
       const key = { pk: String(edit.pk), sk: String(edit.sk) };
       const old = await updateItemReturningIf(db, {
-        ...redactEditInput(db.table, key, deletion.targetMessageId, deletion.at),
+        ...redactEditInput(db.table, key, deletion.targetMessageId, deletionStamp(deletion)),
         ReturnValues: 'ALL_OLD',
       });
       if (!old) continue;
       await deleteRawAside(db, key, old);
-      await redactRouting(db, old, deletion.at);
+      await redactRouting(db, old, deletionStamp(deletion));
     }
   }
 }

@@ -245,6 +245,7 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
         `/api/webhooks/${hook.id}`,
         { events: ['message.sent', 'csat.received'], description: 'CRM' },
       ],
+      ['GET', `/api/webhooks/${hook.id}`],
       ['POST', `/api/webhooks/${hook.id}/rotate-secret`],
       ['GET', `/api/webhooks/${hook.id}/deliveries`],
       [

@@ -123,7 +123,10 @@ describe('local runtime: a deleted message’s words leave the webhook delivery 
     });
     expect(deleted).toMatchObject({ type: 'message.deleted', data: { messageId, channel: 'whatsapp' } });
     expect(deleted?.data.text).toBeUndefined();
-    expect(typeof deleted?.data.deletedAt).toBe('string');
+    // Both timed by the provider, as the timeline's items are (before, `deletedAt` was our receipt's).
+    const sent = (ago: number) => new Date((NOW_S - ago) * 1000).toISOString();
+    expect(edited?.data.editedAt).toBe(sent(60));
+    expect(deleted?.data.deletedAt).toBe(sent(30));
 
     // No item of the webhooks holds either text any more (the log's deliveries were the last).
     expect(await holdingWords()).toEqual([]);

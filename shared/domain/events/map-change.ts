@@ -312,9 +312,10 @@ function conversationEvents(record: ChangeRecord, item: Image, old: Image | unde
   }
   const [before, after] = [assignment(old), assignment(item)];
   if (before.agentId !== after.agentId || before.queue !== after.queue) {
-    out.push(
-      event('conversation.assigned', [record.id], record.at, { ...base, assignee: after, previous: before }),
-    );
+    // The assignment's own time (its write keeps it); the change feed's, whole seconds on AWS and as
+    // late as the feed is, only for one written before assignments were timed.
+    const at = str(item.assignedAt) ?? record.at;
+    out.push(event('conversation.assigned', [record.id], at, { ...base, assignee: after, previous: before }));
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { SuggestionSchema } from '../suggestions.js';
 import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '../timeline.js';
+import { wholeNumber } from '../whole-number.js';
 
 /**
  * The live-update contract between the server (`GET /api/live?token=` WebSocket, `GET /api/events?since=`)
@@ -177,15 +178,11 @@ export const MAX_CLIENT_FRAME_BYTES = 1024;
 
 /** `GET /api/events?since=&limit=`. */
 export const EventsQuerySchema = z.strictObject({
-  since: z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).meta({
+  since: wholeNumber('since', 0, Number.MAX_SAFE_INTEGER).meta({
     description:
       'the highest `seq` the client has seen (from an event or `hello`): milliseconds since the epoch × 1000 plus a counter, not milliseconds',
   }),
-  limit: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(500)
+  limit: wholeNumber('limit', 1, 500)
     .default(200)
     .meta({ description: 'most events answered (default 200)' }),
 });

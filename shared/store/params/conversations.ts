@@ -215,6 +215,8 @@ export function assignConversationInput(
     ifUnassigned?: boolean | undefined;
     ifAssignee?: string | undefined;
     routedFor?: string | undefined;
+    /** When the assignment is made: kept as `assignedAt`, the time of its `conversation.assigned`. */
+    at?: string | undefined;
   } = {},
 ): UpdateCommandInput {
   const sets: string[] = [];
@@ -239,6 +241,10 @@ export function assignConversationInput(
     names['#queue'] = 'queue';
     sets.push('#queue = :queue');
     values[':queue'] = target.queue;
+  }
+  if (options.at !== undefined) {
+    sets.push('assignedAt = :assignedAt');
+    values[':assignedAt'] = options.at;
   }
   const conditions = ['attribute_exists(pk)'];
   if (options.ifUnassigned) conditions.push('#status = :open AND attribute_not_exists(assignee)');

@@ -5,7 +5,12 @@ import type {
   UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { MessageDeletion } from '../../domain/deletion.js';
-import { DELETION_LOOKBACK_MS, DELETION_MARKER_TTL_MS, deletionMarkedUntil } from '../../domain/deletion.js';
+import {
+  DELETION_LOOKBACK_MS,
+  DELETION_MARKER_TTL_MS,
+  deletionMarkedUntil,
+  deletionStamp,
+} from '../../domain/deletion.js';
 import { placedReplyAt } from '../../domain/replies.js';
 import { messageItemId } from '../../domain/resolution.js';
 import { handoffNoteId, routeItemId } from '../../domain/routing/routable.js';
@@ -164,7 +169,7 @@ export function markLinkedDeletedInput(table: string, deletion: MessageDeletion)
     Key: Keys.messageRef(deletion.channel, deletion.targetMessageId),
     UpdateExpression:
       'SET deletedAt = if_not_exists(deletedAt, :at), deletedBy = if_not_exists(deletedBy, :by)',
-    ExpressionAttributeValues: { ':at': deletion.at, ':by': deletion.customerId },
+    ExpressionAttributeValues: { ':at': deletionStamp(deletion), ':by': deletion.customerId },
     ConditionExpression: 'attribute_exists(timelineSk) AND attribute_not_exists(erasedAt)',
   };
 }
@@ -185,7 +190,7 @@ export function markDeletedInput(table: string, deletion: MessageDeletion): Upda
     ExpressionAttributeNames: { '#ttl': 'ttl' },
     ExpressionAttributeValues: {
       ':entity': 'message_ref',
-      ':at': deletion.at,
+      ':at': deletionStamp(deletion),
       ':by': deletion.customerId,
       ':ttl': expires,
     },

@@ -115,6 +115,7 @@ describe('OpenAPI document', () => {
   const OPERATION_IDS = {
     'POST /api/webhooks': 'createWebhook',
     'GET /api/webhooks': 'listWebhooks',
+    'GET /api/webhooks/{id}': 'getWebhook',
     'DELETE /api/webhooks/{id}': 'deleteWebhook',
     'PATCH /api/webhooks/{id}': 'updateWebhook',
     'POST /api/webhooks/{id}/rotate-secret': 'rotateWebhookSecret',

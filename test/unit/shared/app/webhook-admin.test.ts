@@ -279,6 +279,26 @@ describe('webhook admin: replaying and enabling on a disabled subscription', () 
       expect((await world.store.listSubscriptions()).filter((s) => s.url === request.url)).toHaveLength(2);
     });
 
+    it('refuses the same URL written another way: an empty query, an escaped letter', async () => {
+      const deps = admin();
+      const first = await createWebhook(
+        deps,
+        { url: 'https://crm.example.com/er', events: ['message.sent'] },
+        'zoe',
+      );
+      // The list lags (it may miss both): the guards alone must meet.
+      const lagging = { ...deps, webhooks: { ...world.store, listSubscriptions: async () => [] } };
+      for (const url of [
+        'https://crm.example.com/er?',
+        'https://crm.example.com/%65r',
+        'https://crm.example.com/%65%72?',
+      ]) {
+        const again = createWebhook(lagging, { url, events: ['message.sent'] }, 'zoe');
+        await expect(again).rejects.toMatchObject({ code: 'webhook_exists' });
+        await expect(again).rejects.toThrow(first.subscription.id);
+      }
+    });
+
     it('refuses one of two creates of the same URL and events made at once, though the list misses both', async () => {
       const deps = admin();
       // The list is an index, read eventually consistent: right after a create it may not show it.

@@ -98,4 +98,40 @@ describe('placeEvent', () => {
     expect(isCustomerSpeaking(yes)).toBe(true);
     expect(isCustomerSpeaking(call('voicemail', at, 2))).toBe(true);
   });
+
+  it('files an edit or a deletion quietly beside: it changes its message, not the conversation', () => {
+    const at = '2025-06-08T21:05:00.000Z';
+    const common = {
+      provider: 'meta' as const,
+      channel: 'whatsapp' as const,
+      occurredAt: at,
+      receivedAt: at,
+      rawRef: 'meta:abc#',
+      customer: { kind: 'phone' as const, value: '+16505551234' },
+      targetMessageId: 'wamid.1',
+    };
+    const changes: Envelope[] = [
+      envelope({
+        ...common,
+        id: 'whatsapp:wamid.E1',
+        kind: 'edit',
+        providerMessageId: 'wamid.E1',
+        text: 'typo fixed',
+      }),
+      envelope({ ...common, id: 'whatsapp:wamid.D1', kind: 'delete', providerMessageId: 'wamid.D1' }),
+    ];
+    for (const change of changes) {
+      expect(placeEvent(change, resolved, 'cu_1', undefined, undefined)).toEqual({
+        conversationId: 'cv_1',
+        reopen: false,
+        quiet: true,
+      });
+      const open = { ...resolved, openConversationId: 'cv_2' };
+      expect(placeEvent(change, open, 'cu_1', undefined, undefined)).toMatchObject({
+        conversationId: 'cv_2',
+        quiet: true,
+      });
+      expect(isCustomerSpeaking(change)).toBe(false);
+    }
+  });
 });

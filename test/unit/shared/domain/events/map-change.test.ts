@@ -101,6 +101,17 @@ describe('eventsOfChange', () => {
     expect(eventsOfChange(change('modify', { ...outbound, status: 'lost' }, outbound))).toEqual([]);
   });
 
+  it('times conversation.assigned by the assignment itself, not by when the change feed read it', () => {
+    const assignedAt = '2026-12-02T05:00:00.000Z';
+    const [assigned] = eventsOfChange(
+      change('modify', { ...conversation, assignee: 'ana', queue: 'billing', assignedAt }, conversation),
+    );
+    expect(assigned).toMatchObject({ type: 'conversation.assigned', timestamp: assignedAt });
+    // One assigned before assignments were timed keeps the change's time.
+    const [older] = eventsOfChange(change('modify', { ...conversation, assignee: 'ana' }, conversation));
+    expect(older?.timestamp).toBe(AT);
+  });
+
   it('gives a change delivered again the same event id', () => {
     const first = eventsOfChange(change('insert', inbound, undefined, 'a'));
     const again = eventsOfChange(change('insert', inbound, undefined, 'b'));

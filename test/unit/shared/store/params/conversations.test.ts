@@ -207,6 +207,20 @@ describe('conversation params', () => {
     });
   });
 
+  it('records when the assignment was made, for its conversation.assigned', () => {
+    const input = assignConversationInput(
+      't',
+      'cv_1',
+      { queue: 'billing' },
+      { at: '2026-12-02T05:00:00.000Z' },
+    );
+    expect(input.UpdateExpression).toBe('SET #queue = :queue, assignedAt = :assignedAt');
+    expect(input.ExpressionAttributeValues).toEqual({
+      ':queue': 'billing',
+      ':assignedAt': '2026-12-02T05:00:00.000Z',
+    });
+  });
+
   it('unassigns with an empty agent id and leaves the queue alone when none is given', () => {
     expect(assignConversationInput('t', 'cv_1', { agentId: '' })).toEqual({
       TableName: 't',

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { createAgentApp } from '#shared/api/app.js';
+import { memoryAuditLog } from '../../fakes/audit-log.js';
+import { untouchedAgentDeps } from '../../fakes/untouched-agent-app.js';
+
+/** No store does anything: a call that got past its check would fail (500), not answer 400. */
+const api = createAgentApp(untouchedAgentDeps({ audit: memoryAuditLog() }));
+
+const refusal = async (path: string, init: { method?: string; body?: unknown } = {}) => {
+  const res = await api.request(path, {
+    method: init.method ?? 'GET',
+    headers: { Authorization: 'Bearer admin-token', 'content-type': 'application/json' },
+    ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
+  });
+  const { error } = (await res.json()) as { error: { code: string; message: string } };
+  return { status: res.status, ...error };
+};
+
+/**
+ * A refused query or body says what is wrong in the API's words: the validator's own (`expected number,
+ * received NaN`) and its `value:` prefix for a check of the whole body or query were shown as they came.
+ */
+describe('agent API: plain validation messages', () => {
+  it.each([
+    ['/api/customers?limit=abc', 'limit must be a whole number from 1 to 200'],
+    ['/api/customers?limit=2&limit=3', 'limit must be a whole number from 1 to 200'],
+    ['/api/customers?limit=0', 'limit must be a whole number from 1 to 200'],
+    ['/api/conversations?limit=2.5', 'limit must be a whole number from 1 to 200'],
+    ['/api/events?limit=2', 'since must be a whole number'],
+    ['/api/events?since=0&limit=9999', 'limit must be a whole number from 1 to 500'],
+  ])('GET %s answers 400 saying %s', async (path, message) => {
+    const error = await refusal(path);
+    expect([error.status, error.code]).toEqual([400, 'invalid_request']);
+    expect(error.message).toContain(message);
+    expect(error.message).not.toMatch(/NaN|expected|received|^value: /);
+  });
+
+  it('names a key the query does not take without a `value:` prefix', async () => {
+    const error = await refusal('/api/webhooks?limit=5');
+    expect([error.status, error.code]).toEqual([400, 'invalid_request']);
+    expect(error.message).toBe('Unrecognized key: "limit"');
+  });
+
+  it('says what a body lacks as a whole, without a `value:` prefix', async () => {
+    const empty = await refusal('/api/webhooks/wh_1', { method: 'PATCH', body: {} });
+    expect([empty.status, empty.code]).toEqual([400, 'invalid_request']);
+    expect(empty.message).toMatch(/^nothing to change/);
+    const reply = await refusal('/api/conversations/cv_1/replies', { method: 'POST', body: {} });
+    expect([reply.status, reply.code]).toEqual([400, 'invalid_request']);
+    expect(reply.message).toMatch(/^a reply needs text/);
+  });
+});

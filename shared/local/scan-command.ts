@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '#shared/config/config.js';
-import { ValidationError } from '#shared/errors.js';
+import { ThreadlineError, ValidationError } from '#shared/errors.js';
 import type { DynamoDb } from '#shared/store/dynamo-client.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import type { Scanner } from '#shared/store/thread-link-notes.js';
@@ -85,13 +85,59 @@ export async function runScanCommand<T extends ScanPageDone>(
     const tableName = loadConfig().TABLE_NAME;
     const local = await startLocalDynamo({ tableName, path: join(deps.dataDir, 'dynamodb') });
     try {
-      await run(local.client, tableName, { from: values.from, limit }, deps.write, command);
+      await saying(
+        tableName,
+        run(local.client, tableName, { from: values.from, limit }, deps.write, command),
+      );
     } finally {
       await local.close();
     }
     return;
   }
-  await run(deps.dynamo(), values.table as string, { from: values.from, limit }, deps.write, command);
+  const table = values.table as string;
+  await saying(table, run(deps.dynamo(), table, { from: values.from, limit }, deps.write, command));
+}
+
+/** An upgrade command's failure, its message the line it prints: the cause chain and the table. */
+export class ScanCommandFailure extends Error {
+  override readonly name = 'ScanCommandFailure';
+}
+
+/**
+ * Waits for a run; a failure other than bad arguments becomes ScanCommandFailure saying why and of
+ * which table (`DynamoDB Scan failed: ResourceNotFoundException: Requested resource not found (table T)`),
+ * so a mistyped table, missing region or credentials, or AccessDenied no longer all read
+ * `DynamoDB Scan failed`.
+ */
+async function saying(table: string, running: Promise<void>): Promise<void> {
+  try {
+    await running;
+  } catch (error) {
+    if (error instanceof ValidationError) throw error;
+    throw new ScanCommandFailure(`${failureChain(error)} (table ${table})`, { cause: error });
+  }
+}
+
+/**
+ * A failure and its causes on one line, outermost first, each `name: message` (our own errors and
+ * plain Errors by their message alone; a message that is empty, as a network AggregateError's, by its
+ * code). Only the errors' own messages: never a stack, a request or a credential. At most 5 deep.
+ */
+export function failureChain(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    if (!(current instanceof Error)) {
+      parts.push(String(current));
+      break;
+    }
+    const { code } = current as { code?: unknown };
+    const text = current.message || (typeof code === 'string' ? code : 'no message');
+    const plain = current instanceof ThreadlineError || current.name === 'Error';
+    parts.push(plain ? text : `${current.name}: ${text}`);
+    current = current.cause;
+  }
+  return parts.join(': ');
 }
 
 /** Page by page, saying after each where a stopped run carries on. */
@@ -148,7 +194,8 @@ export function runAsMain(
     dataDir: loadConfig().DATA_DIR,
     write: (line) => process.stdout.write(`${line}\n`),
   }).catch((error: unknown) => {
-    process.stderr.write(`${error instanceof ValidationError ? error.message : String(error)}\n`);
+    const known = error instanceof ValidationError || error instanceof ScanCommandFailure;
+    process.stderr.write(`${known ? error.message : failureChain(error)}\n`);
     process.exit(1);
   });
 }

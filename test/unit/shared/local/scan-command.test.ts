@@ -1,4 +1,9 @@
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { indexAuditLogUsage, runIndexAuditLog } from '#shared/local/index-audit-log.js';
 import { indexCustomersUsage, runIndexCustomers } from '#shared/local/index-customers.js';
@@ -9,6 +14,7 @@ import { mockAws } from '../../../support/aws-mock.js';
 import { scanCommandDeps } from '../../../support/scan-command-deps.js';
 
 const ddb = mockAws(DynamoDBDocumentClient);
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const COMMANDS: Array<[string, string, (args: readonly string[], deps: ScanCommandDeps) => Promise<void>]> = [
   ['index-audit-log', indexAuditLogUsage, runIndexAuditLog],
   ['index-customers', indexCustomersUsage, runIndexCustomers],
@@ -41,4 +47,45 @@ describe('the upgrade commands that scan the table', () => {
     await expect(run(['--tables', 't'], scanCommandDeps(lines))).rejects.toThrow(usage);
     expect(ddb.commandCalls(ScanCommand)).toEqual([]);
   });
+
+  it.each(COMMANDS)(
+    'npm run %s on AWS says what DynamoDB answered, and of which table',
+    async (_name, _usage, run) => {
+      // A mistyped table: before, every failure read "UnavailableError: DynamoDB Scan failed" alone.
+      const missing = new ResourceNotFoundException({
+        message: 'Requested resource not found',
+        $metadata: {},
+      });
+      ddb.on(ScanCommand).rejects(missing);
+      ddb.on(QueryCommand).rejects(missing);
+      await expect(run(['--table', 'Threadline-Tabel'], scanCommandDeps(lines))).rejects.toThrow(
+        /^DynamoDB (Scan|Query) failed: ResourceNotFoundException: Requested resource not found \(table Threadline-Tabel\)$/,
+      );
+    },
+  );
+
+  it('prints the cause as its last line and exits 1 when the SDK has no region, never a credential', async () => {
+    const { AWS_REGION: _r, AWS_DEFAULT_REGION: _d, AWS_PROFILE: _p, ...env } = process.env;
+    const failed = await promisify(execFile)(
+      join(root, 'node_modules/.bin/tsx'),
+      ['shared/local/index-customers.ts', '--table', 'T'],
+      {
+        cwd: root,
+        env: {
+          ...env,
+          AWS_CONFIG_FILE: '/nonexistent',
+          AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEYID0000',
+          AWS_SECRET_ACCESS_KEY: 'secret-sentinel-value',
+        },
+      },
+    ).then(
+      () => undefined,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stderr.trim().split('\n').at(-1)).toBe(
+      'DynamoDB Scan failed: Region is missing (table T)',
+    );
+    expect(failed?.stderr).not.toMatch(/secret-sentinel-value|AKIAEXAMPLEKEYID0000/);
+  }, 30_000);
 });

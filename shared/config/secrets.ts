@@ -209,9 +209,11 @@ export function checkSecretFile(
   const secret = SECRETS[kind === 'provider' ? 0 : 1];
   const errors: string[] = [];
   const warnings: string[] = [];
+  const given = new Set<string>();
   for (const [key, raw] of entries) {
     const checked = checkSecretValue(key, raw);
     const filled = checked.value !== undefined || checked.problem !== undefined;
+    if (filled) given.add(key);
     if (!checked.known) warnings.push(`${key}: not a setting Threadline reads (a typo?)`);
     else if (!secret.holds(key)) {
       // The functions ignore it here, whatever its value: it is checked in the file it moves to.
@@ -221,6 +223,39 @@ export function checkSecretFile(
     const why = NOT_READ_ON_AWS[key as SecretKey];
     if (why && checked.value !== undefined) warnings.push(`${key}: ${why}`);
   }
+  warnings.push(...generatedKeysLeftOut(kind, given));
   warnings.sort();
   return { errors, warnings };
 }
+
+/**
+ * The keys the stack generated that a file leaves out while it needs them: `put-secret-value` replaces
+ * the whole secret, so the generated value would go. The provider secret's META_VERIFY_TOKEN is
+ * needed once a Meta or WhatsApp key is there (Meta's handshake checks it); the signing secret's
+ * CSAT_SIGNING_SECRET always (the survey links already sent were signed with it).
+ */
+function generatedKeysLeftOut(kind: SecretFileKind, given: ReadonlySet<string>): string[] {
+  const [key, needed, effect] =
+    kind === 'provider'
+      ? [
+          'META_VERIFY_TOKEN',
+          META_KEYS.some((meta) => given.has(meta)),
+          "Meta's webhook handshake (WhatsApp, Messenger, Instagram) fails",
+        ]
+      : ['CSAT_SIGNING_SECRET', true, 'survey links already sent are refused'];
+  if (!needed || given.has(key)) return [];
+  const secretId = kind === 'provider' ? 'threadline/providers' : 'threadline/signing';
+  return [
+    `${key}: missing, and put-secret-value replaces the whole secret: the value the stack generated goes, ` +
+      `and ${effect}. Copy the current one into the file first: aws secretsmanager get-secret-value ` +
+      `--secret-id ${secretId} --query SecretString --output text (README, Deploy to AWS, step 1)`,
+  ];
+}
+
+/** The provider secret's keys of the Meta channels (WhatsApp Cloud API, Messenger, Instagram). */
+const META_KEYS = [
+  'META_APP_SECRET',
+  'WHATSAPP_ACCESS_TOKEN',
+  'WHATSAPP_PHONE_NUMBER_ID',
+  'META_PAGE_ACCESS_TOKEN',
+];

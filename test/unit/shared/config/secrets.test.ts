@@ -232,6 +232,41 @@ describe('checkSecretFile', () => {
     ]);
   });
 
+  it('warns when Meta or WhatsApp keys come without META_VERIFY_TOKEN: the put would wipe the generated one', () => {
+    for (const key of [
+      'META_APP_SECRET',
+      'WHATSAPP_ACCESS_TOKEN',
+      'WHATSAPP_PHONE_NUMBER_ID',
+      'META_PAGE_ACCESS_TOKEN',
+    ]) {
+      const problems = checkSecretFile(JSON.stringify({ [key]: 'a'.repeat(32), META_VERIFY_TOKEN: '' }));
+      expect(problems.errors).toEqual([]);
+      expect(problems.warnings).toEqual([
+        expect.stringMatching(
+          /^META_VERIFY_TOKEN: missing.*replaces the whole secret.*get-secret-value --secret-id threadline\/providers/,
+        ),
+      ]);
+    }
+    expect(checkSecretFile(JSON.stringify(good)).warnings).toEqual([]);
+    // No Meta channel, no verify token needed.
+    expect(checkSecretFile(JSON.stringify({ TWILIO_AUTH_TOKEN: 'x'.repeat(32) })).warnings).toEqual([]);
+  });
+
+  it('warns when a signing file has no CSAT_SIGNING_SECRET: the put would wipe the generated key', () => {
+    const problems = checkSecretFile(JSON.stringify({ WEBCHAT_IDENTITY_SECRET: identity }), 'signing');
+    expect(problems.errors).toEqual([]);
+    expect(problems.warnings).toEqual([
+      expect.stringMatching(
+        /^CSAT_SIGNING_SECRET: missing.*replaces the whole secret.*get-secret-value --secret-id threadline\/signing/,
+      ),
+    ]);
+    const kept = checkSecretFile(
+      JSON.stringify({ CSAT_SIGNING_SECRET: 'c'.repeat(32), WEBCHAT_IDENTITY_SECRET: identity }),
+      'signing',
+    );
+    expect(kept).toEqual({ errors: [], warnings: [] });
+  });
+
   it('says when the file is not a JSON object', () => {
     expect(checkSecretFile('not json').errors).toEqual([expect.stringMatching(/not a JSON object/)]);
     expect(checkSecretFile('[1]').errors).toEqual([expect.stringMatching(/not a JSON object/)]);

@@ -1,7 +1,7 @@
 import { App, Aspects, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ApiStack, statefulInputs } from './api-stack.js';
-import { refuseUnknownContext } from './context-keys.js';
+import { refuseUnknownContext, warnUnsavedContext } from './context-keys.js';
 import { StatefulStack } from './stateful-stack.js';
 
 const app = new App();
@@ -30,5 +30,7 @@ new ApiStack(app, 'ThreadlineApi', {
   description: 'Threadline: functions and HTTP API',
   ...statefulInputs(stateful),
 });
+// A setting given with -c alone is gone at the next deploy without it: each stack says so.
+warnUnsavedContext(app);
 
 app.synth();

@@ -1,11 +1,18 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { CfnWaitConditionHandle, Stack } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { knownContextKeys, refuseUnknownContext } from '../../stacks/context-keys.js';
+import {
+  knownContextKeys,
+  refuseUnknownContext,
+  savedContextKeys,
+  warnUnsavedContext,
+} from '../../stacks/context-keys.js';
 import { appWith } from '../support/cdk-app.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -18,6 +25,13 @@ function stackSources(dir = stacksDir): string[] {
     if (entry.isDirectory()) return stackSources(path);
     return entry.name.endsWith('.ts') ? [path] : [];
   });
+}
+
+/** A stack of one resource (CDK refuses an empty template). */
+function stackIn(app: ReturnType<typeof appWith>, id: string): Stack {
+  const stack = new Stack(app, id);
+  new CfnWaitConditionHandle(stack, 'Handle');
+  return stack;
 }
 
 describe('stack context keys', () => {
@@ -68,5 +82,50 @@ describe('stack context keys', () => {
     }
     expect(read.size).toBeGreaterThan(5);
     expect([...read].filter((key) => !knownContextKeys.includes(key))).toEqual([]);
+  });
+
+  it('warns, on every stack, of settings given with -c alone: the next deploy without them drops them', () => {
+    const app = appWith({
+      alarmEmail: 'ops@shop.example',
+      publicBaseUrl: 'https://help.shop.example',
+      nag: 'true',
+      keepGsi1: 'true',
+    });
+    const stacks = [stackIn(app, 'One'), stackIn(app, 'Two')];
+    warnUnsavedContext(app, new Set(['publicBaseUrl']));
+    for (const stack of stacks) {
+      const warnings = Annotations.fromStack(stack).findWarning('*', Match.anyValue());
+      expect(warnings.map((warning) => warning.entry.data)).toEqual([
+        expect.stringMatching(
+          /^alarmEmail given on the command line \(-c\) only.*cdk\.json's "context" \(README, Deploy to AWS\) \[ack: threadline:context-not-saved\]$/,
+        ),
+      ]);
+    }
+    // Saved, or one deploy's keys only (a check, a step of an upgrade): nothing to say.
+    const saved = appWith({ alarmEmail: 'ops@shop.example', nag: 'true', keepGsi1: 'true' });
+    const quiet = stackIn(saved, 'One');
+    warnUnsavedContext(saved, new Set(['alarmEmail']));
+    expect(Annotations.fromStack(quiet).findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  it("reads the saved keys from cdk.json's context, cdk.context.json and ~/.cdk.json's context", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threadline-saved-'));
+    const home = mkdtempSync(join(tmpdir(), 'threadline-home-'));
+    try {
+      writeFileSync(
+        join(dir, 'cdk.json'),
+        JSON.stringify({ app: 'x', context: { alarmEmail: 'a@b.example' } }),
+      );
+      writeFileSync(join(dir, 'cdk.context.json'), JSON.stringify({ emailDomain: 'support.shop.example' }));
+      writeFileSync(
+        join(home, '.cdk.json'),
+        JSON.stringify({ context: { publicBaseUrl: 'https://x.example' } }),
+      );
+      expect([...savedContextKeys(dir, home)].sort()).toEqual(['alarmEmail', 'emailDomain', 'publicBaseUrl']);
+      expect([...savedContextKeys(join(dir, 'none'), join(home, 'none'))]).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 });

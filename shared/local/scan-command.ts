@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '#shared/config/config.js';
 import { ThreadlineError, ValidationError } from '#shared/errors.js';
-import type { DynamoDb } from '#shared/store/dynamo-client.js';
+import type { DocumentStore, DynamoDb } from '#shared/store/dynamo-client.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import type { Scanner } from '#shared/store/thread-link-notes.js';
 import { startLocalDynamo } from './dynamo.js';
@@ -26,6 +26,7 @@ ${about}
   --local         the local runtime's table under DATA_DIR (default .data); stop npm start first
   --from <cursor> carry on from the cursor a stopped run printed
   --limit <n>     ${limit} (default 1000)
+  --dry-run       with --table: read as a run does, write nothing, and count the writes a run would send
   --help          this text`;
 }
 
@@ -75,6 +76,11 @@ export async function runScanCommand<T extends ScanPageDone>(
   }
   const limit = values.limit === undefined ? 1000 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new ValidationError('--limit is a whole number above 0');
+  if (values['dry-run'] && values.local) {
+    throw new ValidationError(
+      '--dry-run reads the table on AWS only (--table): the local table is yours to copy',
+    );
+  }
   if (values.local) {
     const pid = runningRuntime(deps.dataDir);
     if (pid !== undefined) {
@@ -87,7 +93,7 @@ export async function runScanCommand<T extends ScanPageDone>(
     try {
       await saying(
         tableName,
-        run(local.client, tableName, { from: values.from, limit }, deps.write, command),
+        run(local.client, tableName, { from: values.from, limit, dryRun: false }, deps.write, command),
       );
     } finally {
       await local.close();
@@ -95,7 +101,8 @@ export async function runScanCommand<T extends ScanPageDone>(
     return;
   }
   const table = values.table as string;
-  await saying(table, run(deps.dynamo(), table, { from: values.from, limit }, deps.write, command));
+  const options = { from: values.from, limit, dryRun: values['dry-run'] === true };
+  await saying(table, run(deps.dynamo(), table, options, deps.write, command));
 }
 
 /** An upgrade command's failure, its message the line it prints: the cause chain and the table. */
@@ -144,12 +151,13 @@ export function failureChain(error: unknown): string {
 async function run<T extends ScanPageDone>(
   client: DynamoDBClient,
   table: string,
-  options: { from: string | undefined; limit: number },
+  options: { from: string | undefined; limit: number; dryRun: boolean },
   write: (line: string) => void,
   command: ScanCommand<T>,
 ): Promise<void> {
   const doc = documentClient(client);
-  const db = { doc, table };
+  const writes = { PutItem: 0, UpdateItem: 0, DeleteItem: 0 };
+  const db = { doc: options.dryRun ? countingWrites(doc, writes) : doc, table };
   let totals: T | undefined;
   let cursor = options.from;
   do {
@@ -163,7 +171,41 @@ async function run<T extends ScanPageDone>(
     const resume = cursor ? `; to resume: --from ${cursor}` : '';
     write(`page ${totals.pages}: ${command.progress(totals)}${resume}`);
   } while (cursor);
-  write(command.summary(totals));
+  if (!options.dryRun) {
+    write(command.summary(totals));
+    return;
+  }
+  write(
+    `Dry run: nothing written. A run would send ${writes.PutItem} PutItem, ${writes.UpdateItem} UpdateItem ` +
+      `and ${writes.DeleteItem} DeleteItem (at most: a conditional one may find nothing to do).`,
+  );
+}
+
+/**
+ * `doc` for a dry run: reads go to the table, each write is counted and answered as done (no attributes),
+ * never sent. What follows a write may differ from a run (a read after it finds the item as it was).
+ */
+function countingWrites(
+  doc: DocumentStore,
+  writes: Record<'PutItem' | 'UpdateItem' | 'DeleteItem', number>,
+): DocumentStore {
+  return {
+    get: (input) => doc.get(input),
+    query: (input) => doc.query(input),
+    batchGet: (input) => doc.batchGet(input),
+    put: async () => {
+      writes.PutItem += 1;
+      return {};
+    },
+    update: async () => {
+      writes.UpdateItem += 1;
+      return {};
+    },
+    delete: async () => {
+      writes.DeleteItem += 1;
+      return {};
+    },
+  };
 }
 
 function parse(args: readonly string[], usage: string) {
@@ -176,6 +218,7 @@ function parse(args: readonly string[], usage: string) {
         table: { type: 'string' },
         from: { type: 'string' },
         limit: { type: 'string' },
+        'dry-run': { type: 'boolean' },
         help: { type: 'boolean' },
       },
     }).values;

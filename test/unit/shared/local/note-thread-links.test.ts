@@ -38,6 +38,18 @@ describe('npm run note-thread-links', () => {
     ddb.on(DeleteCommand).resolves({});
   });
 
+  it('--dry-run reads as a run does, writes nothing, and counts the writes it would send', async () => {
+    await run('--table', 'Threadline-Table', '--dry-run');
+    expect(ddb.commandCalls(ScanCommand)).toHaveLength(2);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(2);
+    expect(ddb.commandCalls(PutCommand)).toEqual([]);
+    expect(ddb.commandCalls(DeleteCommand)).toEqual([]);
+    expect(lines.at(-1)).toBe(
+      'Dry run: nothing written. A run would send 1 PutItem, 0 UpdateItem and 2 DeleteItem (at most: a conditional one may find nothing to do).',
+    );
+    await expect(run('--local', '--dry-run')).rejects.toThrow('--dry-run reads the table on AWS only');
+  });
+
   it("notes a live customer's link, deletes an erased one's, and prints where to resume after each page", async () => {
     await run('--table', 'Threadline-Table', '--limit', '50');
     const scans = ddb.commandCalls(ScanCommand).map((call) => call.args[0].input);

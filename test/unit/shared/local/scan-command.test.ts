@@ -36,7 +36,14 @@ describe('the upgrade commands that scan the table', () => {
       await run(['--help'], scanCommandDeps(lines));
       expect(lines).toEqual([usage]);
       expect(usage.split('\n')[0]).toBe(`Usage: npm run ${name} -- (--table <name> | --local) [options]`);
-      for (const option of ['--table <name>', '--local', '--from <cursor>', '--limit <n>', '--help']) {
+      for (const option of [
+        '--table <name>',
+        '--local',
+        '--from <cursor>',
+        '--limit <n>',
+        '--dry-run',
+        '--help',
+      ]) {
         expect(usage).toContain(`\n  ${option} `);
       }
       expect(ddb.commandCalls(ScanCommand)).toEqual([]);

@@ -55,3 +55,28 @@ describe('replyRepository.putReply', () => {
     expect(out).toEqual({ message: { ...first, text: retry.text }, created: false });
   });
 });
+
+describe('replyRepository: a template reply found again', () => {
+  const template = { name: 'order_update', language: 'en_US', parameters: ['Bob'] };
+  const { text: _text, ...withoutText } = first;
+  const templated: OutboundMessage = { ...withoutText, author: { kind: 'agent', id: 'ana' }, template };
+  const line = 'Template order_update (en_US): Bob';
+  beforeEach(() => {
+    ddb.reset();
+    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+    ddb
+      .on(GetCommand, { Key: { pk: 'REPLY#rp_1', sk: 'REPLY' } })
+      .resolves({ Item: putReplyInput('t', templated).Item });
+    ddb
+      .on(GetCommand, { Key: { pk: 'CUSTOMER#cu_1', sk: itemSk } })
+      .resolves({ Item: { at: first.at, text: line } });
+  });
+
+  it('never takes the line its timeline item shows for text to send beside the template', async () => {
+    const put = await replyRepository(db, links).putReply(templated);
+    expect(put.message).toEqual(templated);
+    const placed = await replyRepository(db, links).placeReply(templated, undefined);
+    expect(placed.message).toEqual(templated);
+    expect(placed.message).not.toHaveProperty('text');
+  });
+});

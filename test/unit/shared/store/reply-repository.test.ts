@@ -23,14 +23,17 @@ const first: OutboundMessage = OutboundMessageSchema.parse({
 const retry = { ...first, at: '2025-06-08T21:00:09.000Z', text: 'a second answer' };
 const itemSk = 'TIMELINE#2025-06-08T21:00:00.000Z#reply:rp_1';
 
+/** Every put finds the reply stored already, as `stored` was. */
+function storedAlready(stored: OutboundMessage): void {
+  ddb.reset();
+  ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+  ddb
+    .on(GetCommand, { Key: { pk: 'REPLY#rp_1', sk: 'REPLY' } })
+    .resolves({ Item: putReplyInput('t', stored).Item });
+}
+
 describe('replyRepository.putReply', () => {
-  beforeEach(() => {
-    ddb.reset();
-    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
-    ddb
-      .on(GetCommand, { Key: { pk: 'REPLY#rp_1', sk: 'REPLY' } })
-      .resolves({ Item: putReplyInput('t', first).Item });
-  });
+  beforeEach(() => storedAlready(first));
 
   it("answers a retried request with the first reply, its text read from the first reply's timeline item", async () => {
     ddb.on(GetCommand, { Key: { pk: 'CUSTOMER#cu_1', sk: itemSk } }).resolves({ Item: { text: first.text } });
@@ -62,11 +65,7 @@ describe('replyRepository: a template reply found again', () => {
   const templated: OutboundMessage = { ...withoutText, author: { kind: 'agent', id: 'ana' }, template };
   const line = 'Template order_update (en_US): Bob';
   beforeEach(() => {
-    ddb.reset();
-    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
-    ddb
-      .on(GetCommand, { Key: { pk: 'REPLY#rp_1', sk: 'REPLY' } })
-      .resolves({ Item: putReplyInput('t', templated).Item });
+    storedAlready(templated);
     ddb
       .on(GetCommand, { Key: { pk: 'CUSTOMER#cu_1', sk: itemSk } })
       .resolves({ Item: { at: first.at, text: line } });

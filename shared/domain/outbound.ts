@@ -14,7 +14,13 @@ export const TemplateSchema = z.object({
   name: z.string().min(1).max(512),
   language: z.string().min(2).max(16),
   /** Body parameters, in order, made well-formed (see wellFormed). */
-  parameters: z.array(z.string().max(1024).overwrite(wellFormed)).max(20).default([]),
+  parameters: z
+    .array(z.string().max(1024).overwrite(wellFormed))
+    .max(20)
+    .default([])
+    .describe(
+      "the body's positional text parameters in order ({{1}}, {{2}}…), sent as its one `body` component; header, button and named parameters are not sent",
+    ),
 });
 export type Template = z.infer<typeof TemplateSchema>;
 

@@ -8,6 +8,7 @@ import { keyedId, requestHash } from './idempotency.js';
 import { type OutboundMessage, ReplyAttachmentSchema, TemplateSchema } from './outbound.js';
 import { lastNumberOn } from './reply-numbers.js';
 import type { ContactState } from './resolver-ports.js';
+import { templateText } from './template-text.js';
 import type { Customer, TimelineItem } from './timeline.js';
 
 const HOUR = 3_600_000;
@@ -234,7 +235,9 @@ export const answeredAtOf = (placedAt: string): string => new Date(Date.parse(pl
 /**
  * The timeline item of a reply: on the timeline as `queued` at once. Its `at` is where it is placed
  * (`placedAt` for an AI reply), which with its id makes its key. A web-chat one says whom it is for (`to`),
- * an email one the address it went to (`to`) and its Subject (`data.subject`).
+ * an email one the address it went to (`to`) and its Subject (`data.subject`). A WhatsApp template's
+ * has the template (`data.template`) and, as its text, the line that says it (`templateText`): the
+ * message itself has no text, so a retry that reads the text back (`putReply`) never adds one.
  */
 export function replyItem(message: OutboundMessage): TimelineItem {
   return {
@@ -250,6 +253,7 @@ export function replyItem(message: OutboundMessage): TimelineItem {
     statusAt: message.at,
     contentType: !message.template && message.attachments.length && !message.text ? 'document' : 'text',
     ...(message.text !== undefined ? { text: message.text } : {}),
+    ...(message.template && message.text === undefined ? { text: templateText(message.template) } : {}),
     data: {
       author: message.author,
       ...(message.template ? { template: message.template } : {}),

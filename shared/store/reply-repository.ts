@@ -75,7 +75,9 @@ async function placeReply(
   }
   const out = await getItem(db, getInput(db.table, replyTimelineKey(message), true));
   const stored = z.object({ at: z.string(), text: z.string().optional() }).parse(out.Item);
-  const first = { ...message, at: stored.at, ...(stored.text !== undefined ? { text: stored.text } : {}) };
+  // A template's item holds the line that says it (`templateText`), not text to send beside it.
+  const text = message.template ? undefined : stored.text;
+  const first = { ...message, at: stored.at, ...(text !== undefined ? { text } : {}) };
   return { message: OutboundMessageSchema.parse(first), created: false };
 }
 

@@ -138,10 +138,23 @@ describe('local runtime: an agent replies on WhatsApp and the statuses come back
     const body = (await refused.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('whatsapp_window_closed');
     expect(body.error.message).toContain('template');
-    const templated = await api('POST', `/api/conversations/${conversationId}/replies`, {
-      template: { name: 'order_update', language: 'en_GB', parameters: ['Old'] },
-    });
+    const request = { template: { name: 'order_update', language: 'en_GB', parameters: ['Old', 'A-17'] } };
+    const key = { 'Idempotency-Key': 'template-old-1' };
+    const path = `/api/conversations/${conversationId}/replies`;
+    const templated = await api('POST', path, request, key);
     expect(templated.status).toBe(202);
+    // Agents and integrators read what went out: the template, and a line that says it.
+    const { reply } = (await templated.json()) as { reply: TimelineItem };
+    expect(reply).toMatchObject({
+      text: 'Template order_update (en_GB): Old, A-17',
+      data: { template: request.template },
+    });
+    // A retry gets the same reply back, and the send is still the template alone (no text beside it).
+    const again = (await (await api('POST', path, request, key)).json()) as { reply: TimelineItem };
+    expect(again.reply).toMatchObject({ id: reply.id, text: reply.text });
+    await runtime.idle();
+    const sent = runtime.outbox.entries().filter((e) => `reply:${e.message.id}` === reply.id);
+    expect(sent.map((e) => [e.message.template, e.message.text])).toEqual([[request.template, undefined]]);
   });
 
   it('assigns, notes, resolves, and reopens when the customer writes again within the window', async () => {

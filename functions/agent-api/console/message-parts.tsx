@@ -1,4 +1,5 @@
 import { isContactKeyword } from '#shared/domain/asks-nothing.js';
+import { templateText } from '#shared/domain/template-text.js';
 import { type Acts, editedMark, type MessageActs, quoteOf } from './acts.js';
 import type { TimelineItem } from './api.js';
 import { channelName, clock } from './format.js';
@@ -158,8 +159,35 @@ export function Recipient(props: { item: TimelineItem }) {
   );
 }
 
+/**
+ * A template reply's line from its template (`data.template`), for one stored before its item kept the
+ * line as its text; undefined for anything else.
+ */
+export function templateLine(item: TimelineItem): string | undefined {
+  const t = record(item.data?.template);
+  if (!t || typeof t.name !== 'string' || typeof t.language !== 'string') return undefined;
+  const parameters = Array.isArray(t.parameters) ? t.parameters.map(String) : [];
+  return templateText({ name: t.name, language: t.language, parameters });
+}
+
+/**
+ * Where a message came from before it reached us: forwarded (`data.forwarded`; many times,
+ * `data.frequentlyForwarded`, WhatsApp's own mark), and what it quotes (see Quote).
+ */
+export function MessageContext(props: { item: TimelineItem; acts: Acts }) {
+  const d = props.item.data ?? {};
+  const forwarded =
+    d.frequentlyForwarded === true ? 'Forwarded many times' : d.forwarded === true ? 'Forwarded' : '';
+  return (
+    <>
+      {forwarded ? <p class="forwarded muted">{forwarded}</p> : null}
+      <Quote item={props.item} acts={props.acts} />
+    </>
+  );
+}
+
 /** What the customer's reply quotes, when it answers an earlier message. */
-export function Quote(props: { item: TimelineItem; acts: Acts }) {
+function Quote(props: { item: TimelineItem; acts: Acts }) {
   const { item, acts } = props;
   if (!item.replyTo) return null;
   const quoted = acts.message(item.channel, item.replyTo);
@@ -175,6 +203,21 @@ export function Quote(props: { item: TimelineItem; acts: Acts }) {
   return (
     <p class="quote muted" dir="auto">
       {said}
+    </p>
+  );
+}
+
+/**
+ * A customer's message timed before the resolve but received after it (`receivedAt`: the API sets it on
+ * such messages only). Its time puts it above "Resolved by" on the timeline, where it reads as seen
+ * before the resolve: this says it came after, and when.
+ */
+export function LateMark(props: { item: TimelineItem }) {
+  const { item } = props;
+  if (item.direction !== 'inbound' || !item.receivedAt) return null;
+  return (
+    <p class="late">
+      Received after the resolve, <time dateTime={item.receivedAt}>{clock(item.receivedAt)}</time>
     </p>
   );
 }

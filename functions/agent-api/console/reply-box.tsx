@@ -10,6 +10,7 @@ import { type ComposerMode, type Draft, keyFor, readDraft, saveDraft, savePendin
 import { ChannelChoice, ChannelLost, channelNow } from './reply-channels.js';
 import { HeldNote, type HeldReply, holderNow, replyContent, takeOver } from './reply-claim.js';
 import { useResolvedMeanwhile } from './resolved-meanwhile.js';
+import { EMPTY_TEMPLATE, type TemplateDraft, TemplateFields, templateRequest } from './template-fields.js';
 import { ErrorNote, focusLost } from './ui.js';
 
 /** Reply or Note, and where what is written goes, in words beside them. */
@@ -35,34 +36,6 @@ function ModeSwitch(props: { mode: 'reply' | 'note'; onMode(mode: 'reply' | 'not
       <span class="composer-says">
         {props.mode === 'note' ? 'Internal: only agents see it' : 'Goes to the customer'}
       </span>
-    </fieldset>
-  );
-}
-
-function TemplateFields(props: {
-  value: { name: string; language: string };
-  onChange(v: { name: string; language: string }): void;
-}) {
-  const { value } = props;
-  return (
-    <fieldset class="template">
-      <legend>Template (WhatsApp allows only an approved template now)</legend>
-      <label>
-        Template name
-        <input
-          required
-          value={value.name}
-          onInput={(e) => props.onChange({ ...value, name: e.currentTarget.value })}
-        />
-      </label>
-      <label>
-        Language
-        <input
-          required
-          value={value.language}
-          onInput={(e) => props.onChange({ ...value, language: e.currentTarget.value })}
-        />
-      </label>
     </fieldset>
   );
 }
@@ -193,14 +166,10 @@ function requestBody(
   mode: ComposerMode,
   text: string,
   chosen: ChannelOption | undefined,
-  template: { name: string; language: string } | undefined,
+  template: TemplateDraft | undefined,
 ): Record<string, unknown> {
   if (mode === 'note') return { text };
-  if (template)
-    return {
-      channel: chosen?.channel,
-      template: { name: template.name.trim(), language: template.language.trim() },
-    };
+  if (template) return { channel: chosen?.channel, template: templateRequest(template) };
   return { text, ...(chosen ? { channel: chosen.channel } : {}) };
 }
 
@@ -324,7 +293,7 @@ export function ReplyBox(props: ReplyBoxProps) {
   const id = props.conversation.id;
   const target = props.sendTo ?? id;
   const { text, mode, channel, setText, setMode, setChannel, clearSent } = useDraft(id, target);
-  const [template, setTemplate] = useState({ name: '', language: 'en' });
+  const [template, setTemplate] = useState<TemplateDraft>(EMPTY_TEMPLATE);
   const on = {
     sent: props.onSent,
     refused: props.onRefused,
@@ -351,6 +320,8 @@ export function ReplyBox(props: ReplyBoxProps) {
     if (mode === 'reply' && !(await meanwhile.confirmed())) return;
     if (!(await send(mode, requestBody(mode, text, chosen, needsTemplate ? template : undefined)))) return;
     clearSent(sent);
+    // A template sent is not sent again by the next Send: its name and parameters go, its language stays.
+    if (needsTemplate) setTemplate((t) => ({ ...EMPTY_TEMPLATE, language: t.language }));
     // The Send button was disabled while the send was on its way, which drops its focus: back to the text.
     if (focusLost() || form.contains(document.activeElement)) area.current?.focus();
   };

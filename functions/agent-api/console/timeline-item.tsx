@@ -4,7 +4,15 @@ import type { TimelineItem } from './api.js';
 import { assignedText } from './assigned-text.js';
 import { agentBy, channelName, clock } from './format.js';
 import { RecordingLink } from './media-files.js';
-import { ActMarks, Attachments, ContentNote, Quote, Recipient } from './message-parts.js';
+import {
+  ActMarks,
+  Attachments,
+  ContentNote,
+  LateMark,
+  MessageContext,
+  Recipient,
+  templateLine,
+} from './message-parts.js';
 import { routeReasonText } from './route-reasons.js';
 import { snoozeText } from './snooze-text.js';
 
@@ -265,21 +273,6 @@ function WholeEmail(props: { item: TimelineItem }) {
 }
 
 /**
- * A customer's message timed before the resolve but received after it (`receivedAt`: the API sets it on
- * such messages only). Its time puts it above "Resolved by" on the timeline, where it reads as seen
- * before the resolve: this says it came after, and when.
- */
-function LateMark(props: { item: TimelineItem }) {
-  const { item } = props;
-  if (item.direction !== 'inbound' || !item.receivedAt) return null;
-  return (
-    <p class="late">
-      Received after the resolve, <time dateTime={item.receivedAt}>{clock(item.receivedAt)}</time>
-    </p>
-  );
-}
-
-/**
  * What a screen reader says of an item that arrives while the conversation is open: a message (the
  * customer's, or a reply by the AI or another agent) or another agent's note; nothing for the agent's
  * own, which they have just written, or for events.
@@ -316,14 +309,14 @@ function Message(props: { item: TimelineItem; acts: Acts }) {
       </article>
     );
   }
-  const text = mine?.edited?.text ?? item.text;
+  const text = mine?.edited?.text ?? item.text ?? templateLine(item);
   return (
     <article class={`message ${outbound ? 'out' : 'in'}`} data-kind="message" data-item={item.id}>
       {header}
       <Recipient item={item} />
       <Subject item={item} />
       <MailMarks item={item} />
-      <Quote item={item} acts={acts} />
+      <MessageContext item={item} acts={acts} />
       {text ? (
         <p class="text" dir="auto">
           {text}

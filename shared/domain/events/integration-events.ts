@@ -61,6 +61,25 @@ const messageText = (time: z.ZodISODateTime) => ({
   }),
 });
 
+/** What a message event says beyond its words: the message it quotes, a forward, a template reply's template. */
+const messageContext = () => ({
+  replyTo: z.string().optional().meta({
+    description:
+      "the provider's id of the message this one quotes (the customer answered it), as the timeline's `replyTo` has it",
+  }),
+  forwarded: z.literal(true).optional().meta({ description: 'the customer forwarded this message to us' }),
+  frequentlyForwarded: z.literal(true).optional().meta({
+    description: 'WhatsApp: the message had been forwarded many times (more than five) before it reached us',
+  }),
+  template: z
+    .object({ name: z.string(), language: z.string(), parameters: z.array(z.string()) })
+    .optional()
+    .meta({
+      description:
+        "a WhatsApp template reply: the template's name, language and body parameters in order (`text` then says it: `Template <name> (<language>): <parameters>`)",
+    }),
+});
+
 /** `sla.warning` and `sla.breached`: the target, its deadline and policy, and when it was warned of or missed. */
 const slaTarget = (customerId: z.ZodString, conversationId: z.ZodString, time: z.ZodISODateTime) =>
   z.object({
@@ -144,6 +163,7 @@ export const eventDataSchemas = once(() => {
       description: 'who wrote an outbound message: `agent`, or `ai` (the AI, an automation, a survey)',
     }),
     status: z.optional(DeliveryStatusSchema),
+    ...messageContext(),
   });
   const assignment = z.object({ agentId: z.string().nullable(), queue: z.string().nullable() });
   return {

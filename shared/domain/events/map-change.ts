@@ -13,6 +13,7 @@ import { withKeyFields } from '../timeline.js';
 import { clockEvents } from './clock-events.js';
 import { event, eventId, type Image, member, some, someOf, str } from './event-parts.js';
 import type { EventData, IntegrationEvent } from './integration-events.js';
+import { messageContext } from './message-context.js';
 
 const channels = (value: unknown): EventData<'customer.created'>['channels'] =>
   value instanceof Set || Array.isArray(value)
@@ -209,6 +210,7 @@ function timelineEvents(record: ChangeRecord, item: Image, old: Image | undefine
         ...(attachmentsOf(item.attachments) ? { attachments: attachmentsOf(item.attachments) } : {}),
         ...(author ? { author } : {}),
         ...someOf('status', DeliveryStatusSchema, item.status),
+        ...messageContext(item),
       }),
       ...deletedEvents(record, item, old),
     ];

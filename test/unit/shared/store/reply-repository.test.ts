@@ -23,14 +23,17 @@ const first: OutboundMessage = OutboundMessageSchema.parse({
 const retry = { ...first, at: '2025-06-08T21:00:09.000Z', text: 'a second answer' };
 const itemSk = 'TIMELINE#2025-06-08T21:00:00.000Z#reply:rp_1';
 
+/** Every put finds the reply stored already, as `stored` was. */
+function storedAlready(stored: OutboundMessage): void {
+  ddb.reset();
+  ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
+  ddb
+    .on(GetCommand, { Key: { pk: 'REPLY#rp_1', sk: 'REPLY' } })
+    .resolves({ Item: putReplyInput('t', stored).Item });
+}
+
 describe('replyRepository.putReply', () => {
-  beforeEach(() => {
-    ddb.reset();
-    ddb.on(PutCommand).rejects(new ConditionalCheckFailedException({ message: 'exists', $metadata: {} }));
-    ddb
-      .on(GetCommand, { Key: { pk: 'REPLY#rp_1', sk: 'REPLY' } })
-      .resolves({ Item: putReplyInput('t', first).Item });
-  });
+  beforeEach(() => storedAlready(first));
 
   it("answers a retried request with the first reply, its text read from the first reply's timeline item", async () => {
     ddb.on(GetCommand, { Key: { pk: 'CUSTOMER#cu_1', sk: itemSk } }).resolves({ Item: { text: first.text } });
@@ -53,5 +56,26 @@ describe('replyRepository.putReply', () => {
     ddb.on(GetCommand, { Key: { pk: 'CUSTOMER#cu_1', sk: itemSk } }).resolves({});
     const out = await replyRepository(db, links).putReply(retry);
     expect(out).toEqual({ message: { ...first, text: retry.text }, created: false });
+  });
+});
+
+describe('replyRepository: a template reply found again', () => {
+  const template = { name: 'order_update', language: 'en_US', parameters: ['Bob'] };
+  const { text: _text, ...withoutText } = first;
+  const templated: OutboundMessage = { ...withoutText, author: { kind: 'agent', id: 'ana' }, template };
+  const line = 'Template order_update (en_US): Bob';
+  beforeEach(() => {
+    storedAlready(templated);
+    ddb
+      .on(GetCommand, { Key: { pk: 'CUSTOMER#cu_1', sk: itemSk } })
+      .resolves({ Item: { at: first.at, text: line } });
+  });
+
+  it('never takes the line its timeline item shows for text to send beside the template', async () => {
+    const put = await replyRepository(db, links).putReply(templated);
+    expect(put.message).toEqual(templated);
+    const placed = await replyRepository(db, links).placeReply(templated, undefined);
+    expect(placed.message).toEqual(templated);
+    expect(placed.message).not.toHaveProperty('text');
   });
 });

@@ -7,7 +7,7 @@ import {
   timelineAtOf,
   timelineItemOfImage,
 } from '../domain/timeline.js';
-import { logger } from '../log.js';
+import { loggedId, logger } from '../log.js';
 import { type DynamoDb, queryItems, updateItemIf } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { queryRecentTimelineInput } from './params/conversation-state.js';
@@ -42,7 +42,11 @@ export async function echoOfPendingReply(
     const item = timelineItemOfImage(stored, { pk, sk });
     if (!item) {
       // One unreadable item is passed over: it must never keep the echo itself from being recorded.
-      logger.warn('timeline item unreadable; passed over in the look for a pending reply', { sk });
+      logger.warn('timeline item unreadable; passed over in the look for a pending reply', {
+        customerId: echo.customerId,
+        // The key ends with the item's id, which may hold a provider's id (personal data): hashed.
+        sk: loggedId(sk),
+      });
       return [];
     }
     return [{ sk, item, placedAt: timelineAtOf(sk, item.id) ?? item.at }];

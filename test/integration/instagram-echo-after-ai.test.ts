@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { customerReads } from '../support/agent-api.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
-import { deliver, IG_ACCOUNT, instagramText, signedMeta } from '../support/webhooks.js';
+import { deliver, IG_ACCOUNT, instagramText, metaEvent, signedMeta } from '../support/webhooks.js';
 
 const META_SECRET = 'ig-echo-after-ai-secret';
 const IGSID = '6660009100';
@@ -37,24 +37,18 @@ describe('local runtime: the Instagram echo of a personâ€™s answer after the AIâ
       (i) => i.direction === 'outbound' && (i.data?.author as { kind?: string })?.kind === 'ai',
     );
     expect(ai).toHaveLength(1);
-    const ms = manual.now() + 2_000;
-    await post({
-      object: 'instagram',
-      entry: [
-        {
-          id: IG_ACCOUNT,
-          time: ms,
-          messaging: [
-            {
-              sender: { id: IG_ACCOUNT },
-              recipient: { id: IGSID },
-              timestamp: ms,
-              message: { mid: 'ig_echo_9100', is_echo: true, app_id: OTHER_APP, text: 'human from IG app' },
-            },
-          ],
+    await post(
+      metaEvent({
+        object: 'instagram',
+        account: IG_ACCOUNT,
+        ms: manual.now() + 2_000,
+        event: {
+          sender: { id: IG_ACCOUNT },
+          recipient: { id: IGSID },
+          message: { mid: 'ig_echo_9100', is_echo: true, app_id: OTHER_APP, text: 'human from IG app' },
         },
-      ],
-    });
+      }),
+    );
     expect(clock.runtime.deadLetter.messages()).toEqual([]);
     const echo = (await timeline(customer.id)).filter((i) => i.providerMessageId === 'ig_echo_9100');
     expect(echo.map((i) => [i.direction, i.text])).toEqual([['outbound', 'human from IG app']]);

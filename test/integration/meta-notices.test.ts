@@ -3,7 +3,7 @@ import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeli
 import { customerReads } from '../support/agent-api.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
-import { deliver, messengerMessage, signedMeta } from '../support/webhooks.js';
+import { deliver, messengerMessage, metaEvent, signedMeta } from '../support/webhooks.js';
 
 const META_SECRET = 'meta-notices-secret';
 const PAGE = '111222333444';
@@ -45,19 +45,15 @@ describe('local runtime: Messenger handover events and optins are no customer me
   const ask = (psid: string, mid: string, text = QUESTION) =>
     post(messengerMessage({ page: PAGE, psid, ms: manual.now(), message: { mid, text } }));
   /** One `messaging[]` event from the person, carrying `fields` (`pass_thread_control: {...}`...). */
-  const notice = (psid: string, fields: Record<string, unknown>) => {
-    const ms = manual.now();
-    return post({
-      object: 'page',
-      entry: [
-        {
-          id: PAGE,
-          time: ms,
-          messaging: [{ sender: { id: psid }, recipient: { id: PAGE }, timestamp: ms, ...fields }],
-        },
-      ],
-    });
-  };
+  const notice = (psid: string, fields: Record<string, unknown>) =>
+    post(
+      metaEvent({
+        object: 'page',
+        account: PAGE,
+        ms: manual.now(),
+        event: { sender: { id: psid }, recipient: { id: PAGE }, ...fields },
+      }),
+    );
   const outbound = async (customerId: string) =>
     (await timeline(customerId)).filter((i) => i.direction === 'outbound').length;
   const routed = async (customerId: string) =>

@@ -3,7 +3,7 @@ import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import { customerReads } from '../support/agent-api.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
-import { deliver, IG_ACCOUNT, signedMeta } from '../support/webhooks.js';
+import { deliver, IG_ACCOUNT, metaEvent, signedMeta } from '../support/webhooks.js';
 
 const META_SECRET = 'meta-standby-secret';
 const PAGE = '111222333444';
@@ -32,18 +32,18 @@ describe('local runtime: a Messenger or Instagram message in standby', () => {
     channel: 'messenger' | 'instagram',
     options: { person: string; mid: string; text: string; standby: boolean },
   ) => {
-    const ms = manual.now();
     const account = channel === 'messenger' ? PAGE : IG_ACCOUNT;
-    const event = {
-      sender: { id: options.person },
-      recipient: { id: account },
-      timestamp: ms,
-      message: { mid: options.mid, text: options.text },
-    };
-    const body = {
+    const body = metaEvent({
       object: channel === 'messenger' ? 'page' : 'instagram',
-      entry: [{ id: account, time: ms, [options.standby ? 'standby' : 'messaging']: [event] }],
-    };
+      account,
+      ms: manual.now(),
+      standby: options.standby,
+      event: {
+        sender: { id: options.person },
+        recipient: { id: account },
+        message: { mid: options.mid, text: options.text },
+      },
+    });
     const answer = await deliver(signedMeta(clock.runtime.url, '/webhooks/meta', body, META_SECRET));
     expect(answer.status).toBe(200);
     await idle();
@@ -64,23 +64,11 @@ describe('local runtime: a Messenger or Instagram message in standby', () => {
     expect(read.waiting).toBeFalsy();
   };
 
-  it('keeps a Messenger message in standby and answers nothing', async () => {
-    const customerId = await post('messenger', {
-      person: '5550007001',
-      mid: 'm_sb_7001',
-      text: QUESTION,
-      standby: true,
-    });
-    await silent(customerId);
-  });
-
-  it('keeps an Instagram message in standby and answers nothing', async () => {
-    const customerId = await post('instagram', {
-      person: '6660007001',
-      mid: 'ig_sb_7001',
-      text: QUESTION,
-      standby: true,
-    });
+  it.each([
+    ['messenger', '5550007001'],
+    ['instagram', '6660007001'],
+  ] as const)('keeps a %s message in standby and answers nothing', async (channel, person) => {
+    const customerId = await post(channel, { person, mid: `sb_${person}`, text: QUESTION, standby: true });
     await silent(customerId);
   });
 

@@ -1,3 +1,4 @@
+import { isStandby } from '../domain/conversation.js';
 import { parseCsatAnswer, surveyAnswerItem } from '../domain/csat/answer.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import { type CsatPending, csatAwaits, csatOvertaken } from '../domain/csat/survey.js';
@@ -24,6 +25,8 @@ export async function answerCsat(
 ): Promise<boolean> {
   const { envelope, pending } = input;
   if (envelope.kind !== 'message' || envelope.direction !== 'inbound' || !pending) return false;
+  // Said to the app that holds the thread, not to our survey.
+  if (isStandby(envelope)) return false;
   if (csatOvertaken(pending, input.profile)) return false;
   if (!csatAwaits(pending, envelope.channel, envelope.occurredAt)) return false;
   const answer = parseCsatAnswer({ text: envelope.text, data: envelope.data }, pending.surveyId);

@@ -1,6 +1,7 @@
 import type { TrackClock } from '../domain/clock-ports.js';
 import {
   besideSentMessage,
+  isProviderNotice,
   keptPlacement,
   placeEvent,
   threadId,
@@ -377,6 +378,15 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
     deps.log?.('warn', 'provider event without a customer', {
       channel: envelope.channel,
       kind: envelope.kind,
+      envelopeId: loggedId(envelope.id),
+    });
+    return { written: true };
+  }
+  // The provider's news about someone never seen (a handover event, an optin): kept aside, no customer.
+  if (isProviderNotice(envelope) && !(await deps.store.findCustomerId(envelope.customer))) {
+    await deps.store.putProviderEvent(envelope);
+    deps.log?.('info', 'notice of no known customer kept aside', {
+      channel: envelope.channel,
       envelopeId: loggedId(envelope.id),
     });
     return { written: true };

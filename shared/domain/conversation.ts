@@ -97,13 +97,35 @@ export function isCallNews(envelope: Envelope): boolean {
  * (`completesVoicemail`), a reaction to a message (a 👍 on the answer, or its removal), which acknowledges
  * it, an SMS keyword the contact state takes (`isContactKeyword`: STOP, START, HELP...), a call's
  * news (`isCallNews`: ringing, hang-up, an empty voicemail), and an edit or a deletion of one of their
- * messages, which changes that message only (an unanswered one waits as it did). Kept and shown beside
+ * messages, which changes that message only (an unanswered one waits as it did), and the provider's own
+ * news about the thread (`isProviderNotice`: Meta's handover events, an optin), and whatever comes in
+ * standby while another app holds the thread (`isStandby`: that app answers it). Kept and shown beside
  * what it is about, it reopens nothing, wakes nothing, starts no wait and is routed nowhere.
  */
 export function goesBeside(envelope: Envelope): boolean {
-  if (envelope.kind === 'message') return envelope.direction === 'inbound' && isContactKeyword(envelope);
+  if (envelope.kind === 'message') {
+    if (isProviderNotice(envelope) || isStandby(envelope)) return true;
+    return envelope.direction === 'inbound' && isContactKeyword(envelope);
+  }
   if (envelope.kind === 'edit' || envelope.kind === 'delete' || envelope.kind === 'reaction') return true;
   return completesVoicemail(envelope) || isCallNews(envelope);
+}
+
+/**
+ * The provider's news about the thread rather than anyone's message, as its normaliser marks it
+ * (`data.notice`): Meta's handover events (`pass_thread_control`, `take_thread_control`,
+ * `request_thread_control`, `app_roles`), an optin, any event kind Threadline does not read.
+ */
+export function isProviderNotice(envelope: Envelope): boolean {
+  return envelope.kind === 'message' && envelope.data?.notice === true;
+}
+
+/**
+ * A Messenger or Instagram event in `standby`: another app holds the thread (Meta's handover protocol)
+ * and answers it; Threadline, the secondary receiver, keeps it for the agents to read and stays silent.
+ */
+export function isStandby(envelope: Envelope): boolean {
+  return envelope.kind === 'message' && envelope.data?.standby === true;
 }
 
 /**

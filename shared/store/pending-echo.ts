@@ -1,9 +1,15 @@
 import { replyItemId } from '../domain/replies.js';
 import { encodeReplyKey } from '../domain/reply-key.js';
 import { isEchoOfPendingReply } from '../domain/resolution.js';
-import { type PlacedTimelineItem, type TimelineItem, timelineAtOf } from '../domain/timeline.js';
-import { toTimelineItem } from './delivery-status.js';
+import {
+  type PlacedTimelineItem,
+  type TimelineItem,
+  timelineAtOf,
+  timelineItemOfImage,
+} from '../domain/timeline.js';
+import { loggedId, logger } from '../log.js';
 import { type DynamoDb, queryItems, updateItemIf } from './dynamo-client.js';
+import { Keys } from './keys.js';
 import { queryRecentTimelineInput } from './params/conversation-state.js';
 import { pointEchoAtReplyInput } from './params/replies.js';
 
@@ -17,6 +23,7 @@ export const PENDING_ECHO_LOOKBACK = 12;
  * the oldest, when several). Found, the reference is pointed at the reply (the sender's link, made
  * after the provider answers, keeps it) and the reply's key answered, for the echo to record `sent` by
  * it; nothing else is written. Undefined, and nothing written, for anything else (a person's answer).
+ * An item of the look that does not read as a timeline item is logged and passed over.
  */
 export async function echoOfPendingReply(
   db: DynamoDb,
@@ -28,10 +35,21 @@ export async function echoOfPendingReply(
     db,
     queryRecentTimelineInput(db.table, echo.customerId, PENDING_ECHO_LOOKBACK),
   );
-  const replies: Array<PlacedTimelineItem & { sk: string }> = (out.Items ?? []).map((stored) => {
-    const item = toTimelineItem(stored);
+  const pk = Keys.customer(echo.customerId).pk;
+  const replies = (out.Items ?? []).flatMap((stored): Array<PlacedTimelineItem & { sk: string }> => {
     const sk = String(stored.sk);
-    return { sk, item, placedAt: timelineAtOf(sk, item.id) ?? item.at };
+    // The query reads no `pk`: an item that keeps its customer in its key only (an AI reply) gets it back.
+    const item = timelineItemOfImage(stored, { pk, sk });
+    if (!item) {
+      // One unreadable item is passed over: it must never keep the echo itself from being recorded.
+      logger.warn('timeline item unreadable; passed over in the look for a pending reply', {
+        customerId: echo.customerId,
+        // The key ends with the item's id, which may hold a provider's id (personal data): hashed.
+        sk: loggedId(sk),
+      });
+      return [];
+    }
+    return [{ sk, item, placedAt: timelineAtOf(sk, item.id) ?? item.at }];
   });
   // Newest first: the last match is the oldest reply still being sent.
   const reply = replies.filter((one) => isEchoOfPendingReply(echo, one)).at(-1);

@@ -122,6 +122,27 @@ describe('the console: what the customer did to their messages, and what a messa
       '/webhooks/meta',
       instagramText({ sender: 'IGSID-long', mid: 'm-long', at: now, text: 'hi' }),
     );
+    // Meta's news about the thread (a handover event) is no message of the customer's; it comes after
+    // their message (one about someone never seen is kept aside).
+    await runtime.idle();
+    const passed = Date.now();
+    await postMeta(runtime, '/webhooks/meta', {
+      object: 'instagram',
+      entry: [
+        {
+          id: IG_ACCOUNT,
+          time: passed,
+          messaging: [
+            {
+              sender: { id: 'IGSID-long' },
+              recipient: { id: IG_ACCOUNT },
+              timestamp: passed,
+              pass_thread_control: { new_owner_app_id: '263902037430900', metadata: '' },
+            },
+          ],
+        },
+      ],
+    });
     // The revoke that came first looks for its message again a minute later: the queue's time moves on.
     await idleAfterLaterLooks(runtime, queueTime);
     page = await browser.newPage({ viewport: { width: 1280, height: 2400 } });
@@ -200,10 +221,13 @@ describe('the console: what the customer did to their messages, and what a messa
     await row.waitFor({ timeout: 30_000 });
     expect(await page.locator(`.conversation-row .name[title="${id}"]`).innerText()).toBe('Instagram user');
     expect(await page.locator('.conversation-row .name').getByText(id).count()).toBe(0);
-    await open(id);
+    const log = await open(id);
     const heading = page.locator('#conversation-title');
     await heading.filter({ hasText: 'Instagram user' }).waitFor({ timeout: 30_000 });
     expect(await heading.getAttribute('title')).toBe(id);
+    // A handover event reads as the event it is, not as an unsupported message from the customer.
+    await log.getByText('Instagram event (pass thread control): not a message.').waitFor({ timeout: 30_000 });
+    expect(await log.getByText(/Unsupported message \(pass thread control\)/).count()).toBe(0);
   }, 90_000);
 
   // QA: an anonymous web-chat customer with no name showed its raw visitor id as its name.

@@ -124,6 +124,24 @@ export function instagramText(options: { sender: string; mid: string; at: string
   };
 }
 
+/**
+ * A Messenger (`object: page`) or Instagram body with one event of `account`'s entry, at `ms`: in
+ * `messaging[]`, or in `standby[]` (another app holds the thread). `event` gives its sides and content.
+ */
+export function metaEvent(options: {
+  object: 'page' | 'instagram';
+  account: string;
+  ms: number;
+  event: Record<string, unknown>;
+  standby?: boolean;
+}): unknown {
+  const { object, account, ms, event, standby = false } = options;
+  return {
+    object,
+    entry: [{ id: account, time: ms, [standby ? 'standby' : 'messaging']: [{ timestamp: ms, ...event }] }],
+  };
+}
+
 /** A Messenger body with one `messaging[]` message event, from the person or (`echo`) from the Page. */
 export function messengerMessage(options: {
   page: string;

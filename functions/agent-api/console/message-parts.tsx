@@ -107,7 +107,10 @@ export function ContentNote(props: { item: TimelineItem }) {
   if (referral) lines.push(referralLine(referral));
   const keyword = keywordLine(item);
   if (keyword) lines.push(keyword);
-  if (item.contentType === 'unsupported' && !item.attachments?.length && !record(d.referral)) {
+  if (d.notice === true) {
+    // The provider's news about the thread (a handover event, an optin), not the customer's word.
+    lines.push(`${channelName(item.channel)} event (${unsupportedKind(item) ?? 'unknown'}): not a message.`);
+  } else if (item.contentType === 'unsupported' && !item.attachments?.length && !record(d.referral)) {
     const kind = unsupportedKind(item);
     lines.push(
       `Unsupported message${kind ? ` (${kind})` : ''}: ${channelName(item.channel)} did not send what it holds to Threadline; the customer sees it in the app.`,

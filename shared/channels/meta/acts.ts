@@ -76,9 +76,14 @@ export function receiptEnvelopes(e: Event, receipt: MetaReceipt, status: Deliver
 
 const EVENT_FRAME = new Set(['sender', 'recipient', 'timestamp']);
 
-/** Event kinds we do not read (optin, account_linking, handover...): kept, marked, if someone sent them. */
+/**
+ * Event kinds we do not read as messages (handover: `pass_thread_control`, `take_thread_control`,
+ * `request_thread_control`, `app_roles`; `optin`, `account_linking`...): kept, marked, if someone sent
+ * them, as a notice (`data.notice`): Meta's news about the thread, not the person's word, so it goes
+ * beside the conversation (`goesBeside`) and never makes it wait, reopen or renew a reply window.
+ */
 export function unknownEventEnvelope(e: Event): EnvelopeInput {
   const kind = (Object.keys(e.event).find((key) => !EVENT_FRAME.has(key)) ?? 'empty').slice(0, 64);
   if (e.event.sender === undefined) throw new RejectedItem(`${kind} event without a sender`);
-  return eventMessage(e, `event:${kind}:${e.senderKey}:${timeKey(e)}`, kind, {});
+  return eventMessage(e, `event:${kind}:${e.senderKey}:${timeKey(e)}`, kind, { notice: true });
 }

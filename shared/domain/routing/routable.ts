@@ -18,7 +18,9 @@ export const handoffNoteId = (itemId: string) => `handoff:${itemId}`;
 /**
  * Whether an item is something to route: an inbound customer message or a voicemail left on an
  * inbound call. Mail that failed the spam, virus or DMARC checks, auto-replies, SMS keywords the
- * contact state takes (STOP, START, HELP: `isContactKeyword`) and a voicemail hung up at the beep
+ * contact state takes (STOP, START, HELP: `isContactKeyword`), the provider's notices (Meta's handover
+ * events, optins: `data.notice`), a message in standby (another app holds the thread: `data.standby`)
+ * and a voicemail hung up at the beep
  * (`isEmptyRecording`) are kept but routed nowhere. The resolver asks it of the item it wrote, the
  * router of the item it is given.
  */
@@ -26,6 +28,10 @@ export function routableKind(item: TimelineItem): InboundKind | undefined {
   if (item.type === 'message' && item.direction === 'inbound') {
     if (item.data?.quarantined === true || item.data?.autoReply === true) return undefined;
     if (isContactKeyword(item)) return undefined;
+    // The provider's news about the thread (a handover event, an optin: `isProviderNotice`) asks nothing.
+    if (item.data?.notice === true) return undefined;
+    // Come in standby: the app that holds the thread answers it (`isStandby`).
+    if (item.data?.standby === true) return undefined;
     // Unauthenticated mail (DMARC failed, or SPF and DKIM both did) is left to a person: the AI never answers it.
     if (item.data?.authenticated === false) return undefined;
     return 'message';

@@ -55,6 +55,15 @@ describe('answerCsat', () => {
     ]);
   });
 
+  it('takes no score from a message in standby: it was said to the app that holds the thread', async () => {
+    const { store, counted } = fakeStore();
+    const standby = { ...message('messenger:m1', '5'), data: { standby: true } } as Envelope;
+    const input = { envelope: standby, customerId: 'cu_1', pending };
+    expect(await answerCsat(store, input)).toBe(false);
+    expect(counted).toEqual([]);
+    expect(await answerCsat(store, { ...input, envelope: message('whatsapp:m1', '5') })).toBe(true);
+  });
+
   it('leaves a second, different answer to be a normal message', async () => {
     const { store, counted } = fakeStore();
     await answerCsat(store, { envelope: message('whatsapp:m1', '5'), customerId: 'cu_1', pending });

@@ -784,7 +784,7 @@ describe('normaliseMetaMessaging: content', () => {
     });
   });
 
-  it('keeps an event kind it does not read as an unsupported message', () => {
+  it('keeps an event kind it does not read as an unsupported message, marked a notice', () => {
     const body = {
       object: 'page',
       entry: [
@@ -803,7 +803,7 @@ describe('normaliseMetaMessaging: content', () => {
       direction: 'inbound',
       contentType: 'unsupported',
       customer: MESSENGER_CUSTOMER,
-      data: { unsupportedType: 'optin' },
+      data: { unsupportedType: 'optin', notice: true },
     });
   });
 

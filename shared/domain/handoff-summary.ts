@@ -13,8 +13,9 @@ import {
   isInboundMessage,
   type ResponderContext,
 } from './responder.js';
+import { sentTogether } from './routing/conversation-state.js';
 import type { Sentiment } from './routing/decision.js';
-import { byTime, type TimelineItem } from './timeline.js';
+import { byTime, conversationOf, type TimelineItem } from './timeline.js';
 
 /** What the responder found out about the customer's messages, for the agent's summary. */
 export interface SummarySignals {
@@ -144,4 +145,38 @@ export function buildHandoffSummary(
   if (signals.language) facts.push(`language ${signals.language}`);
   if (facts.length) lines.push(`${facts.join('; ')}.`);
   return lines.join('\n').slice(0, 2000);
+}
+
+/**
+ * The customer's other messages sent together with `item` (`sentTogether`, by the provider's times) that
+ * the note's view does not show as asked, oldest first, at most three, from the items routing read
+ * (`recent`): a question the AI answered just before a photo sent with it, or one not routed yet when
+ * the photo was. So the note on a photo quotes the question, whichever of the two was routed first. A
+ * line for the note, or nothing.
+ */
+export function sentWithLine(
+  recent: readonly TimelineItem[],
+  view: ConversationView,
+  item: TimelineItem,
+  conversationId: string,
+): string | undefined {
+  const shown = new Set(view.pending.map((pending) => pending.id));
+  const mates = recent
+    .filter(
+      (other) =>
+        isInboundMessage(other) &&
+        other.id !== item.id &&
+        !shown.has(other.id) &&
+        conversationOf(other) === conversationId &&
+        sentTogether(other, item),
+    )
+    .sort(byTime)
+    .slice(0, 3);
+  if (!mates.length) return undefined;
+  const each = mates.map((mate) =>
+    mate.channel && mate.channel !== item.channel
+      ? `${channelPhrase(mate.channel)} ${describeMessage(mate)}`
+      : describeMessage(mate),
+  );
+  return `Sent with it: ${each.join(' / ')}`;
 }

@@ -26,6 +26,11 @@ export interface SummarySignals {
 }
 
 const QUOTE_CHARS = 200;
+/** How many of the pending messages the summary quotes (the latest). */
+const ASKED_QUOTED = 3;
+
+/** The pending messages the summary quotes as asked. */
+const askedOf = (view: ConversationView): TimelineItem[] => view.pending.slice(-ASKED_QUOTED);
 
 function quote(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -122,7 +127,7 @@ export function buildHandoffSummary(
   const channels = channelsUsed(context).map(channelName);
   const lines = [`${who} (${history}); channels: ${channels.length ? channels.join(', ') : 'none yet'}.`];
 
-  const asked = view.pending.slice(-3);
+  const asked = askedOf(view);
   const voicemails = unansweredVoicemails(view).slice(-3);
   if (asked.length) {
     lines.push(askedLine(asked, view.channel));
@@ -149,7 +154,7 @@ export function buildHandoffSummary(
 
 /**
  * The customer's other messages sent together with `item` (`sentTogether`, by the provider's times) that
- * the note's view does not show as asked, oldest first, at most three, from the items routing read
+ * the note does not quote as asked (`askedOf`), oldest first, at most three, from the items routing read
  * (`recent`): a question the AI answered just before a photo sent with it, or one not routed yet when
  * the photo was. So the note on a photo quotes the question, whichever of the two was routed first. A
  * line for the note, or nothing.
@@ -160,7 +165,7 @@ export function sentWithLine(
   item: TimelineItem,
   conversationId: string,
 ): string | undefined {
-  const shown = new Set(view.pending.map((pending) => pending.id));
+  const shown = new Set(askedOf(view).map((asked) => asked.id));
   const mates = recent
     .filter(
       (other) =>

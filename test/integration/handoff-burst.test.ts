@@ -42,6 +42,10 @@ async function expectOneHandOff(inspect: ReturnType<typeof inspectionClient>) {
   // The note is the one the hand-off's message made.
   const winner = [...decisions].find(([, reason]) => reason === 'low_confidence')?.[0];
   expect(notes.map((n) => n.id)).toEqual([`note:handoff:whatsapp:${winner}`]);
+  // It quotes the three messages sent with its own, which wait with it (as asked, or sent with it).
+  for (const id of BURST.filter((other) => other !== winner)) {
+    expect(String(notes[0]?.text)).toContain(`"zqxv wurble ${BURST.indexOf(id) + 1}"`);
+  }
   expect(assigned).toHaveLength(1);
   expect(assigned[0]?.data).toMatchObject({ to: { queue: 'general' } });
   expect(conversations.map((c) => [c.queue, c.escalatedItemId])).toEqual([['general', `whatsapp:${winner}`]]);

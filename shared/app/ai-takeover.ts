@@ -1,12 +1,13 @@
 import type { RouterStore } from '../domain/router-ports.js';
-import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
+import { type ConversationSnapshot, handedOffBeside } from '../domain/routing/conversation-state.js';
 import { decideRoute } from '../domain/routing/decide-route.js';
 import type { AiAssessment, RouteDecision, RouteInput } from '../domain/routing/decision.js';
+import type { TimelineItem } from '../domain/timeline.js';
 
 /** What the answered decision is made on: the routing's input, and the item it decides. */
 interface Answered {
   conversationId: string;
-  item: { id: string };
+  item: Pick<TimelineItem, 'id' | 'at' | 'text'>;
   base: Omit<RouteInput, 'ai'>;
 }
 
@@ -18,11 +19,13 @@ interface Answered {
 function ownershipNow(
   before: RouteInput['conversation'],
   now: ConversationSnapshot,
-  itemId: string,
+  item: Answered['item'],
 ): RouteInput['conversation'] {
   const { assignee, queue, status } = now.conversation;
-  const escalated = now.state.escalatedAt !== undefined && now.state.escalatedItemId !== itemId;
+  const escalated = now.state.escalatedAt !== undefined && now.state.escalatedItemId !== item.id;
   const routedTo = escalated ? 'human' : before.routedTo;
+  // A photo sent with this message went to a person meanwhile: it does not decide for this one.
+  const beside = handedOffBeside(now.state, item);
   return {
     ...before,
     status,
@@ -30,6 +33,7 @@ function ownershipNow(
     queue,
     humanReplied: before.humanReplied || now.state.humanRepliedAt !== undefined,
     ...(routedTo ? { routedTo } : {}),
+    handedOffBeside: beside,
   };
 }
 
@@ -67,7 +71,7 @@ export async function unlessTakenOver(
   if (decision.target !== 'ai') return decision;
   const now = await store.getConversationState(routing.conversationId, { consistent: true });
   if (!now) return decision;
-  const conversation = ownershipNow(routing.base.conversation, now, routing.item.id);
+  const conversation = ownershipNow(routing.base.conversation, now, routing.item);
   const again = decideRoute({ ...routing.base, conversation, ai });
   if (again.target === 'ai') return decision;
   return { ...again, detail: whileAnswering(again, now) };

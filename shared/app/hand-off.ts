@@ -1,4 +1,4 @@
-import { buildHandoffSummary } from '../domain/handoff-summary.js';
+import { buildHandoffSummary, sentWithLine } from '../domain/handoff-summary.js';
 import { placedReplyAt } from '../domain/replies.js';
 import { type ResponderResult, viewConversation } from '../domain/responder.js';
 import type { RouterAdmin, RouterStore } from '../domain/router-ports.js';
@@ -29,15 +29,18 @@ function heldBackAnswer(result: ResponderResult | undefined): string {
  * Takes the hand-off for the routed item: one conditional write of the conversation's escalation, made
  * only while it is as routing read it (none yet, or the earlier one a `queue_removed` hand-off routes
  * anew) or is this item's already. So of messages routed at once (a burst from the customer), one hands
- * off and the others find the conversation handed off: false, and they wait with it. A redelivery of the
+ * off and the others find the conversation handed off: false, and they wait with it (a question sent
+ * with a photo that took it is still answered: the photo's time is kept, `handedOffBeside`). A redelivery of the
  * item that took it, after a crash, takes it again and completes the hand-off. No read is added.
  */
 export function takeHandOff(store: Pick<RouterStore, 'markEscalated'>, routing: Routing): Promise<boolean> {
   const { conversationId, item, now, state } = routing;
+  const mediaOnly = routing.base.message.kind === 'message' && !item.text?.trim();
   return store.markEscalated(conversationId, {
     at: now.toISOString(),
     itemId: item.id,
     seen: state.escalatedItemId,
+    ...(mediaOnly ? { mediaAt: item.at } : {}),
   });
 }
 
@@ -58,15 +61,18 @@ export async function handOff(
 ): Promise<string | undefined> {
   const { context, conversationId, decisionId, now, item } = routing;
   const at = placedReplyAt(item.at);
+  const view = viewConversation(context);
   const summary =
     result?.handoff?.summary ??
-    buildHandoffSummary(context, viewConversation(context), {
+    buildHandoffSummary(context, view, {
       sentiment: result?.sentiment,
       language,
     });
+  // The messages sent with it that the summary does not quote (a question with the photo handed off).
+  const sentWith = sentWithLine(routing.recent, view, item, conversationId);
   await deps.admin.addNote(
     conversationId,
-    `Hand-off (${decision.reason}): ${decision.detail}.\n${summary}${heldBackAnswer(result)}`,
+    `Hand-off (${decision.reason}): ${decision.detail}.\n${summary}${sentWith ? `\n${sentWith}` : ''}${heldBackAnswer(result)}`,
     AI_AUTHOR_ID,
     at,
     handoffNoteId(item.id),

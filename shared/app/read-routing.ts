@@ -22,6 +22,8 @@ export interface Routing {
   conversation: Conversation;
   state: ConversationState;
   decisionId: string;
+  /** The customer's most recent items as read (`RECENT_ITEMS`), before the responder's cut. */
+  recent: TimelineItem[];
   context: ResponderContext;
   facts: ConversationFacts;
   base: Omit<RouteInput, 'ai'>;
@@ -29,7 +31,7 @@ export interface Routing {
 }
 
 /** What routing found before reading the recent timeline. */
-export type Found = Omit<Routing, 'context' | 'facts' | 'base' | 'now'>;
+export type Found = Omit<Routing, 'recent' | 'context' | 'facts' | 'base' | 'now'>;
 
 /**
  * Reads what the decision depends on: the conversation's kept state and the customer's most recent
@@ -59,5 +61,5 @@ export async function readRouting(
     now,
   };
   const escalates = aiHandoffsFollowed(deps.policy);
-  return { ...found, context: { customer, timeline, conversationId, escalates }, facts, base, now };
+  return { ...found, recent, context: { customer, timeline, conversationId, escalates }, facts, base, now };
 }

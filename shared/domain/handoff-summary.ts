@@ -13,8 +13,9 @@ import {
   isInboundMessage,
   type ResponderContext,
 } from './responder.js';
+import { sentTogether } from './routing/conversation-state.js';
 import type { Sentiment } from './routing/decision.js';
-import { byTime, type TimelineItem } from './timeline.js';
+import { byTime, conversationOf, type TimelineItem } from './timeline.js';
 
 /** What the responder found out about the customer's messages, for the agent's summary. */
 export interface SummarySignals {
@@ -25,6 +26,11 @@ export interface SummarySignals {
 }
 
 const QUOTE_CHARS = 200;
+/** How many of the pending messages the summary quotes (the latest). */
+const ASKED_QUOTED = 3;
+
+/** The pending messages the summary quotes as asked. */
+const askedOf = (view: ConversationView): TimelineItem[] => view.pending.slice(-ASKED_QUOTED);
 
 function quote(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -121,7 +127,7 @@ export function buildHandoffSummary(
   const channels = channelsUsed(context).map(channelName);
   const lines = [`${who} (${history}); channels: ${channels.length ? channels.join(', ') : 'none yet'}.`];
 
-  const asked = view.pending.slice(-3);
+  const asked = askedOf(view);
   const voicemails = unansweredVoicemails(view).slice(-3);
   if (asked.length) {
     lines.push(askedLine(asked, view.channel));
@@ -144,4 +150,38 @@ export function buildHandoffSummary(
   if (signals.language) facts.push(`language ${signals.language}`);
   if (facts.length) lines.push(`${facts.join('; ')}.`);
   return lines.join('\n').slice(0, 2000);
+}
+
+/**
+ * The customer's other messages sent together with `item` (`sentTogether`, by the provider's times) that
+ * the note does not quote as asked (`askedOf`), oldest first, at most three, from the items routing read
+ * (`recent`): a question the AI answered just before a photo sent with it, or one not routed yet when
+ * the photo was. So the note on a photo quotes the question, whichever of the two was routed first. A
+ * line for the note, or nothing.
+ */
+export function sentWithLine(
+  recent: readonly TimelineItem[],
+  view: ConversationView,
+  item: TimelineItem,
+  conversationId: string,
+): string | undefined {
+  const shown = new Set(askedOf(view).map((asked) => asked.id));
+  const mates = recent
+    .filter(
+      (other) =>
+        isInboundMessage(other) &&
+        other.id !== item.id &&
+        !shown.has(other.id) &&
+        conversationOf(other) === conversationId &&
+        sentTogether(other, item),
+    )
+    .sort(byTime)
+    .slice(0, 3);
+  if (!mates.length) return undefined;
+  const each = mates.map((mate) =>
+    mate.channel && mate.channel !== item.channel
+      ? `${channelPhrase(mate.channel)} ${describeMessage(mate)}`
+      : describeMessage(mate),
+  );
+  return `Sent with it: ${each.join(' / ')}`;
 }

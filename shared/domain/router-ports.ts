@@ -22,11 +22,11 @@ export interface RouterStore {
   /**
    * Records that routing hands the conversation to a person, for which item: only while its escalation
    * is the one routing read (`seen`, the item of an earlier hand-off; unset: none) or this item's
-   * already. False when another item's hand-off came first: the conversation is handed off already.
+   * already. `mediaAt`: the item's time, when it has no text (kept as `escalatedMediaAt`). False when another item's hand-off came first: the conversation is handed off already.
    */
   markEscalated(
     conversationId: string,
-    escalation: { at: string; itemId: string; seen?: string | undefined },
+    escalation: { at: string; itemId: string; seen?: string | undefined; mediaAt?: string | undefined },
   ): Promise<boolean>;
   /** Every registered agent, with their open conversations (from the list index: it may lag). */
   listAgents(): Promise<ListedAgent[]>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DynamoGate, type GatedCall } from '../support/dynamo-gate.js';
+import { DynamoGate, escalationWrite, recentItemsRead } from '../support/dynamo-gate.js';
 import { GatheringQueue } from '../support/gathering-queue.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { type Item, inspectionClient, scanTable } from '../support/table-snapshot.js';
@@ -9,16 +9,6 @@ const TABLE = 'threadline';
 const FROM = '14155550556';
 const AT = '2026-12-01T14:59:00.000Z';
 const BURST = ['wamid.BURST1', 'wamid.BURST2', 'wamid.BURST3', 'wamid.BURST4'];
-
-/** Routing's read of the customer's recent items: every run of the burst makes it after its state read. */
-const recentRead = (call: GatedCall) =>
-  call.operation === 'Query' &&
-  call.body.includes('"ScanIndexForward":false') &&
-  call.body.includes('"Limit":12');
-
-/** The write that hands the conversation off (the escalation kept on the conversation item). */
-const escalationWrite = (call: GatedCall) =>
-  call.operation === 'UpdateItem' && call.body.includes('escalatedItemId');
 
 /**
  * A new customer sends four short messages at once, none the AI can answer: the resolver routes them
@@ -52,6 +42,10 @@ async function expectOneHandOff(inspect: ReturnType<typeof inspectionClient>) {
   // The note is the one the hand-off's message made.
   const winner = [...decisions].find(([, reason]) => reason === 'low_confidence')?.[0];
   expect(notes.map((n) => n.id)).toEqual([`note:handoff:whatsapp:${winner}`]);
+  // It quotes the three messages sent with its own, which wait with it (as asked, or sent with it).
+  for (const id of BURST.filter((other) => other !== winner)) {
+    expect(String(notes[0]?.text)).toContain(`"zqxv wurble ${BURST.indexOf(id) + 1}"`);
+  }
   expect(assigned).toHaveLength(1);
   expect(assigned[0]?.data).toMatchObject({ to: { queue: 'general' } });
   expect(conversations.map((c) => [c.queue, c.escalatedItemId])).toEqual([['general', `whatsapp:${winner}`]]);
@@ -62,7 +56,7 @@ async function expectOneHandOff(inspect: ReturnType<typeof inspectionClient>) {
  * then let go together), and checks that it handed off once.
  */
 async function routeBurst(gate: DynamoGate): Promise<void> {
-  gate.hold(recentRead, BURST.length);
+  gate.hold(recentItemsRead, BURST.length);
   const now = Date.parse('2026-12-01T15:00:00.000Z');
   const runtime = await startTestRuntime({
     env: { META_APP_SECRET: SECRETS.meta },

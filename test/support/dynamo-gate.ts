@@ -76,3 +76,13 @@ function callOf(args: { request?: unknown; input?: unknown }): GatedCall {
   const target = request?.headers?.['x-amz-target'] ?? request?.headers?.['X-Amz-Target'] ?? '';
   return { operation: target.slice(target.indexOf('.') + 1) || 'unknown', body: JSON.stringify(args.input) };
 }
+
+/** Routing's read of the customer's recent items: each message's run makes it once its item is written. */
+export const recentItemsRead = (call: GatedCall): boolean =>
+  call.operation === 'Query' &&
+  call.body.includes('"ScanIndexForward":false') &&
+  call.body.includes('"Limit":12');
+
+/** The write that hands the conversation off (the escalation kept on the conversation item). */
+export const escalationWrite = (call: GatedCall): boolean =>
+  call.operation === 'UpdateItem' && call.body.includes('escalatedItemId');

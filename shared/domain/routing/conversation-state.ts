@@ -26,6 +26,8 @@ export const ConversationStateSchema = z.object({
   /** Routing first handed the conversation to a person since it was last resolved, for this item. */
   escalatedAt: z.iso.datetime().optional(),
   escalatedItemId: z.string().optional(),
+  /** That item's time, when it had no text (a photo, a file): a question sent with it is still answered. */
+  escalatedMediaAt: z.iso.datetime().optional(),
   /** The conversation's first reply (kept for good): a later reply need not try to record it again. */
   firstResponseAt: z.iso.datetime().optional(),
   /**
@@ -42,6 +44,31 @@ export type ConversationState = z.infer<typeof ConversationStateSchema>;
 export interface ConversationSnapshot {
   conversation: Conversation;
   state: ConversationState;
+}
+
+/**
+ * How far apart, by the provider's times, two of the customer's messages may be and still be sent
+ * together: a photo and the question typed with it (WhatsApp times them to the second).
+ */
+export const SENT_TOGETHER_MS = 5_000;
+
+/** Whether two items were sent together (`SENT_TOGETHER_MS`). */
+export function sentTogether(a: Pick<TimelineItem, 'at'>, b: Pick<TimelineItem, 'at'>): boolean {
+  return Math.abs(Date.parse(a.at) - Date.parse(b.at)) <= SENT_TOGETHER_MS;
+}
+
+/**
+ * Whether the conversation was handed to a person for another message, one without text (a photo, a
+ * file) sent together with `item`, which has text. That hand-off gives the photo to a person; it does
+ * not decide for the question sent with it, which routing decides as if alone (rule 2's exception).
+ */
+export function handedOffBeside(
+  state: ConversationState,
+  item: Pick<TimelineItem, 'id' | 'at' | 'text'>,
+): boolean {
+  const mediaAt = state.escalatedMediaAt;
+  if (!mediaAt || state.escalatedItemId === undefined || state.escalatedItemId === item.id) return false;
+  return Boolean(item.text?.trim()) && sentTogether({ at: mediaAt }, item);
 }
 
 /**
@@ -84,6 +111,7 @@ export function factsFromState(
     channelsBefore,
     humanReplied: seen.humanReplied || state.humanRepliedAt !== undefined,
     ...(routedTo ? { routedTo } : {}),
+    ...(handedOffBeside(state, item) ? { handedOffBeside: true } : {}),
     ...(aiAnswersInARow > 0 ? { aiAnswersInARow } : {}),
   };
 }

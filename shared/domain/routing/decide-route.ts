@@ -207,6 +207,9 @@ function clockRule({ input, selected }: Decision): RouteDecision {
  * Routes one inbound message to the AI or a human queue. The first rule that fires decides:
  * 1. human_took_over: an agent is assigned or has replied (or the AI saw so); the AI never replies again.
  * 2. awaiting_human: an earlier message was escalated and no agent has taken it yet.
+ *    Except for 1 and 2: a message with text sent together with the message without text (a photo) the
+ *    conversation was escalated for, while no agent has replied (an agent that hand-off assigned aside):
+ *    the rules after decide it, and it waits with the photo only if they hand it to a person too.
  *    queue_removed instead of either: nobody is assigned and the policy no longer has its queue.
  * 3. vip: the customer is flagged VIP or carries the policy's VIP tag.
  * 4. voicemail: a voicemail or a call (`voicemailEscalates`).
@@ -245,13 +248,32 @@ export function decideRoute(input: RouteInput): RouteDecision {
     }),
     aiSays: (reason) => ai?.handoff?.reason === reason,
   };
-  return (
-    ownershipRule(decision) ??
+  const rest = () =>
     customerRule(decision) ??
     textRule(decision) ??
     moodRule(decision) ??
     answerLimitRule(decision) ??
     confidenceRule(decision) ??
-    clockRule(decision)
+    clockRule(decision);
+  const owned = ownershipRule(decision);
+  if (!owned) return rest();
+  if (!besideMediaHandOff(decision, owned)) return owned;
+  // A photo sent with the question went to a person: the AI answers the question if it can, else it waits.
+  const answer = rest();
+  return answer.target === 'ai' ? answer : owned;
+}
+
+/**
+ * Rule 2's exception: the conversation went to a person (and maybe an agent was assigned) for a message
+ * without text sent together with this one, which has text, and no agent has replied since. The order in
+ * which the two are routed must not decide: the text is answered as it would be alone.
+ */
+function besideMediaHandOff({ input, aiSays }: Decision, owned: RouteDecision): boolean {
+  const { conversation } = input;
+  return (
+    conversation.handedOffBeside === true &&
+    !conversation.humanReplied &&
+    !aiSays('human_took_over') &&
+    owned.reason !== 'queue_removed'
   );
 }

@@ -108,6 +108,11 @@ export interface RouteInput {
     humanReplied?: boolean | undefined;
     /** The target of the previous decision in this conversation; unset for a new or reopened one. */
     routedTo?: RouteTarget | undefined;
+    /**
+     * The conversation was handed to a person for a message without text (a photo) sent together with
+     * this one, which has text: the AI answers it if it can (rule 2's exception).
+     */
+    handedOffBeside?: boolean | undefined;
     /** The AI's answers in a row before this message, since the conversation (re)opened or an agent replied. */
     aiAnswersInARow?: number | undefined;
   };

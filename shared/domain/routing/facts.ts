@@ -10,6 +10,8 @@ export interface ConversationFacts {
   channelsBefore: Channel[];
   humanReplied: boolean;
   routedTo?: RouteDecision['target'];
+  /** The hand-off was for a message without text sent with this one (`handedOffBeside`). */
+  handedOffBeside?: boolean;
   /** The AI's answers in a row before the message (from the kept state only); unset when none. */
   aiAnswersInARow?: number;
 }

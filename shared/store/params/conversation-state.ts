@@ -22,6 +22,7 @@ export const EPISODE_STATE_ATTRIBUTES: readonly string[] = [
   'humanRepliedAt',
   'escalatedAt',
   'escalatedItemId',
+  'escalatedMediaAt',
   CUSTOMER_TURNS_ATTRIBUTE,
 ];
 
@@ -101,6 +102,7 @@ export function conversationStateOf(item: Record<string, unknown>): Conversation
     humanRepliedAt: item.humanRepliedAt,
     escalatedAt: item.escalatedAt,
     escalatedItemId: item.escalatedItemId,
+    escalatedMediaAt: item.escalatedMediaAt,
     firstResponseAt: item.firstResponseAt,
     customerTurns: item[CUSTOMER_TURNS_ATTRIBUTE],
   });
@@ -130,19 +132,28 @@ export function markHumanRepliedInput(table: string, conversationId: string, at:
 export function markEscalatedInput(
   table: string,
   conversationId: string,
-  escalation: { at: string; itemId: string; seen?: string | undefined },
+  escalation: { at: string; itemId: string; seen?: string | undefined; mediaAt?: string | undefined },
 ): UpdateCommandInput {
   const held =
     escalation.seen === undefined ? 'attribute_not_exists(escalatedItemId)' : 'escalatedItemId = :seen';
+  // The item's time when it has no text (a photo), so a question sent with it is still answered; a hand-off
+  // anew for a message with text drops the earlier one's (none is there before the episode's first).
+  const media =
+    escalation.mediaAt !== undefined
+      ? ', escalatedMediaAt = :media'
+      : escalation.seen === undefined
+        ? ''
+        : ' REMOVE escalatedMediaAt';
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: 'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item',
+    UpdateExpression: `SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item${media}`,
     ConditionExpression: `attribute_exists(pk) AND (${held} OR escalatedItemId = :item)`,
     ExpressionAttributeValues: {
       ':at': escalation.at,
       ':item': escalation.itemId,
       ...(escalation.seen === undefined ? {} : { ':seen': escalation.seen }),
+      ...(escalation.mediaAt === undefined ? {} : { ':media': escalation.mediaAt }),
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildHandoffSummary } from '#shared/domain/handoff-summary.js';
+import { buildHandoffSummary, sentWithLine } from '#shared/domain/handoff-summary.js';
 import { type ResponderContext, viewConversation } from '#shared/domain/responder.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 
@@ -110,25 +110,26 @@ describe('the hand-off summary of a voicemail', () => {
   });
 });
 
-describe("the hand-off summary of a customer's history and channels", () => {
-  const message = (
-    id: string,
-    at: string,
-    channel: 'sms' | 'whatsapp',
-    text: string,
-    conversationId = 'cv_1',
-  ) =>
-    ({
-      id,
-      type: 'message',
-      direction: 'inbound',
-      channel,
-      at,
-      customerId: 'cu_1',
-      conversationId,
-      text,
-    }) as TimelineItem;
+/** A customer's message in `cv_1` (or `conversationId`). */
+const message = (
+  id: string,
+  at: string,
+  channel: 'sms' | 'whatsapp',
+  text: string,
+  conversationId = 'cv_1',
+) =>
+  ({
+    id,
+    type: 'message',
+    direction: 'inbound',
+    channel,
+    at,
+    customerId: 'cu_1',
+    conversationId,
+    text,
+  }) as TimelineItem;
 
+describe("the hand-off summary of a customer's history and channels", () => {
   it('names each message its own channel when they came on several', () => {
     const text = summary([
       message('sms:1', '2026-12-05T14:36:00.000Z', 'sms', 'Did you get my voicemail?'),
@@ -154,5 +155,28 @@ describe("the hand-off summary of a customer's history and channels", () => {
       data: { durationSeconds: 30, recordingUrl: `${RECORDING}0` },
     });
     expect(summary([before, ringing, voicemail])).toContain('(returning customer)');
+  });
+});
+
+describe('the hand-off note of a message sent with others', () => {
+  const question = message('wa:1', '2026-12-05T14:36:00.000Z', 'whatsapp', 'What is your returns policy?');
+  const photo: TimelineItem = {
+    ...message('wa:2', '2026-12-05T14:36:01.000Z', 'whatsapp', ''),
+    contentType: 'image',
+  };
+  const later = message('wa:3', '2026-12-05T14:36:07.000Z', 'whatsapp', 'Hello?');
+  const other = message('wa:4', '2026-12-05T14:36:00.500Z', 'whatsapp', 'Elsewhere', 'cv_2');
+  const viewOf = (timeline: TimelineItem[]) =>
+    viewConversation({ customer, timeline, conversationId: 'cv_1' });
+
+  it('quotes the question sent with a photo the note does not show as asked', () => {
+    // Routed before the photo, or not yet: the responder's view of the photo shows only the photo.
+    const line = sentWithLine([question, photo, later, other], viewOf([photo]), photo, 'cv_1');
+    expect(line).toBe('Sent with it: "What is your returns policy?"');
+  });
+
+  it('adds nothing the note quotes already, or when nothing was sent with it', () => {
+    expect(sentWithLine([question, photo], viewOf([question, photo]), photo, 'cv_1')).toBeUndefined();
+    expect(sentWithLine([question, later], viewOf([later]), later, 'cv_1')).toBeUndefined();
   });
 });

@@ -570,3 +570,28 @@ describe('decideRoute: a conversation in a queue the policy no longer has', () =
     });
   });
 });
+
+describe('decideRoute: a question sent with a photo that was handed to a person', () => {
+  const beside = { routedTo: 'human' as const, queue: 'general', handedOffBeside: true };
+
+  it('lets the AI answer the question, as if it were alone', () => {
+    expect(decideRoute(input({ conversation: beside }))).toMatchObject({ target: 'ai', reason: 'routine' });
+    // Also once the photo's hand-off gave the conversation to an agent, who has not replied.
+    const assigned = { ...beside, assignee: 'agent-7' };
+    expect(decideRoute(input({ conversation: assigned }))).toMatchObject({ target: 'ai', reason: 'routine' });
+  });
+
+  it('keeps it waiting with the photo when the rules would hand it to a person too', () => {
+    const decision = decideRoute(input({ conversation: beside, ai: { confidence: 0.1 } }));
+    expect(decision).toMatchObject({ target: 'human', reason: 'awaiting_human', queue: 'general' });
+    const asked = input({ conversation: beside, message: { text: 'I want to talk to a human' } });
+    expect(decideRoute(asked)).toMatchObject({ reason: 'awaiting_human' });
+  });
+
+  it('leaves it to the agent once they replied, and to the rules without the photo', () => {
+    const replied = { ...beside, humanReplied: true };
+    expect(decideRoute(input({ conversation: replied }))).toMatchObject({ reason: 'human_took_over' });
+    const other = { ...beside, handedOffBeside: false };
+    expect(decideRoute(input({ conversation: other }))).toMatchObject({ reason: 'awaiting_human' });
+  });
+});

@@ -96,6 +96,18 @@ describe('conversation state params', () => {
     });
   });
 
+  it("keeps the time of a message without text it hands off for, and drops an earlier one's anew", () => {
+    const photo = markEscalatedInput('t', 'cv_1', { at: touch.at, itemId: 'wa:2', mediaAt: touch.at });
+    expect(photo.UpdateExpression).toBe(
+      'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item, escalatedMediaAt = :media',
+    );
+    expect(photo.ExpressionAttributeValues).toMatchObject({ ':media': touch.at });
+    const anew = markEscalatedInput('t', 'cv_1', { at: touch.at, itemId: 'wa:3', seen: 'wa:2' });
+    expect(anew.UpdateExpression).toBe(
+      'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item REMOVE escalatedMediaAt',
+    );
+  });
+
   it('lists every attribute of an episode, which resolving removes', () => {
     expect(EPISODE_STATE_ATTRIBUTES).toEqual([
       'inboundSince_sms',
@@ -108,6 +120,7 @@ describe('conversation state params', () => {
       'humanRepliedAt',
       'escalatedAt',
       'escalatedItemId',
+      'escalatedMediaAt',
       'customerTurns',
     ]);
   });

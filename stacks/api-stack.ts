@@ -14,6 +14,7 @@ import type { Config } from '#shared/config/config.js';
 import { addAgentMedia } from './agent-media.js';
 import { type AgentSignIn, bindAgentSignIn } from './agent-sign-in.js';
 import { alarmOnFunction, alarmOnSignatureRefusals } from './alarms.js';
+import { grantBedrockModel } from './bedrock-grant.js';
 import { consoleBuildCommand } from './bundling/console.js';
 import {
   BEDROCK_ON_DEMAND,
@@ -275,17 +276,7 @@ export class ApiStack extends Stack {
     this.sendsReplies(resolver, props, publicBaseUrl);
     // BEDROCK_MODEL_ID itself is set with the other operator settings (stacks/settings.ts).
     const bedrockModelId = operatorSetting(this, 'BEDROCK_MODEL_ID');
-    if (bedrockModelId) {
-      resolver.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['bedrock:InvokeModel'],
-          resources: [
-            `arn:${this.partition}:bedrock:*::foundation-model/*`,
-            `arn:${this.partition}:bedrock:${this.region}:${this.account}:inference-profile/${bedrockModelId}`,
-          ],
-        }),
-      );
-    }
+    if (bedrockModelId) grantBedrockModel(resolver, bedrockModelId);
     resolver.consume(props.inboundQueue, inboundConsumer);
     return resolver;
   }

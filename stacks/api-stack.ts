@@ -218,7 +218,12 @@ export class ApiStack extends Stack {
       const integration = new HttpLambdaIntegration(`${webhook.id}Integration`, fn);
       for (const route of webhook.routes) {
         routes.push(...api.addRoutes({ path: route.path, methods: [...route.methods], integration }));
-        if (route.output) new CfnOutput(this, route.output, { value: `${stage.url}${route.path.slice(1)}` });
+        // On the origin the functions check signatures over (Twilio signs the URL it called): a URL on the
+        // execute-api host, pasted into Twilio, would have every request refused once publicBaseUrl is set.
+        const url = props.publicBaseUrl
+          ? `${props.publicBaseUrl}${route.path}`
+          : `${stage.url}${route.path.slice(1)}`;
+        if (route.output) new CfnOutput(this, route.output, { value: url });
       }
     }
     return { functions, routes };

@@ -428,7 +428,7 @@ describe('the durable timers', () => {
   // Deleting a schedule group deletes its schedules: every pending timer (SLA breaches, snooze
   // wake-ups, auto-resolves, surveys, automations) went with a `cdk destroy ThreadlineApi`, unseen.
   it('keeps the schedule group, and the role its schedules send with, when ThreadlineApi is deleted', () => {
-    const kept = { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' };
+    const kept = { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' };
     api.hasResource('AWS::Scheduler::ScheduleGroup', kept);
     const role = api.findResources('AWS::IAM::Role', {
       Properties: {

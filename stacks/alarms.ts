@@ -1,4 +1,5 @@
 import { Annotations, Aws, CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
+import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -256,6 +257,59 @@ export function alarmOnSignatureRefusals(
     threshold: 10,
     topic,
     description: `${id} refused over 10 signed requests in 5 minutes: check the provider secret (README, Rotating a secret)`,
+  });
+}
+
+/**
+ * How many 5xx answers of the HTTP API in 5 minutes raise its alarm. A request a function answers 5xx
+ * (a webhook that cannot enqueue answers 503 to every request) returns normally from its Lambda, whose
+ * Errors alarm stays quiet: the functions' own alarms (`alarmOnServerErrors`) raise on any such
+ * answer, and this one on the stage's count, which also holds what no function logged (a Lambda that
+ * timed out or was throttled, an integration API Gateway could not invoke).
+ */
+export const apiServerErrorsThreshold = 5;
+
+/** Raised when the HTTP API's stage answers more than `apiServerErrorsThreshold` requests 5xx in 5 minutes. */
+export function alarmOnApiServerErrors(scope: Construct, stage: IHttpStage, topic: ITopic): void {
+  alarm(scope, 'ApiServerErrorsAlarm', {
+    metric: stage.metricServerError({ period: Duration.minutes(5), statistic: 'Sum' }),
+    threshold: apiServerErrorsThreshold,
+    topic,
+    description:
+      `The HTTP API answered over ${apiServerErrorsThreshold} requests 5xx in 5 minutes: a function's ` +
+      '<Function>ServerErrorsAlarm names it; the API access logs (ApiAccessLogs) give each route, status ' +
+      'and integration error (README, Operations)',
+  });
+}
+
+/**
+ * Counts the 5xx answers a function behind the HTTP API logs (`request failed` with a status of 500 or
+ * more: a dependency down, 503; a provider failing, 502; and `unhandled error`, a bug, 500) and alarms
+ * on any in 5 minutes: its Lambda returned normally, so its Errors alarm stays quiet. Providers retry
+ * a 5xx, so one failing message can be a few lines.
+ */
+export function alarmOnServerErrors(
+  scope: Construct,
+  id: string,
+  fn: { readonly logGroup: ILogGroup },
+  topic: ITopic,
+): void {
+  const filter = new MetricFilter(scope, `${id}ServerErrors`, {
+    logGroup: fn.logGroup,
+    filterPattern: FilterPattern.literal(
+      '{ ($.message = "request failed" && $.status >= 500) || $.message = "unhandled error" }',
+    ),
+    metricNamespace: 'Threadline',
+    metricName: `${id}ServerErrors`,
+    metricValue: '1',
+  });
+  alarm(scope, `${id}ServerErrorsAlarm`, {
+    metric: filter.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
+    threshold: 0,
+    topic,
+    description:
+      `${id} answered a request 5xx: its log group's \`request failed\` (status 500 or more) or ` +
+      '`unhandled error` lines name the route and the error (README, Operations)',
   });
 }
 

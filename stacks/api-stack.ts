@@ -13,7 +13,12 @@ import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { addAgentMedia } from './agent-media.js';
 import { type AgentSignIn, bindAgentSignIn } from './agent-sign-in.js';
-import { alarmOnFunction, alarmOnSignatureRefusals } from './alarms.js';
+import {
+  alarmOnApiServerErrors,
+  alarmOnFunction,
+  alarmOnServerErrors,
+  alarmOnSignatureRefusals,
+} from './alarms.js';
 import { grantBedrockModel } from './bedrock-grant.js';
 import { consoleBuildCommand } from './bundling/console.js';
 import {
@@ -172,6 +177,11 @@ export class ApiStack extends Stack {
     ];
     for (const fn of [sesMail, media, ...tableFunctions]) functions.set(fn.node.id, fn);
     for (const [id, fn] of functions) alarmOnFunction(this, id, fn, props.alarmTopic);
+    // A request answered 5xx returns normally from its Lambda: counted on the stage and in each log.
+    alarmOnApiServerErrors(this, stage, props.alarmTopic);
+    for (const fn of [...webhookFunctions.values(), agentApi, media, webchat.http]) {
+      alarmOnServerErrors(this, fn.node.id, fn, props.alarmTopic);
+    }
 
     suppressApiFindings({
       functions: [...webhookFunctions.values(), sesMail, media, ...tableFunctions],

@@ -13,12 +13,7 @@ import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { addAgentMedia } from './agent-media.js';
 import { type AgentSignIn, bindAgentSignIn } from './agent-sign-in.js';
-import {
-  alarmOnApiServerErrors,
-  alarmOnFunction,
-  alarmOnServerErrors,
-  alarmOnSignatureRefusals,
-} from './alarms.js';
+import { alarmOnApiServerErrors, alarmOnFunction, alarmOnFunctionLog } from './alarms.js';
 import { grantBedrockModel } from './bedrock-grant.js';
 import { consoleBuildCommand } from './bundling/console.js';
 import {
@@ -180,7 +175,7 @@ export class ApiStack extends Stack {
     // A request answered 5xx returns normally from its Lambda: counted on the stage and in each log.
     alarmOnApiServerErrors(this, stage, props.alarmTopic);
     for (const fn of [...webhookFunctions.values(), agentApi, media, webchat.http]) {
-      alarmOnServerErrors(this, fn.node.id, fn, props.alarmTopic);
+      alarmOnFunctionLog(this, fn.node.id, 'ServerErrors', fn, props.alarmTopic);
     }
 
     suppressApiFindings({
@@ -219,7 +214,7 @@ export class ApiStack extends Stack {
       }).bindQueue(...webhookQueues[webhook.enqueuesTo ?? 'inbound']);
       if (webhook.readsProviderSecret ?? true) {
         fn.bindSecret(props.providerSecret, 'PROVIDER_SECRET_ARN');
-        alarmOnSignatureRefusals(this, webhook.id, fn, props.alarmTopic);
+        alarmOnFunctionLog(this, webhook.id, 'SignatureRefusals', fn, props.alarmTopic);
       }
       if (webhook.signsPublicUrl && props.publicBaseUrl) {
         fn.addEnvironment(publicBaseUrlVariable, props.publicBaseUrl);

@@ -3,16 +3,29 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
 import type { ThreadlineFunction } from './constructs/threadline-function.js';
 
+/** What the configured model id lets the resolver invoke: one model, or one profile and its model(s). */
+type BedrockTarget =
+  | { readonly model: string }
+  | { readonly profile: string | undefined; readonly profileId: string; readonly model: string };
+
 /**
- * The parts of a Bedrock model id: a system-defined inference profile's id is the model's id behind
- * a geography (`us.`, `eu.`, `apac.`, `global.`...): three or more dot-separated parts, where a
- * foundation model's id (`anthropic.claude-3-haiku-20240307-v1:0`) has two.
+ * What `modelId` names. A foundation model id (`anthropic.claude-3-haiku-20240307-v1:0`) has two
+ * dot-separated parts; a system-defined inference profile's id puts a geography before them (`us.`,
+ * `eu.`, `apac.`, `global.`...). An ARN names its resource itself: a foundation model, an inference
+ * profile (its model read from its id) or an application inference profile (whose models it does not
+ * name: any, through that profile only).
  */
-export function bedrockModelParts(modelId: string): { profile: boolean; foundationModel: string } {
-  const [, ...rest] = modelId.split('.');
-  return rest.length >= 2
-    ? { profile: true, foundationModel: rest.join('.') }
-    : { profile: false, foundationModel: modelId };
+export function bedrockTarget(modelId: string): BedrockTarget {
+  const arn =
+    /^arn:[^:]+:bedrock:[^:]*:[^:]*:(foundation-model|inference-profile|application-inference-profile)\/(.+)$/.exec(
+      modelId,
+    );
+  if (arn?.[1] === 'foundation-model') return { model: modelId };
+  if (arn?.[1] === 'application-inference-profile') return { profile: modelId, profileId: '', model: '*' };
+  const id = arn?.[2] ?? modelId;
+  const [, ...rest] = id.split('.');
+  if (rest.length < 2) return { model: id };
+  return { profile: arn ? modelId : undefined, profileId: id, model: rest.join('.') };
 }
 
 /**
@@ -24,22 +37,22 @@ export function bedrockModelParts(modelId: string): { profile: boolean; foundati
  */
 export function grantBedrockModel(fn: ThreadlineFunction, modelId: string): void {
   const stack = Stack.of(fn);
-  const { profile, foundationModel } = bedrockModelParts(modelId);
-  if (!profile) {
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['bedrock:InvokeModel'],
-        resources: [`arn:${stack.partition}:bedrock:${stack.region}::foundation-model/${modelId}`],
-      }),
-    );
+  const target = bedrockTarget(modelId);
+  if (!('profileId' in target)) {
+    const arn = target.model.startsWith('arn:')
+      ? target.model
+      : `arn:${stack.partition}:bedrock:${stack.region}::foundation-model/${target.model}`;
+    fn.addToRolePolicy(new PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [arn] }));
     return;
   }
-  const profileArn = `arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:inference-profile/${modelId}`;
+  const profileArn =
+    target.profile ??
+    `arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:inference-profile/${target.profileId}`;
   fn.addToRolePolicy(new PolicyStatement({ actions: ['bedrock:InvokeModel'], resources: [profileArn] }));
   fn.addToRolePolicy(
     new PolicyStatement({
       actions: ['bedrock:InvokeModel'],
-      resources: [`arn:${stack.partition}:bedrock:*::foundation-model/${foundationModel}`],
+      resources: [`arn:${stack.partition}:bedrock:*::foundation-model/${target.model}`],
       conditions: { StringEquals: { 'bedrock:InferenceProfileArn': profileArn } },
     }),
   );
@@ -49,9 +62,9 @@ export function grantBedrockModel(fn: ThreadlineFunction, modelId: string): void
       {
         id: 'AwsSolutions-IAM5',
         reason:
-          'The one model of the configured inference profile, in the regions the profile routes to: any ' +
+          'The model(s) of the configured inference profile, in the regions the profile routes to: any ' +
           'region, but only through that profile (condition bedrock:InferenceProfileArn).',
-        appliesTo: [`Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${foundationModel}`],
+        appliesTo: [`Resource::arn:<AWS::Partition>:bedrock:*::foundation-model/${target.model}`],
       },
     ],
     true,

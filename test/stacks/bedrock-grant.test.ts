@@ -76,14 +76,40 @@ describe('the resolver’s Bedrock grant', () => {
     },
   );
 
-  it.each(['anthropic.claude-3-haiku-20240307-v1:0', 'us.anthropic.claude-3-5-sonnet-20240620-v1:0'])(
-    'passes cdk-nag with bedrockModelId=%s',
-    (id) => {
-      const { stack } = resolverWith(id, true);
-      const errors = Annotations.fromStack(stack)
-        .findError('*', Match.stringLikeRegexp('AwsSolutions-'))
-        .map((f) => `${f.id}: ${String(f.entry.data).split('\n')[0]}`);
-      expect(errors).toEqual([]);
-    },
-  );
+  it('is exactly the model a foundation model ARN names', () => {
+    const arn = 'arn:aws:bedrock:eu-west-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0';
+    expect(resolverWith(arn).statements).toEqual([
+      { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: arn },
+    ]);
+  });
+
+  it.each([
+    [
+      'arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-3-5-sonnet-20240620-v1:0',
+      'anthropic.claude-3-5-sonnet-20240620-v1:0',
+    ],
+    ['arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/a1b2c3', '*'],
+  ])('is the profile an ARN names, and its model only through it: %s', (arn, model) => {
+    expect(resolverWith(arn).statements).toEqual([
+      { Effect: 'Allow', Action: 'bedrock:InvokeModel', Resource: arn },
+      {
+        Effect: 'Allow',
+        Action: 'bedrock:InvokeModel',
+        Resource: { 'Fn::Join': ['', ['arn:', partition, `:bedrock:*::foundation-model/${model}`]] },
+        Condition: { StringEquals: { 'bedrock:InferenceProfileArn': arn } },
+      },
+    ]);
+  });
+
+  it.each([
+    'anthropic.claude-3-haiku-20240307-v1:0',
+    'us.anthropic.claude-3-5-sonnet-20240620-v1:0',
+    'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/a1b2c3',
+  ])('passes cdk-nag with bedrockModelId=%s', (id) => {
+    const { stack } = resolverWith(id, true);
+    const errors = Annotations.fromStack(stack)
+      .findError('*', Match.stringLikeRegexp('AwsSolutions-'))
+      .map((f) => `${f.id}: ${String(f.entry.data).split('\n')[0]}`);
+    expect(errors).toEqual([]);
+  });
 });

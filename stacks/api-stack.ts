@@ -13,7 +13,8 @@ import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { addAgentMedia } from './agent-media.js';
 import { type AgentSignIn, bindAgentSignIn } from './agent-sign-in.js';
-import { alarmOnFunction, alarmOnSignatureRefusals } from './alarms.js';
+import { alarmOnApiServerErrors, alarmOnFunction, alarmOnFunctionLog } from './alarms.js';
+import { grantBedrockModel } from './bedrock-grant.js';
 import { consoleBuildCommand } from './bundling/console.js';
 import {
   BEDROCK_ON_DEMAND,
@@ -171,6 +172,11 @@ export class ApiStack extends Stack {
     ];
     for (const fn of [sesMail, media, ...tableFunctions]) functions.set(fn.node.id, fn);
     for (const [id, fn] of functions) alarmOnFunction(this, id, fn, props.alarmTopic);
+    // A request answered 5xx returns normally from its Lambda: counted on the stage and in each log.
+    alarmOnApiServerErrors(this, stage, props.alarmTopic);
+    for (const fn of [...webhookFunctions.values(), agentApi, media, webchat.http]) {
+      alarmOnFunctionLog(this, fn.node.id, 'ServerErrors', fn, props.alarmTopic);
+    }
 
     suppressApiFindings({
       functions: [...webhookFunctions.values(), sesMail, media, ...tableFunctions],
@@ -208,7 +214,7 @@ export class ApiStack extends Stack {
       }).bindQueue(...webhookQueues[webhook.enqueuesTo ?? 'inbound']);
       if (webhook.readsProviderSecret ?? true) {
         fn.bindSecret(props.providerSecret, 'PROVIDER_SECRET_ARN');
-        alarmOnSignatureRefusals(this, webhook.id, fn, props.alarmTopic);
+        alarmOnFunctionLog(this, webhook.id, 'SignatureRefusals', fn, props.alarmTopic);
       }
       if (webhook.signsPublicUrl && props.publicBaseUrl) {
         fn.addEnvironment(publicBaseUrlVariable, props.publicBaseUrl);
@@ -217,7 +223,12 @@ export class ApiStack extends Stack {
       const integration = new HttpLambdaIntegration(`${webhook.id}Integration`, fn);
       for (const route of webhook.routes) {
         routes.push(...api.addRoutes({ path: route.path, methods: [...route.methods], integration }));
-        if (route.output) new CfnOutput(this, route.output, { value: `${stage.url}${route.path.slice(1)}` });
+        // On the origin the functions check signatures over (Twilio signs the URL it called): a URL on the
+        // execute-api host, pasted into Twilio, would have every request refused once publicBaseUrl is set.
+        const url = props.publicBaseUrl
+          ? `${props.publicBaseUrl}${route.path}`
+          : `${stage.url}${route.path.slice(1)}`;
+        if (route.output) new CfnOutput(this, route.output, { value: url });
       }
     }
     return { functions, routes };
@@ -275,17 +286,7 @@ export class ApiStack extends Stack {
     this.sendsReplies(resolver, props, publicBaseUrl);
     // BEDROCK_MODEL_ID itself is set with the other operator settings (stacks/settings.ts).
     const bedrockModelId = operatorSetting(this, 'BEDROCK_MODEL_ID');
-    if (bedrockModelId) {
-      resolver.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['bedrock:InvokeModel'],
-          resources: [
-            `arn:${this.partition}:bedrock:*::foundation-model/*`,
-            `arn:${this.partition}:bedrock:${this.region}:${this.account}:inference-profile/${bedrockModelId}`,
-          ],
-        }),
-      );
-    }
+    if (bedrockModelId) grantBedrockModel(resolver, bedrockModelId);
     resolver.consume(props.inboundQueue, inboundConsumer);
     return resolver;
   }

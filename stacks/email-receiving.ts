@@ -75,7 +75,8 @@ export function emailRecipients(stack: Stack, props: EmailRecipientProps): strin
 
 /**
  * A private bucket of personal data: SSE-S3, public access blocked, owner-enforced, TLS only, kept when
- * the stack goes, every object expired `days` after it was written.
+ * the stack goes (but with a create that rolls back: it is empty then), every object expired `days`
+ * after it was written.
  */
 export function privateExpiringBucket(stack: Stack, id: string, ruleId: string, days: number): Bucket {
   return new Bucket(stack, id, {
@@ -83,7 +84,7 @@ export function privateExpiringBucket(stack: Stack, id: string, ruleId: string, 
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
     objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
     enforceSSL: true,
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     lifecycleRules: [
       { id: ruleId, expiration: Duration.days(days), abortIncompleteMultipartUploadAfter: Duration.days(1) },
     ],

@@ -3,6 +3,13 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 
+/**
+ * Kept when the stack is updated or deleted, deleted when the create that made it rolls back
+ * (CloudFormation's `RetainExceptOnCreate`): a failed first deploy kept the secrets, whose fixed names
+ * (`threadline/providers`, `threadline/signing`) then stopped every retry. A new secret holds nothing yet.
+ */
+const keptButOnAFailedCreate = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+
 // The two Secrets Manager secrets of the stateful stack: the provider credentials, read by the signed
 // webhooks and the functions that send replies; and the signing keys, read by the public web chat and
 // the survey links, so that no public function can read a provider's credentials.
@@ -105,7 +112,7 @@ export function createProviderSecret(scope: Construct): Secret {
       passwordLength: 32,
       excludePunctuation: true,
     },
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: keptButOnAFailedCreate,
   });
 }
 
@@ -127,6 +134,6 @@ export function createSigningSecret(scope: Construct): Secret {
       passwordLength: 64,
       excludePunctuation: true,
     },
-    removalPolicy: RemovalPolicy.RETAIN,
+    removalPolicy: keptButOnAFailedCreate,
   });
 }

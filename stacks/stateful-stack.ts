@@ -281,6 +281,9 @@ export class StatefulStack extends Stack {
       // monthly key cost for the operator to look after.
       encryption: TableEncryption.AWS_MANAGED,
       deletionProtection: true,
+      // Retain even when the create rolls back (not RetainExceptOnCreate): DynamoDB refuses to delete a
+      // deletion-protected table, so that rollback would fail. Its name is generated: a table a failed
+      // first deploy left (empty) stops no retry.
       removalPolicy: RemovalPolicy.RETAIN,
       // The change feed: every write, with the item before and after, for the events function.
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
@@ -331,6 +334,8 @@ export class StatefulStack extends Stack {
         requireSymbols: true,
       },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
+      // Retain, as the table: a rollback could not delete the deletion-protected pool; pool names need
+      // not be unique, so one a failed first deploy left stops no retry.
       removalPolicy: RemovalPolicy.RETAIN,
     });
     const client = pool.addClient('AgentConsole', {
@@ -360,14 +365,14 @@ export class StatefulStack extends Stack {
   /**
    * A queue that keeps messages 14 days and outlives the stack: a dead-letter queue, or one an operator
    * inspects. SQS-managed encryption: senders need no kms:GenerateDataKey grant and there is no key to
-   * manage; TLS only.
+   * manage; TLS only. A create that rolls back deletes it: it holds nothing yet.
    */
   private retainedQueue(id: string): Queue {
     return new Queue(this, id, {
       encryption: QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
   }
 

@@ -50,12 +50,14 @@ export function addTimers(
   props.timersQueue.grantSendMessages(role);
   props.timersDeadLetterQueue.grantSendMessages(role);
   // Deleting the group deletes its schedules, every pending timer; they keep firing (as the role) if
-  // this stack is deleted (README, Deleting the stacks).
-  group.applyRemovalPolicy(RemovalPolicy.RETAIN);
-  role.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  // this stack is deleted (README, Deleting the stacks). A create that rolls back deletes them: a new
+  // group holds no timer, and the kept one's fixed name stopped every retry of a failed first deploy.
+  const kept = RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+  group.applyRemovalPolicy(kept);
+  role.applyRemovalPolicy(kept);
   const grants = role.node.tryFindChild('DefaultPolicy');
   if (!(grants instanceof Policy)) throw new Error(`${role.node.path}: expected its default policy`);
-  grants.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  grants.applyRemovalPolicy(kept);
   const timers = new ThreadlineFunction(scope, 'Timers', {
     name: 'timers',
     timeout: timersConsumer.timeout,

@@ -96,6 +96,8 @@ export function addWebchat(scope: Stack, api: HttpApi, props: WebchatProps) {
   new CfnOutput(scope, 'WebchatLiveUrl', { value: stage.url });
   return {
     functions: [webchat, live],
+    /** The function behind the HTTP API's `/webchat/{proxy+}`. */
+    http: webchat,
     routes: routes as HttpRoute[],
     liveApi,
     /** Lets a change-feed consumer post to visitors: the endpoint setting and `execute-api:ManageConnections`. */

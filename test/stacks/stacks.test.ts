@@ -306,7 +306,7 @@ describe('ThreadlineStateful', () => {
     });
     const dlq = stateful.toJSON().Resources[mailDeadLetterId];
     expect(dlq.Properties).toEqual({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
-    expect(dlq.DeletionPolicy).toBe('Retain');
+    expect(dlq.DeletionPolicy).toBe('RetainExceptOnCreate');
   });
 
   it('gives the mail queue a visibility timeout of at least six ses-mail timeouts', () => {
@@ -341,7 +341,7 @@ describe('ThreadlineStateful', () => {
     const secret = stateful.toJSON().Resources[secretId];
     expect(secret.Properties.SecretString).toBeUndefined();
     expect(secret.Properties.Name).toBe('threadline/providers');
-    expect(secret.DeletionPolicy).toBe('Retain');
+    expect(secret.DeletionPolicy).toBe('RetainExceptOnCreate');
     const generate = secret.Properties.GenerateSecretString;
     expect(generate.GenerateStringKey).toBe('META_VERIFY_TOKEN');
     const template = z.record(z.string(), z.string()).parse(JSON.parse(generate.SecretStringTemplate));
@@ -419,7 +419,7 @@ describe('ThreadlineStateful', () => {
     const secret = stateful.toJSON().Resources[signingSecretId];
     expect(secret.Properties.SecretString).toBeUndefined();
     expect(secret.Properties.Name).toBe('threadline/signing');
-    expect(secret.DeletionPolicy).toBe('Retain');
+    expect(secret.DeletionPolicy).toBe('RetainExceptOnCreate');
     const generate = secret.Properties.GenerateSecretString;
     expect(generate.GenerateStringKey).toBe('CSAT_SIGNING_SECRET');
     // At least the 32 characters CSAT_SIGNING_SECRET takes.
@@ -448,7 +448,7 @@ describe('ThreadlineStateful', () => {
   it('keeps exports in a private SSE-S3 bucket, TLS only, and expires them after 3 days', () => {
     const id = logicalId(statefulStack, 'ExportsBucket');
     const bucket = stateful.toJSON().Resources[id];
-    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(bucket.Properties.BucketEncryption).toEqual({
       ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
     });
@@ -496,7 +496,7 @@ describe('ThreadlineStateful', () => {
   it('keeps raw mail in a private SSE-S3 bucket that outlives the stack and expires it after 30 days', () => {
     stateful.resourceCountIs('AWS::S3::Bucket', 2);
     const bucket = stateful.toJSON().Resources[bucketId];
-    expect(bucket.DeletionPolicy).toBe('Retain');
+    expect(bucket.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(bucket.UpdateReplacePolicy).toBe('Retain');
     expect(bucket.Properties).toEqual({
       BucketEncryption: {
@@ -615,7 +615,7 @@ describe('ThreadlineStateful', () => {
   it('keeps SES function failures on an encrypted queue for 14 days', () => {
     const queue = stateful.toJSON().Resources[failedEventsId];
     expect(queue.Properties).toEqual({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
-    expect(queue.DeletionPolicy).toBe('Retain');
+    expect(queue.DeletionPolicy).toBe('RetainExceptOnCreate');
     stateful.hasOutput('FailedEventsQueueName', { Value: { 'Fn::GetAtt': [failedEventsId, 'QueueName'] } });
   });
 

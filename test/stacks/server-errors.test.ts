@@ -1,0 +1,90 @@
+import { isDeepStrictEqual } from 'node:util';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ApiStack, statefulInputs } from '../../stacks/api-stack.js';
+import { StatefulStack } from '../../stacks/stateful-stack.js';
+import { appWith, logicalId } from '../support/cdk-app.js';
+
+// A request the API answers 5xx (a webhook that cannot enqueue: 503; a bug: 500) returns normally from
+// its Lambda, whose Errors metric stays 0: these alarms are how the operator hears of it.
+
+const app = appWith({});
+const statefulStack = new StatefulStack(app, 'ThreadlineStateful');
+const apiStack = new ApiStack(app, 'ThreadlineApi', statefulInputs(statefulStack));
+const api = Template.fromStack(apiStack);
+const topicImport = (actions: unknown) => JSON.stringify(actions).includes('AlarmTopic');
+
+/** The functions behind the HTTP API's routes: each answers requests, and logs its 5xx answers. */
+const httpFunctions = [
+  'WhatsApp',
+  'Meta',
+  'TwilioSms',
+  'TwilioVoice',
+  'Ses',
+  'AgentApi',
+  'AgentMedia',
+  'Webchat',
+];
+
+describe('the HTTP API answering 5xx raises an alarm', () => {
+  it('alarms on the stage’s 5xx count (AWS/ApiGateway, ApiId and Stage) to the alarm topic', () => {
+    const alarms = Object.values(api.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.Namespace === 'AWS/ApiGateway',
+    );
+    expect(alarms).toHaveLength(1);
+    const alarm = alarms[0]?.Properties;
+    expect(alarm).toMatchObject({
+      MetricName: '5xx',
+      Statistic: 'Sum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      Threshold: 5,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm.Dimensions).toEqual(
+      expect.arrayContaining([
+        { Name: 'ApiId', Value: { Ref: logicalId(apiStack, 'HttpApi') } },
+        { Name: 'Stage', Value: '$default' },
+      ]),
+    );
+    expect(topicImport(alarm.AlarmActions) && topicImport(alarm.OKActions)).toBe(true);
+    expect(alarm.AlarmDescription).toMatch(/README/);
+  });
+
+  it.each(httpFunctions)(
+    'counts %s’s `request failed` lines with a 5xx status and its `unhandled error` lines, and alarms on any',
+    (id) => {
+      const filters = Object.values(api.findResources('AWS::Logs::MetricFilter')).filter(
+        (f) =>
+          isDeepStrictEqual(f.Properties.LogGroupName, { Ref: logicalId(apiStack, `${id}Logs`) }) &&
+          f.Properties.MetricTransformations[0].MetricName === `${id}ServerErrors`,
+      );
+      expect(filters).toHaveLength(1);
+      const pattern: string = filters[0]?.Properties.FilterPattern;
+      expect(pattern).toContain('$.message = "request failed" && $.status >= 500');
+      expect(pattern).toContain('$.message = "unhandled error"');
+      const alarms = Object.values(api.findResources('AWS::CloudWatch::Alarm')).filter(
+        (a) => a.Properties.MetricName === `${id}ServerErrors`,
+      );
+      expect(alarms).toHaveLength(1);
+      expect(alarms[0]?.Properties).toMatchObject({
+        Namespace: 'Threadline',
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      });
+      expect(topicImport(alarms[0]?.Properties.AlarmActions)).toBe(true);
+    },
+  );
+
+  it('counts no function that serves no HTTP route', () => {
+    const counted = Object.values(api.findResources('AWS::Logs::MetricFilter'))
+      .map((f) => String(f.Properties.MetricTransformations[0].MetricName))
+      .filter((name) => name.endsWith('ServerErrors'))
+      .sort();
+    expect(counted).toEqual(httpFunctions.map((id) => `${id}ServerErrors`).sort());
+  });
+});

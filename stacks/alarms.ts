@@ -26,7 +26,7 @@ const AlarmEmailSchema = z
 
 /**
  * The alarm topic, TLS only like the SES topics, with CloudWatch alarms of this account allowed to
- * publish (the topic policy that enforces TLS replaces SNS's default one). `-c alarmEmail=` subscribes an
+ * publish (the topic policy that enforces TLS replaces SNS's default one). `alarmEmail` (in `cdk.json`'s context) subscribes an
  * address, which must confirm the subscription from the email SNS sends. Not KMS-encrypted: CloudWatch
  * cannot publish to a topic under the AWS-managed SNS key, and alarms carry no message content.
  */
@@ -46,7 +46,7 @@ export function createAlarmTopic(stack: Stack, props: { alarmEmail?: string | un
   else {
     Annotations.of(stack).addWarningV2(
       'threadline:noAlarmEmail',
-      'No alarmEmail: the alarms reach nobody. Deploy with -c alarmEmail=ops@example.com, or subscribe to the AlarmTopicArn output.',
+      'No alarmEmail: the alarms reach nobody. Set "alarmEmail": "ops@example.com" in cdk.json\'s context, or subscribe to the AlarmTopicArn output.',
     );
   }
   new CfnOutput(stack, 'AlarmTopicArn', {

@@ -231,6 +231,8 @@ export interface ResolverStore extends HeldEditStore {
    * status, reading a bounded page of their latest items; answers how many moved.
    */
   advanceWatermark?(customerIds: readonly string[], receipt: WatermarkReceipt): Promise<number>;
+  /** The time (in its timeline key) of the message a provider id names, once it is linked; one read. */
+  sentAt?(channel: Channel, providerMessageId: string): Promise<string | undefined>;
   /**
    * A reply the provider took failed later (`failed`, its time as an answer): the wait starts again from
    * `at` if it was the conversation's last answer and none reached the customer after it (conditional,

@@ -170,6 +170,37 @@ export function carriedNumbers(profiles: { source: MergedProfile; target: Merged
   return carried;
 }
 
+/** A last-inbound time the target takes from the source at a merge. */
+export interface CarriedInbound {
+  channel: string;
+  at: string;
+  /** The overall last inbound (`lastInboundAt` and `lastInboundChannel`), not only the channel's time. */
+  last: boolean;
+}
+
+/**
+ * What the target takes of the source's last-inbound times at a merge: each channel's time where the
+ * source's is later (or the target has none), then the overall last inbound channel and time when the
+ * source's is later, so the kept profile says where the person wrote last and a reply naming no
+ * channel goes there. Without the target (a merge asked again), every one: the writes are conditional.
+ */
+export function carriedInbound(source: InboundProfile, target?: InboundProfile): CarriedInbound[] {
+  const later = (at: string, held: unknown) => typeof held !== 'string' || held < at;
+  const carried: CarriedInbound[] = [];
+  for (const channel of ChannelSchema.options) {
+    const at = channelTime(source, channel);
+    if (at !== undefined && (!target || later(at, channelTime(target, channel)))) {
+      carried.push({ channel, at, last: false });
+    }
+  }
+  const { lastInboundAt: at, lastInboundChannel: channel } = source;
+  if (typeof at === 'string' && ChannelSchema.safeParse(channel).success) {
+    if (!target || later(at, target.lastInboundAt))
+      carried.push({ channel: String(channel), at, last: true });
+  }
+  return carried;
+}
+
 /**
  * The numbers a kept customer may carry for the phones of `identities` (`phone#<number>` tokens) once
  * they leave it at an unmerge, per address attribute: by SMS the numbers themselves; on WhatsApp those

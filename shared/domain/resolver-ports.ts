@@ -279,6 +279,11 @@ export interface ResolverStore extends HeldEditStore {
   putMention(identity: Identity, customerId: string, evidence: SuggestionEvidence): Promise<void>;
   /** Every customer who mentioned an identity, with the evidence. */
   mentionsOf(identity: Identity): Promise<Array<{ customerId: string; evidence: SuggestionEvidence }>>;
+  /** The first `limit` customers who mentioned an identity, each with its first piece of evidence. */
+  mentionersOf?(
+    identity: Identity,
+    limit: number,
+  ): Promise<Array<{ customerId: string; evidence: SuggestionEvidence | undefined }>>;
   /**
    * Raises (or adds evidence to) a merge suggestion on both profiles; a dismissed one stays dismissed.
    * `now` is its `createdAt` the first time (the runtime's clock).

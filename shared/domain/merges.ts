@@ -64,13 +64,18 @@ export async function mergedGroup(
 /**
  * Whether a stored timeline item came through one of the identities (`<kind>#<value>` tokens) of a
  * customer: an unmerge gives such items back to that customer. Only items that carry the identity they
- * came from (`from`: the customer's messages, reactions, edits, calls, echoes of the business's own
- * app) say so; replies, notes and our own events name nobody and stay where they are.
+ * came from say so: `from` (the customer's messages, reactions, edits, calls; echoes stored before
+ * they named the customer in `to`), and `to` of an echo of the business's own app (an outbound message
+ * that is not our reply); replies, notes and our own events stay where they are.
  */
 export function cameThrough(item: Record<string, unknown>, tokens: ReadonlySet<string>): boolean {
-  const from = item.from as { kind?: unknown; value?: unknown } | undefined;
-  if (typeof from?.kind !== 'string' || typeof from.value !== 'string') return false;
-  return tokens.has(identityToken({ kind: from.kind, value: from.value } as Identity));
+  const echo =
+    item.type === 'message' && item.direction === 'outbound' && !String(item.id).startsWith('reply:');
+  const through = (echo && item.from === undefined ? item.to : item.from) as
+    | { kind?: unknown; value?: unknown }
+    | undefined;
+  if (typeof through?.kind !== 'string' || typeof through.value !== 'string') return false;
+  return tokens.has(identityToken({ kind: through.kind, value: through.value } as Identity));
 }
 
 /** A kept customer's tags and its record of those merges gave it (`<merged-in id>#<tag>`, see `tagsToCarry`). */

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
-import { agentCaller } from '../support/agent-api.js';
-import { useTestRuntime } from '../support/test-runtime.js';
-import { deliver, messengerMessage, signedMeta, whatsappEcho, whatsappText } from '../support/webhooks.js';
+import { useMetaRuntime } from '../support/meta-runtime.js';
+import { messengerMessage, whatsappEcho, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'echo-sides-secret';
 const TOKEN = 'echo-sides-token';
@@ -17,21 +16,12 @@ const PAGE_INBOX_APP = 263902037430900;
  * An unmerge still gives such an echo back to the customer it went to.
  */
 describe('local runtime: who a business echo names', () => {
-  let now = Math.floor(Date.now() / 1000) * 1000;
-  const tick = () => {
-    now += 1_000;
-    return now;
-  };
-  const runtime = useTestRuntime({
-    env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-es:${TOKEN}:admin` },
-    clock: { now: () => new Date(now) },
+  const { runtime, tick, api, post } = useMetaRuntime({
+    secret: SECRET,
+    token: TOKEN,
+    agent: 'agent-es',
+    start: Math.floor(Date.now() / 1000) * 1000,
   });
-  const api = agentCaller(() => runtime.url, TOKEN);
-  const post = async (path: '/webhooks/whatsapp' | '/webhooks/meta', payload: unknown) => {
-    const res = await deliver(signedMeta(runtime.url, path, payload, SECRET));
-    expect(res.status).toBe(200);
-    await runtime.idle();
-  };
   const timeline = async (customerId: string) =>
     (await api<{ items: TimelineItem[] }>('GET', `/api/customers/${customerId}/timeline`)).items;
   const messengerCustomer = async (psid: string) => {
@@ -43,15 +33,9 @@ describe('local runtime: who a business echo names', () => {
 
   it('a Page inbox echo names the customer in `to`, not `from`', async () => {
     const psid = 'PSID1001';
-    await post(
-      '/webhooks/meta',
-      messengerMessage({ page: PAGE, psid, ms: tick(), message: { mid: 'm_es_q', text: 'Open?' } }),
-    );
+    await post(messengerMessage({ page: PAGE, psid, ms: tick(), message: { mid: 'm_es_q', text: 'Open?' } }));
     const echo = { mid: 'm_es_a', text: 'Yes, 10 to 4.', app_id: PAGE_INBOX_APP };
-    await post(
-      '/webhooks/meta',
-      messengerMessage({ page: PAGE, psid, ms: tick(), message: echo, echo: true }),
-    );
+    await post(messengerMessage({ page: PAGE, psid, ms: tick(), message: echo, echo: true }));
     const { id, identity } = await messengerCustomer(psid);
     const items = await timeline(id);
     const inbound = items.find((i) => i.providerMessageId === 'm_es_q');
@@ -66,12 +50,12 @@ describe('local runtime: who a business echo names', () => {
     const phone = '447700900611';
     const at = new Date(tick()).toISOString();
     await post(
-      '/webhooks/whatsapp',
       whatsappText({ from: phone, messages: [{ id: 'wamid.ES1', at, text: 'Hi' }] }),
+      '/webhooks/whatsapp',
     );
     await post(
-      '/webhooks/whatsapp',
       whatsappEcho({ to: phone, id: 'wamid.ES2', at: new Date(tick()).toISOString(), text: 'Hello!' }),
+      '/webhooks/whatsapp',
     );
     const identity = { kind: 'phone' as const, value: `+${phone}` };
     const id = (await runtime.store.customers.findCustomerId(identity, { consistent: true })) as string;
@@ -82,11 +66,9 @@ describe('local runtime: who a business echo names', () => {
 
   it('an unmerge gives the echo back to the customer it went to', async () => {
     await post(
-      '/webhooks/meta',
       messengerMessage({ page: PAGE, psid: 'PSID1002', ms: tick(), message: { mid: 'm_es_k', text: 'Hi' } }),
     );
     await post(
-      '/webhooks/meta',
       messengerMessage({ page: PAGE, psid: 'PSID1003', ms: tick(), message: { mid: 'm_es_s', text: 'Hey' } }),
     );
     const kept = await messengerCustomer('PSID1002');
@@ -94,10 +76,7 @@ describe('local runtime: who a business echo names', () => {
     tick();
     await api('POST', `/api/customers/${kept.id}/merge`, { customerId: source.id });
     const echo = { mid: 'm_es_e', text: 'Thanks, noted.', app_id: PAGE_INBOX_APP };
-    await post(
-      '/webhooks/meta',
-      messengerMessage({ page: PAGE, psid: 'PSID1003', ms: tick(), message: echo, echo: true }),
-    );
+    await post(messengerMessage({ page: PAGE, psid: 'PSID1003', ms: tick(), message: echo, echo: true }));
     tick();
     await api('POST', `/api/customers/${kept.id}/unmerge`, { customerId: source.id });
     await runtime.idle();

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MENTION_PEERS_MAX } from '#shared/domain/mentions.js';
-import { agentCaller } from '../support/agent-api.js';
-import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
-import { useTestRuntime } from '../support/test-runtime.js';
-import { deliver, IG_ACCOUNT, instagramText, messengerMessage, signedMeta } from '../support/webhooks.js';
+import { useMetaRuntime } from '../support/meta-runtime.js';
+import { IG_ACCOUNT, instagramText, messengerMessage } from '../support/webhooks.js';
 
 const SECRET = 'mention-peers-secret';
 const TOKEN = 'mention-peers-token';
@@ -18,29 +16,16 @@ type Suggestion = { otherId: string; evidence: { reason: string; identity: { val
  * identity more than MENTION_PEERS_MAX others mention is nobody's in particular.
  */
 describe('local runtime: two customers who write the same address nobody holds', () => {
-  const calls: RecordedCall[] = [];
-  let now = Date.now();
-  const tick = () => {
-    now += 1_000;
-    return now;
-  };
-  const runtime = useTestRuntime({
-    env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-mp:${TOKEN}` },
-    clock: { now: () => new Date(now) },
-    dynamoClient: (c) => {
-      recordCalls(c, calls);
-      return c;
-    },
+  const { runtime, calls, tick, api, post } = useMetaRuntime({
+    secret: SECRET,
+    token: TOKEN,
+    agent: 'agent-mp',
   });
-  const api = agentCaller(() => runtime.url, TOKEN);
-  const post = async (payload: unknown) => {
-    const res = await deliver(signedMeta(runtime.url, '/webhooks/meta', payload, SECRET));
-    expect(res.status).toBe(200);
-    await runtime.idle();
-  };
+  let sent = 0;
   const onMessenger = async (psid: string, text: string) => {
+    sent += 1;
     await post(
-      messengerMessage({ page: PAGE, psid, ms: tick(), message: { mid: `m_${psid}_${now}`, text } }),
+      messengerMessage({ page: PAGE, psid, ms: tick(), message: { mid: `m_${psid}_${sent}`, text } }),
     );
     return (await runtime.store.customers.findCustomerId(
       { kind: 'messenger', value: `${PAGE}:${psid}` },
@@ -48,8 +33,9 @@ describe('local runtime: two customers who write the same address nobody holds',
     )) as string;
   };
   const onInstagram = async (igsid: string, text: string) => {
+    sent += 1;
     await post(
-      instagramText({ sender: igsid, mid: `ig_${igsid}_${now}`, at: new Date(tick()).toISOString(), text }),
+      instagramText({ sender: igsid, mid: `ig_${igsid}_${sent}`, at: new Date(tick()).toISOString(), text }),
     );
     return (await runtime.store.customers.findCustomerId(
       { kind: 'instagram', value: `${IG_ACCOUNT}:${igsid}` },

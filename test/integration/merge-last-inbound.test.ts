@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
-import { agentCaller } from '../support/agent-api.js';
-import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
-import { useTestRuntime } from '../support/test-runtime.js';
-import { deliver, IG_ACCOUNT, instagramText, messengerMessage, signedMeta } from '../support/webhooks.js';
+import { useMetaRuntime } from '../support/meta-runtime.js';
+import { IG_ACCOUNT, instagramText, messengerMessage } from '../support/webhooks.js';
 
 const SECRET = 'merge-inbound-secret';
 const TOKEN = 'merge-inbound-token';
@@ -17,26 +15,12 @@ const DAY = 86_400_000;
  * merge now keeps the later of each channel's last-inbound time and the latest channel overall.
  */
 describe('local runtime: a merge keeps the latest inbound channel and time of either customer', () => {
-  const calls: RecordedCall[] = [];
-  let now = Date.now() + 8 * DAY;
-  const tick = () => {
-    now += 1_000;
-    return now;
-  };
-  const runtime = useTestRuntime({
-    env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-mi:${TOKEN}:admin` },
-    clock: { now: () => new Date(now) },
-    dynamoClient: (c) => {
-      recordCalls(c, calls);
-      return c;
-    },
+  const { runtime, calls, tick, api, post } = useMetaRuntime({
+    secret: SECRET,
+    token: TOKEN,
+    agent: 'agent-mi',
+    start: Date.now() + 8 * DAY,
   });
-  const api = agentCaller(() => runtime.url, TOKEN);
-  const post = async (payload: unknown) => {
-    const res = await deliver(signedMeta(runtime.url, '/webhooks/meta', payload, SECRET));
-    expect(res.status).toBe(200);
-    await runtime.idle();
-  };
   const customerOf = async (kind: 'messenger' | 'instagram', value: string) => {
     const id = await runtime.store.customers.findCustomerId({ kind, value }, { consistent: true });
     if (!id) throw new Error('no customer');

@@ -36,7 +36,7 @@ import { type WhatsappSender, whatsappSenderOf } from '../domain/whatsapp-sender
 import { loggedId } from '../log.js';
 import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
 import { isLaterLook, lookAgain, redactDeleted } from './apply-deletion.js';
-import { applyWatermark } from './apply-watermark.js';
+import { applyReadUpTo, applyWatermark } from './apply-watermark.js';
 import { knownErasedRetry } from './erased-retry.js';
 import { editRefused, itemToPlace } from './held-edits.js';
 import {
@@ -354,6 +354,7 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
   if (envelope.kind === 'status') {
     const watermark = watermarkOf(envelope);
     if (watermark) return applyWatermark(deps, envelope, watermark);
+    await applyReadUpTo(deps, envelope);
     const failed = await deps.store.advanceStatus(envelope);
     if (failed) await waitAgainAfterFailure(deps.store, lateFailureWait(failed), deps.clock, deps.track);
     return { written: true };

@@ -74,8 +74,9 @@ export async function startWebchatSession(
     expiresAt: new Date(now.getTime() + SESSION_TTL_MS).toISOString(),
   };
   // The same start key again (another tab's start at the same instant): the session the first made.
+  // An erased visitor's key is spent: it would make the erased session (and visitor id) again.
   const session = await deps.store.putSession(candidate);
-  if (identityToken(session.visitor) !== identityToken(candidate.visitor)) {
+  if (!session || identityToken(session.visitor) !== identityToken(candidate.visitor)) {
     throw new ConflictError('this start key belongs to another visitor: send a new one');
   }
   const customerId =

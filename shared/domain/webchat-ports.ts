@@ -9,9 +9,10 @@ import type { WebchatSession } from './webchat/session.js';
 export interface WebchatStore {
   /**
    * Keeps a session until its expiry (the table's TTL removes it after), unless one is stored under its
-   * token's hash already (the same start key): answers the session kept.
+   * token's hash already (the same start key): answers the session kept, or undefined when an erasure
+   * spent that token (its tombstone is there until the session would have expired).
    */
-  putSession(session: WebchatSession): Promise<WebchatSession>;
+  putSession(session: WebchatSession): Promise<WebchatSession | undefined>;
   getSession(tokenHash: string): Promise<WebchatSession | undefined>;
   /**
    * Moves a session's expiry (and its links', first) forward to `expiresAt`, if it is still stored

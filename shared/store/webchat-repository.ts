@@ -8,6 +8,7 @@ import { getInput } from './params/common.js';
 import {
   claimWebchatMessageInput,
   countWebchatHitInput,
+  ERASED_SESSION,
   putWebchatSessionInput,
   putWebchatSessionLinkInput,
   renewWebchatSessionInput,
@@ -19,13 +20,14 @@ import {
 export function webchatRepository(db: DynamoDb) {
   return {
     /** The links from its identities first: a session is never stored without the link its erasure follows. */
-    async putSession(session: WebchatSession): Promise<WebchatSession> {
+    async putSession(session: WebchatSession): Promise<WebchatSession | undefined> {
       const { customer, alsoKnownAs } = sessionIdentities(session);
       for (const identity of [customer, ...alsoKnownAs]) {
         await putItem(db, putWebchatSessionLinkInput(db.table, identityToken(identity), session));
       }
       if (await putItemIf(db, putWebchatSessionInput(db.table, session))) return session;
       const kept = await getItem(db, getInput(db.table, Keys.webchatSession(session.tokenHash), true));
+      if (kept.Item?.entity === ERASED_SESSION) return undefined;
       return WebchatSessionSchema.parse(kept.Item);
     },
     /** A session, read eventually consistent: it was written on an earlier request. */

@@ -86,11 +86,42 @@ export function renewWebchatSessionInput(
   };
 }
 
-/** The sessions linked to an identity (`<kind>#<value>`): the links' keys and hashes. */
+/** The sessions linked to an identity (`<kind>#<value>`): the links' keys, hashes and expiries. */
 export function querySessionLinksInput(table: string, token: string): QueryCommandInput {
   const { pk, sk } = Keys.webchatSessionOf(token, '');
-  return { ...queryPrefixInput(table, pk, sk), ProjectionExpression: 'pk, sk, tokenHash' };
+  return {
+    ...queryPrefixInput(table, pk, sk),
+    ProjectionExpression: 'pk, sk, tokenHash, #ttl',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+  };
 }
+
+/**
+ * Puts an erased session's tombstone in its place (its token's hash and when it would have expired:
+ * nothing personal), answering what was there: the start key that makes its token stays spent (a
+ * start with it is refused, see putWebchatSessionInput) until then.
+ */
+export function eraseWebchatSessionInput(
+  table: string,
+  tokenHash: string,
+  ttlSeconds: number,
+  erasedAt: string,
+): PutCommandInput {
+  return {
+    TableName: table,
+    Item: {
+      ...Keys.webchatSession(tokenHash),
+      entity: ERASED_SESSION,
+      erasedAt,
+      expiresAt: new Date(ttlSeconds * 1000).toISOString(),
+      ttl: ttlSeconds,
+    },
+    ReturnValues: 'ALL_OLD',
+  };
+}
+
+/** The entity of an erased session's tombstone. */
+export const ERASED_SESSION = 'erased_webchat_session';
 
 /** Adds one hit to a rate counter, answering the new count; the counter goes with its `ttl`. */
 export function countWebchatHitInput(

@@ -19,6 +19,11 @@ export interface WebchatStore {
    * and expires before that: false when it was erased or renewed already.
    */
   renewSession(session: WebchatSession, expiresAt: string): Promise<boolean>;
+  /**
+   * Ends a session (`DELETE /webchat/sessions`): a tombstone of its token's hash in its place until it
+   * would have expired (its start key spent, as an erasure leaves it), then its links go.
+   */
+  endSession(session: WebchatSession, endedAt: string): Promise<void>;
   /** Counts one hit on a fixed-window counter (removed by TTL at `expiresAtSeconds`); the count so far. */
   countHit(key: string, expiresAtSeconds: number): Promise<number>;
   /**

@@ -31,7 +31,7 @@ import {
   queryTimelineItemsInput,
 } from './params/privacy.js';
 import { queryRawPayloadsInput } from './params/timeline.js';
-import { eraseWebchatSessionInput, querySessionLinksInput } from './params/webchat.js';
+import { endWebchatSessionInput, querySessionLinksInput } from './params/webchat.js';
 import { conversationIdsOf, type RawProfile } from './raw-profile.js';
 import { forgetSuppressions, mailAddressTokens } from './suppression-erasure.js';
 import { forgetNotedThreadLinks, threadLinksOf } from './thread-link-notes.js';
@@ -116,7 +116,7 @@ async function spendSession(db: ErasureDb, tokenHash: string, ttlSeconds: number
     return;
   }
   spend(db);
-  const input = eraseWebchatSessionInput(db.table, tokenHash, ttlSeconds, db.now);
+  const input = endWebchatSessionInput(db.table, tokenHash, ttlSeconds, db.now);
   const out = await sendDynamo('PutItem', () => db.doc.put(input));
   if (out.Attributes?.entity !== 'webchat_session') db.budget.left += 1;
 }

@@ -84,7 +84,7 @@ describe('local runtime: erasing a web-chat customer', () => {
     const after = await table();
     expect(after.filter((item) => String(item.entity).startsWith('webchat_session'))).toEqual([]);
     // What is left of each session: a tombstone under its token's hash, so its start key stays spent.
-    expect(after.filter((item) => item.entity === 'erased_webchat_session')).toHaveLength(2);
+    expect(after.filter((item) => item.entity === 'ended_webchat_session')).toHaveLength(2);
     // Each message's claim (its time and a hash of its text, kept a day past the session) goes too.
     expect(after.filter((item) => String(item.pk).startsWith('WEBCHAT_MSG#'))).toEqual([]);
     const text = JSON.stringify(after, (_key, value: unknown) => (value instanceof Set ? [...value] : value));
@@ -111,10 +111,10 @@ describe('local runtime: erasing a web-chat customer', () => {
     const tombstone = (await table()).find(
       (item) => item.pk === `WEBCHAT_SESSION#${sessionTokenHash(kim.sessionToken)}`,
     );
-    expect(tombstone?.entity).toBe('erased_webchat_session');
+    expect(tombstone?.entity).toBe('ended_webchat_session');
     expect(Object.keys(tombstone ?? {}).sort()).toEqual([
+      'endedAt',
       'entity',
-      'erasedAt',
       'expiresAt',
       'pk',
       'sk',

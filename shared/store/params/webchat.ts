@@ -97,22 +97,22 @@ export function querySessionLinksInput(table: string, token: string): QueryComma
 }
 
 /**
- * Puts an erased session's tombstone in its place (its token's hash and when it would have expired:
- * nothing personal), answering what was there: the start key that makes its token stays spent (a
- * start with it is refused, see putWebchatSessionInput) until then.
+ * Puts an ended session's tombstone in its place (erased, or ended by `DELETE /webchat/sessions`: its
+ * token's hash and when it would have expired, nothing personal), answering what was there: the start
+ * key that makes its token stays spent (a start with it is refused, see putWebchatSessionInput) until then.
  */
-export function eraseWebchatSessionInput(
+export function endWebchatSessionInput(
   table: string,
   tokenHash: string,
   ttlSeconds: number,
-  erasedAt: string,
+  endedAt: string,
 ): PutCommandInput {
   return {
     TableName: table,
     Item: {
       ...Keys.webchatSession(tokenHash),
-      entity: ERASED_SESSION,
-      erasedAt,
+      entity: ENDED_SESSION,
+      endedAt,
       expiresAt: new Date(ttlSeconds * 1000).toISOString(),
       ttl: ttlSeconds,
     },
@@ -120,8 +120,13 @@ export function eraseWebchatSessionInput(
   };
 }
 
-/** The entity of an erased session's tombstone. */
-export const ERASED_SESSION = 'erased_webchat_session';
+/** The entity of an ended (or erased) session's tombstone. */
+export const ENDED_SESSION = 'ended_webchat_session';
+
+/** Deletes a session's link from one of its identities (its session ended). */
+export function deleteWebchatSessionLinkInput(table: string, token: string, tokenHash: string) {
+  return { TableName: table, Key: Keys.webchatSessionOf(token, tokenHash) };
+}
 
 /** Adds one hit to a rate counter, answering the new count; the counter goes with its `ttl`. */
 export function countWebchatHitInput(

@@ -68,7 +68,11 @@ function returning(config: WidgetConfig, launcher: HTMLButtonElement, loaded: ()
   if (!script || document.querySelector('[data-threadline-chat]')) return;
   const config: WidgetConfig = {
     origin: new URL(script.src).origin,
-    identityToken: script.dataset.identityToken,
+    // Read when a session starts: a site may put a fresh token on the tag (the one the page loaded with
+    // expires, and with it the session it started).
+    get identityToken() {
+      return script.dataset.identityToken;
+    },
     allowAnonymous: script.dataset.allowAnonymous === 'true',
     welcome: script.dataset.welcome,
     title: script.dataset.title,

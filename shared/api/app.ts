@@ -6,7 +6,7 @@ import { notFoundOrNotAllowed, onError } from '#shared/http/on-error.js';
 import { consoleApp } from './console.js';
 import type { AgentAppDeps } from './deps.js';
 import { docsApp } from './docs.js';
-import { guardApi } from './guard.js';
+import { apiAnswerHeaders, guardApi } from './guard.js';
 import { forwardTo } from './lazy-app.js';
 import { type MediaDeps, mediaApp } from './media.js';
 import { outboxApp } from './outbox.js';
@@ -35,6 +35,7 @@ export function createAgentApp(input: AgentAppDeps): Hono<AgentEnv> {
   const deps = { ...input, removals, authenticate: refuseRemovedAgents(input.authenticate, removals) };
   const sections = apiSections(deps).map((s) => ({ prefixes: s.prefixes, subApps: once(s.subApps) }));
   const app = agentRouter();
+  app.use('/api/*', apiAnswerHeaders);
   app.route(
     '/api',
     docsApp(() => {
@@ -78,6 +79,7 @@ export type MediaAppDeps = MediaDeps &
 export function createMediaApp(input: MediaAppDeps): Hono<AgentEnv> {
   const removals = input.removals ?? removalGate(input);
   const app = agentRouter();
+  app.use('/api/*', apiAnswerHeaders);
   guardApi(app, refuseRemovedAgents(input.authenticate, removals));
   app.route('/api', mediaApp(input));
   return app.all('/api/*', notFoundOrNotAllowed(app));

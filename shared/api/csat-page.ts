@@ -65,9 +65,19 @@ function scoreOf(c: Context): string | undefined {
   return undefined;
 }
 
+/**
+ * Never cached, nothing from elsewhere, and never framed by another site: its one button records the
+ * customer's score, which a page framing it could get clicked (`frame-ancestors`; `X-Frame-Options`
+ * for browsers without it).
+ */
 function headers(c: Context): void {
   c.header('Cache-Control', 'no-store');
-  c.header('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
+  c.header(
+    'Content-Security-Policy',
+    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  );
+  c.header('X-Frame-Options', 'DENY');
+  c.header('X-Content-Type-Options', 'nosniff');
   c.header('Referrer-Policy', 'no-referrer');
 }
 

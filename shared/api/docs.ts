@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { OpenAPIHono, RouteConfig } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import * as z from 'zod';
@@ -236,8 +237,35 @@ export function docsApp(api: () => OpenAPIHono<AgentEnv>): Hono<AgentEnv> {
   const document = once(() => openApiDocument(api()));
   return new Hono<AgentEnv>()
     .get('/openapi.json', (c) => c.json(document()))
-    .get('/docs', (c) => c.html(DOCS_PAGE));
+    .get('/docs', (c) => {
+      c.header('Cache-Control', 'no-cache');
+      c.header('Content-Security-Policy', docsCsp());
+      c.header('X-Frame-Options', 'DENY');
+      c.header('X-Content-Type-Options', 'nosniff');
+      c.header('Referrer-Policy', 'no-referrer');
+      return c.html(DOCS_PAGE);
+    });
 }
+
+/**
+ * The docs page's policy, as the console's: its own inline script and style only (by their hashes),
+ * its one request the document's, never framed.
+ */
+const docsCsp = once(() => {
+  const hash = (tag: string) => {
+    const body = new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`).exec(DOCS_PAGE)?.[1] ?? '';
+    return `'sha256-${createHash('sha256').update(body).digest('base64')}'`;
+  };
+  return [
+    `default-src 'none'`,
+    `script-src ${hash('script')}`,
+    `style-src ${hash('style')}`,
+    `connect-src 'self'`,
+    `base-uri 'none'`,
+    `form-action 'none'`,
+    `frame-ancestors 'none'`,
+  ].join('; ');
+});
 
 /**
  * A self-contained page that renders the document: the calls (`paths`), then the events integrators

@@ -41,6 +41,17 @@ function bearerAuth(authenticate: AgentAppDeps['authenticate']) {
 }
 
 /**
+ * The headers of every `/api` answer, refusals included: `X-Content-Type-Options: nosniff`, and
+ * `Cache-Control: no-store` unless the route chose its own (the files' `private, max-age=300`, the
+ * docs page's): the answers hold customers' personal data, which no cache may keep.
+ */
+export const apiAnswerHeaders = createMiddleware<AgentEnv>(async (c, next) => {
+  await next();
+  c.res.headers.set('X-Content-Type-Options', 'nosniff');
+  if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
+});
+
+/**
  * What runs before every `/api` route: the bearer-token check, the audit record of an audited call
  * refused before its route's checks (403, 413), then the body limit (413). The agent app and each of
  * its lazily built parts put the same three in front of their routes.

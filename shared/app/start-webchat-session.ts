@@ -5,7 +5,7 @@ import { WEBCHAT_LIMITS } from '../domain/webchat/rate-limit.js';
 import type { SessionRequest } from '../domain/webchat/requests.js';
 import {
   newVisitorId,
-  SESSION_TTL_MS,
+  sessionExpiry,
   sessionTokenFor,
   sessionTokenHash,
   type WebchatSession,
@@ -51,12 +51,15 @@ function visitorOf(deps: WebchatDeps, request: SessionRequest, now: Date) {
     visitor: { kind: 'webchat_user' as const, value: claims.sub },
     ...(email ? (vouched ? { verifiedEmail: email } : { typedEmail: email }) : {}),
     ...(name ? { name } : {}),
+    // The site vouches for its user until the token's exp: the session ends then at the latest.
+    endsBy: new Date(claims.exp * 1000).toISOString(),
   };
 }
 
 /**
  * Starts a visitor's session: verifies the site's identity token when there is one (401 when it is
- * bad, expired or has no `exp`), stores the session under its token's hash until it expires, and says
+ * bad, expired or has no `exp`), stores the session under its token's hash until it expires (a
+ * verified one at the token's `exp` at the latest, see sessionExpiry), and says
  * whether a person answers now. At most WEBCHAT_LIMITS.sessionsPerAddress new sessions per address.
  */
 export async function startWebchatSession(
@@ -71,11 +74,12 @@ export async function startWebchatSession(
     tokenHash: sessionTokenHash(sessionToken),
     ...who,
     createdAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + SESSION_TTL_MS).toISOString(),
+    expiresAt: sessionExpiry(now, 'endsBy' in who ? who.endsBy : undefined),
   };
   // The same start key again (another tab's start at the same instant): the session the first made.
+  // An erased visitor's key is spent: it would make the erased session (and visitor id) again.
   const session = await deps.store.putSession(candidate);
-  if (identityToken(session.visitor) !== identityToken(candidate.visitor)) {
+  if (!session || identityToken(session.visitor) !== identityToken(candidate.visitor)) {
     throw new ConflictError('this start key belongs to another visitor: send a new one');
   }
   const customerId =

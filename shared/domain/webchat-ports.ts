@@ -9,15 +9,21 @@ import type { WebchatSession } from './webchat/session.js';
 export interface WebchatStore {
   /**
    * Keeps a session until its expiry (the table's TTL removes it after), unless one is stored under its
-   * token's hash already (the same start key): answers the session kept.
+   * token's hash already (the same start key): answers the session kept, or undefined when an erasure
+   * spent that token (its tombstone is there until the session would have expired).
    */
-  putSession(session: WebchatSession): Promise<WebchatSession>;
+  putSession(session: WebchatSession): Promise<WebchatSession | undefined>;
   getSession(tokenHash: string): Promise<WebchatSession | undefined>;
   /**
    * Moves a session's expiry (and its links', first) forward to `expiresAt`, if it is still stored
    * and expires before that: false when it was erased or renewed already.
    */
   renewSession(session: WebchatSession, expiresAt: string): Promise<boolean>;
+  /**
+   * Ends a session (`DELETE /webchat/sessions`): a tombstone of its token's hash in its place until it
+   * would have expired (its start key spent, as an erasure leaves it), then its links go.
+   */
+  endSession(session: WebchatSession, endedAt: string): Promise<void>;
   /** Counts one hit on a fixed-window counter (removed by TTL at `expiresAtSeconds`); the count so far. */
   countHit(key: string, expiresAtSeconds: number): Promise<number>;
   /**

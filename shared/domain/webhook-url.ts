@@ -10,7 +10,8 @@ const MAX_URL_LENGTH = 2048;
 /**
  * Addresses a webhook must never reach: private, shared, loopback, link-local (the instance metadata
  * service at 169.254.169.254 and fd00:ec2::254), documentation, benchmark, multicast and reserved
- * ranges, and the IPv6 forms that carry an IPv4 address (mapped, NAT64, 6to4), which could hide any of them.
+ * ranges, and the IPv6 forms that carry an IPv4 address (compatible, mapped, translated, NAT64, 6to4),
+ * which could hide any of them.
  */
 const FORBIDDEN = (() => {
   // One list per family: a BlockList also matches an IPv4 address against IPv6 rules (as ::ffff:a.b.c.d).
@@ -36,9 +37,10 @@ const FORBIDDEN = (() => {
     v4.addSubnet(net, bits, 'ipv4');
   }
   for (const [net, bits] of [
-    ['::', 128],
-    ['::1', 128],
+    // IPv4-compatible (::a.b.c.d, which holds :: and ::1 too), IPv4-mapped and IPv4-translated forms.
+    ['::', 96],
     ['::ffff:0:0', 96],
+    ['::ffff:0:0:0', 96],
     ['64:ff9b::', 96],
     ['64:ff9b:1::', 48],
     ['100::', 64],

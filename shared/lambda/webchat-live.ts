@@ -18,6 +18,7 @@ import { systemClock } from '#shared/domain/ports.js';
 import type { VisitorReads } from '#shared/domain/webchat/live-ports.js';
 import { ReadRequestSchema } from '#shared/domain/webchat/requests.js';
 import { REPLACED_FRAME } from '#shared/domain/webchat/session-sockets.js';
+import { sessionEnded } from '#shared/domain/webchat/visitor.js';
 import type { WebchatDeps } from '#shared/domain/webchat-ports.js';
 import { RateLimitedError, UnauthorizedError } from '#shared/errors.js';
 import { log } from '#shared/log.js';
@@ -41,6 +42,8 @@ const MAX_VISITOR_FRAME_BYTES = 8192;
 type FrameDeps = Pick<WebchatDeps, 'store' | 'queue' | 'clock'> & {
   connections: { sessionOf(connectionId: string): Promise<string | undefined> };
   post: ConnectionPost;
+  /** Closes a connection (the management API's DELETE). */
+  close(connectionId: string): Promise<void>;
 };
 
 /** Why a frame was refused, for the log line: never the frame itself, which is the visitor's text. */
@@ -50,7 +53,9 @@ function refuse(connectionId: string, reason: string): { statusCode: number } {
 }
 
 /**
- * A visitor's frame (`$default`): `{type:"ping"}` answers `{type:"pong"}` on the socket, `{type:"read",
+ * A visitor's frame (`$default`): `{type:"ping"}` answers `{type:"pong"}` on the socket while its
+ * session lasts, and closes the socket once it has ended (expired, its identity token's exp passed,
+ * ended or erased: the panel's reads then answer 401 and it starts anew), `{type:"read",
  * messageIds}` is `POST /webchat/read` as the session the socket opened with. Anything else (too
  * large, not JSON, another type, a bad read, a session gone or over its rate) is refused with a log
  * line and changes nothing; the socket stays open.
@@ -70,6 +75,16 @@ export async function onVisitorFrame(
     return refuse(connectionId, 'not JSON');
   }
   if (frame.type === 'ping') {
+    const sessionHash = await deps.connections.sessionOf(connectionId);
+    if (sessionHash && (await sessionEnded(deps.store, sessionHash, deps.clock.now()))) {
+      log('info', 'web-chat socket of an ended session closed', { connectionId });
+      await deps
+        .close(connectionId)
+        .catch((error: Error) =>
+          log('warn', 'web-chat socket of an ended session not closed', { connectionId, error: error.name }),
+        );
+      return { statusCode: 200 };
+    }
     // A pong that cannot be posted is the visitor's heartbeat missing one: it reconnects.
     const sent = await deps.post(connectionId, { type: 'pong' }).catch((error: Error) => {
       log('warn', 'web-chat pong failed', { connectionId, error: error.name });
@@ -136,7 +151,8 @@ export async function webchatLiveHandler(options: WebchatLiveOptions = {}) {
   const endpoint = config.WEBCHAT_LIVE_ENDPOINT;
   const region = executeApiRegion(endpoint) ?? process.env.AWS_REGION ?? 'us-east-1';
   const post = connectionPost(endpoint, region, options.management);
-  const retire = retireSocket(post, connectionDelete(endpoint, region, options.management));
+  const close = connectionDelete(endpoint, region, options.management);
+  const retire = retireSocket(post, close);
   return async (event: WebsocketEvent): Promise<{ statusCode: number }> => {
     const connectionId = event.requestContext.connectionId ?? '';
     if (event.requestContext.eventType === 'DISCONNECT') {
@@ -144,7 +160,7 @@ export async function webchatLiveHandler(options: WebchatLiveOptions = {}) {
       return { statusCode: 200 };
     }
     if (event.requestContext.eventType === 'MESSAGE')
-      return onVisitorFrame({ ...deps, connections, post }, connectionId, event);
+      return onVisitorFrame({ ...deps, connections, post, close }, connectionId, event);
     try {
       const sessionToken = event.queryStringParameters?.session ?? '';
       await connectVisitor({ ...deps, connections, retire }, { connectionId, sessionToken });

@@ -8,8 +8,8 @@ import { tellVisitorsTyping } from '../app/tell-visitors-typing.js';
 import type { ChangeFeedConsumer } from '../domain/change-feed.js';
 import type { VisitorConnections, VisitorPush, VisitorReads } from '../domain/webchat/live-ports.js';
 import { ReadRequestSchema } from '../domain/webchat/requests.js';
-import { overCap, REPLACED_CLOSE, REPLACED_FRAME } from '../domain/webchat/session-sockets.js';
-import { openSession } from '../domain/webchat/visitor.js';
+import { ENDED_CLOSE, overCap, REPLACED_CLOSE, REPLACED_FRAME } from '../domain/webchat/session-sockets.js';
+import { openSession, sessionEnded } from '../domain/webchat/visitor.js';
 import type { WebchatDeps } from '../domain/webchat-ports.js';
 import { log } from '../log.js';
 import type { UpgradeHandler } from './upgrades.js';
@@ -27,6 +27,13 @@ class LocalVisitorConnections implements VisitorConnections, VisitorPush {
     this.sockets.set(id, socket);
     for (const token of identities) this.#set(this.#identities, token).add(id);
     return overCap([...this.#set(this.#sessions, sessionHash).add(id)]);
+  }
+  /** Closes the sockets of a session that ended (ENDED_CLOSE). */
+  end(sessionHash: string): void {
+    for (const id of this.#sessions.get(sessionHash) ?? []) {
+      this.sockets.get(id)?.close(ENDED_CLOSE.code, ENDED_CLOSE.reason);
+      void this.drop(id);
+    }
   }
   /** Closes a socket for a newer one of its session: REPLACED_FRAME, then the close. */
   retire(id: string): void {
@@ -64,8 +71,16 @@ class LocalVisitorConnections implements VisitorConnections, VisitorPush {
   }
 }
 
-/** A visitor's frame on the socket: `read` receipts (as `POST /webchat/read`), and pings. */
-async function onVisitorFrame(deps: WebchatDeps, authorization: string, socket: WebSocket, data: string) {
+/**
+ * A visitor's frame on the socket: `read` receipts (as `POST /webchat/read`), and pings, answered
+ * while the session lasts; a session that ended closes the socket (ENDED_CLOSE).
+ */
+async function onVisitorFrame(
+  deps: WebchatDeps,
+  from: { authorization: string; tokenHash: string; socket: WebSocket },
+  data: string,
+) {
+  const { socket } = from;
   if (data.length > 8192) return socket.close(1009, 'frame too large');
   let frame: { type?: unknown; messageIds?: unknown };
   try {
@@ -73,9 +88,14 @@ async function onVisitorFrame(deps: WebchatDeps, authorization: string, socket: 
   } catch {
     return socket.close(1007, 'frames are JSON');
   }
-  if (frame.type === 'ping') return socket.send(JSON.stringify({ type: 'pong' }));
+  if (frame.type === 'ping') {
+    if (await sessionEnded(deps.store, from.tokenHash, deps.clock.now()))
+      return socket.close(ENDED_CLOSE.code, ENDED_CLOSE.reason);
+    return socket.send(JSON.stringify({ type: 'pong' }));
+  }
   const read =
     frame.type === 'read' ? ReadRequestSchema.safeParse({ messageIds: frame.messageIds }) : undefined;
+  const { authorization } = from;
   if (read?.success) await markWebchatRead(deps, { authorization, messageIds: read.data.messageIds });
 }
 
@@ -99,7 +119,8 @@ export function startWebchatLive(deps: WebchatDeps, options: { aiAnswers: boolea
           for (const subject of follows) void connections.follow(id, subject);
           for (const old of over) connections.retire(old);
           ws.on('message', (data) => {
-            onVisitorFrame(deps, authorization, ws, String(data)).catch((error: Error) =>
+            const from = { authorization, tokenHash: session.tokenHash, socket: ws };
+            onVisitorFrame(deps, from, String(data)).catch((error: Error) =>
               log('warn', 'web-chat frame failed', { error: error.name }),
             );
           });
@@ -121,6 +142,8 @@ export function startWebchatLive(deps: WebchatDeps, options: { aiAnswers: boolea
     upgrade,
     consume,
     typing,
+    /** Closes an ended session's sockets now (`DELETE /webchat/sessions`). */
+    endSockets: async (tokenHash: string) => connections.end(tokenHash),
     close: () => {
       for (const socket of connections.sockets.values()) socket.terminate();
       server.close();

@@ -45,15 +45,16 @@ export async function localWebchat(input: {
     ...(hours ? { hours: calendarOfBusinessHours(hours) } : {}),
   };
   const widget = await buildWidget();
+  const live = input.feed
+    ? startWebchatLive(deps, { aiAnswers: input.aiAnswers, reads: visitorReads(input.repos) })
+    : undefined;
   const app = createWebchatApp({
     ...deps,
     allowedOrigins: config.WEBCHAT_ALLOWED_ORIGINS,
     addressOf: (c) => getConnInfo(c).remote.address ?? 'unknown',
     assets: { ...widget, demo: demoPage },
+    endSockets: live?.endSockets,
   });
-  const live = input.feed
-    ? startWebchatLive(deps, { aiAnswers: input.aiAnswers, reads: visitorReads(input.repos) })
-    : undefined;
   if (live && input.feed) {
     input.upgrades.add('/webchat/live', live.upgrade);
     input.feed.subscribe(live.consume, 'webchat');

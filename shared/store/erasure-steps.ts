@@ -5,7 +5,7 @@ import { syncAgentLoadOrGone } from './agent-load.js';
 import { legacyCustomerListKey } from './customer-list.js';
 import { forgetDeletionMarks } from './deletion-erasure.js';
 import { drainNotes } from './drain-notes.js';
-import { getItem, queryItems, updateItemIf } from './dynamo-client.js';
+import { getItem, queryItems, sendDynamo, updateItemIf } from './dynamo-client.js';
 import {
   type ErasureDb,
   ErasurePaused,
@@ -31,7 +31,7 @@ import {
   queryTimelineItemsInput,
 } from './params/privacy.js';
 import { queryRawPayloadsInput } from './params/timeline.js';
-import { querySessionLinksInput } from './params/webchat.js';
+import { endWebchatSessionInput, querySessionLinksInput } from './params/webchat.js';
 import { conversationIdsOf, type RawProfile } from './raw-profile.js';
 import { forgetSuppressions, mailAddressTokens } from './suppression-erasure.js';
 import { forgetNotedThreadLinks, threadLinksOf } from './thread-link-notes.js';
@@ -101,9 +101,24 @@ async function forgetMentions(db: ErasureDb, token: string): Promise<void> {
  */
 async function forgetWebchatSessions(db: ErasureDb, token: string): Promise<void> {
   for (const link of await queryAll(db, querySessionLinksInput(db.table, token))) {
-    if (typeof link.tokenHash === 'string') await remove(db, Keys.webchatSession(link.tokenHash));
+    if (typeof link.tokenHash === 'string') await spendSession(db, link.tokenHash, Number(link.ttl));
     await remove(db, { pk: String(link.pk), sk: String(link.sk) });
   }
+}
+
+/**
+ * Replaces a session with its tombstone until it would have expired (its link's `ttl`, which a
+ * renewal moves first), so its start key cannot make it again; spends the budget when a session was there.
+ */
+async function spendSession(db: ErasureDb, tokenHash: string, ttlSeconds: number): Promise<void> {
+  if (!(ttlSeconds * 1000 > Date.parse(db.now))) {
+    await remove(db, Keys.webchatSession(tokenHash));
+    return;
+  }
+  spend(db);
+  const input = endWebchatSessionInput(db.table, tokenHash, ttlSeconds, db.now);
+  const out = await sendDynamo('PutItem', () => db.doc.put(input));
+  if (out.Attributes?.entity !== 'webchat_session') db.budget.left += 1;
 }
 
 /**

@@ -2,12 +2,23 @@ import { identityToken } from '../domain/identity.js';
 import { sessionIdentities } from '../domain/webchat/envelopes.js';
 import { type WebchatSession, WebchatSessionSchema } from '../domain/webchat/session.js';
 import type { WebchatMessageClaim } from '../domain/webchat-ports.js';
-import { type DynamoDb, getItem, putItem, putItemIf, updateItem, updateItemIf } from './dynamo-client.js';
+import {
+  type DynamoDb,
+  deleteItem,
+  getItem,
+  putItem,
+  putItemIf,
+  updateItem,
+  updateItemIf,
+} from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { getInput } from './params/common.js';
 import {
   claimWebchatMessageInput,
   countWebchatHitInput,
+  deleteWebchatSessionLinkInput,
+  ENDED_SESSION,
+  endWebchatSessionInput,
   putWebchatSessionInput,
   putWebchatSessionLinkInput,
   renewWebchatSessionInput,
@@ -19,13 +30,14 @@ import {
 export function webchatRepository(db: DynamoDb) {
   return {
     /** The links from its identities first: a session is never stored without the link its erasure follows. */
-    async putSession(session: WebchatSession): Promise<WebchatSession> {
+    async putSession(session: WebchatSession): Promise<WebchatSession | undefined> {
       const { customer, alsoKnownAs } = sessionIdentities(session);
       for (const identity of [customer, ...alsoKnownAs]) {
         await putItem(db, putWebchatSessionLinkInput(db.table, identityToken(identity), session));
       }
       if (await putItemIf(db, putWebchatSessionInput(db.table, session))) return session;
       const kept = await getItem(db, getInput(db.table, Keys.webchatSession(session.tokenHash), true));
+      if (kept.Item?.entity === ENDED_SESSION) return undefined;
       return WebchatSessionSchema.parse(kept.Item);
     },
     /** A session, read eventually consistent: it was written on an earlier request. */
@@ -47,6 +59,18 @@ export function webchatRepository(db: DynamoDb) {
         if (!(await updateItemIf(db, link))) return false;
       }
       return updateItemIf(db, renewWebchatSessionInput(db.table, session.tokenHash, expiresAt));
+    },
+    /** Its tombstone in its place first (the token stops working), then its links. */
+    async endSession(session: WebchatSession, endedAt: string): Promise<void> {
+      const ttl = Math.ceil(Date.parse(session.expiresAt) / 1000);
+      await putItem(db, endWebchatSessionInput(db.table, session.tokenHash, ttl, endedAt));
+      const { customer, alsoKnownAs } = sessionIdentities(session);
+      for (const identity of [customer, ...alsoKnownAs]) {
+        await deleteItem(
+          db,
+          deleteWebchatSessionLinkInput(db.table, identityToken(identity), session.tokenHash),
+        );
+      }
     },
     /** Counts one hit on a fixed-window counter; the count so far, this hit included. */
     async countHit(key: string, expiresAtSeconds: number): Promise<number> {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
+import { sessionTokenHash } from '#shared/domain/webchat/session.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { webchatConnections } from '#shared/store/webchat-connections.js';
@@ -82,10 +83,47 @@ describe('local runtime: erasing a web-chat customer', () => {
     expect((await api<{ items: Customer[] }>('GET', '/api/customers?q=Gina')).items).toEqual([]);
     const after = await table();
     expect(after.filter((item) => String(item.entity).startsWith('webchat_session'))).toEqual([]);
+    // What is left of each session: a tombstone under its token's hash, so its start key stays spent.
+    expect(after.filter((item) => item.entity === 'ended_webchat_session')).toHaveLength(2);
     // Each message's claim (its time and a hash of its text, kept a day past the session) goes too.
     expect(after.filter((item) => String(item.pk).startsWith('WEBCHAT_MSG#'))).toEqual([]);
     const text = JSON.stringify(after, (_key, value: unknown) => (value instanceof Set ? [...value] : value));
     for (const personal of PERSONAL) expect(text).not.toContain(personal);
+  }, 30_000);
+
+  /**
+   * A start key names one session token (and one anonymous visitor id) forever: the erasure spends it,
+   * leaving a tombstone of the token's hash (nothing personal) until the session would have expired, so
+   * the same key is refused (409, the widget then makes a new key) and never brings the session, or
+   * the erased visitor's id, back. QA: the same key answered 201 with the token from before the erasure.
+   */
+  it("spends an erased session's start key: the same key is refused, a new one starts afresh", async () => {
+    const startKey = 'K'.repeat(43);
+    const kim = await chat({ name: 'Kim Anon', email: 'kim@example.com', startKey });
+    expect(await api('DELETE', `/api/customers/${kim.customerId}`)).toMatchObject({ complete: true });
+    expect((await visitor.history(kim.sessionToken)).status).toBe(401);
+
+    const again = await visitor.session({ name: 'Kim Anon', email: 'kim@example.com', startKey });
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { message: string } }).error.message).toContain(
+      'this start key belongs to another visitor',
+    );
+    const tombstone = (await table()).find(
+      (item) => item.pk === `WEBCHAT_SESSION#${sessionTokenHash(kim.sessionToken)}`,
+    );
+    expect(tombstone?.entity).toBe('ended_webchat_session');
+    expect(Object.keys(tombstone ?? {}).sort()).toEqual([
+      'endedAt',
+      'entity',
+      'expiresAt',
+      'pk',
+      'sk',
+      'ttl',
+    ]);
+
+    const fresh = await chat({ name: 'Kim Anon', email: 'kim@example.com', startKey: 'N'.repeat(43) });
+    expect(fresh.sessionToken).not.toBe(kim.sessionToken);
+    expect(fresh.customerId).not.toBe(kim.customerId);
   }, 30_000);
 
   /**

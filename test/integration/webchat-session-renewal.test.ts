@@ -35,7 +35,8 @@ describe('local runtime: a web-chat session used now and then', () => {
         identityToken: identityToken({
           sub: 'renew-1',
           email: 'ren@example.com',
-          exp: Math.floor(manual.now() / 1000) + 3600,
+          // A token good for a year: the session ends no later than its exp (webchat-session-end).
+          exp: Math.floor(manual.now() / 1000) + 365 * 24 * 3600,
         }),
       }),
     ],

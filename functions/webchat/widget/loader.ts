@@ -63,16 +63,24 @@ function returning(config: WidgetConfig, launcher: HTMLButtonElement, loaded: ()
   return false;
 }
 
-(() => {
-  const script = document.currentScript as HTMLScriptElement | null;
-  if (!script || document.querySelector('[data-threadline-chat]')) return;
-  const config: WidgetConfig = {
+/** The script tag's settings; its identity token read when a session starts, not once. */
+function configOf(script: HTMLScriptElement): WidgetConfig {
+  return {
     origin: new URL(script.src).origin,
-    identityToken: script.dataset.identityToken,
+    // A site may put a fresh token on the tag: the one the page loaded with expires, and its session with it.
+    get identityToken() {
+      return script.dataset.identityToken;
+    },
     allowAnonymous: script.dataset.allowAnonymous === 'true',
     welcome: script.dataset.welcome,
     title: script.dataset.title,
   };
+}
+
+(() => {
+  const script = document.currentScript as HTMLScriptElement | null;
+  if (!script || document.querySelector('[data-threadline-chat]')) return;
+  const config = configOf(script);
   const host = document.createElement('div');
   host.setAttribute('data-threadline-chat', '');
   // The widget's own words are English, whatever the page's language (what people write: see the panel),

@@ -104,7 +104,7 @@ export function useSession(config: Config) {
   const [problem, setProblem] = useState<StartProblem | undefined>();
   const [starting, setStarting] = useState(false);
   useOtherTabs(key, (found) => setSession((now) => (now?.sessionToken === found.sessionToken ? now : found)));
-  const start = async (name?: string, email?: string) => {
+  const start = async (name?: string, email?: string, freshKey = false): Promise<void> => {
     // Another tab may have started the chat since this one mounted (its event can be missed): take it.
     const stored = readStored(key);
     if (stored) return setSession(stored);
@@ -125,6 +125,11 @@ export function useSession(config: Config) {
       siteStore.setItem(key, JSON.stringify(kept));
       setSession(kept);
     } catch (error) {
+      // A spent start key (its session was erased, or another visitor used it): once, with a new key.
+      if ((error as CallError).status === 409 && !freshKey) {
+        siteStore.removeItem(`${key}:start`);
+        return await start(name, email, true);
+      }
       const found = problemOf(error as CallError, signedIn);
       if (found.kind === 'identity' && config.allowAnonymous) {
         setGuest(true);

@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import type * as z from 'zod';
+import { type EndSockets, endWebchatSession } from '#shared/app/end-webchat-session.js';
 import { listWebchatMessages } from '#shared/app/list-webchat-messages.js';
 import { markWebchatRead } from '#shared/app/mark-webchat-read.js';
 import { postWebchatMessage } from '#shared/app/post-webchat-message.js';
@@ -36,6 +37,8 @@ export interface WebchatAppDeps extends WebchatDeps {
   addressOf(c: Context): string;
   /** The built widget: the loader and the panel's hashed asset. */
   assets?: WebchatAssets | undefined;
+  /** Closes an ended session's live sockets at once (locally); on AWS they close at their next ping. */
+  endSockets?: EndSockets | undefined;
 }
 
 /**
@@ -100,7 +103,7 @@ export function createWebchatApp(deps: WebchatAppDeps): Hono {
     '/webchat/*',
     cors({
       origin: (origin) => (allowed.has(origin) ? origin : null),
-      allowMethods: ['GET', 'POST'],
+      allowMethods: ['GET', 'POST', 'DELETE'],
       allowHeaders: ['Authorization', 'Content-Type'],
       exposeHeaders: ['Retry-After'],
       maxAge: 600,
@@ -110,6 +113,10 @@ export function createWebchatApp(deps: WebchatAppDeps): Hono {
   app.post('/webchat/sessions', limit, async (c) => {
     const request = await body(c, SessionRequestSchema);
     return c.json(await startWebchatSession(deps, { request, address: deps.addressOf(c) }), 201);
+  });
+  app.delete('/webchat/sessions', async (c) => {
+    await endWebchatSession(deps, { authorization: c.req.header('authorization') });
+    return c.body(null, 204);
   });
   app.get('/webchat/availability', (c) => {
     c.header('Cache-Control', 'max-age=60');

@@ -19,6 +19,13 @@ export const REPLACED_FRAME = { type: 'replaced' } as const;
 /** The close of such a socket where Threadline closes it itself (locally; API Gateway's close says nothing). */
 export const REPLACED_CLOSE = { code: 4029, reason: 'replaced by a newer socket of this session' } as const;
 
+/**
+ * The close of a socket whose session ended (expired, its identity token's exp passed, or ended by
+ * `DELETE /webchat/sessions`), found at its next ping or, locally, at the end itself. The panel's
+ * reads then answer 401, and it starts a new session.
+ */
+export const ENDED_CLOSE = { code: 4401, reason: 'the session ended: start a new one' } as const;
+
 /** A socket in its session's list: the time it opened, then its id, so the list sorts oldest first. */
 export function socketSlot(openedAt: Date, connectionId: string): string {
   return `${openedAt.toISOString()} ${connectionId}`;

@@ -20,6 +20,12 @@ export const WebchatSessionSchema = z.object({
   name: z.string().max(256).optional(),
   createdAt: z.iso.datetime(),
   expiresAt: z.iso.datetime(),
+  /**
+   * A verified session's end at the latest: its identity token's `exp` (the site vouches for its user
+   * that long), past which no use renews it. Absent for anonymous sessions, and for verified ones
+   * started before sessions kept it.
+   */
+  endsBy: z.iso.datetime().optional(),
 });
 export type WebchatSession = z.infer<typeof WebchatSessionSchema>;
 
@@ -52,14 +58,25 @@ export function newVisitorId(startKey?: string): string {
 export const SESSION_RENEW_EVERY_MS = 24 * 3_600_000;
 
 /**
- * The new expiry of a session used at `now` (SESSION_TTL_MS from now), when it was started or last
- * renewed a day ago or more (its expiry says when: SESSION_TTL_MS before it); else undefined. A
- * visitor who chats now and then keeps their session; one gone 30 days loses it.
+ * The new expiry of a session used at `now` (SESSION_TTL_MS from now, never past its `endsBy`), when it
+ * was started or last renewed a day ago or more (its expiry says when: SESSION_TTL_MS before it) and
+ * that moves it; else undefined. A visitor who chats now and then keeps their session; one gone 30
+ * days loses it, and a verified one ends with its identity token.
  */
-export function renewedExpiry(session: Pick<WebchatSession, 'expiresAt'>, now: Date): string | undefined {
-  const renewedAt = Date.parse(session.expiresAt) - SESSION_TTL_MS;
-  if (now.getTime() - renewedAt < SESSION_RENEW_EVERY_MS) return undefined;
-  return new Date(now.getTime() + SESSION_TTL_MS).toISOString();
+export function renewedExpiry(
+  session: Pick<WebchatSession, 'expiresAt' | 'endsBy'>,
+  now: Date,
+): string | undefined {
+  const expiresAt = Date.parse(session.expiresAt);
+  if (now.getTime() - (expiresAt - SESSION_TTL_MS) < SESSION_RENEW_EVERY_MS) return undefined;
+  const renewed = sessionExpiry(now, session.endsBy);
+  return Date.parse(renewed) > expiresAt ? renewed : undefined;
+}
+
+/** A session's expiry from `now`: SESSION_TTL_MS on, or its `endsBy` (an identity token's exp) if sooner. */
+export function sessionExpiry(now: Date, endsBy?: string): string {
+  const ttl = now.getTime() + SESSION_TTL_MS;
+  return new Date(endsBy ? Math.min(ttl, Date.parse(endsBy)) : ttl).toISOString();
 }
 
 /** Whether a session may still be used at `now`. */

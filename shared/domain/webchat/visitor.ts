@@ -39,6 +39,16 @@ export async function openSessionByHash(
   return session;
 }
 
+/** Whether the session a socket opened with has ended (gone, or expired at `now`): its socket closes. */
+export async function sessionEnded(
+  store: Pick<WebchatStore, 'getSession'>,
+  tokenHash: string,
+  now: Date,
+): Promise<boolean> {
+  const session = await store.getSession(tokenHash);
+  return !session || !sessionLive(session, now);
+}
+
 /**
  * The customer the visitor is, once the pipeline knows them: the holder of their web-chat identity,
  * else (a verified visitor before their first message) the holder of their verified email.

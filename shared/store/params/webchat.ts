@@ -86,10 +86,46 @@ export function renewWebchatSessionInput(
   };
 }
 
-/** The sessions linked to an identity (`<kind>#<value>`): the links' keys and hashes. */
+/** The sessions linked to an identity (`<kind>#<value>`): the links' keys, hashes and expiries. */
 export function querySessionLinksInput(table: string, token: string): QueryCommandInput {
   const { pk, sk } = Keys.webchatSessionOf(token, '');
-  return { ...queryPrefixInput(table, pk, sk), ProjectionExpression: 'pk, sk, tokenHash' };
+  return {
+    ...queryPrefixInput(table, pk, sk),
+    ProjectionExpression: 'pk, sk, tokenHash, #ttl',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+  };
+}
+
+/**
+ * Puts an ended session's tombstone in its place (erased, or ended by `DELETE /webchat/sessions`: its
+ * token's hash and when it would have expired, nothing personal), answering what was there: the start
+ * key that makes its token stays spent (a start with it is refused, see putWebchatSessionInput) until then.
+ */
+export function endWebchatSessionInput(
+  table: string,
+  tokenHash: string,
+  ttlSeconds: number,
+  endedAt: string,
+): PutCommandInput {
+  return {
+    TableName: table,
+    Item: {
+      ...Keys.webchatSession(tokenHash),
+      entity: ENDED_SESSION,
+      endedAt,
+      expiresAt: new Date(ttlSeconds * 1000).toISOString(),
+      ttl: ttlSeconds,
+    },
+    ReturnValues: 'ALL_OLD',
+  };
+}
+
+/** The entity of an ended (or erased) session's tombstone. */
+export const ENDED_SESSION = 'ended_webchat_session';
+
+/** Deletes a session's link from one of its identities (its session ended). */
+export function deleteWebchatSessionLinkInput(table: string, token: string, tokenHash: string) {
+  return { TableName: table, Key: Keys.webchatSessionOf(token, tokenHash) };
 }
 
 /** Adds one hit to a rate counter, answering the new count; the counter goes with its `ttl`. */

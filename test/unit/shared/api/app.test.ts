@@ -1265,3 +1265,22 @@ describe('agent API: unknown body keys', () => {
     },
   );
 });
+
+/**
+ * Agent API answers carry customers' personal data (a profile, a timeline, an export): no cache may
+ * keep them (`Cache-Control: no-store`), and no browser may sniff a JSON answer into something else
+ * (`X-Content-Type-Options: nosniff`). QA found neither header on any of them, the export included.
+ */
+describe('agent API: the headers of its answers', () => {
+  it.each([
+    ['a profile', 'GET', '/api/customers/cu_1', auth, 200],
+    ['the export', 'GET', '/api/customers/cu_1/export', asAdmin, 200],
+    ['a refusal without a token', 'GET', '/api/customers/cu_1', {}, 401],
+    ['an unknown path', 'GET', '/api/nothing-here', auth, 404],
+  ])('sends no-store and nosniff on %s', async (_, method, path, who, status) => {
+    const res = await app().request(path, { method, ...who });
+    expect(res.status).toBe(status);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+});

@@ -21,6 +21,9 @@ function app() {
       return s;
     },
     getSession: async (hash) => sessions.get(hash),
+    endSession: async (s) => {
+      sessions.delete(s.tokenHash);
+    },
     renewSession: async (s, expiresAt) => {
       renewals.push(expiresAt);
       const kept = sessions.get(s.tokenHash);

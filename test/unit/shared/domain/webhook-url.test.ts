@@ -30,6 +30,12 @@ describe('refusedUrl', () => {
     ['https://[fd00:ec2::254]/', 'private'],
     ['https://[fe80::1]/', 'link-local'],
     ['https://[::ffff:10.0.0.1]/', 'private'],
+    // IPv4-compatible (::/96) and IPv4-translated (::ffff:0:0:0/96) forms carry an IPv4 address too.
+    ['https://[::a9fe:a9fe]/', 'private'],
+    ['https://[::10.0.0.1]/', 'private'],
+    ['https://[::ffff:0:a9fe:a9fe]/', 'private'],
+    ['https://[64:ff9b::a9fe:a9fe]/', 'private'],
+    ['https://[2002:a9fe:a9fe::1]/', 'private'],
     ['https://localhost/', 'not a public host'],
     ['https://api.localhost/', 'not a public host'],
     ['https://metadata.google.internal/', 'not a public host'],
@@ -64,6 +70,10 @@ describe('refusedAddress', () => {
     'fd00:ec2::254',
     '64:ff9b::a00:1',
     '224.0.0.1',
+    '::a9fe:a9fe',
+    '::7f00:1',
+    '::ffff:0:a00:1',
+    '2002:a00:1::',
   ])('refuses %s', (address) => {
     expect(refusedAddress(address, aws)).toBeDefined();
   });

@@ -103,10 +103,21 @@ describe("the visitors' socket function's frames ($default)", () => {
     table({ session });
   });
 
-  it('answers a ping with a pong posted to the connection, reading nothing', async () => {
+  it('answers a ping with a pong posted to the connection, reading its session (two GetItem)', async () => {
     expect(await handler(frame('{"type":"ping"}'))).toEqual({ statusCode: 200 });
     expect(posted).toEqual([{ url: '/live/@connections/conn-1', body: '{"type":"pong"}' }]);
-    expect(ddb.calls()).toHaveLength(0);
+    expect(ddb.calls()).toHaveLength(2);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(2);
+  });
+
+  it.each([
+    ['has expired', { ...session, expiresAt: '2020-01-01T00:00:00.000Z' }],
+    ['was ended or erased', undefined],
+  ])('closes the socket at a ping when its session %s', async (_, kept) => {
+    table({ session: kept });
+    expect(await handler(frame('{"type":"ping"}'))).toEqual({ statusCode: 200 });
+    expect(posted).toEqual([]);
+    expect(deleted).toEqual(['/live/@connections/conn-1']);
   });
 
   it('logs a pong API Gateway refuses, without throwing', async () => {

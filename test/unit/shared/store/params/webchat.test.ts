@@ -30,7 +30,8 @@ describe('web-chat session links', () => {
       TableName: 't',
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': 'WEBCHAT_SESSIONS#email#gina@example.com', ':prefix': 'SESSION#' },
-      ProjectionExpression: 'pk, sk, tokenHash',
+      ProjectionExpression: 'pk, sk, tokenHash, #ttl',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
     });
   });
 });

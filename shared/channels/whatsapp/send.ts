@@ -73,7 +73,7 @@ export function buildWhatsAppRequest(
     ...recipientFields(message.to),
     ...(message.replyTo ? { context: { message_id: message.replyTo } } : {}),
     ...content(message),
-    // Handed back on every status of the message (Meta's status webhook reference): the reply's own key.
+    // Handed back on the message's statuses (Meta's status webhook reference): the reply's own key.
     ...(key ? { biz_opaque_callback_data: key } : {}),
   };
   return {
@@ -120,7 +120,9 @@ export class WhatsAppSender implements ChannelSender {
     if (response.ok) {
       const accepted = WhatsAppSendResponseSchema.safeParse(answer);
       const id = accepted.success ? accepted.data.messages[0]?.id : undefined;
-      if (id) return { providerMessageId: id, ...(key ? { keyEchoed: true } : {}) };
+      // Not `keyEchoed`: a status may come without the key (`biz_opaque_callback_data`), and finds the
+      // reply through the message reference the sender then links.
+      if (id) return { providerMessageId: id };
       // Not retried: WhatsApp may well have accepted it, and a retry could deliver it twice.
       throw new PermanentSendError(
         `WhatsApp answered HTTP ${response.status} without a message id; not retried to avoid a duplicate`,

@@ -23,6 +23,7 @@ function ownershipNow(
   const { assignee, queue, status } = now.conversation;
   const escalated = now.state.escalatedAt !== undefined && now.state.escalatedItemId !== itemId;
   const routedTo = escalated ? 'human' : before.routedTo;
+  const routedQueue = escalated ? (now.state.escalatedQueue ?? before.routedQueue) : before.routedQueue;
   return {
     ...before,
     status,
@@ -30,6 +31,7 @@ function ownershipNow(
     queue,
     humanReplied: before.humanReplied || now.state.humanRepliedAt !== undefined,
     ...(routedTo ? { routedTo } : {}),
+    ...(routedTo === 'human' && routedQueue ? { routedQueue } : {}),
   };
 }
 

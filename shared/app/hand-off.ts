@@ -32,11 +32,16 @@ function heldBackAnswer(result: ResponderResult | undefined): string {
  * off and the others find the conversation handed off: false, and they wait with it. A redelivery of the
  * item that took it, after a crash, takes it again and completes the hand-off. No read is added.
  */
-export function takeHandOff(store: Pick<RouterStore, 'markEscalated'>, routing: Routing): Promise<boolean> {
+export function takeHandOff(
+  store: Pick<RouterStore, 'markEscalated'>,
+  routing: Routing,
+  queue: string,
+): Promise<boolean> {
   const { conversationId, item, now, state } = routing;
   return store.markEscalated(conversationId, {
     at: now.toISOString(),
     itemId: item.id,
+    queue,
     seen: state.escalatedItemId,
   });
 }

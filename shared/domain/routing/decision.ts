@@ -108,6 +108,8 @@ export interface RouteInput {
     humanReplied?: boolean | undefined;
     /** The target of the previous decision in this conversation; unset for a new or reopened one. */
     routedTo?: RouteTarget | undefined;
+    /** The queue the previous hand-off chose, while the conversation's `queue` is not written yet. */
+    routedQueue?: string | undefined;
     /** The AI's answers in a row before this message, since the conversation (re)opened or an agent replied. */
     aiAnswersInARow?: number | undefined;
   };

@@ -22,6 +22,7 @@ export const EPISODE_STATE_ATTRIBUTES: readonly string[] = [
   'humanRepliedAt',
   'escalatedAt',
   'escalatedItemId',
+  'escalatedQueue',
   CUSTOMER_TURNS_ATTRIBUTE,
 ];
 
@@ -101,6 +102,7 @@ export function conversationStateOf(item: Record<string, unknown>): Conversation
     humanRepliedAt: item.humanRepliedAt,
     escalatedAt: item.escalatedAt,
     escalatedItemId: item.escalatedItemId,
+    escalatedQueue: item.escalatedQueue,
     firstResponseAt: item.firstResponseAt,
     customerTurns: item[CUSTOMER_TURNS_ATTRIBUTE],
   });
@@ -125,23 +127,25 @@ export function markHumanRepliedInput(table: string, conversationId: string, at:
  * read (`seen`: none, or the earlier item a `queue_removed` hand-off routes anew), or is this item's
  * already (a redelivery, or two deliveries at once). So of messages routed at once, one hands off and
  * the others' writes fail: the conversation was handed off meanwhile. The episode's first escalation
- * time is kept.
+ * time is kept; the queue is the hand-off's, for later decisions to name before its assignment lands.
  */
 export function markEscalatedInput(
   table: string,
   conversationId: string,
-  escalation: { at: string; itemId: string; seen?: string | undefined },
+  escalation: { at: string; itemId: string; queue: string; seen?: string | undefined },
 ): UpdateCommandInput {
   const held =
     escalation.seen === undefined ? 'attribute_not_exists(escalatedItemId)' : 'escalatedItemId = :seen';
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: 'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item',
+    UpdateExpression:
+      'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item, escalatedQueue = :queue',
     ConditionExpression: `attribute_exists(pk) AND (${held} OR escalatedItemId = :item)`,
     ExpressionAttributeValues: {
       ':at': escalation.at,
       ':item': escalation.itemId,
+      ':queue': escalation.queue,
       ...(escalation.seen === undefined ? {} : { ':seen': escalation.seen }),
     },
   };

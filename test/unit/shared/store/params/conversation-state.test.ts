@@ -73,25 +73,32 @@ describe('conversation state params', () => {
   });
 
   it("hands off only while nobody has, or the item has already; keeps the episode's first time", () => {
-    const input = markEscalatedInput('t', 'cv_1', { at: touch.at, itemId: 'sms:SM1' });
+    const input = markEscalatedInput('t', 'cv_1', { at: touch.at, itemId: 'sms:SM1', queue: 'general' });
     expect(input).toEqual({
       TableName: 't',
       Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' },
-      UpdateExpression: 'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item',
+      UpdateExpression:
+        'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item, escalatedQueue = :queue',
       ConditionExpression:
         'attribute_exists(pk) AND (attribute_not_exists(escalatedItemId) OR escalatedItemId = :item)',
-      ExpressionAttributeValues: { ':at': touch.at, ':item': 'sms:SM1' },
+      ExpressionAttributeValues: { ':at': touch.at, ':item': 'sms:SM1', ':queue': 'general' },
     });
   });
 
   it('hands off anew only while the escalation is still the earlier one routing read', () => {
-    const input = markEscalatedInput('t', 'cv_1', { at: touch.at, itemId: 'sms:SM2', seen: 'sms:SM1' });
+    const input = markEscalatedInput('t', 'cv_1', {
+      at: touch.at,
+      itemId: 'sms:SM2',
+      queue: 'billing',
+      seen: 'sms:SM1',
+    });
     expect(input.ConditionExpression).toBe(
       'attribute_exists(pk) AND (escalatedItemId = :seen OR escalatedItemId = :item)',
     );
     expect(input.ExpressionAttributeValues).toEqual({
       ':at': touch.at,
       ':item': 'sms:SM2',
+      ':queue': 'billing',
       ':seen': 'sms:SM1',
     });
   });
@@ -108,6 +115,7 @@ describe('conversation state params', () => {
       'humanRepliedAt',
       'escalatedAt',
       'escalatedItemId',
+      'escalatedQueue',
       'customerTurns',
     ]);
   });

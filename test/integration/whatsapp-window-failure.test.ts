@@ -79,12 +79,17 @@ describe('local runtime: a reply WhatsApp failed as outside its 24 hours closes 
       Record<string, unknown>
     >;
 
-  it('offers templates only after a 131047, until the customer writes again', async () => {
+  /** A new customer's message and an agent's reply the outbox took. */
+  const answered = async () => {
     const waId = String(++phone);
     await write(waId, `wamid.WIN${phone}a`);
     const conversationId = await openConversationOf(runtime, waId);
     const entry = await reply(conversationId, 'Checking now');
-    const customerId = entry.message.customerId;
+    return { waId, conversationId, entry, customerId: entry.message.customerId };
+  };
+
+  it('offers templates only after a 131047, until the customer writes again', async () => {
+    const { waId, conversationId, entry, customerId } = await answered();
     expect(await channels(customerId)).toMatchObject([{ channel: 'whatsapp', available: true }]);
     expect((await channels(customerId))[0]?.needsTemplate).toBeUndefined();
 
@@ -105,11 +110,7 @@ describe('local runtime: a reply WhatsApp failed as outside its 24 hours closes 
   });
 
   it('leaves the window as it was for another failure, and shows each failure with its hint', async () => {
-    const waId = String(++phone);
-    await write(waId, `wamid.WIN${phone}a`);
-    const conversationId = await openConversationOf(runtime, waId);
-    const entry = await reply(conversationId, 'Checking now');
-    const customerId = entry.message.customerId;
+    const { waId, entry, customerId } = await answered();
     await failed(entry, waId, UNDELIVERABLE);
     expect((await channels(customerId))[0]?.needsTemplate).toBeUndefined();
     const page = (await (await call('GET', `/api/customers/${customerId}/timeline?limit=50`)).json()) as {

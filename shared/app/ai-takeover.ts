@@ -26,6 +26,7 @@ function ownershipNow(
   const routedTo = escalated ? 'human' : before.routedTo;
   // A photo sent with this message went to a person meanwhile: it does not decide for this one.
   const beside = handedOffBeside(now.state, item);
+  const routedQueue = escalated ? (now.state.escalatedQueue ?? before.routedQueue) : before.routedQueue;
   return {
     ...before,
     status,
@@ -34,6 +35,7 @@ function ownershipNow(
     humanReplied: before.humanReplied || now.state.humanRepliedAt !== undefined,
     ...(routedTo ? { routedTo } : {}),
     handedOffBeside: beside,
+    ...(routedTo === 'human' && routedQueue ? { routedQueue } : {}),
   };
 }
 

@@ -33,12 +33,17 @@ function heldBackAnswer(result: ResponderResult | undefined): string {
  * with a photo that took it is still answered: the photo's time is kept, `handedOffBeside`). A redelivery of the
  * item that took it, after a crash, takes it again and completes the hand-off. No read is added.
  */
-export function takeHandOff(store: Pick<RouterStore, 'markEscalated'>, routing: Routing): Promise<boolean> {
+export function takeHandOff(
+  store: Pick<RouterStore, 'markEscalated'>,
+  routing: Routing,
+  queue: string,
+): Promise<boolean> {
   const { conversationId, item, now, state } = routing;
   const mediaOnly = routing.base.message.kind === 'message' && !item.text?.trim();
   return store.markEscalated(conversationId, {
     at: now.toISOString(),
     itemId: item.id,
+    queue,
     seen: state.escalatedItemId,
     ...(mediaOnly ? { mediaAt: item.at } : {}),
   });

@@ -3,8 +3,8 @@ import type { Clock } from '../domain/ports.js';
 import {
   type ChannelOption,
   channelOption,
-  lastInboundOn,
   refusalOf,
+  replyWindowOn,
   standingBlock,
 } from '../domain/replies.js';
 import { replyCandidates } from '../domain/reply-channel.js';
@@ -49,7 +49,7 @@ export async function listReplyChannels(
       const option = channelOption({
         channel,
         now,
-        lastInboundAt: lastInboundOn(profiles, channel),
+        ...replyWindowOn(profiles, channel),
         blocked: standingBlock(state, to, latestEmails),
       });
       const maxLength = replyTextLimit(channel, root);

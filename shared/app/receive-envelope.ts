@@ -10,7 +10,7 @@ import {
 import { previewOf } from '../domain/conversation-preview.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import { redactedMessage } from '../domain/deletion.js';
-import type { Envelope, Identity } from '../domain/envelope.js';
+import type { Envelope, Identity, StatusEnvelope } from '../domain/envelope.js';
 import type { PhoneOptions } from '../domain/identity.js';
 import type { Clock, EnvelopeQueue, IdGenerator } from '../domain/ports.js';
 import { profileTouchNeeded } from '../domain/profile-touch.js';
@@ -333,6 +333,15 @@ async function resolveCustomerEvent(
   return { customerId, conversationId, written };
 }
 
+/** WhatsApp's 131047 on a `failed` status: the reply went out after the customer's 24 hours were over. */
+const REENGAGEMENT_REQUIRED = '131047';
+
+function closesWindow(envelope: StatusEnvelope): boolean {
+  return (
+    envelope.channel === 'whatsapp' && (envelope.errors ?? []).some((e) => e.code === REENGAGEMENT_REQUIRED)
+  );
+}
+
 /** A provider's retry of an event an erasure took: dropped as seen, logged by ids only. */
 function droppedAsErased(deps: ResolverDeps, envelope: Envelope): ResolveResult {
   deps.log?.('info', 'retry of an erased event dropped', {
@@ -356,6 +365,8 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
     if (watermark) return applyWatermark(deps, envelope, watermark);
     await applyReadUpTo(deps, envelope);
     const failed = await deps.store.advanceStatus(envelope);
+    if (failed && closesWindow(envelope))
+      await deps.store.closeWhatsAppWindow?.(failed.item.customerId, failed.item.at);
     if (failed) await waitAgainAfterFailure(deps.store, lateFailureWait(failed), deps.clock, deps.track);
     return { written: true };
   }

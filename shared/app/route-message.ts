@@ -268,7 +268,8 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   const answered = await answerWithAi(deps, routing, first.decision, first.result);
   const { replied } = answered;
   // Another message routed at the same time handed the conversation off first: this one waits with it.
-  const taken = handsOff(answered.decision) && !(await takeHandOff(deps.store, routing));
+  const taken =
+    handsOff(answered.decision) && !(await takeHandOff(deps.store, routing, answered.decision.queue));
   const decision = taken ? handedOffMeanwhile(answered.decision) : answered.decision;
   // A reply queued again after a crash: the item was routed before.
   const outcome: RouteOutcome & { decision: RouteDecision } = { routed: before === undefined, decision };

@@ -2,7 +2,7 @@ import { AUTOMATION_AUTHOR_ID, type AutomationPorts } from '../domain/automation
 import { type AutomationAction, otherChannels } from '../domain/automations/rules.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import type { Channel } from '../domain/envelope.js';
-import { checkReplyRules, isRefusal, lastInboundOn, standingBlock } from '../domain/replies.js';
+import { checkReplyRules, isRefusal, replyWindowOn, standingBlock } from '../domain/replies.js';
 import { checkReplyContent, uncarried } from '../domain/reply-content.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { snoozedItem, snoozeTimer } from '../domain/snooze.js';
@@ -55,7 +55,7 @@ async function otherChannel(ports: AutomationPorts, conversation: Conversation, 
       checkReplyRules({
         channel,
         now: clock.now(),
-        lastInboundAt: lastInboundOn(profiles, channel),
+        ...replyWindowOn(profiles, channel),
         hasTemplate,
         automated: true,
         blocked: standingBlock(state, to, latestEmails),

@@ -7,7 +7,6 @@ import type { Clock } from '../domain/ports.js';
 import {
   aiReplyId,
   checkReplyRules,
-  lastInboundOn,
   placedReplyAt,
   type ReplyAuthor,
   type ReplyRequest,
@@ -15,6 +14,7 @@ import {
   replyItem,
   replyKeyOwner,
   replyRequestHash,
+  replyWindowOn,
   standingBlock,
 } from '../domain/replies.js';
 import { checkReplyLength } from '../domain/reply-length.js';
@@ -236,7 +236,7 @@ export async function sendReply(
   const permit = checkReplyRules({
     channel,
     now: deps.clock.now(),
-    lastInboundAt: lastInboundOn(profiles, channel),
+    ...replyWindowOn(profiles, channel),
     hasTemplate: input.request.template !== undefined,
     automated: author.kind !== 'agent',
     blocked: standingBlock(state, to, latestEmails),

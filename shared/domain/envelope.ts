@@ -88,6 +88,8 @@ export const ProviderErrorSchema = z.object({
   code: z.string(),
   title: optionalString,
   message: optionalString,
+  /** What the code means, in Threadline's words, when it knows the code (the provider's text may be bare). */
+  hint: optionalString,
 });
 export type ProviderError = z.infer<typeof ProviderErrorSchema>;
 

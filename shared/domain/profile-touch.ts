@@ -28,6 +28,17 @@ function movesLastInbound(profile: ProfileState, touch: ProfileTouch): boolean {
 }
 
 /**
+ * Whether an inbound WhatsApp message comes after a reply WhatsApp failed as outside the window (131047)
+ * that the profile's WhatsApp time does not pass yet: its time must be written (the granularity aside),
+ * so replies see the window open again.
+ */
+function reopensWhatsApp(profile: ProfileState, touch: ProfileTouch, channelTime: string | undefined) {
+  const closed = profile.whatsappWindowClosedAt;
+  if (!touch.inbound || touch.channel !== 'whatsapp' || closed === undefined) return false;
+  return touch.at > closed && (channelTime === undefined || channelTime <= closed);
+}
+
+/**
  * Whether an event's profile touch would change anything the profile's readers need, judged from the
  * profile the resolver read: a new identity, channel, mention or typed email, another open conversation
  * (or one to hold open: `holdOpen`), a name, a switch of the last inbound channel, or a last-inbound
@@ -45,6 +56,7 @@ export function profileTouchNeeded(profile: ProfileState | undefined, touch: Pro
   if (typeof touch.whatsappAddress === 'string' && profile.whatsappAddress === undefined) return true;
   if (touch.smsAddress !== undefined && profile.smsAddress === undefined) return true;
   const channelTime = profile.lastInboundByChannel?.[touch.channel];
+  if (reopensWhatsApp(profile, touch, channelTime)) return true;
   // Older than its conversation's latest event: only the sets above change, the channel's time, and
   // the last inbound when this is the conversation's latest inbound message.
   if (touch.stale)

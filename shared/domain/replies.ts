@@ -10,6 +10,7 @@ import { lastNumberOn } from './reply-numbers.js';
 import type { ContactState } from './resolver-ports.js';
 import { templateText } from './template-text.js';
 import type { Customer, TimelineItem } from './timeline.js';
+import { whatsAppWindowClosed, windowClosedOn } from './whatsapp-window.js';
 
 const HOUR = 3_600_000;
 /** WhatsApp's customer service window: free-form messages within 24 hours of the customer's last one. */
@@ -82,6 +83,8 @@ export interface ReplyContext {
   now: Date;
   /** When the customer last wrote on this channel. */
   lastInboundAt?: string | undefined;
+  /** WhatsApp: a reply it failed as outside the window was written then (see `whatsapp-window.ts`). */
+  windowClosedAt?: string | undefined;
   hasTemplate: boolean;
   /**
    * No person wrote it: the AI, an automation, a survey, a timer. Meta's HUMAN_AGENT tag is for a human
@@ -105,15 +108,13 @@ export interface ReplyPermit {
 export function checkReplyRules(context: ReplyContext): ReplyPermit {
   const since = context.lastInboundAt ? context.now.getTime() - Date.parse(context.lastInboundAt) : Infinity;
   switch (context.channel) {
-    case 'whatsapp':
-      if (since > WHATSAPP_WINDOW_MS && !context.hasTemplate) {
-        throw refuse(
-          'whatsapp_window_closed',
-          `${context.lastInboundAt ? `the customer last wrote on WhatsApp at ${context.lastInboundAt}, more than 24 hours ago` : 'the customer has never written on WhatsApp'}: WhatsApp only allows an approved template now (send "template": {"name", "language"})`,
-          422,
-        );
-      }
+    case 'whatsapp': {
+      const closed = context.hasTemplate
+        ? undefined
+        : whatsAppWindowClosed(context, since > WHATSAPP_WINDOW_MS);
+      if (closed) throw refuse('whatsapp_window_closed', closed, 422);
       return {};
+    }
     case 'messenger':
     case 'instagram':
       if (since <= MESSAGING_WINDOW_MS) return {};
@@ -304,6 +305,14 @@ export function replyRequestHash(request: ReplyRequest): string {
 /** The id that owns an Idempotency-Key: the agent, or the AI under its own namespace. */
 export function replyKeyOwner(author: ReplyAuthor): string {
   return author.kind === 'agent' ? author.id : `${author.kind}:${author.id}`;
+}
+
+/** The times a reply's window on a channel runs from, across the merged profiles (`ReplyContext`). */
+export function replyWindowOn(profiles: readonly Customer[], channel: Channel) {
+  return {
+    lastInboundAt: lastInboundOn(profiles, channel),
+    windowClosedAt: windowClosedOn(profiles, channel),
+  };
 }
 
 /** When the customer last wrote on a channel, across their merged profiles. */

@@ -31,6 +31,8 @@ export interface ProfileState {
   smsAddress?: string | undefined;
   /** `twilio` when the customer's latest WhatsApp message came through Twilio (its 1,600 limit). */
   whatsappProvider?: string | undefined;
+  /** A reply WhatsApp failed as outside the 24-hour window (131047) was written then (`closeWhatsAppWindow`). */
+  whatsappWindowClosedAt?: string | undefined;
   /** Tokens of the identities the profile holds, so a touch that adds none can be skipped. */
   identities?: readonly string[] | undefined;
   /** The channels the customer used. */
@@ -226,6 +228,11 @@ export interface ResolverStore extends HeldEditStore {
    * the reply's item (with the time in its key) when the status is `failed` and the item stands at it.
    */
   advanceStatus(envelope: StatusEnvelope): Promise<PlacedTimelineItem | undefined>;
+  /**
+   * WhatsApp failed the customer's reply written at `at` as outside their 24-hour window (131047): their
+   * WhatsApp takes templates only until they write again (one conditional write, on that failure only).
+   */
+  closeWhatsAppWindow?(customerId: string, at: string): Promise<void>;
   /**
    * Moves the customer's outbound messages on the receipt's channel at or before its time forward to its
    * status, reading a bounded page of their latest items; answers how many moved.

@@ -26,7 +26,13 @@ export interface RouterStore {
    */
   markEscalated(
     conversationId: string,
-    escalation: { at: string; itemId: string; seen?: string | undefined; mediaAt?: string | undefined },
+    escalation: {
+      at: string;
+      itemId: string;
+      queue: string;
+      seen?: string | undefined;
+      mediaAt?: string | undefined;
+    },
   ): Promise<boolean>;
   /** Every registered agent, with their open conversations (from the list index: it may lag). */
   listAgents(): Promise<ListedAgent[]>;

@@ -23,6 +23,7 @@ const CustomerItemSchema = z.looseObject({
   smsAddress: z.string().optional(),
   // Only Twilio is named; anything else reads as the Cloud API's (no limit of Twilio's).
   whatsappProvider: z.enum(['twilio']).optional().catch(undefined),
+  whatsappWindowClosedAt: z.iso.datetime().optional().catch(undefined),
 });
 
 /**
@@ -75,6 +76,7 @@ export function customerOfItem(item: Record<string, unknown>): Customer {
     whatsappAddress: parsed.whatsappAddress,
     smsAddress: parsed.smsAddress,
     whatsappProvider: parsed.whatsappProvider,
+    whatsappWindowClosedAt: parsed.whatsappWindowClosedAt,
   });
 }
 

@@ -205,6 +205,16 @@ export const CustomerSchema = z.object({
     .optional()
     .describe('the number (E.164) the customer last texted from: SMS replies go to it'),
   /**
+   * When a reply WhatsApp later failed as sent outside the customer's 24-hour window (131047) was
+   * written: WhatsApp takes only templates from then until the customer writes there again.
+   */
+  whatsappWindowClosedAt: z.iso
+    .datetime()
+    .optional()
+    .describe(
+      "the time of a reply WhatsApp failed as outside the customer's 24-hour window (error 131047): until the customer writes on WhatsApp after it, only a template may go there (`whatsapp_window_closed`)",
+    ),
+  /**
    * `twilio` when the customer's latest WhatsApp message came through Twilio: replies on WhatsApp then
    * have Twilio's limits (1,600 characters a message). Absent: the Cloud API's.
    */

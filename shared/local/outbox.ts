@@ -28,11 +28,17 @@ function providerIdFor(channel: Channel, replyId: string): string {
 }
 
 /**
- * The channels whose real senders give the provider the reply's key to hand back on every status
+ * The channels whose real senders give the provider the reply's key to hand back on its statuses
  * (WhatsApp's Cloud API, Twilio with our status-callback URL); email keeps its reference locally, as
  * SES hands tags back only through a configuration set.
  */
-const KEY_ECHOED: ReadonlySet<Channel> = new Set(['whatsapp', 'sms', 'voice']);
+const KEY_GIVEN: ReadonlySet<Channel> = new Set(['whatsapp', 'sms', 'voice']);
+
+/**
+ * Of those, the channels whose every status carries the key (our own signed callback URL): the sender
+ * links no reference. WhatsApp is not one: a status may come without `biz_opaque_callback_data`.
+ */
+const KEY_ECHOED: ReadonlySet<Channel> = new Set(['sms', 'voice']);
 
 function optionalKey(replyKey: string | undefined): { replyKey?: string } {
   return replyKey ? { replyKey } : {};
@@ -114,7 +120,7 @@ export class LocalOutbox implements Outbox {
     return {
       send: async (message: OutboundMessage): Promise<SendResult> => {
         const providerMessageId = providerIdFor(message.channel, message.id);
-        const replyKey = KEY_ECHOED.has(message.channel) ? replyKeyOf(message) : undefined;
+        const replyKey = KEY_GIVEN.has(message.channel) ? replyKeyOf(message) : undefined;
         const entry = {
           providerMessageId,
           sentAt: new Date().toISOString(),
@@ -128,7 +134,7 @@ export class LocalOutbox implements Outbox {
           ...(message.channel === 'email'
             ? { messageIdHeader: `<${message.id}@outbox.threadline.local>` }
             : {}),
-          ...(replyKey ? { keyEchoed: true } : {}),
+          ...(replyKey && KEY_ECHOED.has(message.channel) ? { keyEchoed: true } : {}),
         };
       },
     };

@@ -35,7 +35,13 @@ export function conversationStateRepository(
      */
     markEscalated(
       conversationId: string,
-      escalation: { at: string; itemId: string; seen?: string | undefined; mediaAt?: string | undefined },
+      escalation: {
+        at: string;
+        itemId: string;
+        queue: string;
+        seen?: string | undefined;
+        mediaAt?: string | undefined;
+      },
     ): Promise<boolean> {
       return updateItemIf(db, markEscalatedInput(db.table, conversationId, escalation));
     },

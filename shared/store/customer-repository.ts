@@ -78,6 +78,7 @@ const ProfileStateSchema = z.object({
   whatsappAddress: z.string().optional(),
   smsAddress: z.string().optional(),
   whatsappProvider: z.string().optional(),
+  whatsappWindowClosedAt: z.string().optional(),
   // A malformed one is no survey: the message is then a normal one.
   csatPending: CsatPendingSchema.optional().catch(undefined),
   identities: StringSetSchema,

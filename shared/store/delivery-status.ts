@@ -184,7 +184,14 @@ async function advanceReferencedStatus(
         await sendConditional('DeleteItem', () =>
           db.doc.delete(dropErasedStatusInput(db.table, channel, providerMessageId)),
         );
-      } else await updateItemIf(db, parkStatusInput(db.table, channel, providerMessageId, receivedAt));
+      } else {
+        await updateItemIf(db, parkStatusInput(db.table, channel, providerMessageId, receivedAt));
+        logger.info('status parked: no message linked to its provider id yet', {
+          channel,
+          providerMessageId: loggedId(providerMessageId),
+          status: envelope.status,
+        });
+      }
     }
     return undefined;
   }

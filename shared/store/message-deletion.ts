@@ -95,7 +95,9 @@ async function redactLinked(
   await deleteRawAside(db, key, old);
   const preview = previewOf(old as TimelineItem);
   const conversationId = typeof old.conversationId === 'string' ? old.conversationId : undefined;
-  if (preview && conversationId) await updateItemIf(db, clearPreviewInput(db.table, conversationId, preview));
+  const providerMessageId = typeof old.providerMessageId === 'string' ? old.providerMessageId : undefined;
+  if (preview && conversationId)
+    await updateItemIf(db, clearPreviewInput(db.table, conversationId, preview, providerMessageId));
   await redactRouting(db, old, at);
   if (typeof old.customerId === 'string' && typeof old.at === 'string')
     await redactEdits(db, customers, deletion, { customerId: old.customerId, at: old.at });

@@ -1,15 +1,17 @@
 import * as z from 'zod';
+import { previewOf } from '../domain/conversation-preview.js';
 import { type HeldEdit, withHeldEdit } from '../domain/edits.js';
 import type { Identity } from '../domain/envelope.js';
 import type { PlacedItem } from '../domain/resolver-ports.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { type DynamoDb, getItem, updateItemIf } from './dynamo-client.js';
-import { Keys } from './keys.js';
+import { Keys, referencedItemKey } from './keys.js';
 import { deletionFirst, sameCustomer } from './message-deletion.js';
 import { queryPage } from './paging.js';
 import { getInput } from './params/common.js';
 import {
   EDIT_LOOKUP_MAX_READ,
+  editPreviewInput,
   findEditedMessageInput,
   findHeldEditsInput,
   markSenderEditInput,
@@ -43,7 +45,11 @@ async function targetReference(db: DynamoDb, customers: Partitions, edit: Edit) 
   const linked = typeof ref.customerId === 'string' && typeof ref.timelineSk === 'string';
   if (!linked) return { deletedAt };
   const theirs = await sameCustomer(customers, edit.customerId, String(ref.customerId));
-  return { deletedAt, owner: theirs ? ('theirs' as const) : ('another' as const) };
+  const message = referencedItemKey({
+    customerId: String(ref.customerId),
+    timelineSk: String(ref.timelineSk),
+  });
+  return { deletedAt, owner: theirs ? ('theirs' as const) : ('another' as const), message };
 }
 
 /** The edited message on the editing customer's timeline (theirs and those merged into it), if it is there. */
@@ -55,6 +61,28 @@ async function findEdited(db: DynamoDb, customers: Partitions, edit: Edit) {
     if (found) return FoundSchema.parse(found);
   }
   return undefined;
+}
+
+const EditedSchema = z.object({
+  at: z.string(),
+  conversationId: z.string().optional(),
+  text: z.string().optional(),
+});
+
+/**
+ * The preview of the edited message's conversation takes the edit's words when it came from that
+ * message (its time and words: messages of one second share a time; see `editPreviewInput`): one read
+ * of the message and one conditional write an edit, whatever the history.
+ */
+async function followPreview(db: DynamoDb, edit: Edit, key: { pk: string; sk: string }) {
+  const preview = previewOf({ type: 'message', channel: edit.channel, text: edit.text, data: {} });
+  if (!preview) return;
+  const stored = EditedSchema.safeParse((await getItem(db, getInput(db.table, key))).Item);
+  if (!stored.success || !stored.data.conversationId) return;
+  const was = previewOf({ type: 'message', channel: edit.channel, text: stored.data.text, data: {} });
+  if (!was || was === preview) return;
+  const change = { messageAt: stored.data.at, was, target: edit.targetMessageId, at: edit.at, preview };
+  await updateItemIf(db, editPreviewInput(db.table, stored.data.conversationId, change));
 }
 
 /** Whether a message found stored is without this edit (it took none, or an older one held for it). */
@@ -78,16 +106,21 @@ export async function placeEdit(
   put: (item: TimelineItem, deletedAt?: string) => Promise<boolean>,
 ): Promise<PlacedItem> {
   const placed = { customerId: edit.customerId, at: edit.at };
-  const { deletedAt, owner } = await targetReference(db, customers, edit);
+  const { deletedAt, owner, message } = await targetReference(db, customers, edit);
   if (owner === 'another') return { ...placed, written: false, notTheirs: true };
   // Of a message deleted already: stored without its words (and publishing nothing).
   if (deletedAt !== undefined) return { ...placed, written: await put(edit, deletedAt), deletedAt };
-  if (owner === 'theirs') return { ...placed, written: await put(edit) };
+  if (owner === 'theirs') {
+    const written = await put(edit);
+    if (message) await followPreview(db, edit, message);
+    return { ...placed, written };
+  }
   const key = Keys.timelineItem(edit.customerId, edit.at, edit.id);
   const found = await findEdited(db, customers, edit);
   if (found) {
     const written = await put(edit);
     if (!written && lacks(found, edit)) await updateItemIf(db, releaseHeldEditInput(db.table, key));
+    await followPreview(db, edit, found);
     return { ...placed, written };
   }
   const written = await put({ ...edit, held: true });

@@ -30,6 +30,7 @@ import {
   putItemIf,
   queryItems,
   updateItem,
+  updateItemIf,
   updateItemReturningIf,
 } from './dynamo-client.js';
 import { referenceFromErased } from './erased-holder.js';
@@ -53,6 +54,7 @@ import {
   queryTimelineBackInput,
   rawAside,
 } from './params/timeline.js';
+import { closeWhatsAppWindowInput } from './params/whatsapp-window.js';
 import { echoOfPendingReply } from './pending-echo.js';
 import { findSentMessage } from './sent-message.js';
 import { timelineItemReads } from './timeline-item-reads.js';
@@ -286,6 +288,10 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
      * Answers the reply's item when a `failed` status left it failed (see `advanceStatus`).
      */
     advanceStatus: (envelope: StatusEnvelope) => advanceStatus(db, envelope),
+    /** WhatsApp failed a reply written at `at` as outside the 24-hour window: template-only until they write. */
+    async closeWhatsAppWindow(customerId: string, at: string): Promise<void> {
+      await updateItemIf(db, closeWhatsAppWindowInput(db.table, customerId, at));
+    },
     /** Moves the customer's outbound messages on a channel at or before a watermark forward (a bounded read). */
     advanceWatermark: (customerIds: readonly string[], receipt: WatermarkReceipt) =>
       advanceWatermark(db, customerIds, receipt),

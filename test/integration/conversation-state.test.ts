@@ -64,14 +64,28 @@ describe('the conversation state (dynalite)', () => {
     const { conversationId } = await stateOf(phone);
     await local.store.markHumanReplied(conversationId, at(1));
     // One message hands off; another routed with it finds it handed off; the first's redelivery goes on.
-    expect(await local.store.markEscalated(conversationId, { at: at(1), itemId: 'whatsapp:x' })).toBe(true);
-    expect(await local.store.markEscalated(conversationId, { at: at(2), itemId: 'whatsapp:y' })).toBe(false);
-    expect(await local.store.markEscalated(conversationId, { at: at(3), itemId: 'whatsapp:x' })).toBe(true);
-    expect((await stateOf(phone)).state).toMatchObject({ escalatedAt: at(1), escalatedItemId: 'whatsapp:x' });
+    expect(
+      await local.store.markEscalated(conversationId, { at: at(1), itemId: 'whatsapp:x', queue: 'general' }),
+    ).toBe(true);
+    expect(
+      await local.store.markEscalated(conversationId, { at: at(2), itemId: 'whatsapp:y', queue: 'billing' }),
+    ).toBe(false);
+    expect(
+      await local.store.markEscalated(conversationId, { at: at(3), itemId: 'whatsapp:x', queue: 'general' }),
+    ).toBe(true);
+    expect((await stateOf(phone)).state).toMatchObject({
+      escalatedAt: at(1),
+      escalatedItemId: 'whatsapp:x',
+      escalatedQueue: 'general',
+    });
     // A hand-off anew (its queue left the policy), over the escalation it read.
-    const anew = { at: at(4), itemId: 'whatsapp:z', seen: 'whatsapp:x' };
+    const anew = { at: at(4), itemId: 'whatsapp:z', queue: 'billing', seen: 'whatsapp:x' };
     expect(await local.store.markEscalated(conversationId, anew)).toBe(true);
-    expect((await stateOf(phone)).state).toMatchObject({ escalatedAt: at(1), escalatedItemId: 'whatsapp:z' });
+    expect((await stateOf(phone)).state).toMatchObject({
+      escalatedAt: at(1),
+      escalatedItemId: 'whatsapp:z',
+      escalatedQueue: 'billing',
+    });
     await local.repos.conversations.resolveConversation(conversationId, 'ana', at(20));
     expect((await stateOf(phone)).state).toEqual({
       createdAt: clock.now().toISOString(),

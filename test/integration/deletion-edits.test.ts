@@ -116,13 +116,14 @@ describe('local runtime: a deleted message’s edits keep no words either', () =
     await post(edit(phone));
     // Before deletions, 2 GetItems: the third is the message's reference, read strongly. The fourth (the
     // customer's merges, read strongly) and the Query are its look for the message written by its key
-    // alone: only a message of the customer's is edited (`edit-events.test.ts`). One UpdateItem: the
-    // edit changes its message only, so the conversation is not touched (it was, 2, before).
+    // alone: only a message of the customer's is edited (`edit-events.test.ts`). The fifth GetItem and
+    // the second UpdateItem: the message's words, and its conversation's preview, which came from it and
+    // takes the edited words (conditional); the edit changes nothing else of the conversation.
     expect(meter.figures().byCommand).toEqual({
-      GetItemCommand: 4,
+      GetItemCommand: 5,
       BatchGetItemCommand: 1,
       QueryCommand: 1,
-      UpdateItemCommand: 1,
+      UpdateItemCommand: 2,
       PutItemCommand: 1,
     });
     expect(await holding(phone)).not.toEqual([]);

@@ -65,6 +65,18 @@ describe('local runtime: an edit or a deletion of an old message is not the cust
     return { customerId: customer.id, id };
   };
 
+  it('gives the preview the edited words when the edited message is the one it came from, and only then', async () => {
+    const phone = '15550009011';
+    const { id } = await answered(phone);
+    expect((await conversation(id)).preview).toBe('first question');
+    await edit(phone, `wamid.${phone}.E2`, `wamid.${phone}.2`, 'second question, edited');
+    await advance(5_000);
+    expect((await conversation(id)).preview).toBe('first question');
+    await edit(phone, `wamid.${phone}.E1`, `wamid.${phone}.1`, 'first question, edited');
+    await advance(5_000);
+    expect((await conversation(id)).preview).toBe('first question, edited');
+  });
+
   it('keeps a resolved WhatsApp conversation resolved when an old message is edited or revoked', async () => {
     const phone = '15550009001';
     const { customerId, id } = await answered(phone);

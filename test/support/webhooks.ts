@@ -88,6 +88,8 @@ export function whatsappStatus(options: {
   recipient: string;
   /** `biz_opaque_callback_data`: what the send carried (the outbox entry's `replyKey`). */
   callbackData?: string | undefined;
+  /** A `failed` status's errors, as Meta writes them (`code`, `title`, `message`, `error_data`). */
+  errors?: ReadonlyArray<Record<string, unknown>> | undefined;
 }): unknown {
   return whatsappBody({
     statuses: [
@@ -97,6 +99,7 @@ export function whatsappStatus(options: {
         timestamp: seconds(options.at),
         recipient_id: options.recipient,
         ...(options.callbackData !== undefined ? { biz_opaque_callback_data: options.callbackData } : {}),
+        ...(options.errors ? { errors: options.errors } : {}),
       },
     ],
   });

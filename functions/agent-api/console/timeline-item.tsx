@@ -2,6 +2,7 @@ import { isEmptyRecording } from '#shared/domain/asks-nothing.js';
 import { type Acts, NO_ACTS, quoteOf } from './acts.js';
 import type { TimelineItem } from './api.js';
 import { assignedText } from './assigned-text.js';
+import { failureText } from './failure-text.js';
 import { agentBy, channelName, clock } from './format.js';
 import { RecordingLink } from './media-files.js';
 import {
@@ -330,9 +331,7 @@ function Message(props: { item: TimelineItem; acts: Acts }) {
       {outbound && item.status ? (
         <p class={`status status-${item.status}`} data-status={item.status}>
           {STATUS_TEXT[item.status] ?? item.status}
-          {item.status === 'failed' && item.errors?.[0]
-            ? `: ${item.errors[0].message ?? item.errors[0].code}`
-            : ''}
+          {item.status === 'failed' && item.errors?.[0] ? `: ${failureText(item.errors[0])}` : ''}
         </p>
       ) : null}
     </article>

@@ -1,5 +1,6 @@
 import type { Identity } from '#shared/domain/envelope.js';
 import { type BodyContext, optional } from '../normalised.js';
+import { whatsAppErrorHint } from './error-codes.js';
 import type { WhatsAppContact, WhatsAppError } from './schema.js';
 
 /** What every item of one change shares. */
@@ -50,5 +51,6 @@ export function providerError(error: WhatsAppError) {
     code: String(error.code),
     ...optional('title', error.title),
     ...optional('message', error.error_data?.details ?? error.details ?? error.message),
+    ...optional('hint', whatsAppErrorHint(error.code)),
   };
 }

@@ -12,6 +12,7 @@ import { replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 import { isRetryableStatus } from '#shared/http/status.js';
 import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema } from '../meta/graph.js';
+import { whatsAppErrorRule } from './error-codes.js';
 
 /** The one Graph API version every WhatsApp Cloud API call of ours uses; bump it here. */
 export const WHATSAPP_API_VERSION = 'v23.0';
@@ -73,7 +74,7 @@ export function buildWhatsAppRequest(
     ...recipientFields(message.to),
     ...(message.replyTo ? { context: { message_id: message.replyTo } } : {}),
     ...content(message),
-    // Handed back on every status of the message (Meta's status webhook reference): the reply's own key.
+    // Handed back on the message's statuses (Meta's status webhook reference): the reply's own key.
     ...(key ? { biz_opaque_callback_data: key } : {}),
   };
   return {
@@ -120,7 +121,9 @@ export class WhatsAppSender implements ChannelSender {
     if (response.ok) {
       const accepted = WhatsAppSendResponseSchema.safeParse(answer);
       const id = accepted.success ? accepted.data.messages[0]?.id : undefined;
-      if (id) return { providerMessageId: id, ...(key ? { keyEchoed: true } : {}) };
+      // Not `keyEchoed`: a status may come without the key (`biz_opaque_callback_data`), and finds the
+      // reply through the message reference the sender then links.
+      if (id) return { providerMessageId: id };
       // Not retried: WhatsApp may well have accepted it, and a retry could deliver it twice.
       throw new PermanentSendError(
         `WhatsApp answered HTTP ${response.status} without a message id; not retried to avoid a duplicate`,
@@ -230,83 +233,6 @@ function mediaObject(type: MediaType, attachment: OutboundAttachment, caption: s
   };
 }
 
-interface CodeRule {
-  retry: boolean;
-  hint: string;
-}
-
-/**
- * Graph and Cloud API error codes (developers.facebook.com/documentation/business-messaging/whatsapp/
- * support/error-codes). A known code decides, whatever the HTTP status: code 3 comes with a 500 but is a
- * permission problem, code 1 and 131000 may come with a 400 but are transient.
- */
-const CODES: Record<number, CodeRule> = {
-  1: { retry: true, hint: 'unknown API error, possibly at Meta' },
-  2: { retry: true, hint: 'the API is temporarily down or overloaded' },
-  4: { retry: true, hint: 'the app reached its API call rate limit' },
-  80007: { retry: true, hint: 'the WhatsApp Business Account reached its rate limit' },
-  130429: { retry: true, hint: "the business number's message throughput was reached" },
-  131000: { retry: true, hint: 'something went wrong at Meta' },
-  131016: { retry: true, hint: 'a WhatsApp service is temporarily unavailable' },
-  131056: { retry: true, hint: 'too many messages to this customer in a short time (pair rate limit)' },
-  0: { retry: false, hint: 'the access token could not be authenticated: renew the WhatsApp token' },
-  3: { retry: false, hint: 'the app lacks a capability or permission: check whatsapp_business_messaging' },
-  10: { retry: false, hint: 'permission denied: check the token has whatsapp_business_messaging' },
-  100: {
-    retry: false,
-    hint: 'a request parameter is invalid (phone number id, template name or language, media URL)',
-  },
-  190: { retry: false, hint: 'the access token has expired or was revoked: renew the WhatsApp token' },
-  368: { retry: false, hint: 'the WhatsApp Business Account is blocked for policy violations' },
-  130497: { retry: false, hint: 'the business may not message customers in this country' },
-  131008: { retry: false, hint: 'a required parameter is missing' },
-  131009: { retry: false, hint: 'a parameter value is invalid' },
-  131021: { retry: false, hint: 'the recipient is the business number itself' },
-  131026: {
-    retry: false,
-    hint: 'undeliverable: the customer may not use WhatsApp, may have blocked us or may need to update the app',
-  },
-  131031: { retry: false, hint: 'the WhatsApp Business Account is locked' },
-  131042: { retry: false, hint: 'a payment problem on the WhatsApp Business Account' },
-  131047: {
-    retry: false,
-    hint: 'more than 24 hours since the customer last wrote: only an approved template can be sent now',
-  },
-  131048: {
-    retry: false,
-    hint: 'the number is limited for spam: check its quality rating in WhatsApp Manager',
-  },
-  131049: {
-    retry: false,
-    hint: 'Meta held it back to keep engagement healthy (marketing limit): do not resend soon',
-  },
-  131050: { retry: false, hint: 'the customer stopped marketing messages from this business' },
-  131051: { retry: false, hint: 'this message type is not supported' },
-  131052: {
-    retry: false,
-    hint: 'WhatsApp could not download the media: the URL must be public, the type and size allowed',
-  },
-  131053: { retry: false, hint: 'WhatsApp could not upload the media: check its type and size' },
-  131062: {
-    retry: false,
-    hint: 'this message cannot go to a business-scoped user id: it needs the phone number',
-  },
-  132000: { retry: false, hint: "the template's parameter count does not match its definition" },
-  132001: { retry: false, hint: 'the template does not exist in that language or is not approved' },
-  132005: { retry: false, hint: 'the template text is too long once its parameters are filled in' },
-  132012: { retry: false, hint: "a template parameter does not match the template's format" },
-  132015: { retry: false, hint: 'the template is paused for low quality' },
-  132016: { retry: false, hint: 'the template is disabled' },
-  133010: { retry: false, hint: 'the business number is not registered with the Cloud API' },
-};
-
-function ruleFor(code: number): CodeRule | undefined {
-  if (code >= 200 && code <= 299) {
-    return { retry: false, hint: 'permission not granted or removed: check whatsapp_business_messaging' };
-  }
-  return CODES[code];
-}
-
 /** The SendError for a refused call, from the Graph error code if there is one, else the HTTP status. */
 function whatsAppError(status: number, answer: unknown): PermanentSendError | RetryableSendError {
   const parsed = GraphErrorBodySchema.safeParse(answer);
@@ -316,7 +242,7 @@ function whatsAppError(status: number, answer: unknown): PermanentSendError | Re
       : new PermanentSendError(`WhatsApp refused the message with HTTP ${status} and no error code`);
   }
   const { code, fbtrace_id: trace } = parsed.data.error;
-  const rule = ruleFor(code);
+  const rule = whatsAppErrorRule(code);
   const where = `error ${code}, HTTP ${status}${trace ? `, fbtrace_id ${trace}` : ''}`;
   const retry = rule ? rule.retry : isRetryableStatus(status);
   if (retry) {

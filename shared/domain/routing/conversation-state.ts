@@ -28,6 +28,11 @@ export const ConversationStateSchema = z.object({
   escalatedItemId: z.string().optional(),
   /** That item's time, when it had no text (a photo, a file): a question sent with it is still answered. */
   escalatedMediaAt: z.iso.datetime().optional(),
+  /**
+   * The queue that hand-off chose: where the conversation waits, named by later decisions before the
+   * hand-off's assignment writes the conversation's queue (a burst of messages routed together).
+   */
+  escalatedQueue: z.string().optional(),
   /** The conversation's first reply (kept for good): a later reply need not try to record it again. */
   firstResponseAt: z.iso.datetime().optional(),
   /**
@@ -106,12 +111,14 @@ export function factsFromState(
   const tookIt = state.escalatedItemId === item.id && seen.routedTo === 'human';
   // Within an episode an escalation is never undone: every later decision goes to a person too.
   const routedTo = escalated ? 'human' : tookIt ? undefined : seen.routedTo;
+  const routedQueue = escalated ? (state.escalatedQueue ?? seen.routedQueue) : seen.routedQueue;
   const aiAnswersInARow = aiAnswersBefore(state);
   return {
     channelsBefore,
     humanReplied: seen.humanReplied || state.humanRepliedAt !== undefined,
     ...(routedTo ? { routedTo } : {}),
     ...(handedOffBeside(state, item) ? { handedOffBeside: true } : {}),
+    ...(routedTo === 'human' && routedQueue ? { routedQueue } : {}),
     ...(aiAnswersInARow > 0 ? { aiAnswersInARow } : {}),
   };
 }

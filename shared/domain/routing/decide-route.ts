@@ -36,6 +36,8 @@ interface Decision {
  */
 function ownershipRule({ input, selected, toHuman, aiSays }: Decision): RouteDecision | undefined {
   const { conversation } = input;
+  // Where the conversation is, or goes: a hand-off's queue is written after its decision (`handOff`).
+  const queue = conversation.queue ?? conversation.routedQueue ?? selected;
   const tookOver = conversation.humanReplied || aiSays('human_took_over');
   if (!conversation.assignee && (tookOver || conversation.routedTo === 'human')) {
     const gone = conversation.queue;
@@ -50,14 +52,9 @@ function ownershipRule({ input, selected, toHuman, aiSays }: Decision): RouteDec
       : conversation.humanReplied
         ? 'an agent has replied in'
         : 'the AI found that an agent has taken';
-    return toHuman(
-      'human_took_over',
-      `${who} this conversation; the AI does not reply in it again`,
-      conversation.queue ?? selected,
-    );
+    return toHuman('human_took_over', `${who} this conversation; the AI does not reply in it again`, queue);
   }
   if (conversation.routedTo === 'human') {
-    const queue = conversation.queue ?? selected;
     return toHuman('awaiting_human', `already escalated; waiting for an agent in ${queue}`, queue);
   }
   return undefined;

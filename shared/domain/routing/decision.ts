@@ -113,6 +113,8 @@ export interface RouteInput {
      * this one, which has text: the AI answers it if it can (rule 2's exception).
      */
     handedOffBeside?: boolean | undefined;
+    /** The queue the previous hand-off chose, while the conversation's `queue` is not written yet. */
+    routedQueue?: string | undefined;
     /** The AI's answers in a row before this message, since the conversation (re)opened or an agent replied. */
     aiAnswersInARow?: number | undefined;
   };

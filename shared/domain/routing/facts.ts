@@ -12,6 +12,8 @@ export interface ConversationFacts {
   routedTo?: RouteDecision['target'];
   /** The hand-off was for a message without text sent with this one (`handedOffBeside`). */
   handedOffBeside?: boolean;
+  /** The queue of the hand-off `routedTo: human` follows, when known: the conversation's until it is written. */
+  routedQueue?: string;
   /** The AI's answers in a row before the message (from the kept state only); unset when none. */
   aiAnswersInARow?: number;
 }
@@ -39,10 +41,12 @@ export function conversationFacts(
     .filter((i) => i.type === 'event' && i.event === 'routed' && i.at <= item.at)
     .at(-1);
   const target = previous?.data?.target;
+  const queue = previous?.data?.queue;
   return {
     channelsBefore,
     humanReplied,
     ...(target === 'ai' || target === 'human' ? { routedTo: target } : {}),
+    ...(target === 'human' && typeof queue === 'string' ? { routedQueue: queue } : {}),
   };
 }
 

@@ -23,6 +23,7 @@ export const EPISODE_STATE_ATTRIBUTES: readonly string[] = [
   'escalatedAt',
   'escalatedItemId',
   'escalatedMediaAt',
+  'escalatedQueue',
   CUSTOMER_TURNS_ATTRIBUTE,
 ];
 
@@ -103,6 +104,7 @@ export function conversationStateOf(item: Record<string, unknown>): Conversation
     escalatedAt: item.escalatedAt,
     escalatedItemId: item.escalatedItemId,
     escalatedMediaAt: item.escalatedMediaAt,
+    escalatedQueue: item.escalatedQueue,
     firstResponseAt: item.firstResponseAt,
     customerTurns: item[CUSTOMER_TURNS_ATTRIBUTE],
   });
@@ -127,12 +129,18 @@ export function markHumanRepliedInput(table: string, conversationId: string, at:
  * read (`seen`: none, or the earlier item a `queue_removed` hand-off routes anew), or is this item's
  * already (a redelivery, or two deliveries at once). So of messages routed at once, one hands off and
  * the others' writes fail: the conversation was handed off meanwhile. The episode's first escalation
- * time is kept.
+ * time is kept; the queue is the hand-off's, for later decisions to name before its assignment lands.
  */
 export function markEscalatedInput(
   table: string,
   conversationId: string,
-  escalation: { at: string; itemId: string; seen?: string | undefined; mediaAt?: string | undefined },
+  escalation: {
+    at: string;
+    itemId: string;
+    queue: string;
+    seen?: string | undefined;
+    mediaAt?: string | undefined;
+  },
 ): UpdateCommandInput {
   const held =
     escalation.seen === undefined ? 'attribute_not_exists(escalatedItemId)' : 'escalatedItemId = :seen';
@@ -147,11 +155,12 @@ export function markEscalatedInput(
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: `SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item${media}`,
+    UpdateExpression: `SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item, escalatedQueue = :queue${media}`,
     ConditionExpression: `attribute_exists(pk) AND (${held} OR escalatedItemId = :item)`,
     ExpressionAttributeValues: {
       ':at': escalation.at,
       ':item': escalation.itemId,
+      ':queue': escalation.queue,
       ...(escalation.seen === undefined ? {} : { ':seen': escalation.seen }),
       ...(escalation.mediaAt === undefined ? {} : { ':media': escalation.mediaAt }),
     },

@@ -48,7 +48,7 @@ export function claimIdentityInput(
  * A profile touch never lands on a customer being erased or erased: a tombstone is not made a profile
  * again (its `identities` is a count, which refused the touch's ADD of a set: ValidationException).
  */
-const NOT_ERASING =
+export const NOT_ERASING =
   '(attribute_not_exists(entity) OR entity <> :erased) AND attribute_not_exists(erasingSince)';
 
 /**

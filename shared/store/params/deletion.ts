@@ -314,17 +314,26 @@ export function redactRoutingInputs(
   ];
 }
 
-/** Takes a deleted message's preview and its time off its conversation, only while the preview is that message's. */
+/**
+ * Takes a deleted message's preview and its time off its conversation, only while the preview is that
+ * message's: its words, or an edit's of it (`previewEditOf`, its provider id: see `editPreviewInput`).
+ */
 export function clearPreviewInput(
   table: string,
   conversationId: string,
   preview: string,
+  providerMessageId?: string,
 ): UpdateCommandInput {
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: 'REMOVE preview, previewAt',
-    ExpressionAttributeValues: { ':preview': preview },
-    ConditionExpression: 'preview = :preview',
+    UpdateExpression: 'REMOVE preview, previewAt, previewEditAt, previewEditOf',
+    ExpressionAttributeValues: {
+      ':preview': preview,
+      ...(providerMessageId ? { ':message': providerMessageId } : {}),
+    },
+    ConditionExpression: providerMessageId
+      ? '(preview = :preview OR previewEditOf = :message)'
+      : 'preview = :preview',
   };
 }

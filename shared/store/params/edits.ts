@@ -93,3 +93,30 @@ export function releaseHeldEditInput(table: string, key: { pk: string; sk: strin
     ExpressionAttributeValues: { ':true': true },
   };
 }
+
+/**
+ * Gives a conversation's preview an edit's words while the preview is the edited message's (its time,
+ * `previewAt`, and its words as stored, `was`, or an earlier edit's of it, `previewEditOf`) and no later
+ * edit gave it its words (`previewEditAt`): one conditional write; a deletion that took the preview off
+ * leaves nothing to match.
+ */
+export function editPreviewInput(
+  table: string,
+  conversationId: string,
+  edit: { messageAt: string; was: string; target: string; at: string; preview: string },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression: 'SET preview = :preview, previewEditAt = :editAt, previewEditOf = :target',
+    ConditionExpression:
+      'previewAt = :messageAt AND (preview = :was OR previewEditOf = :target) AND (attribute_not_exists(previewEditAt) OR previewEditAt < :editAt)',
+    ExpressionAttributeValues: {
+      ':preview': edit.preview,
+      ':was': edit.was,
+      ':target': edit.target,
+      ':messageAt': edit.messageAt,
+      ':editAt': edit.at,
+    },
+  };
+}

@@ -12,13 +12,17 @@ import { Keys } from '../keys.js';
 export const PARKED_STATUS_TTL_SECONDS = 14 * 24 * 60 * 60;
 
 /**
- * A status's errors as a message reference keeps them: the provider's code and title, never its text
+ * A status's errors as a message reference keeps them: the provider's code and title (and our hint), never its text
  * (SES's diagnostic quotes the address: `smtp; 550 5.1.1 <jane@example.com>... User`). The reference
  * is read only to bring a parked status to its message; the message's own item gets the whole error
  * when the status finds it linked.
  */
 export function referenceErrors(errors: readonly ProviderError[] | undefined): ProviderError[] | undefined {
-  return errors?.map(({ code, title }) => ({ code, ...(title !== undefined ? { title } : {}) }));
+  return errors?.map(({ code, title, hint }) => ({
+    code,
+    ...(title !== undefined ? { title } : {}),
+    ...(hint !== undefined ? { hint } : {}),
+  }));
 }
 
 /**

@@ -123,6 +123,7 @@ function world(
         if (now !== escalation.seen && now !== escalation.itemId) return false;
         state.escalatedAt ??= escalation.at;
         state.escalatedItemId = escalation.itemId;
+        state.escalatedQueue = escalation.queue;
         return true;
       },
       mergedCustomers: async (id) => ({ partitions: [id], customers: id === customer.id ? [customer] : [] }),
@@ -803,6 +804,27 @@ describe('routeMessage', () => {
     expect(later.decision).toMatchObject({ target: 'human', reason: 'awaiting_human' });
   });
 
+  it("names the queue the hand-off chose while the conversation's queue is not written yet", async () => {
+    const w = world({ agents: [] });
+    await inbound(w, 'I want to speak to a person', { id: 'whatsapp:wamid.1' });
+    // The hand-off's assignment has not landed yet (a burst routed together), and the first decision is
+    // out of the recent items' reach: the state alone says where the conversation goes.
+    delete w.conversation.queue;
+    w.items.clear();
+    const later = await inbound(w, 'Here is my invoice', { id: 'whatsapp:wamid.2' });
+    expect(later.decision).toMatchObject({ target: 'human', reason: 'awaiting_human', queue: 'general' });
+    expect(later.decision?.detail).toBe('already escalated; waiting for an agent in general');
+  });
+
+  it("names the queue of the earlier decision the recent items show, while the conversation's is not written yet", async () => {
+    const w = world({ agents: [] });
+    await inbound(w, 'I want to speak to a person', { id: 'whatsapp:wamid.1' });
+    delete w.conversation.queue;
+    // A state from before the escalation's queue was kept: the recent `routed` event names it.
+    const later = await inbound(w, 'Here is my invoice', { id: 'whatsapp:wamid.2' });
+    expect(later.decision).toMatchObject({ target: 'human', reason: 'awaiting_human', queue: 'general' });
+  });
+
   it('waits with the hand-off another message of the conversation made since it read it: no second note or assignment', async () => {
     // Two messages at once, neither for the AI: the other one takes the hand-off first.
     const w = world({
@@ -810,7 +832,7 @@ describe('routeMessage', () => {
     });
     const take = w.deps.store.markEscalated;
     w.deps.store.markEscalated = async (id, escalation) => {
-      await take(id, { at: NOW, itemId: 'whatsapp:wamid.first' });
+      await take(id, { at: NOW, itemId: 'whatsapp:wamid.first', queue: 'general' });
       return take(id, escalation);
     };
     const outcome = await inbound(w, 'I want to speak to a person', { id: 'whatsapp:wamid.second' });

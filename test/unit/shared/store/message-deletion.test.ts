@@ -55,13 +55,12 @@ describe('applyDeletion', () => {
       ConditionExpression: 'attribute_exists(pk) AND #type = :message AND direction = :inbound',
       ReturnValues: 'ALL_OLD',
     });
-    // The conversation's preview goes too, only while it is this message's.
+    // The conversation's preview goes too, only while it is this message's (its words, or an edit's of it).
     expect(preview).toMatchObject({
       Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' },
-      UpdateExpression: 'REMOVE preview, previewAt',
-      ConditionExpression: 'preview = :preview',
-      ExpressionAttributeValues: { ':preview': 'my card 4111' },
+      UpdateExpression: 'REMOVE preview, previewAt, previewEditAt, previewEditOf',
     });
+    expect(preview?.ExpressionAttributeValues?.[':preview']).toBe('my card 4111');
     // The raw payload rode on the item: nothing kept aside to delete.
     expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
     expect(ddb.commandCalls(QueryCommand)).toHaveLength(0);

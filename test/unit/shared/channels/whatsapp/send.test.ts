@@ -298,7 +298,6 @@ describe('WhatsAppSender', () => {
 
     expect(result).toEqual({
       providerMessageId: 'wamid.HBgLMTY1MDU1NTEyMzQVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA',
-      keyEchoed: true,
     });
     expect(fetchFn).toHaveBeenCalledTimes(1);
     const [url, init] = fetchFn.mock.calls[0] ?? [];

@@ -73,38 +73,55 @@ describe('conversation state params', () => {
   });
 
   it("hands off only while nobody has, or the item has already; keeps the episode's first time", () => {
-    const input = markEscalatedInput('t', 'cv_1', { at: touch.at, itemId: 'sms:SM1' });
+    const input = markEscalatedInput('t', 'cv_1', { at: touch.at, itemId: 'sms:SM1', queue: 'general' });
     expect(input).toEqual({
       TableName: 't',
       Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' },
-      UpdateExpression: 'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item',
+      UpdateExpression:
+        'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item, escalatedQueue = :queue',
       ConditionExpression:
         'attribute_exists(pk) AND (attribute_not_exists(escalatedItemId) OR escalatedItemId = :item)',
-      ExpressionAttributeValues: { ':at': touch.at, ':item': 'sms:SM1' },
+      ExpressionAttributeValues: { ':at': touch.at, ':item': 'sms:SM1', ':queue': 'general' },
     });
   });
 
   it('hands off anew only while the escalation is still the earlier one routing read', () => {
-    const input = markEscalatedInput('t', 'cv_1', { at: touch.at, itemId: 'sms:SM2', seen: 'sms:SM1' });
+    const input = markEscalatedInput('t', 'cv_1', {
+      at: touch.at,
+      itemId: 'sms:SM2',
+      queue: 'billing',
+      seen: 'sms:SM1',
+    });
     expect(input.ConditionExpression).toBe(
       'attribute_exists(pk) AND (escalatedItemId = :seen OR escalatedItemId = :item)',
     );
     expect(input.ExpressionAttributeValues).toEqual({
       ':at': touch.at,
       ':item': 'sms:SM2',
+      ':queue': 'billing',
       ':seen': 'sms:SM1',
     });
   });
 
   it("keeps the time of a message without text it hands off for, and drops an earlier one's anew", () => {
-    const photo = markEscalatedInput('t', 'cv_1', { at: touch.at, itemId: 'wa:2', mediaAt: touch.at });
+    const photo = markEscalatedInput('t', 'cv_1', {
+      at: touch.at,
+      itemId: 'wa:2',
+      queue: 'general',
+      mediaAt: touch.at,
+    });
     expect(photo.UpdateExpression).toBe(
-      'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item, escalatedMediaAt = :media',
+      'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item, escalatedQueue = :queue, escalatedMediaAt = :media',
     );
     expect(photo.ExpressionAttributeValues).toMatchObject({ ':media': touch.at });
-    const anew = markEscalatedInput('t', 'cv_1', { at: touch.at, itemId: 'wa:3', seen: 'wa:2' });
+    const anew = markEscalatedInput('t', 'cv_1', {
+      at: touch.at,
+      itemId: 'wa:3',
+      queue: 'general',
+      seen: 'wa:2',
+    });
     expect(anew.UpdateExpression).toBe(
-      'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item REMOVE escalatedMediaAt',
+      'SET escalatedAt = if_not_exists(escalatedAt, :at), escalatedItemId = :item, escalatedQueue = :queue REMOVE escalatedMediaAt',
     );
   });
 
@@ -121,6 +138,7 @@ describe('conversation state params', () => {
       'escalatedAt',
       'escalatedItemId',
       'escalatedMediaAt',
+      'escalatedQueue',
       'customerTurns',
     ]);
   });

@@ -10,7 +10,7 @@ import {
 import { previewOf } from '../domain/conversation-preview.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import { redactedMessage } from '../domain/deletion.js';
-import type { Envelope, Identity, StatusEnvelope } from '../domain/envelope.js';
+import type { Envelope, Identity } from '../domain/envelope.js';
 import type { PhoneOptions } from '../domain/identity.js';
 import type { Clock, EnvelopeQueue, IdGenerator } from '../domain/ports.js';
 import { profileTouchNeeded } from '../domain/profile-touch.js';
@@ -33,6 +33,7 @@ import { firstReceipt, lateFailureWait } from '../domain/waiting.js';
 import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { type WhatsappSender, whatsappSenderOf } from '../domain/whatsapp-sender.js';
+import { closesWhatsAppWindow } from '../domain/whatsapp-window.js';
 import { loggedId } from '../log.js';
 import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
 import { isLaterLook, lookAgain, redactDeleted } from './apply-deletion.js';
@@ -333,15 +334,6 @@ async function resolveCustomerEvent(
   return { customerId, conversationId, written };
 }
 
-/** WhatsApp's 131047 on a `failed` status: the reply went out after the customer's 24 hours were over. */
-const REENGAGEMENT_REQUIRED = '131047';
-
-function closesWindow(envelope: StatusEnvelope): boolean {
-  return (
-    envelope.channel === 'whatsapp' && (envelope.errors ?? []).some((e) => e.code === REENGAGEMENT_REQUIRED)
-  );
-}
-
 /** A provider's retry of an event an erasure took: dropped as seen, logged by ids only. */
 function droppedAsErased(deps: ResolverDeps, envelope: Envelope): ResolveResult {
   deps.log?.('info', 'retry of an erased event dropped', {
@@ -365,7 +357,7 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
     if (watermark) return applyWatermark(deps, envelope, watermark);
     await applyReadUpTo(deps, envelope);
     const failed = await deps.store.advanceStatus(envelope);
-    if (failed && closesWindow(envelope))
+    if (failed && closesWhatsAppWindow(envelope))
       await deps.store.closeWhatsAppWindow?.(failed.item.customerId, failed.item.at);
     if (failed) await waitAgainAfterFailure(deps.store, lateFailureWait(failed), deps.clock, deps.track);
     return { written: true };

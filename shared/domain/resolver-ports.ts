@@ -2,9 +2,13 @@ import type { Placement } from './conversation.js';
 import type { CsatPending } from './csat/survey.js';
 import type { DeletionOutcome, MessageDeletion } from './deletion.js';
 import type { EditMark, EditPlacement, HeldEditStore } from './edits.js';
-import type { Channel, DeliveryStatus, Envelope, Identity, StatusEnvelope } from './envelope.js';
+import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js';
 import type { ConversationSnapshot } from './routing/conversation-state.js';
+import type { SentMessage, SentReference, WatermarkReceipt } from './sent-reference.js';
 import type { SuggestionEvidence } from './suggestions.js';
+
+export type { SentMessage, SentReference, WatermarkReceipt } from './sent-reference.js';
+
 import type { Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
 
 /** What the resolver reads of a profile before deciding where an event goes. */
@@ -306,29 +310,6 @@ export interface ResolverStore extends HeldEditStore {
    * suppression after a permanent bounce or a complaint. The latest event wins, whatever the order.
    */
   setContactState(identity: Identity, state: ContactState): Promise<void>;
-}
-
-/** A receipt that names no message, only a time: everything sent on the channel at or before `at`. */
-export interface WatermarkReceipt {
-  channel: Channel;
-  /** The watermark. */
-  at: string;
-  status: DeliveryStatus;
-  /** When the receipt happened (the status's time on the messages). */
-  statusAt: string;
-}
-
-/** How a provider's event names a message we sent: its provider id, and the reply's key if handed back. */
-export interface SentReference {
-  channel: Channel;
-  providerMessageId: string;
-  replyKey?: string | undefined;
-}
-
-/** Whose a message we sent is: the customer (as the reply was written, before any merge) and conversation. */
-export interface SentMessage {
-  customerId: string;
-  conversationId?: string | undefined;
 }
 
 /** Who holds an identity, and whether a merge or an unmerge moved it (then its past items may be elsewhere). */

@@ -1,4 +1,4 @@
-import type { Channel } from './envelope.js';
+import type { Channel, StatusEnvelope } from './envelope.js';
 import type { Customer } from './timeline.js';
 
 const TEMPLATE_ONLY = 'WhatsApp only allows an approved template now (send "template": {"name", "language"})';
@@ -32,4 +32,14 @@ export function windowClosedOn(profiles: readonly Customer[], channel: Channel):
     .filter((at): at is string => at !== undefined)
     .sort()
     .at(-1);
+}
+
+/** WhatsApp's 131047 on a `failed` status: the reply went out after the customer's 24 hours were over. */
+const REENGAGEMENT_REQUIRED = '131047';
+
+/** Whether a `failed` status says so (a WhatsApp reply failed with 131047). */
+export function closesWhatsAppWindow(envelope: Pick<StatusEnvelope, 'channel' | 'errors'>): boolean {
+  return (
+    envelope.channel === 'whatsapp' && (envelope.errors ?? []).some((e) => e.code === REENGAGEMENT_REQUIRED)
+  );
 }

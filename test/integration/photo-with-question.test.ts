@@ -102,9 +102,10 @@ describe('local runtime: a photo sent with a question', () => {
   it('the AI answers the question and the photo goes to a person, whichever is routed first', async () => {
     const textFirst = await photoWithQuestion('text');
     const photoFirst = await photoWithQuestion('photo');
-    // The same outcome, at the same cost (the pair as one message each: 44 calls, 13 read and 23 write units).
+    // The same outcome, at the same cost (the pair as one message each: 45 calls, 13 read and 24 write units;
+    // 44 and 23 before WhatsApp replies wrote their message reference again, for statuses without the key).
     expect(textFirst).toEqual(photoFirst);
-    expect(photoFirst.cost.calls).toBeLessThanOrEqual(44);
+    expect(photoFirst.cost.calls).toBeLessThanOrEqual(45);
     expect(photoFirst.aiAnswers).toBe(1);
     expect(photoFirst.text).toBe('ai routine');
     expect(photoFirst.photo).toMatch(/^human /);

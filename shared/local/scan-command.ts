@@ -107,7 +107,7 @@ export async function runScanCommand<T extends ScanPageDone>(
 
 /** An upgrade command's failure, its message the line it prints: the cause chain and the table. */
 export class ScanCommandFailure extends Error {
-  override readonly name = 'ScanCommandFailure';
+  override name = 'ScanCommandFailure';
 }
 
 /**

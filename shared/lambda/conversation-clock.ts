@@ -9,12 +9,8 @@ import { once } from '../domain/on-first-use.js';
 import { systemClock } from '../domain/ports.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { log } from '../log.js';
-import {
-  clockPorts,
-  type DynamoRepositories,
-  type MessageRepositories,
-  storePorts,
-} from '../store/dynamo-repositories.js';
+import type { DynamoRepositories } from '../store/dynamo-repositories.js';
+import { clockPorts, type MessageRepositories, storePorts } from '../store/message-repositories.js';
 
 /**
  * The conversation clock's parts on AWS: timers as EventBridge Scheduler schedules (or delayed

@@ -2,50 +2,23 @@ import type { VisitorReads } from '../domain/webchat/live-ports.js';
 import { agentLoadStore } from './agent-load.js';
 import { agentRepository, consoleLeaseRepository } from './agent-repository.js';
 import { auditRepository } from './audit-repository.js';
-import { clockRepository } from './clock-repository.js';
-import { conversationRepository, conversationSnapshotOf } from './conversation-repository.js';
-import { conversationStateRepository } from './conversation-state-repository.js';
 import { customerRepository } from './customer-repository.js';
 import type { DocumentStore } from './dynamo-client.js';
 import type { ErasureDeps } from './erasure.js';
 import { liveConnectionRepository, liveEventRepository } from './live-repository.js';
 import { mergeRepository } from './merge-repository.js';
-import { heldEditRepository } from './message-edit.js';
-import { metricsRepository } from './metrics-repository.js';
+import { messageRepositories } from './message-repositories.js';
 import { privacyRepository } from './privacy-repository.js';
-import { replyRepository } from './reply-repository.js';
-import { suggestionRepository } from './suggestion-repository.js';
 import { timelineItemReads } from './timeline-item-reads.js';
-import { timelineRepository } from './timeline-repository.js';
 import { webchatRepository } from './webchat-repository.js';
 import { webhookRepository } from './webhook-repository.js';
 
-/**
- * The repositories a message's way through the resolver uses (its store ports, the conversation
- * clock's, routing's `admin`), and no others: the resolver builds only these, so its bundle leaves out
- * merges, erasure, audit, webhooks, live updates and web chat, whose writes it never makes.
- */
-export function messageRepositories(doc: DocumentStore, table: string) {
-  const db = { doc, table };
-  const customers = customerRepository(db);
-  const suggestions = suggestionRepository(db, customers);
-  const timeline = { ...timelineRepository(db, customers), ...heldEditRepository(db, customers) };
-  const conversations = conversationRepository(db, timeline);
-  return {
-    customers,
-    suggestions,
-    timeline,
-    conversations,
-    conversationState: conversationStateRepository(db, conversationSnapshotOf),
-    replies: replyRepository(db, timeline),
-    agents: agentRepository(db),
-    metrics: metricsRepository(db),
-    clock: clockRepository(db),
-  };
-}
-
-/** The repositories of a message's way (`messageRepositories`), by aggregate. */
-export type MessageRepositories = ReturnType<typeof messageRepositories>;
+export {
+  clockPorts,
+  type MessageRepositories,
+  messageRepositories,
+  storePorts,
+} from './message-repositories.js';
 
 /**
  * Every repository over one DynamoDB table and one document store (the SDK's document client, or the
@@ -83,23 +56,6 @@ export function dynamoRepositories(
 
 /** Every repository over one table, by aggregate. */
 export type DynamoRepositories = ReturnType<typeof dynamoRepositories>;
-
-/**
- * The repositories behind the store ports of the resolver, routing, replies and the agent API, spread
- * into one object: what a composition root that runs several of them passes as their `store`.
- */
-export function storePorts(repos: MessageRepositories) {
-  return {
-    ...repos.customers,
-    ...repos.suggestions,
-    ...repos.timeline,
-    ...repos.conversations,
-    ...repos.conversationState,
-    ...repos.replies,
-    ...repos.agents,
-    ...repos.metrics,
-  };
-}
 
 /**
  * The repositories behind the changes agents make (merge, unmerge, suggestions, resolve, reopen,
@@ -143,16 +99,5 @@ export function visitorReads(repos: DynamoRepositories): VisitorReads {
     lastInbound: repos.timeline.lastInbound,
     mergedCustomers: repos.customers.mergedCustomers,
     getTimelineItem: repos.timeline.getTimelineItem,
-  };
-}
-
-/** The repositories behind the conversation clock's store (SLA, snooze, auto-resolve). */
-export function clockPorts(repos: MessageRepositories) {
-  return {
-    ...repos.customers,
-    ...repos.timeline,
-    ...repos.conversations,
-    ...repos.clock,
-    getAgent: repos.agents.getAgent,
   };
 }

@@ -64,18 +64,13 @@ export async function mergedGroup(
 /**
  * Whether a stored timeline item came through one of the identities (`<kind>#<value>` tokens) of a
  * customer: an unmerge gives such items back to that customer. Only items that carry the identity they
- * came from say so: `from` (the customer's messages, reactions, edits, calls; echoes stored before
- * they named the customer in `to`), and `to` of an echo of the business's own app (an outbound message
- * that is not our reply); replies, notes and our own events stay where they are.
+ * came from (`from`: the customer's messages, reactions, edits, calls, echoes of the business's own
+ * app) say so; replies, notes and our own events name nobody and stay where they are.
  */
 export function cameThrough(item: Record<string, unknown>, tokens: ReadonlySet<string>): boolean {
-  const echo =
-    item.type === 'message' && item.direction === 'outbound' && !String(item.id).startsWith('reply:');
-  const through = (echo && item.from === undefined ? item.to : item.from) as
-    | { kind?: unknown; value?: unknown }
-    | undefined;
-  if (typeof through?.kind !== 'string' || typeof through.value !== 'string') return false;
-  return tokens.has(identityToken({ kind: through.kind, value: through.value } as Identity));
+  const from = item.from as { kind?: unknown; value?: unknown } | undefined;
+  if (typeof from?.kind !== 'string' || typeof from.value !== 'string') return false;
+  return tokens.has(identityToken({ kind: from.kind, value: from.value } as Identity));
 }
 
 /** A kept customer's tags and its record of those merges gave it (`<merged-in id>#<tag>`, see `tagsToCarry`). */
@@ -171,37 +166,6 @@ export function carriedNumbers(profiles: { source: MergedProfile; target: Merged
     const targetAt = target[timeAttribute];
     if (typeof targetAt === 'string' && targetAt >= at) continue;
     carried.push({ attribute, timeAttribute, number, at });
-  }
-  return carried;
-}
-
-/** A last-inbound time the target takes from the source at a merge. */
-export interface CarriedInbound {
-  channel: string;
-  at: string;
-  /** The overall last inbound (`lastInboundAt` and `lastInboundChannel`), not only the channel's time. */
-  last: boolean;
-}
-
-/**
- * What the target takes of the source's last-inbound times at a merge: each channel's time where the
- * source's is later (or the target has none), then the overall last inbound channel and time when the
- * source's is later, so the kept profile says where the person wrote last and a reply naming no
- * channel goes there. Without the target (a merge asked again), every one: the writes are conditional.
- */
-export function carriedInbound(source: InboundProfile, target?: InboundProfile): CarriedInbound[] {
-  const later = (at: string, held: unknown) => typeof held !== 'string' || held < at;
-  const carried: CarriedInbound[] = [];
-  for (const channel of ChannelSchema.options) {
-    const at = channelTime(source, channel);
-    if (at !== undefined && (!target || later(at, channelTime(target, channel)))) {
-      carried.push({ channel, at, last: false });
-    }
-  }
-  const { lastInboundAt: at, lastInboundChannel: channel } = source;
-  if (typeof at === 'string' && ChannelSchema.safeParse(channel).success) {
-    if (!target || later(at, target.lastInboundAt))
-      carried.push({ channel: String(channel), at, last: true });
   }
   return carried;
 }

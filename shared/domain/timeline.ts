@@ -35,8 +35,7 @@ export const TimelineItemSchema = z.object({
   /**
    * Web-chat replies: the visitor's web-chat identity the reply is for (`webchat_user` or
    * `webchat_visitor`); only that visitor's sessions show it. Email replies: the address the mail went
-   * to (a Reply-To, see replyDestination). Echoes of the business's own app (outbound messages that
-   * are not our replies): the customer they went to, with no `from`. Absent on items stored before.
+   * to (a Reply-To, see replyDestination). Absent on replies stored before.
    */
   to: z.optional(IdentitySchema),
   contentType: z.optional(ContentTypeSchema),

@@ -21,7 +21,6 @@ import {
   advanceWatermark,
   linkOutbound,
   MessageRefItemSchema,
-  sentAt,
   toTimelineItem,
 } from './delivery-status.js';
 import {
@@ -295,8 +294,6 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     /** Moves the customer's outbound messages on a channel at or before a watermark forward (a bounded read). */
     advanceWatermark: (customerIds: readonly string[], receipt: WatermarkReceipt) =>
       advanceWatermark(db, customerIds, receipt),
-    /** The time in the timeline key of the message a provider id names (its reference, one read). */
-    sentAt: (channel: Channel, providerMessageId: string) => sentAt(db, channel, providerMessageId),
     /** Links an outbound message's provider id to its timeline item (`sent`: the sender recorded it there). */
     linkOutbound: (item: TimelineItem, sent?: 'sent'): Promise<boolean> => linkOutbound(db, item, sent),
     /** Keeps the raw provider event once. */

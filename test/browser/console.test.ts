@@ -183,6 +183,8 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
     const reopen = page.getByRole('button', { name: 'Reopen' });
     if (await reopen.isVisible()) await reopen.click();
     await page.getByRole('button', { name: 'Resolve', exact: true }).waitFor({ timeout: 30_000 });
+    // What the customer's last message set off (routing, an AI answer) is done before the agent answers.
+    await runtime.idle();
     const text = 'Red is in stock, yes.';
     const reply = timeline().locator('article.message.out', { hasText: text });
     await page.getByLabel('Reply', { exact: true }).fill(text);
@@ -209,7 +211,29 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
         callbackData: entry.replyKey,
       }),
     );
-    await timeline().getByText('Reopened: a reply was not delivered').waitFor({ timeout: 30_000 });
+    await runtime.idle();
+    // A failure names the conversation's times (the reopen compares them with the failed reply's).
+    const state = async () => {
+      const res = await fetch(`${runtime.url}/api/conversations/${entry.message.conversationId}`, {
+        headers: { authorization: `Bearer ${ANA.token}` },
+      });
+      const c = (await res.json()) as Record<string, unknown>;
+      const { status, resolvedAt, answeredAt, lastInboundAt, waitingSince } = c;
+      return JSON.stringify({
+        reply: entry.message.at,
+        status,
+        resolvedAt,
+        answeredAt,
+        lastInboundAt,
+        waitingSince,
+      });
+    };
+    await timeline()
+      .getByText('Reopened: a reply was not delivered')
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}\nconversation: ${await state()}`);
+      });
     await reply.locator('[data-status="failed"]').waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Resolve', exact: true }).waitFor({ timeout: 30_000 });
     expect(await page.locator('.conversation-head .meta').textContent()).not.toMatch(/^Resolved/);

@@ -4,6 +4,18 @@ import type { RouteDecision } from './routing/decision.js';
 import type { Customer, TimelineItem } from './timeline.js';
 
 /** What routing reads and writes in storage. */
+/**
+ * A hand-off's escalation write: when, for which item, in which queue, the item routing saw hand off
+ * before (`seen`), and the item's time when it has no text (`mediaAt`).
+ */
+export interface Escalation {
+  at: string;
+  itemId: string;
+  queue: string;
+  seen?: string | undefined;
+  mediaAt?: string | undefined;
+}
+
 export interface RouterStore {
   getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
   putTimelineItem(item: TimelineItem, raw: unknown): Promise<boolean>;
@@ -24,16 +36,7 @@ export interface RouterStore {
    * is the one routing read (`seen`, the item of an earlier hand-off; unset: none) or this item's
    * already. `mediaAt`: the item's time, when it has no text (kept as `escalatedMediaAt`). False when another item's hand-off came first: the conversation is handed off already.
    */
-  markEscalated(
-    conversationId: string,
-    escalation: {
-      at: string;
-      itemId: string;
-      queue: string;
-      seen?: string | undefined;
-      mediaAt?: string | undefined;
-    },
-  ): Promise<boolean>;
+  markEscalated(conversationId: string, escalation: Escalation): Promise<boolean>;
   /** Every registered agent, with their open conversations (from the list index: it may lag). */
   listAgents(): Promise<ListedAgent[]>;
   /**

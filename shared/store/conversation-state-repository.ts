@@ -1,3 +1,4 @@
+import type { Escalation } from '../domain/router-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { type DynamoDb, getItem, updateItemIf } from './dynamo-client.js';
 import { Keys } from './keys.js';
@@ -33,16 +34,7 @@ export function conversationStateRepository(
      * Hands the conversation to a person for an item, unless another item did since routing read it
      * (`seen`): false then (`markEscalatedInput`).
      */
-    markEscalated(
-      conversationId: string,
-      escalation: {
-        at: string;
-        itemId: string;
-        queue: string;
-        seen?: string | undefined;
-        mediaAt?: string | undefined;
-      },
-    ): Promise<boolean> {
+    markEscalated(conversationId: string, escalation: Escalation): Promise<boolean> {
       return updateItemIf(db, markEscalatedInput(db.table, conversationId, escalation));
     },
   };

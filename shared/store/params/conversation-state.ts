@@ -1,5 +1,6 @@
 import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type Channel, ChannelSchema } from '../../domain/envelope.js';
+import type { Escalation } from '../../domain/router-ports.js';
 import { type ConversationState, ConversationStateSchema } from '../../domain/routing/conversation-state.js';
 import { TimelineItemSchema } from '../../domain/timeline.js';
 import { Keys, TIMELINE_END, TIMELINE_PREFIX } from '../keys.js';
@@ -134,13 +135,7 @@ export function markHumanRepliedInput(table: string, conversationId: string, at:
 export function markEscalatedInput(
   table: string,
   conversationId: string,
-  escalation: {
-    at: string;
-    itemId: string;
-    queue: string;
-    seen?: string | undefined;
-    mediaAt?: string | undefined;
-  },
+  escalation: Escalation,
 ): UpdateCommandInput {
   const held =
     escalation.seen === undefined ? 'attribute_not_exists(escalatedItemId)' : 'escalatedItemId = :seen';

@@ -38,7 +38,7 @@ export function isOwnMail(item: object): boolean {
 }
 
 /** How many other Reply-To addresses of one sender a reply's check names, at most. */
-const MAX_OTHER_REPLY_TO = 3;
+export const MAX_OTHER_REPLY_TO = 3;
 
 const fieldOf = (item: object, name: string): unknown => (item as Record<string, unknown>)[name] ?? undefined;
 

@@ -87,6 +87,7 @@ export function webchatConnections(db: DynamoDb, now: () => Date) {
     disconnect(connectionId: string): Promise<void>;
     forget(connectionId: string): Promise<void>;
     sessionOf(connectionId: string): Promise<string | undefined>;
+    ofSession(sessionHash: string): Promise<string[]>;
   } = {
     following: (customerId) => connectionsOf(Keys.webchatFollower(customerId, '').pk),
     ofIdentity: (token) => connectionsOf(Keys.webchatIdentityFollower(token, '').pk),
@@ -116,6 +117,11 @@ export function webchatConnections(db: DynamoDb, now: () => Date) {
     async sessionOf(connectionId) {
       const out = await getItem(db, getInput(db.table, Keys.webchatConnection(connectionId), true));
       return typeof out.Item?.session === 'string' ? out.Item.session : undefined;
+    },
+    /** The connections its session's list holds (one GetItem): at most SESSION_SOCKETS_REFUSED_AT. */
+    async ofSession(sessionHash) {
+      const out = await getItem(db, getInput(db.table, Keys.webchatSessionSockets(sessionHash), true));
+      return [...((out.Item?.sockets as Set<string> | undefined) ?? [])].map(slotConnection);
     },
     disconnect: (connectionId) => connections.forget(connectionId),
     async forget(connectionId) {

@@ -56,7 +56,7 @@ function refuse(connectionId: string, reason: string): { statusCode: number } {
 /**
  * A visitor's frame (`$default`): `{type:"ping"}` answers `{type:"pong"}` on the socket while its
  * session lasts, and closes the socket once it has ended (expired, its identity token's exp passed,
- * ended or erased: the panel's reads then answer 401 and it starts anew), `{type:"read",
+ * ended or erased, or the connection's own item erased: the panel's reads then answer 401 and it starts anew), `{type:"read",
  * messageIds}` is `POST /webchat/read` as the session the socket opened with. Anything else (too
  * large, not JSON, another type, a bad read, a session gone or over its rate) is refused with a log
  * line and changes nothing; the socket stays open.
@@ -77,7 +77,9 @@ export async function onVisitorFrame(
   }
   if (frame.type === 'ping') {
     const sessionHash = await deps.connections.sessionOf(connectionId);
-    if (sessionHash && (await sessionEnded(deps.store, sessionHash, deps.clock.now()))) {
+    // A connection with no session kept is one an erasure forgot (its items go with the visitor's):
+    // its session is gone too. Before, such a socket was answered pong and stayed open.
+    if (!sessionHash || (await sessionEnded(deps.store, sessionHash, deps.clock.now()))) {
       log('info', 'web-chat socket of an ended session closed', { connectionId });
       await deps
         .close(connectionId)

@@ -140,8 +140,8 @@ const FOLLOWERS_PAGE = 100;
  * `WEBCHAT_LIVE#<id>`, or an identity's, `WEBCHAT_LIVE_ID#<kind>#<value>`) and, for each, its own item
  * and every follower item it wrote: they name the customer and the identity (a verified email) for
  * their 3-hour `ttl`, and while they are there a push finds the socket. `remove` deletes one key the
- * erasure's way (counting it, pausing when its share is spent). The socket stays open until the
- * visitor or API Gateway closes it; its `$disconnect` then finds nothing to delete.
+ * erasure's way (counting it, pausing when its share is spent). The socket closes at its next ping
+ * (no session on the connection); its `$disconnect` then finds nothing to delete.
  */
 export async function forgetConnectionsUnder(
   db: DynamoDb,

@@ -2,7 +2,7 @@
 // one before ends, so the next person never sees it. Used by the loader (a new page) and the panel (a
 // single-page site that changes the tag's token).
 import { storageKey } from './api.js';
-import type { Kept } from './storage.js';
+import type { KeptStorage as Kept } from './outbox.js';
 
 /** Whose page the widget last saw on this browser: their session's key (`storageKey`). */
 const WHO_KEY = 'threadline-chat:who';

@@ -186,6 +186,8 @@ async function updateCustomer(
   claimed: { identities: Identity[]; contested: Identity[] },
   placed: {
     conversationId: string;
+    /** Where the event's first delivery put it on the timeline (a redelivery's item keeps it). */
+    at: string;
     inbound: boolean;
     current: boolean;
     quiet?: boolean | undefined;
@@ -200,7 +202,8 @@ async function updateCustomer(
   const { contested } = claimed;
   const { identities, released, whatsapp } = await claimChangedIdentity(deps, resolving, claimed, placed);
   const mentioned = await recordEvidence(deps, resolving, identities, contested);
-  const contact = contactStateOf(envelope);
+  // At the first delivery's time, whichever delivery writes it: a resend never outranks a later keyword.
+  const contact = contactStateOf(envelope, placed.at);
   if (contact) await deps.store.setContactState(customer, contact);
   const touch: ProfileTouch = {
     customerId,
@@ -302,6 +305,7 @@ async function resolveCustomerEvent(
   const touched = await updateCustomer(deps, resolving, claimed, {
     ...placement,
     ...placed,
+    at: item.at,
     reopened,
     whatsapp,
   });

@@ -434,6 +434,75 @@ describe('receiveEnvelope', () => {
     expect(d.store.contacts.get('phone#+16505551234')).toMatchObject({ blocked: true });
   });
 
+  /** An SMS keyword as Twilio's normaliser gives it: no provider time, so timed at its arrival. */
+  const keyword = (sid: string, arrivedAt: string, optOut: 'stop' | 'start') =>
+    envelope({
+      ...inboundText(),
+      id: `twilio:msg:${sid}`,
+      provider: 'twilio',
+      channel: 'sms',
+      providerMessageId: sid,
+      occurredAt: arrivedAt,
+      providerTime: false,
+      text: optOut.toUpperCase(),
+      data: { optOut },
+    });
+
+  it("leaves the contact state alone on Twilio's resend of an old START or STOP (timed at the resend's arrival)", async () => {
+    const d = deps();
+    await receiveEnvelope(d, keyword('SMqa320', '2025-06-09T10:00:00.000Z', 'start'));
+    await receiveEnvelope(d, keyword('SMqa321', '2025-06-09T10:01:00.000Z', 'stop'));
+    await receiveEnvelope(d, keyword('SMqa320', '2025-06-09T10:02:00.000Z', 'start'));
+    expect(d.store.contacts.get('phone#+16505551234')).toMatchObject({
+      blocked: true,
+      at: '2025-06-09T10:01:00.000Z',
+      envelopeId: 'twilio:msg:SMqa321',
+    });
+
+    const other = deps();
+    await receiveEnvelope(other, keyword('SMqa311', '2025-06-09T10:00:00.000Z', 'stop'));
+    await receiveEnvelope(other, keyword('SMqa312', '2025-06-09T10:01:00.000Z', 'start'));
+    await receiveEnvelope(other, keyword('SMqa311', '2025-06-09T10:02:00.000Z', 'stop'));
+    expect(other.store.contacts.get('phone#+16505551234')).toMatchObject({
+      blocked: false,
+      at: '2025-06-09T10:01:00.000Z',
+    });
+  });
+
+  it("sets a keyword's contact state on the retry when its first delivery crashed before it, at the first delivery's time", async () => {
+    const store = new MemoryStore();
+    const setContactState = store.setContactState.bind(store);
+    let crashes = 1;
+    store.setContactState = async (identity, state) => {
+      if (crashes-- > 0) throw new Error('Lambda crashed');
+      return setContactState(identity, state);
+    };
+    const d = deps(store);
+    await expect(receiveEnvelope(d, keyword('SMqa330', '2025-06-09T10:00:00.000Z', 'stop'))).rejects.toThrow(
+      'crashed',
+    );
+    expect(store.contacts.size).toBe(0);
+    await receiveEnvelope(d, keyword('SMqa330', '2025-06-09T10:05:00.000Z', 'stop'));
+    expect(store.contacts.get('phone#+16505551234')).toMatchObject({
+      blocked: true,
+      at: '2025-06-09T10:00:00.000Z',
+    });
+    // A START in between the crash and the retry stays the last word.
+    const later = deps();
+    const crashing = later.store.setContactState.bind(later.store);
+    let once = 1;
+    later.store.setContactState = async (identity, state) => {
+      if (once-- > 0) throw new Error('Lambda crashed');
+      return crashing(identity, state);
+    };
+    await expect(
+      receiveEnvelope(later, keyword('SMqa340', '2025-06-09T10:00:00.000Z', 'stop')),
+    ).rejects.toThrow('crashed');
+    await receiveEnvelope(later, keyword('SMqa341', '2025-06-09T10:01:00.000Z', 'start'));
+    await receiveEnvelope(later, keyword('SMqa340', '2025-06-09T10:02:00.000Z', 'stop'));
+    expect(later.store.contacts.get('phone#+16505551234')).toMatchObject({ blocked: false });
+  });
+
   /** SES's permanent bounce of the mail `m1` to `address`, as the SES normaliser gives it. */
   const bounce = (address: string, at = '2025-06-08T21:10:00.000Z') =>
     envelope({

@@ -10,6 +10,7 @@ import { decodeReplyKey } from '#shared/domain/reply-key.js';
 import { ValidationError } from '#shared/errors.js';
 import { hot } from '#shared/validation/hot.js';
 import { type BodyContext, optional, phoneIdentity, uniqueIdentities } from '../normalised.js';
+import { twilioStatusHint } from './error-codes.js';
 import {
   accountOf,
   addressIdentity,
@@ -193,6 +194,7 @@ export function normaliseTwilioStatus(
     errors.push({
       code,
       ...optional('message', nonBlank(callback.ErrorMessage) ?? nonBlank(callback.ChannelStatusMessage)),
+      ...optional('hint', twilioStatusHint(code)),
     });
   } else if (rawStatus === 'canceled') {
     errors.push({ code: 'canceled', message: 'the message was canceled before it was sent' });

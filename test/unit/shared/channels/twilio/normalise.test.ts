@@ -451,6 +451,29 @@ describe('normaliseTwilioStatus', () => {
     });
   });
 
+  it.each([
+    ['30003', 'unreachable'],
+    ['30004', 'blocked'],
+    ['30005', 'unknown'],
+    ['30006', 'landline'],
+    ['30007', 'filtered'],
+    ['30008', 'unknown error'],
+    ['21610', 'STOP'],
+    ['21614', 'not a mobile number'],
+  ])('says what Twilio error %s means beside the code (%s)', (code, words) => {
+    const callback = vary('status_sent', { MessageStatus: 'undelivered', ErrorCode: code });
+    const envelope = only(normaliseTwilioStatus(callback, CTX));
+    const [error] = envelope.kind === 'status' ? (envelope.errors ?? []) : [];
+    expect(error?.code).toBe(code);
+    expect(error?.hint).toContain(words);
+  });
+
+  it('gives no hint for a code it does not know', () => {
+    const callback = vary('status_sent', { MessageStatus: 'failed', ErrorCode: '30999' });
+    expect(only(normaliseTwilioStatus(callback, CTX))).toMatchObject({ errors: [{ code: '30999' }] });
+    expect(only(normaliseTwilioStatus(callback, CTX))).not.toHaveProperty('errors.0.hint');
+  });
+
   it.each(['receiving', 'received'])('yields nothing for %s, a state of inbound messages', (raw) => {
     expect(normaliseTwilioStatus(vary('status_sent', { MessageStatus: raw }), CTX)).toEqual([]);
   });

@@ -130,4 +130,28 @@ describe('local runtime: an SMS customer reachable as /channels says', () => {
     await twilio('/webhooks/twilio/status', failed);
     expect(await smsOption(customer)).toMatchObject({ available: true });
   });
+
+  it('refuses 409 a reply by SMS to a customer who wrote on WhatsApp only, as /channels offers none', async () => {
+    const phone = '+14155550930';
+    await twilio('/webhooks/twilio/sms', {
+      AccountSid: ACCOUNT,
+      MessageSid: 'SMqa00000000000000000000000000350',
+      From: `whatsapp:${phone}`,
+      To: `whatsapp:${BUSINESS}`,
+      WaId: phone.slice(1),
+      Body: 'Hi, any news on my order?',
+      NumMedia: '0',
+    });
+    const customer = await find(phone);
+    expect(await smsOption(customer)).toBeUndefined();
+    const before = sms.sent.length;
+    const refused = await reply(customer, { text: 'Here is your update.', channel: 'sms' });
+    expect(refused.status).toBe(409);
+    expect(refused.json.error?.code).toBe('channel_not_available');
+    expect(refused.json.error?.message).toContain('whatsapp');
+    await runtime.idle();
+    expect(sms.sent.length).toBe(before);
+    // On the channel they wrote on, the reply goes.
+    expect((await reply(customer, { text: 'Here is your update.', channel: 'whatsapp' })).status).toBe(202);
+  });
 });

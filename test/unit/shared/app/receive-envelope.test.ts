@@ -448,25 +448,28 @@ describe('receiveEnvelope', () => {
       data: { optOut },
     });
 
-  it("leaves the contact state alone on Twilio's resend of an old START or STOP (timed at the resend's arrival)", async () => {
+  /** The number's contact state after these keywords, each `[sid, arrival, keyword]`, in this order. */
+  const lastWord = async (keywords: Array<[string, string, 'stop' | 'start']>) => {
     const d = deps();
-    await receiveEnvelope(d, keyword('SMqa320', '2025-06-09T10:00:00.000Z', 'start'));
-    await receiveEnvelope(d, keyword('SMqa321', '2025-06-09T10:01:00.000Z', 'stop'));
-    await receiveEnvelope(d, keyword('SMqa320', '2025-06-09T10:02:00.000Z', 'start'));
-    expect(d.store.contacts.get('phone#+16505551234')).toMatchObject({
-      blocked: true,
-      at: '2025-06-09T10:01:00.000Z',
-      envelopeId: 'twilio:msg:SMqa321',
-    });
+    for (const [sid, at, word] of keywords) await receiveEnvelope(d, keyword(sid, at, word));
+    return d.store.contacts.get('phone#+16505551234');
+  };
 
-    const other = deps();
-    await receiveEnvelope(other, keyword('SMqa311', '2025-06-09T10:00:00.000Z', 'stop'));
-    await receiveEnvelope(other, keyword('SMqa312', '2025-06-09T10:01:00.000Z', 'start'));
-    await receiveEnvelope(other, keyword('SMqa311', '2025-06-09T10:02:00.000Z', 'stop'));
-    expect(other.store.contacts.get('phone#+16505551234')).toMatchObject({
-      blocked: false,
-      at: '2025-06-09T10:01:00.000Z',
-    });
+  it("leaves the contact state alone on Twilio's resend of an old START or STOP (timed at the resend's arrival)", async () => {
+    expect(
+      await lastWord([
+        ['SMqa320', '2025-06-09T10:00:00.000Z', 'start'],
+        ['SMqa321', '2025-06-09T10:01:00.000Z', 'stop'],
+        ['SMqa320', '2025-06-09T10:02:00.000Z', 'start'],
+      ]),
+    ).toMatchObject({ blocked: true, at: '2025-06-09T10:01:00.000Z', envelopeId: 'twilio:msg:SMqa321' });
+    expect(
+      await lastWord([
+        ['SMqa311', '2025-06-09T10:00:00.000Z', 'stop'],
+        ['SMqa312', '2025-06-09T10:01:00.000Z', 'start'],
+        ['SMqa311', '2025-06-09T10:02:00.000Z', 'stop'],
+      ]),
+    ).toMatchObject({ blocked: false, at: '2025-06-09T10:01:00.000Z' });
   });
 
   it("sets a keyword's contact state on the retry when its first delivery crashed before it, at the first delivery's time", async () => {

@@ -201,9 +201,14 @@ export function standsForItsMessage(envelope: Envelope, placement: { quiet?: boo
   return (envelope.kind === 'edit' || envelope.kind === 'delete') && placement.quiet !== true;
 }
 
-/** An SMS opt-out or opt-in keyword, or an email suppression, that this envelope carries. */
-export function contactStateOf(envelope: Envelope): ContactState | undefined {
-  const common = { at: envelope.occurredAt, envelopeId: envelope.id };
+/**
+ * An SMS opt-out or opt-in keyword, or an email suppression, that this envelope carries, timed `at`: the
+ * time its first delivery placed it (`PlacedItem.at`), so a provider's resend of an old keyword (Twilio
+ * times messages at their arrival) takes the first delivery's place among the customer's keywords and
+ * changes nothing a later one decided; a retry after a crash before the write still makes it.
+ */
+export function contactStateOf(envelope: Envelope, at = envelope.occurredAt): ContactState | undefined {
+  const common = { at, envelopeId: envelope.id };
   if (envelope.kind === 'system' && envelope.event === 'suppressed') {
     return { ...common, blocked: true, reason: envelope.errors?.[0]?.code ?? 'suppressed' };
   }

@@ -367,6 +367,8 @@ describe('normaliseTwilioMessage: refusals', () => {
     ['a non-numeric NumMedia', { NumMedia: 'two' }],
     ['a sender that is no address and no sender id', { From: "' OR 1=1 --" }],
     ['a sender id over 11 characters', { From: 'AMAZONPRIME1' }],
+    ['a sender id of symbols only', { From: '+&_-' }],
+    ['a sender id with a character Twilio does not take', { From: 'Shop.com' }],
   ])('throws ValidationError for %s', (_name, change) => {
     expect(() => normaliseTwilioMessage(vary('sms_inbound', change), CTX)).toThrow(ValidationError);
   });
@@ -385,6 +387,10 @@ describe('readTwilioMessage: skipped messages', () => {
     ['an alphanumeric sender id', 'AMAZON', 'alphanumeric'],
     ['an alphanumeric sender id with digits and a space', 'Shop 24', 'alphanumeric'],
     ['a withheld sender', 'anonymous', 'alphanumeric'],
+    ['a sender id with an ampersand', 'H&M', 'alphanumeric'],
+    ['a sender id with an underscore', 'DHL_Express', 'alphanumeric'],
+    ['a sender id with a plus', 'B+Q', 'alphanumeric'],
+    ['a sender id with a hyphen', 'MyShop-Info', 'alphanumeric'],
   ])('skips a message from %s, naming its kind, not its value', (_name, From, sender) => {
     const inbound = readTwilioMessage(vary('sms_inbound', { From }), CTX);
     expect(inbound).toEqual({ envelopes: [], skipped: { reason: 'sender', sender } });
@@ -443,6 +449,29 @@ describe('normaliseTwilioStatus', () => {
       occurredAt: RECEIVED_AT,
       raw: callback,
     });
+  });
+
+  it.each([
+    ['30003', 'unreachable'],
+    ['30004', 'blocked'],
+    ['30005', 'unknown'],
+    ['30006', 'landline'],
+    ['30007', 'filtered'],
+    ['30008', 'unknown error'],
+    ['21610', 'STOP'],
+    ['21614', 'not a mobile number'],
+  ])('says what Twilio error %s means beside the code (%s)', (code, words) => {
+    const callback = vary('status_sent', { MessageStatus: 'undelivered', ErrorCode: code });
+    const envelope = only(normaliseTwilioStatus(callback, CTX));
+    const [error] = envelope.kind === 'status' ? (envelope.errors ?? []) : [];
+    expect(error?.code).toBe(code);
+    expect(error?.hint).toContain(words);
+  });
+
+  it('gives no hint for a code it does not know', () => {
+    const callback = vary('status_sent', { MessageStatus: 'failed', ErrorCode: '30999' });
+    expect(only(normaliseTwilioStatus(callback, CTX))).toMatchObject({ errors: [{ code: '30999' }] });
+    expect(only(normaliseTwilioStatus(callback, CTX))).not.toHaveProperty('errors.0.hint');
   });
 
   it.each(['receiving', 'received'])('yields nothing for %s, a state of inbound messages', (raw) => {

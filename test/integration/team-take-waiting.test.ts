@@ -126,13 +126,19 @@ describe('local runtime: a team taking waiting work at once', () => {
     expect(waiting).toHaveLength(30 - 12);
   }, 60_000);
 
+  /** Ana online with capacity 2, holding two; two more waiting in her queue, the older 90 minutes. */
+  const anaFullTwoWaiting = async () => {
+    const started = await start(new DynamoGate());
+    await started.api('agent-ana')('PUT', '/api/agents/me', { presence: 'online', capacity: 2 });
+    await started.seed('cv_ana1', 500, 'agent-ana');
+    await started.seed('cv_ana2', 400, 'agent-ana');
+    await started.seed('cv_old', 90);
+    await started.seed('cv_new', 30);
+    return started;
+  };
+
   it('a colleague resolving an agent\u2019s conversation: that agent takes the longest waiting one', async () => {
-    const { api, seed } = await start(new DynamoGate());
-    await api('agent-ana')('PUT', '/api/agents/me', { presence: 'online', capacity: 2 });
-    await seed('cv_ana1', 500, 'agent-ana');
-    await seed('cv_ana2', 400, 'agent-ana');
-    await seed('cv_old', 90);
-    await seed('cv_new', 30);
+    const { api } = await anaFullTwoWaiting();
     // Bob, a team lead away from the queue, closes one of Ana's.
     await api('agent-bob')('POST', '/api/conversations/cv_ana1/resolve', {});
     const { held, set, waiting } = await holdings();
@@ -143,12 +149,7 @@ describe('local runtime: a team taking waiting work at once', () => {
   }, 60_000);
 
   it('a colleague moving an agent\u2019s conversation back to the queue, or to himself: the agent takes the next one, not that one', async () => {
-    const { api, seed } = await start(new DynamoGate());
-    await api('agent-ana')('PUT', '/api/agents/me', { presence: 'online', capacity: 2 });
-    await seed('cv_ana1', 500, 'agent-ana');
-    await seed('cv_ana2', 400, 'agent-ana');
-    await seed('cv_old', 90);
-    await seed('cv_new', 30);
+    const { api } = await anaFullTwoWaiting();
     // An API caller naming no expected holder: the one who had it is read before the write.
     await api('agent-bob')('POST', '/api/conversations/cv_ana2/assign', { agentId: 'me' });
     let now = await holdings();

@@ -1,16 +1,20 @@
 import { isEmptyRecording } from './asks-nothing.js';
+import { headOf } from './text-cut.js';
 import type { TimelineItem } from './timeline.js';
 
-/** A conversation's preview is at most this many characters: the item every message touches stays small. */
+/**
+ * A conversation's preview is at most this many user-perceived characters (grapheme clusters), taken from
+ * at most READ_CHARACTERS UTF-16 units: the item every message touches stays small.
+ */
 export const PREVIEW_CHARACTERS = 60;
 
-/** How much of a message is read for it: bounded, whatever the message's length. */
+/** How much of a message is read for it, in UTF-16 units: bounded, whatever the message's length. */
 const READ_CHARACTERS = PREVIEW_CHARACTERS * 4;
 
 /**
  * The first words of a customer's message, for its conversation's `preview` (what an agent knows a
  * conversation by): an email's subject, else the text, white space folded, cut at a word boundary
- * before `PREVIEW_CHARACTERS` characters with an ellipsis; a voicemail, "Voicemail (33 s)". Undefined for
+ * before `PREVIEW_CHARACTERS` characters, never inside one (see text-cut.ts), with an ellipsis; a voicemail, "Voicemail (33 s)". Undefined for
  * anything else (a call that left nothing, an empty voicemail, a message with no words).
  */
 export function previewOf(
@@ -21,18 +25,14 @@ export function previewOf(
   const subject = item.channel === 'email' ? item.data?.subject : undefined;
   const source = typeof subject === 'string' && subject.trim() ? subject : item.text;
   if (!source) return undefined;
-  // Whole characters (code points), so a cut never splits an emoji's surrogate pair.
-  const chars: string[] = [];
-  for (const c of source) {
-    if (chars.length === READ_CHARACTERS) break;
-    chars.push(c);
-  }
-  const words = [...chars.join('').replace(/\s+/g, ' ').trim()];
-  if (!words.length) return undefined;
-  if (words.length <= PREVIEW_CHARACTERS) return words.join('');
-  const cut = words.slice(0, PREVIEW_CHARACTERS - 1);
+  const head = headOf(source, READ_CHARACTERS);
+  const words = head.replace(/\s+/g, ' ').trim();
+  if (!words) return undefined;
+  const whole = headOf(words, READ_CHARACTERS, PREVIEW_CHARACTERS);
+  if (whole.length === words.length && head.length === source.length) return words;
+  const cut = headOf(words, READ_CHARACTERS, PREVIEW_CHARACTERS - 1);
   const space = cut.lastIndexOf(' ');
-  return `${(space > PREVIEW_CHARACTERS / 2 ? cut.slice(0, space) : cut).join('').trimEnd()}…`;
+  return `${(space > PREVIEW_CHARACTERS / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
 /** A voicemail's preview, its length (its words come later, in a transcription); none for an empty one. */

@@ -7,6 +7,7 @@ import type {
   ProviderError,
 } from '#shared/domain/envelope.js';
 import { decodeReplyKey } from '#shared/domain/reply-key.js';
+import { headOf } from '#shared/domain/text-cut.js';
 import { ValidationError } from '#shared/errors.js';
 import { hot } from '#shared/validation/hot.js';
 import { type BodyContext, optional, phoneIdentity, uniqueIdentities } from '../normalised.js';
@@ -133,7 +134,7 @@ export function readTwilioMessage(params: Record<string, string>, ctx: BodyConte
     providerMessageId: sid,
     customer,
     alsoKnownAs,
-    ...optional('profileName', nonBlank(message.ProfileName)?.slice(0, 256)),
+    ...optional('profileName', headOf(nonBlank(message.ProfileName) ?? '', 256) || undefined),
     contentType: content.contentType,
     ...optional('text', content.text),
     attachments: content.attachments,

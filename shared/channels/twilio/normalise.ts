@@ -10,6 +10,7 @@ import { decodeReplyKey } from '#shared/domain/reply-key.js';
 import { headOf } from '#shared/domain/text-cut.js';
 import { ValidationError } from '#shared/errors.js';
 import { hot } from '#shared/validation/hot.js';
+import { hasVisibleText } from '#shared/validation/visible-text.js';
 import { type BodyContext, optional, phoneIdentity, uniqueIdentities } from '../normalised.js';
 import {
   accountOf,
@@ -216,8 +217,8 @@ type MessageContent = Pick<MessageEnvelopeInput, 'contentType' | 'text' | 'data'
 };
 
 function messageContent(message: TwilioMessageParams, params: Record<string, string>): MessageContent {
-  // NUL bytes (seen in real bodies) carry nothing and break consumers that store C strings.
-  const text = nonEmpty(message.Body?.replaceAll('\u0000', ''));
+  // Control characters (NUL is seen in real bodies) are taken out as the envelope is parsed (cleanText).
+  const text = visible(message.Body);
   const latitude = coordinate(message.Latitude);
   const longitude = coordinate(message.Longitude);
   if (latitude !== undefined && longitude !== undefined) {
@@ -314,6 +315,7 @@ function coordinate(value: string | undefined): number | undefined {
   return Number.isFinite(number) ? number : undefined;
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value ? value : undefined;
+/** The text, if it shows anything (see hasVisibleText): a Body of blanks is no text, so no message. */
+function visible(value: string | undefined): string | undefined {
+  return hasVisibleText(value) ? value : undefined;
 }

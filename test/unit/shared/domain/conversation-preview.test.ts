@@ -40,6 +40,8 @@ describe('previewOf', () => {
     }
     expect(joined).toBe(kept);
     expect(kept.length).toBeGreaterThan(0);
+    // At most 240 bytes on the conversation item, as when a preview was 60 code points.
+    expect(Buffer.byteLength(got)).toBeLessThanOrEqual(240);
   });
 
   it("takes an email's subject before its text", () => {
@@ -56,6 +58,7 @@ describe('previewOf', () => {
   it('gives none for a message without words, or for an event or a note', () => {
     expect(previewOf({ ...message })).toBeUndefined();
     expect(previewOf({ ...message, text: ' \n ' })).toBeUndefined();
+    expect(previewOf({ ...message, text: '\u200b\u3000\u2060' })).toBeUndefined();
     expect(previewOf({ type: 'event', channel: 'whatsapp', text: 'edited' })).toBeUndefined();
     expect(previewOf({ type: 'note', text: 'a note' })).toBeUndefined();
   });

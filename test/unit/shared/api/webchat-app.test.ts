@@ -149,7 +149,10 @@ describe('the web-chat routes', () => {
     const body = JSON.stringify({ text, clientMessageId: 'abcdefgh' });
     const res = await post('/webchat/messages', body, { authorization: `Bearer ${sessionToken}` });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toBe('text: text is empty');
+    expect(((await res.json()) as { error: unknown }).error).toEqual({
+      code: 'invalid_request',
+      message: 'text: text is empty',
+    });
     expect(queued).toEqual([]);
   });
 

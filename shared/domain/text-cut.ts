@@ -23,9 +23,10 @@ const LONGEST_CHARACTER = 32;
 
 /**
  * The longest start of `text` of at most `maxUnits` UTF-16 units (what `length` counts, and what
- * schemas bound) and at most `maxCharacters` user-perceived characters, that ends between two of them.
- * Reads `maxUnits` + 2 units (34 at least) at most, whatever the text's length. A first character too long for
- * `maxUnits` is left out, unless it is no real one (LONGEST_CHARACTER): that is cut between code points.
+ * schemas bound) and at most `maxCharacters` user-perceived characters, that ends between two of
+ * them. Reads `maxUnits` + 2 units (34 at least) at most, whatever the text's length. A first
+ * character too long for `maxUnits` is left out, unless it is no real one (LONGEST_CHARACTER): that
+ * is cut between code points.
  */
 export function headOf(text: string, maxUnits: number, maxCharacters = Number.POSITIVE_INFINITY): string {
   if (text.length <= maxUnits && maxCharacters >= text.length) return text;

@@ -44,7 +44,7 @@ export const cleanName = (name: string): string =>
     .trim();
 
 /** Whether `text` shows anything: not absent, empty, or nothing but white space and invisible characters. */
-export const hasVisibleText = (text: string | undefined): text is string =>
+export const hasVisibleText = (text: string | undefined): boolean =>
   text !== undefined && !NOTHING_VISIBLE.test(text);
 
 /** An optional string made clean (see cleanText), for the text people write. */

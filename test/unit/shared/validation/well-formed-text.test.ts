@@ -135,16 +135,8 @@ describe('control characters in what agents and the AI send', () => {
   });
 
   it('are taken out of an outbound message as it is queued and as the sender reads it', () => {
-    const message = OutboundMessageSchema.parse({
-      id: 'rp_1',
-      customerId: 'cu_1',
-      conversationId: 'cv_1',
-      at: '2026-06-01T12:00:00.000Z',
-      channel: 'whatsapp',
-      to: { kind: 'phone', value: '+16505551234' },
-      text: 'Your order\u0000 ships\u001b today\n',
-      author: { kind: 'ai', id: 'ai' },
-    });
-    expect(message.text).toBe('Your order ships today\n');
+    // The field every outbound message's text is parsed by, on the queue and in the sender.
+    const text = OutboundMessageSchema.shape.text.parse('Your order\u0000 ships\u001b today\n');
+    expect(text).toBe('Your order ships today\n');
   });
 });

@@ -17,6 +17,12 @@ describe('headOf', () => {
     }
   });
 
+  it('sees a mark or a line break that joins the last character kept to the next', () => {
+    expect(headOf(`${'a'.repeat(10)}\u0301b`, 10)).toBe('a'.repeat(9));
+    expect(headOf('ab\r\ncd', 3)).toBe('ab');
+    expect(headOf('日本語のテキスト、한국어', 5)).toBe('日本語のテ');
+  });
+
   it('counts user-perceived characters when asked', () => {
     expect(headOf('🇯🇵'.repeat(10), 100, 3)).toBe('🇯🇵🇯🇵🇯🇵');
     expect(headOf('abc', 100, 3)).toBe('abc');

@@ -7,8 +7,10 @@ import type {
   ProviderError,
 } from '#shared/domain/envelope.js';
 import { decodeReplyKey } from '#shared/domain/reply-key.js';
+import { headOf } from '#shared/domain/text-cut.js';
 import { ValidationError } from '#shared/errors.js';
 import { hot } from '#shared/validation/hot.js';
+import { hasVisibleText } from '#shared/validation/visible-text.js';
 import { type BodyContext, optional, phoneIdentity, uniqueIdentities } from '../normalised.js';
 import { twilioStatusHint } from './error-codes.js';
 import {
@@ -136,7 +138,7 @@ export function readTwilioMessage(params: Record<string, string>, ctx: BodyConte
     providerMessageId: sid,
     customer,
     alsoKnownAs,
-    ...optional('profileName', nonBlank(message.ProfileName)?.slice(0, 256)),
+    ...optional('profileName', headOf(nonBlank(message.ProfileName) ?? '', 256) || undefined),
     contentType: content.contentType,
     ...optional('text', content.text),
     attachments: content.attachments,
@@ -219,8 +221,8 @@ type MessageContent = Pick<MessageEnvelopeInput, 'contentType' | 'text' | 'data'
 };
 
 function messageContent(message: TwilioMessageParams, params: Record<string, string>): MessageContent {
-  // NUL bytes (seen in real bodies) carry nothing and break consumers that store C strings.
-  const text = nonEmpty(message.Body?.replaceAll('\u0000', ''));
+  // Control characters (NUL is seen in real bodies) are taken out as the envelope is parsed (cleanText).
+  const text = visible(message.Body);
   const latitude = coordinate(message.Latitude);
   const longitude = coordinate(message.Longitude);
   if (latitude !== undefined && longitude !== undefined) {
@@ -317,6 +319,7 @@ function coordinate(value: string | undefined): number | undefined {
   return Number.isFinite(number) ? number : undefined;
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value ? value : undefined;
+/** The text, if it shows anything (see hasVisibleText): a Body of blanks is no text, so no message. */
+function visible(value: string | undefined): string | undefined {
+  return hasVisibleText(value) ? value : undefined;
 }

@@ -401,6 +401,11 @@ describe('readTwilioMessage: skipped messages', () => {
     ['an empty Body and NumMedia 0', 'sms_inbound', { Body: '', NumMedia: '0' }],
     ['a Body of NUL bytes only', 'sms_inbound', { Body: '\u0000\u0000' }],
     ['an empty WhatsApp text', 'whatsapp_inbound', { Body: '', MessageType: 'text' }],
+    ['a Body of spaces', 'sms_inbound', { Body: '   ' }],
+    ['an ideographic and a no-break space', 'sms_inbound', { Body: '\u3000\u00a0' }],
+    ['zero-width characters and a BOM', 'sms_inbound', { Body: '\u200b\u200d\ufeff' }],
+    ['a WhatsApp text of a zero-width space and a word joiner', 'whatsapp_inbound', { Body: '\u200b\u2060' }],
+    ['control characters only', 'sms_inbound', { Body: '\u0007\u001b\r\n' }],
   ])('skips an empty message: %s', (_name, fixture, change) => {
     expect(readTwilioMessage(vary(fixture, change), CTX)).toEqual({
       envelopes: [],
@@ -410,6 +415,7 @@ describe('readTwilioMessage: skipped messages', () => {
 
   it.each([
     ['a photo without text', 'mms_two_media', { Body: '' }],
+    ['a photo with blank text', 'mms_two_media', { Body: '\u200b ' }],
     ['a WhatsApp sticker Twilio does not pass on', 'whatsapp_inbound', { Body: '', MessageType: 'sticker' }],
     ['a location without text', 'whatsapp_location', { Body: '' }],
   ])('keeps %s', (_name, fixture, change) => {
@@ -708,5 +714,20 @@ describe('normaliseTwilioCall', () => {
     ).toMatchObject({
       customer: CUSTOMER,
     });
+  });
+});
+
+describe('control characters in a Twilio message', () => {
+  it('are taken out of its text and its profile name', () => {
+    const envelope = only(
+      normaliseTwilioMessage(
+        vary('whatsapp_inbound', {
+          Body: 'Hi\u0000 there\u0007\u001b[31m',
+          ProfileName: 'Ctrl\u0000Name\u0007',
+        }),
+        CTX,
+      ),
+    );
+    expect(envelope).toMatchObject({ text: 'Hi there[31m', profileName: 'CtrlName' });
   });
 });

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as z from 'zod';
 import type { DeliveryQueue } from '../domain/webhook-ports.js';
 import type { DeliveryMessage } from '../domain/webhooks.js';
 import { log } from '../log.js';
+import { removeIfThere, writeDurably } from './durable-file.js';
 import type { LocalQueue } from './queue.js';
 import type { LocalTimers } from './timers.js';
 
@@ -74,23 +74,11 @@ export class LocalDeliveryQueue implements DeliveryQueue {
   #file = (id: string): string => join(this.#dir ?? '', `${id}.json`);
 
   async #write(id: string, delayed: Delayed): Promise<void> {
-    if (!this.#dir) return;
-    const file = this.#file(id);
-    const handle = await open(`${file}.tmp`, 'w');
-    try {
-      await handle.writeFile(JSON.stringify(delayed));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(`${file}.tmp`, file);
+    if (this.#dir) await writeDurably(this.#file(id), JSON.stringify(delayed));
   }
 
   async #unlink(id: string): Promise<void> {
-    if (!this.#dir) return;
-    await unlink(this.#file(id)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
+    if (this.#dir) await removeIfThere(this.#file(id));
   }
 
   /** Waits again for what a previous process left delayed; one already on the queue is only forgotten. */

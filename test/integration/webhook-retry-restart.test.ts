@@ -119,4 +119,29 @@ describe('local runtime: webhook retries outlive a restart', () => {
     expect(receiver.received).toHaveLength(2);
     expect(new Set(receiver.received.map((r) => r.headers['webhook-id'])).size).toBe(1);
   }, 30_000);
+
+  it('replays in bulk (`statuses: ["pending"]`) only the pending deliveries whose retry is long overdue', async () => {
+    const hooks = new ManualTimers(Date.now());
+    const admins = new ManualTimers(hooks.now());
+    const subscriptionId = await failOnce(hooks, admins);
+    const since = new Date(admins.now() - 3_600_000).toISOString();
+    const bulk = async () => {
+      const res = await api('POST', `/api/webhooks/${subscriptionId}/replay`, {
+        since,
+        statuses: ['pending'],
+      });
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { replayed: number }).replayed;
+    };
+
+    admins.advance(5_000 + STALLED_AFTER_MS - 1_000);
+    expect(await bulk()).toBe(0);
+    admins.advance(2_000);
+    expect(await bulk()).toBe(1);
+    await waitUntil(() => receiver.received.length === 2, 'the replay sent');
+    await runtime?.idle();
+    expect(receiver.received.map((r) => r.answer)).toEqual([500, 200]);
+    // Asked again: what it replayed is on its way (or delivered), not stalled.
+    expect(await bulk()).toBe(0);
+  }, 30_000);
 });

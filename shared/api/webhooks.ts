@@ -83,13 +83,13 @@ const webhookSchemas = once(() => {
       .meta({ description: 'replay the failed deliveries made at or after this time (ISO 8601)' }),
     cursor: z.string().max(2048).optional().meta({ description: 'the `cursor` the last call answered' }),
     statuses: z
-      .array(z.enum(['failed', 'delivered']))
+      .array(z.enum(['failed', 'delivered', 'pending']))
       .min(1)
-      .max(2)
+      .max(3)
       .optional()
       .meta({
         description:
-          'which deliveries to send again: `failed` (the default), `delivered` (an endpoint that answered 2xx and lost them; audited as webhook_replay_delivered)',
+          'which deliveries to send again: `failed` (the default), `delivered` (an endpoint that answered 2xx and lost them; audited as webhook_replay_delivered), `pending` (only those whose retry is more than a minute overdue: their message was lost)',
       }),
   });
   const FailedReplayedSchema = z.object({

@@ -1,17 +1,19 @@
 import { LATE_EVENT_MS, loggedAt } from '#shared/domain/delivery-log.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { DeliveryQueue, ErasureCheck, WebhookStore } from '#shared/domain/webhook-ports.js';
+import { stalled } from '#shared/domain/webhooks.js';
 import { NotFoundError } from '#shared/errors.js';
 import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 import { spreadDelaySeconds } from './enable-webhook.js';
 import { pendingAgain, refuseWhileDisabled, replayMessage, whyNotAgain } from './replay-webhook-delivery.js';
 
 /**
- * What a bulk replay may send again: `failed` (the default), and `delivered`, for an endpoint that
- * answered 2xx and lost them. Not `cancelled`: of a subscription still there, those are its erased
+ * What a bulk replay may send again: `failed` (the default), `delivered`, for an endpoint that
+ * answered 2xx and lost them, and `pending`, only those whose retry is overdue past STALLED_AFTER_MS
+ * (their message lost). Not `cancelled`: of a subscription still there, those are its erased
  * customers', which never go out again.
  */
-export type ReplayableStatus = 'failed' | 'delivered';
+export type ReplayableStatus = 'failed' | 'delivered' | 'pending';
 
 /** Failed deliveries one call reads at most (a filter over the log: it may replay fewer). */
 export const REPLAYS_PER_CALL = 500;
@@ -73,13 +75,18 @@ export async function replayFailedDeliveries(
     // LATE_EVENT_MS further on, so the page is read that far; past it, the log holds nothing more.
     const floor = new Date(Date.parse(input.since) - LATE_EVENT_MS).toISOString();
     const within = page.items.filter((delivery) => delivery.createdAt >= floor);
-    const wanted = within.filter((delivery) => loggedAt(delivery) >= input.since);
+    const at = deps.clock.now();
+    // A pending delivery on its way is left to it: only one whose message was lost goes again.
+    const wanted = within.filter(
+      (delivery) =>
+        loggedAt(delivery) >= input.since && (delivery.status !== 'pending' || stalled(delivery, at)),
+    );
     const result: FailedReplayed = {
       replayed: 0,
       gone: 0,
       cursor: within.length < page.items.length ? null : page.cursor,
     };
-    const now = deps.clock.now().toISOString();
+    const now = at.toISOString();
     const customers = new Set<string>();
     for (const delivery of wanted) {
       customers.add(delivery.customerId);

@@ -6,6 +6,7 @@ import {
   type DeliveryMessage,
   pendingAfresh,
   type Subscription,
+  stalled,
 } from '#shared/domain/webhooks.js';
 import { ConflictError, GoneError, NotFoundError } from '#shared/errors.js';
 import { type AuditDeps, type AuditEntry, audited } from './audited.js';
@@ -13,7 +14,9 @@ import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 /**
  * Sends a delivery again as an admin (audited), with the same `webhook-id`, so a receiver that has it
  * can dedupe; it gets a new 24-hour retry window and keeps its history (when it was delivered, the
- * attempts before, in `priorAttempts`). Refused while it is pending, with 409 while its subscription
+ * attempts before, in `priorAttempts`). Refused while it is pending (409), unless its retry is overdue
+ * by more than STALLED_AFTER_MS (its message lost): the replay's new claim makes the lost message, should
+ * it come after all, send nothing (see claimStillHeld in deliver-webhook). 409 too while its subscription
  * is disabled (enable it: its paused deliveries resume), and (410, the delivery left as it was) once
  * its customer is erased or being erased, whether or not its payload is still in the log: nothing
  * about an erased customer goes out again.
@@ -43,9 +46,12 @@ export async function replayWebhookDelivery(
     entry.customerIds = [delivery.customerId];
     const gone = await whyNotAgain(deps.webhooks.isErased, delivery);
     if (gone) throw new GoneError(gone);
-    if (delivery.status === 'pending') throw new ConflictError('the delivery is still being sent');
+    const now = deps.clock.now();
+    if (delivery.status === 'pending' && !stalled(delivery, now)) {
+      throw new ConflictError('the delivery is still being sent');
+    }
     refuseWhileDisabled(subscription);
-    const replayed = pendingAgain(delivery, deps.clock.now().toISOString());
+    const replayed = pendingAgain(delivery, now.toISOString());
     await deps.webhooks.updateDelivery(replayed);
     await deps.queue.send(replayMessage(replayed), 0);
     const { event: _payload, ...view } = replayed;

@@ -146,6 +146,19 @@ export const QUEUE_CLAIM_LEASE_MS = 15 * 60_000;
 export const CLAIM_RENEWAL_MS = 60_000;
 
 /**
+ * How long past its `nextAttemptAt` a pending delivery may still be on its way: longer than the webhooks
+ * function runs (30 s), so an attempt made on time has written its outcome by then. Later than that its
+ * message was lost (a local runtime killed while it waited, say), and an admin may replay it.
+ */
+export const STALLED_AFTER_MS = 60_000;
+
+/** Whether a pending delivery's retry is overdue by more than STALLED_AFTER_MS at `now`: its message is lost. */
+export function stalled(delivery: Pick<Delivery, 'status' | 'nextAttemptAt'>, now: Date): boolean {
+  if (delivery.status !== 'pending' || delivery.nextAttemptAt === undefined) return false;
+  return Date.parse(delivery.nextAttemptAt) + STALLED_AFTER_MS < now.getTime();
+}
+
+/**
  * Whether a delivery is pending, was never tried and never held back by the breaker (a hold notes its
  * `nextAttemptAt`): its first message may still be on its way. A held one's message came through.
  */

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PayloadTooLargeError, ValidationError } from '#shared/errors.js';
 import { log } from '#shared/log.js';
 import { SQS_MAX_MESSAGE_BYTES } from '#shared/queue/sqs-envelope-queue.js';
 import { failedIds } from './batch-response.js';
+import { removeIfThere, writeDurably } from './durable-file.js';
 import type { InFlightGroups } from './queue-groups.js';
 import {
   type Message,
@@ -356,23 +356,11 @@ export class LocalQueue {
 
   /** Writes the message file durably: a temporary file, fsync'd, then renamed into place. */
   async #write(message: StoredMessage): Promise<void> {
-    if (!this.#dir) return;
-    const file = this.#file(message.messageId);
-    const handle = await open(`${file}.tmp`, 'w');
-    try {
-      await handle.writeFile(JSON.stringify(message));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(`${file}.tmp`, file);
+    if (this.#dir) await writeDurably(this.#file(message.messageId), JSON.stringify(message));
   }
 
   async #unlink(messageId: string): Promise<void> {
-    if (!this.#dir) return;
-    await unlink(this.#file(messageId)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
+    if (this.#dir) await removeIfThere(this.#file(messageId));
   }
 
   /** Reloads the messages a previous process left, oldest first, visible unless still delayed. */

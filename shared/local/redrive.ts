@@ -5,6 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig } from '#shared/config/config.js';
 import { ValidationError } from '#shared/errors.js';
 import { type DeadLetterQueueRef, startRedrive } from '#shared/queue/sqs-redrive.js';
+import { deadLetterLines } from './dead-letter-list.js';
 import { LocalQueue } from './queue.js';
 import { localQueues } from './queues.js';
 import { runningRuntime } from './runtime-lock.js';
@@ -29,6 +30,8 @@ Moves the messages of the queue's dead-letter queue back to the queue, to be pro
   --name <name>   on AWS: the dead-letter queue's name (the stack output's value)
   --arn <arn>     on AWS: the dead-letter queue's ARN
   --local         the local runtime's queues under DATA_DIR (default .data); stop npm start first
+  --list          with --local: only lists what the dead-letter queue holds (ids, sent time, size, ids
+                  and kinds from the body, never its text); moves nothing, so npm start may be running
   --help          this text`;
 
 export interface RedriveDeps {
@@ -48,9 +51,20 @@ export async function redrive(args: readonly string[], deps: RedriveDeps): Promi
   }
   const [queue, ...extra] = positionals;
   if (!isRedriveQueue(queue) || extra.length > 0) throw new ValidationError(redriveUsage);
+  if (values.list && !values.local) {
+    throw new ValidationError(
+      '--list is for --local; on AWS count a dead-letter queue with aws sqs get-queue-attributes --attribute-names ApproximateNumberOfMessages',
+    );
+  }
   if (values.local) {
     if (values.arn || values.name || values.stack) {
       throw new ValidationError('--local takes no --arn, --name or --stack');
+    }
+    if (values.list) {
+      const name = `threadline-${queue}-dlq`;
+      for (const line of deadLetterLines(name, join(deps.dataDir, 'queues', `${queue}-dlq`)))
+        deps.write(line);
+      return;
     }
     const moved = await redriveLocal(queue, deps.dataDir);
     deps.write(
@@ -79,6 +93,7 @@ function parseRedriveArgs(args: readonly string[]) {
       allowPositionals: true,
       options: {
         local: { type: 'boolean' },
+        list: { type: 'boolean' },
         arn: { type: 'string' },
         name: { type: 'string' },
         stack: { type: 'string' },

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Timer, TimerSchema, type Timers } from '#shared/domain/timer-ports.js';
 import { log } from '#shared/log.js';
+import { removeIfThere, writeDurably } from './durable-file.js';
 import type { LocalQueue } from './queue.js';
 import type { LocalTimers } from './timers.js';
 
@@ -119,22 +119,11 @@ export class LocalTimerStore implements Timers {
   }
 
   async #write(dir: string, timer: Timer): Promise<void> {
-    const file = this.#file(dir, timer.id);
-    const handle = await open(`${file}.tmp`, 'w');
-    try {
-      await handle.writeFile(JSON.stringify(timer));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(`${file}.tmp`, file);
+    await writeDurably(this.#file(dir, timer.id), JSON.stringify(timer));
   }
 
   async #remove(id: string): Promise<void> {
-    if (!this.#dir) return;
-    await unlink(this.#file(this.#dir, id)).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-    });
+    if (this.#dir) await removeIfThere(this.#file(this.#dir, id));
   }
 
   #load(dir: string): void {

@@ -3,7 +3,6 @@ import type { WebhookApiDeps } from '#shared/api/deps.js';
 import { deliverWebhook } from '#shared/app/deliver-webhook.js';
 import { publishChanges } from '#shared/app/publish-change.js';
 import { allowLoopbackWebhooks, type Config } from '../config/config.js';
-import type { DeliveryQueue } from '../domain/webhook-ports.js';
 import type { DeliveryMessage } from '../domain/webhooks.js';
 import { webhookTransport } from '../http/webhook-post.js';
 import { log } from '../log.js';
@@ -12,38 +11,11 @@ import type { DynamoRepositories } from '../store/dynamo-repositories.js';
 import { newWebhookSecret, timeOrderedId } from '../store/ids.js';
 import { cachedSubscriptions } from '../store/webhook-repository.js';
 import type { LocalChangeFeed } from './change-feed.js';
+import { LocalDeliveryQueue } from './delayed-deliveries.js';
 import { LocalQueue } from './queue.js';
 import { InFlightGroups } from './queue-groups.js';
 import type { QueueTimings } from './queues.js';
 import { type LocalTimers, realTimers } from './timers.js';
-
-/**
- * The delivery queue over a local queue: a delayed message is held by a timer and sent when it is
- * due, as SQS's DelaySeconds would (held in memory: a restart loses the wait, not the delivery, which
- * stays pending in the log).
- */
-class LocalDeliveryQueue implements DeliveryQueue {
-  constructor(
-    readonly queue: LocalQueue,
-    readonly timers: LocalTimers,
-  ) {}
-
-  async send(message: DeliveryMessage, delaySeconds: number): Promise<void> {
-    const body = JSON.stringify(message);
-    if (delaySeconds <= 0) {
-      await this.queue.send([body]);
-      return;
-    }
-    this.timers.schedule(() => {
-      this.queue.send([body]).catch((error: unknown) =>
-        log('error', 'delayed webhook delivery not queued', {
-          deliveryId: message.deliveryId,
-          error: error instanceof Error ? error.name : 'unknown',
-        }),
-      );
-    }, delaySeconds * 1000);
-  }
-}
 
 /** Deliveries posted at once by the local runtime, in all and per subscription. */
 const DELIVERIES_IN_FLIGHT = 16;
@@ -101,7 +73,7 @@ export function startLocalWebhooks(input: {
     groups: new InFlightGroups(subscriptionOf, DELIVERIES_IN_FLIGHT_PER_SUBSCRIPTION),
     ...(timings?.pollIntervalMs ? { pollIntervalMs: timings.pollIntervalMs } : {}),
   });
-  const deliveries = new LocalDeliveryQueue(queue, timers);
+  const deliveries = new LocalDeliveryQueue(queue, timers, at('webhooks-delayed').dir);
   const policy = { allowLoopbackHttp: allowLoopbackWebhooks(config, true) };
   const subscriptions = cachedSubscriptions(store, 1_000, () => timers.now());
   const clock = { now: () => new Date(timers.now()) };
@@ -135,6 +107,7 @@ export function startLocalWebhooks(input: {
       await queue.idle();
     },
     stop: async () => {
+      deliveries.stop();
       await queue.stop();
       await feed.idle();
       await feed.close();

@@ -102,6 +102,36 @@ describe('npm run redrive', () => {
     expect(files('mail-dlq')).toHaveLength(1);
   });
 
+  it('--local --list lists a dead-letter queue while the runtime runs, by ids only, and takes nothing', async () => {
+    const dir = join(dataDir, 'queues', 'webhooks-dlq');
+    const deadLetter = new LocalQueue({ name: 'threadline-webhooks-dlq', dir });
+    const [first] = await deadLetter.send(['{"deliveryId":"dl_1","subscriptionId":"wh_9"}']);
+    const [second] = await deadLetter.send(['{"customerId":"cu_7","text":"my card is 4111 1111"}']);
+    writeFileSync(join(dir, 'half-written.json.tmp'), '{"mess');
+    writeFileSync(join(dataDir, 'runtime.pid'), String(process.pid));
+    const before = files('webhooks-dlq').sort();
+
+    await run('webhooks', '--local', '--list');
+    expect(lines[0]).toBe(`threadline-webhooks-dlq: 2 message(s) in ${dir}`);
+    expect(lines).toHaveLength(3);
+    expect(lines.join('\n')).toContain(`${first}  sent `);
+    expect(lines.join('\n')).toContain('deliveryId=dl_1 subscriptionId=wh_9');
+    expect(lines.find((line) => line.startsWith(`${second}`))).toMatch(/customerId=cu_7$/);
+    expect(lines.join('\n')).not.toContain('4111');
+    // Listed, not taken: every file is where it was, the runtime's half-written one too.
+    expect(files('webhooks-dlq').sort()).toEqual(before);
+    expect(sqs.calls()).toEqual([]);
+  });
+
+  it('--local --list counts an empty or missing dead-letter queue as 0; --list without --local is refused', async () => {
+    await run('outbound', '--local', '--list');
+    expect(lines).toEqual([
+      `threadline-outbound-dlq: 0 message(s) in ${join(dataDir, 'queues', 'outbound-dlq')}`,
+    ]);
+    await expect(run('outbound', '--list')).rejects.toThrow(/--list is for --local/);
+    expect(sqs.calls()).toEqual([]);
+  });
+
   it('--local ignores the mark a runtime that is gone left behind', async () => {
     writeFileSync(join(dataDir, 'runtime.pid'), '2147483646');
     await run('outbound', '--local');

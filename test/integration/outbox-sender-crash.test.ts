@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Channel } from '#shared/domain/envelope.js';
 import type { ChannelSender } from '#shared/domain/outbound.js';
 import type { EnvelopeQueue } from '#shared/domain/ports.js';
-import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
+import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, waitUntil, whatsappText } from '../support/webhooks.js';
@@ -94,14 +94,21 @@ describe('local runtime: a reply whose sender died after the outbox took it is n
     return timeline.items.find((item) => item.text === text);
   };
 
-  /** The reply: one line in the outbox, recorded `sent` with the outbox's provider id. */
-  const sentOnce = async (customerId: string, text: string) => {
+  /**
+   * The reply: one line in the outbox, recorded `sent` with the outbox's provider id; and what its dead
+   * sender left undone, done by the redelivery: the conversation no longer waits on an answer.
+   */
+  const sentOnce = async (customerId: string, conversationId: string, text: string) => {
     expect(outboxLines(text)).toBe(1);
     const reply = await replyOf(customerId, text);
     expect(reply).toMatchObject({
       status: 'sent',
       providerMessageId: expect.stringMatching(/^wamid\.outbox\./),
     });
+    const conversation = (await (await api('GET', `/api/conversations/${conversationId}`)).json()) as {
+      conversation?: Conversation;
+    } & Conversation;
+    expect((conversation.conversation ?? conversation).waitingSince).toBeUndefined();
     return reply;
   };
 
@@ -123,12 +130,13 @@ describe('local runtime: a reply whose sender died after the outbox took it is n
     // The retry comes after the lease (the queue's visibility timeout) and finds the reply sent.
     await waitUntil(() => crashes === 0, 'the sender died after the outbox took the reply');
     await runtime.idle();
-    await sentOnce(customerId, text);
+    await sentOnce(customerId, conversationId, text);
     await runtime.close();
     runtime = undefined;
   });
 
   it('reports on start the status a killed runtime lost, before the redelivery after the lease', async () => {
+    await runtime?.close();
     // A long lease: the killed runtime never retries; the next one starts after it ran out.
     runtime = await start(60_000);
     const { customerId, conversationId } = await conversationOf('447700900302');
@@ -144,7 +152,7 @@ describe('local runtime: a reply whose sender died after the outbox took it is n
     aheadMs = 120_000;
     runtime = await start(300);
     await runtime.idle();
-    const reply = await sentOnce(customerId, text);
+    const reply = await sentOnce(customerId, conversationId, text);
     expect(readFileSync(join(dataDir, 'outbox-reported.txt'), 'utf8')).toContain(reply?.providerMessageId);
   });
 });

@@ -81,7 +81,33 @@ async function handleFailure(
   throw error;
 }
 
-/** Claims the reply for this attempt: false when it went out already; throws while another holds it. */
+/**
+ * The provider took the reply and its status recorded the provider id, but the sender died before its
+ * own record: what that sender had left to do after the provider call is done now, with no second
+ * send (the conversation's wait ended, the send recorded with its reference).
+ */
+async function settleUnrecorded(
+  deps: SenderDeps,
+  message: OutboundMessage,
+  providerMessageId: string,
+  fields: LogFields,
+): Promise<void> {
+  if (answersCustomer(message.author))
+    await deps.store.markAnswered?.(message.conversationId, answeredAt(message));
+  const failedFirst = await deps.store.recordSent(
+    message,
+    { providerMessageId },
+    deps.clock.now().toISOString(),
+  );
+  logger.info('reply sent before its sender died: recorded, not sent again', {
+    ...fields,
+    providerMessageId: loggedId(providerMessageId),
+  });
+  if (failedFirst)
+    await waitAgainAfterFailure(deps.store, lateFailureWaitOf(message), deps.clock, deps.track);
+}
+
+/** Claims the reply for this attempt: false when there is nothing to send; throws while another holds it. */
 async function claim(deps: SenderDeps, message: OutboundMessage, fields: LogFields): Promise<boolean> {
   const claimed = await deps.store.claimSend(message, deps.clock.now(), deps.leaseMs);
   if (claimed === 'sent') {
@@ -89,7 +115,9 @@ async function claim(deps: SenderDeps, message: OutboundMessage, fields: LogFiel
     return false;
   }
   if (claimed === 'busy') throw new Error(`reply ${message.id} is being sent by another attempt`);
-  return true;
+  if (claimed === 'claimed') return true;
+  await settleUnrecorded(deps, message, claimed.unsettled, fields);
+  return false;
 }
 
 /** The configured senders, built on first use when `deps` says how; a held lease is let go if that fails. */

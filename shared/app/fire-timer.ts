@@ -6,6 +6,7 @@ import { applySlaEvent, isLiveSlaTimer } from '../domain/sla/state.js';
 import { slaTally } from '../domain/sla/tally.js';
 import type { Conversation } from '../domain/timeline.js';
 import { newTimer, type Timer } from '../domain/timer-ports.js';
+import { ConflictError } from '../errors.js';
 import { fireAutomationTimer } from './fire-automation-timer.js';
 import { runAutomations } from './run-automations.js';
 import { sendCsatSurvey } from './send-csat-survey.js';
@@ -58,16 +59,16 @@ async function slaAutomations(
 /**
  * A breach's assignment to an agent: made only when they are registered (`GET /api/agents`). One who
  * never registered (a typo, an agent of another stage) or was removed would take the conversation out
- * of the Unassigned view to nobody: it stays where it is, with a note saying why (its id fixed by the
- * breach, so once) and a log line.
+ * of the Unassigned view to nobody: it stays where it is, with a note saying why (its id and time fixed
+ * by the breach, so once) and a log line.
  */
 async function assignOnBreach(
   deps: ConversationClockDeps,
   conversation: Conversation,
   agent: string,
-  key: string,
+  breach: { key: string; at: string },
 ) {
-  const at = deps.clock.now().toISOString();
+  const { key, at } = breach;
   if (await deps.store.getAgent(agent)) {
     await deps.admin.assign(
       conversation.id,
@@ -89,15 +90,19 @@ async function assignOnBreach(
   await deps.admin.addNote(conversation.id, text, CLOCK_AUTHOR_ID, at, `${key}:unknown-agent`, 'ai');
 }
 
-/** Carries out one breach action; each is idempotent (fixed ids), so a retry repeats nothing. */
+/**
+ * Carries out one breach action; each is idempotent, so a retry repeats nothing: its items have fixed
+ * ids and are timed by the breach (`at`, the timer's due time), never by the attempt. A timeline item
+ * is keyed by its time too: timed by the attempt, the retry after a conflict wrote a second note.
+ */
 async function act(
   deps: ConversationClockDeps,
   conversation: Conversation,
   action: BreachAction,
-  key: string,
+  breach: { key: string; at: string },
 ) {
   const { id } = conversation;
-  const at = deps.clock.now().toISOString();
+  const { key, at } = breach;
   if (action.type === 'priority') {
     if (raisesPriority(conversation.priority, action.priority))
       await deps.store.setPriority(id, action.priority);
@@ -106,7 +111,8 @@ async function act(
       await deps.admin.assign(id, { queue: action.queue }, CLOCK_AUTHOR_ID, at, `assigned:${key}:queue`);
     }
   } else if (action.type === 'assign') {
-    if (conversation.assignee !== action.agent) await assignOnBreach(deps, conversation, action.agent, key);
+    if (conversation.assignee !== action.agent)
+      await assignOnBreach(deps, conversation, action.agent, breach);
   } else {
     await deps.admin.addNote(id, action.text, CLOCK_AUTHOR_ID, at, key, 'ai');
   }
@@ -126,7 +132,7 @@ async function breach(
   if (!sla) return;
   const policy = runningPolicy(deps, conversation.id, sla);
   const key = `sla:${conversation.id}:${metric}:${timer.version}`;
-  for (const action of policy.onBreach) await act(deps, conversation, action, key);
+  for (const action of policy.onBreach) await act(deps, conversation, action, { key, at: timer.dueAt });
   await slaEvent(deps, conversation, timer, metric);
   await slaAutomations(deps, conversation, timer, metric);
   const rules = slaRulesIn(deps.policy, conversation.queue);
@@ -134,7 +140,10 @@ async function breach(
   // Another writer moved the SLA meanwhile: the next read decides whether this breach still stands.
   if (!next) return;
   if (!(await deps.store.saveSla(conversation.id, next, sla.version))) {
-    throw new Error(`the SLA of ${conversation.id} changed while its breach was recorded; retrying`);
+    throw new ConflictError(
+      `the SLA of ${conversation.id} changed while its breach was recorded; retrying`,
+      'sla_changed',
+    );
   }
   const tally = slaTally(conversation, { before: sla, after: next, at: timer.version });
   if (tally) await deps.store.countSlaOutcomes(tally);

@@ -2,9 +2,17 @@ import type { Identity } from './envelope.js';
 import type { OutboundMessage, SendResult } from './outbound.js';
 import type { ContactState } from './resolver-ports.js';
 
+/** What a claim found (see `claimSend`). */
+export type SendClaim = 'claimed' | 'sent' | 'busy' | { unsettled: string };
+
 /** What the sender needs from storage. */
 export interface SenderStore {
-  claimSend(message: OutboundMessage, now: Date, leaseMs: number): Promise<'claimed' | 'sent' | 'busy'>;
+  /**
+   * Claims the reply for `leaseMs`: `sent` when it went out (or failed) already, `busy` while another
+   * holds it; `unsettled` when a provider's status recorded its provider id while a sender held it and
+   * that sender's lease ran out without recording the send (it died after the provider call).
+   */
+  claimSend(message: OutboundMessage, now: Date, leaseMs: number): Promise<SendClaim>;
   /** Lets go of a lease written by this holder (`leaseUntil`), which will not send: a no-op otherwise. */
   releaseSend(message: OutboundMessage, leaseUntil: string): Promise<void>;
   /** Whether the customer is erased or being erased: a reply to them is dropped, not sent. */

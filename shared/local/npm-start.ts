@@ -20,6 +20,7 @@ export async function startNpmRuntime(
     routing: true,
     events: true,
     live: true,
+    providerStatuses: true,
     devClock: clock,
   });
   const setup = setupLine(config);

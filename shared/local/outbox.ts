@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, fstatSync, mkdirSync, openSync, readSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender, OutboundMessage, SendResult } from '../domain/outbound.js';
 import type { Outbox, OutboxEntry } from '../domain/outbox.js';
 import { replyKeyOf } from '../domain/reply-key.js';
 import type { OutboundQueue } from '../domain/reply-ports.js';
+import { tailLines } from './file-tail.js';
+import type { OutboxStatuses } from './outbox-statuses.js';
 import type { LocalQueue } from './queue.js';
 
 function digest(value: string, length: number): string {
@@ -68,44 +70,29 @@ function isEntry(value: unknown): value is OutboxEntry {
  * held everything sent.
  */
 function readOutboxFile(file: string): OutboxEntry[] {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return [];
-  }
-  try {
-    const size = fstatSync(fd).size;
-    const length = Math.min(size, OUTBOX_READ_BYTES);
-    const buffer = Buffer.alloc(length);
-    readSync(fd, buffer, 0, length, size - length);
-    const lines = buffer.toString('utf8').split('\n');
-    // Started mid-file: the first line is the end of one cut in two.
-    if (length < size) lines.shift();
-    const entries: OutboxEntry[] = [];
-    for (const line of lines) {
-      if (line.trim() === '') continue;
-      try {
-        const parsed: unknown = JSON.parse(line);
-        if (isEntry(parsed)) entries.push(parsed);
-      } catch {
-        // A line torn by a crash mid-write: skipped.
-      }
+  const entries: OutboxEntry[] = [];
+  for (const line of tailLines(file, OUTBOX_READ_BYTES) ?? []) {
+    if (line.trim() === '') continue;
+    try {
+      const parsed: unknown = JSON.parse(line);
+      if (isEntry(parsed)) entries.push(parsed);
+    } catch {
+      // A line torn by a crash mid-write: skipped.
     }
-    return entries.slice(-OUTBOX_KEPT_ON_START);
-  } finally {
-    closeSync(fd);
   }
+  return entries.slice(-OUTBOX_KEPT_ON_START);
 }
 
 /**
  * The local stand-in for every provider when no credentials are configured: it accepts each message,
  * keeps it (in memory and as a line of `outbox.jsonl`, whose newest entries it reads back on start),
- * and answers with a provider-shaped id.
+ * and answers with a provider-shaped id; with `reportTo`, it then reports the message `sent`, as a
+ * provider's status callback would.
  */
 export class LocalOutbox implements Outbox {
   readonly #entries: OutboxEntry[] = [];
   readonly #file: string | undefined;
+  #statuses: OutboxStatuses | undefined;
 
   constructor(options: { file?: string } = {}) {
     this.#file = options.file;
@@ -113,6 +100,11 @@ export class LocalOutbox implements Outbox {
       mkdirSync(dirname(this.#file), { recursive: true });
       this.#entries.push(...readOutboxFile(this.#file));
     }
+  }
+
+  /** Reports each message taken from now on to `statuses` (see OutboxStatuses). */
+  reportTo(statuses: OutboxStatuses): void {
+    this.#statuses = statuses;
   }
 
   /** A ChannelSender that delivers to this outbox. */
@@ -128,7 +120,9 @@ export class LocalOutbox implements Outbox {
           ...optionalKey(replyKey),
         };
         this.#entries.push(entry);
+        // The line written is the provider's acceptance; its status follows, as a provider's callback.
         if (this.#file) appendFileSync(this.#file, `${JSON.stringify(entry)}\n`);
+        await this.#statuses?.report(entry);
         return {
           providerMessageId,
           ...(message.channel === 'email'

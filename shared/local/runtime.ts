@@ -35,6 +35,7 @@ import { type LocalLive, startLocalLive } from './live-server.js';
 import { LocalEnvelopeQueue } from './local-envelope-queue.js';
 import { LocalMailQueue } from './local-mail-queue.js';
 import { LocalOutbox } from './outbox.js';
+import { reportOutboxStatuses } from './outbox-statuses.js';
 import type { LocalQueue } from './queue.js';
 import { localQueues, type QueueTimings } from './queues.js';
 import { claimDataDir, refuseDataDirInUse } from './runtime-lock.js';
@@ -62,6 +63,14 @@ export interface LocalRuntimeOptions {
   dynamoClient?: (client: DynamoDBClient) => DynamoDBClient;
   /** Fault injection (tests): wraps or replaces the envelope queue every webhook enqueues to. */
   wrapInboundQueue?: (queue: EnvelopeQueue) => EnvelopeQueue;
+  /** Fault injection (tests): wraps the senders (the outbox's, or `senders`). */
+  wrapSenders?: (senders: Partial<Record<Channel, ChannelSender>>) => Partial<Record<Channel, ChannelSender>>;
+  /**
+   * The outbox reports each message it takes `sent`, with the reply's key, on the webhooks' queue, as
+   * a provider's status callback does; statuses a killed runtime did not report are applied on start,
+   * before any sender runs. `npm start` turns it on; off by default so tests see only what they send.
+   */
+  providerStatuses?: boolean;
   /** Fault injection (tests): wraps or replaces the mail queue the SES webhook enqueues to. */
   wrapMailQueue?: (queue: MailQueue) => MailQueue;
   /**
@@ -282,13 +291,15 @@ export async function startLocalRuntime(given: LocalRuntimeOptions): Promise<Loc
   const { timerStore, conversationClock } = localConversationClock({ config, repos, clock, ...timing });
   const envelopes = new LocalEnvelopeQueue(queues.inbound);
   const webhookQueue = options.wrapInboundQueue?.(envelopes) ?? envelopes;
+  if (options.providerStatuses) await reportOutboxStatuses(outbox, { repos, clock, dataDir, webhookQueue });
+  const senders = options.senders ?? localSenders(config, outbox);
   const replies = startConsumers({
     config,
     repos,
     queues,
     clock,
     ids: options.ids ?? randomIds,
-    senders: withWebchat(options.senders ?? localSenders(config, outbox), envelopes, clock),
+    senders: withWebchat(options.wrapSenders?.(senders) ?? senders, envelopes, clock),
     envelopes: webhookQueue,
     leaseMs: options.queue?.visibilityTimeoutMs ?? 30_000,
     routing: options.routing ?? false,

@@ -67,15 +67,25 @@ async function deadLetterPermanent(deadLetter: DeadLetter, record: SQSRecord, er
   logger.error('record failed permanently: moved to the dead-letter queue at once', fields);
 }
 
+/** A system error's code (`ECONNRESET`, `ERR_STREAM_PREMATURE_CLOSE`): a constant, never data. */
+const SYSTEM_CODE = /^E[A-Z0-9_]{1,47}$/;
+
+/** Our code, or a Node system error's (a plain `Error` otherwise logs only as `Error`). */
+function codeOf(error: unknown): string | undefined {
+  if (error instanceof ThreadlineError) return error.code;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && SYSTEM_CODE.test(code) ? code : undefined;
+}
+
 /**
- * What a failed record's log line says of the error: its name, our code, and whether it is permanent
- * (retrying fails the same way: a dependency's refusal, or input that can never be valid), never its
- * message.
+ * What a failed record's log line says of the error: its name, our code (or a system error's), and
+ * whether it is permanent (retrying fails the same way: a dependency's refusal, or input that can
+ * never be valid), never its message (it may quote what a customer wrote).
  */
 export function errorFields(error: unknown): FailureReason {
   return {
     error: error instanceof Error ? error.name : 'unknown',
-    code: error instanceof ThreadlineError ? error.code : undefined,
+    code: codeOf(error),
     permanent: error instanceof PermanentError || error instanceof ValidationError,
   };
 }

@@ -3,6 +3,7 @@ import type { Channel } from '../domain/envelope.js';
 import { type OutboundMessage, OutboundMessageSchema, type SendResult } from '../domain/outbound.js';
 import { replyItem } from '../domain/replies.js';
 import type { ThreadLink } from '../domain/resolver-ports.js';
+import type { SendClaim } from '../domain/sender-ports.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { UnavailableError } from '../errors.js';
 import { logger } from '../log.js';
@@ -81,17 +82,29 @@ async function placeReply(
   return { message: OutboundMessageSchema.parse(first), created: false };
 }
 
-/** Claims a reply for sending, or says it went out already (`sent`) or someone holds it (`busy`). */
-async function claimSend(db: DynamoDb, message: OutboundMessage, now: Date, leaseMs: number) {
+/**
+ * Claims a reply for sending, or says it went out already (`sent`), someone holds it (`busy`), or a
+ * provider's status recorded it sent and its sender's lease ran out before the sender did (`unsettled`).
+ */
+async function claimSend(
+  db: DynamoDb,
+  message: OutboundMessage,
+  now: Date,
+  leaseMs: number,
+): Promise<SendClaim> {
   try {
     await updateItem(db, claimSendInput(db.table, message, now, leaseMs));
-    return 'claimed' as const;
+    return 'claimed';
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
   const out = await getItem(db, getInput(db.table, replyTimelineKey(message), true));
   if (!out.Item) throw new UnavailableError(`reply ${message.id} is not on the timeline yet`);
-  return out.Item.providerMessageId || out.Item.sendFailedAt ? ('sent' as const) : ('busy' as const);
+  const { providerMessageId, sendFailedAt, sendLeaseUntil } = out.Item;
+  if (sendFailedAt || !providerMessageId) return sendFailedAt ? 'sent' : 'busy';
+  // The sender's record takes the lease off; a status that recorded the provider id left it there.
+  if (typeof sendLeaseUntil !== 'string') return 'sent';
+  return sendLeaseUntil < now.toISOString() ? { unsettled: String(providerMessageId) } : 'busy';
 }
 
 /**
@@ -175,9 +188,10 @@ export function replyRepository(db: DynamoDb, links: Links) {
     ) => placeReply(db, message, routed, leaseUntil),
     /**
      * Claims a reply for sending, for `leaseMs`: only one sender sends it, and a sender that died mid-send
-     * leaves it to a redelivery once the lease is over. `sent` when it went out already.
+     * leaves it to a redelivery once the lease is over. `sent` when it went out already; `unsettled` (with
+     * the provider id) when a status recorded it while a sender that died held it.
      */
-    claimSend: (message: OutboundMessage, now: Date, leaseMs: number): Promise<'claimed' | 'sent' | 'busy'> =>
+    claimSend: (message: OutboundMessage, now: Date, leaseMs: number): Promise<SendClaim> =>
       claimSend(db, message, now, leaseMs),
     /**
      * Records what the provider said: the reply's provider id (so status callbacks find it, and any status

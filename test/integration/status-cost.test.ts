@@ -225,8 +225,19 @@ describe('local runtime: a keyed delivery status is one write to the reply', () 
     const { message, now, keyed } = await claimedReply(`rp_crash${phone}`);
     await post(keyed('wamid.CRASHED', 'sent'));
     expect(await replyOf(message)).toMatchObject({ status: 'sent', providerMessageId: 'wamid.CRASHED' });
-    // The redelivered reply, once the lease is over, finds it sent.
+    // The sender may still be alive while its lease runs: left to it.
+    expect(await runtime.store.replies.claimSend(message, now, 30_000)).toBe('busy');
+    // The redelivered reply, once the lease is over, finds it sent, its sender's record not made.
     const later = new Date(now.getTime() + 60_000);
+    expect(await runtime.store.replies.claimSend(message, later, 30_000)).toEqual({
+      unsettled: 'wamid.CRASHED',
+    });
+    // Once recorded (by the redelivery, in the sender's stead), it is plainly sent.
+    await runtime.store.replies.recordSent(
+      message,
+      { providerMessageId: 'wamid.CRASHED' },
+      later.toISOString(),
+    );
     expect(await runtime.store.replies.claimSend(message, later, 30_000)).toBe('sent');
   });
 

@@ -31,6 +31,8 @@ export function startTestRuntime(
     | 'webhookTimers'
     | 'webchatLive'
     | 'senders'
+    | 'wrapSenders'
+    | 'providerStatuses'
     | 'persist'
   > & {
     /** Settings over these defaults (a test's own secrets, agent tokens, policy...). */

@@ -4,7 +4,7 @@ import { WebchatSender } from '#shared/channels/webchat/send.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
-import type { SenderStore } from '#shared/domain/sender-ports.js';
+import type { SendClaim, SenderStore } from '#shared/domain/sender-ports.js';
 
 const NOW = '2025-06-10T12:00:00.000Z';
 
@@ -20,7 +20,7 @@ const message: OutboundMessage = OutboundMessageSchema.parse({
 });
 
 /** A sender store that answers `claim` and records what it was told. */
-function store(claim: 'claimed' | 'sent' | 'busy' = 'claimed') {
+function store(claim: SendClaim = 'claimed') {
   const calls: Array<[string, ...unknown[]]> = [];
   const fake: SenderStore = {
     claimSend: async () => {
@@ -218,6 +218,22 @@ describe('deliverReply: the customer stops waiting once an answer is sent', () =
     const { fake, calls } = waitingStore();
     await deliverReply(deps(fake, sent), message, 1);
     expect(calls).toEqual([['claim'], ['answered', 'cv_1', NOW], ['sent', 'SM1', NOW]]);
+  });
+
+  it('does what a sender that died after the provider call left undone, without a second send', async () => {
+    const { fake, calls } = waitingStore();
+    fake.claimSend = async () => {
+      calls.push(['claim']);
+      return { unsettled: 'SM_TAKEN' };
+    };
+    let sends = 0;
+    const send = async () => {
+      sends += 1;
+      return { providerMessageId: 'SM2' };
+    };
+    await deliverReply(deps(fake, send), message, 2);
+    expect(sends).toBe(0);
+    expect(calls).toEqual([['claim'], ['answered', 'cv_1', NOW], ['sent', 'SM_TAKEN', NOW]]);
   });
 
   it("answers at the AI reply's place when that is later than its time (the provider's clock ahead)", async () => {

@@ -43,9 +43,11 @@ function fakeClock(onBreach: unknown[], autoResolve?: string) {
       id === 'agent-ana'
         ? { id, queues: ['general'], languages: [], capacity: 3, presence: 'online', updatedAt: T0 }
         : undefined,
+    // Keyed as the store keys a timeline item: its time and its id (an item at another time is another item).
     putTimelineItem: async (item) => {
-      if (timeline.has(item.id)) return false;
-      timeline.set(item.id, item);
+      const key = `${item.at}#${item.id}`;
+      if (timeline.has(key)) return false;
+      timeline.set(key, item);
       return true;
     },
     saveSla: async (_id, sla, expected) => {
@@ -225,6 +227,33 @@ describe('fireTimer', () => {
     ]);
     expect(f.logs).toContain('SLA breach assigns to an agent who is not registered: not assigned');
     expect(f.conversation.sla?.breaches).toEqual([{ metric: 'firstResponse', at: plus(10) }]);
+  });
+
+  it.each([
+    [{ type: 'note', text: 'Response target missed: please answer this one next.' }, 'note'],
+    [{ type: 'queue', queue: 'escalations' }, 'assigned'],
+    [{ type: 'assign', agent: 'agent-ana' }, 'assigned'],
+    [{ type: 'assign', agent: 'agent-lead' }, 'note'],
+  ])('writes the breach action %j once when a retry after a conflict fires later', async (action, kind) => {
+    const f = fakeClock([action]);
+    await trackConversationClock(f.deps, { type: 'inbound', conversationId: 'cv_1', at: T0 });
+    const timer = breachTimer(f.scheduled);
+    f.setNow(plus(11));
+    // Another writer moved the SLA while the breach was being recorded: the timer is retried, later.
+    const save = f.deps.store.saveSla;
+    f.deps.store.saveSla = async () => false;
+    // Named, with a code: the timers' `timer failed, will be retried` line says which failure it was.
+    await expect(fireTimer(f.deps, timer)).rejects.toMatchObject({
+      name: 'ConflictError',
+      code: 'sla_changed',
+      message: expect.stringMatching(/changed while its breach was recorded/),
+    });
+    f.deps.store.saveSla = save;
+    f.setNow(plus(12));
+    expect(await fireTimer(f.deps, timer)).toBe('fired');
+    const items = [...f.timeline.values()].filter((i) => i.type === kind || i.event === kind);
+    // Timed by the breach (its due time), whenever the attempt that wrote it ran.
+    expect(items.map((i) => i.at)).toEqual([timer.dueAt]);
   });
 
   it('counts a missed target once when its timer fires twice, and not again when it is answered', async () => {

@@ -63,6 +63,35 @@ function returning(config: WidgetConfig, launcher: HTMLButtonElement, loaded: ()
   return false;
 }
 
+/** What the loader uses of the browser's Trusted Types (absent in browsers without them). */
+type Policies = {
+  createPolicy(
+    name: string,
+    rules: { createScriptURL(url: string): string },
+  ): {
+    createScriptURL(url: string): unknown;
+  };
+};
+
+/**
+ * The panel script's URL as the page's Trusted Types allow it: a page whose CSP has
+ * `require-trusted-types-for 'script'` refuses a plain string for a script's `src`. The policy
+ * `threadline` passes our panel's own URL and nothing else; without Trusted Types, the string itself.
+ */
+function panelUrl(url: string): unknown {
+  const types = (window as unknown as { trustedTypes?: Policies }).trustedTypes;
+  if (!types) return url;
+  // Made once: a CSP that names `threadline` refuses a second policy of that name (a retried load).
+  policy ??= types.createPolicy('threadline', {
+    createScriptURL: (asked) => {
+      if (asked !== url) throw new TypeError('threadline: not the chat panel');
+      return asked;
+    },
+  });
+  return policy.createScriptURL(url);
+}
+let policy: ReturnType<Policies['createPolicy']> | undefined;
+
 /** The script tag's settings; its identity token read when a session starts, not once. */
 function configOf(script: HTMLScriptElement): WidgetConfig {
   return {
@@ -104,7 +133,7 @@ function configOf(script: HTMLScriptElement): WidgetConfig {
   const load = (restore?: boolean) =>
     new Promise<{ toggle(): void }>((resolve, reject) => {
       const tag = document.createElement('script');
-      tag.src = config.origin + PANEL_PATH;
+      (tag as { src: unknown }).src = panelUrl(config.origin + PANEL_PATH);
       tag.async = true;
       tag.onload = () => {
         const factory = (window as unknown as { __threadlineChatPanel?: PanelFactory }).__threadlineChatPanel;

@@ -24,7 +24,7 @@ const STOPS = 'button:not([disabled]),textarea,input,a[href],[tabindex]:not([tab
  * from the dialog itself (it holds the focus while the form waits) into them. Before, on a phone,
  * Tab went from Send to the page's links under the panel, out of sight.
  */
-export function keepFocusIn(event: KeyboardEvent, dialog: HTMLElement) {
+function keepFocusIn(event: KeyboardEvent, dialog: HTMLElement) {
   if (event.key !== 'Tab') return;
   const stops = [...dialog.querySelectorAll<HTMLElement>(STOPS)].filter((el) => el.getClientRects().length);
   const first = stops[0];
@@ -42,3 +42,9 @@ export function keepFocusIn(event: KeyboardEvent, dialog: HTMLElement) {
   event.preventDefault();
   to.focus();
 }
+
+/** The dialog's keys: Escape closes it; Tab stays inside while it covers the window. */
+export const dialogKeys = (covers: boolean, close: () => void) => (event: KeyboardEvent) => {
+  if (event.key === 'Escape') close();
+  else if (covers) keepFocusIn(event, event.currentTarget as HTMLElement);
+};

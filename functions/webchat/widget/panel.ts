@@ -5,7 +5,7 @@ import type { ChatMessage, Availability as Hours } from './api.js';
 import { type Connection, useChat } from './chat.js';
 import { emailProblem } from './email-check.js';
 import { isChatReply, label } from './launcher.js';
-import { keepFocusIn, useCoversWindow } from './modal.js';
+import { dialogKeys, useCoversWindow } from './modal.js';
 import { PANEL_CSS } from './panel-css.js';
 import {
   Arrivals,
@@ -242,10 +242,7 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
       'aria-modal': covers ? 'true' : undefined,
       tabIndex: -1,
       hidden: !open,
-      onKeyDown: (event: KeyboardEvent) => {
-        if (event.key === 'Escape') props.onClose();
-        else if (covers) keepFocusIn(event, event.currentTarget as HTMLElement);
-      },
+      onKeyDown: dialogKeys(covers, props.onClose),
     },
     [
       h('div', { class: 'head' }, [

@@ -67,7 +67,7 @@ describe('the web-chat widget when the visitor comes back in a new tab', { timeo
     const token = await tokenOf(page);
     await first.setOffline(true);
     await write(page, 'Written offline, then the tab closed');
-    await page.getByText('Not sent yet, trying again…').waitFor(WAIT);
+    await page.getByText('Waiting for connection').waitFor(WAIT);
     await box(page).fill('Half a sentence in the box');
     expect(await held(token, 'Written offline, then the tab closed')).toBe(0);
 

@@ -16,16 +16,39 @@ const AUTHOR = { visitor: 'You', agent: 'Agent', ai: 'Assistant' } as const;
  */
 export const pageLang = (): string => document.documentElement.getAttribute('lang') ?? '';
 
-function statusText(message: ChatMessage, unsent: Unsent | undefined): string {
+/**
+ * Why the unsent messages have not gone yet: the browser is offline, or a try already failed (`stalled`:
+ * the messages behind it wait for it), else nothing (they are on their way).
+ */
+type Holdup = 'offline' | 'stalled' | undefined;
+
+/** The holdup of the outbox as it is: offline, or a try that failed and is being made again. */
+function holdupOf(offline: boolean, unsent: readonly Unsent[]): Holdup {
+  if (offline) return 'offline';
+  return unsent.some((u) => u.state !== 'failed' && u.attempts > 0) ? 'stalled' : undefined;
+}
+
+/**
+ * A message's status: "Sending…" only while nothing has gone wrong; once a try failed, "Not sent yet,
+ * trying again…" until it goes, through the tries too (before, a hung network flickered between the
+ * two every 15 s); offline, "Waiting for connection" on each one.
+ */
+function statusText(message: ChatMessage, unsent: Unsent | undefined, holdup: Holdup): string {
   if (unsent?.state === 'failed') return 'Not sent';
-  if (unsent?.state === 'waiting') return 'Not sent yet, trying again…';
+  if (unsent && holdup === 'offline') return 'Waiting for connection';
+  if (unsent && holdup === 'stalled') return 'Not sent yet, trying again…';
   if (unsent) return 'Sending…';
   return message.author === 'visitor' ? 'Sent' : '';
 }
 
-function Message(props: { message: ChatMessage; unsent?: Unsent | undefined; onRetry(id: string): void }) {
+function Message(props: {
+  message: ChatMessage;
+  unsent?: Unsent | undefined;
+  holdup: Holdup;
+  onRetry(id: string): void;
+}) {
   const { message, unsent } = props;
-  const status = statusText(message, unsent);
+  const status = statusText(message, unsent, props.holdup);
   const failed = unsent?.state === 'failed';
   return h(
     'li',
@@ -97,6 +120,8 @@ export function MessageList(props: {
   unsent: readonly Unsent[];
   /** The site's own welcome (`data-welcome`, in the page's language), else ours in English. */
   welcome: string | undefined;
+  /** The browser is offline: the unsent messages wait for the connection. */
+  offline: boolean;
   onRetry(id: string): void;
   listRef: Ref<HTMLOListElement>;
   onScroll(): void;
@@ -109,6 +134,7 @@ export function MessageList(props: {
   );
   // Unsent messages go last whatever the visitor's clock says (the history is in Threadline's order).
   const all = [...props.messages, ...pending];
+  const holdup = holdupOf(props.offline, props.unsent);
   let conversation: string | undefined;
   for (const message of all) {
     if (message.conversationId && message.conversationId !== conversation) {
@@ -117,7 +143,13 @@ export function MessageList(props: {
     }
     conversation = message.conversationId ?? conversation;
     items.push(
-      h(Message, { key: keyOf(message), message, unsent: byId.get(message.id), onRetry: props.onRetry }),
+      h(Message, {
+        key: keyOf(message),
+        message,
+        unsent: byId.get(message.id),
+        holdup,
+        onRetry: props.onRetry,
+      }),
     );
   }
   return h(

@@ -265,6 +265,7 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
           messages: chat.messages,
           unsent: chat.unsent,
           welcome: config.welcome,
+          offline: chat.connection === 'offline',
           onRetry: (id: string) => chat.outbox.retry(id),
           listRef: follow.list,
           onScroll: follow.onScroll,

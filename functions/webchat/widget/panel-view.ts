@@ -114,7 +114,25 @@ function keyOf(message: ChatMessage): string {
   return message.author === 'visitor' && client ? `c${client[1]}` : message.id;
 }
 
-/** The history: the welcome text, then each message (and the unsent ones), each conversation under a line with its date. */
+/** Midnight (local) of the day of `date`, in ms. */
+const dayStart = (date: Date) => new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
+
+/** A day in the log's line above its messages: "Today", "Yesterday", else its date ("Thursday, December 3"). */
+function dayName(at: string): string {
+  const when = new Date(at);
+  const now = new Date();
+  const ago = Math.round((dayStart(now) - dayStart(when)) / 86_400_000);
+  if (ago === 0) return 'Today';
+  if (ago === 1) return 'Yesterday';
+  const year = when.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' as const };
+  return when.toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric', ...year });
+}
+
+/**
+ * The history: the welcome text, then each message (and the unsent ones), each day under a line naming
+ * it ("Today", "Yesterday", a date: a message shows only its time) and each conversation under a line
+ * with its date.
+ */
 export function MessageList(props: {
   messages: ChatMessage[];
   unsent: readonly Unsent[];
@@ -136,7 +154,11 @@ export function MessageList(props: {
   const all = [...props.messages, ...pending];
   const holdup = holdupOf(props.offline, props.unsent);
   let conversation: string | undefined;
+  let day: string | undefined;
   for (const message of all) {
+    const on = new Date(message.at).toDateString();
+    if (on !== day) items.push(h('li', { class: 'divider day', key: on }, dayName(message.at)));
+    day = on;
     if (message.conversationId && message.conversationId !== conversation) {
       const when = `${conversation ? 'New conversation' : 'Conversation'} · ${isolatedDate(new Date(message.at).toLocaleString())}`;
       items.push(h('li', { class: 'divider', key: `d${message.id}` }, when));
@@ -210,12 +232,17 @@ export function Arrivals(props: {
   );
 }
 
-/** When a person answers next, as the visitor reads it ("Mon, 09:00"), or "soon". */
+/**
+ * When a person answers next, as the visitor reads it ("Mon, 09:00"; more than 6 days away with its
+ * date, "Mon, Jan 7, 09:00", a weekday alone would read as this week's), or "soon".
+ */
 export function nextOpening(hours: Hours | undefined): string {
   if (!hours?.nextOpenAt) return 'soon';
   const when = new Date(hours.nextOpenAt);
+  const far: Intl.DateTimeFormatOptions =
+    when.getTime() - Date.now() > 6 * 86_400_000 ? { month: 'short', day: 'numeric' } : {};
   return isolatedDate(
-    when.toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' }),
+    when.toLocaleString(undefined, { weekday: 'short', ...far, hour: '2-digit', minute: '2-digit' }),
   );
 }
 

@@ -97,11 +97,31 @@ describe('the web-chat widget when the visitor comes back in a new tab', { timeo
     const requests: string[] = [];
     back.on('request', (request) => requests.push(request.url()));
     const tab = await back.newPage();
+    await tab.clock.install();
     await tab.goto(`${shop.siteUrl}/`);
     await expect
       .poll(() => launcher(tab).getAttribute('aria-label'), WAIT)
       .toBe('Open chat, 2 unread messages');
     expect(await launcher(tab).locator('.badge').textContent()).toBe('2');
+    // A reply that comes while the visitor browses shows on the launcher within 30 s (before: only on
+    // the next page), and still without the panel.
+    await api('POST', `/api/conversations/${conversationId}/replies`, { text: 'Your refund is on its way.' });
+    await shop.runtime.idle();
+    const reads = () => requests.filter((url) => url.includes('/webchat/messages')).length;
+    const before = reads();
+    await tab.clock.runFor(30_000);
+    await expect
+      .poll(() => launcher(tab).getAttribute('aria-label'), WAIT)
+      .toBe('Open chat, 3 unread messages');
+    expect(reads()).toBe(before + 1);
+    expect(await launcher(tab).locator('.badge').textContent()).toBe('3');
+    // Nothing new: the next read waits 30 s again (the count changed), the one after it 60 s.
+    await tab.clock.runFor(29_000);
+    expect(reads()).toBe(before + 1);
+    await tab.clock.runFor(1_000);
+    await expect.poll(reads, WAIT).toBe(before + 2);
+    await tab.clock.runFor(59_000);
+    expect(reads()).toBe(before + 2);
     expect(requests.filter((url) => url.includes('/webchat/assets/'))).toEqual([]);
     await launcher(tab).click();
     await tab.locator('.msg.agent', { hasText: 'Anything else?' }).waitFor(WAIT);

@@ -1,8 +1,9 @@
 import { type ComponentChild, h, type Ref } from 'preact';
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { isolatedDate } from '#shared/domain/bidi.js';
 import { WEBCHAT_TEXT_MAX } from '#shared/domain/webchat/text-max.js';
 import type { ChatMessage, Availability as Hours, StoredSession } from './api.js';
+import { dayName, nextOpening } from './days.js';
 import { linkParts } from './links.js';
 import type { Unsent } from './outbox.js';
 import { siteStore } from './storage.js';
@@ -114,20 +115,6 @@ function keyOf(message: ChatMessage): string {
   return message.author === 'visitor' && client ? `c${client[1]}` : message.id;
 }
 
-/** Midnight (local) of the day of `date`, in ms. */
-const dayStart = (date: Date) => new Date(date.getFullYear(), date.getMonth(), date.getDate()).getTime();
-
-/** A day in the log's line above its messages: "Today", "Yesterday", else its date ("Thursday, December 3"). */
-function dayName(at: string): string {
-  const when = new Date(at);
-  const now = new Date();
-  const ago = Math.round((dayStart(now) - dayStart(when)) / 86_400_000);
-  if (ago === 0) return 'Today';
-  if (ago === 1) return 'Yesterday';
-  const year = when.getFullYear() === now.getFullYear() ? {} : { year: 'numeric' as const };
-  return when.toLocaleDateString(undefined, { weekday: 'long', month: 'long', day: 'numeric', ...year });
-}
-
 /**
  * The history: the welcome text, then each message (and the unsent ones), each day under a line naming
  * it ("Today", "Yesterday", a date: a message shows only its time) and each conversation under a line
@@ -232,20 +219,6 @@ export function Arrivals(props: {
   );
 }
 
-/**
- * When a person answers next, as the visitor reads it ("Mon, 09:00"; more than 6 days away with its
- * date, "Mon, Jan 7, 09:00", a weekday alone would read as this week's), or "soon".
- */
-export function nextOpening(hours: Hours | undefined): string {
-  if (!hours?.nextOpenAt) return 'soon';
-  const when = new Date(hours.nextOpenAt);
-  const far: Intl.DateTimeFormatOptions =
-    when.getTime() - Date.now() > 6 * 86_400_000 ? { month: 'short', day: 'numeric' } : {};
-  return isolatedDate(
-    when.toLocaleString(undefined, { weekday: 'short', ...far, hour: '2-digit', minute: '2-digit' }),
-  );
-}
-
 /** When nobody is there: when a person will answer, and how the answer reaches a visitor who has left. */
 export function Availability(props: {
   hours: Hours | undefined;
@@ -266,79 +239,6 @@ export function Availability(props: {
     { class: 'note', role: 'status', id: 'tl-hours' },
     `We are away now. A person will answer from ${when}. ${then}`,
   );
-}
-
-/** The pre-chat form of an anonymous visitor: a name and an email; after hours the email comes first. */
-export function PreChat(props: {
-  onStart(name: string, email: string): void;
-  closed: boolean;
-  starting: boolean;
-  fieldError?: { field: string; message: string } | undefined;
-}): ComponentChild {
-  const submit = (event: Event) => {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget as HTMLFormElement);
-    props.onStart(String(data.get('name') ?? '').trim(), String(data.get('email') ?? '').trim());
-  };
-  const form = useRef<HTMLFormElement>(null);
-  // After hours the email moves first; Chromium blurs an input the move takes out and back in, which
-  // would leave a keyboard visitor on the page's body: the focus comes back. On a field still empty (the
-  // panel put it on the first field as it opened, before the answer came) it goes to the new first field,
-  // the email the after-hours note asks for; on one the visitor wrote in, or a button, it stays.
-  const had = (form.current?.getRootNode() as ShadowRoot | undefined)?.activeElement;
-  // Shown once the hours are known: the dialog held the focus while it waited, the first field takes it.
-  useEffect(() => {
-    const root = form.current?.getRootNode() as ShadowRoot | undefined;
-    if (root?.activeElement?.classList.contains('panel')) form.current?.querySelector('input')?.focus();
-  }, []);
-  useLayoutEffect(() => {
-    if (!(had instanceof HTMLElement) || !form.current?.contains(had)) return;
-    const first = form.current.querySelector('input');
-    (had instanceof HTMLInputElement && !had.value && first ? first : had).focus();
-  }, [props.closed]);
-  // A field refused (the email's pattern, or the server's 400) takes the focus, so the keyboard is where
-  // the correction goes and a screen reader reads the field, invalid, with why (it stayed on Start chat).
-  useEffect(() => {
-    const field = props.fieldError?.field;
-    if (field === 'name' || field === 'email')
-      form.current?.querySelector<HTMLInputElement>(`input[name="${field}"]`)?.focus();
-  }, [props.fieldError]);
-  const error = (field: string) => (props.fieldError?.field === field ? props.fieldError.message : undefined);
-  const field = (name: 'name' | 'email', label: string, attrs: Record<string, unknown>) => {
-    const message = error(name);
-    const described = [message ? `tl-${name}-error` : '', name === 'email' && props.closed ? 'tl-hours' : ''];
-    return h('label', { key: name, class: name === 'email' && props.closed ? 'strong' : '' }, [
-      label,
-      h('input', {
-        name,
-        dir: 'auto',
-        lang: pageLang(),
-        ...attrs,
-        'aria-invalid': message ? 'true' : undefined,
-        'aria-describedby': described.filter(Boolean).join(' ') || undefined,
-      }),
-      message ? h('p', { class: 'error', id: `tl-${name}-error` }, message) : null,
-    ]);
-  };
-  const email = field(
-    'email',
-    props.closed ? 'Your email, for our reply by email' : 'Your email (optional)',
-    {
-      type: 'email',
-      autocomplete: 'email',
-      maxLength: 320,
-    },
-  );
-  const name = field('name', 'Your name (optional)', { autocomplete: 'name', maxLength: 256 });
-  const attrs = { class: 'pre', onSubmit: submit, 'aria-label': 'Start a chat', noValidate: true, ref: form };
-  return h('form', attrs, [
-    ...(props.closed ? [email, name] : [name, email]),
-    h(
-      'button',
-      { class: 'send', type: 'submit', disabled: props.starting },
-      props.starting ? 'Starting…' : 'Start chat',
-    ),
-  ]);
 }
 
 /** Why the chat could not start, with a way on when there is one. */

@@ -3,20 +3,13 @@ import { h, render } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage, Availability as Hours } from './api.js';
 import { type Connection, useChat } from './chat.js';
+import { nextOpening } from './days.js';
 import { emailProblem } from './email-check.js';
 import { isChatReply, label } from './launcher.js';
 import { dialogKeys, useCoversWindow } from './modal.js';
 import { PANEL_CSS } from './panel-css.js';
-import {
-  Arrivals,
-  Availability,
-  Composer,
-  MessageList,
-  nextOpening,
-  PreChat,
-  Problem,
-  pageLang,
-} from './panel-view.js';
+import { Arrivals, Availability, Composer, MessageList, Problem, pageLang } from './panel-view.js';
+import { PreChat } from './pre-chat.js';
 import { type Config, type StartProblem, useAvailability } from './session.js';
 import { storageKept, tabStore } from './storage.js';
 

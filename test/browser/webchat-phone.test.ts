@@ -82,20 +82,21 @@ describe('the web-chat widget on a phone', { timeout: 120_000 }, () => {
     const dialog = page.getByRole('dialog', { name: 'Chat with us' });
     expect(await dialog.getAttribute('aria-modal')).toBe('true');
     await box(page).focus();
+    // The log is a stop too when it scrolls (Chromium's focusable scrollers): it is left out here.
+    const tab = async (key: string) => {
+      do await page.keyboard.press(key);
+      while ((await page.evaluate(FOCUSED)) === 'ol.log');
+      return (await page.evaluate(FOCUSED)) as string;
+    };
     const stops: string[] = [];
-    for (let i = 0; i < 4; i++) {
-      await page.keyboard.press('Tab');
-      stops.push((await page.evaluate(FOCUSED)) as string);
-    }
+    for (let i = 0; i < 4; i++) stops.push(await tab('Tab'));
     // Before: the textarea, Send, then the page's link under the panel.
     expect(stops).toEqual(['button.send', 'button.close', 'textarea.', 'button.send']);
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Shift+Tab');
-    expect(await page.evaluate(FOCUSED)).toBe('button.send');
-    await page.keyboard.press('Shift+Tab');
-    await page.keyboard.press('Shift+Tab');
-    await page.keyboard.press('Shift+Tab');
-    expect(await page.evaluate(FOCUSED)).toBe('button.send');
+    await tab('Tab');
+    expect(await tab('Shift+Tab')).toBe('button.send');
+    const back: string[] = [];
+    for (let i = 0; i < 3; i++) back.push(await tab('Shift+Tab'));
+    expect(back).toEqual(['textarea.', 'button.close', 'button.send']);
 
     // A window wider than 30em: the panel floats in its corner, the page stays usable beside it.
     await page.setViewportSize({ width: 1000, height: 700 });

@@ -257,6 +257,23 @@ export function suppressVisitorSocketFindings(fn: ThreadlineFunction): void {
   );
 }
 
+/** The web-chat function closes an ended session's sockets, named only at run time. */
+export function suppressSessionEndFindings(fn: ThreadlineFunction): void {
+  suppress(
+    fn,
+    {
+      id: 'AwsSolutions-IAM5',
+      reason:
+        "execute-api:ManageConnections on the web-chat visitors' own stage, DELETE /@connections/* only: " +
+        "DELETE /webchat/sessions closes the ended session's sockets, named by connection ids known only at run time.",
+      appliesTo: [
+        { regex: '/^Resource::arn:<AWS::Partition>:execute-api:.+\\/[^/]+\\/DELETE\\/@connections\\/\\*$/' },
+      ],
+    },
+    true,
+  );
+}
+
 function suppress(
   target: IConstruct | readonly IConstruct[],
   suppression: NagPackSuppression,

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import {
   type HttpApi,
   HttpMethod,
@@ -10,12 +10,13 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration, WebSocketLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { writeWidgetFile } from '../shared/channels/webchat/widget-build.js';
 import type { Config } from '../shared/config/config.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
-import { suppressVisitorSocketFindings } from './nag-suppressions.js';
+import { suppressSessionEndFindings, suppressVisitorSocketFindings } from './nag-suppressions.js';
 import { socketAccessLogs } from './socket-access-logs.js';
 import { visitorSocketWrites } from './table-partitions.js';
 
@@ -92,6 +93,17 @@ export function addWebchat(scope: Stack, api: HttpApi, props: WebchatProps) {
   live.addEnvironment(settings.liveEndpoint, stage.callbackUrl);
   stage.grantManagementApiAccess(live);
   suppressVisitorSocketFindings(live);
+  // `DELETE /webchat/sessions` closes the ended session's sockets at once: DELETE on this API's
+  // connections only (never a frame, never the agents' API).
+  webchat.addEnvironment(settings.liveEndpoint, stage.callbackUrl);
+  const apiArn = Stack.of(liveApi).formatArn({ service: 'execute-api', resource: liveApi.apiId });
+  webchat.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['execute-api:ManageConnections'],
+      resources: [`${apiArn}/${stage.stageName}/DELETE/@connections/*`],
+    }),
+  );
+  suppressSessionEndFindings(webchat);
   new CfnOutput(scope, 'WebchatWidgetUrl', { value: `${api.apiEndpoint}/webchat/widget.js` });
   new CfnOutput(scope, 'WebchatLiveUrl', { value: stage.url });
   return {

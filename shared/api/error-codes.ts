@@ -21,7 +21,13 @@ const BY_STATUS: Readonly<Record<number, readonly string[]>> = {
 /** The operations whose codes are their own (by `operationId`, then status). */
 const BY_OPERATION: Readonly<Record<string, Readonly<Record<number, readonly string[]>>>> = {
   replyToConversation: {
-    409: ['assignee_changed', 'sms_opted_out', 'email_suppressed', 'messaging_window_closed'],
+    409: [
+      'assignee_changed',
+      'sms_opted_out',
+      'email_suppressed',
+      'messaging_window_closed',
+      'channel_not_available',
+    ],
     422: [
       'no_channel',
       'no_address',

@@ -2,6 +2,7 @@ import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 import { ConflictError, UnprocessableError } from '#shared/errors.js';
+import { type TakeNextWaitingDeps, takeNextWaiting } from './take-next-waiting.js';
 
 /** Where a conversation goes: an agent (`me` for the caller, "" for nobody) and/or a queue. */
 export interface AssignTarget {
@@ -11,9 +12,12 @@ export interface AssignTarget {
   expectedAssignee?: string | undefined;
 }
 
-/** What an assignment needs: the store (the conversation, the agents), the admin's write, the policy's queues. */
-export interface AssignDeps {
-  store: Pick<AgentStore, 'getConversation' | 'getAgent'>;
+/**
+ * What an assignment needs: the store (the conversation, the agents), the admin's write, the policy's
+ * queues, and what refilling the agent who handed it away needs.
+ */
+export interface AssignDeps extends TakeNextWaitingDeps {
+  store: Pick<AgentStore, 'getConversation' | 'getAgent'> & TakeNextWaitingDeps['store'];
   admin: Pick<AgentAdmin, 'assign'>;
   clock: Clock;
   /** The routing policy's queue names; without them any queue is taken. */
@@ -61,6 +65,9 @@ export function refuseUnknownQueues(
  * `expectedAssignee` the write holds only while that agent (or nobody) has it: two agents pressing
  * "Assign to me" on one conversation, each on the view they had, give it to the first, and the second
  * is told who has it (409 `assignee_changed`), nothing written; without it the assignment overrides.
+ * The agent who had it (the one `expectedAssignee` names, else who a strong read before the write
+ * finds) has room again when it went to another agent or only to a queue: they take the longest-waiting
+ * conversations of their queues (`takeNextWaiting`), this one excepted, even when it waits in one of them.
  */
 export async function assignConversation(
   deps: AssignDeps,
@@ -70,6 +77,11 @@ export async function assignConversation(
   const assignee = me(target.agentId);
   await checkTarget(deps, assignee, target, agentId);
   const ifAssignee = me(target.expectedAssignee);
+  // Who had it: the write holds only while `ifAssignee` (or nobody) does; without it, read strongly.
+  const holder =
+    ifAssignee !== undefined
+      ? ifAssignee || undefined
+      : (await deps.store.getConversation(conversationId, { consistent: true }))?.assignee;
   const write = [conversationId, { agentId: assignee, queue: target.queue }, agentId] as const;
   const now = deps.clock.now().toISOString();
   const done =
@@ -85,5 +97,6 @@ export async function assignConversation(
       'assignee_changed',
     );
   }
+  if (holder && after?.assignee !== holder) await takeNextWaiting(deps, holder, { skip: [conversationId] });
   return after;
 }

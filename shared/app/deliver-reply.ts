@@ -7,6 +7,7 @@ import { PermanentSendError } from '../domain/send-errors.js';
 import type { SenderStore } from '../domain/sender-ports.js';
 import { answeredAt, answersCustomer, lateFailureWaitOf, unansweredBy } from '../domain/waiting.js';
 import { loggedId, logger } from '../log.js';
+import { recordUnsubscribedSend } from './record-unsubscribed.js';
 import { waitAgainAfterFailure } from './wait-after-routing.js';
 
 /** The provider adapters by channel. */
@@ -64,6 +65,9 @@ async function handleFailure(
 ): Promise<void> {
   const permanent = error instanceof PermanentSendError;
   if (permanent || attempts >= deps.maxAttempts) {
+    // Refused as sent to someone who texted STOP: their number is opted out before the failure is kept.
+    if (permanent && (await recordUnsubscribedSend(deps.store, message, error.providerCode)))
+      logger.info('reply refused: the customer opted out of SMS', fields);
     await recordFailure(deps, message, {
       code: permanent ? (error.providerCode ?? error.code) : 'gave_up',
       message: permanent ? error.message : `no answer from the provider after ${attempts} attempts`,

@@ -2,7 +2,7 @@ import { bearerSessionToken, sessionTokenHash } from '../domain/webchat/session.
 import type { WebchatDeps } from '../domain/webchat-ports.js';
 import { UnauthorizedError } from '../errors.js';
 
-/** Closes a session's live sockets, where the runtime can at once (locally; on AWS at their next ping). */
+/** Closes a session's live sockets at once (locally the sockets themselves; on AWS `DELETE @connections/<id>`). */
 export type EndSockets = (tokenHash: string) => Promise<void>;
 
 /**

@@ -1,6 +1,18 @@
 import type { Channel, Envelope, Provider } from '../domain/envelope.js';
 import { onceReference, toTimelineItem } from '../domain/resolution.js';
 import type { IdentityHolder, ProfileState, ResolverStore, SentMessage } from '../domain/resolver-ports.js';
+import { loggedId } from '../log.js';
+
+type Log = (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
+
+/** A provider's retry of an event an erasure took: dropped as seen, logged by ids only. */
+export function droppedAsErased(deps: { log?: Log | undefined }, envelope: Envelope): { written: false } {
+  deps.log?.('info', 'retry of an erased event dropped', {
+    channel: envelope.channel,
+    envelopeId: loggedId(envelope.id),
+  });
+  return { written: false };
+}
 
 /**
  * Whether an event is a provider's retry of one an erasure took, or news of a call it took: the erasure

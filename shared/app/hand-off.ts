@@ -6,6 +6,7 @@ import type { RouteDecision } from '../domain/routing/decision.js';
 import { lastHelpedBy } from '../domain/routing/facts.js';
 import type { RoutingPolicy } from '../domain/routing/policy.js';
 import { AI_AUTHOR_ID, handoffNoteId } from '../domain/routing/routable.js';
+import { shortened } from '../domain/text-cut.js';
 import { claimAgent } from './claim-agent.js';
 import type { Routing } from './read-routing.js';
 
@@ -19,8 +20,7 @@ const HELD_BACK_CHARS = 500;
  */
 function heldBackAnswer(result: ResponderResult | undefined): string {
   if (!result?.reply || result.handoff) return '';
-  const text =
-    result.reply.length > HELD_BACK_CHARS ? `${result.reply.slice(0, HELD_BACK_CHARS)}…` : result.reply;
+  const text = shortened(result.reply, HELD_BACK_CHARS);
   const from = result.sources?.length ? ` (from ${result.sources.join(', ')})` : '';
   return `\nThe AI's answer, not sent${from}: "${text}"`;
 }

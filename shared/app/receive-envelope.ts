@@ -38,7 +38,7 @@ import { loggedId } from '../log.js';
 import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
 import { isLaterLook, lookAgain, redactDeleted } from './apply-deletion.js';
 import { applyWatermark } from './apply-watermark.js';
-import { knownErasedRetry } from './erased-retry.js';
+import { droppedAsErased, knownErasedRetry } from './erased-retry.js';
 import { editRefused, itemToPlace } from './held-edits.js';
 import {
   claimOtherIdentities,
@@ -51,6 +51,7 @@ import { threadOfGroup } from './merged-thread.js';
 import { claimChangedIdentity, lastNumbers, numberChangeSender, releaseOldNumber } from './number-change.js';
 import { isSuppression, suppressionTarget } from './receive-suppression.js';
 import { answerFromBusinessApp } from './record-business-answer.js';
+import { recordUnsubscribedStatus } from './record-unsubscribed.js';
 import { eventHolder } from './resolve-customer-claim.js';
 import { routeThenWait, tellClockOfMessage, waitAgainAfterFailure } from './wait-after-routing.js';
 
@@ -186,6 +187,7 @@ async function updateCustomer(
   claimed: { identities: Identity[]; contested: Identity[] },
   placed: {
     conversationId: string;
+    at: string;
     inbound: boolean;
     current: boolean;
     quiet?: boolean | undefined;
@@ -200,7 +202,8 @@ async function updateCustomer(
   const { contested } = claimed;
   const { identities, released, whatsapp } = await claimChangedIdentity(deps, resolving, claimed, placed);
   const mentioned = await recordEvidence(deps, resolving, identities, contested);
-  const contact = contactStateOf(envelope);
+  // At the first delivery's time, whichever delivery writes it: a resend never outranks a later keyword.
+  const contact = contactStateOf(envelope, placed.at);
   if (contact) await deps.store.setContactState(customer, contact);
   const touch: ProfileTouch = {
     customerId,
@@ -302,6 +305,7 @@ async function resolveCustomerEvent(
   const touched = await updateCustomer(deps, resolving, claimed, {
     ...placement,
     ...placed,
+    at: item.at,
     reopened,
     whatsapp,
   });
@@ -334,15 +338,6 @@ async function resolveCustomerEvent(
   return { customerId, conversationId, written };
 }
 
-/** A provider's retry of an event an erasure took: dropped as seen, logged by ids only. */
-function droppedAsErased(deps: ResolverDeps, envelope: Envelope): ResolveResult {
-  deps.log?.('info', 'retry of an erased event dropped', {
-    channel: envelope.channel,
-    envelopeId: loggedId(envelope.id),
-  });
-  return { written: false };
-}
-
 /**
  * Receives one envelope: applies it to the store, then routes it when it is an inbound message or a
  * voicemail. Safe to repeat after a crash at any point: decisions are made from a profile read, every
@@ -358,6 +353,7 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
     const failed = await deps.store.advanceStatus(envelope);
     if (failed && closesWhatsAppWindow(envelope))
       await deps.store.closeWhatsAppWindow?.(failed.item.customerId, failed.item.at);
+    if (failed) await recordUnsubscribedStatus(deps.store, envelope, failed);
     if (failed) await waitAgainAfterFailure(deps.store, lateFailureWait(failed), deps.clock, deps.track);
     return { written: true };
   }

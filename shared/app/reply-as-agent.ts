@@ -1,5 +1,6 @@
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
 import { type ReplyRequest, replyIdFor } from '#shared/domain/replies.js';
+import { checkReachable } from '#shared/domain/reply-channel.js';
 import { checkReplyContent } from '#shared/domain/reply-content.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import { ConflictError, NotFoundError } from '#shared/errors.js';
@@ -79,7 +80,10 @@ export async function replyAsAgent(
   const recipient = await recipientOf(deps.replies.store, conversation);
   // A text the channel cannot carry is the request's fault: refused before the assignment too.
   const { expectedAssignee, ...request } = input.request;
-  checkReplyContent(replyChannelFor(recipient, request), request);
+  const channel = replyChannelFor(recipient, request);
+  checkReplyContent(channel, request);
+  // Only where the channels route offers: never a first text to someone who wrote on WhatsApp alone.
+  checkReachable(recipient.customer, channel, recipient.profiles);
   await claimForReply(deps, conversation, { ...input, expectedAssignee });
   return sendReply(deps.replies, { ...input, request, keyFromCaller: true, recipient });
 }

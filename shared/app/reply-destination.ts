@@ -29,10 +29,11 @@ export interface ReplyDestination {
  * must. Replies, surveys, automations, the web-chat fallback and the reply-channel list all ask it, so
  * the address whose suppression is checked is the address written to. Throws `no_address` as
  * replyAddress does. With `conversationId` (a reply in a conversation), email reads the latest
- * inbound email of that conversation, one query per merged partition: its thread, and the address the
+ * inbound email of that conversation, one look back per merged partition (the store's `lastInbound`: a
+ * query of the newest 10 items, more only while the answer lies further back): its thread, and the address the
  * customer wrote it from, are the reply's. A customer with two conversations open gets each answer
  * in its own thread (before, every reply took the customer's latest email, another conversation's
- * subject and thread too). A conversation with no email in it costs one query more per partition
+ * subject and thread too). A conversation with no email in it costs one look more per partition
  * (the customer's latest email, for the address only).
  */
 export async function replyDestination(

@@ -4,8 +4,9 @@ import type { Conversation } from '#shared/domain/timeline.js';
 import { type TakeNextWaitingDeps, takeNextWaiting } from './take-next-waiting.js';
 
 /**
- * Resolves a conversation as the agent, who then has room again: the longest-waiting conversation of
- * their queues becomes theirs. Answers the resolved conversation. Resolved already (a second click,
+ * Resolves a conversation as the agent. Whoever had it has room again: the longest-waiting
+ * conversations of their queues become theirs (`takeNextWaiting`), the resolving agent's too when a
+ * colleague had it (as when it was theirs). Answers the resolved conversation. Resolved already (a second click,
  * two agents at once, a retry), the first resolve stands: its clock is told again with its own time,
  * which repeats nothing and completes what a crash left (the survey's timer, the targets' end).
  */
@@ -28,7 +29,11 @@ export async function resolveConversation(
       ...(options.csat === false ? { csat: false } : {}),
     });
   }
+  // Read strongly: an eventually consistent read may not see the write just made. A resolve keeps the
+  // assignee, so this read also names who had it.
+  const resolved = await deps.store.getConversation(conversationId, { consistent: true });
+  const holder = resolved?.assignee;
+  if (holder && holder !== agentId) await takeNextWaiting(deps, holder);
   await takeNextWaiting(deps, agentId);
-  // Read strongly: an eventually consistent read may not see the write just made.
-  return deps.store.getConversation(conversationId, { consistent: true });
+  return resolved;
 }

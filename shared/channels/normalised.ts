@@ -6,6 +6,7 @@ import { providerPhone } from '../domain/addresses.js';
 import { type Envelope, type EnvelopeInput, EnvelopeParser, type Identity } from '../domain/envelope.js';
 import { ValidationError } from '../errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../validation/json-depth.js';
+import { hasVisibleText } from '../validation/visible-text.js';
 
 // zod/mini loads no messages of its own; rejections are logged by path and message, so load English.
 config(en());
@@ -37,17 +38,34 @@ export class RejectedItem extends Error {
 
 /**
  * Runs one item's conversion and validates its envelopes; a schema failure or a RejectedItem costs
- * that item only, any other error (a bug) propagates.
+ * that item only, any other error (a bug) propagates. A customer's message that shows nothing (see
+ * showsNothing) is skipped as `empty`, as Twilio skips an empty SMS.
  */
 export function collect(out: Normalised, pointer: string, build: () => EnvelopeInput[]): void {
   try {
-    const envelopes = build().map((envelope) => EnvelopeParser.parse(envelope));
-    out.envelopes.push(...envelopes);
+    for (const input of build()) {
+      const envelope = EnvelopeParser.parse(input);
+      if (showsNothing(envelope)) out.rejected.push({ pointer, reason: 'empty' });
+      else out.envelopes.push(envelope);
+    }
   } catch (error) {
     if (error instanceof $ZodError) rejectInvalid(out, pointer, error);
     else if (error instanceof RejectedItem) out.rejected.push({ pointer, reason: error.message });
     else throw error;
   }
+}
+
+/**
+ * A customer's text message with nothing visible in it (white space, zero-width characters, controls:
+ * see hasVisibleText), no file, and for an email no subject or quoted mail either. It would open a
+ * conversation and start its clock for nothing an agent can read. A file with blank text is kept.
+ */
+function showsNothing(envelope: Envelope): boolean {
+  if (envelope.kind !== 'message' || envelope.direction !== 'inbound') return false;
+  if (envelope.contentType !== 'text' || envelope.attachments.length > 0) return false;
+  if (hasVisibleText(envelope.text)) return false;
+  const { subject, fullText } = envelope.data ?? {};
+  return !(typeof subject === 'string' && hasVisibleText(subject)) && typeof fullText !== 'string';
 }
 
 /** Records a schema failure. Reasons name paths and rules, never values: values are personal data. */

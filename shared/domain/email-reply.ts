@@ -1,6 +1,7 @@
 import { normaliseEmail } from './addresses.js';
 import type { OutboundMessage } from './outbound.js';
 import { newestOf } from './replies.js';
+import { headOf } from './text-cut.js';
 import type { TimelineItem } from './timeline.js';
 
 /**
@@ -20,7 +21,7 @@ export function replyEmail(
   const text = (value: unknown) => (typeof value === 'string' && value.trim() ? value : undefined);
   const fallback = businessName?.trim() ? `Your message to ${businessName.trim()}` : 'Your message';
   return {
-    subject: (text(data.subject) ?? text(data.threadSubject) ?? fallback).slice(0, 998),
+    subject: headOf(text(data.subject) ?? text(data.threadSubject) ?? fallback, 998),
     ...(parent ? { inReplyTo: parent } : {}),
     references: parent ? [...previous, parent] : previous,
   };
@@ -38,7 +39,7 @@ export function isOwnMail(item: object): boolean {
 }
 
 /** How many other Reply-To addresses of one sender a reply's check names, at most. */
-const MAX_OTHER_REPLY_TO = 3;
+export const MAX_OTHER_REPLY_TO = 3;
 
 const fieldOf = (item: object, name: string): unknown => (item as Record<string, unknown>)[name] ?? undefined;
 

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { hot } from '../validation/hot.js';
-import { optionalString, optionalText, wellFormed } from '../validation/primitives.js';
+import { optionalString } from '../validation/primitives.js';
+import { optionalName, optionalText } from '../validation/visible-text.js';
 
 /** The channels a customer can reach us on; voice is a phone call, whatever the carrier. */
 export const ChannelSchema = z.enum([
@@ -127,8 +128,11 @@ export const MessageEnvelopeSchema = z.extend(EnvelopeBaseSchema, {
   customer: IdentitySchema,
   /** Further identities of the same person carried by the same payload (e.g. phone and BSUID). */
   alsoKnownAs: z._default(z.array(IdentitySchema).check(z.maxLength(10)), []),
-  /** What people write (this, `text`, file names and captions) is made well-formed: see wellFormed. */
-  profileName: z.optional(z.pipe(z.string().check(z.maxLength(256)), z.transform(wellFormed))),
+  /**
+   * What people write (this, `text`, file names and captions) is made clean: well-formed, without
+   * control characters (see cleanText); a name without bidi controls either, none when blank (cleanName).
+   */
+  profileName: optionalName,
   contentType: ContentTypeSchema,
   text: optionalText,
   attachments: z._default(z.array(AttachmentSchema), []),

@@ -15,6 +15,7 @@ import {
 } from './responder.js';
 import { sentTogether } from './routing/conversation-state.js';
 import type { Sentiment } from './routing/decision.js';
+import { headOf, shortened } from './text-cut.js';
 import { byTime, conversationOf, type TimelineItem } from './timeline.js';
 
 /** What the responder found out about the customer's messages, for the agent's summary. */
@@ -34,7 +35,7 @@ const askedOf = (view: ConversationView): TimelineItem[] => view.pending.slice(-
 
 function quote(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
-  return `"${flat.length > QUOTE_CHARS ? `${flat.slice(0, QUOTE_CHARS - 1)}…` : flat}"`;
+  return `"${shortened(flat, QUOTE_CHARS)}"`;
 }
 
 /**
@@ -149,7 +150,7 @@ export function buildHandoffSummary(
   }
   if (signals.language) facts.push(`language ${signals.language}`);
   if (facts.length) lines.push(`${facts.join('; ')}.`);
-  return lines.join('\n').slice(0, 2000);
+  return headOf(lines.join('\n'), 2000);
 }
 
 /**

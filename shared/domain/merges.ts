@@ -63,14 +63,22 @@ export async function mergedGroup(
 
 /**
  * Whether a stored timeline item came through one of the identities (`<kind>#<value>` tokens) of a
- * customer: an unmerge gives such items back to that customer. Only items that carry the identity they
- * came from (`from`: the customer's messages, reactions, edits, calls, echoes of the business's own
- * app) say so; replies, notes and our own events name nobody and stay where they are.
+ * customer: an unmerge gives such items back to that customer. Only items that carry the customer's
+ * identity say so: `from` (the customer's messages, reactions, edits, calls, echoes of the business's
+ * own app), or `to` on an outgoing call (an agent's call-back: our number is its `from`; one stored
+ * before it named the callee in `from`); replies, notes and our own events stay where they are.
  */
 export function cameThrough(item: Record<string, unknown>, tokens: ReadonlySet<string>): boolean {
-  const from = item.from as { kind?: unknown; value?: unknown } | undefined;
-  if (typeof from?.kind !== 'string' || typeof from.value !== 'string') return false;
-  return tokens.has(identityToken({ kind: from.kind, value: from.value } as Identity));
+  const outgoingCall =
+    item.type === 'event' &&
+    typeof item.event === 'string' &&
+    item.event.startsWith('call_') &&
+    item.direction === 'outbound';
+  const party = (outgoingCall && item.to !== undefined ? item.to : item.from) as
+    | { kind?: unknown; value?: unknown }
+    | undefined;
+  if (typeof party?.kind !== 'string' || typeof party.value !== 'string') return false;
+  return tokens.has(identityToken({ kind: party.kind, value: party.value } as Identity));
 }
 
 /** A kept customer's tags and its record of those merges gave it (`<merged-in id>#<tag>`, see `tagsToCarry`). */

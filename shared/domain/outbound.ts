@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { wellFormed } from '../validation/primitives.js';
+import { cleanText } from '../validation/visible-text.js';
 import { ChannelSchema, IdentitySchema } from './envelope.js';
 
 /**
@@ -13,9 +13,9 @@ export type AuthorKind = z.infer<typeof AuthorKindSchema>;
 export const TemplateSchema = z.object({
   name: z.string().min(1).max(512),
   language: z.string().min(2).max(16),
-  /** Body parameters, in order, made well-formed (see wellFormed). */
+  /** Body parameters, in order, made clean (see cleanText). */
   parameters: z
-    .array(z.string().max(1024).overwrite(wellFormed))
+    .array(z.string().max(1024).overwrite(cleanText))
     .max(20)
     .default([])
     .describe(
@@ -28,7 +28,7 @@ export type Template = z.infer<typeof TemplateSchema>;
 export const OutboundAttachmentSchema = z.object({
   url: z.url().max(2048),
   kind: z.enum(['image', 'audio', 'video', 'document', 'file']).default('file'),
-  filename: z.string().max(255).overwrite(wellFormed).optional(),
+  filename: z.string().max(255).overwrite(cleanText).optional(),
   mimeType: z.string().max(255).optional(),
 });
 export type OutboundAttachment = z.infer<typeof OutboundAttachmentSchema>;
@@ -66,7 +66,8 @@ export const OutboundMessageSchema = z.object({
   to: IdentitySchema,
   /** Our side: WhatsApp phone_number_id, page or IG account id, Twilio number, our email address. */
   from: z.string().max(320).optional(),
-  text: z.string().max(65_536).optional(),
+  /** Made clean (see cleanText) when queued and again when read: no control character is ever sent. */
+  text: z.string().max(65_536).overwrite(cleanText).optional(),
   template: TemplateSchema.optional(),
   attachments: z.array(OutboundAttachmentSchema).max(10).default([]),
   /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { ConflictError, NotFoundError, ThreadlineError, UnprocessableError } from '../errors.js';
+import { cleanText } from '../validation/visible-text.js';
 import { normaliseEmail } from './addresses.js';
 import { subjectOf } from './email-subject.js';
 import { type Channel, ChannelSchema, type Identity } from './envelope.js';
@@ -203,7 +204,7 @@ export function channelOption(context: Omit<ReplyContext, 'hasTemplate' | 'autom
  */
 export const ReplyRequestSchema = z
   .strictObject({
-    text: z.string().trim().min(1).max(65_536).optional(),
+    text: z.string().overwrite(cleanText).trim().min(1).max(65_536).optional(),
     channel: z.optional(ChannelSchema),
     template: z.strictObject(TemplateSchema.shape).optional(),
     attachments: z.array(ReplyAttachmentSchema).max(10).default([]),

@@ -1,4 +1,4 @@
-import { UnprocessableError } from '../errors.js';
+import { ConflictError, UnprocessableError } from '../errors.js';
 import type { Channel } from './envelope.js';
 import { ADDRESS_KIND } from './replies.js';
 import type { Customer } from './timeline.js';
@@ -42,5 +42,28 @@ function addressedChannels(customer: Customer): Channel[] {
   const kinds = new Set(customer.identities.map((identity) => identity.kind));
   return (Object.keys(ADDRESS_KIND) as Channel[]).filter(
     (channel) => channel !== 'voice' && ADDRESS_KIND[channel].some((kind) => kinds.has(kind)),
+  );
+}
+
+/**
+ * Refuses (409 `channel_not_available`) a channel the customer cannot be reached on: one that is not
+ * among those `GET /api/customers/{id}/channels` offers (`replyCandidates`), such as SMS to someone who
+ * only ever wrote on WhatsApp, which would text a person who never texted us. A customer who reached us
+ * on no channel yet (`no_channel` names theirs) may be written on any channel their identities address;
+ * a channel they have no address on at all is left to `no_address`.
+ */
+export function checkReachable(
+  customer: Customer,
+  channel: Channel,
+  profiles: readonly Customer[] = [customer],
+): void {
+  const candidates = replyCandidates(customer, profiles);
+  if (candidates.length === 0 || candidates.includes(channel)) return;
+  // No address there at all: `no_address` (422) says so when the reply is addressed.
+  const kinds = ADDRESS_KIND[channel];
+  if (!profiles.some((p) => p.identities.some((identity) => kinds.includes(identity.kind)))) return;
+  throw new ConflictError(
+    `the customer cannot be reached on ${channel}: they wrote to us on ${candidates.join(', ')} only (GET /api/customers/{id}/channels)`,
+    'channel_not_available',
   );
 }

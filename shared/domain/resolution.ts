@@ -123,7 +123,7 @@ export function toTimelineItem(envelope: Envelope, customerId: string, conversat
         event: `call_${envelope.event}`,
         direction: envelope.direction,
         providerMessageId: envelope.callId,
-        from: envelope.customer,
+        ...callParties(envelope),
         ...(envelope.transcript !== undefined ? { text: envelope.transcript } : {}),
         data: {
           ...(envelope.durationSeconds !== undefined ? { durationSeconds: envelope.durationSeconds } : {}),
@@ -145,6 +145,21 @@ export function toTimelineItem(envelope: Envelope, customerId: string, conversat
     case 'status':
       throw new Error('statuses are not timeline items');
   }
+}
+
+/** A business number as Twilio gives it (`account`, E.164): only such a number is named as a call's party. */
+const BUSINESS_PHONE = /^\+[1-9]\d{5,14}$/;
+
+/**
+ * Who called whom: the customer is the caller of an inbound call (`from`) and the callee of an outgoing
+ * one (`to`, an agent's call-back), whose caller is our number (`from`, the envelope's `account`, when
+ * it is a phone number), as a reply names whom it went to.
+ */
+function callParties(envelope: Extract<Envelope, { kind: 'call' }>): Pick<TimelineItem, 'from' | 'to'> {
+  if (envelope.direction === 'inbound') return { from: envelope.customer };
+  const account = envelope.account;
+  const business = account !== undefined && BUSINESS_PHONE.test(account) ? account : undefined;
+  return { ...(business ? { from: { kind: 'phone', value: business } } : {}), to: envelope.customer };
 }
 
 /** Mail whose sender nothing vouches for (DMARC failed, or SPF and DKIM both did): it attaches to no existing customer. */
@@ -186,9 +201,14 @@ export function standsForItsMessage(envelope: Envelope, placement: { quiet?: boo
   return (envelope.kind === 'edit' || envelope.kind === 'delete') && placement.quiet !== true;
 }
 
-/** An SMS opt-out or opt-in keyword, or an email suppression, that this envelope carries. */
-export function contactStateOf(envelope: Envelope): ContactState | undefined {
-  const common = { at: envelope.occurredAt, envelopeId: envelope.id };
+/**
+ * An SMS opt-out or opt-in keyword, or an email suppression, that this envelope carries, timed `at`: the
+ * time its first delivery placed it (`PlacedItem.at`), so a provider's resend of an old keyword (Twilio
+ * times messages at their arrival) takes the first delivery's place among the customer's keywords and
+ * changes nothing a later one decided; a retry after a crash before the write still makes it.
+ */
+export function contactStateOf(envelope: Envelope, at = envelope.occurredAt): ContactState | undefined {
+  const common = { at, envelopeId: envelope.id };
   if (envelope.kind === 'system' && envelope.event === 'suppressed') {
     return { ...common, blocked: true, reason: envelope.errors?.[0]?.code ?? 'suppressed' };
   }

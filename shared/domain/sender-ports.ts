@@ -1,4 +1,6 @@
+import type { Identity } from './envelope.js';
 import type { OutboundMessage, SendResult } from './outbound.js';
+import type { ContactState } from './resolver-ports.js';
 
 /** What the sender needs from storage. */
 export interface SenderStore {
@@ -22,6 +24,8 @@ export interface SenderStore {
   reopenAfterFailure?(conversationId: string, at: string, failed: string, now: string): Promise<boolean>;
   /** A first response that never reached the customer is taken back: see `ResolverStore`. */
   takeBackFirstResponse?(conversationId: string, at: string): Promise<boolean>;
+  /** Records a contact state of an address (a refusal that says the customer texted STOP): see `ResolverStore`. */
+  setContactState?(identity: Identity, state: ContactState): Promise<void>;
   recordSendFailure(
     message: OutboundMessage,
     reason: { code: string; message: string },

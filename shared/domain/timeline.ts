@@ -35,7 +35,9 @@ export const TimelineItemSchema = z.object({
   /**
    * Web-chat replies: the visitor's web-chat identity the reply is for (`webchat_user` or
    * `webchat_visitor`); only that visitor's sessions show it. Email replies: the address the mail went
-   * to (a Reply-To, see replyDestination). Absent on replies stored before.
+   * to (a Reply-To, see replyDestination). Absent on replies stored before. Outgoing calls (an agent's
+   * call-back): the customer called, their `from` our number (calls stored before named the customer
+   * in `from`).
    */
   to: z.optional(IdentitySchema),
   contentType: z.optional(ContentTypeSchema),

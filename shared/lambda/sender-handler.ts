@@ -28,6 +28,7 @@ export function senderDeps(config: Config, repos: DynamoRepositories): SenderDep
       startWaitingAfterFailure: repos.conversations.startWaitingAfterFailure,
       reopenAfterFailure: repos.conversations.reopenAfterFailure,
       takeBackFirstResponse: repos.metrics.takeBackFirstResponse,
+      setContactState: repos.customers.setContactState,
     },
     senders: lambdaSenders(config),
     clock: systemClock,

@@ -1,4 +1,5 @@
 import { connectVisitor } from '#shared/app/connect-visitor.js';
+import type { EndSockets } from '#shared/app/end-webchat-session.js';
 import { fanOutToVisitors } from '#shared/app/fan-out-to-visitors.js';
 import { markWebchatRead } from '#shared/app/mark-webchat-read.js';
 import { tellVisitorsTyping } from '#shared/app/tell-visitors-typing.js';
@@ -55,7 +56,7 @@ function refuse(connectionId: string, reason: string): { statusCode: number } {
 /**
  * A visitor's frame (`$default`): `{type:"ping"}` answers `{type:"pong"}` on the socket while its
  * session lasts, and closes the socket once it has ended (expired, its identity token's exp passed,
- * ended or erased: the panel's reads then answer 401 and it starts anew), `{type:"read",
+ * ended or erased, or the connection's own item erased: the panel's reads then answer 401 and it starts anew), `{type:"read",
  * messageIds}` is `POST /webchat/read` as the session the socket opened with. Anything else (too
  * large, not JSON, another type, a bad read, a session gone or over its rate) is refused with a log
  * line and changes nothing; the socket stays open.
@@ -76,7 +77,9 @@ export async function onVisitorFrame(
   }
   if (frame.type === 'ping') {
     const sessionHash = await deps.connections.sessionOf(connectionId);
-    if (sessionHash && (await sessionEnded(deps.store, sessionHash, deps.clock.now()))) {
+    // A connection with no session kept is one an erasure forgot (its items go with the visitor's):
+    // its session is gone too. Before, such a socket was answered pong and stayed open.
+    if (!sessionHash || (await sessionEnded(deps.store, sessionHash, deps.clock.now()))) {
       log('info', 'web-chat socket of an ended session closed', { connectionId });
       await deps
         .close(connectionId)
@@ -184,6 +187,34 @@ function visitorSockets(
   const connections = webchatConnections(db, () => new Date());
   const region = process.env.AWS_REGION ?? 'us-east-1';
   return { connections, push: { ...websocketPush(endpoint, region), drop: connections.forget } };
+}
+
+/**
+ * Closes the live sockets of a session that just ended (`DELETE /webchat/sessions`), for the `webchat`
+ * function: its list of sockets (one GetItem), then `DELETE @connections/<id>` for each (API Gateway
+ * then runs `$disconnect`, which forgets the connection); one already gone (410) is closed. Best
+ * effort: the session has ended either way, so a failure is a log line, and that socket closes at its
+ * next ping. Undefined without WEBCHAT_LIVE_ENDPOINT.
+ */
+export function sessionSocketsCloser(
+  config: { TABLE_NAME: string; WEBCHAT_LIVE_ENDPOINT?: string | undefined },
+  doc: DocumentStore,
+  management: AwsCallOptions = {},
+): EndSockets | undefined {
+  const endpoint = config.WEBCHAT_LIVE_ENDPOINT;
+  if (!endpoint) return undefined;
+  const connections = webchatConnections({ doc, table: config.TABLE_NAME }, () => new Date());
+  const region = executeApiRegion(endpoint) ?? process.env.AWS_REGION ?? 'us-east-1';
+  const close = connectionDelete(endpoint, region, management);
+  const failed = (error: unknown) =>
+    log('warn', 'web-chat sockets of an ended session not closed', { error: (error as Error).name });
+  return async (tokenHash) => {
+    const ids = await connections.ofSession(tokenHash).catch((error: unknown) => {
+      failed(error);
+      return [];
+    });
+    await Promise.all(ids.map((id) => close(id).catch(failed)));
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Context, Hono } from 'hono';
 import { createWebchatApp } from '#shared/api/webchat/app.js';
 import type { WebchatAssets } from '#shared/api/webchat/assets.js';
+import type { EndSockets } from '#shared/app/end-webchat-session.js';
 import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import type { Config } from '#shared/config/config.js';
 import { loadRoutingPolicy } from '#shared/config/routing-policy-file.js';
@@ -10,6 +11,7 @@ import { calendarOfBusinessHours } from '#shared/domain/sla/calendar.js';
 import type { WebchatDeps } from '#shared/domain/webchat-ports.js';
 import { dynamoRepositories, webchatPorts } from '#shared/store/dynamo-repositories.js';
 import { sqsEnvelopeQueue } from './envelope-queue.js';
+import { sessionSocketsCloser } from './webchat-live.js';
 import { webhookConfig } from './webhook-handler.js';
 
 /** The widget the stack builds next to the bundle (`webchat-widget.json`), when it is there. */
@@ -26,17 +28,23 @@ function sourceIp(c: Context): string {
 }
 
 /** The web chat's ports on AWS: the table, the inbound queue, the identity secret and the business hours. */
-export async function lambdaWebchatDeps(): Promise<WebchatDeps & { config: Config }> {
+export async function lambdaWebchatDeps(): Promise<
+  WebchatDeps & { config: Config; endSockets?: EndSockets }
+> {
   const config = await webhookConfig(['INBOUND_QUEUE_URL'], ['WEBCHAT_IDENTITY_SECRET']);
   const hours = loadRoutingPolicy(config.ROUTING_POLICY_FILE).businessHours;
+  const doc = dynamoDbLite();
+  // An ended session's sockets close at once (DELETE @connections/<id>), not at their next ping.
+  const endSockets = sessionSocketsCloser(config, doc);
   return {
     config,
-    store: webchatPorts(dynamoRepositories(dynamoDbLite(), config.TABLE_NAME)),
+    store: webchatPorts(dynamoRepositories(doc, config.TABLE_NAME)),
     queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
     clock: systemClock,
     identitySecret: config.WEBCHAT_IDENTITY_SECRET,
     liveUrl: config.WEBCHAT_LIVE_URL,
     ...(hours ? { hours: calendarOfBusinessHours(hours) } : {}),
+    ...(endSockets ? { endSockets } : {}),
   };
 }
 

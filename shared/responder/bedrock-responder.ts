@@ -20,6 +20,7 @@ import {
   viewConversation,
 } from '../domain/responder.js';
 import { type HandoffReason, SentimentSchema } from '../domain/routing/decision.js';
+import { headOf, shortened } from '../domain/text-cut.js';
 import { authorKind, byTime, type TimelineItem } from '../domain/timeline.js';
 import { UnavailableError } from '../errors.js';
 import { logger } from '../log.js';
@@ -157,7 +158,7 @@ function messageText(item: TimelineItem, otherNames: readonly string[]): string 
   const text = item.text?.trim();
   if (text) {
     const flat = maskPersonalData(boundedText(text), otherNames);
-    return flat.length > MESSAGE_CHARS ? `${flat.slice(0, MESSAGE_CHARS - 1)}…` : flat;
+    return shortened(flat, MESSAGE_CHARS);
   }
   const kinds = item.attachments?.map((attachment) => attachment.kind) ?? [];
   return `[${kinds.length ? kinds.join(', ') : (item.contentType ?? 'message')} without text]`;
@@ -327,7 +328,7 @@ export function createBedrockResponder(options: BedrockResponderOptions): Respon
         return {
           ...(reply ? { reply } : {}),
           confidence: 0,
-          handoff: { reason, summary: (note ? `${summary}\nModel's note: ${note}` : summary).slice(0, 2000) },
+          handoff: { reason, summary: headOf(note ? `${summary}\nModel's note: ${note}` : summary, 2000) },
           ...(signals.language ? { language: signals.language } : {}),
           ...(signals.sentiment ? { sentiment: signals.sentiment } : {}),
         } satisfies ResponderResult;

@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { isDeletable, type MessageDeletion, redactedMessage } from '../domain/deletion.js';
-import { isOwnMail, otherReplyTos } from '../domain/email-reply.js';
 import type { Channel, Envelope, StatusEnvelope } from '../domain/envelope.js';
 import type { Page } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
@@ -16,13 +15,7 @@ import type {
 import { type PlacedTimelineItem, type TimelineItem, timelineAtOf } from '../domain/timeline.js';
 import { getItems } from './batch-get.js';
 import { decodeTimelineBackCursor, encodeTimelineBackCursor } from './cursor.js';
-import {
-  advanceStatus,
-  advanceWatermark,
-  linkOutbound,
-  MessageRefItemSchema,
-  toTimelineItem,
-} from './delivery-status.js';
+import { advanceStatus, advanceWatermark, linkOutbound, MessageRefItemSchema } from './delivery-status.js';
 import {
   type DynamoDb,
   getItem,
@@ -35,6 +28,7 @@ import {
 import { referenceFromErased } from './erased-holder.js';
 import { erasedReference } from './erased-marker.js';
 import { Keys, RAW_PREFIX } from './keys.js';
+import { lastInbound } from './last-inbound.js';
 import { applyDeletion, deletionFirst } from './message-deletion.js';
 import { isEdit, placeEdit } from './message-edit.js';
 import { queryAll, queryPage } from './paging.js';
@@ -42,13 +36,11 @@ import { getInput } from './params/common.js';
 import { queryRecentTimelineInput } from './params/conversation-state.js';
 import {
   claimMailInput,
-  LAST_INBOUND_LOOKBACK,
   linkMessageRefInput,
   linkThreadInput,
   putProviderEventInput,
   putRawPayloadInput,
   putTimelineItemInput,
-  queryLastInboundInput,
   queryRawPayloadsInput,
   queryTimelineBackInput,
   rawAside,
@@ -231,28 +223,6 @@ async function placeTimelineItem(
 }
 
 /**
- * The customer's latest inbound message on a channel, in a conversation if named (in the last 100
- * items): of email, the latest of their own (`isOwnMail`: automatic, list and quarantined mail are
- * passed over, among the items the one query read already), and in a conversation with the other
- * Reply-To addresses its sender named there as `data.otherReplyTo` (`otherReplyTos`, not stored).
- */
-async function lastInbound(
-  db: DynamoDb,
-  customerId: string,
-  channel: Channel,
-  conversationId?: string,
-): Promise<TimelineItem | undefined> {
-  const input = queryLastInboundInput(db.table, customerId, channel, conversationId);
-  const out = await queryPage(db, input, LAST_INBOUND_LOOKBACK, { maxRead: LAST_INBOUND_LOOKBACK });
-  const [item, ...earlier] = out.items.filter((stored) => channel !== 'email' || isOwnMail(stored));
-  if (!item) return undefined;
-  const latest = withThreadSubject(toTimelineItem(item), earlier);
-  // In one conversation: the other Reply-To addresses its sender named (see replyDestination).
-  const others = conversationId && channel === 'email' ? otherReplyTos(item, earlier) : [];
-  return others.length ? { ...latest, data: { ...latest.data, otherReplyTo: others } } : latest;
-}
-
-/**
  * The timeline: items written once, read a page at a time across merged customers, and the message
  * and thread references that carry delivery statuses and email threads to them; raw provider events.
  */
@@ -330,22 +300,6 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
       await updateItem(db, linkThreadInput(db.table, channel, threadId, link));
     },
   };
-}
-
-/**
- * An inbound email without a subject, with the subject of the newest of `earlier` (its conversation's
- * or customer's earlier inbound emails, newest first) that has one as `data.threadSubject`, not stored:
- * a reply to it keeps the thread's subject. `lastInbound`'s one Query reads its 100 items whatever it
- * answers, so this costs no read more. Any other item as it is.
- */
-function withThreadSubject(item: TimelineItem, earlier: readonly Record<string, unknown>[]): TimelineItem {
-  if (item.channel !== 'email' || typeof item.data?.subject === 'string') return item;
-  const subjectOf = (stored: Record<string, unknown>) => {
-    const data = stored.data as Record<string, unknown> | undefined;
-    return typeof data?.subject === 'string' ? data.subject : undefined;
-  };
-  const threadSubject = earlier.map(subjectOf).find((subject) => subject !== undefined);
-  return threadSubject ? { ...item, data: { ...item.data, threadSubject } } : item;
 }
 
 /** The timeline repository's methods. */

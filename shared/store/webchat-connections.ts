@@ -87,6 +87,7 @@ export function webchatConnections(db: DynamoDb, now: () => Date) {
     disconnect(connectionId: string): Promise<void>;
     forget(connectionId: string): Promise<void>;
     sessionOf(connectionId: string): Promise<string | undefined>;
+    ofSession(sessionHash: string): Promise<string[]>;
   } = {
     following: (customerId) => connectionsOf(Keys.webchatFollower(customerId, '').pk),
     ofIdentity: (token) => connectionsOf(Keys.webchatIdentityFollower(token, '').pk),
@@ -117,6 +118,11 @@ export function webchatConnections(db: DynamoDb, now: () => Date) {
       const out = await getItem(db, getInput(db.table, Keys.webchatConnection(connectionId), true));
       return typeof out.Item?.session === 'string' ? out.Item.session : undefined;
     },
+    /** The connections its session's list holds (one GetItem): at most SESSION_SOCKETS_REFUSED_AT. */
+    async ofSession(sessionHash) {
+      const out = await getItem(db, getInput(db.table, Keys.webchatSessionSockets(sessionHash), true));
+      return [...((out.Item?.sockets as Set<string> | undefined) ?? [])].map(slotConnection);
+    },
     disconnect: (connectionId) => connections.forget(connectionId),
     async forget(connectionId) {
       const key = Keys.webchatConnection(connectionId);
@@ -134,8 +140,8 @@ const FOLLOWERS_PAGE = 100;
  * `WEBCHAT_LIVE#<id>`, or an identity's, `WEBCHAT_LIVE_ID#<kind>#<value>`) and, for each, its own item
  * and every follower item it wrote: they name the customer and the identity (a verified email) for
  * their 3-hour `ttl`, and while they are there a push finds the socket. `remove` deletes one key the
- * erasure's way (counting it, pausing when its share is spent). The socket stays open until the
- * visitor or API Gateway closes it; its `$disconnect` then finds nothing to delete.
+ * erasure's way (counting it, pausing when its share is spent). The socket closes at its next ping
+ * (no session on the connection); its `$disconnect` then finds nothing to delete.
  */
 export async function forgetConnectionsUnder(
   db: DynamoDb,

@@ -16,6 +16,3 @@ export const optionalBoolean = z.optional(z.boolean());
  */
 export const wellFormed = (text: string): string =>
   (text as string & { toWellFormed(): string }).toWellFormed();
-
-/** An optional string made well-formed (see wellFormed), for the text people write. */
-export const optionalText = z.optional(z.pipe(z.string(), z.transform(wellFormed)));

@@ -1,8 +1,7 @@
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { agentCaller } from '../support/agent-api.js';
 import { identityToken, visitorClient } from '../support/webchat.js';
-import { shopForTests } from '../support/webchat-site.js';
+import { shopForTests, storedSession, writeInPanel } from '../support/webchat-site.js';
 
 const AGENT = 'webchat-session-end-admin';
 const WAIT = { timeout: 30_000 };
@@ -16,17 +15,6 @@ describe('the web-chat widget when its session ends', { timeout: 90_000 }, () =>
   const shop = shopForTests(AGENT, { AGENT_TOKENS: `admin-bea:${AGENT}:admin` });
   const api = agentCaller(() => shop.runtime.url, AGENT);
 
-  const box = (page: Page) => page.getByRole('textbox', { name: 'Message', exact: true });
-  const write = async (page: Page, text: string) => {
-    await box(page).fill(text, WAIT);
-    await box(page).press('Enter');
-    await page.locator('.msg.visitor[data-status=""]', { hasText: text }).waitFor(WAIT);
-  };
-  const stored = async (page: Page, key: string) =>
-    JSON.parse((await page.evaluate(`localStorage.getItem(${JSON.stringify(key)})`)) as string) as {
-      sessionToken: string;
-    };
-
   it("starts a new session with the page's current identity token, the panel open and the history kept", async () => {
     const first = identityToken({ sub: 'end-user-1', email: 'end.user@example.com' });
     const page = await (await shop.browser.newContext()).newPage();
@@ -38,8 +26,8 @@ describe('the web-chat widget when its session ends', { timeout: 90_000 }, () =>
     await page.goto(`${shop.siteUrl}/?token=${first}`);
     await page.locator('.launcher').click(WAIT);
     await page.locator('.panel[data-connection="live"]').waitFor(WAIT);
-    await write(page, 'Before my token ran out');
-    const before = await stored(page, 'threadline-chat:user:end-user-1');
+    await writeInPanel(page, 'Before my token ran out');
+    const before = (await storedSession(page, 'threadline-chat:user:end-user-1'))?.sessionToken;
 
     // The site puts a fresh token on the tag, then the session ends (as at the old token's exp).
     const fresh = identityToken({ sub: 'end-user-1', email: 'end.user@example.com', name: 'Fresh' });
@@ -48,18 +36,18 @@ describe('the web-chat widget when its session ends', { timeout: 90_000 }, () =>
     );
     const ended = await fetch(`${shop.runtime.url}/webchat/sessions`, {
       method: 'DELETE',
-      headers: { authorization: `Bearer ${before.sessionToken}` },
+      headers: { authorization: `Bearer ${before}` },
     });
     expect(ended.status).toBe(204);
 
     await expect
-      .poll(async () => (await stored(page, 'threadline-chat:user:end-user-1')).sessionToken, WAIT)
-      .not.toBe(before.sessionToken);
+      .poll(async () => (await storedSession(page, 'threadline-chat:user:end-user-1'))?.sessionToken, WAIT)
+      .not.toBe(before);
     expect(starts.at(-1)).toContain(fresh);
     expect(await page.locator('.panel').isVisible()).toBe(true);
     await page.locator('.msg.visitor', { hasText: 'Before my token ran out' }).waitFor(WAIT);
     await page.locator('.panel[data-connection="live"]').waitFor(WAIT);
-    await write(page, 'After it');
+    await writeInPanel(page, 'After it');
   });
 
   it('makes a new start key when the stored one was spent by an erasure, and chats', async () => {
@@ -81,7 +69,7 @@ describe('the web-chat widget when its session ends', { timeout: 90_000 }, () =>
     await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
     await page.locator('.panel[data-connection="live"]').waitFor(WAIT);
     expect(await page.evaluate(`localStorage.getItem('threadline-chat:anonymous:start')`)).not.toBe(spent);
-    expect((await stored(page, 'threadline-chat:anonymous')).sessionToken).not.toBe(sessionToken);
-    await write(page, 'A new visitor');
+    expect((await storedSession(page, 'threadline-chat:anonymous'))?.sessionToken).not.toBe(sessionToken);
+    await writeInPanel(page, 'A new visitor');
   });
 });

@@ -1428,7 +1428,29 @@ describe('ThreadlineApi', () => {
       INBOUND_QUEUE_URL: { Ref: inboundId },
       SIGNING_SECRET_ARN: signingSecretArn,
       WEBCHAT_LIVE_URL: expect.anything(),
+      WEBCHAT_LIVE_ENDPOINT: expect.anything(),
     });
+  });
+
+  it("lets the public web-chat function close the visitors' sockets only: DELETE on their own API's stage", () => {
+    const policies = Object.values(
+      api.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: Match.stringLikeRegexp('^WebchatServiceRole') }] },
+      }),
+    );
+    const statements = policies.flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as Array<{ Action: unknown; Resource: unknown }>,
+    );
+    const manage = statements.filter((s) => [s.Action].flat().includes('execute-api:ManageConnections'));
+    expect(manage).toHaveLength(1);
+    const resource = JSON.stringify(manage[0]?.Resource);
+    expect(resource).toContain(`{"Ref":"${logicalId(apiStack, 'WebchatLiveApi')}"}`);
+    expect(resource).toContain('/live/DELETE/@connections/*');
+    expect(resource).not.toContain(`"${logicalId(apiStack, 'LiveApi')}"`);
+    expect(resource).not.toContain('/*/@connections');
+    expect(allActions('Webchat').filter((a) => a.startsWith('execute-api:'))).toEqual([
+      'execute-api:ManageConnections',
+    ]);
   });
 
   it.each(functionIds)('lets %s write its own log group only, with no managed policy', (id) => {

@@ -127,3 +127,18 @@ export async function visitorConversation(page: Page, runtimeUrl: string, agent:
     .toBe(200);
   return conversationId as string;
 }
+
+/** Sends `text` from the panel's message box and waits for Threadline to take it (its status set). */
+export async function writeInPanel(page: Page, text: string): Promise<void> {
+  const wait = { timeout: 30_000 };
+  const box = page.getByRole('textbox', { name: 'Message', exact: true });
+  await box.fill(text, wait);
+  await box.press('Enter');
+  await page.locator('.msg.visitor[data-status=""]', { hasText: text }).waitFor(wait);
+}
+
+/** The session the widget keeps in the site's storage under `key`, or null. */
+export async function storedSession(page: Page, key: string): Promise<{ sessionToken: string } | null> {
+  const raw = (await page.evaluate(`localStorage.getItem(${JSON.stringify(key)})`)) as string | null;
+  return JSON.parse(raw ?? 'null') as { sessionToken: string } | null;
+}

@@ -129,7 +129,11 @@ function useOutbox(
     setItems(box.items());
     return box;
   }, [key]);
-  useEffect(() => outbox.ready(Boolean(token)), [outbox, token]);
+  useEffect(() => {
+    outbox.ready(Boolean(token));
+    // Unmounted (another user's panel), it sends nothing more with this session.
+    return () => outbox.ready(false);
+  }, [outbox, token]);
   return [outbox, items] as const;
 }
 

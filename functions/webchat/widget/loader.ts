@@ -1,6 +1,7 @@
 // The web chat's loader (≤ 5 KB gzipped): the launcher in a shadow root; the panel on first open.
 import { storageKey } from './api.js';
 import { label, unreadReplies } from './launcher.js';
+import { endPreviousUser } from './user-change.js';
 
 /** The panel's hashed path, set by the build. */
 declare const PANEL_PATH: string;
@@ -12,7 +13,12 @@ type PanelFactory = (
   config: WidgetConfig,
   launcher: HTMLButtonElement,
   restore?: boolean,
-) => { toggle(): void };
+) => Panel;
+/** The panel as the loader drives it: open or close it; the tag's identity token changed. */
+interface Panel {
+  toggle(): void;
+  identityChanged(): void;
+}
 /** The loader's settings: its origin, and the script tag's data attributes. */
 interface WidgetConfig {
   origin: string;
@@ -65,12 +71,24 @@ function returning(config: WidgetConfig, launcher: HTMLButtonElement, loaded: ()
   let last = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const shown = () => document.visibilityState !== 'hidden';
+  // The page's user changed (the tag's token) and their chat ended: the count was theirs, not this one's.
+  const ours = () => {
+    try {
+      return localStorage.getItem(storageKey(config.identityToken))?.includes(token) === true;
+    } catch {
+      return false;
+    }
+  };
   const next = () => {
     clearTimeout(timer);
     if (!loaded() && shown() && ends > Date.now()) timer = setTimeout(read, wait - (Date.now() - last));
   };
   const read = () => {
     last = Date.now();
+    if (!ours()) {
+      last = Number.POSITIVE_INFINITY;
+      return;
+    }
     fetch(`${config.origin}/webchat/messages?order=newest`, {
       headers: { authorization: `Bearer ${token}` },
       credentials: 'omit',
@@ -81,7 +99,7 @@ function returning(config: WidgetConfig, launcher: HTMLButtonElement, loaded: ()
         return response.ok ? response.json() : undefined;
       })
       .then((page: { messages?: Parameters<typeof unreadReplies>[0] } | undefined) => {
-        if (loaded() || !page?.messages) return;
+        if (loaded() || !page?.messages || !ours()) return;
         const now = unreadReplies(page.messages);
         wait = now === count ? Math.min(wait * 2, UNREAD_LONGEST_MS) : UNREAD_FIRST_MS;
         count = now;
@@ -126,6 +144,37 @@ function panelUrl(url: string): unknown {
 }
 let policy: ReturnType<Policies['createPolicy']> | undefined;
 
+/**
+ * Whether the page's user is another than on this browser's last page, their chat then ended
+ * (`endPreviousUser`); false where the browser blocks storage (nothing was kept across pages).
+ */
+function userChanged(config: WidgetConfig): boolean {
+  try {
+    return endPreviousUser(config.origin, localStorage, sessionStorage, config.identityToken);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Another user than on this browser's last page (a sign-out, another sign-in): their chat ends first.
+ * A single-page site signs a user in or out by changing the tag's token: the panel once loaded, else
+ * the loader, ends the one before's chat then (a fresh token of the same user changes nothing).
+ */
+function followUser(
+  script: HTMLScriptElement,
+  config: WidgetConfig,
+  launcher: HTMLButtonElement,
+  panel: () => Promise<Panel> | undefined,
+) {
+  userChanged(config);
+  new MutationObserver(() => {
+    const loaded = panel();
+    if (loaded) loaded.then((p) => p.identityChanged()).catch(() => {});
+    else if (userChanged(config)) label(launcher, false, 0);
+  }).observe(script, { attributeFilter: ['data-identity-token'] });
+}
+
 /** The script tag's settings; its identity token read when a session starts, not once. */
 function configOf(script: HTMLScriptElement): WidgetConfig {
   return {
@@ -163,9 +212,9 @@ function configOf(script: HTMLScriptElement): WidgetConfig {
   launcher.setAttribute('aria-haspopup', 'dialog');
   const mount = document.createElement('div');
   root.append(mount, launcher);
-  let panel: Promise<{ toggle(): void }> | undefined;
+  let panel: Promise<Panel> | undefined;
   const load = (restore?: boolean) =>
-    new Promise<{ toggle(): void }>((resolve, reject) => {
+    new Promise<Panel>((resolve, reject) => {
       const tag = document.createElement('script');
       (tag as { src: unknown }).src = panelUrl(config.origin + PANEL_PATH);
       tag.async = true;
@@ -200,6 +249,7 @@ function configOf(script: HTMLScriptElement): WidgetConfig {
     panel.then((p) => p.toggle()).catch(failed);
   });
   document.body.append(host);
+  followUser(script, config, launcher, () => panel);
   // The visitor used the chat on an earlier page of this tab: the panel comes back as they left it
   // (open or closed, its unread count on the launcher), from the site's own sessionStorage.
   // A fallback email's link back to the chat ends with #threadline-chat: it lands with the panel open.

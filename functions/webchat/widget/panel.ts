@@ -2,6 +2,7 @@
 import { h, render } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage, Availability as Hours } from './api.js';
+import { storageKey } from './api.js';
 import { type Connection, useChat } from './chat.js';
 import { nextOpening } from './days.js';
 import { emailProblem } from './email-check.js';
@@ -11,7 +12,8 @@ import { PANEL_CSS } from './panel-css.js';
 import { Arrivals, Availability, Composer, MessageList, Problem, pageLang } from './panel-view.js';
 import { PreChat } from './pre-chat.js';
 import { type Config, type StartProblem, useAvailability } from './session.js';
-import { storageKept, tabStore } from './storage.js';
+import { siteStore, storageKept, tabStore } from './storage.js';
+import { endPreviousUser } from './user-change.js';
 
 /** How close to the end of the log (px) still counts as reading the newest message. */
 const AT_END_PX = 40;
@@ -292,6 +294,9 @@ const OPEN_KEY = 'threadline-chat:open';
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(PANEL_CSS);
   root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  // Whose page it is, for a change later (the loader has ended the one before's chat already; this
+  // notes it where the browser blocks storage, and the panel's memory is its own).
+  endPreviousUser(config.origin, siteStore, tabStore, config.identityToken);
   let open = Boolean(restore) && tabStore.getItem(OPEN_KEY) === '1';
   let unread = 0;
   const onUnread = (n: number) => {
@@ -301,7 +306,9 @@ const OPEN_KEY = 'threadline-chat:open';
   const draw = (focus: boolean) => {
     label(launcher, open, unread);
     tabStore.setItem(OPEN_KEY, open ? '1' : '0');
-    render(h(Panel, { config, open, onClose: toggle, onUnread }), mount);
+    // Keyed by the page's user: another one mounts a new panel, nothing of the one before's chat kept.
+    const key = storageKey(config.identityToken);
+    render(h(Panel, { key, config, open, onClose: toggle, onUnread }), mount);
     if (!focus) return;
     // The first field, or the dialog itself while the pre-chat form waits for the hours (it takes the
     // focus over when it shows).
@@ -317,6 +324,12 @@ const OPEN_KEY = 'threadline-chat:open';
     open = !open;
     draw(true);
   };
+  /** The tag's identity token changed: another user's chat ends, and the panel starts afresh for the new one. */
+  const identityChanged = () => {
+    if (!endPreviousUser(config.origin, siteStore, tabStore, config.identityToken)) return;
+    unread = 0;
+    draw(false);
+  };
   if (restore) draw(false);
-  return { toggle };
+  return { toggle, identityChanged };
 };

@@ -37,7 +37,7 @@ export interface WebchatAppDeps extends WebchatDeps {
   addressOf(c: Context): string;
   /** The built widget: the loader and the panel's hashed asset. */
   assets?: WebchatAssets | undefined;
-  /** Closes an ended session's live sockets at once (locally); on AWS they close at their next ping. */
+  /** Closes an ended session's live sockets at once (locally the sockets; on AWS DELETE @connections/<id>). */
   endSockets?: EndSockets | undefined;
 }
 

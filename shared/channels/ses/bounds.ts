@@ -1,4 +1,5 @@
 import type { Attachment } from '#shared/domain/envelope.js';
+import { headOf } from '#shared/domain/text-cut.js';
 import type { SesReceivedNotification } from './schema.js';
 
 /**
@@ -41,7 +42,10 @@ export function lastOf<T>(values: readonly T[], max: number, field: string, cuts
   return values.slice(values.length - max);
 }
 
-/** A string cut to `max` characters (never splitting a surrogate pair), noting `field` in `cuts`. */
+/**
+ * A string cut to `max` UTF-16 units between two characters as a reader counts them (see headOf: no
+ * surrogate pair, emoji sequence or letter and its accent split), noting `field` in `cuts`.
+ */
 export function cutChars(
   value: string | undefined,
   max: number,
@@ -50,8 +54,7 @@ export function cutChars(
 ): string | undefined {
   if (value === undefined || value.length <= max) return value;
   cuts.add(field);
-  const end = /[\uD800-\uDBFF]/.test(value.charAt(max - 1)) ? max - 1 : max;
-  return value.slice(0, end);
+  return headOf(value, max);
 }
 
 /** Attachments with their sender-chosen names and types cut to length. */

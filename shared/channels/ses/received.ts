@@ -2,6 +2,7 @@ import type { ParsedMail } from 'mailparser';
 import * as z from 'zod/mini';
 import { normaliseEmail } from '#shared/domain/addresses.js';
 import type { Attachment, EnvelopeInput, Identity } from '#shared/domain/envelope.js';
+import { headOf } from '#shared/domain/text-cut.js';
 import { optional, RejectedItem } from '../normalised.js';
 import {
   boundedAttachments,
@@ -130,7 +131,7 @@ export function receivedEnvelope(
     customer,
     ...optional(
       'profileName',
-      (formFor ? content.replyToName : content.from?.name)?.trim().slice(0, 256) || undefined,
+      headOf((formFor ? content.replyToName : content.from?.name)?.trim() ?? '', 256) || undefined,
     ),
     contentType: contentTypeOf(text?.value, attachments),
     ...optional('text', text?.value),

@@ -7,9 +7,12 @@ import type {
   ProviderError,
 } from '#shared/domain/envelope.js';
 import { decodeReplyKey } from '#shared/domain/reply-key.js';
+import { headOf } from '#shared/domain/text-cut.js';
 import { ValidationError } from '#shared/errors.js';
 import { hot } from '#shared/validation/hot.js';
+import { hasVisibleText } from '#shared/validation/visible-text.js';
 import { type BodyContext, optional, phoneIdentity, uniqueIdentities } from '../normalised.js';
+import { twilioStatusHint } from './error-codes.js';
 import {
   accountOf,
   addressIdentity,
@@ -75,7 +78,7 @@ const MESSAGE_STATUS: Record<TwilioMessageStatus, DeliveryStatus | undefined> = 
 
 /**
  * Why an inbound message from Twilio is skipped rather than queued: its sender is a machine no one
- * can answer (`sender`: a short code such as `72345`, or an alphanumeric sender id such as `AMAZON`;
+ * can answer (`sender`: a short code such as `72345`, or an alphanumeric sender id such as `AMAZON` or `H&M`;
  * never a person, and Twilio cannot send to it), or it carries nothing (`empty`: no text, media,
  * location or button). Twilio keeps such a message in its own Messaging logs; answering it 4xx would
  * only raise a Debugger alert (11200), as Twilio never retries a messaging webhook's 4xx.
@@ -87,9 +90,11 @@ export type TwilioInbound =
   | { envelopes: Envelope[]; skipped?: undefined }
   | { envelopes: []; skipped: TwilioSkip };
 
-// Short codes are 3 to 8 digits; alphanumeric sender ids up to 11 letters, digits and spaces.
+// Short codes are 3 to 8 digits; alphanumeric sender ids up to 11 of the characters Twilio takes in
+// one (letters, digits, space, `+`, `-`, `_`, `&`: `H&M`, `DHL_Express`), a letter among them.
 const SHORT_CODE = /^\+?\d{3,8}$/;
-const ALPHANUMERIC_SENDER = /^(?=[A-Za-z0-9 ]{0,10}[A-Za-z])[A-Za-z0-9 ]{1,11}$/;
+const SENDER_ID = /^[A-Za-z0-9 +&_-]{1,11}$/;
+const LETTER = /[A-Za-z]/;
 
 /**
  * Turns an inbound SMS, MMS or WhatsApp message (Twilio's Messaging webhook) into one `message`
@@ -133,7 +138,7 @@ export function readTwilioMessage(params: Record<string, string>, ctx: BodyConte
     providerMessageId: sid,
     customer,
     alsoKnownAs,
-    ...optional('profileName', nonBlank(message.ProfileName)?.slice(0, 256)),
+    ...optional('profileName', headOf(nonBlank(message.ProfileName) ?? '', 256) || undefined),
     contentType: content.contentType,
     ...optional('text', content.text),
     attachments: content.attachments,
@@ -153,7 +158,7 @@ function machineSender(from: string): 'short_code' | 'alphanumeric' | undefined 
   const trimmed = from.trim();
   if (trimmed.length > 16) return undefined;
   if (SHORT_CODE.test(trimmed)) return 'short_code';
-  return ALPHANUMERIC_SENDER.test(trimmed) ? 'alphanumeric' : undefined;
+  return SENDER_ID.test(trimmed) && LETTER.test(trimmed) ? 'alphanumeric' : undefined;
 }
 
 /**
@@ -191,6 +196,7 @@ export function normaliseTwilioStatus(
     errors.push({
       code,
       ...optional('message', nonBlank(callback.ErrorMessage) ?? nonBlank(callback.ChannelStatusMessage)),
+      ...optional('hint', twilioStatusHint(code)),
     });
   } else if (rawStatus === 'canceled') {
     errors.push({ code: 'canceled', message: 'the message was canceled before it was sent' });
@@ -215,8 +221,8 @@ type MessageContent = Pick<MessageEnvelopeInput, 'contentType' | 'text' | 'data'
 };
 
 function messageContent(message: TwilioMessageParams, params: Record<string, string>): MessageContent {
-  // NUL bytes (seen in real bodies) carry nothing and break consumers that store C strings.
-  const text = nonEmpty(message.Body?.replaceAll('\u0000', ''));
+  // Control characters (NUL is seen in real bodies) are taken out as the envelope is parsed (cleanText).
+  const text = visible(message.Body);
   const latitude = coordinate(message.Latitude);
   const longitude = coordinate(message.Longitude);
   if (latitude !== undefined && longitude !== undefined) {
@@ -313,6 +319,7 @@ function coordinate(value: string | undefined): number | undefined {
   return Number.isFinite(number) ? number : undefined;
 }
 
-function nonEmpty(value: string | undefined): string | undefined {
-  return value ? value : undefined;
+/** The text, if it shows anything (see hasVisibleText): a Body of blanks is no text, so no message. */
+function visible(value: string | undefined): string | undefined {
+  return hasVisibleText(value) ? value : undefined;
 }

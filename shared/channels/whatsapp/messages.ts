@@ -1,4 +1,5 @@
 import type { EnvelopeInput, Identity } from '#shared/domain/envelope.js';
+import { headOf } from '#shared/domain/text-cut.js';
 import { optional, phoneIdentity, RejectedItem, uniqueIdentities } from '../normalised.js';
 import { contextData, mediaCaption, messageContent, NO_DATA } from './message-content.js';
 import type { WhatsAppContact, WhatsAppMessage, WhatsAppSystem } from './schema.js';
@@ -177,7 +178,7 @@ function senderOf(message: WhatsAppMessage, scope: Scope): People {
   const username = contact?.profile?.username?.trim();
   return {
     identities,
-    profileName: name ? name.slice(0, 256) : undefined,
+    profileName: name ? headOf(name, 256) : undefined,
     username: username || undefined,
   };
 }

@@ -1,9 +1,13 @@
 import type { ReplyAuthor } from '../replies.js';
 import { replyItemId } from '../replies.js';
+import { shortened } from '../text-cut.js';
 import { authorKind, type Customer, type TimelineItem } from '../timeline.js';
 import { newTimer, type Timer } from '../timer-ports.js';
 import { isUnverifiedVisitor } from './anonymous-view.js';
 import { chatPageLink } from './chat-page.js';
+
+/** How much of the visitor's question the email quotes, in UTF-16 units, its ellipsis included. */
+const QUESTION_CHARS = 300;
 
 /** The timeline event that says an unread web-chat reply also went by email. */
 export const WEBCHAT_FALLBACK_EVENT = 'webchat_email_fallback';
@@ -144,9 +148,7 @@ export function fallbackEmail(input: {
     `You have ${lines.length === 1 ? 'a reply' : `${lines.length} replies`} in your chat with ${business}:`,
     '',
     ...lines,
-    ...(question
-      ? ['', `You wrote: "${question.length > 300 ? `${question.slice(0, 300)}…` : question}"`]
-      : []),
+    ...(question ? ['', `You wrote: "${shortened(question, QUESTION_CHARS)}"`] : []),
     '',
     ...(link
       ? ['Answer this email to carry on.', `Carry on in the chat: ${link}`]

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { cleanName, cleanText, hasVisibleText } from '../../validation/visible-text.js';
 import { CHAT_PAGE_MAX } from './chat-page.js';
 import { WEBCHAT_TEXT_MAX } from './text-max.js';
 
@@ -9,7 +10,13 @@ export const WEBCHAT_BODY_MAX_BYTES = 16 * 1024;
 /** The body of `POST /webchat/sessions`: a site's identity token, or what an anonymous visitor typed. */
 export const SessionRequestSchema = z.strictObject({
   identityToken: z.string().min(1).max(4096).optional(),
-  name: z.string().trim().min(1).max(256).optional(),
+  /** Made clean (see cleanName): no control or bidi override character reaches a screen. */
+  name: z
+    .string()
+    .max(256)
+    .overwrite(cleanName)
+    .refine(hasVisibleText, { error: 'name is empty', abort: true })
+    .optional(),
   email: z.email().max(320).optional(),
   /**
    * The widget's start key: 32 random bytes (base64url) the site's tabs share. Starts with the same key
@@ -24,7 +31,16 @@ export type SessionRequest = z.infer<typeof SessionRequestSchema>;
 
 /** The body of `POST /webchat/messages`: `clientMessageId` makes a retried send one message. */
 export const MessageRequestSchema = z.strictObject({
-  text: z.string().trim().min(1).max(WEBCHAT_TEXT_MAX),
+  /**
+   * Made clean (see cleanText) and trimmed; text that shows nothing (white space, zero-width
+   * characters, controls) is refused as empty, as other channels skip it.
+   */
+  text: z
+    .string()
+    .overwrite(cleanText)
+    .trim()
+    .max(WEBCHAT_TEXT_MAX)
+    .refine(hasVisibleText, { error: 'text is empty', abort: true }),
   clientMessageId: z
     .string()
     .min(8)

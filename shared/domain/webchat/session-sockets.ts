@@ -21,7 +21,7 @@ export const REPLACED_CLOSE = { code: 4029, reason: 'replaced by a newer socket 
 
 /**
  * The close of a socket whose session ended (expired, its identity token's exp passed, or ended by
- * `DELETE /webchat/sessions`), found at its next ping or, locally, at the end itself. The panel's
+ * `DELETE /webchat/sessions`), found at its next ping or, for an end, at the end itself. The panel's
  * reads then answer 401, and it starts a new session.
  */
 export const ENDED_CLOSE = { code: 4401, reason: 'the session ended: start a new one' } as const;

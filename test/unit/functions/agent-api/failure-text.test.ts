@@ -13,6 +13,10 @@ describe('failureText', () => {
     ],
     [{ code: '131047', title: 'Re-engagement message' }, 'Re-engagement message (code 131047)'],
     [{ code: '30003' }, 'code 30003'],
+    [
+      { code: '30005', hint: 'unknown destination: the number does not exist' },
+      'code 30005: unknown destination: the number does not exist',
+    ],
   ])('says what failed, with its code and hint: %j', (error, text) => {
     expect(failureText(error)).toBe(text);
   });

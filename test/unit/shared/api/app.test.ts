@@ -617,7 +617,7 @@ describe('agent API: replies', () => {
   it('answers 422 idempotency_key_reused for a key sent again with another body, and sends nothing more', async () => {
     const replies = fakeReplies();
     expect((await post(replies, { text: 'It ships today' }, 'key-1')).status).toBe(202);
-    for (const body of [{ text: 'It ships tomorrow' }, { text: 'It ships today', channel: 'sms' }]) {
+    for (const body of [{ text: 'It ships tomorrow' }, { text: 'It ships today', channel: 'whatsapp' }]) {
       const reused = await post(replies, body, 'key-1');
       expect(reused.status).toBe(422);
       expect(await reused.json()).toMatchObject({

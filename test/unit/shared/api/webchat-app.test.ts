@@ -136,6 +136,39 @@ describe('the web-chat routes', () => {
     expect(JSON.stringify(queued).match(/\\ud[89a-f]/gi)).toBeNull();
   });
 
+  it.each([
+    ['a zero-width space', '\u200b'],
+    ['blanks', ' \u00a0\u3000 '],
+    ['nothing', ''],
+    ['a NUL', '\u0000'],
+  ])('refuses a message of %s with 400 "text is empty", and queues nothing', async (_, text) => {
+    const { post, queued } = app();
+    const { sessionToken } = (await (await post('/webchat/sessions', '{}')).json()) as {
+      sessionToken: string;
+    };
+    const body = JSON.stringify({ text, clientMessageId: 'abcdefgh' });
+    const res = await post('/webchat/messages', body, { authorization: `Bearer ${sessionToken}` });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: unknown }).error).toEqual({
+      code: 'invalid_request',
+      message: 'text: text is empty',
+    });
+    expect(queued).toEqual([]);
+  });
+
+  it('takes control characters out of a message and its pre-chat name, and bidi overrides out of the name', async () => {
+    const { post, queued } = app();
+    const name = JSON.stringify({ name: '\u202eevil\u202c Name\u0000' });
+    const { sessionToken } = (await (await post('/webchat/sessions', name)).json()) as {
+      sessionToken: string;
+    };
+    const body = JSON.stringify({ text: 'a\u0000b\u0007 \u200fשלום', clientMessageId: 'abcdefgh' });
+    expect((await post('/webchat/messages', body, { authorization: `Bearer ${sessionToken}` })).status).toBe(
+      202,
+    );
+    expect(queued[0]).toMatchObject({ text: 'ab \u200fשלום', profileName: 'evil Name' });
+  });
+
   it('refuses a session start or a read receipt not sent as JSON with 415', async () => {
     const { post } = app();
     const plain = { 'content-type': 'text/plain' };

@@ -125,6 +125,20 @@ describe('deliverReply', () => {
     expect(calls).toEqual([['claim'], ['failed', '30003', NOW]]);
   });
 
+  it("records Twilio's 21610 refusal as the number's opt-out, before the failure (a crash between redoes it)", async () => {
+    const { fake, calls } = store();
+    fake.setContactState = async (identity, state) => {
+      calls.push(['contact', identity.value, state.blocked, state.at, state.envelopeId]);
+    };
+    const refuse = async () => Promise.reject(new PermanentSendError('the customer replied STOP', '21610'));
+    await deliverReply(deps(fake, refuse), message, 1);
+    expect(calls).toEqual([
+      ['claim'],
+      ['contact', '+14155550100', true, NOW, 'reply:rp_1'],
+      ['failed', '21610', NOW],
+    ]);
+  });
+
   it('retries a throttled send, and gives up on the last attempt', async () => {
     const { fake, calls } = store();
     const throttled = async () => Promise.reject(new RetryableSendError('throttled'));

@@ -434,6 +434,78 @@ describe('receiveEnvelope', () => {
     expect(d.store.contacts.get('phone#+16505551234')).toMatchObject({ blocked: true });
   });
 
+  /** An SMS keyword as Twilio's normaliser gives it: no provider time, so timed at its arrival. */
+  const keyword = (sid: string, arrivedAt: string, optOut: 'stop' | 'start') =>
+    envelope({
+      ...inboundText(),
+      id: `twilio:msg:${sid}`,
+      provider: 'twilio',
+      channel: 'sms',
+      providerMessageId: sid,
+      occurredAt: arrivedAt,
+      providerTime: false,
+      text: optOut.toUpperCase(),
+      data: { optOut },
+    });
+
+  /** The number's contact state after these keywords, each `[sid, arrival, keyword]`, in this order. */
+  const lastWord = async (keywords: Array<[string, string, 'stop' | 'start']>) => {
+    const d = deps();
+    for (const [sid, at, word] of keywords) await receiveEnvelope(d, keyword(sid, at, word));
+    return d.store.contacts.get('phone#+16505551234');
+  };
+
+  it("leaves the contact state alone on Twilio's resend of an old START or STOP (timed at the resend's arrival)", async () => {
+    expect(
+      await lastWord([
+        ['SMqa320', '2025-06-09T10:00:00.000Z', 'start'],
+        ['SMqa321', '2025-06-09T10:01:00.000Z', 'stop'],
+        ['SMqa320', '2025-06-09T10:02:00.000Z', 'start'],
+      ]),
+    ).toMatchObject({ blocked: true, at: '2025-06-09T10:01:00.000Z', envelopeId: 'twilio:msg:SMqa321' });
+    expect(
+      await lastWord([
+        ['SMqa311', '2025-06-09T10:00:00.000Z', 'stop'],
+        ['SMqa312', '2025-06-09T10:01:00.000Z', 'start'],
+        ['SMqa311', '2025-06-09T10:02:00.000Z', 'stop'],
+      ]),
+    ).toMatchObject({ blocked: false, at: '2025-06-09T10:01:00.000Z' });
+  });
+
+  it("sets a keyword's contact state on the retry when its first delivery crashed before it, at the first delivery's time", async () => {
+    const store = new MemoryStore();
+    const setContactState = store.setContactState.bind(store);
+    let crashes = 1;
+    store.setContactState = async (identity, state) => {
+      if (crashes-- > 0) throw new Error('Lambda crashed');
+      return setContactState(identity, state);
+    };
+    const d = deps(store);
+    await expect(receiveEnvelope(d, keyword('SMqa330', '2025-06-09T10:00:00.000Z', 'stop'))).rejects.toThrow(
+      'crashed',
+    );
+    expect(store.contacts.size).toBe(0);
+    await receiveEnvelope(d, keyword('SMqa330', '2025-06-09T10:05:00.000Z', 'stop'));
+    expect(store.contacts.get('phone#+16505551234')).toMatchObject({
+      blocked: true,
+      at: '2025-06-09T10:00:00.000Z',
+    });
+    // A START in between the crash and the retry stays the last word.
+    const later = deps();
+    const crashing = later.store.setContactState.bind(later.store);
+    let once = 1;
+    later.store.setContactState = async (identity, state) => {
+      if (once-- > 0) throw new Error('Lambda crashed');
+      return crashing(identity, state);
+    };
+    await expect(
+      receiveEnvelope(later, keyword('SMqa340', '2025-06-09T10:00:00.000Z', 'stop')),
+    ).rejects.toThrow('crashed');
+    await receiveEnvelope(later, keyword('SMqa341', '2025-06-09T10:01:00.000Z', 'start'));
+    await receiveEnvelope(later, keyword('SMqa340', '2025-06-09T10:02:00.000Z', 'stop'));
+    expect(later.store.contacts.get('phone#+16505551234')).toMatchObject({ blocked: false });
+  });
+
   /** SES's permanent bounce of the mail `m1` to `address`, as the SES normaliser gives it. */
   const bounce = (address: string, at = '2025-06-08T21:10:00.000Z') =>
     envelope({

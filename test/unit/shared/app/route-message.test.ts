@@ -617,6 +617,17 @@ describe('routeMessage', () => {
     );
   });
 
+  it('quotes a long held-back answer in the note without cutting an emoji in half', async () => {
+    const w = world({
+      responder: { respond: async () => ({ reply: `a${'😀'.repeat(300)}`, confidence: 0.1 }) },
+    });
+    const outcome = await inbound(w, 'How long does shipping take?');
+    expect(outcome.decision).toMatchObject({ target: 'human', reason: 'low_confidence' });
+    const note = notes(w)[0]?.text ?? '';
+    expect(note).not.toMatch(/\p{Cs}/u);
+    expect(note).toContain(`"a${'😀'.repeat(249)}…"`);
+  });
+
   it('hands a redelivered message to a person, without asking the AI again, once it has waited 5 minutes for it', async () => {
     // Bedrock throttling (or down, or hanging) for every try: the queue redelivers, then dead-letters.
     const responder: Responder = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { takeNextWaiting } from '#shared/app/take-next-waiting.js';
+import { MAX_ATTEMPTS, MAX_PAGES, takeNextWaiting } from '#shared/app/take-next-waiting.js';
 import type { Agent, AgentClaim } from '#shared/domain/assignment.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 
@@ -25,6 +25,7 @@ const waiting = (id: string, queue: string | undefined, waitingSince: string | u
 
 function deps(
   agents: Agent[],
+  /** The waiting inbox, paged as asked (a cursor is where the next page starts). */
   conversations: Conversation[],
   takenByOthers: string[] = [],
   /** What the agent's item answers each claim in turn (claimed when the list runs out). */
@@ -43,9 +44,14 @@ function deps(
         claims.push(args);
         return claimAnswers.shift() ?? { claimed: true };
       },
-      inbox: async (filter: unknown, page: unknown) => {
+      inbox: async (filter: unknown, page: { limit: number; cursor?: string }) => {
         inboxCalls.push({ filter, page });
-        return { items: conversations, cursor: null };
+        const from = page.cursor ? Number(page.cursor) : 0;
+        const to = from + page.limit;
+        return {
+          items: conversations.slice(from, to),
+          cursor: to < conversations.length ? String(to) : null,
+        };
       },
     },
     admin: {
@@ -201,5 +207,72 @@ describe('takeNextWaiting', () => {
     const d = deps([agent], [waiting('cv_other', 'legal', '2025-06-09T07:00:00.000Z')]);
     await takeNextWaiting(d, 'agent-7');
     expect(d.assigned).toEqual([]);
+  });
+
+  /** `count` conversations waiting in billing, a minute apart from minute `from` of the morning. */
+  const inBilling = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => {
+      const minute = from + i;
+      const at = `2025-06-09T0${Math.floor(minute / 60)}:${String(minute % 60).padStart(2, '0')}:00.000Z`;
+      return waiting(`cv_${minute}`, 'billing', at);
+    });
+
+  it('reads on past a page other agents took whole (all coming online at once), until their room is filled', async () => {
+    const all = inBilling(0, 30);
+    // Rivals took the whole first page (the room, 2, and 5 more) between this agent's read and claims.
+    const d = deps(
+      [{ ...agent, capacity: 2 }],
+      all,
+      all.slice(0, 7).map((c) => c.id),
+    );
+    expect(await takeNextWaiting(d, 'agent-7')).toBe(2);
+    // The first page as before; the next one larger, from where the first ended.
+    expect(d.inboxCalls.map((call) => (call as { page: unknown }).page)).toEqual([
+      { limit: 7 },
+      { limit: 14, cursor: '7' },
+    ]);
+    expect(d.assigned.map((args) => args[0]).slice(-2)).toEqual(['cv_7', 'cv_8']);
+  });
+
+  it('reads one page when nobody takes any meanwhile: no more calls than before', async () => {
+    const d = deps([agent], inBilling(0, 30));
+    expect(await takeNextWaiting(d, 'agent-7')).toBe(3);
+    expect(d.inboxCalls).toHaveLength(1);
+    expect(d.claims).toHaveLength(3);
+  });
+
+  it('reads at most MAX_PAGES pages when every one shows its conversations taken since', async () => {
+    const taken = inBilling(0, 300).map((c) => ({ ...c, assignee: 'agent-2' }));
+    const d = deps([agent], taken);
+    expect(await takeNextWaiting(d, 'agent-7')).toBe(0);
+    expect(d.inboxCalls).toHaveLength(MAX_PAGES);
+    expect(d.claims).toEqual([]);
+  });
+
+  it('makes at most MAX_ATTEMPTS claims when others win every race', async () => {
+    const all = inBilling(0, 300);
+    const d = deps(
+      [agent],
+      all,
+      all.map((c) => c.id),
+    );
+    expect(await takeNextWaiting(d, 'agent-7')).toBe(0);
+    expect(d.claims).toHaveLength(MAX_ATTEMPTS);
+    expect(d.inboxCalls.length).toBeLessThanOrEqual(MAX_PAGES);
+  });
+
+  it('passes over what a page shows taken or resolved since the index listed it, and what it is told to skip', async () => {
+    const [taken, resolved, skipped, free] = inBilling(0, 4) as [
+      Conversation,
+      Conversation,
+      Conversation,
+      Conversation,
+    ];
+    const d = deps(
+      [{ ...agent, capacity: 1 }],
+      [{ ...taken, assignee: 'agent-2' }, { ...resolved, status: 'resolved' }, skipped, free],
+    );
+    expect(await takeNextWaiting(d, 'agent-7', { skip: [skipped.id] })).toBe(1);
+    expect(d.assigned.map((args) => args[0])).toEqual([free.id]);
   });
 });

@@ -20,6 +20,30 @@ describe('previewOf', () => {
     expect([...(got ?? '')].length).toBeLessThanOrEqual(PREVIEW_CHARACTERS);
   });
 
+  it.each([
+    ['a family emoji', `ab${'👨‍👩‍👧‍👦'.repeat(60)}`],
+    ['a flag', '🇯🇵'.repeat(40)],
+    ['an accent written as a combining mark', 'e\u0301'.repeat(40)],
+    ['a skin tone', '👍🏽'.repeat(40)],
+    ['a Devanagari vowel sign', 'किताबें'.repeat(12)],
+  ])('never cuts %s in half', (_, text) => {
+    const got = previewOf({ ...message, text }) ?? '';
+    const kept = got.endsWith('…') ? got.slice(0, -1) : got;
+    // What is kept is whole user-perceived characters of the message: the message starts with it and
+    // continues between two of them.
+    expect(text.startsWith(kept)).toBe(true);
+    const graphemes = [...new Intl.Segmenter().segment(text)].map((s) => s.segment);
+    let joined = '';
+    for (const g of graphemes) {
+      if (joined.length >= kept.length) break;
+      joined += g;
+    }
+    expect(joined).toBe(kept);
+    expect(kept.length).toBeGreaterThan(0);
+    // At most 240 bytes on the conversation item, as when a preview was 60 code points.
+    expect(Buffer.byteLength(got)).toBeLessThanOrEqual(240);
+  });
+
   it("takes an email's subject before its text", () => {
     const mail = { type: 'message' as const, channel: 'email' as const, text: 'Hi,\nplease see below' };
     expect(previewOf({ ...mail, data: { subject: 'Invoice 77 is wrong' } })).toBe('Invoice 77 is wrong');
@@ -34,6 +58,7 @@ describe('previewOf', () => {
   it('gives none for a message without words, or for an event or a note', () => {
     expect(previewOf({ ...message })).toBeUndefined();
     expect(previewOf({ ...message, text: ' \n ' })).toBeUndefined();
+    expect(previewOf({ ...message, text: '\u200b\u3000\u2060' })).toBeUndefined();
     expect(previewOf({ type: 'event', channel: 'whatsapp', text: 'edited' })).toBeUndefined();
     expect(previewOf({ type: 'note', text: 'a note' })).toBeUndefined();
   });

@@ -23,6 +23,12 @@ describe('replyEmail', () => {
     expect(email).toMatchObject({ subject: 'Parcel 77 never came', inReplyTo: '<b@x>' });
   });
 
+  it('cuts a long subject to 998 characters without cutting an emoji in half', () => {
+    const subject = replyEmail([mail({ subject: `a${'😀'.repeat(600)}` })])?.subject ?? '';
+    expect(subject).not.toMatch(/\p{Cs}/u);
+    expect(subject).toBe(`a${'😀'.repeat(498)}`);
+  });
+
   it('names the business when no mail of the thread had a subject, and never answers an empty one', () => {
     expect(replyEmail([mail({ messageId: '<a@x>' })], 'Parcel Shop')?.subject).toBe(
       'Your message to Parcel Shop',

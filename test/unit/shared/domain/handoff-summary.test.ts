@@ -142,6 +142,12 @@ describe("the hand-off summary of a customer's history and channels", () => {
     );
   });
 
+  it('quotes a long message of emoji without cutting one in half', () => {
+    const text = summary([message('wa:2', '2026-12-05T14:36:00.000Z', 'whatsapp', '😀'.repeat(150))]);
+    expect(text).not.toMatch(/\p{Cs}/u);
+    expect(text).toContain(`"${'😀'.repeat(99)}…"`);
+  });
+
   it('calls a caller back after a resolve, or with an earlier conversation, a returning customer', () => {
     const resolved = event('resolved:1', '2026-12-05T14:50:00.000Z', 'resolved', { channel: undefined });
     const again = event('call:voicemail:2', '2026-12-08T09:00:00.000Z', 'call_voicemail', {

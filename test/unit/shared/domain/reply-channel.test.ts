@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { replyCandidates, replyChannel } from '#shared/domain/reply-channel.js';
+import { checkReachable, replyCandidates, replyChannel } from '#shared/domain/reply-channel.js';
 import type { Customer } from '#shared/domain/timeline.js';
-import { UnprocessableError } from '#shared/errors.js';
+import { ConflictError, UnprocessableError } from '#shared/errors.js';
 
 const customer = (overrides: Partial<Customer> = {}): Customer => ({
   id: 'cu_1',
@@ -65,5 +65,39 @@ describe('replyChannel: where a reply naming no channel goes', () => {
       code: 'no_channel',
       message: 'the customer has never written to us: name a channel: sms or whatsapp',
     });
+  });
+});
+
+describe('checkReachable: a named channel the channels route offers', () => {
+  const whatsappOnly = customer({ channels: ['whatsapp'], lastInboundChannel: 'whatsapp' });
+
+  it('refuses 409 channel_not_available an SMS to someone who wrote on WhatsApp only', () => {
+    expect(() => checkReachable(whatsappOnly, 'sms')).toThrow(ConflictError);
+    try {
+      checkReachable(whatsappOnly, 'sms');
+    } catch (error) {
+      expect(error).toMatchObject({ code: 'channel_not_available' });
+      expect((error as Error).message).toContain('whatsapp');
+    }
+  });
+
+  it.each([
+    ['the channel they wrote on', whatsappOnly, 'whatsapp', [whatsappOnly]],
+    ['SMS to a caller', customer(), 'sms', [customer()]],
+    [
+      'SMS through a merged profile that texted',
+      whatsappOnly,
+      'sms',
+      [whatsappOnly, customer({ id: 'cu_2', channels: ['sms'] })],
+    ],
+    [
+      'any addressed channel for one who reached us on none',
+      customer({ channels: [] }),
+      'sms',
+      [customer({ channels: [] })],
+    ],
+    ['a channel with no address, left to no_address', whatsappOnly, 'messenger', [whatsappOnly]],
+  ] as const)('lets through %s', (_name, root, channel, profiles) => {
+    expect(() => checkReachable(root, channel, profiles)).not.toThrow();
   });
 });

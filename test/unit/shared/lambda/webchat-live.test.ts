@@ -120,6 +120,13 @@ describe("the visitors' socket function's frames ($default)", () => {
     expect(deleted).toEqual(['/live/@connections/conn-1']);
   });
 
+  it("closes the socket at a ping when an erasure took the connection's own item (no session to read)", async () => {
+    expect(await handler(frame('{"type":"ping"}', 'conn-2'))).toEqual({ statusCode: 200 });
+    expect(posted).toEqual([]);
+    expect(deleted).toEqual(['/live/@connections/conn-2']);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
+  });
+
   it('logs a pong API Gateway refuses, without throwing', async () => {
     status = 500;
     expect(await handler(frame('{"type":"ping"}'))).toEqual({ statusCode: 500 });

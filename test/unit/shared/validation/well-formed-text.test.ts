@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { apiSchemas } from '#shared/api/schemas.js';
 import { normaliseWhatsApp } from '#shared/channels/whatsapp/normalise.js';
 import { EnvelopeSchema } from '#shared/domain/envelope.js';
+import { OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { ReplyRequestSchema } from '#shared/domain/replies.js';
 import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 import { MessageRequestSchema, SessionRequestSchema } from '#shared/domain/webchat/requests.js';
@@ -124,5 +125,18 @@ describe('text agents, visitors and the policy write, made well-formed as the JS
     );
     expect(policy.aiReplies?.handoff).toBe('A person \ufffd will answer');
     expect(policy.automations[0]?.actions[0]).toMatchObject({ text: 'Hello \ufffd' });
+  });
+});
+
+describe('control characters in what agents and the AI send', () => {
+  it('are taken out of a reply before it is queued, and a reply of nothing else is refused', () => {
+    expect(ReplyRequestSchema.parse({ text: 'Hi\u0000 there\u0007' }).text).toBe('Hi there');
+    expect(ReplyRequestSchema.safeParse({ text: '\u0000' }).success).toBe(false);
+  });
+
+  it('are taken out of an outbound message as it is queued and as the sender reads it', () => {
+    // The field every outbound message's text is parsed by, on the queue and in the sender.
+    const text = OutboundMessageSchema.shape.text.parse('Your order\u0000 ships\u001b today\n');
+    expect(text).toBe('Your order ships today\n');
   });
 });

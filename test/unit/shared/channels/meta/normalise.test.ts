@@ -854,3 +854,19 @@ describe('metaTimeMs', () => {
     expect(metaTimeMs(value)).toBe(expected);
   });
 });
+
+describe('a Messenger or Instagram text that shows nothing', () => {
+  it.each([
+    ['spaces', ' \u00a0 '],
+    ['zero-width characters', '\u200b\ufeff'],
+    ['a NUL', '\u0000'],
+  ])('is skipped as empty: %s', (_, text) => {
+    const { body } = fixture('instagram_text');
+    const changed = structuredClone(body);
+    (firstEvent(changed).message as Json).text = text;
+    expect(run(changed)).toEqual({
+      envelopes: [],
+      rejected: [{ pointer: '/entry/0/messaging/0', reason: 'empty' }],
+    });
+  });
+});

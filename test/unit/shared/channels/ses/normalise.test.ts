@@ -701,3 +701,31 @@ describe('normaliseSesNotification: sending events', () => {
     await expect(normaliseSesNotification(payload, CTX)).rejects.toThrow(ValidationError);
   });
 });
+
+describe('normaliseSesNotification: a mail that shows nothing', () => {
+  /** only_text with its subject and body replaced. */
+  async function mailWith(subject: string, body: string) {
+    const notification = structuredClone(S3_ALERT);
+    const mail = notification.mail as Record<string, unknown>;
+    delete mail.headers;
+    delete mail.commonHeaders;
+    const original = eml('only_text')
+      .toString('utf8')
+      .replace('Subject: test text only mail', `Subject: ${subject}`)
+      .replace('text only mail\n', `${body}\n`)
+      .replace('Content-Transfer-Encoding: 7bit', 'Content-Transfer-Encoding: 8bit');
+    return normaliseSesNotification(notification, CTX, Buffer.from(original, 'utf8'));
+  }
+
+  it('is skipped as empty: no subject, and a body of blanks and zero-width characters', async () => {
+    const { envelopes, rejected } = await mailWith('', ' \u200b\u3000\u00a0 ');
+    expect(envelopes).toEqual([]);
+    expect(rejected).toEqual([{ pointer: '', reason: 'empty' }]);
+  });
+
+  it('is kept when its subject says something', async () => {
+    const { envelopes, rejected } = await mailWith('Refund', ' \u200b ');
+    expect(rejected).toEqual([]);
+    expect(onlyMessage(envelopes).data).toMatchObject({ subject: 'Refund' });
+  });
+});

@@ -367,6 +367,8 @@ describe('normaliseTwilioMessage: refusals', () => {
     ['a non-numeric NumMedia', { NumMedia: 'two' }],
     ['a sender that is no address and no sender id', { From: "' OR 1=1 --" }],
     ['a sender id over 11 characters', { From: 'AMAZONPRIME1' }],
+    ['a sender id of symbols only', { From: '+&_-' }],
+    ['a sender id with a character Twilio does not take', { From: 'Shop.com' }],
   ])('throws ValidationError for %s', (_name, change) => {
     expect(() => normaliseTwilioMessage(vary('sms_inbound', change), CTX)).toThrow(ValidationError);
   });
@@ -385,6 +387,10 @@ describe('readTwilioMessage: skipped messages', () => {
     ['an alphanumeric sender id', 'AMAZON', 'alphanumeric'],
     ['an alphanumeric sender id with digits and a space', 'Shop 24', 'alphanumeric'],
     ['a withheld sender', 'anonymous', 'alphanumeric'],
+    ['a sender id with an ampersand', 'H&M', 'alphanumeric'],
+    ['a sender id with an underscore', 'DHL_Express', 'alphanumeric'],
+    ['a sender id with a plus', 'B+Q', 'alphanumeric'],
+    ['a sender id with a hyphen', 'MyShop-Info', 'alphanumeric'],
   ])('skips a message from %s, naming its kind, not its value', (_name, From, sender) => {
     const inbound = readTwilioMessage(vary('sms_inbound', { From }), CTX);
     expect(inbound).toEqual({ envelopes: [], skipped: { reason: 'sender', sender } });
@@ -395,6 +401,11 @@ describe('readTwilioMessage: skipped messages', () => {
     ['an empty Body and NumMedia 0', 'sms_inbound', { Body: '', NumMedia: '0' }],
     ['a Body of NUL bytes only', 'sms_inbound', { Body: '\u0000\u0000' }],
     ['an empty WhatsApp text', 'whatsapp_inbound', { Body: '', MessageType: 'text' }],
+    ['a Body of spaces', 'sms_inbound', { Body: '   ' }],
+    ['an ideographic and a no-break space', 'sms_inbound', { Body: '\u3000\u00a0' }],
+    ['zero-width characters and a BOM', 'sms_inbound', { Body: '\u200b\u200d\ufeff' }],
+    ['a WhatsApp text of a zero-width space and a word joiner', 'whatsapp_inbound', { Body: '\u200b\u2060' }],
+    ['control characters only', 'sms_inbound', { Body: '\u0007\u001b\r\n' }],
   ])('skips an empty message: %s', (_name, fixture, change) => {
     expect(readTwilioMessage(vary(fixture, change), CTX)).toEqual({
       envelopes: [],
@@ -404,6 +415,7 @@ describe('readTwilioMessage: skipped messages', () => {
 
   it.each([
     ['a photo without text', 'mms_two_media', { Body: '' }],
+    ['a photo with blank text', 'mms_two_media', { Body: '\u200b ' }],
     ['a WhatsApp sticker Twilio does not pass on', 'whatsapp_inbound', { Body: '', MessageType: 'sticker' }],
     ['a location without text', 'whatsapp_location', { Body: '' }],
   ])('keeps %s', (_name, fixture, change) => {
@@ -443,6 +455,29 @@ describe('normaliseTwilioStatus', () => {
       occurredAt: RECEIVED_AT,
       raw: callback,
     });
+  });
+
+  it.each([
+    ['30003', 'unreachable'],
+    ['30004', 'blocked'],
+    ['30005', 'unknown'],
+    ['30006', 'landline'],
+    ['30007', 'filtered'],
+    ['30008', 'unknown error'],
+    ['21610', 'STOP'],
+    ['21614', 'not a mobile number'],
+  ])('says what Twilio error %s means beside the code (%s)', (code, words) => {
+    const callback = vary('status_sent', { MessageStatus: 'undelivered', ErrorCode: code });
+    const envelope = only(normaliseTwilioStatus(callback, CTX));
+    const [error] = envelope.kind === 'status' ? (envelope.errors ?? []) : [];
+    expect(error?.code).toBe(code);
+    expect(error?.hint).toContain(words);
+  });
+
+  it('gives no hint for a code it does not know', () => {
+    const callback = vary('status_sent', { MessageStatus: 'failed', ErrorCode: '30999' });
+    expect(only(normaliseTwilioStatus(callback, CTX))).toMatchObject({ errors: [{ code: '30999' }] });
+    expect(only(normaliseTwilioStatus(callback, CTX))).not.toHaveProperty('errors.0.hint');
   });
 
   it.each(['receiving', 'received'])('yields nothing for %s, a state of inbound messages', (raw) => {
@@ -679,5 +714,20 @@ describe('normaliseTwilioCall', () => {
     ).toMatchObject({
       customer: CUSTOMER,
     });
+  });
+});
+
+describe('control characters in a Twilio message', () => {
+  it('are taken out of its text and its profile name', () => {
+    const envelope = only(
+      normaliseTwilioMessage(
+        vary('whatsapp_inbound', {
+          Body: 'Hi\u0000 there\u0007\u001b[31m',
+          ProfileName: 'Ctrl\u0000Name\u0007',
+        }),
+        CTX,
+      ),
+    );
+    expect(envelope).toMatchObject({ text: 'Hi there[31m', profileName: 'CtrlName' });
   });
 });

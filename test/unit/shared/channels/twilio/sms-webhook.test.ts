@@ -102,6 +102,11 @@ describe('POST /webhooks/twilio/sms', () => {
       { From: 'AMAZON', Body: 'Your parcel is on its way' },
       { reason: 'sender', sender: 'alphanumeric' },
     ],
+    [
+      'a sender id with an ampersand',
+      { From: 'H&M', Body: 'Your order has shipped' },
+      { reason: 'sender', sender: 'alphanumeric' },
+    ],
     ['an empty SMS', { Body: '', NumMedia: '0' }, { reason: 'empty' }],
   ])(
     'answers empty TwiML for %s, queues nothing and logs why, never the text',

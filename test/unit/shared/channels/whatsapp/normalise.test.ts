@@ -921,3 +921,33 @@ describe('normaliseWhatsApp: context, referral and types we do not know', () => 
     ]);
   });
 });
+
+describe('a WhatsApp text that shows nothing, and control characters', () => {
+  /** The text fixture with its first message's text and its contact's name changed. */
+  function textWith(body: string, name = 'Sheena Nelson') {
+    const { body: payload } = fixture('text');
+    const changed = structuredClone(payload);
+    firstMessage(changed).text = { body };
+    const contact = firstMessage(changed, 'contacts') as { profile: { name: string } };
+    contact.profile.name = name;
+    return normaliseWhatsApp(changed, { receivedAt: RECEIVED_AT, bodySha256: 'sha' });
+  }
+
+  it.each([
+    ['spaces', '   '],
+    ['a zero-width space and a word joiner', '\u200b\u2060'],
+    ['NUL and BEL', '\u0000\u0007'],
+  ])('skips a text of %s as empty, with a reason to log', (_, text) => {
+    expect(textWith(text)).toEqual({ envelopes: [], rejected: [{ pointer: POINTER, reason: 'empty' }] });
+  });
+
+  it('takes control characters out of the text and the profile name', () => {
+    const { envelopes } = textWith('Hi\u0000 there\u0007\u001b!', 'Ctrl\u0000Name\u0007');
+    expect(envelopes[0]).toMatchObject({ text: 'Hi there!', profileName: 'CtrlName' });
+  });
+
+  it('takes bidi overrides out of the profile name only', () => {
+    const { envelopes } = textWith('\u202eabc\u202c \u200fשלום', '\u202eevil\u202c Name');
+    expect(envelopes[0]).toMatchObject({ text: '\u202eabc\u202c \u200fשלום', profileName: 'evil Name' });
+  });
+});

@@ -127,6 +127,13 @@ describe('fallbackEmail', () => {
     expect(email?.text).toContain('You wrote: "Can I cancel booking 42?"');
   });
 
+  it('quotes a long question without cutting an emoji in half', () => {
+    const long = { ...question, text: `a${'😀'.repeat(200)}` };
+    const email = fallbackEmail({ items: [long, reply(1)], reply: reply(1), conversationId: 'cv_1', now });
+    expect(email?.text).not.toMatch(/\p{Cs}/u);
+    expect(email?.text).toContain(`You wrote: "a${'😀'.repeat(149)}…"`);
+  });
+
   it('leaves out what belongs to an anonymous visitor merged into the customer, and never emails a reply for one', () => {
     const stranger = { kind: 'webchat_visitor' as const, value: 'v-2' };
     const user = { kind: 'webchat_user' as const, value: 'u-1' };

@@ -52,12 +52,7 @@ describe('the web-chat widget’s typing line when the connection goes', { timeo
   });
 
   it('clears "The assistant is typing…" when the live socket drops, and shows no stale one after the reconnect', async () => {
-    const page = await (await shop.browser.newContext()).newPage();
-    const sockets: WebSocketRoute[] = [];
-    await page.routeWebSocket(/\/webchat\/live/, (ws) => {
-      sockets.push(ws);
-      ws.connectToServer();
-    });
+    const { page, sockets } = await pageWithSockets();
     const conversationId = await startChat(page, 'Where is parcel 12?');
     // The AI starts typing and the connection goes before its "stopped" arrives.
     sockets[0]?.send(JSON.stringify({ type: 'typing', by: 'ai', on: true, conversationId }));
@@ -68,6 +63,16 @@ describe('the web-chat widget’s typing line when the connection goes', { timeo
     expect(await typingLine(page).textContent()).toBe('');
   });
 
+  /** A new page whose live sockets the test holds (each passed on to Threadline): it may send frames on them. */
+  const pageWithSockets = async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    const sockets: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/webchat\/live/, (ws) => {
+      sockets.push(ws);
+      ws.connectToServer();
+    });
+    return { page, sockets };
+  };
   /**
    * A visitor's message frame after the typing one, shown once handled (it leaves the typing line as
    * it is): the frames before it were handled too.
@@ -85,12 +90,7 @@ describe('the web-chat widget’s typing line when the connection goes', { timeo
   };
 
   it('shows no "The assistant is typing…" while the chat waits for a person, or once an agent wrote in it', async () => {
-    const page = await (await shop.browser.newContext()).newPage();
-    const sockets: WebSocketRoute[] = [];
-    await page.routeWebSocket(/\/webchat\/live/, (ws) => {
-      sockets.push(ws);
-      ws.connectToServer();
-    });
+    const { page, sockets } = await pageWithSockets();
     const conversationId = await startChat(page, 'Is anyone there tonight?');
     const aiTyping = JSON.stringify({ type: 'typing', by: 'ai', on: true, conversationId });
     // Routing handed the chat to a person (after hours): the AI will not answer the messages after it.

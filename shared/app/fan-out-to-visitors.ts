@@ -40,6 +40,7 @@ function timelineItemOf(record: ChangeRecord): { item: TimelineItem; customerId:
  * messages, and follows the conversations they write in for replies that name nobody
  * (inAnonymousView): never another channel's or another visitor's message or hand-off; and what is
  * theirs never reaches the customer's verified visitors (inVerifiedView).
+ * A write that changes nothing the visitor sees of an item sends nothing.
  * Connections that are gone are dropped. Called by the change-feed consumer (the agents' live stream
  * function on AWS, the local runtime's feed).
  */
@@ -63,11 +64,23 @@ export async function fanOutToVisitors(
       }
     }
     const frames = visitorFrames(item, { inserted: record.kind === 'insert', aiAnswers: deps.aiAnswers });
-    if (frames.length === 0) continue;
+    if (frames.length === 0 || unchangedForVisitor(record, frames, deps.aiAnswers)) continue;
     for (const id of await targetsOf(deps, { item, customerId }, anonymous)) {
       if ((await deps.push.push(id, frames)) === 'gone') await deps.push.drop(id);
     }
   }
+}
+
+/**
+ * Whether a change to an item leaves what the visitor sees of it as it was: the item's other fields
+ * written (its provider's reference, a delivery's time), not its text, status or files. Such a write
+ * pushes nothing; before, each status came twice (queued, queued, delivered, delivered, read).
+ */
+function unchangedForVisitor(record: ChangeRecord, frames: readonly unknown[], aiAnswers: boolean): boolean {
+  if (record.kind !== 'modify' || !record.oldImage) return false;
+  const before = timelineItemOfImage(record.oldImage, record.keys);
+  if (!before) return false;
+  return JSON.stringify(visitorFrames(before, { inserted: false, aiAnswers })) === JSON.stringify(frames);
 }
 
 /**

@@ -606,7 +606,9 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     const offline = page.getByRole('status').filter({ hasText: 'You are offline' });
     await offline.waitFor(WAIT);
     await write(page, 'written on the train');
-    await expect.poll(() => statusOf(page, 'on the train').textContent(), WAIT).toContain('trying again');
+    await expect
+      .poll(() => statusOf(page, 'on the train').textContent(), WAIT)
+      .toContain('Waiting for connection');
     await screenshot(page, 'webchat-offline.png');
     await page.context().setOffline(false);
     await expect.poll(() => statusOf(page, 'on the train').textContent(), WAIT).toContain('Sent');

@@ -67,7 +67,7 @@ describe('the web-chat widget when the visitor comes back in a new tab', { timeo
     const token = await tokenOf(page);
     await first.setOffline(true);
     await write(page, 'Written offline, then the tab closed');
-    await page.getByText('Not sent yet, trying again…').waitFor(WAIT);
+    await page.getByText('Waiting for connection').waitFor(WAIT);
     await box(page).fill('Half a sentence in the box');
     expect(await held(token, 'Written offline, then the tab closed')).toBe(0);
 
@@ -96,13 +96,45 @@ describe('the web-chat widget when the visitor comes back in a new tab', { timeo
     await api('POST', `/api/conversations/${conversationId}/replies`, { text: 'Anything else?' });
     const requests: string[] = [];
     back.on('request', (request) => requests.push(request.url()));
+    const finished: string[] = [];
+    back.on(
+      'requestfinished',
+      (request) => request.url().includes('/webchat/messages') && finished.push(request.url()),
+    );
     const tab = await back.newPage();
+    await tab.clock.install();
     await tab.goto(`${shop.siteUrl}/`);
     await expect
       .poll(() => launcher(tab).getAttribute('aria-label'), WAIT)
       .toBe('Open chat, 2 unread messages');
     expect(await launcher(tab).locator('.badge').textContent()).toBe('2');
+    // The page's timers stop here: from now only `runFor` moves them.
+    await tab.clock.pauseAt(((await tab.evaluate('Date.now()')) as number) + 1000);
+    // A reply that comes while the visitor browses shows on the launcher within 30 s (before: only on
+    // the next page), and still without the panel.
+    await api('POST', `/api/conversations/${conversationId}/replies`, { text: 'Your refund is on its way.' });
+    await shop.runtime.idle();
+    const reads = () => requests.filter((url) => url.includes('/webchat/messages')).length;
+    const before = reads();
+    await tab.clock.runFor(30_000);
+    await expect
+      .poll(() => launcher(tab).getAttribute('aria-label'), WAIT)
+      .toBe('Open chat, 3 unread messages');
+    expect(reads()).toBe(before + 1);
+    expect(await launcher(tab).locator('.badge').textContent()).toBe('3');
+    // Nothing new: the next read comes 30 s after that one (the count had changed), the one after it
+    // 60 s after (a read's wait counts from its start).
+    await tab.clock.runFor(30_000);
+    await expect.poll(reads, WAIT).toBe(before + 2);
+    // Its answer handled (the page's clock stays put meanwhile) before the clock moves on.
+    await expect.poll(() => finished.length, WAIT).toBe(reads());
+    await tab.evaluate('0');
+    await tab.clock.runFor(55_000);
+    expect(reads()).toBe(before + 2);
+    await tab.clock.runFor(5_000);
+    await expect.poll(reads, WAIT).toBe(before + 3);
     expect(requests.filter((url) => url.includes('/webchat/assets/'))).toEqual([]);
+    await tab.clock.resume();
     await launcher(tab).click();
     await tab.locator('.msg.agent', { hasText: 'Anything else?' }).waitFor(WAIT);
     expect(await launcher(tab).getAttribute('aria-label')).toBe('Close chat');

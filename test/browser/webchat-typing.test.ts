@@ -1,6 +1,7 @@
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { agentCaller } from '../support/agent-api.js';
 import { shopForTests, visitorConversation } from '../support/webchat-site.js';
 
 const AGENT = 'webchat-typing-agent';
@@ -51,12 +52,7 @@ describe('the web-chat widget’s typing line when the connection goes', { timeo
   });
 
   it('clears "The assistant is typing…" when the live socket drops, and shows no stale one after the reconnect', async () => {
-    const page = await (await shop.browser.newContext()).newPage();
-    const sockets: WebSocketRoute[] = [];
-    await page.routeWebSocket(/\/webchat\/live/, (ws) => {
-      sockets.push(ws);
-      ws.connectToServer();
-    });
+    const { page, sockets } = await pageWithSockets();
     const conversationId = await startChat(page, 'Where is parcel 12?');
     // The AI starts typing and the connection goes before its "stopped" arrives.
     sockets[0]?.send(JSON.stringify({ type: 'typing', by: 'ai', on: true, conversationId }));
@@ -64,6 +60,56 @@ describe('the web-chat widget’s typing line when the connection goes', { timeo
     await sockets[0]?.close();
     await expect.poll(() => sockets.length, WAIT).toBe(2);
     await connected(page);
+    expect(await typingLine(page).textContent()).toBe('');
+  });
+
+  /** A new page whose live sockets the test holds (each passed on to Threadline): it may send frames on them. */
+  const pageWithSockets = async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    const sockets: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/webchat\/live/, (ws) => {
+      sockets.push(ws);
+      ws.connectToServer();
+    });
+    return { page, sockets };
+  };
+  /**
+   * A visitor's message frame after the typing one, shown once handled (it leaves the typing line as
+   * it is): the frames before it were handled too.
+   */
+  const marker = async (
+    page: Page,
+    socket: WebSocketRoute | undefined,
+    conversationId: string,
+    text: string,
+  ) => {
+    const at = new Date().toISOString();
+    const message = { id: `msg:webchat:${text}`, at, author: 'visitor', text, conversationId };
+    socket?.send(JSON.stringify({ type: 'message', message }));
+    await page.locator('.msg.visitor', { hasText: text }).waitFor(WAIT);
+  };
+
+  it('shows no "The assistant is typing…" while the chat waits for a person, or once an agent wrote in it', async () => {
+    const { page, sockets } = await pageWithSockets();
+    const conversationId = await startChat(page, 'Is anyone there tonight?');
+    const aiTyping = JSON.stringify({ type: 'typing', by: 'ai', on: true, conversationId });
+    // Routing handed the chat to a person (after hours): the AI will not answer the messages after it.
+    const handoff = { conversationId, at: new Date().toISOString(), afterHours: true };
+    sockets[0]?.send(JSON.stringify({ type: 'handoff', handoff }));
+    await page.getByRole('status').filter({ hasText: 'Connecting you to someone' }).waitFor(WAIT);
+    sockets[0]?.send(aiTyping);
+    await marker(page, sockets[0], conversationId, 'Hello?');
+    // Before, "The assistant is typing…" under "Connecting you to someone" for each message of a burst.
+    expect(await typingLine(page).textContent()).toBe('');
+
+    // An agent answered: the hand-off is over, and the conversation is theirs.
+    const agent = agentCaller(() => shop.runtime.url, AGENT);
+    await agent('POST', `/api/conversations/${conversationId}/replies`, {
+      text: 'Bea here, how can I help?',
+    });
+    await page.locator('.msg.agent', { hasText: 'Bea here' }).waitFor(WAIT);
+    sockets[0]?.send(aiTyping);
+    await marker(page, sockets[0], conversationId, 'One more thing');
     expect(await typingLine(page).textContent()).toBe('');
   });
 });

@@ -77,6 +77,12 @@ describe('local runtime: the web chat through the pipeline', () => {
         timeout: 30_000,
       })
       .toBe(true);
+    await runtime.idle();
+    // Each status once: a write that changes nothing the visitor sees pushes nothing. Before, the reply's
+    // frames came twice each (queued, queued, delivered, delivered, read).
+    const mine = frames.filter((f) => f.message?.id === reply?.id).map((f) => f.message?.status);
+    expect(mine).toEqual([...new Set(mine)]);
+    expect(mine.at(-1)).toBe('read');
     socket.close();
   });
 

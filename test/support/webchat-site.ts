@@ -24,7 +24,8 @@ export async function awayWhateverTheClock(page: Page): Promise<void> {
  * `?token=` becomes `data-identity-token`, `?guest` `data-allow-anonymous="true"`; `?nows` leaves
  * Threadline's `ws:` origin out of the CSP (a site that forgot it: the live socket may not open);
  * `?lang=` is the page's language (`en` without it), `?dir=rtl` its direction, `?welcome=` the tag's
- * `data-welcome`.
+ * `data-welcome`; `?tt` requires Trusted Types for scripts (the policy names allowed: `?tt=` lists
+ * them, `threadline` when empty), `?nonce` allows scripts by a nonce and 'strict-dynamic' instead of by origin; `?link` puts a link in the page.
  */
 export function shopPage(threadline: string, query: URLSearchParams): string {
   const ws = query.has('nows') ? '' : threadline.replace(/^http/, 'ws');
@@ -33,10 +34,14 @@ export function shopPage(threadline: string, query: URLSearchParams): string {
   const attrs = `${token ? ` data-identity-token="${token}"` : ''}${query.has('guest') ? ' data-allow-anonymous="true"' : ''}${welcome ? ` data-welcome="${welcome}"` : ''}`;
   const lang = /^[a-z]{2}(-[A-Z]{2})?$/.test(query.get('lang') ?? '') ? query.get('lang') : 'en';
   const dir = query.get('dir') === 'rtl' ? ' dir="rtl"' : '';
+  const scripts = query.has('nonce') ? `'nonce-shop1' 'strict-dynamic'` : threadline;
+  const names = query.get('tt')?.replace(/[^a-z -]/g, '') || 'threadline';
+  const types = query.has('tt') ? `; require-trusted-types-for 'script'; trusted-types ${names}` : '';
+  const nonce = query.has('nonce') ? ' nonce="shop1"' : '';
   return `<!doctype html><html lang="${lang}"${dir}><head><meta charset="utf-8"><title>Shop</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src ${threadline}; connect-src ${threadline} ${ws}">
-</head><body><h1>The shop</h1><script src="${threadline}/webchat/widget.js"${attrs} async></script></body></html>`;
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src ${scripts}; connect-src ${threadline} ${ws}${types}">
+</head><body><h1>The shop</h1>${query.has('link') ? '<a href="#top">Top of the page</a>' : ''}<script src="${threadline}/webchat/widget.js"${attrs}${nonce} async></script></body></html>`;
 }
 
 /**

@@ -18,6 +18,7 @@ import { MediaApi } from './media-files.js';
 import { forgetCustomers } from './place.js';
 import { resolverOf, useReopenCheck } from './reopen-check.js';
 import { ReplyBox } from './reply-box.js';
+import { withoutRepeatedRouting } from './route-reasons.js';
 import type { Session } from './session.js';
 import { spokenText, TimelineEntry } from './timeline-item.js';
 import { ErrorNote, focusLost } from './ui.js';
@@ -145,6 +146,7 @@ function Timeline(props: {
   const { earlier } = props;
   const told = useArrivals(props.items, props.loading, props.me);
   const acts = useMemo(() => customerActs(props.items), [props.items]);
+  const shown = useMemo(() => withoutRepeatedRouting(props.items), [props.items]);
   return (
     <section
       class="timeline"
@@ -162,7 +164,7 @@ function Timeline(props: {
         <ErrorNote message="The earlier messages could not be read: press Earlier messages to try again." />
       ) : null}
       <VirtualList
-        items={props.items}
+        items={shown}
         keyOf={(i) => i.id}
         render={(i) => <TimelineEntry item={i} acts={acts} />}
         label="Messages"

@@ -28,3 +28,31 @@ export function routeReasonText(reason: unknown, detail?: unknown): string {
   if (reason === 'low_confidence' && typeof detail === 'string' && detail) return detail;
   return typeof reason === 'string' ? (ROUTE_REASONS[reason] ?? reason.replaceAll('_', ' ')) : '';
 }
+
+/** The part of a timeline item the routing lines are told apart by. */
+interface RoutingLine {
+  type: string;
+  event?: string | undefined;
+  conversationId?: string | undefined;
+  data?: Record<string, unknown> | undefined;
+}
+
+/**
+ * The timeline as the console shows it: a `routed` event that says what the one before it in its
+ * conversation said (the same target, queue, reason and detail) is left out, so the decision shows
+ * once until it changes. Before, a burst of eight messages after hours showed eight lines "Routed to
+ * human (queue general): an agent has the conversation". The events stay stored and in the API (each
+ * names the message it decided: a redelivered message finds its own); only the view folds them.
+ */
+export function withoutRepeatedRouting<T extends RoutingLine>(items: readonly T[]): T[] {
+  const said = new Map<string, string>();
+  return items.filter((item) => {
+    if (item.type !== 'event' || item.event !== 'routed') return true;
+    const d = item.data ?? {};
+    const line = JSON.stringify([d.target, d.queue, d.reason, d.detail]);
+    const where = item.conversationId ?? '';
+    if (said.get(where) === line) return false;
+    said.set(where, line);
+    return true;
+  });
+}

@@ -17,10 +17,8 @@ import { createOutbox, type Outbox, type Unsent } from './outbox.js';
 import { sendRead } from './read-receipts.js';
 import { type Config, useSession } from './session.js';
 import { siteStore } from './storage.js';
+import { aiAway, useTyping } from './typing.js';
 import { whenShown } from './when-shown.js';
-
-/** How long an agent's typing shows after their last hint (the console repeats it while they type). */
-const AGENT_TYPING_MS = 6_000;
 
 /** The first wait between two reads of the history while the live socket is not open. */
 const POLL_FIRST_MS = 5_000;
@@ -61,18 +59,6 @@ function poller(read: () => Promise<string>) {
       timer = undefined;
     },
   };
-}
-
-/** Who is typing, as the live frames say; an agent's typing fades unless renewed (no "stopped" comes). */
-function useTyping() {
-  const [typing, setTyping] = useState<'agent' | 'ai' | undefined>();
-  const fade = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const show = (by: 'agent' | 'ai' | undefined) => {
-    clearTimeout(fade.current);
-    setTyping(by);
-    if (by === 'agent') fade.current = setTimeout(() => setTyping(undefined), AGENT_TYPING_MS);
-  };
-  return [typing, show] as const;
 }
 
 /** Whether the browser says it is offline, kept current by its online and offline events. */
@@ -387,7 +373,7 @@ export function useChat(config: Config) {
     messages,
     unsent,
     outbox,
-    typing,
+    typing: typing === 'ai' && aiAway(messages, handoff) ? undefined : typing,
     handoff,
     connection,
     markRead,

@@ -43,11 +43,18 @@ const CSS = `:host{all:initial!important;position:fixed!important;top:0!importan
 .oops{position:fixed;right:20px;bottom:calc(28px + 4.31em);z-index:2147483000;margin:0;padding:6px 10px;border-radius:6px;background:#1b1b1b;color:#fff;font:.8125em system-ui,sans-serif}
 @media (prefers-color-scheme:dark){.launcher{box-shadow:0 0 0 1px #fff8,0 2px 10px #000}.oops{background:#ececec;color:#1b1b1b}}`;
 
+/** The first wait between two reads of a returning visitor's unread count, doubling while it stays the same. */
+const UNREAD_FIRST_MS = 30_000;
+/** The longest wait between two such reads. */
+const UNREAD_LONGEST_MS = 600_000;
+
 /**
  * A visitor who chatted before, not in this tab (a session kept in the site's localStorage): true when
  * they left messages unsent (a tab closed offline), which the panel, loaded closed, sends now; else the
- * launcher says how many replies wait unread, from one read of the history's newest page, and the panel
- * stays unloaded (`loaded`: the visitor opened it meanwhile, and it counts from then on).
+ * launcher says how many replies wait unread, from the history's newest page, read again while the page
+ * is shown (after 30 s, doubling to 10 min while the count stays; at once when the page is shown again
+ * after the wait), so a reply that comes while they browse shows; the panel stays unloaded (`loaded`:
+ * the visitor opened it meanwhile, and it counts from then on: the reads stop).
  */
 function returning(config: WidgetConfig, launcher: HTMLButtonElement, loaded: () => boolean): boolean {
   const key = storageKey(config.identityToken);
@@ -56,18 +63,86 @@ function returning(config: WidgetConfig, launcher: HTMLButtonElement, loaded: ()
     kept = JSON.parse(localStorage.getItem(key) ?? 'null');
     if (kept && localStorage.getItem(`${key}:outbox`)) return true;
   } catch {}
-  if (!kept?.sessionToken || !(Date.parse(kept.expiresAt ?? '') > Date.now())) return false;
-  fetch(`${config.origin}/webchat/messages?order=newest`, {
-    headers: { authorization: `Bearer ${kept.sessionToken}` },
-    credentials: 'omit',
-  })
-    .then((response) => (response.ok ? response.json() : undefined))
-    .then((page: { messages?: Parameters<typeof unreadReplies>[0] } | undefined) => {
-      if (!loaded() && page?.messages) label(launcher, false, unreadReplies(page.messages));
+  const token = kept?.sessionToken;
+  const ends = Date.parse(kept?.expiresAt ?? '');
+  if (!token || !(ends > Date.now())) return false;
+  let wait = UNREAD_FIRST_MS;
+  let count: number | undefined;
+  let last = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const shown = () => document.visibilityState !== 'hidden';
+  // The page's user changed (the tag's token) and their chat ended: the count was theirs, not this one's.
+  const ours = () => {
+    try {
+      return localStorage.getItem(storageKey(config.identityToken))?.includes(token) === true;
+    } catch {
+      return false;
+    }
+  };
+  const next = () => {
+    clearTimeout(timer);
+    if (!loaded() && shown() && ends > Date.now()) timer = setTimeout(read, wait - (Date.now() - last));
+  };
+  const read = () => {
+    last = Date.now();
+    if (!ours()) {
+      last = Number.POSITIVE_INFINITY;
+      return;
+    }
+    fetch(`${config.origin}/webchat/messages?order=newest`, {
+      headers: { authorization: `Bearer ${token}` },
+      credentials: 'omit',
     })
-    .catch(() => {});
+      .then((response) => {
+        // The session ended (401): nothing more to count.
+        if (response.status === 401) last = Number.POSITIVE_INFINITY;
+        return response.ok ? response.json() : undefined;
+      })
+      .then((page: { messages?: Parameters<typeof unreadReplies>[0] } | undefined) => {
+        if (loaded() || !page?.messages || !ours()) return;
+        const now = unreadReplies(page.messages);
+        wait = now === count ? Math.min(wait * 2, UNREAD_LONGEST_MS) : UNREAD_FIRST_MS;
+        count = now;
+        label(launcher, false, now);
+      })
+      .catch(() => {
+        wait = Math.min(wait * 2, UNREAD_LONGEST_MS);
+      })
+      .finally(() => last < Number.POSITIVE_INFINITY && next());
+  };
+  document.addEventListener('visibilitychange', () => last < Number.POSITIVE_INFINITY && next());
+  read();
   return false;
 }
+
+/** What the loader uses of the browser's Trusted Types (absent in browsers without them). */
+type Policies = {
+  createPolicy(
+    name: string,
+    rules: { createScriptURL(url: string): string },
+  ): {
+    createScriptURL(url: string): unknown;
+  };
+};
+
+/**
+ * The panel script's URL as the page's Trusted Types allow it: a page whose CSP has
+ * `require-trusted-types-for 'script'` refuses a plain string for a script's `src`. The policy
+ * `threadline` passes our panel's own URL and nothing else; without Trusted Types, the string itself.
+ */
+function panelUrl(url: string): unknown {
+  const types = (window as unknown as { trustedTypes?: Policies }).trustedTypes;
+  if (!types) return url;
+  // Made once: a CSP that names `threadline` refuses a second policy of that name (a retried load).
+  policy ??= types.createPolicy('threadline', {
+    createScriptURL: (asked) => {
+      if (asked !== url) throw new TypeError('threadline: not the chat panel');
+      return asked;
+    },
+  });
+  return policy.createScriptURL(url);
+}
+let policy: ReturnType<Policies['createPolicy']> | undefined;
 
 /**
  * Whether the page's user is another than on this browser's last page, their chat then ended
@@ -141,7 +216,7 @@ function configOf(script: HTMLScriptElement): WidgetConfig {
   const load = (restore?: boolean) =>
     new Promise<Panel>((resolve, reject) => {
       const tag = document.createElement('script');
-      tag.src = config.origin + PANEL_PATH;
+      (tag as { src: unknown }).src = panelUrl(config.origin + PANEL_PATH);
       tag.async = true;
       tag.onload = () => {
         const factory = (window as unknown as { __threadlineChatPanel?: PanelFactory }).__threadlineChatPanel;

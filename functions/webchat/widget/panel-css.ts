@@ -7,7 +7,8 @@
  * less: 480 CSS px at the usual 16 px default; a 375 px one at 200 % zoom is 187) the open panel takes
  * the whole window and the launcher goes until it closes (the panel has its own close): before, it was
  * a 147 px box in the corner that scrolled sideways (a field's least width is 188 px); what takes the
- * focus there scrolls clear of its taller title bar (the × 2.2em square). Sizes are in em
+ * focus there scrolls clear of its taller title bar (the × 2.2em square), and the fields' text is at
+ * least 16 px (iOS zooms the page into a field under 16 px as it takes the focus). Sizes are in em
  * of the visitor's own default font size (the host's `all:initial` gives `medium`): 14 px text at the
  * usual 16 px, 21 px at 24 px; px sizes before kept it at 14 px whatever the browser was set to. The
  * panel, its title bar, the bubbles and the buttons have a transparent border: under forced colours
@@ -62,4 +63,4 @@ input{min-width:0;width:100%;box-sizing:border-box}
 @media (prefers-contrast:more){.meta,.visitor .meta{opacity:1}.divider,.typing,.kept,.count{color:#1b1b1b}}
 @media (prefers-color-scheme:dark){.panel{background:#1c1d21;color:#ececec;color-scheme:dark}.agent,.ai{background:#2e3138}.divider,.typing,.kept,.count{color:#b4b4b4}.note{background:#3b3216;color:#f3e7c0}.error,p.error.count,.retry{color:#ff9a9a}.failed{background:#3d1c1f;color:#ececec;border-color:#ff9a9a}form{border-top-color:#44474e}textarea,input{background:#26282d;color:#ececec;border-color:#8d8d8d}:focus-visible{outline-color:#ececec}.hint{background:#ececec;color:#1b1b1b}}
 @media (prefers-color-scheme:dark) and (prefers-contrast:more){.divider,.typing,.kept,.count{color:#fff}}
-@media (max-width:30em){.panel{top:0;right:0;bottom:0;left:0;width:auto;height:auto;border-radius:0;scroll-padding-top:calc(32px + 3.2em)}.launcher[aria-expanded=true]{display:none}.close{min-width:2.2em;min-height:2.2em}}`;
+@media (max-width:30em){.panel{top:0;right:0;bottom:0;left:0;width:auto;height:auto;border-radius:0;scroll-padding-top:calc(32px + 3.2em)}.launcher[aria-expanded=true]{display:none}.close{min-width:2.2em;min-height:2.2em}textarea,input{font-size:max(16px,1.143em)}}`;

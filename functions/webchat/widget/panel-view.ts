@@ -1,8 +1,9 @@
 import { type ComponentChild, h, type Ref } from 'preact';
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { isolatedDate } from '#shared/domain/bidi.js';
 import { WEBCHAT_TEXT_MAX } from '#shared/domain/webchat/text-max.js';
 import type { ChatMessage, Availability as Hours, StoredSession } from './api.js';
+import { dayName, nextOpening } from './days.js';
 import { linkParts } from './links.js';
 import type { Unsent } from './outbox.js';
 import { siteStore } from './storage.js';
@@ -16,16 +17,39 @@ const AUTHOR = { visitor: 'You', agent: 'Agent', ai: 'Assistant' } as const;
  */
 export const pageLang = (): string => document.documentElement.getAttribute('lang') ?? '';
 
-function statusText(message: ChatMessage, unsent: Unsent | undefined): string {
+/**
+ * Why the unsent messages have not gone yet: the browser is offline, or a try already failed (`stalled`:
+ * the messages behind it wait for it), else nothing (they are on their way).
+ */
+type Holdup = 'offline' | 'stalled' | undefined;
+
+/** The holdup of the outbox as it is: offline, or a try that failed and is being made again. */
+function holdupOf(offline: boolean, unsent: readonly Unsent[]): Holdup {
+  if (offline) return 'offline';
+  return unsent.some((u) => u.state !== 'failed' && u.attempts > 0) ? 'stalled' : undefined;
+}
+
+/**
+ * A message's status: "Sending…" only while nothing has gone wrong; once a try failed, "Not sent yet,
+ * trying again…" until it goes, through the tries too (before, a hung network flickered between the
+ * two every 15 s); offline, "Waiting for connection" on each one.
+ */
+function statusText(message: ChatMessage, unsent: Unsent | undefined, holdup: Holdup): string {
   if (unsent?.state === 'failed') return 'Not sent';
-  if (unsent?.state === 'waiting') return 'Not sent yet, trying again…';
+  if (unsent && holdup === 'offline') return 'Waiting for connection';
+  if (unsent && holdup === 'stalled') return 'Not sent yet, trying again…';
   if (unsent) return 'Sending…';
   return message.author === 'visitor' ? 'Sent' : '';
 }
 
-function Message(props: { message: ChatMessage; unsent?: Unsent | undefined; onRetry(id: string): void }) {
+function Message(props: {
+  message: ChatMessage;
+  unsent?: Unsent | undefined;
+  holdup: Holdup;
+  onRetry(id: string): void;
+}) {
   const { message, unsent } = props;
-  const status = statusText(message, unsent);
+  const status = statusText(message, unsent, props.holdup);
   const failed = unsent?.state === 'failed';
   return h(
     'li',
@@ -91,12 +115,18 @@ function keyOf(message: ChatMessage): string {
   return message.author === 'visitor' && client ? `c${client[1]}` : message.id;
 }
 
-/** The history: the welcome text, then each message (and the unsent ones), each conversation under a line with its date. */
+/**
+ * The history: the welcome text, then each message (and the unsent ones), each day under a line naming
+ * it ("Today", "Yesterday", a date: a message shows only its time) and each conversation under a line
+ * with its date.
+ */
 export function MessageList(props: {
   messages: ChatMessage[];
   unsent: readonly Unsent[];
   /** The site's own welcome (`data-welcome`, in the page's language), else ours in English. */
   welcome: string | undefined;
+  /** The browser is offline: the unsent messages wait for the connection. */
+  offline: boolean;
   onRetry(id: string): void;
   listRef: Ref<HTMLOListElement>;
   onScroll(): void;
@@ -109,15 +139,26 @@ export function MessageList(props: {
   );
   // Unsent messages go last whatever the visitor's clock says (the history is in Threadline's order).
   const all = [...props.messages, ...pending];
+  const holdup = holdupOf(props.offline, props.unsent);
   let conversation: string | undefined;
+  let day: string | undefined;
   for (const message of all) {
+    const on = new Date(message.at).toDateString();
+    if (on !== day) items.push(h('li', { class: 'divider day', key: on }, dayName(message.at)));
+    day = on;
     if (message.conversationId && message.conversationId !== conversation) {
       const when = `${conversation ? 'New conversation' : 'Conversation'} · ${isolatedDate(new Date(message.at).toLocaleString())}`;
       items.push(h('li', { class: 'divider', key: `d${message.id}` }, when));
     }
     conversation = message.conversationId ?? conversation;
     items.push(
-      h(Message, { key: keyOf(message), message, unsent: byId.get(message.id), onRetry: props.onRetry }),
+      h(Message, {
+        key: keyOf(message),
+        message,
+        unsent: byId.get(message.id),
+        holdup,
+        onRetry: props.onRetry,
+      }),
     );
   }
   return h(
@@ -178,15 +219,6 @@ export function Arrivals(props: {
   );
 }
 
-/** When a person answers next, as the visitor reads it ("Mon, 09:00"), or "soon". */
-export function nextOpening(hours: Hours | undefined): string {
-  if (!hours?.nextOpenAt) return 'soon';
-  const when = new Date(hours.nextOpenAt);
-  return isolatedDate(
-    when.toLocaleString(undefined, { weekday: 'short', hour: '2-digit', minute: '2-digit' }),
-  );
-}
-
 /** When nobody is there: when a person will answer, and how the answer reaches a visitor who has left. */
 export function Availability(props: {
   hours: Hours | undefined;
@@ -207,79 +239,6 @@ export function Availability(props: {
     { class: 'note', role: 'status', id: 'tl-hours' },
     `We are away now. A person will answer from ${when}. ${then}`,
   );
-}
-
-/** The pre-chat form of an anonymous visitor: a name and an email; after hours the email comes first. */
-export function PreChat(props: {
-  onStart(name: string, email: string): void;
-  closed: boolean;
-  starting: boolean;
-  fieldError?: { field: string; message: string } | undefined;
-}): ComponentChild {
-  const submit = (event: Event) => {
-    event.preventDefault();
-    const data = new FormData(event.currentTarget as HTMLFormElement);
-    props.onStart(String(data.get('name') ?? '').trim(), String(data.get('email') ?? '').trim());
-  };
-  const form = useRef<HTMLFormElement>(null);
-  // After hours the email moves first; Chromium blurs an input the move takes out and back in, which
-  // would leave a keyboard visitor on the page's body: the focus comes back. On a field still empty (the
-  // panel put it on the first field as it opened, before the answer came) it goes to the new first field,
-  // the email the after-hours note asks for; on one the visitor wrote in, or a button, it stays.
-  const had = (form.current?.getRootNode() as ShadowRoot | undefined)?.activeElement;
-  // Shown once the hours are known: the dialog held the focus while it waited, the first field takes it.
-  useEffect(() => {
-    const root = form.current?.getRootNode() as ShadowRoot | undefined;
-    if (root?.activeElement?.classList.contains('panel')) form.current?.querySelector('input')?.focus();
-  }, []);
-  useLayoutEffect(() => {
-    if (!(had instanceof HTMLElement) || !form.current?.contains(had)) return;
-    const first = form.current.querySelector('input');
-    (had instanceof HTMLInputElement && !had.value && first ? first : had).focus();
-  }, [props.closed]);
-  // A field refused (the email's pattern, or the server's 400) takes the focus, so the keyboard is where
-  // the correction goes and a screen reader reads the field, invalid, with why (it stayed on Start chat).
-  useEffect(() => {
-    const field = props.fieldError?.field;
-    if (field === 'name' || field === 'email')
-      form.current?.querySelector<HTMLInputElement>(`input[name="${field}"]`)?.focus();
-  }, [props.fieldError]);
-  const error = (field: string) => (props.fieldError?.field === field ? props.fieldError.message : undefined);
-  const field = (name: 'name' | 'email', label: string, attrs: Record<string, unknown>) => {
-    const message = error(name);
-    const described = [message ? `tl-${name}-error` : '', name === 'email' && props.closed ? 'tl-hours' : ''];
-    return h('label', { key: name, class: name === 'email' && props.closed ? 'strong' : '' }, [
-      label,
-      h('input', {
-        name,
-        dir: 'auto',
-        lang: pageLang(),
-        ...attrs,
-        'aria-invalid': message ? 'true' : undefined,
-        'aria-describedby': described.filter(Boolean).join(' ') || undefined,
-      }),
-      message ? h('p', { class: 'error', id: `tl-${name}-error` }, message) : null,
-    ]);
-  };
-  const email = field(
-    'email',
-    props.closed ? 'Your email, for our reply by email' : 'Your email (optional)',
-    {
-      type: 'email',
-      autocomplete: 'email',
-      maxLength: 320,
-    },
-  );
-  const name = field('name', 'Your name (optional)', { autocomplete: 'name', maxLength: 256 });
-  const attrs = { class: 'pre', onSubmit: submit, 'aria-label': 'Start a chat', noValidate: true, ref: form };
-  return h('form', attrs, [
-    ...(props.closed ? [email, name] : [name, email]),
-    h(
-      'button',
-      { class: 'send', type: 'submit', disabled: props.starting },
-      props.starting ? 'Starting…' : 'Start chat',
-    ),
-  ]);
 }
 
 /** Why the chat could not start, with a way on when there is one. */

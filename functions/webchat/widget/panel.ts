@@ -4,19 +4,13 @@ import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage, Availability as Hours } from './api.js';
 import { storageKey } from './api.js';
 import { type Connection, useChat } from './chat.js';
+import { nextOpening } from './days.js';
 import { emailProblem } from './email-check.js';
 import { isChatReply, label } from './launcher.js';
+import { dialogKeys, useCoversWindow } from './modal.js';
 import { PANEL_CSS } from './panel-css.js';
-import {
-  Arrivals,
-  Availability,
-  Composer,
-  MessageList,
-  nextOpening,
-  PreChat,
-  Problem,
-  pageLang,
-} from './panel-view.js';
+import { Arrivals, Availability, Composer, MessageList, Problem, pageLang } from './panel-view.js';
+import { PreChat } from './pre-chat.js';
 import { type Config, type StartProblem, useAvailability } from './session.js';
 import { siteStore, storageKept, tabStore } from './storage.js';
 import { endPreviousUser } from './user-change.js';
@@ -73,6 +67,18 @@ function useFollow(open: boolean, messages: ChatMessage[], unsentCount: number, 
   useLayoutEffect(() => {
     if (open) toEnd();
   }, [open]);
+  // The log or the panel changes size (the on-screen keyboard, a turned phone, the window): a log at its
+  // end stays there. Before, the keyboard left it 337 px short of the newest message.
+  useEffect(() => {
+    const el = list.current;
+    if (!el || typeof ResizeObserver !== 'function') return;
+    const watch = new ResizeObserver(() => {
+      if (pinned.current) el.scrollTop = el.scrollHeight;
+    });
+    watch.observe(el);
+    if (el.parentElement) watch.observe(el.parentElement);
+    return () => watch.disconnect();
+  }, []);
   useLayoutEffect(() => {
     const before = seen.current;
     const shown = messages.length + unsentCount;
@@ -197,6 +203,7 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
   const [typedError, setTypedError] = useState<{ field: string; message: string } | undefined>();
   const formShown = useRef(false);
   const follow = useFollow(open, chat.messages, chat.unsent.length, chat.loadOlder);
+  const covers = useCoversWindow();
   useSeen(chat, open && follow.atEnd, props.onUnread);
   const who = chat.typing ? TYPING[chat.typing] : '';
   const closed = hours?.open === false;
@@ -226,9 +233,11 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
       'aria-label': config.title ?? 'Chat with us',
       'data-connection': chat.session ? chat.connection : undefined,
       'data-hours': hoursState(hours, known),
+      // Over the whole window (a phone) it is modal: the page under it is out of reach and out of sight.
+      'aria-modal': covers ? 'true' : undefined,
       tabIndex: -1,
       hidden: !open,
-      onKeyDown: (event: KeyboardEvent) => event.key === 'Escape' && props.onClose(),
+      onKeyDown: dialogKeys(covers, props.onClose),
     },
     [
       h('div', { class: 'head' }, [
@@ -251,6 +260,7 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
           messages: chat.messages,
           unsent: chat.unsent,
           welcome: config.welcome,
+          offline: chat.connection === 'offline',
           onRetry: (id: string) => chat.outbox.retry(id),
           listRef: follow.list,
           onScroll: follow.onScroll,

@@ -1,4 +1,4 @@
-import type { SweptAgent } from '../domain/agent-ports.js';
+import type { RemovedAgentHolding, SweptAgent } from '../domain/agent-ports.js';
 import {
   type Agent,
   type AgentClaim,
@@ -35,6 +35,7 @@ import {
   noteLeaseLapsedInput,
   putAgentInput,
   queryAgentsInput,
+  retireAgentInput,
   unlistAgentRemovedInput,
 } from './params/agents.js';
 import { deleteInput, getInput } from './params/common.js';
@@ -48,6 +49,7 @@ function toAgentProfile(item: Record<string, unknown>): AgentProfile {
     gsi1pk: _g,
     gsi1sk: _s,
     [AGENT_LOAD_ATTRIBUTE]: _load,
+    removedAt: _removedAt,
     ...rest
   } = item;
   return AgentProfileSchema.parse(rest);
@@ -120,10 +122,28 @@ async function conversationsNow(db: DynamoDb, ids: readonly string[]): Promise<C
   return items.map(conversationOfItem);
 }
 
+/** An agent's item, read strongly, while they are registered (a removed agent's kept one is not). */
+async function registration(db: DynamoDb, agentId: string): Promise<Record<string, unknown> | undefined> {
+  const out = await getItem(db, getInput(db.table, Keys.agent(agentId), true));
+  return out.Item && out.Item.removedAt === undefined ? out.Item : undefined;
+}
+
 /** An agent with their load, read strongly from their own item. */
 async function agentNow(db: DynamoDb, agentId: string): Promise<Agent | undefined> {
-  const out = await getItem(db, getInput(db.table, Keys.agent(agentId), true));
-  return out.Item ? agentOfItem(out.Item) : undefined;
+  const item = await registration(db, agentId);
+  return item ? agentOfItem(item) : undefined;
+}
+
+/**
+ * The removed agents still holding open conversations (their kept registrations, one query of the
+ * list index), with the ids of those conversations.
+ */
+async function removedHolding(db: DynamoDb): Promise<RemovedAgentHolding[]> {
+  return (await queryAll(db, queryAgentsInput(db.table, undefined, true))).flatMap((item) => {
+    const openConversationIds = StringSetSchema.parse(item[AGENT_LOAD_ATTRIBUTE]);
+    if (openConversationIds.length === 0) return [];
+    return [{ id: String(item.id), openConversationIds }];
+  });
 }
 
 /**
@@ -165,8 +185,8 @@ export function agentRepository(db: DynamoDb) {
   return {
     /** A registered agent, or undefined. */
     async getAgent(agentId: string): Promise<AgentProfile | undefined> {
-      const out = await getItem(db, getInput(db.table, Keys.agent(agentId), true));
-      return out.Item ? toAgentProfile(out.Item) : undefined;
+      const item = await registration(db, agentId);
+      return item ? toAgentProfile(item) : undefined;
     },
     /**
      * An agent with their load, read strongly from their item: take-next runs right after the agent's own
@@ -213,10 +233,12 @@ export function agentRepository(db: DynamoDb) {
     async putAgent(agent: AgentProfile, expects?: AgentWriteExpects): Promise<boolean> {
       return updateItemIf(db, putAgentInput(db.table, agent, expects));
     },
-    /** Deletes an agent's registration: their item, set included (the list index with it). */
-    async removeAgent(agentId: string): Promise<void> {
-      await deleteItem(db, deleteInput(db.table, Keys.agent(agentId)));
+    /** Retires a removed agent's registration, their set kept (see `retireAgentInput`); none, nothing. */
+    async removeAgent(agentId: string, at: string): Promise<void> {
+      await updateItemIf(db, retireAgentInput(db.table, agentId, at));
     },
+    /** The removed agents still holding open conversations, with those conversations' ids. */
+    listRemovedHolding: () => removedHolding(db),
     ...agentRemovals(db),
     /** Every registered agent, with the open conversations assigned to each now. */
     listAgents: () => listAgents(db),

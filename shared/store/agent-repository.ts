@@ -6,7 +6,7 @@ import {
   AgentProfileSchema,
   type ListedAgent,
 } from '../domain/assignment.js';
-import { type ConsoleLeases, withConnectedUntil } from '../domain/live/console-presence.js';
+import { CONSOLE_GRACE_MS, type ConsoleLeases, withConnectedUntil } from '../domain/live/console-presence.js';
 import { conversationOfItem } from '../domain/stored-items.js';
 import { StringSetSchema } from '../domain/string-set.js';
 import type { Conversation } from '../domain/timeline.js';
@@ -31,6 +31,7 @@ import {
   consoleLeaseInput,
   consoleLeaseRemovedInput,
   consoleLeaseRestoredInput,
+  leaseCarriedInput,
   listAgentRemovedInput,
   noteLeaseLapsedInput,
   putAgentInput,
@@ -218,6 +219,23 @@ export function agentRepository(db: DynamoDb) {
     readConversations: (ids: readonly string[]) => conversationsNow(db, ids),
     /** Every agent with their set and, when online or holding any, their console lease item. */
     listAgentsWithLeases: () => listAgentsWithLeases(db),
+    /**
+     * The local rehearsal clock moves `byMs` ahead from `fromMs`: every console lease a console still
+     * pings (running more than the grace ahead: a ping sets it 12 minutes ahead, every 5; a closed one's
+     * grace is 2) runs on by the move (`leaseCarriedInput`), so pings it could not send inside the jump
+     * do not count as absence; a closed console's grace is not carried, so its agent is gone in the move
+     * as in real time. Local runtime only; answers how many leases were carried.
+     */
+    async carryConsoleLeases(fromMs: number, byMs: number): Promise<number> {
+      let carried = 0;
+      for (const agent of await listAgentsWithLeases(db)) {
+        const was = agent.lease?.connectedUntil;
+        if (!was || Date.parse(was) <= fromMs + CONSOLE_GRACE_MS) continue;
+        const input = leaseCarriedInput(db.table, agent.id, was, Date.parse(was) + byMs);
+        if (await updateItemIf(db, input)) carried += 1;
+      }
+      return carried;
+    },
     /** Marks an agent's lapsed lease as seen (see `noteLeaseLapsedInput`); moved since, nothing. */
     async noteLeaseLapsed(agentId: string, connectedUntil: string): Promise<void> {
       await updateItemIf(db, noteLeaseLapsedInput(db.table, agentId, connectedUntil));

@@ -295,6 +295,31 @@ export function consoleLeaseInput(
 }
 
 /**
+ * Carries an agent's console lease over a move of the local rehearsal clock: `connectedUntil` from
+ * `was` to `untilMs` (its `ttl` with it), only while it still ends at `was` (a socket that moved it since
+ * wins) and an admin's removal has not marked it.
+ */
+export function leaseCarriedInput(
+  table: string,
+  agentId: string,
+  was: string,
+  untilMs: number,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.agentLive(agentId),
+    UpdateExpression: 'SET connectedUntil = :until, #ttl = :ttl',
+    ConditionExpression: 'connectedUntil = :was AND attribute_not_exists(removedAt)',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: {
+      ':was': was,
+      ':until': new Date(untilMs).toISOString(),
+      ':ttl': Math.ceil(untilMs / 1000) + CONSOLE_LEASE_KEPT_S,
+    },
+  };
+}
+
+/**
  * Marks an agent's console lease as seen lapsed (`lapsedAt`, their return then takes waiting work) and
  * takes its `ttl` off, so the mark outlives a long absence (a weekend); their next socket's `seen` puts
  * a `ttl` back. Only while the lease still ends where it was read: a socket that moved it since wins.

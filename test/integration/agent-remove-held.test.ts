@@ -94,6 +94,11 @@ describe('local runtime: the conversations a removed agent still holds', () => {
     // Answered: they stay his, and an admin can see so.
     for (const id of ids) expect((await conversation(id)).assignee).toBe('bob');
     expect(await removedList()).toEqual([{ id: 'bob', openConversations: 4 }]);
+    // Admins only: an agent is refused.
+    const asCat = await fetch(`${runtime.url}/api/agents/removed`, {
+      headers: { authorization: `Bearer ${CAT}` },
+    });
+    expect(asCat.status).toBe(403);
 
     // (a) the customer writes again; (b) an agent reopens one resolved; (c) one resolved, the customer writes.
     const [first, second, third] = ids as [string, string, string];

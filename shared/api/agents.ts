@@ -1,10 +1,15 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod';
-import { listAgents } from '#shared/app/list-agents.js';
+import { listAgents, listRemovedAgents } from '#shared/app/list-agents.js';
 import { removeAgent } from '#shared/app/remove-agent.js';
 import { restoreAgent } from '#shared/app/restore-agent.js';
 import { updateAgent } from '#shared/app/update-agent.js';
-import { AgentListedSchema, AgentProfileSchema, AgentUpdateSchema } from '#shared/domain/assignment.js';
+import {
+  AgentListedSchema,
+  AgentProfileSchema,
+  AgentUpdateSchema,
+  RemovedAgentListedSchema,
+} from '#shared/domain/assignment.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { ForbiddenError } from '#shared/errors.js';
 import { requireAdmin } from './admin-only.js';
@@ -21,6 +26,16 @@ const agentRoutes = once(() => {
     operationId: 'listAgents',
     summary: 'Every registered agent: queues, languages, capacity, presence and open conversations',
     responses: { 200: json('the agents', page(AgentListedSchema)), ...errors(401) },
+  });
+
+  const removed = createRoute({
+    method: 'get',
+    path: '/agents/removed',
+    operationId: 'listRemovedAgents',
+    summary:
+      'The removed agents who still hold open conversations (admins only): the ones they had answered stay theirs until transferred, and `GET /api/conversations?assignee=<id>` lists them; one that waits on an answer again goes back to its queue within a minute',
+    middleware: [requireAdmin] as const,
+    responses: { 200: json('the removed agents', page(RemovedAgentListedSchema)), ...errors(401, 403) },
   });
 
   const me = createRoute({
@@ -62,7 +77,7 @@ const agentRoutes = once(() => {
     path: '/agents/{id}',
     operationId: 'removeAgent',
     summary:
-      'Remove an agent (admins only; audited): their requests are refused from then on (403 `agent_removed`) until an admin restores them, their conversations waiting on an answer go back to their queue (reason `agent_removed`), then their registration and console lease are deleted, so they are no longer listed, handed work or assignable (422 `unknown_agent`). An agent not registered (removed already, or never): 204, recorded removed. Yourself (`me`, or your id): 409 `cannot_remove_self`. An admin removed meanwhile (two admins removing each other at once: the second) is refused, 403 `agent_removed`, so an admin always remains',
+      'Remove an agent (admins only; audited): their requests are refused from then on (403 `agent_removed`) until an admin restores them, their conversations waiting on an answer go back to their queue (reason `agent_removed`), then their console lease is closed and their registration retired, so they are no longer listed, handed work or assignable (422 `unknown_agent`). The ones they answered stay theirs, to transfer (`GET /api/agents/removed` lists who holds how many), and go back to their queue within a minute once they wait on an answer again (the customer writes, or a reopen). An agent not registered (removed already, or never): 204, recorded removed. Yourself (`me`, or your id): 409 `cannot_remove_self`. An admin removed meanwhile (two admins removing each other at once: the second) is refused, 403 `agent_removed`, so an admin always remains',
     middleware: [requireAdmin] as const,
     request: { params: apiSchemas().IdParamsSchema },
     responses: { 204: { description: 'removed, or not registered' }, ...errors(400, 401, 403, 409, 413) },
@@ -77,12 +92,12 @@ const agentRoutes = once(() => {
     request: { params: apiSchemas().IdParamsSchema },
     responses: { 204: { description: 'restored, or not removed' }, ...errors(400, 401, 403, 413) },
   });
-  return { list, me, update, remove, restore };
+  return { list, removed, me, update, remove, restore };
 });
 
 /** `/api/agents`: the agents, each agent's own registration for assignment, an admin's removal and restore of one, and `/api/me`. */
 export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
-  const { list, me, update, remove, restore } = agentRoutes();
+  const { list, removed, me, update, remove, restore } = agentRoutes();
   const app = createRouter();
   // A non-admin's attempt is refused before the route runs: recorded too (outcome `forbidden`).
   auditRefusals(
@@ -96,6 +111,7 @@ export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   );
   return app
     .openapi(list, async (c) => c.json({ items: await listAgents(deps), cursor: null }, 200))
+    .openapi(removed, async (c) => c.json({ items: await listRemovedAgents(deps), cursor: null }, 200))
     .openapi(me, (c) => {
       const queues = deps.queueNames?.();
       return c.json(

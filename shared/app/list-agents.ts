@@ -1,5 +1,5 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
-import type { AgentListed, ListedAgent } from '#shared/domain/assignment.js';
+import type { AgentListed, ListedAgent, RemovedAgentListed } from '#shared/domain/assignment.js';
 
 /**
  * Every registered agent, in id order so the list is stable between calls; their load as a count
@@ -19,5 +19,17 @@ export async function listAgents(deps: {
       const unknownQueues = known ? agent.queues.filter((q) => !known.includes(q)) : [];
       return unknownQueues.length ? { ...agent, unknownQueues } : agent;
     })
+    .sort((a, b) => (a.id < b.id ? -1 : 1));
+}
+
+/**
+ * The removed agents who still hold open conversations, in id order, with how many: what an admin
+ * transfers (`GET /api/conversations?assignee=<id>` lists them), since the agents list no longer shows them.
+ */
+export async function listRemovedAgents(deps: {
+  store: Pick<AgentStore, 'listRemovedHolding'>;
+}): Promise<RemovedAgentListed[]> {
+  return (await deps.store.listRemovedHolding())
+    .map(({ id, openConversationIds }) => ({ id, openConversations: openConversationIds.length }))
     .sort((a, b) => (a.id < b.id ? -1 : 1));
 }

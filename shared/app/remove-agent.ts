@@ -27,9 +27,12 @@ export type RemoveAgentDeps = ReturnHeldDeps &
  * record that they are removed (their requests are refused from then on, `agent_removed`, until an
  * admin restores them; the change feed closes their open sockets), then Away (routing hands them
  * nothing more), the conversations of theirs that wait on the business handed back to their queue as
- * their own Away does (reason `agent_removed`), and their registration deleted, so they are no longer
- * listed, routed to or assignable (422 `unknown_agent`, as for an agent never registered).
- * Conversations they answered stay theirs, to transfer. A retry after a crash finishes what was left;
+ * their own Away does (reason `agent_removed`), and their registration retired, so they are no longer
+ * listed, routed to or assignable (422 `unknown_agent`, as for an agent never registered). It is kept
+ * with the set of what they hold: conversations they answered stay theirs, to transfer (an admin lists
+ * them, `listRemovedHolding`), and one that waits on the business again (the customer writes, a reopen)
+ * goes back to its queue within the absent-agent sweep's minute; a restore finds them counted.
+ * A retry after a crash finishes what was left;
  * an agent not registered (removed already, or never) is recorded removed all the same. Audited
  * (`agent_remove`), naming the agent.
  */
@@ -62,7 +65,7 @@ export async function removeAgent(deps: RemoveAgentDeps, adminId: string, agentI
       }
       const held = await deps.store.heldConversations(agentId);
       await returnHeldConversations(deps, agentId, 'agent_removed', held);
-      await deps.store.removeAgent(agentId);
+      await deps.store.removeAgent(agentId, at);
     }
   });
 }

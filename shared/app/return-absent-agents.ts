@@ -1,5 +1,5 @@
 import { leftConsole } from '#shared/domain/agent-away.js';
-import type { AgentAwayStore, SweptAgent } from '#shared/domain/agent-ports.js';
+import type { AgentAwayStore, RemovedAgentHolding, SweptAgent } from '#shared/domain/agent-ports.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 import { type ReturnHeldDeps, returnHeldConversations } from './return-held-conversations.js';
 import { type TakeNextWaitingDeps, takeNextWaiting } from './take-next-waiting.js';
@@ -17,6 +17,8 @@ export interface AgentAwayReport {
   absent: number;
   /** Conversations handed back to their queue (and on, when someone was available). */
   returned: number;
+  /** Removed agents still holding open conversations (answered ones, or ones waiting again). */
+  removed: number;
   /** Agents back at the console after a lapse the sweep had seen, who took waiting work. */
   back: number;
   taken: number;
@@ -28,16 +30,24 @@ export interface AgentAwayReport {
  * of theirs that wait on the business handed back to their queue and on to an available agent
  * (`returnHeldConversations`), and the lapse is marked on their lease; an online agent back at the
  * console with that mark takes waiting work up to their room (`takeNextWaiting`), then the mark goes.
+ * A removed agent is absent for good: the conversations they still hold that wait on the business again
+ * (their customer wrote, or someone reopened one) go back the same way, reason `agent_removed`.
  * Every write is conditional, so a run repeated, late or beside another changes nothing more. Reads:
- * the agents list, the leases of those online or holding any conversation, and the conversations the
- * absent ones hold, never history.
+ * the agents list, the leases of those online or holding any conversation, the removed agents still
+ * holding any (one query), and the conversations the absent and removed ones hold, never history.
  */
 export async function returnAbsentAgents(deps: ReturnAbsentAgentsDeps): Promise<AgentAwayReport> {
   const now = deps.clock.now();
-  const agents = await deps.away.listAgentsWithLeases();
+  const [agents, removed] = await Promise.all([
+    deps.away.listAgentsWithLeases(),
+    deps.away.listRemovedHolding(),
+  ]);
   const absent = agents.filter((agent) => leftConsole(agent.lease, now));
-  const held = await heldByAbsent(deps.away, absent);
+  const held = await heldByAbsent(deps.away, [...absent, ...removed]);
   let returned = 0;
+  for (const agent of removed) {
+    returned += await returnHeldConversations(deps, agent.id, 'agent_removed', held.get(agent.id) ?? []);
+  }
   for (const agent of absent) {
     returned += await returnHeldConversations(deps, agent.id, 'agent_offline', held.get(agent.id) ?? []);
     if (agent.lease && agent.lease.lapsedAt === undefined) {
@@ -52,13 +62,20 @@ export async function returnAbsentAgents(deps: ReturnAbsentAgentsDeps): Promise<
     taken += await takeNextWaiting(deps, agent.id);
     if (agent.lease?.lapsedAt) await deps.away.clearLeaseLapsed(agent.id, agent.lease.lapsedAt);
   }
-  return { agents: agents.length, absent: absent.length, returned, back: back.length, taken };
+  return {
+    agents: agents.length,
+    absent: absent.length,
+    returned,
+    removed: removed.length,
+    back: back.length,
+    taken,
+  };
 }
 
-/** The conversations the absent agents hold, read in one go (100 a call), by the agent who holds them. */
+/** The conversations the absent (or removed) agents hold, read in one go (100 a call), by who holds them. */
 async function heldByAbsent(
   away: AgentAwayStore,
-  absent: readonly SweptAgent[],
+  absent: ReadonlyArray<SweptAgent | RemovedAgentHolding>,
 ): Promise<Map<string, Conversation[]>> {
   const ids = absent.flatMap((agent) => agent.openConversationIds ?? []);
   const byAgent = new Map<string, Conversation[]>();

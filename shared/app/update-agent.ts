@@ -41,11 +41,11 @@ const removedMeanwhile = () =>
   new ForbiddenError('an admin removed this agent: ask an admin to restore you', 'agent_removed');
 
 /**
- * Writes the agent's registration without bringing back one a removal deleted: an update only while
- * the registration read is there (a removal deletes it), a first registration only while none is (two
- * at once: the second updates the first's), then the removal record looked at (one strong GetItem,
- * first registrations only): a removal recorded since finds the registration and deletes it, or this
- * look finds the removal and deletes it, whatever their order. Either way refused, 403 `agent_removed`.
+ * Writes the agent's registration without bringing back one a removal retired: an update only while
+ * the registration read is there (a removal retires it), a first registration only while none is, or
+ * a retired one (two at once: the second updates the first's), then the removal record looked at (one
+ * strong GetItem, first registrations only): a removal recorded since finds the registration and retires it, or this
+ * look finds the removal and retires it, whatever their order. Either way refused, 403 `agent_removed`.
  */
 async function saveRegistration(
   deps: { store: Pick<AgentStore, 'getAgent' | 'putAgent' | 'isAgentRemoved' | 'removeAgent'>; clock: Clock },
@@ -60,7 +60,7 @@ async function saveRegistration(
       continue;
     }
     if (!registered && (await deps.store.isAgentRemoved(agentId))) {
-      await deps.store.removeAgent(agentId);
+      await deps.store.removeAgent(agentId, deps.clock.now().toISOString());
       throw removedMeanwhile();
     }
     return agent;

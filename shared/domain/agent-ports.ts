@@ -72,8 +72,14 @@ export interface AgentStore {
    * is not (`new`) there yet: false when it is not so (a removal deleted it; another call made it).
    */
   putAgent(agent: AgentProfile, expects?: 'new' | 'registered'): Promise<boolean>;
-  /** Deletes the agent's registration (their item, with their set); not there, nothing. */
-  removeAgent(agentId: string): Promise<void>;
+  /**
+   * Retires the agent's registration (at `at`): no longer listed, routed to or assignable, but kept with
+   * the set of the open conversations they hold, for the absent-agent sweep, the admin's list of what
+   * removed agents hold and their restore; not there, nothing.
+   */
+  removeAgent(agentId: string, at: string): Promise<void>;
+  /** The removed agents still holding open conversations (answered ones they keep, to transfer). */
+  listRemovedHolding(): Promise<RemovedAgentHolding[]>;
   /** Records that an admin removed the agent; recorded already, the first record kept. */
   markAgentRemoved(agentId: string, removal: { at: string; by: string }): Promise<void>;
   /** Whether the agent is removed (and not restored since). */
@@ -149,10 +155,18 @@ export interface AgentLoadStore {
 /** An agent as the absent-agent sweep sees them: their set, and their console lease item when read. */
 export type SweptAgent = ListedAgent & { lease?: ConsoleLease | undefined };
 
+/** A removed agent who still holds open conversations, and those conversations' ids. */
+export interface RemovedAgentHolding {
+  id: string;
+  openConversationIds: string[];
+}
+
 /** The agents' console leases and held conversations, for the sweep that hands back an absent agent's work. */
 export interface AgentAwayStore {
   /** Every registered agent with their set; the lease items of those online or holding any conversation. */
   listAgentsWithLeases(): Promise<SweptAgent[]>;
+  /** The removed agents still holding open conversations: theirs wait on nobody. */
+  listRemovedHolding(): Promise<RemovedAgentHolding[]>;
   /** Conversations by id, read strongly; missing ones left out. */
   readConversations(conversationIds: readonly string[]): Promise<Conversation[]>;
   /** Marks the lapse seen, while the lease still ends at `connectedUntil`; kept (no `ttl`) until they return. */

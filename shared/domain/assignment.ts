@@ -36,6 +36,18 @@ export const AgentListedSchema = AgentSchema.extend({
 });
 export type AgentListed = z.infer<typeof AgentListedSchema>;
 
+/** A removed agent who still holds open conversations (answered ones stay theirs, to transfer). */
+export const RemovedAgentListedSchema = z.object({
+  id: z.string(),
+  openConversations: z
+    .number()
+    .int()
+    .describe(
+      'the open conversations still assigned to them: `GET /api/conversations?assignee=<id>` lists them',
+    ),
+});
+export type RemovedAgentListed = z.infer<typeof RemovedAgentListedSchema>;
+
 /** An agent as the agents list shows them to routing: with the conversations their set holds. */
 export type ListedAgent = Agent & { openConversationIds?: readonly string[] | undefined };
 

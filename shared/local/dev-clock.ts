@@ -66,6 +66,12 @@ export interface DevClockRoutes {
   settle: () => Promise<void>;
   /** When the next durable timer falls due (epoch ms), if one is set: each is a step of a move. */
   nextDue: () => number | undefined;
+  /**
+   * Before a move of `byMs` from `fromMs`: the agents' console leases still running run on by the move
+   * (their consoles could not ping inside the jump), so the absent-agent sweep the move fires does not
+   * take them for gone.
+   */
+  carryLeases?: ((fromMs: number, byMs: number) => Promise<unknown>) | undefined;
 }
 
 /** How long an advance waits for what fell due before answering anyway (`settled: false`). */
@@ -95,6 +101,7 @@ export function devClockApp(deps: DevClockRoutes): Hono {
   app.get('/local/clock', (c) => c.json(reading(deps.timers)));
   app.post('/local/clock/advance', async (c) => {
     const ms = await moveOf(c.req.raw);
+    await deps.carryLeases?.(deps.timers.now(), ms);
     const settled = await moveInSteps(deps, ms);
     log('info', 'local clock moved forward', { agentId: c.get('agentId'), ms, ...reading(deps.timers) });
     return c.json({ ...reading(deps.timers), settled });
@@ -181,7 +188,9 @@ export function onDevClock<
 export function mountDevClock(
   app: Hono,
   devClock: SteppedTimers | undefined,
-  parts: Pick<DevClockRoutes, 'dataDir' | 'authenticate'> & { timerStore: Pick<LocalTimerStore, 'nextDue'> },
+  parts: Pick<DevClockRoutes, 'dataDir' | 'authenticate' | 'carryLeases'> & {
+    timerStore: Pick<LocalTimerStore, 'nextDue'>;
+  },
   settle: () => Promise<void>,
 ): void {
   if (!devClock) return;

@@ -325,7 +325,8 @@ export async function startLocalRuntime(given: LocalRuntimeOptions): Promise<Loc
       live: live && { events: repos.liveEvents },
     }),
   });
-  const clockParts = { dataDir, timerStore, authenticate: agentsOf(config, repos) };
+  const carryLeases = repos.agents.carryConsoleLeases;
+  const clockParts = { dataDir, timerStore, authenticate: agentsOf(config, repos), carryLeases };
   mountDevClock(app, options.devClock, clockParts, () => running.idle());
   const { server, port } = await listen(app, config.PORT, upgrades);
   const { inbound, deadLetter, mail, outbound, timers } = queues;

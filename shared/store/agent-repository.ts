@@ -1,4 +1,4 @@
-import type { SweptAgent } from '../domain/agent-ports.js';
+import type { RemovedAgentHolding, SweptAgent } from '../domain/agent-ports.js';
 import {
   type Agent,
   type AgentClaim,
@@ -6,7 +6,7 @@ import {
   AgentProfileSchema,
   type ListedAgent,
 } from '../domain/assignment.js';
-import { type ConsoleLeases, withConnectedUntil } from '../domain/live/console-presence.js';
+import { CONSOLE_GRACE_MS, type ConsoleLeases, withConnectedUntil } from '../domain/live/console-presence.js';
 import { conversationOfItem } from '../domain/stored-items.js';
 import { StringSetSchema } from '../domain/string-set.js';
 import type { Conversation } from '../domain/timeline.js';
@@ -31,10 +31,12 @@ import {
   consoleLeaseInput,
   consoleLeaseRemovedInput,
   consoleLeaseRestoredInput,
+  leaseCarriedInput,
   listAgentRemovedInput,
   noteLeaseLapsedInput,
   putAgentInput,
   queryAgentsInput,
+  retireAgentInput,
   unlistAgentRemovedInput,
 } from './params/agents.js';
 import { deleteInput, getInput } from './params/common.js';
@@ -48,6 +50,7 @@ function toAgentProfile(item: Record<string, unknown>): AgentProfile {
     gsi1pk: _g,
     gsi1sk: _s,
     [AGENT_LOAD_ATTRIBUTE]: _load,
+    removedAt: _removedAt,
     ...rest
   } = item;
   return AgentProfileSchema.parse(rest);
@@ -120,10 +123,28 @@ async function conversationsNow(db: DynamoDb, ids: readonly string[]): Promise<C
   return items.map(conversationOfItem);
 }
 
+/** An agent's item, read strongly, while they are registered (a removed agent's kept one is not). */
+async function registration(db: DynamoDb, agentId: string): Promise<Record<string, unknown> | undefined> {
+  const out = await getItem(db, getInput(db.table, Keys.agent(agentId), true));
+  return out.Item && out.Item.removedAt === undefined ? out.Item : undefined;
+}
+
 /** An agent with their load, read strongly from their own item. */
 async function agentNow(db: DynamoDb, agentId: string): Promise<Agent | undefined> {
-  const out = await getItem(db, getInput(db.table, Keys.agent(agentId), true));
-  return out.Item ? agentOfItem(out.Item) : undefined;
+  const item = await registration(db, agentId);
+  return item ? agentOfItem(item) : undefined;
+}
+
+/**
+ * The removed agents still holding open conversations (their kept registrations, one query of the
+ * list index), with the ids of those conversations.
+ */
+async function removedHolding(db: DynamoDb): Promise<RemovedAgentHolding[]> {
+  return (await queryAll(db, queryAgentsInput(db.table, undefined, true))).flatMap((item) => {
+    const openConversationIds = StringSetSchema.parse(item[AGENT_LOAD_ATTRIBUTE]);
+    if (openConversationIds.length === 0) return [];
+    return [{ id: String(item.id), openConversationIds }];
+  });
 }
 
 /**
@@ -165,8 +186,8 @@ export function agentRepository(db: DynamoDb) {
   return {
     /** A registered agent, or undefined. */
     async getAgent(agentId: string): Promise<AgentProfile | undefined> {
-      const out = await getItem(db, getInput(db.table, Keys.agent(agentId), true));
-      return out.Item ? toAgentProfile(out.Item) : undefined;
+      const item = await registration(db, agentId);
+      return item ? toAgentProfile(item) : undefined;
     },
     /**
      * An agent with their load, read strongly from their item: take-next runs right after the agent's own
@@ -198,6 +219,23 @@ export function agentRepository(db: DynamoDb) {
     readConversations: (ids: readonly string[]) => conversationsNow(db, ids),
     /** Every agent with their set and, when online or holding any, their console lease item. */
     listAgentsWithLeases: () => listAgentsWithLeases(db),
+    /**
+     * The local rehearsal clock moves `byMs` ahead from `fromMs`: every console lease a console still
+     * pings (running more than the grace ahead: a ping sets it 12 minutes ahead, every 5; a closed one's
+     * grace is 2) runs on by the move (`leaseCarriedInput`), so pings it could not send inside the jump
+     * do not count as absence; a closed console's grace is not carried, so its agent is gone in the move
+     * as in real time. Local runtime only; answers how many leases were carried.
+     */
+    async carryConsoleLeases(fromMs: number, byMs: number): Promise<number> {
+      let carried = 0;
+      for (const agent of await listAgentsWithLeases(db)) {
+        const was = agent.lease?.connectedUntil;
+        if (!was || Date.parse(was) <= fromMs + CONSOLE_GRACE_MS) continue;
+        const input = leaseCarriedInput(db.table, agent.id, was, Date.parse(was) + byMs);
+        if (await updateItemIf(db, input)) carried += 1;
+      }
+      return carried;
+    },
     /** Marks an agent's lapsed lease as seen (see `noteLeaseLapsedInput`); moved since, nothing. */
     async noteLeaseLapsed(agentId: string, connectedUntil: string): Promise<void> {
       await updateItemIf(db, noteLeaseLapsedInput(db.table, agentId, connectedUntil));
@@ -213,10 +251,12 @@ export function agentRepository(db: DynamoDb) {
     async putAgent(agent: AgentProfile, expects?: AgentWriteExpects): Promise<boolean> {
       return updateItemIf(db, putAgentInput(db.table, agent, expects));
     },
-    /** Deletes an agent's registration: their item, set included (the list index with it). */
-    async removeAgent(agentId: string): Promise<void> {
-      await deleteItem(db, deleteInput(db.table, Keys.agent(agentId)));
+    /** Retires a removed agent's registration, their set kept (see `retireAgentInput`); none, nothing. */
+    async removeAgent(agentId: string, at: string): Promise<void> {
+      await updateItemIf(db, retireAgentInput(db.table, agentId, at));
     },
+    /** The removed agents still holding open conversations, with those conversations' ids. */
+    listRemovedHolding: () => removedHolding(db),
     ...agentRemovals(db),
     /** Every registered agent, with the open conversations assigned to each now. */
     listAgents: () => listAgents(db),

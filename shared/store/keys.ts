@@ -60,7 +60,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | who mentioned identity | Query    pk=MENTION#<kind>#<value>, sk=CUSTOMER#<id>              |
  * | contact state (opt-out)| GetItem  pk=CONTACT#<kind>#<value>, sk=CONTACT                    |
  * | agent                  | GetItem  pk=AGENT#<id>, sk=AGENT                                 |
- * | every agent            | Query    gsi1k gsi1pk=AGENTS, gsi1sk=<id>, GetItem each            |
+ * | every agent            | Query    gsi1k gsi1pk=AGENTS (removed ones kept with their sets: AGENTS_REMOVED), gsi1sk=<id> |
  * | agent's console lease  | BatchGetItem pk=AGENT_LIVE#<id>, sk=AGENT_LIVE (the online agents); Update by their sockets (ttl) |
  * | removed agent          | GetItem  pk=AGENT_REMOVED#<id>, sk=AGENT_REMOVED (sign-in check, once a minute per agent and container) |
  * | removed agents' list   | Update   pk=AGENT_REMOVALS, sk=AGENT_REMOVALS (a removal, conditional on its admin not listed; a restore) |

@@ -77,10 +77,10 @@ describe('local runtime: the edges of removing an agent', () => {
   it('does not register again an agent removed while their token was still trusted', async () => {
     // Dan registers: this container looks at his removal record and trusts that look for a minute.
     expect(await call('PUT', '/api/agents/me', DAN, ONLINE)).toEqual([200, 'ok']);
-    // Another container removes him (its removal record, then his registration deleted): this one's
+    // Another container removes him (its removal record, then his registration retired): this one's
     // look still says he is not removed, as any container's may for up to a minute.
     await runtime.store.agents.markAgentRemoved('dan', { at: new Date().toISOString(), by: 'lead' });
-    await runtime.store.agents.removeAgent('dan');
+    await runtime.store.agents.removeAgent('dan', new Date().toISOString());
     // His Away (or any update) in that minute is refused and writes no registration back.
     expect(await call('PUT', '/api/agents/me', DAN, { presence: 'away' })).toEqual([403, 'agent_removed']);
     expect((await listed()).map((a) => a.id)).not.toContain('dan');

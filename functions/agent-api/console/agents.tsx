@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { loadMoved } from './agent-load.js';
+import { nextLapse } from './agent-state.js';
 import type { Api, Page } from './api.js';
 import type { Subscribe } from './app.js';
 import { ErrorNote } from './ui.js';
@@ -12,6 +13,8 @@ export interface AgentRow {
   capacity: number;
   presence: 'online' | 'away';
   openConversations: number;
+  /** Until when they count as at the console (online ones with a console open): see `agentState`. */
+  connectedUntil?: string | undefined;
 }
 
 /**
@@ -63,6 +66,14 @@ export function useAgents(api: Api, subscribe: Subscribe, me: string) {
       clearTimeout(timer);
     };
   }, [subscribe]);
+  // When the next agent at the console counts as gone (their lease ran out, no event says so): the list
+  // drawn again then, so its labels say offline as the server counts them.
+  useEffect(() => {
+    const at = nextLapse(agents, Date.now());
+    if (at === undefined) return;
+    const timer = setTimeout(() => setAgents((list) => [...list]), Math.max(0, at - Date.now()) + 50);
+    return () => clearTimeout(timer);
+  }, [agents]);
   // The routing policy's queues, read once a load: a queue just added to the policy is offered to join
   // before anyone is in it (before, the picker knew only agents' queues and those of conversations in view).
   const [policyQueues, setPolicyQueues] = useState<string[]>([]);
@@ -76,12 +87,15 @@ export function useAgents(api: Api, subscribe: Subscribe, me: string) {
       stale = true;
     };
   }, [api]);
+  // The saved registration at once, then the list read again: only it says until when an agent who
+  // just chose online counts as at the console (`connectedUntil`), which the saved profile does not carry.
   const saved = useCallback((agent: Omit<AgentRow, 'openConversations'>) => {
     setAgents((list) => {
       const old = list.find((a) => a.id === agent.id);
-      const row = { ...agent, openConversations: old?.openConversations ?? 0 };
+      const row = { ...old, ...agent, openConversations: old?.openConversations ?? 0 };
       return old ? list.map((a) => (a.id === agent.id ? row : a)) : [...list, row];
     });
+    setTick((t) => t + 1);
   }, []);
   // An agent an admin removed here: off the list at once (the next read no longer lists them).
   const removed = useCallback(

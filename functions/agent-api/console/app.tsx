@@ -322,6 +322,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
         policyQueues={policyQueues}
         onSaved={saved}
         onRemoved={removed}
+        onShowHeld={(agentId) => setFilters({ ...NO_FILTER, assignee: agentId })}
         onHelp={() => setHelp(true)}
         onSignOut={props.onSignOut}
       />
@@ -355,10 +356,7 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
             open(undefined);
           }}
           onResolve={resolve}
-          onErased={(ids) => {
-            for (const id of ids)
-              publish({ type: 'customer.updated', customerId: id, item: { change: 'erased' } });
-          }}
+          onErased={(ids) => tellErased(publish, ids)}
           subscribe={subscribe}
           reloads={reloads}
           presence={presence}
@@ -376,6 +374,11 @@ function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): 
       <ConfirmHost />
     </div>
   );
+}
+
+/** Tells this console's views that customers were erased here (as the live feed would). */
+function tellErased(publish: (event: LiveEvent) => void, ids: readonly string[]): void {
+  for (const id of ids) publish({ type: 'customer.updated', customerId: id, item: { change: 'erased' } });
 }
 
 /** The view with no conversation open: a hint, a linked one on its way, or why the link shows nothing. */

@@ -21,6 +21,8 @@ export function ConversationHead(props: {
   erased: boolean;
   agents: AgentRow[];
   queues: string[];
+  /** The agent signed in here: no "Assign to me" on a conversation they have already. */
+  me: string;
   customerShown: boolean;
   onCustomer(): void;
   onBack(): void;
@@ -125,9 +127,11 @@ function HeadActions(props: Parameters<typeof ConversationHead>[0]) {
   const Transfer = useMedia(ONE_COLUMN) ? TransferMenu : TransferForm;
   return (
     <>
-      <button type="button" onClick={() => props.onAssign({ agentId: 'me' })}>
-        Assign to me
-      </button>
+      {c.assignee === props.me ? null : (
+        <button type="button" onClick={() => props.onAssign({ agentId: 'me' })}>
+          Assign to me
+        </button>
+      )}
       <Transfer
         agents={props.agents}
         queues={props.queues}

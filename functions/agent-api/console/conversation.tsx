@@ -333,6 +333,7 @@ export function ConversationView(props: ConversationProps) {
           erased={data.erased}
           agents={props.agents}
           queues={props.queues}
+          me={props.session.agentId}
           customerShown={customerShown}
           onCustomer={() => setCustomerShown((v) => !v)}
           onBack={props.onBack}

@@ -43,6 +43,8 @@ export function Header(props: {
   onSaved(agent: Omit<AgentRow, 'openConversations'>): void;
   /** An admin removed this agent (from the Agents list, admins only). */
   onRemoved(agentId: string): void;
+  /** Shows the inbox of a removed agent's conversations (from the Agents list, admins only). */
+  onShowHeld(agentId: string): void;
   onHelp(): void;
   onSignOut(): void;
 }) {
@@ -62,9 +64,7 @@ export function Header(props: {
     </ul>
   );
   const admin = useAdminViews(props.api);
-  const team = session.admin ? (
-    <TeamAdmin api={props.api} agents={props.agents} me={session.agentId} onRemoved={props.onRemoved} />
-  ) : null;
+  const team = session.admin ? <TeamAdmin {...props} me={session.agentId} /> : null;
   const who = <Who session={session} compact={compact} />;
   // Webhooks and Audit (admins) beside Shortcuts and Sign out: in the compact Menu one row, not a line more.
   const buttons = (

@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
+import { agentState } from './agent-state.js';
 import type { AgentRow } from './agents.js';
 import { CHANNELS, channelName } from './format.js';
 import type { Filters } from './inbox.js';
 
 /**
  * The Assigned filter's choices: anyone, mine, unassigned, then every other registered agent with
- * their presence and load, so a lead sees what one agent holds (an absent one's too); then those who
+ * their state (online, away, or offline once their console lease ran out: `agentState`) and load, so a lead sees what one agent holds (an absent one's too); then those who
  * hold a conversation in view but are not registered (they never opened the console since it registers
  * its agents: an API client, say), so what they hold can be found and moved; an agent the filter names
  * who is not listed (yet) keeps their option.
@@ -17,9 +18,10 @@ export function assigneeOptions(
   conversations: ReadonlyArray<{ assignee?: string | undefined }> = [],
 ): Array<[string, string]> {
   const others = agents.filter((a) => a.id !== me);
+  const now = Date.now();
   const rows: Array<[string, string]> = others.map((a) => [
     a.id,
-    `${a.id} (${a.presence === 'online' ? 'online' : 'away'}, ${a.openConversations} open)`,
+    `${a.id} (${agentState(a, now)}, ${a.openConversations} open)`,
   ]);
   const listed = new Set([me, ...agents.map((a) => a.id)]);
   const holders = new Set(

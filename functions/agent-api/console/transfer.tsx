@@ -1,4 +1,5 @@
 import { useRef, useState } from 'preact/hooks';
+import { agentState } from './agent-state.js';
 import type { AgentRow } from './agents.js';
 
 /** Where a transfer goes: an agent (`""` takes it back to the queue), a queue, or both. */
@@ -83,7 +84,7 @@ export function TransferForm(props: {
           ...(props.agents.length ? [] : [[NO_AGENT, 'No agents have signed in yet'] as [string, string]]),
           ...props.agents.map((a): [string, string] => [
             a.id,
-            `${a.id} (${a.presence}, ${a.openConversations}/${a.capacity})`,
+            `${a.id} (${agentState(a, Date.now())}, ${a.openConversations}/${a.capacity})`,
           ]),
         ]}
       />

@@ -8,15 +8,21 @@ import type { AgentProfile } from '../../domain/assignment.js';
 import { AGENTS_PARTITION, Keys } from '../keys.js';
 import { AGENT_LOAD_ATTRIBUTE, CONVERSATION_LOAD_ATTRIBUTE, LIST_INDEX } from '../table.js';
 
+/** Partition of the removed agents' kept registrations in the list index (gsi1k): what they still hold. */
+const REMOVED_AGENTS_PARTITION = 'AGENTS_REMOVED';
+
 /**
- * What a registration write expects: `new`, no registration there (a first `PUT /api/agents/me`);
- * `registered`, the registration read still there (an update never brings back one a removal deleted).
+ * What a registration write expects: `new`, no registration there, or only a removed agent's kept one (a
+ * first `PUT /api/agents/me`, or the first after a restore: the set of what they hold stays);
+ * `registered`, the registration read still there and not removed (an update never brings back one a
+ * removal retired).
  */
 export type AgentWriteExpects = 'new' | 'registered';
 
 /**
  * Registers or updates an agent, indexed under the agents partition so they can all be listed; an
- * update, not a put, so the open conversations counted on the item stay. With `expects`, conditional.
+ * update, not a put, so the open conversations counted on the item stay (a removal's kept ones too:
+ * `new` takes the removal mark off). With `expects`, conditional.
  */
 export function putAgentInput(
   table: string,
@@ -33,12 +39,32 @@ export function putAgentInput(
   return {
     TableName: table,
     Key: Keys.agent(agent.id),
-    UpdateExpression: `SET ${names.map((_name, i) => `#f${i} = :f${i}`).join(', ')}`,
+    UpdateExpression: `SET ${names.map((_name, i) => `#f${i} = :f${i}`).join(', ')}${expects === 'new' ? ' REMOVE removedAt' : ''}`,
     ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#f${i}`, name])),
     ExpressionAttributeValues: Object.fromEntries(names.map((name, i) => [`:f${i}`, fields[name]])),
     ...(expects && {
-      ConditionExpression: expects === 'new' ? 'attribute_not_exists(pk)' : 'attribute_exists(pk)',
+      ConditionExpression:
+        expects === 'new'
+          ? 'attribute_not_exists(pk) OR attribute_exists(removedAt)'
+          : 'attribute_exists(pk) AND attribute_not_exists(removedAt)',
     }),
+  };
+}
+
+/**
+ * Retires a removed agent's registration: kept, with the set of the open conversations they hold (so
+ * what happens to those is still counted, and a restore finds it), but Away, marked `removedAt` and
+ * moved to the removed agents' partition of the list index: no longer listed, routed to or assignable.
+ * Not registered, nothing.
+ */
+export function retireAgentInput(table: string, agentId: string, at: string): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.agent(agentId),
+    UpdateExpression: 'SET removedAt = if_not_exists(removedAt, :at), gsi1pk = :removed, #presence = :away',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeNames: { '#presence': 'presence' },
+    ExpressionAttributeValues: { ':at': at, ':removed': REMOVED_AGENTS_PARTITION, ':away': 'away' },
   };
 }
 
@@ -113,13 +139,17 @@ export function agentRemovalInput(
   };
 }
 
-/** One page of every registered agent. */
-export function queryAgentsInput(table: string, startKey?: Record<string, unknown>): QueryCommandInput {
+/** One page of every registered agent (`removed`: of the removed agents' kept registrations). */
+export function queryAgentsInput(
+  table: string,
+  startKey?: Record<string, unknown>,
+  removed = false,
+): QueryCommandInput {
   return {
     TableName: table,
     IndexName: LIST_INDEX,
     KeyConditionExpression: 'gsi1pk = :pk',
-    ExpressionAttributeValues: { ':pk': AGENTS_PARTITION },
+    ExpressionAttributeValues: { ':pk': removed ? REMOVED_AGENTS_PARTITION : AGENTS_PARTITION },
     ...(startKey ? { ExclusiveStartKey: startKey } : {}),
   };
 }
@@ -205,7 +235,7 @@ export function claimAgentSlotInput(
     TableName: table,
     Key: Keys.agent(agentId),
     UpdateExpression: 'ADD #set :members',
-    ConditionExpression: `attribute_exists(pk) AND (contains(#set, :conversation) OR (${room}))`,
+    ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(removedAt) AND (contains(#set, :conversation) OR (${room}))`,
     ExpressionAttributeNames: {
       '#set': AGENT_LOAD_ATTRIBUTE,
       '#presence': 'presence',
@@ -260,6 +290,31 @@ export function consoleLeaseInput(
       ':until': until,
       ':socket': move.connectionId,
       ':ttl': Math.ceil(move.untilMs / 1000) + CONSOLE_LEASE_KEPT_S,
+    },
+  };
+}
+
+/**
+ * Carries an agent's console lease over a move of the local rehearsal clock: `connectedUntil` from
+ * `was` to `untilMs` (its `ttl` with it), only while it still ends at `was` (a socket that moved it since
+ * wins) and an admin's removal has not marked it.
+ */
+export function leaseCarriedInput(
+  table: string,
+  agentId: string,
+  was: string,
+  untilMs: number,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.agentLive(agentId),
+    UpdateExpression: 'SET connectedUntil = :until, #ttl = :ttl',
+    ConditionExpression: 'connectedUntil = :was AND attribute_not_exists(removedAt)',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: {
+      ':was': was,
+      ':until': new Date(untilMs).toISOString(),
+      ':ttl': Math.ceil(untilMs / 1000) + CONSOLE_LEASE_KEPT_S,
     },
   };
 }

@@ -77,6 +77,7 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
     removeAgent: async (id) => {
       agents.delete(id);
     },
+    listRemovedHolding: async () => [],
     listAgents: async () =>
       [...agents.values()].map(({ updatedAt: _at, ...agent }) => ({
         ...agent,

@@ -152,6 +152,7 @@ describe('OpenAPI document', () => {
     'POST /api/conversations/{id}/wake': 'wakeConversation',
     'POST /api/automations/dry-run': 'dryRunAutomations',
     'GET /api/agents': 'listAgents',
+    'GET /api/agents/removed': 'listRemovedAgents',
     'GET /api/me': 'getMe',
     'PUT /api/agents/me': 'updateMyAgent',
     'DELETE /api/agents/{id}': 'removeAgent',

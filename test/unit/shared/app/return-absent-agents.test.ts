@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { returnAbsentAgents } from '#shared/app/return-absent-agents.js';
-import type { SweptAgent } from '#shared/domain/agent-ports.js';
+import type { RemovedAgentHolding, SweptAgent } from '#shared/domain/agent-ports.js';
 import type { Agent, AgentClaim } from '#shared/domain/assignment.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 
@@ -29,7 +29,7 @@ const held = (id: string, assignee: string, change: Partial<Conversation> = {}):
   ...change,
 });
 
-function deps(agents: SweptAgent[], conversations: Conversation[]) {
+function deps(agents: SweptAgent[], conversations: Conversation[], removed: RemovedAgentHolding[] = []) {
   const calls: unknown[][] = [];
   const listed: Agent[] = agents.map(({ lease, openConversationIds: _ids, ...a }) => ({
     ...a,
@@ -40,6 +40,7 @@ function deps(agents: SweptAgent[], conversations: Conversation[]) {
     clock: { now: () => new Date(NOW) },
     away: {
       listAgentsWithLeases: async () => agents,
+      listRemovedHolding: async () => removed,
       readConversations: async (ids: readonly string[]) => {
         calls.push(['readConversations', [...ids]]);
         return conversations.filter((c) => ids.includes(c.id));
@@ -86,7 +87,7 @@ describe('returnAbsentAgents', () => {
       ],
     );
     const report = await returnAbsentAgents(d);
-    expect(report).toEqual({ agents: 2, absent: 1, returned: 1, back: 0, taken: 0 });
+    expect(report).toEqual({ agents: 2, absent: 1, returned: 1, removed: 0, back: 0, taken: 0 });
     expect(d.calls).toEqual([
       ['readConversations', ['cv_1', 'cv_answered', 'cv_snoozed']],
       ['claim', 'agent-bob', 'cv_1', 0],
@@ -100,6 +101,28 @@ describe('returnAbsentAgents', () => {
         { ifAssignee: 'agent-ana', release: ['agent-bob'], reason: 'agent_offline' },
       ],
       ['noteLeaseLapsed', 'agent-ana', LAPSED],
+    ]);
+  });
+
+  it('hands back what a removed agent holds that waits on the business again; an answered one stays theirs', async () => {
+    const d = deps(
+      [agent('agent-bob', { lease: { connectedUntil: LIVE } })],
+      [held('cv_again', 'agent-cy'), held('cv_answered', 'agent-cy', { waitingSince: undefined })],
+      [{ id: 'agent-cy', openConversationIds: ['cv_again', 'cv_answered'] }],
+    );
+    expect(await returnAbsentAgents(d)).toMatchObject({ absent: 0, removed: 1, returned: 1 });
+    expect(d.calls).toEqual([
+      ['readConversations', ['cv_again', 'cv_answered']],
+      ['claim', 'agent-bob', 'cv_again', 0],
+      [
+        'assign',
+        'cv_again',
+        { agentId: 'agent-bob' },
+        'routing',
+        NOW,
+        'returned:cv_again:agent-cy:2025-06-09T09:00:00.000Z',
+        { ifAssignee: 'agent-cy', release: ['agent-bob'], reason: 'agent_removed' },
+      ],
     ]);
   });
 

@@ -12,6 +12,7 @@ import {
   noteLeaseLapsedInput,
   putAgentInput,
   queryAgentsInput,
+  retireAgentInput,
   unlistAgentRemovedInput,
 } from '#shared/store/params/agents.js';
 
@@ -66,7 +67,7 @@ describe('agent params', () => {
     });
   });
 
-  it('writes a registration conditionally when asked: a first one while none is there, an update while it is', () => {
+  it('writes a registration conditionally when asked: a first one while none (or a retired one) is there, an update while it is and not retired', () => {
     const agent: AgentProfile = {
       id: 'ada',
       presence: 'away',
@@ -76,8 +77,29 @@ describe('agent params', () => {
       updatedAt: '2026-12-06T02:00:00.000Z',
     };
     expect(putAgentInput('t', agent).ConditionExpression).toBeUndefined();
-    expect(putAgentInput('t', agent, 'new').ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(putAgentInput('t', agent, 'registered').ConditionExpression).toBe('attribute_exists(pk)');
+    const first = putAgentInput('t', agent, 'new');
+    expect(first.ConditionExpression).toBe('attribute_not_exists(pk) OR attribute_exists(removedAt)');
+    // A restored agent's first registration takes the removal mark off, their set kept.
+    expect(first.UpdateExpression).toMatch(/ REMOVE removedAt$/);
+    expect(putAgentInput('t', agent, 'registered').ConditionExpression).toBe(
+      'attribute_exists(pk) AND attribute_not_exists(removedAt)',
+    );
+    expect(putAgentInput('t', agent, 'registered').UpdateExpression).not.toMatch(/REMOVE/);
+  });
+
+  it('retires a removed agent’s registration: kept with its set, Away, in the removed agents’ partition', () => {
+    expect(retireAgentInput('t', 'ag_1', '2026-12-06T02:00:00.000Z')).toEqual({
+      TableName: 't',
+      Key: { pk: 'AGENT#ag_1', sk: 'AGENT' },
+      UpdateExpression: 'SET removedAt = if_not_exists(removedAt, :at), gsi1pk = :removed, #presence = :away',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#presence': 'presence' },
+      ExpressionAttributeValues: {
+        ':at': '2026-12-06T02:00:00.000Z',
+        ':removed': 'AGENTS_REMOVED',
+        ':away': 'away',
+      },
+    });
   });
 
   it('writes an agent under its key and in the agents index, keeping what else the item holds', () => {

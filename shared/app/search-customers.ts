@@ -20,8 +20,9 @@ export function candidateIdentities(q: string, phone: PhoneOptions): Identity[] 
     const key: Identity = { kind: 'email', value: email };
     found.push(key, ...earlierIdentities(key));
   }
-  // A number typed in Arabic-Indic digits (copied from a customer's message) is searched as the number.
-  const digits = asciiDigits(q);
+  // A number typed in Arabic-Indic digits (copied from a customer's message) or in full-width
+  // characters (a Japanese or Chinese keyboard: ＋９７１) is searched as the number.
+  const digits = asciiDigits(q.normalize('NFKC'));
   if (/^[\d\s()+.\-:a-z]+$/i.test(digits) && /\d{4}/.test(digits.replace(/\D/g, ''))) {
     const e164 = normalisePhone(digits, phone);
     if (e164) {

@@ -4,10 +4,11 @@ import { runAsMain, runScanCommand, type ScanCommandDeps, scanCommandUsage } fro
 
 export const indexNameWordsUsage = scanCommandUsage(
   'index-name-words',
-  `Once, after upgrading to the version whose search finds a customer by any word of their name: writes
-the word entries of every customer named before it (they are found by the start of their whole name
-until then), and moves a name with Arabic letters this version folds (أ إ آ ٱ, ة, ى) to where the
-search now looks for it. Reads the whole table once; safe to run again or to stop and resume.`,
+  `Once after each upgrade that changes how names are folded for search (search by any word of the
+name; Arabic letters أ إ آ ٱ, ة, ى; the wider folding of ı ß ł đ ø æ œ þ, Persian ک ی and unseen
+characters): writes the word entries of every customer named before it, and moves a name whose
+folding changed to where the search now looks for it. Reads the whole table once; safe to run again
+or to stop and resume.`,
 );
 
 /** Runs `npm run index-name-words -- <args>`; throws ValidationError on bad arguments. */

@@ -3,7 +3,7 @@ import { encodeCursor } from './cursor.js';
 import { type DynamoDb, sendDynamo, updateItemIf } from './dynamo-client.js';
 import { Keys, nameSortKey } from './keys.js';
 import { putNameWords, settleNameWords } from './name-word-writes.js';
-import { liveName } from './name-words.js';
+import { liveName, NAME_WORDS } from './name-words.js';
 import { decodeFrom, type Scanner } from './thread-link-notes.js';
 
 type Item = Record<string, unknown>;
@@ -32,7 +32,7 @@ export function scanNamedProfilesInput(table: string, limit: number, startKey?: 
 /**
  * Writes a stored profile's word entries at its name's version (none for one merged away or being
  * erased: its merge or erasure took them), settled against a strong read of the profile, and moves its
- * own entry to the name as this version folds it (Arabic letters), conditional on the name and entry
+ * own entry to the name as this version folds it (see `nameSearchKey`), conditional on the name and entry
  * read, so a rename since is left as it wrote it. Answers what it did.
  */
 async function indexProfile(db: DynamoDb, profile: Item): Promise<{ indexed: boolean; refolded: boolean }> {
@@ -40,8 +40,9 @@ async function indexProfile(db: DynamoDb, profile: Item): Promise<{ indexed: boo
   const written = liveName(profile);
   if (!written) return { indexed: false, refolded: false };
   const { name } = written;
-  // The scan read the profile a while ago: settled against a strong read, as a rename's are.
-  await putNameWords(db, customerId, written);
+  // Every slot past the name's entries cleared: a folding that changed may index fewer words than the
+  // one before. The scan read the profile a while ago: settled against a strong read, as a rename's are.
+  await putNameWords(db, customerId, written, NAME_WORDS);
   await settleNameWords(db, customerId, written);
   const sortKey = nameSortKey(name, customerId);
   if (typeof profile.gsi1sk !== 'string' || profile.gsi1sk === sortKey)

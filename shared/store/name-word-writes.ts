@@ -1,14 +1,14 @@
 import type { DeleteCommandInput, PutCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type DynamoDb, deleteItem, getItem, putItemIf, sendConditional } from './dynamo-client.js';
-import { Keys, nameSearchKey } from './keys.js';
+import { Keys } from './keys.js';
 import {
   liveName,
   NAME_WORDS,
   nameWordItems,
   nameWordKey,
+  nameWordTexts,
   sameName,
   type VersionedName,
-  wordSuffixes,
 } from './name-words.js';
 import { getInput } from './params/common.js';
 
@@ -43,7 +43,7 @@ export function clearNameWordInput(
 }
 
 /** How many word entries a name has. */
-export const wordCount = (name: string): number => wordSuffixes(nameSearchKey(name)).length;
+export const wordCount = (name: string): number => nameWordTexts(name).length;
 
 /**
  * Writes the word entries of a versioned name (one conditional PutItem each), and clears the slots

@@ -1,5 +1,5 @@
-import { Keys, nameSearchKey, shardOf } from './keys.js';
-import { foldedSortKey } from './name-key.js';
+import { Keys, shardOf } from './keys.js';
+import { foldedSortKey, nameWordsKey } from './name-key.js';
 
 type Item = Record<string, unknown>;
 
@@ -48,6 +48,9 @@ export function wordSuffixes(folded: string): string[] {
   return Array.from({ length: Math.max(0, count) }, (_, i) => words.slice(words.length - 1 - i).join(' '));
 }
 
+/** The folded texts a name is indexed under besides its whole: see `wordSuffixes` and `nameWordsKey`. */
+export const nameWordTexts = (name: string): string[] => wordSuffixes(nameWordsKey(name));
+
 /** A stored profile's name, if it has one. */
 export const nameOf = (profile: Record<string, unknown>): string | undefined =>
   typeof profile.name === 'string' ? profile.name : undefined;
@@ -88,7 +91,7 @@ export const sameName = (a: VersionedName | undefined, b: VersionedName | undefi
 
 /** The word entries of a name: the items a search finds the customer by, besides their profile. */
 export function nameWordItems(customerId: string, name: string, version?: string): Item[] {
-  return wordSuffixes(nameSearchKey(name)).map((text, i) => ({
+  return nameWordTexts(name).map((text, i) => ({
     ...nameWordKey(customerId, i + 1),
     entity: 'customer_name_word',
     customerId,
@@ -118,5 +121,5 @@ export function wordEntryCurrent(entry: Item, profile: Item | undefined): boolea
   const name = liveName(profile)?.name;
   if (name === undefined) return false;
   const n = Number(String(entry.sk).slice(NAME_WORD_PREFIX.length));
-  return wordSuffixes(nameSearchKey(name))[n - 1] === entryText(entry);
+  return nameWordTexts(name)[n - 1] === entryText(entry);
 }

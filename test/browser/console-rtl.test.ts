@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { TimelineItem } from '#shared/domain/timeline.js';
+import { writeTimelineItems } from '../support/seed-timeline.js';
 import { whatsappText } from '../support/webhooks.js';
-import { DESKTOP, postMeta, signIn, useConsole } from './console-support.js';
+import { asAna, DESKTOP, postMeta, signIn, useConsole } from './console-support.js';
 
 const WAIT = { timeout: 30_000 };
 
@@ -91,6 +93,65 @@ describe('the console for an agent who writes Arabic, in a browser', () => {
       await page.getByRole('heading', { name: 'Acme Support (verified)' }).first().waitFor(WAIT);
       const shown = await page.locator('body').textContent();
       expect(shown).not.toMatch(/[\u202a-\u202e\u2066-\u2069]/u);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  /**
+   * QA: the hand-off summary is one paragraph that reads left to right ("Hand-off…"); an Arabic quote
+   * with Latin words and digits in it was laid out as part of the English line, its words in the wrong
+   * order. Each quote and the name are isolated now (<bdi>), in their own direction; the text is as stored.
+   */
+  it('lays out each quote and the name of a hand-off summary in their own direction', async () => {
+    const found = await asAna<{ items: Array<{ id: string; openConversationId?: string }> }>(
+      runtime,
+      '/api/customers?q=971501234567',
+    );
+    const customer = found.items[0];
+    const quote = 'وصلني الطلب رقم 4521 ناقص، أين iPhone case؟';
+    const text = [
+      'Hand-off (keyword): the message names "refund".',
+      'محمد العلي (first contact); channels: WhatsApp.',
+      `Asked on WhatsApp: "${quote}" / "Where is it?"`,
+      'The AI\'s answer, not sent: "مرحبا،\nسنتحقق من الطلب 4521."',
+    ].join('\n');
+    const note: TimelineItem = {
+      id: 'note:handoff-rtl',
+      type: 'note',
+      text,
+      at: new Date().toISOString(),
+      customerId: customer?.id ?? '',
+      conversationId: customer?.openConversationId ?? '',
+      data: { author: { kind: 'ai', id: 'responder' } },
+    };
+    await writeTimelineItems(runtime, [note]);
+    const context = await browser.newContext({ viewport: DESKTOP, locale: 'en-US' });
+    try {
+      const page = await context.newPage();
+      await signIn(page, runtime);
+      await page.locator('.conversation-row', { hasText: 'محمد العلي' }).click(WAIT);
+      const shown = page.locator('article.note.handoff p.text', { hasText: 'the message names' });
+      await shown.waitFor(WAIT);
+      expect(await shown.evaluate(computedDirection)).toBe('ltr');
+      expect(await shown.textContent()).toBe(text);
+      const isolated = shown.locator('bdi');
+      expect(await isolated.allTextContents()).toEqual([
+        '"refund"',
+        'محمد العلي',
+        `"${quote}"`,
+        '"Where is it?"',
+        '"مرحبا،\nسنتحقق من الطلب 4521."',
+      ]);
+      const directions = await isolated.evaluateAll((elements) =>
+        elements.map((e) => {
+          const style = (
+            globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }
+          ).getComputedStyle(e);
+          return `${style.direction} ${style.unicodeBidi}`;
+        }),
+      );
+      expect(directions).toEqual(['ltr isolate', 'rtl isolate', 'rtl isolate', 'ltr isolate', 'rtl isolate']);
     } finally {
       await context.close();
     }

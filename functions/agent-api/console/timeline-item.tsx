@@ -4,6 +4,7 @@ import type { TimelineItem } from './api.js';
 import { assignedText } from './assigned-text.js';
 import { failureText } from './failure-text.js';
 import { agentBy, channelName, clock } from './format.js';
+import { HandoffText } from './handoff-note.js';
 import { RecordingLink } from './media-files.js';
 import {
   ActMarks,
@@ -380,7 +381,7 @@ export function TimelineEntry(props: { item: TimelineItem; acts?: Acts | undefin
           <time dateTime={item.at}>{clock(item.at)}</time>
         </header>
         <p class="text" dir="auto">
-          {item.text}
+          {handoff ? <HandoffText text={item.text ?? ''} /> : item.text}
         </p>
       </article>
     );

@@ -7,7 +7,10 @@ import { Transform, type TransformCallback } from 'node:stream';
  * (see parseMime): the text parts labelled so are read as UTF-8 when their bytes are UTF-8, else as
  * Windows-1252 (which every byte is, and which Latin-1 text is a subset of), part by part; an
  * encoded-word labelled so likewise, word by word; and a header block with raw 8-bit bytes that are
- * not UTF-8 (RFC 6532 allows UTF-8 only) as Windows-1252.
+ * not UTF-8 (RFC 6532 allows UTF-8 only) in the charset the message declares for its text (old
+ * clients write the headers in it: `Subject: Заказ` in Windows-1251 bytes), else as Windows-1252.
+ * A charset label no decoder knows (`x-unknown-8bit`) is read as a UTF-8 label is: UTF-8 when the
+ * bytes are, else Windows-1252.
  */
 
 /** The label the second reading gives UTF-8 and US-ASCII text parts, which `SniffingDecoder` reads. */
@@ -23,8 +26,21 @@ const TEXT_CHARSET =
 /** A text Content-Type with no parameter at all (so no charset: mailparser reads it as UTF-8). */
 const BARE_TEXT_TYPE = /^(content-type:[ \t]{0,5}text\/[a-z]{1,20})[ \t]{0,5}(?=\r?\n(?![ \t]))/gim;
 
-/** An RFC 2047 encoded-word labelled UTF-8 or US-ASCII (its text at most 1,000 characters). */
-const ENCODED_WORD = /=\?(utf-?8|(?:us-)?ascii)((?:\*[A-Za-z-]{1,20})?)\?([bq])\?([^?\s]{0,1000})\?=/gi;
+/** An RFC 2047 encoded-word (its charset label at most 40 characters, its text at most 1,000). */
+const ENCODED_WORD = /=\?([\w.:+-]{1,40})((?:\*[A-Za-z-]{1,20})?)\?([bq])\?([^?\s]{0,1000})\?=/gi;
+
+/** A UTF-8 or US-ASCII charset label. */
+const UTF8_LABEL = /^(?:utf-?8|(?:us-)?ascii)$/i;
+
+/**
+ * A Content-Type field with its folded continuation lines (at most 20 of at most 998 characters), and
+ * its `charset` parameter: a linear scan per line start.
+ */
+const CONTENT_TYPE_FIELD = /^content-type:[ \t]{0,5}([^\r\n]{0,998}(?:\r?\n[ \t][^\r\n]{0,998}){0,20})/gim;
+const CHARSET_PARAMETER = /\bcharset[ \t]{0,5}=[ \t]{0,5}"?([\w.:+-]{1,40})/i;
+
+/** How much of the body is searched for the first text part's charset (its headers come first). */
+const CHARSET_SEARCH_BYTES = 64 * 1024;
 
 const strictUtf8 = () => new TextDecoder('utf-8', { fatal: true });
 
@@ -73,17 +89,57 @@ export function relabelledMime(mime: Uint8Array): Buffer | undefined {
   const raw = Buffer.from(mime.buffer, mime.byteOffset, mime.byteLength);
   const end = headerBlockEnd(raw);
   const head = raw.subarray(0, end);
+  const body = raw.subarray(end).toString('latin1');
   const headText = isUtf8(head)
     ? head.toString('latin1')
-    : Buffer.from(windows1252(head), 'utf8').toString('latin1');
-  const text = `${headText}${raw.subarray(end).toString('latin1')}`
+    : Buffer.from(headerDecoder(declaredCharset(head.toString('latin1'), body))(head), 'utf8').toString(
+        'latin1',
+      );
+  const text = `${headText}${body}`
     .replace(TEXT_CHARSET, `$1$2${SNIFFED_CHARSET}$2`)
     .replace(BARE_TEXT_TYPE, `$1; charset=${SNIFFED_CHARSET}`)
-    .replace(ENCODED_WORD, (word, _charset: string, language: string, encoding: string, data: string) =>
-      isUtf8(encodedWordBytes(encoding, data)) ? word : `=?windows-1252${language}?${encoding}?${data}?=`,
-    );
+    .replace(ENCODED_WORD, (word, charset: string, language: string, encoding: string, data: string) => {
+      if (!UTF8_LABEL.test(charset) && knownCharset(charset)) return word;
+      const utf8 = isUtf8(encodedWordBytes(encoding, data));
+      if (utf8 && UTF8_LABEL.test(charset)) return word;
+      return `=?${utf8 ? 'utf-8' : 'windows-1252'}${language}?${encoding}?${data}?=`;
+    });
   const out = Buffer.from(text, 'latin1');
   return out.equals(raw) ? undefined : out;
+}
+
+/**
+ * The charset the message declares for its text: the top-level Content-Type's, else the first text
+ * part's (searched in the body's first CHARSET_SEARCH_BYTES). `head` and `body` are Latin-1 strings.
+ */
+function declaredCharset(head: string, body: string): string | undefined {
+  const top = [...head.matchAll(CONTENT_TYPE_FIELD)][0]?.[1];
+  const own = top === undefined ? undefined : CHARSET_PARAMETER.exec(top)?.[1];
+  if (own || !top?.toLowerCase().startsWith('multipart/')) return own;
+  for (const [, field] of body.slice(0, CHARSET_SEARCH_BYTES).matchAll(CONTENT_TYPE_FIELD)) {
+    if (field?.toLowerCase().startsWith('text/')) return CHARSET_PARAMETER.exec(field)?.[1];
+  }
+  return undefined;
+}
+
+/**
+ * How a header block that is not UTF-8 is read: in `charset` when a decoder knows it and it writes
+ * ASCII as ASCII (not UTF-8, which the block is not, nor UTF-16), else as Windows-1252.
+ */
+function headerDecoder(charset: string | undefined): (bytes: Uint8Array) => string {
+  const decoder = charset ? knownCharset(charset) : undefined;
+  if (!decoder || ['utf-8', 'utf-16le', 'utf-16be', 'windows-1252'].includes(decoder.encoding))
+    return windows1252;
+  return (bytes) => decoder.decode(bytes);
+}
+
+/** The WHATWG decoder of a charset label, or undefined when it knows no such label. */
+function knownCharset(label: string): InstanceType<typeof TextDecoder> | undefined {
+  try {
+    return new TextDecoder(label);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where the message's header block ends (its blank line), or the end of the mail. */
@@ -105,19 +161,16 @@ function encodedWordBytes(encoding: string, data: string): Buffer {
 
 /**
  * The decoder mailparser's `Iconv` option takes in the second reading (`new Iconv(from, to)`, a
- * stream of UTF-8 out): SNIFFED_CHARSET parts read whole by `utf8OrWindows1252`, any other charset by
- * the WHATWG decoder of its label (which throws on a label it does not know: mailparser then leaves
- * the part as UTF-8, as it does a charset iconv does not know).
+ * stream of UTF-8 out): SNIFFED_CHARSET parts, and parts whose label the WHATWG decoder does not know,
+ * read whole by `utf8OrWindows1252`; any other charset by the WHATWG decoder of its label.
  */
 export class SniffingDecoder extends Transform {
-  readonly #sniff: boolean;
   readonly #decoder: InstanceType<typeof TextDecoder> | undefined;
   readonly #chunks: Buffer[] = [];
 
   constructor(charset: string) {
     super();
-    this.#sniff = charset.toLowerCase() === SNIFFED_CHARSET;
-    this.#decoder = this.#sniff ? undefined : new TextDecoder(charset);
+    this.#decoder = charset.toLowerCase() === SNIFFED_CHARSET ? undefined : knownCharset(charset);
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {

@@ -55,6 +55,14 @@ describe('candidateIdentities', () => {
     }
   });
 
+  it('reads a number typed in full-width characters as the number (a Japanese or Chinese keyboard)', () => {
+    for (const q of ['＋９７１５０１２３４１１１', '＋９７１\u3000５０\u3000１２３\u3000４１１１']) {
+      expect(candidateIdentities(q, { defaultRegion: 'PT' }).filter((i) => i.kind === 'phone')).toEqual([
+        { kind: 'phone', value: '+971501234111' },
+      ]);
+    }
+  });
+
   it('reads a phone in a local format as E.164 in the default region, and as a raw handle', () => {
     expect(candidateIdentities('(650) 555-1234', { defaultRegion: 'US' })).toEqual([
       { kind: 'phone', value: '+16505551234' },

@@ -39,6 +39,13 @@ describe('the console: length and segments under the reply box', () => {
       .toBe('2 SMS segments, sent as Unicode (UCS-2: 70 a message, 67 a segment; an emoji counts as 2).');
   }, 90_000);
 
+  it('shows the business number the customer texted on their SMS', async () => {
+    const log = await openCustomerConversation(page, runtime, TEXTER);
+    const said = log.locator('article.message.in .recipient');
+    await said.first().waitFor({ timeout: 30_000 });
+    expect(await said.first().innerText()).toBe('To our number: +15005550006');
+  }, 90_000);
+
   it('says the room left near the limit, counted as the API counts it', async () => {
     await openCustomerConversation(page, runtime, TEXTER);
     await box().fill('😀'.repeat(790));

@@ -162,10 +162,18 @@ function referralLine(referral: Record<string, unknown>): string {
 
 /**
  * Where an email reply of ours went (`to`: the first Reply-To of the mail it answers, else its From):
- * a contact form's mail or a second mailbox can send it somewhere the agent did not expect.
+ * a contact form's mail or a second mailbox can send it somewhere the agent did not expect. And the
+ * business number a customer's SMS went to.
  */
 export function Recipient(props: { item: TimelineItem }) {
   const { item } = props;
+  // Which of the business's numbers the customer texted (Twilio's `To`, kept as the item's `to`).
+  if (item.channel === 'sms' && item.direction === 'inbound' && item.to?.kind === 'phone')
+    return (
+      <p class="recipient">
+        <span class="muted">To our number:</span> {item.to.value}
+      </p>
+    );
   if (item.channel !== 'email' || item.direction !== 'outbound' || item.to?.kind !== 'email') return null;
   return (
     <p class="recipient">

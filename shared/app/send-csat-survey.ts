@@ -1,10 +1,11 @@
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import { CSAT_AUTHOR_ID } from '../domain/csat/csat-ports.js';
-import { answererOf, csatAnswerSkip, csatExclusion } from '../domain/csat/section.js';
+import { answererOf, csatAnswerSkip, csatExclusion, csatInLanguage } from '../domain/csat/section.js';
 import { CSAT_ANSWER_WINDOW_MS, type CsatForm, csatForm, csatSurveyId } from '../domain/csat/survey.js';
 import { CSAT_LINK_TTL_MS } from '../domain/csat/token.js';
 import type { Channel } from '../domain/envelope.js';
 import { isRefusal, lastInboundOn } from '../domain/replies.js';
+import { languageOfText } from '../domain/routing/message-language.js';
 import type { Conversation, Customer } from '../domain/timeline.js';
 import type { Timer } from '../domain/timer-ports.js';
 import { sendReply } from './send-reply.js';
@@ -35,9 +36,19 @@ async function skipped(
 }
 
 /**
+ * The language of a conversation, for its survey's words (`csat.byLanguage`): found by routing's own
+ * detector (`languageOfText`, as the hand-off words' language is for a message the AI did not read) in
+ * the first words of the customer's first message, which the conversation keeps (`preview`): nothing
+ * more is read. Undefined when they are too few to tell.
+ */
+const conversationLanguage = (conversation: Conversation): string | undefined =>
+  conversation.preview ? languageOfText(conversation.preview) : undefined;
+
+/**
  * Sends the satisfaction survey of a resolve, when its timer fires: only while the conversation is
  * still resolved by that resolve (a reopen or a later resolve makes the timer stale), in the form of
- * the channel the customer last used in it, through the reply rules; only about an answer given (none
+ * the channel the customer last used in it, in the conversation's language when `csat.byLanguage` has
+ * it (`conversationLanguage`), through the reply rules; only about an answer given (none
  * when nobody answered, none when only the AI did unless `aiOnly`). The survey's id is fixed by the
  * resolve and is the reply's idempotency key, so a timer that fires twice sends one survey. What
  * cannot go out (a closed window without a template, STOP, no address) says why on the timeline.
@@ -70,7 +81,7 @@ export async function sendCsatSurvey(
   };
   const link = ports.link;
   const result = csatForm({
-    section,
+    section: csatInLanguage(section, conversationLanguage(conversation)),
     channel,
     surveyId: survey.id,
     now,

@@ -51,10 +51,15 @@ export function replyTextLimit(
   return REPLY_TEXT_LIMITS[channel];
 }
 
+/** A count as written for people: 1,602. */
+const counted = (n: number): string => n.toLocaleString('en-US');
+
 /**
  * Refuses a reply whose text the channel's provider would refuse (422 `text_too_long`), before anything
  * is written or queued: the provider would take nothing, and the customer would hear nothing. The
- * limit is the customer's (`replyTextLimit`). Answers the channel when the text fits.
+ * limit is the customer's (`replyTextLimit`), counted in UTF-16 units as JavaScript counts (an emoji is
+ * 2: Twilio says such characters take more room, so it is the safe count), and the error says so.
+ * Answers the channel when the text fits.
  */
 export function checkReplyLength(
   channel: Channel,
@@ -64,7 +69,7 @@ export function checkReplyLength(
   const limit = replyTextLimit(channel, customer);
   if (limit === undefined || text === undefined || text.length <= limit) return channel;
   throw new UnprocessableError(
-    `the reply is ${text.length} characters; ${channel} takes at most ${limit} in one message: shorten it or send it as several replies`,
+    `the reply is ${counted(text.length)} UTF-16 units (an emoji counts as 2); ${channel} takes at most ${counted(limit)} in one message: shorten it or send it as several replies`,
     'text_too_long',
   );
 }

@@ -82,6 +82,7 @@ export function toTimelineItem(envelope: Envelope, customerId: string, conversat
         direction: envelope.direction,
         providerMessageId: envelope.providerMessageId,
         from: envelope.customer,
+        ...smsBusinessNumber(envelope),
         contentType: envelope.contentType,
         ...(envelope.text !== undefined ? { text: envelope.text } : {}),
         ...(envelope.attachments.length ? { attachments: envelope.attachments } : {}),
@@ -160,6 +161,18 @@ function callParties(envelope: Extract<Envelope, { kind: 'call' }>): Pick<Timeli
   const account = envelope.account;
   const business = account !== undefined && BUSINESS_PHONE.test(account) ? account : undefined;
   return { ...(business ? { from: { kind: 'phone', value: business } } : {}), to: envelope.customer };
+}
+
+/**
+ * Our number an inbound SMS was sent to (Twilio's `To`, the envelope's `account`), kept as the item's
+ * `to` so agents see which of the business's numbers the customer texted; only a phone number, only SMS.
+ */
+function smsBusinessNumber(envelope: Extract<Envelope, { kind: 'message' }>): Pick<TimelineItem, 'to'> {
+  if (envelope.channel !== 'sms' || envelope.direction !== 'inbound') return {};
+  const account = envelope.account;
+  return account !== undefined && BUSINESS_PHONE.test(account)
+    ? { to: { kind: 'phone', value: account } }
+    : {};
 }
 
 /** Mail whose sender nothing vouches for (DMARC failed, or SPF and DKIM both did): it attaches to no existing customer. */

@@ -24,7 +24,13 @@ const TWILIO_TOKEN = 'csat-twilio-token';
 
 function policyFile(): string {
   return shippedPolicyFileWith((policy) => {
-    policy.csat = { enabled: true, delay: 'PT10M', question: 'How did we do?', excludeTags: ['no-survey'] };
+    policy.csat = {
+      enabled: true,
+      delay: 'PT10M',
+      question: 'How did we do?',
+      excludeTags: ['no-survey'],
+      byLanguage: { ar: { question: 'كيف كانت خدمتنا؟', words: { sms: 'أرسل رقمًا من 1 إلى 5.' } } },
+    };
   });
 }
 
@@ -441,6 +447,18 @@ describe('local runtime: CSAT on the customer channel', () => {
     expect(surveys().some((e) => e.message.conversationId === conversationId)).toBe(true);
     return { customerId: customer.id, conversationId };
   };
+
+  // QA: an Arabic SMS customer got the Arabic hand-off words but the English survey.
+  it("asks in the conversation's language from csat.byLanguage, others in the default words", async () => {
+    await sms('+14155550631', 'SMcsatlang00000000000000000000001', 'مرحبا، لم يصل طلبي بعد، أين هو؟');
+    const arabic = await resolveOpen(await find('+14155550631'));
+    await sms('+14155550632', 'SMcsatlang00000000000000000000002', 'Is my order on its way');
+    const english = await resolveOpen(await find('+14155550632'));
+    await advance(10 * MINUTE);
+    const textOf = (id: string) => surveys().find((e) => e.message.conversationId === id)?.message.text;
+    expect(textOf(arabic)).toBe('كيف كانت خدمتنا؟ أرسل رقمًا من 1 إلى 5.');
+    expect(textOf(english)).toBe('How did we do? Reply 1 to 5 (5 is best), and add a comment if you like.');
+  });
 
   it('takes no score once the surveyed conversation was reopened by the customer: "2" is an answer to the agent', async () => {
     const from = '+14155550621';

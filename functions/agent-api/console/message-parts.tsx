@@ -4,6 +4,7 @@ import { type Acts, editedMark, type MessageActs, quoteOf } from './acts.js';
 import type { TimelineItem } from './api.js';
 import { channelName, clock } from './format.js';
 import { MediaFiles, servedByApi } from './media-files.js';
+import { filesOf } from './sent-files.js';
 
 const record = (value: unknown): Record<string, unknown> | undefined =>
   value && typeof value === 'object' && !Array.isArray(value)
@@ -26,33 +27,44 @@ export function httpsHref(url: unknown): string | undefined {
 }
 
 /**
- * A message's files: kind, file name (the caption only when the message has no text: the caption is
- * its text) and type; a button that shows it in the view for a file the agent API serves from its
- * provider (a WhatsApp Cloud API media id, Twilio's media: both may answer only with Threadline's
- * credentials), else a link to open it when the provider gave an https address anyone holding it may
- * open (Messenger's and Instagram's CDN).
+ * A message's files (`filesOf`: the customer's, or those a reply of ours sent): kind, file name (the
+ * caption only when the message has no text: the caption is its text) and type; a button that shows it
+ * in the view for a customer's file the agent API serves from its provider (a WhatsApp Cloud API media
+ * id, Twilio's media: both may answer only with Threadline's credentials), else a link to open it when
+ * the address is https (Messenger's and Instagram's CDN, the address a reply's file was sent from). The
+ * console never loads an outside address itself: a reply's image is a link too, opened with no referrer.
+ * A reply's file at an http address is shown as its address, no link.
  */
 export function Attachments(props: { item: TimelineItem }) {
   const { item } = props;
-  const list = item.attachments ?? [];
+  const list = filesOf(item);
   if (!list.length) return null;
+  const sent = item.direction === 'outbound';
   return (
     <>
-      <ul class="attachments" aria-label="Attachments">
+      <ul class="attachments" aria-label={sent ? 'Files sent' : 'Attachments'}>
         {list.map((a, i) => {
           // A file the agent API serves opens in the view (MediaFiles), not by a link to the provider.
-          const href = servedByApi(item, a) ? undefined : httpsHref(a.url);
+          const href = !sent && servedByApi(item, a) ? undefined : httpsHref(a.url);
+          const name = a.filename ?? (item.text ? undefined : a.caption);
           return (
             <li key={a.mediaId ?? a.url ?? i}>
-              <span class="attachment-kind">{a.kind}</span> {a.filename ?? (item.text ? null : a.caption)}
+              <span class="attachment-kind">{a.kind}</span> {name}
               {a.mimeType ? <span class="muted"> ({a.mimeType})</span> : null}
               {href ? (
                 <>
                   {' '}
-                  <a href={href} target="_blank" rel="noopener noreferrer">
+                  <a
+                    href={href}
+                    target="_blank"
+                    rel="noopener noreferrer"
+                    aria-label={name ? `Open ${name}` : undefined}
+                  >
                     Open
                   </a>
                 </>
+              ) : sent && a.url ? (
+                <span class="muted"> {a.url}</span>
               ) : null}
             </li>
           );
@@ -110,7 +122,7 @@ export function ContentNote(props: { item: TimelineItem }) {
   if (d.notice === true) {
     // The provider's news about the thread (a handover event, an optin), not the customer's word.
     lines.push(`${channelName(item.channel)} event (${unsupportedKind(item) ?? 'unknown'}): not a message.`);
-  } else if (item.contentType === 'unsupported' && !item.attachments?.length && !record(d.referral)) {
+  } else if (item.contentType === 'unsupported' && !filesOf(item).length && !record(d.referral)) {
     const kind = unsupportedKind(item);
     lines.push(
       `Unsupported message${kind ? ` (${kind})` : ''}: ${channelName(item.channel)} did not send what it holds to Threadline; the customer sees it in the app.`,
@@ -150,10 +162,18 @@ function referralLine(referral: Record<string, unknown>): string {
 
 /**
  * Where an email reply of ours went (`to`: the first Reply-To of the mail it answers, else its From):
- * a contact form's mail or a second mailbox can send it somewhere the agent did not expect.
+ * a contact form's mail or a second mailbox can send it somewhere the agent did not expect. And the
+ * business number a customer's SMS went to.
  */
 export function Recipient(props: { item: TimelineItem }) {
   const { item } = props;
+  // Which of the business's numbers the customer texted (Twilio's `To`, kept as the item's `to`).
+  if (item.channel === 'sms' && item.direction === 'inbound' && item.to?.kind === 'phone')
+    return (
+      <p class="recipient">
+        <span class="muted">To our number:</span> {item.to.value}
+      </p>
+    );
   if (item.channel !== 'email' || item.direction !== 'outbound' || item.to?.kind !== 'email') return null;
   return (
     <p class="recipient">

@@ -1,14 +1,13 @@
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { Channel } from '#shared/domain/envelope.js';
-import { REPLY_TEXT_LIMITS } from '#shared/domain/reply-length.js';
 import { afterSent } from './after-sent.js';
 import { type Api, ApiError, type ChannelOption, type Conversation, type TimelineItem } from './api.js';
-import { channelName, notSentText } from './format.js';
+import { notSentText } from './format.js';
 import type { LiveStatus } from './live.js';
 import { type ComposerMode, type Draft, keyFor, readDraft, saveDraft, savePending } from './place.js';
 import { ChannelChoice, ChannelLost, channelNow } from './reply-channels.js';
 import { HeldNote, type HeldReply, holderNow, replyContent, takeOver } from './reply-claim.js';
+import { lengthGuide, overLimit } from './reply-length.js';
 import { useResolvedMeanwhile } from './resolved-meanwhile.js';
 import { EMPTY_TEMPLATE, type TemplateDraft, TemplateFields, templateRequest } from './template-fields.js';
 import { ErrorNote, focusLost } from './ui.js';
@@ -189,9 +188,12 @@ function TextField(props: {
   text: string;
   area: RefObject<HTMLTextAreaElement>;
   tooLong: string | undefined;
+  /** How the reply goes out (SMS segments, room left), while it fits. */
+  guide?: string | undefined;
   onInput(value: string): void;
 }) {
-  const { tooLong } = props;
+  const { tooLong, guide } = props;
+  const described = tooLong ? 'reply-too-long' : guide ? 'reply-length' : undefined;
   return (
     <>
       <label class="text-label">
@@ -203,7 +205,7 @@ function TextField(props: {
           required
           value={props.text}
           aria-invalid={tooLong ? true : undefined}
-          aria-describedby={tooLong ? 'reply-too-long' : undefined}
+          aria-describedby={described}
           onInput={(e) => props.onInput(e.currentTarget.value)}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) e.currentTarget.form?.requestSubmit();
@@ -215,21 +217,13 @@ function TextField(props: {
         <p class="too-long" id="reply-too-long" role="status">
           {tooLong}
         </p>
+      ) : guide ? (
+        <p class="length-note muted" id="reply-length">
+          {guide}
+        </p>
       ) : null}
     </>
   );
-}
-
-/**
- * Why the reply's text cannot go out on the channel in one message (the API would refuse it with
- * `text_too_long`), said while typing, or undefined when it fits: the limit the API gave for this
- * customer (`maxLength`: Twilio's 1,600 for a WhatsApp customer reached through Twilio), else the channel's.
- */
-function overLimit(option: ChannelOption | undefined, text: string): string | undefined {
-  const channel = option?.channel;
-  const limit = option?.maxLength ?? (channel ? REPLY_TEXT_LIMITS[channel as Channel] : undefined);
-  if (limit === undefined || text.length <= limit) return undefined;
-  return `${text.length} characters: ${channelName(channel)} takes at most ${limit} in one message. Shorten it by ${text.length - limit}, or send it as several replies.`;
 }
 
 /**
@@ -313,6 +307,7 @@ export function ReplyBox(props: ReplyBoxProps) {
   const noChannel = mode === 'reply' && props.channels !== undefined && !chosen && !lost;
   const mustChoose = mode === 'reply' && lost !== undefined && !chosen;
   const tooLong = mode === 'reply' && !needsTemplate ? overLimit(chosen, text) : undefined;
+  const guide = mode === 'reply' && !needsTemplate && !tooLong ? lengthGuide(chosen, text) : undefined;
   const submit = async (event: Event) => {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
@@ -346,7 +341,7 @@ export function ReplyBox(props: ReplyBoxProps) {
       {needsTemplate ? (
         <TemplateFields value={template} onChange={setTemplate} />
       ) : (
-        <TextField mode={mode} text={text} area={area} tooLong={tooLong} onInput={onInput} />
+        <TextField mode={mode} text={text} area={area} tooLong={tooLong} guide={guide} onInput={onInput} />
       )}
       {mode === 'reply' ? meanwhile.note : null}
       <ErrorNote message={error} />

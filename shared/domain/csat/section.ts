@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { TemplateSchema } from '../outbound.js';
+import { languageMatches } from '../routing/language-match.js';
 import { LanguageTagSchema } from '../routing/language-tag.js';
 import { DurationSchema } from '../sla/duration.js';
 import type { Conversation } from '../timeline.js';
@@ -55,6 +56,26 @@ export type CsatWords = z.infer<typeof CsatWordsSchema>;
 /** The words of a policy without a `csat` section, or before one is read: the English defaults. */
 export const DEFAULT_CSAT_WORDS: CsatWords = CsatWordsSchema.parse({});
 
+type Shape = typeof CsatWordsSchema.shape;
+/** Each word as its schema without its default: a language's word left unset keeps the section's. */
+type OwnWordsShape = {
+  [K in Exclude<keyof Shape, 'language'>]: z.ZodOptional<ReturnType<Shape[K]['unwrap']>>;
+};
+const ownWordsShape = Object.fromEntries(
+  Object.entries(CsatWordsSchema.shape)
+    .filter(([key]) => key !== 'language')
+    .map(([key, schema]) => [key, schema.unwrap().optional()]),
+) as OwnWordsShape;
+
+/**
+ * The survey in one other language (`csat.byLanguage.<tag>`): its `question` and any of its `words`
+ * (the tag is their `language`); each one unset keeps the section's own.
+ */
+const CsatLanguageSchema = z.strictObject({
+  question: z.string().trim().min(1).max(500).optional(),
+  words: z.strictObject(ownWordsShape).optional(),
+});
+
 export const CsatSectionSchema = z.strictObject({
   $comment: z.string().optional(),
   enabled: z.boolean().default(true),
@@ -62,6 +83,11 @@ export const CsatSectionSchema = z.strictObject({
   delay: DurationSchema.default('PT5M'),
   question: z.string().trim().min(1).max(500),
   words: CsatWordsSchema.prefault({}),
+  /**
+   * The survey in other languages, by language tag (`ar`, `es`), keyed as `aiReplies.byLanguage`: used
+   * for a conversation whose language was found (`csatInLanguage`), else `question` and `words`.
+   */
+  byLanguage: z.record(LanguageTagSchema, CsatLanguageSchema).optional(),
   whatsappTemplate: TemplateSchema.optional(),
   /** No survey for a customer with any of these tags. */
   excludeTags: z.array(z.string().trim().min(1).max(64)).default([]),
@@ -110,4 +136,23 @@ export function csatExclusion(
   if (subject.tags.some((tag) => section.excludeTags.includes(tag))) return 'excluded_tag';
   if (subject.queue !== undefined && section.excludeQueues.includes(subject.queue)) return 'excluded_queue';
   return undefined;
+}
+
+/**
+ * The section as the survey of a conversation in `language` asks it: that language's question and
+ * words from `byLanguage` (matched on the primary subtag, as the hand-off words are), each one it does
+ * not set the section's own, its `language` the tag; the section itself for another language or none.
+ */
+export function csatInLanguage(section: CsatSection, language: string | undefined): CsatSection {
+  const entry = language
+    ? Object.entries(section.byLanguage ?? {}).find(([tag]) => languageMatches([tag], language))
+    : undefined;
+  if (!entry) return section;
+  const [tag, own] = entry;
+  const words = Object.fromEntries(Object.entries(own.words ?? {}).filter(([, w]) => w !== undefined));
+  return {
+    ...section,
+    question: own.question ?? section.question,
+    words: { ...section.words, ...words, language: tag },
+  };
 }

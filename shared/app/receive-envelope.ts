@@ -37,7 +37,7 @@ import { closesWhatsAppWindow } from '../domain/whatsapp-window.js';
 import { loggedId } from '../log.js';
 import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
 import { isLaterLook, lookAgain, redactDeleted } from './apply-deletion.js';
-import { applyWatermark } from './apply-watermark.js';
+import { applyReadUpTo, applyWatermark } from './apply-watermark.js';
 import { droppedAsErased, knownErasedRetry } from './erased-retry.js';
 import { editRefused, itemToPlace } from './held-edits.js';
 import {
@@ -350,6 +350,7 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
   if (envelope.kind === 'status') {
     const watermark = watermarkOf(envelope);
     if (watermark) return applyWatermark(deps, envelope, watermark);
+    await applyReadUpTo(deps, envelope);
     const failed = await deps.store.advanceStatus(envelope);
     if (failed && closesWhatsAppWindow(envelope))
       await deps.store.closeWhatsAppWindow?.(failed.item.customerId, failed.item.at);

@@ -185,16 +185,13 @@ async function updateCustomer(
   deps: ResolverDeps,
   resolving: Resolving,
   claimed: { identities: Identity[]; contested: Identity[] },
-  placed: {
+  placed: Pick<PlacedEvent, 'inbound' | 'current' | 'latestInbound' | 'written'> & {
     conversationId: string;
     at: string;
-    inbound: boolean;
-    current: boolean;
     quiet?: boolean | undefined;
     /** The touch reopened it; `late`: by an event timed at or before the resolve (`Placement.late`). */
     reopened?: boolean | undefined;
     late?: boolean | undefined;
-    latestInbound?: boolean | undefined;
     whatsapp?: WhatsappSender | undefined;
   },
 ): Promise<boolean> {
@@ -220,6 +217,7 @@ async function updateCustomer(
     // Older than the resolve it reopened the conversation after: not current, but held open.
     ...(placed.current && !placed.quiet && !placed.late ? {} : { stale: true }),
     ...(placed.latestInbound ? { latestInbound: true } : {}),
+    ...(placed.written ? { firstDelivery: true } : {}),
     ...(placed.reopened && placed.late ? { holdOpen: true } : {}),
     typedEmail: typedIdentities(envelope)[0]?.value,
     ...lastNumbers(resolving, placed.inbound, whatsapp),

@@ -115,6 +115,8 @@ export interface ProfileTouch {
    * though `stale`, it moves the profile's `lastInboundAt` and `lastInboundChannel`, forward only.
    */
   latestInbound?: boolean | undefined;
+  /** The event's first delivery (it wrote its item): it reached us after what was applied before it. */
+  firstDelivery?: boolean | undefined;
   /**
    * With `stale`: the event reopened its conversation though older than the profile's last resolution
    * (sent before it, received after), so the profile holds the conversation open, unless another is.

@@ -6,16 +6,17 @@ import { deliver, signedMeta } from './webhooks.js';
 
 /**
  * A local runtime for Messenger and Instagram tests: its clock moved by the test a second at a time
- * (`tick`), every DynamoDB call recorded (`calls`), an agent caller and a signed Meta webhook poster
- * that waits for the pipeline to settle.
+ * (`tick`) or by any number of milliseconds (`advance`), every DynamoDB call recorded (`calls`), an
+ * agent caller and a signed Meta webhook poster that waits for the pipeline to settle.
  */
 export function useMetaRuntime(options: { secret: string; token: string; agent: string; start?: number }) {
   const calls: RecordedCall[] = [];
   let now = options.start ?? Date.now();
-  const tick = () => {
-    now += 1_000;
+  const advance = (ms: number) => {
+    now += ms;
     return now;
   };
+  const tick = () => advance(1_000);
   const runtime = useTestRuntime({
     env: { META_APP_SECRET: options.secret, AGENT_TOKENS: `${options.agent}:${options.token}:admin` },
     clock: { now: () => new Date(now) },
@@ -30,5 +31,5 @@ export function useMetaRuntime(options: { secret: string; token: string; agent: 
     expect(res.status).toBe(200);
     await runtime.idle();
   };
-  return { runtime, calls, tick, api, post };
+  return { runtime, calls, tick, advance, api, post };
 }

@@ -1,7 +1,7 @@
 import type { StatusEnvelope } from '../domain/envelope.js';
 import { followMerges, mergedGroup } from '../domain/merges.js';
 import type { ResolverStore } from '../domain/resolver-ports.js';
-import { WATERMARK_MAX_MERGE_HOPS, WATERMARK_MAX_PARTITIONS } from '../domain/watermark.js';
+import { readsUpTo, WATERMARK_MAX_MERGE_HOPS, WATERMARK_MAX_PARTITIONS } from '../domain/watermark.js';
 import { loggedId } from '../log.js';
 
 /**
@@ -13,7 +13,7 @@ const WATERMARK_BOUNDS = { maxHops: WATERMARK_MAX_MERGE_HOPS, maxPartitions: WAT
 
 /** What applying a watermark needs: the identity look-up and the timeline's bounded write. */
 export interface WatermarkDeps {
-  store: Pick<ResolverStore, 'findCustomerId' | 'getProfileState' | 'advanceWatermark'>;
+  store: Pick<ResolverStore, 'findCustomerId' | 'getProfileState' | 'advanceWatermark' | 'sentAt'>;
   log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
 }
 
@@ -60,4 +60,16 @@ export async function applyWatermark(
   const moved = await deps.store.advanceWatermark(partitions, receipt);
   deps.log?.('info', 'watermark receipt applied', { ...fields, customerId, moved });
   return { written: moved > 0 };
+}
+
+/**
+ * A read that names the last message seen (Instagram's, see `readsUpTo`) covers every reply sent
+ * before it too: applied as a watermark at that message's time, as Messenger's read is (the message
+ * itself among them), before the status of the message itself. One read of the message's reference
+ * for its time; nothing more while no message is linked to it (its own status is parked as any).
+ */
+export async function applyReadUpTo(deps: WatermarkDeps, envelope: StatusEnvelope): Promise<void> {
+  if (!readsUpTo(envelope) || !deps.store.sentAt) return;
+  const at = await deps.store.sentAt(envelope.channel, envelope.providerMessageId);
+  if (at) await applyWatermark(deps, envelope, at);
 }

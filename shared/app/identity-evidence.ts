@@ -2,7 +2,12 @@ import { isQuietInbound } from '../domain/conversation.js';
 import { isOwnMail } from '../domain/email-reply.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { identityToken, type PhoneOptions } from '../domain/identity.js';
-import { mayRecordMention, mentionedIdentities, replyToIdentities } from '../domain/mentions.js';
+import {
+  MENTION_PEERS_MAX,
+  mayRecordMention,
+  mentionedIdentities,
+  replyToIdentities,
+} from '../domain/mentions.js';
 import type { Clock } from '../domain/ports.js';
 import { isUnauthenticated } from '../domain/resolution.js';
 import type { OncePlacement, ProfileState, ResolverStore, ThreadLink } from '../domain/resolver-ports.js';
@@ -14,6 +19,7 @@ type EvidenceDeps = {
   store: Pick<
     ResolverStore,
     | 'mentionsOf'
+    | 'mentionersOf'
     | 'putSuggestion'
     | 'findCustomerId'
     | 'claimIdentity'
@@ -130,7 +136,8 @@ export async function recordEvidence(
     // An address both written in the text and named in Reply-To is one piece of evidence.
     if (ownTokens.has(token) || recorded.some((r) => identityToken(r) === token)) continue;
     if (!mayRecordMention(known, token)) continue;
-    if (!known.includes(token)) known.push(token);
+    const firstMention = !known.includes(token);
+    if (firstMention) known.push(token);
     recorded.push(identity);
     const item: SuggestionEvidence = {
       id: `${envelope.id}#${token}`,
@@ -144,8 +151,35 @@ export async function recordEvidence(
     await deps.store.putMention(identity, customerId, item);
     const holder = await deps.store.findCustomerId(identity);
     if (holder && holder !== customerId) await deps.store.putSuggestion(customerId, holder, item, now(deps));
+    // Nobody holds it: the others who wrote it are who it may be (once per customer and identity).
+    else if (!holder && firstMention) await meetOtherMentioners(deps, customerId, item, profile?.mergedFrom);
   }
   return recorded;
+}
+
+/**
+ * A customer first mentioned an identity nobody holds: a suggestion with each other customer who
+ * mentioned it (whichever wrote first: each writes its mention before this read), carrying both
+ * messages as evidence. One strongly consistent Query of at most MENTION_PEERS_MAX + 2 items (the
+ * customer's own, the others met, one more to know there are more); none of them met when more than
+ * MENTION_PEERS_MAX others mentioned it (see MENTION_PEERS_MAX), nor those already merged with them.
+ */
+async function meetOtherMentioners(
+  deps: EvidenceDeps,
+  customerId: string,
+  item: SuggestionEvidence,
+  merged: readonly string[] | undefined,
+): Promise<void> {
+  if (!deps.store.mentionersOf) return;
+  const mentioners = await deps.store.mentionersOf(item.identity, MENTION_PEERS_MAX + 2);
+  const others = mentioners.filter((m) => m.customerId !== customerId);
+  if (others.length > MENTION_PEERS_MAX) return;
+  for (const other of others) {
+    if (merged?.includes(other.customerId)) continue;
+    await deps.store.putSuggestion(customerId, other.customerId, item, now(deps));
+    if (other.evidence)
+      await deps.store.putSuggestion(customerId, other.customerId, other.evidence, now(deps));
+  }
 }
 
 /**

@@ -37,7 +37,7 @@ import { closesWhatsAppWindow } from '../domain/whatsapp-window.js';
 import { loggedId } from '../log.js';
 import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
 import { isLaterLook, lookAgain, redactDeleted } from './apply-deletion.js';
-import { applyWatermark } from './apply-watermark.js';
+import { applyReadUpTo, applyWatermark } from './apply-watermark.js';
 import { droppedAsErased, knownErasedRetry } from './erased-retry.js';
 import { editRefused, itemToPlace } from './held-edits.js';
 import {
@@ -185,16 +185,13 @@ async function updateCustomer(
   deps: ResolverDeps,
   resolving: Resolving,
   claimed: { identities: Identity[]; contested: Identity[] },
-  placed: {
+  placed: Pick<PlacedEvent, 'inbound' | 'current' | 'latestInbound' | 'written'> & {
     conversationId: string;
     at: string;
-    inbound: boolean;
-    current: boolean;
     quiet?: boolean | undefined;
     /** The touch reopened it; `late`: by an event timed at or before the resolve (`Placement.late`). */
     reopened?: boolean | undefined;
     late?: boolean | undefined;
-    latestInbound?: boolean | undefined;
     whatsapp?: WhatsappSender | undefined;
   },
 ): Promise<boolean> {
@@ -220,6 +217,7 @@ async function updateCustomer(
     // Older than the resolve it reopened the conversation after: not current, but held open.
     ...(placed.current && !placed.quiet && !placed.late ? {} : { stale: true }),
     ...(placed.latestInbound ? { latestInbound: true } : {}),
+    ...(placed.written ? { firstDelivery: true } : {}),
     ...(placed.reopened && placed.late ? { holdOpen: true } : {}),
     typedEmail: typedIdentities(envelope)[0]?.value,
     ...lastNumbers(resolving, placed.inbound, whatsapp),
@@ -350,6 +348,7 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
   if (envelope.kind === 'status') {
     const watermark = watermarkOf(envelope);
     if (watermark) return applyWatermark(deps, envelope, watermark);
+    await applyReadUpTo(deps, envelope);
     const failed = await deps.store.advanceStatus(envelope);
     if (failed && closesWhatsAppWindow(envelope))
       await deps.store.closeWhatsAppWindow?.(failed.item.customerId, failed.item.at);

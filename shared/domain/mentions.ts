@@ -13,6 +13,13 @@ const MAX_MENTIONS = 5;
  */
 export const MENTIONED_MAX = 100;
 
+/**
+ * How many other customers who mentioned an identity nobody holds a new mentioner meets (a merge
+ * suggestion with each): past this many, the identity is nobody's in particular (a shop's own address
+ * quoted in signatures, a courier's number) and raises no suggestion between its mentioners.
+ */
+export const MENTION_PEERS_MAX = 5;
+
 /** Whether a mention of `token` may be recorded for a customer who mentioned `known` already. */
 export function mayRecordMention(known: readonly string[] | undefined, token: string): boolean {
   return !known || known.length < MENTIONED_MAX || known.includes(token);

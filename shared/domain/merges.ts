@@ -64,9 +64,10 @@ export async function mergedGroup(
 /**
  * Whether a stored timeline item came through one of the identities (`<kind>#<value>` tokens) of a
  * customer: an unmerge gives such items back to that customer. Only items that carry the customer's
- * identity say so: `from` (the customer's messages, reactions, edits, calls, echoes of the business's
- * own app), or `to` on an outgoing call (an agent's call-back: our number is its `from`; one stored
- * before it named the callee in `from`); replies, notes and our own events stay where they are.
+ * identity say so: `from` (the customer's messages, reactions, edits, calls; echoes stored before they
+ * named the customer in `to`), `to` of an echo of the business's own app (an outbound message that is
+ * not our reply), or `to` on an outgoing call (an agent's call-back: our number is its `from`; one
+ * stored before it named the callee in `from`); replies, notes and our own events stay where they are.
  */
 export function cameThrough(item: Record<string, unknown>, tokens: ReadonlySet<string>): boolean {
   const outgoingCall =
@@ -74,9 +75,10 @@ export function cameThrough(item: Record<string, unknown>, tokens: ReadonlySet<s
     typeof item.event === 'string' &&
     item.event.startsWith('call_') &&
     item.direction === 'outbound';
-  const party = (outgoingCall && item.to !== undefined ? item.to : item.from) as
-    | { kind?: unknown; value?: unknown }
-    | undefined;
+  const echo =
+    item.type === 'message' && item.direction === 'outbound' && !String(item.id).startsWith('reply:');
+  const byTo = (outgoingCall && item.to !== undefined) || (echo && item.from === undefined);
+  const party = (byTo ? item.to : item.from) as { kind?: unknown; value?: unknown } | undefined;
   if (typeof party?.kind !== 'string' || typeof party.value !== 'string') return false;
   return tokens.has(identityToken({ kind: party.kind, value: party.value } as Identity));
 }
@@ -174,6 +176,37 @@ export function carriedNumbers(profiles: { source: MergedProfile; target: Merged
     const targetAt = target[timeAttribute];
     if (typeof targetAt === 'string' && targetAt >= at) continue;
     carried.push({ attribute, timeAttribute, number, at });
+  }
+  return carried;
+}
+
+/** A last-inbound time the target takes from the source at a merge. */
+export interface CarriedInbound {
+  channel: string;
+  at: string;
+  /** The overall last inbound (`lastInboundAt` and `lastInboundChannel`), not only the channel's time. */
+  last: boolean;
+}
+
+/**
+ * What the target takes of the source's last-inbound times at a merge: each channel's time where the
+ * source's is later (or the target has none), then the overall last inbound channel and time when the
+ * source's is later, so the kept profile says where the person wrote last and a reply naming no
+ * channel goes there. Without the target (a merge asked again), every one: the writes are conditional.
+ */
+export function carriedInbound(source: InboundProfile, target?: InboundProfile): CarriedInbound[] {
+  const later = (at: string, held: unknown) => typeof held !== 'string' || held < at;
+  const carried: CarriedInbound[] = [];
+  for (const channel of ChannelSchema.options) {
+    const at = channelTime(source, channel);
+    if (at !== undefined && (!target || later(at, channelTime(target, channel)))) {
+      carried.push({ channel, at, last: false });
+    }
+  }
+  const { lastInboundAt: at, lastInboundChannel: channel } = source;
+  if (typeof at === 'string' && ChannelSchema.safeParse(channel).success) {
+    if (!target || later(at, target.lastInboundAt))
+      carried.push({ channel: String(channel), at, last: true });
   }
   return carried;
 }

@@ -16,14 +16,31 @@ function recentEnough(stored: string | undefined, at: string): boolean {
 }
 
 /**
+ * Whether an inbound event timed to the whole second (WhatsApp's), on its first delivery, comes after
+ * the profile's last inbound message on another channel though its time does not: that message's time
+ * falls within the event's second, so it reached us first, and the event is the later, as one second's
+ * items are ordered on the timeline (by arrival, `arrivalOf`). Its channel becomes the last inbound
+ * one (`sameSecondInboundInput`); the last inbound time stays the later one.
+ */
+export function overtakesInSameSecond(
+  last: { at?: string | undefined; channel?: string | undefined },
+  touch: Pick<ProfileTouch, 'at' | 'channel' | 'firstDelivery'>,
+): boolean {
+  if (!touch.firstDelivery || !touch.at.endsWith('.000Z') || last.at === undefined) return false;
+  if (last.channel === touch.channel || last.at < touch.at) return false;
+  return Date.parse(last.at) - Date.parse(touch.at) < 1000;
+}
+
+/**
  * Whether a late inbound event, the latest inbound message of its conversation, moves the profile's last
- * inbound forward: to another channel, or past the granularity.
+ * inbound forward: to another channel, or past the granularity; or moves its channel (one second's).
  */
 function movesLastInbound(profile: ProfileState, touch: ProfileTouch): boolean {
   if (!touch.latestInbound) return false;
   const last = profile.lastInboundAt;
   if (last === undefined) return true;
-  if (last >= touch.at) return false;
+  if (last >= touch.at)
+    return overtakesInSameSecond({ at: last, channel: profile.lastInboundChannel }, touch);
   return profile.lastInboundChannel !== touch.channel || !recentEnough(last, touch.at);
 }
 

@@ -81,7 +81,9 @@ export function toTimelineItem(envelope: Envelope, customerId: string, conversat
         type: 'message',
         direction: envelope.direction,
         providerMessageId: envelope.providerMessageId,
-        from: envelope.customer,
+        // An outbound message (an echo of the business's own app) is the business's: it names the
+        // customer it went to, as our replies do, never as its sender.
+        ...(envelope.direction === 'outbound' ? { to: envelope.customer } : { from: envelope.customer }),
         ...smsBusinessNumber(envelope),
         contentType: envelope.contentType,
         ...(envelope.text !== undefined ? { text: envelope.text } : {}),

@@ -115,6 +115,8 @@ export interface ProfileTouch {
    * though `stale`, it moves the profile's `lastInboundAt` and `lastInboundChannel`, forward only.
    */
   latestInbound?: boolean | undefined;
+  /** The event's first delivery (it wrote its item): it reached us after what was applied before it. */
+  firstDelivery?: boolean | undefined;
   /**
    * With `stale`: the event reopened its conversation though older than the profile's last resolution
    * (sent before it, received after), so the profile holds the conversation open, unless another is.
@@ -242,6 +244,8 @@ export interface ResolverStore extends HeldEditStore {
    * status, reading a bounded page of their latest items; answers how many moved.
    */
   advanceWatermark?(customerIds: readonly string[], receipt: WatermarkReceipt): Promise<number>;
+  /** The time (in its timeline key) of the message a provider id names, once it is linked; one read. */
+  sentAt?(channel: Channel, providerMessageId: string): Promise<string | undefined>;
   /**
    * A reply the provider took failed later (`failed`, its time as an answer): the wait starts again from
    * `at` if it was the conversation's last answer and none reached the customer after it (conditional,
@@ -288,6 +292,11 @@ export interface ResolverStore extends HeldEditStore {
   putMention(identity: Identity, customerId: string, evidence: SuggestionEvidence): Promise<void>;
   /** Every customer who mentioned an identity, with the evidence. */
   mentionsOf(identity: Identity): Promise<Array<{ customerId: string; evidence: SuggestionEvidence }>>;
+  /** The first `limit` customers who mentioned an identity, each with its first piece of evidence. */
+  mentionersOf?(
+    identity: Identity,
+    limit: number,
+  ): Promise<Array<{ customerId: string; evidence: SuggestionEvidence | undefined }>>;
   /**
    * Raises (or adds evidence to) a merge suggestion on both profiles; a dismissed one stays dismissed.
    * `now` is its `createdAt` the first time (the runtime's clock).

@@ -35,9 +35,10 @@ export const TimelineItemSchema = z.object({
   /**
    * Web-chat replies: the visitor's web-chat identity the reply is for (`webchat_user` or
    * `webchat_visitor`); only that visitor's sessions show it. Email replies: the address the mail went
-   * to (a Reply-To, see replyDestination). Absent on replies stored before. Outgoing calls (an agent's
-   * call-back): the customer called, their `from` our number (calls stored before named the customer
-   * in `from`).
+   * to (a Reply-To, see replyDestination). Outgoing calls (an agent's call-back): the customer called,
+   * their `from` our number (calls stored before named the customer in `from`). Echoes of the
+   * business's own app (outbound messages that are not our replies): the customer they went to, with
+   * no `from`. Absent on items stored before.
    */
   to: z.optional(IdentitySchema),
   contentType: z.optional(ContentTypeSchema),

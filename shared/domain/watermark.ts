@@ -38,3 +38,14 @@ export function watermarkOf(envelope: StatusEnvelope): string | undefined {
   const at = new Date(Number(ms));
   return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
 }
+
+/**
+ * Channels whose `read` of one message means the customer saw everything sent before it too: an
+ * Instagram `read` names the last message seen (`mid`), not a time. Messenger's read is a watermark.
+ */
+const READ_UP_TO: ReadonlySet<string> = new Set(['instagram']);
+
+/** Whether a status names a message the customer saw everything up to (see READ_UP_TO). */
+export function readsUpTo(envelope: StatusEnvelope): boolean {
+  return envelope.status === 'read' && envelope.customer !== undefined && READ_UP_TO.has(envelope.channel);
+}

@@ -9,6 +9,7 @@ import { customerOfItem, lastInboundByChannelOf, readableOrUndefined } from '../
 import { StringSetSchema } from '../domain/string-set.js';
 import type { Customer } from '../domain/timeline.js';
 import { GoneError, UnavailableError } from '../errors.js';
+import { advanceInbound } from './advance-inbound.js';
 import { getItems } from './batch-get.js';
 import { customerList } from './customer-list.js';
 import {
@@ -44,7 +45,6 @@ import {
   touchProfileInput,
 } from './params/customers.js';
 import { dropShownIdentityInput, releaseIdentityInput } from './params/identity-release.js';
-import { advanceChannelInboundInput, laterProfileInboundInput } from './params/profile-inbound.js';
 
 /** How the resolver reads a profile whose customer was erased (see `ResolverStore.getProfileState`). */
 type ProfileRead = { erasedWaits?: boolean; erasedGone?: boolean };
@@ -197,24 +197,6 @@ const staleTouchInput = (table: string, touch: ProfileTouch) => ({
   ...touchProfileInput(table, touch, 'stale'),
   ReturnValues: 'ALL_NEW' as const,
 });
-
-/**
- * After a stale touch (`profile` as it left it), an inbound event moves the profile's last inbound
- * forward to it when it is its conversation's latest inbound message (`latestInbound`), else its
- * channel's time only: one conditional write either way, as before, or a second when the first lost
- * a race.
- */
-async function advanceInbound(
-  db: DynamoDb,
-  touch: ProfileTouch,
-  profile: Record<string, unknown> | undefined,
-) {
-  if (!touch.inbound) return;
-  const last = profile?.lastInboundAt;
-  const later = touch.latestInbound && (typeof last !== 'string' || last < touch.at);
-  if (later && (await updateItemIf(db, laterProfileInboundInput(db.table, touch)))) return;
-  await updateItemIf(db, advanceChannelInboundInput(db.table, touch));
-}
 
 /**
  * The stale part of a profile touch: the order-independent sets, the channel's reply window if later;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { StatusEnvelope } from '../domain/envelope.js';
+import type { Channel, StatusEnvelope } from '../domain/envelope.js';
 import { decodeReplyKey, type ReplyTarget } from '../domain/reply-key.js';
 import type { WatermarkReceipt } from '../domain/resolver-ports.js';
 import { statusRank } from '../domain/status-rank.js';
@@ -22,7 +22,7 @@ import {
   updateItemReturningIf,
 } from './dynamo-client.js';
 import { erasedReference } from './erased-marker.js';
-import { Keys, referencedItemKey, replyTimelineKey } from './keys.js';
+import { Keys, referencedItemKey, replyTimelineKey, TIMELINE_PREFIX } from './keys.js';
 import { getInput } from './params/common.js';
 import { dropErasedStatusInput, parkStatusInput, unparkStatusInput } from './params/parked-status.js';
 import {
@@ -242,6 +242,22 @@ async function advanceWatermarkIn(db: DynamoDb, customerId: string, receipt: Wat
     if (!startKey) break;
   }
   return moved;
+}
+
+/**
+ * The time of the message a provider id names, read from its reference's timeline key (one eventually
+ * consistent GetItem): undefined while no message is linked to it (a status that came first).
+ */
+export async function sentAt(
+  db: DynamoDb,
+  channel: Channel,
+  providerMessageId: string,
+): Promise<string | undefined> {
+  const out = await getItem(db, getInput(db.table, Keys.messageRef(channel, providerMessageId)));
+  const sk = MessageRefItemSchema.safeParse(out.Item ?? {}).data?.timelineSk;
+  if (!sk?.startsWith(TIMELINE_PREFIX)) return undefined;
+  const at = sk.slice(TIMELINE_PREFIX.length).split('#')[0];
+  return at || undefined;
 }
 
 /**

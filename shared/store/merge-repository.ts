@@ -14,13 +14,13 @@ import type { TimelineItem } from '../domain/timeline.js';
 import { ConflictError, ValidationError } from '../errors.js';
 import { type DynamoDb, updateItem, updateItemIf, updateItemReturningIf } from './dynamo-client.js';
 import { eventItem, mergeEvent } from './events.js';
+import { carryLastInbound, carryLastNumbers } from './merge-carry.js';
 import { deleteNameWords, putNameWords, settleNameWords } from './name-word-writes.js';
 import { liveName, nameOf, nameVersion, sameName } from './name-words.js';
 import { setCsatPendingInput } from './params/customers.js';
 import {
   addMergedFromInput,
   addMergedIdentitiesInput,
-  carryNumberInput,
   clearMergedIntoInput,
   dropAddressInput,
   dropCarriedCsatPendingInput,
@@ -110,6 +110,7 @@ async function applyMerge(
   }
   await pointSourceAtTarget(db, { targetId, sourceId, mergedAt: by.now }, profiles.source);
   await carryLastNumbers(db, targetId, profiles);
+  await carryLastInbound(db, targetId, profiles.source, profiles.target);
   return true;
 }
 
@@ -131,22 +132,6 @@ async function pointSourceAtTarget(
   // 6. Search finds the kept customer by their words, not the one merged away (back with an unmerge):
   // every slot, whatever name a rename racing the merge wrote (it settles against the pointer too).
   await deleteNameWords(db, sourceId);
-}
-
-/**
- * Step 7 of a merge: the target keeps the numbers the source last wrote from on WhatsApp and by SMS
- * when the source wrote there after it (see `carriedNumbers`): replies go to the number of the
- * customer's latest message, in WhatsApp's own form (a Brazilian id without its ninth digit). One
- * conditional UpdateItem each, so a retry or a newer message of the target's changes nothing.
- */
-async function carryLastNumbers(
-  db: DynamoDb,
-  targetId: string,
-  profiles: { source: RawProfile; target: RawProfile },
-): Promise<void> {
-  for (const carried of carriedNumbers(profiles)) {
-    await updateItemIf(db, carryNumberInput(db.table, targetId, carried));
-  }
 }
 
 /**
@@ -188,6 +173,7 @@ async function completeMerge(db: DynamoDb, deps: Deps, sourceId: string, targetI
   if (carriedNumbers({ source, target: { identities: [] } }).length > 0) {
     await carryLastNumbers(db, targetId, { source, target: await readRawProfile(db, targetId) });
   }
+  await carryLastInbound(db, targetId, source);
   const by = typeof mergedBy === 'string' ? mergedBy : 'unknown';
   await deps.timeline.putTimelineItem(mergeEvent(targetId, sourceId, mergedAt, by), undefined);
   return true;

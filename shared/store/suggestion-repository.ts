@@ -4,13 +4,14 @@ import type { Identity } from '../domain/envelope.js';
 import type { SuggestionEvidence } from '../domain/suggestions.js';
 import { type Suggestion, SuggestionSchema } from '../domain/suggestions.js';
 import { NotFoundError } from '../errors.js';
-import { type DynamoDb, updateItem, updateItemIf } from './dynamo-client.js';
+import { type DynamoDb, queryItems, updateItem, updateItemIf } from './dynamo-client.js';
 import { queryAll, queryPage } from './paging.js';
 import {
   type EvidencePhase,
   MENTIONERS_MAX,
   putMentionInput,
   putSuggestionInput,
+  queryMentionersInput,
   queryMentionsInput,
   querySuggestionsInput,
   setSuggestionStatusInput,
@@ -46,6 +47,22 @@ const SuggestionItemSchema = z
 async function addEvidence(db: DynamoDb, input: (phase: EvidencePhase) => UpdateCommandInput): Promise<void> {
   if (await updateItemIf(db, input('add'))) return;
   await updateItem(db, input('count'));
+}
+
+/**
+ * The first `limit` customers who mentioned an identity, each with the first piece of its evidence:
+ * one strongly consistent Query of at most `limit` items.
+ */
+async function mentionersOf(
+  db: DynamoDb,
+  identity: Identity,
+  limit: number,
+): Promise<Array<{ customerId: string; evidence: SuggestionEvidence | undefined }>> {
+  const out = await queryItems(db, queryMentionersInput(db.table, identity, limit));
+  return (out.Items ?? []).map((item) => {
+    const mention = MentionItemSchema.parse(item);
+    return { customerId: mention.customerId, evidence: mention.evidence[0] };
+  });
 }
 
 /** Sets the status of the suggestion on both profiles; false when there is none on either. */
@@ -93,6 +110,8 @@ export function suggestionRepository(
         return mention.evidence.map((evidence) => ({ customerId: mention.customerId, evidence }));
       });
     },
+    /** The first `limit` customers who mentioned an identity (see `mentionersOf`). */
+    mentionersOf: (identity: Identity, limit: number) => mentionersOf(db, identity, limit),
     /** Raises a suggestion on both profiles, or adds evidence to it. */
     async putSuggestion(
       customerId: string,

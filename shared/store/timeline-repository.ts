@@ -15,7 +15,13 @@ import type {
 import { type PlacedTimelineItem, type TimelineItem, timelineAtOf } from '../domain/timeline.js';
 import { getItems } from './batch-get.js';
 import { decodeTimelineBackCursor, encodeTimelineBackCursor } from './cursor.js';
-import { advanceStatus, advanceWatermark, linkOutbound, MessageRefItemSchema } from './delivery-status.js';
+import {
+  advanceStatus,
+  advanceWatermark,
+  linkOutbound,
+  MessageRefItemSchema,
+  sentAt,
+} from './delivery-status.js';
 import {
   type DynamoDb,
   getItem,
@@ -264,6 +270,8 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     /** Moves the customer's outbound messages on a channel at or before a watermark forward (a bounded read). */
     advanceWatermark: (customerIds: readonly string[], receipt: WatermarkReceipt) =>
       advanceWatermark(db, customerIds, receipt),
+    /** The time in the timeline key of the message a provider id names (its reference, one read). */
+    sentAt: (channel: Channel, providerMessageId: string) => sentAt(db, channel, providerMessageId),
     /** Links an outbound message's provider id to its timeline item (`sent`: the sender recorded it there). */
     linkOutbound: (item: TimelineItem, sent?: 'sent'): Promise<boolean> => linkOutbound(db, item, sent),
     /** Keeps the raw provider event once. */

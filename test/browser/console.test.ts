@@ -1,5 +1,5 @@
-import type { Page } from 'playwright-core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page, Response } from 'playwright-core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IG_ACCOUNT, instagramText, waitUntil, whatsappStatus, whatsappText } from '../support/webhooks.js';
 import { ANA, postMeta, signIn, useConsole } from './console-support.js';
 
@@ -19,6 +19,10 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
       socket.connectToServer();
     });
   }, 120_000);
+  // A step that failed with the network down does not take the next one with it.
+  afterEach(() => {
+    network = true;
+  });
 
   const live = () => page.getByRole('status').filter({ hasText: /^Live$/ });
   const timeline = () => page.getByRole('log', { name: 'Messages' });
@@ -140,7 +144,22 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
     const accept = page.getByRole('button', { name: 'Accept (merge)' });
     await accept.waitFor({ timeout: 30_000 });
     expect(await page.getByRole('list', { name: 'Evidence' }).textContent()).toContain('+15550003001');
+    // The merge's live events show it long before its answer under load (seconds), and the answer reads
+    // the timeline again: both are in before the step ends, or that read would come while a later step
+    // has the socket down and show what arrived meanwhile without the reconnect. (Both waits are set
+    // before the click: the answer's events and the read's can come in one batch.)
+    let answered = false;
+    const isAnswer = (r: Response) => {
+      if (r.request().method() === 'POST' && r.url().endsWith('/accept')) answered = true;
+      return answered;
+    };
+    const answer = page.waitForResponse(isAnswer, { timeout: 30_000 });
+    const reread = page.waitForRequest((r) => answered && r.url().includes('/timeline?order=newest'), {
+      timeout: 30_000,
+    });
     await accept.click();
+    expect((await answer).status()).toBe(200);
+    expect((await (await reread).response())?.status()).toBe(200);
     await timeline().getByText('It is Dana, my WhatsApp is +15550003001').waitFor({ timeout: 30_000 });
     await timeline().getByText('Switched from WhatsApp to Instagram').waitFor();
     expect(await accept.count()).toBe(0);
@@ -151,7 +170,13 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
 
   it('resolves with the e shortcut', async () => {
     await page.locator('body').focus();
+    // The button turns with the live event; the answer, later under load, is in before the step ends.
+    const answered = page.waitForResponse(
+      (r) => r.request().method() === 'POST' && r.url().endsWith('/resolve'),
+      { timeout: 30_000 },
+    );
     await page.keyboard.press('e');
+    expect((await answered).status()).toBe(200);
     await page.getByRole('button', { name: 'Reopen' }).waitFor({ timeout: 30_000 });
     expect(await page.locator('.conversation-head .meta').textContent()).toMatch(/^Resolved/);
   }, 60_000);

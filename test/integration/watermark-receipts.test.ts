@@ -166,6 +166,37 @@ describe('local runtime: Messenger and Instagram watermark receipts', () => {
     expect(items.filter((i) => String(i.pk).includes('watermark:'))).toEqual([]);
   });
 
+  it('moves an Instagram read of one message to every reply before it (seen up to), not those after', async () => {
+    const { psid, customerId } = await conversation('instagram', ['First', 'Second', 'Third']);
+    const [, second] = await outbound(customerId);
+    if (!second?.providerMessageId) throw new Error('the reply has no provider id');
+    calls.length = 0;
+    await post(metaEvent('instagram', psid, tick(), { read: { mid: second.providerMessageId } }));
+    const spent = calls.filter((c) => !c.pk.startsWith('LIVE#'));
+    // Oldest first: the third, sent after the message read, stays as it was.
+    expect(await statuses(customerId)).toEqual(['read', 'read', 'sent']);
+    // The message's reference (its time), the identity, the profile, one page of the timeline, a write
+    // to each reply behind it, then the named message's own status (its reference; its item is there).
+    // (whose conditional write fails: the walk moved it already).
+    expect(spent.map((c) => [c.command, c.failed])).toEqual([
+      ['GetItem', false],
+      ['GetItem', false],
+      ['GetItem', false],
+      ['Query', false],
+      ['UpdateItem', false],
+      ['UpdateItem', false],
+      ['UpdateItem', false],
+      ['UpdateItem', true],
+    ]);
+    calls.length = 0;
+    await post(metaEvent('instagram', psid, tick(), { read: { mid: second.providerMessageId } }));
+    // Again: the walk stops at the message read, nothing moves.
+    expect(await statuses(customerId)).toEqual(['read', 'read', 'sent']);
+    const again = calls.filter((c) => !c.pk.startsWith('LIVE#'));
+    expect(again.slice(0, 4).map((c) => c.command)).toEqual(['GetItem', 'GetItem', 'GetItem', 'Query']);
+    expect(again.filter((c) => c.command === 'UpdateItem' && !c.failed)).toEqual([]);
+  });
+
   it('reads on past the latest 20 items, page by page, to a reply the customer wrote 30 times after', async () => {
     const { psid, customerId } = await conversation('messenger', ['Anything else?']);
     for (let i = 0; i < 30; i++) {

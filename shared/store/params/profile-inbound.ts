@@ -42,3 +42,19 @@ export function laterProfileInboundInput(table: string, touch: InboundTouch): Up
     ExpressionAttributeValues: { ':at': touch.at, ':channel': touch.channel },
   };
 }
+
+/**
+ * An inbound event of a whole second that reached us after the profile's last inbound message, timed
+ * later in that second on another channel (`overtakesInSameSecond`): the last inbound channel and its
+ * channel's time move to it, the last inbound time stays (the later one), so replies naming no channel
+ * go where the customer wrote last. Only while the last inbound is still that message's.
+ */
+export function sameSecondInboundInput(table: string, touch: InboundTouch, last: string): UpdateCommandInput {
+  const condition =
+    'lastInboundAt = :last AND lastInboundChannel <> :channel AND (attribute_not_exists(#channelInbound) OR #channelInbound < :at)';
+  return {
+    TableName: table,
+    ...profileInboundInput(touch, { set: 'lastInboundChannel = :channel, ', condition }),
+    ExpressionAttributeValues: { ':at': touch.at, ':channel': touch.channel, ':last': last },
+  };
+}

@@ -70,6 +70,14 @@ export function queryMentionsInput(table: string, identity: Identity): QueryComm
   };
 }
 
+/**
+ * The first `limit` customers who mentioned an identity (strongly consistent: two customers who
+ * mention it at once each write their mention before reading, so the later reader finds the other).
+ */
+export function queryMentionersInput(table: string, identity: Identity, limit: number): QueryCommandInput {
+  return { ...queryMentionsInput(table, identity), Limit: limit, ConsistentRead: true };
+}
+
 /** Raises a suggestion or adds evidence to it; its status (open, dismissed, accepted) is kept. */
 export function putSuggestionInput(
   table: string,

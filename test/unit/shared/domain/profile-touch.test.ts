@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PROFILE_TIME_GRANULARITY_MS, profileTouchNeeded } from '#shared/domain/profile-touch.js';
+import {
+  overtakesInSameSecond,
+  PROFILE_TIME_GRANULARITY_MS,
+  profileTouchNeeded,
+} from '#shared/domain/profile-touch.js';
 import { checkReplyRules } from '#shared/domain/replies.js';
 import type { ProfileState, ProfileTouch } from '#shared/domain/resolver-ports.js';
 
@@ -128,6 +132,37 @@ describe('profileTouchNeeded', () => {
     expect(profileTouchNeeded(newer, touch({ ...sms, stale: true, latestInbound: true }))).toBe(false);
     // Same channel, within the granularity: nothing its readers need changes.
     expect(profileTouchNeeded(answered, touch({ stale: true, latestInbound: true }))).toBe(false);
+  });
+
+  it('takes a whole-second message on another channel, first delivered after a later one of its second, as the last', () => {
+    // Instagram 268 ms into a second, then WhatsApp's message of that second (timed at its start).
+    const second = later(10 * MINUTE);
+    const instagramAt = later(10 * MINUTE + 268);
+    const merged: ProfileState = {
+      ...stored,
+      channels: ['whatsapp', 'instagram'],
+      lastEventAt: later(11 * MINUTE),
+      lastInboundAt: instagramAt,
+      lastInboundChannel: 'instagram',
+      lastInboundByChannel: { whatsapp: later(9 * MINUTE), instagram: instagramAt },
+    };
+    const whatsapp = { at: second, stale: true, latestInbound: true };
+    expect(profileTouchNeeded(merged, touch({ ...whatsapp, firstDelivery: true }))).toBe(true);
+    expect(
+      overtakesInSameSecond(
+        { at: instagramAt, channel: 'instagram' },
+        touch({ ...whatsapp, firstDelivery: true }),
+      ),
+    ).toBe(true);
+    // A redelivery reached us no later than before; the second before is earlier; so is a time with milliseconds.
+    expect(profileTouchNeeded(merged, touch(whatsapp))).toBe(false);
+    const before = { ...whatsapp, firstDelivery: true, at: later(10 * MINUTE - 1000) };
+    expect(profileTouchNeeded(merged, touch(before))).toBe(false);
+    const withMs = { ...whatsapp, firstDelivery: true, at: later(10 * MINUTE + 1) };
+    expect(profileTouchNeeded(merged, touch(withMs))).toBe(false);
+    // Already the last inbound channel: nothing moves.
+    const onWhatsapp = { at: instagramAt, channel: 'whatsapp' };
+    expect(overtakesInSameSecond(onWhatsapp, touch({ ...whatsapp, firstDelivery: true }))).toBe(false);
   });
 
   it('keeps the 24-hour window conservative: it closes at most the granularity early, never late', () => {

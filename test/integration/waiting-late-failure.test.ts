@@ -184,6 +184,14 @@ describe('local runtime: a reply that fails after the provider took it brings th
       ['UpdateItem', 'conversation', false],
       ['UpdateItem', 'conversation', false],
       ['UpdateItem', `METRICS#${shardOf(id, SHARDS.metrics)}`, false],
+      // The AI's answer: a person is handed it, as for an answer refused up front (the note, then
+      // the assignment to the queue with its event), only when its wait came back.
+      ['GetItem', 'conversation', false],
+      ['PutItem', `CUSTOMER#${(await conversation(id)).customerId}`, false],
+      ['GetItem', 'conversation', false],
+      ['UpdateItem', 'conversation', false],
+      ['GetItem', 'conversation', false],
+      ['PutItem', `CUSTOMER#${(await conversation(id)).customerId}`, false],
     ]);
     const waiting = await conversation(id);
     expect(waiting.waitingSince).toBe(asked);

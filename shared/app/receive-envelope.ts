@@ -53,6 +53,7 @@ import { isSuppression, suppressionTarget } from './receive-suppression.js';
 import { answerFromBusinessApp } from './record-business-answer.js';
 import { recordUnsubscribedStatus } from './record-unsubscribed.js';
 import { eventHolder } from './resolve-customer-claim.js';
+import { failureReason, type UndeliveredAnswerHandOff } from './undelivered-answer.js';
 import { routeThenWait, tellClockOfMessage, waitAgainAfterFailure } from './wait-after-routing.js';
 
 /** Resolver dependencies. */
@@ -64,6 +65,8 @@ export interface ResolverDeps {
   reopenWindowMs?: number;
   phone?: PhoneOptions;
   log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
+  /** Hands a person the conversation whose AI answer failed after the provider took it. */
+  undelivered?: UndeliveredAnswerHandOff | undefined;
   /** Routes an inbound message or voicemail once it is on the timeline; no routing when unset. */
   route?: RouteInbound | undefined;
   /** Tells the conversation clock (SLA, snooze) of the customer's message, after routing. */
@@ -353,7 +356,9 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
     if (failed && closesWhatsAppWindow(envelope))
       await deps.store.closeWhatsAppWindow?.(failed.item.customerId, failed.item.at);
     if (failed) await recordUnsubscribedStatus(deps.store, envelope, failed);
-    if (failed) await waitAgainAfterFailure(deps.store, lateFailureWait(failed), deps.clock, deps.track);
+    const handOff = { to: deps.undelivered, reason: failureReason(envelope) };
+    if (failed)
+      await waitAgainAfterFailure(deps.store, lateFailureWait(failed), deps.clock, deps.track, handOff);
     return { written: true };
   }
   const ours = echoOfOurReply(envelope);

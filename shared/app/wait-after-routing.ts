@@ -3,6 +3,7 @@ import type { Clock } from '../domain/ports.js';
 import type { ResolverStore } from '../domain/resolver-ports.js';
 import type { Conversation } from '../domain/timeline.js';
 import { aiAnswered, type LateFailureWait, mayStartWaiting } from '../domain/waiting.js';
+import type { UndeliveredAnswerHandOff } from './undelivered-answer.js';
 
 /** The customer's event as the resolver's touch left its conversation. */
 export interface TouchedForWaiting {
@@ -82,13 +83,15 @@ export async function tellClockOfMessage(
  * The resolver calls it for a `failed` status, the sender for one that came before it recorded the send.
  * With `track`, the conversation clock hears of it too (`unanswered`): the resolver's status path, and
  * the sender's. A first response it was is taken back (`takeBackFirstResponse`) when its wait comes back
- * (not when an answer reached the customer after it): the next answer is the first response.
+ * (not when an answer reached the customer after it): the next answer is the first response. The AI's
+ * answer's wait come back, a person is handed the conversation (`handOff`, the provider's reason).
  */
 export async function waitAgainAfterFailure(
   store: Pick<ResolverStore, 'startWaitingAfterFailure' | 'reopenAfterFailure' | 'takeBackFirstResponse'>,
   wait: LateFailureWait | undefined,
   clock: Clock,
   track?: TrackClock | undefined,
+  handOff?: { to: UndeliveredAnswerHandOff | undefined; reason: string | undefined },
 ): Promise<void> {
   if (!wait || !store.startWaitingAfterFailure) return;
   const { conversationId, at, answered } = wait;
@@ -97,6 +100,8 @@ export async function waitAgainAfterFailure(
     (await store.reopenAfterFailure?.(conversationId, at, answered, clock.now().toISOString()));
   // The wait it ended is back: if it was the first response, it was none (the next answer is).
   if (waitsAgain) await store.takeBackFirstResponse?.(conversationId, wait.written);
+  // The AI's answer it was: a person answers now, as for an answer refused up front.
+  if (waitsAgain) await handOff?.to?.(wait, handOff.reason);
   // The clock counted the answer when it was sent: its SLA wait comes back too (keyed on the answer's
   // time, so a redelivered status, told again, changes nothing).
   await track?.({ type: 'unanswered', conversationId, at: answered });

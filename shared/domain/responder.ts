@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { isContactKeyword } from './asks-nothing.js';
 import type { Channel } from './envelope.js';
 import { type HandoffReason, HandoffReasonSchema, SentimentSchema } from './routing/decision.js';
+import { AI_AUTHOR_ID } from './routing/routable.js';
 import {
   authorKind,
   byTime,
@@ -93,7 +94,7 @@ export interface ConversationView {
   earlier: TimelineItem[];
   /** The channel of the latest pending message. */
   channel?: Channel;
-  /** An agent wrote in the conversation, or it was assigned to an agent or a queue. */
+  /** An agent wrote in the conversation, or it was assigned to an agent, or by a person to a queue. */
   humanTookOver: boolean;
   /**
    * The customer reached us before what is pending now: an earlier message, a call in another
@@ -107,11 +108,16 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 const isAgentAuthored = (item: TimelineItem) => authorKind(item) === 'agent';
 
-/** Whether an `assigned` event leaves the conversation with an agent or a queue (not an unassignment). */
+/**
+ * Whether an `assigned` event leaves the conversation with an agent, or with a queue a person put it in
+ * (not an unassignment). The AI's own hand-off to a queue, nobody assigned, is no person taking it: a
+ * later message finds it waiting for one (`awaiting_human`), not taken.
+ */
 function assignsToHumans(item: TimelineItem): boolean {
   const to = item.data?.to;
   if (!isRecord(to)) return true;
-  return Boolean(to.agentId) || Boolean(to.queue);
+  if (to.agentId) return true;
+  return Boolean(to.queue) && item.data?.by !== AI_AUTHOR_ID;
 }
 
 /** A message of the customer's that asks something: not an SMS keyword the contact state takes (STOP...). */

@@ -130,6 +130,8 @@ export interface LateFailureWait {
   answered: string;
   /** The failed reply's own time (`at`): its first-response mark's, if it was the first response. */
   written: string;
+  /** The AI's answer (not an agent's): a person is handed the conversation (`undeliveredAnswerHandOff`). */
+  byAi?: { channel: OutboundMessage['channel'] };
 }
 
 /**
@@ -157,12 +159,13 @@ export function lateFailureWait(failed: PlacedTimelineItem): LateFailureWait | u
     conversationId: item.conversationId,
     at: item.at,
     placedAt: author.data.kind === 'ai' ? placedAt : undefined,
+    channel: item.channel as OutboundMessage['channel'],
   });
 }
 
 /** The same for the reply as the sender holds it (a `failed` status that came before the send was recorded). */
 export function lateFailureWaitOf(
-  message: Pick<OutboundMessage, 'author' | 'conversationId' | 'at' | 'placedAt'>,
+  message: Pick<OutboundMessage, 'author' | 'conversationId' | 'at' | 'placedAt' | 'channel'>,
 ): LateFailureWait | undefined {
   if (!answersCustomer(message.author)) return undefined;
   const answered = answeredAt(message);
@@ -171,5 +174,6 @@ export function lateFailureWaitOf(
     at: unansweredBy(message) ?? answered,
     answered,
     written: message.at,
+    ...(message.author.kind === 'ai' ? { byAi: { channel: message.channel } } : {}),
   };
 }

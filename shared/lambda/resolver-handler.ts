@@ -2,6 +2,7 @@ import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { receiveEnvelope } from '../app/receive-envelope.js';
 import { routeMessage } from '../app/route-message.js';
 import { trackConversationClock } from '../app/track-conversation-clock.js';
+import { undeliveredAnswerHandOff } from '../app/undelivered-answer.js';
 import { dynamoDbLite } from '../aws/dynamodb-lite.js';
 import { loadConfig, requireSettings } from '../config/config.js';
 import { resolverSettings } from '../config/resolver-settings.js';
@@ -73,6 +74,7 @@ export function createResolverHandler(): (
     ...resolverSettings(config),
     log,
     route: (input: Parameters<typeof routeMessage>[1]) => routeMessage(router, input),
+    undelivered: undeliveredAnswerHandOff(repos.conversations, policy, () => systemClock.now().toISOString()),
     track,
     csat: store,
     // Bound on AWS (the web chat's `delivered` goes there too): a deletion's later look (apply-deletion.ts).

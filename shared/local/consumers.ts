@@ -7,6 +7,7 @@ import { trackConversationClock } from '#shared/app/track-conversation-clock.js'
 import type { ClockEvent, ConversationClockDeps } from '#shared/domain/clock-ports.js';
 import type { HeldSend } from '#shared/domain/reply-ports.js';
 import { createTimersConsumer } from '#shared/queue/timers-consumer.js';
+import { type UndeliveredAnswerHandOff, undeliveredAnswerHandOff } from '../app/undelivered-answer.js';
 import type { Config } from '../config/config.js';
 import { resolverSettings } from '../config/resolver-settings.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
@@ -55,6 +56,25 @@ function localDeadLetter(queue: LocalQueue): DeadLetter {
 }
 
 /**
+ * Routing of the local runtime, and the hand-off of an AI answer that failed after the provider took
+ * it. The policy is read once at start: a policy with an error stops the runtime with the field named.
+ */
+function localRouting(
+  input: ConsumersInput,
+  store: ReturnType<typeof storePorts>,
+  replies: ReplyDeps,
+): { route: RouteInbound; undelivered: UndeliveredAnswerHandOff } {
+  const { config, repos, clock } = input;
+  const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);
+  const admin = adminPorts(repos);
+  const router = { store, admin, replies, clock, responder: createResponder(config), policy, log };
+  return {
+    route: (routed) => routeMessage(router, routed),
+    undelivered: undeliveredAnswerHandOff(admin, policy, () => clock.now().toISOString()),
+  };
+}
+
+/**
  * Starts the consumers the Lambda functions run on AWS, over the local queues: the sender on the
  * outbound queue, the resolver (and routing, which sends the AI's answers itself) on the inbound queue,
  * ses-mail on the mail queue. Answers the reply dependencies, which the agent API shares with routing.
@@ -99,14 +119,7 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     getTimelineItem: (customerId, at, itemId) => repos.timeline.getTimelineItem(customerId, at, itemId),
     recentTimeline: (partitions, limit) => repos.timeline.recentTimeline(partitions, limit),
   };
-  let route: RouteInbound | undefined;
-  if (input.routing) {
-    // Read once at start: a policy with an error stops the runtime with the field named.
-    const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);
-    const admin = adminPorts(repos);
-    const router = { store, admin, replies, clock, responder: createResponder(config), policy, log };
-    route = (routed) => routeMessage(router, routed);
-  }
+  const routing = input.routing ? localRouting(input, store, replies) : undefined;
   const csat = clockDeps.csat?.store;
   // Its own queue, unwrapped (tests wrap the webhooks'), for a deletion's later look.
   const requeue = new LocalEnvelopeQueue(queues.inbound);
@@ -116,7 +129,8 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     ids: input.ids,
     ...resolverSettings(config),
     log,
-    route,
+    route: routing?.route,
+    undelivered: routing?.undelivered,
     track,
     csat,
     requeue,

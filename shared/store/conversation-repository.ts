@@ -43,6 +43,7 @@ import {
 import { getSurveyHolderInput, voidCsatPendingInput } from './params/customers.js';
 import {
   dropAnsweredWaitInput,
+  followUpAnswerInput,
   lateFailureReopenInput,
   lateFailureWaitInput,
   listInInboxInput,
@@ -294,9 +295,13 @@ function waitingWrites(db: DynamoDb, timeline: Timeline) {
     async listInInbox(conversationId: string): Promise<void> {
       await updateItemIf(db, listInInboxInput(db.table, conversationId));
     },
-    /** An answer reached the customer: the conversation stops waiting, unless they wrote since. */
+    /**
+     * An answer reached the customer: the conversation stops waiting, unless they wrote since. One that
+     * ended no wait (a follow-up reply) is kept as the latest answer sent, one write more.
+     */
     async markAnswered(conversationId: string, at: string): Promise<void> {
-      await updateItemIf(db, markAnsweredInput(db.table, conversationId, at));
+      if (await updateItemIf(db, markAnsweredInput(db.table, conversationId, at))) return;
+      await updateItemIf(db, followUpAnswerInput(db.table, conversationId, at));
     },
   };
 }

@@ -228,11 +228,14 @@ describe('local runtime: the inbox waits on unanswered customers only', () => {
       whileWaiting: { index: 0, conversationWrites: 1, conversationUnits: 1, failedConditions: 0 },
       // The failed condition is the reply's take of an unassigned conversation (it is assigned).
       agentReplyEndsWait: { index: 2, conversationWrites: 3, conversationUnits: 3, failedConditions: 1 },
-      agentReplyAgain: { index: 0, conversationWrites: 3, conversationUnits: 3, failedConditions: 1 },
+      // A follow-up reply ends no wait (its answer write fails its condition) and is kept as the
+      // latest answer sent (`lastAnswerAt`, one write more: was 3 writes, 3 units, 1 failed), which
+      // takes this item over 1 KB until the next answer that ends a wait removes it (2 units a write).
+      agentReplyAgain: { index: 0, conversationWrites: 4, conversationUnits: 5, failedConditions: 2 },
       messageAfterAgentStartsWait: {
         index: 2,
         conversationWrites: 2,
-        conversationUnits: 2,
+        conversationUnits: 4,
         failedConditions: 0,
       },
     });

@@ -184,6 +184,14 @@ describe('local runtime: a reply that fails after the provider took it brings th
       ['UpdateItem', 'conversation', false],
       ['UpdateItem', 'conversation', false],
       ['UpdateItem', `METRICS#${shardOf(id, SHARDS.metrics)}`, false],
+      // The AI's answer: a person is handed it, as for an answer refused up front (the note, then
+      // the assignment to the queue with its event), only when its wait came back.
+      ['GetItem', 'conversation', false],
+      ['PutItem', `CUSTOMER#${(await conversation(id)).customerId}`, false],
+      ['GetItem', 'conversation', false],
+      ['UpdateItem', 'conversation', false],
+      ['GetItem', 'conversation', false],
+      ['PutItem', `CUSTOMER#${(await conversation(id)).customerId}`, false],
     ]);
     const waiting = await conversation(id);
     expect(waiting.waitingSince).toBe(asked);
@@ -243,7 +251,8 @@ describe('local runtime: a reply that fails after the provider took it brings th
     await status(first, agentPhone, 'failed');
     const answered = await conversation(agentId);
     expect(answered.waitingSince).toBeUndefined();
-    expect(answered.answeredAt).toBe(second.message.at);
+    // The answer that ended the wait is still the first; the second was sent after it.
+    expect(answered.answeredAt).toBe(first.message.at);
 
     // The AI answered the customer's next message too (an answer that writes nothing, nobody waited):
     // its first answer failing leaves them answered.
@@ -260,6 +269,24 @@ describe('local runtime: a reply that fails after the provider took it brings th
       { id: agentId, waiting: false },
       { id: aiId, waiting: false },
     ]);
+  });
+
+  it('stays answered when a follow-up reply that ended no wait fails, and its answer was delivered', async () => {
+    // The customer wrote once; an agent answered (ending the wait), then wrote again. The first
+    // reply reached them; the second failing ends nothing and brings back no wait.
+    const phone = '15550500025';
+    await write(phone, HANDOFF);
+    const id = await openConversationOf(runtime, phone);
+    const answer = await reply(id, 'Sorry! Can you send a photo?');
+    const followUp = await reply(id, 'Also, what is your order number?');
+    // The answer that last ended a wait is the first reply's, not the follow-up's.
+    expect(await conversation(id)).toMatchObject({ answeredAt: answer.message.at });
+    await status(answer, phone, 'delivered');
+    await status(followUp, phone, 'failed');
+    const after = await conversation(id);
+    expect(after.waitingSince).toBeUndefined();
+    expect(after.answeredAt).toBe(answer.message.at);
+    expect(await inbox([id])).toEqual([{ id, waiting: false }]);
   });
 
   it('completes the wait on a redelivered status after a crash between the two writes', async () => {

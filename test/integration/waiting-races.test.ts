@@ -59,9 +59,14 @@ describe('waiting since the oldest unanswered message', () => {
     const answered = await item(id);
     expect(answered.waitingSince).toBeUndefined();
     expect(answered).toMatchObject({ answeredAt: at(2), gsi1sk: inboxAnsweredSortKey(at(2), id) });
-    // A second answer keeps the place (no index move) and records the time.
+    // A second answer ended no wait: it keeps the place (no index move) and the answer that ended it,
+    // and is recorded as the latest answer sent.
     await answer(id, at(3));
-    expect(await item(id)).toMatchObject({ answeredAt: at(3), gsi1sk: inboxAnsweredSortKey(at(2), id) });
+    expect(await item(id)).toMatchObject({
+      answeredAt: at(2),
+      lastAnswerAt: at(3),
+      gsi1sk: inboxAnsweredSortKey(at(2), id),
+    });
     await customerWrites(id, at(4));
     expect(await item(id)).toMatchObject({ waitingSince: at(4), gsi1sk: inboxSortKey(at(4), id) });
     expect((await item(id)).answeredSk).toBeUndefined();

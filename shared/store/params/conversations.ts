@@ -14,7 +14,8 @@ export {
 
 /**
  * An inbound message older than the open conversation's last one still started the wait if it came
- * before `waitingSince`: moves the wait, and the inbox order, back to it.
+ * before `waitingSince`, and after every answer sent (`answeredAt`, `lastAnswerAt`): moves the wait,
+ * and the inbox order, back to it.
  */
 export function earlierWaitInput(
   table: string,
@@ -25,7 +26,7 @@ export function earlierWaitInput(
     Key: Keys.conversation(touch.conversationId),
     UpdateExpression: 'SET waitingSince = :at, gsi1sk = :inboxSk',
     ConditionExpression:
-      '#status = :open AND waitingSince > :at AND (attribute_not_exists(answeredAt) OR answeredAt < :at)',
+      '#status = :open AND waitingSince > :at AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt < :at)',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':at': touch.at,

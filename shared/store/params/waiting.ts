@@ -7,30 +7,67 @@ import { FIRST_RESPONSE_WAIT, markFirstResponseInput, NO_WAIT } from './metrics.
 /** What ends a wait: open, no answer as new recorded, and no customer message (nor wait) newer than it. */
 const ANSWERS =
   '#status = :open AND attribute_exists(gsi1sk) AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :at) AND (attribute_not_exists(waitingSince) OR waitingSince <= :at)';
-/** Ends the wait and moves the inbox place after the waiting ones (kept as `answeredSk` while no wait runs). */
+/**
+ * No answer was sent after the failed one: the latest is the later of `answeredAt` (compared where
+ * used) and a follow-up's `lastAnswerAt` (absent when none was sent since the last wait ended).
+ */
+const NO_LATER_ANSWER = '(attribute_not_exists(lastAnswerAt) OR lastAnswerAt <= :failed)';
+/**
+ * A wait to end: one runs, or the customer wrote since the answer that last ended one (its wait's write
+ * may not have landed yet), or nothing was answered yet. A follow-up reply after the answer ends none.
+ */
+const ENDS_A_WAIT =
+  '(attribute_exists(waitingSince) OR attribute_not_exists(answeredAt) OR answeredAt < lastInboundAt)';
+/**
+ * Ends the wait and moves the inbox place after the waiting ones (kept as `answeredSk` while no wait
+ * runs). A follow-up answer's time (`lastAnswerAt`, `followUpAnswerInput`) is older then: it goes
+ * (`ANSWERED_WAIT`), so the item is no bigger than before for the usual exchange.
+ */
 const ANSWER =
   'answeredAt = :at, answeredSk = if_not_exists(answeredSk, :answeredSk), gsi1sk = if_not_exists(answeredSk, :answeredSk)';
+/** What an answer that ends a wait removes: the wait, and a follow-up's time older than the answer. */
+const ANSWERED_WAIT = 'waitingSince, lastAnswerAt';
 
 /**
  * An answer (an agent's reply or the AI's, `at` its time) reached the customer: an open conversation
- * stops waiting and moves after the waiting ones in the inbox. Only when no customer message is newer
- * than the answer (`lastInboundAt`) and no later answer was recorded: processed twice, or after a
- * newer message or answer, it fails its condition and changes nothing. Already answered, it keeps its
- * place (`answeredSk`, kept while no wait runs), so only the answer that ends a wait moves the index.
- * `gsi1sk` is kept whether or not the conversation is listed yet (`gsi1pk`, see `listInInboxInput`).
+ * stops waiting and moves after the waiting ones in the inbox. Only when it ends a wait (`ENDS_A_WAIT`:
+ * a follow-up reply after the answer leaves `answeredAt` to the answer, see `followUpAnswerInput`), no
+ * customer message is newer than the answer (`lastInboundAt`) and no later answer was recorded:
+ * processed twice, or after a newer message or answer, it fails its condition and changes nothing.
+ * Already answered, it keeps its place (`answeredSk`, kept while no wait runs), so only the answer that
+ * ends a wait moves the index. `gsi1sk` is kept whether or not the conversation is listed yet (`gsi1pk`,
+ * see `listInInboxInput`).
  */
 export function markAnsweredInput(table: string, conversationId: string, at: string): UpdateCommandInput {
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: `SET ${ANSWER} REMOVE waitingSince`,
-    ConditionExpression: ANSWERS,
+    UpdateExpression: `SET ${ANSWER} REMOVE ${ANSWERED_WAIT}`,
+    ConditionExpression: `${ANSWERS} AND ${ENDS_A_WAIT}`,
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':at': at,
       ':open': 'open',
       ':answeredSk': inboxAnsweredSortKey(at, conversationId),
     },
+  };
+}
+
+/**
+ * An answer that ended no wait (`markAnsweredInput` did not apply: a follow-up reply after the answer)
+ * is kept as the latest answer sent (`lastAnswerAt`), so a failure of the answer before it brings back
+ * no wait (the customer got this one), and its own failure none (it answered nothing new). Only forward,
+ * after the answer (`answeredAt`), on an open conversation; processed twice, it fails its condition.
+ */
+export function followUpAnswerInput(table: string, conversationId: string, at: string): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression: 'SET lastAnswerAt = :at',
+    ConditionExpression:
+      '#status = :open AND answeredAt < :at AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt < :at)',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':at': at, ':open': 'open' },
   };
 }
 
@@ -51,7 +88,7 @@ export function firstAnswerInput(
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: `SET firstResponseAt = :first, ${FIRST_RESPONSE_WAIT}, ${ANSWER}, gsi1pk = if_not_exists(gsi1pk, :inbox) REMOVE waitingSince`,
+    UpdateExpression: `SET firstResponseAt = :first, ${FIRST_RESPONSE_WAIT}, ${ANSWER}, gsi1pk = if_not_exists(gsi1pk, :inbox) REMOVE ${ANSWERED_WAIT}`,
     ConditionExpression: `attribute_not_exists(firstResponseAt) AND ${ANSWERS}`,
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
@@ -102,9 +139,11 @@ export function listInInboxInput(table: string, conversationId: string): UpdateC
  * The customer wrote (`at`) to an open conversation nobody is waiting on: it waits from this message,
  * in the inbox's waiting order. Not when a wait runs already (a redelivery never moves it later) nor
  * when an answer as new as the message was recorded (it answered this message), or, with `receivedAt`
- * (our first receipt, later than `at`), made after we had it (an answer made before did not). With `failed` (an
- * answer that never went out, `at` the message it answered): the wait it ended, if it is the last
- * answer recorded, starts again from that message (also before a wait a later message started).
+ * (our first receipt, later than `at`), made after we had it (an answer made before did not); an answer
+ * is the one that last ended a wait (`answeredAt`) or a follow-up sent after it (`lastAnswerAt`). With
+ * `failed` (an answer that never went out, `at` the message it answered): the wait it ended, if it is
+ * the last answer recorded and none was sent after it, starts again from that message (also before a
+ * wait a later message started).
  */
 export function startWaitingInput(
   table: string,
@@ -115,12 +154,14 @@ export function startWaitingInput(
 ): UpdateCommandInput {
   const sortKey = inboxSortKey(at, conversationId);
   const crossed = receivedAt !== undefined && receivedAt > at;
-  const fresh = `attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < ${crossed ? ':received' : ':at'})`;
+  const heard = crossed ? ':received' : ':at';
+  // No answer as new: neither the one that last ended a wait nor a follow-up sent after it.
+  const fresh = `attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < ${heard}) AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt < ${heard})`;
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
     UpdateExpression: `SET waitingSince = :at, gsi1sk = :sk REMOVE answeredSk${failed ? ', answeredAt' : ''}`,
-    ConditionExpression: `#status = :open AND attribute_exists(gsi1sk) AND ${failed ? `(answeredAt = :failed OR (${fresh}))` : fresh}`,
+    ConditionExpression: `#status = :open AND attribute_exists(gsi1sk) AND ${failed ? `(answeredAt = :failed OR (${fresh})) AND ${NO_LATER_ANSWER}` : fresh}`,
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
       ':at': at,
@@ -149,16 +190,26 @@ export function lateFailureWaitInput(
   const input = startWaitingInput(table, conversationId, at, failed);
   return {
     ...input,
-    ConditionExpression: `${input.ConditionExpression} AND (attribute_exists(waitingSince) OR attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)`,
+    ConditionExpression: `${input.ConditionExpression} AND ${ANSWERED_A_WAIT} AND (attribute_exists(waitingSince) OR attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)`,
   };
 }
+
+/**
+ * The failed reply answered a wait: it is the answer that ended one (`answeredAt`), or the customer
+ * wrote after that answer (an AI answer to a later message, which writes no `answeredAt` when nobody
+ * waited). A follow-up reply after the answer, nothing new written by the customer, answered none.
+ */
+const ANSWERED_A_WAIT =
+  '(attribute_not_exists(answeredAt) OR answeredAt = :failed OR answeredAt < lastInboundAt)';
 
 /**
  * A reply the provider took, then reported failed (`failed`, its time as an answer), on a conversation
  * resolved since: reopened as by hand (`reopenConversationInput`), only if that resolve came after the
  * reply (`resolvedAt`; one before it was written was decided without it), no later answer was recorded
- * (`answeredAt` is the reply's, or older: resolved before the sender recorded it, an answer then not
- * written on a resolved conversation) and the customer has not written since (`lastInboundAt`).
+ * (`answeredAt` is the reply's, or older with no answer recorded since: resolved before the sender
+ * recorded it, an answer then not written on a resolved conversation; a follow-up reply recorded as the
+ * latest answer, `lastAnswerAt`, but ending no wait answered nothing new) and the customer has not
+ * written since (`lastInboundAt`).
  * Reopened already (a redelivered status, a race), snoozed, or answered or written to since: it fails
  * its condition.
  */
@@ -171,7 +222,7 @@ export function lateFailureReopenInput(
   const input = reopenConversationInput(table, conversationId, now, DELIVERY_AUTHOR_ID);
   return {
     ...input,
-    ConditionExpression: `${input.ConditionExpression} AND resolvedAt >= :failed AND (attribute_not_exists(answeredAt) OR answeredAt <= :failed) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)`,
+    ConditionExpression: `${input.ConditionExpression} AND resolvedAt >= :failed AND (attribute_not_exists(answeredAt) OR answeredAt = :failed OR (answeredAt < :failed AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt < :failed))) AND ${NO_LATER_ANSWER} AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)`,
     ExpressionAttributeValues: { ...input.ExpressionAttributeValues, ':failed': failed },
   };
 }

@@ -76,6 +76,7 @@ describe('waiting', () => {
       direction: 'outbound' as const,
       customerId: 'cu_1',
       conversationId: 'cv_1',
+      channel: 'sms' as const,
       at,
       status: 'failed' as const,
       data: { author },
@@ -87,6 +88,8 @@ describe('waiting', () => {
       answered: '2026-03-02T09:01:00.000Z',
       // Its own time: its first-response mark's, if it was the first response.
       written: '2026-03-02T09:01:00.000Z',
+      // The AI's: a person is handed the conversation.
+      byAi: { channel: 'sms' },
     });
     const agent = item({ kind: 'agent', id: 'ag_1' }, '2026-03-02T09:03:00.000Z');
     expect(lateFailureWait({ item: agent, placedAt: agent.at })).toEqual({

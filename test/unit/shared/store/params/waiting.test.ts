@@ -4,6 +4,7 @@ import {
   dropAnsweredWaitInput,
   firstAnswerInput,
   firstResponseListedInput,
+  followUpAnswerInput,
   lateFailureReopenInput,
   lateFailureWaitInput,
   listInInboxInput,
@@ -20,11 +21,23 @@ describe('waiting params', () => {
       TableName: 't',
       Key: key,
       UpdateExpression:
-        'SET answeredAt = :at, answeredSk = if_not_exists(answeredSk, :answeredSk), gsi1sk = if_not_exists(answeredSk, :answeredSk) REMOVE waitingSince',
+        'SET answeredAt = :at, answeredSk = if_not_exists(answeredSk, :answeredSk), gsi1sk = if_not_exists(answeredSk, :answeredSk) REMOVE waitingSince, lastAnswerAt',
       ConditionExpression:
-        '#status = :open AND attribute_exists(gsi1sk) AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :at) AND (attribute_not_exists(waitingSince) OR waitingSince <= :at)',
+        '#status = :open AND attribute_exists(gsi1sk) AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :at) AND (attribute_not_exists(waitingSince) OR waitingSince <= :at) AND (attribute_exists(waitingSince) OR attribute_not_exists(answeredAt) OR answeredAt < lastInboundAt)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':at': AT, ':open': 'open', ':answeredSk': `answered#${AT}#cv_1` },
+    });
+  });
+
+  it('keeps a follow-up reply that ended no wait as the latest answer sent, only forward', () => {
+    expect(followUpAnswerInput('t', 'cv_1', AT)).toEqual({
+      TableName: 't',
+      Key: key,
+      UpdateExpression: 'SET lastAnswerAt = :at',
+      ConditionExpression:
+        '#status = :open AND answeredAt < :at AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt < :at)',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':at': AT, ':open': 'open' },
     });
   });
 
@@ -34,7 +47,7 @@ describe('waiting params', () => {
       Key: key,
       UpdateExpression: 'SET waitingSince = :at, gsi1sk = :sk REMOVE answeredSk',
       ConditionExpression:
-        '#status = :open AND attribute_exists(gsi1sk) AND attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :at)',
+        '#status = :open AND attribute_exists(gsi1sk) AND attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt < :at)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':at': AT, ':open': 'open', ':sk': `${AT}#cv_1` },
     });
@@ -44,7 +57,7 @@ describe('waiting params', () => {
     const received = '2026-03-02T09:05:02.400Z';
     const input = startWaitingInput('t', 'cv_1', AT, undefined, received);
     expect(input.ConditionExpression).toBe(
-      '#status = :open AND attribute_exists(gsi1sk) AND attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :received)',
+      '#status = :open AND attribute_exists(gsi1sk) AND attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :received) AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt < :received)',
     );
     expect(input.ExpressionAttributeValues).toEqual({
       ':at': AT,
@@ -62,7 +75,7 @@ describe('waiting params', () => {
       TableName: 't',
       Key: key,
       UpdateExpression:
-        'SET firstResponseAt = :first, firstResponseWaitFrom = if_not_exists(waitingSince, :noWait), answeredAt = :at, answeredSk = if_not_exists(answeredSk, :answeredSk), gsi1sk = if_not_exists(answeredSk, :answeredSk), gsi1pk = if_not_exists(gsi1pk, :inbox) REMOVE waitingSince',
+        'SET firstResponseAt = :first, firstResponseWaitFrom = if_not_exists(waitingSince, :noWait), answeredAt = :at, answeredSk = if_not_exists(answeredSk, :answeredSk), gsi1sk = if_not_exists(answeredSk, :answeredSk), gsi1pk = if_not_exists(gsi1pk, :inbox) REMOVE waitingSince, lastAnswerAt',
       ConditionExpression:
         'attribute_not_exists(firstResponseAt) AND #status = :open AND attribute_exists(gsi1sk) AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :at) AND (attribute_not_exists(waitingSince) OR waitingSince <= :at)',
       ExpressionAttributeNames: { '#status': 'status' },
@@ -105,7 +118,7 @@ describe('waiting params', () => {
       Key: key,
       UpdateExpression: 'SET waitingSince = :at, gsi1sk = :sk REMOVE answeredSk, answeredAt',
       ConditionExpression:
-        '#status = :open AND attribute_exists(gsi1sk) AND (answeredAt = :failed OR (attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :at)))',
+        '#status = :open AND attribute_exists(gsi1sk) AND (answeredAt = :failed OR (attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt < :at))) AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt <= :failed)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':at': AT, ':open': 'open', ':sk': `${AT}#cv_1`, ':failed': failed },
     });
@@ -117,7 +130,7 @@ describe('waiting params', () => {
     expect(input).toEqual({
       ...startWaitingInput('t', 'cv_1', AT, failed),
       ConditionExpression:
-        '#status = :open AND attribute_exists(gsi1sk) AND (answeredAt = :failed OR (attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :at))) AND (attribute_exists(waitingSince) OR attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)',
+        '#status = :open AND attribute_exists(gsi1sk) AND (answeredAt = :failed OR (attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt < :at))) AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt <= :failed) AND (attribute_not_exists(answeredAt) OR answeredAt = :failed OR answeredAt < lastInboundAt) AND (attribute_exists(waitingSince) OR attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)',
     });
   });
 
@@ -128,7 +141,7 @@ describe('waiting params', () => {
     expect(lateFailureReopenInput('t', 'cv_1', now, failed)).toEqual({
       ...byHand,
       ConditionExpression:
-        '#status = :resolved AND resolvedAt >= :failed AND (attribute_not_exists(answeredAt) OR answeredAt <= :failed) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)',
+        '#status = :resolved AND resolvedAt >= :failed AND (attribute_not_exists(answeredAt) OR answeredAt = :failed OR (answeredAt < :failed AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt < :failed))) AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt <= :failed) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)',
       ExpressionAttributeValues: { ...byHand.ExpressionAttributeValues, ':failed': failed },
     });
   });

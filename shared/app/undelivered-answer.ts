@@ -1,0 +1,55 @@
+import type { StatusEnvelope } from '../domain/envelope.js';
+import type { RouterAdmin } from '../domain/router-ports.js';
+import { type QueueRules, selectQueue } from '../domain/routing/queues.js';
+import { AI_AUTHOR_ID } from '../domain/routing/routable.js';
+import type { LateFailureWait } from '../domain/waiting.js';
+
+/** Hands a person the conversation whose AI answer the provider took, then reported failed. */
+export type UndeliveredAnswerHandOff = (wait: LateFailureWait, reason: string | undefined) => Promise<void>;
+
+/**
+ * The AI's answer never reached the customer, and they wait again: as for an answer the channel
+ * refused up front, a person must answer. A note says why (`Hand-off (ai_failed)`, with the provider's
+ * reason), and the conversation goes to the queue the policy picks for the channel while nobody has it
+ * (an agent who has it keeps it).
+ * Both keyed on the failed answer's time, so a redelivered status repeats nothing.
+ */
+export function undeliveredAnswerHandOff(
+  admin: Pick<RouterAdmin, 'addNote' | 'assign'>,
+  policy: QueueRules,
+  now: () => string,
+): UndeliveredAnswerHandOff {
+  return async (wait, reason) => {
+    if (!wait.byAi) return;
+    const at = now();
+    const { conversationId, written } = wait;
+    const queue = selectQueue(policy, { channel: wait.byAi.channel });
+    const why = reason ? ` (${reason})` : '';
+    const detail = `the AI's answer could not be delivered on ${wait.byAi.channel}${why}; a person must answer`;
+    await admin.addNote(
+      conversationId,
+      `Hand-off (ai_failed): ${detail}.`,
+      AI_AUTHOR_ID,
+      at,
+      `undelivered:${written}`,
+      'ai',
+    );
+    await admin.assign(
+      conversationId,
+      { queue },
+      AI_AUTHOR_ID,
+      at,
+      `assigned:${conversationId}:undelivered:${written}`,
+      {
+        ifUnassigned: true,
+      },
+    );
+  };
+}
+
+/** The provider's reason for a failed status, as the note names it: its first error's code (and hint). */
+export function failureReason(status: StatusEnvelope): string | undefined {
+  const error = status.errors?.[0];
+  if (!error) return undefined;
+  return error.hint ? `${error.code}: ${error.hint}` : error.code;
+}

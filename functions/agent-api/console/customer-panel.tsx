@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Api, Conversation, Customer, CustomerView, TimelineItem } from './api.js';
+import type { Api, ChannelOption, Conversation, Customer, CustomerView, TimelineItem } from './api.js';
 import { confirmInPage } from './confirm.js';
 import { ConversationLinks } from './customer-conversations.js';
 import { customerLabel } from './customer-label.js';
@@ -260,6 +260,8 @@ export function CustomerPanel(props: {
   currentConversation?: Conversation | undefined;
   /** The customer was erased: nothing about them is shown any more. */
   erased: boolean;
+  /** The reply channels as `GET /api/customers/{id}/channels` answered: an SMS opt-out shows. */
+  channels?: readonly ChannelOption[] | undefined;
   onErased(customerIds: string[]): void; // every customer the erasure completed here erased
   /** Opens one of the customer's conversations (read by its id: a resolved one too). */
   onOpen(conversation: Conversation): void;
@@ -307,6 +309,9 @@ export function CustomerPanel(props: {
             ))}
           </dl>
           <p>Channels: {customer.channels.map(channelName).join(', ') || 'none'}</p>
+          {props.channels?.some((option) => option.reason === 'sms_opted_out') ? (
+            <p class="opted-out">Opted out of SMS (STOP): no texts until they text START.</p>
+          ) : null}
           <TagsForm
             tags={customer.tags}
             onSave={(change) =>

@@ -26,11 +26,11 @@ export interface TouchedForWaiting {
  * starts one (unless one runs, or an answer as new was recorded), and a conversation its opening touch
  * left unlisted goes in the inbox at the place it keeps, unless the AI's first response listed it
  * (`markFirstResponse`). A message no channel can answer (`unreachable`: the customer opted out of SMS)
- * starts no wait. Routing failed: listed all the same (the customer waits), then the error goes
+ * starts no wait, and ends the one its touch started when it opened the conversation. Routing failed: listed all the same (the customer waits), then the error goes
  * on and the redelivery routes it again. Answers routing's outcome.
  */
 export async function routeThenWait(
-  store: Pick<ResolverStore, 'startWaiting' | 'listInInbox'>,
+  store: Pick<ResolverStore, 'startWaiting' | 'listInInbox' | 'dropUnreachableWait'>,
   touched: TouchedForWaiting,
   route: () => Promise<unknown>,
 ): Promise<unknown> {
@@ -44,6 +44,10 @@ export async function routeThenWait(
   const answered = aiAnswered(routed);
   const { conversationId, at, receivedAt, inbound, asTouched } = touched;
   const waits = !answered && !unreachable(routed);
+  // Nobody can answer it: the wait its opening touch started goes.
+  if (inbound && unreachable(routed) && asTouched?.waitingSince === at) {
+    await store.dropUnreachableWait?.(conversationId, at);
+  }
   if (inbound && store.startWaiting && waits && mayStartWaiting(asTouched, at, receivedAt)) {
     await store.startWaiting(conversationId, at, undefined, receivedAt);
   }

@@ -5,7 +5,7 @@ import { agentCaller, customerReads } from '../support/agent-api.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { SECRETS } from '../support/runtime.js';
 import { useTestRuntime } from '../support/test-runtime.js';
-import { twilioPoster } from '../support/webhooks.js';
+import { twilioPoster, twilioTexter } from '../support/webhooks.js';
 
 const TOKEN = 'sms-opt-out-routing-token';
 const ACCOUNT = 'AC00000000000000000000000000000901';
@@ -37,15 +37,7 @@ describe('local runtime: a question from an opted-out SMS number', () => {
   const api = agentCaller(() => runtime.url, TOKEN);
   const { find, timeline } = customerReads(api);
   const post = twilioPoster(SECRETS.twilio, () => runtime.idle());
-  const text = (from: string, sid: string, body: string) =>
-    post(`${runtime.url}/webhooks/twilio/sms`, {
-      AccountSid: ACCOUNT,
-      MessageSid: sid,
-      From: from,
-      To: BUSINESS,
-      Body: body,
-      NumMedia: '0',
-    });
+  const text = twilioTexter(post, () => runtime.url, { account: ACCOUNT, business: BUSINESS });
   const conversation = (customer: Customer) =>
     api<Conversation>('GET', `/api/conversations/${customer.openConversationId}`);
   const notes = async (customer: Customer) =>
@@ -70,5 +62,18 @@ describe('local runtime: a question from an opted-out SMS number', () => {
     await text(phone, 'SMqa00000000000000000000000000402', 'START');
     await text(phone, 'SMqa00000000000000000000000000403', QUESTION);
     expect(sms.sent.map((m) => m.to.value)).toContain(phone);
+  });
+  it('starts no wait either when the question reopens the conversation (its touch starts the wait)', async () => {
+    const phone = '+14155550113';
+    await text(phone, 'SMqa00000000000000000000000000410', QUESTION);
+    const customer = await find(phone);
+    await api('POST', `/api/conversations/${customer.openConversationId}/resolve`);
+    await text(phone, 'SMqa00000000000000000000000000411', 'STOP');
+    await text(phone, 'SMqa00000000000000000000000000412', 'Can I change my delivery address?');
+    const reopened = await conversation(await find(phone));
+    expect(reopened.status).toBe('open');
+    expect((await notes(customer)).some((note) => note.includes(NOTE))).toBe(true);
+    expect(reopened.waitingSince).toBeUndefined();
+    expect(reopened.queue).toBeUndefined();
   });
 });

@@ -243,6 +243,20 @@ function AdminTools(props: {
   );
 }
 
+/**
+ * The channels the customer reached us on, and an SMS opt-out when the reply channels
+ * (`GET /api/customers/{id}/channels`, as the reply box read them) say so.
+ */
+function ChannelsLine(props: { customer: CustomerView; options: readonly ChannelOption[] | undefined }) {
+  const optedOut = props.options?.some((option) => option.reason === 'sms_opted_out');
+  return (
+    <>
+      <p>Channels: {props.customer.channels.map(channelName).join(', ') || 'none'}</p>
+      {optedOut ? <p class="opted-out">Opted out of SMS (STOP): no texts until they text START.</p> : null}
+    </>
+  );
+}
+
 /** The customer: identities, tags, other conversations, merge suggestions; merge, export and erase for admins. */
 export function CustomerPanel(props: {
   api: Api;
@@ -260,7 +274,6 @@ export function CustomerPanel(props: {
   currentConversation?: Conversation | undefined;
   /** The customer was erased: nothing about them is shown any more. */
   erased: boolean;
-  /** The reply channels as `GET /api/customers/{id}/channels` answered: an SMS opt-out shows. */
   channels?: readonly ChannelOption[] | undefined;
   onErased(customerIds: string[]): void; // every customer the erasure completed here erased
   /** Opens one of the customer's conversations (read by its id: a resolved one too). */
@@ -308,10 +321,7 @@ export function CustomerPanel(props: {
               </div>
             ))}
           </dl>
-          <p>Channels: {customer.channels.map(channelName).join(', ') || 'none'}</p>
-          {props.channels?.some((option) => option.reason === 'sms_opted_out') ? (
-            <p class="opted-out">Opted out of SMS (STOP): no texts until they text START.</p>
-          ) : null}
+          <ChannelsLine customer={customer} options={props.channels} />
           <TagsForm
             tags={customer.tags}
             onSave={(change) =>

@@ -29,7 +29,7 @@ import type { RouteInbound } from '../domain/router-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { routableKind } from '../domain/routing/routable.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
-import { firstReceipt, lateFailureWait } from '../domain/waiting.js';
+import { firstReceipt, lateFailureWait, unreachable } from '../domain/waiting.js';
 import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { type WhatsappSender, whatsappSenderOf } from '../domain/whatsapp-sender.js';
@@ -328,13 +328,14 @@ async function resolveCustomerEvent(
     unlisted: placed.unlisted,
     firstResponded: conversation?.state.firstResponseAt !== undefined,
   };
-  await routeThenWait(deps.store, waiting, () =>
+  const routed = await routeThenWait(deps.store, waiting, () =>
     routeItem(deps, { item, customerId, conversationId, written, conversation, profileRead }),
   );
   await answerFromBusinessApp(deps, envelope, placed, { customerId, conversationId });
   // A customer who never spoke, in the conversation a call's ringing or a reaction opened for them.
   const firstWord = profile !== undefined && profile.lastInboundAt === undefined;
-  if (inbound)
+  // A message no channel can answer starts no response target.
+  if (inbound && !unreachable(routed))
     await tellClockOfMessage(deps.track, waiting, { seen: conversation?.conversation, reopened, firstWord });
   return { customerId, conversationId, written };
 }

@@ -24,6 +24,7 @@ import { handOff, takeHandOff } from './hand-off.js';
 import { sendHoldingReply } from './holding-reply.js';
 import { type Found, type Routing, readRouting } from './read-routing.js';
 import { type Recipient, type ReplyDeps, sendReply } from './send-reply.js';
+import { noteUnreachable, unreachableAfter } from './unreachable-customer.js';
 
 /** What the router needs. */
 export interface RouterDeps {
@@ -43,6 +44,8 @@ export interface RouteOutcome {
   routed: boolean;
   replied?: boolean;
   assignedTo?: string;
+  /** No channel can take a reply (the customer opted out of SMS): nobody waits for one. */
+  unreachable?: boolean;
 }
 
 /** The AI's reply to an item, as the first delivery left it (a redelivery completes it). */
@@ -107,16 +110,24 @@ const recipientOf = (routing: Routing): Recipient => ({
   answering: routing.item,
 });
 
+/** The AI's turn: its decision, whether it replied, and whether no channel could take its reply. */
+interface AiTurn {
+  decision: RouteDecision;
+  replied: boolean;
+  unreachable?: boolean;
+}
+
 /**
  * Lets the AI reply through the same outbound path as agents. A reply the channel's rules refuse, or
- * no reply at all, turns the decision into a hand-off.
+ * no reply at all, turns the decision into a hand-off; one refused for a STOP from a customer reachable
+ * on no other channel stays the AI's, `unreachable`: a person could not answer either.
  */
 async function answerWithAi(
   deps: RouterDeps,
   routing: Routing,
   decision: RouteDecision,
   result: ResponderResult | undefined,
-): Promise<{ decision: RouteDecision; replied: boolean }> {
+): Promise<AiTurn> {
   if (decision.target !== 'ai') return { decision, replied: false };
   if (!result?.reply) {
     // Nothing to say (nothing pending): the conversation waits for a person rather than for nobody.
@@ -150,6 +161,10 @@ async function answerWithAi(
     return { decision, replied: true };
   } catch (error) {
     if (!(error instanceof ConflictError || error instanceof UnprocessableError)) throw error;
+    if (unreachableAfter(routing, error.code)) {
+      const detail = `the AI's reply was refused on ${routing.item.channel} (${error.code}); no channel can take a reply`;
+      return { decision: { ...decision, detail }, replied: false, unreachable: true };
+    }
     const detail = `the AI's reply was refused on ${routing.item.channel} (${error.code}); a person must answer`;
     return { decision: { ...decision, target: 'human', reason: 'low_confidence', detail }, replied: false };
   }
@@ -203,9 +218,12 @@ async function routedBefore(
   deps: RouterDeps,
   input: InboundToRoute,
   decisionId: string,
-): Promise<'done' | 'answered' | Answered | undefined> {
+): Promise<'done' | 'unreachable' | 'answered' | Answered | undefined> {
   const { customerId, item } = input;
-  if (await deps.store.getTimelineItem(customerId, item.at, decisionId)) return 'done';
+  const done = await deps.store.getTimelineItem(customerId, item.at, decisionId);
+  // Recorded for the AI, with no reply: none could go out (`unreachable`), and nobody waits for one.
+  if (done)
+    return (done.data as Partial<RouteDecision> | undefined)?.target === 'ai' ? 'unreachable' : 'done';
   const placedAt = placedReplyAt(item.at);
   const reply = await deps.store.getTimelineItem(customerId, placedAt, replyItemId(aiReplyId(item.id)));
   if (!reply) return undefined;
@@ -215,6 +233,27 @@ async function routedBefore(
   }
   const decision = routed?.data as RouteDecision;
   return { decision, result: { reply: reply.text, confidence: 1 } };
+}
+
+/**
+ * A message no channel can answer: kept on the timeline with a note saying so, its decision recorded for
+ * the AI (no hand-off: no queue, no agent, no holding reply), and `unreachable`, so no wait starts.
+ */
+async function keepUnreachable(
+  deps: RouterDeps,
+  routing: Routing,
+  decision: RouteDecision,
+  routed: boolean,
+): Promise<RouteOutcome> {
+  await noteUnreachable(deps.admin, routing);
+  const outcome = { routed, decision, unreachable: true };
+  await recordDecision(deps, routing, outcome);
+  deps.log?.('info', 'message kept: no channel can take a reply', {
+    customerId: routing.customerId,
+    conversationId: routing.conversationId,
+    channel: routing.item.channel,
+  });
+  return outcome;
 }
 
 /** The customer's merged profiles: the resolver's read when it is one profile with no merges, else read. */
@@ -243,6 +282,7 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   // Only a delivery that did not write the item may find it routed already.
   const before = input.firstDelivery ? undefined : await routedBefore(deps, input, decisionId);
   if (before === 'done') return { routed: false };
+  if (before === 'unreachable') return { routed: false, unreachable: true };
   // The AI answered it before: the resolver starts no wait from it (the answer may have recorded none).
   if (before === 'answered') return { routed: false, replied: true };
   const [merged, kept] = await Promise.all([
@@ -267,6 +307,7 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   const first = before ?? (await decide(deps, routing, !input.firstDelivery));
   const answered = await answerWithAi(deps, routing, first.decision, first.result);
   const { replied } = answered;
+  if (answered.unreachable) return keepUnreachable(deps, routing, answered.decision, before === undefined);
   // Another message routed at the same time handed the conversation off first: this one waits with it.
   const taken =
     handsOff(answered.decision) && !(await takeHandOff(deps.store, routing, answered.decision.queue));

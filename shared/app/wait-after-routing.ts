@@ -2,7 +2,7 @@ import type { TrackClock } from '../domain/clock-ports.js';
 import type { Clock } from '../domain/ports.js';
 import type { ResolverStore } from '../domain/resolver-ports.js';
 import type { Conversation } from '../domain/timeline.js';
-import { aiAnswered, type LateFailureWait, mayStartWaiting } from '../domain/waiting.js';
+import { aiAnswered, type LateFailureWait, mayStartWaiting, unreachable } from '../domain/waiting.js';
 import type { UndeliveredAnswerHandOff } from './undelivered-answer.js';
 
 /** The customer's event as the resolver's touch left its conversation. */
@@ -25,11 +25,12 @@ export interface TouchedForWaiting {
  * Routes the customer's event, then settles the conversation's wait: a message the AI did not answer
  * starts one (unless one runs, or an answer as new was recorded), and a conversation its opening touch
  * left unlisted goes in the inbox at the place it keeps, unless the AI's first response listed it
- * (`markFirstResponse`). Routing failed: listed all the same (the customer waits), then the error goes
+ * (`markFirstResponse`). A message no channel can answer (`unreachable`: the customer opted out of SMS)
+ * starts no wait, and ends the one its touch started when it opened the conversation. Routing failed: listed all the same (the customer waits), then the error goes
  * on and the redelivery routes it again. Answers routing's outcome.
  */
 export async function routeThenWait(
-  store: Pick<ResolverStore, 'startWaiting' | 'listInInbox'>,
+  store: Pick<ResolverStore, 'startWaiting' | 'listInInbox' | 'dropUnreachableWait'>,
   touched: TouchedForWaiting,
   route: () => Promise<unknown>,
 ): Promise<unknown> {
@@ -42,7 +43,12 @@ export async function routeThenWait(
   }
   const answered = aiAnswered(routed);
   const { conversationId, at, receivedAt, inbound, asTouched } = touched;
-  if (inbound && store.startWaiting && !answered && mayStartWaiting(asTouched, at, receivedAt)) {
+  const waits = !answered && !unreachable(routed);
+  // Nobody can answer it: the wait its opening touch started goes.
+  if (inbound && unreachable(routed) && asTouched?.waitingSince === at) {
+    await store.dropUnreachableWait?.(conversationId, at);
+  }
+  if (inbound && store.startWaiting && waits && mayStartWaiting(asTouched, at, receivedAt)) {
     await store.startWaiting(conversationId, at, undefined, receivedAt);
   }
   if (touched.unlisted && !(answered && !touched.firstResponded)) await store.listInInbox?.(conversationId);

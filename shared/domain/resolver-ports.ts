@@ -226,6 +226,11 @@ export interface ResolverStore extends HeldEditStore {
    * an answer as new was recorded, or made after we received it (`receivedAt`) (a conditional write).
    */
   startWaiting?(conversationId: string, at: string, failed?: undefined, receivedAt?: string): Promise<void>;
+  /**
+   * The customer's message at `since`, which no channel can answer, ends the wait its touch started
+   * (the message opened the conversation), while that wait is still its own (a conditional write).
+   */
+  dropUnreachableWait?(conversationId: string, since: string): Promise<void>;
   /** Lists an open conversation a `listLater` touch left out of the inbox, at its place (conditional). */
   listInInbox?(conversationId: string): Promise<void>;
   touchProfile(touch: ProfileTouch): Promise<void>;

@@ -105,6 +105,18 @@ export function isWaiting(conversation: Pick<Conversation, 'status' | 'waitingSi
   return conversation.status === 'open' && conversation.waitingSince !== undefined;
 }
 
+/**
+ * Whether routing's outcome says no channel can take a reply to the message (the customer opted out of
+ * SMS, and reached us on nothing else): nobody waits for an answer that cannot go out.
+ */
+export function unreachable(outcome: unknown): boolean {
+  return (
+    typeof outcome === 'object' &&
+    outcome !== null &&
+    (outcome as { unreachable?: unknown }).unreachable === true
+  );
+}
+
 /** Whether routing's outcome says the AI answered the message (its reply stored and sent or queued). */
 export function aiAnswered(outcome: unknown): boolean {
   return (

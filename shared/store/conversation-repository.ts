@@ -43,6 +43,7 @@ import {
 import { getSurveyHolderInput, voidCsatPendingInput } from './params/customers.js';
 import {
   dropAnsweredWaitInput,
+  dropUnreachableWaitInput,
   followUpAnswerInput,
   lateFailureReopenInput,
   lateFailureWaitInput,
@@ -256,6 +257,10 @@ function waitingWrites(db: DynamoDb, timeline: Timeline) {
       receivedAt?: string,
     ): Promise<void> {
       await updateItemIf(db, startWaitingInput(db.table, conversationId, at, failed, receivedAt));
+    },
+    /** A message no channel can answer ends the wait its opening touch started (conditional). */
+    async dropUnreachableWait(conversationId: string, since: string): Promise<void> {
+      await updateItemIf(db, dropUnreachableWaitInput(db.table, conversationId, since));
     },
     /**
      * A reply the provider took failed later: its wait starts again from `at`, if no answer came after

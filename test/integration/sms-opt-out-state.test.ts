@@ -6,7 +6,7 @@ import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller, agentRequest, customerReads } from '../support/agent-api.js';
 import { SECRETS } from '../support/runtime.js';
 import { useTestRuntime } from '../support/test-runtime.js';
-import { twilioPoster } from '../support/webhooks.js';
+import { twilioPoster, twilioTexter } from '../support/webhooks.js';
 
 const TOKEN = 'sms-opt-out-token';
 const ACCOUNT = 'AC00000000000000000000000000000900';
@@ -41,15 +41,7 @@ describe('local runtime: an SMS customer reachable as /channels says', () => {
   const { find, timeline } = customerReads(api);
   const post = twilioPoster(SECRETS.twilio, () => runtime.idle());
   const twilio = (path: string, params: Record<string, string>) => post(`${runtime.url}${path}`, params);
-  const text = (from: string, sid: string, body: string) =>
-    twilio('/webhooks/twilio/sms', {
-      AccountSid: ACCOUNT,
-      MessageSid: sid,
-      From: from,
-      To: BUSINESS,
-      Body: body,
-      NumMedia: '0',
-    });
+  const text = twilioTexter(post, () => runtime.url, { account: ACCOUNT, business: BUSINESS });
   const smsOption = async (customer: Customer) => {
     const channels = await api<ChannelOption[]>('GET', `/api/customers/${customer.id}/channels`);
     return channels.find((option) => option.channel === 'sms');

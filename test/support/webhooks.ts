@@ -345,6 +345,26 @@ export function twilioPoster(authToken: string, idle: () => Promise<void>) {
   };
 }
 
+/**
+ * A texter of one customer's SMS to our number through a `twilioPoster`: `text(from, sid, body)` posts
+ * Twilio's signed webhook for it, a text without media, to the runtime at `url()`.
+ */
+export function twilioTexter(
+  post: ReturnType<typeof twilioPoster>,
+  url: () => string,
+  to: { account: string; business: string },
+) {
+  return (from: string, sid: string, body: string) =>
+    post(`${url()}/webhooks/twilio/sms`, {
+      AccountSid: to.account,
+      MessageSid: sid,
+      From: from,
+      To: to.business,
+      Body: body,
+      NumMedia: '0',
+    });
+}
+
 /** Polls `check` until it answers true, at most `timeoutMs`; throws `message` if it never does. */
 export async function waitUntil(
   check: () => boolean | Promise<boolean>,

@@ -359,6 +359,7 @@ export function ConversationView(props: ConversationProps) {
           currentOpen={c.status === 'open'}
           currentConversation={c}
           erased={data.erased}
+          channels={data.channels}
           onErased={erased}
           onOpen={props.onOpen}
           shown={customerShown}

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { Api, Conversation, Customer, CustomerView, TimelineItem } from './api.js';
+import type { Api, ChannelOption, Conversation, Customer, CustomerView, TimelineItem } from './api.js';
 import { confirmInPage } from './confirm.js';
 import { ConversationLinks } from './customer-conversations.js';
 import { customerLabel } from './customer-label.js';
@@ -243,6 +243,20 @@ function AdminTools(props: {
   );
 }
 
+/**
+ * The channels the customer reached us on, and an SMS opt-out when the reply channels
+ * (`GET /api/customers/{id}/channels`, as the reply box read them) say so.
+ */
+function ChannelsLine(props: { customer: CustomerView; options: readonly ChannelOption[] | undefined }) {
+  const optedOut = props.options?.some((option) => option.reason === 'sms_opted_out');
+  return (
+    <>
+      <p>Channels: {props.customer.channels.map(channelName).join(', ') || 'none'}</p>
+      {optedOut ? <p class="opted-out">Opted out of SMS (STOP): no texts until they text START.</p> : null}
+    </>
+  );
+}
+
 /** The customer: identities, tags, other conversations, merge suggestions; merge, export and erase for admins. */
 export function CustomerPanel(props: {
   api: Api;
@@ -260,6 +274,7 @@ export function CustomerPanel(props: {
   currentConversation?: Conversation | undefined;
   /** The customer was erased: nothing about them is shown any more. */
   erased: boolean;
+  channels?: readonly ChannelOption[] | undefined;
   onErased(customerIds: string[]): void; // every customer the erasure completed here erased
   /** Opens one of the customer's conversations (read by its id: a resolved one too). */
   onOpen(conversation: Conversation): void;
@@ -306,7 +321,7 @@ export function CustomerPanel(props: {
               </div>
             ))}
           </dl>
-          <p>Channels: {customer.channels.map(channelName).join(', ') || 'none'}</p>
+          <ChannelsLine customer={customer} options={props.channels} />
           <TagsForm
             tags={customer.tags}
             onSave={(change) =>

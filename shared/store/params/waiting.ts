@@ -228,10 +228,10 @@ export function lateFailureReopenInput(
 }
 
 /**
- * A redelivered first message (its profile not yet written) set a wait on a conversation an answer
- * as new as it had ended: the wait goes again, the inbox place (the answer's) never moved.
+ * A message no channel can answer (the customer opted out of SMS) opened the conversation, whose touch
+ * started its wait: the wait goes, while it is still that message's (a redelivery changes nothing).
  */
-export function dropAnsweredWaitInput(
+export function dropUnreachableWaitInput(
   table: string,
   conversationId: string,
   since: string,
@@ -240,7 +240,21 @@ export function dropAnsweredWaitInput(
     TableName: table,
     Key: Keys.conversation(conversationId),
     UpdateExpression: 'REMOVE waitingSince',
-    ConditionExpression: 'waitingSince = :since AND answeredAt >= :since AND attribute_exists(answeredSk)',
+    ConditionExpression: 'waitingSince = :since',
     ExpressionAttributeValues: { ':since': since },
   };
+}
+
+/**
+ * A redelivered first message (its profile not yet written) set a wait on a conversation an answer
+ * as new as it had ended: the wait goes again, the inbox place (the answer's) never moved.
+ */
+export function dropAnsweredWaitInput(
+  table: string,
+  conversationId: string,
+  since: string,
+): UpdateCommandInput {
+  const input = dropUnreachableWaitInput(table, conversationId, since);
+  const answered = 'answeredAt >= :since AND attribute_exists(answeredSk)';
+  return { ...input, ConditionExpression: `${input.ConditionExpression} AND ${answered}` };
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, it, vi } from 'vitest';
 import { type RouterDeps, routeMessage } from '#shared/app/route-message.js';
+import { OPTED_OUT_NOTE } from '#shared/app/unreachable-customer.js';
 import type { Agent } from '#shared/domain/assignment.js';
 import type { Channel } from '#shared/domain/envelope.js';
 import type { OutboundMessage } from '#shared/domain/outbound.js';
@@ -564,6 +565,29 @@ describe('routeMessage', () => {
     expect(outcome.decision?.detail).toContain('whatsapp_window_closed');
     expect(w.outbound).toEqual([]);
     expect(notes(w)).toHaveLength(1);
+  });
+
+  it('keeps a question no channel can answer (the customer texted STOP) with a note: no hand-off, no wait, once however often delivered', async () => {
+    const w = world({ customer: reachedOn('sms') });
+    const stopped = { blocked: true, reason: 'opted out (STOP)', at: MESSAGE_AT, envelopeId: 'env-stop' };
+    w.deps.replies.store.getContactState = async () => stopped;
+    const first = await inbound(w, 'How long does shipping take?', { channel: 'sms' });
+    expect(first).toMatchObject({ routed: true, unreachable: true, decision: { target: 'ai' } });
+    expect(first.decision?.detail).toContain('sms_opted_out');
+    expect(notes(w).map((n) => n.text)).toEqual([OPTED_OUT_NOTE]);
+    expect(ofType(w, (i) => i.event === 'assigned')).toEqual([]);
+    expect(w.conversation.queue).toBeUndefined();
+    expect(w.outbound).toEqual([]);
+    const again = await inbound(w, 'How long does shipping take?', { channel: 'sms' });
+    expect(again).toEqual({ routed: false, unreachable: true });
+    expect(notes(w)).toHaveLength(1);
+    expect(decisions(w)).toHaveLength(1);
+    // One who also wrote on WhatsApp can be answered there: a person takes it, as any refused answer.
+    const elsewhere = world({ customer: { ...reachedOn('sms'), channels: ['sms', 'whatsapp'] } });
+    elsewhere.deps.replies.store.getContactState = async () => stopped;
+    const handed = await inbound(elsewhere, 'How long does shipping take?', { channel: 'sms' });
+    expect(handed.decision).toMatchObject({ target: 'human', reason: 'low_confidence' });
+    expect(handed.unreachable).toBeUndefined();
   });
 
   it.each([

@@ -23,6 +23,7 @@ function recording() {
     store: {
       startWaiting: async (id: string, at: string) => void writes.push(`wait ${id} ${at}`),
       listInInbox: async (id: string) => void writes.push(`list ${id}`),
+      dropUnreachableWait: async (id: string, at: string) => void writes.push(`drop ${id} ${at}`),
     },
   };
 }
@@ -55,6 +56,15 @@ describe('routeThenWait', () => {
     const outcome = { routed: true, replied: true };
     expect(await routeThenWait(store, touched({ firstResponded: true }), async () => outcome)).toBe(outcome);
     expect(writes).toEqual(['list cv_1']);
+  });
+
+  it('starts no wait for a message no channel can answer, and ends the one its opening touch started', async () => {
+    const { writes, store } = recording();
+    const outcome = { routed: true, unreachable: true };
+    await routeThenWait(store, touched({ unlisted: false, asTouched: open }), async () => outcome);
+    expect(writes).toEqual([]);
+    await routeThenWait(store, touched(), async () => outcome);
+    expect(writes).toEqual([`drop cv_1 ${AT}`, 'list cv_1']);
   });
 
   it('starts the wait of a later message nobody answered, on a listed conversation', async () => {

@@ -78,6 +78,8 @@ async function assignOnBreach(
       at,
       `assigned:${key}:agent`,
     );
+    // The agent it leaves has room again (the caller assigns only when another agent has it).
+    await refillHolder(deps, conversation.assignee, conversation.id);
     return;
   }
   const policy = conversation.sla?.policy;

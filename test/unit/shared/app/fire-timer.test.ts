@@ -204,6 +204,20 @@ describe('fireTimer', () => {
     ]);
   });
 
+  it('a breach that gives the conversation to another agent refills the one it leaves, never with it', async () => {
+    const f = fakeClock([{ type: 'assign', agent: 'agent-ana' }]);
+    f.conversation.assignee = 'agent-bo';
+    const refilled: unknown[] = [];
+    f.deps.refill = async (agentId, options) => refilled.push([agentId, options.skip]);
+    await trackConversationClock(f.deps, { type: 'inbound', conversationId: 'cv_1', at: T0 });
+    f.setNow(plus(10));
+    const timer = breachTimer(f.scheduled);
+    expect(await fireTimer(f.deps, timer)).toBe('fired');
+    expect(await fireTimer(f.deps, timer)).toBe('stale');
+    expect(f.conversation.assignee).toBe('agent-ana');
+    expect(refilled).toEqual([['agent-bo', ['cv_1']]]);
+  });
+
   it('does not assign to an agent who is not registered: a note says why, once, however often it fires', async () => {
     const f = fakeClock([{ type: 'assign', agent: 'agent-lead' }]);
     await trackConversationClock(f.deps, { type: 'inbound', conversationId: 'cv_1', at: T0 });

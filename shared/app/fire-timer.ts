@@ -78,7 +78,7 @@ async function assignOnBreach(
       at,
       `assigned:${key}:agent`,
     );
-    // The agent it leaves has room again (the caller assigns only when another agent has it).
+    // The agent it leaves, if any, has room again (the caller assigns only when it is not theirs already).
     await refillHolder(deps, conversation.assignee, conversation.id);
     return;
   }

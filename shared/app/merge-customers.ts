@@ -52,7 +52,8 @@ export async function mergeCustomers(
  * auto-resolve and survey would act on an issue the kept customer's conversation now carries. A note
  * says where it went; the resolve (by `merge`, `csat: false`, `merged`) ends its targets with no outcome (the kept conversation counts the issue) and makes its timers
  * stale. Keyed like any resolve and note, so a merge asked again completes it and repeats nothing. The
- * agent who had it takes waiting work (`refillHolder`), never this one. Answers the kept customer's profile it read (after the merge), if it read one.
+ * agent who had it takes waiting work (`refillHolder`), never this one. Answers the kept customer's
+ * profile it read (after the merge), if it read one.
  */
 async function closeMergedConversation(
   deps: MergeDeps,

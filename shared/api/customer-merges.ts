@@ -4,6 +4,7 @@ import { acceptSuggestion } from '#shared/app/accept-suggestion.js';
 import { dismissSuggestion } from '#shared/app/dismiss-suggestion.js';
 import { listSuggestions } from '#shared/app/list-suggestions.js';
 import { mergeCustomers } from '#shared/app/merge-customers.js';
+import { refillOver } from '#shared/app/refill-holder.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
 import { unmergeCustomers } from '#shared/app/unmerge-customers.js';
 import type { ClockEvent } from '#shared/domain/clock-ports.js';
@@ -105,6 +106,8 @@ export function customerMergesApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   // A merge resolves the source's open conversation: its clock hears of it (targets end, no survey).
   const clock = deps.conversationClock;
   const track = clock && ((event: ClockEvent) => trackConversationClock(clock, event));
+  // The agent who had the conversation a merge resolves takes waiting work, as after any resolve.
+  const merging = { ...deps, track, refill: refillOver(deps) };
   auditRefusals(app, deps, [
     [merge, 'merge'],
     [unmerge, 'unmerge'],
@@ -114,7 +117,7 @@ export function customerMergesApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     merge,
     async (c) => {
       const request = { targetId: c.req.valid('param').id, sourceId: c.req.valid('json').customerId };
-      return answer(c, await mergeCustomers({ ...deps, track }, { ...request, agentId: c.get('agentId') }));
+      return answer(c, await mergeCustomers(merging, { ...request, agentId: c.get('agentId') }));
     },
     auditedRejection(deps, 'merge'),
   );
@@ -136,10 +139,11 @@ export function customerMergesApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
       accept,
       async (c) => {
         const { id, otherId } = c.req.valid('param');
-        const customer = await acceptSuggestion(
-          { ...deps, track },
-          { customerId: id, otherId, agentId: c.get('agentId') },
-        );
+        const customer = await acceptSuggestion(merging, {
+          customerId: id,
+          otherId,
+          agentId: c.get('agentId'),
+        });
         return answer(c, customer);
       },
       auditedRejection(deps, 'merge'),

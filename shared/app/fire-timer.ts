@@ -8,6 +8,7 @@ import type { Conversation } from '../domain/timeline.js';
 import { newTimer, type Timer } from '../domain/timer-ports.js';
 import { ConflictError } from '../errors.js';
 import { fireAutomationTimer } from './fire-automation-timer.js';
+import { refillHolder } from './refill-holder.js';
 import { runAutomations } from './run-automations.js';
 import { sendCsatSurvey } from './send-csat-survey.js';
 import { sendWebchatFallback } from './send-webchat-fallback.js';
@@ -77,6 +78,8 @@ async function assignOnBreach(
       at,
       `assigned:${key}:agent`,
     );
+    // The agent it leaves, if any, has room again (the caller assigns only when it is not theirs already).
+    await refillHolder(deps, conversation.assignee, conversation.id);
     return;
   }
   const policy = conversation.sla?.policy;
@@ -165,11 +168,16 @@ async function autoResolve(deps: ConversationClockDeps, conversation: Conversati
   return resolveSilent(deps, conversation, timer.dueAt);
 }
 
-/** The auto-resolve at `at`, then its clock (the survey); false when it does not stand resolved. */
+/**
+ * The auto-resolve at `at`, then its clock (the survey), then the agent who had it takes waiting work
+ * (a resolve keeps the assignee, so the conversation as read names them); false when it does not stand
+ * resolved.
+ */
 async function resolveSilent(deps: ConversationClockDeps, conversation: Conversation, at: string) {
   const resolvedAt = await deps.admin.resolveConversation(conversation.id, CLOCK_AUTHOR_ID, at);
   if (resolvedAt === undefined) return false;
   await trackConversationClock(deps, { type: 'resolved', conversationId: conversation.id, at: resolvedAt });
+  await refillHolder(deps, conversation.assignee, conversation.id);
   return true;
 }
 

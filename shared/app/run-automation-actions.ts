@@ -8,6 +8,7 @@ import { durationMs } from '../domain/sla/duration.js';
 import { snoozedItem, snoozeTimer } from '../domain/snooze.js';
 import type { Conversation } from '../domain/timeline.js';
 import { logger } from '../log.js';
+import { refillHolder } from './refill-holder.js';
 import { replyDestination } from './reply-destination.js';
 import { sendReply } from './send-reply.js';
 
@@ -114,6 +115,11 @@ async function assign(
   at: string,
 ): Promise<ActionOutcome> {
   const { agent, queue } = action;
+  // The agent who had it has room again when it went to another agent (a queue alone keeps its agent).
+  const leaves = (to: string | undefined) =>
+    to !== undefined && to !== conversation.assignee
+      ? refillHolder(deps, conversation.assignee, conversation.id)
+      : undefined;
   if (agent === undefined || (await deps.store.getAgent(agent))) {
     await deps.admin.assign(
       conversation.id,
@@ -122,6 +128,7 @@ async function assign(
       at,
       `assigned:${key}`,
     );
+    await leaves(agent);
     return { type: 'assign', outcome: 'done' };
   }
   if (queue !== undefined) {
@@ -139,13 +146,16 @@ async function assign(
 /**
  * Carries out a rule's actions in order, each idempotent under `key` (a retry repeats none of them):
  * replies through the reply rules (windows, templates, STOP, suppression), notes, assignments, tags,
- * snooze and resolve. `at` is when the rule fires, so a retry computes the same snooze.
+ * snooze and resolve. `at` is when the rule fires, so a retry computes the same snooze. The agent an
+ * assignment or a resolve leaves takes waiting work (`refillHolder`), never this conversation.
  */
 export async function runAutomationActions(
   deps: ConversationClockDeps & { automations: AutomationPorts },
   input: { conversation: Conversation; actions: readonly AutomationAction[]; key: string; at: string },
 ): Promise<ActionOutcome[]> {
-  const { conversation, key, at } = input;
+  const { key, at } = input;
+  // Who has it as the actions go: an assignment earlier in the rule makes its agent the one a resolve frees.
+  let conversation = input.conversation;
   const { id } = conversation;
   const outcomes: ActionOutcome[] = [];
   for (const [i, action] of input.actions.entries()) {
@@ -156,7 +166,10 @@ export async function runAutomationActions(
       await deps.admin.addNote(id, action.text, AUTOMATION_AUTHOR_ID, at, actionKey, 'ai');
       outcomes.push({ type: 'note', outcome: 'done' });
     } else if (action.type === 'assign') {
-      outcomes.push(await assign(deps, conversation, action, actionKey, at));
+      const outcome = await assign(deps, conversation, action, actionKey, at);
+      if (outcome.outcome === 'done' && action.agent !== undefined)
+        conversation = { ...conversation, assignee: action.agent };
+      outcomes.push(outcome);
     } else if (action.type === 'tag') {
       const customer = await deps.store.getCustomer(conversation.customerId);
       const tags = [...new Set([...(customer?.tags ?? []), ...action.tags])];
@@ -185,6 +198,7 @@ export async function runAutomationActions(
         const resolvedAt = await deps.admin.resolveConversation(id, AUTOMATION_AUTHOR_ID, at);
         if (resolvedAt !== undefined) {
           await deps.automations.replies.track?.({ type: 'resolved', conversationId: id, at: resolvedAt });
+          await refillHolder(deps, conversation.assignee, id);
         }
       }
       outcomes.push({ type: 'resolve', outcome: conversation.status === 'open' ? 'done' : 'skipped' });

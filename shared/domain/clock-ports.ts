@@ -2,6 +2,7 @@ import type { AgentProfile } from './assignment.js';
 import type { AutomationPorts } from './automation-ports.js';
 import type { CsatPorts } from './csat/csat-ports.js';
 import type { Clock } from './ports.js';
+import type { RefillAgent } from './refill-ports.js';
 import type { RouterAdmin } from './router-ports.js';
 import type { RoutingPolicy } from './routing/policy.js';
 import type { Priority } from './sla/policy.js';
@@ -71,6 +72,11 @@ export interface ConversationClockDeps {
   log?: (level: 'info' | 'warn', message: string, fields: Record<string, unknown>) => void;
   /** Where the erasure's second pass runs (`erasure_sweep` timers); without it, those timers do nothing. */
   erasures?: ErasureSweeper | undefined;
+  /**
+   * Gives the agent an auto-resolve or an automation leaves the waiting conversations of their queues;
+   * without it they take at their next resolve or presence change.
+   */
+  refill?: RefillAgent | undefined;
 }
 
 /** The erasure's second pass over an erased customer's partitions (see `sweep-erasure`). */

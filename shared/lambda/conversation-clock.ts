@@ -1,3 +1,4 @@
+import { refillOver } from '../app/refill-holder.js';
 import type { ReplyDeps } from '../app/send-reply.js';
 import { liteScheduling } from '../aws/scheduler-lite.js';
 import { SchedulerTimers } from '../aws/scheduler-timers.js';
@@ -36,7 +37,15 @@ function clockParts(config: Config, repos: MessageRepositories) {
     systemClock,
   );
   return {
-    parts: { store: clockPorts(repos), admin: repos.conversations, timers, clock: systemClock, log },
+    parts: {
+      store: clockPorts(repos),
+      admin: repos.conversations,
+      timers,
+      clock: systemClock,
+      log,
+      // The agent an auto-resolve or an automation leaves takes waiting work.
+      refill: refillOver({ store: storePorts(repos), admin: repos.conversations, clock: systemClock }),
+    },
     // Parsed on first use: zod's first parse of the policy schema is ~15 ms of a cold start, which the
     // agent API's requests that set no clock never need, nor the sender's replies that went out. The
     // resolver parses the same file at start.

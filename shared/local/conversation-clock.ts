@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { refillOver } from '../app/refill-holder.js';
 import type { Config } from '../config/config.js';
 import { parseAgentTokens } from '../config/config.js';
 import { csatSettings } from '../config/csat-settings.js';
@@ -58,6 +59,12 @@ export function localConversationClock(input: {
     webchatAllowedOrigins: input.config.WEBCHAT_ALLOWED_ORIGINS,
     log,
     erasures: input.repos.privacy,
+    // The agent an auto-resolve or an automation leaves takes waiting work.
+    refill: refillOver({
+      store: storePorts(input.repos),
+      admin: input.repos.conversations,
+      clock: input.clock,
+    }),
     // Email survey links lead to this runtime unless PUBLIC_BASE_URL says otherwise.
     csat: csatSettings(
       {

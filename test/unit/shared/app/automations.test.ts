@@ -156,6 +156,39 @@ const rule = (over: Record<string, unknown> & { actions: unknown[] }) => ({
 });
 
 describe('automations', () => {
+  it('refills the agent a rule resolves it of or moves it from, never with it; a failed refill fails nothing', async () => {
+    const refilled: unknown[] = [];
+    const refill = async (agentId: string, options: { skip: readonly string[] }) => {
+      refilled.push([agentId, options.skip]);
+      throw new Error('throttled');
+    };
+    const w = world([
+      rule({ name: 'same', actions: [{ type: 'assign', agent: 'agent-ana' }] }),
+      rule({ name: 'done', actions: [{ type: 'resolve' }] }),
+    ]);
+    w.conversation.assignee = 'agent-ana';
+    w.deps.refill = refill;
+    await w.inbound(T0);
+    expect(w.conversation.status).toBe('resolved');
+    expect(w.events().map((e) => e.data?.actions)).toEqual([
+      [{ type: 'assign', outcome: 'done' }],
+      [{ type: 'resolve', outcome: 'done' }],
+    ]);
+    expect(refilled).toEqual([['agent-ana', ['cv_1']]]);
+    // To another agent: the one it leaves takes; to a queue alone (its agent kept), nobody does.
+    const moved = world([
+      rule({ name: 'queue', actions: [{ type: 'assign', queue: 'billing' }] }),
+      rule({ name: 'ana', actions: [{ type: 'assign', agent: 'agent-ana' }] }),
+    ]);
+    moved.conversation.assignee = 'agent-bo';
+    moved.deps.refill = refill;
+    await moved.inbound(T0);
+    expect(refilled).toEqual([
+      ['agent-ana', ['cv_1']],
+      ['agent-bo', ['cv_1']],
+    ]);
+  });
+
   it("assigns only to a registered agent: another is skipped (unknown_agent), the rule's queue still taken", async () => {
     const w = world([
       rule({ name: 'ghost', actions: [{ type: 'assign', agent: 'agent-ghost' }] }),

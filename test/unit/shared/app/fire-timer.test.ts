@@ -7,6 +7,7 @@ import { slaTimers } from '#shared/domain/sla/state.js';
 import type { SlaTally } from '#shared/domain/sla/tally.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import type { Timer } from '#shared/domain/timer-ports.js';
+import { bareCustomer } from '../../../support/bare-customer.js';
 
 const T0 = '2026-06-10T10:00:00.000Z';
 const plus = (minutes: number) => new Date(Date.parse(T0) + minutes * 60_000).toISOString();
@@ -30,15 +31,7 @@ function fakeClock(onBreach: unknown[], autoResolve?: string) {
   const tallies: SlaTally[] = [];
   const store: ClockStore = {
     getConversation: async (id) => (id === conversation.id ? structuredClone(conversation) : undefined),
-    getCustomer: async () => ({
-      id: 'cu_1',
-      identities: [],
-      channels: [],
-      createdAt: T0,
-      tags: [],
-      mergedFrom: [],
-      lastInboundByChannel: {},
-    }),
+    getCustomer: async () => bareCustomer('cu_1', T0),
     getAgent: async (id) =>
       id === 'agent-ana'
         ? { id, queues: ['general'], languages: [], capacity: 3, presence: 'online', updatedAt: T0 }
@@ -124,6 +117,12 @@ function fakeClock(onBreach: unknown[], autoResolve?: string) {
   };
 }
 
+/** An agent's reply at minute 1: the auto-resolve timer it sets. */
+async function silenceAfterReply(deps: ConversationClockDeps, scheduled: Timer[]): Promise<Timer> {
+  await trackConversationClock(deps, { type: 'reply', conversationId: 'cv_1', at: plus(1), author: 'agent' });
+  return scheduled.find((t) => t.kind === 'auto_resolve') as Timer;
+}
+
 const breachTimer = (scheduled: Timer[]) => scheduled.find((t) => t.kind === 'sla_breached') as Timer;
 
 /** A clock with nothing configured, counting the conversations and customers it reads. */
@@ -203,6 +202,20 @@ describe('fireTimer', () => {
     expect(f.tallies.map((t) => ({ at: t.at, outcomes: t.outcomes }))).toEqual([
       { at: plus(10), outcomes: [{ metric: 'firstResponse', met: false }] },
     ]);
+  });
+
+  it('a breach that gives the conversation to another agent refills the one it leaves, never with it', async () => {
+    const f = fakeClock([{ type: 'assign', agent: 'agent-ana' }]);
+    f.conversation.assignee = 'agent-bo';
+    const refilled: unknown[] = [];
+    f.deps.refill = async (agentId, options) => refilled.push([agentId, options.skip]);
+    await trackConversationClock(f.deps, { type: 'inbound', conversationId: 'cv_1', at: T0 });
+    f.setNow(plus(10));
+    const timer = breachTimer(f.scheduled);
+    expect(await fireTimer(f.deps, timer)).toBe('fired');
+    expect(await fireTimer(f.deps, timer)).toBe('stale');
+    expect(f.conversation.assignee).toBe('agent-ana');
+    expect(refilled).toEqual([['agent-bo', ['cv_1']]]);
   });
 
   it('does not assign to an agent who is not registered: a note says why, once, however often it fires', async () => {
@@ -335,13 +348,7 @@ describe('fireTimer', () => {
 
   it('resolves after the silence, unless the customer wrote meanwhile', async () => {
     const f = fakeClock([], 'PT1H');
-    await trackConversationClock(f.deps, {
-      type: 'reply',
-      conversationId: 'cv_1',
-      at: plus(1),
-      author: 'agent',
-    });
-    const silence = f.scheduled.find((t) => t.kind === 'auto_resolve') as Timer;
+    const silence = await silenceAfterReply(f.deps, f.scheduled);
     expect(silence).toMatchObject({ dueAt: plus(61), version: plus(1) });
     await trackConversationClock(f.deps, { type: 'inbound', conversationId: 'cv_1', at: plus(30) });
     expect(await fireTimer(f.deps, silence)).toBe('stale');
@@ -357,6 +364,30 @@ describe('fireTimer', () => {
     expect(await fireTimer(f.deps, second)).toBe('fired');
     expect(f.conversation).toMatchObject({ status: 'resolved', resolvedAt: plus(100) });
     expect(f.conversation.sla?.status).toBe('hit');
+  });
+
+  it('refills the agent who had it after an auto-resolve, never with it; a failed refill fails nothing', async () => {
+    const f = fakeClock([], 'PT1H');
+    f.conversation.assignee = 'agent-ana';
+    const refilled: unknown[] = [];
+    let fails = true;
+    f.deps.refill = async (agentId, options) => {
+      refilled.push([agentId, options.skip]);
+      if (fails) throw new Error('throttled');
+      return 1;
+    };
+    const silence = await silenceAfterReply(f.deps, f.scheduled);
+    expect(await fireTimer(f.deps, silence)).toBe('fired');
+    expect(f.conversation.status).toBe('resolved');
+    expect(refilled).toEqual([['agent-ana', ['cv_1']]]);
+    fails = false;
+    // Fired again: stale, nothing more taken. Nobody's conversation: nobody to refill.
+    expect(await fireTimer(f.deps, silence)).toBe('stale');
+    expect(refilled).toHaveLength(1);
+    const g = fakeClock([], 'PT1H');
+    g.deps.refill = f.deps.refill;
+    expect(await fireTimer(g.deps, await silenceAfterReply(g.deps, g.scheduled))).toBe('fired');
+    expect(refilled).toHaveLength(1);
   });
 
   it('drops a timer for a conversation that does not exist', async () => {

@@ -261,6 +261,7 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
       ['GET', '/api/audit'],
       ['DELETE', `/api/webhooks/${hook.id}`],
       ['DELETE', '/api/agents/agent-ana'],
+      ['GET', '/api/agents/removed'],
       ['POST', '/api/agents/agent-ana/restore'],
       ['DELETE', `/api/customers/${other}`],
     ];

@@ -29,6 +29,7 @@ describe('the agent API built section by section', () => {
     expect(declared().sort()).toEqual([
       'delete /agents/{id}',
       'get /agents',
+      'get /agents/removed',
       'get /me',
       'post /agents/{id}/restore',
       'put /agents/me',

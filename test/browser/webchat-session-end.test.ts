@@ -40,9 +40,13 @@ describe('the web-chat widget when its session ends', { timeout: 90_000 }, () =>
     });
     expect(ended.status).toBe(204);
 
+    // The new session stored (the ended one is removed first: nothing stored is not yet a new session).
     await expect
-      .poll(async () => (await storedSession(page, 'threadline-chat:user:end-user-1'))?.sessionToken, WAIT)
-      .not.toBe(before);
+      .poll(async () => {
+        const now = (await storedSession(page, 'threadline-chat:user:end-user-1'))?.sessionToken;
+        return typeof now === 'string' && now !== before;
+      }, WAIT)
+      .toBe(true);
     expect(starts.at(-1)).toContain(fresh);
     expect(await page.locator('.panel').isVisible()).toBe(true);
     await page.locator('.msg.visitor', { hasText: 'Before my token ran out' }).waitFor(WAIT);

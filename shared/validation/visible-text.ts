@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { withoutBidiControls } from './bidi-controls.js';
 import { wellFormed } from './primitives.js';
 
 // What people write, as kept, shown and sent. Every expression here matches one character at a time,
@@ -11,12 +12,6 @@ import { wellFormed } from './primitives.js';
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is its purpose.
 const CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
-
-/**
- * The bidi embeddings, overrides and isolates (U+202A to U+202E, U+2066 to U+2069). In a name they
- * turn round whatever is shown after it ("\u202eevil" reads "live"); right-to-left letters need none.
- */
-const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Text that shows nothing: white space (U+3000 and U+00A0 included), controls, format characters
@@ -34,12 +29,12 @@ const NOTHING_VISIBLE =
 export const cleanText = (text: string): string => wellFormed(text).replace(CONTROLS, '');
 
 /**
- * A person's name, as stored and shown: cleanText, without bidi controls, on one line (tabs and line
- * breaks become spaces), trimmed.
+ * A person's name, as stored and shown: cleanText, without bidi controls (withoutBidiControls: in a
+ * name, "\u202eevil" reads "live" and turns round what follows), on one line (tabs and line breaks
+ * become spaces), trimmed.
  */
 export const cleanName = (name: string): string =>
-  cleanText(name)
-    .replace(BIDI_CONTROLS, '')
+  withoutBidiControls(cleanText(name))
     .replace(/[\t\n\r]+/g, ' ')
     .trim();
 

@@ -1,18 +1,15 @@
-import { firstReplyTo, isOwnMail, MAX_OTHER_REPLY_TO, otherReplyTos } from '../domain/email-reply.js';
+import { firstReplyTo, isOwnMail, otherReplyTos } from '../domain/email-reply.js';
 import type { Channel } from '../domain/envelope.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { toTimelineItem } from './delivery-status.js';
-import { type DynamoDb, queryItems } from './dynamo-client.js';
+import type { DynamoDb } from './dynamo-client.js';
+import { LOOK_BACK_PAGES, readBack } from './paging.js';
 import { LAST_INBOUND_LOOKBACK, queryLastInboundInput } from './params/timeline.js';
 
 type Stored = Record<string, unknown>;
 
-/**
- * The pages (items read, newest first) the look for the latest inbound message reads in turn until it
- * has its answer, within LAST_INBOUND_LOOKBACK: a small first one, where the message a reply answers
- * nearly always is, then larger ones (fewer calls for an answer further back).
- */
-export const LAST_INBOUND_PAGES: readonly number[] = [10, 30, 60];
+/** The pages the look for the latest inbound message reads in turn (see `readBack`). */
+export const LAST_INBOUND_PAGES: readonly number[] = LOOK_BACK_PAGES;
 
 /**
  * The customer's latest inbound message on a channel, in a conversation if named (within their last
@@ -31,22 +28,11 @@ export async function lastInbound(
   conversationId?: string,
 ): Promise<TimelineItem | undefined> {
   const input = queryLastInboundInput(db.table, customerId, channel, conversationId);
-  const found: Stored[] = [];
-  let startKey: Stored | undefined;
-  let read = 0;
-  for (let page = 0; read < LAST_INBOUND_LOOKBACK; page++) {
-    const size = LAST_INBOUND_PAGES[Math.min(page, LAST_INBOUND_PAGES.length - 1)] ?? LAST_INBOUND_LOOKBACK;
-    const out = await queryItems(db, {
-      ...input,
-      Limit: Math.min(size, LAST_INBOUND_LOOKBACK - read),
-      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-    });
-    const scanned = out.ScannedCount ?? out.Items?.length ?? 0;
-    read += scanned;
-    found.push(...(out.Items ?? []).filter((stored) => channel !== 'email' || isOwnMail(stored)));
-    startKey = out.LastEvaluatedKey;
-    if (!startKey || scanned === 0 || settled(found, channel, conversationId)) break;
-  }
+  const own = (items: readonly Stored[]) =>
+    channel === 'email' ? items.filter((stored) => isOwnMail(stored)) : [...items];
+  const found = own(
+    await readBack(db, input, LAST_INBOUND_LOOKBACK, (read) => settled(own(read), channel, conversationId)),
+  );
   const [item, ...earlier] = found;
   if (!item) return undefined;
   const latest = withThreadSubject(toTimelineItem(item), earlier);
@@ -56,10 +42,11 @@ export async function lastInbound(
 }
 
 /**
- * Whether the items found (newest first) answer as the whole lookback would: the latest message, and
+ * Whether the items found (newest first) decide as the whole lookback would: the latest message, and
  * of email a subject for the thread (its own or an earlier email's), and in a conversation, when its
- * sender named a Reply-To, every other Reply-To they named there (`otherReplyTos` looks through the
- * lookback for them until it has 3: a contact form's mail reads it all, as before).
+ * sender named a Reply-To, whether they named another there: the first other Reply-To found settles it
+ * (a reply that would follow the Reply-To is refused, naming those of the pages read, up to 3); only a
+ * sender who named no other reads the whole lookback, the one way to know there is none.
  */
 function settled(found: readonly Stored[], channel: Channel, conversationId: string | undefined): boolean {
   const [item, ...earlier] = found;
@@ -68,7 +55,7 @@ function settled(found: readonly Stored[], channel: Channel, conversationId: str
   if (subjectOf(item) === undefined && !earlier.some((stored) => subjectOf(stored) !== undefined))
     return false;
   if (!conversationId || firstReplyTo(item) === undefined) return true;
-  return otherReplyTos(item, earlier).length >= MAX_OTHER_REPLY_TO;
+  return otherReplyTos(item, earlier).length > 0;
 }
 
 const subjectOf = (stored: Stored): string | undefined => {

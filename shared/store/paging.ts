@@ -48,6 +48,43 @@ export async function queryPage(
   return { items: taken, next: items.length > limit && last ? keyOf(input, last) : undefined };
 }
 
+/**
+ * The pages (items evaluated, newest first) a look back reads in turn until it has its answer: a small
+ * first one, where the answer nearly always is, then larger ones (fewer calls for an answer further back).
+ */
+export const LOOK_BACK_PAGES: readonly number[] = [10, 30, 60];
+
+/**
+ * The items a query returns (a newest-first look back), read in pages of LOOK_BACK_PAGES (the last size
+ * repeated) until `settled` says the items found so far answer as the whole look back would, or `lookBack`
+ * items are evaluated: DynamoDB bills every item a query evaluates, whatever its filter keeps, so the
+ * saving is in items not read.
+ */
+export async function readBack(
+  db: DynamoDb,
+  input: QueryCommandInput,
+  lookBack: number,
+  settled: (found: readonly Item[]) => boolean,
+): Promise<Item[]> {
+  const found: Item[] = [];
+  let startKey = input.ExclusiveStartKey;
+  let read = 0;
+  for (let page = 0; read < lookBack; page++) {
+    const size = LOOK_BACK_PAGES[Math.min(page, LOOK_BACK_PAGES.length - 1)] ?? lookBack;
+    const out = await queryItems(db, {
+      ...input,
+      Limit: Math.min(size, lookBack - read),
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    });
+    const scanned = out.ScannedCount ?? out.Items?.length ?? 0;
+    read += scanned;
+    found.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey;
+    if (!startKey || scanned === 0 || settled(found)) break;
+  }
+  return found;
+}
+
 /** Every item of a query, page after page. */
 export async function queryAll(db: DynamoDb, input: QueryCommandInput): Promise<Item[]> {
   const items: Item[] = [];

@@ -1,7 +1,7 @@
 import type { Channel } from '../domain/envelope.js';
 import { inboundToRecheck, keptInbound, TargetAtMergeSchema } from '../domain/merges.js';
 import { type DynamoDb, updateItemIf } from './dynamo-client.js';
-import { queryPage } from './paging.js';
+import { queryPage, readBack } from './paging.js';
 import { LAST_INBOUND_LOOKBACK } from './params/timeline.js';
 import {
   INBOUND_AT_READ,
@@ -14,9 +14,10 @@ import { type RawProfile, readRawProfile } from './raw-profile.js';
 /**
  * The target's own latest inbound time on each channel named, read in its own partition once the
  * source's items left it (strongly consistent): its latest inbound message there within the last
- * LAST_INBOUND_LOOKBACK items; when that finds none as new as the time its profile holds, that time if
- * an inbound message of its own is at that very millisecond (one query of the items of that
- * millisecond, however far back it is). Undefined: none found.
+ * LAST_INBOUND_LOOKBACK items, read newest first in pages of 10, then 30 and 60 only while none is
+ * found (`readBack`; before, all 100 in one read); when that finds none as new as the time its profile
+ * holds, that time if an inbound message of its own is at that very millisecond (one query of the items
+ * of that millisecond, however far back it is). Undefined: none found.
  */
 async function ownLastInbound(
   db: DynamoDb,
@@ -26,7 +27,7 @@ async function ownLastInbound(
   const own: Record<string, string | undefined> = {};
   for (const channel of channels as Channel[]) {
     const input = queryOwnLastInboundInput(db.table, target.id, channel);
-    const [latest] = (await queryPage(db, input, 1, { maxRead: LAST_INBOUND_LOOKBACK })).items;
+    const [latest] = await readBack(db, input, LAST_INBOUND_LOOKBACK, (found) => found.length > 0);
     own[channel] = typeof latest?.at === 'string' ? latest.at : undefined;
     const held = target[`lastInbound_${channel}`];
     if (typeof held !== 'string' || (own[channel] ?? '') >= held) continue;

@@ -323,7 +323,7 @@ export function claimMailInput(
   };
 }
 
-/** The customer's latest inbound messages on a channel, newest first (one page of 100 at most). */
+/** The customer's latest inbound messages on a channel, newest first (its `Limit` the whole lookback, 100; `readBack` reads it in smaller pages). */
 export function queryLastInboundInput(
   table: string,
   customerId: string,

@@ -97,7 +97,7 @@ describe('lastInbound: the newest end of the timeline, read until the answer is 
     expect(limits()).toEqual([10, 30, 60]);
   });
 
-  it('reads the whole lookback for other Reply-To addresses of a form, never beyond it', async () => {
+  it('reads on for another Reply-To of a form as far as the lookback, never beyond it', async () => {
     const form = (n: number, replyTo: string) => mail(n, { replyToAddresses: [replyTo] }, FORM);
     serve([
       form(0, 'alice@visitor.example'),
@@ -112,7 +112,34 @@ describe('lastInbound: the newest end of the timeline, read until the answer is 
     expect(limits().reduce((a, b) => (a ?? 0) + (b ?? 0), 0)).toBe(LAST_INBOUND_LOOKBACK);
   });
 
-  it('stops the Reply-To look once it has three other addresses', async () => {
+  it('stops the Reply-To look at the page that holds another address of the sender', async () => {
+    const form = (n: number, replyTo: string) => mail(n, { replyToAddresses: [replyTo] }, FORM);
+    serve([
+      form(0, 'alice@visitor.example'),
+      ...Array.from({ length: 15 }, (_, n) => reply(n + 1)),
+      form(16, 'bob@visitor.example'),
+      ...Array.from({ length: 60 }, (_, n) => reply(n + 17)),
+      form(77, 'carol@visitor.example'),
+    ]);
+    const found = await lastInbound(db, 'cu_1', 'email', 'cv_1');
+    expect(found?.data?.otherReplyTo).toEqual(['bob@visitor.example']);
+    expect(limits()).toEqual([10, 30]);
+  });
+
+  it('reads the whole lookback for a sender who named no other Reply-To (the one way to know)', async () => {
+    serve([
+      mail(0, { replyToAddresses: ['pat@home.example'] }),
+      ...Array.from({ length: 200 }, (_, n) =>
+        n % 2 ? reply(n + 1) : mail(n + 1, { replyToAddresses: ['pat@home.example'] }),
+      ),
+    ]);
+    const found = await lastInbound(db, 'cu_1', 'email', 'cv_1');
+    expect(found?.id).toBe('item-0');
+    expect(found?.data?.otherReplyTo).toBeUndefined();
+    expect(limits()).toEqual([10, 30, 60]);
+  });
+
+  it('names up to three other addresses of the page that settles it', async () => {
     const form = (n: number, replyTo: string) => mail(n, { replyToAddresses: [replyTo] }, FORM);
     serve([
       form(0, 'alice@visitor.example'),

@@ -197,7 +197,7 @@ async function updateCustomer(
     late?: boolean | undefined;
     whatsapp?: WhatsappSender | undefined;
   },
-): Promise<boolean> {
+): Promise<{ written: boolean; left?: Customer | undefined }> {
   const { envelope, customer, customerId, profile, now } = resolving;
   const { contested } = claimed;
   const { identities, released, whatsapp } = await claimChangedIdentity(deps, resolving, claimed, placed);
@@ -228,9 +228,9 @@ async function updateCustomer(
     ...(profile ? {} : { firstContact: true }),
   };
   const written = profileTouchNeeded(profile, touch);
-  if (written) await deps.store.touchProfile(touch);
+  const left = written ? await deps.store.touchProfile(touch) : undefined;
   if (released) await releaseOldNumber(deps, resolving, released);
-  return written;
+  return { written, left: released ? undefined : left }; // released: it left the profile, routing reads
 }
 
 /**
@@ -316,8 +316,8 @@ async function resolveCustomerEvent(
     conversationId,
     ...(item.providerMessageId ? { providerMessageId: loggedId(item.providerMessageId) } : {}),
   });
-  // Unwritten by this event, the profile routing would read is the one read here.
-  const profileRead = touched ? undefined : profile?.customer;
+  // The profile routing would read: the one read here, or the one this event's write answered.
+  const profileRead = touched.written ? touched.left : profile?.customer;
   // After routing, so a message the AI answers never moves the inbox entry (an unsent answer waits again).
   const waiting = {
     conversationId: item.conversationId ?? conversationId,

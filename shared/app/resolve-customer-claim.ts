@@ -89,10 +89,15 @@ export async function eventHolder(
   // Unauthenticated mail's customer is its own: erased, the erasure took this very mail (dropped
   // before anything is written, the list entry included).
   const read = (id: string) => deps.store.getProfileState(id, { erasedWaits, erasedGone: unauthenticated });
-  const found = await followMerges(read, claim.customerId).catch((error: unknown) => {
-    if (unauthenticated && error instanceof GoneError) return undefined;
-    throw error;
-  });
+  // A customer this delivery's claim just made has an id never used before (80 random bits): no profile
+  // to read, merged, erased or otherwise. A retry after a crash finds the identity, and reads it.
+  const fresh = claim.isNew ? { customerId: claim.customerId, profile: undefined } : undefined;
+  const found =
+    fresh ??
+    (await followMerges(read, claim.customerId).catch((error: unknown) => {
+      if (unauthenticated && error instanceof GoneError) return undefined;
+      throw error;
+    }));
   if (!found) return undefined;
   const { customerId, profile } = found;
   if (sent && !profile) return undefined;

@@ -233,7 +233,8 @@ export interface ResolverStore extends HeldEditStore {
   dropUnreachableWait?(conversationId: string, since: string): Promise<void>;
   /** Lists an open conversation a `listLater` touch left out of the inbox, at its place (conditional). */
   listInInbox?(conversationId: string): Promise<void>;
-  touchProfile(touch: ProfileTouch): Promise<void>;
+  /** Writes the profile; answers it as the write left it when that one write made it so (routing's). */
+  touchProfile(touch: ProfileTouch): Promise<Customer | undefined>;
   /**
    * Records a delivery status forward-only, on the message and on its timeline item if known. Answers
    * the reply's item (with the time in its key) when the status is `failed` and the item stands at it.

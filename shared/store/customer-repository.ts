@@ -216,9 +216,12 @@ async function touchStale(db: DynamoDb, touch: ProfileTouch): Promise<Record<str
  * UnavailableError when the customer's erasure began since the resolver read the profile: nothing is
  * written on them, and the event is retried, to wait for their identities to be gone.
  */
-async function writeTouch(db: DynamoDb, touch: ProfileTouch): Promise<Record<string, unknown> | undefined> {
+async function writeTouch(
+  db: DynamoDb,
+  touch: ProfileTouch,
+): Promise<{ attributes: Record<string, unknown> | undefined; current: boolean }> {
   try {
-    if (touch.stale) return await touchStale(db, touch);
+    if (touch.stale) return { attributes: await touchStale(db, touch), current: false };
     const out = await updateCurrentOrStaleReturning(db, {
       current: touchProfileInput(db.table, touch, 'current'),
       // Older than the last event or the last resolution: only the order-independent sets change,
@@ -227,7 +230,7 @@ async function writeTouch(db: DynamoDb, touch: ProfileTouch): Promise<Record<str
       followUp: undefined,
     });
     if (!out.current) await advanceInbound(db, touch, out.attributes);
-    return out.attributes;
+    return out;
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     throw new UnavailableError(
@@ -245,7 +248,7 @@ async function writeTouch(db: DynamoDb, touch: ProfileTouch): Promise<Record<str
  * does not have), and the profile the write returns says whether they are its name's; when not (a
  * race with another name, a rename, a merge or an erasure) they are settled against a strong read.
  */
-async function touchProfile(db: DynamoDb, touch: ProfileTouch): Promise<void> {
+async function touchProfile(db: DynamoDb, touch: ProfileTouch): Promise<Customer | undefined> {
   const { name } = touch;
   const written = name ? { name: name.value, version: nameVersion({ nameAt: name.at }) } : undefined;
   if (written) await putNameWords(db, touch.customerId, written);
@@ -253,23 +256,28 @@ async function touchProfile(db: DynamoDb, touch: ProfileTouch): Promise<void> {
   if (touch.newConversation !== false && !first) {
     await putItem(db, putMembershipInput(db.table, touch.customerId, touch.conversationId));
   }
-  const attributes = await writeTouch(db, touch).catch(async (error: unknown) => {
+  const { attributes, current } = await writeTouch(db, touch).catch(async (error: unknown) => {
     // Refused (the erasure began meanwhile): the words written above are not left under the erased id.
     if (written) await settleNameWords(db, touch.customerId, written);
     throw error;
   });
-  if (!name || !written) return;
+  // The profile as this write left it, when one write made it so (not a stale touch's, which another
+  // may follow): routing reads it from here, not again.
+  const left = current ? readableOrUndefined(customerOfItem, attributes ?? {}) : undefined;
+  if (!name || !written) return left;
   const stored = liveName(attributes);
-  if (sameName(stored, written)) return;
+  if (sameName(stored, written)) return left;
   const storedAt = attributes?.nameAt;
   if (stored && typeof storedAt === 'string' && storedAt > name.at) {
     if (await updateItemIf(db, setNameInput(db.table, touch.customerId, name.value, name.at))) {
       // The later event's name replaced: its words after ours go.
       const from = wordCount(name.value) + 1;
-      return clearNameWords(db, touch.customerId, written.version, from, wordCount(stored.name));
+      await clearNameWords(db, touch.customerId, written.version, from, wordCount(stored.name));
+      return undefined;
     }
   }
   await settleNameWords(db, touch.customerId, written);
+  return undefined;
 }
 
 /**
@@ -318,7 +326,7 @@ export function customerRepository(db: DynamoDb) {
     /** The customer list, newest first, a page at a time. */
     listCustomers: (page: { limit: number; cursor?: string | undefined }) => customerList(db, page),
     /** Records a new conversation's membership, then upserts the profile for an event. */
-    touchProfile: (touch: ProfileTouch): Promise<void> => touchProfile(db, touch),
+    touchProfile: (touch: ProfileTouch): Promise<Customer | undefined> => touchProfile(db, touch),
     /** What the resolver needs of a profile, or undefined when there is none. */
     getProfileState: (customerId: string, options?: ProfileRead) => readProfileState(db, customerId, options),
     /** Records whether an address may be contacted; only a later event changes it. */

@@ -124,8 +124,9 @@ export function touchProfileInput(
     ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
     ExpressionAttributeValues: values,
     ConditionExpression: condition,
-    // What the write left, so a name another event set first can be checked without a read.
-    ...(touch.name ? { ReturnValues: 'ALL_NEW' as const } : {}),
+    // What the write left (no unit more): a name another event set first is checked without a read,
+    // and routing takes the profile from it instead of reading it again.
+    ReturnValues: 'ALL_NEW' as const,
   };
 }
 

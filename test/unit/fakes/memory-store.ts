@@ -214,7 +214,8 @@ export class MemoryStore implements ResolverStore {
     return { current: true };
   }
 
-  async touchProfile(touch: ProfileTouch): Promise<void> {
+  /** Answers nothing: routing over this store reads the profile (as before the write's answer). */
+  async touchProfile(touch: ProfileTouch): Promise<undefined> {
     this.#write();
     const p = this.profiles.get(touch.customerId) ?? {
       id: touch.customerId,

@@ -7,7 +7,7 @@ import type { DocumentStore, DynamoDb } from '#shared/store/dynamo-client.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import type { Scanner } from '#shared/store/thread-link-notes.js';
 import { startLocalDynamo } from './dynamo.js';
-import { runningRuntime } from './runtime-lock.js';
+import { requireThreadlineData, runningRuntime } from './runtime-lock.js';
 
 /**
  * The usage text of an upgrade command: how to call `npm run <name>`, what it is for (`about`), then the
@@ -42,6 +42,8 @@ export type ScanPageDone = { pages: number; cursor?: string | undefined } & Reco
 
 /** An upgrade command that reads the table once, a page at a time: `npm run <name> -- <args>`. */
 export interface ScanCommand<T extends ScanPageDone> {
+  /** What follows `npm run `: `index-customers`. */
+  name: string;
   usage: string;
   /** One page from `from`. */
   page: (
@@ -82,6 +84,7 @@ export async function runScanCommand<T extends ScanPageDone>(
     );
   }
   if (values.local) {
+    requireThreadlineData(deps.dataDir, `${command.name} -- --local`);
     const pid = runningRuntime(deps.dataDir);
     if (pid !== undefined) {
       throw new ValidationError(

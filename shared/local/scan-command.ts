@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '#shared/config/config.js';
 import { ThreadlineError, ValidationError } from '#shared/errors.js';
+import { isBackfillName, markBackfillsDone } from '#shared/store/backfill-marks.js';
 import type { DocumentStore, DynamoDb } from '#shared/store/dynamo-client.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import type { Scanner } from '#shared/store/thread-link-notes.js';
@@ -98,6 +99,14 @@ export async function runScanCommand<T extends ScanPageDone>(
         tableName,
         run(local.client, tableName, { from: values.from, limit, dryRun: false }, deps.write, command),
       );
+      // npm start reads the marks to say which upgrade commands this data still needs.
+      if (isBackfillName(command.name)) {
+        await markBackfillsDone(
+          { doc: documentClient(local.client), table: tableName },
+          [command.name],
+          new Date(),
+        );
+      }
     } finally {
       await local.close();
     }

@@ -37,6 +37,15 @@ export interface WebchatProps {
   readonly signingSecret: ISecret;
 }
 
+/** Synth warns when no site may embed the widget: the browser blocks it everywhere but the API's own pages. */
+function warnNoAllowedOrigins(scope: Stack): void {
+  if (operatorSetting(scope, 'WEBCHAT_ALLOWED_ORIGINS') !== undefined) return;
+  Annotations.of(scope).addWarningV2(
+    'threadline:noWebchatAllowedOrigins',
+    'No webchatAllowedOrigins: no site may embed the web-chat widget (browsers block its calls from any page but the API\'s own). Set "webchatAllowedOrigins": "https://shop.example" in cdk.json\'s context.',
+  );
+}
+
 /**
  * The web chat on AWS: the `webchat` function behind `/webchat/{proxy+}` of the HTTP API (routes and
  * widget), and the visitors' own WebSocket API (public, throttled, separate from the agents') whose
@@ -58,12 +67,7 @@ export function addWebchat(scope: Stack, api: HttpApi, props: WebchatProps) {
     .bindQueue(props.inboundQueue, 'INBOUND_QUEUE_URL')
     .bindSecret(props.signingSecret, 'SIGNING_SECRET_ARN');
   // WEBCHAT_ALLOWED_ORIGINS (context webchatAllowedOrigins) is set with the operator settings (stacks/settings.ts).
-  if (operatorSetting(scope, 'WEBCHAT_ALLOWED_ORIGINS') === undefined) {
-    Annotations.of(scope).addWarningV2(
-      'threadline:noWebchatAllowedOrigins',
-      'No webchatAllowedOrigins: no site may embed the web-chat widget (browsers block its calls from any page but the API\'s own). Set "webchatAllowedOrigins": "https://shop.example" in cdk.json\'s context.',
-    );
-  }
+  warnNoAllowedOrigins(scope);
   const routes = api.addRoutes({
     path: '/webchat/{proxy+}',
     methods: [HttpMethod.ANY],

@@ -95,8 +95,8 @@ function upgradeLines(pending: readonly string[]): string[] {
   if (pending.length === 0) return [];
   return [
     '',
-    'Upgrade not finished: data made by an earlier version is missing from the customer list, the name',
-    'search or the audit filters until these have run (stop npm start first; each is safe to run again;',
+    'Upgrade not finished: data an earlier version made is missed by the customer list, the name search,',
+    'the audit filters or erasures until these have run (stop npm start first; each is safe to run again;',
     'README, Upgrading):',
     ...pending.map((name) => `  npm run ${name} -- --local`),
   ];

@@ -10,6 +10,7 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
+import { publicBaseUrlProblem } from '#shared/config/public-base-url.js';
 import { stackSetting } from './email-receiving.js';
 
 /** Requests per second in the steady state, and the burst on top that the token bucket allows. */
@@ -91,9 +92,13 @@ export function throttleRoutes(stage: HttpStage, routes: readonly HttpRoute[]): 
 
 const PublicBaseUrlSchema = z
   .url({ protocol: /^https$/, error: 'an https URL such as https://support.example.com' })
+  .superRefine((value, ctx) => {
+    const problem = publicBaseUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
   .transform((url) => url.replace(/\/+$/, ''));
 
-/** The `publicBaseUrl` prop or context (a custom domain in front of the API), without a trailing slash. */
+/** The `publicBaseUrl` prop or context (a custom domain in front of the API, an origin), without a trailing slash. */
 export function publicBaseUrlSetting(stack: Stack, prop: string | undefined): string | undefined {
   return stackSetting(stack, 'publicBaseUrl', prop, PublicBaseUrlSchema);
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import {
   type HttpApi,
   HttpMethod,
@@ -17,6 +17,7 @@ import { writeWidgetFile } from '../shared/channels/webchat/widget-build.js';
 import type { Config } from '../shared/config/config.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
 import { suppressSessionEndFindings, suppressVisitorSocketFindings } from './nag-suppressions.js';
+import { operatorSetting } from './settings.js';
 import { socketAccessLogs } from './socket-access-logs.js';
 import { visitorSocketWrites } from './table-partitions.js';
 
@@ -34,6 +35,15 @@ export interface WebchatProps {
   readonly inboundQueue: IQueue;
   /** The signing keys (WEBCHAT_IDENTITY_SECRET): never the provider secret, which a public function must not read. */
   readonly signingSecret: ISecret;
+}
+
+/** Synth warns when no site may embed the widget: the browser blocks it everywhere but the API's own pages. */
+function warnNoAllowedOrigins(scope: Stack): void {
+  if (operatorSetting(scope, 'WEBCHAT_ALLOWED_ORIGINS') !== undefined) return;
+  Annotations.of(scope).addWarningV2(
+    'threadline:noWebchatAllowedOrigins',
+    'No webchatAllowedOrigins: no site may embed the web-chat widget (browsers block its calls from any page but the API\'s own). Set "webchatAllowedOrigins": "https://shop.example" in cdk.json\'s context.',
+  );
 }
 
 /**
@@ -57,6 +67,7 @@ export function addWebchat(scope: Stack, api: HttpApi, props: WebchatProps) {
     .bindQueue(props.inboundQueue, 'INBOUND_QUEUE_URL')
     .bindSecret(props.signingSecret, 'SIGNING_SECRET_ARN');
   // WEBCHAT_ALLOWED_ORIGINS (context webchatAllowedOrigins) is set with the operator settings (stacks/settings.ts).
+  warnNoAllowedOrigins(scope);
   const routes = api.addRoutes({
     path: '/webchat/{proxy+}',
     methods: [HttpMethod.ANY],

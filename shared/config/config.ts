@@ -6,6 +6,7 @@ import { parseAgentTokens } from './agent-tokens.js';
 import { ConfigError } from './config-error.js';
 import { PHONE_REGIONS } from './phone-regions.js';
 import { providerOrigin } from './provider-origin.js';
+import { publicBaseUrlProblem } from './public-base-url.js';
 
 export { parseAgentTokens } from './agent-tokens.js';
 export { ConfigError } from './config-error.js';
@@ -132,8 +133,15 @@ export const ConfigSchema = z.object({
     ) as z.ZodMiniType<CountryCode, string>,
     'US',
   ),
-  /** The URL providers sign against (Twilio); when unset, the request's own URL is used. */
-  PUBLIC_BASE_URL: z.optional(z.url()),
+  /** The origin providers sign against (Twilio), no path (`publicBaseUrlProblem`); unset, the request's own URL. */
+  PUBLIC_BASE_URL: z.optional(
+    z.url().check(
+      z.superRefine((value, ctx) => {
+        const problem = publicBaseUrlProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+      }),
+    ),
+  ),
   TWILIO_AUTH_TOKEN: optionalNonEmptyString,
   /** Where timeline files are fetched from (unset: Twilio's and Meta's own API); a local fake's origin in tests. */
   TWILIO_API_URL: z.optional(providerOrigin),

@@ -40,12 +40,7 @@ export async function startLocalDynamo(options: { path?: string; tableName: stri
   });
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    maxAttempts: 3,
-  });
+  const client = localDynamoClient(endpoint);
   const backupFile = options.path ? join(options.path, `${options.tableName}-upgrade.jsonl`) : undefined;
   await ensureTable(client, options.tableName, backupFile);
   return {
@@ -56,6 +51,16 @@ export async function startLocalDynamo(options: { path?: string; tableName: stri
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** A client of the local DynamoDB at `endpoint` (dynalite takes any credentials). */
+export function localDynamoClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 3,
+  });
 }
 
 async function ensureTable(

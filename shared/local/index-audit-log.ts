@@ -14,6 +14,7 @@ safe to run again or to stop and resume.`,
 /** Runs `npm run index-audit-log -- <args>`; throws ValidationError on bad arguments. */
 export function runIndexAuditLog(args: readonly string[], deps: ScanCommandDeps): Promise<void> {
   return runScanCommand<AuditIndexBackfill>(args, deps, {
+    name: 'index-audit-log',
     usage: indexAuditLogUsage,
     page: indexAuditLog,
     add: (totals, page) => ({

@@ -12,6 +12,7 @@ profile was created. Reads the whole table once; safe to run again or to stop an
 /** Runs `npm run index-customers -- <args>`; throws ValidationError on bad arguments. */
 export function runIndexCustomers(args: readonly string[], deps: ScanCommandDeps): Promise<void> {
   return runScanCommand<CustomerListBackfill>(args, deps, {
+    name: 'index-customers',
     usage: indexCustomersUsage,
     page: indexCustomers,
     add: (totals, page) => ({

@@ -14,6 +14,7 @@ or to stop and resume.`,
 /** Runs `npm run index-name-words -- <args>`; throws ValidationError on bad arguments. */
 export function runIndexNameWords(args: readonly string[], deps: ScanCommandDeps): Promise<void> {
   return runScanCommand<NameWordBackfill>(args, deps, {
+    name: 'index-name-words',
     usage: indexNameWordsUsage,
     page: indexNameWords,
     add: (totals, page) => ({

@@ -16,6 +16,7 @@ export type NoteThreadLinksDeps = ScanCommandDeps;
 /** Runs `npm run note-thread-links -- <args>`; throws ValidationError on bad arguments. */
 export function runNoteThreadLinks(args: readonly string[], deps: NoteThreadLinksDeps): Promise<void> {
   return runScanCommand<ThreadLinkNotes>(args, deps, {
+    name: 'note-thread-links',
     usage: noteThreadLinksUsage,
     page: noteThreadLinks,
     add: (totals, page) => ({

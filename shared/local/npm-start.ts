@@ -4,10 +4,12 @@ import { devClock } from './dev-clock.js';
 import { devSecrets, withDevSecrets } from './dev-secrets.js';
 import { type LocalRuntime, startLocalRuntime } from './runtime.js';
 import { startBanner } from './start-banner.js';
+import { backfillsToRun, runningVersion, tableIsNew } from './upgrade-check.js';
 
 /**
  * The runtime `npm start` runs, on `env`: the development secrets under DATA_DIR, routing, events and
- * live updates, and the clock `npm run clock` moves (its moves kept in DATA_DIR); with the banner it prints.
+ * live updates, and the clock `npm run clock` moves (its moves kept in DATA_DIR); with the banner it prints,
+ * which names the version and any upgrade command this data still needs.
  */
 export async function startNpmRuntime(
   env: Record<string, string | undefined>,
@@ -15,6 +17,7 @@ export async function startNpmRuntime(
   const dataDir = loadConfig(env).DATA_DIR;
   const config = loadConfig(withDevSecrets(devSecrets(dataDir), env));
   const clock = devClock(dataDir);
+  const isNew = tableIsNew(dataDir);
   const runtime = await startLocalRuntime({
     config,
     routing: true,
@@ -24,5 +27,22 @@ export async function startNpmRuntime(
     devClock: clock,
   });
   const setup = setupLine(config);
-  return { runtime, banner: startBanner({ url: runtime.url, dataDir, config, aheadMs: clock.ahead, setup }) };
+  const table = config.TABLE_NAME;
+  const pendingBackfills = await backfillsToRun({
+    endpoint: runtime.dynamoEndpoint,
+    table,
+    isNew,
+    now: new Date(),
+  });
+  const version = runningVersion();
+  const banner = startBanner({
+    url: runtime.url,
+    dataDir,
+    config,
+    aheadMs: clock.ahead,
+    setup,
+    version,
+    pendingBackfills,
+  });
+  return { runtime, banner };
 }

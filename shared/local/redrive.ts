@@ -8,7 +8,7 @@ import { type DeadLetterQueueRef, startRedrive } from '#shared/queue/sqs-redrive
 import { deadLetterLines } from './dead-letter-list.js';
 import { LocalQueue } from './queue.js';
 import { localQueues } from './queues.js';
-import { runningRuntime } from './runtime-lock.js';
+import { requireThreadlineData, runningRuntime } from './runtime-lock.js';
 
 /** The queues with a dead-letter queue, and the id the stateful stack gives that dead-letter queue. */
 const deadLetterQueueIds = {
@@ -60,6 +60,7 @@ export async function redrive(args: readonly string[], deps: RedriveDeps): Promi
     if (values.arn || values.name || values.stack) {
       throw new ValidationError('--local takes no --arn, --name or --stack');
     }
+    requireThreadlineData(deps.dataDir, `redrive -- ${queue} --local${values.list ? ' --list' : ''}`);
     if (values.list) {
       const name = `threadline-${queue}-dlq`;
       for (const line of deadLetterLines(name, join(deps.dataDir, 'queues', `${queue}-dlq`)))

@@ -1,6 +1,7 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../config/config.js';
+import { ValidationError } from '../errors.js';
 
 const lockFile = (dataDir: string) => join(dataDir, 'runtime.pid');
 
@@ -48,4 +49,18 @@ export function refuseDataDirInUse(dataDir: string | undefined): void {
       `DATA_DIR ${dataDir} is in use by Threadline process ${pid}: stop it, or set another DATA_DIR`,
     );
   }
+}
+
+/**
+ * Refuses a DATA_DIR that holds no Threadline data (neither the table's `dynamodb` folder nor `queues`,
+ * which npm start makes at once): a forgotten or mistyped DATA_DIR, where a maintenance command would
+ * otherwise make an empty table and report nothing done. `command` is how to run it again, after
+ * `npm run `, as the error suggests it with DATA_DIR.
+ */
+export function requireThreadlineData(dataDir: string, command: string): void {
+  if (existsSync(join(dataDir, 'dynamodb')) || existsSync(join(dataDir, 'queues'))) return;
+  throw new ValidationError(
+    `DATA_DIR ${dataDir} holds no Threadline data (no dynamodb or queues folder there): ` +
+      `run it on the folder npm start uses, DATA_DIR=<the folder npm start uses> npm run ${command}`,
+  );
 }

@@ -3,11 +3,12 @@ import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '#shared/config/config.js';
 import { ThreadlineError, ValidationError } from '#shared/errors.js';
+import { isBackfillName, markBackfillsDone } from '#shared/store/backfill-marks.js';
 import type { DocumentStore, DynamoDb } from '#shared/store/dynamo-client.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import type { Scanner } from '#shared/store/thread-link-notes.js';
 import { startLocalDynamo } from './dynamo.js';
-import { runningRuntime } from './runtime-lock.js';
+import { requireThreadlineData, runningRuntime } from './runtime-lock.js';
 
 /**
  * The usage text of an upgrade command: how to call `npm run <name>`, what it is for (`about`), then the
@@ -42,6 +43,8 @@ export type ScanPageDone = { pages: number; cursor?: string | undefined } & Reco
 
 /** An upgrade command that reads the table once, a page at a time: `npm run <name> -- <args>`. */
 export interface ScanCommand<T extends ScanPageDone> {
+  /** What follows `npm run `: `index-customers`. */
+  name: string;
   usage: string;
   /** One page from `from`. */
   page: (
@@ -82,6 +85,7 @@ export async function runScanCommand<T extends ScanPageDone>(
     );
   }
   if (values.local) {
+    requireThreadlineData(deps.dataDir, `${command.name} -- --local`);
     const pid = runningRuntime(deps.dataDir);
     if (pid !== undefined) {
       throw new ValidationError(
@@ -95,6 +99,14 @@ export async function runScanCommand<T extends ScanPageDone>(
         tableName,
         run(local.client, tableName, { from: values.from, limit, dryRun: false }, deps.write, command),
       );
+      // npm start reads the marks to say which upgrade commands this data still needs.
+      if (isBackfillName(command.name)) {
+        await markBackfillsDone(
+          { doc: documentClient(local.client), table: tableName },
+          [command.name],
+          new Date(),
+        );
+      }
     } finally {
       await local.close();
     }

@@ -1,6 +1,6 @@
 import { TWILIO_RETRY_OVERRIDES } from '../channels/twilio/overrides.js';
 import type { Config } from '../config/config.js';
-import { parseAgentTokens } from '../config/config.js';
+import { loadConfig, parseAgentTokens } from '../config/config.js';
 import { devSecretNames } from './dev-secrets.js';
 
 /**
@@ -15,8 +15,12 @@ export function startBanner(input: {
   aheadMs?: number;
   /** What answers customers (`setupLine`): the routing policy and knowledge base in use. */
   setup?: string;
+  /** Which version runs (`runningVersion`): the git commit and its date. */
+  version?: string | undefined;
+  /** The upgrade commands this data still needs (`pendingBackfills`), by their npm script names. */
+  pendingBackfills?: readonly string[];
 }): string {
-  const { url, dataDir, config, aheadMs = 0, setup } = input;
+  const { url, dataDir, config, aheadMs = 0, setup, version, pendingBackfills = [] } = input;
   const [agentToken] = parseAgentTokens(config.AGENT_TOKENS).keys();
   // The origin providers call (Twilio signs it): the tunnel's, once PUBLIC_BASE_URL names it.
   const hooks = config.PUBLIC_BASE_URL ? new URL(config.PUBLIC_BASE_URL).origin : url;
@@ -24,6 +28,8 @@ export function startBanner(input: {
     '',
     `Threadline is running at ${url} (data in ${dataDir}/)`,
     ...(setup ? [setup] : []),
+    ...(version ? [`Version: ${version}`] : []),
+    ...upgradeLines(pendingBackfills),
     '',
     config.PUBLIC_BASE_URL
       ? 'Webhook URLs (under PUBLIC_BASE_URL: paste them into each provider):'
@@ -49,9 +55,10 @@ export function startBanner(input: {
     '',
     'Web chat:',
     `  ${url}/webchat/demo   (the widget: <script src="${url}/webchat/widget.js" async></script>)`,
+    ...embedLines(config.WEBCHAT_ALLOWED_ORIGINS),
     '',
     'Clock (rehearse SLA targets, auto-resolve, surveys and snoozes without waiting):',
-    '  npm run clock -- advance 2h   (moves time forward and fires what falls due; npm run clock shows it)',
+    `  ${clockEnv(url, dataDir)}npm run clock -- advance 2h   (moves time forward and fires what falls due; npm run clock shows it)`,
     ...(aheadMs > 0
       ? [`  The clock runs ${aheadText(aheadMs)} ahead of this machine's (kept in ${dataDir}/clock.json).`]
       : []),
@@ -60,6 +67,39 @@ export function startBanner(input: {
     ...devSecretNames.map((name) => `  ${name}=${config[name] ?? '(unset)'}`),
     '',
   ].join('\n');
+}
+
+/** Which pages may embed the widget: the browser blocks it on any other site, the demo page aside. */
+function embedLines(origins: readonly string[]): string[] {
+  if (origins.length > 0)
+    return [`  Sites that may embed it (WEBCHAT_ALLOWED_ORIGINS): ${origins.join(', ')}`];
+  return [
+    '  WEBCHAT_ALLOWED_ORIGINS is unset: no site but the demo page may embed the widget (the browser blocks',
+    "  its calls elsewhere). Set your site's origins: WEBCHAT_ALLOWED_ORIGINS=https://shop.example,http://localhost:8080",
+  ];
+}
+
+/** `PORT=… DATA_DIR=… ` when this npm start's differ from the defaults, so the clock command finds it. */
+function clockEnv(url: string, dataDir: string): string {
+  const defaults = loadConfig({});
+  const port = new URL(url).port;
+  const env = [
+    ...(port !== String(defaults.PORT) ? [`PORT=${port}`] : []),
+    ...(dataDir !== defaults.DATA_DIR ? [`DATA_DIR=${dataDir}`] : []),
+  ];
+  return env.map((part) => `${part} `).join('');
+}
+
+/** The warning that an upgrade's commands have not run on this data yet (README, Upgrading). */
+function upgradeLines(pending: readonly string[]): string[] {
+  if (pending.length === 0) return [];
+  return [
+    '',
+    'Upgrade not finished: data an earlier version made is missed by the customer list, the name search,',
+    'the audit filters or erasures until these have run (stop npm start first; each is safe to run again;',
+    'README, Upgrading):',
+    ...pending.map((name) => `  npm run ${name} -- --local`),
+  ];
 }
 
 /** `2h 5m`, `3d 1h`, `40s`: how far the clock runs ahead, to the second. */

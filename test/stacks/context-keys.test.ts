@@ -129,3 +129,17 @@ describe('stack context keys', () => {
     }
   });
 });
+
+describe("the README's settings table (Deploy to AWS)", () => {
+  it('lists every context key the stacks read, and no other', () => {
+    // Before, voiceClosedGreeting and bedrockTimeoutMs were taken and wired but not in the table.
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const start = readme.indexOf('Settings (`context` in `cdk.json`');
+    expect(start).toBeGreaterThan(0);
+    const rows = (readme.slice(start).split('\n\n')[1] ?? '').split('\n').slice(2);
+    const listed = rows.flatMap((row) =>
+      [...(row.split('|')[1] ?? '').matchAll(/`([A-Za-z0-9]+)`/g)].map((match) => match[1]),
+    );
+    expect([...listed].sort()).toEqual([...knownContextKeys].sort());
+  });
+});

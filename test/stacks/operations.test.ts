@@ -24,7 +24,11 @@ function stacks(context: Record<string, unknown>) {
 }
 
 const plain = stacks({});
-const configured = stacks({ alarmEmail: 'Ops@Example.com', publicBaseUrl: 'https://support.example.com/' });
+const configured = stacks({
+  alarmEmail: 'Ops@Example.com',
+  publicBaseUrl: 'https://support.example.com/',
+  webchatAllowedOrigins: 'https://shop.example',
+});
 const { statefulStack, apiStack, stateful, api } = plain;
 const topicId = logicalId(statefulStack, 'AlarmTopic');
 
@@ -124,6 +128,16 @@ describe('the alarm topic', () => {
         .map((w) => JSON.stringify(w.entry.data));
     expect(warnings(statefulStack)).toEqual([expect.stringMatching(/alarmEmail.*reach nobody/)]);
     expect(warnings(configured.statefulStack)).toEqual([]);
+  });
+
+  it('warns at synth when no site may embed the web-chat widget (webchatAllowedOrigins unset)', () => {
+    // Before, synth said nothing, and the widget failed on the business's own site with no word why.
+    const warnings = (stack: ApiStack) =>
+      Annotations.fromStack(stack)
+        .findWarning('*', Match.anyValue())
+        .map((w) => JSON.stringify(w.entry.data));
+    expect(warnings(apiStack)).toEqual([expect.stringMatching(/No webchatAllowedOrigins: .*widget/)]);
+    expect(warnings(configured.apiStack)).toEqual([]);
   });
 
   it.each(['not an address', 'ops@'])('refuses alarmEmail=%j, naming the key', (alarmEmail) => {
@@ -392,6 +406,14 @@ describe('PUBLIC_BASE_URL', () => {
   it.each(['WhatsApp', 'Meta', 'Ses', 'SesMail', 'AgentApi', 'AgentMedia'])('is not set on %s', (id) => {
     expect(variables(plain, id).PUBLIC_BASE_URL).toBeUndefined();
     expect(variables(configured, id).PUBLIC_BASE_URL).toBeUndefined();
+  });
+
+  it('refuses a publicBaseUrl with a path, naming the key: the routes are at the root of the origin', () => {
+    const app = appWith({ publicBaseUrl: 'https://help.shop.example/threadline' });
+    const stateful = new StatefulStack(app, 'ThreadlineStateful');
+    expect(() => new ApiStack(app, 'ThreadlineApi', statefulInputs(stateful))).toThrow(
+      /^publicBaseUrl: .*no path/,
+    );
   });
 
   it.each(['support.example.com', 'http://support.example.com', 'https://'])(

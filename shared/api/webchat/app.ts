@@ -28,6 +28,7 @@ import { notFound, onError } from '#shared/http/on-error.js';
 import { log } from '#shared/log.js';
 import { parseWellFormedJson } from '#shared/validation/well-formed-json.js';
 import { type WebchatAssets, widgetRoutes } from './assets.js';
+import { refusedOriginLog } from './refused-origins.js';
 
 /** What the public web-chat routes need beyond the use cases' ports. */
 export interface WebchatAppDeps extends WebchatDeps {
@@ -99,10 +100,16 @@ export function createWebchatApp(deps: WebchatAppDeps): Hono {
   });
   app.notFound(notFound);
   const allowed = new Set(deps.allowedOrigins);
+  const refused = refusedOriginLog(deps.allowedOrigins);
   app.use(
     '/webchat/*',
     cors({
-      origin: (origin) => (allowed.has(origin) ? origin : null),
+      origin: (origin, c) => {
+        if (allowed.has(origin)) return origin;
+        // A same-origin page (the demo page the runtime serves) needs no CORS; no Origin, no page.
+        if (origin !== '' && origin !== new URL(c.req.url).origin) refused(origin);
+        return null;
+      },
       allowMethods: ['GET', 'POST', 'DELETE'],
       allowHeaders: ['Authorization', 'Content-Type'],
       exposeHeaders: ['Retry-After'],

@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createWebchatApp } from '#shared/api/webchat/app.js';
+import { REFUSED_ORIGINS_LOGGED } from '#shared/api/webchat/refused-origins.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import type { WebchatSession } from '#shared/domain/webchat/session.js';
 import type { WebchatMessageClaim, WebchatStore } from '#shared/domain/webchat-ports.js';
+import { logger } from '#shared/log.js';
 
 const SITE = 'https://shop.example';
 
@@ -71,6 +73,31 @@ describe('the web-chat routes', () => {
       });
     expect((await preflight(SITE)).headers.get('access-control-allow-origin')).toBe(SITE);
     expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('logs an origin it refuses once per origin, naming WEBCHAT_ALLOWED_ORIGINS, and remembers a bounded number', async () => {
+    // Before, the browser blocked the widget on the business's own site and the server said nothing.
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      const { web } = app();
+      const from = (origin: string) =>
+        web.request('http://127.0.0.1:3000/webchat/availability', { headers: { origin } });
+      await from('https://shop-site.example');
+      await from('https://shop-site.example');
+      await from(SITE);
+      await from('http://127.0.0.1:3000'); // the demo page, served by the runtime itself
+      await web.request('http://127.0.0.1:3000/webchat/availability');
+      expect(warn).toHaveBeenCalledTimes(1);
+      const [message, fields] = warn.mock.calls[0] as [string, Record<string, unknown>];
+      expect(message).toContain('WEBCHAT_ALLOWED_ORIGINS');
+      expect(fields).toMatchObject({ origin: 'https://shop-site.example', allowedOrigins: [SITE] });
+      for (let i = 0; i < REFUSED_ORIGINS_LOGGED + 50; i++) await from(`https://site-${i}.example`);
+      // One line per origin up to the bound, one line saying the rest go unlogged, then nothing.
+      expect(warn).toHaveBeenCalledTimes(REFUSED_ORIGINS_LOGGED + 1);
+      expect(String(warn.mock.calls.at(-1)?.[0])).toMatch(/no more refused origins are logged/);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('starts an anonymous session, and refuses identity tokens when no secret is set', async () => {

@@ -19,6 +19,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DEFAULT_REGION: 'usa' })).toThrow(ConfigError);
   });
 
+  it.each([
+    'https://tunnel.example.com/threadline',
+    'https://tunnel.example.com/threadline/',
+    'https://t.example?x=1',
+  ])('refuses PUBLIC_BASE_URL=%j: an origin, no path (the routes are at its root)', (value) => {
+    // Before, a path was taken and only partly applied: Twilio's signature checked with it, the banner's
+    // URLs and the status callbacks without it.
+    expect(() => loadConfig({ PUBLIC_BASE_URL: value })).toThrow(/PUBLIC_BASE_URL: .*no path/);
+  });
+
+  it('takes PUBLIC_BASE_URL as an origin, with or without a trailing slash', () => {
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://tunnel.example.com/' }).PUBLIC_BASE_URL).toBe(
+      'https://tunnel.example.com/',
+    );
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://tunnel.example.com:8443' }).PUBLIC_BASE_URL).toBe(
+      'https://tunnel.example.com:8443',
+    );
+  });
+
   it('names every missing required setting', () => {
     expect(() => requireSettings(loadConfig({}), ['META_APP_SECRET', 'INBOUND_QUEUE_URL'])).toThrow(
       'missing configuration: META_APP_SECRET, INBOUND_QUEUE_URL',

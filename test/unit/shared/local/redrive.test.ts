@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -124,6 +124,7 @@ describe('npm run redrive', () => {
   });
 
   it('--local --list counts an empty or missing dead-letter queue as 0; --list without --local is refused', async () => {
+    mkdirSync(join(dataDir, 'queues'));
     await run('outbound', '--local', '--list');
     expect(lines).toEqual([
       `threadline-outbound-dlq: 0 message(s) in ${join(dataDir, 'queues', 'outbound-dlq')}`,
@@ -132,8 +133,21 @@ describe('npm run redrive', () => {
     expect(sqs.calls()).toEqual([]);
   });
 
+  it.each([[['inbound', '--local']], [['outbound', '--local', '--list']]])(
+    '%j refuses a DATA_DIR with no Threadline data, naming it, and makes nothing there',
+    async (args) => {
+      const missing = join(dataDir, 'not-threadline');
+      await expect(
+        redrive(args, { sqs: () => new SQSClient({}), dataDir: missing, write: (l) => lines.push(l) }),
+      ).rejects.toThrow(`DATA_DIR ${missing} holds no Threadline data`);
+      expect(readdirSync(dataDir)).toEqual([]);
+      expect(lines).toEqual([]);
+    },
+  );
+
   it('--local ignores the mark a runtime that is gone left behind', async () => {
     writeFileSync(join(dataDir, 'runtime.pid'), '2147483646');
+    mkdirSync(join(dataDir, 'queues'));
     await run('outbound', '--local');
     expect(lines[0]).toMatch(/^Moved 0 message\(s\) from threadline-outbound-dlq/);
   });

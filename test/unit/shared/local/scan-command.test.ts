@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -68,6 +70,27 @@ describe('the upgrade commands that scan the table', () => {
       await expect(run(['--table', 'Threadline-Tabel'], scanCommandDeps(lines))).rejects.toThrow(
         /^DynamoDB (Scan|Query) failed: ResourceNotFoundException: Requested resource not found \(table Threadline-Tabel\)$/,
       );
+    },
+  );
+
+  it.each(COMMANDS)(
+    'npm run %s -- --local refuses a DATA_DIR with no Threadline data, naming it, and makes no table there',
+    async (name, _usage, run) => {
+      // A forgotten or mistyped DATA_DIR: before, a table was made there and the run said "Done: 0".
+      const parent = mkdtempSync(join(tmpdir(), 'threadline-scan-nodata-'));
+      const dataDir = join(parent, 'data');
+      try {
+        await expect(run(['--local'], { ...scanCommandDeps(lines), dataDir })).rejects.toThrow(
+          `DATA_DIR ${dataDir} holds no Threadline data`,
+        );
+        await expect(run(['--local'], { ...scanCommandDeps(lines), dataDir })).rejects.toThrow(
+          `DATA_DIR=<the folder npm start uses> npm run ${name} -- --local`,
+        );
+        expect(existsSync(dataDir)).toBe(false);
+        expect(lines).toEqual([]);
+      } finally {
+        rmSync(parent, { recursive: true, force: true });
+      }
     },
   );
 

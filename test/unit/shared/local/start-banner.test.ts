@@ -70,3 +70,55 @@ describe('startBanner: what answers customers', () => {
     expect(text).toContain(`(data in ${dataDir}/)\n${setup}\n`);
   });
 });
+
+describe('startBanner: the widget, the clock and upgrades', () => {
+  const dataDir = '.data';
+  const lines = (text: string, word: string) => text.split('\n').filter((line) => line.includes(word));
+
+  it('says beside the widget snippet that no site may embed it until WEBCHAT_ALLOWED_ORIGINS names it', () => {
+    // Before, nothing said why the widget failed on the business's own site.
+    const text = startBanner({ url: 'http://127.0.0.1:3000', dataDir, config: loadConfig({}) });
+    const webChat = text.slice(text.indexOf('Web chat:'), text.indexOf('Clock'));
+    expect(webChat).toContain('WEBCHAT_ALLOWED_ORIGINS is unset');
+    expect(webChat).toMatch(/WEBCHAT_ALLOWED_ORIGINS=https:\/\/\S+/);
+  });
+
+  it('names the origins allowed to embed the widget when WEBCHAT_ALLOWED_ORIGINS is set', () => {
+    const config = loadConfig({ WEBCHAT_ALLOWED_ORIGINS: 'https://shop.example, http://localhost:8080' });
+    const text = startBanner({ url: 'http://127.0.0.1:3000', dataDir, config });
+    expect(text).toContain('WEBCHAT_ALLOWED_ORIGINS): https://shop.example, http://localhost:8080');
+    expect(text).not.toContain('WEBCHAT_ALLOWED_ORIGINS is unset');
+  });
+
+  it('prints the clock command as is on the default port and folder', () => {
+    const text = startBanner({ url: 'http://127.0.0.1:3000', dataDir, config: loadConfig({}) });
+    expect(lines(text, 'npm run clock -- advance 2h')[0]).toMatch(/^ {2}npm run clock -- advance 2h/);
+  });
+
+  it('prints the clock command with the PORT and DATA_DIR in use when they are not the defaults', () => {
+    // Before, `npm run clock -- advance 2h` as printed could not find this npm start.
+    const config = loadConfig({ PORT: '4304', DATA_DIR: '/tmp/shop-data' });
+    const text = startBanner({ url: 'http://127.0.0.1:4304', dataDir: '/tmp/shop-data', config });
+    expect(lines(text, 'npm run clock -- advance 2h')[0]).toMatch(
+      /^ {2}PORT=4304 DATA_DIR=\/tmp\/shop-data npm run clock -- advance 2h/,
+    );
+  });
+
+  it('prints the version running, and the upgrade commands still to run', () => {
+    const text = startBanner({
+      url: 'http://127.0.0.1:3000',
+      dataDir,
+      config: loadConfig({}),
+      version: 'commit 1a2b3c4d (2026-12-06)',
+      pendingBackfills: ['index-customers', 'index-name-words'],
+    });
+    expect(text).toContain('Version: commit 1a2b3c4d (2026-12-06)');
+    expect(text).toContain('  npm run index-customers -- --local\n  npm run index-name-words -- --local\n');
+    expect(text).toContain('README, Upgrading');
+  });
+
+  it('says nothing of upgrades when none is pending', () => {
+    const text = startBanner({ url: 'http://127.0.0.1:3000', dataDir, config: loadConfig({}) });
+    expect(text).not.toContain('-- --local');
+  });
+});

@@ -103,7 +103,8 @@ const answer = (c: Context<AgentEnv>, customer: Customer | undefined) =>
 export function customerMergesApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   const { merge, unmerge, suggestions, accept, dismiss } = mergeRoutes();
   const app = createRouter();
-  // A merge resolves the source's open conversation: its clock hears of it (targets end, no survey).
+  // A merge resolves the source's open conversation: its clock hears of it (targets end, no survey);
+  // an unmerge that reopens it too (a fresh SLA).
   const clock = deps.conversationClock;
   const track = clock && ((event: ClockEvent) => trackConversationClock(clock, event));
   // The agent who had the conversation a merge resolves takes waiting work, as after any resolve.
@@ -125,7 +126,7 @@ export function customerMergesApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     unmerge,
     async (c) => {
       const request = { targetId: c.req.valid('param').id, sourceId: c.req.valid('json').customerId };
-      const out = await unmergeCustomers(deps, { ...request, agentId: c.get('agentId') });
+      const out = await unmergeCustomers(merging, { ...request, agentId: c.get('agentId') });
       if (out.complete) return answer(c, out.customer);
       return c.json({ ...(out.customer as Customer), complete: false as const }, 202);
     },

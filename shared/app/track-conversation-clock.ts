@@ -191,7 +191,9 @@ export async function trackConversationClock(deps: ConversationClockDeps, event:
   if (!clockConfigured(deps.policy, event) && (event.type !== 'inbound' || nothingToWake(event.conversation)))
     return;
   // A message whose own write saw a snooze reads strongly: a lagging read may not show a snooze just made.
-  const consistent = event.type === 'inbound' && event.conversation?.snoozedUntil !== undefined;
+  // An unmerge's reopen reads strongly too: the reopen was just written.
+  const consistent =
+    event.type === 'inbound' && (event.conversation?.snoozedUntil !== undefined || event.unmerged === true);
   const conversation = await deps.store.getConversation(event.conversationId, { consistent });
   if (!conversation) return;
   if (event.type === 'inbound' && conversation.snoozedUntil) {

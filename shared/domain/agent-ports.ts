@@ -121,6 +121,15 @@ export interface AgentAdmin extends Pick<RouterAdmin, 'assign'> {
    */
   resolveConversation(conversationId: string, agentId: string, now: string): Promise<string | undefined>;
   reopenConversation(conversationId: string, agentId: string, now: string): Promise<void>;
+  /**
+   * After an unmerge, reopens the customer's conversation the merge resolved while it waited on their
+   * message, unless answered or resolved otherwise since; answers the reopen (also when a retry finds it
+   * reopened by an unmerge), or undefined.
+   */
+  reopenAfterUnmerge?(
+    customerId: string,
+    now: string,
+  ): Promise<{ conversationId: string; at: string } | undefined>;
   addNote(
     conversationId: string,
     text: string,

@@ -104,6 +104,11 @@ export type ClockEvent =
        * call's ringing, a reaction of a customer never seen before): it opens it, as a first message does.
        */
       firstWord?: boolean;
+      /**
+       * No message: an unmerge reopened a conversation the merge closed on the customer's unanswered
+       * one (`reopened` too). The SLA starts afresh from `at`, the reopen; no automation fires.
+       */
+      unmerged?: boolean;
     }
   | {
       type: 'reply';

@@ -65,9 +65,11 @@ export async function mergedGroup(
  * Whether a stored timeline item came through one of the identities (`<kind>#<value>` tokens) of a
  * customer: an unmerge gives such items back to that customer. Only items that carry the customer's
  * identity say so: `from` (the customer's messages, reactions, edits, calls; echoes stored before they
- * named the customer in `to`), `to` of an echo of the business's own app (an outbound message that is
+ * named the customer in `to`), `to` of our reply (the address it was sent to: a number in WhatsApp's
+ * own form counts as the phone it is; a reply stored before WhatsApp, SMS, Messenger and Instagram
+ * replies named it has none), `to` of an echo of the business's own app (an outbound message that is
  * not our reply), or `to` on an outgoing call (an agent's call-back: our number is its `from`; one
- * stored before it named the callee in `from`); replies, notes and our own events stay where they are.
+ * stored before it named the callee in `from`); notes and our own events stay where they are.
  */
 export function cameThrough(item: Record<string, unknown>, tokens: ReadonlySet<string>): boolean {
   const outgoingCall =
@@ -75,12 +77,23 @@ export function cameThrough(item: Record<string, unknown>, tokens: ReadonlySet<s
     typeof item.event === 'string' &&
     item.event.startsWith('call_') &&
     item.direction === 'outbound';
-  const echo =
-    item.type === 'message' && item.direction === 'outbound' && !String(item.id).startsWith('reply:');
-  const byTo = (outgoingCall && item.to !== undefined) || (echo && item.from === undefined);
+  const outbound = item.type === 'message' && item.direction === 'outbound';
+  const reply = outbound && isReplyItem(item);
+  const echo = outbound && !reply;
+  const byTo = reply || (outgoingCall && item.to !== undefined) || (echo && item.from === undefined);
   const party = (byTo ? item.to : item.from) as { kind?: unknown; value?: unknown } | undefined;
   if (typeof party?.kind !== 'string' || typeof party.value !== 'string') return false;
-  return tokens.has(identityToken({ kind: party.kind, value: party.value } as Identity));
+  const value = party.kind === 'phone' ? phoneIdentityKey(party.value) : party.value;
+  return tokens.has(identityToken({ kind: party.kind, value } as Identity));
+}
+
+/**
+ * Whether a stored timeline item is one of our replies (`reply:<id>`): by its id, or by its sort key
+ * (`TIMELINE#<at>#<id>`) for an AI reply stored without one (its key says it).
+ */
+export function isReplyItem(item: Record<string, unknown>): boolean {
+  const id = typeof item.id === 'string' ? item.id : String(item.sk).split('#').slice(2).join('#');
+  return id.startsWith('reply:');
 }
 
 /** A kept customer's tags and its record of those merges gave it (`<merged-in id>#<tag>`, see `tagsToCarry`). */

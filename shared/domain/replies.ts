@@ -250,7 +250,7 @@ export function replyItem(message: OutboundMessage): TimelineItem {
     at: message.placedAt ?? message.at,
     customerId: message.customerId,
     conversationId: message.conversationId,
-    ...(message.channel === 'webchat' || message.channel === 'email' ? { to: message.to } : {}),
+    to: message.to,
     status: 'queued',
     statusAt: message.at,
     contentType: !message.template && message.attachments.length && !message.text ? 'document' : 'text',

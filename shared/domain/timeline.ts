@@ -35,7 +35,9 @@ export const TimelineItemSchema = z.object({
   /**
    * Web-chat replies: the visitor's web-chat identity the reply is for (`webchat_user` or
    * `webchat_visitor`); only that visitor's sessions show it. Email replies: the address the mail went
-   * to (a Reply-To, see replyDestination). Outgoing calls (an agent's call-back): the customer called,
+   * to (a Reply-To, see replyDestination). Replies on the other channels: the number (on WhatsApp in
+   * WhatsApp's own form) or page-scoped id they went to (replies stored before 2026-12-06 have none); an
+   * unmerge gives a reply back with the customer it names. Outgoing calls (an agent's call-back): the customer called,
    * their `from` our number (calls stored before named the customer in `from`). Echoes of the
    * business's own app (outbound messages that are not our replies): the customer they went to, with
    * no `from`. Absent on items stored before.

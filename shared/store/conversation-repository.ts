@@ -123,7 +123,7 @@ async function writtenOrNow(
  * left and repeats nothing. A conversation open with no hand reopen recorded (the customer's message
  * reopened it) gets no event.
  */
-async function followStatus(
+export async function followStatus(
   db: DynamoDb,
   timeline: Timeline,
   item: Record<string, unknown>,

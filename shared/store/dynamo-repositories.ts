@@ -10,6 +10,7 @@ import { mergeRepository } from './merge-repository.js';
 import { messageRepositories } from './message-repositories.js';
 import { privacyRepository } from './privacy-repository.js';
 import { timelineItemReads } from './timeline-item-reads.js';
+import { unmergeReopenRepository } from './unmerge-reopen.js';
 import { webchatRepository } from './webchat-repository.js';
 import { webhookRepository } from './webhook-repository.js';
 
@@ -38,6 +39,7 @@ export function dynamoRepositories(
     ...message,
     agentLoad: agentLoadStore(db),
     merges: mergeRepository(db, { suggestions, timeline }),
+    unmergeReopen: unmergeReopenRepository(db, timeline),
     privacy: privacyRepository(db, {
       customers,
       conversations,
@@ -62,7 +64,13 @@ export type DynamoRepositories = ReturnType<typeof dynamoRepositories>;
  * notes, assignment, export, erase), spread into one object: the agent API's and routing's `admin`.
  */
 export function adminPorts(repos: DynamoRepositories) {
-  return { ...repos.conversations, ...repos.suggestions, ...repos.merges, ...repos.privacy };
+  return {
+    ...repos.conversations,
+    ...repos.suggestions,
+    ...repos.merges,
+    ...repos.unmergeReopen,
+    ...repos.privacy,
+  };
 }
 
 /**

@@ -42,11 +42,14 @@ async function putReply(db: DynamoDb, message: OutboundMessage, requestHash?: st
   const stored = z
     .object({
       message: z.string(),
+      customerId: z.string().optional(),
       textOnTimeline: z.boolean().optional(),
       requestHash: z.string().optional(),
     })
     .parse(out.Item);
   const first = JSON.parse(stored.message) as Record<string, unknown>;
+  // An unmerge that gave the reply back to another customer points the record there (its item too).
+  if (stored.customerId) first.customerId = stored.customerId;
   if (stored.textOnTimeline) {
     // On the first request's timeline item; if that never got written, this request's text is sent.
     const key = replyTimelineKey({

@@ -1,5 +1,5 @@
 import type { Channel } from '../domain/envelope.js';
-import { cameThrough } from '../domain/merges.js';
+import { cameThrough, isReplyItem } from '../domain/merges.js';
 import { placedReplyAt } from '../domain/replies.js';
 import { handoffNoteId, routeItemId } from '../domain/routing/routable.js';
 import { type DynamoDb, deleteItem, getItem, putItemIf, queryItems, updateItemIf } from './dynamo-client.js';
@@ -7,6 +7,7 @@ import { Keys, providerReferencesOf, RAW_PREFIX } from './keys.js';
 import { deleteInput, getInput } from './params/common.js';
 import { advanceSourceInboundInputs } from './params/customers.js';
 import { pointReferenceInput, putMovedItemInput, queryUnmergeScanInput } from './params/merges.js';
+import { moveReply, sendPending } from './unmerge-replies.js';
 
 /** The source and target of one merge being undone. */
 export type Pair = { sourceId: string; targetId: string };
@@ -62,8 +63,10 @@ async function moveKeyed(db: DynamoDb, pair: Pair, stored: Record<string, unknow
  * pointed at the source, then the raw payload and the item deleted from the target, the item last (a
  * retry finds it and does the rest); an inbound message's channel and times first go on the source's
  * profile (see `advanceSourceInboundInputs`), and what routing wrote for it goes first (`moveKeyed`).
+ * Our reply has its own order (`moveReply`).
  */
 async function moveItem(db: DynamoDb, pair: Pair, stored: Record<string, unknown>): Promise<void> {
+  if (isReplyItem(stored)) return moveReply(db, pair, stored);
   const inbound = inboundOf(stored);
   for (const input of inbound ? advanceSourceInboundInputs(db.table, pair.sourceId, inbound) : []) {
     await updateItemIf(db, input);
@@ -139,7 +142,8 @@ export async function moveBack(
   for (;;) {
     const page = await queryItems(db, queryUnmergeScanInput(db.table, pair.targetId, after, SCAN_PAGE));
     for (const stored of page.Items ?? []) {
-      const through = cameThrough(stored, tokens);
+      // A reply still being sent stays: its sender writes to it where it is.
+      const through = cameThrough(stored, tokens) && !sendPending(stored);
       noteOwner(stored, through, owners);
       const link = threadLinkOf(stored, owners);
       const inbound = inboundOf(stored) ? INBOUND_COST + KEYED_COST : 0;

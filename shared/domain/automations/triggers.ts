@@ -20,6 +20,8 @@ export interface TriggerOccurrence {
  */
 export function clockTriggers(conversation: Conversation, event: ClockEvent): TriggerOccurrence[] {
   const base = { conversationId: event.conversationId, key: event.at, at: event.at };
+  // An unmerge's reopen: nobody wrote, and the conversation was opened before.
+  if (event.type === 'inbound' && event.unmerged === true) return [];
   if (event.type === 'inbound') {
     const openedAt =
       event.reopened === true

@@ -8,6 +8,7 @@ import { DynamoFaults, SimulatedCrash } from '../support/dynamo-faults.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
+import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
 import {
   deliver,
   sesReceived,
@@ -21,6 +22,7 @@ import {
 } from '../support/webhooks.js';
 
 const TOKEN = 'unmerge-replies-admin-token';
+const SITE = 'https://shop.acme.example';
 
 /**
  * QA: a phone customer merged into an email customer, answered on WhatsApp and by SMS (to the phone
@@ -35,7 +37,11 @@ describe('local runtime: an unmerge gives back the replies sent to the returning
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
-      env: { AGENT_TOKENS: `admin-rita:${TOKEN}:admin` },
+      env: {
+        AGENT_TOKENS: `admin-rita:${TOKEN}:admin`,
+        WEBCHAT_IDENTITY_SECRET: WEBCHAT_SECRET,
+        WEBCHAT_ALLOWED_ORIGINS: SITE,
+      },
       manualTime: manual,
       routing: false,
     });
@@ -112,7 +118,7 @@ describe('local runtime: an unmerge gives back the replies sent to the returning
     return { eve: eve.id, phone: phoneCustomer.id, mail, conversationId };
   };
 
-  it('moves the WhatsApp and SMS answers to the phone customer: timeline, export, a later status', async () => {
+  it('moves the WhatsApp and SMS answers to the phone customer: timeline, export, signed-in chat, a later status', async () => {
     const phone = '447700900451';
     const ids = await merged('r1', phone);
     await reply(ids.conversationId, { text: 'Answer on WhatsApp', channel: 'whatsapp' });
@@ -129,9 +135,21 @@ describe('local runtime: an unmerge gives back the replies sent to the returning
       value: `+${phone}`,
     });
 
+    // Eve signed in on the site's chat: her history shows her customer's timeline, every channel.
+    const chat = visitorClient(runtime.url, SITE);
+    const started = await chat.session({ identityToken: identityToken({ sub: 'eve-r1', email: ids.mail }) });
+    const { sessionToken } = (await started.json()) as { sessionToken: string };
+    const history = async () =>
+      (
+        (await (await chat.history(sessionToken)).json()) as { messages: Array<{ text: string }> }
+      ).messages.map((m) => m.text);
+    expect(await history()).toContain('Answer on WhatsApp');
+
     tick();
     await api('POST', `/api/customers/${ids.eve}/unmerge`, { customerId: ids.phone });
     await runtime.idle();
+    expect(await history()).not.toContain('Answer on WhatsApp');
+    expect(await history()).not.toContain('Answer by SMS');
     expect(texts(await reads.timeline(ids.phone)).sort()).toEqual(['Answer by SMS', 'Answer on WhatsApp']);
     expect(texts(await reads.timeline(ids.eve))).toEqual(['Answer by email']);
     const exported = await api<{ timeline: TimelineItem[] }>('GET', `/api/customers/${ids.phone}/export`);

@@ -9,7 +9,7 @@ import type { SuggestionEvidence } from './suggestions.js';
 
 export type { SentMessage, SentReference, WatermarkReceipt } from './sent-reference.js';
 
-import type { Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
+import type { Conversation, Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
 
 /** What the resolver reads of a profile before deciding where an event goes. */
 export interface ProfileState {
@@ -231,6 +231,11 @@ export interface ResolverStore extends HeldEditStore {
    * (the message opened the conversation), while that wait is still its own (a conditional write).
    */
   dropUnreachableWait?(conversationId: string, since: string): Promise<void>;
+  /** The conversation, read strongly (`consistent`): a STOP reads whether its customer waits (`endWaitAtStop`). */
+  getConversation?(
+    conversationId: string,
+    options?: { consistent?: boolean },
+  ): Promise<Conversation | undefined>;
   /** Lists an open conversation a `listLater` touch left out of the inbox, at its place (conditional). */
   listInInbox?(conversationId: string): Promise<void>;
   touchProfile(touch: ProfileTouch): Promise<void>;

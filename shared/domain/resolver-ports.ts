@@ -12,7 +12,7 @@ export type { SentMessage, SentReference, WatermarkReceipt } from './sent-refere
 import type { Conversation, Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
 
 /** What the resolver reads of a profile before deciding where an event goes. */
-export interface ProfileState {
+export interface ProfileState extends Pick<Customer, 'smsBusinessNumber'> {
   customerId: string;
   name?: string | undefined;
   nameAt?: string | undefined;
@@ -88,7 +88,7 @@ export interface ConversationTouch {
 }
 
 /** How an event changes the profile; written last, so a crash before it is redone in full. */
-export interface ProfileTouch {
+export interface ProfileTouch extends Pick<Customer, 'smsBusinessNumber'> {
   customerId: string;
   identities: readonly Identity[];
   channel: Channel;

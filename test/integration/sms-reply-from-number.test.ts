@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ChannelSender, OutboundMessage, SendResult } from '#shared/domain/outbound.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { SECRETS } from '../support/runtime.js';
+import { TakingSender } from '../support/taking-sender.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { twilioPoster, twilioTexter } from '../support/webhooks.js';
 
@@ -11,22 +11,13 @@ const ACCOUNT = 'AC00000000000000000000000000000961';
 const FIRST = '+15005550006';
 const SECOND = '+15005550009';
 
-/** Twilio standing in: takes every text, keeping what it was asked to send. */
-class TwilioStandIn implements ChannelSender {
-  readonly sent: OutboundMessage[] = [];
-  async send(message: OutboundMessage): Promise<SendResult> {
-    this.sent.push(message);
-    return { providerMessageId: `SMout${String(this.sent.length).padStart(29, '0')}` };
-  }
-}
-
 /**
  * A business with several Twilio numbers: a reply, the AI's or an agent's, goes from the number the
  * customer last texted (Twilio's `To`, kept on their profile with the number they texted from), not
  * from TWILIO_FROM_NUMBER; a customer who then texts the other number is answered from that one.
  */
 describe('local runtime: SMS replies go from the number the customer texted', () => {
-  const sms = new TwilioStandIn();
+  const sms = new TakingSender();
   const runtime = useTestRuntime({
     env: { AGENT_TOKENS: `agent-from:${TOKEN}`, ROUTING_POLICY_FILE: alwaysOpenPolicyFile() },
     routing: true,

@@ -168,6 +168,8 @@ function onInbound(state: SlaState, clock: Clock, at: string, pausedAt: string):
     delete state.resolutionLeftMs;
   }
   if (state.responded && !state.nextResponseDue) startTarget(state, clock, 'nextResponse', at);
+  // Nobody could answer before (`unreachable`): the first response is still to come.
+  else if (!state.responded && !state.firstResponseDue) startTarget(state, clock, 'firstResponse', at);
 }
 
 /**

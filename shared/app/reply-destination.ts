@@ -1,6 +1,7 @@
 import { firstReplyTo } from '../domain/email-reply.js';
 import type { Channel, Identity } from '../domain/envelope.js';
 import { ADDRESS_KIND, emailReplyAddress, newestOf, replyAddress } from '../domain/replies.js';
+import { lastBusinessNumber } from '../domain/reply-numbers.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
 import { visitorKey } from '../domain/webchat/envelopes.js';
@@ -9,6 +10,8 @@ import { ConflictError } from '../errors.js';
 /** Where a reply on a channel goes, and for email the customer's latest inbound emails it was read from. */
 export interface ReplyDestination {
   to: Identity;
+  /** SMS only: our number the customer last texted, which the reply goes from (`lastBusinessNumber`). */
+  from?: string | undefined;
   /**
    * Email only: the latest inbound email of each merged partition that `to` was read from: in the
    * conversation answered when it has one, else the customer's latest.
@@ -47,6 +50,10 @@ export async function replyDestination(
 ): Promise<ReplyDestination> {
   if (channel === 'webchat') return { to: await webchatAddress(store, recipient, conversationId) };
   const identity = replyAddress(recipient.customer, channel, recipient.profiles);
+  if (channel === 'sms') {
+    const from = lastBusinessNumber(recipient.customer, recipient.profiles);
+    return { to: identity, ...(from ? { from } : {}) };
+  }
   if (channel !== 'email') return { to: identity };
   const latest = (conversation?: string) =>
     Promise.all(recipient.partitions.map((id) => store.lastInbound(id, 'email', conversation)));

@@ -226,7 +226,7 @@ export async function sendReply(
   const { conversationId, root, customer, partitions, profiles, firstResponded, nobodyWaiting, answering } =
     input.recipient ?? (await readRecipient(deps, input.conversationId));
   const channel = replyChannelFor({ customer, profiles }, input.request);
-  const { to, latestEmails, thread } = await replyDestination(
+  const { to, from, latestEmails, thread } = await replyDestination(
     deps.store,
     { customer, partitions, profiles, answering },
     channel,
@@ -244,7 +244,6 @@ export async function sendReply(
   const threading = thread ? replyEmail(thread, deps.businessName) : undefined;
   const email: OutboundMessage['email'] =
     threading && input.subject ? { ...threading, subject: input.subject } : threading;
-
   const candidate = OutboundMessageSchema.parse({
     id: replyId,
     customerId: root,
@@ -252,6 +251,7 @@ export async function sendReply(
     at: deps.clock.now().toISOString(),
     channel,
     to,
+    ...(from ? { from } : {}),
     ...(input.request.text !== undefined ? { text: input.request.text } : {}),
     ...(input.request.template ? { template: input.request.template } : {}),
     attachments: input.request.attachments,

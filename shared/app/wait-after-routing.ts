@@ -58,15 +58,24 @@ export async function routeThenWait(
 /**
  * Tells the conversation clock of the customer's message (after routing and its wait): with the
  * conversation as the message's write left it (`seen`) when it is the message's, whether it reopened
- * it, and whether it is the customer's first word in it.
+ * it, and whether it is the customer's first word in it (`firstWord`: a customer who never spoke, in
+ * the conversation a call's ringing or a reaction opened for them). A message routing found no channel
+ * can answer (`routed`, `unreachable`) starts no response target: the clock hears that nobody can
+ * answer it, and counts the silence auto-resolve from it, as from an answer.
  */
 export async function tellClockOfMessage(
   track: TrackClock | undefined,
   touched: TouchedForWaiting,
-  told: { seen: Conversation | undefined; reopened: boolean | undefined; firstWord: boolean },
+  told: {
+    seen: Conversation | undefined;
+    reopened: boolean | undefined;
+    firstWord: boolean;
+    routed?: unknown;
+  },
 ): Promise<void> {
   if (!track) return;
   const { conversationId, at, receivedAt } = touched;
+  if (unreachable(told.routed)) return track({ type: 'unreachable', conversationId, at });
   await track({
     type: 'inbound',
     conversationId,

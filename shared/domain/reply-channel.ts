@@ -11,7 +11,10 @@ const answeredOn = (channel: Channel): Channel => (channel === 'voice' ? 'sms' :
  * a profile of their merged group has an event on (a call's: SMS). What `GET /api/customers/{id}/channels`
  * checks, and what a reply naming no channel chooses from.
  */
-export function replyCandidates(root: Customer, profiles: readonly Customer[] = [root]): Channel[] {
+export function replyCandidates(
+  root: Pick<Customer, 'lastInboundChannel' | 'channels'>,
+  profiles: readonly Pick<Customer, 'channels'>[] = [root],
+): Channel[] {
   const all = [root.lastInboundChannel, ...profiles.flatMap((p) => p.channels)]
     .filter((c): c is Channel => c !== undefined)
     .map(answeredOn);

@@ -9,10 +9,10 @@ import type { SuggestionEvidence } from './suggestions.js';
 
 export type { SentMessage, SentReference, WatermarkReceipt } from './sent-reference.js';
 
-import type { Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
+import type { Conversation, Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
 
 /** What the resolver reads of a profile before deciding where an event goes. */
-export interface ProfileState {
+export interface ProfileState extends Pick<Customer, 'smsBusinessNumber'> {
   customerId: string;
   name?: string | undefined;
   nameAt?: string | undefined;
@@ -88,7 +88,7 @@ export interface ConversationTouch {
 }
 
 /** How an event changes the profile; written last, so a crash before it is redone in full. */
-export interface ProfileTouch {
+export interface ProfileTouch extends Pick<Customer, 'smsBusinessNumber'> {
   customerId: string;
   identities: readonly Identity[];
   channel: Channel;
@@ -231,6 +231,11 @@ export interface ResolverStore extends HeldEditStore {
    * (the message opened the conversation), while that wait is still its own (a conditional write).
    */
   dropUnreachableWait?(conversationId: string, since: string): Promise<void>;
+  /** The conversation, read strongly (`consistent`): a STOP reads whether its customer waits (`endWaitAtStop`). */
+  getConversation?(
+    conversationId: string,
+    options?: { consistent?: boolean },
+  ): Promise<Conversation | undefined>;
   /** Lists an open conversation a `listLater` touch left out of the inbox, at its place (conditional). */
   listInInbox?(conversationId: string): Promise<void>;
   /** Writes the profile; answers it as the write left it when that one write made it so (routing's). */

@@ -21,6 +21,7 @@ const CustomerItemSchema = z.looseObject({
   typedEmail: z.string().optional(),
   whatsappAddress: z.string().optional(),
   smsAddress: z.string().optional(),
+  smsBusinessNumber: z.string().optional(),
   // Only Twilio is named; anything else reads as the Cloud API's (no limit of Twilio's).
   whatsappProvider: z.enum(['twilio']).optional().catch(undefined),
   whatsappWindowClosedAt: z.iso.datetime().optional().catch(undefined),
@@ -75,6 +76,7 @@ export function customerOfItem(item: Record<string, unknown>): Customer {
     typedEmail: parsed.typedEmail,
     whatsappAddress: parsed.whatsappAddress,
     smsAddress: parsed.smsAddress,
+    smsBusinessNumber: parsed.smsBusinessNumber,
     whatsappProvider: parsed.whatsappProvider,
     whatsappWindowClosedAt: parsed.whatsappWindowClosedAt,
   });

@@ -206,6 +206,13 @@ export const CustomerSchema = z.object({
     .string()
     .optional()
     .describe('the number (E.164) the customer last texted from: SMS replies go to it'),
+  /** Our number (E.164) that SMS was sent to: SMS replies go from it (a business with several numbers). */
+  smsBusinessNumber: z
+    .string()
+    .optional()
+    .describe(
+      "our number (E.164) the customer last texted (Twilio's `To`): SMS replies go from it; absent, from TWILIO_FROM_NUMBER",
+    ),
   /**
    * When a reply WhatsApp later failed as sent outside the customer's 24-hour window (131047) was
    * written: WhatsApp takes only templates from then until the customer writes there again.

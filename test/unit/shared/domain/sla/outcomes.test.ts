@@ -131,3 +131,26 @@ function must(state: SlaState | undefined): SlaState {
 function reply(minutes: number, author: 'agent' | 'ai', ms = 0) {
   return { type: 'reply' as const, at: new Date(Date.parse(plus(minutes)) + ms).toISOString(), author };
 }
+
+describe('unreachable (a STOP while the customer waits)', () => {
+  it('stops the response target unanswered, pauses resolution, changes nothing again, and a new question restarts it', () => {
+    const [start, stopped] = run({ type: 'unreachable', at: plus(3) });
+    expect(stopped).toMatchObject({
+      waitingOn: 'customer',
+      responded: false,
+      resolutionLeftMs: 117 * 60_000,
+    });
+    expect(stopped?.firstResponseDue).toBeUndefined();
+    expect(stopped?.answeredAt).toBeUndefined();
+    expect(stopped?.breaches).toEqual([]);
+    // The same STOP again (a redelivery) changes nothing.
+    expect(
+      applySlaEvent(rules, policy, stopped as SlaState, { type: 'unreachable', at: plus(3) }),
+    ).toBeUndefined();
+    // After START, the customer's next question waits for a first response again.
+    const asked = applySlaEvent(rules, policy, stopped as SlaState, { type: 'inbound', at: plus(30) });
+    expect(asked?.firstResponseDue).toBe(plus(40));
+    expect(asked?.resolutionDue).toBe(plus(30 + 117));
+    expect(start?.firstResponseDue).toBe(plus(10));
+  });
+});

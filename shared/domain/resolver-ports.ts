@@ -6,10 +6,9 @@ import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js'
 import type { ConversationSnapshot } from './routing/conversation-state.js';
 import type { SentMessage, SentReference, WatermarkReceipt } from './sent-reference.js';
 import type { SuggestionEvidence } from './suggestions.js';
+import type { Conversation, Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
 
 export type { SentMessage, SentReference, WatermarkReceipt } from './sent-reference.js';
-
-import type { Conversation, Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
 
 /** What the resolver reads of a profile before deciding where an event goes. */
 export interface ProfileState extends Pick<Customer, 'smsBusinessNumber'> {

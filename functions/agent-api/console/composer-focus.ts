@@ -8,8 +8,8 @@ import { focusLost } from './ui.js';
  * shows the mode asked for (before, the focus went to the field of the mode left, which the new one
  * replaced, or nowhere); `refused()` when a reply was refused, so that once the channels read again show
  * the template form the focus goes to its name (only a template may go now; the text stays in view);
- * `restore()` after a send, when its button or the note of a held reply dropped the focus (`inForm`:
- * also when the focus is still in the box).
+ * `restore()` after a send, when its button or the note of a held reply dropped the focus
+ * (`evenInForm`: also when the focus is still in the box, as after a send that went).
  */
 export function useComposerFocus(
   form: RefObject<HTMLFormElement>,

@@ -20,6 +20,8 @@ export interface Earlier {
   cursor: string | null;
   busy?: boolean;
   failed?: boolean;
+  /** How many items the last press read (said to a screen reader). */
+  added?: number;
 }
 
 /**
@@ -43,7 +45,7 @@ function useEarlier(
       (page) => {
         if (read !== reads.current) return;
         setItems((list) => withEarlier(page.items, list));
-        setEarlier({ cursor: page.cursor });
+        setEarlier({ cursor: page.cursor, added: page.items.length });
       },
       () => {
         if (read === reads.current) setEarlier({ cursor, failed: true });

@@ -79,7 +79,7 @@ export const failureText = (error: unknown): string =>
 const NOT_SENT: Record<string, string> = {
   ...REASONS,
   whatsapp_window_closed:
-    'the WhatsApp 24-hour window has closed: only an approved template may go out now (the form below)',
+    'the WhatsApp 24-hour window has closed: only an approved template may go out now (the template form above)',
   conversation_not_open: 'the conversation is no longer open',
   no_channel: 'the customer has never written to us: pick a channel',
 };

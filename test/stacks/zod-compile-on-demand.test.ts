@@ -4,11 +4,11 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { normaliseWhatsApp } from '#shared/channels/whatsapp/normalise.js';
 import { COMPILE_AFTER } from '#shared/validation/hot.js';
 import { onDemandBuildCommand, ZOD_COMPILE_ON_DEMAND } from '../../stacks/bundling/on-demand.js';
+import { bundle } from '../bench/bundles.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'threadline-zod-compile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,22 +16,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** A text only zod's compiler holds (its refusal message), so it marks the compiler in a bundle. */
 const COMPILER_TEXT = 'z.compile does not support';
 
-/** The WhatsApp normaliser bundled as the webhooks are, with or without the compiler on demand. */
+/**
+ * The WhatsApp normaliser bundled as the webhooks are, with or without the compiler on demand (the
+ * shim as an alias only: the file beside the bundle is built later).
+ */
 async function bundleNormaliser(name: string, onDemand: boolean): Promise<string> {
   const outfile = join(dir, name, 'index.mjs');
-  await build({
-    entryPoints: ['shared/channels/whatsapp/normalise.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node22',
-    mainFields: ['module', 'main'],
-    minify: true,
-    banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
-    alias: onDemand ? { [ZOD_COMPILE_ON_DEMAND.specifier]: ZOD_COMPILE_ON_DEMAND.shim } : {},
-    logLevel: 'silent',
-  });
+  const alias = onDemand ? { [ZOD_COMPILE_ON_DEMAND.specifier]: ZOD_COMPILE_ON_DEMAND.shim } : {};
+  await bundle('shared/channels/whatsapp/normalise.ts', outfile, false, [], [], alias);
   return outfile;
 }
 

@@ -8,6 +8,7 @@ import type { SenderStore } from '../domain/sender-ports.js';
 import { answeredAt, answersCustomer, lateFailureWaitOf, unansweredBy } from '../domain/waiting.js';
 import { loggedId, logger } from '../log.js';
 import { recordUnsubscribedSend } from './record-unsubscribed.js';
+import type { UndeliveredAnswerHandOff } from './undelivered-answer.js';
 import { waitAgainAfterFailure } from './wait-after-routing.js';
 
 /** The provider adapters by channel. */
@@ -25,6 +26,8 @@ export interface SenderDeps {
   maxAttempts: number;
   /** Tells the conversation clock (SLA, silence) of an answer that never reached the customer. */
   track?: TrackClock | undefined;
+  /** Hands a person the conversation whose AI answer the provider took, then reported failed. */
+  undelivered?: UndeliveredAnswerHandOff | undefined;
 }
 
 /** Ids only: the reply's text and address are customers' personal data. */
@@ -103,8 +106,18 @@ async function settleUnrecorded(
     ...fields,
     providerMessageId: loggedId(providerMessageId),
   });
-  if (failedFirst)
-    await waitAgainAfterFailure(deps.store, lateFailureWaitOf(message), deps.clock, deps.track);
+  if (failedFirst) await waitAgainAfterLateFailure(deps, message);
+}
+
+/**
+ * The provider took the reply and reported it failed (before the send was recorded, or a sender that
+ * recorded it died before what follows): its wait comes back, and the AI's answer goes to a person
+ * (`waitAgainAfterFailure`, each step once however often it runs). The provider's reason is on the
+ * reply's item; the note names the channel only.
+ */
+function waitAgainAfterLateFailure(deps: SenderDeps, message: OutboundMessage): Promise<void> {
+  const handOff = { to: deps.undelivered, reason: undefined };
+  return waitAgainAfterFailure(deps.store, lateFailureWaitOf(message), deps.clock, deps.track, handOff);
 }
 
 /** Claims the reply for this attempt: false when there is nothing to send; throws while another holds it. */
@@ -112,6 +125,12 @@ async function claim(deps: SenderDeps, message: OutboundMessage, fields: LogFiel
   const claimed = await deps.store.claimSend(message, deps.clock.now(), deps.leaseMs);
   if (claimed === 'sent') {
     logger.info('reply already sent, redelivery skipped', fields);
+    return false;
+  }
+  if (claimed === 'failed') {
+    // A redelivery after a crash past the send's record: what followed the failure is completed.
+    await waitAgainAfterLateFailure(deps, message);
+    logger.info('reply sent and reported failed, redelivery skipped', fields);
     return false;
   }
   if (claimed === 'busy') throw new Error(`reply ${message.id} is being sent by another attempt`);
@@ -183,6 +202,5 @@ export async function deliverReply(
     // Once the provider took it, the lease stays until it runs out: a retry then finds it recorded, or sends again.
     await handleFailure(deps, message, error, receiveCount, fields, sent ? undefined : letGo);
   }
-  if (failedFirst)
-    await waitAgainAfterFailure(deps.store, lateFailureWaitOf(message), deps.clock, deps.track);
+  if (failedFirst) await waitAgainAfterLateFailure(deps, message);
 }

@@ -83,8 +83,9 @@ async function placeReply(
 }
 
 /**
- * Claims a reply for sending, or says it went out already (`sent`), someone holds it (`busy`), or a
- * provider's status recorded it sent and its sender's lease ran out before the sender did (`unsettled`).
+ * Claims a reply for sending, or says it went out already (`sent`; `failed` when a status reported it
+ * failed since), someone holds it (`busy`), or a provider's status recorded it sent and its sender's
+ * lease ran out before the sender did (`unsettled`).
  */
 async function claimSend(
   db: DynamoDb,
@@ -103,7 +104,8 @@ async function claimSend(
   const { providerMessageId, sendFailedAt, sendLeaseUntil } = out.Item;
   if (sendFailedAt || !providerMessageId) return sendFailedAt ? 'sent' : 'busy';
   // The sender's record takes the lease off; a status that recorded the provider id left it there.
-  if (typeof sendLeaseUntil !== 'string') return 'sent';
+  // Recorded, then reported failed: the sender completes what follows a failure (a crash may have cut it).
+  if (typeof sendLeaseUntil !== 'string') return out.Item.status === 'failed' ? 'failed' : 'sent';
   return sendLeaseUntil < now.toISOString() ? { unsettled: String(providerMessageId) } : 'busy';
 }
 

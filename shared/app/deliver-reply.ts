@@ -34,10 +34,7 @@ export interface SenderDeps {
 type LogFields = { replyId: string; customerId: string; channel: Channel };
 
 /**
- * Marks a reply `failed` for good; an AI answer that never went out leaves its message unanswered, so
- * the customer waits again from it. An answer (the AI's or an agent's) counted as one when it was
- * stored is taken back: the first response it was, if it was (the next answer is), and the clock's
- * answer (`unanswered`, as for a `failed` status: the target it met starts again, its silence ends).
+ * Marks a reply `failed` for good, then what follows (`afterRefusal`).
  */
 async function recordFailure(
   deps: SenderDeps,
@@ -45,12 +42,36 @@ async function recordFailure(
   reason: { code: string; message: string },
 ): Promise<void> {
   await deps.store.recordSendFailure(message, reason, deps.clock.now().toISOString());
+  await afterRefusal(deps, message, reason.code);
+}
+
+/**
+ * What follows a reply failed for good: an AI answer that never went out leaves its message
+ * unanswered, so the customer waits again from it, and, as for an answer refused up front, a person is
+ * handed the conversation (`undelivered`, `code` the provider's reason): the wait's write records the
+ * hand-off it owes (`OwedHandOff`), taken off once made. An answer (the AI's or an agent's) counted as
+ * one when it was stored is taken back: the first response it was, if it was (the next answer is), and
+ * the clock's answer (`unanswered`, as for a `failed` status: the target it met starts again, its
+ * silence ends). Run again by a redelivery that finds the reply refused (a sender that died after its
+ * record), each step once: the hand-off is made only while owed.
+ */
+async function afterRefusal(deps: SenderDeps, message: OutboundMessage, code: string | undefined) {
   if (!answersCustomer(message.author)) return;
   const { conversationId } = message;
   const unanswered = unansweredBy(message);
+  const wait = lateFailureWaitOf(message);
+  const to = wait?.byAi ? deps.undelivered : undefined;
+  const owes = to && unanswered ? { answer: message.at, at: deps.clock.now().toISOString() } : undefined;
   // The AI's first response recorded its answer before the send (`markFirstResponse`): undone here.
-  if (unanswered) await deps.store.startWaiting?.(conversationId, unanswered, answeredAt(message));
+  const waits =
+    unanswered &&
+    (await deps.store.startWaiting?.(conversationId, unanswered, answeredAt(message), undefined, owes));
+  const owed = waits === true ? owes : owes && (await deps.store.owedHandOff?.(conversationId, message.at));
   await deps.store.takeBackFirstResponse?.(conversationId, message.at);
+  if (to && wait && owed) {
+    await to(wait, code, owed.at);
+    await deps.store.handOffMade?.(conversationId, message.at);
+  }
   await deps.track?.({ type: 'unanswered', conversationId, at: answeredAt(message) });
 }
 
@@ -125,6 +146,12 @@ async function claim(deps: SenderDeps, message: OutboundMessage, fields: LogFiel
   const claimed = await deps.store.claimSend(message, deps.clock.now(), deps.leaseMs);
   if (claimed === 'sent') {
     logger.info('reply already sent, redelivery skipped', fields);
+    return false;
+  }
+  if (typeof claimed === 'object' && 'refused' in claimed) {
+    // A redelivery after a crash past the refusal's record: what followed it is completed.
+    await afterRefusal(deps, message, claimed.refused);
+    logger.info('reply refused already, redelivery skipped', fields);
     return false;
   }
   if (claimed === 'failed') {

@@ -226,7 +226,12 @@ export interface ResolverStore extends HeldEditStore, LateFailureStore {
    * The customer's message at `at` starts a wait on the open conversation, unless one runs already or
    * an answer as new was recorded, or made after we received it (`receivedAt`) (a conditional write).
    */
-  startWaiting?(conversationId: string, at: string, failed?: undefined, receivedAt?: string): Promise<void>;
+  startWaiting?(
+    conversationId: string,
+    at: string,
+    failed?: undefined,
+    receivedAt?: string,
+  ): Promise<unknown>;
   /**
    * The customer's message at `since`, which no channel can answer, ends the wait its touch started
    * (the message opened the conversation), while that wait is still its own (a conditional write).

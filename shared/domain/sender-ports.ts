@@ -2,14 +2,22 @@ import type { Identity } from './envelope.js';
 import type { LateFailureStore } from './late-failure-ports.js';
 import type { OutboundMessage, SendResult } from './outbound.js';
 import type { ContactState } from './resolver-ports.js';
+import type { OwedHandOff } from './waiting.js';
 
 /** What a claim found (see `claimSend`). */
-export type SendClaim = 'claimed' | 'sent' | 'failed' | 'busy' | { unsettled: string };
+export type SendClaim =
+  | 'claimed'
+  | 'sent'
+  | 'failed'
+  | 'busy'
+  | { unsettled: string }
+  | { refused: string | undefined };
 
 /** What the sender needs from storage. */
 export interface SenderStore {
   /**
-   * Claims the reply for `leaseMs`: `sent` when it went out (or failed) already, `failed` when the
+   * Claims the reply for `leaseMs`: `sent` when it went out already, `refused` (the reason's code)
+   * when a sender recorded it failed for good, `failed` when the
    * provider took it, the send was recorded and a status reported it failed, `busy` while another
    * holds it; `unsettled` when a provider's status recorded its provider id while a sender held it and
    * that sender's lease ran out without recording the send (it died after the provider call).
@@ -27,7 +35,13 @@ export interface SenderStore {
    * The customer's message at `at` is unanswered after all (an AI answer, recorded at `failed`, never
    * went out): they wait again from it.
    */
-  startWaiting?(conversationId: string, at: string, failed?: string): Promise<void>;
+  startWaiting?(
+    conversationId: string,
+    at: string,
+    failed?: string,
+    receivedAt?: undefined,
+    handOff?: OwedHandOff,
+  ): Promise<unknown>;
   /** A reply the provider took failed later (`failed`, its time as an answer): see `LateFailureStore`. */
   startWaitingAfterFailure?: LateFailureStore['startWaitingAfterFailure'];
   /** Its conversation was resolved after it: reopened, as `LateFailureStore` says. */

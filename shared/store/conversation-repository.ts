@@ -236,10 +236,7 @@ async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promis
   return { current: out.current, snapshot, latestInbound, ...(unlisted ? { unlisted } : {}) };
 }
 
-/**
- * The conditional writes that start and end a conversation's wait (`params/waiting.ts`), each a no-op
- * when its condition fails (a redelivery, a race it lost); and the reopen a late failure makes.
- */
+/** The conditional writes that start and end a wait (`params/waiting.ts`; no-ops when their condition fails). */
 function waitingWrites(db: DynamoDb, timeline: Timeline) {
   return {
     /** The customer's message starts a wait on the open conversation, unless one runs or it was answered. */
@@ -248,8 +245,9 @@ function waitingWrites(db: DynamoDb, timeline: Timeline) {
       at: string,
       failed?: string,
       receivedAt?: string,
-    ): Promise<void> {
-      await updateItemIf(db, startWaitingInput(db.table, conversationId, at, failed, receivedAt));
+      handOff?: OwedHandOff,
+    ): Promise<boolean> {
+      return updateItemIf(db, startWaitingInput(db.table, conversationId, at, failed, receivedAt, handOff));
     },
     /** A message no channel can answer ends the wait its opening touch started (conditional). */
     async dropUnreachableWait(conversationId: string, since: string): Promise<void> {

@@ -1,6 +1,7 @@
 import { DynamoDBDocument } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ChannelSender, OutboundMessage } from '#shared/domain/outbound.js';
+import { PermanentSendError } from '#shared/domain/send-errors.js';
 import { LocalOutbox } from '#shared/local/outbox.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { Keys } from '#shared/store/keys.js';
@@ -231,6 +232,88 @@ describe('local runtime: the sender hands off the AI answer that failed before i
     const notes = items.filter((i) => i.type === 'note' && String(i.text).includes('could not be delivered'));
     expect(notes.map((n) => n.text)).toEqual([
       expect.stringMatching(/^Hand-off \(ai_failed\): the AI's answer could not be delivered on whatsapp/),
+    ]);
+    const assigned = items.filter((i) => i.type === 'event' && i.event === 'assigned');
+    expect(assigned).toHaveLength(1);
+    expect(assigned[0]?.data).toMatchObject({ to: { queue: 'general', agentId: null } });
+  });
+});
+
+/**
+ * The AI's answer the provider refuses for good at the send: the customer waits again, and a person is
+ * handed the conversation as for an answer refused up front. A send that dies right after the wait's
+ * write leaves the hand-off to the reply's next delivery, which finds it refused and makes it once.
+ */
+describe('local runtime: a refused AI answer goes to a person, once, after a crash past its wait', () => {
+  const time = new ManualTimers(Date.parse('2026-03-05T10:00:00.000Z'));
+  let runtime: LocalRuntime;
+  let crashArmed = false;
+  let crashes = 0;
+  const outbox = new LocalOutbox();
+  const whatsapp = outbox.sender();
+  const sender: ChannelSender = {
+    send: async (message) => {
+      if (message.to.value !== '+15550710003') return whatsapp.send(message);
+      crashArmed = true;
+      throw new PermanentSendError('recipient unreachable', '131026');
+    },
+  };
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      routing: true,
+      manualTime: time,
+      queue: { visibilityTimeoutMs: 50 },
+      senders: { whatsapp: sender },
+      env: { AGENT_TOKENS: `agent-crash:${TOKEN}` },
+      dynamoClient: (client) => {
+        client.middlewareStack.add(
+          (next) => async (args) => {
+            const hit = crashArmed && isWaitAgain(args.input as Parameters<typeof isWaitAgain>[0]);
+            const out = await next(args);
+            if (hit) {
+              crashArmed = false;
+              crashes += 1;
+              throw new Error('the send died right after the wait came back');
+            }
+            return out;
+          },
+          { step: 'initialize', name: 'crashAfterWaitAgain' },
+        );
+        return client;
+      },
+    });
+  }, 30_000);
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  it('hands it off on the next delivery of the reply, once', async () => {
+    const phone = '15550710003';
+    time.advance(60_000);
+    const at = new Date(time.now()).toISOString();
+    const text = whatsappText({
+      from: phone,
+      name: 'Rae Refused',
+      messages: [{ id: 'wamid.HANDOFFCRASH3', at, text: 'How long does shipping take?' }],
+    });
+    const taken = await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', text, SECRETS.meta));
+    expect(taken.status).toBe(200);
+    await runtime.idle();
+    expect(crashes, 'the send died once, after the wait').toBe(1);
+    const id = await openConversationOf(runtime, phone);
+    const conversation = await runtime.store.conversations.getConversation(id);
+    expect(conversation).toMatchObject({ status: 'open', waitingSince: at, queue: 'general' });
+    expect(conversation?.assignee).toBeUndefined();
+    const res = await fetch(`${runtime.url}/api/customers/${conversation?.customerId}/timeline?limit=200`, {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+    const { items } = (await res.json()) as { items: Array<Record<string, unknown>> };
+    const notes = items.filter((i) => i.type === 'note' && String(i.text).includes('could not be delivered'));
+    expect(notes.map((n) => n.text)).toEqual([
+      expect.stringMatching(
+        /^Hand-off \(ai_failed\): the AI's answer could not be delivered on whatsapp \(131026\)/,
+      ),
     ]);
     const assigned = items.filter((i) => i.type === 'event' && i.event === 'assigned');
     expect(assigned).toHaveLength(1);

@@ -3,6 +3,7 @@ import type { CsatPending } from './csat/survey.js';
 import type { DeletionOutcome, MessageDeletion } from './deletion.js';
 import type { EditMark, EditPlacement, HeldEditStore } from './edits.js';
 import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js';
+import type { LateFailureStore } from './late-failure-ports.js';
 import type { ConversationSnapshot } from './routing/conversation-state.js';
 import type { SentMessage, SentReference, WatermarkReceipt } from './sent-reference.js';
 import type { SuggestionEvidence } from './suggestions.js';
@@ -161,7 +162,7 @@ export interface MailClaim {
   digest: string;
 }
 /** What the resolver needs from storage. Every method is idempotent. */
-export interface ResolverStore extends HeldEditStore {
+export interface ResolverStore extends HeldEditStore, LateFailureStore {
   /** The customer an identity belongs to (an eventually consistent read is enough: claims are conditional). */
   findCustomerId(identity: Identity, options?: { consistent?: boolean }): Promise<string | undefined>;
   /** The same, and whether a merge or an unmerge ever moved the identity between customers. */
@@ -224,7 +225,12 @@ export interface ResolverStore extends HeldEditStore {
    * The customer's message at `at` starts a wait on the open conversation, unless one runs already or
    * an answer as new was recorded, or made after we received it (`receivedAt`) (a conditional write).
    */
-  startWaiting?(conversationId: string, at: string, failed?: undefined, receivedAt?: string): Promise<void>;
+  startWaiting?(
+    conversationId: string,
+    at: string,
+    failed?: undefined,
+    receivedAt?: string,
+  ): Promise<unknown>;
   /**
    * The customer's message at `since`, which no channel can answer, ends the wait its touch started
    * (the message opened the conversation), while that wait is still its own (a conditional write).
@@ -256,18 +262,6 @@ export interface ResolverStore extends HeldEditStore {
   advanceWatermark?(customerIds: readonly string[], receipt: WatermarkReceipt): Promise<number>;
   /** The time (in its timeline key) of the message a provider id names, once it is linked; one read. */
   sentAt?(channel: Channel, providerMessageId: string): Promise<string | undefined>;
-  /**
-   * A reply the provider took failed later (`failed`, its time as an answer): the wait starts again from
-   * `at` if it was the conversation's last answer and none reached the customer after it (conditional,
-   * on an open conversation). True when it did.
-   */
-  startWaitingAfterFailure?(conversationId: string, at: string, failed: string): Promise<boolean>;
-  /**
-   * The same reply's conversation was resolved after it: reopened (its `reopened` event by the
-   * delivery), if the resolve came after the reply, no later answer was recorded and the customer has
-   * not written since (conditional), then waiting from `at` as above. True when it reopened.
-   */
-  reopenAfterFailure?(conversationId: string, at: string, failed: string, now: string): Promise<boolean>;
   /**
    * A first response that never reached the customer (marked at `at`, the reply's own time) is taken
    * back: its mark goes and its wait comes off the counters, so the next answer is the first response.

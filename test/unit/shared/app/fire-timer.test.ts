@@ -381,9 +381,15 @@ describe('fireTimer', () => {
     expect(f.conversation.status).toBe('resolved');
     expect(refilled).toEqual([['agent-ana', ['cv_1']]]);
     fails = false;
-    // Fired again: stale, nothing more taken. Nobody's conversation: nobody to refill.
-    expect(await fireTimer(f.deps, silence)).toBe('stale');
-    expect(refilled).toHaveLength(1);
+    // Fired again (a retry after a crash past the resolve): the resolve stands, the refill is asked
+    // again (it fills only the room the agent has). Nobody's conversation: nobody to refill.
+    expect(await fireTimer(f.deps, silence)).toBe('fired');
+    expect(f.conversation.status).toBe('resolved');
+    expect(refilled).toEqual([
+      ['agent-ana', ['cv_1']],
+      ['agent-ana', ['cv_1']],
+    ]);
+    refilled.length = 1;
     const g = fakeClock([], 'PT1H');
     g.deps.refill = f.deps.refill;
     expect(await fireTimer(g.deps, await silenceAfterReply(g.deps, g.scheduled))).toBe('fired');

@@ -7,7 +7,7 @@ import {
   replyWindowOn,
   standingBlock,
 } from '../domain/replies.js';
-import { replyCandidates } from '../domain/reply-channel.js';
+import { nextReplyChannel, replyCandidates } from '../domain/reply-channel.js';
 import { replyTextLimit } from '../domain/reply-length.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
 import { existingCustomer } from './read-customer.js';
@@ -17,7 +17,11 @@ import { type ReplyDestination, replyDestination } from './reply-destination.js'
  * Which channels a reply to the customer may use now, and why not, by the rules a reply is checked
  * against (windows, STOP, suppression, Messenger's tag), and the longest text each takes from this
  * customer (`replyTextLimit`): what the console's reply box shows before typing.
- * Each is checked at the address a reply would go to (replyDestination: email's Reply-To).
+ * Each is checked at the address a reply would go to (replyDestination: email's Reply-To); with
+ * `conversationId`, as a reply in that conversation would be (its email thread's sender; its web chat's
+ * writer, `webchat_not_available` for a visitor merged in who did not write there), and the channel a
+ * reply naming none takes there comes first: when that is the web chat refused so, the one it gives way
+ * to (nextReplyChannel). The console's reply box picks the first available.
  */
 export async function listReplyChannels(
   deps: {
@@ -26,13 +30,14 @@ export async function listReplyChannels(
     clock: Clock;
   },
   customerId: string,
+  conversationId?: string,
 ): Promise<ChannelOption[]> {
   await existingCustomer(deps, customerId);
   const { partitions, customers: profiles } = await deps.replies.store.mergedCustomers(customerId);
   const root = profiles.find((c) => c.id === partitions[0]) ?? profiles[0];
   if (!root) return [];
   const now = deps.clock.now();
-  return Promise.all(
+  const options = await Promise.all(
     replyCandidates(root, profiles).map(async (channel): Promise<ChannelOption> => {
       let destination: ReplyDestination;
       try {
@@ -40,6 +45,7 @@ export async function listReplyChannels(
           deps.replies.store,
           { customer: root, partitions, profiles },
           channel,
+          conversationId,
         );
       } catch (error) {
         return { channel, available: false, ...refusalOf(error) };
@@ -56,4 +62,8 @@ export async function listReplyChannels(
       return maxLength === undefined ? option : { ...option, maxLength };
     }),
   );
+  const [first] = options;
+  if (first?.reason !== 'webchat_not_available') return options;
+  const next = nextReplyChannel(root, profiles, first.channel);
+  return [...options.filter((o) => o.channel === next), ...options.filter((o) => o.channel !== next)];
 }

@@ -1,8 +1,10 @@
 import { firstReplyTo } from '../domain/email-reply.js';
 import type { Channel, Identity } from '../domain/envelope.js';
 import { ADDRESS_KIND, emailReplyAddress, newestOf, replyAddress } from '../domain/replies.js';
+import { nextReplyChannel } from '../domain/reply-channel.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
+import { isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
 import { visitorKey } from '../domain/webchat/envelopes.js';
 import { ConflictError } from '../errors.js';
 
@@ -60,6 +62,34 @@ export async function replyDestination(
 }
 
 /**
+ * The channel and destination of a reply: on `channel` (replyDestination), except that a reply naming
+ * no channel whose default is a web chat not to be answered in this conversation (409
+ * `webchat_not_available`: a visitor merged in on an email they typed, who did not write here) goes on
+ * the channel the customer wrote on last among the others (nextReplyChannel), as `check` takes it (its
+ * length and content rules). So an answer in the customer's email thread goes by email, not to the
+ * stranger's chat; with no other channel, or a web chat named, the refusal stands. One look more (the
+ * other channel's) only on that path.
+ */
+export async function defaultedDestination(
+  store: Pick<ReplyStore, 'lastInbound'>,
+  recipient: Parameters<typeof replyDestination>[1],
+  choice: { channel: Channel; named: boolean; check(channel: Channel): Channel },
+  conversationId: string,
+): Promise<ReplyDestination & { channel: Channel }> {
+  const { channel, named, check } = choice;
+  try {
+    return { channel, ...(await replyDestination(store, recipient, channel, conversationId)) };
+  } catch (error) {
+    const refused = error instanceof ConflictError && error.code === 'webchat_not_available';
+    const next =
+      refused && !named ? nextReplyChannel(recipient.customer, recipient.profiles, channel) : undefined;
+    if (!next) throw error;
+    const other = check(next);
+    return { channel: other, ...(await replyDestination(store, recipient, other, conversationId)) };
+  }
+}
+
+/**
  * Refuses (409 `ambiguous_recipient`) a reply in a conversation whose latest email's sender named
  * other Reply-To addresses there before (`data.otherReplyTo`, see the store's `lastInbound`) when the
  * reply would follow its Reply-To: a contact form not named in EMAIL_FORM_SENDERS mails every
@@ -90,12 +120,16 @@ const newest = (items: readonly (TimelineItem | undefined)[]): TimelineItem | un
   items.reduce<TimelineItem | undefined>((a, b) => (b && (!a || b.at > a.at) ? b : a), undefined);
 
 /**
- * The web-chat identity a reply goes to: the writer of the conversation's latest web-chat message (of
- * the customer's latest, when the conversation holds none), so after a merge an answer reaches the
- * session the visitor chats in now, not the customer's first web-chat identity; only that visitor's
- * sessions show it (see sessionView). A verified visitor's message comes from their email: their
- * `webchat_user` is the one whose key its id carries (visitorKey). One query per merged partition
- * (two when the conversation has no web-chat message); none when the caller holds the message.
+ * The web-chat identity a reply goes to: the writer of the conversation's latest web-chat message, so
+ * after a merge an answer reaches the session the visitor chats in now, not the customer's first
+ * web-chat identity; only that visitor's sessions show it (see sessionView). A verified visitor's
+ * message comes from their email: their `webchat_user` is the one whose key its id carries
+ * (visitorKey). A conversation with no web-chat message (an email thread) reaches the writer of the
+ * customer's latest one only when the site vouched for their email (`vouchedChat`); a visitor nobody
+ * vouched for (anonymous, or signed in with an unconfirmed email or none) is only someone an admin
+ * merged in, on an email they typed, so a reply there is refused 409 `webchat_not_available`: it
+ * never reaches a chat that did not write in the conversation. One query per merged partition (two
+ * when the conversation has no web-chat message); none when the caller holds the message.
  * The one answer for the web chat: replies (replyDestination) and an agent's typing
  * (tellVisitorsTyping) both ask it. Throws `no_address` as replyAddress does.
  */
@@ -109,11 +143,28 @@ export async function webchatAddress(
   const held = recipient.answering;
   let message = held?.channel === 'webchat' && held.direction === 'inbound' ? held : undefined;
   if (!message && conversationId) message = newest(await latest(conversationId));
+  // No conversation (the channels a customer may be answered on): their latest web chat is theirs.
+  const own = message !== undefined || conversationId === undefined;
   if (!message) message = newest(await latest());
-  const webchat = recipient.customer.identities.filter((i) => ADDRESS_KIND.webchat.includes(i.kind));
-  const writer =
-    message?.from && ADDRESS_KIND.webchat.includes(message.from.kind)
-      ? message.from
-      : webchat.find((i) => message?.id.startsWith(`webchat:${visitorKey(i)}.`));
-  return writer ?? replyAddress(recipient.customer, 'webchat');
+  const writer = message && writerOf(recipient.customer, message);
+  if (writer && (own || vouchedChat(message))) return writer;
+  if (own || !message) {
+    // No writer to read (a message from before replies named theirs, or none): their web-chat identity.
+    const identity = replyAddress(recipient.customer, 'webchat');
+    if (own || !isUnverifiedVisitor(identity)) return identity;
+  }
+  throw new ConflictError(
+    "no web chat to answer this conversation on: the customer's web chat is a visitor the site did not vouch for (joined to them on an email typed in the chat), who did not write in this conversation. Answer on the channel the customer wrote on here",
+    'webchat_not_available',
+  );
 }
+
+/** The web-chat identity that wrote `message`: its `from`, or (a verified visitor's, from their email) the one its id names. */
+function writerOf(customer: Customer, message: TimelineItem): Identity | undefined {
+  if (message.from && ADDRESS_KIND.webchat.includes(message.from.kind)) return message.from;
+  const webchat = customer.identities.filter((i) => ADDRESS_KIND.webchat.includes(i.kind));
+  return webchat.find((i) => message.id.startsWith(`webchat:${visitorKey(i)}.`));
+}
+
+/** Whether a web-chat message came from a visitor whose email the site vouched for: it comes from that email. */
+const vouchedChat = (message: TimelineItem | undefined): boolean => message?.from?.kind === 'email';

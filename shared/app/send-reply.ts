@@ -27,7 +27,7 @@ import { isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
 import { replyChannelOf } from '../domain/webchat/attachments.js';
 import { hasVerifiedEmail } from '../domain/webchat/email-fallback.js';
 import { NotFoundError } from '../errors.js';
-import { logger } from '../log.js';
+import { errorFields, logger } from '../log.js';
 import { defaultedDestination } from './reply-destination.js';
 
 /** What the reply service needs. */
@@ -188,7 +188,7 @@ async function dispatch(
       return;
     } catch (error) {
       const delaySeconds = sendRetryDelaySeconds(error);
-      const fields = { replyId: message.id, error: (error as Error).name, delaySeconds };
+      const fields = { replyId: message.id, ...errorFields(error), delaySeconds };
       logger.warn('reply handed to the sender', fields);
       if (delaySeconds > 0) return deps.queue.enqueue(message, { delaySeconds });
     }

@@ -1,4 +1,5 @@
 import type { AgentStore } from '../domain/agent-ports.js';
+import type { Channel } from '../domain/envelope.js';
 import type { Clock } from '../domain/ports.js';
 import {
   type ChannelOption,
@@ -20,8 +21,9 @@ import { type ReplyDestination, replyDestination } from './reply-destination.js'
  * Each is checked at the address a reply would go to (replyDestination: email's Reply-To); with
  * `conversationId`, as a reply in that conversation would be (its email thread's sender; its web chat's
  * writer, `webchat_not_available` for a visitor merged in who did not write there), and the channel a
- * reply naming none takes there comes first: when that is the web chat refused so, the one it gives way
- * to (nextReplyChannel). The console's reply box picks the first available.
+ * reply naming none takes there comes first: when that would be the chat of a visitor the site did not
+ * vouch for, the one it gives way to (defaultedDestination, nextReplyChannel). The console's reply box
+ * picks the first available.
  */
 export async function listReplyChannels(
   deps: {
@@ -37,6 +39,7 @@ export async function listReplyChannels(
   const root = profiles.find((c) => c.id === partitions[0]) ?? profiles[0];
   if (!root) return [];
   const now = deps.clock.now();
+  const unvouched = new Set<Channel>();
   const options = await Promise.all(
     replyCandidates(root, profiles).map(async (channel): Promise<ChannelOption> => {
       let destination: ReplyDestination;
@@ -50,7 +53,8 @@ export async function listReplyChannels(
       } catch (error) {
         return { channel, available: false, ...refusalOf(error) };
       }
-      const { to, latestEmails } = destination;
+      const { to, latestEmails, vouched } = destination;
+      if (vouched === false) unvouched.add(channel);
       const state = await deps.replies.store.getContactState(to);
       const option = channelOption({
         channel,
@@ -63,7 +67,8 @@ export async function listReplyChannels(
     }),
   );
   const [first] = options;
-  if (first?.reason !== 'webchat_not_available') return options;
+  const givesWay = first?.reason === 'webchat_not_available' || unvouched.has(first?.channel as Channel);
+  if (!conversationId || !first || !givesWay) return options;
   const next = nextReplyChannel(root, profiles, first.channel);
   return [...options.filter((o) => o.channel === next), ...options.filter((o) => o.channel !== next)];
 }

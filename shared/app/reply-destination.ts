@@ -12,6 +12,11 @@ import { ConflictError } from '../errors.js';
 export interface ReplyDestination {
   to: Identity;
   /**
+   * Web chat only: whether the site vouched for the visitor (signed in, no email merely typed); one
+   * nobody vouched for is a reply's default only on no other channel (see defaultedDestination).
+   */
+  vouched?: boolean;
+  /**
    * Email only: the latest inbound email of each merged partition that `to` was read from: in the
    * conversation answered when it has one, else the customer's latest.
    */
@@ -47,7 +52,7 @@ export async function replyDestination(
   channel: Channel,
   conversationId?: string,
 ): Promise<ReplyDestination> {
-  if (channel === 'webchat') return { to: await webchatAddress(store, recipient, conversationId) };
+  if (channel === 'webchat') return webchatWriter(store, recipient, conversationId);
   const identity = replyAddress(recipient.customer, channel, recipient.profiles);
   if (channel !== 'email') return { to: identity };
   const latest = (conversation?: string) =>
@@ -63,12 +68,14 @@ export async function replyDestination(
 
 /**
  * The channel and destination of a reply: on `channel` (replyDestination), except that a reply naming
- * no channel whose default is a web chat not to be answered in this conversation (409
- * `webchat_not_available`: a visitor merged in on an email they typed, who did not write here) goes on
- * the channel the customer wrote on last among the others (nextReplyChannel), as `check` takes it (its
- * length and content rules). So an answer in the customer's email thread goes by email, not to the
- * stranger's chat; with no other channel, or a web chat named, the refusal stands. One look more (the
- * other channel's) only on that path.
+ * no channel whose default is the web chat of a visitor the site did not vouch for (an anonymous one,
+ * merged in on an email they typed: the merge, or their next message, made the chat the customer's
+ * last channel) goes on the channel the customer wrote on last among the others (nextReplyChannel),
+ * as `check` takes it (its length and content rules), whether that visitor wrote in the conversation
+ * or not (then the chat refuses, 409 `webchat_not_available`). So an answer in the customer's email
+ * thread goes by email, not to the stranger's chat. That chat is answered when named (in a
+ * conversation it wrote in), when it is the customer's only channel, and when the reply answers a
+ * message written there (the AI's, `answering`). One look more (the other channel's) only on that path.
  */
 export async function defaultedDestination(
   store: Pick<ReplyStore, 'lastInbound'>,
@@ -77,17 +84,22 @@ export async function defaultedDestination(
   conversationId: string,
 ): Promise<ReplyDestination & { channel: Channel }> {
   const { channel, named, check } = choice;
-  try {
-    return { channel, ...(await replyDestination(store, recipient, channel, conversationId)) };
-  } catch (error) {
-    const refused = error instanceof ConflictError && error.code === 'webchat_not_available';
-    const next =
-      refused && !named ? nextReplyChannel(recipient.customer, recipient.profiles, channel) : undefined;
-    if (!next) throw error;
-    const other = check(next);
-    return { channel: other, ...(await replyDestination(store, recipient, other, conversationId)) };
-  }
+  const next =
+    named || channel !== 'webchat' || chatMessage(recipient.answering)
+      ? undefined
+      : nextReplyChannel(recipient.customer, recipient.profiles, channel);
+  const here = await replyDestination(store, recipient, channel, conversationId).catch((error: unknown) => {
+    if (next && error instanceof ConflictError && error.code === 'webchat_not_available') return undefined;
+    throw error;
+  });
+  if (here && (!next || here.vouched)) return { channel, ...here };
+  const other = check(next as Channel);
+  return { channel: other, ...(await replyDestination(store, recipient, other, conversationId)) };
 }
+
+/** The message, when it is a visitor's web-chat message (the one a reply answers). */
+const chatMessage = (item: TimelineItem | undefined): TimelineItem | undefined =>
+  item?.channel === 'webchat' && item.direction === 'inbound' ? item : undefined;
 
 /**
  * Refuses (409 `ambiguous_recipient`) a reply in a conversation whose latest email's sender named
@@ -125,10 +137,10 @@ const newest = (items: readonly (TimelineItem | undefined)[]): TimelineItem | un
  * web-chat identity; only that visitor's sessions show it (see sessionView). A verified visitor's
  * message comes from their email: their `webchat_user` is the one whose key its id carries
  * (visitorKey). A conversation with no web-chat message (an email thread) reaches the writer of the
- * customer's latest one only when the site vouched for their email (`vouchedChat`); a visitor nobody
- * vouched for (anonymous, or signed in with an unconfirmed email or none) is only someone an admin
- * merged in, on an email they typed, so a reply there is refused 409 `webchat_not_available`: it
- * never reaches a chat that did not write in the conversation. One query per merged partition (two
+ * customer's latest one only when the site vouched for them (`vouchedChat`); a visitor nobody vouched
+ * for (anonymous, or signed in with an email they only typed) is only someone an admin merged in, on
+ * an email they typed, so a reply there is refused 409 `webchat_not_available`: it never reaches such
+ * a chat that did not write in the conversation. One query per merged partition (two
  * when the conversation has no web-chat message); none when the caller holds the message.
  * The one answer for the web chat: replies (replyDestination) and an agent's typing
  * (tellVisitorsTyping) both ask it. Throws `no_address` as replyAddress does.
@@ -138,20 +150,30 @@ export async function webchatAddress(
   recipient: WebchatRecipient,
   conversationId: string | undefined,
 ): Promise<Identity> {
+  return (await webchatWriter(store, recipient, conversationId)).to;
+}
+
+/** webchatAddress's identity, and whether the site vouched for that visitor (`vouchedChat`). */
+async function webchatWriter(
+  store: Pick<ReplyStore, 'lastInbound'>,
+  recipient: WebchatRecipient,
+  conversationId: string | undefined,
+): Promise<{ to: Identity; vouched: boolean }> {
   const latest = (conversation?: string) =>
     Promise.all(recipient.partitions.map((id) => store.lastInbound(id, 'webchat', conversation)));
-  const held = recipient.answering;
-  let message = held?.channel === 'webchat' && held.direction === 'inbound' ? held : undefined;
+  let message = chatMessage(recipient.answering);
   if (!message && conversationId) message = newest(await latest(conversationId));
   // No conversation (the channels a customer may be answered on): their latest web chat is theirs.
   const own = message !== undefined || conversationId === undefined;
   if (!message) message = newest(await latest());
   const writer = message && writerOf(recipient.customer, message);
-  if (writer && (own || vouchedChat(message))) return writer;
+  const vouched = vouchedChat(message);
+  if (writer && (own || vouched)) return { to: writer, vouched };
   if (own || !message) {
     // No writer to read (a message from before replies named theirs, or none): their web-chat identity.
     const identity = replyAddress(recipient.customer, 'webchat');
-    if (own || !isUnverifiedVisitor(identity)) return identity;
+    const known = !isUnverifiedVisitor(identity);
+    if (own || known) return { to: identity, vouched: known };
   }
   throw new ConflictError(
     "no web chat to answer this conversation on: the customer's web chat is a visitor the site did not vouch for (joined to them on an email typed in the chat), who did not write in this conversation. Answer on the channel the customer wrote on here",
@@ -166,5 +188,13 @@ function writerOf(customer: Customer, message: TimelineItem): Identity | undefin
   return webchat.find((i) => message.id.startsWith(`webchat:${visitorKey(i)}.`));
 }
 
-/** Whether a web-chat message came from a visitor whose email the site vouched for: it comes from that email. */
-const vouchedChat = (message: TimelineItem | undefined): boolean => message?.from?.kind === 'email';
+/**
+ * Whether a web-chat message came from a visitor the site vouched for: signed in (a verified email's
+ * message comes from that email; a `webchat_user`'s from them), with no email they merely typed on it
+ * (`data.typedEmail`: the pre-chat form's, or a token's `email_verified: false` one). An anonymous
+ * visitor (`webchat_visitor`) is vouched for by nobody.
+ */
+function vouchedChat(message: TimelineItem | undefined): boolean {
+  const kind = message?.from?.kind;
+  return kind === 'email' || (kind === 'webchat_user' && message?.data?.typedEmail === undefined);
+}

@@ -90,5 +90,29 @@ describe('a reply in the email thread of a customer merged with a stranger who t
     const texts = (await reads.timeline(vera.id)).map((i) => i.text);
     expect(texts).toContain('Vera, here is your invoice for 3003');
     expect(texts).not.toContain('Vera, your invoice again');
+
+    // The stranger writes again: into Vera's open thread, the chat now her last channel. A reply
+    // naming no channel still goes by email; the chat, which wrote here now, is answered when named.
+    await visitor().send(stranger.sessionToken, 'still me, any invoice?');
+    await runtime.idle();
+    const mixed = (await reads.timeline(vera.id)).find((i) => i.text === 'still me, any invoice?');
+    expect(mixed?.conversationId).toBe(thread);
+    const now = await api<Option[]>('GET', `/api/customers/${vera.id}/channels?conversation=${thread}`);
+    expect(now.map((o) => [o.channel, o.available])).toEqual([
+      ['email', true],
+      ['webchat', true],
+    ]);
+    const again = await api<Reply>('POST', `/api/conversations/${thread}/replies`, {
+      text: 'Vera, paid in full',
+    });
+    expect([again.reply.channel, again.reply.to]).toEqual(['email', { kind: 'email', value: VERA }]);
+    const chat = await api<Reply>('POST', `/api/conversations/${thread}/replies`, {
+      text: 'Who is writing, please?',
+      channel: 'webchat',
+    });
+    expect(chat.reply.to?.kind).toBe('webchat_visitor');
+    await runtime.idle();
+    expect(await seen()).not.toContain('Vera, paid in full');
+    expect(await seen()).toContain('Who is writing, please?');
   });
 });

@@ -2,10 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller, agentRequest, customerReads } from '../support/agent-api.js';
-import { receiveSes } from '../support/ses-mail.js';
+import { receiveMail } from '../support/ses-mail.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { visitorClient } from '../support/webchat.js';
-import { sesReceived } from '../support/webhooks.js';
 
 const AGENT = 'typed-reply-agent-token';
 const SITE = 'http://shop.example';
@@ -33,18 +32,13 @@ describe('a reply in the email thread of a customer merged with a stranger who t
   const at = new Date(Date.now() - 60_000).toISOString();
 
   it('goes by email, refuses the web chat, and the stranger sees none of it', async () => {
-    await receiveSes(
-      runtime,
-      sesReceived({
-        sesId: 'vera-1',
-        at,
-        from: `Vera <${VERA}>`,
-        messageId: '<vera-1@mail.example>',
-        subject: 'My invoice',
-        text: 'Please send me the invoice for order 3003.',
-      }),
-      { snsId: 'sns-vera-1', at },
-    );
+    await receiveMail(runtime, {
+      sesId: 'vera-1',
+      at,
+      from: `Vera <${VERA}>`,
+      subject: 'My invoice',
+      text: 'Please send me the invoice for order 3003.',
+    });
     const vera = await reads.find(VERA);
     const thread = (await reads.timeline(vera.id)).find((i) => i.channel === 'email')?.conversationId;
     const stranger = (await (await visitor().session({ name: 'Eve', email: VERA })).json()) as {

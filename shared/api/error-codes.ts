@@ -27,6 +27,7 @@ const BY_OPERATION: Readonly<Record<string, Readonly<Record<number, readonly str
       'email_suppressed',
       'messaging_window_closed',
       'channel_not_available',
+      'webchat_not_available',
     ],
     422: [
       'no_channel',

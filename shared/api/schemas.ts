@@ -88,6 +88,15 @@ function bodySchemas() {
   };
 }
 
+/** `GET /api/customers/{id}/channels[?conversation=]`. */
+const channelsQuery = (IdSchema: z.ZodString) =>
+  z.strictObject({
+    conversation: IdSchema.optional().meta({
+      description:
+        'the conversation a reply would answer: each channel as a reply there takes it (a web chat whose visitor, merged in on an email they typed, did not write in it is `webchat_not_available`), the one a reply naming none takes first',
+    }),
+  });
+
 /** A search's text: trimmed, not empty (built when called, not at import). */
 const searchText = () => z.string().trim().min(1).max(320);
 
@@ -163,6 +172,7 @@ function querySchemas(IdSchema: z.ZodString) {
     PageQuerySchema,
     TimelineQuerySchema,
     SearchQuerySchema,
+    ChannelsQuerySchema: channelsQuery(IdSchema),
     InboxQuerySchema,
     MetricsQuerySchema,
     ReplyHeadersSchema,

@@ -6,7 +6,7 @@ import type { HeldSend } from '../domain/reply-ports.js';
 import { PermanentSendError } from '../domain/send-errors.js';
 import type { SenderStore } from '../domain/sender-ports.js';
 import { answeredAt, answersCustomer, lateFailureWaitOf, unansweredBy } from '../domain/waiting.js';
-import { loggedId, logger } from '../log.js';
+import { errorFields, loggedId, logger } from '../log.js';
 import { recordUnsubscribedSend } from './record-unsubscribed.js';
 import type { UndeliveredAnswerHandOff } from './undelivered-answer.js';
 import { waitAgainAfterFailure } from './wait-after-routing.js';
@@ -96,10 +96,10 @@ async function handleFailure(
       code: permanent ? (error.providerCode ?? error.code) : 'gave_up',
       message: permanent ? error.message : `no answer from the provider after ${attempts} attempts`,
     });
-    logger.warn('reply failed', { ...fields, permanent, attempts, error: (error as Error).name });
+    logger.warn('reply failed', { ...fields, permanent, attempts, ...errorFields(error) });
     if (permanent) return;
   } else {
-    logger.warn('reply will be retried', { ...fields, attempts, error: (error as Error).name });
+    logger.warn('reply will be retried', { ...fields, attempts, ...errorFields(error) });
     await letGo?.();
   }
   throw error;

@@ -17,6 +17,7 @@ import {
   replyWindowOn,
   standingBlock,
 } from '../domain/replies.js';
+import { checkReplyContent } from '../domain/reply-content.js';
 import { checkReplyLength } from '../domain/reply-length.js';
 import type { InlineSend, OutboundQueue, ReplyStore } from '../domain/reply-ports.js';
 import { sendRetryDelaySeconds } from '../domain/send-errors.js';
@@ -26,8 +27,8 @@ import { isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
 import { replyChannelOf } from '../domain/webchat/attachments.js';
 import { hasVerifiedEmail } from '../domain/webchat/email-fallback.js';
 import { NotFoundError } from '../errors.js';
-import { logger } from '../log.js';
-import { replyDestination } from './reply-destination.js';
+import { errorFields, logger } from '../log.js';
+import { defaultedDestination } from './reply-destination.js';
 
 /** What the reply service needs. */
 export interface ReplyDeps {
@@ -187,7 +188,7 @@ async function dispatch(
       return;
     } catch (error) {
       const delaySeconds = sendRetryDelaySeconds(error);
-      const fields = { replyId: message.id, error: (error as Error).name, delaySeconds };
+      const fields = { replyId: message.id, ...errorFields(error), delaySeconds };
       logger.warn('reply handed to the sender', fields);
       if (delaySeconds > 0) return deps.queue.enqueue(message, { delaySeconds });
     }
@@ -208,6 +209,33 @@ export function replyChannelFor(
 }
 
 /**
+ * The reply's channel (replyChannelFor) and where it goes there (defaultedDestination: a reply naming
+ * no channel gives way from a web chat that did not write in the conversation to the customer's next
+ * channel, checked for its length and content as the default was).
+ */
+function destinationOf(
+  deps: ReplyDeps,
+  recipient: Pick<Recipient, 'conversationId' | 'customer' | 'partitions' | 'profiles' | 'answering'>,
+  request: ReplyRequest,
+) {
+  const { conversationId, ...to } = recipient;
+  const channelFor = (channel: Channel | undefined) =>
+    replyChannelFor(recipient, channel === undefined ? request : { ...request, channel });
+  const check = (other: Channel) => {
+    const next = channelFor(other);
+    checkReplyContent(next, request);
+    return next;
+  };
+  const named = request.channel !== undefined;
+  return defaultedDestination(
+    deps.store,
+    to,
+    { channel: channelFor(undefined), named, check },
+    conversationId,
+  );
+}
+
+/**
  * Sends a reply: checks the channel's rules, stores it once (see `storeReply`: a retry or a redelivery
  * gets the first one), as `queued` on the timeline, and puts it on the outbound queue. A retry repeats
  * the steps; the sender sends a reply once, whatever the queue redelivers. With `sendNow`, the AI's
@@ -225,12 +253,10 @@ export async function sendReply(
       : deps.newId();
   const { conversationId, root, customer, partitions, profiles, firstResponded, nobodyWaiting, answering } =
     input.recipient ?? (await readRecipient(deps, input.conversationId));
-  const channel = replyChannelFor({ customer, profiles }, input.request);
-  const { to, from, latestEmails, thread } = await replyDestination(
-    deps.store,
-    { customer, partitions, profiles, answering },
-    channel,
-    conversationId,
+  const { channel, to, from, latestEmails, thread } = await destinationOf(
+    deps,
+    { conversationId, customer, partitions, profiles, answering },
+    input.request,
   );
   const state = await deps.store.getContactState(to);
   const permit = checkReplyRules({

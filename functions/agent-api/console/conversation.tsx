@@ -316,7 +316,7 @@ function ConversationBody(
 /** The open conversation: its header and actions, the customer's timeline, the reply box, the customer. */
 export function ConversationView(props: ConversationProps) {
   const { api, conversation: c } = props;
-  const data = useConversationData(api, c.customerId, props.subscribe, props.reloads);
+  const data = useConversationData(api, c.customerId, props.subscribe, props.reloads, c.id);
   const erased = (ids: string[]) => {
     data.setErased(true);
     props.onErased(ids);

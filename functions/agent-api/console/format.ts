@@ -67,6 +67,8 @@ const REASONS: Record<string, string> = {
   sms_opted_out: 'the customer texted STOP: no SMS until they text START',
   email_suppressed: 'the address is suppressed (bounce or complaint)',
   no_address: 'no address on this channel',
+  webchat_not_available:
+    'the web chat is a visitor joined on an email they typed, who did not write in this conversation',
 };
 
 /** A failed call in words: a network failure (fetch's TypeError) says so plainly, else the API's message. */

@@ -11,11 +11,12 @@ import { apiSchemas, errors, json } from './schemas.js';
 function metricsAnswerSchema() {
   const share = z.number().nullable();
   const target = z.object({ met: z.number(), missed: z.number(), share });
-  const targets = z.object({
-    firstResponse: target.optional(),
-    nextResponse: target.optional(),
-    resolution: target.optional(),
+  const response = target.extend({
+    resolvedUnanswered: z.number().meta({
+      description: 'ended by a resolve with nobody having answered: neither met nor missed',
+    }),
   });
+  const targets = z.object({ firstResponse: response, nextResponse: response, resolution: target });
   const by = <T extends z.ZodType>(figures: T) => z.record(z.string(), figures);
   /** The figures, then the same by queue, channel, agent and AI. */
   const broken = <T extends z.ZodObject>(figures: T) =>

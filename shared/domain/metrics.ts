@@ -43,15 +43,20 @@ export interface CsatFigures extends CsatScores {
   byAi: Record<string, CsatScores>;
 }
 
-/** How often one target was met and missed, and the share met (null when none ended). */
+/**
+ * How often one target was met and missed, and the share met (null when none ended); for a response
+ * target, also how often a resolve ended it with nobody having answered (`resolvedUnanswered`: in
+ * neither `met` nor `missed`, so not in `share`).
+ */
 export interface TargetFigures {
   met: number;
   missed: number;
   share: number | null;
+  resolvedUnanswered?: number;
 }
 
-/** Each target's figures. */
-export type TargetsFigures = Partial<Record<SlaMetric, TargetFigures>>;
+/** Each target's figures: all three, zeros when none ended. */
+export type TargetsFigures = Record<SlaMetric, TargetFigures>;
 
 /**
  * The SLA figures: each target overall, then by queue, by channel, by agent (the conversation's

@@ -101,7 +101,7 @@ export function takeBackFirstResponseInput(
   };
 }
 
-/** Prefix of the SLA outcome counters on a metrics day item: `sla:<metric>:<met|missed>[:<by>:<value>]`. */
+/** Prefix of the SLA outcome counters on a metrics day item: `sla:<metric>:<met|missed|resolvedUnanswered>[:<by>:<value>]`. */
 export const SLA_COUNTER_PREFIX = 'sla:';
 
 /**
@@ -112,8 +112,9 @@ export const SLA_COUNTER_PREFIX = 'sla:';
 export function countSlaOutcomesInput(table: string, tally: SlaTally): UpdateCommandInput {
   const dimensions = dimensionsOf(tally);
   const counters: Array<[string, 1 | -1]> = [];
-  for (const { metric, met, undone } of tally.outcomes) {
-    const base = `${SLA_COUNTER_PREFIX}${metric}:${met ? 'met' : 'missed'}`;
+  for (const { metric, met, undone, resolvedUnanswered } of tally.outcomes) {
+    const outcome = met ? 'met' : resolvedUnanswered ? 'resolvedUnanswered' : 'missed';
+    const base = `${SLA_COUNTER_PREFIX}${metric}:${outcome}`;
     const step = undone ? -1 : 1;
     for (const name of [base, ...dimensions.map(([by, value]) => `${base}:${by}:${value}`)])
       counters.push([name, step]);

@@ -932,7 +932,11 @@ describe('agent API: metrics', () => {
    */
   it("shows an agent their own figures by agent, and an admin everyone's", async () => {
     const store = fakeStore();
-    const targets = (met: number) => ({ firstResponse: { met, missed: 1, share: met / (met + 1) } });
+    const targets = (met: number) => ({
+      firstResponse: { met, missed: 1, share: met / (met + 1), resolvedUnanswered: 0 },
+      nextResponse: { met: 0, missed: 0, share: null, resolvedUnanswered: 0 },
+      resolution: { met: 0, missed: 0, share: null },
+    });
     const scores = (count: number) => ({
       count,
       average: 4,

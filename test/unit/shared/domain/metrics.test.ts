@@ -68,7 +68,12 @@ describe('customerMetrics', () => {
 });
 
 describe('metricsFor', () => {
-  const line = (met: number) => ({ firstResponse: { met, missed: 0, share: 1 } });
+  const none = { met: 0, missed: 0, share: null };
+  const line = (met: number) => ({
+    firstResponse: { met, missed: 0, share: 1, resolvedUnanswered: 0 },
+    nextResponse: { ...none, resolvedUnanswered: 0 },
+    resolution: none,
+  });
   const scores = { count: 1, average: 5, distribution: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 } };
   const figures: Metrics = {
     routed: 2,

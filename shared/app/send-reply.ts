@@ -289,7 +289,7 @@ export async function sendReply(
   if (message.author.kind === 'agent') {
     await deps.store.setLastAgent(root, message.author.id, message.at);
     // Routing's state: once an agent has replied in the conversation, the AI stays silent in it.
-    await deps.store.markHumanReplied?.(message.conversationId, message.at);
+    await deps.store.markHumanReplied?.(message.conversationId, message.at, message.author.id);
   }
   return { item, created };
 }

@@ -117,18 +117,23 @@ export const daysInRange = (range: MetricsRange): number =>
   Math.round((Date.parse(range.to) - Date.parse(range.from)) / DAY_MS) + 1;
 
 /**
- * The range of a request: `to` defaults to today (UTC), `from` to the 30 days ending at `to`; the range
- * may not run backwards nor span more than 366 days (an error message, or the range).
+ * The range of a request: `to` defaults to today (UTC) and a later one is cut to today (no day after it
+ * has figures yet), `from` defaults to the 30 days ending at `to`; a `from` after today, a range running
+ * backwards or spanning more than 366 days is refused (an error message, or the range).
  */
 export function metricsRange(
   asked: { from?: string | undefined; to?: string | undefined },
   now: Date,
 ): MetricsRange | { error: string } {
-  const to = asked.to ?? utcDay(now);
+  const today = utcDay(now);
+  if (asked.from !== undefined && asked.from > today)
+    return { error: `from: ${asked.from} is after today (${today}, UTC): no figures yet` };
+  if (asked.from !== undefined && asked.to !== undefined && asked.from > asked.to)
+    return { error: 'from: must not be after to' };
+  const to = asked.to === undefined || asked.to > today ? today : asked.to;
   const from = asked.from ?? utcDay(new Date(Date.parse(to) - (DEFAULT_METRICS_DAYS - 1) * DAY_MS));
-  const days = daysInRange({ from, to });
-  if (days < 1) return { error: 'from: must not be after to' };
-  if (days > MAX_METRICS_DAYS) return { error: `from: the range may span at most ${MAX_METRICS_DAYS} days` };
+  if (daysInRange({ from, to }) > MAX_METRICS_DAYS)
+    return { error: `from: the range may span at most ${MAX_METRICS_DAYS} days` };
   return { from, to };
 }
 

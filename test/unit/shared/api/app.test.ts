@@ -401,6 +401,30 @@ describe('agent API', () => {
     expect(store.inboxCalls).toMatchObject([{ filter: { queue: 'billing' } }, { filter: { queue: '' } }]);
   });
 
+  // QA: an unknown assignee answered 200 with no items, as if the agent held nothing.
+  it('answers 422 unknown_agent for an assignee never registered, but lists a removed one', async () => {
+    const store = fakeStore();
+    store.inbox = async () => ({ items: [], cursor: null });
+    const res = await app(store).request('/api/conversations?assignee=ANA', auth);
+    expect(res.status).toBe(422);
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('unknown_agent');
+    expect(error.message).toContain('"ANA"');
+    // A removed agent may still hold conversations: known, listed (none here).
+    await store.markAgentRemoved('agent-gone', { at: '2025-06-09T09:00:00.000Z', by: 'admin-1' });
+    expect((await app(store).request('/api/conversations?assignee=agent-gone', auth)).status).toBe(200);
+    // Yourself, `me` and `unassigned` are always known.
+    for (const assignee of ['me', 'unassigned', 'agent-7'])
+      expect((await app(store).request(`/api/conversations?assignee=${assignee}`, auth)).status).toBe(200);
+  });
+
+  it('lists the conversations an agent holds without reading the agent, registered or not', async () => {
+    const store = fakeStore();
+    const res = await app(store).request('/api/conversations?assignee=agent-unregistered', auth);
+    expect(res.status).toBe(200);
+    expect(store.removalLooks).not.toContain('agent-unregistered');
+  });
+
   it("answers each conversation with its customer's summary, the page's profiles read at once", async () => {
     const store = fakeStore();
     const asked: string[][] = [];
@@ -924,6 +948,14 @@ describe('agent API: metrics', () => {
     const res = await app().request(`/api/metrics${query}`, auth);
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { code: 'invalid_request' } });
+  });
+
+  // QA: a time instead of a day said "Invalid ISO date", not what the parameter takes.
+  it('says a day is expected as yyyy-mm-dd when given a time', async () => {
+    const res = await app().request('/api/metrics?from=2025-01-01T00:00:00Z', auth);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { message: string } };
+    expect(body.error.message).toContain('from: expected a UTC day, yyyy-mm-dd (no time)');
   });
 
   /**

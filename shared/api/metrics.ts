@@ -26,13 +26,18 @@ function metricsAnswerSchema() {
     average: share,
     distribution: z.record(z.string(), z.number()).meta({ description: 'answers per score, 1 to 5' }),
   });
+  const times = z.object({ median: share, mean: share, conversations: z.number() });
   const figures = z.object({
     routed: z.number(),
     aiResolutionRate: share,
     handoffReasons: z.partialRecord(RouteReasonSchema, z.number()).meta({
       description: 'hand-offs to a person by the routing rule that made them',
     }),
-    firstResponseMs: z.object({ median: share, mean: share, conversations: z.number() }),
+    firstResponseMs: times.meta({ description: "to the first reply, the AI's included" }),
+    firstHumanResponseMs: times.meta({
+      description:
+        'to the first reply a person gave (what the first-response target measures when the AI does not count)',
+    }),
     channelSwitchRate: share,
     sla: broken(targets).optional().meta({ description: 'overall figures only' }),
     csat: broken(scores).optional().meta({ description: 'overall figures only' }),

@@ -50,9 +50,15 @@ export interface ReplyStore {
   markHumanReplied?(conversationId: string, at: string, agentId?: string): Promise<void>;
   /**
    * Marks the conversation's first reply (for the first-response-time metric); with `answered` (the
-   * AI's answer's time) as `markFirstResponse` does. Answers whether it recorded the answer.
+   * AI's answer's time) as `markFirstResponse` does. Answers whether it recorded the answer. With
+   * `person` (an agent's reply), their first response too; `responded`: the conversation as read had it.
    */
-  recordFirstResponse?(conversationId: string, at: string, answered?: string): Promise<boolean | undefined>;
+  recordFirstResponse?(
+    conversationId: string,
+    at: string,
+    answered?: string,
+    person?: { responded: boolean },
+  ): Promise<boolean | undefined>;
   /**
    * Marks the conversation's first reply without counting it: answers its wait (ms) when this call
    * marked it, for the caller to count with the write it makes anyway (routing's decision). With

@@ -289,6 +289,7 @@ describe('daily metrics', () => {
       aiResolutionRate: want.answeredByAi / want.routed,
       handoffReasons: want.handoffs,
       firstResponseMs: { median: null, mean: null, conversations: 0 },
+      firstHumanResponseMs: { median: null, mean: null, conversations: 0 },
       channelSwitchRate: want.switches / want.routed,
       sla: {
         firstResponse: { met: 0, missed: 0, share: null, resolvedUnanswered: 0 },

@@ -127,6 +127,7 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
       aiResolutionRate: 0.5,
       handoffReasons: { asked_for_person: 2 },
       firstResponseMs: { median: null, mean: 1000, conversations: 2 },
+      firstHumanResponseMs: { median: null, mean: null, conversations: 0 },
       channelSwitchRate: 0.25,
     }),
   };
@@ -979,6 +980,7 @@ describe('agent API: metrics', () => {
       aiResolutionRate: 0.5,
       handoffReasons: {},
       firstResponseMs: { median: null, mean: null, conversations: 0 },
+      firstHumanResponseMs: { median: null, mean: null, conversations: 0 },
       channelSwitchRate: null,
       sla: {
         ...targets(3),

@@ -9,6 +9,7 @@ const overall: Metrics = {
   aiResolutionRate: 0.5,
   handoffReasons: {},
   firstResponseMs: { median: null, mean: null, conversations: 0 },
+  firstHumanResponseMs: { median: null, mean: null, conversations: 0 },
   channelSwitchRate: 0,
 };
 const note = (n: number): TimelineItem => ({

@@ -74,13 +74,27 @@ export function markFirstPersonResponseInput(
   conversationId: string,
   at: string,
 ): UpdateCommandInput {
+  return responseMarkInput(table, conversationId, at, {
+    update: 'SET firstHumanResponseAt = :at',
+    condition: 'attribute_exists(firstResponseAt) AND attribute_not_exists(firstHumanResponseAt)',
+    returning: 'ALL_NEW',
+  });
+}
+
+/** A conditional write of a conversation's response marks, at `at`, answering the item as `returning` says. */
+function responseMarkInput(
+  table: string,
+  conversationId: string,
+  at: string,
+  write: { update: string; condition: string; returning: 'ALL_NEW' | 'ALL_OLD' },
+): UpdateCommandInput {
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: 'SET firstHumanResponseAt = :at',
-    ConditionExpression: 'attribute_exists(firstResponseAt) AND attribute_not_exists(firstHumanResponseAt)',
+    UpdateExpression: write.update,
+    ConditionExpression: write.condition,
     ExpressionAttributeValues: { ':at': at },
-    ReturnValues: 'ALL_NEW',
+    ReturnValues: write.returning,
   };
 }
 
@@ -127,15 +141,11 @@ export function takeBackFirstResponseInput(
   conversationId: string,
   at: string,
 ): UpdateCommandInput {
-  return {
-    TableName: table,
-    Key: Keys.conversation(conversationId),
-    UpdateExpression: 'REMOVE firstResponseAt, firstResponseWaitFrom, firstHumanResponseAt',
-    ConditionExpression:
-      'firstResponseAt = :at AND attribute_exists(firstResponseWaitFrom) AND waitingSince <= :at',
-    ExpressionAttributeValues: { ':at': at },
-    ReturnValues: 'ALL_OLD',
-  };
+  return responseMarkInput(table, conversationId, at, {
+    update: 'REMOVE firstResponseAt, firstResponseWaitFrom, firstHumanResponseAt',
+    condition: 'firstResponseAt = :at AND attribute_exists(firstResponseWaitFrom) AND waitingSince <= :at',
+    returning: 'ALL_OLD',
+  });
 }
 
 /** Prefix of the SLA outcome counters on a metrics day item: `sla:<metric>:<met|missed|resolvedUnanswered>[:<by>:<value>]`. */

@@ -86,6 +86,8 @@ export interface Recipient {
   profiles: Customer[];
   /** The conversation had its first response already, as the caller read it: none is recorded again. */
   firstResponded?: boolean | undefined;
+  /** A person had answered the conversation as the caller read it (`firstHumanResponseAt`): no first response is marked again. */
+  personResponded?: boolean | undefined;
   /** Nobody waited on the conversation as the caller read it: the answer's send records no answer. */
   nobodyWaiting?: boolean | undefined;
   /** The message the reply answers, when the caller holds it: a web-chat reply goes to its writer. */
@@ -105,13 +107,14 @@ async function readRecipient(deps: ReplyDeps, conversationId: string): Promise<R
  */
 export async function recipientOf(
   store: Pick<ReplyStore, 'mergedCustomers'>,
-  conversation: Pick<Conversation, 'id' | 'customerId'>,
+  conversation: Pick<Conversation, 'id' | 'customerId' | 'firstHumanResponseAt'>,
 ): Promise<Recipient> {
   const { partitions, customers: profiles } = await store.mergedCustomers(conversation.customerId);
   const root = partitions[0] ?? conversation.customerId;
   const customer = profiles.find((c) => c.id === root);
   if (!customer) throw new NotFoundError(`no customer ${root}`);
-  return { conversationId: conversation.id, root, customer, partitions, profiles };
+  const personResponded = conversation.firstHumanResponseAt !== undefined;
+  return { conversationId: conversation.id, root, customer, partitions, profiles, personResponded };
 }
 
 /**
@@ -168,7 +171,10 @@ async function afterStored(
   if (stored.created) await input.onStored?.();
   // Once recorded it stays: a write that would fail its condition (and be billed) is not tried.
   if (stored.firstResponded) return false;
-  return (await deps.store.recordFirstResponse?.(conversationId, at, answered)) === true;
+  // A person's reply: their first response too, unless the caller read that a person had answered.
+  const responded = input.recipient?.personResponded === true;
+  const person = message.author.kind === 'agent' ? { responded } : undefined;
+  return (await deps.store.recordFirstResponse?.(conversationId, at, answered, person)) === true;
 }
 
 /**
@@ -315,7 +321,7 @@ export async function sendReply(
   if (message.author.kind === 'agent') {
     await deps.store.setLastAgent(root, message.author.id, message.at);
     // Routing's state: once an agent has replied in the conversation, the AI stays silent in it.
-    await deps.store.markHumanReplied?.(message.conversationId, message.at);
+    await deps.store.markHumanReplied?.(message.conversationId, message.at, message.author.id);
   }
   return { item, created };
 }

@@ -280,7 +280,7 @@ export interface ResolverStore extends HeldEditStore, LateFailureStore {
    */
   recordFirstResponse?(conversationId: string, at: string): Promise<unknown>;
   markAnswered?(conversationId: string, at: string): Promise<void>;
-  markHumanReplied?(conversationId: string, at: string): Promise<void>;
+  markHumanReplied?(conversationId: string, at: string, agentId?: string): Promise<void>;
   /** Keeps a provider event that concerns no customer (account-level errors). */
   putProviderEvent(envelope: Envelope): Promise<void>;
   /** The conversation a thread id (an email Message-ID) belongs to, trying the ids in order. */

@@ -279,6 +279,13 @@ export const ConversationSchema = z.object({
    */
   answeredBy: z.enum(['agent', 'ai']).optional(),
   /**
+   * The agent who last answered the customer from the console in this opening (a reopen clears it): whom
+   * the metrics credit once nobody has the conversation. Unset on answers before 2026-12-06.
+   */
+  humanAnswerBy: z.string().optional(),
+  /** When a person first answered it (the first response a person gave; the metrics count it once). */
+  firstHumanResponseAt: z.iso.datetime().optional(),
+  /**
    * Written by a resolve: when the opening it ended began at the latest (the resolve before it, else the
    * conversation's start). An answer after it (`answeredAt`) answered that opening.
    */

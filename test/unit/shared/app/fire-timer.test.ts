@@ -282,7 +282,8 @@ describe('fireTimer', () => {
       author: 'agent',
     });
     expect(f.tallies.flatMap((t) => t.outcomes)).toEqual([{ metric: 'firstResponse', met: false }]);
-    expect(f.tallies[0]).toMatchObject({ conversationId: 'cv_1', queue: 'general', ai: true });
+    // Nobody answered it nor had it: a miss of no AI answer (before 2026-12-06 counted `ai`).
+    expect(f.tallies[0]).toMatchObject({ conversationId: 'cv_1', queue: 'general', ai: false });
   });
 
   it('adds the note once, and never lowers a priority', async () => {

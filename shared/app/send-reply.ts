@@ -89,6 +89,8 @@ export interface Recipient {
   nobodyWaiting?: boolean | undefined;
   /** The message the reply answers, when the caller holds it: a web-chat reply goes to its writer. */
   answering?: TimelineItem | undefined;
+  /** The conversations a merge joined into this one (`mergedConversationIds`): an email reply continues their thread. */
+  joined?: readonly string[] | undefined;
 }
 
 /** The conversation's customer (the root of their merges) and the partitions of every merged one. */
@@ -104,13 +106,14 @@ async function readRecipient(deps: ReplyDeps, conversationId: string): Promise<R
  */
 export async function recipientOf(
   store: Pick<ReplyStore, 'mergedCustomers'>,
-  conversation: Pick<Conversation, 'id' | 'customerId'>,
+  conversation: Pick<Conversation, 'id' | 'customerId' | 'mergedConversationIds'>,
 ): Promise<Recipient> {
   const { partitions, customers: profiles } = await store.mergedCustomers(conversation.customerId);
   const root = partitions[0] ?? conversation.customerId;
   const customer = profiles.find((c) => c.id === root);
   if (!customer) throw new NotFoundError(`no customer ${root}`);
-  return { conversationId: conversation.id, root, customer, partitions, profiles };
+  const joined = conversation.mergedConversationIds;
+  return { conversationId: conversation.id, root, customer, partitions, profiles, ...(joined && { joined }) };
 }
 
 /**
@@ -223,15 +226,10 @@ export async function sendReply(
     : input.idempotencyKey
       ? replyIdFor(input.conversationId, replyKeyOwner(author), input.idempotencyKey)
       : deps.newId();
-  const { conversationId, root, customer, partitions, profiles, firstResponded, nobodyWaiting, answering } =
-    input.recipient ?? (await readRecipient(deps, input.conversationId));
+  const recipient = input.recipient ?? (await readRecipient(deps, input.conversationId));
+  const { conversationId, root, customer, profiles, firstResponded, nobodyWaiting } = recipient;
   const channel = replyChannelFor({ customer, profiles }, input.request);
-  const { to, latestEmails, thread } = await replyDestination(
-    deps.store,
-    { customer, partitions, profiles, answering },
-    channel,
-    conversationId,
-  );
+  const { to, latestEmails, thread } = await replyDestination(deps.store, recipient, channel, conversationId);
   const state = await deps.store.getContactState(to);
   const permit = checkReplyRules({
     channel,

@@ -246,14 +246,12 @@ describe('local runtime: a merge joins the merged-in open conversation', () => {
   it('ends joined however often the merge crashed after one of its writes and was asked again', async () => {
     let crashes = 0;
     // The merge's own writes are merge-crash.test.ts's: from its last ones on, through the join's and
-    // the quiet resolve's conversation write (23). A crash after the resolve let go of the merged-away
-    // profile (24) leaves its `resolved` event and clock to no retry, as before: the profile's pointer
-    // is what a merge asked again looks at.
-    for (let k = 16; k < 24; k++) {
+    // the quiet resolve's, until a merge gets through.
+    for (let k = 16; k < 40; k++) {
       const q = await quinn(10 + k);
       const emailWaits = (await conversation(q.merged)).waitingSince;
       manual.advance(1000);
-      expect(await mergeCrashingAfter(k, q.target, q.source)).toBe(false);
+      if (await mergeCrashingAfter(k, q.target, q.source)) break;
       crashes += 1;
       await api('POST', `/api/customers/${q.target}/merge`, { customerId: q.source });
       await runtime.idle();
@@ -266,7 +264,7 @@ describe('local runtime: a merge joins the merged-in open conversation', () => {
       expect((await profile(q.source)).openConversationId, `crash after write ${k}`).toBeUndefined();
       expect(await joinMarks(q.target, q.merged), `crash after write ${k}`).toHaveLength(2);
     }
-    expect(crashes).toBe(8);
+    expect(crashes).toBeGreaterThan(8);
   }, 300_000);
 
   it('ends with the kept customer holding the conversation however often the merge crashed and was asked again', async () => {

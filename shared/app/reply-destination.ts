@@ -26,8 +26,8 @@ export interface ReplyDestination {
   latestEmails?: (TimelineItem | undefined)[];
   /**
    * Email only: the emails whose thread the reply continues (its subject, In-Reply-To, References):
-   * the answered conversation's latest; none when that conversation holds no email (a new thread,
-   * never another conversation's).
+   * the answered conversation's latest; when it holds no email, the customer's latest of a conversation
+   * a merge joined into it (`joined`); else none (a new thread, never another conversation's).
    */
   thread?: (TimelineItem | undefined)[];
 }
@@ -44,13 +44,16 @@ export interface ReplyDestination {
  * customer wrote it from, are the reply's. A customer with two conversations open gets each answer
  * in its own thread (before, every reply took the customer's latest email, another conversation's
  * subject and thread too). A conversation with no email in it costs one look more per partition
- * (the customer's latest email, for the address only).
+ * (the customer's latest email, for the address, and for the thread when its conversation was joined
+ * into this one by a merge).
  */
 export async function replyDestination(
   store: Pick<ReplyStore, 'lastInbound'>,
   recipient: WebchatRecipient & {
     /** The profiles of the merged partitions (the customer's among them): each keeps its last numbers. */
     profiles: readonly Customer[];
+    /** The conversations a merge joined into the one answered (`mergedConversationIds`). */
+    joined?: readonly string[] | undefined;
   },
   channel: Channel,
   conversationId?: string,
@@ -67,7 +70,11 @@ export async function replyDestination(
   const inConversation = conversationId ? await latest(conversationId) : undefined;
   const answered = inConversation?.some((item) => item !== undefined);
   const latestEmails = answered && inConversation ? inConversation : await latest();
-  const thread = conversationId ? (answered ? latestEmails : []) : latestEmails;
+  const thread = conversationId
+    ? answered
+      ? latestEmails
+      : ofJoined(latestEmails, recipient.joined)
+    : latestEmails;
   const to = emailReplyAddress(latestEmails, identity);
   if (answered) refuseSharedSender(latestEmails, to);
   return { to, latestEmails, thread };
@@ -107,6 +114,16 @@ export async function defaultedDestination(
 /** The message, when it is a visitor's web-chat message (the one a reply answers). */
 const chatMessage = (item: TimelineItem | undefined): TimelineItem | undefined =>
   item?.channel === 'webchat' && item.direction === 'inbound' ? item : undefined;
+
+/**
+ * The customer's latest emails that are in a conversation a merge joined into the one answered: the
+ * mail thread it continues (the merge left the kept conversation none of its own). No read more.
+ */
+const ofJoined = (
+  latest: readonly (TimelineItem | undefined)[],
+  joined: readonly string[] | undefined,
+): (TimelineItem | undefined)[] =>
+  latest.map((item) => (item?.conversationId && joined?.includes(item.conversationId) ? item : undefined));
 
 /**
  * Refuses (409 `ambiguous_recipient`) a reply in a conversation whose latest email's sender named

@@ -92,6 +92,8 @@ export interface Recipient {
   nobodyWaiting?: boolean | undefined;
   /** The message the reply answers, when the caller holds it: a web-chat reply goes to its writer. */
   answering?: TimelineItem | undefined;
+  /** The conversations a merge joined into this one (`mergedConversationIds`): an email reply continues their thread. */
+  joined?: readonly string[] | undefined;
 }
 
 /** The conversation's customer (the root of their merges) and the partitions of every merged one. */
@@ -107,14 +109,23 @@ async function readRecipient(deps: ReplyDeps, conversationId: string): Promise<R
  */
 export async function recipientOf(
   store: Pick<ReplyStore, 'mergedCustomers'>,
-  conversation: Pick<Conversation, 'id' | 'customerId' | 'firstHumanResponseAt'>,
+  conversation: Pick<Conversation, 'id' | 'customerId' | 'firstHumanResponseAt' | 'mergedConversationIds'>,
 ): Promise<Recipient> {
   const { partitions, customers: profiles } = await store.mergedCustomers(conversation.customerId);
   const root = partitions[0] ?? conversation.customerId;
   const customer = profiles.find((c) => c.id === root);
   if (!customer) throw new NotFoundError(`no customer ${root}`);
   const personResponded = conversation.firstHumanResponseAt !== undefined;
-  return { conversationId: conversation.id, root, customer, partitions, profiles, personResponded };
+  const joined = conversation.mergedConversationIds;
+  return {
+    conversationId: conversation.id,
+    root,
+    customer,
+    partitions,
+    profiles,
+    personResponded,
+    ...(joined && { joined }),
+  };
 }
 
 /**
@@ -221,7 +232,10 @@ export function replyChannelFor(
  */
 function destinationOf(
   deps: ReplyDeps,
-  recipient: Pick<Recipient, 'conversationId' | 'customer' | 'partitions' | 'profiles' | 'answering'>,
+  recipient: Pick<
+    Recipient,
+    'conversationId' | 'customer' | 'partitions' | 'profiles' | 'answering' | 'joined'
+  >,
   request: ReplyRequest,
 ) {
   const { conversationId, ...to } = recipient;
@@ -257,13 +271,9 @@ export async function sendReply(
     : input.idempotencyKey
       ? replyIdFor(input.conversationId, replyKeyOwner(author), input.idempotencyKey)
       : deps.newId();
-  const { conversationId, root, customer, partitions, profiles, firstResponded, nobodyWaiting, answering } =
-    input.recipient ?? (await readRecipient(deps, input.conversationId));
-  const { channel, to, from, latestEmails, thread } = await destinationOf(
-    deps,
-    { conversationId, customer, partitions, profiles, answering },
-    input.request,
-  );
+  const recipient = input.recipient ?? (await readRecipient(deps, input.conversationId));
+  const { conversationId, root, profiles, firstResponded, nobodyWaiting } = recipient;
+  const { channel, to, from, latestEmails, thread } = await destinationOf(deps, recipient, input.request);
   const state = await deps.store.getContactState(to);
   const permit = checkReplyRules({
     channel,

@@ -88,7 +88,14 @@ export function customerOfItem(item: Record<string, unknown>): Customer {
  */
 export function conversationOfItem(item: Record<string, unknown>): Conversation {
   const channels = StringSetSchema.parse(item.channels);
-  return ConversationSchema.parse({ ...item, channels, channelSwitch: channels.length > 1 });
+  const merged = item.mergedConversationIds;
+  const mergedConversationIds = merged === undefined ? undefined : StringSetSchema.parse(merged);
+  return ConversationSchema.parse({
+    ...item,
+    channels,
+    channelSwitch: channels.length > 1,
+    ...(mergedConversationIds ? { mergedConversationIds } : {}),
+  });
 }
 
 /** `read(item)`, or undefined when the item does not read as one (a reader that skips what it cannot show). */

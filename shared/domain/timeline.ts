@@ -265,6 +265,16 @@ export const ConversationSchema = z.object({
   resolvedAt: z.iso.datetime().optional(),
   /** The conversation this one follows, when the customer came back after the reopen window. */
   previousConversationId: z.string().optional(),
+  /**
+   * The conversations a merge of customers joined into this one (the merged-away customer's open
+   * conversation, resolved by the merge): an email reply here continues their mail thread.
+   */
+  mergedConversationIds: z
+    .array(z.string())
+    .optional()
+    .describe(
+      "the conversations a merge of customers joined into this one (the merged-away customer's open conversation, resolved by the merge); an email reply here continues their mail thread",
+    ),
   /** Unset is normal; an SLA breach can raise it. */
   priority: PrioritySchema.optional(),
   /** Its SLA: the policy, the running deadlines, hit or missed, the breaches. */

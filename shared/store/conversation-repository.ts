@@ -118,11 +118,11 @@ async function writtenOrNow(
 
 /**
  * What follows a conversation's status write, from the item as the write left it: its assignee's open
- * conversations, then the profile's open conversation, then the event on the timeline, at the time and
- * by the author the item keeps (`resolvedAt`/`resolvedBy`, `reopenedAt`/`reopenedBy`). Each write is
- * conditional or keyed, so running it again (a retry after a crash, a second click) completes what was
- * left and repeats nothing. A conversation open with no hand reopen recorded (the customer's message
- * reopened it) gets no event.
+ * conversations, then the profile's open conversation and the event on the timeline (a resolve's event
+ * first: a merge asked again completes from the merged-away profile's pointer), at the time and by the
+ * author the item keeps (`resolvedAt`/`resolvedBy`, `reopenedAt`/`reopenedBy`). Each write is conditional
+ * or keyed, so running it again (a retry after a crash, a second click) completes what was left and
+ * repeats nothing. A conversation open with no hand reopen recorded (the customer's message reopened it) gets no event.
  */
 async function followStatus(
   db: DynamoDb,
@@ -134,15 +134,15 @@ async function followStatus(
   const id = String(item.id);
   const customerId = String(item.customerId);
   const { at, by } = statusStamp(item, to);
+  const recorded = typeof at === 'string' && typeof by === 'string';
+  const event = () => eventItem(customerId, String(at), `${to}:${id}:${at}`, to, { conversationId: id, by });
   if (to === 'resolved') {
-    await updateItemIf(db, releaseOpenConversationInput(db.table, customerId, id, String(at)));
-  } else {
-    await updateItemIf(db, holdOpenConversationInput(db.table, customerId, id));
-    if (typeof at === 'string') await voidReopenedSurvey(db, customerId, id, at);
+    if (recorded) await timeline.putTimelineItem(event(), undefined);
+    return void (await updateItemIf(db, releaseOpenConversationInput(db.table, customerId, id, String(at))));
   }
-  if (typeof at !== 'string' || typeof by !== 'string') return;
-  const event = eventItem(customerId, at, `${to}:${id}:${at}`, to, { conversationId: id, by });
-  await timeline.putTimelineItem(event, undefined);
+  await updateItemIf(db, holdOpenConversationInput(db.table, customerId, id));
+  if (typeof at === 'string') await voidReopenedSurvey(db, customerId, id, at);
+  if (recorded) await timeline.putTimelineItem(event(), undefined);
 }
 
 /**

@@ -174,6 +174,20 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
     assign: async (...args) => {
       calls.push(['assign', ...args]);
     },
+    joinConversation: async (keptId, merged) => {
+      calls.push(['join', keptId, merged.id]);
+    },
+    adoptConversation: async (conversationId, customers) => {
+      calls.push(['adopt', conversationId, customers]);
+      return true;
+    },
+    releaseAdopted: async (...args) => {
+      calls.push(['releaseAdopted', ...args]);
+    },
+    waitFromJoined: async (...args) => {
+      calls.push(['waitFromJoined', ...args]);
+      return false;
+    },
     export: async (id, now) => ({
       exportedAt: now,
       customers: [{ id }],

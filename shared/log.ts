@@ -26,3 +26,28 @@ export function log(
 export function loggedId(id: string): string {
   return `sha256:${createHash('sha256').update(id).digest('hex').slice(0, 16)}`;
 }
+
+/** How much of an error's message a log line keeps, in characters. */
+const ERROR_MESSAGE_CHARS = 200;
+
+/** A word of an error's message a log line leaves out: an address, a number, or a long token (a key, a signature). */
+function scrubbedWord(word: string): string {
+  if (word.includes('@')) return '[address]';
+  if (/\d{6}/.test(word.replace(/[\s().-]/g, ''))) return '[number]';
+  if (word.length >= 24 && /^[\w+/=.-]+$/.test(word)) return '[redacted]';
+  return word;
+}
+
+/**
+ * An error as a log line carries it: its name and its message, without what may be personal data or
+ * a secret (a provider's message may name the recipient's address or number, or echo a key): each word
+ * holding an `@`, six digits or more, or a long unbroken token is replaced, and the message is cut to
+ * ERROR_MESSAGE_CHARS (read from a bounded part of it, so the work is bounded too).
+ */
+export function errorFields(error: unknown): { error: string; errorMessage?: string } {
+  const name = error instanceof Error ? error.name : typeof error;
+  const text = error instanceof Error ? error.message.slice(0, ERROR_MESSAGE_CHARS * 4) : '';
+  const scrubbed = text.split(/\s+/).filter(Boolean).map(scrubbedWord).join(' ');
+  const errorMessage = scrubbed.slice(0, ERROR_MESSAGE_CHARS);
+  return errorMessage ? { error: name, errorMessage } : { error: name };
+}

@@ -21,6 +21,7 @@ import {
   ELD_ON_DEMAND,
   PHONE_ON_DEMAND,
   SES_ON_DEMAND,
+  ZOD_COMPILE_ON_DEMAND,
   ZOD_WITHOUT_LOCALES,
 } from './bundling/on-demand.js';
 import { type QueueUrlSetting, ThreadlineFunction } from './constructs/threadline-function.js';
@@ -210,6 +211,8 @@ export class ApiStack extends Stack {
         timeout: webhookTimeout,
         description: `Threadline ${webhook.name} webhook`,
         keepNames: false,
+        // zod's schema compiler, beside the bundle: a schema is compiled on its 100th parse only.
+        onDemand: [ZOD_COMPILE_ON_DEMAND],
         ...(webhook.assets ? { assets: webhook.assets } : {}),
       }).bindQueue(...webhookQueues[webhook.enqueuesTo ?? 'inbound']);
       if (webhook.readsProviderSecret ?? true) {

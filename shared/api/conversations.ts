@@ -29,7 +29,7 @@ const messageRoutes = once(() => {
     path: '/conversations',
     operationId: 'listInbox',
     summary:
-      'The inbox, longest waiting first; `sort=due`: soonest pending SLA deadline first, only conversations with one; 422 `unknown_queue` (nothing read) for a `queue` the routing policy does not have',
+      'The inbox, longest waiting first; `sort=due`: soonest pending SLA deadline first, only conversations with one; 422 `unknown_queue` (nothing read) for a `queue` the routing policy does not have, `unknown_agent` for an `assignee` never registered (a removed agent is known)',
     request: { query: InboxQuerySchema },
     responses: { 200: json('a page', page(InboxConversationSchema)), ...errors(400, 401, 422) },
   });

@@ -22,7 +22,7 @@ import { apiSchemas, errors, json, page } from './schemas.js';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
 const customerRoutes = once(() => {
-  const { IdParamsSchema, TimelineQuerySchema, SearchQuerySchema } = apiSchemas();
+  const { IdParamsSchema, TimelineQuerySchema, SearchQuerySchema, ChannelsQuerySchema } = apiSchemas();
   const search = createRoute({
     method: 'get',
     path: '/customers',
@@ -75,7 +75,7 @@ const customerRoutes = once(() => {
     operationId: 'listReplyChannels',
     summary:
       'The channels a reply may use now, and why not (`reason`: the error code a reply would get; `needsTemplate`, `tag`), by the rules replies are checked against, and the longest text each takes from this customer (`maxLength`)',
-    request: { params: IdParamsSchema },
+    request: { params: IdParamsSchema, query: ChannelsQuerySchema },
     responses: {
       200: json('one entry per channel', z.array(ChannelOptionSchema)),
       ...errors(400, 401, 404, 410),
@@ -187,7 +187,10 @@ export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
     .openapi(timeline, async (c) =>
       c.json(await readTimeline(deps, c.req.valid('param').id, c.req.valid('query')), 200),
     )
-    .openapi(channels, async (c) => c.json(await listReplyChannels(deps, c.req.valid('param').id), 200))
+    .openapi(channels, async (c) => {
+      const { conversation } = c.req.valid('query');
+      return c.json(await listReplyChannels(deps, c.req.valid('param').id, conversation), 200);
+    })
     .openapi(
       exportData,
       async (c) => {

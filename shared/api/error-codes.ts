@@ -27,6 +27,7 @@ const BY_OPERATION: Readonly<Record<string, Readonly<Record<number, readonly str
       'email_suppressed',
       'messaging_window_closed',
       'channel_not_available',
+      'webchat_not_available',
     ],
     422: [
       'no_channel',
@@ -38,7 +39,7 @@ const BY_OPERATION: Readonly<Record<string, Readonly<Record<number, readonly str
       'webchat_attachment_not_https',
     ],
   },
-  listInbox: { 422: ['unknown_queue'] },
+  listInbox: { 422: ['unknown_queue', 'unknown_agent'] },
   addNote: { 422: ['idempotency_key_reused'] },
   assignConversation: { 409: ['assignee_changed'], 422: ['unknown_agent', 'unknown_queue'] },
   snoozeConversation: { 409: ['conversation_not_open'], 422: ['snooze_in_past', 'snooze_too_long'] },

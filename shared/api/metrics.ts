@@ -11,11 +11,12 @@ import { apiSchemas, errors, json } from './schemas.js';
 function metricsAnswerSchema() {
   const share = z.number().nullable();
   const target = z.object({ met: z.number(), missed: z.number(), share });
-  const targets = z.object({
-    firstResponse: target.optional(),
-    nextResponse: target.optional(),
-    resolution: target.optional(),
+  const response = target.extend({
+    resolvedUnanswered: z.number().meta({
+      description: 'ended by a resolve with nobody having answered: neither met nor missed',
+    }),
   });
+  const targets = z.object({ firstResponse: response, nextResponse: response, resolution: target });
   const by = <T extends z.ZodType>(figures: T) => z.record(z.string(), figures);
   /** The figures, then the same by queue, channel, agent and AI. */
   const broken = <T extends z.ZodObject>(figures: T) =>
@@ -25,13 +26,18 @@ function metricsAnswerSchema() {
     average: share,
     distribution: z.record(z.string(), z.number()).meta({ description: 'answers per score, 1 to 5' }),
   });
+  const times = z.object({ median: share, mean: share, conversations: z.number() });
   const figures = z.object({
     routed: z.number(),
     aiResolutionRate: share,
     handoffReasons: z.partialRecord(RouteReasonSchema, z.number()).meta({
       description: 'hand-offs to a person by the routing rule that made them',
     }),
-    firstResponseMs: z.object({ median: share, mean: share, conversations: z.number() }),
+    firstResponseMs: times.meta({ description: "to the first reply, the AI's included" }),
+    firstHumanResponseMs: times.meta({
+      description:
+        'to the first reply a person gave (what the first-response target measures when the AI does not count)',
+    }),
     channelSwitchRate: share,
     sla: broken(targets).optional().meta({ description: 'overall figures only' }),
     csat: broken(scores).optional().meta({ description: 'overall figures only' }),

@@ -88,8 +88,21 @@ function bodySchemas() {
   };
 }
 
+/** `GET /api/customers/{id}/channels[?conversation=]`. */
+const channelsQuery = (IdSchema: z.ZodString) =>
+  z.strictObject({
+    conversation: IdSchema.optional().meta({
+      description:
+        'the conversation a reply would answer: each channel as a reply there takes it (a web chat whose visitor, merged in on an email they typed, did not write in it is `webchat_not_available`), the one a reply naming none takes first',
+    }),
+  });
+
 /** A search's text: trimmed, not empty (built when called, not at import). */
 const searchText = () => z.string().trim().min(1).max(320);
+
+/** A query's UTC day: one given with a time (`2026-12-06T00:00:00Z`) is refused saying what it takes. */
+const utcDayQuery = (description: string) =>
+  z.iso.date({ error: 'expected a UTC day, yyyy-mm-dd (no time)' }).optional().meta({ description });
 
 /**
  * Queries, headers and the error body. Every query is a strict object, as bodies are: a misspelt filter
@@ -141,11 +154,8 @@ function querySchemas(IdSchema: z.ZodString) {
   /** `GET /api/metrics?customerId=&from=&to=`. */
   const MetricsQuerySchema = z.strictObject({
     customerId: IdSchema.optional().meta({ description: 'one customer instead of the overall figures' }),
-    from: z.iso
-      .date()
-      .optional()
-      .meta({ description: 'first UTC day (yyyy-mm-dd), included; default 29 days before `to`' }),
-    to: z.iso.date().optional().meta({ description: 'last UTC day (yyyy-mm-dd), included; default today' }),
+    from: utcDayQuery('first UTC day (yyyy-mm-dd), included, not after today; default 29 days before `to`'),
+    to: utcDayQuery('last UTC day (yyyy-mm-dd), included; default today, and a later day is cut to today'),
   });
   /** `Idempotency-Key` of a reply: an empty header is no key; the document shows the bound of the trimmed key. */
   const ReplyHeadersSchema = z.object({
@@ -163,6 +173,7 @@ function querySchemas(IdSchema: z.ZodString) {
     PageQuerySchema,
     TimelineQuerySchema,
     SearchQuerySchema,
+    ChannelsQuerySchema: channelsQuery(IdSchema),
     InboxQuerySchema,
     MetricsQuerySchema,
     ReplyHeadersSchema,

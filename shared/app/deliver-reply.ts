@@ -6,8 +6,9 @@ import type { HeldSend } from '../domain/reply-ports.js';
 import { PermanentSendError } from '../domain/send-errors.js';
 import type { SenderStore } from '../domain/sender-ports.js';
 import { answeredAt, answersCustomer, lateFailureWaitOf, unansweredBy } from '../domain/waiting.js';
-import { loggedId, logger } from '../log.js';
+import { errorFields, loggedId, logger } from '../log.js';
 import { recordUnsubscribedSend } from './record-unsubscribed.js';
+import type { UndeliveredAnswerHandOff } from './undelivered-answer.js';
 import { waitAgainAfterFailure } from './wait-after-routing.js';
 
 /** The provider adapters by channel. */
@@ -25,16 +26,15 @@ export interface SenderDeps {
   maxAttempts: number;
   /** Tells the conversation clock (SLA, silence) of an answer that never reached the customer. */
   track?: TrackClock | undefined;
+  /** Hands a person the conversation whose AI answer the provider took, then reported failed. */
+  undelivered?: UndeliveredAnswerHandOff | undefined;
 }
 
 /** Ids only: the reply's text and address are customers' personal data. */
 type LogFields = { replyId: string; customerId: string; channel: Channel };
 
 /**
- * Marks a reply `failed` for good; an AI answer that never went out leaves its message unanswered, so
- * the customer waits again from it. An answer (the AI's or an agent's) counted as one when it was
- * stored is taken back: the first response it was, if it was (the next answer is), and the clock's
- * answer (`unanswered`, as for a `failed` status: the target it met starts again, its silence ends).
+ * Marks a reply `failed` for good, then what follows (`afterRefusal`).
  */
 async function recordFailure(
   deps: SenderDeps,
@@ -42,12 +42,36 @@ async function recordFailure(
   reason: { code: string; message: string },
 ): Promise<void> {
   await deps.store.recordSendFailure(message, reason, deps.clock.now().toISOString());
+  await afterRefusal(deps, message, reason.code);
+}
+
+/**
+ * What follows a reply failed for good: an AI answer that never went out leaves its message
+ * unanswered, so the customer waits again from it, and, as for an answer refused up front, a person is
+ * handed the conversation (`undelivered`, `code` the provider's reason): the wait's write records the
+ * hand-off it owes (`OwedHandOff`), taken off once made. An answer (the AI's or an agent's) counted as
+ * one when it was stored is taken back: the first response it was, if it was (the next answer is), and
+ * the clock's answer (`unanswered`, as for a `failed` status: the target it met starts again, its
+ * silence ends). Run again by a redelivery that finds the reply refused (a sender that died after its
+ * record), each step once: the hand-off is made only while owed.
+ */
+async function afterRefusal(deps: SenderDeps, message: OutboundMessage, code: string | undefined) {
   if (!answersCustomer(message.author)) return;
   const { conversationId } = message;
   const unanswered = unansweredBy(message);
+  const wait = lateFailureWaitOf(message);
+  const to = wait?.byAi ? deps.undelivered : undefined;
+  const owes = to && unanswered ? { answer: message.at, at: deps.clock.now().toISOString() } : undefined;
   // The AI's first response recorded its answer before the send (`markFirstResponse`): undone here.
-  if (unanswered) await deps.store.startWaiting?.(conversationId, unanswered, answeredAt(message));
+  const waits =
+    unanswered &&
+    (await deps.store.startWaiting?.(conversationId, unanswered, answeredAt(message), undefined, owes));
+  const owed = waits === true ? owes : owes && (await deps.store.owedHandOff?.(conversationId, message.at));
   await deps.store.takeBackFirstResponse?.(conversationId, message.at);
+  if (to && wait && owed) {
+    await to(wait, code, owed.at);
+    await deps.store.handOffMade?.(conversationId, message.at);
+  }
   await deps.track?.({ type: 'unanswered', conversationId, at: answeredAt(message) });
 }
 
@@ -72,10 +96,10 @@ async function handleFailure(
       code: permanent ? (error.providerCode ?? error.code) : 'gave_up',
       message: permanent ? error.message : `no answer from the provider after ${attempts} attempts`,
     });
-    logger.warn('reply failed', { ...fields, permanent, attempts, error: (error as Error).name });
+    logger.warn('reply failed', { ...fields, permanent, attempts, ...errorFields(error) });
     if (permanent) return;
   } else {
-    logger.warn('reply will be retried', { ...fields, attempts, error: (error as Error).name });
+    logger.warn('reply will be retried', { ...fields, attempts, ...errorFields(error) });
     await letGo?.();
   }
   throw error;
@@ -103,8 +127,18 @@ async function settleUnrecorded(
     ...fields,
     providerMessageId: loggedId(providerMessageId),
   });
-  if (failedFirst)
-    await waitAgainAfterFailure(deps.store, lateFailureWaitOf(message), deps.clock, deps.track);
+  if (failedFirst) await waitAgainAfterLateFailure(deps, message);
+}
+
+/**
+ * The provider took the reply and reported it failed (before the send was recorded, or a sender that
+ * recorded it died before what follows): its wait comes back, and the AI's answer goes to a person
+ * (`waitAgainAfterFailure`, each step once however often it runs). The provider's reason is on the
+ * reply's item; the note names the channel only.
+ */
+function waitAgainAfterLateFailure(deps: SenderDeps, message: OutboundMessage): Promise<void> {
+  const handOff = { to: deps.undelivered, reason: undefined };
+  return waitAgainAfterFailure(deps.store, lateFailureWaitOf(message), deps.clock, deps.track, handOff);
 }
 
 /** Claims the reply for this attempt: false when there is nothing to send; throws while another holds it. */
@@ -112,6 +146,18 @@ async function claim(deps: SenderDeps, message: OutboundMessage, fields: LogFiel
   const claimed = await deps.store.claimSend(message, deps.clock.now(), deps.leaseMs);
   if (claimed === 'sent') {
     logger.info('reply already sent, redelivery skipped', fields);
+    return false;
+  }
+  if (typeof claimed === 'object' && 'refused' in claimed) {
+    // A redelivery after a crash past the refusal's record: what followed it is completed.
+    await afterRefusal(deps, message, claimed.refused);
+    logger.info('reply refused already, redelivery skipped', fields);
+    return false;
+  }
+  if (claimed === 'failed') {
+    // A redelivery after a crash past the send's record: what followed the failure is completed.
+    await waitAgainAfterLateFailure(deps, message);
+    logger.info('reply sent and reported failed, redelivery skipped', fields);
     return false;
   }
   if (claimed === 'busy') throw new Error(`reply ${message.id} is being sent by another attempt`);
@@ -183,6 +229,5 @@ export async function deliverReply(
     // Once the provider took it, the lease stays until it runs out: a retry then finds it recorded, or sends again.
     await handleFailure(deps, message, error, receiveCount, fields, sent ? undefined : letGo);
   }
-  if (failedFirst)
-    await waitAgainAfterFailure(deps.store, lateFailureWaitOf(message), deps.clock, deps.track);
+  if (failedFirst) await waitAgainAfterLateFailure(deps, message);
 }

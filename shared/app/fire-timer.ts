@@ -153,11 +153,20 @@ async function breach(
 }
 
 /**
+ * Resolved at `at` already: by this timer's first run, which may have died before what follows the
+ * resolve (the refill of the agent who had it). A retry completes it; each step repeats nothing.
+ */
+const resolvedAt = (conversation: Conversation, at: string) =>
+  conversation.status === 'resolved' && conversation.resolvedAt === at;
+
+/**
  * Resolves a conversation left waiting on the customer since the timer's version. Snoozed past the
  * timer's time, it waits for the snooze's end instead (the agent set it aside until then): the same
  * silence, timed at the snooze's end, whose id names that end (so it is a new timer, set once).
+ * Found resolved at the timer's time, it completes that resolve (`resolveSilent`, a retry after a crash).
  */
 async function autoResolve(deps: ConversationClockDeps, conversation: Conversation, timer: Timer) {
+  if (resolvedAt(conversation, timer.dueAt)) return resolveSilent(deps, conversation, timer.dueAt);
   if (conversation.status !== 'open' || conversation.awaitingCustomerSince !== timer.version) return false;
   const until = conversation.snoozedUntil;
   if (until && until > timer.dueAt) {
@@ -171,7 +180,9 @@ async function autoResolve(deps: ConversationClockDeps, conversation: Conversati
 /**
  * The auto-resolve at `at`, then its clock (the survey), then the agent who had it takes waiting work
  * (a resolve keeps the assignee, so the conversation as read names them); false when it does not stand
- * resolved.
+ * resolved. Run again on a conversation it resolved (the timer's retry after a crash), the resolve's
+ * write does not apply and what follows it is completed: its event, counts and clock are keyed, and
+ * the refill fills only the room the agent has, so they never get two conversations for one slot.
  */
 async function resolveSilent(deps: ConversationClockDeps, conversation: Conversation, at: string) {
   const resolvedAt = await deps.admin.resolveConversation(conversation.id, CLOCK_AUTHOR_ID, at);
@@ -196,6 +207,8 @@ async function snoozeEnd(deps: ConversationClockDeps, conversation: Conversation
   if (silentBy && conversation.status === 'open' && conversation.snoozedUntil === until) {
     return resolveSilent(deps, conversation, until);
   }
+  // Resolved by this timer's first run, which died before the rest (the refill): completed.
+  if (silentBy && resolvedAt(conversation, until)) return resolveSilent(deps, conversation, until);
   return wakeConversation(deps, { conversation, until, reason: 'timer' });
 }
 

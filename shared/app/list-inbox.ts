@@ -2,6 +2,7 @@ import type { AgentStore } from '#shared/domain/agent-ports.js';
 import { customerSummary, type InboxConversation, type InboxFilter } from '#shared/domain/inbox.js';
 import type { Page } from '#shared/domain/paging.js';
 import { isWaiting } from '#shared/domain/waiting.js';
+import { UnprocessableError } from '#shared/errors.js';
 import { refuseUnknownQueues } from './assign-conversation.js';
 
 /**
@@ -10,11 +11,12 @@ import { refuseUnknownQueues } from './assign-conversation.js';
  * names without a read per row. A `queue` the routing policy does not name is refused (422
  * `unknown_queue`, nothing read), as an assignment to it is: a typo would look like an empty queue. A
  * queue taken out of the policy is refused too (the policy keeps no record of it); the conversations
- * still in it show in the unfiltered inbox, each with its `queue`.
+ * still in it show in the unfiltered inbox, each with its `queue`. An `assignee` whose page comes back
+ * empty is checked (`refuseUnknownAssignee`): one nobody knows is 422 `unknown_agent`.
  */
 export async function listInbox(
   deps: {
-    store: Pick<AgentStore, 'inbox' | 'getCustomers'>;
+    store: Pick<AgentStore, 'inbox' | 'getCustomers' | 'getAgent' | 'isAgentRemoved'>;
     /** The routing policy's queue names; without them any queue is taken. */
     queueNames?: (() => readonly string[]) | undefined;
   },
@@ -30,6 +32,8 @@ export async function listInbox(
     { status: filter.status, sort: filter.sort, assignee, queue: filter.queue, channel: filter.channel },
     { limit: page.limit, cursor: page.cursor },
   );
+  if (found.items.length === 0 && assignee && assignee !== agentId && assignee !== 'unassigned')
+    await refuseUnknownAssignee(deps.store, assignee);
   const ids = [...new Set(found.items.map((c) => c.customerId))];
   const customers = ids.length > 0 ? await deps.store.getCustomers(ids) : [];
   const summaries = new Map(customers.map((c) => [c.id, customerSummary(c)]));
@@ -41,4 +45,21 @@ export async function listInbox(
     }),
     cursor: found.cursor,
   };
+}
+
+/**
+ * Refuses (422 `unknown_agent`) an inbox filter on an agent never registered: a typo (`ANA` for `ana`)
+ * would look like an agent holding nothing. Asked only when the page is empty, so listing an agent's
+ * conversations reads nothing more, and an agent holding conversations without registering (their reply
+ * took them) still lists them. A removed agent is known: they may still hold conversations.
+ */
+async function refuseUnknownAssignee(
+  store: Pick<AgentStore, 'getAgent' | 'isAgentRemoved'>,
+  assignee: string,
+): Promise<void> {
+  if ((await store.getAgent(assignee)) || (await store.isAgentRemoved(assignee))) return;
+  throw new UnprocessableError(
+    `no agent "${assignee}" is registered (GET /api/agents lists them; assignee=me for yourself)`,
+    'unknown_agent',
+  );
 }

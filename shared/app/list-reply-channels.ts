@@ -1,4 +1,5 @@
 import type { AgentStore } from '../domain/agent-ports.js';
+import type { Channel } from '../domain/envelope.js';
 import type { Clock } from '../domain/ports.js';
 import {
   type ChannelOption,
@@ -7,7 +8,7 @@ import {
   replyWindowOn,
   standingBlock,
 } from '../domain/replies.js';
-import { replyCandidates } from '../domain/reply-channel.js';
+import { nextReplyChannel, replyCandidates } from '../domain/reply-channel.js';
 import { replyTextLimit } from '../domain/reply-length.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
 import { existingCustomer } from './read-customer.js';
@@ -17,7 +18,12 @@ import { type ReplyDestination, replyDestination } from './reply-destination.js'
  * Which channels a reply to the customer may use now, and why not, by the rules a reply is checked
  * against (windows, STOP, suppression, Messenger's tag), and the longest text each takes from this
  * customer (`replyTextLimit`): what the console's reply box shows before typing.
- * Each is checked at the address a reply would go to (replyDestination: email's Reply-To).
+ * Each is checked at the address a reply would go to (replyDestination: email's Reply-To); with
+ * `conversationId`, as a reply in that conversation would be (its email thread's sender; its web chat's
+ * writer, `webchat_not_available` for a visitor merged in who did not write there), and the channel a
+ * reply naming none takes there comes first: when that would be the chat of a visitor the site did not
+ * vouch for, the one it gives way to (defaultedDestination, nextReplyChannel). The console's reply box
+ * picks the first available.
  */
 export async function listReplyChannels(
   deps: {
@@ -26,13 +32,15 @@ export async function listReplyChannels(
     clock: Clock;
   },
   customerId: string,
+  conversationId?: string,
 ): Promise<ChannelOption[]> {
   await existingCustomer(deps, customerId);
   const { partitions, customers: profiles } = await deps.replies.store.mergedCustomers(customerId);
   const root = profiles.find((c) => c.id === partitions[0]) ?? profiles[0];
   if (!root) return [];
   const now = deps.clock.now();
-  return Promise.all(
+  const unvouched = new Set<Channel>();
+  const options = await Promise.all(
     replyCandidates(root, profiles).map(async (channel): Promise<ChannelOption> => {
       let destination: ReplyDestination;
       try {
@@ -40,11 +48,13 @@ export async function listReplyChannels(
           deps.replies.store,
           { customer: root, partitions, profiles },
           channel,
+          conversationId,
         );
       } catch (error) {
         return { channel, available: false, ...refusalOf(error) };
       }
-      const { to, latestEmails } = destination;
+      const { to, latestEmails, vouched } = destination;
+      if (vouched === false) unvouched.add(channel);
       const state = await deps.replies.store.getContactState(to);
       const option = channelOption({
         channel,
@@ -56,4 +66,9 @@ export async function listReplyChannels(
       return maxLength === undefined ? option : { ...option, maxLength };
     }),
   );
+  const [first] = options;
+  const givesWay = first?.reason === 'webchat_not_available' || unvouched.has(first?.channel as Channel);
+  if (!conversationId || !first || !givesWay) return options;
+  const next = nextReplyChannel(root, profiles, first.channel);
+  return [...options.filter((o) => o.channel === next), ...options.filter((o) => o.channel !== next)];
 }

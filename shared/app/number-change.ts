@@ -1,5 +1,6 @@
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { identityToken } from '../domain/identity.js';
+import { smsBusinessPhone } from '../domain/resolution.js';
 import type { ProfileTouch, ResolverStore } from '../domain/resolver-ports.js';
 import type { WhatsappSender } from '../domain/whatsapp-sender.js';
 import { claimOrTakeOver, meetEarlierMentions, type Resolving } from './identity-evidence.js';
@@ -87,12 +88,14 @@ export function lastNumbers(
   { envelope, customer }: Resolving,
   inbound: boolean,
   whatsapp: WhatsappSender | undefined,
-): Pick<ProfileTouch, 'whatsappAddress' | 'whatsappProvider' | 'smsAddress'> {
+): Pick<ProfileTouch, 'whatsappAddress' | 'whatsappProvider' | 'smsAddress' | 'smsBusinessNumber'> {
+  const sms = inbound && envelope.channel === 'sms' && customer.kind === 'phone';
+  // And the number of ours it was sent to, which SMS replies go from.
+  const business = sms ? smsBusinessPhone(envelope) : undefined;
   return {
     ...(whatsapp ? { whatsappAddress: whatsapp.address, whatsappProvider: whatsapp.provider } : {}),
-    ...(inbound && envelope.channel === 'sms' && customer.kind === 'phone'
-      ? { smsAddress: customer.value }
-      : {}),
+    ...(sms ? { smsAddress: customer.value } : {}),
+    ...(business ? { smsBusinessNumber: business } : {}),
   };
 }
 

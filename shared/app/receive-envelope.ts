@@ -29,7 +29,7 @@ import type { RouteInbound } from '../domain/router-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { routableKind } from '../domain/routing/routable.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
-import { firstReceipt, lateFailureWait, unreachable } from '../domain/waiting.js';
+import { firstReceipt, lateFailureWait } from '../domain/waiting.js';
 import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { type WhatsappSender, whatsappSenderOf } from '../domain/whatsapp-sender.js';
@@ -49,6 +49,7 @@ import {
 import { isAnotherReceipt } from './mail-receipt.js';
 import { threadOfGroup } from './merged-thread.js';
 import { claimChangedIdentity, lastNumbers, numberChangeSender, releaseOldNumber } from './number-change.js';
+import { endWaitAtStop } from './opt-out-wait.js';
 import { isSuppression, suppressionTarget } from './receive-suppression.js';
 import { answerFromBusinessApp } from './record-business-answer.js';
 import { recordUnsubscribedStatus } from './record-unsubscribed.js';
@@ -332,11 +333,10 @@ async function resolveCustomerEvent(
     routeItem(deps, { item, customerId, conversationId, written, conversation, profileRead }),
   );
   await answerFromBusinessApp(deps, envelope, placed, { customerId, conversationId });
-  // A customer who never spoke, in the conversation a call's ringing or a reaction opened for them.
   const firstWord = profile !== undefined && profile.lastInboundAt === undefined;
-  // A message no channel can answer starts no response target.
-  if (inbound && !unreachable(routed))
-    await tellClockOfMessage(deps.track, waiting, { seen: conversation?.conversation, reopened, firstWord });
+  const told = { seen: conversation?.conversation, reopened, firstWord, routed };
+  if (inbound) await tellClockOfMessage(deps.track, waiting, told);
+  await endWaitAtStop(deps, { envelope, item, profile });
   return { customerId, conversationId, written };
 }
 

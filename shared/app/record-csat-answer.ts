@@ -1,5 +1,6 @@
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import { type CsatAnswerRecord, csatItem, csatItemId } from '../domain/csat/survey.js';
+import { metricsCredit } from '../domain/metrics-credit.js';
 
 /** What recording did: `recorded` (this answer, now or on an earlier delivery), or the survey's earlier answer. */
 export type CsatAnswerOutcome =
@@ -11,7 +12,7 @@ export type CsatAnswerOutcome =
  * not the customer: after an unmerge both customers may hold the survey pending, and whichever answers
  * second is told the first answer), then the `event: csat` item at a fixed key (the survey, at its
  * time), so a redelivered answer writes nothing; then the day's CSAT counters, by the conversation's
- * channel, queue, agent and AI (counted after the write that records it: never twice; a crash between
+ * channel, queue, agent and AI (whom `metricsCredit` names) (counted after the write that records it: never twice; a crash between
  * the two loses that one count). A second, different answer finds the first.
  */
 export async function recordCsatAnswer(
@@ -23,14 +24,15 @@ export async function recordCsatAnswer(
   const item = csatItem(input);
   if (await store.putTimelineItem(item, undefined)) {
     const conversation = await store.getConversation(input.conversationId);
+    const credit = metricsCredit(conversation);
     await store.countCsat({
       conversationId: input.conversationId,
       at: input.answeredAt,
       score: input.score,
       channel: input.channel,
       queue: conversation?.queue,
-      agent: conversation?.assignee,
-      ai: !conversation?.assignee,
+      agent: credit.agent,
+      ai: credit.ai,
     });
     return { outcome: 'recorded', score: input.score };
   }

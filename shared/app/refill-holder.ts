@@ -13,7 +13,8 @@ export const refillOver =
  * agent who held the conversation has room again: they take the longest-waiting conversations of their
  * queues, never this one. A failure is logged and nothing more: the resolve or move stands and is not
  * retried for it, and the agent's next resolve or presence change takes waiting work anyway. Twice (a
- * timer fired again) is harmless: each take is a conditional claim.
+ * timer fired again, or retried after a crash past its resolve: `fireTimer` completes the resolve) is
+ * harmless: each take is a conditional claim, up to the room the agent has.
  */
 export async function refillHolder(
   deps: { refill?: RefillAgent | undefined },

@@ -30,7 +30,10 @@ const contentOf = (action: ReplyAction) => ({
   attachments: [],
 });
 
-/** The customer's most recent other channel the reply rules allow now and that carries it, or undefined. */
+/**
+ * The customer's most recent other channel the reply rules allow now and that carries it, or undefined;
+ * never the web chat of a visitor the site did not vouch for (see defaultedDestination).
+ */
 async function otherChannel(ports: AutomationPorts, conversation: Conversation, action: ReplyAction) {
   const hasTemplate = action.template !== undefined;
   const { store, clock } = ports.replies;
@@ -46,12 +49,14 @@ async function otherChannel(ports: AutomationPorts, conversation: Conversation, 
   for (const channel of otherChannels(latest, conversation.channel)) {
     if (uncarried(channel, contentOf(action))) continue;
     try {
-      const { to, latestEmails } = await replyDestination(
+      const { to, latestEmails, vouched } = await replyDestination(
         store,
         { customer: root, partitions, profiles },
         channel,
         conversation.id,
       );
+      // Never chosen for the customer: the chat of a visitor nobody vouched for (a stranger merged in).
+      if (vouched === false) continue;
       const state = await store.getContactState(to);
       checkReplyRules({
         channel,

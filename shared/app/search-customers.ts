@@ -38,9 +38,9 @@ export function candidateIdentities(q: string, phone: PhoneOptions): Identity[] 
 }
 
 /** The customers the text names as an identity (a phone, an email, a handle): each once, in that order. */
-async function identityMatches(deps: SearchDeps, q: string): Promise<Customer[]> {
+async function identityMatches(deps: SearchDeps, candidates: readonly Identity[]): Promise<Customer[]> {
   const byId = new Map<string, Customer>();
-  for (const identity of candidateIdentities(q, deps.phone)) {
+  for (const identity of candidates) {
     const id = await deps.store.findCustomerId(identity);
     const customer = id && !byId.has(id) ? await deps.store.getCustomer(id) : undefined;
     if (customer) byId.set(customer.id, customer);
@@ -57,15 +57,21 @@ type SearchDeps = {
  * Finds customers by any identity the text could be, then by name prefix, a page at a time. The first
  * page answers the identity matches (a handful at most, never cut), then name matches up to `limit` in
  * all; the cursor leaves the identity matches out of every later page, so each customer comes once.
- * A later page reads names only: no identity lookup repeats.
+ * A later page reads names only: no identity lookup repeats. A text that reads as a phone number is
+ * that number only: the customers holding it, and no name matches (an agent looking up a caller wants
+ * whoever wrote or called from it, not an anonymous visitor who typed it as their name), on one page.
  */
 export async function searchCustomers(
   deps: SearchDeps,
   q: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<Customer>> {
+  const candidates = candidateIdentities(q, deps.phone);
+  if (candidates.some((identity) => identity.kind === 'phone')) {
+    return { items: page.cursor ? [] : await identityMatches(deps, candidates), cursor: null };
+  }
   if (page.cursor) return deps.store.findCustomersByName(q, { limit: page.limit, cursor: page.cursor });
-  const found = await identityMatches(deps, q);
+  const found = await identityMatches(deps, candidates);
   const names = await deps.store.findCustomersByName(q, {
     limit: Math.max(0, page.limit - found.length),
     skip: found.map((c) => c.id),

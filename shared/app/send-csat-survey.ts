@@ -142,7 +142,12 @@ async function send(
       agentId: CSAT_AUTHOR_ID,
       author: { kind: 'ai', id: CSAT_AUTHOR_ID },
       idempotencyKey: `csat:${input.surveyId}`,
-      recipient: { conversationId: conversation.id, root: root.customer.id, ...root },
+      recipient: {
+        conversationId: conversation.id,
+        root: root.customer.id,
+        ...root,
+        joined: conversation.mergedConversationIds,
+      },
       ...(form.choices ? { choices: form.choices } : {}),
     },
   );

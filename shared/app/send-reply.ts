@@ -17,6 +17,7 @@ import {
   replyWindowOn,
   standingBlock,
 } from '../domain/replies.js';
+import { checkReplyContent } from '../domain/reply-content.js';
 import { checkReplyLength } from '../domain/reply-length.js';
 import type { InlineSend, OutboundQueue, ReplyStore } from '../domain/reply-ports.js';
 import { sendRetryDelaySeconds } from '../domain/send-errors.js';
@@ -26,8 +27,8 @@ import { isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
 import { replyChannelOf } from '../domain/webchat/attachments.js';
 import { hasVerifiedEmail } from '../domain/webchat/email-fallback.js';
 import { NotFoundError } from '../errors.js';
-import { logger } from '../log.js';
-import { replyDestination } from './reply-destination.js';
+import { errorFields, logger } from '../log.js';
+import { defaultedDestination } from './reply-destination.js';
 
 /** What the reply service needs. */
 export interface ReplyDeps {
@@ -85,10 +86,14 @@ export interface Recipient {
   profiles: Customer[];
   /** The conversation had its first response already, as the caller read it: none is recorded again. */
   firstResponded?: boolean | undefined;
+  /** A person had answered the conversation as the caller read it (`firstHumanResponseAt`): no first response is marked again. */
+  personResponded?: boolean | undefined;
   /** Nobody waited on the conversation as the caller read it: the answer's send records no answer. */
   nobodyWaiting?: boolean | undefined;
   /** The message the reply answers, when the caller holds it: a web-chat reply goes to its writer. */
   answering?: TimelineItem | undefined;
+  /** The conversations a merge joined into this one (`mergedConversationIds`): an email reply continues their thread. */
+  joined?: readonly string[] | undefined;
 }
 
 /** The conversation's customer (the root of their merges) and the partitions of every merged one. */
@@ -104,13 +109,23 @@ async function readRecipient(deps: ReplyDeps, conversationId: string): Promise<R
  */
 export async function recipientOf(
   store: Pick<ReplyStore, 'mergedCustomers'>,
-  conversation: Pick<Conversation, 'id' | 'customerId'>,
+  conversation: Pick<Conversation, 'id' | 'customerId' | 'firstHumanResponseAt' | 'mergedConversationIds'>,
 ): Promise<Recipient> {
   const { partitions, customers: profiles } = await store.mergedCustomers(conversation.customerId);
   const root = partitions[0] ?? conversation.customerId;
   const customer = profiles.find((c) => c.id === root);
   if (!customer) throw new NotFoundError(`no customer ${root}`);
-  return { conversationId: conversation.id, root, customer, partitions, profiles };
+  const personResponded = conversation.firstHumanResponseAt !== undefined;
+  const joined = conversation.mergedConversationIds;
+  return {
+    conversationId: conversation.id,
+    root,
+    customer,
+    partitions,
+    profiles,
+    personResponded,
+    ...(joined && { joined }),
+  };
 }
 
 /**
@@ -167,7 +182,10 @@ async function afterStored(
   if (stored.created) await input.onStored?.();
   // Once recorded it stays: a write that would fail its condition (and be billed) is not tried.
   if (stored.firstResponded) return false;
-  return (await deps.store.recordFirstResponse?.(conversationId, at, answered)) === true;
+  // A person's reply: their first response too, unless the caller read that a person had answered.
+  const responded = input.recipient?.personResponded === true;
+  const person = message.author.kind === 'agent' ? { responded } : undefined;
+  return (await deps.store.recordFirstResponse?.(conversationId, at, answered, person)) === true;
 }
 
 /**
@@ -187,7 +205,7 @@ async function dispatch(
       return;
     } catch (error) {
       const delaySeconds = sendRetryDelaySeconds(error);
-      const fields = { replyId: message.id, error: (error as Error).name, delaySeconds };
+      const fields = { replyId: message.id, ...errorFields(error), delaySeconds };
       logger.warn('reply handed to the sender', fields);
       if (delaySeconds > 0) return deps.queue.enqueue(message, { delaySeconds });
     }
@@ -208,6 +226,36 @@ export function replyChannelFor(
 }
 
 /**
+ * The reply's channel (replyChannelFor) and where it goes there (defaultedDestination: a reply naming
+ * no channel gives way from a web chat that did not write in the conversation to the customer's next
+ * channel, checked for its length and content as the default was).
+ */
+function destinationOf(
+  deps: ReplyDeps,
+  recipient: Pick<
+    Recipient,
+    'conversationId' | 'customer' | 'partitions' | 'profiles' | 'answering' | 'joined'
+  >,
+  request: ReplyRequest,
+) {
+  const { conversationId, ...to } = recipient;
+  const channelFor = (channel: Channel | undefined) =>
+    replyChannelFor(recipient, channel === undefined ? request : { ...request, channel });
+  const check = (other: Channel) => {
+    const next = channelFor(other);
+    checkReplyContent(next, request);
+    return next;
+  };
+  const named = request.channel !== undefined;
+  return defaultedDestination(
+    deps.store,
+    to,
+    { channel: channelFor(undefined), named, check },
+    conversationId,
+  );
+}
+
+/**
  * Sends a reply: checks the channel's rules, stores it once (see `storeReply`: a retry or a redelivery
  * gets the first one), as `queued` on the timeline, and puts it on the outbound queue. A retry repeats
  * the steps; the sender sends a reply once, whatever the queue redelivers. With `sendNow`, the AI's
@@ -223,15 +271,9 @@ export async function sendReply(
     : input.idempotencyKey
       ? replyIdFor(input.conversationId, replyKeyOwner(author), input.idempotencyKey)
       : deps.newId();
-  const { conversationId, root, customer, partitions, profiles, firstResponded, nobodyWaiting, answering } =
-    input.recipient ?? (await readRecipient(deps, input.conversationId));
-  const channel = replyChannelFor({ customer, profiles }, input.request);
-  const { to, latestEmails, thread } = await replyDestination(
-    deps.store,
-    { customer, partitions, profiles, answering },
-    channel,
-    conversationId,
-  );
+  const recipient = input.recipient ?? (await readRecipient(deps, input.conversationId));
+  const { conversationId, root, profiles, firstResponded, nobodyWaiting } = recipient;
+  const { channel, to, from, latestEmails, thread } = await destinationOf(deps, recipient, input.request);
   const state = await deps.store.getContactState(to);
   const permit = checkReplyRules({
     channel,
@@ -244,7 +286,6 @@ export async function sendReply(
   const threading = thread ? replyEmail(thread, deps.businessName) : undefined;
   const email: OutboundMessage['email'] =
     threading && input.subject ? { ...threading, subject: input.subject } : threading;
-
   const candidate = OutboundMessageSchema.parse({
     id: replyId,
     customerId: root,
@@ -252,6 +293,7 @@ export async function sendReply(
     at: deps.clock.now().toISOString(),
     channel,
     to,
+    ...(from ? { from } : {}),
     ...(input.request.text !== undefined ? { text: input.request.text } : {}),
     ...(input.request.template ? { template: input.request.template } : {}),
     attachments: input.request.attachments,
@@ -289,7 +331,7 @@ export async function sendReply(
   if (message.author.kind === 'agent') {
     await deps.store.setLastAgent(root, message.author.id, message.at);
     // Routing's state: once an agent has replied in the conversation, the AI stays silent in it.
-    await deps.store.markHumanReplied?.(message.conversationId, message.at);
+    await deps.store.markHumanReplied?.(message.conversationId, message.at, message.author.id);
   }
   return { item, created };
 }

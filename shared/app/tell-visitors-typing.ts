@@ -2,7 +2,7 @@ import { identityToken } from '../domain/identity.js';
 import { isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
 import type { VisitorConnections, VisitorPush, VisitorReads } from '../domain/webchat/live-ports.js';
 import { agentTypingFrame } from '../domain/webchat/visitor-view.js';
-import { GoneError, NotFoundError, UnprocessableError } from '../errors.js';
+import { ConflictError, GoneError, NotFoundError, UnprocessableError } from '../errors.js';
 import { webchatAddress } from './reply-destination.js';
 import { recipientOf } from './send-reply.js';
 
@@ -44,9 +44,18 @@ export async function tellVisitorsTyping(deps: VisitorTypingDeps, conversationId
   return sent;
 }
 
-/** A reply that could go nowhere (no customer, an erased one, no web-chat identity): no typing; the rest is thrown. */
+/**
+ * A reply that could go nowhere (no customer, an erased one, no web-chat identity, none that wrote in
+ * the conversation: `webchat_not_available`): no typing; the rest is thrown.
+ */
 function nowhere(error: unknown): undefined {
-  if (error instanceof NotFoundError || error instanceof GoneError || error instanceof UnprocessableError) {
+  const refused = error instanceof ConflictError && error.code === 'webchat_not_available';
+  if (
+    refused ||
+    error instanceof NotFoundError ||
+    error instanceof GoneError ||
+    error instanceof UnprocessableError
+  ) {
     return undefined;
   }
   throw error;

@@ -29,8 +29,8 @@ async function nextSla(
   if (!current || (current.endedAt && conversation.status === 'open' && event.type !== 'resolved')) {
     // No SLA policy to match: nothing starts, and the customer is not read for nothing. A failed
     // answer on an ended SLA starts none either (its conversation's next message does, as after a reopen).
-    if (event.type === 'resolved' || event.type === 'unanswered' || rules.sla.policies.length === 0)
-      return undefined;
+    if (event.type !== 'inbound' && event.type !== 'reply') return undefined;
+    if (rules.sla.policies.length === 0) return undefined;
     const customer = await deps.store.getCustomer(conversation.customerId);
     const policy = matchSlaPolicy(rules.sla.policies, {
       channels: conversation.channels,
@@ -87,11 +87,12 @@ async function trackSla(deps: ConversationClockDeps, first: Conversation, event:
     if (await deps.store.saveSla(conversation.id, next, expected)) {
       const aiReply = event.type === 'reply' ? event.author === 'ai' : undefined;
       // Undoing an answer takes back the target it met (counted on the answer's day).
-      // A merge's resolve counts nothing: the kept conversation's clock counts the issue.
+      // A merge's resolve counts nothing: the kept conversation's clock counts the issue; nor does
+      // a wait nobody could answer (the targets it stopped were neither met nor missed).
       const tally =
         event.type === 'unanswered'
           ? slaUndoTally(conversation, { before: change.from, after: next, at: event.at })
-          : event.type === 'resolved' && event.merged
+          : (event.type === 'resolved' && event.merged) || event.type === 'unreachable'
             ? undefined
             : slaTally(conversation, { before: change.from, after: next, at: event.at, aiReply });
       if (tally) await deps.store.countSlaOutcomes(tally);
@@ -115,7 +116,9 @@ async function trackSilence(deps: ConversationClockDeps, conversation: Conversat
   const after = deps.policy.autoResolve ? durationMs(deps.policy.autoResolve.after) : undefined;
   // Automations read it too (`waitingOn` when no SLA runs).
   const kept = after !== undefined || (deps.policy.automations?.length ?? 0) > 0;
-  if (event.type === 'reply' && event.author !== 'automation' && kept) {
+  // A wait nobody can answer (STOP) leaves the conversation waiting on the customer, as an answer does.
+  const answered = (event.type === 'reply' && event.author !== 'automation') || event.type === 'unreachable';
+  if (answered && kept) {
     await deps.store.setAwaitingCustomer(conversation.id, event.at, event.at);
     if (after === undefined) return;
     const dueAt = new Date(Date.parse(event.at) + after).toISOString();

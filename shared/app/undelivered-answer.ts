@@ -4,26 +4,32 @@ import { type QueueRules, selectQueue } from '../domain/routing/queues.js';
 import { AI_AUTHOR_ID } from '../domain/routing/routable.js';
 import type { LateFailureWait } from '../domain/waiting.js';
 
-/** Hands a person the conversation whose AI answer the provider took, then reported failed. */
-export type UndeliveredAnswerHandOff = (wait: LateFailureWait, reason: string | undefined) => Promise<void>;
+/**
+ * Hands a person the conversation whose AI answer the provider took, then reported failed; `at`: the
+ * hand-off's time, as its wait's write recorded it (`OwedHandOff`).
+ */
+export type UndeliveredAnswerHandOff = (
+  wait: LateFailureWait,
+  reason: string | undefined,
+  at: string,
+) => Promise<void>;
 
 /**
  * The AI's answer never reached the customer, and they wait again: as for an answer the channel
  * refused up front, a person must answer. A note says why (`Hand-off (ai_failed)`, with the provider's
  * reason), and the conversation goes to the queue the policy picks for the channel while nobody has it
- * (an agent who has it keeps it).
- * Both keyed on the failed answer's time, so a redelivered status repeats nothing.
+ * (an agent who has it keeps it). Both keyed on the failed answer's time and timed at `at` (the time the
+ * wait's write recorded), so a retry after a crash part-way repeats nothing. `policy`: read on first
+ * use (the sender parses the routing policy only when an answer failed).
  */
 export function undeliveredAnswerHandOff(
   admin: Pick<RouterAdmin, 'addNote' | 'assign'>,
-  policy: QueueRules,
-  now: () => string,
+  policy: () => QueueRules,
 ): UndeliveredAnswerHandOff {
-  return async (wait, reason) => {
+  return async (wait, reason, at) => {
     if (!wait.byAi) return;
-    const at = now();
     const { conversationId, written } = wait;
-    const queue = selectQueue(policy, { channel: wait.byAi.channel });
+    const queue = selectQueue(policy(), { channel: wait.byAi.channel });
     const why = reason ? ` (${reason})` : '';
     const detail = `the AI's answer could not be delivered on ${wait.byAi.channel}${why}; a person must answer`;
     await admin.addNote(

@@ -8,15 +8,29 @@ import type { Routing } from './read-routing.js';
 export const OPTED_OUT_NOTE =
   'The customer opted out of SMS (STOP): no channel can take a reply. They can text START to opt back in.';
 
+/** What the agent reads beside a STOP that ended the customer's wait for an answer. */
+export const OPTED_OUT_WHILE_WAITING_NOTE =
+  'The customer opted out of SMS (STOP) while waiting for an answer: no channel can take a reply, so nobody waits for one. They can text START to opt back in.';
+
+/**
+ * Whether SMS is the only channel a reply to the customer could take (`replyCandidates`, what
+ * `GET /api/customers/{id}/channels` checks; a call is answered by SMS): their STOP leaves them
+ * reachable on none. A customer who also wrote on another channel can be answered there.
+ */
+export function smsOnly(
+  root: Parameters<typeof replyCandidates>[0],
+  profiles: Parameters<typeof replyCandidates>[1],
+): boolean {
+  return replyCandidates(root, profiles).every((channel) => channel === 'sms');
+}
+
 /**
  * Whether the AI's reply, refused with `code`, leaves the customer reachable on no channel: SMS refused
- * for their STOP, and nothing else among the channels a reply could take (`replyCandidates`, what
- * `GET /api/customers/{id}/channels` checks; a call is answered by SMS). A customer who also wrote on
+ * for their STOP, and SMS the only channel a reply could take (`smsOnly`). A customer who also wrote on
  * another channel is handed to a person, who can answer there.
  */
 export function unreachableAfter(routing: Pick<Routing, 'customer' | 'profiles'>, code: string): boolean {
-  if (code !== 'sms_opted_out') return false;
-  return replyCandidates(routing.customer, routing.profiles).every((channel) => channel === 'sms');
+  return code === 'sms_opted_out' && smsOnly(routing.customer, routing.profiles);
 }
 
 /**

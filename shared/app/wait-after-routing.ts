@@ -58,15 +58,24 @@ export async function routeThenWait(
 /**
  * Tells the conversation clock of the customer's message (after routing and its wait): with the
  * conversation as the message's write left it (`seen`) when it is the message's, whether it reopened
- * it, and whether it is the customer's first word in it.
+ * it, and whether it is the customer's first word in it (`firstWord`: a customer who never spoke, in
+ * the conversation a call's ringing or a reaction opened for them). A message routing found no channel
+ * can answer (`routed`, `unreachable`) starts no response target: the clock hears that nobody can
+ * answer it, and counts the silence auto-resolve from it, as from an answer.
  */
 export async function tellClockOfMessage(
   track: TrackClock | undefined,
   touched: TouchedForWaiting,
-  told: { seen: Conversation | undefined; reopened: boolean | undefined; firstWord: boolean },
+  told: {
+    seen: Conversation | undefined;
+    reopened: boolean | undefined;
+    firstWord: boolean;
+    routed?: unknown;
+  },
 ): Promise<void> {
   if (!track) return;
   const { conversationId, at, receivedAt } = touched;
+  if (unreachable(told.routed)) return track({ type: 'unreachable', conversationId, at });
   await track({
     type: 'inbound',
     conversationId,
@@ -90,24 +99,48 @@ export async function tellClockOfMessage(
  * With `track`, the conversation clock hears of it too (`unanswered`): the resolver's status path, and
  * the sender's. A first response it was is taken back (`takeBackFirstResponse`) when its wait comes back
  * (not when an answer reached the customer after it): the next answer is the first response. The AI's
- * answer's wait come back, a person is handed the conversation (`handOff`, the provider's reason).
+ * answer's wait come back, a person is handed the conversation (`handOff`, the provider's reason): the
+ * write that brings the wait back records the hand-off it owes (`OwedHandOff`), taken off once made, so
+ * a run that died between the two leaves it to the next (a redelivered status, the sender's retry),
+ * which finds it (one strong read when its own write did not apply) and makes it, once, at the time
+ * recorded.
  */
 export async function waitAgainAfterFailure(
-  store: Pick<ResolverStore, 'startWaitingAfterFailure' | 'reopenAfterFailure' | 'takeBackFirstResponse'>,
+  store: Pick<
+    ResolverStore,
+    | 'startWaitingAfterFailure'
+    | 'reopenAfterFailure'
+    | 'takeBackFirstResponse'
+    | 'owedHandOff'
+    | 'handOffMade'
+  >,
   wait: LateFailureWait | undefined,
   clock: Clock,
   track?: TrackClock | undefined,
   handOff?: { to: UndeliveredAnswerHandOff | undefined; reason: string | undefined },
 ): Promise<void> {
   if (!wait || !store.startWaitingAfterFailure) return;
-  const { conversationId, at, answered } = wait;
+  const { conversationId, at, answered, written } = wait;
+  const to = wait.byAi ? handOff?.to : undefined;
+  const owes = to ? { answer: written, at: clock.now().toISOString() } : undefined;
   const waitsAgain =
-    (await store.startWaitingAfterFailure(conversationId, at, answered)) ||
-    (await store.reopenAfterFailure?.(conversationId, at, answered, clock.now().toISOString()));
+    (await store.startWaitingAfterFailure(conversationId, at, answered, owes)) ||
+    (await store.reopenAfterFailure?.(
+      conversationId,
+      at,
+      answered,
+      owes?.at ?? clock.now().toISOString(),
+      owes,
+    ));
+  // Owed by this run's write, or by an earlier run's that died before the hand-off.
+  const owed = waitsAgain ? owes : owes && (await store.owedHandOff?.(conversationId, written));
   // The wait it ended is back: if it was the first response, it was none (the next answer is).
-  if (waitsAgain) await store.takeBackFirstResponse?.(conversationId, wait.written);
+  if (waitsAgain || owed) await store.takeBackFirstResponse?.(conversationId, written);
   // The AI's answer it was: a person answers now, as for an answer refused up front.
-  if (waitsAgain) await handOff?.to?.(wait, handOff.reason);
+  if (to && owed) {
+    await to(wait, handOff?.reason, owed.at);
+    await store.handOffMade?.(conversationId, written);
+  }
   // The clock counted the answer when it was sent: its SLA wait comes back too (keyed on the answer's
   // time, so a redelivered status, told again, changes nothing).
   await track?.({ type: 'unanswered', conversationId, at: answered });

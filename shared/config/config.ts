@@ -147,7 +147,10 @@ export const ConfigSchema = z.object({
   TWILIO_API_URL: z.optional(providerOrigin),
   META_GRAPH_URL: z.optional(providerOrigin),
   TWILIO_ACCOUNT_SID: optionalNonEmptyString,
-  /** The Twilio number (E.164) replies are sent from; WhatsApp through Twilio uses TWILIO_WHATSAPP_FROM. */
+  /**
+   * The Twilio number (E.164) SMS replies go from when the customer's latest SMS named none of ours
+   * (each reply goes from the number the customer last texted); WhatsApp uses TWILIO_WHATSAPP_FROM.
+   */
   TWILIO_FROM_NUMBER: optionalNonEmptyString,
   TWILIO_WHATSAPP_FROM: optionalNonEmptyString,
   META_APP_SECRET: optionalNonEmptyString,

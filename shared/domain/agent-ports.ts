@@ -105,8 +105,29 @@ export interface AgentStore {
 /** The customers a merge went between: the roots standing for the target and the source asked for. */
 export type MergedPair = { targetId: string; sourceId: string };
 
+/**
+ * What a merge does to the merged-away customer's open conversation (see `mergeCustomers`): every write
+ * conditional or growing a set, so a merge asked again completes them.
+ */
+export interface MergedConversationAdmin {
+  /** The kept open conversation takes the joined one's channels and names it; its channel when later. */
+  joinConversation(keptId: string, merged: Conversation, kept: Conversation): Promise<void>;
+  /** The kept customer takes the open conversation; true when their profile holds it. */
+  adoptConversation(
+    conversationId: string,
+    customers: { sourceId: string; targetId: string },
+  ): Promise<boolean>;
+  /** The merged-away profile lets go of the open conversation the kept profile holds. */
+  releaseAdopted(sourceId: string, conversationId: string): Promise<void>;
+  /**
+   * The joined conversation's wait, since `at`, runs on in the kept open conversation, unless a wait
+   * runs there or it was answered as late; true when it started.
+   */
+  waitFromJoined(keptId: string, at: string): Promise<boolean>;
+}
+
 /** The changes agents make to customers and conversations: multi-item sequences the store keeps safe. */
-export interface AgentAdmin extends Pick<RouterAdmin, 'assign'> {
+export interface AgentAdmin extends Pick<RouterAdmin, 'assign'>, MergedConversationAdmin {
   /**
    * Merges the customer standing for `sourceId` into the one standing for `targetId` (either may have
    * been merged before: the merge goes between their roots); answers those two roots.

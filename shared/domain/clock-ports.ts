@@ -133,7 +133,13 @@ export type ClockEvent =
    * The provider reported a reply failed after the clock counted it (`at`: its time as an answer, as
    * the reply event told it): the customer was never answered.
    */
-  | { type: 'unanswered'; conversationId: string; at: string };
+  | { type: 'unanswered'; conversationId: string; at: string }
+  /**
+   * From `at` no channel can take a reply to the customer (they texted STOP and wrote on nothing else):
+   * the wait on the business ends unanswered (its response target stops with no outcome), and the
+   * silence auto-resolve counts from then, as after an answer.
+   */
+  | { type: 'unreachable'; conversationId: string; at: string };
 
 /** Tells the conversation clock of an event (`trackConversationClock` bound to its dependencies). */
 export type TrackClock = (event: ClockEvent) => Promise<void>;

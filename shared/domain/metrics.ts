@@ -15,14 +15,29 @@ export interface Metrics {
   aiResolutionRate: number | null;
   /** Why messages went to a person, by routing reason (the document lists the reasons). */
   handoffReasons: Partial<Record<RouteReason, number>>;
-  /** Median and mean time from a conversation's first inbound message to its first reply (ms). */
-  firstResponseMs: { median: number | null; mean: number | null; conversations: number };
+  /**
+   * Median and mean time from a conversation's first inbound message to its first reply (ms): the AI's
+   * answer included, whatever the SLA policy's `aiRepliesCount`.
+   */
+  firstResponseMs: ResponseTimes;
+  /**
+   * The same to the first reply a person gave (an agent's, or the business's own app's): what the
+   * first-response target measures under `aiRepliesCount: false`.
+   */
+  firstHumanResponseMs: ResponseTimes;
   /** Share of inbound messages that came on another channel than the customer's previous one (0..1). */
   channelSwitchRate: number | null;
   /** Response targets met and missed (overall figures only). */
   sla?: SlaFigures;
   /** Satisfaction survey answers (overall figures only). */
   csat?: CsatFigures;
+}
+
+/** Median and mean of response times (ms; the overall figures have no median), and how many. */
+export interface ResponseTimes {
+  median: number | null;
+  mean: number | null;
+  conversations: number;
 }
 
 /** Survey answers: how many, the average score (null when none), and how many gave each score 1 to 5. */
@@ -43,15 +58,20 @@ export interface CsatFigures extends CsatScores {
   byAi: Record<string, CsatScores>;
 }
 
-/** How often one target was met and missed, and the share met (null when none ended). */
+/**
+ * How often one target was met and missed, and the share met (null when none ended); for a response
+ * target, also how often a resolve ended it with nobody having answered (`resolvedUnanswered`: in
+ * neither `met` nor `missed`, so not in `share`).
+ */
 export interface TargetFigures {
   met: number;
   missed: number;
   share: number | null;
+  resolvedUnanswered?: number;
 }
 
-/** Each target's figures. */
-export type TargetsFigures = Partial<Record<SlaMetric, TargetFigures>>;
+/** Each target's figures: all three, zeros when none ended. */
+export type TargetsFigures = Record<SlaMetric, TargetFigures>;
 
 /**
  * The SLA figures: each target overall, then by queue, by channel, by agent (the conversation's
@@ -112,18 +132,23 @@ export const daysInRange = (range: MetricsRange): number =>
   Math.round((Date.parse(range.to) - Date.parse(range.from)) / DAY_MS) + 1;
 
 /**
- * The range of a request: `to` defaults to today (UTC), `from` to the 30 days ending at `to`; the range
- * may not run backwards nor span more than 366 days (an error message, or the range).
+ * The range of a request: `to` defaults to today (UTC) and a later one is cut to today (no day after it
+ * has figures yet), `from` defaults to the 30 days ending at `to`; a `from` after today, a range running
+ * backwards or spanning more than 366 days is refused (an error message, or the range).
  */
 export function metricsRange(
   asked: { from?: string | undefined; to?: string | undefined },
   now: Date,
 ): MetricsRange | { error: string } {
-  const to = asked.to ?? utcDay(now);
+  const today = utcDay(now);
+  if (asked.from !== undefined && asked.from > today)
+    return { error: `from: ${asked.from} is after today (${today}, UTC): no figures yet` };
+  if (asked.from !== undefined && asked.to !== undefined && asked.from > asked.to)
+    return { error: 'from: must not be after to' };
+  const to = asked.to === undefined || asked.to > today ? today : asked.to;
   const from = asked.from ?? utcDay(new Date(Date.parse(to) - (DEFAULT_METRICS_DAYS - 1) * DAY_MS));
-  const days = daysInRange({ from, to });
-  if (days < 1) return { error: 'from: must not be after to' };
-  if (days > MAX_METRICS_DAYS) return { error: `from: the range may span at most ${MAX_METRICS_DAYS} days` };
+  if (daysInRange({ from, to }) > MAX_METRICS_DAYS)
+    return { error: `from: the range may span at most ${MAX_METRICS_DAYS} days` };
   return { from, to };
 }
 
@@ -141,6 +166,33 @@ function automatedMessage(item: TimelineItem): boolean {
   );
 }
 
+/**
+ * Per conversation, the time from the customer's first message to the first reply `counts` takes after
+ * it (automations' messages and surveys never): their median and mean.
+ */
+function responseTimes(
+  timeline: readonly TimelineItem[],
+  counts: (reply: TimelineItem) => boolean,
+): ResponseTimes {
+  const first = new Map<string, { inbound?: string; reply?: string }>();
+  for (const i of timeline) {
+    if (i.type !== 'message' || !i.conversationId || automatedMessage(i)) continue;
+    const entry = first.get(i.conversationId) ?? {};
+    if (i.direction === 'inbound') entry.inbound ??= i.at;
+    else if (entry.inbound && !entry.reply && counts(i)) entry.reply = i.at;
+    first.set(i.conversationId, entry);
+  }
+  const times = [...first.values()]
+    .filter((e) => e.inbound && e.reply)
+    .map((e) => Date.parse(e.reply as string) - Date.parse(e.inbound as string))
+    .sort((a, b) => a - b);
+  return {
+    median: times.length ? (times[Math.floor((times.length - 1) / 2)] ?? null) : null,
+    mean: times.length ? times.reduce((a, b) => a + b, 0) / times.length : null,
+    conversations: times.length,
+  };
+}
+
 /** A customer's metrics, from their timeline (oldest first). */
 export function customerMetrics(timeline: readonly TimelineItem[]): Metrics {
   const decisions = timeline.filter((i) => i.event === 'routed');
@@ -155,19 +207,6 @@ export function customerMetrics(timeline: readonly TimelineItem[]): Metrics {
     if (i.type === 'message' && i.direction === 'outbound' && authorKind(i) === 'ai' && !automatedMessage(i))
       answeredByAi += 1;
   }
-  // First reply after the first inbound message, per conversation.
-  const first = new Map<string, { inbound?: string; reply?: string }>();
-  for (const i of timeline) {
-    if (i.type !== 'message' || !i.conversationId || automatedMessage(i)) continue;
-    const entry = first.get(i.conversationId) ?? {};
-    if (i.direction === 'inbound') entry.inbound ??= i.at;
-    else if (entry.inbound && !entry.reply) entry.reply = i.at;
-    first.set(i.conversationId, entry);
-  }
-  const times = [...first.values()]
-    .filter((e) => e.inbound && e.reply)
-    .map((e) => Date.parse(e.reply as string) - Date.parse(e.inbound as string))
-    .sort((a, b) => a - b);
   const inbound = timeline.filter((i) => i.type === 'message' && i.direction === 'inbound').length;
   const switches = withChannelSwitches(timeline.filter((i) => i.event !== 'channel_switch')).items.filter(
     (i) => i.event === 'channel_switch',
@@ -176,11 +215,8 @@ export function customerMetrics(timeline: readonly TimelineItem[]): Metrics {
     routed: decisions.length,
     aiResolutionRate: ratio(answeredByAi, decisions.length),
     handoffReasons,
-    firstResponseMs: {
-      median: times.length ? (times[Math.floor((times.length - 1) / 2)] ?? null) : null,
-      mean: times.length ? times.reduce((a, b) => a + b, 0) / times.length : null,
-      conversations: times.length,
-    },
+    firstResponseMs: responseTimes(timeline, () => true),
+    firstHumanResponseMs: responseTimes(timeline, (reply) => authorKind(reply) === 'agent'),
     channelSwitchRate: ratio(switches, inbound),
   };
 }

@@ -82,6 +82,8 @@ export function profileTouchNeeded(profile: ProfileState | undefined, touch: Pro
   if (touch.whatsappAddress !== undefined && (touch.whatsappAddress ?? undefined) !== profile.whatsappAddress)
     return true;
   if (touch.smsAddress !== undefined && touch.smsAddress !== profile.smsAddress) return true;
+  if (touch.smsBusinessNumber !== undefined && touch.smsBusinessNumber !== profile.smsBusinessNumber)
+    return true;
   if (
     touch.whatsappProvider !== undefined &&
     (touch.whatsappProvider ?? undefined) !== profile.whatsappProvider

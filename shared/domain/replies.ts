@@ -32,6 +32,7 @@ export const ReplyRefusalSchema = z.enum([
   'sms_opted_out',
   'email_suppressed',
   'ambiguous_recipient',
+  'webchat_not_available',
 ]);
 export type ReplyRefusal = z.infer<typeof ReplyRefusalSchema>;
 
@@ -299,9 +300,7 @@ export function replyIdFor(conversationId: string, agentId: string, idempotencyK
 }
 
 /** A digest of a reply request as validated (see `requestHash`), kept with an Idempotency-Key's reply. */
-export function replyRequestHash(request: ReplyRequest): string {
-  return requestHash(request);
-}
+export const replyRequestHash = (request: ReplyRequest): string => requestHash(request);
 
 /** The id that owns an Idempotency-Key: the agent, or the AI under its own namespace. */
 export function replyKeyOwner(author: ReplyAuthor): string {

@@ -11,7 +11,10 @@ const answeredOn = (channel: Channel): Channel => (channel === 'voice' ? 'sms' :
  * a profile of their merged group has an event on (a call's: SMS). What `GET /api/customers/{id}/channels`
  * checks, and what a reply naming no channel chooses from.
  */
-export function replyCandidates(root: Customer, profiles: readonly Customer[] = [root]): Channel[] {
+export function replyCandidates(
+  root: Pick<Customer, 'lastInboundChannel' | 'channels'>,
+  profiles: readonly Pick<Customer, 'channels'>[] = [root],
+): Channel[] {
   const all = [root.lastInboundChannel, ...profiles.flatMap((p) => p.channels)]
     .filter((c): c is Channel => c !== undefined)
     .map(answeredOn);
@@ -35,6 +38,29 @@ export function replyChannel(
   const choices = candidates.length > 0 ? candidates : addressedChannels(customer);
   const name = choices.length > 0 ? `name a channel: ${choices.join(' or ')}` : 'name a channel';
   throw new UnprocessableError(`the customer has never written to us: ${name}`, 'no_channel');
+}
+
+/**
+ * The channel a reply naming none goes on when the default (`without`) cannot take it in this
+ * conversation (a web chat of a visitor merged in who did not write here, see webchatAddress): of the
+ * other channels a reply could take (replyCandidates), the one the customer wrote on last (a call's:
+ * SMS); undefined when there is none.
+ */
+export function nextReplyChannel(
+  root: Customer,
+  profiles: readonly Customer[],
+  without: Channel,
+): Channel | undefined {
+  const latest = (channel: Channel): string =>
+    profiles
+      .flatMap((p) => Object.entries(p.lastInboundByChannel ?? {}))
+      .filter(([wrote]) => answeredOn(wrote as Channel) === channel)
+      .reduce((at, [, when]) => (when && when > at ? when : at), '');
+  const others = replyCandidates(root, profiles).filter((channel) => channel !== without);
+  return others.reduce<Channel | undefined>(
+    (best, channel) => (best === undefined || latest(channel) > latest(best) ? channel : best),
+    undefined,
+  );
 }
 
 /** The channels the customer has an address on (a phone: SMS and WhatsApp), for one who reached us on none. */

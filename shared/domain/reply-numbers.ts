@@ -15,13 +15,28 @@ export function lastNumberOn(
   channel: Channel,
 ): string | undefined {
   if (channel !== 'whatsapp' && channel !== 'sms') return undefined;
+  return latestNumbers(customer, profiles, channel)?.number;
+}
+
+/**
+ * Our number the customer last texted (`smsBusinessNumber`, Twilio's `To` of that SMS, kept on the
+ * profile with `smsAddress`): SMS replies go from it, so a business with several numbers answers from
+ * the one the customer wrote to. Undefined when the profile of their latest SMS keeps none (one stored
+ * before): the configured number then.
+ */
+export function lastBusinessNumber(customer: Customer, profiles: readonly Customer[]): string | undefined {
+  return latestNumbers(customer, profiles, 'sms')?.profile.smsBusinessNumber;
+}
+
+/** The profile of the latest message on the channel whose number the customer still shows, and that number. */
+function latestNumbers(customer: Customer, profiles: readonly Customer[], channel: 'whatsapp' | 'sms') {
   const shown = new Set(customer.identities.filter((i) => i.kind === 'phone').map((i) => i.value));
-  let best: { number: string; at: string } | undefined;
+  let best: { number: string; at: string; profile: Customer } | undefined;
   for (const profile of profiles) {
     const number = channel === 'whatsapp' ? profile.whatsappAddress : profile.smsAddress;
     if (!number || !shown.has(phoneIdentityKey(number))) continue;
     const at = profile.lastInboundByChannel[channel] ?? '';
-    if (!best || at > best.at) best = { number, at };
+    if (!best || at > best.at) best = { number, at, profile };
   }
-  return best?.number;
+  return best;
 }

@@ -43,13 +43,22 @@ export interface ReplyStore {
   ): Promise<{ message: OutboundMessage; created: boolean }>;
   /** Remembers the agent whose reply was last queued to the customer (assignment prefers them). */
   setLastAgent(customerId: string, agentId: string, at: string): Promise<void>;
-  /** Records an agent's reply on the conversation's routing state (the AI stays silent after it). */
-  markHumanReplied?(conversationId: string, at: string): Promise<void>;
+  /**
+   * Records an agent's reply on the conversation's routing state (the AI stays silent after it), and
+   * `agentId` as the last person who answered (the metrics credit them).
+   */
+  markHumanReplied?(conversationId: string, at: string, agentId?: string): Promise<void>;
   /**
    * Marks the conversation's first reply (for the first-response-time metric); with `answered` (the
-   * AI's answer's time) as `markFirstResponse` does. Answers whether it recorded the answer.
+   * AI's answer's time) as `markFirstResponse` does. Answers whether it recorded the answer. With
+   * `person` (an agent's reply), their first response too; `responded`: the conversation as read had it.
    */
-  recordFirstResponse?(conversationId: string, at: string, answered?: string): Promise<boolean | undefined>;
+  recordFirstResponse?(
+    conversationId: string,
+    at: string,
+    answered?: string,
+    person?: { responded: boolean },
+  ): Promise<boolean | undefined>;
   /**
    * Marks the conversation's first reply without counting it: answers its wait (ms) when this call
    * marked it, for the caller to count with the write it makes anyway (routing's decision). With

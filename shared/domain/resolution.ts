@@ -170,11 +170,16 @@ function callParties(envelope: Extract<Envelope, { kind: 'call' }>): Pick<Timeli
  * `to` so agents see which of the business's numbers the customer texted; only a phone number, only SMS.
  */
 function smsBusinessNumber(envelope: Extract<Envelope, { kind: 'message' }>): Pick<TimelineItem, 'to'> {
-  if (envelope.channel !== 'sms' || envelope.direction !== 'inbound') return {};
+  const account = smsBusinessPhone(envelope);
+  return account !== undefined ? { to: { kind: 'phone', value: account } } : {};
+}
+
+/** Our number an inbound SMS was sent to (its `account`, E.164), when the envelope is one and names it. */
+export function smsBusinessPhone(envelope: Envelope): string | undefined {
+  if (envelope.kind !== 'message' || envelope.channel !== 'sms' || envelope.direction !== 'inbound')
+    return undefined;
   const account = envelope.account;
-  return account !== undefined && BUSINESS_PHONE.test(account)
-    ? { to: { kind: 'phone', value: account } }
-    : {};
+  return account !== undefined && BUSINESS_PHONE.test(account) ? account : undefined;
 }
 
 /** Mail whose sender nothing vouches for (DMARC failed, or SPF and DKIM both did): it attaches to no existing customer. */

@@ -3,16 +3,16 @@ import type { CsatPending } from './csat/survey.js';
 import type { DeletionOutcome, MessageDeletion } from './deletion.js';
 import type { EditMark, EditPlacement, HeldEditStore } from './edits.js';
 import type { Channel, Envelope, Identity, StatusEnvelope } from './envelope.js';
+import type { LateFailureStore } from './late-failure-ports.js';
 import type { ConversationSnapshot } from './routing/conversation-state.js';
 import type { SentMessage, SentReference, WatermarkReceipt } from './sent-reference.js';
 import type { SuggestionEvidence } from './suggestions.js';
+import type { Conversation, Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
 
 export type { SentMessage, SentReference, WatermarkReceipt } from './sent-reference.js';
 
-import type { Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
-
 /** What the resolver reads of a profile before deciding where an event goes. */
-export interface ProfileState {
+export interface ProfileState extends Pick<Customer, 'smsBusinessNumber'> {
   customerId: string;
   name?: string | undefined;
   nameAt?: string | undefined;
@@ -88,7 +88,7 @@ export interface ConversationTouch {
 }
 
 /** How an event changes the profile; written last, so a crash before it is redone in full. */
-export interface ProfileTouch {
+export interface ProfileTouch extends Pick<Customer, 'smsBusinessNumber'> {
   customerId: string;
   identities: readonly Identity[];
   channel: Channel;
@@ -162,7 +162,7 @@ export interface MailClaim {
   digest: string;
 }
 /** What the resolver needs from storage. Every method is idempotent. */
-export interface ResolverStore extends HeldEditStore {
+export interface ResolverStore extends HeldEditStore, LateFailureStore {
   /** The customer an identity belongs to (an eventually consistent read is enough: claims are conditional). */
   findCustomerId(identity: Identity, options?: { consistent?: boolean }): Promise<string | undefined>;
   /** The same, and whether a merge or an unmerge ever moved the identity between customers. */
@@ -225,12 +225,22 @@ export interface ResolverStore extends HeldEditStore {
    * The customer's message at `at` starts a wait on the open conversation, unless one runs already or
    * an answer as new was recorded, or made after we received it (`receivedAt`) (a conditional write).
    */
-  startWaiting?(conversationId: string, at: string, failed?: undefined, receivedAt?: string): Promise<void>;
+  startWaiting?(
+    conversationId: string,
+    at: string,
+    failed?: undefined,
+    receivedAt?: string,
+  ): Promise<unknown>;
   /**
    * The customer's message at `since`, which no channel can answer, ends the wait its touch started
    * (the message opened the conversation), while that wait is still its own (a conditional write).
    */
   dropUnreachableWait?(conversationId: string, since: string): Promise<void>;
+  /** The conversation, read strongly (`consistent`): a STOP reads whether its customer waits (`endWaitAtStop`). */
+  getConversation?(
+    conversationId: string,
+    options?: { consistent?: boolean },
+  ): Promise<Conversation | undefined>;
   /** Lists an open conversation a `listLater` touch left out of the inbox, at its place (conditional). */
   listInInbox?(conversationId: string): Promise<void>;
   /** Writes the profile; answers it as the write left it when that one write made it so (routing's). */
@@ -253,18 +263,6 @@ export interface ResolverStore extends HeldEditStore {
   /** The time (in its timeline key) of the message a provider id names, once it is linked; one read. */
   sentAt?(channel: Channel, providerMessageId: string): Promise<string | undefined>;
   /**
-   * A reply the provider took failed later (`failed`, its time as an answer): the wait starts again from
-   * `at` if it was the conversation's last answer and none reached the customer after it (conditional,
-   * on an open conversation). True when it did.
-   */
-  startWaitingAfterFailure?(conversationId: string, at: string, failed: string): Promise<boolean>;
-  /**
-   * The same reply's conversation was resolved after it: reopened (its `reopened` event by the
-   * delivery), if the resolve came after the reply, no later answer was recorded and the customer has
-   * not written since (conditional), then waiting from `at` as above. True when it reopened.
-   */
-  reopenAfterFailure?(conversationId: string, at: string, failed: string, now: string): Promise<boolean>;
-  /**
    * A first response that never reached the customer (marked at `at`, the reply's own time) is taken
    * back: its mark goes and its wait comes off the counters, so the next answer is the first response.
    * True when it was the conversation's first response.
@@ -282,7 +280,7 @@ export interface ResolverStore extends HeldEditStore {
    */
   recordFirstResponse?(conversationId: string, at: string): Promise<unknown>;
   markAnswered?(conversationId: string, at: string): Promise<void>;
-  markHumanReplied?(conversationId: string, at: string): Promise<void>;
+  markHumanReplied?(conversationId: string, at: string, agentId?: string): Promise<void>;
   /** Keeps a provider event that concerns no customer (account-level errors). */
   putProviderEvent(envelope: Envelope): Promise<void>;
   /** The conversation a thread id (an email Message-ID) belongs to, trying the ids in order. */

@@ -1,14 +1,24 @@
 import type { Identity } from './envelope.js';
+import type { LateFailureStore } from './late-failure-ports.js';
 import type { OutboundMessage, SendResult } from './outbound.js';
 import type { ContactState } from './resolver-ports.js';
+import type { OwedHandOff } from './waiting.js';
 
 /** What a claim found (see `claimSend`). */
-export type SendClaim = 'claimed' | 'sent' | 'busy' | { unsettled: string };
+export type SendClaim =
+  | 'claimed'
+  | 'sent'
+  | 'failed'
+  | 'busy'
+  | { unsettled: string }
+  | { refused: string | undefined };
 
 /** What the sender needs from storage. */
 export interface SenderStore {
   /**
-   * Claims the reply for `leaseMs`: `sent` when it went out (or failed) already, `busy` while another
+   * Claims the reply for `leaseMs`: `sent` when it went out already, `refused` (the reason's code)
+   * when a sender recorded it failed for good, `failed` when the
+   * provider took it, the send was recorded and a status reported it failed, `busy` while another
    * holds it; `unsettled` when a provider's status recorded its provider id while a sender held it and
    * that sender's lease ran out without recording the send (it died after the provider call).
    */
@@ -25,11 +35,20 @@ export interface SenderStore {
    * The customer's message at `at` is unanswered after all (an AI answer, recorded at `failed`, never
    * went out): they wait again from it.
    */
-  startWaiting?(conversationId: string, at: string, failed?: string): Promise<void>;
-  /** A reply the provider took failed later (`failed`, its time as an answer): see `ResolverStore`. */
-  startWaitingAfterFailure?(conversationId: string, at: string, failed: string): Promise<boolean>;
-  /** Its conversation was resolved after it: reopened, as `ResolverStore` says. */
-  reopenAfterFailure?(conversationId: string, at: string, failed: string, now: string): Promise<boolean>;
+  startWaiting?(
+    conversationId: string,
+    at: string,
+    failed?: string,
+    receivedAt?: undefined,
+    handOff?: OwedHandOff,
+  ): Promise<unknown>;
+  /** A reply the provider took failed later (`failed`, its time as an answer): see `LateFailureStore`. */
+  startWaitingAfterFailure?: LateFailureStore['startWaitingAfterFailure'];
+  /** Its conversation was resolved after it: reopened, as `LateFailureStore` says. */
+  reopenAfterFailure?: LateFailureStore['reopenAfterFailure'];
+  /** The hand-off a failed AI answer's wait owes, and its making: see `LateFailureStore`. */
+  owedHandOff?: LateFailureStore['owedHandOff'];
+  handOffMade?: LateFailureStore['handOffMade'];
   /** A first response that never reached the customer is taken back: see `ResolverStore`. */
   takeBackFirstResponse?(conversationId: string, at: string): Promise<boolean>;
   /** Records a contact state of an address (a refusal that says the customer texted STOP): see `ResolverStore`. */

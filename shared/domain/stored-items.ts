@@ -21,6 +21,7 @@ const CustomerItemSchema = z.looseObject({
   typedEmail: z.string().optional(),
   whatsappAddress: z.string().optional(),
   smsAddress: z.string().optional(),
+  smsBusinessNumber: z.string().optional(),
   // Only Twilio is named; anything else reads as the Cloud API's (no limit of Twilio's).
   whatsappProvider: z.enum(['twilio']).optional().catch(undefined),
   whatsappWindowClosedAt: z.iso.datetime().optional().catch(undefined),
@@ -75,6 +76,7 @@ export function customerOfItem(item: Record<string, unknown>): Customer {
     typedEmail: parsed.typedEmail,
     whatsappAddress: parsed.whatsappAddress,
     smsAddress: parsed.smsAddress,
+    smsBusinessNumber: parsed.smsBusinessNumber,
     whatsappProvider: parsed.whatsappProvider,
     whatsappWindowClosedAt: parsed.whatsappWindowClosedAt,
   });
@@ -86,7 +88,14 @@ export function customerOfItem(item: Record<string, unknown>): Customer {
  */
 export function conversationOfItem(item: Record<string, unknown>): Conversation {
   const channels = StringSetSchema.parse(item.channels);
-  return ConversationSchema.parse({ ...item, channels, channelSwitch: channels.length > 1 });
+  const merged = item.mergedConversationIds;
+  const mergedConversationIds = merged === undefined ? undefined : StringSetSchema.parse(merged);
+  return ConversationSchema.parse({
+    ...item,
+    channels,
+    channelSwitch: channels.length > 1,
+    ...(mergedConversationIds ? { mergedConversationIds } : {}),
+  });
 }
 
 /** `read(item)`, or undefined when the item does not read as one (a reader that skips what it cannot show). */

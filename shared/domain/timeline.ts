@@ -208,6 +208,13 @@ export const CustomerSchema = z.object({
     .string()
     .optional()
     .describe('the number (E.164) the customer last texted from: SMS replies go to it'),
+  /** Our number (E.164) that SMS was sent to: SMS replies go from it (a business with several numbers). */
+  smsBusinessNumber: z
+    .string()
+    .optional()
+    .describe(
+      "our number (E.164) the customer last texted (Twilio's `To`): SMS replies go from it; absent, from TWILIO_FROM_NUMBER",
+    ),
   /**
    * When a reply WhatsApp later failed as sent outside the customer's 24-hour window (131047) was
    * written: WhatsApp takes only templates from then until the customer writes there again.
@@ -260,6 +267,16 @@ export const ConversationSchema = z.object({
   resolvedAt: z.iso.datetime().optional(),
   /** The conversation this one follows, when the customer came back after the reopen window. */
   previousConversationId: z.string().optional(),
+  /**
+   * The conversations a merge of customers joined into this one (the merged-away customer's open
+   * conversation, resolved by the merge): an email reply here continues their mail thread.
+   */
+  mergedConversationIds: z
+    .array(z.string())
+    .optional()
+    .describe(
+      "the conversations a merge of customers joined into this one (the merged-away customer's open conversation, resolved by the merge); an email reply here continues their mail thread",
+    ),
   /** Unset is normal; an SLA breach can raise it. */
   priority: PrioritySchema.optional(),
   /** Its SLA: the policy, the running deadlines, hit or missed, the breaches. */
@@ -273,6 +290,13 @@ export const ConversationSchema = z.object({
    * the AI did; unset while nobody has (the survey after a resolve asks only about an answer given).
    */
   answeredBy: z.enum(['agent', 'ai']).optional(),
+  /**
+   * The agent who last answered the customer from the console in this opening (a reopen clears it): whom
+   * the metrics credit once nobody has the conversation. Unset on answers before 2026-12-06.
+   */
+  humanAnswerBy: z.string().optional(),
+  /** When a person first answered it (the first response a person gave; the metrics count it once). */
+  firstHumanResponseAt: z.iso.datetime().optional(),
   /**
    * Written by a resolve: when the opening it ended began at the latest (the resolve before it, else the
    * conversation's start). An answer after it (`answeredAt`) answered that opening.

@@ -133,6 +133,16 @@ export function unansweredBy(message: Pick<OutboundMessage, 'author' | 'placedAt
   return new Date(Date.parse(message.placedAt) - 1).toISOString();
 }
 
+/**
+ * The hand-off a failed AI answer's wait owes (`handOffOwed` on the conversation, written by the write
+ * that brings the wait back, taken off once the hand-off is made): the answer's own time (`written`, its
+ * key) and the hand-off's time, so a retry after a crash makes the same note and event, once.
+ */
+export interface OwedHandOff {
+  answer: string;
+  at: string;
+}
+
 /** The wait a reply the provider took and later reported failed starts again, and the answer it undoes. */
 export interface LateFailureWait {
   conversationId: string;

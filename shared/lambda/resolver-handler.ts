@@ -38,6 +38,10 @@ export function createResolverHandler(): (
   const store = storePorts(repos);
   const conversationClock = awsConversationClock(config, repos);
   const track = (event: ClockEvent) => trackConversationClock(conversationClock, event);
+  // Read once at start: a policy with an error stops the function with the field named.
+  const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);
+  // An AI answer the provider took, then reported failed (a status, or the inline send's record): to a person.
+  const undelivered = undeliveredAnswerHandOff(repos.conversations, () => policy);
   // The AI's answers go out from here, the sender's claim written by their put; agents' through the queue.
   // One invocation at a time per instance: its deadline, read by the inline send.
   let deadline: number | undefined;
@@ -45,7 +49,7 @@ export function createResolverHandler(): (
     config,
     store,
     () => (deadline === undefined ? undefined : deadline - Date.now()),
-    track,
+    { track, undelivered },
   );
   const replies = {
     ...sqsReplies(store, config.OUTBOUND_QUEUE_URL, config.WEBCHAT_BUSINESS_NAME),
@@ -53,8 +57,6 @@ export function createResolverHandler(): (
     sendNow,
   };
   withAutomations(conversationClock, repos, replies);
-  // Read once at start: a policy with an error stops the function with the field named.
-  const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);
   const knowledgeBase = readConfiguredKnowledgeBase(config);
   // What answers customers, once per cold start: the operator sees which files are running.
   log('info', 'routing set up', { setup: setupLine(config, knowledgeBase, policy) });
@@ -74,7 +76,7 @@ export function createResolverHandler(): (
     ...resolverSettings(config),
     log,
     route: (input: Parameters<typeof routeMessage>[1]) => routeMessage(router, input),
-    undelivered: undeliveredAnswerHandOff(repos.conversations, policy, () => systemClock.now().toISOString()),
+    undelivered,
     track,
     csat: store,
     // Bound on AWS (the web chat's `delivered` goes there too): a deletion's later look (apply-deletion.ts).

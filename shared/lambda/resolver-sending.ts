@@ -1,4 +1,5 @@
 import { deliverReply } from '../app/deliver-reply.js';
+import type { UndeliveredAnswerHandOff } from '../app/undelivered-answer.js';
 import { getSecretString } from '../aws/secrets-lite.js';
 import type { Config } from '../config/config.js';
 import { loadConfigWithSecrets, SENDER_SECRET_KEYS } from '../config/secrets.js';
@@ -23,13 +24,14 @@ export const INLINE_SEND_MIN_MS = 15_000;
 /**
  * The resolver's sending of the AI's replies it has just stored, with the sender's logic: the provider
  * secret is read and the senders built on the first reply, not at cold start (routing to a person, or
- * a redelivery, sends nothing).
+ * a redelivery, sends nothing). `tell`: the conversation clock, and the hand-off of an AI answer the
+ * provider reported failed before its send was recorded.
  */
 export function resolverSending(
   config: Config,
   store: SenderStore,
   timeLeftMs: () => number | undefined = () => undefined,
-  track?: TrackClock,
+  tell: { track?: TrackClock; undelivered?: UndeliveredAnswerHandOff } = {},
 ): InlineSend {
   // Imported on first use too: the provider adapters are no part of the resolver's cold start.
   const senders = onFirstUse(async () => {
@@ -45,7 +47,8 @@ export function resolverSending(
     clock: systemClock,
     leaseMs: RESOLVER_SEND_LEASE_MS,
     maxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
-    track,
+    track: tell.track,
+    undelivered: tell.undelivered,
   };
   return {
     leaseMs: RESOLVER_SEND_LEASE_MS,

@@ -1,6 +1,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { deliverReply, type SenderDeps } from '../app/deliver-reply.js';
 import { trackConversationClock } from '../app/track-conversation-clock.js';
+import { undeliveredAnswerHandOff } from '../app/undelivered-answer.js';
 import { dynamoDbLite } from '../aws/dynamodb-lite.js';
 import { getSecretString } from '../aws/secrets-lite.js';
 import type { Config } from '../config/config.js';
@@ -16,7 +17,8 @@ import { lambdaDeadLetter } from './dead-letter.js';
 /**
  * What the sender function delivers with. An answer it gives up on (refused, out of attempts, no
  * credentials) is taken back from the conversation clock (`unanswered`), as the resolver does for a
- * `failed` status: its SLA target starts again, its silence ends (`awsAnswerClock`).
+ * `failed` status: its SLA target starts again, its silence ends (`awsAnswerClock`). The AI's answer
+ * the provider reported failed before the send was recorded goes to a person, as the resolver does.
  */
 export function senderDeps(config: Config, repos: DynamoRepositories): SenderDeps {
   const clock = awsAnswerClock(config, repos);
@@ -27,6 +29,8 @@ export function senderDeps(config: Config, repos: DynamoRepositories): SenderDep
       startWaiting: repos.conversations.startWaiting,
       startWaitingAfterFailure: repos.conversations.startWaitingAfterFailure,
       reopenAfterFailure: repos.conversations.reopenAfterFailure,
+      owedHandOff: repos.conversations.owedHandOff,
+      handOffMade: repos.conversations.handOffMade,
       takeBackFirstResponse: repos.metrics.takeBackFirstResponse,
       setContactState: repos.customers.setContactState,
     },
@@ -36,6 +40,8 @@ export function senderDeps(config: Config, repos: DynamoRepositories): SenderDep
     leaseMs: 60_000,
     maxAttempts: config.OUTBOUND_MAX_ATTEMPTS,
     track: (event: ClockEvent) => trackConversationClock(clock, event),
+    // The routing policy's queues, parsed only when an AI answer failed (the clock's own read).
+    undelivered: undeliveredAnswerHandOff(repos.conversations, () => clock.policy),
   };
 }
 

@@ -1,4 +1,4 @@
-import { deliverReply } from '#shared/app/deliver-reply.js';
+import { deliverReply, type SenderDeps } from '#shared/app/deliver-reply.js';
 import { fireTimer } from '#shared/app/fire-timer.js';
 import { receiveEnvelope } from '#shared/app/receive-envelope.js';
 import { routeMessage } from '#shared/app/route-message.js';
@@ -70,7 +70,7 @@ function localRouting(
   const router = { store, admin, replies, clock, responder: createResponder(config), policy, log };
   return {
     route: (routed) => routeMessage(router, routed),
-    undelivered: undeliveredAnswerHandOff(admin, policy, () => clock.now().toISOString()),
+    undelivered: undeliveredAnswerHandOff(admin, () => policy),
   };
 }
 
@@ -85,7 +85,8 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
   const clockDeps = input.conversationClock;
   const track = input.track ? (event: ClockEvent) => trackConversationClock(clockDeps, event) : undefined;
   // The sender tells the clock of an answer that failed for good, as the resolver of a `failed` status.
-  const sending = {
+  // Its hand-off of a failed AI answer comes with routing (below), as the resolver's does.
+  const sending: SenderDeps = {
     store,
     senders: input.senders,
     clock,
@@ -120,6 +121,7 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     recentTimeline: (partitions, limit) => repos.timeline.recentTimeline(partitions, limit),
   };
   const routing = input.routing ? localRouting(input, store, replies) : undefined;
+  sending.undelivered = routing?.undelivered;
   const csat = clockDeps.csat?.store;
   // Its own queue, unwrapped (tests wrap the webhooks'), for a deletion's later look.
   const requeue = new LocalEnvelopeQueue(queues.inbound);

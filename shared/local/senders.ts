@@ -1,4 +1,8 @@
+import { MetaMessagingSender } from '../channels/meta/send.js';
 import { configuredSenders } from '../channels/senders.js';
+import { SesSender } from '../channels/ses/send.js';
+import { TwilioSender } from '../channels/twilio/send.js';
+import { WhatsAppSender } from '../channels/whatsapp/send.js';
 import type { Config } from '../config/config.js';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
@@ -19,4 +23,41 @@ export function localSenders(config: Config, outbox: LocalOutbox): Partial<Recor
     email: sender,
     ...configuredSenders(config),
   };
+}
+
+/** The channels replies go out on, as the banner names them (a caller is answered by SMS). */
+const REPLY_CHANNELS: ReadonlyArray<[Exclude<Channel, 'voice' | 'webchat'>, string]> = [
+  ['email', 'email'],
+  ['sms', 'SMS'],
+  ['whatsapp', 'WhatsApp'],
+  ['messenger', 'Messenger'],
+  ['instagram', 'Instagram'],
+];
+
+/** The provider a configured sender sends through, as the banner says it. */
+function providerOf(sender: ChannelSender, config: Config): string {
+  if (sender instanceof SesSender)
+    return `Amazon SES, from ${config.SES_FROM_ADDRESS}, with this machine's AWS credentials and region`;
+  if (sender instanceof TwilioSender) return 'Twilio';
+  if (sender instanceof WhatsAppSender) return 'the WhatsApp Cloud API';
+  if (sender instanceof MetaMessagingSender) return "Meta's Send API";
+  return 'its provider';
+}
+
+/**
+ * What `npm start` says of where replies go (localSenders): the channels whose replies stay in the
+ * local outbox, and those a provider's settings send for real (SES_FROM_ADDRESS alone sends email
+ * through SES), so a developer who set one knows their replies now leave the machine.
+ */
+export function replyRouteLines(config: Config, url: string): string[] {
+  const real = configuredSenders(config);
+  const local = REPLY_CHANNELS.filter(([channel]) => !real[channel]).map(([, name]) => name);
+  const sent = REPLY_CHANNELS.flatMap(([channel, name]) => {
+    const sender = real[channel];
+    return sender ? [`${name} through ${providerOf(sender, config)}`] : [];
+  });
+  return [
+    ...(local.length ? [`  local outbox (${url}/api/outbox): ${local.join(', ')}`] : []),
+    ...(sent.length ? [`  real providers (they reach real people): ${sent.join('; ')}`] : []),
+  ];
 }

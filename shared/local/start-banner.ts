@@ -2,9 +2,11 @@ import { TWILIO_RETRY_OVERRIDES } from '../channels/twilio/overrides.js';
 import type { Config } from '../config/config.js';
 import { loadConfig, parseAgentTokens } from '../config/config.js';
 import { devSecretNames } from './dev-secrets.js';
+import { replyRouteLines } from './senders.js';
 
 /**
- * What `npm start` prints once the runtime listens: the URLs, the agent token and every development
+ * What `npm start` prints once the runtime listens: the URLs, where replies go (the local outbox or
+ * a real provider, replyRouteLines), the agent token and every development
  * secret with the value in use (the environment's, where it sets one), so none is left to be dug out
  * of `dev-secrets.json`.
  */
@@ -52,6 +54,9 @@ export function startBanner(input: {
       : `  ${url}/api/customers?q=...   Authorization: Bearer ${agentToken}`,
     `  ${url}/api/docs   (the OpenAPI document: /api/openapi.json)`,
     `  ${url}/api/outbox (replies "sent" without provider credentials)`,
+    '',
+    "Replies (a provider's settings in the environment send its channel for real):",
+    ...replyRouteLines(config, url),
     '',
     'Web chat:',
     `  ${url}/webchat/demo   (the widget: <script src="${url}/webchat/widget.js" async></script>)`,

@@ -7,7 +7,7 @@ import type { ConversationTouch, TouchedConversation } from '../domain/resolver-
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { conversationOfItem } from '../domain/stored-items.js';
 import type { Conversation, TimelineItem } from '../domain/timeline.js';
-import { DELIVERY_AUTHOR_ID } from '../domain/waiting.js';
+import type { OwedHandOff } from '../domain/waiting.js';
 import { NotFoundError } from '../errors.js';
 import { syncAgentLoad } from './agent-load.js';
 import type { Timeline } from './assign-conversation.js';
@@ -24,6 +24,7 @@ import { eventItem } from './events.js';
 import { fullItems } from './hydrate.js';
 import { noteItem, putKeyedNote } from './keyed-notes.js';
 import { inboxDuePartitions, inboxPartitions, Keys } from './keys.js';
+import { owedHandOffs, reopenedOnFailure } from './late-failure.js';
 import { getInput } from './params/common.js';
 import { conversationStateOf, earlierInboundSinceInput } from './params/conversation-state.js';
 import {
@@ -117,11 +118,11 @@ async function writtenOrNow(
 
 /**
  * What follows a conversation's status write, from the item as the write left it: its assignee's open
- * conversations, then the profile's open conversation, then the event on the timeline, at the time and
- * by the author the item keeps (`resolvedAt`/`resolvedBy`, `reopenedAt`/`reopenedBy`). Each write is
- * conditional or keyed, so running it again (a retry after a crash, a second click) completes what was
- * left and repeats nothing. A conversation open with no hand reopen recorded (the customer's message
- * reopened it) gets no event.
+ * conversations, then the profile's open conversation and the event on the timeline (a resolve's event
+ * first: a merge asked again completes from the merged-away profile's pointer), at the time and by the
+ * author the item keeps (`resolvedAt`/`resolvedBy`, `reopenedAt`/`reopenedBy`). Each write is conditional
+ * or keyed, so running it again (a retry after a crash, a second click) completes what was left and
+ * repeats nothing. A conversation open with no hand reopen recorded (the customer's message reopened it) gets no event.
  */
 export async function followStatus(
   db: DynamoDb,
@@ -133,15 +134,15 @@ export async function followStatus(
   const id = String(item.id);
   const customerId = String(item.customerId);
   const { at, by } = statusStamp(item, to);
+  const recorded = typeof at === 'string' && typeof by === 'string';
+  const event = () => eventItem(customerId, String(at), `${to}:${id}:${at}`, to, { conversationId: id, by });
   if (to === 'resolved') {
-    await updateItemIf(db, releaseOpenConversationInput(db.table, customerId, id, String(at)));
-  } else {
-    await updateItemIf(db, holdOpenConversationInput(db.table, customerId, id));
-    if (typeof at === 'string') await voidReopenedSurvey(db, customerId, id, at);
+    if (recorded) await timeline.putTimelineItem(event(), undefined);
+    return void (await updateItemIf(db, releaseOpenConversationInput(db.table, customerId, id, String(at))));
   }
-  if (typeof at !== 'string' || typeof by !== 'string') return;
-  const event = eventItem(customerId, at, `${to}:${id}:${at}`, to, { conversationId: id, by });
-  await timeline.putTimelineItem(event, undefined);
+  await updateItemIf(db, holdOpenConversationInput(db.table, customerId, id));
+  if (typeof at === 'string') await voidReopenedSurvey(db, customerId, id, at);
+  if (recorded) await timeline.putTimelineItem(event(), undefined);
 }
 
 /**
@@ -235,18 +236,7 @@ async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promis
   return { current: out.current, snapshot, latestInbound, ...(unlisted ? { unlisted } : {}) };
 }
 
-/** Whether a conversation item stands open as a delivery failure of an answer at `failed` reopened it. */
-function reopenedOnFailure(item: Record<string, unknown>, failed: string): boolean {
-  const at = item.reopenedAt;
-  return (
-    item.status === 'open' && item.reopenedBy === DELIVERY_AUTHOR_ID && typeof at === 'string' && at >= failed
-  );
-}
-
-/**
- * The conditional writes that start and end a conversation's wait (`params/waiting.ts`), each a no-op
- * when its condition fails (a redelivery, a race it lost); and the reopen a late failure makes.
- */
+/** The conditional writes that start and end a wait (`params/waiting.ts`; no-ops when their condition fails). */
 function waitingWrites(db: DynamoDb, timeline: Timeline) {
   return {
     /** The customer's message starts a wait on the open conversation, unless one runs or it was answered. */
@@ -255,8 +245,9 @@ function waitingWrites(db: DynamoDb, timeline: Timeline) {
       at: string,
       failed?: string,
       receivedAt?: string,
-    ): Promise<void> {
-      await updateItemIf(db, startWaitingInput(db.table, conversationId, at, failed, receivedAt));
+      handOff?: OwedHandOff,
+    ): Promise<boolean> {
+      return updateItemIf(db, startWaitingInput(db.table, conversationId, at, failed, receivedAt, handOff));
     },
     /** A message no channel can answer ends the wait its opening touch started (conditional). */
     async dropUnreachableWait(conversationId: string, since: string): Promise<void> {
@@ -266,8 +257,13 @@ function waitingWrites(db: DynamoDb, timeline: Timeline) {
      * A reply the provider took failed later: its wait starts again from `at`, if no answer came after
      * it and the conversation is open. True when it did.
      */
-    async startWaitingAfterFailure(conversationId: string, at: string, failed: string): Promise<boolean> {
-      const input = lateFailureWaitInput(db.table, conversationId, at, failed);
+    async startWaitingAfterFailure(
+      conversationId: string,
+      at: string,
+      failed: string,
+      handOff?: OwedHandOff,
+    ): Promise<boolean> {
+      const input = lateFailureWaitInput(db.table, conversationId, at, failed, handOff);
       const item = await updateItemReturningIf(db, { ...input, ReturnValues: 'ALL_NEW' });
       // Reopened for this failure by a run that crashed before the rest (`reopenAfterFailure`): completed.
       if (item && reopenedOnFailure(item, failed)) await followStatus(db, timeline, item, 'reopened');
@@ -286,6 +282,7 @@ function waitingWrites(db: DynamoDb, timeline: Timeline) {
       at: string,
       failed: string,
       now: string,
+      handOff?: OwedHandOff,
     ): Promise<boolean> {
       const input = lateFailureReopenInput(db.table, conversationId, now, failed);
       const { written, item } = await writtenOrNow(db, input, conversationId);
@@ -293,9 +290,10 @@ function waitingWrites(db: DynamoDb, timeline: Timeline) {
       // reopen's write): what follows the reopen is completed, each write repeating nothing.
       if (!item || !reopenedOnFailure(item, failed) || item.waitingSince !== item.reopenedAt) return false;
       await followStatus(db, timeline, item, 'reopened');
-      await updateItemIf(db, lateFailureWaitInput(db.table, conversationId, at, failed));
+      await updateItemIf(db, lateFailureWaitInput(db.table, conversationId, at, failed, handOff));
       return written;
     },
+    ...owedHandOffs(db),
     /** Lists an open conversation its opening message left out of the inbox (`listLater`), at its place. */
     async listInInbox(conversationId: string): Promise<void> {
       await updateItemIf(db, listInInboxInput(db.table, conversationId));

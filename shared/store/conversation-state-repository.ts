@@ -26,9 +26,9 @@ export function conversationStateRepository(
       const out = await getItem(db, input);
       return out.Item ? snapshotOf(out.Item) : undefined;
     },
-    /** Records an agent's reply in the conversation (the first one of the episode is kept). */
-    async markHumanReplied(conversationId: string, at: string): Promise<void> {
-      await updateItemIf(db, markHumanRepliedInput(db.table, conversationId, at));
+    /** Records an agent's reply in the conversation (the first one of the episode is kept; the agent, the latest). */
+    async markHumanReplied(conversationId: string, at: string, agentId?: string): Promise<void> {
+      await updateItemIf(db, markHumanRepliedInput(db.table, conversationId, at, agentId));
     },
     /**
      * Hands the conversation to a person for an item, unless another item did since routing read it

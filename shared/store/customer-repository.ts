@@ -77,6 +77,7 @@ const ProfileStateSchema = z.object({
   typedEmail: z.string().optional(),
   whatsappAddress: z.string().optional(),
   smsAddress: z.string().optional(),
+  smsBusinessNumber: z.string().optional(),
   whatsappProvider: z.string().optional(),
   whatsappWindowClosedAt: z.string().optional(),
   // A malformed one is no survey: the message is then a normal one.

@@ -15,6 +15,7 @@ import { ConflictError, ValidationError } from '../errors.js';
 import { type DynamoDb, updateItem, updateItemIf, updateItemReturningIf } from './dynamo-client.js';
 import { eventItem, mergeEvent } from './events.js';
 import { carryLastInbound, carryLastNumbers } from './merge-carry.js';
+import { mergedConversationWrites } from './merged-conversation.js';
 import { deleteNameWords, putNameWords, settleNameWords } from './name-word-writes.js';
 import { liveName, nameOf, nameVersion, sameName } from './name-words.js';
 import { setCsatPendingInput } from './params/customers.js';
@@ -365,6 +366,7 @@ export function mergeRepository(db: DynamoDb, deps: Deps, options: { unmergeWork
      */
     unmerge: (targetId: string, sourceId: string, agentId: string, now: string): Promise<UnmergeProgress> =>
       unmerge(db, deps, { targetId, sourceId, agentId, now }, workPerCall),
+    ...mergedConversationWrites(db),
   };
 }
 

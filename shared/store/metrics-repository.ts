@@ -10,6 +10,7 @@ import {
   addFirstResponseInput,
   countCsatInput,
   countDecisionInput,
+  markFirstPersonResponseInput,
   markFirstResponseInput,
   queryMetricsDaysInput,
   takeBackFirstResponseInput,
@@ -50,13 +51,39 @@ async function markFirstResponse(
   return { ms: after ? waitOf(after.waitingSince, at) : undefined, answered: false };
 }
 
-/** Marks a conversation's first reply; the first time only, adds its wait to that day's counters. */
+/**
+ * A person's reply: the conversation's first response, and theirs, in one write, counted in both
+ * figures; or, after the AI's first response, the person's first (one conditional write more, which
+ * fails once a person answered), its wait from the customer's message the AI's answer had answered:
+ * what the first-response target measures when the AI's answers do not count.
+ */
+async function recordPersonResponse(db: DynamoDb, conversationId: string, at: string): Promise<void> {
+  const first = await updateItemReturningIf(db, markFirstResponseInput(db.table, conversationId, at, true));
+  const person = first
+    ? undefined
+    : await updateItemReturningIf(db, markFirstPersonResponseInput(db.table, conversationId, at));
+  const ms = first ? waitOf(first.waitingSince, at) : waitOf(person?.firstResponseWaitFrom, at);
+  if (ms === undefined) return;
+  const counters = first ? 'both' : 'person';
+  await updateItem(db, addFirstResponseInput(db.table, { conversationId, at, ms }, false, counters));
+}
+
+/**
+ * Marks a conversation's first reply; the first time only, adds its wait to that day's counters. A
+ * person's (`person`) counts as their first response too (`recordPersonResponse`), unless the
+ * conversation as read had one (`responded`: then it had its first response too, and nothing is written).
+ */
 async function recordFirstResponse(
   db: DynamoDb,
   conversationId: string,
   at: string,
   answered?: string,
+  person?: { responded: boolean },
 ): Promise<boolean> {
+  if (person) {
+    if (!person.responded) await recordPersonResponse(db, conversationId, at);
+    return false;
+  }
   const { ms, answered: recorded } = await markFirstResponse(db, conversationId, at, answered);
   if (ms !== undefined) await updateItem(db, addFirstResponseInput(db.table, { conversationId, at, ms }));
   return recorded;
@@ -70,8 +97,10 @@ async function takeBackFirstResponse(db: DynamoDb, conversationId: string, at: s
   const before = await updateItemReturningIf(db, takeBackFirstResponseInput(db.table, conversationId, at));
   if (!before) return false;
   const ms = waitOf(before.firstResponseWaitFrom, at);
+  // A person's answer that was the first response was their first too: both come off.
+  const counters = before.firstHumanResponseAt === at ? 'both' : 'first';
   if (ms !== undefined)
-    await updateItem(db, addFirstResponseInput(db.table, { conversationId, at, ms }, true));
+    await updateItem(db, addFirstResponseInput(db.table, { conversationId, at, ms }, true, counters));
   return true;
 }
 
@@ -96,6 +125,7 @@ function toMetrics(sums: Map<string, number>): Metrics {
     if (reason) handoffReasons[reason] = value;
   }
   const responses = num('firstResponses');
+  const personResponses = num('firstHumanResponses');
   return {
     routed,
     aiResolutionRate: routed ? num('answeredByAi') / routed : null,
@@ -104,6 +134,11 @@ function toMetrics(sums: Map<string, number>): Metrics {
       median: null,
       mean: responses ? num('firstResponseMsTotal') / responses : null,
       conversations: responses,
+    },
+    firstHumanResponseMs: {
+      median: null,
+      mean: personResponses ? num('firstHumanResponseMsTotal') / personResponses : null,
+      conversations: personResponses,
     },
     channelSwitchRate: routed ? num('channelSwitches') / routed : null,
     sla: slaFigures(sums),
@@ -131,8 +166,12 @@ export function metricsRepository(db: DynamoDb) {
       await updateItem(db, countDecisionInput(db.table, decision));
     },
     /** Marks a conversation's first reply; the first time only, adds its wait to that day's counters. */
-    recordFirstResponse: (conversationId: string, at: string, answered?: string) =>
-      recordFirstResponse(db, conversationId, at, answered),
+    recordFirstResponse: (
+      conversationId: string,
+      at: string,
+      answered?: string,
+      person?: { responded: boolean },
+    ) => recordFirstResponse(db, conversationId, at, answered, person),
     /** Marks a conversation's first reply without counting it; answers its wait when this call marked it. */
     markFirstResponse: (conversationId: string, at: string, answered?: string) =>
       markFirstResponse(db, conversationId, at, answered),

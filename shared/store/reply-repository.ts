@@ -85,9 +85,16 @@ async function placeReply(
   return { message: OutboundMessageSchema.parse(first), created: false };
 }
 
+/** The code of the first reason a reply failed for (`recordSendFailure`'s `errors`). */
+const refusalCode = (errors: unknown): string | undefined => {
+  const first = Array.isArray(errors) ? (errors[0] as { code?: unknown } | undefined) : undefined;
+  return typeof first?.code === 'string' ? first.code : undefined;
+};
+
 /**
- * Claims a reply for sending, or says it went out already (`sent`), someone holds it (`busy`), or a
- * provider's status recorded it sent and its sender's lease ran out before the sender did (`unsettled`).
+ * Claims a reply for sending, or says it went out already (`sent`; `failed` when a status reported it
+ * failed since), a sender recorded it failed for good (`refused`, the reason's code), someone holds it (`busy`), or a provider's status recorded it sent and its sender's
+ * lease ran out before the sender did (`unsettled`).
  */
 async function claimSend(
   db: DynamoDb,
@@ -104,9 +111,11 @@ async function claimSend(
   const out = await getItem(db, getInput(db.table, replyTimelineKey(message), true));
   if (!out.Item) throw new UnavailableError(`reply ${message.id} is not on the timeline yet`);
   const { providerMessageId, sendFailedAt, sendLeaseUntil } = out.Item;
-  if (sendFailedAt || !providerMessageId) return sendFailedAt ? 'sent' : 'busy';
+  if (sendFailedAt) return { refused: refusalCode(out.Item.errors) };
+  if (!providerMessageId) return 'busy';
   // The sender's record takes the lease off; a status that recorded the provider id left it there.
-  if (typeof sendLeaseUntil !== 'string') return 'sent';
+  // Recorded, then reported failed: the sender completes what follows a failure (a crash may have cut it).
+  if (typeof sendLeaseUntil !== 'string') return out.Item.status === 'failed' ? 'failed' : 'sent';
   return sendLeaseUntil < now.toISOString() ? { unsettled: String(providerMessageId) } : 'busy';
 }
 

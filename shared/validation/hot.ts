@@ -1,4 +1,7 @@
-import * as z from 'zod/mini';
+import type * as z from 'zod/mini';
+// zod's `compile` (`zod/v4/core`, package.json's `imports`), named apart so that the webhooks' bundles
+// load it from a file beside them on first use (stacks/bundling/on-demand.ts, ZOD_COMPILE_ON_DEMAND).
+import { compile as zodCompile } from '#zod-compile';
 
 /**
  * zod interprets a schema node by node; `z.compile` turns it into one generated function, 4 to 16 times
@@ -22,12 +25,12 @@ const registered: z.ZodMiniType[] = [];
 
 /**
  * `schema`'s parse and safeParse, interpreted for `after - 1` parses and compiled from the `after`-th
- * on. `compile` is zod's unless a test counts the calls.
+ * on. `compile` is zod's (`z.compile`) unless a test counts the calls.
  */
 export function hot<T extends z.ZodMiniType>(
   schema: T,
   after = COMPILE_AFTER,
-  compile: (schema: T) => T = z.compile,
+  compile: (schema: T) => T = zodCompile,
 ): Parser<T> {
   registered.push(schema);
   let active = schema;

@@ -57,6 +57,18 @@ export const PHONE_ON_DEMAND: OnDemandModule = {
 };
 
 /**
+ * zod's schema compiler for the webhooks (~33 KB of a 150 KB budget): `hot` (shared/validation/hot.ts)
+ * imports `compile` as `#zod-compile` (package.json's `imports`: `zod/v4/core`), and calls it only
+ * on a schema's 100th parse, so a cold start never needs it.
+ */
+export const ZOD_COMPILE_ON_DEMAND: OnDemandModule = {
+  specifier: '#zod-compile',
+  shim: `${projectRoot}stacks/bundling/zod-compile-on-demand.ts`,
+  entry: `${projectRoot}node_modules/zod/v4/core/compile.js`,
+  file: 'zod-compile.cjs',
+};
+
+/**
  * `zod` without its locales, for bundles whose dependencies import zod's `z` namespace whole (the agent
  * API, through `@hono/zod-openapi`): the folder mirrors the `zod` specifiers the functions use, and its
  * classic API leaves out `locales` (~320 KB; English stays the default). An esbuild alias, so the

@@ -11,6 +11,7 @@ import {
   onDemandBuildCommand,
   PHONE_ON_DEMAND,
   SES_ON_DEMAND,
+  ZOD_COMPILE_ON_DEMAND,
   ZOD_WITHOUT_LOCALES,
 } from '../../stacks/bundling/on-demand.js';
 
@@ -28,11 +29,11 @@ const FUNCTIONS: Record<
     aliases?: Readonly<Record<string, string>>;
   }
 > = {
-  whatsapp: { webhook: true },
-  meta: { webhook: true },
-  'twilio-sms': { webhook: true },
-  'twilio-voice': { webhook: true },
-  ses: { webhook: true },
+  whatsapp: { webhook: true, onDemand: [ZOD_COMPILE_ON_DEMAND] },
+  meta: { webhook: true, onDemand: [ZOD_COMPILE_ON_DEMAND] },
+  'twilio-sms': { webhook: true, onDemand: [ZOD_COMPILE_ON_DEMAND] },
+  'twilio-voice': { webhook: true, onDemand: [ZOD_COMPILE_ON_DEMAND] },
+  ses: { webhook: true, onDemand: [ZOD_COMPILE_ON_DEMAND] },
   'ses-mail': { webhook: false },
   resolver: { webhook: false, onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND, SES_ON_DEMAND] },
   sender: { webhook: false, onDemand: [SES_ON_DEMAND] },

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
-import { ANA, DESKTOP, greetOnWhatsApp, signIn, useConsole } from './console-support.js';
+import { ANA, DESKTOP, greetOnWhatsApp, isFocused, signIn, useConsole } from './console-support.js';
 
 const BOB = { id: 'bob', token: 'claim-bob-token' } as const;
 /** Bob answers her first, while Ana's view still shows her unassigned; Ana takes it over. */
@@ -54,6 +54,11 @@ describe('the console’s reply to a conversation a colleague has', () => {
       .filter((e) => e.message.conversationId === id && e.message.author.kind === 'agent')
       .map((e) => e.message.text);
 
+  const replyFocused = (page: Page) => page.getByLabel('Reply', { exact: true }).evaluate(isFocused);
+  /** What the reply box's status line says (the take-over's outcome). */
+  const composerStatus = (page: Page) =>
+    page.getByRole('form', { name: 'Reply or note' }).locator('p[role="status"].held-outcome').textContent();
+
   /** Ana's view of the conversation, not live (it stays as first read), once it shows it unassigned. */
   const openStale = async (id: string): Promise<Page> => {
     const page = await browser.newPage({ viewport: DESKTOP });
@@ -93,6 +98,9 @@ describe('the console’s reply to a conversation a colleague has', () => {
       .poll(() => page.locator('.conversation-head .meta').textContent(), { timeout: 30_000 })
       .toContain(`assigned to ${ANA.id}`);
     expect(await page.getByLabel('Reply', { exact: true }).inputValue()).toBe('');
+    // The note and its button went: the focus is back in the box, and the box says what became of it.
+    await expect.poll(() => replyFocused(page), { timeout: 10_000 }).toBe(true);
+    expect(await composerStatus(page)).toBe('You took this conversation over from bob: your reply was sent.');
     await runtime.idle();
     expect(agentTexts(id)).toEqual(['Bob here.', 'Ana here: I have your refund.']);
     expect((await as<Conversation>(ANA.token, 'GET', `/api/conversations/${id}`)).assignee).toBe(ANA.id);
@@ -105,6 +113,8 @@ describe('the console’s reply to a conversation a colleague has', () => {
     await page.getByRole('button', { name: 'Send anyway' }).click();
     const log = page.getByRole('log', { name: 'Messages' });
     await log.getByText('Ana too: the form is attached.').waitFor({ timeout: 30_000 });
+    await expect.poll(() => replyFocused(page), { timeout: 10_000 }).toBe(true);
+    expect(await composerStatus(page)).toBe('Your reply was sent beside bob: the conversation stays theirs.');
     await runtime.idle();
     expect(agentTexts(id)).toEqual(['Bob here.', 'Ana too: the form is attached.']);
     expect((await as<Conversation>(ANA.token, 'GET', `/api/conversations/${id}`)).assignee).toBe(BOB.id);

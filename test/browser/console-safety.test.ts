@@ -137,7 +137,7 @@ describe('the console: notes, keys and refusals', () => {
       if (sent || !route.request().url().includes(`/customers/${olga}/channels`)) return route.continue();
       await route.fulfill({ json: [{ channel: 'whatsapp', available: true }] });
     };
-    await page.route('**/channels', stale);
+    await page.route('**/channels?*', stale);
     await openRow(OLGA.name);
     await page
       .locator('[data-channel-reason="whatsapp"]', { hasText: '(open)' })
@@ -152,7 +152,7 @@ describe('the console: notes, keys and refusals', () => {
     await composer()
       .getByRole('group', { name: /Template/ })
       .waitFor({ timeout: 30_000 });
-    await page.unroute('**/channels', stale);
+    await page.unroute('**/channels?*', stale);
   }, 90_000);
 
   it('snoozes from the header, lists the conversation under Snoozed with its end, and wakes it', async () => {

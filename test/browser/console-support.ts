@@ -272,6 +272,10 @@ export const RECORD_ANNOUNCEMENTS = `(() => {
 export const told = (page: Page) =>
   page.evaluate('(() => { const t = window.__told; window.__told = []; return t; })()') as Promise<string[]>;
 
+/** Whether `el` is the element focused, for `locator.evaluate` (it runs in the page: no DOM types here). */
+export const isFocused = (el: unknown): boolean =>
+  el === (globalThis as unknown as { document: { activeElement: unknown } }).document.activeElement;
+
 /** Checks run inside the page (as source text: the tests are compiled without the DOM's types). */
 export const IN_PAGE = {
   /**

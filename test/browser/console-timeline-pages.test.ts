@@ -4,6 +4,7 @@ import type { Customer } from '#shared/domain/timeline.js';
 import {
   asAna,
   greetOnWhatsApp,
+  isFocused,
   minutesAgo,
   seedTimeline,
   signedInPage,
@@ -80,6 +81,13 @@ describe('the console reads a long timeline a page at a time', () => {
     await expect.poll(() => reads.length, { timeout: 30_000 }).toBe(2);
     expect(reads[1]).toMatch(/^\?order=newest&limit=100&cursor=/);
     await page.getByRole('button', { name: 'Earlier messages' }).waitFor();
+    // A screen reader hears how many came (100 items and the channel switches among them), the focus
+    // still on the button for the next press.
+    const said = page.locator('section.timeline [role="status"]');
+    await expect
+      .poll(() => said.textContent(), { timeout: 30_000 })
+      .toMatch(/^1\d\d earlier entries added above\.$/);
+    expect(await earlier.evaluate(isFocused)).toBe(true);
     // The row that was at the top is still there: the earlier page went above it, out of view.
     await expect
       .poll(
@@ -100,6 +108,11 @@ describe('the console reads a long timeline a page at a time', () => {
     }
     expect(await earlier.count()).toBe(0);
     expect(reads).toHaveLength(4);
+    // The button went from under the focus: it is on the list, which says the history starts there.
+    await expect.poll(() => log.evaluate(isFocused), { timeout: 10_000 }).toBe(true);
+    expect(await said.textContent()).toMatch(
+      /^\d+ earlier entr(y|ies) added above: the timeline starts here\.$/,
+    );
     await log.evaluate((el) => {
       el.scrollTop = 0;
     });

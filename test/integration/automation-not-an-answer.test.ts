@@ -85,13 +85,13 @@ describe('local runtime: an automation does not answer the customer', () => {
     expect((await conversation(kept.openConversationId as string)).status).toBe('open');
   });
 
-  it("leaves the merged-in customer's conversation open when the kept one cannot carry it: none open, or answered while it waits", async () => {
+  it('gives the kept customer the merged-in conversation when none is open, and joins a waiting one into an answered one, its target met by the answer there', async () => {
     const write = (from: string, id: string, text: string) => whatsapp({ from, id, text });
     const merge = async (targetId: string, sourceId: string) => {
       await api('POST', `/api/customers/${targetId}/merge`, { customerId: sourceId });
       await idle();
     };
-    // Kept customer with no open conversation (resolved by hand).
+    // Kept customer with no open conversation (resolved by hand): the merged-in one becomes theirs.
     await write('447700900593', 'wamid.merge-none-1', 'Thanks, all sorted');
     const resolvedKept = await find('+447700900593');
     await api('POST', `/api/conversations/${resolvedKept.openConversationId}/resolve`);
@@ -99,21 +99,37 @@ describe('local runtime: an automation does not answer the customer', () => {
     const onlyOpen = (await find('+447700900594')).openConversationId as string;
     await merge(resolvedKept.id, (await find('+447700900594')).id);
     expect((await conversation(onlyOpen)).status).toBe('open');
+    expect((await find('+447700900593')).openConversationId).toBe(onlyOpen);
 
-    // Kept customer answered, merged-in one still waiting: its unanswered message stays in the inbox.
+    // Kept customer answered, merged-in one still waiting: the kept conversation waits on it now.
     await write('447700900595', 'wamid.merge-answered-1', 'Where is my parcel?');
     const answered = await find('+447700900595');
-    const reply = await call('POST', `/api/conversations/${answered.openConversationId}/replies`, {
-      text: 'It is on its way.',
-    });
+    const keptId = answered.openConversationId as string;
+    const reply = await call('POST', `/api/conversations/${keptId}/replies`, { text: 'It is on its way.' });
     expect(reply.status).toBeLessThan(300);
     await idle();
-    expect((await conversation(answered.openConversationId as string)).waiting).toBe(false);
+    expect((await conversation(keptId)).waiting).toBe(false);
+    manual.advance(MINUTE);
     await write('447700900596', 'wamid.merge-answered-2', 'And can I change the address?');
     const waitingOne = (await find('+447700900596')).openConversationId as string;
+    const waitFrom = (await conversation(waitingOne)).waitingSince as string;
     await merge(answered.id, (await find('+447700900596')).id);
-    const kept = await conversation(waitingOne);
-    expect(kept.status).toBe('open');
+    expect((await conversation(waitingOne)).status).toBe('resolved');
+    const kept = await conversation(keptId);
     expect(kept.waiting).toBe(true);
+    expect(kept.waitingSince).toBe(waitFrom);
+    // Its next response is due 30 minutes after the merged-in message, and the answer there meets it.
+    expect(kept.sla).toMatchObject({
+      waitingOn: 'agent',
+      nextResponseDue: new Date(Date.parse(waitFrom) + 30 * MINUTE).toISOString(),
+    });
+    manual.advance(5 * MINUTE);
+    const answer = await call('POST', `/api/conversations/${keptId}/replies`, { text: 'Yes, send it.' });
+    expect(answer.status).toBeLessThan(300);
+    await idle();
+    await advance(60 * MINUTE);
+    const after = await conversation(keptId);
+    expect(after.waiting).toBe(false);
+    expect(after.sla?.breaches).toEqual([]);
   });
 });

@@ -96,7 +96,8 @@ describe('local runtime: the conversation clock', () => {
     expect(metrics.body.overall.sla).toMatchObject({
       firstResponse: { met: 0, missed: 1, share: 0 },
       byChannel: { whatsapp: { firstResponse: { missed: 1 } } },
-      byAi: { ai: { firstResponse: { missed: 1 } } },
+      // Nobody answered it: a person's miss, not the AI's (before 2026-12-06 `ai`, nobody holding it).
+      byAi: { human: { firstResponse: { missed: 1 } } },
     });
   }, 30_000);
 

@@ -289,8 +289,17 @@ describe('daily metrics', () => {
       aiResolutionRate: want.answeredByAi / want.routed,
       handoffReasons: want.handoffs,
       firstResponseMs: { median: null, mean: null, conversations: 0 },
+      firstHumanResponseMs: { median: null, mean: null, conversations: 0 },
       channelSwitchRate: want.switches / want.routed,
-      sla: { byQueue: {}, byChannel: {}, byAgent: {}, byAi: {} },
+      sla: {
+        firstResponse: { met: 0, missed: 0, share: null, resolvedUnanswered: 0 },
+        nextResponse: { met: 0, missed: 0, share: null, resolvedUnanswered: 0 },
+        resolution: { met: 0, missed: 0, share: null },
+        byQueue: {},
+        byChannel: {},
+        byAgent: {},
+        byAi: {},
+      },
       csat: {
         count: 0,
         average: null,

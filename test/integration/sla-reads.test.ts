@@ -144,6 +144,15 @@ describe('inbox sorted by due', () => {
   });
 });
 
+/** A line of SLA figures: every target, the first response's and the resolution's as given, zeros else. */
+function targets(
+  firstResponse = { met: 0, missed: 0, share: null as number | null },
+  resolution = { met: 0, missed: 0, share: null as number | null },
+) {
+  const none = { met: 0, missed: 0, share: null, resolvedUnanswered: 0 };
+  return { firstResponse: { ...firstResponse, resolvedUnanswered: 0 }, nextResponse: none, resolution };
+}
+
 describe('SLA metrics', () => {
   const day = '2026-07-01';
   const at = (hour: number) => `${day}T${String(hour).padStart(2, '0')}:00:00.000Z`;
@@ -176,31 +185,25 @@ describe('SLA metrics', () => {
     });
     const metrics = await local.repos.metrics.overallMetrics({ from: day, to: day });
     expect(metrics.sla).toEqual({
-      firstResponse: { met: 2, missed: 2, share: 0.5 },
-      resolution: { met: 1, missed: 0, share: 1 },
+      ...targets({ met: 2, missed: 2, share: 0.5 }, { met: 1, missed: 0, share: 1 }),
       byQueue: {
-        billing: {
-          firstResponse: { met: 2, missed: 1, share: 2 / 3 },
-          resolution: { met: 1, missed: 0, share: 1 },
-        },
-        general: { firstResponse: { met: 0, missed: 1, share: 0 } },
+        billing: targets({ met: 2, missed: 1, share: 2 / 3 }, { met: 1, missed: 0, share: 1 }),
+        general: targets({ met: 0, missed: 1, share: 0 }),
       },
       byChannel: {
-        sms: { firstResponse: { met: 1, missed: 2, share: 1 / 3 } },
-        whatsapp: { firstResponse: { met: 1, missed: 0, share: 1 } },
+        sms: targets({ met: 1, missed: 2, share: 1 / 3 }),
+        whatsapp: targets({ met: 1, missed: 0, share: 1 }),
       },
-      byAgent: { 'agent-1': { firstResponse: { met: 1, missed: 1, share: 0.5 } } },
+      byAgent: { 'agent-1': targets({ met: 1, missed: 1, share: 0.5 }) },
       byAi: {
-        ai: { firstResponse: { met: 1, missed: 1, share: 0.5 } },
-        human: {
-          firstResponse: { met: 1, missed: 1, share: 0.5 },
-          resolution: { met: 1, missed: 0, share: 1 },
-        },
+        ai: targets({ met: 1, missed: 1, share: 0.5 }),
+        human: targets({ met: 1, missed: 1, share: 0.5 }, { met: 1, missed: 0, share: 1 }),
       },
     });
     expect(metrics.routed).toBe(0);
     const before = await local.repos.metrics.overallMetrics({ from: '2026-06-30', to: '2026-06-30' });
-    expect(before.sla).toEqual({ byQueue: {}, byChannel: {}, byAgent: {}, byAi: {} });
+    // Every target, with nothing ended: zeros and no share.
+    expect(before.sla).toEqual({ ...targets(), byQueue: {}, byChannel: {}, byAgent: {}, byAi: {} });
   });
 });
 

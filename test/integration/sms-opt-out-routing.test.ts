@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { ChannelSender, OutboundMessage, SendResult } from '#shared/domain/outbound.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { SECRETS } from '../support/runtime.js';
+import { TakingSender } from '../support/taking-sender.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { twilioPoster, twilioTexter } from '../support/webhooks.js';
 
@@ -13,22 +13,13 @@ const BUSINESS = '+15005550006';
 const QUESTION = 'How long does shipping take?';
 const NOTE = 'The customer opted out of SMS (STOP): no channel can take a reply.';
 
-/** Twilio standing in: takes every text (the opt-out is ours to keep). */
-class TwilioStandIn implements ChannelSender {
-  readonly sent: OutboundMessage[] = [];
-  async send(message: OutboundMessage): Promise<SendResult> {
-    this.sent.push(message);
-    return { providerMessageId: `SMout${String(this.sent.length).padStart(29, '0')}` };
-  }
-}
-
 /**
  * QA's SMS sweep: a question from a number that texted STOP can be answered on no channel. It stays on
  * the timeline with a note saying so, and nobody waits for an answer that cannot go out: no wait, no
  * queue. A START lets routing answer again.
  */
 describe('local runtime: a question from an opted-out SMS number', () => {
-  const sms = new TwilioStandIn();
+  const sms = new TakingSender();
   const runtime = useTestRuntime({
     env: { AGENT_TOKENS: `agent-opt:${TOKEN}`, ROUTING_POLICY_FILE: alwaysOpenPolicyFile() },
     routing: true,

@@ -185,13 +185,15 @@ describe('local runtime: a reply that fails after the provider took it brings th
       ['UpdateItem', 'conversation', false],
       ['UpdateItem', `METRICS#${shardOf(id, SHARDS.metrics)}`, false],
       // The AI's answer: a person is handed it, as for an answer refused up front (the note, then
-      // the assignment to the queue with its event), only when its wait came back.
+      // the assignment to the queue with its event), only when its wait came back; then the mark of
+      // the hand-off the wait's write recorded goes (a crash before it leaves it to the redelivery).
       ['GetItem', 'conversation', false],
       ['PutItem', `CUSTOMER#${(await conversation(id)).customerId}`, false],
       ['GetItem', 'conversation', false],
       ['UpdateItem', 'conversation', false],
       ['GetItem', 'conversation', false],
       ['PutItem', `CUSTOMER#${(await conversation(id)).customerId}`, false],
+      ['UpdateItem', 'conversation', false],
     ]);
     const waiting = await conversation(id);
     expect(waiting.waitingSince).toBe(asked);
@@ -199,12 +201,13 @@ describe('local runtime: a reply that fails after the provider took it brings th
     expect(await inbox([id])).toEqual([{ id, waiting: true }]);
     // Redelivered: the reply's write fails, its read says failed, the conversation's write fails, and
     // so does the reopen tried after it (the conversation is not resolved), whose read finds no reopen
-    // of this failure to complete.
+    // of this failure to complete; the AI's answer, one strong read more finds no hand-off owed.
     expect(await spent(id, () => status(answer, phone, 'failed'))).toEqual([
       ['UpdateItem', 'reply', true],
       ['GetItem', 'reply', false],
       ['UpdateItem', 'conversation', true],
       ['UpdateItem', 'conversation', true],
+      ['GetItem', 'conversation', false],
       ['GetItem', 'conversation', false],
     ]);
     expect(await conversation(id)).toEqual(waiting);

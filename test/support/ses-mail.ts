@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
-import { deliver, signedSes, snsNotification } from './webhooks.js';
+import { deliver, sesReceived, signedSes, snsNotification } from './webhooks.js';
 
 /**
  * Delivers an SES notification (`sesReceived`, a bounce...) to the runtime's SES webhook in a signed
@@ -15,6 +15,18 @@ export async function receiveSes(
   const res = await deliver(signedSes(runtime.url, snsNotification(notification, sns)));
   expect(res.status, res.body).toBe(200);
   await runtime.idle();
+}
+
+/**
+ * A customer's plain email received at `at` (receiveSes of `sesReceived`), its Message-ID and SNS id
+ * made from `sesId`.
+ */
+export function receiveMail(
+  runtime: Pick<LocalRuntime, 'url' | 'idle'>,
+  mail: { sesId: string; at: string; from: string; subject: string; text: string },
+): Promise<void> {
+  const notification = sesReceived({ ...mail, messageId: `<${mail.sesId}@mail.example>` });
+  return receiveSes(runtime, notification, { snsId: `sns-${mail.sesId}`, at: mail.at });
 }
 
 /**

@@ -55,8 +55,8 @@ export interface Suggestion {
 export type CustomerView = Customer & { openConversation: Conversation | null; suggestions: Suggestion[] };
 
 /**
- * The calls the console makes, with the agent's bearer token; a 401 signs the agent out, a 403
- * `agent_removed` (an admin removed them) stops the console.
+ * The calls the console makes, with the agent's bearer token; a 401 ends the session (the sign-in form
+ * again, the agent's place kept for them), a 403 `agent_removed` (an admin removed them) stops the console.
  */
 export interface Api {
   get<T>(path: string): Promise<T>;

@@ -3,6 +3,7 @@ import { knownQueues, useAgents } from './agents.js';
 import { type Api, type Conversation, conversationFrom, createApi } from './api.js';
 import { ConfirmHost } from './confirm.js';
 import { ConversationView } from './conversation.js';
+import { useDayTurns } from './day-turns.js';
 import { Header } from './header.js';
 import { Help } from './help.js';
 import { type Filters, Inbox } from './inbox.js';
@@ -18,7 +19,15 @@ import {
   showInAddress,
 } from './place.js';
 import { type Presence, usePresence } from './presence.js';
-import { type ConsoleConfig, liveUrl, readSession, type Session, saveSession } from './session.js';
+import {
+  type ConsoleConfig,
+  endSession,
+  liveUrl,
+  readSession,
+  type Session,
+  saveSession,
+  startSession,
+} from './session.js';
 import { useShortcuts } from './shortcuts.js';
 import { SignIn } from './sign-in.js';
 import { focusLost } from './ui.js';
@@ -44,20 +53,27 @@ export function App() {
     setSession(null);
     setRemoved(false);
   }, []);
+  // A 401 (the token's hour is up): back to the sign-in, the agent's place kept for them.
+  const ended = useCallback(() => {
+    endSession();
+    setSession(null);
+  }, []);
   const onRemoved = useCallback(() => setRemoved(true), []);
   if (!session || !config)
     return (
       <SignIn
         config={config}
         onSignedIn={(s) => {
-          saveSession(s);
+          startSession(s);
           setSession(s);
         }}
       />
     );
   // The console goes with its socket, its reads and its timers: nothing is asked of the server again.
   if (removed) return <Removed onSignOut={signOut} />;
-  return <Console config={config} session={session} onSignOut={signOut} onRemoved={onRemoved} />;
+  return (
+    <Console config={config} session={session} onSignOut={signOut} onEnded={ended} onRemoved={onRemoved} />
+  );
 }
 
 /** The whole page once an admin removed the agent (a 403 `agent_removed`, or their socket closed for it). */
@@ -266,41 +282,24 @@ function useBackFocus(currentId: string | undefined) {
   };
 }
 
-/** Milliseconds from `now` to the next local midnight (a second past it, so the new day has begun). */
-export function untilMidnight(now: Date): number {
-  const next = new Date(now);
-  next.setHours(24, 0, 1, 0);
-  return next.getTime() - now.getTime();
+/** The agent API client of the session: a 401 ends the session, a 403 `agent_removed` stops the console. */
+function useApi(token: string, onEnded: () => void, onRemoved: () => void): Api {
+  return useMemo(() => createApi(token, onEnded, onRemoved), [token, onEnded, onRemoved]);
 }
 
-/**
- * Draws the console again when the local day turns, so a time labelled as today's (the time of day
- * alone) gets its date in a console left open over midnight; one timer, set again each day.
- */
-function useDayTurns(): void {
-  const [, setDay] = useState(() => new Date().toDateString());
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout>;
-    const wait = () => {
-      timer = setTimeout(() => {
-        setDay(new Date().toDateString());
-        wait();
-      }, untilMidnight(new Date()));
-    };
-    wait();
-    return () => clearTimeout(timer);
-  }, []);
+/** What the console is given: Sign out forgets the agent's place in the tab, a 401 (`onEnded`) keeps it. */
+interface ConsoleProps {
+  config: ConsoleConfig;
+  session: Session;
+  onSignOut(): void;
+  onEnded(): void;
+  onRemoved(): void;
 }
 
-/** The agent API client of the session: a 401 signs the agent out, a 403 `agent_removed` stops the console. */
-function useApi(token: string, onSignOut: () => void, onRemoved: () => void): Api {
-  return useMemo(() => createApi(token, onSignOut, onRemoved), [token, onSignOut, onRemoved]);
-}
-
-function Console(props: { config: ConsoleConfig; session: Session; onSignOut(): void; onRemoved(): void }) {
-  const { session, onSignOut, onRemoved } = props;
+function Console(props: ConsoleProps) {
+  const { session, onEnded, onRemoved } = props;
   useDayTurns();
-  const api = useApi(session.token, onSignOut, onRemoved);
+  const api = useApi(session.token, onEnded, onRemoved);
   const { subscribe, publish, status, reloads, presence, live } = useLive(props.config, api, onRemoved);
   const [filters, setFilters] = useState<Filters>(NO_FILTER);
   const [list, setList] = useState<Conversation[]>([]);

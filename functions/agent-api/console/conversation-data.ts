@@ -20,6 +20,8 @@ export interface Earlier {
   cursor: string | null;
   busy?: boolean;
   failed?: boolean;
+  /** How many items the last press read (said to a screen reader). */
+  added?: number;
 }
 
 /**
@@ -43,7 +45,7 @@ function useEarlier(
       (page) => {
         if (read !== reads.current) return;
         setItems((list) => withEarlier(page.items, list));
-        setEarlier({ cursor: page.cursor });
+        setEarlier({ cursor: page.cursor, added: page.items.length });
       },
       () => {
         if (read === reads.current) setEarlier({ cursor, failed: true });
@@ -129,9 +131,16 @@ function useProfile(
 /**
  * The customer's profile, timeline and reply channels, kept live. A customer merged into another (their
  * profile has `mergedInto`) is followed to the one that remains, whose timeline holds both, so a view
- * opened before the merge does not stay on the merged-away profile.
+ * opened before the merge does not stay on the merged-away profile. The channels are those of a reply
+ * in `conversationId` (`?conversation=`): the first is the one a reply naming none takes there.
  */
-export function useConversationData(api: Api, firstId: string, subscribe: Subscribe, reloads: number) {
+export function useConversationData(
+  api: Api,
+  firstId: string,
+  subscribe: Subscribe,
+  reloads: number,
+  conversationId: string,
+) {
   const [customerId, setCustomerId] = useState(firstId);
   const [items, setItems] = useState<TimelineItem[]>([]);
   const [loading, setLoading] = useState(true);
@@ -140,7 +149,9 @@ export function useConversationData(api: Api, firstId: string, subscribe: Subscr
   const ids = useRef(new Set([firstId]));
   const refreshChannels = () => {
     api
-      .get<ChannelOption[]>(`/api/customers/${customerId}/channels`)
+      .get<ChannelOption[]>(
+        `/api/customers/${customerId}/channels?conversation=${encodeURIComponent(conversationId)}`,
+      )
       .then(setChannels, () => setChannels([]));
   };
   const profile = useProfile(api, firstId, customerId, ids, setCustomerId, refreshChannels);

@@ -13,6 +13,7 @@ import { type Earlier, useConversationData } from './conversation-data.js';
 import { ConversationHead, useHeadActions } from './conversation-head.js';
 import { customerLabel } from './customer-label.js';
 import { CustomerPanel } from './customer-panel.js';
+import { earlierSaid, useEarlierFocus } from './earlier.js';
 import type { LiveStatus } from './live.js';
 import { MediaApi } from './media-files.js';
 import { forgetCustomers } from './place.js';
@@ -132,7 +133,8 @@ function useArrivals(items: readonly TimelineItem[], loading: boolean, me: strin
 
 /**
  * The timeline's newest page, and above it "Earlier messages" while older items are there to read: each
- * press reads the page before and puts it above, the rows on screen staying where they are.
+ * press reads the page before and puts it above, the rows on screen staying where they are, and says
+ * how many came.
  */
 function Timeline(props: {
   /** The conversation shown (on the section: which one the timeline is, for a page moving between them). */
@@ -147,8 +149,11 @@ function Timeline(props: {
   const told = useArrivals(props.items, props.loading, props.me);
   const acts = useMemo(() => customerActs(props.items), [props.items]);
   const shown = useMemo(() => withoutRepeatedRouting(props.items), [props.items]);
+  const section = useRef<HTMLElement>(null);
+  const pressed = useEarlierFocus(earlier, section);
   return (
     <section
+      ref={section}
       class="timeline"
       aria-label="Timeline"
       aria-busy={props.loading}
@@ -156,10 +161,21 @@ function Timeline(props: {
     >
       {props.loading ? <p class="muted loading">Loading the timeline…</p> : null}
       {earlier.cursor ? (
-        <button type="button" class="earlier" aria-busy={earlier.busy} onClick={props.onEarlier}>
+        <button
+          type="button"
+          class="earlier"
+          aria-busy={earlier.busy}
+          onClick={() => {
+            pressed();
+            props.onEarlier();
+          }}
+        >
           {earlier.busy ? 'Reading earlier messages…' : 'Earlier messages'}
         </button>
       ) : null}
+      <p class="visually-hidden" role="status">
+        {earlierSaid(earlier)}
+      </p>
       {earlier.failed ? (
         <ErrorNote message="The earlier messages could not be read: press Earlier messages to try again." />
       ) : null}
@@ -300,7 +316,7 @@ function ConversationBody(
 /** The open conversation: its header and actions, the customer's timeline, the reply box, the customer. */
 export function ConversationView(props: ConversationProps) {
   const { api, conversation: c } = props;
-  const data = useConversationData(api, c.customerId, props.subscribe, props.reloads);
+  const data = useConversationData(api, c.customerId, props.subscribe, props.reloads, c.id);
   const erased = (ids: string[]) => {
     data.setErased(true);
     props.onErased(ids);

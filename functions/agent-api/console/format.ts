@@ -67,6 +67,8 @@ const REASONS: Record<string, string> = {
   sms_opted_out: 'the customer texted STOP: no SMS until they text START',
   email_suppressed: 'the address is suppressed (bounce or complaint)',
   no_address: 'no address on this channel',
+  webchat_not_available:
+    'the web chat is a visitor joined on an email they typed, who did not write in this conversation',
 };
 
 /** A failed call in words: a network failure (fetch's TypeError) says so plainly, else the API's message. */
@@ -79,7 +81,7 @@ export const failureText = (error: unknown): string =>
 const NOT_SENT: Record<string, string> = {
   ...REASONS,
   whatsapp_window_closed:
-    'the WhatsApp 24-hour window has closed: only an approved template may go out now (the form below)',
+    'the WhatsApp 24-hour window has closed: only an approved template may go out now (the template form above)',
   conversation_not_open: 'the conversation is no longer open',
   no_channel: 'the customer has never written to us: pick a channel',
 };

@@ -3,6 +3,7 @@ import type { Conversation } from './api.js';
 const SEEN = 'threadline.conversations';
 const DRAFT = 'threadline.draft.';
 const PENDING = 'threadline.pending.';
+const KEPT_FOR = 'threadline.kept-for';
 const KEEP = 50;
 
 /** The conversation the address names (`/console#/conversations/<id>`), if any. */
@@ -148,9 +149,32 @@ export function keyFor(conversationId: string, mode: ComposerMode, content: stri
 export function forgetPlace(): void {
   try {
     for (const key of Object.keys(sessionStorage))
-      if (key === SEEN || key.startsWith(DRAFT) || key.startsWith(PENDING)) sessionStorage.removeItem(key);
+      if (key === SEEN || key === KEPT_FOR || key.startsWith(DRAFT) || key.startsWith(PENDING))
+        sessionStorage.removeItem(key);
   } catch {
     // Storage refused: there is nothing kept to leak.
   }
   if (location.hash) history.replaceState(null, '', `${location.pathname}${location.search}`);
+}
+
+/**
+ * A session that ended under the agent (the API answered 401: the token's hour was up): their place
+ * (the open conversation, the drafts, a send waiting for its answer) stays in the tab for them alone.
+ */
+export const keepPlaceFor = (agentId: string): void => write(KEPT_FOR, agentId);
+
+/** Whose place the tab keeps since their session ended, if anyone's. */
+export function placeKeptFor(): string | undefined {
+  const kept = read<unknown>(KEPT_FOR, undefined);
+  return typeof kept === 'string' ? kept : undefined;
+}
+
+/**
+ * A sign-in: the place kept when a session ended is the agent's again when it was theirs; another
+ * agent signing in on the tab gets none of it (it goes, as at a sign-out).
+ */
+export function takePlace(agentId: string): void {
+  const kept = placeKeptFor();
+  write(KEPT_FOR, undefined);
+  if (kept !== undefined && kept !== agentId) forgetPlace();
 }

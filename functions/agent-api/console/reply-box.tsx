@@ -2,15 +2,16 @@ import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { afterSent } from './after-sent.js';
 import { type Api, ApiError, type ChannelOption, type Conversation, type TimelineItem } from './api.js';
+import { useComposerFocus } from './composer-focus.js';
 import { notSentText } from './format.js';
 import type { LiveStatus } from './live.js';
 import { type ComposerMode, type Draft, keyFor, readDraft, saveDraft, savePending } from './place.js';
 import { ChannelChoice, ChannelLost, channelNow } from './reply-channels.js';
-import { HeldNote, type HeldReply, holderNow, replyContent, takeOver } from './reply-claim.js';
+import { HeldNote, type HeldReply, holderNow, replyContent, takeOver, useHeldChoice } from './reply-claim.js';
 import { lengthGuide, overLimit } from './reply-length.js';
 import { useResolvedMeanwhile } from './resolved-meanwhile.js';
 import { EMPTY_TEMPLATE, type TemplateDraft, TemplateFields, templateRequest } from './template-fields.js';
-import { ErrorNote, focusLost } from './ui.js';
+import { ErrorNote } from './ui.js';
 
 /** Reply or Note, and where what is written goes, in words beside them. */
 function ModeSwitch(props: { mode: 'reply' | 'note'; onMode(mode: 'reply' | 'note'): void }) {
@@ -182,7 +183,11 @@ function leaveBox(e: KeyboardEvent): void {
   document.getElementById('conversation-title')?.focus();
 }
 
-/** The reply's or note's text, Ctrl/Cmd+Enter to send, Escape to leave it, why a reply is too long. */
+/**
+ * The reply's or note's text, Ctrl/Cmd+Enter to send, Escape to leave it, why a reply is too long.
+ * Where only a template may go (`kept`), the reply typed stays here, in view and editable, for when the
+ * customer writes again: the template goes without it, and it is not required.
+ */
 function TextField(props: {
   mode: ComposerMode;
   text: string;
@@ -190,19 +195,26 @@ function TextField(props: {
   tooLong: string | undefined;
   /** How the reply goes out (SMS segments, room left), while it fits. */
   guide?: string | undefined;
+  kept?: boolean;
   onInput(value: string): void;
 }) {
   const { tooLong, guide } = props;
   const described = tooLong ? 'reply-too-long' : guide ? 'reply-length' : undefined;
+  const label =
+    props.mode === 'note'
+      ? 'Note (only agents see it)'
+      : props.kept
+        ? 'Reply (kept, not sent with the template: send it once the customer writes again)'
+        : 'Reply';
   return (
     <>
       <label class="text-label">
-        {props.mode === 'note' ? 'Note (only agents see it)' : 'Reply'}
+        {label}
         <textarea
           ref={props.area}
           rows={3}
           dir="auto"
-          required
+          required={!props.kept}
           value={props.text}
           aria-invalid={tooLong ? true : undefined}
           aria-describedby={described}
@@ -288,48 +300,58 @@ export function ReplyBox(props: ReplyBoxProps) {
   const target = props.sendTo ?? id;
   const { text, mode, channel, setText, setMode, setChannel, clearSent } = useDraft(id, target);
   const [template, setTemplate] = useState<TemplateDraft>(EMPTY_TEMPLATE);
+  const form = useRef<HTMLFormElement>(null);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const focus = useComposerFocus(form, area, props.channels);
   const on = {
     sent: props.onSent,
-    refused: props.onRefused,
+    refused: () => {
+      focus.refused();
+      props.onRefused();
+    },
     conversation: target === id ? props.onConversation : undefined,
   };
   const { send, resend, held, error, busy } = useSender(props.api, target, on, props.status);
-  const area = useRef<HTMLTextAreaElement>(null);
   const typed = useTypingSignal(mode, props.onTyping);
   const meanwhile = useResolvedMeanwhile(props.conversation, mode === 'reply' ? text : '', props.resolvedBy);
   const channels = props.channels ?? [];
   const { chosen, lost } = channelNow(channels, props.channels !== undefined, channel);
   useComposerAsk(props.composer, (mode) => {
     setMode(mode);
-    area.current?.focus();
+    focus.ask();
   });
   const needsTemplate = mode === 'reply' && chosen?.needsTemplate === true;
   const noChannel = mode === 'reply' && props.channels !== undefined && !chosen && !lost;
   const mustChoose = mode === 'reply' && lost !== undefined && !chosen;
   const tooLong = mode === 'reply' && !needsTemplate ? overLimit(chosen, text) : undefined;
   const guide = mode === 'reply' && !needsTemplate && !tooLong ? lengthGuide(chosen, text) : undefined;
+  /**
+   * What went is taken out of the box: the text it carried (what was typed after it stays), never the
+   * text of a reply that went as a template (it was not sent: it stays, in view); a template's name and
+   * parameters go, so the next Send does not send it again, its language stays.
+   */
+  const gone = (body: Record<string, unknown>) => {
+    if (typeof body.text === 'string' && body.text) clearSent(body.text);
+    if (body.template) setTemplate((t) => ({ ...EMPTY_TEMPLATE, language: t.language }));
+  };
   const submit = async (event: Event) => {
     event.preventDefault();
-    const form = event.currentTarget as HTMLFormElement;
-    const sent = text;
+    choice.clear();
+    const body = requestBody(mode, text, chosen, needsTemplate ? template : undefined);
     if (mode === 'reply' && !(await meanwhile.confirmed())) return;
-    if (!(await send(mode, requestBody(mode, text, chosen, needsTemplate ? template : undefined)))) return;
-    clearSent(sent);
-    // A template sent is not sent again by the next Send: its name and parameters go, its language stays.
-    if (needsTemplate) setTemplate((t) => ({ ...EMPTY_TEMPLATE, language: t.language }));
-    // The Send button was disabled while the send was on its way, which drops its focus: back to the text.
-    if (focusLost() || form.contains(document.activeElement)) area.current?.focus();
+    const ok = await send(mode, body);
+    if (ok) gone(body);
+    // The Send button was disabled while the send was on its way, which drops its focus: back to the field.
+    focus.restore(ok);
   };
-  const sendHeld = async (how: 'take' | 'beside') => {
-    const sent = text;
-    if (await resend(how)) clearSent(sent);
-  };
+  // The note of a held reply goes with the button pressed in it: the focus goes back to the field.
+  const choice = useHeldChoice(held, resend, { gone, restore: () => focus.restore(false) });
   const onInput = (value: string) => {
     setText(value);
     typed();
   };
   return (
-    <form class={`composer mode-${mode}`} onSubmit={submit} aria-label="Reply or note">
+    <form class={`composer mode-${mode}`} onSubmit={submit} aria-label="Reply or note" ref={form}>
       <ModeSwitch mode={mode} onMode={setMode} />
       {mode !== 'reply' ? null : props.channels === undefined ? (
         <p class="muted">Checking the channels…</p>
@@ -338,14 +360,14 @@ export function ReplyBox(props: ReplyBoxProps) {
       )}
       {noChannel ? <p role="status">No channel can take a reply now.</p> : null}
       {mode === 'reply' && lost ? <ChannelLost lost={lost} /> : null}
-      {needsTemplate ? (
-        <TemplateFields value={template} onChange={setTemplate} />
-      ) : (
-        <TextField mode={mode} text={text} area={area} tooLong={tooLong} guide={guide} onInput={onInput} />
-      )}
+      {needsTemplate ? <TemplateFields value={template} onChange={setTemplate} /> : null}
+      <TextField {...{ mode, text, area, tooLong, guide, onInput }} kept={needsTemplate} />
       {mode === 'reply' ? meanwhile.note : null}
       <ErrorNote message={error} />
-      {held ? <HeldNote held={held} busy={busy} onChoose={(how) => void sendHeld(how)} /> : null}
+      {held ? <HeldNote held={held} busy={busy} onChoose={(how) => void choice.choose(how)} /> : null}
+      <p class="held-outcome" role="status">
+        {choice.outcome}
+      </p>
       <button type="submit" disabled={busy || noChannel || mustChoose || tooLong !== undefined}>
         {mode === 'note' ? 'Add note' : needsTemplate ? 'Send template' : 'Send'}
       </button>

@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import type { Api, Conversation } from './api.js';
 
 /** A reply refused because a colleague has the conversation (409 `assignee_changed`): who, and what was not sent. */
@@ -34,6 +35,36 @@ export async function takeOver(
 /** The reply's body as its `Idempotency-Key` covers it: `expectedAssignee` is no part of the reply. */
 export function replyContent(body: Record<string, unknown>): string {
   return JSON.stringify({ ...body, expectedAssignee: undefined });
+}
+
+/** What the box says once the held reply went, as the agent chose. */
+function heldOutcome(how: 'take' | 'beside', holder: string): string {
+  return how === 'take'
+    ? `You took this conversation over from ${holder}: your reply was sent.`
+    : `Your reply was sent beside ${holder}: the conversation stays theirs.`;
+}
+
+/**
+ * The agent's choice on a held reply: it is sent as chosen (`resend`), what went is taken out of the
+ * box (`gone`), and `outcome` says what became of it (the box's status line: before, nothing did);
+ * `restore` puts the focus back, sent or not.
+ */
+export function useHeldChoice(
+  held: HeldReply | undefined,
+  resend: (how: 'take' | 'beside') => Promise<boolean>,
+  after: { gone(body: Record<string, unknown>): void; restore(): void },
+) {
+  const [outcome, setOutcome] = useState('');
+  const choose = async (how: 'take' | 'beside') => {
+    if (!held) return;
+    const { body, holder } = held;
+    if (await resend(how)) {
+      after.gone(body);
+      setOutcome(heldOutcome(how, holder));
+    }
+    after.restore();
+  };
+  return { outcome, choose, clear: () => setOutcome('') };
 }
 
 /**

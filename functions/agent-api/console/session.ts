@@ -1,3 +1,5 @@
+import { keepPlaceFor, takePlace } from './place.js';
+
 /** How the console signs in, as `/console/config.json` says. */
 export interface ConsoleConfig {
   auth: { kind: 'token' } | { kind: 'cognito'; region: string; userPoolId: string; clientId: string };
@@ -27,6 +29,22 @@ export function readSession(): Session | null {
 export function saveSession(session: Session | null): void {
   if (session) sessionStorage.setItem(KEY, JSON.stringify(session));
   else sessionStorage.removeItem(KEY);
+}
+
+/**
+ * A session that ended under the agent (a 401: the token's hour is up): forgotten, the agent's place in
+ * the tab (open conversation, drafts) kept for them alone.
+ */
+export function endSession(): void {
+  const was = readSession();
+  if (was) keepPlaceFor(was.agentId);
+  saveSession(null);
+}
+
+/** A sign-in: the place kept at a session's end comes back to the same agent, and goes for another. */
+export function startSession(session: Session): void {
+  takePlace(session.agentId);
+  saveSession(session);
 }
 
 /** Why `GET /api/me` refused the token, in the sign-in form's words. */

@@ -10,6 +10,7 @@ import type {
 import { REPLY_KEY_PARAM, replyKeyOf } from '#shared/domain/reply-key.js';
 import { retryAfterMs } from '#shared/domain/retry-after.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
+import { twilioRefusal } from './error-codes.js';
 import { TWILIO_RETRY_OVERRIDES } from './overrides.js';
 
 const TWILIO_API = 'https://api.twilio.com/2010-04-01';
@@ -135,26 +136,6 @@ const TwilioErrorBodySchema = z.looseObject({
     .catch(undefined),
 });
 
-/**
- * What we tell an agent for the refusals they can act on. The customer-facing meaning is the whole
- * point: these strings end up on the timeline next to the failed reply.
- */
-const KNOWN_REFUSALS: Record<number, string> = {
-  20003: 'Twilio rejected our credentials (error 20003): check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN',
-  21211: "the customer's number is not a valid phone number (Twilio error 21211)",
-  21408: "sending to the customer's country is not enabled on the Twilio account (Twilio error 21408)",
-  21606: 'our Twilio number cannot send to this destination (Twilio error 21606)',
-  21608: 'a Twilio trial account can only send to verified numbers (Twilio error 21608)',
-  21610:
-    'the customer replied STOP to this number and opted out; they must text START to it before we can message them again (Twilio error 21610)',
-  21612: "the customer's number cannot be reached from our Twilio number (Twilio error 21612)",
-  21614:
-    "the customer's number cannot receive SMS: a landline or an invalid mobile number (Twilio error 21614)",
-  21617: 'the text is longer than the 1600 characters Twilio sends in one message (Twilio error 21617)',
-  63007: 'our WhatsApp sender is not set up on Twilio (Twilio error 63007): check TWILIO_WHATSAPP_FROM',
-  63016:
-    'the WhatsApp 24-hour customer service window is closed: use a template until the customer writes again (Twilio error 63016)',
-};
 /** Twilio's "Too many requests", sometimes sent with a 400 rather than a 429. */
 const TOO_MANY_REQUESTS = 20429;
 
@@ -252,7 +233,8 @@ export class TwilioSender implements ChannelSender {
       );
     }
     const providerCode = code === undefined ? `http_${status}` : String(code);
-    const known = code === undefined ? undefined : KNOWN_REFUSALS[code];
+    // What the agent reads next to the failed reply (the same words as a status callback's hint).
+    const known = code === undefined ? undefined : twilioRefusal(code);
     if (known) return new PermanentSendError(known, providerCode);
     if (status === 401 || status === 403) {
       return new PermanentSendError(

@@ -181,7 +181,8 @@ export interface CsatTally {
   score: number;
   channel: Channel;
   queue?: string | undefined;
+  /** The agent credited: the assignee, else the last person who answered (`metricsCredit`). */
   agent?: string | undefined;
-  /** Resolved while no agent had the conversation (the AI's); else a human's. */
+  /** Only the AI answered and no agent has the conversation (`metricsCredit`); else a person's. */
   ai: boolean;
 }

@@ -32,7 +32,7 @@ export const SlaStateSchema = z.object({
   version: z.number().int().min(0).default(0),
   updatedAt: z.iso.datetime(),
   /** The kind of the event applied at `updatedAt`; unset on an SLA written before it was kept. */
-  updatedBy: z.enum(['inbound', 'reply', 'resolved']).optional(),
+  updatedBy: z.enum(['inbound', 'reply', 'unreachable', 'resolved']).optional(),
   endedAt: z.iso.datetime().optional(),
   /** When the customer's wait on the business began: the message that started it (kept once answered). */
   waitFrom: z.iso.datetime().optional(),
@@ -67,6 +67,8 @@ export type SlaEvent =
   | { type: 'reply'; at: string; author: ClockAuthor; answers?: string | undefined }
   /** `merged`: resolved by a merge, whose kept conversation carries the issue: its targets end with no outcome. */
   | { type: 'resolved'; at: string; merged?: boolean | undefined }
+  /** At `at` no channel can take a reply any more (the customer texted STOP): the wait ends unanswered. */
+  | { type: 'unreachable'; at: string }
   | { type: 'breach'; metric: SlaMetric; due: string }
   /** The answer at `at` never reached the customer (its delivery failed): the wait it ended is back. */
   | { type: 'unanswered'; at: string };
@@ -166,6 +168,8 @@ function onInbound(state: SlaState, clock: Clock, at: string, pausedAt: string):
     delete state.resolutionLeftMs;
   }
   if (state.responded && !state.nextResponseDue) startTarget(state, clock, 'nextResponse', at);
+  // Nobody could answer before (`unreachable`): the first response is still to come.
+  else if (!state.responded && !state.firstResponseDue) startTarget(state, clock, 'firstResponse', at);
 }
 
 /**
@@ -215,6 +219,11 @@ function onReply(state: SlaState, clock: Clock, event: Extract<SlaEvent, { type:
   else delete state.answeredWait;
   state.answeredAt = at;
   state.responded = true;
+  waitOnCustomer(state, clock, at);
+}
+
+/** The business no longer owes an answer from `at`: the response targets stop, resolution time pauses. */
+function waitOnCustomer(state: SlaState, clock: Clock, at: string): void {
   state.waitingOn = 'customer';
   stopTarget(state, 'firstResponse');
   stopTarget(state, 'nextResponse');
@@ -226,6 +235,15 @@ function onReply(state: SlaState, clock: Clock, event: Extract<SlaEvent, { type:
       : Math.max(0, Date.parse(due) - Date.parse(at));
     stopTarget(state, 'resolution');
   }
+}
+
+/**
+ * No channel can take a reply from `at` (the customer texted STOP, and wrote on nothing else): the wait
+ * on the business ends as an answer would end it, but answers nothing (no response counted met, no
+ * first response); a response deadline it stops is never breached.
+ */
+function onUnreachable(state: SlaState, clock: Clock, at: string): void {
+  if (state.waitingOn === 'agent') waitOnCustomer(state, clock, at);
 }
 
 /** Restarts a response target that an answer stopped, from the customer's message it had answered. */
@@ -283,7 +301,7 @@ function onResolved(state: SlaState, at: string, merged: boolean): void {
  * answer to it, then the resolve (an AI's answer is told before the message it answers). An event
  * is identified by its kind and time, so the same one again is never newer than itself.
  */
-const EVENT_ORDER = { inbound: 0, reply: 1, resolved: 2 } as const;
+const EVENT_ORDER = { inbound: 0, reply: 1, unreachable: 1, resolved: 2 } as const;
 
 /** Whether an event at `at` comes after the newest one applied (an SLA without `updatedBy` ignores a tie, as before). */
 function isNewer(current: SlaState, type: keyof typeof EVENT_ORDER, at: string): boolean {
@@ -298,7 +316,7 @@ function isNewer(current: SlaState, type: keyof typeof EVENT_ORDER, at: string):
  */
 function orderedAt(
   current: SlaState,
-  event: Extract<SlaEvent, { type: 'inbound' | 'reply' | 'resolved' }>,
+  event: Extract<SlaEvent, { type: 'inbound' | 'reply' | 'unreachable' | 'resolved' }>,
 ): string | undefined {
   if (isNewer(current, event.type, event.at)) return event.at;
   if (event.type !== 'inbound' || event.receivedAt === undefined) return undefined;
@@ -329,6 +347,7 @@ export function applySlaEvent(
     if (at === undefined) return undefined;
     if (event.type === 'inbound') onInbound(state, clock, event.at, current.updatedAt);
     else if (event.type === 'reply') onReply(state, clock, event);
+    else if (event.type === 'unreachable') onUnreachable(state, clock, event.at);
     else onResolved(state, event.at, event.merged === true);
     state.updatedAt = at;
     state.updatedBy = event.type;

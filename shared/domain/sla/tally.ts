@@ -1,4 +1,5 @@
 import type { Channel } from '../envelope.js';
+import { metricsCredit } from '../metrics-credit.js';
 import type { Conversation } from '../timeline.js';
 import { type SlaOutcome, slaOutcomes, slaUndone } from './outcomes.js';
 import type { SlaState } from './state.js';
@@ -14,8 +15,9 @@ export interface SlaTally {
   outcomes: SlaOutcome[];
   queue?: string | undefined;
   channel?: Channel | undefined;
+  /** The agent credited (`metricsCredit`: the assignee, else the last person who answered). */
   agent?: string | undefined;
-  /** Met by an AI answer, or ended while no agent had the conversation. */
+  /** Met by an AI answer; or ended when only the AI had answered and no agent had the conversation. */
   ai: boolean;
 }
 
@@ -25,7 +27,8 @@ export function slaTally(
   change: { before: SlaState | undefined; after: SlaState; at: string; aiReply?: boolean },
 ): SlaTally | undefined {
   const outcomes = slaOutcomes(change.before, change.after);
-  return tallyOf(conversation, change.at, outcomes, change.aiReply ?? !conversation.assignee);
+  const credit = metricsCredit(conversation);
+  return tallyOf(conversation, change.at, outcomes, { ...credit, ai: change.aiReply ?? credit.ai });
 }
 
 /**
@@ -37,7 +40,7 @@ export function slaUndoTally(
   change: { before: SlaState | undefined; after: SlaState; at: string },
 ): SlaTally | undefined {
   const { outcomes, ai } = slaUndone(change.before, change.after);
-  return tallyOf(conversation, change.at, outcomes, ai);
+  return tallyOf(conversation, change.at, outcomes, { agent: metricsCredit(conversation).agent, ai });
 }
 
 /** The outcomes with the conversation's breakdown, or undefined when there are none. */
@@ -45,7 +48,7 @@ function tallyOf(
   conversation: Conversation,
   at: string,
   outcomes: SlaOutcome[],
-  ai: boolean,
+  credit: { agent: string | undefined; ai: boolean },
 ): SlaTally | undefined {
   if (outcomes.length === 0) return undefined;
   return {
@@ -54,7 +57,7 @@ function tallyOf(
     outcomes,
     queue: conversation.queue,
     channel: conversation.channel,
-    agent: conversation.assignee,
-    ai,
+    agent: credit.agent,
+    ai: credit.ai,
   };
 }

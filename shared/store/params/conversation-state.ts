@@ -113,15 +113,23 @@ export function conversationStateOf(item: Record<string, unknown>): Conversation
 
 /**
  * Records an agent's first reply in the conversation's episode (a later one changes nothing), and
- * starts the customer's turns again: the AI's answers in a row count from a person's answer.
+ * starts the customer's turns again: the AI's answers in a row count from a person's answer. With
+ * `agentId` (a reply from the console), the same write names them as the last person who answered
+ * (`humanAnswerBy`, which the metrics credit; a reopen clears it).
  */
-export function markHumanRepliedInput(table: string, conversationId: string, at: string): UpdateCommandInput {
+export function markHumanRepliedInput(
+  table: string,
+  conversationId: string,
+  at: string,
+  agentId?: string,
+): UpdateCommandInput {
+  const by = agentId ? ', humanAnswerBy = :by' : '';
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: `SET humanRepliedAt = if_not_exists(humanRepliedAt, :at) REMOVE ${CUSTOMER_TURNS_ATTRIBUTE}`,
+    UpdateExpression: `SET humanRepliedAt = if_not_exists(humanRepliedAt, :at)${by} REMOVE ${CUSTOMER_TURNS_ATTRIBUTE}`,
     ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeValues: { ':at': at },
+    ExpressionAttributeValues: { ':at': at, ...(agentId ? { ':by': agentId } : {}) },
   };
 }
 

@@ -34,8 +34,11 @@ function inboundOpenTouch(touch: ConversationTouch): { sets: string[]; values: R
   return { sets, values };
 }
 
-/** What a reopen clears: who answered the last opening, and a snooze left from before resolves ended it. */
-const REOPEN_REMOVES = ['answeredBy', 'snoozedUntil'];
+/**
+ * What a reopen clears: who answered the last opening (and the person who did last), and a snooze left
+ * from before resolves ended it.
+ */
+export const REOPEN_REMOVES = ['answeredBy', 'humanAnswerBy', 'snoozedUntil'];
 
 /**
  * What reopening a resolved conversation sets: open, back in the open inbox. Only the customer's

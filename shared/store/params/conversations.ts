@@ -3,6 +3,7 @@ import type { InboxFilter } from '../../domain/inbox.js';
 import { inboxDueShardPartition, inboxPartition, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
 import { CONVERSATION_LOAD_ATTRIBUTE, INDEX_KEYS, LIST_INDEX, type QueriedIndex } from '../table.js';
 import { CUSTOMER_TURNS_ATTRIBUTE, EPISODE_STATE_ATTRIBUTES } from './conversation-state.js';
+import { REOPEN_REMOVES } from './conversation-touch.js';
 
 // The resolver's touch of a conversation is built in its own module; callers import it from here too.
 export {
@@ -163,7 +164,7 @@ export function reopenConversationInput(
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: `SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now, reopenedAt = :now, reopenedBy = :by REMOVE resolvedAt, resolvedBy, answeredSk, answeredBy, snoozedUntil, ${CUSTOMER_TURNS_ATTRIBUTE}`,
+    UpdateExpression: `SET #status = :open, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, waitingSince = :now, reopenedAt = :now, reopenedBy = :by REMOVE resolvedAt, resolvedBy, answeredSk, ${REOPEN_REMOVES.join(', ')}, ${CUSTOMER_TURNS_ATTRIBUTE}`,
     ConditionExpression: '#status = :resolved',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {

@@ -43,16 +43,21 @@ export const FIRST_RESPONSE_WAIT = 'firstResponseWaitFrom = if_not_exists(waitin
 /** `firstResponseWaitFrom` of a first response that ended no wait (and was counted nowhere). */
 export const NO_WAIT = '';
 
-/** Marks a conversation's first reply, the first time only, returning the conversation. */
+/**
+ * Marks a conversation's first reply, the first time only, returning the conversation; a person's
+ * (`person`) is their first response too (`firstHumanResponseAt`, in the same write).
+ */
 export function markFirstResponseInput(
   table: string,
   conversationId: string,
   at: string,
+  person = false,
 ): UpdateCommandInput {
+  const human = person ? 'firstHumanResponseAt = :at, ' : '';
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: `SET firstResponseAt = :at, ${FIRST_RESPONSE_WAIT}`,
+    UpdateExpression: `SET firstResponseAt = :at, ${human}${FIRST_RESPONSE_WAIT}`,
     ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(firstResponseAt)',
     ExpressionAttributeValues: { ':at': at, ':noWait': NO_WAIT },
     ReturnValues: 'ALL_NEW',
@@ -60,19 +65,64 @@ export function markFirstResponseInput(
 }
 
 /**
+ * Marks a person's first reply in a conversation whose first response was the AI's (marked before: its
+ * wait's start, `firstResponseWaitFrom`, is the one this answer ends for the first-response target),
+ * the first time only, returning the conversation.
+ */
+export function markFirstPersonResponseInput(
+  table: string,
+  conversationId: string,
+  at: string,
+): UpdateCommandInput {
+  return responseMarkInput(table, conversationId, at, {
+    update: 'SET firstHumanResponseAt = :at',
+    condition: 'attribute_exists(firstResponseAt) AND attribute_not_exists(firstHumanResponseAt)',
+    returning: 'ALL_NEW',
+  });
+}
+
+/** A conditional write of a conversation's response marks, at `at`, answering the item as `returning` says. */
+function responseMarkInput(
+  table: string,
+  conversationId: string,
+  at: string,
+  write: { update: string; condition: string; returning: 'ALL_NEW' | 'ALL_OLD' },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression: write.update,
+    ConditionExpression: write.condition,
+    ExpressionAttributeValues: { ':at': at },
+    ReturnValues: write.returning,
+  };
+}
+
+/** Which response-time counters a response adds to: the first response's, a person's first, or both. */
+export type ResponseCounters = 'first' | 'person' | 'both';
+
+const RESPONSE_COUNTERS = {
+  first: 'firstResponses :one, firstResponseMsTotal :ms',
+  person: 'firstHumanResponses :one, firstHumanResponseMsTotal :ms',
+  both: 'firstResponses :one, firstResponseMsTotal :ms, firstHumanResponses :one, firstHumanResponseMsTotal :ms',
+} as const;
+
+/**
  * Adds one first response and its wait to the counters of the reply's UTC day, in the conversation's
- * shard; with `undo`, takes one back (minus one and minus its wait: the counters add up over shards).
+ * shard (`counters`: the first response's, a person's first, or both); with `undo`, takes one back
+ * (minus one and minus its wait: the counters add up over shards).
  */
 export function addFirstResponseInput(
   table: string,
   response: { conversationId: string; at: string; ms: number },
   undo = false,
+  counters: ResponseCounters = 'first',
 ): UpdateCommandInput {
   const sign = undo ? -1 : 1;
   return {
     TableName: table,
     Key: Keys.metricsDay(shardOf(response.conversationId, SHARDS.metrics), dayOf(response.at)),
-    UpdateExpression: 'SET entity = :entity ADD firstResponses :one, firstResponseMsTotal :ms',
+    UpdateExpression: `SET entity = :entity ADD ${RESPONSE_COUNTERS[counters]}`,
     ExpressionAttributeValues: { ':one': sign, ':ms': sign * response.ms, ':entity': 'metrics' },
   };
 }
@@ -83,25 +133,22 @@ export function addFirstResponseInput(
  * wait (`firstResponseWaitFrom`; one written before it was kept would be counted twice), and only
  * while the conversation still waits from before the answer (`waitingSince`): an answer that reached
  * the customer after it ended that wait and was no first response, so taking this one back would lose
- * both. Answers the conversation before (its wait's start), or fails its condition.
+ * both. A person's first response marked by the same answer goes with it (`firstHumanResponseAt`).
+ * Answers the conversation before (its wait's start), or fails its condition.
  */
 export function takeBackFirstResponseInput(
   table: string,
   conversationId: string,
   at: string,
 ): UpdateCommandInput {
-  return {
-    TableName: table,
-    Key: Keys.conversation(conversationId),
-    UpdateExpression: 'REMOVE firstResponseAt, firstResponseWaitFrom',
-    ConditionExpression:
-      'firstResponseAt = :at AND attribute_exists(firstResponseWaitFrom) AND waitingSince <= :at',
-    ExpressionAttributeValues: { ':at': at },
-    ReturnValues: 'ALL_OLD',
-  };
+  return responseMarkInput(table, conversationId, at, {
+    update: 'REMOVE firstResponseAt, firstResponseWaitFrom, firstHumanResponseAt',
+    condition: 'firstResponseAt = :at AND attribute_exists(firstResponseWaitFrom) AND waitingSince <= :at',
+    returning: 'ALL_OLD',
+  });
 }
 
-/** Prefix of the SLA outcome counters on a metrics day item: `sla:<metric>:<met|missed>[:<by>:<value>]`. */
+/** Prefix of the SLA outcome counters on a metrics day item: `sla:<metric>:<met|missed|resolvedUnanswered>[:<by>:<value>]`. */
 export const SLA_COUNTER_PREFIX = 'sla:';
 
 /**
@@ -112,8 +159,9 @@ export const SLA_COUNTER_PREFIX = 'sla:';
 export function countSlaOutcomesInput(table: string, tally: SlaTally): UpdateCommandInput {
   const dimensions = dimensionsOf(tally);
   const counters: Array<[string, 1 | -1]> = [];
-  for (const { metric, met, undone } of tally.outcomes) {
-    const base = `${SLA_COUNTER_PREFIX}${metric}:${met ? 'met' : 'missed'}`;
+  for (const { metric, met, undone, resolvedUnanswered } of tally.outcomes) {
+    const outcome = met ? 'met' : resolvedUnanswered ? 'resolvedUnanswered' : 'missed';
+    const base = `${SLA_COUNTER_PREFIX}${metric}:${outcome}`;
     const step = undone ? -1 : 1;
     for (const name of [base, ...dimensions.map(([by, value]) => `${base}:${by}:${value}`)])
       counters.push([name, step]);

@@ -19,6 +19,11 @@ export function setReplyNumbers(
     values[':smsAddress'] = touch.smsAddress;
     sets.push('smsAddress = :smsAddress');
   }
+  // And the number of ours it was sent to, which SMS replies go from.
+  if (touch.smsBusinessNumber !== undefined) {
+    values[':smsBusinessNumber'] = touch.smsBusinessNumber;
+    sets.push('smsBusinessNumber = :smsBusinessNumber');
+  }
   // And through which provider: Twilio's WhatsApp takes at most 1,600 characters a message.
   if (touch.whatsappProvider === 'twilio') {
     values[':whatsappProvider'] = touch.whatsappProvider;
@@ -41,5 +46,9 @@ export function fillReplyNumbers(touch: ProfileTouch, values: Record<string, unk
   if (touch.smsAddress !== undefined) {
     values[':smsAddress'] = touch.smsAddress;
     sets.push('smsAddress = if_not_exists(smsAddress, :smsAddress)');
+  }
+  if (touch.smsBusinessNumber !== undefined) {
+    values[':smsBusinessNumber'] = touch.smsBusinessNumber;
+    sets.push('smsBusinessNumber = if_not_exists(smsBusinessNumber, :smsBusinessNumber)');
   }
 }

@@ -1,5 +1,5 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import { DELIVERY_AUTHOR_ID } from '../../domain/waiting.js';
+import { DELIVERY_AUTHOR_ID, type OwedHandOff } from '../../domain/waiting.js';
 import { inboxAnsweredSortKey, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
 import { reopenConversationInput } from './conversations.js';
 import { FIRST_RESPONSE_WAIT, markFirstResponseInput, NO_WAIT } from './metrics.js';
@@ -143,7 +143,8 @@ export function listInInboxInput(table: string, conversationId: string): UpdateC
  * is the one that last ended a wait (`answeredAt`) or a follow-up sent after it (`lastAnswerAt`). With
  * `failed` (an answer that never went out, `at` the message it answered): the wait it ended, if it is
  * the last answer recorded and none was sent after it, starts again from that message (also before a
- * wait a later message started).
+ * wait a later message started). With `handOff` (the AI's answer failed), the same write records the
+ * hand-off the wait owes (`handOffOwed`), so a crash before it is made leaves it to the retry.
  */
 export function startWaitingInput(
   table: string,
@@ -151,6 +152,7 @@ export function startWaitingInput(
   at: string,
   failed?: string,
   receivedAt?: string,
+  handOff?: OwedHandOff,
 ): UpdateCommandInput {
   const sortKey = inboxSortKey(at, conversationId);
   const crossed = receivedAt !== undefined && receivedAt > at;
@@ -160,7 +162,7 @@ export function startWaitingInput(
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: `SET waitingSince = :at, gsi1sk = :sk REMOVE answeredSk${failed ? ', answeredAt' : ''}`,
+    UpdateExpression: `SET waitingSince = :at, gsi1sk = :sk${handOff ? ', handOffOwed = :handOff' : ''} REMOVE answeredSk${failed ? ', answeredAt' : ''}`,
     ConditionExpression: `#status = :open AND attribute_exists(gsi1sk) AND ${failed ? `(answeredAt = :failed OR (${fresh})) AND ${NO_LATER_ANSWER}` : fresh}`,
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
@@ -169,6 +171,7 @@ export function startWaitingInput(
       ':sk': sortKey,
       ...(failed ? { ':failed': failed } : {}),
       ...(crossed ? { ':received': receivedAt } : {}),
+      ...(handOff ? { ':handOff': { answer: handOff.answer, at: handOff.at } } : {}),
     },
   };
 }
@@ -180,14 +183,16 @@ export function startWaitingInput(
  * it (`lastInboundAt`; an AI answer to a later message ends no wait on its own write, so that message
  * may have been answered although `answeredAt` is still this reply's). A later answer recorded, a wait
  * started again already (a redelivered status) or a conversation not open: it fails its condition.
+ * With `handOff`, it records the hand-off the wait owes (`startWaitingInput`).
  */
 export function lateFailureWaitInput(
   table: string,
   conversationId: string,
   at: string,
   failed: string,
+  handOff?: OwedHandOff,
 ): UpdateCommandInput {
-  const input = startWaitingInput(table, conversationId, at, failed);
+  const input = startWaitingInput(table, conversationId, at, failed, undefined, handOff);
   return {
     ...input,
     ConditionExpression: `${input.ConditionExpression} AND ${ANSWERED_A_WAIT} AND (attribute_exists(waitingSince) OR attribute_not_exists(lastInboundAt) OR lastInboundAt <= :failed)`,
@@ -257,4 +262,15 @@ export function dropAnsweredWaitInput(
   const input = dropUnreachableWaitInput(table, conversationId, since);
   const answered = 'answeredAt >= :since AND attribute_exists(answeredSk)';
   return { ...input, ConditionExpression: `${input.ConditionExpression} AND ${answered}` };
+}
+
+/** The hand-off a failed AI answer's wait owed (`answer`, its time) is made: its mark goes, if still that one. */
+export function handOffMadeInput(table: string, conversationId: string, answer: string): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression: 'REMOVE handOffOwed',
+    ConditionExpression: 'handOffOwed.answer = :answer',
+    ExpressionAttributeValues: { ':answer': answer },
+  };
 }

@@ -127,6 +127,7 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
       aiResolutionRate: 0.5,
       handoffReasons: { asked_for_person: 2 },
       firstResponseMs: { median: null, mean: 1000, conversations: 2 },
+      firstHumanResponseMs: { median: null, mean: null, conversations: 0 },
       channelSwitchRate: 0.25,
     }),
   };
@@ -172,6 +173,20 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
     },
     assign: async (...args) => {
       calls.push(['assign', ...args]);
+    },
+    joinConversation: async (keptId, merged) => {
+      calls.push(['join', keptId, merged.id]);
+    },
+    adoptConversation: async (conversationId, customers) => {
+      calls.push(['adopt', conversationId, customers]);
+      return true;
+    },
+    releaseAdopted: async (...args) => {
+      calls.push(['releaseAdopted', ...args]);
+    },
+    waitFromJoined: async (...args) => {
+      calls.push(['waitFromJoined', ...args]);
+      return false;
     },
     export: async (id, now) => ({
       exportedAt: now,
@@ -399,6 +414,30 @@ describe('agent API', () => {
     expect((await api.request('/api/conversations?queue=billing', auth)).status).toBe(200);
     expect((await api.request('/api/conversations?queue=', auth)).status).toBe(200);
     expect(store.inboxCalls).toMatchObject([{ filter: { queue: 'billing' } }, { filter: { queue: '' } }]);
+  });
+
+  // QA: an unknown assignee answered 200 with no items, as if the agent held nothing.
+  it('answers 422 unknown_agent for an assignee never registered, but lists a removed one', async () => {
+    const store = fakeStore();
+    store.inbox = async () => ({ items: [], cursor: null });
+    const res = await app(store).request('/api/conversations?assignee=ANA', auth);
+    expect(res.status).toBe(422);
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('unknown_agent');
+    expect(error.message).toContain('"ANA"');
+    // A removed agent may still hold conversations: known, listed (none here).
+    await store.markAgentRemoved('agent-gone', { at: '2025-06-09T09:00:00.000Z', by: 'admin-1' });
+    expect((await app(store).request('/api/conversations?assignee=agent-gone', auth)).status).toBe(200);
+    // Yourself, `me` and `unassigned` are always known.
+    for (const assignee of ['me', 'unassigned', 'agent-7'])
+      expect((await app(store).request(`/api/conversations?assignee=${assignee}`, auth)).status).toBe(200);
+  });
+
+  it('lists the conversations an agent holds without reading the agent, registered or not', async () => {
+    const store = fakeStore();
+    const res = await app(store).request('/api/conversations?assignee=agent-unregistered', auth);
+    expect(res.status).toBe(200);
+    expect(store.removalLooks).not.toContain('agent-unregistered');
   });
 
   it("answers each conversation with its customer's summary, the page's profiles read at once", async () => {
@@ -926,13 +965,25 @@ describe('agent API: metrics', () => {
     expect(await res.json()).toMatchObject({ error: { code: 'invalid_request' } });
   });
 
+  // QA: a time instead of a day said "Invalid ISO date", not what the parameter takes.
+  it('says a day is expected as yyyy-mm-dd when given a time', async () => {
+    const res = await app().request('/api/metrics?from=2025-01-01T00:00:00Z', auth);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: { message: string } };
+    expect(body.error.message).toContain('from: expected a UTC day, yyyy-mm-dd (no time)');
+  });
+
   /**
    * Least privilege: every agent's SLA and CSAT figures are an admin's to read; an agent sees their
    * own line of each `byAgent` (QA: agents saw every colleague's figures).
    */
   it("shows an agent their own figures by agent, and an admin everyone's", async () => {
     const store = fakeStore();
-    const targets = (met: number) => ({ firstResponse: { met, missed: 1, share: met / (met + 1) } });
+    const targets = (met: number) => ({
+      firstResponse: { met, missed: 1, share: met / (met + 1), resolvedUnanswered: 0 },
+      nextResponse: { met: 0, missed: 0, share: null, resolvedUnanswered: 0 },
+      resolution: { met: 0, missed: 0, share: null },
+    });
     const scores = (count: number) => ({
       count,
       average: 4,
@@ -943,6 +994,7 @@ describe('agent API: metrics', () => {
       aiResolutionRate: 0.5,
       handoffReasons: {},
       firstResponseMs: { median: null, mean: null, conversations: 0 },
+      firstHumanResponseMs: { median: null, mean: null, conversations: 0 },
       channelSwitchRate: null,
       sla: {
         ...targets(3),

@@ -378,6 +378,35 @@ describe('automations', () => {
     ]);
   });
 
+  it('channel other: never the chat of a visitor nobody vouched for (merged in on a typed email), though they wrote here', async () => {
+    const follow = [
+      rule({ delay: 'PT1H', actions: [{ type: 'reply', channel: 'other', text: 'Following up' }] }),
+    ];
+    const w = world(follow);
+    const stranger = { kind: 'webchat_visitor' as const, value: 'eve-browser' };
+    w.customer.identities.push(stranger);
+    w.customer.channels.push('webchat');
+    w.customer.lastInboundByChannel = { whatsapp: T0, webchat: T0, email: '2026-06-01T00:00:00.000Z' };
+    const chat: TimelineItem = {
+      id: 'webchat:eve.1',
+      type: 'message',
+      direction: 'inbound',
+      channel: 'webchat',
+      at: T0,
+      customerId: 'cu_1',
+      conversationId: 'cv_1',
+      from: stranger,
+      text: 'hi, what is my order status?',
+      data: { typedEmail: 'sam@example.com' },
+    };
+    (w.deps.automations as AutomationPorts).replies.store.lastInbound = async (_c, channel) =>
+      channel === 'webchat' ? chat : undefined;
+    await w.inbound(T0);
+    w.setNow(plus(HOUR));
+    await fireTimer(w.deps, w.timers[0] as Timer);
+    expect(w.sent.map((m) => [m.channel, m.to.value])).toEqual([['email', 'sam@example.com']]);
+  });
+
   it('a delayed rule fires after its delay if its conditions still hold, once however often its timer fires', async () => {
     const w = world([
       rule({

@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { deliverReply, type SenderDeps } from '#shared/app/deliver-reply.js';
 import { WebchatSender } from '#shared/channels/webchat/send.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 import type { SendClaim, SenderStore } from '#shared/domain/sender-ports.js';
+import { logger } from '#shared/log.js';
 
 const NOW = '2025-06-10T12:00:00.000Z';
 
@@ -146,6 +147,54 @@ describe('deliverReply', () => {
     expect(calls).toEqual([['claim']]);
     await expect(deliverReply(deps(fake, throttled), message, 3)).rejects.toThrow(RetryableSendError);
     expect(calls).toEqual([['claim'], ['claim'], ['failed', 'gave_up', NOW]]);
+  });
+});
+
+describe('deliverReply: what a failed send logs', () => {
+  const logged = async (error: Error, attempt: number) => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      await deliverReply(
+        deps(store().fake, () => Promise.reject(error)),
+        message,
+        attempt,
+      ).catch(() => undefined);
+      return warn.mock.calls.map(([text, fields]) => [text, fields]);
+    } finally {
+      warn.mockRestore();
+    }
+  };
+
+  it("logs the error's name and message, so a local SES send with no credentials says why", async () => {
+    const missing = new Error('Region is missing');
+    expect(await logged(missing, 1)).toEqual([
+      [
+        'reply will be retried',
+        expect.objectContaining({ error: 'Error', errorMessage: 'Region is missing' }),
+      ],
+    ]);
+    const refused = new PermanentSendError('SES refused the email (InvalidClientTokenId): bad token', 'x');
+    expect(await logged(refused, 1)).toEqual([
+      [
+        'reply failed',
+        expect.objectContaining({
+          error: 'PermanentSendError',
+          errorMessage: 'SES refused the email (InvalidClientTokenId): bad token',
+        }),
+      ],
+    ]);
+  });
+
+  it('leaves addresses, numbers and long tokens out of the message, and cuts it short', async () => {
+    const text =
+      'Email address is not verified: vera@example.com, +447700900123; key AKIAIOSFODNN7EXAMPLEKEYVALUE00 ' +
+      'x'.repeat(400);
+    const [[, fields]] = (await logged(new Error(text), 1)) as [[string, { errorMessage: string }]];
+    expect(fields.errorMessage).toMatch(
+      /^Email address is not verified: \[address\] \[number\] key \[redacted\]/,
+    );
+    expect(fields.errorMessage).not.toMatch(/vera|7700900|AKIA/);
+    expect(fields.errorMessage.length).toBeLessThanOrEqual(200);
   });
 });
 

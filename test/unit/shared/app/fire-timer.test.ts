@@ -282,7 +282,8 @@ describe('fireTimer', () => {
       author: 'agent',
     });
     expect(f.tallies.flatMap((t) => t.outcomes)).toEqual([{ metric: 'firstResponse', met: false }]);
-    expect(f.tallies[0]).toMatchObject({ conversationId: 'cv_1', queue: 'general', ai: true });
+    // Nobody answered it nor had it: a miss of no AI answer (before 2026-12-06 counted `ai`).
+    expect(f.tallies[0]).toMatchObject({ conversationId: 'cv_1', queue: 'general', ai: false });
   });
 
   it('adds the note once, and never lowers a priority', async () => {
@@ -381,9 +382,15 @@ describe('fireTimer', () => {
     expect(f.conversation.status).toBe('resolved');
     expect(refilled).toEqual([['agent-ana', ['cv_1']]]);
     fails = false;
-    // Fired again: stale, nothing more taken. Nobody's conversation: nobody to refill.
-    expect(await fireTimer(f.deps, silence)).toBe('stale');
-    expect(refilled).toHaveLength(1);
+    // Fired again (a retry after a crash past the resolve): the resolve stands, the refill is asked
+    // again (it fills only the room the agent has). Nobody's conversation: nobody to refill.
+    expect(await fireTimer(f.deps, silence)).toBe('fired');
+    expect(f.conversation.status).toBe('resolved');
+    expect(refilled).toEqual([
+      ['agent-ana', ['cv_1']],
+      ['agent-ana', ['cv_1']],
+    ]);
+    refilled.length = 1;
     const g = fakeClock([], 'PT1H');
     g.deps.refill = f.deps.refill;
     expect(await fireTimer(g.deps, await silenceAfterReply(g.deps, g.scheduled))).toBe('fired');

@@ -44,6 +44,10 @@ function merging(refill: MergeDeps['refill']) {
         (conversations.get(id) as Conversation).status = 'resolved';
         return T0;
       },
+      joinConversation: async () => undefined,
+      adoptConversation: async () => true,
+      releaseAdopted: async () => undefined,
+      waitFromJoined: async () => false,
       addNote: async (id, text, agentId, at) => ({
         id: `note:${id}`,
         type: 'note',

@@ -9,6 +9,7 @@ const overall: Metrics = {
   aiResolutionRate: 0.5,
   handoffReasons: {},
   firstResponseMs: { median: null, mean: null, conversations: 0 },
+  firstHumanResponseMs: { median: null, mean: null, conversations: 0 },
   channelSwitchRate: 0,
 };
 const note = (n: number): TimelineItem => ({
@@ -68,6 +69,36 @@ describe('readMetrics', () => {
     });
   });
 
+  // QA: `from` alone after today was refused as "must not be after to" with no `to` given; a range in
+  // the future read 365 days of nothing and answered zeros.
+  it('says a from after today is after today (the default to), and reads nothing', async () => {
+    const s = store(1);
+    await expect(read({ store: s, clock }, { from: '2025-12-31' })).rejects.toThrow(
+      'from: 2025-12-31 is after today (2025-06-09, UTC): no figures yet',
+    );
+    await expect(read({ store: s, clock }, { from: '2026-01-01', to: '2026-12-31' })).rejects.toThrow(
+      /after today/,
+    );
+    expect(s.ranges).toEqual([]);
+  });
+
+  it('cuts a to after today to today, and answers the range it read', async () => {
+    const s = store(1);
+    expect(await read({ store: s, clock }, { from: '2025-06-01', to: '2025-12-31' })).toEqual({
+      overall,
+      from: '2025-06-01',
+      to: '2025-06-09',
+    });
+    expect(await read({ store: s, clock }, { to: '2025-12-31' })).toMatchObject({
+      from: '2025-05-11',
+      to: '2025-06-09',
+    });
+    expect(s.ranges).toEqual([
+      { from: '2025-06-01', to: '2025-06-09' },
+      { from: '2025-05-11', to: '2025-06-09' },
+    ]);
+  });
+
   it.each([
     ['backwards', { from: '2025-06-09', to: '2025-06-08' }],
     ['over 366 days', { from: '2024-06-08', to: '2025-06-09' }],
@@ -81,12 +112,12 @@ describe('readMetrics', () => {
   it('counts only the days asked for when a customer’s range is given', async () => {
     const s = store(1);
     expect(
-      await read({ store: s, clock }, { customerId: 'cu_1', from: '2025-06-10', to: '2025-06-11' }),
+      await read({ store: s, clock }, { customerId: 'cu_1', from: '2025-06-01', to: '2025-06-08' }),
     ).toEqual({
       customerId: 'cu_1',
       metrics: expect.objectContaining({ routed: 0 }),
-      from: '2025-06-10',
-      to: '2025-06-11',
+      from: '2025-06-01',
+      to: '2025-06-08',
     });
   });
 

@@ -203,7 +203,7 @@ describe('receiveEnvelope', () => {
       data: { author },
     });
     const restarts: string[][] = [];
-    d.store.startWaitingAfterFailure = async (...args: string[]) => restarts.push(args) > 0;
+    d.store.startWaitingAfterFailure = async (id, at, failed) => restarts.push([id, at, failed]) > 0;
     for (const item of [
       reply('rp_1', { kind: 'agent', id: 'ag_1' }, '2025-06-08T21:01:00.000Z'),
       reply('rp_2', { kind: 'agent', id: 'ag_1' }, '2025-06-08T21:01:10.000Z'),

@@ -122,6 +122,31 @@ describe('searchCustomers', () => {
     expect(looked.length).toBeGreaterThan(1);
   });
 
+  it('answers a number with the customers holding it only: never one merely named it (a stranger typed it as their name)', async () => {
+    const named = customer('cu_4', '+1 650-555-1234');
+    const typed = { ...store, getCustomer: async (id: string) => [sheena, named].find((c) => c.id === id) };
+    const byName = async (): Promise<Page<Customer>> => ({ items: [named], cursor: null });
+    pages.length = 0;
+    for (const q of ['+16505551234', '+1 650-555-1234', '(650) 555-1234']) {
+      const found = await searchCustomers(
+        { store: { ...typed, findCustomersByName: byName }, phone: deps.phone },
+        q,
+        {
+          limit: 25,
+        },
+      );
+      expect(found).toEqual({ items: [sheena], cursor: null });
+    }
+    const unknown = await searchCustomers(
+      { store: { ...typed, findCustomersByName: byName }, phone: deps.phone },
+      '+1 650-555-9999',
+      {
+        limit: 25,
+      },
+    );
+    expect(unknown).toEqual({ items: [], cursor: null });
+  });
+
   it('finds by name prefix when no identity matches', async () => {
     const found = await searchCustomers({ store, phone: {} }, 'She', { limit: 25 });
     expect(found.items.map((c) => c.id)).toEqual(['cu_1', 'cu_2', 'cu_3']);

@@ -43,8 +43,21 @@ describe('customerMetrics', () => {
       aiResolutionRate: 0.5,
       handoffReasons: { asked_for_person: 1 },
       firstResponseMs: { median: 30_000, mean: 30_000, conversations: 1 },
+      firstHumanResponseMs: { median: null, mean: null, conversations: 0 },
       channelSwitchRate: 0.5,
     });
+  });
+
+  it("counts a person's first reply apart, from the customer's first message, after the AI's", () => {
+    const m = customerMetrics([
+      msg('w1', '2025-06-10T09:00:00.000Z', 'inbound', 'whatsapp'),
+      msg('r1', '2025-06-10T09:00:30.000Z', 'outbound', 'whatsapp', 'ai'),
+      msg('w2', '2025-06-10T09:01:00.000Z', 'inbound', 'whatsapp'),
+      msg('r2', '2025-06-10T09:21:00.000Z', 'outbound', 'whatsapp', 'agent'),
+      msg('r3', '2025-06-10T09:22:00.000Z', 'outbound', 'whatsapp', 'agent'),
+    ]);
+    expect(m.firstResponseMs).toEqual({ median: 30_000, mean: 30_000, conversations: 1 });
+    expect(m.firstHumanResponseMs).toEqual({ median: 21 * 60_000, mean: 21 * 60_000, conversations: 1 });
   });
 
   it("counts an automation's follow-up as neither an AI answer nor the first response", () => {
@@ -68,13 +81,19 @@ describe('customerMetrics', () => {
 });
 
 describe('metricsFor', () => {
-  const line = (met: number) => ({ firstResponse: { met, missed: 0, share: 1 } });
+  const none = { met: 0, missed: 0, share: null };
+  const line = (met: number) => ({
+    firstResponse: { met, missed: 0, share: 1, resolvedUnanswered: 0 },
+    nextResponse: { ...none, resolvedUnanswered: 0 },
+    resolution: none,
+  });
   const scores = { count: 1, average: 5, distribution: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 1 } };
   const figures: Metrics = {
     routed: 2,
     aiResolutionRate: 0.5,
     handoffReasons: {},
     firstResponseMs: { median: null, mean: null, conversations: 0 },
+    firstHumanResponseMs: { median: null, mean: null, conversations: 0 },
     channelSwitchRate: null,
     sla: { ...line(3), byQueue: {}, byChannel: {}, byAgent: { a1: line(1), a2: line(2) }, byAi: {} },
     csat: { ...scores, byAgent: { a2: scores }, byChannel: {}, byQueue: {}, byAi: {} },

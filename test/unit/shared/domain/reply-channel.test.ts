@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkReachable, replyCandidates, replyChannel } from '#shared/domain/reply-channel.js';
+import {
+  checkReachable,
+  nextReplyChannel,
+  replyCandidates,
+  replyChannel,
+} from '#shared/domain/reply-channel.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import { ConflictError, UnprocessableError } from '#shared/errors.js';
 
@@ -99,5 +104,36 @@ describe('checkReachable: a named channel the channels route offers', () => {
     ['a channel with no address, left to no_address', whatsappOnly, 'messenger', [whatsappOnly]],
   ] as const)('lets through %s', (_name, root, channel, profiles) => {
     expect(() => checkReachable(root, channel, profiles)).not.toThrow();
+  });
+});
+
+describe('nextReplyChannel: where a reply naming no channel goes when its default cannot take it here', () => {
+  it('takes the channel the customer wrote on last among the others, a call as SMS', () => {
+    const vera = customer({
+      identities: [
+        { kind: 'email', value: 'vera@example.com' },
+        { kind: 'phone', value: '+14155550601' },
+      ],
+      channels: ['email', 'voice', 'whatsapp'],
+      lastInboundChannel: 'webchat',
+      lastInboundByChannel: {
+        email: '2025-06-10T09:00:00.000Z',
+        voice: '2025-06-11T09:00:00.000Z',
+        whatsapp: '2025-06-10T12:00:00.000Z',
+      },
+    });
+    const eve = customer({
+      id: 'cu_2',
+      identities: [{ kind: 'webchat_visitor', value: 'v1' }],
+      channels: ['webchat'],
+      lastInboundByChannel: { webchat: '2025-06-12T09:00:00.000Z' },
+    });
+    expect(nextReplyChannel(vera, [vera, eve], 'webchat')).toBe('sms');
+    expect(nextReplyChannel(vera, [vera, eve], 'sms')).toBe('webchat');
+  });
+
+  it('has none when the default is the only channel', () => {
+    const eve = customer({ identities: [], channels: ['webchat'], lastInboundChannel: 'webchat' });
+    expect(nextReplyChannel(eve, [eve], 'webchat')).toBeUndefined();
   });
 });

@@ -27,6 +27,21 @@ describe('startBanner', () => {
     expect(text).not.toContain(secrets.CSAT_SIGNING_SECRET);
   });
 
+  it('says which channels reply to the local outbox and which to real providers', () => {
+    const { text } = banner();
+    expect(text).toContain(
+      '  local outbox (http://127.0.0.1:4640/api/outbox): email, SMS, WhatsApp, Messenger, Instagram\n',
+    );
+    expect(text).not.toContain('real providers');
+    const ses = banner({ SES_FROM_ADDRESS: 'support@shop.example' }).text;
+    expect(ses).toContain(
+      '  local outbox (http://127.0.0.1:4640/api/outbox): SMS, WhatsApp, Messenger, Instagram\n',
+    );
+    expect(ses).toContain(
+      "  real providers (they reach real people): email through Amazon SES, from support@shop.example, with this machine's AWS credentials and region\n",
+    );
+  });
+
   it('prints the agent token to sign in with', () => {
     const { secrets, text } = banner();
     expect(text).toContain(`Authorization: Bearer ${secrets.AGENT_TOKENS.split(':')[1]}`);

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import { twilioStatusHint } from '#shared/channels/twilio/error-codes.js';
 import { buildTwilioMessageRequest, TwilioSender } from '#shared/channels/twilio/send.js';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { decodeReplyKey, replyKeyOf } from '#shared/domain/reply-key.js';
@@ -283,7 +284,7 @@ describe('TwilioSender', () => {
     });
 
   it.each([
-    [21610, 400, /replied STOP.*must text START/],
+    [21610, 400, /texted STOP.*must text START/],
     [21211, 400, /not a valid phone number/],
     [21614, 400, /cannot receive SMS/],
     [63016, 400, /window is closed: use a template/],
@@ -295,6 +296,16 @@ describe('TwilioSender', () => {
     expect((error as PermanentSendError).providerCode).toBe(String(code));
     expect(error.message).toMatch(reason);
   });
+
+  it.each([21610, 21614, 30003])(
+    'says of Twilio error %i at the send what its status callback says of it (one table)',
+    async (code) => {
+      const hint = twilioStatusHint(String(code));
+      expect(hint).toBeDefined();
+      const error = await failure(sender(refusal(code)).send(outbound()));
+      expect(error.message).toBe(`${hint} (Twilio error ${code})`);
+    },
+  );
 
   it("fails for good on an unknown code, keeping Twilio's explanation", async () => {
     const error = await failure(sender(refusal(21999)).send(outbound()));

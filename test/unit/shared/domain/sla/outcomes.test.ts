@@ -69,6 +69,35 @@ describe('slaOutcomes', () => {
     expect(slaOutcomes(breached, replied as SlaState)).toEqual([]);
   });
 
+  it('counts a response target a resolve ends unanswered as neither met nor missed, apart', () => {
+    const [start, resolved] = run({ type: 'resolved', at: plus(1) });
+    expect(slaOutcomes(start, resolved as SlaState)).toEqual([
+      { metric: 'firstResponse', met: false, resolvedUnanswered: true },
+      { metric: 'resolution', met: true },
+    ]);
+    // The next-response target of a customer who wrote again, resolved without an answer.
+    const [, , inbound, again] = run(
+      { type: 'reply', at: plus(5), author: 'agent' },
+      { type: 'inbound', at: plus(30) },
+      { type: 'resolved', at: plus(35) },
+    );
+    expect(slaOutcomes(inbound, again as SlaState)).toEqual([
+      { metric: 'nextResponse', met: false, resolvedUnanswered: true },
+      { metric: 'resolution', met: true },
+    ]);
+  });
+
+  it('counts the AI answer that does not count (aiRepliesCount false) as no answer at the resolve', () => {
+    // The AI's answer moves nothing (the policy's `aiRepliesCount` is false by default).
+    const states = run({ type: 'reply', at: plus(1), author: 'ai' }, { type: 'resolved', at: plus(2) });
+    expect(states).toHaveLength(2);
+    const [start, resolved] = states;
+    expect(slaOutcomes(start, resolved as SlaState)).toEqual([
+      { metric: 'firstResponse', met: false, resolvedUnanswered: true },
+      { metric: 'resolution', met: true },
+    ]);
+  });
+
   it('counts deadlines that passed unseen as misses at the resolution', () => {
     const [start, resolved] = run({ type: 'resolved', at: plus(180) });
     expect(slaOutcomes(start, resolved as SlaState)).toEqual([
@@ -131,3 +160,26 @@ function must(state: SlaState | undefined): SlaState {
 function reply(minutes: number, author: 'agent' | 'ai', ms = 0) {
   return { type: 'reply' as const, at: new Date(Date.parse(plus(minutes)) + ms).toISOString(), author };
 }
+
+describe('unreachable (a STOP while the customer waits)', () => {
+  it('stops the response target unanswered, pauses resolution, changes nothing again, and a new question restarts it', () => {
+    const [start, stopped] = run({ type: 'unreachable', at: plus(3) });
+    expect(stopped).toMatchObject({
+      waitingOn: 'customer',
+      responded: false,
+      resolutionLeftMs: 117 * 60_000,
+    });
+    expect(stopped?.firstResponseDue).toBeUndefined();
+    expect(stopped?.answeredAt).toBeUndefined();
+    expect(stopped?.breaches).toEqual([]);
+    // The same STOP again (a redelivery) changes nothing.
+    expect(
+      applySlaEvent(rules, policy, stopped as SlaState, { type: 'unreachable', at: plus(3) }),
+    ).toBeUndefined();
+    // After START, the customer's next question waits for a first response again.
+    const asked = applySlaEvent(rules, policy, stopped as SlaState, { type: 'inbound', at: plus(30) });
+    expect(asked?.firstResponseDue).toBe(plus(40));
+    expect(asked?.resolutionDue).toBe(plus(30 + 117));
+    expect(start?.firstResponseDue).toBe(plus(10));
+  });
+});

@@ -51,6 +51,14 @@ describe('conversation state params', () => {
     expect(again.UpdateExpression).toMatch(/REMOVE (.*, )?customerTurns/);
   });
 
+  it('names the agent who answered last, in the same write, when the reply says who', () => {
+    const input = markHumanRepliedInput('t', 'cv_1', touch.at, 'ag_1');
+    expect(input.UpdateExpression).toBe(
+      'SET humanRepliedAt = if_not_exists(humanRepliedAt, :at), humanAnswerBy = :by REMOVE customerTurns',
+    );
+    expect(input.ExpressionAttributeValues).toEqual({ ':at': touch.at, ':by': 'ag_1' });
+  });
+
   it('starts the count again when an agent replies or reopens the conversation by hand', () => {
     expect(markHumanRepliedInput('t', 'cv_1', touch.at).UpdateExpression).toBe(
       'SET humanRepliedAt = if_not_exists(humanRepliedAt, :at) REMOVE customerTurns',

@@ -85,7 +85,7 @@ describe('metrics params', () => {
     expect(takeBackFirstResponseInput('t', 'cv_1', '2025-06-08T21:00:00.000Z')).toEqual({
       TableName: 't',
       Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' },
-      UpdateExpression: 'REMOVE firstResponseAt, firstResponseWaitFrom',
+      UpdateExpression: 'REMOVE firstResponseAt, firstResponseWaitFrom, firstHumanResponseAt',
       ConditionExpression:
         'firstResponseAt = :at AND attribute_exists(firstResponseWaitFrom) AND waitingSince <= :at',
       ExpressionAttributeValues: { ':at': '2025-06-08T21:00:00.000Z' },

@@ -205,13 +205,15 @@ describe('waiting params', () => {
     expect(input.UpdateExpression).toContain('answeredSk = :answeredSk');
     expect(input.ExpressionAttributeValues).toMatchObject({ ':answeredSk': `answered#${AT}#cv_1` });
     // Its answered place stays; the new episode's count of customer turns starts from none.
-    expect(input.UpdateExpression).toMatch(/REMOVE resolvedAt, answeredBy, snoozedUntil, customerTurns$/);
+    expect(input.UpdateExpression).toMatch(
+      /REMOVE resolvedAt, answeredBy, humanAnswerBy, snoozedUntil, customerTurns$/,
+    );
     // The customer's message reopens it waiting, from itself.
     const spoken = touchConversationInput('t', { ...touch, inbound: true }, 'current');
     expect(spoken.UpdateExpression).toContain('waitingSince = :at');
     expect(spoken.UpdateExpression).toContain('gsi1sk = :inboxSk');
     expect(spoken.UpdateExpression).toMatch(
-      /REMOVE resolvedAt, answeredSk, answeredBy, snoozedUntil, customerTurns$/,
+      /REMOVE resolvedAt, answeredSk, answeredBy, humanAnswerBy, snoozedUntil, customerTurns$/,
     );
   });
 });

@@ -1,0 +1,41 @@
+import type { RefObject } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { focusLost } from './ui.js';
+
+/**
+ * Where the reply box puts the focus, never on the page: in the field the agent writes in now, the
+ * template's name where only a template may go, else the text. `ask()` after `r` or `n`, once the box
+ * shows the mode asked for (before, the focus went to the field of the mode left, which the new one
+ * replaced, or nowhere); `refused()` when a reply was refused, so that once the channels read again show
+ * the template form the focus goes to its name (only a template may go now; the text stays in view);
+ * `restore()` after a send, when its button or the note of a held reply dropped the focus
+ * (`evenInForm`: also when the focus is still in the box, as after a send that went).
+ */
+export function useComposerFocus(
+  form: RefObject<HTMLFormElement>,
+  area: RefObject<HTMLTextAreaElement>,
+  channels: unknown,
+) {
+  const [asked, setAsked] = useState(0);
+  const refused = useRef(false);
+  const field = () => form.current?.querySelector<HTMLElement>('fieldset.template input') ?? area.current;
+  const inForm = () => form.current?.contains(document.activeElement) === true;
+  useEffect(() => {
+    if (asked) field()?.focus();
+  }, [asked]);
+  useEffect(() => {
+    if (!refused.current) return;
+    refused.current = false;
+    const template = form.current?.querySelector('fieldset.template');
+    if (template && (focusLost() || inForm())) field()?.focus();
+  }, [channels]);
+  return {
+    ask: () => setAsked((n) => n + 1),
+    refused: () => {
+      refused.current = true;
+    },
+    restore: (evenInForm: boolean) => {
+      if (focusLost() || (evenInForm && inForm())) field()?.focus();
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { SHARDS, shardOf } from '#shared/store/keys.js';
+import { metricsRepository } from '#shared/store/metrics-repository.js';
+import { documentClient } from '#shared/store/sdk-documents.js';
+import { mockAws } from '../../../support/aws-mock.js';
+
+const ddb = mockAws(DynamoDBDocumentClient);
+const metrics = metricsRepository({
+  doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })),
+  table: 'threadline',
+});
+const ASKED = '2025-06-10T10:00:00.000Z';
+const ANSWERED = '2025-06-10T10:21:00.000Z';
+const CONVERSATION_KEY = { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' };
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'failed', $metadata: {} });
+
+/** Every DynamoDB call made, in order: the item's partition, and the expression it wrote. */
+const made = () =>
+  ddb.calls().map((call) => {
+    const { input } = call.args[0] as unknown as { input: { Key: { pk: string }; UpdateExpression: string } };
+    return [input.Key.pk, input.UpdateExpression];
+  });
+const shard = `METRICS#${shardOf('cv_1', SHARDS.metrics)}`;
+
+beforeEach(() => ddb.reset());
+
+describe("a person's first response: DynamoDB calls", () => {
+  it('marks the first response and theirs in one write, and counts both in one: two calls', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    ddb.on(UpdateCommand, { Key: CONVERSATION_KEY }).resolves({ Attributes: { waitingSince: ASKED } });
+    await metrics.recordFirstResponse('cv_1', ANSWERED, undefined, { responded: false });
+    expect(made()).toEqual([
+      [
+        'CONVERSATION#cv_1',
+        'SET firstResponseAt = :at, firstHumanResponseAt = :at, firstResponseWaitFrom = if_not_exists(waitingSince, :noWait)',
+      ],
+      [
+        shard,
+        'SET entity = :entity ADD firstResponses :one, firstResponseMsTotal :ms, firstHumanResponses :one, firstHumanResponseMsTotal :ms',
+      ],
+    ]);
+  });
+
+  it("after the AI's first response, marks theirs from the wait the AI's answer ended: three calls", async () => {
+    ddb.on(UpdateCommand).resolves({});
+    ddb
+      .on(UpdateCommand, { Key: CONVERSATION_KEY })
+      .rejectsOnce(conditionFailed())
+      .resolves({ Attributes: { firstResponseWaitFrom: ASKED, firstHumanResponseAt: ANSWERED } });
+    await metrics.recordFirstResponse('cv_1', ANSWERED, undefined, { responded: false });
+    expect(made().map(([pk, expression]) => [pk, expression?.split(' ').slice(0, 2).join(' ')])).toEqual([
+      ['CONVERSATION#cv_1', 'SET firstResponseAt'],
+      ['CONVERSATION#cv_1', 'SET firstHumanResponseAt'],
+      [shard, 'SET entity'],
+    ]);
+    const counted = ddb.calls()[2]?.args[0].input as { ExpressionAttributeValues: Record<string, unknown> };
+    expect(counted.ExpressionAttributeValues[':ms']).toBe(21 * 60_000);
+  });
+
+  it('writes nothing for a reply to a conversation a person had answered as read', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    await metrics.recordFirstResponse('cv_1', ANSWERED, undefined, { responded: true });
+    expect(made()).toEqual([]);
+  });
+
+  it('takes both back when the first response a person gave never reached the customer', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    ddb.on(UpdateCommand, { Key: CONVERSATION_KEY }).resolves({
+      Attributes: { firstResponseAt: ANSWERED, firstResponseWaitFrom: ASKED, firstHumanResponseAt: ANSWERED },
+    });
+    expect(await metrics.takeBackFirstResponse('cv_1', ANSWERED)).toBe(true);
+    expect(made()[1]).toEqual([
+      shard,
+      'SET entity = :entity ADD firstResponses :one, firstResponseMsTotal :ms, firstHumanResponses :one, firstHumanResponseMsTotal :ms',
+    ]);
+  });
+});

@@ -226,12 +226,15 @@ describe('local runtime: the inbox waits on unanswered customers only', () => {
       // The wait starts after routing: the entry moves among the waiting (2), the hand-off's queue (1).
       handedOffStartsWait: { index: 3, conversationWrites: 4, conversationUnits: 4, failedConditions: 0 },
       whileWaiting: { index: 0, conversationWrites: 1, conversationUnits: 1, failedConditions: 0 },
-      // The failed condition is the reply's take of an unassigned conversation (it is assigned).
-      agentReplyEndsWait: { index: 2, conversationWrites: 3, conversationUnits: 3, failedConditions: 1 },
+      // The failed condition is the reply's take of an unassigned conversation (it is assigned). The
+      // first reply by a person after the AI's answer also records `firstHumanResponseAt` (one
+      // conditional write more, 2 units: was 3 writes, 3 units).
+      agentReplyEndsWait: { index: 2, conversationWrites: 4, conversationUnits: 5, failedConditions: 1 },
       // A follow-up reply ends no wait (its answer write fails its condition) and is kept as the
-      // latest answer sent (`lastAnswerAt`, one write more: was 3 writes, 3 units, 1 failed), which
-      // takes this item over 1 KB until the next answer that ends a wait removes it (2 units a write).
-      agentReplyAgain: { index: 0, conversationWrites: 4, conversationUnits: 5, failedConditions: 2 },
+      // latest answer sent (`lastAnswerAt`), which takes this item over 1 KB until the next answer
+      // that ends a wait removes it (2 units a write). A person's first response being recorded, it
+      // tries no first-response write (was 4 writes, 5 units, 2 failed).
+      agentReplyAgain: { index: 0, conversationWrites: 3, conversationUnits: 5, failedConditions: 1 },
       messageAfterAgentStartsWait: {
         index: 2,
         conversationWrites: 2,

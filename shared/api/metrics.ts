@@ -39,7 +39,20 @@ function metricsAnswerSchema() {
   const day = z.string().meta({ description: 'a UTC day, yyyy-mm-dd' });
   return z.union([
     z.object({ overall: figures, from: day, to: day }),
-    z.object({ customerId: z.string(), metrics: figures, from: day.optional(), to: day.optional() }),
+    z.object({
+      customerId: z.string(),
+      metrics: figures,
+      from: day.optional(),
+      to: day.optional(),
+      truncated: z.literal(true).optional().meta({
+        description:
+          'the read stopped at its item limit (10,000): the figures cover the items up to `reachedAt`',
+      }),
+      reachedAt: z
+        .string()
+        .optional()
+        .meta({ description: 'the time of the last item read, when truncated' }),
+    }),
   ]);
 }
 

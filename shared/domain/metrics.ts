@@ -141,8 +141,14 @@ function automatedMessage(item: TimelineItem): boolean {
   );
 }
 
-/** A customer's metrics, from their timeline (oldest first). */
-export function customerMetrics(timeline: readonly TimelineItem[]): Metrics {
+/**
+ * A customer's metrics, from their timeline (oldest first). With a range of UTC days, only the items of
+ * those days count, and a first response counts when the reply is inside (its message may be before:
+ * the timeline given then starts earlier, see `FIRST_RESPONSE_MARGIN_DAYS` in read-metrics.ts).
+ */
+export function customerMetrics(read: readonly TimelineItem[], range?: MetricsRange): Metrics {
+  const inside = (at: string) => !range || (at.slice(0, 10) >= range.from && at.slice(0, 10) <= range.to);
+  const timeline = range ? read.filter((i) => inside(i.at)) : read;
   const decisions = timeline.filter((i) => i.event === 'routed');
   const handoffReasons: Metrics['handoffReasons'] = {};
   let answeredByAi = 0;
@@ -157,7 +163,7 @@ export function customerMetrics(timeline: readonly TimelineItem[]): Metrics {
   }
   // First reply after the first inbound message, per conversation.
   const first = new Map<string, { inbound?: string; reply?: string }>();
-  for (const i of timeline) {
+  for (const i of read) {
     if (i.type !== 'message' || !i.conversationId || automatedMessage(i)) continue;
     const entry = first.get(i.conversationId) ?? {};
     if (i.direction === 'inbound') entry.inbound ??= i.at;
@@ -165,7 +171,7 @@ export function customerMetrics(timeline: readonly TimelineItem[]): Metrics {
     first.set(i.conversationId, entry);
   }
   const times = [...first.values()]
-    .filter((e) => e.inbound && e.reply)
+    .filter((e) => e.inbound && e.reply && inside(e.reply))
     .map((e) => Date.parse(e.reply as string) - Date.parse(e.inbound as string))
     .sort((a, b) => a - b);
   const inbound = timeline.filter((i) => i.type === 'message' && i.direction === 'inbound').length;

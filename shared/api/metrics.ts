@@ -34,7 +34,21 @@ function metricsAnswerSchema() {
     firstResponseMs: z.object({ median: share, mean: share, conversations: z.number() }),
     channelSwitchRate: share,
     sla: broken(targets).optional().meta({ description: 'overall figures only' }),
-    csat: broken(scores).optional().meta({ description: 'overall figures only' }),
+    csat: broken(scores)
+      .extend({
+        sent: z
+          .number()
+          .optional()
+          .meta({ description: 'surveys sent in the range (the days they were due)' }),
+        skipped: z.record(z.string(), z.number()).optional().meta({
+          description: 'surveys not sent, by reason (`unanswered`, `messaging_window_closed`, ...)',
+        }),
+        responseRate: share
+          .optional()
+          .meta({ description: 'answers (`count`) / `sent`; null when none was sent' }),
+      })
+      .optional()
+      .meta({ description: 'overall figures only' }),
   });
   const day = z.string().meta({ description: 'a UTC day, yyyy-mm-dd' });
   return z.union([

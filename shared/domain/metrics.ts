@@ -37,6 +37,10 @@ export interface CsatScores {
  * survey's), queue, and AI (`ai`: no agent had the conversation; else `human`).
  */
 export interface CsatFigures extends CsatScores {
+  /** Surveys sent in the range (the day they were due), those skipped by reason, and answers / sent. */
+  sent?: number;
+  skipped?: Record<string, number>;
+  responseRate?: number | null;
   byAgent: Record<string, CsatScores>;
   byChannel: Record<string, CsatScores>;
   byQueue: Record<string, CsatScores>;

@@ -6,6 +6,7 @@ import type { Customer } from '#shared/domain/timeline.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { timelinePage } from '#shared/store/timeline-page.js';
 import { mockAws } from '../../../support/aws-mock.js';
+import { answerKeyRange } from '../../../support/key-range-query.js';
 
 // One customer's metrics read through the store's timeline pages, DynamoDB mocked at the SDK client.
 const ddb = mockAws(DynamoDBDocumentClient);
@@ -36,22 +37,10 @@ const message = (at: string, id: string, direction: 'inbound' | 'outbound') =>
     ...(direction === 'outbound' ? { data: { author: { kind: 'agent', id: 'ag_1' } } } : {}),
   });
 
-/** Answers a Query as DynamoDB does: the key range, its direction, `Limit` and `ExclusiveStartKey`. */
+/** Answers a Query as DynamoDB does (`answerKeyRange`), and records it. */
 function answer(input: QueryCommandInput) {
   queries.push(input);
-  const values = input.ExpressionAttributeValues ?? {};
-  let rows = table
-    .filter((r) => r.pk === values[':pk'] && r.sk >= values[':from'] && r.sk <= values[':to'])
-    .sort((a, b) => (a.sk < b.sk ? -1 : 1));
-  const start = input.ExclusiveStartKey?.sk;
-  if (typeof start === 'string') rows = rows.filter((r) => r.sk > start);
-  const limit = input.Limit ?? rows.length;
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return {
-    Items: items,
-    ...(rows.length > limit && last ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk } } : {}),
-  };
+  return answerKeyRange(table, input);
 }
 
 const store = {

@@ -81,7 +81,7 @@ describe('one customer’s metrics of a range', () => {
       metrics: { routed: 200, firstResponseMs: { conversations: 1, mean: 2 * 86_400_000 } },
     });
     expect(answer).not.toHaveProperty('truncated');
-    // 202 items from the margin's start: two pages, a Query each (before: 52 Queries from 2025).
+    // 202 items from the margin's start: two pages, a Query each (before: 50 Queries from 2025, stopped at the item limit, the week unread).
     expect(queries).toHaveLength(2);
     expect(String(queries[0]?.ExpressionAttributeValues?.[':from'])).toMatch(/^TIMELINE#2026-11-23T00:00/);
   });

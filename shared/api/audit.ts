@@ -27,6 +27,10 @@ const auditRoutes = once(() => {
       .max(128)
       .optional()
       .meta({ description: 'only calls this agent made (`me`: yourself)' }),
+    subjectAgentId: z.string().min(1).max(128).optional().meta({
+      description:
+        'only records acting on this agent (`subjectAgentId`: their removal or restore; recorded since 2026-12-06, or indexed by `index-audit-log`)',
+    }),
     action: AuditActionSchema.optional().meta({ description: 'only records of this action' }),
     since: time('only records at or after this time (ISO 8601)'),
     until: time('only records before this time (ISO 8601); after `since`'),

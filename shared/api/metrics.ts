@@ -40,12 +40,39 @@ function metricsAnswerSchema() {
     }),
     channelSwitchRate: share,
     sla: broken(targets).optional().meta({ description: 'overall figures only' }),
-    csat: broken(scores).optional().meta({ description: 'overall figures only' }),
+    csat: broken(scores)
+      .extend({
+        sent: z
+          .number()
+          .optional()
+          .meta({ description: 'surveys sent in the range (the days they were due)' }),
+        skipped: z.record(z.string(), z.number()).optional().meta({
+          description: 'surveys not sent, by reason (`unanswered`, `messaging_window_closed`, ...)',
+        }),
+        responseRate: share
+          .optional()
+          .meta({ description: 'answers (`count`) / `sent`; null when none was sent' }),
+      })
+      .optional()
+      .meta({ description: 'overall figures only' }),
   });
   const day = z.string().meta({ description: 'a UTC day, yyyy-mm-dd' });
   return z.union([
     z.object({ overall: figures, from: day, to: day }),
-    z.object({ customerId: z.string(), metrics: figures, from: day.optional(), to: day.optional() }),
+    z.object({
+      customerId: z.string(),
+      metrics: figures,
+      from: day.optional(),
+      to: day.optional(),
+      truncated: z.literal(true).optional().meta({
+        description:
+          'the read stopped at its item limit (10,000): the figures cover the items up to `reachedAt`',
+      }),
+      reachedAt: z
+        .string()
+        .optional()
+        .meta({ description: 'the time of the last item read, when truncated' }),
+    }),
   ]);
 }
 

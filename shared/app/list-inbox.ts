@@ -1,5 +1,10 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
-import { customerSummary, type InboxConversation, type InboxFilter } from '#shared/domain/inbox.js';
+import {
+  type CustomerSummary,
+  customerSummary,
+  type InboxConversation,
+  type InboxFilter,
+} from '#shared/domain/inbox.js';
 import type { Page } from '#shared/domain/paging.js';
 import { isWaiting } from '#shared/domain/waiting.js';
 import { UnprocessableError } from '#shared/errors.js';
@@ -34,9 +39,7 @@ export async function listInbox(
   );
   if (found.items.length === 0 && assignee && assignee !== agentId && assignee !== 'unassigned')
     await refuseUnknownAssignee(deps.store, assignee);
-  const ids = [...new Set(found.items.map((c) => c.customerId))];
-  const customers = ids.length > 0 ? await deps.store.getCustomers(ids) : [];
-  const summaries = new Map(customers.map((c) => [c.id, customerSummary(c)]));
+  const summaries = await summariesOf(deps.store, [...new Set(found.items.map((c) => c.customerId))]);
   return {
     items: found.items.map((c) => {
       const customer = summaries.get(c.customerId);
@@ -62,4 +65,33 @@ async function refuseUnknownAssignee(
     `no agent "${assignee}" is registered (GET /api/agents lists them; assignee=me for yourself)`,
     'unknown_agent',
   );
+}
+
+/** How many merges a page follows from a customer merged away to the one kept (a chain is rare). */
+const MERGE_HOPS = 3;
+
+/**
+ * The summaries of a page's customers, one batch read; a customer merged away shows as the customer
+ * kept (its name, its id: the row opens it), one batch more per hop for the page's merged-away ones.
+ */
+async function summariesOf(
+  store: Pick<AgentStore, 'getCustomers'>,
+  ids: readonly string[],
+): Promise<Map<string, CustomerSummary>> {
+  const summaries = new Map<string, CustomerSummary>();
+  if (ids.length === 0) return summaries;
+  let pending = new Map<string, string[]>(ids.map((id) => [id, [id]]));
+  for (let hop = 0; hop <= MERGE_HOPS && pending.size > 0; hop++) {
+    const next = new Map<string, string[]>();
+    for (const customer of await store.getCustomers([...pending.keys()])) {
+      const askers = pending.get(customer.id) ?? [];
+      // Its own until the kept one is read (a kept profile gone since leaves it so).
+      for (const id of askers) summaries.set(id, customerSummary(customer));
+      if (customer.mergedInto && hop < MERGE_HOPS) {
+        next.set(customer.mergedInto, [...(next.get(customer.mergedInto) ?? []), ...askers]);
+      }
+    }
+    pending = next;
+  }
+  return summaries;
 }

@@ -18,7 +18,7 @@ async function skipped(
   reason: string,
   detail: string,
 ): Promise<true> {
-  await deps.store.putTimelineItem(
+  const first = await deps.store.putTimelineItem(
     {
       id: `csat_skipped:${survey.id}`,
       type: 'event',
@@ -31,6 +31,15 @@ async function skipped(
     },
     undefined,
   );
+  // Counted once: by the call that wrote the event (a timer firing again finds it there).
+  if (first) {
+    await deps.csat?.store.countCsatSurvey({
+      conversationId: conversation.id,
+      at: survey.at,
+      outcome: 'skipped',
+      reason,
+    });
+  }
   deps.log?.('info', 'csat survey skipped', { conversationId: conversation.id, reason });
   return true;
 }
@@ -100,13 +109,17 @@ export async function sendCsatSurvey(
     resolvedAt: timer.version,
   });
   try {
-    await send(deps, {
+    const created = await send(deps, {
       conversation,
       root: { customer: root, partitions, profiles },
       channel,
       form: result.form,
       surveyId: survey.id,
     });
+    // Counted once: by the call that created the survey's reply (a retry finds it, `created` false).
+    if (created) {
+      await ports.store.countCsatSurvey({ conversationId: conversation.id, at: survey.at, outcome: 'sent' });
+    }
   } catch (error) {
     if (!isRefusal(error)) throw error;
     await skipped(deps, conversation, survey, error.code, error.message);
@@ -124,12 +137,12 @@ async function send(
     form: CsatForm;
     surveyId: string;
   },
-): Promise<void> {
+): Promise<boolean> {
   const replies = deps.automations?.replies;
-  if (!replies) return;
+  if (!replies) return false;
   const { conversation, root, channel, form } = input;
   // Not a reply the clock counts: the conversation is resolved, and a survey waits on nobody.
-  await sendReply(
+  const { created } = await sendReply(
     { ...replies, track: undefined },
     {
       conversationId: conversation.id,
@@ -151,4 +164,5 @@ async function send(
       ...(form.choices ? { choices: form.choices } : {}),
     },
   );
+  return created;
 }

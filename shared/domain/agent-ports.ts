@@ -31,10 +31,13 @@ export interface AgentStore {
   findCustomersByName(prefix: string, page: NamePage): Promise<Page<Customer>>;
   /** Every customer, newest first, a page at a time (merged away, erased and being-erased ones left out). */
   listCustomers(page: { limit: number; cursor?: string | undefined }): Promise<Page<Customer>>;
-  /** The timeline oldest first, a page at a time; every page's `resume` reads later what comes after it. */
+  /**
+   * The timeline oldest first, a page at a time; every page's `resume` reads later what comes after it.
+   * `from` (an ISO time, without a cursor): the first page starts at the items of that time, none before read.
+   */
   timeline(
     customerId: string,
-    page: { limit: number; cursor?: string | undefined },
+    page: { limit: number; cursor?: string | undefined; from?: string | undefined },
   ): Promise<ResumablePage<TimelineItem>>;
   /**
    * One provider item of the customer's timeline (theirs or a merged customer's) by its id, and its

@@ -78,6 +78,8 @@ export function webhookOriginOf(url: string): string | undefined {
 export type AuditFilter = {
   customerId?: string | undefined;
   agentId?: string | undefined;
+  /** The agent a record acted on (its `subjectAgentId`: removed or restored). */
+  subjectAgentId?: string | undefined;
   action?: AuditAction | undefined;
   since?: string | undefined;
   until?: string | undefined;
@@ -91,6 +93,7 @@ export function auditMatches(record: AuditRecord, filter: AuditFilter): boolean 
   return (
     (filter.customerId === undefined || record.customerIds.includes(filter.customerId)) &&
     (filter.agentId === undefined || record.agentId === filter.agentId) &&
+    (filter.subjectAgentId === undefined || record.subjectAgentId === filter.subjectAgentId) &&
     (filter.action === undefined || record.action === filter.action) &&
     (filter.since === undefined || record.at >= filter.since) &&
     (filter.until === undefined || record.at < filter.until)

@@ -52,6 +52,10 @@ export interface CsatScores {
  * survey's), queue, and AI (`ai`: no agent had the conversation; else `human`).
  */
 export interface CsatFigures extends CsatScores {
+  /** Surveys sent in the range (the day they were due), those skipped by reason, and answers / sent. */
+  sent?: number;
+  skipped?: Record<string, number>;
+  responseRate?: number | null;
   byAgent: Record<string, CsatScores>;
   byChannel: Record<string, CsatScores>;
   byQueue: Record<string, CsatScores>;
@@ -168,11 +172,13 @@ function automatedMessage(item: TimelineItem): boolean {
 
 /**
  * Per conversation, the time from the customer's first message to the first reply `counts` takes after
- * it (automations' messages and surveys never): their median and mean.
+ * it (automations' messages and surveys never), of the replies `inside` the range asked: their median and
+ * mean.
  */
 function responseTimes(
   timeline: readonly TimelineItem[],
   counts: (reply: TimelineItem) => boolean,
+  inside: (at: string) => boolean,
 ): ResponseTimes {
   const first = new Map<string, { inbound?: string; reply?: string }>();
   for (const i of timeline) {
@@ -183,7 +189,7 @@ function responseTimes(
     first.set(i.conversationId, entry);
   }
   const times = [...first.values()]
-    .filter((e) => e.inbound && e.reply)
+    .filter((e) => e.inbound && e.reply && inside(e.reply))
     .map((e) => Date.parse(e.reply as string) - Date.parse(e.inbound as string))
     .sort((a, b) => a - b);
   return {
@@ -193,8 +199,14 @@ function responseTimes(
   };
 }
 
-/** A customer's metrics, from their timeline (oldest first). */
-export function customerMetrics(timeline: readonly TimelineItem[]): Metrics {
+/**
+ * A customer's metrics, from their timeline (oldest first). With a range of UTC days, only the items of
+ * those days count, and a first response counts when the reply is inside (its message may be before:
+ * the timeline given then starts earlier, see `FIRST_RESPONSE_MARGIN_DAYS` in read-metrics.ts).
+ */
+export function customerMetrics(read: readonly TimelineItem[], range?: MetricsRange): Metrics {
+  const inside = (at: string) => !range || (at.slice(0, 10) >= range.from && at.slice(0, 10) <= range.to);
+  const timeline = range ? read.filter((i) => inside(i.at)) : read;
   const decisions = timeline.filter((i) => i.event === 'routed');
   const handoffReasons: Metrics['handoffReasons'] = {};
   let answeredByAi = 0;
@@ -215,8 +227,8 @@ export function customerMetrics(timeline: readonly TimelineItem[]): Metrics {
     routed: decisions.length,
     aiResolutionRate: ratio(answeredByAi, decisions.length),
     handoffReasons,
-    firstResponseMs: responseTimes(timeline, () => true),
-    firstHumanResponseMs: responseTimes(timeline, (reply) => authorKind(reply) === 'agent'),
+    firstResponseMs: responseTimes(read, () => true, inside),
+    firstHumanResponseMs: responseTimes(read, (reply) => authorKind(reply) === 'agent', inside),
     channelSwitchRate: ratio(switches, inbound),
   };
 }

@@ -337,11 +337,49 @@ export function withChannelSwitches(
   return { items: out, ...(last ? { lastInbound: last } : {}) };
 }
 
-/** One page of a customer's timeline, as the store answers it. */
+/** One page of a customer's timeline, as the store answers it (`from`: the first page starts at that time). */
 export type TimelinePageReader = (
   customerId: string,
-  page: { limit: number; cursor?: string | undefined },
+  page: { limit: number; cursor?: string | undefined; from?: string | undefined },
 ) => Promise<{ items: TimelineItem[]; cursor: string | null }>;
+
+/** A span of a customer's timeline: its items, and whether the bound stopped the read before its end. */
+export interface TimelineSpan {
+  items: TimelineItem[];
+  /** The item bound was reached with more to read: the items stop at `reachedAt`, the last one's time. */
+  truncated: boolean;
+  reachedAt?: string;
+}
+
+/**
+ * A customer's timeline read page by page (200 items a page), oldest first, from the time `from` when
+ * given (a key condition: nothing before it is read), until an item after `until` (an ISO time), or
+ * until at least `maxItems` items are read (then `truncated`).
+ */
+export async function readTimelineSpan(
+  read: TimelinePageReader,
+  customerId: string,
+  bounds: { from?: string; until?: string; maxItems?: number; maxPages?: number } = {},
+): Promise<TimelineSpan> {
+  const items: TimelineItem[] = [];
+  let cursor: string | undefined;
+  for (let pages = 1; ; pages++) {
+    const page = await read(customerId, {
+      limit: 200,
+      cursor,
+      ...(cursor === undefined && bounds.from ? { from: bounds.from } : {}),
+    });
+    const { until } = bounds;
+    const past = until === undefined ? -1 : page.items.findIndex((item) => item.at > until);
+    items.push(...(past < 0 ? page.items : page.items.slice(0, past)));
+    cursor = page.cursor ?? undefined;
+    if (!cursor || past >= 0) return { items, truncated: false };
+    if (pages >= (bounds.maxPages ?? Infinity) || items.length >= (bounds.maxItems ?? Infinity)) {
+      const reachedAt = items.at(-1)?.at;
+      return { items, truncated: true, ...(reachedAt ? { reachedAt } : {}) };
+    }
+  }
+}
 
 /**
  * A customer's timeline read page by page (200 items a page), oldest first: all of it, or up to
@@ -352,14 +390,5 @@ export async function readTimelinePages(
   customerId: string,
   bounds: { maxPages?: number; maxItems?: number } = {},
 ): Promise<TimelineItem[]> {
-  const items: TimelineItem[] = [];
-  let cursor: string | undefined;
-  for (let pages = 1; ; pages++) {
-    const page = await read(customerId, { limit: 200, cursor });
-    items.push(...page.items);
-    cursor = page.cursor ?? undefined;
-    if (!cursor || pages >= (bounds.maxPages ?? Infinity) || items.length >= (bounds.maxItems ?? Infinity)) {
-      return items;
-    }
-  }
+  return (await readTimelineSpan(read, customerId, bounds)).items;
 }

@@ -30,6 +30,12 @@ export const auditOfCustomerPartition = (customerId: string): string =>
  */
 export const auditByAgentPartition = (shard: number, agentId: string): string =>
   `${AUDIT_KEY_PREFIX}AGENT#${shard}#${agentId}`;
+/**
+ * Partition of one shard of the index entries of the records acting on an agent (`subjectAgentId`: a
+ * removal, a restore), in the record's shard as the agent's own calls are.
+ */
+export const auditOfSubjectPartition = (shard: number, agentId: string): string =>
+  `${AUDIT_KEY_PREFIX}SUBJECT#${shard}#${agentId}`;
 /** Partition of one shard of the index entries of an action's records (the record's shard). */
 export const auditByActionPartition = (shard: number, action: AuditAction): string =>
   `${AUDIT_KEY_PREFIX}ACTION#${shard}#${action}`;

@@ -1,5 +1,5 @@
-import type { CsatTally } from '../domain/csat/survey.js';
-import { type Metrics, type MetricsRange, routeReason } from '../domain/metrics.js';
+import type { CsatSurveyCount, CsatTally } from '../domain/csat/survey.js';
+import { type CsatFigures, type Metrics, type MetricsRange, routeReason } from '../domain/metrics.js';
 import type { FirstResponseMark } from '../domain/reply-ports.js';
 import type { DecisionCount } from '../domain/router-ports.js';
 import { csatFigures } from './csat-figures.js';
@@ -9,6 +9,7 @@ import { queryAll } from './paging.js';
 import {
   addFirstResponseInput,
   countCsatInput,
+  countCsatSurveyInput,
   countDecisionInput,
   markFirstPersonResponseInput,
   markFirstResponseInput,
@@ -17,6 +18,7 @@ import {
 } from './params/metrics.js';
 import { firstAnswerInput, firstResponseListedInput } from './params/waiting.js';
 import { slaFigures } from './sla-figures.js';
+import { surveyFigures } from './survey-figures.js';
 
 /** The wait a first response ended (ms), from the conversation's `waitingSince` before it. */
 function waitOf(waitingSince: unknown, at: string): number | undefined {
@@ -142,9 +144,15 @@ function toMetrics(sums: Map<string, number>): Metrics {
     },
     channelSwitchRate: routed ? num('channelSwitches') / routed : null,
     sla: slaFigures(sums),
-    csat: csatFigures(sums),
+    csat: withSurveys(csatFigures(sums), sums),
   };
 }
+
+/** The CSAT figures with the surveys sent and skipped, and the response rate. */
+const withSurveys = (csat: CsatFigures, sums: Map<string, number>): CsatFigures => ({
+  ...csat,
+  ...surveyFigures(sums, csat.count),
+});
 
 /** The counters of the UTC days of a range, every shard's added up. */
 async function overallMetrics(db: DynamoDb, range: MetricsRange): Promise<Metrics> {
@@ -181,6 +189,10 @@ export function metricsRepository(db: DynamoDb) {
     /** Adds one survey answer to its day's CSAT counters. */
     async countCsat(tally: CsatTally): Promise<void> {
       await updateItem(db, countCsatInput(db.table, tally));
+    },
+    /** Adds one survey sent or skipped to its day's counters. */
+    async countCsatSurvey(count: CsatSurveyCount): Promise<void> {
+      await updateItem(db, countCsatSurveyInput(db.table, count));
     },
     /** The counters of a range of UTC days, as metrics. */
     overallMetrics: (range: MetricsRange) => overallMetrics(db, range),

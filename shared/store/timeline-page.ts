@@ -9,6 +9,7 @@ import {
 import { decodeTimelineCursor, encodeTimelineCursor } from './cursor.js';
 import { toTimelineItem } from './delivery-status.js';
 import type { DynamoDb } from './dynamo-client.js';
+import { TIMELINE_PREFIX } from './keys.js';
 import { queryPage } from './paging.js';
 import { queryTimelineInput } from './params/timeline.js';
 import { queryTimelineSecondInput } from './params/timeline-second.js';
@@ -83,10 +84,11 @@ async function readAfter(
   partitions: readonly string[],
   cursor: Cursor,
   limit: number,
+  start?: string,
 ): Promise<{ placed: Placed[]; fresh: Placed[]; more: boolean; skipTo?: string; keyed?: true }> {
   const isAfter = afterCursor(cursor);
   const seen = Math.min(cursor.place?.seen ?? 0, TIME_READ_MAX);
-  let from = cursor.after && cursor.place ? keyTime(cursor.after) : cursor.after;
+  let from = cursor.after && cursor.place ? keyTime(cursor.after) : (cursor.after ?? start);
   if (cursor.after && !cursor.place) {
     // A key cursor (made before, or in a burst): the rest of its time in key order, then on past it.
     const time = keyTime(cursor.after);
@@ -158,17 +160,21 @@ async function keyOrderedTime(
  * One page of the union of the customer's partitions, oldest first, with the cursor after its last item
  * (`resume`) on every page, the last one too: the place to read later what was added after it. The
  * cursor keeps the last item's place among the items of its time (`Place`), so the order is the same
- * whatever the page size, and resuming brings an item of that time that came after it.
+ * whatever the page size, and resuming brings an item of that time that came after it. Without a
+ * cursor, `from` (an ISO time) starts the first page at the items of that time: the key condition
+ * begins there, so what comes before costs no read (the sort key is `TIMELINE#<at>#<id>`).
  */
 export async function timelinePage(
   db: DynamoDb,
   customers: Partitions,
   customerId: string,
-  page: { limit: number; cursor?: string | undefined },
+  page: { limit: number; cursor?: string | undefined; from?: string | undefined },
 ): Promise<ResumablePage<TimelineItem>> {
   const cursor = decodeTimelineCursor(page.cursor, customerId);
   const partitions = await customers.mergedPartitions(customerId);
-  const read = await readAfter(db, partitions, cursor, page.limit);
+  // The smallest key of the time `from` is above `TIMELINE#<from>` (its items' keys go on with `#<id>`).
+  const start = page.from && !page.cursor ? `${TIMELINE_PREFIX}${page.from}` : undefined;
+  const read = await readAfter(db, partitions, cursor, page.limit, start);
   const taken = read.fresh.slice(0, page.limit);
   const more = read.fresh.length > taken.length || read.more;
   const derived = withChannelSwitches(

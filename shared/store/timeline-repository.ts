@@ -243,9 +243,11 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     rawPayloads: (customerId: string) => rawPayloads(db, customers, customerId),
     // One item, read strongly, by its key (`getTimelineItem`) or by its id (`customerItem`).
     ...timelineItemReads(db, customers),
-    /** One page of the customer's timeline, oldest first. */
-    timeline: (customerId: string, page: { limit: number; cursor?: string | undefined }) =>
-      timelinePage(db, customers, customerId, page),
+    /** One page of the customer's timeline, oldest first (from a time, when `from` is given). */
+    timeline: (
+      customerId: string,
+      page: { limit: number; cursor?: string | undefined; from?: string | undefined },
+    ) => timelinePage(db, customers, customerId, page),
     /** One page of the customer's timeline from its end (newest page first), oldest first within it. */
     timelineBack: (customerId: string, page: { limit: number; cursor?: string | undefined }) =>
       timelineBackPage(db, customers, customerId, page),

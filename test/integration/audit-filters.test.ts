@@ -169,4 +169,16 @@ describe('local runtime: the audit log filtered by customer, agent, action and t
     expect(summary(await listAll('agentId=admin-old'))).toEqual(summary(log.slice(6)));
     expect(summary(await listAll('action=export'))).toEqual(summary(log.slice(4)));
   });
+
+  it('finds the records of an agent acted on (`subjectAgentId`): a removal and a restore by another', async () => {
+    expect((await call(ZOE, 'DELETE', '/api/agents/agent-ana')).status).toBe(204);
+    expect((await call(MAX, 'POST', '/api/agents/agent-ana/restore')).status).toBe(204);
+    const records = await listAll('subjectAgentId=agent-ana', 1);
+    expect(records.map((r) => [r.agentId, r.action, r.subjectAgentId])).toEqual([
+      ['admin-max', 'agent_restore', 'agent-ana'],
+      ['admin-zoe', 'agent_remove', 'agent-ana'],
+    ]);
+    expect(await listAll('subjectAgentId=agent-ana&agentId=admin-zoe')).toHaveLength(1);
+    expect((await listAll('agentId=agent-ana')).map((r) => r.action)).toEqual(['erase', 'rename']);
+  });
 });

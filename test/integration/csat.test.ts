@@ -329,6 +329,10 @@ describe('local runtime: CSAT on the customer channel', () => {
       byAi: expect.any(Object),
     });
     expect(metrics.overall.csat?.average).toBeCloseTo(13 / 3);
+    // Every survey that went out counted once, and the one the closed window stopped, by its reason.
+    const sent = new Set(surveys().map((e) => e.message.conversationId)).size;
+    expect(metrics.overall.csat).toMatchObject({ sent, skipped: { whatsapp_template_missing: 1 } });
+    expect(metrics.overall.csat?.responseRate).toBeCloseTo(3 / sent);
   });
 
   /** A web-chat visitor whose conversation was answered, resolved and surveyed (the survey out). */

@@ -41,6 +41,7 @@ export function fakeCsatStore() {
     countCsat: async (tally) => {
       counted.push(tally);
     },
+    countCsatSurvey: async () => {},
   };
   return { store, items, counted };
 }

@@ -340,7 +340,7 @@ function Console(props: ConsoleProps) {
         presence={presence}
         agents={agents}
         queues={queues}
-        me={session.agentId}
+        me={session}
       />
       {current ? (
         <ConversationView

@@ -1,37 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { agentState } from './agent-state.js';
 import type { AgentRow } from './agents.js';
+import type { Api } from './api.js';
+import { assigneeOptions } from './assignee-options.js';
 import { CHANNELS, channelName } from './format.js';
 import type { Filters } from './inbox.js';
-
-/**
- * The Assigned filter's choices: anyone, mine, unassigned, then every other registered agent with
- * their state (online, away, or offline once their console lease ran out: `agentState`) and load, so a lead sees what one agent holds (an absent one's too); then those who
- * hold a conversation in view but are not registered (they never opened the console since it registers
- * its agents: an API client, say), so what they hold can be found and moved; an agent the filter names
- * who is not listed (yet) keeps their option.
- */
-export function assigneeOptions(
-  agents: readonly AgentRow[],
-  me: string,
-  chosen: string,
-  conversations: ReadonlyArray<{ assignee?: string | undefined }> = [],
-): Array<[string, string]> {
-  const others = agents.filter((a) => a.id !== me);
-  const now = Date.now();
-  const rows: Array<[string, string]> = others.map((a) => [
-    a.id,
-    `${a.id} (${agentState(a, now)}, ${a.openConversations} open)`,
-  ]);
-  const listed = new Set([me, ...agents.map((a) => a.id)]);
-  const holders = new Set(
-    conversations.flatMap((c) => (c.assignee && !listed.has(c.assignee) ? [c.assignee] : [])),
-  );
-  for (const id of [...holders].sort()) rows.push([id, `${id} (not registered)`]);
-  const fixed = ['', 'me', 'unassigned'];
-  if (chosen && !fixed.includes(chosen) && !rows.some(([id]) => id === chosen)) rows.push([chosen, chosen]);
-  return [['', 'Anyone'], ['me', 'Mine'], ['unassigned', 'Unassigned'], ...rows];
-}
 
 /** The inbox's filters: status, who has it (any registered agent), channel, queue (known ones offered), sort. */
 export function FilterForm(props: {
@@ -42,6 +14,8 @@ export function FilterForm(props: {
   queues: readonly string[];
   /** The conversations in view: who holds one without being registered is offered too. */
   conversations?: ReadonlyArray<{ assignee?: string | undefined }> | undefined;
+  /** The removed agents who still hold conversations (an admin's console knows them). */
+  removed?: ReadonlySet<string> | undefined;
 }) {
   const { filters } = props;
   const set = (patch: Partial<Filters>) => props.onFilters({ ...filters, ...patch });
@@ -67,7 +41,7 @@ export function FilterForm(props: {
       {select(
         'Assigned',
         'assignee',
-        assigneeOptions(props.agents, props.me, filters.assignee, props.conversations),
+        assigneeOptions(props.agents, props.me, filters.assignee, props.conversations, props.removed),
       )}
       {select('Channel', 'channel', [
         ['', 'Any'],
@@ -107,4 +81,20 @@ function QueueFilter(props: { queue: string; queues: readonly string[]; onQueue(
       </datalist>
     </label>
   );
+}
+
+/**
+ * The ids of the removed agents who still hold conversations, for an admin's console (the route is
+ * admins'): read once, and again when the registered agents change (a removal, a restore).
+ */
+export function useRemovedAgents(api: Api, admin: boolean, agents: readonly unknown[]): ReadonlySet<string> {
+  const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => {
+    if (!admin) return;
+    api.get<{ items: Array<{ id: string }> }>('/api/agents/removed').then(
+      (page) => setRemoved(new Set(page.items.map((row) => row.id))),
+      () => undefined,
+    );
+  }, [api, admin, agents]);
+  return removed;
 }

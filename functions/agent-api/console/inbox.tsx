@@ -5,7 +5,7 @@ import { type Api, ApiError, type Conversation, type InboxConversation, type Pag
 import type { Presence, Subscribe } from './app.js';
 import { CustomerSearch } from './customer-search.js';
 import { BulkBar, useSelection } from './inbox-bulk.js';
-import { FilterForm } from './inbox-filters.js';
+import { FilterForm, useRemovedAgents } from './inbox-filters.js';
 import { ConversationRow, useNow } from './inbox-row.js';
 import { type InboxRow, useMovedAway } from './moved-away.js';
 import { ErrorNote } from './ui.js';
@@ -257,11 +257,13 @@ export function Inbox(props: {
   subscribe: Subscribe;
   reloads: number;
   presence: Presence;
-  /** The registered agents and the queues known, for the filters' choices; `me`, the agent signed in. */
+  /** The registered agents and the queues known, for the filters' choices. */
   agents: readonly AgentRow[];
   queues: readonly string[];
-  me: string;
+  /** Who is signed in; an admin's filter names the removed agents still holding conversations so. */
+  me: { agentId: string; admin: boolean };
 }) {
+  const removed = useRemovedAgents(props.api, props.me.admin, props.agents);
   const { items, error, more, loadMore, settled, rows } = useInbox(
     props.api,
     props.filters,
@@ -296,9 +298,10 @@ export function Inbox(props: {
         filters={props.filters}
         onFilters={props.onFilters}
         agents={props.agents}
-        me={props.me}
+        me={props.me.agentId}
         queues={props.queues}
         conversations={items}
+        removed={removed}
       />
       <ErrorNote message={error} />
       {items && items.length === 0 ? <p class="muted">Nothing here.</p> : null}

@@ -1,5 +1,5 @@
 import type { Conversation, TimelineItem } from '../timeline.js';
-import type { CsatPending, CsatTally } from './survey.js';
+import type { CsatPending, CsatSurveyCount, CsatTally } from './survey.js';
 import type { CsatTokenClaims } from './token.js';
 
 /** What recording an answer reads and writes: the answer's event, the conversation, the counters. */
@@ -15,6 +15,8 @@ export interface CsatStore {
   getTimelineItem(customerId: string, at: string, itemId: string): Promise<TimelineItem | undefined>;
   /** Adds one answer to its day's CSAT counters (one UpdateItem). */
   countCsat(tally: CsatTally): Promise<void>;
+  /** Adds one survey sent, or skipped by its reason, to its day's counters (one UpdateItem). */
+  countCsatSurvey(count: CsatSurveyCount): Promise<void>;
 }
 
 /** What sending a survey needs beyond the clock and the reply path. */

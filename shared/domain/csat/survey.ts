@@ -174,6 +174,15 @@ export function csatItem(input: CsatAnswerRecord): TimelineItem {
   };
 }
 
+/**
+ * One survey as the daily counters take it: sent, or skipped and why (`csat_skipped`'s reason), on the
+ * day it was due, in its conversation's shard.
+ */
+export type CsatSurveyCount = { conversationId: string; at: string } & (
+  | { outcome: 'sent' }
+  | { outcome: 'skipped'; reason: string }
+);
+
 /** One answer as the daily counters take it: the score and what CSAT is broken down by. */
 export interface CsatTally {
   conversationId: string;

@@ -5,6 +5,7 @@ import {
   auditByActionPartition,
   auditByAgentPartition,
   auditOfCustomerPartition,
+  auditOfSubjectPartition,
   auditPartition,
   auditSortKey,
 } from '../audit-keys.js';
@@ -27,8 +28,8 @@ export function putAuditInput(table: string, record: AuditRecord): PutCommandInp
 }
 
 /**
- * The partitions of a record's index entries: one per customer it names, its agent's and its action's
- * (in the record's shard). Each entry is a copy of the record, so a filtered page reads nothing else.
+ * The partitions of a record's index entries: one per customer it names, its agent's, its action's and
+ * the agent's it acted on, when it names one (in the record's shard). Each entry is a copy of the record, so a filtered page reads nothing else.
  */
 export function auditIndexPartitions(record: AuditRecord): string[] {
   const shard = auditShard(record.id);
@@ -36,6 +37,7 @@ export function auditIndexPartitions(record: AuditRecord): string[] {
     ...[...new Set(record.customerIds)].map(auditOfCustomerPartition),
     auditByAgentPartition(shard, record.agentId),
     auditByActionPartition(shard, record.action),
+    ...(record.subjectAgentId ? [auditOfSubjectPartition(shard, record.subjectAgentId)] : []),
   ];
 }
 
@@ -51,21 +53,28 @@ export function putAuditIndexInput(table: string, partition: string, record: Aud
 }
 
 /**
- * Where a filtered page is read: the narrowest index the filter names (a customer's, else an agent's,
- * else an action's, else the log itself), its shards, and what is left to filter of what it reads.
+ * Where a filtered page is read: the narrowest index the filter names (a customer's, else the agent
+ * acted on's, else an agent's, else an action's, else the log itself), its shards, and what is left to filter of what it reads.
  */
 export function auditIndexOf(filter: AuditFilter): {
   shards: number;
   partition: (shard: number) => string;
-  rest: Pick<AuditFilter, 'agentId' | 'action'>;
+  rest: Pick<AuditFilter, 'agentId' | 'action' | 'subjectAgentId'>;
   /** Whether it reads the log itself (no index): its items are the records. */
   isLog: boolean;
 } {
-  const { customerId, agentId, action } = filter;
+  const { customerId, agentId, action, subjectAgentId } = filter;
   if (customerId !== undefined)
     return {
       shards: 1,
       partition: () => auditOfCustomerPartition(customerId),
+      rest: { agentId, action, subjectAgentId },
+      isLog: false,
+    };
+  if (subjectAgentId !== undefined)
+    return {
+      shards: AUDIT_SHARDS,
+      partition: (s) => auditOfSubjectPartition(s, subjectAgentId),
       rest: { agentId, action },
       isLog: false,
     };
@@ -132,11 +141,12 @@ export function queryAuditInput(
     before?: string | undefined;
     since?: string | undefined;
     until?: string | undefined;
-  } & Pick<AuditFilter, 'agentId' | 'action'>,
+  } & Pick<AuditFilter, 'agentId' | 'action' | 'subjectAgentId'>,
 ): QueryCommandInput {
   const range = sortKeyRange(page);
   const filters = [
     ...(page.agentId === undefined ? [] : ['agentId = :agentId']),
+    ...(page.subjectAgentId === undefined ? [] : ['subjectAgentId = :subject']),
     ...(page.action === undefined ? [] : ['#action = :action']),
   ];
   return {
@@ -148,6 +158,7 @@ export function queryAuditInput(
       ':pk': partition,
       ...range.values,
       ...(page.agentId === undefined ? {} : { ':agentId': page.agentId }),
+      ...(page.subjectAgentId === undefined ? {} : { ':subject': page.subjectAgentId }),
       ...(page.action === undefined ? {} : { ':action': page.action }),
     },
     ScanIndexForward: false,

@@ -1,5 +1,5 @@
 import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { CsatTally } from '../../domain/csat/survey.js';
+import type { CsatSurveyCount, CsatTally } from '../../domain/csat/survey.js';
 import type { DecisionCount } from '../../domain/router-ports.js';
 import type { SlaTally } from '../../domain/sla/tally.js';
 import { Keys, metricsDaySortKey, metricsPartition, SHARDS, shardOf } from '../keys.js';
@@ -218,6 +218,22 @@ export function countCsatInput(table: string, tally: CsatTally): UpdateCommandIn
   const base = `${CSAT_COUNTER_PREFIX}${tally.score}`;
   const counters = [base, ...dimensionsOf(tally).map(([by, value]) => `${base}:${by}:${value}`)];
   return addCountersInput(table, tally.conversationId, tally.at, counters);
+}
+
+/** Prefix of the survey counters on a metrics day item: `survey:sent`, `survey:skipped:<reason>`. */
+export const SURVEY_COUNTER_PREFIX = 'survey:';
+
+/**
+ * Adds one survey sent, or skipped by its reason, to the counters of the day it was due, in the
+ * conversation's shard (as its answer's): one UpdateItem; the reasons are a few codes, so the item
+ * grows with them, never with surveys.
+ */
+export function countCsatSurveyInput(table: string, count: CsatSurveyCount): UpdateCommandInput {
+  const name =
+    count.outcome === 'sent'
+      ? `${SURVEY_COUNTER_PREFIX}sent`
+      : `${SURVEY_COUNTER_PREFIX}skipped:${count.reason}`;
+  return addCountersInput(table, count.conversationId, count.at, [name]);
 }
 
 /** One shard's daily counters from `from` to `to` (UTC days, inclusive). */

@@ -225,6 +225,29 @@ describe('auditRepository', () => {
     });
   });
 
+  it("indexes an agent's removal under the agent removed too, and reads it from that index's shards", async () => {
+    ddb.on(PutCommand).resolves({});
+    const record = await auditRepository(db).recordAudit({
+      at: '2025-06-10T09:00:00.000Z',
+      agentId: 'lead',
+      action: 'agent_remove',
+      customerIds: [],
+      outcome: 'ok',
+      subjectAgentId: 'fa',
+    });
+    const pks = ddb.commandCalls(PutCommand).map((call) => String(call.args[0].input.Item?.pk));
+    expect(pks.map((pk) => pk.replace(/#[0-7]#/, '#<shard>#'))).toContain('AUDIT#SUBJECT#<shard>#fa');
+    ddb.reset();
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    await auditRepository(db).listAudit({ limit: 20, subjectAgentId: 'fa', agentId: 'lead' });
+    const queries = ddb.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(queries.map((q) => q.ExpressionAttributeValues?.[':pk']).sort()).toEqual(
+      Array.from({ length: AUDIT_SHARDS }, (_, shard) => `AUDIT#SUBJECT#${shard}#fa`),
+    );
+    expect(queries[0]).toMatchObject({ FilterExpression: 'agentId = :agentId' });
+    expect(record.subjectAgentId).toBe('fa');
+  });
+
   it('refuses a cursor it did not make', async () => {
     await expect(
       auditRepository(db).listAudit({ limit: 3, cursor: encodeCursor({ x: 1 }) ?? '' }),

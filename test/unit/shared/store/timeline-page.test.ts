@@ -5,6 +5,7 @@ import { encodeTimelineCursor } from '#shared/store/cursor.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { TIME_READ_MAX, timelinePage } from '#shared/store/timeline-page.js';
 import { mockAws } from '../../../support/aws-mock.js';
+import { answerKeyRange } from '../../../support/key-range-query.js';
 
 const ddb = mockAws(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
@@ -28,23 +29,10 @@ const stored = (at: string, id: string, arrival?: number): Row => ({
   ...(arrival === undefined ? {} : { arrival }),
 });
 
-/** Answers a Query as DynamoDB does: the key range, its direction, `Limit` and `ExclusiveStartKey`. */
+/** Answers a Query as DynamoDB does (`answerKeyRange`), and records it. */
 function answer(input: QueryCommandInput) {
   queries.push(input);
-  const values = input.ExpressionAttributeValues ?? {};
-  const forward = input.ScanIndexForward !== false;
-  let rows = table
-    .filter((row) => row.pk === values[':pk'] && row.sk >= values[':from'] && row.sk <= values[':to'])
-    .sort((a, b) => (a.sk < b.sk ? -1 : 1) * (forward ? 1 : -1));
-  const start = input.ExclusiveStartKey?.sk;
-  if (typeof start === 'string') rows = rows.filter((row) => (forward ? row.sk > start : row.sk < start));
-  const limit = input.Limit ?? rows.length;
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
-  return {
-    Items: items,
-    ...(rows.length > limit && last ? { LastEvaluatedKey: { pk: last.pk, sk: last.sk } } : {}),
-  };
+  return answerKeyRange(table, input);
 }
 
 const readAll = async (limit: number, cursor?: string) => {

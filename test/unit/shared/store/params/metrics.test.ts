@@ -3,6 +3,7 @@ import { csatFigures } from '#shared/store/csat-figures.js';
 import {
   addFirstResponseInput,
   countCsatInput,
+  countCsatSurveyInput,
   countDecisionInput,
   countSlaOutcomesInput,
   markFirstResponseInput,
@@ -148,6 +149,23 @@ describe('metrics params', () => {
       'SET entity = :entity ADD #c0 :one, #c1 :one, #c2 :one, #c3 :one, #c4 :one, #c5 :one, #c6 :one, #c7 :one',
     );
     expect(input.ExpressionAttributeValues).toEqual({ ':one': 1, ':entity': 'metrics' });
+  });
+
+  it('counts a survey sent, or skipped by its reason, on its day in its conversation’s shard', () => {
+    const sent = countCsatSurveyInput('t', {
+      conversationId: 'cv_1',
+      at: '2025-06-08T10:00:00.000Z',
+      outcome: 'sent',
+    });
+    expect(sent.Key).toEqual({ pk: 'METRICS#40', sk: 'DAY#2025-06-08' });
+    expect(Object.values(sent.ExpressionAttributeNames ?? {})).toEqual(['survey:sent']);
+    const skipped = countCsatSurveyInput('t', {
+      conversationId: 'cv_1',
+      at: '2025-06-08T10:00:00.000Z',
+      outcome: 'skipped',
+      reason: 'unanswered',
+    });
+    expect(Object.values(skipped.ExpressionAttributeNames ?? {})).toEqual(['survey:skipped:unanswered']);
   });
 
   it('counts a survey answer on its day, overall and by queue, channel, agent and AI, in one UpdateItem', () => {

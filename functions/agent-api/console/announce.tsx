@@ -1,0 +1,74 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { channelName } from './format.js';
+
+let tell: ((text: string) => void) | undefined;
+
+/**
+ * Says `text` politely to a screen reader through the console's one status line (`Announcer`): what
+ * changed out of the agent's sight (a conversation opened while the focus stays in the inbox, a send
+ * the server took). The same text said twice is read twice.
+ */
+export function announce(text: string): void {
+  tell?.(text);
+}
+
+/** How long a said text stays in the status line: then it goes, so browse mode does not meet it again. */
+const KEPT_MS = 5_000;
+
+/** The status line `announce` says through (one per console, out of sight). */
+export function Announcer() {
+  const [said, setSaid] = useState({ text: '', n: 0 });
+  useEffect(() => {
+    tell = (text) => setSaid((s) => ({ text, n: s.n + 1 }));
+    return () => {
+      tell = undefined;
+    };
+  }, []);
+  useEffect(() => {
+    if (!said.text) return;
+    const timer = setTimeout(() => setSaid((s) => ({ ...s, text: '' })), KEPT_MS);
+    return () => clearTimeout(timer);
+  }, [said.n]);
+  return (
+    <div class="visually-hidden" role="status" id="console-said">
+      {said.text ? <p key={said.n}>{said.text}</p> : null}
+    </div>
+  );
+}
+
+/**
+ * Says which conversation opened (`Opened: <name>, <channel>`) once its customer's name is read (`name`
+ * undefined until then), unless the focus is on its heading, which says it already (phone width, `j`
+ * from the heading). The inbox keeps the focus at desktop width: without it, opening was silent.
+ */
+export function useOpenedSaid(name: string | undefined, channel: string | undefined): void {
+  const said = useRef(false);
+  useEffect(() => {
+    if (said.current || name === undefined) return;
+    said.current = true;
+    if (document.activeElement?.id === 'conversation-title') return;
+    announce(`Opened: ${name}${channel ? `, ${channelName(channel)}` : ''}`);
+  }, [name]);
+}
+
+/** The page's own title (the console's HTML has it). */
+const TITLE = 'Threadline console';
+
+/**
+ * The tab's title counts the conversations of the inbox as listed whose customer waits for an answer
+ * ("(3) Threadline console"), so a tab in the background shows there is work; no count when none waits.
+ */
+export function useWaitingTitle(
+  rows: readonly { status?: string; waitingSince?: string | undefined }[],
+): void {
+  const waiting = rows.filter((r) => r.status === 'open' && r.waitingSince).length;
+  useEffect(() => {
+    document.title = waiting ? `(${waiting}) ${TITLE}` : TITLE;
+  }, [waiting]);
+  useEffect(
+    () => () => {
+      document.title = TITLE;
+    },
+    [],
+  );
+}

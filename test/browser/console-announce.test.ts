@@ -125,4 +125,53 @@ describe('the console tells what it does', () => {
     await page.clock.fastForward(6_000);
     await expect.poll(() => region.textContent(), { timeout: 10_000 }).toBe('');
   }, 120_000);
+
+  // QA: below 1100 px the Menu and the customer panel lie over the page; Tab out of either left it open,
+  // the control reached hidden under it (WCAG 2.4.11), and Escape outside the Menu did not close it.
+  it('closes the Menu and the customer panel below 1100 px as the focus leaves them, and the Menu on Escape', async () => {
+    const narrow = await browser.newPage({ viewport: { width: 1000, height: 700 } });
+    try {
+      await signIn(narrow, runtime);
+      await openInboxRow(narrow, BRUNO.name);
+      const menu = narrow.locator('details.menu');
+      const isOpen = () => menu.evaluate((d) => (d as unknown as { open: boolean }).open);
+      const inside = (selector: string) =>
+        narrow.evaluate(`!!document.querySelector('${selector}')?.contains(document.activeElement)`);
+      /** Whether the focused control is the topmost thing at its centre (nothing lies over it). */
+      const inSight = () =>
+        narrow.evaluate(`(() => {
+          const a = document.activeElement;
+          const r = a.getBoundingClientRect();
+          const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          return a === top || a.contains(top);
+        })()`);
+      await narrow.locator('details.menu > summary').focus();
+      await narrow.keyboard.press('Enter');
+      expect(await isOpen()).toBe(true);
+      for (let i = 0; i < 30 && (await inside('details.menu')); i++) await narrow.keyboard.press('Tab');
+      expect(await inside('details.menu')).toBe(false);
+      expect(await isOpen()).toBe(false);
+      expect(await inSight()).toBe(true);
+
+      await narrow.locator('details.menu > summary').focus();
+      await narrow.keyboard.press('Enter');
+      expect(await isOpen()).toBe(true);
+      await narrow.evaluate('document.activeElement.blur()');
+      await narrow.keyboard.press('Escape');
+      expect(await isOpen()).toBe(false);
+
+      await narrow.locator('button.customer-toggle').click();
+      const panel = narrow.locator('aside#customer-panel');
+      await expect.poll(() => inside('aside#customer-panel'), { timeout: 10_000 }).toBe(true);
+      // Past the panel's end (the page's last), Tab leaves the page, then comes round to its start.
+      const onPage = () => narrow.evaluate('document.activeElement !== document.body');
+      for (let i = 0; i < 80 && ((await inside('aside#customer-panel')) || !(await onPage())); i++)
+        await narrow.keyboard.press('Tab');
+      expect(await inside('aside#customer-panel')).toBe(false);
+      expect(await panel.getAttribute('class')).not.toContain('shown');
+      expect(await inSight()).toBe(true);
+    } finally {
+      await narrow.close();
+    }
+  }, 120_000);
 });

@@ -69,7 +69,8 @@ function OtherOpenNote(props: { open: Conversation; onOpen(): void }) {
 /**
  * Keeps keyboard focus somewhere sensible as panes come and go at phone width: on the conversation's
  * heading when it opens with focus left behind in the hidden inbox, in the customer panel when it opens,
- * and back on its Customer button when it closes.
+ * and back on its Customer button when it closes with the focus in it (not when it closed as the focus
+ * left it: the focus stays where the agent took it).
  */
 function usePaneFocus(customerShown: boolean) {
   const shownBefore = useRef(customerShown);
@@ -80,7 +81,7 @@ function usePaneFocus(customerShown: boolean) {
     if (shownBefore.current === customerShown) return;
     shownBefore.current = customerShown;
     if (customerShown) document.getElementById('customer-title')?.focus();
-    else document.querySelector<HTMLElement>('.customer-toggle')?.focus();
+    else if (focusLost()) document.querySelector<HTMLElement>('.customer-toggle')?.focus();
   }, [customerShown]);
 }
 

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  ANA,
   DESKTOP,
   greetOnWhatsApp,
   isFocused,
@@ -22,6 +23,8 @@ const SAMS = ['Where is my parcel?', 'I want a refund', 'Change my address'].map
 const ALBA = { from: '15550031010', name: 'Alba Opened', at: minutesAgo(40) };
 const BRUNO = { from: '15550031011', name: 'Bruno Next', at: minutesAgo(39) };
 const CARA = { from: '15550031012', name: 'Cara Ticked', at: minutesAgo(38) };
+/** A colleague who resolves the conversation Ana has open. */
+const BOB = { id: 'bob', token: 'announce-bob-token' } as const;
 const DAN = { from: '15550031013', name: 'Dan Writes', at: minutesAgo(37) };
 
 /**
@@ -31,7 +34,9 @@ const DAN = { from: '15550031013', name: 'Dan Writes', at: minutesAgo(37) };
  * and does not stay in the live region to be read again in browse mode.
  */
 describe('the console tells what it does', () => {
-  const { runtime, browser } = useConsole();
+  const { runtime, browser } = useConsole({
+    env: { AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${BOB.id}:${BOB.token}` },
+  });
   let page: Page;
   const inbox = () => page.getByRole('navigation', { name: 'Inbox' });
   const heading = () => page.locator('#conversation-title').textContent();
@@ -125,6 +130,23 @@ describe('the console tells what it does', () => {
     await page.clock.fastForward(6_000);
     await expect.poll(() => region.textContent(), { timeout: 10_000 }).toBe('');
   }, 120_000);
+
+  // QA: a colleague's resolve of the conversation open was said only with a reply written in the box.
+  it('says a colleague resolved the conversation open, the reply box empty', async () => {
+    await openInboxRow(page, CARA.name);
+    const id = page.url().split('/').pop();
+    await page.locator(`section.timeline[data-conversation="${id}"][aria-busy="false"]`).waitFor();
+    await told(page);
+    const answer = await fetch(`${runtime.url}/api/conversations/${id}/resolve`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BOB.token}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    expect(answer.status).toBe(200);
+    await expect
+      .poll(() => saidSince(/resolved/), { timeout: 30_000 })
+      .toEqual(['bob resolved this conversation']);
+  }, 90_000);
 
   // QA: below 1100 px the Menu and the customer panel lie over the page; Tab out of either left it open,
   // the control reached hidden under it (WCAG 2.4.11), and Escape outside the Menu did not close it.

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { channelName } from './format.js';
+import { readDraft } from './place.js';
 
 let tell: ((text: string) => void) | undefined;
 
@@ -71,4 +72,27 @@ export function useWaitingTitle(
     },
     [],
   );
+}
+
+/**
+ * Says a resolve that came while the conversation was shown ("bob resolved this conversation"), once
+ * the timeline names who (`resolver`: null until its event has come, undefined for this agent's own).
+ * A reply being written says it already (the reply box's alert); before, an empty box said nothing.
+ */
+export function useResolveSaid(id: string, status: string, resolver: string | null | undefined): void {
+  const seen = useRef({ status, pending: false });
+  useEffect(() => {
+    const s = seen.current;
+    if (s.status === status) return;
+    s.pending = status === 'resolved';
+    s.status = status;
+  }, [status]);
+  useEffect(() => {
+    const s = seen.current;
+    if (!s.pending || resolver === null) return;
+    s.pending = false;
+    const draft = readDraft(id);
+    if (resolver === undefined || (draft.mode === 'reply' && draft.text.trim())) return;
+    announce(`${resolver} resolved this conversation`);
+  }, [resolver, status]);
 }

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { customerActs } from './acts.js';
 import type { AgentRow } from './agents.js';
-import { useOpenedSaid } from './announce.js';
+import { useOpenedSaid, useResolveSaid } from './announce.js';
 import {
   type Api,
   type Conversation,
@@ -311,6 +311,7 @@ export function ConversationView(props: ConversationProps) {
     ? { text: 'Erased customer' }
     : customerLabel(data.customer?.name, data.customer?.identities[0]);
   useOpenedSaid(data.customer || data.erased ? (name.text ?? c.customerId) : undefined, c.channel);
+  useResolveSaid(c.id, c.status, resolverOf(data.items, c, props.session.agentId));
   return (
     <>
       <main class={`conversation${data.erased ? ' erased' : ''}`} aria-labelledby="conversation-title">

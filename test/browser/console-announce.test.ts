@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ANA,
+  asAna,
   DESKTOP,
   greetOnWhatsApp,
   isFocused,
@@ -146,6 +147,35 @@ describe('the console tells what it does', () => {
     await expect
       .poll(() => saidSince(/resolved/), { timeout: 30_000 })
       .toEqual(['bob resolved this conversation']);
+  }, 90_000);
+
+  // QA: a customer writing again in a conversation other than the one open made nothing happen.
+  it('says a new message in a conversation of the agent’s own other than the one open, not in others’', async () => {
+    await openInboxRow(page, ALBA.name);
+    const rows = await asAna<{ items: Array<{ id: string; preview?: string }> }>(
+      runtime,
+      '/api/conversations',
+    );
+    const mine = rows.items.find((r) => r.preview === SAMS[0]?.text);
+    const assigned = await fetch(`${runtime.url}/api/conversations/${mine?.id}/assign`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ANA.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ agentId: ANA.id }),
+    });
+    expect(assigned.status).toBe(200);
+    await inbox()
+      .getByRole('button', { name: /Sam Same.*ana/ })
+      .waitFor({ timeout: 30_000 });
+    await told(page);
+    const [first, second] = SAMS;
+    if (!first || !second) throw new Error('three Sams');
+    await greetOnWhatsApp(runtime, 'announce-sams', [
+      { ...second, text: 'Not yours', at: undefined },
+      { ...first, text: 'Yours again', at: undefined },
+    ]);
+    await expect
+      .poll(() => saidSince(/New message/), { timeout: 30_000 })
+      .toEqual(['New message from Sam Same, in another conversation']);
   }, 90_000);
 
   // QA: below 1100 px the Menu and the customer panel lie over the page; Tab out of either left it open,

@@ -1,4 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { Conversation, InboxConversation } from './api.js';
+import type { Subscribe } from './app.js';
+import { customerLabel } from './customer-label.js';
 import { channelName } from './format.js';
 import { readDraft } from './place.js';
 
@@ -59,9 +62,7 @@ const TITLE = 'Threadline console';
  * The tab's title counts the conversations of the inbox as listed whose customer waits for an answer
  * ("(3) Threadline console"), so a tab in the background shows there is work; no count when none waits.
  */
-export function useWaitingTitle(
-  rows: readonly { status?: string; waitingSince?: string | undefined }[],
-): void {
+function useWaitingTitle(rows: readonly { status?: string; waitingSince?: string | undefined }[]): void {
   const waiting = rows.filter((r) => r.status === 'open' && r.waitingSince).length;
   useEffect(() => {
     document.title = waiting ? `(${waiting}) ${TITLE}` : TITLE;
@@ -95,4 +96,44 @@ export function useResolveSaid(id: string, status: string, resolver: string | nu
     if (resolver === undefined || (draft.mode === 'reply' && draft.text.trim())) return;
     announce(`${resolver} resolved this conversation`);
   }, [resolver, status]);
+}
+
+/**
+ * Says a customer's new message in a conversation of the agent's own (assigned to them) other than the
+ * one open: "New message from Kai Other, in another conversation". Before, nothing did. Others' and
+ * unassigned conversations are left to the inbox and the title's count: read aloud for a whole team's
+ * traffic, they would drown the agent's own.
+ */
+function useElsewhereSaid(
+  subscribe: Subscribe,
+  shownId: string | undefined,
+  rows: readonly (Conversation & { customer?: InboxConversation['customer'] })[],
+  me: string,
+): void {
+  const latest = useRef({ shownId, rows });
+  latest.current = { shownId, rows };
+  useEffect(() => {
+    const told = new Set<string>();
+    return subscribe((event) => {
+      const { item, conversationId: id } = event;
+      if (event.type !== 'timeline.item' || item?.type !== 'message' || item.direction !== 'inbound') return;
+      if (!id || id === latest.current.shownId || told.has(item.id)) return;
+      const row = latest.current.rows.find((r) => r.id === id);
+      if (row?.assignee !== me) return;
+      told.add(item.id);
+      const who = customerLabel(row.customer?.name, row.customer?.identity).text ?? 'a customer';
+      announce(`New message from ${who}, in another conversation`);
+    });
+  }, [subscribe, me]);
+}
+
+/** What the console tells of work out of the agent's sight: the title's waiting count, their own conversations' new messages. */
+export function useWorkTold(
+  subscribe: Subscribe,
+  shownId: string | undefined,
+  rows: readonly (Conversation & { customer?: InboxConversation['customer'] })[],
+  me: string,
+): void {
+  useWaitingTitle(rows);
+  useElsewhereSaid(subscribe, shownId, rows, me);
 }

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { knownQueues, useAgents } from './agents.js';
-import { Announcer, useWaitingTitle } from './announce.js';
+import { Announcer, useWorkTold } from './announce.js';
 import { type Api, type Conversation, conversationFrom, createApi } from './api.js';
 import { NoConversation, Removed } from './app-views.js';
 import { ConfirmHost } from './confirm.js';
@@ -294,7 +294,7 @@ function Console(props: ConsoleProps) {
   const [help, setHelp] = useState(false);
   const { composer, resolveAsked } = useKeys(list, current, open, () => setHelp(true));
   const back = useBackFocus(current?.id);
-  useWaitingTitle(list);
+  useWorkTold(subscribe, current?.id, list, session.agentId);
   return (
     <div class={`shell ${current ? 'has-conversation' : ''}`}>
       <Header

@@ -148,7 +148,9 @@ describe('the console lists the newest customers', () => {
         await expect.poll(() => rows(page), { timeout: 30_000 }).toHaveLength(LISTED + 1);
         expect(await rows(page)).toEqual(newest());
         await expect.poll(() => more(page).count(), { timeout: 30_000 }).toBe(0);
-        expect(await pane(page).getByRole('status').last().textContent()).toBe(`${LISTED + 1} in all`);
+        expect(await pane(page).getByRole('status').last().textContent()).toBe(
+          `Customers: ${LISTED + 1} in all`,
+        );
         // More's button went with the last page: the focus is on the first customer it added (moved by
         // the list's effect after the rows are drawn, so a turn after the status line under load).
         await expect.poll(() => focused(page), { timeout: 10_000 }).toBe(newest()[25]);

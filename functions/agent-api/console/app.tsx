@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { knownQueues, useAgents } from './agents.js';
+import { Announcer, useWorkTold } from './announce.js';
 import { type Api, type Conversation, conversationFrom, createApi } from './api.js';
+import { NoConversation, Removed } from './app-views.js';
 import { ConfirmHost } from './confirm.js';
 import { ConversationView } from './conversation.js';
 import { useDayTurns } from './day-turns.js';
@@ -8,7 +10,7 @@ import { Header } from './header.js';
 import { Help } from './help.js';
 import { type Filters, Inbox } from './inbox.js';
 import { type InboxPlace, placeIn, stepTarget } from './inbox-step.js';
-import { type LinkState, useLinkedConversation } from './linked-conversation.js';
+import { useLinkedConversation } from './linked-conversation.js';
 import { LiveClient, type LiveEvent, type LiveStatus } from './live.js';
 import {
   conversationInAddress,
@@ -73,23 +75,6 @@ export function App() {
   if (removed) return <Removed onSignOut={signOut} />;
   return (
     <Console config={config} session={session} onSignOut={signOut} onEnded={ended} onRemoved={onRemoved} />
-  );
-}
-
-/** The whole page once an admin removed the agent (a 403 `agent_removed`, or their socket closed for it). */
-function Removed(props: { onSignOut(): void }) {
-  return (
-    <main class="sign-in removed">
-      <section aria-labelledby="removed-title">
-        <div role="alert">
-          <h1 id="removed-title">Your access was removed by an admin</h1>
-          <p>Threadline no longer takes this sign-in. Ask an admin to restore you, then sign in again.</p>
-        </div>
-        <button type="button" onClick={props.onSignOut}>
-          Sign out
-        </button>
-      </section>
-    </main>
   );
 }
 
@@ -309,6 +294,7 @@ function Console(props: ConsoleProps) {
   const [help, setHelp] = useState(false);
   const { composer, resolveAsked } = useKeys(list, current, open, () => setHelp(true));
   const back = useBackFocus(current?.id);
+  useWorkTold(subscribe, current?.id, list, session.agentId);
   return (
     <div class={`shell ${current ? 'has-conversation' : ''}`}>
       <Header
@@ -371,6 +357,7 @@ function Console(props: ConsoleProps) {
       )}
       {help ? <Help onClose={() => setHelp(false)} /> : null}
       <ConfirmHost />
+      <Announcer />
     </div>
   );
 }
@@ -378,22 +365,4 @@ function Console(props: ConsoleProps) {
 /** Tells this console's views that customers were erased here (as the live feed would). */
 function tellErased(publish: (event: LiveEvent) => void, ids: readonly string[]): void {
   for (const id of ids) publish({ type: 'customer.updated', customerId: id, item: { change: 'erased' } });
-}
-
-/** The view with no conversation open: a hint, a linked one on its way, or why the link shows nothing. */
-function NoConversation(props: { link: LinkState | undefined }) {
-  const { link } = props;
-  return (
-    <main class="empty" aria-label="Conversation" aria-busy={link !== undefined && !link.failed}>
-      {link?.failed ? (
-        <p role="alert">{link.failed}</p>
-      ) : (
-        <p>
-          {link
-            ? 'Opening the conversation of the address…'
-            : 'Pick a conversation from the inbox (j and k move through it; ? lists the shortcuts).'}
-        </p>
-      )}
-    </main>
-  );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { customerActs } from './acts.js';
 import type { AgentRow } from './agents.js';
+import { useOpenedSaid, useResolveSaid } from './announce.js';
 import {
   type Api,
   type Conversation,
@@ -9,6 +10,7 @@ import {
   type TimelineItem,
 } from './api.js';
 import type { Presence, Subscribe } from './app.js';
+import { useArrivals } from './arrivals.js';
 import { type Earlier, useConversationData } from './conversation-data.js';
 import { ConversationHead, useHeadActions } from './conversation-head.js';
 import { customerLabel } from './customer-label.js';
@@ -21,7 +23,7 @@ import { resolverOf, useReopenCheck } from './reopen-check.js';
 import { ReplyBox } from './reply-box.js';
 import { withoutRepeatedRouting } from './route-reasons.js';
 import type { Session } from './session.js';
-import { spokenText, TimelineEntry } from './timeline-item.js';
+import { TimelineEntry } from './timeline-item.js';
 import { ErrorNote, focusLost } from './ui.js';
 import { upsert } from './upsert.js';
 import { VirtualList } from './virtual-list.js';
@@ -67,7 +69,8 @@ function OtherOpenNote(props: { open: Conversation; onOpen(): void }) {
 /**
  * Keeps keyboard focus somewhere sensible as panes come and go at phone width: on the conversation's
  * heading when it opens with focus left behind in the hidden inbox, in the customer panel when it opens,
- * and back on its Customer button when it closes.
+ * and back on its Customer button when it closes with the focus in it (not when it closed as the focus
+ * left it: the focus stays where the agent took it).
  */
 function usePaneFocus(customerShown: boolean) {
   const shownBefore = useRef(customerShown);
@@ -78,7 +81,7 @@ function usePaneFocus(customerShown: boolean) {
     if (shownBefore.current === customerShown) return;
     shownBefore.current = customerShown;
     if (customerShown) document.getElementById('customer-title')?.focus();
-    else document.querySelector<HTMLElement>('.customer-toggle')?.focus();
+    else if (focusLost()) document.querySelector<HTMLElement>('.customer-toggle')?.focus();
   }, [customerShown]);
 }
 
@@ -99,36 +102,6 @@ function useAwareness(presence: Presence, id: string, me: string) {
     return () => clearTimeout(timer);
   }, [soonest]);
   return { others, typing: holding.map(([agent, t]) => ({ agent, note: t.note })) };
-}
-
-/** How many arrivals at once are told one by one; more (a reconnect's catch-up) are told as a count. */
-const TOLD_ONE_BY_ONE = 3;
-
-/**
- * What a screen reader is told of the timeline: the items that arrive once it has loaded (newer than
- * the newest it loaded with), each once, whether or not the list draws their row (it draws only the rows
- * near the viewport). Items paged in or read again are older, and are not told.
- */
-function useArrivals(items: readonly TimelineItem[], loading: boolean, me: string) {
-  const newest = useRef<string>();
-  const [told, setTold] = useState<Array<{ id: string; text: string }>>([]);
-  useEffect(() => {
-    if (loading) return;
-    const since = newest.current;
-    newest.current = items.reduce((at, i) => (i.at > at ? i.at : at), since ?? '');
-    if (since === undefined) return;
-    const fresh = items.flatMap((i) => {
-      const text = i.at > since ? spokenText(i, me) : undefined;
-      return text ? [{ id: i.id, text }] : [];
-    });
-    if (!fresh.length) return;
-    const said =
-      fresh.length > TOLD_ONE_BY_ONE
-        ? [{ id: fresh.map((f) => f.id).join(), text: `${fresh.length} new messages and notes` }]
-        : fresh;
-    setTold((list) => [...list, ...said].slice(-TOLD_ONE_BY_ONE));
-  }, [items, loading]);
-  return told;
 }
 
 /**
@@ -334,16 +307,17 @@ export function ConversationView(props: ConversationProps) {
   usePaneFocus(customerShown);
   useProfileStatus(c, data, props.onConversation);
   const { others, typing } = useAwareness(props.presence, c.id, props.session.agentId);
+  const name = data.erased
+    ? { text: 'Erased customer' }
+    : customerLabel(data.customer?.name, data.customer?.identities[0]);
+  useOpenedSaid(data.customer || data.erased ? (name.text ?? c.customerId) : undefined, c.channel);
+  useResolveSaid(c.id, c.status, resolverOf(data.items, c, props.session.agentId));
   return (
     <>
       <main class={`conversation${data.erased ? ' erased' : ''}`} aria-labelledby="conversation-title">
         <ConversationHead
           conversation={c}
-          name={
-            data.erased
-              ? { text: 'Erased customer' }
-              : customerLabel(data.customer?.name, data.customer?.identities[0])
-          }
+          name={name}
           others={others}
           typing={typing}
           erased={data.erased}

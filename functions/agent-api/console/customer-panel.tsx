@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Api, ChannelOption, Conversation, Customer, CustomerView, TimelineItem } from './api.js';
 import { confirmInPage } from './confirm.js';
 import { ConversationLinks } from './customer-conversations.js';
@@ -257,6 +257,31 @@ function ChannelsLine(props: { customer: CustomerView; options: readonly Channel
   );
 }
 
+/**
+ * The panel shown over the conversation (below 1100 px) closes as the focus goes to a control of the
+ * page behind it (Tab past its end, round from the page's start): else that control would have the focus
+ * hidden under it (WCAG 2.4.11). A question the panel asks (Erase's dialog) leaves it open. Escape in
+ * it closes it too.
+ */
+function usePanelLeaving(shown: boolean, close: () => void) {
+  const ref = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (!shown) return;
+    const moved = (event: FocusEvent) => {
+      const to = event.target;
+      if (!(to instanceof Element) || ref.current?.contains(to) || to.closest('dialog')) return;
+      // A click on the Customer button focuses it first (not focus-visible): its click closes the panel.
+      if (to.matches(':focus-visible')) close();
+    };
+    document.addEventListener('focusin', moved);
+    return () => document.removeEventListener('focusin', moved);
+  }, [shown]);
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape' && shown) close();
+  };
+  return { ref, onKeyDown };
+}
+
 /** The customer: identities, tags, other conversations, merge suggestions; merge, export and erase for admins. */
 export function CustomerPanel(props: {
   api: Api;
@@ -284,18 +309,17 @@ export function CustomerPanel(props: {
 }) {
   const { api, customer } = props;
   const [error, setError] = useState('');
+  const leaving = usePanelLeaving(props.shown, props.onClose);
   const run = (work: () => Promise<unknown>) => {
     setError('');
     work().then(props.onChanged, (e: Error) => setError(e.message));
   };
   return (
     <aside
+      {...leaving}
       id="customer-panel"
       class={`customer ${props.shown ? 'shown' : ''}`}
       aria-labelledby="customer-title"
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && props.shown) props.onClose();
-      }}
     >
       <h2 id="customer-title" tabIndex={-1}>
         Customer

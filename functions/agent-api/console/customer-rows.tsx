@@ -125,7 +125,7 @@ export function useBackToRow(
 export function MoreFound(props: { count: number; what: string; reading: boolean; onMore?: () => void }) {
   return (
     <p class="more-rows" role="status">
-      {props.onMore ? `${props.count} shown, ${props.what}` : `${props.count} in all`}
+      {`Customers: ${props.onMore ? `${props.count} shown, ${props.what}` : `${props.count} in all`}`}
       {props.onMore ? (
         <button type="button" onClick={props.onMore} aria-disabled={props.reading}>
           More

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'preact/hooks';
+import type { RefObject } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useAdminViews } from './admin-views.js';
 import { type AgentRow, PresenceSwitch, QueuePicker, useRegistration } from './agents.js';
 import type { Api } from './api.js';
@@ -50,6 +51,8 @@ export function Header(props: {
 }) {
   const { session, status } = props;
   const compact = useMedia(COMPACT);
+  const menu = useRef<HTMLDetailsElement>(null);
+  useMenuClosing(menu, compact);
   const me = props.agents.find((a) => a.id === session.agentId);
   const registration = useRegistration(props.api, me, props.policyQueues, props.onSaved);
   const others = (
@@ -89,7 +92,7 @@ export function Header(props: {
       {compact ? null : others}
       <PresenceSwitch registration={registration} queues={compact ? undefined : props.queues} />
       {compact ? (
-        <details class="menu" onKeyDown={closeOnEscape} onToggle={closeOnClickOutside}>
+        <details class="menu" ref={menu} onKeyDown={closeOnEscape}>
           <summary>Menu</summary>
           <div class="menu-items">
             {who}
@@ -129,14 +132,32 @@ function closeOnEscape(e: KeyboardEvent & { currentTarget: HTMLDetailsElement })
   e.currentTarget.querySelector('summary')?.focus();
 }
 
-/** While the menu is open, a click or tap anywhere outside it closes it (it lies over the page below the bar). */
-function closeOnClickOutside(e: Event & { currentTarget: HTMLDetailsElement }) {
-  const menu = e.currentTarget;
-  if (!menu.open) return;
-  const outside = (event: PointerEvent) => {
-    if (menu.contains(event.target as Node)) return;
-    menu.open = false;
-  };
-  document.addEventListener('pointerdown', outside);
-  menu.addEventListener('toggle', () => document.removeEventListener('pointerdown', outside), { once: true });
+/**
+ * While the compact menu is open, it closes when a click or tap lands outside it or the focus moves out
+ * of it (it lies over the page below the bar: a control Tab reached there had its focus hidden under it,
+ * WCAG 2.4.11), and on Escape pressed anywhere (its own Escape puts the focus back on its summary). A
+ * view or the shortcuts list opened from it is a dialog outside it: the menu stays under that.
+ */
+function useMenuClosing(menu: RefObject<HTMLDetailsElement>, compact: boolean): void {
+  useEffect(() => {
+    if (!compact) return;
+    const outside = (event: Event) => {
+      const el = menu.current;
+      const to = event.target;
+      if (!el?.open || !(to instanceof Element) || el.contains(to) || to.closest('dialog')) return;
+      el.open = false;
+    };
+    const onEscape = (event: KeyboardEvent) => {
+      if (event.key !== 'Escape' || document.querySelector('dialog[open]')) return;
+      if (menu.current?.open && !menu.current.contains(event.target as Node)) menu.current.open = false;
+    };
+    document.addEventListener('pointerdown', outside);
+    document.addEventListener('focusin', outside);
+    document.addEventListener('keydown', onEscape);
+    return () => {
+      document.removeEventListener('pointerdown', outside);
+      document.removeEventListener('focusin', outside);
+      document.removeEventListener('keydown', onEscape);
+    };
+  }, [compact]);
 }

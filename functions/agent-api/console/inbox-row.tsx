@@ -47,6 +47,14 @@ function PriorityBadge(props: { priority: string | undefined }) {
 }
 
 /**
+ * The tick box's name: who, and what tells their rows apart where several read the same ("Messenger
+ * user" three times): the first words and the state.
+ */
+function pickName(who: string, c: InboxRow, now: number): string {
+  return `Select ${who}${c.preview ? `: ${c.preview}` : ''}, ${rowState(c, now)}`;
+}
+
+/**
  * One conversation of the inbox: who, the first words of their first message in it (`preview`, one line:
  * cut with an ellipsis by the style sheet, set in its own direction so a right-to-left message keeps the
  * row's words in order), priority, channels, state, next target, assignee, queue.
@@ -68,7 +76,7 @@ export function ConversationRow(props: {
       <input
         type="checkbox"
         class="pick"
-        aria-label={`Select ${who.text ?? c.customerId}`}
+        aria-label={pickName(who.text ?? c.customerId, c, props.now)}
         checked={props.picked}
         onChange={(e) => props.onPick(e.currentTarget.checked)}
       />

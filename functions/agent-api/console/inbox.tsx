@@ -235,7 +235,7 @@ function MoreRows(props: { count: number; more: boolean; onMore(): void }) {
   }, [props.more, props.count]);
   return (
     <p class="more-rows" role="status">
-      {props.more ? `${props.count} shown, more below` : `${props.count} in all`}
+      {`Conversations: ${props.more ? `${props.count} shown, more below` : `${props.count} in all`}`}
       {props.more ? (
         <button ref={button} type="button" onClick={props.onMore}>
           Load more

@@ -293,7 +293,10 @@ interface ReplyBoxProps {
 
 /**
  * The reply box: which channels a reply may use now and why not (before any typing), a template picker
- * where only a template may go out, and notes.
+ * where only a template may go out, and notes. A send the server took is said in the box's status line
+ * ("Reply sent", "Note added"; a held reply's outcome). After a send the focus goes back to the field:
+ * the Send button was disabled while the send was on its way, which drops its focus; so does the note
+ * of a held reply, with the button pressed in it.
  */
 export function ReplyBox(props: ReplyBoxProps) {
   const id = props.conversation.id;
@@ -340,11 +343,12 @@ export function ReplyBox(props: ReplyBoxProps) {
     const body = requestBody(mode, text, chosen, needsTemplate ? template : undefined);
     if (mode === 'reply' && !(await meanwhile.confirmed())) return;
     const ok = await send(mode, body);
-    if (ok) gone(body);
-    // The Send button was disabled while the send was on its way, which drops its focus: back to the field.
+    if (ok) {
+      gone(body);
+      choice.say(mode === 'note' ? 'Note added' : 'Reply sent');
+    }
     focus.restore(ok);
   };
-  // The note of a held reply goes with the button pressed in it: the focus goes back to the field.
   const choice = useHeldChoice(held, resend, { gone, restore: () => focus.restore(false) });
   const onInput = (value: string) => {
     setText(value);

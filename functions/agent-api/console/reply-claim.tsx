@@ -46,7 +46,8 @@ function heldOutcome(how: 'take' | 'beside', holder: string): string {
 
 /**
  * The agent's choice on a held reply: it is sent as chosen (`resend`), what went is taken out of the
- * box (`gone`), and `outcome` says what became of it (the box's status line: before, nothing did);
+ * box (`gone`), and `outcome` says what became of it (the box's status line: before, nothing did; `say`
+ * puts another send's outcome there);
  * `restore` puts the focus back, sent or not.
  */
 export function useHeldChoice(
@@ -64,7 +65,7 @@ export function useHeldChoice(
     }
     after.restore();
   };
-  return { outcome, choose, clear: () => setOutcome('') };
+  return { outcome, choose, clear: () => setOutcome(''), say: setOutcome };
 }
 
 /**

@@ -1,9 +1,23 @@
 import { useEffect, useRef } from 'preact/hooks';
 
-/** Whether a key press belongs to a field the agent is typing in. */
+/** Inputs that take no typing: a key pressed on one (a tick box, a radio button) is a shortcut. */
+const NOT_TYPED = new Set([
+  'checkbox',
+  'radio',
+  'button',
+  'submit',
+  'reset',
+  'image',
+  'file',
+  'color',
+  'range',
+]);
+
+/** Whether a key press belongs to a field the agent is typing in (or a list they choose from by letter). */
 function typingIn(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
-  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+  if (target instanceof HTMLInputElement) return !NOT_TYPED.has(target.type);
+  return target.isContentEditable || ['TEXTAREA', 'SELECT'].includes(target.tagName);
 }
 
 /**

@@ -53,7 +53,7 @@ describe('the console: a reply where only a template may go', () => {
         return route.continue();
       await route.fulfill({ json: [{ channel: 'whatsapp', available: true }] });
     };
-    await page.route('**/channels', stale);
+    await page.route('**/channels?*', stale);
     await openInboxRow(page, OLGA.name);
     await page
       .locator('[data-channel-reason="whatsapp"]', { hasText: '(open)' })
@@ -69,7 +69,7 @@ describe('the console: a reply where only a template may go', () => {
     await templateName().waitFor({ timeout: 30_000 });
     await expect.poll(() => hasFocus(templateName()), { timeout: 10_000 }).toBe(true);
     expect(await keptReply().inputValue()).toBe(TYPED);
-    await page.unroute('**/channels', stale);
+    await page.unroute('**/channels?*', stale);
 
     await templateName().fill('refund_update');
     await composer().getByRole('button', { name: 'Send template' }).click();

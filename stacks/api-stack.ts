@@ -279,7 +279,8 @@ export class ApiStack extends Stack {
       description: 'Threadline resolver: envelopes to timelines, then routing (AI or a human queue)',
       // Read next to the bundle by the router: the routing policy and the sample knowledge base.
       assets: ['shared/domain/routing/default-policy.json', 'shared/responder/knowledge-base'],
-      onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND, SES_ON_DEMAND],
+      // zod's schema compiler too, as the webhooks': a schema is compiled on its 100th parse only.
+      onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND, SES_ON_DEMAND, ZOD_COMPILE_ON_DEMAND],
     })
       .bindTable(props.table)
       // An AI reply it could not send goes out through the same outbound queue as agents'.

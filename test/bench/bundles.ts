@@ -35,7 +35,10 @@ const FUNCTIONS: Record<
   'twilio-voice': { webhook: true, onDemand: [ZOD_COMPILE_ON_DEMAND] },
   ses: { webhook: true, onDemand: [ZOD_COMPILE_ON_DEMAND] },
   'ses-mail': { webhook: false },
-  resolver: { webhook: false, onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND, SES_ON_DEMAND] },
+  resolver: {
+    webhook: false,
+    onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND, SES_ON_DEMAND, ZOD_COMPILE_ON_DEMAND],
+  },
   sender: { webhook: false, onDemand: [SES_ON_DEMAND] },
   'agent-api': {
     webhook: false,

@@ -32,6 +32,7 @@ import {
   saveUnmergeProgressInput,
 } from './params/merges.js';
 import { type RawProfile, readRawProfile, readRootProfile } from './raw-profile.js';
+import { giveBackAdopted } from './unmerge-adopted.js';
 import { claimUnmerge, readForUnmerge, releaseUnmerge, rootOfTarget } from './unmerge-claim.js';
 import { keepTargetInbound } from './unmerge-inbound.js';
 import { closeMergedWindows, openMergedWindow } from './unmerge-live.js';
@@ -274,6 +275,8 @@ async function undoMerge(
   }
   const survey = dropCarriedCsatPendingInput(db.table, pair.targetId, sourceConversationIds(source));
   if (survey) await updateItemIf(db, survey);
+  // The conversation the merge gave the target is the source's again; before the pointer goes, so a retry completes it.
+  await giveBackAdopted(db, pair, { source, target });
   // Before the pointer goes (with the time it was merged at), so a retry writes it again.
   await openMergedWindow(db, pair, (source as { mergedAt?: unknown }).mergedAt);
   // Before the pointer goes, so a retry writes them again: the search leaves them out until it has.

@@ -106,7 +106,8 @@ describe('local runtime: an unmerge, then the next message', () => {
     await api('POST', `/api/customers/${kept.id}/unmerge`, { customerId: sue.id });
     // The whole call (the meter counts calls that succeed: the carried survey's conditional removal,
     // with no survey here, and the reopening of a suggestion, with none here, are not among them).
-    // Reads: Sue's profile, the kept customer's (its group's root), what routing wrote for her mail (2:
+    // Reads: Sue's profile, the kept customer's (its group's root), her conversation (one the merge gave
+    // the kept customer goes back: not this one, joined), what routing wrote for her mail (2:
     // none), the kept customer's again once the move is done (what Sue's mail wrote on it), the
     // answer's; one page of the kept customer's timeline and Sue's live-log windows, no other query (a
     // phone and a mailbox share no channel). Updates: the note on the root and its release, Sue's
@@ -120,7 +121,7 @@ describe('local runtime: an unmerge, then the next message', () => {
     // looked at for a reopen (her profile, the conversation, and one Query of her items after that
     // mail: the answer is there, so it stays resolved).
     expect(meter.figures().byCommand).toEqual({
-      GetItemCommand: 8,
+      GetItemCommand: 9,
       QueryCommand: 3,
       UpdateItemCommand: 13,
       PutItemCommand: 10,

@@ -91,3 +91,36 @@ export function releaseAdoptedInput(
     ExpressionAttributeValues: { ':id': conversationId },
   };
 }
+
+/**
+ * An unmerge gives back the conversation the merge gave the kept customer (`adoptConversationInput`):
+ * it names the returning customer again, open or resolved since; only while it names the kept one.
+ */
+export function giveBackAdoptedInput(
+  table: string,
+  conversationId: string,
+  customers: { sourceId: string; targetId: string },
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression: 'SET customerId = :source',
+    ConditionExpression: 'customerId = :target',
+    ExpressionAttributeValues: { ':source': customers.sourceId, ':target': customers.targetId },
+  };
+}
+
+/** The kept profile lets go of the conversation given back, only while it is still its open one. */
+export function letGoGivenBackInput(
+  table: string,
+  targetId: string,
+  conversationId: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(targetId),
+    UpdateExpression: 'REMOVE openConversationId',
+    ConditionExpression: 'openConversationId = :id',
+    ExpressionAttributeValues: { ':id': conversationId },
+  };
+}

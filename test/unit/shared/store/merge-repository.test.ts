@@ -502,13 +502,15 @@ describe('an unmerge and what the merge left on the target', () => {
     it("drops the source's channel and its time; the last inbound is the target's own latest", async () => {
       targetAfter({ lastInbound_sms: '2025-06-09T08:00:00.000Z' });
       await repository().merges.unmerge('cu_t', 'cu_e', 'ag_1', at);
-      // The source, the target as its group's root, the target once the move is done: no query of its own.
+      // The source, the target as its group's root, the source's conversation (one the merge gave the
+      // target goes back), the target once the move is done: no query of its own.
       expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input.Key?.pk)).toEqual([
         'CUSTOMER#cu_e',
         'CUSTOMER#cu_t',
+        'CONVERSATION#cv_s1',
         'CUSTOMER#cu_t',
       ]);
-      expect(ddb.commandCalls(GetCommand)[2]?.args[0].input.ConsistentRead).toBe(true);
+      expect(ddb.commandCalls(GetCommand)[3]?.args[0].input.ConsistentRead).toBe(true);
       // The timeline's scan and the source's live-log windows (see closeMergedWindows).
       expect(ddb.commandCalls(QueryCommand)).toHaveLength(2);
       expect(inputsOn('CUSTOMER#cu_t', 'lastInbound')).toEqual([

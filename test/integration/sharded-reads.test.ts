@@ -304,6 +304,10 @@ describe('daily metrics', () => {
         count: 0,
         average: null,
         distribution: { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 },
+        // No survey went out in these days: none sent, none skipped, no rate.
+        sent: 0,
+        skipped: {},
+        responseRate: null,
         byAgent: {},
         byChannel: {},
         byQueue: {},

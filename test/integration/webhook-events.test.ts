@@ -229,6 +229,8 @@ describe('local runtime: integrators receive every event of a journey, signed, e
         `conversation.resolved ${source}`,
         'message.received whatsapp:wamid.VAL2',
         `customer.unmerged ${source}`,
+        // Nobody answered the source's message (wamid.VAL1): the unmerge opens its conversation again.
+        `conversation.opened ${source}`,
       ].sort(),
     );
     const unmerged = ofPair.find((e) => e.type === 'customer.unmerged');

@@ -101,9 +101,13 @@ export async function inboxConversationOf(
   name: string,
 ): Promise<{ id: string; customerId: string }> {
   const rows = await asAna<{
-    items: Array<{ id: string; customerId: string; customer?: { name?: string } }>;
+    items: Array<{ id: string; customerId: string; customer?: { id?: string; name?: string } }>;
   }>(runtime, '/api/conversations');
-  const row = rows.items.find((r) => r.customer?.name === name);
+  // A conversation of a customer merged away shows the kept customer (name and id) until the merge
+  // resolves it: the customer's own conversation is the row whose customer is its own.
+  const own = (r: (typeof rows.items)[number]) =>
+    r.customer?.id === undefined || r.customer.id === r.customerId;
+  const row = rows.items.find((r) => r.customer?.name === name && own(r));
   if (!row) throw new Error(`no conversation of ${name}`);
   return row;
 }

@@ -8,7 +8,7 @@ import type { SenderStore } from '../domain/sender-ports.js';
 import { answeredAt, answersCustomer, lateFailureWaitOf, unansweredBy } from '../domain/waiting.js';
 import { errorFields, loggedId, logger } from '../log.js';
 import { recordUnsubscribedSend } from './record-unsubscribed.js';
-import type { UndeliveredAnswerHandOff } from './undelivered-answer.js';
+import { makeOwedHandOff, owedNow, type UndeliveredAnswerHandOff } from './undelivered-answer.js';
 import { waitAgainAfterFailure } from './wait-after-routing.js';
 
 /** The provider adapters by channel. */
@@ -66,12 +66,9 @@ async function afterRefusal(deps: SenderDeps, message: OutboundMessage, code: st
   const waits =
     unanswered &&
     (await deps.store.startWaiting?.(conversationId, unanswered, answeredAt(message), undefined, owes));
-  const owed = waits === true ? owes : owes && (await deps.store.owedHandOff?.(conversationId, message.at));
+  const owed = await owedNow(deps.store, conversationId, message.at, waits === true, owes);
   await deps.store.takeBackFirstResponse?.(conversationId, message.at);
-  if (to && wait && owed) {
-    await to(wait, code, owed.at);
-    await deps.store.handOffMade?.(conversationId, message.at);
-  }
+  if (to && wait && owed) await makeOwedHandOff(deps.store, to, wait, code, owed);
   await deps.track?.({ type: 'unanswered', conversationId, at: answeredAt(message) });
 }
 

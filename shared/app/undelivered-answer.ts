@@ -1,8 +1,9 @@
 import type { StatusEnvelope } from '../domain/envelope.js';
+import type { LateFailureStore } from '../domain/late-failure-ports.js';
 import type { RouterAdmin } from '../domain/router-ports.js';
 import { type QueueRules, selectQueue } from '../domain/routing/queues.js';
 import { AI_AUTHOR_ID } from '../domain/routing/routable.js';
-import type { LateFailureWait } from '../domain/waiting.js';
+import type { LateFailureWait, OwedHandOff } from '../domain/waiting.js';
 
 /**
  * Hands a person the conversation whose AI answer the provider took, then reported failed; `at`: the
@@ -51,6 +52,34 @@ export function undeliveredAnswerHandOff(
       },
     );
   };
+}
+
+/**
+ * The hand-off owed for the failed answer written at `answer`: the one this run's write recorded
+ * (`owes`, when `wrote`), else one recorded by an earlier run that died before making it (one strong
+ * read; none asked when nothing is owed by this run either).
+ */
+export async function owedNow(
+  store: Pick<LateFailureStore, 'owedHandOff'>,
+  conversationId: string,
+  answer: string,
+  wrote: boolean,
+  owes: OwedHandOff | undefined,
+): Promise<OwedHandOff | undefined> {
+  if (!owes) return undefined;
+  return wrote ? owes : await store.owedHandOff?.(conversationId, answer);
+}
+
+/** Makes the owed hand-off at the time its wait's write recorded, then takes its mark off: once. */
+export async function makeOwedHandOff(
+  store: Pick<LateFailureStore, 'handOffMade'>,
+  to: UndeliveredAnswerHandOff,
+  wait: LateFailureWait,
+  reason: string | undefined,
+  owed: OwedHandOff,
+): Promise<void> {
+  await to(wait, reason, owed.at);
+  await store.handOffMade?.(wait.conversationId, wait.written);
 }
 
 /** The provider's reason for a failed status, as the note names it: its first error's code (and hint). */

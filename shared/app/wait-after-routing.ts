@@ -3,7 +3,7 @@ import type { Clock } from '../domain/ports.js';
 import type { ResolverStore } from '../domain/resolver-ports.js';
 import type { Conversation } from '../domain/timeline.js';
 import { aiAnswered, type LateFailureWait, mayStartWaiting, unreachable } from '../domain/waiting.js';
-import type { UndeliveredAnswerHandOff } from './undelivered-answer.js';
+import { makeOwedHandOff, owedNow, type UndeliveredAnswerHandOff } from './undelivered-answer.js';
 
 /** The customer's event as the resolver's touch left its conversation. */
 export interface TouchedForWaiting {
@@ -133,14 +133,11 @@ export async function waitAgainAfterFailure(
       owes,
     ));
   // Owed by this run's write, or by an earlier run's that died before the hand-off.
-  const owed = waitsAgain ? owes : owes && (await store.owedHandOff?.(conversationId, written));
+  const owed = await owedNow(store, conversationId, written, waitsAgain === true, owes);
   // The wait it ended is back: if it was the first response, it was none (the next answer is).
   if (waitsAgain || owed) await store.takeBackFirstResponse?.(conversationId, written);
   // The AI's answer it was: a person answers now, as for an answer refused up front.
-  if (to && owed) {
-    await to(wait, handOff?.reason, owed.at);
-    await store.handOffMade?.(conversationId, written);
-  }
+  if (to && owed) await makeOwedHandOff(store, to, wait, handOff?.reason, owed);
   // The clock counted the answer when it was sent: its SLA wait comes back too (keyed on the answer's
   // time, so a redelivered status, told again, changes nothing).
   await track?.({ type: 'unanswered', conversationId, at: answered });

@@ -58,15 +58,31 @@ export function useOpenedSaid(name: string | undefined, channel: string | undefi
 /** The page's own title (the console's HTML has it). */
 const TITLE = 'Threadline console';
 
+let nameUrgent: ((text: string) => void) | undefined;
+
+/** Puts in the tab's title the urgent arrivals not opened yet ("Urgent: Nia New · ", see urgent.tsx); '' takes them out. */
+export function titleUrgent(text: string): void {
+  nameUrgent?.(text);
+}
+
 /**
  * The tab's title counts the conversations of the inbox as listed whose customer waits for an answer
  * ("(3) Threadline console"), so a tab in the background shows there is work; no count when none waits.
+ * An urgent arrival not opened yet (the inbox's notice, `titleUrgent`) is named after it: "(3) Urgent:
+ * Nia New · Threadline console".
  */
 function useWaitingTitle(rows: readonly { status?: string; waitingSince?: string | undefined }[]): void {
   const waiting = rows.filter((r) => r.status === 'open' && r.waitingSince).length;
+  const [named, setNamed] = useState('');
   useEffect(() => {
-    document.title = waiting ? `(${waiting}) ${TITLE}` : TITLE;
-  }, [waiting]);
+    nameUrgent = setNamed;
+    return () => {
+      nameUrgent = undefined;
+    };
+  }, []);
+  useEffect(() => {
+    document.title = `${waiting ? `(${waiting}) ` : ''}${named}${TITLE}`;
+  }, [waiting, named]);
   useEffect(
     () => () => {
       document.title = TITLE;
@@ -127,7 +143,10 @@ function useElsewhereSaid(
   }, [subscribe, me]);
 }
 
-/** What the console tells of work out of the agent's sight: the title's waiting count, their own conversations' new messages. */
+/**
+ * What the console tells of work out of the agent's sight: the title's waiting count (and urgent
+ * arrivals, as the inbox names them), their own conversations' new messages.
+ */
 export function useWorkTold(
   subscribe: Subscribe,
   shownId: string | undefined,

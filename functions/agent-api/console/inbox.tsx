@@ -9,6 +9,7 @@ import { FilterForm, useRemovedAgents } from './inbox-filters.js';
 import { ConversationRow, useNow } from './inbox-row.js';
 import { type InboxRow, useMovedAway } from './moved-away.js';
 import { ErrorNote } from './ui.js';
+import { type UrgentArrivals, UrgentNotice, useUrgentArrivals } from './urgent.js';
 
 /** The inbox filter, as `GET /api/conversations` takes it. */
 export interface Filters {
@@ -107,6 +108,7 @@ function useLiveRefresh(
   failed: { current: (e: Error) => void },
   setError: (message: string) => void,
   moved: ReturnType<typeof useMovedAway>['note'],
+  urgent: UrgentArrivals['note'],
 ): void {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -124,7 +126,11 @@ function useLiveRefresh(
             const again = i < 0 ? undefined : read[i];
             return again && again.from === p.from ? again : p;
           });
-          if (cur && next) moved(rowsOf(cur), rowsOf(next), batch.conversations, next.at(-1)?.next === null);
+          if (cur && next) {
+            const [before, after] = [rowsOf(cur), rowsOf(next)];
+            moved(before, after, batch.conversations, next.at(-1)?.next === null);
+            urgent(before, after, batch.conversations);
+          }
           return next;
         });
         setError('');
@@ -155,7 +161,13 @@ function useLiveRefresh(
  * `pagesToRead` names and puts each in its place, so a new conversation takes its place in the order
  * and a `customer.updated` shows a new name, in a bounded number of reads; an erased customer's rows leave.
  */
-function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: number) {
+function useInbox(
+  api: Api,
+  filters: Filters,
+  subscribe: Subscribe,
+  reloads: number,
+  urgent: UrgentArrivals['note'],
+) {
   const [pages, setPages] = useState<Loaded[]>();
   const [error, setError] = useState('');
   const [tick, setTick] = useState(0);
@@ -189,7 +201,7 @@ function useInbox(api: Api, filters: Filters, subscribe: Subscribe, reloads: num
     };
   }, [api, filters, tick, reloads]);
   const away = useMovedAway(filters);
-  useLiveRefresh(api, filters, subscribe, held, setPages, failed, setError, away.note);
+  useLiveRefresh(api, filters, subscribe, held, setPages, failed, setError, away.note, urgent);
   /** The cursor of the page being read for "Load more", so a second press reads it once. */
   const loading = useRef<string | null>(null);
   const loadMore = () => {
@@ -264,11 +276,13 @@ export function Inbox(props: {
   me: { agentId: string; admin: boolean };
 }) {
   const removed = useRemovedAgents(props.api, props.me.admin, props.agents);
+  const urgent = useUrgentArrivals();
   const { items, error, more, loadMore, settled, rows } = useInbox(
     props.api,
     props.filters,
     props.subscribe,
     props.reloads,
+    urgent.note,
   );
   const now = useNow();
   const { picked, setPicked, toggle } = useSelection(JSON.stringify(props.filters));
@@ -304,6 +318,7 @@ export function Inbox(props: {
         removed={removed}
       />
       <ErrorNote message={error} />
+      <UrgentNotice urgent={urgent} rows={items} shown={props.shown} onOpen={props.onSelect} />
       {items && items.length === 0 ? <p class="muted">Nothing here.</p> : null}
       {items?.length ? (
         <BulkBar

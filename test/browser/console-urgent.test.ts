@@ -1,0 +1,162 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualTimers } from '../support/manual-timers.js';
+import { slaPolicyFile } from '../support/policy-file.js';
+import {
+  asAna,
+  DESKTOP,
+  greetOnWhatsApp,
+  RECORD_ANNOUNCEMENTS,
+  signIn,
+  told,
+  useConsole,
+  type WhatsAppGreeting,
+} from './console-support.js';
+
+/** Billing's, urgent before Ana signs in: listed urgent from the start, never told. */
+const OLIVE = { from: '15550032001', name: 'Olive Old', text: 'I was charged twice, a person please' };
+/** General's: her breach raises her to urgent and moves her into billing, the view Ana is looking at. */
+const NIA = { from: '15550032002', name: 'Nia New', text: 'My parcel never came: talk to a person' };
+/** Billing's, not urgent: comes in while the socket is down. */
+const QUINN = { from: '15550032003', name: 'Quinn Quiet', text: 'A refund for my order, a person please' };
+/** General's: turns urgent while Ana has her conversation open. */
+const PAT = { from: '15550032004', name: 'Pat Open', text: 'Lost my keys: talk to a person' };
+
+/** Past the policy's ten-minute first-response target. */
+const PAST_TARGET_MS = 11 * 60_000;
+
+/**
+ * An urgent conversation coming into the agent's view (a breach raised it and moved it to the queue
+ * shown) was said only by the inbox's count and the tab's title: a screen reader heard no name, and a
+ * sighted agent saw a row sorted wherever its wait put it. Now it is said once by name, shown above the
+ * rows until opened, and named in the title; not again on later events or a reconnect, and not for the
+ * conversation the agent has open.
+ */
+describe('the console tells an urgent arrival once', () => {
+  const manual = new ManualTimers(Math.floor(Date.now() / 1000) * 1000);
+  const { runtime, browser } = useConsole(() => ({
+    routing: true,
+    manualTime: manual,
+    env: {
+      ROUTING_POLICY_FILE: slaPolicyFile(
+        {
+          onBreach: [
+            { type: 'priority', priority: 'urgent' },
+            { type: 'queue', queue: 'billing' },
+          ],
+        },
+        (policy) => {
+          policy.businessHours.hours = [
+            { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '00:00', close: '24:00' },
+          ];
+        },
+      ),
+    },
+  }));
+  let page: Page;
+  /** While false, the page's live socket is refused (a network drop). */
+  let network = true;
+  const inbox = () => page.getByRole('navigation', { name: 'Inbox' });
+  const row = (name: string) => inbox().locator('.conversation-row').filter({ hasText: name });
+  const saidUrgent = async () => (await told(page)).filter((t) => /Urgent/.test(t));
+  /** The customer writes now, on the runtime's clock. */
+  const writes = (tag: string, who: WhatsAppGreeting) =>
+    greetOnWhatsApp(runtime, `urgent-${tag}`, [{ ...who, at: new Date(manual.now()).toISOString() }]);
+  const breach = async () => {
+    manual.advance(PAST_TARGET_MS);
+    await runtime.idle();
+  };
+  const priorityOf = async (name: string) => {
+    const rows = await asAna<{ items: Array<{ priority?: string; customer?: { name?: string } }> }>(
+      runtime,
+      '/api/conversations?limit=200',
+    );
+    return rows.items.find((r) => r.customer?.name === name)?.priority;
+  };
+
+  beforeAll(async () => {
+    await writes('olive', OLIVE);
+    await breach();
+    expect(await priorityOf(OLIVE.name)).toBe('urgent');
+    page = await browser.newPage({ viewport: DESKTOP });
+    await page.routeWebSocket(/\/api\/live/, (socket) => {
+      if (!network) return socket.close();
+      socket.connectToServer();
+    });
+    await page.addInitScript(RECORD_ANNOUNCEMENTS);
+    await signIn(page, runtime);
+    const queue = inbox().getByLabel('Queue');
+    await queue.fill('billing');
+    await queue.press('Enter');
+    await row(OLIVE.name).locator('.badge.priority-urgent').waitFor({ timeout: 30_000 });
+  }, 240_000);
+  afterAll(() => page?.close());
+
+  it('says a conversation that comes into the view urgent by name, once, and shows it until it is opened', async () => {
+    await writes('nia', NIA);
+    expect(await row(NIA.name).count()).toBe(0);
+    expect(await saidUrgent()).toEqual([]);
+    await breach();
+    await row(NIA.name).locator('.badge.priority-urgent').waitFor({ timeout: 30_000 });
+    await expect.poll(saidUrgent, { timeout: 30_000 }).toEqual([`Urgent: ${NIA.name}, ${NIA.text}`]);
+    const notice = inbox().locator('.urgent-notice');
+    expect(await notice.getByRole('button').allTextContents()).toEqual([
+      `Urgent: ${NIA.name}, ${NIA.text}`,
+      'Dismiss',
+    ]);
+    // Not a live region of its own: said once, by the console's status line.
+    const inRegion = `!!document.querySelector('.urgent-notice').closest('[aria-live], [role=status], [role=log], [role=alert]')`;
+    expect(await page.evaluate(inRegion)).toBe(false);
+    await expect
+      .poll(() => page.title(), { timeout: 30_000 })
+      .toBe(`(2) Urgent: ${NIA.name} · Threadline console`);
+  }, 120_000);
+
+  it('says it no more on her next message, over a reconnect, nor at the read of another view', async () => {
+    network = false;
+    await page.evaluate('window.threadlineLive.drop()');
+    await page
+      .getByRole('status')
+      .filter({ hasText: /Reconnecting|Offline/ })
+      .waitFor({ timeout: 30_000 });
+    await writes('nia-again', { ...NIA, text: 'Still nothing' });
+    await writes('quinn', QUINN);
+    await writes('pat', PAT);
+    network = true;
+    // Quinn listed: the events missed were read and the view read again after them.
+    await row(QUINN.name).waitFor({ timeout: 60_000 });
+    expect(await saidUrgent()).toEqual([]);
+    // Every queue: Olive and Nia listed urgent there too, and Pat, in general, once it is read.
+    await inbox().getByLabel('Queue').fill('');
+    await inbox().getByLabel('Queue').press('Enter');
+    await row(PAT.name).waitFor({ timeout: 30_000 });
+    expect(await saidUrgent()).toEqual([]);
+    expect(await inbox().locator('.urgent-notice').getByText(NIA.name).count()).toBe(1);
+  }, 120_000);
+
+  it('does not say the conversation the agent has open turning urgent; takes a notice down once opened or dismissed', async () => {
+    await row(PAT.name).click();
+    await page.getByRole('heading', { name: PAT.name }).waitFor({ timeout: 30_000 });
+    await breach();
+    await row(PAT.name).locator('.badge.priority-urgent').waitFor({ timeout: 30_000 });
+    // Quinn's target, set when she wrote, is missed too: hers is said, not Pat's, open on the screen.
+    await expect.poll(saidUrgent, { timeout: 30_000 }).toEqual([`Urgent: ${QUINN.name}, ${QUINN.text}`]);
+    const notice = inbox().locator('.urgent-notice');
+    const noticed = () => notice.locator('li').allTextContents();
+    expect(await noticed()).toEqual([
+      `Urgent: ${QUINN.name}, ${QUINN.text}`,
+      `Urgent: ${NIA.name}, ${NIA.text}`,
+    ]);
+    await expect
+      .poll(() => page.title(), { timeout: 30_000 })
+      .toMatch(new RegExp(`^\\(\\d+\\) Urgent: ${QUINN.name} and 1 more · Threadline console$`));
+
+    await notice.getByRole('button', { name: new RegExp(NIA.name) }).click();
+    await page.getByRole('heading', { name: NIA.name }).waitFor({ timeout: 30_000 });
+    await expect.poll(noticed, { timeout: 30_000 }).toEqual([`Urgent: ${QUINN.name}, ${QUINN.text}`]);
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    await notice.waitFor({ state: 'detached', timeout: 30_000 });
+    await expect.poll(() => page.title(), { timeout: 30_000 }).toMatch(/^\(\d+\) Threadline console$/);
+    expect(await saidUrgent()).toEqual([]);
+  }, 120_000);
+});

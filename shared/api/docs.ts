@@ -8,13 +8,13 @@ import { errorCodes } from './error-codes.js';
 import { EVENT_EXAMPLES, OPERATION_EXAMPLES } from './examples.js';
 import type { AgentEnv } from './router.js';
 import { errors } from './schemas.js';
+import { threadlineVersion } from './version.js';
 
-/** The document's own fields; its paths come from the routes' declarations. */
+/** The document's own fields; its paths come from the routes' declarations, its version from package.json. */
 const DOCUMENT_FIELDS = {
   openapi: '3.1.0',
   info: {
     title: 'Threadline agent API',
-    version: '0.1.0',
     description:
       'Customers, their cross-channel timelines, conversations and replies. Every call needs `Authorization: Bearer <token>`. Lists answer `{items, cursor}`; errors answer `{error: {code, message}}`. Bodies are sent as `Content-Type: application/json` (anything else is 415); a path called with a method it does not have is 405, its `Allow` header listing those it has. Closed sets (a channel, a status, a direction...) are enums; a later version may add a value (a new channel), so regenerate a client when you upgrade. The events under `webhooks` list theirs as `x-extensible-enum`: a receiver must accept a value it does not know.',
   },
@@ -225,7 +225,15 @@ export function openApiDocument(api: OpenAPIHono<AgentEnv>): JsonSchema {
     paths[route.path] = { ...paths[route.path], [route.method]: operation(route) };
   }
   const { webhooks, schemas } = eventWebhooks();
-  return { ...DOCUMENT_FIELDS, paths, webhooks, components: { ...DOCUMENT_FIELDS.components, schemas } };
+  const { title, description } = DOCUMENT_FIELDS.info;
+  const info = { title, version: threadlineVersion(), description };
+  return {
+    ...DOCUMENT_FIELDS,
+    info,
+    paths,
+    webhooks,
+    components: { ...DOCUMENT_FIELDS.components, schemas },
+  };
 }
 
 /**

@@ -13,6 +13,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { aliasArgs, type OnDemandModule, onDemandBuildCommand } from '../bundling/on-demand.js';
+import { versionDefine } from '../bundling/version.js';
 import { type BundledAsset, operatorFileAssets } from '../operator-files.js';
 import { operatorEnvironment, operatorSettings } from '../settings.js';
 import { auditItemsUnchangeable } from '../table-partitions.js';
@@ -207,6 +208,8 @@ export class ThreadlineFunction extends NodejsFunction {
         sourcesContent: false,
         // Some CommonJS dependencies call `require` for Node built-ins, which an ESM bundle lacks.
         banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+        // Threadline's version as a literal (the agent API's OpenAPI document gives it), not package.json.
+        define: versionDefine(),
         // The AWS SDK v3 clients are bundled, not taken from the runtime: the versions pinned in
         // package-lock.json are the ones the tests ran against, and the runtime's copy changes under a
         // deployed function without notice. Tree-shaken, each bundle stays near 1 MB minified.

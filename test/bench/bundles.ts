@@ -14,6 +14,7 @@ import {
   ZOD_COMPILE_ON_DEMAND,
   ZOD_WITHOUT_LOCALES,
 } from '../../stacks/bundling/on-demand.js';
+import { versionDefine } from '../../stacks/bundling/version.js';
 
 /**
  * The functions, which are webhooks (bundled without keepNames, shown beside a naive bundle), which
@@ -76,7 +77,7 @@ export const ENV = {
   KNOWLEDGE_BASE_DIR: fileURLToPath(new URL('../../shared/responder/knowledge-base/', import.meta.url)),
 };
 
-/** The same esbuild options as the house CDK construct (ESM, minified, node22, SDK bundled, keepNames but for webhooks and the agent API). */
+/** The same esbuild options as the house CDK construct (ESM, minified, node22, SDK bundled, keepNames but for webhooks and the agent API, the version defined). */
 export async function bundle(
   entry: string,
   outfile: string,
@@ -96,6 +97,7 @@ export async function bundle(
     minify: true,
     keepNames,
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
+    define: versionDefine(),
     inject,
     alias: { ...aliases, ...Object.fromEntries(onDemand.map((m) => [m.specifier, m.shim])) },
     logLevel: 'silent',

@@ -1,5 +1,5 @@
 import { execSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,10 @@ import { ELD_ON_DEMAND, onDemandBuildCommand, ZOD_WITHOUT_LOCALES } from '../../
 import { bundle, ENV } from '../bench/bundles.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'threadline-on-demand-'));
+const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+  description: string;
+};
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** language.ts bundled with the resolver's options: `eld/small` replaced by its on-demand shim. */
@@ -138,7 +142,10 @@ describe("the agent API bundled with zod's locales left out", () => {
         const [withLocales, without] = await Promise.all(handlers.map((handler) => handler(request)));
         expect(without).toEqual(withLocales);
         if (request.rawPath !== '/api/openapi.json') expect(without?.statusCode).toBe(400);
+        // Its version is package.json's, defined at bundling: the bundle reads no file for it, nor holds the rest.
+        else expect(JSON.parse(without?.body ?? '{}').info.version).toBe(PACKAGE.version);
       }
+      expect(readFileSync(slim, 'utf8')).not.toContain(PACKAGE.description);
       // The removal record was read (once a minute per container: each bundle once), nothing else.
       expect(new Set(table.calls)).toEqual(new Set(['DynamoDB_20120810.GetItem']));
     } finally {

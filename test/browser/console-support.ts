@@ -180,6 +180,36 @@ export function useConsole(
   };
 }
 
+/** A page's live socket the test cuts and brings back, as a network failure would. */
+export interface CuttableLive {
+  /** Refuses the socket from now on, drops it, and waits for the header to say so. */
+  cut(): Promise<void>;
+  /** Lets the socket connect again (the console reconnects by itself). */
+  restore(): void;
+}
+
+/** Routes `page`'s live socket through a switch (before the console opens it). */
+export async function cuttableLive(page: Page): Promise<CuttableLive> {
+  let up = true;
+  await page.routeWebSocket(/\/api\/live/, (socket) => {
+    if (!up) return socket.close();
+    socket.connectToServer();
+  });
+  return {
+    async cut() {
+      up = false;
+      await page.evaluate('window.threadlineLive.drop()');
+      await page
+        .getByRole('status')
+        .filter({ hasText: /Reconnecting|Offline/ })
+        .waitFor({ timeout: 30_000 });
+    },
+    restore() {
+      up = true;
+    },
+  };
+}
+
 /** A new page of the desktop window's size with the console open and Ana signed in. */
 export async function signedInPage(browser: Browser, runtime: LocalRuntime): Promise<Page> {
   const page = await browser.newPage({ viewport: DESKTOP });

@@ -4,6 +4,8 @@ import { ManualTimers } from '../support/manual-timers.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import {
   asAna,
+  type CuttableLive,
+  cuttableLive,
   DESKTOP,
   greetOnWhatsApp,
   RECORD_ANNOUNCEMENTS,
@@ -54,8 +56,7 @@ describe('the console tells an urgent arrival once', () => {
     },
   }));
   let page: Page;
-  /** While false, the page's live socket is refused (a network drop). */
-  let network = true;
+  let network: CuttableLive;
   const inbox = () => page.getByRole('navigation', { name: 'Inbox' });
   const row = (name: string) => inbox().locator('.conversation-row').filter({ hasText: name });
   const saidUrgent = async () => (await told(page)).filter((t) => /Urgent/.test(t));
@@ -79,10 +80,7 @@ describe('the console tells an urgent arrival once', () => {
     await breach();
     expect(await priorityOf(OLIVE.name)).toBe('urgent');
     page = await browser.newPage({ viewport: DESKTOP });
-    await page.routeWebSocket(/\/api\/live/, (socket) => {
-      if (!network) return socket.close();
-      socket.connectToServer();
-    });
+    network = await cuttableLive(page);
     await page.addInitScript(RECORD_ANNOUNCEMENTS);
     await signIn(page, runtime);
     const queue = inbox().getByLabel('Queue');
@@ -113,16 +111,11 @@ describe('the console tells an urgent arrival once', () => {
   }, 120_000);
 
   it('says it no more on her next message, over a reconnect, nor at the read of another view', async () => {
-    network = false;
-    await page.evaluate('window.threadlineLive.drop()');
-    await page
-      .getByRole('status')
-      .filter({ hasText: /Reconnecting|Offline/ })
-      .waitFor({ timeout: 30_000 });
+    await network.cut();
     await writes('nia-again', { ...NIA, text: 'Still nothing' });
     await writes('quinn', QUINN);
     await writes('pat', PAT);
-    network = true;
+    network.restore();
     // Quinn listed: the events missed were read and the view read again after them.
     await row(QUINN.name).waitFor({ timeout: 60_000 });
     expect(await saidUrgent()).toEqual([]);

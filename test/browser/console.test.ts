@@ -1,7 +1,7 @@
 import type { Page, Response } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IG_ACCOUNT, instagramText, waitUntil, whatsappStatus, whatsappText } from '../support/webhooks.js';
-import { ANA, postMeta, signIn, useConsole } from './console-support.js';
+import { ANA, type CuttableLive, cuttableLive, postMeta, signIn, useConsole } from './console-support.js';
 
 const DANA = { from: '15550003001', name: 'Dana Live' };
 const now = () => new Date().toISOString();
@@ -9,19 +9,15 @@ const now = () => new Date().toISOString();
 describe('the console in a real browser: an agent answers a WhatsApp customer live', () => {
   const { runtime, browser } = useConsole();
   let page: Page;
-  /** While false, the page's live socket is refused (a network drop). */
-  let network = true;
+  let network: CuttableLive;
 
   beforeAll(async () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.routeWebSocket(/\/api\/live/, (socket) => {
-      if (!network) return socket.close();
-      socket.connectToServer();
-    });
+    network = await cuttableLive(page);
   }, 120_000);
   // A step that failed with the network down does not take the next one with it.
   afterEach(() => {
-    network = true;
+    network?.restore();
   });
 
   const live = () => page.getByRole('status').filter({ hasText: /^Live$/ });
@@ -182,12 +178,7 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
   }, 60_000);
 
   it('shows what arrived while the socket was down, once it reconnects', async () => {
-    network = false;
-    await page.evaluate('window.threadlineLive.drop()');
-    await page
-      .getByRole('status')
-      .filter({ hasText: /Reconnecting|Offline/ })
-      .waitFor({ timeout: 30_000 });
+    await network.cut();
     const text = 'Sorry, one more question: does it come in red?';
     await postMeta(
       runtime,
@@ -196,7 +187,7 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
     );
     await runtime.idle();
     expect(await timeline().getByText(text).count()).toBe(0);
-    network = true;
+    network.restore();
     await live().waitFor({ timeout: 60_000 });
     await timeline().getByText(text).waitFor({ timeout: 30_000 });
     expect(await timeline().getByText(text).count()).toBe(1);

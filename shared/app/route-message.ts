@@ -61,7 +61,7 @@ export const AI_PATIENCE_MS = 5 * 60_000;
  * When routing of the item first began: when the delivery that wrote it read it (`storedAt`), or, for
  * an item written before it was kept, the provider's time of the message.
  */
-export const routingBegan = (item: { at: string; storedAt?: string | undefined }): number =>
+const routingBegan = (item: { at: string; storedAt?: string | undefined }): number =>
   Date.parse(item.storedAt ?? item.at);
 
 /** A decision, the AI's result when it was asked, and the language routing found when it was not. */

@@ -4,6 +4,7 @@ import type { Envelope } from '../domain/envelope.js';
 import type { EnvelopeQueue } from '../domain/ports.js';
 import { toTimelineItem } from '../domain/resolution.js';
 import type { PlacedItem } from '../domain/resolver-ports.js';
+import { routableKind } from '../domain/routing/routable.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { loggedId } from '../log.js';
 import type { Resolving } from './identity-evidence.js';
@@ -14,13 +15,16 @@ type Log = (level: 'info' | 'warn', message: string, fields: Record<string, unkn
  * The timeline item of the event, in its conversation: a customer's message with the text of an edit of
  * it that came first and was held for it (asked only while its identity is marked and the message is
  * timed before that edit), so that it is stored, told (`message.received`) and routed with that text.
+ * A message or voicemail to route carries `storedAt`, this delivery's time: the one that writes it
+ * routes it next, so it is when its routing first begins (the AI's patience counts from it).
  */
 export async function itemToPlace(
   store: HeldEditStore,
   resolving: Resolving,
   conversationId: string,
 ): Promise<TimelineItem> {
-  const item = toTimelineItem(resolving.envelope, resolving.customerId, conversationId);
+  const made = toTimelineItem(resolving.envelope, resolving.customerId, conversationId);
+  const item = routableKind(made) ? { ...made, storedAt: resolving.now } : made;
   if (!store.withEditHeld || !editsHeld(resolving.envelope, resolving.editHeldAt)) return item;
   return store.withEditHeld(item);
 }

@@ -57,6 +57,13 @@ type Answered = { decision: RouteDecision; result: ResponderResult };
  */
 export const AI_PATIENCE_MS = 5 * 60_000;
 
+/**
+ * When routing of the item first began: when the delivery that wrote it read it (`storedAt`), or, for
+ * an item written before it was kept, the provider's time of the message.
+ */
+const routingBegan = (item: { at: string; storedAt?: string | undefined }): number =>
+  Date.parse(item.storedAt ?? item.at);
+
 /** A decision, the AI's result when it was asked, and the language routing found when it was not. */
 interface Decided {
   decision: RouteDecision;
@@ -72,7 +79,7 @@ interface Decided {
  */
 async function decide(deps: RouterDeps, routing: Routing, redelivered: boolean): Promise<Decided> {
   const decision = decideRoute(routing.base);
-  const late = redelivered && routing.now.getTime() - Date.parse(routing.item.at) > AI_PATIENCE_MS;
+  const late = redelivered && routing.now.getTime() - routingBegan(routing.item) > AI_PATIENCE_MS;
   if (decision.target === 'ai' && !late) {
     const answer = await deps.responder.respond(routing.context);
     // Disclosed once here, as stored: a redelivery sends the stored text as it is.
@@ -86,7 +93,7 @@ async function decide(deps: RouterDeps, routing: Routing, redelivered: boolean):
   const decided = language ? decideRoute({ ...routing.base, message }) : decision;
   if (decision.target !== 'ai') return { decision: decided, result: undefined, language };
   const minutes = AI_PATIENCE_MS / 60_000;
-  const detail = `the AI gave no answer within ${minutes} minutes of the message (its earlier tries failed); a person must answer`;
+  const detail = `the AI gave no answer within ${minutes} minutes of the message's arrival (its earlier tries failed); a person must answer`;
   deps.log?.('warn', 'the AI gave no answer in time: handed to a person', {
     customerId: routing.customerId,
     conversationId: routing.conversationId,

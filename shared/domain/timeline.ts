@@ -28,6 +28,12 @@ export const TimelineItemSchema = z.object({
    * decides as the first delivery did.
    */
   receivedAt: z.iso.datetime().optional(),
+  /**
+   * When the delivery that wrote a customer's message or voicemail read it, right before routing it
+   * (written once, with the item): the AI's 5 minutes of patience count from it, not from the
+   * provider's time, so a provider's retry found while the first delivery is routing is no AI failure.
+   */
+  storedAt: z.iso.datetime().optional(),
   customerId: z.string(),
   conversationId: z.string().optional(),
   providerMessageId: z.string().optional(),

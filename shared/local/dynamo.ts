@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { tableDefinition } from '../store/table.js';
+import { closeDynaliteIteratorsOnDestroy } from './level-iterators.js';
 import { restoreLocalTable, upgradeLocalTable } from './table-upgrade.js';
 
 /** A running local DynamoDB (dynalite) and a client for it. */
@@ -25,6 +26,7 @@ export interface LocalDynamo {
  */
 export async function startLocalDynamo(options: { path?: string; tableName: string }): Promise<LocalDynamo> {
   if (options.path) mkdirSync(options.path, { recursive: true });
+  closeDynaliteIteratorsOnDestroy();
   const server = dynalite({
     ...(options.path ? { path: options.path } : {}),
     createTableMs: 0,

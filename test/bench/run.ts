@@ -19,6 +19,7 @@ import { consoleBundleFigures } from './console.js';
 import { printLanguageFigures } from './language.js';
 import { liveFigures } from './live.js';
 import { loadFigures } from './load.js';
+import { localDynamoMemoryFigures } from './local-dynamo-memory.js';
 import { pipelineCostFigures } from './pipeline-cost.js';
 import { timerCostFigures, timerLatenessFigures } from './timers.js';
 import { webchatWidgetFigures } from './webchat.js';
@@ -312,6 +313,11 @@ const sections: Array<[string, string, () => Promise<void> | void]> = [
     '13',
     "The local change feed's journal: a write's time without it and with it (BENCH_FEED_WRITES)",
     () => changeFeedFigures(size('BENCH_FEED_WRITES', 1_000)),
+  ],
+  [
+    '14',
+    "The local DynamoDB's memory over many reads: iterators left open and RSS after a full GC (BENCH_LEVEL_QUERIES)",
+    () => localDynamoMemoryFigures(size('BENCH_LEVEL_QUERIES', 20_000)),
   ],
 ];
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);

@@ -674,12 +674,49 @@ describe('routeMessage', () => {
     // Its own reason: no answer in time is not a gap in the articles (low_confidence).
     expect(outcome).toMatchObject({ routed: true, decision: { target: 'human', reason: 'ai_failed' } });
     expect(outcome.decision?.detail).toBe(
-      'the AI gave no answer within 5 minutes of the message (its earlier tries failed); a person must answer',
+      "the AI gave no answer within 5 minutes of the message's arrival (its earlier tries failed); a person must answer",
     );
     expect(notes(w)).toHaveLength(1);
     expect(notes(w)[0]?.text).toMatch(/^Hand-off \(ai_failed\): the AI gave no answer within 5 minutes/);
     expect(decisions(w)).toHaveLength(1);
     expect(w.conversation.queue).toBe('general');
+  });
+
+  it("counts the AI's 5 minutes from the item's first write, not from the provider's time of an old message", async () => {
+    // A message timed 10 minutes before it came (a phone that was offline), written a moment ago by a
+    // delivery still routing it: a provider's retry of it, here now, asks the AI as that delivery does.
+    const w = world();
+    const stored = new Date(Date.parse(MESSAGE_AT) + 10 * 60_000);
+    w.deps.clock = { now: () => new Date(stored.getTime() + 2_000) };
+    const item = { ...shippingQuestion('whatsapp:wamid.offline'), storedAt: stored.toISOString() };
+    await w.deps.store.putTimelineItem(item, undefined);
+    const outcome = await routeMessage(w.deps, { customerId: 'cu_1', conversationId: 'cv_1', item });
+    expect(w.responderCalls).toBe(1);
+    expect(outcome).toMatchObject({ routed: true, replied: true, decision: { target: 'ai' } });
+    expect(notes(w)).toEqual([]);
+  });
+
+  it('hands an old message to a person once the AI has failed it for 5 minutes from its first write', async () => {
+    const responder: Responder = {
+      respond: async () => {
+        throw new UnavailableError('Bedrock is throttling or unavailable');
+      },
+    };
+    const w = world({ responder });
+    const stored = Date.parse(MESSAGE_AT) + 10 * 60_000;
+    const item = { ...shippingQuestion('whatsapp:wamid.offline'), storedAt: new Date(stored).toISOString() };
+    await w.deps.store.putTimelineItem(item, undefined);
+    const given = { customerId: 'cu_1', conversationId: 'cv_1', item };
+    // 4 minutes after its write (14 after its time): asked again.
+    w.deps.clock = { now: () => new Date(stored + 4 * 60_000) };
+    await expect(routeMessage(w.deps, given)).rejects.toThrow(UnavailableError);
+    expect(w.responderCalls).toBe(1);
+    // 6 minutes after its write: a person, without the AI.
+    w.deps.clock = { now: () => new Date(stored + 6 * 60_000) };
+    const outcome = await routeMessage(w.deps, given);
+    expect(w.responderCalls).toBe(1);
+    expect(outcome).toMatchObject({ routed: true, decision: { target: 'human', reason: 'ai_failed' } });
+    expect(decisions(w)).toHaveLength(1);
   });
 
   it('hands a message to a person once, with ai_failed, when Bedrock never answers it (BEDROCK_TIMEOUT_MS)', async () => {

@@ -3,7 +3,6 @@ import type { Conversation } from '#shared/domain/timeline.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { openConversationOf } from '../support/open-conversation.js';
 import { slaPolicyFile } from '../support/policy-file.js';
-import { SECRETS } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappStatus } from '../support/webhooks.js';
 
 const MINUTE = 60_000;

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
+import { CrashAfter, isWaitAgain } from '../support/crash-after.js';
 import { openConversationOf } from '../support/open-conversation.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import { deliver, signedMeta, whatsappStatus } from '../support/webhooks.js';
 
 const MINUTE = 60_000;
 const META_SECRET = 'agent-failed-crash-secret';
-
-/** The write that brings a failed answer's wait back: the conversation's, conditional on the failed answer. */
-const isWaitAgain = (input: {
-  Key?: { pk?: unknown };
-  UpdateExpression?: string;
-  ConditionExpression?: string;
-}) =>
-  String(input.Key?.pk ?? '').startsWith('CONVERSATION#') &&
-  (input.UpdateExpression ?? '').startsWith('SET waitingSince = :at') &&
-  (input.ConditionExpression ?? '').includes(':failed');
 
 /**
  * An agent's first answer the provider took, then reported failed: its wait comes back and the first
@@ -25,29 +16,14 @@ const isWaitAgain = (input: {
  * again) must leave the take-back to the redelivered status, which finds the wait back already.
  */
 describe('local runtime: a crash between the wait and the first-response take-back of a failed agent answer', () => {
-  const state = { armed: false, crashes: 0 };
+  const state = new CrashAfter(isWaitAgain);
   const clock = useClockRuntime({
     metaSecret: META_SECRET,
     agent: { token: 'agent-failed-crash-token' },
     policyFile: slaPolicyFile(),
     routing: false,
     queue: { visibilityTimeoutMs: 50 },
-    dynamoClient: (client) => {
-      client.middlewareStack.add(
-        (next) => async (args) => {
-          const hit = state.armed && isWaitAgain(args.input as Parameters<typeof isWaitAgain>[0]);
-          const out = await next(args);
-          if (hit) {
-            state.armed = false;
-            state.crashes += 1;
-            throw new Error('died right after the wait came back');
-          }
-          return out;
-        },
-        { step: 'initialize', name: 'crashAfterWaitAgain' },
-      );
-      return client;
-    },
+    dynamoClient: (client) => state.attach(client),
   });
   const { manual, advance, whatsapp } = clock;
   const firstResponses = async () =>

@@ -3,6 +3,7 @@ import type { ChannelSender } from '#shared/domain/outbound.js';
 import { PermanentSendError } from '#shared/domain/send-errors.js';
 import { LocalOutbox } from '#shared/local/outbox.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { CrashAfter, type WriteInput } from '../support/crash-after.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { openConversationOf } from '../support/open-conversation.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
@@ -14,8 +15,7 @@ const TOKEN = 'refused-crash-token';
 const REFUSED = '15550720001';
 
 /** The write that records a reply refused for good: the reply's item, with its failure's time. */
-const isRefusalRecord = (input: { Key?: { sk?: unknown }; UpdateExpression?: string }) =>
-  (input.UpdateExpression ?? '').includes('sendFailedAt');
+const isRefusalRecord = (input: WriteInput) => (input.UpdateExpression ?? '').includes('sendFailedAt');
 
 /**
  * The AI's answer, sent by the resolver in the invocation that stored it, refused for good by the
@@ -26,7 +26,10 @@ const isRefusalRecord = (input: { Key?: { sk?: unknown }; UpdateExpression?: str
  */
 describe('local runtime: the resolver dies right after recording an inline refused AI answer', () => {
   const time = new ManualTimers(Date.parse('2026-03-06T10:00:00.000Z'));
-  const state = { runtime: undefined as unknown as LocalRuntime, armed: false, dead: false, crashes: 0 };
+  const state = { runtime: undefined as unknown as LocalRuntime, dead: false };
+  const crash = new CrashAfter(isRefusalRecord, () => {
+    state.dead = true;
+  });
   const whatsapp = new LocalOutbox().sender();
   const sender: ChannelSender = {
     send: async (message) => {
@@ -41,23 +44,7 @@ describe('local runtime: the resolver dies right after recording an inline refus
       queue: { visibilityTimeoutMs: 50 },
       senders: { whatsapp: sender },
       env: { AGENT_TOKENS: `agent-crash:${TOKEN}` },
-      dynamoClient: (client) => {
-        client.middlewareStack.add(
-          (next) => async (args) => {
-            const hit = state.armed && isRefusalRecord(args.input as Parameters<typeof isRefusalRecord>[0]);
-            const out = await next(args);
-            if (hit) {
-              state.armed = false;
-              state.dead = true;
-              state.crashes += 1;
-              throw new Error('died right after recording the refusal');
-            }
-            return out;
-          },
-          { step: 'initialize', name: 'crashAfterRefusal' },
-        );
-        return client;
-      },
+      dynamoClient: (client) => crash.attach(client),
     });
     // A dead process hands nothing to the sender: the reply it would have queued is lost with it.
     const outbound = state.runtime.outbound;
@@ -83,9 +70,9 @@ describe('local runtime: the resolver dies right after recording an inline refus
       name: 'Cass Crash',
       messages: [{ id: 'wamid.REFUSEDCRASH1', at, text: 'How long does shipping take?' }],
     });
-    state.armed = true;
+    crash.armed = true;
     await post(question);
-    expect(state.crashes, 'died once, after the refusal').toBe(1);
+    expect(crash.crashes, 'died once, after the refusal').toBe(1);
     // The queue delivers the message again (twice: a second changes nothing more).
     state.dead = false;
     await post(question);

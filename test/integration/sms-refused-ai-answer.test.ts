@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ChannelSender, OutboundMessage, SendResult } from '#shared/domain/outbound.js';
 import type { ChannelOption } from '#shared/domain/replies.js';
-import { PermanentSendError } from '#shared/domain/send-errors.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import { SECRETS } from '../support/runtime.js';
+import { TwilioStandIn } from '../support/twilio-stand-in.js';
 import { twilioPoster, twilioTexter } from '../support/webhooks.js';
 
 const MIN = 60_000;
@@ -15,19 +14,6 @@ const ACCOUNT = 'AC00000000000000000000000000000961';
 const BUSINESS = '+15005550006';
 const QUESTION = 'How long does shipping take?';
 const REFUSED_NOTE = "Twilio refused the AI's answer (error 21610";
-
-/** Twilio standing in: refuses with 21610 the numbers that texted STOP to it (a STOP we never saw). */
-class TwilioStandIn implements ChannelSender {
-  readonly unsubscribed = new Set<string>();
-  readonly sent: OutboundMessage[] = [];
-  async send(message: OutboundMessage): Promise<SendResult> {
-    if (message.channel === 'sms' && this.unsubscribed.has(message.to.value)) {
-      throw new PermanentSendError('the customer replied STOP to this number (Twilio error 21610)', '21610');
-    }
-    this.sent.push(message);
-    return { providerMessageId: `SMout${String(this.sent.length).padStart(29, '0')}` };
-  }
-}
 
 type Counts = { met: number; missed: number };
 

@@ -69,8 +69,9 @@ async function refusedEverywhere(deps: SenderDeps, message: OutboundMessage, cod
  * record, or routing's redelivery after an inline send that died: `settleRefusal`), each step once: the
  * hand-off is made only while owed. The AI's SMS refused for a STOP (Twilio's 21610, its opt-out
  * recorded before) from a customer reachable on no other channel is as a STOP while a question waits:
- * no wait, no hand-off, a note saying why (keyed on the answer), and the clock hears `unreachable` after
- * `unanswered` (the target stops with no breach, the silence counts from the answer).
+ * no hand-off, a note saying why (keyed on the answer), the clock hears `unreachable` after `unanswered`
+ * (the target stops with no breach, the silence counts from the answer), and the wait, back for the
+ * first response's take-back, goes last (so a redelivery after a crash completes the rest).
  */
 async function afterRefusal(deps: SenderDeps, message: OutboundMessage, code: string | undefined) {
   if (!answersCustomer(message.author)) return;
@@ -80,6 +81,8 @@ async function afterRefusal(deps: SenderDeps, message: OutboundMessage, code: st
   const to = wait?.byAi ? deps.undelivered : undefined;
   const answered = answeredAt(message);
   if (to && wait && (await refusedEverywhere(deps, message, code))) {
+    // The wait back first, as for any refusal (the take-back's condition reads it), then gone last.
+    if (unanswered) await deps.store.startWaiting?.(conversationId, unanswered, answered);
     await deps.store.takeBackFirstResponse?.(conversationId, message.at);
     await to(wait, code, answered, true);
     await deps.track?.({ type: 'unanswered', conversationId, at: answered });

@@ -68,8 +68,11 @@ describe('local runtime: the AI answer Twilio refuses for a STOP (21610)', () =>
 
     // The first-response deadline passes: nobody could answer, so no breach, and the answer is no first response.
     await rt.advance(15 * MIN);
-    const sla = (await api<{ overall: { sla: Record<string, Counts> } }>('GET', '/api/metrics')).overall.sla;
-    expect(sla.firstResponse).toMatchObject({ met: 0, missed: 0 });
+    const { overall } = await api<{
+      overall: { sla: Record<string, Counts>; firstResponseMs: { conversations: number } };
+    }>('GET', '/api/metrics');
+    expect(overall.sla.firstResponse).toMatchObject({ met: 0, missed: 0 });
+    expect(overall.firstResponseMs.conversations).toBe(0);
     expect((await conversationOf(phone)).sla?.breaches ?? []).toEqual([]);
 
     // An hour of silence from the answer: resolved.

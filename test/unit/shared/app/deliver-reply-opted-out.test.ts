@@ -72,13 +72,15 @@ function recording(channels: string[]) {
 }
 
 describe("deliverReply: the AI's SMS Twilio refuses for a STOP (21610)", () => {
-  it('ends the wait as a STOP does when SMS was the only channel: a note, no wait, no hand-off', async () => {
+  it('ends the wait as a STOP does when SMS was the only channel: a note, the wait gone, no hand-off', async () => {
     const { deps, calls } = recording(['sms']);
     await deliverReply(deps, aiAnswer, 1);
     expect(calls).toEqual([
       ['opted out', '+14155550100', NOW],
       ['failed', '21610'],
       ['profiles', 'cu_1'],
+      // The wait back, so the first response it was is taken back; gone again last.
+      ['waiting', 'cv_1', ASKED, NOW, undefined],
       ['first response taken back', 'cv_1', NOW],
       ['unreachable note', NOW, '21610', NOW],
       // At the answer's time (its own, later than its place): the target it met comes back, then

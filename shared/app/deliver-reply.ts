@@ -5,10 +5,12 @@ import type { Clock } from '../domain/ports.js';
 import type { HeldSend } from '../domain/reply-ports.js';
 import { PermanentSendError } from '../domain/send-errors.js';
 import type { SenderStore } from '../domain/sender-ports.js';
+import { TWILIO_UNSUBSCRIBED } from '../domain/sms-opt-out.js';
 import { answeredAt, answersCustomer, lateFailureWaitOf, unansweredBy } from '../domain/waiting.js';
 import { errorFields, loggedId, logger } from '../log.js';
 import { recordUnsubscribedSend } from './record-unsubscribed.js';
 import { makeOwedHandOff, owedNow, type UndeliveredAnswerHandOff } from './undelivered-answer.js';
+import { SMS_REFUSED_REASON, smsOnly } from './unreachable-customer.js';
 import { waitAgainAfterFailure } from './wait-after-routing.js';
 
 /** The provider adapters by channel. */
@@ -46,6 +48,17 @@ async function recordFailure(
 }
 
 /**
+ * Whether Twilio refused the AI's SMS answer for a STOP (`21610`) and SMS is the only channel a reply
+ * to the customer could take (`smsOnly`, over their merged profiles: one read, on that refusal only).
+ */
+async function refusedEverywhere(deps: SenderDeps, message: OutboundMessage, code: string | undefined) {
+  if (code !== TWILIO_UNSUBSCRIBED || message.channel !== 'sms' || !deps.store.mergedCustomers) return false;
+  const { partitions, customers } = await deps.store.mergedCustomers(message.customerId);
+  const root = customers.find((c) => c.id === (partitions[0] ?? message.customerId));
+  return root !== undefined && smsOnly(root, customers);
+}
+
+/**
  * What follows a reply failed for good: an AI answer that never went out leaves its message
  * unanswered, so the customer waits again from it, and, as for an answer refused up front, a person is
  * handed the conversation (`undelivered`, `code` the provider's reason): the wait's write records the
@@ -53,7 +66,12 @@ async function recordFailure(
  * one when it was stored is taken back: the first response it was, if it was (the next answer is), and
  * the clock's answer (`unanswered`, as for a `failed` status: the target it met starts again, its
  * silence ends). Run again by a redelivery that finds the reply refused (a sender that died after its
- * record), each step once: the hand-off is made only while owed.
+ * record, or routing's redelivery after an inline send that died: `settleRefusal`), each step once: the
+ * hand-off is made only while owed. The AI's SMS refused for a STOP (Twilio's 21610, its opt-out
+ * recorded before) from a customer reachable on no other channel is as a STOP while a question waits:
+ * no hand-off, a note saying why (keyed on the answer), the clock hears `unreachable` after `unanswered`
+ * (the target stops with no breach, the silence counts from the answer), and the wait, back for the
+ * first response's take-back, goes last (so a redelivery after a crash completes the rest).
  */
 async function afterRefusal(deps: SenderDeps, message: OutboundMessage, code: string | undefined) {
   if (!answersCustomer(message.author)) return;
@@ -61,15 +79,35 @@ async function afterRefusal(deps: SenderDeps, message: OutboundMessage, code: st
   const unanswered = unansweredBy(message);
   const wait = lateFailureWaitOf(message);
   const to = wait?.byAi ? deps.undelivered : undefined;
+  const answered = answeredAt(message);
+  if (to && wait && (await refusedEverywhere(deps, message, code))) {
+    // The wait back first, as for any refusal (the take-back's condition reads it), then gone last.
+    if (unanswered) await deps.store.startWaiting?.(conversationId, unanswered, answered);
+    await deps.store.takeBackFirstResponse?.(conversationId, message.at);
+    await to(wait, code, answered, true);
+    await deps.track?.({ type: 'unanswered', conversationId, at: answered });
+    await deps.track?.({ type: 'unreachable', conversationId, at: answered });
+    // A wait its message's arrival started (a reopen) and the answer never ended: nobody can answer it.
+    if (unanswered) await deps.store.dropUnreachableWait?.(conversationId, unanswered);
+    return;
+  }
   const owes = to && unanswered ? { answer: message.at, at: deps.clock.now().toISOString() } : undefined;
   // The AI's first response recorded its answer before the send (`markFirstResponse`): undone here.
   const waits =
-    unanswered &&
-    (await deps.store.startWaiting?.(conversationId, unanswered, answeredAt(message), undefined, owes));
+    unanswered && (await deps.store.startWaiting?.(conversationId, unanswered, answered, undefined, owes));
   const owed = await owedNow(deps.store, conversationId, message.at, waits === true, owes);
   await deps.store.takeBackFirstResponse?.(conversationId, message.at);
-  if (to && wait && owed) await makeOwedHandOff(deps.store, to, wait, code, owed);
-  await deps.track?.({ type: 'unanswered', conversationId, at: answeredAt(message) });
+  const reason = code === TWILIO_UNSUBSCRIBED && message.channel === 'sms' ? SMS_REFUSED_REASON : code;
+  if (to && wait && owed) await makeOwedHandOff(deps.store, to, wait, reason, owed);
+  await deps.track?.({ type: 'unanswered', conversationId, at: answered });
+}
+
+/**
+ * The AI's answer sent inline and refused for good, found so by routing's redelivery of its message
+ * (the invocation died after recording the refusal): what follows it is completed, each step once.
+ */
+export function settleRefusal(deps: SenderDeps, message: OutboundMessage, code: string | undefined) {
+  return afterRefusal(deps, message, code);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { identityToken } from '../domain/identity.js';
-import { smsBusinessPhone } from '../domain/resolution.js';
+import { calledBusinessPhone, smsBusinessPhone } from '../domain/resolution.js';
 import type { ProfileTouch, ResolverStore } from '../domain/resolver-ports.js';
 import type { WhatsappSender } from '../domain/whatsapp-sender.js';
 import { claimOrTakeOver, meetEarlierMentions, type Resolving } from './identity-evidence.js';
@@ -85,13 +85,16 @@ export async function claimChangedIdentity(
 
 /** The numbers replies go to that an event sets on the profile: WhatsApp's sender, an SMS's. */
 export function lastNumbers(
-  { envelope, customer }: Resolving,
+  { envelope, customer, profile }: Resolving,
   inbound: boolean,
   whatsapp: WhatsappSender | undefined,
 ): Pick<ProfileTouch, 'whatsappAddress' | 'whatsappProvider' | 'smsAddress' | 'smsBusinessNumber'> {
   const sms = inbound && envelope.channel === 'sms' && customer.kind === 'phone';
-  // And the number of ours it was sent to, which SMS replies go from.
-  const business = sms ? smsBusinessPhone(envelope) : undefined;
+  // And the number of ours it was sent to, which SMS replies go from; for a caller who never texted
+  // (their profile keeps no SMS number), the number of ours they called: a call is answered by SMS.
+  const called =
+    !profile?.smsAddress && customer.kind === 'phone' ? calledBusinessPhone(envelope) : undefined;
+  const business = sms ? smsBusinessPhone(envelope) : called;
   return {
     ...(whatsapp ? { whatsappAddress: whatsapp.address, whatsappProvider: whatsapp.provider } : {}),
     ...(sms ? { smsAddress: customer.value } : {}),

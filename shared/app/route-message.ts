@@ -1,3 +1,4 @@
+import { type OutboundMessage, OutboundMessageSchema } from '../domain/outbound.js';
 import type { Clock } from '../domain/ports.js';
 import { aiReplyId, placedReplyAt, replyItemId } from '../domain/replies.js';
 import { overTextLimit } from '../domain/reply-length.js';
@@ -17,6 +18,7 @@ import {
 import { languageToRoute } from '../domain/routing/message-language.js';
 import type { RoutingPolicy } from '../domain/routing/policy.js';
 import { AI_AUTHOR_ID, routableKind, routeItemId } from '../domain/routing/routable.js';
+import type { TimelineItem } from '../domain/timeline.js';
 import { isWaiting } from '../domain/waiting.js';
 import { ConflictError, UnprocessableError } from '../errors.js';
 import { decideAnswered } from './ai-takeover.js';
@@ -50,6 +52,9 @@ export interface RouteOutcome {
 
 /** The AI's reply to an item, as the first delivery left it (a redelivery completes it). */
 type Answered = { decision: RouteDecision; result: ResponderResult };
+
+/** The AI's reply to an item, refused for good at its send (its item `failed`, no provider id). */
+type Refused = { refused: OutboundMessage; code: string | undefined };
 
 /**
  * How long a message may wait for the AI across redeliveries: after it, a person takes it without
@@ -225,7 +230,7 @@ async function routedBefore(
   deps: RouterDeps,
   input: InboundToRoute,
   decisionId: string,
-): Promise<'done' | 'unreachable' | 'answered' | Answered | undefined> {
+): Promise<'done' | 'unreachable' | 'answered' | Answered | Refused | undefined> {
   const { customerId, item } = input;
   const done = await deps.store.getTimelineItem(customerId, item.at, decisionId);
   // Recorded for the AI, with no reply: none could go out (`unreachable`), and nobody waits for one.
@@ -234,12 +239,31 @@ async function routedBefore(
   const placedAt = placedReplyAt(item.at);
   const reply = await deps.store.getTimelineItem(customerId, placedAt, replyItemId(aiReplyId(item.id)));
   if (!reply) return undefined;
+  // Refused at its send: the invocation that recorded it may have died before what follows.
+  if (reply.status === 'failed' && !reply.providerMessageId) return refusedAnswer(input, reply, placedAt);
   const routed = unfoldDecision(reply, placedAt)[0];
   if (reply.status !== 'queued' || reply.providerMessageId || !reply.text || routed === reply) {
     return 'answered';
   }
   const decision = routed?.data as RouteDecision;
   return { decision, result: { reply: reply.text, confidence: 1 } };
+}
+
+/** The AI's refused reply as it was sent (`routedBefore` read its item), and the refusal's code. */
+function refusedAnswer(input: InboundToRoute, reply: TimelineItem, placedAt: string): Refused {
+  const refused = OutboundMessageSchema.parse({
+    id: aiReplyId(input.item.id),
+    customerId: reply.customerId,
+    conversationId: reply.conversationId ?? input.conversationId,
+    at: reply.at,
+    placedAt,
+    channel: reply.channel,
+    to: reply.to,
+    ...(reply.text !== undefined ? { text: reply.text } : {}),
+    attachments: [],
+    author: (reply.data as { author?: unknown } | undefined)?.author,
+  });
+  return { refused, code: reply.errors?.[0]?.code };
 }
 
 /**
@@ -292,6 +316,11 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   if (before === 'unreachable') return { routed: false, unreachable: true };
   // The AI answered it before: the resolver starts no wait from it (the answer may have recorded none).
   if (before === 'answered') return { routed: false, replied: true };
+  // Refused at the send by an invocation that may have died after recording it: what follows, once.
+  if (before && 'refused' in before) {
+    await deps.replies.sendNow?.settleRefused?.(before.refused, before.code);
+    return { routed: false, replied: true };
+  }
   const [merged, kept] = await Promise.all([
     mergedCustomers(deps, input),
     input.conversation ?? deps.store.getConversationState(conversationId),

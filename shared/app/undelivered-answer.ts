@@ -4,6 +4,7 @@ import type { RouterAdmin } from '../domain/router-ports.js';
 import { type QueueRules, selectQueue } from '../domain/routing/queues.js';
 import { AI_AUTHOR_ID } from '../domain/routing/routable.js';
 import type { LateFailureWait, OwedHandOff } from '../domain/waiting.js';
+import { OPTED_OUT_AT_SEND_NOTE } from './unreachable-customer.js';
 
 /**
  * Hands a person the conversation whose AI answer the provider took, then reported failed; `at`: the
@@ -13,6 +14,7 @@ export type UndeliveredAnswerHandOff = (
   wait: LateFailureWait,
   reason: string | undefined,
   at: string,
+  unreachable?: boolean,
 ) => Promise<void>;
 
 /**
@@ -21,15 +23,28 @@ export type UndeliveredAnswerHandOff = (
  * reason), and the conversation goes to the queue the policy picks for the channel while nobody has it
  * (an agent who has it keeps it). Both keyed on the failed answer's time and timed at `at` (the time the
  * wait's write recorded), so a retry after a crash part-way repeats nothing. `policy`: read on first
- * use (the sender parses the routing policy only when an answer failed).
+ * use (the sender parses the routing policy only when an answer failed). `unreachable`: no channel can
+ * take the answer (Twilio refused the SMS for a STOP, and SMS was the only one): the note says so, under
+ * the same key, and nobody is handed the conversation.
  */
 export function undeliveredAnswerHandOff(
   admin: Pick<RouterAdmin, 'addNote' | 'assign'>,
   policy: () => QueueRules,
 ): UndeliveredAnswerHandOff {
-  return async (wait, reason, at) => {
+  return async (wait, reason, at, unreachable) => {
     if (!wait.byAi) return;
     const { conversationId, written } = wait;
+    if (unreachable) {
+      await admin.addNote(
+        conversationId,
+        OPTED_OUT_AT_SEND_NOTE,
+        AI_AUTHOR_ID,
+        at,
+        `undelivered:${written}`,
+        'ai',
+      );
+      return;
+    }
     const queue = selectQueue(policy(), { channel: wait.byAi.channel });
     const why = reason ? ` (${reason})` : '';
     const detail = `the AI's answer could not be delivered on ${wait.byAi.channel}${why}; a person must answer`;

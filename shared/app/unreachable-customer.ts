@@ -12,6 +12,14 @@ export const OPTED_OUT_NOTE =
 export const OPTED_OUT_WHILE_WAITING_NOTE =
   'The customer opted out of SMS (STOP) while waiting for an answer: no channel can take a reply, so nobody waits for one. They can text START to opt back in.';
 
+/** What the agent reads when Twilio refused the AI's answer for a STOP (21610) and no other channel can take one. */
+export const OPTED_OUT_AT_SEND_NOTE =
+  "The customer opted out of SMS: Twilio refused the AI's answer (error 21610, the number texted STOP). No channel can take a reply, so nobody waits for one. They can text START to opt back in.";
+
+/** What the hand-off note says of an SMS Twilio refused for a STOP, when another channel can take the answer. */
+export const SMS_REFUSED_REASON =
+  '21610: SMS refused, the customer opted out (STOP); answer them on another channel';
+
 /**
  * Whether SMS is the only channel a reply to the customer could take (`replyCandidates`, what
  * `GET /api/customers/{id}/channels` checks; a call is answered by SMS): their STOP leaves them

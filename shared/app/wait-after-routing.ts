@@ -98,7 +98,8 @@ export async function tellClockOfMessage(
  * The resolver calls it for a `failed` status, the sender for one that came before it recorded the send.
  * With `track`, the conversation clock hears of it too (`unanswered`): the resolver's status path, and
  * the sender's. A first response it was is taken back (`takeBackFirstResponse`) when its wait comes back
- * (not when an answer reached the customer after it): the next answer is the first response. The AI's
+ * (not when an answer reached the customer after it): the next answer is the first response; a run
+ * that died between the two writes leaves it to the next, which tries it (its condition decides). The AI's
  * answer's wait come back, a person is handed the conversation (`handOff`, the provider's reason): the
  * write that brings the wait back records the hand-off it owes (`OwedHandOff`), taken off once made, so
  * a run that died between the two leaves it to the next (a redelivered status, the sender's retry),
@@ -134,8 +135,11 @@ export async function waitAgainAfterFailure(
     ));
   // Owed by this run's write, or by an earlier run's that died before the hand-off.
   const owed = await owedNow(store, conversationId, written, waitsAgain === true, owes);
-  // The wait it ended is back: if it was the first response, it was none (the next answer is).
-  if (waitsAgain || owed) await store.takeBackFirstResponse?.(conversationId, written);
+  // The wait it ended is back: if it was the first response, it was none (the next answer is). With no
+  // hand-off owed to tell a redelivery so (an agent's answer), it is tried whenever the wait is not
+  // back by this run: a run that died right after the wait's write left it, and its own condition (the
+  // mark is this answer's, the customer waits from before it) fails otherwise.
+  if (waitsAgain || owed || !owes) await store.takeBackFirstResponse?.(conversationId, written);
   // The AI's answer it was: a person answers now, as for an answer refused up front.
   if (to && owed) await makeOwedHandOff(store, to, wait, handOff?.reason, owed);
   // The clock counted the answer when it was sent: its SLA wait comes back too (keyed on the answer's

@@ -21,11 +21,16 @@ export function lastNumberOn(
 /**
  * Our number the customer last texted (`smsBusinessNumber`, Twilio's `To` of that SMS, kept on the
  * profile with `smsAddress`): SMS replies go from it, so a business with several numbers answers from
- * the one the customer wrote to. Undefined when the profile of their latest SMS keeps none (one stored
- * before): the configured number then.
+ * the one the customer wrote to. A caller who never texted: the number of ours they called (kept by
+ * their call on a profile with no SMS number). Undefined when the profile of their latest SMS keeps
+ * none (one stored before): the configured number then.
  */
 export function lastBusinessNumber(customer: Customer, profiles: readonly Customer[]): string | undefined {
-  return latestNumbers(customer, profiles, 'sms')?.profile.smsBusinessNumber;
+  const texted = latestNumbers(customer, profiles, 'sms');
+  if (texted) return texted.profile.smsBusinessNumber;
+  // A caller who never texted: the number of ours they called, which their call kept.
+  return profiles.find((p) => p.smsAddress === undefined && p.smsBusinessNumber !== undefined)
+    ?.smsBusinessNumber;
 }
 
 /** The profile of the latest message on the channel whose number the customer still shows, and that number. */

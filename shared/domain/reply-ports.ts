@@ -91,6 +91,11 @@ export interface HeldSend {
 export interface InlineSend {
   leaseMs: number;
   deliver(message: OutboundMessage, held: HeldSend): Promise<void>;
+  /**
+   * Completes what follows a refusal `deliver` recorded (`code` its reason) before its invocation died:
+   * the wait back and the AI answer's hand-off, each once (the message's redelivery finds it refused).
+   */
+  settleRefused?(message: OutboundMessage, code: string | undefined): Promise<void>;
 }
 
 /**

@@ -178,9 +178,20 @@ function smsBusinessNumber(envelope: Extract<Envelope, { kind: 'message' }>): Pi
 export function smsBusinessPhone(envelope: Envelope): string | undefined {
   if (envelope.kind !== 'message' || envelope.channel !== 'sms' || envelope.direction !== 'inbound')
     return undefined;
+  return businessPhoneOf(envelope);
+}
+
+/** Our number an inbound call rang (Twilio's `To`, its `account`, E.164), when the envelope is one and names it. */
+export function calledBusinessPhone(envelope: Envelope): string | undefined {
+  if (envelope.kind !== 'call' || envelope.channel !== 'voice' || envelope.direction !== 'inbound')
+    return undefined;
+  return businessPhoneOf(envelope);
+}
+
+const businessPhoneOf = (envelope: Envelope): string | undefined => {
   const account = envelope.account;
   return account !== undefined && BUSINESS_PHONE.test(account) ? account : undefined;
-}
+};
 
 /** Mail whose sender nothing vouches for (DMARC failed, or SPF and DKIM both did): it attaches to no existing customer. */
 export function isUnauthenticated(envelope: Envelope): boolean {

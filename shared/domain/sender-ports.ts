@@ -2,6 +2,7 @@ import type { Identity } from './envelope.js';
 import type { LateFailureStore } from './late-failure-ports.js';
 import type { OutboundMessage, SendResult } from './outbound.js';
 import type { ContactState } from './resolver-ports.js';
+import type { Customer } from './timeline.js';
 import type { OwedHandOff } from './waiting.js';
 
 /** What a claim found (see `claimSend`). */
@@ -51,6 +52,10 @@ export interface SenderStore {
   handOffMade?: LateFailureStore['handOffMade'];
   /** A first response that never reached the customer is taken back: see `ResolverStore`. */
   takeBackFirstResponse?(conversationId: string, at: string): Promise<boolean>;
+  /** Ends the wait from `since` nobody can answer (see `ResolverStore`): the AI's SMS refused for a STOP. */
+  dropUnreachableWait?(conversationId: string, since: string): Promise<void>;
+  /** The customer's merged profiles (`ReplyStore`): read when Twilio refused the AI's SMS for a STOP. */
+  mergedCustomers?(customerId: string): Promise<{ partitions: string[]; customers: Customer[] }>;
   /** Records a contact state of an address (a refusal that says the customer texted STOP): see `ResolverStore`. */
   setContactState?(identity: Identity, state: ContactState): Promise<void>;
   recordSendFailure(

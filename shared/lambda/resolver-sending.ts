@@ -1,4 +1,4 @@
-import { deliverReply } from '../app/deliver-reply.js';
+import { deliverReply, settleRefusal } from '../app/deliver-reply.js';
 import type { UndeliveredAnswerHandOff } from '../app/undelivered-answer.js';
 import { getSecretString } from '../aws/secrets-lite.js';
 import type { Config } from '../config/config.js';
@@ -62,5 +62,6 @@ export function resolverSending(
       }
       await deliverReply(deps, message, 0, held);
     },
+    settleRefused: (message, code) => settleRefusal(deps, message, code),
   };
 }

@@ -33,6 +33,8 @@ export function senderDeps(config: Config, repos: DynamoRepositories): SenderDep
       handOffMade: repos.conversations.handOffMade,
       takeBackFirstResponse: repos.metrics.takeBackFirstResponse,
       setContactState: repos.customers.setContactState,
+      mergedCustomers: repos.customers.mergedCustomers,
+      dropUnreachableWait: repos.conversations.dropUnreachableWait,
     },
     senders: lambdaSenders(config),
     clock: systemClock,

@@ -1,4 +1,4 @@
-import { deliverReply, type SenderDeps } from '#shared/app/deliver-reply.js';
+import { deliverReply, type SenderDeps, settleRefusal } from '#shared/app/deliver-reply.js';
 import { fireTimer } from '#shared/app/fire-timer.js';
 import { receiveEnvelope } from '#shared/app/receive-envelope.js';
 import { routeMessage } from '#shared/app/route-message.js';
@@ -112,6 +112,8 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     sendNow: {
       leaseMs: input.leaseMs,
       deliver: (message: OutboundMessage, held: HeldSend) => deliverReply(sending, message, 0, held),
+      settleRefused: (message: OutboundMessage, code: string | undefined) =>
+        settleRefusal(sending, message, code),
     },
   };
   clockDeps.automations ??= {

@@ -1,30 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { ChannelSender, OutboundMessage, SendResult } from '#shared/domain/outbound.js';
 import type { ChannelOption } from '#shared/domain/replies.js';
-import { PermanentSendError } from '#shared/domain/send-errors.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller, agentRequest, customerReads } from '../support/agent-api.js';
 import { SECRETS } from '../support/runtime.js';
 import { useTestRuntime } from '../support/test-runtime.js';
+import { TwilioStandIn } from '../support/twilio-stand-in.js';
 import { twilioPoster, twilioTexter } from '../support/webhooks.js';
 
 const TOKEN = 'sms-opt-out-token';
 const ACCOUNT = 'AC00000000000000000000000000000900';
 const BUSINESS = '+15005550006';
-
-/** Twilio standing in: refuses with 21610 the numbers that texted STOP to it, takes the rest. */
-class TwilioStandIn implements ChannelSender {
-  readonly unsubscribed = new Set<string>();
-  readonly sent: OutboundMessage[] = [];
-
-  async send(message: OutboundMessage): Promise<SendResult> {
-    if (this.unsubscribed.has(message.to.value)) {
-      throw new PermanentSendError('the customer replied STOP to this number (Twilio error 21610)', '21610');
-    }
-    this.sent.push(message);
-    return { providerMessageId: `SMout${String(this.sent.length).padStart(29, '0')}` };
-  }
-}
 
 /**
  * QA's SMS sweep: what a customer's texts and Twilio's refusals leave in `GET /api/customers/{id}/channels`,

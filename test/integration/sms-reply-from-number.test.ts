@@ -4,7 +4,7 @@ import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { SECRETS } from '../support/runtime.js';
 import { TakingSender } from '../support/taking-sender.js';
 import { useTestRuntime } from '../support/test-runtime.js';
-import { twilioPoster, twilioTexter } from '../support/webhooks.js';
+import { deliver, signedTwilio, twilioPoster, twilioTexter } from '../support/webhooks.js';
 
 const TOKEN = 'sms-reply-from-token';
 const ACCOUNT = 'AC00000000000000000000000000000961';
@@ -48,5 +48,34 @@ describe('local runtime: SMS replies go from the number the customer texted', ()
     await runtime.idle();
     const last = sms.sent.filter((m) => m.to.value === phone && m.author.kind === 'agent').at(-1);
     expect(last?.from).toBe(FIRST);
+  });
+
+  it('answers a caller who never texted from the number they called', async () => {
+    const phone = '+14155550962';
+    const voice = async (path: string, params: Record<string, string>) => {
+      const res = await deliver(signedTwilio(`${runtime.url}${path}`, params, SECRETS.twilio));
+      expect(res.status, path).toBeLessThan(300);
+      await runtime.idle();
+    };
+    const call = {
+      AccountSid: ACCOUNT,
+      CallSid: 'CAqa00000000000000000000000000962',
+      From: phone,
+      To: SECOND,
+    };
+    await voice('/webhooks/twilio/voice', { ...call, Direction: 'inbound', CallStatus: 'ringing' });
+    await voice('/webhooks/twilio/voice/status', {
+      ...call,
+      Direction: 'inbound',
+      CallStatus: 'no-answer',
+      CallDuration: '0',
+    });
+    const customer = await find(phone);
+    await api('POST', `/api/conversations/${customer.openConversationId}/replies`, {
+      text: 'Sorry we missed your call.',
+    });
+    await runtime.idle();
+    const reply = sms.sent.filter((m) => m.to.value === phone && m.author.kind === 'agent');
+    expect(reply.map((m) => [m.channel, m.from])).toEqual([['sms', SECOND]]);
   });
 });

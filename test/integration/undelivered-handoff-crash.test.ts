@@ -5,6 +5,7 @@ import { PermanentSendError } from '#shared/domain/send-errors.js';
 import { LocalOutbox } from '#shared/local/outbox.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { Keys } from '#shared/store/keys.js';
+import { CrashAfter, isWaitAgain } from '../support/crash-after.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { openConversationOf } from '../support/open-conversation.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
@@ -16,16 +17,6 @@ vi.setConfig({ testTimeout: 60_000 });
 const TOKEN = 'handoff-crash-token';
 const QUESTION = 'How long does shipping take?';
 
-/** The write that brings a failed answer's wait back: the conversation's, conditional on the failed answer. */
-const isWaitAgain = (input: {
-  Key?: { pk?: unknown };
-  UpdateExpression?: string;
-  ConditionExpression?: string;
-}) =>
-  String(input.Key?.pk ?? '').startsWith('CONVERSATION#') &&
-  (input.UpdateExpression ?? '').startsWith('SET waitingSince = :at') &&
-  (input.ConditionExpression ?? '').includes(':failed');
-
 /**
  * A describe block's runtime (routing, the AI, manual time from `start`), whose process dies right
  * after the write that brings a failed answer's wait back, once `armed` (a throw there, as a dying
@@ -33,7 +24,8 @@ const isWaitAgain = (input: {
  */
 function crashingRuntime(start: string, senders?: { whatsapp: ChannelSender }) {
   const time = new ManualTimers(Date.parse(start));
-  const state = { runtime: undefined as unknown as LocalRuntime, armed: false, crashes: 0 };
+  const crash = new CrashAfter(isWaitAgain);
+  const state = { runtime: undefined as unknown as LocalRuntime };
   beforeAll(async () => {
     state.runtime = await startTestRuntime({
       routing: true,
@@ -41,22 +33,7 @@ function crashingRuntime(start: string, senders?: { whatsapp: ChannelSender }) {
       queue: { visibilityTimeoutMs: 50 },
       ...(senders ? { senders } : {}),
       env: { AGENT_TOKENS: `agent-crash:${TOKEN}` },
-      dynamoClient: (client) => {
-        client.middlewareStack.add(
-          (next) => async (args) => {
-            const hit = state.armed && isWaitAgain(args.input as Parameters<typeof isWaitAgain>[0]);
-            const out = await next(args);
-            if (hit) {
-              state.armed = false;
-              state.crashes += 1;
-              throw new Error('died right after the wait came back');
-            }
-            return out;
-          },
-          { step: 'initialize', name: 'crashAfterWaitAgain' },
-        );
-        return client;
-      },
+      dynamoClient: (client) => crash.attach(client),
     });
   }, 30_000);
   afterAll(async () => {
@@ -77,7 +54,7 @@ function crashingRuntime(start: string, senders?: { whatsapp: ChannelSender }) {
   };
   /** Crashed once; waiting from `at` in the policy's queue, nobody's; one hand-off note, one `assigned` event. */
   const expectHandedOffOnce = async (phone: string, at: string, note: RegExp) => {
-    expect(state.crashes, 'died once, after the wait').toBe(1);
+    expect(crash.crashes, 'died once, after the wait').toBe(1);
     const id = await openConversationOf(state.runtime, phone);
     const conversation = await state.runtime.store.conversations.getConversation(id);
     expect(conversation).toMatchObject({ status: 'open', waitingSince: at, queue: 'general' });
@@ -95,7 +72,7 @@ function crashingRuntime(start: string, senders?: { whatsapp: ChannelSender }) {
     expect(assigned).toHaveLength(1);
     expect(assigned[0]?.data).toMatchObject({ to: { queue: 'general', agentId: null } });
   };
-  return { time, state, write, post, expectHandedOffOnce };
+  return { time, state, crash, write, post, expectHandedOffOnce };
 }
 
 const HANDED_OFF = /^Hand-off \(ai_failed\): the AI's answer could not be delivered on whatsapp/;
@@ -106,7 +83,8 @@ const HANDED_OFF = /^Hand-off \(ai_failed\): the AI's answer could not be delive
  * to the status's redelivery, which makes it once. Through the local runtime on dynalite.
  */
 describe('local runtime: a crash between the wait and the hand-off of a failed AI answer', () => {
-  const { time, state, write, post, expectHandedOffOnce } = crashingRuntime('2026-03-03T10:00:00.000Z');
+  const { time, state, crash, write, post, expectHandedOffOnce } =
+    crashingRuntime('2026-03-03T10:00:00.000Z');
 
   it('hands it off on the redelivered status, once', async () => {
     const phone = '15550710001';
@@ -114,7 +92,7 @@ describe('local runtime: a crash between the wait and the hand-off of a failed A
     const id = await openConversationOf(state.runtime, phone);
     const answer = state.runtime.outbox.entries().find((e) => e.message.conversationId === id);
     if (!answer) throw new Error('the AI did not answer');
-    state.armed = true;
+    crash.armed = true;
     for (const _ of [1, 2]) {
       time.advance(1000);
       const failed = whatsappStatus({
@@ -166,7 +144,7 @@ describe('local runtime: the sender hands off the AI answer that failed before i
       if (parked?.status === 'failed') break;
       await new Promise((resolve) => setImmediate(resolve));
     }
-    state.armed = true;
+    crash.armed = true;
     return { providerMessageId };
   };
   const sender: ChannelSender = {
@@ -178,7 +156,7 @@ describe('local runtime: the sender hands off the AI answer that failed before i
       return failBeforeRecorded(message);
     },
   };
-  const { time, state, write, expectHandedOffOnce } = crashingRuntime('2026-03-04T10:00:00.000Z', {
+  const { time, state, crash, write, expectHandedOffOnce } = crashingRuntime('2026-03-04T10:00:00.000Z', {
     whatsapp: sender,
   });
 
@@ -205,11 +183,11 @@ describe('local runtime: a refused AI answer goes to a person, once, after a cra
   const sender: ChannelSender = {
     send: async (message) => {
       if (message.to.value !== '+15550710003') return whatsapp.send(message);
-      state.armed = true;
+      crash.armed = true;
       throw new PermanentSendError('recipient unreachable', '131026');
     },
   };
-  const { state, write, expectHandedOffOnce } = crashingRuntime('2026-03-05T10:00:00.000Z', {
+  const { crash, write, expectHandedOffOnce } = crashingRuntime('2026-03-05T10:00:00.000Z', {
     whatsapp: sender,
   });
 

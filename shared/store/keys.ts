@@ -238,7 +238,7 @@ export const inboxPartition = (status: string): string => `INBOX#${status}`;
  * every shard (and the partition written before sharding) and merge, so no more shards than that.
  * Fixed numbers: a reader must know where to look; changing one means reading the old shards too.
  */
-export const SHARDS = { metrics: 128, inbox: 128, names: 64 } as const;
+export const SHARDS = { metrics: 128, inbox: 128, names: 64, csatAnswers: 16 } as const;
 
 /** The shard (0..n-1) of an id: FNV-1a over its UTF-16 code units, so the same id always lands alike. */
 export function shardOf(id: string, n: number): number {

@@ -32,6 +32,7 @@ const csatRoutes = once(() => {
   const query = PageQuerySchema.extend({
     from: MetricsQuerySchema.shape.from,
     to: MetricsQuerySchema.shape.to,
+    tz: MetricsQuerySchema.shape.tz,
     maxScore: wholeNumber('maxScore', 1, 5)
       .optional()
       .meta({ description: 'only answers scoring at most this (1 to 5)' }),
@@ -45,12 +46,12 @@ const csatRoutes = once(() => {
     path: '/csat/responses',
     operationId: 'listCsatResponses',
     summary:
-      "The survey answers of a range of UTC days (?from=&to=, as the metrics': the last 30 days by default, at most 366), newest first, a page at a time; each with its customer's name and the agent the metrics credit (an admin sees every answer, an agent those credited to them); erased customers' answers are not listed",
+      "The survey answers of a range of days (?from=&to=&tz=, as the metrics': the last 30 days by default, at most 366), newest first, a page at a time; each with its customer's name and the agent the metrics credit (an admin sees every answer, an agent those credited to them); erased customers' answers are not listed",
     request: { query },
     responses: {
       200: json(
         'a page of answers and the range read',
-        page(responseSchema()).extend({ from: z.string(), to: z.string() }),
+        page(responseSchema()).extend({ from: z.string(), to: z.string(), tz: z.string().optional() }),
       ),
       ...errors(400, 401),
     },

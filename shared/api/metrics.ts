@@ -56,14 +56,16 @@ function metricsAnswerSchema() {
       .optional()
       .meta({ description: 'overall figures only' }),
   });
-  const day = z.string().meta({ description: 'a UTC day, yyyy-mm-dd' });
+  const day = z.string().meta({ description: 'a day, yyyy-mm-dd: UTC, or of `tz`' });
+  const tz = z.string().optional().meta({ description: 'the time zone asked for, whose days these are' });
   return z.union([
-    z.object({ overall: figures, from: day, to: day }),
+    z.object({ overall: figures, from: day, to: day, tz }),
     z.object({
       customerId: z.string(),
       metrics: figures,
       from: day.optional(),
       to: day.optional(),
+      tz,
       truncated: z.literal(true).optional().meta({
         description:
           'the read stopped at its item limit (10,000): the figures cover the items up to `reachedAt`',

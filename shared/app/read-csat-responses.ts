@@ -1,6 +1,6 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
 import type { CsatResponse } from '#shared/domain/csat/responses.js';
-import { type MetricsRange, type MetricsViewer, metricsRange } from '#shared/domain/metrics.js';
+import { type MetricsRange, type MetricsViewer, metricsRange, metricsSpan } from '#shared/domain/metrics.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { ValidationError } from '#shared/errors.js';
 
@@ -8,6 +8,7 @@ import { ValidationError } from '#shared/errors.js';
 export interface CsatResponsesQuery {
   from?: string | undefined;
   to?: string | undefined;
+  tz?: string | undefined;
   maxScore?: number | undefined;
   withComment?: boolean | undefined;
   limit: number;
@@ -15,7 +16,7 @@ export interface CsatResponsesQuery {
 }
 
 /**
- * One page of the survey answers of a range of UTC days (the metrics' range: the last 30 days by
+ * One page of the survey answers of a range of days (UTC, or `tz`'s: the metrics' range, the last 30 days by
  * default, at most 366), newest first, each with its customer's name (the page's profiles in one
  * read). As the viewer may see them, as the metrics' `byAgent` is: an admin every answer, an agent the
  * answers credited to them. An answer whose customer is erased, or being erased, is left out, as the
@@ -28,9 +29,10 @@ export async function readCsatResponses(
 ): Promise<{ items: CsatResponse[]; cursor: string | null } & MetricsRange> {
   const range = metricsRange(query, deps.clock.now());
   if ('error' in range) throw new ValidationError(range.error);
+  const { start, end } = metricsSpan(range);
   const page = await deps.store.csatAnswers({
-    start: `${range.from}T00:00:00.000Z`,
-    end: `${range.to}T23:59:59.999Z`,
+    start,
+    end: new Date(Date.parse(end) - 1).toISOString(),
     maxScore: query.maxScore,
     withComment: query.withComment,
     ...(viewer.admin ? {} : { agent: viewer.agentId }),

@@ -110,36 +110,20 @@ describe('metrics params', () => {
     });
   });
 
-  it("reads a time zone's days by the UTC hours they span, a daylight-saving change included", () => {
-    const berlin = (from: string, to: string) =>
-      queryMetricsDaysInput('t', 7, { from, to, tz: 'Europe/Berlin' }).ExpressionAttributeValues;
+  it.each([
     // Winter (UTC+1), the spring change (a 23-hour day), summer (UTC+2), the autumn change (25 hours).
-    expect(berlin('2026-01-10', '2026-01-10')).toMatchObject({
-      ':from': 'DAY#2026-01-09T23',
-      ':to': 'DAY#2026-01-10T22',
-    });
-    expect(berlin('2026-03-29', '2026-03-29')).toMatchObject({
-      ':from': 'DAY#2026-03-28T23',
-      ':to': 'DAY#2026-03-29T21',
-    });
-    expect(berlin('2026-07-01', '2026-07-02')).toMatchObject({
-      ':from': 'DAY#2026-06-30T22',
-      ':to': 'DAY#2026-07-02T21',
-    });
-    expect(berlin('2026-10-25', '2026-10-25')).toMatchObject({
-      ':from': 'DAY#2026-10-24T22',
-      ':to': 'DAY#2026-10-25T22',
-    });
-    const newYork = queryMetricsDaysInput('t', 0, {
-      from: '2026-03-08',
-      to: '2026-03-08',
-      tz: 'America/New_York',
-    });
-    expect(newYork.ExpressionAttributeValues).toMatchObject({
-      ':from': 'DAY#2026-03-08T05',
-      ':to': 'DAY#2026-03-09T03',
-    });
-  });
+    ['Europe/Berlin', '2026-01-10', '2026-01-10', 'DAY#2026-01-09T23', 'DAY#2026-01-10T22'],
+    ['Europe/Berlin', '2026-03-29', '2026-03-29', 'DAY#2026-03-28T23', 'DAY#2026-03-29T21'],
+    ['Europe/Berlin', '2026-07-01', '2026-07-02', 'DAY#2026-06-30T22', 'DAY#2026-07-02T21'],
+    ['Europe/Berlin', '2026-10-25', '2026-10-25', 'DAY#2026-10-24T22', 'DAY#2026-10-25T22'],
+    ['America/New_York', '2026-03-08', '2026-03-08', 'DAY#2026-03-08T05', 'DAY#2026-03-09T03'],
+  ])(
+    "reads %s's days %s..%s by the UTC hours they span, across a clock change",
+    (tz, from, to, first, last) => {
+      const input = queryMetricsDaysInput('t', 7, { from, to, tz });
+      expect(input.ExpressionAttributeValues).toMatchObject({ ':from': first, ':to': last });
+    },
+  );
 
   it('takes back a met target in the same counters, with no unused value', () => {
     const input = countSlaOutcomesInput('t', {

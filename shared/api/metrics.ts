@@ -86,7 +86,7 @@ const metricRoutes = once(() => {
     path: '/metrics',
     operationId: 'getMetrics',
     summary:
-      "AI resolution rate (messages the AI answered / messages routed), hand-off reasons, first response time, channel-switch rate; overall also `sla`: each target's met, missed and share met, by queue, channel, agent (an admin sees every agent's, an agent only their own) and AI: overall for a range of UTC days (?from=&to=, inclusive, at most 366 days; the last 30 days by default), or for one customer with ?customerId= (their whole history, or the range when one is given)",
+      "AI resolution rate (messages the AI answered / messages routed), hand-off reasons, first response time, channel-switch rate; overall also `sla`: each target's met, missed and share met, by queue, channel, agent (an admin sees every agent's, an agent only their own) and AI: overall for a range of days (?from=&to=, inclusive, at most 366 days; the last 30 days by default), UTC days or with ?tz= a time zone's, or for one customer with ?customerId= (their whole history, or the range when one is given)",
     request: { query: MetricsQuerySchema },
     responses: {
       200: json("the overall figures of the range, or one customer's", metricsAnswerSchema()),

@@ -67,7 +67,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | reply by id            | GetItem  pk=REPLY#<id>, sk=REPLY                                 |
  * | note by key            | GetItem  pk=NOTE#<nk_id>, sk=NOTE (where a keyed note is)        |
  * | raw provider event     | PutItem  pk=PROVIDER_EVENT#<provider>, sk=<occurredAt>#<id>      |
- * | metrics by day         | Query ×N pk=METRICS#<shard>, sk between DAY#<from> and DAY#<to>, summed |
+ * | metrics by hour        | Query ×N pk=METRICS#<shard>, sk between DAY#<from> and DAY#<to>T23 (UTC hours; day items of before), summed |
  * | audit log, newest first| Query ×8 pk=AUDIT#<0..7>, sk=<at>#<id> descending, merged        |
  * | audit of a customer    | Query    pk=AUDIT#CUSTOMER#<customer id>, sk=<at>#<id> (audit-keys.ts); any filtered page: BatchGetItem (strong) of its records |
  * | audit of an agent      | Query ×8 pk=AUDIT#AGENT#<0..7>#<agent id>, sk=<at>#<id>, merged   |

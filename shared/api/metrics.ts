@@ -56,14 +56,16 @@ function metricsAnswerSchema() {
       .optional()
       .meta({ description: 'overall figures only' }),
   });
-  const day = z.string().meta({ description: 'a UTC day, yyyy-mm-dd' });
+  const day = z.string().meta({ description: 'a day, yyyy-mm-dd: UTC, or of `tz`' });
+  const tz = z.string().optional().meta({ description: 'the time zone asked for, whose days these are' });
   return z.union([
-    z.object({ overall: figures, from: day, to: day }),
+    z.object({ overall: figures, from: day, to: day, tz }),
     z.object({
       customerId: z.string(),
       metrics: figures,
       from: day.optional(),
       to: day.optional(),
+      tz,
       truncated: z.literal(true).optional().meta({
         description:
           'the read stopped at its item limit (10,000): the figures cover the items up to `reachedAt`',
@@ -84,7 +86,7 @@ const metricRoutes = once(() => {
     path: '/metrics',
     operationId: 'getMetrics',
     summary:
-      "AI resolution rate (messages the AI answered / messages routed), hand-off reasons, first response time, channel-switch rate; overall also `sla`: each target's met, missed and share met, by queue, channel, agent (an admin sees every agent's, an agent only their own) and AI: overall for a range of UTC days (?from=&to=, inclusive, at most 366 days; the last 30 days by default), or for one customer with ?customerId= (their whole history, or the range when one is given)",
+      "AI resolution rate (messages the AI answered / messages routed), hand-off reasons, first response time, channel-switch rate; overall also `sla`: each target's met, missed and share met, by queue, channel, agent (an admin sees every agent's, an agent only their own) and AI: overall for a range of days (?from=&to=, inclusive, at most 366 days; the last 30 days by default), UTC days or with ?tz= a time zone's, or for one customer with ?customerId= (their whole history, or the range when one is given)",
     request: { query: MetricsQuerySchema },
     responses: {
       200: json("the overall figures of the range, or one customer's", metricsAnswerSchema()),

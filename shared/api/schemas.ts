@@ -156,6 +156,10 @@ function querySchemas(IdSchema: z.ZodString) {
     customerId: IdSchema.optional().meta({ description: 'one customer instead of the overall figures' }),
     from: utcDayQuery('first UTC day (yyyy-mm-dd), included, not after today; default 29 days before `to`'),
     to: utcDayQuery('last UTC day (yyyy-mm-dd), included; default today, and a later day is cut to today'),
+    tz: z.string().min(1).max(64).optional().meta({
+      description:
+        'an IANA time zone (`Europe/Berlin`): `from`, `to` and today are its days, across a daylight-saving change; UTC without it',
+    }),
   });
   /** `Idempotency-Key` of a reply: an empty header is no key; the document shows the bound of the trimmed key. */
   const ReplyHeadersSchema = z.object({

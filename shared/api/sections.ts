@@ -3,6 +3,7 @@ import { agentsApp } from './agents.js';
 import { auditApp } from './audit.js';
 import { automationsApp } from './automations.js';
 import { conversationsApp } from './conversations.js';
+import { csatResponsesApp } from './csat-responses.js';
 import { customerMergesApp } from './customer-merges.js';
 import { customersApp } from './customers.js';
 import type { AgentAppDeps } from './deps.js';
@@ -39,6 +40,7 @@ export function apiSections(deps: AgentAppDeps): ApiSection[] {
     { prefixes: ['/automations'], subApps: () => [automationsApp(deps)] },
     { prefixes: ['/agents', '/me'], subApps: () => [agentsApp(deps)] },
     { prefixes: ['/metrics'], subApps: () => [metricsApp(deps)] },
+    { prefixes: ['/csat'], subApps: () => [csatResponsesApp(deps)] },
     { prefixes: ['/audit'], subApps: () => [auditApp(deps)] },
     { prefixes: ['/exports'], subApps: () => [exportsApp(deps)] },
   ];

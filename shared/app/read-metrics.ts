@@ -6,6 +6,7 @@ import {
   type MetricsViewer,
   metricsFor,
   metricsRange,
+  metricsSpan,
 } from '#shared/domain/metrics.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { readTimelineSpan } from '#shared/domain/timeline.js';
@@ -26,6 +27,8 @@ export interface MetricsQuery {
   customerId?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
+  /** The time zone whose days the range names (IANA); UTC without it. */
+  tz?: string | undefined;
 }
 
 /** A range checked against the clock: at most 366 days, never backwards (a ValidationError otherwise). */
@@ -58,12 +61,13 @@ export async function readMetrics(
   const { customerId } = query;
   if (!customerId) return { overall: metricsFor(await deps.store.overallMetrics(range), viewer), ...range };
   await existingCustomer(deps, customerId);
-  const whole = query.from === undefined && query.to === undefined;
-  const margin = new Date(Date.parse(range.from) - FIRST_RESPONSE_MARGIN_DAYS * 86_400_000).toISOString();
+  const whole = query.from === undefined && query.to === undefined && query.tz === undefined;
+  const { start, end } = metricsSpan(range);
+  const margin = new Date(Date.parse(start) - FIRST_RESPONSE_MARGIN_DAYS * 86_400_000).toISOString();
   // A range reads its days only (and the margin before): a key condition on the timeline's time.
   const span = await readTimelineSpan((id, page) => deps.store.timeline(id, page), customerId, {
     maxItems: METRICS_ITEM_LIMIT,
-    ...(whole ? {} : { from: margin, until: `${range.to}T23:59:59.999Z` }),
+    ...(whole ? {} : { from: margin, until: new Date(Date.parse(end) - 1).toISOString() }),
   });
   const truncated = span.truncated ? { truncated: true as const, reachedAt: span.reachedAt } : {};
   if (whole) return { customerId, metrics: metricsFor(customerMetrics(span.items), viewer), ...truncated };

@@ -11,7 +11,7 @@ export type CsatAnswerOutcome =
  * Records a survey's answer once: first its claim on the surveyed conversation (keyed on the survey,
  * not the customer: after an unmerge both customers may hold the survey pending, and whichever answers
  * second is told the first answer), then the `event: csat` item at a fixed key (the survey, at its
- * time), so a redelivered answer writes nothing; then the day's CSAT counters, by the conversation's
+ * time; naming whom the metrics credit, read from the conversation before it), so a redelivered answer writes nothing; then the day's CSAT counters, by the conversation's
  * channel, queue, agent and AI (whom `metricsCredit` names) (counted after the write that records it: never twice; a crash between
  * the two loses that one count). A second, different answer finds the first.
  */
@@ -21,10 +21,10 @@ export async function recordCsatAnswer(
 ): Promise<CsatAnswerOutcome> {
   const claim = { conversationId: input.conversationId, surveyId: input.surveyId, source: input.source };
   if (!(await store.claimCsatAnswer(claim))) return alreadyAnswered(store, input);
-  const item = csatItem(input);
-  if (await store.putTimelineItem(item, undefined)) {
-    const conversation = await store.getConversation(input.conversationId);
-    const credit = metricsCredit(conversation);
+  // Whom the figures credit, read before the event so the event names the same agent (the list of answers).
+  const conversation = await store.getConversation(input.conversationId);
+  const credit = metricsCredit(conversation);
+  if (await store.putTimelineItem(csatItem(input, credit), undefined)) {
     await store.countCsat({
       conversationId: input.conversationId,
       at: input.answeredAt,

@@ -1,6 +1,7 @@
 import type { ConsoleLease } from './agent-away.js';
 import type { AgentLoadSet, ConversationLoad, OpenAssignment } from './agent-load.js';
 import type { Agent, AgentClaim, AgentProfile, ListedAgent } from './assignment.js';
+import type { CsatResponsesPage, CsatResponsesRead } from './csat/responses.js';
 import type { Identity } from './envelope.js';
 import type { InboxFilter } from './inbox.js';
 import type { UnmergeProgress } from './merges.js';
@@ -69,6 +70,8 @@ export interface AgentStore {
   ): Promise<void>;
   /** The running counters of a range of UTC days, added up. */
   overallMetrics(range: MetricsRange): Promise<Metrics>;
+  /** One page of the survey answers of a span of time, newest first, filtered (customers not named). */
+  csatAnswers(read: CsatResponsesRead): Promise<CsatResponsesPage>;
   getAgent(agentId: string): Promise<AgentProfile | undefined>;
   /**
    * Registers or updates an agent; with `expects`, only while their registration is (`registered`) or

@@ -1,3 +1,4 @@
+import { knownTimeZone, zoneDay, zoneSpan } from './metrics-zone.js';
 import { type RouteReason, RouteReasonSchema } from './routing/decision.js';
 import { AI_AUTHOR_ID } from './routing/routable.js';
 import type { SlaMetric } from './sla/policy.js';
@@ -115,10 +116,14 @@ export function metricsFor(metrics: Metrics, viewer: MetricsViewer): Metrics {
   };
 }
 
-/** A range of UTC days (`yyyy-mm-dd`), both included. */
+/**
+ * A range of days (`yyyy-mm-dd`), both included: UTC days, or with `tz` the days of that time zone
+ * (an IANA name), the business's.
+ */
 export interface MetricsRange {
   from: string;
   to: string;
+  tz?: string | undefined;
 }
 
 /** The most days one metrics read may span. */
@@ -136,24 +141,36 @@ export const daysInRange = (range: MetricsRange): number =>
   Math.round((Date.parse(range.to) - Date.parse(range.from)) / DAY_MS) + 1;
 
 /**
- * The range of a request: `to` defaults to today (UTC) and a later one is cut to today (no day after it
- * has figures yet), `from` defaults to the 30 days ending at `to`; a `from` after today, a range running
- * backwards or spanning more than 366 days is refused (an error message, or the range).
+ * The range of a request: `to` defaults to today (UTC, or in `tz`) and a later one is cut to today (no
+ * day after it has figures yet), `from` defaults to the 30 days ending at `to`; a `from` after today, a
+ * range running backwards or spanning more than 366 days, or a time zone the runtime does not know, is
+ * refused (an error message, or the range).
  */
 export function metricsRange(
-  asked: { from?: string | undefined; to?: string | undefined },
+  asked: { from?: string | undefined; to?: string | undefined; tz?: string | undefined },
   now: Date,
 ): MetricsRange | { error: string } {
-  const today = utcDay(now);
+  const { tz } = asked;
+  if (tz !== undefined && !knownTimeZone(tz))
+    return { error: `tz: ${tz} is not a time zone (an IANA name, such as Europe/Berlin)` };
+  const today = tz === undefined ? utcDay(now) : zoneDay(now, tz);
   if (asked.from !== undefined && asked.from > today)
-    return { error: `from: ${asked.from} is after today (${today}, UTC): no figures yet` };
+    return { error: `from: ${asked.from} is after today (${today}, ${tz ?? 'UTC'}): no figures yet` };
   if (asked.from !== undefined && asked.to !== undefined && asked.from > asked.to)
     return { error: 'from: must not be after to' };
   const to = asked.to === undefined || asked.to > today ? today : asked.to;
   const from = asked.from ?? utcDay(new Date(Date.parse(to) - (DEFAULT_METRICS_DAYS - 1) * DAY_MS));
   if (daysInRange({ from, to }) > MAX_METRICS_DAYS)
     return { error: `from: the range may span at most ${MAX_METRICS_DAYS} days` };
-  return { from, to };
+  return tz === undefined ? { from, to } : { from, to, tz };
+}
+
+/** The instants a range covers (ISO times): its first moment, and the first moment after it. */
+export function metricsSpan(range: MetricsRange): { start: string; end: string } {
+  const next = utcDay(new Date(Date.parse(range.to) + DAY_MS));
+  if (range.tz === undefined) return { start: `${range.from}T00:00:00.000Z`, end: `${next}T00:00:00.000Z` };
+  const { start, end } = zoneSpan(range, range.tz);
+  return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
 }
 
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
@@ -200,12 +217,15 @@ function responseTimes(
 }
 
 /**
- * A customer's metrics, from their timeline (oldest first). With a range of UTC days, only the items of
- * those days count, and a first response counts when the reply is inside (its message may be before:
+ * A customer's metrics, from their timeline (oldest first). With a range of days (UTC, or the range's
+ * time zone's), only the items of those days count, and a first response counts when the reply is inside (its message may be before:
  * the timeline given then starts earlier, see `FIRST_RESPONSE_MARGIN_DAYS` in read-metrics.ts).
  */
 export function customerMetrics(read: readonly TimelineItem[], range?: MetricsRange): Metrics {
-  const inside = (at: string) => !range || (at.slice(0, 10) >= range.from && at.slice(0, 10) <= range.to);
+  const span = range && metricsSpan(range);
+  const start = span ? Date.parse(span.start) : 0;
+  const end = span ? Date.parse(span.end) : 0;
+  const inside = (at: string) => !span || (Date.parse(at) >= start && Date.parse(at) < end);
   const timeline = range ? read.filter((i) => inside(i.at)) : read;
   const decisions = timeline.filter((i) => i.event === 'routed');
   const handoffReasons: Metrics['handoffReasons'] = {};

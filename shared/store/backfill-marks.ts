@@ -11,6 +11,7 @@ export const BACKFILLS = {
   'index-name-words': '2026-12-06',
   'index-customers': '2026-12-06',
   'index-audit-log': '2026-12-05',
+  'count-surveys': '2026-12-06',
 } as const;
 
 export type BackfillName = keyof typeof BACKFILLS;

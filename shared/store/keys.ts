@@ -67,7 +67,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | reply by id            | GetItem  pk=REPLY#<id>, sk=REPLY                                 |
  * | note by key            | GetItem  pk=NOTE#<nk_id>, sk=NOTE (where a keyed note is)        |
  * | raw provider event     | PutItem  pk=PROVIDER_EVENT#<provider>, sk=<occurredAt>#<id>      |
- * | metrics by day         | Query ×N pk=METRICS#<shard>, sk between DAY#<from> and DAY#<to>, summed |
+ * | metrics by hour        | Query ×N pk=METRICS#<shard>, sk between DAY#<from> and DAY#<to>T23 (UTC hours; day items of before), summed |
  * | audit log, newest first| Query ×8 pk=AUDIT#<0..7>, sk=<at>#<id> descending, merged        |
  * | audit of a customer    | Query    pk=AUDIT#CUSTOMER#<customer id>, sk=<at>#<id> (audit-keys.ts); any filtered page: BatchGetItem (strong) of its records |
  * | audit of an agent      | Query ×8 pk=AUDIT#AGENT#<0..7>#<agent id>, sk=<at>#<id>, merged   |
@@ -238,7 +238,7 @@ export const inboxPartition = (status: string): string => `INBOX#${status}`;
  * every shard (and the partition written before sharding) and merge, so no more shards than that.
  * Fixed numbers: a reader must know where to look; changing one means reading the old shards too.
  */
-export const SHARDS = { metrics: 128, inbox: 128, names: 64 } as const;
+export const SHARDS = { metrics: 128, inbox: 128, names: 64, csatAnswers: 16 } as const;
 
 /** The shard (0..n-1) of an id: FNV-1a over its UTF-16 code units, so the same id always lands alike. */
 export function shardOf(id: string, n: number): number {

@@ -1,7 +1,9 @@
+import type { CsatResponsesRead } from '../domain/csat/responses.js';
 import type { CsatSurveyCount, CsatTally } from '../domain/csat/survey.js';
 import { type CsatFigures, type Metrics, type MetricsRange, routeReason } from '../domain/metrics.js';
 import type { FirstResponseMark } from '../domain/reply-ports.js';
 import type { DecisionCount } from '../domain/router-ports.js';
+import { csatAnswers } from './csat-answers.js';
 import { csatFigures } from './csat-figures.js';
 import { type DynamoDb, updateItem, updateItemReturningIf } from './dynamo-client.js';
 import { SHARDS } from './keys.js';
@@ -196,6 +198,8 @@ export function metricsRepository(db: DynamoDb) {
     },
     /** The counters of a range of UTC days, as metrics. */
     overallMetrics: (range: MetricsRange) => overallMetrics(db, range),
+    /** One page of the survey answers of a span of time, newest first (see `csatAnswers`). */
+    csatAnswers: (read: CsatResponsesRead) => csatAnswers(db, read),
   };
 }
 

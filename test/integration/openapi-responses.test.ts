@@ -237,6 +237,7 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
       ['POST', `/api/customers/${dana}/merge`, { customerId: mail }],
       ['GET', `/api/metrics`],
       ['GET', `/api/metrics?customerId=${dana}`],
+      ['GET', '/api/csat/responses'],
       ['GET', `/api/events?since=${since}`],
       ['GET', '/api/webhooks'],
       ['POST', '/api/webhooks', { url: receiver.url, events: ['message.sent'] }],

@@ -55,7 +55,13 @@ describe('npm start: the upgrade commands still to run', () => {
 
     const before = await bannerOn(dataDir);
     expect(before).toContain(UPGRADE_LINE);
-    for (const name of ['note-thread-links', 'index-name-words', 'index-customers', 'index-audit-log'])
+    for (const name of [
+      'note-thread-links',
+      'index-name-words',
+      'index-customers',
+      'index-audit-log',
+      'count-surveys',
+    ])
       expect(before).toContain(`  npm run ${name} -- --local\n`);
 
     const lines: string[] = [];

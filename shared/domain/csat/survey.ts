@@ -153,8 +153,15 @@ export interface CsatAnswerRecord {
   source: string;
 }
 
-/** The timeline event of an answer, at the survey's time (a fixed key: the same answer writes once). */
-export function csatItem(input: CsatAnswerRecord): TimelineItem {
+/**
+ * The timeline event of an answer, at the survey's time (a fixed key: the same answer writes once),
+ * with whom the metrics credit it (`agent`, `ai`: see `metricsCredit`), so the list of answers names
+ * the same agent the figures count it under.
+ */
+export function csatItem(
+  input: CsatAnswerRecord,
+  credit: { agent?: string | undefined; ai: boolean } = { ai: false },
+): TimelineItem {
   return {
     id: csatItemId(input.surveyId),
     type: 'event',
@@ -170,6 +177,8 @@ export function csatItem(input: CsatAnswerRecord): TimelineItem {
       ...(input.comment ? { comment: input.comment } : {}),
       answeredAt: input.answeredAt,
       source: input.source,
+      ...(credit.agent ? { agent: credit.agent } : {}),
+      ai: credit.ai,
     },
   };
 }

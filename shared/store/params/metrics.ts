@@ -1,11 +1,16 @@
 import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CsatSurveyCount, CsatTally } from '../../domain/csat/survey.js';
+import { type MetricsRange, metricsSpan } from '../../domain/metrics.js';
 import type { DecisionCount } from '../../domain/router-ports.js';
 import type { SlaTally } from '../../domain/sla/tally.js';
 import { Keys, metricsDaySortKey, metricsPartition, SHARDS, shardOf } from '../keys.js';
 
-/** The UTC day (`yyyy-mm-dd`) of an ISO time. */
-const dayOf = (at: string): string => new Date(at).toISOString().slice(0, 10);
+/**
+ * The UTC hour (`yyyy-mm-ddTHH`) of an ISO time: the counters' item, one per shard and hour (`DAY#<hour>`;
+ * before 2026-12-06 one per shard and UTC day, `DAY#<day>`, which sorts before its day's hours), so the
+ * figures of a time zone's days read the hours those days span.
+ */
+const dayOf = (at: string): string => new Date(at).toISOString().slice(0, 13);
 
 /**
  * Adds one routing decision to the counters of its UTC day, in the shard its item's id picks: one
@@ -236,19 +241,28 @@ export function countCsatSurveyInput(table: string, count: CsatSurveyCount): Upd
   return addCountersInput(table, count.conversationId, count.at, [name]);
 }
 
-/** One shard's daily counters from `from` to `to` (UTC days, inclusive). */
-export function queryMetricsDaysInput(
-  table: string,
-  shard: number,
-  range: { from: string; to: string },
-): QueryCommandInput {
+/**
+ * The sort keys a range's counters lie between: UTC days, from the day's own item (written before the
+ * hours) to its last hour; a time zone's days, the UTC hours their instants fall in (a day item of
+ * before falls in when its UTC day begins inside the range; an offset of a half hour counts the hour
+ * the local midnight falls in whole).
+ */
+export function metricsHours(range: MetricsRange): { first: string; last: string } {
+  if (range.tz === undefined) return { first: range.from, last: `${range.to}T23` };
+  const { start, end } = metricsSpan(range);
+  return { first: start.slice(0, 13), last: new Date(Date.parse(end) - 1).toISOString().slice(0, 13) };
+}
+
+/** One shard's counters of a range (see `metricsHours`). */
+export function queryMetricsDaysInput(table: string, shard: number, range: MetricsRange): QueryCommandInput {
+  const { first, last } = metricsHours(range);
   return {
     TableName: table,
     KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
     ExpressionAttributeValues: {
       ':pk': metricsPartition(shard),
-      ':from': metricsDaySortKey(range.from),
-      ':to': metricsDaySortKey(range.to),
+      ':from': metricsDaySortKey(first),
+      ':to': metricsDaySortKey(last),
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Channel, DeliveryStatus, Envelope, ProviderError } from '../../dom
 import { statusRank } from '../../domain/status-rank.js';
 import type { TimelineItem } from '../../domain/timeline.js';
 import { Keys, RAW_PREFIX, rawPayloadKey, TIMELINE_END, TIMELINE_PREFIX } from '../keys.js';
+import { csatAnswerIndexKeys } from './csat-answers.js';
 import { referenceErrors } from './parked-status.js';
 
 /**
@@ -55,6 +56,7 @@ export function putTimelineItemInput(
   };
   if (arrival !== undefined) record.arrival = arrival;
   if (item.status) record.statusRank = statusRank(item.status);
+  Object.assign(record, csatAnswerIndexKeys(item));
   if (raw !== undefined && rawAside(raw) === undefined) record.raw = JSON.stringify(raw);
   return { TableName: table, Item: record, ConditionExpression: 'attribute_not_exists(pk)' };
 }

@@ -130,6 +130,7 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
       firstHumanResponseMs: { median: null, mean: null, conversations: 0 },
       channelSwitchRate: 0.25,
     }),
+    csatAnswers: async () => ({ items: [], cursor: null }),
   };
 }
 

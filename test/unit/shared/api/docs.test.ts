@@ -5,6 +5,7 @@ import { createAgentApp } from '#shared/api/app.js';
 import { auditApp } from '#shared/api/audit.js';
 import { automationsApp } from '#shared/api/automations.js';
 import { conversationsApp } from '#shared/api/conversations.js';
+import { csatResponsesApp } from '#shared/api/csat-responses.js';
 import { customerMergesApp } from '#shared/api/customer-merges.js';
 import { customersApp } from '#shared/api/customers.js';
 import type { AgentAppDeps } from '#shared/api/deps.js';
@@ -158,6 +159,7 @@ describe('OpenAPI document', () => {
     'DELETE /api/agents/{id}': 'removeAgent',
     'POST /api/agents/{id}/restore': 'restoreAgent',
     'GET /api/metrics': 'getMetrics',
+    'GET /api/csat/responses': 'listCsatResponses',
     'GET /api/audit': 'listAudit',
     'GET /api/exports/{id}': 'getExport',
   };
@@ -390,6 +392,7 @@ describe('OpenAPI document', () => {
       automationsApp(withAll),
       agentsApp(withAll),
       metricsApp(withAll),
+      csatResponsesApp(withAll),
       auditApp(withAll),
       exportsApp(withAll),
     ]) {

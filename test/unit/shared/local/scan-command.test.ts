@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { countSurveysUsage, runCountSurveys } from '#shared/local/count-surveys.js';
 import { indexAuditLogUsage, runIndexAuditLog } from '#shared/local/index-audit-log.js';
 import { indexCustomersUsage, runIndexCustomers } from '#shared/local/index-customers.js';
 import { indexNameWordsUsage, runIndexNameWords } from '#shared/local/index-name-words.js';
@@ -19,6 +20,7 @@ const ddb = mockAws(DynamoDBDocumentClient);
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const COMMANDS: Array<[string, string, (args: readonly string[], deps: ScanCommandDeps) => Promise<void>]> = [
   ['index-audit-log', indexAuditLogUsage, runIndexAuditLog],
+  ['count-surveys', countSurveysUsage, runCountSurveys],
   ['index-customers', indexCustomersUsage, runIndexCustomers],
   ['index-name-words', indexNameWordsUsage, runIndexNameWords],
   ['note-thread-links', noteThreadLinksUsage, runNoteThreadLinks],

@@ -40,7 +40,7 @@ describe('taking back a first response that never reached the customer: DynamoDB
     expect(made()).toEqual([
       ['CONVERSATION#cv_1', 'CONVERSATION', null, null],
       // The day the response was counted on (the answer's), in the conversation's shard.
-      [`METRICS#${shard}`, 'DAY#2025-06-11', -1, -6 * 60_000],
+      [`METRICS#${shard}`, 'DAY#2025-06-11T00', -1, -6 * 60_000],
     ]);
   });
 

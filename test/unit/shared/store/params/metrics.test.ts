@@ -12,7 +12,7 @@ import {
 } from '#shared/store/params/metrics.js';
 
 // The shards of these ids (FNV-1a mod 128), pinned so a change of the hash is seen.
-const metricsKey = { pk: 'METRICS#14', sk: 'DAY#2025-06-08' };
+const metricsKey = { pk: 'METRICS#14', sk: 'DAY#2025-06-08T23' };
 const decided = { at: '2025-06-08T23:59:59.999Z', itemId: 'whatsapp:wamid.1' };
 const answered = { ...decided, target: 'ai', reason: 'routine', answeredByAi: true } as const;
 
@@ -77,7 +77,7 @@ describe('metrics params', () => {
       addFirstResponseInput('t', { conversationId: 'cv_1', at: '2025-06-09T00:00:00.000Z', ms: 1500 }),
     ).toEqual({
       TableName: 't',
-      Key: { pk: 'METRICS#40', sk: 'DAY#2025-06-09' },
+      Key: { pk: 'METRICS#40', sk: 'DAY#2025-06-09T00' },
       UpdateExpression: 'SET entity = :entity ADD firstResponses :one, firstResponseMsTotal :ms',
       ExpressionAttributeValues: { ':one': 1, ':ms': 1500, ':entity': 'metrics' },
     });
@@ -98,13 +98,32 @@ describe('metrics params', () => {
     ).toEqual({ ':one': -1, ':ms': -1500, ':entity': 'metrics' });
   });
 
-  it('reads one shard’s days of a range, both included', () => {
+  it('reads one shard’s days of a range, both included: the day items of before and every hour', () => {
     expect(queryMetricsDaysInput('t', 7, { from: '2025-06-01', to: '2025-06-09' })).toEqual({
       TableName: 't',
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': 'METRICS#7', ':from': 'DAY#2025-06-01', ':to': 'DAY#2025-06-09' },
+      ExpressionAttributeValues: {
+        ':pk': 'METRICS#7',
+        ':from': 'DAY#2025-06-01',
+        ':to': 'DAY#2025-06-09T23',
+      },
     });
   });
+
+  it.each([
+    // Winter (UTC+1), the spring change (a 23-hour day), summer (UTC+2), the autumn change (25 hours).
+    ['Europe/Berlin', '2026-01-10', '2026-01-10', 'DAY#2026-01-09T23', 'DAY#2026-01-10T22'],
+    ['Europe/Berlin', '2026-03-29', '2026-03-29', 'DAY#2026-03-28T23', 'DAY#2026-03-29T21'],
+    ['Europe/Berlin', '2026-07-01', '2026-07-02', 'DAY#2026-06-30T22', 'DAY#2026-07-02T21'],
+    ['Europe/Berlin', '2026-10-25', '2026-10-25', 'DAY#2026-10-24T22', 'DAY#2026-10-25T22'],
+    ['America/New_York', '2026-03-08', '2026-03-08', 'DAY#2026-03-08T05', 'DAY#2026-03-09T03'],
+  ])(
+    "reads %s's days %s..%s by the UTC hours they span, across a clock change",
+    (tz, from, to, first, last) => {
+      const input = queryMetricsDaysInput('t', 7, { from, to, tz });
+      expect(input.ExpressionAttributeValues).toMatchObject({ ':from': first, ':to': last });
+    },
+  );
 
   it('takes back a met target in the same counters, with no unused value', () => {
     const input = countSlaOutcomesInput('t', {
@@ -113,7 +132,7 @@ describe('metrics params', () => {
       outcomes: [{ metric: 'firstResponse', met: true, undone: true }],
       ai: true,
     });
-    expect(input.Key).toEqual({ pk: 'METRICS#40', sk: 'DAY#2025-06-08' });
+    expect(input.Key).toEqual({ pk: 'METRICS#40', sk: 'DAY#2025-06-08T10' });
     expect(input.UpdateExpression).toBe('SET entity = :entity ADD #c0 :minus, #c1 :minus');
     expect(Object.values(input.ExpressionAttributeNames ?? {})).toEqual([
       'sla:firstResponse:met',
@@ -134,7 +153,7 @@ describe('metrics params', () => {
       channel: 'sms',
       ai: false,
     });
-    expect(input.Key).toEqual({ pk: 'METRICS#40', sk: 'DAY#2025-06-08' });
+    expect(input.Key).toEqual({ pk: 'METRICS#40', sk: 'DAY#2025-06-08T10' });
     expect(Object.values(input.ExpressionAttributeNames ?? {})).toEqual([
       'sla:firstResponse:met',
       'sla:firstResponse:met:queue:billing',
@@ -157,7 +176,7 @@ describe('metrics params', () => {
       at: '2025-06-08T10:00:00.000Z',
       outcome: 'sent',
     });
-    expect(sent.Key).toEqual({ pk: 'METRICS#40', sk: 'DAY#2025-06-08' });
+    expect(sent.Key).toEqual({ pk: 'METRICS#40', sk: 'DAY#2025-06-08T10' });
     expect(Object.values(sent.ExpressionAttributeNames ?? {})).toEqual(['survey:sent']);
     const skipped = countCsatSurveyInput('t', {
       conversationId: 'cv_1',
@@ -178,7 +197,7 @@ describe('metrics params', () => {
       agent: 'ana',
       ai: false,
     });
-    expect(input.Key).toEqual({ pk: 'METRICS#40', sk: 'DAY#2025-06-08' });
+    expect(input.Key).toEqual({ pk: 'METRICS#40', sk: 'DAY#2025-06-08T10' });
     expect(input.UpdateExpression).toBe(
       'SET entity = :entity ADD #c0 :one, #c1 :one, #c2 :one, #c3 :one, #c4 :one',
     );

@@ -39,13 +39,23 @@ export interface ConsumersInput {
   senders: Partial<Record<Channel, ChannelSender>>;
   /** Where ses-mail puts the envelopes it parses: the same queue the webhooks enqueue to. */
   envelopes: EnvelopeQueue;
-  /** The sender's lease on a reply: the outbound queue's visibility timeout. */
+  /** The sender's lease on a reply: shorter than the outbound queue's visibility timeout (`sendLeaseMs`). */
   leaseMs: number;
   /** Route inbound messages to the AI or a human queue (the routing policy is read once, here). */
   routing: boolean;
   /** SLA, snooze and auto-resolve; timers fire through it, and messages and replies tell it when `track`. */
   conversationClock: ConversationClockDeps;
   track: boolean;
+}
+
+/**
+ * The sender's lease on a reply, from the outbound queue's visibility timeout: half of it, so the
+ * redelivery of a reply whose attempt failed finds the lease over, as on AWS (a 60-second lease, a
+ * visibility of six function timeouts). Equal to it, a redelivery could come a moment before the
+ * lease ran out, find it held and spend an attempt on nothing.
+ */
+export function sendLeaseMs(visibilityTimeoutMs: number): number {
+  return Math.max(1, Math.floor(visibilityTimeoutMs / 2));
 }
 
 /** A dead-letter queue the consumer puts a permanent failure on at once; the reason is in its log line. */

@@ -91,6 +91,37 @@ export function claimSendInput(
 }
 
 /**
+ * Claims again a reply a sender gave up on after retries (`sendFailedAt` as read, no provider id: it
+ * never went out), for a redelivery after a redrive: its failure is taken off (status back to
+ * `queued`, its errors with it), so it is sent and recorded as a new reply is. Conditional on the
+ * failure read, so two redeliveries at once claim it once.
+ */
+export function retryClaimInput(
+  table: string,
+  message: OutboundMessage,
+  failedAt: string,
+  now: Date,
+  leaseMs: number,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: replyTimelineKey(message),
+    UpdateExpression:
+      'SET sendLeaseUntil = :until, #status = :queued, statusRank = :rank, statusAt = :now REMOVE sendFailedAt, sendGaveUp, errors',
+    ConditionExpression:
+      'sendFailedAt = :failedAt AND attribute_not_exists(providerMessageId) AND (attribute_not_exists(sendLeaseUntil) OR sendLeaseUntil < :now)',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':until': new Date(now.getTime() + leaseMs).toISOString(),
+      ':now': now.toISOString(),
+      ':failedAt': failedAt,
+      ':queued': 'queued',
+      ':rank': statusRank('queued'),
+    },
+  };
+}
+
+/**
  * Lets go of a send lease its holder will not use (it handed the reply to the sender): only the lease
  * it wrote, so a later holder's, or a settled reply, is left alone.
  */
@@ -108,14 +139,21 @@ export function releaseSendInput(
   };
 }
 
+/** How a send ended: the provider took it, or it failed (`gaveUp`: after retries, a redrive tries again). */
+type SendOutcome =
+  | { providerMessageId: string; messageIdHeader?: string | undefined }
+  | { failedAt: string; gaveUp?: boolean };
+
 /**
  * The attributes a settled send sets: the provider's id and, for email, the Message-ID we wrote (its
- * thread link is keyed on it, and erasure finds that link by it), or the time it failed for good.
+ * thread link is keyed on it, and erasure finds that link by it), or the time it failed for good
+ * (`sendGaveUp` too when the sender ran out of attempts).
  */
-function settledSet(
-  outcome: { providerMessageId: string; messageIdHeader?: string | undefined } | { failedAt: string },
-): [string, Record<string, unknown>] {
-  if (!('providerMessageId' in outcome)) return ['sendFailedAt = :at', { ':at': outcome.failedAt }];
+function settledSet(outcome: SendOutcome): [string, Record<string, unknown>] {
+  if (!('providerMessageId' in outcome)) {
+    if (!outcome.gaveUp) return ['sendFailedAt = :at', { ':at': outcome.failedAt }];
+    return ['sendFailedAt = :at, sendGaveUp = :gaveUp', { ':at': outcome.failedAt, ':gaveUp': true }];
+  }
   if (!outcome.messageIdHeader) return ['providerMessageId = :pmid', { ':pmid': outcome.providerMessageId }];
   return [
     'providerMessageId = :pmid, messageIdHeader = :mih',
@@ -132,7 +170,7 @@ function settledSet(
 export function settleSendInput(
   table: string,
   message: OutboundMessage,
-  outcome: { providerMessageId: string; messageIdHeader?: string | undefined } | { failedAt: string },
+  outcome: SendOutcome,
   status?: StatusChange,
 ): UpdateCommandInput {
   const [set, values] = settledSet(outcome);

@@ -455,7 +455,7 @@ describe('deliverReply: an answer the sender gives up on is taken back', () => {
       const { fake, calls, track } = takingBack();
       await deliverReply({ ...deps(fake, sent), senders, track }, message, attempt).catch(() => undefined);
       expect(calls.slice(1)).toEqual([
-        ['failed', expect.any(String), NOW, ...(senders.sms?.send === throttled ? ['gave up'] : [])],
+        ['failed', expect.any(String), NOW, ...(attempt === 3 ? ['gave up'] : [])],
         ['first response taken back', 'cv_1', NOW],
         ['clock', 'unanswered', 'cv_1', NOW],
       ]);

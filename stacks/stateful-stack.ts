@@ -262,8 +262,7 @@ export class StatefulStack extends Stack {
       threshold: inboundAgeAlarmThreshold,
       topic: this.alarmTopic,
     });
-    // Timers due within 15 minutes, integrator deliveries' retries and replies (a retry after the
-    // provider's Retry-After, MAX_SEND_DELAY_SECONDS) are sent delayed.
+    // Timers due within 15 minutes, delivery retries and replies (a Retry-After's wait) are sent delayed.
     const delayed = new Set<string>(['Timers', 'Webhook', 'Outbound']);
     for (const [name, consumed] of this.consumedQueues) {
       if (name === 'Inbound') continue;

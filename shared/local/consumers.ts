@@ -21,6 +21,7 @@ import { createMailConsumer } from '../queue/mail-consumer.js';
 import { createResolverConsumer } from '../queue/resolver-consumer.js';
 import { createSenderConsumer } from '../queue/sender-consumer.js';
 import type { DeadLetter } from '../queue/sqs-batch.js';
+import { deadLetterAttributes } from '../queue/sqs-dead-letter.js';
 import { createResponder } from '../responder/create-responder.js';
 import { adminPorts, type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 import { timeOrderedId } from '../store/ids.js';
@@ -58,10 +59,23 @@ export function sendLeaseMs(visibilityTimeoutMs: number): number {
   return Math.max(1, Math.floor(visibilityTimeoutMs / 2));
 }
 
-/** A dead-letter queue the consumer puts a permanent failure on at once; the reason is in its log line. */
+/**
+ * A dead-letter queue the consumer puts a permanent failure on at once: the record's id, first sent
+ * time and body, with the reason in its attributes as on SQS (`deadLetterAttributes`).
+ */
 function localDeadLetter(queue: LocalQueue): DeadLetter {
-  return async (record) => {
-    await queue.send([record.body]);
+  return async (record, reason) => {
+    const attributes = Object.entries(deadLetterAttributes(record, reason)).map(([name, value]) => [
+      name,
+      value.StringValue ?? '',
+    ]);
+    await queue.deadLetter({
+      messageId: record.messageId,
+      body: record.body,
+      sentTimestamp: Number(record.attributes.SentTimestamp),
+      deadLetterSourceArn: record.eventSourceARN,
+      attributes: Object.fromEntries(attributes),
+    });
   };
 }
 

@@ -6,7 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig } from '#shared/config/config.js';
 import { ValidationError } from '#shared/errors.js';
 import { type DeadLetterQueueRef, startRedrive } from '#shared/queue/sqs-redrive.js';
-import { deadLetterLines } from './dead-letter-list.js';
+import { deadLetterLines, readDeadLetters } from './dead-letter-list.js';
 import { LocalQueue } from './queue.js';
 import { localQueues } from './queues.js';
 import { requireThreadlineData, runningRuntime } from './runtime-lock.js';
@@ -82,9 +82,10 @@ export async function redrive(args: readonly string[], deps: RedriveDeps): Promi
     }
     const moved = await redriveLocal(queue, deps.dataDir);
     deps.write(
-      `Moved ${moved} message(s) from threadline-${queue}-dlq back to threadline-${queue}; ` +
+      `Moved ${moved.length} message(s) from threadline-${queue}-dlq back to threadline-${queue}; ` +
         'npm start delivers them.',
     );
+    for (const id of moved) deps.write(`  ${id}`);
     return;
   }
   const stack = values.stack ?? 'ThreadlineStateful';
@@ -157,13 +158,15 @@ async function discardLocal(queue: RedriveQueue, dataDir: string, messageId: str
   return `Deleted message ${messageId} from ${name}; it will not be redriven.`;
 }
 
-/** Moves the files of `<queue>-dlq` to `<queue>` while no runtime uses the folder. */
-async function redriveLocal(queue: RedriveQueue, dataDir: string): Promise<number> {
+/** Moves the files of `<queue>-dlq` to `<queue>` while no runtime uses the folder; answers their ids. */
+async function redriveLocal(queue: RedriveQueue, dataDir: string): Promise<string[]> {
   requireStopped(dataDir);
-  if (queue === 'webhooks') return localWebhookQueue(dataDir).redrive();
+  // Read before the move: with no runtime, what the folder holds is what moves.
+  const ids = readDeadLetters(join(dataDir, 'queues', `${queue}-dlq`)).messages.map((m) => m.messageId);
+  if (queue === 'webhooks') await localWebhookQueue(dataDir).redrive();
   // The queues as the runtime makes them; none is started, so nothing is consumed here.
-  const queues = localQueues({ dataDir, timings: undefined, outboundMaxAttempts: 1 });
-  return queues[queue].redrive();
+  else await localQueues({ dataDir, timings: undefined, outboundMaxAttempts: 1 })[queue].redrive();
+  return ids;
 }
 
 /** The webhook deliveries' queue and dead-letter queue in the folders local webhooks.ts keeps them in. */

@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalQueue } from '#shared/local/queue.js';
 import { redrive } from '#shared/local/redrive.js';
@@ -54,5 +55,42 @@ describe('npm run redrive -- --local --discard', () => {
   it('is for --local alone: on AWS it says to use aws sqs delete-message', async () => {
     await expect(run('mail', '--discard', 'x')).rejects.toThrow(/aws sqs delete-message/);
     await expect(run('mail', '--local', '--list', '--discard', 'x')).rejects.toThrow(/without --list/);
+  });
+});
+
+describe('npm run redrive -- --local --list of a permanent failure', () => {
+  it('shows where it came from and why, as its attributes say', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'threadline-list-why-'));
+    try {
+      const dir = join(dataDir, 'queues', 'inbound-dlq');
+      const queue = new LocalQueue({ name: 'threadline-inbound-dlq', dir });
+      const messageId = '0b7f3a52-61c4-4c8e-9d1e-5a0c2f7b9e11';
+      await queue.deadLetter({
+        messageId,
+        body: '{"id":"whatsapp:wamid.X","text":"my card is 4111"}',
+        sentTimestamp: Date.parse('2026-12-06T10:00:00.000Z'),
+        deadLetterSourceArn: 'arn:aws:sqs:local:000000000000:threadline-inbound',
+        attributes: {
+          failureError: 'PermanentError',
+          failureCode: 'permanent_failure',
+          sourceQueueArn: 'arn:aws:sqs:local:000000000000:threadline-inbound',
+          sourceMessageId: messageId,
+          receiveCount: '1',
+        },
+      });
+      const lines: string[] = [];
+      const deps = { sqs: () => new SQSClient({}), dataDir, write: (line: string) => lines.push(line) };
+      await redrive(['inbound', '--local', '--list'], deps);
+      expect(lines[1]).toBe(
+        `${messageId}  sent 2026-12-06T10:00:00.000Z  50 bytes  id=whatsapp:wamid.X  from threadline-inbound  ` +
+          `failureError=PermanentError failureCode=permanent_failure sourceMessageId=${messageId} receiveCount=1`,
+      );
+      // The redrive moves it with its id, and says which.
+      lines.length = 0;
+      await redrive(['inbound', '--local'], deps);
+      expect(lines).toEqual([expect.stringMatching(/^Moved 1 message/), `  ${messageId}`]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,15 +1,15 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Channel } from '#shared/domain/envelope.js';
 import type { ChannelSender } from '#shared/domain/outbound.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
-import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { redrive } from '#shared/local/redrive.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { outboxAgent } from '../support/outbox-agent.js';
 import { startTestRuntime } from '../support/runtime.js';
-import { deliver, signedMeta, waitUntil, whatsappText } from '../support/webhooks.js';
+import { waitUntil } from '../support/webhooks.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -55,34 +55,19 @@ describe('local runtime: a redriven reply that failed after retries is sent agai
       wrapSenders: flaky,
       queue: { visibilityTimeoutMs: 200 },
     });
-  const api = (method: string, path: string, body?: unknown) =>
-    fetch(`${runtime?.url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${AGENT}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-  const outboxLines = (text: string) =>
-    readFileSync(join(dataDir, 'outbox.jsonl'), 'utf8')
-      .split('\n')
-      .filter((line) => line.includes(text)).length;
+  const {
+    api,
+    outboxLines,
+    conversationOf: customerOf,
+    replyOf,
+  } = outboxAgent({
+    url: () => runtime?.url ?? '',
+    token: AGENT,
+    secret: SECRET,
+    dataDir: () => dataDir,
+  });
+  const conversationOf = (from: string) => customerOf(from, () => runtime?.idle());
   const deadLetters = () => readdirSync(join(dataDir, 'queues', 'outbound-dlq')).length;
-  const conversationOf = async (from: string) => {
-    const at = new Date(Date.now() - 60_000).toISOString();
-    const payload = whatsappText({ from, name: 'Ana', messages: [{ id: `wamid.${from}`, at, text: 'Hi' }] });
-    expect(
-      (await deliver(signedMeta(runtime?.url ?? '', '/webhooks/whatsapp', payload, SECRET))).status,
-    ).toBe(200);
-    await runtime?.idle();
-    const found = (await (await api('GET', `/api/customers?q=%2B${from}`)).json()) as { items: Customer[] };
-    const customer = found.items[0] as Customer;
-    return { customerId: customer.id, conversationId: customer.openConversationId as string };
-  };
-  const replyOf = async (customerId: string, text: string) => {
-    const timeline = (await (await api('GET', `/api/customers/${customerId}/timeline`)).json()) as {
-      items: TimelineItem[];
-    };
-    return timeline.items.find((item) => item.text === text);
-  };
   /** Stops the runtime, redrives the outbound dead letters as the command does, starts it again. */
   const redriveOutbound = async () => {
     await runtime?.close();

@@ -5,7 +5,10 @@ import { appWith, logicalId } from '../support/cdk-app.js';
 
 const statefulStack = new StatefulStack(appWith({}), 'ThreadlineStateful');
 const stateful = Template.fromStack(statefulStack);
-const resources = stateful.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+const resources = stateful.toJSON().Resources as Record<
+  string,
+  { Type: string; Properties: Record<string, unknown> }
+>;
 const topicRef = { Ref: logicalId(statefulStack, 'AlarmTopic') };
 
 /**

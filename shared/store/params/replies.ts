@@ -81,13 +81,17 @@ export function claimSendInput(
     TableName: table,
     Key: replyTimelineKey(message),
     UpdateExpression: 'SET sendLeaseUntil = :until',
-    ConditionExpression:
-      'attribute_exists(pk) AND attribute_not_exists(providerMessageId) AND attribute_not_exists(sendFailedAt) AND (attribute_not_exists(sendLeaseUntil) OR sendLeaseUntil < :now)',
-    ExpressionAttributeValues: {
-      ':until': new Date(now.getTime() + leaseMs).toISOString(),
-      ':now': now.toISOString(),
-    },
+    ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(providerMessageId) AND attribute_not_exists(sendFailedAt) AND ${LEASE_OVER}`,
+    ExpressionAttributeValues: leaseValues(now, leaseMs),
   };
+}
+
+/** Nobody holds an unexpired lease on the reply. */
+const LEASE_OVER = '(attribute_not_exists(sendLeaseUntil) OR sendLeaseUntil < :now)';
+
+/** A lease's values: until `now + leaseMs`, and `now`, which another's must have ended by. */
+function leaseValues(now: Date, leaseMs: number): Record<string, string> {
+  return { ':until': new Date(now.getTime() + leaseMs).toISOString(), ':now': now.toISOString() };
 }
 
 /**
@@ -108,12 +112,10 @@ export function retryClaimInput(
     Key: replyTimelineKey(message),
     UpdateExpression:
       'SET sendLeaseUntil = :until, #status = :queued, statusRank = :rank, statusAt = :now REMOVE sendFailedAt, sendGaveUp, errors',
-    ConditionExpression:
-      'sendFailedAt = :failedAt AND attribute_not_exists(providerMessageId) AND (attribute_not_exists(sendLeaseUntil) OR sendLeaseUntil < :now)',
+    ConditionExpression: `sendFailedAt = :failedAt AND attribute_not_exists(providerMessageId) AND ${LEASE_OVER}`,
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
-      ':until': new Date(now.getTime() + leaseMs).toISOString(),
-      ':now': now.toISOString(),
+      ...leaseValues(now, leaseMs),
       ':failedAt': failedAt,
       ':queued': 'queued',
       ':rank': statusRank('queued'),

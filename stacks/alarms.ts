@@ -1,6 +1,12 @@
 import { Annotations, Aws, CfnOutput, Duration, type Stack } from 'aws-cdk-lib';
 import type { IHttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
-import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -60,7 +66,7 @@ export function createAlarmTopic(stack: Stack, props: { alarmEmail?: string | un
 function alarm(
   scope: Construct,
   id: string,
-  options: { metric: Metric; threshold: number; topic: ITopic; description: string },
+  options: { metric: IMetric; threshold: number; topic: ITopic; description: string },
 ): Alarm {
   const created = new Alarm(scope, id, {
     metric: options.metric,
@@ -101,22 +107,36 @@ export const gaveUpAdvice = {
     'The data is in the table; integrator events and live updates of those changes were not sent (README, Operations)',
 } as const;
 
-/** Raised as soon as `queue` (a dead-letter queue, a failure-record queue) holds a visible message. */
+/**
+ * Raised as soon as `queue` (a dead-letter queue, a failure-record queue) holds a visible message; and
+ * a second alarm (`…ArrivalAlarm`), raised for the minute its count of visible messages goes up, then
+ * cleared: the first stays raised while one message waits (up to 14 days), which would hide every
+ * later failure. The count, not NumberOfMessagesSent: SQS publishes none for what a redrive policy
+ * moves to a dead-letter queue. A letter received and not deleted (an operator's look) that comes back
+ * counts as one arriving.
+ */
 export function alarmOnAnyMessage(
   scope: Construct,
   id: keyof typeof gaveUpAdvice,
   queue: IQueue,
   topic: ITopic,
 ): Alarm {
-  return alarm(scope, id, {
-    metric: queue.metricApproximateNumberOfMessagesVisible({
+  const visible = queue.metricApproximateNumberOfMessagesVisible({
+    period: Duration.minutes(1),
+    statistic: 'Maximum',
+  });
+  alarm(scope, id.replace(/Alarm$/, 'ArrivalAlarm'), {
+    metric: new MathExpression({
+      expression: 'DIFF(visible)',
+      usingMetrics: { visible },
       period: Duration.minutes(1),
-      statistic: 'Maximum',
+      label: 'messages arrived in the minute',
     }),
     threshold: 0,
     topic,
-    description: gaveUpAdvice[id],
+    description: `Another message arrived (the queue's first alarm stays raised while one waits). ${gaveUpAdvice[id]}`,
   });
+  return alarm(scope, id, { metric: visible, threshold: 0, topic, description: gaveUpAdvice[id] });
 }
 
 /** The longest delay a message is sent with (SQS's most): timers due within 15 minutes, delivery retries. */

@@ -262,8 +262,8 @@ export class StatefulStack extends Stack {
       threshold: inboundAgeAlarmThreshold,
       topic: this.alarmTopic,
     });
-    // Timers due within 15 minutes and integrator deliveries' retries are sent delayed.
-    const delayed = new Set<string>(['Timers', 'Webhook']);
+    // Timers due within 15 minutes, delivery retries and replies (a Retry-After's wait) are sent delayed.
+    const delayed = new Set<string>(['Timers', 'Webhook', 'Outbound']);
     for (const [name, consumed] of this.consumedQueues) {
       if (name === 'Inbound') continue;
       alarmOnStalledQueue(this, name, { ...consumed, delayed: delayed.has(name) }, this.alarmTopic);

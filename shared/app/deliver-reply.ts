@@ -3,10 +3,16 @@ import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender, OutboundMessage } from '../domain/outbound.js';
 import type { Clock } from '../domain/ports.js';
 import type { HeldSend } from '../domain/reply-ports.js';
-import { PermanentSendError } from '../domain/send-errors.js';
+import { GAVE_UP_CODE, PermanentSendError } from '../domain/send-errors.js';
 import type { SenderStore } from '../domain/sender-ports.js';
 import { TWILIO_UNSUBSCRIBED } from '../domain/sms-opt-out.js';
-import { answeredAt, answersCustomer, lateFailureWaitOf, unansweredBy } from '../domain/waiting.js';
+import {
+  answeredAt,
+  answersCustomer,
+  clockAuthorOf,
+  lateFailureWaitOf,
+  unansweredBy,
+} from '../domain/waiting.js';
 import { errorFields, loggedId, logger } from '../log.js';
 import { recordUnsubscribedSend } from './record-unsubscribed.js';
 import { makeOwedHandOff, owedNow, type UndeliveredAnswerHandOff } from './undelivered-answer.js';
@@ -42,8 +48,9 @@ async function recordFailure(
   deps: SenderDeps,
   message: OutboundMessage,
   reason: { code: string; message: string },
+  gaveUp?: boolean,
 ): Promise<void> {
-  await deps.store.recordSendFailure(message, reason, deps.clock.now().toISOString());
+  await deps.store.recordSendFailure(message, reason, deps.clock.now().toISOString(), gaveUp);
   await afterRefusal(deps, message, reason.code);
 }
 
@@ -112,7 +119,8 @@ export function settleRefusal(deps: SenderDeps, message: OutboundMessage, code: 
 
 /**
  * A failed send: permanent or out of attempts, it is recorded `failed`; else it is retried (rethrown),
- * after `letGo` (a held lease released, so the retry need not wait it out).
+ * after `letGo` (a held lease released, so the retry need not wait it out). Out of attempts it is
+ * rethrown too, to the dead-letter queue, recorded as given up: a redrive of it sends it again.
  */
 async function handleFailure(
   deps: SenderDeps,
@@ -127,10 +135,11 @@ async function handleFailure(
     // Refused as sent to someone who texted STOP: their number is opted out before the failure is kept.
     if (permanent && (await recordUnsubscribedSend(deps.store, message, error.providerCode)))
       logger.info('reply refused: the customer opted out of SMS', fields);
-    await recordFailure(deps, message, {
-      code: permanent ? (error.providerCode ?? error.code) : 'gave_up',
+    const reason = {
+      code: permanent ? (error.providerCode ?? error.code) : GAVE_UP_CODE,
       message: permanent ? error.message : `no answer from the provider after ${attempts} attempts`,
-    });
+    };
+    await recordFailure(deps, message, reason, !permanent);
     logger.warn('reply failed', { ...fields, permanent, attempts, ...errorFields(error) });
     if (permanent) return;
   } else {
@@ -176,8 +185,15 @@ function waitAgainAfterLateFailure(deps: SenderDeps, message: OutboundMessage): 
   return waitAgainAfterFailure(deps.store, lateFailureWaitOf(message), deps.clock, deps.track, handOff);
 }
 
-/** Claims the reply for this attempt: false when there is nothing to send; throws while another holds it. */
-async function claim(deps: SenderDeps, message: OutboundMessage, fields: LogFields): Promise<boolean> {
+/**
+ * Claims the reply for this attempt: false when there is nothing to send, `retry` when it was given up
+ * on after retries before (a redrive); throws while another holds it.
+ */
+async function claim(
+  deps: SenderDeps,
+  message: OutboundMessage,
+  fields: LogFields,
+): Promise<'claimed' | 'retry' | false> {
   const claimed = await deps.store.claimSend(message, deps.clock.now(), deps.leaseMs);
   if (claimed === 'sent') {
     logger.info('reply already sent, redelivery skipped', fields);
@@ -186,7 +202,7 @@ async function claim(deps: SenderDeps, message: OutboundMessage, fields: LogFiel
   if (typeof claimed === 'object' && 'refused' in claimed) {
     // A redelivery after a crash past the refusal's record: what followed it is completed.
     await afterRefusal(deps, message, claimed.refused);
-    logger.info('reply refused already, redelivery skipped', fields);
+    logger.info('reply refused already, redelivery skipped', { ...fields, code: claimed.refused });
     return false;
   }
   if (claimed === 'failed') {
@@ -195,10 +211,26 @@ async function claim(deps: SenderDeps, message: OutboundMessage, fields: LogFiel
     logger.info('reply sent and reported failed, redelivery skipped', fields);
     return false;
   }
-  if (claimed === 'busy') throw new Error(`reply ${message.id} is being sent by another attempt`);
-  if (claimed === 'claimed') return true;
+  if (claimed === 'busy') {
+    // Another attempt's lease, not a failure of this one: the queue brings it back after its visibility.
+    logger.info('reply being sent by another attempt, retried after its lease', fields);
+    throw new Error(`reply ${message.id} is being sent by another attempt`);
+  }
+  if (claimed === 'retry') logger.info('reply given up on after retries: sent again (a redrive)', fields);
+  if (claimed === 'claimed' || claimed === 'retry') return claimed;
   await settleUnrecorded(deps, message, claimed.unsettled, fields);
   return false;
+}
+
+/** The clock hears again of a reply sent on a retry after its give-up (which told it `unanswered`). */
+function trackRetried(deps: SenderDeps, message: OutboundMessage): Promise<void> | undefined {
+  const { conversationId, author } = message;
+  return deps.track?.({
+    type: 'reply',
+    conversationId,
+    at: answeredAt(message),
+    author: clockAuthorOf(author),
+  });
 }
 
 /** The configured senders, built on first use when `deps` says how; a held lease is let go if that fails. */
@@ -233,7 +265,8 @@ export async function deliverReply(
     logger.info('reply dropped: its customer is erased or being erased', fields);
     return;
   }
-  if (!held && !(await claim(deps, message, fields))) return;
+  const claimed = held ? 'claimed' : await claim(deps, message, fields);
+  if (!claimed) return;
   const letGo = held ? () => deps.store.releaseSend(message, held.leaseUntil) : undefined;
   const sender = (await sendersOf(deps, letGo))[message.channel];
   if (!sender) {
@@ -260,6 +293,8 @@ export async function deliverReply(
       await deps.store.markAnswered?.(message.conversationId, answeredAt(message));
     failedFirst = await deps.store.recordSent(message, result, handedAt);
     logger.info('reply sent', { ...fields, providerMessageId: loggedId(result.providerMessageId) });
+    // Its give-up told the clock it never answered: now it has.
+    if (claimed === 'retry' && answersCustomer(message.author)) await trackRetried(deps, message);
   } catch (error) {
     // Once the provider took it, the lease stays until it runs out: a retry then finds it recorded, or sends again.
     await handleFailure(deps, message, error, receiveCount, fields, sent ? undefined : letGo);

@@ -20,6 +20,12 @@ export class RetryableSendError extends ThreadlineError {
   }
 }
 
+/**
+ * The reason code of a reply the sender gave up on after its last attempt failed for a reason that
+ * may pass (throttling, a 5xx, no network): unlike a provider's refusal, a redrive sends it again.
+ */
+export const GAVE_UP_CODE = 'gave_up';
+
 /** SQS's longest DelaySeconds: 15 minutes. */
 export const MAX_SEND_DELAY_SECONDS = 900;
 

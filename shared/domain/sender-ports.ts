@@ -8,6 +8,7 @@ import type { OwedHandOff } from './waiting.js';
 /** What a claim found (see `claimSend`). */
 export type SendClaim =
   | 'claimed'
+  | 'retry'
   | 'sent'
   | 'failed'
   | 'busy'
@@ -18,7 +19,8 @@ export type SendClaim =
 export interface SenderStore {
   /**
    * Claims the reply for `leaseMs`: `sent` when it went out already, `refused` (the reason's code)
-   * when a sender recorded it failed for good, `failed` when the
+   * when a sender recorded it failed for good, `retry` (claimed, its status back to `queued`) when a
+   * sender gave up on it after retries (`recordSendFailure` with `gaveUp`: a redrive), `failed` when the
    * provider took it, the send was recorded and a status reported it failed, `busy` while another
    * holds it; `unsettled` when a provider's status recorded its provider id while a sender held it and
    * that sender's lease ran out without recording the send (it died after the provider call).
@@ -58,9 +60,14 @@ export interface SenderStore {
   mergedCustomers?(customerId: string): Promise<{ partitions: string[]; customers: Customer[] }>;
   /** Records a contact state of an address (a refusal that says the customer texted STOP): see `ResolverStore`. */
   setContactState?(identity: Identity, state: ContactState): Promise<void>;
+  /**
+   * Records the reply `failed`; `gaveUp` when the sender ran out of attempts on a failure that may pass
+   * (not the provider's refusal): a later delivery of it (a redrive) claims it again (`retry`).
+   */
   recordSendFailure(
     message: OutboundMessage,
     reason: { code: string; message: string },
     at: string,
+    gaveUp?: boolean,
   ): Promise<void>;
 }

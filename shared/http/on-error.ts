@@ -2,7 +2,7 @@ import type { Context, Env, Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { logger } from '../log.js';
+import { errorFields, logger } from '../log.js';
 import { errorBody, knownErrorAnswer, type RequestWhere } from './error-status.js';
 
 /**
@@ -21,7 +21,8 @@ export function onError(error: Error, c: Context): Response {
       status,
     );
   }
-  logger.error('unhandled error', { ...at, error: error.name, message: error.message });
+  // `errorMessage`, not `message`: Powertools keeps that key for the line's own text and drops it.
+  logger.error('unhandled error', { ...at, ...errorFields(error) });
   return c.json(errorBody('internal', 'internal error'), 500);
 }
 

@@ -1,5 +1,5 @@
 import { PayloadTooLargeError, ValidationError } from '../errors.js';
-import { logger } from '../log.js';
+import { errorFields, logger } from '../log.js';
 import { errorBody, knownErrorAnswer } from './error-status.js';
 
 /**
@@ -125,7 +125,6 @@ function errorResponse(error: unknown, route: string): WebhookResponse {
   const known = knownErrorAnswer(error, { route });
   if (known)
     return { status: known.status, contentType: 'application/json', body: JSON.stringify(known.body) };
-  const { name, message } = error instanceof Error ? error : { name: 'unknown', message: String(error) };
-  logger.error('unhandled error', { route, error: name, message });
+  logger.error('unhandled error', { route, ...errorFields(error) });
   return jsonError(500, 'internal', 'internal error');
 }

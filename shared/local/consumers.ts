@@ -21,6 +21,7 @@ import { createMailConsumer } from '../queue/mail-consumer.js';
 import { createResolverConsumer } from '../queue/resolver-consumer.js';
 import { createSenderConsumer } from '../queue/sender-consumer.js';
 import type { DeadLetter } from '../queue/sqs-batch.js';
+import { deadLetterAttributes } from '../queue/sqs-dead-letter.js';
 import { createResponder } from '../responder/create-responder.js';
 import { adminPorts, type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 import { timeOrderedId } from '../store/ids.js';
@@ -39,7 +40,7 @@ export interface ConsumersInput {
   senders: Partial<Record<Channel, ChannelSender>>;
   /** Where ses-mail puts the envelopes it parses: the same queue the webhooks enqueue to. */
   envelopes: EnvelopeQueue;
-  /** The sender's lease on a reply: the outbound queue's visibility timeout. */
+  /** The sender's lease on a reply: shorter than the outbound queue's visibility timeout (`sendLeaseMs`). */
   leaseMs: number;
   /** Route inbound messages to the AI or a human queue (the routing policy is read once, here). */
   routing: boolean;
@@ -48,10 +49,33 @@ export interface ConsumersInput {
   track: boolean;
 }
 
-/** A dead-letter queue the consumer puts a permanent failure on at once; the reason is in its log line. */
+/**
+ * The sender's lease on a reply, from the outbound queue's visibility timeout: half of it, so the
+ * redelivery of a reply whose attempt failed finds the lease over, as on AWS (a 60-second lease, a
+ * visibility of six function timeouts). Equal to it, a redelivery could come a moment before the
+ * lease ran out, find it held and spend an attempt on nothing.
+ */
+export function sendLeaseMs(visibilityTimeoutMs: number): number {
+  return Math.max(1, Math.floor(visibilityTimeoutMs / 2));
+}
+
+/**
+ * A dead-letter queue the consumer puts a permanent failure on at once: the record's id, first sent
+ * time and body, with the reason in its attributes as on SQS (`deadLetterAttributes`).
+ */
 function localDeadLetter(queue: LocalQueue): DeadLetter {
-  return async (record) => {
-    await queue.send([record.body]);
+  return async (record, reason) => {
+    const attributes = Object.entries(deadLetterAttributes(record, reason)).map(([name, value]) => [
+      name,
+      value.StringValue ?? '',
+    ]);
+    await queue.deadLetter({
+      messageId: record.messageId,
+      body: record.body,
+      sentTimestamp: Number(record.attributes.SentTimestamp),
+      deadLetterSourceArn: record.eventSourceARN,
+      attributes: Object.fromEntries(attributes),
+    });
   };
 }
 

@@ -20,6 +20,16 @@ function namesOf(body: string): string {
     .join(' ');
 }
 
+/** Where a dead letter came from and why, as its attributes say (ids and codes, never text). */
+function whyOf({ deadLetterSourceArn, attributes = {} }: StoredMessage): string {
+  const from = deadLetterSourceArn?.split(':').at(-1);
+  const { failureError, failureCode, sourceMessageId, receiveCount } = attributes;
+  const why = Object.entries({ failureError, failureCode, sourceMessageId, receiveCount })
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${name}=${value}`);
+  return [from ? `  from ${from}` : '', why.length ? `  ${why.join(' ')}` : ''].join('');
+}
+
 /**
  * The messages a local dead-letter queue holds, read from its folder and left there: safe while npm
  * start runs (a file it writes or removes meanwhile is read whole or not at all: it writes a temporary
@@ -61,11 +71,12 @@ export function deadLetterLines(queueName: string, dir: string): string[] {
   const lines = [
     `${queueName}: ${messages.length} message(s)${unreadable ? `, ${unreadable} unreadable file(s)` : ''} in ${dir}`,
   ];
-  for (const { messageId, body, sentTimestamp } of messages) {
+  for (const message of messages) {
+    const { messageId, body, sentTimestamp } = message;
     const names = namesOf(body);
     const bytes = Buffer.byteLength(body, 'utf8');
     lines.push(
-      `${messageId}  sent ${new Date(sentTimestamp).toISOString()}  ${bytes} bytes${names ? `  ${names}` : ''}`,
+      `${messageId}  sent ${new Date(sentTimestamp).toISOString()}  ${bytes} bytes${names ? `  ${names}` : ''}${whyOf(message)}`,
     );
   }
   return lines;

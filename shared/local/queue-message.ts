@@ -10,6 +10,11 @@ export const StoredMessageSchema = z.object({
   deadLetterSourceArn: z.string().optional(),
   /** Epoch ms its DelaySeconds ends: until then it is delayed, as on SQS (kept across a restart). */
   delayedUntil: z.number().optional(),
+  /**
+   * Its string message attributes, as SQS keeps them: a permanent failure's reason on a dead letter
+   * (`failureError`, `failureCode`, `sourceQueueArn`, `sourceMessageId`, `receiveCount`).
+   */
+  attributes: z.record(z.string(), z.string()).optional(),
 });
 export type StoredMessage = z.infer<typeof StoredMessageSchema>;
 
@@ -35,7 +40,12 @@ export function sqsRecord(message: Message, arn: string): SQSRecord {
       ApproximateFirstReceiveTimestamp: String(message.firstReceiveTimestamp),
       ...(message.deadLetterSourceArn ? { DeadLetterQueueSourceArn: message.deadLetterSourceArn } : {}),
     },
-    messageAttributes: {},
+    messageAttributes: Object.fromEntries(
+      Object.entries(message.attributes ?? {}).map(([name, value]) => [
+        name,
+        { stringValue: value, dataType: 'String', stringListValues: [], binaryListValues: [] },
+      ]),
+    ),
     md5OfBody: createHash('md5').update(message.body, 'utf8').digest('hex'),
     eventSource: 'aws:sqs',
     eventSourceARN: arn,

@@ -50,6 +50,8 @@ export interface QueuedMessage {
   body: string;
   sentTimestamp: number;
   receiveCount: number;
+  /** Its message attributes (a dead letter's reason), when it has any. */
+  attributes?: Record<string, string>;
 }
 
 /**
@@ -193,12 +195,15 @@ export class LocalQueue {
 
   /** Every message not yet deleted, without receiving it (to inspect a dead-letter queue). */
   messages(): QueuedMessage[] {
-    return [...this.#messages.values()].map(({ messageId, body, sentTimestamp, receiveCount }) => ({
-      messageId,
-      body,
-      sentTimestamp,
-      receiveCount,
-    }));
+    return [...this.#messages.values()].map(
+      ({ messageId, body, sentTimestamp, receiveCount, attributes }) => ({
+        messageId,
+        body,
+        sentTimestamp,
+        receiveCount,
+        ...(attributes ? { attributes } : {}),
+      }),
+    );
   }
 
   /**
@@ -210,8 +215,8 @@ export class LocalQueue {
     const source = this.#deadLetter;
     if (!source) throw new Error(`queue ${this.name} has no dead-letter queue`);
     const moving = [...source.#messages.values()];
-    for (const { messageId, body, sentTimestamp } of moving) {
-      await this.#accept({ messageId, body, sentTimestamp });
+    for (const { messageId, body, sentTimestamp, attributes } of moving) {
+      await this.#accept({ messageId, body, sentTimestamp, ...(attributes ? { attributes } : {}) });
       source.#messages.delete(messageId);
       await source.#unlink(messageId);
     }
@@ -324,6 +329,14 @@ export class LocalQueue {
         this.#settle();
       });
     this.#moves.add(move);
+  }
+
+  /**
+   * Takes in a message a consumer dead-letters itself (a permanent failure), as SQS does a SendMessage
+   * with the record's body and the reason's attributes: its id and first sent time kept, for `--list`.
+   */
+  async deadLetter(message: StoredMessage): Promise<void> {
+    await this.#accept(message);
   }
 
   /** Takes in a message from another queue (dead-lettering), keeping its id and sent time. */

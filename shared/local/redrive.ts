@@ -1,3 +1,4 @@
+import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -5,7 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { loadConfig } from '#shared/config/config.js';
 import { ValidationError } from '#shared/errors.js';
 import { type DeadLetterQueueRef, startRedrive } from '#shared/queue/sqs-redrive.js';
-import { deadLetterLines } from './dead-letter-list.js';
+import { deadLetterLines, readDeadLetters } from './dead-letter-list.js';
 import { LocalQueue } from './queue.js';
 import { localQueues } from './queues.js';
 import { requireThreadlineData, runningRuntime } from './runtime-lock.js';
@@ -32,6 +33,9 @@ Moves the messages of the queue's dead-letter queue back to the queue, to be pro
   --local         the local runtime's queues under DATA_DIR (default .data); stop npm start first
   --list          with --local: only lists what the dead-letter queue holds (ids, sent time, size, ids
                   and kinds from the body, never its text); moves nothing, so npm start may be running
+  --discard <id>  with --local: deletes that one message (an id --list shows) from the dead-letter
+                  queue, for a letter that can never succeed; stop npm start first. On AWS: aws sqs
+                  receive-message, then delete-message with its receipt handle (README, Operations)
   --help          this text`;
 
 export interface RedriveDeps {
@@ -51,6 +55,11 @@ export async function redrive(args: readonly string[], deps: RedriveDeps): Promi
   }
   const [queue, ...extra] = positionals;
   if (!isRedriveQueue(queue) || extra.length > 0) throw new ValidationError(redriveUsage);
+  if (values.discard !== undefined && (!values.local || values.list)) {
+    throw new ValidationError(
+      '--discard is for --local without --list; on AWS delete a letter with aws sqs delete-message (README, Operations)',
+    );
+  }
   if (values.list && !values.local) {
     throw new ValidationError(
       '--list is for --local; on AWS count a dead-letter queue with aws sqs get-queue-attributes --attribute-names ApproximateNumberOfMessages',
@@ -61,6 +70,10 @@ export async function redrive(args: readonly string[], deps: RedriveDeps): Promi
       throw new ValidationError('--local takes no --arn, --name or --stack');
     }
     requireThreadlineData(deps.dataDir, `redrive -- ${queue} --local${values.list ? ' --list' : ''}`);
+    if (values.discard !== undefined) {
+      deps.write(await discardLocal(queue, deps.dataDir, values.discard));
+      return;
+    }
     if (values.list) {
       const name = `threadline-${queue}-dlq`;
       for (const line of deadLetterLines(name, join(deps.dataDir, 'queues', `${queue}-dlq`)))
@@ -69,9 +82,10 @@ export async function redrive(args: readonly string[], deps: RedriveDeps): Promi
     }
     const moved = await redriveLocal(queue, deps.dataDir);
     deps.write(
-      `Moved ${moved} message(s) from threadline-${queue}-dlq back to threadline-${queue}; ` +
+      `Moved ${moved.length} message(s) from threadline-${queue}-dlq back to threadline-${queue}; ` +
         'npm start delivers them.',
     );
+    for (const id of moved) deps.write(`  ${id}`);
     return;
   }
   const stack = values.stack ?? 'ThreadlineStateful';
@@ -95,6 +109,7 @@ function parseRedriveArgs(args: readonly string[]) {
       options: {
         local: { type: 'boolean' },
         list: { type: 'boolean' },
+        discard: { type: 'string' },
         arn: { type: 'string' },
         name: { type: 'string' },
         stack: { type: 'string' },
@@ -110,18 +125,48 @@ function isRedriveQueue(queue: string | undefined): queue is RedriveQueue {
   return queue !== undefined && Object.hasOwn(deadLetterQueueIds, queue);
 }
 
-/** Moves the files of `<queue>-dlq` to `<queue>` while no runtime uses the folder. */
-async function redriveLocal(queue: RedriveQueue, dataDir: string): Promise<number> {
+/** Refuses while a runtime holds the folder: it keeps its queues in memory too. */
+function requireStopped(dataDir: string): void {
   const pid = runningRuntime(dataDir);
   if (pid !== undefined) {
     throw new ValidationError(
       `Threadline is running on ${dataDir} (process ${pid}): stop npm start, then run the redrive again`,
     );
   }
-  if (queue === 'webhooks') return localWebhookQueue(dataDir).redrive();
+}
+
+/** A local message id as the queue names its file (a UUID): nothing else reaches the path. */
+const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Deletes one message of `<queue>-dlq` (its file) while no runtime uses the folder. */
+async function discardLocal(queue: RedriveQueue, dataDir: string, messageId: string): Promise<string> {
+  if (!MESSAGE_ID.test(messageId)) {
+    throw new ValidationError(
+      `--discard takes a message id as --list shows it (a UUID), not ${JSON.stringify(messageId.slice(0, 60))}`,
+    );
+  }
+  requireStopped(dataDir);
+  const name = `threadline-${queue}-dlq`;
+  try {
+    await unlink(join(dataDir, 'queues', `${queue}-dlq`, `${messageId.toLowerCase()}.json`));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    throw new ValidationError(
+      `${name} holds no message ${messageId}: see npm run redrive -- ${queue} --local --list`,
+    );
+  }
+  return `Deleted message ${messageId} from ${name}; it will not be redriven.`;
+}
+
+/** Moves the files of `<queue>-dlq` to `<queue>` while no runtime uses the folder; answers their ids. */
+async function redriveLocal(queue: RedriveQueue, dataDir: string): Promise<string[]> {
+  requireStopped(dataDir);
+  // Read before the move: with no runtime, what the folder holds is what moves.
+  const ids = readDeadLetters(join(dataDir, 'queues', `${queue}-dlq`)).messages.map((m) => m.messageId);
+  if (queue === 'webhooks') await localWebhookQueue(dataDir).redrive();
   // The queues as the runtime makes them; none is started, so nothing is consumed here.
-  const queues = localQueues({ dataDir, timings: undefined, outboundMaxAttempts: 1 });
-  return queues[queue].redrive();
+  else await localQueues({ dataDir, timings: undefined, outboundMaxAttempts: 1 })[queue].redrive();
+  return ids;
 }
 
 /** The webhook deliveries' queue and dead-letter queue in the folders local webhooks.ts keeps them in. */

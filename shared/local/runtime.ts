@@ -25,7 +25,7 @@ import { documentClient } from '../store/sdk-documents.js';
 import { type LocalAgentLoad, startLocalAgentLoad } from './agent-load.js';
 import { forgettingErased, LocalChangeFeed } from './change-feed.js';
 import { buildConsole } from './console-build.js';
-import { startConsumers } from './consumers.js';
+import { sendLeaseMs, startConsumers } from './consumers.js';
 import { localConversationClock } from './conversation-clock.js';
 import { mountDevClock, onDevClock } from './dev-clock.js';
 import { startLocalDynamo } from './dynamo.js';
@@ -301,7 +301,7 @@ export async function startLocalRuntime(given: LocalRuntimeOptions): Promise<Loc
     ids: options.ids ?? randomIds,
     senders: withWebchat(options.wrapSenders?.(senders) ?? senders, envelopes, clock),
     envelopes: webhookQueue,
-    leaseMs: options.queue?.visibilityTimeoutMs ?? 30_000,
+    leaseMs: sendLeaseMs(options.queue?.visibilityTimeoutMs ?? 30_000),
     routing: options.routing ?? false,
     conversationClock,
     track: options.conversationClock ?? options.routing ?? false,

@@ -21,7 +21,8 @@ export interface MailDeps {
  * ses-mail's SQS consumer: each record is one verified SES notification, turned into envelopes on the
  * inbound queue on its own, so one that fails (S3 or the queue unavailable) is redelivered, then
  * dead-lettered, without holding back the rest of its batch. A record that can never become envelopes
- * (not a notification, not JSON) is logged and dropped: retrying it would fail the same way.
+ * (not a notification, not JSON) fails permanently: retrying it would fail the same way, so with
+ * `deadLetter` it goes to the dead-letter queue at once (its reason in the message's attributes).
  */
 export function createMailConsumer(deps: MailDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const recordHandler = async (record: SQSRecord): Promise<void> => {
@@ -33,8 +34,8 @@ export function createMailConsumer(deps: MailDeps): (event: SQSEvent) => Promise
     }
     const notification = MailNotificationSchema.safeParse(body);
     if (!notification.success) {
-      logger.error('record is not a mail notification, dropped', { messageId: record.messageId });
-      return;
+      logger.error('record is not a mail notification', { messageId: record.messageId });
+      throw new ValidationError(`record ${record.messageId} is not a mail notification`);
     }
     const { snsMessageId } = notification.data;
     try {
@@ -47,8 +48,9 @@ export function createMailConsumer(deps: MailDeps): (event: SQSEvent) => Promise
       });
     } catch (error) {
       if (error instanceof ValidationError) {
-        logger.warn('ses notification rejected', { provider: 'ses', snsMessageId, reason: error.message });
-        return;
+        // Permanent: dead-lettered at once (`sqsBatchHandler`), the alarm raised, a redrive possible.
+        logger.error('ses notification rejected', { provider: 'ses', snsMessageId, reason: error.message });
+        throw error;
       }
       // Ids and error names only: the notification is customer data.
       logger.warn('mail notification failed', {

@@ -3,11 +3,19 @@ import type { Channel } from '../domain/envelope.js';
 import { type OutboundMessage, OutboundMessageSchema, type SendResult } from '../domain/outbound.js';
 import { replyItem } from '../domain/replies.js';
 import type { ThreadLink } from '../domain/resolver-ports.js';
+import { GAVE_UP_CODE } from '../domain/send-errors.js';
 import type { SendClaim } from '../domain/sender-ports.js';
 import type { TimelineItem } from '../domain/timeline.js';
 import { UnavailableError } from '../errors.js';
 import { logger } from '../log.js';
-import { type DynamoDb, getItem, isConditionFailure, putItem, updateItem } from './dynamo-client.js';
+import {
+  type DynamoDb,
+  getItem,
+  isConditionFailure,
+  putItem,
+  updateItem,
+  updateItemIf,
+} from './dynamo-client.js';
 import { Keys, replyTimelineKey } from './keys.js';
 import { getInput } from './params/common.js';
 import {
@@ -16,6 +24,7 @@ import {
   putPlacedReplyInput,
   putReplyInput,
   releaseSendInput,
+  retryClaimInput,
   settleSendInput,
 } from './params/replies.js';
 import { onlyForward } from './params/timeline.js';
@@ -93,8 +102,9 @@ const refusalCode = (errors: unknown): string | undefined => {
 
 /**
  * Claims a reply for sending, or says it went out already (`sent`; `failed` when a status reported it
- * failed since), a sender recorded it failed for good (`refused`, the reason's code), someone holds it (`busy`), or a provider's status recorded it sent and its sender's
- * lease ran out before the sender did (`unsettled`).
+ * failed since), a sender recorded it failed for good (`refused`, the reason's code), someone holds it
+ * (`busy`), or a provider's status recorded it sent and its sender's lease ran out before the sender did
+ * (`unsettled`). A reply its sender gave up on after retries is claimed again (`retry`; a third call).
  */
 async function claimSend(
   db: DynamoDb,
@@ -111,7 +121,15 @@ async function claimSend(
   const out = await getItem(db, getInput(db.table, replyTimelineKey(message), true));
   if (!out.Item) throw new UnavailableError(`reply ${message.id} is not on the timeline yet`);
   const { providerMessageId, sendFailedAt, sendLeaseUntil } = out.Item;
-  if (sendFailedAt) return { refused: refusalCode(out.Item.errors) };
+  if (typeof sendFailedAt === 'string') {
+    const code = refusalCode(out.Item.errors);
+    // Given up after retries (before `sendGaveUp`, by its code alone), never taken: a redrive sends it.
+    const gaveUp = out.Item.sendGaveUp === true || code === GAVE_UP_CODE;
+    if (!gaveUp || providerMessageId) return { refused: code };
+    return (await updateItemIf(db, retryClaimInput(db.table, message, sendFailedAt, now, leaseMs)))
+      ? 'retry'
+      : 'busy';
+  }
   if (!providerMessageId) return 'busy';
   // The sender's record takes the lease off; a status that recorded the provider id left it there.
   // Recorded, then reported failed: the sender completes what follows a failure (a crash may have cut it).
@@ -221,10 +239,16 @@ export function replyRepository(db: DynamoDb, links: Links) {
         if (!isConditionFailure(error)) throw error;
       }
     },
-    /** Marks a reply failed for good, with the provider's reason. */
-    async recordSendFailure(message: OutboundMessage, reason: { code: string; message: string }, at: string) {
+    /** Marks a reply failed, with the provider's reason; `gaveUp`: after retries (a redrive sends it). */
+    async recordSendFailure(
+      message: OutboundMessage,
+      reason: { code: string; message: string },
+      at: string,
+      gaveUp?: boolean,
+    ) {
       const change = { status: 'failed' as const, at, errors: [reason] };
-      await updateItem(db, settleSendInput(db.table, message, { failedAt: at }, change));
+      const outcome = { failedAt: at, ...(gaveUp ? { gaveUp } : {}) };
+      await updateItem(db, settleSendInput(db.table, message, outcome, change));
     },
   };
 }

@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Channel } from '#shared/domain/envelope.js';
 import type { ChannelSender } from '#shared/domain/outbound.js';
 import type { EnvelopeQueue } from '#shared/domain/ports.js';
-import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
+import type { Conversation } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { outboxAgent } from '../support/outbox-agent.js';
 import { startTestRuntime } from '../support/runtime.js';
-import { deliver, signedMeta, waitUntil, whatsappText } from '../support/webhooks.js';
+import { waitUntil } from '../support/webhooks.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -65,34 +66,20 @@ describe('local runtime: a reply whose sender died after the outbox took it is n
       clock: { now: () => new Date(Date.now() + aheadMs) },
       queue: { visibilityTimeoutMs },
     });
-  const api = (method: string, path: string, body?: unknown) =>
-    fetch(`${runtime?.url}${path}`, {
-      method,
-      headers: { Authorization: `Bearer ${AGENT}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-  const outboxLines = (text: string) =>
-    readFileSync(join(dataDir, 'outbox.jsonl'), 'utf8')
-      .split('\n')
-      .filter((line) => line.includes(text)).length;
+  const {
+    api,
+    outboxLines,
+    conversationOf: customerOf,
+    replyOf,
+  } = outboxAgent({
+    url: () => runtime?.url ?? '',
+    token: AGENT,
+    secret: SECRET,
+    dataDir: () => dataDir,
+    now: () => Date.now() + aheadMs,
+  });
   /** A customer's open WhatsApp conversation, and their id. */
-  const conversationOf = async (from: string) => {
-    const at = new Date(Date.now() + aheadMs - 60_000).toISOString();
-    const payload = whatsappText({ from, name: 'Ana', messages: [{ id: `wamid.${from}`, at, text: 'Hi' }] });
-    expect(
-      (await deliver(signedMeta(runtime?.url ?? '', '/webhooks/whatsapp', payload, SECRET))).status,
-    ).toBe(200);
-    await runtime?.idle();
-    const found = (await (await api('GET', `/api/customers?q=%2B${from}`)).json()) as { items: Customer[] };
-    const customer = found.items[0] as Customer;
-    return { customerId: customer.id, conversationId: customer.openConversationId as string };
-  };
-  const replyOf = async (customerId: string, text: string) => {
-    const timeline = (await (await api('GET', `/api/customers/${customerId}/timeline`)).json()) as {
-      items: TimelineItem[];
-    };
-    return timeline.items.find((item) => item.text === text);
-  };
+  const conversationOf = (from: string) => customerOf(from, () => runtime?.idle());
 
   /**
    * The reply: one line in the outbox, recorded `sent` with the outbox's provider id; and what its dead

@@ -81,11 +81,44 @@ export function claimSendInput(
     TableName: table,
     Key: replyTimelineKey(message),
     UpdateExpression: 'SET sendLeaseUntil = :until',
-    ConditionExpression:
-      'attribute_exists(pk) AND attribute_not_exists(providerMessageId) AND attribute_not_exists(sendFailedAt) AND (attribute_not_exists(sendLeaseUntil) OR sendLeaseUntil < :now)',
+    ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(providerMessageId) AND attribute_not_exists(sendFailedAt) AND ${LEASE_OVER}`,
+    ExpressionAttributeValues: leaseValues(now, leaseMs),
+  };
+}
+
+/** Nobody holds an unexpired lease on the reply. */
+const LEASE_OVER = '(attribute_not_exists(sendLeaseUntil) OR sendLeaseUntil < :now)';
+
+/** A lease's values: until `now + leaseMs`, and `now`, which another's must have ended by. */
+function leaseValues(now: Date, leaseMs: number): Record<string, string> {
+  return { ':until': new Date(now.getTime() + leaseMs).toISOString(), ':now': now.toISOString() };
+}
+
+/**
+ * Claims again a reply a sender gave up on after retries (`sendFailedAt` as read, no provider id: it
+ * never went out), for a redelivery after a redrive: its failure is taken off (status back to
+ * `queued`, its errors with it), so it is sent and recorded as a new reply is. Conditional on the
+ * failure read, so two redeliveries at once claim it once.
+ */
+export function retryClaimInput(
+  table: string,
+  message: OutboundMessage,
+  failedAt: string,
+  now: Date,
+  leaseMs: number,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: replyTimelineKey(message),
+    UpdateExpression:
+      'SET sendLeaseUntil = :until, #status = :queued, statusRank = :rank, statusAt = :now REMOVE sendFailedAt, sendGaveUp, errors',
+    ConditionExpression: `sendFailedAt = :failedAt AND attribute_not_exists(providerMessageId) AND ${LEASE_OVER}`,
+    ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
-      ':until': new Date(now.getTime() + leaseMs).toISOString(),
-      ':now': now.toISOString(),
+      ...leaseValues(now, leaseMs),
+      ':failedAt': failedAt,
+      ':queued': 'queued',
+      ':rank': statusRank('queued'),
     },
   };
 }
@@ -108,14 +141,21 @@ export function releaseSendInput(
   };
 }
 
+/** How a send ended: the provider took it, or it failed (`gaveUp`: after retries, a redrive tries again). */
+type SendOutcome =
+  | { providerMessageId: string; messageIdHeader?: string | undefined }
+  | { failedAt: string; gaveUp?: boolean };
+
 /**
  * The attributes a settled send sets: the provider's id and, for email, the Message-ID we wrote (its
- * thread link is keyed on it, and erasure finds that link by it), or the time it failed for good.
+ * thread link is keyed on it, and erasure finds that link by it), or the time it failed for good
+ * (`sendGaveUp` too when the sender ran out of attempts).
  */
-function settledSet(
-  outcome: { providerMessageId: string; messageIdHeader?: string | undefined } | { failedAt: string },
-): [string, Record<string, unknown>] {
-  if (!('providerMessageId' in outcome)) return ['sendFailedAt = :at', { ':at': outcome.failedAt }];
+function settledSet(outcome: SendOutcome): [string, Record<string, unknown>] {
+  if (!('providerMessageId' in outcome)) {
+    if (!outcome.gaveUp) return ['sendFailedAt = :at', { ':at': outcome.failedAt }];
+    return ['sendFailedAt = :at, sendGaveUp = :gaveUp', { ':at': outcome.failedAt, ':gaveUp': true }];
+  }
   if (!outcome.messageIdHeader) return ['providerMessageId = :pmid', { ':pmid': outcome.providerMessageId }];
   return [
     'providerMessageId = :pmid, messageIdHeader = :mih',
@@ -132,7 +172,7 @@ function settledSet(
 export function settleSendInput(
   table: string,
   message: OutboundMessage,
-  outcome: { providerMessageId: string; messageIdHeader?: string | undefined } | { failedAt: string },
+  outcome: SendOutcome,
   status?: StatusChange,
 ): UpdateCommandInput {
   const [set, values] = settledSet(outcome);

@@ -43,11 +43,26 @@ describe('a permanent failure in the local runtime', () => {
   it('is received once and goes to the dead-letter queue at once; the redrive applies it once fixed', async () => {
     refuse = true;
     const body = JSON.stringify(inboundText({ providerMessageId: 'wamid.REFUSED' }));
-    await runtime.inbound.send([body]);
+    const sentAt = Date.now();
+    const [id] = await runtime.inbound.send([body]);
     await runtime.idle();
     expect(refused).toBe(1);
     expect(runtime.inbound.messages()).toEqual([]);
-    expect(runtime.deadLetter.messages().map((m) => m.body)).toEqual([body]);
+    // As on SQS: its id and first sent time kept, why it failed in its attributes (for --list).
+    const [letter] = runtime.deadLetter.messages();
+    expect(letter).toMatchObject({
+      messageId: id,
+      body,
+      attributes: {
+        failureError: 'PermanentError',
+        failureCode: 'permanent_failure',
+        sourceMessageId: id,
+        sourceQueueArn: runtime.inbound.arn,
+        receiveCount: '1',
+      },
+    });
+    expect(Math.abs((letter?.sentTimestamp ?? 0) - sentAt)).toBeLessThan(1_000);
+    expect(runtime.deadLetter.messages()).toHaveLength(1);
 
     refuse = false;
     expect(await runtime.inbound.redrive()).toBe(1);

@@ -35,8 +35,8 @@ function store(claim: SendClaim = 'claimed') {
       calls.push(['sent', result.providerMessageId, at]);
       return false;
     },
-    recordSendFailure: async (_m, reason, at) => {
-      calls.push(['failed', reason.code, at]);
+    recordSendFailure: async (_m, reason, at, gaveUp) => {
+      calls.push(['failed', reason.code, at, ...(gaveUp ? ['gave up'] : [])]);
     },
   };
   return { fake, calls };
@@ -146,7 +146,35 @@ describe('deliverReply', () => {
     await expect(deliverReply(deps(fake, throttled), message, 2)).rejects.toThrow(RetryableSendError);
     expect(calls).toEqual([['claim']]);
     await expect(deliverReply(deps(fake, throttled), message, 3)).rejects.toThrow(RetryableSendError);
-    expect(calls).toEqual([['claim'], ['claim'], ['failed', 'gave_up', NOW]]);
+    // Given up, not refused: what is stored says so, and a redrive of it sends it again.
+    expect(calls).toEqual([['claim'], ['claim'], ['failed', 'gave_up', NOW, 'gave up']]);
+  });
+
+  it('sends again a reply given up on after retries (a redrive), and tells the clock it answered', async () => {
+    const { fake, calls } = store('retry');
+    const told: unknown[] = [];
+    const track = async (event: unknown) => void told.push(event);
+    await deliverReply({ ...deps(fake, sent), track }, message, 1);
+    expect(calls).toEqual([['claim'], ['sent', 'SM1', NOW]]);
+    expect(told).toEqual([{ type: 'reply', conversationId: 'cv_1', at: NOW, author: 'agent' }]);
+    // A retry the provider refuses for good is recorded refused: no later redrive sends it.
+    const refusing = store('retry');
+    const refuse = async () => Promise.reject(new PermanentSendError('not a number', '21211'));
+    await deliverReply({ ...deps(refusing.fake, refuse), track }, message, 1);
+    expect(refusing.calls).toEqual([['claim'], ['failed', '21211', NOW]]);
+  });
+
+  it('logs at info that another attempt holds the reply, then fails this one to come back later', async () => {
+    const info = vi.spyOn(logger, 'info').mockImplementation(() => undefined);
+    try {
+      const busy = store('busy');
+      await expect(deliverReply(deps(busy.fake, sent), message, 2)).rejects.toThrow(/another attempt/);
+      expect(info.mock.calls.map(([text]) => text)).toEqual([
+        'reply being sent by another attempt, retried after its lease',
+      ]);
+    } finally {
+      info.mockRestore();
+    }
   });
 });
 
@@ -427,7 +455,7 @@ describe('deliverReply: an answer the sender gives up on is taken back', () => {
       const { fake, calls, track } = takingBack();
       await deliverReply({ ...deps(fake, sent), senders, track }, message, attempt).catch(() => undefined);
       expect(calls.slice(1)).toEqual([
-        ['failed', expect.any(String), NOW],
+        ['failed', expect.any(String), NOW, ...(attempt === 3 ? ['gave up'] : [])],
         ['first response taken back', 'cv_1', NOW],
         ['clock', 'unanswered', 'cv_1', NOW],
       ]);

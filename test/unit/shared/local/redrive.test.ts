@@ -64,6 +64,7 @@ describe('npm run redrive', () => {
     expect(files('inbound')).toEqual([`${id}.json`]);
     expect(lines).toEqual([
       'Moved 1 message(s) from threadline-inbound-dlq back to threadline-inbound; npm start delivers them.',
+      `  ${id}`,
     ]);
     expect(sqs.calls()).toEqual([]);
   });

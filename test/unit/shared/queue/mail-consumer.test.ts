@@ -5,6 +5,7 @@ import type { MailNotification } from '#shared/channels/ses/mail.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { UnavailableError } from '#shared/errors.js';
 import { createMailConsumer } from '#shared/queue/mail-consumer.js';
+import type { FailureReason } from '#shared/queue/sqs-batch.js';
 import { SqsMailQueue } from '#shared/queue/sqs-mail-queue.js';
 import { sqsRecord } from '../../../support/sqs.js';
 
@@ -101,8 +102,14 @@ describe('ses-mail consumer', () => {
     });
   });
 
-  it('drops, without retrying, records that can never become envelopes', async () => {
+  it('dead-letters at once, without retrying, records that can never become envelopes', async () => {
     const { consume, queued } = setup();
+    const deadLettered: Array<[string, FailureReason]> = [];
+    const withDeadLetter = createMailConsumer({
+      queue: { enqueue: async (envelopes) => void queued.push(...envelopes) },
+      fetchObject: async () => Buffer.from(''),
+      deadLetter: async (r, reason) => void deadLettered.push([r.messageId, reason]),
+    });
     const [good] = await bodiesOf([notification('sns-ok', 'ses/delivery.json')]);
     const [notSes] = await bodiesOf([
       { ...notification('sns-x', 'ses/delivery.json'), message: '{"hello":"world"}' },
@@ -115,7 +122,21 @@ describe('ses-mail consumer', () => {
         record('good', good as string),
       ],
     };
-    expect(await consume(event)).toEqual({ batchItemFailures: [] });
+    expect(await withDeadLetter(event)).toEqual({ batchItemFailures: [] });
     expect(queued.map((e) => e.rawRef)).toEqual(['ses:sns:sns-ok#/delivery/recipients/0']);
+    const invalid = { error: 'ValidationError', code: 'invalid_request', permanent: true };
+    expect(deadLettered.sort()).toEqual([
+      ['not-a-notification', invalid],
+      ['not-json', invalid],
+      ['not-ses', invalid],
+    ]);
+    // With no dead-letter queue to send to, they fail: SQS dead-letters them after their receives.
+    expect(await consume(event)).toEqual({
+      batchItemFailures: [
+        { itemIdentifier: 'not-json' },
+        { itemIdentifier: 'not-a-notification' },
+        { itemIdentifier: 'not-ses' },
+      ],
+    });
   });
 });

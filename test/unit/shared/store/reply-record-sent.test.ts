@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { replyRepository } from '#shared/store/reply-repository.js';
@@ -93,5 +93,49 @@ describe('replyRepository.recordSent', () => {
     expect(ddb.commandCalls(UpdateCommand)[0]?.args[0].input.ReturnValues).toBeUndefined();
     links.linkOutbound.mockResolvedValueOnce(true);
     expect(await replyRepository(db, links).recordSent(message, { providerMessageId: 'm_1' }, AT)).toBe(true);
+  });
+});
+
+describe('replyRepository.claimSend of a reply that failed', () => {
+  const links = { linkOutbound: async () => false, linkThread: async () => {} };
+  const now = new Date('2025-06-08T21:05:00.000Z');
+  const condition = new ConditionalCheckFailedException({ message: 'no', $metadata: {} });
+  const stored = (item: Record<string, unknown>) => {
+    ddb.reset();
+    ddb.on(UpdateCommand).rejectsOnce(condition).resolves({});
+    ddb.on(GetCommand).resolves({ Item: { status: 'failed', sendFailedAt: AT, ...item } });
+  };
+
+  it('claims again one given up on after retries (a redrive), its failure taken off in the claim', async () => {
+    stored({ sendGaveUp: true, errors: [{ code: 'gave_up', message: 'no answer' }] });
+    expect(await replyRepository(db, links).claimSend(message, now, 60_000)).toBe('retry');
+    const [, retry] = ddb.commandCalls(UpdateCommand);
+    expect(retry?.args[0].input).toMatchObject({
+      UpdateExpression:
+        'SET sendLeaseUntil = :until, #status = :queued, statusRank = :rank, statusAt = :now REMOVE sendFailedAt, sendGaveUp, errors',
+      ConditionExpression:
+        'sendFailedAt = :failedAt AND attribute_not_exists(providerMessageId) AND (attribute_not_exists(sendLeaseUntil) OR sendLeaseUntil < :now)',
+      ExpressionAttributeValues: expect.objectContaining({
+        ':failedAt': AT,
+        ':queued': 'queued',
+        ':rank': 0,
+      }),
+    });
+    // One given up on before `sendGaveUp` was stored, by its code.
+    stored({ errors: [{ code: 'gave_up', message: 'no answer' }] });
+    expect(await replyRepository(db, links).claimSend(message, now, 60_000)).toBe('retry');
+    // Another redelivery claimed it first.
+    stored({ sendGaveUp: true });
+    ddb.on(UpdateCommand).rejects(condition);
+    expect(await replyRepository(db, links).claimSend(message, now, 60_000)).toBe('busy');
+  });
+
+  it('leaves refused one the provider refused for good, or took (a status recorded its id)', async () => {
+    stored({ errors: [{ code: '21211', message: 'invalid number' }] });
+    expect(await replyRepository(db, links).claimSend(message, now, 60_000)).toEqual({ refused: '21211' });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
+    stored({ sendGaveUp: true, providerMessageId: 'SM1', errors: [{ code: 'gave_up' }] });
+    expect(await replyRepository(db, links).claimSend(message, now, 60_000)).toEqual({ refused: 'gave_up' });
+    expect(ddb.commandCalls(UpdateCommand)).toHaveLength(1);
   });
 });

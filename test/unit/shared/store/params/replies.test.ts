@@ -70,6 +70,13 @@ describe('reply params', () => {
       ConditionExpression: 'attribute_exists(pk)',
       ExpressionAttributeValues: { ':at': '2025-06-08T21:00:06.000Z' },
     });
+    // Given up after retries: marked so, for a redrive to claim it again.
+    expect(
+      settleSendInput('t', message, { failedAt: '2025-06-08T21:00:06.000Z', gaveUp: true }),
+    ).toMatchObject({
+      UpdateExpression: 'SET sendFailedAt = :at, sendGaveUp = :gaveUp REMOVE sendLeaseUntil',
+      ExpressionAttributeValues: { ':at': '2025-06-08T21:00:06.000Z', ':gaveUp': true },
+    });
   });
 
   it('keeps the Message-ID an email reply was sent with, in the same write (erasure finds its thread link by it)', () => {

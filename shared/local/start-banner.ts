@@ -21,8 +21,19 @@ export function startBanner(input: {
   version?: string | undefined;
   /** The upgrade commands this data still needs (`pendingBackfills`), by their npm script names. */
   pendingBackfills?: readonly string[];
+  /** What in the routing policy is likely a mistake (`routingPolicyWarnings`). */
+  policyWarnings?: readonly string[];
 }): string {
-  const { url, dataDir, config, aheadMs = 0, setup, version, pendingBackfills = [] } = input;
+  const {
+    url,
+    dataDir,
+    config,
+    aheadMs = 0,
+    setup,
+    version,
+    pendingBackfills = [],
+    policyWarnings = [],
+  } = input;
   const [agentToken] = parseAgentTokens(config.AGENT_TOKENS).keys();
   // The origin providers call (Twilio signs it): the tunnel's, once PUBLIC_BASE_URL names it.
   const hooks = config.PUBLIC_BASE_URL ? new URL(config.PUBLIC_BASE_URL).origin : url;
@@ -32,6 +43,7 @@ export function startBanner(input: {
     ...(setup ? [setup] : []),
     ...(version ? [`Version: ${version}`] : []),
     ...upgradeLines(pendingBackfills),
+    ...warningLines(policyWarnings),
     '',
     config.PUBLIC_BASE_URL
       ? 'Webhook URLs (under PUBLIC_BASE_URL: paste them into each provider):'
@@ -93,6 +105,16 @@ function clockEnv(url: string, dataDir: string): string {
     ...(dataDir !== defaults.DATA_DIR ? [`DATA_DIR=${dataDir}`] : []),
   ];
   return env.map((part) => `${part} `).join('');
+}
+
+/** What in the routing policy is likely a mistake: printed, and the start goes on. */
+function warningLines(warnings: readonly string[]): string[] {
+  if (warnings.length === 0) return [];
+  return [
+    '',
+    'Routing policy warnings (the start goes on; README, "Warnings at the start"):',
+    ...warnings.map((warning) => `  ${warning}`),
+  ];
 }
 
 /** The warning that an upgrade's commands have not run on this data yet (README, Upgrading). */

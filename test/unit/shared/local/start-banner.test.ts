@@ -136,4 +136,20 @@ describe('startBanner: the widget, the clock and upgrades', () => {
     const text = startBanner({ url: 'http://127.0.0.1:3000', dataDir, config: loadConfig({}) });
     expect(text).not.toContain('-- --local');
   });
+
+  it('prints the routing policy’s warnings, and no heading without them', () => {
+    const config = loadConfig({});
+    const warned = startBanner({
+      url: 'http://127.0.0.1:3000',
+      dataDir: '.threadline',
+      config,
+      policyWarnings: ['sla.calendars.london.holidays: 2025-12-25 has passed: they do nothing'],
+    });
+    expect(warned).toContain(
+      'Routing policy warnings (the start goes on; README, "Warnings at the start"):\n  sla.calendars.london.holidays: 2025-12-25 has passed',
+    );
+    expect(startBanner({ url: 'http://127.0.0.1:3000', dataDir: '.threadline', config })).not.toContain(
+      'Routing policy warnings',
+    );
+  });
 });

@@ -45,6 +45,7 @@ export async function startNpmRuntime(
     setup,
     version,
     pendingBackfills,
+    ownAgentTokens: config.AGENT_TOKENS !== devSecrets(dataDir).AGENT_TOKENS,
     policyWarnings: routingPolicyWarnings(
       loadRoutingPolicy(config.ROUTING_POLICY_FILE),
       new Date(clock.now()),

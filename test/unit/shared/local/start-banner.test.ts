@@ -152,4 +152,19 @@ describe('startBanner: the widget, the clock and upgrades', () => {
       'Routing policy warnings',
     );
   });
+
+  it('prints the clock command with AGENT_TOKENS when npm start has its own, never the tokens', () => {
+    // Before, the command printed read the development secret's tokens and answered a bare 401.
+    const config = loadConfig({ AGENT_TOKENS: 'agent-ana:ana-secret-token:admin' });
+    const base = { url: 'http://127.0.0.1:3000', dataDir: config.DATA_DIR, config };
+    const own = startBanner({ ...base, ownAgentTokens: true }).split('\n');
+    const line = own.find((l) => l.includes('npm run clock -- advance 2h')) ?? '';
+    expect(line).toMatch(/^ {2}AGENT_TOKENS="\$AGENT_TOKENS" npm run clock -- advance 2h/);
+    expect(own).toContain(
+      '  Pass the same AGENT_TOKENS as this npm start (with an :admin entry): the clock moves for admins only.',
+    );
+    expect(line).not.toContain('ana-secret-token');
+    const shared = startBanner(base);
+    expect(shared).not.toContain('AGENT_TOKENS="$AGENT_TOKENS"');
+  });
 });

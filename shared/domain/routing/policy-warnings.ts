@@ -40,9 +40,10 @@ function holidayWarnings(where: string, hours: Hours, now: Date): string[] {
       `${where}.holidays: every date has passed (the latest is ${[...past].sort().at(-1)}): add the coming ones, or the team counts as open on them`,
     );
   } else if (past.length > 0) {
-    found.push(
-      `${where}.holidays: ${past.join(', ')} ${past.length === 1 ? 'has' : 'have'} passed: they do nothing`,
-    );
+    const sorted = [...past].sort();
+    const dates =
+      past.length <= 3 ? past.join(', ') : `${past.length} dates, ${sorted[0]} to ${sorted.at(-1)}`;
+    found.push(`${where}.holidays: ${dates} ${past.length === 1 ? 'has' : 'have'} passed: they do nothing`);
   }
   const twice = hours.holidays.filter((d, i) => hours.holidays.indexOf(d) !== i);
   for (const d of new Set(twice)) found.push(`${where}.holidays: ${d} is listed twice`);

@@ -1,9 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Annotations, Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { loadRoutingPolicy } from '#shared/config/routing-policy-file.js';
+import { routingPolicyWarnings } from '#shared/domain/routing/policy-warnings.js';
 import { readKnowledgeBase } from '#shared/responder/knowledge-base.js';
 
 const projectRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -78,7 +80,21 @@ function operatorPath(scope: Construct, name: OperatorFileName): string | undefi
     // A check that names the key itself (the routing policy's) is not prefixed twice.
     refuse(message.startsWith(`${setting.context}: `) ? message.slice(setting.context.length + 2) : message);
   }
+  if (name === 'ROUTING_POLICY_FILE') warnOfPolicy(scope, absolute);
   return fromRoot;
+}
+
+/** The stacks already warned of their routing policy's warnings (each function reading it asks again). */
+const warned = new WeakSet<Construct>();
+
+/** The routing policy's warnings (`routingPolicyWarnings`) as the synth's warnings, once per stack (per app when asked outside one). */
+function warnOfPolicy(scope: Construct, path: string): void {
+  const stack = scope.node.scopes.findLast((c) => Stack.isStack(c)) ?? scope.node.root;
+  if (warned.has(stack)) return;
+  warned.add(stack);
+  for (const [i, warning] of routingPolicyWarnings(loadRoutingPolicy(path), new Date()).entries()) {
+    Annotations.of(stack).addWarningV2(`threadline:routing-policy-${i}`, `routingPolicyFile: ${warning}`);
+  }
 }
 
 /**

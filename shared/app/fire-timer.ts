@@ -160,18 +160,35 @@ const resolvedAt = (conversation: Conversation, at: string) =>
   conversation.status === 'resolved' && conversation.resolvedAt === at;
 
 /**
- * Resolves a conversation left waiting on the customer since the timer's version. Snoozed past the
- * timer's time, it waits for the snooze's end instead (the agent set it aside until then): the same
- * silence, timed at the snooze's end, whose id names that end (so it is a new timer, set once).
- * Found resolved at the timer's time, it completes that resolve (`resolveSilent`, a retry after a crash).
+ * Resolves a conversation left waiting on the customer since the timer's version, under the policy's
+ * `autoResolve` as it is when the timer fires (an admin may have changed it since the timer was set):
+ * taken out, the timer is used up and nothing is resolved; made longer, the wait is timed again to the
+ * new end; made shorter, the conversation is resolved now (its silence is past the new delay too).
+ * Snoozed past the timer's time, it waits for the snooze's end instead (the agent set it aside until
+ * then). A timer set again is the same silence, due later, whose id names that time (`snoozed:<end>`
+ * or `until:<end>`), so firing twice sets it once. Found resolved at the timer's time, it completes
+ * that resolve (`resolveSilent`, a retry after a crash).
  */
 async function autoResolve(deps: ConversationClockDeps, conversation: Conversation, timer: Timer) {
   if (resolvedAt(conversation, timer.dueAt)) return resolveSilent(deps, conversation, timer.dueAt);
   if (conversation.status !== 'open' || conversation.awaitingCustomerSince !== timer.version) return false;
+  const after = deps.policy.autoResolve ? durationMs(deps.policy.autoResolve.after) : undefined;
+  if (after === undefined) {
+    deps.log?.('info', 'auto-resolve is off in the routing policy now: timer used up, not resolved', {
+      conversationId: conversation.id,
+      waitingSince: timer.version,
+    });
+    return false;
+  }
+  const end = new Date(Date.parse(timer.version) + after).toISOString();
   const until = conversation.snoozedUntil;
-  if (until && until > timer.dueAt) {
-    const later = { kind: 'auto_resolve' as const, subject: conversation.id, version: timer.version };
-    await deps.timers.schedule(newTimer({ ...later, detail: `snoozed:${until}`, dueAt: until }));
+  const later =
+    until && until > end
+      ? { detail: `snoozed:${until}`, dueAt: until }
+      : { detail: `until:${end}`, dueAt: end };
+  if (later.dueAt > timer.dueAt) {
+    const silence = { kind: 'auto_resolve' as const, subject: conversation.id, version: timer.version };
+    await deps.timers.schedule(newTimer({ ...silence, ...later }));
     return true;
   }
   return resolveSilent(deps, conversation, timer.dueAt);

@@ -21,14 +21,46 @@ export function isoDuration(text: string): string | undefined {
   return durationMs(iso) === undefined ? undefined : iso;
 }
 
-/** Where `npm start` on `env` listens, and an admin token it takes; a line to print when it does not run. */
-function target(env: Record<string, string | undefined>): { url: string; token: string } | string {
+/** Where `npm start` on `env` listens, the admin token it takes and who that is; a line to print when it does not run. */
+interface ClockTarget {
+  url: string;
+  token: string;
+  /** The admin entry of AGENT_TOKENS the command signs in as: its agent id and where AGENT_TOKENS came from. */
+  admin: { agentId: string; from: 'environment' | 'development secrets' };
+}
+
+function target(env: Record<string, string | undefined>): ClockTarget | string {
   const dataDir = loadConfig(env).DATA_DIR;
   if (runningRuntime(dataDir) === undefined) return `no npm start is running on DATA_DIR ${dataDir}`;
-  const config = loadConfig(withDevSecrets(devSecrets(dataDir), env));
+  const secrets = devSecrets(dataDir);
+  const config = loadConfig(withDevSecrets(secrets, env));
   const admin = [...parseAgentTokens(config.AGENT_TOKENS)].find(([, caller]) => caller.admin);
   if (!admin) return 'AGENT_TOKENS has no admin (an entry ending in :admin): only admins may move the clock';
-  return { url: `http://127.0.0.1:${config.PORT}`, token: admin[0] };
+  const from = config.AGENT_TOKENS === secrets.AGENT_TOKENS ? 'development secrets' : 'environment';
+  return {
+    url: `http://127.0.0.1:${config.PORT}`,
+    token: admin[0],
+    admin: { agentId: admin[1].agentId, from },
+  };
+}
+
+/**
+ * A refusal of the clock routes. A 401 or 403 is the token: npm start runs with other AGENT_TOKENS
+ * (its own, set in its environment) than this command read, or that entry is no admin there. Before,
+ * it said `401: refused`, naming neither.
+ */
+function refusal(to: ClockTarget, status: number, body: ClockAnswer): string {
+  const said = `${status}: ${body.error?.message ?? 'refused'}`;
+  if (status !== 401 && status !== 403) return said;
+  const where =
+    to.admin.from === 'environment'
+      ? 'AGENT_TOKENS of the environment'
+      : "AGENT_TOKENS of the development secrets (DATA_DIR's dev-secrets.json: AGENT_TOKENS is not set here)";
+  return (
+    `${said}. npm run clock signed in as ${to.admin.agentId}, the first admin entry of the ${where}; ` +
+    `npm start does not take it as an admin. Pass the AGENT_TOKENS this npm start runs with ` +
+    `(AGENT_TOKENS="…" npm run clock -- …), with an entry ending in :admin`
+  );
 }
 
 /** What the clock routes answer. */
@@ -41,7 +73,7 @@ interface ClockAnswer {
 
 /** A call to npm start's clock routes: its answer, or the line saying why there is none. */
 async function callClock(
-  to: { url: string; token: string },
+  to: ClockTarget,
   by?: string,
 ): Promise<{ ok: boolean; status: number; body: ClockAnswer } | string> {
   const headers = { authorization: `Bearer ${to.token}`, 'content-type': 'application/json' };
@@ -105,7 +137,7 @@ export async function clockCommand(
   }
   const start = Date.parse(before.body.now ?? '');
   if (!before.ok || Number.isNaN(start)) {
-    io.err(`${before.status}: ${before.body.error?.message ?? 'refused'}`);
+    io.err(refusal(to, before.status, before.body));
     return 1;
   }
   if (!move) return report(before.body, io);
@@ -125,7 +157,7 @@ export async function clockCommand(
     return 1;
   }
   if (!answer.ok) {
-    io.err(`${answer.status}: ${answer.body.error?.message ?? 'refused'}`);
+    io.err(refusal(to, answer.status, answer.body));
     return 1;
   }
   return report(answer.body, io);

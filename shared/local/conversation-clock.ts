@@ -8,6 +8,7 @@ import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import type { Clock } from '../domain/ports.js';
 import { unknownNamedAgents } from '../domain/routing/named-agents.js';
 import type { RoutingPolicy } from '../domain/routing/policy.js';
+import { routingPolicyWarnings } from '../domain/routing/policy-warnings.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { log } from '../log.js';
 import { clockPorts, type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
@@ -26,6 +27,13 @@ export function warnUnknownAgents(policy: RoutingPolicy, agentTokens: string | u
   log('warn', 'routing policy assigns to agents not in AGENT_TOKENS: those assignments will not be made', {
     agents: unknown.map((n) => `${n.agent} (${n.field})`),
   });
+}
+
+/** Logs the routing policy's warnings (`routingPolicyWarnings`) at start, one line naming each; none stops it. */
+export function warnOfPolicy(policy: RoutingPolicy, now: Date): readonly string[] {
+  const warnings = routingPolicyWarnings(policy, now);
+  if (warnings.length > 0) log('warn', 'routing policy warnings: the start goes on', { warnings });
+  return warnings;
 }
 
 /**
@@ -48,6 +56,7 @@ export function localConversationClock(input: {
   });
   const policy = loadRoutingPolicy(input.config.ROUTING_POLICY_FILE);
   warnUnknownAgents(policy, input.config.AGENT_TOKENS);
+  warnOfPolicy(policy, input.clock.now());
   const conversationClock: ConversationClockDeps = {
     store: clockPorts(input.repos),
     admin: input.repos.conversations,

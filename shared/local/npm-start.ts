@@ -1,4 +1,6 @@
 import { loadConfig } from '../config/config.js';
+import { loadRoutingPolicy } from '../config/routing-policy-file.js';
+import { routingPolicyWarnings } from '../domain/routing/policy-warnings.js';
 import { setupLine } from '../responder/setup-line.js';
 import { devClock } from './dev-clock.js';
 import { devSecrets, withDevSecrets } from './dev-secrets.js';
@@ -43,6 +45,11 @@ export async function startNpmRuntime(
     setup,
     version,
     pendingBackfills,
+    ownAgentTokens: config.AGENT_TOKENS !== devSecrets(dataDir).AGENT_TOKENS,
+    policyWarnings: routingPolicyWarnings(
+      loadRoutingPolicy(config.ROUTING_POLICY_FILE),
+      new Date(clock.now()),
+    ),
   });
   return { runtime, banner };
 }

@@ -21,8 +21,22 @@ export function startBanner(input: {
   version?: string | undefined;
   /** The upgrade commands this data still needs (`pendingBackfills`), by their npm script names. */
   pendingBackfills?: readonly string[];
+  /** What in the routing policy is likely a mistake (`routingPolicyWarnings`). */
+  policyWarnings?: readonly string[];
+  /** Whether AGENT_TOKENS is the environment's own, not the development secret's: `npm run clock` needs it too. */
+  ownAgentTokens?: boolean;
 }): string {
-  const { url, dataDir, config, aheadMs = 0, setup, version, pendingBackfills = [] } = input;
+  const {
+    url,
+    dataDir,
+    config,
+    aheadMs = 0,
+    setup,
+    version,
+    pendingBackfills = [],
+    policyWarnings = [],
+    ownAgentTokens = false,
+  } = input;
   const [agentToken] = parseAgentTokens(config.AGENT_TOKENS).keys();
   // The origin providers call (Twilio signs it): the tunnel's, once PUBLIC_BASE_URL names it.
   const hooks = config.PUBLIC_BASE_URL ? new URL(config.PUBLIC_BASE_URL).origin : url;
@@ -32,6 +46,7 @@ export function startBanner(input: {
     ...(setup ? [setup] : []),
     ...(version ? [`Version: ${version}`] : []),
     ...upgradeLines(pendingBackfills),
+    ...warningLines(policyWarnings),
     '',
     config.PUBLIC_BASE_URL
       ? 'Webhook URLs (under PUBLIC_BASE_URL: paste them into each provider):'
@@ -62,11 +77,7 @@ export function startBanner(input: {
     `  ${url}/webchat/demo   (the widget: <script src="${url}/webchat/widget.js" async></script>)`,
     ...embedLines(config.WEBCHAT_ALLOWED_ORIGINS),
     '',
-    'Clock (rehearse SLA targets, auto-resolve, surveys and snoozes without waiting):',
-    `  ${clockEnv(url, dataDir)}npm run clock -- advance 2h   (moves time forward and fires what falls due; npm run clock shows it)`,
-    ...(aheadMs > 0
-      ? [`  The clock runs ${aheadText(aheadMs)} ahead of this machine's (kept in ${dataDir}/clock.json).`]
-      : []),
+    ...clockLines({ url, dataDir, aheadMs, ownAgentTokens }),
     '',
     'Development secrets in use (set them in the environment to override):',
     ...devSecretNames.map((name) => `  ${name}=${config[name] ?? '(unset)'}`),
@@ -84,15 +95,49 @@ function embedLines(origins: readonly string[]): string[] {
   ];
 }
 
-/** `PORT=… DATA_DIR=… ` when this npm start's differ from the defaults, so the clock command finds it. */
-function clockEnv(url: string, dataDir: string): string {
+/**
+ * How to move this npm start's clock: `npm run clock` with the `PORT=… DATA_DIR=…` of this npm start
+ * when they differ from the defaults, so it finds it, and with AGENT_TOKENS when this npm start has its
+ * own (the command signs in as its first admin; without them it read the development secret's and
+ * answered a bare 401). The tokens are not printed: `"$AGENT_TOKENS"` passes those of the shell.
+ */
+function clockLines(input: {
+  url: string;
+  dataDir: string;
+  aheadMs: number;
+  ownAgentTokens: boolean;
+}): string[] {
+  const { url, dataDir, aheadMs, ownAgentTokens } = input;
   const defaults = loadConfig({});
   const port = new URL(url).port;
   const env = [
     ...(port !== String(defaults.PORT) ? [`PORT=${port}`] : []),
     ...(dataDir !== defaults.DATA_DIR ? [`DATA_DIR=${dataDir}`] : []),
+    ...(ownAgentTokens ? ['AGENT_TOKENS="$AGENT_TOKENS"'] : []),
   ];
-  return env.map((part) => `${part} `).join('');
+  const prefix = env.map((part) => `${part} `).join('');
+  return [
+    'Clock (rehearse SLA targets, auto-resolve, surveys and snoozes without waiting):',
+    `  ${prefix}npm run clock -- advance 2h   (moves time forward and fires what falls due; npm run clock shows it)`,
+    ...(ownAgentTokens
+      ? [
+          '  Pass the same AGENT_TOKENS as this npm start (with an :admin entry): the clock moves for admins only.',
+        ]
+      : []),
+    ...(aheadMs > 0
+      ? [`  The clock runs ${aheadText(aheadMs)} ahead of this machine's (kept in ${dataDir}/clock.json).`]
+      : []),
+  ];
+}
+
+/** What in the routing policy is likely a mistake: printed, and the start goes on. */
+function warningLines(warnings: readonly string[]): string[] {
+  if (warnings.length === 0) return [];
+  return [
+    '',
+    'Routing policy warnings (the start goes on; README, "Warnings at the start"):',
+    ...warnings.map((warning) => `  ${warning}`),
+  ];
 }
 
 /** The warning that an upgrade's commands have not run on this data yet (README, Upgrading). */

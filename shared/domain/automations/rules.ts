@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { type Channel, ChannelSchema } from '../envelope.js';
-import { TemplateSchema } from '../outbound.js';
+import { PolicyTemplateSchema, policyText } from '../policy-text.js';
 import { uncarried } from '../reply-content.js';
 import { isWithinBusinessHours } from '../routing/business-hours.js';
 import type { BusinessHours } from '../routing/policy.js';
@@ -35,7 +35,7 @@ export type AutomationConditions = z.infer<typeof AutomationConditionsSchema>;
 export const AutomationChannelSchema = z.union([z.literal('last'), z.literal('other'), ChannelSchema]);
 export type AutomationChannel = z.infer<typeof AutomationChannelSchema>;
 
-const Text = z.string().trim().min(1).max(4000);
+const Text = policyText(4000);
 
 /** One thing a rule does, in order. Outbound ones go through the reply rules like an agent's reply. */
 export const AutomationActionSchema = z.discriminatedUnion('type', [
@@ -43,7 +43,7 @@ export const AutomationActionSchema = z.discriminatedUnion('type', [
     .strictObject({
       type: z.literal('reply'),
       text: Text.optional(),
-      template: TemplateSchema.optional(),
+      template: PolicyTemplateSchema.optional(),
       channel: AutomationChannelSchema.default('last'),
     })
     .refine((a) => a.text !== undefined || a.template !== undefined, {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { TemplateSchema } from '../outbound.js';
+import { PolicyTemplateSchema, policyText } from '../policy-text.js';
 import { languageMatches } from '../routing/language-match.js';
 import { LanguageTagSchema } from '../routing/language-tag.js';
 import { DurationSchema } from '../sla/duration.js';
@@ -16,34 +16,34 @@ import type { Conversation } from '../timeline.js';
  */
 const CsatWordsSchema = z.strictObject({
   /** After the question in a WhatsApp survey with buttons. */
-  whatsapp: z.string().trim().min(1).max(200).default('(Or reply with a number from 1 to 5.)'),
+  whatsapp: policyText(200).default('(Or reply with a number from 1 to 5.)'),
   /** The WhatsApp buttons scoring 5, 3 and 1. */
-  great: z.string().trim().min(1).max(20).default('😀 Great'),
-  ok: z.string().trim().min(1).max(20).default('😐 OK'),
-  poor: z.string().trim().min(1).max(20).default('🙁 Poor'),
+  great: policyText(20).default('😀 Great'),
+  ok: policyText(20).default('😐 OK'),
+  poor: policyText(20).default('🙁 Poor'),
   /** After the question on SMS (and to a caller). */
-  sms: z.string().trim().min(1).max(200).default('Reply 1 to 5 (5 is best), and add a comment if you like.'),
+  sms: policyText(200).default('Reply 1 to 5 (5 is best), and add a comment if you like.'),
   /** Before the links of an email survey. */
-  email: z.string().trim().min(1).max(200).default('Click your score (5 is best):'),
+  email: policyText(200).default('Click your score (5 is best):'),
   /** The language of these words and the question: the email survey's answer page is marked with it. */
   language: LanguageTagSchema.default('en'),
   /**
    * The page an email survey's link opens (a mail scanner opens it too, so it records nothing): its
    * title, the score chosen (`{score}`), and the button that sends it.
    */
-  pageConfirm: z.string().trim().min(1).max(100).default('How did we do?'),
-  pageChosen: z.string().trim().min(1).max(200).default('You chose {score} out of 5.'),
-  pageSend: z.string().trim().min(1).max(50).default('Send my score'),
+  pageConfirm: policyText(100).default('How did we do?'),
+  pageChosen: policyText(200).default('You chose {score} out of 5.'),
+  pageSend: policyText(50).default('Send my score'),
   /** The page once the button is pressed; `{score}` is the score recorded. */
-  pageThanks: z.string().trim().min(1).max(100).default('Thank you!'),
-  pageRecorded: z.string().trim().min(1).max(200).default('We have your score: {score} out of 5.'),
+  pageThanks: policyText(100).default('Thank you!'),
+  pageRecorded: policyText(200).default('We have your score: {score} out of 5.'),
   pageAlreadyAnswered: z
     .string()
     .trim()
     .min(1)
     .max(200)
     .default('We already have your answer: {score} out of 5.'),
-  pageClosed: z.string().trim().min(1).max(200).default('This survey has closed. Thank you all the same.'),
+  pageClosed: policyText(200).default('This survey has closed. Thank you all the same.'),
   pageBadLink: z
     .string()
     .trim()
@@ -72,7 +72,7 @@ const ownWordsShape = Object.fromEntries(
  * (the tag is their `language`); each one unset keeps the section's own.
  */
 const CsatLanguageSchema = z.strictObject({
-  question: z.string().trim().min(1).max(500).optional(),
+  question: policyText(500).optional(),
   words: z.strictObject(ownWordsShape).optional(),
 });
 
@@ -81,14 +81,14 @@ export const CsatSectionSchema = z.strictObject({
   enabled: z.boolean().default(true),
   /** How long after the resolve the survey goes out (ISO 8601, wall-clock time). */
   delay: DurationSchema.default('PT5M'),
-  question: z.string().trim().min(1).max(500),
+  question: policyText(500),
   words: CsatWordsSchema.prefault({}),
   /**
    * The survey in other languages, by language tag (`ar`, `es`), keyed as `aiReplies.byLanguage`: used
    * for a conversation whose language was found (`csatInLanguage`), else `question` and `words`.
    */
   byLanguage: z.record(LanguageTagSchema, CsatLanguageSchema).optional(),
-  whatsappTemplate: TemplateSchema.optional(),
+  whatsappTemplate: PolicyTemplateSchema.optional(),
   /** No survey for a customer with any of these tags. */
   excludeTags: z.array(z.string().trim().min(1).max(64)).default([]),
   /** No survey for a conversation in any of these queues. */

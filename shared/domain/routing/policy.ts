@@ -3,6 +3,7 @@ import { parseWellFormedJson } from '../../validation/well-formed-json.js';
 import { type AutomationRule, AutomationsSchema } from '../automations/rules.js';
 import { type CsatSection, CsatSectionSchema } from '../csat/section.js';
 import { ChannelSchema } from '../envelope.js';
+import { policyText } from '../policy-text.js';
 import { HolidaysSchema, OverridesSchema, TimeZoneSchema } from '../sla/calendar-schema.js';
 import { AutoResolveSchema, type SlaSection, SlaSectionSchema } from '../sla/policy.js';
 import { checkSlaCalendars } from '../sla/rules.js';
@@ -155,8 +156,8 @@ export const EscalationSchema = z.strictObject({
 
 /** What a customer handed to a person is told (`aiReplies.handoff`, `handoffAfterHours`). */
 const HandoffWordsSchema = z.strictObject({
-  handoff: z.string().trim().min(1).max(300).optional(),
-  handoffAfterHours: z.string().trim().min(1).max(300).optional(),
+  handoff: policyText(300).optional(),
+  handoffAfterHours: policyText(300).optional(),
 });
 
 /** What the AI's answers carry besides the answer. */
@@ -166,11 +167,11 @@ export const AiRepliesSchema = z.strictObject({
    * Added, after a blank line, to the AI's first answer in a conversation: tells the customer an AI
    * answers (the EU AI Act's and California's bot disclosure), and how to reach a person. Off when unset.
    */
-  disclosure: z.string().trim().min(1).max(300).optional(),
+  disclosure: policyText(300).optional(),
   /** Sent to the customer when routing hands their message to a person; off when unset. */
-  handoff: z.string().trim().min(1).max(300).optional(),
+  handoff: policyText(300).optional(),
   /** The same while the queue is closed; `handoff` when unset. */
-  handoffAfterHours: z.string().trim().min(1).max(300).optional(),
+  handoffAfterHours: policyText(300).optional(),
   /**
    * The hand-off words in other languages, by language tag (`es`, `ar`): used when the AI (or routing,
    * before the AI read it) detected the customer's message in that language (matched on the primary

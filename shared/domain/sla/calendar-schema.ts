@@ -1,6 +1,7 @@
 // The calendar's schemas, apart from its arithmetic (calendar.ts): a function that only reads the clock
 // against hours (the voice webhook's closed greeting) then bundles no zod schema.
 import * as z from 'zod';
+import { canonicalZoneFor, isCanonicalZone } from './time-zone-names.js';
 
 const DateSchema = z.iso.date();
 const TimeSchema = z
@@ -20,30 +21,41 @@ function offsetOn(zone: string, date: Date): string | undefined {
 }
 
 /**
- * Why a zone name cannot be the wall clock of a team's hours, or undefined. Besides names the runtime
- * does not know: an abbreviation or legacy name (`EST` reads as America/Panama, with no daylight
- * saving, where its writer meant New York) and a fixed offset (`Etc/GMT+1`, its sign reversed): the
- * hours would be an hour off for half the year, where the README promises daylight saving included.
+ * Why a zone name cannot be the wall clock of a team's hours, or undefined: only an IANA name of a
+ * place as the database writes it now (`America/New_York`), or `UTC`. Refused besides names the
+ * runtime does not know: a space around it; an abbreviation or legacy name (`EST` reads as
+ * America/Panama, with no daylight saving, where its writer meant New York); a fixed offset
+ * (`Etc/GMT+1`, its sign reversed), as the hours would be an hour off for half the year where the
+ * README promises daylight saving included; and an alias, an old name or another case
+ * (`US/Eastern`, `Asia/Calcutta`, `GMT`, `america/new_york`), each told the name to write.
  */
 export function timeZoneProblem(zone: string): string | undefined {
+  if (zone !== zone.trim()) return `"${zone}" has a space at its start or end: remove the space`;
+  if (isCanonicalZone(zone)) return undefined;
   let resolved: string;
   try {
     resolved = new Intl.DateTimeFormat('en-GB', { timeZone: zone }).resolvedOptions().timeZone;
   } catch {
     return 'not an IANA time zone (for example "Europe/Paris")';
   }
-  if (UTC_NAMES.test(zone)) return undefined;
+  if (UTC_NAMES.test(zone)) return `"${zone}" is another name of UTC: write "UTC"`;
   const place = 'write the place whose clock the team keeps ("America/New_York", "Europe/Paris")';
   const fixed = FIXED_OFFSET.exec(zone);
   if (fixed) {
     const utc = `UTC${fixed[1] === '+' ? '-' : '+'}${Number(fixed[2])}`;
     return `"${zone}" is a fixed offset (its sign reversed: ${utc}), without daylight saving: ${place}, or "UTC"`;
   }
-  if (zone.includes('/')) return undefined;
+  const meant = canonicalZoneFor(zone, resolved);
+  if (meant && zone.toLowerCase() === meant.toLowerCase()) {
+    return `"${zone}" is written "${meant}" in the IANA database: write it so`;
+  }
+  if (zone.includes('/') && meant)
+    return `"${zone}" is an old name or an alias of "${meant}": write "${meant}"`;
+  if (zone.includes('/')) return `"${zone}" is not the IANA name of a place now: ${place}`;
   const saving =
     offsetOn(resolved, new Date(Date.UTC(2026, 0, 15))) !==
     offsetOn(resolved, new Date(Date.UTC(2026, 6, 15)));
-  return `"${zone}" is an abbreviation or a legacy name, not a place: it reads as ${resolved}, ${saving ? 'with' : 'without'} daylight saving; ${place}`;
+  return `"${zone}" is an abbreviation or a legacy name, not a place: it reads as ${meant ?? resolved}, ${saving ? 'with' : 'without'} daylight saving; ${place}`;
 }
 
 /** An IANA time zone named by its place (`Europe/Paris`), or UTC: the wall clock of a calendar or of business hours. */

@@ -27,6 +27,16 @@ const WEEKDAYS: readonly Weekday[] = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 
 const minutes = (time: string) => Number(time.slice(0, 2)) * 60 + Number(time.slice(3, 5));
 const isoDate = (day: number) => new Date(day).toISOString().slice(0, 10);
 
+/**
+ * Where a wall-clock time of a date (`YYYY-MM-DD`, `HH:MM`) skipped by the clocks going forward in
+ * `zone` counts from instead, as `HH:MM` on that wall clock; undefined when the time happens.
+ */
+export function skippedWallTime(zone: string, date: string, time: string): string | undefined {
+  const wall = Date.parse(`${date}T00:00:00Z`) + minutes(time) * 60_000;
+  const read = wallAsUtc(zone, wallToInstant(zone, wall));
+  return read === wall ? undefined : new Date(read).toISOString().slice(11, 16);
+}
+
 /** The open intervals (epoch ms) that start on one local date (`day`: its midnight as if UTC), in order. */
 function intervalsStarting(calendar: Calendar, day: number): Array<[number, number]> {
   const date = isoDate(day);

@@ -18,10 +18,24 @@ export function durationMs(text: string): number | undefined {
   return ms > 0 ? ms : undefined;
 }
 
+/** Why `text` is no duration the policy takes, in words that say what to write; undefined when it is one. */
+export function durationProblem(text: string): string | undefined {
+  if (durationMs(text) !== undefined) return undefined;
+  const shown = JSON.stringify(text.slice(0, 40));
+  if (/^[-−]/.test(text)) {
+    return `${shown} is negative: a duration is how long to wait, and must be longer than zero (write it without the sign, such as "PT5M")`;
+  }
+  if (text.length <= 40 && DURATION.test(text) && text !== 'P' && !text.endsWith('T')) {
+    return `${shown} is zero: a duration must be longer than zero, such as "PT5M"`;
+  }
+  return 'an ISO 8601 duration of weeks, days, hours, minutes or seconds, such as "PT5M" or "P1D"';
+}
+
 /**
- * An ISO 8601 duration (`PT5M`, `PT4H`, `P1D`, `P1W`); years and months are refused, having no fixed
- * length. Under a business calendar it counts open time only (`P1D` is 24 open hours).
+ * An ISO 8601 duration (`PT5M`, `PT4H`, `P1D`, `P1W`) longer than zero; years and months are refused,
+ * having no fixed length. Under a business calendar it counts open time only (`P1D` is 24 open hours).
  */
-export const DurationSchema = z.string().refine((text) => durationMs(text) !== undefined, {
-  message: 'an ISO 8601 duration of weeks, days, hours, minutes or seconds, such as "PT5M" or "P1D"',
+export const DurationSchema = z.string().superRefine((text, ctx) => {
+  const problem = durationProblem(text);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });

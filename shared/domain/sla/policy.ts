@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ChannelSchema } from '../envelope.js';
+import { policyText } from '../policy-text.js';
 import { CalendarSchema } from './calendar-schema.js';
 import { DurationSchema } from './duration.js';
 
@@ -17,7 +18,7 @@ export const BreachActionSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('priority'), priority: PrioritySchema }),
   z.strictObject({ type: z.literal('queue'), queue: z.string().trim().min(1).max(64) }),
   z.strictObject({ type: z.literal('assign'), agent: z.string().trim().min(1).max(128) }),
-  z.strictObject({ type: z.literal('note'), text: z.string().trim().min(1).max(2000) }),
+  z.strictObject({ type: z.literal('note'), text: policyText(2000) }),
 ]);
 export type BreachAction = z.infer<typeof BreachActionSchema>;
 

@@ -57,10 +57,12 @@ describe('npm run clock -- advance, when npm start stops in the middle', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const npmRunClock = async (...argv: string[]) => {
+  const npmRunClock = async (...argv: string[]) => runClock(argv, `dev-lead:${ADMIN}:admin`);
+  /** The command with `tokens` as its AGENT_TOKENS (undefined: unset, the development secret's). */
+  const runClock = async (argv: string[], tokens: string | undefined) => {
     const lines: string[] = [];
     const io = { out: (line: string) => lines.push(line), err: (line: string) => lines.push(line) };
-    const env = { DATA_DIR: dataDir, PORT: String(port), AGENT_TOKENS: `dev-lead:${ADMIN}:admin` };
+    const env = { DATA_DIR: dataDir, PORT: String(port), ...(tokens ? { AGENT_TOKENS: tokens } : {}) };
     const code = await clockCommand(argv, env, io);
     return { code, text: lines.join('\n') };
   };
@@ -93,6 +95,26 @@ describe('npm run clock -- advance, when npm start stops in the middle', () => {
     ]) {
       expect((await npmRunClock(...argv)).code, argv.join(' ')).toBe(2);
     }
+    expect(moves).toEqual([]);
+  });
+
+  /**
+   * npm start runs with the user's own AGENT_TOKENS; the command, without them, signed in with the
+   * development secret's and said `401: refused`. It names AGENT_TOKENS and the entry it used.
+   */
+  it('names AGENT_TOKENS and the admin it signed in as when npm start refuses it', async () => {
+    const unset = await runClock(['advance', '2h'], undefined);
+    expect(unset.code).toBe(1);
+    expect(unset.text).toContain(
+      '401: refused. npm run clock signed in as dev-agent, the first admin entry of the AGENT_TOKENS of the development secrets',
+    );
+    expect(unset.text).toContain('Pass the AGENT_TOKENS this npm start runs with');
+
+    const other = await runClock([], 'agent-ana:not-the-token:admin');
+    expect(other.text).toContain(
+      'signed in as agent-ana, the first admin entry of the AGENT_TOKENS of the environment',
+    );
+    expect(other.text).not.toContain('not-the-token');
     expect(moves).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
-import { warnUnknownAgents } from '#shared/local/conversation-clock.js';
+import { warnOfPolicy, warnUnknownAgents } from '#shared/local/conversation-clock.js';
 import { logger } from '#shared/log.js';
 
 /** Late chats go to agent-lead; rules assign to agent-ana, to a queue, and to agent-bo in a queue. */
@@ -56,6 +56,26 @@ describe('the local start warns of agents the routing policy assigns to who are 
     const example = new URL('../../../../shared/domain/routing/example-sla-policy.json', import.meta.url);
     const parsed = parseRoutingPolicy(readFileSync(example, 'utf8'));
     warnUnknownAgents(parsed, 'agent-ana:tok-a:admin,agent-lead:tok-l');
+    expect(warn).not.toHaveBeenCalled();
+  });
+
+  it('logs the policy’s warnings in one line, and nothing when it has none', () => {
+    const hidden = parseRoutingPolicy(
+      JSON.stringify({
+        defaultQueue: 'general',
+        queues: [{ name: 'general' }],
+        sla: { policies: [{ name: 'all', firstResponse: 'PT1H' }, chat] },
+      }),
+    );
+    expect(warnOfPolicy(hidden, new Date('2026-12-06T12:00:00Z'))).toHaveLength(1);
+    expect(warn.mock.calls).toEqual([
+      [
+        'routing policy warnings: the start goes on',
+        { warnings: [expect.stringContaining('sla.policies[0] ("all") matches every conversation')] },
+      ],
+    ]);
+    warn.mockClear();
+    expect(warnOfPolicy(policy, new Date('2026-12-06T12:00:00Z'))).toEqual([]);
     expect(warn).not.toHaveBeenCalled();
   });
 });

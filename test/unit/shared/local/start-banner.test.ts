@@ -136,4 +136,35 @@ describe('startBanner: the widget, the clock and upgrades', () => {
     const text = startBanner({ url: 'http://127.0.0.1:3000', dataDir, config: loadConfig({}) });
     expect(text).not.toContain('-- --local');
   });
+
+  it('prints the routing policy’s warnings, and no heading without them', () => {
+    const config = loadConfig({});
+    const warned = startBanner({
+      url: 'http://127.0.0.1:3000',
+      dataDir: '.threadline',
+      config,
+      policyWarnings: ['sla.calendars.london.holidays: 2025-12-25 has passed: they do nothing'],
+    });
+    expect(warned).toContain(
+      'Routing policy warnings (the start goes on; README, "Warnings at the start"):\n  sla.calendars.london.holidays: 2025-12-25 has passed',
+    );
+    expect(startBanner({ url: 'http://127.0.0.1:3000', dataDir: '.threadline', config })).not.toContain(
+      'Routing policy warnings',
+    );
+  });
+
+  it('prints the clock command with AGENT_TOKENS when npm start has its own, never the tokens', () => {
+    // Before, the command printed read the development secret's tokens and answered a bare 401.
+    const config = loadConfig({ AGENT_TOKENS: 'agent-ana:ana-secret-token:admin' });
+    const base = { url: 'http://127.0.0.1:3000', dataDir: config.DATA_DIR, config };
+    const own = startBanner({ ...base, ownAgentTokens: true }).split('\n');
+    const line = own.find((l) => l.includes('npm run clock -- advance 2h')) ?? '';
+    expect(line).toMatch(/^ {2}AGENT_TOKENS="\$AGENT_TOKENS" npm run clock -- advance 2h/);
+    expect(own).toContain(
+      '  Pass the same AGENT_TOKENS as this npm start (with an :admin entry): the clock moves for admins only.',
+    );
+    expect(line).not.toContain('ana-secret-token');
+    const shared = startBanner(base);
+    expect(shared).not.toContain('AGENT_TOKENS="$AGENT_TOKENS"');
+  });
 });

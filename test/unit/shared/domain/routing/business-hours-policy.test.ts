@@ -41,7 +41,27 @@ describe('business hours: time zones that would not keep daylight saving as the 
     expect(CalendarSchema.safeParse(calendar).success).toBe(false);
   });
 
-  it.each(['UTC', 'Etc/UTC', 'GMT', 'America/New_York', 'Asia/Kolkata', 'US/Eastern'])(
+  /**
+   * The README promised place names or UTC, but any name with a `/` passed: `US/Eastern`,
+   * `Asia/Calcutta`, `america/new_york`, and UTC's other names. Each is refused with the name to write.
+   */
+  it.each([
+    ['US/Eastern', '"US/Eastern" is an old name or an alias of "America/New_York": write "America/New_York"'],
+    ['Asia/Calcutta', '"Asia/Calcutta" is an old name or an alias of "Asia/Kolkata": write "Asia/Kolkata"'],
+    ['Europe/Kiev', '"Europe/Kiev" is an old name or an alias of "Europe/Kyiv": write "Europe/Kyiv"'],
+    [
+      'america/new_york',
+      '"america/new_york" is written "America/New_York" in the IANA database: write it so',
+    ],
+    ['GMT', '"GMT" is another name of UTC: write "UTC"'],
+    ['utc', '"utc" is another name of UTC: write "UTC"'],
+    ['Etc/UTC', '"Etc/UTC" is another name of UTC: write "UTC"'],
+    ['Europe/London ', '"Europe/London " has a space at its start or end: remove the space'],
+  ])('refuses %j, naming the one to write', (timezone, message) => {
+    expect(() => parseRoutingPolicy(withHours({ timezone }))).toThrow(`businessHours.timezone: ${message}`);
+  });
+
+  it.each(['UTC', 'America/New_York', 'Asia/Kolkata', 'Europe/Kyiv', 'America/Argentina/Buenos_Aires'])(
     'takes %s',
     (timezone) => {
       expect(parseRoutingPolicy(withHours({ timezone })).businessHours?.timezone).toBe(timezone);

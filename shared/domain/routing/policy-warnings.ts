@@ -30,7 +30,10 @@ const today = (zone: string, now: Date) =>
     day: '2-digit',
   }).format(now);
 
-/** Holidays passed (all of them, or some) and listed twice. */
+/**
+ * A list of holidays none of which is to come (a team that keeps last year's dates beside this
+ * year's is told nothing: those dates do no harm), and a date listed twice.
+ */
 function holidayWarnings(where: string, hours: Hours, now: Date): string[] {
   const found: string[] = [];
   const date = today(hours.timezone, now);
@@ -39,11 +42,6 @@ function holidayWarnings(where: string, hours: Hours, now: Date): string[] {
     found.push(
       `${where}.holidays: every date has passed (the latest is ${[...past].sort().at(-1)}): add the coming ones, or the team counts as open on them`,
     );
-  } else if (past.length > 0) {
-    const sorted = [...past].sort();
-    const dates =
-      past.length <= 3 ? past.join(', ') : `${past.length} dates, ${sorted[0]} to ${sorted.at(-1)}`;
-    found.push(`${where}.holidays: ${dates} ${past.length === 1 ? 'has' : 'have'} passed: they do nothing`);
   }
   const twice = hours.holidays.filter((d, i) => hours.holidays.indexOf(d) !== i);
   for (const d of new Set(twice)) found.push(`${where}.holidays: ${d} is listed twice`);

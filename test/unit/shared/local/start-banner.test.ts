@@ -143,10 +143,10 @@ describe('startBanner: the widget, the clock and upgrades', () => {
       url: 'http://127.0.0.1:3000',
       dataDir: '.threadline',
       config,
-      policyWarnings: ['sla.calendars.london.holidays: 2025-12-25 has passed: they do nothing'],
+      policyWarnings: ['sla.calendars.london.holidays: 2025-12-25 is listed twice'],
     });
     expect(warned).toContain(
-      'Routing policy warnings (the start goes on; README, "Warnings at the start"):\n  sla.calendars.london.holidays: 2025-12-25 has passed',
+      'Routing policy warnings (the start goes on; README, "Warnings at the start"):\n  sla.calendars.london.holidays: 2025-12-25 is listed twice',
     );
     expect(startBanner({ url: 'http://127.0.0.1:3000', dataDir: '.threadline', config })).not.toContain(
       'Routing policy warnings',

@@ -7,7 +7,7 @@ import { applySlaEvent, type SlaState, startSla } from '../domain/sla/state.js';
 import { slaTally, slaUndoTally } from '../domain/sla/tally.js';
 import { slaTimers } from '../domain/sla/timers.js';
 import type { Conversation } from '../domain/timeline.js';
-import { newTimer } from '../domain/timer-ports.js';
+import { newTimer, type Timer } from '../domain/timer-ports.js';
 import { heard } from '../domain/waiting.js';
 import { webchatFallbackTimer } from '../domain/webchat/email-fallback.js';
 import { runAutomations } from './run-automations.js';
@@ -82,7 +82,12 @@ async function trackSla(deps: ConversationClockDeps, first: Conversation, event:
   let conversation: Conversation | undefined = first;
   for (let tries = 0; conversation && tries < MAX_TRIES; tries++) {
     const change = await nextSla(deps, conversation, event);
-    if (!change) return;
+    if (!change) {
+      // An unmerge's retry: the SLA moved already, its timers perhaps not (a crash between): set them
+      // again (the same timer set again is a no-op; one it no longer needs finds its deadline gone).
+      if (event.type === 'waitLeft') await scheduleAll(deps, slaTimers(conversation.id, conversation.sla));
+      return;
+    }
     const next = change.state;
     const expected = conversation.sla ? conversation.sla.version : undefined;
     if (await deps.store.saveSla(conversation.id, next, expected)) {
@@ -109,6 +114,11 @@ async function trackSla(deps: ConversationClockDeps, first: Conversation, event:
     conversation = await deps.store.getConversation(event.conversationId);
   }
   if (conversation) throw new Error(`the SLA of ${event.conversationId} kept changing under us`);
+}
+
+/** Sets every timer given (each keyed: one set already stays as it is). */
+async function scheduleAll(deps: ConversationClockDeps, timers: readonly Timer[]): Promise<void> {
+  for (const timer of timers) await deps.timers.schedule(timer);
 }
 
 /**

@@ -1,15 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Conversation, Customer } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
-import { documentClient } from '#shared/store/sdk-documents.js';
-import { agentCaller, customerReads } from '../support/agent-api.js';
-import { DynamoFaults, SimulatedCrash } from '../support/dynamo-faults.js';
-import { ManualTimers } from '../support/manual-timers.js';
-import { SECRETS, startTestRuntime } from '../support/runtime.js';
-import { receiveMail } from '../support/ses-mail.js';
-import { inspectionClient } from '../support/table-snapshot.js';
-import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
+import { describe, expect, it } from 'vitest';
+import { useMergeRuntime } from '../support/merge-runtime.js';
+import { crashUnmergeAtEachWrite } from '../support/unmerge-crashes.js';
 
 const TOKEN = 'unmerge-started-admin-token';
 const AGENT = 'admin-unmerge-started';
@@ -28,35 +19,13 @@ type Export = {
  * next email started yet another conversation); only Zoe's export listed it.
  */
 describe('local runtime: an unmerge gives back the conversation the returning customer started while merged', () => {
-  let runtime: LocalRuntime;
-  const manual = new ManualTimers(Date.UTC(2026, 11, 1, 9, 0));
-
-  beforeAll(async () => {
-    runtime = await startTestRuntime({
-      env: { AGENT_TOKENS: `${AGENT}:${TOKEN}:admin` },
-      manualTime: manual,
+  const { runtime, manual, api, reads, now, whatsapp, email, profile, conversation, unmerge } =
+    useMergeRuntime({
+      agentId: AGENT,
+      token: TOKEN,
+      start: Date.UTC(2026, 11, 1, 9, 0),
+      subject: 'My invoice',
     });
-  });
-  afterAll(async () => {
-    await runtime?.close();
-  });
-
-  const api = agentCaller(() => runtime.url, TOKEN);
-  const reads = customerReads(api);
-  const now = () => new Date(manual.now()).toISOString();
-  const whatsapp = async (phone: string, id: string, text: string) => {
-    manual.advance(1000);
-    const body = whatsappText({ from: phone, messages: [{ id, at: now(), text }] });
-    const res = await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', body, SECRETS.meta));
-    expect(res.status).toBe(200);
-    await runtime.idle();
-  };
-  const email = async (sesId: string, from: string, text: string) => {
-    manual.advance(1000);
-    await receiveMail(runtime, { sesId, at: now(), from, subject: 'My invoice', text });
-  };
-  const profile = (id: string) => api<Customer>('GET', `/api/customers/${id}`);
-  const conversation = (id: string) => api<Conversation>('GET', `/api/conversations/${id}`);
   const exported = async (id: string) =>
     (await api<Export>('GET', `/api/customers/${id}/export`)).conversations.map((c) => c.id);
 
@@ -72,7 +41,7 @@ describe('local runtime: an unmerge gives back the conversation the returning cu
     await api('POST', `/api/conversations/${eve.openConversationId}/resolve`);
     manual.advance(DAYS_4);
     await api('POST', `/api/customers/${zoe.id}/merge`, { customerId: eve.id });
-    await runtime.idle();
+    await runtime().idle();
     await email(`ew${n}`, `Eve <${mail}>`, 'My invoice shows the wrong address');
     const started = (await profile(zoe.id)).openConversationId as string;
     expect(await conversation(started)).toMatchObject({ customerId: zoe.id, status: 'open' });
@@ -88,9 +57,7 @@ describe('local runtime: an unmerge gives back the conversation the returning cu
 
   it('names the returning customer again, with its membership and their profile; the kept one lets go', async () => {
     const r = await mergedThenWritten(1);
-    manual.advance(1000);
-    await api('POST', `/api/customers/${r.target}/unmerge`, { customerId: r.source });
-    await runtime.idle();
+    await unmerge(r);
     await expectGivenBack(r);
 
     // Eve's next email continues her conversation; Zoe's next message opens one of her own.
@@ -107,40 +74,24 @@ describe('local runtime: an unmerge gives back the conversation the returning cu
     const r = await mergedThenWritten(2);
     await whatsapp(r.phone, 'wamid.ZO2b', 'Also, my order 88?');
     expect((await profile(r.target)).openConversationId).toBe(r.started);
-    manual.advance(1000);
-    await api('POST', `/api/customers/${r.target}/unmerge`, { customerId: r.source });
-    await runtime.idle();
+    await unmerge(r);
     expect(await conversation(r.started)).toMatchObject({ customerId: r.target, status: 'open' });
     expect((await profile(r.target)).openConversationId).toBe(r.started);
     expect((await profile(r.source)).openConversationId).toBeUndefined();
   }, 60_000);
 
   it('converges when the unmerge crashes after any of its writes and is called again', async () => {
-    let crashes = 0;
-    for (let k = 1; k < 60; k++) {
-      const r = await mergedThenWritten(k + 10);
-      const faults = new DynamoFaults({ crashAfterWrite: k });
-      const crashing = dynamoRepositories(
-        documentClient(faults.attach(inspectionClient(runtime.dynamoEndpoint))),
-        'threadline',
-      );
-      manual.advance(1000);
-      const first = await crashing.merges.unmerge(r.target, r.source, AGENT, now()).catch((error) => {
-        if (!(error.cause instanceof SimulatedCrash)) throw error;
-        return undefined;
-      });
-      if (first) {
-        // k is past the unmerge's last write: every crash point was tried.
-        expect(faults.crashed).toBe(false);
-        await expectGivenBack(r);
-        break;
-      }
-      crashes += 1;
-      manual.advance(1000);
-      await api('POST', `/api/customers/${r.target}/unmerge`, { customerId: r.source });
-      await runtime.idle();
-      await expectGivenBack(r);
-    }
+    const crashes = await crashUnmergeAtEachWrite({
+      dynamoEndpoint: runtime().dynamoEndpoint,
+      agentId: AGENT,
+      now: () => {
+        manual.advance(1000);
+        return now();
+      },
+      setUp: (k) => mergedThenWritten(k + 10),
+      again: unmerge,
+      check: expectGivenBack,
+    });
     expect(crashes).toBeGreaterThan(10);
   }, 400_000);
 });

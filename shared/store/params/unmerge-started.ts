@@ -43,40 +43,47 @@ export function holdLastGivenBackInput(
 }
 
 /**
+ * A write of a profile (`update`) made only while its `attribute` (its open or its last conversation)
+ * still names the conversation: what each profile's letting go of one given back is.
+ */
+export function whileNamingInput(
+  table: string,
+  customerId: string,
+  named: { attribute: 'openConversationId' | 'lastConversationId'; conversationId: string },
+  update: string,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(customerId),
+    UpdateExpression: update,
+    ConditionExpression: `${named.attribute} = :id`,
+    ExpressionAttributeValues: { ':id': named.conversationId },
+  };
+}
+
+/**
  * The kept profile lets go of an open conversation given back: no longer open there, and named as its
  * last only for the id of its next one (conversation ids follow from the last one: its next message
  * would otherwise land in the returning customer's), its last resolve forgotten so nothing of it is
  * reopened. Only while it is still its open one.
  */
-export function letGoOpenGivenBackInput(
-  table: string,
-  targetId: string,
-  conversationId: string,
-): UpdateCommandInput {
-  return {
-    TableName: table,
-    Key: Keys.customer(targetId),
-    UpdateExpression: 'SET lastConversationId = :id REMOVE openConversationId, lastResolvedAt',
-    ConditionExpression: 'openConversationId = :id',
-    ExpressionAttributeValues: { ':id': conversationId },
-  };
-}
+export const letGoOpenGivenBackInput = (table: string, targetId: string, conversationId: string) =>
+  whileNamingInput(
+    table,
+    targetId,
+    { attribute: 'openConversationId', conversationId },
+    'SET lastConversationId = :id REMOVE openConversationId, lastResolvedAt',
+  );
 
 /**
  * The kept profile lets go of a resolved conversation given back as its last one: its last resolve is
  * forgotten (its next message must not reopen the returning customer's), the id kept for its next
  * one's (see `letGoOpenGivenBackInput`). Only while it is still its last one.
  */
-export function letGoLastGivenBackInput(
-  table: string,
-  targetId: string,
-  conversationId: string,
-): UpdateCommandInput {
-  return {
-    TableName: table,
-    Key: Keys.customer(targetId),
-    UpdateExpression: 'REMOVE lastResolvedAt',
-    ConditionExpression: 'lastConversationId = :id',
-    ExpressionAttributeValues: { ':id': conversationId },
-  };
-}
+export const letGoLastGivenBackInput = (table: string, targetId: string, conversationId: string) =>
+  whileNamingInput(
+    table,
+    targetId,
+    { attribute: 'lastConversationId', conversationId },
+    'REMOVE lastResolvedAt',
+  );

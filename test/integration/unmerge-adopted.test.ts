@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { useMergeRuntime } from '../support/merge-runtime.js';
-import { crashUnmergeAtEachWrite } from '../support/unmerge-crashes.js';
 
 const TOKEN = 'unmerge-adopted-admin-token';
 const AGENT = 'admin-unmerge-adopted';
@@ -16,7 +15,7 @@ const AGENT = 'admin-unmerge-adopted';
  */
 describe('local runtime: an unmerge gives back the conversation the merge gave the kept customer', () => {
   const calls: RecordedCall[] = [];
-  const { runtime, manual, api, reads, now, whatsapp, email, profile, conversation, unmerge } =
+  const { runtime, manual, api, reads, whatsapp, email, profile, conversation, unmerge, crashEachWrite } =
     useMergeRuntime({
       agentId: AGENT,
       token: TOKEN,
@@ -76,17 +75,7 @@ describe('local runtime: an unmerge gives back the conversation the merge gave t
   }, 60_000);
 
   it('converges when the unmerge crashes after any of its writes and is called again', async () => {
-    const crashes = await crashUnmergeAtEachWrite({
-      dynamoEndpoint: runtime().dynamoEndpoint,
-      agentId: AGENT,
-      now: () => {
-        manual.advance(1000);
-        return now();
-      },
-      setUp: (k) => mergedRhea(k + 10),
-      again: unmerge,
-      check: expectGivenBack,
-    });
+    const crashes = await crashEachWrite((k) => mergedRhea(k + 10), expectGivenBack);
     expect(crashes).toBeGreaterThan(10);
   }, 240_000);
 });

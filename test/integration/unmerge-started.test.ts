@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { useMergeRuntime } from '../support/merge-runtime.js';
-import { crashUnmergeAtEachWrite } from '../support/unmerge-crashes.js';
 
 const TOKEN = 'unmerge-started-admin-token';
 const AGENT = 'admin-unmerge-started';
@@ -19,7 +18,7 @@ type Export = {
  * next email started yet another conversation); only Zoe's export listed it.
  */
 describe('local runtime: an unmerge gives back the conversation the returning customer started while merged', () => {
-  const { runtime, manual, api, reads, now, whatsapp, email, profile, conversation, unmerge } =
+  const { runtime, manual, api, reads, whatsapp, email, profile, conversation, unmerge, crashEachWrite } =
     useMergeRuntime({
       agentId: AGENT,
       token: TOKEN,
@@ -81,17 +80,7 @@ describe('local runtime: an unmerge gives back the conversation the returning cu
   }, 60_000);
 
   it('converges when the unmerge crashes after any of its writes and is called again', async () => {
-    const crashes = await crashUnmergeAtEachWrite({
-      dynamoEndpoint: runtime().dynamoEndpoint,
-      agentId: AGENT,
-      now: () => {
-        manual.advance(1000);
-        return now();
-      },
-      setUp: (k) => mergedThenWritten(k + 10),
-      again: unmerge,
-      check: expectGivenBack,
-    });
+    const crashes = await crashEachWrite((k) => mergedThenWritten(k + 10), expectGivenBack);
     expect(crashes).toBeGreaterThan(10);
   }, 400_000);
 });

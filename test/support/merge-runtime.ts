@@ -5,6 +5,7 @@ import { agentCaller, customerReads } from './agent-api.js';
 import { ManualTimers } from './manual-timers.js';
 import { SECRETS, startTestRuntime } from './runtime.js';
 import { receiveMail } from './ses-mail.js';
+import { crashUnmergeAtEachWrite, type MergedPair } from './unmerge-crashes.js';
 import { deliver, signedMeta, whatsappText } from './webhooks.js';
 
 type RuntimeOptions = NonNullable<Parameters<typeof startTestRuntime>[0]>;
@@ -39,6 +40,12 @@ export function useMergeRuntime(options: {
   };
   const api = agentCaller(() => runtime().url, options.token);
   const now = () => new Date(manual.now()).toISOString();
+  /** The admin unmerges the pair, a second on, and everything it set off is handled. */
+  const unmerge = async (pair: MergedPair): Promise<void> => {
+    manual.advance(1000);
+    await api('POST', `/api/customers/${pair.target}/unmerge`, { customerId: pair.source });
+    await runtime().idle();
+  };
   return {
     runtime,
     manual,
@@ -58,11 +65,25 @@ export function useMergeRuntime(options: {
     },
     profile: (id: string) => api<Customer>('GET', `/api/customers/${id}`),
     conversation: (id: string) => api<Conversation>('GET', `/api/conversations/${id}`),
-    /** The admin unmerges the pair, a second on, and everything it set off is handled. */
-    async unmerge(pair: { target: string; source: string }): Promise<void> {
-      manual.advance(1000);
-      await api('POST', `/api/customers/${pair.target}/unmerge`, { customerId: pair.source });
-      await runtime().idle();
-    },
+    unmerge,
+    /**
+     * Crashes the unmerge of a fresh pair (`setUp`) after each of its writes in turn, asks it again and
+     * `check`s it converged (`crashUnmergeAtEachWrite`); answers how many crashes it made.
+     */
+    crashEachWrite: <P extends MergedPair>(
+      setUp: (k: number) => Promise<P>,
+      check: (pair: P) => Promise<void>,
+    ) =>
+      crashUnmergeAtEachWrite({
+        dynamoEndpoint: runtime().dynamoEndpoint,
+        agentId: options.agentId,
+        now: () => {
+          manual.advance(1000);
+          return now();
+        },
+        setUp,
+        again: unmerge,
+        check,
+      }),
   };
 }

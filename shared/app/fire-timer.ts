@@ -2,8 +2,9 @@ import { CLOCK_AUTHOR_ID, type ConversationClockDeps } from '../domain/clock-por
 import { durationMs } from '../domain/sla/duration.js';
 import { type BreachAction, raisesPriority, type SlaMetric, SlaMetricSchema } from '../domain/sla/policy.js';
 import { slaRulesIn } from '../domain/sla/rules.js';
-import { applySlaEvent, isLiveSlaTimer } from '../domain/sla/state.js';
+import { applySlaEvent } from '../domain/sla/state.js';
 import { slaTally } from '../domain/sla/tally.js';
+import { isLiveSlaTimer } from '../domain/sla/timers.js';
 import type { Conversation } from '../domain/timeline.js';
 import { newTimer, type Timer } from '../domain/timer-ports.js';
 import { ConflictError } from '../errors.js';

@@ -1,7 +1,7 @@
 import { firstReplyTo } from '../domain/email-reply.js';
 import type { Channel, Identity } from '../domain/envelope.js';
 import { ADDRESS_KIND, emailReplyAddress, newestOf, replyAddress } from '../domain/replies.js';
-import { nextReplyChannel } from '../domain/reply-channel.js';
+import { nextReplyChannel, replyChannel } from '../domain/reply-channel.js';
 import { lastBusinessNumber } from '../domain/reply-numbers.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
@@ -98,17 +98,54 @@ export async function defaultedDestination(
   conversationId: string,
 ): Promise<ReplyDestination & { channel: Channel }> {
   const { channel, named, check } = choice;
-  const next =
-    named || channel !== 'webchat' || chatMessage(recipient.answering)
-      ? undefined
-      : nextReplyChannel(recipient.customer, recipient.profiles, channel);
+  const next = named ? undefined : givesWayTo(recipient, channel);
   const here = await replyDestination(store, recipient, channel, conversationId).catch((error: unknown) => {
     if (next && error instanceof ConflictError && error.code === 'webchat_not_available') return undefined;
     throw error;
   });
-  if (here && (!next || here.vouched)) return { channel, ...here };
+  if (keeps(here, next)) return { channel, ...here };
   const other = check(next as Channel);
   return { channel: other, ...(await replyDestination(store, recipient, other, conversationId)) };
+}
+
+/**
+ * The channel a reply naming none gives way to from its default `channel` when the chat there proves
+ * to be a visitor nobody vouched for (see `keeps`): the customer's next channel (nextReplyChannel),
+ * only from the web chat, and not for an answer to a chat message; undefined when it cannot give way.
+ */
+function givesWayTo(
+  recipient: Parameters<typeof replyDestination>[1],
+  channel: Channel,
+): Channel | undefined {
+  if (channel !== 'webchat' || chatMessage(recipient.answering)) return undefined;
+  return nextReplyChannel(recipient.customer, recipient.profiles, channel);
+}
+
+/** Whether the reply stays on its default channel's destination (`here`): there is one, and no channel to give way to, or the site vouched for the visitor. */
+const keeps = <T extends { vouched?: boolean }>(here: T | undefined, next: Channel | undefined): here is T =>
+  here !== undefined && (next === undefined || here.vouched === true);
+
+/**
+ * The web-chat visitor an agent's reply naming no channel in the conversation goes to, as
+ * `defaultedDestination` decides it (the default channel, `replyChannel`; the chat's writer,
+ * `webchatAddress`; giving way from a visitor nobody vouched for): undefined when that reply goes on
+ * another channel. What an agent's typing asks (tellVisitorsTyping), so the typing is shown only to
+ * whom the reply goes. Reads only when the default is the web chat (webchatAddress's reads). Throws as
+ * the reply would (`no_channel`, `no_address`, `webchat_not_available` with nowhere to give way).
+ */
+export async function defaultChatReplyTo(
+  store: Pick<ReplyStore, 'lastInbound'>,
+  recipient: Parameters<typeof replyDestination>[1],
+  conversationId: string,
+): Promise<Identity | undefined> {
+  const channel = replyChannel(recipient.customer, undefined, recipient.profiles);
+  if (channel !== 'webchat') return undefined;
+  const next = givesWayTo(recipient, channel);
+  const here = await webchatWriter(store, recipient, conversationId).catch((error: unknown) => {
+    if (next && error instanceof ConflictError && error.code === 'webchat_not_available') return undefined;
+    throw error;
+  });
+  return keeps(here, next) ? here.to : undefined;
 }
 
 /** The message, when it is a visitor's web-chat message (the one a reply answers). */

@@ -3,7 +3,7 @@ import { isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
 import type { VisitorConnections, VisitorPush, VisitorReads } from '../domain/webchat/live-ports.js';
 import { agentTypingFrame } from '../domain/webchat/visitor-view.js';
 import { ConflictError, GoneError, NotFoundError, UnprocessableError } from '../errors.js';
-import { webchatAddress } from './reply-destination.js';
+import { defaultChatReplyTo } from './reply-destination.js';
 import { recipientOf } from './send-reply.js';
 
 /** What passing an agent's typing on to visitors needs: their connections, the conversation and its latest chat message. */
@@ -14,9 +14,11 @@ export interface VisitorTypingDeps
 }
 
 /**
- * Passes an agent's `typing` on a web-chat conversation to the visitor their reply will go to, as
- * the reply itself finds them (webchatAddress: the writer of the conversation's latest web-chat
- * message in any merged partition): an anonymous visitor's own connections, or the verified
+ * Passes an agent's `typing` on a web-chat conversation to the visitor their reply naming no channel
+ * will go to, as the reply itself finds them (defaultChatReplyTo: the customer's default channel, the
+ * writer of the conversation's latest web-chat message in any merged partition, and none when that
+ * reply gives way to another channel from a visitor nobody vouched for, merged in on an email they
+ * typed): an anonymous visitor's own connections, or the verified
  * visitors following its customer; as `{type:"typing", by:"agent"}` only, never the agent's id or
  * name. So a session sees typing only in a conversation it may see (sessionView). Before, the typing
  * read only the conversation's customer's partition: after a merge, a stranger merged in who wrote
@@ -29,7 +31,7 @@ export async function tellVisitorsTyping(deps: VisitorTypingDeps, conversationId
   const conversation = await deps.getConversation(conversationId);
   if (conversation?.channel !== 'webchat') return 0;
   const to = await recipientOf(deps, conversation)
-    .then((recipient) => webchatAddress(deps, recipient, conversation.id))
+    .then((recipient) => defaultChatReplyTo(deps, recipient, conversation.id))
     .catch(nowhere);
   if (!to) return 0;
   const following = isUnverifiedVisitor(to)

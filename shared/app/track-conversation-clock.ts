@@ -3,10 +3,11 @@ import type { ClockEvent, ConversationClockDeps } from '../domain/clock-ports.js
 import { durationMs } from '../domain/sla/duration.js';
 import { matchSlaPolicy, type SlaPolicy } from '../domain/sla/policy.js';
 import { slaPolicyOf, slaRulesIn } from '../domain/sla/rules.js';
-import { applySlaEvent, type SlaState, slaTimers, startSla } from '../domain/sla/state.js';
+import { applySlaEvent, type SlaState, startSla } from '../domain/sla/state.js';
 import { slaTally, slaUndoTally } from '../domain/sla/tally.js';
+import { slaTimers } from '../domain/sla/timers.js';
 import type { Conversation } from '../domain/timeline.js';
-import { newTimer } from '../domain/timer-ports.js';
+import { newTimer, type Timer } from '../domain/timer-ports.js';
 import { heard } from '../domain/waiting.js';
 import { webchatFallbackTimer } from '../domain/webchat/email-fallback.js';
 import { runAutomations } from './run-automations.js';
@@ -81,7 +82,12 @@ async function trackSla(deps: ConversationClockDeps, first: Conversation, event:
   let conversation: Conversation | undefined = first;
   for (let tries = 0; conversation && tries < MAX_TRIES; tries++) {
     const change = await nextSla(deps, conversation, event);
-    if (!change) return;
+    if (!change) {
+      // An unmerge's retry: the SLA moved already, its timers perhaps not (a crash between): set them
+      // again (the same timer set again is a no-op; one it no longer needs finds its deadline gone).
+      if (event.type === 'waitLeft') await scheduleAll(deps, slaTimers(conversation.id, conversation.sla));
+      return;
+    }
     const next = change.state;
     const expected = conversation.sla ? conversation.sla.version : undefined;
     if (await deps.store.saveSla(conversation.id, next, expected)) {
@@ -92,7 +98,9 @@ async function trackSla(deps: ConversationClockDeps, first: Conversation, event:
       const tally =
         event.type === 'unanswered'
           ? slaUndoTally(conversation, { before: change.from, after: next, at: event.at })
-          : (event.type === 'resolved' && event.merged) || event.type === 'unreachable'
+          : (event.type === 'resolved' && event.merged) ||
+              event.type === 'unreachable' ||
+              event.type === 'waitLeft'
             ? undefined
             : slaTally(conversation, { before: change.from, after: next, at: event.at, aiReply });
       if (tally) await deps.store.countSlaOutcomes(tally);
@@ -108,6 +116,11 @@ async function trackSla(deps: ConversationClockDeps, first: Conversation, event:
   if (conversation) throw new Error(`the SLA of ${event.conversationId} kept changing under us`);
 }
 
+/** Sets every timer given (each keyed: one set already stays as it is). */
+async function scheduleAll(deps: ConversationClockDeps, timers: readonly Timer[]): Promise<void> {
+  for (const timer of timers) await deps.timers.schedule(timer);
+}
+
 /**
  * A reply starts the silence auto-resolve (and automations' `waitingOn`) counts; the customer's message
  * ends it. An automation's message is no answer: the customer is still waiting on the business.
@@ -117,7 +130,11 @@ async function trackSilence(deps: ConversationClockDeps, conversation: Conversat
   // Automations read it too (`waitingOn` when no SLA runs).
   const kept = after !== undefined || (deps.policy.automations?.length ?? 0) > 0;
   // A wait nobody can answer (STOP) leaves the conversation waiting on the customer, as an answer does.
-  const answered = (event.type === 'reply' && event.author !== 'automation') || event.type === 'unreachable';
+  // So does a wait that left with an unmerge when nothing of the kept customer's own is unanswered.
+  const answered =
+    (event.type === 'reply' && event.author !== 'automation') ||
+    event.type === 'unreachable' ||
+    (event.type === 'waitLeft' && event.since === undefined);
   if (answered && kept) {
     await deps.store.setAwaitingCustomer(conversation.id, event.at, event.at);
     if (after === undefined) return;
@@ -194,9 +211,11 @@ export async function trackConversationClock(deps: ConversationClockDeps, event:
   if (!clockConfigured(deps.policy, event) && (event.type !== 'inbound' || nothingToWake(event.conversation)))
     return;
   // A message whose own write saw a snooze reads strongly: a lagging read may not show a snooze just made.
-  // An unmerge's reopen reads strongly too: the reopen was just written.
+  // An unmerge's reopen, or its move of a kept wait, reads strongly too: it was just written.
   const consistent =
-    event.type === 'inbound' && (event.conversation?.snoozedUntil !== undefined || event.unmerged === true);
+    (event.type === 'inbound' &&
+      (event.conversation?.snoozedUntil !== undefined || event.unmerged === true)) ||
+    event.type === 'waitLeft';
   const conversation = await deps.store.getConversation(event.conversationId, { consistent });
   if (!conversation) return;
   if (event.type === 'inbound' && conversation.snoozedUntil) {

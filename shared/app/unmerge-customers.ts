@@ -11,12 +11,14 @@ import type { MergeRequest } from './merge-customers.js';
  * conversation the merge closed on an unanswered message is open again (`reopenAfterUnmerge`), and its
  * clock hears of it as of a message that reopens it (a fresh SLA from the reopen; no automation fires:
  * nobody wrote); every complete call asks, so a retry after a crash completes it, the clock applying
- * the event once.
+ * the event once. So does the kept customer's open conversation when its wait ran from the
+ * returning customer's message (`keptWaitAfterUnmerge`): it waits from their own unanswered message, or
+ * no more, and its clock moves the response target with it or ends it with no outcome (`waitLeft`).
  */
 export async function unmergeCustomers(
   deps: {
     store: Pick<AgentStore, 'getCustomer'>;
-    admin: Pick<AgentAdmin, 'unmerge' | 'reopenAfterUnmerge'>;
+    admin: Pick<AgentAdmin, 'unmerge' | 'reopenAfterUnmerge' | 'keptWaitAfterUnmerge'>;
     track?: TrackClock | undefined;
   } & AuditDeps,
   { targetId, sourceId, agentId }: MergeRequest,
@@ -30,6 +32,8 @@ export async function unmergeCustomers(
   if (progress.complete) {
     const reopened = await deps.admin.reopenAfterUnmerge?.(sourceId, deps.clock.now().toISOString());
     if (reopened) await deps.track?.({ type: 'inbound', ...reopened, reopened: true, unmerged: true });
+    const left = await deps.admin.keptWaitAfterUnmerge?.(targetId, sourceId, deps.clock.now().toISOString());
+    if (left) await deps.track?.({ type: 'waitLeft', ...left });
   }
   return { customer: await deps.store.getCustomer(targetId), complete: progress.complete };
 }

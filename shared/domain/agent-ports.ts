@@ -157,6 +157,17 @@ export interface AgentAdmin extends Pick<RouterAdmin, 'assign'>, MergedConversat
     customerId: string,
     now: string,
   ): Promise<{ conversationId: string; at: string } | undefined>;
+  /**
+   * After an unmerge, the kept customer's open conversation waits only on what is still theirs: a wait
+   * that ran from the returning customer's message runs from the kept customer's own earliest
+   * unanswered one, or ends; answers what its clock must hear (also when a retry finds it done), or
+   * undefined.
+   */
+  keptWaitAfterUnmerge?(
+    targetId: string,
+    sourceId: string,
+    now: string,
+  ): Promise<{ conversationId: string; at: string; since?: string } | undefined>;
   addNote(
     conversationId: string,
     text: string,

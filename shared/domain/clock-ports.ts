@@ -139,7 +139,14 @@ export type ClockEvent =
    * the wait on the business ends unanswered (its response target stops with no outcome), and the
    * silence auto-resolve counts from then, as after an answer.
    */
-  | { type: 'unreachable'; conversationId: string; at: string };
+  | { type: 'unreachable'; conversationId: string; at: string }
+  /**
+   * At `at` an unmerge gave back to the returning customer the message the kept conversation waited
+   * from (the wait a merge's join gave it, or their message while merged): it waits from `since`, the
+   * kept customer's own earliest message left unanswered, or, with none, no longer (no outcome counted;
+   * the silence auto-resolve counts from `at`, as after an answer).
+   */
+  | { type: 'waitLeft'; conversationId: string; at: string; since?: string | undefined };
 
 /** Tells the conversation clock of an event (`trackConversationClock` bound to its dependencies). */
 export type TrackClock = (event: ClockEvent) => Promise<void>;

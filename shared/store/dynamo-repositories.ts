@@ -11,6 +11,7 @@ import { messageRepositories } from './message-repositories.js';
 import { privacyRepository } from './privacy-repository.js';
 import { timelineItemReads } from './timeline-item-reads.js';
 import { unmergeReopenRepository } from './unmerge-reopen.js';
+import { unmergeWaitRepository } from './unmerge-wait.js';
 import { webchatRepository } from './webchat-repository.js';
 import { webhookRepository } from './webhook-repository.js';
 
@@ -40,6 +41,7 @@ export function dynamoRepositories(
     agentLoad: agentLoadStore(db),
     merges: mergeRepository(db, { suggestions, timeline }),
     unmergeReopen: unmergeReopenRepository(db, timeline),
+    unmergeWait: unmergeWaitRepository(db),
     privacy: privacyRepository(db, {
       customers,
       conversations,
@@ -69,6 +71,7 @@ export function adminPorts(repos: DynamoRepositories) {
     ...repos.suggestions,
     ...repos.merges,
     ...repos.unmergeReopen,
+    ...repos.unmergeWait,
     ...repos.privacy,
   };
 }

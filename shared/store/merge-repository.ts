@@ -37,6 +37,7 @@ import { claimUnmerge, readForUnmerge, releaseUnmerge, rootOfTarget } from './un
 import { keepTargetInbound } from './unmerge-inbound.js';
 import { closeMergedWindows, openMergedWindow } from './unmerge-live.js';
 import { type ConversationOwners, moveBack, type Pair } from './unmerge-move.js';
+import { giveBackStartedConversations } from './unmerge-started.js';
 
 type Deps = {
   suggestions: {
@@ -233,17 +234,19 @@ function sourceConversationIds(source: RawProfile): string[] {
   return [...new Set(ids.filter((id): id is string => typeof id === 'string'))];
 }
 
-const OwnersSchema = z.record(z.string(), z.enum(['s', 't']));
+const OwnersSchema = z.record(z.string(), z.enum(['s', 'n', 'x', 't']));
 
 /**
  * Whose the conversations of the target's timeline are, as the move starts: the source's that its
  * profile names (a thread of one of them answered while merged is the source's: see `threadLinkOf`),
- * and, for a call carrying on a paused unmerge, what the calls before it read.
+ * and, for a call carrying on an unmerge (paused, or crashed after the move noted a conversation the
+ * source started), what the calls before it read.
  */
 function conversationOwners(source: RawProfile, resuming: boolean): ConversationOwners {
   const kept = resuming ? OwnersSchema.safeParse(source.unmergeOwners) : undefined;
   const owners: ConversationOwners = kept?.success ? { ...kept.data } : {};
-  for (const id of sourceConversationIds(source)) owners[id] = 's';
+  // One the source started while merged stays `n` once given back (its profile names it then): a retry completes it.
+  for (const id of sourceConversationIds(source)) if (owners[id] !== 'n') owners[id] = 's';
   return owners;
 }
 
@@ -334,7 +337,7 @@ async function unmerge(
     undefined,
   );
   const resume = source.mergedInto === targetId ? undefined : source.unmergeCursor;
-  const owners = conversationOwners(source, resume !== undefined);
+  const owners = conversationOwners(source, source.mergedInto !== targetId);
   const out = await moveBack(db, pair, new Set(source.identities), {
     after: resume,
     work: workPerCall,
@@ -344,6 +347,8 @@ async function unmerge(
     await updateItemIf(db, saveUnmergeProgressInput(db.table, pair, out.after, owners));
     return { complete: false, moved: out.moved };
   }
+  // The conversations the source started while merged go back with their messages.
+  await giveBackStartedConversations(db, pair, owners);
   await keepTargetInbound(db, targetId, source);
   await closeMergedWindows(db, pair, request.now);
   // Two customers again: a suggestion the merge accepted is open again (accept it again, or dismiss it).

@@ -7,6 +7,7 @@ import { Keys, providerReferencesOf, RAW_PREFIX } from './keys.js';
 import { deleteInput, getInput } from './params/common.js';
 import { advanceSourceInboundInputs } from './params/customers.js';
 import { pointReferenceInput, putMovedItemInput, queryUnmergeScanInput } from './params/merges.js';
+import { noteUnmergeOwnersInput } from './params/unmerge-started.js';
 import { moveReply, sendPending } from './unmerge-replies.js';
 
 /** The source and target of one merge being undone. */
@@ -87,11 +88,14 @@ async function moveItem(db: DynamoDb, pair: Pair, stored: Record<string, unknown
 
 /**
  * Whose each conversation of the target's timeline is, as far as the move has read it: `s` for the
- * source's (its profile names it, or the first item in it that names who sent it came through the
- * source: it started the conversation while merged), `t` for the target's. Kept on the source between
- * the calls of a paused unmerge, at most `MAX_OWNERS` of them.
+ * source's its profile names; `n` for one the source started while merged (the first item in it that
+ * names who sent it came through the source) and `x` once a message of the target's is in it too;
+ * `t` for the target's. The source's (`s`, `n`, `x`) give it back their email thread links; an `n`
+ * one, every customer's message in it the source's, goes back with them at the end of the move
+ * (`giveBackStartedConversations`). Kept on the source between the calls of a paused unmerge and from
+ * the first `n` on (`noteUnmergeOwnersInput`), at most `MAX_OWNERS` of them.
  */
-export type ConversationOwners = Record<string, 's' | 't'>;
+export type ConversationOwners = Record<string, 's' | 'n' | 'x' | 't'>;
 /** How many conversations' owners an unmerge keeps (an item on the source's profile, a few KB at most). */
 export const MAX_OWNERS = 200;
 
@@ -110,17 +114,29 @@ function threadLinkOf(
   owners: ConversationOwners,
 ): { pk: string; sk: string } | undefined {
   const conversation = conversationOf(stored);
-  if (!conversation || owners[conversation] !== 's' || typeof stored.channel !== 'string') return undefined;
+  const owner = conversation === undefined ? undefined : owners[conversation];
+  if (owner === undefined || owner === 't' || typeof stored.channel !== 'string') return undefined;
   const data = stored.data as { messageId?: unknown } | undefined;
   const id = typeof stored.messageIdHeader === 'string' ? stored.messageIdHeader : data?.messageId;
   return typeof id === 'string' && id.length > 0 ? Keys.messageRef(stored.channel as Channel, id) : undefined;
 }
 
-/** Notes whose a conversation is from the first item in it that names who sent it. */
-function noteOwner(stored: Record<string, unknown>, through: boolean, owners: ConversationOwners): void {
+/**
+ * Notes whose a conversation is from the first item in it that names who sent it, and that one the
+ * source started holds a message of the target's too (`x`). True when it noted one the source started
+ * (`n`): the owners are kept on the source before its items move.
+ */
+function noteOwner(stored: Record<string, unknown>, through: boolean, owners: ConversationOwners): boolean {
   const conversation = conversationOf(stored);
-  if (!conversation || conversation in owners || stored.from === undefined) return;
-  if (Object.keys(owners).length < MAX_OWNERS) owners[conversation] = through ? 's' : 't';
+  if (!conversation || stored.from === undefined) return false;
+  if (conversation in owners) {
+    if (owners[conversation] === 'n' && !through && stored.direction === 'inbound')
+      owners[conversation] = 'x';
+    return false;
+  }
+  if (Object.keys(owners).length >= MAX_OWNERS) return false;
+  owners[conversation] = through ? 'n' : 't';
+  return through;
 }
 
 /**
@@ -144,11 +160,13 @@ export async function moveBack(
     for (const stored of page.Items ?? []) {
       // A reply still being sent stays: its sender writes to it where it is.
       const through = cameThrough(stored, tokens) && !sendPending(stored);
-      noteOwner(stored, through, owners);
+      const started = noteOwner(stored, through, owners);
       const link = threadLinkOf(stored, owners);
       const inbound = inboundOf(stored) ? INBOUND_COST + KEYED_COST : 0;
-      const cost = 1 + (through ? MOVE_COST + inbound : 0) + (link ? 1 : 0);
+      const cost = 1 + (through ? MOVE_COST + inbound : 0) + (link ? 1 : 0) + (started ? 1 : 0);
+      // Stopping here, the pause keeps the owners (a conversation just noted among them) with its cursor.
       if (work < cost) return { after, moved };
+      if (started) await updateItemIf(db, noteUnmergeOwnersInput(db.table, pair, owners));
       // The link first: a crash before the item leaves the target finds it again and repeats nothing.
       if (link) await updateItemIf(db, pointReferenceInput(db.table, link, pair));
       if (through) {

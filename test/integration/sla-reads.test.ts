@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Channel } from '#shared/domain/envelope.js';
 import type { InboxFilter } from '#shared/domain/inbox.js';
-import { type SlaState, SlaStateSchema, slaNextDue } from '#shared/domain/sla/state.js';
+import { type SlaState, SlaStateSchema } from '#shared/domain/sla/state.js';
+import { slaNextDue } from '#shared/domain/sla/timers.js';
 import { type LocalDynamo, startLocalDynamo } from '#shared/local/dynamo.js';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { inboxDueSortKey, SHARDS, shardOf } from '#shared/store/keys.js';

@@ -1,16 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Conversation, Customer } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
-import { documentClient } from '#shared/store/sdk-documents.js';
-import { agentCaller, customerReads } from '../support/agent-api.js';
+import { describe, expect, it } from 'vitest';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
-import { DynamoFaults, SimulatedCrash } from '../support/dynamo-faults.js';
-import { ManualTimers } from '../support/manual-timers.js';
-import { SECRETS, startTestRuntime } from '../support/runtime.js';
-import { receiveMail } from '../support/ses-mail.js';
-import { inspectionClient } from '../support/table-snapshot.js';
-import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
+import { useMergeRuntime } from '../support/merge-runtime.js';
 
 const TOKEN = 'unmerge-adopted-admin-token';
 const AGENT = 'admin-unmerge-adopted';
@@ -24,40 +14,18 @@ const AGENT = 'admin-unmerge-adopted';
  * profile held no open conversation (their next email started a new one).
  */
 describe('local runtime: an unmerge gives back the conversation the merge gave the kept customer', () => {
-  let runtime: LocalRuntime;
   const calls: RecordedCall[] = [];
-  const manual = new ManualTimers(Date.UTC(2026, 11, 6, 9, 0));
-
-  beforeAll(async () => {
-    runtime = await startTestRuntime({
-      env: { AGENT_TOKENS: `${AGENT}:${TOKEN}:admin` },
-      manualTime: manual,
+  const { runtime, manual, api, reads, whatsapp, email, profile, conversation, unmerge, crashEachWrite } =
+    useMergeRuntime({
+      agentId: AGENT,
+      token: TOKEN,
+      start: Date.UTC(2026, 11, 6, 9, 0),
+      subject: 'My order',
       dynamoClient: (c) => {
         recordCalls(c, calls, { writesOnly: true });
         return c;
       },
     });
-  });
-  afterAll(async () => {
-    await runtime?.close();
-  });
-
-  const api = agentCaller(() => runtime.url, TOKEN);
-  const reads = customerReads(api);
-  const now = () => new Date(manual.now()).toISOString();
-  const whatsapp = async (phone: string, id: string, text: string) => {
-    manual.advance(1000);
-    const body = whatsappText({ from: phone, messages: [{ id, at: now(), text }] });
-    const res = await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', body, SECRETS.meta));
-    expect(res.status).toBe(200);
-    await runtime.idle();
-  };
-  const email = async (sesId: string, from: string, text: string) => {
-    manual.advance(1000);
-    await receiveMail(runtime, { sesId, at: now(), from, subject: 'My order', text });
-  };
-  const profile = (id: string) => api<Customer>('GET', `/api/customers/${id}`);
-  const conversation = (id: string) => api<Conversation>('GET', `/api/conversations/${id}`);
 
   /** Rhea's two customers, merged: the email conversation now the phone customer's. */
   const mergedRhea = async (n: number) => {
@@ -73,7 +41,7 @@ describe('local runtime: an unmerge gives back the conversation the merge gave t
     const adopted = mailCustomer.openConversationId as string;
     manual.advance(1000);
     await api('POST', `/api/customers/${phoneCustomer.id}/merge`, { customerId: mailCustomer.id });
-    await runtime.idle();
+    await runtime().idle();
     expect((await conversation(adopted)).customerId).toBe(phoneCustomer.id);
     expect((await profile(phoneCustomer.id)).openConversationId).toBe(adopted);
     // Written while merged: it goes to the conversation the merge gave the phone customer.
@@ -89,10 +57,8 @@ describe('local runtime: an unmerge gives back the conversation the merge gave t
 
   it('names the returning customer again, held by their profile, let go of by the kept one', async () => {
     const r = await mergedRhea(1);
-    manual.advance(1000);
     calls.length = 0;
-    await api('POST', `/api/customers/${r.target}/unmerge`, { customerId: r.source });
-    await runtime.idle();
+    await unmerge(r);
     // The conversation's one write: it names the returning customer (the profiles' writes beside it).
     const onConversation = calls.filter((c) => c.pk === `CONVERSATION#${r.adopted}`);
     expect(onConversation.map((c) => [c.command, c.failed, c.units])).toEqual([['UpdateItem', false, 1]]);
@@ -109,31 +75,7 @@ describe('local runtime: an unmerge gives back the conversation the merge gave t
   }, 60_000);
 
   it('converges when the unmerge crashes after any of its writes and is called again', async () => {
-    let crashes = 0;
-    for (let k = 1; k < 60; k++) {
-      const r = await mergedRhea(k + 10);
-      const faults = new DynamoFaults({ crashAfterWrite: k });
-      const crashing = dynamoRepositories(
-        documentClient(faults.attach(inspectionClient(runtime.dynamoEndpoint))),
-        'threadline',
-      );
-      manual.advance(1000);
-      const first = await crashing.merges.unmerge(r.target, r.source, AGENT, now()).catch((error) => {
-        if (!(error.cause instanceof SimulatedCrash)) throw error;
-        return undefined;
-      });
-      if (first) {
-        // k is past the unmerge's last write: every crash point was tried.
-        expect(faults.crashed).toBe(false);
-        await expectGivenBack(r);
-        break;
-      }
-      crashes += 1;
-      manual.advance(1000);
-      await api('POST', `/api/customers/${r.target}/unmerge`, { customerId: r.source });
-      await runtime.idle();
-      await expectGivenBack(r);
-    }
+    const crashes = await crashEachWrite((k) => mergedRhea(k + 10), expectGivenBack);
     expect(crashes).toBeGreaterThan(10);
   }, 240_000);
 });

@@ -119,10 +119,12 @@ describe('local runtime: an unmerge, then the next message', () => {
     // partition. The agent's answer went to Sue's address: it moves back too (its copy, its reference
     // linked there, its deletion). Her conversation, resolved by the merge on her unanswered mail, is
     // looked at for a reopen (her profile, the conversation, and one Query of her items after that
-    // mail: the answer is there, so it stays resolved).
+    // mail: the answer is there, so it stays resolved). The kept customer's open conversation is looked
+    // at for a wait that left with her (their profile, the conversation, and one Query of her items at
+    // the millisecond it waits from: none, it waits on the kept customer's own message).
     expect(meter.figures().byCommand).toEqual({
-      GetItemCommand: 9,
-      QueryCommand: 3,
+      GetItemCommand: 11,
+      QueryCommand: 4,
       UpdateItemCommand: 13,
       PutItemCommand: 10,
       DeleteItemCommand: 2,

@@ -3,11 +3,10 @@ import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeli
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
+import { clockSteps } from '../support/clock-steps.js';
 import { DynamoFaults, SimulatedCrash } from '../support/dynamo-faults.js';
 import { slaPolicyFile } from '../support/policy-file.js';
-import { SECRETS } from '../support/runtime.js';
 import { inspectionClient } from '../support/table-snapshot.js';
-import { deliver, signedTwilio, twilioSms } from '../support/webhooks.js';
 
 const MINUTE = 60_000;
 
@@ -24,21 +23,9 @@ describe('local runtime: an unmerge reopens the conversation the merge closed on
     policyFile: slaPolicyFile(),
     routing: false,
   });
-  const { manual, advance, whatsapp, api } = clock;
-  const iso = () => new Date(manual.now()).toISOString();
-  const sms = async (from: string, sid: string, text: string) => {
-    const at = iso();
-    const params = twilioSms({ sid, from, text });
-    const url = `${clock.runtime.url}/webhooks/twilio/sms`;
-    expect((await deliver(signedTwilio(url, params, SECRETS.twilio))).status).toBeLessThan(300);
-    await clock.idle();
-    return at;
-  };
+  const { advance, whatsapp, api } = clock;
+  const { iso, sms, find, conversation } = clockSteps(clock);
   const customer = (id: string) => api<Customer>('GET', `/api/customers/${id}`);
-  const find = async (q: string) =>
-    (await api<{ items: Customer[] }>('GET', `/api/customers?q=${encodeURIComponent(q)}`))
-      .items[0] as Customer;
-  const conversation = (id: string) => api<Conversation>('GET', `/api/conversations/${id}`);
   const reopenedEvents = async (customerId: string) =>
     (
       await api<{ items: TimelineItem[] }>('GET', `/api/customers/${customerId}/timeline?limit=200`)

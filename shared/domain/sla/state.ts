@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { newTimer, type Timer } from '../timer-ports.js';
 import type { ClockAuthor } from '../waiting.js';
 import { addBusinessTime, businessTimeBetween, type Calendar } from './calendar.js';
 import { durationMs } from './duration.js';
@@ -32,7 +31,7 @@ export const SlaStateSchema = z.object({
   version: z.number().int().min(0).default(0),
   updatedAt: z.iso.datetime(),
   /** The kind of the event applied at `updatedAt`; unset on an SLA written before it was kept. */
-  updatedBy: z.enum(['inbound', 'reply', 'unreachable', 'resolved']).optional(),
+  updatedBy: z.enum(['inbound', 'reply', 'unreachable', 'waitLeft', 'resolved']).optional(),
   endedAt: z.iso.datetime().optional(),
   /** When the customer's wait on the business began: the message that started it (kept once answered). */
   waitFrom: z.iso.datetime().optional(),
@@ -69,6 +68,12 @@ export type SlaEvent =
   | { type: 'resolved'; at: string; merged?: boolean | undefined }
   /** At `at` no channel can take a reply any more (the customer texted STOP): the wait ends unanswered. */
   | { type: 'unreachable'; at: string }
+  /**
+   * At `at` (an unmerge) the message the wait ran from went back to another customer: the wait runs
+   * on from `since`, the kept customer's own earliest message left unanswered, or, with none, ends
+   * unanswered (as `unreachable`: no outcome counted).
+   */
+  | { type: 'waitLeft'; at: string; since?: string | undefined }
   | { type: 'breach'; metric: SlaMetric; due: string }
   /** The answer at `at` never reached the customer (its delivery failed): the wait it ended is back. */
   | { type: 'unanswered'; at: string };
@@ -246,6 +251,24 @@ function onUnreachable(state: SlaState, clock: Clock, at: string): void {
   if (state.waitingOn === 'agent') waitOnCustomer(state, clock, at);
 }
 
+/**
+ * The message the wait ran from left with an unmerge (at `at`): with `since` (the kept customer's own
+ * message still unanswered), the response target runs from that message instead, as it would have
+ * had the other's never been there; with none, the wait ends as `onUnreachable` ends it (no response
+ * counted met, none missed: a deadline it stops is never breached).
+ */
+function onWaitLeft(state: SlaState, clock: Clock, at: string, since: string | undefined): void {
+  if (state.waitingOn !== 'agent') return;
+  if (since === undefined) {
+    waitOnCustomer(state, clock, at);
+    return;
+  }
+  stopTarget(state, 'firstResponse');
+  stopTarget(state, 'nextResponse');
+  startTarget(state, clock, state.responded ? 'nextResponse' : 'firstResponse', since);
+  state.waitFrom = since;
+}
+
 /** Restarts a response target that an answer stopped, from the customer's message it had answered. */
 function restartResponse(state: SlaState, clock: Clock, wait: { since: string; first: boolean }): void {
   stopTarget(state, 'firstResponse');
@@ -301,7 +324,7 @@ function onResolved(state: SlaState, at: string, merged: boolean): void {
  * answer to it, then the resolve (an AI's answer is told before the message it answers). An event
  * is identified by its kind and time, so the same one again is never newer than itself.
  */
-const EVENT_ORDER = { inbound: 0, reply: 1, unreachable: 1, resolved: 2 } as const;
+const EVENT_ORDER = { inbound: 0, reply: 1, unreachable: 1, waitLeft: 1, resolved: 2 } as const;
 
 /** Whether an event at `at` comes after the newest one applied (an SLA without `updatedBy` ignores a tie, as before). */
 function isNewer(current: SlaState, type: keyof typeof EVENT_ORDER, at: string): boolean {
@@ -316,7 +339,7 @@ function isNewer(current: SlaState, type: keyof typeof EVENT_ORDER, at: string):
  */
 function orderedAt(
   current: SlaState,
-  event: Extract<SlaEvent, { type: 'inbound' | 'reply' | 'unreachable' | 'resolved' }>,
+  event: Extract<SlaEvent, { type: 'inbound' | 'reply' | 'unreachable' | 'waitLeft' | 'resolved' }>,
 ): string | undefined {
   if (isNewer(current, event.type, event.at)) return event.at;
   if (event.type !== 'inbound' || event.receivedAt === undefined) return undefined;
@@ -348,6 +371,7 @@ export function applySlaEvent(
     if (event.type === 'inbound') onInbound(state, clock, event.at, current.updatedAt);
     else if (event.type === 'reply') onReply(state, clock, event);
     else if (event.type === 'unreachable') onUnreachable(state, clock, event.at);
+    else if (event.type === 'waitLeft') onWaitLeft(state, clock, event.at, event.since);
     else onResolved(state, event.at, event.merged === true);
     state.updatedAt = at;
     state.updatedBy = event.type;
@@ -355,34 +379,4 @@ export function applySlaEvent(
   state.version = current.version + 1;
   const moved = { version: state.version, updatedAt: state.updatedAt, updatedBy: state.updatedBy };
   return JSON.stringify(state) === JSON.stringify({ ...current, ...moved }) ? undefined : state;
-}
-
-/** The timers a conversation's SLA needs: a warning and a breach for each running target. */
-export function slaTimers(conversationId: string, state: SlaState | undefined): Timer[] {
-  if (!state || state.endedAt) return [];
-  const timers: Timer[] = [];
-  for (const metric of SLA_METRICS) {
-    const due = state[dueField(metric)];
-    if (!due || breached(state, metric)) continue;
-    const base = { subject: conversationId, version: due, detail: metric };
-    const warning = state.warnings[metric];
-    if (warning && warning < due) timers.push(newTimer({ ...base, kind: 'sla_warning', dueAt: warning }));
-    timers.push(newTimer({ ...base, kind: 'sla_breached', dueAt: due }));
-  }
-  return timers;
-}
-
-/** Whether a timer still watches a running target of this SLA (its version is the target's deadline). */
-export function isLiveSlaTimer(state: SlaState | undefined, metric: SlaMetric, due: string): boolean {
-  return !!state && !state.endedAt && state[dueField(metric)] === due && !breached(state, metric);
-}
-
-/**
- * The soonest pending deadline of an SLA (a missed one stays pending until met), or undefined when
- * none is: what the inbox sorted by due orders by.
- */
-export function slaNextDue(state: SlaState | undefined): string | undefined {
-  if (!state || state.endedAt) return undefined;
-  const dues = SLA_METRICS.map((metric) => state[dueField(metric)]).filter((due) => due !== undefined);
-  return dues.sort()[0];
 }

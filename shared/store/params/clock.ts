@@ -1,6 +1,7 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Priority } from '../../domain/sla/policy.js';
-import { type SlaState, slaNextDue } from '../../domain/sla/state.js';
+import type { SlaState } from '../../domain/sla/state.js';
+import { slaNextDue } from '../../domain/sla/timers.js';
 import { inboxDueShardPartition, inboxDueSortKey, inboxShardPartition, Keys } from '../keys.js';
 
 /** Inbox partition of snoozed conversations: out of the open inbox, in their waiting order. */

@@ -1,5 +1,6 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { Keys } from '../keys.js';
+import { whileNamingInput } from './unmerge-started.js';
 
 /**
  * A merge joins the merged-away customer's open conversation (`mergedId`) into the kept customer's
@@ -111,16 +112,10 @@ export function giveBackAdoptedInput(
 }
 
 /** The kept profile lets go of the conversation given back, only while it is still its open one. */
-export function letGoGivenBackInput(
-  table: string,
-  targetId: string,
-  conversationId: string,
-): UpdateCommandInput {
-  return {
-    TableName: table,
-    Key: Keys.customer(targetId),
-    UpdateExpression: 'REMOVE openConversationId',
-    ConditionExpression: 'openConversationId = :id',
-    ExpressionAttributeValues: { ':id': conversationId },
-  };
-}
+export const letGoGivenBackInput = (table: string, targetId: string, conversationId: string) =>
+  whileNamingInput(
+    table,
+    targetId,
+    { attribute: 'openConversationId', conversationId },
+    'REMOVE openConversationId',
+  );

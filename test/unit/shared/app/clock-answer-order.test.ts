@@ -112,3 +112,30 @@ describe('the clock: an AI answer that reaches it before the message it answers'
     expect(sla().nextResponseDue).toBeUndefined();
   });
 });
+
+describe('the clock: a wait that left with an unmerge', () => {
+  it('runs the response target from the kept customer’s own message, and sets its timers again on a retry', async () => {
+    const d = deps();
+    await trackConversationClock(d, { type: 'inbound', conversationId: 'cv_1', at: T0 });
+    await trackConversationClock(d, { type: 'reply', conversationId: 'cv_1', at: at(2), author: 'agent' });
+    // The joined conversation's wait (minute 5), then the kept customer's own message (minute 7).
+    await trackConversationClock(d, { type: 'inbound', conversationId: 'cv_1', at: at(5) });
+    await trackConversationClock(d, { type: 'inbound', conversationId: 'cv_1', at: at(7) });
+    expect(sla().nextResponseDue).toBe(at(15));
+    scheduled = [];
+    const left = { type: 'waitLeft' as const, conversationId: 'cv_1', at: at(9), since: at(7) };
+    await trackConversationClock(d, left);
+    expect(sla()).toMatchObject({ waitingOn: 'agent', nextResponseDue: at(17), waitFrom: at(7) });
+    const armed = scheduled.filter((t) => t.kind === 'sla_breached').map((t) => t.dueAt);
+    expect(armed).toEqual([at(17)]);
+    expect(cancelled.some((id) => id.includes(at(15)))).toBe(true);
+
+    // Told again (the unmerge asked again after a crash before the timers were set): the SLA stays,
+    // its timers are set again.
+    const version = sla().version;
+    scheduled = [];
+    await trackConversationClock(d, left);
+    expect(sla().version).toBe(version);
+    expect(scheduled.filter((t) => t.kind === 'sla_breached').map((t) => t.dueAt)).toEqual([at(17), at(123)]);
+  });
+});

@@ -3,7 +3,7 @@ import { fireTimer } from '#shared/app/fire-timer.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
 import type { ConversationClockDeps } from '#shared/domain/clock-ports.js';
 import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
-import { slaTimers } from '#shared/domain/sla/state.js';
+import { slaTimers } from '#shared/domain/sla/timers.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 import type { Timer } from '#shared/domain/timer-ports.js';
 import { fakeClock, plus, silenceAfterReply, T0 } from '../../../support/fake-conversation-clock.js';

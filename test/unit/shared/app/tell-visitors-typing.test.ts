@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { replyDestination } from '#shared/app/reply-destination.js';
+import { defaultedDestination, replyDestination } from '#shared/app/reply-destination.js';
 import { tellVisitorsTyping } from '#shared/app/tell-visitors-typing.js';
 import type { Identity } from '#shared/domain/envelope.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
@@ -145,6 +145,31 @@ describe('tellVisitorsTyping', () => {
     });
     expect(await tellVisitorsTyping(erased.deps, 'cv_1')).toBe(0);
     expect(erased.pushed).toEqual([]);
+  });
+
+  it('sends nothing when the reply naming no channel gives way from the stranger to the customer’s email', async () => {
+    // The customer also emails; the stranger merged in wrote the chat's latest message here. The
+    // reply naming no channel goes by email (nobody vouched for the stranger): before, the stranger saw
+    // the typing anyway.
+    const emailing: Customer = {
+      ...CUSTOMER,
+      channels: ['email', 'webchat'],
+      lastInboundChannel: 'webchat',
+      lastInboundByChannel: { email: '2026-12-05T09:00:00.000Z', webchat: '2026-12-05T10:00:00.000Z' },
+    };
+    const t = deps(CONVERSATION, {
+      latest: { cu_1: chat(STRANGER, '2026-12-05T10:00:00.000Z') },
+      merged: async () => ({ partitions: ['cu_1'], customers: [emailing] }),
+    });
+    const recipient = { customer: emailing, partitions: ['cu_1'], profiles: [emailing] };
+    const choice = { channel: 'webchat' as const, named: false, check: (channel: 'email') => channel };
+    const reply = await defaultedDestination(t.deps, recipient, choice, 'cv_1');
+    expect(reply).toMatchObject({ channel: 'email', to: VERIFIED });
+    expect(await tellVisitorsTyping(t.deps, 'cv_1')).toBe(0);
+    expect(t.pushed).toEqual([]);
+    // Named, the chat would take it; the typing follows the reply naming none (the console's default).
+    const named = await defaultedDestination(t.deps, recipient, { ...choice, named: true }, 'cv_1');
+    expect(named).toMatchObject({ channel: 'webchat', to: STRANGER });
   });
 
   it('sends nothing for a conversation on another channel or one that does not exist', async () => {

@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { slaOutcomes, slaUndone } from '#shared/domain/sla/outcomes.js';
 import { type SlaPolicy, SlaSectionSchema } from '#shared/domain/sla/policy.js';
-import {
-  applySlaEvent,
-  type SlaRules,
-  type SlaState,
-  slaNextDue,
-  startSla,
-} from '#shared/domain/sla/state.js';
+import { applySlaEvent, type SlaRules, type SlaState, startSla } from '#shared/domain/sla/state.js';
+import { slaNextDue } from '#shared/domain/sla/timers.js';
 
 const rules: SlaRules = {
   sla: SlaSectionSchema.parse({
@@ -181,5 +176,32 @@ describe('unreachable (a STOP while the customer waits)', () => {
     expect(asked?.firstResponseDue).toBe(plus(40));
     expect(asked?.resolutionDue).toBe(plus(30 + 117));
     expect(start?.firstResponseDue).toBe(plus(10));
+  });
+});
+
+describe('waitLeft (an unmerge gave the waiting message back to another customer)', () => {
+  it('with nothing of the kept customer’s unanswered, ends the wait with no outcome, once', () => {
+    const [, replied, joined, left] = run(
+      reply(2, 'agent'),
+      { type: 'inbound', at: plus(5) },
+      { type: 'waitLeft', at: plus(8) },
+    );
+    expect(joined?.nextResponseDue).toBe(plus(25));
+    // Its clock counts no outcome for it (`trackConversationClock` tallies none for `waitLeft`).
+    expect(left).toMatchObject({ waitingOn: 'customer', responded: true, breaches: [] });
+    expect(left?.nextResponseDue).toBeUndefined();
+    expect(replied?.answeredAt).toBe(left?.answeredAt);
+    // Told again (a retried unmerge): nothing changes.
+    expect(applySlaEvent(rules, policy, left as SlaState, { type: 'waitLeft', at: plus(8) })).toBeUndefined();
+  });
+
+  it('with the kept customer’s own message unanswered, runs the response target from it', () => {
+    const left = run(
+      reply(2, 'agent'),
+      { type: 'inbound', at: plus(5) },
+      { type: 'inbound', at: plus(7) },
+      { type: 'waitLeft', at: plus(9), since: plus(7) },
+    ).at(-1);
+    expect(left).toMatchObject({ waitingOn: 'agent', waitFrom: plus(7), nextResponseDue: plus(27) });
   });
 });

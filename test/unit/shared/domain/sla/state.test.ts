@@ -2,13 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { type SlaPolicy, SlaSectionSchema } from '#shared/domain/sla/policy.js';
 import {
   applySlaEvent,
-  isLiveSlaTimer,
   type SlaEvent,
   type SlaRules,
   type SlaState,
-  slaTimers,
   startSla,
 } from '#shared/domain/sla/state.js';
+import { isLiveSlaTimer, slaTimers } from '#shared/domain/sla/timers.js';
 
 const rules: SlaRules = {
   sla: SlaSectionSchema.parse({

@@ -95,6 +95,9 @@ export function conversationOfItem(item: Record<string, unknown>): Conversation 
     channels,
     channelSwitch: channels.length > 1,
     ...(mergedConversationIds ? { mergedConversationIds } : {}),
+    // A person's first response whose count a crash left owed (`countOwed`) reads as none until it is
+    // added: the reply's retry, or the next reply, tries the mark again, which adds it.
+    ...(item.countOwed !== undefined ? { firstHumanResponseAt: undefined } : {}),
   });
 }
 

@@ -1,3 +1,4 @@
+import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CsatResponsesRead } from '../domain/csat/responses.js';
 import type { CsatSurveyCount, CsatTally } from '../domain/csat/survey.js';
 import { type CsatFigures, type Metrics, type MetricsRange, routeReason } from '../domain/metrics.js';
@@ -7,9 +8,9 @@ import { csatAnswers } from './csat-answers.js';
 import { csatFigures } from './csat-figures.js';
 import { type DynamoDb, updateItem, updateItemReturningIf } from './dynamo-client.js';
 import { SHARDS } from './keys.js';
+import { type CountedMark, markCounted, waitOf } from './owed-counts.js';
 import { queryAll } from './paging.js';
 import {
-  addFirstResponseInput,
   countCsatInput,
   countCsatSurveyInput,
   countDecisionInput,
@@ -18,22 +19,17 @@ import {
   queryMetricsDaysInput,
   takeBackFirstResponseInput,
 } from './params/metrics.js';
+import { takeBackOfInput } from './params/response-owed.js';
 import { firstAnswerInput, firstResponseListedInput } from './params/waiting.js';
 import { slaFigures } from './sla-figures.js';
 import { surveyFigures } from './survey-figures.js';
-
-/** The wait a first response ended (ms), from the conversation's `waitingSince` before it. */
-function waitOf(waitingSince: unknown, at: string): number | undefined {
-  return typeof waitingSince === 'string' && waitingSince
-    ? Math.max(0, Date.parse(at) - Date.parse(waitingSince))
-    : undefined;
-}
 
 /**
  * Marks a conversation's first reply, the first time only: answers its wait since the customer began
  * waiting (ms; undefined when it was marked before, or nobody was waiting). With `answered` (the AI's
  * answer), the same write ends the wait and lists the conversation (`firstAnswerInput`); when the
- * customer wrote since, the mark lists it at the place it keeps (`firstResponseListedInput`).
+ * customer wrote since, the mark lists it at the place it keeps (`firstResponseListedInput`). Counts
+ * nothing: the caller's own write does (routing's decision).
  */
 async function markFirstResponse(
   db: DynamoDb,
@@ -59,23 +55,29 @@ async function markFirstResponse(
  * A person's reply: the conversation's first response, and theirs, in one write, counted in both
  * figures; or, after the AI's first response, the person's first (one conditional write more, which
  * fails once a person answered), its wait from the customer's message the AI's answer had answered:
- * what the first-response target measures when the AI's answers do not count.
+ * what the first-response target measures when the AI's answers do not count. Counted once whatever
+ * step a crash stops at (`markCounted`).
  */
 async function recordPersonResponse(db: DynamoDb, conversationId: string, at: string): Promise<void> {
-  const first = await updateItemReturningIf(db, markFirstResponseInput(db.table, conversationId, at, true));
-  const person = first
-    ? undefined
-    : await updateItemReturningIf(db, markFirstPersonResponseInput(db.table, conversationId, at));
-  const ms = first ? waitOf(first.waitingSince, at) : waitOf(person?.firstResponseWaitFrom, at);
-  if (ms === undefined) return;
-  const counters = first ? 'both' : 'person';
-  await updateItem(db, addFirstResponseInput(db.table, { conversationId, at, ms }, false, counters));
+  await markCounted(db, conversationId, at, [
+    {
+      input: markFirstResponseInput(db.table, conversationId, at, true),
+      counters: 'both',
+      from: 'waitingSince',
+    },
+    {
+      input: markFirstPersonResponseInput(db.table, conversationId, at),
+      counters: 'person',
+      from: 'firstResponseWaitFrom',
+    },
+  ]);
 }
 
 /**
- * Marks a conversation's first reply; the first time only, adds its wait to that day's counters. A
- * person's (`person`) counts as their first response too (`recordPersonResponse`), unless the
- * conversation as read had one (`responded`: then it had its first response too, and nothing is written).
+ * Marks a conversation's first reply; the first time only, adds its wait to that day's counters, once
+ * whatever step a crash stops at (`markCounted`). A person's (`person`) counts as their first response
+ * too (`recordPersonResponse`), unless the conversation as read had one (`responded`: then it had its
+ * first response too, and nothing is written). True when the AI's answer was recorded with it.
  */
 async function recordFirstResponse(
   db: DynamoDb,
@@ -88,24 +90,37 @@ async function recordFirstResponse(
     if (!person.responded) await recordPersonResponse(db, conversationId, at);
     return false;
   }
-  const { ms, answered: recorded } = await markFirstResponse(db, conversationId, at, answered);
-  if (ms !== undefined) await updateItem(db, addFirstResponseInput(db.table, { conversationId, at, ms }));
-  return recorded;
+  const mark = (input: UpdateCommandInput): CountedMark => ({
+    input,
+    counters: 'first',
+    from: 'waitingSince',
+  });
+  const marks = answered
+    ? [
+        mark(firstAnswerInput(db.table, conversationId, { at, answered })),
+        mark(firstResponseListedInput(db.table, conversationId, at)),
+      ]
+    : [mark(markFirstResponseInput(db.table, conversationId, at))];
+  const landed = await markCounted(db, conversationId, at, marks);
+  return answered !== undefined && landed?.index === 0;
 }
 
 /**
  * Takes back a first response that never reached the customer (marked at `at`, the reply's time): the
- * mark goes, and the wait it counted comes off that day's counters. True when it was the first response.
+ * mark goes, and the wait it counted comes off that day's counters, once whatever step a crash stops
+ * at (`markCounted`). True when it was the first response.
  */
 async function takeBackFirstResponse(db: DynamoDb, conversationId: string, at: string): Promise<boolean> {
-  const before = await updateItemReturningIf(db, takeBackFirstResponseInput(db.table, conversationId, at));
-  if (!before) return false;
-  const ms = waitOf(before.firstResponseWaitFrom, at);
-  // A person's answer that was the first response was their first too: both come off.
-  const counters = before.firstHumanResponseAt === at ? 'both' : 'first';
-  if (ms !== undefined)
-    await updateItem(db, addFirstResponseInput(db.table, { conversationId, at, ms }, true, counters));
-  return true;
+  const input = takeBackFirstResponseInput(db.table, conversationId, at);
+  // A person's answer that was the first response was their first too: both come off. The count owed is
+  // written with the take-back, so which it is goes in its condition.
+  const takeBack = (counters: 'both' | 'first'): CountedMark => ({
+    input: takeBackOfInput(input, counters === 'both'),
+    counters,
+    undo: true,
+    from: 'firstResponseWaitFrom',
+  });
+  return (await markCounted(db, conversationId, at, [takeBack('first'), takeBack('both')])) !== undefined;
 }
 
 /** Every numeric counter of the items, added up by name. */

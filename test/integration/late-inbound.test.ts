@@ -184,7 +184,7 @@ describe('resolver: the last inbound message moves forward only, whatever order 
     expect(clean.state.conversation.lastInboundAt).toBe(at('09:05:00'));
     // In order: a first message (listed in the customer list by its profile's first write, no write
     // more), a returning customer's on another channel, an echo.
-    expect(clean.writes).toEqual({ 'first whatsapp': 4, sms: 5, echo: 9 });
+    expect(clean.writes).toEqual({ 'first whatsapp': 4, sms: 5, echo: 11 });
     for (let k = 0; k < (clean.writes.sms ?? 0); k++) {
       const late = await lateSms(steps, k);
       expect(late.state, `SMS crashed after write ${k}, back after the echo`).toEqual(clean.state);

@@ -4,6 +4,7 @@ import type { Escalation } from '../../domain/router-ports.js';
 import { type ConversationState, ConversationStateSchema } from '../../domain/routing/conversation-state.js';
 import { TimelineItemSchema } from '../../domain/timeline.js';
 import { Keys, TIMELINE_END, TIMELINE_PREFIX } from '../keys.js';
+import { COUNT_OWED } from './response-owed.js';
 
 /**
  * The attribute of the conversation that holds the first inbound time on a channel in the current
@@ -106,7 +107,8 @@ export function conversationStateOf(item: Record<string, unknown>): Conversation
     escalatedItemId: item.escalatedItemId,
     escalatedMediaAt: item.escalatedMediaAt,
     escalatedQueue: item.escalatedQueue,
-    firstResponseAt: item.firstResponseAt,
+    // A mark still owing its count (a crash stopped it) reads as none: the next reply settles it.
+    firstResponseAt: item[COUNT_OWED] === undefined ? item.firstResponseAt : undefined,
     customerTurns: item[CUSTOMER_TURNS_ATTRIBUTE],
   });
 }

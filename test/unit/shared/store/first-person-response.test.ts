@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SHARDS, shardOf } from '#shared/store/keys.js';
 import { metricsRepository } from '#shared/store/metrics-repository.js';
@@ -27,23 +27,57 @@ const shard = `METRICS#${shardOf('cv_1', SHARDS.metrics)}`;
 beforeEach(() => ddb.reset());
 
 describe("a person's first response: DynamoDB calls", () => {
-  it('marks the first response and theirs in one write, and counts both in one: two calls', async () => {
+  it('marks the first response and theirs in one write owing the count, counts both in one, then settles: four calls', async () => {
     ddb.on(UpdateCommand).resolves({});
     ddb.on(UpdateCommand, { Key: CONVERSATION_KEY }).resolves({ Attributes: { waitingSince: ASKED } });
     await metrics.recordFirstResponse('cv_1', ANSWERED, undefined, { responded: false });
     expect(made()).toEqual([
       [
         'CONVERSATION#cv_1',
-        'SET firstResponseAt = :at, firstHumanResponseAt = :at, firstResponseWaitFrom = if_not_exists(waitingSince, :noWait)',
+        'SET countOwed = :owed, countOwedFrom = if_not_exists(waitingSince, :noWait), firstResponseAt = :at, firstHumanResponseAt = :at, firstResponseWaitFrom = if_not_exists(waitingSince, :noWait)',
       ],
       [
         shard,
-        'SET entity = :entity ADD firstResponses :one, firstResponseMsTotal :ms, firstHumanResponses :one, firstHumanResponseMsTotal :ms',
+        'SET #claim = :claimBy, entity = :entity ADD firstResponses :one, firstResponseMsTotal :ms, firstHumanResponses :one, firstHumanResponseMsTotal :ms',
       ],
+      ['CONVERSATION#cv_1', 'REMOVE countOwed, countOwedFrom'],
+      [shard, 'REMOVE #claim'],
     ]);
   });
 
-  it("after the AI's first response, marks theirs from the wait the AI's answer ended: three calls", async () => {
+  it('a retry that finds the count still owed adds it, once, before anything else', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    ddb.on(UpdateCommand, { Key: CONVERSATION_KEY }).rejects(conditionFailed());
+    ddb
+      .on(UpdateCommand, { Key: CONVERSATION_KEY, UpdateExpression: 'REMOVE countOwed, countOwedFrom' })
+      .resolves({});
+    ddb.on(GetCommand).resolves({
+      Item: { countOwed: `+|both|${ANSWERED}|owed:crashed`, countOwedFrom: ASKED },
+    });
+    await metrics.recordFirstResponse('cv_1', ANSWERED, undefined, { responded: false });
+    const calls = made().map(([pk, expression]) => [pk, expression?.split(' ').slice(0, 2).join(' ')]);
+    expect(calls).toEqual([
+      ['CONVERSATION#cv_1', 'SET countOwed'],
+      ['CONVERSATION#cv_1', 'SET countOwed'],
+      ['CONVERSATION#cv_1', undefined],
+      [shard, 'SET #claim'],
+      ['CONVERSATION#cv_1', 'REMOVE countOwed,'],
+      [shard, 'REMOVE #claim'],
+      ['CONVERSATION#cv_1', 'SET countOwed'],
+      ['CONVERSATION#cv_1', 'SET countOwed'],
+    ]);
+    const added = ddb.calls()[3]?.args[0].input as {
+      ConditionExpression: string;
+      ExpressionAttributeNames: Record<string, string>;
+      ExpressionAttributeValues: Record<string, unknown>;
+    };
+    // Under the crashed mark's claim, so an add that landed before the crash is not made again.
+    expect(added.ConditionExpression).toBe('attribute_not_exists(#claim)');
+    expect(added.ExpressionAttributeNames['#claim']).toBe('owed:crashed');
+    expect(added.ExpressionAttributeValues[':ms']).toBe(21 * 60_000);
+  });
+
+  it("after the AI's first response, marks theirs from the wait the AI's answer ended: five calls", async () => {
     ddb.on(UpdateCommand).resolves({});
     ddb
       .on(UpdateCommand, { Key: CONVERSATION_KEY })
@@ -51,10 +85,14 @@ describe("a person's first response: DynamoDB calls", () => {
       .resolves({ Attributes: { firstResponseWaitFrom: ASKED, firstHumanResponseAt: ANSWERED } });
     await metrics.recordFirstResponse('cv_1', ANSWERED, undefined, { responded: false });
     expect(made().map(([pk, expression]) => [pk, expression?.split(' ').slice(0, 2).join(' ')])).toEqual([
-      ['CONVERSATION#cv_1', 'SET firstResponseAt'],
-      ['CONVERSATION#cv_1', 'SET firstHumanResponseAt'],
-      [shard, 'SET entity'],
+      ['CONVERSATION#cv_1', 'SET countOwed'],
+      ['CONVERSATION#cv_1', 'SET countOwed'],
+      [shard, 'SET #claim'],
+      ['CONVERSATION#cv_1', 'REMOVE countOwed,'],
+      [shard, 'REMOVE #claim'],
     ]);
+    const owed = ddb.calls()[1]?.args[0].input as { UpdateExpression: string };
+    expect(owed.UpdateExpression).toContain('countOwedFrom = if_not_exists(firstResponseWaitFrom, :noWait)');
     const counted = ddb.calls()[2]?.args[0].input as { ExpressionAttributeValues: Record<string, unknown> };
     expect(counted.ExpressionAttributeValues[':ms']).toBe(21 * 60_000);
   });
@@ -67,13 +105,21 @@ describe("a person's first response: DynamoDB calls", () => {
 
   it('takes both back when the first response a person gave never reached the customer', async () => {
     ddb.on(UpdateCommand).resolves({});
-    ddb.on(UpdateCommand, { Key: CONVERSATION_KEY }).resolves({
-      Attributes: { firstResponseAt: ANSWERED, firstResponseWaitFrom: ASKED, firstHumanResponseAt: ANSWERED },
-    });
+    // The take-back of the first response only fails its condition (a person's first it was too).
+    ddb
+      .on(UpdateCommand, { Key: CONVERSATION_KEY })
+      .rejectsOnce(conditionFailed())
+      .resolves({
+        Attributes: {
+          firstResponseAt: ANSWERED,
+          firstResponseWaitFrom: ASKED,
+          firstHumanResponseAt: ANSWERED,
+        },
+      });
     expect(await metrics.takeBackFirstResponse('cv_1', ANSWERED)).toBe(true);
-    expect(made()[1]).toEqual([
+    expect(made()[2]).toEqual([
       shard,
-      'SET entity = :entity ADD firstResponses :one, firstResponseMsTotal :ms, firstHumanResponses :one, firstHumanResponseMsTotal :ms',
+      'SET #claim = :claimBy, entity = :entity ADD firstResponses :one, firstResponseMsTotal :ms, firstHumanResponses :one, firstHumanResponseMsTotal :ms',
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { SHARDS, shardOf } from '#shared/store/keys.js';
 import { metricsRepository } from '#shared/store/metrics-repository.js';
@@ -30,7 +30,7 @@ const made = () =>
 beforeEach(() => ddb.reset());
 
 describe('taking back a first response that never reached the customer: DynamoDB calls', () => {
-  it('removes the mark, then takes one response and its wait off the counters of its day: two calls', async () => {
+  it('removes the mark owing the count, takes one response and its wait off the counters of its day, settles: four calls', async () => {
     ddb.on(UpdateCommand).resolves({});
     ddb.on(UpdateCommand, { Key: CONVERSATION_KEY }).resolves({
       Attributes: { ...CONVERSATION_KEY, firstResponseAt: ANSWERED, firstResponseWaitFrom: ASKED },
@@ -41,20 +41,35 @@ describe('taking back a first response that never reached the customer: DynamoDB
       ['CONVERSATION#cv_1', 'CONVERSATION', null, null],
       // The day the response was counted on (the answer's), in the conversation's shard.
       [`METRICS#${shard}`, 'DAY#2025-06-11T00', -1, -6 * 60_000],
+      ['CONVERSATION#cv_1', 'CONVERSATION', null, null],
+      [`METRICS#${shard}`, 'DAY#2025-06-11T00', null, null],
     ]);
+    const owed = ddb.calls()[0]?.args[0].input as { ExpressionAttributeValues: Record<string, unknown> };
+    expect(String(owed.ExpressionAttributeValues[':owed'])).toMatch(
+      /^-\|first\|2025-06-11T00:01:00.000Z\|owed:/,
+    );
   });
 
-  it('one call, no counter, when it was no first response, was taken back already, or the customer was answered since', async () => {
+  it('no counter, when it was no first response, was taken back already, or the customer was answered since: both take-backs fail, one read finds nothing owed', async () => {
     ddb.on(UpdateCommand).rejects(conditionFailed());
+    ddb.on(GetCommand).resolves({ Item: { ...CONVERSATION_KEY } });
     expect(await metrics.takeBackFirstResponse('cv_1', ANSWERED)).toBe(false);
-    expect(made()).toEqual([['CONVERSATION#cv_1', 'CONVERSATION', null, null]]);
+    expect(made()).toEqual([
+      ['CONVERSATION#cv_1', 'CONVERSATION', null, null],
+      ['CONVERSATION#cv_1', 'CONVERSATION', null, null],
+      ['CONVERSATION#cv_1', 'CONVERSATION', null, null],
+    ]);
+    expect(ddb.commandCalls(GetCommand)).toHaveLength(1);
   });
 
-  it('one call, no counter, for a first response that ended no wait (counted nowhere)', async () => {
+  it('no counter for a first response that ended no wait (counted nowhere): the take-back, then the owed count settled', async () => {
     ddb.on(UpdateCommand, { Key: CONVERSATION_KEY }).resolves({
       Attributes: { ...CONVERSATION_KEY, firstResponseAt: ANSWERED, firstResponseWaitFrom: '' },
     });
     expect(await metrics.takeBackFirstResponse('cv_1', ANSWERED)).toBe(true);
-    expect(made()).toEqual([['CONVERSATION#cv_1', 'CONVERSATION', null, null]]);
+    expect(made()).toEqual([
+      ['CONVERSATION#cv_1', 'CONVERSATION', null, null],
+      ['CONVERSATION#cv_1', 'CONVERSATION', null, null],
+    ]);
   });
 });

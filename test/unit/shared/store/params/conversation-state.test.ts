@@ -176,6 +176,18 @@ describe('conversation state params', () => {
     expect(conversationStateOf(item).customerTurns).toBeUndefined();
   });
 
+  it('reads a first-response mark that still owes its count (a crash stopped it) as none, so the next reply settles it', () => {
+    const item = {
+      pk: 'CONVERSATION#cv_1',
+      createdAt: touch.now,
+      stateFrom: touch.now,
+      firstResponseAt: touch.now,
+    };
+    expect(conversationStateOf(item).firstResponseAt).toBe(touch.now);
+    const owing = { ...item, countOwed: `+|first|${touch.now}|owed:x`, countOwedFrom: touch.at };
+    expect(conversationStateOf(owing).firstResponseAt).toBeUndefined();
+  });
+
   it('reads the recent timeline newest first, bounded, without raw payloads', () => {
     const input = queryRecentTimelineInput('t', 'cu_1', 12);
     expect(input).toMatchObject({

@@ -15,7 +15,7 @@ import {
 } from '../domain/waiting.js';
 import { errorFields, loggedId, logger } from '../log.js';
 import { recordUnsubscribedSend } from './record-unsubscribed.js';
-import { makeOwedHandOff, owedNow, type UndeliveredAnswerHandOff } from './undelivered-answer.js';
+import { makeOwedHandOff, owedAfterRefusal, type UndeliveredAnswerHandOff } from './undelivered-answer.js';
 import { SMS_REFUSED_REASON, smsOnly } from './unreachable-customer.js';
 import { waitAgainAfterFailure } from './wait-after-routing.js';
 
@@ -69,7 +69,9 @@ async function refusedEverywhere(deps: SenderDeps, message: OutboundMessage, cod
  * What follows a reply failed for good: an AI answer that never went out leaves its message
  * unanswered, so the customer waits again from it, and, as for an answer refused up front, a person is
  * handed the conversation (`undelivered`, `code` the provider's reason): the wait's write records the
- * hand-off it owes (`OwedHandOff`), taken off once made. An answer (the AI's or an agent's) counted as
+ * hand-off it owes (`OwedHandOff`), marked made once made; a wait that never ended (its message's, still
+ * running at the send: a reopen's) does not come back, and a write of its own records the hand-off owed
+ * (`owedAfterRefusal`). An answer (the AI's or an agent's) counted as
  * one when it was stored is taken back: the first response it was, if it was (the next answer is), and
  * the clock's answer (`unanswered`, as for a `failed` status: the target it met starts again, its
  * silence ends). Run again by a redelivery that finds the reply refused (a sender that died after its
@@ -102,7 +104,8 @@ async function afterRefusal(deps: SenderDeps, message: OutboundMessage, code: st
   // The AI's first response recorded its answer before the send (`markFirstResponse`): undone here.
   const waits =
     unanswered && (await deps.store.startWaiting?.(conversationId, unanswered, answered, undefined, owes));
-  const owed = await owedNow(deps.store, conversationId, message.at, waits === true, owes);
+  // No wait came back when it never ended (its message's, still running): the hand-off is owed all the same.
+  const owed = wait && (await owedAfterRefusal(deps.store, wait, waits === true, owes));
   await deps.store.takeBackFirstResponse?.(conversationId, message.at);
   const reason = code === TWILIO_UNSUBSCRIBED && message.channel === 'sms' ? SMS_REFUSED_REASON : code;
   if (to && wait && owed) await makeOwedHandOff(deps.store, to, wait, reason, owed);

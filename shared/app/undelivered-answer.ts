@@ -85,7 +85,28 @@ export async function owedNow(
   return wrote ? owes : await store.owedHandOff?.(conversationId, answer);
 }
 
-/** Makes the owed hand-off at the time its wait's write recorded, then takes its mark off: once. */
+/**
+ * The hand-off owed for the AI's answer refused at the send (`wait`: the message it answered, `at`, and
+ * the answer's times), `owes` when this run may record one: recorded by this run's wait (`waits`), else,
+ * when the wait never ended (the message's own, still running: its send would have ended it after), by
+ * a write that records it alone (`oweHandOffWhileWaiting`, conditional), else one an earlier run
+ * recorded and did not make (`owedNow`: one strong read).
+ */
+export async function owedAfterRefusal(
+  store: Pick<LateFailureStore, 'owedHandOff' | 'oweHandOffWhileWaiting'>,
+  wait: Pick<LateFailureWait, 'conversationId' | 'at' | 'answered' | 'written'>,
+  waits: boolean,
+  owes: OwedHandOff | undefined,
+): Promise<OwedHandOff | undefined> {
+  const { conversationId, at, answered, written } = wait;
+  const wrote =
+    waits ||
+    (owes !== undefined &&
+      (await store.oweHandOffWhileWaiting?.(conversationId, at, answered, owes)) === true);
+  return owedNow(store, conversationId, written, wrote, owes);
+}
+
+/** Makes the owed hand-off at the time its wait's write recorded, then marks it made: once. */
 export async function makeOwedHandOff(
   store: Pick<LateFailureStore, 'handOffMade'>,
   to: UndeliveredAnswerHandOff,

@@ -35,6 +35,17 @@ export interface LateFailureStore {
    * wait back and not made yet (a crash came between): one strong read.
    */
   owedHandOff?(conversationId: string, answer: string): Promise<OwedHandOff | undefined>;
-  /** That hand-off is made: its mark goes (conditional). */
+  /**
+   * The AI's answer refused at the send while the wait of its message (`at`) still runs (`failed`, the
+   * answer's time as an answer): no wait comes back, the hand-off is recorded owed all the same, once
+   * (conditional: that wait runs, no answer was sent since, none recorded for this answer). True when it was.
+   */
+  oweHandOffWhileWaiting?(
+    conversationId: string,
+    at: string,
+    failed: string,
+    handOff: OwedHandOff,
+  ): Promise<boolean>;
+  /** That hand-off is made: its mark says so (conditional). */
   handOffMade?(conversationId: string, answer: string): Promise<void>;
 }

@@ -52,6 +52,7 @@ export interface SenderStore {
   /** The hand-off a failed AI answer's wait owes, and its making: see `LateFailureStore`. */
   owedHandOff?: LateFailureStore['owedHandOff'];
   handOffMade?: LateFailureStore['handOffMade'];
+  oweHandOffWhileWaiting?: LateFailureStore['oweHandOffWhileWaiting'];
   /** A first response that never reached the customer is taken back: see `ResolverStore`. */
   takeBackFirstResponse?(conversationId: string, at: string): Promise<boolean>;
   /** Ends the wait from `since` nobody can answer (see `ResolverStore`): the AI's SMS refused for a STOP. */

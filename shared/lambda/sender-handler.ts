@@ -31,6 +31,7 @@ export function senderDeps(config: Config, repos: DynamoRepositories): SenderDep
       reopenAfterFailure: repos.conversations.reopenAfterFailure,
       owedHandOff: repos.conversations.owedHandOff,
       handOffMade: repos.conversations.handOffMade,
+      oweHandOffWhileWaiting: repos.conversations.oweHandOffWhileWaiting,
       takeBackFirstResponse: repos.metrics.takeBackFirstResponse,
       setContactState: repos.customers.setContactState,
       mergedCustomers: repos.customers.mergedCustomers,

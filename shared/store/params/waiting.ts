@@ -264,13 +264,48 @@ export function dropAnsweredWaitInput(
   return { ...input, ConditionExpression: `${input.ConditionExpression} AND ${answered}` };
 }
 
-/** The hand-off a failed AI answer's wait owed (`answer`, its time) is made: its mark goes, if still that one. */
+/**
+ * The AI's answer (written at `handOff.answer`; `failed`, its time as an answer) refused for good while
+ * the wait of the message it answers (`at`) still runs: a send that goes out ends that wait after it, so
+ * none was taken off and none comes back (`startWaitingInput` fails its condition), but the hand-off is
+ * owed all the same (`handOffOwed`). Only while the customer waits from that message or before it, no
+ * answer was sent after it, and no hand-off was recorded for it or a later answer (`handOffOwed` stays,
+ * marked `made`, once made): a redelivery, or a run after a crash, fails its condition.
+ */
+export function owedWhileWaitingInput(
+  table: string,
+  conversationId: string,
+  at: string,
+  failed: string,
+  handOff: OwedHandOff,
+): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression: 'SET handOffOwed = :handOff',
+    ConditionExpression: `#status = :open AND waitingSince <= :at AND ${NO_LATER_ANSWER} AND (attribute_not_exists(handOffOwed) OR handOffOwed.answer < :answer)`,
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':open': 'open',
+      ':at': at,
+      ':failed': failed,
+      ':answer': handOff.answer,
+      ':handOff': { answer: handOff.answer, at: handOff.at },
+    },
+  };
+}
+
+/**
+ * The hand-off a failed AI answer's wait owed (`answer`, its time) is made: its mark says so (`made`), if
+ * still that one. Kept, not removed, so the answer's refusal, run again, records none a second time
+ * (`owedWhileWaitingInput`); the next answer's write replaces it.
+ */
 export function handOffMadeInput(table: string, conversationId: string, answer: string): UpdateCommandInput {
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: 'REMOVE handOffOwed',
-    ConditionExpression: 'handOffOwed.answer = :answer',
-    ExpressionAttributeValues: { ':answer': answer },
+    UpdateExpression: 'SET handOffOwed.made = :made',
+    ConditionExpression: 'handOffOwed.answer = :answer AND attribute_not_exists(handOffOwed.made)',
+    ExpressionAttributeValues: { ':answer': answer, ':made': true },
   };
 }

@@ -5,10 +5,12 @@ import {
   firstAnswerInput,
   firstResponseListedInput,
   followUpAnswerInput,
+  handOffMadeInput,
   lateFailureReopenInput,
   lateFailureWaitInput,
   listInInboxInput,
   markAnsweredInput,
+  owedWhileWaitingInput,
   startWaitingInput,
 } from '#shared/store/params/waiting.js';
 
@@ -121,6 +123,30 @@ describe('waiting params', () => {
         '#status = :open AND attribute_exists(gsi1sk) AND (answeredAt = :failed OR (attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt < :at))) AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt <= :failed)',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':at': AT, ':open': 'open', ':sk': `${AT}#cv_1`, ':failed': failed },
+    });
+  });
+
+  it("records the hand-off a refused answer owes while its message's wait runs, once for that answer", () => {
+    const failed = '2026-03-02T09:05:00.001Z';
+    const owed = { answer: '2026-03-02T09:05:02.000Z', at: '2026-03-02T09:05:03.000Z' };
+    const input = owedWhileWaitingInput('t', 'cv_1', AT, failed, owed);
+    expect(input).toMatchObject({ Key: key, UpdateExpression: 'SET handOffOwed = :handOff' });
+    // The wait runs from the message or before it, no answer was sent after, none recorded for it (or later).
+    expect(input.ConditionExpression).toBe(
+      '#status = :open AND waitingSince <= :at AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt <= :failed) AND (attribute_not_exists(handOffOwed) OR handOffOwed.answer < :answer)',
+    );
+    expect(input.ExpressionAttributeValues).toEqual({
+      ':open': 'open',
+      ':at': AT,
+      ':failed': failed,
+      ':answer': owed.answer,
+      ':handOff': owed,
+    });
+    // Made, the mark stays (so the refusal run again records none), marked so.
+    expect(handOffMadeInput('t', 'cv_1', owed.answer)).toMatchObject({
+      UpdateExpression: 'SET handOffOwed.made = :made',
+      ConditionExpression: 'handOffOwed.answer = :answer AND attribute_not_exists(handOffOwed.made)',
+      ExpressionAttributeValues: { ':answer': owed.answer, ':made': true },
     });
   });
 

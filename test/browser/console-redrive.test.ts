@@ -1,8 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Channel } from '#shared/domain/envelope.js';
-import type { ChannelSender } from '#shared/domain/outbound.js';
 import { RetryableSendError } from '#shared/domain/send-errors.js';
+import { aroundWhatsApp } from '../support/around-whatsapp.js';
 import { waitUntil } from '../support/webhooks.js';
 import {
   ANA,
@@ -14,7 +13,6 @@ import {
 } from './console-support.js';
 
 const PHONE = '15550007411';
-type Senders = Partial<Record<Channel, ChannelSender>>;
 
 /**
  * A reply the sender gave up on (`failed`, code `gave_up`) that an operator redrives goes failed →
@@ -24,18 +22,10 @@ type Senders = Partial<Record<Channel, ChannelSender>>;
 describe('the console: a redriven reply shows sent live', () => {
   /** Whether WhatsApp answers now: down, every attempt fails for now (the sender gives up after 3). */
   let up = false;
-  const flaky = (senders: Senders): Senders => {
-    const whatsapp = senders.whatsapp as ChannelSender;
-    return {
-      ...senders,
-      whatsapp: {
-        send: async (message) => {
-          if (!up) throw new RetryableSendError('connect ECONNREFUSED');
-          return whatsapp.send(message);
-        },
-      },
-    };
-  };
+  const flaky = aroundWhatsApp(async (message, whatsapp) => {
+    if (!up) throw new RetryableSendError('connect ECONNREFUSED');
+    return whatsapp.send(message);
+  });
   const { runtime, browser } = useConsole({
     env: { OUTBOUND_MAX_ATTEMPTS: '3' },
     wrapSenders: flaky,

@@ -2,11 +2,10 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Channel } from '#shared/domain/envelope.js';
-import type { ChannelSender } from '#shared/domain/outbound.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 import { redrive } from '#shared/local/redrive.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { aroundWhatsApp } from '../support/around-whatsapp.js';
 import { outboxAgent } from '../support/outbox-agent.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { waitUntil } from '../support/webhooks.js';
@@ -15,7 +14,6 @@ vi.setConfig({ testTimeout: 60_000 });
 
 const SECRET = 'outbound-redrive-meta';
 const AGENT = 'outbound-redrive-agent';
-type Senders = Partial<Record<Channel, ChannelSender>>;
 
 /**
  * `npm run redrive -- outbound --local` after the provider could not be reached: the reply the sender
@@ -29,20 +27,12 @@ describe('local runtime: a redriven reply that failed after retries is sent agai
   let provider: 'up' | 'down' | 'refuses' = 'up';
   let attempts = 0;
 
-  const flaky = (senders: Senders): Senders => {
-    const whatsapp = senders.whatsapp as ChannelSender;
-    return {
-      ...senders,
-      whatsapp: {
-        send: async (message) => {
-          attempts += 1;
-          if (provider === 'down') throw new RetryableSendError('connect ECONNREFUSED');
-          if (provider === 'refuses') throw new PermanentSendError('not a WhatsApp number', '131026');
-          return whatsapp.send(message);
-        },
-      },
-    };
-  };
+  const flaky = aroundWhatsApp(async (message, whatsapp) => {
+    attempts += 1;
+    if (provider === 'down') throw new RetryableSendError('connect ECONNREFUSED');
+    if (provider === 'refuses') throw new PermanentSendError('not a WhatsApp number', '131026');
+    return whatsapp.send(message);
+  });
   const start = () =>
     startTestRuntime({
       env: {

@@ -1,17 +1,43 @@
+import { GAVE_UP_CODE } from '#shared/domain/send-errors.js';
 import { movesBack } from '#shared/domain/status-rank.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 
+/** A reply the sender gave up on after its retries: a redrive may send it again. */
+const gaveUp = (i: TimelineItem) =>
+  i.status === 'failed' && (i.errors ?? []).some((e) => e.code === GAVE_UP_CODE);
+
+/** The statuses a redriven reply goes through after its failure: queued, then sent and delivered. */
+const redriven = (i: TimelineItem) =>
+  i.status === 'queued' || i.status === 'sent' || i.status === 'delivered';
+
+/**
+ * Whether `item`'s status is older than `seen`'s. A status moves forward only, save one move: a redrive
+ * takes a reply given up on back to `queued` and sends it again. Between such a failure and a status
+ * below it, their own times say which came last (the redrive's claim is timed after the failure, a
+ * stale failure before the claim); any other pair, or one without a time, goes by rank.
+ */
+export function statusOlder(item: TimelineItem, seen: TimelineItem): boolean {
+  const redrive = (gaveUp(seen) && redriven(item)) || (gaveUp(item) && redriven(seen));
+  if (redrive && item.statusAt && seen.statusAt && item.statusAt !== seen.statusAt)
+    return item.statusAt < seen.statusAt;
+  return movesBack(item.status, seen.status);
+}
+
 /**
  * The same item seen twice merged: the later view wins, except that a delivery status only moves
- * forward. A reply's POST answer (queued) can reach the page after the live event that it was sent, and
- * a page read can be older than a buffered event; neither may take the status back.
+ * forward (but for a redrive, see statusOlder). A reply's POST answer (queued) can reach the page after
+ * the live event that it was sent, and a page read can be older than a buffered event; neither may take
+ * the status back.
  */
 function merged(seen: TimelineItem, item: TimelineItem): TimelineItem {
   const next = { ...seen, ...item };
-  if (movesBack(item.status, seen.status)) {
+  if (statusOlder(item, seen)) {
     next.status = seen.status;
     next.statusAt = seen.statusAt;
     next.errors = seen.errors;
+  } else if (gaveUp(seen) && !gaveUp(item)) {
+    // The redrive took the failure off: its errors go with it (a whole item holds none then).
+    next.errors = item.errors;
   }
   return next;
 }

@@ -42,6 +42,57 @@ describe('the console puts a live item in place', () => {
   });
 });
 
+describe('the console follows a redriven reply the sender gave up on', () => {
+  const gaveUp = [{ code: 'gave_up', title: 'no answer from the provider' }];
+  const failed = (statusAt: string, errors = gaveUp) => ({ ...reply('failed', statusAt), errors });
+  const at = (s: number) => `2026-12-04T10:0${s}:00.000Z`;
+
+  it('moves failed back to queued when the redrive claims it, then on to sent, its errors gone', () => {
+    const shown = upsert([], failed(at(1)));
+    const queued = upsert(shown, reply('queued', at(5)));
+    expect(queued[0]).toMatchObject({ status: 'queued', statusAt: at(5) });
+    expect(queued[0]?.errors).toBeUndefined();
+    const sent = upsert(queued, reply('sent', at(6)));
+    expect(sent[0]).toMatchObject({ status: 'sent', statusAt: at(6) });
+    expect(upsert(sent, reply('read', at(8)))[0]).toMatchObject({ status: 'read' });
+  });
+
+  it('takes sent straight after the failure when the queued event comes second, and keeps it', () => {
+    const sent = upsert(upsert([], failed(at(1))), reply('sent', at(6)));
+    expect(sent[0]).toMatchObject({ status: 'sent', statusAt: at(6) });
+    expect(upsert(sent, reply('queued', at(5)))[0]).toMatchObject({ status: 'sent', statusAt: at(6) });
+  });
+
+  it('keeps the redriven status when the old failure comes late (a page read before the redrive)', () => {
+    const sent = upsert(upsert([], failed(at(1))), reply('sent', at(6)));
+    const stale = upsert(sent, failed(at(1)));
+    expect(stale[0]).toMatchObject({ status: 'sent', statusAt: at(6) });
+    expect(stale[0]?.errors).toBeUndefined();
+    const queued = upsert(upsert([], reply('queued', at(5))), failed(at(1)));
+    expect(queued[0]).toMatchObject({ status: 'queued', statusAt: at(5) });
+  });
+
+  it('shows the redriven reply failed again when its new attempts give up too', () => {
+    const queued = upsert(upsert([], failed(at(1))), reply('queued', at(5)));
+    const again = upsert(queued, failed(at(7)));
+    expect(again[0]).toMatchObject({ status: 'failed', statusAt: at(7), errors: gaveUp });
+  });
+
+  it('keeps a failure from before the redrive: the first send queued, or one with no time', () => {
+    const shown = upsert([], failed(at(1)));
+    expect(upsert(shown, reply('queued', at(0)))[0]).toMatchObject({ status: 'failed', errors: gaveUp });
+    const untimed = { ...reply('queued', at(5)), statusAt: undefined };
+    expect(upsert(shown, untimed)[0]).toMatchObject({ status: 'failed', errors: gaveUp });
+  });
+
+  it('keeps a reply the provider refused failed, whatever time a lower status carries', () => {
+    const refused = [{ code: '131026', title: 'not a WhatsApp number' }];
+    const shown = upsert([], failed(at(1), refused));
+    for (const status of ['queued', 'sent', 'delivered'] as const)
+      expect(upsert(shown, reply(status, at(5)))[0]).toMatchObject({ status: 'failed', errors: refused });
+  });
+});
+
 describe('the console joins an earlier page to the items shown', () => {
   const message = (id: string, channel: TimelineItem['channel'], at: string): TimelineItem => ({
     id,

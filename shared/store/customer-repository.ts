@@ -313,6 +313,13 @@ export function customerRepository(db: DynamoDb) {
     /** Who holds this identity; eventually consistent unless asked. */
     findCustomerId: async (identity: Identity, options: { consistent?: boolean } = {}) =>
       (await findIdentityHolder(db, identity, options))?.customerId,
+    /** Who holds an identity, and whether a merge has it point there (see WebchatStore.findIdentityOwner). */
+    findIdentityOwner: async (identity: Identity) => {
+      const out = await getItem(db, getIdentityInput(db.table, identity, false));
+      if (!out.Item) return undefined;
+      const item = IdentityItemSchema.parse(out.Item);
+      return { customerId: item.customerId, merged: item.mergedFrom !== undefined };
+    },
     /** The customer an identity belongs to, and whether a merge or an unmerge moved it. */
     findIdentityHolder: (identity: Identity, options: { consistent?: boolean } = {}) =>
       findIdentityHolder(db, identity, options),

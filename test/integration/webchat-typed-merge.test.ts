@@ -92,7 +92,8 @@ describe('an email typed in the anonymous pre-chat form, merged by an admin', ()
     await visitor().send(stranger.sessionToken, 'Still there?');
     await runtime.idle();
     // Our web-chat answer in the stranger's own conversation still reaches them, live and in history.
-    const chat = (await historyOf(stranger.sessionToken)).messages[0];
+    // Its conversation by its own id, as the agent sees it (the stranger is shown an opaque one).
+    const chat = (await reads.timeline(victim.id)).find((i) => i.text === 'Hi, Victor here');
     await api('POST', `/api/conversations/${chat?.conversationId}/replies`, {
       text: 'Hello, how can I help?',
       channel: 'webchat',

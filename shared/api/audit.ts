@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod';
 import { listAudit } from '#shared/app/list-audit.js';
+import { SELF_AGENT_ID } from '#shared/domain/api-id.js';
 import { AuditActionSchema, AuditRecordSchema } from '#shared/domain/audit.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { requireAdmin } from './admin-only.js';
@@ -17,7 +18,8 @@ const auditRoutes = once(() => {
   const time = (description: string) => z.iso.datetime({ offset: true }).optional().meta({ description });
   /** `GET /api/audit`: a page, and what narrows it (every filter given holds). */
   const AuditQuerySchema = PageQuerySchema.extend({
-    customerId: IdSchema.optional().meta({
+    // Every customer id is `cu_` and more (timeOrderedId): another id names none (400, nothing read).
+    customerId: IdSchema.regex(/^cu_/, 'not a customer id').optional().meta({
       description:
         'only records naming this customer in `customerIds` (written since filters came: see README)',
     }),
@@ -29,7 +31,7 @@ const auditRoutes = once(() => {
       .meta({ description: 'only calls this agent made (`me`: yourself)' }),
     subjectAgentId: z.string().min(1).max(128).optional().meta({
       description:
-        'only records acting on this agent (`subjectAgentId`: their removal or restore; recorded since 2026-12-06, or indexed by `index-audit-log`)',
+        'only records acting on this agent (`subjectAgentId`: their removal or restore; recorded since 2026-12-06, or indexed by `index-audit-log`; `me`: yourself)',
     }),
     action: AuditActionSchema.optional().meta({ description: 'only records of this action' }),
     since: time('only records at or after this time (ISO 8601)'),
@@ -54,7 +56,8 @@ export function auditApp(deps: Pick<AgentAppDeps, 'audit'>): OpenAPIHono<AgentEn
   const { list } = auditRoutes();
   return createRouter().openapi(list, async (c) => {
     const query = c.req.valid('query');
-    const agentId = query.agentId === 'me' ? c.get('agentId') : query.agentId;
-    return c.json(await listAudit(deps, { ...query, agentId }), 200);
+    const self = (id: string | undefined) => (id === SELF_AGENT_ID ? c.get('agentId') : id);
+    const [agentId, subjectAgentId] = [self(query.agentId), self(query.subjectAgentId)];
+    return c.json(await listAudit(deps, { ...query, agentId, subjectAgentId }), 200);
   });
 }

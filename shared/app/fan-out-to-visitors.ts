@@ -1,7 +1,11 @@
 import type { ChangeRecord } from '../domain/change-feed.js';
 import { identityToken } from '../domain/identity.js';
 import { type TimelineItem, timelineItemOfImage } from '../domain/timeline.js';
-import { conversationSubject, isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
+import {
+  conversationSubject,
+  forAnonymousVisitor,
+  isUnverifiedVisitor,
+} from '../domain/webchat/anonymous-view.js';
 import type { VisitorConnections, VisitorPush, VisitorReads } from '../domain/webchat/live-ports.js';
 import { visitorFrames } from '../domain/webchat/visitor-view.js';
 
@@ -65,8 +69,14 @@ export async function fanOutToVisitors(
     }
     const frames = visitorFrames(item, { inserted: record.kind === 'insert', aiAnswers: deps.aiAnswers });
     if (frames.length === 0 || unchangedForVisitor(record, frames, deps.aiAnswers)) continue;
-    for (const id of await targetsOf(deps, { item, customerId }, anonymous)) {
-      if ((await deps.push.push(id, frames)) === 'gone') await deps.push.drop(id);
+    const targets = await targetsOf(deps, { item, customerId }, anonymous);
+    // An anonymous visitor is shown conversations by an opaque id (see anonymousConversationId).
+    const shown = frames.map(forAnonymousVisitor);
+    for (const [ids, sent] of [
+      [targets.verified, frames],
+      [targets.anonymous, shown],
+    ] as const) {
+      for (const id of ids) if ((await deps.push.push(id, sent)) === 'gone') await deps.push.drop(id);
     }
   }
 }
@@ -93,26 +103,28 @@ async function targetsOf(
   deps: VisitorFanOutDeps,
   { item, customerId }: { item: TimelineItem; customerId: string },
   anonymous: readonly string[],
-): Promise<Set<string>> {
+): Promise<{ verified: Set<string>; anonymous: Set<string> }> {
+  const none = new Set<string>();
   if (item.type === 'message') {
     const owner = item.direction === 'inbound' ? item.from : item.to;
     if (owner && isUnverifiedVisitor(owner)) {
       // Their own message: the connections anonymousVisitorsOf found for it already.
-      return new Set(
-        item.direction === 'inbound' ? anonymous : await deps.connections.ofIdentity(identityToken(owner)),
-      );
+      const ids =
+        item.direction === 'inbound' ? anonymous : await deps.connections.ofIdentity(identityToken(owner));
+      return { verified: none, anonymous: new Set(ids) };
     }
   } else if (item.channel === 'webchat' && typeof item.data?.itemId === 'string') {
-    return new Set(await decisionTargets(deps, { item, customerId }, item.data.itemId));
+    return decisionTargets(deps, { item, customerId }, item.data.itemId);
   }
-  const targets = new Set(await deps.connections.following(customerId));
+  const verified = new Set(await deps.connections.following(customerId));
   if (item.type === 'message' && item.channel === 'webchat' && item.direction !== 'inbound' && !item.to) {
-    if (!item.conversationId) return targets;
-    for (const id of await deps.connections.following(conversationSubject(item.conversationId))) {
-      targets.add(id);
-    }
+    if (!item.conversationId) return { verified, anonymous: none };
+    const strangers = await deps.connections.following(conversationSubject(item.conversationId));
+    // A connection in both (none should be) is sent the anonymous frames only, once.
+    for (const id of strangers) verified.delete(id);
+    return { verified, anonymous: new Set(strangers) };
   }
-  return targets;
+  return { verified, anonymous: none };
 }
 
 /**
@@ -126,11 +138,17 @@ async function decisionTargets(
   deps: VisitorFanOutDeps,
   { item, customerId }: { item: TimelineItem; customerId: string },
   itemId: string,
-): Promise<string[]> {
+): Promise<{ verified: Set<string>; anonymous: Set<string> }> {
   const decided = await deps.getTimelineItem(customerId, item.at, itemId);
-  if (!decided?.from) return [];
-  if (isUnverifiedVisitor(decided.from)) return deps.connections.ofIdentity(identityToken(decided.from));
-  return deps.connections.following(customerId);
+  const none = new Set<string>();
+  if (!decided?.from) return { verified: none, anonymous: none };
+  if (isUnverifiedVisitor(decided.from)) {
+    return {
+      verified: none,
+      anonymous: new Set(await deps.connections.ofIdentity(identityToken(decided.from))),
+    };
+  }
+  return { verified: new Set(await deps.connections.following(customerId)), anonymous: none };
 }
 
 /** The connections of the anonymous visitor who wrote an item, if an anonymous visitor wrote it. */

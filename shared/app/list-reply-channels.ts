@@ -11,13 +11,15 @@ import {
 import { nextReplyChannel, replyCandidates } from '../domain/reply-channel.js';
 import { replyTextLimit } from '../domain/reply-length.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
+import { NotFoundError } from '../errors.js';
 import { existingCustomer } from './read-customer.js';
 import { type ReplyDestination, replyDestination } from './reply-destination.js';
 
 /**
  * Which channels a reply to the customer may use now, and why not, by the rules a reply is checked
  * against (windows, STOP, suppression, Messenger's tag), and the longest text each takes from this
- * customer (`replyTextLimit`): what the console's reply box shows before typing.
+ * customer (`replyTextLimit`): what the console's reply box shows before typing. A `conversationId`
+ * that is not one of the customer's (or their merged group's) is 404, as elsewhere.
  * Each is checked at the address a reply would go to (replyDestination: email's Reply-To); with
  * `conversationId`, as a reply in that conversation would be (its email thread's sender; its web chat's
  * writer, `webchat_not_available` for a visitor merged in who did not write there), and the channel a
@@ -28,7 +30,9 @@ import { type ReplyDestination, replyDestination } from './reply-destination.js'
 export async function listReplyChannels(
   deps: {
     store: Pick<AgentStore, 'getCustomer'>;
-    replies: { store: Pick<ReplyStore, 'mergedCustomers' | 'getContactState' | 'lastInbound'> };
+    replies: {
+      store: Pick<ReplyStore, 'mergedCustomers' | 'getContactState' | 'lastInbound' | 'getConversation'>;
+    };
     clock: Clock;
   },
   customerId: string,
@@ -38,6 +42,7 @@ export async function listReplyChannels(
   const { partitions, customers: profiles } = await deps.replies.store.mergedCustomers(customerId);
   const root = profiles.find((c) => c.id === partitions[0]) ?? profiles[0];
   if (!root) return [];
+  if (conversationId !== undefined) await ownConversation(deps.replies.store, conversationId, partitions);
   const now = deps.clock.now();
   const unvouched = new Set<Channel>();
   const options = await Promise.all(
@@ -71,4 +76,19 @@ export async function listReplyChannels(
   if (!conversationId || !first || !givesWay) return options;
   const next = nextReplyChannel(root, profiles, first.channel);
   return [...options.filter((o) => o.channel === next), ...options.filter((o) => o.channel !== next)];
+}
+
+/**
+ * 404 for a conversation that is not the customer's (one of their merged group's counts as theirs), or
+ * does not exist: the answer would otherwise be judged for another person's conversation. One GetItem.
+ */
+async function ownConversation(
+  store: Pick<ReplyStore, 'getConversation'>,
+  conversationId: string,
+  partitions: readonly string[],
+): Promise<void> {
+  const conversation = await store.getConversation(conversationId);
+  if (!conversation || !partitions.includes(conversation.customerId)) {
+    throw new NotFoundError(`no conversation ${conversationId} of this customer`);
+  }
 }

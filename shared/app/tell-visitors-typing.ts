@@ -1,5 +1,5 @@
 import { identityToken } from '../domain/identity.js';
-import { isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
+import { anonymousConversationId, isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
 import type { VisitorConnections, VisitorPush, VisitorReads } from '../domain/webchat/live-ports.js';
 import { agentTypingFrame } from '../domain/webchat/visitor-view.js';
 import { ConflictError, GoneError, NotFoundError, UnprocessableError } from '../errors.js';
@@ -34,10 +34,11 @@ export async function tellVisitorsTyping(deps: VisitorTypingDeps, conversationId
     .then((recipient) => defaultChatReplyTo(deps, recipient, conversation.id))
     .catch(nowhere);
   if (!to) return 0;
-  const following = isUnverifiedVisitor(to)
+  const anonymous = isUnverifiedVisitor(to);
+  const following = anonymous
     ? await deps.connections.ofIdentity(identityToken(to))
     : await deps.connections.following(conversation.customerId);
-  const frame = agentTypingFrame(conversation.id);
+  const frame = agentTypingFrame(anonymous ? anonymousConversationId(conversation.id) : conversation.id);
   let sent = 0;
   for (const id of new Set(following)) {
     if ((await deps.push.push(id, [frame])) === 'gone') await deps.push.drop(id);

@@ -41,6 +41,11 @@ export interface WebchatStore {
    */
   visitorMessageStored(providerMessageId: string): Promise<boolean>;
   findCustomerId(identity: Identity): Promise<string | undefined>;
+  /**
+   * The customer an identity is held by, and whether a merge has it point there from the customer it
+   * was claimed for (`merged`: that customer was merged into this one; an unmerge gives it back).
+   */
+  findIdentityOwner(identity: Identity): Promise<{ customerId: string; merged: boolean } | undefined>;
   /** The customer's partitions, the root of their merges first. */
   mergedPartitions(customerId: string): Promise<string[]>;
   timeline(

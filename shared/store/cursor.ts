@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { type Channel, ChannelSchema } from '../domain/envelope.js';
 import { ValidationError } from '../errors.js';
@@ -11,6 +12,20 @@ function decodeWith<T>(schema: z.ZodType<T>, cursor: string): T {
   } catch (error) {
     throw new ValidationError('invalid cursor', { cause: error });
   }
+}
+
+/**
+ * What a timeline cursor holds of the customer whose timeline it pages: 16 characters of a hash of
+ * their id, not the id (a web-chat visitor merged into another customer is given cursors of that
+ * customer's timeline). A cursor made before holds the id itself, still taken.
+ */
+function ownerTag(customerId: string): string {
+  return createHash('sha256').update(`timeline-cursor#${customerId}`).digest('base64url').slice(0, 16);
+}
+
+/** Whether a cursor's `of` names this customer (its tag; the id itself in one made before); none: any. */
+function pagesOf(of: string | undefined, customerId: string): boolean {
+  return of === undefined || of === ownerTag(customerId) || of === customerId;
 }
 
 const TimelineCursorSchema = z.object({
@@ -36,7 +51,8 @@ const TimelineCursorSchema = z.object({
 
 /** Encodes a timeline cursor: the last sort key returned, its place, and the last inbound channel seen. */
 export function encodeTimelineCursor(cursor: z.infer<typeof TimelineCursorSchema>): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+  const tagged = cursor.of === undefined ? cursor : { ...cursor, of: ownerTag(cursor.of) };
+  return Buffer.from(JSON.stringify(tagged)).toString('base64url');
 }
 
 /**
@@ -48,26 +64,40 @@ export function decodeTimelineCursor(
   customerId: string,
 ): Partial<z.infer<typeof TimelineCursorSchema>> & { lastInbound?: Channel } {
   if (!cursor) return {};
-  const decoded = decodeWith(TimelineCursorSchema, cursor);
-  if (decoded.of !== undefined && decoded.of !== customerId) {
+  const { of, ...decoded } = decodeWith(TimelineCursorSchema, cursor);
+  if (!pagesOf(of, customerId)) {
     throw new ValidationError("invalid cursor: a page of another customer's timeline");
   }
   return decoded;
 }
 
 const TimelineBackCursorSchema = z.strictObject({
+  /** The customer whose timeline it pages, as `of` of a forward cursor (one made before 2026-12-06 has none). */
+  of: z.optional(z.string().min(1).max(128)),
   before: z.string().startsWith(TIMELINE_PREFIX).max(2048),
 });
 
-/** Encodes a backwards timeline cursor: the oldest sort key returned (the next page is older). */
-export function encodeTimelineBackCursor(cursor: z.infer<typeof TimelineBackCursorSchema>): string {
-  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+/** Encodes a backwards timeline cursor of `of`'s timeline: the oldest sort key returned (the next page is older). */
+export function encodeTimelineBackCursor(cursor: { of: string; before: string }): string {
+  return Buffer.from(JSON.stringify({ of: ownerTag(cursor.of), before: cursor.before })).toString(
+    'base64url',
+  );
 }
 
-/** Decodes a backwards timeline cursor; no cursor is the newest page. */
-export function decodeTimelineBackCursor(cursor: string | undefined): { before?: string } {
+/**
+ * Decodes a backwards timeline cursor of `customerId`'s timeline; no cursor is the newest page. One made
+ * for another customer's timeline is a ValidationError, as a forward one is.
+ */
+export function decodeTimelineBackCursor(
+  cursor: string | undefined,
+  customerId: string,
+): { before?: string } {
   if (!cursor) return {};
-  return decodeWith(TimelineBackCursorSchema, cursor);
+  const { of, before } = decodeWith(TimelineBackCursorSchema, cursor);
+  if (!pagesOf(of, customerId)) {
+    throw new ValidationError("invalid cursor: a page of another customer's timeline");
+  }
+  return { before };
 }
 
 /** Encodes a DynamoDB LastEvaluatedKey as an opaque URL-safe cursor. */

@@ -25,6 +25,7 @@ import {
   updateItemReturningIf,
 } from './dynamo-client.js';
 import { takeOverErasedIdentity } from './erased-holder.js';
+import { findIdentityOwner } from './identity-owner.js';
 import { Keys } from './keys.js';
 import { customersByName } from './name-search.js';
 import { clearNameWords, putNameWords, settleNameWords, wordCount } from './name-word-writes.js';
@@ -313,6 +314,8 @@ export function customerRepository(db: DynamoDb) {
     /** Who holds this identity; eventually consistent unless asked. */
     findCustomerId: async (identity: Identity, options: { consistent?: boolean } = {}) =>
       (await findIdentityHolder(db, identity, options))?.customerId,
+    /** Who holds an identity, and whether a merge has it point there (see WebchatStore.findIdentityOwner). */
+    findIdentityOwner: (identity: Identity) => findIdentityOwner(db, identity),
     /** The customer an identity belongs to, and whether a merge or an unmerge moved it. */
     findIdentityHolder: (identity: Identity, options: { consistent?: boolean } = {}) =>
       findIdentityHolder(db, identity, options),

@@ -96,6 +96,7 @@ export function webchatPorts(repos: DynamoRepositories) {
   return {
     ...repos.webchat,
     findCustomerId: repos.customers.findCustomerId,
+    findIdentityOwner: repos.customers.findIdentityOwner,
     mergedPartitions: (customerId: string) => repos.customers.mergedPartitions(customerId),
     timeline: repos.timeline.timeline,
     timelineBack: repos.timeline.timelineBack,

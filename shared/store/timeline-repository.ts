@@ -76,7 +76,7 @@ async function timelineBackPage(
   customerId: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<TimelineItem>> {
-  const { before } = decodeTimelineBackCursor(page.cursor);
+  const { before } = decodeTimelineBackCursor(page.cursor, customerId);
   const partitions = await customers.mergedPartitions(customerId);
   // Two more than a page from each: the cursor's own item comes back first (BETWEEN is inclusive), and
   // the one after the page says whether it ends inside a second (`pageCut`).
@@ -95,7 +95,7 @@ async function timelineBackPage(
   const oldest = taken.at(-1);
   return {
     items: inTimelineOrder(taken.reverse()).map((row) => row.item),
-    cursor: more && oldest ? encodeTimelineBackCursor({ before: oldest.sk }) : null,
+    cursor: more && oldest ? encodeTimelineBackCursor({ of: customerId, before: oldest.sk }) : null,
   };
 }
 

@@ -34,21 +34,27 @@ export async function forgetDeliveryPayloads(
     async (note) => {
       const [subscriptionId = '', deliveryId = ''] = String(note.sk).split('#');
       const at = deliveryTimeOf(deliveryId);
-      if (at) await stripDelivery(db, deliveryKey(subscriptionId, deliveryId, at), erasure);
+      if (at) await stripDelivery(db, deliveryKey(subscriptionId, deliveryId, at), customerId, erasure);
     },
     erasure.remove,
   );
 }
 
-/** Rewrites one delivery without its payload (cancelled if it was still to be sent). */
+/**
+ * Rewrites one delivery without its payload (cancelled if it was still to be sent), naming the customer
+ * erased: one made under another's id while the two were merged (the erased one's words, or our reply
+ * to them, given back by an unmerge) is theirs, so a replay refused is audited under them.
+ */
 async function stripDelivery(
   db: DynamoDb,
   key: { pk: string; sk: string },
+  customerId: string,
   erasure: DeliveryStripping,
 ): Promise<void> {
   const { Item } = await getItem(db, getInput(db.table, key, true));
   if (!Item || Item.event === undefined) return;
-  const { event: _payload, ...delivery } = DeliverySchema.parse(Item);
+  const { event: _payload, ...stored } = DeliverySchema.parse(Item);
+  const delivery = { ...stored, customerId };
   const waiting = delivery.status === 'pending' || delivery.status === 'paused';
   const { nextAttemptAt: _n, ...rest } = delivery;
   erasure.spend();

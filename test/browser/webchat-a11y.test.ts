@@ -59,15 +59,7 @@ describe('the web-chat widget with a screen reader and zoom', { timeout: 90_000 
     // Before, the whole history (up to 100 messages) was read out on every page.
     expect((await told(page)).filter((t) => t.includes('Question'))).toEqual([]);
 
-    const session = JSON.parse(
-      (await page.evaluate("localStorage.getItem('threadline-chat:anonymous')")) as string,
-    ) as { sessionToken: string };
-    const history = (await (
-      await fetch(`${shop.runtime.url}/webchat/messages`, {
-        headers: { authorization: `Bearer ${session.sessionToken}` },
-      })
-    ).json()) as { messages: Array<{ conversationId: string }> };
-    const conversation = history.messages.at(-1)?.conversationId;
+    const conversation = await visitorConversation(page, shop.runtime.url, AGENT);
     await api('POST', `/api/conversations/${conversation}/replies`, { text: 'Bea here: it ships today.' });
     await page.locator('.msg.agent', { hasText: 'Bea here' }).waitFor(WAIT);
     await expect

@@ -1,6 +1,7 @@
 import type { Page, WebSocketRoute } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { anonymousConversationId } from '#shared/domain/webchat/anonymous-view.js';
 import { agentCaller } from '../support/agent-api.js';
 import { shopForTests, visitorConversation } from '../support/webchat-site.js';
 
@@ -91,7 +92,9 @@ describe('the web-chat widget’s typing line when the connection goes', { timeo
 
   it('shows no "The assistant is typing…" while the chat waits for a person, or once an agent wrote in it', async () => {
     const { page, sockets } = await pageWithSockets();
-    const conversationId = await startChat(page, 'Is anyone there tonight?');
+    const agentSide = await startChat(page, 'Is anyone there tonight?');
+    // The anonymous visitor's frames name the conversation by its opaque id, as Threadline sends them.
+    const conversationId = anonymousConversationId(agentSide);
     const aiTyping = JSON.stringify({ type: 'typing', by: 'ai', on: true, conversationId });
     // Routing handed the chat to a person (after hours): the AI will not answer the messages after it.
     const handoff = { conversationId, at: new Date().toISOString(), afterHours: true };
@@ -104,7 +107,7 @@ describe('the web-chat widget’s typing line when the connection goes', { timeo
 
     // An agent answered: the hand-off is over, and the conversation is theirs.
     const agent = agentCaller(() => shop.runtime.url, AGENT);
-    await agent('POST', `/api/conversations/${conversationId}/replies`, {
+    await agent('POST', `/api/conversations/${agentSide}/replies`, {
       text: 'Bea here, how can I help?',
     });
     await page.locator('.msg.agent', { hasText: 'Bea here' }).waitFor(WAIT);

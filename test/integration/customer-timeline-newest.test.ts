@@ -110,5 +110,15 @@ describe('local runtime: a customer timeline read newest first', () => {
     // Before, the other customer's page read from this one's place, led by a switch from its last channel.
     const crossed = await read(other.customerId, { limit: '2', cursor: first.page.cursor ?? '' });
     expect(crossed.status).toBe(400);
+    // Newest first too: before, its cursor named no customer and paged the other's timeline.
+    const newest = await read(one.customerId, { order: 'newest', limit: '2' });
+    expect(newest.page.cursor).not.toBeNull();
+    const back = { order: 'newest', limit: '2', cursor: newest.page.cursor ?? '' };
+    expect((await read(one.customerId, back)).status).toBe(200);
+    expect((await read(other.customerId, back)).status).toBe(400);
+    // Neither cursor shows the customer's id.
+    for (const made of [first.page.cursor, newest.page.cursor]) {
+      expect(Buffer.from(made ?? '', 'base64url').toString()).not.toContain(one.customerId);
+    }
   });
 });

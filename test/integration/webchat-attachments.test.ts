@@ -34,9 +34,13 @@ describe('files in a web-chat reply', () => {
     await new Promise((resolve) => socket.once('open', resolve));
     await visitor().send(sessionToken, 'Please send me the invoice');
     await runtime.idle();
-    const history = async () =>
-      ((await (await visitor().history(sessionToken)).json()) as { messages: Message[] }).messages;
-    const conversationId = ((await history())[0] as Message & { conversationId: string }).conversationId;
+    const page = async () =>
+      (await (await visitor().history(sessionToken)).json()) as { customerId: string; messages: Message[] };
+    const history = async () => (await page()).messages;
+    // The conversation by its own id, as the agent sees it (the visitor is shown an opaque one).
+    const { customerId } = await page();
+    const conversationId = (await api<{ openConversationId: string }>('GET', `/api/customers/${customerId}`))
+      .openConversationId;
 
     const file = {
       url: INVOICE,
@@ -67,17 +71,13 @@ describe('files in a web-chat reply', () => {
     const { sessionToken } = (await (await visitor().session({})).json()) as { sessionToken: string };
     await visitor().send(sessionToken, 'hello');
     await runtime.idle();
-    const history = (await (await visitor().history(sessionToken)).json()) as {
-      messages: Array<{ conversationId: string }>;
-    };
-    const res = await fetch(
-      `${runtime.url}/api/conversations/${history.messages[0]?.conversationId}/replies`,
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${AGENT}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ attachments: [{ url: 'http://files.shop.example/a.pdf', kind: 'file' }] }),
-      },
-    );
+    const history = (await (await visitor().history(sessionToken)).json()) as { customerId: string };
+    const customer = await api<{ openConversationId: string }>('GET', `/api/customers/${history.customerId}`);
+    const res = await fetch(`${runtime.url}/api/conversations/${customer.openConversationId}/replies`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${AGENT}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ attachments: [{ url: 'http://files.shop.example/a.pdf', kind: 'file' }] }),
+    });
     expect(res.status).toBe(422);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe(
       'webchat_attachment_not_https',

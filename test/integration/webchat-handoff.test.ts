@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { anonymousConversationId } from '#shared/domain/webchat/anonymous-view.js';
 import type { VisitorHandoff } from '#shared/domain/webchat/visitor-view.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller } from '../support/agent-api.js';
@@ -76,7 +77,8 @@ describe('local runtime: a web-chat conversation handed to a person', { timeout:
     const history = await historyOf(sessionToken);
     const [asked] = history.messages;
     const customer = await api<{ openConversationId: string }>('GET', `/api/customers/${history.customerId}`);
-    const expected = { conversationId: customer.openConversationId, at: asked?.at };
+    // The anonymous visitor is shown the conversation by an opaque id.
+    const expected = { conversationId: anonymousConversationId(customer.openConversationId), at: asked?.at };
     await expect.poll(handoffs, { timeout: 30_000 }).toEqual([{ type: 'handoff', handoff: expected }]);
     expect(history.handoff).toEqual(expected);
 

@@ -91,7 +91,8 @@ describe('a verified visitor merged with a stranger: typing and hand-off frames'
     // person: routing hands it over; an agent starts typing (their reply goes to the stranger).
     await visitor().send(stranger.sessionToken, ASK_PERSON);
     await runtime.idle();
-    const { conversationId } = (await historyOf(stranger.sessionToken)).messages.at(-1) ?? {};
+    // The agent names the conversation by its own id (the stranger is shown an opaque one).
+    const { conversationId } = (await reads.timeline(ownerId)).find((i) => i.text === ASK_PERSON) ?? {};
     const typing = JSON.stringify({ type: 'typing', conversationId });
     agent.send(typing);
     await expect

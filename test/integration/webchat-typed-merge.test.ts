@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Suggestion } from '#shared/domain/suggestions.js';
+import type { Customer } from '#shared/domain/timeline.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
 import { receiveSes } from '../support/ses-mail.js';
 import { useTestRuntime } from '../support/test-runtime.js';
@@ -10,6 +11,7 @@ import { sesReceived } from '../support/webhooks.js';
 const AGENT = 'typed-merge-agent-token';
 const SITE = 'http://shop.example';
 const VICTOR = 'victor.typed@example.net';
+const EVE = 'eve.ids@example.net';
 
 type History = {
   customerId?: string;
@@ -92,7 +94,8 @@ describe('an email typed in the anonymous pre-chat form, merged by an admin', ()
     await visitor().send(stranger.sessionToken, 'Still there?');
     await runtime.idle();
     // Our web-chat answer in the stranger's own conversation still reaches them, live and in history.
-    const chat = (await historyOf(stranger.sessionToken)).messages[0];
+    // Its conversation by its own id, as the agent sees it (the stranger is shown an opaque one).
+    const chat = (await reads.timeline(victim.id)).find((i) => i.text === 'Hi, Victor here');
     await api('POST', `/api/conversations/${chat?.conversationId}/replies`, {
       text: 'Hello, how can I help?',
       channel: 'webchat',
@@ -120,4 +123,80 @@ describe('an email typed in the anonymous pre-chat form, merged by an admin', ()
     );
     socket.close();
   });
+
+  /**
+   * QA (privacy): once the suggestion was accepted, the stranger's history answered `customerId` = the
+   * customer's id and listed their next message under the customer's conversation id, still after the
+   * unmerge. An anonymous visitor is shown their own customer's id only (none while merged into
+   * another) and each conversation by an opaque id, in the history and live.
+   */
+  it('shows the stranger no id of the customer’s: no customer id while merged, opaque conversation ids', async () => {
+    const at = new Date(Date.now() - 60_000).toISOString();
+    await receiveSes(
+      runtime,
+      sesReceived({
+        sesId: 'eve-ids-1',
+        at,
+        from: `Eve <${EVE}>`,
+        messageId: '<eve-ids-1@mail.example>',
+        text: 'hi',
+      }),
+      { snsId: 'sns-eve-ids-1', at },
+    );
+    const eve = await reads.find(EVE);
+    const mallory = (await (await visitor().session({ email: EVE })).json()) as { sessionToken: string };
+    await visitor().send(mallory.sessionToken, 'MALLORY1 I am Eve');
+    await runtime.idle();
+    const suggestions = await api<{ items: Array<{ otherId: string }> }>(
+      'GET',
+      `/api/customers/${eve.id}/suggestions`,
+    );
+    const strangerId = suggestions.items[0]?.otherId as string;
+    expect(strangerId).toMatch(/^cu_/);
+    await api('POST', `/api/customers/${eve.id}/suggestions/${strangerId}/accept`);
+    await runtime.idle();
+
+    const frames: unknown[] = [];
+    const socket = new WebSocket(
+      `${runtime.url.replace('http', 'ws')}/webchat/live?session=${mallory.sessionToken}`,
+    );
+    socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+    await new Promise((resolve) => socket.once('open', resolve));
+    await visitor().send(mallory.sessionToken, 'MALLORY2 what is my balance?');
+    await runtime.idle();
+    const kept = await api<Customer>('GET', `/api/customers/${eve.id}`);
+    const conversation = kept.openConversationId as string;
+    await api('POST', `/api/conversations/${conversation}/replies`, {
+      text: 'Hello there',
+      channel: 'webchat',
+    });
+    await runtime.idle();
+    await expect.poll(() => JSON.stringify(frames).includes('Hello there'), { timeout: 30_000 }).toBe(true);
+
+    const ids = [eve.id, strangerId, conversation];
+    const merged = await historyOf(mallory.sessionToken);
+    expect(merged.messages.map((m) => m.text)).toEqual([
+      'MALLORY1 I am Eve',
+      'MALLORY2 what is my balance?',
+      'Hello there',
+    ]);
+    expect(merged.customerId).toBeUndefined();
+    for (const id of ids) {
+      expect(JSON.stringify(merged)).not.toContain(id);
+      expect(JSON.stringify(frames)).not.toContain(id);
+    }
+    // The same opaque id in the history and live, so the panel groups the chat and its typing.
+    const shown = merged.messages.map((m) => m.conversationId);
+    expect(shown.every((id) => /^vc_[\w-]{22}$/.test(String(id)))).toBe(true);
+    expect(JSON.stringify(frames)).toContain(String(shown[2]));
+
+    await api('POST', `/api/customers/${eve.id}/unmerge`, { customerId: strangerId });
+    await runtime.idle();
+    // Their own customer again: its id is theirs; Eve's and her conversation's are still not shown.
+    const after = await historyOf(mallory.sessionToken);
+    expect(after.customerId).toBe(strangerId);
+    expect(after.messages.map((m) => m.text)).toEqual(merged.messages.map((m) => m.text));
+    for (const id of [eve.id, conversation]) expect(JSON.stringify(after)).not.toContain(id);
+    socket.close();
+  }, 60_000);
 });

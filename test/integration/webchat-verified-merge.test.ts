@@ -72,7 +72,10 @@ describe('a verified visitor merged with a stranger who typed their email', () =
     // After the merge: the stranger writes again, and an agent answers the stranger's conversation.
     await visitor().send(stranger.sessionToken, 'Stranger again: my PIN is 1234');
     await runtime.idle();
-    const strangerChat = (await historyOf(stranger.sessionToken)).messages[0]?.conversationId;
+    // Its first conversation by its own id, as the agent sees it (the stranger is shown an opaque one).
+    const strangerChat = (await reads.timeline(ownerId)).find(
+      (i) => i.text === 'Stranger: send it to 1 Secret Lane',
+    )?.conversationId;
     await api('POST', `/api/conversations/${strangerChat}/replies`, {
       text: 'Reply for the stranger',
       channel: 'webchat',

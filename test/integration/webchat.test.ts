@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Customer } from '#shared/domain/timeline.js';
+import { anonymousConversationId } from '#shared/domain/webchat/anonymous-view.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller } from '../support/agent-api.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -184,7 +185,15 @@ describe('local runtime: the web chat through the pipeline', () => {
     agent.send(JSON.stringify({ type: 'typing', conversationId: customer.openConversationId }));
     await expect
       .poll(() => seen.filter((f) => f.type === 'typing'), { timeout: 30_000 })
-      .toEqual([{ type: 'typing', by: 'agent', on: true, conversationId: customer.openConversationId }]);
+      .toEqual([
+        // The anonymous visitor is shown the conversation by an opaque id.
+        {
+          type: 'typing',
+          by: 'agent',
+          on: true,
+          conversationId: anonymousConversationId(customer.openConversationId as string),
+        },
+      ]);
     expect(JSON.stringify(seen)).not.toContain('agent-wes');
     expect(notSeen.filter((f) => f.type === 'typing')).toEqual([]);
     for (const socket of [mine, theirs, agent]) socket.close();

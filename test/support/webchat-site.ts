@@ -106,14 +106,27 @@ export async function visitorConversation(page: Page, runtimeUrl: string, agent:
   const stored = (await page.evaluate('localStorage.getItem("threadline-chat:anonymous")')) as string;
   const { sessionToken } = JSON.parse(stored) as { sessionToken: string };
   const wait = { timeout: 30_000 };
-  let conversationId: string | undefined;
+  // The visitor is shown an opaque conversation id: the agent API names it, by the visitor's customer.
+  let customerId: string | undefined;
   await expect
     .poll(async () => {
       const res = await fetch(`${runtimeUrl}/webchat/messages`, {
         headers: { authorization: `Bearer ${sessionToken}` },
       });
-      const { messages } = (await res.json()) as { messages: Array<{ conversationId?: string }> };
-      conversationId = messages[0]?.conversationId;
+      const history = (await res.json()) as { customerId?: string; messages: unknown[] };
+      customerId = history.messages.length > 0 ? history.customerId : undefined;
+      return customerId;
+    }, wait)
+    .toBeDefined();
+  let conversationId: string | undefined;
+  await expect
+    .poll(async () => {
+      const res = await fetch(`${runtimeUrl}/api/customers/${customerId}`, {
+        headers: { authorization: `Bearer ${agent}` },
+      });
+      conversationId = res.ok
+        ? ((await res.json()) as { openConversationId?: string }).openConversationId
+        : undefined;
       return conversationId;
     }, wait)
     .toBeDefined();

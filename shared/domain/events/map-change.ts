@@ -155,12 +155,21 @@ export function wordsWithdrawnBy(record: ChangeRecord): Array<Pick<IntegrationEv
   return wordEventsOf(item, [record.keys.pk, record.keys.sk]);
 }
 
-/** The events of a timeline item (under `key`) whose payloads hold words: see `wordsWithdrawnBy`. */
-function wordEventsOf(item: Image, key: [string, string]): Array<Pick<IntegrationEvent, 'id' | 'timestamp'>> {
+/**
+ * The events of a timeline item (under `key`) whose payloads hold words: a message's
+ * `message.received` (or, with `replies`, our reply's `message.sent`), an edit's `message.edited`.
+ */
+function wordEventsOf(
+  item: Image,
+  key: [string, string],
+  replies = false,
+): Array<Pick<IntegrationEvent, 'id' | 'timestamp'>> {
   const at = str(item.at);
   if (!at) return [];
   if (item.type === 'message' && item.direction === 'inbound')
     return [{ id: eventId('message.received', ...key), timestamp: at }];
+  if (replies && item.type === 'message' && item.direction === 'outbound')
+    return [{ id: eventId('message.sent', ...key), timestamp: at }];
   if (item.type === 'event' && item.event === 'edit')
     return [{ id: eventId('message.edited', ...key), timestamp: at }];
   return [];
@@ -168,9 +177,10 @@ function wordEventsOf(item: Image, key: [string, string]): Array<Pick<Integratio
 
 /**
  * An unmerge moving an item back to its customer (`movedFrom`: the customer it was under while they were
- * merged): the events whose payloads hold its words, by the id and time their deliveries were derived
- * from under that other customer's key (`deliveryIdOf`), and the customer the words are now. The
- * publisher notes those deliveries under that customer, so their erasure finds them; none for anything else.
+ * merged): the events whose payloads hold its words (their message or edit, or our reply sent to one of
+ * their addresses), by the id and time their deliveries were derived from under that other customer's
+ * key (`deliveryIdOf`), and the customer the words are now. The publisher notes those deliveries under
+ * that customer, so their erasure finds them; none for anything else.
  */
 export function wordsMovedBy(
   record: ChangeRecord,
@@ -180,7 +190,7 @@ export function wordsMovedBy(
   const [from, customerId] = [str(item.movedFrom), str(item.customerId)];
   const { pk, sk } = record.keys;
   if (!from || !customerId || !pk.endsWith(customerId)) return undefined;
-  const events = wordEventsOf(item, [`${pk.slice(0, pk.length - customerId.length)}${from}`, sk]);
+  const events = wordEventsOf(item, [`${pk.slice(0, pk.length - customerId.length)}${from}`, sk], true);
   return events.length > 0 ? { customerId, events } : undefined;
 }
 

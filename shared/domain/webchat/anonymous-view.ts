@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Identity } from '../envelope.js';
 import { identityToken } from '../identity.js';
 import type { TimelineItem } from '../timeline.js';
@@ -11,6 +12,29 @@ import type { WebchatSession } from './session.js';
  */
 export const isAnonymousSession = (session: Pick<WebchatSession, 'visitor'>): boolean =>
   session.visitor.kind === 'webchat_visitor';
+
+/**
+ * The id an anonymous visitor is shown for a conversation (`vc_` and 22 characters of a hash of the
+ * conversation's id): the same in the history and live, so the panel groups and types by it, and
+ * never the conversation's own id. Once an agent merged the visitor into a customer (on an email they
+ * typed, which anyone may type), their next message goes into that customer's conversation, whose id
+ * is not theirs to learn.
+ */
+export function anonymousConversationId(conversationId: string): string {
+  return `vc_${createHash('sha256').update(`webchat-visitor#${conversationId}`).digest('base64url').slice(0, 22)}`;
+}
+
+/** A web-chat payload (a message, a frame, a hand-off) as an anonymous visitor is shown it: see anonymousConversationId. */
+export function forAnonymousVisitor<T>(value: T): T {
+  if (!value || typeof value !== 'object') return value;
+  const out = { ...value } as Record<string, unknown>;
+  if (typeof out.conversationId === 'string')
+    out.conversationId = anonymousConversationId(out.conversationId);
+  for (const part of ['message', 'handoff'] as const) {
+    if (out[part] && typeof out[part] === 'object') out[part] = forAnonymousVisitor(out[part]);
+  }
+  return out as T;
+}
 
 /** The live subject an anonymous visitor's connection follows for a conversation's replies. */
 export const conversationSubject = (conversationId: string): string => `conversation#${conversationId}`;

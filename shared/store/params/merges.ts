@@ -52,6 +52,14 @@ export function addMergedFromInput(
  * points to this target either: two calls at once would both pass and each write its own time (and a
  * `merge` event keyed on it); the one that fails completes the merge from the time the source keeps.
  * With `before`, the target's channels and times as the merge read them (`targetAtMerge`, for the unmerge).
+ *
+ * Two opposite merges at once (J into L, L into J) each list the other first (step 1), then each points
+ * its source: the two writes are on two items, so each condition alone let both land, a cycle. The
+ * merge whose target sorts after its source yields: its pointer is also conditional on the source not
+ * listing the target (`mergedFrom`, step 1 of the opposite merge), while the other's is not. Whatever the
+ * order of the four writes, exactly one merge lands: the yielding one fails here once the other listed
+ * its target, and the other fails at its step 1 (the target points elsewhere) once the yielding one
+ * pointed first. The same list the merge refuses on a read (`mergeConflict`), held at the write.
  */
 export function pointMergedIntoInput(
   table: string,
@@ -66,9 +74,16 @@ export function pointMergedIntoInput(
     TableName: table,
     Key: Keys.customer(sourceId),
     UpdateExpression: `SET mergedInto = :target, mergedAt = :now, mergedBy = :agent${before ? ', targetAtMerge = :before' : ''}`,
-    ConditionExpression: 'attribute_not_exists(mergedInto)',
+    ConditionExpression: yieldsToOpposite(sourceId, targetId)
+      ? 'attribute_not_exists(mergedInto) AND NOT contains(mergedFrom, :target)'
+      : 'attribute_not_exists(mergedInto)',
     ExpressionAttributeValues: values,
   };
+}
+
+/** Whether a merge of `sourceId` into `targetId` yields to the opposite one asked at once (see step 2). */
+export function yieldsToOpposite(sourceId: string, targetId: string): boolean {
+  return targetId > sourceId;
 }
 
 /**

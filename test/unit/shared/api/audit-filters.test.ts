@@ -88,9 +88,18 @@ describe('agent API: GET /api/audit filters', () => {
     ]);
   });
 
+  it('reads `me` as the caller for subjectAgentId too (before: the records acting on an agent named me)', async () => {
+    const { list, asked } = await seeded();
+    expect((await list('subjectAgentId=me')).status).toBe(200);
+    expect(asked).toEqual([{ limit: 50, subjectAgentId: 'admin-1' }]);
+  });
+
   it.each([
     ['action=delete_everything', 'action'],
     ['customerId=cu%231', 'customerId'],
+    // Well-formed for a path, but no customer id (every one is `cu_`...): before, 200 with nothing.
+    ['customerId=hello', 'customerId'],
+    ['customerId=__proto__', 'customerId'],
     ['agentId=', 'agentId'],
     ['since=yesterday', 'since'],
     ['until=2025-06-05', 'until'],

@@ -43,6 +43,7 @@ function app() {
     },
     visitorMessageStored: async () => false,
     findCustomerId: async () => undefined,
+    findIdentityOwner: async () => undefined,
     mergedPartitions: async (id) => [id],
     timeline: async () => ({ items: [], cursor: null }),
     timelineBack: async () => ({ items: [], cursor: null }),

@@ -4,8 +4,10 @@ import {
   decodeAfterCursor,
   decodeBeforeCursor,
   decodeCursor,
+  decodeTimelineBackCursor,
   decodeTimelineCursor,
   encodeCursor,
+  encodeTimelineBackCursor,
   encodeTimelineCursor,
 } from '#shared/store/cursor.js';
 
@@ -21,7 +23,8 @@ describe('cursors', () => {
 
   it('round-trips a timeline cursor and refuses one that is not a timeline sort key', () => {
     const cursor = { of: 'cu_1', after: 'TIMELINE#2025#x', lastInbound: 'sms' as const };
-    expect(decodeTimelineCursor(encodeTimelineCursor(cursor), 'cu_1')).toEqual(cursor);
+    const { of: _of, ...place } = cursor;
+    expect(decodeTimelineCursor(encodeTimelineCursor(cursor), 'cu_1')).toEqual(place);
     expect(decodeTimelineCursor(undefined, 'cu_1')).toEqual({});
     expect(() => decodeTimelineCursor(encodeCursor({ after: 'PROFILE' }) ?? undefined, 'cu_1')).toThrow(
       ValidationError,
@@ -34,6 +37,21 @@ describe('cursors', () => {
     expect(() => decodeTimelineCursor(made, 'cu_2')).toThrow(/another customer's timeline/);
     const older = encodeTimelineCursor({ after: 'TIMELINE#2025#x' });
     expect(decodeTimelineCursor(older, 'cu_2')).toEqual({ after: 'TIMELINE#2025#x' });
+    // One made while cursors held the id itself is still taken for that customer only.
+    const raw = Buffer.from(JSON.stringify({ of: 'cu_1', after: 'TIMELINE#2025#x' })).toString('base64url');
+    expect(decodeTimelineCursor(raw, 'cu_1')).toEqual({ after: 'TIMELINE#2025#x' });
+    expect(() => decodeTimelineCursor(raw, 'cu_2')).toThrow(/another customer's timeline/);
+    // The customer's id is not in the cursor.
+    expect(Buffer.from(made, 'base64url').toString()).not.toContain('cu_1');
+  });
+
+  it("binds a newest-first cursor to its customer's timeline as well", () => {
+    const made = encodeTimelineBackCursor({ of: 'cu_1', before: 'TIMELINE#2025#x' });
+    expect(decodeTimelineBackCursor(made, 'cu_1')).toEqual({ before: 'TIMELINE#2025#x' });
+    expect(() => decodeTimelineBackCursor(made, 'cu_2')).toThrow(/another customer's timeline/);
+    // One made before cursors named their customer: taken, as a forward one is.
+    const older = Buffer.from(JSON.stringify({ before: 'TIMELINE#2025#x' })).toString('base64url');
+    expect(decodeTimelineBackCursor(older, 'cu_2')).toEqual({ before: 'TIMELINE#2025#x' });
   });
 
   it('decodes a {before} cursor to its sort key and refuses any other', () => {

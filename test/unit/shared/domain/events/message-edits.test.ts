@@ -146,6 +146,16 @@ describe('message edits and deletions as integrator events', () => {
     expect(wordsMovedBy(moved(EDIT_SK, edit))?.events).toEqual([
       { id: edited?.id, timestamp: edited?.timestamp },
     ]);
+    // Our reply sent to cu_2's address while merged: its `message.sent`, delivered under cu_1's key.
+    const REPLY_SK = `TIMELINE#${AT}#reply:rp_1`;
+    const reply = { ...message, id: 'reply:rp_1', direction: 'outbound', text: 'your card is safe', at: AT };
+    const [sent] = eventsOfChange(record('insert', REPLY_SK, reply));
+    expect(sent?.type).toBe('message.sent');
+    expect(wordsMovedBy(moved(REPLY_SK, reply))?.events).toEqual([
+      { id: sent?.id, timestamp: sent?.timestamp },
+    ]);
+    // A customer's deletion withdraws only their own words (a reply is never deleted so).
+    expect(wordsWithdrawnBy(record('modify', REPLY_SK, { ...reply, deleted: true }, reply))).toEqual([]);
     // None for an item written in its place, a routing event moved with the message, a status moving.
     expect(wordsMovedBy(record('insert', MESSAGE_SK, message))).toBeUndefined();
     expect(wordsMovedBy(moved(MESSAGE_SK, { ...message, type: 'event', event: 'routed' }))).toBeUndefined();

@@ -34,9 +34,13 @@ describe('merge params', () => {
       TableName: 't',
       Key: source,
       UpdateExpression: 'SET mergedInto = :target, mergedAt = :now, mergedBy = :agent',
-      ConditionExpression: 'attribute_not_exists(mergedInto)',
+      // cu_t sorts after cu_s: this merge yields to the opposite one (cu_t into cu_s) asked at once.
+      ConditionExpression: 'attribute_not_exists(mergedInto) AND NOT contains(mergedFrom, :target)',
       ExpressionAttributeValues: { ':target': 'cu_t', ':now': '2025-06-10T09:00:00.000Z', ':agent': 'ag_1' },
     });
+    expect(pointMergedIntoInput('t', 'cu_t', 'cu_s', by).ConditionExpression).toBe(
+      'attribute_not_exists(mergedInto)',
+    );
   });
 
   it("keeps on the source the target's channels and times as the merge read them", () => {

@@ -75,8 +75,15 @@ describe('an agent typing in a conversation a stranger merged in wrote in', () =
     // Written while merged: the conversation it lands in is a web-chat one now.
     await visitor().send(stranger.sessionToken, 'Is it shipped?');
     await runtime.idle();
-    const { conversationId } = (await historyOf(stranger.sessionToken)).messages.at(-1) ?? {};
+    // The visitor is shown an opaque id: the conversation is the kept customer's open one (the
+    // suggestion accepted on the visitor's customer keeps it), named by the agent API.
+    const { openConversationId: conversationId } = await api<{ openConversationId?: string }>(
+      'GET',
+      `/api/customers/${anonId}`,
+    );
     const conversation = await api<Conversation>('GET', `/api/conversations/${conversationId}`);
+    const history = await historyOf(stranger.sessionToken);
+    expect(history.messages.at(-1)?.conversationId).not.toBe(conversationId);
     expect(conversation.channel).toBe('webchat');
 
     agent.send(JSON.stringify({ type: 'typing', conversationId }));

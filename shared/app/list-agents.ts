@@ -1,5 +1,6 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
 import type { AgentListed, ListedAgent, RemovedAgentListed } from '#shared/domain/assignment.js';
+import type { Page } from '#shared/domain/paging.js';
 
 /**
  * Every registered agent, in id order so the list is stable between calls; their load as a count
@@ -23,13 +24,20 @@ export async function listAgents(deps: {
 }
 
 /**
- * The removed agents who still hold open conversations, in id order, with how many: what an admin
- * transfers (`GET /api/conversations?assignee=<id>` lists them), since the agents list no longer shows them.
+ * A page of the removed agents, in id order, each with how many open conversations they still hold:
+ * whom an admin restores, and what they transfer (`GET /api/conversations?assignee=<id>` lists them),
+ * since the agents list no longer shows them.
  */
-export async function listRemovedAgents(deps: {
-  store: Pick<AgentStore, 'listRemovedHolding'>;
-}): Promise<RemovedAgentListed[]> {
-  return (await deps.store.listRemovedHolding())
-    .map(({ id, openConversationIds }) => ({ id, openConversations: openConversationIds.length }))
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
+export async function listRemovedAgents(
+  deps: { store: Pick<AgentStore, 'listRemovedAgents'> },
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<RemovedAgentListed>> {
+  const found = await deps.store.listRemovedAgents(page);
+  return {
+    items: found.items.map(({ id, openConversationIds }) => ({
+      id,
+      openConversations: openConversationIds.length,
+    })),
+    cursor: found.cursor,
+  };
 }

@@ -83,6 +83,11 @@ export interface AgentStore {
   removeAgent(agentId: string, at: string): Promise<void>;
   /** The removed agents still holding open conversations (answered ones they keep, to transfer). */
   listRemovedHolding(): Promise<RemovedAgentHolding[]>;
+  /**
+   * A page of every removed agent (not restored since), in id order, with the open conversations their
+   * kept registration still holds (none when they never registered).
+   */
+  listRemovedAgents(page: { limit: number; cursor?: string | undefined }): Promise<Page<RemovedAgentHolding>>;
   /** Records that an admin removed the agent; recorded already, the first record kept. */
   markAgentRemoved(agentId: string, removal: { at: string; by: string }): Promise<void>;
   /** Whether the agent is removed (and not restored since). */

@@ -7,10 +7,13 @@ import {
   type ListedAgent,
 } from '../domain/assignment.js';
 import { CONSOLE_GRACE_MS, type ConsoleLeases, withConnectedUntil } from '../domain/live/console-presence.js';
+import type { Page } from '../domain/paging.js';
 import { conversationOfItem } from '../domain/stored-items.js';
 import { StringSetSchema } from '../domain/string-set.js';
 import type { Conversation } from '../domain/timeline.js';
+import { ValidationError } from '../errors.js';
 import { getItems } from './batch-get.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import {
   type DynamoDb,
   deleteItem,
@@ -18,7 +21,6 @@ import {
   getItem,
   putItem,
   putItemIf,
-  updateItem,
   updateItemIf,
 } from './dynamo-client.js';
 import { Keys } from './keys.js';
@@ -147,6 +149,42 @@ async function removedHolding(db: DynamoDb): Promise<RemovedAgentHolding[]> {
   });
 }
 
+/** The agent a removed agents' page continues after (`{agent}`); a cursor not of that shape is a ValidationError. */
+function removedAfter(cursor: string | undefined): string | undefined {
+  const key = decodeCursor(cursor);
+  if (key === undefined) return undefined;
+  if (typeof key.agent !== 'string') throw new ValidationError('cursor is not valid');
+  return key.agent;
+}
+
+/**
+ * A page of the removed agents: the removed agents' list (one item, read strongly: bounded by an item's
+ * size), its ids sorted and those after the cursor's cut to the page, then their kept registrations (one
+ * BatchGetItem of at most `limit` keys) for what each still holds.
+ */
+async function removedAgents(
+  db: DynamoDb,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<RemovedAgentHolding>> {
+  const after = removedAfter(page.cursor);
+  const out = await getItem(db, getInput(db.table, Keys.agentRemovals(), true));
+  const ids = StringSetSchema.parse(out.Item?.removed).filter((id) => after === undefined || id > after);
+  const shown = ids.slice(0, page.limit);
+  const kept = shown.length
+    ? await getItems(
+        db,
+        shown.map((id) => Keys.agent(id)),
+      )
+    : [];
+  const held = new Map(
+    kept.map((item) => [String(item.id), StringSetSchema.parse(item[AGENT_LOAD_ATTRIBUTE])]),
+  );
+  return {
+    items: shown.map((id) => ({ id, openConversationIds: held.get(id) ?? [] })),
+    cursor: ids.length > shown.length ? encodeCursor({ agent: shown.at(-1) }) : null,
+  };
+}
+
 /**
  * An admin's removals of agents: the record each request looks at, the removed agents' list a removal
  * is conditional on, and the mark on a removed agent's console lease.
@@ -162,6 +200,8 @@ function agentRemovals(db: DynamoDb) {
       const out = await getItem(db, getInput(db.table, Keys.agentRemoved(agentId), true));
       return out.Item !== undefined;
     },
+    /** A page of every removed agent, with what each still holds. */
+    listRemovedAgents: (page: { limit: number; cursor?: string | undefined }) => removedAgents(db, page),
     /** Adds the agent to the removed agents' list (see `listAgentRemovedInput`); false when `by` is on it. */
     listAgentRemoved: (agentId: string, by: string): Promise<boolean> =>
       updateItemIf(db, listAgentRemovedInput(db.table, agentId, by)),

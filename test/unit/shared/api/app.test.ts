@@ -78,6 +78,7 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
       agents.delete(id);
     },
     listRemovedHolding: async () => [],
+    listRemovedAgents: async () => ({ items: [], cursor: null }),
     listAgents: async () =>
       [...agents.values()].map(({ updatedAt: _at, ...agent }) => ({
         ...agent,

@@ -24,7 +24,7 @@ const agentRoutes = once(() => {
     method: 'get',
     path: '/agents',
     operationId: 'listAgents',
-    summary: 'Every registered agent: queues, languages, capacity, presence and open conversations',
+    summary: 'Every registered agent: role, queues, languages, capacity, presence and open conversations',
     responses: { 200: json('the agents', page(AgentListedSchema)), ...errors(401) },
   });
 
@@ -120,7 +120,10 @@ export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
         200,
       );
     })
-    .openapi(update, async (c) => c.json(await updateAgent(deps, c.get('agentId'), c.req.valid('json')), 200))
+    .openapi(update, async (c) => {
+      const role = c.get('admin') ? 'admin' : 'agent';
+      return c.json(await updateAgent(deps, c.get('agentId'), c.req.valid('json'), role), 200);
+    })
     .openapi(
       remove,
       async (c) => {

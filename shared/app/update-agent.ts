@@ -1,5 +1,10 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
-import { type AgentProfile, type AgentUpdate, applyAgentUpdate } from '#shared/domain/assignment.js';
+import {
+  type AgentProfile,
+  type AgentRole,
+  type AgentUpdate,
+  applyAgentUpdate,
+} from '#shared/domain/assignment.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { ForbiddenError } from '#shared/errors.js';
 import { refuseUnknownQueues } from './assign-conversation.js';
@@ -7,7 +12,8 @@ import { type ReturnHeldDeps, returnHeldConversations } from './return-held-conv
 import { type TakeNextWaitingDeps, takeNextWaiting } from './take-next-waiting.js';
 
 /**
- * Registers or updates the calling agent (only the fields given change). Setting Away hands
+ * Registers or updates the calling agent (only the fields given change; `role`, theirs as they call,
+ * noted on the admins' list for the agents list). Setting Away hands
  * the conversations of theirs that wait on the business back to their queue (`returnHeldConversations`);
  * otherwise they take the longest waiting conversations of their queues, up to their room, when they can
  * take any (`takeNextWaiting` reads nothing more when they cannot). Queues the routing policy does not
@@ -19,16 +25,18 @@ export async function updateAgent(
   deps: TakeNextWaitingDeps & {
     store: Pick<
       AgentStore,
-      'getAgent' | 'putAgent' | 'heldConversations' | 'isAgentRemoved' | 'removeAgent'
+      'getAgent' | 'putAgent' | 'heldConversations' | 'isAgentRemoved' | 'removeAgent' | 'noteAgentRole'
     > &
       ReturnHeldDeps['store'];
     queueNames?: (() => readonly string[]) | undefined;
   },
   agentId: string,
   update: AgentUpdate,
+  role?: AgentRole,
 ): Promise<AgentProfile> {
   if (update.queues) refuseUnknownQueues(deps.queueNames, update.queues);
   const agent = await saveRegistration(deps, agentId, update);
+  if (role) await deps.store.noteAgentRole(agentId, role);
   // Said in this call (a retry completes what a crash left), never on a profile edit while away.
   if (update.presence === 'away') {
     const held = await deps.store.heldConversations(agentId);

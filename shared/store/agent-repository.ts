@@ -4,6 +4,7 @@ import {
   type AgentClaim,
   type AgentProfile,
   AgentProfileSchema,
+  type AgentRole,
   type ListedAgent,
 } from '../domain/assignment.js';
 import { CONSOLE_GRACE_MS, type ConsoleLeases, withConnectedUntil } from '../domain/live/console-presence.js';
@@ -21,11 +22,13 @@ import {
   getItem,
   putItem,
   putItemIf,
+  updateItem,
   updateItemIf,
 } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { queryAll } from './paging.js';
 import {
+  AGENT_ROLES_KEY,
   type AgentWriteExpects,
   agentRemovalInput,
   claimAgentSlotInput,
@@ -35,6 +38,7 @@ import {
   consoleLeaseRestoredInput,
   leaseCarriedInput,
   listAgentRemovedInput,
+  noteAgentRoleInput,
   noteLeaseLapsedInput,
   putAgentInput,
   queryAgentsInput,
@@ -199,6 +203,15 @@ function agentRemovals(db: DynamoDb) {
     async isAgentRemoved(agentId: string): Promise<boolean> {
       const out = await getItem(db, getInput(db.table, Keys.agentRemoved(agentId), true));
       return out.Item !== undefined;
+    },
+    /** Notes the agent's role on the admins' list (see `noteAgentRoleInput`). */
+    async noteAgentRole(agentId: string, role: AgentRole): Promise<void> {
+      await updateItem(db, noteAgentRoleInput(db.table, agentId, role === 'admin'));
+    },
+    /** The agents noted as admins: one GetItem of the admins' list. */
+    async adminIds(): Promise<Set<string>> {
+      const out = await getItem(db, getInput(db.table, AGENT_ROLES_KEY));
+      return new Set(StringSetSchema.parse(out.Item?.admins));
     },
     /** A page of every removed agent, with what each still holds. */
     listRemovedAgents: (page: { limit: number; cursor?: string | undefined }) => removedAgents(db, page),

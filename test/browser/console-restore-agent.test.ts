@@ -3,6 +3,7 @@ import { ANA, asAna, DESKTOP, signIn, useConsole } from './console-support.js';
 
 const LEAD = { id: 'lead', token: 'lead-restore-token-1234' } as const;
 const CARL = { id: 'carl', token: 'carl-restore-token-1234' } as const;
+const DORA = { id: 'dora', token: 'dora-restore-token-1234' } as const;
 
 /**
  * An admin's Agents view lists every removed agent (a removed admin holding nothing too), each with
@@ -11,12 +12,29 @@ const CARL = { id: 'carl', token: 'carl-restore-token-1234' } as const;
 describe('the console lets an admin restore a removed agent', () => {
   const { runtime, browser } = useConsole({
     env: {
-      AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${LEAD.id}:${LEAD.token}:admin,${CARL.id}:${CARL.token}`,
+      AGENT_TOKENS: `${ANA.id}:${ANA.token}:admin,${LEAD.id}:${LEAD.token}:admin,${CARL.id}:${CARL.token},${DORA.id}:${DORA.token}`,
     },
   });
 
-  const call = async (method: string, path: string, token: string = ANA.token) =>
-    (await fetch(`${runtime.url}${path}`, { method, headers: { authorization: `Bearer ${token}` } })).status;
+  const call = async (method: string, path: string, token: string = ANA.token, body?: unknown) =>
+    (
+      await fetch(`${runtime.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      })
+    ).status;
+
+  it('shows each registered agent’s role, load of capacity and queues', async () => {
+    expect(await call('PUT', '/api/agents/me', DORA.token, { queues: ['general'], capacity: 3 })).toBe(200);
+    const ana = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    await signIn(ana, runtime);
+    await ana.getByText(/^Agents \(/).click({ timeout: 30_000 });
+    const list = ana.getByRole('list', { name: 'Registered agents' });
+    await list.getByText('dora, agent: away, 0 of 3 open; queues general').waitFor({ timeout: 30_000 });
+    await list.getByText(/^ana \(you\), admin: .*, 0 of 5 open; no queue$/).waitFor({ timeout: 30_000 });
+    await ana.close();
+  }, 120_000);
 
   it('lists removed Lead (holding nothing) and Carl; Restore brings Lead back', async () => {
     expect(await call('DELETE', '/api/agents/lead')).toBe(204);

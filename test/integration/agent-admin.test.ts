@@ -42,4 +42,20 @@ describe('local runtime: the agents list and an admin’s settings of agents', (
       { id: 'bob', role: 'agent', queues: [], capacity: 3 },
     ]);
   });
+
+  it('audits an agent’s change of their own registration, with before and after', async () => {
+    expect((await call('PUT', '/api/agents/me', BOB, { capacity: 4, queues: ['general'] })).status).toBe(200);
+    const { items } = (await call('GET', '/api/audit?action=agent_update&agentId=bob')).body as {
+      items: Array<{ agentId: string; subjectAgentId: string; outcome: string; change: unknown }>;
+    };
+    expect(items[0]).toMatchObject({
+      agentId: 'bob',
+      subjectAgentId: 'bob',
+      outcome: 'ok',
+      change: {
+        before: { presence: 'away', queues: [], languages: [], capacity: 3 },
+        after: { presence: 'away', queues: ['general'], languages: [], capacity: 4 },
+      },
+    });
+  });
 });

@@ -24,7 +24,7 @@ const agentRoutes = once(() => {
     method: 'get',
     path: '/agents',
     operationId: 'listAgents',
-    summary: 'Every registered agent: queues, languages, capacity, presence and open conversations',
+    summary: 'Every registered agent: role, queues, languages, capacity, presence and open conversations',
     responses: { 200: json('the agents', page(AgentListedSchema)), ...errors(401) },
   });
 
@@ -33,9 +33,10 @@ const agentRoutes = once(() => {
     path: '/agents/removed',
     operationId: 'listRemovedAgents',
     summary:
-      'The removed agents who still hold open conversations (admins only): the ones they had answered stay theirs until transferred, and `GET /api/conversations?assignee=<id>` lists them; one that waits on an answer again goes back to its queue within a minute',
+      'Every removed agent not restored since (admins only), a page at a time in id order (`POST /api/agents/{id}/restore` restores one), each with the open conversations they still hold: the ones they had answered stay theirs until transferred, and `GET /api/conversations?assignee=<id>` lists them; one that waits on an answer again goes back to its queue within a minute',
     middleware: [requireAdmin] as const,
-    responses: { 200: json('the removed agents', page(RemovedAgentListedSchema)), ...errors(401, 403) },
+    request: { query: apiSchemas().PageQuerySchema },
+    responses: { 200: json('the removed agents', page(RemovedAgentListedSchema)), ...errors(400, 401, 403) },
   });
 
   const me = createRoute({
@@ -111,7 +112,7 @@ export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   );
   return app
     .openapi(list, async (c) => c.json({ items: await listAgents(deps), cursor: null }, 200))
-    .openapi(removed, async (c) => c.json({ items: await listRemovedAgents(deps), cursor: null }, 200))
+    .openapi(removed, async (c) => c.json(await listRemovedAgents(deps, c.req.valid('query')), 200))
     .openapi(me, (c) => {
       const queues = deps.queueNames?.();
       return c.json(
@@ -119,7 +120,10 @@ export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
         200,
       );
     })
-    .openapi(update, async (c) => c.json(await updateAgent(deps, c.get('agentId'), c.req.valid('json')), 200))
+    .openapi(update, async (c) => {
+      const role = c.get('admin') ? 'admin' : 'agent';
+      return c.json(await updateAgent(deps, c.get('agentId'), c.req.valid('json'), role), 200);
+    })
     .openapi(
       remove,
       async (c) => {

@@ -1,13 +1,21 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
-import { type AgentProfile, type AgentUpdate, applyAgentUpdate } from '#shared/domain/assignment.js';
+import {
+  type AgentProfile,
+  type AgentRole,
+  type AgentUpdate,
+  applyAgentUpdate,
+} from '#shared/domain/assignment.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { ForbiddenError } from '#shared/errors.js';
 import { refuseUnknownQueues } from './assign-conversation.js';
+import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 import { type ReturnHeldDeps, returnHeldConversations } from './return-held-conversations.js';
 import { type TakeNextWaitingDeps, takeNextWaiting } from './take-next-waiting.js';
 
 /**
- * Registers or updates the calling agent (only the fields given change). Setting Away hands
+ * Registers or updates the calling agent, audited (`agent_update`, their registration before and
+ * after; a refused call too) (only the fields given change; `role`, theirs as they call,
+ * noted on the admins' list for the agents list). Setting Away hands
  * the conversations of theirs that wait on the business back to their queue (`returnHeldConversations`);
  * otherwise they take the longest waiting conversations of their queues, up to their room, when they can
  * take any (`takeNextWaiting` reads nothing more when they cannot). Queues the routing policy does not
@@ -16,19 +24,29 @@ import { type TakeNextWaitingDeps, takeNextWaiting } from './take-next-waiting.j
  * written back (see `saveRegistration`).
  */
 export async function updateAgent(
-  deps: TakeNextWaitingDeps & {
-    store: Pick<
-      AgentStore,
-      'getAgent' | 'putAgent' | 'heldConversations' | 'isAgentRemoved' | 'removeAgent'
-    > &
-      ReturnHeldDeps['store'];
-    queueNames?: (() => readonly string[]) | undefined;
-  },
+  deps: TakeNextWaitingDeps &
+    AuditDeps & {
+      store: Pick<
+        AgentStore,
+        'getAgent' | 'putAgent' | 'heldConversations' | 'isAgentRemoved' | 'removeAgent' | 'noteAgentRole'
+      > &
+        ReturnHeldDeps['store'];
+      queueNames?: (() => readonly string[]) | undefined;
+    },
   agentId: string,
   update: AgentUpdate,
+  role?: AgentRole,
 ): Promise<AgentProfile> {
   if (update.queues) refuseUnknownQueues(deps.queueNames, update.queues);
-  const agent = await saveRegistration(deps, agentId, update);
+  const entry: AuditEntry = { agentId, action: 'agent_update', customerIds: [], subjectAgentId: agentId };
+  const save = async () => {
+    const saved = await saveRegistration(deps, agentId, update);
+    entry.change = { before: saved.before ? changeSide(saved.before) : {}, after: changeSide(saved.agent) };
+    return saved.agent;
+  };
+  // A call that sets nothing (the console's registration at sign-in) changes nothing to record.
+  const agent = Object.keys(update).length ? await audited(deps, entry, save) : await save();
+  if (role) await deps.store.noteAgentRole(agentId, role);
   // Said in this call (a retry completes what a crash left), never on a profile edit while away.
   if (update.presence === 'away') {
     const held = await deps.store.heldConversations(agentId);
@@ -36,6 +54,14 @@ export async function updateAgent(
   } else await takeNextWaiting(deps, agentId);
   return agent;
 }
+
+/** What an agent's audit record keeps of their registration: what they set, not when. */
+const changeSide = ({ presence, queues, languages, capacity }: AgentProfile) => ({
+  presence,
+  queues,
+  languages,
+  capacity,
+});
 
 const removedMeanwhile = () =>
   new ForbiddenError('an admin removed this agent: ask an admin to restore you', 'agent_removed');
@@ -51,7 +77,7 @@ async function saveRegistration(
   deps: { store: Pick<AgentStore, 'getAgent' | 'putAgent' | 'isAgentRemoved' | 'removeAgent'>; clock: Clock },
   agentId: string,
   update: AgentUpdate,
-): Promise<AgentProfile> {
+): Promise<{ agent: AgentProfile; before: AgentProfile | undefined }> {
   for (let attempt = 0; ; attempt++) {
     const registered = await deps.store.getAgent(agentId);
     const agent = applyAgentUpdate(agentId, registered, update, deps.clock.now().toISOString());
@@ -63,6 +89,6 @@ async function saveRegistration(
       await deps.store.removeAgent(agentId, deps.clock.now().toISOString());
       throw removedMeanwhile();
     }
-    return agent;
+    return { agent, before: registered };
   }
 }

@@ -2,7 +2,7 @@ import type { SubscribedEvent } from '#shared/domain/events/integration-events.j
 import type { WebhookStore } from '#shared/domain/webhook-ports.js';
 import { covers, guardedEvents, type Subscription, type SubscriptionView } from '#shared/domain/webhooks.js';
 import { ConflictError, NotFoundError } from '#shared/errors.js';
-import { type AuditDeps, audited } from './audited.js';
+import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 import { claimEventGuards, type GuardStore, listedTwin, releaseGuards, twinError } from './webhook-guards.js';
 
 /** What an admin may change of a subscription without a new secret: its events, its description. */
@@ -65,7 +65,8 @@ const sameEvents = (a: readonly SubscribedEvent[], b: readonly SubscribedEvent[]
   a.length === b.length && a.every((event) => b.includes(event));
 
 /**
- * Changes a subscription's events or description as an admin (audited), its secret, URL and log kept:
+ * Changes a subscription's events or description as an admin (audited, with both before and after,
+ * never the secret), its secret, URL and log kept:
  * validated as a create is (an event posted to the same URL by another active subscription is a 409
  * naming it), conditional on the subscription still there (404) and not edited meanwhile (409
  * `webhook_busy`, from the revision read). The same edit again changes nothing. Pending deliveries of
@@ -78,7 +79,8 @@ export async function updateWebhook(
   edit: WebhookEdit,
   agentId: string,
 ): Promise<SubscriptionView> {
-  return audited(deps, { agentId, action: 'webhook_update', customerIds: [], webhookId: id }, async () => {
+  const entry: AuditEntry = { agentId, action: 'webhook_update', customerIds: [], webhookId: id };
+  return audited(deps, entry, async () => {
     const current = await deps.webhooks.getSubscription(id);
     if (!current) throw new NotFoundError(`no webhook ${id}`);
     const events = edit.events ? [...new Set(edit.events)] : current.events;
@@ -89,6 +91,11 @@ export async function updateWebhook(
     const kept = guardedEvents(events);
     const dropped = guardedEvents(at.events).filter((event) => !kept.includes(event));
     if (dropped.length > 0) await releaseGuards(deps.webhooks, current, dropped, current);
+    const side = (of: { events: readonly string[]; description?: string | undefined }) => ({
+      events: [...of.events],
+      description: of.description ?? null,
+    });
+    entry.change = { before: side(current), after: side(saved) };
     const { secrets: _secrets, ...view } = saved;
     return view;
   });

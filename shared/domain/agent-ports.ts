@@ -1,6 +1,6 @@
 import type { ConsoleLease } from './agent-away.js';
 import type { AgentLoadSet, ConversationLoad, OpenAssignment } from './agent-load.js';
-import type { Agent, AgentClaim, AgentProfile, ListedAgent } from './assignment.js';
+import type { Agent, AgentClaim, AgentProfile, AgentRole, ListedAgent } from './assignment.js';
 import type { CsatResponsesPage, CsatResponsesRead } from './csat/responses.js';
 import type { Identity } from './envelope.js';
 import type { InboxFilter } from './inbox.js';
@@ -86,6 +86,15 @@ export interface AgentStore {
   removeAgent(agentId: string, at: string): Promise<void>;
   /** The removed agents still holding open conversations (answered ones they keep, to transfer). */
   listRemovedHolding(): Promise<RemovedAgentHolding[]>;
+  /**
+   * A page of every removed agent (not restored since), in id order, with the open conversations their
+   * kept registration still holds (none when they never registered).
+   */
+  listRemovedAgents(page: { limit: number; cursor?: string | undefined }): Promise<Page<RemovedAgentHolding>>;
+  /** Notes the agent's role as their own registration update saw it (for the agents list). */
+  noteAgentRole(agentId: string, role: AgentRole): Promise<void>;
+  /** The agents noted as admins. */
+  adminIds(): Promise<Set<string>>;
   /** Records that an admin removed the agent; recorded already, the first record kept. */
   markAgentRemoved(agentId: string, removal: { at: string; by: string }): Promise<void>;
   /** Whether the agent is removed (and not restored since). */

@@ -33,8 +33,16 @@ export type Agent = z.infer<typeof AgentSchema>;
 export const AgentListedSchema = AgentSchema.extend({
   /** Their queues the routing policy does not name: nothing is routed to those, so none is handed to them. */
   unknownQueues: z.array(z.string()).optional(),
+  role: z
+    .enum(['agent', 'admin'])
+    .describe(
+      'their role (`admin` or `agent`) as their own last `PUT /api/agents/me` saw it (the console makes one at each sign-in); `agent` when none has since roles were noted',
+    ),
 });
 export type AgentListed = z.infer<typeof AgentListedSchema>;
+
+/** An agent's role: `admin` (the Cognito group `admins`, an `AGENT_TOKENS` entry ending `:admin`) or `agent`. */
+export type AgentRole = AgentListed['role'];
 
 /** A removed agent who still holds open conversations (answered ones stay theirs, to transfer). */
 export const RemovedAgentListedSchema = z.object({

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AgentPresenceSchema } from './assignment.js';
 import type { Page } from './paging.js';
 
 /** The calls on customers' data that only admins may make, each one audited. */
@@ -20,8 +21,19 @@ export const AuditActionSchema = z.enum([
   'rename',
   'agent_remove',
   'agent_restore',
+  'agent_update',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
+
+/** The fields an audited change records, as they were or became (only those of its kind). */
+const AuditChangeSideSchema = z.object({
+  events: z.array(z.string()).optional(),
+  description: z.string().nullable().optional(),
+  presence: AgentPresenceSchema.optional(),
+  queues: z.array(z.string()).optional(),
+  languages: z.array(z.string()).optional(),
+  capacity: z.number().optional(),
+});
 
 /**
  * One audited call: who, what, on which customers (or which webhook), when, and how it ended. Ids and
@@ -48,6 +60,10 @@ export const AuditRecordSchema = z.object({
       "on webhook_create and webhook_delete, where the subscription sends (or would have sent) events: its URL's scheme, host and port, never its path or query",
   }),
   deliveryId: z.string().optional().meta({ description: 'on webhook_replay, the delivery sent again' }),
+  change: z.object({ before: AuditChangeSideSchema, after: AuditChangeSideSchema }).optional().meta({
+    description:
+      "on webhook_update, the subscription's events and description before and after (never its secret); on agent_update, the agent's presence, queues, languages and capacity before (none: a first registration) and after",
+  }),
   subjectAgentId: z.string().optional().meta({
     description:
       'on agent_remove and agent_restore, the agent removed or restored (or whose removal or restore was refused)',
@@ -55,9 +71,12 @@ export const AuditRecordSchema = z.object({
 });
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;
 
+/** What a change left of what it changed: before or after. */
+export type AuditChangeSide = z.infer<typeof AuditChangeSideSchema>;
+
 /** What a call names besides its customers: the webhook it was about, where it sends, a delivery. */
 export type AuditTarget = Partial<
-  Pick<AuditRecord, 'webhookId' | 'webhookOrigin' | 'deliveryId' | 'subjectAgentId'>
+  Pick<AuditRecord, 'webhookId' | 'webhookOrigin' | 'deliveryId' | 'subjectAgentId' | 'change'>
 >;
 
 /**

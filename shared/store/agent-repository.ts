@@ -4,13 +4,17 @@ import {
   type AgentClaim,
   type AgentProfile,
   AgentProfileSchema,
+  type AgentRole,
   type ListedAgent,
 } from '../domain/assignment.js';
 import { CONSOLE_GRACE_MS, type ConsoleLeases, withConnectedUntil } from '../domain/live/console-presence.js';
+import type { Page } from '../domain/paging.js';
 import { conversationOfItem } from '../domain/stored-items.js';
 import { StringSetSchema } from '../domain/string-set.js';
 import type { Conversation } from '../domain/timeline.js';
+import { ValidationError } from '../errors.js';
 import { getItems } from './batch-get.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import {
   type DynamoDb,
   deleteItem,
@@ -24,6 +28,7 @@ import {
 import { Keys } from './keys.js';
 import { queryAll } from './paging.js';
 import {
+  AGENT_ROLES_KEY,
   type AgentWriteExpects,
   agentRemovalInput,
   claimAgentSlotInput,
@@ -33,6 +38,7 @@ import {
   consoleLeaseRestoredInput,
   leaseCarriedInput,
   listAgentRemovedInput,
+  noteAgentRoleInput,
   noteLeaseLapsedInput,
   putAgentInput,
   queryAgentsInput,
@@ -147,6 +153,42 @@ async function removedHolding(db: DynamoDb): Promise<RemovedAgentHolding[]> {
   });
 }
 
+/** The agent a removed agents' page continues after (`{agent}`); a cursor not of that shape is a ValidationError. */
+function removedAfter(cursor: string | undefined): string | undefined {
+  const key = decodeCursor(cursor);
+  if (key === undefined) return undefined;
+  if (typeof key.agent !== 'string') throw new ValidationError('cursor is not valid');
+  return key.agent;
+}
+
+/**
+ * A page of the removed agents: the removed agents' list (one item, read strongly: bounded by an item's
+ * size), its ids sorted and those after the cursor's cut to the page, then their kept registrations (one
+ * BatchGetItem of at most `limit` keys) for what each still holds.
+ */
+async function removedAgents(
+  db: DynamoDb,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<Page<RemovedAgentHolding>> {
+  const after = removedAfter(page.cursor);
+  const out = await getItem(db, getInput(db.table, Keys.agentRemovals(), true));
+  const ids = StringSetSchema.parse(out.Item?.removed).filter((id) => after === undefined || id > after);
+  const shown = ids.slice(0, page.limit);
+  const kept = shown.length
+    ? await getItems(
+        db,
+        shown.map((id) => Keys.agent(id)),
+      )
+    : [];
+  const held = new Map(
+    kept.map((item) => [String(item.id), StringSetSchema.parse(item[AGENT_LOAD_ATTRIBUTE])]),
+  );
+  return {
+    items: shown.map((id) => ({ id, openConversationIds: held.get(id) ?? [] })),
+    cursor: ids.length > shown.length ? encodeCursor({ agent: shown.at(-1) }) : null,
+  };
+}
+
 /**
  * An admin's removals of agents: the record each request looks at, the removed agents' list a removal
  * is conditional on, and the mark on a removed agent's console lease.
@@ -162,6 +204,17 @@ function agentRemovals(db: DynamoDb) {
       const out = await getItem(db, getInput(db.table, Keys.agentRemoved(agentId), true));
       return out.Item !== undefined;
     },
+    /** Notes the agent's role on the admins' list (see `noteAgentRoleInput`). */
+    async noteAgentRole(agentId: string, role: AgentRole): Promise<void> {
+      await updateItem(db, noteAgentRoleInput(db.table, agentId, role === 'admin'));
+    },
+    /** The agents noted as admins: one GetItem of the admins' list. */
+    async adminIds(): Promise<Set<string>> {
+      const out = await getItem(db, getInput(db.table, AGENT_ROLES_KEY));
+      return new Set(StringSetSchema.parse(out.Item?.admins));
+    },
+    /** A page of every removed agent, with what each still holds. */
+    listRemovedAgents: (page: { limit: number; cursor?: string | undefined }) => removedAgents(db, page),
     /** Adds the agent to the removed agents' list (see `listAgentRemovedInput`); false when `by` is on it. */
     listAgentRemoved: (agentId: string, by: string): Promise<boolean> =>
       updateItemIf(db, listAgentRemovedInput(db.table, agentId, by)),

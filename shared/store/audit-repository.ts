@@ -14,7 +14,7 @@ import {
 import { shardedPage } from './sharded-page.js';
 
 /** What a record may name besides its customers, kept only when set. */
-const TARGET_FIELDS = ['webhookId', 'webhookOrigin', 'deliveryId', 'subjectAgentId'] as const;
+const TARGET_FIELDS = ['webhookId', 'webhookOrigin', 'deliveryId', 'subjectAgentId', 'change'] as const;
 
 /** The record as stored, without its keys. */
 function toRecord(item: Record<string, unknown>): AuditRecord {

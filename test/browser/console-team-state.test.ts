@@ -95,7 +95,7 @@ describe('the console shows who is at the console and what removed agents hold',
     const page = await (await browser.newContext({ viewport: DESKTOP })).newPage();
     await signIn(page, runtime);
     await page.getByText(/^Agents \(/).click({ timeout: 30_000 });
-    const held = page.getByRole('list', { name: 'Removed agents still holding conversations' });
+    const held = page.getByRole('list', { name: 'Removed agents', exact: true });
     await held.getByText('bob: 1 open').waitFor({ timeout: 30_000 });
     await held.getByRole('button', { name: 'Show bob’s conversations' }).click();
     const assigned = page.getByRole('form', { name: 'Inbox filters' }).getByLabel('Assigned');

@@ -176,9 +176,11 @@ describe('local runtime: an absent agent\u2019s waiting conversations go back to
     calls.length = 0;
     await api('PUT', '/api/agents/me', { capacity: 3 }, ANA);
     const anaFull = calls.filter((c) => !isRemovalLook(c)).map((c) => c.command);
-    // Each: the agent read, the write, the agent read strongly (and an online one's lease). Before, the
-    // unassigned inbox too: 129 shard queries and its 200 conversations.
-    expect(bobAway).toEqual(['GetItem', 'UpdateItem', 'GetItem']);
-    expect(anaFull).toEqual(['GetItem', 'UpdateItem', 'GetItem', 'GetItem']);
+    // Each: the agent read, the write, its audit record (three index entries, then the record), their
+    // role noted, the agent read strongly (and an online one's lease). Before, the unassigned inbox too:
+    // 129 shard queries and its 200 conversations.
+    const audited = ['PutItem', 'PutItem', 'PutItem', 'PutItem', 'UpdateItem'];
+    expect(bobAway).toEqual(['GetItem', 'UpdateItem', ...audited, 'GetItem']);
+    expect(anaFull).toEqual(['GetItem', 'UpdateItem', ...audited, 'GetItem', 'GetItem']);
   }, 60_000);
 });

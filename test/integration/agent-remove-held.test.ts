@@ -136,6 +136,6 @@ describe('local runtime: the conversations a removed agent still holds', () => {
     await runtime.idle();
     expect((await conversation(fourth)).assignee).toBeUndefined();
     expect(await reasons(fourth)).toEqual(['agent_removed']);
-    expect(await removedList()).toEqual([]);
+    expect(await removedList()).toEqual([{ id: 'bob', openConversations: 0 }]);
   }, 60_000);
 });

@@ -47,6 +47,25 @@ describe('local runtime: the audit log names the webhook each webhook call was a
     expect(JSON.stringify(records)).not.toContain('secret-path-token');
   });
 
+  it('records what an edit changed: the events and description before and after, never the secret', async () => {
+    const url = 'http://127.0.0.1:3199/hooks/edited';
+    const made = await api('POST', '/api/webhooks', {
+      url,
+      events: ['message.received'],
+      description: 'CRM',
+    });
+    const { id, secret } = (await made.json()) as { id: string; secret: string };
+    const edit = { events: ['message.received', 'conversation.resolved'], description: 'CRM sync' };
+    expect((await api('PATCH', `/api/webhooks/${id}`, edit)).status).toBe(200);
+    const record = (await audit()).find((r) => r.action === 'webhook_update' && r.webhookId === id);
+    expect(record?.change).toEqual({
+      before: { events: ['message.received'], description: 'CRM' },
+      after: { events: ['message.received', 'conversation.resolved'], description: 'CRM sync' },
+    });
+    expect(JSON.stringify(record)).not.toContain(secret);
+    expect((await api('DELETE', `/api/webhooks/${id}`)).status).toBe(204);
+  });
+
   it('records where a refused create pointed, and the webhook a refused call named', async () => {
     const refused = await api('POST', '/api/webhooks', {
       url: 'http://169.254.169.254/latest/meta-data',

@@ -15,7 +15,20 @@ export interface AgentRow {
   openConversations: number;
   /** Until when they count as at the console (online ones with a console open): see `agentState`. */
   connectedUntil?: string | undefined;
+  /** Their role as their own console last told it (`PUT /api/agents/me`). */
+  role?: 'agent' | 'admin' | undefined;
 }
+
+type Registered = Omit<AgentRow, 'openConversations'>;
+
+/** `PUT /api/agents/me` with nothing to change: registers the agent, and notes their role as they sign in now. */
+function register(api: Api, then: (agent: Registered) => void): void {
+  api.send<Registered>('PUT', '/api/agents/me', {}).then(then, () => undefined);
+}
+
+/** The list with the agent, added (none open) unless listed already. */
+const withAgent = (list: AgentRow[], agent: Registered): AgentRow[] =>
+  list.some((a) => a.id === agent.id) ? list : [...list, { ...agent, openConversations: 0 }];
 
 /**
  * The registered agents, read again when someone's presence moves (the live socket says so) and when a
@@ -23,8 +36,10 @@ export interface AgentRow {
  * An agent signed in here who is not on the list is registered (`PUT /api/agents/me` with nothing to
  * change: a new agent is away, in no queue), once a load, so colleagues can transfer to them and an
  * admin sees them; never set online by it (on a list that lagged, the call changes nothing of theirs).
+ * The same call, once a load, when the list gives them another role than their sign-in's (`admin`):
+ * it notes their role as it is now, and the list is read again.
  */
-export function useAgents(api: Api, subscribe: Subscribe, me: string) {
+export function useAgents(api: Api, subscribe: Subscribe, me: string, admin = false) {
   const [agents, setAgents] = useState<AgentRow[]>([]);
   const [tick, setTick] = useState(0);
   const registering = useRef(false);
@@ -34,22 +49,20 @@ export function useAgents(api: Api, subscribe: Subscribe, me: string) {
       (page) => {
         if (stale) return;
         setAgents(page.items);
-        if (registering.current || page.items.some((a) => a.id === me)) return;
+        const mine = page.items.find((a) => a.id === me);
+        if (registering.current || (mine && mine.role === (admin ? 'admin' : 'agent'))) return;
         registering.current = true;
-        api.send<Omit<AgentRow, 'openConversations'>>('PUT', '/api/agents/me', {}).then(
-          (agent) =>
-            setAgents((list) =>
-              list.some((a) => a.id === agent.id) ? list : [...list, { ...agent, openConversations: 0 }],
-            ),
-          () => undefined,
-        );
+        register(api, (agent) => {
+          if (mine) setTick((t) => t + 1);
+          else setAgents((list) => withAgent(list, agent));
+        });
       },
       () => undefined,
     );
     return () => {
       stale = true;
     };
-  }, [api, tick, me]);
+  }, [api, tick, me, admin]);
   useEffect(() => {
     const known = new Map<string, string>();
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -289,7 +289,7 @@ function Console(props: ConsoleProps) {
   const [filters, setFilters] = useState<Filters>(NO_FILTER);
   const [list, setList] = useState<Conversation[]>([]);
   const { current, link, update, open, found, resolve } = useCurrent(api, subscribe, live);
-  const { agents, saved, removed, policyQueues } = useAgents(api, subscribe, session.agentId);
+  const { agents, saved, removed, policyQueues } = useAgents(api, subscribe, session.agentId, session.admin);
   const queues = useMemo(() => knownQueues(agents, list, policyQueues), [agents, list, policyQueues]);
   const [help, setHelp] = useState(false);
   const { composer, resolveAsked } = useKeys(list, current, open, () => setHelp(true));

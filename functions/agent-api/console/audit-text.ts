@@ -25,6 +25,7 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   webhook_replay_delivered: 'Replayed delivered deliveries',
   agent_remove: 'Removed an agent',
   agent_restore: 'Restored an agent',
+  agent_update: 'Changed own queues or capacity',
 };
 
 /** The actions the filter offers, in their words' order. */

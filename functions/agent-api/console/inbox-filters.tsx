@@ -91,7 +91,7 @@ export function useRemovedAgents(api: Api, admin: boolean, agents: readonly unkn
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => {
     if (!admin) return;
-    api.get<{ items: Array<{ id: string }> }>('/api/agents/removed').then(
+    api.get<{ items: Array<{ id: string }> }>('/api/agents/removed?limit=200').then(
       (page) => setRemoved(new Set(page.items.map((row) => row.id))),
       () => undefined,
     );

@@ -84,6 +84,23 @@ export function listAgentRemovedInput(table: string, agentId: string, by: string
   };
 }
 
+/** The admins' list: one item whose set names the agents noted as admins (the agents list's roles). */
+export const AGENT_ROLES_KEY = { pk: 'AGENT_ROLES', sk: 'AGENT_ROLES' } as const;
+
+/**
+ * Notes an agent's role, as their own registration update saw it, on the admins' list: one item whose
+ * set holds the admins (`ADD` an admin, `DELETE` an agent); repeating it changes nothing.
+ */
+export function noteAgentRoleInput(table: string, agentId: string, admin: boolean): UpdateCommandInput {
+  return {
+    TableName: table,
+    Key: AGENT_ROLES_KEY,
+    UpdateExpression: `SET entity = :entity ${admin ? 'ADD' : 'DELETE'} #admins :agent`,
+    ExpressionAttributeNames: { '#admins': 'admins' },
+    ExpressionAttributeValues: { ':entity': 'agent_roles', ':agent': new Set([agentId]) },
+  };
+}
+
 /** Takes a restored agent off the removed agents' list (not listed, nothing). */
 export function unlistAgentRemovedInput(table: string, agentId: string): UpdateCommandInput {
   return {

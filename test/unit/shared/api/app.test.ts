@@ -78,6 +78,9 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
       agents.delete(id);
     },
     listRemovedHolding: async () => [],
+    listRemovedAgents: async () => ({ items: [], cursor: null }),
+    noteAgentRole: async () => {},
+    adminIds: async () => new Set<string>(),
     listAgents: async () =>
       [...agents.values()].map(({ updatedAt: _at, ...agent }) => ({
         ...agent,
@@ -932,6 +935,7 @@ describe('agent API: notes and assignment', () => {
           capacity: 2,
           openConversations: 0,
           connectedUntil: CONSOLE_OPEN,
+          role: 'agent',
         },
       ],
       cursor: null,

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { startTestRuntime } from '../support/runtime.js';
+
+const ANA = 'agent-admin-ana-token';
+const BOB = 'agent-admin-bob-token';
+
+/** What an admin sees and sets of the team: each agent's role in the list. */
+describe('local runtime: the agents list and an admin’s settings of agents', () => {
+  let runtime: LocalRuntime;
+
+  beforeAll(async () => {
+    runtime = await startTestRuntime({
+      env: { AGENT_TOKENS: `ana:${ANA}:admin,bob:${BOB}` },
+      routing: true,
+    });
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+  });
+
+  const call = async (method: string, path: string, token = ANA, body?: unknown) => {
+    const res = await fetch(`${runtime.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  type Listed = { id: string; role: string; queues: string[]; capacity: number };
+  const listed = async () => ((await call('GET', '/api/agents', BOB)).body as { items: Listed[] }).items;
+
+  it('lists each agent’s role', async () => {
+    expect((await call('PUT', '/api/agents/me', ANA, { queues: ['general'] })).status).toBe(200);
+    expect((await call('PUT', '/api/agents/me', BOB, { capacity: 3 })).status).toBe(200);
+    expect(
+      (await listed()).map(({ id, role, queues, capacity }) => ({ id, role, queues, capacity })),
+    ).toEqual([
+      { id: 'ana', role: 'admin', queues: ['general'], capacity: 5 },
+      { id: 'bob', role: 'agent', queues: [], capacity: 3 },
+    ]);
+  });
+
+  it('audits an agent’s change of their own registration, with before and after', async () => {
+    expect((await call('PUT', '/api/agents/me', BOB, { capacity: 4, queues: ['general'] })).status).toBe(200);
+    const { items } = (await call('GET', '/api/audit?action=agent_update&agentId=bob')).body as {
+      items: Array<{ agentId: string; subjectAgentId: string; outcome: string; change: unknown }>;
+    };
+    expect(items[0]).toMatchObject({
+      agentId: 'bob',
+      subjectAgentId: 'bob',
+      outcome: 'ok',
+      change: {
+        before: { presence: 'away', queues: [], languages: [], capacity: 3 },
+        after: { presence: 'away', queues: ['general'], languages: [], capacity: 4 },
+      },
+    });
+  });
+});

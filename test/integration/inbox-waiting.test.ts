@@ -228,8 +228,10 @@ describe('local runtime: the inbox waits on unanswered customers only', () => {
       whileWaiting: { index: 0, conversationWrites: 1, conversationUnits: 1, failedConditions: 0 },
       // The failed condition is the reply's take of an unassigned conversation (it is assigned). The
       // first reply by a person after the AI's answer also records `firstHumanResponseAt` (one
-      // conditional write more, 2 units: was 3 writes, 3 units).
-      agentReplyEndsWait: { index: 2, conversationWrites: 4, conversationUnits: 5, failedConditions: 1 },
+      // conditional write more, 2 units: was 3 writes, 3 units), owing its count on the conversation
+      // in that write (`countOwed`, 2 units more), settled after the day's add (one write more, 1 unit:
+      // a crash between the two no longer loses the count; was 4 writes, 5 units).
+      agentReplyEndsWait: { index: 2, conversationWrites: 5, conversationUnits: 8, failedConditions: 1 },
       // A follow-up reply ends no wait (its answer write fails its condition) and is kept as the
       // latest answer sent (`lastAnswerAt`), which takes this item over 1 KB until the next answer
       // that ends a wait removes it (2 units a write). A person's first response being recorded, it

@@ -228,9 +228,19 @@ describe('local runtime: unmerge, then erase the customer given back', () => {
     await json('POST', `/api/customers/${alice}/unmerge`, { customerId: bob });
     await idleAfterLaterLooks(runtime, queueTime);
 
-    const deliveries = (
-      await json<{ items: Delivery[] }>('GET', `/api/webhooks/${hook.id}/deliveries?limit=50`)
-    ).items;
+    // The reply's `message.sent` is made once the provider took it: under load after the idle above.
+    let deliveries: Delivery[] = [];
+    await expect
+      .poll(
+        async () => {
+          deliveries = (
+            await json<{ items: Delivery[] }>('GET', `/api/webhooks/${hook.id}/deliveries?limit=50`)
+          ).items;
+          return deliveries.length;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
     const client = inspectionClient(runtime.dynamoEndpoint);
     const logged = async () =>
       JSON.stringify(

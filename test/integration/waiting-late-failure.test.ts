@@ -182,6 +182,10 @@ describe('local runtime: a reply that fails after the provider took it brings th
     expect(await spent(id, () => status(answer, phone, 'failed'))).toEqual([
       ['UpdateItem', 'reply', false],
       ['UpdateItem', 'conversation', false],
+      // The take-back owes its count on the conversation (the mark goes in the same write), adds it
+      // to the day under a claim, then settles the debt and the claim (a crash anywhere converges).
+      ['UpdateItem', 'conversation', false],
+      ['UpdateItem', `METRICS#${shardOf(id, SHARDS.metrics)}`, false],
       ['UpdateItem', 'conversation', false],
       ['UpdateItem', `METRICS#${shardOf(id, SHARDS.metrics)}`, false],
       // The AI's answer: a person is handed it, as for an answer refused up front (the note, then
@@ -361,7 +365,12 @@ describe('local runtime: a reply that fails after the provider took it brings th
       ['PutItem', profile, false],
       // The wait again, as on an open conversation.
       ['UpdateItem', 'conversation', false],
-      // The reply was the first response: taken back (its mark, then its day's counters).
+      // The reply was the first response, and a person's: taken back (the first-response-only form of
+      // the mark's write fails, the one with the person's mark takes both and owes the count), the
+      // count taken off the day under a claim, then the debt and the claim settled.
+      ['UpdateItem', 'conversation', true],
+      ['UpdateItem', 'conversation', false],
+      ['UpdateItem', `METRICS#${shardOf(id, SHARDS.metrics)}`, false],
       ['UpdateItem', 'conversation', false],
       ['UpdateItem', `METRICS#${shardOf(id, SHARDS.metrics)}`, false],
     ]);
@@ -380,7 +389,8 @@ describe('local runtime: a reply that fails after the provider took it brings th
 
     // Redelivered: every conditional write fails, no second reopen nor event; the read finds the
     // reopen's wait moved on (so nothing after it was left undone); the first response's take-back is
-    // tried (a run that died right after the wait's write left it: its condition decides).
+    // tried (a run that died right after the wait's write left it: its condition decides), in both
+    // its forms, then one strong read finds no count owed.
     expect(await spent(id, () => status(sent, phone, 'failed'))).toEqual([
       ['UpdateItem', 'reply', true],
       ['GetItem', 'reply', false],
@@ -388,6 +398,8 @@ describe('local runtime: a reply that fails after the provider took it brings th
       ['UpdateItem', 'conversation', true],
       ['GetItem', 'conversation', false],
       ['UpdateItem', 'conversation', true],
+      ['UpdateItem', 'conversation', true],
+      ['GetItem', 'conversation', false],
     ]);
     expect(await conversation(id)).toEqual(reopened);
     expect(await statusEvents(id)).toEqual([`resolved by ${AGENT}`, 'reopened by delivery']);

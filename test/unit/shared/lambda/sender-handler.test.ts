@@ -85,7 +85,10 @@ describe('the sender function on AWS: an answer it gives up on', () => {
       'Get CUSTOMER',
       'Update reply',
       'Update reply',
-      // The first response taken back: the mark, then its day's counters.
+      // The first response taken back: the mark (owing its count), the day's counters under a claim,
+      // then the debt and the claim settled.
+      'Update CONVERSATION',
+      'Update METRICS',
       'Update CONVERSATION',
       'Update METRICS',
       // The clock: the conversation read, and the silence the answer started ended.
@@ -94,7 +97,7 @@ describe('the sender function on AWS: an answer it gives up on', () => {
     ]);
   });
 
-  it('takes back no first response it was not (one write tried), and still tells the clock', async () => {
+  it('takes back no first response it was not (its two writes tried, one read finds no count owed), and still tells the clock', async () => {
     ddb.on(UpdateCommand, { Key: CONVERSATION_KEY }).rejects(conditionFailed());
     await deliverReply(deps(), reply, 1).catch(() => undefined);
     expect(made()).toEqual([
@@ -102,6 +105,8 @@ describe('the sender function on AWS: an answer it gives up on', () => {
       'Update reply',
       'Update reply',
       'Update CONVERSATION',
+      'Update CONVERSATION',
+      'Get CONVERSATION',
       'Get CONVERSATION',
       'Update CONVERSATION',
     ]);

@@ -37,7 +37,7 @@ const withAgent = (list: AgentRow[], agent: Registered): AgentRow[] =>
  * change: a new agent is away, in no queue), once a load, so colleagues can transfer to them and an
  * admin sees them; never set online by it (on a list that lagged, the call changes nothing of theirs).
  * The same call, once a load, when the list gives them another role than their sign-in's (`admin`):
- * it notes their role as it is now, and the list is read again.
+ * it notes their role as it is now; after either, the list is read again (for the role it now says).
  */
 export function useAgents(api: Api, subscribe: Subscribe, me: string, admin = false) {
   const [agents, setAgents] = useState<AgentRow[]>([]);
@@ -53,8 +53,9 @@ export function useAgents(api: Api, subscribe: Subscribe, me: string, admin = fa
         if (registering.current || (mine && mine.role === (admin ? 'admin' : 'agent'))) return;
         registering.current = true;
         register(api, (agent) => {
-          if (mine) setTick((t) => t + 1);
-          else setAgents((list) => withAgent(list, agent));
+          // Shown at once when new to the list, then read again: the registration's answer has no role.
+          if (!mine) setAgents((list) => withAgent(list, agent));
+          setTick((t) => t + 1);
         });
       },
       () => undefined,

@@ -10,6 +10,7 @@ import type { MediaFetcher } from '#shared/domain/media.js';
 import type { Outbox } from '#shared/domain/outbox.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { ExportStore } from '#shared/domain/privacy.js';
+import type { RoutingPolicy } from '#shared/domain/routing/policy.js';
 import type { DeliveryQueue, ErasureCheck, WebhookStore } from '#shared/domain/webhook-ports.js';
 import type { UrlPolicy } from '#shared/domain/webhook-url.js';
 import type { ConsoleServing } from './console.js';
@@ -48,6 +49,8 @@ export interface AgentAppDeps {
   console?: ConsoleServing;
   /** The routing policy's queue names (read on first use): an assignment to, or inbox filter on, another queue is refused. */
   queueNames?: (() => readonly string[]) | undefined;
+  /** The routing policy in force, parsed (read on first use): `GET /api/policy` answers it; absent, 503. */
+  policy?: (() => RoutingPolicy) | undefined;
 }
 
 /** What the webhook routes need: the store, the delivery queue (replays), the URL policy, new ids and secrets. */

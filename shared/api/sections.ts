@@ -11,6 +11,7 @@ import { eventsApp } from './events.js';
 import { exportsApp } from './exports.js';
 import { mediaApp } from './media.js';
 import { metricsApp } from './metrics.js';
+import { policyApp } from './policy.js';
 import type { AgentEnv } from './router.js';
 import { webhooksApp } from './webhooks.js';
 
@@ -41,6 +42,7 @@ export function apiSections(deps: AgentAppDeps): ApiSection[] {
     { prefixes: ['/agents', '/me'], subApps: () => [agentsApp(deps)] },
     { prefixes: ['/metrics'], subApps: () => [metricsApp(deps)] },
     { prefixes: ['/csat'], subApps: () => [csatResponsesApp(deps)] },
+    { prefixes: ['/policy'], subApps: () => [policyApp(deps)] },
     { prefixes: ['/audit'], subApps: () => [auditApp(deps)] },
     { prefixes: ['/exports'], subApps: () => [exportsApp(deps)] },
   ];

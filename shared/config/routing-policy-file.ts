@@ -19,3 +19,8 @@ export function loadRoutingPolicy(
 export function policyQueueNames(file?: string | URL): () => readonly string[] {
   return once(() => loadRoutingPolicy(file).queues.map((queue) => queue.name));
 }
+
+/** The policy file, parsed on first use and kept (`GET /api/policy` answers it). */
+export function policyInForce(file?: string | URL): () => RoutingPolicy {
+  return once(() => loadRoutingPolicy(file));
+}

@@ -9,7 +9,7 @@ import { s3ExportStore } from '#shared/aws/s3-exports.js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { sqsSendMessage } from '#shared/aws/sqs-lite.js';
 import { allowLoopbackWebhooks, type Config, requireSettings } from '#shared/config/config.js';
-import { loadRoutingPolicy, policyQueueNames } from '#shared/config/routing-policy-file.js';
+import { loadRoutingPolicy, policyInForce, policyQueueNames } from '#shared/config/routing-policy-file.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import type { ClockEvent } from '#shared/domain/clock-ports.js';
 import { once } from '#shared/domain/on-first-use.js';
@@ -67,6 +67,7 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
     ...(exports ? { exports } : {}),
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
+    policy: policyInForce(config.ROUTING_POLICY_FILE),
     live: { events: repos.liveEvents },
     console: {
       // Built beside the bundle (stacks: the agent API's afterBundling), read on the first /console request.

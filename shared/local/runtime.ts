@@ -9,7 +9,7 @@ import { configuredMediaFetcher } from '../channels/provider-media.js';
 import type { MailQueue } from '../channels/ses/mail.js';
 import { WebchatSender } from '../channels/webchat/send.js';
 import { type Config, ConfigError, parseAgentTokens, requireSettings } from '../config/config.js';
-import { policyQueueNames } from '../config/routing-policy-file.js';
+import { policyInForce, policyQueueNames } from '../config/routing-policy-file.js';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
 import { type Clock, type EnvelopeQueue, type IdGenerator, systemClock } from '../domain/ports.js';
@@ -152,6 +152,7 @@ function agentDeps(
     phone: { defaultRegion: config.DEFAULT_REGION },
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
+    policy: policyInForce(config.ROUTING_POLICY_FILE),
     media: configuredMediaFetcher(config),
   };
 }

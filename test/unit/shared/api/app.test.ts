@@ -1077,6 +1077,7 @@ describe('agent API: the admin role and the audit log', () => {
     ['DELETE', '/api/agents/agent-9'],
     ['POST', '/api/agents/agent-9/restore'],
     ['GET', '/api/audit'],
+    ['GET', '/api/policy'],
   ];
   const send = (
     api: ReturnType<typeof app>,
@@ -1100,7 +1101,7 @@ describe('agent API: the admin role and the audit log', () => {
         error: { code: 'forbidden', message: 'only admins may make this call' },
       });
       expect(admin.calls).toEqual([]);
-      // The attempt at an audited call is recorded (outcome `forbidden`); reading the audit log is none.
+      // The attempt at an audited call is recorded (outcome `forbidden`); reading the audit log or the policy is none.
       const action = [
         'export',
         'erase',

@@ -14,6 +14,7 @@ import { eventsApp } from '#shared/api/events.js';
 import { exportsApp } from '#shared/api/exports.js';
 import { mediaApp } from '#shared/api/media.js';
 import { metricsApp } from '#shared/api/metrics.js';
+import { policyApp } from '#shared/api/policy.js';
 import { createRouter } from '#shared/api/router.js';
 import { apiSections } from '#shared/api/sections.js';
 import { webhooksApp } from '#shared/api/webhooks.js';
@@ -160,6 +161,7 @@ describe('OpenAPI document', () => {
     'POST /api/agents/{id}/restore': 'restoreAgent',
     'GET /api/metrics': 'getMetrics',
     'GET /api/csat/responses': 'listCsatResponses',
+    'GET /api/policy': 'getPolicy',
     'GET /api/audit': 'listAudit',
     'GET /api/exports/{id}': 'getExport',
   };
@@ -393,6 +395,7 @@ describe('OpenAPI document', () => {
       agentsApp(withAll),
       metricsApp(withAll),
       csatResponsesApp(withAll),
+      policyApp(withAll),
       auditApp(withAll),
       exportsApp(withAll),
     ]) {

@@ -91,8 +91,8 @@ describe('local runtime: unmerge, then erase the customer given back: our replie
       channel: 'sms',
     });
     await idleAfterLaterLooks(runtime, queueTime);
-    // The reply went out while merged, and its `message.sent` was delivered, before the unmerge (an
-    // unmerge that moves a reply still being sent may lose its `message.sent`: noted in the README).
+    // The reply went out while merged, and its `message.sent` was delivered, before the unmerge: the
+    // case this test is about.
     await expect
       .poll(
         async () =>

@@ -1,7 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod';
 import { once } from '#shared/domain/on-first-use.js';
-import { RoutingPolicySchema } from '#shared/domain/routing/policy.js';
 import { routingPolicyWarnings } from '#shared/domain/routing/policy-warnings.js';
 import { UnavailableError } from '#shared/errors.js';
 import { requireAdmin } from './admin-only.js';
@@ -12,8 +11,11 @@ import { errors, json } from './schemas.js';
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
 const policyRoutes = once(() => {
   const PolicyAnswerSchema = z.object({
-    policy: RoutingPolicySchema.meta({
-      description: 'the routing policy in force, as parsed: its defaults filled in',
+    // The parsed form (keywords folded, defaults filled in), which the file's schema does not describe:
+    // its fields are those of the routing policy file (shared/domain/routing/README.md).
+    policy: z.record(z.string(), z.unknown()).meta({
+      description:
+        'the routing policy in force, as parsed: the fields of the routing policy file, its defaults filled in and its keywords folded',
     }),
     warnings: z.array(z.string()).meta({
       description: 'what in it is likely a mistake (the warnings the runtime logs at start), as of now',

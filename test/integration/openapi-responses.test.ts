@@ -216,6 +216,7 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
         { agentId: 'me', queue: 'general', expectedAssignee: '' },
       ],
       ['POST', '/api/automations/dry-run', { conversationId: cv }],
+      ['GET', '/api/policy'],
       [
         'POST',
         `/api/conversations/${otherCv}/snooze`,

@@ -1,18 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Customer } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { SteppedTimers } from '#shared/local/timers.js';
-import { agentFetcher } from '../support/agent-api.js';
+import { describe, expect, it } from 'vitest';
 import { customerIdOf } from '../support/open-conversation.js';
-import { alwaysOpenPolicyFile } from '../support/policy-file.js';
-import { idleAfterLaterLooks, startTestRuntime } from '../support/runtime.js';
+import { idleAfterLaterLooks } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
-import { startReceiver } from '../support/webhook-receiver.js';
-import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
+import { unmergeEraseRuntime } from '../support/unmerge-erase-runtime.js';
 import { smsText } from '../unit/fakes/envelopes.js';
-
-const SECRET = 'unmerge-erase-meta-secret';
-const ADMIN = 'unmerge-erase-admin-token';
 
 type Delivery = { id: string; customerId: string; status: string };
 
@@ -22,39 +13,8 @@ type Delivery = { id: string; customerId: string; status: string };
  * routing event, its number on the kept profile); the unmerge gives it back, so the erasure finds it.
  */
 describe('local runtime: unmerge, then erase the customer given back: our replies to them', () => {
-  let runtime: LocalRuntime;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  const queueTime = new SteppedTimers();
-
-  beforeAll(async () => {
-    receiver = await startReceiver(() => 200);
-    runtime = await startTestRuntime({
-      live: true,
-      events: true,
-      routing: true,
-      queue: { timers: queueTime },
-      env: {
-        META_APP_SECRET: SECRET,
-        AGENT_TOKENS: `admin-dpo:${ADMIN}:admin`,
-        ROUTING_POLICY_FILE: alwaysOpenPolicyFile(),
-      },
-    });
-  });
-
-  afterAll(async () => {
-    await runtime?.close();
-    await receiver?.close();
-  });
-
-  const api = agentFetcher(() => runtime.url, ADMIN);
-  const whatsapp = async (from: string, id: string, text: string) => {
-    const at = new Date().toISOString();
-    const payload = whatsappText({ from, name: `Name ${from}`, messages: [{ id, at, text }] });
-    expect((await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, SECRET))).status).toBe(200);
-    await idleAfterLaterLooks(runtime, queueTime);
-  };
-  const customer = async (id: string) =>
-    (await (await api('GET', `/api/customers/${id}`)).json()) as Customer;
+  const env = unmergeEraseRuntime();
+  const { queueTime, api, whatsapp, customer } = env;
 
   /**
    * QA (privacy): a reply an agent sent while merged, by SMS to the returning customer's number, went
@@ -69,28 +29,28 @@ describe('local runtime: unmerge, then erase the customer given back: our replie
       return (await res.json()) as T;
     };
     const sms = async (from: string, id: string, text: string) => {
-      await runtime.inbound.send([JSON.stringify(smsText(from, id, text))]);
-      await idleAfterLaterLooks(runtime, queueTime);
+      await env.runtime.inbound.send([JSON.stringify(smsText(from, id, text))]);
+      await idleAfterLaterLooks(env.runtime, queueTime);
     };
     const hook = await json<{ id: string }>('POST', '/api/webhooks', {
-      url: receiver.url,
+      url: env.receiver.url,
       events: ['message.sent'],
     });
     await whatsapp('16505550101', 'wamid.AL1', 'Alice here');
     await sms('+14155550202', 'SM-BOB1', 'Bob here');
     const [alice, bob] = [
-      await customerIdOf(runtime, '16505550101'),
-      await customerIdOf(runtime, '14155550202'),
+      await customerIdOf(env.runtime, '16505550101'),
+      await customerIdOf(env.runtime, '14155550202'),
     ];
     await json('POST', `/api/customers/${alice}/merge`, { customerId: bob });
-    await runtime.idle();
+    await env.runtime.idle();
     await sms('+14155550202', 'SM-BOB2', 'Bob while merged');
     const kept = await customer(alice);
     await json('POST', `/api/conversations/${kept.openConversationId}/replies`, {
       text: 'REPLYSECRET for Bob',
       channel: 'sms',
     });
-    await idleAfterLaterLooks(runtime, queueTime);
+    await idleAfterLaterLooks(env.runtime, queueTime);
     // The reply went out while merged, and its `message.sent` was delivered, before the unmerge: the
     // case this test is about.
     await expect
@@ -102,7 +62,7 @@ describe('local runtime: unmerge, then erase the customer given back: our replie
       )
       .toBe(1);
     await json('POST', `/api/customers/${alice}/unmerge`, { customerId: bob });
-    await idleAfterLaterLooks(runtime, queueTime);
+    await idleAfterLaterLooks(env.runtime, queueTime);
 
     // The reply's `message.sent` is made once the provider took it: under load after the idle above.
     let deliveries: Delivery[] = [];
@@ -117,7 +77,7 @@ describe('local runtime: unmerge, then erase the customer given back: our replie
         { timeout: 30_000 },
       )
       .toBe(1);
-    const client = inspectionClient(runtime.dynamoEndpoint);
+    const client = inspectionClient(env.runtime.dynamoEndpoint);
     const logged = async () =>
       JSON.stringify(
         (await scanTable(client, 'threadline')).filter((item) => item.entity === 'webhook_delivery'),
@@ -127,7 +87,7 @@ describe('local runtime: unmerge, then erase the customer given back: our replie
       const erased = await api('DELETE', `/api/customers/${bob}`);
       expect(erased.status).toBe(200);
       expect(((await erased.json()) as { complete: boolean }).complete).toBe(true);
-      await runtime.idle();
+      await env.runtime.idle();
       expect(await logged()).not.toContain('REPLYSECRET');
       expect(await logged()).not.toContain('Bob while merged');
     } finally {
@@ -135,13 +95,13 @@ describe('local runtime: unmerge, then erase the customer given back: our replie
     }
 
     // Our reply to Bob does not go out again.
-    const before = receiver.received.length;
+    const before = env.receiver.received.length;
     const statuses: number[] = [];
     for (const delivery of deliveries) {
       statuses.push((await api('POST', `/api/webhooks/${hook.id}/deliveries/${delivery.id}/replay`)).status);
     }
-    await runtime.idle();
-    const sent = receiver.received
+    await env.runtime.idle();
+    const sent = env.receiver.received
       .slice(before)
       .map((r) => r.body)
       .join('\n');

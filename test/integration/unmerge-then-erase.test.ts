@@ -1,20 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventsPage } from '#shared/domain/live/events.js';
 import { seqAt } from '#shared/domain/live/seq.js';
 import type { Customer } from '#shared/domain/timeline.js';
-import type { LocalRuntime } from '#shared/local/runtime.js';
-import { SteppedTimers } from '#shared/local/timers.js';
-import { agentFetcher } from '../support/agent-api.js';
 import { customerIdOf } from '../support/open-conversation.js';
-import { alwaysOpenPolicyFile } from '../support/policy-file.js';
-import { idleAfterLaterLooks, startTestRuntime } from '../support/runtime.js';
+import { idleAfterLaterLooks } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
-import { startReceiver } from '../support/webhook-receiver.js';
-import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
+import { unmergeEraseRuntime } from '../support/unmerge-erase-runtime.js';
 import { smsText } from '../unit/fakes/envelopes.js';
-
-const SECRET = 'unmerge-erase-meta-secret';
-const ADMIN = 'unmerge-erase-admin-token';
 
 type Delivery = { id: string; customerId: string; status: string };
 
@@ -24,39 +16,8 @@ type Delivery = { id: string; customerId: string; status: string };
  * routing event, its number on the kept profile); the unmerge gives it back, so the erasure finds it.
  */
 describe('local runtime: unmerge, then erase the customer given back', () => {
-  let runtime: LocalRuntime;
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  const queueTime = new SteppedTimers();
-
-  beforeAll(async () => {
-    receiver = await startReceiver(() => 200);
-    runtime = await startTestRuntime({
-      live: true,
-      events: true,
-      routing: true,
-      queue: { timers: queueTime },
-      env: {
-        META_APP_SECRET: SECRET,
-        AGENT_TOKENS: `admin-dpo:${ADMIN}:admin`,
-        ROUTING_POLICY_FILE: alwaysOpenPolicyFile(),
-      },
-    });
-  });
-
-  afterAll(async () => {
-    await runtime?.close();
-    await receiver?.close();
-  });
-
-  const api = agentFetcher(() => runtime.url, ADMIN);
-  const whatsapp = async (from: string, id: string, text: string) => {
-    const at = new Date().toISOString();
-    const payload = whatsappText({ from, name: `Name ${from}`, messages: [{ id, at, text }] });
-    expect((await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', payload, SECRET))).status).toBe(200);
-    await idleAfterLaterLooks(runtime, queueTime);
-  };
-  const customer = async (id: string) =>
-    (await (await api('GET', `/api/customers/${id}`)).json()) as Customer;
+  const env = unmergeEraseRuntime();
+  const { queueTime, api, whatsapp, customer } = env;
   const timeline = async (id: string) =>
     (
       (await (await api('GET', `/api/customers/${id}/timeline?limit=100`)).json()) as {
@@ -67,18 +28,18 @@ describe('local runtime: unmerge, then erase the customer given back', () => {
   it('leaves nothing of the erased customer under the kept one: live log, deliveries, number, routing', async () => {
     const since = seqAt(Date.now() - 60_000);
     const hook = (await (
-      await api('POST', '/api/webhooks', { url: receiver.url, events: ['message.received'] })
+      await api('POST', '/api/webhooks', { url: env.receiver.url, events: ['message.received'] })
     ).json()) as { id: string };
     await whatsapp('4915166666666', 'wamid.UF1', 'Fiona first');
     await whatsapp('4915177777777', 'wamid.UG1', 'Gus first');
     const [f, g] = [
-      await customerIdOf(runtime, '4915166666666'),
-      await customerIdOf(runtime, '4915177777777'),
+      await customerIdOf(env.runtime, '4915166666666'),
+      await customerIdOf(env.runtime, '4915177777777'),
     ];
     expect((await api('POST', `/api/customers/${f}/merge`, { customerId: g })).status).toBe(200);
     await whatsapp('4915177777777', 'wamid.UG2', 'Gus while merged SECRETG: I want to talk to a human');
     expect((await api('POST', `/api/customers/${f}/unmerge`, { customerId: g })).status).toBe(200);
-    await runtime.idle();
+    await env.runtime.idle();
 
     // The kept customer answers on its own number again, and keeps no event of the other's message.
     const kept = await customer(f);
@@ -103,7 +64,7 @@ describe('local runtime: unmerge, then erase the customer given back', () => {
     const erased = await api('DELETE', `/api/customers/${g}`);
     expect(erased.status).toBe(200);
     expect(((await erased.json()) as { complete: boolean }).complete).toBe(true);
-    await runtime.idle();
+    await env.runtime.idle();
 
     // The live log: nothing of G's under any id.
     const page = (await (await api('GET', `/api/events?since=${since}&limit=500`)).json()) as EventsPage;
@@ -111,7 +72,7 @@ describe('local runtime: unmerge, then erase the customer given back', () => {
     expect(text).not.toContain('SECRETG');
     expect(text).not.toContain('4915177777777');
     expect(page.events.some((e) => e.customerId === f && e.type === 'timeline.item')).toBe(true);
-    const client = inspectionClient(runtime.dynamoEndpoint);
+    const client = inspectionClient(env.runtime.dynamoEndpoint);
     const windows = async () =>
       (await scanTable(client, 'threadline')).filter((item) => item.pk === `LIVE#OF#${g}`);
     try {
@@ -119,14 +80,14 @@ describe('local runtime: unmerge, then erase the customer given back', () => {
       expect(stored).not.toContain('SECRETG');
       // The window stays for the second pass, which goes over it again and deletes it.
       expect((await windows()).map((item) => item.sk)).toEqual([expect.stringMatching(`^MERGED#${f}#`)]);
-      expect(await runtime.store.privacy.sweepErased(g, new Date().toISOString())).toBe('swept');
+      expect(await env.runtime.store.privacy.sweepErased(g, new Date().toISOString())).toBe('swept');
       expect(await windows()).toEqual([]);
     } finally {
       client.destroy();
     }
 
     // No delivery sends G's words again: one by one or in bulk.
-    const before = receiver.received.length;
+    const before = env.receiver.received.length;
     const replays: Array<readonly [number, string]> = [];
     for (const delivery of deliveries) {
       const replay = await api('POST', `/api/webhooks/${hook.id}/deliveries/${delivery.id}/replay`);
@@ -135,15 +96,15 @@ describe('local runtime: unmerge, then erase the customer given back', () => {
     // Only F's own message goes again: G's, under either id, is gone.
     expect(replays.map(([status]) => status).sort()).toEqual([202, 410, 410]);
     expect(replays.filter(([status]) => status === 202).map(([, id]) => id)).toEqual([f]);
-    await runtime.idle();
+    await env.runtime.idle();
     const bulk = await api('POST', `/api/webhooks/${hook.id}/replay`, {
       since: new Date(Date.now() - 3_600_000).toISOString(),
       statuses: ['failed', 'delivered'],
     });
     expect(bulk.status).toBe(202);
     expect(await bulk.json()).toMatchObject({ replayed: 1, gone: 2 });
-    await runtime.idle();
-    const sent = receiver.received.slice(before).map((r) => r.body);
+    await env.runtime.idle();
+    const sent = env.receiver.received.slice(before).map((r) => r.body);
     expect(sent.join('\n')).toContain('Fiona first');
     expect(sent.join('\n')).not.toContain('SECRETG');
     expect(sent.join('\n')).not.toContain('Gus');
@@ -153,8 +114,8 @@ describe('local runtime: unmerge, then erase the customer given back', () => {
     await whatsapp('4915199999991', 'wamid.US1', 'my other phone is +49 151 99999992');
     await whatsapp('4915199999992', 'wamid.US2', 'hello from the other phone');
     const [h, i] = [
-      await customerIdOf(runtime, '4915199999991'),
-      await customerIdOf(runtime, '4915199999992'),
+      await customerIdOf(env.runtime, '4915199999991'),
+      await customerIdOf(env.runtime, '4915199999992'),
     ];
     const open = async () =>
       ((await customer(h)) as Customer & { suggestions: Array<{ otherId: string; status: string }> })
@@ -173,12 +134,12 @@ describe('local runtime: unmerge, then erase the customer given back', () => {
       ['+4915155555551', 'SM-U1'],
       ['+4915155555552', 'SM-U2'],
     ] as const) {
-      await runtime.inbound.send([JSON.stringify(smsText(value, id, `text ${id}`))]);
-      await idleAfterLaterLooks(runtime, queueTime);
+      await env.runtime.inbound.send([JSON.stringify(smsText(value, id, `text ${id}`))]);
+      await idleAfterLaterLooks(env.runtime, queueTime);
     }
     const [k, o] = [
-      await customerIdOf(runtime, '4915155555551'),
-      await customerIdOf(runtime, '4915155555552'),
+      await customerIdOf(env.runtime, '4915155555551'),
+      await customerIdOf(env.runtime, '4915155555552'),
     ];
     expect((await api('POST', `/api/customers/${k}/merge`, { customerId: o })).status).toBe(200);
     // The merge carried the other's number, the latest written from.

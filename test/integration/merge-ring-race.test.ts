@@ -1,13 +1,13 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
+import { describe, expect, it, vi } from 'vitest';
 import { logger } from '#shared/log.js';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentFetcher } from '../support/agent-api.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { DynamoGate } from '../support/dynamo-gate.js';
-import { SECRETS, startTestRuntime } from '../support/runtime.js';
+import { useMergeRaceRuntime } from '../support/merge-race.js';
+import { SECRETS } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
@@ -21,46 +21,16 @@ const AGENT = 'merge-ring-race-admin';
  * 409; the pointers end as a chain.
  */
 describe('local runtime: three merges at once around a ring', () => {
-  let runtime: LocalRuntime;
-  let phone = 14155554000;
-
-  beforeAll(async () => {
-    runtime = await startTestRuntime({ env: { AGENT_TOKENS: `ring-admin:${AGENT}:admin` } });
-  }, 60_000);
-  afterAll(async () => {
-    await runtime?.close();
-  }, 60_000);
-
-  /** Three new customers, each from a WhatsApp message of their own. */
-  const three = async (): Promise<[string, string, string]> => {
-    const ids: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const from = String(++phone);
-      const at = new Date().toISOString();
-      const body = whatsappText({ from, messages: [{ id: `wamid.ring${from}`, at, text: 'hi' }] });
-      expect((await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', body, SECRETS.meta))).status).toBe(
-        200,
-      );
-      await runtime.idle();
-      const id = await runtime.store.customers.findCustomerId(
-        { kind: 'phone', value: `+${from}` },
-        { consistent: true },
-      );
-      ids.push(id as string);
-    }
-    return ids as [string, string, string];
+  const { runtime, customers, profiles } = useMergeRaceRuntime(AGENT, 14155554000);
+  /** Three new customers, each from a WhatsApp message of their own, and their numbers. */
+  const three = async () => {
+    const { ids, phones } = await customers(3);
+    return { ids: ids as [string, string, string], phones };
   };
-
   /** Each customer's `mergedInto` as the table holds it. */
   const pointers = async (ids: readonly string[]): Promise<Record<string, string | undefined>> => {
-    const client = inspectionClient(runtime.dynamoEndpoint);
-    try {
-      const items = await scanTable(client, TABLE);
-      const of = (id: string) => items.find((item) => item.pk === `CUSTOMER#${id}` && item.sk === 'PROFILE');
-      return Object.fromEntries(ids.map((id) => [id, of(id)?.mergedInto as string | undefined]));
-    } finally {
-      client.destroy();
-    }
+    const held = await profiles(ids);
+    return Object.fromEntries(ids.map((id) => [id, held[id]?.mergedInto as string | undefined]));
   };
 
   /** From every customer the pointers reach a customer merged nowhere: no ring. */
@@ -80,7 +50,7 @@ describe('local runtime: three merges at once around a ring', () => {
   const heldMerges = (pairs: ReadonlyArray<readonly [string, string]>) => {
     const gate = new DynamoGate();
     gate.hold((call) => call.operation === 'UpdateItem' && call.body.includes('mergedAt = :now'), 3);
-    const client = gate.attach(inspectionClient(runtime.dynamoEndpoint));
+    const client = gate.attach(inspectionClient(runtime().dynamoEndpoint));
     const calls: RecordedCall[] = [];
     recordCalls(client, calls);
     const gated = dynamoRepositories(documentClient(client), TABLE);
@@ -105,7 +75,9 @@ describe('local runtime: three merges at once around a ring', () => {
   };
 
   it('lets the two merges that point first land and refuses the one that closes the ring (409)', async () => {
-    const [a, b, c] = await three();
+    const {
+      ids: [a, b, c],
+    } = await three();
     const { gate, calls, outcomes, settledCount } = heldMerges([
       [a, b],
       [b, c],
@@ -151,7 +123,9 @@ describe('local runtime: three merges at once around a ring', () => {
   }, 60_000);
 
   it('leaves no ring when all three pointers land before any merge looks (at least one 409)', async () => {
-    const [a, b, c] = await three();
+    const {
+      ids: [a, b, c],
+    } = await three();
     const { gate, outcomes } = heldMerges([
       [a, b],
       [b, c],
@@ -178,9 +152,12 @@ describe('local runtime: three merges at once around a ring', () => {
   }, 60_000);
 
   it('delivers a message of a ring written before the check to one customer of it, once, and reads its timeline', async () => {
-    const [a, b, c] = await three();
+    const {
+      ids: [a, b, c],
+      phones,
+    } = await three();
     // A ring as merges at once left it before: each merged into the next and listed by it.
-    const doc = documentClient(inspectionClient(runtime.dynamoEndpoint));
+    const doc = documentClient(inspectionClient(runtime().dynamoEndpoint));
     for (const [source, target] of [
       [a, b],
       [b, c],
@@ -207,28 +184,28 @@ describe('local runtime: three merges at once around a ring', () => {
     // round, meets its start again, stops, and answers the ring's customer whose id sorts first.
     const kept = [a, b, c].sort()[0] as string;
     const writer = [a, b, c].sort()[2] as string;
-    const from = String(phone - 2 + [a, b, c].indexOf(writer));
+    const from = phones[[a, b, c].indexOf(writer)] as string;
     const body = whatsappText({
       from,
       messages: [{ id: `wamid.ringagain${from}`, at: new Date().toISOString(), text: 'again' }],
     });
     const error = vi.spyOn(logger, 'error');
-    const delivered = await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', body, SECRETS.meta));
+    const delivered = await deliver(signedMeta(runtime().url, '/webhooks/whatsapp', body, SECRETS.meta));
     expect(delivered.status).toBe(200);
-    await runtime.idle();
+    await runtime().idle();
     const rings = error.mock.calls.filter(([message]) =>
       String(message).startsWith('merge pointers form a ring'),
     );
     error.mockRestore();
     expect(rings.length).toBeGreaterThan(0);
     expect(rings[0]?.[1]).toMatchObject({ customerId: writer, kept });
-    const items = await scanTable(inspectionClient(runtime.dynamoEndpoint), TABLE);
+    const items = await scanTable(inspectionClient(runtime().dynamoEndpoint), TABLE);
     const stored = items.filter(
       (item) => String(item.sk).startsWith('TIMELINE#') && String(item.sk).endsWith(`wamid.ringagain${from}`),
     );
     expect(stored.map((item) => item.pk)).toEqual([`CUSTOMER#${kept}`]);
     // Each customer's timeline reads the ring's partitions, each once, the message among them.
-    const api = agentFetcher(() => runtime.url, AGENT);
+    const api = agentFetcher(() => runtime().url, AGENT);
     for (const id of [a, b, c]) {
       const res = await api('GET', `/api/customers/${id}/timeline?limit=200`);
       expect(res.status).toBe(200);

@@ -58,14 +58,63 @@ describe('settings an operator can get wrong', () => {
     ['https://shop.example.com/support', 'https://shop.example.com'],
     ['https://Shop.Example.com', 'https://shop.example.com'],
     ['https://shop.example.com:443', 'https://shop.example.com'],
-    ['*', undefined],
   ])('refuses the WEBCHAT_ALLOWED_ORIGINS entry %s, naming it and the origin it may mean', (entry, meant) => {
     const value = `https://ok.example, ${entry}`;
     expect(() => loadConfig({ WEBCHAT_ALLOWED_ORIGINS: value })).toThrow(
       `WEBCHAT_ALLOWED_ORIGINS: "${entry}" is not an origin`,
     );
-    if (meant) expect(() => loadConfig({ WEBCHAT_ALLOWED_ORIGINS: value })).toThrow(meant);
+    expect(() => loadConfig({ WEBCHAT_ALLOWED_ORIGINS: value })).toThrow(meant);
   });
+
+  it.each(['*', 'https://*.shop.example', 'https://*'])(
+    'refuses the WEBCHAT_ALLOWED_ORIGINS wildcard %s, saying to name each origin (never a guess of one)',
+    (entry) => {
+      // Before, `https://*.shop.example` was taken (it matched no page), and `*` was told "write https://*".
+      const load = () => loadConfig({ WEBCHAT_ALLOWED_ORIGINS: `https://ok.example, ${entry}` });
+      expect(load).toThrow(
+        `WEBCHAT_ALLOWED_ORIGINS: "${entry}" has a wildcard (*): web chat takes no wildcard`,
+      );
+      expect(load).toThrow("write each site's origin, such as https://shop.example");
+      expect(load).not.toThrow('write https://*');
+    },
+  );
+
+  it.each([
+    ['a name over 100 characters', 'A'.repeat(101), '101 characters, over 100'],
+    ['a line break', 'Parcel\nShop', 'write it on one line'],
+    ['a tab', 'Parcel\tShop', 'control character'],
+    ['only spaces', '   ', 'blank'],
+  ])('refuses a WEBCHAT_BUSINESS_NAME with %s, naming the setting', (_name, value, why) => {
+    expect(() => loadConfig({ WEBCHAT_BUSINESS_NAME: value })).toThrow(`WEBCHAT_BUSINESS_NAME: `);
+    expect(() => loadConfig({ WEBCHAT_BUSINESS_NAME: value })).toThrow(why);
+  });
+
+  it('takes a WEBCHAT_BUSINESS_NAME of up to 100 characters, accents and all', () => {
+    const name = `Café ${'é'.repeat(95)}`;
+    expect(loadConfig({ WEBCHAT_BUSINESS_NAME: name }).WEBCHAT_BUSINESS_NAME).toBe(name);
+  });
+
+  it.each([
+    ['PT0S', 'is zero'],
+    ['PT', 'an ISO 8601 duration'],
+    ['PT99999999999S', 'an ISO 8601 duration'],
+    ['PT30S', '"PT30S" is under a minute'],
+    ['P8D', '"P8D" is over 7 days'],
+    ['P2W', '"P2W" is over 7 days'],
+  ])('refuses WEBCHAT_EMAIL_FALLBACK_DELAY=%s, saying what to write', (value, why) => {
+    // Before, PT0S, PT and a number too long for the timers were taken, and no fallback was ever set.
+    expect(() => loadConfig({ WEBCHAT_EMAIL_FALLBACK_DELAY: value })).toThrow(
+      'WEBCHAT_EMAIL_FALLBACK_DELAY: ',
+    );
+    expect(() => loadConfig({ WEBCHAT_EMAIL_FALLBACK_DELAY: value })).toThrow(why);
+  });
+
+  it.each(['PT1M', 'PT15M', 'PT2H', 'P1D', 'P7D', 'P1W'])(
+    'takes WEBCHAT_EMAIL_FALLBACK_DELAY=%s',
+    (value) => {
+      expect(loadConfig({ WEBCHAT_EMAIL_FALLBACK_DELAY: value }).WEBCHAT_EMAIL_FALLBACK_DELAY).toBe(value);
+    },
+  );
 
   it('takes origins as pages send them, a trailing slash and spaces dropped', () => {
     const config = loadConfig({

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentCallAs } from '../support/agent-api.js';
 import { startTestRuntime } from '../support/runtime.js';
 
 const ANA = 'removed-list-ana-token';
@@ -21,15 +22,7 @@ describe('local runtime: the removed agents list', () => {
     await runtime?.close();
   });
 
-  const call = async (method: string, path: string, token = ANA, body?: unknown) => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = agentCallAs(() => runtime.url, ANA);
   type Removed = { items: Array<{ id: string; openConversations: number }>; cursor: string | null };
 
   it('lists a removed admin holding nothing, and a removed agent who never registered', async () => {

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCallAs } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 
-const ANA = 'agent-admin-ana-token';
-const BOB = 'agent-admin-bob-token';
+const ANA = agentToken('agent-admin-ana-token');
+const BOB = agentToken('agent-admin-bob-token');
 
 /** What an admin sees and sets of the team: each agent's role in the list. */
 describe('local runtime: the agents list and an admin’s settings of agents', () => {

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCallAs } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 
-const LEAD = 'edges-lead-token';
-const ADA = 'edges-ada-token';
-const CY = 'edges-cy-token';
-const DAN = 'edges-dan-token';
-const EVE = 'edges-eve-token';
+const LEAD = agentToken('edges-lead-token');
+const ADA = agentToken('edges-ada-token');
+const CY = agentToken('edges-cy-token');
+const DAN = agentToken('edges-dan-token');
+const EVE = agentToken('edges-eve-token');
 const TOKENS = { lead: LEAD, ada: ADA, cy: CY, dan: DAN, eve: EVE } as const;
 const ONLINE = { presence: 'online', queues: ['general'], languages: ['en'], capacity: 3 };
 

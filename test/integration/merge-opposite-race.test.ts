@@ -3,13 +3,14 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentFetcher } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { DynamoGate } from '../support/dynamo-gate.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const TABLE = 'threadline';
-const ADMIN = 'merge-opposite-race-admin';
+const ADMIN = agentToken('merge-opposite-race-admin');
 
 /**
  * QA: `POST /customers/J/merge {customerId: L}` and `POST /customers/L/merge {customerId: J}` at once both

@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentFetcher } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { DynamoGate } from '../support/dynamo-gate.js';
 import { useMergeRaceRuntime } from '../support/merge-race.js';
 import { inspectionClient } from '../support/table-snapshot.js';
 
 const TABLE = 'threadline';
-const ADMIN = 'merge-opposite-race-admin';
+const ADMIN = agentToken('merge-opposite-race-admin');
 
 /**
  * QA: `POST /customers/J/merge {customerId: L}` and `POST /customers/L/merge {customerId: J}` at once both

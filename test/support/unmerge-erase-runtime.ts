@@ -3,13 +3,14 @@ import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { SteppedTimers } from '#shared/local/timers.js';
 import { agentFetcher } from './agent-api.js';
+import { agentToken } from './agent-token.js';
 import { alwaysOpenPolicyFile } from './policy-file.js';
 import { idleAfterLaterLooks, startTestRuntime } from './runtime.js';
 import { startReceiver } from './webhook-receiver.js';
 import { deliver, signedMeta, whatsappText } from './webhooks.js';
 
 const SECRET = 'unmerge-erase-meta-secret';
-const ADMIN = 'unmerge-erase-admin-token';
+const ADMIN = agentToken('unmerge-erase-admin-token');
 
 /**
  * The unmerge-then-erase tests' runtime (routing, events, live; its queue on a stepped clock) and a

@@ -4,6 +4,7 @@ import { logger } from '#shared/log.js';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentFetcher } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { DynamoGate } from '../support/dynamo-gate.js';
 import { useMergeRaceRuntime } from '../support/merge-race.js';
@@ -12,7 +13,7 @@ import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const TABLE = 'threadline';
-const AGENT = 'merge-ring-race-admin';
+const AGENT = agentToken('merge-ring-race-admin');
 
 /**
  * Three merges asked at once around a ring (A into B, B into C, C into A): each pair's check saw no

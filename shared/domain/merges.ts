@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { ChannelSchema, type Identity } from './envelope.js';
-import { earlierPhoneKeys, identityToken, phoneIdentityKey } from './identity.js';
+import { addressToken, earlierPhoneKeys, identityToken, phoneIdentityKey } from './identity.js';
 import { ADDRESS_KIND } from './replies.js';
 
 /**
@@ -25,8 +25,7 @@ export function cameThrough(item: Record<string, unknown>, tokens: ReadonlySet<s
   const byTo = reply || (outgoingCall && item.to !== undefined) || (echo && item.from === undefined);
   const party = (byTo ? item.to : item.from) as { kind?: unknown; value?: unknown } | undefined;
   if (typeof party?.kind !== 'string' || typeof party.value !== 'string') return false;
-  const value = party.kind === 'phone' ? phoneIdentityKey(party.value) : party.value;
-  return tokens.has(identityToken({ kind: party.kind, value } as Identity));
+  return tokens.has(addressToken(party as Identity));
 }
 
 /**

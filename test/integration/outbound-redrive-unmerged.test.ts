@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RetryableSendError } from '#shared/domain/send-errors.js';
 import { redrive } from '#shared/local/redrive.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { aroundWhatsApp } from '../support/around-whatsapp.js';
 import { outboxAgent } from '../support/outbox-agent.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -13,7 +14,7 @@ import { deliver, signedMeta, waitUntil, whatsappText } from '../support/webhook
 vi.setConfig({ testTimeout: 60_000 });
 
 const SECRET = 'outbound-redrive-unmerged-meta';
-const ADMIN = 'outbound-redrive-unmerged-admin';
+const ADMIN = agentToken('outbound-redrive-unmerged-admin');
 
 /**
  * A reply the sender gave up on while two customers were merged, written to the one merged in (its

@@ -1,6 +1,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
+import { parseIdentitySecrets } from '../domain/webchat/identity-secrets.js';
 import { nonEmptyString, optionalNonEmptyString, optionalString } from '../validation/primitives.js';
 import { parseAgentTokens } from './agent-tokens.js';
 import { ConfigError } from './config-error.js';
@@ -273,8 +274,18 @@ export const ConfigSchema = z.object({
     ),
     [],
   ),
-  /** Web chat: the HS256 secret sites sign their signed-in users' identity tokens with; unset, every visitor is anonymous. */
-  WEBCHAT_IDENTITY_SECRET: z.optional(z.string().check(z.minLength(32, 'at least 32 characters'))),
+  /**
+   * Web chat: the HS256 secret sites sign their signed-in users' identity tokens with, or one per site
+   * with its own user database (`https://brand-b.example=<secret>`, see parseIdentitySecrets); unset,
+   * every visitor is anonymous.
+   */
+  WEBCHAT_IDENTITY_SECRET: z.optional(
+    z.string().check(
+      z.superRefine((v, ctx) => {
+        for (const message of parseIdentitySecrets(v).problems) ctx.addIssue({ code: 'custom', message });
+      }),
+    ),
+  ),
   /** Web chat: how long a reply a verified visitor has not read waits before it also goes by email (ISO 8601). */
   WEBCHAT_EMAIL_FALLBACK_DELAY: z._default(z.string().check(refinedBy(fallbackDelayProblem)), 'PT15M'),
   /** Web chat: the business's name in the fallback email's subject and text ("Your chat with <name>"); unset, "us". */

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import { signIdentityToken } from '#shared/domain/webchat/identity-token.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
 
-const AGENT = 'webchat-sites-agent-token';
+const AGENT = agentToken('webchat-sites-agent-token');
 const BRAND_A = 'https://brand-a.example';
 const BRAND_B = 'https://brand-b.example';
 /** Brand A's other origin: one sign-in, one user database with brand A. */

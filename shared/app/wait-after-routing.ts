@@ -2,7 +2,13 @@ import type { TrackClock } from '../domain/clock-ports.js';
 import type { Clock } from '../domain/ports.js';
 import type { ResolverStore } from '../domain/resolver-ports.js';
 import type { Conversation } from '../domain/timeline.js';
-import { aiAnswered, type LateFailureWait, mayStartWaiting, unreachable } from '../domain/waiting.js';
+import {
+  aiAnswered,
+  type LateFailureWait,
+  mayStartWaiting,
+  routedElsewhere,
+  unreachable,
+} from '../domain/waiting.js';
 import { makeOwedHandOff, owedNow, type UndeliveredAnswerHandOff } from './undelivered-answer.js';
 
 /** The customer's event as the resolver's touch left its conversation. */
@@ -27,7 +33,8 @@ export interface TouchedForWaiting {
  * left unlisted goes in the inbox at the place it keeps, unless the AI's first response listed it
  * (`markFirstResponse`). A message no channel can answer (`unreachable`: the customer opted out of SMS)
  * starts no wait, and ends the one its touch started when it opened the conversation. Routing failed: listed all the same (the customer waits), then the error goes
- * on and the redelivery routes it again. Answers routing's outcome.
+ * on and the redelivery routes it again. A twin delivery that left routing to the one that wrote the
+ * item (`routedElsewhere`) settles nothing: that one does, on its outcome. Answers routing's outcome.
  */
 export async function routeThenWait(
   store: Pick<ResolverStore, 'startWaiting' | 'listInInbox' | 'dropUnreachableWait'>,
@@ -41,6 +48,7 @@ export async function routeThenWait(
     if (touched.unlisted) await store.listInInbox?.(touched.conversationId);
     throw error;
   }
+  if (routedElsewhere(routed)) return routed;
   const answered = aiAnswered(routed);
   const { conversationId, at, receivedAt, inbound, asTouched } = touched;
   const waits = !answered && !unreachable(routed);

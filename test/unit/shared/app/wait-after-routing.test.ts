@@ -153,3 +153,13 @@ describe('waitAgainAfterFailure', () => {
     expect(writes).toEqual([]);
   });
 });
+
+describe('routeThenWait: a twin delivery', () => {
+  it('settles nothing when the delivery that wrote the item routes it (no wait, no listing)', async () => {
+    const { writes, store } = recording();
+    const outcome = { routed: false, deferred: true };
+    const alone = touched({ asTouched: open });
+    expect(await routeThenWait(store, alone, async () => outcome)).toBe(outcome);
+    expect(writes).toEqual([]);
+  });
+});

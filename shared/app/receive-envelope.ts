@@ -26,9 +26,8 @@ import {
 } from '../domain/resolution.js';
 import type { PlacedEvent, ProfileTouch, ResolverStore, SentMessage } from '../domain/resolver-ports.js';
 import type { Receipt, RouteInbound } from '../domain/router-ports.js';
-import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
 import { routableKind } from '../domain/routing/routable.js';
-import type { Customer, TimelineItem } from '../domain/timeline.js';
+import type { Customer } from '../domain/timeline.js';
 import { firstReceipt, lateFailureWait } from '../domain/waiting.js';
 import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';

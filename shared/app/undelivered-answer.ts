@@ -106,6 +106,29 @@ export async function owedAfterRefusal(
   return owedNow(store, conversationId, written, wrote, owes);
 }
 
+/**
+ * The hand-off owed for the AI's answer the provider took, then reported failed (`wait`), `owes` when
+ * this run may record one: recorded by this run's wait (`waits`), else as the conversation holds it
+ * (`handOffRecord`, one strong read): one recorded for this answer by an earlier run, still owed or
+ * made; else, while the customer's wait never ended (from the answered message or before: they wrote
+ * again between the answer's write and its send, which then ended none), recorded by a write of its
+ * own (`oweHandOffWhileWaiting`, conditional), as for an answer refused at the send. A redelivered
+ * status reads only, as before.
+ */
+export async function owedAfterLateFailure(
+  store: Pick<LateFailureStore, 'handOffRecord' | 'oweHandOffWhileWaiting'>,
+  wait: Pick<LateFailureWait, 'conversationId' | 'at' | 'answered' | 'written'>,
+  waits: boolean,
+  owes: OwedHandOff | undefined,
+): Promise<OwedHandOff | undefined> {
+  if (!owes || waits) return owes;
+  const { conversationId, at, answered, written } = wait;
+  const record = await store.handOffRecord?.(conversationId, written);
+  if (!record || record.recorded) return record?.owed;
+  if (record.waitingSince === undefined || record.waitingSince > at) return undefined;
+  return (await store.oweHandOffWhileWaiting?.(conversationId, at, answered, owes)) ? owes : undefined;
+}
+
 /** Makes the owed hand-off at the time its wait's write recorded, then marks it made: once. */
 export async function makeOwedHandOff(
   store: Pick<LateFailureStore, 'handOffMade'>,

@@ -86,6 +86,16 @@ export async function owedNow(
 }
 
 /**
+ * What an owed hand-off is worked out from: the failed answer's wait, whether this run's write brought
+ * it back (`waits`), and the hand-off this run may owe (`owes`).
+ */
+type OwedFrom = [
+  wait: Pick<LateFailureWait, 'conversationId' | 'at' | 'answered' | 'written'>,
+  waits: boolean,
+  owes: OwedHandOff | undefined,
+];
+
+/**
  * The hand-off owed for the AI's answer refused at the send (`wait`: the message it answered, `at`, and
  * the answer's times), `owes` when this run may record one: recorded by this run's wait (`waits`), else,
  * when the wait never ended (the message's own, still running: its send would have ended it after), by
@@ -94,9 +104,7 @@ export async function owedNow(
  */
 export async function owedAfterRefusal(
   store: Pick<LateFailureStore, 'owedHandOff' | 'oweHandOffWhileWaiting'>,
-  wait: Pick<LateFailureWait, 'conversationId' | 'at' | 'answered' | 'written'>,
-  waits: boolean,
-  owes: OwedHandOff | undefined,
+  ...[wait, waits, owes]: OwedFrom
 ): Promise<OwedHandOff | undefined> {
   const { conversationId, at, answered, written } = wait;
   const wrote =
@@ -117,9 +125,7 @@ export async function owedAfterRefusal(
  */
 export async function owedAfterLateFailure(
   store: Pick<LateFailureStore, 'handOffRecord' | 'oweHandOffWhileWaiting'>,
-  wait: Pick<LateFailureWait, 'conversationId' | 'at' | 'answered' | 'written'>,
-  waits: boolean,
-  owes: OwedHandOff | undefined,
+  ...[wait, waits, owes]: OwedFrom
 ): Promise<OwedHandOff | undefined> {
   if (!owes || waits) return owes;
   const { conversationId, at, answered, written } = wait;

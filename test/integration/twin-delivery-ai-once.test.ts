@@ -1,16 +1,16 @@
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { mockAws } from '../support/aws-mock.js';
 import { DynamoGate, earlierReplyRead } from '../support/dynamo-gate.js';
-import { GatheringQueue } from '../support/gathering-queue.js';
 import { ManualTimers } from '../support/manual-timers.js';
-import { SECRETS, startTestRuntime } from '../support/runtime.js';
+import { SECRETS } from '../support/runtime.js';
+import { startTwinRuntime, timelineOfPhone } from '../support/twin-runtime.js';
 import { deliver, signedMeta, waitUntil, whatsappText } from '../support/webhooks.js';
 
 const TOKEN = 'twin-ai-token';
 const PHONE = '447700905101';
+const MODEL_ID = 'anthropic.claude-3-5-haiku-20241022-v1:0';
 const bedrock = mockAws(BedrockRuntimeClient);
 
 /**
@@ -41,33 +41,14 @@ describe('local runtime: a twin delivery of a fresh message, the AI asked once',
         usage: { inputTokens: 900, outputTokens: 80, totalTokens: 980 },
       };
     });
-    runtime = await startTestRuntime({
-      env: {
-        AGENT_TOKENS: `agent-twin:${TOKEN}`,
-        BEDROCK_MODEL_ID: 'anthropic.claude-3-5-haiku-20241022-v1:0',
-      },
-      routing: true,
-      manualTime: time,
-      dynamoClient: (client) => gate.attach(client),
-      // Both deliveries in one batch, applied in parallel.
-      wrapInboundQueue: (queue) => new GatheringQueue(queue, 2),
-    });
+    runtime = await startTwinRuntime(time, gate, TOKEN, { BEDROCK_MODEL_ID: MODEL_ID });
   }, 30_000);
   afterAll(async () => {
     open();
     await runtime?.close();
   });
 
-  const timeline = async () => {
-    const id = await runtime.store.customers.findCustomerId(
-      { kind: 'phone', value: `+${PHONE}` },
-      { consistent: true },
-    );
-    const res = await fetch(`${runtime.url}/api/customers/${id}/timeline?limit=50`, {
-      headers: { Authorization: `Bearer ${TOKEN}` },
-    });
-    return ((await res.json()) as { items: TimelineItem[] }).items;
-  };
+  const timeline = () => timelineOfPhone(runtime, PHONE, TOKEN);
 
   it("asks Bedrock once while the other delivery's question is still with it, and answers once", async () => {
     const at = new Date(time.now()).toISOString();

@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { DynamoGate, earlierReplyRead, recentItemsRead } from '../support/dynamo-gate.js';
-import { GatheringQueue } from '../support/gathering-queue.js';
 import { ManualTimers } from '../support/manual-timers.js';
-import { SECRETS, startTestRuntime } from '../support/runtime.js';
+import { SECRETS } from '../support/runtime.js';
+import { startTwinRuntime, timelineOfPhone } from '../support/twin-runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const TOKEN = 'twin-routing-token';
@@ -23,29 +22,13 @@ describe('local runtime: a twin delivery of a message timed long ago, routed onc
   let runtime: LocalRuntime;
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({
-      env: { AGENT_TOKENS: `agent-twin:${TOKEN}` },
-      routing: true,
-      manualTime: time,
-      dynamoClient: (client) => gate.attach(client),
-      // Both deliveries in one batch, applied in parallel.
-      wrapInboundQueue: (queue) => new GatheringQueue(queue, 2),
-    });
+    runtime = await startTwinRuntime(time, gate, TOKEN);
   }, 30_000);
   afterAll(async () => {
     await runtime?.close();
   });
 
-  const timeline = async () => {
-    const id = await runtime.store.customers.findCustomerId(
-      { kind: 'phone', value: `+${PHONE}` },
-      { consistent: true },
-    );
-    const res = await fetch(`${runtime.url}/api/customers/${id}/timeline?limit=50`, {
-      headers: { Authorization: `Bearer ${TOKEN}` },
-    });
-    return ((await res.json()) as { items: TimelineItem[] }).items;
-  };
+  const timeline = () => timelineOfPhone(runtime, PHONE, TOKEN);
 
   it('asks the AI, answers once and records one decision, both deliveries routing at once', async () => {
     const at = new Date(time.now() - 10 * 60_000).toISOString();

@@ -25,10 +25,9 @@ import {
   standsForItsMessage,
 } from '../domain/resolution.js';
 import type { PlacedEvent, ProfileTouch, ResolverStore, SentMessage } from '../domain/resolver-ports.js';
-import type { RouteInbound } from '../domain/router-ports.js';
-import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';
+import type { Receipt, RouteInbound } from '../domain/router-ports.js';
 import { routableKind } from '../domain/routing/routable.js';
-import type { Customer, TimelineItem } from '../domain/timeline.js';
+import type { Customer } from '../domain/timeline.js';
 import { firstReceipt, lateFailureWait } from '../domain/waiting.js';
 import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
@@ -54,6 +53,7 @@ import { isSuppression, suppressionTarget } from './receive-suppression.js';
 import { answerFromBusinessApp } from './record-business-answer.js';
 import { recordUnsubscribedStatus } from './record-unsubscribed.js';
 import { eventHolder } from './resolve-customer-claim.js';
+import { routeItem } from './route-item.js';
 import { failureReason, type UndeliveredAnswerHandOff } from './undelivered-answer.js';
 import { routeThenWait, tellClockOfMessage, waitAgainAfterFailure } from './wait-after-routing.js';
 
@@ -235,34 +235,6 @@ async function updateCustomer(
 }
 
 /**
- * Routing runs after the envelope is applied; a failure fails the whole receipt, and both steps are
- * idempotent, so the redelivery completes whichever was left undone. The item is the one stored: the
- * one this delivery wrote, or the first delivery's, read back by `placeOnTimeline`.
- */
-async function routeItem(
-  deps: ResolverDeps,
-  placed: {
-    item: TimelineItem;
-    customerId: string;
-    conversationId: string;
-    written: boolean;
-    conversation: ConversationSnapshot | undefined;
-    profileRead: Customer | undefined;
-  },
-): Promise<unknown> {
-  if (!deps.route || !routableKind(placed.item)) return undefined;
-  const conversationId = placed.item.conversationId ?? placed.conversationId;
-  return deps.route({
-    customerId: placed.customerId,
-    conversationId,
-    item: placed.item,
-    firstDelivery: placed.written,
-    ...(placed.profileRead?.id === placed.customerId ? { customer: placed.profileRead } : {}),
-    ...(placed.conversation?.conversation.id === conversationId ? { conversation: placed.conversation } : {}),
-  });
-}
-
-/**
  * Applies the event of a known identity: who, where on the timeline, what it changes, then routing.
  * An event about a message we sent (`sent`: a bounce) is that message's customer's, in its conversation.
  */
@@ -272,6 +244,7 @@ async function resolveCustomerEvent(
   customer: Identity,
   whatsapp?: WhatsappSender,
   sent?: SentMessage,
+  receipt?: Receipt,
 ): Promise<ResolveResult> {
   const now = deps.clock.now().toISOString();
   const holder = await eventHolder(deps, customer, envelope, sent);
@@ -330,7 +303,7 @@ async function resolveCustomerEvent(
     firstResponded: conversation?.state.firstResponseAt !== undefined,
   };
   const routed = await routeThenWait(deps.store, waiting, () =>
-    routeItem(deps, { item, customerId, conversationId, written, conversation, profileRead }),
+    routeItem(deps.route, { item, customerId, conversationId, written, conversation, profileRead }, receipt),
   );
   await answerFromBusinessApp(deps, envelope, placed, { customerId, conversationId });
   const firstWord = profile !== undefined && profile.lastInboundAt === undefined;
@@ -345,9 +318,14 @@ async function resolveCustomerEvent(
  * voicemail. Safe to repeat after a crash at any point: decisions are made from a profile read, every
  * write is an idempotent upsert or a write-once put keyed on the provider's ids, and the profile
  * (which the decisions read) is written last, so a retry after any crash makes the same decisions
- * and completes the rest.
+ * and completes the rest. `receipt`: the queue's (a twin's first receive leaves routing to the
+ * delivery that wrote the item, see `routeMessage`); none for a replayed status.
  */
-export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Promise<ResolveResult> {
+export async function receiveEnvelope(
+  deps: ResolverDeps,
+  queued: Envelope,
+  receipt?: Receipt,
+): Promise<ResolveResult> {
   const envelope = canonicalEnvelope(queued, deps.phone ?? {});
   if (envelope.kind === 'status') {
     const watermark = watermarkOf(envelope);
@@ -375,7 +353,7 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
     // Never a customer of its own: the sent mail's, or none (see suppressionTarget).
     const target = await suppressionTarget(deps, envelope);
     if ('done' in target) return target.done;
-    return resolveCustomerEvent(deps, envelope, envelope.customer, undefined, target.attach);
+    return resolveCustomerEvent(deps, envelope, envelope.customer, undefined, target.attach, receipt);
   }
   if (!envelope.customer) {
     await deps.store.putProviderEvent(envelope);
@@ -396,5 +374,12 @@ export async function receiveEnvelope(deps: ResolverDeps, queued: Envelope): Pro
     return { written: true };
   }
   const sender = (await numberChangeSender(deps, envelope)) ?? envelope.customer;
-  return resolveCustomerEvent(deps, envelope, sender, whatsappSenderOf(queued, deps.phone));
+  return resolveCustomerEvent(
+    deps,
+    envelope,
+    sender,
+    whatsappSenderOf(queued, deps.phone),
+    undefined,
+    receipt,
+  );
 }

@@ -48,6 +48,8 @@ export interface RouteOutcome {
   assignedTo?: string;
   /** No channel can take a reply (the customer opted out of SMS): nobody waits for one. */
   unreachable?: boolean;
+  /** A twin's: the delivery that wrote the item routes it (`ROUTING_LEASE_MS`); this one settles nothing. */
+  deferred?: boolean;
 }
 
 /** The AI's reply to an item, as the first delivery left it (a redelivery completes it). */
@@ -61,6 +63,16 @@ type Refused = { refused: OutboundMessage; code: string | undefined };
  * the AI asked again (Bedrock throttling or down failed every try until it was dead-lettered, in no queue).
  */
 export const AI_PATIENCE_MS = 5 * 60_000;
+
+/**
+ * How long the delivery that wrote an item may still be routing it: the resolver's function timeout
+ * (stacks/stateful-stack.ts `inboundConsumer`). A twin delivery (`InboundToRoute.twin`) that finds the
+ * item written no longer ago and nothing routed leaves it to that delivery, which holds it by its
+ * write (the message reference's claim): its record stays on the queue until it has routed it, so a
+ * crash or a failure is retried there. The AI is then asked once per message, with no write added;
+ * later, the twin routes it as any redelivery (that delivery's time is up).
+ */
+export const ROUTING_LEASE_MS = 30_000;
 
 /**
  * When routing of the item first began: when the delivery that wrote it read it (`storedAt`), or, for
@@ -316,6 +328,14 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   if (before === 'unreachable') return { routed: false, unreachable: true };
   // The AI answered it before: the resolver starts no wait from it (the answer may have recorded none).
   if (before === 'answered') return { routed: false, replied: true };
+  // A twin while the delivery that wrote the item may still be routing it (asking the AI): left to it.
+  if (!before && input.twin && deps.clock.now().getTime() - routingBegan(item) < ROUTING_LEASE_MS) {
+    deps.log?.('info', 'twin delivery: routed by the delivery that wrote the item', {
+      customerId,
+      conversationId,
+    });
+    return { routed: false, deferred: true };
+  }
   // Refused at the send by an invocation that may have died after recording it: what follows, once.
   if (before && 'refused' in before) {
     await deps.replies.sendNow?.settleRefused?.(before.refused, before.code);

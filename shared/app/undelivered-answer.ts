@@ -86,6 +86,16 @@ export async function owedNow(
 }
 
 /**
+ * What an owed hand-off is worked out from: the failed answer's wait, whether this run's write brought
+ * it back (`waits`), and the hand-off this run may owe (`owes`).
+ */
+type OwedFrom = [
+  wait: Pick<LateFailureWait, 'conversationId' | 'at' | 'answered' | 'written'>,
+  waits: boolean,
+  owes: OwedHandOff | undefined,
+];
+
+/**
  * The hand-off owed for the AI's answer refused at the send (`wait`: the message it answered, `at`, and
  * the answer's times), `owes` when this run may record one: recorded by this run's wait (`waits`), else,
  * when the wait never ended (the message's own, still running: its send would have ended it after), by
@@ -94,9 +104,7 @@ export async function owedNow(
  */
 export async function owedAfterRefusal(
   store: Pick<LateFailureStore, 'owedHandOff' | 'oweHandOffWhileWaiting'>,
-  wait: Pick<LateFailureWait, 'conversationId' | 'at' | 'answered' | 'written'>,
-  waits: boolean,
-  owes: OwedHandOff | undefined,
+  ...[wait, waits, owes]: OwedFrom
 ): Promise<OwedHandOff | undefined> {
   const { conversationId, at, answered, written } = wait;
   const wrote =
@@ -104,6 +112,27 @@ export async function owedAfterRefusal(
     (owes !== undefined &&
       (await store.oweHandOffWhileWaiting?.(conversationId, at, answered, owes)) === true);
   return owedNow(store, conversationId, written, wrote, owes);
+}
+
+/**
+ * The hand-off owed for the AI's answer the provider took, then reported failed (`wait`), `owes` when
+ * this run may record one: recorded by this run's wait (`waits`), else as the conversation holds it
+ * (`handOffRecord`, one strong read): one recorded for this answer by an earlier run, still owed or
+ * made; else, while the customer's wait never ended (from the answered message or before: they wrote
+ * again between the answer's write and its send, which then ended none), recorded by a write of its
+ * own (`oweHandOffWhileWaiting`, conditional), as for an answer refused at the send. A redelivered
+ * status reads only, as before.
+ */
+export async function owedAfterLateFailure(
+  store: Pick<LateFailureStore, 'handOffRecord' | 'oweHandOffWhileWaiting'>,
+  ...[wait, waits, owes]: OwedFrom
+): Promise<OwedHandOff | undefined> {
+  if (!owes || waits) return owes;
+  const { conversationId, at, answered, written } = wait;
+  const record = await store.handOffRecord?.(conversationId, written);
+  if (!record || record.recorded) return record?.owed;
+  if (record.waitingSince === undefined || record.waitingSince > at) return undefined;
+  return (await store.oweHandOffWhileWaiting?.(conversationId, at, answered, owes)) ? owes : undefined;
 }
 
 /** Makes the owed hand-off at the time its wait's write recorded, then marks it made: once. */

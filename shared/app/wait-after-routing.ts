@@ -2,8 +2,18 @@ import type { TrackClock } from '../domain/clock-ports.js';
 import type { Clock } from '../domain/ports.js';
 import type { ResolverStore } from '../domain/resolver-ports.js';
 import type { Conversation } from '../domain/timeline.js';
-import { aiAnswered, type LateFailureWait, mayStartWaiting, unreachable } from '../domain/waiting.js';
-import { makeOwedHandOff, owedNow, type UndeliveredAnswerHandOff } from './undelivered-answer.js';
+import {
+  aiAnswered,
+  type LateFailureWait,
+  mayStartWaiting,
+  routedElsewhere,
+  unreachable,
+} from '../domain/waiting.js';
+import {
+  makeOwedHandOff,
+  owedAfterLateFailure,
+  type UndeliveredAnswerHandOff,
+} from './undelivered-answer.js';
 
 /** The customer's event as the resolver's touch left its conversation. */
 export interface TouchedForWaiting {
@@ -27,7 +37,8 @@ export interface TouchedForWaiting {
  * left unlisted goes in the inbox at the place it keeps, unless the AI's first response listed it
  * (`markFirstResponse`). A message no channel can answer (`unreachable`: the customer opted out of SMS)
  * starts no wait, and ends the one its touch started when it opened the conversation. Routing failed: listed all the same (the customer waits), then the error goes
- * on and the redelivery routes it again. Answers routing's outcome.
+ * on and the redelivery routes it again. A twin delivery that left routing to the one that wrote the
+ * item (`routedElsewhere`) settles nothing: that one does, on its outcome. Answers routing's outcome.
  */
 export async function routeThenWait(
   store: Pick<ResolverStore, 'startWaiting' | 'listInInbox' | 'dropUnreachableWait'>,
@@ -41,6 +52,7 @@ export async function routeThenWait(
     if (touched.unlisted) await store.listInInbox?.(touched.conversationId);
     throw error;
   }
+  if (routedElsewhere(routed)) return routed;
   const answered = aiAnswered(routed);
   const { conversationId, at, receivedAt, inbound, asTouched } = touched;
   const waits = !answered && !unreachable(routed);
@@ -104,7 +116,10 @@ export async function tellClockOfMessage(
  * write that brings the wait back records the hand-off it owes (`OwedHandOff`), taken off once made, so
  * a run that died between the two leaves it to the next (a redelivered status, the sender's retry),
  * which finds it (one strong read when its own write did not apply) and makes it, once, at the time
- * recorded.
+ * recorded. A wait that never ended (the customer wrote again between the answer's write and its send,
+ * so the send ended none; it still runs from the message the answer answered or before) does not come
+ * back: the hand-off is recorded owed by a write of its own (`owedAfterLateFailure`), as for an answer
+ * refused at the send; only the AI's, only when the wait's own write did not apply.
  */
 export async function waitAgainAfterFailure(
   store: Pick<
@@ -112,7 +127,8 @@ export async function waitAgainAfterFailure(
     | 'startWaitingAfterFailure'
     | 'reopenAfterFailure'
     | 'takeBackFirstResponse'
-    | 'owedHandOff'
+    | 'handOffRecord'
+    | 'oweHandOffWhileWaiting'
     | 'handOffMade'
   >,
   wait: LateFailureWait | undefined,
@@ -133,8 +149,9 @@ export async function waitAgainAfterFailure(
       owes?.at ?? clock.now().toISOString(),
       owes,
     ));
-  // Owed by this run's write, or by an earlier run's that died before the hand-off.
-  const owed = await owedNow(store, conversationId, written, waitsAgain === true, owes);
+  // Owed by this run's write, by one of its own while the wait still runs (the customer wrote again
+  // before the send, which then ended none), or by an earlier run's that died before the hand-off.
+  const owed = await owedAfterLateFailure(store, wait, waitsAgain === true, owes);
   // The wait it ended is back: if it was the first response, it was none (the next answer is). With no
   // hand-off owed to tell a redelivery so (an agent's answer), it is tried whenever the wait is not
   // back by this run: a run that died right after the wait's write left it, and its own condition (the

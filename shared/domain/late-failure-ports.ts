@@ -1,5 +1,12 @@
 import type { OwedHandOff } from './waiting.js';
 
+/** The hand-off a failed AI answer owes as the conversation holds it, and the customer's wait. */
+export interface HandOffRecord {
+  recorded: boolean;
+  owed: OwedHandOff | undefined;
+  waitingSince: string | undefined;
+}
+
 /**
  * What brings back the wait a reply the provider took, then reported failed, had ended, and makes the
  * hand-off the AI's answer then owes (the resolver's, for a `failed` status; the sender's, for one that
@@ -35,6 +42,12 @@ export interface LateFailureStore {
    * wait back and not made yet (a crash came between): one strong read.
    */
   owedHandOff?(conversationId: string, answer: string): Promise<OwedHandOff | undefined>;
+  /**
+   * What the conversation holds of the hand-off the failed AI answer written at `answer` owes (one
+   * strong read): `recorded` (owed or made already), the hand-off still `owed`, and the customer's wait
+   * (`waitingSince`), so a late failure writes one only while a wait runs and none is recorded.
+   */
+  handOffRecord?(conversationId: string, answer: string): Promise<HandOffRecord>;
   /**
    * The AI's answer refused at the send while the wait of its message (`at`) still runs (`failed`, the
    * answer's time as an answer): no wait comes back, the hand-off is recorded owed all the same, once

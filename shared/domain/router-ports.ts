@@ -116,6 +116,11 @@ export interface InboundToRoute {
    * routed it yet, so the check for an earlier decision is skipped. Unset: check.
    */
   firstDelivery?: boolean | undefined;
+  /**
+   * Another delivery wrote the item, and this one's queue record was never received before: a twin
+   * (the provider delivered the message twice), not a retry of the delivery that wrote it.
+   */
+  twin?: boolean | undefined;
   /** The conversation as the resolver's touch just left it: routing then need not read it. */
   conversation?: ConversationSnapshot | undefined;
   /** The customer's profile as the resolver read it, when the event did not write it: not read again. */
@@ -124,3 +129,11 @@ export interface InboundToRoute {
 
 /** Routes an inbound item the resolver has just written (`routeMessage` bound to its dependencies). */
 export type RouteInbound = (input: InboundToRoute) => Promise<unknown>;
+
+/**
+ * How the queue handed the resolver an envelope: how often its record was received (1: its first
+ * receive; more: a retry of it, after its earlier receive failed or ran out of time).
+ */
+export interface Receipt {
+  receiveCount: number;
+}

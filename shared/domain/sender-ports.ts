@@ -55,6 +55,7 @@ export interface SenderStore {
   reopenAfterFailure?: LateFailureStore['reopenAfterFailure'];
   /** The hand-off a failed AI answer's wait owes, and its making: see `LateFailureStore`. */
   owedHandOff?: LateFailureStore['owedHandOff'];
+  handOffRecord?: LateFailureStore['handOffRecord'];
   handOffMade?: LateFailureStore['handOffMade'];
   oweHandOffWhileWaiting?: LateFailureStore['oweHandOffWhileWaiting'];
   /** A first response that never reached the customer is taken back: see `ResolverStore`. */

@@ -117,6 +117,16 @@ export function unreachable(outcome: unknown): boolean {
   );
 }
 
+/**
+ * Whether routing's outcome says another delivery of the message routes it (a twin's, `deferred`): that
+ * delivery settles its wait and its inbox entry, as routing's outcome tells it.
+ */
+export function routedElsewhere(outcome: unknown): boolean {
+  return (
+    typeof outcome === 'object' && outcome !== null && (outcome as { deferred?: unknown }).deferred === true
+  );
+}
+
 /** Whether routing's outcome says the AI answered the message (its reply stored and sent or queued). */
 export function aiAnswered(outcome: unknown): boolean {
   return (

@@ -82,7 +82,7 @@ export function createResolverHandler(): (
     // Bound on AWS (the web chat's `delivered` goes there too): a deletion's later look (apply-deletion.ts).
     requeue: config.INBOUND_QUEUE_URL ? sqsEnvelopeQueue(config.INBOUND_QUEUE_URL) : undefined,
   };
-  const consume = createResolverConsumer((envelope) => receiveEnvelope(deps, envelope), {
+  const consume = createResolverConsumer((envelope, receipt) => receiveEnvelope(deps, envelope, receipt), {
     deadLetter: lambdaDeadLetter(config.INBOUND_DEAD_LETTER_QUEUE_URL),
   });
   return (event, context) => {

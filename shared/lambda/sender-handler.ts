@@ -30,6 +30,7 @@ export function senderDeps(config: Config, repos: DynamoRepositories): SenderDep
       startWaitingAfterFailure: repos.conversations.startWaitingAfterFailure,
       reopenAfterFailure: repos.conversations.reopenAfterFailure,
       owedHandOff: repos.conversations.owedHandOff,
+      handOffRecord: repos.conversations.handOffRecord,
       handOffMade: repos.conversations.handOffMade,
       oweHandOffWhileWaiting: repos.conversations.oweHandOffWhileWaiting,
       takeBackFirstResponse: repos.metrics.takeBackFirstResponse,

@@ -164,7 +164,7 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     requeue,
   };
   queues.inbound.start(
-    createResolverConsumer((envelope) => receiveEnvelope(resolving, envelope), {
+    createResolverConsumer((envelope, receipt) => receiveEnvelope(resolving, envelope, receipt), {
       deadLetter: localDeadLetter(queues.deadLetter),
     }),
   );

@@ -1,5 +1,6 @@
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type Envelope, EnvelopeParser } from '../domain/envelope.js';
+import type { Receipt } from '../domain/router-ports.js';
 import { ValidationError } from '../errors.js';
 import { loggedId, logger } from '../log.js';
 import { type DeadLetter, errorFields, sqsBatchHandler } from './sqs-batch.js';
@@ -8,10 +9,11 @@ import { type DeadLetter, errorFields, sqsBatchHandler } from './sqs-batch.js';
  * The resolver's SQS consumer: each record is one envelope, received on its own (`receiveEnvelope`
  * bound to its dependencies) so one bad record fails alone (partial batch response) and is
  * redelivered, then dead-lettered, without holding back the rest of its batch; with `deadLetter`, one
- * that failed permanently (not an envelope, a write DynamoDB refuses) is dead-lettered at once.
+ * that failed permanently (not an envelope, a write DynamoDB refuses) is dead-lettered at once. Each
+ * envelope is received with its record's receipt (`Receipt`: its first receive or a retry).
  */
 export function createResolverConsumer(
-  receive: (envelope: Envelope) => Promise<unknown>,
+  receive: (envelope: Envelope, receipt: Receipt) => Promise<unknown>,
   options: { deadLetter?: DeadLetter | undefined } = {},
 ): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const recordHandler = async (record: SQSRecord): Promise<void> => {
@@ -27,7 +29,7 @@ export function createResolverConsumer(
       throw new ValidationError(`record ${record.messageId} is not an envelope`, { cause: parsed.error });
     }
     try {
-      await receive(parsed.data);
+      await receive(parsed.data, { receiveCount: Number(record.attributes.ApproximateReceiveCount) });
     } catch (error) {
       // Ids and error names only: the record body is customer data.
       const fields = {

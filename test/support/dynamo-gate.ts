@@ -83,6 +83,13 @@ export const recentItemsRead = (call: GatedCall): boolean =>
   call.body.includes('"ScanIndexForward":false') &&
   call.body.includes('"Limit":12');
 
+/**
+ * Routing's look for the AI's reply an earlier delivery of the message wrote: only a delivery that did
+ * not write the message's item makes it (a twin, or a retry).
+ */
+export const earlierReplyRead = (call: GatedCall): boolean =>
+  call.operation === 'GetItem' && call.body.includes('#reply:ai:');
+
 /** The write that hands the conversation off (the escalation kept on the conversation item). */
 export const escalationWrite = (call: GatedCall): boolean =>
   call.operation === 'UpdateItem' && call.body.includes('escalatedItemId');

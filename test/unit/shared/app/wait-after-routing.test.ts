@@ -153,3 +153,84 @@ describe('waitAgainAfterFailure', () => {
     expect(writes).toEqual([]);
   });
 });
+
+describe('routeThenWait: a twin delivery', () => {
+  it('settles nothing when the delivery that wrote the item routes it (no wait, no listing)', async () => {
+    const { writes, store } = recording();
+    const outcome = { routed: false, deferred: true };
+    const alone = touched({ asTouched: open });
+    expect(await routeThenWait(store, alone, async () => outcome)).toBe(outcome);
+    expect(writes).toEqual([]);
+  });
+});
+
+describe('waitAgainAfterFailure: the AI answer failed while its message still waits', () => {
+  const MESSAGE_AT = '2026-03-02T09:00:00.000Z';
+  const ANSWER_AT = '2026-03-02T09:00:02.000Z';
+  const NOW = '2026-03-02T09:10:00.000Z';
+  const wait = {
+    conversationId: 'cv_1',
+    at: MESSAGE_AT,
+    answered: ANSWER_AT,
+    written: ANSWER_AT,
+    byAi: { channel: 'whatsapp' as const },
+  };
+  /**
+   * The customer wrote again between the answer's write and its send, so the send ended no wait: the
+   * wait of the message it answered still runs, and none comes back (both writes fail their conditions).
+   */
+  function stillWaiting(waiting: { since?: string } = { since: MESSAGE_AT }) {
+    const writes: string[] = [];
+    let owed: { answer: string; at: string; made?: boolean } | undefined;
+    const store = {
+      startWaitingAfterFailure: async () => false,
+      reopenAfterFailure: async () => false,
+      handOffRecord: async (_id: string, answer: string) => ({
+        recorded: owed?.answer === answer,
+        owed: owed?.answer === answer && !owed.made ? { answer, at: owed.at } : undefined,
+        waitingSince: waiting.since,
+      }),
+      oweHandOffWhileWaiting: async (
+        id: string,
+        at: string,
+        failed: string,
+        handOff: { answer: string; at: string },
+      ) => {
+        if (owed && owed.answer >= handOff.answer) return false;
+        writes.push(`owe ${id} ${at} ${failed}`);
+        owed = { ...handOff };
+        return true;
+      },
+      handOffMade: async () => {
+        if (owed) owed.made = true;
+      },
+      takeBackFirstResponse: async (id: string, at: string) => {
+        writes.push(`take back ${id} ${at}`);
+        return true;
+      },
+    };
+    const handedOff: string[] = [];
+    const to = async (_wait: unknown, reason: string | undefined, at: string) => {
+      handedOff.push(`${reason} ${at}`);
+    };
+    return { writes, store, handedOff, handOff: { to, reason: '131026' } };
+  }
+
+  it('hands the conversation to a person, once however often the failure comes', async () => {
+    const { writes, store, handedOff, handOff } = stillWaiting();
+    const clock = { now: () => new Date(NOW) };
+    await waitAgainAfterFailure(store, wait, clock, undefined, handOff);
+    await waitAgainAfterFailure(store, wait, clock, undefined, handOff);
+    expect(handedOff).toEqual([`131026 ${NOW}`]);
+    expect(writes.filter((w) => w.startsWith('owe'))).toEqual([`owe cv_1 ${MESSAGE_AT} ${ANSWER_AT}`]);
+  });
+
+  it('records nothing when no wait runs (a later answer reached the customer), nor one newer than it', async () => {
+    for (const since of [undefined, '2026-03-02T09:05:00.000Z']) {
+      const { writes, store, handedOff, handOff } = stillWaiting(since ? { since } : {});
+      await waitAgainAfterFailure(store, wait, { now: () => new Date(NOW) }, undefined, handOff);
+      expect(handedOff).toEqual([]);
+      expect(writes.filter((w) => w.startsWith('owe'))).toEqual([]);
+    }
+  });
+});

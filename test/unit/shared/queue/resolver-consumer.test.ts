@@ -37,6 +37,17 @@ describe('resolver consumer', () => {
     expect(store.timeline('cu_1').map((i) => i.providerMessageId)).toEqual(['wamid.IN1', 'wamid.IN2']);
   });
 
+  it("hands each envelope its record's receive count: a first receive, or a retry", async () => {
+    const counts: number[] = [];
+    const consume = createResolverConsumer(async (_envelope, receipt) => {
+      counts.push(receipt.receiveCount);
+    });
+    const retried = record('m2', JSON.stringify(inboundText({ providerMessageId: 'wamid.IN2' })));
+    retried.attributes.ApproximateReceiveCount = '3';
+    await consume({ Records: [record('m1', JSON.stringify(inboundText())), retried] });
+    expect(counts.sort()).toEqual([1, 3]);
+  });
+
   it('fails a record whose storage write fails, so the queue redelivers it', async () => {
     const store = new MemoryStore();
     store.failOnWrite = 1;

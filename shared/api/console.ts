@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { onFirstUse } from '#shared/domain/on-first-use.js';
+import { encodedBody } from '#shared/http/compressed.js';
 import type { ConsoleBundle } from '#shared/http/console-files.js';
 
 /** How agents sign in to the console: a token of AGENT_TOKENS locally, Cognito SRP with TOTP on AWS. */
@@ -67,10 +68,14 @@ export function consoleApp(serving: ConsoleServing): Hono {
   app.get('/console/assets/:name', async (c) => {
     const file = (await loaded()).assets.get(c.req.param('name'));
     if (!file) return c.json({ error: { code: 'not_found', message: 'no such console file' } }, 404);
-    c.header('Cache-Control', IMMUTABLE);
-    c.header('Content-Type', file.type);
-    c.header('X-Content-Type-Options', 'nosniff');
-    return c.body(file.body as Uint8Array<ArrayBuffer>);
+    // Brotli or gzip as made at build time when the browser takes it (API Gateway compresses nothing).
+    const { body, headers } = encodedBody(file.body, file.encoded ?? {}, c.req.header('accept-encoding'));
+    return c.body(body, 200, {
+      ...headers,
+      'Cache-Control': IMMUTABLE,
+      'Content-Type': file.type,
+      'X-Content-Type-Options': 'nosniff',
+    });
   });
   return app;
 }

@@ -1,11 +1,16 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Encoded } from './compressed.js';
 
-/** One built file of the console: its bytes and content type. */
+/** One built file of the console: its bytes, content type and compressed forms (made when built). */
 export interface ConsoleFile {
   body: Uint8Array;
   type: string;
+  encoded?: Encoded;
 }
+
+/** The suffixes of a file's compressed forms, written beside it (`main-….js.br`, `main-….js.gz`). */
+export const ENCODED_SUFFIX = { br: '.br', gzip: '.gz' } as const;
 
 /** The built console: its page and its hashed assets by file name (served under `/console/assets/`). */
 export interface ConsoleBundle {
@@ -55,13 +60,22 @@ export function consolePage(
   ].join('\n');
 }
 
-/** Reads a console built into `dir` (`index.html` and `assets/`), as the agent API function ships it. */
+/**
+ * Reads a console built into `dir` (`index.html` and `assets/`, each asset's compressed forms beside it),
+ * as the agent API function ships it.
+ */
 export async function readConsoleDir(dir: string): Promise<ConsoleBundle> {
   const html = await readFile(join(dir, 'index.html'), 'utf8');
-  const names = await readdir(join(dir, 'assets'));
+  const names = new Set(await readdir(join(dir, 'assets')));
+  const suffixes = Object.entries(ENCODED_SUFFIX) as [keyof Encoded, string][];
   const assets = new Map<string, ConsoleFile>();
   for (const name of names) {
-    assets.set(name, { body: await readFile(join(dir, 'assets', name)), type: consoleContentType(name) });
+    if (suffixes.some(([, suffix]) => name.endsWith(suffix))) continue;
+    const encoded: Encoded = {};
+    for (const [coding, suffix] of suffixes)
+      if (names.has(name + suffix)) encoded[coding] = await readFile(join(dir, 'assets', name + suffix));
+    const body = await readFile(join(dir, 'assets', name));
+    assets.set(name, { body, type: consoleContentType(name), encoded });
   }
   return { html, assets };
 }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Context, Hono } from 'hono';
 import { createWebchatApp } from '#shared/api/webchat/app.js';
-import type { WebchatAssets } from '#shared/api/webchat/assets.js';
+import { type WebchatAssets, type WidgetJson, widgetFromJson } from '#shared/api/webchat/assets.js';
 import type { EndSockets } from '#shared/app/end-webchat-session.js';
 import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import type { Config } from '#shared/config/config.js';
@@ -17,7 +17,7 @@ import { webhookConfig } from './webhook-handler.js';
 /** The widget the stack builds next to the bundle (`webchat-widget.json`), when it is there. */
 function bundledWidget(): WebchatAssets | undefined {
   const file = new URL('./webchat-widget.json', import.meta.url);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as WebchatAssets) : undefined;
+  return existsSync(file) ? widgetFromJson(JSON.parse(readFileSync(file, 'utf8')) as WidgetJson) : undefined;
 }
 
 /** The caller's IP as API Gateway saw it (HTTP API, payload 2.0). */

@@ -300,8 +300,12 @@ const sections: Array<[string, string, () => Promise<void> | void]> = [
     "Live updates: webhook POST to the event on a socket, locally, and the event log's write units (BENCH_LIVE_MESSAGES)",
     () => liveFigures(size('BENCH_LIVE_MESSAGES', 300)),
   ],
-  ['11', 'Web chat widget: the loader and the panel, raw and gzipped (#17)', webchatWidgetFigures],
-  ['10', "The agent console's bundle: each file raw and gzipped, the initial JS", consoleBundleFigures],
+  ['11', 'Web chat widget: the loader and the panel, raw, gzipped and as sent (#17)', webchatWidgetFigures],
+  [
+    '10',
+    "The agent console's bundle: each file raw, gzipped and as sent, the initial JS, the first load as sent",
+    consoleBundleFigures,
+  ],
   [
     '12',
     "Web chat and the agents' paths, per call: sessions, a visitor's message, a retry, an agent's reply, the load reconcile (BENCH_WEBCHAT_VISITORS)",

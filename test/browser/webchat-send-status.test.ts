@@ -81,4 +81,52 @@ describe('the web-chat widget’s send status on a bad network', { timeout: 90_0
     await expect.poll(() => statusOf(page, 'Offline three'), WAIT).toContain('Sent');
     expect(await statusOf(page, 'Offline one')).toContain('Sent');
   });
+  it('counts no try while offline: "Waiting for connection" however long, then each message sent once', async () => {
+    const page = await visit();
+    const posts: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && r.url().includes('/webchat/messages')) posts.push(r.postDataJSON().text);
+    });
+    await page.context().setOffline(true);
+    await page.getByRole('status').filter({ hasText: 'You are offline' }).waitFor(WAIT);
+    await pause(page);
+    await write(page, 'In the tunnel');
+    await write(page, 'Still in it');
+    // Before: six tries of the first (1, 2, 4, 8, 16 s apart), each failing at once, then "Not sent".
+    await page.clock.runFor(120_000);
+    expect(await statusOf(page, 'In the tunnel')).toContain('Waiting for connection');
+    expect(await statusOf(page, 'Still in it')).toContain('Waiting for connection');
+    expect(await page.locator('div.sr[aria-live]').textContent()).not.toContain('Not sent');
+    expect(posts).toEqual([]);
+    await page.context().setOffline(false);
+    await page.clock.runFor(5000);
+    await expect.poll(() => statusOf(page, 'Still in it'), WAIT).toContain('Sent');
+    expect(posts).toEqual(['In the tunnel', 'Still in it']);
+  });
+
+  it('takes the screen reader\'s "Not sent" line away once the message is sent, and says it was', async () => {
+    const page = await visit();
+    await pause(page);
+    const route = `${shop.runtime.url}/webchat/messages*`;
+    await page.route(route, (r) =>
+      r.request().method() === 'POST' ? r.abort('internetdisconnected') : r.fallback(),
+    );
+    await write(page, 'Lost on the way');
+    for (let i = 0; i < 6; i++) await page.clock.runFor(20_000);
+    await expect
+      .poll(() => page.locator('div.sr[aria-live]').textContent(), WAIT)
+      .toContain('Not sent: Lost on the way');
+    await page.unroute(route);
+    await page
+      .locator('.msg.visitor', { hasText: 'Lost on the way' })
+      .getByRole('button', { name: /Retry/ })
+      .click();
+    await page.clock.runFor(1000);
+    await expect.poll(() => statusOf(page, 'Lost on the way'), WAIT).toContain('Sent');
+    // Before: "Not sent: Lost on the way" stayed, beside the message shown sent.
+    await expect
+      .poll(() => page.locator('div.sr[aria-live]').textContent(), WAIT)
+      .toContain('Sent: Lost on the way');
+    expect(await page.locator('div.sr[aria-live]').textContent()).not.toContain('Not sent');
+  });
 });

@@ -125,6 +125,7 @@ function useOutbox(
       sent: (u, answer) => onSent({ id: answer.id, at: answer.at, author: 'visitor', text: u.text }),
       unauthorized: reset,
       changed: setItems,
+      offline: () => navigator.onLine === false,
     });
     setItems(box.items());
     return box;

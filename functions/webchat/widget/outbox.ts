@@ -34,6 +34,8 @@ export interface OutboxPorts {
   /** The session was refused (401): the panel starts a new one, and the outbox waits for it. */
   unauthorized(): void;
   changed(items: readonly Unsent[]): void;
+  /** Whether the browser says it is offline: nothing is tried then, and no try is counted. */
+  offline(): boolean;
 }
 
 /** The wait before the next try: the server's Retry-After when it gave one, else doubling from 1 s. */
@@ -83,6 +85,9 @@ export function createOutbox(key: string, ports: OutboxPorts) {
   const set = (id: string, change: Partial<Unsent>) =>
     update(items.map((u) => (u.clientMessageId === id ? { ...u, ...change } : u)));
   const failed = (unsent: Unsent, error: CallError) => {
+    // Offline (it failed as the connection went, or the browser knew first): not a try; it waits for
+    // `online` (resume), however long that takes, and never shows "Not sent" for it.
+    if (ports.offline() && retryable(error)) return set(unsent.clientMessageId, { state: 'queued' });
     const attempts = unsent.attempts + 1;
     const over = !retryable(error) || attempts >= SEND_ATTEMPTS;
     set(unsent.clientMessageId, { state: over ? 'failed' : 'waiting', attempts });
@@ -97,7 +102,7 @@ export function createOutbox(key: string, ports: OutboxPorts) {
   /** Sends the oldest message that has not failed for good (a failed one waits for Retry, not the rest). */
   const flush = () => {
     const next = items.find((u) => u.state !== 'failed');
-    if (!ready || !next || next.state !== 'queued') return;
+    if (!ready || !next || next.state !== 'queued' || ports.offline()) return;
     set(next.clientMessageId, { state: 'sending' });
     ports.post(next).then(
       (answer) => {
@@ -137,7 +142,7 @@ export function createOutbox(key: string, ports: OutboxPorts) {
       flush();
     },
     retry: (id: string) => requeue((u) => u.clientMessageId === id),
-    /** Tries again now: the network is back (online, the live socket reopened). */
+    /** Tries again now: the network is back (online, the live socket reopened); a try offline waits for it. */
     resume: () => requeue((u) => u.state === 'failed' || u.state === 'waiting'),
     /** Drops what Threadline already has (its id ends with `.<clientMessageId>`), a lost answer say. */
     confirm(messageIds: readonly string[]) {

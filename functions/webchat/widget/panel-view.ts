@@ -178,6 +178,7 @@ export function MessageList(props: {
 
 /** How many arrivals at once are told one by one; more (a reconnect's catch-up) are told as a count. */
 const TOLD_ONE_BY_ONE = 3;
+const NOT_SENT = 'Not sent: ';
 
 /**
  * What a screen reader is told of the chat: the replies that come once the history has been read (newer
@@ -207,8 +208,20 @@ export function Arrivals(props: {
     const failed = props.unsent.filter(
       (u) => u.state === 'failed' && !told.some((t) => t.id === u.clientMessageId),
     );
-    const said = failed.map((u) => ({ id: u.clientMessageId, said: 'Not sent: ', text: u.text }));
-    if (said.length) setTold((list) => [...list, ...said].slice(-TOLD_ONE_BY_ONE));
+    const said = failed.map((u) => ({ id: u.clientMessageId, said: NOT_SENT, text: u.text }));
+    // Once Threadline has a message told "Not sent" (it left the outbox), "Sent" replaces that line.
+    const gone = told.filter(
+      (t) => t.said === NOT_SENT && !props.unsent.some((u) => u.clientMessageId === t.id),
+    );
+    const sent = gone.map((t) => ({ id: `${t.id}:sent`, said: 'Sent: ', text: t.text }));
+    if (said.length || gone.length)
+      setTold((list) =>
+        [
+          ...list.filter((t) => !gone.some((g) => g.id === t.id && g.said === t.said)),
+          ...sent,
+          ...said,
+        ].slice(-TOLD_ONE_BY_ONE),
+      );
   }, [props.unsent]);
   return h(
     'div',

@@ -2,15 +2,19 @@ import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, buildSync } from 'esbuild';
+import { compress, compressSync, type Encoded, encodedToJson } from '#shared/http/compressed.js';
 
 /** Where the widget's sources are, beside the function that serves them. */
 const WIDGET_DIR = fileURLToPath(new URL('../../../functions/webchat/widget/', import.meta.url));
 
-/** The built widget: the loader, and the panel under its content-hashed name. */
+/** The built widget: the loader, the panel under its content-hashed name, and their compressed forms. */
 export interface BuiltWidget {
   loader: string;
   panel: { name: string; body: string };
+  encoded: { loader: Encoded; panel: Encoded };
 }
+
+const bytes = (text: string) => new TextEncoder().encode(text);
 
 function options(entry: string, define: Record<string, string>): BuildOptions & { write: false } {
   return {
@@ -40,13 +44,21 @@ async function bundle(entry: string, define: Record<string, string> = {}): Promi
 const panelName = (panel: string) =>
   `panel-${createHash('sha256').update(panel).digest('hex').slice(0, 12)}.js`;
 
-/** Builds the widget synchronously into one JSON file (the stack's synth: the webchat Lambda serves it). */
+/**
+ * Builds the widget synchronously into one JSON file (the stack's synth: the webchat Lambda serves it),
+ * with the brotli and gzip forms of both files in base64, compressed here rather than per request.
+ */
 export function writeWidgetFile(path: string): void {
   const panel = text('panel.ts', buildSync(options('panel.ts', {})).outputFiles);
   const name = panelName(panel);
   const define = { PANEL_PATH: JSON.stringify(`/webchat/assets/${name}`) };
   const loader = text('loader.ts', buildSync(options('loader.ts', define)).outputFiles);
-  writeFileSync(path, JSON.stringify({ loader, panel: { name, body: panel } }));
+  const encoded = {
+    loader: encodedToJson(compressSync(bytes(loader))),
+    panel: encodedToJson(compressSync(bytes(panel))),
+  };
+  const json = { loader, panel: { name, body: panel }, encoded };
+  writeFileSync(path, JSON.stringify(json));
 }
 
 /**
@@ -65,5 +77,6 @@ async function buildOnce(): Promise<BuiltWidget> {
   const panel = await bundle('panel.ts');
   const name = panelName(panel);
   const loader = await bundle('loader.ts', { PANEL_PATH: JSON.stringify(`/webchat/assets/${name}`) });
-  return { loader, panel: { name, body: panel } };
+  const [loaderForms, panelForms] = await Promise.all([compress(bytes(loader)), compress(bytes(panel))]);
+  return { loader, panel: { name, body: panel }, encoded: { loader: loaderForms, panel: panelForms } };
 }

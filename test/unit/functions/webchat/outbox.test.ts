@@ -22,8 +22,11 @@ const refused = (status?: number, retryAfter?: number): CallError =>
     ...(retryAfter ? { retryAfter } : {}),
   });
 
-/** An outbox whose sends answer from `answers` in turn (then succeed), with every try's time. */
-function outbox(answers: (CallError | undefined)[]) {
+/**
+ * An outbox whose sends answer from `answers` in turn (then succeed), with every try's time; `network`
+ * is the browser's online state, which a test turns off and on.
+ */
+function outbox(answers: (CallError | undefined)[], network = { offline: false }) {
   const tries: { at: number; id: string }[] = [];
   const sent: string[] = [];
   let items: readonly Unsent[] = [];
@@ -41,6 +44,7 @@ function outbox(answers: (CallError | undefined)[]) {
     changed: (now) => {
       items = now;
     },
+    offline: () => network.offline,
   });
   return { box, tries, sent, items: () => items, unauthorized: () => unauthorized };
 }
@@ -68,6 +72,50 @@ describe('the widget’s outbox', () => {
     await vi.runAllTimersAsync();
     expect(o.sent).toEqual(['hello']);
     expect(storage.getItem(KEY)).toBeNull();
+  });
+
+  it('counts no try while the browser is offline: the message waits, never "failed", and goes once on resume', async () => {
+    const network = { offline: false };
+    // The first try fails as the connection drops (the browser says offline as it fails).
+    const o = outbox([], network);
+    o.box.ready(true);
+    network.offline = true;
+    o.box.add('in the tunnel');
+    o.box.add('behind it');
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(o.tries).toEqual([]);
+    expect(o.items().map((u) => [u.text, u.state, u.attempts])).toEqual([
+      ['in the tunnel', 'queued', 0],
+      ['behind it', 'queued', 0],
+    ]);
+    network.offline = false;
+    o.box.resume();
+    await vi.runAllTimersAsync();
+    expect(o.sent).toEqual(['in the tunnel', 'behind it']);
+    expect(o.tries).toHaveLength(2);
+  });
+
+  it('does not count a try that failed as the browser went offline, nor retry it until resume', async () => {
+    const network = { offline: false };
+    const o = outbox(
+      Array.from({ length: 10 }, () => refused()),
+      network,
+    );
+    o.box.ready(true);
+    o.box.add('one');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(o.items().map((u) => [u.state, u.attempts])).toEqual([['waiting', 1]]);
+    network.offline = true;
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    // The retry's timer fired offline: no try, still not failed.
+    expect(o.tries).toHaveLength(1);
+    expect(o.items().map((u) => u.state)).toEqual(['queued']);
+    network.offline = false;
+    o.box.resume();
+    await vi.runAllTimersAsync();
+    // The try made online counts; none while offline: five more from the resume, then failed.
+    expect(o.tries).toHaveLength(SEND_ATTEMPTS);
+    expect(o.items().map((u) => u.state)).toEqual(['failed']);
   });
 
   it('waits for Retry-After on a 429, retries a 503, and does not retry a 400', async () => {

@@ -87,6 +87,18 @@ export function createRouter(): OpenAPIHono<AgentEnv> {
   return app;
 }
 
+/**
+ * rejectInvalid for an audited route whose use case writes its own records from its checks on: the
+ * call is marked as reached (`admitted`), so `recordRefusals` does not record its failures again.
+ */
+export function admitted<I extends Input>(): Hook<I, AgentEnv, string, undefined> {
+  return (result, c) => {
+    c.set('admitted', true);
+    if (!result.success) throw invalidRequest(result.target, result.error.issues, c);
+    return undefined;
+  };
+}
+
 /** Whose ids an audited route's path holds: customers', an export's (its customer), a webhook's or an agent's. */
 type PathIds = 'path' | 'export' | 'none' | 'agent';
 
@@ -134,9 +146,9 @@ function pathNames(c: Context<AgentEnv>, customers: PathIds): { customerIds: str
   };
 }
 
-/** The agent an `/agents/{id}` path names: `me` is the caller, as in an assignment. */
+/** The agent an `/agents/{id}` path names: `me` (or `/agents/me` itself) is the caller, as in an assignment. */
 export function agentOfPath(c: Context<AgentEnv>): string {
-  const id = c.req.param('id') ?? '';
+  const id = c.req.param('id') ?? 'me';
   return id === 'me' ? c.get('agentId') : id;
 }
 

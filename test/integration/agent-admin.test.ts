@@ -4,6 +4,7 @@ import { startTestRuntime } from '../support/runtime.js';
 
 const ANA = 'agent-admin-ana-token';
 const BOB = 'agent-admin-bob-token';
+const CAT = 'agent-admin-cat-token';
 
 /** What an admin sees and sets of the team: each agent's role in the list. */
 describe('local runtime: the agents list and an admin’s settings of agents', () => {
@@ -11,7 +12,7 @@ describe('local runtime: the agents list and an admin’s settings of agents', (
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
-      env: { AGENT_TOKENS: `ana:${ANA}:admin,bob:${BOB}` },
+      env: { AGENT_TOKENS: `ana:${ANA}:admin,bob:${BOB},cat:${CAT}` },
       routing: true,
     });
   });
@@ -57,5 +58,29 @@ describe('local runtime: the agents list and an admin’s settings of agents', (
         after: { presence: 'away', queues: ['general'], languages: [], capacity: 4 },
       },
     });
+  });
+
+  it('audits a first registration that sets nothing (the console’s at sign-in), not its repeats', async () => {
+    type Audited = { agentId: string; subjectAgentId: string; outcome: string; change: unknown };
+    const records = async () =>
+      ((await call('GET', '/api/audit?action=agent_update&agentId=cat')).body as { items: Audited[] }).items;
+    expect((await call('PUT', '/api/agents/me', CAT, {})).status).toBe(200);
+    expect((await call('PUT', '/api/agents/me', CAT, {})).status).toBe(200);
+    expect(await records()).toEqual([
+      expect.objectContaining({
+        agentId: 'cat',
+        subjectAgentId: 'cat',
+        outcome: 'ok',
+        change: { before: {}, after: { presence: 'away', queues: [], languages: [], capacity: 5 } },
+      }),
+    ]);
+    // Removed, restored: her registration at the next sign-in is a first one again.
+    expect((await call('DELETE', '/api/agents/cat')).status).toBe(204);
+    expect((await call('POST', '/api/agents/cat/restore')).status).toBe(204);
+    expect((await call('PUT', '/api/agents/me', CAT, {})).status).toBe(200);
+    expect((await records()).map((r) => [r.outcome, r.change])).toEqual([
+      ['ok', { before: {}, after: { presence: 'away', queues: [], languages: [], capacity: 5 } }],
+      ['ok', { before: {}, after: { presence: 'away', queues: [], languages: [], capacity: 5 } }],
+    ]);
   });
 });

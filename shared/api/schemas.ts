@@ -109,9 +109,7 @@ const utcDayQuery = (description: string) =>
  * (`assigne=me`) is 400 naming it, never another list answered as if it were the one asked for.
  */
 function querySchemas(IdSchema: z.ZodString) {
-  const LimitSchema = wholeNumber('limit', 1, 200)
-    .default(50)
-    .meta({ description: 'page size (default 50)' });
+  const LimitSchema = wholeNumber('limit', 1, 200, 50).meta({ description: 'page size (default 50)' });
   const CursorSchema = z
     .string()
     .max(4096)
@@ -132,7 +130,7 @@ function querySchemas(IdSchema: z.ZodString) {
       description: 'search text; without it, every customer, newest first',
     }),
     cursor: CursorSchema,
-    limit: LimitSchema.unwrap().default(25).meta({ description: 'page size (default 25)' }),
+    limit: wholeNumber('limit', 1, 200, 25).meta({ description: 'page size (default 25)' }),
   });
   /** `GET /api/conversations`: the inbox filter and page. */
   const InboxQuerySchema = z.strictObject({

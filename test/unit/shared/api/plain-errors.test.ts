@@ -28,6 +28,12 @@ describe('agent API: plain validation messages', () => {
     ['/api/conversations?limit=2.5', 'limit must be a whole number from 1 to 200'],
     ['/api/events?limit=2', 'since must be a whole number'],
     ['/api/events?since=0&limit=9999', 'limit must be a whole number from 1 to 500'],
+    // Plain decimal digits only: a number's other spellings were coerced and taken (200) before.
+    ...['0x10', '1e2', '%20%2010', '10.0', '010', '+10', '10%20', '', '1_0', '０１'].map((limit) => [
+      `/api/customers?limit=${limit}`,
+      'limit must be a whole number from 1 to 200',
+    ]),
+    ['/api/events?since=00', 'since must be a whole number'],
   ])('GET %s answers 400 saying %s', async (path, message) => {
     const error = await refusal(path);
     expect([error.status, error.code]).toEqual([400, 'invalid_request']);

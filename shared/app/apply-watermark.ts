@@ -1,5 +1,5 @@
 import type { StatusEnvelope } from '../domain/envelope.js';
-import { followMerges, mergedGroup } from '../domain/merges.js';
+import { followMerges, mergedGroup } from '../domain/merge-walks.js';
 import type { ResolverStore } from '../domain/resolver-ports.js';
 import { readsUpTo, WATERMARK_MAX_MERGE_HOPS, WATERMARK_MAX_PARTITIONS } from '../domain/watermark.js';
 import { loggedId } from '../log.js';

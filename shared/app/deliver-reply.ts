@@ -196,8 +196,17 @@ async function claim(
   deps: SenderDeps,
   message: OutboundMessage,
   fields: LogFields,
-): Promise<'claimed' | 'retry' | false> {
+): Promise<'claimed' | 'retry' | false | { movedTo: string; conversationId?: string }> {
   const claimed = await deps.store.claimSend(message, deps.clock.now(), deps.leaseMs);
+  if (typeof claimed === 'object' && 'movedTo' in claimed) {
+    // Given up on while merged, then moved back by an unmerge to the customer its address is of.
+    logger.info('reply moved to another customer by an unmerge: sent as theirs', {
+      ...fields,
+      movedTo: claimed.movedTo,
+      conversationId: claimed.conversationId,
+    });
+    return claimed;
+  }
   if (claimed === 'sent') {
     logger.info('reply already sent, redelivery skipped', fields);
     return false;
@@ -270,6 +279,16 @@ export async function deliverReply(
   }
   const claimed = held ? 'claimed' : await claim(deps, message, fields);
   if (!claimed) return;
+  // Its customer's partition holds it (it was found there): claimed there, or skipped as settled; its
+  // answer ends the wait of their open conversation, not of the one it was written in (the other's now).
+  if (typeof claimed === 'object') {
+    const { movedTo: customerId, conversationId } = claimed;
+    return deliverReply(
+      deps,
+      { ...message, customerId, ...(conversationId ? { conversationId } : {}) },
+      receiveCount,
+    );
+  }
   const letGo = held ? () => deps.store.releaseSend(message, held.leaseUntil) : undefined;
   const sender = (await sendersOf(deps, letGo))[message.channel];
   if (!sender) {

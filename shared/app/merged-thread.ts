@@ -1,4 +1,4 @@
-import { mergedGroup } from '../domain/merges.js';
+import { mergedGroup } from '../domain/merge-walks.js';
 import type { ProfileState, ResolverStore, ThreadLink } from '../domain/resolver-ports.js';
 import { WATERMARK_MAX_MERGE_HOPS, WATERMARK_MAX_PARTITIONS } from '../domain/watermark.js';
 

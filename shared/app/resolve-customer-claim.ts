@@ -1,6 +1,6 @@
 import type { Envelope, Identity } from '../domain/envelope.js';
 import { earlierIdentities, type PhoneOptions } from '../domain/identity.js';
-import { followMerges } from '../domain/merges.js';
+import { followMerges } from '../domain/merge-walks.js';
 import type { Clock, IdGenerator } from '../domain/ports.js';
 import { isUnauthenticated, unauthenticatedCustomerId } from '../domain/resolution.js';
 import type { IdentityHolder, ProfileState, ResolverStore, SentMessage } from '../domain/resolver-ports.js';

@@ -1,6 +1,7 @@
 import { identityToken, normaliseEmail } from '../domain/identity.js';
 import { type Availability, availabilityAt } from '../domain/webchat/availability.js';
-import { verifyIdentityToken } from '../domain/webchat/identity-token.js';
+import { parseIdentitySecrets, secretOf } from '../domain/webchat/identity-secrets.js';
+import { siteUserOf, type TokenUse, verifyIdentityToken } from '../domain/webchat/identity-token.js';
 import { WEBCHAT_LIMITS } from '../domain/webchat/rate-limit.js';
 import type { SessionRequest } from '../domain/webchat/requests.js';
 import {
@@ -27,8 +28,11 @@ export interface StartedSession {
   liveUrl?: string;
 }
 
-/** Who the visitor is: a site's verified user (the token's claims), or an anonymous visitor. */
-function visitorOf(deps: WebchatDeps, request: SessionRequest, now: Date) {
+/**
+ * Who the visitor is: a site's verified user (the token's claims, signed with the secret of the page's
+ * site, `at`, and good there when they name their site), or an anonymous visitor.
+ */
+function visitorOf(deps: WebchatDeps, request: SessionRequest, now: Date, at: TokenUse) {
   if (request.identityToken === undefined) {
     const typed = request.email ? normaliseEmail(request.email) : undefined;
     return {
@@ -37,18 +41,25 @@ function visitorOf(deps: WebchatDeps, request: SessionRequest, now: Date) {
       ...(request.name ? { name: request.name } : {}),
     };
   }
-  if (!deps.identitySecret) {
+  const secrets = deps.identitySecret ? parseIdentitySecrets(deps.identitySecret).secrets : undefined;
+  if (!secrets) {
     throw new UnauthorizedError(
       'this Threadline accepts no identity tokens (WEBCHAT_IDENTITY_SECRET is unset)',
     );
   }
-  const claims = verifyIdentityToken(request.identityToken, deps.identitySecret, now);
+  const site = secretOf(secrets, at.origin);
+  if (!site) {
+    throw new UnauthorizedError(
+      "this Threadline accepts no identity tokens from this page's site (WEBCHAT_IDENTITY_SECRET has no secret for its origin)",
+    );
+  }
+  const claims = verifyIdentityToken(request.identityToken, site.secret, now, at);
   const email = claims.email ? normaliseEmail(claims.email) : undefined;
   const name = claims.name ?? request.name;
   // An email the site says it has not confirmed is anyone's to claim: evidence, as a guest's typed one.
   const vouched = claims.email_verified !== false;
   return {
-    visitor: { kind: 'webchat_user' as const, value: claims.sub },
+    visitor: siteUserOf(claims.sub, site.space),
     ...(email ? (vouched ? { verifiedEmail: email } : { typedEmail: email }) : {}),
     ...(name ? { name } : {}),
     // The site vouches for its user until the token's exp: the session ends then at the latest.
@@ -58,16 +69,16 @@ function visitorOf(deps: WebchatDeps, request: SessionRequest, now: Date) {
 
 /**
  * Starts a visitor's session: verifies the site's identity token when there is one (401 when it is
- * bad, expired or has no `exp`), stores the session under its token's hash until it expires (a
+ * bad, expired, has no `exp` or names sites other than the request's Origin, `at`), stores the session under its token's hash until it expires (a
  * verified one at the token's `exp` at the latest, see sessionExpiry), and says
  * whether a person answers now. At most WEBCHAT_LIMITS.sessionsPerAddress new sessions per address.
  */
 export async function startWebchatSession(
   deps: WebchatDeps,
-  input: { request: SessionRequest; address: string },
+  input: { request: SessionRequest; address: string; at?: TokenUse },
 ): Promise<StartedSession> {
   const now = deps.clock.now();
-  const who = visitorOf(deps, input.request, now);
+  const who = visitorOf(deps, input.request, now, input.at ?? {});
   await takeHits(deps.store, [{ limit: WEBCHAT_LIMITS.sessionsPerAddress, subject: input.address }], now);
   const sessionToken = sessionTokenFor(input.request.startKey);
   const candidate: WebchatSession = {

@@ -8,15 +8,25 @@ const ADMIN_SUFFIX = ':admin';
 const MAX_TOKEN_CHARS = 4096;
 
 /**
+ * The shortest token: a token is the agent's password (an admin's exports and erases every customer),
+ * so one short enough to guess is refused. 32 is what `npm start` generates (16 random bytes in hex).
+ */
+export const MIN_AGENT_TOKEN_CHARS = 32;
+
+/**
  * Why one `AGENT_TOKENS` token cannot be used, or undefined: a token no caller could present (empty, a
- * space in it, too long) or one that looks like a typo of the entry's shape (an empty part from a stray
- * colon, a role other than exactly `admin`). Colons inside a token are kept, as before.
+ * space in it, too long), one that looks like a typo of the entry's shape (an empty part from a stray
+ * colon, a role other than exactly `admin`), or one short enough to guess. Colons inside a token are
+ * kept, as before.
  */
 function tokenProblem(token: string): string | undefined {
   if (token.split(':').some((part) => part === '')) return 'the token has an empty part (a stray colon)';
   if (/\s/.test(token)) return 'the token has a space in it';
   if (token.length > MAX_TOKEN_CHARS) return `the token is over ${MAX_TOKEN_CHARS} characters`;
   if (/:admin$/i.test(token)) return 'the role must be exactly `admin`';
+  if (token.length < MIN_AGENT_TOKEN_CHARS) {
+    return `the token is shorter than ${MIN_AGENT_TOKEN_CHARS} characters, easy to guess: use a random one, such as \`openssl rand -hex 16\`'s`;
+  }
   return undefined;
 }
 

@@ -1,12 +1,14 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { en } from 'zod/locales';
 import * as z from 'zod/mini';
+import { parseIdentitySecrets } from '../domain/webchat/identity-secrets.js';
 import { nonEmptyString, optionalNonEmptyString, optionalString } from '../validation/primitives.js';
 import { parseAgentTokens } from './agent-tokens.js';
 import { ConfigError } from './config-error.js';
 import { PHONE_REGIONS } from './phone-regions.js';
 import { providerOrigin } from './provider-origin.js';
 import { publicBaseUrlProblem } from './public-base-url.js';
+import { businessNameProblem, fallbackDelayProblem, notAnOrigin, originEntries } from './webchat-settings.js';
 
 export { parseAgentTokens } from './agent-tokens.js';
 export { ConfigError } from './config-error.js';
@@ -48,37 +50,12 @@ export const BEDROCK_TIMEOUT_MAX_MS = 20_000;
 /** BEDROCK_TIMEOUT_MS when unset: Converse answers in a few seconds, a hung call never. */
 export const DEFAULT_BEDROCK_TIMEOUT_MS = 15_000;
 
-/** The entries of WEBCHAT_ALLOWED_ORIGINS, trimmed, a trailing slash dropped (pages never send one). */
-function originEntries(value: string): string[] {
-  return value
-    .split(',')
-    .map((o) => o.trim().replace(/\/$/, ''))
-    .filter((o) => o.length > 0);
-}
-
-/**
- * Why an entry of WEBCHAT_ALLOWED_ORIGINS is not an origin as a browser sends it (scheme://host[:port],
- * lower case, no default port, no path), naming the origin it may mean; undefined when it is one. An
- * entry that is not exactly one would match no page, silently.
- */
-function notAnOrigin(entry: string): string | undefined {
-  let url: URL | undefined;
-  try {
-    url = new URL(entry);
-  } catch {
-    url = undefined;
-  }
-  if (url && (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === entry)
-    return undefined;
-  let meant: string | undefined;
-  try {
-    const guess = new URL(url ? entry : `https://${entry}`);
-    if (guess.protocol === 'https:' || guess.protocol === 'http:') meant = guess.origin;
-  } catch {
-    meant = undefined;
-  }
-  const hint = meant ? `; write ${meant}` : '';
-  return `"${entry}" is not an origin (scheme://host[:port], as the browser sends it, no path)${hint}`;
+/** A check that adds `problem`'s answer, when there is one, as the setting's issue. */
+function refinedBy(problem: (value: string) => string | undefined) {
+  return z.superRefine<string>((value, ctx) => {
+    const why = problem(value);
+    if (why) ctx.addIssue({ code: 'custom', message: why, input: value });
+  });
 }
 
 export const ConfigSchema = z.object({
@@ -297,22 +274,22 @@ export const ConfigSchema = z.object({
     ),
     [],
   ),
-  /** Web chat: the HS256 secret sites sign their signed-in users' identity tokens with; unset, every visitor is anonymous. */
-  WEBCHAT_IDENTITY_SECRET: z.optional(z.string().check(z.minLength(32, 'at least 32 characters'))),
-  /** Web chat: how long a reply a verified visitor has not read waits before it also goes by email (ISO 8601). */
-  WEBCHAT_EMAIL_FALLBACK_DELAY: z._default(
-    z
-      .string()
-      .check(
-        z.regex(
-          /^P(?:\d+W)?(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?$/,
-          'an ISO 8601 duration such as PT15M',
-        ),
-      ),
-    'PT15M',
+  /**
+   * Web chat: the HS256 secret sites sign their signed-in users' identity tokens with, or one per site
+   * with its own user database (`https://brand-b.example=<secret>`, see parseIdentitySecrets); unset,
+   * every visitor is anonymous.
+   */
+  WEBCHAT_IDENTITY_SECRET: z.optional(
+    z.string().check(
+      z.superRefine((v, ctx) => {
+        for (const message of parseIdentitySecrets(v).problems) ctx.addIssue({ code: 'custom', message });
+      }),
+    ),
   ),
+  /** Web chat: how long a reply a verified visitor has not read waits before it also goes by email (ISO 8601). */
+  WEBCHAT_EMAIL_FALLBACK_DELAY: z._default(z.string().check(refinedBy(fallbackDelayProblem)), 'PT15M'),
   /** Web chat: the business's name in the fallback email's subject and text ("Your chat with <name>"); unset, "us". */
-  WEBCHAT_BUSINESS_NAME: optionalNonEmptyString,
+  WEBCHAT_BUSINESS_NAME: z.optional(z.string().check(refinedBy(businessNameProblem))),
   /** On AWS: the visitors' WebSocket API's management endpoint (`https://<api>.execute-api.<region>.amazonaws.com/<stage>`). */
   WEBCHAT_LIVE_ENDPOINT: optionalNonEmptyString,
   /** On AWS: the visitors' WebSocket URL the widget connects to (`wss://…`); locally `/webchat/live` of the same origin. */

@@ -131,3 +131,12 @@ export function whatsappAddressOf(identity: Identity, options: PhoneOptions = {}
 export function identityToken(identity: Identity): string {
   return `${identity.kind}#${identity.value}`;
 }
+
+/**
+ * The token of an address as a stored item carries it (a reply's `to`, a message's `from`): a phone in
+ * its key form, so it meets the identity it came through whatever form the provider wrote it in.
+ */
+export function addressToken(address: Identity): string {
+  const value = address.kind === 'phone' ? phoneIdentityKey(address.value) : address.value;
+  return identityToken({ kind: address.kind, value });
+}

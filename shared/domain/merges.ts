@@ -1,65 +1,7 @@
 import * as z from 'zod';
 import { ChannelSchema, type Identity } from './envelope.js';
-import { earlierPhoneKeys, identityToken, phoneIdentityKey } from './identity.js';
+import { addressToken, earlierPhoneKeys, identityToken, phoneIdentityKey } from './identity.js';
 import { ADDRESS_KIND } from './replies.js';
-
-/** The most `mergedInto` pointers followed from a customer, so a cycle cannot loop. */
-const MAX_MERGE_HOPS = 5;
-
-/**
- * Follows `mergedInto` pointers from a customer to the one that stands for them now, reading each
- * profile once with `read` (which decides the consistency, and what a missing or erased one is).
- * Answers the customer reached and the profile read there: undefined when there is none, still merged
- * elsewhere when MAX_MERGE_HOPS ran out.
- */
-export async function followMerges<P extends { mergedInto?: string | undefined } | undefined>(
-  read: (customerId: string) => Promise<P>,
-  customerId: string,
-): Promise<{ customerId: string; profile: P }> {
-  let id = customerId;
-  let profile = await read(id);
-  for (let hop = 0; profile?.mergedInto && hop < MAX_MERGE_HOPS; hop++) {
-    id = profile.mergedInto;
-    profile = await read(id);
-  }
-  return { customerId: id, profile };
-}
-
-/** How far a walk over a merged group goes: merges deep, and partitions in all (the root's included). */
-export interface MergeWalkBounds {
-  maxHops: number;
-  maxPartitions: number;
-}
-
-/**
- * The partitions of a root's merged group: the root's, then those of the customers merged into it,
- * and into those before they were merged on, breadth first, each merged customer's profile read once
- * (`read`) for its own merges. Bounded by `bounds`; `cut` says one was met with customers left beyond
- * it. With `seek`, the walk stops as soon as that customer is in the group (read no further: a
- * customer merged straight in costs no read).
- */
-export async function mergedGroup(
-  read: (customerId: string) => Promise<{ mergedFrom?: readonly string[] | undefined } | undefined>,
-  root: { customerId: string; profile: { mergedFrom?: readonly string[] | undefined } | undefined },
-  bounds: MergeWalkBounds,
-  seek?: string,
-): Promise<{ partitions: string[]; cut: boolean }> {
-  const partitions = [root.customerId];
-  let level = [...(root.profile?.mergedFrom ?? [])];
-  for (let hop = 1; level.length > 0; hop++) {
-    if (hop > bounds.maxHops) return { partitions, cut: true };
-    const next: string[] = [];
-    for (const id of level) {
-      if (partitions.includes(id)) continue;
-      if (partitions.length >= bounds.maxPartitions) return { partitions, cut: true };
-      partitions.push(id);
-      if (id === seek) return { partitions, cut: false };
-      next.push(...((await read(id))?.mergedFrom ?? []));
-    }
-    level = next;
-  }
-  return { partitions, cut: false };
-}
 
 /**
  * Whether a stored timeline item came through one of the identities (`<kind>#<value>` tokens) of a
@@ -83,8 +25,7 @@ export function cameThrough(item: Record<string, unknown>, tokens: ReadonlySet<s
   const byTo = reply || (outgoingCall && item.to !== undefined) || (echo && item.from === undefined);
   const party = (byTo ? item.to : item.from) as { kind?: unknown; value?: unknown } | undefined;
   if (typeof party?.kind !== 'string' || typeof party.value !== 'string') return false;
-  const value = party.kind === 'phone' ? phoneIdentityKey(party.value) : party.value;
-  return tokens.has(identityToken({ kind: party.kind, value } as Identity));
+  return tokens.has(addressToken(party as Identity));
 }
 
 /**

@@ -13,7 +13,8 @@ export type SendClaim =
   | 'failed'
   | 'busy'
   | { unsettled: string }
-  | { refused: string | undefined };
+  | { refused: string | undefined }
+  | { movedTo: string; conversationId?: string };
 
 /** What the sender needs from storage. */
 export interface SenderStore {
@@ -23,7 +24,10 @@ export interface SenderStore {
    * sender gave up on it after retries (`recordSendFailure` with `gaveUp`: a redrive), `failed` when the
    * provider took it, the send was recorded and a status reported it failed, `busy` while another
    * holds it; `unsettled` when a provider's status recorded its provider id while a sender held it and
-   * that sender's lease ran out without recording the send (it died after the provider call).
+   * that sender's lease ran out without recording the send (it died after the provider call);
+   * `movedTo` (nothing claimed) when an unmerge moved the reply, written while the customer its address
+   * belongs to was merged, back to that customer: the reply is theirs now, to claim in their partition,
+   * its answer that of their open conversation (`conversationId`, when they have one).
    */
   claimSend(message: OutboundMessage, now: Date, leaseMs: number): Promise<SendClaim>;
   /** Lets go of a lease written by this holder (`leaseUntil`), which will not send: a no-op otherwise. */

@@ -72,7 +72,7 @@ export interface WebchatDeps {
   store: WebchatStore;
   queue: EnvelopeQueue;
   clock: Clock;
-  /** WEBCHAT_IDENTITY_SECRET: signs the sites' identity tokens; without it, every visitor is anonymous. */
+  /** WEBCHAT_IDENTITY_SECRET: signs the sites' identity tokens (one, or one per site); without it, every visitor is anonymous. */
   identitySecret?: string | undefined;
   /** The visitors' WebSocket URL (WEBCHAT_LIVE_URL on AWS); the widget uses `/webchat/live` of its origin when unset. */
   liveUrl?: string | undefined;

@@ -21,6 +21,12 @@ import { type LocalTimers, realTimers } from './timers.js';
 const DELIVERIES_IN_FLIGHT = 16;
 const DELIVERIES_IN_FLIGHT_PER_SUBSCRIPTION = 4;
 
+/**
+ * How long the local feed keeps the list of subscriptions (on the webhook timers' clock): a subscription
+ * made or edited is seen by the events made this long after, at the latest (30 s on AWS).
+ */
+export const LOCAL_SUBSCRIPTIONS_CACHE_MS = 1_000;
+
 /** The subscription a queued delivery message is for (a body that is not one is a group of its own). */
 function subscriptionOf(body: string): string {
   try {
@@ -75,7 +81,7 @@ export function startLocalWebhooks(input: {
   });
   const deliveries = new LocalDeliveryQueue(queue, timers, at('webhooks-delayed').dir);
   const policy = { allowLoopbackHttp: allowLoopbackWebhooks(config, true) };
-  const subscriptions = cachedSubscriptions(store, 1_000, () => timers.now());
+  const subscriptions = cachedSubscriptions(store, LOCAL_SUBSCRIPTIONS_CACHE_MS, () => timers.now());
   const clock = { now: () => new Date(timers.now()) };
   // A delivery claimed and never tried whose message the queue does not hold (the runtime died between
   // the claim and the send) is queued again when the feed delivers its record again after a restart.

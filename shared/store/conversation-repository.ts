@@ -1,7 +1,7 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { KeyedNote } from '../domain/agent-ports.js';
 import type { InboxFilter } from '../domain/inbox.js';
-import { followMerges } from '../domain/merges.js';
+import { followMerges } from '../domain/merge-walks.js';
 import type { Page } from '../domain/paging.js';
 import type { ConversationTouch, TouchedConversation } from '../domain/resolver-ports.js';
 import type { ConversationSnapshot } from '../domain/routing/conversation-state.js';

@@ -3,7 +3,7 @@ import type { NamePage } from '../domain/agent-ports.js';
 import { nextConversationId } from '../domain/conversation.js';
 import { type CsatPending, CsatPendingSchema } from '../domain/csat/survey.js';
 import type { Identity } from '../domain/envelope.js';
-import { followMerges } from '../domain/merges.js';
+import { followMerges } from '../domain/merge-walks.js';
 import type { ContactState, IdentityHolder, ProfileState, ProfileTouch } from '../domain/resolver-ports.js';
 import { customerOfItem, lastInboundByChannelOf, readableOrUndefined } from '../domain/stored-items.js';
 import { StringSetSchema } from '../domain/string-set.js';

@@ -15,6 +15,7 @@ import { ConflictError, ValidationError } from '../errors.js';
 import { type DynamoDb, updateItem, updateItemIf, updateItemReturningIf } from './dynamo-client.js';
 import { eventItem, mergeEvent } from './events.js';
 import { carryLastInbound, carryLastNumbers } from './merge-carry.js';
+import { closesRing, withdrawPointer } from './merge-ring.js';
 import { mergedConversationWrites } from './merged-conversation.js';
 import { deleteNameWords, putNameWords, settleNameWords } from './name-word-writes.js';
 import { liveName, nameOf, nameVersion, sameName } from './name-words.js';
@@ -80,7 +81,8 @@ function mergeConflict(targetId: string, target: RawProfile, sourceId: string, s
 /**
  * The writes of a merge, in the order a retry completes; false when the source pointed to this target
  * already (the same merge asked at once: completed from the time that one wrote, not `now`). A source
- * merged elsewhere meanwhile: what step 1 wrote is taken back, and 409.
+ * merged elsewhere meanwhile, or a pointer that closed a ring of merges: what steps 1 and 2 wrote is
+ * taken back, and 409.
  */
 async function applyMerge(
   db: DynamoDb,
@@ -95,21 +97,32 @@ async function applyMerge(
   // and takes the source's tags it lacks.
   await updateItem(db, addMergedFromInput(db.table, targetId, sourceId, carried));
   // 2. The source points to the target.
-  const pointed = await updateItemIf(
+  const pointed = await updateItemReturningIf(
     db,
     pointMergedIntoInput(db.table, sourceId, targetId, by, targetAtMerge(target)),
   );
+  const taken = {
+    tags: [...target.tags, ...carried],
+    mergedTags: [...target.mergedTags, ...mergedTagEntries(sourceId, carried)],
+  };
   if (!pointed) {
     if (await completeMerge(db, deps, sourceId, targetId)) return false;
-    const written = {
-      tags: [...target.tags, ...carried],
-      mergedTags: [...target.mergedTags, ...mergedTagEntries(sourceId, carried)],
-    };
     await updateItem(
       db,
-      removeMergedFromInput(db.table, targetId, sourceId, [], tagsToTakeBack(written, sourceId)),
+      removeMergedFromInput(db.table, targetId, sourceId, [], tagsToTakeBack(taken, sourceId)),
     );
     throw new ConflictError(`customer ${sourceId} was merged elsewhere meanwhile`);
+  }
+  // Merges asked at once around a ring (A into B, B into C, C into A): the one that closed it yields.
+  if (await closesRing(db, { targetId, sourceId }, pointed)) {
+    await withdrawPointer(db, { targetId, sourceId }, by);
+    await updateItem(
+      db,
+      removeMergedFromInput(db.table, targetId, sourceId, [], tagsToTakeBack(taken, sourceId)),
+    );
+    throw new ConflictError(
+      `customer ${targetId} was merged into ${sourceId} meanwhile (through other merges)`,
+    );
   }
   await pointSourceAtTarget(db, { targetId, sourceId, mergedAt: by.now }, profiles.source);
   await carryLastNumbers(db, targetId, profiles);

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { nextConversationId } from '../domain/conversation.js';
-import { followMerges } from '../domain/merges.js';
+import { followMerges } from '../domain/merge-walks.js';
 import { StringSetSchema } from '../domain/string-set.js';
 import { GoneError, NotFoundError } from '../errors.js';
 import { type DynamoDb, getItem } from './dynamo-client.js';

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Channel } from '../domain/envelope.js';
+import { addressToken } from '../domain/identity.js';
 import { type OutboundMessage, OutboundMessageSchema, type SendResult } from '../domain/outbound.js';
 import { replyItem } from '../domain/replies.js';
 import type { ThreadLink } from '../domain/resolver-ports.js';
@@ -101,10 +102,36 @@ const refusalCode = (errors: unknown): string | undefined => {
 };
 
 /**
+ * Where an unmerge moved a reply found missing from its message's partition: the customer its address
+ * (`to`) resolves to now, when that customer's partition holds it moved from the message's customer
+ * (`movedFrom`), and that customer's open conversation (the one the unmerge gave back, where their next
+ * message goes), which its answer ends the wait of. A queued message names the customer it was written
+ * to; a reply still being sent stays where it is, so only a reply settled before the unmerge (given up
+ * after retries, its message dead-lettered) is found here. Three strong reads, on this miss only.
+ */
+async function movedByUnmerge(
+  db: DynamoDb,
+  message: OutboundMessage,
+): Promise<{ movedTo: string; conversationId?: string } | undefined> {
+  const holder = await getItem(db, getInput(db.table, Keys.identityByToken(addressToken(message.to)), true));
+  const owner = holder.Item?.customerId;
+  if (typeof owner !== 'string' || owner === message.customerId) return undefined;
+  const moved = await getItem(
+    db,
+    getInput(db.table, replyTimelineKey({ ...message, customerId: owner }), true),
+  );
+  if (moved.Item?.movedFrom !== message.customerId) return undefined;
+  const profile = await getItem(db, getInput(db.table, Keys.customer(owner), true));
+  const open = profile.Item?.openConversationId;
+  return { movedTo: owner, ...(typeof open === 'string' ? { conversationId: open } : {}) };
+}
+
+/**
  * Claims a reply for sending, or says it went out already (`sent`; `failed` when a status reported it
  * failed since), a sender recorded it failed for good (`refused`, the reason's code), someone holds it
  * (`busy`), or a provider's status recorded it sent and its sender's lease ran out before the sender did
  * (`unsettled`). A reply its sender gave up on after retries is claimed again (`retry`; a third call).
+ * One not there that an unmerge moved to another customer is theirs (`movedTo`: see movedByUnmerge).
  */
 async function claimSend(
   db: DynamoDb,
@@ -119,7 +146,11 @@ async function claimSend(
     if (!isConditionFailure(error)) throw error;
   }
   const out = await getItem(db, getInput(db.table, replyTimelineKey(message), true));
-  if (!out.Item) throw new UnavailableError(`reply ${message.id} is not on the timeline yet`);
+  if (!out.Item) {
+    const moved = await movedByUnmerge(db, message);
+    if (moved) return moved;
+    throw new UnavailableError(`reply ${message.id} is not on the timeline yet`);
+  }
   const { providerMessageId, sendFailedAt, sendLeaseUntil } = out.Item;
   if (typeof sendFailedAt === 'string') {
     const code = refusalCode(out.Item.errors);

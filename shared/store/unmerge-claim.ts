@@ -1,4 +1,4 @@
-import { followMerges } from '../domain/merges.js';
+import { followMerges } from '../domain/merge-walks.js';
 import { ConflictError } from '../errors.js';
 import { type DynamoDb, updateItemIf } from './dynamo-client.js';
 import { claimUnmergeInput, releaseUnmergeInput } from './params/merges.js';

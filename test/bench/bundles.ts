@@ -15,6 +15,7 @@ import {
   ZOD_WITHOUT_LOCALES,
 } from '../../stacks/bundling/on-demand.js';
 import { versionDefine } from '../../stacks/bundling/version.js';
+import { agentToken } from '../support/agent-token.js';
 
 /**
  * The functions, which are webhooks (bundled without keepNames, shown beside a naive bundle), which
@@ -51,6 +52,9 @@ const FUNCTIONS: Record<
 };
 
 /** The settings the functions' module scope needs to load (dummy values: nothing is called). */
+/** The token of the agent the bundled functions' environment (ENV) signs in. */
+export const BENCH_AGENT_TOKEN = agentToken('bench');
+
 export const ENV = {
   AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'bench',
@@ -63,7 +67,7 @@ export const ENV = {
   TWILIO_AUTH_TOKEN: 'bench',
   SNS_TOPIC_ARNS: 'arn:aws:sns:us-east-1:123456789012:inbound',
   MAIL_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/mail',
-  AGENT_TOKENS: 'bench:bench',
+  AGENT_TOKENS: `bench:${BENCH_AGENT_TOKEN}`,
   TIMERS_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/123456789012/timers',
   TIMERS_QUEUE_ARN: 'arn:aws:sqs:us-east-1:123456789012:timers',
   TIMERS_SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/timers',

@@ -3,11 +3,12 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '#shared/config/config.js';
 import type { ServerFrame } from '#shared/domain/live/events.js';
 import { startLocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { connectLiveClient } from '../support/live-client.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'bench-live-secret';
-const TOKEN = 'bench-live-token';
+const TOKEN = agentToken('bench-live-token');
 
 /** Adds up the write units DynamoDB (dynalite) reports for puts of live event items (pk `LIVE#`). */
 function meterLiveWrites(client: DynamoDBClient): { units: number; puts: number } {

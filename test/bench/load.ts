@@ -2,13 +2,14 @@ import { performance } from 'node:perf_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import type { SignedRequest } from '../support/webhooks.js';
 import * as provider from '../support/webhooks.js';
 
 const META_SECRET = 'load-meta-secret';
 const TWILIO_TOKEN = 'load-twilio-token';
-const AGENT_TOKEN = 'load-agent-token';
+const AGENT_TOKEN = agentToken('load-agent-token');
 
 /** The load: how many messages from how many customers, and how they arrive. */
 export interface LoadOptions {

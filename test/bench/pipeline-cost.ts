@@ -6,6 +6,7 @@ import { loadConfig } from '#shared/config/config.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { LocalQueue } from '#shared/local/queue.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
 import { DynamoMeter, type KeyUse, type Metered } from './dynamo-meter.js';
 
@@ -102,7 +103,7 @@ export async function startMeteredRuntime(
       META_APP_SECRET: SECRET,
       META_VERIFY_TOKEN: 'v',
       TWILIO_AUTH_TOKEN: 't',
-      AGENT_TOKENS: 'bench:t',
+      AGENT_TOKENS: `bench:${agentToken('bench')}`,
       ...env,
     }),
     persist: false,

@@ -11,6 +11,7 @@ import { systemClock } from '#shared/domain/ports.js';
 import { lambdaWebhook } from '#shared/lambda/webhook-lambda.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
 import { createTwilioSmsApp, createWhatsAppApp } from '#shared/local/webhook-apps.js';
+import { agentToken } from '../support/agent-token.js';
 import { printAdversarialFigures } from './adversarial.js';
 import { bundleFigures } from './bundles.js';
 import { capacityFigures } from './capacity.js';
@@ -209,7 +210,7 @@ async function endToEnd(n: number): Promise<void> {
       META_APP_SECRET: SECRET,
       META_VERIFY_TOKEN: 'v',
       TWILIO_AUTH_TOKEN: 't',
-      AGENT_TOKENS: 'bench:t',
+      AGENT_TOKENS: `bench:${agentToken('bench')}`,
     }),
     persist: false,
     queue: { pollIntervalMs: 2 },

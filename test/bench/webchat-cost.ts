@@ -4,6 +4,7 @@ import type { AgentProfile } from '#shared/domain/assignment.js';
 import { startLocalDynamo } from '#shared/local/dynamo.js';
 import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { agentToken } from '../support/agent-token.js';
 import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
 import { type CallTrace, DynamoMeter, type Metered } from './dynamo-meter.js';
 import {
@@ -15,7 +16,7 @@ import {
   startMeteredRuntime,
 } from './pipeline-cost.js';
 
-const AGENT = { id: 'agent-bench', token: 'bench-agent-token' };
+const AGENT = { id: 'agent-bench', token: agentToken('bench-agent-token') };
 /** The keys `POST /webchat/messages` itself touches: the session, its two rate counters, the message's claim. */
 const ROUTE_KEYS = /^(WEBCHAT_SESSION#|WEBCHAT_RATE#|WEBCHAT_MSG#)/;
 

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
+import { agentToken } from '../support/agent-token.js';
 import { useConsole } from './console-support.js';
 
 /**
@@ -9,7 +10,10 @@ import { useConsole } from './console-support.js';
  */
 describe('the API docs page', () => {
   // No change feed and one agent, no admin, as this file has always run: the page needs no sign-in.
-  const { runtime, browser } = useConsole({ events: false, env: { AGENT_TOKENS: 'ana:s3cret' } });
+  const { runtime, browser } = useConsole({
+    events: false,
+    env: { AGENT_TOKENS: `ana:${agentToken('api-docs-ana')}` },
+  });
   let page: Page;
   const requested: string[] = [];
   const errors: string[] = [];

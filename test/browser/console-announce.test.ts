@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import {
   ANA,
   asAna,
@@ -25,7 +26,7 @@ const ALBA = { from: '15550031010', name: 'Alba Opened', at: minutesAgo(40) };
 const BRUNO = { from: '15550031011', name: 'Bruno Next', at: minutesAgo(39) };
 const CARA = { from: '15550031012', name: 'Cara Ticked', at: minutesAgo(38) };
 /** A colleague who resolves the conversation Ana has open. */
-const BOB = { id: 'bob', token: 'announce-bob-token' } as const;
+const BOB = { id: 'bob', token: agentToken('announce-bob-token') } as const;
 const DAN = { from: '15550031013', name: 'Dan Writes', at: minutesAgo(37) };
 
 /**

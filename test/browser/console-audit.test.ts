@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { useReceiver } from '../support/webhook-receiver.js';
 import {
   ANA,
@@ -14,7 +15,7 @@ import {
 } from './console-support.js';
 import { openAdminView } from './webhooks-view-support.js';
 
-const BOB = { id: 'bob', token: 'bob-audit-token-12345' } as const;
+const BOB = { id: 'bob', token: agentToken('bob-audit-token-12345') } as const;
 /** Exports made: more than the view's page (50), so the unfiltered log takes More. */
 const EXPORTS = 52;
 

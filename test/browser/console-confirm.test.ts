@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import {
   ANA,
   asAna,
@@ -9,7 +10,7 @@ import {
   useConsole,
 } from './console-support.js';
 
-const BOB = { id: 'bob', token: 'bob-confirm-token-1234' } as const;
+const BOB = { id: 'bob', token: agentToken('bob-confirm-token-1234') } as const;
 const ROSA = { from: '15550009201', name: 'Rosa Reopen' };
 const EDDA = { from: '15550009202', name: 'Edda Erase' };
 

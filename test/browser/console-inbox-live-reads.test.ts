@@ -1,7 +1,7 @@
 import type { Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { whatsappText } from '../support/webhooks.js';
-import { DESKTOP, postMeta, signedInPage, signIn, useConsole } from './console-support.js';
+import { ANA, DESKTOP, postMeta, signedInPage, signIn, useConsole } from './console-support.js';
 
 /** Pages of the inbox the test serves in place of the API's (50 rows each; the cursor `pN` names page N). */
 const PAGES = 4;
@@ -108,7 +108,7 @@ describe('the console inbox: live events read a bounded number of pages', () => 
     await say('wamid.moved.1', 'First');
     await runtime.idle();
     const real = await fetch(`${runtime.url}/api/conversations?limit=50`, {
-      headers: { authorization: 'Bearer ana-console-token' },
+      headers: { authorization: `Bearer ${ANA.token}` },
     }).then((r) => r.json() as Promise<{ items: Array<{ customer?: { name?: string } }> }>);
     const mo = real.items.find((c) => c.customer?.name === MO.name);
     const page = await signedInPage(browser, runtime);

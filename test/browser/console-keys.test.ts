@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { SECRETS } from '../support/runtime.js';
 import { deliver, signedTwilio, twilioSms, whatsappText } from '../support/webhooks.js';
 import {
@@ -14,7 +15,7 @@ import {
   useConsole,
 } from './console-support.js';
 
-const BOB = { id: 'bob', token: 'keys-bob-token' } as const;
+const BOB = { id: 'bob', token: agentToken('keys-bob-token') } as const;
 /** Where the keyboard asks for the composer, and the conversations a draft is written in. */
 const AMY = { from: '15550012001', name: 'Amy Asked' };
 const XAVI = { from: '15550012002', name: 'Xavi Noted' };

@@ -1,10 +1,11 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import { ANA, asAna, DESKTOP, greetOnWhatsApp, minutesAgo, signIn, useConsole } from './console-support.js';
 
-const BOB = { id: 'bob', token: 'lead-bob-token' } as const;
+const BOB = { id: 'bob', token: agentToken('lead-bob-token') } as const;
 /** Wrote two hours ago: her ten-minute first-response target breached, which raised her priority. */
 const OLD = { from: '15550007001', name: 'Olive Overdue' };
 /** Writes now: his target is ten minutes ahead. */

@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import { ANA, answerConfirm, asAna, DESKTOP, signIn, useConsole } from './console-support.js';
 
-const BOB = { id: 'bob', token: 'bob-remove-token-1234' } as const;
-const CARL = { id: 'carl', token: 'carl-remove-token-1234' } as const;
+const BOB = { id: 'bob', token: agentToken('bob-remove-token-1234') } as const;
+const CARL = { id: 'carl', token: agentToken('carl-remove-token-1234') } as const;
 
 /**
  * An admin removes an agent from the console: the header's Agents list shows every registered agent

@@ -1,9 +1,10 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import { ANA, DESKTOP, signIn, useConsole } from './console-support.js';
 
-const BOB = { id: 'bob', token: 'bob-removed-access-1234' } as const;
-const CARL = { id: 'carl', token: 'carl-removed-access-1234' } as const;
+const BOB = { id: 'bob', token: agentToken('bob-removed-access-1234') } as const;
+const CARL = { id: 'carl', token: agentToken('carl-removed-access-1234') } as const;
 
 /**
  * An agent whose console is open when an admin removes them: the console stops (no reconnects, no

@@ -1,9 +1,10 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { ANA, DESKTOP, greetOnWhatsApp, isFocused, signIn, useConsole } from './console-support.js';
 
-const BOB = { id: 'bob', token: 'claim-bob-token' } as const;
+const BOB = { id: 'bob', token: agentToken('claim-bob-token') } as const;
 /** Bob answers her first, while Ana's view still shows her unassigned; Ana takes it over. */
 const TAKEN = { from: '15550008001', name: 'Tia Taken' };
 /** Bob answers him first; Ana sends hers beside Bob's, knowingly. */

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import {
   ANA,
   answerConfirm,
@@ -12,7 +13,7 @@ import {
   useConsole,
 } from './console-support.js';
 
-const BOB = { id: 'bob', token: 'resolved-bob-token' } as const;
+const BOB = { id: 'bob', token: agentToken('resolved-bob-token') } as const;
 /** Bob resolves her conversation while Ana writes her a reply. */
 const RITA = { from: '15550009001', name: 'Rita Resolved', minutesAgo: 10 };
 /** Three customers in a row: Ana leaves the reply box of the middle one with Escape and moves on with j. */

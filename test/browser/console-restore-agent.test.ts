@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import { ANA, asAna, DESKTOP, signIn, useConsole } from './console-support.js';
 
-const LEAD = { id: 'lead', token: 'lead-restore-token-1234' } as const;
-const CARL = { id: 'carl', token: 'carl-restore-token-1234' } as const;
-const DORA = { id: 'dora', token: 'dora-restore-token-1234' } as const;
+const LEAD = { id: 'lead', token: agentToken('lead-restore-token-1234') } as const;
+const CARL = { id: 'carl', token: agentToken('carl-restore-token-1234') } as const;
+const DORA = { id: 'dora', token: agentToken('dora-restore-token-1234') } as const;
 
 /**
  * An admin's Agents view lists every removed agent (a removed admin holding nothing too), each with

@@ -1,8 +1,9 @@
 import type { Page, Route } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import { ANA, DESKTOP, greetOnWhatsApp, openInboxRow, signIn, useConsole } from './console-support.js';
 
-const BOB = { id: 'bob', token: 'bob-session-end-1234' } as const;
+const BOB = { id: 'bob', token: agentToken('bob-session-end-1234') } as const;
 const ADA = { from: '15550009301', name: 'Ada Expiry' };
 const EVE = { from: '15550009302', name: 'Eve Expiry' };
 

@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { launchBrowser } from '../support/browser.js';
 import { madeInBeforeAll } from '../support/made-in-before-all.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
@@ -9,7 +10,7 @@ import { writeTimelineItems } from '../support/seed-timeline.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 /** The admin agent the console tests sign in as. */
-export const ANA = { id: 'ana', token: 'ana-console-token' } as const;
+export const ANA = { id: 'ana', token: agentToken('ana-console-token') } as const;
 
 /** Posts a signed WhatsApp or Meta webhook to the runtime, and checks it was taken. */
 export async function postMeta(runtime: LocalRuntime, path: string, payload: unknown): Promise<void> {

@@ -1,11 +1,12 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import { whatsappText } from '../support/webhooks.js';
 import { ANA, asAna, DESKTOP, postMeta, signIn, useConsole } from './console-support.js';
 
-const BOB = { id: 'bob', token: 'bob-signin-token-1234' } as const;
+const BOB = { id: 'bob', token: agentToken('bob-signin-token-1234') } as const;
 /** Works through the API only: never opens the console, so never registered. */
-const CARL = { id: 'carl', token: 'carl-signin-token-1234' } as const;
+const CARL = { id: 'carl', token: agentToken('carl-signin-token-1234') } as const;
 
 interface Listed {
   id: string;

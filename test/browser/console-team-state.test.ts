@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import {
   ANA,
   answerConfirm,
@@ -11,9 +12,9 @@ import {
   useConsole,
 } from './console-support.js';
 
-const BOB = { id: 'bob', token: 'bob-team-state-token' } as const;
-const CAT = { id: 'cat', token: 'cat-team-state-token' } as const;
-const DAN = { id: 'dan', token: 'dan-team-state-token' } as const;
+const BOB = { id: 'bob', token: agentToken('bob-team-state-token') } as const;
+const CAT = { id: 'cat', token: agentToken('cat-team-state-token') } as const;
+const DAN = { id: 'dan', token: agentToken('dan-team-state-token') } as const;
 const ONLINE = { presence: 'online', queues: ['general'], languages: ['en'], capacity: 5 };
 
 /**

@@ -1,10 +1,11 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { whatsappText } from '../support/webhooks.js';
 import { ANA, answerConfirm, asAna, DESKTOP, postMeta, signIn, useConsole } from './console-support.js';
 
-const BOB = { id: 'bob', token: 'bob-console-token-1234' } as const;
+const BOB = { id: 'bob', token: agentToken('bob-console-token-1234') } as const;
 
 /** A customer writes on WhatsApp; their conversation's id. */
 async function conversationOf(runtime: LocalRuntime, i: number): Promise<string> {

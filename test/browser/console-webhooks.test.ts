@@ -3,13 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { putDeliveryInput, putPausedNoteInput } from '#shared/store/params/webhooks.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { localTableClient, writeTableItems } from '../support/seed-timeline.js';
 import { useReceiver } from '../support/webhook-receiver.js';
 import { ANA, answerConfirm, asAna, DESKTOP, signIn, useConsole, ZOOMED } from './console-support.js';
 import { delivery, openWebhooks, rowOf } from './webhooks-view-support.js';
 
-const BOB = { id: 'bob', token: 'bob-webhooks-token-1234' } as const;
+const BOB = { id: 'bob', token: agentToken('bob-webhooks-token-1234') } as const;
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url);
 const TABLE = 'threadline';
 /** Failed deliveries seeded: more than one replay call takes (500), so the replay follows a cursor. */

@@ -5,10 +5,11 @@ import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { instagramText, whatsappText } from '../support/webhooks.js';
 import { ANA, asAna, postMeta, signedInPage, signIn, useConsole } from './console-support.js';
 
-const BOB = { id: 'bob', token: 'bob-console-token-1234' } as const;
+const BOB = { id: 'bob', token: agentToken('bob-console-token-1234') } as const;
 /** Where the screenshots go: the README's folder with CONSOLE_SCREENSHOTS=1, else a temporary one to look at. */
 const SHOTS = process.env.CONSOLE_SCREENSHOTS
   ? new URL('./screenshots/', import.meta.url)

@@ -1,10 +1,11 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { awayWhateverTheClock, shopForTests, visitorConversation } from '../support/webchat-site.js';
 import { contrast, IN_PAGE, RECORD_ANNOUNCEMENTS, told } from './console-support.js';
 
-const AGENT = 'webchat-a11y-agent';
+const AGENT = agentToken('webchat-a11y-agent');
 const WAIT = { timeout: 30_000 };
 
 /** Where a widget element is (`selector` in its shadow root), and whether the panel and the window show all of it. */

@@ -1,8 +1,9 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import { AFTER_HOURS, shopForTests } from '../support/webchat-site.js';
 
-const AGENT = 'webchat-dates-agent';
+const AGENT = agentToken('webchat-dates-agent');
 const WAIT = { timeout: 30_000 };
 const DAY = 86_400_000;
 /** Noon (UTC) of today: the page's clock, fixed there; sessions Threadline makes now are valid at it. */

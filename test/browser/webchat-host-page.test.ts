@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { awayWhateverTheClock, shopForTests, visitorConversation } from '../support/webchat-site.js';
 
-const AGENT = 'webchat-host-page-agent';
+const AGENT = agentToken('webchat-host-page-agent');
 const WAIT = { timeout: 30_000 };
 
 /** A shop's own rules for every `div`, `!important` ones too: the widget's host is a `div`. */

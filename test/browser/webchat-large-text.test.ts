@@ -1,9 +1,10 @@
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import { shopForTests } from '../support/webchat-site.js';
 import { IN_PAGE, setDefaultFontSize, ZOOMED } from './console-support.js';
 
-const AGENT = 'webchat-large-text-agent';
+const AGENT = agentToken('webchat-large-text-agent');
 const WAIT = { timeout: 30_000 };
 const ROOT = `document.querySelector('[data-threadline-chat]').shadowRoot`;
 

@@ -2,10 +2,11 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { writeTimelineItems } from '../support/seed-timeline.js';
 import { shopForTests } from '../support/webchat-site.js';
 
-const AGENT = 'webchat-navigation-agent';
+const AGENT = agentToken('webchat-navigation-agent');
 const WAIT = { timeout: 30_000 };
 
 /**

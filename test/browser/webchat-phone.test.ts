@@ -1,9 +1,10 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { shopForTests, visitorConversation } from '../support/webchat-site.js';
 
-const AGENT = 'webchat-phone-agent';
+const AGENT = agentToken('webchat-phone-agent');
 const WAIT = { timeout: 30_000 };
 const PHONE = { viewport: { width: 375, height: 667 }, isMobile: true, hasTouch: true };
 

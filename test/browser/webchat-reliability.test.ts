@@ -1,11 +1,12 @@
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { identityToken } from '../support/webchat.js';
 import { shopForTests } from '../support/webchat-site.js';
 
-const AGENT = 'webchat-reliability-agent';
+const AGENT = agentToken('webchat-reliability-agent');
 const WAIT = { timeout: 30_000 };
 const SCREENSHOTS = new URL('./screenshots/', import.meta.url);
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];

@@ -1,9 +1,10 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { shopForTests, visitorConversation } from '../support/webchat-site.js';
 
-const AGENT = 'webchat-return-agent';
+const AGENT = agentToken('webchat-return-agent');
 const WAIT = { timeout: 30_000 };
 
 /**

@@ -1,8 +1,9 @@
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import { shopForTests } from '../support/webchat-site.js';
 
-const AGENT = 'webchat-send-status-agent';
+const AGENT = agentToken('webchat-send-status-agent');
 const WAIT = { timeout: 30_000 };
 
 /**

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { identityToken, visitorClient } from '../support/webchat.js';
 import { shopForTests, storedSession, writeInPanel } from '../support/webchat-site.js';
 
-const AGENT = 'webchat-session-end-admin';
+const AGENT = agentToken('webchat-session-end-admin');
 const WAIT = { timeout: 30_000 };
 
 /**

@@ -1,8 +1,9 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import { shopForTests } from '../support/webchat-site.js';
 
-const AGENT = 'webchat-trusted-types-agent';
+const AGENT = agentToken('webchat-trusted-types-agent');
 const WAIT = { timeout: 30_000 };
 
 /**

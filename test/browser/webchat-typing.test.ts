@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { anonymousConversationId } from '#shared/domain/webchat/anonymous-view.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { shopForTests, visitorConversation } from '../support/webchat-site.js';
 
-const AGENT = 'webchat-typing-agent';
+const AGENT = agentToken('webchat-typing-agent');
 const WAIT = { timeout: 30_000 };
 
 /**

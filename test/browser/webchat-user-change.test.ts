@@ -1,9 +1,10 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import { identityToken, visitorClient } from '../support/webchat.js';
 import { shopForTests, storedSession, writeInPanel } from '../support/webchat-site.js';
 
-const AGENT = 'webchat-user-change-agent';
+const AGENT = agentToken('webchat-user-change-agent');
 const WAIT = { timeout: 30_000 };
 
 /**

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { chromium, type Page, type Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { HOURS_WAIT } from '../../functions/webchat/widget/api.js';
+import { agentToken } from '../support/agent-token.js';
 import { BROWSER_ARGS, ensureBrowser } from '../support/browser.js';
 import { AFTER_HOURS, shopForTests } from '../support/webchat-site.js';
 
-const AGENT = 'webchat-visitor-browsers-agent';
+const AGENT = agentToken('webchat-visitor-browsers-agent');
 const WAIT = { timeout: 30_000 };
 
 /** The tag and name of the element holding the focus, inside the widget's shadow root too. */

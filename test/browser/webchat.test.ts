@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { identityToken } from '../support/webchat.js';
 import { shopForTests } from '../support/webchat-site.js';
 import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
 
-const AGENT = 'webchat-browser-agent';
+const AGENT = agentToken('webchat-browser-agent');
 const WAIT = { timeout: 30_000 };
 
 describe('the web-chat widget in a browser, on a page of another origin', { timeout: 60_000 }, () => {

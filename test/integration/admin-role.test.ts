@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '#shared/domain/audit.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime, steppingClock } from '../support/runtime.js';
 import { inboundText } from '../unit/fakes/envelopes.js';
 
-const AGENT = 'roles-agent-token';
-const ADMIN = 'roles-admin-token';
+const AGENT = agentToken('roles-agent-token');
+const ADMIN = agentToken('roles-admin-token');
 
 describe('local runtime: only admins export, erase, merge and unmerge, and each call (or attempt) is audited', () => {
   let runtime: LocalRuntime;

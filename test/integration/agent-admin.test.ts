@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentCallAs } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 
-const ANA = 'agent-admin-ana-token';
-const BOB = 'agent-admin-bob-token';
-const CAT = 'agent-admin-cat-token';
+const ANA = agentToken('agent-admin-ana-token');
+const BOB = agentToken('agent-admin-bob-token');
+const CAT = agentToken('agent-admin-cat-token');
 
 /** What an admin sees and sets of the team: each agent's role in the list. */
 describe('local runtime: the agents list and an admin’s settings of agents', () => {
@@ -21,15 +23,7 @@ describe('local runtime: the agents list and an admin’s settings of agents', (
     await runtime?.close();
   });
 
-  const call = async (method: string, path: string, token = ANA, body?: unknown) => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = agentCallAs(() => runtime.url, ANA);
   type Listed = { id: string; role: string; queues: string[]; capacity: number };
   const listed = async () => ((await call('GET', '/api/agents', BOB)).body as { items: Listed[] }).items;
 

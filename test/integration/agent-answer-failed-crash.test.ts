@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { CrashAfter, isWaitAgain } from '../support/crash-after.js';
 import { openConversationOf } from '../support/open-conversation.js';
@@ -19,7 +20,7 @@ describe('local runtime: a crash between the wait and the first-response take-ba
   const state = new CrashAfter(isWaitAgain);
   const clock = useClockRuntime({
     metaSecret: META_SECRET,
-    agent: { token: 'agent-failed-crash-token' },
+    agent: { token: agentToken('agent-failed-crash-token') },
     policyFile: slaPolicyFile(),
     routing: false,
     queue: { visibilityTimeoutMs: 50 },

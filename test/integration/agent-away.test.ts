@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { isRemovalLook, type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { type LiveClient, openConsole } from '../support/live-client.js';
 import { ManualTimers } from '../support/manual-timers.js';
@@ -9,8 +10,8 @@ import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, waitUntil, whatsappText } from '../support/webhooks.js';
 
 const META_SECRET = 'away-meta-secret';
-const ANA = 'away-ana-token';
-const BOB = 'away-bob-token';
+const ANA = agentToken('away-ana-token');
+const BOB = agentToken('away-bob-token');
 const MINUTE = 60_000;
 const ONLINE = { presence: 'online', queues: ['general'], languages: ['en'], capacity: 3 };
 

@@ -4,6 +4,7 @@ import type { Agent } from '#shared/domain/assignment.js';
 import { consoleLeaseInput } from '#shared/store/params/agents.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { DynamoGate, type GatedCall } from '../support/dynamo-gate.js';
 import { GatheringQueue } from '../support/gathering-queue.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
@@ -12,7 +13,11 @@ import { type Item, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const TABLE = 'threadline';
-const TOKENS = { 'agent-ana': 'conc-ana-token', 'agent-bob': 'conc-bob-token', 'agent-cy': 'conc-cy-token' };
+const TOKENS = {
+  'agent-ana': agentToken('conc-ana-token'),
+  'agent-bob': agentToken('conc-bob-token'),
+  'agent-cy': agentToken('conc-cy-token'),
+};
 const AGENTS = Object.keys(TOKENS);
 
 /** Routing's read of the agents list (the list index's `AGENTS` partition), as the gate sees it. */

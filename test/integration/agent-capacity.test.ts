@@ -3,12 +3,13 @@ import type { Agent } from '#shared/domain/assignment.js';
 import type { Conversation, Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type LiveClient, openConsole } from '../support/live-client.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const META_SECRET = 'capacity-meta-secret';
-const ANA = 'capacity-ana-token';
+const ANA = agentToken('capacity-ana-token');
 
 /**
  * Routing's capacity limit through the local runtime: Ana takes two conversations at once; three

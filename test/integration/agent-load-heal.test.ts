@@ -6,6 +6,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { resolveConversationInput } from '#shared/store/params/conversations.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type LiveClient, openConsole } from '../support/live-client.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -13,7 +14,7 @@ import { inspectionClient } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const META_SECRET = 'heal-meta-secret';
-const ANA = 'heal-ana-token';
+const ANA = agentToken('heal-ana-token');
 const MINUTE = 60_000;
 
 /**

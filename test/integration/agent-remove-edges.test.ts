@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentCallAs } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 
-const LEAD = 'edges-lead-token';
-const ADA = 'edges-ada-token';
-const CY = 'edges-cy-token';
-const DAN = 'edges-dan-token';
-const EVE = 'edges-eve-token';
+const LEAD = agentToken('edges-lead-token');
+const ADA = agentToken('edges-ada-token');
+const CY = agentToken('edges-cy-token');
+const DAN = agentToken('edges-dan-token');
+const EVE = agentToken('edges-eve-token');
 const TOKENS = { lead: LEAD, ada: ADA, cy: CY, dan: DAN, eve: EVE } as const;
 const ONLINE = { presence: 'online', queues: ['general'], languages: ['en'], capacity: 3 };
 
@@ -29,14 +31,10 @@ describe('local runtime: the edges of removing an agent', () => {
     await runtime?.close();
   });
 
+  const callAs = agentCallAs(() => runtime.url, TOKENS.lead);
   const call = async (method: string, path: string, token: string, body?: unknown) => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return [res.status, text ? (JSON.parse(text).error?.code ?? 'ok') : 'ok'] as const;
+    const { status, body: answer } = await callAs(method, path, token, body);
+    return [status, answer?.error?.code ?? 'ok'] as const;
   };
   const remove = (by: keyof typeof TOKENS, who: string) => call('DELETE', `/api/agents/${who}`, TOKENS[by]);
   const restore = (who: string, by: keyof typeof TOKENS = 'lead') =>

@@ -2,14 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const META_SECRET = 'held-meta-secret';
-const LEAD = 'held-lead-token';
-const BOB = 'held-bob-token';
-const CAT = 'held-cat-token';
+const LEAD = agentToken('held-lead-token');
+const BOB = agentToken('held-bob-token');
+const CAT = agentToken('held-cat-token');
 const MINUTE = 60_000;
 const ONLINE = { presence: 'online', queues: ['general'], languages: ['en'], capacity: 5 };
 

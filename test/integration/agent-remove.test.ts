@@ -3,13 +3,14 @@ import type { AuditRecord } from '#shared/domain/audit.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const META_SECRET = 'remove-meta-secret';
-const ANA = 'remove-ana-token';
-const BOB = 'remove-bob-token';
-const LEAD = 'remove-lead-token';
+const ANA = agentToken('remove-ana-token');
+const BOB = agentToken('remove-bob-token');
+const LEAD = agentToken('remove-lead-token');
 const ONLINE = { presence: 'online', queues: ['general'], languages: ['en'], capacity: 3 };
 
 /**

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentCallAs } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 
-const ANA = 'removed-list-ana-token';
-const LEAD = 'removed-list-lead-token';
-const TOKENS = `ana:${ANA}:admin,lead:${LEAD}:admin,${['bo', 'cy', 'di', 'ed', 'fay'].map((id) => `${id}:removed-list-${id}-token`).join(',')}`;
+const ANA = agentToken('removed-list-ana-token');
+const LEAD = agentToken('removed-list-lead-token');
+const TOKENS = `ana:${ANA}:admin,lead:${LEAD}:admin,${['bo', 'cy', 'di', 'ed', 'fay'].map((id) => `${id}:${agentToken(`removed-list-${id}-token`)}`).join(',')}`;
 
 /**
  * `GET /api/agents/removed` lists every removed agent (holding conversations or not, registered or
@@ -21,15 +23,7 @@ describe('local runtime: the removed agents list', () => {
     await runtime?.close();
   });
 
-  const call = async (method: string, path: string, token = ANA, body?: unknown) => {
-    const res = await fetch(`${runtime.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const call = agentCallAs(() => runtime.url, ANA);
   type Removed = { items: Array<{ id: string; openConversations: number }>; cursor: string | null };
 
   it('lists a removed admin holding nothing, and a removed agent who never registered', async () => {
@@ -72,6 +66,6 @@ describe('local runtime: the removed agents list', () => {
 
   it('refuses a bad cursor (400) and an agent (403)', async () => {
     expect((await call('GET', '/api/agents/removed?cursor=nonsense')).status).toBe(400);
-    expect((await call('GET', '/api/agents/removed', 'removed-list-bo-token')).status).toBe(403);
+    expect((await call('GET', '/api/agents/removed', agentToken('removed-list-bo-token'))).status).toBe(403);
   });
 });

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
-const TOKEN = 'ai-limit-agent-token';
+const TOKEN = agentToken('ai-limit-agent-token');
 const LIMIT = 3;
 const PHONE = '447700900777';
 /** What an auto-responder that marks nothing sends back to every answer: the same words each time. */

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
-const TOKEN = 'ai-takeover-agent-token';
+const TOKEN = agentToken('ai-takeover-agent-token');
 const PHONE = '447700900778';
 const QUESTION = 'How long does shipping take?';
 

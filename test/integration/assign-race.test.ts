@@ -3,12 +3,17 @@ import type { Agent } from '#shared/domain/assignment.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, agentRequest, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { openConversationOf } from '../support/open-conversation.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const META_SECRET = 'assign-race-meta-secret';
-const TOKENS = { 'agent-ana': 'assign-race-ana', 'agent-bob': 'assign-race-bob', lead: 'assign-race-lead' };
+const TOKENS = {
+  'agent-ana': agentToken('assign-race-ana'),
+  'agent-bob': agentToken('assign-race-bob'),
+  lead: agentToken('assign-race-lead'),
+};
 const [ANA, BOB, LEAD] = Object.values(TOKENS) as [string, string, string];
 
 /**

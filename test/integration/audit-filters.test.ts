@@ -6,13 +6,14 @@ import { indexAuditLog } from '#shared/store/audit-index-backfill.js';
 import { putItem } from '#shared/store/dynamo-client.js';
 import { putAuditInput } from '#shared/store/params/audit.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime, steppingClock } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { inboundText } from '../unit/fakes/envelopes.js';
 
-const AGENT = 'filters-agent-token';
-const ZOE = 'filters-zoe-token';
-const MAX = 'filters-max-token';
+const AGENT = agentToken('filters-agent-token');
+const ZOE = agentToken('filters-zoe-token');
+const MAX = agentToken('filters-max-token');
 
 type Page = { items: AuditRecord[]; cursor: string | null };
 

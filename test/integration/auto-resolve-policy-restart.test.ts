@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'auto-resolve-restart-meta';
-const ADMIN = 'auto-resolve-restart-ana';
+const ADMIN = agentToken('auto-resolve-restart-ana');
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 import {
@@ -21,7 +22,7 @@ describe('local runtime: a crash between the auto-resolve and the refill', () =>
   let crashes = 0;
   const clock = useClockRuntime({
     metaSecret: 'refill-crash-meta-secret',
-    agent: { token: 'refill-crash-ana-token' },
+    agent: { token: agentToken('refill-crash-ana-token') },
     policyFile: shippedPolicyFileWith((policy) => {
       policy.autoResolve = { after: 'PT1H' };
     }),

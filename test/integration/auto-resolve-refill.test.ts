@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 import {
@@ -17,7 +18,7 @@ const MINUTE = 60_000;
 describe('local runtime: the auto-resolve refills the agent who had the conversation', () => {
   const clock = useClockRuntime({
     metaSecret: 'refill-resolve-meta-secret',
-    agent: { token: 'refill-resolve-ana-token' },
+    agent: { token: agentToken('refill-resolve-ana-token') },
     policyFile: shippedPolicyFileWith((policy) => {
       policy.autoResolve = { after: 'PT1H' };
     }),

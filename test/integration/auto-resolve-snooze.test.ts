@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Customer } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 
@@ -19,7 +20,7 @@ function policyFile(): string {
 describe('local runtime: auto-resolve waits for a snooze', () => {
   const { manual, idle, advance, whatsapp, call } = useClockRuntime({
     metaSecret: 'snooze-resolve-meta-secret',
-    agent: { token: 'snooze-resolve-ana-token', admin: true },
+    agent: { token: agentToken('snooze-resolve-ana-token'), admin: true },
     policyFile: policyFile(),
   });
 

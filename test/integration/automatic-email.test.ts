@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { receiveSes } from '../support/ses-mail.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { sesReceived } from '../support/webhooks.js';
 
-const TOKEN = 'automatic-email-token';
+const TOKEN = agentToken('automatic-email-token');
 
 /**
  * Automatic mail (an out-of-office reply, a newsletter) after the customer's conversation was

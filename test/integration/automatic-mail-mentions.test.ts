@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { receiveSes } from '../support/ses-mail.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { sesReceived } from '../support/webhooks.js';
 
-const TOKEN = 'automatic-mail-mentions-token';
+const TOKEN = agentToken('automatic-mail-mentions-token');
 
 /**
  * Automatic mail speaks for no one: a bounce names the address it could not deliver to, an

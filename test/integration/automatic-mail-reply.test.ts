@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordInto } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { receiveSes } from '../support/ses-mail.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { sesReceived } from '../support/webhooks.js';
 
-const TOKEN = 'automatic-mail-reply-token';
+const TOKEN = agentToken('automatic-mail-reply-token');
 
 /**
  * An agent's reply goes to the customer's own newest mail, never to automatic or list mail that came

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SlaState } from '#shared/domain/sla/state.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 import { customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 
@@ -34,7 +35,7 @@ function policyFile(): string {
 describe('local runtime: an automation does not answer the customer', () => {
   const clock = useClockRuntime({
     metaSecret: 'not-answer-meta-secret',
-    agent: { token: 'not-answer-ana-token', admin: true },
+    agent: { token: agentToken('not-answer-ana-token'), admin: true },
     policyFile: policyFile(),
   });
   const { manual, idle, advance, whatsapp, call, api } = clock;

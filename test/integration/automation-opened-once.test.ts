@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { deliver, signedMeta, signedTwilio, whatsappText } from '../support/webhooks.js';
@@ -29,7 +30,7 @@ function policyFile(): string {
 describe('local runtime: a conversation_opened rule fires once per opening', () => {
   const clock = useClockRuntime({
     metaSecret: META_SECRET,
-    agent: { token: 'opened-once-token' },
+    agent: { token: agentToken('opened-once-token') },
     policyFile: policyFile(),
     env: { TWILIO_AUTH_TOKEN: TWILIO_TOKEN },
   });

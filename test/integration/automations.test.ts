@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
@@ -32,7 +33,7 @@ function policyFile(): string {
 describe('local runtime: automations', () => {
   const clock = useClockRuntime({
     metaSecret: 'auto-meta-secret',
-    agent: { token: 'auto-ana-token', admin: true },
+    agent: { token: agentToken('auto-ana-token'), admin: true },
     policyFile: policyFile(),
   });
   const { manual, idle, advance, whatsapp, api } = clock;

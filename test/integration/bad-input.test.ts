@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, type MockInstance, vi } from
 import { type SnsMessage, snsStringToSign } from '#shared/channels/ses/sns.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { sesReceived, whatsappText } from '../support/webhooks.js';
 
@@ -19,7 +20,7 @@ import { sesReceived, whatsappText } from '../support/webhooks.js';
 const META_SECRET = 'bad-input-meta-secret';
 const VERIFY_TOKEN = 'bad-input-verify-token';
 const TWILIO_TOKEN = 'bad-input-twilio-token';
-const AGENT = 'bad-input-agent-token';
+const AGENT = agentToken('bad-input-agent-token');
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:inbound';
 const fixture = (path: string) => new URL(`../fixtures/${path}`, import.meta.url);
 const SNS_KEY = readFileSync(fixture('ses/test-signing-key.pem'), 'utf8');

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { agentRequest } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { forgedCursors } from '../support/forged-cursors.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 
-const ADMIN = 'before-cursors-admin';
+const ADMIN = agentToken('before-cursors-admin');
 
 /**
  * Cursors we did not make, each a 400 invalid_request on every route that pages newest first by

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { SECRETS } from '../support/runtime.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedMeta, signedTwilio, twilioSms, whatsappText } from '../support/webhooks.js';
 
-const TOKEN = 'blank-text-agent-token';
+const TOKEN = agentToken('blank-text-agent-token');
 
 /**
  * QA with multilingual customers: a message of nothing but blanks or invisible characters opened a

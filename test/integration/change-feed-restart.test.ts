@@ -12,10 +12,11 @@ import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { Keys } from '#shared/store/keys.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 
-const ADMIN = 'feed-restart-admin';
+const ADMIN = agentToken('feed-restart-admin');
 const TABLE = 'threadline';
 
 /**

@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import { newTimer } from '#shared/domain/timer-ports.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { slaPolicyFile } from '../support/policy-file.js';
@@ -19,7 +20,7 @@ describe('local runtime: the clock’s warnings, snoozes, wake-ups and resolves 
   const receiver = useReceiver();
   const rt = useClockRuntime({
     metaSecret: 'clock-events-meta-secret',
-    agent: { token: 'clock-events-admin-token', admin: true },
+    agent: { token: agentToken('clock-events-admin-token'), admin: true },
     policyFile: slaPolicyFile({ nextResponse: undefined, resolution: undefined }, (policy) => {
       policy.autoResolve = { after: 'PT1H' };
     }),

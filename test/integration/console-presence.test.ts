@@ -3,14 +3,15 @@ import type { Agent } from '#shared/domain/assignment.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type LiveClient, openConsole } from '../support/live-client.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, waitUntil, whatsappText } from '../support/webhooks.js';
 
 const META_SECRET = 'presence-meta-secret';
-const ANA = 'presence-ana-token';
-const BOB = 'presence-bob-token';
+const ANA = agentToken('presence-ana-token');
+const BOB = agentToken('presence-bob-token');
 const MINUTE = 60_000;
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 
@@ -38,7 +39,7 @@ function policyFile(): string {
 describe('local runtime: the conversation clock', () => {
   const clock = useClockRuntime({
     metaSecret: 'clock-meta-secret',
-    agent: { token: 'clock-ana-token' },
+    agent: { token: agentToken('clock-ana-token') },
     policyFile: policyFile(),
   });
   const { manual, idle, advance, call } = clock;

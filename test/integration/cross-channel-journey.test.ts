@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import {
   deliver,
@@ -16,7 +17,7 @@ import {
 
 const META_SECRET = 'journey-meta-secret';
 const TWILIO_TOKEN = 'journey-twilio-token';
-const AGENT = 'journey-agent-token';
+const AGENT = agentToken('journey-agent-token');
 
 /**
  * One person, Dana, over a morning: WhatsApp, then SMS from the same number written differently, then

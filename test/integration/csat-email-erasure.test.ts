@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
@@ -23,7 +24,7 @@ function policyFile(): string {
 describe('the email survey of an erased customer', () => {
   const clock = useClockRuntime({
     metaSecret: 'csat-erasure-meta-secret',
-    agent: { token: 'csat-erasure-admin-token', admin: true },
+    agent: { token: agentToken('csat-erasure-admin-token'), admin: true },
     policyFile: policyFile(),
     env: {
       PUBLIC_BASE_URL: 'https://support.example',

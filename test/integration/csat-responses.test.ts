@@ -4,6 +4,7 @@ import type { Metrics } from '#shared/domain/metrics.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import { Keys } from '#shared/store/keys.js';
 import { csatAnswerIndexKeys } from '#shared/store/params/csat-answers.js';
+import { agentToken } from '../support/agent-token.js';
 import { type CapacityMeter, meterClient, seedItems } from '../support/capacity-meter.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
@@ -11,7 +12,8 @@ import { inspectionClient } from '../support/table-snapshot.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
-const BO = { id: 'agent-bo', token: 'csat-responses-bo' };
+const BO = { id: 'agent-bo', token: agentToken('csat-responses-bo') };
+const ANA = agentToken('csat-responses-ana');
 
 const policyFile = slaPolicyFile({ aiRepliesCount: false }, (policy) => {
   policy.csat = { enabled: true, delay: 'PT5M', question: 'How did we do?' };
@@ -29,10 +31,10 @@ describe('GET /api/csat/responses', () => {
   let meter: CapacityMeter;
   const clock = useClockRuntime({
     metaSecret: 'csat-responses-secret',
-    agent: { token: 'csat-responses-ana', admin: true },
+    agent: { token: ANA, admin: true },
     routing: true,
     policyFile,
-    env: { AGENT_TOKENS: `agent-ana:csat-responses-ana:admin,${BO.id}:${BO.token}` },
+    env: { AGENT_TOKENS: `agent-ana:${ANA}:admin,${BO.id}:${BO.token}` },
     dynamoClient: (c) => {
       meter = meterClient(c);
       return c;

@@ -3,6 +3,7 @@ import { loadConfig } from '#shared/config/config.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { Keys } from '#shared/store/keys.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import { inspectionClient } from '../support/table-snapshot.js';
@@ -62,7 +63,7 @@ function surveyChecks(clock: ReturnType<typeof useClockRuntime>) {
 describe('CSAT: only after an answer (default policy)', () => {
   const clock = useClockRuntime({
     metaSecret: 'csat-who-secret',
-    agent: { token: 'csat-who-ana', admin: true },
+    agent: { token: agentToken('csat-who-ana'), admin: true },
     routing: true,
     policyFile: policyFile(),
   });
@@ -129,7 +130,7 @@ describe('CSAT: only after an answer (default policy)', () => {
 describe('CSAT: `aiOnly: true` surveys what only the AI answered', () => {
   const clock = useClockRuntime({
     metaSecret: 'csat-who-ai-secret',
-    agent: { token: 'csat-who-ai-ana', admin: true },
+    agent: { token: agentToken('csat-who-ai-ana'), admin: true },
     routing: true,
     policyFile: policyFile(true),
   });

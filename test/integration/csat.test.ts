@@ -3,6 +3,7 @@ import type { Metrics } from '#shared/domain/metrics.js';
 import type { Conversation, Customer } from '#shared/domain/timeline.js';
 import { newTimer } from '#shared/domain/timer-ports.js';
 import { customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
@@ -42,7 +43,7 @@ describe('local runtime: CSAT on the customer channel', () => {
   let meter: CapacityMeter;
   const clock = useClockRuntime({
     metaSecret: 'csat-meta-secret',
-    agent: { token: 'csat-ana-token', admin: true },
+    agent: { token: agentToken('csat-ana-token'), admin: true },
     policyFile: policyFile(),
     env: {
       PUBLIC_BASE_URL: BASE,

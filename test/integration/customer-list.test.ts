@@ -6,10 +6,11 @@ import { customerListPartition } from '#shared/store/customer-list.js';
 import { indexCustomers } from '#shared/store/customer-list-backfill.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentRequest } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 
-const ADMIN = 'customer-list-admin';
+const ADMIN = agentToken('customer-list-admin');
 const CUSTOMERS = 60;
 const at = (i: number) => new Date(Date.UTC(2026, 5, 1, 9, i)).toISOString();
 const idOf = (i: number) => `cu_list${String(i).padStart(2, '0')}`;

@@ -5,10 +5,11 @@ import type { Customer } from '#shared/domain/timeline.js';
 import { CUSTOMER_NAME_PARTITION, Keys, nameSortKey } from '#shared/store/keys.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentRequest } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 
-const TOKEN = 'search-paging-token';
+const TOKEN = agentToken('search-paging-token');
 const MARIAS = 70;
 const at = (i: number) => new Date(Date.UTC(2026, 5, 1, 9, i)).toISOString();
 type SearchPage = { items: Customer[]; cursor: string | null };

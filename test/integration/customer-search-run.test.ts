@@ -7,10 +7,11 @@ import { NAME_SEARCH_ROUNDS } from '#shared/store/name-search.js';
 import { nameWordItems } from '#shared/store/name-words.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentRequest } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { storedProfileItem } from '../support/stored-profile.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 
-const TOKEN = 'search-run-token';
+const TOKEN = agentToken('search-run-token');
 /** Customers named `Mo Mo<n>`: each whole name is passed over for `mo` (its surname matches, shorter). */
 const RUN = 200;
 type SearchPage = { items: Customer[]; cursor: string | null };

@@ -7,11 +7,12 @@ import { indexNameWords } from '#shared/store/name-word-backfill.js';
 import { nameWordKey, nameWordKeys, nameWordPartition } from '#shared/store/name-words.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentRequest } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { storedProfileItem } from '../support/stored-profile.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 
-const AGENT = 'search-words-agent';
-const ADMIN = 'search-words-admin';
+const AGENT = agentToken('search-words-agent');
+const ADMIN = agentToken('search-words-admin');
 const at = (i: number) => new Date(Date.UTC(2026, 5, 1, 9, i)).toISOString();
 type SearchPage = { items: Customer[]; cursor: string | null };
 

@@ -2,11 +2,12 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
 import { newCustomer, type PipelineProbe, seedHistory } from '../support/pipeline-cost.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 
-const TOKEN = 'timeline-newest-token';
+const TOKEN = agentToken('timeline-newest-token');
 
 type Page = { items: TimelineItem[]; cursor: string | null };
 

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { meterClient } from '../support/capacity-meter.js';
 import { newCustomer, type PipelineProbe, sendWhatsApp } from '../support/pipeline-cost.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
-const TOKEN = 'timeline-resume-token';
+const TOKEN = agentToken('timeline-resume-token');
 
 type Page = { items: TimelineItem[]; cursor: string | null; resume?: string | null };
 

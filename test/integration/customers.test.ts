@@ -4,10 +4,11 @@ import type { Envelope } from '#shared/domain/envelope.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentRequest } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { envelope } from '../unit/fakes/envelopes.js';
 
-const TOKEN = 'customers-token';
+const TOKEN = agentToken('customers-token');
 const base = { receivedAt: '2025-06-10T14:00:00.000Z', rawRef: 'test#/' };
 const phone = { kind: 'phone', value: '+14155550100' } as const;
 const email = { kind: 'email', value: 'dana@example.com' } as const;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { SteppedTimers } from '#shared/local/timers.js';
+import { agentToken } from '../support/agent-token.js';
 import { idleAfterLaterLooks, SECRETS, startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { runtimeMeter } from '../support/test-runtime.js';
@@ -20,7 +21,7 @@ function whatsapp(phone: string, ago: number, message: Record<string, unknown>) 
     messages: [{ from: phone, id, timestamp: String(NOW_S - ago), ...message }],
   });
 }
-const ADMIN = 'deletion-edits-admin-token';
+const ADMIN = agentToken('deletion-edits-admin-token');
 const original = (phone: string) => `wamid.text.${phone}`;
 const text = (phone: string) => whatsapp(phone, 90, { type: 'text', text: { body: asked(phone) } });
 const edit = (phone: string) =>

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { SteppedTimers } from '#shared/local/timers.js';
+import { agentToken } from '../support/agent-token.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { idleAfterLaterLooks, SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappBody, whatsappText } from '../support/webhooks.js';
 
-const AGENT = 'deletion-handoff-agent';
+const AGENT = agentToken('deletion-handoff-agent');
 const PHONE = '16505550708';
 const WORDS = 'I want to talk to a human about order 7731-SECRET';
 

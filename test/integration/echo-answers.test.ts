@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '#shared/domain/envelope.js';
+import { agentToken } from '../support/agent-token.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import {
   deliver,
@@ -11,7 +12,7 @@ import {
 } from '../support/webhooks.js';
 
 const SECRET = 'echo-answers-secret';
-const TOKEN = 'echo-answers-token';
+const TOKEN = agentToken('echo-answers-token');
 const PAGE = '1234567890';
 /** Not ours: the app id Meta gives its own Page inbox (any app but the one whose sends we hold). */
 const PAGE_INBOX_APP = 263902037430900;

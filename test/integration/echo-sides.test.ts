@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { useMetaRuntime } from '../support/meta-runtime.js';
 import { messengerMessage, whatsappEcho, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'echo-sides-secret';
-const TOKEN = 'echo-sides-token';
+const TOKEN = agentToken('echo-sides-token');
 const PAGE = '111222333444';
 /** Not ours: the app id Meta gives its own Page inbox. */
 const PAGE_INBOX_APP = 263902037430900;

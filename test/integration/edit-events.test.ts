@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { SteppedTimers } from '#shared/local/timers.js';
 import { agentRequest } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { idleAfterLaterLooks, SECRETS, startTestRuntime } from '../support/runtime.js';
@@ -10,7 +11,7 @@ import { runtimeMeter } from '../support/test-runtime.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 import { deliver, messengerMessage, signedMeta, waitUntil, whatsappBody } from '../support/webhooks.js';
 
-const ADMIN = 'edit-events-admin-token';
+const ADMIN = agentToken('edit-events-admin-token');
 const PAGE = '682498302938465';
 const NOW_S = Math.floor(Date.now() / 1000);
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SlaState } from '#shared/domain/sla/state.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 import { customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import { deliver, messengerMessage, signedMeta } from '../support/webhooks.js';
@@ -28,7 +29,7 @@ type ConversationRead = Conversation & { waiting?: boolean; sla?: SlaState };
 describe('local runtime: an edit or a deletion of an old message is not the customer writing again', () => {
   const clock = useClockRuntime({
     metaSecret: META_SECRET,
-    agent: { token: 'edits-quiet-ana-token', admin: true },
+    agent: { token: agentToken('edits-quiet-ana-token'), admin: true },
     policyFile: POLICY,
   });
   const { manual, idle, advance, whatsapp, api } = clock;

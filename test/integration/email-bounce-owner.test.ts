@@ -4,6 +4,7 @@ import type { ChannelOption } from '#shared/domain/replies.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { PARKED_STATUS_TTL_SECONDS } from '#shared/store/params/parked-status.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -11,7 +12,7 @@ import { receiveSes } from '../support/ses-mail.js';
 import { type Item, inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { sesReceived } from '../support/webhooks.js';
 
-const TOKEN = 'bounce-owner-admin-token';
+const TOKEN = agentToken('bounce-owner-admin-token');
 
 /**
  * SES's bounce or complaint names the mail we sent (`mail.messageId`, the id SendRawEmail answered)

@@ -2,13 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { receiveSes } from '../support/ses-mail.js';
 import { sesReceived } from '../support/webhooks.js';
 
-const TOKEN = 'email-idn-agent-token';
+const TOKEN = agentToken('email-idn-agent-token');
 
 /**
  * One person, two ways of writing one address: an internationalised domain as typed

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { receiveSes } from '../support/ses-mail.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { sesReceived } from '../support/webhooks.js';
 
-const TOKEN = 'only-quote-token';
+const TOKEN = agentToken('only-quote-token');
 // The question email/quote-and-photo.eml quotes.
 const QUESTION = 'Where is my order? It has not arrived yet.';
 const PHOTO_MAIL = new URL('../fixtures/email/quote-and-photo.eml', import.meta.url);

@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { receiveSes } from '../support/ses-mail.js';
 import { sesReceived } from '../support/webhooks.js';
 
-const TOKEN = 'references-agent-token';
+const TOKEN = agentToken('references-agent-token');
 
 /**
  * Mail that names its thread by References only (a client that writes no In-Reply-To, or one whose

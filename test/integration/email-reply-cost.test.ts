@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type CapacityFigures, seedItems } from '../support/capacity-meter.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { inspectionClient } from '../support/table-snapshot.js';
 import { runtimeMeter, useTestRuntime } from '../support/test-runtime.js';
 import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
 
-const TOKEN = 'email-reply-cost-token';
+const TOKEN = agentToken('email-reply-cost-token');
 const TABLE = 'threadline';
 /** An email's words as a long mail carries them: some 3 KB on its timeline item. */
 const LONG_TEXT = 'We ordered the oak table in March and it has still not arrived. '.repeat(48);

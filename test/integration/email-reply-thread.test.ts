@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
 
-const TOKEN = 'reply-thread-agent-token';
+const TOKEN = agentToken('reply-thread-agent-token');
 const PAT = 'pat.threads@example.org';
 
 /**

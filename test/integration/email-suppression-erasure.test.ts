@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelOption } from '#shared/domain/replies.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { receiveSes } from '../support/ses-mail.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { sesReceived } from '../support/webhooks.js';
 
-const TOKEN = 'suppression-erasure-admin-token';
+const TOKEN = agentToken('suppression-erasure-admin-token');
 
 /**
  * A customer's mail names a Reply-To (a second mailbox, a desk); our reply goes there, and a

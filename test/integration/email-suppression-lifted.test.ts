@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelOption } from '#shared/domain/replies.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import { agentRequest } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { failVerdicts, receiveSes } from '../support/ses-mail.js';
 import { runtimeMeter, useTestRuntime } from '../support/test-runtime.js';
 import { sesReceived } from '../support/webhooks.js';
 
-const TOKEN = 'unsuppress-agent-token';
+const TOKEN = agentToken('unsuppress-agent-token');
 const KIM = 'kim.unsuppress@example.org';
 
 /**

@@ -4,12 +4,13 @@ import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { privacyRepository } from '#shared/store/privacy-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
 
-const TOKEN = 'thread-erasure-admin-token';
+const TOKEN = agentToken('thread-erasure-admin-token');
 const EVE = 'eve.erased@acme.example';
 const IDA = 'ida.erased@acme.example';
 

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
 
-const TOKEN = 'thread-merged-admin-token';
+const TOKEN = agentToken('thread-merged-admin-token');
 const PAT = 'pat.merged@acme.example';
 const BOB = 'bob.merged@acme.example';
 const CAL = 'cal.merged@acme.example';

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { failVerdicts, receiveSes } from '../support/ses-mail.js';
 import { runtimeMeter, useTestRuntime } from '../support/test-runtime.js';
 import { sesReceived } from '../support/webhooks.js';
 
-const TOKEN = 'thread-suggestion-agent-token';
+const TOKEN = agentToken('thread-suggestion-agent-token');
 const PAT = 'pat.thread@acme.example';
 const LEE = 'lee.thread@acme.example';
 const KAY = 'kay.thread@acme.example';

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordInto } from '../support/call-recorder.js';
 import { SECRETS } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedTwilio } from '../support/webhooks.js';
 
-const TOKEN = 'erased-call-admin-token';
+const TOKEN = agentToken('erased-call-admin-token');
 const PHONE = '+14155550600';
 const BUSINESS = '+15005550006';
 const ACCOUNT = 'AC00000000000000000000000000000600';

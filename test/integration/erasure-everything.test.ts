@@ -8,6 +8,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { SteppedTimers } from '#shared/local/timers.js';
 import { privacyRepository } from '#shared/store/privacy-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { idleAfterLaterLooks, startTestRuntime } from '../support/runtime.js';
@@ -16,7 +17,7 @@ import { startReceiver } from '../support/webhook-receiver.js';
 import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
 import { envelope } from '../unit/fakes/envelopes.js';
 
-const ADMIN = 'erase-everything-admin';
+const ADMIN = agentToken('erase-everything-admin');
 const PHONE = '+447700900931';
 const HANDLE = 'igsid-quill-9931';
 const EMAIL = 'quill.erasmo@example.org';

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { SteppedTimers } from '#shared/local/timers.js';
 import { logger } from '#shared/log.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { DynamoGate, type GatedCall } from '../support/dynamo-gate.js';
 import { SECRETS } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
@@ -9,7 +10,7 @@ import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedMeta, waitUntil, whatsappText } from '../support/webhooks.js';
 
 const ADMIN = 'late-message-admin';
-const TOKEN = 'late-message-admin-token';
+const TOKEN = agentToken('late-message-admin-token');
 const PHONE = '16505550931';
 const VISIBILITY_MS = 30_000;
 

@@ -5,12 +5,13 @@ import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { privacyRepository } from '#shared/store/privacy-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, sesReceived, signedSes, snsNotification, waitUntil } from '../support/webhooks.js';
 
-const TOKEN = 'mid-erasure-admin-token';
+const TOKEN = agentToken('mid-erasure-admin-token');
 const ADMIN = 'admin-mid-erasure';
 const ZOE = 'zoe.midway@acme.example';
 const ALEX = 'alex.midway@acme.example';

@@ -4,6 +4,7 @@ import { nextConversationId } from '#shared/domain/conversation.js';
 import { SteppedTimers } from '#shared/local/timers.js';
 import { logger } from '#shared/log.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { DynamoGate, type GatedCall } from '../support/dynamo-gate.js';
 import { SECRETS } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
@@ -13,7 +14,7 @@ import { deliver, signedMeta, waitUntil, whatsappText } from '../support/webhook
 vi.setConfig({ testTimeout: 60_000 });
 
 const ADMIN = 'erasure-race-admin';
-const TOKEN = 'erasure-race-admin-token';
+const TOKEN = agentToken('erasure-race-admin-token');
 const VISIBILITY_MS = 30_000;
 
 /** A write the racing delivery makes under the erased customer, after which the resolver dies. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
@@ -15,7 +16,7 @@ import {
   whatsappText,
 } from '../support/webhooks.js';
 
-const ADMIN = 'erasure-retries-admin';
+const ADMIN = agentToken('erasure-retries-admin');
 const PHONE = '+14155550177';
 const CALL = 'CAretry0000000000000000000000000001';
 /** What the erased person said or is: none of it may come back with a provider's retry. */

@@ -4,11 +4,12 @@ import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { privacyRepository } from '#shared/store/privacy-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { envelope, smsText } from '../unit/fakes/envelopes.js';
 
-const ADMIN = 'erasure-admin-token';
+const ADMIN = agentToken('erasure-admin-token');
 const phone = { kind: 'phone', value: '+14155550199' } as const;
 /** What names the person or holds what was said to or by them: none of it may outlive the erasure. */
 const PERSONAL = [

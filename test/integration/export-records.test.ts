@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { CustomerExport } from '#shared/domain/privacy.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { inboundText } from '../unit/fakes/envelopes.js';
 
-const ADMIN = 'export-records-admin-token';
+const ADMIN = agentToken('export-records-admin-token');
 
 /** Every place in a JSON value where an object has no key (how JSON writes a JS Set), by its path. */
 function emptyObjects(value: unknown, path = '$'): string[] {

@@ -3,12 +3,13 @@ import type { CustomerExport } from '#shared/domain/privacy.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { privacyRepository } from '#shared/store/privacy-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient } from '../support/table-snapshot.js';
 import { inboundText } from '../unit/fakes/envelopes.js';
 
-const AGENT = 'exports-agent-token';
-const ADMIN = 'exports-admin-token';
+const AGENT = agentToken('exports-agent-token');
+const ADMIN = agentToken('exports-admin-token');
 /** A budget a customer with a few long messages passes, so the export is written aside. */
 const INLINE_BYTES = 4_000;
 

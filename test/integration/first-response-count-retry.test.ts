@@ -5,13 +5,14 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { metricsRepository } from '#shared/store/metrics-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { DynamoFaults, SimulatedCrash } from '../support/dynamo-faults.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { inspectionClient } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
-const TOKEN = 'first-response-retry-admin';
+const TOKEN = agentToken('first-response-retry-admin');
 
 /**
  * QA load sweep: agents' replies, one per conversation, a SIGKILL mid-run and a retry: every customer's

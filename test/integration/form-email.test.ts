@@ -3,11 +3,12 @@ import type { ChannelOption } from '#shared/domain/replies.js';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { failVerdicts, receiveSes } from '../support/ses-mail.js';
 import { runtimeMeter, useTestRuntime } from '../support/test-runtime.js';
 import { sesReceived } from '../support/webhooks.js';
 
-const TOKEN = 'form-agent-token';
+const TOKEN = agentToken('form-agent-token');
 
 /**
  * Contact-form mail: From the business's form mailer, Reply-To the customer who filled it in. With the

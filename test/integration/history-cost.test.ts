@@ -3,6 +3,7 @@ import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { type CapacityFigures, type CapacityMeter, meterClient } from '../support/capacity-meter.js';
 import {
   messageCost,
@@ -15,7 +16,7 @@ import {
 import { startTestRuntime } from '../support/runtime.js';
 
 const META_SECRET = 'history-cost-secret';
-const AGENT = 'history-cost-agent';
+const AGENT = agentToken('history-cost-agent');
 const QUESTION = 'How long does shipping take?';
 
 /**

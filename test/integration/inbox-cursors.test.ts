@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { agentCaller, agentRequest } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { forgedCursors } from '../support/forged-cursors.js';
 import { openConversationOf } from '../support/open-conversation.js';
 import { SECRETS } from '../support/runtime.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
-const TOKEN = 'inbox-cursors-admin';
+const TOKEN = agentToken('inbox-cursors-admin');
 
 /** Cursors the inbox did not make: each a 400 invalid_request, in either order, nothing read. */
 const FORGED = forgedCursors('after');

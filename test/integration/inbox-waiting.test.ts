@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { InboxConversation } from '#shared/domain/inbox.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { countKeyWrites } from '../support/key-writes.js';
 import { ManualTimers } from '../support/manual-timers.js';
@@ -11,7 +12,7 @@ import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 vi.setConfig({ testTimeout: 60_000 });
 
 const MINUTE = 60_000;
-const TOKEN = 'inbox-waiting-token';
+const TOKEN = agentToken('inbox-waiting-token');
 /** A routine question: the AI answers it. */
 const QUESTION = 'How long does shipping take?';
 /** The customer asks for a person: routing hands off, and the AI stays silent after. */

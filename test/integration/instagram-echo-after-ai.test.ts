@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import { deliver, IG_ACCOUNT, instagramText, metaEvent, signedMeta } from '../support/webhooks.js';
@@ -17,7 +18,7 @@ const OTHER_APP = 263902037430900;
 describe('local runtime: the Instagram echo of a person’s answer after the AI’s', () => {
   const clock = useClockRuntime({
     metaSecret: META_SECRET,
-    agent: { token: 'ig-echo-after-ai-token', admin: true },
+    agent: { token: agentToken('ig-echo-after-ai-token'), admin: true },
     policyFile: slaPolicyFile({ firstResponse: 'PT1H', nextResponse: 'PT1H', aiRepliesCount: true }),
     routing: true,
   });

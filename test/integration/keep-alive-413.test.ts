@@ -1,9 +1,10 @@
 import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 
-const TOKEN = 'keep-alive-token';
+const TOKEN = agentToken('keep-alive-token');
 
 describe('local runtime: a 413 closes the connection', () => {
   let runtime: LocalRuntime;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SlaState } from '#shared/domain/sla/state.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import { customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { isRead, type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
@@ -49,7 +50,7 @@ describe('local runtime: a message received after the resolve reopens, whatever 
   const calls: RecordedCall[] = [];
   const clock = useClockRuntime({
     metaSecret: META_SECRET,
-    agent: { token: 'late-reopen-ana-token', admin: true },
+    agent: { token: agentToken('late-reopen-ana-token'), admin: true },
     policyFile: policyFile(),
     env: { TWILIO_AUTH_TOKEN: TWILIO_TOKEN },
     dynamoClient: (client) => {

@@ -3,11 +3,12 @@ import type { EventsPage } from '#shared/domain/live/events.js';
 import { seqAt } from '#shared/domain/live/seq.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { smsText } from '../unit/fakes/envelopes.js';
 
-const ADMIN = 'live-erasure-admin-token';
+const ADMIN = agentToken('live-erasure-admin-token');
 
 describe('local runtime: an erasure takes the customer out of the live event log', () => {
   let runtime: LocalRuntime;

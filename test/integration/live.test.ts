@@ -7,16 +7,17 @@ import type {
   TimelineItemEvent,
 } from '#shared/domain/live/events.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { connectLiveClient, type LiveClient } from '../support/live-client.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
-const ANN = 'live-ann-token';
-const BOB = 'live-bob-token';
-const CAT = 'live-cat-token';
-const DAN = 'live-dan-token';
-const EVE = 'live-eve-token';
-const LEAD = 'live-lead-token';
+const ANN = agentToken('live-ann-token');
+const BOB = agentToken('live-bob-token');
+const CAT = agentToken('live-cat-token');
+const DAN = agentToken('live-dan-token');
+const EVE = agentToken('live-eve-token');
+const LEAD = agentToken('live-lead-token');
 
 const isHello = (f: ServerFrame): f is HelloEvent => f.type === 'hello';
 const timelineOf =

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { logger } from '#shared/log.js';
+import { agentToken } from '../support/agent-token.js';
 import { DynamoFaults } from '../support/dynamo-faults.js';
 import { startTestRuntime } from '../support/runtime.js';
 import {
@@ -33,7 +34,7 @@ const previousLevel = vi.hoisted(() => {
 
 const META_SECRET = 'log-privacy-meta-secret-9f2c';
 const TWILIO_TOKEN = 'log-privacy-twilio-token-71aa';
-const AGENT_TOKEN = 'log-privacy-agent-token-4d0e';
+const AGENT_TOKEN = agentToken('log-privacy-agent-token-4d0e');
 const WRONG_TOKEN = 'log-privacy-wrong-token-c3b8';
 
 const PHONE_E164 = '+14155550142';

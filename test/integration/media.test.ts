@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { basicOf, fakeBytes, startFakeMediaProvider } from '../support/fake-media-provider.js';
 import { postVoicemail, postWhatsAppPhoto } from '../support/media-webhooks.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 
-const AGENT = 'media-agent-token';
+const AGENT = agentToken('media-agent-token');
 const SID = 'ACmedia00000000000000000000000000';
 const WA_TOKEN = 'media-whatsapp-token';
 const CALLER = '+14155550181';

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MENTION_PEERS_MAX } from '#shared/domain/mentions.js';
+import { agentToken } from '../support/agent-token.js';
 import { useMetaRuntime } from '../support/meta-runtime.js';
 import { IG_ACCOUNT, instagramText, messengerMessage } from '../support/webhooks.js';
 
 const SECRET = 'mention-peers-secret';
-const TOKEN = 'mention-peers-token';
+const TOKEN = agentToken('mention-peers-token');
 const PAGE = '111222333444';
 
 type Suggestion = { otherId: string; evidence: { reason: string; identity: { value: string } }[] };

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '#shared/domain/audit.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inboundText } from '../unit/fakes/envelopes.js';
 
-const ADMIN = 'merge-roots-admin-token';
+const ADMIN = agentToken('merge-roots-admin-token');
 
 /**
  * A merge asked between customers merged before goes between the customers standing for them (their

@@ -5,6 +5,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
 import { DynamoFaults, SimulatedCrash } from '../support/dynamo-faults.js';
@@ -20,7 +21,7 @@ import {
   whatsappText,
 } from '../support/webhooks.js';
 
-const TOKEN = 'merge-joins-admin-token';
+const TOKEN = agentToken('merge-joins-admin-token');
 
 type Profile = Customer & { openConversation?: Conversation | null };
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { useMetaRuntime } from '../support/meta-runtime.js';
 import { IG_ACCOUNT, instagramText, messengerMessage } from '../support/webhooks.js';
 
 const SECRET = 'merge-inbound-secret';
-const TOKEN = 'merge-inbound-token';
+const TOKEN = agentToken('merge-inbound-token');
 const PAGE = '111222333444';
 const DAY = 86_400_000;
 

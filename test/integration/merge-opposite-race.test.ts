@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntime } from '#shared/local/runtime.js';
+import { describe, expect, it } from 'vitest';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentFetcher } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { DynamoGate } from '../support/dynamo-gate.js';
-import { SECRETS, startTestRuntime } from '../support/runtime.js';
-import { inspectionClient, scanTable } from '../support/table-snapshot.js';
-import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
+import { useMergeRaceRuntime } from '../support/merge-race.js';
+import { inspectionClient } from '../support/table-snapshot.js';
 
 const TABLE = 'threadline';
-const ADMIN = 'merge-opposite-race-admin';
+const ADMIN = agentToken('merge-opposite-race-admin');
 
 /**
  * QA: `POST /customers/J/merge {customerId: L}` and `POST /customers/L/merge {customerId: J}` at once both
@@ -18,50 +17,17 @@ const ADMIN = 'merge-opposite-race-admin';
  * on its own item only. Now exactly one lands and the other answers 409.
  */
 describe('local runtime: two opposite merges at once', () => {
-  let runtime: LocalRuntime;
-  let phone = 14155553000;
-
-  beforeAll(async () => {
-    runtime = await startTestRuntime({ env: { AGENT_TOKENS: `admin-zed:${ADMIN}:admin` } });
-  }, 60_000);
-  afterAll(async () => {
-    await runtime?.close();
-  }, 60_000);
-
-  const api = agentFetcher(() => runtime.url, ADMIN);
+  const { runtime, customers, profiles } = useMergeRaceRuntime(ADMIN, 14155553000);
+  const api = agentFetcher(() => runtime().url, ADMIN);
   /** Two new customers, each from a WhatsApp message of their own. */
-  const pair = async (): Promise<[string, string]> => {
-    const ids: string[] = [];
-    for (let i = 0; i < 2; i++) {
-      const from = String(++phone);
-      const at = new Date().toISOString();
-      const body = whatsappText({ from, messages: [{ id: `wamid.race${from}`, at, text: 'hi' }] });
-      expect((await deliver(signedMeta(runtime.url, '/webhooks/whatsapp', body, SECRETS.meta))).status).toBe(
-        200,
-      );
-      await runtime.idle();
-      const id = await runtime.store.customers.findCustomerId(
-        { kind: 'phone', value: `+${from}` },
-        { consistent: true },
-      );
-      ids.push(id as string);
-    }
-    return ids as [string, string];
-  };
+  const pair = async () => (await customers(2)).ids as [string, string];
   /** The two profiles' pointers as the table holds them. */
   const pointers = async (a: string, b: string) => {
-    const client = inspectionClient(runtime.dynamoEndpoint);
-    try {
-      const items = await scanTable(client, TABLE);
-      const of = (id: string) => items.find((item) => item.pk === `CUSTOMER#${id}` && item.sk === 'PROFILE');
-      const [pa, pb] = [of(a), of(b)];
-      return {
-        a: { mergedInto: pa?.mergedInto, mergedFrom: [...((pa?.mergedFrom as Set<string>) ?? [])] },
-        b: { mergedInto: pb?.mergedInto, mergedFrom: [...((pb?.mergedFrom as Set<string>) ?? [])] },
-      };
-    } finally {
-      client.destroy();
-    }
+    const { [a]: pa, [b]: pb } = await profiles([a, b]);
+    return {
+      a: { mergedInto: pa?.mergedInto, mergedFrom: [...((pa?.mergedFrom as Set<string>) ?? [])] },
+      b: { mergedInto: pb?.mergedInto, mergedFrom: [...((pb?.mergedFrom as Set<string>) ?? [])] },
+    };
   };
   /** Exactly one of the two is merged into the other, which lists it alone. */
   const oneWay = async (a: string, b: string) => {
@@ -83,7 +49,7 @@ describe('local runtime: two opposite merges at once', () => {
       // Held at each call's pointer write (step 2), once both have listed the other (step 1).
       gate.hold((call) => call.operation === 'UpdateItem' && call.body.includes('mergedAt = :now'), 2);
       const gated = dynamoRepositories(
-        documentClient(gate.attach(inspectionClient(runtime.dynamoEndpoint))),
+        documentClient(gate.attach(inspectionClient(runtime().dynamoEndpoint))),
         TABLE,
       );
       const now = new Date().toISOString();

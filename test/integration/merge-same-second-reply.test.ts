@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Customer } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { useMetaRuntime } from '../support/meta-runtime.js';
 import { IG_ACCOUNT, instagramText, whatsappStatus, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'same-second-secret';
-const TOKEN = 'same-second-token';
+const TOKEN = agentToken('same-second-token');
 const DAY = 86_400_000;
 const PHONE = '15550007101';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 
@@ -14,7 +15,7 @@ import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 describe('local runtime: a merge keeps both customers’ tags', () => {
   const clock = useClockRuntime({
     metaSecret: 'merge-tags-meta-secret',
-    agent: { token: 'merge-tags-admin-token', admin: true },
+    agent: { token: agentToken('merge-tags-admin-token'), admin: true },
     policyFile: alwaysOpenPolicyFile(),
     routing: true,
     env: { REOPEN_WINDOW_HOURS: '0.001' },

@@ -2,14 +2,15 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { SteppedTimers } from '#shared/local/timers.js';
+import { agentToken } from '../support/agent-token.js';
 import { idleAfterLaterLooks, SECRETS, startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta } from '../support/webhooks.js';
 
 const setsAsArrays = (_key: string, value: unknown) => (value instanceof Set ? [...value] : value);
 
-const AGENT = 'deletion-agent-token';
-const ADMIN = 'deletion-admin-token';
+const AGENT = agentToken('deletion-agent-token');
+const ADMIN = agentToken('deletion-admin-token');
 
 const fixture = (path: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(`../fixtures/${path}`, import.meta.url), 'utf8'));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import { deliver, messengerMessage, metaEvent, signedMeta } from '../support/webhooks.js';
@@ -23,7 +24,7 @@ type ConversationRead = Conversation & { waiting?: boolean };
 describe('local runtime: Messenger handover events and optins are no customer message', () => {
   const clock = useClockRuntime({
     metaSecret: META_SECRET,
-    agent: { token: 'meta-notices-token', admin: true },
+    agent: { token: agentToken('meta-notices-token'), admin: true },
     policyFile: slaPolicyFile({ firstResponse: 'PT1H', nextResponse: 'PT1H', aiRepliesCount: true }),
     routing: true,
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import { customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import { deliver, IG_ACCOUNT, metaEvent, signedMeta } from '../support/webhooks.js';
@@ -20,7 +21,7 @@ type ConversationRead = Conversation & { waiting?: boolean };
 describe('local runtime: a Messenger or Instagram message in standby', () => {
   const clock = useClockRuntime({
     metaSecret: META_SECRET,
-    agent: { token: 'meta-standby-token', admin: true },
+    agent: { token: agentToken('meta-standby-token'), admin: true },
     policyFile: slaPolicyFile({ firstResponse: 'PT1H', nextResponse: 'PT1H', aiRepliesCount: true }),
     routing: true,
   });

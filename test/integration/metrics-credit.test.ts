@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Metrics, SlaFigures } from '#shared/domain/metrics.js';
 import type { Customer } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 
@@ -38,7 +39,7 @@ const line = (sla: SlaFigures | undefined, by: 'byAgent' | 'byAi', key: string) 
 describe('metrics: what a resolve without an answer counts, and who is credited', () => {
   const clock = useClockRuntime({
     metaSecret: 'metrics-credit-secret',
-    agent: { token: 'metrics-credit-ana', admin: true },
+    agent: { token: agentToken('metrics-credit-ana'), admin: true },
     routing: true,
     policyFile,
   });

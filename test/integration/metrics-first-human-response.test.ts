@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Metrics } from '#shared/domain/metrics.js';
 import type { Customer } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 
@@ -14,7 +15,7 @@ const MINUTE = 60_000;
 describe('metrics: the first response a person gave', () => {
   const clock = useClockRuntime({
     metaSecret: 'metrics-human-secret',
-    agent: { token: 'metrics-human-ana', admin: true },
+    agent: { token: agentToken('metrics-human-ana'), admin: true },
     routing: true,
     policyFile: slaPolicyFile({ aiRepliesCount: false }),
   });

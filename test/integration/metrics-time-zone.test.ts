@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Metrics } from '#shared/domain/metrics.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import { Keys } from '#shared/store/keys.js';
+import { agentToken } from '../support/agent-token.js';
 import { seedItems } from '../support/capacity-meter.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
@@ -21,7 +22,7 @@ type Overall = { overall: Metrics; from: string; to: string; tz?: string };
 describe('metrics in a time zone', () => {
   const clock = useClockRuntime({
     metaSecret: 'metrics-tz-secret',
-    agent: { token: 'metrics-tz-ana', admin: true },
+    agent: { token: agentToken('metrics-tz-ana'), admin: true },
     routing: true,
     policyFile: slaPolicyFile({ aiRepliesCount: false }),
   });

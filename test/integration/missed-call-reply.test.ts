@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelOption } from '#shared/domain/replies.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller, agentRequest, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { SECRETS } from '../support/runtime.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedTwilio } from '../support/webhooks.js';
 
-const TOKEN = 'missed-call-reply-token';
+const TOKEN = agentToken('missed-call-reply-token');
 const ACCOUNT = 'AC00000000000000000000000000000700';
 const BUSINESS = '+15005550006';
 

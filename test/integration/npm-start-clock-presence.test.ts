@@ -5,11 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, Customer } from '#shared/domain/timeline.js';
 import { startNpmRuntime } from '#shared/local/npm-start.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const MINUTE = 60_000;
-const ADMIN = 'npm-presence-admin-token';
-const BOB = 'npm-presence-bob-token';
+const ADMIN = agentToken('npm-presence-admin-token');
+const BOB = agentToken('npm-presence-bob-token');
 const ONLINE = { presence: 'online', queues: ['general'], languages: ['en'], capacity: 5 };
 
 /**

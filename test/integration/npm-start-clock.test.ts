@@ -6,13 +6,14 @@ import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeli
 import { clockCommand } from '#shared/local/clock-command.js';
 import { startNpmRuntime } from '#shared/local/npm-start.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const ADMIN = 'npm-clock-admin-token';
-const AGENT = 'npm-clock-agent-token';
+const ADMIN = agentToken('npm-clock-admin-token');
+const AGENT = agentToken('npm-clock-agent-token');
 
 /** A first response within 10 minutes, an hour of silence resolves: both fall inside a 2-hour move. */
 const policy = slaPolicyFile({ onBreach: [{ type: 'note', text: 'Missed: answer now.' }] }, (p) => {

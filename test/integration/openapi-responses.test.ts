@@ -3,13 +3,14 @@ import * as z from 'zod';
 import { idempotentWebhookId } from '#shared/app/create-webhook.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 import { waitUntil } from '../support/webhooks.js';
 import { envelope } from '../unit/fakes/envelopes.js';
 
-const ADMIN = 'responses-admin-token';
-const AGENT = 'responses-agent-token';
+const ADMIN = agentToken('responses-admin-token');
+const AGENT = agentToken('responses-agent-token');
 
 type Schema = Record<string, unknown>;
 type Operation = {

@@ -3,11 +3,12 @@ import * as z from 'zod';
 import type { AuditRecord } from '#shared/domain/audit.js';
 import type { Conversation, Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inboundText } from '../unit/fakes/envelopes.js';
 
-const AGENT = 'statuses-agent-token';
-const ADMIN = 'statuses-admin-token';
+const AGENT = agentToken('statuses-agent-token');
+const ADMIN = agentToken('statuses-admin-token');
 /** One byte over the agent API's body limit. */
 const OVERSIZED = 'x'.repeat(1_048_577);
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 import { redrive } from '#shared/local/redrive.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { aroundWhatsApp } from '../support/around-whatsapp.js';
 import { outboxAgent } from '../support/outbox-agent.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -13,7 +14,7 @@ import { waitUntil } from '../support/webhooks.js';
 vi.setConfig({ testTimeout: 60_000 });
 
 const SECRET = 'outbound-redrive-meta';
-const AGENT = 'outbound-redrive-agent';
+const AGENT = agentToken('outbound-redrive-agent');
 
 /**
  * `npm run redrive -- outbound --local` after the provider could not be reached: the reply the sender

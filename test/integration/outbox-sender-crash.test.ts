@@ -7,6 +7,7 @@ import type { ChannelSender } from '#shared/domain/outbound.js';
 import type { EnvelopeQueue } from '#shared/domain/ports.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { outboxAgent } from '../support/outbox-agent.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { waitUntil } from '../support/webhooks.js';
@@ -14,7 +15,7 @@ import { waitUntil } from '../support/webhooks.js';
 vi.setConfig({ testTimeout: 60_000 });
 
 const SECRET = 'outbox-crash-meta';
-const AGENT = 'outbox-crash-agent';
+const AGENT = agentToken('outbox-crash-agent');
 type Senders = Partial<Record<Channel, ChannelSender>>;
 
 /**

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { SECRETS } from '../support/runtime.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { twilioPoster } from '../support/webhooks.js';
 
-const TOKEN = 'outgoing-call-parties-token';
+const TOKEN = agentToken('outgoing-call-parties-token');
 const ACCOUNT = 'AC00000000000000000000000000000810';
 const BUSINESS = '+15005550006';
 

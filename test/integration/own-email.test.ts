@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { receiveSes } from '../support/ses-mail.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { sesReceived } from '../support/webhooks.js';
 
-const TOKEN = 'own-email-token';
+const TOKEN = agentToken('own-email-token');
 
 /**
  * Mail from the address it was received at (support@shop.example, also SES_FROM_ADDRESS) is the

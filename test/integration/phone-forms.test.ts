@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordInto } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { SECRETS } from '../support/runtime.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedMeta, signedTwilio, twilioSms, whatsappBody } from '../support/webhooks.js';
 
-const ADMIN = 'phone-forms-admin';
+const ADMIN = agentToken('phone-forms-admin');
 
 /** 360dialog's copy of a Cloud API message value from an old-format Brazilian number (12 digits, no 9). */
 const BRAZIL_WITHOUT_9 = JSON.parse(

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import { startTestRuntime, steppingClock } from '../support/runtime.js';
 
-const AGENT = 'policy-view-agent';
-const ADMIN = 'policy-view-admin';
+const AGENT = agentToken('policy-view-agent');
+const ADMIN = agentToken('policy-view-admin');
 
 /**
  * The shipped policy with an SLA policy, auto-resolve, and a business-hours holiday list that has

@@ -2,12 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFILE_TIME_GRANULARITY_MS } from '#shared/domain/profile-touch.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { isRead, type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
-const TOKEN = 'profile-reads-token';
+const TOKEN = agentToken('profile-reads-token');
 
 /**
  * The profile's reads on the message path, routing on (a WhatsApp question the AI answers): a new

@@ -6,12 +6,13 @@ import { loadConfig } from '#shared/config/config.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, agentRequest, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type LiveClient, openConsole } from '../support/live-client.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const META_SECRET = 'queue-removed-meta';
-const ANA = 'queue-removed-ana';
+const ANA = agentToken('queue-removed-ana');
 const PHONE = '447700900555';
 const HANDOFF = 'Thanks, a colleague will answer you here shortly.';
 

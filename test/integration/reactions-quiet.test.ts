@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SlaState } from '#shared/domain/sla/state.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import { customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import { deliver, messengerMessage, signedMeta, whatsappText } from '../support/webhooks.js';
@@ -31,7 +32,7 @@ type ConversationRead = Conversation & { waiting?: boolean; sla?: SlaState };
 describe('local runtime: a reaction is not the customer speaking', () => {
   const clock = useClockRuntime({
     metaSecret: META_SECRET,
-    agent: { token: 'reactions-quiet-ana-token', admin: true },
+    agent: { token: agentToken('reactions-quiet-ana-token'), admin: true },
     policyFile: POLICY,
     routing: true,
   });

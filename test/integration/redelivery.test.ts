@@ -8,13 +8,11 @@ import { startLocalDynamo } from '#shared/local/dynamo.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
-import { SECRETS, startTestRuntime } from '../support/runtime.js';
+import { DEFAULT_AGENT_TOKEN, SECRETS, startTestRuntime } from '../support/runtime.js';
 import { scanTable } from '../support/table-snapshot.js';
 import { deliver, signedTwilio, twilioSms } from '../support/webhooks.js';
 import { envelope } from '../unit/fakes/envelopes.js';
 import { journey } from '../unit/fakes/journey.js';
-
-const TOKEN = 'faults-agent-token';
 
 describe('a provider message posted again later is one timeline item', () => {
   let runtime: LocalRuntime;
@@ -28,7 +26,9 @@ describe('a provider message posted again later is one timeline item', () => {
   });
 
   const api = async <T>(path: string): Promise<T> => {
-    const res = await fetch(`${runtime.url}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await fetch(`${runtime.url}${path}`, {
+      headers: { authorization: `Bearer ${DEFAULT_AGENT_TOKEN}` },
+    });
     return (await res.json()) as T;
   };
 

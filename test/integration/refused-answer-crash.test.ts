@@ -3,6 +3,7 @@ import type { ChannelSender } from '#shared/domain/outbound.js';
 import { PermanentSendError } from '#shared/domain/send-errors.js';
 import { LocalOutbox } from '#shared/local/outbox.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { CrashAfter, type WriteInput } from '../support/crash-after.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { openConversationOf } from '../support/open-conversation.js';
@@ -11,7 +12,7 @@ import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 
-const TOKEN = 'refused-crash-token';
+const TOKEN = agentToken('refused-crash-token');
 const REFUSED = '15550720001';
 
 /** The write that records a reply refused for good: the reply's item, with its failure's time. */

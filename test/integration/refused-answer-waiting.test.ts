@@ -4,6 +4,7 @@ import { PermanentSendError } from '#shared/domain/send-errors.js';
 import { LocalOutbox } from '#shared/local/outbox.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { CrashAfter, type WriteInput } from '../support/crash-after.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { openConversationOf } from '../support/open-conversation.js';
@@ -12,7 +13,7 @@ import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 vi.setConfig({ testTimeout: 60_000 });
 
-const TOKEN = 'refused-waiting-token';
+const TOKEN = agentToken('refused-waiting-token');
 const HANDED_OFF = /^Hand-off \(ai_failed\): the AI's answer could not be delivered on whatsapp \(131026\)/;
 
 /** A write of the conversation's owed hand-off: recording it (`SET handOffOwed =`), or marking it made. */

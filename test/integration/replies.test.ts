@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'replies-meta-secret';
-const AGENT = 'replies-agent-token';
+const AGENT = agentToken('replies-agent-token');
 
 describe('local runtime: an agent replies on WhatsApp and the statuses come back', () => {
   let runtime: LocalRuntime;

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordInto } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { SECRETS } from '../support/runtime.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedMeta, signedTwilio, twilioSms, whatsappBody } from '../support/webhooks.js';
 
-const ADMIN = 'reply-address-admin';
+const ADMIN = agentToken('reply-address-admin');
 
 /**
  * A customer with two numbers is answered on each channel at the number they last used on it: a

@@ -7,6 +7,7 @@ import type { TimelineItem } from '#shared/domain/timeline.js';
 import { LocalOutbox } from '#shared/local/outbox.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { SteppedTimers } from '#shared/local/timers.js';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { customerIdOf } from '../support/open-conversation.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
@@ -15,7 +16,7 @@ import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'reply-cost-secret';
-const TOKEN = 'reply-cost-token';
+const TOKEN = agentToken('reply-cost-token');
 const QUESTION = 'How long does shipping take?';
 
 /** One DynamoDB write as the table saw it: the command, the item's key and the write units billed. */

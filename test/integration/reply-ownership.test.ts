@@ -3,14 +3,15 @@ import type { Agent } from '#shared/domain/assignment.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const META_SECRET = 'ownership-meta-secret';
 const TOKENS = {
-  'agent-ana': 'ownership-ana-token',
-  'agent-bob': 'ownership-bob-token',
-  lead: 'ownership-lead-token',
+  'agent-ana': agentToken('ownership-ana-token'),
+  'agent-bob': agentToken('ownership-bob-token'),
+  lead: agentToken('ownership-lead-token'),
 };
 const [ANA, BOB, LEAD] = Object.values(TOKENS) as [string, string, string];
 

@@ -5,12 +5,13 @@ import { PROFILE_TIME_GRANULARITY_MS } from '#shared/domain/profile-touch.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { customerListPartition } from '#shared/store/customer-list.js';
 import { Keys } from '#shared/store/keys.js';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, signedTwilio, twilioSms, whatsappText } from '../support/webhooks.js';
 
-const ADMIN = 'resolver-writes-admin';
+const ADMIN = agentToken('resolver-writes-admin');
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 

@@ -3,6 +3,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { consoleLeaseInput } from '#shared/store/params/agents.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { DynamoGate, type GatedCall } from '../support/dynamo-gate.js';
 import { GatheringQueue } from '../support/gathering-queue.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
@@ -10,8 +11,8 @@ import { type Item, inspectionClient, scanTable } from '../support/table-snapsho
 import { deliver, signedMeta, waitUntil, whatsappText } from '../support/webhooks.js';
 
 const TABLE = 'threadline';
-const ANA = 'races-ana-token';
-const BOB = 'races-bob-token';
+const ANA = agentToken('races-ana-token');
+const BOB = agentToken('races-bob-token');
 const MESSAGE = 'wamid.RACE1';
 
 /** The hand-off note's timeline write, as the gate sees it. */

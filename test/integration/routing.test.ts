@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type LiveClient, openConsole } from '../support/live-client.js';
 import { startTestRuntime } from '../support/runtime.js';
 import {
@@ -14,8 +15,8 @@ import {
 } from '../support/webhooks.js';
 
 const META_SECRET = 'routing-meta-secret';
-const ANA = 'routing-ana-token';
-const BOB = 'routing-bob-token';
+const ANA = agentToken('routing-ana-token');
+const BOB = agentToken('routing-bob-token');
 
 /**
  * Maria emails, and agent Ana helps her; later she asks a routine question on WhatsApp, which the AI

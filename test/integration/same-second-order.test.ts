@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedMeta, whatsappEcho, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'same-second-secret';
-const TOKEN = 'same-second-token';
+const TOKEN = agentToken('same-second-token');
 
 /**
  * WhatsApp times a message to the whole second, so a customer's question, the business app's answer

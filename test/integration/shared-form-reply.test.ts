@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller, agentFetcher } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { receiveSes } from '../support/ses-mail.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { sesReceived } from '../support/webhooks.js';
 
-const TOKEN = 'shared-form-reply-token';
+const TOKEN = agentToken('shared-form-reply-token');
 const FORM = 'Shop Contact Form <noreply@forms.example>';
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutboxEntry } from '#shared/domain/outbox.js';
 import type { SlaState } from '#shared/domain/sla/state.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { openConversationOf } from '../support/open-conversation.js';
 import { slaPolicyFile } from '../support/policy-file.js';
@@ -26,7 +27,7 @@ const policyFile = (): string => slaPolicyFile({ aiRepliesCount: true });
 describe('local runtime: the SLA of answers that arrive first, and of answers that fail', () => {
   const clock = useClockRuntime({
     metaSecret: SECRET,
-    agent: { token: 'sla-failed-token' },
+    agent: { token: agentToken('sla-failed-token') },
     policyFile: policyFile(),
     routing: true,
   });

@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -9,7 +10,7 @@ import { startReceiver } from '../support/webhook-receiver.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const META_SECRET = 'sla-events-meta-secret';
-const ADMIN = 'sla-events-admin-token';
+const ADMIN = agentToken('sla-events-admin-token');
 const MINUTE = 60_000;
 
 /** The shipped routing policy plus one around-the-clock target: a first response within 10 minutes. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Customer } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { isRead, type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { type ClockRuntime, useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
@@ -15,7 +16,7 @@ const MIN = 60_000;
 const SECRET = 'sla-lifecycle-meta';
 const options = (edit: Parameters<typeof slaPolicyFile>[1] = () => {}) => ({
   metaSecret: SECRET,
-  agent: { token: 'sla-lifecycle-ana', admin: true },
+  agent: { token: agentToken('sla-lifecycle-ana'), admin: true },
   policyFile: slaPolicyFile({}, edit),
 });
 

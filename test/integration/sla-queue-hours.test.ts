@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { slaPolicyFile } from '../support/policy-file.js';
@@ -8,7 +9,7 @@ import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const META_SECRET = 'queue-hours-meta';
-const TOKEN = 'queue-hours-ana';
+const TOKEN = agentToken('queue-hours-ana');
 const MIN = 60_000;
 
 /**

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelSender, OutboundMessage, SendResult } from '#shared/domain/outbound.js';
 import { PermanentSendError } from '#shared/domain/send-errors.js';
 import type { Conversation } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { openConversationOf } from '../support/open-conversation.js';
 import { slaPolicyFile } from '../support/policy-file.js';
@@ -33,7 +34,7 @@ describe('local runtime: a first answer the sender gives up on', () => {
   const whatsappSender = new RefusingFirstSender();
   const clock = useClockRuntime({
     metaSecret: 'sla-send-failed-secret',
-    agent: { token: 'sla-send-failed-token' },
+    agent: { token: agentToken('sla-send-failed-token') },
     // A ten-minute first-response target; no AI: the agent answers.
     policyFile: slaPolicyFile(),
     routing: false,

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { SECRETS } from '../support/runtime.js';
 import { TakingSender } from '../support/taking-sender.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { twilioPoster, twilioTexter } from '../support/webhooks.js';
 
-const TOKEN = 'sms-opt-out-routing-token';
+const TOKEN = agentToken('sms-opt-out-routing-token');
 const ACCOUNT = 'AC00000000000000000000000000000901';
 const BUSINESS = '+15005550006';
 const QUESTION = 'How long does shipping take?';

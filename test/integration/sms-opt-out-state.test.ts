@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelOption } from '#shared/domain/replies.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller, agentRequest, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { SECRETS } from '../support/runtime.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { TwilioStandIn } from '../support/twilio-stand-in.js';
 import { twilioPoster, twilioTexter } from '../support/webhooks.js';
 
-const TOKEN = 'sms-opt-out-token';
+const TOKEN = agentToken('sms-opt-out-token');
 const ACCOUNT = 'AC00000000000000000000000000000900';
 const BUSINESS = '+15005550006';
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChannelOption } from '#shared/domain/replies.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import { SECRETS } from '../support/runtime.js';
@@ -9,7 +10,7 @@ import { TwilioStandIn } from '../support/twilio-stand-in.js';
 import { twilioPoster, twilioTexter } from '../support/webhooks.js';
 
 const MIN = 60_000;
-const TOKEN = 'sms-refused-answer-ana';
+const TOKEN = agentToken('sms-refused-answer-ana');
 const ACCOUNT = 'AC00000000000000000000000000000961';
 const BUSINESS = '+15005550006';
 const QUESTION = 'How long does shipping take?';

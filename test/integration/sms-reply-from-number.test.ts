@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { SECRETS } from '../support/runtime.js';
 import { TakingSender } from '../support/taking-sender.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedTwilio, twilioPoster, twilioTexter } from '../support/webhooks.js';
 
-const TOKEN = 'sms-reply-from-token';
+const TOKEN = agentToken('sms-reply-from-token');
 const ACCOUNT = 'AC00000000000000000000000000000961';
 const FIRST = '+15005550006';
 const SECOND = '+15005550009';

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type ClockRuntime, useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import { SECRETS } from '../support/runtime.js';
 import { twilioPoster, twilioTexter } from '../support/webhooks.js';
 
 const MIN = 60_000;
-const TOKEN = 'sms-stop-waiting-ana';
+const TOKEN = agentToken('sms-stop-waiting-ana');
 const ACCOUNT = 'AC00000000000000000000000000000931';
 const BUSINESS = '+15005550006';
 const WAITING_NOTE = 'opted out of SMS (STOP) while waiting for an answer';

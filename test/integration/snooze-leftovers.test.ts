@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { newTimer } from '#shared/domain/timer-ports.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 
@@ -15,7 +16,7 @@ const MINUTE = 60_000;
 describe('local runtime: a snooze ends with the resolve', () => {
   const clock = useClockRuntime({
     metaSecret: 'snooze-left-secret',
-    agent: { token: 'snooze-left-ana', admin: true },
+    agent: { token: agentToken('snooze-left-ana'), admin: true },
     routing: true,
     policyFile: slaPolicyFile({}, (policy) => {
       policy.autoResolve = { after: 'PT1H' };

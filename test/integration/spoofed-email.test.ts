@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { failVerdicts, receiveSes } from '../support/ses-mail.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { sesReceived } from '../support/webhooks.js';
 
-const TOKEN = 'spoof-agent-token';
+const TOKEN = agentToken('spoof-agent-token');
 
 /**
  * Mail whose SPF and DKIM both fail, from a domain whose DMARC policy is `none` (so SES does not

@@ -4,6 +4,7 @@ import type { Conversation } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { reopenConversationInput, resolveConversationInput } from '#shared/store/params/conversations.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { openConversationOf } from '../support/open-conversation.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
@@ -36,7 +37,7 @@ describe('local runtime: resolve and reopen by hand happen once', () => {
       routing: true,
       manualTime: time,
       env: {
-        AGENT_TOKENS: `${ANA}:ana-token,${BOB}:bob-token`,
+        AGENT_TOKENS: `${ANA}:${agentToken('ana-token')},${BOB}:${agentToken('bob-token')}`,
         ROUTING_POLICY_FILE: shippedPolicyFileWith((policy) => {
           policy.csat = { enabled: true, delay: 'PT10M', question: 'How did we do?', excludeTags: [] };
         }),
@@ -55,8 +56,8 @@ describe('local runtime: resolve and reopen by hand happen once', () => {
     await runtime?.close();
   });
 
-  const ana = agentCaller(() => runtime.url, 'ana-token');
-  const bob = agentCaller(() => runtime.url, 'bob-token');
+  const ana = agentCaller(() => runtime.url, agentToken('ana-token'));
+  const bob = agentCaller(() => runtime.url, agentToken('bob-token'));
   const { timeline } = customerReads(ana);
   const now = () => new Date(time.now()).toISOString();
   const doc = () => DynamoDBDocument.from(inspectionClient(runtime.dynamoEndpoint));

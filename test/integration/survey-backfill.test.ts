@@ -5,6 +5,7 @@ import type { Customer } from '#shared/domain/timeline.js';
 import { Keys, SHARDS, shardOf } from '#shared/store/keys.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { countSurveys } from '#shared/store/survey-backfill.js';
+import { agentToken } from '../support/agent-token.js';
 import { seedItems } from '../support/capacity-meter.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
@@ -26,7 +27,7 @@ const policyFile = slaPolicyFile({ aiRepliesCount: false }, (policy) => {
 describe('count-surveys: surveys of before the counters', () => {
   const clock = useClockRuntime({
     metaSecret: 'survey-backfill-secret',
-    agent: { token: 'survey-backfill-ana', admin: true },
+    agent: { token: agentToken('survey-backfill-ana'), admin: true },
     routing: true,
     policyFile,
   });

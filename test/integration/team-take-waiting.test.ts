@@ -5,6 +5,7 @@ import { inboxPartitions } from '#shared/store/keys.js';
 import { consoleLeaseInput } from '#shared/store/params/agents.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { DynamoGate, type GatedCall } from '../support/dynamo-gate.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -14,7 +15,7 @@ import { type Item, scanTable } from '../support/table-snapshot.js';
 const TABLE = 'threadline';
 const AGENTS = ['agent-ana', 'agent-bob', 'agent-cat', 'agent-dan', 'agent-eve'] as const;
 type AgentId = (typeof AGENTS)[number];
-const tokenOf = (agentId: string) => `team-${agentId}-token`;
+const tokenOf = (agentId: string) => agentToken(`team-${agentId}-token`);
 const PROFILE = { queues: ['general'], languages: ['en'], capacity: 5 };
 const MINUTE = 60_000;
 

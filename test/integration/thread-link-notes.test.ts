@@ -4,12 +4,13 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { noteThreadLinks } from '#shared/store/thread-link-notes.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
 
-const TOKEN = 'thread-notes-admin-token';
+const TOKEN = agentToken('thread-notes-admin-token');
 
 /**
  * Replies sent before replies kept the Message-ID we wrote (`messageIdHeader`) leave their thread link

@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { DynamoGate, recentItemsRead } from '../support/dynamo-gate.js';
 import { GatheringQueue } from '../support/gathering-queue.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
-const TOKEN = 'twin-routing-token';
+const TOKEN = agentToken('twin-routing-token');
 const PHONE = '447700905100';
 
 /**

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { openConversationOf } from '../support/open-conversation.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
+
+const TOKEN = agentToken('undelivered-token');
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -20,7 +23,7 @@ describe('local runtime: an AI answer that fails after the provider took it goes
     runtime = await startTestRuntime({
       routing: true,
       manualTime: time,
-      env: { AGENT_TOKENS: 'agent-undelivered:undelivered-token' },
+      env: { AGENT_TOKENS: `agent-undelivered:${TOKEN}` },
     });
   }, 30_000);
   afterAll(async () => {
@@ -66,7 +69,7 @@ describe('local runtime: an AI answer that fails after the provider took it goes
     expect(conversation).toMatchObject({ status: 'open', waitingSince: at, queue: 'general' });
     expect(conversation?.assignee).toBeUndefined();
     const res = await fetch(`${runtime.url}/api/customers/${conversation?.customerId}/timeline?limit=200`, {
-      headers: { Authorization: 'Bearer undelivered-token' },
+      headers: { Authorization: `Bearer ${TOKEN}` },
     });
     const { items } = (await res.json()) as { items: Array<{ type: string; text?: string }> };
     const notes = items.filter((i) => i.type === 'note' && i.text?.includes('could not be delivered'));

@@ -5,6 +5,7 @@ import { PermanentSendError } from '#shared/domain/send-errors.js';
 import { LocalOutbox } from '#shared/local/outbox.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { Keys } from '#shared/store/keys.js';
+import { agentToken } from '../support/agent-token.js';
 import { CrashAfter, isWaitAgain } from '../support/crash-after.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { openConversationOf } from '../support/open-conversation.js';
@@ -14,7 +15,7 @@ import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/we
 
 vi.setConfig({ testTimeout: 60_000 });
 
-const TOKEN = 'handoff-crash-token';
+const TOKEN = agentToken('handoff-crash-token');
 const QUESTION = 'How long does shipping take?';
 
 /**

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { useMergeRuntime } from '../support/merge-runtime.js';
 
-const TOKEN = 'unmerge-adopted-admin-token';
+const TOKEN = agentToken('unmerge-adopted-admin-token');
 const AGENT = 'admin-unmerge-adopted';
 
 /**

@@ -4,6 +4,7 @@ import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { mergeRepository } from '#shared/store/merge-repository.js';
 import { privacyRepository } from '#shared/store/privacy-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { agentToken } from '../support/agent-token.js';
 import { DynamoFaults, SimulatedCrash } from '../support/dynamo-faults.js';
 import { customerIdOf } from '../support/open-conversation.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
@@ -11,7 +12,7 @@ import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const TABLE = 'threadline';
-const ADMIN = 'unmerge-erasure-admin';
+const ADMIN = agentToken('unmerge-erasure-admin');
 const AGENT = 'admin-ivy';
 
 /**

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
@@ -16,7 +17,7 @@ import {
   whatsappText,
 } from '../support/webhooks.js';
 
-const TOKEN = 'unmerge-journey-admin-token';
+const TOKEN = agentToken('unmerge-journey-admin-token');
 const PHONE = '447700900731';
 const SUE = 'sue.journey@acme.example';
 const HOUR = 3_600_000;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { clockSteps } from '../support/clock-steps.js';
 import { DynamoFaults, SimulatedCrash } from '../support/dynamo-faults.js';
@@ -19,7 +20,7 @@ const MINUTE = 60_000;
 describe('local runtime: an unmerge reopens the conversation the merge closed on an unanswered message', () => {
   const clock = useClockRuntime({
     metaSecret: 'unmerge-reopen-secret',
-    agent: { token: 'unmerge-reopen-token', admin: true },
+    agent: { token: agentToken('unmerge-reopen-token'), admin: true },
     policyFile: slaPolicyFile(),
     routing: false,
   });

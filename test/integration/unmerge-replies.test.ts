@@ -4,6 +4,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { dynamoRepositories } from '#shared/store/dynamo-repositories.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { DynamoFaults, SimulatedCrash } from '../support/dynamo-faults.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
@@ -21,7 +22,7 @@ import {
   whatsappText,
 } from '../support/webhooks.js';
 
-const TOKEN = 'unmerge-replies-admin-token';
+const TOKEN = agentToken('unmerge-replies-admin-token');
 const SITE = 'https://shop.acme.example';
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import { useMergeRuntime } from '../support/merge-runtime.js';
 
-const TOKEN = 'unmerge-started-admin-token';
+const TOKEN = agentToken('unmerge-started-admin-token');
 const AGENT = 'admin-unmerge-started';
 const DAYS_4 = 4 * 24 * 60 * 60 * 1000;
 

@@ -27,9 +27,7 @@ describe('local runtime: unmerge, then erase the customer given back', () => {
 
   it('leaves nothing of the erased customer under the kept one: live log, deliveries, number, routing', async () => {
     const since = seqAt(Date.now() - 60_000);
-    const hook = (await (
-      await api('POST', '/api/webhooks', { url: env.receiver.url, events: ['message.received'] })
-    ).json()) as { id: string };
+    const hook = await env.subscribe(['message.received']);
     await whatsapp('4915166666666', 'wamid.UF1', 'Fiona first');
     await whatsapp('4915177777777', 'wamid.UG1', 'Gus first');
     const [f, g] = [
@@ -149,4 +147,83 @@ describe('local runtime: unmerge, then erase the customer given back', () => {
     expect(JSON.stringify(kept)).not.toContain('4915155555552');
     expect((await customer(o)).smsAddress).toBe('+4915155555552');
   }, 30_000);
+
+  it('strips our replies to the customer given back from the delivery log: replay 410, audited under them', async () => {
+    const json = async <T>(method: string, path: string, body?: unknown) => {
+      const res = await api(method, path, body);
+      expect(res.status, `${method} ${path}: ${await res.clone().text()}`).toBeLessThan(300);
+      return (await res.json()) as T;
+    };
+    const sms = async (from: string, id: string, text: string) => {
+      await env.runtime.inbound.send([JSON.stringify(smsText(from, id, text))]);
+      await idleAfterLaterLooks(env.runtime, queueTime);
+    };
+    // Made after the tests before had their events published: the feed's list of subscriptions was
+    // filled a moment before (see subscribe).
+    const hook = await env.subscribe(['message.sent']);
+    await whatsapp('16505550101', 'wamid.AL1', 'Alice here');
+    await sms('+14155550202', 'SM-BOB1', 'Bob here');
+    const [alice, bob] = [
+      await customerIdOf(env.runtime, '16505550101'),
+      await customerIdOf(env.runtime, '14155550202'),
+    ];
+    await json('POST', `/api/customers/${alice}/merge`, { customerId: bob });
+    await env.runtime.idle();
+    await sms('+14155550202', 'SM-BOB2', 'Bob while merged');
+    const kept = await customer(alice);
+    await json('POST', `/api/conversations/${kept.openConversationId}/replies`, {
+      text: 'REPLYSECRET for Bob',
+      channel: 'sms',
+    });
+    await idleAfterLaterLooks(env.runtime, queueTime);
+    const listed = async () =>
+      (await json<{ items: Delivery[] }>('GET', `/api/webhooks/${hook.id}/deliveries?limit=50`)).items;
+    // The reply went out while merged, and its `message.sent` was delivered, before the unmerge: the
+    // case this test is about.
+    expect(await listed()).toMatchObject([{ status: 'delivered' }]);
+    await json('POST', `/api/customers/${alice}/unmerge`, { customerId: bob });
+    await idleAfterLaterLooks(env.runtime, queueTime);
+
+    const deliveries = await listed();
+    expect(deliveries).toHaveLength(1);
+    const client = inspectionClient(env.runtime.dynamoEndpoint);
+    const logged = async () =>
+      JSON.stringify(
+        (await scanTable(client, 'threadline')).filter((item) => item.entity === 'webhook_delivery'),
+      );
+    try {
+      expect(await logged()).toContain('REPLYSECRET');
+      const erased = await api('DELETE', `/api/customers/${bob}`);
+      expect(erased.status).toBe(200);
+      expect(((await erased.json()) as { complete: boolean }).complete).toBe(true);
+      await env.runtime.idle();
+      expect(await logged()).not.toContain('REPLYSECRET');
+      expect(await logged()).not.toContain('Bob while merged');
+    } finally {
+      client.destroy();
+    }
+
+    // Our reply to Bob does not go out again.
+    const before = env.receiver.received.length;
+    const statuses: number[] = [];
+    for (const delivery of deliveries) {
+      statuses.push((await api('POST', `/api/webhooks/${hook.id}/deliveries/${delivery.id}/replay`)).status);
+    }
+    await env.runtime.idle();
+    const sent = env.receiver.received
+      .slice(before)
+      .map((r) => r.body)
+      .join('\n');
+    expect(sent).not.toContain('REPLYSECRET');
+    expect(sent).not.toContain('Bob');
+    expect(statuses).toEqual([410]);
+
+    // The replay refused is audited under the customer the words were of (the reply's delivery went
+    // out under Alice's id: the erasure's strip names Bob).
+    const audit = await json<{ items: Array<{ customerIds: string[] }> }>(
+      'GET',
+      '/api/audit?action=webhook_replay&limit=50',
+    );
+    expect(audit.items.filter((entry) => entry.customerIds.includes(bob))).toHaveLength(1);
+  }, 90_000);
 });

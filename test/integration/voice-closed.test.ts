@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { twilioPoster } from '../support/webhooks.js';
@@ -37,7 +38,7 @@ const POLICY = alwaysOpenPolicyFile((policy) => {
 describe('local runtime: a call after hours hears the closed greeting, then leaves a voicemail', () => {
   const clock = useClockRuntime({
     metaSecret: 'voice-closed-meta-secret',
-    agent: { token: 'voice-closed-ana-token' },
+    agent: { token: agentToken('voice-closed-ana-token') },
     policyFile: POLICY,
     env: { TWILIO_AUTH_TOKEN: TWILIO_TOKEN, VOICE_GREETING: GREETING, VOICE_CLOSED_GREETING: CLOSED },
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { isRead, type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
@@ -18,7 +19,7 @@ const ACCOUNT = 'ACvoicemailaction00000000000000000';
 describe('local runtime: a voicemail reaches the timeline once, by the action or the recording callback', () => {
   const clock = useClockRuntime({
     metaSecret: 'voicemail-action-meta-secret',
-    agent: { token: 'voicemail-action-ana-token' },
+    agent: { token: agentToken('voicemail-action-ana-token') },
     policyFile: alwaysOpenPolicyFile(),
     routing: true,
     env: { TWILIO_AUTH_TOKEN: TWILIO_TOKEN },

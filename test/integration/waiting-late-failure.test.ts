@@ -10,6 +10,7 @@ import { replyKeyOf } from '#shared/domain/reply-key.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { SHARDS, shardOf } from '#shared/store/keys.js';
 import { lateFailureReopenInput } from '#shared/store/params/waiting.js';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { openConversationOf } from '../support/open-conversation.js';
@@ -20,7 +21,7 @@ import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/we
 vi.setConfig({ testTimeout: 60_000 });
 
 const MINUTE = 60_000;
-const TOKEN = 'late-failure-token';
+const TOKEN = agentToken('late-failure-token');
 /** The agent the token is. */
 const AGENT = 'agent-late';
 /** A routine question: the AI answers it. */

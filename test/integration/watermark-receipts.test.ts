@@ -4,13 +4,14 @@ import { seqAt } from '#shared/domain/live/seq.js';
 import type { OutboxEntry } from '#shared/domain/outbox.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, IG_ACCOUNT, signedMeta } from '../support/webhooks.js';
 
 const SECRET = 'watermark-secret';
-const TOKEN = 'watermark-token';
+const TOKEN = agentToken('watermark-token');
 const PAGE = '1234567890';
 
 type Channel = 'messenger' | 'instagram';

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { visitorClient } from '../support/webchat.js';
 
-const AGENT = 'webchat-attachments-agent-token';
+const AGENT = agentToken('webchat-attachments-agent-token');
 const SITE = 'http://shop.example';
 const INVOICE = 'https://files.shop.example/invoice-4711.pdf';
 

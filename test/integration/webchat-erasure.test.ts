@@ -5,11 +5,12 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { webchatConnections } from '#shared/store/webchat-connections.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
 
-const ADMIN = 'webchat-erasure-admin-token';
+const ADMIN = agentToken('webchat-erasure-admin-token');
 const SITE = 'http://shop.example';
 /** What the visitors typed or the site vouched for: none of it may outlive the erasure. */
 const PERSONAL = [

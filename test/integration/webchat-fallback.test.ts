@@ -3,11 +3,12 @@ import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { webchatFallbackTimer } from '#shared/domain/webchat/email-fallback.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
 
-const AGENT = 'fallback-agent-token';
+const AGENT = agentToken('fallback-agent-token');
 const SITE = 'http://shop.example';
 const MINUTE = 60_000;
 

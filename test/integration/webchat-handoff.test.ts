@@ -4,11 +4,12 @@ import { anonymousConversationId } from '#shared/domain/webchat/anonymous-view.j
 import type { VisitorHandoff } from '#shared/domain/webchat/visitor-view.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { visitorClient } from '../support/webchat.js';
 
-const AGENT = 'webchat-handoff-agent';
+const AGENT = agentToken('webchat-handoff-agent');
 const SITE = 'http://shop.example';
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri'];
 

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
 
-const AGENT = 'merged-frames-agent-token';
+const AGENT = agentToken('merged-frames-agent-token');
 const SITE = 'http://shop.example';
 const OWNER = 'mona.verified@example.net';
 const ASK_PERSON = 'I want to talk to a person about a refund';

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { visitorClient } from '../support/webchat.js';
 
-const AGENT = 'webchat-retry-token';
+const AGENT = agentToken('webchat-retry-token');
 
 describe('local runtime: a web-chat message retried under its clientMessageId', () => {
   let runtime: LocalRuntime;

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller, agentRequest, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { receiveMail } from '../support/ses-mail.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { visitorClient } from '../support/webchat.js';
 
-const AGENT = 'typed-reply-agent-token';
+const AGENT = agentToken('typed-reply-agent-token');
 const SITE = 'http://shop.example';
 const VERA = 'vera.typed@example.net';
 

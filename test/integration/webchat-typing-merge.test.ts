@@ -3,12 +3,13 @@ import WebSocket from 'ws';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { receiveSes } from '../support/ses-mail.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
 import { sesReceived } from '../support/webhooks.js';
 
-const AGENT = 'typing-merge-agent-token';
+const AGENT = agentToken('typing-merge-agent-token');
 const SITE = 'http://shop.example';
 const WES = 'wes.typing@example.net';
 

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import { signIdentityToken } from '#shared/domain/webchat/identity-token.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { receiveMail } from '../support/ses-mail.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
 
-const AGENT = 'unverified-claim-agent-token';
+const AGENT = agentToken('unverified-claim-agent-token');
 const SITE = 'http://shop.example';
 const VERA = 'vera.claims@example.net';
 

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
 
-const AGENT = 'verified-merge-agent-token';
+const AGENT = agentToken('verified-merge-agent-token');
 const SITE = 'http://shop.example';
 const OWNER = 'olivia.verified@example.net';
 

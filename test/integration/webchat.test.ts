@@ -5,10 +5,11 @@ import type { Customer } from '#shared/domain/timeline.js';
 import { anonymousConversationId } from '#shared/domain/webchat/anonymous-view.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
 
-const AGENT = 'webchat-agent-token';
+const AGENT = agentToken('webchat-agent-token');
 const SITE = 'http://shop.example';
 
 type Started = { sessionToken: string; customerId?: string; verified: boolean };

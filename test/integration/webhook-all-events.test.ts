@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { slaPolicyFile } from '../support/policy-file.js';
@@ -11,7 +12,7 @@ describe('local runtime: a subscription to all events', () => {
   const receiver = useReceiver();
   const rt = useClockRuntime({
     metaSecret: 'all-events-meta-secret',
-    agent: { token: 'all-events-admin-token', admin: true },
+    agent: { token: agentToken('all-events-admin-token'), admin: true },
     policyFile: slaPolicyFile(),
     events: true,
     webhookTimers: new ManualTimers(Date.now()),

@@ -2,10 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '#shared/domain/audit.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentFetcher } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 
-const ADMIN = 'webhook-audit-admin-token';
-const AGENT = 'webhook-audit-agent-token';
+const ADMIN = agentToken('webhook-audit-admin-token');
+const AGENT = agentToken('webhook-audit-agent-token');
 
 describe('local runtime: the audit log names the webhook each webhook call was about, and where it sends', () => {
   let runtime: LocalRuntime;

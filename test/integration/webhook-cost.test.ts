@@ -7,12 +7,13 @@ import { newDelivery } from '#shared/domain/webhooks.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { putTimelineItemInput } from '#shared/store/params/timeline.js';
 import { putDeliveryInput } from '#shared/store/params/webhooks.js';
+import { agentToken } from '../support/agent-token.js';
 import { seedItems } from '../support/capacity-meter.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 
-const ADMIN = 'webhook-cost-admin';
+const ADMIN = agentToken('webhook-cost-admin');
 const TABLE = 'threadline';
 const SUBSCRIPTIONS = 3;
 const PAST_DELIVERIES = 1_000;

@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentFetcher } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 import { deliver, signedMeta, waitUntil, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'disable-hooks-meta-secret';
-const ADMIN = 'disable-hooks-admin-token';
-const AGENT = 'disable-hooks-agent-token';
+const ADMIN = agentToken('disable-hooks-admin-token');
+const AGENT = agentToken('disable-hooks-agent-token');
 
 type DeliveryView = {
   id: string;

@@ -2,15 +2,16 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '#shared/domain/audit.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 import { waitUntil } from '../support/webhooks.js';
 import { envelope } from '../unit/fakes/envelopes.js';
 
-const ADMIN = 'webhook-edit-admin-token';
+const ADMIN = agentToken('webhook-edit-admin-token');
 /** An answer's body: a subscription, or an error. */
 type Answer = { id: string; secret: string; error: { code: string; message: string }; items: AuditRecord[] };
-const AGENT = 'webhook-edit-agent-token';
+const AGENT = agentToken('webhook-edit-agent-token');
 
 /**
  * An integrator who subscribed one endpoint twice with overlapping events received each shared event

@@ -4,6 +4,7 @@ import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { privacyRepository } from '#shared/store/privacy-repository.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { inspectionClient } from '../support/table-snapshot.js';
@@ -11,7 +12,7 @@ import { startReceiver } from '../support/webhook-receiver.js';
 import { deliver, signedMeta, waitUntil, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'erasure-hooks-meta-secret';
-const ADMIN = 'erasure-hooks-admin-token';
+const ADMIN = agentToken('erasure-hooks-admin-token');
 
 type DeliveryView = {
   id: string;

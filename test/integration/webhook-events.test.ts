@@ -4,6 +4,7 @@ import { EventTypeSchema } from '#shared/domain/events/integration-events.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentFetcher } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { documentedEvent, type EventDocument } from '../support/documented-event.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -11,8 +12,8 @@ import { type Received, startReceiver } from '../support/webhook-receiver.js';
 import { deliver, signedMeta, waitUntil, whatsappStatus, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'events-meta-secret';
-const ADMIN = 'events-admin-token';
-const AGENT = 'events-agent-token';
+const ADMIN = agentToken('events-admin-token');
+const AGENT = agentToken('events-agent-token');
 const ALL_EVENTS = EventTypeSchema.options;
 
 describe('local runtime: integrators receive every event of a journey, signed, exactly once by webhook-id', () => {

@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentRequest } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
@@ -9,7 +10,7 @@ import { runtimeMeter } from '../support/test-runtime.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 import { deliver, signedMeta, waitUntil, whatsappBody } from '../support/webhooks.js';
 
-const ADMIN = 'message-deletion-admin-token';
+const ADMIN = agentToken('message-deletion-admin-token');
 const PHONE = '16505554444';
 const CARD = 'my card is 4111 1111 1111 1111';
 const EDITED = 'my card is 5500 0000 0000 0004';

@@ -5,13 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STALLED_AFTER_MS } from '#shared/domain/webhooks.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentFetcher } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 import { deliver, signedMeta, waitUntil, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'retry-restart-meta';
-const ADMIN = 'retry-restart-admin';
+const ADMIN = agentToken('retry-restart-admin');
 
 /**
  * A webhook retry waiting out its delay when the local runtime dies (kill -9 or a stop): the wait is on

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { startReceiver } from '../support/webhook-receiver.js';
 import { deliver, signedMeta, waitUntil, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'slow-hooks-meta-secret';
-const ADMIN = 'slow-hooks-admin-token';
+const ADMIN = agentToken('slow-hooks-admin-token');
 
 describe('local runtime: an endpoint that hangs holds back only its own deliveries', () => {
   let runtime: LocalRuntime;

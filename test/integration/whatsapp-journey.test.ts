@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/config/config.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { type LocalRuntime, startLocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
 
 const APP_SECRET = 'test_app_secret';
-const TOKEN = 'integration-token';
+const TOKEN = agentToken('integration-token');
 
 // The signed body of providers.md §4.4: a WhatsApp text from +16505551234, exact bytes.
 const RAW =

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import { agentCaller, agentRequest, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { SECRETS } from '../support/runtime.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedMeta, signedTwilio, twilioSms, whatsappText } from '../support/webhooks.js';
 
-const TOKEN = 'whatsapp-twilio-length-token';
+const TOKEN = agentToken('whatsapp-twilio-length-token');
 
 type Option = { channel: string; available: boolean; maxLength?: number };
 

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxEntry } from '#shared/domain/outbox.js';
+import { agentToken } from '../support/agent-token.js';
 import { openConversationOf } from '../support/open-conversation.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'window-failure-secret';
-const TOKEN = 'window-failure-token';
+const TOKEN = agentToken('window-failure-token');
 
 /** Meta's failure of a message sent once the customer's 24 hours were over, as its status carries it. */
 const REENGAGEMENT = {

@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detectLanguage } from '#shared/domain/language.js';
 import { ELD_ON_DEMAND, onDemandBuildCommand, ZOD_WITHOUT_LOCALES } from '../../stacks/bundling/on-demand.js';
-import { bundle, ENV } from '../bench/bundles.js';
+import { BENCH_AGENT_TOKEN, bundle, ENV } from '../bench/bundles.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'threadline-on-demand-'));
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -68,7 +68,11 @@ function apiRequest(method: string, path: string, body?: unknown) {
     routeKey: '$default',
     rawPath,
     rawQueryString,
-    headers: { host: 'api.example.com', authorization: 'Bearer bench', 'content-type': 'application/json' },
+    headers: {
+      host: 'api.example.com',
+      authorization: `Bearer ${BENCH_AGENT_TOKEN}`,
+      'content-type': 'application/json',
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     isBase64Encoded: false,
     requestContext: {

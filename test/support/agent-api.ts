@@ -31,6 +31,18 @@ export function agentFetcher(url: () => string, token: string) {
     agentFetch(`${url()}${path}`, as, method, body);
 }
 
+/**
+ * A JSON call to the agent API of one runtime as the agent of `token`, or of the call's own token:
+ * the status and the parsed body (undefined when empty), checking neither, for tests of who may do what.
+ */
+export function agentCallAs(url: () => string, token: string) {
+  return async (method: string, path: string, as: string = token, body?: unknown) => {
+    const res = await agentFetch(`${url()}${path}`, as, method, body);
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+}
+
 /** An API call of the test that answers the status beside the parsed body, checking neither. */
 export type AgentRequest = <T>(
   method: string,

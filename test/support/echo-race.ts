@@ -1,5 +1,6 @@
 import { afterAll, expect } from 'vitest';
 import type { Identity } from '#shared/domain/envelope.js';
+import { agentToken } from './agent-token.js';
 import { HeldMetaSender } from './held-meta-sender.js';
 import { useTestRuntime } from './test-runtime.js';
 import { deliver, signedMeta, waitUntil } from './webhooks.js';
@@ -17,7 +18,7 @@ export function useEchoRace(options: {
   start: string;
 }) {
   const secret = `${options.name}-secret`;
-  const token = `${options.name}-token`;
+  const token = agentToken(`${options.name}-token`);
   const sender = new HeldMetaSender(options.providerMessageId);
   let now = Date.parse(options.start);
   const tick = () => {

@@ -1,6 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
+import { agentToken } from './agent-token.js';
+
+/** The token of `ann`, the agent of the live functions' environment. */
+export const ANN_TOKEN = agentToken('ann-token');
 
 /**
  * The socket functions' surroundings in a unit test: both WebSocket management APIs (agents' `/live`,
@@ -21,7 +25,7 @@ export function goneSockets(): { posted: string[] } {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     Object.assign(process.env, {
       TABLE_NAME: 'threadline',
-      AGENT_TOKENS: 'ann:ann-token',
+      AGENT_TOKENS: `ann:${ANN_TOKEN}`,
       LIVE_CALLBACK_URL: `${base}/live`,
       WEBCHAT_LIVE_ENDPOINT: `${base}/visitors`,
       AWS_REGION: 'eu-west-1',

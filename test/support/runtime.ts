@@ -2,8 +2,12 @@ import { loadConfig } from '#shared/config/config.js';
 import { DELETION_RELOOK_DELAY_S } from '#shared/domain/deletion.js';
 import { type LocalRuntime, type LocalRuntimeOptions, startLocalRuntime } from '#shared/local/runtime.js';
 import type { SteppedTimers } from '#shared/local/timers.js';
+import { agentToken } from './agent-token.js';
 import type { ManualTimers } from './manual-timers.js';
 import { SNS_CERT_FILE, waitUntil } from './webhooks.js';
+
+/** The token of the agent the test runtime signs in when the test sets no AGENT_TOKENS (`agent-faults`). */
+export const DEFAULT_AGENT_TOKEN = agentToken('faults-agent-token');
 
 /** The secrets the test runtime verifies webhooks with. */
 export const SECRETS = {
@@ -57,7 +61,7 @@ export function startTestRuntime(
       META_VERIFY_TOKEN: 'v',
       TWILIO_AUTH_TOKEN: SECRETS.twilio,
       SNS_TRUSTED_CERT_FILE: SNS_CERT_FILE,
-      AGENT_TOKENS: 'agent-faults:faults-agent-token',
+      AGENT_TOKENS: `agent-faults:${DEFAULT_AGENT_TOKEN}`,
       ...env,
     }),
     persist: options.persist ?? false,

@@ -2,24 +2,28 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { SteppedTimers } from '#shared/local/timers.js';
+import { LOCAL_SUBSCRIPTIONS_CACHE_MS } from '#shared/local/webhooks.js';
 import { agentFetcher } from './agent-api.js';
+import { agentToken } from './agent-token.js';
 import { alwaysOpenPolicyFile } from './policy-file.js';
 import { idleAfterLaterLooks, startTestRuntime } from './runtime.js';
 import { startReceiver } from './webhook-receiver.js';
 import { deliver, signedMeta, whatsappText } from './webhooks.js';
 
 const SECRET = 'unmerge-erase-meta-secret';
-const ADMIN = 'unmerge-erase-admin-token';
+const ADMIN = agentToken('unmerge-erase-admin-token');
 
 /**
- * The unmerge-then-erase tests' runtime (routing, events, live; its queue on a stepped clock) and a
- * webhook receiver answering 200, started before the describe's tests and closed after them, with an
- * admin's API and a signed WhatsApp message that waits for the runtime's later looks.
+ * The unmerge-then-erase tests' runtime (routing, events, live; its queue on a stepped clock, its
+ * webhooks on one that stands still between moves) and a webhook receiver answering 200, started before
+ * the describe's tests and closed after them, with an admin's API, a subscription the events feed sees
+ * from the next event on, and a signed WhatsApp message that waits for the runtime's later looks.
  */
 export function unmergeEraseRuntime() {
   let runtime: LocalRuntime | undefined;
   let receiver: Awaited<ReturnType<typeof startReceiver>> | undefined;
   const queueTime = new SteppedTimers();
+  const hookTime = new SteppedTimers({ from: Date.now() });
   beforeAll(async () => {
     receiver = await startReceiver(() => 200);
     runtime = await startTestRuntime({
@@ -27,6 +31,7 @@ export function unmergeEraseRuntime() {
       events: true,
       routing: true,
       queue: { timers: queueTime },
+      webhookTimers: hookTime,
       env: {
         META_APP_SECRET: SECRET,
         AGENT_TOKENS: `admin-dpo:${ADMIN}:admin`,
@@ -52,6 +57,19 @@ export function unmergeEraseRuntime() {
     },
     queueTime,
     api,
+    /**
+     * Subscribes the receiver to `events`, then moves the webhooks' clock past the feed's keeping of
+     * the list of subscriptions, so the events made next are the new subscription's too. The feed reads
+     * the list at most once a second (30 s on AWS): on the process clock, a test's subscription made
+     * less than a second after an earlier test's event was not seen by the events that followed (their
+     * deliveries were never made, about half the runs of the replies test beside the others).
+     */
+    subscribe: async (events: string[]) => {
+      const res = await api('POST', '/api/webhooks', { url: started().receiver.url, events });
+      expect(res.status, await res.clone().text()).toBe(201);
+      hookTime.advance(LOCAL_SUBSCRIPTIONS_CACHE_MS);
+      return (await res.json()) as { id: string };
+    },
     whatsapp: async (from: string, id: string, text: string) => {
       const at = new Date().toISOString();
       const payload = whatsappText({ from, name: `Name ${from}`, messages: [{ id, at, text }] });

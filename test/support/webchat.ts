@@ -5,7 +5,14 @@ import { signIdentityToken } from '#shared/domain/webchat/identity-token.js';
 export const WEBCHAT_SECRET = 'webchat-test-identity-secret-0123456789abcdef';
 
 /** A site's identity token for `sub`, valid for an hour unless `exp` says otherwise. */
-export function identityToken(claims: { sub: string; email?: string; name?: string; exp?: number }): string {
+export function identityToken(claims: {
+  sub: string;
+  email?: string;
+  name?: string;
+  exp?: number;
+  iss?: string;
+  aud?: string | string[];
+}): string {
   return signIdentityToken({ exp: Math.floor(Date.now() / 1000) + 3600, ...claims }, WEBCHAT_SECRET);
 }
 

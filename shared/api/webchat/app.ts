@@ -119,7 +119,9 @@ export function createWebchatApp(deps: WebchatAppDeps): Hono {
   const limit = limitBody(WEBCHAT_BODY_MAX_BYTES, `the body is over ${WEBCHAT_BODY_MAX_BYTES} bytes`);
   app.post('/webchat/sessions', limit, async (c) => {
     const request = await body(c, SessionRequestSchema);
-    return c.json(await startWebchatSession(deps, { request, address: deps.addressOf(c) }), 201);
+    const at = { origin: c.req.header('origin'), self: new URL(c.req.url).origin };
+    const started = { request, address: deps.addressOf(c), at };
+    return c.json(await startWebchatSession(deps, started), 201);
   });
   app.delete('/webchat/sessions', async (c) => {
     await endWebchatSession(deps, { authorization: c.req.header('authorization') });

@@ -1,10 +1,18 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
 import { UnauthorizedError } from '../../errors.js';
+import type { Identity } from '../envelope.js';
+
+/** The longest `aud` entry: an origin, or a URL a site may write there. */
+const AUDIENCE_MAX = 2048;
 
 /** The claims a site signs for its signed-in user; `exp` is required so a leaked token dies. */
 export const IdentityClaimsSchema = z.object({
   sub: z.string().trim().min(1).max(256),
+  /** JWT's audience: the site (its origin, or origins) the token is for; checked against the request's Origin. */
+  aud: z
+    .union([z.string().max(AUDIENCE_MAX), z.array(z.string().max(AUDIENCE_MAX)).min(1).max(20)])
+    .optional(),
   email: z.email().max(320).optional(),
   /**
    * OpenID Connect's claim: `false` says the site has not confirmed that the user holds `email`, which
@@ -16,6 +24,12 @@ export const IdentityClaimsSchema = z.object({
   iat: z.number().optional(),
 });
 export type IdentityClaims = z.infer<typeof IdentityClaimsSchema>;
+
+/** Where a token is used: the request's Origin (the page's site), and Threadline's own origin. */
+export interface TokenUse {
+  origin?: string | undefined;
+  self?: string | undefined;
+}
 
 /** Longest identity token accepted: a handful of claims, never a page of text. */
 const MAX_TOKEN_LENGTH = 4096;
@@ -30,10 +44,16 @@ function decodeJson(part: string): unknown {
 
 /**
  * Verifies a site's identity token: an HS256 JWT signed with WEBCHAT_IDENTITY_SECRET, with `sub` and a
- * future `exp` (`email` and `name` optional). Any other algorithm, a bad signature, an expired token or
- * one without `exp` is refused with 401. The signature is compared in constant time before any claim is read.
+ * future `exp` (`email`, `name` and `aud` optional). Any other algorithm, a bad signature, an
+ * expired token, one without `exp`, or one whose `aud` names sites but not `at.origin` (the request's
+ * Origin) is refused with 401. The signature is compared in constant time before any claim is read.
  */
-export function verifyIdentityToken(token: string, secret: string, now: Date): IdentityClaims {
+export function verifyIdentityToken(
+  token: string,
+  secret: string,
+  now: Date,
+  at: TokenUse = {},
+): IdentityClaims {
   if (token.length > MAX_TOKEN_LENGTH) throw new UnauthorizedError('the identity token is too long');
   const parts = token.split('.');
   if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) {
@@ -48,11 +68,59 @@ export function verifyIdentityToken(token: string, secret: string, now: Date): I
   const head = decodeJson(header) as { alg?: unknown; typ?: unknown };
   if (head?.alg !== 'HS256') throw new UnauthorizedError('the identity token must be signed with HS256');
   const claims = IdentityClaimsSchema.safeParse(decodeJson(payload));
-  if (!claims.success) {
-    throw new UnauthorizedError('the identity token needs `sub` and `exp` (email and name optional)');
-  }
+  if (!claims.success) throw new UnauthorizedError(claimsProblem(claims.error.issues[0]?.path[0]));
   if (claims.data.exp * 1000 <= now.getTime()) throw new UnauthorizedError('the identity token has expired');
+  checkAudience(claims.data.aud, at);
   return claims.data;
+}
+
+/** Why a token's claims are refused: its `aud` when that is what is wrong. */
+function claimsProblem(claim: PropertyKey | undefined): string {
+  if (claim === 'aud')
+    return "the identity token's aud must be text or a list of 1 to 20 texts (the site's origins)";
+  return 'the identity token needs `sub` and `exp` (email and name optional)';
+}
+
+/** An `aud` entry as an origin (a trailing `/` dropped, as WEBCHAT_ALLOWED_ORIGINS drops it), or undefined. */
+function originOf(entry: string): string | undefined {
+  const bare = entry.trim().replace(/\/$/, '');
+  if (!/^https?:\/\//.test(bare)) return undefined;
+  try {
+    return new URL(bare).origin === bare ? bare : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A token whose `aud` names sites (origins) is good only on their pages: the request's Origin must be
+ * one of them, else 401. Without `aud`, or with one naming no site (an audience of another kind, or
+ * Threadline's own origin `self`, which says nothing of the page), it is good on any allowed origin, as before.
+ */
+function checkAudience(aud: string | string[] | undefined, at: TokenUse): void {
+  if (aud === undefined) return;
+  const sites = (typeof aud === 'string' ? [aud] : aud)
+    .map(originOf)
+    .filter((site) => site !== undefined && site !== at.self);
+  if (sites.length === 0) return;
+  if (!at.origin) {
+    throw new UnauthorizedError('the identity token names its site (aud) and the request has no Origin');
+  }
+  const origin = at.origin.trim().replace(/\/$/, '');
+  if (!sites.includes(origin)) {
+    throw new UnauthorizedError(
+      `the identity token is for another site: its aud does not name ${origin.slice(0, 256)}`,
+    );
+  }
+}
+
+/**
+ * The `webchat_user` identity of a token's `sub` in the user database `space` names (a site with its
+ * own secret, see identity-secrets.ts): `<space>|<sub>`, never another database's user of the same
+ * `sub`; without one, `sub` alone, the key every token had before sites had their own secrets.
+ */
+export function siteUserOf(sub: string, space: string | undefined): Identity {
+  return { kind: 'webchat_user', value: space === undefined ? sub : `${space}|${sub}` };
 }
 
 /** Signs claims as an HS256 JWT: what a site does (the README shows the same in a few lines of Node). */

@@ -60,6 +60,7 @@ export function addMergedFromInput(
  * order of the four writes, exactly one merge lands: the yielding one fails here once the other listed
  * its target, and the other fails at its step 1 (the target points elsewhere) once the yielding one
  * pointed first. The same list the merge refuses on a read (`mergeConflict`), held at the write.
+ * Answers the profile as written (`mergedFrom`: whether the merge must look for a ring, see `closesRing`).
  */
 export function pointMergedIntoInput(
   table: string,
@@ -78,6 +79,7 @@ export function pointMergedIntoInput(
       ? 'attribute_not_exists(mergedInto) AND NOT contains(mergedFrom, :target)'
       : 'attribute_not_exists(mergedInto)',
     ExpressionAttributeValues: values,
+    ReturnValues: 'ALL_NEW',
   };
 }
 

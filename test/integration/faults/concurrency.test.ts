@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { nextConversationId } from '#shared/domain/conversation.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { GatheringQueue } from '../../support/gathering-queue.js';
-import { SECRETS, startTestRuntime } from '../../support/runtime.js';
+import { DEFAULT_AGENT_TOKEN, SECRETS, startTestRuntime } from '../../support/runtime.js';
 import { type Item, inspectionClient, scanTable } from '../../support/table-snapshot.js';
 import { deliver, signedMeta, signedTwilio, twilioSms, whatsappText } from '../../support/webhooks.js';
 
@@ -68,7 +68,7 @@ describe('concurrent deliveries through the local runtime', () => {
 
     // And the agent sees one message.
     const res = await fetch(`${runtime.url}/api/customers/${String(identity?.customerId)}/timeline`, {
-      headers: { Authorization: 'Bearer faults-agent-token' },
+      headers: { Authorization: `Bearer ${DEFAULT_AGENT_TOKEN}` },
     });
     const timeline = (await res.json()) as { items: Array<{ type: string }> };
     expect(timeline.items.filter((i) => i.type === 'message')).toHaveLength(1);

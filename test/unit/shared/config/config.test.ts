@@ -1,6 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { MIN_AGENT_TOKEN_CHARS } from '#shared/config/agent-tokens.js';
 import { ConfigError, loadConfig, parseAgentTokens, requireSettings } from '#shared/config/config.js';
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
+import { agentToken } from '../../../support/agent-token.js';
 
 describe('loadConfig', () => {
   it('applies development defaults when nothing is set', () => {
@@ -58,14 +61,63 @@ describe('settings an operator can get wrong', () => {
     ['https://shop.example.com/support', 'https://shop.example.com'],
     ['https://Shop.Example.com', 'https://shop.example.com'],
     ['https://shop.example.com:443', 'https://shop.example.com'],
-    ['*', undefined],
   ])('refuses the WEBCHAT_ALLOWED_ORIGINS entry %s, naming it and the origin it may mean', (entry, meant) => {
     const value = `https://ok.example, ${entry}`;
     expect(() => loadConfig({ WEBCHAT_ALLOWED_ORIGINS: value })).toThrow(
       `WEBCHAT_ALLOWED_ORIGINS: "${entry}" is not an origin`,
     );
-    if (meant) expect(() => loadConfig({ WEBCHAT_ALLOWED_ORIGINS: value })).toThrow(meant);
+    expect(() => loadConfig({ WEBCHAT_ALLOWED_ORIGINS: value })).toThrow(meant);
   });
+
+  it.each(['*', 'https://*.shop.example', 'https://*'])(
+    'refuses the WEBCHAT_ALLOWED_ORIGINS wildcard %s, saying to name each origin (never a guess of one)',
+    (entry) => {
+      // Before, `https://*.shop.example` was taken (it matched no page), and `*` was told "write https://*".
+      const load = () => loadConfig({ WEBCHAT_ALLOWED_ORIGINS: `https://ok.example, ${entry}` });
+      expect(load).toThrow(
+        `WEBCHAT_ALLOWED_ORIGINS: "${entry}" has a wildcard (*): web chat takes no wildcard`,
+      );
+      expect(load).toThrow("write each site's origin, such as https://shop.example");
+      expect(load).not.toThrow('write https://*');
+    },
+  );
+
+  it.each([
+    ['a name over 100 characters', 'A'.repeat(101), '101 characters, over 100'],
+    ['a line break', 'Parcel\nShop', 'write it on one line'],
+    ['a tab', 'Parcel\tShop', 'control character'],
+    ['only spaces', '   ', 'blank'],
+  ])('refuses a WEBCHAT_BUSINESS_NAME with %s, naming the setting', (_name, value, why) => {
+    expect(() => loadConfig({ WEBCHAT_BUSINESS_NAME: value })).toThrow(`WEBCHAT_BUSINESS_NAME: `);
+    expect(() => loadConfig({ WEBCHAT_BUSINESS_NAME: value })).toThrow(why);
+  });
+
+  it('takes a WEBCHAT_BUSINESS_NAME of up to 100 characters, accents and all', () => {
+    const name = `Café ${'é'.repeat(95)}`;
+    expect(loadConfig({ WEBCHAT_BUSINESS_NAME: name }).WEBCHAT_BUSINESS_NAME).toBe(name);
+  });
+
+  it.each([
+    ['PT0S', 'is zero'],
+    ['PT', 'an ISO 8601 duration'],
+    ['PT99999999999S', 'an ISO 8601 duration'],
+    ['PT30S', '"PT30S" is under a minute'],
+    ['P8D', '"P8D" is over 7 days'],
+    ['P2W', '"P2W" is over 7 days'],
+  ])('refuses WEBCHAT_EMAIL_FALLBACK_DELAY=%s, saying what to write', (value, why) => {
+    // Before, PT0S, PT and a number too long for the timers were taken, and no fallback was ever set.
+    expect(() => loadConfig({ WEBCHAT_EMAIL_FALLBACK_DELAY: value })).toThrow(
+      'WEBCHAT_EMAIL_FALLBACK_DELAY: ',
+    );
+    expect(() => loadConfig({ WEBCHAT_EMAIL_FALLBACK_DELAY: value })).toThrow(why);
+  });
+
+  it.each(['PT1M', 'PT15M', 'PT2H', 'P1D', 'P7D', 'P1W'])(
+    'takes WEBCHAT_EMAIL_FALLBACK_DELAY=%s',
+    (value) => {
+      expect(loadConfig({ WEBCHAT_EMAIL_FALLBACK_DELAY: value }).WEBCHAT_EMAIL_FALLBACK_DELAY).toBe(value);
+    },
+  );
 
   it('takes origins as pages send them, a trailing slash and spaces dropped', () => {
     const config = loadConfig({
@@ -81,27 +133,30 @@ describe('settings an operator can get wrong', () => {
 });
 
 describe('parseAgentTokens', () => {
+  const T1 = agentToken('t1');
+  const T2 = agentToken('t2');
+
   it('maps tokens to agents, none of them admins', () => {
-    expect(parseAgentTokens('ana:t1, ben:t2')).toEqual(
+    expect(parseAgentTokens(`ana:${T1}, ben:${T2}`)).toEqual(
       new Map([
-        ['t1', { agentId: 'ana', admin: false }],
-        ['t2', { agentId: 'ben', admin: false }],
+        [T1, { agentId: 'ana', admin: false }],
+        [T2, { agentId: 'ben', admin: false }],
       ]),
     );
   });
 
   it('makes an entry ending in :admin an admin, and keeps colons inside tokens', () => {
-    expect(parseAgentTokens('boss:t1:admin,ana:t:2')).toEqual(
+    expect(parseAgentTokens(`boss:${T1}:admin,ana:${T1}:2`)).toEqual(
       new Map([
-        ['t1', { agentId: 'boss', admin: true }],
-        ['t:2', { agentId: 'ana', admin: false }],
+        [T1, { agentId: 'boss', admin: true }],
+        [`${T1}:2`, { agentId: 'ana', admin: false }],
       ]),
     );
   });
 
   it('refuses an admin entry without a token', () => {
     expect(() => parseAgentTokens('boss::admin')).toThrow(/AGENT_TOKENS/);
-    expect(() => parseAgentTokens(':t1:admin')).toThrow(/AGENT_TOKENS/);
+    expect(() => parseAgentTokens(`:${T1}:admin`)).toThrow(/AGENT_TOKENS/);
   });
 
   it('refuses a pair without a token', () => {
@@ -109,23 +164,31 @@ describe('parseAgentTokens', () => {
   });
 
   it.each([
-    ['a trailing colon', 'ana:t1,ben:t2:', /entry 2 \(agent "ben"\).*empty/],
-    ['an empty part inside the token', 'ben:t2::x', /entry 1 \(agent "ben"\).*empty/],
-    ['a role that is not exactly admin', 'ben:t2:Admin', /entry 1 \(agent "ben"\).*admin/],
-    ['a colon after the role', 'ben:t2:admin:', /entry 1 \(agent "ben"\).*empty/],
-    ['a space inside the token', 'ben:t 2', /entry 1 \(agent "ben"\).*space/],
-    ['one token for two agents', 'ana:t1,ben:t1', /entry 2 \(agent "ben"\).*entry 1/],
+    ['a trailing colon', `ana:${T1},ben:${T2}:`, /entry 2 \(agent "ben"\).*empty/],
+    ['an empty part inside the token', `ben:${T2}::x`, /entry 1 \(agent "ben"\).*empty/],
+    ['a role that is not exactly admin', `ben:${T2}:Admin`, /entry 1 \(agent "ben"\).*admin/],
+    ['a colon after the role', `ben:${T2}:admin:`, /entry 1 \(agent "ben"\).*empty/],
+    ['a space inside the token', `ben:${T2} x`, /entry 1 \(agent "ben"\).*space/],
+    ['one token for two agents', `ana:${T1},ben:${T1}`, /entry 2 \(agent "ben"\).*entry 1/],
     [
       'an id with a space, which the API refuses',
-      'boss:t1:admin,Ana Smith:t2',
+      `boss:${T1}:admin,Ana Smith:${T2}`,
       /entry 2 \(agent "Ana Smith"\).*letters, digits/,
     ],
-    ['an id with a #', 'ana#x:t1', /entry 1 \(agent "ana#x"\).*letters, digits/],
-    ['an id with a letter outside ASCII', 'Zoë:t1', /entry 1 \(agent "Zoë"\).*letters, digits/],
-    ['an id over 64 characters', `${'a'.repeat(65)}:t1`, /entry 1 .*64/],
-    ['the id `me`, which the API reads as the caller', 'boss:t1:admin,me:t2', /entry 2 \(agent "me"\).*`me`/],
-    ['one agent twice', 'ana:t1,ana:t2:admin', /entry 2 \(agent "ana"\).*entry 1/],
-    ['an id Threadline acts under', 'boss:t1:admin,clock:t2', /entry 2 \(agent "clock"\).*acts under itself/],
+    ['an id with a #', `ana#x:${T1}`, /entry 1 \(agent "ana#x"\).*letters, digits/],
+    ['an id with a letter outside ASCII', `Zoë:${T1}`, /entry 1 \(agent "Zoë"\).*letters, digits/],
+    ['an id over 64 characters', `${'a'.repeat(65)}:${T1}`, /entry 1 .*64/],
+    [
+      'the id `me`, which the API reads as the caller',
+      `boss:${T1}:admin,me:${T2}`,
+      /entry 2 \(agent "me"\).*`me`/,
+    ],
+    ['one agent twice', `ana:${T1},ana:${T2}:admin`, /entry 2 \(agent "ana"\).*entry 1/],
+    [
+      'an id Threadline acts under',
+      `boss:${T1}:admin,clock:${T2}`,
+      /entry 2 \(agent "clock"\).*acts under itself/,
+    ],
   ])('refuses %s at start, naming the variable and the entry but never the token', (_name, value, reason) => {
     expect(() => parseAgentTokens(value)).toThrow(ConfigError);
     expect(() => parseAgentTokens(value)).toThrow(reason);
@@ -133,8 +196,26 @@ describe('parseAgentTokens', () => {
     try {
       parseAgentTokens(value);
     } catch (error) {
-      expect((error as Error).message).not.toMatch(/t1|t2|t 2/);
+      expect((error as Error).message).not.toMatch(/t1|t2/);
     }
+  });
+  it('refuses a token shorter than 32 characters at start, naming the entry and the fix, never the token', () => {
+    // Before, any token was taken: `ana:t1:admin` made an admin whose password was two characters.
+    const short = `boss:${T1}:admin,ana:${'s'.repeat(MIN_AGENT_TOKEN_CHARS - 1)}`;
+    expect(() => loadConfig({ AGENT_TOKENS: short })).toThrow(
+      'AGENT_TOKENS: entry 2 (agent "ana"): the token is shorter than 32 characters, easy to guess: use a random one, such as `openssl rand -hex 16`',
+    );
+    expect(() => loadConfig({ AGENT_TOKENS: short })).not.toThrow(/sss/);
+    const long = 's'.repeat(MIN_AGENT_TOKEN_CHARS);
+    expect(parseAgentTokens(`ana:${long}`)).toEqual(new Map([[long, { agentId: 'ana', admin: false }]]));
+  });
+
+  it('takes the token npm start generates (16 random bytes in hex)', () => {
+    const generated = randomBytes(16).toString('hex');
+    expect(parseAgentTokens(`dev-agent:${generated}:admin`).get(generated)).toEqual({
+      agentId: 'dev-agent',
+      admin: true,
+    });
   });
 });
 

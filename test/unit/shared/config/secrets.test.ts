@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkSecretFile, loadConfigWithSecrets } from '#shared/config/secrets.js';
+import { agentToken } from '../../../support/agent-token.js';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:threadline/providers-AbCdEf';
 const env = { PROVIDER_SECRET_ARN: ARN, INBOUND_QUEUE_URL: 'https://sqs.example/q' };
@@ -202,7 +203,7 @@ describe('checkSecretFile', () => {
         ...good,
         META_VERIFY_TOKEN: 12.5,
         WHATSAPP_PHONE_NUMBER_ID: 106540352242922,
-        AGENT_TOKENS: 'ana:tok',
+        AGENT_TOKENS: `ana:${agentToken('tok')}`,
         META_APP_SECRT: 'typo',
       }),
     );

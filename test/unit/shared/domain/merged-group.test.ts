@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergedGroup } from '#shared/domain/merges.js';
+import { mergedGroup } from '#shared/domain/merge-walks.js';
 
 /** Profiles by id: who was merged into whom. */
 const merges: Record<string, string[]> = { a: ['b', 'x'], b: ['c'], c: ['d'], d: ['e'], x: [] };

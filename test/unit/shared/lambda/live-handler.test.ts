@@ -10,12 +10,15 @@ import {
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLiveSocketHandler } from '#shared/lambda/live-handler.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
+import { agentToken } from '../../../support/agent-token.js';
 import { mockAws } from '../../../support/aws-mock.js';
 
 const ddb = mockAws(DynamoDBDocumentClient);
+const ANN = agentToken('ann-token');
+const CID = agentToken('cid-token');
 const ENV = {
   TABLE_NAME: 'threadline',
-  AGENT_TOKENS: 'ann:ann-token,cid:cid-token',
+  AGENT_TOKENS: `ann:${ANN},cid:${CID}`,
   LIVE_CALLBACK_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com/live',
 };
 const connect = (token?: string) => ({
@@ -52,16 +55,16 @@ describe('the live socket function', () => {
   it('refuses $connect of an agent an admin removed (401) and keeps nothing', async () => {
     const record = { pk: 'AGENT_REMOVED#cid', sk: 'AGENT_REMOVED' };
     ddb.on(GetCommand, { Key: record }).resolves({ Item: { ...record, agentId: 'cid' } });
-    expect(await handler(connect('cid-token'))).toEqual({ statusCode: 401 });
+    expect(await handler(connect(CID))).toEqual({ statusCode: 401 });
     expect(ddb.commandCalls(GetCommand).map((call) => call.args[0].input.Key)).toEqual([record]);
     expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('looks at the removal record on every $connect: one opened just after a removal is refused', async () => {
-    expect(await handler(connect('ann-token'))).toEqual({ statusCode: 200 });
+    expect(await handler(connect(ANN))).toEqual({ statusCode: 200 });
     const record = { pk: 'AGENT_REMOVED#ann', sk: 'AGENT_REMOVED' };
     ddb.on(GetCommand, { Key: record }).resolves({ Item: { ...record, agentId: 'ann' } });
-    expect(await handler(connect('ann-token'))).toEqual({ statusCode: 401 });
+    expect(await handler(connect(ANN))).toEqual({ statusCode: 401 });
     expect(ddb.commandCalls(GetCommand, { Key: record })).toHaveLength(2);
   });
 
@@ -72,14 +75,14 @@ describe('the live socket function', () => {
     });
     ddb.on(UpdateCommand, { Key: { pk: 'AGENT_LIVE#ann', sk: 'AGENT_LIVE' } }).rejects(refused);
     ddb.on(DeleteCommand).resolves({ Attributes: { connectionId: 'conn-1', agentId: 'ann' } });
-    expect(await handler(connect('ann-token'))).toEqual({ statusCode: 401 });
+    expect(await handler(connect(ANN))).toEqual({ statusCode: 401 });
     const [kept] = ddb.commandCalls(PutCommand).map((call) => call.args[0].input.Item);
     const [forgot] = ddb.commandCalls(DeleteCommand).map((call) => call.args[0].input.Key);
     expect(forgot).toEqual({ pk: kept?.pk, sk: 'conn-1' });
   });
 
   it("keeps a connection of a known agent's token, with its ttl, in a shard of the sockets", async () => {
-    expect(await handler(connect('ann-token'))).toEqual({ statusCode: 200 });
+    expect(await handler(connect(ANN))).toEqual({ statusCode: 200 });
     const [put] = ddb.commandCalls(PutCommand);
     expect(put?.args[0].input.Item).toMatchObject({
       pk: expect.stringMatching(/^LIVE_CONN#[0-7]$/),
@@ -106,7 +109,7 @@ describe('the live socket function', () => {
         .on(GetCommand, { Key: { sk: 'conn-1' } })
         .resolves({ Item: { connectionId: 'conn-1', agentId: 'ann' } });
       ddb.on(DeleteCommand).resolves({ Attributes: { connectionId: 'conn-1', agentId: 'ann' } });
-      await handler(connect('ann-token'));
+      await handler(connect(ANN));
       await handler({ requestContext: { routeKey: '$disconnect', connectionId: 'conn-1' } });
       const leases = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
       expect(

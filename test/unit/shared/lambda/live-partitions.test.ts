@@ -16,7 +16,7 @@ import { liveConnectionKey } from '#shared/store/keys.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentSocketReads, agentSocketWrites } from '../../../../stacks/table-partitions.js';
 import { mockAws } from '../../../support/aws-mock.js';
-import { goneSockets } from '../../../support/gone-sockets.js';
+import { ANN_TOKEN, goneSockets } from '../../../support/gone-sockets.js';
 import { outsidePartitions, partitionCalls, prefixesUsed } from '../../../support/partition-calls.js';
 
 // The agents' socket function's role confines its item calls to stacks/table-partitions.ts's lists
@@ -115,7 +115,7 @@ describe("the agents' socket function's item calls", () => {
     table();
     const event = (routeKey: string, body?: object) => ({
       requestContext: { routeKey, connectionId: 'conn-1' },
-      ...(routeKey === '$connect' ? { queryStringParameters: { token: 'ann-token' } } : {}),
+      ...(routeKey === '$connect' ? { queryStringParameters: { token: ANN_TOKEN } } : {}),
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     for (const step of [

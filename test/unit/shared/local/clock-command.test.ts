@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clockCommand } from '#shared/local/clock-command.js';
+import { agentToken } from '../../../support/agent-token.js';
 
-const ADMIN = 'clock-command-admin';
+const ADMIN = agentToken('clock-command-admin');
 const DAY = 86_400_000;
 
 /**
@@ -110,7 +111,7 @@ describe('npm run clock -- advance, when npm start stops in the middle', () => {
     );
     expect(unset.text).toContain('Pass the AGENT_TOKENS this npm start runs with');
 
-    const other = await runClock([], 'agent-ana:not-the-token:admin');
+    const other = await runClock([], `agent-ana:${agentToken('not-the-token')}:admin`);
     expect(other.text).toContain(
       'signed in as agent-ana, the first admin entry of the AGENT_TOKENS of the environment',
     );

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, parseAgentTokens } from '#shared/config/config.js';
 import { devSecrets, withDevSecrets } from '#shared/local/dev-secrets.js';
+import { agentToken } from '../../../support/agent-token.js';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'threadline-dev-secrets-'));
 const stored = (dir: string): unknown => JSON.parse(readFileSync(join(dir, 'dev-secrets.json'), 'utf8'));
@@ -58,10 +59,14 @@ describe('withDevSecrets', () => {
 
   it('reads any other empty secret as unset too, and keeps the values the environment sets', () => {
     const secrets = devSecrets(freshDir());
-    const env = { META_APP_SECRET: '', CSAT_SIGNING_SECRET: 'c'.repeat(40), AGENT_TOKENS: 'ana:t1' };
+    const env = {
+      META_APP_SECRET: '',
+      CSAT_SIGNING_SECRET: 'c'.repeat(40),
+      AGENT_TOKENS: `ana:${agentToken('t1')}`,
+    };
     const config = loadConfig(withDevSecrets(secrets, env));
     expect(config.META_APP_SECRET).toBe(secrets.META_APP_SECRET);
     expect(config.CSAT_SIGNING_SECRET).toBe(env.CSAT_SIGNING_SECRET);
-    expect(config.AGENT_TOKENS).toBe('ana:t1');
+    expect(config.AGENT_TOKENS).toBe(env.AGENT_TOKENS);
   });
 });

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 import { warnOfPolicy, warnUnknownAgents } from '#shared/local/conversation-clock.js';
 import { logger } from '#shared/log.js';
+import { agentToken } from '../../../support/agent-token.js';
 
 /** Late chats go to agent-lead; rules assign to agent-ana, to a queue, and to agent-bo in a queue. */
 const late = [
@@ -33,7 +34,7 @@ describe('the local start warns of agents the routing policy assigns to who are 
   afterEach(() => warn.mockClear());
 
   it('names each, with the field naming them', () => {
-    warnUnknownAgents(policy, 'agent-ana:tok-a:admin');
+    warnUnknownAgents(policy, `agent-ana:${agentToken('tok-a')}:admin`);
     expect(warn.mock.calls).toEqual([
       [
         'routing policy assigns to agents not in AGENT_TOKENS: those assignments will not be made',
@@ -48,14 +49,17 @@ describe('the local start warns of agents the routing policy assigns to who are 
   });
 
   it('says nothing when every one is there', () => {
-    warnUnknownAgents(policy, 'agent-ana:tok-a:admin,agent-lead:tok-l,agent-bo:tok-b');
+    warnUnknownAgents(
+      policy,
+      `agent-ana:${agentToken('tok-a')}:admin,agent-lead:${agentToken('tok-l')},agent-bo:${agentToken('tok-b')}`,
+    );
     expect(warn).not.toHaveBeenCalled();
   });
 
   it('says nothing for the example policy with its agents in AGENT_TOKENS', () => {
     const example = new URL('../../../../shared/domain/routing/example-sla-policy.json', import.meta.url);
     const parsed = parseRoutingPolicy(readFileSync(example, 'utf8'));
-    warnUnknownAgents(parsed, 'agent-ana:tok-a:admin,agent-lead:tok-l');
+    warnUnknownAgents(parsed, `agent-ana:${agentToken('tok-a')}:admin,agent-lead:${agentToken('tok-l')}`);
     expect(warn).not.toHaveBeenCalled();
   });
 

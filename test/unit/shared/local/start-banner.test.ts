@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '#shared/config/config.js';
 import { devSecrets } from '#shared/local/dev-secrets.js';
 import { startBanner } from '#shared/local/start-banner.js';
+import { agentToken } from '../../../support/agent-token.js';
 
 const banner = (env: Record<string, string> = {}) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'threadline-start-banner-'));
@@ -155,7 +156,7 @@ describe('startBanner: the widget, the clock and upgrades', () => {
 
   it('prints the clock command with AGENT_TOKENS when npm start has its own, never the tokens', () => {
     // Before, the command printed read the development secret's tokens and answered a bare 401.
-    const config = loadConfig({ AGENT_TOKENS: 'agent-ana:ana-secret-token:admin' });
+    const config = loadConfig({ AGENT_TOKENS: `agent-ana:${agentToken('ana-secret-token')}:admin` });
     const base = { url: 'http://127.0.0.1:3000', dataDir: config.DATA_DIR, config };
     const own = startBanner({ ...base, ownAgentTokens: true }).split('\n');
     const line = own.find((l) => l.includes('npm run clock -- advance 2h')) ?? '';

@@ -53,6 +53,33 @@ describe('identity tokens (HS256)', () => {
     const none = `${encode({ alg: 'none' })}.${encode({ sub: 'u1', exp: exp(60) })}.`;
     expect(() => verifyIdentityToken(none, SECRET, NOW)).toThrow(UnauthorizedError);
   });
+
+  it('takes a token whose aud names the Origin (one or a list, a trailing slash aside), refuses another', () => {
+    const sign = (aud: unknown) => signIdentityToken({ sub: 'u1', aud, exp: exp(60) }, SECRET);
+    const shop = 'https://shop.example';
+    const on = (origin?: string) => ({ origin, self: 'https://chat.example' });
+    expect(verifyIdentityToken(sign(shop), SECRET, NOW, on(shop)).sub).toBe('u1');
+    expect(verifyIdentityToken(sign(['https://x.example', `${shop}/`]), SECRET, NOW, on(shop)).sub).toBe(
+      'u1',
+    );
+    expect(() => verifyIdentityToken(sign(shop), SECRET, NOW, on('https://other.example'))).toThrow(
+      'the identity token is for another site: its aud does not name https://other.example',
+    );
+    expect(() => verifyIdentityToken(sign(shop), SECRET, NOW, on())).toThrow('the request has no Origin');
+    expect(() => verifyIdentityToken(sign([shop, 'https://chat.example']), SECRET, NOW, on())).toThrow(
+      'the request has no Origin',
+    );
+    for (const bad of [[], 7]) {
+      expect(() => verifyIdentityToken(sign(bad), SECRET, NOW, on(shop))).toThrow(
+        "the identity token's aud must be text or a list of 1 to 20 texts (the site's origins)",
+      );
+    }
+    // Without aud, or with one naming no site (another kind of audience, Threadline itself), any origin, as before.
+    const other = on('https://other.example');
+    for (const aud of [undefined, 'threadline', ['https://chat.example/', 'https://shop.example/support']]) {
+      expect(verifyIdentityToken(sign(aud), SECRET, NOW, other).sub).toBe('u1');
+    }
+  });
 });
 
 describe('sessions', () => {

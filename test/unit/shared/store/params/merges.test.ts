@@ -37,6 +37,8 @@ describe('merge params', () => {
       // cu_t sorts after cu_s: this merge yields to the opposite one (cu_t into cu_s) asked at once.
       ConditionExpression: 'attribute_not_exists(mergedInto) AND NOT contains(mergedFrom, :target)',
       ExpressionAttributeValues: { ':target': 'cu_t', ':now': '2025-06-10T09:00:00.000Z', ':agent': 'ag_1' },
+      // The profile as written: whom the source lists, for the ring check (`closesRing`).
+      ReturnValues: 'ALL_NEW',
     });
     expect(pointMergedIntoInput('t', 'cu_t', 'cu_s', by).ConditionExpression).toBe(
       'attribute_not_exists(mergedInto)',

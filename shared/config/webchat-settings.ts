@@ -1,0 +1,86 @@
+import { durationMs, durationProblem } from '../domain/sla/duration-ms.js';
+
+/**
+ * The web-chat settings' checks beyond their type (see ConfigSchema): each answers why a value cannot
+ * be used, naming what to write instead, or undefined when it can. The start and the synth both refuse
+ * such a value, naming the setting.
+ */
+
+/** The longest WEBCHAT_BUSINESS_NAME: it is the end of an email subject ("Your chat with <name>"). */
+export const BUSINESS_NAME_MAX_CHARS = 100;
+
+/** The shortest and longest WEBCHAT_EMAIL_FALLBACK_DELAY. */
+export const FALLBACK_DELAY_MIN_MS = 60_000;
+export const FALLBACK_DELAY_MAX_MS = 7 * 24 * 3_600_000;
+
+/** The entries of WEBCHAT_ALLOWED_ORIGINS, trimmed, a trailing slash dropped (pages never send one). */
+export function originEntries(value: string): string[] {
+  return value
+    .split(',')
+    .map((o) => o.trim().replace(/\/$/, ''))
+    .filter((o) => o.length > 0);
+}
+
+/**
+ * Why an entry of WEBCHAT_ALLOWED_ORIGINS is not an origin as a browser sends it (scheme://host[:port],
+ * lower case, no default port, no path), naming the origin it may mean; undefined when it is one. An
+ * entry that is not exactly one would match no page, silently. A wildcard is refused on its own: a
+ * browser never sends one, and allowing every site would let any page chat as a site's visitors.
+ */
+export function notAnOrigin(entry: string): string | undefined {
+  if (entry.includes('*')) {
+    return `"${entry}" has a wildcard (*): web chat takes no wildcard, only whole origins, each matched exactly (any site allowed could chat as your visitors); write each site's origin, such as https://shop.example, comma-separated`;
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(entry);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === entry)
+    return undefined;
+  let meant: string | undefined;
+  try {
+    const guess = new URL(url ? entry : `https://${entry}`);
+    if (guess.protocol === 'https:' || guess.protocol === 'http:') meant = guess.origin;
+  } catch {
+    meant = undefined;
+  }
+  const hint = meant ? `; write ${meant}` : '';
+  return `"${entry}" is not an origin (scheme://host[:port], as the browser sends it, no path)${hint}`;
+}
+
+/**
+ * Why WEBCHAT_BUSINESS_NAME cannot be used: blank, a control character (a line break would split the
+ * email's subject, and shows as nothing or a box), or longer than BUSINESS_NAME_MAX_CHARS.
+ */
+export function businessNameProblem(name: string): string | undefined {
+  if (name.trim() === '') return 'blank: write the name, or leave the setting unset for "us"';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it finds.
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) {
+    return 'has a line break, tab or other control character: it goes in email subjects ("Your chat with <name>"); write it on one line';
+  }
+  if (name.length > BUSINESS_NAME_MAX_CHARS) {
+    return `${name.length} characters, over ${BUSINESS_NAME_MAX_CHARS}: it goes in email subjects ("Your chat with <name>"); write a shorter name`;
+  }
+  return undefined;
+}
+
+/**
+ * Why WEBCHAT_EMAIL_FALLBACK_DELAY cannot be used: no duration the timers take (zero, negative, years
+ * or months, numbers too long), under a minute (a visitor still chatting would get each reply by email
+ * too, before the panel marks it read), or over 7 days (the email would come long after the chat).
+ */
+export function fallbackDelayProblem(text: string): string | undefined {
+  const problem = durationProblem(text);
+  if (problem) return problem;
+  const ms = durationMs(text) as number;
+  const shown = JSON.stringify(text);
+  if (ms < FALLBACK_DELAY_MIN_MS) {
+    return `${shown} is under a minute: a visitor still in the chat would get each reply by email too, before reading it there; write PT1M or more (the default is PT15M)`;
+  }
+  if (ms > FALLBACK_DELAY_MAX_MS) {
+    return `${shown} is over 7 days: the email would come long after the chat; write P7D or less (the default is PT15M)`;
+  }
+  return undefined;
+}

@@ -14,8 +14,15 @@ import { once } from '#shared/domain/on-first-use.js';
 import { ForbiddenError } from '#shared/errors.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps } from './deps.js';
-import { jsonBody, readJsonBody } from './json-body.js';
-import { type AgentEnv, agentOfPath, auditedRejection, auditRefusals, createRouter } from './router.js';
+import { emptyBody, jsonBody, readJsonBody, readOptionalJsonBody } from './json-body.js';
+import {
+  type AgentEnv,
+  admitted,
+  agentOfPath,
+  auditedRejection,
+  auditRefusals,
+  createRouter,
+} from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
@@ -79,9 +86,12 @@ const agentRoutes = once(() => {
     operationId: 'removeAgent',
     summary:
       'Remove an agent (admins only; audited): their requests are refused from then on (403 `agent_removed`) until an admin restores them, their conversations waiting on an answer go back to their queue (reason `agent_removed`), then their console lease is closed and their registration retired, so they are no longer listed, handed work or assignable (422 `unknown_agent`). The ones they answered stay theirs, to transfer (`GET /api/agents/removed` lists who holds how many), and go back to their queue within a minute once they wait on an answer again (the customer writes, or a reopen). An agent not registered (removed already, or never): 204, recorded removed. Yourself (`me`, or your id): 409 `cannot_remove_self`. An admin removed meanwhile (two admins removing each other at once: the second) is refused, 403 `agent_removed`, so an admin always remains',
-    middleware: [requireAdmin] as const,
-    request: { params: apiSchemas().IdParamsSchema },
-    responses: { 204: { description: 'removed, or not registered' }, ...errors(400, 401, 403, 409, 413) },
+    middleware: [requireAdmin, readOptionalJsonBody] as const,
+    request: { params: apiSchemas().IdParamsSchema, body: emptyBody() },
+    responses: {
+      204: { description: 'removed, or not registered' },
+      ...errors(400, 401, 403, 409, 413, 415),
+    },
   });
   const restore = createRoute({
     method: 'post',
@@ -89,9 +99,9 @@ const agentRoutes = once(() => {
     operationId: 'restoreAgent',
     summary:
       'Restore a removed agent (admins only; audited): their sign-in works again and they register anew with `PUT /api/agents/me`. An agent not removed: 204, nothing done',
-    middleware: [requireAdmin] as const,
-    request: { params: apiSchemas().IdParamsSchema },
-    responses: { 204: { description: 'restored, or not removed' }, ...errors(400, 401, 403, 413) },
+    middleware: [requireAdmin, readOptionalJsonBody] as const,
+    request: { params: apiSchemas().IdParamsSchema, body: emptyBody() },
+    responses: { 204: { description: 'restored, or not removed' }, ...errors(400, 401, 403, 413, 415) },
   });
   return { list, removed, me, update, remove, restore };
 });
@@ -100,13 +110,15 @@ const agentRoutes = once(() => {
 export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
   const { list, removed, me, update, remove, restore } = agentRoutes();
   const app = createRouter();
-  // A non-admin's attempt is refused before the route runs: recorded too (outcome `forbidden`).
+  // A non-admin's attempt, or a removed agent's, is refused before the route runs: recorded too
+  // (outcome `forbidden`, `agent_removed`).
   auditRefusals(
     app,
     deps,
     [
       [remove, 'agent_remove'],
       [restore, 'agent_restore'],
+      [update, 'agent_update'],
     ],
     'agent',
   );
@@ -120,10 +132,15 @@ export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
         200,
       );
     })
-    .openapi(update, async (c) => {
-      const role = c.get('admin') ? 'admin' : 'agent';
-      return c.json(await updateAgent(deps, c.get('agentId'), c.req.valid('json'), role), 200);
-    })
+    .openapi(
+      update,
+      async (c) => {
+        const role = c.get('admin') ? 'admin' : 'agent';
+        return c.json(await updateAgent(deps, c.get('agentId'), c.req.valid('json'), role), 200);
+      },
+      // Its checks reached, the use case records what it records (a bad body is not an update).
+      admitted(),
+    )
     .openapi(
       remove,
       async (c) => {

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { refuseRemovedAgents, removalGate } from '#shared/app/refuse-removed-agents.js';
+import { removalGate } from '#shared/app/refuse-removed-agents.js';
 import type { AgentStore } from '#shared/domain/agent-ports.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { notFoundOrNotAllowed, onError } from '#shared/http/on-error.js';
@@ -32,7 +32,7 @@ function agentRouter(): Hono<AgentEnv> {
  */
 export function createAgentApp(input: AgentAppDeps): Hono<AgentEnv> {
   const removals = input.removals ?? removalGate(input);
-  const deps = { ...input, removals, authenticate: refuseRemovedAgents(input.authenticate, removals) };
+  const deps = { ...input, removals };
   const sections = apiSections(deps).map((s) => ({ prefixes: s.prefixes, subApps: once(s.subApps) }));
   const app = agentRouter();
   app.use('/api/*', apiAnswerHeaders);
@@ -49,14 +49,14 @@ export function createAgentApp(input: AgentAppDeps): Hono<AgentEnv> {
     const forward = forwardTo(
       once(() => {
         const part = agentRouter();
-        guardApi(part, deps.authenticate);
+        guardApi(part, deps.authenticate, removals);
         for (const sub of section.subApps()) part.route('/api', sub);
         return part;
       }),
     );
     for (const prefix of section.prefixes) app.all(`/api${prefix}`, forward).all(`/api${prefix}/*`, forward);
   }
-  guardApi(app, deps.authenticate);
+  guardApi(app, deps.authenticate, removals);
   app.route('/api', outboxApp(deps));
   // Last, as a route: the local runtime mounts this app in its own (`route`), which keeps routes, not
   // the 404 handler, so `POST /api/openapi.json` is a 405 there too.
@@ -80,7 +80,7 @@ export function createMediaApp(input: MediaAppDeps): Hono<AgentEnv> {
   const removals = input.removals ?? removalGate(input);
   const app = agentRouter();
   app.use('/api/*', apiAnswerHeaders);
-  guardApi(app, refuseRemovedAgents(input.authenticate, removals));
+  guardApi(app, input.authenticate, removals);
   app.route('/api', mediaApp(input));
   return app.all('/api/*', notFoundOrNotAllowed(app));
 }

@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { UnauthorizedError } from '#shared/errors.js';
+import type { RemovalGate } from '#shared/app/refuse-removed-agents.js';
+import { ForbiddenError, UnauthorizedError } from '#shared/errors.js';
 import { limitBody } from '#shared/http/body-limit.js';
 import type { AgentAppDeps } from './deps.js';
 import { type AgentEnv, recordRefusals } from './router.js';
@@ -18,6 +19,21 @@ export const PUBLIC_PATHS: ReadonlySet<string> = new Set(['/api/openapi.json', '
  */
 export function bearerToken(header: string): string | undefined {
   return /^Bearer +([^\s]{1,4096})$/i.exec(header)?.[1];
+}
+
+/**
+ * Refuses an agent an admin removed (403 `agent_removed`): a valid token of theirs is not enough until
+ * an admin restores them. Runs after the caller is set and after `recordRefusals`, so the refusal's log
+ * line names them and an attempt at an audited call is recorded.
+ */
+function refuseRemoved(gate: Pick<RemovalGate, 'isRemoved'>) {
+  return createMiddleware<AgentEnv>(async (c, next) => {
+    const agentId = c.get('agentId');
+    if (agentId !== undefined && (await gate.isRemoved(agentId))) {
+      throw new ForbiddenError('an admin removed this agent: ask an admin to restore you', 'agent_removed');
+    }
+    await next();
+  });
 }
 
 /** The `WWW-Authenticate` challenge of a 401. */
@@ -53,11 +69,16 @@ export const apiAnswerHeaders = createMiddleware<AgentEnv>(async (c, next) => {
 
 /**
  * What runs before every `/api` route: the bearer-token check, the audit record of an audited call
- * refused before its route's checks (403, 413), then the body limit (413). The agent app and each of
- * its lazily built parts put the same three in front of their routes.
+ * refused before its route's checks (403, 413), a removed agent's refusal, then the body limit (413).
+ * The agent app and each of its lazily built parts put the same four in front of their routes.
  */
-export function guardApi(app: Hono<AgentEnv>, authenticate: AgentAppDeps['authenticate']): void {
+export function guardApi(
+  app: Hono<AgentEnv>,
+  authenticate: AgentAppDeps['authenticate'],
+  removals: Pick<RemovalGate, 'isRemoved'>,
+): void {
   app.use('/api/*', bearerAuth(authenticate));
   app.use('/api/*', recordRefusals);
+  app.use('/api/*', refuseRemoved(removals));
   app.use('/api/*', limitBody(MAX_BODY_BYTES));
 }

@@ -8,6 +8,7 @@ import type { AuditAction, AuditTarget } from '#shared/domain/audit.js';
 import { customerOfExport } from '#shared/domain/privacy.js';
 import { type ThreadlineError, UnsupportedMediaTypeError, ValidationError } from '#shared/errors.js';
 import { apiSchemas, errors } from './schemas.js';
+import { validationMessage } from './validation-message.js';
 
 /** What every agent route can read from the context. */
 export type AgentEnv = {
@@ -24,21 +25,6 @@ export type AgentEnv = {
     admitted?: boolean;
   };
 };
-
-/**
- * One message for every failed check, in the API's words: `path: message` per issue; the message alone
- * for a check of the whole body or query (no path), or one that names its field already (`limit must
- * be a whole number from 1 to 200`: `wholeNumber`). Before, a whole-body check read `value: ...`.
- */
-export function validationMessage(issues: readonly z.core.$ZodIssue[]): string {
-  return issues.map(issueMessage).join('; ');
-}
-
-function issueMessage(issue: z.core.$ZodIssue): string {
-  const path = issue.path.join('.');
-  if (!path || issue.message.startsWith(`${path} `)) return issue.message;
-  return `${path}: ${issue.message}`;
-}
 
 /** Turns a failed route validation into our ValidationError (400 `invalid_request`), as every route did by hand. */
 export const rejectInvalid: Hook<unknown, AgentEnv, string, void> = (result, c) => {
@@ -59,7 +45,7 @@ function invalidRequest(
   }
   const unreadable = target === 'json' ? c.get('unreadableBody') : undefined;
   if (unreadable) return new ValidationError('body is not UTF-8 JSON', unreadable);
-  return new ValidationError(validationMessage(issues));
+  return new ValidationError(validationMessage(issues, target));
 }
 
 /**
@@ -85,6 +71,18 @@ export function createRouter(): OpenAPIHono<AgentEnv> {
   const declare = app.openapi;
   app.openapi = ((route, handler, hook) => declare(withoutQuery(route), handler, hook)) as typeof declare;
   return app;
+}
+
+/**
+ * rejectInvalid for an audited route whose use case writes its own records from its checks on: the
+ * call is marked as reached (`admitted`), so `recordRefusals` does not record its failures again.
+ */
+export function admitted<I extends Input>(): Hook<I, AgentEnv, string, undefined> {
+  return (result, c) => {
+    c.set('admitted', true);
+    if (!result.success) throw invalidRequest(result.target, result.error.issues, c);
+    return undefined;
+  };
 }
 
 /** Whose ids an audited route's path holds: customers', an export's (its customer), a webhook's or an agent's. */
@@ -134,9 +132,9 @@ function pathNames(c: Context<AgentEnv>, customers: PathIds): { customerIds: str
   };
 }
 
-/** The agent an `/agents/{id}` path names: `me` is the caller, as in an assignment. */
+/** The agent an `/agents/{id}` path names: `me` (or `/agents/me` itself) is the caller, as in an assignment. */
 export function agentOfPath(c: Context<AgentEnv>): string {
-  const id = c.req.param('id') ?? '';
+  const id = c.req.param('id') ?? 'me';
   return id === 'me' ? c.get('agentId') : id;
 }
 

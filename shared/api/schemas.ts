@@ -5,6 +5,7 @@ import { INBOX_SORTS } from '#shared/domain/inbox.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { TAG_RULE } from '#shared/domain/tag-rule.js';
 import { wholeNumber } from '#shared/domain/whole-number.js';
+import { cleanName, hasVisibleText } from '#shared/validation/visible-text.js';
 
 /**
  * The agent API's shared request and error schemas, built by the first route that needs them rather than
@@ -48,11 +49,14 @@ function bodySchemas() {
   });
   /** `PATCH /api/customers/{id}`: what an agent may change of a profile. */
   const CustomerChangeSchema = z.strictObject({
+    // Cleaned as a provider's name is (controls and bidi controls out, one line, trimmed); one that
+    // shows nothing (zero-width spaces, fillers) is refused rather than stored as an invisible name.
     name: z
       .string()
-      .trim()
+      .overwrite(cleanName)
       .min(1)
       .max(256)
+      .refine(hasVisibleText, { error: 'name must show at least one letter, digit or sign' })
       .describe("the customer's display name, kept over the names providers' profiles give later"),
   });
   /** `POST /api/conversations/{id}/notes`. */
@@ -109,9 +113,7 @@ const utcDayQuery = (description: string) =>
  * (`assigne=me`) is 400 naming it, never another list answered as if it were the one asked for.
  */
 function querySchemas(IdSchema: z.ZodString) {
-  const LimitSchema = wholeNumber('limit', 1, 200)
-    .default(50)
-    .meta({ description: 'page size (default 50)' });
+  const LimitSchema = wholeNumber('limit', 1, 200, 50).meta({ description: 'page size (default 50)' });
   const CursorSchema = z
     .string()
     .max(4096)
@@ -132,7 +134,7 @@ function querySchemas(IdSchema: z.ZodString) {
       description: 'search text; without it, every customer, newest first',
     }),
     cursor: CursorSchema,
-    limit: LimitSchema.unwrap().default(25).meta({ description: 'page size (default 25)' }),
+    limit: wholeNumber('limit', 1, 200, 25).meta({ description: 'page size (default 25)' }),
   });
   /** `GET /api/conversations`: the inbox filter and page. */
   const InboxQuerySchema = z.strictObject({

@@ -2,7 +2,7 @@ import { LATE_EVENT_MS, loggedAt } from '#shared/domain/delivery-log.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { DeliveryQueue, ErasureCheck, WebhookStore } from '#shared/domain/webhook-ports.js';
 import { stalled } from '#shared/domain/webhooks.js';
-import { NotFoundError } from '#shared/errors.js';
+import { NotFoundError, ValidationError } from '#shared/errors.js';
 import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 import { spreadDelaySeconds } from './enable-webhook.js';
 import { pendingAgain, refuseWhileDisabled, replayMessage, whyNotAgain } from './replay-webhook-delivery.js';
@@ -63,6 +63,9 @@ export async function replayFailedDeliveries(
     webhookId: input.subscriptionId,
   };
   return audited(deps, entry, async () => {
+    // No delivery is made after now: a later `since` (a mistyped year) would replay nothing, said as done.
+    if (Date.parse(input.since) > deps.clock.now().getTime())
+      throw new ValidationError(`since must not be after now (${deps.clock.now().toISOString()})`);
     const subscription = await deps.webhooks.getSubscription(input.subscriptionId);
     if (!subscription) throw new NotFoundError(`no webhook ${input.subscriptionId}`);
     refuseWhileDisabled(subscription);

@@ -44,8 +44,9 @@ export async function updateAgent(
     entry.change = { before: saved.before ? changeSide(saved.before) : {}, after: changeSide(saved.agent) };
     return saved.agent;
   };
-  // A call that sets nothing (the console's registration at sign-in) changes nothing to record.
-  const agent = Object.keys(update).length ? await audited(deps, entry, save) : await save();
+  const agent = Object.keys(update).length
+    ? await audited(deps, entry, save)
+    : await saveIfNew(deps, entry, save);
   if (role) await deps.store.noteAgentRole(agentId, role);
   // Said in this call (a retry completes what a crash left), never on a profile edit while away.
   if (update.presence === 'away') {
@@ -53,6 +54,21 @@ export async function updateAgent(
     await returnHeldConversations(deps, agentId, 'agent_away', held);
   } else await takeNextWaiting(deps, agentId);
   return agent;
+}
+
+/**
+ * A call that sets nothing (`{}`, the console's call at sign-in): recorded when it makes the first
+ * registration (a new agent's, or a restored one's again: `before` empty) or is refused as removed,
+ * not when it finds the registration there, which it leaves as it was.
+ */
+async function saveIfNew(deps: AuditDeps, entry: AuditEntry, save: () => Promise<AgentProfile>) {
+  const agent = await save().catch((error: unknown) =>
+    error instanceof ForbiddenError
+      ? audited(deps, entry, () => Promise.reject(error))
+      : Promise.reject(error),
+  );
+  const before = entry.change?.before;
+  return before && Object.keys(before).length === 0 ? audited(deps, entry, async () => agent) : agent;
 }
 
 /** What an agent's audit record keeps of their registration: what they set, not when. */

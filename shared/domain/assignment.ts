@@ -184,11 +184,26 @@ export const AgentProfileSchema = AgentSchema.omit({ openConversations: true, co
 });
 export type AgentProfile = z.infer<typeof AgentProfileSchema>;
 
+/** Each value once (as `key` reads it), in the order first given. */
+const distinct = (values: string[], key = (value: string) => value): string[] => {
+  const seen = new Set<string>();
+  return values.filter((value) => !seen.has(key(value)) && Boolean(seen.add(key(value))));
+};
+
 /** The body of `PUT /api/agents/me`: only the fields given change. */
 export const AgentUpdateSchema = z.strictObject({
   presence: AgentPresenceSchema.optional(),
-  queues: z.array(z.string().trim().min(1).max(64)).max(50).optional(),
-  languages: z.array(LanguageTagSchema).max(20).optional(),
+  // A queue given twice is kept once, a language too (`en` and `EN` are one), in the order first given.
+  queues: z
+    .array(z.string().trim().min(1).max(64))
+    .max(50)
+    .overwrite((queues) => distinct(queues))
+    .optional(),
+  languages: z
+    .array(LanguageTagSchema)
+    .max(20)
+    .overwrite((tags) => distinct(tags, (tag) => tag.toLowerCase()))
+    .optional(),
   capacity: z.number().int().min(0).max(100).optional(),
 });
 export type AgentUpdate = z.infer<typeof AgentUpdateSchema>;

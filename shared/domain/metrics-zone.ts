@@ -7,13 +7,15 @@ import { wallAsUtc, wallToInstant } from './zone-clock.js';
 
 const DAY_MS = 86_400_000;
 
-/** Whether the runtime knows the time zone (an IANA name such as `Europe/Berlin`). */
-export function knownTimeZone(tz: string): boolean {
+/**
+ * The time zone's name as the runtime spells it (`europe/berlin` is `Europe/Berlin`), or undefined when
+ * it does not know the zone (an IANA name such as `Europe/Berlin`).
+ */
+export function knownTimeZone(tz: string): string | undefined {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
+    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

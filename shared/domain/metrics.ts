@@ -140,19 +140,30 @@ export const utcDay = (at: Date): string => at.toISOString().slice(0, 10);
 export const daysInRange = (range: MetricsRange): number =>
   Math.round((Date.parse(range.to) - Date.parse(range.from)) / DAY_MS) + 1;
 
+/** The first day a range may name: the figures start with the business's use of Threadline, long after. */
+export const FIRST_METRICS_DAY = '2000-01-01';
+
 /**
  * The range of a request: `to` defaults to today (UTC, or in `tz`) and a later one is cut to today (no
  * day after it has figures yet), `from` defaults to the 30 days ending at `to`; a `from` after today, a
- * range running backwards or spanning more than 366 days, or a time zone the runtime does not know, is
- * refused (an error message, or the range).
+ * range running backwards or spanning more than 366 days, a day before `FIRST_METRICS_DAY`, or a time
+ * zone the runtime does not know, is refused (an error message, or the range); the zone is answered as
+ * the runtime spells it (`Europe/Berlin` for `europe/berlin`).
  */
 export function metricsRange(
   asked: { from?: string | undefined; to?: string | undefined; tz?: string | undefined },
   now: Date,
 ): MetricsRange | { error: string } {
-  const { tz } = asked;
-  if (tz !== undefined && !knownTimeZone(tz))
-    return { error: `tz: ${tz} is not a time zone (an IANA name, such as Europe/Berlin)` };
+  const tz = asked.tz === undefined ? undefined : knownTimeZone(asked.tz);
+  if (asked.tz !== undefined && tz === undefined)
+    return { error: `tz: ${asked.tz} is not a time zone (an IANA name, such as Europe/Berlin)` };
+  for (const [name, day] of [
+    ['from', asked.from],
+    ['to', asked.to],
+  ] as const) {
+    if (day !== undefined && day < FIRST_METRICS_DAY)
+      return { error: `${name}: ${day} is before ${FIRST_METRICS_DAY}: no figures then` };
+  }
   const today = tz === undefined ? utcDay(now) : zoneDay(now, tz);
   if (asked.from !== undefined && asked.from > today)
     return { error: `from: ${asked.from} is after today (${today}, ${tz ?? 'UTC'}): no figures yet` };

@@ -65,16 +65,29 @@ export function allowedMethods<E extends Env>(app: Hono<E>, path: string): strin
   return METHODS.filter(routed).flatMap((method) => (method === 'GET' ? [method, 'HEAD'] : [method]));
 }
 
+/** The pattern of `app`'s route of `method` for `path` (`/api/me`), for a 405's log line: never the path. */
+function patternOf<E extends Env>(app: Hono<E>, method: string, path: string): string {
+  const routes = app.router.match(method, path)[0];
+  return routes.find(([[, r]]) => r.method !== 'ALL')?.[0][1].path ?? 'unmatched';
+}
+
 /**
  * The answer when no route of `app` took a request: `405` `method_not_allowed` with `Allow` when the
- * path has routes of other methods (`PATCH /api/me`), else the JSON 404. One rule for every route.
+ * path has routes of other methods (`PATCH /api/me`), else the JSON 404. One rule for every route,
+ * each with the refusal's log line: the pattern of the path's routes (a 404 has none: `unmatched`),
+ * the method, the signed-in agent where there is one, the status and the code.
  */
 export function notFoundOrNotAllowed<E extends Env>(app: Hono<E>) {
   return (c: Context<E>): Response => {
     const allowed = allowedMethods(app, c.req.path);
-    if (allowed.length === 0) return notFound(c);
+    const at = where(c);
+    if (allowed.length === 0) {
+      logger.warn('request failed', { ...at, route: 'unmatched', status: 404, code: 'not_found' });
+      return notFound(c);
+    }
     const allow = allowed.join(', ');
-    logger.warn('request failed', { route: route(c), status: 405, method: c.req.method, allow });
+    const route = patternOf(app, allowed[0] ?? 'GET', c.req.path);
+    logger.warn('request failed', { ...at, route, status: 405, code: 'method_not_allowed', allow });
     c.header('Allow', allow);
     return c.json(
       errorBody('method_not_allowed', `${c.req.method} is not a method of this path: ${allow}`),

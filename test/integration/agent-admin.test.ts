@@ -6,6 +6,7 @@ import { startTestRuntime } from '../support/runtime.js';
 
 const ANA = agentToken('agent-admin-ana-token');
 const BOB = agentToken('agent-admin-bob-token');
+const CAT = agentToken('agent-admin-cat-token');
 
 /** What an admin sees and sets of the team: each agent's role in the list. */
 describe('local runtime: the agents list and an admin’s settings of agents', () => {
@@ -13,7 +14,7 @@ describe('local runtime: the agents list and an admin’s settings of agents', (
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
-      env: { AGENT_TOKENS: `ana:${ANA}:admin,bob:${BOB}` },
+      env: { AGENT_TOKENS: `ana:${ANA}:admin,bob:${BOB},cat:${CAT}` },
       routing: true,
     });
   });
@@ -51,5 +52,29 @@ describe('local runtime: the agents list and an admin’s settings of agents', (
         after: { presence: 'away', queues: ['general'], languages: [], capacity: 4 },
       },
     });
+  });
+
+  it('audits a first registration that sets nothing (the console’s at sign-in), not its repeats', async () => {
+    type Audited = { agentId: string; subjectAgentId: string; outcome: string; change: unknown };
+    const records = async () =>
+      ((await call('GET', '/api/audit?action=agent_update&agentId=cat')).body as { items: Audited[] }).items;
+    expect((await call('PUT', '/api/agents/me', CAT, {})).status).toBe(200);
+    expect((await call('PUT', '/api/agents/me', CAT, {})).status).toBe(200);
+    expect(await records()).toEqual([
+      expect.objectContaining({
+        agentId: 'cat',
+        subjectAgentId: 'cat',
+        outcome: 'ok',
+        change: { before: {}, after: { presence: 'away', queues: [], languages: [], capacity: 5 } },
+      }),
+    ]);
+    // Removed, restored: her registration at the next sign-in is a first one again.
+    expect((await call('DELETE', '/api/agents/cat')).status).toBe(204);
+    expect((await call('POST', '/api/agents/cat/restore')).status).toBe(204);
+    expect((await call('PUT', '/api/agents/me', CAT, {})).status).toBe(200);
+    expect((await records()).map((r) => [r.outcome, r.change])).toEqual([
+      ['ok', { before: {}, after: { presence: 'away', queues: [], languages: [], capacity: 5 } }],
+      ['ok', { before: {}, after: { presence: 'away', queues: [], languages: [], capacity: 5 } }],
+    ]);
   });
 });

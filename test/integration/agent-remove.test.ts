@@ -115,6 +115,12 @@ describe('local runtime: an admin removes an agent', () => {
     expect(await refused('GET', '/api/conversations')).toEqual([403, 'agent_removed']);
     expect(await refused('GET', '/api/me')).toEqual([403, 'agent_removed']);
     expect(await listed()).toEqual(['agent-bob']);
+    // Her attempt at an audited call is recorded under her id, though refused before it ran.
+    const hers = await api<{ items: AuditRecord[] }>(
+      'GET',
+      '/api/audit?agentId=agent-ana&action=agent_update',
+    );
+    expect(hers.items.map((r) => [r.subjectAgentId, r.outcome])[0]).toEqual(['agent-ana', 'agent_removed']);
 
     // Only an admin restores her; twice the same. Then she registers again.
     expect((await status('POST', '/api/agents/agent-ana/restore', BOB)).status).toBe(403);

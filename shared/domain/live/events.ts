@@ -182,9 +182,7 @@ export const EventsQuerySchema = z.strictObject({
     description:
       'the highest `seq` the client has seen (from an event or `hello`): milliseconds since the epoch × 1000 plus a counter, not milliseconds',
   }),
-  limit: wholeNumber('limit', 1, 500)
-    .default(200)
-    .meta({ description: 'most events answered (default 200)' }),
+  limit: wholeNumber('limit', 1, 500, 200).meta({ description: 'most events answered (default 200)' }),
 });
 export type EventsQuery = z.infer<typeof EventsQuerySchema>;
 

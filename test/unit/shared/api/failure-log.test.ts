@@ -32,4 +32,35 @@ describe('the log line of a refused agent API call', () => {
     });
     expect(JSON.stringify(lines)).not.toContain('16505551234');
   });
+
+  it('logs a 404 and a 405 of a signed-in agent the same way: pattern (none for a 404), method, agent, status, code', async () => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => {});
+    const api = createAgentApp(untouchedAgentDeps({ audit: memoryAuditLog() }));
+    const as = (method: string, path: string) =>
+      api.request(path, { method, headers: { Authorization: 'Bearer agent-token' } });
+    expect((await as('GET', '/api/definitely-not-here/16505551234')).status).toBe(404);
+    expect((await as('PATCH', '/api/me')).status).toBe(405);
+    expect((await as('PUT', '/api/customers/cu_16505551234/timeline')).status).toBe(405);
+    const lines = warn.mock.calls.filter(([message]) => message === 'request failed').map(([, line]) => line);
+    expect(lines).toEqual([
+      { route: 'unmatched', method: 'GET', agentId: 'agent-1', status: 404, code: 'not_found' },
+      {
+        route: '/api/me',
+        method: 'PATCH',
+        agentId: 'agent-1',
+        status: 405,
+        code: 'method_not_allowed',
+        allow: 'GET, HEAD',
+      },
+      {
+        route: '/api/customers/:id/timeline',
+        method: 'PUT',
+        agentId: 'agent-1',
+        status: 405,
+        code: 'method_not_allowed',
+        allow: 'GET, HEAD',
+      },
+    ]);
+    expect(JSON.stringify(lines)).not.toContain('16505551234');
+  });
 });

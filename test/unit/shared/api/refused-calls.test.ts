@@ -96,6 +96,8 @@ const BODYLESS: Array<[string, string, string, string | undefined]> = [
   ['POST', '/api/conversations/cv_1/reopen', 'reopen', undefined],
   ['POST', '/api/customers/cu_1/suggestions/cu_2/accept', 'merge', 'merge'],
   ['POST', '/api/customers/cu_1/suggestions/cu_2/dismiss', 'dismiss', undefined],
+  ['DELETE', '/api/agents/agent-7', 'remove', 'agent_remove'],
+  ['POST', '/api/agents/agent-7/restore', 'restore', 'agent_restore'],
 ];
 
 describe('agent API: a route that takes no body', () => {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { REPLAYS_PER_CALL, replayFailedDeliveries } from '#shared/app/replay-failed-deliveries.js';
 import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
 import { type Delivery, newDelivery } from '#shared/domain/webhooks.js';
-import { ConflictError, NotFoundError } from '#shared/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '#shared/errors.js';
 import { memoryAuditLog } from '../../fakes/audit-log.js';
 import { memoryWebhooks, subscriptionTo } from '../../fakes/webhook-store.js';
 
@@ -179,5 +179,23 @@ describe('replaying the failed deliveries since a time', () => {
       ['webhook_replay_delivered', 'ana', 'ok'],
       ['webhook_replay_failed', 'bo', 'ok'],
     ]);
+  });
+
+  it('refuses a since after now (a mistyped year): nothing replayed, the refusal audited', async () => {
+    await world.store.createDelivery(failed(1));
+    const later = new Date(START + 1000).toISOString();
+    const refused = replayFailedDeliveries(deps, { subscriptionId: 'wh_1', since: later }, 'zoe');
+    await expect(refused).rejects.toBeInstanceOf(ValidationError);
+    await expect(refused).rejects.toThrow(/^since must not be after now/);
+    expect(world.sent).toEqual([]);
+    const audit = deps.audit as ReturnType<typeof memoryAuditLog>;
+    expect(audit.records.map((r) => [r.action, r.outcome])).toEqual([
+      ['webhook_replay_failed', 'invalid_request'],
+    ]);
+    // Now itself is no later than now.
+    const now = new Date(START).toISOString();
+    expect(await replayFailedDeliveries(deps, { subscriptionId: 'wh_1', since: now }, 'zoe')).toMatchObject({
+      replayed: 0,
+    });
   });
 });

@@ -1,4 +1,5 @@
 import type { RemovalGate } from '#shared/app/refuse-removed-agents.js';
+import type { SearchAccounts } from '#shared/app/search-customers.js';
 import type { ReplyDeps } from '#shared/app/send-reply.js';
 import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
 import type { AuditLog } from '#shared/domain/audit.js';
@@ -33,6 +34,8 @@ export interface AgentAppDeps {
    */
   removals?: RemovalGate;
   phone: PhoneOptions;
+  /** Our Page and Instagram account ids: a bare PSID or IGSID searched finds its customer. */
+  metaAccounts?: SearchAccounts | undefined;
   /** SLA, snooze and auto-resolve: what snoozing needs, and what a resolve tells. */
   conversationClock?: ConversationClockDeps;
   /** Subscriptions of integrators' webhooks (`/api/webhooks`); the routes are absent without it. */

@@ -11,8 +11,22 @@ import {
 import type { Page } from '#shared/domain/paging.js';
 import type { Customer } from '#shared/domain/timeline.js';
 
-/** The identities a search string could be: a phone in any format, an email, or a raw handle. */
-export function candidateIdentities(q: string, phone: PhoneOptions): Identity[] {
+/**
+ * Our own Facebook Page and Instagram account ids (META_PAGE_ID, META_INSTAGRAM_ACCOUNT_ID): a
+ * Messenger or Instagram customer is keyed `{account}:{their page-scoped id}`, so a bare id is tried
+ * under each.
+ */
+export type SearchAccounts = { messenger?: string | undefined; instagram?: string | undefined };
+
+/**
+ * The identities a search string could be: a phone in any format, an email, or a raw handle; all
+ * digits, also a Messenger PSID or Instagram IGSID under our own Page or account (two more at most).
+ */
+export function candidateIdentities(
+  q: string,
+  phone: PhoneOptions,
+  accounts: SearchAccounts = {},
+): Identity[] {
   const found: Identity[] = [];
   const email = normaliseEmail(q);
   if (email) {
@@ -34,6 +48,12 @@ export function candidateIdentities(q: string, phone: PhoneOptions): Identity[] 
   if (/^[\w.:-]{1,200}$/.test(q)) {
     for (const kind of ['messenger', 'instagram', 'whatsapp'] as const) found.push({ kind, value: q });
   }
+  if (/^\d{1,64}$/.test(q)) {
+    for (const kind of ['messenger', 'instagram'] as const) {
+      const account = accounts[kind];
+      if (account) found.push({ kind, value: `${account}:${q}` });
+    }
+  }
   return found;
 }
 
@@ -51,6 +71,7 @@ async function identityMatches(deps: SearchDeps, candidates: readonly Identity[]
 type SearchDeps = {
   store: Pick<AgentStore, 'findCustomerId' | 'getCustomer' | 'findCustomersByName'>;
   phone: PhoneOptions;
+  metaAccounts?: SearchAccounts | undefined;
 };
 
 /**
@@ -66,7 +87,7 @@ export async function searchCustomers(
   q: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<Customer>> {
-  const candidates = candidateIdentities(q, deps.phone);
+  const candidates = candidateIdentities(q, deps.phone, deps.metaAccounts);
   if (candidates.some((identity) => identity.kind === 'phone')) {
     return { items: page.cursor ? [] : await identityMatches(deps, candidates), cursor: null };
   }

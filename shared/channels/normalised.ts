@@ -7,6 +7,7 @@ import { type Envelope, type EnvelopeInput, EnvelopeParser, type Identity } from
 import { ValidationError } from '../errors.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from '../validation/json-depth.js';
 import { hasVisibleText } from '../validation/visible-text.js';
+import { boundEnvelope } from './bounded-envelope.js';
 
 // zod/mini loads no messages of its own; rejections are logged by path and message, so load English.
 config(en());
@@ -29,6 +30,8 @@ export interface Rejection {
 export interface Normalised {
   envelopes: Envelope[];
   rejected: Rejection[];
+  /** Items kept with a field cut to fit (see boundEnvelope): `reason` names the fields, for the log. */
+  cut?: Rejection[];
 }
 
 /** A reason to skip one item of a body; caught by `collect`, never leaves a normaliser. */
@@ -39,14 +42,25 @@ export class RejectedItem extends Error {
 /**
  * Runs one item's conversion and validates its envelopes; a schema failure or a RejectedItem costs
  * that item only, any other error (a bug) propagates. A customer's message that shows nothing (see
- * showsNothing) is skipped as `empty`, as Twilio skips an empty SMS.
+ * showsNothing) is skipped as `empty`, as Twilio skips an empty SMS. An over-long text is cut with a
+ * mark (boundEnvelope) and noted in `cut`.
  */
 export function collect(out: Normalised, pointer: string, build: () => EnvelopeInput[]): void {
   try {
     for (const input of build()) {
-      const envelope = EnvelopeParser.parse(input);
-      if (showsNothing(envelope)) out.rejected.push({ pointer, reason: 'empty' });
-      else out.envelopes.push(envelope);
+      const parsed = EnvelopeParser.parse(input);
+      if (showsNothing(parsed)) {
+        out.rejected.push({ pointer, reason: 'empty' });
+        continue;
+      }
+      // An over-long text is cut, not lost; one item still too large costs itself, never the batch.
+      const { envelope, cut, tooLarge } = boundEnvelope(parsed);
+      if (tooLarge !== undefined) {
+        out.rejected.push({ pointer, reason: `too large: ${tooLarge} bytes once cut` });
+        continue;
+      }
+      if (cut.length > 0) out.cut = [...(out.cut ?? []), { pointer, reason: `cut: ${cut.join(', ')}` }];
+      out.envelopes.push(envelope);
     }
   } catch (error) {
     if (error instanceof $ZodError) rejectInvalid(out, pointer, error);
@@ -203,4 +217,9 @@ export const LOGGED_REJECTIONS = 5;
  */
 export function rejectionSummary(rejected: readonly Rejection[]): { rejected: number; first: Rejection[] } {
   return { rejected: rejected.length, first: rejected.slice(0, LOGGED_REJECTIONS) };
+}
+
+/** The one log line's fields for the items kept with a field cut to fit: how many, and the first few. */
+export function cutSummary(cut: readonly Rejection[]): { cut: number; first: Rejection[] } {
+  return { cut: cut.length, first: cut.slice(0, LOGGED_REJECTIONS) };
 }

@@ -34,10 +34,14 @@ export function configuredSenders(
     senders.whatsapp = new WhatsAppSender({
       phoneNumberId: config.WHATSAPP_PHONE_NUMBER_ID,
       accessToken: config.WHATSAPP_ACCESS_TOKEN,
+      graphUrl: config.META_GRAPH_URL,
     });
   }
   if (config.META_PAGE_ACCESS_TOKEN) {
-    const meta = new MetaMessagingSender({ pageAccessToken: config.META_PAGE_ACCESS_TOKEN });
+    const meta = new MetaMessagingSender({
+      pageAccessToken: config.META_PAGE_ACCESS_TOKEN,
+      graphUrl: config.META_GRAPH_URL,
+    });
     senders.messenger = meta;
     senders.instagram = meta;
   }

@@ -120,17 +120,16 @@ export function checkReplyRules(context: ReplyContext): ReplyPermit {
     case 'messenger':
     case 'instagram':
       if (since <= MESSAGING_WINDOW_MS) return {};
-      if (context.automated) {
-        throw refuse(
-          'messaging_window_closed',
-          `the customer last wrote on ${context.channel} more than 24 hours ago: only a person may reply now (Meta's HUMAN_AGENT tag, up to 7 days); an automated message (AI, automation, survey) may not`,
-          409,
-        );
-      }
-      if (since <= HUMAN_AGENT_WINDOW_MS) return { tag: 'HUMAN_AGENT' };
+      if (context.lastInboundAt && !context.automated && since <= HUMAN_AGENT_WINDOW_MS)
+        return { tag: 'HUMAN_AGENT' };
+      // Never written: only the business has (a Page inbox message, an echo), which opens no window.
       throw refuse(
         'messaging_window_closed',
-        `the customer last wrote on ${context.channel} more than 7 days ago: Meta allows no reply until they write again`,
+        !context.lastInboundAt
+          ? `the customer has never written on ${context.channel}: Meta allows a reply only once they write (a Page inbox message is not theirs)`
+          : context.automated
+            ? `the customer last wrote on ${context.channel} more than 24 hours ago: only a person may reply now (Meta's HUMAN_AGENT tag, up to 7 days); an automated message (AI, automation, survey) may not`
+            : `the customer last wrote on ${context.channel} more than 7 days ago: Meta allows no reply until they write again`,
         409,
       );
     case 'sms':

@@ -53,6 +53,7 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
     conversationClock,
     authenticate,
     phone: { defaultRegion: config.DEFAULT_REGION },
+    metaAccounts: { messenger: config.META_PAGE_ID, instagram: config.META_INSTAGRAM_ACCOUNT_ID },
     ...(config.WEBHOOK_QUEUE_URL
       ? {
           webhooks: {

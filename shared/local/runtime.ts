@@ -150,6 +150,7 @@ function agentDeps(
     authenticate: async (token) => tokens.get(token),
     console: { load: buildConsole, auth: { kind: 'token' } },
     phone: { defaultRegion: config.DEFAULT_REGION },
+    metaAccounts: { messenger: config.META_PAGE_ID, instagram: config.META_INSTAGRAM_ACCOUNT_ID },
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
     policy: policyInForce(config.ROUTING_POLICY_FILE),

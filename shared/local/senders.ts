@@ -39,8 +39,9 @@ function providerOf(sender: ChannelSender, config: Config): string {
   if (sender instanceof SesSender)
     return `Amazon SES, from ${config.SES_FROM_ADDRESS}, with this machine's AWS credentials and region`;
   if (sender instanceof TwilioSender) return 'Twilio';
-  if (sender instanceof WhatsAppSender) return 'the WhatsApp Cloud API';
-  if (sender instanceof MetaMessagingSender) return "Meta's Send API";
+  const at = config.META_GRAPH_URL ? ` at ${config.META_GRAPH_URL}` : '';
+  if (sender instanceof WhatsAppSender) return `the WhatsApp Cloud API${at}`;
+  if (sender instanceof MetaMessagingSender) return `Meta's Send API${at}`;
   return 'its provider';
 }
 

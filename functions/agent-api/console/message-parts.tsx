@@ -101,7 +101,7 @@ function keywordLine(item: TimelineItem): string | undefined {
 /**
  * Says what a message holds that its text does not: an unsupported message (never an empty bubble),
  * an Instagram story it answers or mentions, a shared contact's numbers, a place's coordinates, the ad
- * or link the customer came from, what an SMS keyword did.
+ * or link the customer came from, what an SMS keyword did, that an over-long text was cut.
  */
 export function ContentNote(props: { item: TimelineItem }) {
   const { item } = props;
@@ -119,6 +119,10 @@ export function ContentNote(props: { item: TimelineItem }) {
   if (referral) lines.push(referralLine(referral));
   const keyword = keywordLine(item);
   if (keyword) lines.push(keyword);
+  if (Array.isArray(d.truncatedFields) && d.truncatedFields.includes('text')) {
+    const length = typeof d.textLength === 'number' ? ` (${d.textLength.toLocaleString()} characters)` : '';
+    lines.push(`Cut: the message${length} was longer than Threadline keeps; its start is shown.`);
+  }
   if (d.notice === true) {
     // The provider's news about the thread (a handover event, an optin), not the customer's word.
     lines.push(`${channelName(item.channel)} event (${unsupportedKind(item) ?? 'unknown'}): not a message.`);

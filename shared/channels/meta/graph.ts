@@ -5,6 +5,11 @@ import { RetryableSendError } from '../../domain/send-errors.js';
 /** A Graph API version as Meta names them (`v23.0`). */
 export const GRAPH_API_VERSION = /^v\d{1,3}\.\d{1,2}$/;
 
+/** The origin Graph calls go to: META_GRAPH_URL when set (a local fake), with no trailing slash, else `host`. */
+export function graphOrigin(configured: string | undefined, host: string): string {
+  return configured ? configured.replace(/\/$/, '') : host;
+}
+
 /**
  * A Graph API error body. Act on `code` (and `error_subcode` where Meta still sends one); `message` and
  * `details` are never copied into our errors, because they may quote request values.

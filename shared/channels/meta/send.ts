@@ -9,7 +9,7 @@ import type {
 import { replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 import { isRetryableStatus } from '#shared/http/status.js';
-import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema } from './graph.js';
+import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema, graphOrigin } from './graph.js';
 
 /** The one Graph API version every Messenger and Instagram Send API call of ours uses; bump it here. */
 export const META_SEND_API_VERSION = 'v23.0';
@@ -32,6 +32,11 @@ export interface MetaSendRequestOptions {
   apiVersion?: string;
   /** `facebook-login` by default. */
   instagramApi?: InstagramApi;
+  /**
+   * The Graph API's origin (META_GRAPH_URL: a local fake, so a refusal can be rehearsed), for both
+   * Graph hosts; Meta's own (`graph.facebook.com`, `graph.instagram.com`) by default.
+   */
+  graphUrl?: string | undefined;
 }
 
 /** The sender's options: the request options plus the injectable `fetch` and a time limit. */
@@ -85,7 +90,7 @@ export function buildMetaSendRequest(
   };
   return {
     method: 'POST',
-    url: endpoint(channel, account, apiVersion, options.instagramApi ?? 'facebook-login'),
+    url: endpoint(channel, account, apiVersion, options.instagramApi ?? 'facebook-login', options.graphUrl),
     headers: { Authorization: `Bearer ${options.pageAccessToken}`, 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   };
@@ -112,6 +117,7 @@ export class MetaMessagingSender implements ChannelSender {
       pageAccessToken: options.pageAccessToken,
       ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
       ...(options.instagramApi ? { instagramApi: options.instagramApi } : {}),
+      ...(options.graphUrl ? { graphUrl: options.graphUrl } : {}),
     };
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -141,11 +147,13 @@ function endpoint(
   account: string,
   apiVersion: string,
   instagramApi: InstagramApi,
+  graphUrl: string | undefined,
 ): string {
-  if (channel === 'messenger') return `https://graph.facebook.com/${apiVersion}/${account}/messages`;
+  const facebook = graphOrigin(graphUrl, 'https://graph.facebook.com');
+  if (channel === 'messenger') return `${facebook}/${apiVersion}/${account}/messages`;
   return instagramApi === 'instagram-login'
-    ? `https://graph.instagram.com/${apiVersion}/${account}/messages`
-    : `https://graph.facebook.com/${apiVersion}/me/messages`;
+    ? `${graphOrigin(graphUrl, 'https://graph.instagram.com')}/${apiVersion}/${account}/messages`
+    : `${facebook}/${apiVersion}/me/messages`;
 }
 
 /** `{ text }` or `{ attachment }`: the Send API takes one or the other in a message. */

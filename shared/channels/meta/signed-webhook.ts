@@ -4,7 +4,7 @@ import { UnauthorizedError } from '#shared/errors.js';
 import { enqueueEnvelopes } from '#shared/http/enqueue.js';
 import { createWebhook, jsonBody, queryOf, text, type Webhook } from '#shared/http/webhook.js';
 import { logger } from '#shared/log.js';
-import { type BodyContext, type Normalised, rejectionSummary } from '../normalised.js';
+import { type BodyContext, cutSummary, type Normalised, rejectionSummary } from '../normalised.js';
 import { forOwnAccounts, type OwnAccounts } from './own-accounts.js';
 import { verifyHandshake, verifyMetaSignature } from './signature.js';
 
@@ -65,10 +65,17 @@ export function createMetaSignedWebhook(spec: MetaWebhookSpec, deps: MetaWebhook
           }
           const payload = jsonBody(req);
           const bodySha256 = createHash('sha256').update(raw).digest('hex');
-          const { envelopes, rejected } = spec.normalise(payload, {
+          const { envelopes, rejected, cut } = spec.normalise(payload, {
             receivedAt: deps.clock.now().toISOString(),
             bodySha256,
           });
+          if (cut && cut.length > 0) {
+            logger.warn('webhook item cut to fit', {
+              provider: spec.provider,
+              bodySha256,
+              ...cutSummary(cut),
+            });
+          }
           if (rejected.length > 0) {
             logger.warn('webhook item rejected', {
               provider: spec.provider,

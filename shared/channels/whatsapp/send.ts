@@ -11,7 +11,7 @@ import type {
 import { replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 import { isRetryableStatus } from '#shared/http/status.js';
-import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema } from '../meta/graph.js';
+import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema, graphOrigin } from '../meta/graph.js';
 import { whatsAppErrorRule } from './error-codes.js';
 
 /** The one Graph API version every WhatsApp Cloud API call of ours uses; bump it here. */
@@ -30,6 +30,8 @@ export interface WhatsAppRequestOptions {
   /** A system-user or business token with `whatsapp_business_messaging`. */
   accessToken: string;
   apiVersion?: string;
+  /** The Graph API's origin (META_GRAPH_URL: a local fake in tests); Meta's own by default. */
+  graphUrl?: string | undefined;
 }
 
 /** The sender's options: the request options plus the injectable `fetch` and a time limit. */
@@ -79,7 +81,7 @@ export function buildWhatsAppRequest(
   };
   return {
     method: 'POST',
-    url: `${GRAPH_HOST}/${apiVersion}/${options.phoneNumberId}/messages`,
+    url: `${graphOrigin(options.graphUrl, GRAPH_HOST)}/${apiVersion}/${options.phoneNumberId}/messages`,
     headers: { Authorization: `Bearer ${options.accessToken}`, 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
   };
@@ -106,6 +108,7 @@ export class WhatsAppSender implements ChannelSender {
       phoneNumberId: options.phoneNumberId,
       accessToken: options.accessToken,
       ...(options.apiVersion ? { apiVersion: options.apiVersion } : {}),
+      ...(options.graphUrl ? { graphUrl: options.graphUrl } : {}),
     };
     this.#fetch = options.fetch ?? globalThis.fetch;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;

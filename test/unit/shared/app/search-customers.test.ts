@@ -175,4 +175,38 @@ describe('searchCustomers', () => {
     expect(first.items.map((c) => c.id)).toEqual(['cu_3']);
     expect(pages).toEqual([{ limit: 0, skip: ['cu_3'] }]);
   });
+
+  it('finds a Messenger or Instagram customer by their bare page-scoped id, with two more lookups at most', async () => {
+    const psid = customer('cu_5', 'Page Person');
+    const igsid = customer('cu_6', 'Insta Person');
+    const byMeta = new Map([
+      [identityToken({ kind: 'messenger', value: '1000001:6543210987654321' }), 'cu_5'],
+      [identityToken({ kind: 'instagram', value: '1780000:17841400000000001' }), 'cu_6'],
+    ]);
+    const meta = {
+      ...store,
+      findCustomerId: async (identity: Identity) => {
+        looked.push(identity);
+        return byMeta.get(identityToken(identity));
+      },
+      getCustomer: async (id: string) => [psid, igsid].find((c) => c.id === id),
+    };
+    const metaAccounts = { messenger: '1000001', instagram: '1780000' };
+    for (const [q, who] of [
+      ['6543210987654321', psid],
+      ['17841400000000001', igsid],
+    ] as const) {
+      looked.length = 0;
+      const without = await searchCustomers({ store: meta, phone: {} }, q, { limit: 25 });
+      const lookups = looked.length;
+      expect(without.items).toEqual([]);
+      looked.length = 0;
+      const found = await searchCustomers({ store: meta, phone: {}, metaAccounts }, q, { limit: 25 });
+      expect(found.items).toEqual([who]);
+      expect(looked.length).toBe(lookups + 2);
+    }
+    looked.length = 0;
+    await searchCustomers({ store: meta, phone: {}, metaAccounts }, 'abc123', { limit: 25 });
+    expect(looked.map((i) => i.value)).not.toContain('1000001:abc123');
+  });
 });

@@ -76,3 +76,77 @@ describe('previewOf a call', () => {
     expect(previewOf({ ...call, event: 'call_missed' })).toBeUndefined();
   });
 });
+
+describe('previewOf a message without words', () => {
+  it.each([
+    [
+      'a WhatsApp photo alone',
+      { channel: 'whatsapp', contentType: 'image', attachments: [{ kind: 'image', mediaId: 'm1' }] },
+      'Photo',
+    ],
+    [
+      'a Messenger photo alone',
+      {
+        channel: 'messenger',
+        contentType: 'image',
+        attachments: [{ kind: 'image', url: 'https://x.example/a.jpg' }],
+        data: { attachmentTypes: ['image'] },
+      },
+      'Photo',
+    ],
+    ['a voice note', { channel: 'whatsapp', contentType: 'audio' }, 'Audio'],
+    [
+      'a story mention',
+      {
+        channel: 'instagram',
+        contentType: 'document',
+        attachments: [{ kind: 'file', url: 'https://x.example/s' }],
+        data: { attachmentTypes: ['story_mention'] },
+      },
+      'Mentioned you in their story',
+    ],
+    [
+      'a shared post',
+      {
+        channel: 'instagram',
+        contentType: 'document',
+        attachments: [{ kind: 'file', url: 'https://x.example/p' }],
+        data: { attachmentTypes: ['share'] },
+      },
+      'Shared a post',
+    ],
+    [
+      'a lone ad referral',
+      {
+        channel: 'messenger',
+        contentType: 'unsupported',
+        data: {
+          unsupportedType: 'referral',
+          referral: { ref: 'ad_123', source: 'ADS', type: 'OPEN_THREAD' },
+        },
+      },
+      'Came from an ad',
+    ],
+    [
+      'a link referral',
+      {
+        channel: 'messenger',
+        contentType: 'unsupported',
+        data: { referral: { ref: 'summer', source: 'SHORTLINK' } },
+      },
+      'Came from a link',
+    ],
+    ['a place', { channel: 'whatsapp', contentType: 'location', text: '  ' }, 'Location'],
+  ] as const)('names %s', (_, item, preview) => {
+    expect(previewOf({ type: 'message', ...item } as Parameters<typeof previewOf>[0])).toBe(preview);
+  });
+
+  it('keeps the words when there are any, and names nothing unsupported', () => {
+    expect(
+      previewOf({ type: 'message', channel: 'whatsapp', contentType: 'image', text: 'my receipt' }),
+    ).toBe('my receipt');
+    expect(
+      previewOf({ type: 'message', channel: 'instagram', contentType: 'unsupported', data: {} }),
+    ).toBeUndefined();
+  });
+});

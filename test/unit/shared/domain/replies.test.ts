@@ -111,6 +111,17 @@ describe('checkReplyRules', () => {
     const context = { channel: 'whatsapp', hasTemplate: false, automated: false, now } as const;
     expect(() => checkReplyRules({ ...context, ...(lastInboundAt ? { lastInboundAt } : {}) })).toThrow(said);
   });
+
+  it.each(['messenger', 'instagram'] as const)(
+    'says the customer never wrote on %s when only the business did (not that it was over 7 days ago)',
+    (channel) => {
+      for (const automated of [false, true]) {
+        expect(() => checkReplyRules({ channel, hasTemplate: false, automated, now })).toThrow(
+          `the customer has never written on ${channel}: Meta allows a reply only once they write`,
+        );
+      }
+    },
+  );
 });
 
 describe('reply channel and address', () => {

@@ -157,6 +157,19 @@ describe('buildMetaSendRequest', () => {
     });
   });
 
+  it('sends to META_GRAPH_URL when it is set, for both Graph hosts (a local fake)', () => {
+    const graphUrl = 'http://127.0.0.1:9911/';
+    expect(build(outbound({ text: TEXT }), { graphUrl }).url).toBe(
+      `http://127.0.0.1:9911/${META_SEND_API_VERSION}/${PAGE_ID}/messages`,
+    );
+    expect(build(instagram({ text: TEXT }), { graphUrl }).url).toBe(
+      `http://127.0.0.1:9911/${META_SEND_API_VERSION}/me/messages`,
+    );
+    expect(build(instagram({ text: TEXT }), { graphUrl, instagramApi: 'instagram-login' }).url).toBe(
+      `http://127.0.0.1:9911/${META_SEND_API_VERSION}/${IG_ID}/messages`,
+    );
+  });
+
   it('splits the identity at its first colon only', () => {
     const message = outbound({ to: { kind: 'messenger', value: `${PAGE_ID}:user:with:colons` }, text: TEXT });
     expect(build(message).body).toMatchObject({ recipient: { id: 'user:with:colons' } });

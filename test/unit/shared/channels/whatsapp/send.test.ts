@@ -107,6 +107,15 @@ describe('buildWhatsAppRequest', () => {
     expect(request.url).toBe(`https://graph.facebook.com/v24.0/${PHONE_NUMBER_ID}/messages`);
   });
 
+  it('sends to META_GRAPH_URL when it is set (a local fake)', () => {
+    const request = buildWhatsAppRequest(outbound({ text: TEXT }), {
+      phoneNumberId: PHONE_NUMBER_ID,
+      accessToken: TOKEN,
+      graphUrl: 'http://127.0.0.1:9911',
+    });
+    expect(request.url).toBe(`http://127.0.0.1:9911/${WHATSAPP_API_VERSION}/${PHONE_NUMBER_ID}/messages`);
+  });
+
   it('quotes the message it answers with context.message_id', () => {
     expect(bodyOf(outbound({ text: TEXT, replyTo: 'wamid.HBgLMTY1MDU1NTEyMzQVAgASGBQzQTdG' }))).toEqual({
       messaging_product: 'whatsapp',

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
 import { startFakeGraph } from '../support/fake-graph.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, messengerMessage, signedMeta } from '../support/webhooks.js';
 
 const SECRET = 'meta-send-refusals-secret';
-const AGENT = 'meta-send-refusals-agent';
+const AGENT = agentToken('meta-send-refusals-agent');
 const PAGE = '1000001';
 const PAGE_TOKEN = 'EAAB-fake-page-token';
 

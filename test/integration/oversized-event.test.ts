@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_TEXT_BYTES } from '#shared/channels/bounded-envelope.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
+import { agentToken } from '../support/agent-token.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, messengerMessage, signedMeta, whatsappText } from '../support/webhooks.js';
 
 const SECRET = 'oversized-event-secret';
-const TOKEN = 'oversized-event-agent';
+const TOKEN = agentToken('oversized-event-agent');
 const PAGE = '1000001';
 
 /**

@@ -37,6 +37,11 @@ export const TimelineItemSchema = z.object({
   customerId: z.string(),
   conversationId: z.string().optional(),
   providerMessageId: z.string().optional(),
+  /**
+   * Inbound items: the customer who wrote or called. SMS replies (and a caller's answer): our number or
+   * short code it goes from, when the reply names one (the number the customer wrote to); absent when
+   * it goes from the configured sender. Outgoing calls: our number.
+   */
   from: z.optional(IdentitySchema),
   /**
    * Web-chat replies: the visitor's web-chat identity the reply is for (`webchat_user` or
@@ -46,7 +51,8 @@ export const TimelineItemSchema = z.object({
    * unmerge gives a reply back with the customer it names. Outgoing calls (an agent's call-back): the customer called,
    * their `from` our number (calls stored before named the customer in `from`). Echoes of the
    * business's own app (outbound messages that are not our replies): the customer they went to, with
-   * no `from`. Absent on items stored before.
+   * no `from`. Inbound SMS, WhatsApp through Twilio and calls: our number (or short code) written to
+   * or called (Cloud API WhatsApp, Messenger and Instagram: none). Absent on items stored before.
    */
   to: z.optional(IdentitySchema),
   contentType: z.optional(ContentTypeSchema),

@@ -37,11 +37,6 @@ export const TimelineItemSchema = z.object({
   customerId: z.string(),
   conversationId: z.string().optional(),
   providerMessageId: z.string().optional(),
-  /**
-   * Inbound items: the customer who wrote or called. SMS replies (and a caller's answer): our number or
-   * short code it goes from, when the reply names one (the number the customer wrote to); absent when
-   * it goes from the configured sender. Outgoing calls: our number.
-   */
   from: z.optional(IdentitySchema),
   /**
    * Web-chat replies: the visitor's web-chat identity the reply is for (`webchat_user` or
@@ -51,8 +46,7 @@ export const TimelineItemSchema = z.object({
    * unmerge gives a reply back with the customer it names. Outgoing calls (an agent's call-back): the customer called,
    * their `from` our number (calls stored before named the customer in `from`). Echoes of the
    * business's own app (outbound messages that are not our replies): the customer they went to, with
-   * no `from`. Inbound SMS, WhatsApp through Twilio and calls: our number (or short code) written to
-   * or called (Cloud API WhatsApp, Messenger and Instagram: none). Absent on items stored before.
+   * no `from`. Inbound SMS, Twilio WhatsApp and calls: our number written to or called (SMS replies: in `from`, when known).
    */
   to: z.optional(IdentitySchema),
   contentType: z.optional(ContentTypeSchema),
@@ -220,12 +214,12 @@ export const CustomerSchema = z.object({
     .string()
     .optional()
     .describe('the number (E.164) the customer last texted from: SMS replies go to it'),
-  /** Our number (E.164) that SMS was sent to: SMS replies go from it (a business with several numbers). */
+  /** Our number (E.164, or a short code) that SMS was sent to: SMS replies go from it. */
   smsBusinessNumber: z
     .string()
     .optional()
     .describe(
-      "our number (E.164) the customer last texted (Twilio's `To`): SMS replies go from it; absent, from TWILIO_FROM_NUMBER",
+      "our number (E.164, or one of our short codes) the customer last texted (Twilio's `To`): SMS replies go from it; absent, from TWILIO_FROM_NUMBER",
     ),
   /**
    * When a reply WhatsApp later failed as sent outside the customer's 24-hour window (131047) was

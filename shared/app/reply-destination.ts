@@ -2,7 +2,7 @@ import { firstReplyTo } from '../domain/email-reply.js';
 import type { Channel, Identity } from '../domain/envelope.js';
 import { ADDRESS_KIND, emailReplyAddress, newestOf, replyAddress } from '../domain/replies.js';
 import { nextReplyChannel, replyChannel } from '../domain/reply-channel.js';
-import { lastBusinessNumber } from '../domain/reply-numbers.js';
+import { lastBusinessNumber, lastWhatsappProvider } from '../domain/reply-numbers.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
 import type { Customer, TimelineItem } from '../domain/timeline.js';
 import { isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
@@ -14,6 +14,8 @@ export interface ReplyDestination {
   to: Identity;
   /** SMS only: our number the customer last texted, which the reply goes from (`lastBusinessNumber`). */
   from?: string | undefined;
+  /** WhatsApp only: the customer's latest WhatsApp message came through Twilio (`lastWhatsappProvider`). */
+  whatsappProvider?: 'twilio' | undefined;
   /**
    * Web chat only: whether the site vouched for the visitor (signed in, no email merely typed); one
    * nobody vouched for is a reply's default only on no other channel (see defaultedDestination).
@@ -63,6 +65,10 @@ export async function replyDestination(
   if (channel === 'sms') {
     const from = lastBusinessNumber(recipient.customer, recipient.profiles);
     return { to: identity, ...(from ? { from } : {}) };
+  }
+  if (channel === 'whatsapp') {
+    const provider = lastWhatsappProvider(recipient.customer, recipient.profiles);
+    return { to: identity, ...(provider ? { whatsappProvider: provider } : {}) };
   }
   if (channel !== 'email') return { to: identity };
   const latest = (conversation?: string) =>

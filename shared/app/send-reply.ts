@@ -273,7 +273,11 @@ export async function sendReply(
       : deps.newId();
   const recipient = input.recipient ?? (await readRecipient(deps, input.conversationId));
   const { conversationId, root, profiles, firstResponded, nobodyWaiting } = recipient;
-  const { channel, to, from, latestEmails, thread } = await destinationOf(deps, recipient, input.request);
+  const { channel, to, from, whatsappProvider, latestEmails, thread } = await destinationOf(
+    deps,
+    recipient,
+    input.request,
+  );
   const state = await deps.store.getContactState(to);
   const permit = checkReplyRules({
     channel,
@@ -294,6 +298,7 @@ export async function sendReply(
     channel,
     to,
     ...(from ? { from } : {}),
+    ...(whatsappProvider ? { whatsappProvider } : {}),
     ...(input.request.text !== undefined ? { text: input.request.text } : {}),
     ...(input.request.template ? { template: input.request.template } : {}),
     attachments: input.request.attachments,

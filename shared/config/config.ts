@@ -8,6 +8,7 @@ import { ConfigError } from './config-error.js';
 import { PHONE_REGIONS } from './phone-regions.js';
 import { providerOrigin } from './provider-origin.js';
 import { publicBaseUrlProblem } from './public-base-url.js';
+import { phoneNumberIdProblem, twilioNumberProblem, twilioWhatsappProblem } from './sender-settings.js';
 import { businessNameProblem, fallbackDelayProblem, notAnOrigin, originEntries } from './webchat-settings.js';
 
 export { parseAgentTokens } from './agent-tokens.js';
@@ -125,15 +126,17 @@ export const ConfigSchema = z.object({
   META_GRAPH_URL: z.optional(providerOrigin),
   TWILIO_ACCOUNT_SID: optionalNonEmptyString,
   /**
-   * The Twilio number (E.164) SMS replies go from when the customer's latest SMS named none of ours
+   * The Twilio number (one, E.164) SMS replies go from when the customer's latest SMS named none of ours
    * (each reply goes from the number the customer last texted); WhatsApp uses TWILIO_WHATSAPP_FROM.
    */
-  TWILIO_FROM_NUMBER: optionalNonEmptyString,
-  TWILIO_WHATSAPP_FROM: optionalNonEmptyString,
+  TWILIO_FROM_NUMBER: z.optional(z.string().check(refinedBy(twilioNumberProblem))),
+  /** The Twilio WhatsApp sender (one, E.164, `whatsapp:` before it or not) WhatsApp replies through Twilio go from. */
+  TWILIO_WHATSAPP_FROM: z.optional(z.string().check(refinedBy(twilioWhatsappProblem))),
   META_APP_SECRET: optionalNonEmptyString,
   META_VERIFY_TOKEN: optionalNonEmptyString,
   WHATSAPP_ACCESS_TOKEN: optionalNonEmptyString,
-  WHATSAPP_PHONE_NUMBER_ID: optionalNonEmptyString,
+  /** Our WhatsApp Cloud API phone number id (one): messages to any other number are dropped. */
+  WHATSAPP_PHONE_NUMBER_ID: z.optional(z.string().check(refinedBy(phoneNumberIdProblem))),
   META_PAGE_ACCESS_TOKEN: optionalNonEmptyString,
   /** Our Facebook Page's id: Messenger events for another Page are dropped; unset accepts any. */
   META_PAGE_ID: z.optional(z.string().check(z.regex(/^\d{1,32}$/, 'a numeric Page id'))),
@@ -264,8 +267,13 @@ export const ConfigSchema = z.object({
     z.pipe(
       z.string().check(
         z.superRefine((v, ctx) => {
+          const seen = new Set<string>();
           for (const entry of originEntries(v)) {
-            const problem = notAnOrigin(entry);
+            // Listed twice is a slip (a copy, a trailing slash): said, as the banner would print it twice.
+            const problem = seen.has(entry)
+              ? `"${entry}" is listed twice: name each origin once`
+              : notAnOrigin(entry);
+            seen.add(entry);
             if (problem) ctx.addIssue({ code: 'custom', message: problem, input: entry });
           }
         }),

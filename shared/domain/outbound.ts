@@ -66,6 +66,11 @@ export const OutboundMessageSchema = z.object({
   to: IdentitySchema,
   /** Our side: WhatsApp phone_number_id, page or IG account id, Twilio number, our email address. */
   from: z.string().max(320).optional(),
+  /**
+   * WhatsApp only: the customer wrote through Twilio (their profile's `whatsappProvider`), so with both
+   * Twilio and the Cloud API set the reply goes through Twilio; absent, through the Cloud API.
+   */
+  whatsappProvider: z.enum(['twilio']).optional(),
   /** Made clean (see cleanText) when queued and again when read: no control character is ever sent. */
   text: z.string().max(65_536).overwrite(cleanText).optional(),
   template: TemplateSchema.optional(),

@@ -7,7 +7,7 @@ import { subjectOf } from './email-subject.js';
 import { type Channel, ChannelSchema, type Identity } from './envelope.js';
 import { keyedId, requestHash } from './idempotency.js';
 import { type OutboundMessage, ReplyAttachmentSchema, TemplateSchema } from './outbound.js';
-import { lastNumberOn } from './reply-numbers.js';
+import { lastNumberOn, sentFrom } from './reply-numbers.js';
 import type { ContactState } from './resolver-ports.js';
 import { templateText } from './template-text.js';
 import type { Customer, TimelineItem } from './timeline.js';
@@ -236,7 +236,7 @@ export const answeredAtOf = (placedAt: string): string => new Date(Date.parse(pl
 
 /**
  * The timeline item of a reply: on the timeline as `queued` at once. Its `at` is where it is placed
- * (`placedAt` for an AI reply), which with its id makes its key. A web-chat one says whom it is for (`to`),
+ * (`placedAt` for an AI reply), which with its id makes its key; `from`, our number it goes from when known (sentFrom). A web-chat one says whom it is for (`to`),
  * an email one the address it went to (`to`) and its Subject (`data.subject`). A WhatsApp template's
  * has the template (`data.template`) and, as its text, the line that says it (`templateText`): the
  * message itself has no text, so a retry that reads the text back (`putReply`) never adds one.
@@ -251,6 +251,7 @@ export function replyItem(message: OutboundMessage): TimelineItem {
     customerId: message.customerId,
     conversationId: message.conversationId,
     to: message.to,
+    ...sentFrom(message),
     status: 'queued',
     statusAt: message.at,
     contentType: !message.template && message.attachments.length && !message.text ? 'document' : 'text',

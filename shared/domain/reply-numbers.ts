@@ -1,5 +1,6 @@
-import type { Channel } from './envelope.js';
+import type { Channel, Identity } from './envelope.js';
 import { phoneIdentityKey } from './identity.js';
+import type { OutboundMessage } from './outbound.js';
 import type { Customer } from './timeline.js';
 
 /**
@@ -44,4 +45,28 @@ function latestNumbers(customer: Customer, profiles: readonly Customer[], channe
     if (!best || at > best.at) best = { number, at, profile };
   }
   return best;
+}
+
+/**
+ * The provider the customer's latest WhatsApp message came through, when it was Twilio (the profile of
+ * that message's `whatsappProvider`): a reply goes back through it when both Twilio and the Cloud API
+ * are set. Undefined for the Cloud API, or when no profile keeps a WhatsApp number.
+ */
+export function lastWhatsappProvider(
+  customer: Customer,
+  profiles: readonly Customer[],
+): 'twilio' | undefined {
+  return latestNumbers(customer, profiles, 'whatsapp')?.profile.whatsappProvider === 'twilio'
+    ? 'twilio'
+    : undefined;
+}
+
+/**
+ * Our number a reply goes from, as its item's `from`, when the reply names it: on SMS (and a caller's
+ * answer) the number or short code the customer wrote to (lastBusinessNumber). Absent when the reply
+ * goes from the configured sender, which the sender alone knows.
+ */
+export function sentFrom(message: Pick<OutboundMessage, 'channel' | 'from'>): { from?: Identity } {
+  const sms = message.channel === 'sms' || message.channel === 'voice';
+  return sms && message.from ? { from: { kind: 'phone', value: message.from } } : {};
 }

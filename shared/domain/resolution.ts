@@ -84,7 +84,7 @@ export function toTimelineItem(envelope: Envelope, customerId: string, conversat
         // An outbound message (an echo of the business's own app) is the business's: it names the
         // customer it went to, as our replies do, never as its sender.
         ...(envelope.direction === 'outbound' ? { to: envelope.customer } : { from: envelope.customer }),
-        ...smsBusinessNumber(envelope),
+        ...businessNumberWritten(envelope),
         contentType: envelope.contentType,
         ...(envelope.text !== undefined ? { text: envelope.text } : {}),
         ...(envelope.attachments.length ? { attachments: envelope.attachments } : {}),
@@ -159,26 +159,46 @@ const BUSINESS_PHONE = /^\+[1-9]\d{5,14}$/;
  * it is a phone number), as a reply names whom it went to.
  */
 function callParties(envelope: Extract<Envelope, { kind: 'call' }>): Pick<TimelineItem, 'from' | 'to'> {
-  if (envelope.direction === 'inbound') return { from: envelope.customer };
+  if (envelope.direction === 'inbound') {
+    // Which of our numbers was called, as an SMS keeps the number it was sent to.
+    const called = calledBusinessPhone(envelope);
+    return { from: envelope.customer, ...(called ? { to: { kind: 'phone', value: called } } : {}) };
+  }
   const account = envelope.account;
   const business = account !== undefined && BUSINESS_PHONE.test(account) ? account : undefined;
   return { ...(business ? { from: { kind: 'phone', value: business } } : {}), to: envelope.customer };
 }
 
+/** One of our short codes (3 to 8 digits, as Twilio gives a short code's `To`). */
+const SHORT_CODE = /^\d{3,8}$/;
+
 /**
- * Our number an inbound SMS was sent to (Twilio's `To`, the envelope's `account`), kept as the item's
- * `to` so agents see which of the business's numbers the customer texted; only a phone number, only SMS.
+ * Our number an inbound SMS, or a WhatsApp message through Twilio, was sent to (Twilio's `To`, the
+ * envelope's `account`), kept as the item's `to` so agents see which of the business's numbers the
+ * customer wrote to; only a phone number (or, on SMS, a short code), only Twilio's.
  */
-function smsBusinessNumber(envelope: Extract<Envelope, { kind: 'message' }>): Pick<TimelineItem, 'to'> {
-  const account = smsBusinessPhone(envelope);
+function businessNumberWritten(envelope: Extract<Envelope, { kind: 'message' }>): Pick<TimelineItem, 'to'> {
+  const account = smsBusinessPhone(envelope) ?? twilioWhatsappPhone(envelope);
   return account !== undefined ? { to: { kind: 'phone', value: account } } : {};
 }
 
-/** Our number an inbound SMS was sent to (its `account`, E.164), when the envelope is one and names it. */
+/**
+ * Our number an inbound SMS was sent to (its `account`: E.164, or one of our short codes), when the
+ * envelope is one and names it: SMS replies go from it (a text to a short code is answered from it).
+ */
 export function smsBusinessPhone(envelope: Envelope): string | undefined {
   if (envelope.kind !== 'message' || envelope.channel !== 'sms' || envelope.direction !== 'inbound')
     return undefined;
+  const account = envelope.account;
+  if (envelope.provider === 'twilio' && account !== undefined && SHORT_CODE.test(account)) return account;
   return businessPhoneOf(envelope);
+}
+
+/** Our Twilio WhatsApp number an inbound WhatsApp message was sent to (its `account`, E.164). */
+function twilioWhatsappPhone(envelope: Envelope): string | undefined {
+  if (envelope.kind !== 'message' || envelope.channel !== 'whatsapp' || envelope.direction !== 'inbound')
+    return undefined;
+  return envelope.provider === 'twilio' ? businessPhoneOf(envelope) : undefined;
 }
 
 /** Our number an inbound call rang (Twilio's `To`, its `account`, E.164), when the envelope is one and names it. */

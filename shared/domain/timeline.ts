@@ -46,7 +46,7 @@ export const TimelineItemSchema = z.object({
    * unmerge gives a reply back with the customer it names. Outgoing calls (an agent's call-back): the customer called,
    * their `from` our number (calls stored before named the customer in `from`). Echoes of the
    * business's own app (outbound messages that are not our replies): the customer they went to, with
-   * no `from`. Absent on items stored before.
+   * no `from`. Inbound SMS, Twilio WhatsApp and calls: our number written to or called (SMS replies: in `from`, when known).
    */
   to: z.optional(IdentitySchema),
   contentType: z.optional(ContentTypeSchema),
@@ -214,12 +214,12 @@ export const CustomerSchema = z.object({
     .string()
     .optional()
     .describe('the number (E.164) the customer last texted from: SMS replies go to it'),
-  /** Our number (E.164) that SMS was sent to: SMS replies go from it (a business with several numbers). */
+  /** Our number (E.164, or a short code) that SMS was sent to: SMS replies go from it. */
   smsBusinessNumber: z
     .string()
     .optional()
     .describe(
-      "our number (E.164) the customer last texted (Twilio's `To`): SMS replies go from it; absent, from TWILIO_FROM_NUMBER",
+      "our number (E.164, or one of our short codes) the customer last texted (Twilio's `To`): SMS replies go from it; absent, from TWILIO_FROM_NUMBER",
     ),
   /**
    * When a reply WhatsApp later failed as sent outside the customer's 24-hour window (131047) was

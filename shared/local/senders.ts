@@ -1,5 +1,5 @@
 import { MetaMessagingSender } from '../channels/meta/send.js';
-import { configuredSenders } from '../channels/senders.js';
+import { configuredSenders, WhatsAppRoute } from '../channels/senders.js';
 import { SesSender } from '../channels/ses/send.js';
 import { TwilioSender } from '../channels/twilio/send.js';
 import { WhatsAppSender } from '../channels/whatsapp/send.js';
@@ -38,6 +38,8 @@ const REPLY_CHANNELS: ReadonlyArray<[Exclude<Channel, 'voice' | 'webchat'>, stri
 function providerOf(sender: ChannelSender, config: Config): string {
   if (sender instanceof SesSender)
     return `Amazon SES, from ${config.SES_FROM_ADDRESS}, with this machine's AWS credentials and region`;
+  if (sender instanceof WhatsAppRoute)
+    return 'the WhatsApp Cloud API, or Twilio for a customer whose latest WhatsApp message came through Twilio';
   if (sender instanceof TwilioSender) return 'Twilio';
   const at = config.META_GRAPH_URL ? ` at ${config.META_GRAPH_URL}` : '';
   if (sender instanceof WhatsAppSender) return `the WhatsApp Cloud API${at}`;

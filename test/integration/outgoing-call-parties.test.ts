@@ -41,7 +41,8 @@ describe('local runtime: an outgoing call names the business as its caller and t
     const found = await find(customer);
     const items = await callItems(found.id);
     expect(items.map((i) => [i.direction, i.event, i.from, i.to])).toEqual([
-      ['inbound', 'call_missed', { kind: 'phone', value: customer }, undefined],
+      // The inbound call names which of our numbers was called.
+      ['inbound', 'call_missed', { kind: 'phone', value: customer }, { kind: 'phone', value: BUSINESS }],
       ['outbound', 'call_completed', { kind: 'phone', value: BUSINESS }, { kind: 'phone', value: customer }],
     ]);
     // The business number is nobody's identity: the customer holds their own only.

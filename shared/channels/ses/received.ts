@@ -102,7 +102,8 @@ export function receivedEnvelope(
     ...(replyTo.length > 0 ? { replyToAddresses: replyTo } : {}),
     ...(cc.length > 0 ? { ccAddresses: cc } : {}),
     ...(formFor ? { formSender: address } : {}),
-    ...(receipt.recipients.length > 1 ? { recipients: recipients.map((r) => r.toLowerCase()) } : {}),
+    // Our addresses it reached (SES's receipt names only ours), even one: which brand address was written to.
+    ...(recipients.length > 0 ? { recipients: recipients.map((r) => r.toLowerCase()) } : {}),
     ...optional('fullText', fullText?.value),
     ...(cuts.size > 0 ? { truncated: true, truncatedFields: [...cuts].sort() } : {}),
     ...(content.attachmentsOmitted > 0 ? { attachmentsOmitted: content.attachmentsOmitted } : {}),

@@ -17,6 +17,8 @@ const TWILIO_API = 'https://api.twilio.com/2010-04-01';
 const WHATSAPP_PREFIX = /^whatsapp:/i;
 /** Our own number as a Twilio sender: E.164, with or without the channel prefix. */
 const E164_SENDER = /^(?:whatsapp:)?\+[1-9]\d{1,14}$/i;
+/** One of our short codes: an SMS to it is answered from it (Twilio sends SMS from a two-way short code). */
+const SHORT_CODE_SENDER = /^\d{3,8}$/;
 /** A Content Template SID: a WhatsApp template is sent through Twilio by its SID, not by name. */
 const CONTENT_SID = /^HX[0-9a-fA-F]{32}$/;
 /** Provider text kept in an error message, at most. */
@@ -144,7 +146,7 @@ export interface TwilioSenderOptions {
   accountSid: string;
   authToken: string;
   /** Our numbers: `sms` for SMS/MMS, `whatsapp` for WhatsApp through Twilio (E.164, prefix optional). */
-  from: { sms: string; whatsapp?: string | undefined };
+  from: { sms?: string | undefined; whatsapp?: string | undefined };
   statusCallback?: string | undefined;
   /** Injected by tests; the global fetch otherwise. */
   fetch?: typeof fetch;
@@ -210,7 +212,9 @@ export class TwilioSender implements ChannelSender {
   }
 
   #senderFor(message: OutboundMessage): string {
-    if (message.from && E164_SENDER.test(message.from.trim())) return message.from.trim();
+    const from = message.from?.trim();
+    if (from && E164_SENDER.test(from)) return from;
+    if (from && message.channel !== 'whatsapp' && SHORT_CODE_SENDER.test(from)) return from;
     const configured = message.channel === 'whatsapp' ? this.#options.from.whatsapp : this.#options.from.sms;
     if (!configured) {
       throw new PermanentSendError(

@@ -240,7 +240,9 @@ describe('checkSecretFile', () => {
       'WHATSAPP_PHONE_NUMBER_ID',
       'META_PAGE_ACCESS_TOKEN',
     ]) {
-      const problems = checkSecretFile(JSON.stringify({ [key]: 'a'.repeat(32), META_VERIFY_TOKEN: '' }));
+      // A value each key takes (a phone number id is digits).
+      const value = key === 'WHATSAPP_PHONE_NUMBER_ID' ? '1'.repeat(15) : 'a'.repeat(32);
+      const problems = checkSecretFile(JSON.stringify({ [key]: value, META_VERIFY_TOKEN: '' }));
       expect(problems.errors).toEqual([]);
       expect(problems.warnings).toEqual([
         expect.stringMatching(

@@ -22,8 +22,16 @@ describe('the business number an SMS was sent to', () => {
     expect(itemOf(sms('+15017122999')).to).toEqual({ kind: 'phone', value: '+15017122999' });
   });
 
-  it('is not kept when Twilio gives no phone number (a short code), nor on WhatsApp', () => {
-    expect(itemOf(sms('12345')).to).toBeUndefined();
-    expect(itemOf(sms('whatsapp:+15017122999', 'whatsapp:+14155550101')).to).toBeUndefined();
+  it('is kept for our short code, and for our Twilio WhatsApp number', () => {
+    // Before, neither was: agents could not see which of our numbers the customer wrote to.
+    expect(itemOf(sms('12345')).to).toEqual({ kind: 'phone', value: '12345' });
+    expect(itemOf(sms('whatsapp:+15017122999', 'whatsapp:+14155550101')).to).toEqual({
+      kind: 'phone',
+      value: '+15017122999',
+    });
+  });
+
+  it('is not kept when it is no number of ours Twilio would give (an alphanumeric id)', () => {
+    expect(itemOf(sms('SHOP')).to).toBeUndefined();
   });
 });

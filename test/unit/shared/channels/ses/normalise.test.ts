@@ -380,6 +380,14 @@ describe('normaliseSesNotification: received peer emails', () => {
     expect(envelope.data?.recipients).toEqual(['care@example.com', 'sales@example.com']);
   });
 
+  it('keeps the one address of ours the mail reached too, so agents see which brand address was written to', async () => {
+    // Before, `recipients` was kept only when the rule matched several.
+    const envelope = onlyMessage(
+      (await receive('only_text', (n) => (receipt(n).recipients = ['Orders@Brand-Two.example']))).envelopes,
+    );
+    expect(envelope.data?.recipients).toEqual(['orders@brand-two.example']);
+  });
+
   it("marks SES's own time as the provider's, and takes the time of receipt when it does not parse", async () => {
     expect(onlyMessage((await receive('only_text')).envelopes).providerTime).toBe(true);
     const envelope = onlyMessage(

@@ -373,7 +373,7 @@ export function ReplyBox(props: ReplyBoxProps) {
         {choice.outcome}
       </p>
       <button type="submit" disabled={busy || noChannel || mustChoose || tooLong !== undefined}>
-        {mode === 'note' ? 'Add note' : needsTemplate ? 'Send template' : 'Send'}
+        {busy ? 'Sending…' : mode === 'note' ? 'Add note' : needsTemplate ? 'Send template' : 'Send'}
       </button>
     </form>
   );

@@ -128,6 +128,9 @@ function useProfile(
   };
 }
 
+/** How long after a live event the profile is read again: the events that come with it share the read. */
+const PROFILE_AFTER_MS = 300;
+
 /**
  * The customer's profile, timeline and reply channels, kept live. A customer merged into another (their
  * profile has `mergedInto`) is followed to the one that remains, whose timeline holds both, so a view
@@ -163,17 +166,26 @@ export function useConversationData(
     setLoading(true);
     refreshProfile();
     let loadingNow = true;
+    // The events of one message (its item, the profile it touched), or a reconnect's catch-up, come
+    // together: the profile and the channels are read once for them, PROFILE_AFTER_MS after the first.
+    let soon: ReturnType<typeof setTimeout> | undefined;
+    const refreshSoon = () => {
+      soon ??= setTimeout(() => {
+        soon = undefined;
+        refreshProfile();
+      }, PROFILE_AFTER_MS);
+    };
     const off = subscribe((event) => {
       if (event.type === 'timeline.item') {
         if (loadingNow) buffered.push(event);
         else setItems((list) => applyItem(list, event, customerId, ids.current));
-        if (ids.current.has(event.customerId ?? '') && event.item?.direction === 'inbound') refreshProfile();
+        if (ids.current.has(event.customerId ?? '') && event.item?.direction === 'inbound') refreshSoon();
       }
       if (event.type === 'customer.updated' && ids.current.has(event.customerId ?? '')) {
         if (event.item?.change === 'erased') return setErased(true);
         // A merge or an unmerge changes whose items the timeline holds: read it again, from the customer
         // the view was opened on (an unmerge gives a customer followed into another back to itself).
-        refreshProfile();
+        refreshSoon();
         if (event.item?.change === 'merged') {
           setCustomerId(firstId);
           setTick((t) => t + 1);
@@ -198,6 +210,7 @@ export function useConversationData(
     return () => {
       stale = true;
       off();
+      clearTimeout(soon);
       profile.stop();
     };
   }, [api, customerId, reloads, tick]);

@@ -37,6 +37,13 @@ function recordCalls(page: Page) {
   };
 }
 
+/** A phone: its window, a finger for a pointer. */
+const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true } as const;
+
+/** The header's live status. */
+const liveStatus = (page: Page) =>
+  page.getByRole('status').filter({ hasText: /^(Live|Offline|Reconnecting…)/ });
+
 const count = (calls: string[], call: string) => calls.filter((c) => c === call).length;
 
 /**
@@ -78,16 +85,12 @@ describe('the console on a phone', () => {
   });
 
   it('says Offline at once when the network goes, and once back shows what came meanwhile, once, reading the customer once', async () => {
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      hasTouch: true,
-      isMobile: true,
-    });
+    const context = await browser.newContext(PHONE);
     const page = await context.newPage();
     try {
       await page.clock.install();
       await signIn(page, runtime);
-      const header = page.getByRole('status').filter({ hasText: /^(Live|Offline|Reconnecting…)/ });
+      const header = liveStatus(page);
       await expect.poll(() => header.textContent()).toBe('Live');
       await openInboxRow(page, MIA.name);
       await context.setOffline(true);
@@ -115,11 +118,7 @@ describe('the console on a phone', () => {
   });
 
   it('gives a finger targets of 44 px at least on a phone, and leaves the desktop’s as they were', async () => {
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      hasTouch: true,
-      isMobile: true,
-    });
+    const context = await browser.newContext(PHONE);
     const page = await context.newPage();
     try {
       await signIn(page, runtime);
@@ -144,6 +143,46 @@ describe('the console on a phone', () => {
       expect(send?.height).toBeLessThan(40);
     } finally {
       await desktop.close();
+    }
+  });
+
+  it('says a reply whose answer was lost went once the timeline has it, and takes it out of the box; keeps the warning over a reconnect until then', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await signIn(page, runtime);
+      await openInboxRow(page, MIA.name);
+      const box = page.getByRole('textbox', { name: 'Reply', exact: true });
+      const warning = page.getByText(/may or may not have gone/);
+      const replies = page.locator('section.timeline').getByText(/^LOST-/);
+      // The API takes the reply, and its answer is lost on the way back (a one-way link).
+      await page.route(/\/replies$/, async (route) => {
+        await route.fetch();
+        await route.abort('failed');
+      });
+      await box.fill('LOST-EDIT');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.getByText('Your reply was sent after all').waitFor();
+      expect(await box.inputValue()).toBe('');
+      expect(await warning.count()).toBe(0);
+      expect(await replies.allTextContents()).toEqual(['LOST-EDIT']);
+      // A reply that never reached the API: the warning and the text stay through a reconnect.
+      await page.unroute(/\/replies$/);
+      await page.route(/\/replies$/, (route) => route.abort('failed'));
+      await box.fill('LOST-NEVER');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await warning.waitFor();
+      const header = liveStatus(page);
+      await page.evaluate('window.threadlineLive.drop()');
+      await expect.poll(() => header.textContent()).not.toBe('Live');
+      await expect.poll(() => header.textContent(), { timeout: 30_000 }).toBe('Live');
+      expect(await warning.count()).toBe(1);
+      expect(await box.inputValue()).toBe('LOST-NEVER');
+      await page.unroute(/\/replies$/);
+      await page.getByRole('button', { name: 'Send' }).click();
+      await expect.poll(() => box.inputValue()).toBe('');
+      await expect.poll(() => replies.allTextContents()).toEqual(['LOST-EDIT', 'LOST-NEVER']);
+    } finally {
+      await page.close();
     }
   });
 });

@@ -91,24 +91,7 @@ export function useAgents(api: Api, subscribe: Subscribe, me: string, admin = fa
     const timer = setTimeout(() => setAgents((list) => [...list]), Math.max(0, at - Date.now()) + 50);
     return () => clearTimeout(timer);
   }, [agents]);
-  // The routing policy's queues, read once a load (taken from the sign-in's read when there was one): a queue just added to the policy is offered to join
-  // before anyone is in it (before, the picker knew only agents' queues and those of conversations in view).
-  const [policyQueues, setPolicyQueues] = useState<string[]>([]);
-  useEffect(() => {
-    const read = queuesReadAtSignIn(api.token);
-    if (read) {
-      setPolicyQueues(read);
-      return;
-    }
-    let stale = false;
-    api.get<{ queues?: string[] }>('/api/me').then(
-      (me) => !stale && setPolicyQueues(me.queues ?? []),
-      () => undefined,
-    );
-    return () => {
-      stale = true;
-    };
-  }, [api]);
+  const policyQueues = usePolicyQueues(api);
   // The saved registration at once, then the list read again: only it says until when an agent who
   // just chose online counts as at the console (`connectedUntil`), which the saved profile does not carry.
   const saved = useCallback((agent: Omit<AgentRow, 'openConversations'>) => {
@@ -125,6 +108,31 @@ export function useAgents(api: Api, subscribe: Subscribe, me: string, admin = fa
     [],
   );
   return { agents, saved, removed, policyQueues };
+}
+
+/**
+ * The routing policy's queues, read once a load (taken from the sign-in's read when there was one): a
+ * queue just added to the policy is offered to join before anyone is in it (before, the picker knew only
+ * agents' queues and those of conversations in view).
+ */
+function usePolicyQueues(api: Api): string[] {
+  const [policyQueues, setPolicyQueues] = useState<string[]>([]);
+  useEffect(() => {
+    const read = queuesReadAtSignIn(api.token);
+    if (read) {
+      setPolicyQueues(read);
+      return;
+    }
+    let stale = false;
+    api.get<{ queues?: string[] }>('/api/me').then(
+      (me) => !stale && setPolicyQueues(me.queues ?? []),
+      () => undefined,
+    );
+    return () => {
+      stale = true;
+    };
+  }, [api]);
+  return policyQueues;
 }
 
 /**

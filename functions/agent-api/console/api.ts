@@ -20,6 +20,21 @@ export class ApiError extends Error {
 /** How long a call waits for its answer (a dead mobile link answers nothing): then it is given up. */
 export const CALL_TIMEOUT_MS = 20_000;
 
+/**
+ * How long the calls that do much work in one go wait (an erasure's 1,000 deletes, an export, a merge or
+ * an unmerge, a webhook's enable): seconds each, more on a loaded machine; API Gateway ends one at 30 s.
+ */
+export const LONG_CALL_TIMEOUT_MS = 120_000;
+
+/** The long calls (see LONG_CALL_TIMEOUT_MS), by method and path. */
+function waitFor(method: string, path: string): number {
+  const customer = /^\/api\/customers\/[^/?]+(\/export|\/unmerge|\/suggestions\/.+)?(\?.*)?$/.exec(path);
+  const long =
+    (customer && (method === 'DELETE' ? !customer[1] : Boolean(customer[1]))) ||
+    /^\/api\/webhooks\/[^/]+\/enable$/.test(path);
+  return long ? LONG_CALL_TIMEOUT_MS : CALL_TIMEOUT_MS;
+}
+
 /** A call given up after CALL_TIMEOUT_MS: a write may or may not have been done. */
 export class NoAnswerError extends Error {
   override name = 'NoAnswerError';
@@ -101,7 +116,7 @@ export function createApi(token: string, onUnauthorized: () => void, onRemoved?:
     headers?: Record<string, string>,
   ): Promise<T> => {
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), CALL_TIMEOUT_MS);
+    const timer = setTimeout(() => abort.abort(), waitFor(method, path));
     let response: Response;
     let text: string;
     try {

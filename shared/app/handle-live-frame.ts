@@ -62,7 +62,7 @@ export async function handleLiveFrame(
   if (!('type' in frame)) return frame;
   const me = await deps.connections.get(connectionId);
   if (frame.type === 'ping') {
-    // The console pings every 5 minutes: its agent stays at the console for another lease.
+    // The console pings every minute: its agent stays at the console for another lease.
     const now = deps.clock.now().getTime();
     // Refused once an admin removed the agent: a socket the removal's close missed is closed now.
     const seen = me && (await deps.leases?.seen(me.agentId, connectionId, now + CONSOLE_LEASE_MS));

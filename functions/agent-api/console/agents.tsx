@@ -3,6 +3,7 @@ import { loadMoved } from './agent-load.js';
 import { nextLapse } from './agent-state.js';
 import type { Api, Page } from './api.js';
 import type { Subscribe } from './app.js';
+import { queuesReadAtSignIn } from './session.js';
 import { ErrorNote } from './ui.js';
 
 /** An agent as `GET /api/agents` lists them: what routing reads to hand conversations over. */
@@ -31,8 +32,9 @@ const withAgent = (list: AgentRow[], agent: Registered): AgentRow[] =>
   list.some((a) => a.id === agent.id) ? list : [...list, { ...agent, openConversations: 0 }];
 
 /**
- * The registered agents, read again when someone's presence moves (the live socket says so) and when a
- * conversation changes hands or status (its load moved: `loadMoved`), a second after, once for a burst.
+ * The registered agents, read again when someone's presence moves (the live socket says so), when a
+ * socket opens (its `hello`) and when a conversation changes hands or status (its load moved:
+ * `loadMoved`), a second after, once for a burst (a sign-in's hello and presences: one read, not three).
  * An agent signed in here who is not on the list is registered (`PUT /api/agents/me` with nothing to
  * change: a new agent is away, in no queue), once a load, so colleagues can transfer to them and an
  * admin sees them; never set online by it (on a list that lagged, the call changes nothing of theirs).
@@ -68,8 +70,9 @@ export function useAgents(api: Api, subscribe: Subscribe, me: string, admin = fa
     const known = new Map<string, string>();
     let timer: ReturnType<typeof setTimeout> | undefined;
     const off = subscribe((event) => {
-      if (event.type === 'presence' || event.type === 'hello') setTick((t) => t + 1);
-      else if (loadMoved(known, event) && !timer)
+      // A presence, a hello (a socket opened: what it missed) or a load moved: one read a second after, for a burst.
+      const moved = event.type === 'presence' || event.type === 'hello' || loadMoved(known, event);
+      if (moved && !timer)
         timer = setTimeout(() => {
           timer = undefined;
           setTick((t) => t + 1);
@@ -88,19 +91,7 @@ export function useAgents(api: Api, subscribe: Subscribe, me: string, admin = fa
     const timer = setTimeout(() => setAgents((list) => [...list]), Math.max(0, at - Date.now()) + 50);
     return () => clearTimeout(timer);
   }, [agents]);
-  // The routing policy's queues, read once a load: a queue just added to the policy is offered to join
-  // before anyone is in it (before, the picker knew only agents' queues and those of conversations in view).
-  const [policyQueues, setPolicyQueues] = useState<string[]>([]);
-  useEffect(() => {
-    let stale = false;
-    api.get<{ queues?: string[] }>('/api/me').then(
-      (me) => !stale && setPolicyQueues(me.queues ?? []),
-      () => undefined,
-    );
-    return () => {
-      stale = true;
-    };
-  }, [api]);
+  const policyQueues = usePolicyQueues(api);
   // The saved registration at once, then the list read again: only it says until when an agent who
   // just chose online counts as at the console (`connectedUntil`), which the saved profile does not carry.
   const saved = useCallback((agent: Omit<AgentRow, 'openConversations'>) => {
@@ -117,6 +108,31 @@ export function useAgents(api: Api, subscribe: Subscribe, me: string, admin = fa
     [],
   );
   return { agents, saved, removed, policyQueues };
+}
+
+/**
+ * The routing policy's queues, read once a load (taken from the sign-in's read when there was one): a
+ * queue just added to the policy is offered to join before anyone is in it (before, the picker knew only
+ * agents' queues and those of conversations in view).
+ */
+function usePolicyQueues(api: Api): string[] {
+  const [policyQueues, setPolicyQueues] = useState<string[]>([]);
+  useEffect(() => {
+    const read = queuesReadAtSignIn(api.token);
+    if (read) {
+      setPolicyQueues(read);
+      return;
+    }
+    let stale = false;
+    api.get<{ queues?: string[] }>('/api/me').then(
+      (me) => !stale && setPolicyQueues(me.queues ?? []),
+      () => undefined,
+    );
+    return () => {
+      stale = true;
+    };
+  }, [api]);
+  return policyQueues;
 }
 
 /**

@@ -17,6 +17,42 @@ export class ApiError extends Error {
   }
 }
 
+/** How long a call waits for its answer (a dead mobile link answers nothing): then it is given up. */
+export const CALL_TIMEOUT_MS = 20_000;
+
+/**
+ * How long the calls that do much work in one go wait (an erasure's 1,000 deletes, an export, a merge or
+ * an unmerge, a webhook's enable): seconds each, more on a loaded machine; API Gateway ends one at 30 s.
+ */
+export const LONG_CALL_TIMEOUT_MS = 120_000;
+
+/** The long calls (see LONG_CALL_TIMEOUT_MS), by method and path. */
+function waitFor(method: string, path: string): number {
+  const customer = /^\/api\/customers\/[^/?]+(\/export|\/unmerge|\/suggestions\/.+)?(\?.*)?$/.exec(path);
+  const long =
+    (customer && (method === 'DELETE' ? !customer[1] : Boolean(customer[1]))) ||
+    /^\/api\/webhooks\/[^/]+\/enable$/.test(path);
+  return long ? LONG_CALL_TIMEOUT_MS : CALL_TIMEOUT_MS;
+}
+
+/** A call given up after CALL_TIMEOUT_MS: a write may or may not have been done. */
+export class NoAnswerError extends Error {
+  override name = 'NoAnswerError';
+}
+
+/**
+ * Whether a failed call leaves unknown what the server did: no answer (the network, the timeout), or an
+ * answer that is not Threadline's own word (API Gateway's 504 "Endpoint request timed out", a proxy's
+ * 502 or 503, a 408 or a 429 with no Threadline error code), or Threadline's `internal` 500 (it failed
+ * somewhere along the way). A write so failed may have been done: sent again with its key, it is done once.
+ */
+export function unanswered(error: unknown): boolean {
+  if (!(error instanceof Error) || error instanceof TypeError || error instanceof NoAnswerError) return true;
+  if (!(error instanceof ApiError)) return false;
+  const gateway = error.status >= 500 || error.status === 408 || error.status === 429;
+  return gateway && (error.code === 'error' || error.code === 'internal');
+}
+
 /** A `{items, cursor}` page. */
 export interface Page<T> {
   items: T[];
@@ -79,16 +115,28 @@ export function createApi(token: string, onUnauthorized: () => void, onRemoved?:
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<T> => {
-    const response = await fetch(path, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), waitFor(method, path));
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(path, {
+        method,
+        signal: abort.signal,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
+      text = await response.text();
+    } catch (error) {
+      if (abort.signal.aborted) throw new NoAnswerError('Threadline did not answer in time');
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
     // Shown as written: a customer's bidi override cannot turn a name, a file name or a line round.
     const json = text ? (parseShownJson(text) as { error?: { code?: string; message?: string } }) : undefined;
     if (response.status === 401) onUnauthorized();

@@ -106,7 +106,20 @@ function useLive(config: ConsoleConfig, api: Api, onRemoved: () => void) {
     // Tests drop the socket through it, as a network failure would.
     (window as unknown as { threadlineLive?: LiveClient }).threadlineLive = client;
     client.connect();
-    return () => client.close();
+    // The browser's word on the network and the tab come at once: a phone's link dies without a close.
+    const wake = () => client.wake();
+    const shown = () => document.visibilityState === 'visible' && client.wake();
+    const down = () => client.offline();
+    window.addEventListener('online', wake);
+    window.addEventListener('offline', down);
+    document.addEventListener('visibilitychange', shown);
+    if (navigator.onLine === false) client.offline();
+    return () => {
+      window.removeEventListener('online', wake);
+      window.removeEventListener('offline', down);
+      document.removeEventListener('visibilitychange', shown);
+      client.close();
+    };
   }, [api, apply, config, publish, onRemoved]);
   return { subscribe, publish, status, reloads, presence, live };
 }

@@ -128,6 +128,36 @@ function useProfile(
   };
 }
 
+/** How long after a live event the profile is read again: the events that come with it share the read. */
+const PROFILE_AFTER_MS = 300;
+
+/** `run` once `ms` after the first `ask` of a burst, however many follow meanwhile; `stop` drops one asked. */
+function once(run: () => void, ms: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    ask: () => {
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        run();
+      }, ms);
+    },
+    stop: () => clearTimeout(timer),
+  };
+}
+
+/** The channels a reply in `conversationId` may use now, as last read, and how to read them again. */
+function useChannels(api: Api, customerId: string, conversationId: string) {
+  const [channels, setChannels] = useState<ChannelOption[]>();
+  const refreshChannels = () => {
+    api
+      .get<ChannelOption[]>(
+        `/api/customers/${customerId}/channels?conversation=${encodeURIComponent(conversationId)}`,
+      )
+      .then(setChannels, () => setChannels([]));
+  };
+  return { channels, refreshChannels };
+}
+
 /**
  * The customer's profile, timeline and reply channels, kept live. A customer merged into another (their
  * profile has `mergedInto`) is followed to the one that remains, whose timeline holds both, so a view
@@ -144,16 +174,9 @@ export function useConversationData(
   const [customerId, setCustomerId] = useState(firstId);
   const [items, setItems] = useState<TimelineItem[]>([]);
   const [loading, setLoading] = useState(true);
-  const [channels, setChannels] = useState<ChannelOption[]>();
   const [tick, setTick] = useState(0);
   const ids = useRef(new Set([firstId]));
-  const refreshChannels = () => {
-    api
-      .get<ChannelOption[]>(
-        `/api/customers/${customerId}/channels?conversation=${encodeURIComponent(conversationId)}`,
-      )
-      .then(setChannels, () => setChannels([]));
-  };
+  const { channels, refreshChannels } = useChannels(api, customerId, conversationId);
   const profile = useProfile(api, firstId, customerId, ids, setCustomerId, refreshChannels);
   const earlier = useEarlier(api, customerId, setItems);
   const { refreshProfile, setErased } = profile;
@@ -163,17 +186,21 @@ export function useConversationData(
     setLoading(true);
     refreshProfile();
     let loadingNow = true;
+    // The events of one message (its item, the profile it touched), or a reconnect's catch-up, come
+    // together: the profile and the channels are read once for them, PROFILE_AFTER_MS after the first.
+    const soon = once(refreshProfile, PROFILE_AFTER_MS);
+    const refreshSoon = soon.ask;
     const off = subscribe((event) => {
       if (event.type === 'timeline.item') {
         if (loadingNow) buffered.push(event);
         else setItems((list) => applyItem(list, event, customerId, ids.current));
-        if (ids.current.has(event.customerId ?? '') && event.item?.direction === 'inbound') refreshProfile();
+        if (ids.current.has(event.customerId ?? '') && event.item?.direction === 'inbound') refreshSoon();
       }
       if (event.type === 'customer.updated' && ids.current.has(event.customerId ?? '')) {
         if (event.item?.change === 'erased') return setErased(true);
         // A merge or an unmerge changes whose items the timeline holds: read it again, from the customer
         // the view was opened on (an unmerge gives a customer followed into another back to itself).
-        refreshProfile();
+        refreshSoon();
         if (event.item?.change === 'merged') {
           setCustomerId(firstId);
           setTick((t) => t + 1);
@@ -198,6 +225,7 @@ export function useConversationData(
     return () => {
       stale = true;
       off();
+      soon.stop();
       profile.stop();
     };
   }, [api, customerId, reloads, tick]);

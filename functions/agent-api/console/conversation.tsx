@@ -275,7 +275,8 @@ function ConversationBody(
         onConversation={props.onConversation}
         onTyping={props.onTyping}
         composer={props.composer}
-        status={props.status}
+        agentId={props.session.agentId}
+        items={data.items}
         resolvedBy={
           !open && c.status === 'resolved'
             ? (resolverOf(data.items, c, props.session.agentId) ?? undefined)

@@ -1,5 +1,5 @@
 import { isolatedDate } from '#shared/domain/bidi.js';
-import type { Suggestion } from './api.js';
+import { ApiError, NoAnswerError, type Suggestion, unanswered } from './api.js';
 
 const CHANNEL_NAMES: Record<string, string> = {
   whatsapp: 'WhatsApp',
@@ -73,9 +73,11 @@ const REASONS: Record<string, string> = {
 
 /** A failed call in words: a network failure (fetch's TypeError) says so plainly, else the API's message. */
 export const failureText = (error: unknown): string =>
-  error instanceof TypeError || !(error instanceof Error)
-    ? 'Threadline could not be reached. Check the connection and try again.'
-    : error.message;
+  error instanceof NoAnswerError
+    ? 'Threadline did not answer in time. Check the connection and try again.'
+    : error instanceof TypeError || !(error instanceof Error)
+      ? 'Threadline could not be reached. Check the connection and try again.'
+      : error.message;
 
 /** Why a reply was refused or failed, by the API's error code, in words an agent acts on. */
 const NOT_SENT: Record<string, string> = {
@@ -86,17 +88,27 @@ const NOT_SENT: Record<string, string> = {
   no_channel: 'the customer has never written to us: pick a channel',
 };
 
+const SEND_AGAIN = 'Send it again as it is: it goes only once.';
+
+/** Why no answer of Threadline's came, in words. */
+const NO_WORD_YET = (error: unknown): string =>
+  error instanceof NoAnswerError
+    ? 'Threadline did not answer in time'
+    : error instanceof ApiError
+      ? `Threadline's answer was lost on the way (${error.status} ${error.message})`
+      : 'Threadline could not be reached';
+
 /**
- * The text of a send that did not go: the API's refusal in words (not its developer message), and a
- * network failure as one (the browser's own "Failed to fetch" says nothing to an agent).
+ * The text of a send that did not go (or may have gone): the API's refusal in words (not its developer
+ * message); no answer of Threadline's (the network, the timeout, a gateway's 5xx) as one that may have
+ * gone (the browser's own "Failed to fetch", or "Not sent: Gateway Timeout", tells an agent nothing true).
  */
 export function notSentText(error: unknown): string {
-  // No answer came: it may have gone. Sent again as it is, it goes once (the key is kept for the tab).
-  if (!(error instanceof Error) || error instanceof TypeError)
-    return 'Threadline could not be reached, so it may or may not have gone. Send it again as it is: it goes only once.';
+  // No answer of Threadline's came: it may have gone. Sent again as it is, it goes once (the key is kept for the tab).
+  if (unanswered(error)) return `${NO_WORD_YET(error)}, so it may or may not have gone. ${SEND_AGAIN}`;
   const code = (error as { code?: unknown }).code;
   const known = typeof code === 'string' ? NOT_SENT[code] : undefined;
-  return `Not sent: ${known ?? error.message}`;
+  return `Not sent: ${known ?? (error as Error).message}`;
 }
 
 /** Why a channel cannot be used, in words. */

@@ -27,6 +27,15 @@ export function useMedia(query: string): boolean {
   return matches;
 }
 
+/** The live status in words: `offline` as soon as the browser says the network is gone. */
+const LIVE_TEXT: Record<LiveStatus, string> = {
+  live: 'Live',
+  connecting: 'Reconnecting…',
+  reconnecting: 'Reconnecting…',
+  unavailable: 'Offline: retrying',
+  offline: 'Offline',
+};
+
 /**
  * The top bar. Wide, everything in one line: the live status, the other agents' presence, the agent's
  * presence and queues, who is signed in, Shortcuts and Sign out. Compact (a narrow window, a large
@@ -87,7 +96,7 @@ export function Header(props: {
         Threadline
       </h1>
       <span class={`live live-${status}`} role="status" aria-live="polite">
-        {status === 'live' ? 'Live' : status === 'unavailable' ? 'Offline: retrying' : 'Reconnecting…'}
+        {LIVE_TEXT[status]}
       </span>
       {compact ? null : others}
       <PresenceSwitch registration={registration} queues={compact ? undefined : props.queues} />

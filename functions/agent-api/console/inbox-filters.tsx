@@ -85,16 +85,27 @@ function QueueFilter(props: { queue: string; queues: readonly string[]; onQueue(
 
 /**
  * The ids of the removed agents who still hold conversations, for an admin's console (the route is
- * admins'): read once, and again when the registered agents change (a removal, a restore).
+ * admins'): read once, and again when the registered agents change (a removal, a restore): who is on
+ * the list, not the list read again with the same agents (before, each read of the agents, five at a
+ * sign-in, read this again).
  */
-export function useRemovedAgents(api: Api, admin: boolean, agents: readonly unknown[]): ReadonlySet<string> {
+export function useRemovedAgents(
+  api: Api,
+  admin: boolean,
+  agents: ReadonlyArray<{ id: string }>,
+): ReadonlySet<string> {
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
+  const who = agents
+    .map((a) => a.id)
+    .sort()
+    .join('\n');
   useEffect(() => {
-    if (!admin) return;
+    // Not before the agents are read (the signed-in admin is on the list once it is).
+    if (!admin || !who) return;
     api.get<{ items: Array<{ id: string }> }>('/api/agents/removed?limit=200').then(
       (page) => setRemoved(new Set(page.items.map((row) => row.id))),
       () => undefined,
     );
-  }, [api, admin, agents]);
+  }, [api, admin, who]);
   return removed;
 }

@@ -13,8 +13,8 @@ export interface LiveEvent {
   item?: any;
 }
 
-/** The socket's state, as the header shows it. */
-export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'unavailable';
+/** The socket's state, as the header shows it (`offline`: the browser says the network is gone). */
+export type LiveStatus = 'connecting' | 'live' | 'reconnecting' | 'unavailable' | 'offline';
 
 /** What the live client reports to the console. */
 export interface LiveHandlers {
@@ -28,8 +28,13 @@ export interface LiveHandlers {
 
 const MAX_SEEN = 5_000;
 
-/** How often an open socket pings: API Gateway closes one idle (nothing either way) for 10 minutes. */
-export const PING_EVERY_MS = 5 * 60_000;
+/**
+ * How often an open socket pings: a link that died without a close (a phone changing networks, a
+ * half-open socket) is found within a minute and PONG_WAIT, not after API Gateway's 10 idle minutes.
+ */
+export const PING_EVERY_MS = 60_000;
+/** How long a ping waits for any frame before its socket counts as dead (dropped and opened again). */
+export const PONG_WAIT_MS = 10_000;
 
 /**
  * The console's live connection: reconnects with backoff, and after a reconnect asks
@@ -51,6 +56,10 @@ export class LiveClient {
   /** The socket whose `hello` was taken: locally a second one answers the one asked for, and starts nothing. */
   #greeted: WebSocket | undefined;
   #ping: ReturnType<typeof setInterval> | undefined;
+  /** Set while a ping waits for its answer: any frame clears it; firing, it drops the socket. */
+  #silence: ReturnType<typeof setTimeout> | undefined;
+  /** The browser said it is offline: no socket is tried until it says online. */
+  #offline = false;
 
   constructor(
     private readonly url: string,
@@ -61,6 +70,11 @@ export class LiveClient {
   /** Opens the socket. */
   connect(): void {
     this.#closed = false;
+    clearTimeout(this.#timer);
+    if (this.#offline) {
+      this.handlers.onStatus('offline');
+      return;
+    }
     this.handlers.onStatus(this.#attempt ? 'reconnecting' : 'connecting');
     const sep = this.url.includes('?') ? '&' : '?';
     const socket = new WebSocket(`${this.url}${sep}token=${encodeURIComponent(this.api.token)}`);
@@ -70,22 +84,94 @@ export class LiveClient {
       socket.send(JSON.stringify({ type: 'hello' }));
       if (this.#viewing) socket.send(JSON.stringify({ type: 'viewing', conversationId: this.#viewing }));
       clearInterval(this.#ping);
-      this.#ping = setInterval(() => this.send({ type: 'ping' }), PING_EVERY_MS);
+      this.#ping = setInterval(() => this.#probe(), PING_EVERY_MS);
     };
-    socket.onmessage = (message) => this.#receive(String(message.data), socket);
+    socket.onmessage = (message) => {
+      if (this.#socket === socket) this.#heard();
+      this.#receive(String(message.data), socket);
+    };
     socket.onclose = (event) => {
       if (this.#socket !== socket) return;
-      clearInterval(this.#ping);
-      if (this.#closed) return;
-      this.#socket = undefined;
       if (event.code === 1008 && event.reason === 'agent_removed') {
+        this.#stop(socket);
         this.close();
         return this.handlers.onRemoved();
       }
-      this.#attempt++;
-      this.handlers.onStatus(this.#attempt > 8 ? 'unavailable' : 'reconnecting');
-      void this.#reconnectAfterLook();
+      this.#lost(socket);
     };
+  }
+
+  /** A frame came: the ping waiting, if one is, is answered. */
+  #heard(): void {
+    clearTimeout(this.#silence);
+    this.#silence = undefined;
+  }
+
+  /** Stops what runs for `socket` (its pings, a ping's wait) and forgets it. */
+  #stop(socket: WebSocket): void {
+    if (this.#socket !== socket) return;
+    clearInterval(this.#ping);
+    this.#heard();
+    this.#socket = undefined;
+  }
+
+  /**
+   * The socket is gone (closed, or dead: a ping unanswered, the network down): said at once, then a new
+   * one after the look and the backoff. A dead socket's own close may come much later, or never: it is
+   * forgotten here, so that close changes nothing.
+   */
+  #lost(socket: WebSocket): void {
+    this.#stop(socket);
+    if (this.#closed) return;
+    this.#attempt++;
+    if (this.#offline) {
+      this.handlers.onStatus('offline');
+      return;
+    }
+    this.handlers.onStatus(this.#attempt > 8 ? 'unavailable' : 'reconnecting');
+    void this.#reconnectAfterLook();
+  }
+
+  /** Pings the open socket and waits PONG_WAIT_MS for any frame: none, and it counts as dead. */
+  #probe(): void {
+    const socket = this.#socket;
+    if (!socket || socket.readyState !== WebSocket.OPEN || this.#silence !== undefined) return;
+    socket.send(JSON.stringify({ type: 'ping' }));
+    this.#silence = setTimeout(() => {
+      this.#silence = undefined;
+      if (this.#socket !== socket) return;
+      this.#lost(socket);
+      socket.close();
+    }, PONG_WAIT_MS);
+  }
+
+  /**
+   * The browser says the network is back, or the tab is shown again (a phone waking): an open socket is
+   * pinged now (one that died meanwhile is found within PONG_WAIT_MS), a missing one opened now.
+   */
+  wake(): void {
+    this.#offline = false;
+    if (this.#closed) return;
+    if (this.#socket) {
+      this.#probe();
+      return;
+    }
+    clearTimeout(this.#timer);
+    this.connect();
+  }
+
+  /** The browser says it is offline: said at once, and the socket let go (what it missed is caught up after). */
+  offline(): void {
+    if (this.#closed) return;
+    this.#offline = true;
+    clearTimeout(this.#timer);
+    const socket = this.#socket;
+    if (!socket) {
+      this.handlers.onStatus('offline');
+      return;
+    }
+    this.#lost(socket);
+    socket.close();
   }
 
   /** Asks who the token signs in (a refusal stops the console through the API), then reconnects with backoff. */
@@ -113,6 +199,7 @@ export class LiveClient {
     this.#closed = true;
     clearTimeout(this.#timer);
     clearInterval(this.#ping);
+    this.#heard();
     this.#socket?.close();
   }
 

@@ -118,7 +118,7 @@ export interface PendingSend {
 }
 
 /** The send of a conversation still waiting for its answer, if any. */
-function readPending(id: string): PendingSend | undefined {
+export function readPending(id: string): PendingSend | undefined {
   const kept = read<Partial<PendingSend> | undefined>(PENDING + id, undefined);
   if (typeof kept?.key !== 'string' || typeof kept.content !== 'string') return undefined;
   return { mode: kept.mode === 'note' ? 'note' : 'reply', key: kept.key, content: kept.content };

@@ -1,14 +1,14 @@
 import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { afterSent } from './after-sent.js';
-import { type Api, ApiError, type ChannelOption, type Conversation, type TimelineItem } from './api.js';
+import type { Api, ChannelOption, Conversation, TimelineItem } from './api.js';
 import { useComposerFocus } from './composer-focus.js';
-import { notSentText } from './format.js';
-import type { LiveStatus } from './live.js';
-import { type ComposerMode, type Draft, keyFor, readDraft, saveDraft, savePending } from './place.js';
+import { useWentAfterAll } from './lost-send.js';
+import { type ComposerMode, type Draft, readDraft, saveDraft } from './place.js';
 import { ChannelChoice, ChannelLost, channelNow } from './reply-channels.js';
-import { HeldNote, type HeldReply, holderNow, replyContent, takeOver, useHeldChoice } from './reply-claim.js';
+import { HeldNote, useHeldChoice } from './reply-claim.js';
 import { lengthGuide, overLimit } from './reply-length.js';
+import { useSender } from './reply-sender.js';
 import { useResolvedMeanwhile } from './resolved-meanwhile.js';
 import { EMPTY_TEMPLATE, type TemplateDraft, TemplateFields, templateRequest } from './template-fields.js';
 import { ErrorNote } from './ui.js';
@@ -38,80 +38,6 @@ function ModeSwitch(props: { mode: 'reply' | 'note'; onMode(mode: 'reply' | 'not
       </span>
     </fieldset>
   );
-}
-
-/**
- * Posts a note or a reply, one at a time (a second Ctrl+Enter while one is on its way is ignored), each
- * with an Idempotency-Key kept for the tab until the API accepts it (`keyFor`), so a retry never sends or
- * stores twice, after a reload too. A reply the channel's rules refuse (409 or 422) has the channels read again, so the
- * choice and the template form show what the channel allows now. A reply refused because a colleague
- * has the conversation (409 `assignee_changed`) is held (`held`): the view learns who has it, and the
- * agent chooses what to do (see `HeldNote`).
- */
-function useSender(
-  api: Api,
-  conversationId: string,
-  on: {
-    sent(item: TimelineItem): void;
-    refused(): void;
-    conversation: ((c: Conversation) => void) | undefined;
-  },
-  status: LiveStatus,
-) {
-  const running = useRef(false);
-  const [error, setError] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [held, setHeld] = useState<HeldReply | undefined>(undefined);
-  useEffect(() => setHeld(undefined), [conversationId]);
-  useEffect(() => {
-    if (status === 'live') setError('');
-  }, [status]);
-  const post = async (mode: ComposerMode, body: Record<string, unknown>): Promise<TimelineItem> => {
-    const content = mode === 'note' ? String(body.text ?? '') : replyContent(body);
-    const headers = { 'Idempotency-Key': keyFor(conversationId, mode, content) };
-    const path = `/api/conversations/${conversationId}/${mode === 'note' ? 'notes' : 'replies'}`;
-    const out = await api.send<{ note?: TimelineItem; reply?: TimelineItem }>('POST', path, body, headers);
-    savePending(conversationId, undefined);
-    return (out.note ?? out.reply) as TimelineItem;
-  };
-  /** Who has the conversation when a colleague's holding it refused the reply, else "". */
-  const holderOf = async (mode: ComposerMode, e: unknown): Promise<string> =>
-    mode === 'reply' && e instanceof ApiError && e.code === 'assignee_changed'
-      ? holderNow(api, conversationId, on.conversation).catch(() => '')
-      : '';
-  const send = async (
-    mode: ComposerMode,
-    body: Record<string, unknown>,
-    before?: () => Promise<void>,
-  ): Promise<boolean> => {
-    if (running.current) return false;
-    running.current = true;
-    setBusy(true);
-    setError('');
-    setHeld(undefined);
-    try {
-      await before?.();
-      on.sent(await post(mode, body));
-      return true;
-    } catch (e) {
-      const holder = await holderOf(mode, e);
-      if (holder) setHeld({ holder, body });
-      else setError(notSentText(e));
-      if (!holder && e instanceof ApiError && (e.status === 409 || e.status === 422)) on.refused();
-      return false;
-    } finally {
-      running.current = false;
-      setBusy(false);
-    }
-  };
-  /** The held reply sent after taking the conversation over, or beside its holder. */
-  const resend = (how: 'take' | 'beside'): Promise<boolean> => {
-    if (!held) return Promise.resolve(false);
-    const { holder, body } = held;
-    if (how === 'beside') return send('reply', { ...body, expectedAssignee: holder });
-    return send('reply', body, () => takeOver(api, conversationId, holder, on.conversation));
-  };
-  return { send, resend, held, error, busy };
 }
 
 /**
@@ -268,6 +194,35 @@ function useComposerAsk(ask: ReplyBoxProps['composer'], apply: (mode: ComposerMo
   }, [ask?.at]);
 }
 
+/**
+ * What the reply as written may do on the channel chosen: only a template may go, no channel can take
+ * it, the channel chosen was lost and another must be chosen, it is too long (why), how it goes out.
+ */
+function checks(
+  mode: ComposerMode,
+  text: string,
+  chosen: ChannelOption | undefined,
+  lost: unknown,
+  channels: ChannelOption[] | undefined,
+) {
+  const needsTemplate = mode === 'reply' && chosen?.needsTemplate === true;
+  const noChannel = mode === 'reply' && channels !== undefined && !chosen && !lost;
+  const mustChoose = mode === 'reply' && lost !== undefined && !chosen;
+  const tooLong = mode === 'reply' && !needsTemplate ? overLimit(chosen, text) : undefined;
+  const guide = mode === 'reply' && !needsTemplate && !tooLong ? lengthGuide(chosen, text) : undefined;
+  return { needsTemplate, noChannel, mustChoose, tooLong, guide };
+}
+
+/** What the box's sends tell: a reply sent, refused (the focus kept, the channels read again), the conversation read. */
+const senderEvents = (props: ReplyBoxProps, refused: () => void, own: boolean) => ({
+  sent: props.onSent,
+  refused: () => {
+    refused();
+    props.onRefused();
+  },
+  conversation: own ? props.onConversation : undefined,
+});
+
 /** What the reply box is given by the conversation view. */
 interface ReplyBoxProps {
   api: Api;
@@ -283,7 +238,10 @@ interface ReplyBoxProps {
   /** `note`: typing an internal note (other agents may see it, the customer never). */
   onTyping(note: boolean): void;
   composer: { mode: 'reply' | 'note'; at: number } | undefined;
-  status: LiveStatus;
+  /** The agent signed in: whose keys made the replies and notes on the timeline (`items`). */
+  agentId: string;
+  /** The timeline shown: a send whose answer was lost is looked for in it. */
+  items?: readonly TimelineItem[] | undefined;
   /**
    * Who resolved it (the timeline's event, once come), while it is resolved, not by this agent, and what is written
    * here goes to it (no newer open conversation).
@@ -306,15 +264,8 @@ export function ReplyBox(props: ReplyBoxProps) {
   const form = useRef<HTMLFormElement>(null);
   const area = useRef<HTMLTextAreaElement>(null);
   const focus = useComposerFocus(form, area, props.channels);
-  const on = {
-    sent: props.onSent,
-    refused: () => {
-      focus.refused();
-      props.onRefused();
-    },
-    conversation: target === id ? props.onConversation : undefined,
-  };
-  const { send, resend, held, error, busy } = useSender(props.api, target, on, props.status);
+  const on = senderEvents(props, focus.refused, target === id);
+  const { send, resend, held, error, setError, busy } = useSender(props.api, target, on);
   const typed = useTypingSignal(mode, props.onTyping);
   const meanwhile = useResolvedMeanwhile(props.conversation, mode === 'reply' ? text : '', props.resolvedBy);
   const channels = props.channels ?? [];
@@ -323,11 +274,13 @@ export function ReplyBox(props: ReplyBoxProps) {
     setMode(mode);
     focus.ask();
   });
-  const needsTemplate = mode === 'reply' && chosen?.needsTemplate === true;
-  const noChannel = mode === 'reply' && props.channels !== undefined && !chosen && !lost;
-  const mustChoose = mode === 'reply' && lost !== undefined && !chosen;
-  const tooLong = mode === 'reply' && !needsTemplate ? overLimit(chosen, text) : undefined;
-  const guide = mode === 'reply' && !needsTemplate && !tooLong ? lengthGuide(chosen, text) : undefined;
+  const { needsTemplate, noChannel, mustChoose, tooLong, guide } = checks(
+    mode,
+    text,
+    chosen,
+    lost,
+    props.channels,
+  );
   /**
    * What went is taken out of the box: the text it carried (what was typed after it stays), never the
    * text of a reply that went as a template (it was not sent: it stays, in view); a template's name and
@@ -350,6 +303,8 @@ export function ReplyBox(props: ReplyBoxProps) {
     focus.restore(ok);
   };
   const choice = useHeldChoice(held, resend, { gone, restore: () => focus.restore(false) });
+  // Its "may or may not have gone" stays (a reconnect does not take it away) until it is found, or sent again.
+  useWentAfterAll(target, props, busy, { setError, clearSent, say: choice.say });
   const onInput = (value: string) => {
     setText(value);
     typed();
@@ -373,7 +328,7 @@ export function ReplyBox(props: ReplyBoxProps) {
         {choice.outcome}
       </p>
       <button type="submit" disabled={busy || noChannel || mustChoose || tooLong !== undefined}>
-        {mode === 'note' ? 'Add note' : needsTemplate ? 'Send template' : 'Send'}
+        {busy ? 'Sending…' : mode === 'note' ? 'Add note' : needsTemplate ? 'Send template' : 'Send'}
       </button>
     </form>
   );

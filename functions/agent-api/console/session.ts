@@ -56,11 +56,25 @@ async function refusal(response: Response): Promise<string> {
   return 'Sign-in failed.';
 }
 
+/** The routing policy's queues as the sign-in's `GET /api/me` answered them, for that token's console. */
+let signInQueues: { token: string; queues: string[] } | undefined;
+
+/**
+ * The queues the sign-in just read for `token`, taken once (the console's first load needs no second
+ * `GET /api/me`); undefined after a reload, where the session comes from the tab and nothing was read.
+ */
+export function queuesReadAtSignIn(token: string): string[] | undefined {
+  const kept = signInQueues?.token === token ? signInQueues.queues : undefined;
+  signInQueues = undefined;
+  return kept;
+}
+
 /** Checks a token with `GET /api/me` and makes the session. */
 export async function sessionFor(token: string): Promise<Session> {
   const response = await fetch('/api/me', { headers: { authorization: `Bearer ${token}` } });
   if (!response.ok) throw new Error(await refusal(response));
-  const me = (await response.json()) as { agentId: string; admin: boolean };
+  const me = (await response.json()) as { agentId: string; admin: boolean; queues?: string[] };
+  signInQueues = { token, queues: me.queues ?? [] };
   return { token, agentId: me.agentId, admin: me.admin };
 }
 

@@ -13,7 +13,7 @@ import {
 import { once } from '#shared/domain/on-first-use.js';
 import { ForbiddenError } from '#shared/errors.js';
 import { requireAdmin } from './admin-only.js';
-import type { AgentAppDeps } from './deps.js';
+import type { ApiDeps } from './deps.js';
 import { jsonBody, readJsonBody } from './json-body.js';
 import { type AgentEnv, agentOfPath, auditedRejection, auditRefusals, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
@@ -97,7 +97,7 @@ const agentRoutes = once(() => {
 });
 
 /** `/api/agents`: the agents, each agent's own registration for assignment, an admin's removal and restore of one, and `/api/me`. */
-export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
+export function agentsApp(deps: ApiDeps): OpenAPIHono<AgentEnv> {
   const { list, removed, me, update, remove, restore } = agentRoutes();
   const app = createRouter();
   // A non-admin's attempt is refused before the route runs: recorded too (outcome `forbidden`).

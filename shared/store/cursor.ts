@@ -75,13 +75,26 @@ const TimelineBackCursorSchema = z.strictObject({
   /** The customer whose timeline it pages, as `of` of a forward cursor (one made before 2026-12-06 has none). */
   of: z.optional(z.string().min(1).max(128)),
   before: z.string().startsWith(TIMELINE_PREFIX).max(2048),
+  /**
+   * The oldest item's place among those of its time, and how many of that time were answered from it
+   * on (`seen`): the next page reads that time again from its end and answers what is placed before it.
+   * Without it (a time read in key order), the next page reads before the key `before`.
+   */
+  place: z.optional(
+    z.strictObject({
+      arrival: z.number().int(),
+      sk: z.string().startsWith(TIMELINE_PREFIX).max(2048),
+      after: z.number().int().min(0).max(1),
+      part: z.number().int().min(0).max(1),
+      seen: z.number().int().min(1).max(1_000_000),
+    }),
+  ),
 });
+type TimelineBackCursor = z.infer<typeof TimelineBackCursorSchema>;
 
-/** Encodes a backwards timeline cursor of `of`'s timeline: the oldest sort key returned (the next page is older). */
-export function encodeTimelineBackCursor(cursor: { of: string; before: string }): string {
-  return Buffer.from(JSON.stringify({ of: ownerTag(cursor.of), before: cursor.before })).toString(
-    'base64url',
-  );
+/** Encodes a backwards timeline cursor of `of`'s timeline: the oldest item returned (the next page is older). */
+export function encodeTimelineBackCursor(cursor: TimelineBackCursor & { of: string }): string {
+  return Buffer.from(JSON.stringify({ ...cursor, of: ownerTag(cursor.of) })).toString('base64url');
 }
 
 /**
@@ -91,13 +104,13 @@ export function encodeTimelineBackCursor(cursor: { of: string; before: string })
 export function decodeTimelineBackCursor(
   cursor: string | undefined,
   customerId: string,
-): { before?: string } {
+): Omit<TimelineBackCursor, 'of'> | Record<string, never> {
   if (!cursor) return {};
-  const { of, before } = decodeWith(TimelineBackCursorSchema, cursor);
+  const { of, ...decoded } = decodeWith(TimelineBackCursorSchema, cursor);
   if (!pagesOf(of, customerId)) {
     throw new ValidationError("invalid cursor: a page of another customer's timeline");
   }
-  return { before };
+  return decoded;
 }
 
 /** Encodes a DynamoDB LastEvaluatedKey as an opaque URL-safe cursor. */

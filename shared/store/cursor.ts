@@ -28,6 +28,15 @@ function pagesOf(of: string | undefined, customerId: string): boolean {
   return of === undefined || of === ownerTag(customerId) || of === customerId;
 }
 
+/** An item's place among those of its time (see `Place` in timeline-order.ts), and a count of that time (`seen`). */
+const TimePlaceSchema = z.strictObject({
+  arrival: z.number().int(),
+  sk: z.string().startsWith(TIMELINE_PREFIX).max(2048),
+  after: z.number().int().min(0).max(1),
+  part: z.number().int().min(0).max(1),
+  seen: z.number().int().min(1).max(1_000_000),
+});
+
 const TimelineCursorSchema = z.object({
   /** The customer whose timeline the cursor pages (a cursor made before 2026-12-06 has none). */
   of: z.optional(z.string().min(1).max(128)),
@@ -38,15 +47,7 @@ const TimelineCursorSchema = z.object({
    * that time were answered up to it (`seen`): the next page reads that time again from its start and
    * answers what is placed after it. A cursor without it (made before) reads after the key `after`.
    */
-  place: z.optional(
-    z.strictObject({
-      arrival: z.number().int(),
-      sk: z.string().startsWith(TIMELINE_PREFIX).max(2048),
-      after: z.number().int().min(0).max(1),
-      part: z.number().int().min(0).max(1),
-      seen: z.number().int().min(1).max(1_000_000),
-    }),
-  ),
+  place: z.optional(TimePlaceSchema),
 });
 
 /** Encodes a timeline cursor: the last sort key returned, its place, and the last inbound channel seen. */
@@ -80,15 +81,7 @@ const TimelineBackCursorSchema = z.strictObject({
    * on (`seen`): the next page reads that time again from its end and answers what is placed before it.
    * Without it (a time read in key order), the next page reads before the key `before`.
    */
-  place: z.optional(
-    z.strictObject({
-      arrival: z.number().int(),
-      sk: z.string().startsWith(TIMELINE_PREFIX).max(2048),
-      after: z.number().int().min(0).max(1),
-      part: z.number().int().min(0).max(1),
-      seen: z.number().int().min(1).max(1_000_000),
-    }),
-  ),
+  place: z.optional(TimePlaceSchema),
 });
 type TimelineBackCursor = z.infer<typeof TimelineBackCursorSchema>;
 

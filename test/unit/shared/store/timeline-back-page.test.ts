@@ -6,26 +6,18 @@ import { timelineBackPage } from '#shared/store/timeline-back-page.js';
 import { timelinePage } from '#shared/store/timeline-page.js';
 import { mockAws } from '../../../support/aws-mock.js';
 import { answerKeyRange } from '../../../support/key-range-query.js';
+import { type StoredRow, storedTimelineRow } from '../../../support/stored-timeline-row.js';
 
 const ddb = mockAws(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
 const customers = { mergedPartitions: async (id: string) => [id] };
 
-type Row = Record<string, unknown> & { pk: string; sk: string };
+type Row = StoredRow;
 let table: Row[] = [];
 
 /** A stored web-chat message (or its routing decision: `route:`) of the customer at `at`, arrived `arrival`. */
-const stored = (at: string, id: string, arrival?: number): Row => ({
-  pk: 'CUSTOMER#cu_1',
-  sk: `TIMELINE#${at}#${id}`,
-  entity: 'timeline',
-  id,
-  type: id.startsWith('route:') ? 'event' : 'message',
-  ...(id.startsWith('route:') ? { event: 'routed' } : { direction: 'inbound', channel: 'webchat' }),
-  customerId: 'cu_1',
-  at,
-  ...(arrival === undefined ? {} : { arrival }),
-});
+const stored = (at: string, id: string, arrival?: number): Row =>
+  storedTimelineRow('webchat', at, id, arrival);
 
 /** Every item read newest first, `limit` a page, put back oldest first. */
 async function newestFirst(limit: number): Promise<string[]> {

@@ -13,7 +13,7 @@ import {
 import { once } from '#shared/domain/on-first-use.js';
 import { ForbiddenError } from '#shared/errors.js';
 import { requireAdmin } from './admin-only.js';
-import type { AgentAppDeps } from './deps.js';
+import type { ApiDeps } from './deps.js';
 import { emptyBody, jsonBody, readJsonBody, readOptionalJsonBody } from './json-body.js';
 import {
   type AgentEnv,
@@ -107,7 +107,7 @@ const agentRoutes = once(() => {
 });
 
 /** `/api/agents`: the agents, each agent's own registration for assignment, an admin's removal and restore of one, and `/api/me`. */
-export function agentsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
+export function agentsApp(deps: ApiDeps): OpenAPIHono<AgentEnv> {
   const { list, removed, me, update, remove, restore } = agentRoutes();
   const app = createRouter();
   // A non-admin's attempt, or a removed agent's, is refused before the route runs: recorded too

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { removalGate } from '#shared/app/refuse-removed-agents.js';
 import type { AgentStore } from '#shared/domain/agent-ports.js';
 import { once } from '#shared/domain/on-first-use.js';
+import { pageCursors } from '#shared/domain/page-cursor.js';
 import { notFoundOrNotAllowed, onError } from '#shared/http/on-error.js';
 import { consoleApp } from './console.js';
 import type { AgentAppDeps } from './deps.js';
@@ -32,7 +33,7 @@ function agentRouter(): Hono<AgentEnv> {
  */
 export function createAgentApp(input: AgentAppDeps): Hono<AgentEnv> {
   const removals = input.removals ?? removalGate(input);
-  const deps = { ...input, removals };
+  const deps = { ...input, cursors: input.cursors ?? pageCursors(undefined), removals };
   const sections = apiSections(deps).map((s) => ({ prefixes: s.prefixes, subApps: once(s.subApps) }));
   const app = agentRouter();
   app.use('/api/*', apiAnswerHeaders);

@@ -5,7 +5,7 @@ import { SELF_AGENT_ID } from '#shared/domain/api-id.js';
 import { AuditActionSchema, AuditRecordSchema } from '#shared/domain/audit.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { requireAdmin } from './admin-only.js';
-import type { AgentAppDeps } from './deps.js';
+import type { ApiDeps } from './deps.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 
@@ -52,7 +52,7 @@ const auditRoutes = once(() => {
 });
 
 /** `/api/audit`: the audit log, for admins. */
-export function auditApp(deps: Pick<AgentAppDeps, 'audit'>): OpenAPIHono<AgentEnv> {
+export function auditApp(deps: Pick<ApiDeps, 'audit' | 'cursors'>): OpenAPIHono<AgentEnv> {
   const { list } = auditRoutes();
   return createRouter().openapi(list, async (c) => {
     const query = c.req.valid('query');

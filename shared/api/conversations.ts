@@ -15,7 +15,7 @@ import { once } from '#shared/domain/on-first-use.js';
 import { ReplyRequestSchema } from '#shared/domain/replies.js';
 import { ConversationSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
 import { UnavailableError } from '#shared/errors.js';
-import type { AgentAppDeps } from './deps.js';
+import type { ApiDeps } from './deps.js';
 import { emptyBody, jsonBody, readJsonBody, readOptionalJsonBody } from './json-body.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
@@ -153,7 +153,7 @@ const stateRoutes = once(() => {
 });
 
 /** `/api/conversations`: the inbox, one conversation, replies, notes, assignment, resolve, reopen, snooze and wake. */
-export function conversationsApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
+export function conversationsApp(deps: ApiDeps): OpenAPIHono<AgentEnv> {
   const { inbox, read, reply, note, assign } = messageRoutes();
   const { resolve, reopen, snooze, wake } = stateRoutes();
   const clock = deps.conversationClock;

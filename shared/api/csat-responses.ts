@@ -4,7 +4,7 @@ import { readCsatResponses } from '#shared/app/read-csat-responses.js';
 import { ChannelSchema } from '#shared/domain/envelope.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { wholeNumber } from '#shared/domain/whole-number.js';
-import type { AgentAppDeps } from './deps.js';
+import type { ApiDeps } from './deps.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 
@@ -60,7 +60,7 @@ const csatRoutes = once(() => {
 });
 
 /** `/api/csat/responses`: the survey answers, for whoever may read the metrics. */
-export function csatResponsesApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
+export function csatResponsesApp(deps: ApiDeps): OpenAPIHono<AgentEnv> {
   const { responses } = csatRoutes();
   return createRouter().openapi(responses, async (c) => {
     const viewer = { agentId: c.get('agentId'), admin: c.get('admin') };

@@ -15,7 +15,7 @@ import { ChannelOptionSchema } from '#shared/domain/replies.js';
 import { SuggestionSchema } from '#shared/domain/suggestions.js';
 import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
 import { requireAdmin } from './admin-only.js';
-import type { AgentAppDeps } from './deps.js';
+import type { ApiDeps } from './deps.js';
 import { emptyBody, jsonBody, readJsonBody, readOptionalJsonBody } from './json-body.js';
 import { type AgentEnv, auditedRejection, auditRefusals, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
@@ -158,7 +158,7 @@ const tagRoutes = once(() => {
 });
 
 /** `/api/customers`: list, search, profile, timeline, tags, name, export and erasure. */
-export function customersApp(deps: AgentAppDeps): OpenAPIHono<AgentEnv> {
+export function customersApp(deps: ApiDeps): OpenAPIHono<AgentEnv> {
   const { search, read, timeline, channels, exportData } = customerRoutes();
   const erase = eraseRoute();
   const { tags, changeTags, update } = tagRoutes();

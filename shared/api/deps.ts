@@ -9,6 +9,7 @@ import type { PhoneOptions } from '#shared/domain/identity.js';
 import type { LiveEventLog } from '#shared/domain/live/live-ports.js';
 import type { MediaFetcher } from '#shared/domain/media.js';
 import type { Outbox } from '#shared/domain/outbox.js';
+import type { PageCursors } from '#shared/domain/page-cursor.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { ExportStore } from '#shared/domain/privacy.js';
 import type { RoutingPolicy } from '#shared/domain/routing/policy.js';
@@ -54,7 +55,15 @@ export interface AgentAppDeps {
   queueNames?: (() => readonly string[]) | undefined;
   /** The routing policy in force, parsed (read on first use): `GET /api/policy` answers it; absent, 503. */
   policy?: (() => RoutingPolicy) | undefined;
+  /**
+   * Seals the lists' page cursors (`pageCursors(CSAT_SIGNING_SECRET)`); absent, `createAgentApp` makes
+   * one with a random key of the process (its cursors hold until it stops).
+   */
+  cursors?: PageCursors | undefined;
 }
+
+/** The agent API's dependencies as its routes see them: the page cursors made when absent. */
+export type ApiDeps = AgentAppDeps & { cursors: PageCursors };
 
 /** What the webhook routes need: the store, the delivery queue (replays), the URL policy, new ids and secrets. */
 export interface WebhookApiDeps {

@@ -6,7 +6,7 @@ import { conversationsApp } from './conversations.js';
 import { csatResponsesApp } from './csat-responses.js';
 import { customerMergesApp } from './customer-merges.js';
 import { customersApp } from './customers.js';
-import type { AgentAppDeps } from './deps.js';
+import type { ApiDeps } from './deps.js';
 import { eventsApp } from './events.js';
 import { exportsApp } from './exports.js';
 import { mediaApp } from './media.js';
@@ -28,7 +28,7 @@ export interface ApiSection {
  * The agent API's documented routes by section, in the OpenAPI document's order. The webhook routes
  * need `deps.webhooks` and `/events` needs `deps.live`; without them they are absent, as before.
  */
-export function apiSections(deps: AgentAppDeps): ApiSection[] {
+export function apiSections(deps: ApiDeps): ApiSection[] {
   const { webhooks, live } = deps;
   return [
     ...(webhooks ? [{ prefixes: ['/webhooks'], subApps: () => [webhooksApp(deps, webhooks)] }] : []),

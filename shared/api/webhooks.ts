@@ -19,7 +19,7 @@ import {
   WebhookSecretSchema,
 } from '#shared/domain/webhooks.js';
 import { requireAdmin } from './admin-only.js';
-import type { AgentAppDeps, WebhookApiDeps } from './deps.js';
+import type { AgentAppDeps, ApiDeps, WebhookApiDeps } from './deps.js';
 import { emptyBody, jsonBody, readJsonBody, readOptionalJsonBody } from './json-body.js';
 import { type AgentEnv, auditedRejection, auditRefusals, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
@@ -275,7 +275,7 @@ const created = (s: {
 
 /** `/api/webhooks`: integrators' subscriptions, their delivery logs and replays, for admins. */
 export function webhooksApp(
-  deps: Pick<AgentAppDeps, 'audit' | 'clock'>,
+  deps: Pick<ApiDeps, 'audit' | 'clock' | 'cursors'>,
   hooks: WebhookApiDeps,
 ): OpenAPIHono<AgentEnv> {
   const { create, list, read, remove, update, rotate, replay, enable, disable, replayFailed } =
@@ -348,7 +348,7 @@ export function webhooksApp(
 function withDeliveryLog(
   app: OpenAPIHono<AgentEnv>,
   deps: Pick<AgentAppDeps, 'audit' | 'clock'>,
-  admin: Pick<AgentAppDeps, 'audit' | 'clock'> & {
+  admin: Pick<ApiDeps, 'audit' | 'clock' | 'cursors'> & {
     webhooks: WebhookApiDeps['store'];
     queue: WebhookApiDeps['queue'];
   },

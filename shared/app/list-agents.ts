@@ -1,5 +1,6 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
 import type { AgentListed, ListedAgent, RemovedAgentListed } from '#shared/domain/assignment.js';
+import type { PageCursors } from '#shared/domain/page-cursor.js';
 import type { Page } from '#shared/domain/paging.js';
 
 /**
@@ -34,15 +35,17 @@ export async function listAgents(deps: {
  * since the agents list no longer shows them.
  */
 export async function listRemovedAgents(
-  deps: { store: Pick<AgentStore, 'listRemovedAgents'> },
+  deps: { store: Pick<AgentStore, 'listRemovedAgents'>; cursors: PageCursors },
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<RemovedAgentListed>> {
-  const found = await deps.store.listRemovedAgents(page);
+  const scope = ['removed-agents'] as const;
+  const cursor = deps.cursors.open(page.cursor, scope);
+  const found = await deps.store.listRemovedAgents({ limit: page.limit, cursor });
   return {
     items: found.items.map(({ id, openConversationIds }) => ({
       id,
       openConversations: openConversationIds.length,
     })),
-    cursor: found.cursor,
+    cursor: deps.cursors.seal(found.cursor, scope),
   };
 }

@@ -5,6 +5,7 @@ import {
   type InboxConversation,
   type InboxFilter,
 } from '#shared/domain/inbox.js';
+import type { PageCursors } from '#shared/domain/page-cursor.js';
 import type { Page } from '#shared/domain/paging.js';
 import { isWaiting } from '#shared/domain/waiting.js';
 import { UnprocessableError } from '#shared/errors.js';
@@ -24,6 +25,7 @@ export async function listInbox(
     store: Pick<AgentStore, 'inbox' | 'getCustomers' | 'getAgent' | 'isAgentRemoved'>;
     /** The routing policy's queue names; without them any queue is taken. */
     queueNames?: (() => readonly string[]) | undefined;
+    cursors: PageCursors;
   },
   {
     filter,
@@ -33,9 +35,12 @@ export async function listInbox(
 ): Promise<Page<InboxConversation>> {
   if (filter.queue) refuseUnknownQueues(deps.queueNames, [filter.queue]);
   const assignee = filter.assignee === 'me' ? agentId : filter.assignee;
+  const { status, sort, queue, channel } = filter;
+  const scope = ['inbox', status, sort, assignee, queue, channel] as const;
+  const cursor = deps.cursors.open(page.cursor, scope);
   const found = await deps.store.inbox(
-    { status: filter.status, sort: filter.sort, assignee, queue: filter.queue, channel: filter.channel },
-    { limit: page.limit, cursor: page.cursor },
+    { status, sort, assignee, queue, channel },
+    { limit: page.limit, cursor },
   );
   if (found.items.length === 0 && assignee && assignee !== agentId && assignee !== 'unassigned')
     await refuseUnknownAssignee(deps.store, assignee);
@@ -46,7 +51,7 @@ export async function listInbox(
       const row = { ...c, waiting: isWaiting(c) };
       return customer ? { ...row, customer } : row;
     }),
-    cursor: found.cursor,
+    cursor: deps.cursors.seal(found.cursor, scope),
   };
 }
 

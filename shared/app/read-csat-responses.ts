@@ -1,6 +1,7 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
 import type { CsatResponse } from '#shared/domain/csat/responses.js';
 import { type MetricsRange, type MetricsViewer, metricsRange, metricsSpan } from '#shared/domain/metrics.js';
+import type { PageCursors } from '#shared/domain/page-cursor.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { ValidationError } from '#shared/errors.js';
 
@@ -23,21 +24,23 @@ export interface CsatResponsesQuery {
  * erasure leaves the figures' counts and takes everything that names the customer.
  */
 export async function readCsatResponses(
-  deps: { store: Pick<AgentStore, 'csatAnswers' | 'getCustomers'>; clock: Clock },
+  deps: { store: Pick<AgentStore, 'csatAnswers' | 'getCustomers'>; clock: Clock; cursors: PageCursors },
   query: CsatResponsesQuery,
   viewer: MetricsViewer,
 ): Promise<{ items: CsatResponse[]; cursor: string | null } & MetricsRange> {
   const range = metricsRange(query, deps.clock.now());
   if ('error' in range) throw new ValidationError(range.error);
   const { start, end } = metricsSpan(range);
+  const agent = viewer.admin ? undefined : viewer.agentId;
+  const scope = ['csat-responses', start, end, query.maxScore, query.withComment, agent] as const;
   const page = await deps.store.csatAnswers({
     start,
     end: new Date(Date.parse(end) - 1).toISOString(),
     maxScore: query.maxScore,
     withComment: query.withComment,
-    ...(viewer.admin ? {} : { agent: viewer.agentId }),
+    ...(agent === undefined ? {} : { agent }),
     limit: query.limit,
-    cursor: query.cursor,
+    cursor: deps.cursors.open(query.cursor, scope),
   });
   const customers = await deps.store.getCustomers([...new Set(page.items.map((i) => i.customerId))]);
   const names = new Map(customers.map((c) => [c.id, c.name]));
@@ -46,5 +49,5 @@ export async function readCsatResponses(
     const name = names.get(item.customerId);
     return [{ ...item, ...(name ? { customerName: name } : {}) }];
   });
-  return { items, cursor: page.cursor, ...range };
+  return { items, cursor: deps.cursors.seal(page.cursor, scope), ...range };
 }

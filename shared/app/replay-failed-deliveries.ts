@@ -1,4 +1,5 @@
 import { LATE_EVENT_MS, loggedAt } from '#shared/domain/delivery-log.js';
+import type { PageCursors } from '#shared/domain/page-cursor.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { DeliveryQueue, ErasureCheck, WebhookStore } from '#shared/domain/webhook-ports.js';
 import { stalled } from '#shared/domain/webhooks.js';
@@ -46,6 +47,7 @@ export async function replayFailedDeliveries(
     };
     queue: DeliveryQueue;
     clock: Clock;
+    cursors: PageCursors;
   },
   input: {
     subscriptionId: string;
@@ -56,6 +58,8 @@ export async function replayFailedDeliveries(
   agentId: string,
 ): Promise<FailedReplayed> {
   const statuses = input.statuses ?? ['failed'];
+  const scope = ['webhook-replay', input.subscriptionId, [...statuses].sort().join(',')] as const;
+  const cursor = deps.cursors.open(input.cursor, scope);
   const entry: AuditEntry = {
     agentId,
     action: statuses.includes('delivered') ? 'webhook_replay_delivered' : 'webhook_replay_failed',
@@ -71,7 +75,7 @@ export async function replayFailedDeliveries(
     refuseWhileDisabled(subscription);
     const page = await deps.webhooks.listDeliveries(input.subscriptionId, {
       limit: REPLAYS_PER_CALL,
-      cursor: input.cursor,
+      cursor,
       status: statuses,
     });
     // In the events' order, newest first: a delivery made since `since` of an event sent late is up to
@@ -87,7 +91,7 @@ export async function replayFailedDeliveries(
     const result: FailedReplayed = {
       replayed: 0,
       gone: 0,
-      cursor: within.length < page.items.length ? null : page.cursor,
+      cursor: within.length < page.items.length ? null : deps.cursors.seal(page.cursor, scope),
     };
     const now = at.toISOString();
     const customers = new Set<string>();

@@ -8,6 +8,7 @@ import {
   type PhoneOptions,
   phoneIdentityKey,
 } from '#shared/domain/identity.js';
+import type { PageCursors } from '#shared/domain/page-cursor.js';
 import type { Page } from '#shared/domain/paging.js';
 import type { Customer } from '#shared/domain/timeline.js';
 
@@ -72,6 +73,7 @@ type SearchDeps = {
   store: Pick<AgentStore, 'findCustomerId' | 'getCustomer' | 'findCustomersByName'>;
   phone: PhoneOptions;
   metaAccounts?: SearchAccounts | undefined;
+  cursors: PageCursors;
 };
 
 /**
@@ -87,17 +89,22 @@ export async function searchCustomers(
   q: string,
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<Customer>> {
+  const scope = ['customer-search', q] as const;
+  const cursor = deps.cursors.open(page.cursor, scope);
   const candidates = candidateIdentities(q, deps.phone, deps.metaAccounts);
   if (candidates.some((identity) => identity.kind === 'phone')) {
-    return { items: page.cursor ? [] : await identityMatches(deps, candidates), cursor: null };
+    return { items: cursor ? [] : await identityMatches(deps, candidates), cursor: null };
   }
-  if (page.cursor) return deps.store.findCustomersByName(q, { limit: page.limit, cursor: page.cursor });
+  if (cursor) {
+    const names = await deps.store.findCustomersByName(q, { limit: page.limit, cursor });
+    return { items: names.items, cursor: deps.cursors.seal(names.cursor, scope) };
+  }
   const found = await identityMatches(deps, candidates);
   const names = await deps.store.findCustomersByName(q, {
     limit: Math.max(0, page.limit - found.length),
     skip: found.map((c) => c.id),
   });
-  return { items: [...found, ...names.items], cursor: names.cursor };
+  return { items: [...found, ...names.items], cursor: deps.cursors.seal(names.cursor, scope) };
 }
 
 /**
@@ -105,9 +112,14 @@ export async function searchCustomers(
  * a bounded read per page, whatever the number of customers. Customers merged away, erased or being
  * erased are left out, so a page may be short and still have a cursor.
  */
-export function listCustomers(
-  deps: { store: Pick<AgentStore, 'listCustomers'> },
+export async function listCustomers(
+  deps: { store: Pick<AgentStore, 'listCustomers'>; cursors: PageCursors },
   page: { limit: number; cursor?: string | undefined },
 ): Promise<Page<Customer>> {
-  return deps.store.listCustomers(page);
+  const scope = ['customers'] as const;
+  const found = await deps.store.listCustomers({
+    limit: page.limit,
+    cursor: deps.cursors.open(page.cursor, scope),
+  });
+  return { items: found.items, cursor: deps.cursors.seal(found.cursor, scope) };
 }

@@ -62,7 +62,8 @@ const WITHOUT_SIGNING_KEY: Record<SigningKey, { level: 'warn' | 'info'; effect: 
   // The stack generates it: missing, it was taken out, or an upgrade has not moved it yet.
   CSAT_SIGNING_SECRET: {
     level: 'warn',
-    effect: 'email surveys go out without answer links, and the links already sent are refused',
+    effect:
+      'email surveys go out without answer links, the links already sent are refused, and page cursors hold only within one running instance',
   },
   // Unset by choice on a site without sign-in.
   WEBCHAT_IDENTITY_SECRET: {

@@ -1,4 +1,5 @@
 import type { Identity } from './envelope.js';
+import type { PageCursors } from './page-cursor.js';
 import type { Page } from './paging.js';
 import type { Clock, EnvelopeQueue } from './ports.js';
 import type { Calendar } from './sla/calendar.js';
@@ -78,4 +79,6 @@ export interface WebchatDeps {
   liveUrl?: string | undefined;
   /** When people answer (the routing policy's business hours); always open when unset. */
   hours?: Calendar | undefined;
+  /** Seals the history's page cursors (`pageCursors(CSAT_SIGNING_SECRET)`); absent, a random key of the process. */
+  cursors?: PageCursors | undefined;
 }

@@ -13,6 +13,7 @@ import { loadRoutingPolicy, policyInForce, policyQueueNames } from '#shared/conf
 import { loadConfigWithSecrets } from '#shared/config/secrets.js';
 import type { ClockEvent } from '#shared/domain/clock-ports.js';
 import { once } from '#shared/domain/on-first-use.js';
+import { pageCursors } from '#shared/domain/page-cursor.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { readConsoleDir } from '#shared/http/console-files.js';
 import { SqsDeliveryQueue } from '#shared/queue/sqs-delivery-queue.js';
@@ -69,6 +70,7 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
     policy: policyInForce(config.ROUTING_POLICY_FILE),
+    cursors: pageCursors(config.CSAT_SIGNING_SECRET),
     live: { events: repos.liveEvents },
     console: {
       // Built beside the bundle (stacks: the agent API's afterBundling), read on the first /console request.

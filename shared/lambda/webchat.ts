@@ -6,6 +6,7 @@ import type { EndSockets } from '#shared/app/end-webchat-session.js';
 import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import type { Config } from '#shared/config/config.js';
 import { loadRoutingPolicy } from '#shared/config/routing-policy-file.js';
+import { pageCursors } from '#shared/domain/page-cursor.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { calendarOfBusinessHours } from '#shared/domain/sla/calendar.js';
 import type { WebchatDeps } from '#shared/domain/webchat-ports.js';
@@ -42,6 +43,7 @@ export async function lambdaWebchatDeps(): Promise<
     queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
     clock: systemClock,
     identitySecret: config.WEBCHAT_IDENTITY_SECRET,
+    cursors: pageCursors(config.CSAT_SIGNING_SECRET),
     liveUrl: config.WEBCHAT_LIVE_URL,
     ...(hours ? { hours: calendarOfBusinessHours(hours) } : {}),
     ...(endSockets ? { endSockets } : {}),

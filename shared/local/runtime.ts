@@ -12,6 +12,7 @@ import { type Config, ConfigError, parseAgentTokens, requireSettings } from '../
 import { policyInForce, policyQueueNames } from '../config/routing-policy-file.js';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
+import { pageCursors } from '../domain/page-cursor.js';
 import { type Clock, type EnvelopeQueue, type IdGenerator, systemClock } from '../domain/ports.js';
 import {
   adminPorts,
@@ -155,6 +156,7 @@ function agentDeps(
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
     policy: policyInForce(config.ROUTING_POLICY_FILE),
     media: configuredMediaFetcher(config),
+    cursors: pageCursors(config.CSAT_SIGNING_SECRET),
   };
 }
 

@@ -4,6 +4,7 @@ import { createWebchatApp } from '#shared/api/webchat/app.js';
 import { buildWidget } from '#shared/channels/webchat/widget-build.js';
 import type { Config } from '../config/config.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
+import { pageCursors } from '../domain/page-cursor.js';
 import type { Clock, EnvelopeQueue } from '../domain/ports.js';
 import { calendarOfBusinessHours } from '../domain/sla/calendar.js';
 import type { WebchatDeps } from '../domain/webchat-ports.js';
@@ -42,6 +43,7 @@ export async function localWebchat(input: {
     queue: input.queue,
     clock: input.clock,
     identitySecret: config.WEBCHAT_IDENTITY_SECRET,
+    cursors: pageCursors(config.CSAT_SIGNING_SECRET),
     ...(hours ? { hours: calendarOfBusinessHours(hours) } : {}),
   };
   const widget = await buildWidget();

@@ -28,6 +28,15 @@ function pagesOf(of: string | undefined, customerId: string): boolean {
   return of === undefined || of === ownerTag(customerId) || of === customerId;
 }
 
+/** An item's place among those of its time (see `Place` in timeline-order.ts), and a count of that time (`seen`). */
+const TimePlaceSchema = z.strictObject({
+  arrival: z.number().int(),
+  sk: z.string().startsWith(TIMELINE_PREFIX).max(2048),
+  after: z.number().int().min(0).max(1),
+  part: z.number().int().min(0).max(1),
+  seen: z.number().int().min(1).max(1_000_000),
+});
+
 const TimelineCursorSchema = z.object({
   /** The customer whose timeline the cursor pages (a cursor made before 2026-12-06 has none). */
   of: z.optional(z.string().min(1).max(128)),
@@ -38,15 +47,7 @@ const TimelineCursorSchema = z.object({
    * that time were answered up to it (`seen`): the next page reads that time again from its start and
    * answers what is placed after it. A cursor without it (made before) reads after the key `after`.
    */
-  place: z.optional(
-    z.strictObject({
-      arrival: z.number().int(),
-      sk: z.string().startsWith(TIMELINE_PREFIX).max(2048),
-      after: z.number().int().min(0).max(1),
-      part: z.number().int().min(0).max(1),
-      seen: z.number().int().min(1).max(1_000_000),
-    }),
-  ),
+  place: z.optional(TimePlaceSchema),
 });
 
 /** Encodes a timeline cursor: the last sort key returned, its place, and the last inbound channel seen. */
@@ -75,13 +76,18 @@ const TimelineBackCursorSchema = z.strictObject({
   /** The customer whose timeline it pages, as `of` of a forward cursor (one made before 2026-12-06 has none). */
   of: z.optional(z.string().min(1).max(128)),
   before: z.string().startsWith(TIMELINE_PREFIX).max(2048),
+  /**
+   * The oldest item's place among those of its time, and how many of that time were answered from it
+   * on (`seen`): the next page reads that time again from its end and answers what is placed before it.
+   * Without it (a time read in key order), the next page reads before the key `before`.
+   */
+  place: z.optional(TimePlaceSchema),
 });
+type TimelineBackCursor = z.infer<typeof TimelineBackCursorSchema>;
 
-/** Encodes a backwards timeline cursor of `of`'s timeline: the oldest sort key returned (the next page is older). */
-export function encodeTimelineBackCursor(cursor: { of: string; before: string }): string {
-  return Buffer.from(JSON.stringify({ of: ownerTag(cursor.of), before: cursor.before })).toString(
-    'base64url',
-  );
+/** Encodes a backwards timeline cursor of `of`'s timeline: the oldest item returned (the next page is older). */
+export function encodeTimelineBackCursor(cursor: TimelineBackCursor & { of: string }): string {
+  return Buffer.from(JSON.stringify({ ...cursor, of: ownerTag(cursor.of) })).toString('base64url');
 }
 
 /**
@@ -91,13 +97,13 @@ export function encodeTimelineBackCursor(cursor: { of: string; before: string })
 export function decodeTimelineBackCursor(
   cursor: string | undefined,
   customerId: string,
-): { before?: string } {
+): Omit<TimelineBackCursor, 'of'> | Record<string, never> {
   if (!cursor) return {};
-  const { of, before } = decodeWith(TimelineBackCursorSchema, cursor);
+  const { of, ...decoded } = decodeWith(TimelineBackCursorSchema, cursor);
   if (!pagesOf(of, customerId)) {
     throw new ValidationError("invalid cursor: a page of another customer's timeline");
   }
-  return { before };
+  return decoded;
 }
 
 /** Encodes a DynamoDB LastEvaluatedKey as an opaque URL-safe cursor. */

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { isDeletable, type MessageDeletion, redactedMessage } from '../domain/deletion.js';
 import type { Channel, Envelope, StatusEnvelope } from '../domain/envelope.js';
-import type { Page } from '../domain/paging.js';
 import type { RawPayload } from '../domain/privacy.js';
 import { onceReference } from '../domain/resolution.js';
 import type {
@@ -14,7 +13,6 @@ import type {
 } from '../domain/resolver-ports.js';
 import { type PlacedTimelineItem, type TimelineItem, timelineAtOf } from '../domain/timeline.js';
 import { getItems } from './batch-get.js';
-import { decodeTimelineBackCursor, encodeTimelineBackCursor } from './cursor.js';
 import {
   advanceStatus,
   advanceWatermark,
@@ -37,7 +35,7 @@ import { Keys, RAW_PREFIX } from './keys.js';
 import { lastInbound } from './last-inbound.js';
 import { applyDeletion, deletionFirst } from './message-deletion.js';
 import { isEdit, placeEdit } from './message-edit.js';
-import { queryAll, queryPage } from './paging.js';
+import { queryAll } from './paging.js';
 import { getInput } from './params/common.js';
 import { queryRecentTimelineInput } from './params/conversation-state.js';
 import {
@@ -48,14 +46,14 @@ import {
   putRawPayloadInput,
   putTimelineItemInput,
   queryRawPayloadsInput,
-  queryTimelineBackInput,
   rawAside,
 } from './params/timeline.js';
 import { closeWhatsAppWindowInput } from './params/whatsapp-window.js';
 import { echoOfPendingReply } from './pending-echo.js';
 import { findSentMessage } from './sent-message.js';
+import { timelineBackPage } from './timeline-back-page.js';
 import { timelineItemReads } from './timeline-item-reads.js';
-import { inTimelineOrder, pageCut } from './timeline-order.js';
+import { inTimelineOrder } from './timeline-order.js';
 import { timelinePage, toTimelineRows } from './timeline-page.js';
 
 const ThreadLinkItemSchema = z.object({ customerId: z.string(), conversationId: z.string() });
@@ -63,41 +61,6 @@ const ThreadLinkItemSchema = z.object({ customerId: z.string(), conversationId: 
 type Partitions = {
   mergedPartitions(customerId: string, options?: { consistent?: boolean }): Promise<string[]>;
 };
-
-/**
- * One page of the union of the customer's partitions read from its end: the `limit` newest items
- * before the cursor, oldest first within the page, and a cursor to the older ones. One backwards query
- * per partition (read on past DynamoDB's 1 MB stops), so a long history costs a page, not its length.
- * No derived channel switches: they need the item before the page (the web chat shows no events).
- */
-async function timelineBackPage(
-  db: DynamoDb,
-  customers: Partitions,
-  customerId: string,
-  page: { limit: number; cursor?: string | undefined },
-): Promise<Page<TimelineItem>> {
-  const { before } = decodeTimelineBackCursor(page.cursor, customerId);
-  const partitions = await customers.mergedPartitions(customerId);
-  // Two more than a page from each: the cursor's own item comes back first (BETWEEN is inclusive), and
-  // the one after the page says whether it ends inside a second (`pageCut`).
-  const pages = await Promise.all(
-    partitions.map((id) =>
-      queryPage(db, queryTimelineBackInput(db.table, id, { limit: page.limit + 3, before }), page.limit + 2),
-    ),
-  );
-  const rows = pages
-    .flatMap((out) => out.items)
-    .filter((item) => item.sk !== before)
-    .flatMap((item) => toTimelineRows(item).reverse())
-    .sort((a, b) => (a.sk < b.sk ? 1 : a.sk > b.sk ? -1 : 0));
-  const taken = pageCut(rows, page.limit);
-  const more = rows.length > taken.length || pages.some((out) => out.next !== undefined);
-  const oldest = taken.at(-1);
-  return {
-    items: inTimelineOrder(taken.reverse()).map((row) => row.item),
-    cursor: more && oldest ? encodeTimelineBackCursor({ of: customerId, before: oldest.sk }) : null,
-  };
-}
 
 /**
  * The `limit` most recent items of the union of the partitions, oldest first, each with the time in its

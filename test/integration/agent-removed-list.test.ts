@@ -66,6 +66,11 @@ describe('local runtime: the removed agents list', () => {
 
   it('refuses a bad cursor (400) and an agent (403)', async () => {
     expect((await call('GET', '/api/agents/removed?cursor=nonsense')).status).toBe(400);
+    // A place as the API's cursors held it before they were sealed: any agent name was taken.
+    for (const place of [{ agent: '' }, { agent: 'zzz' }, { agent: 'bo', extra: 1 }]) {
+      const cursor = Buffer.from(JSON.stringify(place)).toString('base64url');
+      expect((await call('GET', `/api/agents/removed?cursor=${cursor}`)).status, cursor).toBe(400);
+    }
     expect((await call('GET', '/api/agents/removed', agentToken('removed-list-bo-token'))).status).toBe(403);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { agentRequest } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
 import { forgedCursors } from '../support/forged-cursors.js';
+import { tamperedCursors } from '../support/tampered-cursors.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 
 const ADMIN = agentToken('before-cursors-admin');
@@ -52,10 +53,14 @@ describe('routes paging by a {before} cursor refuse one they did not make', () =
     });
   });
 
-  it('takes back the cursor each route answered', async () => {
+  it('takes back the cursor each route answered, for the filter it answered it for only', async () => {
     const audit = await request<{ cursor: string | null }>('GET', '/api/audit?limit=1');
     expect(audit.json.cursor).not.toBeNull();
-    const next = await request('GET', `/api/audit?limit=1&cursor=${audit.json.cursor}`);
+    const cursor = audit.json.cursor ?? '';
+    const next = await request('GET', `/api/audit?limit=1&cursor=${cursor}`);
     expect(next.status).toBe(200);
+    await refused('GET', `/api/audit?limit=1&action=webhook_create&cursor=${cursor}`);
+    await refused('GET', `/api/customers?limit=1&cursor=${cursor}`);
+    for (const [, tampered] of tamperedCursors(cursor)) await refused('GET', `/api/audit?cursor=${tampered}`);
   });
 });

@@ -7,6 +7,7 @@ import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentRequest } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
+import { tamperedCursors } from '../support/tampered-cursors.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 
 const TOKEN = agentToken('search-paging-token');
@@ -202,17 +203,13 @@ describe('customer search pages', () => {
   it('refuses a garbage, forged, oversized or other-search cursor with 400 invalid_request', async () => {
     const page = await search('q=maria&limit=5');
     const cursor = page.json.cursor ?? '';
-    const decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
     const forge = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const bad = [
       '%FF%FE',
       'not-a-cursor',
       forge({ pk: 'CUSTOMER#x' }),
-      forge({ after: 5 }),
-      forge([1, 2]),
-      forge({ ...decoded, extra: 1 }),
-      forge({ ...decoded, skip: Array.from({ length: 100 }, (_, i) => `cu_${i}`) }),
-      forge({ ...decoded, after: 'aaaa#cu_1' }),
+      forge({ after: 'maria#cu_1', skip: [] }),
+      ...tamperedCursors(cursor).map(([, tampered]) => tampered),
       'A'.repeat(4097),
     ];
     for (const forged of bad) {
@@ -220,7 +217,7 @@ describe('customer search pages', () => {
       expect(res.status, forged.slice(0, 60)).toBe(400);
       expect((res.json as unknown as { error: { code: string } }).error.code).toBe('invalid_request');
     }
-    // A cursor of one search given to another (its place is outside the other's names).
+    // A cursor of one search given to another (sealed for that search).
     const other = await search(`q=${encodeURIComponent('zed')}&cursor=${cursor}`);
     expect(other.status).toBe(400);
     // The cursor is opaque: the API's own one goes on.

@@ -6,6 +6,7 @@ import { agentToken } from '../support/agent-token.js';
 import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
 import { newCustomer, type PipelineProbe, seedHistory } from '../support/pipeline-cost.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
+import { tamperedCursors } from '../support/tampered-cursors.js';
 
 const TOKEN = agentToken('timeline-newest-token');
 
@@ -117,9 +118,24 @@ describe('local runtime: a customer timeline read newest first', () => {
     const back = { order: 'newest', limit: '2', cursor: newest.page.cursor ?? '' };
     expect((await read(one.customerId, back)).status).toBe(200);
     expect((await read(other.customerId, back)).status).toBe(400);
-    // Neither cursor shows the customer's id.
+    // Neither order's cursor pages the other order.
+    expect((await read(one.customerId, { ...back, order: 'oldest' })).status).toBe(400);
+    const forward = { limit: '2', cursor: first.page.cursor ?? '' };
+    expect((await read(one.customerId, { ...forward, order: 'newest' })).status).toBe(400);
+    // Neither cursor shows the customer's id, or a key of their timeline.
     for (const made of [first.page.cursor, newest.page.cursor]) {
-      expect(Buffer.from(made ?? '', 'base64url').toString()).not.toContain(one.customerId);
+      const text = Buffer.from(made ?? '', 'base64url').toString('latin1');
+      expect(text).not.toContain(one.customerId);
+      expect(text).not.toContain('TIMELINE');
     }
+    // One changed, or a cursor as the API made them before (readable, naming no customer): refused.
+    for (const [what, tampered] of tamperedCursors(first.page.cursor ?? '')) {
+      expect((await read(one.customerId, { limit: '2', cursor: tampered })).status, what).toBe(400);
+    }
+    const before = first.page.items.at(-1);
+    const legacy = Buffer.from(JSON.stringify({ after: `TIMELINE#${before?.at}#${before?.id}` }));
+    expect((await read(other.customerId, { limit: '2', cursor: legacy.toString('base64url') })).status).toBe(
+      400,
+    );
   });
 });

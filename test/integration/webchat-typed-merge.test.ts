@@ -200,4 +200,54 @@ describe('an email typed in the anonymous pre-chat form, merged by an admin', ()
     for (const id of [eve.id, conversation]) expect(JSON.stringify(after)).not.toContain(id);
     socket.close();
   }, 60_000);
+  /**
+   * Pentest: once a stranger's chat was merged into Emma's, 60 notes on her conversation; the stranger's
+   * newest page answered no message and a readable cursor holding her timeline's keys (notes' ids and
+   * times, her last channel). Pages with nothing of theirs are read past, and the cursor is sealed.
+   */
+  it('answers the stranger their own messages past the customer’s notes, with a cursor that shows nothing', async () => {
+    const emma = (await (
+      await visitor().session({ identityToken: identityToken({ sub: 'u-emma', email: 'emma@example.com' }) })
+    ).json()) as { sessionToken: string };
+    await visitor().send(emma.sessionToken, 'EMMA1 where is my parcel?');
+    await runtime.idle();
+    const stranger = (await (await visitor().session({ email: 'emma@example.com' })).json()) as {
+      sessionToken: string;
+    };
+    for (const text of ['STRANGER1', 'STRANGER2', 'STRANGER3'])
+      await visitor().send(stranger.sessionToken, text);
+    await runtime.idle();
+    const kept = await reads.find('emma@example.com');
+    const strangerId = (await historyOf(stranger.sessionToken)).customerId as string;
+    await api('POST', `/api/customers/${kept.id}/suggestions/${strangerId}/accept`);
+    await runtime.idle();
+    const conversation = (await api<Customer>('GET', `/api/customers/${kept.id}`)).openConversationId;
+    for (let n = 0; n < 110; n++) {
+      await api('POST', `/api/conversations/${conversation}/notes`, { text: `internal note ${n}` });
+    }
+    const page = async (query: string) => {
+      const res = await fetch(`${runtime.url}/webchat/messages?${query}`, {
+        headers: { authorization: `Bearer ${stranger.sessionToken}`, origin: SITE },
+      });
+      expect(res.status, query).toBe(200);
+      return (await res.json()) as History & { cursor: string | null };
+    };
+    const newest = await page('order=newest');
+    expect(newest.messages.map((m) => m.text)).toEqual(['STRANGER1', 'STRANGER2', 'STRANGER3']);
+    const oldest = await page('order=oldest');
+    expect(oldest.messages.map((m) => m.text)).toEqual(['STRANGER1', 'STRANGER2', 'STRANGER3']);
+    for (const cursor of [newest.cursor, oldest.cursor].filter((c) => c !== null)) {
+      const text = Buffer.from(cursor, 'base64url').toString('latin1');
+      for (const shown of ['TIMELINE', 'note', 'webchat', kept.id]) expect(text).not.toContain(shown);
+    }
+    // Theirs only, and for its order only: Emma's session, or the other order, is refused it.
+    expect(oldest.cursor).not.toBeNull();
+    const reuse = (token: string, query: string) =>
+      fetch(`${runtime.url}/webchat/messages?${query}&cursor=${oldest.cursor}`, {
+        headers: { authorization: `Bearer ${token}`, origin: SITE },
+      });
+    expect((await reuse(stranger.sessionToken, 'order=oldest')).status).toBe(200);
+    expect((await reuse(emma.sessionToken, 'order=oldest')).status).toBe(400);
+    expect((await reuse(stranger.sessionToken, 'order=newest')).status).toBe(400);
+  }, 90_000);
 });

@@ -6,6 +6,7 @@ import { listWebchatMessages } from '#shared/app/list-webchat-messages.js';
 import { markWebchatRead } from '#shared/app/mark-webchat-read.js';
 import { postWebchatMessage } from '#shared/app/post-webchat-message.js';
 import { startWebchatSession } from '#shared/app/start-webchat-session.js';
+import { MAX_SEALED_CURSOR, pageCursors } from '#shared/domain/page-cursor.js';
 import { availabilityAt } from '#shared/domain/webchat/availability.js';
 import { CHAT_PAGE_FRAGMENT, chatPageLink } from '#shared/domain/webchat/chat-page.js';
 import {
@@ -93,6 +94,7 @@ function keptPage(page: string | undefined, allowedOrigins: readonly string[]): 
  * widget's files are served beside them.
  */
 export function createWebchatApp(deps: WebchatAppDeps): Hono {
+  const cursors = deps.cursors ?? pageCursors(undefined);
   const app = new Hono();
   app.onError((error, c) => {
     if (error instanceof RateLimitedError) c.header('Retry-After', String(error.retryAfterSeconds));
@@ -141,12 +143,13 @@ export function createWebchatApp(deps: WebchatAppDeps): Hono {
   });
   app.get('/webchat/messages', async (c) => {
     const cursor = c.req.query('cursor');
-    if (cursor !== undefined && cursor.length > 2048) throw new ValidationError('cursor: too long');
+    if (cursor !== undefined && cursor.length > MAX_SEALED_CURSOR)
+      throw new ValidationError('cursor: too long');
     const order = c.req.query('order');
     if (order !== undefined && order !== 'oldest' && order !== 'newest')
       throw new ValidationError('order: oldest or newest');
     const authorization = c.req.header('authorization');
-    return c.json(await listWebchatMessages(deps, { authorization, cursor, order }));
+    return c.json(await listWebchatMessages({ ...deps, cursors }, { authorization, cursor, order }));
   });
   app.post('/webchat/read', limit, async (c) => {
     const authorization = sessionAuthorization(c);

@@ -8,6 +8,7 @@ import type { Identity } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';
 import type { Metrics } from '#shared/domain/metrics.js';
 import type { OutboundMessage } from '#shared/domain/outbound.js';
+import { pageCursors } from '#shared/domain/page-cursor.js';
 import type { Conversation, Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { ConflictError, GoneError } from '#shared/errors.js';
 import { memoryAuditLog } from '../../fakes/audit-log.js';
@@ -283,9 +284,13 @@ function app(
     clock: { now: () => new Date('2025-06-09T10:00:00.000Z') },
     authenticate: async (token) => CALLERS[token as keyof typeof CALLERS],
     phone: { defaultRegion: 'US' },
+    cursors,
     ...more,
   });
 }
+
+/** The page cursors the app seals with: a test opens what it answered to see the store's own. */
+const cursors = pageCursors('a key of thirty-two characters or more for tests');
 
 /** The agent API with a routing policy whose queues are `general` and `billing`. */
 const withPolicyQueues = (store: ReturnType<typeof fakeStore>, admin = fakeAdmin()) =>
@@ -352,7 +357,10 @@ describe('agent API', () => {
   it('lists every customer without q, a page at a time', async () => {
     const res = await app().request('/api/customers?limit=2', auth);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ items: [sheena], cursor: 'next' });
+    const page = (await res.json()) as { items: Customer[]; cursor: string };
+    expect(page.items).toEqual([sheena]);
+    expect(page.cursor).not.toBe('next');
+    expect(cursors.open(page.cursor, ['customers'])).toBe('next');
   });
 
   it.each(['q=', 'q=%20', 'limit=0', 'limit=201'])('answers 400 to /api/customers?%s', async (query) => {
@@ -375,14 +383,17 @@ describe('agent API', () => {
   it('returns the timeline as a page, text JSON-escaped verbatim', async () => {
     const res = await app().request('/api/customers/cu_1/timeline', auth);
     expect(res.headers.get('content-type')).toContain('application/json');
-    expect(await res.json()).toEqual({ items: [item], cursor: 'next', resume: 'next' });
+    const page = (await res.json()) as { items: TimelineItem[]; cursor: string; resume: string };
+    expect(page.items).toEqual([item]);
+    expect(cursors.open(page.cursor, ['timeline', 'cu_1', 'oldest'])).toBe('next');
+    expect(page.resume).toBe(page.cursor);
   });
 
   it('reads the timeline from its end with order=newest, channel switches derived within the page', async () => {
     const res = await app().request('/api/customers/cu_1/timeline?order=newest&limit=20', auth);
     expect(res.status).toBe(200);
     const page = (await res.json()) as { items: TimelineItem[]; cursor: string | null };
-    expect(page.cursor).toBe('back-20');
+    expect(cursors.open(page.cursor ?? '', ['timeline', 'cu_1', 'newest'])).toBe('back-20');
     expect(page.items.map((i) => i.id)).toEqual(['whatsapp:wamid.A', 'switch:sms:B', 'sms:B']);
     expect((await app().request('/api/customers/cu_1/timeline?order=oldest', auth)).status).toBe(200);
     expect((await app().request('/api/customers/cu_1/timeline?order=sideways', auth)).status).toBe(400);
@@ -479,7 +490,9 @@ describe('agent API', () => {
 
   it('reads the inbox sorted by due with the same filters and cursor', async () => {
     const store = fakeStore();
-    const res = await app(store).request('/api/conversations?sort=due&queue=billing&cursor=abc', auth);
+    const scope = ['inbox', 'open', 'due', undefined, 'billing', undefined] as const;
+    const cursor = cursors.seal('abc', scope);
+    const res = await app(store).request(`/api/conversations?sort=due&queue=billing&cursor=${cursor}`, auth);
     expect(res.status).toBe(200);
     expect(store.inboxCalls).toEqual([
       {

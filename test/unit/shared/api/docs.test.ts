@@ -8,7 +8,7 @@ import { conversationsApp } from '#shared/api/conversations.js';
 import { csatResponsesApp } from '#shared/api/csat-responses.js';
 import { customerMergesApp } from '#shared/api/customer-merges.js';
 import { customersApp } from '#shared/api/customers.js';
-import type { AgentAppDeps } from '#shared/api/deps.js';
+import type { AgentAppDeps, ApiDeps } from '#shared/api/deps.js';
 import { openApiDocument } from '#shared/api/docs.js';
 import { eventsApp } from '#shared/api/events.js';
 import { exportsApp } from '#shared/api/exports.js';
@@ -19,6 +19,7 @@ import { createRouter } from '#shared/api/router.js';
 import { apiSections } from '#shared/api/sections.js';
 import { webhooksApp } from '#shared/api/webhooks.js';
 import { type EventType, EventTypeSchema, eventSchema } from '#shared/domain/events/integration-events.js';
+import { pageCursors } from '#shared/domain/page-cursor.js';
 import { ReplyRefusalSchema } from '#shared/domain/replies.js';
 
 const deps: AgentAppDeps = {
@@ -30,7 +31,12 @@ const deps: AgentAppDeps = {
   authenticate: async (token) => (token === 'admin' ? { agentId: 'a1', admin: true } : undefined),
   phone: {},
 };
-const withAll: AgentAppDeps = { ...deps, webhooks: {} as never, live: { events: {} as never } };
+const withAll: ApiDeps = {
+  ...deps,
+  webhooks: {} as never,
+  live: { events: {} as never },
+  cursors: pageCursors(undefined),
+};
 const app = createAgentApp(deps);
 
 type Operation = {
@@ -51,7 +57,7 @@ const document = async (): Promise<Document> =>
   (await app.request('/api/openapi.json')).json() as Promise<Document>;
 
 /** Every route the app's sections serve (each section's sub-apps, mounted at `/api`). */
-async function sectionRoutes(from: AgentAppDeps): Promise<Array<{ method: string; path: string }>> {
+async function sectionRoutes(from: ApiDeps): Promise<Array<{ method: string; path: string }>> {
   const routes = [];
   for (const section of apiSections(from)) {
     for (const sub of section.subApps()) {
@@ -63,7 +69,7 @@ async function sectionRoutes(from: AgentAppDeps): Promise<Array<{ method: string
 
 describe('OpenAPI document', () => {
   it.each([
-    ['the agent API', deps],
+    ['the agent API', { ...deps, cursors: pageCursors(undefined) }],
     ['the agent API with webhooks and live events', withAll],
   ])('documents every route %s serves, and no other', async (_name, from) => {
     const served = new Set(

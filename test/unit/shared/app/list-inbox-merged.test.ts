@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { listInbox } from '#shared/app/list-inbox.js';
+import { pageCursors } from '#shared/domain/page-cursor.js';
 import type { Conversation, Customer } from '#shared/domain/timeline.js';
 
 const profile = (id: string, fields: Partial<Customer> = {}): Customer => ({
@@ -49,7 +50,7 @@ describe('listInbox: the customer of a conversation whose customer was merged aw
       },
     };
     const page = await listInbox(
-      { store },
+      { store, cursors: pageCursors(undefined) },
       { filter: { status: 'open' }, page: { limit: 20 }, agentId: 'lead' },
     );
     expect(page.items.map((c) => [c.id, c.customer?.name])).toEqual([

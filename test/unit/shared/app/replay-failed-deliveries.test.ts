@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { REPLAYS_PER_CALL, replayFailedDeliveries } from '#shared/app/replay-failed-deliveries.js';
 import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
+import { pageCursors } from '#shared/domain/page-cursor.js';
 import { type Delivery, newDelivery } from '#shared/domain/webhooks.js';
 import { ConflictError, NotFoundError, ValidationError } from '#shared/errors.js';
 import { memoryAuditLog } from '../../fakes/audit-log.js';
@@ -41,6 +42,7 @@ describe('replaying the failed deliveries since a time', () => {
       queue: world.queue,
       audit: memoryAuditLog(),
       clock: { now: () => new Date(START) },
+      cursors: pageCursors(undefined),
     };
     await world.store.putSubscription(subscription);
   });

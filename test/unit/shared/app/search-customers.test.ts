@@ -3,6 +3,7 @@ import { candidateIdentities, searchCustomers } from '#shared/app/search-custome
 import type { NamePage } from '#shared/domain/agent-ports.js';
 import type { Identity } from '#shared/domain/envelope.js';
 import { identityToken } from '#shared/domain/identity.js';
+import { pageCursors } from '#shared/domain/page-cursor.js';
 import type { Page } from '#shared/domain/paging.js';
 import type { Customer } from '#shared/domain/timeline.js';
 
@@ -114,7 +115,7 @@ describe('searchCustomers', () => {
       return { items: names.slice(from, to), cursor: to < names.length ? String(to) : null };
     },
   };
-  const deps = { store, phone: { defaultRegion: 'US' as const } };
+  const deps = { store, phone: { defaultRegion: 'US' as const }, cursors: pageCursors(undefined) };
 
   it('answers each customer once, whether found by several identities or by name', async () => {
     const found = await searchCustomers(deps, '16505551234', { limit: 25 });
@@ -129,7 +130,7 @@ describe('searchCustomers', () => {
     pages.length = 0;
     for (const q of ['+16505551234', '+1 650-555-1234', '(650) 555-1234']) {
       const found = await searchCustomers(
-        { store: { ...typed, findCustomersByName: byName }, phone: deps.phone },
+        { store: { ...typed, findCustomersByName: byName }, phone: deps.phone, cursors: deps.cursors },
         q,
         {
           limit: 25,
@@ -138,7 +139,7 @@ describe('searchCustomers', () => {
       expect(found).toEqual({ items: [sheena], cursor: null });
     }
     const unknown = await searchCustomers(
-      { store: { ...typed, findCustomersByName: byName }, phone: deps.phone },
+      { store: { ...typed, findCustomersByName: byName }, phone: deps.phone, cursors: deps.cursors },
       '+1 650-555-9999',
       {
         limit: 25,
@@ -148,7 +149,9 @@ describe('searchCustomers', () => {
   });
 
   it('finds by name prefix when no identity matches', async () => {
-    const found = await searchCustomers({ store, phone: {} }, 'She', { limit: 25 });
+    const found = await searchCustomers({ store, phone: {}, cursors: pageCursors(undefined) }, 'She', {
+      limit: 25,
+    });
     expect(found.items.map((c) => c.id)).toEqual(['cu_1', 'cu_2', 'cu_3']);
   });
 
@@ -157,13 +160,14 @@ describe('searchCustomers', () => {
     const first = await searchCustomers(deps, 'she', { limit: 2 });
     expect(first.items.map((c) => c.id)).toEqual(['cu_3', 'cu_1']);
     expect(pages).toEqual([{ limit: 1, skip: ['cu_3'] }]);
-    expect(first.cursor).toBe('1');
+    expect(deps.cursors.open(first.cursor ?? '', ['customer-search', 'she'])).toBe('1');
   });
 
   it('reads a later page by the cursor alone: names only, no identity looked up again', async () => {
     looked.length = 0;
     pages.length = 0;
-    const next = await searchCustomers(deps, 'she', { limit: 2, cursor: 'next' });
+    const cursor = deps.cursors.seal('next', ['customer-search', 'she']) ?? '';
+    const next = await searchCustomers(deps, 'she', { limit: 2, cursor });
     expect(looked).toEqual([]);
     expect(pages).toEqual([{ limit: 2, cursor: 'next' }]);
     expect(next.cursor).toBeNull();
@@ -197,16 +201,26 @@ describe('searchCustomers', () => {
       ['17841400000000001', igsid],
     ] as const) {
       looked.length = 0;
-      const without = await searchCustomers({ store: meta, phone: {} }, q, { limit: 25 });
+      const without = await searchCustomers({ store: meta, phone: {}, cursors: pageCursors(undefined) }, q, {
+        limit: 25,
+      });
       const lookups = looked.length;
       expect(without.items).toEqual([]);
       looked.length = 0;
-      const found = await searchCustomers({ store: meta, phone: {}, metaAccounts }, q, { limit: 25 });
+      const found = await searchCustomers(
+        { store: meta, phone: {}, metaAccounts, cursors: pageCursors(undefined) },
+        q,
+        { limit: 25 },
+      );
       expect(found.items).toEqual([who]);
       expect(looked.length).toBe(lookups + 2);
     }
     looked.length = 0;
-    await searchCustomers({ store: meta, phone: {}, metaAccounts }, 'abc123', { limit: 25 });
+    await searchCustomers(
+      { store: meta, phone: {}, metaAccounts, cursors: pageCursors(undefined) },
+      'abc123',
+      { limit: 25 },
+    );
     expect(looked.map((i) => i.value)).not.toContain('1000001:abc123');
   });
 });

@@ -165,7 +165,7 @@ describe('loadConfigWithSecrets: the signing keys come from the signing secret o
     expect(config.CSAT_SIGNING_SECRET).toBeUndefined();
     expect(warnings).toEqual([
       expect.stringMatching(/^provider secret: CSAT_SIGNING_SECRET ignored: /),
-      'signing secret: CSAT_SIGNING_SECRET not in the signing secret: email surveys go out without answer links, and the links already sent are refused',
+      'signing secret: CSAT_SIGNING_SECRET not in the signing secret: email surveys go out without answer links, the links already sent are refused, and page cursors hold only within one running instance',
     ]);
     expect(notes).toEqual([]);
   });

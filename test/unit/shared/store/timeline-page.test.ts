@@ -6,28 +6,20 @@ import { documentClient } from '#shared/store/sdk-documents.js';
 import { TIME_READ_MAX, timelinePage } from '#shared/store/timeline-page.js';
 import { mockAws } from '../../../support/aws-mock.js';
 import { answerKeyRange } from '../../../support/key-range-query.js';
+import { type StoredRow, storedTimelineRow } from '../../../support/stored-timeline-row.js';
 
 const ddb = mockAws(DynamoDBDocumentClient);
 const db = { doc: documentClient(new DynamoDBClient({ region: 'us-east-1' })), table: 'threadline' };
 const customers = { mergedPartitions: async (id: string) => [id] };
 const T = '2026-12-06T04:57:27.000Z';
 
-type Row = Record<string, unknown> & { pk: string; sk: string };
+type Row = StoredRow;
 let table: Row[] = [];
 const queries: QueryCommandInput[] = [];
 
 /** One stored WhatsApp message (or routing decision: `route:`) of the customer at `at`, arrived `arrival`. */
-const stored = (at: string, id: string, arrival?: number): Row => ({
-  pk: 'CUSTOMER#cu_1',
-  sk: `TIMELINE#${at}#${id}`,
-  entity: 'timeline',
-  id,
-  type: id.startsWith('route:') ? 'event' : 'message',
-  ...(id.startsWith('route:') ? { event: 'routed' } : { direction: 'inbound', channel: 'whatsapp' }),
-  customerId: 'cu_1',
-  at,
-  ...(arrival === undefined ? {} : { arrival }),
-});
+const stored = (at: string, id: string, arrival?: number): Row =>
+  storedTimelineRow('whatsapp', at, id, arrival);
 
 /** Answers a Query as DynamoDB does (`answerKeyRange`), and records it. */
 function answer(input: QueryCommandInput) {

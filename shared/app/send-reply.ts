@@ -274,7 +274,7 @@ export async function sendReply(
   const recipient = input.recipient ?? (await readRecipient(deps, input.conversationId));
   const { conversationId, root, profiles, firstResponded, nobodyWaiting } = recipient;
   const { channel, to, from, latestEmails, thread } = await destinationOf(deps, recipient, input.request);
-  const state = await deps.store.getContactState(to);
+  const state = await deps.store.getContactState(to, from);
   const permit = checkReplyRules({
     channel,
     now: deps.clock.now(),

@@ -101,6 +101,17 @@ describe('local runtime: SMS opt-outs per number of ours', () => {
     expect(await smsOption(customer)).toMatchObject({ available: false, reason: 'sms_opted_out' });
   });
 
+  it("answers B's question from B after a STOP to A came in (the keyword moves no reply's number)", async () => {
+    const phone = '+14155550781';
+    await toB(phone, next(), 'question for B');
+    await toA(phone, next(), 'STOP');
+    const customer = await find(phone);
+    expect(await smsOption(customer)).toMatchObject({ available: true });
+    expect((await reply(customer, 'Answer from B.')).status).toBe(202);
+    await runtime.idle();
+    expect(sms.sent.at(-1)).toMatchObject({ text: 'Answer from B.', from: BRAND_B });
+  });
+
   it("records Twilio's 21610 toward the number the refused text went from", async () => {
     const phone = '+14155550780';
     await toB(phone, next(), 'Is my order on its way?');

@@ -28,12 +28,7 @@ export async function contactStateToward(
   identity: Identity,
   from: string | undefined,
 ): Promise<ContactState | undefined> {
-  const items = await queryAll(db, {
-    TableName: db.table,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': Keys.contactState(identity).pk },
-    ConsistentRead: true,
-  });
+  const items = await contactItems(db, Keys.contactState(identity).pk);
   return contactStateFor(
     items.map((item) => ContactStateSchema.parse(item)),
     from,
@@ -48,12 +43,16 @@ export async function contactStateKeys(
   db: DynamoDb,
   token: string,
 ): Promise<Array<{ pk: string; sk: string }>> {
-  const items = await queryAll(db, {
-    TableName: db.table,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': Keys.contactStateByToken(token).pk },
-    ProjectionExpression: 'pk, sk',
-    ConsistentRead: true,
-  });
+  const items = await contactItems(db, Keys.contactStateByToken(token).pk, 'pk, sk');
   return items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
 }
+
+/** The items of an address's contact-state partition, strongly consistent (their keys alone with `projection`). */
+const contactItems = (db: DynamoDb, pk: string, projection?: string) =>
+  queryAll(db, {
+    TableName: db.table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+    ...(projection ? { ProjectionExpression: projection } : {}),
+    ConsistentRead: true,
+  });

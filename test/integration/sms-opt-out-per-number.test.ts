@@ -39,6 +39,13 @@ describe('local runtime: SMS opt-outs per number of ours', () => {
       `/api/conversations/${customer.openConversationId}/replies`,
       { text },
     );
+  /** SMS offered, and a reply to the customer goes out from brand B's number. */
+  const answeredFromB = async (customer: Customer, text: string) => {
+    expect(await smsOption(customer)).toMatchObject({ available: true });
+    expect((await reply(customer, text)).status).toBe(202);
+    await runtime.idle();
+    expect(sms.sent.at(-1)).toMatchObject({ text, from: BRAND_B });
+  };
   let sid = 0;
   const next = () => `SMqn${String(++sid).padStart(30, '0')}`;
 
@@ -48,10 +55,7 @@ describe('local runtime: SMS opt-outs per number of ours', () => {
     await toA(phone, next(), 'STOP');
     await toB(phone, next(), 'can you call me back tomorrow?');
     const customer = await find(phone);
-    expect(await smsOption(customer)).toMatchObject({ available: true });
-    expect((await reply(customer, 'We will call you at ten.')).status).toBe(202);
-    await runtime.idle();
-    expect(sms.sent.at(-1)).toMatchObject({ text: 'We will call you at ten.', from: BRAND_B });
+    await answeredFromB(customer, 'We will call you at ten.');
 
     // They write to A again: the reply would go from A, which they opted out of.
     await toA(phone, next(), 'and about my brand A order?');
@@ -105,11 +109,7 @@ describe('local runtime: SMS opt-outs per number of ours', () => {
     const phone = '+14155550781';
     await toB(phone, next(), 'question for B');
     await toA(phone, next(), 'STOP');
-    const customer = await find(phone);
-    expect(await smsOption(customer)).toMatchObject({ available: true });
-    expect((await reply(customer, 'Answer from B.')).status).toBe(202);
-    await runtime.idle();
-    expect(sms.sent.at(-1)).toMatchObject({ text: 'Answer from B.', from: BRAND_B });
+    await answeredFromB(await find(phone), 'Answer from B.');
   });
 
   it("records Twilio's 21610 toward the number the refused text went from", async () => {

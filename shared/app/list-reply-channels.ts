@@ -58,9 +58,9 @@ export async function listReplyChannels(
       } catch (error) {
         return { channel, available: false, ...refusalOf(error) };
       }
-      const { to, latestEmails, vouched } = destination;
+      const { to, from, latestEmails, vouched } = destination;
       if (vouched === false) unvouched.add(channel);
-      const state = await deps.replies.store.getContactState(to);
+      const state = await deps.replies.store.getContactState(to, from);
       const option = channelOption({
         channel,
         now,

@@ -1,5 +1,6 @@
 import type { StatusEnvelope } from '../domain/envelope.js';
 import type { OutboundMessage } from '../domain/outbound.js';
+import { businessPhone, businessPhoneOf } from '../domain/resolution.js';
 import type { ContactState, ResolverStore } from '../domain/resolver-ports.js';
 import { unsubscribedState } from '../domain/sms-opt-out.js';
 import type { PlacedTimelineItem } from '../domain/timeline.js';
@@ -8,7 +9,7 @@ type ContactWriter = { setContactState?: ResolverStore['setContactState'] | unde
 
 /**
  * A reply's `failed` status that says the customer texted STOP (Twilio's 21610): their number's contact
- * state records the opt-out, at the reply's time (`unsubscribedState`). Asked on every delivery of the
+ * state records the opt-out toward the number of ours it went from, at the reply's time (`unsubscribedState`). Asked on every delivery of the
  * status (the store answers the failed reply each time), so a retry after a crash before it writes it.
  */
 export async function recordUnsubscribedStatus(
@@ -18,7 +19,9 @@ export async function recordUnsubscribedStatus(
 ): Promise<void> {
   const to = failed.item.to ?? envelope.customer;
   const codes = (envelope.errors ?? []).map((error) => error.code);
-  const state = unsubscribedState({ channel: envelope.channel, codes }, failed.item.at, envelope.id);
+  // Twilio's status names the number it went from (`From`, the envelope's account).
+  const from = businessPhoneOf(envelope);
+  const state = unsubscribedState({ channel: envelope.channel, codes, from }, failed.item.at, envelope.id);
   if (to && state) await store.setContactState?.(to, state);
 }
 
@@ -32,7 +35,13 @@ export async function recordUnsubscribedSend(
   providerCode: string | undefined,
 ): Promise<ContactState | undefined> {
   const codes = providerCode ? [providerCode] : [];
-  const state = unsubscribedState({ channel: message.channel, codes }, message.at, `reply:${message.id}`);
+  // Sent from the reply's number when it names one (else the configured number, not known here).
+  const from = businessPhone(message.from?.trim());
+  const state = unsubscribedState(
+    { channel: message.channel, codes, from },
+    message.at,
+    `reply:${message.id}`,
+  );
   if (state) await store.setContactState?.(message.to, state);
   return state;
 }

@@ -49,7 +49,7 @@ async function otherChannel(ports: AutomationPorts, conversation: Conversation, 
   for (const channel of otherChannels(latest, conversation.channel)) {
     if (uncarried(channel, contentOf(action))) continue;
     try {
-      const { to, latestEmails, vouched } = await replyDestination(
+      const { to, from, latestEmails, vouched } = await replyDestination(
         store,
         { customer: root, partitions, profiles },
         channel,
@@ -57,7 +57,7 @@ async function otherChannel(ports: AutomationPorts, conversation: Conversation, 
       );
       // Never chosen for the customer: the chat of a visitor nobody vouched for (a stranger merged in).
       if (vouched === false) continue;
-      const state = await store.getContactState(to);
+      const state = await store.getContactState(to, from);
       checkReplyRules({
         channel,
         now: clock.now(),

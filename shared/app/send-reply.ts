@@ -278,7 +278,7 @@ export async function sendReply(
     recipient,
     input.request,
   );
-  const state = await deps.store.getContactState(to);
+  const state = await deps.store.getContactState(to, from);
   const permit = checkReplyRules({
     channel,
     now: deps.clock.now(),

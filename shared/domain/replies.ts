@@ -9,6 +9,7 @@ import { keyedId, requestHash } from './idempotency.js';
 import { type OutboundMessage, ReplyAttachmentSchema, TemplateSchema } from './outbound.js';
 import { lastNumberOn, sentFrom } from './reply-numbers.js';
 import type { ContactState } from './resolver-ports.js';
+import { optedOutDetail } from './sms-opt-out.js';
 import { templateText } from './template-text.js';
 import type { Customer, TimelineItem } from './timeline.js';
 import { whatsAppWindowClosed, windowClosedOn } from './whatsapp-window.js';
@@ -94,7 +95,7 @@ export interface ReplyContext {
    */
   automated: boolean;
   /** An SMS opt-out or an email suppression on the address. */
-  blocked?: { reason: string; at: string } | undefined;
+  blocked?: { reason: string; at: string; number?: string | undefined } | undefined;
 }
 
 /** What the rules allow: possibly with a message tag. */
@@ -134,13 +135,7 @@ export function checkReplyRules(context: ReplyContext): ReplyPermit {
       );
     case 'sms':
     case 'voice':
-      if (context.blocked) {
-        throw refuse(
-          'sms_opted_out',
-          `the customer opted out of SMS on this number (${context.blocked.reason}, ${context.blocked.at}): they must text START before we may write`,
-          409,
-        );
-      }
+      if (context.blocked) throw refuse('sms_opted_out', optedOutDetail(context.blocked), 409);
       return {};
     case 'email':
       if (context.blocked) {
@@ -336,9 +331,9 @@ export function standingBlock(
   state: ContactState | undefined,
   to: Identity,
   latest: readonly (TimelineItem | undefined)[] = [],
-): { reason: string; at: string } | undefined {
+): { reason: string; at: string; number?: string | undefined } | undefined {
   if (!state?.blocked) return undefined;
-  const block = { reason: state.reason, at: state.at };
+  const block = { reason: state.reason, at: state.at, ...(state.number ? { number: state.number } : {}) };
   if (to.kind !== 'email') return block;
   const wroteAgain = latest.some(
     (item) =>

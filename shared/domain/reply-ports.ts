@@ -8,7 +8,11 @@ export interface ReplyStore {
   getConversation(conversationId: string): Promise<Conversation | undefined>;
   /** The partitions of the customer's merges (the root first) and the profiles of those that have one. */
   mergedCustomers(customerId: string): Promise<{ partitions: string[]; customers: Customer[] }>;
-  getContactState(identity: Identity): Promise<ContactState | undefined>;
+  /**
+   * The contact state a message to the address from our number `from` meets (SMS opt-outs are per
+   * number of ours: `contactStateFor`); with no `from`, the latest block toward any of them.
+   */
+  getContactState(identity: Identity, from?: string): Promise<ContactState | undefined>;
   /**
    * The customer's latest inbound message on a channel (email threading), in one conversation when
    * `conversationId` is given; of email, the latest of the customer's own (`isOwnMail`: no automatic,

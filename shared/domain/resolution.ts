@@ -208,10 +208,13 @@ export function calledBusinessPhone(envelope: Envelope): string | undefined {
   return businessPhoneOf(envelope);
 }
 
-const businessPhoneOf = (envelope: Envelope): string | undefined => {
-  const account = envelope.account;
-  return account !== undefined && BUSINESS_PHONE.test(account) ? account : undefined;
-};
+/** Our number an envelope names (its `account`: an inbound SMS's `To`, a status's `From`), when it is a phone number. */
+export const businessPhoneOf = (envelope: Pick<Envelope, 'account'>): string | undefined =>
+  businessPhone(envelope.account);
+
+/** The value, when it is a business number as Twilio gives it (E.164). */
+export const businessPhone = (value: string | undefined): string | undefined =>
+  value !== undefined && BUSINESS_PHONE.test(value) ? value : undefined;
 
 /** Mail whose sender nothing vouches for (DMARC failed, or SPF and DKIM both did): it attaches to no existing customer. */
 export function isUnauthenticated(envelope: Envelope): boolean {
@@ -253,7 +256,8 @@ export function standsForItsMessage(envelope: Envelope, placement: { quiet?: boo
 }
 
 /**
- * An SMS opt-out or opt-in keyword, or an email suppression, that this envelope carries, timed `at`: the
+ * An SMS opt-out or opt-in keyword (toward the number of ours it was texted to, `number`; a keyword
+ * naming none is the address's as a whole), or an email suppression, that this envelope carries, timed `at`: the
  * time its first delivery placed it (`PlacedItem.at`), so a provider's resend of an old keyword (Twilio
  * times messages at their arrival) takes the first delivery's place among the customer's keywords and
  * changes nothing a later one decided; a retry after a crash before the write still makes it.
@@ -264,9 +268,12 @@ export function contactStateOf(envelope: Envelope, at = envelope.occurredAt): Co
     return { ...common, blocked: true, reason: envelope.errors?.[0]?.code ?? 'suppressed' };
   }
   if (envelope.kind === 'message' && envelope.direction === 'inbound') {
+    // Toward the number of ours it was texted to: Twilio keeps opt-outs per sending number.
+    const number = smsBusinessPhone(envelope);
+    const toward = { ...common, ...(number ? { number } : {}) };
     const optOut = envelope.data?.optOut;
-    if (optOut === 'stop') return { ...common, blocked: true, reason: 'opted out (STOP)' };
-    if (optOut === 'start') return { ...common, blocked: false, reason: 'opted in (START)' };
+    if (optOut === 'stop') return { ...toward, blocked: true, reason: 'opted out (STOP)' };
+    if (optOut === 'start') return { ...toward, blocked: false, reason: 'opted in (START)' };
   }
   return undefined;
 }

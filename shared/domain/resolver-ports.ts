@@ -313,7 +313,7 @@ export interface ResolverStore extends HeldEditStore, LateFailureStore {
   ): Promise<void>;
   /**
    * Records a contact preference of an address: an SMS opt-out (STOP) or opt-in (START), or an email
-   * suppression after a permanent bounce or a complaint. The latest event wins, whatever the order.
+   * suppression after a permanent bounce or a complaint. The latest wins, per number of ours it names.
    */
   setContactState(identity: Identity, state: ContactState): Promise<void>;
 }
@@ -385,6 +385,12 @@ export interface ContactState {
   reason: string;
   at: string;
   envelopeId: string;
+  /**
+   * SMS: our number the customer texted STOP or START to (Twilio's opt-outs are per sending number).
+   * Absent: the address's own (an email suppression; an SMS opt-out naming none of our numbers, or
+   * stored before they were kept per number): a block from every number of ours (`contactStateFor`).
+   */
+  number?: string | undefined;
 }
 
 /** Where a thread id leads. */

@@ -11,6 +11,7 @@ import type { Customer } from '../domain/timeline.js';
 import { GoneError, UnavailableError } from '../errors.js';
 import { advanceInbound } from './advance-inbound.js';
 import { getItems } from './batch-get.js';
+import { contactStateToward } from './contact-states.js';
 import { customerList } from './customer-list.js';
 import {
   type DynamoDb,
@@ -88,13 +89,6 @@ const ProfileStateSchema = z.object({
   lastEventAt: z.string().optional(),
   lastInboundAt: z.string().optional(),
   lastInboundChannel: z.string().optional(),
-});
-
-const ContactStateSchema = z.object({
-  blocked: z.boolean(),
-  reason: z.string(),
-  at: z.string(),
-  envelopeId: z.string(),
 });
 
 /**
@@ -337,11 +331,8 @@ export function customerRepository(db: DynamoDb) {
     async setContactState(identity: Identity, state: ContactState): Promise<void> {
       await putItemIf(db, setContactStateInput(db.table, identity, state));
     },
-    /** Whether an address may be contacted (undefined: nothing recorded, so yes). */
-    async getContactState(identity: Identity): Promise<ContactState | undefined> {
-      const out = await getItem(db, getInput(db.table, Keys.contactState(identity), true));
-      return out.Item ? ContactStateSchema.parse(out.Item) : undefined;
-    },
+    /** Whether an address may be contacted from our number `from` (see `contactStateToward`). */
+    getContactState: (identity: Identity, from?: string) => contactStateToward(db, identity, from),
     getCustomer,
     /** A page of the customers whose name starts with the prefix, by name: merged from the name index's shards, then read. */
     findCustomersByName: (prefix: string, page: NamePage) => customersByName(db, prefix, page),

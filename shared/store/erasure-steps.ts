@@ -2,6 +2,7 @@ import { ProviderSchema } from '../domain/envelope.js';
 import type { ErasureReport, ExportStore } from '../domain/privacy.js';
 import type { Suggestion } from '../domain/suggestions.js';
 import { syncAgentLoadOrGone } from './agent-load.js';
+import { contactStateKeys } from './contact-states.js';
 import { legacyCustomerListKey } from './customer-list.js';
 import { forgetDeletionMarks } from './deletion-erasure.js';
 import { drainNotes } from './drain-notes.js';
@@ -284,7 +285,8 @@ const STEPS: ReadonlyArray<(turn: Turn) => Promise<void>> = [
       await forgetConnectionsUnder(db, Keys.webchatIdentityFollower(token, '').pk, (key) => remove(db, key));
       await forgetWebchatSessions(db, token);
       await remove(db, Keys.identityByToken(token));
-      await remove(db, Keys.contactStateByToken(token));
+      // Its opt-outs: the address's own, and those toward each number of ours (SMS).
+      for (const key of await contactStateKeys(db, token)) await remove(db, key);
       await forgetMentions(db, token);
     }
   },

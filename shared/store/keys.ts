@@ -8,8 +8,8 @@ function identityKey(token: string): { pk: string; sk: string } {
   return { pk: `IDENTITY#${token}`, sk: 'IDENTITY' };
 }
 
-function contactKey(token: string): { pk: string; sk: string } {
-  return { pk: `CONTACT#${token}`, sk: 'CONTACT' };
+function contactKey(token: string, number?: string): { pk: string; sk: string } {
+  return { pk: `CONTACT#${token}`, sk: number === undefined ? 'CONTACT' : `CONTACT#${number}` };
 }
 
 /** Sort-key prefix of a customer's timeline items. */
@@ -58,7 +58,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | erased message's marker| GetItem  pk=ERASED#<sha256 of MESSAGE#<channel>#<id>>, sk=ERASED (ttl) |
  * | a deletion's message   | Query ×N pk=CUSTOMER#<id>, sk between TIMELINE#<at − 7 days> and TIMELINE$, newest first, filter id, ≤ 1,000 read |
  * | who mentioned identity | Query    pk=MENTION#<kind>#<value>, sk=CUSTOMER#<id>              |
- * | contact state (opt-out)| GetItem  pk=CONTACT#<kind>#<value>, sk=CONTACT                    |
+ * | contact state (opt-out)| Query    pk=CONTACT#<kind>#<value>: sk=CONTACT (the address), sk=CONTACT#<our number> (SMS) |
  * | agent                  | GetItem  pk=AGENT#<id>, sk=AGENT                                 |
  * | every agent            | Query    gsi1k gsi1pk=AGENTS (removed ones kept with their sets: AGENTS_REMOVED), gsi1sk=<id> |
  * | agent's console lease  | BatchGetItem pk=AGENT_LIVE#<id>, sk=AGENT_LIVE (the online agents); Update by their sockets (ttl) |
@@ -112,7 +112,7 @@ export const Keys = {
   agentRemoved: (agentId: string) => ({ pk: `AGENT_REMOVED#${agentId}`, sk: 'AGENT_REMOVED' }),
   /** The agents removed and not restored, one set: a removal is written only while its admin is not in it. */
   agentRemovals: () => ({ pk: 'AGENT_REMOVALS', sk: 'AGENT_REMOVALS' }),
-  contactState: (identity: Identity) => contactKey(identityToken(identity)),
+  contactState: (identity: Identity, number?: string) => contactKey(identityToken(identity), number),
   /** The contact state of a token (`<kind>#<value>`), as profiles list their identities. */
   contactStateByToken: (token: string) => contactKey(token),
   messageRef: (channel: Channel, providerMessageId: string) => ({

@@ -95,6 +95,8 @@ describe('local runtime: an erasure leaves nothing that names the customer', () 
         kind: 'message',
         direction: 'inbound',
         providerMessageId: 'SM-E2',
+        // Texted to one of our numbers: its opt-out is kept toward that number.
+        account: '+15017120001',
         occurredAt: at(60),
         contentType: 'text',
         text: 'STOP optout-secret',
@@ -141,6 +143,7 @@ describe('local runtime: an erasure leaves nothing that names the customer', () 
       'REPLY#',
       'NOTE#nk_',
       'CONTACT#phone#+14155550199',
+      'CONTACT#+15017120001',
       'PROVIDER_EVENT#whatsapp',
       'MESSAGE#',
     ]) {

@@ -247,7 +247,10 @@ export function queryCustomersByNameInput(
   };
 }
 
-/** Records whether an address may be contacted; only a later event changes it. */
+/**
+ * Records whether an address may be contacted (toward the number of ours the state names, if any);
+ * only a later event changes it.
+ */
 export function setContactStateInput(
   table: string,
   identity: Identity,
@@ -255,7 +258,7 @@ export function setContactStateInput(
 ): PutCommandInput {
   return {
     TableName: table,
-    Item: { ...Keys.contactState(identity), entity: 'contact_state', ...identity, ...state },
+    Item: { ...Keys.contactState(identity, state.number), entity: 'contact_state', ...identity, ...state },
     ConditionExpression: 'attribute_not_exists(pk) OR #at < :at',
     ExpressionAttributeNames: { '#at': 'at' },
     ExpressionAttributeValues: { ':at': state.at },

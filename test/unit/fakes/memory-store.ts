@@ -368,8 +368,11 @@ export class MemoryStore implements ResolverStore {
 
   async setContactState(identity: Identity, state: ContactState): Promise<void> {
     this.#write();
-    const current = this.contacts.get(identityToken(identity));
-    if (!current || current.at < state.at) this.contacts.set(identityToken(identity), state);
+    // Keyed as the table keys it: the address, and the number of ours the state names (`<token>@<number>`).
+    const key =
+      state.number === undefined ? identityToken(identity) : `${identityToken(identity)}@${state.number}`;
+    const current = this.contacts.get(key);
+    if (!current || current.at < state.at) this.contacts.set(key, state);
   }
 
   /** The customer's timeline, oldest first. */

@@ -50,7 +50,15 @@ describe('privacyRepository', () => {
         ? {
             Items: [{ pk: 'CUSTOMER#cu_1', sk: 'TIMELINE#t#m1', channel: 'sms', providerMessageId: 'SM1' }],
           }
-        : { Items: [] },
+        : input.ExpressionAttributeValues[':pk'] === 'CONTACT#phone#+1'
+          ? // The number's own state (stored before opt-outs were per number) and a STOP to one of ours.
+            {
+              Items: [
+                { pk: 'CONTACT#phone#+1', sk: 'CONTACT' },
+                { pk: 'CONTACT#phone#+1', sk: 'CONTACT#+15017120001' },
+              ],
+            }
+          : { Items: [] },
     );
     ddb
       .on(QueryCommand, { ExpressionAttributeValues: { ':pk': 'CUSTOMER#cu_1' } })
@@ -101,6 +109,7 @@ describe('privacyRepository', () => {
       ['MESSAGE#sms#SM1', 'MESSAGE'],
       ['IDENTITY#phone#+1', 'IDENTITY'],
       ['CONTACT#phone#+1', 'CONTACT'],
+      ['CONTACT#phone#+1', 'CONTACT#+15017120001'],
       ['MENTION#email#a@x.io', 'CUSTOMER#cu_1'],
       // The word entries a search finds them by (every one they may have).
       ['CUSTOMER#cu_1', 'NAMEWORD#1'],
@@ -130,7 +139,8 @@ describe('privacyRepository', () => {
       ttl: Date.parse('2025-06-10T09:00:00.000Z') / 1000 + 14 * 24 * 3600,
     });
     // Every query the erasure makes, counted: the timeline's email thread links and the noted ones first,
-    // then its followers' connections, per identity its connections, sessions and mentioners, then its
+    // then its followers' connections, per identity its connections, sessions, contact states (its own
+    // and one per number of ours) and mentioners, then its
     // conversations, raw payloads, timeline, each provider's unattached events, its live-log notes and
     // the windows an unmerge noted under it.
     expect(
@@ -145,6 +155,7 @@ describe('privacyRepository', () => {
       'WEBCHAT_LIVE#cu_1',
       'WEBCHAT_LIVE_ID#phone#+1',
       'WEBCHAT_SESSIONS#phone#+1 SESSION#',
+      'CONTACT#phone#+1',
       'MENTION#phone#+1',
       'CUSTOMER#cu_1 CONVERSATION#',
       'CUSTOMER#cu_1 RAW#',

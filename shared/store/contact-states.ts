@@ -1,0 +1,58 @@
+import * as z from 'zod';
+import type { Identity } from '../domain/envelope.js';
+import type { ContactState } from '../domain/resolver-ports.js';
+import { contactStateFor } from '../domain/sms-opt-out.js';
+import type { DynamoDb } from './dynamo-client.js';
+import { Keys } from './keys.js';
+import { queryAll } from './paging.js';
+
+// An address's contact states share one partition (Keys.contactState): its own (an email suppression,
+// an SMS opt-out that named none of our numbers or was stored before they were kept per number), and
+// one per number of ours the customer texted STOP or START to.
+
+const ContactStateSchema = z.object({
+  blocked: z.boolean(),
+  reason: z.string(),
+  at: z.string(),
+  envelopeId: z.string(),
+  number: z.string().optional(),
+});
+
+/**
+ * Whether an address may be contacted from our number `from` (`contactStateFor`; undefined: nothing
+ * recorded, so yes). One strongly consistent Query of the address's states: its own and one per number
+ * of ours it texted STOP or START to (as few as the business has numbers).
+ */
+export async function contactStateToward(
+  db: DynamoDb,
+  identity: Identity,
+  from: string | undefined,
+): Promise<ContactState | undefined> {
+  const items = await contactItems(db, Keys.contactState(identity).pk);
+  return contactStateFor(
+    items.map((item) => ContactStateSchema.parse(item)),
+    from,
+  );
+}
+
+/**
+ * The keys of every contact state of an address (`<kind>#<value>`): its own, and one per number of
+ * ours it texted STOP or START to (SMS). One Query of its partition (as few items as we have numbers).
+ */
+export async function contactStateKeys(
+  db: DynamoDb,
+  token: string,
+): Promise<Array<{ pk: string; sk: string }>> {
+  const items = await contactItems(db, Keys.contactStateByToken(token).pk, 'pk, sk');
+  return items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
+}
+
+/** The items of an address's contact-state partition, strongly consistent (their keys alone with `projection`). */
+const contactItems = (db: DynamoDb, pk: string, projection?: string) =>
+  queryAll(db, {
+    TableName: db.table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': pk },
+    ...(projection ? { ProjectionExpression: projection } : {}),
+    ConsistentRead: true,
+  });

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import type { ChannelOption } from '#shared/domain/replies.js';
+import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
+import { agentCaller, agentRequest, customerReads } from '../support/agent-api.js';
+import { agentToken } from '../support/agent-token.js';
+import { SECRETS } from '../support/runtime.js';
+import { useTestRuntime } from '../support/test-runtime.js';
+import { TwilioStandIn } from '../support/twilio-stand-in.js';
+import { twilioPoster, twilioTexter } from '../support/webhooks.js';
+
+const TOKEN = agentToken('sms-opt-out-per-number');
+const ACCOUNT = 'AC00000000000000000000000000000901';
+const BRAND_A = '+15017120001';
+const BRAND_B = '+15017120002';
+
+/**
+ * QA's two brands, a Twilio number each: Twilio keeps a STOP per number of ours (the one texted), so
+ * a STOP to brand A's number stops A's texts only, and a START to brand B's lifts nothing of A's.
+ */
+describe('local runtime: SMS opt-outs per number of ours', () => {
+  const sms = new TwilioStandIn();
+  const runtime = useTestRuntime({
+    env: { AGENT_TOKENS: `agent-ana:${TOKEN}` },
+    senders: { sms, voice: sms },
+  });
+  const api = agentCaller(() => runtime.url, TOKEN);
+  const request = agentRequest(() => runtime.url, TOKEN);
+  const { find } = customerReads(api);
+  const post = twilioPoster(SECRETS.twilio, () => runtime.idle());
+  const toA = twilioTexter(post, () => runtime.url, { account: ACCOUNT, business: BRAND_A });
+  const toB = twilioTexter(post, () => runtime.url, { account: ACCOUNT, business: BRAND_B });
+  const smsOption = async (customer: Customer) => {
+    const channels = await api<ChannelOption[]>('GET', `/api/customers/${customer.id}/channels`);
+    return channels.find((option) => option.channel === 'sms');
+  };
+  const reply = (customer: Customer, text: string) =>
+    request<{ reply?: TimelineItem; error?: { code: string; message: string } }>(
+      'POST',
+      `/api/conversations/${customer.openConversationId}/replies`,
+      { text },
+    );
+  /** SMS offered, and a reply to the customer goes out from brand B's number. */
+  const answeredFromB = async (customer: Customer, text: string) => {
+    expect(await smsOption(customer)).toMatchObject({ available: true });
+    expect((await reply(customer, text)).status).toBe(202);
+    await runtime.idle();
+    expect(sms.sent.at(-1)).toMatchObject({ text, from: BRAND_B });
+  };
+  let sid = 0;
+  const next = () => `SMqn${String(++sid).padStart(30, '0')}`;
+
+  it('answers from brand B a customer who texted STOP to brand A, and refuses 409 from A naming it', async () => {
+    const phone = '+14155550777';
+    await toA(phone, next(), 'Hi brand A');
+    await toA(phone, next(), 'STOP');
+    await toB(phone, next(), 'can you call me back tomorrow?');
+    const customer = await find(phone);
+    await answeredFromB(customer, 'We will call you at ten.');
+
+    // They write to A again: the reply would go from A, which they opted out of.
+    await toA(phone, next(), 'and about my brand A order?');
+    const option = await smsOption(customer);
+    expect(option).toMatchObject({ available: false, reason: 'sms_opted_out' });
+    expect(option?.detail).toContain(BRAND_A);
+    const before = sms.sent.length;
+    const refused = await reply(customer, 'It ships today.');
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toMatchObject({ code: 'sms_opted_out' });
+    expect(refused.json.error?.message).toContain(`START to ${BRAND_A}`);
+    await runtime.idle();
+    expect(sms.sent.length).toBe(before);
+  });
+
+  it("never lifts brand A's STOP by a START to brand B", async () => {
+    const phone = '+14155550778';
+    await toA(phone, next(), 'STOP');
+    await toB(phone, next(), 'START');
+    await toA(phone, next(), 'a question for brand A');
+    const customer = await find(phone);
+    expect(await smsOption(customer)).toMatchObject({ available: false, reason: 'sms_opted_out' });
+    // A START to A itself lifts it.
+    await toA(phone, next(), 'START');
+    expect(await smsOption(customer)).toMatchObject({ available: true });
+  });
+
+  it('keeps a STOP stored before opt-outs were per number blocking every number, until a START to the one we write from', async () => {
+    const phone = '+14155550779';
+    await toB(phone, next(), 'Hello brand B');
+    // As the version before kept it: the address's own state, no number of ours named.
+    await runtime.store.customers.setContactState(
+      { kind: 'phone', value: phone },
+      {
+        blocked: true,
+        reason: 'opted out (STOP)',
+        at: new Date().toISOString(),
+        envelopeId: 'twilio:msg:SMold',
+      },
+    );
+    const customer = await find(phone);
+    expect(await smsOption(customer)).toMatchObject({ available: false, reason: 'sms_opted_out' });
+    await toB(phone, next(), 'START');
+    expect(await smsOption(customer)).toMatchObject({ available: true });
+    // A is not lifted by B's START: the old STOP may have been sent to A.
+    await toA(phone, next(), 'and brand A?');
+    expect(await smsOption(customer)).toMatchObject({ available: false, reason: 'sms_opted_out' });
+  });
+
+  it("answers B's question from B after a STOP to A came in (the keyword moves no reply's number)", async () => {
+    const phone = '+14155550781';
+    await toB(phone, next(), 'question for B');
+    await toA(phone, next(), 'STOP');
+    await answeredFromB(await find(phone), 'Answer from B.');
+  });
+
+  it("records Twilio's 21610 toward the number the refused text went from", async () => {
+    const phone = '+14155550780';
+    await toB(phone, next(), 'Is my order on its way?');
+    const customer = await find(phone);
+    sms.unsubscribed.add(phone);
+    expect((await reply(customer, 'It ships today.')).status).toBe(202);
+    await runtime.idle();
+    sms.unsubscribed.delete(phone);
+    expect(await smsOption(customer)).toMatchObject({ available: false, reason: 'sms_opted_out' });
+    await toA(phone, next(), 'Brand A here?');
+    expect(await smsOption(customer)).toMatchObject({ available: true });
+  });
+});

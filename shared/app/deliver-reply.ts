@@ -94,7 +94,7 @@ async function afterRefusal(deps: SenderDeps, message: OutboundMessage, code: st
     // The wait back first, as for any refusal (the take-back's condition reads it), then gone last.
     if (unanswered) await deps.store.startWaiting?.(conversationId, unanswered, answered);
     await deps.store.takeBackFirstResponse?.(conversationId, message.at);
-    await to(wait, code, answered, true);
+    await to(wait, code, repliedAt(message), true);
     await deps.track?.({ type: 'unanswered', conversationId, at: repliedAt(message) });
     await deps.track?.({ type: 'unreachable', conversationId, at: repliedAt(message) });
     // A wait its message's arrival started (a reopen) and the answer never ended: nobody can answer it.

@@ -11,6 +11,7 @@ import {
   answersCustomer,
   clockAuthorOf,
   lateFailureWaitOf,
+  repliedAt,
   unansweredBy,
 } from '../domain/waiting.js';
 import { errorFields, loggedId, logger } from '../log.js';
@@ -93,9 +94,9 @@ async function afterRefusal(deps: SenderDeps, message: OutboundMessage, code: st
     // The wait back first, as for any refusal (the take-back's condition reads it), then gone last.
     if (unanswered) await deps.store.startWaiting?.(conversationId, unanswered, answered);
     await deps.store.takeBackFirstResponse?.(conversationId, message.at);
-    await to(wait, code, answered, true);
-    await deps.track?.({ type: 'unanswered', conversationId, at: answered });
-    await deps.track?.({ type: 'unreachable', conversationId, at: answered });
+    await to(wait, code, repliedAt(message), true);
+    await deps.track?.({ type: 'unanswered', conversationId, at: repliedAt(message) });
+    await deps.track?.({ type: 'unreachable', conversationId, at: repliedAt(message) });
     // A wait its message's arrival started (a reopen) and the answer never ended: nobody can answer it.
     if (unanswered) await deps.store.dropUnreachableWait?.(conversationId, unanswered);
     return;
@@ -109,7 +110,7 @@ async function afterRefusal(deps: SenderDeps, message: OutboundMessage, code: st
   await deps.store.takeBackFirstResponse?.(conversationId, message.at);
   const reason = code === TWILIO_UNSUBSCRIBED && message.channel === 'sms' ? SMS_REFUSED_REASON : code;
   if (to && wait && owed) await makeOwedHandOff(deps.store, to, wait, reason, owed);
-  await deps.track?.({ type: 'unanswered', conversationId, at: answered });
+  await deps.track?.({ type: 'unanswered', conversationId, at: repliedAt(message) });
 }
 
 /**
@@ -240,7 +241,7 @@ function trackRetried(deps: SenderDeps, message: OutboundMessage): Promise<void>
   return deps.track?.({
     type: 'reply',
     conversationId,
-    at: answeredAt(message),
+    at: repliedAt(message),
     author: clockAuthorOf(author),
   });
 }

@@ -104,7 +104,8 @@ async function decide(deps: RouterDeps, routing: Routing, redelivered: boolean):
     return { decision: await decideAnswered(deps.store, routing, toAssessment(answer)), result };
   }
   // A person who has the conversation, or that it waits for, keeps it: no language to look for.
-  if (decision.target !== 'ai' && !handsOff(decision)) return { decision, result: undefined };
+  if (decision.target !== 'ai' && !handsOff(decision, routing.conversation))
+    return { decision, result: undefined };
   const language = languageToRoute(routing.context, routing.item);
   const message = { ...routing.base.message, language };
   const decided = language ? decideRoute({ ...routing.base, message }) : decision;
@@ -366,20 +367,22 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   if (answered.unreachable) return keepUnreachable(deps, routing, answered.decision, before === undefined);
   // Another message routed at the same time handed the conversation off first: this one waits with it.
   const taken =
-    handsOff(answered.decision) && !(await takeHandOff(deps.store, routing, answered.decision.queue));
+    handsOff(answered.decision, routing.conversation) &&
+    !(await takeHandOff(deps.store, routing, answered.decision.queue));
   const decision = taken ? handedOffMeanwhile(answered.decision) : answered.decision;
   // A reply queued again after a crash: the item was routed before.
   const outcome: RouteOutcome & { decision: RouteDecision } = { routed: before === undefined, decision };
   if (replied) outcome.replied = true;
   // The AI's language, else the one routing found in a message the AI did not read.
   const language = first.result?.language ?? ('language' in first ? first.language : undefined);
-  if (handsOff(decision)) {
+  const handing = handsOff(decision, routing.conversation);
+  if (handing) {
     const assignedTo = await handOff(deps, routing, decision, first.result, language);
     if (assignedTo) outcome.assignedTo = assignedTo;
   }
   await recordDecision(deps, routing, outcome);
   const handedOff = { decision, itemId: item.id, channel, recipient: recipientOf(routing) };
-  if (handsOff(decision) && outcome.routed) await sendHoldingReply(deps, handedOff, language);
+  if (handing && outcome.routed) await sendHoldingReply(deps, handedOff, language);
   deps.log?.('info', 'message routed', {
     customerId,
     conversationId,

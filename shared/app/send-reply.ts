@@ -22,7 +22,7 @@ import { checkReplyLength } from '../domain/reply-length.js';
 import type { InlineSend, OutboundQueue, ReplyStore } from '../domain/reply-ports.js';
 import { sendRetryDelaySeconds } from '../domain/send-errors.js';
 import type { Conversation, Customer, TimelineItem } from '../domain/timeline.js';
-import { answeredAt, answersCustomer, clockAuthorOf } from '../domain/waiting.js';
+import { answeredAt, answersCustomer, clockAuthorOf, repliedAt } from '../domain/waiting.js';
 import { isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
 import { replyChannelOf } from '../domain/webchat/attachments.js';
 import { hasVerifiedEmail } from '../domain/webchat/email-fallback.js';
@@ -327,7 +327,7 @@ export async function sendReply(
   await deps.track?.({
     type: 'reply',
     conversationId: message.conversationId,
-    at: answeredAt(message),
+    at: repliedAt(message),
     author: by,
     ...(input.answers ? { answers: input.answers.at } : {}),
     emailFallback,

@@ -161,5 +161,5 @@ export async function waitAgainAfterFailure(
   if (to && owed) await makeOwedHandOff(store, to, wait, handOff?.reason, owed);
   // The clock counted the answer when it was sent: its SLA wait comes back too (keyed on the answer's
   // time, so a redelivered status, told again, changes nothing).
-  await track?.({ type: 'unanswered', conversationId, at: answered });
+  await track?.({ type: 'unanswered', conversationId, at: wait.replied });
 }

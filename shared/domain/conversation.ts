@@ -137,10 +137,14 @@ export function isQuietInbound(envelope: Envelope): boolean {
   return envelope.data?.quarantined === true || envelope.data?.autoReply === true;
 }
 
+/** A message the business sent from its own app (an echo: the Page inbox, the WhatsApp Business app). */
+const isEcho = (envelope: Envelope): boolean =>
+  envelope.kind === 'message' && envelope.direction === 'outbound';
+
 /**
  * Places an event: in the conversation its email thread names, else the open one, else the last one
  * when the customer writes again within `reopenWindowMs` of its resolution, else a new one. Quiet
- * inbound mail (`isQuietInbound`) reopens nothing: a thread's resolved conversation, or else the last
+ * inbound mail (`isQuietInbound`) and the business's own echoes reopen nothing: a thread's resolved conversation, or else the last
  * one, keeps it as it is (`quiet`); it opens a conversation only for a customer who has none. A
  * voicemail's transcription and a reaction (`goesBeside`) go quietly beside what they are about: the
  * open conversation, else the last one, changed in nothing. A reopen by an event timed at or before the resolution is `late`.
@@ -153,7 +157,8 @@ export function placeEvent(
   reopenWindowMs: number | undefined,
 ): Placement {
   const open = profile?.openConversationId;
-  const quiet = isQuietInbound(envelope);
+  // The business's own message sent outside Threadline (an echo) reopens nothing, as an agent's reply does not.
+  const quiet = isQuietInbound(envelope) || isEcho(envelope);
   const beside = goesBeside(envelope) ? (open ?? profile?.lastConversationId) : undefined;
   if (beside) return { conversationId: beside, reopen: false, quiet: true };
   if (thread && thread.customerId === customerId) {

@@ -59,10 +59,22 @@ function isEchoedAnswer(item: PlacedTimelineItem['item']): boolean {
 }
 
 /**
- * The time an answer counts from: when it was written, or for the AI's answer its place right after
- * the message it answers when that is later (a provider's clock ahead of ours), so it always answers it.
+ * The time an answer counts from for the customer's wait: when it was written, or for the AI's answer
+ * its place right after the message it answers (`placedAt`). The AI answers that message only, not one
+ * the customer wrote while it was being written (a later message of the same delivery, handed to a
+ * person): that one still waits, in whichever order the writes land. An agent sees every message: their
+ * reply answers all the customer wrote before it.
  */
 export function answeredAt(message: Pick<OutboundMessage, 'at' | 'placedAt'>): string {
+  return message.placedAt ?? message.at;
+}
+
+/**
+ * The time the conversation clock counts a reply at: when it was written, or for the AI's answer its
+ * place right after the message it answers when that is later (a provider's clock ahead of ours), so
+ * the clock never takes the message for one that came after it.
+ */
+export function repliedAt(message: Pick<OutboundMessage, 'at' | 'placedAt'>): string {
   return message.placedAt && message.placedAt > message.at ? message.placedAt : message.at;
 }
 
@@ -162,6 +174,8 @@ export interface LateFailureWait {
   answered: string;
   /** The failed reply's own time (`at`): its first-response mark's, if it was the first response. */
   written: string;
+  /** The failed reply's time as the conversation clock counted it (`repliedAt`). */
+  replied: string;
   /** The AI's answer (not an agent's): a person is handed the conversation (`undeliveredAnswerHandOff`). */
   byAi?: { channel: OutboundMessage['channel'] };
 }
@@ -183,7 +197,8 @@ export function lateFailureWait(failed: PlacedTimelineItem): LateFailureWait | u
   if (!author.success) {
     // A business app reply (its echo) answered as an agent's reply does, at its own time.
     if (!isEchoedAnswer(item)) return undefined;
-    return { conversationId: item.conversationId, at: item.at, answered: item.at, written: item.at };
+    const { at } = item;
+    return { conversationId: item.conversationId, at, answered: at, written: at, replied: at };
   }
   // The AI's reply is keyed at its place (`placedAt`); its `at` is when it was written.
   return lateFailureWaitOf({
@@ -206,6 +221,7 @@ export function lateFailureWaitOf(
     at: unansweredBy(message) ?? answered,
     answered,
     written: message.at,
+    replied: repliedAt(message),
     ...(message.author.kind === 'ai' ? { byAi: { channel: message.channel } } : {}),
   };
 }

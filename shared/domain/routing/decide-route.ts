@@ -52,7 +52,11 @@ function ownershipRule({ input, selected, toHuman, aiSays }: Decision): RouteDec
       : conversation.humanReplied
         ? 'an agent has replied in'
         : 'the AI found that an agent has taken';
-    return toHuman('human_took_over', `${who} this conversation; the AI does not reply in it again`, queue);
+    const unqueued = !conversation.assignee && conversation.queue === undefined;
+    // Nobody has it and it is in no queue (a reply from the Page inbox first): handed to one (`handsOff`).
+    const where = unqueued ? `; nobody is assigned: handed to ${queue}` : '';
+    const detail = `${who} this conversation; the AI does not reply in it again${where}`;
+    return toHuman('human_took_over', detail, queue);
   }
   if (conversation.routedTo === 'human') {
     return toHuman('awaiting_human', `already escalated; waiting for an agent in ${queue}`, queue);

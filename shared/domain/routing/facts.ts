@@ -71,13 +71,19 @@ export function lastHelpedBy(profiles: readonly Customer[]): { agentId: string; 
   return best;
 }
 
-/** A decision that sends the conversation to a person who does not have it yet: a hand-off. */
-export function handsOff(decision: RouteDecision): boolean {
-  return (
-    decision.target === 'human' &&
-    decision.reason !== 'human_took_over' &&
-    decision.reason !== 'awaiting_human'
-  );
+/**
+ * A decision that sends the conversation to a person who does not have it yet: a hand-off. A person
+ * who replied (from Threadline or the business's own app, an echo) took it over from the AI, but one
+ * nobody is assigned and in no queue (`conversation` as routing read it) would wait where no agent
+ * looks: the customer's next message hands it to a queue all the same (`human_took_over`).
+ */
+export function handsOff(
+  decision: RouteDecision,
+  conversation?: { queue?: string | undefined; assignee?: string | undefined },
+): boolean {
+  if (decision.target !== 'human' || decision.reason === 'awaiting_human') return false;
+  if (decision.reason !== 'human_took_over') return true;
+  return conversation !== undefined && !conversation.assignee && !conversation.queue;
 }
 
 /**

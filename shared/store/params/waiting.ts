@@ -29,7 +29,8 @@ const ANSWER =
 const ANSWERED_WAIT = 'waitingSince, lastAnswerAt';
 
 /**
- * An answer (an agent's reply or the AI's, `at` its time) reached the customer: an open conversation
+ * An answer (an agent's reply or the AI's; `at` its time as an answer, `answeredAt`: the AI's is its
+ * place right after the message it answers, so a later message keeps its wait) reached the customer: an open conversation
  * stops waiting and moves after the waiting ones in the inbox. Only when it ends a wait (`ENDS_A_WAIT`:
  * a follow-up reply after the answer leaves `answeredAt` to the answer, see `followUpAnswerInput`), no
  * customer message is newer than the answer (`lastInboundAt`) and no later answer was recorded:

@@ -80,7 +80,7 @@ describe("deliverReply: the AI's SMS Twilio refuses for a STOP (21610)", () => {
       ['failed', '21610'],
       ['profiles', 'cu_1'],
       // The wait back, so the first response it was is taken back; gone again last.
-      ['waiting', 'cv_1', ASKED, NOW, undefined],
+      ['waiting', 'cv_1', ASKED, PLACED, undefined],
       ['first response taken back', 'cv_1', NOW],
       ['unreachable note', NOW, '21610', NOW],
       // At the answer's time (its own, later than its place): the target it met comes back, then
@@ -98,7 +98,7 @@ describe("deliverReply: the AI's SMS Twilio refuses for a STOP (21610)", () => {
       ['opted out', '+14155550100', NOW],
       ['failed', '21610'],
       ['profiles', 'cu_1'],
-      ['waiting', 'cv_1', ASKED, NOW, NOW],
+      ['waiting', 'cv_1', ASKED, PLACED, NOW],
       ['first response taken back', 'cv_1', NOW],
       ['handed off', NOW, expect.stringContaining('SMS refused, the customer opted out (STOP)'), NOW],
       ['hand-off made', 'cv_1', NOW],

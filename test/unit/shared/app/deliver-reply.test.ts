@@ -284,11 +284,13 @@ describe('deliverReply: the customer stops waiting once an answer is sent', () =
     };
     return { fake, calls };
   }
+  /** The AI's answer's place, right after the message it answers. */
+  const PLACED = '2025-06-10T11:59:30.001Z';
   const aiAnswer = OutboundMessageSchema.parse({
     ...message,
     id: 'rp_ai',
     author: { kind: 'ai', id: 'responder' },
-    placedAt: '2025-06-10T11:59:30.001Z',
+    placedAt: PLACED,
   });
 
   it("marks an agent's reply answered before it records it sent, at the reply's time", async () => {
@@ -338,8 +340,9 @@ describe('deliverReply: the customer stops waiting once an answer is sent', () =
     expect(quiet.calls).toEqual([['sent', 'SM1', NOW]]);
     const waiting = waitingStore();
     await deliverReply(deps(waiting.fake, sent), aiAnswer, 0, { leaseUntil: held.leaseUntil });
+    // The AI's answer ends the wait as of its place after the message it answers.
     expect(waiting.calls).toEqual([
-      ['answered', 'cv_1', NOW],
+      ['answered', 'cv_1', PLACED],
       ['sent', 'SM1', NOW],
     ]);
     const refused = waitingStore();
@@ -347,7 +350,7 @@ describe('deliverReply: the customer stops waiting once an answer is sent', () =
     await deliverReply(deps(refused.fake, refuse), aiAnswer, 0, held);
     expect(refused.calls).toEqual([
       ['failed', '30003', NOW],
-      ['waiting', 'cv_1', '2025-06-10T11:59:30.000Z', NOW],
+      ['waiting', 'cv_1', '2025-06-10T11:59:30.000Z', PLACED],
     ]);
   });
 
@@ -358,7 +361,7 @@ describe('deliverReply: the customer stops waiting once an answer is sent', () =
     expect(calls).toEqual([
       ['claim'],
       ['failed', '30003', NOW],
-      ['waiting', 'cv_1', '2025-06-10T11:59:30.000Z', NOW],
+      ['waiting', 'cv_1', '2025-06-10T11:59:30.000Z', PLACED],
     ]);
     // A retryable failure is not the end: nothing changes until it is sent or given up.
     const retried = waitingStore();
@@ -390,7 +393,7 @@ describe('deliverReply: the customer stops waiting once an answer is sent', () =
       'waiting again',
       'cv_1',
       '2025-06-10T11:59:30.000Z',
-      NOW,
+      PLACED,
     ]);
     const automation = { ...message, author: { kind: 'ai' as const, id: 'automation' } };
     expect(await failedFirst(automation)).toEqual([['claim'], ['sent', 'SM1', NOW]]);

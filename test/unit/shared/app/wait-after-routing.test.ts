@@ -85,7 +85,7 @@ describe('routeThenWait', () => {
 });
 
 describe('waitAgainAfterFailure', () => {
-  const wait = { conversationId: 'cv_1', at: AT, answered: AT, written: AT };
+  const wait = { conversationId: 'cv_1', at: AT, answered: AT, written: AT, replied: AT };
   const NOW = '2026-03-02T09:30:00.000Z';
   /** The conversation's conditional writes, each answering whether it applied (in turn). */
   function conditional(waits: boolean[], reopens: boolean) {
@@ -173,6 +173,7 @@ describe('waitAgainAfterFailure: the AI answer failed while its message still wa
     at: MESSAGE_AT,
     answered: ANSWER_AT,
     written: ANSWER_AT,
+    replied: ANSWER_AT,
     byAi: { channel: 'whatsapp' as const },
   };
   /**

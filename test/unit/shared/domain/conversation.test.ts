@@ -43,6 +43,30 @@ describe('placeEvent', () => {
     expect(placed).toEqual({ conversationId: 'cv_1', reopen: true, ...late });
   });
 
+  it('files the business’s echo quietly in the last conversation: it reopens or opens none', () => {
+    const echo = {
+      ...inboundText({ occurredAt: '2025-06-08T21:00:00.000Z' }),
+      direction: 'outbound' as const,
+    };
+    expect(placeEvent(echo, resolved, 'cu_1', undefined, undefined)).toEqual({
+      conversationId: 'cv_1',
+      reopen: false,
+      quiet: true,
+    });
+    // After the reopen window too: no new conversation.
+    const later = { ...echo, occurredAt: '2025-06-20T21:00:00.000Z' };
+    expect(placeEvent(later, resolved, 'cu_1', undefined, undefined)).toEqual({
+      conversationId: 'cv_1',
+      reopen: false,
+      quiet: true,
+    });
+    const open = { ...resolved, openConversationId: 'cv_2' };
+    expect(placeEvent(echo, open, 'cu_1', undefined, undefined)).toEqual({
+      conversationId: 'cv_2',
+      reopen: false,
+    });
+  });
+
   it('files a voicemail transcription quietly beside the voicemail: the open conversation, else the last', () => {
     const transcription = call('transcription', '2025-06-08T21:05:00.000Z');
     expect(placeEvent(transcription, resolved, 'cu_1', undefined, undefined)).toEqual({

@@ -8,6 +8,7 @@ import {
   isWaiting,
   lateFailureWait,
   mayStartWaiting,
+  repliedAt,
   unansweredBy,
 } from '#shared/domain/waiting.js';
 import { inboundText } from '../../fakes/envelopes.js';
@@ -27,12 +28,23 @@ describe('waiting', () => {
     expect(answersCustomer({ kind: 'ai', id: 'csat' })).toBe(false);
   });
 
-  it("answers from the reply's time, or its place after the message when that is later", () => {
+  it("answers from the reply's time, the AI's from its place after the message it answers", () => {
     expect(answeredAt({ at: '2026-03-02T09:01:00.000Z' })).toBe('2026-03-02T09:01:00.000Z');
+    // Written after a later message came: it still answers only the one it is placed after.
     expect(answeredAt({ at: '2026-03-02T09:01:00.000Z', placedAt: '2026-03-02T09:00:00.001Z' })).toBe(
-      '2026-03-02T09:01:00.000Z',
+      '2026-03-02T09:00:00.001Z',
     );
     expect(answeredAt({ at: '2026-03-02T09:01:00.000Z', placedAt: '2026-03-02T09:02:00.001Z' })).toBe(
+      '2026-03-02T09:02:00.001Z',
+    );
+  });
+
+  it('counts a reply on the clock at its time, or its place after the message when that is later', () => {
+    expect(repliedAt({ at: '2026-03-02T09:01:00.000Z' })).toBe('2026-03-02T09:01:00.000Z');
+    expect(repliedAt({ at: '2026-03-02T09:01:00.000Z', placedAt: '2026-03-02T09:00:00.001Z' })).toBe(
+      '2026-03-02T09:01:00.000Z',
+    );
+    expect(repliedAt({ at: '2026-03-02T09:01:00.000Z', placedAt: '2026-03-02T09:02:00.001Z' })).toBe(
       '2026-03-02T09:02:00.001Z',
     );
   });
@@ -85,9 +97,12 @@ describe('waiting', () => {
     expect(lateFailureWait({ item: ai, placedAt: '2026-03-02T09:00:00.001Z' })).toEqual({
       conversationId: 'cv_1',
       at: '2026-03-02T09:00:00.000Z',
-      answered: '2026-03-02T09:01:00.000Z',
+      // Its place after the message it answered: the answer's time for the wait.
+      answered: '2026-03-02T09:00:00.001Z',
       // Its own time: its first-response mark's, if it was the first response.
       written: '2026-03-02T09:01:00.000Z',
+      // The clock's.
+      replied: '2026-03-02T09:01:00.000Z',
       // The AI's: a person is handed the conversation.
       byAi: { channel: 'sms' },
     });
@@ -97,6 +112,7 @@ describe('waiting', () => {
       at: '2026-03-02T09:03:00.000Z',
       answered: '2026-03-02T09:03:00.000Z',
       written: '2026-03-02T09:03:00.000Z',
+      replied: '2026-03-02T09:03:00.000Z',
     });
     const automation = item({ kind: 'ai', id: 'automation' }, '2026-03-02T09:03:00.000Z');
     expect(lateFailureWait({ item: automation, placedAt: automation.at })).toBeUndefined();
@@ -121,6 +137,7 @@ describe('waiting', () => {
       at: '2026-03-02T09:04:00.000Z',
       answered: '2026-03-02T09:04:00.000Z',
       written: '2026-03-02T09:04:00.000Z',
+      replied: '2026-03-02T09:04:00.000Z',
     });
     // An echoed reaction or an event kind we do not read answered nothing: nothing comes back.
     const reaction = { ...echo, contentType: 'unsupported' as const };

@@ -15,6 +15,12 @@ describe('decideRoute: each rule fires', () => {
       'human_took_over: an agent has replied',
       input({ conversation: { humanReplied: true } }),
       { target: 'human', queue: 'general', reason: 'human_took_over' },
+      'an agent has replied in this conversation; the AI does not reply in it again; nobody is assigned: handed to general',
+    ],
+    [
+      'human_took_over: an agent has replied in a queued conversation',
+      input({ conversation: { humanReplied: true, queue: 'billing' } }),
+      { target: 'human', queue: 'billing', reason: 'human_took_over' },
       'an agent has replied in this conversation; the AI does not reply in it again',
     ],
     [
@@ -177,7 +183,7 @@ describe('decideRoute: each rule fires', () => {
       'human_took_over: the AI saw an agent in the timeline',
       input({ ai: { handoff: { reason: 'human_took_over' } } }),
       { target: 'human', queue: 'general', reason: 'human_took_over' },
-      'the AI found that an agent has taken this conversation; the AI does not reply in it again',
+      'the AI found that an agent has taken this conversation; the AI does not reply in it again; nobody is assigned: handed to general',
     ],
     [
       'after_hours: to the AI',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { aiReplyId, placedReplyAt, replyItemId } from '#shared/domain/replies.js';
 import type { RouteDecision } from '#shared/domain/routing/decision.js';
-import { foldDecision, routedEvent, unfoldDecision } from '#shared/domain/routing/facts.js';
+import { foldDecision, handsOff, routedEvent, unfoldDecision } from '#shared/domain/routing/facts.js';
 import { type TimelineItem, timelineAtOf, withKeyFields } from '#shared/domain/timeline.js';
 
 const AT = '2025-06-10T14:59:00.000Z';
@@ -79,5 +79,25 @@ describe('withKeyFields', () => {
     const whole = { id: 'a', customerId: 'b', at: AT };
     expect(withKeyFields(whole, keys)).toBe(whole);
     expect(withKeyFields({ at: AT }, { pk: 'OTHER#1', sk: 'X' })).toEqual({ at: AT });
+  });
+});
+
+describe('handsOff', () => {
+  const human = (reason: RouteDecision['reason']): RouteDecision => ({
+    ...decision,
+    target: 'human',
+    reason,
+  });
+  it('hands off for a rule, never to a person who has the conversation or is awaited', () => {
+    expect(handsOff(human('must_be_human_topic'))).toBe(true);
+    expect(handsOff(decision)).toBe(false);
+    expect(handsOff(human('awaiting_human'), {})).toBe(false);
+    expect(handsOff(human('human_took_over'), { assignee: 'ag_1' })).toBe(false);
+    expect(handsOff(human('human_took_over'), { queue: 'billing' })).toBe(false);
+  });
+
+  it('hands off a conversation a person replied in with nobody assigned and no queue', () => {
+    expect(handsOff(human('human_took_over'), {})).toBe(true);
+    expect(handsOff(human('human_took_over'))).toBe(false);
   });
 });

@@ -45,6 +45,7 @@ import {
   type Resolving,
   recordEvidence,
 } from './identity-evidence.js';
+import { type LookedUpName, lookUpName, type ProfileNameLookup } from './look-up-name.js';
 import { isAnotherReceipt } from './mail-receipt.js';
 import { threadOfGroup } from './merged-thread.js';
 import { claimChangedIdentity, lastNumbers, numberChangeSender, releaseOldNumber } from './number-change.js';
@@ -76,6 +77,8 @@ export interface ResolverDeps {
   csat?: CsatStore | undefined;
   /** Its own queue, for a deletion's or a held edit's later look (`redactDeleted`, `editRefused`); without it, none. */
   requeue?: EnvelopeQueue | undefined;
+  /** A Messenger or Instagram customer's name from Meta, asked once (`lookUpName`); none when unset. */
+  profileName?: ProfileNameLookup | undefined;
 }
 
 /** The outcome of applying one envelope, for logs and tests. */
@@ -197,6 +200,7 @@ async function updateCustomer(
     reopened?: boolean | undefined;
     late?: boolean | undefined;
     whatsapp?: WhatsappSender | undefined;
+    lookedUp?: LookedUpName | undefined;
   },
 ): Promise<{ written: boolean; left?: Customer | undefined }> {
   const { envelope, customer, customerId, profile, now } = resolving;
@@ -217,7 +221,8 @@ async function updateCustomer(
     newConversation: !placed.quiet && placed.conversationId !== profile?.openConversationId,
     inbound: placed.inbound,
     mentioned,
-    name: nameToKeep(resolving),
+    name: nameToKeep(resolving) ?? placed.lookedUp?.name,
+    ...(placed.lookedUp ? { nameLookedUp: true } : {}),
     // Older than the resolve it reopened the conversation after: not current, but held open.
     ...(placed.current && !placed.quiet && !placed.late ? {} : { stale: true }),
     ...(placed.latestInbound ? { latestInbound: true } : {}),
@@ -277,12 +282,16 @@ async function resolveCustomerEvent(
   const { conversationId } = placement;
   // What the touch wrote, not what the placement meant: a resolve after the message keeps it resolved.
   const reopened = placement.reopen && current;
+  // After the message is stored (a slow or refused lookup holds up nothing but the name), before the
+  // profile touch that keeps it and the routing that reads it (a hand-off note names the customer).
+  const lookedUp = await lookUpName(deps.profileName, resolving, inbound);
   const touched = await updateCustomer(deps, resolving, claimed, {
     ...placement,
     ...placed,
     at: item.at,
     reopened,
     whatsapp,
+    lookedUp,
   });
   deps.log?.('info', written ? 'timeline item written' : 'duplicate envelope, already on the timeline', {
     customerId,

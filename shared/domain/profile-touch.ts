@@ -58,12 +58,12 @@ function reopensWhatsApp(profile: ProfileState, touch: ProfileTouch, channelTime
 /**
  * Whether an event's profile touch would change anything the profile's readers need, judged from the
  * profile the resolver read: a new identity, channel, mention or typed email, another open conversation
- * (or one to hold open: `holdOpen`), a name, a switch of the last inbound channel, or a last-inbound
+ * (or one to hold open: `holdOpen`), a name or a lookup of one, a switch of the last inbound channel, or a last-inbound
  * time older than the granularity. A returning
  * customer's next message on the same channel a few minutes later changes none of them.
  */
 export function profileTouchNeeded(profile: ProfileState | undefined, touch: ProfileTouch): boolean {
-  if (!profile || touch.name || touch.holdOpen) return true;
+  if (!profile || touch.name || touch.holdOpen || touch.nameLookedUp) return true;
   const has = (set: readonly string[] | undefined, token: string) => set?.includes(token) === true;
   if (touch.identities.some((identity) => !has(profile.identities, identityToken(identity)))) return true;
   if (!has(profile.channels, touch.channel)) return true;

@@ -16,6 +16,8 @@ export interface ProfileState extends Pick<Customer, 'smsBusinessNumber'> {
   customerId: string;
   name?: string | undefined;
   nameAt?: string | undefined;
+  /** When Meta was asked for the customer's name (`lookUpName`), found or not: it is not asked again. */
+  nameLookupAt?: string | undefined;
   mergedInto?: string | undefined;
   /** Customers merged into this one (their partitions are part of its timeline). */
   mergedFrom?: readonly string[] | undefined;
@@ -108,6 +110,8 @@ export interface ProfileTouch extends Pick<Customer, 'smsBusinessNumber'> {
    * (the earliest event's name wins, whatever the order).
    */
   name?: { value: string; at: string } | undefined;
+  /** Meta was asked for the name (`lookUpName`), found or not: `nameLookupAt` is written, once. */
+  nameLookedUp?: boolean | undefined;
   /** The event is older than its conversation's latest one: it moves no current field of the profile. */
   stale?: boolean | undefined;
   /**

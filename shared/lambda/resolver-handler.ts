@@ -18,6 +18,7 @@ import { messageRepositories, storePorts } from '../store/message-repositories.j
 import { awsConversationClock, withAutomations } from './conversation-clock.js';
 import { lambdaDeadLetter } from './dead-letter.js';
 import { sqsEnvelopeQueue } from './envelope-queue.js';
+import { metaProfileLookup } from './profile-lookup.js';
 import { sqsReplies } from './replies.js';
 import { resolverSending } from './resolver-sending.js';
 
@@ -81,6 +82,8 @@ export function createResolverHandler(): (
     csat: store,
     // Bound on AWS (the web chat's `delivered` goes there too): a deletion's later look (apply-deletion.ts).
     requeue: config.INBOUND_QUEUE_URL ? sqsEnvelopeQueue(config.INBOUND_QUEUE_URL) : undefined,
+    // A Messenger or Instagram customer's name, once: the Page token from the provider secret it reads already.
+    profileName: metaProfileLookup(config),
   };
   const consume = createResolverConsumer((envelope, receipt) => receiveEnvelope(deps, envelope, receipt), {
     deadLetter: lambdaDeadLetter(config.INBOUND_DEAD_LETTER_QUEUE_URL),

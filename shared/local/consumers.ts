@@ -29,6 +29,7 @@ import { LocalEnvelopeQueue } from './local-envelope-queue.js';
 import { LocalOutboundQueue } from './outbox.js';
 import type { LocalQueue } from './queue.js';
 import type { LocalQueues } from './queues.js';
+import { localProfileLookup } from './senders.js';
 
 /** What the runtime's consumers are built from. */
 export interface ConsumersInput {
@@ -162,6 +163,7 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     track,
     csat,
     requeue,
+    profileName: localProfileLookup(config),
   };
   queues.inbound.start(
     createResolverConsumer((envelope, receipt) => receiveEnvelope(resolving, envelope, receipt), {

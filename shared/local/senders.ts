@@ -1,3 +1,5 @@
+import type { ProfileNameLookup } from '../app/look-up-name.js';
+import { metaProfileName } from '../channels/meta/profile.js';
 import { MetaMessagingSender } from '../channels/meta/send.js';
 import { configuredSenders, WhatsAppRoute } from '../channels/senders.js';
 import { SesSender } from '../channels/ses/send.js';
@@ -63,4 +65,11 @@ export function replyRouteLines(config: Config, url: string): string[] {
     ...(local.length ? [`  local outbox (${url}/api/outbox): ${local.join(', ')}`] : []),
     ...(sent.length ? [`  real providers (they reach real people): ${sent.join('; ')}`] : []),
   ];
+}
+
+/** The local resolver's lookup of a Messenger or Instagram name: with the Page token configured, Graph (or META_GRAPH_URL's fake). */
+export function localProfileLookup(config: Config): ProfileNameLookup | undefined {
+  const pageAccessToken = config.META_PAGE_ACCESS_TOKEN;
+  if (!pageAccessToken) return undefined;
+  return (identity) => metaProfileName(identity, { pageAccessToken, graphUrl: config.META_GRAPH_URL });
 }

@@ -69,6 +69,7 @@ const ProfileStateSchema = z.object({
   customerId: z.string(),
   name: z.string().optional(),
   nameAt: z.string().optional(),
+  nameLookupAt: z.string().optional(),
   mergedInto: z.string().optional(),
   mergedFrom: StringSetSchema,
   unmergedAt: z.string().optional(),

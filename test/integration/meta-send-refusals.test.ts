@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
-import { startFakeGraph } from '../support/fake-graph.js';
-import { startTestRuntime } from '../support/runtime.js';
+import { startRuntimeOnFakeGraph } from '../support/fake-graph-runtime.js';
 import { deliver, messengerMessage, signedMeta } from '../support/webhooks.js';
 
 const SECRET = 'meta-send-refusals-secret';
@@ -18,27 +17,20 @@ const PAGE_TOKEN = 'EAAB-fake-page-token';
  */
 describe('local runtime: Messenger replies the Send API refuses show what the code means', () => {
   let runtime: LocalRuntime;
-  let graph: Awaited<ReturnType<typeof startFakeGraph>>;
+  let graph: Awaited<ReturnType<typeof startRuntimeOnFakeGraph>>['graph'];
+  let close: () => Promise<void> = async () => {};
   const api = agentCaller(() => runtime.url, AGENT);
   let psid = 6543210987650000;
 
   beforeAll(async () => {
-    graph = await startFakeGraph();
-    runtime = await startTestRuntime({
-      env: {
-        META_APP_SECRET: SECRET,
-        AGENT_TOKENS: `agent-ana:${AGENT}`,
-        META_PAGE_ACCESS_TOKEN: PAGE_TOKEN,
-        META_GRAPH_URL: graph.origin,
-      },
+    ({ runtime, graph, close } = await startRuntimeOnFakeGraph({
+      pageToken: PAGE_TOKEN,
+      env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-ana:${AGENT}` },
       routing: false,
-    });
+    }));
   }, 60_000);
 
-  afterAll(async () => {
-    await runtime?.close();
-    await graph?.close();
-  });
+  afterAll(() => close());
 
   /** A new Messenger customer writes; an agent answers; what their reply's timeline item became. */
   const answered = async () => {

@@ -7,9 +7,17 @@ import { customerListPartition } from '#shared/store/customer-list.js';
 import { Keys } from '#shared/store/keys.js';
 import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
+import { startFakeGraph } from '../support/fake-graph.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
-import { deliver, signedMeta, signedTwilio, twilioSms, whatsappText } from '../support/webhooks.js';
+import {
+  deliver,
+  messengerMessage,
+  signedMeta,
+  signedTwilio,
+  twilioSms,
+  whatsappText,
+} from '../support/webhooks.js';
 
 const ADMIN = agentToken('resolver-writes-admin');
 const MINUTE = 60_000;
@@ -30,10 +38,17 @@ describe('local runtime: the resolver writes a profile only when what it keeps c
   let writes: Write[];
   let doc: DynamoDBDocumentClient;
   let sequence = 0;
+  let graph: Awaited<ReturnType<typeof startFakeGraph>>;
 
   beforeAll(async () => {
+    // Messenger customers' names from the fake Graph's profiles (the resolver's lookup).
+    graph = await startFakeGraph();
     runtime = await startTestRuntime({
-      env: { AGENT_TOKENS: `agent-ada:${ADMIN}:admin` },
+      env: {
+        AGENT_TOKENS: `agent-ada:${ADMIN}:admin`,
+        META_PAGE_ACCESS_TOKEN: 'EAAB-resolver-writes-page-token',
+        META_GRAPH_URL: graph.origin,
+      },
       manualTime: time,
       dynamoClient: (c) => {
         writes = recordCalls(c, [], { writesOnly: true });
@@ -44,6 +59,7 @@ describe('local runtime: the resolver writes a profile only when what it keeps c
   }, 30_000);
   afterAll(async () => {
     await runtime?.close();
+    await graph?.close();
   });
 
   const whatsapp = async (phone: string, at: number, name = 'Dana Writes', id = `wamid.RW${++sequence}`) => {
@@ -114,6 +130,44 @@ describe('local runtime: the resolver writes a profile only when what it keeps c
     }
     // Its first conversation has no membership item: its id follows from the customer's.
     expect(customer.openConversationId).toBe(nextConversationId(customer.id, undefined));
+  });
+
+  it("writes a new Messenger customer's first message as WhatsApp's, its looked-up name in the profile's first write", async () => {
+    const messenger = async (psid: string, at: number) => {
+      const mid = `m_rw${++sequence}`;
+      const body = messengerMessage({ page: '1000003', psid, ms: at, message: { mid, text: 'hello' } });
+      const res = await deliver(signedMeta(runtime.url, '/webhooks/meta', body, SECRETS.meta));
+      expect(res.status).toBe(200);
+    };
+    const profileOf = async (psid: string) => {
+      const identity = { kind: 'messenger' as const, value: `1000003:${psid}` };
+      const id = await runtime.store.customers.findCustomerId(identity, { consistent: true });
+      return profileItem(String(id));
+    };
+    graph.profiles.set('7300000000000001', { first_name: 'Mara', last_name: 'Lookup' });
+    const named = await measured(() => messenger('7300000000000001', time.now()));
+    expect(named.map(kindOf)).toEqual([
+      'PutItem IDENTITY IDENTITY',
+      'PutItem CUSTOMER TIMELINE',
+      'UpdateItem CONVERSATION CONVERSATION',
+      'PutItem CUSTOMER NAMEWORD',
+      'UpdateItem CUSTOMER PROFILE',
+    ]);
+    expect(named.reduce((sum, w) => sum + w.units, 0)).toBe(5);
+    expect(await profileOf('7300000000000001')).toMatchObject({ name: 'Mara Lookup' });
+    // Graph knows nothing of this one (error 100): no name, no word entry; the lookup is remembered
+    // by the same profile write, and the next message (within the granularity) writes no profile.
+    const nameless = await measured(() => messenger('7300000000000002', time.now()));
+    expect(nameless.map(kindOf)).toEqual([
+      'PutItem IDENTITY IDENTITY',
+      'PutItem CUSTOMER TIMELINE',
+      'UpdateItem CONVERSATION CONVERSATION',
+      'UpdateItem CUSTOMER PROFILE',
+    ]);
+    expect(await profileOf('7300000000000002')).toMatchObject({ nameLookupAt: expect.any(String) });
+    const next = await measured(() => messenger('7300000000000002', time.now() + MINUTE));
+    expect(next.map(kindOf)).not.toContain('UpdateItem CUSTOMER PROFILE');
+    expect(graph.seen.filter((s) => s.path.includes('/7300000000000002?'))).toHaveLength(1);
   });
 
   it("writes a returning customer's next message on the same channel in 2 units, no reference, no profile", async () => {

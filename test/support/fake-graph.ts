@@ -23,7 +23,7 @@ export interface GraphRequest {
 /**
  * A local stand-in for Meta's Graph API (META_GRAPH_URL) on a loopback port: `POST /<v>/<id>/messages`
  * answers a message id, or the error `refusals` holds for the recipient's id (HTTP 400); `GET
- * /<v>/<scoped id>?fields=...` answers the profile `profiles` holds for that id, else error 100.
+ * /<v>/<scoped id>?fields=...` answers the error `refusals` holds for that id, else the profile `profiles` holds, else error 100.
  */
 export async function startFakeGraph() {
   const seen: GraphRequest[] = [];
@@ -52,6 +52,8 @@ export async function startFakeGraph() {
       }
       const profile = /^\/v\d+\.\d+\/(\d+)\?fields=/.exec(path);
       if (req.method === 'GET' && profile) {
+        const refusal = refusals.get(profile[1] ?? '');
+        if (refusal) return answer(res, refusal.status ?? 400, graphErrorBody(refusal.code, refusal.subcode));
         const found = profiles.get(profile[1] ?? '');
         return found ? answer(res, 200, { ...found, id: profile[1] }) : answer(res, 400, graphErrorBody(100));
       }

@@ -99,6 +99,7 @@ export function touchProfileInput(
       'gsi1sk = if_not_exists(gsi1sk, :nameSk)',
     );
   }
+  if (touch.nameLookedUp) sets.push('nameLookupAt = if_not_exists(nameLookupAt, :now)');
   const removes: string[] = [];
   let condition = NOT_ERASING;
   if (phase === 'current') {

@@ -1,3 +1,4 @@
+import type { ContactState } from './contact-state.js';
 import type { Placement } from './conversation.js';
 import type { CsatPending } from './csat/survey.js';
 import type { DeletionOutcome, MessageDeletion } from './deletion.js';
@@ -9,6 +10,7 @@ import type { SentMessage, SentReference, WatermarkReceipt } from './sent-refere
 import type { SuggestionEvidence } from './suggestions.js';
 import type { Conversation, Customer, PlacedTimelineItem, TimelineItem } from './timeline.js';
 
+export type { ContactState } from './contact-state.js';
 export type { SentMessage, SentReference, WatermarkReceipt } from './sent-reference.js';
 
 /** What the resolver reads of a profile before deciding where an event goes. */
@@ -381,20 +383,6 @@ export interface PlacedItem extends EditPlacement {
   deletedAt?: string | undefined;
   /** An erasure marked the provider's id: a retry of an erased event. Nothing was written. */
   erased?: boolean | undefined;
-}
-
-/** Whether we may send to an address, and why not. */
-export interface ContactState {
-  blocked: boolean;
-  reason: string;
-  at: string;
-  envelopeId: string;
-  /**
-   * SMS: our number the customer texted STOP or START to (Twilio's opt-outs are per sending number).
-   * Absent: the address's own (an email suppression; an SMS opt-out naming none of our numbers, or
-   * stored before they were kept per number): a block from every number of ours (`contactStateFor`).
-   */
-  number?: string | undefined;
 }
 
 /** Where a thread id leads. */

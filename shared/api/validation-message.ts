@@ -1,7 +1,12 @@
 import * as z from 'zod';
 
-/** The validator's own words for an issue, to tell them from a message a schema gave in ours. */
-const validatorWords = z.locales.en().localeError;
+/**
+ * The validator's own words for an issue (its English default, which zod sets when the first schema is
+ * made), to tell them from a message a schema gave in ours. Read from zod's config when an issue is
+ * worded, not from `z.locales`: the agent API's bundle leaves zod's locales out (ZOD_WITHOUT_LOCALES),
+ * and `z.locales` there is undefined, which stopped the function at its import.
+ */
+const validatorWords = (issue: never) => z.config().localeError?.(issue);
 
 /** What a field of each type must be, in plain words. */
 const TYPE_WORDS: Record<string, string> = {

@@ -35,14 +35,17 @@ describe('local runtime: one message routed by two deliveries at once', () => {
     runtime = undefined;
   }, 60_000);
 
-  /** The runtime with routing, Ana and Bob online with room, and a clock one second on at each read. */
-  const start = async (gate: DynamoGate, deliveries: number) => {
+  /**
+   * The runtime with routing, Ana and Bob online with room, and a clock `stepMs` on at each read (a
+   * second unless the test says otherwise).
+   */
+  const start = async (gate: DynamoGate, deliveries: number, stepMs = 1000) => {
     let tick = 0;
     const base = Date.parse('2026-12-01T15:00:00.000Z');
     runtime = await startTestRuntime({
       env: { META_APP_SECRET: SECRETS.meta, AGENT_TOKENS: `agent-ana:${ANA}:admin,agent-bob:${BOB}` },
       routing: true,
-      clock: { now: () => new Date(base + 1000 * tick++) },
+      clock: { now: () => new Date(base + stepMs * tick++) },
       dynamoClient: (client) => gate.attach(client),
       wrapInboundQueue: (queue) => new GatheringQueue(queue, deliveries),
       queue: { visibilityTimeoutMs: 200 },
@@ -102,7 +105,10 @@ describe('local runtime: one message routed by two deliveries at once', () => {
   it('two deliveries at once, the second going on after the first is done: one note, one assignment', async () => {
     const gate = new DynamoGate();
     gate.hold(notePut, 2);
-    const runtime = await start(gate, 2);
+    // A twin delivery routes only once the item's first write is ROUTING_LEASE_MS old (before, it is left
+    // to the delivery that wrote the item): 31 s a clock read puts the twin past it, as a provider retry
+    // late in the writer's routing would be.
+    const runtime = await start(gate, 2, 31_000);
     const req = request(runtime.url);
     const answers = Promise.all([deliver(req), deliver(req)]);
     // Both runs are past the check for a decision, at the note's write.

@@ -50,6 +50,10 @@ describe('the console shows an admin the audit log', () => {
   let conversationId: string;
 
   beforeAll(async () => {
+    // Each agent's first registration (what a first sign-in sends) is audited: the oldest records.
+    for (const token of [ANA.token, BOB.token]) {
+      expect((await call(runtime, token, 'PUT', '/api/agents/me', {})).status).toBe(200);
+    }
     await greetOnWhatsApp(runtime, 'audit', [{ from: '15550001111', name: 'Maria Audit' }]);
     ({ id: conversationId, customerId } = await inboxConversationOf(runtime, 'Maria Audit'));
     for (let i = 0; i < EXPORTS; i++) {
@@ -99,8 +103,10 @@ describe('the console shows an admin the audit log', () => {
     expect(await refused.getByRole('button', { name: `Open the customer ${customerId}` }).count()).toBe(1);
 
     await dialog.getByRole('button', { name: 'More' }).click();
-    await dialog.getByText(`${EXPORTS + 2} records: the end of the log.`).waitFor({ timeout: 30_000 });
-    expect(await rows(page).count()).toBe(EXPORTS + 2);
+    await dialog.getByText(`${EXPORTS + 4} records: the end of the log.`).waitFor({ timeout: 30_000 });
+    expect(await rows(page).count()).toBe(EXPORTS + 4);
+    const oldest = rows(page).last().locator('td[data-label="Action"]');
+    expect(await oldest.textContent()).toBe('Registered (a first sign-in) (ana)');
     expect(await dialog.getByRole('button', { name: 'More' }).count()).toBe(0);
 
     await dialog.getByLabel('Action', { exact: true }).selectOption({ label: 'Exported a customer' });

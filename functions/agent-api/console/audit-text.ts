@@ -36,6 +36,17 @@ export function actionWords(action: string): string {
   return Object.hasOwn(ACTION_WORDS, action) ? ACTION_WORDS[action as AuditAction] : action;
 }
 
+/**
+ * A record's action in words: an agent's first registration (`agent_update` with nothing before: their
+ * first sign-in, or their first after a restore) says so, not that they changed their queues.
+ */
+export function recordWords(r: Pick<AuditRecord, 'action' | 'change'>): string {
+  if (r.action === 'agent_update' && r.change && Object.keys(r.change.before).length === 0) {
+    return 'Registered (a first sign-in)';
+  }
+  return actionWords(r.action);
+}
+
 /** How a call ended, in words, and whether it was refused or failed (shown marked). */
 export function outcomeWords(outcome: string): {
   text: string;

@@ -12,6 +12,7 @@ import {
   NO_FILTER,
   NO_PAGES,
   outcomeWords,
+  recordWords,
   withPage,
 } from './audit-text.js';
 import { clock, failureText } from './format.js';
@@ -159,7 +160,7 @@ function AuditTable(props: { records: AuditRecord[]; onOpen(customerId: string):
               </td>
               <td data-label="Who">{r.agentId}</td>
               <td data-label="Action">
-                {actionWords(r.action)}
+                {recordWords(r)}
                 {about(r) ? <span class="muted"> {about(r)}</span> : null}
               </td>
               <td data-label="Customers">

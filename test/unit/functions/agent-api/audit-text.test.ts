@@ -9,6 +9,7 @@ import {
   NO_FILTER,
   NO_PAGES,
   outcomeWords,
+  recordWords,
   withPage,
 } from '../../../../functions/agent-api/console/audit-text.js';
 import { AuditActionSchema } from '../../../../shared/domain/audit.js';
@@ -31,6 +32,19 @@ describe('audit actions in words', () => {
     const words = Object.values(ACTION_WORDS);
     expect(new Set(words).size).toBe(words.length);
     expect(actionWords('webhook_rotate_secret')).toBe("Rotated a webhook's secret");
+  });
+
+  it("says an agent's first registration is one, and a later change of their queues what it is", () => {
+    const first = { before: {}, after: { queues: ['general'] } };
+    const later = { before: { queues: ['general'] }, after: { queues: ['billing'] } };
+    expect(recordWords(record('a', { action: 'agent_update', change: first }))).toBe(
+      'Registered (a first sign-in)',
+    );
+    expect(recordWords(record('b', { action: 'agent_update', change: later }))).toBe(
+      'Changed own queues or capacity',
+    );
+    expect(recordWords(record('c', { action: 'agent_update' }))).toBe('Changed own queues or capacity');
+    expect(recordWords(record('d', { action: 'export', change: first }))).toBe('Exported a customer');
   });
 
   it('shows an action a newer API added by its code, and nothing inherited from Object', () => {

@@ -88,14 +88,17 @@ describe('npm start: npm run clock -- advance', () => {
     expect(once.filter((item) => item.event === 'sla_breached')).toHaveLength(1);
     expect(once.filter((item) => item.type === 'note').map((n) => n.text)).toEqual(['Missed: answer now.']);
     const resolved = (await runtime.store.conversations.getConversation(conversationId)) as Conversation;
-    // The breach at its due time; the silence counted from the responder's answer.
+    // The breach at its due time; the silence counted from the responder's answer as the customer got
+    // it (its write time), not from its place right after the message (the conversation's answeredAt).
     expect(resolved.sla).toMatchObject({
       status: 'missed',
       breaches: [{ metric: 'firstResponse', at: new Date(Date.parse(at) + 10 * MINUTE).toISOString() }],
     });
+    const answer = once.find((item) => item.id === 'reply:ai:whatsapp:wamid.npm-clock-1') as TimelineItem;
     expect(resolved).toMatchObject({
       status: 'resolved',
-      resolvedAt: new Date(Date.parse(resolved.answeredAt as string) + HOUR).toISOString(),
+      awaitingCustomerSince: answer.at,
+      resolvedAt: new Date(Date.parse(answer.at) + HOUR).toISOString(),
     });
     const resolves = once.filter((item) => item.event === 'resolved');
     expect(resolves).toHaveLength(1);

@@ -2,9 +2,10 @@ import * as z from 'zod';
 import type { Identity } from '../domain/envelope.js';
 import type { ContactState } from '../domain/resolver-ports.js';
 import { contactStateFor } from '../domain/sms-opt-out.js';
-import type { DynamoDb } from './dynamo-client.js';
+import { type DynamoDb, getItem } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { queryAll } from './paging.js';
+import { getInput } from './params/common.js';
 
 // An address's contact states share one partition (Keys.contactState): its own (an email suppression,
 // an SMS opt-out that named none of our numbers or was stored before they were kept per number), and
@@ -20,14 +21,20 @@ const ContactStateSchema = z.object({
 
 /**
  * Whether an address may be contacted from our number `from` (`contactStateFor`; undefined: nothing
- * recorded, so yes). One strongly consistent Query of the address's states: its own and one per number
- * of ours it texted STOP or START to (as few as the business has numbers).
+ * recorded, so yes). A phone number's: one strongly consistent Query of its states, its own and one per
+ * number of ours it texted STOP or START to (as few as the business has numbers); another address's
+ * (an email's suppression, a WhatsApp number's): one strongly consistent GetItem of its one item.
  */
 export async function contactStateToward(
   db: DynamoDb,
   identity: Identity,
   from: string | undefined,
 ): Promise<ContactState | undefined> {
+  // Only a phone number has states per number of ours: any other address's one item is read alone.
+  if (identity.kind !== 'phone') {
+    const out = await getItem(db, getInput(db.table, Keys.contactState(identity), true));
+    return out.Item ? contactStateFor([ContactStateSchema.parse(out.Item)], from) : undefined;
+  }
   const items = await contactItems(db, Keys.contactState(identity).pk);
   return contactStateFor(
     items.map((item) => ContactStateSchema.parse(item)),

@@ -99,4 +99,31 @@ describe('the console: a reply where only a template may go', () => {
     await page.keyboard.press('r');
     await expect.poll(() => hasFocus(templateName()), { timeout: 10_000 }).toBe(true);
   }, 90_000);
+
+  it('leaves the focus where the agent went to type while the template was on its way: no keystroke goes elsewhere', async () => {
+    await openInboxRow(page, KIT.name);
+    await templateName().waitFor({ timeout: 30_000 });
+    let release = () => {};
+    const answered = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const slow = async (route: Route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      const response = await route.fetch();
+      await answered;
+      await route.fulfill({ response });
+    };
+    await page.route('**/replies', slow);
+    await templateName().fill('refund_update');
+    await composer().getByRole('button', { name: 'Send template' }).click();
+    await composer().getByRole('button', { name: 'Sending…' }).waitFor({ timeout: 10_000 });
+    await keptReply().click();
+    await page.keyboard.type('On its way');
+    release();
+    await composer().getByRole('status').getByText('Reply sent').waitFor({ timeout: 30_000 });
+    await page.keyboard.type(', thanks');
+    expect(await keptReply().inputValue()).toBe('On its way, thanks');
+    expect(await hasFocus(keptReply())).toBe(true);
+    await page.unroute('**/replies', slow);
+  }, 90_000);
 });

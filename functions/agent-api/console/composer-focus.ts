@@ -9,7 +9,9 @@ import { focusLost } from './ui.js';
  * replaced, or nowhere); `refused()` when a reply was refused, so that once the channels read again show
  * the template form the focus goes to its name (only a template may go now; the text stays in view);
  * `restore()` after a send, when its button or the note of a held reply dropped the focus
- * (`evenInForm`: also when the focus is still in the box, as after a send that went).
+ * (`evenInForm`: also when the focus is still where the send started, `sending()`, as after a send that
+ * went), never when the agent went on to another field while it was on its way: the keys typed there
+ * after the answer went to the template's name (a typed reply lost its last words).
  */
 export function useComposerFocus(
   form: RefObject<HTMLFormElement>,
@@ -18,6 +20,7 @@ export function useComposerFocus(
 ) {
   const [asked, setAsked] = useState(0);
   const refused = useRef(false);
+  const from = useRef<Element | null>(null);
   const field = () => form.current?.querySelector<HTMLElement>('fieldset.template input') ?? area.current;
   const inForm = () => form.current?.contains(document.activeElement) === true;
   useEffect(() => {
@@ -34,8 +37,14 @@ export function useComposerFocus(
     refused: () => {
       refused.current = true;
     },
+    /** Where the focus is as a send starts. */
+    sending: () => {
+      from.current = document.activeElement;
+    },
     restore: (evenInForm: boolean) => {
-      if (focusLost() || (evenInForm && inForm())) field()?.focus();
+      const stayed = inForm() && document.activeElement === from.current;
+      from.current = null;
+      if (focusLost() || (evenInForm && stayed)) field()?.focus();
     },
   };
 }

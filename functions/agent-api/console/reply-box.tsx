@@ -292,6 +292,7 @@ export function ReplyBox(props: ReplyBoxProps) {
   };
   const submit = async (event: Event) => {
     event.preventDefault();
+    focus.sending();
     choice.clear();
     const body = requestBody(mode, text, chosen, needsTemplate ? template : undefined);
     if (mode === 'reply' && !(await meanwhile.confirmed())) return;

@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Customer } from '#shared/domain/timeline.js';
-import { agentCaller, customerReads } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
 import { receiveSes } from '../support/ses-mail.js';
-import { useTestRuntime } from '../support/test-runtime.js';
-import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
+import { identityToken } from '../support/webchat.js';
+import { useWebchatMergeRuntime } from '../support/webchat-merge.js';
 import { sesReceived } from '../support/webhooks.js';
 
 const AGENT = agentToken('typed-merge-agent-token');
@@ -27,18 +26,11 @@ type Frame = { type: string; message?: { text: string; channel?: string } };
  * email is now its own, unverified, evidence, and an anonymous session sees only its own web chat.
  */
 describe('an email typed in the anonymous pre-chat form, merged by an admin', () => {
-  const runtime = useTestRuntime({
-    webchatLive: true,
-    env: {
-      AGENT_TOKENS: `agent-typed:${AGENT}:admin`,
-      WEBCHAT_IDENTITY_SECRET: WEBCHAT_SECRET,
-      WEBCHAT_ALLOWED_ORIGINS: SITE,
-    },
-  });
-  const api = agentCaller(() => runtime.url, AGENT);
-  const reads = customerReads(api);
-  const visitor = () => visitorClient(runtime.url, SITE);
-  const historyOf = async (token: string) => (await (await visitor().history(token)).json()) as History;
+  const { runtime, api, reads, visitor, historyOf } = useWebchatMergeRuntime<History>(
+    'agent-typed',
+    AGENT,
+    SITE,
+  );
   const start = Date.now() - 60_000;
   const email = (sesId: string, seconds: number, text: string) =>
     receiveSes(

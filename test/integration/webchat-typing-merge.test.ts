@@ -2,11 +2,9 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
-import { agentCaller, customerReads } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
 import { receiveSes } from '../support/ses-mail.js';
-import { useTestRuntime } from '../support/test-runtime.js';
-import { visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
+import { useWebchatMergeRuntime } from '../support/webchat-merge.js';
 import { sesReceived } from '../support/webhooks.js';
 
 const AGENT = agentToken('typing-merge-agent-token');
@@ -24,18 +22,11 @@ type Frame = { type: string; by?: string; message?: { text?: string } };
  * answer they would never get). The typing now goes where that reply goes.
  */
 describe('an agent typing in a conversation a stranger merged in wrote in', () => {
-  const runtime = useTestRuntime({
-    webchatLive: true,
-    env: {
-      AGENT_TOKENS: `agent-typing-merge:${AGENT}:admin`,
-      WEBCHAT_IDENTITY_SECRET: WEBCHAT_SECRET,
-      WEBCHAT_ALLOWED_ORIGINS: SITE,
-    },
-  });
-  const api = agentCaller(() => runtime.url, AGENT);
-  const reads = customerReads(api);
-  const visitor = () => visitorClient(runtime.url, SITE);
-  const historyOf = async (token: string) => (await (await visitor().history(token)).json()) as History;
+  const { runtime, api, reads, visitor, historyOf } = useWebchatMergeRuntime<History>(
+    'agent-typing-merge',
+    AGENT,
+    SITE,
+  );
   const start = Date.now() - 60_000;
   const said = (frames: Frame[], text: string) =>
     frames.some((f) => f.type === 'message' && f.message?.text === text);

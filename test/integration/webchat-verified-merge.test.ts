@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Suggestion } from '#shared/domain/suggestions.js';
-import { agentCaller, customerReads } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
-import { useTestRuntime } from '../support/test-runtime.js';
-import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
+import { identityToken } from '../support/webchat.js';
+import { useWebchatMergeRuntime } from '../support/webchat-merge.js';
 
 const AGENT = agentToken('verified-merge-agent-token');
 const SITE = 'http://shop.example';
@@ -23,18 +22,11 @@ type Frame = { type: string; message?: { text: string } };
  * live. A session sees only what identities at least as trusted as its own claim wrote or were sent.
  */
 describe('a verified visitor merged with a stranger who typed their email', () => {
-  const runtime = useTestRuntime({
-    webchatLive: true,
-    env: {
-      AGENT_TOKENS: `agent-verified-merge:${AGENT}:admin`,
-      WEBCHAT_IDENTITY_SECRET: WEBCHAT_SECRET,
-      WEBCHAT_ALLOWED_ORIGINS: SITE,
-    },
-  });
-  const api = agentCaller(() => runtime.url, AGENT);
-  const reads = customerReads(api);
-  const visitor = () => visitorClient(runtime.url, SITE);
-  const historyOf = async (token: string) => (await (await visitor().history(token)).json()) as History;
+  const { runtime, api, reads, visitor, historyOf } = useWebchatMergeRuntime<History>(
+    'agent-verified-merge',
+    AGENT,
+    SITE,
+  );
   const texts = async (token: string) => (await historyOf(token)).messages.map((m) => m.text);
   const listen = (token: string) => {
     const frames: Frame[] = [];

@@ -24,6 +24,10 @@ export const operatorSettings = {
   VOICE_GREETING: { context: 'voiceGreeting', readers: ['twilio-voice'] },
   VOICE_CLOSED_GREETING: { context: 'voiceClosedGreeting', readers: ['twilio-voice'] },
   VOICE_WITHHELD_MESSAGE: { context: 'voiceWithheldMessage', readers: ['twilio-voice'] },
+  VOICE_FAREWELL: { context: 'voiceFarewell', readers: ['twilio-voice'] },
+  VOICE_SAY_LANGUAGE: { context: 'voiceSayLanguage', readers: ['twilio-voice'] },
+  VOICE_SAY_VOICE: { context: 'voiceSayVoice', readers: ['twilio-voice'] },
+  VOICE_TRANSCRIBE: { context: 'voiceTranscribe', readers: ['twilio-voice'] },
   MAX_BODY_BYTES: {
     context: 'maxBodyBytes',
     readers: ['whatsapp', 'meta', 'twilio-sms', 'twilio-voice', 'ses'],

@@ -32,6 +32,9 @@ export const DEFAULT_VOICE_CLOSED_GREETING =
 export const DEFAULT_VOICE_WITHHELD_MESSAGE =
   'Thank you for calling. We cannot take a message from a withheld number. Please call again with your number shown, or write to us.';
 
+/** What a caller hears once their voicemail is recorded, when VOICE_FAREWELL is unset. */
+export const DEFAULT_VOICE_FAREWELL = 'Thank you. We have your message. Goodbye.';
+
 /**
  * Every setting Threadline reads, in one schema over `process.env`. Parsed once at cold start; a bad
  * value fails fast with the variable's name. Functions take only the part they need.
@@ -223,6 +226,26 @@ export const ConfigSchema = z.object({
     z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
     DEFAULT_VOICE_WITHHELD_MESSAGE,
   ),
+  /** Said to a caller once their voicemail is recorded, before Twilio hangs up. */
+  VOICE_FAREWELL: z._default(
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+    DEFAULT_VOICE_FAREWELL,
+  ),
+  /** The `language` of every `<Say>` (`es-MX`, `fr-FR`): the greetings' language; Twilio's default (en-US) when unset. */
+  VOICE_SAY_LANGUAGE: z.optional(
+    z
+      .string()
+      .check(z.trim(), z.regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8}){1,2}$/, 'a language tag such as es-MX')),
+  ),
+  /** The `voice` of every `<Say>` (`Polly.Lupe`, `Google.es-US-Standard-A`, `woman`); Twilio's default when unset. */
+  VOICE_SAY_VOICE: z.optional(
+    z.string().check(z.trim(), z.regex(/^[A-Za-z0-9._-]{1,64}$/, "a Twilio voice's name such as Polly.Lupe")),
+  ),
+  /**
+   * Whether voicemails are transcribed by Twilio (paid, American English only): `true` or `false`; unset,
+   * only when VOICE_SAY_LANGUAGE is unset or `en-US`.
+   */
+  VOICE_TRANSCRIBE: z.optional(z.enum(['true', 'false'])),
   /** The knowledge base (a folder of Markdown articles) of the local responder; the shipped sample when unset. */
   KNOWLEDGE_BASE_DIR: optionalNonEmptyString,
   /** On AWS: answer with this Amazon Bedrock model (Converse API) instead of the knowledge-base responder. */

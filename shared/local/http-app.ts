@@ -13,6 +13,7 @@ import {
 } from '#shared/local/webhook-apps.js';
 import type { Config } from '../config/config.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
+import { voiceAnswers } from '../config/voice-settings.js';
 
 /** The configuration with the secrets the webhooks check signatures with. */
 export type ServedConfig = Config &
@@ -76,9 +77,7 @@ export function localHttpApp(input: LocalHttpInput): Hono {
     '/',
     createTwilioVoiceApp({
       ...twilio,
-      greeting: config.VOICE_GREETING,
-      closedGreeting: config.VOICE_CLOSED_GREETING,
-      withheldMessage: config.VOICE_WITHHELD_MESSAGE,
+      ...voiceAnswers(config),
       // Read once at start, as the resolver's: a call's answer reads the hours from memory.
       policy: loadRoutingPolicy(config.ROUTING_POLICY_FILE),
     }),

@@ -11,7 +11,7 @@ import { listCustomers, searchCustomers } from '#shared/app/search-customers.js'
 import { setTags } from '#shared/app/set-tags.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { CustomerExportSchema, ErasureReportSchema, StoredExportSchema } from '#shared/domain/privacy.js';
-import { ChannelOptionSchema } from '#shared/domain/replies.js';
+import { ReplyChannelSchema } from '#shared/domain/sms-numbers.js';
 import { SuggestionSchema } from '#shared/domain/suggestions.js';
 import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
 import { requireAdmin } from './admin-only.js';
@@ -77,7 +77,7 @@ const customerRoutes = once(() => {
       'The channels a reply may use now, and why not (`reason`: the error code a reply would get; `needsTemplate`, `tag`), by the rules replies are checked against, and the longest text each takes from this customer (`maxLength`)',
     request: { params: IdParamsSchema, query: ChannelsQuerySchema },
     responses: {
-      200: json('one entry per channel', z.array(ChannelOptionSchema)),
+      200: json('one entry per channel', z.array(ReplyChannelSchema)),
       ...errors(400, 401, 404, 410),
     },
   });

@@ -1,16 +1,13 @@
 import type { AgentStore } from '../domain/agent-ports.js';
-import type { Channel } from '../domain/envelope.js';
+import type { ContactState } from '../domain/contact-state.js';
+import type { Channel, Identity } from '../domain/envelope.js';
 import type { Clock } from '../domain/ports.js';
-import {
-  type ChannelOption,
-  channelOption,
-  refusalOf,
-  replyWindowOn,
-  standingBlock,
-} from '../domain/replies.js';
+import { channelOption, refusalOf, replyWindowOn, standingBlock } from '../domain/replies.js';
 import { nextReplyChannel, replyCandidates } from '../domain/reply-channel.js';
 import { replyTextLimit } from '../domain/reply-length.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
+import { type ReplyChannel, SMS_NUMBER_STATES, smsNumbers } from '../domain/sms-numbers.js';
+import { contactStateFor } from '../domain/sms-opt-out.js';
 import { NotFoundError } from '../errors.js';
 import { existingCustomer } from './read-customer.js';
 import { type ReplyDestination, replyDestination } from './reply-destination.js';
@@ -31,13 +28,16 @@ export async function listReplyChannels(
   deps: {
     store: Pick<AgentStore, 'getCustomer'>;
     replies: {
-      store: Pick<ReplyStore, 'mergedCustomers' | 'getContactState' | 'lastInbound' | 'getConversation'>;
+      store: Pick<
+        ReplyStore,
+        'mergedCustomers' | 'getContactState' | 'contactStates' | 'lastInbound' | 'getConversation'
+      >;
     };
     clock: Clock;
   },
   customerId: string,
   conversationId?: string,
-): Promise<ChannelOption[]> {
+): Promise<ReplyChannel[]> {
   await existingCustomer(deps, customerId);
   const { partitions, customers: profiles } = await deps.replies.store.mergedCustomers(customerId);
   const root = profiles.find((c) => c.id === partitions[0]) ?? profiles[0];
@@ -46,7 +46,7 @@ export async function listReplyChannels(
   const now = deps.clock.now();
   const unvouched = new Set<Channel>();
   const options = await Promise.all(
-    replyCandidates(root, profiles).map(async (channel): Promise<ChannelOption> => {
+    replyCandidates(root, profiles).map(async (channel): Promise<ReplyChannel> => {
       let destination: ReplyDestination;
       try {
         destination = await replyDestination(
@@ -60,7 +60,10 @@ export async function listReplyChannels(
       }
       const { to, from, latestEmails, vouched } = destination;
       if (vouched === false) unvouched.add(channel);
-      const state = await deps.replies.store.getContactState(to, from);
+      const numbers = await numbersOf(deps.replies.store, channel, to);
+      const state = numbers?.complete
+        ? contactStateFor(numbers.states, from)
+        : await deps.replies.store.getContactState(to, from);
       const option = channelOption({
         channel,
         now,
@@ -68,7 +71,11 @@ export async function listReplyChannels(
         blocked: standingBlock(state, to, latestEmails),
       });
       const maxLength = replyTextLimit(channel, root);
-      return maxLength === undefined ? option : { ...option, maxLength };
+      return {
+        ...option,
+        ...(maxLength === undefined ? {} : { maxLength }),
+        ...(numbers ? smsNumbers(numbers.states, from, numbers.complete) : {}),
+      };
     }),
   );
   const [first] = options;
@@ -76,6 +83,21 @@ export async function listReplyChannels(
   if (!conversationId || !first || !givesWay) return options;
   const next = nextReplyChannel(root, profiles, first.channel);
   return [...options.filter((o) => o.channel === next), ...options.filter((o) => o.channel !== next)];
+}
+
+/**
+ * An SMS customer's contact states, for which of our numbers may text them: one Query of their number's
+ * states, the read `getContactState` makes for a phone number (so none more), at most
+ * `SMS_NUMBER_STATES` of them. Undefined for another channel (WhatsApp has one sender: no states per
+ * number of ours) or a store that cannot list them.
+ */
+function numbersOf(
+  store: Pick<ReplyStore, 'contactStates'>,
+  channel: Channel,
+  to: Identity,
+): Promise<{ states: ContactState[]; complete: boolean }> | undefined {
+  if (channel !== 'sms' || to.kind !== 'phone' || !store.contactStates) return undefined;
+  return store.contactStates(to, SMS_NUMBER_STATES);
 }
 
 /**

@@ -14,6 +14,11 @@ export interface ReplyStore {
    */
   getContactState(identity: Identity, from?: string): Promise<ContactState | undefined>;
   /**
+   * Every contact state of a phone number (its own, one per number of ours it texted STOP or START to),
+   * at most `limit` of them, in one read; `complete` false when there were more.
+   */
+  contactStates?(identity: Identity, limit: number): Promise<{ states: ContactState[]; complete: boolean }>;
+  /**
    * The customer's latest inbound message on a channel (email threading), in one conversation when
    * `conversationId` is given; of email, the latest of the customer's own (`isOwnMail`: no automatic,
    * list or quarantined mail). An email without a subject carries the newest earlier one's as

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { Identity } from '../domain/envelope.js';
 import type { ContactState } from '../domain/resolver-ports.js';
 import { contactStateFor } from '../domain/sms-opt-out.js';
-import { type DynamoDb, getItem } from './dynamo-client.js';
+import { type DynamoDb, getItem, queryItems } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { queryAll } from './paging.js';
 import { getInput } from './params/common.js';
@@ -40,6 +40,29 @@ export async function contactStateToward(
     items.map((item) => ContactStateSchema.parse(item)),
     from,
   );
+}
+
+/**
+ * Every contact state of a phone number, at most `limit` (one strongly consistent Query, one page:
+ * as many items as the business has numbers the customer texted STOP or START to, and its own);
+ * `complete` false when there were more than `limit`.
+ */
+export async function contactStatesOf(
+  db: DynamoDb,
+  identity: Identity,
+  limit: number,
+): Promise<{ states: ContactState[]; complete: boolean }> {
+  // One more than asked, to know whether there were more.
+  const out = await queryItems(db, {
+    TableName: db.table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': Keys.contactState(identity).pk },
+    ConsistentRead: true,
+    Limit: limit + 1,
+  });
+  const items = out.Items ?? [];
+  const states = items.slice(0, limit).map((item): ContactState => ContactStateSchema.parse(item));
+  return { states, complete: items.length <= limit };
 }
 
 /**

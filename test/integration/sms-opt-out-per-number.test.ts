@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChannelOption } from '#shared/domain/replies.js';
+import type { ReplyChannel } from '#shared/domain/sms-numbers.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller, agentRequest, customerReads } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
@@ -30,7 +30,7 @@ describe('local runtime: SMS opt-outs per number of ours', () => {
   const toA = twilioTexter(post, () => runtime.url, { account: ACCOUNT, business: BRAND_A });
   const toB = twilioTexter(post, () => runtime.url, { account: ACCOUNT, business: BRAND_B });
   const smsOption = async (customer: Customer) => {
-    const channels = await api<ChannelOption[]>('GET', `/api/customers/${customer.id}/channels`);
+    const channels = await api<ReplyChannel[]>('GET', `/api/customers/${customer.id}/channels`);
     return channels.find((option) => option.channel === 'sms');
   };
   const reply = (customer: Customer, text: string) =>
@@ -71,6 +71,23 @@ describe('local runtime: SMS opt-outs per number of ours', () => {
     expect(sms.sent.length).toBe(before);
   });
 
+  it('names which of our numbers the customer may be texted from and which they opted out of', async () => {
+    const phone = '+14155550782';
+    await toA(phone, next(), 'STOP');
+    await toB(phone, next(), 'Hello brand B');
+    const customer = await find(phone);
+    const option = await smsOption(customer);
+    expect(option).toMatchObject({ available: true });
+    // The number a reply goes from first, then the others the contact states name.
+    expect(option?.numbers).toEqual([
+      { number: BRAND_B, available: true },
+      { number: BRAND_A, available: false, detail: 'opted out (STOP)', at: expect.any(String) },
+    ]);
+    expect(option?.otherNumbers).toEqual({ available: true });
+    const whatsapp = await api<ReplyChannel[]>('GET', `/api/customers/${customer.id}/channels`);
+    expect(whatsapp.filter((o) => o.channel !== 'sms').every((o) => o.numbers === undefined)).toBe(true);
+  });
+
   it("never lifts brand A's STOP by a START to brand B", async () => {
     const phone = '+14155550778';
     await toA(phone, next(), 'STOP');
@@ -98,6 +115,8 @@ describe('local runtime: SMS opt-outs per number of ours', () => {
     );
     const customer = await find(phone);
     expect(await smsOption(customer)).toMatchObject({ available: false, reason: 'sms_opted_out' });
+    // Recorded for none of our numbers: every number not listed is blocked too.
+    expect((await smsOption(customer))?.otherNumbers).toMatchObject({ available: false });
     await toB(phone, next(), 'START');
     expect(await smsOption(customer)).toMatchObject({ available: true });
     // A is not lifted by B's START: the old STOP may have been sent to A.

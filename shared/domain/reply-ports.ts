@@ -58,8 +58,9 @@ export interface ReplyStore {
    */
   markHumanReplied?(conversationId: string, at: string, agentId?: string): Promise<void>;
   /**
-   * Marks the conversation's first reply (for the first-response-time metric); with `answered` (the
-   * AI's answer's time) as `markFirstResponse` does. Answers whether it recorded the answer. With
+   * Marks the conversation's first reply (for the first-response-time metric) and counts it, owed by the
+   * mark's own write (a crash between leaves it owed, not lost); with `answered` (the AI's answer's time)
+   * the same write ends the wait and lists the conversation. Answers whether it recorded the answer. With
    * `person` (an agent's reply), their first response too; `responded`: the conversation as read had it.
    */
   recordFirstResponse?(
@@ -68,18 +69,6 @@ export interface ReplyStore {
     answered?: string,
     person?: { responded: boolean },
   ): Promise<boolean | undefined>;
-  /**
-   * Marks the conversation's first reply without counting it: answers its wait (ms) when this call
-   * marked it, for the caller to count with the write it makes anyway (routing's decision). With
-   * `answered` (the AI's answer), the same write ends the wait and lists the conversation in the inbox.
-   */
-  markFirstResponse?(conversationId: string, at: string, answered?: string): Promise<FirstResponseMark>;
-}
-
-/** A first-response write: the wait it measured (ms; none when marked before) and whether it recorded the answer. */
-export interface FirstResponseMark {
-  ms?: number | undefined;
-  answered: boolean;
 }
 
 /**

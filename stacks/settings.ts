@@ -20,6 +20,7 @@ export const operatorSettings = {
   EMAIL_FORM_SENDERS: { context: 'emailFormSenders', readers: ['ses-mail'] },
   META_PAGE_ID: { context: 'metaPageId', readers: ['meta', 'agent-api'] },
   META_INSTAGRAM_ACCOUNT_ID: { context: 'metaInstagramAccountId', readers: ['meta', 'agent-api'] },
+  META_AUTOMATION_APP_IDS: { context: 'metaAutomationAppIds', readers: ['meta'] },
   SES_MESSAGE_ID_DOMAIN: { context: 'sesMessageIdDomain', readers: ['sender', 'resolver'] },
   VOICE_GREETING: { context: 'voiceGreeting', readers: ['twilio-voice'] },
   VOICE_CLOSED_GREETING: { context: 'voiceClosedGreeting', readers: ['twilio-voice'] },

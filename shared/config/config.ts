@@ -54,6 +54,20 @@ export const BEDROCK_TIMEOUT_MAX_MS = 20_000;
 /** BEDROCK_TIMEOUT_MS when unset: Converse answers in a few seconds, a hung call never. */
 export const DEFAULT_BEDROCK_TIMEOUT_MS = 15_000;
 
+/** The app id of Meta's Page inbox (Business Suite): its echoes are typed by people at the business. */
+export const PAGE_INBOX_APP_ID = '263902037430900';
+
+/** A comma-separated setting's entries (trimmed, `fold`ed, blanks left out), each checked by `entry`. */
+function commaList<T extends z.core.$ZodType<unknown, string>>(entry: T, fold = (s: string) => s) {
+  const split = z.transform((v: string) =>
+    v
+      .split(',')
+      .map((s) => fold(s.trim()))
+      .filter((s) => s.length > 0),
+  );
+  return z.pipe(z.pipe(z.string(), split), z.array(entry));
+}
+
 /** A check that adds `problem`'s answer, when there is one, as the setting's issue. */
 function refinedBy(problem: (value: string) => string | undefined) {
   return z.superRefine<string>((value, ctx) => {
@@ -145,6 +159,23 @@ export const ConfigSchema = z.object({
   META_PAGE_ID: z.optional(z.string().check(z.regex(/^\d{1,32}$/, 'a numeric Page id'))),
   /** Our Instagram professional account's id: Instagram events for another account are dropped; unset accepts any. */
   META_INSTAGRAM_ACCOUNT_ID: z.optional(z.string().check(z.regex(/^\d{1,32}$/, 'a numeric account id'))),
+  /**
+   * The app ids (comma-separated) of the automations that answer in our Page's or account's name (Meta
+   * Business Suite's instant reply, away message, greeting, or another bot): their echoes are kept marked
+   * `automated` and answer nothing (see markAutomated). Unset: none, every echo is a person's.
+   */
+  META_AUTOMATION_APP_IDS: z._default(
+    commaList(
+      z.string().check(
+        z.regex(/^\d{1,32}$/, 'numeric app ids, comma-separated'),
+        z.refine(
+          (id) => id !== PAGE_INBOX_APP_ID,
+          `${PAGE_INBOX_APP_ID} is the Page inbox, where people at the business reply: not an automation`,
+        ),
+      ),
+    ),
+    [],
+  ),
   SES_FROM_ADDRESS: optionalNonEmptyString,
   /** Signs the links of email satisfaction surveys (`GET /csat/{token}`); a random secret of 32+ characters. */
   CSAT_SIGNING_SECRET: z.optional(z.string().check(z.minLength(32, 'at least 32 characters'))),
@@ -162,24 +193,14 @@ export const ConfigSchema = z.object({
    * address's, not theirs (see receivedEnvelope).
    */
   EMAIL_FORM_SENDERS: z._default(
-    z.pipe(
-      z.pipe(
-        z.string(),
-        z.transform((v) =>
-          v
-            .split(',')
-            .map((s) => s.trim().toLowerCase())
-            .filter((s) => s.length > 0),
+    commaList(
+      z
+        .string()
+        .check(
+          z.maxLength(254),
+          z.regex(/^[^\s@]*@[^\s@.]+(?:\.[^\s@.]+)+$/, 'addresses or @domains, comma-separated'),
         ),
-      ),
-      z.array(
-        z
-          .string()
-          .check(
-            z.maxLength(254),
-            z.regex(/^[^\s@]*@[^\s@.]+(?:\.[^\s@.]+)+$/, 'addresses or @domains, comma-separated'),
-          ),
-      ),
+      (s) => s.toLowerCase(),
     ),
     [],
   ),
@@ -187,29 +208,13 @@ export const ConfigSchema = z.object({
   ROUTING_POLICY_FILE: optionalNonEmptyString,
   /** SNS topics the SES webhook accepts (comma-separated ARNs); unset accepts any (local only). */
   SNS_TOPIC_ARNS: z.optional(
-    z.pipe(
-      z.pipe(
-        z.string(),
-        z.transform((v) =>
-          v
-            .split(',')
-            .map((a) => a.trim())
-            .filter((a) => a.length > 0),
-        ),
-      ),
+    commaList(
       z
-        .array(
-          z
-            .string()
-            .check(
-              z.regex(
-                /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/,
-                'SNS topic ARNs, comma-separated',
-              ),
-            ),
-        )
-        .check(z.minLength(1)),
-    ),
+        .string()
+        .check(
+          z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'SNS topic ARNs, comma-separated'),
+        ),
+    ).check(z.minLength(1)),
   ),
   /** Said to Twilio voice callers before the beep. */
   VOICE_GREETING: z._default(

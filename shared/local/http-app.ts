@@ -53,7 +53,7 @@ export function localHttpApp(input: LocalHttpInput): Hono {
     },
   };
   root.route('/', createWhatsAppApp(meta));
-  root.route('/', createMetaApp(meta));
+  root.route('/', createMetaApp({ ...meta, automationAppIds: config.META_AUTOMATION_APP_IDS }));
   // SES: the webhook verifies and queues notifications; ses-mail parses the mail into envelopes.
   root.route(
     '/',

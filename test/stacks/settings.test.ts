@@ -45,6 +45,7 @@ const everySetting: Record<string, string> = {
   emailFormSenders: 'forms@shop.example,@mailer.example',
   metaPageId: '117172741761305',
   metaInstagramAccountId: '17841400000000000',
+  metaAutomationAppIds: '1517776481860111',
   sesMessageIdDomain: 'eu-west-1.amazonses.com',
   voiceGreeting: 'Thanks for calling Example Shop.',
   voiceClosedGreeting: 'We are closed: please leave a message.',

@@ -21,6 +21,8 @@ import { snoozeText } from './snooze-text.js';
 function author(item: TimelineItem): string {
   const a = item.data?.author as { kind?: string; id?: string; automatic?: string } | undefined;
   if (item.direction === 'inbound') return 'Customer';
+  // An echo of an automation answering in the Page's name (META_AUTOMATION_APP_IDS): no person wrote it.
+  if (item.data?.automated === true) return 'Automated reply (not a person)';
   if (a?.automatic === 'webchat_email_fallback')
     return `Automatic email: ${a.id ?? 'Agent'}'s unread chat replies`;
   if (a?.kind === 'ai') return a.id === 'automation' ? 'Automation' : 'AI';

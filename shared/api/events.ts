@@ -44,7 +44,12 @@ export function eventsApp(
     const sinceAt = new Date(sinceMs).toISOString();
     const who = { agentId: c.get('agentId'), action: 'events_replay' as const };
     const audit = { ...who, query: { since: String(query.since), sinceAt, limit: String(query.limit) } };
-    const recorded = await auditedRead(deps, audit, async () => page, (p) => p.events.length);
+    const recorded = await auditedRead(
+      deps,
+      audit,
+      async () => page,
+      (p) => p.events.length,
+    );
     return c.json(recorded, 200);
   });
 }

@@ -178,4 +178,33 @@ describe('local runtime: SMS opt-outs per number of ours', () => {
     await toA(phone, next(), 'START');
     expect(await smsOption(customer)).toMatchObject({ available: true });
   });
+
+  /**
+   * QA (repro-1): the export left out what erasure deletes: the number's opt-out states, and the audit
+   * records naming the customer. Both are sections of the export now.
+   */
+  it('exports the opt-out states toward each number of ours and the audit records naming the customer', async () => {
+    const phone = '+14155550792';
+    await toA(phone, next(), 'Hi brand A');
+    await toA(phone, next(), 'STOP');
+    const customer = await find(phone);
+    const admin = agentRequest(() => runtime.url, ADMIN);
+    type Export = { contactStates: unknown[]; auditRecords: unknown[]; webchatSessions: unknown[] };
+    expect((await admin<Export>('GET', `/api/customers/${customer.id}/export`)).status).toBe(200);
+    const second = (await admin<Export>('GET', `/api/customers/${customer.id}/export`)).json;
+    expect(second.contactStates).toEqual([
+      expect.objectContaining({
+        kind: 'phone',
+        value: phone,
+        number: BRAND_A,
+        blocked: true,
+        reason: 'opted out (STOP)',
+      }),
+    ]);
+    // The first export's record (the second's is written once it is answered).
+    expect(second.auditRecords).toEqual([
+      expect.objectContaining({ action: 'export', customerIds: [customer.id], agentId: 'dpo-admin' }),
+    ]);
+    expect(second.webchatSessions).toEqual([]);
+  });
 });

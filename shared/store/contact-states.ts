@@ -65,24 +65,11 @@ export async function contactStatesOf(
   return { states, complete: items.length <= limit };
 }
 
-/**
- * The keys of every contact state of an address (`<kind>#<value>`): its own, and one per number of
- * ours it texted STOP or START to (SMS). One Query of its partition (as few items as we have numbers).
- */
-export async function contactStateKeys(
-  db: DynamoDb,
-  token: string,
-): Promise<Array<{ pk: string; sk: string }>> {
-  const items = await contactItems(db, Keys.contactStateByToken(token).pk, 'pk, sk');
-  return items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
-}
-
-/** The items of an address's contact-state partition, strongly consistent (their keys alone with `projection`). */
-const contactItems = (db: DynamoDb, pk: string, projection?: string) =>
+/** The items of an address's contact-state partition, strongly consistent. */
+const contactItems = (db: DynamoDb, pk: string) =>
   queryAll(db, {
     TableName: db.table,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': pk },
-    ...(projection ? { ProjectionExpression: projection } : {}),
     ConsistentRead: true,
   });

@@ -8,6 +8,7 @@ import { replyTextLimit } from '../domain/reply-length.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
 import { type ReplyChannel, SMS_NUMBER_STATES, smsNumbers } from '../domain/sms-numbers.js';
 import { contactStateFor } from '../domain/sms-opt-out.js';
+import type { Conversation } from '../domain/timeline.js';
 import { NotFoundError } from '../errors.js';
 import { existingCustomer } from './read-customer.js';
 import { type ReplyDestination, replyDestination } from './reply-destination.js';
@@ -42,7 +43,10 @@ export async function listReplyChannels(
   const { partitions, customers: profiles } = await deps.replies.store.mergedCustomers(customerId);
   const root = profiles.find((c) => c.id === partitions[0]) ?? profiles[0];
   if (!root) return [];
-  if (conversationId !== undefined) await ownConversation(deps.replies.store, conversationId, partitions);
+  const lastInboundAt =
+    conversationId === undefined
+      ? undefined
+      : (await ownConversation(deps.replies.store, conversationId, partitions)).lastInboundAt;
   const now = deps.clock.now();
   const unvouched = new Set<Channel>();
   const options = await Promise.all(
@@ -51,7 +55,7 @@ export async function listReplyChannels(
       try {
         destination = await replyDestination(
           deps.replies.store,
-          { customer: root, partitions, profiles },
+          { customer: root, partitions, profiles, lastInboundAt },
           channel,
           conversationId,
         );
@@ -108,9 +112,10 @@ async function ownConversation(
   store: Pick<ReplyStore, 'getConversation'>,
   conversationId: string,
   partitions: readonly string[],
-): Promise<void> {
+): Promise<Conversation> {
   const conversation = await store.getConversation(conversationId);
   if (!conversation || !partitions.includes(conversation.customerId)) {
     throw new NotFoundError(`no conversation ${conversationId} of this customer`);
   }
+  return conversation;
 }

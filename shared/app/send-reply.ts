@@ -94,6 +94,8 @@ export interface Recipient {
   answering?: TimelineItem | undefined;
   /** The conversations a merge joined into this one (`mergedConversationIds`): an email reply continues their thread. */
   joined?: readonly string[] | undefined;
+  /** The conversation's `lastInboundAt`: where the look for its latest message starts (replyDestination). */
+  lastInboundAt?: string | undefined;
 }
 
 /** The conversation's customer (the root of their merges) and the partitions of every merged one. */
@@ -109,7 +111,10 @@ async function readRecipient(deps: ReplyDeps, conversationId: string): Promise<R
  */
 export async function recipientOf(
   store: Pick<ReplyStore, 'mergedCustomers'>,
-  conversation: Pick<Conversation, 'id' | 'customerId' | 'firstHumanResponseAt' | 'mergedConversationIds'>,
+  conversation: Pick<
+    Conversation,
+    'id' | 'customerId' | 'firstHumanResponseAt' | 'mergedConversationIds' | 'lastInboundAt'
+  >,
 ): Promise<Recipient> {
   const { partitions, customers: profiles } = await store.mergedCustomers(conversation.customerId);
   const root = partitions[0] ?? conversation.customerId;
@@ -125,6 +130,7 @@ export async function recipientOf(
     profiles,
     personResponded,
     ...(joined && { joined }),
+    ...(conversation.lastInboundAt && { lastInboundAt: conversation.lastInboundAt }),
   };
 }
 
@@ -236,7 +242,7 @@ function destinationOf(
   deps: ReplyDeps,
   recipient: Pick<
     Recipient,
-    'conversationId' | 'customer' | 'partitions' | 'profiles' | 'answering' | 'joined'
+    'conversationId' | 'customer' | 'partitions' | 'profiles' | 'answering' | 'joined' | 'lastInboundAt'
   >,
   request: ReplyRequest,
 ) {

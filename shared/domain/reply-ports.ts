@@ -22,12 +22,14 @@ export interface ReplyStore {
    * The customer's latest inbound message on a channel (email threading), in one conversation when
    * `conversationId` is given; of email, the latest of the customer's own (`isOwnMail`: no automatic,
    * list or quarantined mail). An email without a subject carries the newest earlier one's as
-   * `data.threadSubject` (not stored), for the reply's Subject.
+   * `data.threadSubject` (not stored), for the reply's Subject. With `upTo` (the conversation's
+   * `lastInboundAt`), only items at or before it are read: the look starts at the conversation's latest.
    */
   lastInbound(
     customerId: string,
     channel: Channel,
     conversationId?: string,
+    upTo?: string,
   ): Promise<TimelineItem | undefined>;
   /**
    * Keeps the reply under its id once, with `requestHash` (the request it was made from); answers the

@@ -28,6 +28,8 @@ export const handoffNoteId = (itemId: string) => `handoff:${itemId}`;
 export function routableKind(item: TimelineItem): InboundKind | undefined {
   if (item.type === 'message' && item.direction === 'inbound') {
     if (item.data?.quarantined === true || item.data?.autoReply === true) return undefined;
+    // Mail a system sent for a person (a ticketing system's, a group's: `automated`) waits for a person.
+    if (item.data?.automated === true || item.data?.listMail === true) return undefined;
     if (isContactKeyword(item)) return undefined;
     // The provider's news about the thread (a handover event, an optin: `isProviderNotice`) asks nothing.
     if (item.data?.notice === true) return undefined;

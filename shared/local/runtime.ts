@@ -215,7 +215,7 @@ async function localTable(
   options: LocalRuntimeOptions,
   tableName: string,
   dataDir: string | undefined,
-  files: ReturnType<typeof customerFiles>,
+  exports: LocalExportStore,
 ) {
   refuseDataDirInUse(dataDir);
   const dynamo = await startLocalDynamo({
@@ -233,9 +233,11 @@ async function localTable(
   await feed?.opened;
   const client = feed?.capture(dynamo.client) ?? dynamo.client;
   const db = documentClient(options.dynamoClient?.(client) ?? client);
-  const repos = dynamoRepositories(db, tableName, { exports: files });
+  // Agents' reply files, served at /files/...: the erasure deletes a customer's with their exports.
+  const uploads = new LocalUploadStore({ dir: dataDir && join(dataDir, 'uploads') });
+  const repos = dynamoRepositories(db, tableName, { exports: customerFiles(exports, uploads) });
   // A completed erasure has the feed's journal let go of the erased images once its consumers took them.
-  return { dynamo, feed, repos: { ...repos, privacy: forgettingErased(repos.privacy, feed) } };
+  return { dynamo, feed, uploads, repos: { ...repos, privacy: forgettingErased(repos.privacy, feed) } };
 }
 
 /**
@@ -280,11 +282,9 @@ export async function startLocalRuntime(given: LocalRuntimeOptions): Promise<Loc
   const config = requireSettings(options.config, RUNTIME_SETTINGS);
   const dataDir = (options.persist ?? true) ? config.DATA_DIR : undefined;
   const clock = options.clock ?? systemClock;
-  // One store each for exports and agents' reply files: the agent API serves them, the erasure deletes them.
+  // One store for the agent API that writes and serves exports and the erasure that deletes them.
   const exports = new LocalExportStore({ dir: dataDir && join(dataDir, 'exports') });
-  const uploads = new LocalUploadStore({ dir: dataDir && join(dataDir, 'uploads') });
-  const files = customerFiles(exports, uploads);
-  const { dynamo, feed, repos } = await localTable(options, config.TABLE_NAME, dataDir, files);
+  const { dynamo, feed, repos, uploads } = await localTable(options, config.TABLE_NAME, dataDir, exports);
   // The redrive moves queue files only while no runtime holds them.
   const releaseDataDir = dataDir ? claimDataDir(dataDir) : undefined;
   const queues = localQueues({

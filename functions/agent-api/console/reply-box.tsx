@@ -7,6 +7,7 @@ import { useWentAfterAll } from './lost-send.js';
 import { type ComposerMode, type Draft, readDraft, saveDraft } from './place.js';
 import { ChannelChoice, ChannelLost, channelNow } from './reply-channels.js';
 import { HeldNote, useHeldChoice } from './reply-claim.js';
+import { ReplyFiles, uploadAll, useReplyFiles } from './reply-files.js';
 import { lengthGuide, overLimit } from './reply-length.js';
 import { useSender } from './reply-sender.js';
 import { useResolvedMeanwhile } from './resolved-meanwhile.js';
@@ -122,6 +123,8 @@ function TextField(props: {
   /** How the reply goes out (SMS segments, room left), while it fits. */
   guide?: string | undefined;
   kept?: boolean;
+  /** Files go with the reply: it may have no text. */
+  hasFiles?: boolean;
   onInput(value: string): void;
 }) {
   const { tooLong, guide } = props;
@@ -140,7 +143,7 @@ function TextField(props: {
           ref={props.area}
           rows={3}
           dir="auto"
-          required={!props.kept}
+          required={!props.kept && !props.hasFiles}
           value={props.text}
           aria-invalid={tooLong ? true : undefined}
           aria-describedby={described}
@@ -261,6 +264,7 @@ export function ReplyBox(props: ReplyBoxProps) {
   const target = props.sendTo ?? id;
   const { text, mode, channel, setText, setMode, setChannel, clearSent } = useDraft(id, target);
   const [template, setTemplate] = useState<TemplateDraft>(EMPTY_TEMPLATE);
+  const picked = useReplyFiles();
   const form = useRef<HTMLFormElement>(null);
   const area = useRef<HTMLTextAreaElement>(null);
   const focus = useComposerFocus(form, area, props.channels);
@@ -296,8 +300,16 @@ export function ReplyBox(props: ReplyBoxProps) {
     choice.clear();
     const body = requestBody(mode, text, chosen, needsTemplate ? template : undefined);
     if (mode === 'reply' && !(await meanwhile.confirmed())) return;
-    const ok = await send(mode, body);
+    const files = withFiles ? picked.files : [];
+    if (files.length && !text.trim()) delete body.text;
+    // The files are uploaded first, as part of the send: a refusal (too large, a type) is said as its error.
+    const attach = async () => {
+      const customerId = props.conversation.customerId;
+      body.attachments = await uploadAll(props.api, customerId, chosen?.channel ?? '', files);
+    };
+    const ok = await send(mode, body, files.length ? attach : undefined);
     if (ok) {
+      if (files.length) picked.clear();
       gone(body);
       choice.say(mode === 'note' ? 'Note added' : 'Reply sent');
     }
@@ -306,12 +318,19 @@ export function ReplyBox(props: ReplyBoxProps) {
   const choice = useHeldChoice(held, resend, { gone, restore: () => focus.restore(false) });
   // Its "may or may not have gone" stays (a reconnect does not take it away) until it is found, or sent again.
   useWentAfterAll(target, props, busy, { setError, clearSent, say: choice.say });
+  const withFiles = mode === 'reply' && !needsTemplate;
   const onInput = (value: string) => {
     setText(value);
     typed();
   };
   return (
-    <form class={`composer mode-${mode}`} onSubmit={submit} aria-label="Reply or note" ref={form}>
+    <form
+      class={`composer mode-${mode}`}
+      onSubmit={submit}
+      aria-label="Reply or note"
+      ref={form}
+      {...(withFiles ? picked.handlers : {})}
+    >
       <ModeSwitch mode={mode} onMode={setMode} />
       {mode !== 'reply' ? null : props.channels === undefined ? (
         <p class="muted">Checking the channels…</p>
@@ -321,7 +340,12 @@ export function ReplyBox(props: ReplyBoxProps) {
       {noChannel ? <p role="status">No channel can take a reply now.</p> : null}
       {mode === 'reply' && lost ? <ChannelLost lost={lost} /> : null}
       {needsTemplate ? <TemplateFields value={template} onChange={setTemplate} /> : null}
-      <TextField {...{ mode, text, area, tooLong, guide, onInput }} kept={needsTemplate} />
+      <TextField
+        {...{ mode, text, area, tooLong, guide, onInput }}
+        kept={needsTemplate}
+        hasFiles={withFiles && picked.files.length > 0}
+      />
+      {withFiles ? <ReplyFiles files={picked.files} onAdd={picked.add} onRemove={picked.remove} /> : null}
       {mode === 'reply' ? meanwhile.note : null}
       <ErrorNote message={error} />
       {held ? <HeldNote held={held} busy={busy} onChoose={(how) => void choice.choose(how)} /> : null}

@@ -32,11 +32,11 @@ describe('the console: a reply with a file from the agent’s computer', () => {
   it('lists a picked or dropped file with its size, removes one, and sends the other with the reply', async () => {
     await openInboxRow(page, FILA.name);
     // Dropped on the box: listed, then removed.
-    const dropped = await page.evaluateHandle(() => {
+    const dropped = await page.evaluateHandle(`(() => {
       const data = new DataTransfer();
       data.items.add(new File(['a note'], 'notes.txt', { type: 'text/plain' }));
       return data;
-    });
+    })()`);
     await composer().dispatchEvent('drop', { dataTransfer: dropped });
     await files().getByText('notes.txt').waitFor();
     await composer().getByRole('button', { name: 'Remove notes.txt' }).click();

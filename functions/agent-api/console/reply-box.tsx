@@ -7,7 +7,7 @@ import { useWentAfterAll } from './lost-send.js';
 import { type ComposerMode, type Draft, readDraft, saveDraft } from './place.js';
 import { ChannelChoice, ChannelLost, channelNow } from './reply-channels.js';
 import { HeldNote, useHeldChoice } from './reply-claim.js';
-import { ReplyFiles, uploadAll, useReplyFiles } from './reply-files.js';
+import { useAttachments } from './reply-files.js';
 import { lengthGuide, overLimit } from './reply-length.js';
 import { useSender } from './reply-sender.js';
 import { useResolvedMeanwhile } from './resolved-meanwhile.js';
@@ -226,6 +226,23 @@ const senderEvents = (props: ReplyBoxProps, refused: () => void, own: boolean) =
   conversation: own ? props.onConversation : undefined,
 });
 
+/**
+ * What went is taken out of the box: the text it carried (what was typed after it stays), never the
+ * text of a reply that went as a template (it was not sent: it stays, in view); a template's name and
+ * parameters go, so the next Send does not send it again, its language stays; the files it carried go.
+ */
+function goneFrom(
+  clearSent: (text: string) => void,
+  setTemplate: (change: (t: TemplateDraft) => TemplateDraft) => void,
+  filesSent: () => void,
+) {
+  return (body: Record<string, unknown>) => {
+    if (typeof body.text === 'string' && body.text) clearSent(body.text);
+    if (body.template) setTemplate((t) => ({ ...EMPTY_TEMPLATE, language: t.language }));
+    if (body.attachments) filesSent();
+  };
+}
+
 /** What the reply box is given by the conversation view. */
 interface ReplyBoxProps {
   api: Api;
@@ -264,7 +281,6 @@ export function ReplyBox(props: ReplyBoxProps) {
   const target = props.sendTo ?? id;
   const { text, mode, channel, setText, setMode, setChannel, clearSent } = useDraft(id, target);
   const [template, setTemplate] = useState<TemplateDraft>(EMPTY_TEMPLATE);
-  const picked = useReplyFiles();
   const form = useRef<HTMLFormElement>(null);
   const area = useRef<HTMLTextAreaElement>(null);
   const focus = useComposerFocus(form, area, props.channels);
@@ -285,31 +301,16 @@ export function ReplyBox(props: ReplyBoxProps) {
     lost,
     props.channels,
   );
-  /**
-   * What went is taken out of the box: the text it carried (what was typed after it stays), never the
-   * text of a reply that went as a template (it was not sent: it stays, in view); a template's name and
-   * parameters go, so the next Send does not send it again, its language stays.
-   */
-  const gone = (body: Record<string, unknown>) => {
-    if (typeof body.text === 'string' && body.text) clearSent(body.text);
-    if (body.template) setTemplate((t) => ({ ...EMPTY_TEMPLATE, language: t.language }));
-  };
+  const attached = useAttachments(props, form, chosen?.channel, mode === 'reply' && !needsTemplate);
+  const gone = goneFrom(clearSent, setTemplate, attached.sent);
   const submit = async (event: Event) => {
     event.preventDefault();
     focus.sending();
     choice.clear();
     const body = requestBody(mode, text, chosen, needsTemplate ? template : undefined);
     if (mode === 'reply' && !(await meanwhile.confirmed())) return;
-    const files = withFiles ? picked.files : [];
-    if (files.length && !text.trim()) delete body.text;
-    // The files are uploaded first, as part of the send: a refusal (too large, a type) is said as its error.
-    const attach = async () => {
-      const customerId = props.conversation.customerId;
-      body.attachments = await uploadAll(props.api, customerId, chosen?.channel ?? '', files);
-    };
-    const ok = await send(mode, body, files.length ? attach : undefined);
+    const ok = await send(mode, body, attached.uploadFor(body, text));
     if (ok) {
-      if (files.length) picked.clear();
       gone(body);
       choice.say(mode === 'note' ? 'Note added' : 'Reply sent');
     }
@@ -318,19 +319,12 @@ export function ReplyBox(props: ReplyBoxProps) {
   const choice = useHeldChoice(held, resend, { gone, restore: () => focus.restore(false) });
   // Its "may or may not have gone" stays (a reconnect does not take it away) until it is found, or sent again.
   useWentAfterAll(target, props, busy, { setError, clearSent, say: choice.say });
-  const withFiles = mode === 'reply' && !needsTemplate;
   const onInput = (value: string) => {
     setText(value);
     typed();
   };
   return (
-    <form
-      class={`composer mode-${mode}`}
-      onSubmit={submit}
-      aria-label="Reply or note"
-      ref={form}
-      {...(withFiles ? picked.handlers : {})}
-    >
+    <form class={`composer mode-${mode}`} onSubmit={submit} aria-label="Reply or note" ref={form}>
       <ModeSwitch mode={mode} onMode={setMode} />
       {mode !== 'reply' ? null : props.channels === undefined ? (
         <p class="muted">Checking the channels…</p>
@@ -343,9 +337,9 @@ export function ReplyBox(props: ReplyBoxProps) {
       <TextField
         {...{ mode, text, area, tooLong, guide, onInput }}
         kept={needsTemplate}
-        hasFiles={withFiles && picked.files.length > 0}
+        hasFiles={attached.any}
       />
-      {withFiles ? <ReplyFiles files={picked.files} onAdd={picked.add} onRemove={picked.remove} /> : null}
+      {attached.view}
       {mode === 'reply' ? meanwhile.note : null}
       <ErrorNote message={error} />
       {held ? <HeldNote held={held} busy={busy} onChoose={(how) => void choice.choose(how)} /> : null}

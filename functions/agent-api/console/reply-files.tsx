@@ -1,4 +1,5 @@
-import { useState } from 'preact/hooks';
+import type { RefObject } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
 import { sizeText, UPLOAD_CHANNELS } from '#shared/domain/uploads.js';
 import type { Api } from './api.js';
 
@@ -107,4 +108,45 @@ export function ReplyFiles(props: {
       ) : null}
     </div>
   );
+}
+
+/**
+ * The reply box's files (`on`: a reply that may carry them, not a note or a template): the picked
+ * files, the box's drop and paste handlers, the list to show, and the upload a send runs first.
+ */
+export function useAttachments(
+  owner: { api: Api; conversation: { customerId: string } },
+  form: RefObject<HTMLFormElement>,
+  channel: string | undefined,
+  on: boolean,
+) {
+  const picked = useReplyFiles();
+  const files = on ? picked.files : [];
+  const { onDragOver, onDrop, onPaste } = picked.handlers;
+  // On the whole box (drop), and its text (paste), while a reply may carry files.
+  useEffect(() => {
+    const box = form.current;
+    if (!on || !box) return;
+    box.addEventListener('dragover', onDragOver);
+    box.addEventListener('drop', onDrop);
+    box.addEventListener('paste', onPaste);
+    return () => {
+      box.removeEventListener('dragover', onDragOver);
+      box.removeEventListener('drop', onDrop);
+      box.removeEventListener('paste', onPaste);
+    };
+  }, [on, form.current]);
+  return {
+    any: files.length > 0,
+    /** The upload to run as part of sending `body` (its text left out when none was typed); none without files. */
+    uploadFor(body: Record<string, unknown>, text: string) {
+      if (!files.length) return undefined;
+      if (!text.trim()) delete body.text;
+      return async () => {
+        body.attachments = await uploadAll(owner.api, owner.conversation.customerId, channel ?? '', files);
+      };
+    },
+    sent: () => picked.clear(),
+    view: on ? <ReplyFiles files={picked.files} onAdd={picked.add} onRemove={picked.remove} /> : null,
+  };
 }

@@ -856,6 +856,7 @@ describe('ThreadlineApi', () => {
         ...timersSettings,
         WEBHOOK_QUEUE_URL: { Ref: webhookQueueId },
         EXPORTS_BUCKET: { Ref: logicalId(statefulStack, 'ExportsBucket') },
+        UPLOADS_BUCKET: { Ref: logicalId(statefulStack, 'ExportsBucket') },
         // The console opens the agents' live socket here.
         CONSOLE_LIVE_URL: expect.anything(),
       },
@@ -1013,6 +1014,9 @@ describe('ThreadlineApi', () => {
     ['GET /api/customers/{id}/timeline/{itemId}/recording', 'AgentMedia'],
     ['HEAD /api/customers/{id}/timeline/{itemId}/attachments/{index}', 'AgentMedia'],
     ['HEAD /api/customers/{id}/timeline/{itemId}/recording', 'AgentMedia'],
+    ['POST /api/uploads', 'AgentApi'],
+    ['GET /files/{proxy+}', 'AgentApi'],
+    ['HEAD /files/{proxy+}', 'AgentApi'],
     ['GET /csat/{token}', 'AgentApi'],
     ['POST /csat/{token}', 'AgentApi'],
     ['ANY /webchat/{proxy+}', 'Webchat'],

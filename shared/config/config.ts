@@ -99,6 +99,8 @@ export const ConfigSchema = z.object({
   EXPORT_INLINE_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1)), 5 * 1024 * 1024),
   /** On AWS: the private bucket exports too large for one response go to, fetched by a presigned URL. */
   EXPORTS_BUCKET: optionalNonEmptyString,
+  /** On AWS: the private bucket agents' reply files go to (`POST /api/uploads`), fetched through `/files/...`. */
+  UPLOADS_BUCKET: optionalNonEmptyString,
   /** How many times the outbound queue delivers a reply before the sender gives it up as failed. */
   OUTBOUND_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 5),
   /** On AWS: the Secrets Manager secret (JSON) holding the provider credentials below. */

@@ -21,11 +21,14 @@ const LAYOUT = `(() => {
   return { root: getComputedStyle(document.documentElement).fontSize, inbox: width('nav.inbox'), customer: width('aside.customer') };
 })()`;
 
-/** What is cut off: the page scrolling sideways, and any control whose text is wider than its box. */
+/**
+ * What is cut off: the page scrolling sideways, and any control whose text is wider than its box (not
+ * one hidden on purpose for screen readers and keyboards, as the file picker behind Attach file is).
+ */
 const CLIPPED = `(() => ({
   sideways: document.documentElement.scrollWidth - innerWidth,
   cut: [...document.querySelectorAll('button, select, input, summary, h1, h2')]
-    .filter((c) => c.offsetParent && c.scrollWidth > c.clientWidth + 1)
+    .filter((c) => c.offsetParent && !c.matches('.visually-hidden') && c.scrollWidth > c.clientWidth + 1)
     .map((c) => (c.textContent || c.name).trim().slice(0, 30)),
 }))()`;
 

@@ -1,4 +1,5 @@
 import type { AgentStore } from '#shared/domain/agent-ports.js';
+import { applyAgentUpdate } from '#shared/domain/assignment.js';
 import { ConflictError, ForbiddenError } from '#shared/errors.js';
 import { type AuditDeps, audited } from './audited.js';
 import { type ReturnHeldDeps, returnHeldConversations } from './return-held-conversations.js';
@@ -10,6 +11,7 @@ export type RemoveAgentDeps = ReturnHeldDeps &
       AgentStore,
       | 'getAgent'
       | 'putAgent'
+      | 'registerHolding'
       | 'heldConversations'
       | 'removeAgent'
       | 'markAgentRemoved'
@@ -33,7 +35,8 @@ export type RemoveAgentDeps = ReturnHeldDeps &
  * them, `listRemovedHolding`), and one that waits on the business again (the customer writes, a reopen)
  * goes back to its queue within the absent-agent sweep's minute; a restore finds them counted.
  * A retry after a crash finishes what was left;
- * an agent not registered (removed already, or never) is recorded removed all the same. Audited
+ * an agent not registered (removed already, or never) is recorded removed all the same; one who holds
+ * conversations without a registration is registered first (`registerHolder`), so theirs go back too. Audited
  * (`agent_remove`), naming the agent.
  */
 export async function removeAgent(deps: RemoveAgentDeps, adminId: string, agentId: string): Promise<void> {
@@ -56,7 +59,7 @@ export async function removeAgent(deps: RemoveAgentDeps, adminId: string, agentI
     const at = deps.clock.now().toISOString();
     await deps.store.removeConsoleLease(agentId, at);
     await deps.store.markAgentRemoved(agentId, { at, by: adminId });
-    const agent = await deps.store.getAgent(agentId);
+    const agent = (await deps.store.getAgent(agentId)) ?? (await registerHolder(deps, agentId, at));
     if (agent) {
       if (agent.presence !== 'away') {
         // Only while registered: a concurrent removal that deleted the registration does not bring it back.
@@ -68,4 +71,15 @@ export async function removeAgent(deps: RemoveAgentDeps, adminId: string, agentI
       await deps.store.removeAgent(agentId, at);
     }
   });
+}
+
+/**
+ * An agent not registered who holds conversations anyway (an integration's token, or an agent who never
+ * opened the console, that took one with `{"agentId":"me"}` or by a reply): registered as a new agent
+ * is (Away, no queue), their conversations counted, so the removal hands them back as for anyone. Not
+ * audited as an `agent_update`: the registration is retired by this removal.
+ */
+async function registerHolder(deps: RemoveAgentDeps, agentId: string, at: string) {
+  const holder = applyAgentUpdate(agentId, undefined, {}, at);
+  return (await deps.store.registerHolding(holder)) ? deps.store.getAgent(agentId) : undefined;
 }

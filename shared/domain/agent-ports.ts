@@ -79,6 +79,13 @@ export interface AgentStore {
    */
   putAgent(agent: AgentProfile, expects?: 'new' | 'registered'): Promise<boolean>;
   /**
+   * An agent who holds open conversations with no registration (taken through the API, never
+   * registered): registered as `agent`, while they are not, and those conversations, found on the open
+   * inbox's list index (every open assignment read: for an admin's rare call), counted in their set as
+   * an assignment counts them. False, nothing written, when they hold none (or registered meanwhile).
+   */
+  registerHolding(agent: AgentProfile): Promise<boolean>;
+  /**
    * Retires the agent's registration (at `at`): no longer listed, routed to or assignable, but kept with
    * the set of the open conversations they hold, for the absent-agent sweep, the admin's list of what
    * removed agents hold and their restore; not there, nothing.

@@ -108,7 +108,7 @@ const OPEN_PARTITIONS = [...inboxPartitions('open'), ...inboxPartitions(SNOOZED_
 const CONVERSATION_PK_PREFIX = Keys.conversation('').pk;
 
 /** Every open conversation with an assignee, one query per partition of the list index, shards at once. */
-async function listOpenAssignments(db: DynamoDb) {
+export async function listOpenAssignments(db: DynamoDb) {
   const pages = await Promise.all(
     OPEN_PARTITIONS.map((partition) => queryAll(db, queryOpenAssignmentsInput(db.table, partition))),
   );

@@ -13,6 +13,7 @@ import { conversationOfItem } from '../domain/stored-items.js';
 import { StringSetSchema } from '../domain/string-set.js';
 import type { Conversation } from '../domain/timeline.js';
 import { ValidationError } from '../errors.js';
+import { listOpenAssignments, syncAgentLoadOf } from './agent-load.js';
 import { getItems } from './batch-get.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import {
@@ -129,6 +130,17 @@ async function conversationsNow(db: DynamoDb, ids: readonly string[]): Promise<C
   return items.map(conversationOfItem);
 }
 
+/**
+ * Registers `agent` (only while not registered) when the open inbox's list index shows them holding
+ * conversations, and counts those in their set as an assignment does; none held, nothing written.
+ */
+async function registerHolding(db: DynamoDb, agent: AgentProfile): Promise<boolean> {
+  const held = (await listOpenAssignments(db)).filter((open) => open.agentId === agent.id);
+  if (held.length === 0 || !(await updateItemIf(db, putAgentInput(db.table, agent, 'new')))) return false;
+  for (const { conversationId } of held) await syncAgentLoadOf(db, conversationId);
+  return true;
+}
+
 /** An agent's item, read strongly, while they are registered (a removed agent's kept one is not). */
 async function registration(db: DynamoDb, agentId: string): Promise<Record<string, unknown> | undefined> {
   const out = await getItem(db, getInput(db.table, Keys.agent(agentId), true));
@@ -195,6 +207,8 @@ async function removedAgents(
  */
 function agentRemovals(db: DynamoDb) {
   return {
+    /** Registers an agent holding conversations unregistered, and counts them (see `registerHolding`). */
+    registerHolding: (agent: AgentProfile) => registerHolding(db, agent),
     /** Records that an admin removed the agent (see `agentRemovalInput`); recorded already, nothing. */
     async markAgentRemoved(agentId: string, removal: { at: string; by: string }): Promise<void> {
       await putItemIf(db, agentRemovalInput(db.table, agentId, removal));

@@ -11,6 +11,7 @@ const META_SECRET = 'held-meta-secret';
 const LEAD = agentToken('held-lead-token');
 const BOB = agentToken('held-bob-token');
 const CAT = agentToken('held-cat-token');
+const DOT = agentToken('held-dot-token');
 const MINUTE = 60_000;
 const ONLINE = { presence: 'online', queues: ['general'], languages: ['en'], capacity: 5 };
 
@@ -26,7 +27,10 @@ describe('local runtime: the conversations a removed agent still holds', () => {
 
   beforeAll(async () => {
     runtime = await startTestRuntime({
-      env: { META_APP_SECRET: META_SECRET, AGENT_TOKENS: `lead:${LEAD}:admin,bob:${BOB},cat:${CAT}` },
+      env: {
+        META_APP_SECRET: META_SECRET,
+        AGENT_TOKENS: `lead:${LEAD}:admin,bob:${BOB},cat:${CAT},dot:${DOT}`,
+      },
       routing: true,
       manualTime: manual,
     });
@@ -138,5 +142,38 @@ describe('local runtime: the conversations a removed agent still holds', () => {
     expect((await conversation(fourth)).assignee).toBeUndefined();
     expect(await reasons(fourth)).toEqual(['agent_removed']);
     expect(await removedList()).toEqual([{ id: 'bob', openConversations: 0 }]);
+  }, 60_000);
+
+  it('hands back what an agent who never registered took, when removed, and counts what they answered', async () => {
+    // Dot (an integration's token) never calls PUT /api/agents/me, yet takes a waiting conversation,
+    // and answers another (a reply assigns it to the one answering).
+    const [taken, answered] = [await write(5), await write(6)];
+    expect((await conversation(taken)).assignee).toBeUndefined();
+    await api('POST', `/api/conversations/${taken}/assign`, { agentId: 'me' }, DOT);
+    await api('POST', `/api/conversations/${answered}/replies`, { text: 'On it.' }, DOT);
+    await runtime.idle();
+    expect([(await conversation(taken)).assignee, (await conversation(answered)).assignee]).toEqual([
+      'dot',
+      'dot',
+    ]);
+    expect(await bare('DELETE', '/api/agents/dot')).toBe(204);
+    await runtime.idle();
+    const now = await conversation(taken);
+    expect([now.assignee, now.queue, now.status]).toEqual([undefined, 'general', 'open']);
+    expect(await reasons(taken)).toEqual(['agent_removed']);
+    // The one answered stays Dot's, counted, and goes back once its customer writes again.
+    expect((await conversation(answered)).assignee).toBe('dot');
+    expect(await removedList()).toEqual([
+      { id: 'bob', openConversations: 0 },
+      { id: 'dot', openConversations: 1 },
+    ]);
+    await write(6, 'Any news?');
+    await pass(MINUTE);
+    expect((await conversation(answered)).assignee).toBeUndefined();
+    expect(await reasons(answered)).toEqual(['agent_removed']);
+    expect((await removedList()).find((a) => a.id === 'dot')).toEqual({ id: 'dot', openConversations: 0 });
+    // Not listed among the agents, as a removed agent is not.
+    const listed = await api<{ items: Array<{ id: string }> }>('GET', '/api/agents');
+    expect(listed.items.map((a) => a.id)).not.toContain('dot');
   }, 60_000);
 });

@@ -96,6 +96,7 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
     },
     claimAgentSlot: async () => ({ claimed: true }),
     heldConversations: async () => [],
+    registerHolding: async () => false,
     getCustomer: async (id) => (id === 'cu_1' ? sheena : undefined),
     getCustomers: async (ids) => (ids.includes('cu_1') ? [sheena] : []),
     listCustomers: async (page) => ({ items: [sheena], cursor: page.cursor ? null : 'next' }),

@@ -316,7 +316,8 @@ async function resolveCustomerEvent(
   );
   await answerFromBusinessApp(deps, envelope, placed, { customerId, conversationId });
   const firstWord = profile !== undefined && profile.lastInboundAt === undefined;
-  const told = { seen: conversation?.conversation, reopened, firstWord, routed };
+  const automated = envelope.kind === 'message' && envelope.data?.automated === true;
+  const told = { seen: conversation?.conversation, reopened, firstWord, routed, automated };
   if (inbound) await tellClockOfMessage(deps.track, waiting, told);
   await endWaitAtStop(deps, { envelope, item, profile });
   return { customerId, conversationId, written };

@@ -83,6 +83,8 @@ export async function tellClockOfMessage(
     reopened: boolean | undefined;
     firstWord: boolean;
     routed?: unknown;
+    /** Mail a system sent for a person (`data.automated`): no automation fires on it. */
+    automated?: boolean;
   },
 ): Promise<void> {
   if (!track) return;
@@ -96,6 +98,7 @@ export async function tellClockOfMessage(
     conversation: told.seen?.id === conversationId ? told.seen : undefined,
     ...(told.reopened ? { reopened: true } : {}),
     ...(told.firstWord ? { firstWord: true } : {}),
+    ...(told.automated ? { automated: true } : {}),
   });
 }
 

@@ -109,6 +109,11 @@ export type ClockEvent =
        * one (`reopened` too). The SLA starts afresh from `at`, the reopen; no automation fires.
        */
       unmerged?: boolean;
+      /**
+       * Mail a system sent for a person (`data.automated`: a ticketing system's notification, list mail):
+       * it waits for a person and runs the SLA, but fires no automation (RFC 3834: never answer it automatically).
+       */
+      automated?: boolean;
     }
   | {
       type: 'reply';

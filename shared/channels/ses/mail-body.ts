@@ -1,12 +1,22 @@
 /** The body of a mail as text: which part is read, HTML turned to text, a text part cut at a boundary. */
 import { compile } from 'html-to-text';
 
+/**
+ * What a mail hides from its reader (a preheader: the inbox's preview line, kept out of the body), as
+ * attribute selectors on its inline style, written with and without the space after the colon.
+ */
+const HIDDEN_STYLES = ['display:none', 'visibility:hidden', 'mso-hide:all', 'max-height:0;', 'max-height:0px']
+  .concat(['font-size:0;', 'font-size:0px'])
+  .flatMap((style) => [style, style.replace(':', ': ')]);
+const HIDDEN = ['[hidden]', ...HIDDEN_STYLES.map((style) => `[style*="${style}"]`)];
+
 // Built once: compiling the converter's selectors costs more than a typical conversion.
 const convertHtml = compile({
   wordwrap: false,
   selectors: [
     ...['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({ selector, options: { uppercase: false } })),
     { selector: 'img', format: 'skip' },
+    ...HIDDEN.map((selector) => ({ selector, format: 'skip' })),
     { selector: 'a', options: { hideLinkHrefIfSameAsText: true, noAnchorUrl: true } },
     // Mail lays its text out in tables, and writes text a table holds outside any cell: a data table's
     // format keeps cells only and lost such a body whole. A table is read as blocks, a cell a line.
@@ -21,8 +31,17 @@ const convertHtml = compile({
 
 /** An HTML body as plain text: headings in their own case, images dropped, quotes as `> ` lines. */
 export function htmlToText(html: string): string {
-  return convertHtml(html).trimEnd();
+  return convertHtml(html).replace(ZERO_WIDTH_PADDING, '').trimEnd();
 }
+
+/**
+ * Padding a preheader leaves after itself (`&zwnj;&nbsp;` again and again, soft hyphens, grapheme
+ * joiners): two or more zero-width characters, white space between them. Each character is in one
+ * class only, so the pattern cannot backtrack; one zero-width non-joiner (Persian writes it) stays.
+ */
+const ZERO_WIDTH_PADDING =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: U+034F is matched on its own, as padding.
+  /[\u200b\u200c\u00ad\u034f\u2060\ufeff](?:[ \t\u00a0]*[\u200b\u200c\u00ad\u034f\u2060\ufeff])+[ \t\u00a0]*/g;
 
 /** How much of the raw MIME is read for boundaries, and how many are kept: the parts that enclose a text part come first. */
 const BOUNDARY_SCAN_BYTES = 256 * 1024;

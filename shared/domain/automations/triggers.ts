@@ -22,6 +22,8 @@ export function clockTriggers(conversation: Conversation, event: ClockEvent): Tr
   const base = { conversationId: event.conversationId, key: event.at, at: event.at };
   // An unmerge's reopen: nobody wrote, and the conversation was opened before.
   if (event.type === 'inbound' && event.unmerged === true) return [];
+  // A system's mail for a person (a Jira comment, list mail): an automation answering it may start a loop.
+  if (event.type === 'inbound' && event.automated === true) return [];
   if (event.type === 'inbound') {
     const openedAt =
       event.reopened === true

@@ -26,6 +26,28 @@ describe('htmlToText', () => {
   });
 });
 
+describe('htmlToText: hidden preheaders and zero-width padding', () => {
+  it('drops what a mail hides (a ServiceNow or Mailchimp preheader) and its zero-width padding', () => {
+    const pad = '&zwnj;&nbsp;'.repeat(8) + '\u200b\u00ad\u034f'.repeat(4);
+    const html =
+      `<body><div style="display:none;max-height:0;overflow:hidden">INC0012345 needs your attention${pad}</div>` +
+      '<span style="visibility: hidden">Hidden teaser</span><div style="mso-hide:all">Outlook only</div>' +
+      '<p style="font-size:0px;line-height:0">Zero size</p><div hidden>Attribute</div>' +
+      `<p>${pad}Vendor, please provide an ETA for the fix.</p><p style="font-size:14px">Thanks, Hanna</p></body>`;
+    expect(htmlToText(html)).toBe('Vendor, please provide an ETA for the fix.\n\nThanks, Hanna');
+    // One zero-width non-joiner where a language writes it (Persian) stays.
+    expect(htmlToText('<p>\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645</p>')).toBe(
+      '\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645',
+    );
+  });
+
+  it('strips a long padding run in linear time', () => {
+    const started = performance.now();
+    htmlToText(`<p>${'\u200c \u00a0'.repeat(200_000)}x</p>`);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
+
 describe('messageIds', () => {
   it.each([
     ['<a@x> <b@y>', ['<a@x>', '<b@y>']],

@@ -236,6 +236,27 @@ describe('triggers', () => {
     ]);
   });
 
+  it('mail a system sent for a person (automated) fires no trigger: an automation answering it may loop', () => {
+    // A Jira/ServiceNow notification that opens or reopens the conversation: RFC 3834, never answer it automatically.
+    for (const reopened of [false, true]) {
+      const event = {
+        type: 'inbound' as const,
+        conversationId: 'cv_1',
+        at: '2026-06-12T09:30:00.000Z',
+        automated: true,
+      };
+      expect(clockTriggers(conversation, { ...event, reopened })).toEqual([]);
+    }
+    expect(
+      clockTriggers(conversation, {
+        type: 'inbound',
+        conversationId: 'cv_1',
+        at: conversation.createdAt,
+        automated: true,
+      }),
+    ).toEqual([]);
+  });
+
   it('an agent reply is agent_replied (the AI and automations are not); a resolve is conversation_resolved', () => {
     const at = NOW.toISOString();
     expect(

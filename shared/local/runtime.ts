@@ -7,6 +7,7 @@ import type { AgentAppDeps } from '#shared/api/deps.js';
 import { refuseRemovedAgents, removalLook } from '#shared/app/refuse-removed-agents.js';
 import { configuredMediaFetcher } from '../channels/provider-media.js';
 import type { MailQueue } from '../channels/ses/mail.js';
+import { mailFiles } from '../channels/ses/mail-files.js';
 import { WebchatSender } from '../channels/webchat/send.js';
 import { type Config, ConfigError, parseAgentTokens, requireSettings } from '../config/config.js';
 import { policyInForce, policyQueueNames } from '../config/routing-policy-file.js';
@@ -156,6 +157,8 @@ function agentDeps(
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
     policy: policyInForce(config.ROUTING_POLICY_FILE),
     media: configuredMediaFetcher(config),
+    // Mail comes over SNS here (no S3): an email's files are read from the MIME kept with its item.
+    mailFiles: mailFiles({ rawPayload: repos.timeline.customerItemRaw }),
     cursors: pageCursors(config.CSAT_SIGNING_SECRET),
   };
 }

@@ -26,7 +26,7 @@ import {
 } from './bundling/on-demand.js';
 import { type QueueUrlSetting, ThreadlineFunction } from './constructs/threadline-function.js';
 import { inboundMailPrefix } from './email-receiving.js';
-import { bindExports } from './exports.js';
+import { bindExports, bindUploads } from './exports.js';
 import {
   createHttpApi,
   executeApiUrl,
@@ -320,6 +320,7 @@ export class ApiStack extends Stack {
       .bindSecret(props.signingSecret, 'SIGNING_SECRET_ARN');
     bindAgentSignIn(agentApi, props.agentAuth);
     bindExports(agentApi, props.exportsBucket);
+    bindUploads(agentApi, props.exportsBucket);
     return agentApi;
   }
 
@@ -333,6 +334,9 @@ export class ApiStack extends Stack {
     const agentApiRoutes = [
       ...api.addRoutes({ path: '/api/{proxy+}', methods: [HttpMethod.ANY], integration }),
       ...media.routes,
+      // Agents' reply files: their upload (throttled on its own) and their links, public (the id is the secret).
+      ...api.addRoutes({ path: '/api/uploads', methods: [HttpMethod.POST], integration }),
+      ...api.addRoutes({ path: '/files/{proxy+}', methods: [HttpMethod.GET, HttpMethod.HEAD], integration }),
     ];
     // The agent console: its page, config and hashed assets, served by the same function.
     const consoleRoutes = ['/console', '/console/{proxy+}'].flatMap((path) =>

@@ -76,9 +76,15 @@ export function emailRecipients(stack: Stack, props: EmailRecipientProps): strin
 /**
  * A private bucket of personal data: SSE-S3, public access blocked, owner-enforced, TLS only, kept when
  * the stack goes (but with a create that rolls back: it is empty then), every object expired `days`
- * after it was written.
+ * after it was written (only those under `prefix`, when given).
  */
-export function privateExpiringBucket(stack: Stack, id: string, ruleId: string, days: number): Bucket {
+export function privateExpiringBucket(
+  stack: Stack,
+  id: string,
+  ruleId: string,
+  days: number,
+  prefix?: string,
+): Bucket {
   return new Bucket(stack, id, {
     encryption: BucketEncryption.S3_MANAGED,
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -86,7 +92,12 @@ export function privateExpiringBucket(stack: Stack, id: string, ruleId: string, 
     enforceSSL: true,
     removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     lifecycleRules: [
-      { id: ruleId, expiration: Duration.days(days), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      {
+        id: ruleId,
+        ...(prefix ? { prefix } : {}),
+        expiration: Duration.days(days),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      },
     ],
   });
 }

@@ -60,6 +60,9 @@ export const routeThrottles: Readonly<Record<string, Throttle>> = {
   'GET /api/customers/{id}/timeline/{itemId}/recording': { rate: 5, burst: 10 },
   'HEAD /api/customers/{id}/timeline/{itemId}/attachments/{index}': { rate: 5, burst: 10 },
   'HEAD /api/customers/{id}/timeline/{itemId}/recording': { rate: 2, burst: 5 },
+  'POST /api/uploads': { rate: 5, burst: 10 },
+  'GET /files/{proxy+}': { rate: 20, burst: 40 },
+  'HEAD /files/{proxy+}': { rate: 5, burst: 10 },
   'GET /csat/{token}': { rate: 10, burst: 20 },
   'POST /csat/{token}': { rate: 10, burst: 20 },
   // Web chat: every visitor's sends, history reads and read receipts; per-session limits are in the function.

@@ -172,7 +172,9 @@ export function suppressApiFindings(parts: ApiStackFindings): void {
       'The agent API verifies the Authorization bearer token in the function before any route runs: a ' +
       "Cognito access token of the stack's agent pool and client, checked for signature, issuer, " +
       'audience, token use, expiry (401) and membership of the agents group (403), with aws-jwt-verify. ' +
-      'Doing it in the function keeps one error format for every refusal and lets the 403 carry a reason.',
+      'Doing it in the function keeps one error format for every refusal and lets the 403 carry a reason. ' +
+      "The /files/* links of agents' reply files are public by design (providers fetch them with no " +
+      'credential): a file id of 128 random bits is the secret, as a presigned URL signature is.',
   });
   suppressPublicPageFindings(parts);
 }

@@ -38,10 +38,10 @@ import {
   createSesConfigurationSet,
   createSesTopics,
   emailRecipients,
-  privateExpiringBucket,
   RetentionDaysSchema,
   stackSetting,
 } from './email-receiving.js';
+import { exportsAndUploadsBucket } from './exports.js';
 import { BooleanSettingSchema } from './http-api.js';
 import { suppressStatefulFindings } from './nag-suppressions.js';
 import { createProviderSecret, createSigningSecret } from './secrets.js';
@@ -217,7 +217,7 @@ export class StatefulStack extends Stack {
       RetentionDaysSchema,
     );
     this.inboundMailBucket = createInboundMailBucket(this, retentionDays ?? 30);
-    this.exportsBucket = privateExpiringBucket(this, 'ExportsBucket', 'ExpireExports', 3);
+    this.exportsBucket = exportsAndUploadsBucket(this);
     new CfnOutput(this, 'ExportsBucketName', { value: this.exportsBucket.bucketName });
     const topics = createSesTopics(this);
     this.sesReceiptsTopic = topics.receipts;

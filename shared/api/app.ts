@@ -13,6 +13,7 @@ import { type MediaDeps, mediaApp } from './media.js';
 import { outboxApp } from './outbox.js';
 import { type AgentEnv, createRouter } from './router.js';
 import { apiSections } from './sections.js';
+import { filesApp } from './uploads.js';
 
 /**
  * A Hono app with the agent API's error answers: stable JSON errors, a JSON 404, and a 405 with `Allow`
@@ -46,6 +47,8 @@ export function createAgentApp(input: AgentAppDeps): Hono<AgentEnv> {
     }),
   );
   if (deps.console) app.route('/', consoleApp(deps.console));
+  // Agents' reply files, for providers and customers: no token (the file's random id is the secret).
+  if (deps.uploads) app.route('/', filesApp({ uploads: deps.uploads, clock: deps.clock }));
   for (const section of sections) {
     const forward = forwardTo(
       once(() => {

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod';
+import { auditedQuery, auditedRead } from '#shared/app/audited-read.js';
 import { listAudit } from '#shared/app/list-audit.js';
 import { SELF_AGENT_ID } from '#shared/domain/api-id.js';
 import { AuditActionSchema, AuditRecordSchema } from '#shared/domain/audit.js';
@@ -10,7 +11,7 @@ import { type AgentEnv, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
 
 const SUMMARY =
-  'The audit log, newest first: every export, erase, merge and unmerge, who made it, on which customers, when and how it ended; filtered by customer, agent, action and time. Admins only';
+  'The audit log, newest first: every export, erase, merge and unmerge, who made it, on which customers, when and how it ended; filtered by customer, agent, action and time. Admins only; each read is itself recorded (`audit_read`, with its filters and count)';
 
 /** The routes' declarations (their schemas), built with the first sub-app rather than at import. */
 const auditRoutes = once(() => {
@@ -52,12 +53,21 @@ const auditRoutes = once(() => {
 });
 
 /** `/api/audit`: the audit log, for admins. */
-export function auditApp(deps: Pick<ApiDeps, 'audit' | 'cursors'>): OpenAPIHono<AgentEnv> {
+export function auditApp(deps: Pick<ApiDeps, 'audit' | 'cursors' | 'clock'>): OpenAPIHono<AgentEnv> {
   const { list } = auditRoutes();
   return createRouter().openapi(list, async (c) => {
     const query = c.req.valid('query');
     const self = (id: string | undefined) => (id === SELF_AGENT_ID ? c.get('agentId') : id);
     const [agentId, subjectAgentId] = [self(query.agentId), self(query.subjectAgentId)];
-    return c.json(await listAudit(deps, { ...query, agentId, subjectAgentId }), 200);
+    const filter = { ...query, agentId, subjectAgentId };
+    // Who read the log, with what filters, is in the log too: one record a request (`audit_read`).
+    const read = { agentId: c.get('agentId'), action: 'audit_read' as const, query: auditedQuery(filter) };
+    const page = await auditedRead(
+      deps,
+      read,
+      () => listAudit(deps, filter),
+      (p) => p.items.length,
+    );
+    return c.json(page, 200);
   });
 }

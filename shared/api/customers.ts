@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod';
+import { auditedQuery, auditedRead } from '#shared/app/audited-read.js';
 import { changeTags as changeTagsOf } from '#shared/app/change-tags.js';
 import { eraseCustomer } from '#shared/app/erase-customer.js';
 import { exportCustomer } from '#shared/app/export-customer.js';
@@ -11,7 +12,7 @@ import { listCustomers, searchCustomers } from '#shared/app/search-customers.js'
 import { setTags } from '#shared/app/set-tags.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { CustomerExportSchema, ErasureReportSchema, StoredExportSchema } from '#shared/domain/privacy.js';
-import { ChannelOptionSchema } from '#shared/domain/replies.js';
+import { ReplyChannelSchema } from '#shared/domain/sms-numbers.js';
 import { SuggestionSchema } from '#shared/domain/suggestions.js';
 import { ConversationSchema, CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
 import { requireAdmin } from './admin-only.js';
@@ -77,7 +78,7 @@ const customerRoutes = once(() => {
       'The channels a reply may use now, and why not (`reason`: the error code a reply would get; `needsTemplate`, `tag`), by the rules replies are checked against, and the longest text each takes from this customer (`maxLength`)',
     request: { params: IdParamsSchema, query: ChannelsQuerySchema },
     responses: {
-      200: json('one entry per channel', z.array(ChannelOptionSchema)),
+      200: json('one entry per channel', z.array(ReplyChannelSchema)),
       ...errors(400, 401, 404, 410),
     },
   });
@@ -157,6 +158,9 @@ const tagRoutes = once(() => {
   return { tags, changeTags, update };
 });
 
+/** A page of the customer list (no `q`) larger than this is audited (`customers_list`); the console asks 25. */
+export const LIST_AUDITED_ABOVE = 50;
+
 /** `/api/customers`: list, search, profile, timeline, tags, name, export and erasure. */
 export function customersApp(deps: ApiDeps): OpenAPIHono<AgentEnv> {
   const { search, read, timeline, channels, exportData } = customerRoutes();
@@ -171,6 +175,16 @@ export function customersApp(deps: ApiDeps): OpenAPIHono<AgentEnv> {
   return app
     .openapi(search, async (c) => {
       const { q, ...page } = c.req.valid('query');
+      if (q === undefined && page.limit > LIST_AUDITED_ABOVE) {
+        // A page of every customer larger than the console asks for is a bulk read: one record a request.
+        const read = {
+          agentId: c.get('agentId'),
+          action: 'customers_list' as const,
+          query: auditedQuery(page),
+        };
+        const list = () => listCustomers(deps, page);
+        return c.json(await auditedRead(deps, read, list, (p) => p.items.length), 200);
+      }
       if (q === undefined) return c.json(await listCustomers(deps, page), 200);
       return c.json(await searchCustomers(deps, q, page), 200);
     })

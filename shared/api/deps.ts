@@ -13,6 +13,7 @@ import type { PageCursors } from '#shared/domain/page-cursor.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { ExportStore } from '#shared/domain/privacy.js';
 import type { RoutingPolicy } from '#shared/domain/routing/policy.js';
+import type { UploadStore } from '#shared/domain/uploads.js';
 import type { DeliveryQueue, ErasureCheck, WebhookStore } from '#shared/domain/webhook-ports.js';
 import type { UrlPolicy } from '#shared/domain/webhook-url.js';
 import type { ConsoleServing } from './console.js';
@@ -43,6 +44,10 @@ export interface AgentAppDeps {
   webhooks?: WebhookApiDeps | undefined;
   /** Where an export too large for one response is written (S3 on AWS, files locally). */
   exports?: ExportStore;
+  /** Where agents' reply files are kept (`POST /api/uploads`, `/files/...`); absent, those routes are too. */
+  uploads?: UploadStore | undefined;
+  /** PUBLIC_BASE_URL: the origin of the files' links; unset, the request's own. */
+  publicBaseUrl?: string | undefined;
   /** Largest export answered inline, in bytes (EXPORT_INLINE_BYTES). */
   exportInlineBytes?: number;
   /** Fetches timeline files from their providers (`…/attachments/{index}`, `…/recording`); absent, those answer 503. */

@@ -56,6 +56,7 @@ const BY_OPERATION: Readonly<Record<string, Readonly<Record<number, readonly str
   unmergeCustomers: { 409: ['conflict', 'erasure_in_progress'] },
   acceptMergeSuggestion: { 409: ['conflict', 'erasure_in_progress'] },
   eraseCustomer: { 409: ['unmerge_in_progress'] },
+  createUpload: { 413: ['payload_too_large', 'file_too_large'] },
   getTimelineAttachment: { 413: ['media_too_large'], 502: ['media_unavailable', 'provider_unreachable'] },
   getTimelineRecording: { 413: ['media_too_large'], 502: ['media_unavailable', 'provider_unreachable'] },
 };

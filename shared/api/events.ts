@@ -1,7 +1,9 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
+import { auditedRead } from '#shared/app/audited-read.js';
 import { readLiveEvents } from '#shared/app/read-live-events.js';
 import { EventsPageSchema, EventsQuerySchema } from '#shared/domain/live/events.js';
 import type { LiveEventLog } from '#shared/domain/live/live-ports.js';
+import { msOfSeq } from '#shared/domain/live/seq.js';
 import { once } from '#shared/domain/on-first-use.js';
 import type { AgentAppDeps } from './deps.js';
 import { type AgentEnv, createRouter } from './router.js';
@@ -32,7 +34,28 @@ export function eventsApp(
   live: { events: Pick<LiveEventLog, 'read'> },
 ): OpenAPIHono<AgentEnv> {
   const { events } = eventRoutes();
-  return createRouter().openapi(events, async (c) =>
-    c.json(await readLiveEvents({ events: live.events, clock: deps.clock }, c.req.valid('query')), 200),
-  );
+  return createRouter().openapi(events, async (c) => {
+    const query = c.req.valid('query');
+    const page = await readLiveEvents({ events: live.events, clock: deps.clock }, query);
+    const sinceMs = msOfSeq(query.since);
+    // The console's catch-up after a dropped socket asks from its last seq, seconds or minutes back;
+    // a refused read (400, 410) answered nothing, so it is not recorded either.
+    if (sinceMs >= deps.clock.now().getTime() - REPLAY_AUDITED_MS) return c.json(page, 200);
+    const sinceAt = new Date(sinceMs).toISOString();
+    const who = { agentId: c.get('agentId'), action: 'events_replay' as const };
+    const audit = { ...who, query: { since: String(query.since), sinceAt, limit: String(query.limit) } };
+    const recorded = await auditedRead(
+      deps,
+      audit,
+      async () => page,
+      (p) => p.events.length,
+    );
+    return c.json(recorded, 200);
+  });
 }
+
+/**
+ * How far back a `since` may reach before the read is a replay, audited (`events_replay`, one record a
+ * request): every customer's messages of that time. A console's catch-up after a short drop is not.
+ */
+export const REPLAY_AUDITED_MS = 10 * 60_000;

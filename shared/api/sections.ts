@@ -13,6 +13,7 @@ import { mediaApp } from './media.js';
 import { metricsApp } from './metrics.js';
 import { policyApp } from './policy.js';
 import type { AgentEnv } from './router.js';
+import { uploadsApp } from './uploads.js';
 import { webhooksApp } from './webhooks.js';
 
 /**
@@ -29,7 +30,7 @@ export interface ApiSection {
  * need `deps.webhooks` and `/events` needs `deps.live`; without them they are absent, as before.
  */
 export function apiSections(deps: ApiDeps): ApiSection[] {
-  const { webhooks, live } = deps;
+  const { webhooks, live, uploads } = deps;
   return [
     ...(webhooks ? [{ prefixes: ['/webhooks'], subApps: () => [webhooksApp(deps, webhooks)] }] : []),
     ...(live ? [{ prefixes: ['/events'], subApps: () => [eventsApp(deps, live)] }] : []),
@@ -45,5 +46,6 @@ export function apiSections(deps: ApiDeps): ApiSection[] {
     { prefixes: ['/policy'], subApps: () => [policyApp(deps)] },
     { prefixes: ['/audit'], subApps: () => [auditApp(deps)] },
     { prefixes: ['/exports'], subApps: () => [exportsApp(deps)] },
+    ...(uploads ? [{ prefixes: ['/uploads'], subApps: () => [uploadsApp({ ...deps, uploads })] }] : []),
   ];
 }

@@ -102,7 +102,7 @@ async function afterRefusal(deps: SenderDeps, message: OutboundMessage, code: st
     return;
   }
   const owes = to && unanswered ? { answer: message.at, at: deps.clock.now().toISOString() } : undefined;
-  // The AI's first response recorded its answer before the send (`markFirstResponse`): undone here.
+  // The AI's first response recorded its answer before the send (`recordFirstResponse`): undone here.
   const waits =
     unanswered && (await deps.store.startWaiting?.(conversationId, unanswered, answered, undefined, owes));
   // No wait came back when it never ended (its message's, still running): the hand-off is owed all the same.
@@ -235,14 +235,18 @@ async function claim(
   return false;
 }
 
-/** The clock hears again of a reply sent on a retry after its give-up (which told it `unanswered`). */
-function trackRetried(deps: SenderDeps, message: OutboundMessage): Promise<void> | undefined {
+/**
+ * The clock hears again of a reply sent on a retry after its give-up (which told it `unanswered`):
+ * answered at its own time, sent at `sentAt` (the silence auto-resolve counts starts then).
+ */
+function trackRetried(deps: SenderDeps, message: OutboundMessage, sentAt: string): Promise<void> | undefined {
   const { conversationId, author } = message;
   return deps.track?.({
     type: 'reply',
     conversationId,
     at: repliedAt(message),
     author: clockAuthorOf(author),
+    sentAt,
   });
 }
 
@@ -317,7 +321,7 @@ export async function deliverReply(
     failedFirst = await deps.store.recordSent(message, result, handedAt);
     logger.info('reply sent', { ...fields, providerMessageId: loggedId(result.providerMessageId) });
     // Its give-up told the clock it never answered: now it has.
-    if (claimed === 'retry' && answersCustomer(message.author)) await trackRetried(deps, message);
+    if (claimed === 'retry' && answersCustomer(message.author)) await trackRetried(deps, message, handedAt);
   } catch (error) {
     // Once the provider took it, the lease stays until it runs out: a retry then finds it recorded, or sends again.
     await handleFailure(deps, message, error, receiveCount, fields, sent ? undefined : letGo);

@@ -210,7 +210,7 @@ export async function meetThreadOwner(
 }
 
 /**
- * Whether an inbound mail is evidence about the person behind its From: not automatic (an
+ * Whether an inbound mail is evidence about the person behind its From: not automatic nor `automated` (an
  * out-of-office answers whatever thread it is sent, so it tells nothing about who is one person), not
  * quarantined, and its From vouched for (`fromUnverified` unset: a DMARC failure, or no DMARC verdict
  * and no aligned SPF pass, could be anyone writing in that name).
@@ -218,5 +218,6 @@ export async function meetThreadOwner(
 function speaksForSender(envelope: Envelope): boolean {
   if (envelope.kind !== 'message' || envelope.direction !== 'inbound') return false;
   if (isUnauthenticated(envelope) || isQuietInbound(envelope)) return false;
-  return envelope.data?.fromUnverified === undefined;
+  // A system's mail for a person (`automated`: a ticketing system, a group) is not one person's either.
+  return envelope.data?.fromUnverified === undefined && envelope.data?.automated !== true;
 }

@@ -1,16 +1,14 @@
 import type { AgentStore } from '../domain/agent-ports.js';
-import type { Channel } from '../domain/envelope.js';
+import type { ContactState } from '../domain/contact-state.js';
+import type { Channel, Identity } from '../domain/envelope.js';
 import type { Clock } from '../domain/ports.js';
-import {
-  type ChannelOption,
-  channelOption,
-  refusalOf,
-  replyWindowOn,
-  standingBlock,
-} from '../domain/replies.js';
+import { channelOption, refusalOf, replyWindowOn, standingBlock } from '../domain/replies.js';
 import { nextReplyChannel, replyCandidates } from '../domain/reply-channel.js';
 import { replyTextLimit } from '../domain/reply-length.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
+import { type ReplyChannel, SMS_NUMBER_STATES, smsNumbers } from '../domain/sms-numbers.js';
+import { contactStateFor } from '../domain/sms-opt-out.js';
+import type { Conversation } from '../domain/timeline.js';
 import { NotFoundError } from '../errors.js';
 import { existingCustomer } from './read-customer.js';
 import { type ReplyDestination, replyDestination } from './reply-destination.js';
@@ -31,27 +29,33 @@ export async function listReplyChannels(
   deps: {
     store: Pick<AgentStore, 'getCustomer'>;
     replies: {
-      store: Pick<ReplyStore, 'mergedCustomers' | 'getContactState' | 'lastInbound' | 'getConversation'>;
+      store: Pick<
+        ReplyStore,
+        'mergedCustomers' | 'getContactState' | 'contactStates' | 'lastInbound' | 'getConversation'
+      >;
     };
     clock: Clock;
   },
   customerId: string,
   conversationId?: string,
-): Promise<ChannelOption[]> {
+): Promise<ReplyChannel[]> {
   await existingCustomer(deps, customerId);
   const { partitions, customers: profiles } = await deps.replies.store.mergedCustomers(customerId);
   const root = profiles.find((c) => c.id === partitions[0]) ?? profiles[0];
   if (!root) return [];
-  if (conversationId !== undefined) await ownConversation(deps.replies.store, conversationId, partitions);
+  const lastInboundAt =
+    conversationId === undefined
+      ? undefined
+      : (await ownConversation(deps.replies.store, conversationId, partitions)).lastInboundAt;
   const now = deps.clock.now();
   const unvouched = new Set<Channel>();
   const options = await Promise.all(
-    replyCandidates(root, profiles).map(async (channel): Promise<ChannelOption> => {
+    replyCandidates(root, profiles).map(async (channel): Promise<ReplyChannel> => {
       let destination: ReplyDestination;
       try {
         destination = await replyDestination(
           deps.replies.store,
-          { customer: root, partitions, profiles },
+          { customer: root, partitions, profiles, lastInboundAt },
           channel,
           conversationId,
         );
@@ -60,7 +64,10 @@ export async function listReplyChannels(
       }
       const { to, from, latestEmails, vouched } = destination;
       if (vouched === false) unvouched.add(channel);
-      const state = await deps.replies.store.getContactState(to, from);
+      const numbers = await numbersOf(deps.replies.store, channel, to);
+      const state = numbers?.complete
+        ? contactStateFor(numbers.states, from)
+        : await deps.replies.store.getContactState(to, from);
       const option = channelOption({
         channel,
         now,
@@ -68,7 +75,11 @@ export async function listReplyChannels(
         blocked: standingBlock(state, to, latestEmails),
       });
       const maxLength = replyTextLimit(channel, root);
-      return maxLength === undefined ? option : { ...option, maxLength };
+      return {
+        ...option,
+        ...(maxLength === undefined ? {} : { maxLength }),
+        ...(numbers ? smsNumbers(numbers.states, from, numbers.complete) : {}),
+      };
     }),
   );
   const [first] = options;
@@ -79,6 +90,21 @@ export async function listReplyChannels(
 }
 
 /**
+ * An SMS customer's contact states, for which of our numbers may text them: one Query of their number's
+ * states, the read `getContactState` makes for a phone number (so none more), at most
+ * `SMS_NUMBER_STATES` of them. Undefined for another channel (WhatsApp has one sender: no states per
+ * number of ours) or a store that cannot list them.
+ */
+function numbersOf(
+  store: Pick<ReplyStore, 'contactStates'>,
+  channel: Channel,
+  to: Identity,
+): Promise<{ states: ContactState[]; complete: boolean }> | undefined {
+  if (channel !== 'sms' || to.kind !== 'phone' || !store.contactStates) return undefined;
+  return store.contactStates(to, SMS_NUMBER_STATES);
+}
+
+/**
  * 404 for a conversation that is not the customer's (one of their merged group's counts as theirs), or
  * does not exist: the answer would otherwise be judged for another person's conversation. One GetItem.
  */
@@ -86,9 +112,10 @@ async function ownConversation(
   store: Pick<ReplyStore, 'getConversation'>,
   conversationId: string,
   partitions: readonly string[],
-): Promise<void> {
+): Promise<Conversation> {
   const conversation = await store.getConversation(conversationId);
   if (!conversation || !partitions.includes(conversation.customerId)) {
     throw new NotFoundError(`no conversation ${conversationId} of this customer`);
   }
+  return conversation;
 }

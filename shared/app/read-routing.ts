@@ -8,6 +8,7 @@ import { aiHandoffsFollowed } from '../domain/routing/decide-route.js';
 import type { RouteInput } from '../domain/routing/decision.js';
 import type { ConversationFacts } from '../domain/routing/facts.js';
 import type { RoutingPolicy } from '../domain/routing/policy.js';
+import { receivingAddresses } from '../domain/routing/receiving-address.js';
 import type { Conversation, Customer, TimelineItem } from '../domain/timeline.js';
 
 /** One routing in progress: the item, its customer and conversation, and what the rules read. */
@@ -49,7 +50,7 @@ export async function readRouting(
   const now = deps.clock.now();
   const facts = factsFromState(state, recent, conversationId, item);
   const base = {
-    message: { channel: item.channel, kind, text: item.text },
+    message: { channel: item.channel, kind, text: item.text, to: receivingAddresses(item) },
     conversation: {
       status: conversation.status,
       assignee: conversation.assignee,

@@ -42,7 +42,8 @@ export interface ReplyDestination {
  * the address whose suppression is checked is the address written to. Throws `no_address` as
  * replyAddress does. With `conversationId` (a reply in a conversation), email reads the latest
  * inbound email of that conversation, one look back per merged partition (the store's `lastInbound`: a
- * query of the newest 10 items, more only while the answer lies further back): its thread, and the address the
+ * query of the newest 10 items at or before the conversation's `lastInboundAt` when the recipient names it,
+ * more only while the answer lies further back): its thread, and the address the
  * customer wrote it from, are the reply's. A customer with two conversations open gets each answer
  * in its own thread (before, every reply took the customer's latest email, another conversation's
  * subject and thread too). A conversation with no email in it costs one look more per partition
@@ -72,7 +73,11 @@ export async function replyDestination(
   }
   if (channel !== 'email') return { to: identity };
   const latest = (conversation?: string) =>
-    Promise.all(recipient.partitions.map((id) => store.lastInbound(id, 'email', conversation)));
+    Promise.all(
+      recipient.partitions.map((id) =>
+        store.lastInbound(id, 'email', conversation, conversation && recipient.lastInboundAt),
+      ),
+    );
   const inConversation = conversationId ? await latest(conversationId) : undefined;
   const answered = inConversation?.some((item) => item !== undefined);
   const latestEmails = answered && inConversation ? inConversation : await latest();
@@ -192,6 +197,11 @@ export interface WebchatRecipient {
   partitions: readonly string[];
   /** The message being answered (the AI's reply, from routing): a web-chat reply goes to its writer. */
   answering?: TimelineItem | undefined;
+  /**
+   * The answered conversation's `lastInboundAt`, as the caller read it: the look for its latest message
+   * starts there (the store's `lastInbound`), so it is found whatever the customer wrote elsewhere since.
+   */
+  lastInboundAt?: string | undefined;
 }
 
 /** The newest of the items (each partition's latest), if any. */
@@ -227,7 +237,11 @@ async function webchatWriter(
   conversationId: string | undefined,
 ): Promise<{ to: Identity; vouched: boolean }> {
   const latest = (conversation?: string) =>
-    Promise.all(recipient.partitions.map((id) => store.lastInbound(id, 'webchat', conversation)));
+    Promise.all(
+      recipient.partitions.map((id) =>
+        store.lastInbound(id, 'webchat', conversation, conversation && recipient.lastInboundAt),
+      ),
+    );
   let message = chatMessage(recipient.answering);
   if (!message && conversationId) message = newest(await latest(conversationId));
   // No conversation (the channels a customer may be answered on): their latest web chat is theirs.

@@ -179,8 +179,8 @@ async function answerWithAi(
         at: routing.item.at,
         routed: { ...foldDecision(decision, routing.item.id) },
       },
-      // Counted with the first response when the AI's reply was one: one metrics write.
-      onStored: (firstResponseMs) => countDecision(deps, routing, decision, true, firstResponseMs),
+      // Counted once the reply is stored, after its first response (when it was one) is counted.
+      onStored: () => countDecision(deps, routing, decision, true),
       recipient: recipientOf(routing),
     });
     return { decision, replied: true };
@@ -195,16 +195,12 @@ async function answerWithAi(
   }
 }
 
-/**
- * Counts a decision once, by whoever recorded it (a crash just before loses one count), with the
- * conversation's first response when the AI's reply was one (`firstResponseMs`).
- */
+/** Counts a decision once, by whoever recorded it (a crash just before loses one count). */
 async function countDecision(
   deps: RouterDeps,
   routing: Routing,
   decision: RouteDecision,
   answeredByAi: boolean,
-  firstResponseMs?: number,
 ) {
   const { item, facts } = routing;
   await deps.store.countDecision?.({
@@ -215,7 +211,6 @@ async function countDecision(
     answeredByAi,
     channelSwitch:
       decision.reason === 'channel_switch' || facts.channelsBefore.some((c) => c !== item.channel),
-    ...(firstResponseMs !== undefined ? { firstResponseMs } : {}),
   });
 }
 

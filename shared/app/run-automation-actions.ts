@@ -51,7 +51,7 @@ async function otherChannel(ports: AutomationPorts, conversation: Conversation, 
     try {
       const { to, from, latestEmails, vouched } = await replyDestination(
         store,
-        { customer: root, partitions, profiles },
+        { customer: root, partitions, profiles, lastInboundAt: conversation.lastInboundAt },
         channel,
         conversation.id,
       );

@@ -71,10 +71,10 @@ interface SendReplyInput {
    */
   answers?: { itemId: string; at: string; routed: Record<string, unknown> } | undefined;
   /**
-   * Called once the reply is stored by this request (not a retry's): routing counts its decision, and
-   * with it the first response when this reply was one (its wait in ms).
+   * Called once the reply is stored by this request (not a retry's), after its first response was
+   * recorded and counted: routing counts its decision.
    */
-  onStored?: ((firstResponseMs?: number) => Promise<void>) | undefined;
+  onStored?: (() => Promise<void>) | undefined;
 }
 
 /** Who a reply goes to: the conversation, its customer (the root of their merges) and every partition. */
@@ -94,6 +94,8 @@ export interface Recipient {
   answering?: TimelineItem | undefined;
   /** The conversations a merge joined into this one (`mergedConversationIds`): an email reply continues their thread. */
   joined?: readonly string[] | undefined;
+  /** The conversation's `lastInboundAt`: where the look for its latest message starts (replyDestination). */
+  lastInboundAt?: string | undefined;
 }
 
 /** The conversation's customer (the root of their merges) and the partitions of every merged one. */
@@ -109,7 +111,10 @@ async function readRecipient(deps: ReplyDeps, conversationId: string): Promise<R
  */
 export async function recipientOf(
   store: Pick<ReplyStore, 'mergedCustomers'>,
-  conversation: Pick<Conversation, 'id' | 'customerId' | 'firstHumanResponseAt' | 'mergedConversationIds'>,
+  conversation: Pick<
+    Conversation,
+    'id' | 'customerId' | 'firstHumanResponseAt' | 'mergedConversationIds' | 'lastInboundAt'
+  >,
 ): Promise<Recipient> {
   const { partitions, customers: profiles } = await store.mergedCustomers(conversation.customerId);
   const root = partitions[0] ?? conversation.customerId;
@@ -125,6 +130,7 @@ export async function recipientOf(
     profiles,
     personResponded,
     ...(joined && { joined }),
+    ...(conversation.lastInboundAt && { lastInboundAt: conversation.lastInboundAt }),
   };
 }
 
@@ -154,11 +160,12 @@ async function storeReply(
 }
 
 /**
- * Once stored: the first response marked (unless the caller knows it was), and `onStored` told. When
- * both happen, the first response is counted by `onStored`'s write (routing's decision), not its own.
- * The AI's answer (`answers`) is recorded in the same write, ending the wait before the send (a send
- * that fails for good starts it again): answers whether it was. An automation's message or a survey
- * is no response: it marks nothing.
+ * Once stored: the first response recorded (unless the caller knows it was), then `onStored` told. The
+ * mark owes its count in its own write and adds it before `onStored`'s write (routing's decision), so
+ * a crash between them leaves it owed, not lost: the redelivery's retry settles it, once (the AI's
+ * answer counted with the decision before 2026-12-07 lost it there). The AI's answer (`answers`) is
+ * recorded in the mark's write, ending the wait before the send (a send that fails for good starts it
+ * again): answers whether it was. An automation's message or a survey is no response: it marks nothing.
  */
 async function afterStored(
   deps: ReplyDeps,
@@ -166,25 +173,26 @@ async function afterStored(
   message: OutboundMessage,
   stored: { created: boolean; firstResponded: boolean | undefined },
 ): Promise<boolean> {
-  const { conversationId, at } = message;
   const answered = input.answers ? answeredAt(message) : undefined;
-  if (!answersCustomer(message.author)) {
-    if (stored.created) await input.onStored?.();
-    return false;
-  }
-  if (stored.created && input.onStored && deps.store.markFirstResponse) {
-    const mark = stored.firstResponded
-      ? undefined
-      : await deps.store.markFirstResponse(conversationId, at, answered);
-    await input.onStored(mark?.ms);
-    return mark?.answered === true;
-  }
-  if (stored.created) await input.onStored?.();
   // Once recorded it stays: a write that would fail its condition (and be billed) is not tried.
-  if (stored.firstResponded) return false;
-  // A person's reply: their first response too, unless the caller read that a person had answered.
+  const recorded =
+    answersCustomer(message.author) && !stored.firstResponded
+      ? await recordFirstResponse(deps, input, message, answered)
+      : false;
+  if (stored.created) await input.onStored?.();
+  return recorded;
+}
+
+/** The reply's first response; a person's is theirs too, unless the caller read that a person had answered. */
+async function recordFirstResponse(
+  deps: ReplyDeps,
+  input: SendReplyInput,
+  message: OutboundMessage,
+  answered: string | undefined,
+): Promise<boolean> {
   const responded = input.recipient?.personResponded === true;
   const person = message.author.kind === 'agent' ? { responded } : undefined;
+  const { conversationId, at } = message;
   return (await deps.store.recordFirstResponse?.(conversationId, at, answered, person)) === true;
 }
 
@@ -234,7 +242,7 @@ function destinationOf(
   deps: ReplyDeps,
   recipient: Pick<
     Recipient,
-    'conversationId' | 'customer' | 'partitions' | 'profiles' | 'answering' | 'joined'
+    'conversationId' | 'customer' | 'partitions' | 'profiles' | 'answering' | 'joined' | 'lastInboundAt'
   >,
   request: ReplyRequest,
 ) {

@@ -7,7 +7,7 @@ import { applySlaEvent, type SlaState, startSla } from '../domain/sla/state.js';
 import { slaTally, slaUndoTally } from '../domain/sla/tally.js';
 import { slaTimers } from '../domain/sla/timers.js';
 import type { Conversation } from '../domain/timeline.js';
-import { newTimer, type Timer } from '../domain/timer-ports.js';
+import { newTimer, type Timer, timerId } from '../domain/timer-ports.js';
 import { heard } from '../domain/waiting.js';
 import { webchatFallbackTimer } from '../domain/webchat/email-fallback.js';
 import { runAutomations } from './run-automations.js';
@@ -123,7 +123,8 @@ async function scheduleAll(deps: ConversationClockDeps, timers: readonly Timer[]
 
 /**
  * A reply starts the silence auto-resolve (and automations' `waitingOn`) counts; the customer's message
- * ends it. An automation's message is no answer: the customer is still waiting on the business.
+ * ends it. An automation's message is no answer: the customer is still waiting on the business. A reply
+ * sent on a redrive (`sentAt`) is waited on from its send: its auto-resolve is due `after` from then.
  */
 async function trackSilence(deps: ConversationClockDeps, conversation: Conversation, event: ClockEvent) {
   const after = deps.policy.autoResolve ? durationMs(deps.policy.autoResolve.after) : undefined;
@@ -138,10 +139,19 @@ async function trackSilence(deps: ConversationClockDeps, conversation: Conversat
   if (answered && kept) {
     await deps.store.setAwaitingCustomer(conversation.id, event.at, event.at);
     if (after === undefined) return;
+    const silence = { kind: 'auto_resolve' as const, subject: conversation.id, version: event.at };
+    const sentAt =
+      event.type === 'reply' && event.sentAt && event.sentAt > event.at ? event.sentAt : undefined;
+    if (sentAt) {
+      // Sent on a redrive: the timer of its first send goes (due an `after` from the answer, perhaps
+      // passed), and the silence is timed from the send (the same silence: its id names the send).
+      await deps.timers.cancel(timerId(silence));
+      const dueAt = new Date(Date.parse(sentAt) + after).toISOString();
+      await deps.timers.schedule(newTimer({ ...silence, detail: `sent:${sentAt}`, dueAt }));
+      return;
+    }
     const dueAt = new Date(Date.parse(event.at) + after).toISOString();
-    await deps.timers.schedule(
-      newTimer({ kind: 'auto_resolve', subject: conversation.id, version: event.at, dueAt }),
-    );
+    await deps.timers.schedule(newTimer({ ...silence, dueAt }));
   } else if (
     event.type === 'inbound' &&
     isAfter(heard(event.at, event.receivedAt), conversation.awaitingCustomerSince)

@@ -35,7 +35,7 @@ export interface TouchedForWaiting {
  * Routes the customer's event, then settles the conversation's wait: a message the AI did not answer
  * starts one (unless one runs, or an answer as new was recorded), and a conversation its opening touch
  * left unlisted goes in the inbox at the place it keeps, unless the AI's first response listed it
- * (`markFirstResponse`). A message no channel can answer (`unreachable`: the customer opted out of SMS)
+ * (`recordFirstResponse`). A message no channel can answer (`unreachable`: the customer opted out of SMS)
  * starts no wait, and ends the one its touch started when it opened the conversation. Routing failed: listed all the same (the customer waits), then the error goes
  * on and the redelivery routes it again. A twin delivery that left routing to the one that wrote the
  * item (`routedElsewhere`) settles nothing: that one does, on its outcome. Answers routing's outcome.

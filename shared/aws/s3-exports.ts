@@ -48,30 +48,88 @@ function listedKeys(xml: string): string[] {
 const PUT_TIMEOUT_MS = 30_000;
 
 /**
- * A presigned S3 GET URL (SigV4 in the query string) for `key`, valid `seconds`: whoever holds it may
- * download that object, and nothing else, until it expires.
+ * A presigned S3 URL (SigV4 in the query string) for `method` on `key`, valid `seconds`: whoever holds it
+ * may do that to that object, and nothing else, until it expires. `headers` are signed too (a PUT's
+ * `Content-Type` and `Content-Length`: S3 refuses other ones); `query` adds signed parameters (a GET's
+ * `response-content-disposition`).
  */
-export async function presignedGetUrl(
+export async function presignedUrl(
+  method: 'GET' | 'PUT',
+  bucket: string,
+  key: string,
+  seconds: number,
+  options: AwsCallOptions = {},
+  extra: { headers?: Record<string, string>; query?: Record<string, string> } = {},
+): Promise<string> {
+  const region = resolveRegion('s3', options.region);
+  const credentials = await (options.credentials ?? (() => credentialsFromEnv(process.env, 's3')))();
+  const url = new URL(s3ObjectUrl(bucket, key, region));
+  const query = new URLSearchParams({ ...extra.query, 'X-Amz-Expires': String(seconds) })
+    .toString()
+    .replaceAll('+', '%20');
+  const signed = aws4.sign(
+    {
+      service: 's3',
+      region,
+      method,
+      host: url.host,
+      path: `/${url.pathname.slice(1)}?${query}`,
+      signQuery: true,
+      ...(extra.headers ? { headers: { ...extra.headers } } : {}),
+    },
+    credentials,
+  );
+  return `https://${url.host}${signed.path}`;
+}
+
+/** A presigned S3 GET URL for `key`, valid `seconds` (see presignedUrl). */
+export function presignedGetUrl(
   bucket: string,
   key: string,
   seconds: number,
   options: AwsCallOptions = {},
 ): Promise<string> {
+  return presignedUrl('GET', bucket, key, seconds, options);
+}
+
+/**
+ * The keys under `prefix` of one ListObjectsV2 page (at most 1,000), for an erasure that deletes what it
+ * lists and lists again until none is left.
+ */
+export async function listedUnder(
+  bucket: string,
+  prefix: string,
+  options: AwsCallOptions = {},
+): Promise<string[]> {
   const region = resolveRegion('s3', options.region);
-  const credentials = await (options.credentials ?? (() => credentialsFromEnv(process.env, 's3')))();
-  const url = new URL(s3ObjectUrl(bucket, key, region));
-  const signed = aws4.sign(
+  const bucketUrl = s3ObjectUrl(bucket, '', region, options.endpoint !== undefined);
+  const query = `?list-type=2&max-keys=${LIST_PAGE}&prefix=${encodeS3Key(prefix).replaceAll('/', '%2F')}`;
+  const listing = await signedRequest(
     {
       service: 's3',
       region,
       method: 'GET',
-      host: url.host,
-      path: `/${url.pathname.slice(1)}?X-Amz-Expires=${seconds}`,
-      signQuery: true,
+      url: `${bucketUrl}${query}`,
+      headers: { 'X-Amz-Content-Sha256': EMPTY_SHA256 },
     },
-    credentials,
+    options,
   );
-  return `https://${url.host}${signed.path}`;
+  return listedKeys(listing.body.toString('utf8')).filter((key) => key.startsWith(prefix));
+}
+
+/** Deletes one object (S3 answers 204 for one already gone). */
+export async function deleteObject(bucket: string, key: string, options: AwsCallOptions = {}): Promise<void> {
+  const region = resolveRegion('s3', options.region);
+  await signedRequest(
+    {
+      service: 's3',
+      region,
+      method: 'DELETE',
+      url: s3ObjectUrl(bucket, key, region, options.endpoint !== undefined),
+      headers: { 'X-Amz-Content-Sha256': EMPTY_SHA256 },
+    },
+    options,
+  );
 }
 
 /**
@@ -108,44 +166,19 @@ export function s3ExportStore(bucket: string, options: AwsCallOptions = {}): Exp
       return { url: await presignedGetUrl(bucket, key, seconds, options) };
     },
     async removeAllOf(customerId) {
-      const region = resolveRegion('s3', options.region);
-      const pathStyle = options.endpoint !== undefined;
       const prefix = `${EXPORTS_PREFIX}${customerId}/`;
-      const bucketUrl = s3ObjectUrl(bucket, '', region, pathStyle);
       let removed = 0;
       // Lists the folder and deletes what it lists, until a listing is empty: what was deleted is no
       // longer listed, so no continuation token is needed.
-      const remove = (key: string) =>
-        signedRequest(
-          {
-            service: 's3',
-            region,
-            method: 'DELETE',
-            url: s3ObjectUrl(bucket, key, region, pathStyle),
-            headers: { 'X-Amz-Content-Sha256': EMPTY_SHA256 },
-          },
-          options,
-        );
       for (let page = 0; page < MAX_LIST_PAGES; page++) {
-        const query = `?list-type=2&max-keys=${LIST_PAGE}&prefix=${encodeS3Key(prefix).replaceAll('/', '%2F')}`;
-        const listing = await signedRequest(
-          {
-            service: 's3',
-            region,
-            method: 'GET',
-            url: `${bucketUrl}${query}`,
-            headers: { 'X-Amz-Content-Sha256': EMPTY_SHA256 },
-          },
-          options,
-        );
-        const keys = listedKeys(listing.body.toString('utf8')).filter((key) => key.startsWith(prefix));
+        const keys = await listedUnder(bucket, prefix, options);
         if (keys.length === 0) return removed;
         for (const key of keys) {
           const marked = markedExport(key);
           // The export a marker names first, in the folder of the customer it was asked for (S3
           // answers 204 to a DELETE of what is gone): a retried erasure still finds the marker.
-          if (marked) await remove(exportObjectKey(marked));
-          await remove(key);
+          if (marked) await deleteObject(bucket, exportObjectKey(marked), options);
+          await deleteObject(bucket, key, options);
           removed += 1;
         }
       }

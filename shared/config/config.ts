@@ -32,6 +32,9 @@ export const DEFAULT_VOICE_CLOSED_GREETING =
 export const DEFAULT_VOICE_WITHHELD_MESSAGE =
   'Thank you for calling. We cannot take a message from a withheld number. Please call again with your number shown, or write to us.';
 
+/** What a caller hears once their voicemail is recorded, when VOICE_FAREWELL is unset. */
+export const DEFAULT_VOICE_FAREWELL = 'Thank you. We have your message. Goodbye.';
+
 /**
  * Every setting Threadline reads, in one schema over `process.env`. Parsed once at cold start; a bad
  * value fails fast with the variable's name. Functions take only the part they need.
@@ -50,6 +53,20 @@ export const BEDROCK_TIMEOUT_MAX_MS = 20_000;
 
 /** BEDROCK_TIMEOUT_MS when unset: Converse answers in a few seconds, a hung call never. */
 export const DEFAULT_BEDROCK_TIMEOUT_MS = 15_000;
+
+/** The app id of Meta's Page inbox (Business Suite): its echoes are typed by people at the business. */
+export const PAGE_INBOX_APP_ID = '263902037430900';
+
+/** A comma-separated setting's entries (trimmed, `fold`ed, blanks left out), each checked by `entry`. */
+function commaList<T extends z.core.$ZodType<unknown, string>>(entry: T, fold = (s: string) => s) {
+  const split = z.transform((v: string) =>
+    v
+      .split(',')
+      .map((s) => fold(s.trim()))
+      .filter((s) => s.length > 0),
+  );
+  return z.pipe(z.pipe(z.string(), split), z.array(entry));
+}
 
 /** A check that adds `problem`'s answer, when there is one, as the setting's issue. */
 function refinedBy(problem: (value: string) => string | undefined) {
@@ -82,6 +99,8 @@ export const ConfigSchema = z.object({
   EXPORT_INLINE_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1)), 5 * 1024 * 1024),
   /** On AWS: the private bucket exports too large for one response go to, fetched by a presigned URL. */
   EXPORTS_BUCKET: optionalNonEmptyString,
+  /** On AWS: the private bucket agents' reply files go to (`POST /api/uploads`), fetched through `/files/...`. */
+  UPLOADS_BUCKET: optionalNonEmptyString,
   /** How many times the outbound queue delivers a reply before the sender gives it up as failed. */
   OUTBOUND_MAX_ATTEMPTS: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 5),
   /** On AWS: the Secrets Manager secret (JSON) holding the provider credentials below. */
@@ -142,6 +161,23 @@ export const ConfigSchema = z.object({
   META_PAGE_ID: z.optional(z.string().check(z.regex(/^\d{1,32}$/, 'a numeric Page id'))),
   /** Our Instagram professional account's id: Instagram events for another account are dropped; unset accepts any. */
   META_INSTAGRAM_ACCOUNT_ID: z.optional(z.string().check(z.regex(/^\d{1,32}$/, 'a numeric account id'))),
+  /**
+   * The app ids (comma-separated) of the automations that answer in our Page's or account's name (Meta
+   * Business Suite's instant reply, away message, greeting, or another bot): their echoes are kept marked
+   * `automated` and answer nothing (see markAutomated). Unset: none, every echo is a person's.
+   */
+  META_AUTOMATION_APP_IDS: z._default(
+    commaList(
+      z.string().check(
+        z.regex(/^\d{1,32}$/, 'numeric app ids, comma-separated'),
+        z.refine(
+          (id) => id !== PAGE_INBOX_APP_ID,
+          `${PAGE_INBOX_APP_ID} is the Page inbox, where people at the business reply: not an automation`,
+        ),
+      ),
+    ),
+    [],
+  ),
   SES_FROM_ADDRESS: optionalNonEmptyString,
   /** Signs the links of email satisfaction surveys (`GET /csat/{token}`); a random secret of 32+ characters. */
   CSAT_SIGNING_SECRET: z.optional(z.string().check(z.minLength(32, 'at least 32 characters'))),
@@ -159,24 +195,14 @@ export const ConfigSchema = z.object({
    * address's, not theirs (see receivedEnvelope).
    */
   EMAIL_FORM_SENDERS: z._default(
-    z.pipe(
-      z.pipe(
-        z.string(),
-        z.transform((v) =>
-          v
-            .split(',')
-            .map((s) => s.trim().toLowerCase())
-            .filter((s) => s.length > 0),
+    commaList(
+      z
+        .string()
+        .check(
+          z.maxLength(254),
+          z.regex(/^[^\s@]*@[^\s@.]+(?:\.[^\s@.]+)+$/, 'addresses or @domains, comma-separated'),
         ),
-      ),
-      z.array(
-        z
-          .string()
-          .check(
-            z.maxLength(254),
-            z.regex(/^[^\s@]*@[^\s@.]+(?:\.[^\s@.]+)+$/, 'addresses or @domains, comma-separated'),
-          ),
-      ),
+      (s) => s.toLowerCase(),
     ),
     [],
   ),
@@ -184,29 +210,13 @@ export const ConfigSchema = z.object({
   ROUTING_POLICY_FILE: optionalNonEmptyString,
   /** SNS topics the SES webhook accepts (comma-separated ARNs); unset accepts any (local only). */
   SNS_TOPIC_ARNS: z.optional(
-    z.pipe(
-      z.pipe(
-        z.string(),
-        z.transform((v) =>
-          v
-            .split(',')
-            .map((a) => a.trim())
-            .filter((a) => a.length > 0),
-        ),
-      ),
+    commaList(
       z
-        .array(
-          z
-            .string()
-            .check(
-              z.regex(
-                /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/,
-                'SNS topic ARNs, comma-separated',
-              ),
-            ),
-        )
-        .check(z.minLength(1)),
-    ),
+        .string()
+        .check(
+          z.regex(/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/, 'SNS topic ARNs, comma-separated'),
+        ),
+    ).check(z.minLength(1)),
   ),
   /** Said to Twilio voice callers before the beep. */
   VOICE_GREETING: z._default(
@@ -223,6 +233,26 @@ export const ConfigSchema = z.object({
     z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
     DEFAULT_VOICE_WITHHELD_MESSAGE,
   ),
+  /** Said to a caller once their voicemail is recorded, before Twilio hangs up. */
+  VOICE_FAREWELL: z._default(
+    z.string().check(z.trim(), z.minLength(1), z.maxLength(4000)),
+    DEFAULT_VOICE_FAREWELL,
+  ),
+  /** The `language` of every `<Say>` (`es-MX`, `fr-FR`): the greetings' language; Twilio's default (en-US) when unset. */
+  VOICE_SAY_LANGUAGE: z.optional(
+    z
+      .string()
+      .check(z.trim(), z.regex(/^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8}){1,2}$/, 'a language tag such as es-MX')),
+  ),
+  /** The `voice` of every `<Say>` (`Polly.Lupe`, `Google.es-US-Standard-A`, `woman`); Twilio's default when unset. */
+  VOICE_SAY_VOICE: z.optional(
+    z.string().check(z.trim(), z.regex(/^[A-Za-z0-9._-]{1,64}$/, "a Twilio voice's name such as Polly.Lupe")),
+  ),
+  /**
+   * Whether voicemails are transcribed by Twilio (paid, American English only): `true` or `false`; unset,
+   * only when VOICE_SAY_LANGUAGE is unset or `en-US`.
+   */
+  VOICE_TRANSCRIBE: z.optional(z.enum(['true', 'false'])),
   /** The knowledge base (a folder of Markdown articles) of the local responder; the shipped sample when unset. */
   KNOWLEDGE_BASE_DIR: optionalNonEmptyString,
   /** On AWS: answer with this Amazon Bedrock model (Converse API) instead of the knowledge-base responder. */

@@ -2,7 +2,11 @@ import * as z from 'zod';
 import { AgentPresenceSchema } from './assignment.js';
 import type { Page } from './paging.js';
 
-/** The calls on customers' data that only admins may make, each one audited. */
+/**
+ * The calls on customers' data that only admins may make, each one audited; and the bulk reads any
+ * agent may make that are audited too (`events_replay`, `customers_list`) and an admin's read of the
+ * log itself (`audit_read`).
+ */
 export const AuditActionSchema = z.enum([
   'export',
   'export_download',
@@ -22,6 +26,9 @@ export const AuditActionSchema = z.enum([
   'agent_remove',
   'agent_restore',
   'agent_update',
+  'events_replay',
+  'audit_read',
+  'customers_list',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
@@ -68,6 +75,14 @@ export const AuditRecordSchema = z.object({
     description:
       'on agent_remove and agent_restore, the agent removed or restored (or whose removal or restore was refused)',
   }),
+  query: z.record(z.string(), z.string()).optional().meta({
+    description:
+      'on events_replay, audit_read and customers_list, the query the read was made with: its `since` (with `sinceAt`, that time in ISO 8601), its `limit`, its filters (`cursor` as `yes` when one was given)',
+  }),
+  count: z.number().int().optional().meta({
+    description:
+      'on events_replay, audit_read and customers_list, how many events, records or customers it answered',
+  }),
 });
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;
 
@@ -76,7 +91,10 @@ export type AuditChangeSide = z.infer<typeof AuditChangeSideSchema>;
 
 /** What a call names besides its customers: the webhook it was about, where it sends, a delivery. */
 export type AuditTarget = Partial<
-  Pick<AuditRecord, 'webhookId' | 'webhookOrigin' | 'deliveryId' | 'subjectAgentId' | 'change'>
+  Pick<
+    AuditRecord,
+    'webhookId' | 'webhookOrigin' | 'deliveryId' | 'subjectAgentId' | 'change' | 'query' | 'count'
+  >
 >;
 
 /**

@@ -119,6 +119,11 @@ export type ClockEvent =
       /** The AI's answer: the time of the customer's message it answers. */
       answers?: string | undefined;
       /**
+       * A reply given up on and sent on a redrive: when it went out (later than `at`). The silence
+       * auto-resolve counts starts then; the SLA keeps `at`, the time it was answered.
+       */
+      sentAt?: string | undefined;
+      /**
        * A web-chat reply to a customer with an email: the reply, which may later go by email if unread
        * (`placedAt`: where an AI reply is on the timeline, when not at `at`).
        */

@@ -98,13 +98,14 @@ export function isCallNews(envelope: Envelope): boolean {
  * it, an SMS keyword the contact state takes (`isContactKeyword`: STOP, START, HELP...), a call's
  * news (`isCallNews`: ringing, hang-up, an empty voicemail), and an edit or a deletion of one of their
  * messages, which changes that message only (an unanswered one waits as it did), and the provider's own
- * news about the thread (`isProviderNotice`: Meta's handover events, an optin), and whatever comes in
- * standby while another app holds the thread (`isStandby`: that app answers it). Kept and shown beside
+ * news about the thread (`isProviderNotice`: Meta's handover events, an optin), the ad or link they
+ * came from, alone (`isContext`), and whatever comes in standby while another app holds the thread
+ * (`isStandby`: that app answers it). Kept and shown beside
  * what it is about, it reopens nothing, wakes nothing, starts no wait and is routed nowhere.
  */
 export function goesBeside(envelope: Envelope): boolean {
   if (envelope.kind === 'message') {
-    if (isProviderNotice(envelope) || isStandby(envelope)) return true;
+    if (isProviderNotice(envelope) || isStandby(envelope) || isContext(envelope)) return true;
     return envelope.direction === 'inbound' && isContactKeyword(envelope);
   }
   if (envelope.kind === 'edit' || envelope.kind === 'delete' || envelope.kind === 'reaction') return true;
@@ -118,6 +119,15 @@ export function goesBeside(envelope: Envelope): boolean {
  */
 export function isProviderNotice(envelope: Envelope): boolean {
   return envelope.kind === 'message' && envelope.data?.notice === true;
+}
+
+/**
+ * Where the customer came from, alone (`data.context`): a Messenger or Instagram referral with no
+ * message (a click-to-Messenger ad, an m.me or ig.me link followed), kept for the agents and the AI to
+ * read with what the customer writes next, which alone starts a wait.
+ */
+export function isContext(envelope: Envelope): boolean {
+  return envelope.kind === 'message' && envelope.data?.context === true;
 }
 
 /**

@@ -31,7 +31,21 @@ export function normalisePhone(input: string, options: PhoneOptions = {}): strin
   // WhatsApp ids are E.164 without the `+`, even when libphonenumber thinks the length is odd
   // (test numbers, new ranges): keep the digits rather than lose the sender.
   if (digitsOnly) return candidate;
-  return undefined;
+  return legacyWithPlus(stripped);
+}
+
+/**
+ * A WhatsApp id of an older numbering plan typed with its `+` (`+5215512345678`, `+52 1 55 1234 5678`:
+ * the form a profile shows a Mexican WhatsApp address in), which libphonenumber refuses though the
+ * number it stands for is one: kept as written, so `phoneIdentityKey` finds the number as dialled
+ * today. Any other number libphonenumber refuses stays refused. Bounded input, no nested quantifier.
+ */
+function legacyWithPlus(written: string): string | undefined {
+  if (!/^\+[\d\s().-]{7,30}$/.test(written)) return undefined;
+  const e164 = `+${written.replace(/\D/g, '')}`;
+  if (!/^\+[1-9]\d{6,14}$/.test(e164)) return undefined;
+  const key = phoneIdentityKey(e164);
+  return key !== e164 && parsePhoneNumberFromString(key)?.isPossible() ? e164 : undefined;
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { AuditRecordSchema } from './audit.js';
 import { SuggestionSchema } from './suggestions.js';
 import { TimelineItemSchema } from './timeline.js';
 
@@ -25,6 +26,19 @@ export const CustomerExportSchema = z.object({
   rawPayloads: z.array(RawPayloadSchema).describe("the providers' payloads behind the timeline items"),
   conversations: z.array(StoredRecordSchema),
   suggestions: z.array(SuggestionSchema),
+  contactStates: z
+    .array(StoredRecordSchema)
+    .describe(
+      "each identity's contact states (`kind`, `value`; `number`: the number of ours an SMS STOP or START was texted to; `blocked`, `reason`, `at`): SMS opt-outs and email suppressions, up to 20 an identity",
+    ),
+  webchatSessions: z
+    .array(StoredRecordSchema)
+    .describe(
+      'the web-chat sessions of each identity (`identity`), with the name and email typed or verified and when it began and expires; up to 50 an identity',
+    ),
+  auditRecords: z
+    .array(AuditRecordSchema)
+    .describe('the audit records naming any customer of the group, newest first, up to 200 a customer'),
 });
 export type CustomerExport = z.infer<typeof CustomerExportSchema>;
 

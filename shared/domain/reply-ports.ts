@@ -14,15 +14,22 @@ export interface ReplyStore {
    */
   getContactState(identity: Identity, from?: string): Promise<ContactState | undefined>;
   /**
+   * Every contact state of a phone number (its own, one per number of ours it texted STOP or START to),
+   * at most `limit` of them, in one read; `complete` false when there were more.
+   */
+  contactStates?(identity: Identity, limit: number): Promise<{ states: ContactState[]; complete: boolean }>;
+  /**
    * The customer's latest inbound message on a channel (email threading), in one conversation when
    * `conversationId` is given; of email, the latest of the customer's own (`isOwnMail`: no automatic,
    * list or quarantined mail). An email without a subject carries the newest earlier one's as
-   * `data.threadSubject` (not stored), for the reply's Subject.
+   * `data.threadSubject` (not stored), for the reply's Subject. With `upTo` (the conversation's
+   * `lastInboundAt`), only items at or before it are read: the look starts at the conversation's latest.
    */
   lastInbound(
     customerId: string,
     channel: Channel,
     conversationId?: string,
+    upTo?: string,
   ): Promise<TimelineItem | undefined>;
   /**
    * Keeps the reply under its id once, with `requestHash` (the request it was made from); answers the
@@ -53,8 +60,9 @@ export interface ReplyStore {
    */
   markHumanReplied?(conversationId: string, at: string, agentId?: string): Promise<void>;
   /**
-   * Marks the conversation's first reply (for the first-response-time metric); with `answered` (the
-   * AI's answer's time) as `markFirstResponse` does. Answers whether it recorded the answer. With
+   * Marks the conversation's first reply (for the first-response-time metric) and counts it, owed by the
+   * mark's own write (a crash between leaves it owed, not lost); with `answered` (the AI's answer's time)
+   * the same write ends the wait and lists the conversation. Answers whether it recorded the answer. With
    * `person` (an agent's reply), their first response too; `responded`: the conversation as read had it.
    */
   recordFirstResponse?(
@@ -63,18 +71,6 @@ export interface ReplyStore {
     answered?: string,
     person?: { responded: boolean },
   ): Promise<boolean | undefined>;
-  /**
-   * Marks the conversation's first reply without counting it: answers its wait (ms) when this call
-   * marked it, for the caller to count with the write it makes anyway (routing's decision). With
-   * `answered` (the AI's answer), the same write ends the wait and lists the conversation in the inbox.
-   */
-  markFirstResponse?(conversationId: string, at: string, answered?: string): Promise<FirstResponseMark>;
-}
-
-/** A first-response write: the wait it measured (ms; none when marked before) and whether it recorded the answer. */
-export interface FirstResponseMark {
-  ms?: number | undefined;
-  answered: boolean;
 }
 
 /**

@@ -89,7 +89,7 @@ export function toTimelineItem(envelope: Envelope, customerId: string, conversat
         ...(envelope.text !== undefined ? { text: envelope.text } : {}),
         ...(envelope.attachments.length ? { attachments: envelope.attachments } : {}),
         ...(envelope.replyTo ? { replyTo: envelope.replyTo } : {}),
-        ...(envelope.data ? { data: envelope.data } : {}),
+        ...messageData(envelope),
         ...(envelope.errors ? { errors: envelope.errors } : {}),
         ...(envelope.direction === 'outbound'
           ? { status: 'sent' as const, statusAt: envelope.occurredAt }
@@ -180,6 +180,19 @@ const SHORT_CODE = /^\d{3,8}$/;
 function businessNumberWritten(envelope: Extract<Envelope, { kind: 'message' }>): Pick<TimelineItem, 'to'> {
   const account = smsBusinessPhone(envelope) ?? twilioWhatsappPhone(envelope);
   return account !== undefined ? { to: { kind: 'phone', value: account } } : {};
+}
+
+/**
+ * The data an inbound message keeps: its envelope's, and for WhatsApp's Cloud API our phone number id
+ * it was sent to (`phoneNumberId`, the envelope's `account`), which a queue's `to` routes by (Twilio's
+ * number is kept in `to`; Messenger and Instagram name our Page or account in the customer's identity,
+ * email its recipients in `recipients`, web chat its page in `page`).
+ */
+function messageData(envelope: Extract<Envelope, { kind: 'message' }>): Pick<TimelineItem, 'data'> {
+  const cloud =
+    envelope.provider === 'whatsapp' && envelope.direction === 'inbound' && envelope.account !== undefined;
+  if (cloud) return { data: { ...envelope.data, phoneNumberId: envelope.account } };
+  return envelope.data ? { data: envelope.data } : {};
 }
 
 /**

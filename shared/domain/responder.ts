@@ -120,9 +120,15 @@ function assignsToHumans(item: TimelineItem): boolean {
   return Boolean(to.queue) && item.data?.by !== AI_AUTHOR_ID;
 }
 
-/** A message of the customer's that asks something: not an SMS keyword the contact state takes (STOP...). */
+/**
+ * A message of the customer's that asks something: not an SMS keyword the contact state takes (STOP...),
+ * nor the ad or link they came from alone (`data.context`), which the prompt shows as context only.
+ */
 export const isInboundMessage = (item: TimelineItem) =>
-  item.type === 'message' && item.direction === 'inbound' && !isContactKeyword(item);
+  item.type === 'message' &&
+  item.direction === 'inbound' &&
+  !isContactKeyword(item) &&
+  item.data?.context !== true;
 
 /** Splits the context into the conversation being answered, what is pending in it, and the history. */
 export function viewConversation(context: ResponderContext): ConversationView {
@@ -140,7 +146,8 @@ export function viewConversation(context: ResponderContext): ConversationView {
   const pending: TimelineItem[] = [];
   for (const item of [...items].reverse()) {
     if (item.type !== 'message') continue;
-    if (item.direction === 'outbound') break;
+    // An automation's echo (an instant reply sent in the Page's name) answered nothing: still pending.
+    if (item.direction === 'outbound' && item.data?.automated !== true) break;
     if (isInboundMessage(item)) pending.unshift(item);
   }
   const pendingIds = new Set(pending.map((item) => item.id));

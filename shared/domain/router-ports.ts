@@ -59,8 +59,6 @@ export interface DecisionCount {
   reason: RouteDecision['reason'];
   answeredByAi: boolean;
   channelSwitch: boolean;
-  /** The AI's reply was the conversation's first response, after this wait (ms): counted in the same write. */
-  firstResponseMs?: number | undefined;
 }
 
 /** The conversation changes a hand-off makes. */

@@ -252,10 +252,11 @@ export const ConversationSchema = z.object({
   channel: z.optional(ChannelSchema),
   createdAt: z.iso.datetime(),
   lastMessageAt: z.iso.datetime().optional(),
+  /** The time of the customer's latest message in it (forward only): a reply looks for its thread from there. */
+  lastInboundAt: z.iso.datetime().optional(),
   /**
    * The first words of the customer's first message in it (an email's subject), at most 60 characters
-   * (`previewOf`): written with the touch of that message, no write of its own. Absent on conversations
-   * from before it and on those the customer has not written in.
+   * (`previewOf`), written with its touch. Absent from before it and where the customer has not written.
    */
   preview: z.string().optional(),
   /**
@@ -273,10 +274,7 @@ export const ConversationSchema = z.object({
   resolvedAt: z.iso.datetime().optional(),
   /** The conversation this one follows, when the customer came back after the reopen window. */
   previousConversationId: z.string().optional(),
-  /**
-   * The conversations a merge of customers joined into this one (the merged-away customer's open
-   * conversation, resolved by the merge): an email reply here continues their mail thread.
-   */
+  /** The conversations a merge joined into this one (see `describe`). */
   mergedConversationIds: z
     .array(z.string())
     .optional()

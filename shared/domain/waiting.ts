@@ -33,12 +33,17 @@ export function clockAuthorOf(author: OutboundMessage['author']): ClockAuthor {
 /**
  * Whether a message the business sent outside Threadline answers the customer as an agent's reply
  * does: an echo (WhatsApp Business app, the Page inbox, another app) with content. Its reactions,
- * edits and deletions, and event kinds we do not read, are kept as `unsupported` and answer nothing.
+ * edits and deletions, and event kinds we do not read, are kept as `unsupported` and answer nothing;
+ * so does an automation's echo (`data.automated`: Meta Business Suite's instant reply or away message,
+ * META_AUTOMATION_APP_IDS), which no person wrote.
  * Echoes of our own replies never get this far (the resolver recognises them by their reference).
  */
 export function isBusinessAnswer(envelope: Envelope): boolean {
   return (
-    envelope.kind === 'message' && envelope.direction === 'outbound' && envelope.contentType !== 'unsupported'
+    envelope.kind === 'message' &&
+    envelope.direction === 'outbound' &&
+    envelope.contentType !== 'unsupported' &&
+    envelope.data?.automated !== true
   );
 }
 
@@ -54,7 +59,8 @@ function isEchoedAnswer(item: PlacedTimelineItem['item']): boolean {
     item.type === 'message' &&
     item.direction === 'outbound' &&
     item.contentType !== undefined &&
-    item.contentType !== 'unsupported'
+    item.contentType !== 'unsupported' &&
+    item.data?.automated !== true
   );
 }
 

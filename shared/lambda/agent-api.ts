@@ -6,6 +6,7 @@ import type { AgentEnv } from '#shared/api/router.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
 import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import { s3ExportStore } from '#shared/aws/s3-exports.js';
+import { s3UploadStore } from '#shared/aws/s3-uploads.js';
 import { getSecretString } from '#shared/aws/secrets-lite.js';
 import { sqsSendMessage } from '#shared/aws/sqs-lite.js';
 import { allowLoopbackWebhooks, type Config, requireSettings } from '#shared/config/config.js';
@@ -15,6 +16,7 @@ import type { ClockEvent } from '#shared/domain/clock-ports.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { pageCursors } from '#shared/domain/page-cursor.js';
 import { systemClock } from '#shared/domain/ports.js';
+import { customerFiles } from '#shared/domain/uploads.js';
 import { readConsoleDir } from '#shared/http/console-files.js';
 import { SqsDeliveryQueue } from '#shared/queue/sqs-delivery-queue.js';
 import { adminPorts, dynamoRepositories, storePorts } from '#shared/store/dynamo-repositories.js';
@@ -39,7 +41,9 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
   const authenticate = agentAuthenticator(config);
 
   const exports = config.EXPORTS_BUCKET ? s3ExportStore(config.EXPORTS_BUCKET) : undefined;
-  const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME, { exports });
+  const uploads = config.UPLOADS_BUCKET ? s3UploadStore(config.UPLOADS_BUCKET) : undefined;
+  const files = customerFiles(exports, uploads);
+  const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME, { exports: files });
   const store = storePorts(repos);
   const conversationClock = awsConversationClock(config, repos);
   const track = (event: ClockEvent) => trackConversationClock(conversationClock, event);
@@ -67,6 +71,7 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
         }
       : {}),
     ...(exports ? { exports } : {}),
+    ...(uploads ? { uploads, publicBaseUrl: config.PUBLIC_BASE_URL } : {}),
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
     policy: policyInForce(config.ROUTING_POLICY_FILE),

@@ -1,5 +1,6 @@
 import type { TwilioVoiceWebhookDeps } from '#shared/channels/twilio/voice-webhook.js';
 import { loadQueueRules } from '#shared/config/queue-hours-file.js';
+import { voiceAnswers } from '#shared/config/voice-settings.js';
 import type { QueueRules } from '#shared/domain/routing/queues.js';
 import type { Webhook } from '#shared/http/webhook.js';
 import { refreshOnRefusal } from './refresh-on-refusal.js';
@@ -9,8 +10,7 @@ import { lambdaWebhook } from './webhook-lambda.js';
 // Apart from webhook-handler.ts, so that no other webhook's bundle takes the policy reader.
 
 /**
- * The Twilio voice webhooks as a Lambda handler: also the greetings (VOICE_GREETING,
- * VOICE_CLOSED_GREETING, VOICE_WITHHELD_MESSAGE) and the routing policy's queues and business hours,
+ * The Twilio voice webhooks as a Lambda handler: also what callers hear (the VOICE_* settings) and the routing policy's queues and business hours,
  * read from its file once per cold start (a rebuild after a refused signature reads only the secret
  * again).
  */
@@ -24,9 +24,7 @@ export async function twilioVoiceWebhookHandler(
     return lambdaWebhook(
       create({
         ...deps,
-        greeting: config.VOICE_GREETING,
-        closedGreeting: config.VOICE_CLOSED_GREETING,
-        withheldMessage: config.VOICE_WITHHELD_MESSAGE,
+        ...voiceAnswers(config),
         policy,
       }),
     );

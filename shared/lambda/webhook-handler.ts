@@ -30,24 +30,28 @@ export async function webhookConfig<K extends keyof Config>(
 
 /**
  * A webhook signed with the Meta app secret (WhatsApp, Messenger and Instagram) as a Lambda handler;
- * `ownAccounts` picks our accounts from the configuration, `uses` the secret's keys it reads for them.
+ * `ownAccounts` picks our accounts from the configuration, `uses` the secret's keys it reads for them;
+ * `create` is given the configuration too, for a setting of its own (META_AUTOMATION_APP_IDS).
  */
 export async function metaWebhookHandler(
-  create: (deps: MetaWebhookDeps) => Webhook,
+  create: (deps: MetaWebhookDeps, config: Config) => Webhook,
   ownAccounts: (config: Config) => OwnAccounts,
   uses: readonly SecretKey[] = [],
 ): Promise<WebhookHandler> {
   const build = async () => {
     const config = await webhookConfig(['INBOUND_QUEUE_URL', 'META_APP_SECRET', 'META_VERIFY_TOKEN'], uses);
     return lambdaWebhook(
-      create({
-        queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
-        clock: systemClock,
-        appSecret: config.META_APP_SECRET,
-        verifyToken: config.META_VERIFY_TOKEN,
-        maxBodyBytes: config.MAX_BODY_BYTES,
-        ownAccounts: ownAccounts(config),
-      }),
+      create(
+        {
+          queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
+          clock: systemClock,
+          appSecret: config.META_APP_SECRET,
+          verifyToken: config.META_VERIFY_TOKEN,
+          maxBodyBytes: config.MAX_BODY_BYTES,
+          ownAccounts: ownAccounts(config),
+        },
+        config,
+      ),
     );
   };
   return refreshOnRefusal(await build(), build);

@@ -13,6 +13,7 @@ import {
 } from '#shared/local/webhook-apps.js';
 import type { Config } from '../config/config.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
+import { voiceAnswers } from '../config/voice-settings.js';
 
 /** The configuration with the secrets the webhooks check signatures with. */
 export type ServedConfig = Config &
@@ -52,7 +53,7 @@ export function localHttpApp(input: LocalHttpInput): Hono {
     },
   };
   root.route('/', createWhatsAppApp(meta));
-  root.route('/', createMetaApp(meta));
+  root.route('/', createMetaApp({ ...meta, automationAppIds: config.META_AUTOMATION_APP_IDS }));
   // SES: the webhook verifies and queues notifications; ses-mail parses the mail into envelopes.
   root.route(
     '/',
@@ -76,9 +77,7 @@ export function localHttpApp(input: LocalHttpInput): Hono {
     '/',
     createTwilioVoiceApp({
       ...twilio,
-      greeting: config.VOICE_GREETING,
-      closedGreeting: config.VOICE_CLOSED_GREETING,
-      withheldMessage: config.VOICE_WITHHELD_MESSAGE,
+      ...voiceAnswers(config),
       // Read once at start, as the resolver's: a call's answer reads the hours from memory.
       policy: loadRoutingPolicy(config.ROUTING_POLICY_FILE),
     }),

@@ -25,6 +25,8 @@ export interface Message extends StoredMessage {
   /** Epoch ms from which the message may be received; in the future while it is in flight or delayed. */
   visibleAt: number;
   receiptHandle?: string;
+  /** Reloaded after a restart, due then: the process before may have received it (receive counts are not on disk). */
+  reloaded?: boolean;
 }
 
 /** A received message as Lambda's SQS event source hands it to a consumer (the attributes SQS sets). */

@@ -63,7 +63,8 @@ export interface QueuedMessage {
  * One batch is in flight at a time by default (`concurrency`); while it runs, messages whose visibility
  * timeout expires become visible but wait for a free slot. With `dir`, a message is on disk (fsync'd)
  * before `send` resolves and is removed only once deleted, so a crash loses nothing; receive counts are
- * not persisted, so after a restart every message is visible (or still delayed) with a count of zero.
+ * not persisted: after a restart every message is visible (or still delayed) with a count of zero, and
+ * the first receive of one that was due before (it may have been received) counts two, never a first.
  */
 export class LocalQueue {
   readonly name: string;
@@ -265,7 +266,7 @@ export class LocalQueue {
         this.#moveToDeadLetter(message);
         continue;
       }
-      message.receiveCount += 1;
+      message.receiveCount += message.reloaded && message.receiveCount === 0 ? 2 : 1;
       message.firstReceiveTimestamp ??= now;
       message.visibleAt = now + this.#visibilityTimeoutMs;
       message.receiptHandle = randomUUID();
@@ -331,10 +332,7 @@ export class LocalQueue {
     this.#moves.add(move);
   }
 
-  /**
-   * Takes in a message a consumer dead-letters itself (a permanent failure), as SQS does a SendMessage
-   * with the record's body and the reason's attributes: its id and first sent time kept, for `--list`.
-   */
+  /** A message a consumer dead-letters itself (a permanent failure, its reason in attributes), id and time kept. */
   async deadLetter(message: StoredMessage): Promise<void> {
     await this.#accept(message);
   }
@@ -346,7 +344,7 @@ export class LocalQueue {
     this.#pump();
   }
 
-  #add(message: StoredMessage): void {
+  #add(message: StoredMessage & { reloaded?: boolean }): void {
     this.#messages.set(message.messageId, {
       ...message,
       receiveCount: 0,
@@ -394,6 +392,7 @@ export class LocalQueue {
       }
     }
     stored.sort((a, b) => a.sentTimestamp - b.sentTimestamp);
-    for (const message of stored) this.#add(message);
+    const now = this.#timers.now();
+    for (const m of stored) this.#add((m.delayedUntil ?? 0) > now ? m : { ...m, reloaded: true });
   }
 }

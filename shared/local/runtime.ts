@@ -15,6 +15,7 @@ import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
 import { pageCursors } from '../domain/page-cursor.js';
 import { type Clock, type EnvelopeQueue, type IdGenerator, systemClock } from '../domain/ports.js';
+import { customerFiles } from '../domain/uploads.js';
 import {
   adminPorts,
   type DynamoRepositories,
@@ -45,6 +46,7 @@ import { localSenders } from './senders.js';
 import type { LocalTimers, SteppedTimers } from './timers.js';
 import type { LocalTimerStore } from './timers-store.js';
 import { LocalUpgrades } from './upgrades.js';
+import { LocalUploadStore } from './upload-files.js';
 import { localWebchat } from './webchat.js';
 import { type LocalWebhooks, startLocalWebhooks } from './webhooks.js';
 
@@ -140,7 +142,7 @@ function agentDeps(
   repos: DynamoRepositories,
   rest: Pick<
     AgentAppDeps,
-    'clock' | 'replies' | 'outbox' | 'conversationClock' | 'webhooks' | 'exports' | 'live'
+    'clock' | 'replies' | 'outbox' | 'conversationClock' | 'webhooks' | 'exports' | 'uploads' | 'live'
   >,
 ): AgentAppDeps {
   const tokens = parseAgentTokens(config.AGENT_TOKENS);
@@ -154,6 +156,7 @@ function agentDeps(
     phone: { defaultRegion: config.DEFAULT_REGION },
     metaAccounts: { messenger: config.META_PAGE_ID, instagram: config.META_INSTAGRAM_ACCOUNT_ID },
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
     policy: policyInForce(config.ROUTING_POLICY_FILE),
     media: configuredMediaFetcher(config),
@@ -232,11 +235,12 @@ async function localTable(
   // The records a killed runtime left are settled before anything writes.
   await feed?.opened;
   const client = feed?.capture(dynamo.client) ?? dynamo.client;
-  const repos = dynamoRepositories(documentClient(options.dynamoClient?.(client) ?? client), tableName, {
-    exports,
-  });
+  const db = documentClient(options.dynamoClient?.(client) ?? client);
+  // Agents' reply files, served at /files/...: the erasure deletes a customer's with their exports.
+  const uploads = new LocalUploadStore({ dir: dataDir && join(dataDir, 'uploads') });
+  const repos = dynamoRepositories(db, tableName, { exports: customerFiles(exports, uploads) });
   // A completed erasure has the feed's journal let go of the erased images once its consumers took them.
-  return { dynamo, feed, repos: { ...repos, privacy: forgettingErased(repos.privacy, feed) } };
+  return { dynamo, feed, uploads, repos: { ...repos, privacy: forgettingErased(repos.privacy, feed) } };
 }
 
 /**
@@ -283,7 +287,7 @@ export async function startLocalRuntime(given: LocalRuntimeOptions): Promise<Loc
   const clock = options.clock ?? systemClock;
   // One store for the agent API that writes and serves exports and the erasure that deletes them.
   const exports = new LocalExportStore({ dir: dataDir && join(dataDir, 'exports') });
-  const { dynamo, feed, repos } = await localTable(options, config.TABLE_NAME, dataDir, exports);
+  const { dynamo, feed, repos, uploads } = await localTable(options, config.TABLE_NAME, dataDir, exports);
   // The redrive moves queue files only while no runtime holds them.
   const releaseDataDir = dataDir ? claimDataDir(dataDir) : undefined;
   const queues = localQueues({
@@ -329,6 +333,7 @@ export async function startLocalRuntime(given: LocalRuntimeOptions): Promise<Loc
       conversationClock,
       webhooks: webhooks?.api,
       exports,
+      uploads,
       live: live && { events: repos.liveEvents },
     }),
   });

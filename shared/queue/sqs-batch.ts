@@ -1,4 +1,3 @@
-import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PermanentError, ThreadlineError, ValidationError } from '../errors.js';
 import { logger } from '../log.js';
@@ -38,11 +37,22 @@ export function sqsBatchHandler(
         }
       }
     : recordHandler;
-  // A processor per call: it keeps the batch's failures, so sharing one mixes concurrent batches up.
-  return (event) =>
-    processPartialResponse(event, handle, new BatchProcessor(EventType.SQS), {
-      throwOnFullBatchFailure: false,
-    });
+  return (event) => partialResponse(event, handle);
+}
+
+/**
+ * Handles every record of the batch at once and reports those that threw as its failures (SQS's
+ * partial batch response; a whole batch failed is reported so too, not thrown), as Powertools'
+ * `processPartialResponse` with a `BatchProcessor` did: that package was bundled for these few lines.
+ */
+async function partialResponse(
+  event: SQSEvent,
+  handle: (record: SQSRecord) => Promise<void>,
+): Promise<SQSBatchResponse> {
+  if (!Array.isArray(event?.Records)) throw new TypeError('an SQS event has a Records array');
+  const settled = await Promise.allSettled(event.Records.map(async (record) => handle(record)));
+  const failed = event.Records.filter((_, i) => settled[i]?.status === 'rejected');
+  return { batchItemFailures: failed.map((record) => ({ itemIdentifier: record.messageId })) };
 }
 
 /** Dead-letters a permanent failure (and logs why); rethrows anything else, or when that fails. */

@@ -160,6 +160,13 @@ function messageText(item: TimelineItem, otherNames: readonly string[]): string 
     const flat = maskPersonalData(boundedText(text), otherNames);
     return shortened(flat, MESSAGE_CHARS);
   }
+  const referral = item.data?.referral as { ref?: unknown; source?: unknown } | undefined;
+  if (item.data?.context === true && referral) {
+    // The ad or link the customer came from (a lone referral): context for what they write next.
+    const ref =
+      typeof referral.ref === 'string' ? `: ${maskPersonalData(boundedText(referral.ref), otherNames)}` : '';
+    return `[came from ${referral.source === 'ADS' ? 'an ad' : 'a link'}${shortened(ref, MESSAGE_CHARS)}, no message]`;
+  }
   const kinds = item.attachments?.map((attachment) => attachment.kind) ?? [];
   return `[${kinds.length ? kinds.join(', ') : (item.contentType ?? 'message')} without text]`;
 }

@@ -14,12 +14,22 @@ import {
 import { shardedPage } from './sharded-page.js';
 
 /** What a record may name besides its customers, kept only when set. */
-const TARGET_FIELDS = ['webhookId', 'webhookOrigin', 'deliveryId', 'subjectAgentId', 'change'] as const;
+const TARGET_FIELDS = [
+  'webhookId',
+  'webhookOrigin',
+  'deliveryId',
+  'subjectAgentId',
+  'change',
+  'query',
+  'count',
+] as const;
 
 /** The record as stored, without its keys. */
 function toRecord(item: Record<string, unknown>): AuditRecord {
   const { id, at, agentId, action, customerIds, outcome } = item as AuditRecord;
-  const targets = TARGET_FIELDS.filter((field) => item[field]).map((field) => [field, item[field]]);
+  const targets = TARGET_FIELDS.filter((field) => item[field] !== undefined && item[field] !== null).map(
+    (field) => [field, item[field]],
+  );
   return { id, at, agentId, action, customerIds, outcome, ...Object.fromEntries(targets) };
 }
 

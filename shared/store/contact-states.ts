@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { Identity } from '../domain/envelope.js';
 import type { ContactState } from '../domain/resolver-ports.js';
 import { contactStateFor } from '../domain/sms-opt-out.js';
-import { type DynamoDb, getItem } from './dynamo-client.js';
+import { type DynamoDb, getItem, queryItems } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { queryAll } from './paging.js';
 import { getInput } from './params/common.js';
@@ -43,23 +43,33 @@ export async function contactStateToward(
 }
 
 /**
- * The keys of every contact state of an address (`<kind>#<value>`): its own, and one per number of
- * ours it texted STOP or START to (SMS). One Query of its partition (as few items as we have numbers).
+ * Every contact state of a phone number, at most `limit` (one strongly consistent Query, one page:
+ * as many items as the business has numbers the customer texted STOP or START to, and its own);
+ * `complete` false when there were more than `limit`.
  */
-export async function contactStateKeys(
+export async function contactStatesOf(
   db: DynamoDb,
-  token: string,
-): Promise<Array<{ pk: string; sk: string }>> {
-  const items = await contactItems(db, Keys.contactStateByToken(token).pk, 'pk, sk');
-  return items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
+  identity: Identity,
+  limit: number,
+): Promise<{ states: ContactState[]; complete: boolean }> {
+  // One more than asked, to know whether there were more.
+  const out = await queryItems(db, {
+    TableName: db.table,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': Keys.contactState(identity).pk },
+    ConsistentRead: true,
+    Limit: limit + 1,
+  });
+  const items = out.Items ?? [];
+  const states = items.slice(0, limit).map((item): ContactState => ContactStateSchema.parse(item));
+  return { states, complete: items.length <= limit };
 }
 
-/** The items of an address's contact-state partition, strongly consistent (their keys alone with `projection`). */
-const contactItems = (db: DynamoDb, pk: string, projection?: string) =>
+/** The items of an address's contact-state partition, strongly consistent. */
+const contactItems = (db: DynamoDb, pk: string) =>
   queryAll(db, {
     TableName: db.table,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': pk },
-    ...(projection ? { ProjectionExpression: projection } : {}),
     ConsistentRead: true,
   });

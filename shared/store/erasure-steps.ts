@@ -2,7 +2,6 @@ import { ProviderSchema } from '../domain/envelope.js';
 import type { ErasureReport, ExportStore } from '../domain/privacy.js';
 import type { Suggestion } from '../domain/suggestions.js';
 import { syncAgentLoadOrGone } from './agent-load.js';
-import { contactStateKeys } from './contact-states.js';
 import { legacyCustomerListKey } from './customer-list.js';
 import { forgetDeletionMarks } from './deletion-erasure.js';
 import { drainNotes } from './drain-notes.js';
@@ -35,6 +34,7 @@ import { queryRawPayloadsInput } from './params/timeline.js';
 import { endWebchatSessionInput, querySessionLinksInput } from './params/webchat.js';
 import { conversationIdsOf, type RawProfile } from './raw-profile.js';
 import { forgetSuppressions, mailAddressTokens } from './suppression-erasure.js';
+import { settleContactState, settleContactStates } from './suppression-keep.js';
 import { forgetNotedThreadLinks, threadLinksOf } from './thread-link-notes.js';
 import { forgetConnectionsUnder } from './webchat-connections.js';
 import { forgetDeliveryPayloads } from './webhook-erasure.js';
@@ -250,7 +250,7 @@ async function forgetReferences(pass: ErasurePass): Promise<void> {
         for (const key of threadLinksOf(item)) await forgetLink(pass, key, customerId);
         for (const reference of providerReferencesOf(item))
           await forgetReference(pass, reference, customerId);
-        await forgetSuppressions(db, mailAddressTokens(item), group, (key) => remove(db, key));
+        await forgetSuppressions(db, mailAddressTokens(item), group, (key) => settleContactState(db, key));
       }
       startKey = out.LastEvaluatedKey;
     } while (startKey);
@@ -285,8 +285,9 @@ const STEPS: ReadonlyArray<(turn: Turn) => Promise<void>> = [
       await forgetConnectionsUnder(db, Keys.webchatIdentityFollower(token, '').pk, (key) => remove(db, key));
       await forgetWebchatSessions(db, token);
       await remove(db, Keys.identityByToken(token));
-      // Its opt-outs: the address's own, and those toward each number of ours (SMS).
-      for (const key of await contactStateKeys(db, token)) await remove(db, key);
+      // Its opt-outs: the address's own, and those toward each number of ours (SMS); a block is kept,
+      // detached from the customer (see settleContactStates).
+      await settleContactStates(db, token);
       await forgetMentions(db, token);
     }
   },

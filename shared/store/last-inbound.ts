@@ -19,15 +19,17 @@ export const LAST_INBOUND_PAGES: readonly number[] = LOOK_BACK_PAGES;
  * pages of LAST_INBOUND_PAGES, stopping once the answer is known (`settled`): DynamoDB bills every item
  * a query reads, mail bodies and all, whatever a projection or filter keeps, so the saving is in items
  * not read. A customer whose latest email is among their last 10 items costs those 10, however many
- * they wrote before.
+ * they wrote before. With `upTo` (the conversation's `lastInboundAt`), the look starts at that time: a
+ * conversation's latest email is found first, however many items the customer has had since in others.
  */
 export async function lastInbound(
   db: DynamoDb,
   customerId: string,
   channel: Channel,
   conversationId?: string,
+  upTo?: string,
 ): Promise<TimelineItem | undefined> {
-  const input = queryLastInboundInput(db.table, customerId, channel, conversationId);
+  const input = queryLastInboundInput(db.table, customerId, channel, conversationId, upTo);
   const own = (items: readonly Stored[]) =>
     channel === 'email' ? items.filter((stored) => isOwnMail(stored)) : [...items];
   const found = own(

@@ -2,13 +2,12 @@ import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CsatResponsesRead } from '../domain/csat/responses.js';
 import type { CsatSurveyCount, CsatTally } from '../domain/csat/survey.js';
 import { type CsatFigures, type Metrics, type MetricsRange, routeReason } from '../domain/metrics.js';
-import type { FirstResponseMark } from '../domain/reply-ports.js';
 import type { DecisionCount } from '../domain/router-ports.js';
 import { csatAnswers } from './csat-answers.js';
 import { csatFigures } from './csat-figures.js';
-import { type DynamoDb, updateItem, updateItemReturningIf } from './dynamo-client.js';
+import { type DynamoDb, updateItem } from './dynamo-client.js';
 import { SHARDS } from './keys.js';
-import { type CountedMark, markCounted, waitOf } from './owed-counts.js';
+import { type CountedMark, markCounted } from './owed-counts.js';
 import { queryAll } from './paging.js';
 import {
   countCsatInput,
@@ -23,33 +22,6 @@ import { takeBackOfInput } from './params/response-owed.js';
 import { firstAnswerInput, firstResponseListedInput } from './params/waiting.js';
 import { slaFigures } from './sla-figures.js';
 import { surveyFigures } from './survey-figures.js';
-
-/**
- * Marks a conversation's first reply, the first time only: answers its wait since the customer began
- * waiting (ms; undefined when it was marked before, or nobody was waiting). With `answered` (the AI's
- * answer), the same write ends the wait and lists the conversation (`firstAnswerInput`); when the
- * customer wrote since, the mark lists it at the place it keeps (`firstResponseListedInput`). Counts
- * nothing: the caller's own write does (routing's decision).
- */
-async function markFirstResponse(
-  db: DynamoDb,
-  conversationId: string,
-  at: string,
-  answered?: string,
-): Promise<FirstResponseMark> {
-  if (answered) {
-    const before = await updateItemReturningIf(
-      db,
-      firstAnswerInput(db.table, conversationId, { at, answered }),
-    );
-    if (before) return { ms: waitOf(before.waitingSince, at), answered: true };
-  }
-  const input = answered
-    ? firstResponseListedInput(db.table, conversationId, at)
-    : markFirstResponseInput(db.table, conversationId, at);
-  const after = await updateItemReturningIf(db, input);
-  return { ms: after ? waitOf(after.waitingSince, at) : undefined, answered: false };
-}
 
 /**
  * A person's reply: the conversation's first response, and theirs, in one write, counted in both
@@ -197,9 +169,6 @@ export function metricsRepository(db: DynamoDb) {
       answered?: string,
       person?: { responded: boolean },
     ) => recordFirstResponse(db, conversationId, at, answered, person),
-    /** Marks a conversation's first reply without counting it; answers its wait when this call marked it. */
-    markFirstResponse: (conversationId: string, at: string, answered?: string) =>
-      markFirstResponse(db, conversationId, at, answered),
     /** Takes back a first response that never reached the customer (see `takeBackFirstResponse`). */
     takeBackFirstResponse: (conversationId: string, at: string) =>
       takeBackFirstResponse(db, conversationId, at),

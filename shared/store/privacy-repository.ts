@@ -4,6 +4,7 @@ import { type Conversation, readTimelinePages, type TimelineItem } from '../doma
 import type { DynamoDb } from './dynamo-client.js';
 import { type ErasureDeps, eraseCustomer } from './erasure.js';
 import { sweepErased } from './erasure-sweep.js';
+import { exportExtras } from './export-extras.js';
 import { exportedProfile, plainValue } from './export-records.js';
 import { conversationIdsOf, RawProfileSchema, readProfileItem, readRawProfile } from './raw-profile.js';
 
@@ -40,8 +41,10 @@ async function exportCustomer(
   const customers: Array<Record<string, unknown>> = [];
   const conversations: Array<Record<string, unknown>> = [];
   const suggestions: Suggestion[] = [];
+  const identities = new Set<string>();
   for (const id of partitions) {
     const item = await readProfileItem(db, id);
+    for (const token of RawProfileSchema.parse(item).identities) identities.add(token);
     const held: string[] = [];
     for (const conversationId of await conversationIdsOf(db, RawProfileSchema.parse(item))) {
       const conversation = await deps.conversations.getConversation(conversationId);
@@ -59,6 +62,7 @@ async function exportCustomer(
     rawPayloads: await deps.timeline.rawPayloads(customerId),
     conversations,
     suggestions,
+    ...(await exportExtras(db, [...identities], partitions)),
   };
   return plainValue(data) as CustomerExport;
 }

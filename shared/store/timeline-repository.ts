@@ -221,8 +221,8 @@ export function timelineRepository(db: DynamoDb, customers: Partitions) {
     recentPlacedTimeline: (partitions: readonly string[], limit: number) =>
       recentPlacedTimeline(db, partitions, limit),
     /** The customer's latest inbound message on a channel (of email, their own), in a conversation if named. */
-    lastInbound: (customerId: string, channel: Channel, conversationId?: string) =>
-      lastInbound(db, customerId, channel, conversationId),
+    lastInbound: (customerId: string, channel: Channel, conversationId?: string, upTo?: string) =>
+      lastInbound(db, customerId, channel, conversationId, upTo),
     /**
      * Applies a delivery status, by the reply's key when it carries one; it only ever moves forward.
      * Answers the reply's item when a `failed` status left it failed (see `advanceStatus`).

@@ -13,11 +13,12 @@ const QUESTION = 'How long does shipping take?';
 type Figures = { firstResponseMs: { mean: number | null; conversations: number }; routed: number };
 
 /**
- * The first response of a conversation the AI answers first is counted by the decision's metrics
- * write, not a write of its own; GET /api/metrics gives the same figures as when it had its own, and
- * an agent's first response (no decision to fold into) is still counted on its own.
+ * The first response of a conversation the AI answers first is counted as an agent's is, owed by its
+ * mark and added under a claim (`ai-first-response-crash.test.ts`: a crash between the two loses
+ * nothing), then the decision is counted: GET /api/metrics gives the same figures as when the decision's
+ * write counted it (before 2026-12-07), and an agent's first response adds up with it.
  */
-describe("local runtime: the AI's first response counted with its decision", () => {
+describe("local runtime: the AI's first response counted as it is owed, then its decision", () => {
   const time = new ManualTimers(Date.parse('2026-03-03T10:00:00.000Z'));
   let runtime: LocalRuntime;
   let writes: RecordedCall[] = [];
@@ -67,7 +68,7 @@ describe("local runtime: the AI's first response counted with its decision", () 
     return Date.parse(reply.at) - Date.parse(question.at);
   };
 
-  it("counts a new conversation's AI first response in the decision's one metrics write", async () => {
+  it("counts a new conversation's AI first response under its claim, then the decision", async () => {
     const before = await metrics();
     writes.length = 0;
     await ask('447700900411', 'wamid.FR1', QUESTION, 4_000);
@@ -76,8 +77,12 @@ describe("local runtime: the AI's first response counted with its decision", () 
       kind: 'ai',
       id: 'responder',
     });
-    // One write on the day's counters (the decision, the AI's answer and its first response).
-    expect(writes.filter((w) => w.pk.startsWith('METRICS#')).map((w) => w.command)).toEqual(['UpdateItem']);
+    // On the day's counters: the first response's add under its claim, the claim's removal, the decision.
+    expect(writes.filter((w) => w.pk.startsWith('METRICS#')).map((w) => w.command)).toEqual([
+      'UpdateItem',
+      'UpdateItem',
+      'UpdateItem',
+    ]);
     const after = await metrics();
     const wait = waitOf(items);
     expect(wait).toBeGreaterThanOrEqual(4_000);

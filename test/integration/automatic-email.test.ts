@@ -9,9 +9,10 @@ import { sesReceived } from '../support/webhooks.js';
 const TOKEN = agentToken('automatic-email-token');
 
 /**
- * Automatic mail (an out-of-office reply, a newsletter) after the customer's conversation was
+ * Automatic mail (an out-of-office reply, an auto-responder's) after the customer's conversation was
  * resolved: it is filed on that conversation's timeline for a person, and leaves it resolved: no
- * reopen, no wait, no inbox entry, no answer.
+ * reopen, no wait, no inbox entry, no answer. Mail a system sends for a person (a ticketing system's
+ * `auto-generated`/`bulk` comment, a group mailbox's list mail) waits for a person instead, never the AI.
  */
 describe('automatic email after a resolve', () => {
   const runtime = useTestRuntime({
@@ -44,7 +45,7 @@ describe('automatic email after a resolve', () => {
 
   it.each([
     ['an out-of-office reply in the thread', 'ooo'],
-    ['a newsletter outside any thread', 'list'],
+    ['an auto-responder outside any thread', 'xauto'],
   ])(
     '%s is filed on the resolved conversation, which stays resolved and waits for no one',
     async (_n, tag) => {
@@ -64,7 +65,7 @@ describe('automatic email after a resolve', () => {
       const options =
         tag === 'ooo'
           ? { headers: ['Auto-Submitted: auto-replied'], inReplyTo: `<${first}@example.com>` }
-          : { headers: ['List-Id: <news.shop.example>', 'List-Unsubscribe: <mailto:u@shop.example>'] };
+          : { headers: ['X-Autoreply: yes'] };
       await email(`ses-auto-${tag}-2`, 2000, options);
       // SES's redelivery (another SNS message) changes nothing either.
       await email(`ses-auto-${tag}-2`, 2000, options);
@@ -77,10 +78,52 @@ describe('automatic email after a resolve', () => {
       const timeline = await api<{ items: TimelineItem[] }>('GET', `/api/customers/${olive?.id}/timeline`);
       const filed = timeline.items.find((i) => i.id === `email:ses-auto-${tag}-2`);
       expect(filed).toMatchObject({ conversationId, data: { autoReply: true } });
-      if (tag === 'list') expect(filed?.data).toMatchObject({ listMail: true });
       expect(runtime.outbox.entries()).toHaveLength(sent);
       const inbox = await api<{ items: { id: string }[] }>('GET', '/api/conversations?status=open&limit=200');
       expect(inbox.items.map((c) => c.id)).not.toContain(conversationId);
+    },
+  );
+
+  // QA: a known customer's Jira relayed a person's question marked `auto-generated` and `bulk`, and a
+  // Google Group added List-* fields: the conversation opened waiting for no one, in no list, and after
+  // a resolve the next one was filed quietly. Now such mail waits in the inbox for a person.
+  it.each([
+    ['a ticketing system', 'jira', ['Auto-Submitted: auto-generated', 'Precedence: bulk']],
+    [
+      'a group mailbox',
+      'group',
+      ['List-Id: <support-team.customer.example>', 'List-Post: <mailto:t@x.example>'],
+    ],
+  ])(
+    'mail %s sends for a person opens and reopens a conversation waiting for a person',
+    async (_n, tag, headers) => {
+      const first = `ses-auto-${tag}-1`;
+      const inbox = async () =>
+        (await api<{ items: { id: string }[] }>('GET', '/api/conversations?status=open&limit=200')).items.map(
+          (c) => c.id,
+        );
+      const sent = runtime.outbox.entries().length;
+      await email(first, -1000, { headers });
+      const [customer] = (
+        await api<{ items: Customer[] }>('GET', `/api/customers?q=olive.${tag}%40example.com`)
+      ).items;
+      const conversationId = customer?.openConversationId as string;
+      expect(conversationId).toBeDefined();
+      expect((await runtime.store.conversations.getConversation(conversationId))?.waitingSince).toBeDefined();
+      expect(await inbox()).toContain(conversationId);
+      await api('POST', `/api/conversations/${conversationId}/resolve`, { csat: false });
+
+      await email(`ses-auto-${tag}-2`, 2000, { headers, inReplyTo: `<${first}@example.com>` });
+      const conversation = await runtime.store.conversations.getConversation(conversationId);
+      expect(conversation).toMatchObject({ status: 'open' });
+      expect(conversation?.waitingSince).toBeDefined();
+      expect(await inbox()).toContain(conversationId);
+      const timeline = await api<{ items: TimelineItem[] }>('GET', `/api/customers/${customer?.id}/timeline`);
+      const filed = timeline.items.find((i) => i.id === `email:ses-auto-${tag}-2`);
+      expect(filed).toMatchObject({ conversationId, data: { automated: true } });
+      expect(filed?.data?.autoReply).toBeUndefined();
+      // Never the AI's to answer (an answer to a machine may start a loop).
+      expect(runtime.outbox.entries()).toHaveLength(sent);
     },
   );
 });

@@ -6,7 +6,7 @@ import { Keys } from '#shared/store/keys.js';
 import { csatAnswerIndexKeys } from '#shared/store/params/csat-answers.js';
 import { agentToken } from '../support/agent-token.js';
 import { type CapacityMeter, meterClient, seedItems } from '../support/capacity-meter.js';
-import { useClockRuntime } from '../support/clock-runtime.js';
+import { NOON_UTC, useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import { inspectionClient } from '../support/table-snapshot.js';
 
@@ -31,6 +31,7 @@ describe('GET /api/csat/responses', () => {
   let meter: CapacityMeter;
   const clock = useClockRuntime({
     metaSecret: 'csat-responses-secret',
+    start: NOON_UTC,
     agent: { token: ANA, admin: true },
     routing: true,
     policyFile,

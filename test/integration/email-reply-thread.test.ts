@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Customer } from '#shared/domain/timeline.js';
+import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
+import { writeTimelineItems } from '../support/seed-timeline.js';
 import { deliver, sesReceived, signedSes, snsNotification } from '../support/webhooks.js';
 
 const TOKEN = agentToken('reply-thread-agent-token');
@@ -33,15 +34,16 @@ describe('email replies keep to the thread of the conversation answered', () => 
 
   const api = <T>(method: string, path: string, body?: unknown): Promise<T> =>
     agentCaller(() => runtime.url, TOKEN)<T>(method, path, body);
-  const pat = async () =>
-    (await api<{ items: Customer[] }>('GET', `/api/customers?q=${encodeURIComponent(PAT)}`)).items[0];
-  const email = async (sesId: string, subject: string, inReplyTo?: string) => {
+  const customer = async (address: string) =>
+    (await api<{ items: Customer[] }>('GET', `/api/customers?q=${encodeURIComponent(address)}`)).items[0];
+  const pat = () => customer(PAT);
+  const email = async (sesId: string, subject: string, inReplyTo?: string, from = PAT) => {
     manual.advance(1000);
     const at = new Date(manual.now()).toISOString();
     const notification = sesReceived({
       sesId,
       at,
-      from: `Pat <${PAT}>`,
+      from: `Pat <${from}>`,
       messageId: `<${sesId}@example.org>`,
       ...(inReplyTo ? { inReplyTo } : {}),
       subject,
@@ -86,6 +88,44 @@ describe('email replies keep to the thread of the conversation answered', () => 
     expect(toRefund?.email).toMatchObject({
       subject: 'Re: Refund for order 1',
       inReplyTo: '<refund-1-again@example.org>',
+    });
+  });
+
+  // QA: a reply in an older conversation left its thread once the customer had written about 50 mails
+  // in another one since (two items each): the look for the conversation's latest email read only the
+  // customer's newest 100 items, and the reply went out as "Your message", threaded on nothing.
+  it("answers an older conversation in its thread past more than 100 of the customer's newer items", async () => {
+    const ops = 'ops.threads@example.org';
+    await email('sso-1', 'SSO broken for tenant initech', undefined, ops);
+    const sso = (await customer(ops))?.openConversationId as string;
+    await api('POST', `/api/conversations/${sso}/resolve`);
+    manual.advance(60_000);
+    await email('seats-1', 'Licence question', undefined, ops);
+    const who = (await customer(ops)) as Customer;
+    const seats = who.openConversationId as string;
+    expect(seats).not.toBe(sso);
+    // 120 more of the customer's mails in the other conversation, newer than the SSO thread's.
+    const start = manual.now();
+    const newer: TimelineItem[] = Array.from({ length: 120 }, (_, i) => ({
+      id: `email:seats-more-${i}`,
+      type: 'message',
+      customerId: who.id,
+      conversationId: seats,
+      channel: 'email',
+      direction: 'inbound',
+      at: new Date(start + (i + 1) * 1000).toISOString(),
+      from: { kind: 'email', value: ops },
+      text: `How many seats? (${i})`,
+      data: { subject: `Re: Licence question`, messageId: `<seats-more-${i}@example.org>` },
+    }));
+    await writeTimelineItems(runtime, newer);
+    manual.advance(121_000);
+    await api('POST', `/api/conversations/${sso}/reopen`);
+    const toSso = await reply(sso, 'The SSO fix is deployed');
+    expect(toSso?.email).toMatchObject({
+      subject: 'SSO broken for tenant initech',
+      inReplyTo: '<sso-1@example.org>',
+      references: ['<sso-1@example.org>'],
     });
   });
 });

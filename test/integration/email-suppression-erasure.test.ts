@@ -16,8 +16,10 @@ const TOKEN = agentToken('suppression-erasure-admin-token');
  * A customer's mail names a Reply-To (a second mailbox, a desk); our reply goes there, and a
  * permanent bounce suppresses that address. The suppression is kept per address, and the address is
  * no identity of the customer's: erasing them deleted their identities' suppressions only, so the
- * Reply-To's outlived the erasure, naming the person's address (QA). The erasure now deletes the
+ * Reply-To's outlived the erasure, naming the person's address (QA). The erasure then deleted the
  * suppression of each address their mails used, From and Reply-To, unless another customer holds it.
+ * A later QA pass (the objection must be kept: GDPR Art. 17(3)(b), 21) has it keep each block as a
+ * minimal suppression record instead: the address, the reason and its time, no customer, no message id.
  */
 describe('email suppressions of an erased customer', () => {
   let runtime: LocalRuntime;
@@ -80,7 +82,23 @@ describe('email suppressions of an erased customer', () => {
       (o) => o.channel === 'email',
     );
 
-  it('deletes the suppression of a Reply-To address nobody holds', async () => {
+  /** What the erasure leaves naming an address: its suppression alone, detached (see suppression-keep). */
+  const keptSuppression = (address: string) => [
+    {
+      pk: `CONTACT#email#${address}`,
+      sk: 'CONTACT',
+      entity: 'contact_state',
+      kind: 'email',
+      value: address,
+      blocked: true,
+      reason: expect.stringMatching(/^bounce/),
+      at: expect.any(String),
+      envelopeId: 'erased',
+      erasedAt: expect.any(String),
+    },
+  ];
+
+  it('keeps the suppression of a Reply-To address nobody holds as a bare suppression record', async () => {
     const EVE = 'eve.suppressed@acme.example';
     const DESK = 'eve.desk@acme.example';
     await email('eve-s-1', `Eve <${EVE}>`, `Desk <${DESK}>`);
@@ -99,7 +117,7 @@ describe('email suppressions of an erased customer', () => {
 
     manual.advance(1000);
     await api('DELETE', `/api/customers/${eve.id}`);
-    expect((await naming(DESK)).map((item) => item.pk)).toEqual([]);
+    expect(await naming(DESK)).toEqual(keptSuppression(DESK));
     expect(await naming(EVE)).toEqual([]);
   });
 
@@ -107,11 +125,11 @@ describe('email suppressions of an erased customer', () => {
    * The desk writes to us too, so it is a customer of its own holding its address; our reply to Ida's
    * mail goes to the desk (her Reply-To) and bounces. The bounce is Ida's (the mail it names is her
    * reply), the suppression the address's: her erasure keeps it (the desk holds the address), and the
-   * desk's erasure removes it. Before, the erased marker of the bounce's own reference (its envelope
+   * desk's erasure keeps it too, as a bare suppression record (before 2026-12-07 it removed it). Before, the erased marker of the bounce's own reference (its envelope
    * id, `ses:suppressed:<mail id>:bounce:<address>`) named the address for its 14 days; it holds a
    * SHA-256 of the mail's id and the address now.
    */
-  it("keeps the suppression of an address another customer holds, until that customer's erasure", async () => {
+  it("keeps the suppression of an address another customer holds, and after that customer's erasure a bare one", async () => {
     const IDA = 'ida.suppressed@acme.example';
     const DESK = 'ida.desk@acme.example';
     await email('desk-s-1', `Desk <${DESK}>`, `Desk <${DESK}>`);
@@ -131,6 +149,6 @@ describe('email suppressions of an erased customer', () => {
 
     manual.advance(1000);
     await api('DELETE', `/api/customers/${desk.id}`);
-    expect(await naming(DESK)).toEqual([]);
+    expect(await naming(DESK)).toEqual(keptSuppression(DESK));
   });
 });

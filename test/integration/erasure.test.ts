@@ -45,7 +45,7 @@ describe('local runtime: an erasure leaves nothing that names the customer', () 
     await runtime?.close();
   });
 
-  it('deletes the timeline, replies, contact state, provider events and mentions of the customer', async () => {
+  it('deletes the timeline, replies, provider events and mentions of the customer, and keeps the STOP bare', async () => {
     const at = (secondsAgo: number) => new Date(Date.now() - secondsAgo * 1000).toISOString();
     const base = { receivedAt: at(0), rawRef: 'test#/', customer: phone, profileName: 'Dana Erased' };
     // A message on WhatsApp: timeline item, identity, message reference, conversation.
@@ -160,7 +160,25 @@ describe('local runtime: an erasure leaves nothing that names the customer', () 
 
     expect((await call('DELETE', `/api/customers/${customer.id}`)).status).toBe(200);
 
-    const after = await table();
+    // The STOP is kept as a bare suppression record (the number, ours, the reason and its time: the
+    // objection outlives the erasure); nothing else names them.
+    const rows = JSON.parse(await table()) as Array<Record<string, unknown>>;
+    const kept = rows.filter((item) => item.entity === 'contact_state');
+    expect(kept).toEqual([
+      {
+        pk: 'CONTACT#phone#+14155550199',
+        sk: 'CONTACT#+15017120001',
+        entity: 'contact_state',
+        ...phone,
+        number: '+15017120001',
+        blocked: true,
+        reason: 'opted out (STOP)',
+        at: expect.any(String),
+        envelopeId: 'erased',
+        erasedAt: expect.any(String),
+      },
+    ]);
+    const after = JSON.stringify(rows.filter((item) => item.entity !== 'contact_state'));
     expect(PERSONAL.filter((text) => after.includes(text))).toEqual([]);
     // The keyed note's own item goes with its timeline item, as a reply's REPLY# item does.
     expect(after).not.toContain('NOTE#nk_');

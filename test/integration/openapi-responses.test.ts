@@ -206,6 +206,11 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
       ['PATCH', `/api/customers/${dana}/tags`, { add: ['b2b'], remove: ['vip'] }],
       ['GET', `/api/customers/${dana}/channels`],
       ['GET', `/api/conversations/${cv}`],
+      [
+        'POST',
+        '/api/uploads',
+        { customerId: dana, channel: 'email', name: 'a.pdf', type: 'application/pdf', size: 9 },
+      ],
       ['POST', `/api/conversations/${cv}/replies`, { text: 'It left the warehouse today.' }],
       ['POST', `/api/conversations/${cv}/replies`, { text: 'It left the warehouse today.' }],
       ['POST', `/api/conversations/${cv}/notes`, { text: 'Promised a call back' }],

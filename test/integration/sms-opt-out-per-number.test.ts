@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { ChannelOption } from '#shared/domain/replies.js';
+import type { ReplyChannel } from '#shared/domain/sms-numbers.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller, agentRequest, customerReads } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
 import { SECRETS } from '../support/runtime.js';
+import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { TwilioStandIn } from '../support/twilio-stand-in.js';
 import { twilioPoster, twilioTexter } from '../support/webhooks.js';
 
 const TOKEN = agentToken('sms-opt-out-per-number');
+const ADMIN = agentToken('sms-opt-out-per-number-admin');
 const ACCOUNT = 'AC00000000000000000000000000000901';
 const BRAND_A = '+15017120001';
 const BRAND_B = '+15017120002';
@@ -20,7 +22,7 @@ const BRAND_B = '+15017120002';
 describe('local runtime: SMS opt-outs per number of ours', () => {
   const sms = new TwilioStandIn();
   const runtime = useTestRuntime({
-    env: { AGENT_TOKENS: `agent-ana:${TOKEN}` },
+    env: { AGENT_TOKENS: `agent-ana:${TOKEN},dpo-admin:${ADMIN}:admin` },
     senders: { sms, voice: sms },
   });
   const api = agentCaller(() => runtime.url, TOKEN);
@@ -30,7 +32,7 @@ describe('local runtime: SMS opt-outs per number of ours', () => {
   const toA = twilioTexter(post, () => runtime.url, { account: ACCOUNT, business: BRAND_A });
   const toB = twilioTexter(post, () => runtime.url, { account: ACCOUNT, business: BRAND_B });
   const smsOption = async (customer: Customer) => {
-    const channels = await api<ChannelOption[]>('GET', `/api/customers/${customer.id}/channels`);
+    const channels = await api<ReplyChannel[]>('GET', `/api/customers/${customer.id}/channels`);
     return channels.find((option) => option.channel === 'sms');
   };
   const reply = (customer: Customer, text: string) =>
@@ -71,6 +73,23 @@ describe('local runtime: SMS opt-outs per number of ours', () => {
     expect(sms.sent.length).toBe(before);
   });
 
+  it('names which of our numbers the customer may be texted from and which they opted out of', async () => {
+    const phone = '+14155550782';
+    await toA(phone, next(), 'STOP');
+    await toB(phone, next(), 'Hello brand B');
+    const customer = await find(phone);
+    const option = await smsOption(customer);
+    expect(option).toMatchObject({ available: true });
+    // The number a reply goes from first, then the others the contact states name.
+    expect(option?.numbers).toEqual([
+      { number: BRAND_B, available: true },
+      { number: BRAND_A, available: false, detail: 'opted out (STOP)', at: expect.any(String) },
+    ]);
+    expect(option?.otherNumbers).toEqual({ available: true });
+    const whatsapp = await api<ReplyChannel[]>('GET', `/api/customers/${customer.id}/channels`);
+    expect(whatsapp.filter((o) => o.channel !== 'sms').every((o) => o.numbers === undefined)).toBe(true);
+  });
+
   it("never lifts brand A's STOP by a START to brand B", async () => {
     const phone = '+14155550778';
     await toA(phone, next(), 'STOP');
@@ -98,6 +117,8 @@ describe('local runtime: SMS opt-outs per number of ours', () => {
     );
     const customer = await find(phone);
     expect(await smsOption(customer)).toMatchObject({ available: false, reason: 'sms_opted_out' });
+    // Recorded for none of our numbers: every number not listed is blocked too.
+    expect((await smsOption(customer))?.otherNumbers).toMatchObject({ available: false });
     await toB(phone, next(), 'START');
     expect(await smsOption(customer)).toMatchObject({ available: true });
     // A is not lifted by B's START: the old STOP may have been sent to A.
@@ -123,5 +144,86 @@ describe('local runtime: SMS opt-outs per number of ours', () => {
     expect(await smsOption(customer)).toMatchObject({ available: false, reason: 'sms_opted_out' });
     await toA(phone, next(), 'Brand A here?');
     expect(await smsOption(customer)).toMatchObject({ available: true });
+  });
+
+  /**
+   * QA (repro-5): an erasure deleted the person's STOP with them, so the same number writing again was
+   * a new customer texted from the number they had opted out of. The block outlives the erasure as a
+   * bare suppression record: the address, our number, the reason and its time, nothing else.
+   */
+  it('keeps a STOP to brand A through an erasure: the new customer from that number is refused from A until START', async () => {
+    const phone = '+14155550791';
+    await toA(phone, next(), 'Hi brand A, my name is Erin');
+    await toA(phone, next(), 'STOP');
+    // A START to brand B blocks nothing: it goes with the customer.
+    await toB(phone, next(), 'START');
+    const erased = await find(phone);
+    const erase = await agentRequest(() => runtime.url, ADMIN)('DELETE', `/api/customers/${erased.id}`);
+    expect(erase.status).toBe(200);
+
+    // What is kept: the block toward A alone, with no customer, name, text or message id.
+    const client = inspectionClient(runtime.dynamoEndpoint);
+    const table = await scanTable(client, 'threadline');
+    client.destroy();
+    expect(table.filter((item) => String(item.pk).startsWith(`CONTACT#phone#${phone}`))).toEqual([
+      {
+        pk: `CONTACT#phone#${phone}`,
+        sk: `CONTACT#${BRAND_A}`,
+        entity: 'contact_state',
+        kind: 'phone',
+        value: phone,
+        blocked: true,
+        reason: 'opted out (STOP)',
+        at: expect.any(String),
+        number: BRAND_A,
+        envelopeId: 'erased',
+        erasedAt: expect.any(String),
+      },
+    ]);
+
+    // The number writes to A again: a new customer, still opted out of A, and a reply is refused.
+    await toA(phone, next(), 'Hello again');
+    const customer = await find(phone);
+    expect(customer.id).not.toBe(erased.id);
+    expect(await smsOption(customer)).toMatchObject({ available: false, reason: 'sms_opted_out' });
+    const before = sms.sent.length;
+    const refused = await reply(customer, 'Welcome back!');
+    expect(refused.status).toBe(409);
+    expect(refused.json.error).toMatchObject({ code: 'sms_opted_out' });
+    await runtime.idle();
+    expect(sms.sent.length).toBe(before);
+
+    // A START to A lifts it, as for any customer.
+    await toA(phone, next(), 'START');
+    expect(await smsOption(customer)).toMatchObject({ available: true });
+  });
+
+  /**
+   * QA (repro-1): the export left out what erasure deletes: the number's opt-out states, and the audit
+   * records naming the customer. Both are sections of the export now.
+   */
+  it('exports the opt-out states toward each number of ours and the audit records naming the customer', async () => {
+    const phone = '+14155550792';
+    await toA(phone, next(), 'Hi brand A');
+    await toA(phone, next(), 'STOP');
+    const customer = await find(phone);
+    const admin = agentRequest(() => runtime.url, ADMIN);
+    type Export = { contactStates: unknown[]; auditRecords: unknown[]; webchatSessions: unknown[] };
+    expect((await admin<Export>('GET', `/api/customers/${customer.id}/export`)).status).toBe(200);
+    const second = (await admin<Export>('GET', `/api/customers/${customer.id}/export`)).json;
+    expect(second.contactStates).toEqual([
+      expect.objectContaining({
+        kind: 'phone',
+        value: phone,
+        number: BRAND_A,
+        blocked: true,
+        reason: 'opted out (STOP)',
+      }),
+    ]);
+    // The first export's record (the second's is written once it is answered).
+    expect(second.auditRecords).toEqual([
+      expect.objectContaining({ action: 'export', customerIds: [customer.id], agentId: 'dpo-admin' }),
+    ]);
+    expect(second.webchatSessions).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { documentClient } from '#shared/store/sdk-documents.js';
 import { countSurveys } from '#shared/store/survey-backfill.js';
 import { agentToken } from '../support/agent-token.js';
 import { seedItems } from '../support/capacity-meter.js';
-import { useClockRuntime } from '../support/clock-runtime.js';
+import { NOON_UTC, useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
 import { inspectionClient } from '../support/table-snapshot.js';
 
@@ -27,6 +27,7 @@ const policyFile = slaPolicyFile({ aiRepliesCount: false }, (policy) => {
 describe('count-surveys: surveys of before the counters', () => {
   const clock = useClockRuntime({
     metaSecret: 'survey-backfill-secret',
+    start: NOON_UTC,
     agent: { token: agentToken('survey-backfill-ana'), admin: true },
     routing: true,
     policyFile,

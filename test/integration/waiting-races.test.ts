@@ -178,7 +178,7 @@ describe("the new conversation's inbox entry, written once after routing", () =>
     expect(touched.unlisted).toBe(true);
   };
   const firstAnswer = (id: string, answered: string) =>
-    local.repos.metrics.markFirstResponse(id, answered, answered);
+    local.repos.metrics.recordFirstResponse(id, answered, answered);
   const fresh = async () => {
     const id = `cv_list_${++sequence}`;
     await opens(id, at(0));
@@ -197,11 +197,11 @@ describe("the new conversation's inbox entry, written once after routing", () =>
 
   it("lists it answered in the AI's first-response write, and a second first response changes nothing", async () => {
     const id = await fresh();
-    expect(await firstAnswer(id, at(1))).toEqual({ ms: 60_000, answered: true });
+    expect(await firstAnswer(id, at(1))).toBe(true);
     const answered = await listedAs(id, inboxAnsweredSortKey(at(1), id), { answeredAt: at(1) });
     expect(answered.waitingSince).toBeUndefined();
     // The other answer of two racing ones: neither a second mark nor a second answer.
-    expect(await firstAnswer(id, at(2))).toEqual({ ms: undefined, answered: false });
+    expect(await firstAnswer(id, at(2))).toBe(false);
     expect(await item(id)).toEqual(answered);
   });
 
@@ -209,7 +209,7 @@ describe("the new conversation's inbox entry, written once after routing", () =>
     const id = await fresh();
     // Its second message, touched before the first one's routing is done: still unlisted.
     await opens(id, at(2), true);
-    expect(await firstAnswer(id, at(1))).toEqual({ ms: 60_000, answered: false });
+    expect(await firstAnswer(id, at(1))).toBe(false);
     const waiting = await listedAs(id, inboxSortKey(at(0), id), { waitingSince: at(0) });
     expect(waiting.answeredAt).toBeUndefined();
   });

@@ -131,6 +131,10 @@ describe('cdk-nag AwsSolutions checks', () => {
         'GET--api--customers--{id}--timeline--{itemId}--recording',
         'HEAD--api--customers--{id}--timeline--{itemId}--attachments--{index}',
         'HEAD--api--customers--{id}--timeline--{itemId}--recording',
+        // Reply files: the upload takes the bearer token; the links are public, their random id the secret.
+        'POST--api--uploads',
+        'GET--files--{proxy+}',
+        'HEAD--files--{proxy+}',
         'GET--csat--{token}',
         'POST--csat--{token}',
         'ANY--webchat--{proxy+}',

@@ -445,7 +445,7 @@ describe('ThreadlineStateful', () => {
     });
   });
 
-  it('keeps exports in a private SSE-S3 bucket, TLS only, and expires them after 3 days', () => {
+  it('keeps exports and reply files in a private SSE-S3 bucket, TLS only, and expires them after 3 and 30 days', () => {
     const id = logicalId(statefulStack, 'ExportsBucket');
     const bucket = stateful.toJSON().Resources[id];
     expect(bucket.DeletionPolicy).toBe('RetainExceptOnCreate');
@@ -456,10 +456,22 @@ describe('ThreadlineStateful', () => {
     expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual([
       {
         Id: 'ExpireExports',
+        Prefix: 'exports/',
         Status: 'Enabled',
         ExpirationInDays: 3,
         AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
       },
+      {
+        Id: 'ExpireUploads',
+        Prefix: 'uploads/',
+        Status: 'Enabled',
+        ExpirationInDays: 30,
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+      },
+    ]);
+    // The console PUTs a file's bytes with a presigned URL: the preflight of that PUT only.
+    expect(bucket.Properties.CorsConfiguration.CorsRules).toEqual([
+      { AllowedMethods: ['PUT'], AllowedOrigins: ['*'], AllowedHeaders: ['content-type'], MaxAge: 900 },
     ]);
     const statements = resourcePolicy(stateful, 'AWS::S3::BucketPolicy', 'Bucket', { Ref: id });
     expect(statements).toContainEqual(
@@ -480,17 +492,25 @@ describe('ThreadlineStateful', () => {
     const onBucket = statementsOf('AgentApi').filter((s) =>
       s.Resource.some((r) => isDeepStrictEqual(r, arn)),
     );
-    expect(onBucket.flatMap((s) => s.Action)).toEqual(['s3:ListBucket']);
-    api.hasResourceProperties('AWS::IAM::Policy', {
-      PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Action: 's3:ListBucket',
-            Condition: { StringLike: { 's3:prefix': ['exports/*'] } },
-          }),
-        ]),
-      },
-    });
+    expect(onBucket.map((s) => [s.Action, s.Condition])).toEqual([
+      [['s3:ListBucket'], { StringLike: { 's3:prefix': ['exports/*'] } }],
+      [['s3:ListBucket'], { StringLike: { 's3:prefix': ['uploads/*'] } }],
+    ]);
+  });
+
+  it('lets the agent API sign URLs for, and delete, reply files under uploads/ only; serves their links', () => {
+    const arn = { 'Fn::GetAtt': [logicalId(statefulStack, 'ExportsBucket'), 'Arn'] };
+    const onUploads = statementsOf('AgentApi').filter((s) =>
+      s.Resource.some((r) => isDeepStrictEqual(r, { 'Fn::Join': ['', [arn, '/uploads/*']] })),
+    );
+    expect(onUploads.flatMap((s) => s.Action).sort()).toEqual([
+      's3:DeleteObject',
+      's3:GetObject',
+      's3:PutObject',
+    ]);
+    for (const routeKey of ['POST /api/uploads', 'GET /files/{proxy+}', 'HEAD /files/{proxy+}']) {
+      api.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey });
+    }
   });
 
   it('keeps raw mail in a private SSE-S3 bucket that outlives the stack and expires it after 30 days', () => {
@@ -836,6 +856,7 @@ describe('ThreadlineApi', () => {
         ...timersSettings,
         WEBHOOK_QUEUE_URL: { Ref: webhookQueueId },
         EXPORTS_BUCKET: { Ref: logicalId(statefulStack, 'ExportsBucket') },
+        UPLOADS_BUCKET: { Ref: logicalId(statefulStack, 'ExportsBucket') },
         // The console opens the agents' live socket here.
         CONSOLE_LIVE_URL: expect.anything(),
       },
@@ -993,6 +1014,9 @@ describe('ThreadlineApi', () => {
     ['GET /api/customers/{id}/timeline/{itemId}/recording', 'AgentMedia'],
     ['HEAD /api/customers/{id}/timeline/{itemId}/attachments/{index}', 'AgentMedia'],
     ['HEAD /api/customers/{id}/timeline/{itemId}/recording', 'AgentMedia'],
+    ['POST /api/uploads', 'AgentApi'],
+    ['GET /files/{proxy+}', 'AgentApi'],
+    ['HEAD /files/{proxy+}', 'AgentApi'],
     ['GET /csat/{token}', 'AgentApi'],
     ['POST /csat/{token}', 'AgentApi'],
     ['ANY /webchat/{proxy+}', 'Webchat'],

@@ -12,7 +12,15 @@ export type ClockRuntimeOptions = Omit<NonNullable<Parameters<typeof startTestRu
   agent: { token: string; admin?: boolean };
   /** The routing policy file (`shippedPolicyFileWith`): the targets, rules and timers under test. */
   policyFile: string;
+  /**
+   * Where manual time starts (ms); the current whole second without it. A test that asks for a day's
+   * figures or list (`from=`/`to=`) starts at a fixed time (`NOON_UTC`), so no run crosses a midnight.
+   */
+  start?: number;
 };
+
+/** Noon UTC of a fixed day (after 2026-12-06, in Berlin's winter time): days away from either midnight. */
+export const NOON_UTC = Date.parse('2026-12-10T12:00:00.000Z');
 
 /** One inbound WhatsApp text message; `extra` is merged into it (an interactive reply, a context...). */
 export interface WhatsappMessage {
@@ -44,14 +52,14 @@ export interface ClockRuntime {
 /**
  * Starts the local runtime on manual time before the describe block's tests and closes it after: the
  * durable timers, the conversation clock and the runtime's clock all read `manual`, which starts at the
- * current whole second (webhooks carry whole seconds, so a message's time is the clock's own). The
- * tests of timers (SLA, auto-resolve, snooze, automations, surveys) all set up the same way and then
- * write as the customer, act as the agent and move time; those steps are here so each test reads as
- * its scenario. Like `useLocalStore`, the runtime is there once the block's `beforeAll` has run.
+ * current whole second (webhooks carry whole seconds, so a message's time is the clock's own) unless
+ * the test says where (`start`). The tests of timers (SLA, auto-resolve, snooze, automations, surveys)
+ * all set up the same way and then write as the customer, act as the agent and move time; those steps
+ * are here so each test reads as its scenario. Like `useLocalStore`, the runtime is there once the block's `beforeAll` has run.
  */
 export function useClockRuntime(options: ClockRuntimeOptions): ClockRuntime {
-  const { metaSecret, agent, policyFile, env, ...rest } = options;
-  const manual = new ManualTimers(Math.floor(Date.now() / 1000) * 1000);
+  const { metaSecret, agent, policyFile, env, start, ...rest } = options;
+  const manual = new ManualTimers(start ?? Math.floor(Date.now() / 1000) * 1000);
   let started: LocalRuntime | undefined;
   const running = (): LocalRuntime => {
     if (!started) throw new Error('the runtime starts in beforeAll: use it inside a test');

@@ -71,7 +71,7 @@ export class DynamoGate {
 }
 
 /** The operation (from `X-Amz-Target`) and the input of the request being built, as JSON. */
-function callOf(args: { request?: unknown; input?: unknown }): GatedCall {
+export function callOf(args: { request?: unknown; input?: unknown }): GatedCall {
   const request = args.request as { headers?: Record<string, string> } | undefined;
   const target = request?.headers?.['x-amz-target'] ?? request?.headers?.['X-Amz-Target'] ?? '';
   return { operation: target.slice(target.indexOf('.') + 1) || 'unknown', body: JSON.stringify(args.input) };

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import twilio from 'twilio';
 import * as z from 'zod';
+import { DEFAULT_SPEECH, type VoiceSpeech } from '#shared/channels/twilio/twiml.js';
 import {
   DEFAULT_VOICE_CLOSED_GREETING,
+  DEFAULT_VOICE_FAREWELL,
   DEFAULT_VOICE_GREETING,
   DEFAULT_VOICE_WITHHELD_MESSAGE,
 } from '#shared/config/config.js';
@@ -40,6 +42,8 @@ export interface VoiceAppSetup {
   greeting?: string;
   closedGreeting?: string;
   withheldMessage?: string;
+  farewell?: string;
+  speech?: VoiceSpeech;
   policy?: RoutingPolicy;
   now?: string;
 }
@@ -61,6 +65,8 @@ export function voiceApp(options: VoiceAppSetup = {}) {
     greeting: options.greeting ?? DEFAULT_VOICE_GREETING,
     closedGreeting: options.closedGreeting ?? DEFAULT_VOICE_CLOSED_GREETING,
     withheldMessage: options.withheldMessage ?? DEFAULT_VOICE_WITHHELD_MESSAGE,
+    farewell: options.farewell ?? DEFAULT_VOICE_FAREWELL,
+    speech: options.speech ?? DEFAULT_SPEECH,
     policy: options.policy ?? ALWAYS_OPEN_POLICY,
   });
   /**

@@ -146,6 +146,23 @@ export function metaEvent(options: {
   };
 }
 
+/**
+ * The first `messaging[]` event of a Meta fixture (`test/fixtures/meta/<name>.json`) without its sides
+ * and time, for `metaEvent` to send between a test's own Page and person, at the test's time.
+ */
+export function metaFixtureEvent(name: string): Record<string, unknown> {
+  const body = JSON.parse(readFileSync(fixture(`meta/${name}.json`), 'utf8')) as {
+    entry: { messaging: Record<string, unknown>[] }[];
+  };
+  const {
+    sender: _sender,
+    recipient: _recipient,
+    timestamp: _timestamp,
+    ...event
+  } = body.entry[0]?.messaging[0] ?? {};
+  return event;
+}
+
 /** A Messenger body with one `messaging[]` message event, from the person or (`echo`) from the Page. */
 export function messengerMessage(options: {
   page: string;

@@ -69,6 +69,17 @@ export interface ChannelOption {
   tag?: string;
   /** The longest text a reply to this customer may carry on it (Twilio's 1,600 for WhatsApp through Twilio). */
   maxLength?: number;
+  /** SMS: our numbers, the one a reply goes from first, each open or blocked (opt-outs are per number). */
+  numbers?: Array<NumberOpen & { number: string }>;
+  /** SMS: what any other number of ours meets. */
+  otherNumbers?: NumberOpen;
+}
+
+/** Whether our number may text the customer; why not and since when. */
+export interface NumberOpen {
+  available: boolean;
+  detail?: string;
+  at?: string;
 }
 
 /** A merge suggestion with its evidence. */

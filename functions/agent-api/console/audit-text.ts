@@ -26,6 +26,9 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   agent_remove: 'Removed an agent',
   agent_restore: 'Restored an agent',
   agent_update: 'Changed own queues or capacity',
+  events_replay: 'Replayed the live events',
+  audit_read: 'Read the audit log',
+  customers_list: 'Listed customers (a large page)',
 };
 
 /** The actions the filter offers, in their words' order. */

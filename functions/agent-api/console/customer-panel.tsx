@@ -7,6 +7,7 @@ import { channelName, clock, evidenceReason, failureText, identityName } from '.
 import { MergeForm } from './merge-form.js';
 import { RenameForm } from './rename-form.js';
 import type { Session } from './session.js';
+import { SmsNumbers } from './sms-numbers.js';
 import { TagsForm } from './tags-form.js';
 import { CopyId, ErrorNote, useReadEach } from './ui.js';
 
@@ -253,6 +254,7 @@ function ChannelsLine(props: { customer: CustomerView; options: readonly Channel
     <>
       <p>Channels: {props.customer.channels.map(channelName).join(', ') || 'none'}</p>
       {optedOut ? <p class="opted-out">Opted out of SMS (STOP): no texts until they text START.</p> : null}
+      <SmsNumbers options={props.options} />
     </>
   );
 }

@@ -161,7 +161,9 @@ function referralLine(referral: Record<string, unknown>): string {
   const title =
     text(ad?.ad_title) ?? text(referral.headline) ?? text(referral.ref) ?? text(referral.source_url);
   const fromAd = referral.source === 'ADS' || referral.source_type === 'ad' || ad !== undefined;
-  return `${fromAd ? 'Came from an ad' : 'Came from a link'}${title ? `: ${title}` : ''}`;
+  // Meta's `ad_id` and `source` (ADS, SHORTLINKS, IGME_LINK...), for the agent who looks the ad up.
+  const about = [text(referral.ad_id) && `ad ${text(referral.ad_id)}`, text(referral.source)].filter(Boolean);
+  return `${fromAd ? 'Came from an ad' : 'Came from a link'}${title ? `: ${title}` : ''}${about.length ? ` (${about.join(', ')})` : ''}`;
 }
 
 /**

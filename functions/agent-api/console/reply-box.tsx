@@ -7,6 +7,7 @@ import { useWentAfterAll } from './lost-send.js';
 import { type ComposerMode, type Draft, readDraft, saveDraft } from './place.js';
 import { ChannelChoice, ChannelLost, channelNow } from './reply-channels.js';
 import { HeldNote, useHeldChoice } from './reply-claim.js';
+import { useAttachments } from './reply-files.js';
 import { lengthGuide, overLimit } from './reply-length.js';
 import { useSender } from './reply-sender.js';
 import { useResolvedMeanwhile } from './resolved-meanwhile.js';
@@ -122,6 +123,8 @@ function TextField(props: {
   /** How the reply goes out (SMS segments, room left), while it fits. */
   guide?: string | undefined;
   kept?: boolean;
+  /** Files go with the reply: it may have no text. */
+  hasFiles?: boolean;
   onInput(value: string): void;
 }) {
   const { tooLong, guide } = props;
@@ -140,7 +143,7 @@ function TextField(props: {
           ref={props.area}
           rows={3}
           dir="auto"
-          required={!props.kept}
+          required={!props.kept && !props.hasFiles}
           value={props.text}
           aria-invalid={tooLong ? true : undefined}
           aria-describedby={described}
@@ -223,6 +226,23 @@ const senderEvents = (props: ReplyBoxProps, refused: () => void, own: boolean) =
   conversation: own ? props.onConversation : undefined,
 });
 
+/**
+ * What went is taken out of the box: the text it carried (what was typed after it stays), never the
+ * text of a reply that went as a template (it was not sent: it stays, in view); a template's name and
+ * parameters go, so the next Send does not send it again, its language stays; the files it carried go.
+ */
+function goneFrom(
+  clearSent: (text: string) => void,
+  setTemplate: (change: (t: TemplateDraft) => TemplateDraft) => void,
+  filesSent: () => void,
+) {
+  return (body: Record<string, unknown>) => {
+    if (typeof body.text === 'string' && body.text) clearSent(body.text);
+    if (body.template) setTemplate((t) => ({ ...EMPTY_TEMPLATE, language: t.language }));
+    if (body.attachments) filesSent();
+  };
+}
+
 /** What the reply box is given by the conversation view. */
 interface ReplyBoxProps {
   api: Api;
@@ -281,22 +301,15 @@ export function ReplyBox(props: ReplyBoxProps) {
     lost,
     props.channels,
   );
-  /**
-   * What went is taken out of the box: the text it carried (what was typed after it stays), never the
-   * text of a reply that went as a template (it was not sent: it stays, in view); a template's name and
-   * parameters go, so the next Send does not send it again, its language stays.
-   */
-  const gone = (body: Record<string, unknown>) => {
-    if (typeof body.text === 'string' && body.text) clearSent(body.text);
-    if (body.template) setTemplate((t) => ({ ...EMPTY_TEMPLATE, language: t.language }));
-  };
+  const attached = useAttachments(props, form, chosen?.channel, mode === 'reply' && !needsTemplate);
+  const gone = goneFrom(clearSent, setTemplate, attached.sent);
   const submit = async (event: Event) => {
     event.preventDefault();
     focus.sending();
     choice.clear();
     const body = requestBody(mode, text, chosen, needsTemplate ? template : undefined);
     if (mode === 'reply' && !(await meanwhile.confirmed())) return;
-    const ok = await send(mode, body);
+    const ok = await send(mode, body, attached.uploadFor(body, text));
     if (ok) {
       gone(body);
       choice.say(mode === 'note' ? 'Note added' : 'Reply sent');
@@ -321,7 +334,12 @@ export function ReplyBox(props: ReplyBoxProps) {
       {noChannel ? <p role="status">No channel can take a reply now.</p> : null}
       {mode === 'reply' && lost ? <ChannelLost lost={lost} /> : null}
       {needsTemplate ? <TemplateFields value={template} onChange={setTemplate} /> : null}
-      <TextField {...{ mode, text, area, tooLong, guide, onInput }} kept={needsTemplate} />
+      <TextField
+        {...{ mode, text, area, tooLong, guide, onInput }}
+        kept={needsTemplate}
+        hasFiles={attached.any}
+      />
+      {attached.view}
       {mode === 'reply' ? meanwhile.note : null}
       <ErrorNote message={error} />
       {held ? <HeldNote held={held} busy={busy} onChoose={(how) => void choice.choose(how)} /> : null}

@@ -21,6 +21,8 @@ import { snoozeText } from './snooze-text.js';
 function author(item: TimelineItem): string {
   const a = item.data?.author as { kind?: string; id?: string; automatic?: string } | undefined;
   if (item.direction === 'inbound') return 'Customer';
+  // An echo of an automation answering in the Page's name (META_AUTOMATION_APP_IDS): no person wrote it.
+  if (item.data?.automated === true) return 'Automated reply (not a person)';
   if (a?.automatic === 'webchat_email_fallback')
     return `Automatic email: ${a.id ?? 'Agent'}'s unread chat replies`;
   if (a?.kind === 'ai') return a.id === 'automation' ? 'Automation' : 'AI';
@@ -229,7 +231,7 @@ const UNVERIFIED_TEXT: Record<string, string> = {
 };
 
 /**
- * What the resolver keeps on a customer's email for agents to see: who else it went to (`ccAddresses`),
+ * What the resolver keeps on a customer's email for agents to see: who else it went to (`toAddresses`, `ccAddresses`),
  * that nothing vouched for its From (`fromUnverified`: a spoofed From lands on the real customer's
  * timeline), and that a machine sent it (`autoReply`: no answer expected, nothing waits on it).
  */
@@ -237,10 +239,16 @@ function MailMarks(props: { item: TimelineItem }) {
   const { item } = props;
   if (item.channel !== 'email' || item.direction !== 'inbound') return null;
   const d = item.data ?? {};
-  const cc = Array.isArray(d.ccAddresses) ? d.ccAddresses.filter((a) => typeof a === 'string') : [];
+  const list = (v: unknown) => (Array.isArray(v) ? v.filter((a) => typeof a === 'string') : []);
+  const [to, cc] = [list(d.toAddresses), list(d.ccAddresses)];
   const why = typeof d.fromUnverified === 'string' ? d.fromUnverified : undefined;
   return (
     <>
+      {to.length ? (
+        <p class="cc">
+          <span class="muted">To:</span> {to.join(', ')}
+        </p>
+      ) : null}
       {cc.length ? (
         <p class="cc">
           <span class="muted">Cc:</span> {cc.join(', ')}

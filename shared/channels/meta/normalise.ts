@@ -143,9 +143,10 @@ function eventEnvelopes(
   if (event.read) return receiptEnvelopes(e, event.read, 'read');
   if (event.postback) return [postbackEnvelope(e, event.postback)];
   if (event.referral) {
-    return [
-      eventMessage(e, `referral:${e.senderKey}:${timeKey(e)}`, 'referral', { referral: event.referral }),
-    ];
+    // A referral alone (an ad or link followed in a thread that exists): context for the next message,
+    // which asks what the customer wants; it starts no wait and asks the AI nothing (`isContext`).
+    const key = `referral:${e.senderKey}:${timeKey(e)}`;
+    return [eventMessage(e, key, 'referral', { referral: event.referral, context: true })];
   }
   return [unknownEventEnvelope(e)];
 }

@@ -5,6 +5,7 @@ import { enqueueEnvelopes } from '#shared/http/enqueue.js';
 import { createWebhook, jsonBody, queryOf, text, type Webhook } from '#shared/http/webhook.js';
 import { logger } from '#shared/log.js';
 import { type BodyContext, cutSummary, type Normalised, rejectionSummary } from '../normalised.js';
+import { markAutomated } from './automation.js';
 import { forOwnAccounts, type OwnAccounts } from './own-accounts.js';
 import { verifyHandshake, verifyMetaSignature } from './signature.js';
 
@@ -17,6 +18,8 @@ export interface MetaWebhookDeps {
   maxBodyBytes: number;
   /** Our numbers, Page and Instagram account: events for another one are dropped (see forOwnAccounts). */
   ownAccounts?: OwnAccounts | undefined;
+  /** Apps that answer in our name without a person (META_AUTOMATION_APP_IDS): their echoes are marked. */
+  automationAppIds?: readonly string[] | undefined;
 }
 
 /** One Meta product's webhook: where it listens and how its payload becomes envelopes. */
@@ -92,7 +95,7 @@ export function createMetaSignedWebhook(spec: MetaWebhookSpec, deps: MetaWebhook
               accounts: own.accounts,
             });
           }
-          await enqueueEnvelopes(deps.queue, own.kept);
+          await enqueueEnvelopes(deps.queue, markAutomated(own.kept, deps.automationAppIds));
           logger.info('webhook accepted', {
             provider: spec.provider,
             bodySha256,

@@ -15,6 +15,8 @@ export const MAIL_BOUNDS = {
   replyTo: 10,
   /** Cc addresses kept (other than the From and our own recipients), in header order. */
   cc: 10,
+  /** To addresses kept (other than the From and our own recipients), in header order. */
+  to: 10,
   /** Receipt recipients kept (SES accepts at most 50 per message). */
   recipients: 50,
   /** Subject length, in characters. */

@@ -21,6 +21,8 @@ export interface MailContent {
   replyTo: string[];
   /** The Cc addresses, in header order: who else the sender wrote to (kept for agents to see). */
   cc: string[];
+  /** The To addresses, in header order (ours among them: the receiver drops those). */
+  to: string[];
   /** The display name of the first Reply-To address, when the MIME gives one. */
   replyToName?: string | undefined;
   subject?: string | undefined;
@@ -92,6 +94,9 @@ export function mailContent(mail: ParsedMail, mime?: Uint8Array): MailContent {
     cc: addresses(mail.cc)
       .map((a) => normaliseEmail(a.address))
       .filter((a) => a !== undefined),
+    to: addresses(mail.to)
+      .map((a) => normaliseEmail(a.address))
+      .filter((a) => a !== undefined),
     ...optional('replyToName', replyTo[0]?.name),
     ...optional('subject', mail.subject?.trim() || undefined),
     ...optional('messageId', usableId(mail.messageId)),
@@ -123,6 +128,7 @@ export function headerContent(notification: SesReceivedNotification): MailConten
     ...(fromAddress ? { from: { address: fromAddress, name: displayName || undefined } } : {}),
     replyTo: (common?.replyTo ?? []).map((a) => normaliseEmail(a)).filter((a) => a !== undefined),
     cc: (common?.cc ?? []).map((a) => normaliseEmail(a)).filter((a) => a !== undefined),
+    to: (common?.to ?? []).map((a) => normaliseEmail(a)).filter((a) => a !== undefined),
     ...optional('subject', common?.subject?.trim() || undefined),
     ...optional('messageId', usableId(common?.messageId)),
     inReplyTo: messageIds(header('in-reply-to')),
@@ -249,17 +255,20 @@ export function isMachineSender(from: string): boolean {
   return local.length <= 64 && MACHINE_LOCAL_PART.test(local);
 }
 
-const AUTO_PRECEDENCE = new Set(['bulk', 'junk', 'auto_reply', 'list']);
+const AUTO_PRECEDENCE = new Set(['junk', 'auto_reply']);
 
 /**
- * Machine-sent mail that must not start a conversation with a human or the AI: RFC 3834
- * `Auto-Submitted` (anything but `no`), the vendor `X-Autoreply`/`X-Autorespond` headers, `Precedence:
- * bulk|junk|list|auto_reply`, delivery reports (`multipart/report`), and list mail (`isListMail`).
+ * Mail a machine answered with, which must not start a conversation with a human or the AI: RFC 3834
+ * `Auto-Submitted` other than `no` and `auto-generated` (`auto-replied`: an out-of-office, a vacation
+ * notice; `auto-notified`), the vendor `X-Autoreply`/`X-Autorespond` headers, `Precedence:
+ * junk|auto_reply` and delivery reports (`multipart/report`). What a system sends for a person (a
+ * ticketing system's comment: `auto-generated`, `Precedence: bulk`; a group mailbox's list mail) is
+ * `isSentForAPerson` instead.
  */
 export function isAutoReply(content: MailContent): boolean {
   const value = (name: string) => headerValue(content, name);
   const autoSubmitted = value('auto-submitted');
-  if (autoSubmitted && autoSubmitted !== 'no') return true;
+  if (autoSubmitted && autoSubmitted !== 'no' && autoSubmitted !== 'auto-generated') return true;
   for (const name of ['x-autoreply', 'x-autorespond']) {
     const flag = value(name);
     if (flag && flag !== 'no') return true;
@@ -268,8 +277,40 @@ export function isAutoReply(content: MailContent): boolean {
   // writes it on a person's mail too (sent to a distribution list); helpdesks that read it as
   // automatic dropped such mail (osTicket, GLPI, sisimai took it out).
   if (AUTO_PRECEDENCE.has(value('precedence') ?? '')) return true;
-  if (isListMail(content)) return true;
+  // An out-of-office marked only `auto-generated` or `bulk` (older vacation programs) says so in its subject.
+  const marked = autoSubmitted === 'auto-generated' || value('precedence') === 'bulk';
+  if (marked && isOutOfOfficeSubject(content.subject)) return true;
   return content.contentType?.toLowerCase().startsWith('multipart/report') ?? false;
+}
+
+/** How out-of-office notices begin their subject (Outlook's, Gmail's, vacation programs', a few languages). */
+const OUT_OF_OFFICE_SUBJECTS = [
+  'automatic reply',
+  'auto reply',
+  'auto-reply',
+  'autoreply',
+  'out of office',
+  'out of the office',
+  'abwesenheitsnotiz',
+  'réponse automatique',
+  'respuesta automática',
+];
+
+/** Whether a subject starts as an out-of-office notice's does (its first 40 characters, lower-cased). */
+function isOutOfOfficeSubject(subject: string | undefined): boolean {
+  const start = (subject ?? '').slice(0, 40).trimStart().toLowerCase();
+  return OUT_OF_OFFICE_SUBJECTS.some((prefix) => start.startsWith(prefix));
+}
+
+/**
+ * Mail a system sent, possibly with a person's words in it: `Auto-Submitted: auto-generated`,
+ * `Precedence: bulk` (a customer's Jira or ServiceNow relaying a comment) or list mail (`isListMail`: a
+ * group mailbox). It waits for a person; the AI never answers it (an answer to a machine may loop).
+ */
+export function isSentForAPerson(content: MailContent): boolean {
+  if (headerValue(content, 'auto-submitted') === 'auto-generated') return true;
+  if (headerValue(content, 'precedence') === 'bulk') return true;
+  return isListMail(content);
 }
 
 /** The fields a mailing list or a newsletter adds to what it sends: RFC 2919 `List-Id`, RFC 2369's six. */

@@ -20,6 +20,7 @@ import {
   isListMail,
   isMachineSender,
   isNullSender,
+  isSentForAPerson,
   type MailContent,
   mailContent,
 } from './mail-content.js';
@@ -83,7 +84,7 @@ export function receivedEnvelope(
   const fullText = split?.quoted ? capText(split.full) : undefined;
   if (text?.truncated || fullText?.truncated) cuts.add('text');
   const fields = boundedFields(content, address, receipt.recipients, cuts);
-  const { inReplyTo, references, replyTo, cc, recipients, subject, attachments } = fields;
+  const { inReplyTo, references, replyTo, cc, to, recipients, subject, attachments } = fields;
   const s3 = sesS3LocationOf(notification);
 
   // The envelope keeps what SES said about the mail; the MIME itself only when it is small (large mail
@@ -100,6 +101,7 @@ export function receivedEnvelope(
     ...optional('inReplyTo', inReplyTo),
     ...(references.length > 0 ? { references } : {}),
     ...(replyTo.length > 0 ? { replyToAddresses: replyTo } : {}),
+    ...(to.length > 0 ? { toAddresses: to } : {}),
     ...(cc.length > 0 ? { ccAddresses: cc } : {}),
     ...(formFor ? { formSender: address } : {}),
     // Our addresses it reached (SES's receipt names only ours), even one: which brand address was written to.
@@ -143,12 +145,14 @@ export function receivedEnvelope(
 
 /**
  * `autoReply` for machine-sent mail (no answer, no wait), a null sender's and a no-reply sender's
- * included (`machine`: a bounce, a read receipt, a shop's order mail), and `listMail` when a list or newsletter sent it (List-* fields,
- * `Precedence: list`), so a person can tell the two apart.
+ * included (`machine`: a bounce, a read receipt, a shop's order mail); else `automated` for mail a
+ * system sent for a person (`isSentForAPerson`: it waits for a person, never the AI); and `listMail`
+ * when a list or newsletter sent it (List-* fields, `Precedence: list`), so a person can tell them apart.
  */
 function automaticMarks(content: MailContent, machine: boolean): Record<string, true> {
+  const autoReply = machine || isAutoReply(content);
   return {
-    ...(machine || isAutoReply(content) ? { autoReply: true } : {}),
+    ...(autoReply ? { autoReply: true } : isSentForAPerson(content) ? { automated: true } : {}),
     ...(isListMail(content) ? { listMail: true } : {}),
   } as Record<string, true>;
 }
@@ -217,6 +221,7 @@ function boundedFields(content: MailContent, address: string, receiptRecipients:
   // Who else the mail went to: not the sender, not our own addresses that received it.
   const ours = new Set(receiptRecipients.map((r) => r.toLowerCase()));
   const cc = [...new Set(content.cc)].filter((c) => c !== address && !ours.has(c));
+  const to = [...new Set(content.to)].filter((c) => c !== address && !ours.has(c));
   if (content.attachmentsOmitted > 0) cuts.add('attachments');
   return {
     inReplyTo,
@@ -224,6 +229,7 @@ function boundedFields(content: MailContent, address: string, receiptRecipients:
     references: lastOf(allReferences, MAIL_BOUNDS.references, 'references', cuts),
     replyTo: firstOf(replyTo, MAIL_BOUNDS.replyTo, 'replyToAddresses', cuts),
     cc: firstOf(cc, MAIL_BOUNDS.cc, 'ccAddresses', cuts),
+    to: firstOf(to, MAIL_BOUNDS.to, 'toAddresses', cuts),
     recipients: firstOf(receiptRecipients, MAIL_BOUNDS.recipients, 'recipients', cuts),
     subject: cutChars(content.subject, MAIL_BOUNDS.subjectChars, 'subject', cuts),
     attachments: boundedAttachments(content.attachments, cuts),

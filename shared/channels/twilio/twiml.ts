@@ -13,25 +13,53 @@ export interface RecordCallbacks {
 
 const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
-/** The answer to an incoming call: the greeting, then a transcribed recording of at most 120 s. */
-export function answerTwiml(greeting: string, callbacks: RecordCallbacks): string {
-  const say = greeting.trim() ? `<Say>${xmlText(greeting)}</Say>` : '';
+/** How the answers speak: `<Say>`'s language and voice (Twilio's defaults when unset), and whether voicemails are transcribed. */
+export interface VoiceSpeech {
+  language?: string | undefined;
+  voice?: string | undefined;
+  /** Twilio's native transcription: paid, American English only (providers.md §1.6). */
+  transcribe: boolean;
+}
+
+/** Twilio's defaults: its en-US voice, and voicemails transcribed. */
+export const DEFAULT_SPEECH: VoiceSpeech = { transcribe: true };
+
+/**
+ * The answer to an incoming call: the greeting, then a recording of at most 120 s, transcribed when
+ * `speech.transcribe` (without it, no transcription callback either: Twilio sends it only to a
+ * transcribed recording).
+ */
+export function answerTwiml(
+  greeting: string,
+  callbacks: RecordCallbacks,
+  speech: VoiceSpeech = DEFAULT_SPEECH,
+): string {
   const record = [
     `action="${xmlAttribute(callbacks.action)}"`,
     'method="POST"',
     `maxLength="${MAX_RECORDING_SECONDS}"`,
     'playBeep="true"',
-    'transcribe="true"',
-    `transcribeCallback="${xmlAttribute(callbacks.transcribeCallback)}"`,
+    ...(speech.transcribe
+      ? ['transcribe="true"', `transcribeCallback="${xmlAttribute(callbacks.transcribeCallback)}"`]
+      : []),
     `recordingStatusCallback="${xmlAttribute(callbacks.recordingStatusCallback)}"`,
   ].join(' ');
-  return `${XML_DECLARATION}<Response>${say}<Record ${record}/></Response>`;
+  return `${XML_DECLARATION}<Response>${sayTwiml(greeting, speech)}<Record ${record}/></Response>`;
 }
 
 /** The answer once the message is recorded: thanks, then hang up. */
-export function farewellTwiml(farewell: string): string {
-  const say = farewell.trim() ? `<Say>${xmlText(farewell)}</Say>` : '';
-  return `${XML_DECLARATION}<Response>${say}<Hangup/></Response>`;
+export function farewellTwiml(farewell: string, speech: VoiceSpeech = DEFAULT_SPEECH): string {
+  return `${XML_DECLARATION}<Response>${sayTwiml(farewell, speech)}<Hangup/></Response>`;
+}
+
+/** `<Say>` of the words in the speech's language and voice; nothing for no words. */
+function sayTwiml(words: string, speech: VoiceSpeech): string {
+  if (!words.trim()) return '';
+  const attributes = [
+    speech.voice ? ` voice="${xmlAttribute(speech.voice)}"` : '',
+    speech.language ? ` language="${xmlAttribute(speech.language)}"` : '',
+  ].join('');
+  return `<Say${attributes}>${xmlText(words)}</Say>`;
 }
 
 /** Drops what XML 1.0 forbids even escaped (most C0 controls, lone surrogates, U+FFFE/U+FFFF). */

@@ -7,7 +7,7 @@ import { normaliseTwilioCall, type TwilioCallEvent, WithheldCallerError } from '
 import { TWILIO_RETRY_OVERRIDES } from './overrides.js';
 import { TWILIO_MAX_BODY_BYTES } from './schema.js';
 import { twilioCallbackUrl } from './signature.js';
-import { answerTwiml, farewellTwiml } from './twiml.js';
+import { answerTwiml, farewellTwiml, type VoiceSpeech } from './twiml.js';
 import { enqueueTwilio, readTwilioRequest, type TwilioWebhookDeps } from './webhook-request.js';
 
 /** What the Twilio voice webhooks need. */
@@ -23,10 +23,11 @@ export interface TwilioVoiceWebhookDeps extends TwilioWebhookDeps {
   policy: QueueRules;
   /** Said to a caller whose number is withheld, before hanging up (VOICE_WITHHELD_MESSAGE). */
   withheldMessage: string;
+  /** Said once the voicemail is recorded, before hanging up (VOICE_FAREWELL). */
+  farewell: string;
+  /** Every `<Say>`'s language and voice, and whether voicemails are transcribed (VOICE_SAY_LANGUAGE, VOICE_SAY_VOICE, VOICE_TRANSCRIBE). */
+  speech: VoiceSpeech;
 }
-
-/** What the caller hears after recording. */
-export const DEFAULT_VOICE_FAREWELL = 'Thank you. We have your message. Goodbye.';
 
 /** Where the voice routes live; Twilio is told the absolute URLs. */
 export const VOICE_ROUTES = {
@@ -49,7 +50,7 @@ export const VOICE_ROUTES = {
  */
 export function createTwilioVoiceWebhook(deps: TwilioVoiceWebhookDeps): Webhook {
   // The same for every call: built once here rather than per request.
-  const farewell = farewellTwiml(DEFAULT_VOICE_FAREWELL);
+  const farewell = farewellTwiml(deps.farewell, deps.speech);
   const callback = (path: string, event: TwilioCallEvent): WebhookRoute => ({
     method: 'POST',
     path,
@@ -105,7 +106,7 @@ export function createTwilioVoiceWebhook(deps: TwilioVoiceWebhookDeps): Webhook 
  */
 function incomingRoute(deps: TwilioVoiceWebhookDeps): WebhookRoute {
   // The same for every call: built once here rather than per request.
-  const withheld = farewellTwiml(deps.withheldMessage);
+  const withheld = farewellTwiml(deps.withheldMessage, deps.speech);
   const afterHours = callAfterHours(deps.policy);
   return {
     method: 'POST',
@@ -146,11 +147,15 @@ function incomingRoute(deps: TwilioVoiceWebhookDeps): WebhookRoute {
       const url = (path: string, query = '') =>
         `${twilioCallbackUrl(path, req.url, deps.publicBaseUrl)}${query}${TWILIO_RETRY_OVERRIDES}`;
       const greeting = afterHours(deps.clock.now()) ? deps.closedGreeting : deps.greeting;
-      const twiml = answerTwiml(greeting, {
-        action: url(VOICE_ROUTES.afterRecord),
-        transcribeCallback: url(VOICE_ROUTES.transcription),
-        recordingStatusCallback: url(VOICE_ROUTES.recording, caller ? `?${caller}` : ''),
-      });
+      const twiml = answerTwiml(
+        greeting,
+        {
+          action: url(VOICE_ROUTES.afterRecord),
+          transcribeCallback: url(VOICE_ROUTES.transcription),
+          recordingStatusCallback: url(VOICE_ROUTES.recording, caller ? `?${caller}` : ''),
+        },
+        deps.speech,
+      );
       return text(200, twiml, 'text/xml');
     },
   };

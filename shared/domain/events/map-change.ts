@@ -293,6 +293,20 @@ const assignment = (item: Image | undefined) => ({
   queue: str(item?.queue) ?? null,
 });
 
+/**
+ * When a reopen happened, which keys its event (one per reopen, the same on a redelivery): its own
+ * `reopenedAt` (an unmerge's, an agent's), else the message's wait it began, or the write's time where
+ * that message was timed before the resolve it undid (it came late): never before that resolve.
+ */
+function reopenedAt(record: ChangeRecord, item: Image, old: Image | undefined): string | undefined {
+  const resolvedAt = str(old?.resolvedAt) ?? '';
+  const own = str(item.reopenedAt);
+  if (own && own >= resolvedAt) return own;
+  const waiting = str(item.waitingSince);
+  if (waiting && waiting >= resolvedAt) return waiting;
+  return record.at > resolvedAt ? record.at : resolvedAt;
+}
+
 function conversationEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
   const conversationId = str(item.id);
   const customerId = str(item.customerId);
@@ -301,7 +315,7 @@ function conversationEvents(record: ChangeRecord, item: Image, old: Image | unde
   const out: IntegrationEvent[] = [];
   const reopened = old?.status === 'resolved' && item.status === 'open';
   if (old?.entity !== 'conversation' || reopened) {
-    const openedAt = (reopened ? str(item.waitingSince) : str(item.createdAt)) ?? record.at;
+    const openedAt = (reopened ? reopenedAt(record, item, old) : str(item.createdAt)) ?? record.at;
     out.push(
       event('conversation.opened', [conversationId, openedAt], openedAt, {
         ...base,

@@ -235,6 +235,7 @@ export function decideRoute(input: RouteInput): RouteDecision {
     // The AI's, else the one routing found in the text (a message handed off before the AI read it).
     language: ai?.language ?? message.language ?? customer.language,
     text,
+    to: message.to,
   });
   const decision: Decision = {
     input,

@@ -100,6 +100,8 @@ export interface RouteInput {
     text?: string | undefined;
     /** The language found in the text by routing itself, for a message the AI has not read. */
     language?: string | undefined;
+    /** The addresses of ours it came in on (`receivingAddresses`), for the queues' `to`. */
+    to?: readonly string[] | undefined;
   };
   conversation: Pick<Conversation, 'status' | 'assignee' | 'queue'> & {
     /** Channels the customer wrote on in this conversation before this message (not including it). */

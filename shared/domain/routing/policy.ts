@@ -41,6 +41,42 @@ const KeywordSchema = z
       `"${String(issue.input)}": a * may only end a keyword ("refund*" matches refund, refunds, refunded); write the word it starts with, or list each form`,
   });
 
+/** Why `address` is none of the forms a queue's `to` takes, or undefined when it is one. */
+function receivingAddressProblem(address: string): string | undefined {
+  const quoted = JSON.stringify(address);
+  if (address.startsWith('+')) {
+    return /^\+[1-9]\d{1,14}$/.test(address)
+      ? undefined
+      : `${quoted} is not an E.164 number: + and the country code, then digits only, at most 15 (+15017120001)`;
+  }
+  if (address.includes('@')) {
+    return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(address) ? undefined : `${quoted} is not an email address`;
+  }
+  if (/^https?:/i.test(address)) {
+    const origin = URL.canParse(address) ? new URL(address).origin : undefined;
+    if (origin === address) return undefined;
+    const write = origin && origin !== 'null' ? `write ${origin}` : 'write its scheme and host only';
+    return `${quoted} is not a site's origin (scheme and host, no path, no trailing /): ${write}`;
+  }
+  if (/^\d{3,32}$/.test(address)) return undefined;
+  return `${quoted} is not a receiving address: write an E.164 number (+15017120001), an email address, a web-chat site's origin (https://brand-b.example), or a WhatsApp phone number id, Page id or Instagram account id (digits)`;
+}
+
+/**
+ * One of our receiving addresses, for a queue's `to`: an E.164 number (SMS, voice, WhatsApp through
+ * Twilio), digits (an SMS short code, a WhatsApp phone number id, a Page or Instagram account id), an
+ * email address (kept in lower case: compared without case), or a web-chat site's origin.
+ */
+const ReceivingAddressSchema = z
+  .string()
+  .trim()
+  .max(320)
+  .superRefine((address, ctx) => {
+    const problem = receivingAddressProblem(address);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .transform((address) => (address.includes('@') ? address.toLowerCase() : address));
+
 export const WeekdaySchema = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
 export type Weekday = z.infer<typeof WeekdaySchema>;
 
@@ -90,6 +126,8 @@ export const QueueSchema = z.strictObject({
   channels: z.array(ChannelSchema).min(1).optional(),
   languages: z.array(LanguageTagSchema).min(1).optional(),
   keywords: z.array(KeywordSchema).min(1).optional(),
+  /** The addresses of ours the message came in on: one of them must be the message's. */
+  to: z.array(ReceivingAddressSchema).min(1).optional(),
   /** This queue's own hours; without them, the policy's. */
   businessHours: BusinessHoursSchema.optional(),
 });

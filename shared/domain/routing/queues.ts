@@ -3,12 +3,15 @@ import type { OpeningHours } from '../sla/calendar.js';
 import { isWithinBusinessHours } from './business-hours.js';
 import { findKeyword } from './keywords.js';
 import { languageMatches } from './language-match.js';
+import { cameInOn } from './receiving-address.js';
 
 /** What queue selection looks at. */
 export interface QueueCriteria {
   channel: Channel;
   language?: string | undefined;
   text?: string | undefined;
+  /** The addresses of ours the message came in on (`receivingAddresses`); none: it matches no `to`. */
+  to?: readonly string[] | undefined;
 }
 
 /**
@@ -20,6 +23,8 @@ export interface QueueRule<Hours extends OpeningHours = OpeningHours> {
   channels?: readonly Channel[] | undefined;
   languages?: readonly string[] | undefined;
   keywords?: readonly string[] | undefined;
+  /** Our receiving addresses (a number, a phone number id, an email address, a site's origin, a Page id). */
+  to?: readonly string[] | undefined;
   businessHours?: Hours | undefined;
 }
 
@@ -31,8 +36,9 @@ export interface QueueRules<Hours extends OpeningHours = OpeningHours> {
 }
 
 function queueMatches(queue: QueueRule, message: QueueCriteria): boolean {
-  if (!queue.channels && !queue.languages && !queue.keywords) return false;
+  if (!queue.channels && !queue.languages && !queue.keywords && !queue.to) return false;
   if (queue.channels && !queue.channels.includes(message.channel)) return false;
+  if (queue.to && !cameInOn(queue.to, message.to)) return false;
   if (queue.languages && !(message.language && languageMatches(queue.languages, message.language))) {
     return false;
   }

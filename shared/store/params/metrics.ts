@@ -14,9 +14,8 @@ const dayOf = (at: string): string => new Date(at).toISOString().slice(0, 13);
 
 /**
  * Adds one routing decision to the counters of its UTC day, in the shard its item's id picks: one
- * UpdateItem, and no partition takes more than 1 in METRICS_SHARDS of the decisions. With
- * `firstResponseMs` (the AI's reply was the first response), the same write counts it too: the
- * figures add up over every shard, so it need not be in the conversation's.
+ * UpdateItem, and no partition takes more than 1 in METRICS_SHARDS of the decisions. The AI's first
+ * response is counted apart, owed by its mark (`markCounted`), as every first response is.
  */
 export function countDecisionInput(table: string, decision: DecisionCount): UpdateCommandInput {
   const names: Record<string, string> = { '#reason': `handoff_${decision.reason}` };
@@ -24,18 +23,12 @@ export function countDecisionInput(table: string, decision: DecisionCount): Upda
   if (decision.answeredByAi) adds.push('answeredByAi :one');
   if (decision.channelSwitch) adds.push('channelSwitches :one');
   if (decision.target === 'human') adds.push('#reason :one');
-  const ms = decision.firstResponseMs;
-  if (ms !== undefined) adds.push('firstResponses :one', 'firstResponseMsTotal :ms');
   return {
     TableName: table,
     Key: Keys.metricsDay(shardOf(decision.itemId, SHARDS.metrics), dayOf(decision.at)),
     UpdateExpression: `SET entity = :entity ADD ${adds.join(', ')}`,
     ...(decision.target === 'human' ? { ExpressionAttributeNames: names } : {}),
-    ExpressionAttributeValues: {
-      ':one': 1,
-      ':entity': 'metrics',
-      ...(ms !== undefined ? { ':ms': ms } : {}),
-    },
+    ExpressionAttributeValues: { ':one': 1, ':entity': 'metrics' },
   };
 }
 

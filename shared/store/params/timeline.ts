@@ -16,16 +16,12 @@ export const RAW_INLINE_MAX = 2048;
 /** How many items back the latest inbound message on a channel is looked for. */
 export const LAST_INBOUND_LOOKBACK = 100;
 
-/**
- * How many of a customer's items, at or before a watermark receipt's time, one page of the receipt's
- * query reads (whatever their channel or direction).
- */
+/** How many of a customer's items (any channel or direction) at or before a watermark receipt's time one page reads. */
 export const WATERMARK_PAGE = 20;
 
 /**
- * How many pages a watermark receipt reads in one partition, newest first, before it gives up: it stops
- * sooner at the first reply of its channel the status already covers (a receipt before it moved
- * everything older). 100 items: replies older than that keep the status they have.
+ * How many pages a watermark receipt reads in one partition, newest first, before it gives up (100 items:
+ * older replies keep their status); it stops at the first reply of its channel the status already covers.
  */
 export const WATERMARK_MAX_PAGES = 5;
 
@@ -325,20 +321,26 @@ export function claimMailInput(
   };
 }
 
-/** The customer's latest inbound messages on a channel, newest first (its `Limit` the whole lookback, 100; `readBack` reads it in smaller pages). */
+/**
+ * The customer's latest inbound messages on a channel, newest first (`Limit` the lookback, 100, read in pages
+ * by `readBack`); with `upTo` (a conversation's `lastInboundAt`) from that time back (`<at>#<id>` < `<at>$`).
+ */
 export function queryLastInboundInput(
   table: string,
   customerId: string,
   channel: Channel,
   conversationId?: string,
+  upTo?: string,
 ): QueryCommandInput {
+  const range = upTo === undefined ? 'begins_with(sk, :prefix)' : 'sk BETWEEN :prefix AND :upTo';
   return {
     TableName: table,
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    KeyConditionExpression: `pk = :pk AND ${range}`,
     FilterExpression: `channel = :channel AND direction = :inbound${conversationId ? ' AND conversationId = :conversation' : ''}`,
     ExpressionAttributeValues: {
       ':pk': Keys.customer(customerId).pk,
       ':prefix': TIMELINE_PREFIX,
+      ...(upTo === undefined ? {} : { ':upTo': `${TIMELINE_PREFIX}${upTo}$` }),
       ':channel': channel,
       ':inbound': 'inbound',
       ...(conversationId ? { ':conversation': conversationId } : {}),

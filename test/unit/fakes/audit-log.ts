@@ -1,6 +1,6 @@
 import { type AuditLog, type AuditRecord, auditMatches } from '#shared/domain/audit.js';
 
-/** An in-memory audit log: records kept in order, listed newest first (filtered) with an index cursor. */
+/** An in-memory audit log: records kept in order, listed newest first (filtered), the cursor the last id listed. */
 export function memoryAuditLog(): AuditLog & { records: AuditRecord[] } {
   const records: AuditRecord[] = [];
   return {
@@ -12,9 +12,10 @@ export function memoryAuditLog(): AuditLog & { records: AuditRecord[] } {
     },
     listAudit: async ({ limit, cursor, ...filter }) => {
       const newest = [...records].reverse().filter((record) => auditMatches(record, filter));
-      const start = cursor ? Number(cursor) : 0;
+      // The cursor is the last record's id, as the log's is its place (a newer record shifts nothing).
+      const start = cursor ? newest.findIndex((record) => record.id === cursor) + 1 : 0;
       const items = newest.slice(start, start + limit);
-      return { items, cursor: start + limit < newest.length ? String(start + limit) : null };
+      return { items, cursor: start + limit < newest.length ? String(items.at(-1)?.id) : null };
     },
   };
 }

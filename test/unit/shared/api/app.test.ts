@@ -200,6 +200,9 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
       rawPayloads: [],
       conversations: [],
       suggestions: [],
+      contactStates: [],
+      webchatSessions: [],
+      auditRecords: [],
     }),
     erase: async (customerId, agentId, now) => ({
       customerId,

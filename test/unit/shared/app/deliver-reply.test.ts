@@ -156,7 +156,8 @@ describe('deliverReply', () => {
     const track = async (event: unknown) => void told.push(event);
     await deliverReply({ ...deps(fake, sent), track }, message, 1);
     expect(calls).toEqual([['claim'], ['sent', 'SM1', NOW]]);
-    expect(told).toEqual([{ type: 'reply', conversationId: 'cv_1', at: NOW, author: 'agent' }]);
+    // Answered at its own time, sent now (the silence auto-resolve counts starts at the send).
+    expect(told).toEqual([{ type: 'reply', conversationId: 'cv_1', at: NOW, author: 'agent', sentAt: NOW }]);
     // A retry the provider refuses for good is recorded refused: no later redrive sends it.
     const refusing = store('retry');
     const refuse = async () => Promise.reject(new PermanentSendError('not a number', '21211'));

@@ -11,6 +11,9 @@ const data = (text: string, customerIds = ['cu_1']): CustomerExport => ({
   rawPayloads: [{ customerId: 'cu_1', timelineSk: 'TIMELINE#t#1', raw: text }],
   conversations: [],
   suggestions: [],
+  contactStates: [],
+  webchatSessions: [],
+  auditRecords: [],
 });
 
 function setup(text: string, exportInlineBytes: number, customerIds?: string[]) {

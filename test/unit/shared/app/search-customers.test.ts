@@ -42,10 +42,19 @@ describe('candidateIdentities', () => {
         { kind: 'phone', value: '+554188887777' },
       ]);
     }
-    expect(candidateIdentities('5215512345678', {}).filter((i) => i.kind === 'phone')).toEqual([
-      { kind: 'phone', value: '+525512345678' },
-      { kind: 'phone', value: '+5215512345678' },
-    ]);
+    // With its `+`, as the profile shows a Mexican WhatsApp address, spaced or not.
+    for (const q of ['5215512345678', '+5215512345678', '+52 1 55 1234 5678']) {
+      expect(candidateIdentities(q, {}).filter((i) => i.kind === 'phone')).toEqual([
+        { kind: 'phone', value: '+525512345678' },
+        { kind: 'phone', value: '+5215512345678' },
+      ]);
+    }
+  });
+
+  it('still reads no number from a `+` and digits that are no number of any plan', () => {
+    for (const q of ['+5210000', '+999 1234 5678 9012', '+52 1 55 1234']) {
+      expect(candidateIdentities(q, {}).filter((i) => i.kind === 'phone')).toEqual([]);
+    }
   });
 
   it('reads a number typed in Arabic-Indic digits as the number (a Gulf customer wrote it so)', () => {

@@ -84,7 +84,13 @@ describe('privacyRepository.export', () => {
         conversationIds: new Set(['cv_gone']),
       },
     });
-    ddb.on(QueryCommand).resolves({ Items: [{ conversationId: 'cv_2' }] });
+    // The conversations' memberships; none of the identity's contact states or web-chat sessions, nor
+    // audit records naming the customer.
+    ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues?: Record<string, unknown> }) => {
+      const pk = String(input.ExpressionAttributeValues?.[':pk'] ?? '');
+      const elsewhere = ['CONTACT#', 'WEBCHAT_SESSIONS#', 'AUDIT#'].some((prefix) => pk.startsWith(prefix));
+      return { Items: elsewhere ? [] : [{ conversationId: 'cv_2' }] };
+    });
   });
 
   it('holds no set anywhere, and each profile names the conversations the export holds', async () => {

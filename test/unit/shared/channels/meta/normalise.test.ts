@@ -313,6 +313,8 @@ describe('normaliseMetaMessaging: documented Instagram events', () => {
         data: {
           unsupportedType: 'referral',
           referral: { ref: 'summer-campaign', source: 'IGME_LINK', type: 'OPEN_THREAD' },
+          // Alone, the link followed is context for the next message (`isContext`), not a message.
+          context: true,
         },
       },
     },

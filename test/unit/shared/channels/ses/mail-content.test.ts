@@ -5,6 +5,7 @@ import { cutAtBoundary, htmlToText, multipartBoundaries } from '#shared/channels
 import {
   isAutoReply,
   isListMail,
+  isSentForAPerson,
   mailContent,
   messageIds,
   parseMime,
@@ -112,9 +113,10 @@ describe('isAutoReply: mailing lists and newsletters', () => {
     ['a newsletter with List-Unsubscribe (RFC 2369)', ['List-Unsubscribe: <mailto:u@shop.example>']],
     ['a list with only List-Post', ['List-Post: <mailto:group@lists.example>']],
     ['Precedence: list alone', ['Precedence: list']],
-  ])('flags %s as automatic mail, and as list mail', async (_name, headers) => {
+  ])('flags %s as list mail sent for a person, not an auto-reply', async (_name, headers) => {
     const mail = await content(headers);
-    expect(isAutoReply(mail)).toBe(true);
+    expect(isAutoReply(mail)).toBe(false);
+    expect(isSentForAPerson(mail)).toBe(true);
     expect(isListMail(mail)).toBe(true);
   });
 

@@ -236,7 +236,6 @@ describe('normaliseSesNotification: received peer emails', () => {
 
   it.each([
     ['auto_reply', 'X-Autoreply: yes'],
-    ['auto_reply_with_auto_submitted', 'Auto-Submitted: auto-generated'],
     ['non_utf_encoded_mail', 'Auto-Submitted: auto-replied, Precedence: bulk'],
     ['bounced_gmail', 'a multipart/report delivery report'],
   ])('flags %s as an auto-reply (%s)', async (file) => {
@@ -285,13 +284,19 @@ describe('normaliseSesNotification: received peer emails', () => {
     expect(nulled.data?.autoReply).toBe(true);
   });
 
-  /** only_text as sent From `from`, with `headers` added on top. */
+  /** only_text as sent From `from`, with `headers` added on top (a `To` among them replaces its own). */
   async function onlyTextFrom(from: string, headers: string[] = []) {
     const notification = structuredClone(S3_ALERT);
     const mail = notification.mail as Record<string, unknown>;
     delete mail.headers;
     delete mail.commonHeaders;
-    const original = eml('only_text').toString('latin1').replace('From: text@example.com', `From: ${from}`);
+    const given = new Set(headers.map((h) => h.slice(0, h.indexOf(':')).toLowerCase()));
+    const original = eml('only_text')
+      .toString('latin1')
+      .replace('From: text@example.com', `From: ${from}`)
+      .split('\n')
+      .filter((line) => !given.has(line.slice(0, Math.max(0, line.indexOf(':'))).toLowerCase()))
+      .join('\n');
     const mime = Buffer.from([...headers, original].join('\r\n'), 'latin1');
     return onlyMessage((await normaliseSesNotification(notification, CTX, mime)).envelopes);
   }
@@ -310,12 +315,40 @@ describe('normaliseSesNotification: received peer emails', () => {
     expect((await onlyTextFrom(from)).data?.autoReply).toBe(true);
   });
 
-  it.each(['List-Unsubscribe: <mailto:unsubscribe@news.example>', 'Precedence: junk'])(
+  it.each(['Precedence: junk', 'Precedence: bulk|Subject: Out of Office: back Monday'])(
     'flags mail with %s as automatic',
     async (header) => {
-      expect((await onlyTextFrom('text@example.com', [header])).data?.autoReply).toBe(true);
+      expect((await onlyTextFrom('text@example.com', header.split('|'))).data?.autoReply).toBe(true);
     },
   );
+
+  // QA: a customer's Jira relayed a person's comment marked `auto-generated` and `bulk`, a Google Group
+  // added List-* fields: filed as automatic, it waited for no one. It waits for a person now (never the AI).
+  it.each([
+    ['a ticketing system', ['Auto-Submitted: auto-generated', 'Precedence: bulk']],
+    ['a group mailbox', ['List-Unsubscribe: <mailto:unsubscribe@news.example>']],
+  ])('marks mail %s sent for a person as automated, not as an auto-reply', async (_name, headers) => {
+    const { data } = await onlyTextFrom('text@example.com', headers);
+    expect(data?.autoReply).toBeUndefined();
+    expect(data?.automated).toBe(true);
+  });
+
+  it('marks the peer mail that is only `auto-generated` as automated', async () => {
+    const { data } = onlyMessage((await receive('auto_reply_with_auto_submitted')).envelopes);
+    expect(data).toMatchObject({ automated: true });
+    expect(data?.autoReply).toBeUndefined();
+  });
+
+  // QA: a reply-all from a phone puts the original sender in To beside our address; only the Cc was
+  // kept, so the agent never saw that Alice got the mail.
+  it('keeps the other To addresses, not the sender nor ours, beside the Cc', async () => {
+    const envelope = await onlyTextFrom('Bob <bob@acme.example>', [
+      'To: Alice <alice@acme.example>, Support <RECIPIENT@example.com>, bob@acme.example',
+      'Cc: Carol <carol@acme.example>',
+    ]);
+    expect(envelope.data?.toAddresses).toEqual(['alice@acme.example']);
+    expect(envelope.data?.ccAddresses).toEqual(['carol@acme.example']);
+  });
 
   // Exchange writes it on a person's mail to a distribution list (one that includes support's
   // address): it asks that nothing answer automatically, it does not say a machine wrote the mail.

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import twilio from 'twilio';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_VOICE_FAREWELL, VOICE_ROUTES } from '#shared/channels/twilio/voice-webhook.js';
-import { DEFAULT_VOICE_GREETING } from '#shared/config/config.js';
+import { VOICE_ROUTES } from '#shared/channels/twilio/voice-webhook.js';
+import { DEFAULT_VOICE_FAREWELL, DEFAULT_VOICE_GREETING } from '#shared/config/config.js';
 import {
   TWILIO_BASE as BASE,
   CALLER_QUERY,

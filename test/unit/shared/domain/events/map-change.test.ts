@@ -112,6 +112,43 @@ describe('eventsOfChange', () => {
     expect(older?.timestamp).toBe(AT);
   });
 
+  describe('a reopen: timed when it happened, one event per reopen', () => {
+    const resolved = { ...conversation, status: 'resolved', resolvedAt: '2026-12-03T09:58:00.000Z' };
+    const opened = (item: Record<string, unknown>, id = 'rec-1') =>
+      eventsOfChange(change('modify', item, resolved, id)).find((e) => e.type === 'conversation.opened');
+
+    it("an unmerge's reopen: at its reopenedAt, not the old wait it kept (which was before the resolve)", () => {
+      const reopenedAt = '2026-12-03T09:59:30.000Z';
+      const event = opened({ ...conversation, waitingSince: '2026-12-03T09:50:00.000Z', reopenedAt });
+      expect(event).toMatchObject({ timestamp: reopenedAt, data: { openedAt: reopenedAt, reopened: true } });
+    });
+
+    it('a late message timed before the resolve: no earlier than the resolve, at the write', () => {
+      const event = opened({ ...conversation, waitingSince: '2026-12-03T09:57:00.000Z' });
+      expect(event).toMatchObject({ timestamp: AT, data: { openedAt: AT } });
+    });
+
+    it('a new message: at the message, as before', () => {
+      const waitingSince = '2026-12-03T09:59:00.000Z';
+      expect(opened({ ...conversation, waitingSince })).toMatchObject({ timestamp: waitingSince });
+    });
+
+    it('a second reopen keeping the same wait is a new event; the same reopen delivered again is not', () => {
+      const waitingSince = '2026-12-03T09:50:00.000Z';
+      const first = opened({ ...conversation, waitingSince, reopenedAt: '2026-12-03T09:59:30.000Z' });
+      const again = opened(
+        { ...conversation, waitingSince, reopenedAt: '2026-12-03T09:59:30.000Z' },
+        'rec-9',
+      );
+      const second = opened(
+        { ...conversation, waitingSince, reopenedAt: '2026-12-03T09:59:50.000Z' },
+        'rec-2',
+      );
+      expect(again?.id).toBe(first?.id);
+      expect(second?.id).not.toBe(first?.id);
+    });
+  });
+
   it('gives a change delivered again the same event id', () => {
     const first = eventsOfChange(change('insert', inbound, undefined, 'a'));
     const again = eventsOfChange(change('insert', inbound, undefined, 'b'));

@@ -14,7 +14,6 @@ import {
 // The shards of these ids (FNV-1a mod 128), pinned so a change of the hash is seen.
 const metricsKey = { pk: 'METRICS#14', sk: 'DAY#2025-06-08T23' };
 const decided = { at: '2025-06-08T23:59:59.999Z', itemId: 'whatsapp:wamid.1' };
-const answered = { ...decided, target: 'ai', reason: 'routine', answeredByAi: true } as const;
 
 describe('metrics params', () => {
   it('counts a decision the AI answered', () => {
@@ -31,16 +30,6 @@ describe('metrics params', () => {
       Key: metricsKey,
       UpdateExpression: 'SET entity = :entity ADD routed :one, answeredByAi :one, channelSwitches :one',
       ExpressionAttributeValues: { ':one': 1, ':entity': 'metrics' },
-    });
-  });
-
-  it("counts the AI's first response with the decision, in the same write", () => {
-    expect(countDecisionInput('t', { ...answered, channelSwitch: false, firstResponseMs: 1500 })).toEqual({
-      TableName: 't',
-      Key: metricsKey,
-      UpdateExpression:
-        'SET entity = :entity ADD routed :one, answeredByAi :one, firstResponses :one, firstResponseMsTotal :ms',
-      ExpressionAttributeValues: { ':one': 1, ':entity': 'metrics', ':ms': 1500 },
     });
   });
 

@@ -1,0 +1,152 @@
+import type { RefObject } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { sizeText, UPLOAD_CHANNELS } from '#shared/domain/uploads.js';
+import type { Api } from './api.js';
+
+/** A reply's attachment as the API takes it: the link `POST /api/uploads` answered for the file. */
+export interface SentFile {
+  url: string;
+  kind: string;
+  filename: string;
+  mimeType: string;
+}
+
+/** Each file picked, once uploaded: a send tried again (its answer lost) sends the same links, under the same key. */
+const uploaded = new WeakMap<File, SentFile>();
+
+/**
+ * Uploads one file for a reply to the customer on `channel`: room made for it (`POST /api/uploads`, which
+ * refuses a type or size the channel cannot take, in words), then its bytes PUT where it said (S3 on AWS).
+ */
+async function upload(api: Api, customerId: string, channel: string, file: File): Promise<SentFile> {
+  const done = uploaded.get(file);
+  if (done) return done;
+  const forChannel = (UPLOAD_CHANNELS as readonly string[]).includes(channel) ? channel : 'sms';
+  const request = { customerId, channel: forChannel, name: file.name, type: file.type, size: file.size };
+  const made = await api.send<{
+    upload: { url: string; headers: Record<string, string> };
+    attachment: SentFile;
+  }>('POST', '/api/uploads', request);
+  const put = await fetch(made.upload.url, { method: 'PUT', headers: made.upload.headers, body: file });
+  if (!put.ok) throw new Error(`${file.name} could not be uploaded (${put.status}): try again`);
+  uploaded.set(file, made.attachment);
+  return made.attachment;
+}
+
+/** The files of a reply uploaded in turn, as its `attachments`. */
+export async function uploadAll(api: Api, customerId: string, channel: string, files: readonly File[]) {
+  const sent: SentFile[] = [];
+  for (const file of files) sent.push(await upload(api, customerId, channel, file));
+  return sent;
+}
+
+/** The files an agent picked for the reply: added by the button, a drop or a paste, each removable. */
+export function useReplyFiles() {
+  const [files, setFiles] = useState<File[]>([]);
+  const add = (more: Iterable<File> | null | undefined) => {
+    const picked = [...(more ?? [])];
+    if (picked.length) setFiles((now) => [...now, ...picked].slice(0, 10));
+  };
+  return {
+    files,
+    add,
+    remove: (index: number) => setFiles((now) => now.filter((_, i) => i !== index)),
+    clear: () => setFiles([]),
+    /** The drop and paste handlers of the reply box: files dropped or pasted are added, text pasted stays text. */
+    handlers: {
+      onDragOver: (e: DragEvent) => {
+        if (e.dataTransfer?.types.includes('Files')) e.preventDefault();
+      },
+      onDrop: (e: DragEvent) => {
+        if (!e.dataTransfer?.files.length) return;
+        e.preventDefault();
+        add(e.dataTransfer.files);
+      },
+      onPaste: (e: ClipboardEvent) => {
+        if (!e.clipboardData?.files.length) return;
+        e.preventDefault();
+        add(e.clipboardData.files);
+      },
+    },
+  };
+}
+
+/** The Attach button and the files to send, each with its name, size and a Remove button. */
+export function ReplyFiles(props: {
+  files: readonly File[];
+  onAdd(files: FileList | null): void;
+  onRemove(index: number): void;
+}) {
+  return (
+    <div class="reply-files">
+      <label class="attach-button">
+        Attach file
+        <input
+          type="file"
+          multiple
+          class="visually-hidden"
+          onChange={(e) => {
+            props.onAdd(e.currentTarget.files);
+            e.currentTarget.value = '';
+          }}
+        />
+      </label>
+      {props.files.length ? (
+        <ul aria-label="Files to send">
+          {props.files.map((file, index) => (
+            <li key={`${file.name}-${index}`}>
+              <span class="file-name" dir="auto">
+                {file.name}
+              </span>{' '}
+              <span class="muted">{sizeText(file.size)}</span>{' '}
+              <button type="button" aria-label={`Remove ${file.name}`} onClick={() => props.onRemove(index)}>
+                Remove
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * The reply box's files (`on`: a reply that may carry them, not a note or a template): the picked
+ * files, the box's drop and paste handlers, the list to show, and the upload a send runs first.
+ */
+export function useAttachments(
+  owner: { api: Api; conversation: { customerId: string } },
+  form: RefObject<HTMLFormElement>,
+  channel: string | undefined,
+  on: boolean,
+) {
+  const picked = useReplyFiles();
+  const files = on ? picked.files : [];
+  const { onDragOver, onDrop, onPaste } = picked.handlers;
+  // On the whole box (drop), and its text (paste), while a reply may carry files.
+  useEffect(() => {
+    const box = form.current;
+    if (!on || !box) return;
+    box.addEventListener('dragover', onDragOver);
+    box.addEventListener('drop', onDrop);
+    box.addEventListener('paste', onPaste);
+    return () => {
+      box.removeEventListener('dragover', onDragOver);
+      box.removeEventListener('drop', onDrop);
+      box.removeEventListener('paste', onPaste);
+    };
+  }, [on, form.current]);
+  return {
+    any: files.length > 0,
+    /** The upload to run as part of sending `body` (its text left out when none was typed); none without files. */
+    uploadFor(body: Record<string, unknown>, text: string) {
+      if (!files.length) return undefined;
+      if (!text.trim()) delete body.text;
+      return async () => {
+        body.attachments = await uploadAll(owner.api, owner.conversation.customerId, channel ?? '', files);
+      };
+    },
+    sent: () => picked.clear(),
+    view: on ? <ReplyFiles files={picked.files} onAdd={picked.add} onRemove={picked.remove} /> : null,
+  };
+}

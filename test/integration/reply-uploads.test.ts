@@ -1,0 +1,138 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentToken } from '../support/agent-token.js';
+import { outboxAgent } from '../support/outbox-agent.js';
+import { startTestRuntime } from '../support/runtime.js';
+
+const SECRET = 'reply-uploads-meta';
+const AGENT = agentToken('reply-uploads-agent');
+const ADMIN = agentToken('reply-uploads-admin');
+const PDF = Buffer.from('%PDF-1.4\n% a small invoice\n%%EOF\n');
+
+interface Created {
+  id: string;
+  upload: { method: 'PUT'; url: string; headers: Record<string, string> };
+  attachment: { url: string; kind: string; filename: string; mimeType: string };
+}
+
+/**
+ * An agent attaches a file from their computer: `POST /api/uploads` makes room for it, the bytes go to
+ * the upload's URL, the reply carries the attachment, and the sender sends the provider the file's link,
+ * which serves the file without a token until the customer is erased.
+ */
+describe('local runtime: a reply with a file the agent uploaded', () => {
+  let dataDir: string;
+  let runtime: LocalRuntime | undefined;
+  const { api, conversationOf } = outboxAgent({
+    url: () => runtime?.url ?? '',
+    token: AGENT,
+    secret: SECRET,
+    dataDir: () => dataDir,
+  });
+  const put = (created: Created, body: Buffer) =>
+    fetch(`${runtime?.url}${created.upload.url}`, { method: 'PUT', headers: created.upload.headers, body });
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'reply-uploads-'));
+    runtime = await startTestRuntime({
+      env: {
+        META_APP_SECRET: SECRET,
+        AGENT_TOKENS: `agent-ana:${AGENT},admin-zoe:${ADMIN}:admin`,
+        DATA_DIR: dataDir,
+      },
+      persist: true,
+    });
+  });
+
+  afterAll(async () => {
+    await runtime?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('uploads, replies with the link, serves the file to the provider, and forgets it with the customer', async () => {
+    const { customerId, conversationId } = await conversationOf('447700900555', () => runtime?.idle());
+    const request = {
+      customerId,
+      channel: 'whatsapp',
+      name: 'Invoice 42.pdf',
+      type: 'application/pdf',
+      size: PDF.length,
+    };
+    const made = await api('POST', '/api/uploads', request);
+    expect(made.status).toBe(201);
+    const created = (await made.json()) as Created;
+    expect(created.attachment).toMatchObject({
+      kind: 'document',
+      filename: 'Invoice_42.pdf',
+      mimeType: 'application/pdf',
+    });
+    expect(created.attachment.url).toBe(`${runtime?.url}/files/${customerId}/${created.id}/Invoice_42.pdf`);
+    // Before its bytes, the link serves nothing; a PUT of other bytes than announced is refused.
+    expect((await fetch(created.attachment.url)).status).toBe(404);
+    expect((await put(created, Buffer.concat([PDF, PDF]))).status).toBe(403);
+    expect((await put(created, PDF)).status).toBe(200);
+
+    const served = await fetch(created.attachment.url);
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toBe('application/pdf');
+    expect(served.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.from(await served.arrayBuffer()).equals(PDF)).toBe(true);
+
+    const reply = await api('POST', `/api/conversations/${conversationId}/replies`, {
+      channel: 'whatsapp',
+      text: 'Your invoice',
+      attachments: [created.attachment],
+    });
+    expect(reply.status).toBe(202);
+    await runtime?.idle();
+    const sent = readFileSync(join(dataDir, 'outbox.jsonl'), 'utf8')
+      .split('\n')
+      .filter((line) => line.includes(created.id));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toContain(created.attachment.url);
+
+    // The erasure deletes the customer's files with their exports: the link serves nothing after.
+    const erased = await fetch(`${runtime?.url}/api/customers/${customerId}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${ADMIN}` },
+    });
+    expect(erased.status).toBeLessThan(300);
+    expect((await fetch(created.attachment.url)).status).toBe(404);
+    expect(readdirSync(join(dataDir, 'uploads'))).not.toContain(customerId);
+  });
+
+  it('refuses a file the channel cannot take, or a type a browser runs, with what to do', async () => {
+    const { customerId } = await conversationOf('447700900556', () => runtime?.idle());
+    const big = await api('POST', '/api/uploads', {
+      customerId,
+      channel: 'sms',
+      name: 'video.mp4',
+      type: 'video/mp4',
+      size: 6_200_000,
+    });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({
+      error: { code: 'file_too_large', message: 'video.mp4 is 6.2 MB; a video on sms may be at most 5 MB' },
+    });
+    const page = await api('POST', '/api/uploads', {
+      customerId,
+      channel: 'email',
+      name: 'x.svg',
+      type: 'image/svg+xml',
+      size: 100,
+    });
+    expect(page.status).toBe(415);
+    const nobody = await api('POST', '/api/uploads', {
+      customerId: 'nobody',
+      channel: 'email',
+      name: 'a.pdf',
+      type: 'application/pdf',
+      size: 100,
+    });
+    expect(nobody.status).toBe(404);
+    expect((await fetch(`${runtime?.url}/files/${customerId}/f_guess/a.pdf`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { FILE_LINK_SECONDS, s3UploadStore } from '#shared/aws/s3-uploads.js';
+import { safeFileName, uploadProblem } from '#shared/domain/uploads.js';
+
+const credentials = async () => ({
+  accessKeyId: 'AKIDEXAMPLE',
+  secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
+});
+const store = s3UploadStore('threadline-exports', { region: 'eu-west-1', credentials });
+const FILE = { customerId: 'cu_1', fileId: 'f_abc', name: 'a.pdf', type: 'application/pdf', size: 1234 };
+
+describe('s3UploadStore: agents’ reply files in the bucket, by presigned URLs', () => {
+  it('signs a PUT of exactly the type and length announced, under the customer’s folder', async () => {
+    const target = await store.prepare(FILE, new Date(Date.now() + 900_000).toISOString());
+    const url = new URL(target.url);
+    expect(url.host).toBe('threadline-exports.s3.eu-west-1.amazonaws.com');
+    expect(url.pathname).toBe('/uploads/cu_1/f_abc');
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+    expect(Number(url.searchParams.get('X-Amz-Expires'))).toBeGreaterThan(890);
+    expect(target.headers).toEqual({ 'Content-Type': 'application/pdf' });
+  });
+
+  it('answers a link with a GET signed now, valid 5 minutes, and nothing for an id that could leave the folder', async () => {
+    const opened = await store.open({ customerId: 'cu_1', fileId: 'f_abc' }, '');
+    const url = new URL((opened as { redirect: string }).redirect);
+    expect(url.pathname).toBe('/uploads/cu_1/f_abc');
+    expect(url.searchParams.get('X-Amz-Expires')).toBe(String(FILE_LINK_SECONDS));
+    expect(await store.open({ customerId: 'cu_1', fileId: '..' }, '')).toBeUndefined();
+    expect(await store.open({ customerId: 'cu_1/../x', fileId: 'f_abc' }, '')).toBeUndefined();
+  });
+});
+
+describe('uploadProblem: what a channel’s provider takes', () => {
+  it('refuses types a browser runs, and sizes over the channel’s limit, in words', () => {
+    expect(uploadProblem('email', { name: 'x.html', type: 'text/html', size: 10 })?.status).toBe(415);
+    expect(uploadProblem('email', { name: 'x.svg', type: 'image/svg+xml', size: 10 })?.status).toBe(415);
+    expect(uploadProblem('whatsapp', { name: 'a.webp', type: 'image/webp', size: 10 })?.message).toBe(
+      'WhatsApp sends JPEG or PNG images, not image/webp',
+    );
+    expect(uploadProblem('sms', { name: 'v.mp4', type: 'video/mp4', size: 5_000_001 })?.status).toBe(413);
+    expect(uploadProblem('whatsapp', { name: 'v.mp4', type: 'video/mp4', size: 16_000_000 })).toBeUndefined();
+    expect(uploadProblem('whatsapp', { name: 'p.png', type: 'image/png', size: 5_000_001 })?.status).toBe(
+      413,
+    );
+    expect(
+      uploadProblem('messenger', { name: 'd.pdf', type: 'application/pdf', size: 25_000_000 }),
+    ).toBeUndefined();
+    expect(
+      uploadProblem('email', { name: 'd.pdf', type: 'application/pdf', size: 25_000_001 })?.message,
+    ).toBe('d.pdf is 25 MB; a document on email may be at most 25 MB');
+  });
+
+  it('makes names safe for a link', () => {
+    expect(safeFileName('Invoice 42 (final).pdf')).toBe('Invoice_42_final_.pdf');
+    expect(safeFileName('../../etc/passwd')).toBe('etc_passwd');
+    expect(safeFileName('<script>')).toBe('script_');
+  });
+});

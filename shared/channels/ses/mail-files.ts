@@ -7,9 +7,8 @@ import {
   PayloadTooLargeError,
   UnavailableError,
 } from '#shared/errors.js';
-import { MAX_ATTACHMENTS, parseMime } from './mail-content.js';
+import { MAX_ATTACHMENTS, MAX_INLINE_MIME_BYTES, parseMime } from './mail-content.js';
 import type { FetchObject } from './mail-envelopes.js';
-import { MAX_INLINE_MIME_BYTES } from './received.js';
 
 /** Where an email item's raw MIME is read from: S3 (a receipt rule's S3 action), or its raw payload (SNS action). */
 export interface MailFileSources {

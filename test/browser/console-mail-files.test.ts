@@ -8,7 +8,7 @@ import type { MailFile } from '../support/mail-files.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { receiveSes } from '../support/ses-mail.js';
 import { sesReceived } from '../support/webhooks.js';
-import { ANA, openCustomerConversation, signIn } from './console-support.js';
+import { ANA, openCustomerConversation, signedInPage } from './console-support.js';
 
 const AT = '2026-03-02T09:00:00.000Z';
 const INVOICE: MailFile = {
@@ -50,8 +50,7 @@ describe('the console: an email customer’s file, opened in the view', () => {
     await receiveSes(runtime, notification, { snsId: 'sns-consolemail1', at: AT });
     await runtime.idle();
     browser = await launchBrowser();
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, runtime);
+    page = await signedInPage(browser, runtime);
   }, 120_000);
 
   afterAll(async () => {

@@ -2,11 +2,13 @@ import { Duration } from 'aws-cdk-lib';
 import { type HttpApi, HttpMethod, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type AgentSignIn, bindAgentSignIn } from './agent-sign-in.js';
 import { ZOD_WITHOUT_LOCALES } from './bundling/on-demand.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
+import { inboundMailPrefix } from './email-receiving.js';
 
 /** The agent API's paths whose files are fetched from the providers: served by this function, not the agent API. */
 export const AGENT_MEDIA_PATHS = [
@@ -20,13 +22,16 @@ export interface AgentMediaProps {
   /** Twilio's and WhatsApp's credentials: of the functions agents call, only this one reads them. */
   readonly providerSecret: ISecret;
   readonly agentAuth: AgentSignIn;
+  /** The raw mail SES stored: an email's files are read from it (objects under `inbound/` only). */
+  readonly inboundMailBucket: IBucket;
 }
 
 /**
  * The agent API's timeline file routes (`GET` and `HEAD` attachments and recording) in a function of their own,
  * so that the agent API, which also serves the public survey page, holds no provider credentials. It
  * reads the table (the customer and their merged group, the item, a removal record: GetItem and
- * BatchGetItem, never a write), the provider secret, and checks agents' sign-in as the agent API does.
+ * BatchGetItem, never a write), the provider secret, the raw mail under `inbound/` (an email's files are
+ * read from it), and checks agents' sign-in as the agent API does.
  * API Gateway picks these routes over `ANY /api/{proxy+}`, the more specific match. `HEAD` is routed
  * here too (the app answers it as `GET` without the body): through `ANY` it would reach the agent API,
  * which fetches no file and answered it 503.
@@ -52,6 +57,7 @@ export function addAgentMedia(
   })
     .bindTableReads(props.table, ['GetItem', 'BatchGetItem'])
     .bindSecret(props.providerSecret, 'PROVIDER_SECRET_ARN');
+  props.inboundMailBucket.grantRead(fn, `${inboundMailPrefix}*`);
   bindAgentSignIn(fn, props.agentAuth);
   const integration = new HttpLambdaIntegration('AgentMediaIntegration', fn);
   const routes = AGENT_MEDIA_PATHS.flatMap((path) =>

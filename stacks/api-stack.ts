@@ -182,7 +182,7 @@ export class ApiStack extends Stack {
     suppressApiFindings({
       functions: [...webhookFunctions.values(), sesMail, media, ...tableFunctions],
       tableFunctions,
-      mailReader: sesMail,
+      mailReaders: [sesMail, media],
       mailSenders: [sender, resolver],
       webhookRoutes,
       agentApiRoutes,

@@ -72,8 +72,8 @@ export interface ApiStackFindings {
   readonly functions: readonly ThreadlineFunction[];
   /** The functions bound to the table with `bindTable`. */
   readonly tableFunctions: readonly ThreadlineFunction[];
-  /** The function that reads raw mail from the bucket. */
-  readonly mailReader: ThreadlineFunction;
+  /** The functions that read raw mail from the bucket: ses-mail, and agent-media for an email's files. */
+  readonly mailReaders: readonly ThreadlineFunction[];
   /** The functions that send email through SES (the sender, and the resolver for the AI's replies). */
   readonly mailSenders: readonly ThreadlineFunction[];
   readonly webhookRoutes: readonly HttpRoute[];
@@ -126,24 +126,25 @@ export function suppressApiFindings(parts: ApiStackFindings): void {
       true,
     );
   }
-  suppress(
-    parts.mailReader,
-    {
-      id: 'AwsSolutions-IAM5',
-      reason:
-        'A receipt notification names the object to fetch, one per SES message id, so the function reads any ' +
-        "key under inbound/ and nothing outside it. The action groups are Bucket.grantRead's read-only set " +
-        '(s3:GetObject*, s3:GetBucket*, s3:List*) on this one bucket; listing lets a missing object answer ' +
-        '404 rather than 403.',
-      appliesTo: [
-        'Action::s3:GetObject*',
-        'Action::s3:GetBucket*',
-        'Action::s3:List*',
-        { regex: '/^Resource::.+\\/inbound\\/\\*$/' },
-      ],
-    },
-    true,
-  );
+  for (const reader of parts.mailReaders)
+    suppress(
+      reader,
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'A receipt notification (and an email item, for its files) names the object to fetch, one per SES ' +
+          "message id, so the function reads any key under inbound/ and nothing outside it. The action groups are Bucket.grantRead's read-only set " +
+          '(s3:GetObject*, s3:GetBucket*, s3:List*) on this one bucket; listing lets a missing object answer ' +
+          '404 rather than 403.',
+        appliesTo: [
+          'Action::s3:GetObject*',
+          'Action::s3:GetBucket*',
+          'Action::s3:List*',
+          { regex: '/^Resource::.+\\/inbound\\/\\*$/' },
+        ],
+      },
+      true,
+    );
   suppress(
     parts.mailSenders,
     {

@@ -7,7 +7,7 @@ import type { Caller } from '#shared/domain/caller.js';
 import type { ConversationClockDeps } from '#shared/domain/clock-ports.js';
 import type { PhoneOptions } from '#shared/domain/identity.js';
 import type { LiveEventLog } from '#shared/domain/live/live-ports.js';
-import type { MediaFetcher } from '#shared/domain/media.js';
+import type { MailFiles, MediaFetcher } from '#shared/domain/media.js';
 import type { Outbox } from '#shared/domain/outbox.js';
 import type { PageCursors } from '#shared/domain/page-cursor.js';
 import type { Clock } from '#shared/domain/ports.js';
@@ -52,6 +52,8 @@ export interface AgentAppDeps {
   exportInlineBytes?: number;
   /** Fetches timeline files from their providers (`…/attachments/{index}`, `…/recording`); absent, those answer 503. */
   media?: MediaFetcher | undefined;
+  /** Reads an email's files from the mail as received (`…/attachments/{index}` of an email); absent, those answer 503. */
+  mailFiles?: MailFiles | undefined;
   /** The live event log (`GET /api/events`); the route is absent without it. */
   live?: { events: Pick<LiveEventLog, 'read'> } | undefined;
   /** The agent console at `/console`; absent, there is none. */

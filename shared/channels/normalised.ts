@@ -95,16 +95,8 @@ function issuesOf(error: $ZodError): string {
     .join('; ');
 }
 
-/**
- * `{ [key]: value }` when value is defined, else `{}`: envelopes never carry `undefined` properties.
- *
- * Envelope literals start with a property (`id`), never with a spread (`{ ...base, id }`): on Node 20's
- * V8, every property written after a leading spread takes a slow path, and that made building one
- * envelope cost more than validating it (7 µs against 0.1 µs; Node 22 is fast either way).
- */
-export function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
-}
+/** `optional` lives in its own module so that readers of a mail (mail-content.ts) need not bundle this one. */
+export { optional } from './optional.js';
 
 /** A JSON object: not null, not an array. */
 export function isRecord(value: unknown): value is Record<string, unknown> {

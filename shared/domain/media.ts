@@ -30,12 +30,24 @@ export interface MediaFetcher {
   fetch(source: MediaSource, maxBytes: number): Promise<MediaFile>;
 }
 
+/**
+ * An email's files, read from the mail as it was received (its raw MIME) each time one is opened: the
+ * file `index` of the item's `attachments`, at most `maxBytes` of it.
+ */
+export interface MailFiles {
+  attachment(
+    request: { customerId: string; itemId: string; at?: string | undefined; item: TimelineItem },
+    index: number,
+    maxBytes: number,
+  ): Promise<MediaFile>;
+}
+
 /** Which of an item's files: its attachment at an index, or a call's recording. */
 export type MediaChoice = { attachment: number } | 'recording';
 
 /**
  * Where the file chosen of an item is kept, or undefined when the item has none that a provider holds
- * for Threadline: an email's or a web chat's file, an index past the list, a call with no recording.
+ * for Threadline: an email's (see MailFiles) or a web chat's file, an index past the list, a call with no recording.
  */
 export function mediaSourceOf(item: TimelineItem, choice: MediaChoice): MediaSource | undefined {
   if (choice === 'recording') {

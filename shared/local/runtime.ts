@@ -5,7 +5,6 @@ import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { AgentAppDeps } from '#shared/api/deps.js';
 import { refuseRemovedAgents, removalLook } from '#shared/app/refuse-removed-agents.js';
-import { configuredMediaFetcher } from '../channels/provider-media.js';
 import type { MailQueue } from '../channels/ses/mail.js';
 import { WebchatSender } from '../channels/webchat/send.js';
 import { type Config, ConfigError, parseAgentTokens, requireSettings } from '../config/config.js';
@@ -24,6 +23,7 @@ import {
 import { randomIds } from '../store/ids.js';
 import { isLiveEventPartition } from '../store/keys.js';
 import { documentClient } from '../store/sdk-documents.js';
+import { localAgentFiles } from './agent-files.js';
 import { type LocalAgentLoad, startLocalAgentLoad } from './agent-load.js';
 import { forgettingErased, LocalChangeFeed } from './change-feed.js';
 import { buildConsole } from './console-build.js';
@@ -158,7 +158,7 @@ function agentDeps(
     publicBaseUrl: config.PUBLIC_BASE_URL,
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
     policy: policyInForce(config.ROUTING_POLICY_FILE),
-    media: configuredMediaFetcher(config),
+    ...localAgentFiles(config, repos),
     cursors: pageCursors(config.CSAT_SIGNING_SECRET),
   };
 }

@@ -84,9 +84,11 @@ export function adminPorts(repos: DynamoRepositories) {
 export function mediaPorts(doc: DocumentStore, table: string) {
   const db = { doc, table };
   const customers = customerRepository(db);
+  const items = timelineItemReads(db, customers);
   return {
     getCustomer: customers.getCustomer,
-    customerItem: timelineItemReads(db, customers).customerItem,
+    customerItem: items.customerItem,
+    customerItemRaw: items.customerItemRaw,
     isAgentRemoved: agentRepository(db).isAgentRemoved,
   };
 }

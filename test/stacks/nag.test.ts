@@ -154,6 +154,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       // the live API's @connections (a socket is named at run time).
       ...[
         'AgentApi',
+        'AgentMedia',
         'Events',
         'Live',
         'LiveStream',

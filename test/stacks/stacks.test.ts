@@ -1282,7 +1282,7 @@ describe('ThreadlineApi', () => {
     expect(actionsOn('AgentApi', inboundArn).filter((a) => a.startsWith('sqs:'))).toEqual([]);
   });
 
-  it('lets agent-media read the table (GetItem, BatchGetItem) and the provider secret, and nothing else', () => {
+  it('lets agent-media read the table (GetItem, BatchGetItem), the provider secret and mail under inbound/, and nothing else', () => {
     const statements = statementsOf('AgentMedia').filter((st) => st.Effect === 'Allow');
     // Its only item calls: the customer and their group, the item, a removal record. No write, no index.
     expect(statements.filter((st) => st.Action.some((a) => String(a).startsWith('dynamodb:')))).toEqual([
@@ -1290,8 +1290,13 @@ describe('ThreadlineApi', () => {
     ]);
     expect(actionsOn('AgentMedia', secretArn)).toContain('secretsmanager:GetSecretValue');
     const services = new Set(allActions('AgentMedia').map((a) => a.split(':')[0]));
-    expect([...services].sort()).toEqual(['dynamodb', 'secretsmanager']);
+    expect([...services].sort()).toEqual(['dynamodb', 's3', 'secretsmanager']);
     expect(actionsOn('AgentMedia', signingSecretArn)).toEqual([]);
+    // An email's files are read from its MIME: objects under inbound/ only, never written.
+    expect(actionsOn('AgentMedia', inboundMailArn)).toContain('s3:GetObject*');
+    const s3 = statements.filter((st) => st.Action.some((a) => String(a).startsWith('s3:')));
+    expect(s3.flatMap((st) => st.Resource)).not.toContainEqual({ 'Fn::Join': ['', [bucketArn, '/*']] });
+    expect(s3.flatMap((st) => st.Action.map(String)).filter((a) => /Put|Delete/.test(a))).toEqual([]);
   });
 
   it("routes only the two file paths (GET and HEAD) to agent-media, with the agent API's timeout", () => {

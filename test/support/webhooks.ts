@@ -2,6 +2,7 @@ import { createHmac, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import twilio from 'twilio';
 import { type SnsMessage, snsStringToSign } from '#shared/channels/ses/sns.js';
+import { type MailFile, multipartBody } from './mail-files.js';
 
 /**
  * Provider payloads as the providers send them, and signed requests to the local runtime's webhooks.
@@ -219,8 +220,11 @@ export function sesReceived(options: {
   /** More header lines (`Auto-Submitted: auto-replied`, `List-Id: <…>`). */
   headers?: string[];
   text: string;
+  /** Files sent with the text (a `multipart/mixed` mail, each part Base64; `inline` for a Content-ID image). */
+  files?: MailFile[];
 }): unknown {
   const subject = options.subject ?? 'Where is my parcel?';
+  const body = options.files ? multipartBody(options.text, options.files) : undefined;
   const mime = [
     `From: ${options.from}`,
     ...(options.replyTo ? [`Reply-To: ${options.replyTo}`] : []),
@@ -234,9 +238,7 @@ export function sesReceived(options: {
     `Date: ${new Date(options.at).toUTCString()}`,
     ...(options.headers ?? []),
     'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=UTF-8',
-    '',
-    options.text,
+    ...(body ?? ['Content-Type: text/plain; charset=UTF-8', '', options.text]),
     '',
   ].join('\r\n');
   const address = /<([^>]+)>/.exec(options.from)?.[1] ?? options.from;

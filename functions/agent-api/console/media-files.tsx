@@ -12,10 +12,12 @@ type Attachment = NonNullable<TimelineItem['attachments']>[number];
 
 /**
  * Whether the agent API serves this attachment from its provider: a WhatsApp Cloud API media id
- * (which answers only with the business's token) or a Twilio file (MMS, WhatsApp through Twilio).
- * Messenger's and Instagram's files keep their CDN link, which opens for whoever holds it.
+ * (which answers only with the business's token), a Twilio file (MMS, WhatsApp through Twilio), or an
+ * email's file (read from the mail as received). Messenger's and Instagram's files keep their CDN link,
+ * which opens for whoever holds it.
  */
 export function servedByApi(item: TimelineItem, file: Attachment): boolean {
+  if (item.channel === 'email') return true;
   if (item.channel === 'whatsapp') return Boolean(file.mediaId || file.url);
   return item.channel === 'sms' && Boolean(file.url);
 }

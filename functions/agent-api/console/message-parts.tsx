@@ -71,7 +71,19 @@ export function Attachments(props: { item: TimelineItem }) {
         })}
       </ul>
       <MediaFiles item={item} />
+      <OmittedFiles item={item} />
     </>
+  );
+}
+
+/** An email's files past the ones listed (`data.attachmentsOmitted`): counted, not kept, so not openable. */
+function OmittedFiles(props: { item: TimelineItem }) {
+  const omitted = props.item.data?.attachmentsOmitted;
+  if (typeof omitted !== 'number' || omitted < 1) return null;
+  return (
+    <p class="muted attachments-omitted">
+      {omitted} more {omitted === 1 ? 'file' : 'files'} not kept
+    </p>
   );
 }
 

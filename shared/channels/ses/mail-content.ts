@@ -7,10 +7,13 @@ import {
 } from 'mailparser';
 import { normaliseEmail } from '#shared/domain/addresses.js';
 import type { Attachment } from '#shared/domain/envelope.js';
-import { optional } from '../normalised.js';
+import { optional } from '../optional.js';
 import { relabelledMime, SniffingDecoder } from './charsets.js';
 import { bodyOf, cutAtBoundary, multipartBoundaries } from './mail-body.js';
 import type { SesReceivedNotification } from './schema.js';
+
+/** Raw MIME up to this size stays in `raw.content` (SNS action); larger mail is only referenced. */
+export const MAX_INLINE_MIME_BYTES = 32 * 1024;
 
 /** At most this many attachments are listed; `data.attachmentsOmitted` counts the rest. */
 export const MAX_ATTACHMENTS = 100;

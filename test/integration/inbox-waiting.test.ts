@@ -217,8 +217,10 @@ describe('local runtime: the inbox waits on unanswered customers only', () => {
     // Before this change (measured the same way): 1, 0, 1, 0, 0, 0, 0 index writes and 2, 1, 3, 1, 2, 2, 1
     // conversation writes; `waitingSince` then never ended before the conversation was resolved.
     expect(figures).toEqual({
-      // The touch leaves it unlisted; the AI's first-response mark lists it answered (1), in its write.
-      newCustomerAnsweredByAi: { index: 1, conversationWrites: 2, conversationUnits: 2, failedConditions: 0 },
+      // The touch leaves it unlisted; the AI's first-response mark lists it answered (1), in its write;
+      // the first response it owes is then counted and settled on the conversation (one write more since
+      // 2026-12-07: a crash between mark and count no longer loses the count).
+      newCustomerAnsweredByAi: { index: 1, conversationWrites: 3, conversationUnits: 3, failedConditions: 0 },
       // Listed after routing, so after the hand-off's assignment: one entry, with its queue (before
       // waiting: 2 entries, the touch's and the assignment's, and 3 writes).
       newCustomerHandedOff: { index: 1, conversationWrites: 4, conversationUnits: 4, failedConditions: 0 },

@@ -6,6 +6,7 @@ import { PARKED_STATUS_TTL_SECONDS } from '#shared/store/params/parked-status.js
 import { agentCaller, customerReads } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
+import { keptSuppression } from '../support/kept-suppression.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { receiveSes } from '../support/ses-mail.js';
@@ -106,7 +107,7 @@ describe('email bounces and complaints go to the customer of the mail they name'
     return { address, desk, customer, sent, customers: await customerCount() };
   };
 
-  it("puts a Reply-To's bounce on the customer we replied to, once, and their erasure leaves nothing of it", async () => {
+  it("puts a Reply-To's bounce on the customer we replied to, once, and their erasure leaves only its suppression", async () => {
     const { address: IDA, desk: DESK, customer: ida, sent, customers } = await answeredAtDesk('ida');
 
     const notice = bounce(sent.sesId, DESK);
@@ -144,14 +145,15 @@ describe('email bounces and complaints go to the customer of the mail they name'
 
     manual.advance(1000);
     await api('DELETE', `/api/customers/${ida.id}`);
-    // Nothing names the address: no suppression, no customer, no marker (its reference is hashed).
-    expect(await naming(DESK)).toEqual([]);
+    // Nothing names the address but its suppression, kept detached (no customer, no message id: a
+    // bounced address stays suppressed after the erasure), no customer, no marker (its reference is hashed).
+    expect(await naming(DESK)).toEqual(keptSuppression(DESK));
     expect(await naming(IDA)).toEqual([]);
 
     // A late redelivery after the erasure brings nothing back: the mail's marker drops it.
     const customersAfter = await customerCount();
     await receiveSes(runtime, notice, { snsId: 'sns-ida-bounce-late', at: now() });
-    expect(await naming(DESK)).toEqual([]);
+    expect(await naming(DESK)).toEqual(keptSuppression(DESK));
     expect(await customerCount()).toBe(customersAfter);
   });
 
@@ -192,13 +194,13 @@ describe('email bounces and complaints go to the customer of the mail they name'
    * names no customer, so the customer's erasure cannot find it: SES's diagnostic kept there named
    * their address after the erasure, for good. The reference keeps no diagnostic now, and expires.
    */
-  it('leaves nothing naming the address when its customer is erased after a bounce of mail we never sent', async () => {
+  it('leaves only the suppression naming the address when its customer is erased after a bounce of mail we never sent', async () => {
     const KIM = 'kim.bounce@acme.example';
     await email('kim-b-1', `Kim <${KIM}>`);
     const kim = await reads.find(KIM);
     await receiveSes(runtime, bounce('0100018c-kim-not-ours-000000', KIM), { snsId: 'sns-kim', at: now() });
     manual.advance(1000);
     await api('DELETE', `/api/customers/${kim.id}`);
-    expect(await naming(KIM)).toEqual([]);
+    expect(await naming(KIM)).toEqual(keptSuppression(KIM));
   });
 });

@@ -4,6 +4,7 @@ import type { ChannelOption } from '#shared/domain/replies.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
+import { keptSuppression } from '../support/kept-suppression.js';
 import { ManualTimers } from '../support/manual-timers.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { receiveSes } from '../support/ses-mail.js';
@@ -81,22 +82,6 @@ describe('email suppressions of an erased customer', () => {
     (await api<ChannelOption[]>('GET', `/api/customers/${customerId}/channels`)).find(
       (o) => o.channel === 'email',
     );
-
-  /** What the erasure leaves naming an address: its suppression alone, detached (see suppression-keep). */
-  const keptSuppression = (address: string) => [
-    {
-      pk: `CONTACT#email#${address}`,
-      sk: 'CONTACT',
-      entity: 'contact_state',
-      kind: 'email',
-      value: address,
-      blocked: true,
-      reason: expect.stringMatching(/^bounce/),
-      at: expect.any(String),
-      envelopeId: 'erased',
-      erasedAt: expect.any(String),
-    },
-  ];
 
   it('keeps the suppression of a Reply-To address nobody holds as a bare suppression record', async () => {
     const EVE = 'eve.suppressed@acme.example';

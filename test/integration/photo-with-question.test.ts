@@ -102,12 +102,13 @@ describe('local runtime: a photo sent with a question', () => {
   it('the AI answers the question and the photo goes to a person, whichever is routed first', async () => {
     const textFirst = await photoWithQuestion('text');
     const photoFirst = await photoWithQuestion('photo');
-    // The same outcome, at the same cost (the pair as one message each: 46 calls; 44 before WhatsApp
+    // The same outcome, at the same cost (the pair as one message each: 49 calls since the AI's first
+    // answer owes its first-response count, settled in 3 writes more; 46 before; 44 before WhatsApp
     // replies wrote their message reference again, for statuses without the key, 45 before the AI's
     // answer counted for the wait from its place right after the question: its end of the wait the
     // photo began is refused, a conditional write that fails).
     expect(textFirst).toEqual(photoFirst);
-    expect(photoFirst.cost.calls).toBeLessThanOrEqual(46);
+    expect(photoFirst.cost.calls).toBeLessThanOrEqual(49);
     expect(photoFirst.aiAnswers).toBe(1);
     expect(photoFirst.text).toBe('ai routine');
     expect(photoFirst.photo).toMatch(/^human /);

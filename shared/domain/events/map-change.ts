@@ -307,6 +307,10 @@ function reopenedAt(record: ChangeRecord, item: Image, old: Image | undefined): 
   return record.at > resolvedAt ? record.at : resolvedAt;
 }
 
+/** The latest of ISO times (all UTC, so the strings' order), those undefined left out. */
+const latest = (first: string, ...rest: (string | undefined)[]) =>
+  rest.reduce<string>((max, at) => (at !== undefined && at > max ? at : max), first);
+
 function conversationEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
   const conversationId = str(item.id);
   const customerId = str(item.customerId);
@@ -314,8 +318,9 @@ function conversationEvents(record: ChangeRecord, item: Image, old: Image | unde
   const base = { customerId, conversationId };
   const out: IntegrationEvent[] = [];
   const reopened = old?.status === 'resolved' && item.status === 'open';
+  let openedAt: string | undefined;
   if (old?.entity !== 'conversation' || reopened) {
-    const openedAt = (reopened ? reopenedAt(record, item, old) : str(item.createdAt)) ?? record.at;
+    openedAt = (reopened ? reopenedAt(record, item, old) : str(item.createdAt)) ?? record.at;
     out.push(
       event('conversation.opened', [conversationId, openedAt], openedAt, {
         ...base,
@@ -340,7 +345,10 @@ function conversationEvents(record: ChangeRecord, item: Image, old: Image | unde
   if (before.agentId !== after.agentId || before.queue !== after.queue) {
     // The assignment's own time (its write keeps it); the change feed's, whole seconds on AWS and as
     // late as the feed is, only for one written before assignments were timed.
-    const at = str(item.assignedAt) ?? record.at;
+    // Never before the opening it follows: a hand-off is placed right after its message, which the
+    // provider may time hours before we received it and opened the conversation (an offline phone's
+    // WhatsApp); a receiver ordering by timestamp would otherwise drop it as stale.
+    const at = latest(str(item.assignedAt) ?? record.at, str(item.createdAt), str(item.reopenedAt), openedAt);
     out.push(event('conversation.assigned', [record.id], at, { ...base, assignee: after, previous: before }));
   }
   return out;

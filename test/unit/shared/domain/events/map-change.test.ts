@@ -102,7 +102,7 @@ describe('eventsOfChange', () => {
   });
 
   it('times conversation.assigned by the assignment itself, not by when the change feed read it', () => {
-    const assignedAt = '2026-12-02T05:00:00.000Z';
+    const assignedAt = '2026-12-03T10:05:00.000Z';
     const [assigned] = eventsOfChange(
       change('modify', { ...conversation, assignee: 'ana', queue: 'billing', assignedAt }, conversation),
     );
@@ -110,6 +110,35 @@ describe('eventsOfChange', () => {
     // One assigned before assignments were timed keeps the change's time.
     const [older] = eventsOfChange(change('modify', { ...conversation, assignee: 'ana' }, conversation));
     expect(older?.timestamp).toBe(AT);
+  });
+
+  it('never times an assignment before the opening it follows (a hand-off placed after a late message)', () => {
+    // A hand-off is placed a millisecond after its message, which WhatsApp times hours back for a
+    // phone that was offline; the conversation opened when we received it.
+    const assignedAt = '2026-12-03T08:00:00.001Z';
+    const opened = eventsOfChange(
+      change('insert', { ...conversation, assignee: 'ana', queue: 'billing', assignedAt }),
+    );
+    const at = Object.fromEntries(opened.map((e) => [e.type, e.timestamp]));
+    expect(at).toEqual({ 'conversation.opened': AT, 'conversation.assigned': AT });
+    const later = eventsOfChange(
+      change('modify', { ...conversation, assignee: 'ana', queue: 'billing', assignedAt }, conversation),
+    );
+    expect(later.map((e) => [e.type, e.timestamp])).toEqual([['conversation.assigned', AT]]);
+    // A reopen's hand-off: not before the reopen's own event.
+    const resolved = { ...conversation, status: 'resolved', resolvedAt: '2026-12-03T11:00:00.000Z' };
+    const reopenedAt = '2026-12-03T12:00:00.000Z';
+    const reopen = eventsOfChange(
+      change(
+        'modify',
+        { ...conversation, reopenedAt, assignee: 'ana', assignedAt: '2026-12-03T11:30:00.001Z' },
+        resolved,
+      ),
+    );
+    expect(reopen.map((e) => [e.type, e.timestamp])).toEqual([
+      ['conversation.opened', reopenedAt],
+      ['conversation.assigned', reopenedAt],
+    ]);
   });
 
   describe('a reopen: timed when it happened, one event per reopen', () => {

@@ -24,7 +24,8 @@ interface ClaimInput {
 /**
  * The holder an agent's reply to an open conversation goes out under: nobody's, it becomes the
  * replier's first (a conditional write: still open, still nobody's, so of two agents replying at once
- * one takes it); the replier's own, or the one `expectedAssignee` names, as it stands. Another agent's
+ * one takes it) unless `expectedAssignee` is `""` (they saw nobody: it stays nobody's); the replier's
+ * own, or the one `expectedAssignee` names, as it stands. Another agent's
  * (read again strongly before refusing) is refused 409 `assignee_changed`, nothing written, unless this
  * request's `Idempotency-Key` stored its reply before (a retry after the conversation changed hands).
  */
@@ -34,6 +35,9 @@ async function claimForReply(deps: ReplyAsAgentDeps, conversation: Conversation,
   const expected = input.expectedAssignee === 'me' ? agentId : input.expectedAssignee;
   const allowed = (holder: string | undefined) => holder === agentId || holder === expected;
   if (conversation.assignee === undefined) {
+    // The caller saw nobody holding it and says so: the reply goes out beside the queue, taking nothing
+    // (a bot's acknowledgement that leaves the conversation to the people in its queue).
+    if (input.expectedAssignee === '') return;
     const now = deps.replies.clock.now().toISOString();
     const eventId = `assigned:${conversationId}:reply:${idempotencyKey ?? now}`;
     const target = { agentId };

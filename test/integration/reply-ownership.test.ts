@@ -115,6 +115,22 @@ describe('local runtime: replying takes ownership', () => {
     expect(assigned.map((i) => [i.data?.by, i.data?.to])).toEqual([[owner, { agentId: owner, queue: null }]]);
   }, 60_000);
 
+  it('leaves a conversation nobody has to nobody when the reply says it saw nobody (`expectedAssignee: ""`)', async () => {
+    const { id, customerId } = await unassigned('447700900413', 'wamid.OWN3');
+    const ack = await reply(id, LEAD, { text: 'We have your message.', expectedAssignee: '' }, 'own3-ack');
+    expect(ack.status).toBe(202);
+    await runtime.idle();
+    expect((await conversation(id)).assignee).toBeUndefined();
+    expect((await timeline(customerId)).filter((i) => i.event === 'assigned')).toEqual([]);
+    expect(agentTexts()).toContain('We have your message.');
+    // Once an agent has it, the same view is stale: refused, nothing sent.
+    expect((await reply(id, BOB, { text: 'Bob takes it.' })).status).toBe(202);
+    const stale = await reply(id, LEAD, { text: 'Second note.', expectedAssignee: '' });
+    expect(stale.status).toBe(409);
+    expect(stale.json.error?.code).toBe('assignee_changed');
+    expect((await conversation(id)).assignee).toBe('agent-bob');
+  }, 60_000);
+
   it('answers a retried Idempotency-Key with the first reply after the conversation changed hands', async () => {
     const { id } = await unassigned('447700900412', 'wamid.OWN2');
     const first = await reply(id, ANA, { text: 'On its way.' }, 'own2-ana');

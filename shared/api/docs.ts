@@ -143,7 +143,7 @@ function operation(route: RouteConfig): JsonSchema {
 
 /** `message.received` → `MessageReceivedEvent`, the event's schema in `components`. */
 const eventSchemaName = (type: EventType) =>
-  `${type.replace(/(^|\.)(\w)/g, (_m, _dot, c: string) => c.toUpperCase())}Event`;
+  `${type.replace(/(^|[._])([a-z])/g, (_m, _dot, c: string) => c.toUpperCase())}Event`;
 
 /** The Standard Webhooks headers every event request carries. */
 const WEBHOOK_HEADERS = [

@@ -209,7 +209,8 @@ async function updateCustomer(
   const mentioned = await recordEvidence(deps, resolving, identities, contested);
   // At the first delivery's time, whichever delivery writes it: a resend never outranks a later keyword.
   const contact = contactStateOf(envelope, placed.at);
-  if (contact) await deps.store.setContactState(customer, contact);
+  // Under the customer it came from: the consent event its change makes names them.
+  if (contact) await deps.store.setContactState(customer, { ...contact, customerId });
   const touch: ProfileTouch = {
     customerId,
     identities,

@@ -22,7 +22,7 @@ export async function recordUnsubscribedStatus(
   // Twilio's status names the number it went from (`From`, the envelope's account).
   const from = businessPhoneOf(envelope);
   const state = unsubscribedState({ channel: envelope.channel, codes, from }, failed.item.at, envelope.id);
-  if (to && state) await store.setContactState?.(to, state);
+  if (to && state) await store.setContactState?.(to, { ...state, customerId: failed.item.customerId });
 }
 
 /**
@@ -42,6 +42,6 @@ export async function recordUnsubscribedSend(
     message.at,
     `reply:${message.id}`,
   );
-  if (state) await store.setContactState?.(message.to, state);
+  if (state) await store.setContactState?.(message.to, { ...state, customerId: message.customerId });
   return state;
 }

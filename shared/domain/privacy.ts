@@ -39,6 +39,29 @@ export const CustomerExportSchema = z.object({
   auditRecords: z
     .array(AuditRecordSchema)
     .describe('the audit records naming any customer of the group, newest first, up to 200 a customer'),
+  webhookRecipients: z
+    .array(
+      z.object({
+        subscriptionId: z.string(),
+        urlHost: z
+          .string()
+          .nullable()
+          .describe("the host of the subscription's URL; null once it is deleted"),
+        description: z.string().optional(),
+        deleted: z.literal(true).optional(),
+      }),
+    )
+    .describe(
+      'the webhook subscriptions sent (or due to be sent) an event about them whose payload held their words, their address or a message id (every `message.*`, `voicemail.received`, `contact.*`, a `csat.received` with a comment), in the delivery log’s 30 days; up to 50 a customer',
+    ),
+  truncated: z
+    .object({
+      contactStates: z.boolean(),
+      webchatSessions: z.boolean(),
+      auditRecords: z.boolean(),
+      webhookRecipients: z.boolean(),
+    })
+    .describe('which lists reached their limit with more held (those not listed are never cut)'),
 });
 export type CustomerExport = z.infer<typeof CustomerExportSchema>;
 

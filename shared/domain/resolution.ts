@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { START_REASON, STOP_REASON } from './contact-state.js';
 import { goesBeside } from './conversation.js';
 import { deletionPending } from './deletion.js';
 import type { Channel, Envelope, Identity, MessageEnvelope, StatusEnvelope } from './envelope.js';
@@ -285,8 +286,8 @@ export function contactStateOf(envelope: Envelope, at = envelope.occurredAt): Co
     const number = smsBusinessPhone(envelope);
     const toward = { ...common, ...(number ? { number } : {}) };
     const optOut = envelope.data?.optOut;
-    if (optOut === 'stop') return { ...toward, blocked: true, reason: 'opted out (STOP)' };
-    if (optOut === 'start') return { ...toward, blocked: false, reason: 'opted in (START)' };
+    if (optOut === 'stop') return { ...toward, blocked: true, reason: STOP_REASON };
+    if (optOut === 'start') return { ...toward, blocked: false, reason: START_REASON };
   }
   return undefined;
 }

@@ -4,6 +4,9 @@ import type { ContactState } from './resolver-ports.js';
 /** Twilio's error for a text to a number that texted STOP to ours ("attempt to send to unsubscribed recipient"). */
 export const TWILIO_UNSUBSCRIBED = '21610';
 
+/** The reason of an opt-out Twilio's 21610 told of: what the consent events tell as `provider_opt_out`. */
+export const UNSUBSCRIBED_REASON = `STOP reported by Twilio error ${TWILIO_UNSUBSCRIBED}`;
+
 /**
  * The opt-out a refused SMS tells of: Twilio refused it (at the send, or on its `failed` status) as sent
  * to a number that texted STOP to ours, perhaps a STOP we never saw. Recorded as a STOP is, so agents,
@@ -22,7 +25,7 @@ export function unsubscribedState(
   if (!refusal.codes.includes(TWILIO_UNSUBSCRIBED)) return undefined;
   return {
     blocked: true,
-    reason: `STOP reported by Twilio error ${TWILIO_UNSUBSCRIBED}`,
+    reason: UNSUBSCRIBED_REASON,
     at,
     envelopeId: source,
     ...(refusal.from ? { number: refusal.from } : {}),

@@ -278,13 +278,19 @@ export function breakerReleaseAt(
 
 /**
  * Whether an event's payload holds what the customer wrote (a message's text, a survey's comment, an
- * attachment's file name) or a message's id, which may name them (a WhatsApp Cloud API id is base64
- * of a record holding the customer's number): its delivery is noted under the customer, so an erasure
- * strips it from the log at once. Every `message.*` event has a message id.
+ * attachment's file name), their address, or a message's id, which may name them (a WhatsApp Cloud
+ * API id is base64 of a record holding the customer's number): its delivery is noted under the customer, so an erasure
+ * strips it from the log at once. Every `message.*` event has a message id; a consent event
+ * (`contact.*`) has the address it is about.
  */
 export function carriesWords(event: Pick<IntegrationEvent, 'data'>): boolean {
-  const { text, comment, messageId } = event.data;
-  return typeof text === 'string' || typeof comment === 'string' || typeof messageId === 'string';
+  const { text, comment, messageId, address } = event.data;
+  return (
+    typeof text === 'string' ||
+    typeof comment === 'string' ||
+    typeof messageId === 'string' ||
+    typeof address === 'string'
+  );
 }
 
 /** The secrets that sign now: the newest, and the older ones until their grace period ends. */

@@ -17,6 +17,8 @@ export const EVENT_TYPES = [
   'customer.merged',
   'customer.unmerged',
   'customer.erased',
+  'contact.opted_out',
+  'contact.opted_in',
   'sla.warning',
   'sla.breached',
   'csat.received',

@@ -12,6 +12,24 @@ import { SlaMetricSchema } from '../sla/policy.js';
 import { WakeReasonSchema } from '../snooze.js';
 import { EVENT_TYPES, SUBSCRIBABLE_EVENTS } from './event-types.js';
 
+/**
+ * Why a customer's consent changed: an SMS STOP or START keyword, Twilio refusing a text with 21610 (they
+ * had texted STOP, perhaps one we never saw), an email's permanent bounce or complaint; `other` for a
+ * state recorded otherwise.
+ */
+export const ConsentReasonSchema = z.enum([
+  'stop_keyword',
+  'start_keyword',
+  'provider_opt_out',
+  'bounce',
+  'complaint',
+  'other',
+]);
+export type ConsentReason = z.infer<typeof ConsentReasonSchema>;
+
+/** The SMS keyword a message was (`data.optOut` of the timeline item): STOP, START or HELP and their synonyms. */
+export const OptOutKeywordSchema = z.enum(['stop', 'start', 'help']);
+
 /** The events an integrator can subscribe to (the list grows with the features). */
 export const EventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof EventTypeSchema>;
@@ -23,7 +41,8 @@ export type SubscribedEvent = z.infer<typeof SubscribedEventSchema>;
 /**
  * One event as integrators receive it (the Standard Webhooks payload shape: `type`, `timestamp`,
  * `data`). `id` is the same however often the change behind it is delivered; `data` holds ids, times
- * and the changed object, never contact data (no phone numbers, addresses, names).
+ * and the changed object, never contact data (no phone numbers, addresses, names), but for the
+ * address a consent event (`contact.*`) is about.
  */
 export const IntegrationEventSchema = z.object({
   id: z.string().min(1),
@@ -71,6 +90,10 @@ const messageContext = () => ({
   frequentlyForwarded: z.literal(true).optional().meta({
     description: 'WhatsApp: the message had been forwarded many times (more than five) before it reached us',
   }),
+  optOut: OptOutKeywordSchema.optional().meta({
+    description:
+      'an SMS that was an opt-out keyword (STOP and its synonyms), an opt-in (START) or HELP: its `contact.opted_out` or `contact.opted_in` follows when it changed the customer’s consent',
+  }),
   template: z
     .object({ name: z.string(), language: z.string(), parameters: z.array(z.string()) })
     .optional()
@@ -88,6 +111,30 @@ const slaTarget = (customerId: z.ZodString, conversationId: z.ZodString, time: z
     metric: SlaMetricSchema,
     due: time.optional().meta({ description: 'the deadline of the target' }),
     policy: z.string().optional(),
+    at: time,
+  });
+
+/**
+ * `contact.opted_out` and `contact.opted_in`: whose consent, on which channel and address (the one
+ * contact datum an event carries: a CRM syncing consent needs to know which of their addresses), toward
+ * which number of ours, why and when.
+ */
+const consentChange = (customerId: z.ZodString, time: z.ZodISODateTime) =>
+  z.object({
+    customerId,
+    // `sms` for a phone number, `email` for an email address.
+    channel: ChannelSchema,
+    address: z.string().meta({
+      description: 'the customer’s address it is about: their phone number (E.164) or email address',
+    }),
+    ourNumber: z.string().nullable().meta({
+      description:
+        'SMS: the number of ours the STOP or START was texted to (Twilio keeps opt-outs per number of ours); null: all of ours (an opt-out that named none), and for email',
+    }),
+    reason: ConsentReasonSchema.meta({
+      description:
+        '`stop_keyword`, `start_keyword` (the SMS keywords), `provider_opt_out` (Twilio refused a text with 21610: they had texted STOP), `bounce`, `complaint` (email suppressions)',
+    }),
     at: time,
   });
 
@@ -195,6 +242,8 @@ export const eventDataSchemas = once(() => {
     'customer.merged': z.object({ customerId, mergedInto: z.string(), mergedAt: time, by }),
     'customer.unmerged': z.object({ customerId, unmergedFrom: z.string(), unmergedAt: time, by }),
     'customer.erased': z.object({ customerId, erasedAt: time }),
+    'contact.opted_out': consentChange(customerId, time),
+    'contact.opted_in': consentChange(customerId, time),
     'sla.warning': slaTarget(customerId, conversationId, time),
     'sla.breached': slaTarget(customerId, conversationId, time),
     'csat.received': z.object({

@@ -11,6 +11,7 @@ import { AuthorKindSchema } from '../outbound.js';
 import { messageItemId } from '../resolution.js';
 import { withKeyFields } from '../timeline.js';
 import { clockEvents } from './clock-events.js';
+import { consentEvents } from './consent-events.js';
 import { event, eventId, type Image, member, some, someOf, str } from './event-parts.js';
 import type { EventData, IntegrationEvent } from './integration-events.js';
 import { messageContext } from './message-context.js';
@@ -360,7 +361,8 @@ function conversationEvents(record: ChangeRecord, item: Image, old: Image | unde
  * it `message.deleted`, their edit of it `message.edited`; a conversation
  * created or reopened, (re)assigned, resolved; snoozed and woken, an SLA target warned of or breached
  * (clock-events.ts); a customer created, merged
- * into another, unmerged, erased. A message an unmerge moves to its customer makes none.
+ * into another, unmerged, erased; an address's consent changing (consent-events.ts). A message an
+ * unmerge moves to its customer makes none.
  * Pure and total: any other change (and any removal) makes none.
  */
 export function eventsOfChange(record: ChangeRecord): IntegrationEvent[] {
@@ -375,6 +377,8 @@ export function eventsOfChange(record: ChangeRecord): IntegrationEvent[] {
       return customerEvents(record, item, old);
     case 'conversation':
       return conversationEvents(record, item, old);
+    case 'contact_state':
+      return consentEvents(record, item, old);
     default:
       return [];
   }

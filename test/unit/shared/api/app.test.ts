@@ -204,6 +204,13 @@ function fakeAdmin(): AgentAdmin & { calls: unknown[][] } {
       contactStates: [],
       webchatSessions: [],
       auditRecords: [],
+      webhookRecipients: [],
+      truncated: {
+        contactStates: false,
+        webchatSessions: false,
+        auditRecords: false,
+        webhookRecipients: false,
+      },
     }),
     erase: async (customerId, agentId, now) => ({
       customerId,

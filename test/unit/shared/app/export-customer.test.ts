@@ -14,6 +14,8 @@ const data = (text: string, customerIds = ['cu_1']): CustomerExport => ({
   contactStates: [],
   webchatSessions: [],
   auditRecords: [],
+  webhookRecipients: [],
+  truncated: { contactStates: false, webchatSessions: false, auditRecords: false, webhookRecipients: false },
 });
 
 function setup(text: string, exportInlineBytes: number, customerIds?: string[]) {

@@ -76,9 +76,30 @@ const event = (name: string, data: Record<string, unknown>, extra: Record<string
   ...extra,
 });
 
+/** An SMS contact state toward a number of ours, written under the customer whose keyword it was. */
+const consent = (blocked: boolean, reason: string) => ({
+  entity: 'contact_state',
+  kind: 'phone',
+  value: '+447700900555',
+  number: '+15017120001',
+  blocked,
+  reason,
+  at: AT,
+  envelopeId: 'twilio:SM1',
+  customerId: 'cu_1',
+});
+
 /** A change of the table that makes each event type, with every optional field the mapper can fill. */
 const CHANGES: ChangeRecord[] = [
   change('insert', inbound),
+  change('insert', { ...inbound, id: 'sms:SM1', channel: 'sms', data: { optOut: 'stop' } }),
+  change('insert', consent(true, 'opted out (STOP)'), undefined, 'CONTACT#+15017120001'),
+  change(
+    'modify',
+    consent(false, 'opted in (START)'),
+    consent(true, 'opted out (STOP)'),
+    'CONTACT#+15017120001',
+  ),
   change('insert', outbound),
   change(
     'modify',
@@ -155,7 +176,7 @@ describe('integrator events against the OpenAPI document', () => {
     const doc = (await (await createAgentApp(deps).request('/api/openapi.json')).json()) as EventDocument;
     const documented = (type: string) => documentedEvent(doc, type);
     const emitted = CHANGES.flatMap(eventsOfChange);
-    expect(emitted.map((e) => e.type).sort()).toEqual([...EventTypeSchema.options].sort());
+    expect([...new Set(emitted.map((e) => e.type))].sort()).toEqual([...EventTypeSchema.options].sort());
     for (const sent of emitted) {
       // What the receiver gets: the event as JSON.
       const body = JSON.parse(JSON.stringify(sent)) as { type: string };

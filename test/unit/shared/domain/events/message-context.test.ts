@@ -63,6 +63,16 @@ describe('message events: templates, forwards and quotes', () => {
     });
   });
 
+  it('message.received of an SMS keyword says which (optOut), as the normaliser recorded it', () => {
+    const keyword = (id: string, optOut: unknown) =>
+      eventsOfChange(
+        inserted({ ...message, id, channel: 'sms', direction: 'inbound', text: 'STOP', data: { optOut } }),
+      )[0]?.data;
+    expect(keyword('sms:SM1', 'stop')).toMatchObject({ optOut: 'stop' });
+    expect(keyword('sms:SM2', 'start')).toMatchObject({ optOut: 'start' });
+    expect(keyword('sms:SM3', 'unsubscribe')).not.toHaveProperty('optOut');
+  });
+
   it('says nothing of forwards, quotes or templates a message does not have', () => {
     const [event] = eventsOfChange(
       inserted({ ...message, id: 'whatsapp:wamid.P1', direction: 'inbound', text: 'Plain', data: {} }),
@@ -71,5 +81,6 @@ describe('message events: templates, forwards and quotes', () => {
     expect(Object.keys(event?.data ?? {})).not.toContain('frequentlyForwarded');
     expect(Object.keys(event?.data ?? {})).not.toContain('replyTo');
     expect(Object.keys(event?.data ?? {})).not.toContain('template');
+    expect(Object.keys(event?.data ?? {})).not.toContain('optOut');
   });
 });

@@ -46,7 +46,7 @@ const BY_OPERATION: Readonly<Record<string, Readonly<Record<number, readonly str
   wakeConversation: { 409: ['conversation_not_snoozed'] },
   updateMyAgent: { 422: ['unknown_queue'] },
   removeAgent: { 409: ['cannot_remove_self'] },
-  createWebhook: { 409: ['webhook_exists', 'webhook_busy', 'idempotency_key_reused'] },
+  createWebhook: { 409: ['webhook_exists', 'webhook_busy'], 422: ['idempotency_key_reused'] },
   updateWebhook: { 409: ['webhook_exists', 'webhook_busy'] },
   enableWebhook: { 409: ['webhook_exists', 'webhook_busy'] },
   replayWebhookDelivery: { 409: ['conflict', 'webhook_disabled'] },

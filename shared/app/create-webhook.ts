@@ -5,7 +5,7 @@ import type { Clock } from '#shared/domain/ports.js';
 import type { WebhookStore } from '#shared/domain/webhook-ports.js';
 import { refusedUrl, type UrlPolicy } from '#shared/domain/webhook-url.js';
 import { normalisedUrl, type Subscription } from '#shared/domain/webhooks.js';
-import { ConflictError, ValidationError } from '#shared/errors.js';
+import { ConflictError, UnprocessableError, ValidationError } from '#shared/errors.js';
 import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 import { claimEventGuards, listedTwin, twinError } from './webhook-guards.js';
 
@@ -35,11 +35,12 @@ export function idempotentWebhookId(agentId: string, key: string): string {
   return `wh_k${hash.slice(0, 32).replace(/[-_]/g, 'x')}`;
 }
 
-/** Whether two subscriptions post the same events to the same URL. */
+/** Whether a subscription is the one a create asked for: the same URL, events and description. */
 function sameAs(subscription: Subscription, request: WebhookRequest): boolean {
   const events = new Set(request.events);
   return (
     normalisedUrl(subscription.url) === normalisedUrl(request.url) &&
+    (subscription.description ?? '') === (request.description ?? '') &&
     subscription.events.length === events.size &&
     subscription.events.every((e) => events.has(e))
   );
@@ -48,7 +49,7 @@ function sameAs(subscription: Subscription, request: WebhookRequest): boolean {
 /**
  * Subscribes an endpoint as an admin (audited) and answers it with its signing secret, the only time
  * the secret is shown, except to a retry: with an `Idempotency-Key`, a create retried by the same admin
- * answers the subscription it made (`created: false`; the key for another request is a 409). A URL
+ * answers the subscription it made (`created: false`; the key for another request is a 422, as a reply's is). A URL
  * that could reach into the network is refused, and so (409 naming it) is a second active subscription
  * of the same URL taking any of the same events, which would receive each of those twice: edit the
  * first instead (updateWebhook). Each event's guard is claimed after the subscription is written, so
@@ -72,15 +73,15 @@ export async function createWebhook(
     entry.webhookId = id;
     if (made) {
       if (!sameAs(made, request)) {
-        throw new ConflictError(
-          'this Idempotency-Key was used for another subscription',
+        throw new UnprocessableError(
+          'this Idempotency-Key was used for another subscription (URL, events or description): a new subscription needs a new key',
           'idempotency_key_reused',
         );
       }
       return { subscription: made, created: false };
     }
     if (idempotencyKey && (await deps.webhooks.wasDeleted(id))) {
-      throw new ConflictError(
+      throw new UnprocessableError(
         'the subscription this Idempotency-Key made was deleted since: use a new key to subscribe again',
         'idempotency_key_reused',
       );

@@ -6,7 +6,7 @@ import { enableWebhook } from '#shared/app/enable-webhook.js';
 import { replayWebhookDelivery } from '#shared/app/replay-webhook-delivery.js';
 import type { IntegrationEvent } from '#shared/domain/events/integration-events.js';
 import { type Delivery, deliveryIdOf, eventGuardsOf, newDelivery } from '#shared/domain/webhooks.js';
-import { ConflictError, NotFoundError } from '#shared/errors.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '#shared/errors.js';
 import { memoryAuditLog } from '../../fakes/audit-log.js';
 import { memoryWebhooks, subscriptionTo } from '../../fakes/webhook-store.js';
 
@@ -341,7 +341,17 @@ describe('webhook admin: replaying and enabling on a disabled subscription', () 
         'zoe',
         'key-1',
       );
-      await expect(other).rejects.toBeInstanceOf(ConflictError);
+      await expect(other).rejects.toBeInstanceOf(UnprocessableError);
+      await expect(other).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+      // So is the same URL and events with another description: it is not the request the key made.
+      const described = createWebhook(
+        deps,
+        { ...request, events: [...request.events], description: 'billing CRM' },
+        'zoe',
+        'key-1',
+      );
+      await expect(described).rejects.toMatchObject({ code: 'idempotency_key_reused' });
+      await expect(described).rejects.toBeInstanceOf(UnprocessableError);
     });
 
     it('refuses a create retried with the Idempotency-Key of a subscription deleted since, never making its id again', async () => {

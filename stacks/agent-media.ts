@@ -6,8 +6,8 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type AgentSignIn, bindAgentSignIn } from './agent-sign-in.js';
-import { ZOD_WITHOUT_LOCALES } from './bundling/on-demand.js';
-import { ThreadlineFunction } from './constructs/threadline-function.js';
+import { MAIL_MIME_ON_DEMAND, ZOD_WITHOUT_LOCALES } from './bundling/on-demand.js';
+import { ThreadlineFunction, type ThreadlineFunctionProps } from './constructs/threadline-function.js';
 import { inboundMailPrefix } from './email-receiving.js';
 
 /** The agent API's paths whose files are fetched from the providers: served by this function, not the agent API. */
@@ -15,6 +15,16 @@ export const AGENT_MEDIA_PATHS = [
   '/api/customers/{id}/timeline/{itemId}/attachments/{index}',
   '/api/customers/{id}/timeline/{itemId}/recording',
 ] as const;
+
+/** How the file routes' function is bundled (the stack's, the bundle benchmark's and the bundle test's). */
+export const AGENT_MEDIA_BUNDLING: Pick<ThreadlineFunctionProps, 'keepNames' | 'aliases' | 'onDemand'> = {
+  // Errors name themselves, as on the agent API (errors.test.ts).
+  keepNames: false,
+  // @hono/zod-openapi takes zod's `z` namespace whole: without this, every locale of zod too.
+  aliases: ZOD_WITHOUT_LOCALES,
+  // An emailed file's MIME reader, loaded by the first one opened: uploads and recordings never read mail.
+  onDemand: [MAIL_MIME_ON_DEMAND],
+};
 
 /** What the file routes need from the stateful stack. */
 export interface AgentMediaProps {
@@ -50,10 +60,7 @@ export function addAgentMedia(
     memorySize: 512,
     description:
       "Threadline agent media: timeline files fetched from their providers with Threadline's credentials",
-    // Errors name themselves, as on the agent API (errors.test.ts).
-    keepNames: false,
-    // @hono/zod-openapi takes zod's `z` namespace whole: without this, every locale of zod too.
-    aliases: ZOD_WITHOUT_LOCALES,
+    ...AGENT_MEDIA_BUNDLING,
   })
     .bindTableReads(props.table, ['GetItem', 'BatchGetItem'])
     .bindSecret(props.providerSecret, 'PROVIDER_SECRET_ARN');

@@ -57,6 +57,18 @@ export const PHONE_ON_DEMAND: OnDemandModule = {
 };
 
 /**
+ * The MIME reader for the agent media function (mailparser, its charset tables, html-to-text: ~1.4 MB
+ * of a 1.9 MB bundle): only an emailed file's request reads a mail, uploads and recordings never do.
+ * mail-files.ts imports it by this specifier; the mail functions keep it bundled.
+ */
+export const MAIL_MIME_ON_DEMAND: OnDemandModule = {
+  specifier: '#shared/channels/ses/mail-content.js',
+  shim: `${projectRoot}stacks/bundling/mail-mime-on-demand.ts`,
+  entry: `${projectRoot}shared/channels/ses/mail-content.ts`,
+  file: 'mail-mime.cjs',
+};
+
+/**
  * zod's schema compiler for the webhooks (~33 KB of a 150 KB budget): `hot` (shared/validation/hot.ts)
  * imports `compile` as `#zod-compile` (package.json's `imports`: `zod/v4/core`), and calls it only
  * on a schema's 100th parse, so a cold start never needs it.

@@ -3,10 +3,11 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import {
   BEDROCK_ON_DEMAND,
   ELD_ON_DEMAND,
+  MAIL_MIME_ON_DEMAND,
   type OnDemandModule,
   onDemandBuildCommand,
   PHONE_ON_DEMAND,
@@ -48,7 +49,12 @@ const FUNCTIONS: Record<
     onDemand: [PHONE_ON_DEMAND],
     aliases: ZOD_WITHOUT_LOCALES,
   },
-  'agent-media': { webhook: false, keepNames: false, aliases: ZOD_WITHOUT_LOCALES },
+  'agent-media': {
+    webhook: false,
+    keepNames: false,
+    onDemand: [MAIL_MIME_ON_DEMAND],
+    aliases: ZOD_WITHOUT_LOCALES,
+  },
 };
 
 /** The settings the functions' module scope needs to load (dummy values: nothing is called). */
@@ -82,15 +88,15 @@ export const ENV = {
 };
 
 /** The same esbuild options as the house CDK construct (ESM, minified, node22, SDK bundled, keepNames but for webhooks and the agent API, the version defined). */
-export async function bundle(
+export function bundleOptions(
   entry: string,
   outfile: string,
   keepNames: boolean,
   inject: string[] = [],
   onDemand: readonly OnDemandModule[] = [],
   aliases: Readonly<Record<string, string>> = {},
-): Promise<number> {
-  await build({
+): BuildOptions {
+  return {
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -105,7 +111,13 @@ export async function bundle(
     inject,
     alias: { ...aliases, ...Object.fromEntries(onDemand.map((m) => [m.specifier, m.shim])) },
     logLevel: 'silent',
-  });
+  };
+}
+
+/** Bundles as the stack does (bundleOptions' arguments), writes the files it loads on demand beside it, and returns its size. */
+export async function bundle(...args: Parameters<typeof bundleOptions>): Promise<number> {
+  const [, outfile, , , onDemand = []] = args;
+  await build(bundleOptions(...args));
   for (const m of onDemand) execSync(onDemandBuildCommand(m, dirname(outfile)));
   return statSync(outfile).size;
 }

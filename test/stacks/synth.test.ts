@@ -28,6 +28,9 @@ const WEBHOOKS = ['WhatsApp', 'Meta', 'TwilioSms', 'TwilioVoice', 'Ses'];
 /** A text only zod's schema compiler holds (its refusal message): the compiler's mark in a bundle. */
 const COMPILER_TEXT = 'z.compile does not support';
 
+/** A header name only mailparser spells out (its header handling): the MIME reader's mark in a bundle. */
+const MAILPARSER_TEXT = 'disposition-notification-to';
+
 /** The resolver's bundle mark (README, bench section 1): 800 KB. */
 const RESOLVER_MARK_BYTES = 800 * 1024;
 
@@ -90,6 +93,7 @@ describe('cdk synth with bundling', () => {
       expect(existsSync(join(assets.get('Resolver') ?? '', file))).toBe(true);
     }
     expect(existsSync(join(assets.get('Sender') ?? '', 'client-ses.cjs'))).toBe(true);
+    expect(existsSync(join(assets.get('AgentMedia') ?? '', 'mail-mime.cjs'))).toBe(true);
     // The voice webhook answers a call by the business hours of the routing policy it reads at start.
     for (const name of ['Resolver', 'TwilioVoice']) {
       expect(existsSync(join(assets.get(name) ?? '', 'default-policy.json')), name).toBe(true);
@@ -110,6 +114,13 @@ describe('cdk synth with bundling', () => {
       expect({ name, bundled }).toEqual({ name, bundled: false });
       expect(readFileSync(join(dir, 'zod-compile.cjs'), 'utf8')).toContain(COMPILER_TEXT);
     }
+  });
+
+  it('leaves the MIME reader out of the agent media bundle, beside it for the emailed files opened', () => {
+    const dir = assets.get('AgentMedia') ?? '';
+    const bundled = readFileSync(join(dir, 'index.mjs'), 'utf8').includes(MAILPARSER_TEXT);
+    expect({ bundled }).toEqual({ bundled: false });
+    expect(readFileSync(join(dir, 'mail-mime.cjs'), 'utf8')).toContain(MAILPARSER_TEXT);
   });
 
   it("keeps the resolver under its mark (the repositories of a message's way only)", () => {

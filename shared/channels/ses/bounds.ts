@@ -2,6 +2,12 @@ import type { Attachment } from '#shared/domain/envelope.js';
 import { headOf } from '#shared/domain/text-cut.js';
 import type { SesReceivedNotification } from './schema.js';
 
+/** Raw MIME up to this size stays in `raw.content` (SNS action); larger mail is only referenced. */
+export const MAX_INLINE_MIME_BYTES = 32 * 1024;
+
+/** At most this many attachments are listed; `data.attachmentsOmitted` counts the rest. */
+export const MAX_ATTACHMENTS = 100;
+
 /**
  * What one received email may put on its envelope, and so on its timeline item and raw payload item:
  * every field a sender controls is capped, so that each item stays well under DynamoDB's 400 KB (text

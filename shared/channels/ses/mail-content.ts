@@ -8,15 +8,13 @@ import {
 import { normaliseEmail } from '#shared/domain/addresses.js';
 import type { Attachment } from '#shared/domain/envelope.js';
 import { optional } from '../optional.js';
+import { MAX_ATTACHMENTS, MAX_INLINE_MIME_BYTES } from './bounds.js';
 import { relabelledMime, SniffingDecoder } from './charsets.js';
 import { bodyOf, cutAtBoundary, multipartBoundaries } from './mail-body.js';
 import type { SesReceivedNotification } from './schema.js';
 
-/** Raw MIME up to this size stays in `raw.content` (SNS action); larger mail is only referenced. */
-export const MAX_INLINE_MIME_BYTES = 32 * 1024;
-
-/** At most this many attachments are listed; `data.attachmentsOmitted` counts the rest. */
-export const MAX_ATTACHMENTS = 100;
+// Defined with the mail's other bounds, which an agent's file read (mail-files.ts) takes without this module.
+export { MAX_ATTACHMENTS, MAX_INLINE_MIME_BYTES };
 
 /** What the MIME says, or what SES's own header parse says when there is no MIME to read. */
 export interface MailContent {

@@ -1,3 +1,7 @@
+// By its package specifier, not a relative path: the agent media function's bundling replaces it by
+// a shim that loads the MIME reader (mailparser, its charset tables) from a file beside the bundle
+// on the first emailed file opened (stacks/bundling/on-demand.ts, MAIL_MIME_ON_DEMAND).
+import { parseMime } from '#shared/channels/ses/mail-content.js';
 import type { MailFiles } from '#shared/domain/media.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import {
@@ -7,7 +11,7 @@ import {
   PayloadTooLargeError,
   UnavailableError,
 } from '#shared/errors.js';
-import { MAX_ATTACHMENTS, MAX_INLINE_MIME_BYTES, parseMime } from './mail-content.js';
+import { MAX_ATTACHMENTS, MAX_INLINE_MIME_BYTES } from './bounds.js';
 import type { FetchObject } from './mail-envelopes.js';
 
 /** Where an email item's raw MIME is read from: S3 (a receipt rule's S3 action), or its raw payload (SNS action). */

@@ -30,7 +30,7 @@ import type { SesReceivedNotification } from './schema.js';
 
 /** Longest `text` and `data.fullText`, in UTF-8 bytes: the envelope becomes a DynamoDB item (400 KB). */
 export const MAX_TEXT_BYTES = 64 * 1024;
-// Defined beside the MIME reader, which an agent's file read (mail-files.ts) bundles without this module.
+// Defined with the mail's bounds, which an agent's file read (mail-files.ts) bundles without this module.
 export { MAX_INLINE_MIME_BYTES };
 
 /** Where the raw MIME of a `Received` notification waits in S3 (the S3 action), when it is not inline. */

@@ -2,50 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { createMediaApp } from '#shared/api/app.js';
 import { AwsRequestError } from '#shared/aws/request-error.js';
 import { mailFiles } from '#shared/channels/ses/mail-files.js';
-import { normaliseSesNotification } from '#shared/channels/ses/normalise.js';
 import { MEDIA_MAX_BYTES } from '#shared/domain/media.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
-import type { MailFile } from '../../../../support/mail-files.js';
-import { sesReceived } from '../../../../support/webhooks.js';
+import { MAIL_FILES as FILES, storedMail } from '../../../../support/stored-mail.js';
 
 // An email's files, read from its MIME in S3 (the S3 action) when an agent opens one: S3 is faked at
 // the client (the GetObject function), the item is what the normaliser made of the same MIME.
 
-const FILES: MailFile[] = [
-  // An image the text shows (Content-ID, inline) comes first: it is attachments[0] on the item too.
-  {
-    filename: 'logo.png',
-    contentType: 'image/png',
-    bytes: Buffer.from('89504e470d0a1a0a0001', 'hex'),
-    inline: true,
-  },
-  { filename: 'INV-2291.pdf', contentType: 'application/pdf', bytes: Buffer.from('%PDF-1.4 invoice') },
-];
-const S3 = { type: 'S3', bucketName: 'threadline-inbound', objectKey: 'inbound/mailfiles2' };
 const CUSTOMER = { id: 'cu_alice', identities: [], channels: ['email'] } as unknown as Customer;
-
-/** The mail as SES stored it in S3, and its item as the normaliser made it (`data.s3` names the object). */
-async function storedMail(files: MailFile[]) {
-  const notification = sesReceived({
-    sesId: 'mailfiles2',
-    at: '2026-03-02T09:00:00.000Z',
-    from: 'Alice <alice@acme.example>',
-    messageId: '<mailfiles2@acme.example>',
-    text: 'Files attached.',
-    files,
-  }) as { content?: string; receipt: { action: unknown } };
-  const mime = Buffer.from(notification.content ?? '', 'base64');
-  delete notification.content;
-  notification.receipt.action = S3;
-  const normalised = await normaliseSesNotification(
-    notification,
-    { receivedAt: '2026-03-02T09:00:01.000Z', snsMessageId: 'sns-mailfiles2' },
-    mime,
-  );
-  const envelope = normalised.envelopes[0] as unknown as TimelineItem & { occurredAt: string };
-  const item = { ...envelope, id: 'email:mailfiles2', customerId: CUSTOMER.id, at: envelope.occurredAt };
-  return { mime, item: item as unknown as TimelineItem };
-}
 
 /** The media app over Alice's mail, its S3 GetObject answering `object` (or throwing it). */
 function appOver(item: TimelineItem, object: () => Promise<Uint8Array>) {
@@ -78,7 +42,7 @@ function appOver(item: TimelineItem, object: () => Promise<Uint8Array>) {
 
 describe('an email attachment opened from the mail kept in S3', () => {
   it('serves attachments[i] as the part the item lists at i (an inline image first), as other files are', async () => {
-    const { mime, item } = await storedMail(FILES);
+    const { mime, item } = await storedMail(FILES, CUSTOMER.id);
     expect(item.attachments?.map((a) => a.filename)).toEqual(['logo.png', 'INV-2291.pdf']);
     const { open, gets } = appOver(item, async () => mime);
     const png = await open(0);
@@ -98,7 +62,7 @@ describe('an email attachment opened from the mail kept in S3', () => {
   });
 
   it('answers 410 with how long mail is kept once the bucket expired the MIME', async () => {
-    const { item } = await storedMail(FILES);
+    const { item } = await storedMail(FILES, CUSTOMER.id);
     const { open } = appOver(item, async () => {
       throw new AwsRequestError('The specified key does not exist.', {
         status: 404,
@@ -119,7 +83,7 @@ describe('an email attachment opened from the mail kept in S3', () => {
       contentType: 'application/zip',
       bytes: Buffer.alloc(MEDIA_MAX_BYTES + 1, 7),
     };
-    const { item } = await storedMail([big]);
+    const { item } = await storedMail([big], CUSTOMER.id);
     const { open, gets } = appOver(item, async () => new Uint8Array());
     const res = await open(0);
     expect(res.status).toBe(413);

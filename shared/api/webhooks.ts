@@ -129,13 +129,13 @@ const webhookRoutes = once(() => {
     path: '/webhooks',
     operationId: 'createWebhook',
     summary:
-      'Subscribe an endpoint to events; answers the signing secret once (and to a retry with the same Idempotency-Key). 409 for a second active subscription of the same URL taking any of the same events (edit the first instead). Admins only; audited',
+      'Subscribe an endpoint to events; answers the signing secret once (and to a retry with the same Idempotency-Key). 409 for a second active subscription of the same URL taking any of the same events (edit the first instead); 422 `idempotency_key_reused` for the key sent again with another request. Admins only; audited',
     middleware: [requireAdmin, readJsonBody] as const,
     request: { headers: ReplyHeadersSchema, body: jsonBody(WebhookRequestSchema) },
     responses: {
       201: json('the subscription and its secret', CreatedSchema),
       200: json('the subscription this Idempotency-Key made, and its secret', CreatedSchema),
-      ...errors(400, 401, 403, 409, 413),
+      ...errors(400, 401, 403, 409, 413, 422),
     },
   });
   const list = createRoute({

@@ -397,7 +397,7 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
         { url: receiver.url, events: ['csat.received'] },
         ADMIN,
         'w1',
-        409,
+        422,
         'idempotency_key_reused',
       ],
       ['POST', '/api/webhooks', { url: receiver.url, events: ['csat.received'] }, ADMIN, 'w3', 201, ''],

@@ -1,4 +1,5 @@
 import { type Channel, ChannelSchema } from './envelope.js';
+import { FILE_NAME_UNSAFE } from './file-name.js';
 import type { TimelineItem } from './timeline.js';
 
 /**
@@ -93,7 +94,7 @@ export function dispositionOf(inline: boolean, filename: string | undefined): st
   const kind = inline ? 'inline' : 'attachment';
   const name = (filename ?? '')
     .slice(0, 200)
-    .replace(/[^\p{L}\p{N} ._()+-]/gu, '_')
+    .replace(FILE_NAME_UNSAFE, (run) => '_'.repeat(run.length))
     .trim();
   if (!name) return kind;
   const ascii = name.replace(/[^\u0020-\u007e]/g, '_');

@@ -1,4 +1,5 @@
 import type { Channel } from './envelope.js';
+import { FILE_NAME_UNSAFE } from './file-name.js';
 
 /** A file's kind as a reply's attachment names it. */
 export type UploadKind = 'image' | 'audio' | 'video' | 'document';
@@ -99,17 +100,33 @@ export function uploadProblem(
   return undefined;
 }
 
+/** Characters that show nothing or turn text around: controls, bidirectional overrides, format characters. */
+const UNSEEN_IN_NAMES = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
+
+/** The most characters a file's name keeps (code points, its extension among them). */
+const FILE_NAME_CHARS = 100;
+
 /**
- * A file's name made safe for a URL's last segment and a `Content-Disposition`: letters, digits, `.`,
- * `-` and `_` kept, anything else `_`, at most 100 characters, never empty or a dot name.
+ * A file's name made safe for a URL's last segment (percent-encoded there, see `fileUrl`), a WhatsApp
+ * document's `filename` and an email's list of links: Unicode letters, marks and digits kept in NFC
+ * (`فاتورة.pdf`, `Hélène.pdf`, `٤٥١٢.pdf`), every run of spaces one space, controls, bidirectional
+ * overrides and other unseen characters taken out, anything else outside `FILE_NAME_UNSAFE` (a path
+ * separator, a quote) `_`, as a `Content-Disposition` keeps them (`dispositionOf`); no dot, space or
+ * `_` leading, at most 100 characters with the extension always kept, `file.<ext>` when nothing else
+ * is left. Before 2026-12-07 only ASCII letters and digits were kept (`فاتورة.pdf` was `pdf`).
  */
 export function safeFileName(name: string): string {
   const safe = name
-    .normalize('NFKD')
-    .replace(/[^A-Za-z0-9._-]+/g, '_')
-    .replace(/^[._]+/, '')
-    .slice(-100);
-  return safe || 'file';
+    .normalize('NFC')
+    .replace(UNSEEN_IN_NAMES, '')
+    .replace(/\s+/gu, ' ')
+    .replace(FILE_NAME_UNSAFE, '_');
+  const dot = safe.lastIndexOf('.');
+  const ext = dot >= 0 && /^[\p{L}\p{N}]{1,16}$/u.test(safe.slice(dot + 1)) ? safe.slice(dot + 1) : '';
+  const room = FILE_NAME_CHARS - (ext ? ext.length + 1 : 0);
+  const trim = (stem: string) => stem.replace(/^[._ ]+/, '').replace(/[. ]+$/, '');
+  const stem = trim([...trim(ext ? safe.slice(0, dot) : safe)].slice(0, room).join(''));
+  return `${stem || 'file'}${ext ? `.${ext}` : ''}`;
 }
 
 /** Where a file is found: its customer (an erasure deletes theirs), its random id, its safe name. */

@@ -8,7 +8,7 @@ import type { DocumentStore } from './dynamo-client.js';
  */
 export const BACKFILLS = {
   'note-thread-links': '2026-12-05',
-  'index-name-words': '2026-12-06',
+  'index-name-words': '2026-12-07',
   'index-customers': '2026-12-06',
   'index-audit-log': '2026-12-05',
   'count-surveys': '2026-12-06',

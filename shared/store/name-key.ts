@@ -23,6 +23,13 @@ const LETTER_FOLDS: Record<string, string> = {
 };
 const LETTER_FOLD = /[ıßłđðħøæœþ\u0671\u0629\u0649\u06a9\u06cc]/g;
 
+/**
+ * Apostrophes people type in names, one for the other (N'Diaye, N’Diaye, D‘Amico, the full-width ＇),
+ * as routing keywords take them (shared/domain/routing/keywords.ts): all left out of the search key, so
+ * `ndiaye` and `n'diaye` find `N’Diaye`; in the words' text they end a part (`nameWordsKey`).
+ */
+const APOSTROPHES = /['\u2018\u2019\u02bc\u00b4\u0060\u2032\uff07]/g;
+
 /** Zero-width space and zero-width non-joiner: unseen, yet between words (Persian `محمد‌رضا`). */
 const WORD_BREAK = /[\u200b\u200c]/g;
 
@@ -44,23 +51,26 @@ export const foldedSortKey = (folded: string, customerId: string): string => `${
  * Lower-cased, accent-free form of a name for prefix search (and of the text searched for), with
  * full-width and other compatibility forms as their plain letters, the LETTER_FOLDS, and nothing
  * unseen: a zero-width space or non-joiner is dropped too (`محمد‌رضا` is found by `محمدرضا`; its
- * words are indexed apart, see `nameWordsKey`). Arabic is folded as people type it: a hamza or madda
- * on an alef (أ إ آ, and ؤ ئ) goes with the accents.
+ * words are indexed apart, see `nameWordsKey`), and so is every apostrophe (`N’Diaye` by `ndiaye` and
+ * `n'diaye`). Arabic is folded as people type it: a hamza or madda on an alef (أ إ آ, and ؤ ئ) goes
+ * with the accents.
  */
 export function nameSearchKey(name: string): string {
-  return fold(name, '');
+  return fold(name, '', '');
 }
 
 /**
- * The folded name whose space-separated words the word entries index: as `nameSearchKey`, but a
- * zero-width space or non-joiner separates words (`رضا` finds `محمد‌رضا کریمی`).
+ * The folded name whose parts the word entries index: as `nameSearchKey`, but a zero-width space or
+ * non-joiner separates words (`رضا` finds `محمد‌رضا کریمی`), and an apostrophe is kept, as `'`, to end
+ * a part (see `wordSuffixes`).
  */
 export function nameWordsKey(name: string): string {
-  return fold(name, ' ');
+  return fold(name, ' ', "'");
 }
 
-function fold(name: string, wordBreak: string): string {
+function fold(name: string, wordBreak: string, apostrophe: string): string {
   return name
+    .replace(APOSTROPHES, apostrophe)
     .replace(WORD_BREAK, wordBreak)
     .replace(UNSEEN, '')
     .toLowerCase()

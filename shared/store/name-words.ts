@@ -6,7 +6,9 @@ type Item = Record<string, unknown>;
 /**
  * Words of a name indexed besides the whole name, at most: the name from each of its last four words
  * on (`maria garcia lopez` is found from `garcia lopez` and from `lopez` too), so a customer is found
- * by the start of their surname however long their name, at a fixed cost per customer.
+ * by the start of their surname however long their name, at a fixed cost per customer. A part of a
+ * hyphenated word, the name after an apostrophe and an Arabic word without its article count as words
+ * (`wordSuffixes`), within the four.
  */
 export const NAME_WORDS = 4;
 
@@ -38,14 +40,40 @@ export const nameWordKey = (customerId: string, n: number) => ({
 export const nameWordKeys = (customerId: string) =>
   Array.from({ length: NAME_WORDS }, (_, i) => nameWordKey(customerId, i + 1));
 
+/** What ends a part of a name: a space, a hyphen (`-`, `‐`, the Hebrew maqaf) or an apostrophe. */
+const PART_END = /[ \-\u2010\u05be']/;
+
+/** The Arabic article ال written onto a word, before at least three letters: `العلوي` is `علوي` too. */
+const ARTICLE = /^\u0627\u0644[\u0621-\u064a]{3}/;
+
 /**
- * The folded texts a folded name is indexed under besides itself: its last `n` words, n from 1 to
- * `NAME_WORDS` (and fewer than its words). `[0]` is the last word.
+ * Where the parts of a folded name start after its first: after each space, hyphen or apostrophe
+ * (`marie-claire dupont-martin`, `n'diaye`) and after the Arabic article on a word (`العلوي`).
+ */
+function partStarts(folded: string): number[] {
+  const starts: number[] = [];
+  for (let i = 0; i < folded.length; i += 1) {
+    if (PART_END.test(folded.charAt(i))) continue;
+    const first = i === 0 || PART_END.test(folded.charAt(i - 1));
+    if (first && i > 0) starts.push(i);
+    if (first && ARTICLE.test(folded.slice(i, i + 5))) starts.push(i + 2);
+  }
+  return starts;
+}
+
+/**
+ * The folded texts a folded name is indexed under besides itself: the name from each of its last
+ * `NAME_WORDS` part starts on (`partStarts`: a word, a part of a hyphenated word or after an apostrophe,
+ * an Arabic word without its article), apostrophes left out as the search key leaves them. `[0]` is the
+ * shortest. Computed again from an entry's own text (`answersAt`), where an apostrophe's part no longer
+ * shows: `ndiaye` does not know of `diaye`, so a text starting both (none but a doubled first letter,
+ * `d'd...`) may answer its customer twice.
  */
 export function wordSuffixes(folded: string): string[] {
-  const words = folded.split(' ').filter(Boolean);
-  const count = Math.min(NAME_WORDS, words.length - 1);
-  return Array.from({ length: Math.max(0, count) }, (_, i) => words.slice(words.length - 1 - i).join(' '));
+  return partStarts(folded)
+    .slice(-NAME_WORDS)
+    .reverse()
+    .map((start) => folded.slice(start).replaceAll("'", ''));
 }
 
 /** The folded texts a name is indexed under besides its whole: see `wordSuffixes` and `nameWordsKey`. */

@@ -210,6 +210,43 @@ describe('customer search by any word of the name', () => {
     for (const q of ['\u200b\u200c', '\u0301']) expect(await found(q), q).toEqual([]);
   });
 
+  // QA (a Moroccan/French team): a part after a hyphen or an apostrophe, and an Arabic surname without
+  // its article, found nobody.
+  it('finds a name by the parts of hyphenated words, after an apostrophe, and without the Arabic article', async () => {
+    await named('cu_mc', 'Marie-Claire Dupont-Martin', 100);
+    await named('cu_aicha', 'Aïcha N’Diaye', 101);
+    await named('cu_alaoui', 'محمد أمين العلوي', 102);
+    await named('cu_jp', 'Jean-Pierre Lefèvre', 103);
+    await named('cu_idrissi', 'يوسف الإدريسي', 104);
+    const cases: [string, string][] = [
+      ['martin', 'cu_mc'],
+      ['claire', 'cu_mc'],
+      ['dupont', 'cu_mc'],
+      ['dupont-martin', 'cu_mc'],
+      ['marie-claire dupont', 'cu_mc'],
+      ['diaye', 'cu_aicha'],
+      ['ndiaye', 'cu_aicha'],
+      ["n'diaye", 'cu_aicha'],
+      ['N’Diaye', 'cu_aicha'],
+      ["aicha n'd", 'cu_aicha'],
+      ['علوي', 'cu_alaoui'],
+      ['العلوي', 'cu_alaoui'],
+      ['امين العلوي', 'cu_alaoui'],
+      ['pierre', 'cu_jp'],
+      ['lefevre', 'cu_jp'],
+      ['jean-pierre', 'cu_jp'],
+      ['ادريسي', 'cu_idrissi'],
+      ['الإدريسي', 'cu_idrissi'],
+    ];
+    for (const [q, id] of cases) expect(await found(q), q).toEqual([id]);
+    // Each part once: `d` starts two parts of Marie-Claire Dupont-Martin's and two of Aïcha N’Diaye's.
+    expect((await found('d')).filter((id) => id === 'cu_mc' || id === 'cu_aicha').sort()).toEqual([
+      'cu_aicha',
+      'cu_mc',
+    ]);
+    expect(await wordItems('cu_mc')).toBe(3);
+  });
+
   it('finds names stored before, folded the old way, once `npm run index-name-words` has run', async () => {
     const doc = documentClient(dynamo as DynamoDBClient);
     // As the version before folded them: ı and ß kept, the ZWJ kept in the words.
@@ -222,6 +259,9 @@ describe('customer search by any word of the name', () => {
         words: ['smith', '\u200d smith'],
         sk: 'bob \u200d smith',
       },
+      // Before 2026-12-07: the apostrophe kept, the words split at spaces only.
+      { id: 'cu_old_ndiaye', name: 'Aïcha N’Diaye', words: ['n’diaye'], sk: 'aicha n’diaye' },
+      { id: 'cu_old_jp', name: 'Jean-Pierre Lefèvre', words: ['lefevre'], sk: 'jean-pierre lefevre' },
     ];
     for (const { id, name, words, sk } of before) {
       const item = storedProfileItem(id, name, at(90));
@@ -242,6 +282,8 @@ describe('customer search by any word of the name', () => {
     expect(await found('isik')).not.toContain('cu_old_isik');
     expect(await found('grossmann')).not.toContain('cu_old_gross');
     expect(await found('bob smith')).toEqual([]);
+    expect(await found('diaye')).not.toContain('cu_old_ndiaye');
+    expect(await found('pierre')).not.toContain('cu_old_jp');
 
     const run = await indexNameWords({ doc, table: 'threadline' }, (input) => doc.scan(input), { limit: 50 });
     expect(run.refolded).toBeGreaterThanOrEqual(3);
@@ -249,9 +291,14 @@ describe('customer search by any word of the name', () => {
     expect(await found('ismail isik')).toContain('cu_old_isik');
     expect(await found('grossmann')).toContain('cu_old_gross');
     expect(await found('bob smith')).toEqual(['cu_old_bob']);
+    for (const q of ['diaye', 'ndiaye', "aicha n'diaye", 'aïcha n’diaye'])
+      expect(await found(q), q).toContain('cu_old_ndiaye');
+    expect(await found('pierre')).toContain('cu_old_jp');
+    expect(await found('jean-pierre')).toContain('cu_old_jp');
     // The profile's own entry is refolded, and the word entry the new folding no longer has is cleared.
     const get = (Key: Record<string, string>) => doc.send(new GetCommand({ TableName: 'threadline', Key }));
     expect((await get(Keys.customer('cu_old_gross'))).Item?.gsi1sk).toBe('jurgen grossmann#cu_old_gross');
+    expect((await get(Keys.customer('cu_old_ndiaye'))).Item?.gsi1sk).toBe('aicha ndiaye#cu_old_ndiaye');
     const bobWords = await Promise.all(nameWordKeys('cu_old_bob').map(get));
     expect(bobWords.map((out) => out.Item?.gsi1sk)).toEqual([
       'smith#cu_old_bob',

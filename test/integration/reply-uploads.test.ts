@@ -66,10 +66,10 @@ describe('local runtime: a reply with a file the agent uploaded', () => {
     const created = (await made.json()) as Created;
     expect(created.attachment).toMatchObject({
       kind: 'document',
-      filename: 'Invoice_42.pdf',
+      filename: 'Invoice 42.pdf',
       mimeType: 'application/pdf',
     });
-    expect(created.attachment.url).toBe(`${runtime?.url}/files/${customerId}/${created.id}/Invoice_42.pdf`);
+    expect(created.attachment.url).toBe(`${runtime?.url}/files/${customerId}/${created.id}/Invoice%2042.pdf`);
     // Before its bytes, the link serves nothing; a PUT of other bytes than announced is refused.
     expect((await fetch(created.attachment.url)).status).toBe(404);
     expect((await put(created, Buffer.concat([PDF, PDF]))).status).toBe(403);
@@ -102,6 +102,26 @@ describe('local runtime: a reply with a file the agent uploaded', () => {
     expect(erased.status).toBeLessThan(300);
     expect((await fetch(created.attachment.url)).status).toBe(404);
     expect(readdirSync(join(dataDir, 'uploads'))).not.toContain(customerId);
+  });
+
+  it('keeps an Arabic or accented file name, percent-encoded in the link, and serves it there', async () => {
+    const { customerId } = await conversationOf('447700900557', () => runtime?.idle());
+    for (const name of ['فاتورة رقم 4512.pdf', 'Facture Hélène Lefèvre n°4512.pdf', '٤٥١٢.pdf']) {
+      const made = await api('POST', '/api/uploads', {
+        customerId,
+        channel: 'whatsapp',
+        name,
+        type: 'application/pdf',
+        size: PDF.length,
+      });
+      const created = (await made.json()) as Created;
+      expect(created.attachment.filename).toBe(name);
+      const url = new URL(created.attachment.url);
+      expect(url.pathname).toBe(`/files/${customerId}/${created.id}/${encodeURIComponent(name)}`);
+      expect(url.href).toBe(created.attachment.url);
+      expect((await put(created, PDF)).status).toBe(200);
+      expect((await fetch(created.attachment.url)).status).toBe(200);
+    }
   });
 
   it('refuses a file the channel cannot take, or a type a browser runs, with what to do', async () => {

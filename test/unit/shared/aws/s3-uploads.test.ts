@@ -51,8 +51,39 @@ describe('uploadProblem: what a channel’s provider takes', () => {
   });
 
   it('makes names safe for a link', () => {
-    expect(safeFileName('Invoice 42 (final).pdf')).toBe('Invoice_42_final_.pdf');
+    expect(safeFileName('Invoice 42 (final).pdf')).toBe('Invoice 42 (final).pdf');
     expect(safeFileName('../../etc/passwd')).toBe('etc_passwd');
+    expect(safeFileName('..\\..\\boot.ini')).toBe('boot.ini');
     expect(safeFileName('<script>')).toBe('script_');
+  });
+
+  // Names in any script keep their letters, digits and marks (NFC), as the customer's phone shows them.
+  it.each([
+    ['فاتورة.pdf', 'فاتورة.pdf'],
+    ['فاتورة رقم 4512.pdf', 'فاتورة رقم 4512.pdf'],
+    ['٤٥١٢.pdf', '٤٥١٢.pdf'],
+    ['Facture Hélène Lefèvre n°4512.pdf', 'Facture Hélène Lefèvre n°4512.pdf'],
+    ['Rec\u0327u e\u0301te\u0301 2026.pdf', 'Reçu été 2026.pdf'],
+    ['مُحَمَّد.pdf', 'مُحَمَّد.pdf'],
+    ['  devis\u00a0\t final .docx', 'devis final.docx'],
+  ])('keeps the name %j as %j', (name, safe) => {
+    expect(safeFileName(name)).toBe(safe);
+  });
+
+  it('takes out controls, bidirectional overrides and invisible characters', () => {
+    expect(safeFileName('invoice\u202efdp.exe.pdf')).toBe('invoicefdp.exe.pdf');
+    expect(safeFileName('a\u0000b\r\nc\u2067d\u200fe.pdf')).toBe('abcde.pdf');
+  });
+
+  it('keeps the extension, bounds the length, and names a file with nothing left `file.<ext>`', () => {
+    const long = safeFileName(`${'ف'.repeat(300)}.pdf`);
+    expect(long).toBe(`${'ف'.repeat(96)}.pdf`);
+    expect(safeFileName(`${'😀'.repeat(60)}x.pdf`)).toBe('x.pdf');
+    expect([...safeFileName(`a${'\u{1d400}'.repeat(200)}.xlsx`)]).toHaveLength(100);
+    expect(safeFileName('.pdf')).toBe('file.pdf');
+    expect(safeFileName('\u202e\u200f.pdf')).toBe('file.pdf');
+    expect(safeFileName('///.pdf')).toBe('file.pdf');
+    expect(safeFileName('')).toBe('file');
+    expect(safeFileName('...')).toBe('file');
   });
 });

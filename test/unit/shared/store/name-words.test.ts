@@ -35,4 +35,37 @@ describe('nameSearchKey and the word entries: letters people type otherwise', ()
     expect(nameWordItems('cu_1', 'Bob\u200b\u200dSmith').map(entryText)).toEqual(['smith']);
     expect(nameWordItems('cu_1', 'Bob \u200d Smith').map(entryText)).toEqual(['smith']);
   });
+
+  // QA (a Moroccan/French team): the parts of hyphenated names, the name after an apostrophe and an
+  // Arabic surname without its article found nobody.
+  it.each([
+    ['Marie-Claire Dupont-Martin', ['martin', 'dupont-martin', 'claire dupont-martin']],
+    ['Jean-Pierre Lefèvre', ['lefevre', 'pierre lefevre']],
+    ['Aïcha N’Diaye', ['diaye', 'ndiaye']],
+    ["Aïcha N'Diaye", ['diaye', 'ndiaye']],
+    ['محمد أمين العلوي', ['علوي', 'العلوي', 'امين العلوي']],
+    ['يوسف الإدريسي', ['ادريسي', 'الادريسي']],
+    // The article before fewer than three letters is a word of its own (الله is not ال + له).
+    ['عبد الله', ['الله']],
+    ['Jean - Pierre', ['pierre']],
+    // Four at most, the last parts kept: erasure deletes four keys, whatever the name.
+    [
+      'Abdelkader Ben Ahmed El-Alaoui Al-Idrissi',
+      ['idrissi', 'al-idrissi', 'alaoui al-idrissi', 'el-alaoui al-idrissi'],
+    ],
+  ])('indexes %s from each part on: %j', (name, texts) => {
+    expect(nameWordItems('cu_1', name).map(entryText)).toEqual(texts);
+  });
+
+  it.each([
+    ['Aïcha N’Diaye', 'aicha ndiaye'],
+    ["O'Brien", 'obrien'],
+    ['O‘Brien', 'obrien'],
+    ['Oʼbrien', 'obrien'],
+    ['O＇Brien', 'obrien'],
+    ['O´Brien', 'obrien'],
+    ['Marie-Claire', 'marie-claire'],
+  ])('folds %s as %s: every apostrophe left out', (name, key) => {
+    expect(nameSearchKey(name)).toBe(key);
+  });
 });

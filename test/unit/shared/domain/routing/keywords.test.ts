@@ -54,10 +54,43 @@ describe('findKeyword', () => {
     expect(findKeyword('返金 refund', ['refund'])).toBe('refund');
   });
 
+  // Arabic as customers type it: ة as ه, ى as ي, hamza and madda forms of alef as ا, tatweel and harakat
+  // left out, on both sides; and a word with its attached proclitics (و ف ب ل ك, then ال).
+  it.each([
+    ['فاتوره رقم 12 فيها غلط', ['فاتورة*']],
+    ['عندي مشكل فالفاتورة رقم 12', ['فاتورة*']],
+    ['والفاتورة رقم 12 فيها غلط', ['فاتورة*']],
+    ['شنو هاد المبلغ اللي بالفاتورة رقم 12؟', ['فاتورة*']],
+    ['للفاتورة', ['فاتورة*']],
+    ['وبالفاتوره', ['الفاتورة*']],
+    ['فالفاتورة', ['الفاتورة*']],
+    ['فـاتُـورة', ['فاتوره']],
+    ['بغيت نرجع الفلوس دابا', ['ارجع*', 'الفلوس']],
+    ['مستشفى', ['مستشفي']],
+    ['أريد استرجاع المال', ['اريد*']],
+    ['ٱلفاتورة', ['فاتورة']],
+  ])('finds %j by its Arabic keyword', (text, keywords) => {
+    expect(findKeyword(text, keywords)).toBe(keywords.at(-1));
+  });
+
+  it.each([
+    ['فاتورتين', ['فاتورة']],
+    ['سفاتورة', ['فاتورة*']],
+    ['ففففاتورة', ['فاتورة']],
+  ])('finds no Arabic keyword in %j past its proclitics', (text, keywords) => {
+    expect(findKeyword(text, keywords)).toBeUndefined();
+  });
+
+  it('routes an Arabic spelling of a queue keyword to its queue, as the policy-writer wrote it', () => {
+    expect(findKeyword('عندي مشكل فالفاتوره', ['facture*', 'فاتورة*'])).toBe('فاتورة*');
+  });
+
   it('takes linear time on a long text', () => {
-    const text = `${'where s '.repeat(20_000)}x`;
+    const text = `${'where s '.repeat(20_000)}${'وبال'.repeat(20_000)}x`;
     const started = performance.now();
-    expect(findKeyword(text, ["where's my money", 'a b c d e', '返金'])).toBeUndefined();
+    expect(
+      findKeyword(text, ["where's my money", 'a b c d e', '返金', 'وبالفاتورة*', 'بال بال بالا']),
+    ).toBeUndefined();
     expect(performance.now() - started).toBeLessThan(1000);
   });
 

@@ -7,8 +7,11 @@ export function emailFixture(name: string): Buffer {
 }
 
 /** What a raw message says, parsed as ses-mail parses it (`parseMime`, then `mailContent`). */
-export async function mimeContent(mime: Uint8Array): Promise<MailContent> {
-  const parsed = await parseMime(mime);
+export async function mimeContent(
+  mime: Uint8Array,
+  options?: Parameters<typeof parseMime>[1],
+): Promise<MailContent> {
+  const parsed = await parseMime(mime, options);
   if (!parsed) throw new Error('unreadable MIME');
   return mailContent(parsed, mime);
 }

@@ -18,6 +18,7 @@ export const operatorSettings = {
   DEFAULT_REGION: { context: 'defaultRegion', readers: ['agent-api', 'resolver'] },
   REOPEN_WINDOW_HOURS: { context: 'reopenWindowHours', readers: ['resolver'] },
   EMAIL_FORM_SENDERS: { context: 'emailFormSenders', readers: ['ses-mail'] },
+  EMAIL_FALLBACK_CHARSET: { context: 'emailFallbackCharset', readers: ['ses-mail'] },
   META_PAGE_ID: { context: 'metaPageId', readers: ['meta', 'agent-api'] },
   META_INSTAGRAM_ACCOUNT_ID: { context: 'metaInstagramAccountId', readers: ['meta', 'agent-api'] },
   META_AUTOMATION_APP_IDS: { context: 'metaAutomationAppIds', readers: ['meta'] },

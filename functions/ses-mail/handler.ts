@@ -11,5 +11,6 @@ export const handler = createMailConsumer({
   queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
   fetchObject: (bucket, key) => getObjectBytes(bucket, key),
   formSenders: config.EMAIL_FORM_SENDERS,
+  fallbackCharset: config.EMAIL_FALLBACK_CHARSET,
   deadLetter: lambdaDeadLetter(config.MAIL_DEAD_LETTER_QUEUE_URL),
 });

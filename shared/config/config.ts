@@ -5,6 +5,7 @@ import { parseIdentitySecrets } from '../domain/webchat/identity-secrets.js';
 import { nonEmptyString, optionalNonEmptyString, optionalString } from '../validation/primitives.js';
 import { parseAgentTokens } from './agent-tokens.js';
 import { ConfigError } from './config-error.js';
+import { DEFAULT_EMAIL_FALLBACK_CHARSET, fallbackCharsetProblem } from './email-settings.js';
 import { PHONE_REGIONS } from './phone-regions.js';
 import { providerOrigin } from './provider-origin.js';
 import { publicBaseUrlProblem } from './public-base-url.js';
@@ -205,6 +206,14 @@ export const ConfigSchema = z.object({
       (s) => s.toLowerCase(),
     ),
     [],
+  ),
+  /**
+   * The charset of mail text that is not UTF-8 and names none it is in (see email-settings.ts):
+   * windows-1252 unset; a WHATWG label, checked here.
+   */
+  EMAIL_FALLBACK_CHARSET: z._default(
+    z.string().check(refinedBy(fallbackCharsetProblem)),
+    DEFAULT_EMAIL_FALLBACK_CHARSET,
   ),
   /** The routing policy (JSON, see shared/domain/routing/README.md); the shipped default when unset. */
   ROUTING_POLICY_FILE: optionalNonEmptyString,

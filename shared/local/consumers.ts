@@ -178,6 +178,7 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
         throw new UnavailableError('the local runtime has no S3: use an SES action that delivers over SNS');
       },
       formSenders: config.EMAIL_FORM_SENDERS,
+      fallbackCharset: config.EMAIL_FALLBACK_CHARSET,
       deadLetter: localDeadLetter(queues.mailDeadLetter),
     }),
   );

@@ -13,6 +13,8 @@ export interface MailDeps {
   fetchObject: FetchObject;
   /** EMAIL_FORM_SENDERS: whose authenticated mail is its Reply-To address's. */
   formSenders?: readonly string[] | undefined;
+  /** EMAIL_FALLBACK_CHARSET: the charset of mail text that is not UTF-8 and names none. */
+  fallbackCharset?: string | undefined;
   /** The mail queue's dead-letter queue, for a notification that failed permanently. */
   deadLetter?: DeadLetter | undefined;
 }

@@ -43,6 +43,7 @@ const everySetting: Record<string, string> = {
   defaultRegion: 'GB',
   reopenWindowHours: '48',
   emailFormSenders: 'forms@shop.example,@mailer.example',
+  emailFallbackCharset: 'windows-1256',
   metaPageId: '117172741761305',
   metaInstagramAccountId: '17841400000000000',
   metaAutomationAppIds: '1517776481860111',
@@ -168,6 +169,10 @@ describe('the stack passes every setting a function reads', () => {
   it.each([
     [{ reopenWindowHours: 'soon' }, 'reopenWindowHours'],
     [{ emailFormSenders: 'not an address' }, 'emailFormSenders: addresses or @domains'],
+    [
+      { emailFallbackCharset: 'x-klingon' },
+      'emailFallbackCharset: "x-klingon" is no charset a decoder knows',
+    ],
     [{ webchatEmailFallbackDelay: '15 minutes' }, 'webchatEmailFallbackDelay: an ISO 8601 duration'],
     [{ defaultRegion: 'gb' }, 'defaultRegion'],
     [{ defaultRegion: 'UK' }, 'defaultRegion: UK is not a region libphonenumber-js knows'],

@@ -6,6 +6,8 @@ export interface SesNormaliseContext {
   snsMessageId: string;
   /** EMAIL_FORM_SENDERS: addresses and `@domain`s whose DMARC-passed mail is its Reply-To's (see `mailCustomer`). */
   formSenders?: readonly string[] | undefined;
+  /** EMAIL_FALLBACK_CHARSET: what mail text that is not UTF-8 and names no charset is read in (see charsets.ts). */
+  fallbackCharset?: string | undefined;
 }
 
 /** `ses:sns:<SNS MessageId>#<JSON pointer into the SES notification>`. */

@@ -9,7 +9,7 @@ import { normaliseEmail } from '#shared/domain/addresses.js';
 import type { Attachment } from '#shared/domain/envelope.js';
 import { optional } from '../optional.js';
 import { MAX_ATTACHMENTS, MAX_INLINE_MIME_BYTES } from './bounds.js';
-import { relabelledMime, SniffingDecoder } from './charsets.js';
+import { type CharsetDecoder, relabelledMime, sniffingDecoder } from './charsets.js';
 import { bodyOf, cutAtBoundary, multipartBoundaries } from './mail-body.js';
 import type { SesReceivedNotification } from './schema.js';
 
@@ -44,17 +44,22 @@ export interface MailContent {
 
 /**
  * The MIME read by mailparser, or undefined when it cannot be read. A mail whose text, subject or
- * sender's name reads with U+FFFD (bytes that are not UTF-8 under a UTF-8 or US-ASCII label) is read
- * again, those parts and words as Windows-1252 when they are not UTF-8 (see charsets.ts).
+ * sender's name reads with U+FFFD (bytes that are not UTF-8 under a UTF-8 or US-ASCII label, or under
+ * none) is read again, those parts and words in `fallbackCharset` (EMAIL_FALLBACK_CHARSET, Windows-1252
+ * unset) when they are not UTF-8, an HTML part under no label in its `<meta>` charset first (see
+ * charsets.ts).
  */
-export async function parseMime(mime: Uint8Array): Promise<ParsedMail | undefined> {
+export async function parseMime(
+  mime: Uint8Array,
+  options: { fallbackCharset?: string | undefined } = {},
+): Promise<ParsedMail | undefined> {
   const parsed = await readMime(mime);
   if (!parsed || !hasReplacementCharacter(parsed)) return parsed;
-  const relabelled = relabelledMime(mime);
-  return (relabelled && (await readMime(relabelled, SniffingDecoder))) || parsed;
+  const relabelled = relabelledMime(mime, options.fallbackCharset);
+  return (relabelled && (await readMime(relabelled, sniffingDecoder(options.fallbackCharset)))) || parsed;
 }
 
-async function readMime(mime: Uint8Array, Iconv?: typeof SniffingDecoder): Promise<ParsedMail | undefined> {
+async function readMime(mime: Uint8Array, Iconv?: CharsetDecoder): Promise<ParsedMail | undefined> {
   try {
     return await simpleParser(Buffer.from(mime.buffer, mime.byteOffset, mime.byteLength), {
       // The HTML part is turned to text below, with our options; links and data: URIs are not needed.

@@ -1,5 +1,6 @@
 import { UnavailableError, ValidationError } from '#shared/errors.js';
 import { logger } from '#shared/log.js';
+import type { SesNormaliseContext } from './context.js';
 import type { MailNotification } from './mail.js';
 import { normaliseSesNotification, type SesNormalised } from './normalise.js';
 import { sesS3Location } from './received.js';
@@ -14,7 +15,7 @@ export type FetchObject = (bucket: string, key: string) => Promise<Uint8Array>;
  */
 export async function mailEnvelopes(
   notification: MailNotification,
-  deps: { fetchObject: FetchObject; formSenders?: readonly string[] | undefined },
+  deps: Pick<SesNormaliseContext, 'formSenders' | 'fallbackCharset'> & { fetchObject: FetchObject },
 ): Promise<SesNormalised> {
   const { snsMessageId } = notification;
   let parsed: unknown;
@@ -34,7 +35,12 @@ export async function mailEnvelopes(
   }
   const normalised = await normaliseSesNotification(
     parsed,
-    { receivedAt: notification.receivedAt, snsMessageId, formSenders: deps.formSenders },
+    {
+      receivedAt: notification.receivedAt,
+      snsMessageId,
+      formSenders: deps.formSenders,
+      fallbackCharset: deps.fallbackCharset,
+    },
     rawMime,
   );
   for (const r of normalised.rejected) {

@@ -41,7 +41,7 @@ export async function normaliseSesNotification(
     }
     // The one asynchronous step, done before the envelope is built so that `collect` stays synchronous.
     const mime = rawMime ?? inlineMime(received.data);
-    const parsed = mime ? await parseMime(mime) : undefined;
+    const parsed = mime ? await parseMime(mime, { fallbackCharset: ctx.fallbackCharset }) : undefined;
     collect(out, '', () => [receivedEnvelope(received.data, ctx, mime, parsed)]);
     return out;
   }

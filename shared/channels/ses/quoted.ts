@@ -39,7 +39,7 @@ const HEADER_TO_OR_SUBJECT = new RegExp(
 // A `Label: value` line of a header block in any language and script (`Lähettäjä:`, `Feladó:`, `Από:`,
 // `تم الإرسال:`): a label of at most a few words, after any direction marks. Anchored and bounded.
 const LABEL_LINE =
-  /^[\u200e\u200f\u202a-\u202e\u2066-\u2069]*\p{L}[\p{L}\p{M} .'-]{0,30}[ \u00a0]?[:\uff1a]/u;
+  /^[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]*\p{L}[\p{L}\p{M} .'-]{0,30}[ \u00a0]?[:\uff1a]/u;
 // A header block under a rule has at least this many label lines (From, Sent, To or Subject).
 const MIN_LABEL_LINES = 3;
 // A forward carries the content the sender wants us to read: it is never treated as a quote.
@@ -162,7 +162,7 @@ function lastTextEnd(lines: string[]): number {
  */
 function attributionStart(lines: string[], start: number, end: number): number {
   const last = end - 1;
-  const line = lines[last]?.trim() ?? '';
+  const line = unmarked(lines[last] ?? '');
   if (last < start || !(/\bwrote:$/i.test(line) || (/[:\uff1a]$/.test(line) && line.includes('@'))))
     return end;
   const wrapped = line.startsWith('<') || (lines[last - 1] ?? '').trimEnd().endsWith('<');
@@ -196,14 +196,14 @@ function isAttribution(lines: string[], i: number): boolean {
 
 /** How many lines (1 to 3) the attribution starting at line i spans, or 0 when there is none. */
 function attributionLength(lines: string[], i: number): number {
-  const first = lines[i]?.trim() ?? '';
+  const first = unmarked(lines[i] ?? '');
   if (!/^(On|Am|Le|El|Em|Op|Il giorno)\b/i.test(first)) return 0;
   for (let n = 1; n <= 3 && i + n <= lines.length; n++) {
     // Every attribution ends with a colon: only then are the lines joined and the patterns tried.
-    if (!(lines[i + n - 1] ?? '').trimEnd().endsWith(':')) continue;
+    if (!unmarked(lines[i + n - 1] ?? '').endsWith(':')) continue;
     const joined = lines
       .slice(i, i + n)
-      .map((l) => l.trim())
+      .map(unmarked)
       .join(' ');
     if (ATTRIBUTION.some((pattern) => pattern.test(joined))) return n;
   }
@@ -234,9 +234,36 @@ function isLabelBlock(lines: string[], from: number): boolean {
   return block.length === MIN_LABEL_LINES && !!sender?.includes('@') && isDateLine(sent ?? '');
 }
 
-/** A line holding a year (four digits) and a time (`10:06`, Finnish `10.06`), as Outlook's Sent line does. */
+/**
+ * A line holding a year (four digits) and a time (`10:06`, Finnish `10.06`), as Outlook's Sent line
+ * does: digits of any script (`\p{Nd}`), since Outlook writes an Arabic date in Arabic-Indic ones
+ * (`٧ ديسمبر، ٢٠٢٦ ١٠:٠٠`) and a Persian or Urdu one in Eastern Arabic-Indic (`۲۰۲۶ ۱۰:۰۶`).
+ */
 function isDateLine(line: string): boolean {
-  return /\d{4}/.test(line) && /\d[:.]\d\d/.test(line);
+  return /\p{Nd}{4}/u.test(line) && /\p{Nd}[:.]\p{Nd}{2}/u.test(line);
+}
+
+/**
+ * Direction marks (ALM, LRM, RLM, the embeddings and overrides, the isolates): clients set them
+ * around right-to-left text, after an attribution's colon too (`… كتب:` and U+200F).
+ */
+const DIRECTION_MARK = /^[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]$/;
+
+/** Whether `c` is blank or a direction mark: cut from a line's ends before a pattern reads it. */
+function isEdge(c: string): boolean {
+  return c.trim() === '' || DIRECTION_MARK.test(c);
+}
+
+/**
+ * `line` without the blanks and direction marks at its ends. A loop over them, so linear in a line
+ * of a million marks (a pattern like `/[marks]+$/` retries from each mark of a run: quadratic).
+ */
+function unmarked(line: string): string {
+  let start = 0;
+  let end = line.length;
+  while (start < end && isEdge(line.charAt(start))) start++;
+  while (end > start && isEdge(line.charAt(end - 1))) end--;
+  return line.slice(start, end);
 }
 
 function nextNonEmpty(lines: string[], from: number): string | undefined {

@@ -92,6 +92,23 @@ describe('settings an operator can get wrong', () => {
     expect(() => loadConfig({ WEBCHAT_BUSINESS_NAME: value })).toThrow(why);
   });
 
+  it('takes an EMAIL_FALLBACK_CHARSET a decoder knows; windows-1252 unset', () => {
+    expect(loadConfig({}).EMAIL_FALLBACK_CHARSET).toBe('windows-1252');
+    for (const label of ['windows-1256', 'cp1256', 'ISO-8859-6', 'koi8-r', 'shift_jis']) {
+      expect(loadConfig({ EMAIL_FALLBACK_CHARSET: label }).EMAIL_FALLBACK_CHARSET).toBe(label);
+    }
+  });
+
+  it.each([
+    ['an unknown charset', 'x-klingon', '"x-klingon" is no charset a decoder knows: name the 8-bit charset'],
+    ['UTF-8', 'utf8', 'utf-8 cannot be the fallback for 8-bit text: name the 8-bit charset'],
+    ['UTF-16', 'utf-16', 'utf-16le cannot be the fallback for 8-bit text'],
+    ['a label too long to be one', 'windows-1256'.repeat(5), 'is no charset a decoder knows'],
+  ])('refuses an EMAIL_FALLBACK_CHARSET that is %s, naming the setting', (_name, value, why) => {
+    expect(() => loadConfig({ EMAIL_FALLBACK_CHARSET: value })).toThrow('EMAIL_FALLBACK_CHARSET: ');
+    expect(() => loadConfig({ EMAIL_FALLBACK_CHARSET: value })).toThrow(why);
+  });
+
   it('takes a WEBCHAT_BUSINESS_NAME of up to 100 characters, accents and all', () => {
     const name = `Café ${'é'.repeat(95)}`;
     expect(loadConfig({ WEBCHAT_BUSINESS_NAME: name }).WEBCHAT_BUSINESS_NAME).toBe(name);

@@ -37,11 +37,13 @@ async function bodiesOf(notifications: MailNotification[]): Promise<string[]> {
   return bodies;
 }
 
-function setup(options: { failS3?: string; failQueue?: boolean } = {}) {
+function setup(
+  options: { failS3?: string; failQueue?: boolean; mail?: string; fallbackCharset?: string } = {},
+) {
   const queued: Envelope[] = [];
   const fetchObject = vi.fn(async (_bucket: string, key: string) => {
     if (key === options.failS3) throw new Error('SlowDown');
-    return readFileSync(fixture('email/peer-reply.eml'));
+    return readFileSync(fixture(`email/${options.mail ?? 'peer-reply.eml'}`));
   });
   const consume = createMailConsumer({
     queue: {
@@ -51,6 +53,7 @@ function setup(options: { failS3?: string; failQueue?: boolean } = {}) {
       },
     },
     fetchObject,
+    fallbackCharset: options.fallbackCharset,
   });
   return { consume, queued, fetchObject };
 }
@@ -70,6 +73,17 @@ describe('ses-mail consumer', () => {
       ['message', 'ses:sns:sns-1#', AT],
       ['status', 'ses:sns:sns-2#/delivery/recipients/0', AT],
     ]);
+  });
+
+  it('reads mail that is not UTF-8 and names no charset in EMAIL_FALLBACK_CHARSET', async () => {
+    const [stored] = await bodiesOf([notification('sns-1', 'ses/received_s3_action.json')]);
+    const textOf = async (fallbackCharset?: string) => {
+      const { consume, queued } = setup({ mail: 'arabic-unlabelled-text.eml', fallbackCharset });
+      await consume({ Records: [record('r1', stored as string)] });
+      return queued.map((e) => (e.kind === 'message' ? e.text : undefined));
+    };
+    expect(await textOf('windows-1256')).toEqual(['السلام عليكم، فين وصلات الكوموند ديالي؟']);
+    expect(await textOf()).toEqual(['ÇáÓáÇã Úáíßã¡ Ýíä æÕáÇÊ ÇáßæãæäÏ ÏíÇáí¿']);
   });
 
   it('gives the same envelopes on a redelivery (ids from the SNS message id, receivedAt from the webhook)', async () => {

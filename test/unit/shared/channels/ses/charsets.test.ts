@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { relabelledMime } from '#shared/channels/ses/charsets.js';
-import { mailContent, parseMime } from '#shared/channels/ses/mail-content.js';
+import { metaCharset, relabelledMime } from '#shared/channels/ses/charsets.js';
+import { emailFixture, mimeContent } from '../../../../support/mail-fixture.js';
 
-const contentOf = async (mime: Buffer) => {
-  const parsed = await parseMime(mime);
-  if (!parsed) throw new Error('unreadable MIME');
-  return mailContent(parsed, mime);
-};
+const contentOf = (mime: Buffer) => mimeContent(mime);
 
 /** A mail whose header lines are `head` (in `charset` bytes) and body `body` (likewise). */
 const mail = (head: string[], body: string, encode: (text: string) => Buffer) =>
@@ -107,5 +103,69 @@ describe('parseMime: raw 8-bit headers in the message’s own charset', () => {
     expect(
       relabelledMime(Buffer.from('Subject: hi\r\nContent-Type: text/plain; charset=koi8-r\r\n\r\nx')),
     ).toBe(undefined);
+  });
+});
+
+describe('parseMime: an unlabelled part in a charset other than UTF-8', () => {
+  // Before, both read as UTF-8-or-Windows-1252: `ãÑÍÈÇ¡ ÃÑíÏ ÅáÛÇÁ ØáÈí ÑÞã 9981`.
+  it('reads an HTML part by the charset its <meta http-equiv> declares', async () => {
+    const content = await mimeContent(emailFixture('arabic-html-meta-http-equiv.eml'));
+    expect(content.body?.trim()).toBe('مرحبا، أريد إلغاء طلبي رقم 9981');
+  });
+
+  it('reads an HTML part by its <meta charset>, past a commented-out one', async () => {
+    const content = await mimeContent(emailFixture('arabic-html-meta-charset.eml'));
+    expect(content.body?.trim()).toBe('السلام عليكم، وصلني الطلب ناقص.');
+  });
+
+  it('looks for the <meta> in the first 1,024 bytes only, as a browser’s prescan does', async () => {
+    const late = Buffer.from(
+      `Content-Type: text/html\r\n\r\n<html><!-- ${'x'.repeat(1024)} --><meta charset="windows-1256"><p>M\xe1laga</p>\r\n`,
+      'latin1',
+    );
+    expect((await mimeContent(late)).body?.trim()).toBe('Málaga');
+  });
+
+  it('reads a part labelled with nothing, or an HTML part whose <meta> names no known charset, in EMAIL_FALLBACK_CHARSET', async () => {
+    const plain = emailFixture('arabic-unlabelled-text.eml');
+    expect((await mimeContent(plain)).body?.trim()).toBe('ÇáÓáÇã Úáíßã¡ Ýíä æÕáÇÊ ÇáßæãæäÏ ÏíÇáí¿');
+    const arabic = { fallbackCharset: 'windows-1256' };
+    expect((await mimeContent(plain, arabic)).body?.trim()).toBe('السلام عليكم، فين وصلات الكوموند ديالي؟');
+    const unknown = Buffer.from(
+      'Content-Type: text/html\r\n\r\n<meta charset="x-klingon"><p>\xd8\xe1\xc8</p>\r\n',
+      'latin1',
+    );
+    expect((await mimeContent(unknown, arabic)).body?.trim()).toBe('طلب');
+  });
+});
+
+describe('metaCharset: the prescan of an HTML part', () => {
+  it.each([
+    ['<meta charset=windows-1256>', 'windows-1256'],
+    ['<META CHARSET="ISO-8859-6"/>', 'iso-8859-6'],
+    ['<meta content="text/html; charset=cp1256" http-equiv=content-type>', 'cp1256'],
+    ['<meta http-equiv="Content-Type" content=\'text/html;charset="koi8-r"\'>', 'koi8-r'],
+    ['<p title="a>b"><meta charset=gbk>', 'gbk'],
+    ['<!-- <meta charset=utf-8> --><!doctype html><meta name=x><meta charset=big5>', 'big5'],
+  ])('reads %s', (html, charset) => {
+    expect(metaCharset(Buffer.from(html, 'latin1'))).toBe(charset);
+  });
+
+  it.each([
+    ['no meta', '<html><body>x</body></html>'],
+    ['a Content-Type pragma without a charset', '<meta http-equiv=content-type content="text/html">'],
+    ['a meta of another pragma', '<meta http-equiv=refresh content="0; charset=x">'],
+    ['an unclosed comment', '<!-- <meta charset=gbk>'],
+    ['a closing tag', '</meta charset=gbk>'],
+  ])('finds nothing in %s', (_name, html) => {
+    expect(metaCharset(Buffer.from(html, 'latin1'))).toBe(undefined);
+  });
+
+  it('reads the first 1,024 bytes only, in one pass', () => {
+    const started = performance.now();
+    const attributes = `<meta ${'a="'.repeat(300_000)}`;
+    expect(metaCharset(Buffer.from(attributes, 'latin1'))).toBe(undefined);
+    expect(metaCharset(Buffer.from(`${' '.repeat(1020)}<meta charset=gbk>`))).toBe(undefined);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitQuoted } from '#shared/channels/ses/quoted.js';
+import { emailFixture, mimeContent } from '../../../../support/mail-fixture.js';
 
 describe('splitQuoted', () => {
   it.each([
@@ -290,5 +291,45 @@ describe('splitQuoted: nothing but a quote', () => {
   it('keeps the whole of a longer body than it reads: an answer may stand below', () => {
     const body = `${'> old\n'.repeat(6000)}New words at the end.`;
     expect(splitQuoted(body)).toEqual({ text: body, full: body, quoted: false });
+  });
+});
+
+// Arabic replies: Outlook writes the Sent date in Arabic-Indic digits (٢٠٢٦ ١٠:٠٠), and clients set a
+// right-to-left mark after an attribution's colon. Before, both kept the whole history in the text
+// the agent and the AI read.
+describe('splitQuoted: Arabic replies', () => {
+  it('cuts an Outlook block whose Sent line is in Arabic-Indic digits', async () => {
+    const mail = await mimeContent(emailFixture('arabic-outlook-reply.eml'));
+    const split = splitQuoted(mail.body ?? '', { subject: mail.subject });
+    expect(split).toMatchObject({ text: 'شكرا جزيلا، توصلت بالطلبية.', quoted: true });
+  });
+
+  it.each([
+    ['Arabic-Indic', '٦ ديسمبر ٢٠٢٦ ١٠:٠٦'],
+    ['Eastern Arabic-Indic (Persian, Urdu)', '۶ دسامبر ۲۰۲۶ ۱۰:۰۶'],
+  ])('takes a date in %s digits as the Sent line', (_digits, date) => {
+    const body = `ممنون.\n\n${'_'.repeat(32)}\nاز: Shop <support@shop.example>\nارسال: ${date}\nبه: Omid\nموضوع: سفارش`;
+    expect(splitQuoted(body).text).toBe('ممنون.');
+  });
+
+  it('cuts an attribution whose colon a right-to-left mark follows', async () => {
+    const mail = await mimeContent(emailFixture('arabic-rlm-attribution.eml'));
+    const split = splitQuoted(mail.body ?? '', { subject: mail.subject });
+    expect(split).toMatchObject({ text: 'شكرا، وصلني الطلب اليوم.', quoted: true });
+  });
+
+  it.each(['\u200e', '\u200f\u200f', '\u2069', '\u202c \u200f'])(
+    'cuts one ending in other direction marks (%j)',
+    (marks) => {
+      const body = `Merci.\n\nLe lun. 7 déc. 2026, Shop <support@shop.example> a écrit :${marks}\n> Bonjour`;
+      expect(splitQuoted(body).text).toBe('Merci.');
+    },
+  );
+
+  it('reads a line of 100,000 direction marks in linear time', () => {
+    const body = `Merci.\n\n${'\u200f'.repeat(100_000)}x\n> Bonjour`;
+    const started = performance.now();
+    expect(splitQuoted(body).text).toBe(`Merci.\n\n${'\u200f'.repeat(100_000)}x`);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 });

@@ -39,6 +39,7 @@ async function recordFallback(
  * replies' timers then find theirs covered). It goes through the reply path (its rules, the outbound
  * queue) keyed on the newest reply it covers, so timers that fire twice, late or together send one
  * email, and a `webchat_email_fallback` event (`data.replyIds`) says so (or why it could not go).
+ * With the fallback off (no `webchatFallbackMs`) it sends nothing, whenever its timer was armed.
  * Reads the reply, the profiles and the customer's newest FALLBACK_READ_ITEMS items.
  */
 export async function sendWebchatFallback(
@@ -48,6 +49,11 @@ export async function sendWebchatFallback(
 ): Promise<boolean> {
   const replies = deps.automations;
   if (!replies || !timer.detail) return false;
+  if (deps.webchatFallbackMs === undefined) {
+    // WEBCHAT_EMAIL_FALLBACK_DELAY=off: a timer a reply armed before the switch sends nothing either.
+    deps.log?.('info', 'web-chat email fallback off', { conversationId: conversation.id });
+    return false;
+  }
   const replyId = timer.version;
   const { partitions, customers: profiles } = await replies.replies.store.mergedCustomers(
     conversation.customerId,

@@ -3,6 +3,7 @@ import { removalGate } from '#shared/app/refuse-removed-agents.js';
 import type { AgentStore } from '#shared/domain/agent-ports.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { pageCursors } from '#shared/domain/page-cursor.js';
+import { strictTransport } from '#shared/http/answer-headers.js';
 import { notFoundOrNotAllowed, onError } from '#shared/http/on-error.js';
 import { consoleApp } from './console.js';
 import type { AgentAppDeps } from './deps.js';
@@ -37,6 +38,8 @@ export function createAgentApp(input: AgentAppDeps): Hono<AgentEnv> {
   const deps = { ...input, cursors: input.cursors ?? pageCursors(undefined), removals };
   const sections = apiSections(deps).map((s) => ({ prefixes: s.prefixes, subApps: once(s.subApps) }));
   const app = agentRouter();
+  // Every answer, the console's, /api's, /files' and (on AWS, routed after) the survey page's.
+  app.use('*', strictTransport);
   app.use('/api/*', apiAnswerHeaders);
   app.route(
     '/api',
@@ -83,6 +86,7 @@ export type MediaAppDeps = MediaDeps &
 export function createMediaApp(input: MediaAppDeps): Hono<AgentEnv> {
   const removals = input.removals ?? removalGate(input);
   const app = agentRouter();
+  app.use('*', strictTransport);
   app.use('/api/*', apiAnswerHeaders);
   guardApi(app, input.authenticate, removals);
   app.route('/api', mediaApp(input));

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod';
 import { addNote } from '#shared/app/add-note.js';
 import { assignConversation } from '#shared/app/assign-conversation.js';
+import { auditedPage } from '#shared/app/audited-read.js';
 import { listInbox } from '#shared/app/list-inbox.js';
 import { readConversation } from '#shared/app/read-conversation.js';
 import { reopenConversation } from '#shared/app/reopen-conversation.js';
@@ -162,10 +163,11 @@ export function conversationsApp(deps: ApiDeps): OpenAPIHono<AgentEnv> {
   return createRouter()
     .openapi(inbox, async (c) => {
       const { limit, cursor, ...filter } = c.req.valid('query');
-      return c.json(
-        await listInbox(deps, { filter, page: { limit, cursor }, agentId: c.get('agentId') }),
-        200,
-      );
+      const agentId = c.get('agentId');
+      // Names, contacts and the first words of each conversation: a page over the console's 50 is audited.
+      const read = { agentId, action: 'conversations_list' as const, query: { ...filter, limit, cursor } };
+      const list = () => listInbox(deps, { filter, page: { limit, cursor }, agentId });
+      return c.json(await auditedPage(deps, read, list), 200);
     })
     .openapi(read, async (c) => c.json(await readConversation(deps, c.req.valid('param').id), 200))
     .openapi(reply, async (c) => {

@@ -5,6 +5,7 @@ import type { CsatStore } from '#shared/domain/csat/csat-ports.js';
 import { type CsatWords, DEFAULT_CSAT_WORDS } from '#shared/domain/csat/section.js';
 import { verifyCsatToken } from '#shared/domain/csat/token.js';
 import type { Clock } from '#shared/domain/ports.js';
+import { strictTransport } from '#shared/http/answer-headers.js';
 import { log } from '#shared/log.js';
 
 /**
@@ -102,6 +103,7 @@ function wordsOf(deps: CsatPageDeps): CsatWords {
  */
 export function createCsatPage(deps: CsatPageDeps): Hono {
   return new Hono()
+    .use('/csat/*', strictTransport)
     .get('/csat/:token', (c) => {
       headers(c);
       const words = wordsOf(deps);

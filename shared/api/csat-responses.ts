@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod';
+import { auditedPage } from '#shared/app/audited-read.js';
 import { readCsatResponses } from '#shared/app/read-csat-responses.js';
 import { ChannelSchema } from '#shared/domain/envelope.js';
 import { once } from '#shared/domain/on-first-use.js';
@@ -66,6 +67,8 @@ export function csatResponsesApp(deps: ApiDeps): OpenAPIHono<AgentEnv> {
     const viewer = { agentId: c.get('agentId'), admin: c.get('admin') };
     const { withComment, ...asked } = c.req.valid('query');
     const query = { ...asked, ...(withComment ? { withComment: withComment === 'true' } : {}) };
-    return c.json(await readCsatResponses(deps, query, viewer), 200);
+    // Customers' names, scores and comments: a page over 50 is audited, one record a request.
+    const read = { agentId: viewer.agentId, action: 'csat_list' as const, query: c.req.valid('query') };
+    return c.json(await auditedPage(deps, read, () => readCsatResponses(deps, query, viewer)), 200);
   });
 }

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import * as z from 'zod';
-import { auditedQuery, auditedRead } from '#shared/app/audited-read.js';
+import { auditedPage } from '#shared/app/audited-read.js';
 import { changeTags as changeTagsOf } from '#shared/app/change-tags.js';
 import { eraseCustomer } from '#shared/app/erase-customer.js';
 import { exportCustomer } from '#shared/app/export-customer.js';
@@ -158,9 +158,6 @@ const tagRoutes = once(() => {
   return { tags, changeTags, update };
 });
 
-/** A page of the customer list (no `q`) larger than this is audited (`customers_list`); the console asks 25. */
-export const LIST_AUDITED_ABOVE = 50;
-
 /** `/api/customers`: list, search, profile, timeline, tags, name, export and erasure. */
 export function customersApp(deps: ApiDeps): OpenAPIHono<AgentEnv> {
   const { search, read, timeline, channels, exportData } = customerRoutes();
@@ -175,18 +172,15 @@ export function customersApp(deps: ApiDeps): OpenAPIHono<AgentEnv> {
   return app
     .openapi(search, async (c) => {
       const { q, ...page } = c.req.valid('query');
-      if (q === undefined && page.limit > LIST_AUDITED_ABOVE) {
-        // A page of every customer larger than the console asks for is a bulk read: one record a request.
-        const read = {
-          agentId: c.get('agentId'),
-          action: 'customers_list' as const,
-          query: auditedQuery(page),
-        };
-        const list = () => listCustomers(deps, page);
-        return c.json(await auditedRead(deps, read, list, (p) => p.items.length), 200);
+      // A page larger than the console asks for is a bulk read: one record a request. A search's text
+      // is contact data (a name, an email, a phone), which the log never holds: `q` is kept as `yes`.
+      const agentId = c.get('agentId');
+      if (q === undefined) {
+        const read = { agentId, action: 'customers_list' as const, query: page };
+        return c.json(await auditedPage(deps, read, () => listCustomers(deps, page)), 200);
       }
-      if (q === undefined) return c.json(await listCustomers(deps, page), 200);
-      return c.json(await searchCustomers(deps, q, page), 200);
+      const read = { agentId, action: 'customers_search' as const, query: { q: 'yes', ...page } };
+      return c.json(await auditedPage(deps, read, () => searchCustomers(deps, q, page)), 200);
     })
     .openapi(read, async (c) => c.json(await readCustomer(deps, c.req.valid('param').id), 200))
     .openapi(

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import type { RemovalGate } from '#shared/app/refuse-removed-agents.js';
 import { ForbiddenError, UnauthorizedError } from '#shared/errors.js';
+import { privateAnswerHeaders } from '#shared/http/answer-headers.js';
 import { limitBody } from '#shared/http/body-limit.js';
 import type { AgentAppDeps } from './deps.js';
 import { type AgentEnv, recordRefusals } from './router.js';
@@ -61,11 +62,7 @@ function bearerAuth(authenticate: AgentAppDeps['authenticate']) {
  * `Cache-Control: no-store` unless the route chose its own (the files' `private, max-age=300`, the
  * docs page's): the answers hold customers' personal data, which no cache may keep.
  */
-export const apiAnswerHeaders = createMiddleware<AgentEnv>(async (c, next) => {
-  await next();
-  c.res.headers.set('X-Content-Type-Options', 'nosniff');
-  if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');
-});
+export const apiAnswerHeaders = createMiddleware<AgentEnv>(privateAnswerHeaders);
 
 /**
  * What runs before every `/api` route: the bearer-token check, the audit record of an audited call

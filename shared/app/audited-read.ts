@@ -25,3 +25,24 @@ export async function auditedRead<T>(
     return result;
   });
 }
+
+/**
+ * A page of a list larger than this is a bulk read, audited: the console asks 25 customers, 50 inbox
+ * rows, and no page of survey answers; 51 to 200 at a time is a copy being made.
+ */
+export const LIST_AUDITED_ABOVE = 50;
+
+/**
+ * Reads a page of a list (`customers_list`, `customers_search`, `conversations_list`, `csat_list`),
+ * audited one record a request (its query, how many items it answered) when it asked for more than
+ * LIST_AUDITED_ABOVE; a smaller page is read unrecorded.
+ */
+export async function auditedPage<T extends { items: readonly unknown[] }>(
+  deps: AuditDeps,
+  read: { agentId: string; action: AuditAction; query: Record<string, unknown> & { limit: number } },
+  run: () => Promise<T>,
+): Promise<T> {
+  if (read.query.limit <= LIST_AUDITED_ABOVE) return run();
+  const recorded = { agentId: read.agentId, action: read.action, query: auditedQuery(read.query) };
+  return auditedRead(deps, recorded, run, (page) => page.items.length);
+}

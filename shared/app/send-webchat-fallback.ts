@@ -32,6 +32,13 @@ async function recordFallback(
   );
 }
 
+/** WEBCHAT_EMAIL_FALLBACK_DELAY=off (no delay): a timer a reply armed before the switch sends nothing either. */
+function fallbackOff(deps: ConversationClockDeps, conversation: Conversation): boolean {
+  if (deps.webchatFallbackMs !== undefined) return false;
+  deps.log?.('info', 'web-chat email fallback off', { conversationId: conversation.id });
+  return true;
+}
+
 /**
  * Sends an unread web-chat reply by email when its fallback timer fires: only while the visitor has not
  * read it and the customer has a verified email, together with every other unread reply of the
@@ -39,6 +46,7 @@ async function recordFallback(
  * replies' timers then find theirs covered). It goes through the reply path (its rules, the outbound
  * queue) keyed on the newest reply it covers, so timers that fire twice, late or together send one
  * email, and a `webchat_email_fallback` event (`data.replyIds`) says so (or why it could not go).
+ * With the fallback off (no `webchatFallbackMs`) it sends nothing, whenever its timer was armed.
  * Reads the reply, the profiles and the customer's newest FALLBACK_READ_ITEMS items.
  */
 export async function sendWebchatFallback(
@@ -47,7 +55,7 @@ export async function sendWebchatFallback(
   timer: Timer,
 ): Promise<boolean> {
   const replies = deps.automations;
-  if (!replies || !timer.detail) return false;
+  if (!replies || !timer.detail || fallbackOff(deps, conversation)) return false;
   const replyId = timer.version;
   const { partitions, customers: profiles } = await replies.replies.store.mergedCustomers(
     conversation.customerId,

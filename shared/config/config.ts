@@ -333,7 +333,7 @@ export const ConfigSchema = z.object({
       }),
     ),
   ),
-  /** Web chat: how long a reply a verified visitor has not read waits before it also goes by email (ISO 8601). */
+  /** Web chat: how long a reply a verified visitor has not read waits before it also goes by email (ISO 8601), or `off`: never by email. */
   WEBCHAT_EMAIL_FALLBACK_DELAY: z._default(z.string().check(refinedBy(fallbackDelayProblem)), 'PT15M'),
   /** Web chat: the business's name in the fallback email's subject and text ("Your chat with <name>"); unset, "us". */
   WEBCHAT_BUSINESS_NAME: z.optional(z.string().check(refinedBy(businessNameProblem))),

@@ -66,21 +66,32 @@ export function businessNameProblem(name: string): string | undefined {
   return undefined;
 }
 
+/** The WEBCHAT_EMAIL_FALLBACK_DELAY that turns the fallback off: no reply arms a timer, none sends. */
+export const FALLBACK_OFF = 'off';
+
+/** The fallback's delay in milliseconds; undefined when it is `off` (no fallback at all). */
+export function fallbackDelayMs(text: string): number | undefined {
+  return text === FALLBACK_OFF ? undefined : durationMs(text);
+}
+
 /**
- * Why WEBCHAT_EMAIL_FALLBACK_DELAY cannot be used: no duration the timers take (zero, negative, years
- * or months, numbers too long), under a minute (a visitor still chatting would get each reply by email
- * too, before the panel marks it read), or over 7 days (the email would come long after the chat).
+ * Why WEBCHAT_EMAIL_FALLBACK_DELAY cannot be used: neither `off` nor a duration the timers take (zero,
+ * negative, years or months, numbers too long), under a minute (a visitor still chatting would get each
+ * reply by email too, before the panel marks it read), or over 7 days (the email would come long after
+ * the chat). Each says `off` is there for whoever wants no email at all.
  */
 export function fallbackDelayProblem(text: string): string | undefined {
+  if (text === FALLBACK_OFF) return undefined;
+  const off = `, or ${FALLBACK_OFF} for no email`;
   const problem = durationProblem(text);
-  if (problem) return problem;
+  if (problem) return `${problem}${off}`;
   const ms = durationMs(text) as number;
   const shown = JSON.stringify(text);
   if (ms < FALLBACK_DELAY_MIN_MS) {
-    return `${shown} is under a minute: a visitor still in the chat would get each reply by email too, before reading it there; write PT1M or more (the default is PT15M)`;
+    return `${shown} is under a minute: a visitor still in the chat would get each reply by email too, before reading it there; write PT1M or more (the default is PT15M)${off}`;
   }
   if (ms > FALLBACK_DELAY_MAX_MS) {
-    return `${shown} is over 7 days: the email would come long after the chat; write P7D or less (the default is PT15M)`;
+    return `${shown} is over 7 days: the email would come long after the chat; write P7D or less (the default is PT15M)${off}`;
   }
   return undefined;
 }

@@ -4,7 +4,8 @@ import type { Page } from './paging.js';
 
 /**
  * The calls on customers' data that only admins may make, each one audited; and the bulk reads any
- * agent may make that are audited too (`events_replay`, `customers_list`) and an admin's read of the
+ * agent may make that are audited too (`events_replay`; a page of more than 50 of `customers_list`,
+ * `customers_search`, `conversations_list`, `csat_list`) and an admin's read of the
  * log itself (`audit_read`).
  */
 export const AuditActionSchema = z.enum([
@@ -29,6 +30,9 @@ export const AuditActionSchema = z.enum([
   'events_replay',
   'audit_read',
   'customers_list',
+  'customers_search',
+  'conversations_list',
+  'csat_list',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
@@ -77,11 +81,11 @@ export const AuditRecordSchema = z.object({
   }),
   query: z.record(z.string(), z.string()).optional().meta({
     description:
-      'on events_replay, audit_read and customers_list, the query the read was made with: its `since` (with `sinceAt`, that time in ISO 8601), its `limit`, its filters (`cursor` as `yes` when one was given)',
+      "on events_replay, audit_read, customers_list, customers_search, conversations_list and csat_list, the query the read was made with: its `since` (with `sinceAt`, that time in ISO 8601), its `limit`, its filters (`cursor` as `yes` when one was given; a search's `q` as `yes`, never its text)",
   }),
   count: z.number().int().optional().meta({
     description:
-      'on events_replay, audit_read and customers_list, how many events, records or customers it answered',
+      'on events_replay, audit_read, customers_list, customers_search, conversations_list and csat_list, how many events, records, customers, conversations or answers it answered',
   }),
 });
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;

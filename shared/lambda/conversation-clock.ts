@@ -5,10 +5,10 @@ import { SchedulerTimers } from '../aws/scheduler-timers.js';
 import { type Config, requireSettings } from '../config/config.js';
 import { csatSettings } from '../config/csat-settings.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
+import { fallbackDelayMs } from '../config/webchat-settings.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import { once } from '../domain/on-first-use.js';
 import { systemClock } from '../domain/ports.js';
-import { durationMs } from '../domain/sla/duration.js';
 import { log } from '../log.js';
 import type { DynamoRepositories } from '../store/dynamo-repositories.js';
 import { clockPorts, type MessageRepositories, storePorts } from '../store/message-repositories.js';
@@ -82,7 +82,7 @@ export function awsConversationClock(
     get policy() {
       return policy();
     },
-    webchatFallbackMs: durationMs(config.WEBCHAT_EMAIL_FALLBACK_DELAY),
+    webchatFallbackMs: fallbackDelayMs(config.WEBCHAT_EMAIL_FALLBACK_DELAY),
     webchatBusinessName: config.WEBCHAT_BUSINESS_NAME,
     webchatAllowedOrigins: config.WEBCHAT_ALLOWED_ORIGINS,
     // Email survey links need PUBLIC_BASE_URL and CSAT_SIGNING_SECRET (the timers function has both).

@@ -4,12 +4,12 @@ import type { Config } from '../config/config.js';
 import { parseAgentTokens } from '../config/config.js';
 import { csatSettings } from '../config/csat-settings.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
+import { fallbackDelayMs } from '../config/webchat-settings.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import type { Clock } from '../domain/ports.js';
 import { unknownNamedAgents } from '../domain/routing/named-agents.js';
 import type { RoutingPolicy } from '../domain/routing/policy.js';
 import { routingPolicyWarnings } from '../domain/routing/policy-warnings.js';
-import { durationMs } from '../domain/sla/duration.js';
 import { log } from '../log.js';
 import { clockPorts, type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
 import type { LocalQueue } from './queue.js';
@@ -63,7 +63,7 @@ export function localConversationClock(input: {
     timers: timerStore,
     policy,
     clock: input.clock,
-    webchatFallbackMs: durationMs(input.config.WEBCHAT_EMAIL_FALLBACK_DELAY),
+    webchatFallbackMs: fallbackDelayMs(input.config.WEBCHAT_EMAIL_FALLBACK_DELAY),
     webchatBusinessName: input.config.WEBCHAT_BUSINESS_NAME,
     webchatAllowedOrigins: input.config.WEBCHAT_ALLOWED_ORIGINS,
     log,

@@ -29,6 +29,9 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   events_replay: 'Replayed the live events',
   audit_read: 'Read the audit log',
   customers_list: 'Listed customers (a large page)',
+  customers_search: 'Searched customers (a large page)',
+  conversations_list: 'Listed conversations (a large page)',
+  csat_list: 'Listed survey answers (a large page)',
 };
 
 /** The actions the filter offers, in their words' order. */

@@ -23,6 +23,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
 } from '#shared/errors.js';
+import { privateAnswerHeaders, strictTransport } from '#shared/http/answer-headers.js';
 import { limitBody } from '#shared/http/body-limit.js';
 import { isJsonMediaType } from '#shared/http/json-media-type.js';
 import { notFound, onError } from '#shared/http/on-error.js';
@@ -103,6 +104,9 @@ export function createWebchatApp(deps: WebchatAppDeps): Hono {
   app.notFound(notFound);
   const allowed = new Set(deps.allowedOrigins);
   const refused = refusedOriginLog(deps.allowedOrigins);
+  // A session's token and a visitor's history are personal data: no cache keeps them, as /api's.
+  app.use('*', strictTransport);
+  app.use('/webchat/*', privateAnswerHeaders);
   app.use(
     '/webchat/*',
     cors({

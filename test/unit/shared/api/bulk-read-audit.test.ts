@@ -18,13 +18,29 @@ describe('agent API: bulk reads are audited, one record a request', () => {
   const setUp = () => {
     const audit = memoryAuditLog();
     const event = { type: 'timeline.item', seq: seqAt(NOW - 3_600_000), customerId: 'cu_1' };
-    const customers = Array.from({ length: 3 }, (_, i) => ({ id: `cu_${i}` }) as Customer);
+    const customers = Array.from(
+      { length: 3 },
+      (_, i) => ({ id: `cu_${i}`, identities: [{ kind: 'email', value: `c${i}@example.com` }] }) as Customer,
+    );
     const api = createAgentApp(
       untouchedAgentDeps({
         audit,
         clock: { now: () => new Date(NOW) },
         live: { events: { read: async () => ({ events: [event, event] as never, more: false }) } },
-        store: { listCustomers: async () => ({ items: customers, cursor: null }) } as never,
+        store: {
+          listCustomers: async () => ({ items: customers, cursor: null }),
+          findCustomerId: async () => undefined,
+          findCustomersByName: async () => ({ items: customers, cursor: null }),
+          inbox: async () => ({
+            items: customers.map((c, i) => ({ id: `cv_${i}`, customerId: c.id, status: 'open' })),
+            cursor: null,
+          }),
+          csatAnswers: async () => ({
+            items: customers.map((c, i) => ({ surveyId: `sv_${i}`, customerId: c.id, score: 2 })),
+            cursor: null,
+          }),
+          getCustomers: async () => customers,
+        } as never,
       }),
     );
     return { audit, api };
@@ -72,7 +88,7 @@ describe('agent API: bulk reads are audited, one record a request', () => {
     expect(audit.records).toHaveLength(2);
   });
 
-  it('records a page of every customer larger than 50, not the console pages of 25 or a search', async () => {
+  it('records a page of every customer larger than 50, not the console pages of 25', async () => {
     const { audit, api } = setUp();
     expect((await api.request('/api/customers?limit=200', as('agent-token'))).status).toBe(200);
     expect(audit.records).toEqual([
@@ -86,6 +102,34 @@ describe('agent API: bulk reads are audited, one record a request', () => {
     ]);
     expect((await api.request('/api/customers', as('agent-token'))).status).toBe(200);
     expect((await api.request('/api/customers?limit=50', as('agent-token'))).status).toBe(200);
+    expect(audit.records).toHaveLength(1);
+  });
+
+  // QA (repro-2): a search, the inbox and the survey answers, 200 at a time, left no record, though each
+  // answers names, contacts or what customers wrote. The same rule now: a page over 50 is one record.
+  it.each([
+    ['/api/customers?q=pmember&limit=200', 'customers_search', { q: 'yes', limit: '200' }],
+    [
+      '/api/conversations?status=resolved&limit=200',
+      'conversations_list',
+      { status: 'resolved', sort: 'waiting', limit: '200' },
+    ],
+    ['/api/csat/responses?limit=200&maxScore=2', 'csat_list', { maxScore: '2', limit: '200' }],
+  ])('records %s (%s), and not a page of 50 or fewer', async (path, action, query) => {
+    const { audit, api } = setUp();
+    expect((await api.request(path, as('agent-token'))).status).toBe(200);
+    expect(audit.records).toEqual([
+      expect.objectContaining({
+        agentId: 'agent-1',
+        action,
+        customerIds: [],
+        outcome: 'ok',
+        query,
+        count: 3,
+      }),
+    ]);
+    expect((await api.request(path.replace('limit=200', 'limit=50'), as('agent-token'))).status).toBe(200);
+    expect((await api.request(path.replace('limit=200', ''), as('agent-token'))).status).toBe(200);
     expect(audit.records).toHaveLength(1);
   });
 });

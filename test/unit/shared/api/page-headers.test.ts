@@ -69,4 +69,36 @@ describe('page headers', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('cache-control')).toBe('no-cache');
   });
+
+  // QA (repro-6): no answer set Strict-Transport-Security; on AWS every one is https (API Gateway), and
+  // a browser keeps it only from an https answer, so the local runtime's http is untouched by it.
+  it('tells browsers to come back over https only, from the console, /api, the files and the survey page', async () => {
+    const bundle = { html: '<!doctype html>', assets: new Map() };
+    const opened = { body: new Uint8Array([1]), type: 'image/png' };
+    const app = createAgentApp({
+      store: {} as never,
+      admin: {} as never,
+      audit: {} as never,
+      replies: {} as never,
+      clock: { now: () => now },
+      authenticate: async () => undefined,
+      phone: {},
+      console: { load: async () => bundle, auth: { kind: 'token' } },
+      uploads: { open: async () => opened } as never,
+    });
+    const csat = createCsatPage({
+      store: fakeCsatStore().store,
+      clock: { now: () => now },
+      secrets: [SECRET],
+    });
+    const answers = [
+      await app.request('https://api.example.com/console'),
+      await app.request('https://api.example.com/api/me'),
+      await app.request('https://api.example.com/api/nowhere'),
+      await app.request('https://api.example.com/files/cu_1/fl_1/a.png'),
+      await csat.request('https://api.example.com/csat/not-a-token'),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([200, 401, 401, 200, 400]);
+    for (const res of answers) expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000');
+  });
 });

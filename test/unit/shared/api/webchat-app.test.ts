@@ -101,6 +101,28 @@ describe('the web-chat routes', () => {
     }
   });
 
+  // QA (repro-6): the session's token and the visitor's history went out cacheable and sniffable,
+  // unlike every /api answer; and no answer set Strict-Transport-Security.
+  it('answers every web-chat call uncached, unsniffed and https-only, a refusal too', async () => {
+    const { web, post } = app();
+    const started = await post('/webchat/sessions', '{"name":"Hdr"}', { origin: SITE });
+    const { sessionToken } = (await started.clone().json()) as { sessionToken: string };
+    const history = await web.request('/webchat/messages', {
+      headers: { authorization: `Bearer ${sessionToken}`, origin: SITE },
+    });
+    const refused = await web.request('/webchat/messages');
+    expect([started.status, history.status, refused.status]).toEqual([201, 200, 401]);
+    for (const res of [started, history, refused]) {
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('strict-transport-security')).toBe('max-age=31536000');
+    }
+    // A route that chose its caching keeps it: the opening hours, a minute.
+    const hours = await web.request('/webchat/availability');
+    expect(hours.headers.get('cache-control')).toBe('max-age=60');
+    expect(hours.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
   it('starts an anonymous session, and refuses identity tokens when no secret is set', async () => {
     const { post } = app();
     const started = await post('/webchat/sessions', '{}');

@@ -129,7 +129,7 @@ describe('settings an operator can get wrong', () => {
     expect(() => loadConfig({ WEBCHAT_EMAIL_FALLBACK_DELAY: value })).toThrow(why);
   });
 
-  it.each(['PT1M', 'PT15M', 'PT2H', 'P1D', 'P7D', 'P1W'])(
+  it.each(['PT1M', 'PT15M', 'PT2H', 'P1D', 'P7D', 'P1W', 'off'])(
     'takes WEBCHAT_EMAIL_FALLBACK_DELAY=%s',
     (value) => {
       expect(loadConfig({ WEBCHAT_EMAIL_FALLBACK_DELAY: value }).WEBCHAT_EMAIL_FALLBACK_DELAY).toBe(value);

@@ -7,6 +7,7 @@ import { factsFromState, RECENT_ITEMS } from '../domain/routing/conversation-sta
 import { aiHandoffsFollowed } from '../domain/routing/decide-route.js';
 import type { RouteInput } from '../domain/routing/decision.js';
 import type { ConversationFacts } from '../domain/routing/facts.js';
+import { ownWords } from '../domain/routing/own-words.js';
 import type { RoutingPolicy } from '../domain/routing/policy.js';
 import { receivingAddresses } from '../domain/routing/receiving-address.js';
 import type { Conversation, Customer, TimelineItem } from '../domain/timeline.js';
@@ -50,7 +51,7 @@ export async function readRouting(
   const now = deps.clock.now();
   const facts = factsFromState(state, recent, conversationId, item);
   const base = {
-    message: { channel: item.channel, kind, text: item.text, to: receivingAddresses(item) },
+    message: { channel: item.channel, kind, text: ownWords(item), to: receivingAddresses(item) },
     conversation: {
       status: conversation.status,
       assignee: conversation.assignee,

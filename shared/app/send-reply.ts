@@ -1,6 +1,7 @@
 import type { TrackClock } from '../domain/clock-ports.js';
+import { CSAT_AUTHOR_ID } from '../domain/csat/csat-ports.js';
 import { replyEmail } from '../domain/email-reply.js';
-import type { Channel } from '../domain/envelope.js';
+import type { Channel, Identity } from '../domain/envelope.js';
 import { keyReusedError } from '../domain/idempotency.js';
 import { type OutboundMessage, OutboundMessageSchema } from '../domain/outbound.js';
 import type { Clock } from '../domain/ports.js';
@@ -28,6 +29,7 @@ import { replyChannelOf } from '../domain/webchat/attachments.js';
 import { hasVerifiedEmail } from '../domain/webchat/email-fallback.js';
 import { NotFoundError } from '../errors.js';
 import { errorFields, logger } from '../log.js';
+import { replyCopies } from './reply-copies.js';
 import { defaultedDestination } from './reply-destination.js';
 
 /** What the reply service needs. */
@@ -264,6 +266,31 @@ function destinationOf(
 }
 
 /**
+ * An email reply's subject and threading (replyEmail, or the caller's subject) and whom it copies
+ * (replyCopies): an answer copies the thread's people; a survey or the web-chat fallback goes to the
+ * customer alone. Undefined for a reply that continues no thread (another channel).
+ */
+async function emailHeadersOf(
+  deps: ReplyDeps,
+  input: SendReplyInput,
+  author: ReplyAuthor,
+  reply: { thread: (TimelineItem | undefined)[] | undefined; to: Identity; replyId: string },
+): Promise<OutboundMessage['email']> {
+  const { thread, to, replyId } = reply;
+  if (!thread) return undefined;
+  const copies = author.id !== CSAT_AUTHOR_ID && author.automatic === undefined;
+  const cc = copies ? await replyCopies(deps.store, thread, to, replyId) : undefined;
+  const threading = replyEmail(thread, deps.businessName);
+  return (
+    threading && {
+      ...threading,
+      ...(input.subject ? { subject: input.subject } : {}),
+      ...(cc ? { cc } : {}),
+    }
+  );
+}
+
+/**
  * Sends a reply: checks the channel's rules, stores it once (see `storeReply`: a retry or a redelivery
  * gets the first one), as `queued` on the timeline, and puts it on the outbound queue. A retry repeats
  * the steps; the sender sends a reply once, whatever the queue redelivers. With `sendNow`, the AI's
@@ -295,9 +322,7 @@ export async function sendReply(
     automated: author.kind !== 'agent',
     blocked: standingBlock(state, to, latestEmails),
   });
-  const threading = thread ? replyEmail(thread, deps.businessName) : undefined;
-  const email: OutboundMessage['email'] =
-    threading && input.subject ? { ...threading, subject: input.subject } : threading;
+  const email = await emailHeadersOf(deps, input, author, { thread, to, replyId });
   const candidate = OutboundMessageSchema.parse({
     id: replyId,
     customerId: root,

@@ -27,6 +27,27 @@ export function replyEmail(
   };
 }
 
+/** Addresses an email reply copies (Cc), at most; the rest are left out and logged. */
+export const MAX_REPLY_CC = 10;
+
+/**
+ * Whom an email reply may copy, as a help desk's reply in the thread does: the other To and the Cc
+ * addresses (`data.toAddresses`, `data.ccAddresses`: our receiving addresses and the From were left out
+ * when the mail came, at most 10 of each) of the customer's latest mail in the thread (the newest of
+ * `thread`), To first, in lower case, without the address the reply goes `to`, each once. The caller
+ * leaves out the suppressed ones, then keeps MAX_REPLY_CC.
+ */
+export function copiedAddresses(thread: readonly (TimelineItem | undefined)[], to: string): string[] {
+  const data = newestOf(thread)?.data ?? {};
+  const listed = [data.toAddresses, data.ccAddresses].flatMap((list) => (Array.isArray(list) ? list : []));
+  const all = new Set<string>();
+  for (const value of listed) {
+    const address = typeof value === 'string' ? normaliseEmail(value) : undefined;
+    if (address && address !== normaliseEmail(to)) all.add(address);
+  }
+  return [...all];
+}
+
 /**
  * Whether a stored inbound email is the customer's own, fit to answer: not automatic (`autoReply`: an
  * out-of-office, a bounce, whose Reply-To may name an assistant and whose subject is the machine's),

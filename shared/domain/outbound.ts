@@ -93,6 +93,8 @@ export const OutboundMessageSchema = z.object({
       subject: z.string().max(998),
       inReplyTo: z.string().max(998).optional(),
       references: z.array(z.string().max(998)).max(50).default([]),
+      /** Copied (Cc): whom the customer's latest mail in the thread was also addressed to (`copiedAddresses`). */
+      cc: z.array(z.string().max(320)).max(10).optional(),
     })
     .optional(),
   /**

@@ -259,6 +259,8 @@ export function replyItem(message: OutboundMessage): TimelineItem {
       ...(message.choices ? { choices: message.choices } : {}),
       ...(message.attachments.length ? { attachments: message.attachments } : {}),
       ...(message.channel === 'email' ? { subject: sentSubject(message) } : {}),
+      // Who the reply copied, as an inbound mail's Cc is kept.
+      ...(message.email?.cc?.length ? { ccAddresses: message.email.cc } : {}),
     },
   };
 }

@@ -18,6 +18,8 @@ export interface ReplyStore {
    * at most `limit` of them, in one read; `complete` false when there were more.
    */
   contactStates?(identity: Identity, limit: number): Promise<{ states: ContactState[]; complete: boolean }>;
+  /** Which of the email addresses are suppressed (a permanent bounce, a complaint), in one read. */
+  suppressedEmails?(addresses: readonly string[]): Promise<string[]>;
   /**
    * The customer's latest inbound message on a channel (email threading), in one conversation when
    * `conversationId` is given; of email, the latest of the customer's own (`isOwnMail`: no automatic,

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { Identity } from '../domain/envelope.js';
 import type { ContactState } from '../domain/resolver-ports.js';
 import { contactStateFor } from '../domain/sms-opt-out.js';
+import { getItems } from './batch-get.js';
 import { type DynamoDb, getItem, queryItems } from './dynamo-client.js';
 import { Keys } from './keys.js';
 import { queryAll } from './paging.js';
@@ -73,3 +74,21 @@ const contactItems = (db: DynamoDb, pk: string) =>
     ExpressionAttributeValues: { ':pk': pk },
     ConsistentRead: true,
   });
+
+/**
+ * Which of the email addresses are suppressed now (their one contact state `blocked`: a permanent
+ * bounce's, a complaint's): one strongly consistent BatchGetItem of their items, none for no address.
+ */
+export async function suppressedEmails(db: DynamoDb, addresses: readonly string[]): Promise<string[]> {
+  if (addresses.length === 0) return [];
+  const keyed = addresses.map((value) => ({ value, key: Keys.contactState({ kind: 'email', value }) }));
+  const items = await getItems(
+    db,
+    keyed.map((k) => k.key),
+    { consistent: true },
+  );
+  const blocked = new Set(
+    items.filter((item) => ContactStateSchema.safeParse(item).data?.blocked === true).map((i) => `${i.pk}`),
+  );
+  return keyed.filter((k) => blocked.has(k.key.pk)).map((k) => k.value);
+}

@@ -11,7 +11,7 @@ import type { Customer } from '../domain/timeline.js';
 import { GoneError, UnavailableError } from '../errors.js';
 import { advanceInbound } from './advance-inbound.js';
 import { getItems } from './batch-get.js';
-import { contactStatesOf, contactStateToward } from './contact-states.js';
+import { contactStatesOf, contactStateToward, suppressedEmails } from './contact-states.js';
 import { customerList } from './customer-list.js';
 import {
   type DynamoDb,
@@ -336,6 +336,8 @@ export function customerRepository(db: DynamoDb) {
     getContactState: (identity: Identity, from?: string) => contactStateToward(db, identity, from),
     /** A phone number's contact states, at most `limit`, in one read (see `contactStatesOf`). */
     contactStates: (identity: Identity, limit: number) => contactStatesOf(db, identity, limit),
+    /** Which email addresses are suppressed, in one read (see `suppressedEmails`). */
+    suppressedEmails: (addresses: readonly string[]) => suppressedEmails(db, addresses),
     getCustomer,
     /** A page of the customers whose name starts with the prefix, by name: merged from the name index's shards, then read. */
     findCustomersByName: (prefix: string, page: NamePage) => customersByName(db, prefix, page),

@@ -217,6 +217,8 @@ export function sesReceived(options: {
   replyTo?: string;
   /** Default `Where is my parcel?`. */
   subject?: string;
+  /** More To addresses after ours (`support@shop.example` stays first). */
+  to?: string;
   /** More header lines (`Auto-Submitted: auto-replied`, `List-Id: <…>`). */
   headers?: string[];
   text: string;
@@ -228,7 +230,7 @@ export function sesReceived(options: {
   const mime = [
     `From: ${options.from}`,
     ...(options.replyTo ? [`Reply-To: ${options.replyTo}`] : []),
-    'To: support@shop.example',
+    `To: support@shop.example${options.to ? `, ${options.to}` : ''}`,
     `Subject: ${subject}`,
     `Message-ID: ${options.messageId}`,
     ...(options.inReplyTo ? [`In-Reply-To: ${options.inReplyTo}`] : []),

@@ -231,13 +231,13 @@ const UNVERIFIED_TEXT: Record<string, string> = {
 };
 
 /**
- * What the resolver keeps on a customer's email for agents to see: who else it went to (`toAddresses`, `ccAddresses`),
+ * What the resolver keeps on a customer's email for agents to see: who else it went to (`toAddresses`, `ccAddresses`; on our reply, whom it copied),
  * that nothing vouched for its From (`fromUnverified`: a spoofed From lands on the real customer's
  * timeline), and that a machine sent it (`autoReply`: no answer expected, nothing waits on it).
  */
 function MailMarks(props: { item: TimelineItem }) {
   const { item } = props;
-  if (item.channel !== 'email' || item.direction !== 'inbound') return null;
+  if (item.channel !== 'email') return null;
   const d = item.data ?? {};
   const list = (v: unknown) => (Array.isArray(v) ? v.filter((a) => typeof a === 'string') : []);
   const [to, cc] = [list(d.toAddresses), list(d.ccAddresses)];

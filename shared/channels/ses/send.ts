@@ -15,6 +15,7 @@ import type { ChannelSender, OutboundMessage, SendResult } from '#shared/domain/
 import { REPLY_KEY_TAG, replyKeyOf } from '#shared/domain/reply-key.js';
 import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
 import { ValidationError } from '#shared/errors.js';
+import { encodeBody } from './mime-body.js';
 import { subjectOf, trimReferences } from './reply-headers.js';
 
 const CRLF = '\r\n';
@@ -49,11 +50,11 @@ export interface RawEmail {
   /** Our `<uuid@domain>` Message-ID, also placed last in References (see SesSender). */
   messageIdHeader: string;
   /** SMTP envelope addresses, domains in Punycode: SendRawEmail's `Source` and `Destinations`. */
-  envelope: { from: string; to: string };
+  envelope: { from: string; to: string; cc: string[] };
 }
 
 /**
- * Builds a plain-text reply as raw MIME (providers.md §3.5): From, To, Subject (never empty; one `Re: `
+ * Builds a plain-text reply as raw MIME (providers.md §3.5): From, To, Cc (the thread's people), Subject (never empty; one `Re: `
  * when replying, RFC 2047 for non-ASCII), Date, our Message-ID, In-Reply-To and References (trimmed,
  * see trimReferences) for threading,
  * then a text/plain UTF-8 body, 7bit when it is plain ASCII and quoted-printable otherwise.
@@ -74,6 +75,7 @@ export function buildRawEmail(message: OutboundMessage, options: RawEmailOptions
   if (to.toLowerCase() === from.address.toLowerCase()) {
     throw new PermanentSendError('the reply is to our own address (SES_FROM_ADDRESS)', 'invalid_recipient');
   }
+  const cc = copied(message, [to, from.address]);
   const text = bodyText(message);
   if (!text) throw new PermanentSendError('the reply has neither text nor attachments', 'empty_message');
 
@@ -90,6 +92,14 @@ export function buildRawEmail(message: OutboundMessage, options: RawEmailOptions
   const headers = [
     field('From', from.name ? [...phrase(from.name), `<${from.address}>`] : [from.address]),
     `To: ${to}`,
+    ...(cc.length > 0
+      ? [
+          field(
+            'Cc',
+            cc.map((address, i) => (i < cc.length - 1 ? `${address},` : address)),
+          ),
+        ]
+      : []),
     field('Subject', words(subject)),
     `Date: ${rfc5322Date(options.now)}`,
     `Message-ID: ${messageIdHeader}`,
@@ -104,8 +114,25 @@ export function buildRawEmail(message: OutboundMessage, options: RawEmailOptions
   return {
     raw: new TextEncoder().encode(mime),
     messageIdHeader,
-    envelope: { from: from.address, to },
+    envelope: { from: from.address, to, cc },
   };
+}
+
+/**
+ * The reply's Cc (`email.cc`, chosen when it was queued: see copiedAddresses) as SMTP can take them:
+ * each once, in Punycode, never the customer's `To` nor our own From (SES_FROM_ADDRESS); an address
+ * that cannot go in an envelope is left out rather than failing the reply to the customer.
+ */
+function copied(message: OutboundMessage, left: readonly string[]): string[] {
+  const seen = new Set(left.map((address) => address.toLowerCase()));
+  const out: string[] = [];
+  for (const value of message.email?.cc ?? []) {
+    const address = asciiAddress(value.trim());
+    if (!address || seen.has(address.toLowerCase())) continue;
+    seen.add(address.toLowerCase());
+    out.push(address);
+  }
+  return out;
 }
 
 /**
@@ -133,41 +160,6 @@ function bodyText(message: OutboundMessage): string {
     parts.push(['Attachments:', ...links].join('\n'));
   }
   return parts.join('\n\n').replace(/\r\n|\r|\n/g, CRLF);
-}
-
-function encodeBody(text: string): { text: string; encoding: '7bit' | 'quoted-printable' } {
-  const lines = text.split(CRLF);
-  const plain = /^[\t\x20-\x7e\r\n]*$/.test(text) && lines.every((line) => line.length <= 998);
-  return plain
-    ? { text, encoding: '7bit' }
-    : { text: lines.map(quotedPrintableLine).join(CRLF), encoding: 'quoted-printable' };
-}
-
-/**
- * RFC 2045 §6.7: `=XX` for non-printable bytes and `=`, trailing blanks encoded, soft breaks at 76
- * columns, never inside one character's bytes (so each line stays decodable UTF-8 on its own).
- */
-function quotedPrintableLine(line: string): string {
-  const chars = [...line];
-  const out: string[] = [];
-  let current = '';
-  chars.forEach((char, i) => {
-    const code = char.codePointAt(0) ?? 0;
-    const blank = char === ' ' || char === '\t';
-    const literal = (code >= 0x21 && code <= 0x7e && char !== '=') || (blank && i < chars.length - 1);
-    const token = literal
-      ? char
-      : [...Buffer.from(char, 'utf8')]
-          .map((byte) => `=${byte.toString(16).toUpperCase().padStart(2, '0')}`)
-          .join('');
-    if (current.length + token.length > 75) {
-      out.push(`${current}=`);
-      current = '';
-    }
-    current += token;
-  });
-  out.push(current);
-  return out.join(CRLF);
 }
 
 /** A header field whose tokens are folded onto continuation lines, never split. */
@@ -334,7 +326,7 @@ export class SesSender implements ChannelSender {
       const out = await this.#client.send(
         new SendRawEmailCommand({
           Source: email.envelope.from,
-          Destinations: [email.envelope.to],
+          Destinations: [email.envelope.to, ...email.envelope.cc],
           RawMessage: { Data: email.raw },
           ...(this.#configurationSet ? { ConfigurationSetName: this.#configurationSet } : {}),
           ...(key ? { Tags: [{ Name: REPLY_KEY_TAG, Value: key }] } : {}),

@@ -31,9 +31,12 @@ export function bounceEnvelopes(
       ...optional('message', recipient.diagnosticCode ?? recipient.status),
     };
     const at = isoTime(bounce.timestamp, ctx.receivedAt);
-    collect(out, pointer, () => [
-      statusEnvelope(notification, ctx, pointer, recipient.emailAddress, 'failed', at, [error]),
-    ]);
+    // A colleague the reply copied bounced: the reply reached its To; the address is suppressed only.
+    if (!onlyCopied(notification, recipient.emailAddress)) {
+      collect(out, pointer, () => [
+        statusEnvelope(notification, ctx, pointer, recipient.emailAddress, 'failed', at, [error]),
+      ]);
+    }
     if (permanent) {
       collect(out, pointer, () => [
         suppression(
@@ -49,6 +52,24 @@ export function bounceEnvelopes(
       ]);
     }
   });
+}
+
+/**
+ * Whether `address` was only copied on the mail (in its Cc, not its To, as SES's `commonHeaders`
+ * show them): its bounce says nothing of the mail's delivery to the customer it was written to.
+ */
+function onlyCopied(notification: SesSendingNotification, address: string): boolean {
+  const headers = notification.mail.commonHeaders;
+  const wanted = address.trim().toLowerCase();
+  // An entry may list several mailboxes (`Jane <jane@x>, Mary <mary@x>`): the address as a whole token.
+  const has = (list: readonly string[] | undefined) =>
+    (list ?? []).some((entry) =>
+      entry
+        .toLowerCase()
+        .split(/[\s<>,"]+/)
+        .includes(wanted),
+    );
+  return has(headers?.cc) && !has(headers?.to);
 }
 
 /**

@@ -623,6 +623,14 @@ describe('normaliseSesNotification: sending events', () => {
     for (const id of suppressions) expect(id).not.toMatch(/jane|richard|@/);
   });
 
+  it('only suppresses a bounced address the reply copied (Cc): the reply reached its To', async () => {
+    const notice = json('bounce_permanent_dsn.json') as { mail: { commonHeaders: Record<string, unknown> } };
+    notice.mail.commonHeaders.to = ['Ada <ada@example.com>'];
+    notice.mail.commonHeaders.cc = ['"Jane Doe" <JANE@example.com>, Mary <mary@example.com>'];
+    const { envelopes } = await normaliseSesNotification(notice, CTX);
+    expect(envelopes.map((e) => [e.kind, e.customer?.value])).toEqual([['system', 'jane@example.com']]);
+  });
+
   it("carries the reply's key from a tagged bounce to its suppression, for the sent mail's customer", async () => {
     const key = encodeReplyKey({ customerId: 'cu_1', at: '2016-01-27T14:59:30.000Z', replyId: 'rp_1' });
     const { notificationType, mail, ...rest } = json('bounce_permanent_dsn.json');

@@ -48,7 +48,7 @@ describe('buildRawEmail', () => {
   it('writes an RFC 5322 reply that threads under the customer’s mail', () => {
     const email = buildRawEmail(outbound(), options);
     expect(email.messageIdHeader).toBe(OUR_MESSAGE_ID);
-    expect(email.envelope).toEqual({ from: 'support@acme.example', to: 'ada@example.com' });
+    expect(email.envelope).toEqual({ from: 'support@acme.example', to: 'ada@example.com', cc: [] });
     expect(Buffer.from(email.raw).toString('latin1')).toBe(
       [
         'From: "Acme Support" <support@acme.example>',
@@ -70,6 +70,18 @@ describe('buildRawEmail', () => {
         '',
       ].join('\r\n'),
     );
+  });
+
+  it('copies the thread’s people in Cc and the envelope, never the customer nor our own From', async () => {
+    const cc = ['bob@acme.example', 'ADA@example.com', 'support@acme.example', 'lee@bücher.example', 'bad'];
+    const email = buildRawEmail(outbound({ email: { ...outbound().email, cc } }), options);
+    expect(email.envelope.cc).toEqual(['bob@acme.example', 'lee@xn--bcher-kva.example']);
+    expect(headerBlock(Buffer.from(email.raw))).toContain(
+      '\r\nTo: ada@example.com\r\nCc: bob@acme.example, lee@xn--bcher-kva.example\r\n',
+    );
+    const parsed = await parse(Buffer.from(email.raw));
+    const copied = parsed.cc && !Array.isArray(parsed.cc) ? parsed.cc.value.map((a) => a.address) : [];
+    expect(copied).toEqual(['bob@acme.example', 'lee@bücher.example']);
   });
 
   it('reads back as the same mail through a MIME parser', async () => {

@@ -1,8 +1,6 @@
-import type { MissedCallOutcome } from '../domain/missed-call.js';
 import type { Priority } from '../domain/sla/policy.js';
 import type { SlaState } from '../domain/sla/state.js';
 import type { SlaTally } from '../domain/sla/tally.js';
-import type { Conversation } from '../domain/timeline.js';
 import { type DynamoDb, updateItem, updateItemIf } from './dynamo-client.js';
 import {
   answeredByInput,
@@ -12,9 +10,7 @@ import {
   snoozeInput,
   wakeInput,
 } from './params/clock.js';
-import { holdOpenConversationInput } from './params/conversations.js';
 import { countSlaOutcomesInput } from './params/metrics.js';
-import { missedCallMarkInput, missedCallReopenInput, missedCallWaitInput } from './params/missed-call.js';
 
 /** The conversation clock's writes: SLA (optimistic on its version), priority, waiting, snooze. */
 export function clockRepository(db: DynamoDb) {
@@ -44,31 +40,5 @@ export function clockRepository(db: DynamoDb) {
     /** Puts back a conversation snoozed until `until`. */
     wake: (conversationId: string, until: string): Promise<boolean> =>
       updateItemIf(db, wakeInput(db.table, conversationId, until)),
-    waitForMissedCall: (conversation: Conversation, at: string) => waitForMissedCall(db, conversation, at),
   };
-}
-
-/**
- * A missed call that ended at `at` on the conversation as read: a resolved one (resolved before the
- * call) is reopened and the profile holds it open again; an open one waits from the call, or, waiting
- * already, is marked. One conditional UpdateItem, two when the first does not apply, one more for the
- * profile after a reopen (or a retry of one: reopened by this call, as read).
- */
-async function waitForMissedCall(
-  db: DynamoDb,
-  conversation: Conversation,
-  at: string,
-): Promise<MissedCallOutcome> {
-  const { id, customerId } = conversation;
-  // Settled already (a timer fired twice, or again after a crash before the profile's write): completed.
-  const reopenedByIt =
-    conversation.status === 'open' && conversation.missedCallAt === at && conversation.waitingSince === at;
-  if (conversation.status === 'resolved' || reopenedByIt) {
-    const reopened = reopenedByIt || (await updateItemIf(db, missedCallReopenInput(db.table, id, at)));
-    if (!reopened) return 'answered';
-    await updateItemIf(db, holdOpenConversationInput(db.table, customerId, id));
-    return reopenedByIt ? 'marked' : 'reopened';
-  }
-  if (await updateItemIf(db, missedCallWaitInput(db.table, id, at))) return 'waits';
-  return (await updateItemIf(db, missedCallMarkInput(db.table, id, at))) ? 'marked' : 'answered';
 }

@@ -9,6 +9,7 @@ import type { Conversation } from '../domain/timeline.js';
 import { newTimer, type Timer } from '../domain/timer-ports.js';
 import { ConflictError } from '../errors.js';
 import { fireAutomationTimer } from './fire-automation-timer.js';
+import { settleMissedCall } from './missed-call.js';
 import { refillHolder } from './refill-holder.js';
 import { runAutomations } from './run-automations.js';
 import { sendCsatSurvey } from './send-csat-survey.js';
@@ -237,6 +238,7 @@ async function fire(deps: ConversationClockDeps, conversation: Conversation, tim
   if (timer.kind === 'automation') return fireAutomationTimer(deps, conversation, timer);
   if (timer.kind === 'csat') return sendCsatSurvey(deps, conversation, timer);
   if (timer.kind === 'webchat_fallback') return sendWebchatFallback(deps, conversation, timer);
+  if (timer.kind === 'missed_call') return settleMissedCall(deps, conversation, timer);
   const metric = SlaMetricSchema.safeParse(timer.detail);
   if (!metric.success || !isLiveSlaTimer(conversation.sla, metric.data, timer.version)) return false;
   if (timer.kind === 'sla_warning') {
@@ -249,7 +251,7 @@ async function fire(deps: ConversationClockDeps, conversation: Conversation, tim
 /**
  * Fires a timer: a warning or a breach of an SLA target (and the automations it sets off), a snooze's
  * end, an auto-resolve, a delayed automation, a satisfaction survey, a web-chat reply's email fallback, an
- * erasure's second pass. A timer
+ * erasure's second pass, a missed call settled. A timer
  * whose version no longer matches what it watches (a deadline met or moved, a snooze ended, the
  * customer wrote) is stale and dropped with a log line; one that fires twice or late does nothing
  * more than once.

@@ -55,6 +55,7 @@ import { answerFromBusinessApp } from './record-business-answer.js';
 import { recordUnsubscribedStatus } from './record-unsubscribed.js';
 import { eventHolder } from './resolve-customer-claim.js';
 import { routeItem } from './route-item.js';
+import { tellClockOfCallEnd } from './tell-call-end.js';
 import { failureReason, type UndeliveredAnswerHandOff } from './undelivered-answer.js';
 import { routeThenWait, tellClockOfMessage, waitAgainAfterFailure } from './wait-after-routing.js';
 
@@ -320,6 +321,7 @@ async function resolveCustomerEvent(
   const automated = envelope.kind === 'message' && envelope.data?.automated === true;
   const told = { seen: conversation?.conversation, reopened, firstWord, routed, automated };
   if (inbound) await tellClockOfMessage(deps.track, waiting, told);
+  else await tellClockOfCallEnd(deps, envelope, waiting); // a missed call's timer, a call-back's answer
   await endWaitAtStop(deps, { envelope, item, profile });
   return { customerId, conversationId, written };
 }

@@ -1,5 +1,6 @@
 import { clockTriggers } from '../domain/automations/triggers.js';
 import type { ClockEvent, ConversationClockDeps } from '../domain/clock-ports.js';
+import { missedCallTimer } from '../domain/missed-call.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { matchSlaPolicy, type SlaPolicy } from '../domain/sla/policy.js';
 import { slaPolicyOf, slaRulesIn } from '../domain/sla/rules.js';
@@ -16,6 +17,9 @@ import { wakeConversation } from './wake-conversation.js';
 
 const MAX_TRIES = 4;
 
+/** What moves a conversation's clock now (a call's end only sets its missed call's timer). */
+type ConversationEvent = Exclude<ClockEvent, { type: 'callEnded' }>;
+
 /**
  * The SLA after the event (`state`) and the one the event applied to (`from`: the stored one, or the
  * one just started), or undefined when it changes nothing: started, moved or ended.
@@ -23,7 +27,7 @@ const MAX_TRIES = 4;
 async function nextSla(
   deps: ConversationClockDeps,
   conversation: Conversation,
-  event: ClockEvent,
+  event: ConversationEvent,
 ): Promise<{ state: SlaState; from: SlaState | undefined } | undefined> {
   const rules = slaRulesIn(deps.policy, conversation.queue);
   const current = conversation.sla;
@@ -78,7 +82,11 @@ export function runningPolicy(
 }
 
 /** Moves the SLA, writing it only if nobody else did meanwhile (then reads and tries again). */
-async function trackSla(deps: ConversationClockDeps, first: Conversation, event: ClockEvent): Promise<void> {
+async function trackSla(
+  deps: ConversationClockDeps,
+  first: Conversation,
+  event: ConversationEvent,
+): Promise<void> {
   let conversation: Conversation | undefined = first;
   for (let tries = 0; conversation && tries < MAX_TRIES; tries++) {
     const change = await nextSla(deps, conversation, event);
@@ -214,6 +222,8 @@ async function scheduleEmailFallback(deps: ConversationClockDeps, event: ClockEv
  * changes nothing.
  */
 export async function trackConversationClock(deps: ConversationClockDeps, event: ClockEvent): Promise<void> {
+  // A call's end reads and writes nothing now: its missed call is decided when it has settled.
+  if (event.type === 'callEnded') return deps.timers.schedule(missedCallTimer(event));
   await scheduleEmailFallback(deps, event);
   // With no target, silence or rule configured, only a customer's message can change anything (it wakes
   // a snoozed conversation and ends a wait): a reply or a resolve then reads nothing, nor does a message

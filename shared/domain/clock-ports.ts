@@ -1,6 +1,7 @@
 import type { AgentProfile } from './assignment.js';
 import type { AutomationPorts } from './automation-ports.js';
 import type { CsatPorts } from './csat/csat-ports.js';
+import type { MissedCallOutcome } from './missed-call.js';
 import type { Clock } from './ports.js';
 import type { RefillAgent } from './refill-ports.js';
 import type { RouterAdmin } from './router-ports.js';
@@ -37,6 +38,8 @@ export interface ClockStore {
   snooze(conversationId: string, until: string): Promise<boolean>;
   /** Puts back a conversation snoozed until `until`; false when it is not (any more). */
   wake(conversationId: string, until: string): Promise<boolean>;
+  /** A missed call that ended at `at` settled: its conversation waits from it, or is marked (`missed-call.ts`). */
+  waitForMissedCall?(conversation: Conversation, at: string): Promise<MissedCallOutcome>;
 }
 
 /** The conversation changes a breach or an auto-resolve makes. */
@@ -156,7 +159,12 @@ export type ClockEvent =
    * kept customer's own earliest message left unanswered, or, with none, no longer (no outcome counted;
    * the silence auto-resolve counts from `at`, as after an answer).
    */
-  | { type: 'waitLeft'; conversationId: string; at: string; since?: string | undefined };
+  | { type: 'waitLeft'; conversationId: string; at: string; since?: string | undefined }
+  /**
+   * A call the customer made ended at `at` (`isInboundCallEnd`), filed beside this conversation: its
+   * missed call is decided once it settles (`missedCallTimer`), nothing before.
+   */
+  | { type: 'callEnded'; conversationId: string; callSid: string; at: string };
 
 /** Tells the conversation clock of an event (`trackConversationClock` bound to its dependencies). */
 export type TrackClock = (event: ClockEvent) => Promise<void>;

@@ -264,6 +264,8 @@ export const ConversationSchema = z.object({
    * unset once answered, set again by their next message.
    */
   waitingSince: z.iso.datetime().optional(),
+  /** The end of the missed call this wait is for, once settled (`missed-call.ts`); unset by its answer or resolve. */
+  missedCallAt: z.iso.datetime().optional(),
   /** The time of the latest reply that answered the customer (agent or AI, sent). */
   answeredAt: z.iso.datetime().optional(),
   assignee: z.string().optional(),

@@ -10,6 +10,7 @@ export const TimerKindSchema = z.enum([
   'csat',
   'webchat_fallback',
   'erasure_sweep',
+  'missed_call',
 ]);
 export type TimerKind = z.infer<typeof TimerKindSchema>;
 

@@ -76,7 +76,9 @@ export async function createTimersHandler(): Promise<
     uses: ['CSAT_SIGNING_SECRET'],
   });
   const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
-  const clock = awsConversationClock(config, repos);
+  const base = awsConversationClock(config, repos);
+  // Only the timers settle a missed call (the resolver sets its timer): its writes are theirs alone.
+  const clock = { ...base, store: { ...base.store, ...repos.missedCalls } };
   if (config.OUTBOUND_QUEUE_URL) {
     const track = (event: ClockEvent) => trackConversationClock(clock, event);
     withAutomations(clock, repos, {

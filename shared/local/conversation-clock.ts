@@ -58,7 +58,7 @@ export function localConversationClock(input: {
   warnUnknownAgents(policy, input.config.AGENT_TOKENS);
   warnOfPolicy(policy, input.clock.now());
   const conversationClock: ConversationClockDeps = {
-    store: clockPorts(input.repos),
+    store: { ...clockPorts(input.repos), ...input.repos.missedCalls },
     admin: input.repos.conversations,
     timers: timerStore,
     policy,

@@ -8,6 +8,7 @@ import type { ErasureDeps } from './erasure.js';
 import { liveConnectionRepository, liveEventRepository } from './live-repository.js';
 import { mergeRepository } from './merge-repository.js';
 import { messageRepositories } from './message-repositories.js';
+import { missedCallRepository } from './missed-call-repository.js';
 import { privacyRepository } from './privacy-repository.js';
 import { timelineItemReads } from './timeline-item-reads.js';
 import { unmergeReopenRepository } from './unmerge-reopen.js';
@@ -55,6 +56,7 @@ export function dynamoRepositories(
     liveConnections: liveConnectionRepository(db),
     consoleLeases: consoleLeaseRepository(db),
     webchat: webchatRepository(db),
+    missedCalls: missedCallRepository(db),
   };
 }
 

@@ -26,7 +26,8 @@ type ConversationRead = Conversation & { waiting?: boolean; sla?: SlaState };
 /**
  * What a phone sends that asks nothing wastes no agent's time: an SMS keyword (STOP, START, HELP) is
  * taken by the contact state, and a call's ringing and end, a hang-up before the beep and an empty
- * voicemail are shown but wait for no one. Only a voicemail is the caller speaking, timed from itself.
+ * voicemail are shown, routed nowhere and wait for no one until the call settles, when a missed call
+ * waits for a call-back (`missed-call-wait.test.ts`). A voicemail is the caller speaking, timed from itself.
  * Through the local runtime with signed Twilio requests, routing and the AI on, on manual time.
  */
 describe('local runtime: SMS keywords and a call’s news are not the customer speaking', () => {
@@ -148,7 +149,7 @@ describe('local runtime: SMS keywords and a call’s news are not the customer s
     expect(await events(customer.id, 'routed')).toHaveLength(routed + 1);
   });
 
-  it('shows a hang-up before the beep as a missed call, waiting on nobody, with no acknowledgement', async () => {
+  it('shows a hang-up before the beep as a missed call, waiting on nobody until it settles, never acknowledged', async () => {
     const phone = '+14155550173';
     const c = call(phone, 'CAnoise00000000000000000000000001');
     await c.ring();
@@ -156,7 +157,11 @@ describe('local runtime: SMS keywords and a call’s news are not the customer s
     const customer = await find(phone);
     const items = await timeline(customer.id);
     expect(items.map((i) => i.event)).toEqual(['call_ringing', 'call_completed']);
-    await expectAskedNothing(customer.id, items[0]?.conversationId ?? '');
+    const id = items[0]?.conversationId ?? '';
+    await expectAskedNothing(customer.id, id);
+    // Settled (since 2026-12-07): it waits for a call-back from the call's end, never acknowledged by SMS.
+    expect(await conversation(id)).toMatchObject({ waiting: true, missedCallAt: items[1]?.at });
+    expect(await acknowledgements(customer.id)).toEqual([]);
   });
 
   it('waits on a voicemail from the voicemail, not the ring, acknowledged once, whatever the callbacks’ order', async () => {
@@ -185,7 +190,7 @@ describe('local runtime: SMS keywords and a call’s news are not the customer s
     ]);
   });
 
-  it('keeps a voicemail of one second, and no-answer, as missed calls: not routed, waiting on nobody', async () => {
+  it('keeps a voicemail of one second, and no-answer, as missed calls: not routed, waiting once settled', async () => {
     const phone = '+14155550175';
     const first = call(phone, 'CAnoise00000000000000000000000003');
     await first.ring();
@@ -203,7 +208,10 @@ describe('local runtime: SMS keywords and a call’s news are not the customer s
       'call_ringing',
       'call_missed',
     ]);
-    await expectAskedNothing(customer.id, items[0]?.conversationId ?? '');
+    const id = items[0]?.conversationId ?? '';
+    await expectAskedNothing(customer.id, id);
+    // Settled: the one conversation waits from the first missed call's end.
+    expect(await conversation(id)).toMatchObject({ waiting: true, waitingSince: items[2]?.at });
   });
 
   it('leaves a waiting SMS conversation’s wait where it was when the customer calls and hangs up', async () => {

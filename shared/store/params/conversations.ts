@@ -115,7 +115,7 @@ export function resolveConversationInput(
       // Ends the episode: the routing state of the next one starts empty, with what comes after now.
       // `openedFrom`: where the episode ended began at the latest (the resolve before it, else the
       // conversation's start), read before `episodeFrom` moves: an answer after it answered this one.
-      `SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, openedFrom = if_not_exists(episodeFrom, createdAt), episodeFrom = :now REMOVE waitingSince, answeredSk, reopenedAt, reopenedBy, snoozedUntil, ${EPISODE_STATE_ATTRIBUTES.join(', ')}`,
+      `SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, openedFrom = if_not_exists(episodeFrom, createdAt), episodeFrom = :now REMOVE waitingSince, missedCallAt, answeredSk, reopenedAt, reopenedBy, snoozedUntil, ${EPISODE_STATE_ATTRIBUTES.join(', ')}`,
     ConditionExpression: '#status = :open',
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {

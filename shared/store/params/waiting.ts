@@ -25,8 +25,11 @@ const ENDS_A_WAIT =
  */
 const ANSWER =
   'answeredAt = :at, answeredSk = if_not_exists(answeredSk, :answeredSk), gsi1sk = if_not_exists(answeredSk, :answeredSk)';
-/** What an answer that ends a wait removes: the wait, and a follow-up's time older than the answer. */
-const ANSWERED_WAIT = 'waitingSince, lastAnswerAt';
+/**
+ * What an answer that ends a wait removes: the wait, a follow-up's time older than the answer, and the
+ * missed call the wait was marked with (`missedCallAt`).
+ */
+const ANSWERED_WAIT = 'waitingSince, lastAnswerAt, missedCallAt';
 
 /**
  * An answer (an agent's reply or the AI's; `at` its time as an answer, `answeredAt`: the AI's is its

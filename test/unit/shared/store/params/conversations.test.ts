@@ -140,7 +140,7 @@ describe('conversation params', () => {
       TableName: 't',
       Key: conversationKey,
       UpdateExpression:
-        'SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, openedFrom = if_not_exists(episodeFrom, createdAt), episodeFrom = :now REMOVE waitingSince, answeredSk, reopenedAt, reopenedBy, snoozedUntil, inboundSince_sms, inboundSince_whatsapp, inboundSince_messenger, inboundSince_instagram, inboundSince_email, inboundSince_voice, inboundSince_webchat, humanRepliedAt, escalatedAt, escalatedItemId, escalatedMediaAt, escalatedQueue, customerTurns',
+        'SET #status = :resolved, resolvedAt = :now, resolvedBy = :agent, gsi1pk = :inbox, gsi1sk = :inboxSk, gsi2pk = :inboxDue, openedFrom = if_not_exists(episodeFrom, createdAt), episodeFrom = :now REMOVE waitingSince, missedCallAt, answeredSk, reopenedAt, reopenedBy, snoozedUntil, inboundSince_sms, inboundSince_whatsapp, inboundSince_messenger, inboundSince_instagram, inboundSince_email, inboundSince_voice, inboundSince_webchat, humanRepliedAt, escalatedAt, escalatedItemId, escalatedMediaAt, escalatedQueue, customerTurns',
       // Resolved already (a second click, a race, a retry): the first resolve's time and author stay.
       ConditionExpression: '#status = :open',
       ExpressionAttributeNames: { '#status': 'status' },

@@ -23,7 +23,7 @@ describe('waiting params', () => {
       TableName: 't',
       Key: key,
       UpdateExpression:
-        'SET answeredAt = :at, answeredSk = if_not_exists(answeredSk, :answeredSk), gsi1sk = if_not_exists(answeredSk, :answeredSk) REMOVE waitingSince, lastAnswerAt',
+        'SET answeredAt = :at, answeredSk = if_not_exists(answeredSk, :answeredSk), gsi1sk = if_not_exists(answeredSk, :answeredSk) REMOVE waitingSince, lastAnswerAt, missedCallAt',
       ConditionExpression:
         '#status = :open AND attribute_exists(gsi1sk) AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :at) AND (attribute_not_exists(waitingSince) OR waitingSince <= :at) AND (attribute_exists(waitingSince) OR attribute_not_exists(answeredAt) OR answeredAt < lastInboundAt)',
       ExpressionAttributeNames: { '#status': 'status' },
@@ -77,7 +77,7 @@ describe('waiting params', () => {
       TableName: 't',
       Key: key,
       UpdateExpression:
-        'SET firstResponseAt = :first, firstResponseWaitFrom = if_not_exists(waitingSince, :noWait), answeredAt = :at, answeredSk = if_not_exists(answeredSk, :answeredSk), gsi1sk = if_not_exists(answeredSk, :answeredSk), gsi1pk = if_not_exists(gsi1pk, :inbox) REMOVE waitingSince, lastAnswerAt',
+        'SET firstResponseAt = :first, firstResponseWaitFrom = if_not_exists(waitingSince, :noWait), answeredAt = :at, answeredSk = if_not_exists(answeredSk, :answeredSk), gsi1sk = if_not_exists(answeredSk, :answeredSk), gsi1pk = if_not_exists(gsi1pk, :inbox) REMOVE waitingSince, lastAnswerAt, missedCallAt',
       ConditionExpression:
         'attribute_not_exists(firstResponseAt) AND #status = :open AND attribute_exists(gsi1sk) AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt <= :at) AND (attribute_not_exists(waitingSince) OR waitingSince <= :at)',
       ExpressionAttributeNames: { '#status': 'status' },

@@ -1,0 +1,57 @@
+import type { Envelope } from './envelope.js';
+import { newTimer, type Timer } from './timer-ports.js';
+
+/**
+ * How long after an inbound call ends its missed call is decided (ms): Twilio does not promise the
+ * order of a call's status, recording and transcription callbacks, and a voicemail that holds words
+ * (its recording, seconds after the hang-up) is the caller's own wait. Two minutes lets it land first.
+ */
+export const MISSED_CALL_SETTLE_MS = 120_000;
+
+/**
+ * The end of a call the customer made (`completed`, `missed`: busy, no-answer, failed, canceled): nobody
+ * answers a call in Threadline (its voice app takes a voicemail), so every such call is a missed call,
+ * to call back. An outgoing call (an agent's call-back) is not.
+ */
+export function isInboundCallEnd(envelope: Envelope): envelope is Extract<Envelope, { kind: 'call' }> {
+  return (
+    envelope.kind === 'call' &&
+    envelope.direction === 'inbound' &&
+    (envelope.event === 'completed' || envelope.event === 'missed')
+  );
+}
+
+/**
+ * A call placed to the customer from our number (an agent's call-back) that ended after they took it
+ * (`completed`, some seconds long): they were answered. One they did not take is `missed`.
+ */
+export function isAnsweredCallBack(envelope: Envelope): boolean {
+  return (
+    envelope.kind === 'call' &&
+    envelope.direction === 'outbound' &&
+    envelope.event === 'completed' &&
+    (envelope.durationSeconds ?? 0) > 0
+  );
+}
+
+/**
+ * The missed call's timer: keyed on the call (`version`, its CallSid) and the conversation its end was
+ * filed beside (`subject`), due `MISSED_CALL_SETTLE_MS` after its end (`detail`, the end's time on the
+ * timeline, the time it waits from): set again by a redelivered status, it is the same timer.
+ */
+export function missedCallTimer(call: { conversationId: string; callSid: string; at: string }): Timer {
+  const dueAt = new Date(Date.parse(call.at) + MISSED_CALL_SETTLE_MS).toISOString();
+  return newTimer({
+    kind: 'missed_call',
+    subject: call.conversationId,
+    version: call.callSid,
+    detail: call.at,
+    dueAt,
+  });
+}
+
+/** The author of a reopen a missed call makes (`reopenedBy`). */
+export const MISSED_CALL_AUTHOR_ID = 'missed-call';
+
+/** What settling a missed call did to its conversation (`ClockStore.waitForMissedCall`). */
+export type MissedCallOutcome = 'waits' | 'reopened' | 'marked' | 'answered';

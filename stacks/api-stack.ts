@@ -21,6 +21,7 @@ import {
   ELD_ON_DEMAND,
   PHONE_ON_DEMAND,
   SES_ON_DEMAND,
+  STEMMERS_ON_DEMAND,
   ZOD_COMPILE_ON_DEMAND,
   ZOD_WITHOUT_LOCALES,
 } from './bundling/on-demand.js';
@@ -280,7 +281,7 @@ export class ApiStack extends Stack {
       // Read next to the bundle by the router: the routing policy and the sample knowledge base.
       assets: ['shared/domain/routing/default-policy.json', 'shared/responder/knowledge-base'],
       // zod's schema compiler too, as the webhooks': a schema is compiled on its 100th parse only.
-      onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND, SES_ON_DEMAND, ZOD_COMPILE_ON_DEMAND],
+      onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND, SES_ON_DEMAND, ZOD_COMPILE_ON_DEMAND, STEMMERS_ON_DEMAND],
     })
       .bindTable(props.table)
       // An AI reply it could not send goes out through the same outbound queue as agents'.

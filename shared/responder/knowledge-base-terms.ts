@@ -6,21 +6,15 @@ import { typoCorrector } from './knowledge-base-typos.js';
 /** A stemmer: a word (folded: lower case, no accents) to its stem. */
 export type Stemmer = (word: string) => string;
 
-// Only English ships in the bundle's start-up path; another language's stemmer is loaded when a
-// knowledge base in it is first searched.
-const STEMMERS: Readonly<Record<string, () => Promise<{ stemmer: Stemmer }>>> = {
-  de: () => import('@orama/stemmers/german'),
-  es: () => import('@orama/stemmers/spanish'),
-  fr: () => import('@orama/stemmers/french'),
-  it: () => import('@orama/stemmers/italian'),
-  nl: () => import('@orama/stemmers/dutch'),
-  pt: () => import('@orama/stemmers/portuguese'),
-};
-
-/** The Snowball stemmer of an ISO 639-1 language (English's Porter stemmer for English or any unknown language). */
+/**
+ * The Snowball stemmer of an ISO 639-1 language (English's Porter stemmer for English or any unknown
+ * language). Only English ships in the resolver's start-up path; the others are in a module of their
+ * own, which its bundle loads from beside itself when a knowledge base in one is first built.
+ */
 export async function stemmerFor(language: string): Promise<Stemmer> {
-  const load = STEMMERS[language];
-  return load ? (await load()).stemmer : englishStemmer;
+  if (language === 'en') return englishStemmer;
+  const { stemmerOf } = await import('#shared/responder/knowledge-base-stemmers.js');
+  return stemmerOf(language) ?? englishStemmer;
 }
 
 // Words that say nothing about which passage fits: function words, greetings, politeness, chat

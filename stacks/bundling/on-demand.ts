@@ -69,6 +69,17 @@ export const MAIL_MIME_ON_DEMAND: OnDemandModule = {
 };
 
 /**
+ * The knowledge base's stemmers of languages other than English for the resolver (~52 KB): only a
+ * knowledge base written in one of them loads it, once, when it is first built.
+ */
+export const STEMMERS_ON_DEMAND: OnDemandModule = {
+  specifier: '#shared/responder/knowledge-base-stemmers.js',
+  shim: `${projectRoot}stacks/bundling/stemmers-on-demand.ts`,
+  entry: `${projectRoot}shared/responder/knowledge-base-stemmers.ts`,
+  file: 'kb-stemmers.cjs',
+};
+
+/**
  * zod's schema compiler for the webhooks (~33 KB of a 150 KB budget): `hot` (shared/validation/hot.ts)
  * imports `compile` as `#zod-compile` (package.json's `imports`: `zod/v4/core`), and calls it only
  * on a schema's 100th parse, so a cold start never needs it.

@@ -12,6 +12,7 @@ import {
   onDemandBuildCommand,
   PHONE_ON_DEMAND,
   SES_ON_DEMAND,
+  STEMMERS_ON_DEMAND,
   ZOD_COMPILE_ON_DEMAND,
   ZOD_WITHOUT_LOCALES,
 } from '../../stacks/bundling/on-demand.js';
@@ -23,7 +24,7 @@ import { agentToken } from '../support/agent-token.js';
  * others are bundled without keepNames, and what each loads on demand from a file beside its bundle
  * (as the stack builds them).
  */
-const FUNCTIONS: Record<
+export const FUNCTIONS: Record<
   string,
   {
     webhook: boolean;
@@ -40,7 +41,7 @@ const FUNCTIONS: Record<
   'ses-mail': { webhook: false },
   resolver: {
     webhook: false,
-    onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND, SES_ON_DEMAND, ZOD_COMPILE_ON_DEMAND],
+    onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND, SES_ON_DEMAND, ZOD_COMPILE_ON_DEMAND, STEMMERS_ON_DEMAND],
   },
   sender: { webhook: false, onDemand: [SES_ON_DEMAND] },
   'agent-api': {

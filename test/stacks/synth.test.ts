@@ -89,7 +89,7 @@ describe('cdk synth with bundling', () => {
     );
     for (const dir of assets.values()) expect(existsSync(join(dir, 'index.mjs'))).toBe(true);
     expect(existsSync(join(assets.get('AgentApi') ?? '', 'libphonenumber-js.cjs'))).toBe(true);
-    for (const file of ['eld-small.cjs', 'client-bedrock-runtime.cjs', 'client-ses.cjs']) {
+    for (const file of ['eld-small.cjs', 'client-bedrock-runtime.cjs', 'client-ses.cjs', 'kb-stemmers.cjs']) {
       expect(existsSync(join(assets.get('Resolver') ?? '', file))).toBe(true);
     }
     expect(existsSync(join(assets.get('Sender') ?? '', 'client-ses.cjs'))).toBe(true);

@@ -10,6 +10,7 @@ export const TimerKindSchema = z.enum([
   'csat',
   'webchat_fallback',
   'erasure_sweep',
+  'agent_refill',
 ]);
 export type TimerKind = z.infer<typeof TimerKindSchema>;
 
@@ -23,7 +24,7 @@ export const TimerSchema = z.object({
   id: z.string().min(1).max(512),
   kind: TimerKindSchema,
   dueAt: z.iso.datetime(),
-  /** The conversation id (for `erasure_sweep`, the erased customer's id). */
+  /** The conversation id (for `erasure_sweep`, the erased customer's id; for `agent_refill`, the agent's). */
   subject: z.string().min(1).max(256),
   version: z.string().min(1).max(128),
   /** What else the kind needs (an SLA metric, an automation rule). */

@@ -136,7 +136,9 @@ export function agentsApp(deps: ApiDeps): OpenAPIHono<AgentEnv> {
       update,
       async (c) => {
         const role = c.get('admin') ? 'admin' : 'agent';
-        return c.json(await updateAgent(deps, c.get('agentId'), c.req.valid('json'), role), 200);
+        // The refill after the answer, through the clock's timers (see `requestRefill`).
+        const updating = { ...deps, refillTimers: deps.conversationClock?.timers };
+        return c.json(await updateAgent(updating, c.get('agentId'), c.req.valid('json'), role), 200);
       },
       // Its checks reached, the use case records what it records (a bad body is not an update).
       admitted(),

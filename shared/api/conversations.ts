@@ -195,7 +195,9 @@ export function conversationsApp(deps: ApiDeps): OpenAPIHono<AgentEnv> {
     .openapi(resolve, async (c) => {
       const { csat } = c.req.valid('json');
       const id = c.req.valid('param').id;
-      return c.json(await resolveConversation({ ...deps, track }, id, c.get('agentId'), { csat }), 200);
+      const refillTimers = deps.conversationClock?.timers;
+      const resolving = { ...deps, track, refillTimers };
+      return c.json(await resolveConversation(resolving, id, c.get('agentId'), { csat }), 200);
     })
     .openapi(reopen, async (c) =>
       c.json(await reopenConversation(deps, c.req.valid('param').id, c.get('agentId')), 200),

@@ -248,6 +248,14 @@ async function fire(deps: ConversationClockDeps, conversation: Conversation, tim
   return true;
 }
 
+/** An agent's refill (`refillAgent`); where the clock has none, the timer is dropped as stale. */
+async function fireAgentRefill(deps: ConversationClockDeps, timer: Timer): Promise<FireOutcome> {
+  if (!deps.refillAgent) return 'stale';
+  const taken = await deps.refillAgent(timer.subject, Number(timer.detail) || 0);
+  deps.log?.('info', 'agent refill ran', { agentId: timer.subject, round: timer.detail, taken });
+  return 'fired';
+}
+
 /**
  * Fires a timer: a warning or a breach of an SLA target (and the automations it sets off), a snooze's
  * end, an auto-resolve, a delayed automation, a satisfaction survey, a web-chat reply's email fallback, an
@@ -259,6 +267,8 @@ async function fire(deps: ConversationClockDeps, conversation: Conversation, tim
 export async function fireTimer(deps: ConversationClockDeps, timer: Timer): Promise<FireOutcome> {
   // Not a conversation's: the erasure's second pass over a customer's partitions.
   if (timer.kind === 'erasure_sweep') return fireErasureSweep(deps, timer);
+  // An agent's: their refill, asked for by their presence change or a resolve (see agent-refill).
+  if (timer.kind === 'agent_refill') return fireAgentRefill(deps, timer);
   // A snooze's end reads strongly: a lagging read that missed the snooze's last move drops its only timer.
   const consistent = timer.kind === 'snooze_wake';
   const conversation = await deps.store.getConversation(timer.subject, { consistent });

@@ -46,9 +46,22 @@ export async function takeNextWaiting(
   agentId: string,
   options: { skip?: readonly string[] | undefined } = {},
 ): Promise<number> {
+  return (await takeNextWaitingReport(deps, agentId, options)).taken;
+}
+
+/**
+ * `takeNextWaiting`, saying also whether it stopped on its bounds (`MAX_PAGES`, `MAX_ATTEMPTS`) with
+ * room left and more possibly waiting (`more`): rivals took what it read. A call again soon finds
+ * what is left, the taken ones no longer listed (see `runAgentRefill`).
+ */
+export async function takeNextWaitingReport(
+  deps: TakeNextWaitingDeps,
+  agentId: string,
+  options: { skip?: readonly string[] | undefined } = {},
+): Promise<{ taken: number; more: boolean }> {
   // Read strongly: the list index may still show the load (or presence) from before this agent's change.
   let agent = await deps.store.getAgentNow(agentId);
-  if (!agent || !canTakeWork(agent, deps.clock.now())) return 0;
+  if (!agent || !canTakeWork(agent, deps.clock.now())) return { taken: 0, more: false };
   const want = Math.min(agent.capacity - agent.openConversations, MAX_TAKEN);
   const filter = { status: 'open', assignee: 'unassigned', queues: agent.queues };
   const tried = new Set(options.skip);
@@ -56,11 +69,21 @@ export async function takeNextWaiting(
   let cursor: string | null | undefined;
   let pages = 0;
   let taken = 0;
-  for (let attempt = 0; attempt < MAX_ATTEMPTS && taken < want; ) {
+  let attempt = 0;
+  let more = false;
+  while (taken < want) {
+    if (attempt >= MAX_ATTEMPTS) {
+      more = true;
+      break;
+    }
     const next = nextWaitingConversation(candidates, agent, deps.clock.now());
     if (!next) {
       // Nothing left to try: the agent cannot take more, or the waiting list (or this call's share) ran out.
-      if (!canTakeWork(agent, deps.clock.now()) || cursor === null || pages >= MAX_PAGES) break;
+      if (!canTakeWork(agent, deps.clock.now()) || cursor === null) break;
+      if (pages >= MAX_PAGES) {
+        more = true;
+        break;
+      }
       pages += 1;
       const limit = (want - taken + SPARE_CANDIDATES) * pages;
       const page = await deps.store.inbox(filter, cursor ? { limit, cursor } : { limit });
@@ -87,5 +110,7 @@ export async function takeNextWaiting(
     taken += 1;
     agent = { ...agent, openConversations: agent.openConversations + 1 };
   }
-  return taken;
+  // Given its most with room still left (a capacity above MAX_TAKEN): more may wait for them too.
+  if (taken === MAX_TAKEN && agent.capacity > agent.openConversations) more = true;
+  return { taken, more };
 }

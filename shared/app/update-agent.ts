@@ -7,10 +7,10 @@ import {
 } from '#shared/domain/assignment.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { ForbiddenError } from '#shared/errors.js';
+import { type RequestRefillDeps, requestRefill } from './agent-refill.js';
 import { refuseUnknownQueues } from './assign-conversation.js';
 import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 import { type ReturnHeldDeps, returnHeldConversations } from './return-held-conversations.js';
-import { type TakeNextWaitingDeps, takeNextWaiting } from './take-next-waiting.js';
 
 /**
  * Registers or updates the calling agent, audited (`agent_update`, their registration before and
@@ -18,13 +18,14 @@ import { type TakeNextWaitingDeps, takeNextWaiting } from './take-next-waiting.j
  * noted on the admins' list for the agents list). Setting Away hands
  * the conversations of theirs that wait on the business back to their queue (`returnHeldConversations`);
  * otherwise they take the longest waiting conversations of their queues, up to their room, when they can
- * take any (`takeNextWaiting` reads nothing more when they cannot). Queues the routing policy does not
+ * take any, after the answer (`requestRefill`: a refill timer, coalesced per agent; `takeNextWaiting`
+ * reads nothing more when they cannot). Queues the routing policy does not
  * name are refused (422 `unknown_queue`, nothing saved): an online agent in a mistyped queue gets no hand-off.
  * An agent an admin removes as this runs is refused (403 `agent_removed`) and nothing of theirs is
  * written back (see `saveRegistration`).
  */
 export async function updateAgent(
-  deps: TakeNextWaitingDeps &
+  deps: RequestRefillDeps &
     AuditDeps & {
       store: Pick<
         AgentStore,
@@ -52,7 +53,7 @@ export async function updateAgent(
   if (update.presence === 'away') {
     const held = await deps.store.heldConversations(agentId);
     await returnHeldConversations(deps, agentId, 'agent_away', held);
-  } else await takeNextWaiting(deps, agentId);
+  } else await requestRefill(deps, agentId);
   return agent;
 }
 

@@ -122,6 +122,10 @@ export interface AgentStore {
   getAgentNow(agentId: string): Promise<Agent | undefined>;
   /** A slot for the conversation claimed on the agent's item (see RouterStore's `claimAgentSlot`). */
   claimAgentSlot(agentId: string, conversationId: string, seen: number): Promise<AgentClaim>;
+  /** Marks a refill of the agent on its way until `until`; false while another's mark runs (see agent-refill). */
+  markRefill(agentId: string, now: string, until: string): Promise<boolean>;
+  /** Takes the agent's refill mark away (their refill starts). */
+  clearRefill(agentId: string): Promise<void>;
 }
 
 /** The customers a merge went between: the roots standing for the target and the source asked for. */

@@ -80,6 +80,12 @@ export interface ConversationClockDeps {
    * without it they take at their next resolve or presence change.
    */
   refill?: RefillAgent | undefined;
+  /**
+   * Runs an `agent_refill` timer: the agent (`subject`) takes waiting work up to their room, asking again
+   * soon when rivals took what it read (`runAgentRefill`; `round`: the follow-ups so far). Without it,
+   * such a timer does nothing.
+   */
+  refillAgent?: ((agentId: string, round: number) => Promise<number>) | undefined;
 }
 
 /** The erasure's second pass over an erased customer's partitions (see `sweep-erasure`). */

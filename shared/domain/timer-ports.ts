@@ -11,6 +11,7 @@ export const TimerKindSchema = z.enum([
   'webchat_fallback',
   'erasure_sweep',
   'missed_call',
+  'agent_refill',
 ]);
 export type TimerKind = z.infer<typeof TimerKindSchema>;
 
@@ -24,7 +25,7 @@ export const TimerSchema = z.object({
   id: z.string().min(1).max(512),
   kind: TimerKindSchema,
   dueAt: z.iso.datetime(),
-  /** The conversation id (for `erasure_sweep`, the erased customer's id). */
+  /** The conversation id (for `erasure_sweep`, the erased customer's id; for `agent_refill`, the agent's). */
   subject: z.string().min(1).max(256),
   version: z.string().min(1).max(128),
   /** What else the kind needs (an SLA metric, an automation rule). */

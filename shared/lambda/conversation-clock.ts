@@ -1,3 +1,4 @@
+import { runAgentRefill } from '../app/agent-refill.js';
 import { refillOver } from '../app/refill-holder.js';
 import type { ReplyDeps } from '../app/send-reply.js';
 import { liteScheduling } from '../aws/scheduler-lite.js';
@@ -36,6 +37,7 @@ function clockParts(config: Config, repos: MessageRepositories) {
     },
     systemClock,
   );
+  const agents = { store: storePorts(repos), admin: repos.conversations, clock: systemClock };
   return {
     parts: {
       store: clockPorts(repos),
@@ -44,7 +46,10 @@ function clockParts(config: Config, repos: MessageRepositories) {
       clock: systemClock,
       log,
       // The agent an auto-resolve or an automation leaves takes waiting work.
-      refill: refillOver({ store: storePorts(repos), admin: repos.conversations, clock: systemClock }),
+      refill: refillOver(agents),
+      // An `agent_refill` timer (a presence change's, a resolve's), run by the timers function.
+      refillAgent: (agentId: string, round: number) =>
+        runAgentRefill({ ...agents, refillTimers: timers }, agentId, round),
     },
     // Parsed on first use: zod's first parse of the policy schema is ~15 ms of a cold start, which the
     // agent API's requests that set no clock never need, nor the sender's replies that went out. The

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { runAgentRefill } from '../app/agent-refill.js';
 import { refillOver } from '../app/refill-holder.js';
 import type { Config } from '../config/config.js';
 import { parseAgentTokens } from '../config/config.js';
@@ -57,6 +58,7 @@ export function localConversationClock(input: {
   const policy = loadRoutingPolicy(input.config.ROUTING_POLICY_FILE);
   warnUnknownAgents(policy, input.config.AGENT_TOKENS);
   warnOfPolicy(policy, input.clock.now());
+  const agents = { store: storePorts(input.repos), admin: input.repos.conversations, clock: input.clock };
   const conversationClock: ConversationClockDeps = {
     store: { ...clockPorts(input.repos), ...input.repos.missedCalls },
     admin: input.repos.conversations,
@@ -69,11 +71,9 @@ export function localConversationClock(input: {
     log,
     erasures: input.repos.privacy,
     // The agent an auto-resolve or an automation leaves takes waiting work.
-    refill: refillOver({
-      store: storePorts(input.repos),
-      admin: input.repos.conversations,
-      clock: input.clock,
-    }),
+    refill: refillOver(agents),
+    // An `agent_refill` timer (a presence change's, a resolve's), run by the timers queue's consumer.
+    refillAgent: (agentId, round) => runAgentRefill({ ...agents, refillTimers: timerStore }, agentId, round),
     // Email survey links lead to this runtime unless PUBLIC_BASE_URL says otherwise.
     csat: csatSettings(
       {

@@ -1,3 +1,4 @@
+import { agentRefillMarks } from './agent-refill-marks.js';
 import { agentRepository } from './agent-repository.js';
 import { clockRepository } from './clock-repository.js';
 import { conversationRepository, conversationSnapshotOf } from './conversation-repository.js';
@@ -28,7 +29,7 @@ export function messageRepositories(doc: DocumentStore, table: string) {
     conversations,
     conversationState: conversationStateRepository(db, conversationSnapshotOf),
     replies: replyRepository(db, timeline),
-    agents: agentRepository(db),
+    agents: { ...agentRepository(db), ...agentRefillMarks(db) },
     metrics: metricsRepository(db),
     clock: clockRepository(db),
   };

@@ -95,6 +95,8 @@ function fakeStore(): AgentStore & { inboxCalls: unknown[]; renamed: unknown[][]
       return { ...agent, openConversations: 0, connectedUntil: CONSOLE_OPEN };
     },
     claimAgentSlot: async () => ({ claimed: true }),
+    markRefill: async () => true,
+    clearRefill: async () => undefined,
     heldConversations: async () => [],
     registerHolding: async () => false,
     getCustomer: async (id) => (id === 'cu_1' ? sheena : undefined),

@@ -1,6 +1,7 @@
 import { DRY_RUN_RECENT_ITEMS, type DryRun, itemTrigger } from '../domain/automations/dry-run.js';
 import { failedCondition } from '../domain/automations/rules.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
+import { conversationLanguage } from '../domain/routing/message-language.js';
 import { businessHoursOf } from '../domain/routing/queues.js';
 import { NotFoundError, UnavailableError } from '../errors.js';
 
@@ -38,7 +39,8 @@ export async function dryRunAutomations(
       fired.set(item.data.rule, item.at);
   }
   const businessHours = businessHoursOf(deps.policy, conversation.queue);
-  const subject = { conversation, tags: customer?.tags ?? [], now, businessHours };
+  const language = conversationLanguage(conversation);
+  const subject = { conversation, tags: customer?.tags ?? [], now, businessHours, language };
   const rules = (deps.policy.automations ?? []).map((rule) => {
     const failed = failedCondition(rule.conditions, subject);
     const lastTriggeredAt = latest.get(rule.trigger);

@@ -1,7 +1,8 @@
 import type { AutomationPorts } from '../domain/automation-ports.js';
-import { type AutomationRule, failedCondition } from '../domain/automations/rules.js';
+import { type AutomationRule, failedCondition, replyInLanguage } from '../domain/automations/rules.js';
 import type { TriggerOccurrence } from '../domain/automations/triggers.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
+import { conversationLanguage } from '../domain/routing/message-language.js';
 import { businessHoursOf } from '../domain/routing/queues.js';
 import type { Conversation } from '../domain/timeline.js';
 import { runAutomationActions } from './run-automation-actions.js';
@@ -15,7 +16,7 @@ const markerId = (rule: AutomationRule, occurrence: TriggerOccurrence) =>
 
 /**
  * Fires one rule on a conversation, at most once per trigger occurrence: if its conditions hold at
- * `at`, its actions (each idempotent), then the `automation` event saying what each did or why it
+ * `at`, its actions (each idempotent; a reply in the conversation's language when `byLanguage` has it), then the `automation` event saying what each did or why it
  * skipped. The event is the marker a redelivered trigger or a twice-fired timer finds.
  */
 export async function fireAutomationRule(
@@ -28,14 +29,18 @@ export async function fireAutomationRule(
     return { fired: false, already: true };
   }
   const customer = await deps.store.getCustomer(conversation.customerId);
+  // Found in the conversation in hand (its preview), as the survey's language is: no read.
+  const language = conversationLanguage(conversation);
   const failed = failedCondition(rule.conditions, {
     conversation,
     tags: customer?.tags ?? [],
     now: new Date(at),
     businessHours: businessHoursOf(deps.policy, conversation.queue),
+    language,
   });
   if (failed) return { fired: false, failed };
-  const actions = await runAutomationActions(deps, { conversation, actions: rule.actions, key: id, at });
+  const inLanguage = rule.actions.map((action) => replyInLanguage(action, language));
+  const actions = await runAutomationActions(deps, { conversation, actions: inLanguage, key: id, at });
   await deps.store.putTimelineItem(
     {
       id,

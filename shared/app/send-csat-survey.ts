@@ -5,7 +5,7 @@ import { CSAT_ANSWER_WINDOW_MS, type CsatForm, csatForm, csatSurveyId } from '..
 import { CSAT_LINK_TTL_MS } from '../domain/csat/token.js';
 import type { Channel } from '../domain/envelope.js';
 import { isRefusal, lastInboundOn } from '../domain/replies.js';
-import { languageOfText } from '../domain/routing/message-language.js';
+import { conversationLanguage } from '../domain/routing/message-language.js';
 import type { Conversation, Customer } from '../domain/timeline.js';
 import type { Timer } from '../domain/timer-ports.js';
 import { sendReply } from './send-reply.js';
@@ -43,15 +43,6 @@ async function skipped(
   deps.log?.('info', 'csat survey skipped', { conversationId: conversation.id, reason });
   return true;
 }
-
-/**
- * The language of a conversation, for its survey's words (`csat.byLanguage`): found by routing's own
- * detector (`languageOfText`, as the hand-off words' language is for a message the AI did not read) in
- * the first words of the customer's first message, which the conversation keeps (`preview`): nothing
- * more is read. Undefined when they are too few to tell.
- */
-const conversationLanguage = (conversation: Conversation): string | undefined =>
-  conversation.preview ? languageOfText(conversation.preview) : undefined;
 
 /**
  * Sends the satisfaction survey of a resolve, when its timer fires: only while the conversation is

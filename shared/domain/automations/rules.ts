@@ -3,6 +3,8 @@ import { type Channel, ChannelSchema } from '../envelope.js';
 import { PolicyTemplateSchema, policyText } from '../policy-text.js';
 import { uncarried } from '../reply-content.js';
 import { isWithinBusinessHours } from '../routing/business-hours.js';
+import { languageMatches } from '../routing/language-match.js';
+import { LanguageTagSchema } from '../routing/language-tag.js';
 import type { BusinessHours } from '../routing/policy.js';
 import { DurationSchema } from '../sla/duration.js';
 import type { Conversation } from '../timeline.js';
@@ -28,6 +30,8 @@ export const AutomationConditionsSchema = z.strictObject({
   waitingOn: z.enum(['agent', 'customer']).optional(),
   /** Inside (true) or outside (false) the business hours of the conversation's queue (its own, else the policy's). */
   businessHours: z.boolean().optional(),
+  /** The conversation's language (`conversationLanguage`) is one of these (primary subtag); none found holds none. */
+  languages: z.array(LanguageTagSchema).min(1).optional(),
 });
 export type AutomationConditions = z.infer<typeof AutomationConditionsSchema>;
 
@@ -45,6 +49,8 @@ export const AutomationActionSchema = z.discriminatedUnion('type', [
       text: Text.optional(),
       template: PolicyTemplateSchema.optional(),
       channel: AutomationChannelSchema.default('last'),
+      /** The text in other languages, keyed as `aiReplies.byLanguage`: see `replyInLanguage`. */
+      byLanguage: z.record(LanguageTagSchema, z.strictObject({ text: Text })).optional(),
     })
     .refine((a) => a.text !== undefined || a.template !== undefined, {
       message: 'a reply needs text or a template',
@@ -102,6 +108,18 @@ function unsendableReply(
   rule: { conditions: AutomationConditions },
   action: Extract<AutomationAction, { type: 'reply' }>,
 ): string | undefined {
+  const texts = [action.text, ...Object.values(action.byLanguage ?? {}).map((l) => l.text)];
+  for (const text of texts) {
+    const why = unsendableContent(rule, { ...action, text });
+    if (why) return why;
+  }
+  return undefined;
+}
+
+function unsendableContent(
+  rule: { conditions: AutomationConditions },
+  action: Extract<AutomationAction, { type: 'reply' }>,
+): string | undefined {
   const content = { text: action.text, template: action.template, attachments: [] };
   const channels: readonly Channel[] =
     action.channel === 'last'
@@ -124,6 +142,18 @@ export interface AutomationSubject {
   tags: readonly string[];
   now: Date;
   businessHours?: BusinessHours | undefined;
+  /** The conversation's language when one was found (`conversationLanguage`). */
+  language?: string | undefined;
+}
+
+/**
+ * A reply as it goes to a conversation in `language`: the text of that language's `byLanguage` entry
+ * (matched on the primary subtag, as the hand-off words and the survey are), else its own `text`.
+ */
+export function replyInLanguage<A extends AutomationAction>(action: A, language: string | undefined): A {
+  if (action.type !== 'reply' || !language) return action;
+  const own = Object.entries(action.byLanguage ?? {}).find(([tag]) => languageMatches([tag], language));
+  return own ? { ...action, text: own[1].text } : action;
 }
 
 /** Who the conversation waits on: the SLA's view when one runs, else whether a reply was the last word. */
@@ -159,6 +189,9 @@ export function failedCondition(
     const open = subject.businessHours ? isWithinBusinessHours(subject.businessHours, subject.now) : true;
     if (open !== conditions.businessHours) return 'businessHours';
   }
+  const { language } = subject;
+  if (conditions.languages && !(language && languageMatches(conditions.languages, language)))
+    return 'languages';
   return undefined;
 }
 

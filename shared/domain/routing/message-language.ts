@@ -1,7 +1,7 @@
 import { voicemailTranscription } from '../handoff-summary.js';
 import { detectLanguage } from '../language.js';
 import { pendingText, type ResponderContext, viewConversation } from '../responder.js';
-import type { TimelineItem } from '../timeline.js';
+import type { Conversation, TimelineItem } from '../timeline.js';
 
 /**
  * Fewest letters a text needs for routing to trust the language detected in it. Under it the
@@ -22,6 +22,15 @@ export function languageOfText(text: string): string | undefined {
   const letters = head.match(LETTER)?.length ?? 0;
   return letters >= LANGUAGE_MIN_LETTERS ? detectLanguage(head) : undefined;
 }
+
+/**
+ * The language of a conversation, for the words sent in it later (`csat.byLanguage`, an automation's
+ * reply `byLanguage` and `languages` condition): found by `languageOfText` (as the hand-off words'
+ * language is for a message the AI did not read) in the first words of the customer's first message,
+ * which the conversation keeps (`preview`): nothing more is read. Undefined when they are too few to tell.
+ */
+export const conversationLanguage = (conversation: Pick<Conversation, 'preview'>): string | undefined =>
+  conversation.preview ? languageOfText(conversation.preview) : undefined;
 
 /** Of the customer's earlier messages, how many help tell the language of a short one (as the responder does). */
 const EARLIER_MESSAGES = 3;

@@ -6,6 +6,7 @@ import { storageKey } from './api.js';
 import { type Connection, useChat } from './chat.js';
 import { nextOpening } from './days.js';
 import { emailProblem } from './email-check.js';
+import { ENDED, EndChatAsk, endChat } from './end-chat.js';
 import { isChatReply, label } from './launcher.js';
 import { dialogKeys, useCoversWindow } from './modal.js';
 import { PANEL_CSS } from './panel-css.js';
@@ -196,9 +197,20 @@ function hoursState(hours: { open: boolean } | undefined, known: boolean) {
   return known ? 'unknown' : 'asking';
 }
 
-function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread(n: number): void }) {
+function Panel(props: {
+  config: Config;
+  open: boolean;
+  /** The visitor ended the chat before this panel mounted ("End chat"): it says so until a new one starts. */
+  ended: boolean;
+  onClose(): void;
+  onUnread(n: number): void;
+  onEnded(): void;
+}) {
   const { config, open } = props;
   const chat = useChat(config);
+  const [asking, setAsking] = useState(false);
+  // An anonymous chat only: a signed-in visitor's ends with the site's sign-out.
+  const endable = Boolean(chat.session) && !chat.signedIn;
   const { hours, known } = useAvailability(config.origin, open, chat.session?.availability);
   const [typedError, setTypedError] = useState<{ field: string; message: string } | undefined>();
   const formShown = useRef(false);
@@ -242,6 +254,9 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
     [
       h('div', { class: 'head' }, [
         h('h2', { lang: config.title ? pageLang() : undefined }, config.title ?? 'Chat with us'),
+        endable
+          ? h('button', { class: 'end', type: 'button', onClick: () => setAsking(true) }, 'End chat')
+          : null,
         h(
           'button',
           { class: 'close', type: 'button', 'aria-label': 'Close chat', onClick: props.onClose },
@@ -249,6 +264,16 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
         ),
       ]),
       h('p', { class: 'state', role: 'status' }, state),
+      endable && asking
+        ? h(EndChatAsk, {
+            onEnd: () => {
+              endChat(config.origin, chat.key);
+              props.onEnded();
+            },
+            onKeep: () => setAsking(false),
+          })
+        : null,
+      props.ended && !chat.session ? h('p', { class: 'note', role: 'status' }, ENDED) : null,
       h(Problem, {
         text: problem,
         onRetry: chat.problem?.kind === 'unavailable' && chat.signedIn ? () => void chat.start() : undefined,
@@ -299,6 +324,8 @@ const OPEN_KEY = 'threadline-chat:open';
   endPreviousUser(config.origin, siteStore, tabStore, config.identityToken);
   let open = Boolean(restore) && tabStore.getItem(OPEN_KEY) === '1';
   let unread = 0;
+  // Chats ended here ("End chat"): each makes a new panel, nothing of the ended one's state kept.
+  let ended = 0;
   const onUnread = (n: number) => {
     unread = n;
     label(launcher, open, unread);
@@ -308,7 +335,21 @@ const OPEN_KEY = 'threadline-chat:open';
     tabStore.setItem(OPEN_KEY, open ? '1' : '0');
     // Keyed by the page's user: another one mounts a new panel, nothing of the one before's chat kept.
     const key = storageKey(config.identityToken);
-    render(h(Panel, { key, config, open, onClose: toggle, onUnread }), mount);
+    const onEnded = () => {
+      ended += 1;
+      unread = 0;
+      draw(true);
+    };
+    const panel = {
+      key: `${key}#${ended}`,
+      config,
+      open,
+      ended: ended > 0,
+      onClose: toggle,
+      onUnread,
+      onEnded,
+    };
+    render(h(Panel, panel), mount);
     if (!focus) return;
     // The first field, or the dialog itself while the pre-chat form waits for the hours (it takes the
     // focus over when it shows).

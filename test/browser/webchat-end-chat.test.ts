@@ -13,14 +13,19 @@ const KEY = 'threadline-chat:anonymous';
  */
 describe('the web-chat widget when the visitor ends the chat', { timeout: 90_000 }, () => {
   const shop = shopForTests(AGENT);
-
-  it('ends the session at Threadline, forgets it in the browser, and the agents keep the messages', async () => {
+  /** A new browser's page whose anonymous visitor started a chat and wrote `text`. */
+  const chatting = async (text: string) => {
     const page = await (await shop.browser.newContext()).newPage();
     await page.goto(`${shop.siteUrl}/`);
     await page.locator('.launcher').click(WAIT);
     await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
     await page.locator('.panel[data-connection="live"]').waitFor(WAIT);
-    await writeInPanel(page, 'A question for the clinic');
+    await writeInPanel(page, text);
+    return page;
+  };
+
+  it('ends the session at Threadline, forgets it in the browser, and the agents keep the messages', async () => {
+    const page = await chatting('A question for the clinic');
     const conversationId = await visitorConversation(page, shop.runtime.url, AGENT);
     const token = (await storedSession(page, KEY))?.sessionToken as string;
     const startKey = () => page.evaluate(`localStorage.getItem("${KEY}:start")`);
@@ -63,12 +68,7 @@ describe('the web-chat widget when the visitor ends the chat', { timeout: 90_000
   });
 
   it('keeps the chat when the visitor changes their mind', async () => {
-    const page = await (await shop.browser.newContext()).newPage();
-    await page.goto(`${shop.siteUrl}/`);
-    await page.locator('.launcher').click(WAIT);
-    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
-    await page.locator('.panel[data-connection="live"]').waitFor(WAIT);
-    await writeInPanel(page, 'Still chatting');
+    const page = await chatting('Still chatting');
     await page.getByRole('button', { name: 'End chat', exact: true }).click(WAIT);
     await page.getByRole('button', { name: 'Keep chatting' }).click(WAIT);
     expect(await page.getByRole('button', { name: 'End chat and forget it here' }).count()).toBe(0);

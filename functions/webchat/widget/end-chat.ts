@@ -2,7 +2,7 @@
 // nothing of it. Threadline ends the session (its token answers 401; the agents keep the messages) and
 // the browser forgets it, with its outbox, draft, start key and the replies seen.
 import { h } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { siteStore, tabStore } from './storage.js';
 import { endKept } from './user-change.js';
 
@@ -10,13 +10,8 @@ import { endKept } from './user-change.js';
 export const ENDED =
   'Chat ended. It no longer shows in this browser, and the next person here cannot open it.';
 
-/** Ends the chat kept under `key` at Threadline (best effort) and forgets it in this browser. */
-export function endChat(origin: string, key: string): void {
-  endKept(origin, siteStore, tabStore, key);
-}
-
 /** The question asked before the chat ends, so a stray click loses nothing; the answer takes the focus. */
-export function EndChatAsk(props: { onEnd(): void; onKeep(): void }) {
+function EndChatAsk(props: { onEnd(): void; onKeep(): void }) {
   const end = useRef<HTMLButtonElement>(null);
   useEffect(() => end.current?.focus(), []);
   return h('div', { class: 'note ask', role: 'group', 'aria-labelledby': 'tl-end-ask' }, [
@@ -32,4 +27,31 @@ export function EndChatAsk(props: { onEnd(): void; onKeep(): void }) {
     ),
     h('button', { class: 'retry', type: 'button', onClick: props.onKeep }, 'Keep chatting'),
   ]);
+}
+
+/**
+ * The panel's parts of "End chat", for an anonymous chat only (a signed-in visitor's ends with the
+ * site's sign-out): the title bar's button, the question it asks, and once the chat ended (`ended`: the
+ * panel mounted again after it) what the panel says until a new chat starts. Ending it ends the
+ * session at Threadline (best effort), forgets it in this browser, and calls `onEnded`.
+ */
+export function useEndChat(
+  origin: string,
+  chat: { key: string; session?: unknown; signedIn: boolean },
+  ended: boolean,
+  onEnded: () => void,
+) {
+  const [asking, setAsking] = useState(false);
+  const endable = Boolean(chat.session) && !chat.signedIn;
+  const onEnd = () => {
+    endKept(origin, siteStore, tabStore, chat.key);
+    onEnded();
+  };
+  return {
+    button: endable
+      ? h('button', { class: 'end', type: 'button', onClick: () => setAsking(true) }, 'End chat')
+      : null,
+    ask: endable && asking ? h(EndChatAsk, { onEnd, onKeep: () => setAsking(false) }) : null,
+    note: ended && !chat.session ? h('p', { class: 'note', role: 'status' }, ENDED) : null,
+  };
 }

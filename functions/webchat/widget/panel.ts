@@ -1,12 +1,12 @@
 // The web chat's panel (Preact), loaded by the loader on first open.
-import { h, render } from 'preact';
+import { type ComponentChild, h, render } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage, Availability as Hours } from './api.js';
 import { storageKey } from './api.js';
 import { type Connection, useChat } from './chat.js';
 import { nextOpening } from './days.js';
 import { emailProblem } from './email-check.js';
-import { ENDED, EndChatAsk, endChat } from './end-chat.js';
+import { useEndChat } from './end-chat.js';
 import { isChatReply, label } from './launcher.js';
 import { dialogKeys, useCoversWindow } from './modal.js';
 import { PANEL_CSS } from './panel-css.js';
@@ -197,7 +197,16 @@ function hoursState(hours: { open: boolean } | undefined, known: boolean) {
   return known ? 'unknown' : 'asking';
 }
 
-function Panel(props: {
+/** The title bar: the site's title (in the page's language), "End chat" when it applies, and close. */
+function Head(props: { title: string | undefined; end: ComponentChild; onClose(): void }) {
+  return h('div', { class: 'head' }, [
+    h('h2', { lang: props.title ? pageLang() : undefined }, props.title ?? 'Chat with us'),
+    props.end,
+    h('button', { class: 'close', type: 'button', 'aria-label': 'Close chat', onClick: props.onClose }, '×'),
+  ]);
+}
+
+interface PanelProps {
   config: Config;
   open: boolean;
   /** The visitor ended the chat before this panel mounted ("End chat"): it says so until a new one starts. */
@@ -205,12 +214,12 @@ function Panel(props: {
   onClose(): void;
   onUnread(n: number): void;
   onEnded(): void;
-}) {
+}
+
+function Panel(props: PanelProps) {
   const { config, open } = props;
   const chat = useChat(config);
-  const [asking, setAsking] = useState(false);
-  // An anonymous chat only: a signed-in visitor's ends with the site's sign-out.
-  const endable = Boolean(chat.session) && !chat.signedIn;
+  const end = useEndChat(config.origin, chat, props.ended, props.onEnded);
   const { hours, known } = useAvailability(config.origin, open, chat.session?.availability);
   const [typedError, setTypedError] = useState<{ field: string; message: string } | undefined>();
   const formShown = useRef(false);
@@ -252,28 +261,10 @@ function Panel(props: {
       onKeyDown: dialogKeys(covers, props.onClose),
     },
     [
-      h('div', { class: 'head' }, [
-        h('h2', { lang: config.title ? pageLang() : undefined }, config.title ?? 'Chat with us'),
-        endable
-          ? h('button', { class: 'end', type: 'button', onClick: () => setAsking(true) }, 'End chat')
-          : null,
-        h(
-          'button',
-          { class: 'close', type: 'button', 'aria-label': 'Close chat', onClick: props.onClose },
-          '×',
-        ),
-      ]),
+      h(Head, { title: config.title, end: end.button, onClose: props.onClose }),
       h('p', { class: 'state', role: 'status' }, state),
-      endable && asking
-        ? h(EndChatAsk, {
-            onEnd: () => {
-              endChat(config.origin, chat.key);
-              props.onEnded();
-            },
-            onKeep: () => setAsking(false),
-          })
-        : null,
-      props.ended && !chat.session ? h('p', { class: 'note', role: 'status' }, ENDED) : null,
+      end.ask,
+      end.note,
       h(Problem, {
         text: problem,
         onRetry: chat.problem?.kind === 'unavailable' && chat.signedIn ? () => void chat.start() : undefined,

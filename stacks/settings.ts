@@ -47,6 +47,7 @@ export const operatorSettings = {
     readers: ['agent-api', 'resolver', 'timers'],
   },
   WEBCHAT_BUSINESS_NAME: { context: 'webchatBusinessName', readers: ['agent-api', 'resolver', 'timers'] },
+  WEBCHAT_SESSION_TTL: { context: 'webchatSessionTtl', readers: ['webchat', 'webchat-live'] },
 } as const satisfies Partial<Record<keyof Config, OperatorSetting>>;
 
 export type OperatorSettingName = keyof typeof operatorSettings;

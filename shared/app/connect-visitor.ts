@@ -62,6 +62,7 @@ export async function connectVisitor(
       'getSession' | 'renewSession' | 'findCustomerId' | 'mergedPartitions' | 'timelineBack'
     >;
     clock: Clock;
+    sessionTtlMs?: number | undefined;
     connections: ConnectionRegistry;
     retire: RetireSocket;
   },
@@ -71,6 +72,7 @@ export async function connectVisitor(
     deps.store,
     `Bearer ${input.sessionToken.slice(0, 64)}`,
     deps.clock.now(),
+    deps.sessionTtlMs,
   );
   const { follows, identities } = await visitorSubscription(deps.store, session);
   const over = await deps.connections.connect(input.connectionId, follows, identities, session.tokenHash);

@@ -35,7 +35,7 @@ const MAX_READS = 5;
  * the same page: a reply that does not name its visitor is judged by its conversation on the page).
  */
 export async function listWebchatMessages(
-  deps: Pick<WebchatDeps, 'store' | 'clock'> & { cursors: PageCursors },
+  deps: Pick<WebchatDeps, 'store' | 'clock' | 'sessionTtlMs'> & { cursors: PageCursors },
   input: {
     authorization: string | undefined;
     cursor?: string | undefined;
@@ -49,7 +49,7 @@ export async function listWebchatMessages(
   handoff?: VisitorHandoff;
   cursor: string | null;
 }> {
-  const session = await openSession(deps.store, input.authorization, deps.clock.now());
+  const session = await openSession(deps.store, input.authorization, deps.clock.now(), deps.sessionTtlMs);
   const anonymous = isAnonymousSession(session);
   // An anonymous visitor's identity, read once: whose it is, and whether a merge points it elsewhere.
   const owner = anonymous ? await deps.store.findIdentityOwner(session.visitor) : undefined;

@@ -25,8 +25,8 @@ export async function markWebchatRead(
   const now = deps.clock.now();
   const session =
     'sessionHash' in input
-      ? await openSessionByHash(deps.store, input.sessionHash, now)
-      : await openSession(deps.store, input.authorization, now);
+      ? await openSessionByHash(deps.store, input.sessionHash, now, deps.sessionTtlMs)
+      : await openSession(deps.store, input.authorization, now, deps.sessionTtlMs);
   await takeHits(deps.store, [{ limit: WEBCHAT_LIMITS.readsPerSession, subject: session.tokenHash }], now);
   const customerId = await visitorCustomerId(deps.store, session);
   if (!customerId) return { read: [] };

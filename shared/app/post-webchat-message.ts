@@ -22,7 +22,7 @@ export async function postWebchatMessage(
   input: { authorization: string | undefined; address: string; message: MessageRequest },
 ): Promise<{ id: string; clientMessageId: string; at: string }> {
   const now = deps.clock.now();
-  const session = await openSession(deps.store, input.authorization, now);
+  const session = await openSession(deps.store, input.authorization, now, deps.sessionTtlMs);
   await takeHits(
     deps.store,
     [

@@ -85,7 +85,7 @@ export async function startWebchatSession(
     tokenHash: sessionTokenHash(sessionToken),
     ...who,
     createdAt: now.toISOString(),
-    expiresAt: sessionExpiry(now, 'endsBy' in who ? who.endsBy : undefined),
+    expiresAt: sessionExpiry(now, 'endsBy' in who ? who.endsBy : undefined, deps.sessionTtlMs),
   };
   // The same start key again (another tab's start at the same instant): the session the first made.
   // An erased visitor's key is spent: it would make the erased session (and visitor id) again.

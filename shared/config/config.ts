@@ -10,7 +10,13 @@ import { PHONE_REGIONS } from './phone-regions.js';
 import { providerOrigin } from './provider-origin.js';
 import { publicBaseUrlProblem } from './public-base-url.js';
 import { phoneNumberIdProblem, twilioNumberProblem, twilioWhatsappProblem } from './sender-settings.js';
-import { businessNameProblem, fallbackDelayProblem, notAnOrigin, originEntries } from './webchat-settings.js';
+import {
+  businessNameProblem,
+  fallbackDelayProblem,
+  notAnOrigin,
+  originEntries,
+  sessionTtlProblem,
+} from './webchat-settings.js';
 
 export { parseAgentTokens } from './agent-tokens.js';
 export { ConfigError } from './config-error.js';
@@ -341,6 +347,8 @@ export const ConfigSchema = z.object({
   WEBCHAT_LIVE_ENDPOINT: optionalNonEmptyString,
   /** On AWS: the visitors' WebSocket URL the widget connects to (`wss://…`); locally `/webchat/live` of the same origin. */
   WEBCHAT_LIVE_URL: optionalNonEmptyString,
+  /** Web chat: how long a visitor's session lives after its last use (ISO 8601, PT15M to P30D). */
+  WEBCHAT_SESSION_TTL: z._default(z.string().check(refinedBy(sessionTtlProblem)), 'P30D'),
   /** Local runtime only. */
   PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3000),
   DATA_DIR: z._default(nonEmptyString, '.data'),

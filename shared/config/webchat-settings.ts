@@ -95,3 +95,26 @@ export function fallbackDelayProblem(text: string): string | undefined {
   }
   return undefined;
 }
+
+/** The shortest and longest WEBCHAT_SESSION_TTL. */
+export const SESSION_TTL_MIN_MS = 15 * 60_000;
+export const SESSION_TTL_MAX_MS = 30 * 24 * 3_600_000;
+
+/**
+ * Why WEBCHAT_SESSION_TTL cannot be used: no duration, under 15 minutes (a visitor reading a reply
+ * would lose the chat mid-conversation; a session is renewed on use at most every quarter of it), or
+ * over 30 days (the default, and the longest a session ever lived).
+ */
+export function sessionTtlProblem(text: string): string | undefined {
+  const problem = durationProblem(text);
+  if (problem) return problem;
+  const ms = durationMs(text) as number;
+  const shown = JSON.stringify(text);
+  if (ms < SESSION_TTL_MIN_MS) {
+    return `${shown} is under 15 minutes: a visitor waiting for an answer would lose the chat; write PT15M or more (the default is P30D)`;
+  }
+  if (ms > SESSION_TTL_MAX_MS) {
+    return `${shown} is over 30 days: write P30D or less (the default)`;
+  }
+  return undefined;
+}

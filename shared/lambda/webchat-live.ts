@@ -16,6 +16,7 @@ import { loadConfig, requireSettings } from '#shared/config/config.js';
 import type { ChangeFeedConsumer } from '#shared/domain/change-feed.js';
 import type { EnvelopeQueue } from '#shared/domain/ports.js';
 import { systemClock } from '#shared/domain/ports.js';
+import { durationMs } from '#shared/domain/sla/duration-ms.js';
 import type { VisitorReads } from '#shared/domain/webchat/live-ports.js';
 import { ReadRequestSchema } from '#shared/domain/webchat/requests.js';
 import { REPLACED_FRAME } from '#shared/domain/webchat/session-sockets.js';
@@ -149,6 +150,7 @@ export async function webchatLiveHandler(options: WebchatLiveOptions = {}) {
     store: webchatPorts(dynamoRepositories(db.doc, table)),
     clock: systemClock,
     queue: options.queue ?? sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
+    sessionTtlMs: durationMs(config.WEBCHAT_SESSION_TTL),
   };
   const connections = webchatConnections(db, () => deps.clock.now());
   const endpoint = config.WEBCHAT_LIVE_ENDPOINT;

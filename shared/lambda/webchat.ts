@@ -9,6 +9,7 @@ import { loadRoutingPolicy } from '#shared/config/routing-policy-file.js';
 import { pageCursors } from '#shared/domain/page-cursor.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { calendarOfBusinessHours } from '#shared/domain/sla/calendar.js';
+import { durationMs } from '#shared/domain/sla/duration-ms.js';
 import type { WebchatDeps } from '#shared/domain/webchat-ports.js';
 import { dynamoRepositories, webchatPorts } from '#shared/store/dynamo-repositories.js';
 import { sqsEnvelopeQueue } from './envelope-queue.js';
@@ -43,6 +44,7 @@ export async function lambdaWebchatDeps(): Promise<
     queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
     clock: systemClock,
     identitySecret: config.WEBCHAT_IDENTITY_SECRET,
+    sessionTtlMs: durationMs(config.WEBCHAT_SESSION_TTL),
     cursors: pageCursors(config.CSAT_SIGNING_SECRET),
     liveUrl: config.WEBCHAT_LIVE_URL,
     ...(hours ? { hours: calendarOfBusinessHours(hours) } : {}),

@@ -110,7 +110,7 @@ export function startWebchatLive(deps: WebchatDeps, options: { aiAnswers: boolea
     const token = new URL(request.url ?? '/', 'http://localhost').searchParams.get('session') ?? '';
     const authorization = `Bearer ${token.slice(0, 64)}`;
     const now = deps.clock.now();
-    openSession(deps.store, authorization, now)
+    openSession(deps.store, authorization, now, deps.sessionTtlMs)
       .then(async (session) => {
         const { follows, identities } = await visitorSubscription(deps.store, session);
         server.handleUpgrade(request, socket, head, (ws) => {

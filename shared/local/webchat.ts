@@ -7,6 +7,7 @@ import { loadRoutingPolicy } from '../config/routing-policy-file.js';
 import { pageCursors } from '../domain/page-cursor.js';
 import type { Clock, EnvelopeQueue } from '../domain/ports.js';
 import { calendarOfBusinessHours } from '../domain/sla/calendar.js';
+import { durationMs } from '../domain/sla/duration-ms.js';
 import type { WebchatDeps } from '../domain/webchat-ports.js';
 import { type DynamoRepositories, visitorReads, webchatPorts } from '../store/dynamo-repositories.js';
 import type { LocalChangeFeed } from './change-feed.js';
@@ -43,6 +44,7 @@ export async function localWebchat(input: {
     queue: input.queue,
     clock: input.clock,
     identitySecret: config.WEBCHAT_IDENTITY_SECRET,
+    sessionTtlMs: durationMs(config.WEBCHAT_SESSION_TTL),
     cursors: pageCursors(config.CSAT_SIGNING_SECRET),
     ...(hours ? { hours: calendarOfBusinessHours(hours) } : {}),
   };

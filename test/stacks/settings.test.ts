@@ -63,6 +63,7 @@ const everySetting: Record<string, string> = {
   webchatAllowedOrigins: 'https://shop.example',
   webchatEmailFallbackDelay: 'PT30M',
   webchatBusinessName: 'Example Shop',
+  webchatSessionTtl: 'PT1H',
   publicBaseUrl: 'https://support.example',
   routingPolicyFile: 'shared/domain/routing/default-policy.json',
   knowledgeBaseDir: 'shared/responder/knowledge-base',

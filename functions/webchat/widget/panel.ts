@@ -1,11 +1,12 @@
 // The web chat's panel (Preact), loaded by the loader on first open.
-import { h, render } from 'preact';
+import { type ComponentChild, h, render } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { ChatMessage, Availability as Hours } from './api.js';
 import { storageKey } from './api.js';
 import { type Connection, useChat } from './chat.js';
 import { nextOpening } from './days.js';
 import { emailProblem } from './email-check.js';
+import { useEndChat } from './end-chat.js';
 import { isChatReply, label } from './launcher.js';
 import { dialogKeys, useCoversWindow } from './modal.js';
 import { PANEL_CSS } from './panel-css.js';
@@ -196,9 +197,29 @@ function hoursState(hours: { open: boolean } | undefined, known: boolean) {
   return known ? 'unknown' : 'asking';
 }
 
-function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread(n: number): void }) {
+/** The title bar: the site's title (in the page's language), "End chat" when it applies, and close. */
+function Head(props: { title: string | undefined; end: ComponentChild; onClose(): void }) {
+  return h('div', { class: 'head' }, [
+    h('h2', { lang: props.title ? pageLang() : undefined }, props.title ?? 'Chat with us'),
+    props.end,
+    h('button', { class: 'close', type: 'button', 'aria-label': 'Close chat', onClick: props.onClose }, '×'),
+  ]);
+}
+
+interface PanelProps {
+  config: Config;
+  open: boolean;
+  /** The visitor ended the chat before this panel mounted ("End chat"): it says so until a new one starts. */
+  ended: boolean;
+  onClose(): void;
+  onUnread(n: number): void;
+  onEnded(): void;
+}
+
+function Panel(props: PanelProps) {
   const { config, open } = props;
   const chat = useChat(config);
+  const end = useEndChat(config.origin, chat, props.ended, props.onEnded);
   const { hours, known } = useAvailability(config.origin, open, chat.session?.availability);
   const [typedError, setTypedError] = useState<{ field: string; message: string } | undefined>();
   const formShown = useRef(false);
@@ -240,15 +261,10 @@ function Panel(props: { config: Config; open: boolean; onClose(): void; onUnread
       onKeyDown: dialogKeys(covers, props.onClose),
     },
     [
-      h('div', { class: 'head' }, [
-        h('h2', { lang: config.title ? pageLang() : undefined }, config.title ?? 'Chat with us'),
-        h(
-          'button',
-          { class: 'close', type: 'button', 'aria-label': 'Close chat', onClick: props.onClose },
-          '×',
-        ),
-      ]),
+      h(Head, { title: config.title, end: end.button, onClose: props.onClose }),
       h('p', { class: 'state', role: 'status' }, state),
+      end.ask,
+      end.note,
       h(Problem, {
         text: problem,
         onRetry: chat.problem?.kind === 'unavailable' && chat.signedIn ? () => void chat.start() : undefined,
@@ -299,6 +315,8 @@ const OPEN_KEY = 'threadline-chat:open';
   endPreviousUser(config.origin, siteStore, tabStore, config.identityToken);
   let open = Boolean(restore) && tabStore.getItem(OPEN_KEY) === '1';
   let unread = 0;
+  // Chats ended here ("End chat"): each makes a new panel, nothing of the ended one's state kept.
+  let ended = 0;
   const onUnread = (n: number) => {
     unread = n;
     label(launcher, open, unread);
@@ -308,7 +326,21 @@ const OPEN_KEY = 'threadline-chat:open';
     tabStore.setItem(OPEN_KEY, open ? '1' : '0');
     // Keyed by the page's user: another one mounts a new panel, nothing of the one before's chat kept.
     const key = storageKey(config.identityToken);
-    render(h(Panel, { key, config, open, onClose: toggle, onUnread }), mount);
+    const onEnded = () => {
+      ended += 1;
+      unread = 0;
+      draw(true);
+    };
+    const panel = {
+      key: `${key}#${ended}`,
+      config,
+      open,
+      ended: ended > 0,
+      onClose: toggle,
+      onUnread,
+      onEnded,
+    };
+    render(h(Panel, panel), mount);
     if (!focus) return;
     // The first field, or the dialog itself while the pre-chat form waits for the hours (it takes the
     // focus over when it shows).

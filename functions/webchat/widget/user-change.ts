@@ -12,7 +12,7 @@ const SITE_PARTS = ['', ':outbox', ':draft', ':start'];
 const TAB_PARTS = [':seen'];
 
 /** Ends a kept session at Threadline (its live sockets close too) and forgets it and what it showed. */
-function endKept(origin: string, site: Kept, tab: Kept, key: string): void {
+export function endKept(origin: string, site: Kept, tab: Kept, key: string): void {
   let token: unknown;
   try {
     token = (JSON.parse(site.getItem(key) ?? 'null') as { sessionToken?: unknown } | null)?.sessionToken;

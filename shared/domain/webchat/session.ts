@@ -2,7 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as z from 'zod';
 import { IdentitySchema } from '../envelope.js';
 
-/** How long a session lives after it was made or last used (the widget keeps its token in localStorage). */
+/**
+ * How long a session lives after it was made or last used (the widget keeps its token in localStorage),
+ * unless WEBCHAT_SESSION_TTL says otherwise (its default, P30D, is this).
+ */
 export const SESSION_TTL_MS = 30 * 24 * 3_600_000;
 
 /**
@@ -54,7 +57,10 @@ export function newVisitorId(startKey?: string): string {
   return createHash('sha256').update(`webchat-visitor:${startKey}`).digest('base64url').slice(0, 22);
 }
 
-/** At most how often a used session's expiry moves: one renewal (its writes) a day per session. */
+/**
+ * At most how often a used session's expiry moves: one renewal (its writes) a day per session, or a
+ * quarter of a shorter lifetime (WEBCHAT_SESSION_TTL of an hour: every 15 minutes).
+ */
 export const SESSION_RENEW_EVERY_MS = 24 * 3_600_000;
 
 /**
@@ -66,16 +72,18 @@ export const SESSION_RENEW_EVERY_MS = 24 * 3_600_000;
 export function renewedExpiry(
   session: Pick<WebchatSession, 'expiresAt' | 'endsBy'>,
   now: Date,
+  ttlMs = SESSION_TTL_MS,
 ): string | undefined {
   const expiresAt = Date.parse(session.expiresAt);
-  if (now.getTime() - (expiresAt - SESSION_TTL_MS) < SESSION_RENEW_EVERY_MS) return undefined;
-  const renewed = sessionExpiry(now, session.endsBy);
+  const every = Math.min(SESSION_RENEW_EVERY_MS, ttlMs / 4);
+  if (now.getTime() - (expiresAt - ttlMs) < every) return undefined;
+  const renewed = sessionExpiry(now, session.endsBy, ttlMs);
   return Date.parse(renewed) > expiresAt ? renewed : undefined;
 }
 
-/** A session's expiry from `now`: SESSION_TTL_MS on, or its `endsBy` (an identity token's exp) if sooner. */
-export function sessionExpiry(now: Date, endsBy?: string): string {
-  const ttl = now.getTime() + SESSION_TTL_MS;
+/** A session's expiry from `now`: `ttlMs` on (WEBCHAT_SESSION_TTL), or its `endsBy` (an identity token's exp) if sooner. */
+export function sessionExpiry(now: Date, endsBy?: string, ttlMs = SESSION_TTL_MS): string {
+  const ttl = now.getTime() + ttlMs;
   return new Date(endsBy ? Math.min(ttl, Date.parse(endsBy)) : ttl).toISOString();
 }
 

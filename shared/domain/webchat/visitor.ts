@@ -14,27 +14,29 @@ export async function openSession(
   store: Pick<WebchatStore, 'getSession' | 'renewSession'>,
   authorization: string | undefined,
   now: Date,
+  ttlMs?: number,
 ): Promise<WebchatSession> {
   const token = bearerSessionToken(authorization);
   if (!token)
     throw new UnauthorizedError('send Authorization: Bearer <sessionToken> from POST /webchat/sessions');
-  return openSessionByHash(store, sessionTokenHash(token), now);
+  return openSessionByHash(store, sessionTokenHash(token), now, ttlMs);
 }
 
 /**
  * A live session by its token's hash (what a visitor's socket keeps), or UnauthorizedError. Using it
  * renews it (renewedExpiry: at most once a day, its links and its item, conditional writes), so it
- * expires 30 days after its last use, not its start.
+ * expires `ttlMs` (WEBCHAT_SESSION_TTL, 30 days unset) after its last use, not its start.
  */
 export async function openSessionByHash(
   store: Pick<WebchatStore, 'getSession' | 'renewSession'>,
   tokenHash: string,
   now: Date,
+  ttlMs?: number,
 ): Promise<WebchatSession> {
   const session = await store.getSession(tokenHash);
   if (!session) throw new UnauthorizedError('unknown session: start a new one');
   if (!sessionLive(session, now)) throw new UnauthorizedError('the session has expired: start a new one');
-  const expiresAt = renewedExpiry(session, now);
+  const expiresAt = renewedExpiry(session, now, ttlMs);
   if (expiresAt && (await store.renewSession(session, expiresAt))) return { ...session, expiresAt };
   return session;
 }

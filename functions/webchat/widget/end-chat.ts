@@ -1,0 +1,57 @@
+// "End chat": an anonymous visitor on a shared computer ends their chat, so the next person at it reads
+// nothing of it. Threadline ends the session (its token answers 401; the agents keep the messages) and
+// the browser forgets it, with its outbox, draft, start key and the replies seen.
+import { h } from 'preact';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { siteStore, tabStore } from './storage.js';
+import { endKept } from './user-change.js';
+
+/** What the panel says once the chat has ended (and the browser forgot it). */
+export const ENDED =
+  'Chat ended. It no longer shows in this browser, and the next person here cannot open it.';
+
+/** The question asked before the chat ends, so a stray click loses nothing; the answer takes the focus. */
+function EndChatAsk(props: { onEnd(): void; onKeep(): void }) {
+  const end = useRef<HTMLButtonElement>(null);
+  useEffect(() => end.current?.focus(), []);
+  return h('div', { class: 'note ask', role: 'group', 'aria-labelledby': 'tl-end-ask' }, [
+    h(
+      'p',
+      { id: 'tl-end-ask' },
+      'End this chat? It will no longer show in this browser (we keep your messages to answer them).',
+    ),
+    h(
+      'button',
+      { class: 'send', type: 'button', ref: end, onClick: props.onEnd },
+      'End chat and forget it here',
+    ),
+    h('button', { class: 'retry', type: 'button', onClick: props.onKeep }, 'Keep chatting'),
+  ]);
+}
+
+/**
+ * The panel's parts of "End chat", for an anonymous chat only (a signed-in visitor's ends with the
+ * site's sign-out): the title bar's button, the question it asks, and once the chat ended (`ended`: the
+ * panel mounted again after it) what the panel says until a new chat starts. Ending it ends the
+ * session at Threadline (best effort), forgets it in this browser, and calls `onEnded`.
+ */
+export function useEndChat(
+  origin: string,
+  chat: { key: string; session?: unknown; signedIn: boolean },
+  ended: boolean,
+  onEnded: () => void,
+) {
+  const [asking, setAsking] = useState(false);
+  const endable = Boolean(chat.session) && !chat.signedIn;
+  const onEnd = () => {
+    endKept(origin, siteStore, tabStore, chat.key);
+    onEnded();
+  };
+  return {
+    button: endable
+      ? h('button', { class: 'end', type: 'button', onClick: () => setAsking(true) }, 'End chat')
+      : null,
+    ask: endable && asking ? h(EndChatAsk, { onEnd, onKeep: () => setAsking(false) }) : null,
+    note: ended && !chat.session ? h('p', { class: 'note', role: 'status' }, ENDED) : null,
+  };
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
+import { shopForTests, storedSession, visitorConversation, writeInPanel } from '../support/webchat-site.js';
+
+const AGENT = agentToken('webchat-end-chat-agent');
+const WAIT = { timeout: 30_000 };
+const KEY = 'threadline-chat:anonymous';
+
+/**
+ * An anonymous visitor on a shared computer ends their chat: the panel's "End chat" ends the session at
+ * Threadline (its token answers 401) and forgets it in the site's storage, so the next person at the
+ * computer reads nothing of it; the customer's timeline keeps the messages for agents.
+ */
+describe('the web-chat widget when the visitor ends the chat', { timeout: 90_000 }, () => {
+  const shop = shopForTests(AGENT);
+  /** A new browser's page whose anonymous visitor started a chat and wrote `text`. */
+  const chatting = async (text: string) => {
+    const page = await (await shop.browser.newContext()).newPage();
+    await page.goto(`${shop.siteUrl}/`);
+    await page.locator('.launcher').click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    await page.locator('.panel[data-connection="live"]').waitFor(WAIT);
+    await writeInPanel(page, text);
+    return page;
+  };
+
+  it('ends the session at Threadline, forgets it in the browser, and the agents keep the messages', async () => {
+    const page = await chatting('A question for the clinic');
+    const conversationId = await visitorConversation(page, shop.runtime.url, AGENT);
+    const token = (await storedSession(page, KEY))?.sessionToken as string;
+    const startKey = () => page.evaluate(`localStorage.getItem("${KEY}:start")`);
+    const spent = await startKey();
+
+    await page.getByRole('button', { name: 'End chat', exact: true }).click(WAIT);
+    // Asked once, so a stray click loses nothing.
+    await page.getByRole('button', { name: 'End chat and forget it here' }).click(WAIT);
+    await page.getByRole('status').filter({ hasText: 'Chat ended' }).waitFor(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).waitFor(WAIT);
+    expect(await page.locator('.msg.visitor').count()).toBe(0);
+    const kept = (await page.evaluate(
+      'Object.keys(localStorage).filter((k) => k.startsWith("threadline-chat:anonymous"))',
+    )) as string[];
+    // Only a new start key (the panel makes one for the next chat): another visitor's, never this one's.
+    expect(kept).toEqual([`${KEY}:start`]);
+    expect(await startKey()).not.toBe(spent);
+    await expect
+      .poll(async () => {
+        const res = await fetch(`${shop.runtime.url}/webchat/messages`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        return res.status;
+      }, WAIT)
+      .toBe(401);
+
+    // The next person at the computer: a new tab of the site (the same storage) shows no chat.
+    const next = await page.context().newPage();
+    await next.goto(`${shop.siteUrl}/`);
+    await next.locator('.launcher').click(WAIT);
+    await next.getByRole('button', { name: 'Start chat' }).waitFor(WAIT);
+    expect(await next.locator('.msg.visitor').count()).toBe(0);
+
+    // The agents still read it on the customer's timeline.
+    const auth = { headers: { authorization: `Bearer ${AGENT}` } };
+    const conversation = await fetch(`${shop.runtime.url}/api/conversations/${conversationId}`, auth);
+    const { customer } = (await conversation.json()) as { customer: { id: string } };
+    const timeline = await fetch(`${shop.runtime.url}/api/customers/${customer.id}/timeline`, auth);
+    expect(JSON.stringify(await timeline.json())).toContain('A question for the clinic');
+  });
+
+  it('keeps the chat when the visitor changes their mind', async () => {
+    const page = await chatting('Still chatting');
+    await page.getByRole('button', { name: 'End chat', exact: true }).click(WAIT);
+    await page.getByRole('button', { name: 'Keep chatting' }).click(WAIT);
+    expect(await page.getByRole('button', { name: 'End chat and forget it here' }).count()).toBe(0);
+    await page.locator('.msg.visitor', { hasText: 'Still chatting' }).waitFor(WAIT);
+    expect(await storedSession(page, KEY)).not.toBeNull();
+  });
+});

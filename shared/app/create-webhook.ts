@@ -5,7 +5,7 @@ import type { Clock } from '#shared/domain/ports.js';
 import type { WebhookStore } from '#shared/domain/webhook-ports.js';
 import { refusedUrl, type UrlPolicy } from '#shared/domain/webhook-url.js';
 import { normalisedUrl, type Subscription } from '#shared/domain/webhooks.js';
-import { ConflictError, UnprocessableError, ValidationError } from '#shared/errors.js';
+import { UnprocessableError, ValidationError } from '#shared/errors.js';
 import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 import { claimEventGuards, listedTwin, twinError } from './webhook-guards.js';
 

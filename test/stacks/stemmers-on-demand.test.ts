@@ -41,6 +41,8 @@ describe("the resolver's bundle and the knowledge base's stemmers", () => {
     const english = await stemmerFor('en');
     const own = await Promise.all(OTHER_LANGUAGES.map((l) => bundled.stemmerFor(l)));
     const word = (i: number) => words[i] ?? '';
-    expect(own.map((stem, i) => stem(word(i)) === english(word(i)))).toEqual(OTHER_LANGUAGES.map(() => false));
+    expect(own.map((stem, i) => stem(word(i)) === english(word(i)))).toEqual(
+      OTHER_LANGUAGES.map(() => false),
+    );
   });
 });

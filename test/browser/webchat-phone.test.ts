@@ -90,14 +90,15 @@ describe('the web-chat widget on a phone', { timeout: 120_000 }, () => {
       return (await page.evaluate(FOCUSED)) as string;
     };
     const stops: string[] = [];
-    for (let i = 0; i < 4; i++) stops.push(await tab('Tab'));
-    // Before: the textarea, Send, then the page's link under the panel.
-    expect(stops).toEqual(['button.send', 'button.close', 'textarea.', 'button.send']);
+    for (let i = 0; i < 5; i++) stops.push(await tab('Tab'));
+    // Before: the textarea, Send, then the page's link under the panel. An anonymous chat's title bar
+    // has End chat before Close.
+    expect(stops).toEqual(['button.send', 'button.end', 'button.close', 'textarea.', 'button.send']);
     await tab('Tab');
     expect(await tab('Shift+Tab')).toBe('button.send');
     const back: string[] = [];
-    for (let i = 0; i < 3; i++) back.push(await tab('Shift+Tab'));
-    expect(back).toEqual(['textarea.', 'button.close', 'button.send']);
+    for (let i = 0; i < 4; i++) back.push(await tab('Shift+Tab'));
+    expect(back).toEqual(['textarea.', 'button.close', 'button.end', 'button.send']);
 
     // A window wider than 30em: the panel floats in its corner, the page stays usable beside it.
     await page.setViewportSize({ width: 1000, height: 700 });

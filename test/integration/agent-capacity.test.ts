@@ -93,6 +93,8 @@ describe('local runtime: agents\u2019 capacity', () => {
     // Ana resolves the first: she has room, and takes the one waiting.
     const one = await conversationOf('+447700900201');
     await api('POST', `/api/conversations/${one.id}/resolve`, { csat: false });
+    // The refill runs after the answer, on the timers queue.
+    await runtime.idle();
     expect((await conversationOf('+447700900203')).assignee).toBe('agent-ana');
     expect(await open()).toBe(2);
 

@@ -311,7 +311,8 @@ export class ApiStack extends Stack {
       assets: ['shared/domain/routing/default-policy.json'],
       // @hono/zod-openapi takes zod's `z` namespace whole: without this, every locale of zod too.
       aliases: ZOD_WITHOUT_LOCALES,
-      onDemand: [PHONE_ON_DEMAND],
+      // The language detector (automations' replies by language), loaded by the first rule that needs it.
+      onDemand: [PHONE_ON_DEMAND, ELD_ON_DEMAND],
       // The agent console's page and hashed assets, read from the bundle's folder on the first /console request.
       afterBundling: (outputDir) => [consoleBuildCommand(outputDir)],
     })
@@ -359,7 +360,7 @@ export class ApiStack extends Stack {
       name: 'sender',
       timeout: outboundConsumer.timeout,
       description: 'Threadline sender: replies to the providers',
-      onDemand: [SES_ON_DEMAND],
+      onDemand: [SES_ON_DEMAND, ELD_ON_DEMAND],
       // The routing policy's sla and autoResolve sections, read by the clock when an answer is given up.
       assets: ['shared/domain/routing/default-policy.json'],
     })

@@ -43,17 +43,17 @@ export const FUNCTIONS: Record<
     webhook: false,
     onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND, SES_ON_DEMAND, ZOD_COMPILE_ON_DEMAND, STEMMERS_ON_DEMAND],
   },
-  sender: { webhook: false, onDemand: [SES_ON_DEMAND] },
+  sender: { webhook: false, onDemand: [SES_ON_DEMAND, ELD_ON_DEMAND] },
   'agent-api': {
     webhook: false,
     keepNames: false,
-    onDemand: [PHONE_ON_DEMAND],
+    onDemand: [PHONE_ON_DEMAND, ELD_ON_DEMAND],
     aliases: ZOD_WITHOUT_LOCALES,
   },
   'agent-media': {
     webhook: false,
     keepNames: false,
-    onDemand: [MAIL_MIME_ON_DEMAND],
+    onDemand: [MAIL_MIME_ON_DEMAND, ELD_ON_DEMAND],
     aliases: ZOD_WITHOUT_LOCALES,
   },
 };

@@ -123,6 +123,21 @@ describe('cdk synth with bundling', () => {
     expect(readFileSync(join(dir, 'mail-mime.cjs'), 'utf8')).toContain(MAILPARSER_TEXT);
   });
 
+  it("keeps the language detector's n-grams (1.6 MB) beside each bundle that may detect a language, not in it", () => {
+    // The resolver routes by language; the others run the conversation clock's automations by language
+    // and the surveys' language: only a rule or survey that needs it loads the file.
+    for (const name of ['Resolver', 'AgentApi', 'AgentMedia', 'Sender', 'Timers']) {
+      const dir = assets.get(name) ?? '';
+      const size = statSync(join(dir, 'index.mjs')).size;
+      const beside = existsSync(join(dir, 'eld-small.cjs'));
+      expect({ name, beside, underOneMiB: size < 1024 * 1024 }).toEqual({
+        name,
+        beside: true,
+        underOneMiB: true,
+      });
+    }
+  });
+
   it("keeps the resolver under its mark (the repositories of a message's way only)", () => {
     const size = statSync(join(assets.get('Resolver') ?? '', 'index.mjs')).size;
     expect({ size, over: size > RESOLVER_MARK_BYTES }).toEqual({ size, over: false });

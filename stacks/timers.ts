@@ -65,8 +65,7 @@ export function addTimers(
     description:
       "Threadline timers: SLA warnings and breaches, snooze wake-ups, auto-resolve, erasures' second pass; agents' load reconcile and away sweep",
     assets: ['shared/domain/routing/default-policy.json'],
-    // The language detector (surveys' and automations' language), loaded by the first that needs it.
-    onDemand: [ELD_ON_DEMAND],
+    onDemand: [ELD_ON_DEMAND], // the language detector: surveys' and automations' language, loaded on first use
   }).bindTable(props.table, { delete: true });
   timers.consume(props.timersQueue, timersConsumer);
   // The agents' load reconcile, and the sweep that hands an absent agent's waiting conversations back.

@@ -9,6 +9,16 @@ import type { LocalTimers } from './timers.js';
 
 /** setTimeout's longest delay: a timer further away is re-armed when this much has passed. */
 const MAX_ARM_MS = 2 ** 31 - 1;
+/** How many rounds `settled` fires what is due in: each timer queued may lead to another due at once. */
+const SETTLE_ROUNDS = 10;
+
+/** A timer not yet fired: when it is tried next (its due time, or a failed send's retry), its timeout, whether a send runs. */
+interface Pending {
+  timer: Timer;
+  at: number;
+  disarm?: () => void;
+  firing?: boolean;
+}
 
 /**
  * The local runtime's durable timers, as EventBridge Scheduler is on AWS: each timer a file under
@@ -20,7 +30,7 @@ export class LocalTimerStore implements Timers {
   readonly #dir: string | undefined;
   readonly #timers: LocalTimers;
   readonly #queue: LocalQueue;
-  readonly #pending = new Map<string, { timer: Timer; disarm?: () => void }>();
+  readonly #pending = new Map<string, Pending>();
   readonly #firing = new Set<Promise<void>>();
   #running = false;
 
@@ -46,8 +56,23 @@ export class LocalTimerStore implements Timers {
     return next;
   }
 
-  /** Resolves once every timer that fell due is on the queue. */
+  /**
+   * Resolves once every timer due by the store's clock is on the queue: those firing, and those due
+   * whose timeout has not run yet (on the process clock, a `setTimeout` of 0 waits for the event loop's
+   * next turn), fired here. One not yet due stays armed. A timer queued can lead to another due at once,
+   * so this fires in `SETTLE_ROUNDS` rounds at most; what falls due after them waits for its timeout.
+   */
   async settled(): Promise<void> {
+    for (let round = 0; round < SETTLE_ROUNDS && this.#running; round += 1) {
+      const now = this.#timers.now();
+      for (const [id, entry] of this.#pending) {
+        if (entry.at > now || entry.firing) continue;
+        entry.disarm?.();
+        this.#track(this.#fire(id));
+      }
+      if (!this.#firing.size) return;
+      await Promise.all([...this.#firing]);
+    }
     while (this.#firing.size) await Promise.all([...this.#firing]);
   }
 
@@ -65,7 +90,7 @@ export class LocalTimerStore implements Timers {
 
   async schedule(timer: Timer): Promise<void> {
     if (this.#pending.has(timer.id)) return;
-    this.#pending.set(timer.id, { timer });
+    this.#pending.set(timer.id, { timer, at: Date.parse(timer.dueAt) });
     if (this.#dir) await this.#write(this.#dir, timer);
     if (this.#running) this.#arm(timer.id);
   }
@@ -82,7 +107,7 @@ export class LocalTimerStore implements Timers {
     const entry = this.#pending.get(id);
     if (!entry) return;
     entry.disarm?.();
-    const wait = Date.parse(entry.timer.dueAt) - this.#timers.now();
+    const wait = entry.at - this.#timers.now();
     entry.disarm = this.#timers.schedule(
       () => {
         if (wait > MAX_ARM_MS) this.#arm(id);
@@ -94,7 +119,8 @@ export class LocalTimerStore implements Timers {
 
   async #fire(id: string): Promise<void> {
     const entry = this.#pending.get(id);
-    if (!entry) return;
+    if (!entry || entry.firing) return;
+    entry.firing = true;
     try {
       // On the queue before the file goes: a crash in between fires it twice, which a timer survives.
       await this.#queue.send([JSON.stringify(entry.timer)]);
@@ -105,7 +131,10 @@ export class LocalTimerStore implements Timers {
         timerKind: entry.timer.kind,
         error: error instanceof Error ? error.name : 'unknown',
       });
-      entry.disarm = this.#timers.schedule(() => this.#track(this.#fire(id)), 1_000);
+      entry.at = this.#timers.now() + 1_000;
+      this.#arm(id);
+    } finally {
+      entry.firing = false;
     }
   }
 
@@ -137,7 +166,8 @@ export class LocalTimerStore implements Timers {
         json = undefined;
       }
       const parsed = TimerSchema.safeParse(json);
-      if (parsed.success) this.#pending.set(parsed.data.id, { timer: parsed.data });
+      if (parsed.success)
+        this.#pending.set(parsed.data.id, { timer: parsed.data, at: Date.parse(parsed.data.dueAt) });
       else log('warn', 'unreadable timer file skipped', { file: name });
     }
   }

@@ -82,18 +82,14 @@ export function fallbackDelayMs(text: string): number | undefined {
  */
 export function fallbackDelayProblem(text: string): string | undefined {
   if (text === FALLBACK_OFF) return undefined;
-  const off = `, or ${FALLBACK_OFF} for no email`;
-  const problem = durationProblem(text);
-  if (problem) return `${problem}${off}`;
-  const ms = durationMs(text) as number;
-  const shown = JSON.stringify(text);
-  if (ms < FALLBACK_DELAY_MIN_MS) {
-    return `${shown} is under a minute: a visitor still in the chat would get each reply by email too, before reading it there; write PT1M or more (the default is PT15M)${off}`;
-  }
-  if (ms > FALLBACK_DELAY_MAX_MS) {
-    return `${shown} is over 7 days: the email would come long after the chat; write P7D or less (the default is PT15M)${off}`;
-  }
-  return undefined;
+  return boundedDurationProblem(text, {
+    minMs: FALLBACK_DELAY_MIN_MS,
+    maxMs: FALLBACK_DELAY_MAX_MS,
+    under:
+      'a minute: a visitor still in the chat would get each reply by email too, before reading it there; write PT1M or more (the default is PT15M)',
+    over: '7 days: the email would come long after the chat; write P7D or less (the default is PT15M)',
+    alternative: `, or ${FALLBACK_OFF} for no email`,
+  });
 }
 
 /** The shortest and longest WEBCHAT_SESSION_TTL. */
@@ -106,15 +102,33 @@ export const SESSION_TTL_MAX_MS = 30 * 24 * 3_600_000;
  * over 30 days (the default, and the longest a session ever lived).
  */
 export function sessionTtlProblem(text: string): string | undefined {
+  return boundedDurationProblem(text, {
+    minMs: SESSION_TTL_MIN_MS,
+    maxMs: SESSION_TTL_MAX_MS,
+    under:
+      '15 minutes: a visitor waiting for an answer would lose the chat; write PT15M or more (the default is P30D)',
+    over: '30 days: write P30D or less (the default)',
+  });
+}
+
+/** A duration setting's bounds, and the words after `"<value>" is under ` and `is over ` for each. */
+interface DurationBounds {
+  minMs: number;
+  maxMs: number;
+  under: string;
+  over: string;
+  /** Ends every message: what else the setting takes (the fallback's `off`). */
+  alternative?: string;
+}
+
+/** Why `text` is no duration (durationProblem's words) or one outside `bounds`; undefined when it can be used. */
+function boundedDurationProblem(text: string, bounds: DurationBounds): string | undefined {
+  const alternative = bounds.alternative ?? '';
   const problem = durationProblem(text);
-  if (problem) return problem;
+  if (problem) return `${problem}${alternative}`;
   const ms = durationMs(text) as number;
   const shown = JSON.stringify(text);
-  if (ms < SESSION_TTL_MIN_MS) {
-    return `${shown} is under 15 minutes: a visitor waiting for an answer would lose the chat; write PT15M or more (the default is P30D)`;
-  }
-  if (ms > SESSION_TTL_MAX_MS) {
-    return `${shown} is over 30 days: write P30D or less (the default)`;
-  }
+  if (ms < bounds.minMs) return `${shown} is under ${bounds.under}${alternative}`;
+  if (ms > bounds.maxMs) return `${shown} is over ${bounds.over}${alternative}`;
   return undefined;
 }

@@ -98,6 +98,17 @@ export class ConflictError extends ThreadlineError {
   }
 }
 
+/**
+ * The request's precondition (`If-Match`) names a version that is no longer the current one: someone
+ * changed the resource since the caller read it (412). Read it again and decide.
+ */
+export class PreconditionFailedError extends ThreadlineError {
+  override name = 'PreconditionFailedError';
+  constructor(message: string) {
+    super('precondition_failed', message);
+  }
+}
+
 /** The request is well-formed but cannot be carried out as asked: say what to send instead (422). */
 export class UnprocessableError extends ThreadlineError {
   override name = 'UnprocessableError';

@@ -90,11 +90,24 @@ const THROTTLED = {
   },
 };
 
+/** An answer's headers (`ETag`), from the object schema it declares them with. */
+function answerHeaders(declared: unknown): { headers?: Record<string, JsonSchema> } {
+  if (!(declared instanceof z.ZodObject)) return {};
+  const object = jsonSchema(declared, 'output');
+  const entries = Object.entries((object.properties ?? {}) as Record<string, JsonSchema>);
+  const headers = entries.map(([name, { description, ...schema }]) => [name, { description, schema }]);
+  return { headers: Object.fromEntries(headers) };
+}
+
 /** A declared response as the document shows it. */
 const response = (declared: RouteConfig['responses'][string], example?: unknown) =>
   '$ref' in declared
     ? declared
-    : { description: declared.description, ...content(declared.content, 'output', example) };
+    : {
+        description: declared.description,
+        ...answerHeaders(declared.headers),
+        ...content(declared.content, 'output', example),
+      };
 
 /** An error answer as the document shows it: its `error.code` the enum of the codes it carries (`errorCodes`). */
 function withCodes(shown: object, codes: readonly string[] | undefined): JsonSchema {

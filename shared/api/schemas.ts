@@ -204,6 +204,7 @@ const STATUS_TEXT: Record<number, string> = {
   404: 'not found',
   409: 'the current state forbids it (the error code says which rule)',
   410: 'the customer was erased',
+  412: 'the `If-Match` ETag is not the current one: someone changed it since you read it (`precondition_failed`); read it again',
   413: 'body too large',
   415: 'the body is not sent as JSON (`unsupported_media_type`): send it with `Content-Type: application/json`',
   422: 'the request must change (the error code and message say how)',

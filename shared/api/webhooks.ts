@@ -1,4 +1,4 @@
-import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import { createRoute, type OpenAPIHono, type z } from '@hono/zod-openapi';
 import { createWebhook } from '#shared/app/create-webhook.js';
 import { deleteWebhook } from '#shared/app/delete-webhook.js';
 import { disableWebhook } from '#shared/app/disable-webhook.js';
@@ -9,121 +9,21 @@ import { replayFailedDeliveries } from '#shared/app/replay-failed-deliveries.js'
 import { replayWebhookDelivery } from '#shared/app/replay-webhook-delivery.js';
 import { rotateWebhookSecret } from '#shared/app/rotate-webhook-secret.js';
 import { updateWebhook } from '#shared/app/update-webhook.js';
-import { ALL_EVENTS } from '#shared/domain/events/event-types.js';
-import { SubscribedEventSchema } from '#shared/domain/events/integration-events.js';
+import type { SubscribedEventSchema } from '#shared/domain/events/integration-events.js';
 import { once } from '#shared/domain/on-first-use.js';
-import {
-  DeliverySchema,
-  DeliveryStatusSchema,
-  SubscriptionSchema,
-  WebhookSecretSchema,
-} from '#shared/domain/webhooks.js';
+import { parseIfMatch, revisionTag } from '#shared/domain/revision-tag.js';
 import { requireAdmin } from './admin-only.js';
 import type { AgentAppDeps, ApiDeps, WebhookApiDeps } from './deps.js';
 import { emptyBody, jsonBody, readJsonBody, readOptionalJsonBody } from './json-body.js';
 import { type AgentEnv, auditedRejection, auditRefusals, createRouter } from './router.js';
 import { apiSchemas, errors, json, page } from './schemas.js';
-
-/** What a subscription lists: 1 to 20 event types, or `*` alone (every event, later ones too). */
-const subscribedEvents = () =>
-  z
-    .array(SubscribedEventSchema)
-    .min(1)
-    .max(20)
-    .refine((events) => !events.includes(ALL_EVENTS) || events.length === 1, {
-      message: '"*" takes every event: list it alone, or list event types without it',
-    })
-    .meta({
-      description:
-        'the event types to post, or `["*"]`: every event, those added in later versions too (as Stripe\'s `enabled_events: ["*"]`); receivers must then ignore a type they do not know',
-    });
-
-/** The routes' request and answer schemas, built with the first sub-app rather than at import. */
-const webhookSchemas = once(() => {
-  const { IdSchema } = apiSchemas();
-  const WebhookRequestSchema = z.strictObject({
-    url: z.string().max(2048).meta({ description: 'https only (locally also http://127.0.0.1)' }),
-    events: subscribedEvents(),
-    description: z.string().trim().max(500).optional(),
-  });
-  const WebhookEditSchema = z
-    .strictObject({
-      events: WebhookRequestSchema.shape.events.optional().meta({
-        description:
-          'the events it takes from now on (`["*"]`: every event, those added later too), replacing those it took (409 webhook_exists if another active subscription posts one of them to the same URL)',
-      }),
-      description: WebhookRequestSchema.shape.description.meta({ description: 'an empty one removes it' }),
-    })
-    .refine((edit) => edit.events !== undefined || edit.description !== undefined, {
-      message: 'nothing to change: give events or description (the URL and secret are not edited)',
-    });
-  const WebhookViewSchema = SubscriptionSchema.omit({ secrets: true });
-  const CreatedSchema = z.object({
-    id: z.string(),
-    url: z.string(),
-    events: z.array(SubscribedEventSchema),
-    secret: WebhookSecretSchema.meta({ description: 'the signing secret, shown this once (whsec_<base64>)' }),
-  });
-  const DeliveryViewSchema = DeliverySchema.omit({ event: true });
-  const DeliveryParamsSchema = z.object({
-    id: IdSchema,
-    deliveryId: z.string().regex(/^msg_[A-Za-z0-9]{33}$/),
-  });
-  const EnabledSchema = WebhookViewSchema.extend({
-    resumed: z.number().int().meta({ description: 'paused deliveries this call resumed' }),
-    expired: z.number().int().meta({
-      description:
-        'paused deliveries this call found older than the log keeps (30 days): not sent, their notes let go',
-    }),
-    more: z.boolean().meta({ description: 'more paused deliveries wait: call again to resume them' }),
-  });
-  const ReplayFailedSchema = z.strictObject({
-    since: z.iso
-      .datetime({ offset: true })
-      .meta({ description: 'replay the failed deliveries made at or after this time (ISO 8601)' }),
-    cursor: z.string().max(2048).optional().meta({ description: 'the `cursor` the last call answered' }),
-    statuses: z
-      .array(z.enum(['failed', 'delivered', 'pending']))
-      .min(1)
-      .max(3)
-      .optional()
-      .meta({
-        description:
-          'which deliveries to send again: `failed` (the default), `delivered` (an endpoint that answered 2xx and lost them; audited as webhook_replay_delivered), `pending` (only those whose retry is more than a minute overdue: their message was lost)',
-      }),
-  });
-  const FailedReplayedSchema = z.object({
-    replayed: z.number().int().meta({ description: 'deliveries this call sent again' }),
-    gone: z.number().int().meta({ description: 'deliveries of an erased customer: not sent again' }),
-    cursor: z.string().nullable().meta({
-      description: 'null when every delivery asked for since `since` was looked at; else call again with it',
-    }),
-  });
-  const DeliveriesQuerySchema = z.object({
-    status: DeliveryStatusSchema.optional().meta({
-      description:
-        'only deliveries in this status (`failed`: given up on); a page may then hold fewer than `limit`, follow `cursor`',
-    }),
-  });
-  return {
-    WebhookRequestSchema,
-    WebhookEditSchema,
-    WebhookViewSchema,
-    CreatedSchema,
-    DeliveryViewSchema,
-    DeliveryParamsSchema,
-    EnabledSchema,
-    DeliveriesQuerySchema,
-    ReplayFailedSchema,
-    FailedReplayedSchema,
-  };
-});
+import { webhookSchemas, webhookVersionHeaders } from './webhook-schemas.js';
 
 /** The routes' declarations, built with the first sub-app rather than at import. */
 const webhookRoutes = once(() => {
   const { IdParamsSchema, ReplyHeadersSchema } = apiSchemas();
   const { WebhookRequestSchema, WebhookViewSchema, CreatedSchema } = webhookSchemas();
-
+  const { IfMatchHeadersSchema, ETagHeaderSchema } = webhookVersionHeaders();
   const create = createRoute({
     method: 'post',
     path: '/webhooks',
@@ -153,40 +53,49 @@ const webhookRoutes = once(() => {
     summary: 'One webhook subscription, as the list shows it (never its secrets). Admins only',
     middleware: [requireAdmin] as const,
     request: { params: IdParamsSchema },
-    responses: { 200: json('the subscription', WebhookViewSchema), ...errors(400, 401, 403, 404) },
+    responses: {
+      200: { ...json('the subscription', WebhookViewSchema), headers: ETagHeaderSchema },
+      ...errors(400, 401, 403, 404),
+    },
   });
   const remove = createRoute({
     method: 'delete',
     path: '/webhooks/{id}',
     operationId: 'deleteWebhook',
-    summary: 'Remove a subscription; its pending deliveries are cancelled. Admins only; audited',
+    summary:
+      'Remove a subscription; its pending deliveries are cancelled. With `If-Match`, only as it was read (412 if edited since). Admins only; audited',
     middleware: [requireAdmin, readOptionalJsonBody] as const,
-    request: { params: IdParamsSchema, body: emptyBody() },
-    responses: { 204: { description: 'removed' }, ...errors(400, 401, 403, 404, 413) },
+    request: { params: IdParamsSchema, headers: IfMatchHeadersSchema, body: emptyBody() },
+    responses: { 204: { description: 'removed' }, ...errors(400, 401, 403, 404, 412, 413) },
   });
   const update = createRoute({
     method: 'patch',
     path: '/webhooks/{id}',
     operationId: 'updateWebhook',
     summary:
-      'Change the events a subscription takes, or its description; its URL, secret and log are kept. 409 if another active subscription posts one of the events to the same URL. Admins only; audited',
+      'Change the events a subscription takes, or its description; its URL, secret and log are kept. 409 if another active subscription posts one of the events to the same URL; with `If-Match`, 412 if it was edited since that ETag. Admins only; audited',
     middleware: [requireAdmin, readJsonBody] as const,
-    request: { params: IdParamsSchema, body: jsonBody(webhookSchemas().WebhookEditSchema) },
+    request: {
+      params: IdParamsSchema,
+      headers: IfMatchHeadersSchema,
+      body: jsonBody(webhookSchemas().WebhookEditSchema),
+    },
     responses: {
-      200: json('the subscription as edited', WebhookViewSchema),
-      ...errors(400, 401, 403, 404, 409, 413),
+      200: { ...json('the subscription as edited', WebhookViewSchema), headers: ETagHeaderSchema },
+      ...errors(400, 401, 403, 404, 409, 412, 413),
     },
   });
   const rotate = createRoute({
     method: 'post',
     path: '/webhooks/{id}/rotate-secret',
     operationId: 'rotateWebhookSecret',
-    summary: 'A new signing secret, answered once; the old one also signs for 24 hours. Admins only; audited',
+    summary:
+      'A new signing secret, answered once (and to a retry with the same Idempotency-Key, which rotates nothing); the old one also signs for 24 hours. 422 `idempotency_key_reused` for the key sent again for another subscription, or once a later rotation dropped its secret. Admins only; audited',
     middleware: [requireAdmin, readOptionalJsonBody] as const,
-    request: { params: IdParamsSchema, body: emptyBody() },
+    request: { params: IdParamsSchema, headers: ReplyHeadersSchema, body: emptyBody() },
     responses: {
-      200: json('the subscription and its new secret', CreatedSchema),
-      ...errors(400, 401, 403, 404, 413),
+      200: json('the subscription and its new secret (the same to a retried Idempotency-Key)', CreatedSchema),
+      ...errors(400, 401, 403, 404, 409, 413, 422),
     },
   });
   return { create, list, read, remove, update, rotate, ...deliveryRoutes() };
@@ -317,28 +226,37 @@ export function webhooksApp(
       auditedRejection(deps, 'webhook_create', 'none'),
     )
     .openapi(list, async (c) => c.json({ items: await listWebhooks(admin), cursor: null }, 200))
-    .openapi(read, async (c) => c.json(await getWebhook(admin, c.req.valid('param').id), 200))
+    .openapi(read, async (c) => {
+      const view = await getWebhook(admin, c.req.valid('param').id);
+      return c.json(view, 200, { ETag: revisionTag(view.revision) });
+    })
     .openapi(
       remove,
       async (c) => {
-        await deleteWebhook(admin, c.req.valid('param').id, c.get('agentId'));
+        const ifMatch = parseIfMatch(c.req.valid('header')['If-Match']);
+        await deleteWebhook(admin, c.req.valid('param').id, c.get('agentId'), ifMatch);
         return c.body(null, 204);
       },
       auditedRejection(deps, 'webhook_delete', 'none'),
     )
     .openapi(
       update,
-      async (c) =>
-        c.json(
-          await updateWebhook(admin, c.req.valid('param').id, c.req.valid('json'), c.get('agentId')),
-          200,
-        ),
+      async (c) => {
+        const ifMatch = parseIfMatch(c.req.valid('header')['If-Match']);
+        const { id } = c.req.valid('param');
+        const edited = await updateWebhook({ ...admin, ifMatch }, id, c.req.valid('json'), c.get('agentId'));
+        return c.json(edited, 200, { ETag: revisionTag(edited.revision) });
+      },
       auditedRejection(deps, 'webhook_update', 'none'),
     )
     .openapi(
       rotate,
-      async (c) =>
-        c.json(created(await rotateWebhookSecret(admin, c.req.valid('param').id, c.get('agentId'))), 200),
+      async (c) => {
+        const key = c.req.valid('header')['Idempotency-Key'];
+        const { id } = c.req.valid('param');
+        const { subscription, secret } = await rotateWebhookSecret(admin, id, c.get('agentId'), key);
+        return c.json({ ...created(subscription), secret }, 200);
+      },
       auditedRejection(deps, 'webhook_rotate_secret', 'none'),
     );
   return withDeliveryLog(subscriptions, deps, admin);

@@ -1,7 +1,8 @@
 import type { SubscribedEvent } from '#shared/domain/events/integration-events.js';
+import { type IfMatch, meetsIfMatch, revisionTag } from '#shared/domain/revision-tag.js';
 import type { WebhookStore } from '#shared/domain/webhook-ports.js';
 import { covers, guardedEvents, type Subscription, type SubscriptionView } from '#shared/domain/webhooks.js';
-import { ConflictError, NotFoundError } from '#shared/errors.js';
+import { ConflictError, NotFoundError, PreconditionFailedError } from '#shared/errors.js';
 import { type AuditDeps, type AuditEntry, audited } from './audited.js';
 import { claimEventGuards, type GuardStore, listedTwin, releaseGuards, twinError } from './webhook-guards.js';
 
@@ -14,11 +15,22 @@ export interface WebhookEdit {
 
 type EditDeps = AuditDeps & {
   webhooks: GuardStore & Pick<WebhookStore, 'listSubscriptions' | 'editSubscription'>;
+  /** The edit's `If-Match`, if it sent one: a conditional write that fails is then a 412. */
+  ifMatch?: IfMatch | undefined;
 };
+
+/** The 412 of a subscription no longer at the revision an `If-Match` named. */
+export function staleWebhook(id: string, revision: number | undefined): PreconditionFailedError {
+  return new PreconditionFailedError(
+    `webhook ${id} was changed since you read it (its ETag is now ${revisionTag(revision)}): read it again and decide`,
+  );
+}
 
 /** Why a conditional edit did not land: the subscription was deleted (404), or edited meanwhile. */
 async function refusedEdit(deps: EditDeps, id: string): Promise<Error> {
-  if (!(await deps.webhooks.getSubscription(id))) return new NotFoundError(`no webhook ${id}`);
+  const now = await deps.webhooks.getSubscription(id);
+  if (!now) return new NotFoundError(`no webhook ${id}`);
+  if (deps.ifMatch !== undefined && deps.ifMatch !== '*') return staleWebhook(id, now.revision);
   return new ConflictError('the webhook was edited meanwhile: read it again and retry', 'webhook_busy');
 }
 
@@ -69,7 +81,8 @@ const sameEvents = (a: readonly SubscribedEvent[], b: readonly SubscribedEvent[]
  * never the secret), its secret, URL and log kept:
  * validated as a create is (an event posted to the same URL by another active subscription is a 409
  * naming it), conditional on the subscription still there (404) and not edited meanwhile (409
- * `webhook_busy`, from the revision read). The same edit again changes nothing. Pending deliveries of
+ * `webhook_busy`, from the revision read; with `deps.ifMatch`, a 412 for a revision it does not name,
+ * read or written). The same edit again changes nothing. Pending deliveries of
  * an event it no longer takes are cancelled when their turn comes; events it now takes are delivered
  * from when the events function's list (30 s) sees it.
  */
@@ -83,6 +96,7 @@ export async function updateWebhook(
   return audited(deps, entry, async () => {
     const current = await deps.webhooks.getSubscription(id);
     if (!current) throw new NotFoundError(`no webhook ${id}`);
+    if (!meetsIfMatch(deps.ifMatch, current.revision)) throw staleWebhook(id, current.revision);
     const events = edit.events ? [...new Set(edit.events)] : current.events;
     const description = edit.description === undefined ? current.description : edit.description || undefined;
     const at = edit.events ? await claimEvents(deps, current, events) : current;

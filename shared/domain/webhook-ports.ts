@@ -17,7 +17,11 @@ export interface WebhookStore {
   getSubscription(id: string, read?: 'strong' | 'eventual'): Promise<Subscription | undefined>;
   /** Every subscription, enabled or not (a business has a handful). */
   listSubscriptions(): Promise<Subscription[]>;
-  deleteSubscription(id: string): Promise<void>;
+  /**
+   * Deletes a subscription; with `revision`, only if it is still at that revision (an `If-Match`
+   * delete): false when it was edited meanwhile, or is gone.
+   */
+  deleteSubscription(id: string, revision?: number): Promise<boolean>;
   /**
    * Marks a subscription deleted by an admin (a small item beside it, kept), so a create retried with
    * the `Idempotency-Key` that made it is refused rather than making it again under the same id.
@@ -44,7 +48,17 @@ export interface WebhookStore {
   disableSubscription(id: string, at: string, reason: string): Promise<void>;
   /** Takes a subscription back into use: not disabled, its breaker closed. */
   enableSubscription(id: string): Promise<void>;
-  setSecrets(id: string, secrets: SigningSecret[]): Promise<void>;
+  /** Replaces the signing secrets if the newest is still `newest` (the one read); false when not. */
+  setSecrets(id: string, secrets: SigningSecret[], newest: string): Promise<boolean>;
+  /**
+   * Notes that the rotation keyed `hash` (an admin's `Idempotency-Key`) is for `subscriptionId` from
+   * `at`, unless a note is there already: answers the note that stands, this one or the earlier one.
+   */
+  claimRotation(
+    hash: string,
+    subscriptionId: string,
+    at: string,
+  ): Promise<{ subscriptionId: string; at: string }>;
   /**
    * Replaces a subscription's events and description (none: removed) and counts one more revision,
    * only if it is there at `revision` (0: never edited): false when it is gone or was edited meanwhile.

@@ -25,6 +25,8 @@ export const WebhookSecretSchema = z.string().regex(/^whsec_[A-Za-z0-9+/]{32,88}
 export const SigningSecretSchema = z.object({
   secret: WebhookSecretSchema,
   expiresAt: z.iso.datetime().optional(),
+  /** The rotation that made it, if keyed: a hash of the admin and their `Idempotency-Key` (never the key). */
+  keyHash: z.string().optional(),
 });
 export type SigningSecret = z.infer<typeof SigningSecretSchema>;
 
@@ -221,13 +223,19 @@ export const MAX_SIGNING_SECRETS = 3;
  * ROTATION_GRACE_MS more), then the earlier ones whose own grace has not ended, newest first, at most
  * MAX_SIGNING_SECRETS in all. An earlier secret keeps its end: a rotation never lengthens a grace.
  */
-export function rotatedSecrets(current: readonly SigningSecret[], fresh: string, now: Date): SigningSecret[] {
+export function rotatedSecrets(
+  current: readonly SigningSecret[],
+  fresh: string,
+  now: Date,
+  keyHash?: string,
+): SigningSecret[] {
   const [newest, ...earlier] = current;
   const replaced = newest
-    ? [{ secret: newest.secret, expiresAt: new Date(now.getTime() + ROTATION_GRACE_MS).toISOString() }]
+    ? [{ ...newest, expiresAt: new Date(now.getTime() + ROTATION_GRACE_MS).toISOString() }]
     : [];
   const inGrace = earlier.filter((s) => s.expiresAt !== undefined && Date.parse(s.expiresAt) > now.getTime());
-  return [{ secret: fresh }, ...replaced, ...inGrace].slice(0, MAX_SIGNING_SECRETS);
+  const made = keyHash ? { secret: fresh, keyHash } : { secret: fresh };
+  return [made, ...replaced, ...inGrace].slice(0, MAX_SIGNING_SECRETS);
 }
 
 /**

@@ -74,6 +74,7 @@ export const mentionsPartition = (token: string): string => `MENTION#${token}`;
  * | audit of an action     | Query ×8 pk=AUDIT#ACTION#<0..7>#<action>, sk=<at>#<id>, merged    |
  * | webhook subscription   | GetItem  pk=WEBHOOK#<id>, sk=WEBHOOK                             |
  * | subscription of a URL  | GetItem  pk=WEBHOOK_URL#<sha256 of URL+event>, sk=WEBHOOK_URL (one active each) |
+ * | keyed rotation         | Put/GetItem pk=WEBHOOK_ROTATION#<sha256 of admin+key>, sk=WEBHOOK_ROTATION (its webhook) |
  * | every subscription     | Query    gsi1k gsi1pk=WEBHOOKS, gsi1sk=<createdAt>#<id>, GetItem each |
  * | webhook delivery log   | Query ×8 pk=WEBHOOK_DELIVERY#<sub>#<0..7>, sk=<at>#<id>, merged   |
  * | paused deliveries      | Query ×9 pk=WEBHOOK_PAUSED#<sub>[#<0..7>], sk=<delivery id> (enable resumes them) |
@@ -290,68 +291,19 @@ export const inboxDueSortKey = (due: string, conversationId: string): string => 
 
 export { AUDIT_SHARDS, auditPartition } from './audit-keys.js';
 export { nameSearchKey, nameSortKey } from './name-key.js';
-
-/** Partition of every webhook subscription in the list index (gsi1k; a business has a handful). */
-export const WEBHOOKS_PARTITION = 'WEBHOOKS';
-/**
- * How many partitions one subscription's delivery log is spread over: every message may make a
- * delivery, so one partition per subscription would be a key shared by all customers.
- */
-export const DELIVERY_SHARDS = 8;
-
-/** A webhook subscription; `GONE`: the mark its delete leaves, so an Idempotency-Key never remakes it. */
-export const webhookKey = (id: string, sk: 'WEBHOOK' | 'GONE' = 'WEBHOOK') => ({ pk: `WEBHOOK#${id}`, sk });
-/** The guard naming the one active subscription posting an event to a URL (see eventGuardsOf). */
-export const webhookUrlKey = (hash: string) => ({ pk: `WEBHOOK_URL#${hash}`, sk: 'WEBHOOK_URL' });
-
-/** Partition of one shard of a subscription's delivery log. */
-export const deliveryPartition = (subscriptionId: string, shard: number): string =>
-  `WEBHOOK_DELIVERY#${subscriptionId}#${shard}`;
-
-/** The shard of a subscription's log a delivery is in, from its id's last character. */
-const deliveryShard = (deliveryId: string): number =>
-  deliveryId.charCodeAt(deliveryId.length - 1) % DELIVERY_SHARDS;
-
-/**
- * Partitions of the notes of a subscription's paused deliveries: every event made while it is disabled
- * is held paused, so they are spread as its log is (the delivery's shard), and the one partition that
- * held them all before is read too (`WEBHOOK_PAUSED#<sub>`, notes written before the shards).
- */
-export const pausedPartitions = (subscriptionId: string): string[] => [
-  `WEBHOOK_PAUSED#${subscriptionId}`,
-  ...Array.from({ length: DELIVERY_SHARDS }, (_, shard) => `WEBHOOK_PAUSED#${subscriptionId}#${shard}`),
-];
-
-/** The note of a delivery paused while its subscription is disabled, read back when it is enabled. */
-export const pausedDeliveryKey = (subscriptionId: string, deliveryId: string) => ({
-  pk: `WEBHOOK_PAUSED#${subscriptionId}#${deliveryShard(deliveryId)}`,
-  sk: deliveryId,
-});
-
-/** Where a paused delivery's note was written before the notes were sharded. */
-export const unshardedPausedKey = (subscriptionId: string, deliveryId: string) => ({
-  pk: `WEBHOOK_PAUSED#${subscriptionId}`,
-  sk: deliveryId,
-});
-
-/**
- * The note, under the customer, of a delivery whose payload holds what they wrote (a message's text, a
- * survey's comment): an erasure reads these to strip the payloads at once, whatever the delivery's
- * status or subscription, instead of reading every subscription's log.
- */
-export const customerDeliveryKey = (customerId: string, subscriptionId: string, deliveryId: string) => ({
-  pk: `WEBHOOK_DELIVERY_OF#${customerId}`,
-  sk: `${subscriptionId}#${deliveryId}`,
-});
-
-/** A delivery in its subscription's log: the shard from its id's last character, sorted by time. */
-export function deliveryKey(
-  subscriptionId: string,
-  deliveryId: string,
-  at: string,
-): { pk: string; sk: string } {
-  return { pk: deliveryPartition(subscriptionId, deliveryShard(deliveryId)), sk: `${at}#${deliveryId}` };
-}
+export {
+  customerDeliveryKey,
+  DELIVERY_SHARDS,
+  deliveryKey,
+  deliveryPartition,
+  pausedDeliveryKey,
+  pausedPartitions,
+  unshardedPausedKey,
+  WEBHOOKS_PARTITION,
+  webhookKey,
+  webhookRotationKey,
+  webhookUrlKey,
+} from './webhook-keys.js';
 
 /**
  * Partitions of one hour's live events (`GET /api/events`): a message makes about 3.2 events (bench 9),

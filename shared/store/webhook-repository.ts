@@ -10,6 +10,7 @@ import {
 import {
   type DynamoDb,
   deleteItem,
+  deleteItemIf,
   getItem,
   putItem,
   putItemIf,
@@ -27,13 +28,16 @@ import {
   pausedPartitions,
   unshardedPausedKey,
   webhookKey,
+  webhookRotationKey,
   webhookUrlKey,
 } from './keys.js';
 import { getInput } from './params/common.js';
 import {
   claimQueueingInput,
+  claimRotationInput,
   claimSubscriptionKeyInput,
   countFailureInput,
+  deleteSubscriptionInput,
   disableSubscriptionInput,
   editSubscriptionInput,
   enableSubscriptionInput,
@@ -70,14 +74,33 @@ function deletionMarks(
   db: DynamoDb,
 ): Pick<WebhookStore, 'deleteSubscription' | 'markDeleted' | 'wasDeleted'> {
   return {
-    async deleteSubscription(id) {
+    async deleteSubscription(id, revision) {
+      if (revision !== undefined) return deleteItemIf(db, deleteSubscriptionInput(db.table, id, revision));
       await deleteItem(db, { TableName: db.table, Key: webhookKey(id) });
+      return true;
     },
     async markDeleted(id, at) {
       await putItem(db, { TableName: db.table, Item: { ...webhookKey(id, 'GONE'), deletedAt: at } });
     },
     async wasDeleted(id) {
       return (await getItem(db, getInput(db.table, webhookKey(id, 'GONE'), true))).Item !== undefined;
+    },
+  };
+}
+
+/** A rotation's conditional write of the secrets, and the note of which subscription a keyed one is for. */
+function secretRotations(db: DynamoDb): Pick<WebhookStore, 'setSecrets' | 'claimRotation'> {
+  return {
+    async setSecrets(id, secrets, newest) {
+      return updateItemIf(db, setSecretsInput(db.table, id, secrets, newest));
+    },
+    async claimRotation(hash, subscriptionId, at) {
+      if (await putItemIf(db, claimRotationInput(db.table, hash, subscriptionId, at))) {
+        return { subscriptionId, at };
+      }
+      // A retry: the note of the first rotation with this key stands.
+      const { Item } = await getItem(db, getInput(db.table, webhookRotationKey(hash), true));
+      return { subscriptionId: String(Item?.subscriptionId), at: String(Item?.at) };
     },
   };
 }
@@ -227,9 +250,7 @@ export function webhookRepository(db: DynamoDb): WebhookStore & { isErased: Eras
     async editSubscription(id, revision, edit) {
       return updateItemIf(db, editSubscriptionInput(db.table, id, revision, edit));
     },
-    async setSecrets(id, secrets) {
-      await updateItem(db, setSecretsInput(db.table, id, secrets));
-    },
+    ...secretRotations(db),
     async createDelivery(delivery) {
       // The notes first: a delivery written without them would escape its customer's erasure, or an
       // enable (a paused one); a note whose delivery is not there is let go by whoever reads it.

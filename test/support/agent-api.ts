@@ -4,11 +4,17 @@ import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 /** An API call of the test: method, path, JSON body; answers the parsed body. */
 export type AgentCall = <T>(method: string, path: string, body?: unknown) => Promise<T>;
 
-/** The agent's JSON request, with its bearer token. */
-function agentFetch(url: string, token: string, method: string, body?: unknown): Promise<Response> {
+/** The agent's JSON request, with its bearer token (and any other headers: `If-Match`, `Idempotency-Key`). */
+function agentFetch(
+  url: string,
+  token: string,
+  method: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(url, {
     method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
 }
@@ -29,6 +35,12 @@ export function agentCaller(url: () => string, token: string): AgentCall {
 export function agentFetcher(url: () => string, token: string) {
   return (method: string, path: string, body?: unknown, as: string = token): Promise<Response> =>
     agentFetch(`${url()}${path}`, as, method, body);
+}
+
+/** As agentFetcher, with request headers of the call's own (`If-Match`, `Idempotency-Key`). */
+export function agentHeaderFetcher(url: () => string, token: string) {
+  return (method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<Response> =>
+    agentFetch(`${url()}${path}`, token, method, body, headers);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   pausedDeliveryKey,
   WEBHOOKS_PARTITION,
   webhookKey,
+  webhookRotationKey,
   webhookUrlKey,
 } from '../keys.js';
 import { LIST_INDEX } from '../table.js';
@@ -161,9 +162,48 @@ export function editSubscriptionInput(
   };
 }
 
-/** Replaces the signing secrets (a rotation). */
-export function setSecretsInput(table: string, id: string, secrets: SigningSecret[]): UpdateCommandInput {
-  return updateSubscription(table, id, 'SET secrets = :secrets', { ':secrets': secrets });
+/**
+ * Replaces the signing secrets (a rotation), only if the newest is still `newest`, the one the rotation
+ * read: of two rotations at once one lands, never one answering a secret the other overwrote.
+ */
+export function setSecretsInput(
+  table: string,
+  id: string,
+  secrets: SigningSecret[],
+  newest: string,
+): UpdateCommandInput {
+  return {
+    ...updateSubscription(table, id, 'SET secrets = :secrets', { ':secrets': secrets, ':newest': newest }),
+    ConditionExpression: 'secrets[0].secret = :newest',
+  };
+}
+
+/**
+ * Notes which subscription an admin's `Idempotency-Key` rotated (`hash`: rotationKeyOf), once: the
+ * first rotation with the key writes it; a retry finds it (the condition fails).
+ */
+export function claimRotationInput(
+  table: string,
+  hash: string,
+  subscriptionId: string,
+  at: string,
+): PutCommandInput {
+  return {
+    TableName: table,
+    Item: { ...webhookRotationKey(hash), entity: 'webhook_rotation', subscriptionId, at },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
+}
+
+/** Deletes a subscription only if it is still at `revision` (0: never edited): an `If-Match` delete. */
+export function deleteSubscriptionInput(table: string, id: string, revision: number): DeleteCommandInput {
+  return {
+    TableName: table,
+    Key: webhookKey(id),
+    ConditionExpression:
+      revision === 0 ? 'attribute_exists(pk) AND attribute_not_exists(revision)' : 'revision = :revision',
+    ...(revision === 0 ? {} : { ExpressionAttributeValues: { ':revision': revision } }),
+  };
 }
 
 /** Writes a delivery; `once` only if it is not in the log yet. Expires 30 days after it came into the log. */

@@ -23,11 +23,17 @@ export function memoryWebhooks() {
   const guards = new Map<string, string>();
   /** The subscriptions an admin deleted. */
   const gone = new Set<string>();
+  /** The subscription and time each keyed rotation noted. */
+  const rotations = new Map<string, { subscriptionId: string; at: string }>();
   const store: WebhookStore = {
     putSubscription: async (s) => void subscriptions.set(s.id, structuredClone(s)),
     getSubscription: async (id) => structuredClone(subscriptions.get(id)),
     listSubscriptions: async () => [...subscriptions.values()],
-    deleteSubscription: async (id) => void subscriptions.delete(id),
+    deleteSubscription: async (id, revision) => {
+      const s = subscriptions.get(id);
+      if (revision !== undefined && (!s || (s.revision ?? 0) !== revision)) return false;
+      return subscriptions.delete(id) || revision === undefined;
+    },
     markDeleted: async (id) => void gone.add(id),
     wasDeleted: async (id) => gone.has(id),
     claimSubscriptionKey: async (key, id, from) => {
@@ -71,7 +77,16 @@ export function memoryWebhooks() {
       if (!edit.description) delete subscriptions.get(id)?.description;
       return true;
     },
-    setSecrets: async (id, secrets) => void Object.assign(subscriptions.get(id) as Subscription, { secrets }),
+    setSecrets: async (id, secrets, newest) => {
+      const s = subscriptions.get(id);
+      if (s?.secrets[0]?.secret !== newest) return false;
+      s.secrets = structuredClone(secrets);
+      return true;
+    },
+    claimRotation: async (hash, subscriptionId, at) => {
+      if (!rotations.has(hash)) rotations.set(hash, { subscriptionId, at });
+      return rotations.get(hash) as { subscriptionId: string; at: string };
+    },
     createDelivery: async (d) => {
       if (d.status === 'paused')
         paused.set(d.subscriptionId, (paused.get(d.subscriptionId) ?? new Set()).add(d.id));

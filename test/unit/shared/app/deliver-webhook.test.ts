@@ -85,7 +85,7 @@ describe('deliverWebhook', () => {
   });
 
   it('is refused by the verifier when signed with another secret', async () => {
-    await world.store.setSecrets('wh_1', [{ secret: OLD_SECRET }]);
+    await world.store.setSecrets('wh_1', [{ secret: OLD_SECRET }], SECRET);
     await deliverWebhook(deps, message);
     const headers = posts[0]?.headers ?? {};
     expect(() => new Webhook(SECRET).verify(posts[0]?.body ?? '', headers)).toThrow();
@@ -96,7 +96,7 @@ describe('deliverWebhook', () => {
       { secret: SECRET },
       { secret: OLD_SECRET, expiresAt: new Date(START + 86_400_000).toISOString() },
     ];
-    await world.store.setSecrets('wh_1', rotating);
+    await world.store.setSecrets('wh_1', rotating, SECRET);
     await deliverWebhook(deps, message);
     const signatures = posts[0]?.headers['webhook-signature']?.split(' ') ?? [];
     expect(signatures).toHaveLength(2);

@@ -2,6 +2,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { rotateWebhookSecret } from '#shared/app/rotate-webhook-secret.js';
 import { activeSecrets, MAX_SIGNING_SECRETS, type Subscription } from '#shared/domain/webhooks.js';
+import { UnprocessableError } from '#shared/errors.js';
 import { standardWebhooksSigner } from '#shared/http/webhook-post.js';
 import { memoryAuditLog } from '../../fakes/audit-log.js';
 import { memoryWebhooks } from '../../fakes/webhook-store.js';
@@ -31,7 +32,7 @@ async function world() {
     clock: { now: () => new Date(now) },
     newSecret: () => secret(++made),
   };
-  const rotate = () => rotateWebhookSecret(deps, 'wh_1', 'zoe');
+  const rotate = (key?: string) => rotateWebhookSecret(deps, 'wh_1', 'zoe', key);
   const later = (ms: number) => {
     now += ms;
   };
@@ -56,7 +57,7 @@ async function world() {
       }
     });
   };
-  return { rotate, later, verifying };
+  return { rotate, later, verifying, hooks };
 }
 
 describe('rotateWebhookSecret', () => {
@@ -94,7 +95,40 @@ describe('rotateWebhookSecret', () => {
     await rotate();
     later(25 * HOUR);
     const rotated = await rotate();
-    expect(rotated.secrets.map((s) => s.secret)).toEqual([secret(2), secret(1)]);
+    expect(rotated.subscription.secrets.map((s) => s.secret)).toEqual([secret(2), secret(1)]);
     expect(await verifying([secret(0), secret(1), secret(2)])).toEqual([secret(1), secret(2)]);
+  });
+
+  it('rotates once for retries of one Idempotency-Key, at once or after a crash between its two writes', async () => {
+    const { rotate, verifying, hooks } = await world();
+    const answers = await Promise.all([rotate('k1'), rotate('k1'), rotate('k1')]);
+    expect(answers.map((a) => a.secret)).toEqual([secret(1), secret(1), secret(1)]);
+    expect(await verifying([secret(0), secret(1)])).toEqual([secret(0), secret(1)]);
+
+    // The key noted, then a crash before the secrets were written: the retry rotates, once.
+    const setSecrets = hooks.store.setSecrets;
+    hooks.store.setSecrets = async () => {
+      throw new Error('crashed');
+    };
+    await expect(rotate('k2')).rejects.toThrow('crashed');
+    hooks.store.setSecrets = setSecrets;
+    const completed = (await rotate('k2')).secret;
+    expect((await rotate('k2')).secret).toBe(completed);
+    expect(await verifying([secret(0), secret(1), completed])).toEqual([secret(0), secret(1), completed]);
+  });
+
+  it('answers the same secret once replaced, and 422 once a later rotation dropped it', async () => {
+    const { rotate, later } = await world();
+    await rotate('k1');
+    later(1000);
+    await rotate();
+    expect((await rotate('k1')).secret).toBe(secret(1));
+    later(1000);
+    await rotate();
+    later(1000);
+    await rotate();
+    const dropped = rotate('k1');
+    await expect(dropped).rejects.toBeInstanceOf(UnprocessableError);
+    await expect(dropped).rejects.toThrow(/replaced since/);
   });
 });

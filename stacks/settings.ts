@@ -44,7 +44,7 @@ export const operatorSettings = {
   },
   WEBCHAT_EMAIL_FALLBACK_DELAY: {
     context: 'webchatEmailFallbackDelay',
-    readers: ['agent-api', 'resolver', 'timers'],
+    readers: ['agent-api', 'resolver', 'timers', 'webchat'],
   },
   WEBCHAT_BUSINESS_NAME: { context: 'webchatBusinessName', readers: ['agent-api', 'resolver', 'timers'] },
   WEBCHAT_SESSION_TTL: { context: 'webchatSessionTtl', readers: ['webchat', 'webchat-live'] },

@@ -31,6 +31,7 @@ import type { Customer } from '../domain/timeline.js';
 import { firstReceipt, lateFailureWait } from '../domain/waiting.js';
 import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
+import { languageHintOf } from '../domain/webchat/page-language.js';
 import { type WhatsappSender, whatsappSenderOf } from '../domain/whatsapp-sender.js';
 import { closesWhatsAppWindow } from '../domain/whatsapp-window.js';
 import { loggedId } from '../log.js';
@@ -154,7 +155,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
         at: item.at,
         now,
         inbound,
-        preview: inbound ? previewOf(item) : undefined,
+        ...(inbound ? { preview: previewOf(item), languageHint: languageHintOf(item) } : {}),
         receivedAt: item.receivedAt,
         continues: placement.conversationId === profile?.openConversationId,
         listLater: routed,

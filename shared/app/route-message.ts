@@ -106,7 +106,8 @@ async function decide(deps: RouterDeps, routing: Routing, redelivered: boolean):
   // A person who has the conversation, or that it waits for, keeps it: no language to look for.
   if (decision.target !== 'ai' && !handsOff(decision, routing.conversation))
     return { decision, result: undefined };
-  const language = languageToRoute(routing.context, routing.item);
+  // Too few words to tell: the language of the web-chat page the conversation was started on, if any.
+  const language = languageToRoute(routing.context, routing.item) ?? routing.conversation.languageHint;
   const message = { ...routing.base.message, language };
   const decided = language ? decideRoute({ ...routing.base, message }) : decision;
   if (decision.target !== 'ai') return { decision: decided, result: undefined, language };

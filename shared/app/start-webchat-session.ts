@@ -101,7 +101,7 @@ export async function startWebchatSession(
     ...(customerId ? { customerId } : {}),
     verified: who.visitor.kind === 'webchat_user',
     ...(session.name ? { name: session.name } : {}),
-    availability: availabilityAt(deps.hours, now),
+    availability: availabilityAt(deps.hours, now, deps.emailFallback !== false),
     ...(deps.liveUrl ? { liveUrl: deps.liveUrl } : {}),
   };
 }

@@ -68,6 +68,8 @@ export interface ConversationTouch {
   reopen: boolean;
   /** The customer's message's first words (`previewOf`): kept on a conversation that has no preview yet. */
   preview?: string | undefined;
+  /** The web-chat page's language the message carried (`languageHintOf`): kept on a conversation that has none. */
+  languageHint?: string | undefined;
   /**
    * When the resolver first received the customer's message, for one timed at or before the resolution
    * it may reopen (`Placement.late`): reopens only if received after it, whatever the order of events.

@@ -254,11 +254,11 @@ export const ConversationSchema = z.object({
   lastMessageAt: z.iso.datetime().optional(),
   /** The time of the customer's latest message in it (forward only): a reply looks for its thread from there. */
   lastInboundAt: z.iso.datetime().optional(),
-  /**
-   * The first words of the customer's first message in it (an email's subject), at most 60 characters
-   * (`previewOf`), written with its touch. Absent from before it and where the customer has not written.
-   */
+  /** The first words of the customer's first message in it (an email's subject), at most 60 characters
+   * (`previewOf`), written with its touch; absent from before it and where the customer has not written. */
   preview: z.string().optional(),
+  /** Its web-chat page's language (`fr` of `<html lang="fr-CA">`): its language when the preview cannot tell. */
+  languageHint: z.string().optional(),
   /**
    * The time of the customer's oldest message not answered yet (an agent's or the AI's reply sent);
    * unset once answered, set again by their next message.

@@ -79,6 +79,8 @@ export interface WebchatDeps {
   liveUrl?: string | undefined;
   /** When people answer (the routing policy's business hours); always open when unset. */
   hours?: Calendar | undefined;
+  /** False when WEBCHAT_EMAIL_FALLBACK_DELAY is `off` (no reply is emailed): the widget is told, and promises no email. */
+  emailFallback?: boolean | undefined;
   /** WEBCHAT_SESSION_TTL in ms: how long a session lives after its last use; 30 days when unset. */
   sessionTtlMs?: number | undefined;
   /** Seals the history's page cursors (`pageCursors(CSAT_SIGNING_SECRET)`); absent, a random key of the process. */

@@ -6,6 +6,7 @@ import type { EndSockets } from '#shared/app/end-webchat-session.js';
 import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
 import type { Config } from '#shared/config/config.js';
 import { loadRoutingPolicy } from '#shared/config/routing-policy-file.js';
+import { fallbackDelayMs } from '#shared/config/webchat-settings.js';
 import { pageCursors } from '#shared/domain/page-cursor.js';
 import { systemClock } from '#shared/domain/ports.js';
 import { calendarOfBusinessHours } from '#shared/domain/sla/calendar.js';
@@ -45,6 +46,7 @@ export async function lambdaWebchatDeps(): Promise<
     clock: systemClock,
     identitySecret: config.WEBCHAT_IDENTITY_SECRET,
     sessionTtlMs: durationMs(config.WEBCHAT_SESSION_TTL),
+    emailFallback: fallbackDelayMs(config.WEBCHAT_EMAIL_FALLBACK_DELAY) !== undefined,
     cursors: pageCursors(config.CSAT_SIGNING_SECRET),
     liveUrl: config.WEBCHAT_LIVE_URL,
     ...(hours ? { hours: calendarOfBusinessHours(hours) } : {}),

@@ -4,6 +4,7 @@ import { createWebchatApp } from '#shared/api/webchat/app.js';
 import { buildWidget } from '#shared/channels/webchat/widget-build.js';
 import type { Config } from '../config/config.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
+import { fallbackDelayMs } from '../config/webchat-settings.js';
 import { pageCursors } from '../domain/page-cursor.js';
 import type { Clock, EnvelopeQueue } from '../domain/ports.js';
 import { calendarOfBusinessHours } from '../domain/sla/calendar.js';
@@ -45,6 +46,7 @@ export async function localWebchat(input: {
     clock: input.clock,
     identitySecret: config.WEBCHAT_IDENTITY_SECRET,
     sessionTtlMs: durationMs(config.WEBCHAT_SESSION_TTL),
+    emailFallback: fallbackDelayMs(config.WEBCHAT_EMAIL_FALLBACK_DELAY) !== undefined,
     cursors: pageCursors(config.CSAT_SIGNING_SECRET),
     ...(hours ? { hours: calendarOfBusinessHours(hours) } : {}),
   };

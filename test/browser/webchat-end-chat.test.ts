@@ -67,6 +67,28 @@ describe('the web-chat widget when the visitor ends the chat', { timeout: 90_000
     expect(JSON.stringify(await timeline.json())).toContain('A question for the clinic');
   });
 
+  it('offline, shows End chat disabled and says it can be ended once back online', async () => {
+    const page = await chatting('Written before the tunnel');
+    const end = page.getByRole('button', { name: 'End chat', exact: true });
+    await page.context().setOffline(true);
+    const state = page.getByRole('status').filter({ hasText: 'You are offline' });
+    await state.waitFor(WAIT);
+    // Still there and in the focus order (a phone's focus trap keeps its stops), but disabled and described.
+    expect(await end.getAttribute('aria-disabled')).toBe('true');
+    expect(await state.textContent()).toContain('You can end the chat once you are back online.');
+    expect(await end.getAttribute('aria-describedby')).toBe(await state.getAttribute('id'));
+    // A keyboard visitor reaches it and presses it: nothing is asked, nothing ends.
+    await end.focus();
+    await page.keyboard.press('Enter');
+    expect(await page.getByRole('button', { name: 'End chat and forget it here' }).count()).toBe(0);
+    expect(await storedSession(page, KEY)).not.toBeNull();
+    await page.context().setOffline(false);
+    await state.waitFor({ state: 'detached', ...WAIT });
+    expect(await end.getAttribute('aria-disabled')).toBeNull();
+    await end.click(WAIT);
+    await page.getByRole('button', { name: 'End chat and forget it here' }).waitFor(WAIT);
+  });
+
   it('keeps the chat when the visitor changes their mind', async () => {
     const page = await chatting('Still chatting');
     await page.getByRole('button', { name: 'End chat', exact: true }).click(WAIT);

@@ -14,9 +14,15 @@ import { WEBCHAT_SECRET } from './webchat.js';
  */
 export const AFTER_HOURS = { open: false, nextOpenAt: '2030-01-07T09:00:00.000Z', timezone: 'UTC' };
 
-/** The widget in `page` reads the team as away ({@link AFTER_HOURS}) whatever the time: call before it opens. */
-export async function awayWhateverTheClock(page: Page): Promise<void> {
-  await page.route('**/webchat/availability', (route) => route.fulfill({ json: AFTER_HOURS }));
+/**
+ * The widget in `page` reads the team as away ({@link AFTER_HOURS}) whatever the time: call before it
+ * opens. `asServed`: the rest of the runtime's answer is kept (its `emailFallback`), asked of it each time.
+ */
+export async function awayWhateverTheClock(page: Page, asServed = false): Promise<void> {
+  await page.route('**/webchat/availability', async (route) => {
+    const served = asServed ? ((await (await route.fetch()).json()) as object) : {};
+    await route.fulfill({ json: { ...served, ...AFTER_HOURS } });
+  });
 }
 
 /**

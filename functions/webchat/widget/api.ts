@@ -58,6 +58,8 @@ export interface Availability {
   open: boolean;
   nextOpenAt?: string;
   timezone?: string;
+  /** `false`: Threadline emails no reply (WEBCHAT_EMAIL_FALLBACK_DELAY=off), so none is promised. */
+  emailFallback?: false;
 }
 
 /**

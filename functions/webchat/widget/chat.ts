@@ -102,6 +102,15 @@ function chatPage(): string {
   return (location.origin + location.pathname).slice(0, 2048);
 }
 
+/**
+ * The page's language (`<html lang>`), Threadline's hint of the conversation's when the first message is
+ * too short to tell ("hi"): only a language tag of at most four parts (30 characters), else none is sent.
+ */
+function chatLang(): string | undefined {
+  const lang = document.documentElement.lang;
+  return /^[a-z]{2,3}(-[a-z\d]{1,8}){0,3}$/i.test(lang) ? lang : undefined;
+}
+
 /** The outbox of this visitor, re-rendering the panel as its messages change. */
 function useOutbox(
   key: string,
@@ -119,7 +128,12 @@ function useOutbox(
       post: (u) =>
         call(origin, '/webchat/messages', {
           method: 'POST',
-          body: JSON.stringify({ text: u.text, clientMessageId: u.clientMessageId, page: chatPage() }),
+          body: JSON.stringify({
+            text: u.text,
+            clientMessageId: u.clientMessageId,
+            page: chatPage(),
+            lang: chatLang(),
+          }),
           ...(tokenRef.current ? { token: tokenRef.current } : {}),
         }),
       sent: (u, answer) => onSent({ id: answer.id, at: answer.at, author: 'visitor', text: u.text }),

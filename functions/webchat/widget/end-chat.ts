@@ -10,8 +10,15 @@ import { endKept } from './user-change.js';
 export const ENDED =
   'Chat ended. It no longer shows in this browser, and the next person here cannot open it.';
 
+/**
+ * Offline, the chat cannot end at Threadline (its token would go on answering): the controls stay where
+ * they are, in the focus order, marked disabled and described by the status line, which says this.
+ */
+export const END_OFFLINE = 'You can end the chat once you are back online.';
+const OFF = { 'aria-disabled': 'true', 'aria-describedby': 'tl-state' };
+
 /** The question asked before the chat ends, so a stray click loses nothing; the answer takes the focus. */
-function EndChatAsk(props: { onEnd(): void; onKeep(): void }) {
+function EndChatAsk(props: { onEnd(): void; onKeep(): void; offline: boolean }) {
   const end = useRef<HTMLButtonElement>(null);
   useEffect(() => end.current?.focus(), []);
   return h('div', { class: 'note ask', role: 'group', 'aria-labelledby': 'tl-end-ask' }, [
@@ -22,7 +29,7 @@ function EndChatAsk(props: { onEnd(): void; onKeep(): void }) {
     ),
     h(
       'button',
-      { class: 'send', type: 'button', ref: end, onClick: props.onEnd },
+      { class: 'send', type: 'button', ref: end, onClick: props.onEnd, ...(props.offline ? OFF : {}) },
       'End chat and forget it here',
     ),
     h('button', { class: 'retry', type: 'button', onClick: props.onKeep }, 'Keep chatting'),
@@ -37,21 +44,26 @@ function EndChatAsk(props: { onEnd(): void; onKeep(): void }) {
  */
 export function useEndChat(
   origin: string,
-  chat: { key: string; session?: unknown; signedIn: boolean },
+  chat: { key: string; session?: unknown; signedIn: boolean; connection: string },
   ended: boolean,
   onEnded: () => void,
 ) {
   const [asking, setAsking] = useState(false);
   const endable = Boolean(chat.session) && !chat.signedIn;
+  const offline = chat.connection === 'offline';
   const onEnd = () => {
+    if (offline) return;
     endKept(origin, siteStore, tabStore, chat.key);
     onEnded();
   };
+  const ask = () => setAsking(!offline);
   return {
     button: endable
-      ? h('button', { class: 'end', type: 'button', onClick: () => setAsking(true) }, 'End chat')
+      ? h('button', { class: 'end', type: 'button', onClick: ask, ...(offline ? OFF : {}) }, 'End chat')
       : null,
-    ask: endable && asking ? h(EndChatAsk, { onEnd, onKeep: () => setAsking(false) }) : null,
+    ask: endable && asking ? h(EndChatAsk, { onEnd, onKeep: () => setAsking(false), offline }) : null,
+    /** What the offline status line adds while the chat could be ended. */
+    offline: endable && offline ? ` ${END_OFFLINE}` : '',
     note: ended && !chat.session ? h('p', { class: 'note', role: 'status' }, ENDED) : null,
   };
 }

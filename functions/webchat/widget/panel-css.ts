@@ -23,6 +23,7 @@ export const PANEL_CSS = `.panel{position:fixed;right:20px;bottom:calc(32px + 4e
 .head h2{font-size:1.143em;margin:0}
 .close{background:none;border:0;color:#fff;font-size:1.429em;cursor:pointer}
 .end{margin-left:auto;margin-right:8px;background:none;border:1px solid #fff;border-radius:6px;color:#fff;font:inherit;font-size:.857em;padding:2px 8px;cursor:pointer}
+[aria-disabled=true]{cursor:not-allowed;border-style:dashed}
 .ask{display:flex;flex-wrap:wrap;gap:6px;align-items:center}.ask p{margin:0;flex-basis:100%}
 .log{flex:1;overflow-y:auto;overflow-anchor:none;padding:12px;margin:0;list-style:none}
 .msg{max-width:80%;margin:6px 0;padding:8px 10px;border:1px solid transparent;border-radius:10px;white-space:pre-wrap;word-wrap:break-word}

@@ -240,11 +240,12 @@ export function Availability(props: {
   const { hours, session } = props;
   if (!hours || hours.open) return null;
   const when = nextOpening(hours);
+  // A verified visitor's replies are emailed only while Threadline's fallback is on (`emailFallback`).
   const then = !session
     ? 'Leave your email below so we can reply by email.'
-    : session.verified
+    : session.verified && hours.emailFallback !== false
       ? 'We will also answer by email if you have left.'
-      : session.email
+      : !session.verified && session.email
         ? `We can reply to ${session.email} if you have left.`
         : 'The answer will wait for you here.';
   return h(

@@ -235,7 +235,8 @@ function Panel(props: PanelProps) {
     if (!wrong) void chat.start(name, email);
   };
   const fieldError = typedError ?? (chat.problem?.kind === 'field' ? chat.problem : undefined);
-  const state = chat.connection === 'offline' || chat.session ? CONNECTION[chat.connection] : undefined;
+  const connected = chat.connection === 'offline' || chat.session ? CONNECTION[chat.connection] : undefined;
+  const state = connected && connected + end.offline;
   const form = chat.session
     ? h(Composer, {
         onSend: (text: string) => chat.outbox.add(text),
@@ -262,7 +263,7 @@ function Panel(props: PanelProps) {
     },
     [
       h(Head, { title: config.title, end: end.button, onClose: props.onClose }),
-      h('p', { class: 'state', role: 'status' }, state),
+      h('p', { class: 'state', role: 'status', id: 'tl-state' }, state),
       end.ask,
       end.note,
       h(Problem, {

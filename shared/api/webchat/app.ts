@@ -9,6 +9,7 @@ import { startWebchatSession } from '#shared/app/start-webchat-session.js';
 import { MAX_SEALED_CURSOR, pageCursors } from '#shared/domain/page-cursor.js';
 import { availabilityAt } from '#shared/domain/webchat/availability.js';
 import { CHAT_PAGE_FRAGMENT, chatPageLink } from '#shared/domain/webchat/chat-page.js';
+import { pageLanguageOf } from '#shared/domain/webchat/page-language.js';
 import {
   MessageRequestSchema,
   ReadRequestSchema,
@@ -88,6 +89,15 @@ function keptPage(page: string | undefined, allowedOrigins: readonly string[]): 
   return link?.slice(0, -CHAT_PAGE_FRAGMENT.length);
 }
 
+/** The page's language a message says it came from, as kept on it (see pageLanguageOf); else a log line. */
+function keptLanguage(lang: string | undefined): string | undefined {
+  if (lang === undefined) return undefined;
+  const found = pageLanguageOf(lang);
+  if ('language' in found) return found.language;
+  log('info', 'web-chat page language not kept', { reason: found.refused });
+  return undefined;
+}
+
 /**
  * The public web-chat routes, for visitors' browsers: sessions, messages (post and history) and read
  * receipts, and whether a person answers now (for the pre-chat form, before any session), with CORS only for WEBCHAT_ALLOWED_ORIGINS, bodies over 16 KiB refused (413), a JSON body
@@ -135,14 +145,16 @@ export function createWebchatApp(deps: WebchatAppDeps): Hono {
   });
   app.get('/webchat/availability', (c) => {
     c.header('Cache-Control', 'max-age=60');
-    return c.json(availabilityAt(deps.hours, deps.clock.now()));
+    return c.json(availabilityAt(deps.hours, deps.clock.now(), deps.emailFallback !== false));
   });
   app.post('/webchat/messages', limit, async (c) => {
     const authorization = sessionAuthorization(c);
-    const { page, ...message } = await body(c, MessageRequestSchema);
+    const { page, lang, ...message } = await body(c, MessageRequestSchema);
     const address = deps.addressOf(c);
     const kept = keptPage(page, deps.allowedOrigins);
-    const request = { authorization, address, message: { ...message, ...(kept ? { page: kept } : {}) } };
+    const language = keptLanguage(lang);
+    const taken = { ...message, ...(kept ? { page: kept } : {}), ...(language ? { lang: language } : {}) };
+    const request = { authorization, address, message: taken };
     return c.json(await postWebchatMessage(deps, request), 202);
   });
   app.get('/webchat/messages', async (c) => {

@@ -27,10 +27,13 @@ export function languageOfText(text: string): string | undefined {
  * The language of a conversation, for the words sent in it later (`csat.byLanguage`, an automation's
  * reply `byLanguage` and `languages` condition): found by `languageOfText` (as the hand-off words'
  * language is for a message the AI did not read) in the first words of the customer's first message,
- * which the conversation keeps (`preview`): nothing more is read. Undefined when they are too few to tell.
+ * which the conversation keeps (`preview`): nothing more is read. When they are too few to tell ("hi"),
+ * the language of the web-chat page it was written on (`languageHint`), else undefined.
  */
-export const conversationLanguage = (conversation: Pick<Conversation, 'preview'>): string | undefined =>
-  conversation.preview ? languageOfText(conversation.preview) : undefined;
+export const conversationLanguage = (
+  conversation: Pick<Conversation, 'preview' | 'languageHint'>,
+): string | undefined =>
+  (conversation.preview ? languageOfText(conversation.preview) : undefined) ?? conversation.languageHint;
 
 /** Of the customer's earlier messages, how many help tell the language of a short one (as the responder does). */
 const EARLIER_MESSAGES = 3;

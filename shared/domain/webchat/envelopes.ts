@@ -30,16 +30,17 @@ function visitorMessageId(session: WebchatSession, clientMessageId: string): str
  * A visitor's message as the pipeline's envelope, keyed on the visitor and their `clientMessageId`:
  * a retried send makes the same envelope, which the resolver writes once. An email an anonymous visitor
  * typed rides along as `typedEmail`, evidence the resolver turns into a suggestion and never a merge;
- * `page` (already checked against the allowed origins) is where they wrote from.
+ * `page` (already checked against the allowed origins) is where they wrote from, `lang` its language.
  */
 export function visitorMessageEnvelope(
   session: WebchatSession,
-  message: { text: string; clientMessageId: string; page?: string | undefined },
+  message: { text: string; clientMessageId: string; page?: string | undefined; lang?: string | undefined },
   now: Date,
 ): MessageEnvelope {
   const data = {
     ...(session.typedEmail ? { typedEmail: session.typedEmail } : {}),
     ...(message.page ? { page: message.page } : {}),
+    ...(message.lang ? { lang: message.lang } : {}),
   };
   const providerMessageId = visitorMessageId(session, message.clientMessageId);
   const at = now.toISOString();

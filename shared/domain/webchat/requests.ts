@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { cleanName, cleanText, hasVisibleText } from '../../validation/visible-text.js';
 import { CHAT_PAGE_MAX } from './chat-page.js';
+import { PAGE_LANG_MAX } from './page-language.js';
 import { WEBCHAT_TEXT_MAX } from './text-max.js';
 
 export { WEBCHAT_TEXT_MAX };
@@ -51,6 +52,11 @@ export const MessageRequestSchema = z.strictObject({
    * its origin is one of WEBCHAT_ALLOWED_ORIGINS, for the fallback email's link back to the chat.
    */
   page: z.string().max(CHAT_PAGE_MAX).optional(),
+  /**
+   * The page's language (`<html lang>`): the conversation's language when its first message is too short
+   * to tell; a tag of no language ICU knows, or not a tag, is left out with a log line (see pageLanguageOf).
+   */
+  lang: z.string().max(PAGE_LANG_MAX).optional(),
 });
 export type MessageRequest = z.infer<typeof MessageRequestSchema>;
 

@@ -94,6 +94,10 @@ function touchBase(touch: ConversationTouch, phase: 'current' | 'stale') {
       'previewAt = if_not_exists(previewAt, :previewAt)',
     );
   }
+  if (touch.languageHint) {
+    values[':languageHint'] = touch.languageHint;
+    sets.push('languageHint = if_not_exists(languageHint, :languageHint)');
+  }
   if (touch.previousConversationId) {
     values[':previous'] = touch.previousConversationId;
     sets.push('previousConversationId = if_not_exists(previousConversationId, :previous)');

@@ -94,4 +94,11 @@ describe('the languages condition', () => {
     ).toBe('fr');
     expect(conversationLanguage(conversation('salam'))).toBeUndefined();
   });
+
+  it("takes the web-chat page's language when the first words are too few to tell, never over words that tell", () => {
+    expect(conversationLanguage({ ...conversation('hi'), languageHint: 'fr' })).toBe('fr');
+    expect(conversationLanguage({ languageHint: 'fr' })).toBe('fr');
+    const english = conversation('Hello, where is my order 4512? It was due on Monday.');
+    expect(conversationLanguage({ ...english, languageHint: 'fr' })).toBe('en');
+  });
 });

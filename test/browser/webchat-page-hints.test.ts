@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { agentToken } from '../support/agent-token.js';
+import { identityToken } from '../support/webchat.js';
+import { awayWhateverTheClock, shopForTests, visitorConversation } from '../support/webchat-site.js';
+
+const AGENT = agentToken('webchat-page-hints-agent');
+const WAIT = { timeout: 30_000 };
+
+/**
+ * What the widget says and sends that depends on the site: a Threadline that emails no web-chat reply
+ * (WEBCHAT_EMAIL_FALLBACK_DELAY=off) is not promised to a signed-in visitor after hours, and the host
+ * page's language (`<html lang>`) tells the conversation's language when the first message cannot ("hi").
+ */
+describe('the web-chat widget and the site it is on', { timeout: 90_000 }, () => {
+  const shop = shopForTests(AGENT, { WEBCHAT_EMAIL_FALLBACK_DELAY: 'off' });
+
+  it('promises no email to a signed-in visitor after hours when no reply is emailed', async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    await awayWhateverTheClock(page, true);
+    const token = identityToken({ sub: 'hints-user-1', email: 'hints-user-1@example.com' });
+    await page.goto(`${shop.siteUrl}/?token=${token}`);
+    await page.locator('.launcher').click(WAIT);
+    // The signed-in chat starts by itself: the note speaks of replies once it has.
+    await page.locator('.panel[data-connection="live"]').waitFor(WAIT);
+    const note = page.getByRole('status').filter({ hasText: 'We are away now' });
+    await note.waitFor(WAIT);
+    // Before, "We will also answer by email if you have left.", though no email would ever go.
+    expect(await note.textContent()).toContain('The answer will wait for you here.');
+    expect(await note.textContent()).not.toContain('email');
+  });
+
+  it("sends the page's language, which a conversation started with 'hi' on a French page takes", async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    const sent: unknown[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/webchat/messages'))
+        sent.push(request.postDataJSON());
+    });
+    await page.goto(`${shop.siteUrl}/?lang=fr-CA`);
+    await page.locator('.launcher').click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    const box = page.getByRole('textbox', { name: 'Message', exact: true });
+    await box.fill('hi', WAIT);
+    await box.press('Enter');
+    const conversationId = await visitorConversation(page, shop.runtime.url, AGENT);
+    expect(sent).toEqual([expect.objectContaining({ text: 'hi', lang: 'fr-CA' })]);
+    const res = await fetch(`${shop.runtime.url}/api/conversations/${conversationId}`, {
+      headers: { authorization: `Bearer ${AGENT}` },
+    });
+    expect(await res.json()).toMatchObject({ preview: 'hi', languageHint: 'fr' });
+  });
+});

@@ -6,7 +6,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type AgentSignIn, bindAgentSignIn } from './agent-sign-in.js';
-import { ELD_ON_DEMAND, MAIL_MIME_ON_DEMAND, ZOD_WITHOUT_LOCALES } from './bundling/on-demand.js';
+import { ZOD_WITHOUT_LOCALES } from './bundling/on-demand.js';
 import { ThreadlineFunction, type ThreadlineFunctionProps } from './constructs/threadline-function.js';
 import { inboundMailPrefix } from './email-receiving.js';
 
@@ -17,14 +17,13 @@ export const AGENT_MEDIA_PATHS = [
 ] as const;
 
 /** How the file routes' function is bundled (the stack's, the bundle benchmark's and the bundle test's). */
-export const AGENT_MEDIA_BUNDLING: Pick<ThreadlineFunctionProps, 'keepNames' | 'aliases' | 'onDemand'> = {
+export const AGENT_MEDIA_BUNDLING: Pick<ThreadlineFunctionProps, 'keepNames' | 'aliases'> = {
   // Errors name themselves, as on the agent API (errors.test.ts).
   keepNames: false,
   // @hono/zod-openapi takes zod's `z` namespace whole: without this, every locale of zod too.
   aliases: ZOD_WITHOUT_LOCALES,
-  // An emailed file's MIME reader, loaded by the first one opened: uploads and recordings never read mail.
-  // The language detector, for automations by language the conversation clock runs (never at cold start).
-  onDemand: [MAIL_MIME_ON_DEMAND, ELD_ON_DEMAND],
+  // An emailed file's MIME reader and the language detector are on demand as in every function
+  // (EVERY_FUNCTION_ON_DEMAND): the first emailed file opened, the first automation by language.
 };
 
 /** What the file routes need from the stateful stack. */

@@ -18,10 +18,8 @@ import { grantBedrockModel } from './bedrock-grant.js';
 import { consoleBuildCommand } from './bundling/console.js';
 import {
   BEDROCK_ON_DEMAND,
-  ELD_ON_DEMAND,
   PHONE_ON_DEMAND,
   SES_ON_DEMAND,
-  STEMMERS_ON_DEMAND,
   ZOD_COMPILE_ON_DEMAND,
   ZOD_WITHOUT_LOCALES,
 } from './bundling/on-demand.js';
@@ -280,8 +278,9 @@ export class ApiStack extends Stack {
       description: 'Threadline resolver: envelopes to timelines, then routing (AI or a human queue)',
       // Read next to the bundle by the router: the routing policy and the sample knowledge base.
       assets: ['shared/domain/routing/default-policy.json', 'shared/responder/knowledge-base'],
-      // zod's schema compiler too, as the webhooks': a schema is compiled on its 100th parse only.
-      onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND, SES_ON_DEMAND, ZOD_COMPILE_ON_DEMAND, STEMMERS_ON_DEMAND],
+      // zod's schema compiler too, as the webhooks': a schema is compiled on its 100th parse only. The
+      // language detector and the other languages' stemmers are every function's (EVERY_FUNCTION_ON_DEMAND).
+      onDemand: [BEDROCK_ON_DEMAND, SES_ON_DEMAND, ZOD_COMPILE_ON_DEMAND],
     })
       .bindTable(props.table)
       // An AI reply it could not send goes out through the same outbound queue as agents'.
@@ -311,8 +310,8 @@ export class ApiStack extends Stack {
       assets: ['shared/domain/routing/default-policy.json'],
       // @hono/zod-openapi takes zod's `z` namespace whole: without this, every locale of zod too.
       aliases: ZOD_WITHOUT_LOCALES,
-      // The language detector (automations' replies by language), loaded by the first rule that needs it.
-      onDemand: [PHONE_ON_DEMAND, ELD_ON_DEMAND],
+      // The phone library, loaded by the first request that parses a number.
+      onDemand: [PHONE_ON_DEMAND],
       // The agent console's page and hashed assets, read from the bundle's folder on the first /console request.
       afterBundling: (outputDir) => [consoleBuildCommand(outputDir)],
     })
@@ -360,7 +359,7 @@ export class ApiStack extends Stack {
       name: 'sender',
       timeout: outboundConsumer.timeout,
       description: 'Threadline sender: replies to the providers',
-      onDemand: [SES_ON_DEMAND, ELD_ON_DEMAND],
+      onDemand: [SES_ON_DEMAND],
       // The routing policy's sla and autoResolve sections, read by the clock when an answer is given up.
       assets: ['shared/domain/routing/default-policy.json'],
     })

@@ -10,7 +10,6 @@ import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { AGENT_AWAY_SWEEP_MINUTES, AGENT_AWAY_TASK } from '#shared/domain/agent-away.js';
 import { AGENT_LOAD_RECONCILE_MINUTES, AGENT_LOAD_TASK } from '#shared/domain/agent-load.js';
-import { ELD_ON_DEMAND } from './bundling/on-demand.js';
 import { ThreadlineFunction } from './constructs/threadline-function.js';
 
 /** How the timers queue's consumer runs: one table read and a few writes per timer. */
@@ -65,7 +64,6 @@ export function addTimers(
     description:
       "Threadline timers: SLA warnings and breaches, snooze wake-ups, auto-resolve, erasures' second pass; agents' load reconcile and away sweep",
     assets: ['shared/domain/routing/default-policy.json'],
-    onDemand: [ELD_ON_DEMAND], // the language detector: surveys' and automations' language, loaded on first use
   }).bindTable(props.table, { delete: true });
   timers.consume(props.timersQueue, timersConsumer);
   // The agents' load reconcile, and the sweep that hands an absent agent's waiting conversations back.

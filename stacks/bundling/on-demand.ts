@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -101,6 +102,24 @@ export const ZOD_WITHOUT_LOCALES: Readonly<Record<string, string>> = {
   zod: `${projectRoot}stacks/bundling/zod-en`,
 };
 
+/**
+ * The modules every function loads on demand, whatever it lists: each is heavy (eld's n-grams 1.6 MB,
+ * the MIME reader 1.4 MB, the stemmers 52 KB), and an import that newly reaches one must not inline it
+ * unnoticed. Their shims replace them in every bundle; a bundle that never reaches one holds no shim,
+ * and gets no file (onDemandShipCommand). The mail functions' own imports of the MIME reader are
+ * relative (`./mail-content.js`), not this specifier, so they keep it bundled.
+ */
+export const EVERY_FUNCTION_ON_DEMAND: readonly OnDemandModule[] = [
+  ELD_ON_DEMAND,
+  MAIL_MIME_ON_DEMAND,
+  STEMMERS_ON_DEMAND,
+];
+
+/** What a function loads on demand: EVERY_FUNCTION_ON_DEMAND and those it lists, each once. */
+export function onDemandOf(listed: readonly OnDemandModule[] = []): OnDemandModule[] {
+  return [...new Set([...EVERY_FUNCTION_ON_DEMAND, ...listed])];
+}
+
 /** esbuild `--alias` values (`specifier=path`) for `aliases` and the shims of `onDemand`. */
 export function aliasArgs(
   aliases: Readonly<Record<string, string>>,
@@ -119,4 +138,12 @@ export function aliasArgs(
 export function onDemandBuildCommand(module: OnDemandModule, outdir: string): string {
   const esbuild = `${projectRoot}node_modules/.bin/esbuild`;
   return `"${esbuild}" "${module.entry}" --bundle --platform=node --format=cjs --target=node22 --minify --log-level=warning --outfile="${outdir}/${module.file}"`;
+}
+
+/**
+ * The shell command that writes `module.file` beside `bundle` if the bundle reaches the module's shim,
+ * which names that file to load it; a bundle that never reaches it ships without it.
+ */
+export function onDemandShipCommand(module: OnDemandModule, bundle: string): string {
+  return `if grep -qF "${module.file}" "${bundle}"; then ${onDemandBuildCommand(module, dirname(bundle))}; fi`;
 }

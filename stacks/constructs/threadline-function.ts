@@ -12,7 +12,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
-import { aliasArgs, type OnDemandModule, onDemandBuildCommand } from '../bundling/on-demand.js';
+import { aliasArgs, type OnDemandModule, onDemandOf, onDemandShipCommand } from '../bundling/on-demand.js';
 import { versionDefine } from '../bundling/version.js';
 import { type BundledAsset, operatorFileAssets } from '../operator-files.js';
 import { operatorEnvironment, operatorSettings } from '../settings.js';
@@ -85,7 +85,10 @@ export interface ThreadlineFunctionProps {
    * @default true
    */
   readonly keepNames?: boolean;
-  /** Dependencies loaded on first use from a file beside the bundle instead of at cold start. */
+  /**
+   * Dependencies loaded on first use from a file beside the bundle instead of at cold start, beyond
+   * those every function loads so (EVERY_FUNCTION_ON_DEMAND); each file is shipped if the bundle reaches it.
+   */
   readonly onDemand?: readonly OnDemandModule[];
   /** Import specifiers bundled as other modules (esbuild aliases: specifier → absolute path). */
   readonly aliases?: Readonly<Record<string, string>>;
@@ -181,6 +184,7 @@ export class ThreadlineFunction extends NodejsFunction {
     const operator = operatorFileAssets(scope, props.name);
     const environment = { ...operatorEnvironment(scope, props.name), ...operator.environment };
     const assets = [...(props.assets ?? []), ...operator.assets];
+    const onDemand = onDemandOf(props.onDemand);
     super(scope, id, {
       entry: `${projectRoot}functions/${props.name}/handler.ts`,
       handler: 'handler',
@@ -216,22 +220,16 @@ export class ThreadlineFunction extends NodejsFunction {
         externalModules: [],
         forceDockerBundling: false,
         logLevel: LogLevel.WARNING,
-        ...(props.onDemand?.length || props.aliases
-          ? { esbuildArgs: { '--alias': aliasArgs(props.aliases ?? {}, props.onDemand ?? []) } }
-          : {}),
-        ...(assets.length || props.onDemand?.length || props.afterBundling
-          ? {
-              commandHooks: {
-                beforeBundling: () => [],
-                beforeInstall: () => [],
-                afterBundling: (inputDir: string, outputDir: string) => [
-                  ...assets.map((asset) => copyAsset(asset, inputDir, outputDir)),
-                  ...(props.onDemand ?? []).map((m) => onDemandBuildCommand(m, outputDir)),
-                  ...(props.afterBundling?.(outputDir) ?? []),
-                ],
-              },
-            }
-          : {}),
+        esbuildArgs: { '--alias': aliasArgs(props.aliases ?? {}, onDemand) },
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (inputDir: string, outputDir: string) => [
+            ...assets.map((asset) => copyAsset(asset, inputDir, outputDir)),
+            ...onDemand.map((m) => onDemandShipCommand(m, `${outputDir}/index.mjs`)),
+            ...(props.afterBundling?.(outputDir) ?? []),
+          ],
+        },
       },
     });
     this.source = props.name;

@@ -1,18 +1,16 @@
 import { execFileSync, execSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build } from 'esbuild';
 import {
   BEDROCK_ON_DEMAND,
-  ELD_ON_DEMAND,
-  MAIL_MIME_ON_DEMAND,
   type OnDemandModule,
-  onDemandBuildCommand,
+  onDemandOf,
+  onDemandShipCommand,
   PHONE_ON_DEMAND,
   SES_ON_DEMAND,
-  STEMMERS_ON_DEMAND,
   ZOD_COMPILE_ON_DEMAND,
   ZOD_WITHOUT_LOCALES,
 } from '../../stacks/bundling/on-demand.js';
@@ -22,7 +20,7 @@ import { agentToken } from '../support/agent-token.js';
 /**
  * The functions, which are webhooks (bundled without keepNames, shown beside a naive bundle), which
  * others are bundled without keepNames, and what each loads on demand from a file beside its bundle
- * (as the stack builds them).
+ * beyond every function's (EVERY_FUNCTION_ON_DEMAND), as the stack builds them.
  */
 export const FUNCTIONS: Record<
   string,
@@ -41,19 +39,18 @@ export const FUNCTIONS: Record<
   'ses-mail': { webhook: false },
   resolver: {
     webhook: false,
-    onDemand: [ELD_ON_DEMAND, BEDROCK_ON_DEMAND, SES_ON_DEMAND, ZOD_COMPILE_ON_DEMAND, STEMMERS_ON_DEMAND],
+    onDemand: [BEDROCK_ON_DEMAND, SES_ON_DEMAND, ZOD_COMPILE_ON_DEMAND],
   },
-  sender: { webhook: false, onDemand: [SES_ON_DEMAND, ELD_ON_DEMAND] },
+  sender: { webhook: false, onDemand: [SES_ON_DEMAND] },
   'agent-api': {
     webhook: false,
     keepNames: false,
-    onDemand: [PHONE_ON_DEMAND, ELD_ON_DEMAND],
+    onDemand: [PHONE_ON_DEMAND],
     aliases: ZOD_WITHOUT_LOCALES,
   },
   'agent-media': {
     webhook: false,
     keepNames: false,
-    onDemand: [MAIL_MIME_ON_DEMAND, ELD_ON_DEMAND],
     aliases: ZOD_WITHOUT_LOCALES,
   },
 };
@@ -88,7 +85,7 @@ export const ENV = {
   KNOWLEDGE_BASE_DIR: fileURLToPath(new URL('../../shared/responder/knowledge-base/', import.meta.url)),
 };
 
-/** The same esbuild options as the house CDK construct (ESM, minified, node22, SDK bundled, keepNames but for webhooks and the agent API, the version defined). */
+/** The same esbuild options as the house CDK construct (ESM, minified, node22, SDK bundled, keepNames but for webhooks and the agent API, the version defined, every function's on-demand modules). */
 export function bundleOptions(
   entry: string,
   outfile: string,
@@ -110,16 +107,19 @@ export function bundleOptions(
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
     define: versionDefine(),
     inject,
-    alias: { ...aliases, ...Object.fromEntries(onDemand.map((m) => [m.specifier, m.shim])) },
+    alias: { ...aliases, ...Object.fromEntries(onDemandOf(onDemand).map((m) => [m.specifier, m.shim])) },
     logLevel: 'silent',
   };
 }
 
-/** Bundles as the stack does (bundleOptions' arguments), writes the files it loads on demand beside it, and returns its size. */
+/**
+ * Bundles as the stack does (bundleOptions' arguments), writes the files it loads on demand beside it
+ * (those it reaches), and returns its size.
+ */
 export async function bundle(...args: Parameters<typeof bundleOptions>): Promise<number> {
   const [, outfile, , , onDemand = []] = args;
   await build(bundleOptions(...args));
-  for (const m of onDemand) execSync(onDemandBuildCommand(m, dirname(outfile)));
+  for (const m of onDemandOf(onDemand)) execSync(onDemandShipCommand(m, outfile));
   return statSync(outfile).size;
 }
 

@@ -5,20 +5,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod';
+import {
+  BEDROCK_ON_DEMAND,
+  EVERY_FUNCTION_ON_DEMAND,
+  PHONE_ON_DEMAND,
+  SES_ON_DEMAND,
+  ZOD_COMPILE_ON_DEMAND,
+} from '../../stacks/bundling/on-demand.js';
+import { ELD_DATA_TEXT, MAILPARSER_TEXT } from '../support/bundle-marks.js';
+import { functionAssets } from '../support/function-assets.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const run = promisify(execFile);
-
-const TemplateSchema = z.object({
-  Resources: z.record(
-    z.string(),
-    z.object({
-      Type: z.string(),
-      Metadata: z.optional(z.record(z.string(), z.unknown())),
-    }),
-  ),
-});
 
 /** The webhook functions' bundle budget (README, bench section 1): 150 KB. */
 const WEBHOOK_BUDGET_BYTES = 150 * 1024;
@@ -27,9 +25,6 @@ const WEBHOOKS = ['WhatsApp', 'Meta', 'TwilioSms', 'TwilioVoice', 'Ses'];
 
 /** A text only zod's schema compiler holds (its refusal message): the compiler's mark in a bundle. */
 const COMPILER_TEXT = 'z.compile does not support';
-
-/** A header name only mailparser spells out (its header handling): the MIME reader's mark in a bundle. */
-const MAILPARSER_TEXT = 'disposition-notification-to';
 
 /** The resolver's bundle mark (README, bench section 1): 800 KB. */
 const RESOLVER_MARK_BYTES = 800 * 1024;
@@ -41,7 +36,7 @@ const RESOLVER_MARK_BYTES = 800 * 1024;
 describe('cdk synth with bundling', () => {
   let out = '';
   /** Each function's asset folder, by its construct id (the logical id without its hash). */
-  const assets = new Map<string, string>();
+  let assets = new Map<string, string>();
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'threadline-synth-'));
@@ -50,15 +45,7 @@ describe('cdk synth with bundling', () => {
       env: { ...process.env, CDK_DEFAULT_ACCOUNT: '', CDK_DEFAULT_REGION: '' },
       maxBuffer: 16 * 1024 * 1024,
     });
-    const template = TemplateSchema.parse(
-      JSON.parse(readFileSync(join(out, 'ThreadlineApi.template.json'), 'utf8')),
-    );
-    for (const [logicalId, resource] of Object.entries(template.Resources)) {
-      const path = resource.Metadata?.['aws:asset:path'];
-      if (resource.Type === 'AWS::Lambda::Function' && typeof path === 'string') {
-        assets.set(logicalId.replace(/[0-9A-F]{8}$/, ''), join(out, path));
-      }
-    }
+    assets = functionAssets(out, 'ThreadlineApi');
   }, 600_000);
 
   afterAll(() => {
@@ -112,7 +99,10 @@ describe('cdk synth with bundling', () => {
       const dir = assets.get(name) ?? '';
       const bundled = readFileSync(join(dir, 'index.mjs'), 'utf8').includes(COMPILER_TEXT);
       expect({ name, bundled }).toEqual({ name, bundled: false });
-      expect(readFileSync(join(dir, 'zod-compile.cjs'), 'utf8')).toContain(COMPILER_TEXT);
+    }
+    // The SES webhook's notifications are parsed by no hot schema: its bundle loads no compiler.
+    for (const name of WEBHOOKS.filter((webhook) => webhook !== 'Ses')) {
+      expect(readFileSync(join(assets.get(name) ?? '', 'zod-compile.cjs'), 'utf8')).toContain(COMPILER_TEXT);
     }
   });
 
@@ -123,19 +113,46 @@ describe('cdk synth with bundling', () => {
     expect(readFileSync(join(dir, 'mail-mime.cjs'), 'utf8')).toContain(MAILPARSER_TEXT);
   });
 
-  it("keeps the language detector's n-grams (1.6 MB) beside each bundle that may detect a language, not in it", () => {
+  it("keeps the language detector's n-grams (1.6 MB) out of every bundle, beside those that may detect a language", () => {
     // The resolver routes by language; the others run the conversation clock's automations by language
-    // and the surveys' language: only a rule or survey that needs it loads the file.
-    for (const name of ['Resolver', 'AgentApi', 'AgentMedia', 'Sender', 'Timers']) {
-      const dir = assets.get(name) ?? '';
-      const size = statSync(join(dir, 'index.mjs')).size;
-      const beside = existsSync(join(dir, 'eld-small.cjs'));
-      expect({ name, beside, underOneMiB: size < 1024 * 1024 }).toEqual({
-        name,
-        beside: true,
-        underOneMiB: true,
-      });
+    // and the surveys' language: only a rule or survey that needs it loads the file. Agent-media's
+    // bundle reaches eld's module but never calls it, so it names no file and ships none.
+    for (const [name, dir] of assets) {
+      const inlined = readFileSync(join(dir, 'index.mjs'), 'utf8').includes(ELD_DATA_TEXT);
+      expect({ name, inlined }).toEqual({ name, inlined: false });
     }
+    for (const name of ['Resolver', 'AgentApi', 'Sender', 'Timers']) {
+      expect(readFileSync(join(assets.get(name) ?? '', 'eld-small.cjs'), 'utf8'), name).toContain(
+        ELD_DATA_TEXT,
+      );
+    }
+  });
+
+  it('ships each file loaded on demand beside every bundle that names it, and beside no other', () => {
+    const modules = [
+      ...EVERY_FUNCTION_ON_DEMAND,
+      BEDROCK_ON_DEMAND,
+      SES_ON_DEMAND,
+      PHONE_ON_DEMAND,
+      ZOD_COMPILE_ON_DEMAND,
+    ];
+    for (const [name, dir] of assets) {
+      const bundle = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      for (const { file } of modules) {
+        expect({ name, file, beside: existsSync(join(dir, file)) }).toEqual({
+          name,
+          file,
+          beside: bundle.includes(file),
+        });
+      }
+    }
+  });
+
+  it('leaves the MIME reader out of every bundle but the mail function, which reads every mail', () => {
+    const holding = [...assets].filter(([, dir]) =>
+      readFileSync(join(dir, 'index.mjs'), 'utf8').includes(MAILPARSER_TEXT),
+    );
+    expect(holding.map(([name]) => name)).toEqual(['SesMail']);
   });
 
   it("keeps the resolver under its mark (the repositories of a message's way only)", () => {

@@ -9,10 +9,11 @@ const cdkJson = CdkJsonSchema.parse(
 
 /**
  * An app with the feature flags of cdk.json, so the templates are the ones `cdk synth` writes, and
- * `context` on top; no stack is bundled.
+ * `context` on top; no stack is bundled (unless `context` says `aws:cdk:bundling-stacks`). It writes
+ * its assembly into `outdir` when given one.
  */
-export function appWith(context: Record<string, unknown>): App {
-  return new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } });
+export function appWith(context: Record<string, unknown>, outdir?: string): App {
+  return new App({ outdir, context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [], ...context } });
 }
 
 /** The logical id of the CloudFormation resource at `path` (a construct path below the stack). */

@@ -144,7 +144,15 @@ describe('local runtime: a missed call waits in the inbox once it has settled', 
       AccountSid: 'ACmissedwait0000000000000000000000',
     };
     const leg = { ...back, From: '+15005550006', To: phone, Direction: 'outbound-api' };
+    const firstResponses = async () =>
+      (await api<{ overall: { firstResponseMs: { conversations: number } } }>('GET', '/api/metrics')).overall
+        .firstResponseMs.conversations;
+    const before = await firstResponses();
     await post('/webhooks/twilio/voice/status', { ...leg, CallStatus: 'completed', CallDuration: '40' });
+    // The conversation's first response, in the metrics as a reply's would be; the call again: once.
+    expect(await firstResponses()).toBe(before + 1);
+    await post('/webhooks/twilio/voice/status', { ...leg, CallStatus: 'completed', CallDuration: '40' });
+    expect(await firstResponses()).toBe(before + 1);
     const answered = await conversation(id);
     expect(answered.waiting).toBeFalsy();
     expect(answered.missedCallAt).toBeUndefined();

@@ -16,7 +16,7 @@ interface OperatorSetting {
  */
 export const operatorSettings = {
   DEFAULT_REGION: { context: 'defaultRegion', readers: ['agent-api', 'resolver'] },
-  REOPEN_WINDOW_HOURS: { context: 'reopenWindowHours', readers: ['resolver'] },
+  REOPEN_WINDOW_HOURS: { context: 'reopenWindowHours', readers: ['resolver', 'timers'] },
   EMAIL_FORM_SENDERS: { context: 'emailFormSenders', readers: ['ses-mail'] },
   EMAIL_FALLBACK_CHARSET: { context: 'emailFallbackCharset', readers: ['ses-mail'] },
   META_PAGE_ID: { context: 'metaPageId', readers: ['meta', 'agent-api'] },

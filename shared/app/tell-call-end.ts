@@ -1,17 +1,19 @@
 import type { TrackClock } from '../domain/clock-ports.js';
 import type { Envelope } from '../domain/envelope.js';
 import { isAnsweredCallBack, isInboundCallEnd } from '../domain/missed-call.js';
-import type { ResolverStore } from '../domain/resolver-ports.js';
+import { type BusinessAnswerDeps, recordBusinessAnswer } from './record-business-answer.js';
 
 /**
  * The end of a call, filed beside `conversationId` at `at` (its timeline item's time). One the customer
  * made (`isInboundCallEnd`): the clock sets its missed call's timer (`missedCallTimer`), keyed on the
  * call, with no read or write now (a redelivered status sets the same timer). A call-back the customer
- * answered (`isAnsweredCallBack`): the answer to their wait, as an agent's reply is (its conditional
- * write, then the clock's `reply`: the response target it meets). Any other event: nothing.
+ * answered (`isAnsweredCallBack`): the answer to their wait, as a person's answer from outside Threadline
+ * is (`recordBusinessAnswer`): the conversation's first response when it is the first answer (marked
+ * once, counted in the metrics), the wait's end, routing's `humanRepliedAt`, then the clock's `reply`
+ * (the response target it meets). Any other event: nothing.
  */
 export async function tellClockOfCallEnd(
-  deps: { track?: TrackClock | undefined; store: Pick<ResolverStore, 'markAnswered'> },
+  deps: BusinessAnswerDeps & { track?: TrackClock | undefined },
   envelope: Envelope,
   placed: { conversationId: string; at: string },
 ): Promise<void> {
@@ -19,7 +21,6 @@ export async function tellClockOfCallEnd(
   if (isInboundCallEnd(envelope)) {
     await deps.track?.({ type: 'callEnded', conversationId, callSid: envelope.callId, at });
   } else if (isAnsweredCallBack(envelope)) {
-    await deps.store.markAnswered?.(conversationId, at);
-    await deps.track?.({ type: 'reply', conversationId, at, author: 'agent' });
+    await recordBusinessAnswer(deps, conversationId, at);
   }
 }

@@ -1,7 +1,7 @@
 import type { AgentProfile } from './assignment.js';
 import type { AutomationPorts } from './automation-ports.js';
 import type { CsatPorts } from './csat/csat-ports.js';
-import type { MissedCallOutcome } from './missed-call.js';
+import type { MissedCallSettled } from './missed-call.js';
 import type { Clock } from './ports.js';
 import type { RefillAgent } from './refill-ports.js';
 import type { RouterAdmin } from './router-ports.js';
@@ -38,8 +38,15 @@ export interface ClockStore {
   snooze(conversationId: string, until: string): Promise<boolean>;
   /** Puts back a conversation snoozed until `until`; false when it is not (any more). */
   wake(conversationId: string, until: string): Promise<boolean>;
-  /** A missed call that ended at `at` settled: its conversation waits from it, or is marked (`missed-call.ts`). */
-  waitForMissedCall?(conversation: Conversation, at: string): Promise<MissedCallOutcome>;
+  /**
+   * A missed call that ended at `at`, filed beside `conversation`, settled: the conversation a message
+   * of the caller's would go to (reopened within `reopenWindowMs`, or new) waits from it, or is marked.
+   */
+  waitForMissedCall?(
+    conversation: Conversation,
+    at: string,
+    reopenWindowMs: number,
+  ): Promise<MissedCallSettled>;
 }
 
 /** The conversation changes a breach or an auto-resolve makes. */
@@ -68,6 +75,8 @@ export interface ConversationClockDeps {
   clock: Clock;
   /** How long an unread web-chat reply waits before it also goes by email; unset, it never does. */
   webchatFallbackMs?: number | undefined;
+  /** REOPEN_WINDOW_HOURS: whether a missed call reopens the caller's last conversation or opens one (72 h unset). */
+  reopenWindowMs?: number | undefined;
   /** Who the visitor chatted with, named in the fallback email's subject and text (WEBCHAT_BUSINESS_NAME). */
   webchatBusinessName?: string | undefined;
   /** WEBCHAT_ALLOWED_ORIGINS: the fallback email links back to the visitor's chat page only on these. */

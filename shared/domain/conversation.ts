@@ -55,7 +55,8 @@ export function mailDigest(envelope: Envelope): string | undefined {
   return createHash('sha256').update(parts.join('\n')).digest('base64url');
 }
 
-const DEFAULT_REOPEN_WINDOW_MS = 72 * 60 * 60 * 1000;
+/** How long after its resolution a customer's word reopens a conversation unless REOPEN_WINDOW_HOURS says (72 h). */
+export const DEFAULT_REOPEN_WINDOW_MS = 72 * 60 * 60 * 1000;
 
 /** Where an event goes: the conversation, and whether it reopens or follows another. */
 export interface Placement {

@@ -1,4 +1,6 @@
+import { nextConversationId } from './conversation.js';
 import type { Envelope } from './envelope.js';
+import type { Conversation } from './timeline.js';
 import { newTimer, type Timer } from './timer-ports.js';
 
 /**
@@ -54,4 +56,50 @@ export function missedCallTimer(call: { conversationId: string; callSid: string;
 export const MISSED_CALL_AUTHOR_ID = 'missed-call';
 
 /** What settling a missed call did to its conversation (`ClockStore.waitForMissedCall`). */
-export type MissedCallOutcome = 'waits' | 'reopened' | 'marked' | 'answered';
+export type MissedCallOutcome = 'waits' | 'reopened' | 'opened' | 'marked' | 'answered';
+
+/** What settling a missed call did, and to which conversation (the one it waits in, or was marked). */
+export interface MissedCallSettled {
+  outcome: MissedCallOutcome;
+  conversationId: string;
+}
+
+/** What a settle reads of the caller's profile when the conversation its call was filed beside is not open. */
+export interface MissedCallProfile {
+  openConversationId?: string | undefined;
+  lastConversationId?: string | undefined;
+  lastResolvedAt?: string | undefined;
+}
+
+/**
+ * Where a settled missed call (its end at `at`) goes, by the rule a message of the caller's at that
+ * time follows (`placeEvent`): the customer's open conversation (`join`: it waits there, or is
+ * marked), whichever it is now (one the caller's text opened during the settle included); else their
+ * last one, resolved before the call, reopened when the call came within `reopenWindowMs` of that
+ * resolve (`reopen`); else a new one after it (`open`: the id a message would open, so a text racing
+ * the settle lands in the same one). A resolve at or after the call (someone dealt with it), or no
+ * profile (an erased customer): `none`.
+ */
+export type MissedCallPlace =
+  | { kind: 'join'; conversationId: string }
+  | { kind: 'reopen'; conversationId: string }
+  | { kind: 'open'; conversationId: string; previousConversationId: string }
+  | { kind: 'none' };
+
+export function missedCallPlace(
+  filedBeside: Pick<Conversation, 'id' | 'customerId' | 'status' | 'resolvedAt'>,
+  profile: MissedCallProfile | undefined,
+  at: string,
+  reopenWindowMs: number,
+): MissedCallPlace {
+  if (filedBeside.status === 'open') return { kind: 'join', conversationId: filedBeside.id };
+  if (!profile) return { kind: 'none' };
+  if (profile.openConversationId) return { kind: 'join', conversationId: profile.openConversationId };
+  const last = profile.lastConversationId ?? filedBeside.id;
+  const resolvedAt = profile.lastResolvedAt ?? filedBeside.resolvedAt;
+  if (!resolvedAt || resolvedAt >= at) return { kind: 'none' };
+  if (Date.parse(at) - Date.parse(resolvedAt) <= reopenWindowMs)
+    return { kind: 'reopen', conversationId: last };
+  const conversationId = nextConversationId(filedBeside.customerId, last);
+  return { kind: 'open', conversationId, previousConversationId: last };
+}

@@ -5,6 +5,7 @@ import { returnAbsentAgents } from '../app/return-absent-agents.js';
 import { trackConversationClock } from '../app/track-conversation-clock.js';
 import { dynamoDbLite } from '../aws/dynamodb-lite.js';
 import { getSecretString } from '../aws/secrets-lite.js';
+import { reopenWindowMsOf } from '../config/resolver-settings.js';
 import { loadConfigWithSecrets } from '../config/secrets.js';
 import { AGENT_AWAY_TASK } from '../domain/agent-away.js';
 import { AGENT_LOAD_TASK } from '../domain/agent-load.js';
@@ -78,7 +79,9 @@ export async function createTimersHandler(): Promise<
   const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
   const base = awsConversationClock(config, repos);
   // Only the timers settle a missed call (the resolver sets its timer): its writes are theirs alone.
-  const clock = { ...base, store: { ...base.store, ...repos.missedCalls } };
+  // The reopen window is the resolver's: a missed call reopens or opens as a message would.
+  const reopenWindowMs = reopenWindowMsOf(config);
+  const clock = { ...base, store: { ...base.store, ...repos.missedCalls }, reopenWindowMs };
   if (config.OUTBOUND_QUEUE_URL) {
     const track = (event: ClockEvent) => trackConversationClock(clock, event);
     withAutomations(clock, repos, {

@@ -4,6 +4,7 @@ import { refillOver } from '../app/refill-holder.js';
 import type { Config } from '../config/config.js';
 import { parseAgentTokens } from '../config/config.js';
 import { csatSettings } from '../config/csat-settings.js';
+import { reopenWindowMsOf } from '../config/resolver-settings.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
 import { fallbackDelayMs } from '../config/webchat-settings.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
@@ -65,6 +66,8 @@ export function localConversationClock(input: {
     timers: timerStore,
     policy,
     clock: input.clock,
+    // A missed call reopens or opens by the resolver's window.
+    reopenWindowMs: reopenWindowMsOf(input.config),
     webchatFallbackMs: fallbackDelayMs(input.config.WEBCHAT_EMAIL_FALLBACK_DELAY),
     webchatBusinessName: input.config.WEBCHAT_BUSINESS_NAME,
     webchatAllowedOrigins: input.config.WEBCHAT_ALLOWED_ORIGINS,

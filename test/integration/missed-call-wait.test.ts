@@ -7,6 +7,7 @@ import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { slaPolicyFile } from '../support/policy-file.js';
+import { twilioCall } from '../support/twilio-caller.js';
 import { deliver, signedTwilio } from '../support/webhooks.js';
 
 const TWILIO_TOKEN = 'missed-call-wait-twilio-token';
@@ -46,46 +47,8 @@ describe('local runtime: a missed call waits in the inbox once it has settled', 
   };
   const at = () => new Date(manual.now()).toISOString();
 
-  /** One inbound call: its ringing, its end (status), its recording and transcription. */
-  const call = (from: string, sid: string) => {
-    const params = {
-      CallSid: sid,
-      AccountSid: 'ACmissedwait0000000000000000000000',
-      From: from,
-      To: '+15005550006',
-      Direction: 'inbound',
-    };
-    const recording = `RE${sid.slice(2)}`;
-    const recordingUrl = `https://api.twilio.com/2010-04-01/Accounts/AC/Recordings/${recording}`;
-    return {
-      ring: () => post('/webhooks/twilio/voice', { ...params, CallStatus: 'ringing' }),
-      end: (status: string, seconds: number) =>
-        post('/webhooks/twilio/voice/status', {
-          ...params,
-          CallStatus: status,
-          CallDuration: String(seconds),
-        }),
-      voicemail: (seconds: number) =>
-        post(`/webhooks/twilio/voice/recording?${new URLSearchParams({ From: from, To: params.To })}`, {
-          AccountSid: params.AccountSid,
-          CallSid: sid,
-          RecordingSid: recording,
-          RecordingUrl: recordingUrl,
-          RecordingStatus: 'completed',
-          RecordingDuration: String(seconds),
-        }),
-      transcription: (text: string) =>
-        post(`/webhooks/twilio/voice/transcription?${new URLSearchParams({ From: from, To: params.To })}`, {
-          AccountSid: params.AccountSid,
-          CallSid: sid,
-          RecordingSid: recording,
-          RecordingUrl: recordingUrl,
-          TranscriptionSid: `TR${sid.slice(2)}`,
-          TranscriptionStatus: 'completed',
-          TranscriptionText: text,
-        }),
-    };
-  };
+  const call = (from: string, sid: string) =>
+    twilioCall(post, 'ACmissedwait0000000000000000000000', from, sid);
 
   it('puts a hang-up before the beep in the waiting inbox after the settle, from the call, until a reply', async () => {
     const phone = '+14155550181';
@@ -181,7 +144,15 @@ describe('local runtime: a missed call waits in the inbox once it has settled', 
       AccountSid: 'ACmissedwait0000000000000000000000',
     };
     const leg = { ...back, From: '+15005550006', To: phone, Direction: 'outbound-api' };
+    const firstResponses = async () =>
+      (await api<{ overall: { firstResponseMs: { conversations: number } } }>('GET', '/api/metrics')).overall
+        .firstResponseMs.conversations;
+    const before = await firstResponses();
     await post('/webhooks/twilio/voice/status', { ...leg, CallStatus: 'completed', CallDuration: '40' });
+    // The conversation's first response, in the metrics as a reply's would be; the call again: once.
+    expect(await firstResponses()).toBe(before + 1);
+    await post('/webhooks/twilio/voice/status', { ...leg, CallStatus: 'completed', CallDuration: '40' });
+    expect(await firstResponses()).toBe(before + 1);
     const answered = await conversation(id);
     expect(answered.waiting).toBeFalsy();
     expect(answered.missedCallAt).toBeUndefined();

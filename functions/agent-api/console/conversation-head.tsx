@@ -3,6 +3,7 @@ import type { AgentRow } from './agents.js';
 import { type Api, ApiError, type Conversation } from './api.js';
 import { channelName, failureText } from './format.js';
 import { useMedia } from './header.js';
+import { MissedCallBadge } from './inbox-row.js';
 import type { LiveStatus } from './live.js';
 import { SnoozeControl, snooze, statusText, wake } from './snooze.js';
 import { TransferForm, TransferMenu, type TransferTarget } from './transfer.js';
@@ -45,7 +46,12 @@ export function ConversationHead(props: {
           {props.name.text ?? props.conversation.customerId}
         </h2>
       </div>
-      {props.erased ? null : <p class="meta">{metaText(c)}</p>}
+      {props.erased ? null : (
+        <p class="meta">
+          <MissedCallBadge at={c.missedCallAt} />
+          {metaText(c)}
+        </p>
+      )}
       <div class="actions">
         {props.erased ? null : <HeadActions {...props} />}
         <button

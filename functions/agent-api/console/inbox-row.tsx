@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { customerLabel } from './customer-label.js';
 import { channelName, clock, nextDeadline, since } from './format.js';
+import { missedCallLabel } from './missed-call-text.js';
 import type { InboxRow } from './moved-away.js';
 
 /** What a row says of its state: snoozed until when, waiting how long (as of `now`), answered, or its status. */
@@ -51,7 +52,14 @@ function PriorityBadge(props: { priority: string | undefined }) {
  * user" three times): the first words and the state.
  */
 function pickName(who: string, c: InboxRow, now: number): string {
-  return `Select ${who}${c.preview ? `: ${c.preview}` : ''}, ${rowState(c, now)}`;
+  const missed = missedCallLabel(c.missedCallAt, clock);
+  return `Select ${who}${c.preview ? `: ${c.preview}` : ''}, ${missed ? `${missed}, ` : ''}${rowState(c, now)}`;
+}
+
+/** A conversation waiting for a call-back: "Missed call 14:05", a badge (the row's, the header's). */
+export function MissedCallBadge(props: { at: string | undefined }) {
+  const label = missedCallLabel(props.at, clock);
+  return label ? <span class="badge missed-call">{label}</span> : null;
 }
 
 /**
@@ -97,6 +105,7 @@ export function ConversationRow(props: {
         ) : null}
         <span class="badges">
           <PriorityBadge priority={c.priority} />
+          <MissedCallBadge at={c.missedCallAt} />
           {(c.channels.length ? c.channels : c.channel ? [c.channel] : []).map((ch) => (
             <span key={ch} class={`badge ch-${ch}`}>
               {channelName(ch)}

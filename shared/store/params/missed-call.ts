@@ -1,6 +1,6 @@
-import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { GetCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { MISSED_CALL_AUTHOR_ID } from '../../domain/missed-call.js';
-import { inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
+import { inboxDueShardPartition, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
 import { reopenConversationInput } from './conversations.js';
 
 /**
@@ -66,5 +66,48 @@ export function missedCallReopenInput(table: string, conversationId: string, at:
     ...input,
     UpdateExpression: input.UpdateExpression?.replace(' REMOVE ', ', missedCallAt = :now REMOVE '),
     ConditionExpression: `${input.ConditionExpression} AND resolvedAt < :now`,
+  };
+}
+
+/** The caller's profile as a settle reads it (`missedCallPlace`): its open and last conversations. */
+export function missedCallProfileInput(table: string, customerId: string): GetCommandInput {
+  return {
+    TableName: table,
+    Key: Keys.customer(customerId),
+    ProjectionExpression: 'openConversationId, lastConversationId, lastResolvedAt',
+  };
+}
+
+/**
+ * A missed call that came after the reopen window of the caller's last conversation: a new conversation
+ * after it (`previous`), open, waiting from the call in the inbox's waiting order, marked, on voice. Its
+ * id is the one the caller's next message would open (`nextConversationId`): when that message made it
+ * first, the condition fails (the settle then joins it).
+ */
+export function missedCallOpenInput(
+  table: string,
+  open: { conversationId: string; customerId: string; previous: string; at: string },
+): UpdateCommandInput {
+  const { conversationId, at } = open;
+  return {
+    TableName: table,
+    Key: Keys.conversation(conversationId),
+    UpdateExpression:
+      'SET entity = :entity, id = :id, customerId = :customerId, createdAt = :at, stateFrom = :at, #status = :open, channel = :voice, channels = :channels, previousConversationId = :previous, waitingSince = :at, missedCallAt = :at, gsi1pk = :inbox, gsi1sk = :sk, gsi2pk = :inboxDue',
+    ConditionExpression: 'attribute_not_exists(pk)',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':entity': 'conversation',
+      ':id': conversationId,
+      ':customerId': open.customerId,
+      ':at': at,
+      ':open': 'open',
+      ':voice': 'voice',
+      ':channels': new Set(['voice']),
+      ':previous': open.previous,
+      ':inbox': inboxShardPartition('open', conversationId),
+      ':sk': inboxSortKey(at, conversationId),
+      ':inboxDue': inboxDueShardPartition('open', conversationId),
+    },
   };
 }

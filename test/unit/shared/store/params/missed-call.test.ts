@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { missedCallTimer } from '#shared/domain/missed-call.js';
 import {
   missedCallMarkInput,
+  missedCallOpenInput,
   missedCallReopenInput,
   missedCallWaitInput,
 } from '#shared/store/params/missed-call.js';
@@ -48,5 +49,25 @@ describe('missed call params', () => {
     );
     expect(input.ConditionExpression).toBe('#status = :resolved AND resolvedAt < :now');
     expect(input.ExpressionAttributeValues).toMatchObject({ ':now': AT, ':by': 'missed-call' });
+  });
+
+  it('opens a new conversation after the window only where none is: open, waiting from the call, marked, listed', () => {
+    const input = missedCallOpenInput('t', {
+      conversationId: 'cv_1',
+      customerId: 'cu_1',
+      previous: 'cv_0',
+      at: AT,
+    });
+    expect(input.Key).toEqual(key);
+    expect(input.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(input.ExpressionAttributeValues).toMatchObject({
+      ':customerId': 'cu_1',
+      ':previous': 'cv_0',
+      ':at': AT,
+      ':open': 'open',
+    });
+    expect(input.UpdateExpression).toContain(
+      'waitingSince = :at, missedCallAt = :at, gsi1pk = :inbox, gsi1sk = :sk',
+    );
   });
 });

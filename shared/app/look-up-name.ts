@@ -29,3 +29,12 @@ export async function lookUpName(
   const name = await lookup(customer);
   return name ? { name: { value: name, at: envelope.occurredAt } } : {};
 }
+
+/** The name an event carries, when it is the earliest the profile has seen (the profile read says). */
+export function nameToKeep({ envelope, profile }: Resolving): ProfileTouch['name'] {
+  const name = envelope.kind === 'message' ? envelope.profileName : undefined;
+  if (!name) return undefined;
+  if (profile?.name && (profile.nameAt === undefined || profile.nameAt <= envelope.occurredAt))
+    return undefined;
+  return { value: name, at: envelope.occurredAt };
+}

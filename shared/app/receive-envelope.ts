@@ -24,7 +24,13 @@ import {
   oncePlacement,
   standsForItsMessage,
 } from '../domain/resolution.js';
-import type { PlacedEvent, ProfileTouch, ResolverStore, SentMessage } from '../domain/resolver-ports.js';
+import type {
+  PlacedEvent,
+  ProfileTouch,
+  ResolverStore,
+  SentMessage,
+  TouchedConversation,
+} from '../domain/resolver-ports.js';
 import type { Receipt, RouteInbound } from '../domain/router-ports.js';
 import { routableKind } from '../domain/routing/routable.js';
 import type { Customer } from '../domain/timeline.js';
@@ -46,7 +52,7 @@ import {
   type Resolving,
   recordEvidence,
 } from './identity-evidence.js';
-import { type LookedUpName, lookUpName, type ProfileNameLookup } from './look-up-name.js';
+import { type LookedUpName, lookUpName, nameToKeep, type ProfileNameLookup } from './look-up-name.js';
 import { isAnotherReceipt } from './mail-receipt.js';
 import { threadOfGroup } from './merged-thread.js';
 import { claimChangedIdentity, lastNumbers, numberChangeSender, releaseOldNumber } from './number-change.js';
@@ -139,14 +145,12 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
   const undelivered = failedFirst || item.status === 'failed';
   const ownThreadId = threadId(envelope);
   if (ownThreadId) {
-    await deps.store.linkThread(envelope.channel, ownThreadId, {
-      customerId,
-      conversationId: placement.conversationId,
-    });
+    const threadLink = { customerId, conversationId: placement.conversationId };
+    await deps.store.linkThread(envelope.channel, ownThreadId, threadLink);
   }
   // Quiet mail filed on a conversation that is not open leaves it untouched (status, wait, inbox).
   const routed = inbound && deps.route !== undefined && routableKind(item) !== undefined;
-  const touched = placement.quiet
+  const touched: TouchedConversation = placement.quiet
     ? { snapshot: undefined, current: false, unlisted: false, latestInbound: false }
     : await deps.store.touchConversation({
         ...placement,
@@ -157,6 +161,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
         inbound,
         ...(inbound ? { preview: previewOf(item), languageHint: languageHintOf(item) } : {}),
         receivedAt: item.receivedAt,
+        arrivedAt: envelope.receivedAt,
         continues: placement.conversationId === profile?.openConversationId,
         listLater: routed,
         // A turn for routing's AI answer limit, counted by the delivery that wrote the message only.
@@ -173,16 +178,8 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
     latestInbound: touched.latestInbound ?? (inbound && current),
     unlisted: unlisted === true,
     undelivered,
+    overtaken: touched.overtaken,
   };
-}
-
-/** The name an event carries, when it is the earliest the profile has seen (the profile read says). */
-function nameToKeep({ envelope, profile }: Resolving): ProfileTouch['name'] {
-  const name = envelope.kind === 'message' ? envelope.profileName : undefined;
-  if (!name) return undefined;
-  if (profile?.name && (profile.nameAt === undefined || profile.nameAt <= envelope.occurredAt))
-    return undefined;
-  return { value: name, at: envelope.occurredAt };
 }
 
 /**
@@ -260,9 +257,8 @@ async function resolveCustomerEvent(
   const { claim, customerId, profile } = holder;
   // A deletion's later look for its message: the deletion again, nothing placed, touched or routed.
   if (isLaterLook(envelope)) return lookAgain(deps, envelope, { customerId, identity: customer }, now);
-  const hopped = customerId !== claim.customerId;
-  const { moved, deletionMarkedUntil, editHeldAt } = claim;
-  const once = oncePlacement(envelope, { moved, hopped, profile, deletionMarkedUntil });
+  const { editHeldAt } = claim;
+  const once = oncePlacement(envelope, { ...claim, hopped: customerId !== claim.customerId, profile });
   if (await knownErasedRetry(deps.store, envelope, { claim, profile, sent }))
     return droppedAsErased(deps, envelope);
   if (await isAnotherReceipt(deps, envelope, customerId)) return { customerId, written: false };
@@ -312,6 +308,7 @@ async function resolveCustomerEvent(
     inbound,
     asTouched: current ? conversation?.conversation : undefined,
     unlisted: placed.unlisted,
+    overtaken: placed.overtaken,
     firstResponded: conversation?.state.firstResponseAt !== undefined,
   };
   const routed = await routeThenWait(deps.store, waiting, () =>

@@ -4,6 +4,7 @@ import type { ResolverStore } from '../domain/resolver-ports.js';
 import type { Conversation } from '../domain/timeline.js';
 import {
   aiAnswered,
+  heard,
   type LateFailureWait,
   mayStartWaiting,
   routedElsewhere,
@@ -29,6 +30,8 @@ export interface TouchedForWaiting {
   unlisted: boolean;
   /** It had its first response as touched, so an AI answer to this event lists nothing. */
   firstResponded: boolean;
+  /** An answer or the conversation's start came after it (`TouchedConversation.overtaken`). */
+  overtaken?: boolean | undefined;
 }
 
 /**
@@ -56,12 +59,15 @@ export async function routeThenWait(
   const answered = aiAnswered(routed);
   const { conversationId, at, receivedAt, inbound, asTouched } = touched;
   const waits = !answered && !unreachable(routed);
-  // Nobody can answer it: the wait its opening touch started goes.
-  if (inbound && unreachable(routed) && asTouched?.waitingSince === at) {
-    await store.dropUnreachableWait?.(conversationId, at);
+  // Nobody can answer it: the wait its opening touch started goes (a late reopen's: from our receipt).
+  const own = asTouched?.waitingSince;
+  if (inbound && unreachable(routed) && own !== undefined && [at, heard(at, receivedAt)].includes(own)) {
+    await store.dropUnreachableWait?.(conversationId, own);
   }
   if (inbound && store.startWaiting && waits && mayStartWaiting(asTouched, at, receivedAt)) {
-    await store.startWaiting(conversationId, at, undefined, receivedAt);
+    // Overtaken by an answer made before we had it, or by the conversation's start: from our receipt.
+    const since = touched.overtaken ? heard(at, receivedAt) : at;
+    await store.startWaiting(conversationId, since, undefined, receivedAt);
   }
   if (touched.unlisted && !(answered && !touched.firstResponded)) await store.listInInbox?.(conversationId);
   return routed;

@@ -70,7 +70,8 @@ export interface Placement {
   quiet?: true;
   /**
    * A reopen by an event timed at or before the resolution (the same second, or sent before it and
-   * received after it): the resolver's receipt time, not the event's, decides whether it reopens.
+   * received after it, however long before): the resolver's receipt time, not the event's, decides
+   * whether it reopens, and starts its wait.
    */
   late?: true;
 }

@@ -75,6 +75,8 @@ export interface ConversationTouch {
    * it may reopen (`Placement.late`): reopens only if received after it, whatever the order of events.
    */
   receivedAt?: string | undefined;
+  /** When our webhook took the event (`Envelope.receivedAt`): an older message's beginnings it may move. */
+  arrivedAt?: string | undefined;
   /**
    * The profile holds the conversation open already: an inbound event does not start its wait in the
    * touch (the resolver does after routing). Unset, the touch starts it (the conversation's first message).
@@ -161,6 +163,11 @@ export interface TouchedConversation {
    * `lastInboundAt` is the event's time now, current or not. Undefined: as `current`.
    */
   latestInbound?: boolean | undefined;
+  /**
+   * An answer recorded on the conversation is newer than the event, or the conversation began after it
+   * but before it reached us (`notBeforeConversation`): a wait it starts begins when we received it.
+   */
+  overtaken?: boolean | undefined;
 }
 
 /** The first envelope that carried an email's Message-ID: its customer, and a digest of the mail. */
@@ -348,7 +355,7 @@ export interface IdentityHolder extends EditMark {
 export type OncePlacement = 'reference' | 'key' | 'merged';
 
 /** An event on the timeline as the resolver placed it, and its conversation as the touch left it. */
-export interface PlacedEvent {
+export interface PlacedEvent extends Pick<TouchedConversation, 'overtaken'> {
   item: TimelineItem;
   placement: Placement;
   written: boolean;

@@ -34,6 +34,7 @@ import {
   earlierWaitInput,
   holdOpenConversationInput,
   isLateReopen,
+  isOvertaken,
   laterInboundInput,
   queryInboxInput,
   releaseOpenConversationInput,
@@ -233,7 +234,8 @@ async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promis
   // After a late message the follow-ups changed the item again: routing reads it afresh then.
   const snapshot = out.current && out.attributes ? conversationSnapshotOf(out.attributes) : undefined;
   const unlisted = snapshot !== undefined && out.attributes?.gsi1pk === undefined;
-  return { current: out.current, snapshot, latestInbound, ...(unlisted ? { unlisted } : {}) };
+  const overtaken = touch.inbound && isOvertaken(out.attributes, touch) ? { overtaken: true } : {};
+  return { current: out.current, snapshot, latestInbound, ...(unlisted ? { unlisted } : {}), ...overtaken };
 }
 
 /** The conditional writes that start and end a wait (`params/waiting.ts`; no-ops when their condition fails). */

@@ -58,7 +58,7 @@ describe('local runtime: a message received after the resolve reopens, whatever 
       return client;
     },
   });
-  const { manual, idle, advance, whatsapp, api } = clock;
+  const { manual, idle, advance, whatsapp, api, call } = clock;
   const { find, timeline } = customerReads(api);
   const conversation = (id: string) => api<ConversationRead>('GET', `/api/conversations/${id}`);
   const openInbox = async () =>
@@ -95,7 +95,9 @@ describe('local runtime: a message received after the resolve reopens, whatever 
     const late = new Date(sent + 5_000).toISOString();
     await whatsappAt(phone, `wamid.${phone}.2`, sent + 5_000, 'Wait, one more question');
     const now = await conversation(id);
-    expect(now).toMatchObject({ status: 'open', waiting: true, waitingSince: late });
+    // Waiting from when we received it, after the resolve, never from before it.
+    const received = new Date(sent + 5_700).toISOString();
+    expect(now).toMatchObject({ status: 'open', waiting: true, waitingSince: received });
     expect(await openInbox()).toContain(id);
     expect((await find(`+${phone}`)).openConversationId).toBe(id);
     // The reopen is announced once, for this message, as any reopen is; its target runs.
@@ -183,6 +185,76 @@ describe('local runtime: a message received after the resolve reopens, whatever 
     // No target started: nothing breaches.
     await advance(60_000);
     expect((await timeline(customer.id)).filter((i) => i.event === 'sla_breached')).toEqual([]);
+  });
+
+  /**
+   * The customer's message of `OLD` (WhatsApp's retry of a week, a replay of their history) delivered
+   * now, and again: filed on the timeline at its own time, in the conversation it finds. Answers when
+   * we received it.
+   */
+  const OLD = '2024-05-01T09:00:00.000Z';
+  const oldMessage = async (phone: string) => {
+    await advance(2_000);
+    const received = new Date(manual.now()).toISOString();
+    for (let i = 0; i < 2; i++)
+      await whatsappAt(phone, `wamid.${phone}.old`, Date.parse(OLD), 'old ticket: invoice');
+    return received;
+  };
+  /** The customer's conversation, which an agent answered a second after its message. */
+  async function answeredConversation(phone: string) {
+    await whatsapp({ from: phone, id: `wamid.${phone}.1`, text: 'My parcel never arrived' });
+    const customer = await find(`+${phone}`);
+    const id = customer.openConversationId ?? '';
+    await advance(1_000);
+    const reply = await call('POST', `/api/conversations/${id}/replies`, { text: 'We are on it.' });
+    expect(reply.status).toBe(202);
+    await idle();
+    const answered = await conversation(id);
+    expect(answered.answeredAt).toBeDefined();
+    return { customerId: customer.id, id, answered };
+  }
+  const filedAtItsTime = async (customerId: string, id: string) =>
+    expect((await timeline(customerId)).filter((i) => i.text === 'old ticket: invoice')).toEqual([
+      expect.objectContaining({ at: OLD, conversationId: id }),
+    ]);
+
+  it('reopens on a message from long before the conversation, waiting from when we received it', async () => {
+    const phone = '447700900807';
+    const { customerId, id } = await answeredConversation(phone);
+    await advance(1_000);
+    await api('POST', `/api/conversations/${id}/resolve`, { csat: false });
+    const received = await oldMessage(phone);
+    const now = await conversation(id);
+    // Never before the resolve it came after (the agent never saw it), nor the conversation's start.
+    expect(now).toMatchObject({ status: 'open', waiting: true, waitingSince: received });
+    expect(now.preview).toBe('My parcel never arrived');
+    await filedAtItsTime(customerId, id);
+  });
+
+  it('waits from our receipt on a message from long before an answered conversation, its preview kept', async () => {
+    const phone = '447700900808';
+    const { customerId, id, answered } = await answeredConversation(phone);
+    const received = await oldMessage(phone);
+    const now = await conversation(id);
+    // The answer did not see it (it came after), but the wait starts after the answer.
+    expect(now).toMatchObject({ status: 'open', waiting: true, waitingSince: received });
+    expect(now.preview).toBe('My parcel never arrived');
+    expect(now.lastInboundAt).toBe(answered.lastInboundAt);
+    await filedAtItsTime(customerId, id);
+  });
+
+  it('keeps the wait and the preview of a waiting conversation on a message from long before it', async () => {
+    const phone = '447700900809';
+    await whatsapp({ from: phone, id: `wamid.${phone}.1`, text: 'My parcel never arrived' });
+    const customer = await find(`+${phone}`);
+    const id = customer.openConversationId ?? '';
+    const waiting = await conversation(id);
+    expect(waiting.waitingSince).toBeDefined();
+    await oldMessage(phone);
+    const now = await conversation(id);
+    expect(now).toMatchObject({ status: 'open', waiting: true, waitingSince: waiting.waitingSince });
+    expect(now.preview).toBe('My parcel never arrived');
+    await filedAtItsTime(customer.id, id);
   });
 
   it('reads nothing more for a message that came before the resolve than for one after it', async () => {

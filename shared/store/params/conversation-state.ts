@@ -71,23 +71,44 @@ export function episodeTouch(touch: { inbound: boolean; channel: Channel }): {
 }
 
 /**
+ * What a message older than the conversation's last one must be to move its beginnings back (the wait,
+ * the preview, a channel's first message): not from before the conversation, timed before it began
+ * (`createdAt`) yet come to our webhook after that (`arrivedAt`: a WhatsApp retry days later, a replay
+ * of old history). One that came before the conversation began was on its way (messages crossing, a
+ * delivery that crashed) and still moves them. Its condition, with `:at` the message's time; none
+ * without `arrivedAt`.
+ */
+export function notBeforeConversation(
+  touch: { arrivedAt?: string | undefined },
+  values: Record<string, unknown>,
+): string[] {
+  if (touch.arrivedAt === undefined) return [];
+  values[':arrived'] = touch.arrivedAt;
+  return ['(attribute_not_exists(createdAt) OR createdAt <= :at OR createdAt > :arrived)'];
+}
+
+/**
  * An inbound message older than the conversation's last one (it arrived late, or came back after a
  * crash) may still be the first on its channel in this episode: moves the channel's time back to it,
- * unless it is older than the episode (the conversation's last resolution). So the state is the same
- * whatever order the messages arrive in.
+ * unless it is older than the episode (the conversation's last resolution) or from before the
+ * conversation (`notBeforeConversation`). So the state is the same whatever order the messages arrive in.
  */
 export function earlierInboundSinceInput(
   table: string,
-  touch: { conversationId: string; channel: Channel; at: string },
+  touch: { conversationId: string; channel: Channel; at: string; arrivedAt?: string | undefined },
 ): UpdateCommandInput {
+  const values: Record<string, unknown> = { ':at': touch.at };
+  const conditions = [
+    'attribute_exists(pk) AND (attribute_not_exists(#since) OR #since > :at) AND (attribute_not_exists(episodeFrom) OR episodeFrom < :at)',
+    ...notBeforeConversation(touch, values),
+  ];
   return {
     TableName: table,
     Key: Keys.conversation(touch.conversationId),
     UpdateExpression: 'SET #since = :at',
-    ConditionExpression:
-      'attribute_exists(pk) AND (attribute_not_exists(#since) OR #since > :at) AND (attribute_not_exists(episodeFrom) OR episodeFrom < :at)',
+    ConditionExpression: conditions.join(' AND '),
     ExpressionAttributeNames: { '#since': inboundSinceAttribute(touch.channel) },
-    ExpressionAttributeValues: { ':at': touch.at },
+    ExpressionAttributeValues: values,
   };
 }
 

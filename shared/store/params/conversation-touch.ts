@@ -1,5 +1,6 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ConversationTouch } from '../../domain/resolver-ports.js';
+import { heard } from '../../domain/waiting.js';
 import {
   inboxAnsweredSortKey,
   inboxDueShardPartition,
@@ -7,7 +8,7 @@ import {
   inboxSortKey,
   Keys,
 } from '../keys.js';
-import { episodeTouch, turnTouch } from './conversation-state.js';
+import { episodeTouch, notBeforeConversation, turnTouch } from './conversation-state.js';
 
 /** The values that place a touched conversation in the open inbox, and its deadline index partition. */
 function openInboxValues(touch: ConversationTouch): Record<string, string> {
@@ -42,18 +43,21 @@ export const REOPEN_REMOVES = ['answeredBy', 'humanAnswerBy', 'snoozedUntil'];
 
 /**
  * What reopening a resolved conversation sets: open, back in the open inbox. Only the customer's
- * speaking event starts a wait (from itself, among the waiting); any other (a business echo, a call's
- * progress, a system event) opens it among the answered at its time, waiting on nobody.
+ * speaking event starts a wait (from itself, among the waiting; a late one, timed before the resolve,
+ * from when we received it: never before the resolve, however old); any other (a business echo, a
+ * call's progress, a system event) opens it among the answered at its time, waiting on nobody.
  */
 function reopenTouch(touch: ConversationTouch): {
   sets: string[];
   values: Record<string, string>;
   removes: string[];
 } {
-  const values = openInboxValues(touch);
+  const since = heard(touch.at, isLateReopen(touch) ? touch.receivedAt : undefined);
+  const values = openInboxValues({ ...touch, at: since });
   const sets = ['#status = :open', 'gsi1pk = :inbox', 'gsi2pk = :inboxDue'];
   if (touch.inbound) {
-    sets.push('waitingSince = :at', 'gsi1sk = :inboxSk');
+    if (since !== touch.at) values[':since'] = since;
+    sets.push(`waitingSince = ${since !== touch.at ? ':since' : ':at'}`, 'gsi1sk = :inboxSk');
     return { sets, values, removes: ['resolvedAt', 'answeredSk', ...REOPEN_REMOVES] };
   }
   delete values[':inboxSk'];
@@ -111,17 +115,20 @@ function touchBase(touch: ConversationTouch, phase: 'current' | 'stale') {
 
 /**
  * A late message's words replace the preview a later message gave (its crashed first delivery came back
- * after the others): the preview is the first message's whatever order they arrive in. Run only after a
- * stale touch, so only out of order; undefined for a touch with no preview.
+ * after the others): the preview is the first message's whatever order they arrive in; never a message
+ * from before the conversation's (`notBeforeConversation`). Run only after a stale touch, so only out
+ * of order; undefined for a touch with no preview.
  */
 export function earlierPreviewInput(table: string, touch: ConversationTouch): UpdateCommandInput | undefined {
   if (!touch.preview) return undefined;
+  const values: Record<string, unknown> = { ':preview': touch.preview, ':at': touch.at };
+  const conditions = ['attribute_exists(pk) AND previewAt > :at', ...notBeforeConversation(touch, values)];
   return {
     TableName: table,
     Key: Keys.conversation(touch.conversationId),
     UpdateExpression: 'SET preview = :preview, previewAt = :at',
-    ConditionExpression: 'attribute_exists(pk) AND previewAt > :at',
-    ExpressionAttributeValues: { ':preview': touch.preview, ':at': touch.at },
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeValues: values,
   };
 }
 
@@ -185,6 +192,17 @@ export function touchConversationInput(
     ExpressionAttributeValues: values,
     ConditionExpression: touchCondition(touch, values),
   };
+}
+
+/**
+ * Whether a touched conversation (`item`, as the touch left it) was answered after the customer's
+ * message, or began after it though before it reached us (`notBeforeConversation`): the message
+ * overtaken so, a wait it starts begins when we received it (`TouchedConversation.overtaken`).
+ */
+export function isOvertaken(item: Record<string, unknown> | undefined, touch: ConversationTouch): boolean {
+  const after = (time: unknown): time is string => typeof time === 'string' && time > touch.at;
+  if (after(item?.answeredAt) || after(item?.lastAnswerAt)) return true;
+  return touch.arrivedAt !== undefined && after(item?.createdAt) && item.createdAt <= touch.arrivedAt;
 }
 
 /** A reopen by a message timed at or before the resolve (`receivedAt`): it may be older than the last message. */

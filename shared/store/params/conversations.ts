@@ -2,13 +2,18 @@ import type { QueryCommandInput, UpdateCommandInput } from '@aws-sdk/lib-dynamod
 import type { InboxFilter } from '../../domain/inbox.js';
 import { inboxDueShardPartition, inboxPartition, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
 import { CONVERSATION_LOAD_ATTRIBUTE, INDEX_KEYS, LIST_INDEX, type QueriedIndex } from '../table.js';
-import { CUSTOMER_TURNS_ATTRIBUTE, EPISODE_STATE_ATTRIBUTES } from './conversation-state.js';
+import {
+  CUSTOMER_TURNS_ATTRIBUTE,
+  EPISODE_STATE_ATTRIBUTES,
+  notBeforeConversation,
+} from './conversation-state.js';
 import { REOPEN_REMOVES } from './conversation-touch.js';
 
 // The resolver's touch of a conversation is built in its own module; callers import it from here too.
 export {
   earlierPreviewInput,
   isLateReopen,
+  isOvertaken,
   laterInboundInput,
   touchConversationInput,
 } from './conversation-touch.js';
@@ -16,24 +21,29 @@ export {
 /**
  * An inbound message older than the open conversation's last one still started the wait if it came
  * before `waitingSince`, and after every answer sent (`answeredAt`, `lastAnswerAt`): moves the wait,
- * and the inbox order, back to it.
+ * and the inbox order, back to it; never to a message from before the conversation
+ * (`notBeforeConversation`: it waits from no earlier than the conversation's first message).
  */
 export function earlierWaitInput(
   table: string,
-  touch: { conversationId: string; at: string },
+  touch: { conversationId: string; at: string; arrivedAt?: string | undefined },
 ): UpdateCommandInput {
+  const values: Record<string, unknown> = {
+    ':at': touch.at,
+    ':open': 'open',
+    ':inboxSk': inboxSortKey(touch.at, touch.conversationId),
+  };
+  const conditions = [
+    '#status = :open AND waitingSince > :at AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt < :at)',
+    ...notBeforeConversation(touch, values),
+  ];
   return {
     TableName: table,
     Key: Keys.conversation(touch.conversationId),
     UpdateExpression: 'SET waitingSince = :at, gsi1sk = :inboxSk',
-    ConditionExpression:
-      '#status = :open AND waitingSince > :at AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt < :at)',
+    ConditionExpression: conditions.join(' AND '),
     ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: {
-      ':at': touch.at,
-      ':open': 'open',
-      ':inboxSk': inboxSortKey(touch.at, touch.conversationId),
-    },
+    ExpressionAttributeValues: values,
   };
 }
 

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import {
   assignConversationInput,
   claimCsatAnswerInput,
+  earlierPreviewInput,
+  earlierWaitInput,
   holdOpenConversationInput,
+  isOvertaken,
   queryInboxInput,
   releaseOpenConversationInput,
   reopenConversationInput,
@@ -91,11 +94,45 @@ describe('conversation params', () => {
       ':received': '2025-06-10T09:00:02.000Z',
       ':resolved': 'resolved',
     });
-    expect(input.UpdateExpression).toContain('waitingSince = :at');
+    // It waits from when we received it, never from before the resolve (or years before, a replay).
+    expect(input.UpdateExpression).toContain('waitingSince = :since');
+    expect(input.ExpressionAttributeValues).toMatchObject({
+      ':since': '2025-06-10T09:00:02.000Z',
+      ':inboxSk': expect.stringContaining('2025-06-10T09:00:02.000Z'),
+    });
     // A touch that reopens nothing keeps judging by the event's own time.
     const open = touchConversationInput('t', { ...touch, reopen: false }, 'current');
     expect(open.ConditionExpression).toContain('resolvedAt < :at');
     expect(open.ExpressionAttributeValues).not.toHaveProperty(':received');
+  });
+
+  it('moves no beginning of a conversation back to a message from before it, and tells what overtook one', () => {
+    const touch = {
+      conversationId: 'cv_1',
+      customerId: 'cu_1',
+      channel: 'whatsapp' as const,
+      at: '2024-05-01T09:00:00.000Z',
+      now: '2025-06-10T09:00:03.000Z',
+      inbound: true,
+      reopen: false,
+      preview: 'old ticket',
+      arrivedAt: '2025-06-10T09:00:02.000Z',
+    };
+    const before = '(attribute_not_exists(createdAt) OR createdAt <= :at OR createdAt > :arrived)';
+    for (const input of [earlierWaitInput('t', touch), earlierPreviewInput('t', touch)]) {
+      expect(input?.ConditionExpression).toContain(` AND ${before}`);
+      expect(input?.ExpressionAttributeValues).toMatchObject({ ':arrived': touch.arrivedAt });
+    }
+    // Without its arrival (an event of another kind), as before.
+    const { arrivedAt: _, ...unknown } = touch;
+    expect(earlierWaitInput('t', unknown).ConditionExpression).not.toContain('createdAt');
+    // Overtaken: by an answer recorded after it, or by a conversation begun after it, before it came.
+    expect(isOvertaken({ lastAnswerAt: '2025-06-10T08:00:00.000Z' }, touch)).toBe(true);
+    expect(isOvertaken({ createdAt: '2025-06-10T08:00:00.000Z' }, touch)).toBe(true);
+    expect(isOvertaken({ createdAt: '2025-06-10T09:00:02.500Z' }, touch)).toBe(false);
+    expect(
+      isOvertaken({ answeredAt: '2024-04-01T00:00:00.000Z', createdAt: '2024-04-01T00:00:00.000Z' }, touch),
+    ).toBe(false);
   });
 
   it('filters the inbox for unassigned conversations of a queue', () => {

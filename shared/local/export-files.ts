@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { customerOfExport, type ExportStore } from '#shared/domain/privacy.js';
+import { PRIVATE_DIR, PRIVATE_FILE } from './private-files.js';
 
 /**
  * Exports too large for one response, kept by the local runtime as files under `<dataDir>/exports`
@@ -22,13 +23,13 @@ export class LocalExportStore implements ExportStore {
     alsoOf: readonly string[] = [],
   ): Promise<{ url: string }> {
     if (this.#dir) {
-      await mkdir(this.#dir, { recursive: true, mode: 0o700 });
+      await mkdir(this.#dir, { recursive: true, mode: PRIVATE_DIR });
       // The other customers of a merged group first, so their erasure finds the export once it is there.
       if (alsoOf.length > 0) {
-        await writeFile(join(this.#dir, `${exportId}.also`), alsoOf.join('\n'), { mode: 0o600 });
+        await writeFile(join(this.#dir, `${exportId}.also`), alsoOf.join('\n'), { mode: PRIVATE_FILE });
       }
-      await writeFile(join(this.#dir, `${exportId}.json`), body, { mode: 0o600 });
-      await writeFile(join(this.#dir, `${exportId}.expires`), expiresAt, { mode: 0o600 });
+      await writeFile(join(this.#dir, `${exportId}.json`), body, { mode: PRIVATE_FILE });
+      await writeFile(join(this.#dir, `${exportId}.expires`), expiresAt, { mode: PRIVATE_FILE });
     } else this.#memory.set(exportId, { body, expiresAt, alsoOf });
     return { url: `/api/exports/${exportId}` };
   }

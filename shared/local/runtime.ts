@@ -40,7 +40,7 @@ import { LocalOutbox } from './outbox.js';
 import { reportOutboxStatuses } from './outbox-statuses.js';
 import type { LocalQueue } from './queue.js';
 import { localQueues, type QueueTimings } from './queues.js';
-import { claimDataDir, refuseDataDirInUse } from './runtime-lock.js';
+import { claimDataDir, openDataDir } from './runtime-lock.js';
 import { localSenders } from './senders.js';
 import type { LocalTimers, SteppedTimers } from './timers.js';
 import type { LocalTimerStore } from './timers-store.js';
@@ -217,7 +217,7 @@ async function localTable(
   dataDir: string | undefined,
   exports: LocalExportStore,
 ) {
-  refuseDataDirInUse(dataDir);
+  openDataDir(dataDir);
   const dynamo = await startLocalDynamo({
     tableName,
     ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),

@@ -8,6 +8,7 @@ import {
   type UploadStore,
   type UploadTarget,
 } from '#shared/domain/uploads.js';
+import { PRIVATE_DIR, PRIVATE_FILE } from './private-files.js';
 
 /** What is kept beside a file's bytes: what the upload promised, the PUT's token, until when it lives. */
 interface Kept extends UploadFile {
@@ -104,10 +105,10 @@ export class LocalUploadStore implements UploadStore {
       return;
     }
     const folder = join(this.#dir, kept.customerId);
-    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await mkdir(folder, { recursive: true, mode: PRIVATE_DIR });
     const { body, ...rest } = kept;
-    if (body) await writeFile(join(folder, `${kept.fileId}.bin`), body, { mode: 0o600 });
-    await writeFile(join(folder, `${kept.fileId}.json`), JSON.stringify(rest), { mode: 0o600 });
+    if (body) await writeFile(join(folder, `${kept.fileId}.bin`), body, { mode: PRIVATE_FILE });
+    await writeFile(join(folder, `${kept.fileId}.json`), JSON.stringify(rest), { mode: PRIVATE_FILE });
   }
 
   async #forget(key: UploadKey): Promise<void> {

@@ -5,13 +5,18 @@ import {
   UPLOAD_RETENTION_DAYS,
   type UploadFile,
   type UploadKey,
+  type UploadOwner,
   type UploadStore,
   type UploadTarget,
 } from '#shared/domain/uploads.js';
 import { PRIVATE_DIR, PRIVATE_FILE } from './private-files.js';
 
-/** What is kept beside a file's bytes: what the upload promised, the PUT's token, until when it lives. */
-interface Kept extends UploadFile {
+/**
+ * What is kept beside a file's bytes: what the upload promised (its agent among it; none in a file kept
+ * before 2026-12-07), the PUT's token, until when it lives.
+ */
+interface Kept extends Omit<UploadFile, 'agentId'> {
+  agentId?: string;
   token: string;
   putBefore: string;
   expiresAt?: string;
@@ -71,6 +76,11 @@ export class LocalUploadStore implements UploadStore {
       return undefined;
     }
     return { body: kept.body, type: kept.type };
+  }
+
+  async ownerOf(key: UploadKey): Promise<UploadOwner | undefined> {
+    const kept = await this.#read(key);
+    return kept ? { agentId: kept.agentId } : undefined;
   }
 
   async removeAllOf(customerId: string): Promise<number> {

@@ -85,7 +85,14 @@ describe('local runtime: DATA_DIR is its owner’s alone', () => {
 
     expect((statSync(dataDir).mode & 0o777).toString(8)).toBe('700');
     const modes = modesUnder(dataDir);
-    for (const written of ['exports', 'outbox.jsonl', 'uploads', 'change-feed/journal.jsonl', 'queues', 'dynamodb']) {
+    for (const written of [
+      'exports',
+      'outbox.jsonl',
+      'uploads',
+      'change-feed/journal.jsonl',
+      'queues',
+      'dynamodb',
+    ]) {
       expect(modes.some((line) => line.startsWith(`${written} `))).toBe(true);
     }
     const open = modes.filter((line) => {

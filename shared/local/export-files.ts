@@ -6,7 +6,8 @@ import { PRIVATE_DIR, PRIVATE_FILE } from './private-files.js';
 /**
  * Exports too large for one response, kept by the local runtime as files under `<dataDir>/exports`
  * (in memory without a data dir) and served to admins at `/api/exports/{id}` until they expire; an
- * expired one is deleted when next asked for, and every one of a customer when they are erased.
+ * expired one is deleted when next asked for or by the runtime's sweep (`sweepExpired`, at start and
+ * hourly), and every one of a customer when they are erased.
  */
 export class LocalExportStore implements ExportStore {
   readonly #dir: string | undefined;
@@ -40,6 +41,26 @@ export class LocalExportStore implements ExportStore {
     if (kept.expiresAt > now) return kept.body;
     await this.#forget(exportId);
     return undefined;
+  }
+
+  /**
+   * Deletes exports expired at `now`, at most `limit` of them (a run's work is bounded: the next run
+   * takes the rest); answers how many. Reads each export's expiry only, never its body. One whose
+   * expiry is not written yet (a save under way, or cut short) is left.
+   */
+  async sweepExpired(now: string, limit: number): Promise<number> {
+    const ids = this.#dir ? await this.#storedIds() : [...this.#memory.keys()];
+    let removed = 0;
+    for (const exportId of ids) {
+      if (removed >= limit) break;
+      const expiresAt = this.#dir
+        ? await readFile(join(this.#dir, `${exportId}.expires`), 'utf8').catch(() => undefined)
+        : this.#memory.get(exportId)?.expiresAt;
+      if (expiresAt === undefined || expiresAt > now) continue;
+      await this.#forget(exportId);
+      removed += 1;
+    }
+    return removed;
   }
 
   async removeAllOf(customerId: string): Promise<number> {

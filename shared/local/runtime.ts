@@ -315,7 +315,7 @@ export async function startLocalRuntime(given: LocalRuntimeOptions): Promise<Loc
     track: options.conversationClock ?? options.routing ?? false,
   });
   timerStore.start();
-  const agentLoad = startLocalAgentLoad(repos, clock, options.timers);
+  const agentLoad = startLocalAgentLoad(repos, clock, options.timers, exports);
   const webchat = await webchatOf(options, { config, repos, clock, queue: webhookQueue, ...feeds });
   const app = localHttpApp({
     webchat: webchat.app,

@@ -28,7 +28,8 @@ export function exportsAndUploadsBucket(stack: Stack): Bucket {
   bucket.addCorsRule({
     allowedMethods: [HttpMethods.PUT],
     allowedOrigins: ['*'],
-    allowedHeaders: ['content-type'],
+    // The upload's agent, signed into the PUT as the object's metadata (UPLOAD_AGENT_HEADER).
+    allowedHeaders: ['content-type', 'x-amz-meta-agent'],
     maxAge: UPLOAD_PUT_SECONDS,
   });
   return bucket;

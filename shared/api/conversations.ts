@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { addNote } from '#shared/app/add-note.js';
 import { assignConversation } from '#shared/app/assign-conversation.js';
 import { auditedPage } from '#shared/app/audited-read.js';
+import { checkReplyUploads } from '#shared/app/check-reply-uploads.js';
 import { listInbox } from '#shared/app/list-inbox.js';
 import { readConversation } from '#shared/app/read-conversation.js';
 import { reopenConversation } from '#shared/app/reopen-conversation.js';
@@ -50,13 +51,13 @@ const messageRoutes = once(() => {
     path: '/conversations/{id}/replies',
     operationId: 'replyToConversation',
     summary:
-      "Reply on the customer's last inbound channel (or `channel`; a customer who has not written, such as a missed caller, is answered on the one channel they reached us on, a caller by SMS; with several or none, 422 `no_channel` naming them); an `Idempotency-Key` retry returns the first result. An open conversation nobody has becomes the replying agent's (unless `expectedAssignee` is `\"\"`: it stays nobody's); one another agent has is 409 `assignee_changed` (nothing sent) unless `expectedAssignee` names them. 422 `content_not_supported` (nothing sent) for what the channel cannot carry in one message: a template outside WhatsApp, a template with text or attachments, more than one attachment on WhatsApp, Messenger or Instagram, text and an attachment together on Messenger or Instagram",
+      "Reply on the customer's last inbound channel (or `channel`; a customer who has not written, such as a missed caller, is answered on the one channel they reached us on, a caller by SMS; with several or none, 422 `no_channel` naming them); an `Idempotency-Key` retry returns the first result. An open conversation nobody has becomes the replying agent's (unless `expectedAssignee` is `\"\"`: it stays nobody's); one another agent has is 409 `assignee_changed` (nothing sent) unless `expectedAssignee` names them. 422 `content_not_supported` (nothing sent) for what the channel cannot carry in one message: a template outside WhatsApp, a template with text or attachments, more than one attachment on WhatsApp, Messenger or Instagram, text and an attachment together on Messenger or Instagram. 403 `forbidden` (nothing sent) for a file another agent uploaded (`POST /api/uploads`), `agent_removed` for one of an agent an admin removed",
     middleware: [readJsonBody] as const,
     request: { params: IdParamsSchema, headers: ReplyHeadersSchema, body: jsonBody(ReplyRequestSchema) },
     responses: {
       202: json('queued', ReplySchema),
       200: json('the first result of a retried key', ReplySchema),
-      ...errors(400, 401, 404, 409, 410, 413, 422, 503),
+      ...errors(400, 401, 403, 404, 409, 410, 413, 422, 503),
     },
   });
 
@@ -171,6 +172,8 @@ export function conversationsApp(deps: ApiDeps): OpenAPIHono<AgentEnv> {
     })
     .openapi(read, async (c) => c.json(await readConversation(deps, c.req.valid('param').id), 200))
     .openapi(reply, async (c) => {
+      const { attachments } = c.req.valid('json');
+      await checkReplyUploads(deps, { agentId: c.get('agentId'), attachments });
       const { item, created } = await replyAsAgent(deps, {
         conversationId: c.req.valid('param').id,
         request: c.req.valid('json'),

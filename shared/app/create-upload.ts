@@ -36,7 +36,9 @@ export interface CreatedUpload {
  * Makes room for a file of a reply: the customer must exist (404, 410 while erased: the file is theirs,
  * and their erasure deletes it), the type must be one no browser runs (415) and the size within what the
  * channel's provider takes (413). The file's id is 128 random bits: its link, which the provider fetches
- * with no credentials, cannot be guessed. One GetItem (the profile); nothing written to the table.
+ * with no credentials, cannot be guessed. The upload records its agent (locally beside the file, on AWS
+ * in the object's metadata, signed into the PUT): only they may send it (`checkReplyUploads`). One
+ * GetItem (the profile); nothing written to the table.
  */
 export async function createUpload(
   deps: { store: Pick<AgentStore, 'getCustomer'>; uploads: UploadStore; clock: Clock },
@@ -53,7 +55,7 @@ export async function createUpload(
   const fileId = `f_${randomBytes(16).toString('base64url')}`;
   const name = safeFileName(request.name);
   const expiresAt = new Date(deps.clock.now().getTime() + UPLOAD_PUT_SECONDS * 1000).toISOString();
-  const target = await deps.uploads.prepare({ customerId, fileId, name, type, size }, expiresAt);
+  const target = await deps.uploads.prepare({ customerId, fileId, name, type, size, agentId }, expiresAt);
   logger.info('upload created', { customerId, fileId, channel, type, size, agentId });
   const kind = UPLOAD_TYPES[type] as UploadKind;
   return {

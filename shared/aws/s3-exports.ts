@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import aws4 from 'aws4';
 import { customerOfExport, type ExportStore } from '../domain/privacy.js';
+import { AwsRequestError } from './request-error.js';
 import { encodeS3Key, s3ObjectUrl } from './s3-lite.js';
 import { type AwsCallOptions, credentialsFromEnv, resolveRegion, signedRequest } from './signed-request.js';
 
@@ -117,19 +119,34 @@ export async function listedUnder(
   return listedKeys(listing.body.toString('utf8')).filter((key) => key.startsWith(prefix));
 }
 
+/** A call on one object that sends no body (a HEAD, a DELETE). */
+function bodilessObjectCall(method: 'HEAD' | 'DELETE', bucket: string, key: string, options: AwsCallOptions) {
+  const region = resolveRegion('s3', options.region);
+  const url = s3ObjectUrl(bucket, key, region, options.endpoint !== undefined);
+  const headers = { 'X-Amz-Content-Sha256': EMPTY_SHA256 };
+  return signedRequest({ service: 's3', region, method, url, headers }, options);
+}
+
+/**
+ * The headers of one object (a HEAD: its metadata, `x-amz-meta-*`), or undefined when there is none:
+ * S3 answers a missing key 404, or 403 to a role that may not list that key, so both are "none".
+ */
+export async function objectHeaders(
+  bucket: string,
+  key: string,
+  options: AwsCallOptions = {},
+): Promise<IncomingHttpHeaders | undefined> {
+  try {
+    return (await bodilessObjectCall('HEAD', bucket, key, options)).headers;
+  } catch (error) {
+    if (error instanceof AwsRequestError && (error.status === 404 || error.status === 403)) return undefined;
+    throw error;
+  }
+}
+
 /** Deletes one object (S3 answers 204 for one already gone). */
 export async function deleteObject(bucket: string, key: string, options: AwsCallOptions = {}): Promise<void> {
-  const region = resolveRegion('s3', options.region);
-  await signedRequest(
-    {
-      service: 's3',
-      region,
-      method: 'DELETE',
-      url: s3ObjectUrl(bucket, key, region, options.endpoint !== undefined),
-      headers: { 'X-Amz-Content-Sha256': EMPTY_SHA256 },
-    },
-    options,
-  );
+  await bodilessObjectCall('DELETE', bucket, key, options);
 }
 
 /**

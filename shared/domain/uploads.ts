@@ -135,11 +135,35 @@ export interface UploadKey {
   fileId: string;
 }
 
-/** A file being uploaded: where, its type and exact size, and until when its bytes may be put. */
+/**
+ * A file being uploaded: where, its type and exact size, and the agent who asked for it (only they may
+ * attach it to a reply, and not once an admin removed them: `checkReplyUploads`).
+ */
 export interface UploadFile extends UploadKey {
   name: string;
   type: string;
   size: number;
+  agentId: string;
+}
+
+/** Who made a file's upload: `agentId` absent for an upload made before it was recorded (2026-12-07). */
+export interface UploadOwner {
+  agentId?: string | undefined;
+}
+
+/** A file's link as `fileUrl` makes it: `/files/<customer id>/f_<22 characters>/<name>`, on any host. */
+const FILE_LINK_PATH = /^\/files\/([A-Za-z0-9_-]{1,128})\/(f_[A-Za-z0-9_-]{22})\/[^/]+$/;
+
+/** The uploaded file a reply's attachment links to, or undefined for a link to anything else. */
+export function uploadKeyOfLink(url: string): UploadKey | undefined {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  const match = FILE_LINK_PATH.exec(path);
+  return match ? { customerId: match[1] as string, fileId: match[2] as string } : undefined;
 }
 
 /** How the console puts the file's bytes: a presigned S3 PUT on AWS, the local runtime's own PUT. */
@@ -158,6 +182,11 @@ export interface UploadStore {
   prepare(file: UploadFile, expiresAt: string): Promise<UploadTarget>;
   /** The file for a provider or a customer, or undefined when there is none (never put, expired, erased). */
   open(key: UploadKey, now: string): Promise<OpenedUpload | undefined>;
+  /**
+   * Who made the file's upload, or undefined when nothing is there (on AWS: no object yet, expired or
+   * erased; locally the upload is known from its creation).
+   */
+  ownerOf(key: UploadKey): Promise<UploadOwner | undefined>;
   /**
    * Local runtime only: takes the bytes of a prepared upload, checking the PUT's token, type and size
    * as S3 checks a presigned PUT's signature; answers why not, or undefined when kept.

@@ -5,6 +5,7 @@ import { AGENT_LOAD_RECONCILE_MINUTES } from '../domain/agent-load.js';
 import type { Clock } from '../domain/ports.js';
 import { log } from '../log.js';
 import { type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
+import type { LocalExportStore } from './export-files.js';
 import { type LocalTimers, realTimers } from './timers.js';
 
 /** A task the runtime runs on its clock, as an AWS rule runs it on the timers function. */
@@ -29,6 +30,11 @@ export class LocalPeriodicTask {
   constructor(task: PeriodicTask, timers: LocalTimers) {
     this.#task = task;
     this.#timers = timers;
+  }
+
+  /** Runs once now, then every period. */
+  startNow(): void {
+    this.#due();
   }
 
   /** Arms the first run one period from now. */
@@ -75,15 +81,33 @@ export interface LocalAgentLoad {
   settled(): Promise<void>;
 }
 
+/** How often the local runtime deletes expired exports, and how many a run at most. */
+export const EXPORT_SWEEP_MINUTES = 60;
+export const EXPORT_SWEEP_LIMIT = 500;
+
+/** Deletes expired exports under DATA_DIR: at start, then every EXPORT_SWEEP_MINUTES. */
+function exportSweep(exports: LocalExportStore, clock: Clock, timers: LocalTimers): LocalPeriodicTask {
+  const run = async () => {
+    const removed = await exports.sweepExpired(clock.now().toISOString(), EXPORT_SWEEP_LIMIT);
+    return removed ? { removed } : undefined;
+  };
+  return new LocalPeriodicTask(
+    { name: 'expired exports\u2019 sweep', periodMs: EXPORT_SWEEP_MINUTES * 60_000, run },
+    timers,
+  );
+}
+
 /**
  * Starts the agents' periodic tasks over the runtime's table, on its timers (the process clock's by
  * default): the load reconcile every AGENT_LOAD_RECONCILE_MINUTES, and the sweep that hands an absent
- * agent's waiting conversations back every AGENT_AWAY_SWEEP_MINUTES.
+ * agent's waiting conversations back every AGENT_AWAY_SWEEP_MINUTES; with `exports`, the sweep of
+ * expired exports too (at start, then hourly), stopped and settled with them.
  */
 export function startLocalAgentLoad(
   repos: DynamoRepositories,
   clock: Clock,
   timers: LocalTimers = realTimers,
+  exports?: LocalExportStore,
 ): LocalAgentLoad {
   const deps = { load: repos.agentLoad, store: storePorts(repos), admin: repos.conversations, clock };
   const tasks = [
@@ -111,6 +135,11 @@ export function startLocalAgentLoad(
     ),
   ];
   for (const task of tasks) task.start();
+  if (exports) {
+    const sweep = exportSweep(exports, clock, timers);
+    tasks.push(sweep);
+    sweep.startNow();
+  }
   return {
     stop: () => {
       for (const task of tasks) task.stop();

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { type FileHandle, open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { log } from '../log.js';
+import { PRIVATE_FILE, privateFolder } from './private-files.js';
 
 export type Key = { pk: AttributeValue; sk: AttributeValue };
 export type Image = Record<string, AttributeValue>;
@@ -91,7 +92,7 @@ export class ChangeJournal {
 
   /** Reads what a previous process left in `dir` (announcements it never completed stay open). */
   constructor(dir: string, now: () => number = Date.now) {
-    mkdirSync(dir, { recursive: true });
+    privateFolder(dir);
     this.#file = join(dir, 'journal.jsonl');
     this.#now = now;
     rmSync(`${this.#file}.tmp`, { force: true });
@@ -228,7 +229,7 @@ export class ChangeJournal {
           // The rewrite holds every queued line's state: the lines are not appended again.
           if (this.#compact) await this.#rewrite();
           else {
-            this.#handle ??= await open(this.#file, 'a');
+            this.#handle ??= await open(this.#file, 'a', PRIVATE_FILE);
             await this.#handle.write(lines.join(''));
             if (durable) await this.#handle.datasync();
           }
@@ -260,7 +261,7 @@ export class ChangeJournal {
     const text = lines.map((line) => `${imageJson(line)}\n`).join('');
     await this.#handle?.close();
     this.#handle = undefined;
-    const tmp = await open(`${this.#file}.tmp`, 'w');
+    const tmp = await open(`${this.#file}.tmp`, 'w', PRIVATE_FILE);
     try {
       await tmp.writeFile(text);
       await tmp.sync();
@@ -268,7 +269,7 @@ export class ChangeJournal {
       await tmp.close();
     }
     await rename(`${this.#file}.tmp`, this.#file);
-    this.#handle = await open(this.#file, 'a');
+    this.#handle = await open(this.#file, 'a', PRIVATE_FILE);
   }
 
   /** Changes older than Streams' 24 hours are let go, taken or not, as the stream would trim them. */

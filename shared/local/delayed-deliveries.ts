@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 import type { DeliveryQueue } from '../domain/webhook-ports.js';
 import type { DeliveryMessage } from '../domain/webhooks.js';
 import { log } from '../log.js';
 import { removeIfThere, writeDurably } from './durable-file.js';
+import { privateFolder } from './private-files.js';
 import type { LocalQueue } from './queue.js';
 import type { LocalTimers } from './timers.js';
 
@@ -83,7 +84,7 @@ export class LocalDeliveryQueue implements DeliveryQueue {
 
   /** Waits again for what a previous process left delayed; one already on the queue is only forgotten. */
   #load(dir: string): void {
-    mkdirSync(dir, { recursive: true });
+    privateFolder(dir);
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);
       // A temporary file is a send that never completed, so never acknowledged: safe to drop.

@@ -11,6 +11,7 @@ import type { Clock } from '../domain/ports.js';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors.js';
 import { limitBody } from '../http/body-limit.js';
 import { log } from '../log.js';
+import { PRIVATE_FILE } from './private-files.js';
 import { type LocalTimers, SteppedTimers } from './timers.js';
 import type { LocalTimerStore } from './timers-store.js';
 
@@ -51,7 +52,7 @@ export function devClock(dataDir: string): SteppedTimers {
 /** Writes how far `timers` is ahead of the process clock (a temporary file renamed over the last). */
 function saveAhead(dataDir: string, timers: SteppedTimers): void {
   const file = clockFile(dataDir);
-  writeFileSync(`${file}.tmp`, `${JSON.stringify({ aheadMs: timers.ahead })}\n`);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify({ aheadMs: timers.ahead })}\n`, { mode: PRIVATE_FILE });
   renameSync(`${file}.tmp`, file);
 }
 

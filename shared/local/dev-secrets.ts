@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as z from 'zod';
 import { ConfigError } from '../config/config.js';
+import { PRIVATE_FILE, privateFolder } from './private-files.js';
 
 const token = (bytes: number) => randomBytes(bytes).toString('hex');
 
@@ -51,8 +52,8 @@ export function devSecrets(dataDir: string): DevSecrets {
   const complete =
     typeof stored === 'object' && stored !== null && Object.keys(secrets).every((k) => k in stored);
   if (!complete) {
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 });
+    privateFolder(dataDir);
+    writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: PRIVATE_FILE });
   }
   return secrets;
 }

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -10,6 +9,7 @@ import {
 import dynalite from 'dynalite';
 import { tableDefinition } from '../store/table.js';
 import { closeDynaliteIteratorsOnDestroy } from './level-iterators.js';
+import { privateFolder } from './private-files.js';
 import { restoreLocalTable, upgradeLocalTable } from './table-upgrade.js';
 
 /** A running local DynamoDB (dynalite) and a client for it. */
@@ -25,7 +25,7 @@ export interface LocalDynamo {
  * without an index it now has.
  */
 export async function startLocalDynamo(options: { path?: string; tableName: string }): Promise<LocalDynamo> {
-  if (options.path) mkdirSync(options.path, { recursive: true });
+  if (options.path) privateFolder(options.path);
   closeDynaliteIteratorsOnDestroy();
   const server = dynalite({
     ...(options.path ? { path: options.path } : {}),

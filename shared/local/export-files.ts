@@ -1,11 +1,13 @@
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { customerOfExport, type ExportStore } from '#shared/domain/privacy.js';
+import { PRIVATE_DIR, PRIVATE_FILE } from './private-files.js';
 
 /**
  * Exports too large for one response, kept by the local runtime as files under `<dataDir>/exports`
  * (in memory without a data dir) and served to admins at `/api/exports/{id}` until they expire; an
- * expired one is deleted when next asked for, and every one of a customer when they are erased.
+ * expired one is deleted when next asked for or by the runtime's sweep (`sweepExpired`, at start and
+ * hourly), and every one of a customer when they are erased.
  */
 export class LocalExportStore implements ExportStore {
   readonly #dir: string | undefined;
@@ -22,13 +24,13 @@ export class LocalExportStore implements ExportStore {
     alsoOf: readonly string[] = [],
   ): Promise<{ url: string }> {
     if (this.#dir) {
-      await mkdir(this.#dir, { recursive: true, mode: 0o700 });
+      await mkdir(this.#dir, { recursive: true, mode: PRIVATE_DIR });
       // The other customers of a merged group first, so their erasure finds the export once it is there.
       if (alsoOf.length > 0) {
-        await writeFile(join(this.#dir, `${exportId}.also`), alsoOf.join('\n'), { mode: 0o600 });
+        await writeFile(join(this.#dir, `${exportId}.also`), alsoOf.join('\n'), { mode: PRIVATE_FILE });
       }
-      await writeFile(join(this.#dir, `${exportId}.json`), body, { mode: 0o600 });
-      await writeFile(join(this.#dir, `${exportId}.expires`), expiresAt, { mode: 0o600 });
+      await writeFile(join(this.#dir, `${exportId}.json`), body, { mode: PRIVATE_FILE });
+      await writeFile(join(this.#dir, `${exportId}.expires`), expiresAt, { mode: PRIVATE_FILE });
     } else this.#memory.set(exportId, { body, expiresAt, alsoOf });
     return { url: `/api/exports/${exportId}` };
   }
@@ -39,6 +41,26 @@ export class LocalExportStore implements ExportStore {
     if (kept.expiresAt > now) return kept.body;
     await this.#forget(exportId);
     return undefined;
+  }
+
+  /**
+   * Deletes exports expired at `now`, at most `limit` of them (a run's work is bounded: the next run
+   * takes the rest); answers how many. Reads each export's expiry only, never its body. One whose
+   * expiry is not written yet (a save under way, or cut short) is left.
+   */
+  async sweepExpired(now: string, limit: number): Promise<number> {
+    const ids = this.#dir ? await this.#storedIds() : [...this.#memory.keys()];
+    let removed = 0;
+    for (const exportId of ids) {
+      if (removed >= limit) break;
+      const expiresAt = this.#dir
+        ? await readFile(join(this.#dir, `${exportId}.expires`), 'utf8').catch(() => undefined)
+        : this.#memory.get(exportId)?.expiresAt;
+      if (expiresAt === undefined || expiresAt > now) continue;
+      await this.#forget(exportId);
+      removed += 1;
+    }
+    return removed;
   }
 
   async removeAllOf(customerId: string): Promise<number> {

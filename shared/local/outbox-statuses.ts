@@ -10,6 +10,7 @@ import { type DynamoRepositories, storePorts } from '../store/dynamo-repositorie
 import { randomIds } from '../store/ids.js';
 import { tailLines } from './file-tail.js';
 import type { LocalOutbox } from './outbox.js';
+import { PRIVATE_FILE } from './private-files.js';
 
 /** The provider whose webhook would report a status of a message on each channel the outbox fakes. */
 const PROVIDER_OF: Record<Channel, Provider> = {
@@ -100,7 +101,9 @@ export class OutboxStatuses {
     if (!this.#file) return [];
     const reported = readReported(this.#file);
     if (!reported) {
-      writeFileSync(this.#file, entries.map((entry) => `${entry.providerMessageId}\n`).join(''));
+      writeFileSync(this.#file, entries.map((entry) => `${entry.providerMessageId}\n`).join(''), {
+        mode: PRIVATE_FILE,
+      });
       return [];
     }
     return entries.filter((entry) => !reported.has(entry.providerMessageId));
@@ -128,7 +131,7 @@ export class OutboxStatuses {
   }
 
   #reported(providerMessageId: string): void {
-    if (this.#file) appendFileSync(this.#file, `${providerMessageId}\n`);
+    if (this.#file) appendFileSync(this.#file, `${providerMessageId}\n`, { mode: PRIVATE_FILE });
   }
 }
 

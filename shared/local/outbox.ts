@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender, OutboundMessage, SendResult } from '../domain/outbound.js';
@@ -8,6 +8,7 @@ import { replyKeyOf } from '../domain/reply-key.js';
 import type { OutboundQueue } from '../domain/reply-ports.js';
 import { tailLines } from './file-tail.js';
 import type { OutboxStatuses } from './outbox-statuses.js';
+import { PRIVATE_FILE, privateFolder } from './private-files.js';
 import type { LocalQueue } from './queue.js';
 
 function digest(value: string, length: number): string {
@@ -97,7 +98,7 @@ export class LocalOutbox implements Outbox {
   constructor(options: { file?: string } = {}) {
     this.#file = options.file;
     if (this.#file) {
-      mkdirSync(dirname(this.#file), { recursive: true });
+      privateFolder(dirname(this.#file));
       this.#entries.push(...readOutboxFile(this.#file));
     }
   }
@@ -121,7 +122,7 @@ export class LocalOutbox implements Outbox {
         };
         this.#entries.push(entry);
         // The line written is the provider's acceptance; its status follows, as a provider's callback.
-        if (this.#file) appendFileSync(this.#file, `${JSON.stringify(entry)}\n`);
+        if (this.#file) appendFileSync(this.#file, `${JSON.stringify(entry)}\n`, { mode: PRIVATE_FILE });
         await this.#statuses?.report(entry);
         return {
           providerMessageId,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { PayloadTooLargeError, ValidationError } from '#shared/errors.js';
@@ -7,6 +7,7 @@ import { log } from '#shared/log.js';
 import { SQS_MAX_MESSAGE_BYTES } from '#shared/queue/sqs-envelope-queue.js';
 import { failedIds } from './batch-response.js';
 import { removeIfThere, writeDurably } from './durable-file.js';
+import { privateFolder } from './private-files.js';
 import type { InFlightGroups } from './queue-groups.js';
 import {
   type Message,
@@ -376,7 +377,7 @@ export class LocalQueue {
 
   /** Reloads the messages a previous process left, oldest first, visible unless still delayed. */
   #load(dir: string): void {
-    mkdirSync(dir, { recursive: true });
+    privateFolder(dir);
     const stored: StoredMessage[] = [];
     for (const name of readdirSync(dir)) {
       const path = join(dir, name);

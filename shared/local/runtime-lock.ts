@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../config/config.js';
 import { ValidationError } from '../errors.js';
+import { PRIVATE_FILE, privateDataDir } from './private-files.js';
 
 const lockFile = (dataDir: string) => join(dataDir, 'runtime.pid');
 
@@ -11,7 +12,7 @@ const lockFile = (dataDir: string) => join(dataDir, 'runtime.pid');
  */
 export function claimDataDir(dataDir: string): () => void {
   const file = lockFile(dataDir);
-  writeFileSync(file, String(process.pid));
+  writeFileSync(file, String(process.pid), { mode: PRIVATE_FILE });
   return () => {
     if (runtimePid(dataDir) === process.pid) rmSync(file, { force: true });
   };
@@ -41,14 +42,19 @@ function runtimePid(dataDir: string): number | undefined {
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 
-/** A second runtime on one DATA_DIR met dynalite's "Database is closed": refused first, naming the process. */
-export function refuseDataDirInUse(dataDir: string | undefined): void {
+/**
+ * The runtime's DATA_DIR before anything is written in it: a second runtime on one DATA_DIR met
+ * dynalite's "Database is closed", so it is refused first, naming the process; then the folder is made
+ * its owner's alone (`privateDataDir`).
+ */
+export function openDataDir(dataDir: string | undefined): void {
   const pid = dataDir ? runningRuntime(dataDir) : undefined;
   if (pid !== undefined && pid !== process.pid) {
     throw new ConfigError(
       `DATA_DIR ${dataDir} is in use by Threadline process ${pid}: stop it, or set another DATA_DIR`,
     );
   }
+  if (dataDir) privateDataDir(dataDir);
 }
 
 /**

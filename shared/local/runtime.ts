@@ -40,7 +40,7 @@ import { LocalOutbox } from './outbox.js';
 import { reportOutboxStatuses } from './outbox-statuses.js';
 import type { LocalQueue } from './queue.js';
 import { localQueues, type QueueTimings } from './queues.js';
-import { claimDataDir, refuseDataDirInUse } from './runtime-lock.js';
+import { claimDataDir, openDataDir } from './runtime-lock.js';
 import { localSenders } from './senders.js';
 import type { LocalTimers, SteppedTimers } from './timers.js';
 import type { LocalTimerStore } from './timers-store.js';
@@ -217,7 +217,7 @@ async function localTable(
   dataDir: string | undefined,
   exports: LocalExportStore,
 ) {
-  refuseDataDirInUse(dataDir);
+  openDataDir(dataDir);
   const dynamo = await startLocalDynamo({
     tableName,
     ...(dataDir ? { path: join(dataDir, 'dynamodb') } : {}),
@@ -315,7 +315,7 @@ export async function startLocalRuntime(given: LocalRuntimeOptions): Promise<Loc
     track: options.conversationClock ?? options.routing ?? false,
   });
   timerStore.start();
-  const agentLoad = startLocalAgentLoad(repos, clock, options.timers);
+  const agentLoad = startLocalAgentLoad(repos, clock, options.timers, exports);
   const webchat = await webchatOf(options, { config, repos, clock, queue: webhookQueue, ...feeds });
   const app = localHttpApp({
     webchat: webchat.app,

@@ -10,6 +10,7 @@ import {
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import { tableDefinition } from '../store/table.js';
+import { PRIVATE_FILE } from './private-files.js';
 
 /** An item as stored, types and all (the low-level client's shape). */
 export type Item = Record<string, AttributeValue>;
@@ -74,7 +75,9 @@ export async function upgradeLocalTable(
   if (!existsSync(backupFile)) {
     const items = await scanAll(client, tableName);
     // Whole or not at all: a crash while writing leaves no file that looks complete.
-    writeFileSync(`${backupFile}.part`, items.map((item) => JSON.stringify(item)).join('\n'));
+    writeFileSync(`${backupFile}.part`, items.map((item) => JSON.stringify(item)).join('\n'), {
+      mode: PRIVATE_FILE,
+    });
     renameSync(`${backupFile}.part`, backupFile);
   }
   await client.send(new DeleteTableCommand({ TableName: tableName }));

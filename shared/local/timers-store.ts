@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Timer, TimerSchema, type Timers } from '#shared/domain/timer-ports.js';
 import { log } from '#shared/log.js';
 import { removeIfThere, writeDurably } from './durable-file.js';
+import { privateFolder } from './private-files.js';
 import type { LocalQueue } from './queue.js';
 import type { LocalTimers } from './timers.js';
 
@@ -156,7 +157,7 @@ export class LocalTimerStore implements Timers {
   }
 
   #load(dir: string): void {
-    mkdirSync(dir, { recursive: true });
+    privateFolder(dir);
     for (const name of readdirSync(dir)) {
       if (!name.endsWith('.json')) continue;
       let json: unknown;

@@ -5,12 +5,18 @@ import {
   UPLOAD_RETENTION_DAYS,
   type UploadFile,
   type UploadKey,
+  type UploadOwner,
   type UploadStore,
   type UploadTarget,
 } from '#shared/domain/uploads.js';
+import { PRIVATE_DIR, PRIVATE_FILE } from './private-files.js';
 
-/** What is kept beside a file's bytes: what the upload promised, the PUT's token, until when it lives. */
-interface Kept extends UploadFile {
+/**
+ * What is kept beside a file's bytes: what the upload promised (its agent among it; none in a file kept
+ * before 2026-12-07), the PUT's token, until when it lives.
+ */
+interface Kept extends Omit<UploadFile, 'agentId'> {
+  agentId?: string;
   token: string;
   putBefore: string;
   expiresAt?: string;
@@ -72,6 +78,11 @@ export class LocalUploadStore implements UploadStore {
     return { body: kept.body, type: kept.type };
   }
 
+  async ownerOf(key: UploadKey): Promise<UploadOwner | undefined> {
+    const kept = await this.#read(key);
+    return kept ? { agentId: kept.agentId } : undefined;
+  }
+
   async removeAllOf(customerId: string): Promise<number> {
     if (!SAFE_ID.test(customerId)) return 0;
     if (!this.#dir) {
@@ -104,10 +115,10 @@ export class LocalUploadStore implements UploadStore {
       return;
     }
     const folder = join(this.#dir, kept.customerId);
-    await mkdir(folder, { recursive: true, mode: 0o700 });
+    await mkdir(folder, { recursive: true, mode: PRIVATE_DIR });
     const { body, ...rest } = kept;
-    if (body) await writeFile(join(folder, `${kept.fileId}.bin`), body, { mode: 0o600 });
-    await writeFile(join(folder, `${kept.fileId}.json`), JSON.stringify(rest), { mode: 0o600 });
+    if (body) await writeFile(join(folder, `${kept.fileId}.bin`), body, { mode: PRIVATE_FILE });
+    await writeFile(join(folder, `${kept.fileId}.json`), JSON.stringify(rest), { mode: PRIVATE_FILE });
   }
 
   async #forget(key: UploadKey): Promise<void> {

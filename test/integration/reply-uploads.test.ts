@@ -10,6 +10,7 @@ import { startTestRuntime } from '../support/runtime.js';
 const SECRET = 'reply-uploads-meta';
 const AGENT = agentToken('reply-uploads-agent');
 const ADMIN = agentToken('reply-uploads-admin');
+const BOB = agentToken('reply-uploads-bob');
 const PDF = Buffer.from('%PDF-1.4\n% a small invoice\n%%EOF\n');
 
 interface Created {
@@ -32,6 +33,18 @@ describe('local runtime: a reply with a file the agent uploaded', () => {
     secret: SECRET,
     dataDir: () => dataDir,
   });
+  const bob = outboxAgent({
+    url: () => runtime?.url ?? '',
+    token: BOB,
+    secret: SECRET,
+    dataDir: () => dataDir,
+  });
+  const zoe = outboxAgent({
+    url: () => runtime?.url ?? '',
+    token: ADMIN,
+    secret: SECRET,
+    dataDir: () => dataDir,
+  });
   const put = (created: Created, body: Buffer) =>
     fetch(`${runtime?.url}${created.upload.url}`, { method: 'PUT', headers: created.upload.headers, body });
 
@@ -40,7 +53,7 @@ describe('local runtime: a reply with a file the agent uploaded', () => {
     runtime = await startTestRuntime({
       env: {
         META_APP_SECRET: SECRET,
-        AGENT_TOKENS: `agent-ana:${AGENT},admin-zoe:${ADMIN}:admin`,
+        AGENT_TOKENS: `agent-ana:${AGENT},agent-bob:${BOB},admin-zoe:${ADMIN}:admin`,
         DATA_DIR: dataDir,
       },
       persist: true,
@@ -154,5 +167,41 @@ describe('local runtime: a reply with a file the agent uploaded', () => {
     });
     expect(nobody.status).toBe(404);
     expect((await fetch(`${runtime?.url}/files/${customerId}/f_guess/a.pdf`)).status).toBe(404);
+  });
+
+  it('sends a file only for the agent who uploaded it, and never once an admin removed them', async () => {
+    const { customerId, conversationId } = await conversationOf('447700900558', () => runtime?.idle());
+    const upload = {
+      customerId,
+      channel: 'whatsapp',
+      name: 'a.pdf',
+      type: 'application/pdf',
+      size: PDF.length,
+    };
+    const anas = (await (await api('POST', '/api/uploads', upload)).json()) as Created;
+    expect((await put(anas, PDF)).status).toBe(200);
+    const replyWith = (agent: typeof api, text: string) =>
+      agent('POST', `/api/conversations/${conversationId}/replies`, {
+        text,
+        attachments: [anas.attachment],
+        expectedAssignee: '',
+      });
+
+    // Another agent with Ana's link (from her reply on the timeline, say): refused, nothing sent.
+    const bobs = await replyWith(bob.api, 'Bob sends her file');
+    expect(bobs.status).toBe(403);
+    expect(await bobs.json()).toMatchObject({
+      error: { code: 'forbidden', message: expect.stringContaining('another agent uploaded') },
+    });
+
+    // Ana removed once her bytes are up: neither she nor anyone sends them.
+    expect((await zoe.api('DELETE', '/api/agents/agent-ana')).status).toBe(204);
+    expect((await replyWith(api, 'Ana, removed')).status).toBe(403);
+    expect((await replyWith(bob.api, 'Bob again')).status).toBe(403);
+    expect((await replyWith(zoe.api, 'Zoe, an admin')).status).toBe(403);
+    await runtime?.idle();
+    const sent = readFileSync(join(dataDir, 'outbox.jsonl'), 'utf8');
+    expect(sent).not.toContain(anas.attachment.url);
+    expect((await zoe.api('POST', '/api/agents/agent-ana/restore')).status).toBe(204);
   });
 });

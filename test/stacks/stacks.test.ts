@@ -469,9 +469,15 @@ describe('ThreadlineStateful', () => {
         AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
       },
     ]);
-    // The console PUTs a file's bytes with a presigned URL: the preflight of that PUT only.
+    // The console PUTs a file's bytes with a presigned URL: the preflight of that PUT only, with the
+    // upload's agent as the object's metadata.
     expect(bucket.Properties.CorsConfiguration.CorsRules).toEqual([
-      { AllowedMethods: ['PUT'], AllowedOrigins: ['*'], AllowedHeaders: ['content-type'], MaxAge: 900 },
+      {
+        AllowedMethods: ['PUT'],
+        AllowedOrigins: ['*'],
+        AllowedHeaders: ['content-type', 'x-amz-meta-agent'],
+        MaxAge: 900,
+      },
     ]);
     const statements = resourcePolicy(stateful, 'AWS::S3::BucketPolicy', 'Bucket', { Ref: id });
     expect(statements).toContainEqual(

@@ -69,6 +69,7 @@ async function world() {
         'agent-token': { agentId: 'agent-7', admin: false },
       })[token],
     phone: {},
+    outbox: { entries: () => [{ providerMessageId: 'SM1', sentAt: AT, message: { id: 'r1' } }] } as never,
     webhooks: {
       store: { ...hooks.store, isErased: async () => false },
       queue: hooks.queue,
@@ -144,6 +145,18 @@ describe('agent API: a route that takes no body', () => {
       expect((await call('POST', '/api/webhooks/wh_1/rotate-secret', body)).status).toBe(200);
       expect(ran).toEqual(['erase', 'reopen']);
     }
+  });
+});
+
+describe('agent API: the local outbox', () => {
+  it("GET /api/outbox is an admin's: every customer's outgoing messages are in it", async () => {
+    const { call } = await world();
+    const refused = await call('GET', '/api/outbox', undefined, 'agent-token');
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({ error: { code: 'forbidden' } });
+    const read = await call('GET', '/api/outbox');
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ items: [{ providerMessageId: 'SM1' }], cursor: null });
   });
 });
 

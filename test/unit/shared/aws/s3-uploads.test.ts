@@ -1,23 +1,79 @@
 import { describe, expect, it } from 'vitest';
 import { FILE_LINK_SECONDS, s3UploadStore } from '#shared/aws/s3-uploads.js';
-import { safeFileName, uploadProblem } from '#shared/domain/uploads.js';
+import { safeFileName, uploadKeyOfLink, uploadProblem } from '#shared/domain/uploads.js';
+import { FakeAws } from '../../../support/fake-aws.js';
 
 const credentials = async () => ({
   accessKeyId: 'AKIDEXAMPLE',
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
 });
 const store = s3UploadStore('threadline-exports', { region: 'eu-west-1', credentials });
-const FILE = { customerId: 'cu_1', fileId: 'f_abc', name: 'a.pdf', type: 'application/pdf', size: 1234 };
+const FILE = {
+  customerId: 'cu_1',
+  fileId: 'f_abc',
+  name: 'a.pdf',
+  type: 'application/pdf',
+  size: 1234,
+  agentId: 'ana@shop.example',
+};
 
 describe('s3UploadStore: agents’ reply files in the bucket, by presigned URLs', () => {
-  it('signs a PUT of exactly the type and length announced, under the customer’s folder', async () => {
+  it('signs a PUT of exactly the type and length announced, with its agent, under the customer’s folder', async () => {
     const target = await store.prepare(FILE, new Date(Date.now() + 900_000).toISOString());
     const url = new URL(target.url);
     expect(url.host).toBe('threadline-exports.s3.eu-west-1.amazonaws.com');
     expect(url.pathname).toBe('/uploads/cu_1/f_abc');
-    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe('content-length;content-type;host');
+    expect(url.searchParams.get('X-Amz-SignedHeaders')).toBe(
+      'content-length;content-type;host;x-amz-meta-agent',
+    );
     expect(Number(url.searchParams.get('X-Amz-Expires'))).toBeGreaterThan(890);
-    expect(target.headers).toEqual({ 'Content-Type': 'application/pdf' });
+    expect(target.headers).toEqual({
+      'Content-Type': 'application/pdf',
+      'x-amz-meta-agent': 'ana%40shop.example',
+    });
+  });
+
+  it('reads who made an upload from its object’s metadata (a HEAD), nothing for an object not there', async () => {
+    const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+    const fake = new FakeAws({ service: 's3', region: 'eu-west-1', credentials });
+    const endpoint = await fake.start();
+    try {
+      const headed = s3UploadStore('threadline-exports', {
+        region: 'eu-west-1',
+        endpoint,
+        credentials: () => credentials,
+      });
+      fake.reply = (request) =>
+        request.url.endsWith('/f_there')
+          ? { status: 200, headers: { 'x-amz-meta-agent': 'ana%40shop.example' } }
+          : request.url.endsWith('/f_old')
+            ? { status: 200 }
+            : { status: 404 };
+      expect(await headed.ownerOf({ customerId: 'cu_1', fileId: 'f_there' })).toEqual({
+        agentId: 'ana@shop.example',
+      });
+      expect(await headed.ownerOf({ customerId: 'cu_1', fileId: 'f_old' })).toEqual({ agentId: undefined });
+      expect(await headed.ownerOf({ customerId: 'cu_1', fileId: 'f_gone' })).toBeUndefined();
+      expect(fake.received.map((r) => `${r.method} ${r.url}`)).toEqual([
+        'HEAD /threadline-exports/uploads/cu_1/f_there',
+        'HEAD /threadline-exports/uploads/cu_1/f_old',
+        'HEAD /threadline-exports/uploads/cu_1/f_gone',
+      ]);
+      expect(fake.mismatches).toEqual([]);
+    } finally {
+      await fake.stop();
+    }
+  });
+
+  it('knows an uploaded file’s link, on any host, and nothing else', () => {
+    const fileId = `f_${'A'.repeat(22)}`;
+    expect(uploadKeyOfLink(`https://x.example/files/cu_1/${fileId}/a%20b.pdf`)).toEqual({
+      customerId: 'cu_1',
+      fileId,
+    });
+    expect(uploadKeyOfLink(`https://cdn.example/files/cu_1/f_short/a.pdf`)).toBeUndefined();
+    expect(uploadKeyOfLink(`https://x.example/files/cu_1/${fileId}/a/b.pdf`)).toBeUndefined();
+    expect(uploadKeyOfLink('not a link')).toBeUndefined();
   });
 
   it('answers a link with a GET signed now, valid 5 minutes, and nothing for an id that could leave the folder', async () => {

@@ -29,6 +29,25 @@ describe('LocalExportStore', () => {
   it.each([
     ['on disk', true],
     ['in memory', false],
+  ])(
+    'sweeps expired exports %s, at most as many as asked a run, and none that has not expired',
+    async (_where, onDisk) => {
+      const dir = onDisk ? join(mkdtempSync(join(tmpdir(), 'exports-')), 'exports') : undefined;
+      if (dir) dirs.push(join(dir, '..'));
+      const store = new LocalExportStore({ dir });
+      for (const n of [1, 2, 3]) await store.save(`ex_${n}`, '{}', '2025-06-10T09:00:00.000Z');
+      await store.save('ex_4', '{}', '2025-06-10T10:00:00.000Z');
+      expect(await store.sweepExpired('2025-06-10T09:30:00.000Z', 2)).toBe(2);
+      expect(await store.sweepExpired('2025-06-10T09:30:00.000Z', 2)).toBe(1);
+      expect(await store.sweepExpired('2025-06-10T09:30:00.000Z', 2)).toBe(0);
+      expect(await store.read('ex_4', '2025-06-10T09:30:00.000Z')).toBe('{}');
+      if (dir) expect(readdirSync(dir).sort()).toEqual(['ex_4.expires', 'ex_4.json']);
+    },
+  );
+
+  it.each([
+    ['on disk', true],
+    ['in memory', false],
   ])('deletes every export of an erased customer %s, and only theirs', async (_where, onDisk) => {
     const dir = onDisk ? join(mkdtempSync(join(tmpdir(), 'exports-')), 'exports') : undefined;
     if (dir) dirs.push(join(dir, '..'));

@@ -163,10 +163,8 @@ export interface TouchedConversation {
    * `lastInboundAt` is the event's time now, current or not. Undefined: as `current`.
    */
   latestInbound?: boolean | undefined;
-  /**
-   * An answer recorded on the conversation is newer than the event, or the conversation began after it
-   * but before it reached us (`notBeforeConversation`): a wait it starts begins when we received it.
-   */
+  /** An answer is newer than the event, or the conversation began between the event and its arrival:
+   * a wait it starts begins when we received it. */
   overtaken?: boolean | undefined;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AuditRecord } from '#shared/domain/audit.js';
 import type { ImportAnswer } from '#shared/domain/customer-import.js';
 import type { Customer } from '#shared/domain/timeline.js';
+import { importFile } from '#shared/local/import-customers.js';
 import { agentCaller, agentRequest, customerReads } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
 import { isRead, isRemovalLook, type RecordedCall, recordInto } from '../support/call-recorder.js';
@@ -174,5 +175,27 @@ describe('local runtime: importing customers', () => {
     expect(records).toContainEqual(['admin-ivy', 'ok', 2, { matched: 1, conflict: 1 }, []]);
     expect(records).toContainEqual(['admin-ivy', 'unavailable', 1, undefined, []]);
     expect(JSON.stringify(log.items)).not.toMatch(/Maria|555|example\.com|zd-/);
+  });
+
+  it('imports a JSON-lines file in batches (npm run import-customers), and a second run writes nothing', async () => {
+    const post = async (customers: unknown[]) => {
+      const answer = await importing(customers);
+      return { status: answer.status, body: answer.json };
+    };
+    const lines = [
+      JSON.stringify({ externalId: 'zd-5001', name: 'Eve Ruiz', phones: ['+14155550155'] }),
+      'not json',
+      JSON.stringify({ externalId: 'zd-5002', emails: ['eve.two@example.com'] }),
+      '',
+      JSON.stringify({ externalId: 'zd-5003', phones: ['nope'] }),
+    ].join('\n');
+    const first = await importFile(lines, post, 2);
+    expect(first).toEqual({
+      counts: { created: 2, invalid: 1 },
+      problems: ['line 2: not JSON', 'line 5: invalid phones[0] is not a phone number'],
+    });
+    calls.length = 0;
+    expect((await importFile(lines, post, 2)).counts).toEqual({ existing: 2, invalid: 1 });
+    expect(calls.filter((c) => !isRead(c) && !c.pk.startsWith('AUDIT'))).toEqual([]);
   });
 });

@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import { API_ID_PATTERN } from '#shared/domain/api-id.js';
+import { customerNameSchema, tagSchema } from '#shared/domain/customer-import.js';
 import { ChannelSchema } from '#shared/domain/envelope.js';
 import { INBOX_SORTS } from '#shared/domain/inbox.js';
 import { once } from '#shared/domain/on-first-use.js';
 import { TAG_RULE } from '#shared/domain/tag-rule.js';
 import { wholeNumber } from '#shared/domain/whole-number.js';
-import { cleanName, hasVisibleText } from '#shared/validation/visible-text.js';
 
 /**
  * The agent API's shared request and error schemas, built by the first route that needs them rather than
@@ -30,12 +30,7 @@ function bodySchemas() {
   /** `POST /api/customers/{id}/merge` and `/unmerge`. */
   const OtherCustomerSchema = z.strictObject({ customerId: IdSchema });
   /** A customer's tag. */
-  const TagSchema = z
-    .string()
-    .trim()
-    .min(1)
-    .max(TAG_RULE.maxLength)
-    .regex(TAG_RULE.pattern, TAG_RULE.allowed);
+  const TagSchema = tagSchema();
   /** `PUT /api/customers/{id}/tags`. */
   const TagsRequestSchema = z.strictObject({ tags: z.array(TagSchema).max(TAG_RULE.maxPerChange) });
   /** `PATCH /api/customers/{id}/tags`: only what changed, so a concurrent change of other tags stays. */
@@ -49,15 +44,9 @@ function bodySchemas() {
   });
   /** `PATCH /api/customers/{id}`: what an agent may change of a profile. */
   const CustomerChangeSchema = z.strictObject({
-    // Cleaned as a provider's name is (controls and bidi controls out, one line, trimmed); one that
-    // shows nothing (zero-width spaces, fillers) is refused rather than stored as an invisible name.
-    name: z
-      .string()
-      .overwrite(cleanName)
-      .min(1)
-      .max(256)
-      .refine(hasVisibleText, { error: 'name must show at least one letter, digit or sign' })
-      .describe("the customer's display name, kept over the names providers' profiles give later"),
+    name: customerNameSchema().describe(
+      "the customer's display name, kept over the names providers' profiles give later",
+    ),
   });
   /** `POST /api/conversations/{id}/notes`. */
   const NoteRequestSchema = z.strictObject({

@@ -4,6 +4,7 @@ import { auditApp } from './audit.js';
 import { automationsApp } from './automations.js';
 import { conversationsApp } from './conversations.js';
 import { csatResponsesApp } from './csat-responses.js';
+import { customerImportApp } from './customer-import.js';
 import { customerMergesApp } from './customer-merges.js';
 import { customersApp } from './customers.js';
 import type { ApiDeps } from './deps.js';
@@ -36,7 +37,7 @@ export function apiSections(deps: ApiDeps): ApiSection[] {
     ...(live ? [{ prefixes: ['/events'], subApps: () => [eventsApp(deps, live)] }] : []),
     {
       prefixes: ['/customers'],
-      subApps: () => [customersApp(deps), customerMergesApp(deps), mediaApp(deps)],
+      subApps: () => [customerImportApp(deps), customersApp(deps), customerMergesApp(deps), mediaApp(deps)],
     },
     { prefixes: ['/conversations'], subApps: () => [conversationsApp(deps)] },
     { prefixes: ['/automations'], subApps: () => [automationsApp(deps)] },

@@ -2,6 +2,7 @@ import type { ConsoleLease } from './agent-away.js';
 import type { AgentLoadSet, ConversationLoad, OpenAssignment } from './agent-load.js';
 import type { Agent, AgentClaim, AgentProfile, AgentRole, ListedAgent } from './assignment.js';
 import type { CsatResponsesPage, CsatResponsesRead } from './csat/responses.js';
+import type { ImportPlan, ImportResult } from './customer-import.js';
 import type { Identity } from './envelope.js';
 import type { InboxFilter } from './inbox.js';
 import type { UnmergeProgress } from './merges.js';
@@ -183,6 +184,11 @@ export interface AgentAdmin extends Pick<RouterAdmin, 'assign'>, MergedConversat
    * unanswered one, or ends; answers what its clock must hear (also when a retry finds it done), or
    * undefined.
    */
+  /**
+   * Imports one customer from another help desk (`POST /api/customers/import`), once per external id:
+   * see `importCustomer` in the store. Absent, the route answers 503.
+   */
+  importCustomer?(plan: ImportPlan, context: { agentId: string; now: string }): Promise<ImportResult>;
   keptWaitAfterUnmerge?(
     targetId: string,
     sourceId: string,

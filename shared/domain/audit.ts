@@ -33,6 +33,7 @@ export const AuditActionSchema = z.enum([
   'customers_search',
   'conversations_list',
   'csat_list',
+  'customers_import',
 ]);
 export type AuditAction = z.infer<typeof AuditActionSchema>;
 
@@ -85,7 +86,11 @@ export const AuditRecordSchema = z.object({
   }),
   count: z.number().int().optional().meta({
     description:
-      'on events_replay, audit_read, customers_list, customers_search, conversations_list and csat_list, how many events, records, customers, conversations or answers it answered',
+      'on events_replay, audit_read, customers_list, customers_search, conversations_list and csat_list, how many events, records, customers, conversations or answers it answered; on customers_import, how many records it was given',
+  }),
+  outcomes: z.record(z.string(), z.number().int()).optional().meta({
+    description:
+      'on customers_import, how many records ended each way (`created`, `existing`, `matched`, `conflict`, `invalid`); never their ids, names or addresses',
   }),
 });
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;
@@ -97,7 +102,14 @@ export type AuditChangeSide = z.infer<typeof AuditChangeSideSchema>;
 export type AuditTarget = Partial<
   Pick<
     AuditRecord,
-    'webhookId' | 'webhookOrigin' | 'deliveryId' | 'subjectAgentId' | 'change' | 'query' | 'count'
+    | 'webhookId'
+    | 'webhookOrigin'
+    | 'deliveryId'
+    | 'subjectAgentId'
+    | 'change'
+    | 'query'
+    | 'count'
+    | 'outcomes'
   >
 >;
 

@@ -22,6 +22,7 @@ const TARGET_FIELDS = [
   'change',
   'query',
   'count',
+  'outcomes',
 ] as const;
 
 /** The record as stored, without its keys. */

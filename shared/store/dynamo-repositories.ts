@@ -1,7 +1,9 @@
+import type { ImportPlan } from '../domain/customer-import.js';
 import type { VisitorReads } from '../domain/webchat/live-ports.js';
 import { agentLoadStore } from './agent-load.js';
 import { agentRepository, consoleLeaseRepository } from './agent-repository.js';
 import { auditRepository } from './audit-repository.js';
+import { type ImportContext, importCustomer } from './customer-import.js';
 import { customerRepository } from './customer-repository.js';
 import type { DocumentStore } from './dynamo-client.js';
 import type { ErasureDeps } from './erasure.js';
@@ -57,6 +59,9 @@ export function dynamoRepositories(
     consoleLeases: consoleLeaseRepository(db),
     webchat: webchatRepository(db),
     missedCalls: missedCallRepository(db),
+    customerImports: {
+      importCustomer: (plan: ImportPlan, context: ImportContext) => importCustomer(db, plan, context),
+    },
   };
 }
 
@@ -75,6 +80,7 @@ export function adminPorts(repos: DynamoRepositories) {
     ...repos.unmergeReopen,
     ...repos.unmergeWait,
     ...repos.privacy,
+    ...repos.customerImports,
   };
 }
 

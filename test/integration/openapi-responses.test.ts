@@ -271,6 +271,16 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
       ['DELETE', '/api/agents/agent-ana'],
       ['GET', '/api/agents/removed'],
       ['POST', '/api/agents/agent-ana/restore'],
+      [
+        'POST',
+        '/api/customers/import',
+        {
+          customers: [
+            { externalId: 'oa-1', name: 'Ida Import', phones: ['+14155550990'] },
+            { externalId: 'oa 2' },
+          ],
+        },
+      ],
       ['DELETE', `/api/customers/${other}`],
     ];
     let exportUrl = '';

@@ -32,6 +32,7 @@ export const ACTION_WORDS: Record<AuditAction, string> = {
   customers_search: 'Searched customers (a large page)',
   conversations_list: 'Listed conversations (a large page)',
   csat_list: 'Listed survey answers (a large page)',
+  customers_import: 'Imported customers',
 };
 
 /** The actions the filter offers, in their words' order. */

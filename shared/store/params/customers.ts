@@ -132,7 +132,7 @@ export function touchProfileInput(
 }
 
 /** The name attributes' values: the name, its event's time and its place in the sharded name index. */
-function nameValues(customerId: string, name: string, at: string): Record<string, string> {
+export function nameValues(customerId: string, name: string, at: string): Record<string, string> {
   return {
     ':name': name,
     ':nameAt': at,

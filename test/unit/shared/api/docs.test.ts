@@ -6,6 +6,7 @@ import { auditApp } from '#shared/api/audit.js';
 import { automationsApp } from '#shared/api/automations.js';
 import { conversationsApp } from '#shared/api/conversations.js';
 import { csatResponsesApp } from '#shared/api/csat-responses.js';
+import { customerImportApp } from '#shared/api/customer-import.js';
 import { customerMergesApp } from '#shared/api/customer-merges.js';
 import { customersApp } from '#shared/api/customers.js';
 import type { AgentAppDeps, ApiDeps } from '#shared/api/deps.js';
@@ -170,6 +171,7 @@ describe('OpenAPI document', () => {
     'GET /api/policy': 'getPolicy',
     'GET /api/audit': 'listAudit',
     'GET /api/exports/{id}': 'getExport',
+    'POST /api/customers/import': 'importCustomers',
   };
 
   it('names every operation with a unique operationId, the same from version to version', async () => {
@@ -393,6 +395,7 @@ describe('OpenAPI document', () => {
     for (const sub of [
       webhooksApp(withAll, {} as never),
       eventsApp(withAll, { events: {} as never }),
+      customerImportApp(withAll),
       customersApp(withAll),
       customerMergesApp(withAll),
       mediaApp(withAll),

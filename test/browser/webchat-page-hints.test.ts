@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { agentToken } from '../support/agent-token.js';
 import { identityToken } from '../support/webchat.js';
-import { awayWhateverTheClock, shopForTests, visitorConversation } from '../support/webchat-site.js';
+import {
+  awayWhateverTheClock,
+  shopForTests,
+  visitorConversation,
+  writeInPanel,
+} from '../support/webchat-site.js';
 
 const AGENT = agentToken('webchat-page-hints-agent');
 const WAIT = { timeout: 30_000 };
 
 /**
  * What the widget says and sends that depends on the site: a Threadline that emails no web-chat reply
- * (WEBCHAT_EMAIL_FALLBACK_DELAY=off) is not promised to a signed-in visitor after hours, and the host
+ * (WEBCHAT_EMAIL_FALLBACK_DELAY=off) is not promised to a signed-in visitor after hours, the away note
+ * goes once a person answers, and the host
  * page's language (`<html lang>`) tells the conversation's language when the first message cannot ("hi").
  */
 describe('the web-chat widget and the site it is on', { timeout: 90_000 }, () => {
@@ -27,6 +33,30 @@ describe('the web-chat widget and the site it is on', { timeout: 90_000 }, () =>
     // Before, "We will also answer by email if you have left.", though no email would ever go.
     expect(await note.textContent()).toContain('The answer will wait for you here.');
     expect(await note.textContent()).not.toContain('email');
+  });
+
+  it('takes the away note down once a person answers in the chat after hours, and keeps it down', async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    await awayWhateverTheClock(page, true);
+    await page.goto(`${shop.siteUrl}/`);
+    await page.locator('.launcher').click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    await writeInPanel(page, 'Do you still have rye loaves?');
+    const note = page.getByRole('status').filter({ hasText: 'We are away now' });
+    await note.waitFor(WAIT);
+    const conversationId = await visitorConversation(page, shop.runtime.url, AGENT);
+    const res = await fetch(`${shop.runtime.url}/api/conversations/${conversationId}/replies`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${AGENT}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Bea here: two left, shall I keep one?' }),
+    });
+    expect(res.status).toBe(202);
+    await page.locator('.msg.agent', { hasText: 'Bea here' }).waitFor(WAIT);
+    // Before, "We are away now. A person will answer from …" stayed above the person answering.
+    await note.waitFor({ state: 'detached', ...WAIT });
+    // The visitor answering back does not bring it back: the person is still there.
+    await writeInPanel(page, 'Yes please, I come at nine.');
+    expect(await note.count()).toBe(0);
   });
 
   it("sends the page's language, which a conversation started with 'hi' on a French page takes", async () => {

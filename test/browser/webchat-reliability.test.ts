@@ -540,16 +540,22 @@ describe('the web-chat widget when things go wrong, in a browser', { timeout: 60
     const { page } = await visit();
     const note = page.getByRole('status').filter({ hasText: 'We are away now' });
     await note.waitFor(WAIT);
-    expect(await note.textContent()).toContain('Leave your email below so we can reply by email');
+    // Before, "Leave your email below so we can reply by email": no reply is emailed to a typed address.
+    expect(await note.textContent()).toContain('Leave your email below so our team can reach you.');
+    expect(await note.textContent()).not.toContain('reply by email');
     const fields = await page
       .locator('form.pre input')
       .evaluateAll((els) => els.map((e) => e.getAttribute('name')));
     expect(fields).toEqual(['email', 'name']);
-    await page.getByRole('textbox', { name: 'Your email, for our reply by email' }).waitFor(WAIT);
+    await page
+      .getByRole('textbox', { name: 'Your email (optional), so our team can reach you' })
+      .waitFor(WAIT);
     await screenshot(page, 'webchat-after-hours.png');
     await page.getByRole('textbox', { name: /Your email/ }).fill('mia@example.com');
     await start(page);
-    expect(await note.textContent()).toContain('We can reply to mia@example.com if you have left');
+    // Before, "We can reply to mia@example.com if you have left.": the fallback emails no typed address.
+    expect(await note.textContent()).toContain('The answer will wait for you here.');
+    expect(await note.textContent()).not.toContain('mia@example.com');
   });
 
   it('tells the visitor a person is being fetched on Threadline’s hand-off (after hours: from when; over a reload, after an earlier AI answer), until the person answers', async () => {

@@ -158,7 +158,7 @@ describe('the web-chat widget in the browsers visitors really have', { timeout: 
     expect(await page.locator('.panel').getAttribute('data-hours')).toBe('asking');
     expect(await fields(page)).toEqual([]);
     answer();
-    await page.getByLabel('Your email, for our reply by email').waitFor(WAIT);
+    await page.getByLabel('Your email (optional), so our team can reach you').waitFor(WAIT);
     expect(await fields(page)).toEqual(['email', 'name']);
     expect(await page.locator('.panel').getAttribute('data-hours')).toBe('closed');
     await expect.poll(() => focused(page), WAIT).toBe('INPUT[name=email]');
@@ -175,7 +175,7 @@ describe('the web-chat widget in the browsers visitors really have', { timeout: 
     expect(await page.locator('.panel').getAttribute('data-hours')).toBe('unknown');
     await expect.poll(() => focused(page), WAIT).toBe('INPUT[name=name]');
     answer();
-    await page.getByLabel('Your email, for our reply by email').waitFor(WAIT);
+    await page.getByLabel('Your email (optional), so our team can reach you').waitFor(WAIT);
     // The first field now, the one the after-hours note asks for (it stayed on the name before).
     expect(await focused(page)).toBe('INPUT[name=email]');
   });

@@ -232,26 +232,31 @@ export function Arrivals(props: {
   );
 }
 
-/** When nobody is there: when a person will answer, and how the answer reaches a visitor who has left. */
+/**
+ * When nobody is there: when a person will answer, and whether the answer also goes by email. Only a
+ * verified visitor's replies are emailed, and only while Threadline's fallback is on (`emailFallback`):
+ * the email an anonymous visitor types is for the team to reach them, never a promise of a reply there.
+ * Once a person has written since the visitor's last message, the note goes for the rest of the chat.
+ */
 export function Availability(props: {
   hours: Hours | undefined;
   session: StoredSession | undefined;
+  messages: readonly ChatMessage[];
 }): ComponentChild {
-  const { hours, session } = props;
-  if (!hours || hours.open) return null;
-  const when = nextOpening(hours);
-  // A verified visitor's replies are emailed only while Threadline's fallback is on (`emailFallback`).
+  const { hours, session, messages } = props;
+  const answeredIn = useRef<string>();
+  const last = messages.reduce((at, m) => (m.author === 'visitor' && m.at > at ? m.at : at), '');
+  if (messages.some((m) => m.author === 'agent' && m.at > last)) answeredIn.current = session?.sessionToken;
+  if (!hours || hours.open || (session && answeredIn.current === session.sessionToken)) return null;
   const then = !session
-    ? 'Leave your email below so we can reply by email.'
+    ? 'Leave your email below so our team can reach you.'
     : session.verified && hours.emailFallback !== false
       ? 'We will also answer by email if you have left.'
-      : !session.verified && session.email
-        ? `We can reply to ${session.email} if you have left.`
-        : 'The answer will wait for you here.';
+      : 'The answer will wait for you here.';
   return h(
     'p',
     { class: 'note', role: 'status', id: 'tl-hours' },
-    `We are away now. A person will answer from ${when}. ${then}`,
+    `We are away now. A person will answer from ${nextOpening(hours)}. ${then}`,
   );
 }
 

@@ -270,7 +270,7 @@ function Panel(props: PanelProps) {
         text: problem,
         onRetry: chat.problem?.kind === 'unavailable' && chat.signedIn ? () => void chat.start() : undefined,
       }),
-      h(Availability, { hours, session: chat.session }),
+      h(Availability, { hours, session: chat.session, messages: chat.messages }),
       storageKept ? null : h('p', { class: 'kept' }, NOT_KEPT),
       h('div', { class: 'body' }, [
         h(MessageList, {

@@ -57,7 +57,8 @@ export function PreChat(props: {
   };
   const email = field(
     'email',
-    props.closed ? 'Your email, for our reply by email' : 'Your email (optional)',
+    // Never a promise of a reply by email: Threadline emails only a verified visitor's replies.
+    props.closed ? 'Your email (optional), so our team can reach you' : 'Your email (optional)',
     {
       type: 'email',
       autocomplete: 'email',

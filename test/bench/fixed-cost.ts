@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -52,7 +52,7 @@ export function fixedMonthlyCost(templates: readonly { Resources?: Record<string
 
 /** Prints the fixed monthly cost of the templates in `dir` (BENCH_CDK_OUT, default `cdk.out`). */
 export function fixedCostFigures(dir = process.env.BENCH_CDK_OUT ?? 'cdk.out'): void {
-  const files = readdirSync(dir).filter((name) => name.endsWith('.template.json'));
+  const files = existsSync(dir) ? readdirSync(dir).filter((name) => name.endsWith('.template.json')) : [];
   if (files.length === 0) throw new Error(`no templates in ${dir}: run npm run synth first`);
   const templates = files.map((name) => JSON.parse(readFileSync(join(dir, name), 'utf8')));
   const { rows, total, logGroups } = fixedMonthlyCost(templates);

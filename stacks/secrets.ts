@@ -101,11 +101,17 @@ const generatedSigningKey = 'CSAT_SIGNING_SECRET';
  * the secret from this template of keys.
  */
 export function createProviderSecret(scope: Construct): Secret {
-  const keys: readonly string[] = providerSecretTemplates[providerSecretTemplateOf(scope)];
+  const shape = providerSecretTemplateOf(scope);
+  const keys: readonly string[] = providerSecretTemplates[shape];
   const placeholders = Object.fromEntries(keys.filter((key) => key !== generatedKey).map((key) => [key, '']));
+  // The description may change (CloudFormation regenerates the value only when GenerateSecretString
+  // does): it names the shape and asks only for what the functions read, as the README does.
+  const read = keys.filter((key) => (providerSecretKeys as readonly string[]).includes(key));
+  const unread = keys.filter((key) => !read.includes(key));
+  const leave = unread.length > 0 ? `; leave ${unread.join(' and ')} empty: no function reads them` : '';
   return new Secret(scope, 'ProviderSecret', {
     secretName: 'threadline/providers',
-    description: `Threadline provider credentials (JSON: ${keys.join(', ')}); fill in after deploy`,
+    description: `Threadline provider credentials, shape ${shape} (JSON: ${read.join(', ')}); fill in after deploy${leave}`,
     generateSecretString: {
       secretStringTemplate: JSON.stringify(placeholders),
       generateStringKey: generatedKey,

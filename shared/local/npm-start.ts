@@ -4,6 +4,7 @@ import { routingPolicyWarnings } from '../domain/routing/policy-warnings.js';
 import { setupLine } from '../responder/setup-line.js';
 import { devClock } from './dev-clock.js';
 import { devSecrets, withDevSecrets } from './dev-secrets.js';
+import { localTrustedCertFile } from './local-sns-key.js';
 import { type LocalRuntime, startLocalRuntime } from './runtime.js';
 import { startBanner } from './start-banner.js';
 import { backfillsToRun, runningVersion, tableIsNew } from './upgrade-check.js';
@@ -17,7 +18,9 @@ export async function startNpmRuntime(
   env: Record<string, string | undefined>,
 ): Promise<{ runtime: LocalRuntime; banner: string }> {
   const dataDir = loadConfig(env).DATA_DIR;
-  const config = loadConfig(withDevSecrets(devSecrets(dataDir), env));
+  const loaded = loadConfig(withDevSecrets(devSecrets(dataDir), env));
+  // `npm run send -- email` signs with DATA_DIR's own key; with PUBLIC_BASE_URL (a tunnel for real SNS) certificates are fetched.
+  const config = { ...loaded, SNS_TRUSTED_CERT_FILE: localTrustedCertFile(dataDir, loaded) };
   const clock = devClock(dataDir);
   const isNew = tableIsNew(dataDir);
   const runtime = await startLocalRuntime({

@@ -17,6 +17,7 @@ import { bundleFigures } from './bundles.js';
 import { capacityFigures } from './capacity.js';
 import { changeFeedFigures } from './change-feed.js';
 import { consoleBundleFigures } from './console.js';
+import { fixedCostFigures } from './fixed-cost.js';
 import { printLanguageFigures } from './language.js';
 import { liveFigures } from './live.js';
 import { loadFigures } from './load.js';
@@ -323,6 +324,11 @@ const sections: Array<[string, string, () => Promise<void> | void]> = [
     '14',
     "The local DynamoDB's memory over many reads: iterators left open and RSS after a full GC (BENCH_LEVEL_QUERIES)",
     () => localDynamoMemoryFigures(size('BENCH_LEVEL_QUERIES', 20_000)),
+  ],
+  [
+    '15',
+    'The fixed monthly baseline on AWS: resources billed by the month in the synthesized templates (npm run synth first; BENCH_CDK_OUT)',
+    () => fixedCostFigures(),
   ],
 ];
 console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);

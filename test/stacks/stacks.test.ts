@@ -401,12 +401,25 @@ describe('ThreadlineStateful', () => {
         PasswordLength: 32,
         SecretStringTemplate: template,
       });
-      // The description as that version wrote it: an operator tells the shapes apart by it.
+      // The description names the shape (an operator tells them apart by it) and asks for the keys
+      // the functions read; the placeholders no function reads it says to leave empty, as the README does.
       const keys = ['META_APP_SECRET', 'META_VERIFY_TOKEN', ...Object.keys(JSON.parse(template)).slice(1)];
+      const unread: string[] = keys.filter((key) => key === 'AGENT_TOKENS' || key === 'CSAT_SIGNING_SECRET');
+      const read = keys.filter((key) => !unread.includes(key));
       expect(description, shape).toBe(
-        `Threadline provider credentials (JSON: ${keys.join(', ')}); fill in after deploy`,
+        `Threadline provider credentials, shape ${shape} (JSON: ${read.join(', ')}); fill in after deploy` +
+          (unread.length > 0 ? `; leave ${unread.join(' and ')} empty: no function reads them` : ''),
       );
     }
+  });
+
+  it("asks a fresh deploy's provider secret for no AGENT_TOKENS: agents sign in with Cognito on AWS", () => {
+    const { description } = providerSecretWith({});
+    expect(description).toMatch(
+      /^Threadline provider credentials, shape 2026-11-21 \(JSON: [^)]*\); fill in/,
+    );
+    expect(description).not.toMatch(/\(JSON: [^)]*AGENT_TOKENS/);
+    expect(description).toMatch(/leave AGENT_TOKENS empty: no function reads them$/);
   });
 
   it('fails synth on a providerSecretTemplate no version deployed, naming the setting and the shapes', () => {

@@ -322,7 +322,11 @@ async function fetchPem(url: string, fetchCert: (url: string) => Promise<string>
     if (error instanceof SnsHttpError && error.status >= 400 && !isRetryableStatus(error.status)) {
       throw new SnsSignatureError(`the SNS signing certificate URL answered HTTP ${error.status}`);
     }
-    throw new UnavailableError('could not fetch the SNS signing certificate', { cause: error });
+    // A message signed with a key of one's own (npm start's, a test's) can never be fetched: say what to set.
+    const hint =
+      'a message signed with your own key (a test, not SNS) needs SNS_TRUSTED_CERT_FILE set to its certificate or public key';
+    logger.warn('could not fetch the SNS signing certificate', { host: new URL(url).host, hint });
+    throw new UnavailableError(`could not fetch the SNS signing certificate; ${hint}`, { cause: error });
   }
 }
 

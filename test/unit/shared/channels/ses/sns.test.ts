@@ -252,6 +252,20 @@ describe('verifySnsMessage', () => {
     expect(fetchCert).toHaveBeenCalledTimes(2);
   });
 
+  it('says, in the answer and a log line, that a message signed with a key of your own needs SNS_TRUSTED_CERT_FILE', async () => {
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    onTestFinished(() => warn.mockRestore());
+    const fetchCert = vi.fn<(url: string) => Promise<string>>().mockRejectedValue(new Error('offline'));
+    const answer = verifySnsMessage(signed(NOTIFICATION), { fetchCert, cache: new SnsCertCache(), now: NOW });
+    await expect(answer).rejects.toThrow(
+      /could not fetch the SNS signing certificate.*SNS_TRUSTED_CERT_FILE/,
+    );
+    expect(warn).toHaveBeenCalledWith(
+      'could not fetch the SNS signing certificate',
+      expect.objectContaining({ hint: expect.stringContaining('SNS_TRUSTED_CERT_FILE') }),
+    );
+  });
+
   it('refuses a certificate URL that serves something other than a PEM', async () => {
     await expect(check(signed(NOTIFICATION), { cert: '<html>not found</html>' })).rejects.toThrow(
       'the SNS signing certificate is not a valid PEM',

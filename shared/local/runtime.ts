@@ -28,7 +28,7 @@ import { type LocalAgentLoad, startLocalAgentLoad } from './agent-load.js';
 import { forgettingErased, LocalChangeFeed } from './change-feed.js';
 import { buildConsole } from './console-build.js';
 import { sendLeaseMs, startConsumers } from './consumers.js';
-import { localConversationClock } from './conversation-clock.js';
+import { configuredAgentsOnly, localConversationClock } from './conversation-clock.js';
 import { mountDevClock, onDevClock } from './dev-clock.js';
 import { startLocalDynamo } from './dynamo.js';
 import { LocalExportStore } from './export-files.js';
@@ -147,7 +147,7 @@ function agentDeps(
   const tokens = parseAgentTokens(config.AGENT_TOKENS);
   return {
     ...rest,
-    store: storePorts(repos),
+    store: configuredAgentsOnly(storePorts(repos), config.AGENT_TOKENS),
     admin: adminPorts(repos),
     audit: repos.audit,
     authenticate: async (token) => tokens.get(token),

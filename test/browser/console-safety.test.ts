@@ -183,7 +183,9 @@ describe('the console: notes, keys and refusals', () => {
       .locator('.meta')
       .getByText(/^Open · /)
       .waitFor({ timeout: 30_000 });
-    await inbox().getByText('Nothing here.').waitFor({ timeout: 30_000 });
+    await inbox()
+      .getByText('No conversations match these filters.', { exact: false })
+      .waitFor({ timeout: 30_000 });
     await page.getByRole('form', { name: 'Inbox filters' }).getByLabel('Status').selectOption('open');
     await inbox()
       .getByRole('button', { name: new RegExp(TOM.name) })

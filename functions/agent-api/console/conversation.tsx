@@ -16,6 +16,7 @@ import { ConversationHead, useHeadActions } from './conversation-head.js';
 import { customerLabel } from './customer-label.js';
 import { CustomerPanel } from './customer-panel.js';
 import { earlierSaid, useEarlierFocus } from './earlier.js';
+import { answerPlaced } from './event-text.js';
 import type { LiveStatus } from './live.js';
 import { MediaApi } from './media-files.js';
 import { forgetCustomers } from './place.js';
@@ -121,7 +122,7 @@ function Timeline(props: {
   const { earlier } = props;
   const told = useArrivals(props.items, props.loading, props.me);
   const acts = useMemo(() => customerActs(props.items), [props.items]);
-  const shown = useMemo(() => withoutRepeatedRouting(props.items), [props.items]);
+  const shown = useMemo(() => answerPlaced(withoutRepeatedRouting(props.items)), [props.items]);
   const section = useRef<HTMLElement>(null);
   const pressed = useEarlierFocus(earlier, section);
   return (

@@ -76,3 +76,44 @@ function closingQuote(line: string, open: number): number {
   const last = line.lastIndexOf('"');
   return last > open ? last : -1;
 }
+
+/** The note's first line, `Hand-off (<routing reason>): <detail>.`, as routing writes it. */
+const HEAD = /^Hand-off \(([a-z_]+)\): ?(.*)$/;
+
+/** The note's facts line, `sentiment <label> (<score>); language <code>.`, either part alone too. */
+const FACTS =
+  /^(?:sentiment ([a-z]+)( \(-?[\d.]+\))?)?(; )?(?:language ([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*))?\.$/;
+
+/**
+ * A hand-off note in words: its head without the routing reason's code (its detail says it; the reason
+ * in words when the detail is empty) and its facts line with names ("Language: English"), where routing
+ * wrote `Hand-off (after_hours): …` and `language en.`. The stored note is left as it is.
+ */
+export function handoffWords(note: string, reasonWords: (reason: string) => string): string {
+  const lines = note.split('\n');
+  const head = HEAD.exec(lines[0] ?? '');
+  if (head?.[1] !== undefined) {
+    const detail = (head[2] ?? '').trim();
+    lines[0] = `Hand-off: ${detail && detail !== '.' ? detail : `${reasonWords(head[1])}.`}`;
+  }
+  return lines
+    .map((line) => {
+      const facts = FACTS.exec(line);
+      if (!facts || line === '.' || (!facts[1] && !facts[4])) return line;
+      const parts = [
+        ...(facts[1] ? [`Sentiment: ${facts[1]}${facts[2] ?? ''}`] : []),
+        ...(facts[4] ? [`Language: ${languageName(facts[4])}`] : []),
+      ];
+      return `${parts.join('; ')}.`;
+    })
+    .join('\n');
+}
+
+/** A language code's English name ("en" is English), or the code when the browser knows no name. */
+function languageName(code: string): string {
+  try {
+    return new Intl.DisplayNames(['en'], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}

@@ -5,6 +5,7 @@ import { type Api, ApiError, type Conversation, type InboxConversation, type Pag
 import type { Presence, Subscribe } from './app.js';
 import { CustomerSearch } from './customer-search.js';
 import { BulkBar, useSelection } from './inbox-bulk.js';
+import { EmptyInbox } from './inbox-empty.js';
 import { FilterForm, useRemovedAgents } from './inbox-filters.js';
 import { ConversationRow, useNow } from './inbox-row.js';
 import { type InboxRow, useMovedAway } from './moved-away.js';
@@ -319,7 +320,7 @@ export function Inbox(props: {
       />
       <ErrorNote message={error} />
       <UrgentNotice urgent={urgent} rows={items} shown={props.shown} onOpen={props.onSelect} />
-      {items && items.length === 0 ? <p class="muted">Nothing here.</p> : null}
+      {items?.length === 0 ? <EmptyInbox {...props} /> : null}
       {items?.length ? (
         <BulkBar
           api={props.api}

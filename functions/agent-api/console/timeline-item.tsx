@@ -2,6 +2,7 @@ import { isEmptyRecording } from '#shared/domain/asks-nothing.js';
 import { type Acts, NO_ACTS, quoteOf } from './acts.js';
 import type { TimelineItem } from './api.js';
 import { assignedText } from './assigned-text.js';
+import { automationText, otherEventText, shownAt, slaText } from './event-text.js';
 import { failureText } from './failure-text.js';
 import { agentBy, channelName, clock } from './format.js';
 import { HandoffText } from './handoff-note.js';
@@ -25,6 +26,7 @@ function author(item: TimelineItem): string {
   if (item.data?.automated === true) return 'Automated reply (not a person)';
   if (a?.automatic === 'webchat_email_fallback')
     return `Automatic email: ${a.id ?? 'Agent'}'s unread chat replies`;
+  if (a?.kind === 'ai' && a.id === 'csat') return 'Survey sent (automatic)';
   if (a?.kind === 'ai') return a.id === 'automation' ? 'Automation' : 'AI';
   return a?.id ?? 'Agent';
 }
@@ -55,30 +57,6 @@ const STATUS_TEXT: Record<string, string> = {
   played: 'Played',
   failed: 'Failed',
 };
-
-const TARGETS: Record<string, string> = {
-  firstResponse: 'First response',
-  nextResponse: 'Reply',
-  resolution: 'Resolution',
-};
-
-/** A response target's warning or breach: which target, and when it is (was) due. */
-function slaText(item: TimelineItem, d: Record<string, unknown>): string {
-  const target = TARGETS[String(d.metric)] ?? 'Response';
-  const due = typeof d.due === 'string' ? clock(d.due) : '';
-  if (item.event === 'sla_breached') return `${target} target missed${due ? ` (it was due ${due})` : ''}`;
-  return `${target} target due soon${due ? ` (at ${due})` : ''}`;
-}
-
-/** An automation's firing: the rule, and what each action did (a skipped one says why). */
-function automationText(d: Record<string, unknown>): string {
-  const actions = Array.isArray(d.actions) ? (d.actions as Array<Record<string, unknown>>) : [];
-  const did = actions.map((a) => {
-    const why = a.outcome === 'skipped' && a.reason ? ` (${String(a.reason).replaceAll('_', ' ')})` : '';
-    return `${String(a.type)} ${a.outcome === 'skipped' ? 'skipped' : 'done'}${why}`;
-  });
-  return `Automation ${String(d.rule ?? '')}${did.length ? `: ${did.join(', ')}` : ''}`;
-}
 
 /** A call's or a recording's length as an agent reads it (`14 s`, `2 min 5 s`), or nothing. */
 function duration(d: Record<string, unknown>): string {
@@ -158,7 +136,7 @@ function eventText(item: TimelineItem, acts: Acts): string {
       if (d.by === 'delivery') return 'Reopened: a reply was not delivered';
       return agentBy(d) ? `Reopened by ${agentBy(d)}` : 'Reopened';
     default:
-      return (item.event ?? 'event').replaceAll('_', ' ');
+      return otherEventText(item);
   }
 }
 
@@ -372,7 +350,7 @@ export function TimelineEntry(props: { item: TimelineItem; acts?: Acts | undefin
   if (item.type === 'event') {
     return (
       <p class="event" data-kind="event">
-        <time dateTime={item.at}>{clock(item.at)}</time> {eventText(item, acts)}
+        <time dateTime={shownAt(item)}>{clock(shownAt(item))}</time> {eventText(item, acts)}
       </p>
     );
   }

@@ -22,6 +22,8 @@ const BY_STATUS: Readonly<Record<number, readonly string[]>> = {
 /** The operations whose codes are their own (by `operationId`, then status). */
 const BY_OPERATION: Readonly<Record<string, Readonly<Record<number, readonly string[]>>>> = {
   replyToConversation: {
+    // A file uploaded for another customer than the conversation's (check-reply-uploads).
+    403: ['forbidden', 'agent_removed', 'upload_other_customer'],
     409: [
       'assignee_changed',
       'sms_opted_out',

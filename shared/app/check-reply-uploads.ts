@@ -41,3 +41,27 @@ export async function checkReplyUploads(
     refuse(theirs, 'agent_removed', new ForbiddenError(message, 'agent_removed'));
   }
 }
+
+/**
+ * Refuses a reply that attaches a file uploaded for another customer (403 `upload_other_customer`,
+ * logged): the link names the customer it was uploaded for, which must be the conversation's, or one
+ * merged into its customer (`customers`: the partitions the reply's recipient read holds already, up to
+ * three merges deep). No read: the conversation and its customer's merges are read for the reply anyway.
+ * Links that are no uploads of ours are let through, as by `checkReplyUploads`.
+ */
+export function checkUploadsCustomer(
+  input: { conversationId: string; attachments: ReadonlyArray<{ url: string }> | undefined },
+  customers: readonly string[],
+): void {
+  for (const [index, attachment] of (input.attachments ?? []).entries()) {
+    const key = uploadKeyOfLink(attachment.url);
+    if (!key || customers.includes(key.customerId)) continue;
+    logger.warn('reply attachment refused', {
+      ...key,
+      conversationId: input.conversationId,
+      reason: 'other_customer',
+    });
+    const message = `attachments[${index}] is a file uploaded for another customer: upload it for this conversation's customer to send it`;
+    throw new ForbiddenError(message, 'upload_other_customer');
+  }
+}

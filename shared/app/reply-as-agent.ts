@@ -4,6 +4,7 @@ import { checkReachable } from '#shared/domain/reply-channel.js';
 import { checkReplyContent } from '#shared/domain/reply-content.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import { ConflictError, NotFoundError } from '#shared/errors.js';
+import { checkUploadsCustomer } from './check-reply-uploads.js';
 import { type ReplyDeps, recipientOf, replyChannelFor, sendReply } from './send-reply.js';
 
 /** What an agent's reply needs: the reply service, and the conversation read and assignment. */
@@ -84,6 +85,9 @@ export async function replyAsAgent(
   const recipient = await recipientOf(deps.replies.store, conversation);
   // A text the channel cannot carry is the request's fault: refused before the assignment too.
   const { expectedAssignee, ...request } = input.request;
+  // A file uploaded for another customer is not theirs to get (one merged into this one's is).
+  const customers = [conversation.customerId, ...recipient.partitions];
+  checkUploadsCustomer({ conversationId: conversation.id, attachments: request.attachments }, customers);
   const channel = replyChannelFor(recipient, request);
   checkReplyContent(channel, request);
   // Only where the channels route offers: never a first text to someone who wrote on WhatsApp alone.

@@ -46,8 +46,14 @@ async function nextSla(
     if (!policy) return undefined;
     // A reply before the inbound hook ran (the AI answered during routing) starts it from the wait, or
     // from the message the AI answered (its answer ended the wait already).
+    // A reopen by a message timed before the SLA ended (the resolve overtook it: a replay, a week-late
+    // retry) runs from our receipt, as its wait does: never from its own, perhaps long past, time.
     const start =
-      event.type === 'inbound' ? event.at : (conversation.waitingSince ?? event.answers ?? event.at);
+      event.type === 'inbound'
+        ? current?.endedAt !== undefined && event.at <= current.endedAt
+          ? heard(event.at, event.receivedAt)
+          : event.at
+        : (conversation.waitingSince ?? event.answers ?? event.at);
     // Reopened after an SLA that ended: its first response was counted then; a next response runs now.
     const started = startSla(rules, policy, start, (current?.version ?? -1) + 1, current !== undefined);
     if (event.type === 'inbound') return { state: started, from: undefined };

@@ -218,7 +218,7 @@ describe('local runtime: a message received after the resolve reopens, whatever 
       expect.objectContaining({ at: OLD, conversationId: id }),
     ]);
 
-  it('reopens on a message from long before the conversation, waiting from when we received it', async () => {
+  it('reopens on a message from long before the conversation, waiting and timed from when we received it', async () => {
     const phone = '447700900807';
     const { customerId, id } = await answeredConversation(phone);
     await advance(1_000);
@@ -229,6 +229,13 @@ describe('local runtime: a message received after the resolve reopens, whatever 
     expect(now).toMatchObject({ status: 'open', waiting: true, waitingSince: received });
     expect(now.preview).toBe('My parcel never arrived');
     await filedAtItsTime(customerId, id);
+    // Its targets too run from then: the next response and the resolution, nothing breached at once
+    // (before 2026-12-07 they ran from 2024, breached as the reopen came).
+    const due = (ms: number) => new Date(Date.parse(received) + ms).toISOString();
+    expect(now.sla).toMatchObject({ nextResponseDue: due(30_000), resolutionDue: due(36_000_000) });
+    expect(now.sla?.breaches).toEqual([]);
+    await advance(10_000);
+    expect((await timeline(customerId)).filter((i) => i.event === 'sla_breached')).toEqual([]);
   });
 
   it('waits from our receipt on a message from long before an answered conversation, its preview kept', async () => {

@@ -204,4 +204,43 @@ describe('local runtime: a reply with a file the agent uploaded', () => {
     expect(sent).not.toContain(anas.attachment.url);
     expect((await zoe.api('POST', '/api/agents/agent-ana/restore')).status).toBe(204);
   });
+  it("refuses another customer's file in a reply, and sends that of a customer merged into this one", async () => {
+    const yours = await conversationOf('447700900559', () => runtime?.idle());
+    const theirs = await conversationOf('447700900560', () => runtime?.idle());
+    const upload = async (customerId: string) => {
+      const request = {
+        customerId,
+        channel: 'whatsapp',
+        name: 'b.pdf',
+        type: 'application/pdf',
+        size: PDF.length,
+      };
+      const created = (await (await api('POST', '/api/uploads', request)).json()) as Created;
+      expect((await put(created, PDF)).status).toBe(200);
+      return created;
+    };
+    const theirFile = await upload(theirs.customerId);
+    const replyWith = (file: Created, text: string) =>
+      api('POST', `/api/conversations/${yours.conversationId}/replies`, {
+        text,
+        attachments: [file.attachment],
+      });
+    // Ana uploaded it, for the other customer: their file does not go to this one.
+    const refused = await replyWith(theirFile, 'Here is your invoice');
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toMatchObject({
+      error: { code: 'upload_other_customer', message: expect.stringContaining('another customer') },
+    });
+    await runtime?.idle();
+    expect(readFileSync(join(dataDir, 'outbox.jsonl'), 'utf8')).not.toContain(theirFile.attachment.url);
+
+    // Merged into this customer, the other one is this one: their files go.
+    const merged = await zoe.api('POST', `/api/customers/${yours.customerId}/merge`, {
+      customerId: theirs.customerId,
+    });
+    expect(merged.status).toBe(200);
+    expect((await replyWith(theirFile, 'Here it is after all')).status).toBe(202);
+    await runtime?.idle();
+    expect(readFileSync(join(dataDir, 'outbox.jsonl'), 'utf8')).toContain(theirFile.attachment.url);
+  });
 });

@@ -66,13 +66,14 @@ async function answered(rt: ClockRuntime, phone: string, id: string) {
 }
 
 /** The conversation waits on the agent for the message at `since`, with a next-response target. */
-async function expectWaitingAgain(rt: ClockRuntime, conversationId: string, since: string) {
+/** `slaFrom`: the next-response target counts from the message's own time, the inbox's wait from `since`. */
+async function expectWaitingAgain(rt: ClockRuntime, conversationId: string, since: string, slaFrom = since) {
   const c = await conversation(rt, conversationId);
   expect(c.waiting).toBe(true);
   expect(c.waitingSince).toBe(since);
   expect(c.awaitingCustomerSince).toBeUndefined();
-  expect(c.sla).toMatchObject({ waitingOn: 'agent', responded: true, waitFrom: since });
-  expect((c.sla as Sla).nextResponseDue).toBe(new Date(Date.parse(since) + 10 * MIN).toISOString());
+  expect(c.sla).toMatchObject({ waitingOn: 'agent', responded: true, waitFrom: slaFrom });
+  expect((c.sla as Sla).nextResponseDue).toBe(new Date(Date.parse(slaFrom) + 10 * MIN).toISOString());
   expect(await dueIds(rt)).toContain(conversationId);
 }
 
@@ -107,12 +108,14 @@ describe('a customer message that crosses the reply waits again', () => {
     const { conversationId, replied } = await answered(rt, phone, 'wamid.cross-1');
     await rt.advance(2000);
     const sent = new Date(Date.parse(replied) - 3000).toISOString();
+    // Overtaken by the reply, it waits from when it reached us, not from its own time (before the reply).
+    const received = new Date(rt.manual.now()).toISOString();
     await deliverTimed(rt, phone.slice(1), 'wamid.cross-2', sent, 'Also, can I change the address?');
-    await expectWaitingAgain(rt, conversationId, sent);
+    await expectWaitingAgain(rt, conversationId, received, sent);
     // Delivered again (the provider's retry, the queue's redelivery): nothing moves.
     const before = await conversation(rt, conversationId);
     await deliverTimed(rt, phone.slice(1), 'wamid.cross-2', sent, 'Also, can I change the address?');
-    expect(await conversation(rt, conversationId)).toMatchObject({ sla: before.sla, waitingSince: sent });
+    expect(await conversation(rt, conversationId)).toMatchObject({ sla: before.sla, waitingSince: received });
 
     await rt.advance(61 * MIN);
     const later = await conversation(rt, conversationId);
@@ -141,6 +144,7 @@ describe('a customer message that crosses the reply waits again', () => {
     const crossing = await answered(rt, '+447700900704', 'wamid.cost-1');
     await rt.advance(2000);
     const sent = new Date(Math.floor(Date.parse(crossing.replied) / 1000) * 1000 - 3000).toISOString();
+    const received = new Date(rt.manual.now()).toISOString();
     const crossed = await measured(() =>
       deliverTimed(rt, '447700900704', 'wamid.cost-2', sent, 'And the address?'),
     );
@@ -150,7 +154,7 @@ describe('a customer message that crosses the reply waits again', () => {
     const later = await measured(() =>
       deliverTimed(rt, '447700900705', 'wamid.cost-4', now, 'And the address?'),
     );
-    await expectWaitingAgain(rt, crossing.conversationId, sent);
+    await expectWaitingAgain(rt, crossing.conversationId, received, sent);
     expect((await conversation(rt, after.conversationId)).waiting).toBe(true);
     console.info(
       'crossing message',

@@ -101,7 +101,13 @@ export async function startWebchatSession(
     ...(customerId ? { customerId } : {}),
     verified: who.visitor.kind === 'webchat_user',
     ...(session.name ? { name: session.name } : {}),
-    availability: availabilityAt(deps.hours, now, deps.emailFallback !== false),
+    // The fallback emails only a verified address, the one the session keeps (envelopes.ts makes it the
+    // customer's): without it, no reply of this chat is emailed, so none is promised.
+    availability: availabilityAt(
+      deps.hours,
+      now,
+      deps.emailFallback !== false && Boolean(session.verifiedEmail),
+    ),
     ...(deps.liveUrl ? { liveUrl: deps.liveUrl } : {}),
   };
 }

@@ -12,27 +12,46 @@ const AGENT = agentToken('webchat-page-hints-agent');
 const WAIT = { timeout: 30_000 };
 
 /**
+ * The away note a signed-in visitor (`claims`) reads once their chat has started by itself after hours:
+ * `asServed`, the session-less availability answer keeps what the runtime says of the email fallback.
+ */
+async function awayNoteOf(
+  shop: ReturnType<typeof shopForTests>,
+  claims: Parameters<typeof identityToken>[0],
+  asServed: boolean,
+): Promise<string | null> {
+  const page = await (await shop.browser.newContext()).newPage();
+  await awayWhateverTheClock(page, asServed);
+  await page.goto(`${shop.siteUrl}/?token=${identityToken(claims)}`);
+  await page.locator('.launcher').click(WAIT);
+  await page.locator('.panel[data-connection="live"]').waitFor(WAIT);
+  const note = page.getByRole('status').filter({ hasText: 'We are away now' });
+  await note.waitFor(WAIT);
+  return note.textContent();
+}
+
+/**
  * What the widget says and sends that depends on the site: a Threadline that emails no web-chat reply
- * (WEBCHAT_EMAIL_FALLBACK_DELAY=off) is not promised to a signed-in visitor after hours, the away note
- * goes once a person answers, and the host
- * page's language (`<html lang>`) tells the conversation's language when the first message cannot ("hi").
+ * (WEBCHAT_EMAIL_FALLBACK_DELAY=off, or a session without a verified email: the session's answer says
+ * so) is not promised to a signed-in visitor after hours, the away note goes once a person answers, and
+ * the host page's language (`<html lang>`) tells the conversation's language when the first message cannot ("hi").
  */
 describe('the web-chat widget and the site it is on', { timeout: 90_000 }, () => {
   const shop = shopForTests(AGENT, { WEBCHAT_EMAIL_FALLBACK_DELAY: 'off' });
 
   it('promises no email to a signed-in visitor after hours when no reply is emailed', async () => {
-    const page = await (await shop.browser.newContext()).newPage();
-    await awayWhateverTheClock(page, true);
-    const token = identityToken({ sub: 'hints-user-1', email: 'hints-user-1@example.com' });
-    await page.goto(`${shop.siteUrl}/?token=${token}`);
-    await page.locator('.launcher').click(WAIT);
     // The signed-in chat starts by itself: the note speaks of replies once it has.
-    await page.locator('.panel[data-connection="live"]').waitFor(WAIT);
-    const note = page.getByRole('status').filter({ hasText: 'We are away now' });
-    await note.waitFor(WAIT);
+    const note = await awayNoteOf(shop, { sub: 'hints-user-1', email: 'hints-user-1@example.com' }, true);
     // Before, "We will also answer by email if you have left.", though no email would ever go.
-    expect(await note.textContent()).toContain('The answer will wait for you here.');
-    expect(await note.textContent()).not.toContain('email');
+    expect(note).toContain('The answer will wait for you here.');
+    expect(note).not.toContain('email');
+  });
+
+  it("takes the session's word over the session-less availability answer on whether a reply is emailed", async () => {
+    // The session-less answer says nothing of the email fallback (on, for anyone); the session says off.
+    const note = await awayNoteOf(shop, { sub: 'hints-user-2' }, false);
+    // Before, the session-less answer won: "We will also answer by email if you have left."
+    expect(note).toContain('The answer will wait for you here.');
   });
 
   it('takes the away note down once a person answers in the chat after hours, and keeps it down', async () => {
@@ -78,5 +97,17 @@ describe('the web-chat widget and the site it is on', { timeout: 90_000 }, () =>
       headers: { authorization: `Bearer ${AGENT}` },
     });
     expect(await res.json()).toMatchObject({ preview: 'hi', languageHint: 'fr' });
+  });
+});
+
+describe('the web-chat widget on a site whose Threadline emails replies (the fallback on)', {
+  timeout: 90_000,
+}, () => {
+  const shop = shopForTests(AGENT);
+
+  it('promises no email after hours to a signed-in visitor whose token has no email claim', async () => {
+    const note = await awayNoteOf(shop, { sub: 'hints-user-3' }, true);
+    // Before, "We will also answer by email if you have left.": the fallback emails only a verified email.
+    expect(note).toContain('The answer will wait for you here.');
   });
 });

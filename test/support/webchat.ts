@@ -8,6 +8,7 @@ export const WEBCHAT_SECRET = 'webchat-test-identity-secret-0123456789abcdef';
 export function identityToken(claims: {
   sub: string;
   email?: string;
+  email_verified?: boolean;
   name?: string;
   exp?: number;
   iss?: string;

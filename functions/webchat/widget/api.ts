@@ -58,7 +58,7 @@ export interface Availability {
   open: boolean;
   nextOpenAt?: string;
   timezone?: string;
-  /** `false`: Threadline emails no reply (WEBCHAT_EMAIL_FALLBACK_DELAY=off), so none is promised. */
+  /** `false`: Threadline emails no reply (fallback off, or the session has no verified email): none is promised. */
   emailFallback?: false;
 }
 

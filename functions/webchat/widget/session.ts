@@ -178,5 +178,9 @@ export function useAvailability(origin: string, open: boolean, stored: Availabil
       });
     return () => clearTimeout(waited);
   }, [open]);
-  return { hours: fresh ?? stored, known: settled || Boolean(fresh ?? stored) };
+  // Whether replies are emailed is the session's to say (no verified email, no email): the fresh answer
+  // is the same for everyone, so it tells only the hours.
+  const hours =
+    fresh && stored?.emailFallback === false ? { ...fresh, emailFallback: false as const } : fresh;
+  return { hours: hours ?? stored, known: settled || Boolean(fresh ?? stored) };
 }

@@ -7,8 +7,8 @@ export interface Availability {
   nextOpenAt?: string;
   timezone?: string;
   /**
-   * `false` when no web-chat reply is emailed (WEBCHAT_EMAIL_FALLBACK_DELAY=off): the widget then
-   * promises no email. Absent, the fallback is on.
+   * `false` when no web-chat reply is emailed (WEBCHAT_EMAIL_FALLBACK_DELAY=off, or, in a session's
+   * answer, the session has no verified email): the widget then promises no email. Absent, it is on.
    */
   emailFallback?: false;
 }

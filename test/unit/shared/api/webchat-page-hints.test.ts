@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { logger } from '#shared/log.js';
+import { identityToken, WEBCHAT_SECRET } from '../../../support/webchat.js';
 import { webchatRoutes } from '../../../support/webchat-routes.js';
 
 /**
@@ -33,6 +34,26 @@ describe('the web-chat routes and the page the widget is on', () => {
     const on = webchatRoutes();
     expect(await (await on.web.request('/webchat/availability')).json()).toEqual({ open: true });
   });
+
+  it.each([
+    ['has no email claim', {}, { open: true, emailFallback: false }],
+    [
+      'says its email is not verified',
+      { email: 'una@example.com', email_verified: false },
+      { open: true, emailFallback: false },
+    ],
+    ['has a verified email', { email: 'vic@example.com' }, { open: true }],
+  ])(
+    'says in the session whether a reply is emailed when the token %s (the fallback emails only a verified one)',
+    async (_, claims, availability) => {
+      const routes = webchatRoutes({ identitySecret: WEBCHAT_SECRET });
+      const body = JSON.stringify({ identityToken: identityToken({ sub: 'hints-unit-1', ...claims }) });
+      const started = (await (await routes.post('/webchat/sessions', body)).json()) as {
+        availability: object;
+      };
+      expect(started.availability).toEqual(availability);
+    },
+  );
 
   it.each([
     ['fr', 'fr'],

@@ -260,7 +260,8 @@ describe('the console: voicemail and email subjects', () => {
     await byText('Phone target missed.').waitFor({ timeout: 30_000 });
     expect(await byText('Phone target missed.').innerText()).toBe('Note by the response target (SLA)');
     expect(await byText('Tagged by the after-hours rule.').innerText()).toBe('Note by an automation');
-    expect(await byText('Hand-off (voicemail): a voicemail.').innerText()).toBe('Hand-off summary (AI)');
+    // Shown in words: the routing reason's code goes from the note's head (handoffWords).
+    expect(await byText('Hand-off: a voicemail.').innerText()).toBe('Hand-off summary (AI)');
   }, 90_000);
 
   // The text shown is the mail's new part; what it quoted (or what the split took for a quote) is a

@@ -281,8 +281,7 @@ async function resolveCustomerEvent(
   const { conversationId } = placement;
   // What the touch wrote, not what the placement meant: a resolve after the message keeps it resolved.
   const reopened = placement.reopen && current;
-  // After the message is stored (a slow or refused lookup holds up nothing but the name), before the
-  // profile touch that keeps it and the routing that reads it (a hand-off note names the customer).
+  // After the message is stored (a slow lookup holds up only the name), before the touch and routing.
   const lookedUp = await lookUpName(deps.profileName, resolving, inbound);
   const touched = await updateCustomer(deps, resolving, claimed, {
     ...placement,
@@ -309,6 +308,7 @@ async function resolveCustomerEvent(
     asTouched: current ? conversation?.conversation : undefined,
     unlisted: placed.unlisted,
     overtaken: placed.overtaken,
+    arrivedAt: envelope.receivedAt,
     firstResponded: conversation?.state.firstResponseAt !== undefined,
   };
   const routed = await routeThenWait(deps.store, waiting, () =>

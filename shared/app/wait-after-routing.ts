@@ -32,6 +32,8 @@ export interface TouchedForWaiting {
   firstResponded: boolean;
   /** An answer or the conversation's start came after it (`TouchedConversation.overtaken`). */
   overtaken?: boolean | undefined;
+  /** When our webhook took it (`Envelope.receivedAt`, kept by the queue's redeliveries). */
+  arrivedAt?: string | undefined;
 }
 
 /**
@@ -65,8 +67,9 @@ export async function routeThenWait(
     await store.dropUnreachableWait?.(conversationId, own);
   }
   if (inbound && store.startWaiting && waits && mayStartWaiting(asTouched, at, receivedAt)) {
-    // Overtaken by an answer made before we had it, or by the conversation's start: from our receipt.
-    const since = touched.overtaken ? heard(at, receivedAt) : at;
+    // Overtaken by an answer made before we had it, or by the conversation's start: from our webhook's
+    // receipt (a delivery that crashed and came back hours later does not shorten the customer's wait).
+    const since = touched.overtaken ? heard(at, touched.arrivedAt ?? receivedAt) : at;
     await store.startWaiting(conversationId, since, undefined, receivedAt);
   }
   if (touched.unlisted && !(answered && !touched.firstResponded)) await store.listInInbox?.(conversationId);

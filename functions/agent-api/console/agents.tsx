@@ -69,18 +69,24 @@ export function useAgents(api: Api, subscribe: Subscribe, me: string, admin = fa
   useEffect(() => {
     const known = new Map<string, string>();
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let again: ReturnType<typeof setTimeout> | undefined;
     const off = subscribe((event) => {
-      // A presence, a hello (a socket opened: what it missed) or a load moved: one read a second after, for a burst.
+      // A presence, a hello (a socket opened: what it missed) or a load moved: one read a second after, for a
+      // burst, and one more 5 s after: the agents' loads follow the change feed, which may lag a busy table.
       const moved = event.type === 'presence' || event.type === 'hello' || loadMoved(known, event);
-      if (moved && !timer)
+      if (moved && !timer) {
         timer = setTimeout(() => {
           timer = undefined;
           setTick((t) => t + 1);
         }, 1_000);
+        clearTimeout(again);
+        again = setTimeout(() => setTick((t) => t + 1), 5_000);
+      }
     });
     return () => {
       off();
       clearTimeout(timer);
+      clearTimeout(again);
     };
   }, [subscribe]);
   // When the next agent at the console counts as gone (their lease ran out, no event says so): the list

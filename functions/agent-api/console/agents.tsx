@@ -72,13 +72,14 @@ export function useAgents(api: Api, subscribe: Subscribe, me: string, admin = fa
     let again: ReturnType<typeof setTimeout> | undefined;
     const off = subscribe((event) => {
       // A presence, a hello (a socket opened: what it missed) or a load moved: one read a second after, for a
-      // burst, and one more 5 s after: the agents' loads follow the change feed, which may lag a busy table.
-      const moved = event.type === 'presence' || event.type === 'hello' || loadMoved(known, event);
-      if (moved && !timer) {
+      // burst; a load moved, one more 5 s after: the agents' loads follow the change feed, which may lag.
+      const load = loadMoved(known, event);
+      if ((load || event.type === 'presence' || event.type === 'hello') && !timer)
         timer = setTimeout(() => {
           timer = undefined;
           setTick((t) => t + 1);
         }, 1_000);
+      if (load) {
         clearTimeout(again);
         again = setTimeout(() => setTick((t) => t + 1), 5_000);
       }

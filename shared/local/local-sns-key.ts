@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PRIVATE_FILE, privateFolder } from './private-files.js';
 
 /**
  * The key `npm run send -- email` signs SNS messages with, and the public half `npm start` checks them
@@ -12,9 +13,10 @@ export function localSnsKey(dataDir: string): { privateKeyPem: string; publicKey
   const publicKeyFile = join(dataDir, 'sns-signing-public.pem');
   if (!existsSync(privateFile) || !existsSync(publicKeyFile)) {
     const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    mkdirSync(dataDir, { recursive: true });
-    writeFileSync(privateFile, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
-    writeFileSync(publicKeyFile, pair.publicKey.export({ type: 'spki', format: 'pem' }));
+    privateFolder(dataDir);
+    const mode = PRIVATE_FILE; // as everything else under DATA_DIR
+    writeFileSync(privateFile, pair.privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode });
+    writeFileSync(publicKeyFile, pair.publicKey.export({ type: 'spki', format: 'pem' }), { mode });
   }
   return { privateKeyPem: readFileSync(privateFile, 'utf8'), publicKeyFile };
 }

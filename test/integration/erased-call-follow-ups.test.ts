@@ -102,7 +102,7 @@ describe('local runtime: what Twilio sends about an erased call brings nothing b
     expect(calls.filter((c) => c.command === 'BatchGetItem')).toHaveLength(4);
     expect(calls.filter((c) => c.command === 'Scan' || c.command === 'Query')).toEqual([]);
     expect(await search()).toEqual([]);
-    expect(await table()).not.toContain('4111');
+    expect(await table()).not.toContain(CARD);
   });
 
   it('keeps a new call of the same person, and drops a late transcript of the erased one under their new customer', async () => {
@@ -112,7 +112,7 @@ describe('local runtime: what Twilio sends about an erased call brings nothing b
     calls.length = 0;
     await transcription(CALL);
     await status(CALL, 'completed');
-    expect(await table()).not.toContain('4111');
+    expect(await table()).not.toContain(CARD);
     expect(customerWrites()).toEqual([]);
     const { items } = await api<{ items: TimelineItem[] }>('GET', `/api/customers/${back?.id}/timeline`);
     expect(items.map((item) => item.event)).toEqual(['call_ringing']);

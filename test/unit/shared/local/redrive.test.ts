@@ -118,7 +118,8 @@ describe('npm run redrive', () => {
     expect(lines.join('\n')).toContain(`${first}  sent `);
     expect(lines.join('\n')).toContain('deliveryId=dl_1 subscriptionId=wh_9');
     expect(lines.find((line) => line.startsWith(`${second}`))).toMatch(/customerId=cu_7$/);
-    expect(lines.join('\n')).not.toContain('4111');
+    // The body's text is never printed (the ids are random uuids, which may hold any 4 digits).
+    expect(lines.join('\n')).not.toMatch(/card|4111 1111|text=/);
     // Listed, not taken: every file is where it was, the runtime's half-written one too.
     expect(files('webhooks-dlq').sort()).toEqual(before);
     expect(sqs.calls()).toEqual([]);

@@ -3,6 +3,7 @@ import {
   type LiveEventDraft,
   latestOfBatch,
   liveEventsOfChange,
+  loadsOfChanges,
   presenceOfChange,
 } from '#shared/domain/events/live-events.js';
 import type { DurableEvent, ServerFrame } from '#shared/domain/live/events.js';
@@ -16,14 +17,18 @@ export interface PublishLiveDeps extends BroadcastDeps {
   log(level: 'error', message: string, fields: Record<string, unknown>): void;
 }
 
-/** A batch's durable events (the newest of each item, conversation and profile) and presence moves. */
+/**
+ * A batch's durable events (the newest of each item, conversation and profile), and its ephemeral
+ * frames: presence moves, and each agent's load as the batch left it (`agent.load`).
+ */
 function framesOf(records: readonly ChangeRecord[]): { drafts: LiveEventDraft[]; presence: ServerFrame[] } {
   const drafts = records.flatMap(liveEventsOfChange);
   const presence = records.flatMap((record): ServerFrame[] => {
     const item = presenceOfChange(record);
     return item ? [{ type: 'presence', item }] : [];
   });
-  return { drafts: latestOfBatch(drafts), presence };
+  const loads = loadsOfChanges(records).map((item): ServerFrame => ({ type: 'agent.load', item }));
+  return { drafts: latestOfBatch(drafts), presence: [...presence, ...loads] };
 }
 
 /** The agents an admin removed in this batch: their removal record written (`agent_removal`). */
@@ -50,7 +55,7 @@ async function socketsAfterRemovals(deps: PublishLiveDeps, removed: ReadonlySet<
 /**
  * The change-feed consumer of live updates: a batch of changes becomes durable events, kept in the log
  * first (so a client that misses the push finds them with `GET /api/events`), then pushed at once to
- * every open socket, with the agents' presence moves; an agent an admin removed has their sockets closed. An item changed several times in the batch is one
+ * every open socket, with the agents' presence and load moves; an agent an admin removed has their sockets closed. An item changed several times in the batch is one
  * event, and the log packs the batch's events into few items, so a busy table pays a fraction of a
  * write unit an event. A batch that fails is delivered again whole: its events keep their ids (the
  * client drops those it has), only their `seq` is new.

@@ -4,6 +4,12 @@
  */
 export const AGENT_LOAD_RECONCILE_MINUTES = 10;
 
+/**
+ * An agent's open conversations (a string set of their ids) on the agent's item: what the agents list
+ * counts, and what the change feed's images of the item carry to the live layer (`agent.load`).
+ */
+export const AGENT_LOAD_ATTRIBUTE = 'openConversationIds';
+
 /** The scheduled task the timers function runs the reconcile on (`{"task": "reconcile-agent-load"}`). */
 export const AGENT_LOAD_TASK = 'reconcile-agent-load';
 

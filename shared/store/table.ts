@@ -1,4 +1,5 @@
 import type { CreateTableCommandInput, GlobalSecondaryIndex } from '@aws-sdk/client-dynamodb';
+import { AGENT_LOAD_ATTRIBUTE } from '../domain/agent-load.js';
 
 /**
  * What the deadline index gsi2 projects besides the keys: the inbox filters. Nothing a message changes
@@ -23,9 +24,9 @@ export const AGENT_LIST_ATTRIBUTES = ['id', 'queues', 'languages', 'capacity', '
 
 /**
  * An agent's open conversations (a string set of their ids) on the agent's item, projected with the
- * profile: the agents list counts them without another read.
+ * profile: the agents list counts them without another read. Named in the domain, whose live events read it.
  */
-export const AGENT_LOAD_ATTRIBUTE = 'openConversationIds';
+export { AGENT_LOAD_ATTRIBUTE };
 
 /** The agents whose open-conversation set may hold a conversation (a string set on the conversation). */
 export const CONVERSATION_LOAD_ATTRIBUTE = 'loadAgents';

@@ -7,6 +7,7 @@ import type {
   TimelineItemEvent,
 } from '#shared/domain/live/events.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
+import { agentCaller } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
 import { connectLiveClient, type LiveClient } from '../support/live-client.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
@@ -20,6 +21,9 @@ const EVE = agentToken('live-eve-token');
 const LEAD = agentToken('live-lead-token');
 
 const isHello = (f: ServerFrame): f is HelloEvent => f.type === 'hello';
+/** The `agent.load` frame saying `agentId` holds `open` conversations now. */
+const loadOf = (agentId: string, open: number) => (f: ServerFrame) =>
+  f.type === 'agent.load' && f.item.agentId === agentId && f.item.openConversations === open;
 const timelineOf =
   (itemId: string) =>
   (f: ServerFrame): f is TimelineItemEvent =>
@@ -120,6 +124,28 @@ describe('live updates through the local runtime', () => {
     await ann.next(
       (f) => f.type === 'presence' && f.item.agentId === 'agent-bob' && f.item.presence === 'offline',
     );
+  });
+
+  it("tells the sockets each agent's load as a take, a transfer and a resolve move it (agent.load)", async () => {
+    const [ann, bob] = [agentCaller(() => runtime.url, ANN), agentCaller(() => runtime.url, BOB)];
+    await ann('PUT', '/api/agents/me', {});
+    await bob('PUT', '/api/agents/me', {});
+    const socket = await connect(ANN);
+    await socket.next(isHello);
+    await whatsapp('wamid.LOAD1', 'Who has my case?');
+    const { conversationId } = await socket.next(timelineOf('whatsapp:wamid.LOAD1'));
+    const path = `/api/conversations/${conversationId}`;
+    await ann('POST', `${path}/assign`, { agentId: 'me' });
+    await socket.next(loadOf('agent-ann', 1));
+    await ann('POST', `${path}/assign`, { agentId: 'agent-bob' });
+    await socket.next(loadOf('agent-bob', 1));
+    await socket.next(loadOf('agent-ann', 0));
+    await bob('POST', `${path}/resolve`, {});
+    await socket.next(loadOf('agent-bob', 0));
+    // No load moved by the message itself, nor by the registrations.
+    expect(socket.frames.filter((f) => f.type === 'agent.load')).toHaveLength(4);
+    socket.ws.close();
+    await socket.closed;
   });
 
   it('answers bad frames with an error and closes the socket on an oversized one (1009)', async () => {

@@ -10,15 +10,21 @@ export const ANN_TOKEN = agentToken('ann-token');
  * The socket functions' surroundings in a unit test: both WebSocket management APIs (agents' `/live`,
  * visitors' `/visitors`) on one local server that answers every post 410 (the socket is gone), so the
  * forgetting paths run, and the settings the functions read. Registers its own beforeAll/afterAll (the
- * environment is put back after); `posted` lists each request as `<method> <path>`.
+ * environment is put back after); `posted` lists each request as `<method> <path>`, `bodies` the bodies
+ * of those that had one (the frames posted), in the order they came.
  */
-export function goneSockets(): { posted: string[] } {
+export function goneSockets(): { posted: string[]; bodies: string[] } {
   const saved = { ...process.env };
   const posted: string[] = [];
+  const bodies: string[] = [];
   const server = createServer((req, res) => {
     posted.push(`${req.method} ${req.url}`);
-    req.resume();
-    req.on('end', () => res.writeHead(410).end());
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      if (chunks.length) bodies.push(Buffer.concat(chunks).toString('utf8'));
+      res.writeHead(410).end();
+    });
   });
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -37,5 +43,5 @@ export function goneSockets(): { posted: string[] } {
     process.env = saved;
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
-  return { posted };
+  return { posted, bodies };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { AGENT_LOAD_ATTRIBUTE } from '../agent-load.js';
 import type { ChangeRecord } from '../change-feed.js';
-import type { AgentPresenceItem, DurableEvent } from '../live/events.js';
+import type { AgentLoadItem, AgentPresenceItem, DurableEvent } from '../live/events.js';
 import { unfoldDecision } from '../routing/facts.js';
 import { conversationOfItem, customerOfItem, readableOrUndefined } from '../stored-items.js';
 import { type Suggestion, SuggestionSchema } from '../suggestions.js';
@@ -148,6 +149,29 @@ export function presenceOfChange(record: ChangeRecord): AgentPresenceItem | unde
   if (now.presence !== 'online' && now.presence !== 'away') return undefined;
   if (before?.presence === now.presence) return undefined;
   return { agentId: now.id, presence: now.presence };
+}
+
+/** An agent's load as this change left it, when it moved the count (a set emptied is dropped: none). */
+function loadOfChange(record: ChangeRecord): AgentLoadItem | undefined {
+  const [now, before] = [record.newImage, record.oldImage];
+  if (now?.entity !== 'agent' || typeof now.id !== 'string') return undefined;
+  const openConversations = strings(now[AGENT_LOAD_ATTRIBUTE]).length;
+  if (openConversations === strings(before?.[AGENT_LOAD_ATTRIBUTE]).length) return undefined;
+  return { agentId: now.id, openConversations };
+}
+
+/**
+ * The agents' loads a batch of changes moved: each agent's as their newest change left it, in the order
+ * the agents first came. Every write of an agent's open-conversation set (a take, a transfer, a resolve,
+ * the reconcile) changes their item, so the count comes from the write that moved it, not from a read.
+ */
+export function loadsOfChanges(records: readonly ChangeRecord[]): AgentLoadItem[] {
+  const loads = new Map<string, AgentLoadItem>();
+  for (const record of records) {
+    const load = loadOfChange(record);
+    if (load) loads.set(load.agentId, load);
+  }
+  return [...loads.values()];
 }
 
 /** What a later event about the same thing makes redundant: its newest image, or undefined (never dropped). */

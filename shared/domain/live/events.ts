@@ -85,6 +85,19 @@ export type AgentPresenceItem = z.infer<typeof AgentPresenceItemSchema>;
 /** Ephemeral: an agent's presence changed (not kept, no seq). */
 export const PresenceEventSchema = z.object({ type: z.literal('presence'), item: AgentPresenceItemSchema });
 
+/** One agent's load: the open conversations (snoozed included) assigned to them now, as `GET /api/agents` counts them. */
+export const AgentLoadItemSchema = z.object({
+  agentId: z.string(),
+  openConversations: z.number().int().nonnegative(),
+});
+export type AgentLoadItem = z.infer<typeof AgentLoadItemSchema>;
+
+/**
+ * Ephemeral: an agent's load moved (a take, a transfer, a resolve, a reopen, an erasure, a reconcile's
+ * fix), from the change to their item that moved it (not kept, no seq; a new socket reads the list).
+ */
+export const AgentLoadEventSchema = z.object({ type: z.literal('agent.load'), item: AgentLoadItemSchema });
+
 /** Ephemeral: an agent opened (`viewing: true`) or left (`false`) a conversation. */
 export const ViewingEventSchema = z.object({
   type: z.literal('viewing'),
@@ -137,6 +150,7 @@ export const PongFrameSchema = z.object({ type: z.literal('pong') });
 /** Ephemeral events: not kept, no seq. */
 export const EphemeralEventSchema = z.discriminatedUnion('type', [
   PresenceEventSchema,
+  AgentLoadEventSchema,
   ViewingEventSchema,
   TypingEventSchema,
 ]);

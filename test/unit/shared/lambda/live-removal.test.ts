@@ -19,7 +19,8 @@ import { streamRecord } from '../../../support/stream-records.js';
 
 // An admin's removal reaches the live stream function as the removal record's INSERT: it closes the
 // removed agent's open sockets through the management API (DELETE @connections/<id>) and pushes
-// them nothing of the batch, from the one read of the open sockets a batch makes anyway.
+// them nothing of the batch, from the one read of the open sockets a batch makes anyway. An agent's
+// load moving reaches it as their item's MODIFY (their open-conversation set): pushed as `agent.load`.
 
 const ddb = mockAws(DynamoDBDocumentClient);
 const AT = '2026-12-05T10:00:00.000Z';
@@ -57,8 +58,8 @@ const SOCKETS = [
   { connectionId: 'ann-1', agentId: 'ann' },
 ];
 
-describe("the live stream function closes a removed agent's sockets", () => {
-  const { posted } = goneSockets();
+describe("the live stream function closes a removed agent's sockets, and pushes an agent's load", () => {
+  const { posted, bodies } = goneSockets();
   let handler: Awaited<ReturnType<typeof createLiveStreamHandler>>;
 
   beforeAll(async () => {
@@ -67,6 +68,7 @@ describe("the live stream function closes a removed agent's sockets", () => {
   beforeEach(() => {
     ddb.reset();
     posted.splice(0);
+    bodies.splice(0);
     ddb.on(GetCommand).resolves({});
     ddb.on(BatchGetCommand).resolves({ Responses: {} });
     ddb.on(QueryCommand).callsFake((input: QueryCommandInput) => {
@@ -97,5 +99,19 @@ describe("the live stream function closes a removed agent's sockets", () => {
   it('closes them on a batch with the removal alone', async () => {
     expect(await handler({ Records: [removal] })).toEqual({ batchItemFailures: [] });
     expect(posted.sort()).toEqual(['DELETE /live/@connections/bob-1', 'DELETE /live/@connections/bob-2']);
+  });
+
+  it("pushes an agent's load from the stream's change to their open-conversation set (a transfer to them)", async () => {
+    const ann = { pk: 'AGENT#ann', sk: 'AGENT', entity: 'agent', id: 'ann', presence: 'away', capacity: 5 };
+    const taken = { ...ann, openConversationIds: new Set(['cv-1', 'cv-2']) };
+    const record = streamRecord('3', 'MODIFY', taken, AT, { ...ann, openConversationIds: new Set(['cv-1']) });
+    expect(await handler({ Records: [record] })).toEqual({ batchItemFailures: [] });
+    expect(posted.filter((p) => p.startsWith('POST')).sort()).toEqual([
+      'POST /live/@connections/ann-1',
+      'POST /live/@connections/bob-1',
+      'POST /live/@connections/bob-2',
+    ]);
+    const frame = { type: 'agent.load', item: { agentId: 'ann', openConversations: 2 } };
+    expect(bodies.map((b) => JSON.parse(b))).toEqual([frame, frame, frame]);
   });
 });

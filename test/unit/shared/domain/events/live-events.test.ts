@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { ChangeRecord } from '#shared/domain/change-feed.js';
-import { latestOfBatch, liveEventsOfChange, presenceOfChange } from '#shared/domain/events/live-events.js';
+import {
+  latestOfBatch,
+  liveEventsOfChange,
+  loadsOfChanges,
+  presenceOfChange,
+} from '#shared/domain/events/live-events.js';
 import { customerOfItem } from '#shared/domain/stored-items.js';
 
 const change = (
@@ -172,6 +177,41 @@ describe('presenceOfChange', () => {
     });
     expect(presenceOfChange(change(key, { ...agent, capacity: 3 }, agent))).toBeUndefined();
     expect(presenceOfChange(change(TIMELINE_KEY, reply))).toBeUndefined();
+  });
+});
+
+describe('loadsOfChanges', () => {
+  const key = { pk: 'AGENT#ann', sk: 'AGENT' };
+  const agent = { ...key, entity: 'agent', id: 'ann', presence: 'away' };
+  const holding = (...ids: string[]) => ({ ...agent, openConversationIds: new Set(ids) });
+  const loads = (...records: ChangeRecord[]) => loadsOfChanges(records);
+
+  it("answers an agent's open conversations as their set holds them now, only when the count moved", () => {
+    // A take, a second one, a transfer away (DynamoDB drops a set emptied: the attribute goes).
+    expect(loads(change(key, holding('cv_1'), agent))).toEqual([{ agentId: 'ann', openConversations: 1 }]);
+    expect(loads(change(key, holding('cv_1', 'cv_2'), holding('cv_1')))).toEqual([
+      { agentId: 'ann', openConversations: 2 },
+    ]);
+    expect(loads(change(key, agent, holding('cv_1')))).toEqual([{ agentId: 'ann', openConversations: 0 }]);
+    // A registration holds nothing; a presence or capacity change moves no load; nor does another item.
+    expect(loads(change(key, agent))).toEqual([]);
+    expect(loads(change(key, { ...holding('cv_1'), presence: 'online' }, holding('cv_1')))).toEqual([]);
+    expect(loads(change(TIMELINE_KEY, reply))).toEqual([]);
+    expect(loads(change(key, undefined, holding('cv_1'), 'remove'))).toEqual([]);
+  });
+
+  it("keeps each agent's newest load of a batch, in the order the agents came", () => {
+    const bob = { pk: 'AGENT#bob', sk: 'AGENT', entity: 'agent', id: 'bob', presence: 'away' };
+    expect(
+      loads(
+        change(key, holding('cv_1'), agent),
+        change({ pk: bob.pk, sk: bob.sk }, { ...bob, openConversationIds: new Set(['cv_1']) }, bob),
+        change(key, agent, holding('cv_1')),
+      ),
+    ).toEqual([
+      { agentId: 'ann', openConversations: 0 },
+      { agentId: 'bob', openConversations: 1 },
+    ]);
   });
 });
 

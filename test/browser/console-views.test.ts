@@ -124,6 +124,8 @@ describe('the console: a long timeline, accessibility, phone width', () => {
       try {
         await signIn(shot, runtime);
         await shot.getByRole('button', { name: /Grace Hopper/ }).waitFor();
+        // The top bar as it settles: Ana, signed in, counted under Agents (before, the shot could beat the read).
+        await shot.getByText('Agents (1)').waitFor();
         await shot.screenshot({ path: new URL('console-inbox.png', SCREENSHOTS).pathname });
         await shot.getByRole('button', { name: /Grace Hopper/ }).click();
         await shot.getByText('(open)').first().waitFor();

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { loadMoved } from './agent-load.js';
+import { withLoad } from './agent-load.js';
 import { nextLapse } from './agent-state.js';
 import type { Api, Page } from './api.js';
 import type { Subscribe } from './app.js';
@@ -32,31 +32,47 @@ const withAgent = (list: AgentRow[], agent: Registered): AgentRow[] =>
   list.some((a) => a.id === agent.id) ? list : [...list, { ...agent, openConversations: 0 }];
 
 /**
- * The registered agents, read again when someone's presence moves (the live socket says so), when a
- * socket opens (its `hello`) and when a conversation changes hands or status (its load moved:
- * `loadMoved`), a second after, once for a burst (a sign-in's hello and presences: one read, not three).
+ * The registered agents, read again when someone's presence moves (the live socket says so) and when a
+ * socket opens (its `hello`: what it missed), a second after, once for a burst (a sign-in's hello and
+ * presences: one read, not three). An agent's load (open conversations) follows its own live event,
+ * `agent.load`, sent from the change that moved it: a take, a transfer or a resolve shows at once, with
+ * no read (before, the list was read a second and 5 s after a conversation changed hands, and showed the
+ * old holder's load while the change feed lagged).
  * An agent signed in here who is not on the list is registered (`PUT /api/agents/me` with nothing to
  * change: a new agent is away, in no queue), once a load, so colleagues can transfer to them and an
  * admin sees them; never set online by it (on a list that lagged, the call changes nothing of theirs).
  * The same call, once a load, when the list gives them another role than their sign-in's (`admin`):
  * it notes their role as it is now; after either, the list is read again (for the role it now says).
+ * Registered so, they stay on the list as shown until a read lists them: the list index the read
+ * answers from may lag the registration (before, the read after it took them off: "Agents (0)").
  */
 export function useAgents(api: Api, subscribe: Subscribe, me: string, admin = false) {
   const [agents, setAgents] = useState<AgentRow[]>([]);
   const [tick, setTick] = useState(0);
   const registering = useRef(false);
+  /** Registered here and not yet listed by a read: their row is kept over the reads that lack it. */
+  const unlisted = useRef(false);
   useEffect(() => {
     let stale = false;
     api.get<Page<AgentRow>>('/api/agents').then(
       (page) => {
         if (stale) return;
-        setAgents(page.items);
         const mine = page.items.find((a) => a.id === me);
+        if (mine) unlisted.current = false;
+        const keep = unlisted.current;
+        setAgents((list) => {
+          const shown = keep ? list.find((a) => a.id === me) : undefined;
+          return shown ? [...page.items, shown] : page.items;
+        });
         if (registering.current || (mine && mine.role === (admin ? 'admin' : 'agent'))) return;
         registering.current = true;
         register(api, (agent) => {
-          // Shown at once when new to the list, then read again: the registration's answer has no role.
-          if (!mine) setAgents((list) => withAgent(list, agent));
+          // Shown at once when new to the list, with the role the call just noted (its answer has none),
+          // then read again.
+          if (!mine) {
+            unlisted.current = true;
+            setAgents((list) => withAgent(list, { ...agent, role: admin ? 'admin' : 'agent' }));
+          }
           setTick((t) => t + 1);
         });
       },
@@ -67,27 +83,18 @@ export function useAgents(api: Api, subscribe: Subscribe, me: string, admin = fa
     };
   }, [api, tick, me, admin]);
   useEffect(() => {
-    const known = new Map<string, string>();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let again: ReturnType<typeof setTimeout> | undefined;
     const off = subscribe((event) => {
-      // A presence, a hello (a socket opened: what it missed) or a load moved: one read a second after, for a
-      // burst; a load moved, one more 5 s after: the agents' loads follow the change feed, which may lag.
-      const load = loadMoved(known, event);
-      if ((load || event.type === 'presence' || event.type === 'hello') && !timer)
+      if (event.type === 'agent.load') return setAgents((list) => withLoad(list, event));
+      if ((event.type === 'presence' || event.type === 'hello') && !timer)
         timer = setTimeout(() => {
           timer = undefined;
           setTick((t) => t + 1);
         }, 1_000);
-      if (load) {
-        clearTimeout(again);
-        again = setTimeout(() => setTick((t) => t + 1), 5_000);
-      }
     });
     return () => {
       off();
       clearTimeout(timer);
-      clearTimeout(again);
     };
   }, [subscribe]);
   // When the next agent at the console counts as gone (their lease ran out, no event says so): the list

@@ -1,35 +1,34 @@
 import { describe, expect, it } from 'vitest';
-import { loadMoved } from '../../../../functions/agent-api/console/agent-load.js';
+import { withLoad } from '../../../../functions/agent-api/console/agent-load.js';
 
-const updated = (id: string, assignee: string | undefined, status = 'open') => ({
-  type: 'conversation.updated',
-  conversationId: id,
-  item: { id, status, ...(assignee ? { assignee } : {}) },
+const load = (agentId: string, openConversations: number) => ({
+  type: 'agent.load',
+  item: { agentId, openConversations },
 });
 
-describe('loadMoved (when the console reads the agents list again)', () => {
-  it('says a transfer, a resolve and a first sight of an assigned conversation moved a load', () => {
-    const known = new Map<string, string>();
-    expect(loadMoved(known, updated('c1', 'bob'))).toBe(true);
-    expect(loadMoved(known, updated('c1', 'ana'))).toBe(true);
-    expect(loadMoved(known, updated('c1', 'ana', 'resolved'))).toBe(true);
-    expect(loadMoved(known, updated('c1', undefined, 'open'))).toBe(true);
+describe('withLoad (the agents list after an agent.load live event)', () => {
+  const list = [
+    { id: 'ana', openConversations: 0, capacity: 5 },
+    { id: 'bob', openConversations: 1, capacity: 5 },
+  ];
+
+  it("sets the named agent's open conversations, and leaves the others' rows as they were", () => {
+    const after = withLoad(list, load('ana', 1));
+    expect(after).toEqual([
+      { id: 'ana', openConversations: 1, capacity: 5 },
+      { id: 'bob', openConversations: 1, capacity: 5 },
+    ]);
+    expect(after[1]).toBe(list[1]);
+    expect(withLoad(after, load('bob', 0)).map((a) => a.openConversations)).toEqual([1, 0]);
   });
 
-  it('says nothing moved for a message on a conversation that stays with its agent, or one nobody has', () => {
-    const known = new Map<string, string>();
-    loadMoved(known, updated('c1', 'bob'));
-    expect(loadMoved(known, updated('c1', 'bob'))).toBe(false);
-    expect(loadMoved(known, updated('c2', undefined))).toBe(false);
-    expect(loadMoved(known, updated('c2', undefined))).toBe(false);
-    expect(loadMoved(known, { type: 'timeline.item', item: { id: 'c1' } })).toBe(false);
-    expect(loadMoved(known, { type: 'presence', item: { agentId: 'bob' } })).toBe(false);
-  });
-
-  it('forgets what it knew past 5,000 conversations rather than grow', () => {
-    const known = new Map<string, string>();
-    for (let i = 0; i < 5_000; i++) loadMoved(known, updated(`c${i}`, undefined));
-    loadMoved(known, updated('new', undefined));
-    expect(known.size).toBe(1);
+  it('answers the same list for another event, an agent not listed, the same count or a malformed item', () => {
+    expect(withLoad(list, { type: 'presence', item: { agentId: 'ana', presence: 'online' } })).toBe(list);
+    expect(withLoad(list, load('carl', 2))).toBe(list);
+    expect(withLoad(list, load('bob', 1))).toBe(list);
+    expect(withLoad(list, { type: 'agent.load', item: { agentId: 'ana', openConversations: '2' } })).toBe(
+      list,
+    );
+    expect(withLoad(list, { type: 'agent.load' })).toBe(list);
   });
 });

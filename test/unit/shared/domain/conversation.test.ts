@@ -163,7 +163,7 @@ describe('placeEvent', () => {
 describe('reopenOrNext: the reopen window placeEvent and missedCallPlace both follow', () => {
   const WINDOW = 3_600_000;
   const last = { conversationId: 'cv_1', resolvedAt: RESOLVED_AT };
-  const after = (ms: number) => new Date(Date.parse(RESOLVED_AT) + ms).toISOString();
+  const resolvedPlus = (ms: number) => new Date(Date.parse(RESOLVED_AT) + ms).toISOString();
   const next = {
     kind: 'next',
     conversationId: nextConversationId('cu_1', 'cv_1'),
@@ -179,7 +179,7 @@ describe('reopenOrNext: the reopen window placeEvent and missedCallPlace both fo
   });
 
   it('reopens, not late, a millisecond after the resolve and at the window’s very end', () => {
-    for (const at of [after(1), after(WINDOW)]) {
+    for (const at of [resolvedPlus(1), resolvedPlus(WINDOW)]) {
       expect(reopenOrNext('cu_1', last, at, WINDOW), at).toEqual({
         kind: 'reopen',
         conversationId: 'cv_1',
@@ -189,9 +189,9 @@ describe('reopenOrNext: the reopen window placeEvent and missedCallPlace both fo
   });
 
   it('opens the next conversation a millisecond past the window, or with no resolve or no last one', () => {
-    expect(reopenOrNext('cu_1', last, after(WINDOW + 1), WINDOW)).toEqual(next);
-    expect(reopenOrNext('cu_1', { conversationId: 'cv_1' }, after(1), WINDOW)).toEqual(next);
-    expect(reopenOrNext('cu_1', { resolvedAt: RESOLVED_AT }, after(1), WINDOW)).toEqual({
+    expect(reopenOrNext('cu_1', last, resolvedPlus(WINDOW + 1), WINDOW)).toEqual(next);
+    expect(reopenOrNext('cu_1', { conversationId: 'cv_1' }, resolvedPlus(1), WINDOW)).toEqual(next);
+    expect(reopenOrNext('cu_1', { resolvedAt: RESOLVED_AT }, resolvedPlus(1), WINDOW)).toEqual({
       kind: 'next',
       conversationId: nextConversationId('cu_1', undefined),
       previousConversationId: undefined,

@@ -307,7 +307,7 @@ async function resolveCustomerEvent(
     inbound,
     asTouched: current ? conversation?.conversation : undefined,
     unlisted: placed.unlisted,
-    overtaken: placed.overtaken,
+    overtaken: placed.overtaken === true || item.receivedAt !== undefined, // or late: the resolve overtook it
     arrivedAt: envelope.receivedAt,
     firstResponded: conversation?.state.firstResponseAt !== undefined,
   };

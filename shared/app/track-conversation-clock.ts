@@ -9,7 +9,7 @@ import { slaTally, slaUndoTally } from '../domain/sla/tally.js';
 import { slaTimers } from '../domain/sla/timers.js';
 import type { Conversation } from '../domain/timeline.js';
 import { newTimer, type Timer, timerId } from '../domain/timer-ports.js';
-import { heard } from '../domain/waiting.js';
+import { clockStart, heard } from '../domain/waiting.js';
 import { webchatFallbackTimer } from '../domain/webchat/email-fallback.js';
 import { runAutomations } from './run-automations.js';
 import { scheduleCsatSurvey } from './schedule-csat-survey.js';
@@ -45,17 +45,17 @@ async function nextSla(
     });
     if (!policy) return undefined;
     // A reply before the inbound hook ran (the AI answered during routing) starts it from the wait, or
-    // from the message the AI answered (its answer ended the wait already).
-    // A reopen by a message timed before the SLA ended (the resolve overtook it: a replay, a week-late
-    // retry) runs from our receipt, as its wait does: never from its own, perhaps long past, time.
+    // from the message the AI answered (its answer ended the wait already). A message runs from where its
+    // wait does (`clockStart`): a reopen by one the resolve overtook (a replay, a week-late retry) from our
+    // webhook's receipt, never from its own, perhaps long past, time.
     const start =
-      event.type === 'inbound'
-        ? current?.endedAt !== undefined && event.at <= current.endedAt
-          ? heard(event.at, event.receivedAt)
-          : event.at
-        : (conversation.waitingSince ?? event.answers ?? event.at);
+      event.type === 'inbound' ? clockStart(event) : (conversation.waitingSince ?? event.answers ?? event.at);
     // Reopened after an SLA that ended: its first response was counted then; a next response runs now.
     const started = startSla(rules, policy, start, (current?.version ?? -1) + 1, current !== undefined);
+    // Ordered, as on a running SLA (`orderedAt`), by when the resolver had an overtaken message: after
+    // the resolve it reopened after, so that resolve told again does not end the SLA it started.
+    if (event.type === 'inbound' && event.overtaken)
+      return { state: { ...started, updatedAt: heard(start, event.receivedAt) }, from: undefined };
     if (event.type === 'inbound') return { state: started, from: undefined };
     return { state: applySlaEvent(rules, policy, started, event) ?? started, from: started };
   }

@@ -4,7 +4,7 @@ import type { ResolverStore } from '../domain/resolver-ports.js';
 import type { Conversation } from '../domain/timeline.js';
 import {
   aiAnswered,
-  heard,
+  clockStart,
   type LateFailureWait,
   mayStartWaiting,
   routedElsewhere,
@@ -30,7 +30,10 @@ export interface TouchedForWaiting {
   unlisted: boolean;
   /** It had its first response as touched, so an AI answer to this event lists nothing. */
   firstResponded: boolean;
-  /** An answer or the conversation's start came after it (`TouchedConversation.overtaken`). */
+  /**
+   * An answer or the conversation's start came after it (`TouchedConversation.overtaken`), or the resolve
+   * it reopened after (a late message, `receivedAt` on its item): its clock starts at `arrivedAt` (`clockStart`).
+   */
   overtaken?: boolean | undefined;
   /** When our webhook took it (`Envelope.receivedAt`, kept by the queue's redeliveries). */
   arrivedAt?: string | undefined;
@@ -63,14 +66,13 @@ export async function routeThenWait(
   const waits = !answered && !unreachable(routed);
   // Nobody can answer it: the wait its opening touch started goes (a late reopen's: from our receipt).
   const own = asTouched?.waitingSince;
-  if (inbound && unreachable(routed) && own !== undefined && [at, heard(at, receivedAt)].includes(own)) {
+  if (inbound && unreachable(routed) && own !== undefined && [at, clockStart(touched)].includes(own)) {
     await store.dropUnreachableWait?.(conversationId, own);
   }
   if (inbound && store.startWaiting && waits && mayStartWaiting(asTouched, at, receivedAt)) {
     // Overtaken by an answer made before we had it, or by the conversation's start: from our webhook's
     // receipt (a delivery that crashed and came back hours later does not shorten the customer's wait).
-    const since = touched.overtaken ? heard(at, touched.arrivedAt ?? receivedAt) : at;
-    await store.startWaiting(conversationId, since, undefined, receivedAt);
+    await store.startWaiting(conversationId, clockStart(touched), undefined, receivedAt);
   }
   if (touched.unlisted && !(answered && !touched.firstResponded)) await store.listInInbox?.(conversationId);
   return routed;
@@ -97,13 +99,15 @@ export async function tellClockOfMessage(
   },
 ): Promise<void> {
   if (!track) return;
-  const { conversationId, at, receivedAt } = touched;
+  const { conversationId, at, receivedAt, arrivedAt } = touched;
   if (unreachable(told.routed)) return track({ type: 'unreachable', conversationId, at });
   await track({
     type: 'inbound',
     conversationId,
     at,
     ...(receivedAt !== undefined ? { receivedAt } : {}),
+    // Overtaken: its targets run from our webhook's receipt, as its wait does (`clockStart`).
+    ...(touched.overtaken && arrivedAt !== undefined ? { arrivedAt, overtaken: true } : {}),
     conversation: told.seen?.id === conversationId ? told.seen : undefined,
     ...(told.reopened ? { reopened: true } : {}),
     ...(told.firstWord ? { firstWord: true } : {}),

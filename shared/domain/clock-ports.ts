@@ -113,6 +113,12 @@ export type ClockEvent =
        * was made is not answered by it, whatever its own time (it crossed the answer).
        */
       receivedAt?: string | undefined;
+      /**
+       * When our webhook took it, told with `overtaken` (an answer, the conversation's start or the resolve
+       * it reopened after came after it before it reached us): its targets run from then (`clockStart`).
+       */
+      arrivedAt?: string | undefined;
+      overtaken?: boolean | undefined;
       /** The conversation as the message's own write left it, when the caller has it (saves a read). */
       conversation?: Conversation | undefined;
       /** The message reopened a resolved conversation (it opens it again, as a first message does). */

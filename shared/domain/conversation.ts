@@ -182,16 +182,52 @@ export function placeEvent(
   if (open) return { conversationId: open, reopen: false };
   const last = profile?.lastConversationId;
   if (quiet && last) return { conversationId: last, reopen: false, quiet: true };
-  const resolvedAt = profile?.lastResolvedAt;
-  const window = reopenWindowMs ?? DEFAULT_REOPEN_WINDOW_MS;
-  const sinceResolved = resolvedAt ? Date.parse(envelope.occurredAt) - Date.parse(resolvedAt) : undefined;
-  if (last && sinceResolved !== undefined && sinceResolved <= window) {
-    return { conversationId: last, reopen: true, ...(sinceResolved <= 0 ? { late: true as const } : {}) };
+  const lastOne = { conversationId: last, resolvedAt: profile?.lastResolvedAt };
+  const rule = reopenOrNext(
+    customerId,
+    lastOne,
+    envelope.occurredAt,
+    reopenWindowMs ?? DEFAULT_REOPEN_WINDOW_MS,
+  );
+  if (rule.kind === 'reopen')
+    return {
+      conversationId: rule.conversationId,
+      reopen: true,
+      ...(rule.late ? { late: true as const } : {}),
+    };
+  return {
+    conversationId: rule.conversationId,
+    reopen: false,
+    previousConversationId: rule.previousConversationId,
+  };
+}
+
+/** Where the reopen window puts a customer's word when none of their conversations is open (`reopenOrNext`). */
+export type ReopenOrNext =
+  | { kind: 'reopen'; conversationId: string; late: boolean }
+  | { kind: 'next'; conversationId: string; previousConversationId: string | undefined };
+
+/**
+ * The reopen window, for a customer's word at `at` when none of their conversations is open: their last
+ * one (`last`), resolved at `resolvedAt`, is reopened when `at` is at most `reopenWindowMs` after that
+ * resolve (`late` when at or before it: the resolve overtook the word); else, or with no resolve, the
+ * next one after it (`nextConversationId`). `placeEvent` and `missedCallPlace` both follow it.
+ */
+export function reopenOrNext(
+  customerId: string,
+  last: { conversationId?: string | undefined; resolvedAt?: string | undefined },
+  at: string,
+  reopenWindowMs: number,
+): ReopenOrNext {
+  const { conversationId, resolvedAt } = last;
+  const sinceResolved = resolvedAt ? Date.parse(at) - Date.parse(resolvedAt) : undefined;
+  if (conversationId && sinceResolved !== undefined && sinceResolved <= reopenWindowMs) {
+    return { kind: 'reopen', conversationId, late: sinceResolved <= 0 };
   }
   return {
-    conversationId: nextConversationId(customerId, last),
-    reopen: false,
-    previousConversationId: last,
+    kind: 'next',
+    conversationId: nextConversationId(customerId, conversationId),
+    previousConversationId: conversationId,
   };
 }
 

@@ -1,4 +1,4 @@
-import { nextConversationId } from './conversation.js';
+import { reopenOrNext } from './conversation.js';
 import type { Envelope } from './envelope.js';
 import type { Conversation } from './timeline.js';
 import { newTimer, type Timer } from './timer-ports.js';
@@ -97,9 +97,10 @@ export function missedCallPlace(
   if (profile.openConversationId) return { kind: 'join', conversationId: profile.openConversationId };
   const last = profile.lastConversationId ?? filedBeside.id;
   const resolvedAt = profile.lastResolvedAt ?? filedBeside.resolvedAt;
-  if (!resolvedAt || resolvedAt >= at) return { kind: 'none' };
-  if (Date.parse(at) - Date.parse(resolvedAt) <= reopenWindowMs)
-    return { kind: 'reopen', conversationId: last };
-  const conversationId = nextConversationId(filedBeside.customerId, last);
-  return { kind: 'open', conversationId, previousConversationId: last };
+  if (!resolvedAt) return { kind: 'none' };
+  // The window a message of the caller's follows; a resolve at or after the call (late) dealt with it.
+  const rule = reopenOrNext(filedBeside.customerId, { conversationId: last, resolvedAt }, at, reopenWindowMs);
+  if (rule.kind === 'next')
+    return { kind: 'open', conversationId: rule.conversationId, previousConversationId: last };
+  return rule.late ? { kind: 'none' } : { kind: 'reopen', conversationId: last };
 }

@@ -105,6 +105,23 @@ export const heard = (at: string, receivedAt: string | undefined): string =>
   receivedAt !== undefined && receivedAt > at ? receivedAt : at;
 
 /**
+ * When a customer's message starts its clock, the one place that decides it: the wait (`waitingSince`,
+ * the inbox's waiting order), a reopen's wait, and the SLA targets it starts or runs again. Its own
+ * time; but for a message `overtaken` (an answer, the conversation's start, or the resolve it reopened
+ * after came after it before it reached us), when our webhook took it (`arrivedAt`, which the queue's
+ * redeliveries keep), if later: never its own time (days old, a target breached at once) nor the
+ * resolver's receipt (a first delivery that crashed and came back hours later shortens the wait).
+ */
+export function clockStart(message: {
+  at: string;
+  arrivedAt?: string | undefined;
+  overtaken?: boolean | undefined;
+}): string {
+  const { at, arrivedAt, overtaken } = message;
+  return overtaken && arrivedAt !== undefined && arrivedAt > at ? arrivedAt : at;
+}
+
+/**
  * When the resolver first received a customer's message, when later than its time: the first delivery's
  * time (or the one a late message keeps on its item); a redelivery's, the webhook's receipt, no later
  * than the first delivery's (a queue's redelivery carries it unchanged), so a message an answer came

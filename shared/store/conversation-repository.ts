@@ -33,8 +33,8 @@ import {
   earlierPreviewInput,
   earlierWaitInput,
   holdOpenConversationInput,
-  isLateReopen,
   isOvertaken,
+  lateReopenFollowUp,
   laterInboundInput,
   queryInboxInput,
   releaseOpenConversationInput,
@@ -216,11 +216,10 @@ async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promis
       : undefined,
   });
   const latestInbound = touch.inbound && !isLater(out.attributes?.lastInboundAt, touch.at);
-  // A late reopen leaves `lastInboundAt` to its forward-only write (the reopen may be the older).
-  if (out.current && latestInbound && isLateReopen(touch) && out.attributes?.lastInboundAt !== touch.at) {
-    await updateItemIf(db, laterInboundInput(db.table, touch));
-    out.attributes = { ...out.attributes, lastInboundAt: touch.at };
-  }
+  // A late reopen leaves its last times to a forward-only write (the reopen may be the older).
+  const late = out.current ? lateReopenFollowUp(db.table, touch, out.attributes) : undefined;
+  if (late) await updateItemIf(db, late.input);
+  if (late) out.attributes = { ...out.attributes, ...late.moves };
   // The customer reopened a conversation an agent has: it counts in their open ones again.
   if (touch.reopen && out.current && out.attributes?.assignee) await syncAgentLoad(db, out.attributes);
   const since = out.attributes?.waitingSince;

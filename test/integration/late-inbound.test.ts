@@ -110,8 +110,8 @@ async function customerId(h: Harness): Promise<string> {
   return id;
 }
 
-/** What the test watches: the last inbound fields of the profile and of the customer's conversations. */
-async function lastInbound(h: Harness) {
+/** The customer's profile and their open (else last) conversation, as stored. */
+async function storedItems(h: Harness) {
   const doc = documentClient(h.dynamo.client);
   const id = await customerId(h);
   const profile =
@@ -120,6 +120,12 @@ async function lastInbound(h: Harness) {
   const conversation =
     (await doc.get({ TableName: TABLE, Key: Keys.conversation(conversationId), ConsistentRead: true }))
       .Item ?? {};
+  return { profile, conversation };
+}
+
+/** What the test watches: the last inbound fields of the profile and of the customer's conversations. */
+async function lastInbound(h: Harness) {
+  const { profile, conversation } = await storedItems(h);
   return {
     profile: {
       lastInboundAt: profile.lastInboundAt,
@@ -148,7 +154,8 @@ async function lateSms(
   }
   for (const step of steps.after) await apply(h, step, nowOf(step));
   if (k !== 'clean') await apply(h, steps.sms, steps.redeliveredAt);
-  const result = { state: await lastInbound(h), writes: h.writes };
+  const { conversation } = await storedItems(h);
+  const result = { state: await lastInbound(h), writes: h.writes, conversation };
   await h.dynamo.close();
   harness = undefined;
   return result;
@@ -249,8 +256,15 @@ describe('resolver: the last inbound message moves forward only, whatever order 
     const whatsappLater: Step = { name: 'later whatsapp', envelopes: whatsappAt('wamid.LATE3', '09:30:00') };
     const resolve: Step = { name: 'resolve', resolveAt: at('09:40:00') };
     const steps = { before: [first], sms, after: [whatsappLater, resolve], redeliveredAt: at('10:00:00') };
-    const { state } = await lateSms(steps, 0);
+    const { state, conversation } = await lateSms(steps, 0);
     expect(state.conversation).toEqual({ lastInboundAt: at('09:30:00'), status: 'open' });
     expect(state.profile).toMatchObject({ lastInboundAt: at('09:30:00'), lastInboundChannel: 'whatsapp' });
+    // Its last message stays the later one, with its channel (before, both moved back to the SMS); the
+    // wait runs from our webhook's receipt of the SMS, not from its redelivery's (which came at 10:00).
+    expect(conversation).toMatchObject({
+      lastMessageAt: at('09:30:00'),
+      channel: 'whatsapp',
+      waitingSince: at('09:05:00'),
+    });
   }, 60_000);
 });

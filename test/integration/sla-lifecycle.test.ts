@@ -65,15 +65,17 @@ async function answered(rt: ClockRuntime, phone: string, id: string) {
   return { conversationId, replied };
 }
 
-/** The conversation waits on the agent for the message at `since`, with a next-response target. */
-/** `slaFrom`: the next-response target counts from the message's own time, the inbox's wait from `since`. */
-async function expectWaitingAgain(rt: ClockRuntime, conversationId: string, since: string, slaFrom = since) {
+/**
+ * The conversation waits on the agent from `since` (the message's time, or our receipt of one an answer
+ * overtook), with a next-response target from the same time, and nothing breached.
+ */
+async function expectWaitingAgain(rt: ClockRuntime, conversationId: string, since: string) {
   const c = await conversation(rt, conversationId);
   expect(c.waiting).toBe(true);
   expect(c.waitingSince).toBe(since);
   expect(c.awaitingCustomerSince).toBeUndefined();
-  expect(c.sla).toMatchObject({ waitingOn: 'agent', responded: true, waitFrom: slaFrom });
-  expect((c.sla as Sla).nextResponseDue).toBe(new Date(Date.parse(slaFrom) + 10 * MIN).toISOString());
+  expect(c.sla).toMatchObject({ waitingOn: 'agent', responded: true, waitFrom: since, breaches: [] });
+  expect((c.sla as Sla).nextResponseDue).toBe(new Date(Date.parse(since) + 10 * MIN).toISOString());
   expect(await dueIds(rt)).toContain(conversationId);
 }
 
@@ -108,10 +110,11 @@ describe('a customer message that crosses the reply waits again', () => {
     const { conversationId, replied } = await answered(rt, phone, 'wamid.cross-1');
     await rt.advance(2000);
     const sent = new Date(Date.parse(replied) - 3000).toISOString();
-    // Overtaken by the reply, it waits from when it reached us, not from its own time (before the reply).
+    // Overtaken by the reply, it waits from when it reached us, not from its own time (before the reply),
+    // and its next-response target runs from then too.
     const received = new Date(rt.manual.now()).toISOString();
     await deliverTimed(rt, phone.slice(1), 'wamid.cross-2', sent, 'Also, can I change the address?');
-    await expectWaitingAgain(rt, conversationId, received, sent);
+    await expectWaitingAgain(rt, conversationId, received);
     // Delivered again (the provider's retry, the queue's redelivery): nothing moves.
     const before = await conversation(rt, conversationId);
     await deliverTimed(rt, phone.slice(1), 'wamid.cross-2', sent, 'Also, can I change the address?');
@@ -140,6 +143,19 @@ describe('a customer message that crosses the reply waits again', () => {
     await expectWaitingAgain(rt, conversationId, second);
   });
 
+  it('dated 3 days ago, received now: its wait and next-response target run from our receipt, no breach at once', async () => {
+    const phone = '+447700900706';
+    const { conversationId } = await answered(rt, phone, 'wamid.old-1');
+    await rt.advance(2000);
+    const received = new Date(rt.manual.now()).toISOString();
+    const sent = new Date(rt.manual.now() - 3 * 24 * 60 * MIN).toISOString();
+    await deliverTimed(rt, phone.slice(1), 'wamid.old-2', sent, 'Any news since my message on Friday?');
+    // Before, the target ran from the message's own time: due 3 days ago, breached as its timer ran.
+    await expectWaitingAgain(rt, conversationId, received);
+    await rt.advance(MIN);
+    expect((await conversation(rt, conversationId)).sla?.breaches).toEqual([]);
+  });
+
   it('costs what a message after the reply costs: the same calls, no read more', async () => {
     const crossing = await answered(rt, '+447700900704', 'wamid.cost-1');
     await rt.advance(2000);
@@ -154,7 +170,7 @@ describe('a customer message that crosses the reply waits again', () => {
     const later = await measured(() =>
       deliverTimed(rt, '447700900705', 'wamid.cost-4', now, 'And the address?'),
     );
-    await expectWaitingAgain(rt, crossing.conversationId, received, sent);
+    await expectWaitingAgain(rt, crossing.conversationId, received);
     expect((await conversation(rt, after.conversationId)).waiting).toBe(true);
     console.info(
       'crossing message',

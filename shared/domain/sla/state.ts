@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { ClockAuthor } from '../waiting.js';
+import { type ClockAuthor, clockStart } from '../waiting.js';
 import { addBusinessTime, businessTimeBetween, type Calendar } from './calendar.js';
 import { durationMs } from './duration.js';
 import { SLA_METRICS, type SlaMetric, SlaMetricSchema, type SlaPolicy } from './policy.js';
@@ -59,9 +59,15 @@ export type SlaEvent =
   /**
    * `receivedAt`: when we received it (our receipt, not the provider's time). A message received after
    * the newest event applied is newer than it whatever its own time: an answer made before we had it
-   * did not answer it.
+   * did not answer it. `arrivedAt`, `overtaken`: its targets start when `clockStart` says.
    */
-  | { type: 'inbound'; at: string; receivedAt?: string | undefined }
+  | {
+      type: 'inbound';
+      at: string;
+      receivedAt?: string | undefined;
+      arrivedAt?: string | undefined;
+      overtaken?: boolean | undefined;
+    }
   /** `answers`: the time of the customer's message an AI answer answers (it is placed right after it). */
   | { type: 'reply'; at: string; author: ClockAuthor; answers?: string | undefined }
   /** `merged`: resolved by a merge, whose kept conversation carries the issue: its targets end with no outcome. */
@@ -160,9 +166,9 @@ export function startSla(
 }
 
 /**
- * The customer's message at `at`: the wait on the business starts there. The paused resolution time
- * runs again from then, or from the pause (`pausedAt`) for a message sent before the answer that paused
- * it but received after it (its time until the pause was counted already).
+ * The customer's message, its clock starting at `at` (`clockStart`): the wait on the business starts
+ * there. The paused resolution time runs again from then, or from the pause (`pausedAt`) for a message
+ * sent before the answer that paused it but received after it (its time until the pause was counted already).
  */
 function onInbound(state: SlaState, clock: Clock, at: string, pausedAt: string): void {
   if (state.waitingOn === 'agent') return;
@@ -368,7 +374,7 @@ export function applySlaEvent(
   } else {
     const at = orderedAt(current, event);
     if (at === undefined) return undefined;
-    if (event.type === 'inbound') onInbound(state, clock, event.at, current.updatedAt);
+    if (event.type === 'inbound') onInbound(state, clock, clockStart(event), current.updatedAt);
     else if (event.type === 'reply') onReply(state, clock, event);
     else if (event.type === 'unreachable') onUnreachable(state, clock, event.at);
     else if (event.type === 'waitLeft') onWaitLeft(state, clock, event.at, event.since);

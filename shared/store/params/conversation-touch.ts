@@ -1,6 +1,6 @@
 import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ConversationTouch } from '../../domain/resolver-ports.js';
-import { heard } from '../../domain/waiting.js';
+import { clockStart } from '../../domain/waiting.js';
 import {
   inboxAnsweredSortKey,
   inboxDueShardPartition,
@@ -44,15 +44,15 @@ export const REOPEN_REMOVES = ['answeredBy', 'humanAnswerBy', 'snoozedUntil'];
 /**
  * What reopening a resolved conversation sets: open, back in the open inbox. Only the customer's
  * speaking event starts a wait (from itself, among the waiting; a late one, timed before the resolve,
- * from when we received it: never before the resolve, however old); any other (a business echo, a
- * call's progress, a system event) opens it among the answered at its time, waiting on nobody.
+ * from when our webhook took it, `clockStart`: never from its own time, however old); any other (a
+ * business echo, a call's progress, a system event) opens it among the answered at its time, waiting on nobody.
  */
 function reopenTouch(touch: ConversationTouch): {
   sets: string[];
   values: Record<string, string>;
   removes: string[];
 } {
-  const since = heard(touch.at, isLateReopen(touch) ? touch.receivedAt : undefined);
+  const since = clockStart({ at: touch.at, arrivedAt: touch.arrivedAt, overtaken: isLateReopen(touch) });
   const values = openInboxValues({ ...touch, at: since });
   const sets = ['#status = :open', 'gsi1pk = :inbox', 'gsi2pk = :inboxDue'];
   if (touch.inbound) {
@@ -156,7 +156,13 @@ export function touchConversationInput(
   values[':open'] = 'open';
   values[':channel'] = touch.channel;
   values[':at'] = touch.at;
-  sets.push('channel = :channel', 'lastMessageAt = :at');
+  // A late reopen may be older than the last message: its forward-only write moves them (`lateReopenFollowUp`).
+  if (isLateReopen(touch))
+    sets.push(
+      'channel = if_not_exists(channel, :channel)',
+      'lastMessageAt = if_not_exists(lastMessageAt, :at)',
+    );
+  else sets.push('channel = :channel', 'lastMessageAt = :at');
   const episode = episodeTouch(touch);
   sets.push(...episode.sets);
   const names: Record<string, string> = { '#status': 'status', ...episode.names };
@@ -209,19 +215,62 @@ export function isOvertaken(item: Record<string, unknown> | undefined, touch: Co
 export const isLateReopen = (touch: ConversationTouch): boolean =>
   touch.reopen === true && touch.receivedAt !== undefined;
 
+/** What a forward-only write moves to the message (`laterInboundInput`). */
+export interface LaterMoves {
+  lastInboundAt?: string;
+  lastMessageAt?: string;
+  channel?: string;
+}
+
 /**
  * The customer's message is the conversation's latest inbound one, though not its latest event (an
  * answer came after it, or the resolve it reopens after): `lastInboundAt` moves to it, forward only.
+ * `moves` (a late reopen, `lateReopenFollowUp`): what moves, each forward only, `lastMessageAt` with its `channel`.
  */
-export function laterInboundInput(table: string, touch: ConversationTouch): UpdateCommandInput {
+export function laterInboundInput(
+  table: string,
+  touch: ConversationTouch,
+  moves: LaterMoves = { lastInboundAt: touch.at },
+): UpdateCommandInput {
+  const values: Record<string, unknown> = { ':at': touch.at };
+  const sets: string[] = [];
+  const conditions = ['attribute_exists(pk)'];
+  if (moves.lastInboundAt !== undefined) {
+    sets.push('lastInboundAt = :at');
+    conditions.push('(attribute_not_exists(lastInboundAt) OR lastInboundAt < :at)');
+  }
+  if (moves.lastMessageAt !== undefined) {
+    values[':channel'] = touch.channel;
+    sets.push('lastMessageAt = :at', 'channel = :channel');
+    conditions.push('(attribute_not_exists(lastMessageAt) OR lastMessageAt < :at)');
+  }
   return {
     TableName: table,
     Key: Keys.conversation(touch.conversationId),
-    UpdateExpression: 'SET lastInboundAt = :at',
-    ConditionExpression:
-      'attribute_exists(pk) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt < :at)',
-    ExpressionAttributeValues: { ':at': touch.at },
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression: conditions.join(' AND '),
+    ExpressionAttributeValues: values,
   };
+}
+
+/**
+ * What a late reopen's touch (`item`, as it left the conversation) leaves to its forward-only write, and
+ * that write: the times the message is later than (`lastInboundAt`; `lastMessageAt` with the channel),
+ * never one a later event set, which the reopen, older, would move back. Undefined for any other touch,
+ * or when the message is later than none (no write).
+ */
+export function lateReopenFollowUp(
+  table: string,
+  touch: ConversationTouch,
+  item: Record<string, unknown> | undefined,
+): { input: UpdateCommandInput; moves: LaterMoves } | undefined {
+  if (!isLateReopen(touch)) return undefined;
+  const older = (time: unknown) => typeof time !== 'string' || time < touch.at;
+  const moves: LaterMoves = {
+    ...(older(item?.lastInboundAt) ? { lastInboundAt: touch.at } : {}),
+    ...(older(item?.lastMessageAt) ? { lastMessageAt: touch.at, channel: touch.channel } : {}),
+  };
+  return Object.keys(moves).length > 0 ? { input: laterInboundInput(table, touch, moves), moves } : undefined;
 }
 
 /**

@@ -14,6 +14,7 @@ export {
   earlierPreviewInput,
   isLateReopen,
   isOvertaken,
+  lateReopenFollowUp,
   laterInboundInput,
   touchConversationInput,
 } from './conversation-touch.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { keptPlacement, placeEvent } from '#shared/domain/conversation.js';
+import { keptPlacement, nextConversationId, placeEvent, reopenOrNext } from '#shared/domain/conversation.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { isCustomerSpeaking } from '#shared/domain/resolution.js';
 import type { ProfileState } from '#shared/domain/resolver-ports.js';
@@ -157,5 +157,44 @@ describe('placeEvent', () => {
       });
       expect(isCustomerSpeaking(change)).toBe(false);
     }
+  });
+});
+
+describe('reopenOrNext: the reopen window placeEvent and missedCallPlace both follow', () => {
+  const WINDOW = 3_600_000;
+  const last = { conversationId: 'cv_1', resolvedAt: RESOLVED_AT };
+  const resolvedPlus = (ms: number) => new Date(Date.parse(RESOLVED_AT) + ms).toISOString();
+  const next = {
+    kind: 'next',
+    conversationId: nextConversationId('cu_1', 'cv_1'),
+    previousConversationId: 'cv_1',
+  };
+
+  it('reopens, late, on an event timed exactly at the resolve (the resolve overtook it)', () => {
+    expect(reopenOrNext('cu_1', last, RESOLVED_AT, WINDOW)).toEqual({
+      kind: 'reopen',
+      conversationId: 'cv_1',
+      late: true,
+    });
+  });
+
+  it('reopens, not late, a millisecond after the resolve and at the window’s very end', () => {
+    for (const at of [resolvedPlus(1), resolvedPlus(WINDOW)]) {
+      expect(reopenOrNext('cu_1', last, at, WINDOW), at).toEqual({
+        kind: 'reopen',
+        conversationId: 'cv_1',
+        late: false,
+      });
+    }
+  });
+
+  it('opens the next conversation a millisecond past the window, or with no resolve or no last one', () => {
+    expect(reopenOrNext('cu_1', last, resolvedPlus(WINDOW + 1), WINDOW)).toEqual(next);
+    expect(reopenOrNext('cu_1', { conversationId: 'cv_1' }, resolvedPlus(1), WINDOW)).toEqual(next);
+    expect(reopenOrNext('cu_1', { resolvedAt: RESOLVED_AT }, resolvedPlus(1), WINDOW)).toEqual({
+      kind: 'next',
+      conversationId: nextConversationId('cu_1', undefined),
+      previousConversationId: undefined,
+    });
   });
 });

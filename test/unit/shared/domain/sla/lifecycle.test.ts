@@ -3,7 +3,7 @@ import { slaOutcomes } from '#shared/domain/sla/outcomes.js';
 import { type SlaPolicy, SlaSectionSchema } from '#shared/domain/sla/policy.js';
 import { applySlaEvent, type SlaRules, type SlaState, startSla } from '#shared/domain/sla/state.js';
 import type { Conversation } from '#shared/domain/timeline.js';
-import { firstReceipt, mayStartWaiting } from '#shared/domain/waiting.js';
+import { clockStart, firstReceipt, mayStartWaiting } from '#shared/domain/waiting.js';
 
 const rules: SlaRules = {
   sla: SlaSectionSchema.parse({
@@ -34,6 +34,23 @@ describe('a customer message that crosses the answer', () => {
     expect(sla.resolutionDue).toBe(plus(60 + 119 * 60));
     // The same message told again (a redelivery) changes nothing.
     expect(apply(sla, { type: 'inbound', at: plus(57), receivedAt: plus(62) })).toBeUndefined();
+  });
+
+  it('overtaken, with when our webhook took it: the wait and its target run from then, as the inbox’s', () => {
+    const threeDaysAgo = new Date(Date.parse(T0) - 3 * 24 * 3_600_000).toISOString();
+    const event = { type: 'inbound' as const, at: threeDaysAgo, receivedAt: plus(62), arrivedAt: plus(61) };
+    const sla = must(apply(answered(), { ...event, overtaken: true }));
+    expect(sla).toMatchObject({ waitingOn: 'agent', waitFrom: plus(61), updatedAt: plus(62), breaches: [] });
+    expect(sla.nextResponseDue).toBe(plus(61 + 20 * 60));
+    // Not told overtaken, the webhook's receipt is not the clock's start: the message's own time is.
+    expect(must(apply(answered(), event)).waitFrom).toBe(threeDaysAgo);
+  });
+
+  it('clockStart: the webhook’s receipt for an overtaken message when later, else the message’s time', () => {
+    expect(clockStart({ at: plus(57), arrivedAt: plus(61), overtaken: true })).toBe(plus(61));
+    expect(clockStart({ at: plus(57), arrivedAt: plus(61) })).toBe(plus(57));
+    expect(clockStart({ at: plus(57), arrivedAt: plus(56), overtaken: true })).toBe(plus(57));
+    expect(clockStart({ at: plus(57), overtaken: true })).toBe(plus(57));
   });
 
   it('received before the answer (or with no receipt): the answer answered it, as before', () => {

@@ -6,6 +6,7 @@ import {
   earlierWaitInput,
   holdOpenConversationInput,
   isOvertaken,
+  lateReopenFollowUp,
   queryInboxInput,
   releaseOpenConversationInput,
   reopenConversationInput,
@@ -84,6 +85,7 @@ describe('conversation params', () => {
       inbound: true,
       reopen: true,
       receivedAt: '2025-06-10T09:00:02.000Z',
+      arrivedAt: '2025-06-10T09:00:01.000Z',
     };
     const input = touchConversationInput('t', touch, 'current');
     expect(input.ConditionExpression).toBe(
@@ -94,16 +96,46 @@ describe('conversation params', () => {
       ':received': '2025-06-10T09:00:02.000Z',
       ':resolved': 'resolved',
     });
-    // It waits from when we received it, never from before the resolve (or years before, a replay).
+    // It waits from when our webhook took it (not the resolver, perhaps hours later after a crash),
+    // never from its own time (perhaps years before, a replay).
     expect(input.UpdateExpression).toContain('waitingSince = :since');
     expect(input.ExpressionAttributeValues).toMatchObject({
-      ':since': '2025-06-10T09:00:02.000Z',
-      ':inboxSk': expect.stringContaining('2025-06-10T09:00:02.000Z'),
+      ':since': '2025-06-10T09:00:01.000Z',
+      ':inboxSk': expect.stringContaining('2025-06-10T09:00:01.000Z'),
     });
+    // Older perhaps than the last message: its times move forward only, by a write of their own.
+    expect(input.UpdateExpression).toContain('lastMessageAt = if_not_exists(lastMessageAt, :at)');
+    expect(input.UpdateExpression).not.toContain('lastInboundAt');
     // A touch that reopens nothing keeps judging by the event's own time.
     const open = touchConversationInput('t', { ...touch, reopen: false }, 'current');
     expect(open.ConditionExpression).toContain('resolvedAt < :at');
     expect(open.ExpressionAttributeValues).not.toHaveProperty(':received');
+  });
+
+  it('moves a late reopen’s last times forward only, in one write, never back to it', () => {
+    const late = {
+      conversationId: 'cv_1',
+      customerId: 'cu_1',
+      channel: 'sms' as const,
+      at: '2025-06-10T09:05:00.000Z',
+      now: '2025-06-10T10:00:00.000Z',
+      inbound: true,
+      reopen: true,
+      receivedAt: '2025-06-10T10:00:00.000Z',
+    };
+    const after = { lastInboundAt: '2025-06-10T09:00:00.000Z', lastMessageAt: '2025-06-10T09:00:00.000Z' };
+    expect(lateReopenFollowUp('t', late, after)?.input).toMatchObject({
+      UpdateExpression: 'SET lastInboundAt = :at, lastMessageAt = :at, channel = :channel',
+      ConditionExpression:
+        'attribute_exists(pk) AND (attribute_not_exists(lastInboundAt) OR lastInboundAt < :at) AND (attribute_not_exists(lastMessageAt) OR lastMessageAt < :at)',
+      ExpressionAttributeValues: { ':at': late.at, ':channel': 'sms' },
+    });
+    // A later message (an echo, an answer) came before the resolve: the last message stays it.
+    const echoed = { ...after, lastMessageAt: '2025-06-10T09:30:00.000Z' };
+    expect(lateReopenFollowUp('t', late, echoed)?.moves).toEqual({ lastInboundAt: late.at });
+    const spoke = { lastInboundAt: '2025-06-10T09:30:00.000Z', lastMessageAt: '2025-06-10T09:30:00.000Z' };
+    expect(lateReopenFollowUp('t', late, spoke)).toBeUndefined();
+    expect(lateReopenFollowUp('t', { ...late, receivedAt: undefined }, after)).toBeUndefined();
   });
 
   it('moves no beginning of a conversation back to a message from before it, and tells what overtook one', () => {

@@ -3,7 +3,6 @@ import * as z from 'zod';
 import { addNote } from '#shared/app/add-note.js';
 import { assignConversation } from '#shared/app/assign-conversation.js';
 import { auditedPage } from '#shared/app/audited-read.js';
-import { checkReplyUploads } from '#shared/app/check-reply-uploads.js';
 import { listInbox } from '#shared/app/list-inbox.js';
 import { readConversation } from '#shared/app/read-conversation.js';
 import { reopenConversation } from '#shared/app/reopen-conversation.js';
@@ -172,8 +171,6 @@ export function conversationsApp(deps: ApiDeps): OpenAPIHono<AgentEnv> {
     })
     .openapi(read, async (c) => c.json(await readConversation(deps, c.req.valid('param').id), 200))
     .openapi(reply, async (c) => {
-      const { attachments } = c.req.valid('json');
-      await checkReplyUploads(deps, { agentId: c.get('agentId'), attachments });
       const { item, created } = await replyAsAgent(deps, {
         conversationId: c.req.valid('param').id,
         request: c.req.valid('json'),

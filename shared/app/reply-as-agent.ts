@@ -4,14 +4,18 @@ import { checkReachable } from '#shared/domain/reply-channel.js';
 import { checkReplyContent } from '#shared/domain/reply-content.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
 import { ConflictError, NotFoundError } from '#shared/errors.js';
-import { checkUploadsCustomer } from './check-reply-uploads.js';
+import { checkReplyUploads, type ReplyUploadsDeps } from './check-reply-uploads.js';
 import { type ReplyDeps, recipientOf, replyChannelFor, sendReply } from './send-reply.js';
 
-/** What an agent's reply needs: the reply service, and the conversation read and assignment. */
+/**
+ * What an agent's reply needs: the reply service, the conversation read and assignment, and the
+ * uploads its attachments may link to (`checkReplyUploads`).
+ */
 export interface ReplyAsAgentDeps {
   replies: ReplyDeps;
-  store: Pick<AgentStore, 'getConversation'>;
+  store: Pick<AgentStore, 'getConversation'> & ReplyUploadsDeps['store'];
   admin: Pick<AgentAdmin, 'assign'>;
+  uploads?: ReplyUploadsDeps['uploads'];
 }
 
 /** The reply's request and who sends it, as `claimForReply` needs them. */
@@ -85,9 +89,14 @@ export async function replyAsAgent(
   const recipient = await recipientOf(deps.replies.store, conversation);
   // A text the channel cannot carry is the request's fault: refused before the assignment too.
   const { expectedAssignee, ...request } = input.request;
-  // A file uploaded for another customer is not theirs to get (one merged into this one's is).
+  // An uploaded file goes only to its customer (or one merged into them), and only from its agent.
   const customers = [conversation.customerId, ...recipient.partitions];
-  checkUploadsCustomer({ conversationId: conversation.id, attachments: request.attachments }, customers);
+  const uploads = {
+    agentId: input.agentId,
+    conversationId: conversation.id,
+    attachments: request.attachments,
+  };
+  await checkReplyUploads(deps, uploads, customers);
   const channel = replyChannelFor(recipient, request);
   checkReplyContent(channel, request);
   // Only where the channels route offers: never a first text to someone who wrote on WhatsApp alone.

@@ -23,9 +23,9 @@ import { createSenderConsumer } from '../queue/sender-consumer.js';
 import type { DeadLetter } from '../queue/sqs-batch.js';
 import { deadLetterAttributes } from '../queue/sqs-dead-letter.js';
 import { createResponder } from '../responder/create-responder.js';
-import { adminPorts, type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
+import { adminPorts, type DynamoRepositories, type storePorts } from '../store/dynamo-repositories.js';
 import { timeOrderedId } from '../store/ids.js';
-import { configuredAgentsOnly } from './conversation-clock.js';
+import { configuredStorePorts } from './configured-agents.js';
 import { LocalEnvelopeQueue } from './local-envelope-queue.js';
 import { LocalOutboundQueue } from './outbox.js';
 import type { LocalQueue } from './queue.js';
@@ -107,7 +107,7 @@ function localRouting(
  */
 export function startConsumers(input: ConsumersInput): ReplyDeps {
   const { config, repos, queues, clock } = input;
-  const store = configuredAgentsOnly(storePorts(repos), config.AGENT_TOKENS);
+  const store = configuredStorePorts(repos, config.AGENT_TOKENS);
   const clockDeps = input.conversationClock;
   const track = input.track ? (event: ClockEvent) => trackConversationClock(clockDeps, event) : undefined;
   // The sender tells the clock of an answer that failed for good, as the resolver of a `failed` status.

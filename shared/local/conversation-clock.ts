@@ -2,12 +2,10 @@ import { join } from 'node:path';
 import { runAgentRefill } from '../app/agent-refill.js';
 import { refillOver } from '../app/refill-holder.js';
 import type { Config } from '../config/config.js';
-import { parseAgentTokens } from '../config/config.js';
 import { csatSettings } from '../config/csat-settings.js';
 import { reopenWindowMsOf } from '../config/resolver-settings.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
 import { fallbackDelayMs } from '../config/webchat-settings.js';
-import type { ListedAgent } from '../domain/assignment.js';
 import type { ConversationClockDeps } from '../domain/clock-ports.js';
 import type { Clock } from '../domain/ports.js';
 import { unknownNamedAgents } from '../domain/routing/named-agents.js';
@@ -15,6 +13,7 @@ import type { RoutingPolicy } from '../domain/routing/policy.js';
 import { routingPolicyWarnings } from '../domain/routing/policy-warnings.js';
 import { log } from '../log.js';
 import { clockPorts, type DynamoRepositories, storePorts } from '../store/dynamo-repositories.js';
+import { configuredAgentIds } from './configured-agents.js';
 import type { LocalQueue } from './queue.js';
 import { type LocalTimers, realTimers } from './timers.js';
 import { LocalTimerStore } from './timers-store.js';
@@ -24,8 +23,7 @@ import { LocalTimerStore } from './timers-store.js';
  * AGENT_TOKENS: such an assignment is not made (on AWS agents live in Cognito: not checked there).
  */
 export function warnUnknownAgents(policy: RoutingPolicy, agentTokens: string | undefined): void {
-  const known = new Set([...parseAgentTokens(agentTokens).values()].map((caller) => caller.agentId));
-  const unknown = unknownNamedAgents(policy, known);
+  const unknown = unknownNamedAgents(policy, configuredAgentIds(agentTokens));
   if (unknown.length === 0) return;
   log('warn', 'routing policy assigns to agents not in AGENT_TOKENS: those assignments will not be made', {
     agents: unknown.map((n) => `${n.agent} (${n.field})`),
@@ -88,18 +86,4 @@ export function localConversationClock(input: {
     ),
   };
   return { timerStore, conversationClock };
-}
-
-/**
- * The store with `listAgents` left to the agents of AGENT_TOKENS: an agent registered on an earlier run
- * whose token is gone (the first run's `dev-agent`, after a restart with the owner's own tokens) is not
- * listed under Agents, offered by Transfer nor handed conversations by routing. Their registration is
- * kept: put back in AGENT_TOKENS, they are listed again (on AWS, an admin removes an agent instead).
- */
-export function configuredAgentsOnly<S extends { listAgents(): Promise<ListedAgent[]> }>(
-  store: S,
-  agentTokens: string | undefined,
-): S {
-  const known = new Set([...parseAgentTokens(agentTokens).values()].map((caller) => caller.agentId));
-  return { ...store, listAgents: async () => (await store.listAgents()).filter((a) => known.has(a.id)) };
 }

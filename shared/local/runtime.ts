@@ -14,21 +14,17 @@ import type { ChannelSender } from '../domain/outbound.js';
 import { pageCursors } from '../domain/page-cursor.js';
 import { type Clock, type EnvelopeQueue, type IdGenerator, systemClock } from '../domain/ports.js';
 import { customerFiles } from '../domain/uploads.js';
-import {
-  adminPorts,
-  type DynamoRepositories,
-  dynamoRepositories,
-  storePorts,
-} from '../store/dynamo-repositories.js';
+import { adminPorts, type DynamoRepositories, dynamoRepositories } from '../store/dynamo-repositories.js';
 import { randomIds } from '../store/ids.js';
 import { isLiveEventPartition } from '../store/keys.js';
 import { documentClient } from '../store/sdk-documents.js';
 import { localAgentFiles } from './agent-files.js';
 import { type LocalAgentLoad, startLocalAgentLoad } from './agent-load.js';
 import { forgettingErased, LocalChangeFeed } from './change-feed.js';
+import { configuredStorePorts } from './configured-agents.js';
 import { buildConsole } from './console-build.js';
 import { sendLeaseMs, startConsumers } from './consumers.js';
-import { configuredAgentsOnly, localConversationClock } from './conversation-clock.js';
+import { localConversationClock } from './conversation-clock.js';
 import { mountDevClock, onDevClock } from './dev-clock.js';
 import { startLocalDynamo } from './dynamo.js';
 import { LocalExportStore } from './export-files.js';
@@ -147,7 +143,7 @@ function agentDeps(
   const tokens = parseAgentTokens(config.AGENT_TOKENS);
   return {
     ...rest,
-    store: configuredAgentsOnly(storePorts(repos), config.AGENT_TOKENS),
+    store: configuredStorePorts(repos, config.AGENT_TOKENS),
     admin: adminPorts(repos),
     audit: repos.audit,
     authenticate: async (token) => tokens.get(token),

@@ -1,11 +1,19 @@
-import { createHmac, randomBytes, sign } from 'node:crypto';
-import twilio from 'twilio';
-import { type SnsMessage, snsStringToSign } from '../channels/ses/sns.js';
-import { twilioSignedUrl } from '../channels/twilio/signature.js';
+import { randomBytes } from 'node:crypto';
+import type { SnsMessage } from '../channels/ses/sns.js';
 import { type Config, loadConfig } from '../config/config.js';
 import { devClock } from './dev-clock.js';
 import { devSecrets, withDevSecrets } from './dev-secrets.js';
 import { localSnsKey, localTrustedCertFile } from './local-sns-key.js';
+import {
+  type SignedRequest,
+  sesReceived,
+  signedMeta,
+  signedSes,
+  signedTwilio,
+  snsNotification,
+  twilioSms,
+  whatsappText,
+} from './provider-payloads.js';
 import { runningRuntime } from './runtime-lock.js';
 
 export const sendUsage = `usage: npm run send -- <whatsapp|sms|email> --from <sender> --body <text> [--subject <text>]
@@ -16,7 +24,8 @@ export const sendUsage = `usage: npm run send -- <whatsapp|sms|email> --from <se
   those set here). Each run is a new message; watch it arrive in the console.`;
 
 type Channel = 'whatsapp' | 'sms' | 'email';
-interface Message {
+/** A customer message `npm run send` posts. */
+export interface Message {
   channel: Channel;
   from: string;
   body: string;
@@ -39,125 +48,56 @@ function messageOf(argv: readonly string[]): Message | undefined {
   return { channel, from, body, subject: flags.get('--subject') };
 }
 
-/** A signed request to the runtime's webhook. */
-interface Post {
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-}
-
 const id = () => randomBytes(16).toString('hex');
 
-function whatsappPost(message: Message, config: Config, now: Date): Post {
-  const from = message.from.replace(/^\+/, '');
-  const body = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: 'local',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: {
-                display_phone_number: '15550000000',
-                phone_number_id: config.WHATSAPP_PHONE_NUMBER_ID ?? '100000000000000',
-              },
-              contacts: [{ profile: { name: from }, wa_id: from }],
-              messages: [
-                {
-                  from,
-                  id: `wamid.local-${id()}`,
-                  timestamp: String(Math.floor(now.getTime() / 1000)),
-                  type: 'text',
-                  text: { body: message.body },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  });
-  const signature = createHmac('sha256', config.META_APP_SECRET ?? '')
-    .update(body)
-    .digest('hex');
-  const headers = { 'content-type': 'application/json', 'x-hub-signature-256': `sha256=${signature}` };
-  return { path: '/webhooks/whatsapp', headers, body };
-}
-
-function smsPost(message: Message, config: Config, url: string): Post {
-  const params = {
-    MessageSid: `SM${id()}`,
-    AccountSid: config.TWILIO_ACCOUNT_SID ?? `AC${'0'.repeat(32)}`,
-    From: message.from,
-    To: config.TWILIO_FROM_NUMBER ?? '+15005550006',
-    Body: message.body,
-    NumMedia: '0',
-  };
-  const signedUrl = twilioSignedUrl(`${url}/webhooks/twilio/sms`, config.PUBLIC_BASE_URL);
-  const signature = twilio.getExpectedTwilioSignature(config.TWILIO_AUTH_TOKEN ?? '', signedUrl, params);
-  const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature };
-  return { path: '/webhooks/twilio/sms', headers, body: new URLSearchParams(params).toString() };
+/** The request that carries `message` to the runtime at `url`, signed as its provider signs it. */
+export function sendRequest(message: Message, config: Config, now: Date, url: string): SignedRequest {
+  const text = message.body;
+  if (message.channel === 'whatsapp') {
+    const from = message.from.replace(/^\+/, '');
+    const phoneNumberId = config.WHATSAPP_PHONE_NUMBER_ID ?? '100000000000000';
+    const number = { account: 'local', displayPhoneNumber: '15550000000', phoneNumberId };
+    const messages = [{ id: `wamid.local-${id()}`, at: now.toISOString(), text }];
+    const payload = whatsappText(number, { from, name: from, messages });
+    return signedMeta(url, '/webhooks/whatsapp', payload, config.META_APP_SECRET ?? '');
+  }
+  if (message.channel === 'sms') {
+    const params = twilioSms({
+      sid: `SM${id()}`,
+      from: message.from,
+      text,
+      account: config.TWILIO_ACCOUNT_SID,
+      to: config.TWILIO_FROM_NUMBER,
+    });
+    const authToken = config.TWILIO_AUTH_TOKEN ?? '';
+    return signedTwilio(`${url}/webhooks/twilio/sms`, params, authToken, config.PUBLIC_BASE_URL);
+  }
+  return signedSes(url, emailMessage(message, config, now));
 }
 
 /** An SES `Received` notification (SNS action, the mail inline) in an SNS message signed with DATA_DIR's key. */
-function emailPost(message: Message, config: Config, now: Date): Post {
+function emailMessage(message: Message, config: Config, now: Date): SnsMessage {
   const at = now.toISOString();
-  const to = config.SES_FROM_ADDRESS ?? 'support@shop.example';
   const sesId = id();
-  const subject = message.subject ?? 'A question';
-  const mime = [
-    `From: ${message.from}`,
-    `To: ${to}`,
-    `Subject: ${subject}`,
-    `Message-ID: <${sesId}@local.test>`,
-    `Date: ${now.toUTCString()}`,
-    'MIME-Version: 1.0',
-    'Content-Type: text/plain; charset=UTF-8',
-    '',
-    message.body,
-    '',
-  ].join('\r\n');
-  const source = (/<([^>]+)>/.exec(message.from)?.[1] ?? message.from).toLowerCase();
   const topicArn = config.SNS_TOPIC_ARNS?.[0] ?? 'arn:aws:sns:us-east-1:000000000000:threadline-local';
-  const region = topicArn.split(':')[3];
-  const pass = { status: 'PASS' };
-  const notification = {
-    notificationType: 'Received',
-    receipt: {
-      timestamp: at,
-      recipients: [to],
-      ...{ spamVerdict: pass, virusVerdict: pass, spfVerdict: pass, dkimVerdict: pass, dmarcVerdict: pass },
-      action: { type: 'SNS', topicArn, encoding: 'BASE64' },
-    },
-    mail: {
-      timestamp: at,
-      source,
-      messageId: sesId,
-      destination: [to],
-      headersTruncated: false,
-      headers: [],
-      commonHeaders: { from: [message.from], to: [to], subject },
-    },
-    content: Buffer.from(mime).toString('base64'),
-  };
-  const sns = {
-    Type: 'Notification',
-    MessageId: `local-${sesId}`,
-    TopicArn: topicArn,
-    Message: JSON.stringify(notification),
-    Timestamp: at,
-    SignatureVersion: '2',
-    Signature: '',
-    SigningCertURL: `https://sns.${region}.amazonaws.com/SimpleNotificationService-local.pem`,
-    UnsubscribeURL: `https://sns.${region}.amazonaws.com/?Action=Unsubscribe`,
-  } as SnsMessage;
-  const key = localSnsKey(config.DATA_DIR).privateKeyPem;
-  sns.Signature = sign('RSA-SHA256', Buffer.from(snsStringToSign(sns), 'utf8'), key).toString('base64');
-  const headers = { 'content-type': 'text/plain; charset=UTF-8', 'x-amz-sns-message-type': 'Notification' };
-  return { path: '/webhooks/ses', headers, body: JSON.stringify(sns) };
+  const notification = sesReceived({
+    sesId,
+    at,
+    from: message.from,
+    messageId: `<${sesId}@local.test>`,
+    recipient: config.SES_FROM_ADDRESS ?? 'support@shop.example',
+    topicArn,
+    subject: message.subject ?? 'A question',
+    text: message.body,
+  });
+  const privateKeyPem = localSnsKey(config.DATA_DIR).privateKeyPem;
+  return snsNotification(notification, {
+    snsId: `local-${sesId}`,
+    at,
+    topicArn,
+    privateKeyPem,
+    certName: 'local',
+  });
 }
 
 /**
@@ -197,18 +137,9 @@ export async function sendCommand(
     return 1;
   }
   const url = `http://127.0.0.1:${config.PORT}`;
-  const now = new Date(devClock(dataDir).now());
-  const post =
-    message.channel === 'whatsapp'
-      ? whatsappPost(message, config, now)
-      : message.channel === 'sms'
-        ? smsPost(message, config, url)
-        : emailPost(message, config, now);
-  const answer = await fetch(`${url}${post.path}`, {
-    method: 'POST',
-    headers: post.headers,
-    body: post.body,
-  }).catch((error: unknown) => error as Error);
+  const request = sendRequest(message, config, new Date(devClock(dataDir).now()), url);
+  const path = new URL(request.url).pathname;
+  const answer = await fetch(request.url, request.init).catch((error: unknown) => error as Error);
   if (answer instanceof Error) {
     io.err(
       `cannot reach npm start at ${url} (${answer.cause instanceof Error ? answer.cause.message : answer.message})`,
@@ -217,11 +148,11 @@ export async function sendCommand(
   }
   const text = (await answer.text()).slice(0, 300);
   if (!answer.ok) {
-    io.err(`${post.path} answered ${answer.status}: ${text}`);
+    io.err(`${path} answered ${answer.status}: ${text}`);
     return 1;
   }
   io.out(
-    `${post.path} answered ${answer.status}: a ${message.channel} message from ${message.from} is on its way`,
+    `${path} answered ${answer.status}: a ${message.channel} message from ${message.from} is on its way`,
   );
   return 0;
 }

@@ -47,6 +47,19 @@ describe('local runtime: a reply with a file the agent uploaded', () => {
   });
   const put = (created: Created, body: Buffer) =>
     fetch(`${runtime?.url}${created.upload.url}`, { method: 'PUT', headers: created.upload.headers, body });
+  /** A PDF `agent` uploaded for `customerId`'s WhatsApp, its bytes put. */
+  const uploadPdf = async (agent: typeof api, customerId: string) => {
+    const request = {
+      customerId,
+      channel: 'whatsapp',
+      name: 'b.pdf',
+      type: 'application/pdf',
+      size: PDF.length,
+    };
+    const created = (await (await agent('POST', '/api/uploads', request)).json()) as Created;
+    expect((await put(created, PDF)).status).toBe(200);
+    return created;
+  };
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'reply-uploads-'));
@@ -207,19 +220,7 @@ describe('local runtime: a reply with a file the agent uploaded', () => {
   it("refuses another customer's file in a reply, and sends that of a customer merged into this one", async () => {
     const yours = await conversationOf('447700900559', () => runtime?.idle());
     const theirs = await conversationOf('447700900560', () => runtime?.idle());
-    const upload = async (customerId: string) => {
-      const request = {
-        customerId,
-        channel: 'whatsapp',
-        name: 'b.pdf',
-        type: 'application/pdf',
-        size: PDF.length,
-      };
-      const created = (await (await api('POST', '/api/uploads', request)).json()) as Created;
-      expect((await put(created, PDF)).status).toBe(200);
-      return created;
-    };
-    const theirFile = await upload(theirs.customerId);
+    const theirFile = await uploadPdf(api, theirs.customerId);
     const replyWith = (file: Created, text: string) =>
       api('POST', `/api/conversations/${yours.conversationId}/replies`, {
         text,
@@ -242,5 +243,29 @@ describe('local runtime: a reply with a file the agent uploaded', () => {
     expect((await replyWith(theirFile, 'Here it is after all')).status).toBe(202);
     await runtime?.idle();
     expect(readFileSync(join(dataDir, 'outbox.jsonl'), 'utf8')).toContain(theirFile.attachment.url);
+  });
+
+  it("refuses the first attachment that may not go: another customer's before another agent's file", async () => {
+    const yours = await conversationOf('447700900561', () => runtime?.idle());
+    const theirs = await conversationOf('447700900562', () => runtime?.idle());
+    const anas = await uploadPdf(api, yours.customerId);
+    const bobsForThem = await uploadPdf(bob.api, theirs.customerId);
+    const replyWith = (files: Created[]) =>
+      bob.api('POST', `/api/conversations/${yours.conversationId}/replies`, {
+        text: 'Two files',
+        attachments: files.map((file) => file.attachment),
+        expectedAssignee: '',
+      });
+    // Each link is looked at once, in order: Bob's file for the other customer is the first that may not go.
+    const first = await replyWith([bobsForThem, anas]);
+    expect(first.status).toBe(403);
+    expect(await first.json()).toMatchObject({
+      error: { code: 'upload_other_customer', message: expect.stringContaining('attachments[0]') },
+    });
+    const second = await replyWith([anas, bobsForThem]);
+    expect(second.status).toBe(403);
+    expect(await second.json()).toMatchObject({
+      error: { code: 'forbidden', message: expect.stringContaining('attachments[0]') },
+    });
   });
 });

@@ -6,6 +6,7 @@ import { SECRETS } from '../support/runtime.js';
 import { deliver, signedTwilio, twilioSms, whatsappText } from '../support/webhooks.js';
 import {
   ANA,
+  answerConfirm,
   asAna,
   DESKTOP,
   inboxConversationOf,
@@ -24,6 +25,9 @@ const YARA = { from: '15550012003', name: 'Yara Replied' };
 const WES = { from: '15550012004', name: 'Wes Twochannels' };
 /** A customer whose tags Bob edits. */
 const TESS = { from: '15550012005', name: 'Tess Tagged' };
+/** Quick typists' customers: a reply typed at once after `r`, and the shortcuts turned off. */
+const QUINN = { from: '15550012006', name: 'Quinn Quick' };
+const OTTO = { from: '15550012007', name: 'Otto Offkeys' };
 /** Seven waiting in a row: Bob resolves from the middle of them with `e` and goes on with j and k. */
 const ROW = Array.from({ length: 7 }, (_, i) => ({ from: `1555001210${i}`, name: `Row Person${i}` }));
 
@@ -46,7 +50,11 @@ async function everyoneWrites(runtime: LocalRuntime): Promise<void> {
     twilioSms({ sid: 'SMkeys00000000000000000000000000000', from: `+${WES.from}`, text: 'Hi' }),
   );
   const start = Date.now() - 60 * 60_000;
-  const written = [AMY, XAVI, YARA, WES, TESS, ...ROW].map((p, i) => ({ p, i, at: start + i * 60_000 }));
+  const written = [AMY, XAVI, YARA, WES, TESS, QUINN, OTTO, ...ROW].map((p, i) => ({
+    p,
+    i,
+    at: start + i * 60_000,
+  }));
   written.push({ p: WES, i: written.length, at: (Math.floor(Date.now() / 1000) + 1) * 1000 });
   for (const { p, i, at } of written) {
     const text = `Hello from ${p.name}`;
@@ -147,6 +155,77 @@ describe('the console’s keyboard, drafts and tags', () => {
     expect(await text().inputValue()).toBe('Yara, your order ships today');
   }, 120_000);
 
+  // QA (WCAG 2.1.4): `r` then a reply typed at once sent its first letters to the one-key shortcuts
+  // before the box had the focus: `e` resolved the customer unanswered, `j` opened the next one.
+  it('writes every key typed right after `r` in the reply box, and `e` asks before it resolves', async () => {
+    // The page's clock stands still while the keys are typed: what waited for a paint (the box's focus)
+    // waits until it moves, as on a busy machine, and nothing is left to chance.
+    const quick = await (await browser.newContext({ viewport: DESKTOP })).newPage();
+    await quick.clock.install();
+    await signIn(quick, runtime, BOB.token);
+    await openInboxRow(quick, QUINN.name);
+    const reply = quick.getByRole('form', { name: 'Reply or note' }).locator('textarea');
+    const at = () => quick.evaluate('document.activeElement?.id || document.activeElement?.tagName');
+    await quick.locator('#conversation-title').focus();
+    await quick.clock.pauseAt(Date.now() + 1_000);
+    await quick.keyboard.press('r');
+    await quick.keyboard.type('every parcel left today', { delay: 5 });
+    await quick.clock.runFor(2_000);
+    expect(await reply.inputValue()).toBe('every parcel left today');
+    expect(await quick.locator('#conversation-title').textContent()).toBe(QUINN.name);
+    expect(await quick.getByRole('alertdialog').count()).toBe(0);
+    const quinn = await inboxConversationOf(runtime, QUINN.name);
+    await runtime.idle();
+    expect((await asAna<{ status: string }>(runtime, `/api/conversations/${quinn.id}`)).status).toBe('open');
+
+    // `e` outside the box asks first, Cancel focused: Enter (the next key of a reply) resolves nothing.
+    await reply.press('Escape');
+    await quick.keyboard.press('e');
+    await quick.clock.runFor(1_000);
+    const question = quick.getByRole('alertdialog', { name: `Resolve the conversation with ${QUINN.name}?` });
+    await question.waitFor();
+    expect(await quick.evaluate('document.activeElement?.textContent')).toBe('Cancel');
+    await quick.keyboard.press('Enter');
+    await question.waitFor({ state: 'detached' });
+    await quick.clock.runFor(1_000);
+    expect(await at()).toBe('conversation-title');
+    await runtime.idle();
+    expect((await asAna<{ status: string }>(runtime, `/api/conversations/${quinn.id}`)).status).toBe('open');
+    await quick.context().close();
+  }, 120_000);
+
+  it('turns the one-key shortcuts off from the Shortcuts dialog, in this browser, and on again', async () => {
+    const setting = page.getByRole('checkbox', { name: 'One-key shortcuts (j, k, r, n, e, ?)' });
+    const shortcuts = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await openInboxRow(page, OTTO.name);
+    await page.locator('#conversation-title').focus();
+    await page.keyboard.press('?');
+    expect(await setting.isChecked()).toBe(true);
+    await setting.uncheck();
+    await page.keyboard.press('Escape');
+    await shortcuts.waitFor({ state: 'detached' });
+    await page.reload();
+    await page.getByRole('heading', { name: OTTO.name }).waitFor({ timeout: 30_000 });
+    await page.locator('#conversation-title').focus();
+    for (const key of ['e', 'j', 'r', '?']) await page.keyboard.press(key);
+    expect(await page.getByRole('dialog').count()).toBe(0);
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
+    expect(await heading()).toBe(OTTO.name);
+    expect(await focused()).toBe('conversation-title');
+    const otto = await inboxConversationOf(runtime, OTTO.name);
+    await runtime.idle();
+    expect((await asAna<{ status: string }>(runtime, `/api/conversations/${otto.id}`)).status).toBe('open');
+
+    // The header's Shortcuts button still opens the dialog: the tick box turns them on again.
+    await page.getByRole('button', { name: 'Shortcuts', exact: true }).click();
+    await setting.check();
+    await page.keyboard.press('Escape');
+    await shortcuts.waitFor({ state: 'detached' });
+    await page.locator('#conversation-title').focus();
+    await page.keyboard.press('r');
+    await expect.poll(focused).toBe('TEXTAREA');
+  }, 120_000);
+
   // QA: `e` on the sixth row, then `j`, opened the inbox's first row.
   it('goes on from where a resolved row was: j to the row after it, k to the row before it', async () => {
     const listed = async () =>
@@ -160,12 +239,14 @@ describe('the console’s keyboard, drafts and tags', () => {
     await openInboxRow(page, names[5] ?? '');
     await page.locator('#conversation-title').focus();
     await page.keyboard.press('e');
+    expect(await answerConfirm(page, true)).toBe(`Resolve the conversation with ${names[5]}?`);
     await head.getByRole('button', { name: 'Reopen' }).waitFor({ timeout: 30_000 });
     await expect.poll(async () => (await listed()).includes(names[5] ?? ''), { timeout: 30_000 }).toBe(false);
     await page.keyboard.press('j');
     await expect.poll(heading, { timeout: 30_000 }).toBe(names[6]);
 
     await page.keyboard.press('e');
+    await answerConfirm(page, true);
     await head.getByRole('button', { name: 'Reopen' }).waitFor({ timeout: 30_000 });
     await expect.poll(async () => (await listed()).includes(names[6] ?? ''), { timeout: 30_000 }).toBe(false);
     await page.keyboard.press('k');

@@ -10,6 +10,7 @@ import {
 } from './console-support.js';
 
 const FILA = { from: '15550009101', name: 'Fila Files' };
+const PICK = { from: '15550009102', name: 'Pia Picked' };
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 
 /**
@@ -22,7 +23,10 @@ describe('the console: a reply with a file from the agent’s computer', () => {
   let page: Page;
 
   beforeAll(async () => {
-    await greetOnWhatsApp(runtime, 'files', [{ ...FILA, at: minutesAgo(5) }]);
+    await greetOnWhatsApp(runtime, 'files', [
+      { ...FILA, at: minutesAgo(5) },
+      { ...PICK, at: minutesAgo(4) },
+    ]);
     page = await signedInPage(browser, runtime);
   }, 240_000);
 
@@ -61,5 +65,50 @@ describe('the console: a reply with a file from the agent’s computer', () => {
     const served = await fetch(file?.url as string);
     expect(served.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await served.arrayBuffer()).equals(PNG)).toBe(true);
+  }, 120_000);
+
+  // QA (WCAG 2.4.3): Remove dropped the focus to the page; a pick of 12 listed 10 and said nothing.
+  it('says how many of a pick were left out, and a Remove keeps the focus among the files', async () => {
+    await openInboxRow(page, PICK.name);
+    const picked = Array.from({ length: 12 }, (_, i) => ({
+      name: `file-${i + 1}.txt`,
+      mimeType: 'text/plain',
+      buffer: Buffer.from(`file ${i + 1}\n`),
+    }));
+    await composer().getByLabel('Attach file').setInputFiles(picked);
+    await files().getByText('file-10.txt').waitFor();
+    expect(await files().getByRole('listitem').count()).toBe(10);
+    const said = composer().getByRole('status').filter({ hasText: 'not added' });
+    expect(await said.textContent()).toBe('2 files not added: up to 10 per reply');
+    const focusedName = () =>
+      page.evaluate('document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.type');
+    const remove = async (name: string) => {
+      await composer()
+        .getByRole('button', { name: `Remove ${name}` })
+        .focus();
+      await page.keyboard.press('Enter');
+    };
+    await remove('file-3.txt');
+    expect(await focusedName()).toBe('Remove file-4.txt');
+    await remove('file-10.txt');
+    expect(await focusedName()).toBe('Remove file-9.txt');
+    for (const name of [
+      'file-1.txt',
+      'file-2.txt',
+      'file-4.txt',
+      'file-5.txt',
+      'file-6.txt',
+      'file-7.txt',
+      'file-8.txt',
+    ])
+      await remove(name);
+    expect(await focusedName()).toBe('Remove file-9.txt');
+    await remove('file-9.txt');
+    await files().waitFor({ state: 'detached' });
+    expect(await focusedName()).toBe('file');
+    // A pick within the limit says nothing more.
+    await composer().getByLabel('Attach file').setInputFiles(picked.slice(0, 2));
+    await files().getByText('file-2.txt').waitFor();
+    expect(await said.count()).toBe(0);
   }, 120_000);
 });

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { whatsappText } from '../support/webhooks.js';
 import {
   ANA,
+  answerConfirm,
   asAna,
   greetOnWhatsApp,
   inboxConversationOf,
@@ -115,11 +116,13 @@ describe('the console: notes, keys and refusals', () => {
     await page.route('**/resolve', fail);
     await page.getByRole('heading', { name: LENA.name }).click();
     await page.keyboard.press('e');
+    await answerConfirm(page, true);
     const alert = page.locator('.conversation-head').getByRole('alert');
     await alert.getByText('Threadline could not be reached').waitFor({ timeout: 30_000 });
     await page.unroute('**/resolve', fail);
     await page.getByRole('heading', { name: LENA.name }).click();
     await page.keyboard.press('e');
+    await answerConfirm(page, true);
     await page
       .locator('.conversation-head .meta')
       .getByText(/^Resolved/)

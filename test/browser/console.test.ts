@@ -1,7 +1,15 @@
 import type { Page, Response } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { IG_ACCOUNT, instagramText, waitUntil, whatsappStatus, whatsappText } from '../support/webhooks.js';
-import { ANA, type CuttableLive, cuttableLive, postMeta, signIn, useConsole } from './console-support.js';
+import {
+  ANA,
+  answerConfirm,
+  type CuttableLive,
+  cuttableLive,
+  postMeta,
+  signIn,
+  useConsole,
+} from './console-support.js';
 
 const DANA = { from: '15550003001', name: 'Dana Live' };
 const now = () => new Date().toISOString();
@@ -172,6 +180,8 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
       { timeout: 30_000 },
     );
     await page.keyboard.press('e');
+    // Asked first (a stray `e` resolves nothing), answered with the question's Resolve.
+    await answerConfirm(page, true);
     expect((await answered).status()).toBe(200);
     await page.getByRole('button', { name: 'Reopen' }).waitFor({ timeout: 30_000 });
     expect(await page.locator('.conversation-head .meta').textContent()).toMatch(/^Resolved/);
@@ -212,6 +222,7 @@ describe('the console in a real browser: an agent answers a WhatsApp customer li
     // A send puts focus back in the reply's text: `e` is pressed outside it, on the heading.
     await page.locator('#conversation-title').focus();
     await page.keyboard.press('e');
+    await answerConfirm(page, true);
     await page.getByRole('button', { name: 'Reopen' }).waitFor({ timeout: 30_000 });
     // Resolved, it leaves the open inbox; the failure brings it back there, live.
     const row = page.getByRole('navigation', { name: 'Inbox' }).getByRole('button', { name: /Dana Live/ });

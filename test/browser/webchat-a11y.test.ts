@@ -125,6 +125,34 @@ describe('the web-chat widget with a screen reader and zoom', { timeout: 90_000 
     });
   });
 
+  // QA: the hidden live region kept the last three replies for good: reading the panel met each twice.
+  it('takes what it told out of the live region 5 s after, the reply kept in the log', async () => {
+    const page = await (await shop.browser.newContext()).newPage();
+    await page.clock.install();
+    await page.goto(`${shop.siteUrl}/`);
+    await page.getByRole('button', { name: 'Open chat' }).click(WAIT);
+    await page.getByRole('button', { name: 'Start chat' }).click(WAIT);
+    await write(page, 'A question about my order');
+    const conversation = await visitorConversation(page, shop.runtime.url, AGENT);
+    await page.clock.pauseAt(((await page.evaluate('Date.now()')) as number) + 1_000);
+    await api('POST', `/api/conversations/${conversation}/replies`, { text: 'Sam here: which order is it?' });
+    // The page's timers move only by `runFor` (paused above): a quarter second at a time until it is told.
+    const region = page.locator('div.sr[aria-live]');
+    await expect
+      .poll(async () => {
+        await page.clock.runFor(250);
+        return region.textContent();
+      }, WAIT)
+      .toBe('Agent: Sam here: which order is it?');
+    await page.clock.runFor(4_000);
+    expect(await region.textContent()).toBe('Agent: Sam here: which order is it?');
+    await page.clock.runFor(1_000);
+    expect(await region.locator('p').count()).toBe(0);
+    expect(
+      await page.getByRole('log', { name: 'Conversation' }).getByText('which order is it?').count(),
+    ).toBe(1);
+  });
+
   it('tells a reply with its own words in English and the reply in the page’s language', async () => {
     const page = await (await shop.browser.newContext()).newPage();
     await page.addInitScript(RECORD_ANNOUNCEMENTS);

@@ -89,12 +89,35 @@ describe('the web-chat widget when the visitor ends the chat', { timeout: 90_000
     await page.getByRole('button', { name: 'End chat and forget it here' }).waitFor(WAIT);
   });
 
-  it('keeps the chat when the visitor changes their mind', async () => {
+  // QA (WCAG 2.4.3): Keep chatting went with the question it was in, and the focus fell to the host page.
+  it('keeps the chat when the visitor changes their mind, the focus back on End chat', async () => {
     const page = await chatting('Still chatting');
-    await page.getByRole('button', { name: 'End chat', exact: true }).click(WAIT);
-    await page.getByRole('button', { name: 'Keep chatting' }).click(WAIT);
-    expect(await page.getByRole('button', { name: 'End chat and forget it here' }).count()).toBe(0);
+    const end = page.getByRole('button', { name: 'End chat', exact: true });
+    const question = page.getByRole('button', { name: 'End chat and forget it here' });
+    /** The focused element's text, inside the widget's shadow root; the page's tag when it is outside. */
+    const focused = () =>
+      page.evaluate(
+        `document.querySelector('[data-threadline-chat]').shadowRoot.activeElement?.textContent ?? document.activeElement?.tagName`,
+      );
+    await end.focus();
+    await page.keyboard.press('Enter');
+    await question.waitFor(WAIT);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Keep chatting');
+    await page.keyboard.press('Enter');
+    await question.waitFor({ state: 'detached', ...WAIT });
+    expect(await focused()).toBe('End chat');
+    // Escape while it asks closes the question only: the panel stays open, the focus on End chat.
+    await page.keyboard.press('Enter');
+    await question.waitFor(WAIT);
+    await page.keyboard.press('Escape');
+    await question.waitFor({ state: 'detached', ...WAIT });
+    expect(await page.getByRole('dialog').isVisible()).toBe(true);
+    expect(await focused()).toBe('End chat');
     await page.locator('.msg.visitor', { hasText: 'Still chatting' }).waitFor(WAIT);
     expect(await storedSession(page, KEY)).not.toBeNull();
+    // With no question showing, Escape closes the panel as before.
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'hidden', ...WAIT });
   });
 });

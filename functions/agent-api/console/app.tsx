@@ -3,6 +3,7 @@ import { knownQueues, useAgents } from './agents.js';
 import { Announcer, useWorkTold } from './announce.js';
 import { type Api, type Conversation, conversationFrom, createApi } from './api.js';
 import { NoConversation, Removed } from './app-views.js';
+import { focusComposerNow } from './composer-focus.js';
 import { ConfirmHost } from './confirm.js';
 import { ConversationView } from './conversation.js';
 import { useDayTurns } from './day-turns.js';
@@ -204,7 +205,8 @@ export interface ComposerAsk {
 
 /**
  * The keyboard: j and k through the inbox, r and n to the composer, e resolves (through the open
- * conversation's header, so a failure shows as the Resolve button's does), ? the help. `r` and `n` go to
+ * conversation's header, so a failure shows as the Resolve button's does, after the agent confirms),
+ * ? the help. `r` and `n` put the focus in the reply box at once (the keys typed next are the reply's) and go to
  * the open conversation only (the reply box takes them once, never again as it is opened later). j or k
  * pressed with the focus on the conversation's heading (Escape left the reply box) puts it on the next
  * one's heading, so j and k go on working; after the open conversation left the list (resolved with `e`),
@@ -237,7 +239,9 @@ function useKeys(
     open(next);
   };
   const ask = (mode: ComposerAsk['mode']) => {
-    if (current) setComposer({ mode, at: Date.now(), conversationId: current.id });
+    if (!current) return;
+    setComposer({ mode, at: Date.now(), conversationId: current.id });
+    focusComposerNow();
   };
   useShortcuts({
     j: () => step(1),

@@ -2,6 +2,22 @@ import type { RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { focusLost } from './ui.js';
 
+/** The field the reply box's focus goes to: the template's name where only a template may go, else the text. */
+const fieldIn = (form: ParentNode | null | undefined) =>
+  form?.querySelector<HTMLElement>('fieldset.template input') ??
+  form?.querySelector<HTMLElement>('textarea') ??
+  null;
+
+/**
+ * `r` or `n` pressed: the open conversation's reply box takes the focus at once, in the key's own
+ * handler, so the keys typed next are written in it. Focused only after the box had drawn the mode
+ * asked for, they went meanwhile to the one-key shortcuts (`e` resolved the conversation, `j` opened
+ * the next one).
+ */
+export function focusComposerNow(): void {
+  fieldIn(document.querySelector('main.conversation form.composer'))?.focus();
+}
+
 /**
  * Where the reply box puts the focus, never on the page: in the field the agent writes in now, the
  * template's name where only a template may go, else the text. `ask()` after `r` or `n`, once the box
@@ -21,7 +37,7 @@ export function useComposerFocus(
   const [asked, setAsked] = useState(0);
   const refused = useRef(false);
   const from = useRef<Element | null>(null);
-  const field = () => form.current?.querySelector<HTMLElement>('fieldset.template input') ?? area.current;
+  const field = () => fieldIn(form.current) ?? area.current;
   const inForm = () => form.current?.contains(document.activeElement) === true;
   useEffect(() => {
     if (asked) field()?.focus();

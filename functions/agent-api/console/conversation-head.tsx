@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AgentRow } from './agents.js';
 import { type Api, ApiError, type Conversation } from './api.js';
+import { confirmInPage } from './confirm.js';
 import { channelName, failureText } from './format.js';
 import { useMedia } from './header.js';
 import { MissedCallBadge } from './inbox-row.js';
@@ -207,7 +208,8 @@ function useWhenAsked(asked: number | undefined, work: () => void) {
 
 /**
  * The header's actions on the conversation (assign, resolve, snooze, wake), each showing its failure in
- * the header; `e` pressed elsewhere resolves through the same path.
+ * the header; `e` pressed elsewhere resolves through the same path, once the agent confirmed (Cancel
+ * focused: the keys of a reply typed before its box had the focus resolve nothing).
  */
 export function useHeadActions(
   api: Api,
@@ -219,12 +221,19 @@ export function useHeadActions(
     onConversation(c: Conversation): void;
     onResolve(): Promise<void>;
     resolveAsked: number | undefined;
+    /** What `e` asks before it resolves (the conversation is open), so a stray key resolves nothing. */
+    keyQuestion: string | undefined;
     erased: boolean;
     onGone(): void;
   },
 ) {
   const { error, done, act } = useActions(props.status, props.erased, props.onGone);
-  useWhenAsked(props.resolveAsked, () => void act(props.onResolve, 'resolve'));
+  const keyResolve = async () => {
+    const question = !props.erased && props.keyQuestion;
+    if (question && !(await confirmInPage(question, 'Resolve'))) return;
+    await act(props.onResolve, 'resolve');
+  };
+  useWhenAsked(props.resolveAsked, () => void keyResolve());
   const update = (work: () => Promise<Conversation>, after: Done['after']) =>
     act(async () => props.onConversation(await work()), after);
   const assign = (body: TransferTarget, after: Done['after']) =>

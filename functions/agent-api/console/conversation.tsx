@@ -288,6 +288,10 @@ function ConversationBody(
   );
 }
 
+/** What `e` asks before it resolves an open conversation. */
+const resolveQuestion = (name: string | undefined) =>
+  `Resolve the conversation${name ? ` with ${name}` : ''}?`;
+
 /** The open conversation: its header and actions, the customer's timeline, the reply box, the customer. */
 export function ConversationView(props: ConversationProps) {
   const { api, conversation: c } = props;
@@ -297,10 +301,14 @@ export function ConversationView(props: ConversationProps) {
     props.onErased(ids);
   };
   const reopenCheck = useReopenCheck(c, data.items, props.session.agentId);
+  const name = data.erased
+    ? { text: 'Erased customer' }
+    : customerLabel(data.customer?.name, data.customer?.identities[0]);
   const actions = useHeadActions(api, c.id, {
     ...props,
     assignee: c.assignee,
     onResolve: () => reopenCheck(props.onResolve),
+    keyQuestion: c.status === 'open' ? resolveQuestion(name.text) : undefined,
     erased: data.erased,
     onGone: () => erased([c.customerId]),
   });
@@ -309,9 +317,6 @@ export function ConversationView(props: ConversationProps) {
   usePaneFocus(customerShown);
   useProfileStatus(c, data, props.onConversation);
   const { others, typing } = useAwareness(props.presence, c.id, props.session.agentId);
-  const name = data.erased
-    ? { text: 'Erased customer' }
-    : customerLabel(data.customer?.name, data.customer?.identities[0]);
   useOpenedSaid(data.customer || data.erased ? (name.text ?? c.customerId) : undefined, c.channel);
   useResolveSaid(c.id, c.status, resolverOf(data.items, c, props.session.agentId));
   return (

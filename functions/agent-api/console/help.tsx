@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { setShortcutsOn, shortcutsOn } from './shortcuts.js';
 
 /** The keyboard shortcuts, as `?` shows them. */
 export const SHORTCUTS: ReadonlyArray<[string, string]> = [
@@ -13,11 +14,14 @@ export const SHORTCUTS: ReadonlyArray<[string, string]> = [
 ];
 
 /**
- * The shortcuts dialog: focus moves into it and Escape closes it. Its title and Close stay at its top
+ * The shortcuts dialog: focus moves into it and Escape closes it. Its tick box turns the one-key
+ * shortcuts off (or on again) in this browser, for a voice-control user or anyone whose stray key
+ * presses would act (WCAG 2.1.4); the buttons and Ctrl+Enter go on working. Its title and Close stay at its top
  * while the list scrolls under them (at a large font size and zoom the list is taller than the window).
  */
 export function Help(props: { onClose(): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const [on, setOn] = useState(shortcutsOn);
   useEffect(() => {
     dialog.current?.showModal();
   }, []);
@@ -29,6 +33,17 @@ export function Help(props: { onClose(): void }) {
           Close
         </button>
       </header>
+      <label class="shortcuts-on">
+        <input
+          type="checkbox"
+          checked={on}
+          onChange={(e) => {
+            setShortcutsOn(e.currentTarget.checked);
+            setOn(e.currentTarget.checked);
+          }}
+        />{' '}
+        One-key shortcuts (j, k, r, n, e, ?)
+      </label>
       <dl>
         {SHORTCUTS.map(([key, what]) => (
           <div key={key}>

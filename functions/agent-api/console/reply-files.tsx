@@ -1,5 +1,5 @@
 import type { RefObject } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { sizeText, UPLOAD_CHANNELS } from '#shared/domain/uploads.js';
 import type { Api } from './api.js';
 
@@ -40,18 +40,38 @@ export async function uploadAll(api: Api, customerId: string, channel: string, f
   return sent;
 }
 
-/** The files an agent picked for the reply: added by the button, a drop or a paste, each removable. */
+/** How many files one reply may carry. */
+export const MAX_REPLY_FILES = 10;
+
+/** What the reply box says of the files a pick left out (more than a reply carries). */
+export const leftOutText = (n: number) =>
+  `${n} ${n === 1 ? 'file' : 'files'} not added: up to ${MAX_REPLY_FILES} per reply`;
+
+/**
+ * The files an agent picked for the reply: added by the button, a drop or a paste, each removable; up
+ * to ten, and how many of a pick were left out (`leftOut`, said in the box) when it brought more.
+ */
 export function useReplyFiles() {
   const [files, setFiles] = useState<File[]>([]);
+  const [leftOut, setLeftOut] = useState(0);
   const add = (more: Iterable<File> | null | undefined) => {
     const picked = [...(more ?? [])];
-    if (picked.length) setFiles((now) => [...now, ...picked].slice(0, 10));
+    if (!picked.length) return;
+    setFiles((now) => {
+      const all = [...now, ...picked];
+      setLeftOut(Math.max(0, all.length - MAX_REPLY_FILES));
+      return all.slice(0, MAX_REPLY_FILES);
+    });
   };
   return {
     files,
+    leftOut,
     add,
     remove: (index: number) => setFiles((now) => now.filter((_, i) => i !== index)),
-    clear: () => setFiles([]),
+    clear: () => {
+      setFiles([]);
+      setLeftOut(0);
+    },
     /** The drop and paste handlers of the reply box: files dropped or pasted are added, text pasted stays text. */
     handlers: {
       onDragOver: (e: DragEvent) => {
@@ -71,14 +91,28 @@ export function useReplyFiles() {
   };
 }
 
-/** The Attach button and the files to send, each with its name, size and a Remove button. */
+/**
+ * The Attach button and the files to send, each with its name, size and a Remove button, and what a
+ * pick left out, in a live region. A Remove puts the focus on the next file's Remove, else the one
+ * before, else Attach file (the button pressed is gone: the focus fell to the page).
+ */
 export function ReplyFiles(props: {
   files: readonly File[];
+  leftOut: number;
   onAdd(files: FileList | null): void;
   onRemove(index: number): void;
 }) {
+  const box = useRef<HTMLDivElement>(null);
+  const removed = useRef<number>();
+  useLayoutEffect(() => {
+    const at = removed.current;
+    removed.current = undefined;
+    if (at === undefined || !box.current) return;
+    const buttons = box.current.querySelectorAll<HTMLElement>('li button');
+    (buttons[at] ?? buttons[at - 1] ?? box.current.querySelector<HTMLElement>('input[type="file"]'))?.focus();
+  }, [props.files]);
   return (
-    <div class="reply-files">
+    <div class="reply-files" ref={box}>
       <label class="attach-button">
         Attach file
         <input
@@ -99,13 +133,23 @@ export function ReplyFiles(props: {
                 {file.name}
               </span>{' '}
               <span class="muted">{sizeText(file.size)}</span>{' '}
-              <button type="button" aria-label={`Remove ${file.name}`} onClick={() => props.onRemove(index)}>
+              <button
+                type="button"
+                aria-label={`Remove ${file.name}`}
+                onClick={() => {
+                  removed.current = index;
+                  props.onRemove(index);
+                }}
+              >
                 Remove
               </button>
             </li>
           ))}
         </ul>
       ) : null}
+      <p class="files-left-out" role="status">
+        {props.leftOut ? leftOutText(props.leftOut) : ''}
+      </p>
     </div>
   );
 }
@@ -147,6 +191,8 @@ export function useAttachments(
       };
     },
     sent: () => picked.clear(),
-    view: on ? <ReplyFiles files={picked.files} onAdd={picked.add} onRemove={picked.remove} /> : null,
+    view: on ? (
+      <ReplyFiles files={picked.files} leftOut={picked.leftOut} onAdd={picked.add} onRemove={picked.remove} />
+    ) : null,
   };
 }

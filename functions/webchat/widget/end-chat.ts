@@ -17,7 +17,10 @@ export const ENDED =
 export const END_OFFLINE = 'You can end the chat once you are back online.';
 const OFF = { 'aria-disabled': 'true', 'aria-describedby': 'tl-state' };
 
-/** The question asked before the chat ends, so a stray click loses nothing; the answer takes the focus. */
+/**
+ * The question asked before the chat ends, so a stray click loses nothing; the answer takes the focus.
+ * Keep chatting (or Escape) puts it back on End chat: the button pressed goes with the question.
+ */
 function EndChatAsk(props: { onEnd(): void; onKeep(): void; offline: boolean }) {
   const end = useRef<HTMLButtonElement>(null);
   useEffect(() => end.current?.focus(), []);
@@ -57,11 +60,26 @@ export function useEndChat(
     onEnded();
   };
   const ask = () => setAsking(!offline);
+  const endButton = useRef<HTMLButtonElement>(null);
+  const shown = endable && asking;
+  const onKeep = () => {
+    endButton.current?.focus();
+    setAsking(false);
+  };
   return {
     button: endable
-      ? h('button', { class: 'end', type: 'button', onClick: ask, ...(offline ? OFF : {}) }, 'End chat')
+      ? h(
+          'button',
+          { class: 'end', type: 'button', ref: endButton, onClick: ask, ...(offline ? OFF : {}) },
+          'End chat',
+        )
       : null,
-    ask: endable && asking ? h(EndChatAsk, { onEnd, onKeep: () => setAsking(false), offline }) : null,
+    ask: shown ? h(EndChatAsk, { onEnd, onKeep, offline }) : null,
+    /** Escape in the panel: closes the question when it shows (true), else it is the panel's. */
+    escape: () => {
+      if (shown) onKeep();
+      return shown;
+    },
     /** What the offline status line adds while the chat could be ended. */
     offline: endable && offline ? ` ${END_OFFLINE}` : '',
     note: ended && !chat.session ? h('p', { class: 'note', role: 'status' }, ENDED) : null,

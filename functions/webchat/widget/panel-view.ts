@@ -179,12 +179,15 @@ export function MessageList(props: {
 /** How many arrivals at once are told one by one; more (a reconnect's catch-up) are told as a count. */
 const TOLD_ONE_BY_ONE = 3;
 const NOT_SENT = 'Not sent: ';
+/** How long what was told stays in the hidden region: then it goes, so reading the panel meets it once. */
+const TOLD_FOR_MS = 5_000;
 
 /**
  * What a screen reader is told of the chat: the replies that come once the history has been read (newer
  * than its newest), and the visitor's messages that could not be sent, each once; not the history (read
  * again on each page of the shop, or paged back), and not the visitor's own words as they go. Its own
  * words (`said`) are in English, as its root; what people wrote (`text`) in the page's language, as in the log.
+ * What was told goes from the region 5 s after the last of it (the log keeps the messages).
  */
 export function Arrivals(props: {
   messages: ChatMessage[];
@@ -193,6 +196,8 @@ export function Arrivals(props: {
 }): ComponentChild {
   const newest = useRef<string>();
   const [told, setTold] = useState<Array<{ id: string; said: string; text?: string | undefined }>>([]);
+  /** The messages told "Not sent" that are still in the outbox (told "Sent" once they leave it). */
+  const failed = useRef(new Map<string, string>()).current;
   useEffect(() => {
     if (!props.ready) return;
     const since = newest.current;
@@ -205,24 +210,26 @@ export function Arrivals(props: {
     if (said.length) setTold((list) => [...list, ...said].slice(-TOLD_ONE_BY_ONE));
   }, [props.messages, props.ready]);
   useEffect(() => {
-    const failed = props.unsent.filter(
-      (u) => u.state === 'failed' && !told.some((t) => t.id === u.clientMessageId),
-    );
-    const said = failed.map((u) => ({ id: u.clientMessageId, said: NOT_SENT, text: u.text }));
+    const said = props.unsent
+      .filter((u) => u.state === 'failed' && !failed.has(u.clientMessageId))
+      .map((u) => ({ id: u.clientMessageId, said: NOT_SENT, text: u.text }));
+    for (const s of said) failed.set(s.id, s.text);
     // Once Threadline has a message told "Not sent" (it left the outbox), "Sent" replaces that line.
-    const gone = told.filter(
-      (t) => t.said === NOT_SENT && !props.unsent.some((u) => u.clientMessageId === t.id),
-    );
-    const sent = gone.map((t) => ({ id: `${t.id}:sent`, said: 'Sent: ', text: t.text }));
+    const gone = [...failed.keys()].filter((id) => !props.unsent.some((u) => u.clientMessageId === id));
+    const sent = gone.map((id) => ({ id: `${id}:sent`, said: 'Sent: ', text: failed.get(id) }));
+    for (const id of gone) failed.delete(id);
     if (said.length || gone.length)
       setTold((list) =>
-        [
-          ...list.filter((t) => !gone.some((g) => g.id === t.id && g.said === t.said)),
-          ...sent,
-          ...said,
-        ].slice(-TOLD_ONE_BY_ONE),
+        [...list.filter((t) => !(t.said === NOT_SENT && gone.includes(t.id))), ...sent, ...said].slice(
+          -TOLD_ONE_BY_ONE,
+        ),
       );
   }, [props.unsent]);
+  useEffect(() => {
+    if (!told.length) return;
+    const timer = setTimeout(() => setTold([]), TOLD_FOR_MS);
+    return () => clearTimeout(timer);
+  }, [told]);
   return h(
     'div',
     { class: 'sr', 'aria-live': 'polite', 'aria-relevant': 'additions' },

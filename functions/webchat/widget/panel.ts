@@ -259,7 +259,8 @@ function Panel(props: PanelProps) {
       'aria-modal': covers ? 'true' : undefined,
       tabIndex: -1,
       hidden: !open,
-      onKeyDown: dialogKeys(covers, props.onClose),
+      // Escape closes the End chat question when it shows, else the panel.
+      onKeyDown: dialogKeys(covers, () => end.escape() || props.onClose()),
     },
     [
       h(Head, { title: config.title, end: end.button, onClose: props.onClose }),

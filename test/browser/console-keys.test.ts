@@ -212,6 +212,8 @@ describe('the console’s keyboard, drafts and tags', () => {
     expect(await page.getByRole('alertdialog').count()).toBe(0);
     expect(await heading()).toBe(OTTO.name);
     expect(await focused()).toBe('conversation-title');
+    // Nor are the keys announced: no control names a shortcut that does nothing.
+    expect(await page.locator('[aria-keyshortcuts]').count()).toBe(0);
     const otto = await inboxConversationOf(runtime, OTTO.name);
     await runtime.idle();
     expect((await asAna<{ status: string }>(runtime, `/api/conversations/${otto.id}`)).status).toBe('open');

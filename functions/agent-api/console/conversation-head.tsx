@@ -6,6 +6,7 @@ import { channelName, failureText } from './format.js';
 import { useMedia } from './header.js';
 import { MissedCallBadge } from './inbox-row.js';
 import type { LiveStatus } from './live.js';
+import { keyHint } from './shortcuts.js';
 import { SnoozeControl, snooze, statusText, wake } from './snooze.js';
 import { TransferForm, TransferMenu, type TransferTarget } from './transfer.js';
 import { ErrorNote, focusLost } from './ui.js';
@@ -151,7 +152,7 @@ function HeadActions(props: Parameters<typeof ConversationHead>[0]) {
         onSnooze={props.onSnooze}
         onWake={props.onWake}
       />
-      <button type="button" onClick={props.onResolve} aria-keyshortcuts="e">
+      <button type="button" onClick={props.onResolve} aria-keyshortcuts={keyHint('e')}>
         {c.status === 'open' ? 'Resolve' : 'Reopen'}
       </button>
     </>

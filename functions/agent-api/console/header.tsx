@@ -6,6 +6,7 @@ import type { Api } from './api.js';
 import type { LiveStatus } from './live.js';
 import type { Presence } from './presence.js';
 import type { Session } from './session.js';
+import { keyHint } from './shortcuts.js';
 import { TeamAdmin } from './team-admin.js';
 
 /**
@@ -82,7 +83,7 @@ export function Header(props: {
   const buttons = (
     <>
       {session.admin ? admin.buttons : null}
-      <button type="button" onClick={props.onHelp} aria-keyshortcuts="?">
+      <button type="button" onClick={props.onHelp} aria-keyshortcuts={keyHint('?')}>
         Shortcuts
       </button>
       <button type="button" onClick={props.onSignOut}>

@@ -11,6 +11,7 @@ import { useAttachments } from './reply-files.js';
 import { lengthGuide, overLimit } from './reply-length.js';
 import { useSender } from './reply-sender.js';
 import { useResolvedMeanwhile } from './resolved-meanwhile.js';
+import { keyHint } from './shortcuts.js';
 import { EMPTY_TEMPLATE, type TemplateDraft, TemplateFields, templateRequest } from './template-fields.js';
 import { ErrorNote } from './ui.js';
 
@@ -29,7 +30,7 @@ function ModeSwitch(props: { mode: 'reply' | 'note'; onMode(mode: 'reply' | 'not
           type="button"
           aria-pressed={props.mode === mode}
           onClick={() => props.onMode(mode)}
-          aria-keyshortcuts={key}
+          aria-keyshortcuts={keyHint(key)}
         >
           {label}
         </button>

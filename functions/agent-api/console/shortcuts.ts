@@ -35,6 +35,9 @@ export function shortcutsOn(): boolean {
   }
 }
 
+/** A control's `aria-keyshortcuts`: its key while the one-key shortcuts are on, none while they are off. */
+export const keyHint = (key: string): string | undefined => (shortcutsOn() ? key : undefined);
+
 /** Turns the one-key shortcuts on or off in this browser. */
 export function setShortcutsOn(on: boolean): void {
   offHere = !on;

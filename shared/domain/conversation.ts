@@ -97,7 +97,7 @@ export function isCallNews(envelope: Envelope): boolean {
 /**
  * What the customer adds to the conversation without asking anything: a voicemail's transcription
  * (`completesVoicemail`), a reaction to a message (a 👍 on the answer, or its removal), which acknowledges
- * it, an SMS keyword the contact state takes (`isContactKeyword`: STOP, START, HELP...), a call's
+ * it, a like sent alone (`isLike`: Messenger's Like button, Instagram's heart), which does too, an SMS keyword the contact state takes (`isContactKeyword`: STOP, START, HELP...), a call's
  * news (`isCallNews`: ringing, hang-up, an empty voicemail), and an edit or a deletion of one of their
  * messages, which changes that message only (an unanswered one waits as it did), and the provider's own
  * news about the thread (`isProviderNotice`: Meta's handover events, an optin), the ad or link they
@@ -107,11 +107,21 @@ export function isCallNews(envelope: Envelope): boolean {
  */
 export function goesBeside(envelope: Envelope): boolean {
   if (envelope.kind === 'message') {
-    if (isProviderNotice(envelope) || isStandby(envelope) || isContext(envelope)) return true;
+    if (isProviderNotice(envelope) || isStandby(envelope) || isContext(envelope) || isLike(envelope))
+      return true;
     return envelope.direction === 'inbound' && isContactKeyword(envelope);
   }
   if (envelope.kind === 'edit' || envelope.kind === 'delete' || envelope.kind === 'reaction') return true;
   return completesVoicemail(envelope) || isCallNews(envelope);
+}
+
+/**
+ * A like sent as a message of its own (`data.like`, its emoji): Messenger's Like button (the thumbs-up
+ * sticker), Instagram's heart (`like_heart`). It acknowledges what came before as a reaction does and
+ * asks nothing; the business's own like answers nothing either (`isBusinessAnswer`).
+ */
+export function isLike(envelope: Pick<Envelope, 'kind'> & { data?: Record<string, unknown> | undefined }) {
+  return envelope.kind === 'message' && typeof envelope.data?.like === 'string';
 }
 
 /**

@@ -149,6 +149,9 @@ export function buildHandoffSummary(
     facts.push(`sentiment ${signals.sentiment}${score}`);
   }
   if (signals.language) facts.push(`language ${signals.language}`);
+  // An Instagram story reply (`data.story`) leans on the story: its words alone may not say what it asks.
+  if (asked.some((item) => item.data?.story !== undefined && item.data?.story !== null))
+    facts.push('replying to your Instagram story (open it from the message)');
   if (facts.length) lines.push(`${facts.join('; ')}.`);
   return headOf(lines.join('\n'), 2000);
 }

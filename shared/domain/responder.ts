@@ -184,6 +184,25 @@ export function pendingText(view: ConversationView): string {
     .join('\n');
 }
 
+/** The payload Messenger's Get Started button sends by convention (the Page sets it when it adds the button). */
+const GET_STARTED_PAYLOAD = 'GET_STARTED';
+/** Typed words that only start a conversation, folded (`foldText`): "Get started", "Let's start". */
+const START_WORDS = /^(lets |let s )?(get started|getting started|start|begin)( please| pls)?$/;
+
+/**
+ * Whether the pending messages only start the conversation: a tap on Messenger's Get Started button (a
+ * postback whose payload is GET_STARTED, its title "Get Started") or words that say nothing more ("Get
+ * started"). They ask nothing: "start" is no question about starting a return.
+ */
+export function onlyStarts(view: Pick<ConversationView, 'pending'>): boolean {
+  if (!view.pending.length) return false;
+  return view.pending.every((item) => {
+    const postback = item.data?.postback;
+    if (isRecord(postback) && postback.payload === GET_STARTED_PAYLOAD) return true;
+    return item.text !== undefined && START_WORDS.test(foldText(item.text));
+  });
+}
+
 const CHANNEL_NAMES: Record<Channel, string> = {
   sms: 'SMS',
   whatsapp: 'WhatsApp',

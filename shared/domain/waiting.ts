@@ -32,19 +32,29 @@ export function clockAuthorOf(author: OutboundMessage['author']): ClockAuthor {
 
 /**
  * Whether a message the business sent outside Threadline answers the customer as an agent's reply
- * does: an echo (WhatsApp Business app, the Page inbox, another app) with content. Its reactions,
- * edits and deletions, and event kinds we do not read, are kept as `unsupported` and answer nothing;
- * so does an automation's echo (`data.automated`: Meta Business Suite's instant reply or away message,
- * META_AUTOMATION_APP_IDS), which no person wrote.
+ * does: an echo (WhatsApp Business app, the Page inbox, another app) of what a colleague wrote or sent
+ * in the thread (text, files, a sticker). Its reactions, edits and deletions, and event kinds we do not
+ * read, are kept as `unsupported` and answer nothing; nor does a like (`data.like`), nor Instagram's
+ * own item for a story of the brand's that mentions the customer (`story_mention`, echoed: the brand
+ * posted a story, nobody wrote in the thread), nor an automation's echo (`data.automated`: Meta
+ * Business Suite's instant reply or away message, META_AUTOMATION_APP_IDS), which no person wrote.
  * Echoes of our own replies never get this far (the resolver recognises them by their reference).
  */
 export function isBusinessAnswer(envelope: Envelope): boolean {
-  return (
-    envelope.kind === 'message' &&
-    envelope.direction === 'outbound' &&
-    envelope.contentType !== 'unsupported' &&
-    envelope.data?.automated !== true
-  );
+  return envelope.kind === 'message' && envelope.direction === 'outbound' && writtenInThread(envelope);
+}
+
+/** An echo's content as `isBusinessAnswer` reads it: something a person wrote or sent in the thread. */
+function writtenInThread(message: {
+  contentType?: string | undefined;
+  text?: string | undefined;
+  data?: Record<string, unknown> | undefined;
+}): boolean {
+  const data = message.data ?? {};
+  if (message.contentType === undefined || message.contentType === 'unsupported') return false;
+  if (data.automated === true || typeof data.like === 'string') return false;
+  const types = Array.isArray(data.attachmentTypes) ? data.attachmentTypes : [];
+  return !(message.text === undefined && types.length > 0 && types.every((t) => t === 'story_mention'));
 }
 
 /**
@@ -55,13 +65,7 @@ function isEchoedAnswer(item: PlacedTimelineItem['item']): boolean {
   // Our own replies' items (`reply:<id>`, `replyItemId`, not imported: the console reads this module)
   // always name their author: one that does not answers nothing.
   if (item.id.startsWith('reply:')) return false;
-  return (
-    item.type === 'message' &&
-    item.direction === 'outbound' &&
-    item.contentType !== undefined &&
-    item.contentType !== 'unsupported' &&
-    item.data?.automated !== true
-  );
+  return item.type === 'message' && item.direction === 'outbound' && writtenInThread(item);
 }
 
 /**

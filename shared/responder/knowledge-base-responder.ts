@@ -7,6 +7,7 @@ import {
   escalatesOn,
   firstName,
   foldText,
+  onlyStarts,
   pendingText,
   type Responder,
   type ResponderContext,
@@ -139,9 +140,13 @@ function smallTalk(folded: string, name: string | undefined): string | undefined
   if (folded && SMALL_TALK_THANKS.test(folded)) {
     return `You're welcome${name ? `, ${name}` : ''}! Anything else I can help with?`;
   }
-  if (folded && SMALL_TALK_GREETING.test(folded))
-    return `${greeting(name, '! ') || 'Hi! '}How can I help you today?`;
+  if (folded && SMALL_TALK_GREETING.test(folded)) return welcome(name);
   return undefined;
+}
+
+/** The answer to a greeting, or to Get Started: "Hi Dana! How can I help you today?". */
+function welcome(name: string | undefined): string {
+  return `${greeting(name, '! ') || 'Hi! '}How can I help you today?`;
 }
 
 async function respond(settings: Settings, context: ResponderContext): Promise<ResponderResult> {
@@ -176,6 +181,8 @@ async function respond(settings: Settings, context: ResponderContext): Promise<R
   };
 
   if (view.humanTookOver) return handOff('human_took_over');
+  // Get Started (Messenger's button, or typed) asks nothing: the greeting, never an article on "start".
+  if (onlyStarts(view)) return { reply: welcome(name), confidence: 1 };
   // A reason the routing policy does not escalate on is none: the message is answered as any other.
   if (text && escalatesOn(context.escalates, 'asked_for_person') && asksForPerson(text, language)) {
     return handOff('asked_for_person');

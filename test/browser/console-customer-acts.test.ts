@@ -5,7 +5,14 @@ import type { Customer } from '#shared/domain/timeline.js';
 import { SteppedTimers } from '#shared/local/timers.js';
 import { idleAfterLaterLooks, SECRETS } from '../support/runtime.js';
 import { visitorClient } from '../support/webchat.js';
-import { deliver, IG_ACCOUNT, instagramText, signedTwilio, twilioSms } from '../support/webhooks.js';
+import {
+  deliver,
+  IG_ACCOUNT,
+  instagramText,
+  metaEvent,
+  signedTwilio,
+  twilioSms,
+} from '../support/webhooks.js';
 import { asAna, openCustomerConversation, postMeta, signIn, useConsole } from './console-support.js';
 
 const fixture = (path: string): Record<string, unknown> =>
@@ -25,6 +32,15 @@ const DELETED_TEXT = 'Does it come in another color?';
 const SCARF = 'The blue scarf, in stock?';
 const INVOICE = 'Here is the invoice';
 const IG_DELETED = 'My card number is 4111 1111 1111 1111';
+const TEAM_ASKED = 'Do you restock the linen trousers in beige?';
+const TEAM_UNSENT = 'They are 19.99 now (sale)';
+
+/** An Instagram event between our account and IGSID-team, at `ms`: from them, or (`fromUs`) from us. */
+const teamThread = (ms: number, fields: Record<string, unknown>, fromUs = false) => {
+  const [us, them] = [{ id: IG_ACCOUNT }, { id: 'IGSID-team' }];
+  const sides = fromUs ? { sender: us, recipient: them } : { sender: them, recipient: us };
+  return metaEvent({ object: 'instagram', account: IG_ACCOUNT, ms, event: { ...sides, ...fields } });
+};
 
 /**
  * What an agent reads of a customer's deletions, edits, reactions and quoted replies, and of messages
@@ -122,6 +138,28 @@ describe('the console: what the customer did to their messages, and what a messa
       '/webhooks/meta',
       instagramText({ sender: 'IGSID-long', mid: 'm-long', at: now, text: 'hi' }),
     );
+    // A colleague's acts from the Instagram app: a reaction to the customer's question, a message sent
+    // and unsent; then the customer's heart (a like sent alone).
+    const t = Date.now() - 50_000;
+    await postMeta(
+      runtime,
+      '/webhooks/meta',
+      teamThread(t, { message: { mid: 'ig-team-q', text: TEAM_ASKED } }),
+    );
+    const react = { mid: 'ig-team-q', action: 'react', reaction: 'like', emoji: '👍' };
+    await postMeta(runtime, '/webhooks/meta', teamThread(t + 1_000, { reaction: react }, true));
+    const unsent = { mid: 'ig-team-w', text: TEAM_UNSENT, is_echo: true };
+    await postMeta(runtime, '/webhooks/meta', teamThread(t + 2_000, { message: unsent }, true));
+    await runtime.idle();
+    const unsend = { mid: 'ig-team-w', is_deleted: true, is_echo: true };
+    await postMeta(runtime, '/webhooks/meta', teamThread(t + 3_000, { message: unsend }, true));
+    const mention = fixture('meta/peer-instagram_story_mention_echo.json') as {
+      entry: [{ messaging: [{ message: Record<string, unknown> }] }];
+    };
+    const mentioned = { ...mention.entry[0].messaging[0].message, mid: 'ig-team-mention' };
+    await postMeta(runtime, '/webhooks/meta', teamThread(t + 3_500, { message: mentioned }, true));
+    const heart = { mid: 'ig-team-heart', attachments: [{ type: 'like_heart' }] };
+    await postMeta(runtime, '/webhooks/meta', teamThread(t + 4_000, { message: heart }));
     // Meta's news about the thread (a handover event) is no message of the customer's; it comes after
     // their message (one about someone never seen is kept aside).
     await runtime.idle();
@@ -205,12 +243,37 @@ describe('the console: what the customer did to their messages, and what a messa
     expect(await log.getByText(IG_DELETED).count()).toBe(0);
     expect(await log.locator('article.message.deleted').count()).toBe(1);
     expect(await log.getByText('Replied to your Instagram story.').count()).toBe(1);
+    // The story itself: a link (https only) opened in a new tab with no referrer, never loaded here.
+    const story = log.getByRole('link', { name: 'Open the story' });
+    expect(await story.getAttribute('href')).toBe('https://chatwoot-assets.local/sample.png');
+    expect(await story.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await story.getAttribute('target')).toBe('_blank');
+    expect(await log.locator('img').count()).toBe(0);
     expect(await log.getByText('Mentioned you in their Instagram story.').count()).toBe(1);
     expect(await log.getByText(/^Unsupported message: Instagram did not send/).count()).toBe(1);
     // The story's file opens in a new tab on a click; the console itself asks nothing of Meta's CDN.
     const link = log.getByRole('link', { name: 'Open' }).first();
     expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
     expect(elsewhere).toEqual([]);
+  }, 90_000);
+
+  // QA: a colleague's reaction read "Unsupported message (reaction)", a message they unsent stayed
+  // "Sent" beside "Unsupported message (delete)", and a heart read "Unsupported message (like heart)".
+  it("shows a colleague's reaction and unsend from the Instagram app, and the customer's heart", async () => {
+    const log = await open(`${IG_ACCOUNT}:IGSID-team`);
+    await log.getByText(TEAM_ASKED, { exact: true }).waitFor({ timeout: 30_000 });
+    expect(await log.getByText(`Your team reacted 👍 to “${TEAM_ASKED}” (from the app)`).count()).toBe(1);
+    const asked = log.locator('article.message.in').filter({ hasText: TEAM_ASKED });
+    expect(await asked.locator('.reaction.team').innerText()).toContain("👍 your team's reaction");
+    const gone = log.locator('article.message.out.deleted');
+    expect(await gone.innerText()).toContain('Unsent by your team from the app.');
+    expect(await gone.locator('.status').count()).toBe(0);
+    expect(await log.getByText(TEAM_UNSENT).count()).toBe(0);
+    expect(await log.getByText(/Your team unsent their message of /).count()).toBe(1);
+    expect(await log.getByText('Liked ❤️: not a question, nothing waits on it.').count()).toBe(1);
+    // The brand's own story that mentions the customer, as Instagram echoes it: not "you" mentioned.
+    expect(await log.getByText('Mentioned the customer in your Instagram story.').count()).toBe(1);
+    expect(await log.getByText(/Unsupported message/).count()).toBe(0);
   }, 90_000);
 
   // QA: the inbox and the conversation's heading showed the raw `17841…:IGSID-…` as the name.

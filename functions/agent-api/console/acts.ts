@@ -1,11 +1,18 @@
 import type { TimelineItem } from '#shared/domain/timeline.js';
+import { clock } from './format.js';
 
 /**
  * What a customer did to one of the messages shown: deleted (unsent) it, edited it (the newest text),
- * reacted to it (the reaction standing now, none once removed).
+ * reacted to it (the reaction standing now, none once removed); and what a colleague did to it from the
+ * business's own app (`TeamAct`).
  */
 export interface MessageActs {
   deleted?: true;
+  /** Unsent by a colleague from the business's own app (Instagram's `is_deleted` echo): our message. */
+  unsent?: true;
+  /** A colleague's reaction from the business's own app, standing now (none once removed). */
+  teamReaction?: { emoji: string; at: string } | undefined;
+  teamReactedAt?: string;
   edited?: { text?: string | undefined; at: string };
   reaction?: { emoji: string; at: string } | undefined;
   /** When the reaction standing now was set or removed: a later act wins, whatever order they came in. */
@@ -49,6 +56,48 @@ function fold(acts: MessageActs, item: TimelineItem): MessageActs {
 }
 
 /**
+ * What a colleague did from the business's own app (the Page inbox, Instagram) to a message of the
+ * thread, kept as an outbound `unsupported` message (`businessAct` in the Meta normaliser): a reaction
+ * (`data.reaction`: Meta's `{mid, action, emoji, reaction}`), an unsend (`data.delete`), an edit.
+ */
+export interface TeamAct {
+  kind: 'reaction' | 'reaction_removed' | 'unsend' | 'edit';
+  targetMessageId: string | undefined;
+  emoji?: string | undefined;
+}
+
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
+
+/** The colleague's act an item holds, or undefined for any other item. */
+export function teamActOf(item: TimelineItem): TeamAct | undefined {
+  if (item.type !== 'message' || item.direction !== 'outbound' || item.contentType !== 'unsupported')
+    return undefined;
+  const d = item.data ?? {};
+  const detail = (d[String(d.unsupportedType)] ?? {}) as Record<string, unknown>;
+  switch (d.unsupportedType) {
+    case 'reaction': {
+      const removed = detail.action === 'unreact';
+      const emoji = str(detail.emoji) ?? str(detail.reaction);
+      return { kind: removed ? 'reaction_removed' : 'reaction', targetMessageId: str(detail.mid), emoji };
+    }
+    case 'delete':
+      return { kind: 'unsend', targetMessageId: str(detail.targetMessageId) };
+    case 'edit':
+      return { kind: 'edit', targetMessageId: str(detail.targetMessageId) };
+    default:
+      return undefined;
+  }
+}
+
+/** Folds a colleague's act into what is known of its message, the later reaction winning. */
+function foldTeam(acts: MessageActs, act: TeamAct, at: string): MessageActs {
+  if (act.kind === 'unsend') return { ...acts, unsent: true };
+  if (act.kind === 'edit' || (acts.teamReactedAt && acts.teamReactedAt > at)) return acts;
+  const teamReaction = act.kind === 'reaction' && act.emoji ? { emoji: act.emoji, at } : undefined;
+  return { ...acts, teamReaction, teamReactedAt: at };
+}
+
+/**
  * The customer's deletions, edits and reactions gathered onto the messages they name (by channel and
  * provider id), from the items read so far: an act whose message is on an earlier page applies when
  * that page is read, and one read before its message (they come in any order) applies when it comes.
@@ -62,6 +111,9 @@ export function customerActs(items: readonly TimelineItem[]): Acts {
     if (item.type === 'message') {
       const k = key(item.channel, item.providerMessageId);
       if (k) messages.set(k, item);
+      const team = teamActOf(item);
+      const target = team && key(item.channel, team.targetMessageId);
+      if (team && target) acts.set(target, foldTeam(acts.get(target) ?? {}, team, item.at));
       continue;
     }
     const k = item.type === 'event' ? key(item.channel, item.targetMessageId) : undefined;
@@ -120,4 +172,23 @@ export function editedMark(
   if (at === undefined) return undefined;
   if (item.editedAt !== undefined && at <= item.editedAt) return { at };
   return { at, before: item.text ?? '(no text)' };
+}
+
+/**
+ * A colleague's act from the business's own app, in words, naming the message when it is shown: "Your
+ * team reacted 👍 to “Do you restock…”", "Your team unsent their message of 10:02".
+ */
+export function teamActText(act: TeamAct, channel: string | undefined, acts: Acts): string {
+  const target = acts.message(channel, act.targetMessageId);
+  const words = target?.direction === 'inbound' ? quoteOf(target, acts) : undefined;
+  switch (act.kind) {
+    case 'reaction':
+      return `Your team reacted ${act.emoji ?? ''}${words ? ` to ${words}` : ''} (from the app)`;
+    case 'reaction_removed':
+      return `Your team removed a reaction${words ? ` from ${words}` : ''} (from the app)`;
+    case 'unsend':
+      return target ? `Your team unsent their message of ${clock(target.at)}` : 'Your team unsent a message';
+    default:
+      return 'Your team edited a message (from the app)';
+  }
 }

@@ -121,8 +121,17 @@ export function ContentNote(props: { item: TimelineItem }) {
   const d = item.data ?? {};
   const lines: string[] = [];
   const types = Array.isArray(d.attachmentTypes) ? d.attachmentTypes : [];
-  if (types.includes('story_mention')) lines.push('Mentioned you in their Instagram story.');
-  if (record(d.story)) lines.push('Replied to your Instagram story.');
+  const outbound = item.direction === 'outbound';
+  // A like sent alone (`isLike`: Messenger's Like button, Instagram's heart): it acknowledges, asks nothing.
+  if (typeof d.like === 'string')
+    lines.push(`Liked ${d.like}${outbound ? '' : ': not a question, nothing waits on it.'}`);
+  if (types.includes('story_mention'))
+    lines.push(
+      outbound
+        ? 'Mentioned the customer in your Instagram story.'
+        : 'Mentioned you in their Instagram story.',
+    );
+  const story = record(d.story);
   for (const contact of Array.isArray(d.contacts) ? d.contacts : []) lines.push(contactLine(contact));
   const place = record(d.location);
   if (place && typeof place.latitude === 'number' && typeof place.longitude === 'number')
@@ -144,15 +153,39 @@ export function ContentNote(props: { item: TimelineItem }) {
       `Unsupported message${kind ? ` (${kind})` : ''}: ${channelName(item.channel)} did not send what it holds to Threadline; the customer sees it in the app.`,
     );
   }
-  if (!lines.length) return null;
+  if (!lines.length && !story) return null;
   return (
     <ul class="content-note">
+      {story ? <StoryReply story={story} /> : null}
       {lines.map((line) => (
         <li key={line} dir="auto">
           {line}
         </li>
       ))}
     </ul>
+  );
+}
+
+/**
+ * An Instagram story the customer answered (`data.story`: Meta's `reply_to.story`, its id and URL): a
+ * link to open it in a new tab, only when https and never loaded by the console (no third-party request
+ * until the agent clicks, no referrer then). Instagram's address may stop working once the story expires.
+ */
+function StoryReply(props: { story: Record<string, unknown> }) {
+  const href = httpsHref(props.story.url);
+  return (
+    <li dir="auto">
+      Replied to your Instagram story.
+      {href ? (
+        <>
+          {' '}
+          <a href={href} target="_blank" rel="noopener noreferrer" class="story-link">
+            Open the story
+          </a>{' '}
+          <span class="muted">(Instagram's link: it may stop working once the story has expired)</span>
+        </>
+      ) : null}
+    </li>
   );
 }
 
@@ -285,6 +318,11 @@ export function ActMarks(props: { item: TimelineItem; acts: MessageActs | undefi
       {acts?.reaction ? (
         <p class="reaction">
           {acts.reaction.emoji} <span class="muted">the customer's reaction</span>
+        </p>
+      ) : null}
+      {acts?.teamReaction ? (
+        <p class="reaction team">
+          {acts.teamReaction.emoji} <span class="muted">your team's reaction</span>
         </p>
       ) : null}
     </>

@@ -1,5 +1,5 @@
 import { isEmptyRecording } from '#shared/domain/asks-nothing.js';
-import { type Acts, NO_ACTS, quoteOf } from './acts.js';
+import { type Acts, NO_ACTS, quoteOf, teamActOf, teamActText } from './acts.js';
 import type { TimelineItem } from './api.js';
 import { assignedText } from './assigned-text.js';
 import { automationText, otherEventText, shownAt, slaText } from './event-text.js';
@@ -289,11 +289,13 @@ function Message(props: { item: TimelineItem; acts: Acts }) {
       <strong>{author(item)}</strong> <time dateTime={item.at}>{clock(item.at)}</time>
     </header>
   );
-  if (mine?.deleted) {
+  if (mine?.deleted || (outbound && acts.on(item)?.unsent)) {
     return (
-      <article class="message in deleted" data-kind="message" data-item={item.id}>
+      <article class={`message ${outbound ? 'out' : 'in'} deleted`} data-kind="message" data-item={item.id}>
         {header}
-        <p class="text muted">This message was deleted by the customer.</p>
+        <p class="text muted">
+          {outbound ? 'Unsent by your team from the app.' : 'This message was deleted by the customer.'}
+        </p>
       </article>
     );
   }
@@ -351,6 +353,14 @@ export function TimelineEntry(props: { item: TimelineItem; acts?: Acts | undefin
     return (
       <p class="event" data-kind="event">
         <time dateTime={shownAt(item)}>{clock(shownAt(item))}</time> {eventText(item, acts)}
+      </p>
+    );
+  }
+  const team = teamActOf(item);
+  if (team) {
+    return (
+      <p class="event" data-kind="event">
+        <time dateTime={item.at}>{clock(item.at)}</time> {teamActText(team, item.channel, acts)}
       </p>
     );
   }

@@ -25,6 +25,7 @@ export function messageEnvelopes(e: Event, message: MetaMessage): EnvelopeInput[
   const content = messageContent(message);
   const data = {
     ...content.data,
+    ...optional('like', likeOf(message)),
     ...optional('quickReply', message.quick_reply?.payload),
     ...optional('story', message.reply_to?.story),
     ...optional('referral', message.referral ?? e.event.referral),
@@ -86,18 +87,41 @@ function messageContent(message: MetaMessage): MessageContent {
   const contentType: ContentType =
     message.is_unsupported === true
       ? 'unsupported'
-      : first
-        ? CONTENT_BY_KIND[first.kind]
-        : items.some((item) => item.type === 'template')
-          ? 'interactive'
-          : message.text !== undefined
-            ? 'text'
-            : 'unsupported';
+      : items.some((item) => item.type === 'like_heart')
+        ? 'sticker'
+        : first
+          ? CONTENT_BY_KIND[first.kind]
+          : items.some((item) => item.type === 'template')
+            ? 'interactive'
+            : message.text !== undefined
+              ? 'text'
+              : 'unsupported';
   return {
     contentType,
     attachments,
     data: items.length > 0 ? { attachmentTypes: items.map((item) => item.type) } : {},
   };
+}
+
+/**
+ * Messenger's Like button sends this sticker (the thumbs-up, an `image` with `sticker_id`, the id also
+ * on the message). The larger likes a long press sends are other ids, which the facts we hold
+ * (providers.md) do not give: those stay stickers.
+ */
+const LIKE_STICKER_ID = '369239263222822';
+
+/**
+ * The emoji a like stands for, when the message is one and says nothing else: Messenger's thumbs-up
+ * sticker (👍), Instagram's heart (`like_heart`, ❤️). Kept as `data.like`: an acknowledgement, no
+ * question (`isLike`): it goes beside the conversation as a reaction does.
+ */
+function likeOf(message: MetaMessage): string | undefined {
+  if (message.text !== undefined || message.is_unsupported === true) return undefined;
+  const items = message.attachments ?? [];
+  if (items.length > 0 && items.every((item) => item.type === 'like_heart')) return '❤️';
+  const stickers = [message.sticker_id, ...items.map((item) => item.payload?.sticker_id)];
+  const liked = stickers.some((id) => id !== undefined && String(id) === LIKE_STICKER_ID);
+  return liked && items.length <= 1 ? '👍' : undefined;
 }
 
 /** An attachment we can point at (a URL or a media id); templates and empty fallbacks have neither. */

@@ -117,6 +117,8 @@ export const MetaMessageSchema = z.looseObject({
     }),
   ),
   attachments: z.optional(z.array(MetaAttachmentSchema)),
+  /** Messenger: a sticker's id, also on its attachment; read, never required to be of a type. */
+  sticker_id: z.optional(z.unknown()),
   /** Instagram: the person unsent the message `mid` [S: IG examples]. */
   is_deleted: optionalBoolean,
   /** Instagram: a message type the API cannot show (GIFs, some stickers). */

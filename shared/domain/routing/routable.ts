@@ -20,7 +20,7 @@ export const handoffNoteId = (itemId: string) => `handoff:${itemId}`;
  * inbound call. Mail that failed the spam, virus or DMARC checks, auto-replies, SMS keywords the
  * contact state takes (STOP, START, HELP: `isContactKeyword`), the provider's notices (Meta's handover
  * events, optins: `data.notice`), a message in standby (another app holds the thread: `data.standby`),
- * a lone ad or link referral (`data.context`)
+ * a lone ad or link referral (`data.context`), a like sent alone (`data.like`)
  * and a voicemail hung up at the beep
  * (`isEmptyRecording`) are kept but routed nowhere. The resolver asks it of the item it wrote, the
  * router of the item it is given.
@@ -35,6 +35,8 @@ export function routableKind(item: TimelineItem): InboundKind | undefined {
     if (item.data?.notice === true) return undefined;
     // Come in standby: the app that holds the thread answers it (`isStandby`).
     if (item.data?.standby === true) return undefined;
+    // A like sent alone (Messenger's thumbs-up, Instagram's heart: `isLike`) acknowledges, asks nothing.
+    if (typeof item.data?.like === 'string') return undefined;
     // The ad or link the customer followed, with no message (`isContext`): their next message asks.
     if (item.data?.context === true) return undefined;
     // Unauthenticated mail (DMARC failed, or SPF and DKIM both did) is left to a person: the AI never answers it.

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineItem } from '#shared/domain/timeline.js';
-import { customerActs, editedMark, quoteOf } from '../../../../functions/agent-api/console/acts.js';
+import {
+  customerActs,
+  editedMark,
+  quoteOf,
+  teamActText,
+} from '../../../../functions/agent-api/console/acts.js';
 
 const message = (id: string, at: string, text?: string): TimelineItem => ({
   id: `whatsapp:${id}`,
@@ -105,5 +110,55 @@ describe('editedMark', () => {
       at: later,
       before: '5 Oak St',
     });
+  });
+});
+
+// QA: a colleague's reaction from the Instagram app read "Unsupported message (reaction)", and a message
+// they unsent stayed "Sent" beside "Unsupported message (delete)".
+describe("a colleague's acts from the business's own app", () => {
+  const ig = (id: string, at: string, fields: Partial<TimelineItem>): TimelineItem => ({
+    id: `instagram:${id}`,
+    type: 'message',
+    channel: 'instagram',
+    customerId: 'cu_1',
+    providerMessageId: id,
+    at,
+    ...fields,
+  });
+  const asked = ig('ig_q', '2026-12-05T10:00:00.000Z', { direction: 'inbound', text: 'Beige trousers?' });
+  const wrong = ig('ig_w', '2026-12-05T10:01:00.000Z', { direction: 'outbound', text: '19.99 now' });
+  /** As the Meta normaliser keeps them (`businessAct`): outbound `unsupported`, the act in `data`. */
+  const business = (key: string, at: string, kind: string, detail: Record<string, unknown>) =>
+    ig(key, at, {
+      direction: 'outbound',
+      contentType: 'unsupported',
+      data: { unsupportedType: kind, [kind]: detail },
+    });
+  const reacted = business('reaction:ig_q:1', '2026-12-05T10:00:30.000Z', 'reaction', {
+    mid: 'ig_q',
+    action: 'react',
+    reaction: 'like',
+    emoji: '👍',
+  });
+  const unsent = business('delete:ig_w', '2026-12-05T10:02:00.000Z', 'delete', { targetMessageId: 'ig_w' });
+
+  it("puts the colleague's reaction on the customer's message and the unsend on ours, in words", () => {
+    const acts = customerActs([asked, reacted, wrong, unsent]);
+    expect(acts.on(asked)).toMatchObject({ teamReaction: { emoji: '👍' } });
+    expect(acts.on(asked)?.reaction).toBeUndefined();
+    expect(acts.on(wrong)).toMatchObject({ unsent: true });
+    expect(acts.on(wrong)?.deleted).toBeUndefined();
+    expect(teamActText({ kind: 'reaction', targetMessageId: 'ig_q', emoji: '👍' }, 'instagram', acts)).toBe(
+      'Your team reacted 👍 to “Beige trousers?” (from the app)',
+    );
+    expect(teamActText({ kind: 'unsend', targetMessageId: 'ig_w' }, 'instagram', acts)).toMatch(
+      /^Your team unsent their message of /,
+    );
+    // Removed later: no reaction stands.
+    const removed = business('reaction:ig_q:2', '2026-12-05T10:03:00.000Z', 'reaction', {
+      mid: 'ig_q',
+      action: 'unreact',
+    });
+    expect(customerActs([asked, removed, reacted]).on(asked)?.teamReaction).toBeUndefined();
   });
 });

@@ -67,6 +67,21 @@ describe('placeEvent', () => {
     });
   });
 
+  it('files a like sent alone (Messenger’s Like button) quietly beside the last conversation: it asks nothing', () => {
+    const like = inboundText({
+      occurredAt: '2025-06-08T21:00:00.000Z',
+      contentType: 'sticker',
+      text: undefined,
+      data: { like: '👍' },
+    });
+    expect(placeEvent(like, resolved, 'cu_1', undefined, undefined)).toEqual({
+      conversationId: 'cv_1',
+      reopen: false,
+      quiet: true,
+    });
+    expect(isCustomerSpeaking(like)).toBe(false);
+  });
+
   it('files a voicemail transcription quietly beside the voicemail: the open conversation, else the last', () => {
     const transcription = call('transcription', '2025-06-08T21:05:00.000Z');
     expect(placeEvent(transcription, resolved, 'cu_1', undefined, undefined)).toEqual({

@@ -142,6 +142,20 @@ describe("the hand-off summary of a customer's history and channels", () => {
     );
   });
 
+  it('says an Instagram message answers a story of the business, which its words lean on', () => {
+    const reply = {
+      ...message('ig:1', '2026-12-05T14:36:00.000Z', 'whatsapp', 'Is this available in red?'),
+      channel: 'instagram' as const,
+      data: {
+        story: { id: '17900000000000001', url: 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1' },
+      },
+    };
+    const text = summary([reply]);
+    expect(text).toContain('Asked on Instagram: "Is this available in red?"');
+    expect(text).toContain('replying to your Instagram story (open it from the message).');
+    expect(summary([message('sms:3', '2026-12-05T14:36:00.000Z', 'sms', 'Red?')])).not.toContain('story');
+  });
+
   it('quotes a long message of emoji without cutting one in half', () => {
     const text = summary([message('wa:2', '2026-12-05T14:36:00.000Z', 'whatsapp', '😀'.repeat(150))]);
     expect(text).not.toMatch(/\p{Cs}/u);

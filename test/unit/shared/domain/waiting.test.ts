@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { normaliseMetaMessaging } from '#shared/channels/meta/normalise.js';
+import type { Envelope } from '#shared/domain/envelope.js';
 import { ConversationSchema } from '#shared/domain/timeline.js';
 import {
   aiAnswered,
@@ -12,6 +15,8 @@ import {
   unansweredBy,
 } from '#shared/domain/waiting.js';
 import { inboundText } from '../../fakes/envelopes.js';
+
+const META_FIXTURES = new URL('../../../fixtures/meta/', import.meta.url);
 
 const conversation = ConversationSchema.parse({
   id: 'cv_1',
@@ -148,15 +153,50 @@ describe('waiting', () => {
   });
 });
 
+/** The envelopes of a Meta fixture, as the webhook normalises them. */
+function metaFixture(name: string, change?: (message: Record<string, unknown>) => void) {
+  const body = JSON.parse(readFileSync(new URL(`${name}.json`, META_FIXTURES), 'utf8'));
+  change?.(body.entry[0].messaging[0].message);
+  return normaliseMetaMessaging(body, { receivedAt: '2026-03-02T09:00:00.000Z', bodySha256: 'sha' })
+    .envelopes[0] as Envelope;
+}
+
 describe('an answer from outside Threadline', () => {
   const echo = (contentType: 'text' | 'image' | 'unsupported') =>
     inboundText({ direction: 'outbound', contentType, providerMessageId: 'wamid.OUT1' });
+  const colleague = (change: (message: Record<string, unknown>) => void) =>
+    metaFixture('instagram_echo', change);
 
   it.each([
     ['a text echo', echo('text'), true],
     ['an image echo', echo('image'), true],
     ['an echo of a reaction, an edit or a deletion (unsupported)', echo('unsupported'), false],
     ["the customer's own message", inboundText(), false],
+    ['a colleague’s Instagram text (echo)', metaFixture('instagram_echo'), true],
+    // Instagram's own item for the brand's story that mentions the customer: nobody wrote in the thread.
+    [
+      'the brand’s story mentioning the customer (echo)',
+      metaFixture('peer-instagram_story_mention_echo'),
+      false,
+    ],
+    [
+      'a colleague’s like (Instagram heart echo)',
+      colleague((m) => {
+        delete m.text;
+        m.attachments = [{ type: 'like_heart' }];
+      }),
+      false,
+    ],
+    [
+      'a colleague’s photo (echo)',
+      colleague((m) => {
+        delete m.text;
+        m.attachments = [
+          { type: 'image', payload: { url: 'https://lookaside.fbsbx.com/ig_messaging_cdn/?asset_id=1' } },
+        ];
+      }),
+      true,
+    ],
   ])('%s', (_name, envelope, answers) => {
     expect(isBusinessAnswer(envelope)).toBe(answers);
   });

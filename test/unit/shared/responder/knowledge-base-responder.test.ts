@@ -282,6 +282,23 @@ describe('createKnowledgeBaseResponder', () => {
     expect((await answer('Hello')).reply).toBe('Hi Dana! How can I help you today?');
   });
 
+  // QA: "Get Started" got the returns article ("start" matched "How do I start a return?").
+  it("greets a customer who taps Messenger's Get Started or types it, and answers no article", async () => {
+    const tapped = inbound('messenger', 'Get Started', TODAY, 'conv_2', {
+      contentType: 'button',
+      data: { postback: { title: 'Get Started', payload: 'GET_STARTED' } },
+    });
+    for (const result of [
+      await responder.respond(context([tapped])),
+      await answer('Get started', []),
+      await answer("Let's start", []),
+    ]) {
+      expect(result).toEqual({ reply: 'Hi Dana! How can I help you today?', confidence: 1 });
+    }
+    // A question about starting something is still answered from its article.
+    expect((await answer('How do I start a return?', [])).sources).toEqual(['returns']);
+  });
+
   it('works from articles given in memory, with its own threshold', async () => {
     const articles: Article[] = [
       { id: 'gift-cards', title: 'Gift cards', body: 'Gift cards are sold in amounts of €25, €50 and €100.' },

@@ -753,6 +753,43 @@ describe('normaliseMetaMessaging: content', () => {
     });
   });
 
+  it("marks Messenger's Like button (the thumbs-up sticker) and Instagram's heart as likes, not as questions", () => {
+    const { body } = fixture('messenger_attachments');
+    const thumb = structuredClone(body);
+    const message = firstEvent(thumb).message as Json;
+    delete message.text;
+    // As Messenger sends the Like button: the sticker id on the message and on its image.
+    message.sticker_id = 369239263222822;
+    message.attachments = [
+      {
+        type: 'image',
+        payload: { url: 'https://scontent.xx.fbcdn.net/like.png', sticker_id: 369239263222822 },
+      },
+    ];
+    expect(only(run(thumb))).toMatchObject({ contentType: 'sticker', data: { like: '👍' } });
+    const { body: ig } = fixture('instagram_text');
+    const heart = structuredClone(ig);
+    const igMessage = firstEvent(heart).message as Json;
+    delete igMessage.text;
+    igMessage.attachments = [{ type: 'like_heart' }];
+    expect(only(run(heart))).toMatchObject({
+      contentType: 'sticker',
+      attachments: [],
+      data: { like: '❤️', attachmentTypes: ['like_heart'] },
+    });
+    // Another sticker, or the like with words, is what it is.
+    const other = structuredClone(thumb);
+    const otherMessage = firstEvent(other).message as Json;
+    otherMessage.sticker_id = 126361874215276;
+    otherMessage.attachments = [
+      { type: 'image', payload: { url: 'https://x.test/s.png', sticker_id: 126361874215276 } },
+    ];
+    expect(only(run(other))).not.toHaveProperty('data.like');
+    const worded = structuredClone(thumb);
+    (firstEvent(worded).message as Json).text = 'Thanks!';
+    expect(only(run(worded))).not.toHaveProperty('data.like');
+  });
+
   it('keeps a legacy fallback link as a file with its title, and an empty fallback as unsupported', () => {
     const { body } = fixture('messenger_attachments');
     const link = structuredClone(body);

@@ -33,6 +33,11 @@ describe('routableKind', () => {
     ],
     ['an auto-reply', item({ direction: 'inbound', channel: 'email', data: { autoReply: true } }), undefined],
     ['a reaction', item({ type: 'event', event: 'reaction' }), undefined],
+    [
+      "Messenger's Like button (a like sent alone)",
+      item({ direction: 'inbound', channel: 'messenger', contentType: 'sticker', data: { like: '👍' } }),
+      undefined,
+    ],
     ['an SMS STOP', item({ direction: 'inbound', text: 'STOP', data: { optOut: 'stop' } }), undefined],
     ['an SMS START', item({ direction: 'inbound', text: 'unstop', data: { optOut: 'start' } }), undefined],
     ['an SMS HELP', item({ direction: 'inbound', text: 'Info', data: { optOut: 'help' } }), undefined],

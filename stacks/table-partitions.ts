@@ -26,13 +26,14 @@ export const visitorSocketWrites = [
 
 /**
  * What the agents' socket function (live) may read: the open sockets, whether a connecting agent was
- * removed by an admin, and for an agent's typing on a web-chat conversation the conversation, its
+ * removed by an admin, the connected agents' registrations (the presence each chose, for the hello), and for an agent's typing on a web-chat conversation the conversation, its
  * customer's profiles (the merged ones too) and latest chat message, and the visitors following it
  * (and a visitor's connection, to forget it when its socket is gone).
  */
 export const agentSocketReads = [
   'LIVE_CONN#',
   'AGENT_REMOVED#',
+  'AGENT#',
   'CONVERSATION#',
   'CUSTOMER#',
   'WEBCHAT_LIVE#',

@@ -2,6 +2,8 @@ import type { AgentAdmin, AgentStore } from '#shared/domain/agent-ports.js';
 import type { Clock } from '#shared/domain/ports.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 import { ConflictError, UnprocessableError } from '#shared/errors.js';
+import { claimAgent } from './claim-agent.js';
+import { oneListing } from './return-held-conversations.js';
 import { type TakeNextWaitingDeps, takeNextWaiting } from './take-next-waiting.js';
 
 /** Where a conversation goes: an agent (`me` for the caller, "" for nobody) and/or a queue. */
@@ -13,11 +15,12 @@ export interface AssignTarget {
 }
 
 /**
- * What an assignment needs: the store (the conversation, the agents), the admin's write, the policy's
- * queues, and what refilling the agent who handed it away needs.
+ * What an assignment needs: the store (the conversation, the agents, the agents list a conversation sent
+ * back to its queue is offered on), the admin's write, the policy's queues, and what refilling the agent
+ * who handed it away needs.
  */
 export interface AssignDeps extends TakeNextWaitingDeps {
-  store: Pick<AgentStore, 'getConversation' | 'getAgent'> & TakeNextWaitingDeps['store'];
+  store: Pick<AgentStore, 'getConversation' | 'getAgent' | 'listAgents'> & TakeNextWaitingDeps['store'];
   admin: Pick<AgentAdmin, 'assign'>;
   clock: Clock;
   /** The routing policy's queue names; without them any queue is taken. */
@@ -68,6 +71,9 @@ export function refuseUnknownQueues(
  * The agent who had it (the one `expectedAssignee` names, else who a strong read before the write
  * finds) has room again when it went to another agent or only to a queue: they take the longest-waiting
  * conversations of their queues (`takeNextWaiting`), this one excepted, even when it waits in one of them.
+ * Sent to nobody (`agentId: ""`, back to the queue) while it waits on the business, it goes on to an
+ * available agent of its queue other than the one it was taken from (`offerToQueue`), as a conversation
+ * an agent hands back by going Away does; with nobody available it waits there.
  */
 export async function assignConversation(
   deps: AssignDeps,
@@ -97,6 +103,44 @@ export async function assignConversation(
       'assignee_changed',
     );
   }
+  const offered = assignee === '' && after ? await offerToQueue(deps, after, holder) : false;
   if (holder && after?.assignee !== holder) await takeNextWaiting(deps, holder, { skip: [conversationId] });
-  return after;
+  return offered ? await deps.store.getConversation(conversationId, { consistent: true }) : after;
+}
+
+/** Whether a conversation waits in a queue for an agent: open, nobody's, not snoozed, the customer unanswered. */
+const waitsInQueue = (c: Conversation, now: Date): c is Conversation & { queue: string } =>
+  c.status === 'open' &&
+  c.assignee === undefined &&
+  c.queue !== undefined &&
+  c.waitingSince !== undefined &&
+  !(c.snoozedUntil !== undefined && Date.parse(c.snoozedUntil) > now.getTime());
+
+/**
+ * Offers a conversation sent back to its queue to an available agent of it, chosen and claimed as
+ * routing's hand-off is (least loaded with room; no preference for the agent who last helped), never
+ * `from`, the agent it was taken from; assigned by routing only while nobody has taken it meanwhile.
+ * Cost, when it waits on the business: the agents list (one Query), a claim a try (at most
+ * `MAX_AGENT_CLAIMS`), and the assignment. Answers whether it was assigned.
+ */
+async function offerToQueue(deps: AssignDeps, conversation: Conversation, from: string | undefined) {
+  const now = deps.clock.now();
+  if (!waitsInQueue(conversation, now)) return false;
+  const input = { conversation: { queue: conversation.queue }, stickyDays: 0, now };
+  const target = await claimAgent(oneListing(deps.store, from ?? ''), conversation.id, input);
+  if (!('agentId' in target.choice)) return false;
+  const to = target.choice.agentId;
+  const at = now.toISOString();
+  const assigned = await deps.admin.assign(
+    conversation.id,
+    { agentId: to },
+    'routing',
+    at,
+    `offered:${conversation.id}:${at}`,
+    {
+      ifUnassigned: true,
+      release: [to, ...target.holders],
+    },
+  );
+  return assigned !== false;
 }

@@ -7,9 +7,10 @@ import {
   type ServerFrame,
 } from '#shared/domain/live/events.js';
 import { helloOf } from '#shared/domain/live/hello.js';
-import type { LiveConnection, LiveConnections } from '#shared/domain/live/live-ports.js';
+import type { LiveConnections, RegisteredPresences } from '#shared/domain/live/live-ports.js';
 import type { Clock } from '#shared/domain/ports.js';
 import { type BroadcastDeps, broadcastLive } from './broadcast-live.js';
+import { presencesOf } from './connect-live.js';
 import { tellLeft, viewingFrame } from './tell-left.js';
 
 /**
@@ -53,6 +54,8 @@ export async function handleLiveFrame(
     visitorTyping?: ((conversationId: string) => Promise<unknown>) | undefined;
     /** The agents' console leases, which a ping renews. */
     leases?: Pick<ConsoleLeases, 'seen'> | undefined;
+    /** The agents' registered presence, for a `hello` (without it: `online`). */
+    presences?: RegisteredPresences | undefined;
   },
   connectionId: string,
   text: string,
@@ -73,7 +76,8 @@ export async function handleLiveFrame(
   const { agentId } = me;
   if (frame.type === 'hello') {
     const others = (await deps.connections.list()).filter((c) => c.connectionId !== connectionId);
-    return { reply: helloOf(agentId, deps.clock.now().getTime(), [me, ...others]) };
+    const presences = await presencesOf(deps.presences, agentId, [me, ...others]);
+    return { reply: helloOf(agentId, deps.clock.now().getTime(), [me, ...others], presences) };
   }
   const out: ServerFrame[] = [];
   // Read once for both the check below and the broadcast: one read of the sockets per frame, as before.

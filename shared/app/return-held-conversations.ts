@@ -62,7 +62,7 @@ export async function returnHeldConversations(
  * The store as claims for several conversations in a row see it: the agents list read once, without
  * the agent who left (the index may still show them online), each claim made counted on it.
  */
-function oneListing(
+export function oneListing(
   store: ReturnHeldDeps['store'],
   leaving: string,
 ): Pick<RouterStore, 'listAgents' | 'claimAgentSlot'> {

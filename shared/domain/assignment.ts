@@ -107,14 +107,22 @@ const isAvailable = (agent: Agent, now: Date) =>
 /** Whether the agent can take waiting work now: available (online, at the console, room) and in a queue. */
 export const canTakeWork = (agent: Agent, now: Date): boolean =>
   agent.queues.length > 0 && isAvailable(agent, now);
-const speaks = (agent: Agent, language: string | undefined) =>
+/** Whether the agent lists the conversation's language (none found: everyone does). */
+const listsLanguage = (agent: Agent, language: string | undefined) =>
   language === undefined || languageMatches(agent.languages, language);
+/**
+ * Whether the agent may take a conversation in that language: they list it, or they list none at all
+ * (an agent who set no languages, as the console registers them, takes any).
+ */
+const speaks = (agent: Agent, language: string | undefined) =>
+  agent.languages.length === 0 || listsLanguage(agent, language);
 
 /**
  * Picks the agent for a conversation (only an agent online and at the console, see `isAvailable`): the
  * agent who last helped the customer, if within `stickyDays`, online, under capacity and speaking the conversation's language (their queues do not matter: they
  * know the customer); else the least-loaded online agent of the queue who speaks the language and has
- * room (fewest open conversations, then most room left, then id); else the conversation waits.
+ * room (those who list it before those who list no language, then fewest open conversations, then most
+ * room left, then id); else the conversation waits. An agent who lists no language speaks every one.
  */
 export function chooseAgent(input: ChooseAgentInput): AgentChoice {
   const { agents, conversation, lastHelpedBy, stickyDays, now } = input;
@@ -138,6 +146,7 @@ export function chooseAgent(input: ChooseAgentInput): AgentChoice {
     )
     .sort(
       (a, b) =>
+        Number(listsLanguage(b, conversation.language)) - Number(listsLanguage(a, conversation.language)) ||
         a.openConversations - b.openConversations ||
         b.capacity - b.openConversations - (a.capacity - a.openConversations) ||
         (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
@@ -156,7 +165,7 @@ export interface WaitingConversation {
 
 /**
  * The conversation an agent who has just freed up (or come online) should take: the one waiting
- * longest in any of their queues, in a language they speak; undefined when they are away, not at the
+ * longest in any of their queues, in a language they speak (any, when they list none); undefined when they are away, not at the
  * console, full, or nothing they can take is waiting.
  */
 export function nextWaitingConversation(

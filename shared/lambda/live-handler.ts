@@ -45,6 +45,8 @@ async function build(doc: DocumentStore) {
   const deps = {
     connections: repos.liveConnections,
     leases: repos.consoleLeases,
+    // The presence each agent chose, for the hello and a connect's announcement (an Away agent stays away).
+    presences: repos.agentPresences,
     sender: liveConnectionsApi(config.LIVE_CALLBACK_URL),
     clock: systemClock,
     // The same table client for the visitors' connections as for the agents' sockets.
@@ -77,7 +79,9 @@ export async function createLiveSocketHandler(
       if (!caller) return { statusCode: 401 };
       const { agentId, expiresAt } = caller;
       // Removed as it connected (its lease write refused): refused, as one removed before.
-      const refused = await connectLive(deps, { connectionId, agentId, expiresAt }).then(
+      const socket = { connectionId, agentId, expiresAt };
+      // No hello here: the console asks for it with a frame once the socket is open.
+      const refused = await connectLive(deps, socket, { greet: false }).then(
         () => false,
         (error: unknown) => (error instanceof ForbiddenError ? true : Promise.reject(error)),
       );

@@ -17,6 +17,7 @@ import type {
   LiveConnections,
   LiveEventLog,
   LiveSender,
+  RegisteredPresences,
 } from '../domain/live/live-ports.js';
 import { seqClock } from '../domain/live/seq.js';
 import type { Clock } from '../domain/ports.js';
@@ -122,13 +123,8 @@ function refuseUpgrade(socket: Duplex, error?: unknown): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-/**
- * Starts live updates locally, as the live functions run on AWS: `GET /api/live?token=` upgrades to a
- * WebSocket for an agent of AGENT_TOKENS (401 before the upgrade otherwise); the change feed's records
- * become events kept in the log (`GET /api/events`) and pushed to every socket; frames move viewing
- * and typing. `fanOuts` are further change-feed fan-outs that share this reader (web chat).
- */
-export function startLocalLive(input: {
+/** What local live updates run on: the change feed, the upgrades, the log, the clock, who may connect. */
+interface LocalLiveInput {
   feed: LocalChangeFeed;
   upgrades: LocalUpgrades;
   events: LiveEventLog;
@@ -136,13 +132,24 @@ export function startLocalLive(input: {
   authenticate(token: string): Promise<Caller | undefined>;
   /** The agents' console leases, in the table as on AWS: routing reads them there. */
   leases?: ConsoleLeases;
+  /** The presence each agent chose, for the hello and a connect's announcement. */
+  presences?: RegisteredPresences;
   fanOuts?: readonly ChangeFeedConsumer[];
-}): LocalLive {
+}
+
+/**
+ * Starts live updates locally, as the live functions run on AWS: `GET /api/live?token=` upgrades to a
+ * WebSocket for an agent of AGENT_TOKENS (401 before the upgrade otherwise); the change feed's records
+ * become events kept in the log (`GET /api/events`) and pushed to every socket; frames move viewing
+ * and typing. `fanOuts` are further change-feed fan-outs that share this reader (web chat).
+ */
+export function startLocalLive(input: LocalLiveInput): LocalLive {
   const connections = memoryConnections();
   const sender = new SocketSender();
   let tellVisitors: ((conversationId: string) => Promise<unknown>) | undefined;
   const visitorTyping = async (conversationId: string) => tellVisitors?.(conversationId);
-  const deps = { connections, sender, clock: input.clock, visitorTyping, leases: input.leases };
+  const { clock, leases, presences } = input;
+  const deps = { connections, sender, clock, visitorTyping, leases, presences };
   const nextSeq = seqClock(() => input.clock.now().getTime());
   input.feed.subscribe(
     fanOutChanges([

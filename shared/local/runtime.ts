@@ -254,8 +254,8 @@ function startFeedConsumers(input: {
   const webhooks = options.events ? startLocalWebhooks({ config, repos, feed, dataDir, options }) : undefined;
   // An agent an admin removed opens no socket (as the agent API refuses them), looked at every connect.
   const authenticate = agentsOf(config, repos);
-  const leases = repos.consoleLeases;
-  const live = startLocalLive({ feed, upgrades, events: repos.liveEvents, clock, authenticate, leases });
+  const [events, leases, presences] = [repos.liveEvents, repos.consoleLeases, repos.agentPresences];
+  const live = startLocalLive({ feed, upgrades, events, clock, authenticate, leases, presences });
   return { feed, upgrades, live, ...(webhooks ? { webhooks } : {}) };
 }
 

@@ -330,6 +330,25 @@ export function agentRepository(db: DynamoDb) {
   };
 }
 
+/**
+ * The registered presence of each of these agents (`online`, `away`), read eventually consistent: a
+ * GetItem each, at once (the live socket function's role reads single items only; the same read units
+ * as a BatchGetItem).
+ */
+export async function agentPresences(db: DynamoDb, agentIds: readonly string[]) {
+  const items = await Promise.all(
+    agentIds.map(async (id) => (await getItem(db, getInput(db.table, Keys.agent(id)))).Item),
+  );
+  return new Map(
+    items.flatMap(
+      (item): Array<[string, 'online' | 'away']> =>
+        item && item.removedAt === undefined && (item.presence === 'online' || item.presence === 'away')
+          ? [[String(item.id), item.presence]]
+          : [],
+    ),
+  );
+}
+
 /** The agents' console leases, moved by their live sockets (see `shared/domain/live/console-presence.ts`). */
 export function consoleLeaseRepository(db: DynamoDb): ConsoleLeases {
   return {

@@ -1,7 +1,7 @@
 import type { ImportPlan } from '../domain/customer-import.js';
 import type { VisitorReads } from '../domain/webchat/live-ports.js';
 import { agentLoadStore } from './agent-load.js';
-import { agentRepository, consoleLeaseRepository } from './agent-repository.js';
+import { agentPresences, agentRepository, consoleLeaseRepository } from './agent-repository.js';
 import { auditRepository } from './audit-repository.js';
 import { type ImportContext, importCustomer } from './customer-import.js';
 import { customerRepository } from './customer-repository.js';
@@ -57,6 +57,8 @@ export function dynamoRepositories(
     liveEvents: liveEventRepository(db),
     liveConnections: liveConnectionRepository(db),
     consoleLeases: consoleLeaseRepository(db),
+    /** The presence these agents chose (a GetItem each, at once); those not registered left out. */
+    agentPresences: (agentIds: readonly string[]) => agentPresences(db, agentIds),
     webchat: webchatRepository(db),
     missedCalls: missedCallRepository(db),
     customerImports: {

@@ -19,6 +19,7 @@ const CAT = agentToken('live-cat-token');
 const DAN = agentToken('live-dan-token');
 const EVE = agentToken('live-eve-token');
 const LEAD = agentToken('live-lead-token');
+const FAY = agentToken('live-fay-token');
 
 const isHello = (f: ServerFrame): f is HelloEvent => f.type === 'hello';
 /** The `agent.load` frame saying `agentId` holds `open` conversations now. */
@@ -57,7 +58,7 @@ describe('live updates through the local runtime', () => {
     runtime = await startTestRuntime({
       live: true,
       env: {
-        AGENT_TOKENS: `agent-ann:${ANN},agent-bob:${BOB},agent-cat:${CAT},agent-dan:${DAN},agent-eve:${EVE},lead:${LEAD}:admin`,
+        AGENT_TOKENS: `agent-ann:${ANN},agent-bob:${BOB},agent-cat:${CAT},agent-dan:${DAN},agent-eve:${EVE},agent-fay:${FAY},lead:${LEAD}:admin`,
       },
     });
   });
@@ -146,6 +147,32 @@ describe('live updates through the local runtime', () => {
     expect(socket.frames.filter((f) => f.type === 'agent.load')).toHaveLength(4);
     socket.ws.close();
     await socket.closed;
+  });
+
+  it('says an Away agent at the console is away: in a later console’s hello, and when they reconnect', async () => {
+    const setPresence = (presence: string) =>
+      fetch(`${runtime.url}/api/agents/me`, {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${FAY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ presence }),
+      });
+    expect((await setPresence('online')).status).toBe(200);
+    const fay = await connect(FAY);
+    await fay.next(isHello);
+    expect((await setPresence('away')).status).toBe(200);
+    // The lead opens the console afterwards (QA repro-3): Fay is away, as she chose, not online.
+    const lead = await connect(LEAD);
+    const hello = await lead.next(isHello);
+    expect(hello.item.agents).toContainEqual({ agentId: 'agent-fay', presence: 'away' });
+    expect(hello.item.agents).toContainEqual({ agentId: 'lead', presence: 'online' });
+    fay.ws.close();
+    const gone = (f: ServerFrame): f is Extract<ServerFrame, { type: 'presence' }> =>
+      f.type === 'presence' && f.item.agentId === 'agent-fay';
+    const offline = await lead.next((f) => gone(f) && f.item.presence === 'offline');
+    // Back at the console, still Away: announced away (it was announced online).
+    await connect(FAY);
+    const back = await lead.next((f) => gone(f) && lead.frames.indexOf(f) > lead.frames.indexOf(offline));
+    expect(back).toEqual({ type: 'presence', item: { agentId: 'agent-fay', presence: 'away' } });
   });
 
   it('answers bad frames with an error and closes the socket on an oversized one (1009)', async () => {

@@ -200,8 +200,36 @@ export function QueuePicker(props: { registration: Registration; queues: string[
           </label>
           <button type="submit">Join</button>
         </form>
+        <LanguagesForm key={props.registration.languages.join()} registration={props.registration} />
       </fieldset>
     </details>
+  );
+}
+
+/** The language codes typed (`en, pt-BR` or `en pt`), each once; none is an empty list (any language). */
+export const languageCodes = (text: string): string[] => [...new Set(text.split(/[\s,;]+/).filter(Boolean))];
+
+/**
+ * The languages the agent takes conversations in, as the codes routing's detector gives (`en`, `es`,
+ * `ar`...; `pt-BR` counts as `pt`), saved with their queues' registration. None (the default) takes any
+ * language, after the agents who list it.
+ */
+function LanguagesForm(props: { registration: Registration }) {
+  const { languages, save } = props.registration;
+  const [text, setText] = useState(languages.join(', '));
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        save({ languages: languageCodes(text) });
+      }}
+    >
+      <label>
+        Your languages (codes such as en, es, fr; empty: any language)
+        <input value={text} maxLength={200} onInput={(e) => setText(e.currentTarget.value)} />
+      </label>
+      <button type="submit">Save languages</button>
+    </form>
   );
 }
 
@@ -209,14 +237,19 @@ export function QueuePicker(props: { registration: Registration; queues: string[
 export interface Registration {
   presence: 'online' | 'away';
   mine: string[];
+  /** The languages they take conversations in (none: any). */
+  languages: string[];
   /** Queues of theirs the routing policy no longer names: marked in the picker, for them to untick. */
   gone: string[];
-  save(update: { presence?: string; queues?: string[] }): void;
+  save(update: RegistrationUpdate): void;
   error: string;
 }
 
+/** A change to the agent's registration (`PUT /api/agents/me`): only the fields given change. */
+type RegistrationUpdate = { presence?: string; queues?: string[]; languages?: string[] };
+
 /**
- * The agent's own row's presence and queues (away and none until read), saved with `PUT /api/agents/me`;
+ * The agent's own row's presence, queues and languages (away and none until read), saved with `PUT /api/agents/me`;
  * `policyQueues` the routing policy's queues (none known, none judged gone).
  */
 export function useRegistration(
@@ -226,7 +259,7 @@ export function useRegistration(
   onSaved: (agent: Omit<AgentRow, 'openConversations'>) => void,
 ): Registration {
   const [error, setError] = useState('');
-  const save = (update: { presence?: string; queues?: string[] }) => {
+  const save = (update: RegistrationUpdate) => {
     setError('');
     api
       .send<Omit<AgentRow, 'openConversations'>>('PUT', '/api/agents/me', update)
@@ -234,7 +267,7 @@ export function useRegistration(
   };
   const mine = me?.queues ?? [];
   const gone = policyQueues.length ? mine.filter((q) => !policyQueues.includes(q)) : [];
-  return { presence: me?.presence ?? 'away', mine, gone, save, error };
+  return { presence: me?.presence ?? 'away', mine, languages: me?.languages ?? [], gone, save, error };
 }
 
 /** What the hint under the picker says to an agent online in no queue routing hands from, if they are. */

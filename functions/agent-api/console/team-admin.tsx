@@ -12,7 +12,7 @@ interface RemovedRow {
 }
 
 /**
- * Admins only: every registered agent (role, presence, load of capacity, queues), each with Remove (asked in the page first), which calls
+ * Admins only: every registered agent (role, presence, load of capacity, queues, languages), each with Remove (asked in the page first), which calls
  * `DELETE /api/agents/{id}`: their waiting conversations go back to their queues, the answered ones stay
  * theirs, and their sign-in stops working until an admin restores them. An admin's own row has none (they
  * would lock themselves out). Under them, read each time the list opens and after a removal or restore,
@@ -62,7 +62,8 @@ export function TeamAdmin(props: {
                 {agent.id}
                 {agent.id === props.me ? ' (you)' : ''}, {agent.role ?? 'agent'}: {agentState(agent, now)},{' '}
                 {agent.openConversations} of {agent.capacity} open;{' '}
-                {agent.queues.length ? `queues ${agent.queues.join(', ')}` : 'no queue'}
+                {agent.queues.length ? `queues ${agent.queues.join(', ')}` : 'no queue'};{' '}
+                {agent.languages.length ? `languages ${agent.languages.join(', ')}` : 'any language'}
               </span>
               {agent.id === props.me ? null : (
                 <button

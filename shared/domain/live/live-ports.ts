@@ -29,6 +29,14 @@ export interface LiveConnection {
   expiresAt?: number | undefined;
 }
 
+/**
+ * The presence each of these agents chose (`PUT /api/agents/me`: `online` or `away`), read from their
+ * registrations; an agent not registered is left out.
+ */
+export type RegisteredPresences = (
+  agentIds: readonly string[],
+) => Promise<ReadonlyMap<string, 'online' | 'away'>>;
+
 /** The open sockets (table items with a TTL on AWS, memory locally). */
 export interface LiveConnections {
   add(connection: LiveConnection, nowMs: number): Promise<void>;

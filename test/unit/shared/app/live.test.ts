@@ -68,6 +68,34 @@ describe('live sockets', () => {
     expect(sent.get('c1')).toEqual([{ type: 'presence', item: { agentId: 'bob', presence: 'online' } }]);
   });
 
+  it('says each connected agent’s registered presence: away when they chose Away, online when not registered', async () => {
+    const { deps, sent } = sockets();
+    const registered = new Map([
+      ['bob', 'away'],
+      ['cy', 'online'],
+    ] as const);
+    const asked: string[][] = [];
+    const presences = async (ids: readonly string[]) => {
+      asked.push([...ids]);
+      return new Map([...registered].filter(([id]) => ids.includes(id)));
+    };
+    const withPresences = { ...deps, presences };
+    await connectLive(withPresences, { connectionId: 'c1', agentId: 'ann' });
+    // Bob, Away, opens the console (or reconnects): the others are told he is away, not online.
+    await connectLive(withPresences, { connectionId: 'c2', agentId: 'bob' });
+    expect(sent.get('c1')).toEqual([{ type: 'presence', item: { agentId: 'bob', presence: 'away' } }]);
+    const hello = await connectLive(withPresences, { connectionId: 'c3', agentId: 'cy' });
+    expect(hello?.item.agents).toEqual([
+      { agentId: 'ann', presence: 'online' },
+      { agentId: 'bob', presence: 'away' },
+      { agentId: 'cy', presence: 'online' },
+    ]);
+    // One read for the agents of each connect, each once.
+    expect(asked).toEqual([['ann'], ['bob', 'ann'], ['cy', 'ann', 'bob']]);
+    const again = await handleLiveFrame(withPresences, 'c1', '{"type":"hello"}');
+    expect(again.reply).toMatchObject({ item: { agents: hello?.item.agents } });
+  });
+
   it('passes viewing, leaving and typing to the others, never back to the sender', async () => {
     const { deps, sent } = sockets();
     await connectLive(deps, { connectionId: 'c1', agentId: 'ann' });

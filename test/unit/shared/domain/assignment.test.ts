@@ -154,6 +154,44 @@ describe('chooseAgent', () => {
   });
 });
 
+describe('an agent who set no languages (the console registers one so)', () => {
+  const any: Agent = { ...bo, id: 'eva', languages: [] };
+
+  it.each([
+    ['a detected language', { queue: 'general', language: 'fr' }],
+    ['no language found', { queue: 'general' }],
+  ])('is handed a conversation in %s when nobody else has room', (_name, conversation) => {
+    expect(choose({ agents: [any, { ...ana, openConversations: 3 }], conversation })).toEqual({
+      agentId: 'eva',
+      reason: 'least_loaded',
+    });
+  });
+
+  it('comes after an available speaker of the language, however loaded', () => {
+    const agents = [any, { ...ana, openConversations: 2 }];
+    expect(choose({ agents, conversation: { queue: 'general', language: 'es' } })).toEqual({
+      agentId: 'ana',
+      reason: 'least_loaded',
+    });
+    // With no language to speak, load alone decides, as before.
+    expect(choose({ agents })).toEqual({ agentId: 'eva', reason: 'least_loaded' });
+  });
+
+  it('is kept as the customer’s last helper whatever the language', () => {
+    const lastHelpedBy = { agentId: 'eva', at: daysAgo(1) };
+    expect(
+      choose({ agents: [any, bo], conversation: { queue: 'general', language: 'de' }, lastHelpedBy }),
+    ).toEqual({ agentId: 'eva', reason: 'last_helped' });
+  });
+
+  it('takes a waiting conversation in any language', () => {
+    const waiting: WaitingConversation[] = [
+      { conversationId: 'c2', queue: 'general', waitingSince: '2025-06-10T09:55:00.000Z', language: 'fr' },
+    ];
+    expect(nextWaitingConversation(waiting, any, now)?.conversationId).toBe('c2');
+  });
+});
+
 describe('nextWaitingConversation', () => {
   const waiting: WaitingConversation[] = [
     { conversationId: 'c3', queue: 'general', waitingSince: '2025-06-10T10:05:00.000Z' },

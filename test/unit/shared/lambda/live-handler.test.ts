@@ -93,6 +93,16 @@ describe('the live socket function', () => {
     });
   });
 
+  it('reads only the connecting agent’s own registration on $connect (for the presence it announces), not every connected agent’s', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [{ connectionId: 'conn-9', agentId: 'cid' }] });
+    expect(await handler(connect(ANN))).toEqual({ statusCode: 200 });
+    const agentReads = ddb
+      .commandCalls(GetCommand)
+      .map((call) => String(call.args[0].input.Key?.pk))
+      .filter((pk) => pk.startsWith('AGENT#'));
+    expect(agentReads).toEqual(['AGENT#ann']);
+  });
+
   it('forgets the socket on $disconnect, and answers 400 to an event that is not a socket event', async () => {
     ddb.on(DeleteCommand).resolves({});
     expect(await handler({ requestContext: { routeKey: '$disconnect', connectionId: 'conn-1' } })).toEqual({

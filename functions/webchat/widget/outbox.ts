@@ -36,6 +36,11 @@ export interface OutboxPorts {
   changed(items: readonly Unsent[]): void;
   /** Whether the browser says it is offline: nothing is tried then, and no try is counted. */
   offline(): boolean;
+  /**
+   * Runs `run` while no other tab of the site runs its own (the site's tabs share one outbox: one
+   * sends at a time, the oldest first); absent, at once.
+   */
+  exclusive?(run: () => Promise<void>): Promise<void>;
 }
 
 /** The wait before the next try: the server's Retry-After when it gave one, else doubling from 1 s. */
@@ -75,6 +80,28 @@ export function createOutbox(key: string, ports: OutboxPorts) {
   let items: Unsent[] = read(ports.storage, key).map((u) => ({ ...u, state: 'queued', attempts: 0 }));
   let ready = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** Ends the wait before a retry at once (a resume, a Retry), so the send loop goes on. */
+  let wake: (() => void) | undefined;
+  let draining = false;
+  let again = false;
+  /**
+   * Takes the kept list as it is now, in its order (the order written, whichever tab wrote): another
+   * tab's messages come in queued, those it sent go; this tab's states stay.
+   */
+  const sync = () => {
+    const mine = new Map(items.map((u) => [u.clientMessageId, u]));
+    const kept = read(ports.storage, key).map(
+      (k): Unsent => mine.get(k.clientMessageId) ?? { ...k, state: 'queued', attempts: 0 },
+    );
+    const inFlight = items.filter(
+      (u) => u.state === 'sending' && !kept.some((k) => k.clientMessageId === u.clientMessageId),
+    );
+    const next = [...kept, ...inFlight];
+    if (next.length !== items.length || next.some((u, i) => u !== items[i])) {
+      items = next;
+      ports.changed(items);
+    }
+  };
   const update = (next: Unsent[]) => {
     try {
       keep(ports.storage, key, items, next);
@@ -84,49 +111,87 @@ export function createOutbox(key: string, ports: OutboxPorts) {
   };
   const set = (id: string, change: Partial<Unsent>) =>
     update(items.map((u) => (u.clientMessageId === id ? { ...u, ...change } : u)));
-  const failed = (unsent: Unsent, error: CallError) => {
+  /** The wait before the next try, cut short by `wake`. */
+  const pause = (ms: number) =>
+    new Promise<void>((done) => {
+      wake = () => {
+        clearTimeout(timer);
+        timer = undefined;
+        wake = undefined;
+        done();
+      };
+      timer = setTimeout(wake, ms);
+    });
+  /** A try that failed: whether the loop goes on (after the wait before the next try, if one is due). */
+  const failed = async (unsent: Unsent, error: CallError): Promise<boolean> => {
+    const id = unsent.clientMessageId;
+    if (error.status === 401) {
+      ready = false;
+      set(id, { state: 'queued' });
+      ports.unauthorized();
+      return false;
+    }
     // Offline (it failed as the connection went, or the browser knew first): not a try; it waits for
     // `online` (resume), however long that takes, and never shows "Not sent" for it.
-    if (ports.offline() && retryable(error)) return set(unsent.clientMessageId, { state: 'queued' });
+    if (ports.offline() && retryable(error)) {
+      set(id, { state: 'queued' });
+      return false;
+    }
     const attempts = unsent.attempts + 1;
     const over = !retryable(error) || attempts >= SEND_ATTEMPTS;
-    set(unsent.clientMessageId, { state: over ? 'failed' : 'waiting', attempts });
-    if (over) return flush();
-    const again = () => {
-      timer = undefined;
-      set(unsent.clientMessageId, { state: 'queued' });
-      flush();
-    };
-    timer = setTimeout(again, retryDelay(attempts, error));
+    set(id, { state: over ? 'failed' : 'waiting', attempts });
+    if (over) return true;
+    await pause(retryDelay(attempts, error));
+    if (items.find((u) => u.clientMessageId === id)?.state === 'waiting') set(id, { state: 'queued' });
+    return true;
   };
-  /** Sends the oldest message that has not failed for good (a failed one waits for Retry, not the rest). */
+  /**
+   * Sends the oldest message of the kept list (every tab's) that has not failed for good (a failed one
+   * waits for Retry, not the rest), one after another, while this tab holds the site's send lock: the
+   * tabs send one at a time, in the order written.
+   */
+  const drain = async () => {
+    for (;;) {
+      sync();
+      const next = items.find((u) => u.state !== 'failed');
+      if (!ready || !next || next.state !== 'queued' || ports.offline()) return;
+      set(next.clientMessageId, { state: 'sending' });
+      let answer: { id: string; at: string };
+      try {
+        answer = await ports.post(next);
+      } catch (error) {
+        if (await failed(next, error as CallError)) continue;
+        return;
+      }
+      update(items.filter((u) => u.clientMessageId !== next.clientMessageId));
+      ports.sent(next, answer);
+    }
+  };
+  /** Starts the send loop, or (it is running) has it look again once it ends: an add as it stopped. */
   const flush = () => {
-    const next = items.find((u) => u.state !== 'failed');
-    if (!ready || !next || next.state !== 'queued' || ports.offline()) return;
-    set(next.clientMessageId, { state: 'sending' });
-    ports.post(next).then(
-      (answer) => {
-        update(items.filter((u) => u.clientMessageId !== next.clientMessageId));
-        ports.sent(next, answer);
-        flush();
-      },
-      (error: CallError) => {
-        if (error.status !== 401) return failed(next, error);
-        ready = false;
-        set(next.clientMessageId, { state: 'queued' });
-        ports.unauthorized();
-      },
-    );
+    if (draining) {
+      again = true;
+      return;
+    }
+    if (!ready || ports.offline()) return;
+    draining = true;
+    again = false;
+    const run = ports.exclusive ?? ((go: () => Promise<void>) => go());
+    run(drain)
+      .catch(() => {})
+      .finally(() => {
+        draining = false;
+        if (again) flush();
+      });
   };
   const requeue = (which: (u: Unsent) => boolean) => {
-    clearTimeout(timer);
-    timer = undefined;
     update(
       items.map((u) =>
         which(u) && u.state !== 'sending' ? { ...u, state: 'queued' as const, attempts: 0 } : u,
       ),
     );
-    flush();
+    if (wake) wake();
+    else flush();
   };
   return {
     items: () => items,

@@ -75,85 +75,126 @@ function keep(storage: KeptStorage, key: string, before: readonly Unsent[], afte
   else storage.removeItem(key);
 }
 
-/** The outbox of one visitor (its storage key): `add` keeps the text before anything is sent. */
-export function createOutbox(key: string, ports: OutboxPorts) {
-  let items: Unsent[] = read(ports.storage, key).map((u) => ({ ...u, state: 'queued', attempts: 0 }));
-  let ready = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  /** Ends the wait before a retry at once (a resume, a Retry), so the send loop goes on. */
-  let wake: (() => void) | undefined;
-  let draining = false;
+/**
+ * The kept list as it is now, in its order (the order written, whichever tab wrote), with this tab's
+ * states: another tab's messages come in queued, those it sent go. Undefined when nothing changed.
+ */
+function synced(kept: readonly Kept[], items: readonly Unsent[]): Unsent[] | undefined {
+  const mine = new Map(items.map((u) => [u.clientMessageId, u]));
+  const now = kept.map((k): Unsent => mine.get(k.clientMessageId) ?? { ...k, state: 'queued', attempts: 0 });
+  const inFlight = items.filter(
+    (u) => u.state === 'sending' && !now.some((k) => k.clientMessageId === u.clientMessageId),
+  );
+  const next = [...now, ...inFlight];
+  return next.length !== items.length || next.some((u, i) => u !== items[i]) ? next : undefined;
+}
+
+/** The wait before a retry, which `wake` ends at once (a resume, a Retry), so the send loop goes on. */
+function wakeable() {
+  let end: (() => void) | undefined;
+  return {
+    pause: (ms: number) =>
+      new Promise<void>((done) => {
+        const timer = setTimeout(() => end?.(), ms);
+        end = () => {
+          clearTimeout(timer);
+          end = undefined;
+          done();
+        };
+      }),
+    wake: () => end?.(),
+    waiting: () => end !== undefined,
+  };
+}
+
+/** Starts `run` under `exclusive`, or (it is running) has it start again once it ends. */
+function serial(run: () => Promise<void>, exclusive = (go: () => Promise<void>) => go()) {
+  let running = false;
   let again = false;
-  /**
-   * Takes the kept list as it is now, in its order (the order written, whichever tab wrote): another
-   * tab's messages come in queued, those it sent go; this tab's states stay.
-   */
-  const sync = () => {
-    const mine = new Map(items.map((u) => [u.clientMessageId, u]));
-    const kept = read(ports.storage, key).map(
-      (k): Unsent => mine.get(k.clientMessageId) ?? { ...k, state: 'queued', attempts: 0 },
-    );
-    const inFlight = items.filter(
-      (u) => u.state === 'sending' && !kept.some((k) => k.clientMessageId === u.clientMessageId),
-    );
-    const next = [...kept, ...inFlight];
-    if (next.length !== items.length || next.some((u, i) => u !== items[i])) {
-      items = next;
-      ports.changed(items);
+  const start = (): void => {
+    if (running) {
+      again = true;
+      return;
     }
+    running = true;
+    again = false;
+    exclusive(run)
+      .catch(() => {})
+      .finally(() => {
+        running = false;
+        if (again) start();
+      });
+  };
+  return start;
+}
+
+/**
+ * What a failed try leads to: a new session (401); the network back (offline: it failed as the
+ * connection went, or the browser knew first, so it is no try, waits for `online` however long, and
+ * never shows "Not sent"); else the try counted and the wait before the next (none: failed for good).
+ */
+function outcomeOf(unsent: Unsent, error: CallError, offline: boolean) {
+  if (error.status === 401) return 'unauthorized' as const;
+  if (offline && retryable(error)) return 'offline' as const;
+  const attempts = unsent.attempts + 1;
+  const over = !retryable(error) || attempts >= SEND_ATTEMPTS;
+  return { attempts, delay: over ? undefined : retryDelay(attempts, error) };
+}
+
+/** The outbox's list in this tab: read from the kept one at first and on `sync`, its changes kept. */
+function keptList(key: string, ports: OutboxPorts) {
+  let items: Unsent[] = read(ports.storage, key).map((u) => ({ ...u, state: 'queued', attempts: 0 }));
+  const changed = (next: Unsent[]) => {
+    items = next;
+    ports.changed(items);
   };
   const update = (next: Unsent[]) => {
     try {
       keep(ports.storage, key, items, next);
     } catch {}
-    items = next;
-    ports.changed(items);
+    changed(next);
   };
-  const set = (id: string, change: Partial<Unsent>) =>
-    update(items.map((u) => (u.clientMessageId === id ? { ...u, ...change } : u)));
-  /** The wait before the next try, cut short by `wake`. */
-  const pause = (ms: number) =>
-    new Promise<void>((done) => {
-      wake = () => {
-        clearTimeout(timer);
-        timer = undefined;
-        wake = undefined;
-        done();
-      };
-      timer = setTimeout(wake, ms);
-    });
+  return {
+    items: () => items,
+    sync: () => {
+      const next = synced(read(ports.storage, key), items);
+      if (next) changed(next);
+    },
+    update,
+    set: (id: string, change: Partial<Unsent>) =>
+      update(items.map((u) => (u.clientMessageId === id ? { ...u, ...change } : u))),
+  };
+}
+
+/** The outbox of one visitor (its storage key): `add` keeps the text before anything is sent. */
+export function createOutbox(key: string, ports: OutboxPorts) {
+  const { items, sync, update, set } = keptList(key, ports);
+  let ready = false;
+  const retryWait = wakeable();
   /** A try that failed: whether the loop goes on (after the wait before the next try, if one is due). */
   const failed = async (unsent: Unsent, error: CallError): Promise<boolean> => {
     const id = unsent.clientMessageId;
-    if (error.status === 401) {
-      ready = false;
+    const outcome = outcomeOf(unsent, error, ports.offline());
+    if (typeof outcome === 'string') {
       set(id, { state: 'queued' });
-      ports.unauthorized();
+      if (outcome === 'unauthorized') {
+        ready = false;
+        ports.unauthorized();
+      }
       return false;
     }
-    // Offline (it failed as the connection went, or the browser knew first): not a try; it waits for
-    // `online` (resume), however long that takes, and never shows "Not sent" for it.
-    if (ports.offline() && retryable(error)) {
-      set(id, { state: 'queued' });
-      return false;
-    }
-    const attempts = unsent.attempts + 1;
-    const over = !retryable(error) || attempts >= SEND_ATTEMPTS;
-    set(id, { state: over ? 'failed' : 'waiting', attempts });
-    if (over) return true;
-    await pause(retryDelay(attempts, error));
-    if (items.find((u) => u.clientMessageId === id)?.state === 'waiting') set(id, { state: 'queued' });
+    set(id, { state: outcome.delay === undefined ? 'failed' : 'waiting', attempts: outcome.attempts });
+    if (outcome.delay === undefined) return true;
+    await retryWait.pause(outcome.delay);
+    if (items().find((u) => u.clientMessageId === id)?.state === 'waiting') set(id, { state: 'queued' });
     return true;
   };
-  /**
-   * Sends the oldest message of the kept list (every tab's) that has not failed for good (a failed one
-   * waits for Retry, not the rest), one after another, while this tab holds the site's send lock: the
-   * tabs send one at a time, in the order written.
-   */
+  // Sends the oldest kept message (any tab's) not failed for good (it waits for Retry, not the rest), one
+  // after another, while this tab holds the site's send lock: one tab at a time, in the order written.
   const drain = async () => {
     for (;;) {
       sync();
-      const next = items.find((u) => u.state !== 'failed');
+      const next = items().find((u) => u.state !== 'failed');
       if (!ready || !next || next.state !== 'queued' || ports.offline()) return;
       set(next.clientMessageId, { state: 'sending' });
       let answer: { id: string; at: string };
@@ -163,42 +204,30 @@ export function createOutbox(key: string, ports: OutboxPorts) {
         if (await failed(next, error as CallError)) continue;
         return;
       }
-      update(items.filter((u) => u.clientMessageId !== next.clientMessageId));
+      update(items().filter((u) => u.clientMessageId !== next.clientMessageId));
       ports.sent(next, answer);
     }
   };
+  const start = serial(drain, ports.exclusive);
   /** Starts the send loop, or (it is running) has it look again once it ends: an add as it stopped. */
   const flush = () => {
-    if (draining) {
-      again = true;
-      return;
-    }
-    if (!ready || ports.offline()) return;
-    draining = true;
-    again = false;
-    const run = ports.exclusive ?? ((go: () => Promise<void>) => go());
-    run(drain)
-      .catch(() => {})
-      .finally(() => {
-        draining = false;
-        if (again) flush();
-      });
+    if (ready && !ports.offline()) start();
   };
   const requeue = (which: (u: Unsent) => boolean) => {
     update(
-      items.map((u) =>
+      items().map((u) =>
         which(u) && u.state !== 'sending' ? { ...u, state: 'queued' as const, attempts: 0 } : u,
       ),
     );
-    if (wake) wake();
+    if (retryWait.waiting()) retryWait.wake();
     else flush();
   };
   return {
-    items: () => items,
+    items,
     add(text: string) {
       const clientMessageId = crypto.randomUUID().replace(/-/g, '');
       const at = new Date().toISOString();
-      update([...items, { clientMessageId, text, at, state: 'queued', attempts: 0 }]);
+      update([...items(), { clientMessageId, text, at, state: 'queued', attempts: 0 }]);
       flush();
     },
     /** Whether a session is there to send with. */
@@ -211,8 +240,8 @@ export function createOutbox(key: string, ports: OutboxPorts) {
     resume: () => requeue((u) => u.state === 'failed' || u.state === 'waiting'),
     /** Drops what Threadline already has (its id ends with `.<clientMessageId>`), a lost answer say. */
     confirm(messageIds: readonly string[]) {
-      const taken = items.filter((u) => messageIds.some((id) => id.endsWith(`.${u.clientMessageId}`)));
-      if (taken.length) update(items.filter((u) => !taken.includes(u)));
+      const taken = items().filter((u) => messageIds.some((id) => id.endsWith(`.${u.clientMessageId}`)));
+      if (taken.length) update(items().filter((u) => !taken.includes(u)));
     },
   };
 }

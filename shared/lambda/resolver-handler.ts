@@ -14,6 +14,7 @@ import { createResolverConsumer } from '../queue/resolver-consumer.js';
 import { createResponder, readConfiguredKnowledgeBase } from '../responder/create-responder.js';
 import { setupLine } from '../responder/setup-line.js';
 import { randomIds } from '../store/ids.js';
+import { liveSessions } from '../store/live-sessions.js';
 import { messageRepositories, storePorts } from '../store/message-repositories.js';
 import { awsConversationClock, withAutomations } from './conversation-clock.js';
 import { lambdaDeadLetter } from './dead-letter.js';
@@ -35,7 +36,8 @@ export function createResolverHandler(): (
   // The provider secret only once the AI has a reply to send (`resolverSending`).
   const config = requireSettings(loadConfig(), ['OUTBOUND_QUEUE_URL']);
   // Only the repositories a message's way uses: no merge, erasure, audit, webhook or live code in its bundle.
-  const repos = messageRepositories(dynamoDbLite(), config.TABLE_NAME);
+  const doc = dynamoDbLite();
+  const repos = messageRepositories(doc, config.TABLE_NAME);
   const store = storePorts(repos);
   const conversationClock = awsConversationClock(config, repos);
   const track = (event: ClockEvent) => trackConversationClock(conversationClock, event);
@@ -50,7 +52,7 @@ export function createResolverHandler(): (
     config,
     store,
     () => (deadline === undefined ? undefined : deadline - Date.now()),
-    { track, undelivered },
+    { track, undelivered, sessions: liveSessions({ doc, table: config.TABLE_NAME }) },
   );
   const replies = {
     ...sqsReplies(store, config.OUTBOUND_QUEUE_URL, config.WEBCHAT_BUSINESS_NAME),

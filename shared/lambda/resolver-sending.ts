@@ -1,6 +1,7 @@
 import { deliverReply, settleRefusal } from '../app/deliver-reply.js';
 import type { UndeliveredAnswerHandOff } from '../app/undelivered-answer.js';
 import { getSecretString } from '../aws/secrets-lite.js';
+import type { LiveSessions } from '../channels/webchat/send.js';
 import type { Config } from '../config/config.js';
 import { loadConfigWithSecrets, SENDER_SECRET_KEYS } from '../config/secrets.js';
 import type { TrackClock } from '../domain/clock-ports.js';
@@ -25,13 +26,14 @@ export const INLINE_SEND_MIN_MS = 15_000;
  * The resolver's sending of the AI's replies it has just stored, with the sender's logic: the provider
  * secret is read and the senders built on the first reply, not at cold start (routing to a person, or
  * a redelivery, sends nothing). `tell`: the conversation clock, and the hand-off of an AI answer the
- * provider reported failed before its send was recorded.
+ * provider reported failed before its send was recorded; `sessions`: the web chat's session links (an
+ * answer to an anonymous visitor whose chat ended is refused).
  */
 export function resolverSending(
   config: Config,
   store: SenderStore,
   timeLeftMs: () => number | undefined = () => undefined,
-  tell: { track?: TrackClock; undelivered?: UndeliveredAnswerHandOff } = {},
+  tell: { track?: TrackClock; undelivered?: UndeliveredAnswerHandOff; sessions?: LiveSessions } = {},
 ): InlineSend {
   // Imported on first use too: the provider adapters are no part of the resolver's cold start.
   const senders = onFirstUse(async () => {
@@ -39,7 +41,7 @@ export function resolverSending(
       import('./channel-senders.js'),
       loadConfigWithSecrets((id) => getSecretString(id), process.env, { uses: SENDER_SECRET_KEYS }),
     ]);
-    return lambdaSenders(withSecrets);
+    return lambdaSenders(withSecrets, tell.sessions);
   });
   const deps = {
     store,

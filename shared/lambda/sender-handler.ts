@@ -38,7 +38,7 @@ export function senderDeps(config: Config, repos: DynamoRepositories): SenderDep
       mergedCustomers: repos.customers.mergedCustomers,
       dropUnreachableWait: repos.conversations.dropUnreachableWait,
     },
-    senders: lambdaSenders(config),
+    senders: lambdaSenders(config, repos.webchat),
     clock: systemClock,
     // Longer than one invocation, so a sender that died mid-call is retried only once its lease is over.
     leaseMs: 60_000,

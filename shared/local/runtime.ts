@@ -6,7 +6,7 @@ import type { Hono } from 'hono';
 import type { AgentAppDeps } from '#shared/api/deps.js';
 import { refuseRemovedAgents, removalLook } from '#shared/app/refuse-removed-agents.js';
 import type { MailQueue } from '../channels/ses/mail.js';
-import { WebchatSender } from '../channels/webchat/send.js';
+import { type LiveSessions, WebchatSender } from '../channels/webchat/send.js';
 import { type Config, ConfigError, parseAgentTokens, requireSettings } from '../config/config.js';
 import { policyInForce, policyQueueNames } from '../config/routing-policy-file.js';
 import type { Channel } from '../domain/envelope.js';
@@ -178,8 +178,9 @@ function withWebchat(
   senders: Partial<Record<Channel, ChannelSender>>,
   queue: EnvelopeQueue,
   clock: Clock,
+  sessions: LiveSessions,
 ): Partial<Record<Channel, ChannelSender>> {
-  return { webchat: new WebchatSender({ queue, clock }), ...senders };
+  return { webchat: new WebchatSender({ queue, clock, sessions }), ...senders };
 }
 
 /** Serves `app` on 127.0.0.1, and its WebSocket `upgrades`; `port` 0 takes a free one. */
@@ -303,7 +304,7 @@ export async function startLocalRuntime(given: LocalRuntimeOptions): Promise<Loc
     queues,
     clock,
     ids: options.ids ?? randomIds,
-    senders: withWebchat(options.wrapSenders?.(senders) ?? senders, envelopes, clock),
+    senders: withWebchat(options.wrapSenders?.(senders) ?? senders, envelopes, clock, repos.webchat),
     envelopes: webhookQueue,
     leaseMs: sendLeaseMs(options.queue?.visibilityTimeoutMs ?? 30_000),
     routing: options.routing ?? false,

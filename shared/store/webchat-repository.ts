@@ -12,6 +12,7 @@ import {
   updateItemIf,
 } from './dynamo-client.js';
 import { Keys } from './keys.js';
+import { liveSessions } from './live-sessions.js';
 import { getInput } from './params/common.js';
 import {
   claimWebchatMessageInput,
@@ -29,6 +30,7 @@ import {
 /** Web-chat sessions (by token hash) and rate counters, both removed by the table's TTL. */
 export function webchatRepository(db: DynamoDb) {
   return {
+    ...liveSessions(db),
     /** The links from its identities first: a session is never stored without the link its erasure follows. */
     async putSession(session: WebchatSession): Promise<WebchatSession | undefined> {
       const { customer, alsoKnownAs } = sessionIdentities(session);

@@ -86,6 +86,28 @@ describe('the web-chat widget on a page with its own styles, in a browser', { ti
     expect(top).toBe(true);
   });
 
+  it("stays above a site's header at the highest z-index (2147483647) on a phone: its close button is the top-most element there", async () => {
+    const page = await (await shop.browser.newContext({ viewport: { width: 375, height: 667 } })).newPage();
+    await page.goto(`${shop.siteUrl}/`);
+    const launcher = page.getByRole('button', { name: 'Open chat' });
+    await launcher.waitFor(WAIT);
+    // The shop's sticky header, first in the body (the widget's host comes after it), over the whole top.
+    await page.evaluate(`(() => {
+      const header = document.createElement('header');
+      header.style.cssText = 'position:fixed;top:0;left:0;right:0;height:120px;z-index:2147483647;background:#333';
+      document.body.prepend(header);
+    })()`);
+    await launcher.click();
+    const close = page.getByRole('button', { name: 'Close chat' });
+    await close.waitFor(WAIT);
+    const box = await close.boundingBox();
+    expect(box?.y ?? 999).toBeLessThan(120);
+    const top = (await page.evaluate(
+      `document.elementFromPoint(${(box?.x ?? 0) + (box?.width ?? 0) / 2}, ${(box?.y ?? 0) + (box?.height ?? 0) / 2})?.hasAttribute('data-threadline-chat')`,
+    )) as boolean;
+    expect(top).toBe(true);
+  });
+
   it("follows the visitor's dark mode: a dark panel whose every text is at least 4.5:1 on its background", async () => {
     const api = agentCaller(() => shop.runtime.url, AGENT);
     const context = await shop.browser.newContext({

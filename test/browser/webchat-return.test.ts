@@ -88,6 +88,34 @@ describe('the web-chat widget when the visitor comes back in a new tab', { timeo
     expect(await held(token, 'Written offline, then the tab closed')).toBe(1);
   });
 
+  it('sends what two tabs wrote offline in the order written once back online, each once', async () => {
+    const { first, page: a } = await chatting('Online before the tunnel');
+    await a.locator('.msg.visitor[data-status=""]', { hasText: 'Online before the tunnel' }).waitFor(WAIT);
+    const token = await tokenOf(a);
+    const b = await first.newPage();
+    await open(b);
+    await b.locator('.panel[data-connection="live"]').waitFor(WAIT);
+    await first.setOffline(true);
+    for (const [tab, text] of [
+      [a, 'A1 written first'],
+      [a, 'A2 written second'],
+      [b, 'B1 written third'],
+    ] as const) {
+      await write(tab, text);
+      await tab.locator('.msg.visitor', { hasText: text }).getByText('Waiting for connection').waitFor(WAIT);
+    }
+    await first.setOffline(false);
+    const written = ['A1 written first', 'A2 written second', 'B1 written third'];
+    const order = async () => {
+      const res = await fetch(`${shop.runtime.url}/webchat/messages`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const { messages } = (await res.json()) as { messages: Array<{ text: string }> };
+      return messages.map((m) => m.text).filter((t) => written.includes(t));
+    };
+    await expect.poll(order, WAIT).toEqual(written);
+  });
+
   it('shows the replies that came while the visitor was away on the launcher of a new tab, without loading the panel', async () => {
     const { first, page } = await chatting('I want to talk to a person about a refund');
     await page.getByRole('status').filter({ hasText: 'Connecting you to someone' }).waitFor(WAIT);

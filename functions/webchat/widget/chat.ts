@@ -15,14 +15,14 @@ import {
 import { merge } from './merge.js';
 import { createOutbox, type Outbox, type Unsent } from './outbox.js';
 import { sendRead } from './read-receipts.js';
+import { sendLock } from './send-lock.js';
 import { type Config, useSession } from './session.js';
 import { siteStore } from './storage.js';
 import { aiAway, useTyping } from './typing.js';
 import { whenShown } from './when-shown.js';
 
-/** The first wait between two reads of the history while the live socket is not open. */
+/** The first and the longest wait between two reads of the history while the socket is not open (doubling). */
 const POLL_FIRST_MS = 5_000;
-/** The longest wait between two reads, reached by doubling while nothing new comes. */
 const POLL_LONGEST_MS = 60_000;
 /** The first and the longest wait before a failed read of the history on the socket's (re)open is tried again. */
 const RETRY_FIRST_MS = 1_000;
@@ -140,6 +140,7 @@ function useOutbox(
       unauthorized: reset,
       changed: setItems,
       offline: () => navigator.onLine === false,
+      exclusive: sendLock(`${key}:outbox:sending`, siteStore),
     });
     setItems(box.items());
     return box;
@@ -351,10 +352,8 @@ export function useChat(config: Config) {
   const shown = useRef(messages);
   shown.current = messages;
   const older = useOlder(config.origin, session?.sessionToken, received, seeHandoff);
-  /**
-   * The newest page: merged into what is shown; the first one (or one with a gap before it, the
-   * socket down for longer than a page) starts the paging back from its cursor.
-   */
+  // The newest page: merged into what is shown; the first one (or one with a gap before it, the
+  // socket down for longer than a page) starts the paging back from its cursor.
   const newest = (page: HistoryPage) => {
     const now = shown.current;
     const last = now.at(-1);

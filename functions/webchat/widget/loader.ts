@@ -36,11 +36,11 @@ interface WidgetConfig {
 // The launcher's focus ring: near-black around a white gap, so one edge stands out on any page (the
 // amber ring it replaced was 1.6:1 on a white one). Its border is transparent, drawn under forced colours
 // (the circle's background goes); its sizes are in em of the visitor's default font size.
-const CSS = `:host{all:initial!important;position:fixed!important;top:0!important;left:0!important;width:0!important;height:0!important;z-index:2147483000!important}
-.launcher{position:fixed;right:20px;bottom:20px;z-index:2147483000;width:4em;height:4em;box-sizing:border-box;border-radius:50%;border:1px solid transparent;background:#1f5fbf;color:#fff;font:600 .875em system-ui,sans-serif;cursor:pointer;box-shadow:0 2px 10px rgba(0,0,0,.25)}
+const CSS = `:host{all:initial!important;position:fixed!important;top:0!important;left:0!important;width:0!important;height:0!important;z-index:2147483647!important}
+.launcher{position:fixed;right:20px;bottom:20px;z-index:2147483647;width:4em;height:4em;box-sizing:border-box;border-radius:50%;border:1px solid transparent;background:#1f5fbf;color:#fff;font:600 .875em system-ui,sans-serif;cursor:pointer;box-shadow:0 2px 10px rgba(0,0,0,.25)}
 .launcher:focus-visible{outline:3px solid #1b1b1b;outline-offset:2px;box-shadow:0 0 0 2px #fff}
 .badge{position:absolute;top:-4px;right:-4px;min-width:1.667em;height:1.667em;padding:0 5px;box-sizing:border-box;border-radius:.833em;background:#b00020;color:#fff;font:600 .857em/1.667 system-ui,sans-serif}
-.oops{position:fixed;right:20px;bottom:calc(28px + 4.31em);z-index:2147483000;margin:0;padding:6px 10px;border-radius:6px;background:#1b1b1b;color:#fff;font:.8125em system-ui,sans-serif}
+.oops{position:fixed;right:20px;bottom:calc(28px + 4.31em);z-index:2147483647;margin:0;padding:6px 10px;border-radius:6px;background:#1b1b1b;color:#fff;font:.8125em system-ui,sans-serif}
 @media (prefers-color-scheme:dark){.launcher{box-shadow:0 0 0 1px #fff8,0 2px 10px #000}.oops{background:#ececec;color:#1b1b1b}}`;
 
 /** The first wait between two reads of a returning visitor's unread count, doubling while it stays the same. */

@@ -36,6 +36,11 @@ export interface OutboxPorts {
   changed(items: readonly Unsent[]): void;
   /** Whether the browser says it is offline: nothing is tried then, and no try is counted. */
   offline(): boolean;
+  /**
+   * Runs `run` while no other tab of the site runs its own (the site's tabs share one outbox: one
+   * sends at a time, the oldest first); absent, at once.
+   */
+  exclusive?(run: () => Promise<void>): Promise<void>;
 }
 
 /** The wait before the next try: the server's Retry-After when it gave one, else doubling from 1 s. */
@@ -70,70 +75,159 @@ function keep(storage: KeptStorage, key: string, before: readonly Unsent[], afte
   else storage.removeItem(key);
 }
 
-/** The outbox of one visitor (its storage key): `add` keeps the text before anything is sent. */
-export function createOutbox(key: string, ports: OutboxPorts) {
+/**
+ * The kept list as it is now, in its order (the order written, whichever tab wrote), with this tab's
+ * states: another tab's messages come in queued, those it sent go. Undefined when nothing changed.
+ */
+function synced(kept: readonly Kept[], items: readonly Unsent[]): Unsent[] | undefined {
+  const mine = new Map(items.map((u) => [u.clientMessageId, u]));
+  const now = kept.map((k): Unsent => mine.get(k.clientMessageId) ?? { ...k, state: 'queued', attempts: 0 });
+  const inFlight = items.filter(
+    (u) => u.state === 'sending' && !now.some((k) => k.clientMessageId === u.clientMessageId),
+  );
+  const next = [...now, ...inFlight];
+  return next.length !== items.length || next.some((u, i) => u !== items[i]) ? next : undefined;
+}
+
+/** The wait before a retry, which `wake` ends at once (a resume, a Retry), so the send loop goes on. */
+function wakeable() {
+  let end: (() => void) | undefined;
+  return {
+    pause: (ms: number) =>
+      new Promise<void>((done) => {
+        const timer = setTimeout(() => end?.(), ms);
+        end = () => {
+          clearTimeout(timer);
+          end = undefined;
+          done();
+        };
+      }),
+    wake: () => end?.(),
+    waiting: () => end !== undefined,
+  };
+}
+
+/** Starts `run` under `exclusive`, or (it is running) has it start again once it ends. */
+function serial(run: () => Promise<void>, exclusive = (go: () => Promise<void>) => go()) {
+  let running = false;
+  let again = false;
+  const start = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    again = false;
+    exclusive(run)
+      .catch(() => {})
+      .finally(() => {
+        running = false;
+        if (again) start();
+      });
+  };
+  return start;
+}
+
+/**
+ * What a failed try leads to: a new session (401); the network back (offline: it failed as the
+ * connection went, or the browser knew first, so it is no try, waits for `online` however long, and
+ * never shows "Not sent"); else the try counted and the wait before the next (none: failed for good).
+ */
+function outcomeOf(unsent: Unsent, error: CallError, offline: boolean) {
+  if (error.status === 401) return 'unauthorized' as const;
+  if (offline && retryable(error)) return 'offline' as const;
+  const attempts = unsent.attempts + 1;
+  const over = !retryable(error) || attempts >= SEND_ATTEMPTS;
+  return { attempts, delay: over ? undefined : retryDelay(attempts, error) };
+}
+
+/** The outbox's list in this tab: read from the kept one at first and on `sync`, its changes kept. */
+function keptList(key: string, ports: OutboxPorts) {
   let items: Unsent[] = read(ports.storage, key).map((u) => ({ ...u, state: 'queued', attempts: 0 }));
-  let ready = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  const changed = (next: Unsent[]) => {
+    items = next;
+    ports.changed(items);
+  };
   const update = (next: Unsent[]) => {
     try {
       keep(ports.storage, key, items, next);
     } catch {}
-    items = next;
-    ports.changed(items);
-  };
-  const set = (id: string, change: Partial<Unsent>) =>
-    update(items.map((u) => (u.clientMessageId === id ? { ...u, ...change } : u)));
-  const failed = (unsent: Unsent, error: CallError) => {
-    // Offline (it failed as the connection went, or the browser knew first): not a try; it waits for
-    // `online` (resume), however long that takes, and never shows "Not sent" for it.
-    if (ports.offline() && retryable(error)) return set(unsent.clientMessageId, { state: 'queued' });
-    const attempts = unsent.attempts + 1;
-    const over = !retryable(error) || attempts >= SEND_ATTEMPTS;
-    set(unsent.clientMessageId, { state: over ? 'failed' : 'waiting', attempts });
-    if (over) return flush();
-    const again = () => {
-      timer = undefined;
-      set(unsent.clientMessageId, { state: 'queued' });
-      flush();
-    };
-    timer = setTimeout(again, retryDelay(attempts, error));
-  };
-  /** Sends the oldest message that has not failed for good (a failed one waits for Retry, not the rest). */
-  const flush = () => {
-    const next = items.find((u) => u.state !== 'failed');
-    if (!ready || !next || next.state !== 'queued' || ports.offline()) return;
-    set(next.clientMessageId, { state: 'sending' });
-    ports.post(next).then(
-      (answer) => {
-        update(items.filter((u) => u.clientMessageId !== next.clientMessageId));
-        ports.sent(next, answer);
-        flush();
-      },
-      (error: CallError) => {
-        if (error.status !== 401) return failed(next, error);
-        ready = false;
-        set(next.clientMessageId, { state: 'queued' });
-        ports.unauthorized();
-      },
-    );
-  };
-  const requeue = (which: (u: Unsent) => boolean) => {
-    clearTimeout(timer);
-    timer = undefined;
-    update(
-      items.map((u) =>
-        which(u) && u.state !== 'sending' ? { ...u, state: 'queued' as const, attempts: 0 } : u,
-      ),
-    );
-    flush();
+    changed(next);
   };
   return {
     items: () => items,
+    sync: () => {
+      const next = synced(read(ports.storage, key), items);
+      if (next) changed(next);
+    },
+    update,
+    set: (id: string, change: Partial<Unsent>) =>
+      update(items.map((u) => (u.clientMessageId === id ? { ...u, ...change } : u))),
+  };
+}
+
+/** The outbox of one visitor (its storage key): `add` keeps the text before anything is sent. */
+export function createOutbox(key: string, ports: OutboxPorts) {
+  const { items, sync, update, set } = keptList(key, ports);
+  let ready = false;
+  const retryWait = wakeable();
+  /** A try that failed: whether the loop goes on (after the wait before the next try, if one is due). */
+  const failed = async (unsent: Unsent, error: CallError): Promise<boolean> => {
+    const id = unsent.clientMessageId;
+    const outcome = outcomeOf(unsent, error, ports.offline());
+    if (typeof outcome === 'string') {
+      set(id, { state: 'queued' });
+      if (outcome === 'unauthorized') {
+        ready = false;
+        ports.unauthorized();
+      }
+      return false;
+    }
+    set(id, { state: outcome.delay === undefined ? 'failed' : 'waiting', attempts: outcome.attempts });
+    if (outcome.delay === undefined) return true;
+    await retryWait.pause(outcome.delay);
+    if (items().find((u) => u.clientMessageId === id)?.state === 'waiting') set(id, { state: 'queued' });
+    return true;
+  };
+  // Sends the oldest kept message (any tab's) not failed for good (it waits for Retry, not the rest), one
+  // after another, while this tab holds the site's send lock: one tab at a time, in the order written.
+  const drain = async () => {
+    for (;;) {
+      sync();
+      const next = items().find((u) => u.state !== 'failed');
+      if (!ready || !next || next.state !== 'queued' || ports.offline()) return;
+      set(next.clientMessageId, { state: 'sending' });
+      let answer: { id: string; at: string };
+      try {
+        answer = await ports.post(next);
+      } catch (error) {
+        if (await failed(next, error as CallError)) continue;
+        return;
+      }
+      update(items().filter((u) => u.clientMessageId !== next.clientMessageId));
+      ports.sent(next, answer);
+    }
+  };
+  const start = serial(drain, ports.exclusive);
+  /** Starts the send loop, or (it is running) has it look again once it ends: an add as it stopped. */
+  const flush = () => {
+    if (ready && !ports.offline()) start();
+  };
+  const requeue = (which: (u: Unsent) => boolean) => {
+    update(
+      items().map((u) =>
+        which(u) && u.state !== 'sending' ? { ...u, state: 'queued' as const, attempts: 0 } : u,
+      ),
+    );
+    if (retryWait.waiting()) retryWait.wake();
+    else flush();
+  };
+  return {
+    items,
     add(text: string) {
       const clientMessageId = crypto.randomUUID().replace(/-/g, '');
       const at = new Date().toISOString();
-      update([...items, { clientMessageId, text, at, state: 'queued', attempts: 0 }]);
+      update([...items(), { clientMessageId, text, at, state: 'queued', attempts: 0 }]);
       flush();
     },
     /** Whether a session is there to send with. */
@@ -146,8 +240,8 @@ export function createOutbox(key: string, ports: OutboxPorts) {
     resume: () => requeue((u) => u.state === 'failed' || u.state === 'waiting'),
     /** Drops what Threadline already has (its id ends with `.<clientMessageId>`), a lost answer say. */
     confirm(messageIds: readonly string[]) {
-      const taken = items.filter((u) => messageIds.some((id) => id.endsWith(`.${u.clientMessageId}`)));
-      if (taken.length) update(items.filter((u) => !taken.includes(u)));
+      const taken = items().filter((u) => messageIds.some((id) => id.endsWith(`.${u.clientMessageId}`)));
+      if (taken.length) update(items().filter((u) => !taken.includes(u)));
     },
   };
 }

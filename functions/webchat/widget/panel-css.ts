@@ -18,7 +18,7 @@
  * bubbles and Send keep their blue (white on it 6.1:1). The site sets no colours of the widget (there is
  * no such setting), so the visitor's preference alone decides.
  */
-export const PANEL_CSS = `.panel{position:fixed;right:20px;bottom:calc(32px + 4em);z-index:2147483000;width:min(25.7em,calc(100vw - 40px));height:min(37.1em,calc(100vh - 64px - 4em));display:flex;flex-direction:column;background:#fff;color:#1b1b1b;box-sizing:border-box;border:1px solid transparent;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.25);font:.875em/1.4 system-ui,sans-serif;overflow:hidden auto;scroll-padding-top:4em}
+export const PANEL_CSS = `.panel{position:fixed;right:20px;bottom:calc(32px + 4em);z-index:2147483647;width:min(25.7em,calc(100vw - 40px));height:min(37.1em,calc(100vh - 64px - 4em));display:flex;flex-direction:column;background:#fff;color:#1b1b1b;box-sizing:border-box;border:1px solid transparent;border-radius:12px;box-shadow:0 4px 24px rgba(0,0,0,.25);font:.875em/1.4 system-ui,sans-serif;overflow:hidden auto;scroll-padding-top:4em}
 .head{background:#1f5fbf;color:#fff;border-bottom:1px solid transparent;padding:12px 16px;display:flex;justify-content:space-between;align-items:center;position:sticky;top:0;z-index:1}
 .head h2{font-size:1.143em;margin:0}
 .close{background:none;border:0;color:#fff;font-size:1.429em;cursor:pointer}

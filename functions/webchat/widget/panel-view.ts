@@ -34,8 +34,9 @@ function holdupOf(offline: boolean, unsent: readonly Unsent[]): Holdup {
  * trying again…" until it goes, through the tries too (before, a hung network flickered between the
  * two every 15 s); offline, "Waiting for connection" on each one.
  */
-function statusText(message: ChatMessage, unsent: Unsent | undefined, holdup: Holdup): string {
+function statusText(message: ChatMessage, unsent: Unsent | undefined, holdup: Holdup, held?: string): string {
   if (unsent?.state === 'failed') return 'Not sent';
+  if (unsent && held) return held;
   if (unsent && holdup === 'offline') return 'Waiting for connection';
   if (unsent && holdup === 'stalled') return 'Not sent yet, trying again…';
   if (unsent) return 'Sending…';
@@ -46,10 +47,11 @@ function Message(props: {
   message: ChatMessage;
   unsent?: Unsent | undefined;
   holdup: Holdup;
+  held?: string | undefined;
   onRetry(id: string): void;
 }) {
   const { message, unsent } = props;
-  const status = statusText(message, unsent, props.holdup);
+  const status = statusText(message, unsent, props.holdup, props.held);
   const failed = unsent?.state === 'failed';
   return h(
     'li',
@@ -127,6 +129,8 @@ export function MessageList(props: {
   welcome: string | undefined;
   /** The browser is offline: the unsent messages wait for the connection. */
   offline: boolean;
+  /** No session can send the unsent messages now (the sign-in expired, say): what each says instead of "Sending…". */
+  held?: string | undefined;
   onRetry(id: string): void;
   listRef: Ref<HTMLOListElement>;
   onScroll(): void;
@@ -157,6 +161,7 @@ export function MessageList(props: {
         message,
         unsent: byId.get(message.id),
         holdup,
+        held: props.held,
         onRetry: props.onRetry,
       }),
     );
@@ -249,6 +254,8 @@ export function Availability(props: {
   hours: Hours | undefined;
   session: StoredSession | undefined;
   messages: readonly ChatMessage[];
+  /** The pre-chat form is not shown (a signed-in visitor's sign-in expired): no email is asked for. */
+  noForm?: boolean;
 }): ComponentChild {
   const { hours, session, messages } = props;
   const answeredIn = useRef<string>();
@@ -256,14 +263,16 @@ export function Availability(props: {
   if (messages.some((m) => m.author === 'agent' && m.at > last)) answeredIn.current = session?.sessionToken;
   if (!hours || hours.open || (session && answeredIn.current === session.sessionToken)) return null;
   const then = !session
-    ? 'Leave your email below so our team can reach you.'
+    ? props.noForm
+      ? ''
+      : 'Leave your email below so our team can reach you.'
     : session.verified && hours.emailFallback !== false
       ? 'We will also answer by email if you have left.'
       : 'The answer will wait for you here.';
   return h(
     'p',
     { class: 'note', role: 'status', id: 'tl-hours' },
-    `We are away now. A person will answer from ${nextOpening(hours)}. ${then}`,
+    `We are away now. A person will answer from ${nextOpening(hours)}.${then && ` ${then}`}`,
   );
 }
 

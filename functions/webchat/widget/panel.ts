@@ -159,14 +159,26 @@ const CONNECTION: Partial<Record<Connection, string>> = {
 const NOT_KEPT =
   "Your browser blocks this site's storage, so this chat is kept only until you leave this page.";
 
-function problemText(problem: StartProblem | undefined, guest: boolean): string | undefined {
+function problemText(problem: StartProblem | undefined, guest: boolean, unsent: number): string | undefined {
   if (problem?.kind === 'identity') {
-    return guest
-      ? 'Your sign-in has expired, so this chat is not linked to your account. Sign in again to see your history, or chat with us as a guest.'
-      : 'Your sign-in has expired. Please sign in again to chat with us.';
+    if (guest)
+      return 'Your sign-in has expired, so this chat is not linked to your account. Sign in again to see your history, or chat with us as a guest.';
+    const kept = unsent ? ' Your unsent messages are kept and will be sent then.' : '';
+    return `Your sign-in has expired. Please sign in again to chat with us.${kept}`;
   }
   if (problem?.kind === 'unavailable') return 'We could not start the chat just now.';
   return undefined;
+}
+
+/**
+ * What the unsent messages say while no session can send them (they are kept for the next one):
+ * before, "Sending…" for ever under "Your sign-in has expired".
+ */
+function heldText(chat: { session?: unknown; starting: boolean; problem?: StartProblem | undefined }) {
+  if (chat.session || chat.starting) return undefined;
+  return chat.problem?.kind === 'identity'
+    ? 'Not sent: your sign-in has expired. It will be sent when you sign in again'
+    : 'Not sent yet: it will be sent when the chat starts';
 }
 
 /**
@@ -228,7 +240,7 @@ function Panel(props: PanelProps) {
   useSeen(chat, open && follow.atEnd, props.onUnread);
   const who = chat.typing ? TYPING[chat.typing] : '';
   const closed = hours?.open === false;
-  const problem = problemText(chat.problem, !chat.signedIn);
+  const problem = problemText(chat.problem, !chat.signedIn, chat.unsent.length);
   const onStart = (name: string, email: string) => {
     const wrong = emailProblem(email);
     setTypedError(wrong ? { field: 'email', message: wrong } : undefined);
@@ -271,7 +283,7 @@ function Panel(props: PanelProps) {
         text: problem,
         onRetry: chat.problem?.kind === 'unavailable' && chat.signedIn ? () => void chat.start() : undefined,
       }),
-      h(Availability, { hours, session: chat.session, messages: chat.messages }),
+      h(Availability, { hours, session: chat.session, messages: chat.messages, noForm: !form }),
       storageKept ? null : h('p', { class: 'kept' }, NOT_KEPT),
       h('div', { class: 'body' }, [
         h(MessageList, {
@@ -279,6 +291,7 @@ function Panel(props: PanelProps) {
           unsent: chat.unsent,
           welcome: config.welcome,
           offline: chat.connection === 'offline',
+          held: heldText(chat),
           onRetry: (id: string) => chat.outbox.retry(id),
           listRef: follow.list,
           onScroll: follow.onScroll,

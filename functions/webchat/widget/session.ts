@@ -43,12 +43,16 @@ function readStored(key: string): StoredSession | undefined {
 }
 
 /**
- * The session stored under `key`, read as the panel mounts; none (ended, never started), the messages
- * and the draft kept beside it for the next visit go too: they belonged to a session there is no more.
+ * The session stored under `key`, read as the panel mounts. None (ended, expired, never started): an
+ * anonymous visitor's messages and draft kept beside it go too (the next person at this browser may not
+ * be them); a signed-in visitor's stay for their next session, which their site's fresh token starts:
+ * the key is their user id (the token's `sub`), so they go under no one else's, and another user's
+ * page ends them first (`endPreviousUser`).
  */
 function storedOrForget(key: string): StoredSession | undefined {
   const stored = readStored(key);
-  if (!stored) for (const kept of [':outbox', ':draft']) siteStore.removeItem(key + kept);
+  if (!stored && key === storageKey(undefined))
+    for (const kept of [':outbox', ':draft']) siteStore.removeItem(key + kept);
   return stored;
 }
 

@@ -97,6 +97,17 @@ export function querySessionLinksInput(table: string, token: string): QueryComma
 }
 
 /**
+ * How many of an identity's session links the send path reads to find a live one: an anonymous
+ * visitor's identity comes from one start key, so it has one session (a few at most, as tabs raced).
+ */
+export const LIVE_LINKS_READ = 10;
+
+/** The first LIVE_LINKS_READ session links of an identity, their `ttl` only: one read of one partition. */
+export function queryLiveSessionLinksInput(table: string, token: string): QueryCommandInput {
+  return { ...querySessionLinksInput(table, token), ProjectionExpression: '#ttl', Limit: LIVE_LINKS_READ };
+}
+
+/**
  * Puts an ended session's tombstone in its place (erased, or ended by `DELETE /webchat/sessions`: its
  * token's hash and when it would have expired, nothing personal), answering what was there: the start
  * key that makes its token stays spent (a start with it is refused, see putWebchatSessionInput) until then.

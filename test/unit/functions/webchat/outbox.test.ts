@@ -5,6 +5,8 @@ import { createOutbox, SEND_ATTEMPTS, type Unsent } from '../../../../functions/
 const KEY = 'threadline-chat:anonymous:outbox';
 
 let storage: ReturnType<typeof memoryStorage>;
+/** Every try of every outbox (every tab) on this storage, in the order they were made: their texts. */
+let posted: string[];
 
 /** The site's localStorage as the browser has it (one for all its tabs), in memory. */
 function memoryStorage() {
@@ -26,7 +28,11 @@ const refused = (status?: number, retryAfter?: number): CallError =>
  * An outbox whose sends answer from `answers` in turn (then succeed), with every try's time; `network`
  * is the browser's online state, which a test turns off and on.
  */
-function outbox(answers: (CallError | undefined)[], network = { offline: false }) {
+function outbox(
+  answers: (CallError | undefined)[],
+  network = { offline: false },
+  exclusive?: (run: () => Promise<void>) => Promise<void>,
+) {
   const tries: { at: number; id: string }[] = [];
   const sent: string[] = [];
   let items: readonly Unsent[] = [];
@@ -35,6 +41,7 @@ function outbox(answers: (CallError | undefined)[], network = { offline: false }
     storage,
     post: async (u) => {
       tries.push({ at: Date.now(), id: u.clientMessageId });
+      posted.push(u.text);
       const answer = answers.shift();
       if (answer) throw answer;
       return { id: `webchat:v.${u.clientMessageId}`, at: new Date().toISOString() };
@@ -45,6 +52,7 @@ function outbox(answers: (CallError | undefined)[], network = { offline: false }
       items = now;
     },
     offline: () => network.offline,
+    ...(exclusive ? { exclusive } : {}),
   });
   return { box, tries, sent, items: () => items, unauthorized: () => unauthorized };
 }
@@ -53,6 +61,7 @@ describe('the widget’s outbox', () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: 0 });
     storage = memoryStorage();
+    posted = [];
   });
   afterEach(() => {
     vi.useRealTimers();
@@ -185,16 +194,41 @@ describe('the widget’s outbox', () => {
     b.box.add('from tab B');
     const kept = () => (JSON.parse(storage.getItem(KEY) ?? '[]') as Unsent[]).map((u) => u.text);
     expect(kept()).toEqual(['from tab A', 'from tab B']);
-    // Tab B comes back online and sends its own: tab A's stays kept for it (or the next page) to send.
+    // Tab B comes back online and sends the kept list in its order, tab A's first (tab A may be closed).
     b.box.ready(true);
     await vi.runAllTimersAsync();
-    expect(b.sent).toEqual(['from tab B']);
-    expect(kept()).toEqual(['from tab A']);
-    // A page opened now (a new tab, the visitor back) sends what is left, once.
+    expect(b.sent).toEqual(['from tab A', 'from tab B']);
+    expect(storage.getItem(KEY)).toBeNull();
+    // A page opened now (a new tab, the visitor back) finds nothing left to send; tab A sends nothing again.
     const back = outbox([]);
     back.box.ready(true);
+    a.box.ready(true);
     await vi.runAllTimersAsync();
-    expect(back.sent).toEqual(['from tab A']);
+    expect([back.sent, a.sent, posted.length]).toEqual([[], [], 2]);
+  });
+
+  it('sends what two tabs wrote offline in the order written, one tab at a time, each message once', async () => {
+    // The site's one lock (navigator.locks): one holder at a time, the others in the order they asked.
+    let held = Promise.resolve();
+    const lock = (run: () => Promise<void>) => {
+      const turn = held.then(run);
+      held = turn.catch(() => {});
+      return turn;
+    };
+    const network = { offline: true };
+    const a = outbox([], network, lock);
+    const b = outbox([], network, lock);
+    a.box.ready(true);
+    b.box.ready(true);
+    a.box.add('A1 written first');
+    a.box.add('A2 written second');
+    b.box.add('B1 written third');
+    network.offline = false;
+    // Back online, both tabs resume at once (B first, as its event may come first).
+    b.box.resume();
+    a.box.resume();
+    await vi.runAllTimersAsync();
+    expect(posted).toEqual(['A1 written first', 'A2 written second', 'B1 written third']);
     expect(storage.getItem(KEY)).toBeNull();
   });
 });

@@ -480,6 +480,30 @@ describe('deliverReply: an answer the sender gives up on is taken back', () => {
     ]);
   });
 
+  it("takes back the AI's web-chat answer to an anonymous visitor whose chat ended: failed, never counted as an answer", async () => {
+    const { fake, calls, track } = takingBack();
+    const queued: Envelope[] = [];
+    const webchat = new WebchatSender({
+      queue: { enqueue: async (e) => void queued.push(...e) },
+      clock: { now: () => new Date(NOW) },
+      sessions: { hasLiveSession: async () => false },
+    });
+    const toVisitor = {
+      ...aiAnswer,
+      channel: 'webchat' as const,
+      to: { kind: 'webchat_visitor' as const, value: 'vs_1' },
+    };
+    await deliverReply({ ...deps(fake, sent), senders: { webchat }, track }, toVisitor, 1);
+    expect(calls).toEqual([
+      ['claim'],
+      ['failed', 'webchat_session_ended', NOW],
+      ['waiting', 'cv_1', '2025-06-10T11:59:30.000Z', '2025-06-10T11:59:30.001Z'],
+      ['first response taken back', 'cv_1', NOW],
+      ['clock', 'unanswered', 'cv_1', NOW],
+    ]);
+    expect(queued).toEqual([]);
+  });
+
   it('adds nothing to a send that went out, nor to a retry, nor to an automation message given up', async () => {
     const ok = takingBack();
     await deliverReply({ ...deps(ok.fake, sent), track: ok.track }, message, 1);

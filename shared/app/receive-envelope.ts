@@ -34,7 +34,7 @@ import type {
 import type { Receipt, RouteInbound } from '../domain/router-ports.js';
 import { routableKind } from '../domain/routing/routable.js';
 import type { Customer } from '../domain/timeline.js';
-import { firstReceipt, lateFailureWait } from '../domain/waiting.js';
+import { firstReceipt, lateFailureWait, redeliveredAt } from '../domain/waiting.js';
 import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { languageHintOf } from '../domain/webchat/page-language.js';
@@ -308,7 +308,7 @@ async function resolveCustomerEvent(
     asTouched: current ? conversation?.conversation : undefined,
     unlisted: placed.unlisted,
     overtaken: placed.overtaken === true || item.receivedAt !== undefined, // or late: the resolve overtook it
-    arrivedAt: envelope.receivedAt,
+    arrivedAt: written ? envelope.receivedAt : redeliveredAt(item, envelope),
     firstResponded: conversation?.state.firstResponseAt !== undefined,
   };
   const routed = await routeThenWait(deps.store, waiting, () =>

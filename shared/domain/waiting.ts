@@ -151,6 +151,18 @@ export function redeliveredAt(
   return storedAt !== undefined && storedAt < envelope.receivedAt ? storedAt : envelope.receivedAt;
 }
 
+/**
+ * Whether a delivery is the provider's resend of a message another delivery stored: it did not write
+ * the item, and our webhook took it after that delivery had it (`storedAt`). That delivery, or its
+ * queue's redelivery (which keeps the earlier receipt), tells the clock: the resend wakes no snooze.
+ */
+export function isResend(
+  item: { storedAt?: string | undefined },
+  delivery: { written: boolean; envelope: { receivedAt: string } },
+): boolean {
+  return !delivery.written && item.storedAt !== undefined && item.storedAt < delivery.envelope.receivedAt;
+}
+
 /** Whether the customer waits for an answer: open, with a message no answer followed yet. */
 export function isWaiting(conversation: Pick<Conversation, 'status' | 'waitingSince'>): boolean {
   return conversation.status === 'open' && conversation.waitingSince !== undefined;

@@ -147,4 +147,24 @@ describe('a provider resending a message that was answered', () => {
       });
     },
   );
+
+  it('leaves a conversation snoozed after the answer snoozed: the resend is no word from the customer', async () => {
+    const [whatsapp] = channels('Can you check my order please?', 3);
+    const c = whatsapp as Channel;
+    const at = new Date(rt.manual.now()).toISOString();
+    await send(c, at);
+    const conversationId = (await find(c.who)).openConversationId as string;
+    await rt.advance(MIN);
+    expect(
+      (await rt.call('POST', `/api/conversations/${conversationId}/replies`, { text: 'Checking' })).status,
+    ).toBe(202);
+    await rt.idle();
+    const until = new Date(rt.manual.now() + 30 * MIN).toISOString();
+    await rt.api('POST', `/api/conversations/${conversationId}/snooze`, { until });
+    await rt.advance(2 * MIN);
+    await send(c, at);
+    const after = await conversation(conversationId);
+    expect(after.snoozedUntil).toBe(until);
+    expect(after.waiting).toBe(false);
+  });
 });

@@ -34,7 +34,7 @@ import type {
 import type { Receipt, RouteInbound } from '../domain/router-ports.js';
 import { routableKind } from '../domain/routing/routable.js';
 import type { Customer } from '../domain/timeline.js';
-import { firstReceipt, lateFailureWait } from '../domain/waiting.js';
+import { firstReceipt, isResend, lateFailureWait, redeliveredAt } from '../domain/waiting.js';
 import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
 import { languageHintOf } from '../domain/webchat/page-language.js';
@@ -242,6 +242,8 @@ async function updateCustomer(
 /**
  * Applies the event of a known identity: who, where on the timeline, what it changes, then routing.
  * An event about a message we sent (`sent`: a bounce) is that message's customer's, in its conversation.
+ * The clock hears of a call's end (a missed call's timer, a call-back's answer) and of the customer's
+ * message, but for a provider's resend of one stored before (`isResend`: its delivery told it).
  */
 async function resolveCustomerEvent(
   deps: ResolverDeps,
@@ -308,7 +310,7 @@ async function resolveCustomerEvent(
     asTouched: current ? conversation?.conversation : undefined,
     unlisted: placed.unlisted,
     overtaken: placed.overtaken === true || item.receivedAt !== undefined, // or late: the resolve overtook it
-    arrivedAt: envelope.receivedAt,
+    arrivedAt: written ? envelope.receivedAt : redeliveredAt(item, envelope),
     firstResponded: conversation?.state.firstResponseAt !== undefined,
   };
   const routed = await routeThenWait(deps.store, waiting, () =>
@@ -318,8 +320,8 @@ async function resolveCustomerEvent(
   const firstWord = profile !== undefined && profile.lastInboundAt === undefined;
   const automated = envelope.kind === 'message' && envelope.data?.automated === true;
   const told = { seen: conversation?.conversation, reopened, firstWord, routed, automated };
-  if (inbound) await tellClockOfMessage(deps.track, waiting, told);
-  else await tellClockOfCallEnd(deps, envelope, waiting); // a missed call's timer, a call-back's answer
+  if (!inbound) await tellClockOfCallEnd(deps, envelope, waiting);
+  else if (!isResend(item, { written, envelope })) await tellClockOfMessage(deps.track, waiting, told);
   await endWaitAtStop(deps, { envelope, item, profile });
   return { customerId, conversationId, written };
 }

@@ -39,8 +39,12 @@ export function candidateIdentities(
   // characters (a Japanese or Chinese keyboard: ＋９７１) is searched as the number.
   const digits = asciiDigits(q.normalize('NFKC'));
   if (/^[\d\s()+.\-:a-z]+$/i.test(digits) && /\d{4}/.test(digits.replace(/\D/g, ''))) {
-    const e164 = normalisePhone(digits, phone);
-    if (e164) {
+    // Bare digits read as a national number (`21988197564` in Brazil) are tried with their `+` too,
+    // the reading before: a number copied from an id without its `+` still finds its customer.
+    const bare = /^[1-9]\d{10,14}$/.test(digits);
+    const international = bare ? normalisePhone(digits, { ...phone, international: true }) : undefined;
+    for (const e164 of new Set([normalisePhone(digits, phone), international])) {
+      if (!e164) continue;
       // Either form of a Brazilian or Mexican mobile finds its customer, keyed under either.
       const key: Identity = { kind: 'phone', value: phoneIdentityKey(e164) };
       found.push(key, ...earlierIdentities(key));

@@ -16,7 +16,9 @@ export interface PhoneOptions {
 /**
  * Normalises a phone number as any channel writes it (`(415) 555-0100`, `+1 415-555-0100`, WhatsApp's
  * `14155550100`, Twilio's `whatsapp:+14155550100`) to E.164, or returns undefined when it is not one.
- * Digits-only input of 11+ digits is read as international (WhatsApp ids carry the country code, no `+`).
+ * Digits-only input of 11+ digits is a national number of `defaultRegion` when it is one as written
+ * there (`nationalAsWritten`: a Brazilian mobile `21988197564`), else international (an id that
+ * carries the country code without its `+`); `international` (a WhatsApp `wa_id`) always is.
  */
 export function normalisePhone(input: string, options: PhoneOptions = {}): string | undefined {
   const { defaultRegion = 'US', international = false } = options;
@@ -25,6 +27,8 @@ export function normalisePhone(input: string, options: PhoneOptions = {}): strin
   if (stripped.length === 0 || stripped.length > 40) return undefined;
   // A leading 0 is a trunk prefix (`020 7946 0958`), never a country code.
   const digitsOnly = international ? /^[1-9]\d{5,14}$/.test(stripped) : /^[1-9]\d{10,14}$/.test(stripped);
+  const national = digitsOnly && !international ? nationalAsWritten(stripped, defaultRegion) : undefined;
+  if (national) return national;
   const candidate = digitsOnly ? `+${stripped}` : stripped;
   const parsed = parsePhoneNumberFromString(candidate, defaultRegion);
   if (parsed?.isPossible()) return parsed.number;
@@ -32,6 +36,21 @@ export function normalisePhone(input: string, options: PhoneOptions = {}): strin
   // (test numbers, new ranges): keep the digits rather than lose the sender.
   if (digitsOnly) return candidate;
   return legacyWithPlus(stripped);
+}
+
+/**
+ * The E.164 form of bare digits read as a national number of `region`, when they are one there as
+ * people there write it: valid for the region, and its national format has the same digits (Brazil's
+ * `(21) 98819-7564` for `21988197564`, Russia's `8 (912) 345-67-89`). Not where the format writes a
+ * trunk prefix the digits lack (`4915112345678` in Germany is `04915…` at home: the number of +49),
+ * nor what no national format fits (`12025550123` in Germany): those stay international, as before.
+ * Digits starting with the region's own country code and a valid number after it are that number.
+ */
+function nationalAsWritten(digits: string, region: CountryCode): string | undefined {
+  const parsed = parsePhoneNumberFromString(digits, region);
+  if (!parsed?.isValid()) return undefined;
+  const written = parsed.formatNational();
+  return written !== digits && written.replace(/\D/g, '') === digits ? parsed.number : undefined;
 }
 
 /**

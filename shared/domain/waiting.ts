@@ -129,14 +129,42 @@ export function clockStart(message: {
  * When the resolver first received a customer's message, when later than its time: the first delivery's
  * time (or the one a late message keeps on its item); a redelivery's, the webhook's receipt, no later
  * than the first delivery's (a queue's redelivery carries it unchanged), so a message an answer came
- * after was never seen as crossing it.
+ * after was never seen as crossing it. A provider's resend (the same wamid, MessageSid, mid or mail,
+ * posted to our webhook again after the item was stored) carries its own, later receipt: the item's
+ * `storedAt`, when the delivery that wrote it had it, bounds it, so an answer made since still answered it.
  */
 export function firstReceipt(
-  item: { at: string; receivedAt?: string | undefined },
+  item: { at: string; receivedAt?: string | undefined; storedAt?: string | undefined },
   delivery: { written: boolean; now: string; envelope: { receivedAt: string } },
 ): string | undefined {
-  const receipt = item.receivedAt ?? (delivery.written ? delivery.now : delivery.envelope.receivedAt);
+  const receipt =
+    item.receivedAt ?? (delivery.written ? delivery.now : redeliveredAt(item, delivery.envelope));
   return receipt > item.at ? receipt : undefined;
+}
+
+/**
+ * When our webhook first took a message another delivery wrote: this delivery's receipt, no later than
+ * the item's `storedAt` (a provider's resend is taken again, after it); the receipt for items stored
+ * before `storedAt` was kept.
+ */
+export function redeliveredAt(
+  item: { storedAt?: string | undefined },
+  envelope: { receivedAt: string },
+): string {
+  const { storedAt } = item;
+  return storedAt !== undefined && storedAt < envelope.receivedAt ? storedAt : envelope.receivedAt;
+}
+
+/**
+ * Whether a delivery is the provider's resend of a message another delivery stored: it did not write
+ * the item, and our webhook took it after that delivery had it (`storedAt`). That delivery, or its
+ * queue's redelivery (which keeps the earlier receipt), tells the clock: the resend wakes no snooze.
+ */
+export function isResend(
+  item: { storedAt?: string | undefined },
+  delivery: { written: boolean; envelope: { receivedAt: string } },
+): boolean {
+  return !delivery.written && item.storedAt !== undefined && item.storedAt < delivery.envelope.receivedAt;
 }
 
 /** Whether the customer waits for an answer: open, with a message no answer followed yet. */

@@ -85,6 +85,21 @@ describe('candidateIdentities', () => {
     ]);
   });
 
+  it('reads a Brazilian mobile typed as bare digits in Brazil, then with its `+` as before', () => {
+    const phones = (q: string) =>
+      candidateIdentities(q, { defaultRegion: 'BR' })
+        .filter((i) => i.kind === 'phone')
+        .map((i) => i.value);
+    // The national number first (and the eight-digit form a WhatsApp id may be stored under).
+    expect(phones('21988197564')).toEqual(['+5521988197564', '+552188197564', '+21988197564']);
+    expect(phones('11987650001')).toEqual(['+5511987650001', '+551187650001', '+11987650001']);
+    // A US number written with its 1 reads as Brazilian there (valid in Brazil's plan too): found either way.
+    expect(phones('14155550100')).toEqual(['+5514155550100', '+14155550100']);
+    // Punctuated, or with its country code: one reading.
+    expect(phones('(21) 98819-7564')).toEqual(['+5521988197564', '+552188197564']);
+    expect(phones('5521988197564')).toEqual(['+5521988197564', '+552188197564']);
+  });
+
   it('tries no phone for text with fewer than four digits, and no handle for text with spaces', () => {
     expect(candidateIdentities('Sheena Nelson', { defaultRegion: 'US' })).toEqual([]);
     expect(candidateIdentities('abc123', { defaultRegion: 'US' }).map((i) => i.kind)).toEqual([

@@ -85,6 +85,20 @@ describe('a customer message that crosses the answer', () => {
     expect(firstReceipt(late, { written: false, now: plus(90), envelope })).toBe(plus(63));
     expect(firstReceipt({ at: plus(70) }, { written: true, now: plus(62), envelope })).toBeUndefined();
   });
+
+  it('a provider’s resend, taken by our webhook after the item was stored: no later than the store', () => {
+    const item = { at: plus(57), storedAt: plus(58) };
+    const resent = { receivedAt: plus(180) };
+    expect(firstReceipt(item, { written: false, now: plus(181), envelope: resent })).toBe(plus(58));
+    // The answer at 60 came after it: the resend starts no wait.
+    expect(mayStartWaiting({ status: 'open', answeredAt: plus(60) } as Conversation, item.at, plus(58))).toBe(
+      false,
+    );
+    // The queue's redelivery of the first envelope keeps its receipt, earlier than the store.
+    expect(firstReceipt(item, { written: false, now: plus(181), envelope: { receivedAt: plus(57.5) } })).toBe(
+      plus(57.5),
+    );
+  });
 });
 
 describe('a reopened conversation', () => {

@@ -27,6 +27,7 @@ const BY_OPERATION: Readonly<Record<string, Readonly<Record<number, readonly str
     409: [
       'assignee_changed',
       'sms_opted_out',
+      'whatsapp_opted_out',
       'email_suppressed',
       'messaging_window_closed',
       'channel_not_available',

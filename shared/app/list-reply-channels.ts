@@ -9,6 +9,7 @@ import type { ReplyStore } from '../domain/reply-ports.js';
 import { type ReplyChannel, SMS_NUMBER_STATES, smsNumbers } from '../domain/sms-numbers.js';
 import { contactStateFor } from '../domain/sms-opt-out.js';
 import type { Conversation } from '../domain/timeline.js';
+import { contactStateQuery } from '../domain/whatsapp-opt-out.js';
 import { NotFoundError } from '../errors.js';
 import { existingCustomer } from './read-customer.js';
 import { type ReplyDestination, replyDestination } from './reply-destination.js';
@@ -67,7 +68,7 @@ export async function listReplyChannels(
       const numbers = await numbersOf(deps.replies.store, channel, to);
       const state = numbers?.complete
         ? contactStateFor(numbers.states, from)
-        : await deps.replies.store.getContactState(to, from);
+        : await deps.replies.store.getContactState(...contactStateQuery(channel, to, from));
       const option = channelOption({
         channel,
         now,

@@ -230,6 +230,7 @@ async function updateCustomer(
     ...(placed.reopened && placed.late ? { holdOpen: true } : {}),
     typedEmail: typedIdentities(envelope)[0]?.value,
     ...lastNumbers(resolving, placed.inbound, whatsapp),
+    ...(envelope.kind === 'system' && whatsapp ? { numberChanged: true } : {}),
     // No profile yet: its first write lists the customer (a crash before it: the retry finds none either).
     ...(profile ? {} : { firstContact: true }),
   };

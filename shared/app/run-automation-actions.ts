@@ -7,6 +7,7 @@ import { checkReplyContent, uncarried } from '../domain/reply-content.js';
 import { durationMs } from '../domain/sla/duration.js';
 import { snoozedItem, snoozeTimer } from '../domain/snooze.js';
 import type { Conversation } from '../domain/timeline.js';
+import { contactStateQuery } from '../domain/whatsapp-opt-out.js';
 import { logger } from '../log.js';
 import { refillHolder } from './refill-holder.js';
 import { replyDestination } from './reply-destination.js';
@@ -57,7 +58,7 @@ async function otherChannel(ports: AutomationPorts, conversation: Conversation, 
       );
       // Never chosen for the customer: the chat of a visitor nobody vouched for (a stranger merged in).
       if (vouched === false) continue;
-      const state = await store.getContactState(to, from);
+      const state = await store.getContactState(...contactStateQuery(channel, to, from));
       checkReplyRules({
         channel,
         now: clock.now(),

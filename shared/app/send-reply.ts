@@ -27,6 +27,7 @@ import { answeredAt, answersCustomer, clockAuthorOf, repliedAt } from '../domain
 import { isUnverifiedVisitor } from '../domain/webchat/anonymous-view.js';
 import { replyChannelOf } from '../domain/webchat/attachments.js';
 import { hasVerifiedEmail } from '../domain/webchat/email-fallback.js';
+import { contactStateQuery } from '../domain/whatsapp-opt-out.js';
 import { NotFoundError } from '../errors.js';
 import { errorFields, logger } from '../log.js';
 import { replyCopies } from './reply-copies.js';
@@ -313,7 +314,7 @@ export async function sendReply(
     recipient,
     input.request,
   );
-  const state = await deps.store.getContactState(to, from);
+  const state = await deps.store.getContactState(...contactStateQuery(channel, to, from));
   const permit = checkReplyRules({
     channel,
     now: deps.clock.now(),

@@ -106,6 +106,8 @@ export function isCallNews(envelope: Envelope): boolean {
  * what it is about, it reopens nothing, wakes nothing, starts no wait and is routed nowhere.
  */
 export function goesBeside(envelope: Envelope): boolean {
+  // The provider's own news about the customer (WhatsApp's `user_changed_number`): no word of theirs.
+  if (envelope.kind === 'system') return true;
   if (envelope.kind === 'message') {
     if (isProviderNotice(envelope) || isStandby(envelope) || isContext(envelope) || isLike(envelope))
       return true;

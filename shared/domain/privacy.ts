@@ -29,7 +29,7 @@ export const CustomerExportSchema = z.object({
   contactStates: z
     .array(StoredRecordSchema)
     .describe(
-      "each identity's contact states (`kind`, `value`; `number`: the number of ours an SMS STOP or START was texted to; `blocked`, `reason`, `at`): SMS opt-outs and email suppressions, up to 20 an identity",
+      "each identity's contact states (`kind`, `value`; `number`: the number of ours an SMS STOP or START was texted to, `whatsapp` for a WhatsApp one; `blocked`, `reason`, `at`): SMS opt-outs and email suppressions, up to 20 an identity",
     ),
   webchatSessions: z
     .array(StoredRecordSchema)

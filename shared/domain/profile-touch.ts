@@ -71,6 +71,7 @@ export function profileTouchNeeded(profile: ProfileState | undefined, touch: Pro
   if (touch.typedEmail !== undefined && touch.typedEmail !== profile.typedEmail) return true;
   // A number replies go to, not set yet: even a late message sets it (see `fillReplyNumbers`).
   if (typeof touch.whatsappAddress === 'string' && profile.whatsappAddress === undefined) return true;
+  if (touch.numberChanged && touch.whatsappAddress !== profile.whatsappAddress) return true;
   if (touch.smsAddress !== undefined && profile.smsAddress === undefined) return true;
   const channelTime = profile.lastInboundByChannel?.[touch.channel];
   if (reopensWhatsApp(profile, touch, channelTime)) return true;

@@ -12,6 +12,7 @@ import type { ContactState } from './resolver-ports.js';
 import { optedOutDetail } from './sms-opt-out.js';
 import { templateText } from './template-text.js';
 import type { Customer, TimelineItem } from './timeline.js';
+import { whatsappOptOutRefusal } from './whatsapp-opt-out.js';
 import { whatsAppWindowClosed, windowClosedOn } from './whatsapp-window.js';
 
 const HOUR = 3_600_000;
@@ -31,6 +32,7 @@ export const ReplyRefusalSchema = z.enum([
   'whatsapp_window_closed',
   'messaging_window_closed',
   'sms_opted_out',
+  'whatsapp_opted_out',
   'email_suppressed',
   'ambiguous_recipient',
   'webchat_not_available',
@@ -94,7 +96,7 @@ export interface ReplyContext {
    * agent's reply only, so an automated message on Messenger or Instagram goes out within 24 hours or not at all.
    */
   automated: boolean;
-  /** An SMS opt-out or an email suppression on the address. */
+  /** An SMS or WhatsApp opt-out, or an email suppression, on the address. */
   blocked?: { reason: string; at: string; number?: string | undefined } | undefined;
 }
 
@@ -112,10 +114,10 @@ export function checkReplyRules(context: ReplyContext): ReplyPermit {
   const since = context.lastInboundAt ? context.now.getTime() - Date.parse(context.lastInboundAt) : Infinity;
   switch (context.channel) {
     case 'whatsapp': {
-      const closed = context.hasTemplate
-        ? undefined
-        : whatsAppWindowClosed(context, since > WHATSAPP_WINDOW_MS);
+      const closed = !context.hasTemplate && whatsAppWindowClosed(context, since > WHATSAPP_WINDOW_MS);
       if (closed) throw refuse('whatsapp_window_closed', closed, 422);
+      const optedOut = whatsappOptOutRefusal(context);
+      if (optedOut) throw refuse('whatsapp_opted_out', optedOut, 409);
       return {};
     }
     case 'messenger':
@@ -188,7 +190,8 @@ export function channelOption(context: Omit<ReplyContext, 'hasTemplate' | 'autom
   } catch (error) {
     const refused = { channel, ...refusalOf(error) };
     if (refused.reason !== 'whatsapp_window_closed') return { ...refused, available: false };
-    checkReplyRules({ ...context, hasTemplate: true, automated: false });
+    const optedOut = whatsappOptOutRefusal({ ...context, hasTemplate: true, automated: false });
+    if (optedOut) return { channel, reason: 'whatsapp_opted_out', detail: optedOut, available: false };
     return { ...refused, available: true, needsTemplate: true };
   }
 }

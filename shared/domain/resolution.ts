@@ -8,6 +8,7 @@ import { replyItemId } from './replies.js';
 import { decodeReplyKey } from './reply-key.js';
 import type { ContactState, OncePlacement } from './resolver-ports.js';
 import type { PlacedTimelineItem, TimelineItem } from './timeline.js';
+import { WHATSAPP_STATE } from './whatsapp-opt-out.js';
 
 /** The timeline id of a message: the channel and the provider's own id. */
 export function messageItemId(envelope: { channel: string; providerMessageId: string }): string {
@@ -282,8 +283,9 @@ export function contactStateOf(envelope: Envelope, at = envelope.occurredAt): Co
     return { ...common, blocked: true, reason: envelope.errors?.[0]?.code ?? 'suppressed' };
   }
   if (envelope.kind === 'message' && envelope.direction === 'inbound') {
-    // Toward the number of ours it was texted to: Twilio keeps opt-outs per sending number.
-    const number = smsBusinessPhone(envelope);
+    // Toward the number of ours it was texted to: Twilio keeps opt-outs per sending number. WhatsApp's
+    // toward WHATSAPP_STATE: an SMS STOP and a WhatsApp PARAR each hold on their own channel.
+    const number = envelope.channel === 'whatsapp' ? WHATSAPP_STATE : smsBusinessPhone(envelope);
     const toward = { ...common, ...(number ? { number } : {}) };
     const optOut = envelope.data?.optOut;
     if (optOut === 'stop') return { ...toward, blocked: true, reason: STOP_REASON };

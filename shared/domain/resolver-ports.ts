@@ -136,6 +136,7 @@ export interface ProfileTouch extends Pick<Customer, 'smsBusinessNumber'> {
   typedEmail?: string | undefined;
   /** A WhatsApp message's sender as WhatsApp wrote it, or a number change's new number (replies go to it). */
   whatsappAddress?: string | null | undefined;
+  numberChanged?: boolean | undefined; // A number change's: quiet, so `stale`, but it sets whatsappAddress.
   /** An SMS's sender (SMS replies go to it). Undefined: left as it is. */
   smsAddress?: string | undefined;
   /**

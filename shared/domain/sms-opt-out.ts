@@ -1,5 +1,6 @@
 import type { Channel } from './envelope.js';
 import type { ContactState } from './resolver-ports.js';
+import { WHATSAPP_STATE } from './whatsapp-opt-out.js';
 
 /** Twilio's error for a text to a number that texted STOP to ours ("attempt to send to unsubscribed recipient"). */
 export const TWILIO_UNSUBSCRIBED = '21610';
@@ -40,12 +41,15 @@ export function unsubscribedState(
  * named none of our numbers). So an old STOP holds for every number of ours until the customer texts
  * START to the one we would write from, and a START to one number never lifts a STOP sent to another.
  * With no `from` (a message from the configured number, not known here): the latest block of any
- * number, so nothing goes to someone who opted out of the number it might go from.
+ * number, so nothing goes to someone who opted out of the number it might go from. WhatsApp's state
+ * (`from` WHATSAPP_STATE) is its own alone: it and the SMS states never stand for each other.
  */
 export function contactStateFor(
-  states: readonly ContactState[],
+  all: readonly ContactState[],
   from: string | undefined,
 ): ContactState | undefined {
+  if (from === WHATSAPP_STATE) return all.find((s) => s.number === WHATSAPP_STATE);
+  const states = all.filter((s) => s.number !== WHATSAPP_STATE);
   const whole = states.find((s) => s.number === undefined);
   const candidates =
     from === undefined

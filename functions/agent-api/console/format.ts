@@ -65,6 +65,7 @@ const REASONS: Record<string, string> = {
   whatsapp_window_closed: 'the 24-hour window is closed: only an approved template may go out',
   messaging_window_closed: 'the customer last wrote more than 7 days ago: no reply until they write again',
   sms_opted_out: 'the customer texted STOP: no SMS until they text START',
+  whatsapp_opted_out: 'the customer opted out on WhatsApp: only a reply after they write again',
   email_suppressed: 'the address is suppressed (bounce or complaint)',
   no_address: 'no address on this channel',
   webchat_not_available:

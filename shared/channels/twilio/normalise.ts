@@ -8,6 +8,7 @@ import type {
 } from '#shared/domain/envelope.js';
 import { decodeReplyKey } from '#shared/domain/reply-key.js';
 import { headOf } from '#shared/domain/text-cut.js';
+import { whatsappKeyword } from '#shared/domain/whatsapp-opt-out.js';
 import { ValidationError } from '#shared/errors.js';
 import { hot } from '#shared/validation/hot.js';
 import { hasVisibleText } from '#shared/validation/visible-text.js';
@@ -309,6 +310,8 @@ function optOutOf(message: TwilioMessageParams, channel: Channel): TwilioOptOut 
     const type = TwilioOptOutTypeSchema.safeParse(message.OptOutType);
     if (type.success) return type.data.toLowerCase() as TwilioOptOut;
   }
+  // WhatsApp through Twilio: Threadline's own keywords (Twilio does not filter WhatsApp).
+  if (channel === 'whatsapp') return whatsappKeyword(message.Body);
   if (channel !== 'sms' || message.Body === undefined) return undefined;
   return OPT_OUT_KEYWORDS.get(message.Body.trim().toUpperCase());
 }

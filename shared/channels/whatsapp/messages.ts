@@ -1,5 +1,6 @@
 import type { EnvelopeInput, Identity } from '#shared/domain/envelope.js';
 import { headOf } from '#shared/domain/text-cut.js';
+import { whatsappKeyword } from '#shared/domain/whatsapp-opt-out.js';
 import { optional, phoneIdentity, RejectedItem, uniqueIdentities } from '../normalised.js';
 import { contextData, mediaCaption, messageContent, NO_DATA } from './message-content.js';
 import type { WhatsAppContact, WhatsAppMessage, WhatsAppSystem } from './schema.js';
@@ -34,11 +35,19 @@ export function messageEnvelopes(
 
   const content = messageContent(message);
   const extra = contextData(message);
+  // A text that is an opt-out or opt-in keyword alone (PARAR, STOP, VOLTAR...): see whatsapp-opt-out.ts.
+  const optOut =
+    direction === 'inbound' && message.type === 'text' ? whatsappKeyword(content.text) : undefined;
   // Most messages are plain text from a customer without a username: no data at all.
   const data =
-    content.data === undefined && extra === NO_DATA && people.username === undefined
+    content.data === undefined && extra === NO_DATA && people.username === undefined && !optOut
       ? NO_DATA
-      : { ...content.data, ...extra, ...optional('username', people.username) };
+      : {
+          ...content.data,
+          ...extra,
+          ...optional('username', people.username),
+          ...optional('optOut', optOut),
+        };
   return [
     {
       id: `whatsapp:msg:${wamid}`,

@@ -52,6 +52,9 @@ export const REQUEST_WORDS: ReadonlySet<string> = new Set([
   ...['preciso', 'precisava', 'quero', 'queria', 'gostaria', 'cancelar', 'cancelem', 'reembolso'],
   ...['devolver', 'devolucao', 'trocar', 'troca', 'encomenda', 'pedido', 'chegou', 'chegaram'],
   ...['falta', 'faltam', 'faltou', 'onde', 'ainda', 'outra', 'outro', 'tambem', 'urgente'],
+  // Brazilian Portuguese as typed on WhatsApp ("1 cadê o resto", "1 kd o reembolso", "1 me liga pfv")
+  ...['cade', 'kd', 'faltando', 'veio', 'vieram', 'estorno', 'estornar', 'reembolsar', 'devolvam'],
+  ...['pfv', 'pfvr', 'pf', 'liga', 'ligar', 'ligue', 'ligacao', 'problema', 'problemas', 'defeito'],
   // Spanish
   ...['ayuda', 'ayudar', 'ayudenme', 'ayudeme', 'pueden', 'puede', 'podria', 'podrian', 'necesito'],
   ...['quiero', 'quisiera', 'reembolso', 'devolucion', 'cambiar', 'cambio', 'llego', 'llegado'],
@@ -60,6 +63,17 @@ export const REQUEST_WORDS: ReadonlySet<string> = new Set([
   ...['ساعدني', 'ساعدوني', 'مساعدة', 'فضلك', 'سمحت', 'ممكن', 'اريد', 'ابغى', 'ابي', 'احتاج', 'الغاء'],
   ...['استرجاع', 'استرداد', 'ارجاع', 'تبديل', 'استبدال', 'طلب', 'طلبي', 'الطلب', 'طلبية', 'وصل'],
   ...['يصل', 'وصلت', 'يوصل', 'وين', 'اين', 'متى', 'لسه', 'لازال', 'مازال', 'عاجل', 'ايضا', 'كمان'],
+]);
+
+/**
+ * Two words that together, side by side, make the text a request though neither does alone ("1 até
+ * agora nada": "até" and "agora" each fit a remark), folded and joined by one space.
+ */
+export const REQUEST_PHRASES: ReadonlySet<string> = new Set([
+  'ate agora',
+  'ate hoje',
+  'hasta ahora',
+  'hasta hoy',
 ]);
 
 /** Words that after a number make it a count ("2 items", "3 dias", "٣ أيام"), not a score. */

@@ -1,6 +1,6 @@
 import { asciiDigits } from '../digits.js';
 import type { TimelineItem } from '../timeline.js';
-import { COUNT_WORDS, foldWord, NUMBER_WORDS, REQUEST_WORDS } from './answer-words.js';
+import { COUNT_WORDS, foldWord, NUMBER_WORDS, REQUEST_PHRASES, REQUEST_WORDS } from './answer-words.js';
 
 /** The longest text still read as an answer: a score and a short comment, not a new request. */
 export const CSAT_ANSWER_MAX_CHARS = 500;
@@ -42,7 +42,7 @@ export const CSAT_COMMENT_MAX_WORDS = 12;
 
 /**
  * Whether what follows a typed score is a short remark on the service: no question mark, at most
- * CSAT_COMMENT_MAX_WORDS words, no request word, and not a count ("2 items"). Splitting on one
+ * CSAT_COMMENT_MAX_WORDS words, no request word or two-word request phrase, and not a count ("2 items"). Splitting on one
  * character class is linear in the (bounded) input.
  */
 function isRemark(text: string): boolean {
@@ -50,7 +50,9 @@ function isRemark(text: string): boolean {
   const words = foldWord(text).split(WORD_BREAKS).filter(Boolean);
   if (words.length > CSAT_COMMENT_MAX_WORDS) return false;
   if (COUNT_WORDS.has(words[0] ?? '')) return false;
-  return !words.some((word) => REQUEST_WORDS.has(word));
+  return !words.some(
+    (word, i) => REQUEST_WORDS.has(word) || (i > 0 && REQUEST_PHRASES.has(`${words[i - 1]} ${word}`)),
+  );
 }
 
 /**

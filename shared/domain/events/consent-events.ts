@@ -2,6 +2,7 @@ import type { ChangeRecord } from '../change-feed.js';
 import { START_REASON, STOP_REASON } from '../contact-state.js';
 import { ChannelSchema } from '../envelope.js';
 import { UNSUBSCRIBED_REASON } from '../sms-opt-out.js';
+import { WHATSAPP_STATE } from '../whatsapp-opt-out.js';
 import { event, type Image, member, str } from './event-parts.js';
 import type { ConsentReason, IntegrationEvent } from './integration-events.js';
 
@@ -28,8 +29,10 @@ export function consentReasonOf(reason: unknown): ConsentReason {
  */
 export function consentEvents(record: ChangeRecord, item: Image, old: Image | undefined): IntegrationEvent[] {
   const [customerId, address, at] = [str(item.customerId), str(item.value), str(item.at)];
-  // A phone number's states are its SMS opt-outs (keywords, Twilio's 21610); another address's, its own channel's.
-  const channel = item.kind === 'phone' ? 'sms' : member(ChannelSchema, item.kind);
+  // A phone number's states are its SMS opt-outs (keywords, Twilio's 21610) and its WhatsApp one (toward
+  // `whatsapp`); another address's, its own channel's.
+  const phone = item.number === WHATSAPP_STATE ? 'whatsapp' : 'sms';
+  const channel = item.kind === 'phone' ? phone : member(ChannelSchema, item.kind);
   if (!customerId || !address || !at || !channel || typeof item.blocked !== 'boolean') return [];
   if (old && old.blocked === item.blocked) return [];
   const type = item.blocked ? 'contact.opted_out' : 'contact.opted_in';

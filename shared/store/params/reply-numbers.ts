@@ -41,7 +41,12 @@ export function setReplyNumbers(
 export function fillReplyNumbers(touch: ProfileTouch, values: Record<string, unknown>, sets: string[]): void {
   if (typeof touch.whatsappAddress === 'string') {
     values[':whatsappAddress'] = touch.whatsappAddress;
-    sets.push('whatsappAddress = if_not_exists(whatsappAddress, :whatsappAddress)');
+    // A number change (quiet, so stale) moves it all the same: the old number is no longer theirs.
+    sets.push(
+      touch.numberChanged
+        ? 'whatsappAddress = :whatsappAddress'
+        : 'whatsappAddress = if_not_exists(whatsappAddress, :whatsappAddress)',
+    );
   }
   if (touch.smsAddress !== undefined) {
     values[':smsAddress'] = touch.smsAddress;

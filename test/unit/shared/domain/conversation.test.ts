@@ -175,6 +175,34 @@ describe('placeEvent', () => {
   });
 });
 
+describe('placeEvent: the provider’s news about the customer', () => {
+  it('files a WhatsApp number change quietly beside: it reopens, opens and wakes nothing', () => {
+    const change = (occurredAt: string): Envelope =>
+      envelope({
+        kind: 'system',
+        event: 'identity_changed',
+        id: 'whatsapp:msg:wamid.S1',
+        provider: 'meta',
+        channel: 'whatsapp',
+        occurredAt,
+        receivedAt: occurredAt,
+        rawRef: 'meta:abc#',
+        providerMessageId: 'wamid.S1',
+        customer: { kind: 'phone', value: '+5511987650101' },
+        newIdentity: { kind: 'phone', value: '+5511987650102' },
+      });
+    const quiet = { conversationId: 'cv_1', reopen: false, quiet: true };
+    // Within the reopen window, and after it: the last conversation, as it is.
+    expect(placeEvent(change('2025-06-08T21:05:00.000Z'), resolved, 'cu_1', undefined, undefined)).toEqual(
+      quiet,
+    );
+    expect(placeEvent(change('2025-06-20T21:05:00.000Z'), resolved, 'cu_1', undefined, undefined)).toEqual(
+      quiet,
+    );
+    expect(isCustomerSpeaking(change(RESOLVED_AT))).toBe(false);
+  });
+});
+
 describe('reopenOrNext: the reopen window placeEvent and missedCallPlace both follow', () => {
   const WINDOW = 3_600_000;
   const last = { conversationId: 'cv_1', resolvedAt: RESOLVED_AT };

@@ -191,10 +191,13 @@ describe('normaliseTwilioMessage: opt-out keywords', () => {
     expect(only(normaliseTwilioMessage(message, CTX))).toMatchObject({ data: { optOut } });
   });
 
-  it('does not read STOP on WhatsApp as an opt-out: Twilio filters SMS only', () => {
-    const envelope = only(normaliseTwilioMessage(vary('whatsapp_inbound', { Body: 'STOP' }), CTX));
-    expect(envelope).toMatchObject({ text: 'STOP' });
-    expect(envelope).not.toHaveProperty('data');
+  it('reads STOP or PARAR on WhatsApp as Threadline’s own opt-out (Twilio filters SMS only), HELP as a message', () => {
+    for (const Body of ['STOP', 'parar']) {
+      const envelope = only(normaliseTwilioMessage(vary('whatsapp_inbound', { Body }), CTX));
+      expect(envelope).toMatchObject({ text: Body, data: { optOut: 'stop' } });
+    }
+    const help = only(normaliseTwilioMessage(vary('whatsapp_inbound', { Body: 'HELP' }), CTX));
+    expect(help).not.toHaveProperty('data');
   });
 });
 

@@ -65,6 +65,12 @@ describe('parseCsatText', () => {
     ['٥، خدمة ممتازة', { score: 5, comment: 'خدمة ممتازة' }],
     ['٣ نجوم', { score: 3 }],
     ['خمسة', { score: 5 }],
+    // A remark stays a remark: none of Brazil's request words in it.
+    ['5 adorei, obrigada!!', { score: 5, comment: 'adorei, obrigada!!' }],
+    ['3 mais ou menos', { score: 3, comment: 'mais ou menos' }],
+    ['1 péssimo atendimento', { score: 1, comment: 'péssimo atendimento' }],
+    ['5 nada a reclamar', { score: 5, comment: 'nada a reclamar' }],
+    ['4 agora sim', { score: 4, comment: 'agora sim' }],
   ])('reads %j (Portuguese, Spanish, Arabic) as %j', (text, answer) => {
     expect(parseCsatText(text)).toEqual(answer);
   });
@@ -87,6 +93,17 @@ describe('parseCsatText', () => {
     ['٣ أيام ولا رد'],
     ['٣٫٥'],
     ['2 a 3'],
+    // Brazil's WhatsApp shorthand: a new problem after the score ("cadê", "kd", "pfv", "até agora").
+    ['1 veio faltando peça'],
+    ['2 e o meu estorno'],
+    ['1 cadê o resto'],
+    ['1 kd o reembolso'],
+    ['1 me liga pfv'],
+    ['1 até agora nada'],
+    ['2 não veio o brinde'],
+    ['1 o tênis veio errado manda outro'],
+    ['2 tive um problema com a devolução'],
+    ['1 hasta ahora nada'],
     // A word an object has by inheritance is no number word.
     ['constructor'],
     ['toString'],

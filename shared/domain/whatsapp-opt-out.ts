@@ -15,16 +15,16 @@ export const WHATSAPP_STATE = 'whatsapp';
 
 /**
  * The words that opt out (`stop`) or back in (`start`) when they are the whole message (case and
- * accents aside): the SMS side's English ones (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE,
- * OPTOUT; START, UNSTOP), Portuguese (PARAR, SAIR, CANCELAR, DESCADASTRAR; VOLTAR, ATIVAR) and
- * Spanish (BAJA, DETENER, CANCELAR; ALTA, ACTIVAR). Not YES (an everyday answer), nor HELP: on
- * WhatsApp nobody answers a HELP for us, so it is a message for an agent.
+ * accents aside): the SMS side's English ones but CANCEL and END (STOP, STOPALL, UNSUBSCRIBE, QUIT,
+ * REVOKE, OPTOUT; START, UNSTOP), Portuguese (PARAR, SAIR, DESCADASTRAR; VOLTAR, ATIVAR) and Spanish
+ * (BAJA, DETENER; ALTA, ACTIVAR). Not CANCEL, CANCELAR nor END: on a shop's chat a customer who writes
+ * them alone means their order or the chat (no carrier rule asks for them here, as it does on SMS).
+ * Not YES (an everyday answer), nor HELP: on WhatsApp nobody answers a HELP for us, so it is a message
+ * for an agent.
  */
 const KEYWORDS: ReadonlyMap<string, 'stop' | 'start'> = new Map([
-  ...['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'REVOKE', 'OPTOUT'].map(
-    (word) => [word, 'stop'] as const,
-  ),
-  ...['PARAR', 'SAIR', 'CANCELAR', 'DESCADASTRAR', 'BAJA', 'DETENER'].map((word) => [word, 'stop'] as const),
+  ...['STOP', 'STOPALL', 'UNSUBSCRIBE', 'QUIT', 'REVOKE', 'OPTOUT'].map((word) => [word, 'stop'] as const),
+  ...['PARAR', 'SAIR', 'DESCADASTRAR', 'BAJA', 'DETENER'].map((word) => [word, 'stop'] as const),
   ...['START', 'UNSTOP', 'VOLTAR', 'ATIVAR', 'ALTA', 'ACTIVAR'].map((word) => [word, 'start'] as const),
 ]);
 

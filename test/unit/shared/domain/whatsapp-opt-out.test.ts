@@ -16,7 +16,7 @@ describe('whatsappKeyword', () => {
     [' parar ', 'stop'],
     ['Sair!', 'stop'],
     ['STOP', 'stop'],
-    ['cancelar', 'stop'],
+    ['descadastrar', 'stop'],
     ['BAJA', 'stop'],
     ['VOLTAR', 'start'],
     ['start', 'start'],
@@ -29,6 +29,10 @@ describe('whatsappKeyword', () => {
     ['YES'],
     ['HELP'],
     ['quero cancelar o pedido'],
+    // On a shop's chat these mean the order or the chat, not the messages: no carrier rule asks for them.
+    ['Cancelar'],
+    ['cancel'],
+    ['end'],
     [''],
     [`${'x'.repeat(40)}`],
   ])('reads %j as no keyword', (text) => {

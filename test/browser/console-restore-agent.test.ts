@@ -32,8 +32,12 @@ describe('the console lets an admin restore a removed agent', () => {
     await signIn(ana, runtime);
     await ana.getByText(/^Agents \(/).click({ timeout: 30_000 });
     const list = ana.getByRole('list', { name: 'Registered agents' });
-    await list.getByText('dora, agent: away, 0 of 3 open; queues general').waitFor({ timeout: 30_000 });
-    await list.getByText(/^ana \(you\), admin: .*, 0 of 5 open; no queue$/).waitFor({ timeout: 30_000 });
+    await list
+      .getByText('dora, agent: away, 0 of 3 open; queues general; any language')
+      .waitFor({ timeout: 30_000 });
+    await list
+      .getByText(/^ana \(you\), admin: .*, 0 of 5 open; no queue; any language$/)
+      .waitFor({ timeout: 30_000 });
     await ana.close();
   }, 120_000);
 

@@ -40,7 +40,9 @@ export function useComposerFocus(
   const field = () => fieldIn(form.current) ?? area.current;
   const inForm = () => form.current?.contains(document.activeElement) === true;
   useEffect(() => {
-    if (asked) field()?.focus();
+    // Not when the agent went elsewhere since the key (Escape to the heading): only a focus in the box,
+    // or one the mode's redraw dropped, moves to the field.
+    if (asked && (inForm() || focusLost())) field()?.focus();
   }, [asked]);
   useEffect(() => {
     if (!refused.current) return;

@@ -32,6 +32,32 @@ const withAgent = (list: AgentRow[], agent: Registered): AgentRow[] =>
   list.some((a) => a.id === agent.id) ? list : [...list, { ...agent, openConversations: 0 }];
 
 /**
+ * Each agent's newest `agent.load` (count, order seen): a list read under way when one came answers the
+ * count from before it, so the read keeps the event's (`over`), not its own.
+ */
+function useLoadsSeen() {
+  const seen = useRef({ seq: 0, loads: new Map<string, { open: number; seq: number }>() });
+  return {
+    seq: () => seen.current.seq,
+    note<E extends { item?: unknown }>(event: E): E {
+      const { agentId, openConversations } = (event.item ?? {}) as {
+        agentId?: unknown;
+        openConversations?: unknown;
+      };
+      if (typeof agentId !== 'string' || typeof openConversations !== 'number') return event;
+      seen.current.seq += 1;
+      seen.current.loads.set(agentId, { open: openConversations, seq: seen.current.seq });
+      return event;
+    },
+    over: (items: AgentRow[], since: number) =>
+      items.map((a) => {
+        const load = seen.current.loads.get(a.id);
+        return load && load.seq > since ? { ...a, openConversations: load.open } : a;
+      }),
+  };
+}
+
+/**
  * The registered agents, read again when someone's presence moves (the live socket says so) and when a
  * socket opens (its `hello`: what it missed), a second after, once for a burst (a sign-in's hello and
  * presences: one read, not three). An agent's load (open conversations) follows its own live event,
@@ -52,11 +78,14 @@ export function useAgents(api: Api, subscribe: Subscribe, me: string, admin = fa
   const registering = useRef(false);
   /** Registered here and not yet listed by a read: their row is kept over the reads that lack it. */
   const unlisted = useRef(false);
+  const loads = useLoadsSeen();
   useEffect(() => {
     let stale = false;
+    const since = loads.seq();
     api.get<Page<AgentRow>>('/api/agents').then(
-      (page) => {
+      (read) => {
         if (stale) return;
+        const page = { ...read, items: loads.over(read.items, since) };
         const mine = page.items.find((a) => a.id === me);
         if (mine) unlisted.current = false;
         const keep = unlisted.current;
@@ -85,7 +114,7 @@ export function useAgents(api: Api, subscribe: Subscribe, me: string, admin = fa
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const off = subscribe((event) => {
-      if (event.type === 'agent.load') return setAgents((list) => withLoad(list, event));
+      if (event.type === 'agent.load') return setAgents((list) => withLoad(list, loads.note(event)));
       if ((event.type === 'presence' || event.type === 'hello') && !timer)
         timer = setTimeout(() => {
           timer = undefined;

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { withLoad } from './agent-load.js';
+import { loadOf, withLoad } from './agent-load.js';
 import { nextLapse } from './agent-state.js';
 import type { Api, Page } from './api.js';
 import type { Subscribe } from './app.js';
+import type { LiveEvent } from './live.js';
 import { queuesReadAtSignIn } from './session.js';
 import { ErrorNote } from './ui.js';
 
@@ -39,14 +40,12 @@ function useLoadsSeen() {
   const seen = useRef({ seq: 0, loads: new Map<string, { open: number; seq: number }>() });
   return {
     seq: () => seen.current.seq,
-    note<E extends { item?: unknown }>(event: E): E {
-      const { agentId, openConversations } = (event.item ?? {}) as {
-        agentId?: unknown;
-        openConversations?: unknown;
-      };
-      if (typeof agentId !== 'string' || typeof openConversations !== 'number') return event;
-      seen.current.seq += 1;
-      seen.current.loads.set(agentId, { open: openConversations, seq: seen.current.seq });
+    note(event: LiveEvent): LiveEvent {
+      const load = loadOf(event);
+      if (load) {
+        seen.current.seq += 1;
+        seen.current.loads.set(load.agentId, { open: load.openConversations, seq: seen.current.seq });
+      }
       return event;
     },
     over: (items: AgentRow[], since: number) =>

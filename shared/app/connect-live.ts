@@ -7,8 +7,8 @@ import { ForbiddenError } from '#shared/errors.js';
 import { type BroadcastDeps, broadcastLive } from './broadcast-live.js';
 
 /**
- * The presence the agent and those with a socket open chose (one read of their registrations: a
- * BatchGetItem per 100), or none known without `presences` (each then `online`, as the hello said before).
+ * The presence the agent and those with a socket open chose (their registrations read, a GetItem each:
+ * `agentPresences`), or none known without `presences` (each then `online`, as the hello said before).
  */
 export async function presencesOf(
   presences: RegisteredPresences | undefined,

@@ -151,9 +151,12 @@ export function redeliveredAt(
   item: { storedAt?: string | undefined },
   envelope: { receivedAt: string },
 ): string {
-  const { storedAt } = item;
-  return storedAt !== undefined && storedAt < envelope.receivedAt ? storedAt : envelope.receivedAt;
+  return takenAfterStored(item, envelope) ? (item.storedAt ?? envelope.receivedAt) : envelope.receivedAt;
 }
+
+/** Whether our webhook took this delivery after the item was stored (`storedAt`, when kept): a resend. */
+const takenAfterStored = (item: { storedAt?: string | undefined }, envelope: { receivedAt: string }) =>
+  item.storedAt !== undefined && item.storedAt < envelope.receivedAt;
 
 /**
  * Whether a delivery is the provider's resend of a message another delivery stored: it did not write
@@ -164,7 +167,7 @@ export function isResend(
   item: { storedAt?: string | undefined },
   delivery: { written: boolean; envelope: { receivedAt: string } },
 ): boolean {
-  return !delivery.written && item.storedAt !== undefined && item.storedAt < delivery.envelope.receivedAt;
+  return !delivery.written && takenAfterStored(item, delivery.envelope);
 }
 
 /** Whether the customer waits for an answer: open, with a message no answer followed yet. */

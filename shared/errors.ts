@@ -18,11 +18,14 @@ export class ValidationError extends ThreadlineError {
   }
 }
 
-/** The caller is not authenticated: missing, forged or unknown credentials (401). */
+/**
+ * The caller is not authenticated: missing, forged or unknown credentials (401); `code` names the rule
+ * where the caller's fix is its own (a site's identity token with an `aud` or `exp` it must write again).
+ */
 export class UnauthorizedError extends ThreadlineError {
   override name = 'UnauthorizedError';
-  constructor(message = 'missing or invalid credentials') {
-    super('unauthorized', message);
+  constructor(message = 'missing or invalid credentials', code = 'unauthorized') {
+    super(code, message);
   }
 }
 

@@ -59,7 +59,7 @@ function visitorOf(deps: WebchatDeps, request: SessionRequest, now: Date, at: To
   // An email the site says it has not confirmed is anyone's to claim: evidence, as a guest's typed one.
   const vouched = claims.email_verified !== false;
   return {
-    visitor: siteUserOf(claims.sub, site.space),
+    visitor: siteUserOf(claims.sub, site.space, secrets.sites.size > 0),
     ...(email ? (vouched ? { verifiedEmail: email } : { typedEmail: email }) : {}),
     ...(name ? { name } : {}),
     // The site vouches for its user until the token's exp: the session ends then at the latest.
@@ -69,7 +69,8 @@ function visitorOf(deps: WebchatDeps, request: SessionRequest, now: Date, at: To
 
 /**
  * Starts a visitor's session: verifies the site's identity token when there is one (401 when it is
- * bad, expired, has no `exp` or names sites other than the request's Origin, `at`), stores the session under its token's hash until it expires (a
+ * bad, expired, has no `exp` or names sites other than the request's Origin, `at`, or its `sub` reads
+ * as a user of a site with its own secret, see siteUserOf), stores the session under its token's hash until it expires (a
  * verified one at the token's `exp` at the latest, see sessionExpiry), and says
  * whether a person answers now. At most WEBCHAT_LIMITS.sessionsPerAddress new sessions per address.
  */

@@ -88,6 +88,24 @@ describe('web chat on several sites', () => {
     expect((await on(BRAND_A).session({ identityToken: bTokenOf({ sub: 'user-42' }) })).status).toBe(401);
   });
 
+  /**
+   * QA (pen test): a brand-A user (the secret without an origin) whose `sub` read
+   * `https://brand-b.example|user-55` was keyed as brand B's user-55: verified as them, with their history.
+   */
+  it("refuses the other sites' secret a sub that names a site's user: 401, nothing of theirs", async () => {
+    const bea = await start(BRAND_B, { sub: 'user-55', name: 'Bea' });
+    await on(BRAND_B).send(bea.sessionToken, 'My card ends 4242, private to brand B.');
+    await runtime.idle();
+    const forged = identityToken({ sub: `${BRAND_B}|user-55`, name: 'Mallory' });
+    const res = await on(BRAND_A).session({ identityToken: forged });
+    const answer = JSON.stringify(await res.json());
+    expect(res.status).toBe(401);
+    expect(answer).toContain('identity_sub_reserved');
+    expect(answer).not.toContain((await historyOf(BRAND_B, bea.sessionToken)).customerId);
+    // A sub with a `|` that names no site (an Auth0 user's) is brand A's user as before.
+    expect((await start(BRAND_A, { sub: 'auth0|55' })).sessionToken).toBeDefined();
+  });
+
   it('refuses a token on a site its aud does not name, with 401', async () => {
     const token = identityToken({ sub: 'user-9', aud: [BRAND_A] });
     for (const [origin, status] of [

@@ -34,6 +34,13 @@ export interface TokenUse {
 /** Longest identity token accepted: a handful of claims, never a page of text. */
 const MAX_TOKEN_LENGTH = 4096;
 
+/**
+ * The furthest ahead a token's `exp` may be: a year (and a day). A site signs on each page load for an
+ * hour or so, some for as long as a remembered sign-in; an `exp` further ahead is a mistake: one written
+ * in milliseconds (some 55,000 years ahead) or past JavaScript's dates.
+ */
+export const IDENTITY_TOKEN_MAX_LIFETIME_SECONDS = 366 * 24 * 3600;
+
 function decodeJson(part: string): unknown {
   try {
     return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
@@ -45,8 +52,10 @@ function decodeJson(part: string): unknown {
 /**
  * Verifies a site's identity token: an HS256 JWT signed with WEBCHAT_IDENTITY_SECRET, with `sub` and a
  * future `exp` (`email`, `name` and `aud` optional). Any other algorithm, a bad signature, an
- * expired token, one without `exp`, or one whose `aud` names sites but not `at.origin` (the request's
- * Origin) is refused with 401. The signature is compared in constant time before any claim is read.
+ * expired token, one without `exp` or with one over a year ahead (`identity_exp_too_far`), or one whose
+ * `aud` names sites but not `at.origin` (the request's Origin), or an http(s) URL that is no origin
+ * (`identity_aud_not_origin`), is refused with 401. The signature is compared in constant time before
+ * any claim is read.
  */
 export function verifyIdentityToken(
   token: string,
@@ -70,6 +79,12 @@ export function verifyIdentityToken(
   const claims = IdentityClaimsSchema.safeParse(decodeJson(payload));
   if (!claims.success) throw new UnauthorizedError(claimsProblem(claims.error.issues[0]?.path[0]));
   if (claims.data.exp * 1000 <= now.getTime()) throw new UnauthorizedError('the identity token has expired');
+  if (claims.data.exp - now.getTime() / 1000 > IDENTITY_TOKEN_MAX_LIFETIME_SECONDS) {
+    throw new UnauthorizedError(
+      "the identity token's exp is more than a year ahead: write it in seconds since 1970, not milliseconds",
+      'identity_exp_too_far',
+    );
+  }
   checkAudience(claims.data.aud, at);
   return claims.data;
 }
@@ -81,45 +96,73 @@ function claimsProblem(claim: PropertyKey | undefined): string {
   return 'the identity token needs `sub` and `exp` (email and name optional)';
 }
 
-/** An `aud` entry as an origin (a trailing `/` dropped, as WEBCHAT_ALLOWED_ORIGINS drops it), or undefined. */
-function originOf(entry: string): string | undefined {
-  const bare = entry.trim().replace(/\/$/, '');
-  if (!/^https?:\/\//.test(bare)) return undefined;
+/** `text` read as a URL, or undefined. */
+function urlOf(text: string): URL | undefined {
   try {
-    return new URL(bare).origin === bare ? bare : undefined;
+    return new URL(text);
   } catch {
     return undefined;
   }
 }
 
 /**
- * A token whose `aud` names sites (origins) is good only on their pages: the request's Origin must be
- * one of them, else 401. Without `aud`, or with one naming no site (an audience of another kind, or
- * Threadline's own origin `self`, which says nothing of the page), it is good on any allowed origin, as before.
+ * The site an `aud` entry names: an http(s) URL with nothing past its origin (a trailing `/` aside),
+ * read as its origin; undefined for an audience of another kind (no http(s) URL) or Threadline's own
+ * URL (`self`, which says nothing of the page). An http(s) entry that is no origin (a path, a query, a
+ * user, no host) is refused: dropping it would make the token good on every site.
+ */
+function siteOf(entry: string, self: string | undefined): string | undefined {
+  const text = entry.trim();
+  if (!/^https?:/i.test(text)) return undefined;
+  const url = urlOf(text);
+  if (url && url.origin === self) return undefined;
+  if (url?.pathname === '/' && !url.search && !url.hash && !url.username && !url.password) return url.origin;
+  throw new UnauthorizedError(
+    `the identity token's aud names "${text.slice(0, 256)}", which is not an origin: write the page's origin, scheme://host[:port] with no path`,
+    'identity_aud_not_origin',
+  );
+}
+
+/**
+ * A token whose `aud` names sites (origins, compared as a browser writes them) is good only on their
+ * pages: the request's Origin must be one of them, else 401. Without `aud`, or with one naming no site
+ * (an audience of another kind, or Threadline's own URL), it is good on any allowed origin, as before.
  */
 function checkAudience(aud: string | string[] | undefined, at: TokenUse): void {
   if (aud === undefined) return;
+  const self = at.self === undefined ? undefined : urlOf(at.self)?.origin;
   const sites = (typeof aud === 'string' ? [aud] : aud)
-    .map(originOf)
-    .filter((site) => site !== undefined && site !== at.self);
+    .map((entry) => siteOf(entry, self))
+    .filter((site) => site !== undefined);
   if (sites.length === 0) return;
   if (!at.origin) {
     throw new UnauthorizedError('the identity token names its site (aud) and the request has no Origin');
   }
-  const origin = at.origin.trim().replace(/\/$/, '');
-  if (!sites.includes(origin)) {
+  const origin = at.origin.trim();
+  if (!sites.includes(urlOf(origin)?.origin ?? origin)) {
     throw new UnauthorizedError(
       `the identity token is for another site: its aud does not name ${origin.slice(0, 256)}`,
     );
   }
 }
 
+/** A site's user's key: `<origin>|<sub>` (an origin has no `|`: the first one ends it). */
+const SITE_USER_KEY = /^https?:\/\/[^|]*\|/;
+
 /**
  * The `webchat_user` identity of a token's `sub` in the user database `space` names (a site with its
  * own secret, see identity-secrets.ts): `<space>|<sub>`, never another database's user of the same
- * `sub`; without one, `sub` alone, the key every token had before sites had their own secrets.
+ * `sub`; without one, `sub` alone, the key every token had before sites had their own secrets. When
+ * some site has its own (`spaces`), a `sub` without one that reads as a site's key (`<origin>|…`) is
+ * refused with 401: it would be that site's user.
  */
-export function siteUserOf(sub: string, space: string | undefined): Identity {
+export function siteUserOf(sub: string, space: string | undefined, spaces: boolean): Identity {
+  if (space === undefined && spaces && SITE_USER_KEY.test(sub)) {
+    throw new UnauthorizedError(
+      "the identity token's sub reads as the user of a site with its own secret (origin|id): give this site's users another sub",
+      'identity_sub_reserved',
+    );
+  }
   return { kind: 'webchat_user', value: space === undefined ? sub : `${space}|${sub}` };
 }
 

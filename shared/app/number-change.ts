@@ -21,18 +21,22 @@ export function numberChangeOf(envelope: Envelope): Identity | undefined {
 }
 
 /**
- * Whose a number change is: its old number's customer, or once the change was applied (the old number
- * released, a provider's retry) the new number's, so a redelivery finds the same customer and places
- * nothing twice. One identity read more, for a number change only.
+ * Whose a WhatsApp system notice (a number change, a new user id, a new security key) is: its sender's,
+ * the old number's customer; a number change once applied (the old number released, a provider's retry)
+ * the new number's, so a redelivery finds the same customer and places nothing twice. Undefined when the
+ * sender is nobody's and so is the new identity: the notice of someone never seen, which makes no
+ * customer. Any other event: its sender. One or two identity reads, for system notices only.
  */
-export async function numberChangeSender(
+export async function systemNoticeSender(
   deps: ChangeDeps,
   envelope: Envelope,
 ): Promise<Identity | undefined> {
-  const to = numberChangeOf(envelope);
   const from = envelope.customer;
-  if (!to || !from || (await deps.store.findCustomerId(from))) return from;
-  return (await deps.store.findCustomerId(to)) ? to : from;
+  if (envelope.kind !== 'system' || envelope.event !== 'identity_changed' || !from) return from;
+  if (await deps.store.findCustomerId(from)) return from;
+  const to = envelope.newIdentity;
+  if (!to || !(await deps.store.findCustomerId(to))) return undefined;
+  return numberChangeOf(envelope) ? to : from;
 }
 
 /**

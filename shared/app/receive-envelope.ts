@@ -55,7 +55,7 @@ import {
 import { type LookedUpName, lookUpName, nameToKeep, type ProfileNameLookup } from './look-up-name.js';
 import { isAnotherReceipt } from './mail-receipt.js';
 import { threadOfGroup } from './merged-thread.js';
-import { claimChangedIdentity, lastNumbers, numberChangeSender, releaseOldNumber } from './number-change.js';
+import { claimChangedIdentity, lastNumbers, releaseOldNumber, systemNoticeSender } from './number-change.js';
 import { endWaitAtStop } from './opt-out-wait.js';
 import { isSuppression, suppressionTarget } from './receive-suppression.js';
 import { answerFromBusinessApp } from './record-business-answer.js';
@@ -378,16 +378,17 @@ export async function receiveEnvelope(
     });
     return { written: true };
   }
-  // The provider's news about someone never seen (a handover event, an optin): kept aside, no customer.
-  if (isProviderNotice(envelope) && !(await deps.store.findCustomerId(envelope.customer))) {
+  // The provider's news about someone never seen (a handover event, an optin, WhatsApp's number change
+  // from and to numbers nobody has): kept aside, no customer.
+  const sender = isProviderNotice(envelope)
+    ? (await deps.store.findCustomerId(envelope.customer)) && envelope.customer
+    : await systemNoticeSender(deps, envelope);
+  if (!sender) {
     await deps.store.putProviderEvent(envelope);
-    deps.log?.('info', 'notice of no known customer kept aside', {
-      channel: envelope.channel,
-      envelopeId: loggedId(envelope.id),
-    });
+    const fields = { channel: envelope.channel, kind: envelope.kind, envelopeId: loggedId(envelope.id) };
+    deps.log?.('info', 'notice of no known customer kept aside', fields);
     return { written: true };
   }
-  const sender = (await numberChangeSender(deps, envelope)) ?? envelope.customer;
   return resolveCustomerEvent(
     deps,
     envelope,

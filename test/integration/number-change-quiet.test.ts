@@ -4,6 +4,7 @@ import { customerReads } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
 import { useClockRuntime } from '../support/clock-runtime.js';
 import { shippedPolicyFileWith } from '../support/policy-file.js';
+import { changedItems, readTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta, whatsappBody } from '../support/webhooks.js';
 
 const META_SECRET = 'number-change-quiet-meta-secret';
@@ -105,5 +106,31 @@ describe('local runtime: a WhatsApp number change reopens nothing', () => {
     // Replies (a template now: the 24-hour window is closed) go to the new number at once.
     const profile = await clock.runtime.store.customers.getCustomer(customer.id);
     expect(profile?.whatsappAddress).toBe('+5511987650202');
+  });
+
+  it('from someone never seen: no customer, no conversation, nothing counted; the notice kept aside once', async () => {
+    const [oldNumber, newNumber] = ['5511987650301', '5511987650302'];
+    const before = await readTable(clock.runtime.dynamoEndpoint);
+    const [sent, timers] = [clock.runtime.outbox.entries().length, clock.runtime.timerStore.size];
+    await numberChange(oldNumber, newNumber, 'wamid.nc-change-3');
+    await numberChange(oldNumber, newNumber, 'wamid.nc-change-3'); // the provider's retry
+    // Nothing but the notice itself, kept once apart from every timeline: no customer, identity,
+    // profile, conversation, inbox entry, counter or live event; nobody woken, nothing sent, no timer.
+    const changed = changedItems(before, await readTable(clock.runtime.dynamoEndpoint));
+    expect(changed.map((item) => item.entity)).toEqual(['provider_event']);
+    expect(String(changed[0]?.envelope)).toContain('wamid.nc-change-3');
+    expect(clock.runtime.outbox.entries()).toHaveLength(sent);
+    expect(clock.runtime.timerStore.size).toBe(timers);
+    expect(clock.runtime.deadLetter.messages()).toEqual([]);
+
+    // When they write from the new number, they are a customer of it (the old one nobody's), as anyone new.
+    await clock.whatsapp({ from: newNumber, id: 'wamid.nc-3', text: 'Oi, mudei de número' });
+    const customer = await find(`+${newNumber}`);
+    expect(customer.identities).toEqual([{ kind: 'phone', value: `+${newNumber}` }]);
+    expect(customer.openConversationId).toBeDefined();
+    const identity = { kind: 'phone' as const, value: `+${oldNumber}` };
+    expect(
+      await clock.runtime.store.customers.findCustomerId(identity, { consistent: true }),
+    ).toBeUndefined();
   });
 });

@@ -30,6 +30,25 @@ export async function scanTable(client: DynamoDBClient, table: string): Promise<
   return items;
 }
 
+/** Every item of the local runtime's table at `endpoint` (`scanTable` on a client of its own, closed after). */
+export async function readTable(endpoint: string, table = 'threadline'): Promise<Item[]> {
+  const client = inspectionClient(endpoint);
+  try {
+    return await scanTable(client, table);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The items of `after` that `before` did not hold as they are now (added or changed), by their keys. */
+export function changedItems(before: readonly Item[], after: readonly Item[]): Item[] {
+  const keyOf = (item: Item) => `${String(item.pk)}\u0000${String(item.sk)}`;
+  const was = new Map(before.map((item) => [keyOf(item), JSON.stringify(item, setsAsArrays)]));
+  return after.filter((item) => was.get(keyOf(item)) !== JSON.stringify(item, setsAsArrays));
+}
+
+const setsAsArrays = (_key: string, value: unknown) => (value instanceof Set ? [...value].sort() : value);
+
 const CUSTOMER_ID = /\bcu_[0-9a-z]+/g;
 const CONVERSATION_ID = /\bcv_[A-Za-z0-9_-]{22}/g;
 /** Attributes whose value is the time of the run, not of the events: kept present, value dropped. */

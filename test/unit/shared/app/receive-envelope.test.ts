@@ -357,6 +357,21 @@ describe('receiveEnvelope', () => {
     expect(d.store.identities.get('phone#+447700900999')).toBe('cu_live');
   });
 
+  it('keeps aside, once, a WhatsApp identity notice of someone never seen: no customer', async () => {
+    const d = deps();
+    // A new security key (`customer_identity_changed`): no new identity.
+    const securityKey = envelope({
+      ...numberChanged(),
+      id: 'whatsapp:msg:wamid.KEY',
+      newIdentity: undefined,
+    });
+    for (const notice of [numberChanged(), numberChanged(), securityKey]) {
+      expect(await receiveEnvelope(d, notice)).toEqual({ written: true });
+    }
+    expect([...d.store.providerEvents.keys()]).toEqual(['whatsapp:msg:wamid.SYS', 'whatsapp:msg:wamid.KEY']);
+    expect([d.store.identities.size, d.store.profiles.size, d.store.conversations.size]).toEqual([0, 0, 0]);
+  });
+
   it('keeps an account-level provider error that names no customer', async () => {
     const d = deps();
     await receiveEnvelope(

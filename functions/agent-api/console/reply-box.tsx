@@ -12,7 +12,14 @@ import { lengthGuide, overLimit } from './reply-length.js';
 import { useSender } from './reply-sender.js';
 import { useResolvedMeanwhile } from './resolved-meanwhile.js';
 import { keyHint } from './shortcuts.js';
-import { EMPTY_TEMPLATE, type TemplateDraft, TemplateFields, templateRequest } from './template-fields.js';
+import {
+  changedTemplate,
+  EMPTY_TEMPLATE,
+  shownTemplate,
+  type TemplateDraft,
+  TemplateFields,
+  templateRequest,
+} from './template-fields.js';
 import { ErrorNote } from './ui.js';
 
 /** Reply or Note, and where what is written goes, in words beside them. */
@@ -304,11 +311,12 @@ export function ReplyBox(props: ReplyBoxProps) {
   );
   const attached = useAttachments(props, form, chosen?.channel, mode === 'reply' && !needsTemplate);
   const gone = goneFrom(clearSent, setTemplate, attached.sent);
+  const shown = shownTemplate(template, chosen?.templateLanguage);
   const submit = async (event: Event) => {
     event.preventDefault();
     focus.sending();
     choice.clear();
-    const body = requestBody(mode, text, chosen, needsTemplate ? template : undefined);
+    const body = requestBody(mode, text, chosen, needsTemplate ? shown : undefined);
     if (mode === 'reply' && !(await meanwhile.confirmed())) return;
     const ok = await send(mode, body, attached.uploadFor(body, text));
     if (ok) {
@@ -334,7 +342,12 @@ export function ReplyBox(props: ReplyBoxProps) {
       )}
       {noChannel ? <p role="status">No channel can take a reply now.</p> : null}
       {mode === 'reply' && lost ? <ChannelLost lost={lost} /> : null}
-      {needsTemplate ? <TemplateFields value={template} onChange={setTemplate} /> : null}
+      {needsTemplate ? (
+        <TemplateFields
+          value={shown}
+          onChange={(next) => setTemplate(changedTemplate(template, shown, next))}
+        />
+      ) : null}
       <TextField
         {...{ mode, text, area, tooLong, guide, onInput }}
         kept={needsTemplate}

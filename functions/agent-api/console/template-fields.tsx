@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 /**
  * A WhatsApp template as the agent fills it in: name, language and the body's positional parameters.
@@ -25,14 +25,20 @@ export function shownTemplate(template: TemplateDraft, suggested: string | undef
 }
 
 /** The draft after the form's change: the language stays unchosen until the agent changes it. */
-export function changedTemplate(
-  draft: TemplateDraft,
-  shown: TemplateDraft,
-  next: TemplateDraft,
-): TemplateDraft {
+function changedTemplate(draft: TemplateDraft, shown: TemplateDraft, next: TemplateDraft): TemplateDraft {
   return draft.language === undefined && next.language === shown.language
     ? { ...next, language: undefined }
     : next;
+}
+
+/**
+ * The reply box's template: the draft (`set`, as a send clears it), what the form shows and sends
+ * (`shown`, see shownTemplate) and the form's change.
+ */
+export function useTemplateDraft(suggested: string | undefined) {
+  const [draft, set] = useState<TemplateDraft>(EMPTY_TEMPLATE);
+  const shown = shownTemplate(draft, suggested);
+  return { shown, set, change: (next: TemplateDraft) => set(changedTemplate(draft, shown, next)) };
 }
 
 /** What the API is sent of the template: trimmed, its parameters only when there are any. */

@@ -39,6 +39,8 @@ const BY_OPERATION: Readonly<Record<string, Readonly<Record<number, readonly str
       'whatsapp_window_closed',
       'text_too_long',
       'content_not_supported',
+      // A WhatsApp template Meta would refuse: its name, a language it has not, an empty parameter.
+      'template_invalid',
       'idempotency_key_reused',
       'webchat_attachment_not_https',
     ],

@@ -6,8 +6,10 @@ import { channelOption, refusalOf, replyWindowOn, standingBlock } from '../domai
 import { nextReplyChannel, replyCandidates } from '../domain/reply-channel.js';
 import { replyTextLimit } from '../domain/reply-length.js';
 import type { ReplyStore } from '../domain/reply-ports.js';
+import { conversationLanguage } from '../domain/routing/message-language.js';
 import { type ReplyChannel, SMS_NUMBER_STATES, smsNumbers } from '../domain/sms-numbers.js';
 import { contactStateFor } from '../domain/sms-opt-out.js';
+import { nearestTemplateLanguage } from '../domain/template-language.js';
 import type { Conversation } from '../domain/timeline.js';
 import { contactStateQuery } from '../domain/whatsapp-opt-out.js';
 import { NotFoundError } from '../errors.js';
@@ -24,7 +26,8 @@ import { type ReplyDestination, replyDestination } from './reply-destination.js'
  * writer, `webchat_not_available` for a visitor merged in who did not write there), and the channel a
  * reply naming none takes there comes first: when that would be the chat of a visitor the site did not
  * vouch for, the one it gives way to (defaultedDestination, nextReplyChannel). The console's reply box
- * picks the first available.
+ * picks the first available. Where only a WhatsApp template may go in that conversation, the Meta
+ * language code nearest its language (`templateLanguage`, see nearestTemplateLanguage): no read more.
  */
 export async function listReplyChannels(
   deps: {
@@ -44,10 +47,11 @@ export async function listReplyChannels(
   const { partitions, customers: profiles } = await deps.replies.store.mergedCustomers(customerId);
   const root = profiles.find((c) => c.id === partitions[0]) ?? profiles[0];
   if (!root) return [];
-  const lastInboundAt =
+  const conversation =
     conversationId === undefined
       ? undefined
-      : (await ownConversation(deps.replies.store, conversationId, partitions)).lastInboundAt;
+      : await ownConversation(deps.replies.store, conversationId, partitions);
+  const lastInboundAt = conversation?.lastInboundAt;
   const now = deps.clock.now();
   const unvouched = new Set<Channel>();
   const options = await Promise.all(
@@ -76,8 +80,14 @@ export async function listReplyChannels(
         blocked: standingBlock(state, to, latestEmails),
       });
       const maxLength = replyTextLimit(channel, root);
+      // Where only a template may go in the conversation: the language code it most likely is in.
+      const language =
+        option.needsTemplate && conversation
+          ? nearestTemplateLanguage(conversationLanguage(conversation), to.value)
+          : undefined;
       return {
         ...option,
+        ...(language ? { templateLanguage: language } : {}),
         ...(maxLength === undefined ? {} : { maxLength }),
         ...(numbers ? smsNumbers(numbers.states, from, numbers.complete) : {}),
       };

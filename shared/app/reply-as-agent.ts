@@ -3,6 +3,7 @@ import { type ReplyRequest, replyIdFor } from '#shared/domain/replies.js';
 import { checkReachable } from '#shared/domain/reply-channel.js';
 import { checkReplyContent } from '#shared/domain/reply-content.js';
 import type { Conversation, TimelineItem } from '#shared/domain/timeline.js';
+import { checkTemplate } from '#shared/domain/whatsapp-template.js';
 import { ConflictError, NotFoundError } from '#shared/errors.js';
 import { checkReplyUploads, type ReplyUploadsDeps } from './check-reply-uploads.js';
 import { type ReplyDeps, recipientOf, replyChannelFor, sendReply } from './send-reply.js';
@@ -69,7 +70,7 @@ async function claimForReply(deps: ReplyAsAgentDeps, conversation: Conversation,
  * request names them (see `claimForReply`), so two agents never answer one customer unawares. A reply
  * the channel's rules refuse leaves it with the agent who tried; one refused for its customer (gone,
  * being erased), for its length (`text_too_long`) or for content its channel cannot carry
- * (`content_not_supported`) writes nothing. The conversation is read once, for
+ * (`content_not_supported`), or a WhatsApp template Meta would refuse (`template_invalid`) writes nothing. The conversation is read once, for
  * both. Its `Idempotency-Key` sent again with another request is 422 `idempotency_key_reused` (see
  * `sendReply`); `expectedAssignee` is no part of the request the key is kept with.
  */
@@ -89,6 +90,8 @@ export async function replyAsAgent(
   const recipient = await recipientOf(deps.replies.store, conversation);
   // A text the channel cannot carry is the request's fault: refused before the assignment too.
   const { expectedAssignee, ...request } = input.request;
+  // A template Meta would refuse after the 202 (a name or language it has not, an empty parameter).
+  checkTemplate(request.template);
   // An uploaded file goes only to its customer (or one merged into them), and only from its agent.
   const customers = [conversation.customerId, ...recipient.partitions];
   const uploads = {

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { TemplateSchema } from './outbound.js';
+import { templateProblems } from './whatsapp-template.js';
 
 /**
  * A `{{…}}` placeholder, as other help desks write a customer's name into a macro. Nothing in the
@@ -32,35 +33,13 @@ export function policyText(max: number) {
 }
 
 /**
- * A template's name by Meta's rule (lower-case letters, digits and underscores, up to 512), or a
- * Twilio Content SID (`HX` and 32 hex digits), the name a template is sent by through Twilio.
- */
-const TEMPLATE_NAME = /^(?:[a-z0-9_]{1,512}|HX[0-9a-fA-F]{32})$/;
-/** A template's language as Meta codes it: a language (`en`, `fil`), or one with its region (`en_US`). */
-const TEMPLATE_LANGUAGE = /^[a-z]{2,3}(?:_[A-Z]{2})?$/;
-
-/** Why `language` is not a template language code, with the code meant when it can tell. */
-function templateLanguageProblem(language: string): string | undefined {
-  if (TEMPLATE_LANGUAGE.test(language)) return undefined;
-  const [lang = '', region, ...more] = language.trim().split(/[-_]/);
-  const meant = more.length === 0 && `${lang.toLowerCase()}${region ? `_${region.toUpperCase()}` : ''}`;
-  const hint = meant && TEMPLATE_LANGUAGE.test(meant) ? ` (did you mean "${meant}"?)` : '';
-  return `"${language}" is not a WhatsApp template language code: a language such as "en", or with its region after an underscore, such as "en_US"${hint}`;
-}
-
-/**
  * A WhatsApp template the routing policy names (an automation's reply, `csat.whatsappTemplate`):
- * checked against Meta's rules at the start, so a misspelt one stops it naming the field instead of
- * failing at Meta with every message.
+ * checked against Meta's rules at the start (see `whatsapp-template.ts`: its name, a language Meta
+ * takes, its parameters), so a misspelt one stops it naming the field instead of failing at Meta with
+ * every message.
  */
 export const PolicyTemplateSchema = TemplateSchema.superRefine((template, ctx) => {
-  if (!TEMPLATE_NAME.test(template.name)) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['name'],
-      message: `"${template.name.slice(0, 80)}" is not a WhatsApp template name: lower-case letters, digits and underscores only (such as "order_update"), or through Twilio its Content SID (HX…)`,
-    });
+  for (const { field, message } of templateProblems(template)) {
+    ctx.addIssue({ code: 'custom', path: [field], message });
   }
-  const language = templateLanguageProblem(template.language);
-  if (language) ctx.addIssue({ code: 'custom', path: ['language'], message: language });
 });

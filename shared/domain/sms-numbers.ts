@@ -26,6 +26,12 @@ export const ReplyChannelSchema = ChannelOptionSchema.extend({
   otherNumbers: NumberOpenSchema.optional(),
   /** SMS: more states than were read (`SMS_NUMBER_STATES`): `numbers` lists those read. */
   numbersTruncated: z.literal(true).optional(),
+  /**
+   * WhatsApp, with `needsTemplate`, asked for a `conversation`: the Meta template language code nearest
+   * the conversation's language (`pt_BR` for Portuguese from a Brazilian number, `es`; else `en`), what
+   * the console's template form starts with.
+   */
+  templateLanguage: z.string().optional(),
 });
 export type ReplyChannel = z.infer<typeof ReplyChannelSchema>;
 

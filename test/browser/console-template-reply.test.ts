@@ -15,6 +15,19 @@ const OLGA = { from: '15550009401', name: 'Olga Closed' };
 /** Last wrote 25 hours ago: only a template may go to him, from the start. */
 const KIT = { from: '15550009402', name: 'Kit Template' };
 
+/** Last wrote 25 hours ago, in Portuguese, from a Brazilian number. */
+const PAULA = {
+  from: '5511987650101',
+  name: 'Paula Template',
+  text: 'Olá, ainda não recebi a minha encomenda, podem verificar por favor?',
+};
+/** Last wrote 25 hours ago, in Spanish. */
+const SOFIA = {
+  from: '34612345601',
+  name: 'Sofia Template',
+  text: 'Hola, todavía no he recibido mi pedido, ¿pueden revisarlo por favor?',
+};
+
 const TYPED = 'Your refund of 42.00 went out this morning: 3 to 5 business days.';
 
 /** Whether the element is the one focused. */
@@ -33,7 +46,7 @@ describe('the console: a reply where only a template may go', () => {
     await greetOnWhatsApp(
       runtime,
       'template-reply',
-      [OLGA, KIT].map((p) => ({ ...p, at: minutesAgo(25 * 60) })),
+      [OLGA, KIT, PAULA, SOFIA].map((p) => ({ ...p, at: minutesAgo(25 * 60) })),
     );
     page = await signedInPage(browser, runtime);
   }, 240_000);
@@ -44,6 +57,44 @@ describe('the console: a reply where only a template may go', () => {
       .getByRole('group', { name: /Template/ })
       .getByLabel('Template name');
   const keptReply = () => composer().getByRole('textbox', { name: /^Reply/ });
+  const templateLanguage = () =>
+    composer()
+      .getByRole('group', { name: /Template/ })
+      .getByLabel('Language');
+
+  it.each([
+    [PAULA.name, 'pt_BR'],
+    [SOFIA.name, 'es'],
+    [KIT.name, 'en'],
+  ])(
+    "starts %s's template in the Meta language code nearest the conversation's language: %s",
+    async (name, code) => {
+      await openInboxRow(page, name);
+      await templateName().waitFor({ timeout: 30_000 });
+      await expect.poll(() => templateLanguage().inputValue(), { timeout: 10_000 }).toBe(code);
+    },
+    90_000,
+  );
+
+  /** Sends the template `order_update` as the form stands, and waits for its line in the timeline. */
+  const sendTemplate = async (language: string) => {
+    await templateName().fill('order_update');
+    await composer().getByRole('button', { name: 'Send template' }).click();
+    await page
+      .getByRole('log', { name: 'Messages' })
+      .getByText(`Template order_update (${language})`)
+      .waitFor({ timeout: 30_000 });
+  };
+
+  it('sends the template in the language it started with, or in the one the agent chose instead', async () => {
+    await openInboxRow(page, PAULA.name);
+    await sendTemplate('pt_BR');
+    await openInboxRow(page, SOFIA.name);
+    await templateName().waitFor({ timeout: 30_000 });
+    await templateLanguage().fill('es_MX');
+    await sendTemplate('es_MX');
+    expect(await templateLanguage().inputValue()).toBe('es_MX');
+  }, 90_000);
 
   it('keeps the typed reply in view after the window-closed refusal and after the template goes, the focus on the template', async () => {
     const { customerId } = await inboxConversationOf(runtime, OLGA.name);

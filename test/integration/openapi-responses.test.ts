@@ -323,6 +323,15 @@ describe('local runtime: every answer has the shape the OpenAPI document shows f
       [
         'POST',
         `/api/conversations/${cv}/replies`,
+        { template: { name: 'order_update', language: 'en-US' } },
+        ADMIN,
+        'k-template',
+        422,
+        'template_invalid',
+      ],
+      [
+        'POST',
+        `/api/conversations/${cv}/replies`,
         { text: 'Other words' },
         ADMIN,
         'responses-1',

@@ -66,6 +66,8 @@ export interface ChannelOption {
   reason?: string;
   detail?: string;
   needsTemplate?: boolean;
+  /** With `needsTemplate`: the Meta language code nearest the conversation's language (`pt_BR`, `es`, else `en`). */
+  templateLanguage?: string;
   tag?: string;
   /** The longest text a reply to this customer may carry on it (Twilio's 1,600 for WhatsApp through Twilio). */
   maxLength?: number;

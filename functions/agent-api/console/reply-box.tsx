@@ -12,7 +12,13 @@ import { lengthGuide, overLimit } from './reply-length.js';
 import { useSender } from './reply-sender.js';
 import { useResolvedMeanwhile } from './resolved-meanwhile.js';
 import { keyHint } from './shortcuts.js';
-import { EMPTY_TEMPLATE, type TemplateDraft, TemplateFields, templateRequest } from './template-fields.js';
+import {
+  EMPTY_TEMPLATE,
+  type TemplateDraft,
+  TemplateFields,
+  templateRequest,
+  useTemplateDraft,
+} from './template-fields.js';
 import { ErrorNote } from './ui.js';
 
 /** Reply or Note, and where what is written goes, in words beside them. */
@@ -281,7 +287,6 @@ export function ReplyBox(props: ReplyBoxProps) {
   const id = props.conversation.id;
   const target = props.sendTo ?? id;
   const { text, mode, channel, setText, setMode, setChannel, clearSent } = useDraft(id, target);
-  const [template, setTemplate] = useState<TemplateDraft>(EMPTY_TEMPLATE);
   const form = useRef<HTMLFormElement>(null);
   const area = useRef<HTMLTextAreaElement>(null);
   const focus = useComposerFocus(form, area, props.channels);
@@ -303,12 +308,13 @@ export function ReplyBox(props: ReplyBoxProps) {
     props.channels,
   );
   const attached = useAttachments(props, form, chosen?.channel, mode === 'reply' && !needsTemplate);
-  const gone = goneFrom(clearSent, setTemplate, attached.sent);
+  const template = useTemplateDraft(chosen?.templateLanguage);
+  const gone = goneFrom(clearSent, template.set, attached.sent);
   const submit = async (event: Event) => {
     event.preventDefault();
     focus.sending();
     choice.clear();
-    const body = requestBody(mode, text, chosen, needsTemplate ? template : undefined);
+    const body = requestBody(mode, text, chosen, needsTemplate ? template.shown : undefined);
     if (mode === 'reply' && !(await meanwhile.confirmed())) return;
     const ok = await send(mode, body, attached.uploadFor(body, text));
     if (ok) {
@@ -334,7 +340,7 @@ export function ReplyBox(props: ReplyBoxProps) {
       )}
       {noChannel ? <p role="status">No channel can take a reply now.</p> : null}
       {mode === 'reply' && lost ? <ChannelLost lost={lost} /> : null}
-      {needsTemplate ? <TemplateFields value={template} onChange={setTemplate} /> : null}
+      {needsTemplate ? <TemplateFields value={template.shown} onChange={template.change} /> : null}
       <TextField
         {...{ mode, text, area, tooLong, guide, onInput }}
         kept={needsTemplate}

@@ -1,23 +1,52 @@
-import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 
-/** A WhatsApp template as the agent fills it in: name, language and the body's positional parameters. */
+/**
+ * A WhatsApp template as the agent fills it in: name, language and the body's positional parameters.
+ * `language` undefined: none chosen yet, the form shows the one suggested (see shownTemplate).
+ */
 export interface TemplateDraft {
   name: string;
-  language: string;
+  language: string | undefined;
   parameters: string[];
 }
 
 /** The most body parameters a reply may carry (the API's limit). */
 const MOST_PARAMETERS = 20;
 
-export const EMPTY_TEMPLATE: TemplateDraft = { name: '', language: 'en', parameters: [] };
+export const EMPTY_TEMPLATE: TemplateDraft = { name: '', language: undefined, parameters: [] };
+
+/**
+ * The template as the form shows and sends it: the language the agent chose, else the Meta code the
+ * channels suggest for the conversation (`templateLanguage`: `pt_BR` for Portuguese from a Brazilian
+ * number, `es`), else `en`.
+ */
+export function shownTemplate(template: TemplateDraft, suggested: string | undefined): TemplateDraft {
+  return template.language === undefined ? { ...template, language: suggested ?? 'en' } : template;
+}
+
+/** The draft after the form's change: the language stays unchosen until the agent changes it. */
+function changedTemplate(draft: TemplateDraft, shown: TemplateDraft, next: TemplateDraft): TemplateDraft {
+  return draft.language === undefined && next.language === shown.language
+    ? { ...next, language: undefined }
+    : next;
+}
+
+/**
+ * The reply box's template: the draft (`set`, as a send clears it), what the form shows and sends
+ * (`shown`, see shownTemplate) and the form's change.
+ */
+export function useTemplateDraft(suggested: string | undefined) {
+  const [draft, set] = useState<TemplateDraft>(EMPTY_TEMPLATE);
+  const shown = shownTemplate(draft, suggested);
+  return { shown, set, change: (next: TemplateDraft) => set(changedTemplate(draft, shown, next)) };
+}
 
 /** What the API is sent of the template: trimmed, its parameters only when there are any. */
 export function templateRequest(template: TemplateDraft): Record<string, unknown> {
   const parameters = template.parameters.map((p) => p.trim());
   return {
     name: template.name.trim(),
-    language: template.language.trim(),
+    language: (template.language ?? 'en').trim(),
     ...(parameters.length ? { parameters } : {}),
   };
 }
@@ -109,7 +138,7 @@ export function TemplateFields(props: { value: TemplateDraft; onChange(v: Templa
         Language
         <input
           required
-          value={value.language}
+          value={value.language ?? ''}
           onInput={(e) => props.onChange({ ...value, language: e.currentTarget.value })}
         />
       </label>

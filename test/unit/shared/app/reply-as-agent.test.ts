@@ -172,3 +172,37 @@ describe('replyAsAgent refused for what its channel cannot carry', () => {
     },
   );
 });
+
+/**
+ * A WhatsApp template Meta would refuse after the `202` (132001: no such template in that language,
+ * 132000: its parameters) is refused at once, naming the field, before anything is written (support:
+ * the agent had moved on when the reply turned `failed`).
+ */
+describe('replyAsAgent refused for a template Meta would refuse', () => {
+  beforeEach(() => ddb.reset());
+
+  it.each([
+    [
+      { name: 'Order Update', language: 'en' },
+      'template.name: "Order Update" is not a WhatsApp template name',
+    ],
+    [
+      { name: 'order_update', language: 'en-US' },
+      'template.language: "en-US" is not a WhatsApp template language code',
+    ],
+    [{ name: 'order_update', language: 'en-US' }, '(did you mean "en_US"?)'],
+    [{ name: 'order_update', language: 'pt' }, '(for that language: pt_BR, pt_PT)'],
+    [{ name: 'order_update', language: 'xx' }, 'template.language: "xx"'],
+    [
+      { name: 'order_update', language: 'en', parameters: ['Ana', ' '] },
+      'template.parameters: parameter {{2}} is empty',
+    ],
+  ])('refuses %j: 422 template_invalid, nothing written', async (template, message) => {
+    customerOn('whatsapp');
+    const refused = reply('', { text: undefined, template: { parameters: [], ...template } });
+    await expect(refused).rejects.toBeInstanceOf(UnprocessableError);
+    await expect(refused).rejects.toMatchObject({ code: 'template_invalid' });
+    await expect(refused).rejects.toThrow(message);
+    expect(writes()).toEqual([]);
+  });
+});

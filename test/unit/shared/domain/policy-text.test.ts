@@ -88,6 +88,29 @@ describe('a WhatsApp template the routing policy names', () => {
     expect(parse(csat(template))).toThrow(message);
   });
 
+  it.each([
+    [
+      { name: 'csat_survey', language: 'xx' },
+      'csat.whatsappTemplate.language: "xx" is not a WhatsApp template language code',
+    ],
+    [{ name: 'csat_survey', language: 'pt' }, '(for that language: pt_BR, pt_PT)'],
+    [{ name: 'csat_survey', language: 'en_FR' }, '(for that language: en, en_GB, en_US'],
+    [
+      { name: 'csat_survey', language: 'en', parameters: [''] },
+      'csat.whatsappTemplate.parameters: parameter {{1}} is empty',
+    ],
+  ])(
+    'refuses %j, of a form Meta takes but not on its list (or with an empty parameter), naming the field',
+    (template, message) => {
+      expect(parse(csat(template))).toThrow(message);
+    },
+  );
+
+  it('refuses an automation reply’s template in a language Meta does not have', () => {
+    const extra = rule([{ type: 'reply', template: { name: 'order_update', language: 'qq' } }]);
+    expect(parse(extra)).toThrow('automations[0].actions[0].template.language: "qq"');
+  });
+
   it('refuses an automation reply’s template likewise', () => {
     const extra = rule([{ type: 'reply', template: { name: 'Order Update', language: 'en' } }]);
     expect(parse(extra)).toThrow('automations[0].actions[0].template.name: "Order Update"');
@@ -97,6 +120,8 @@ describe('a WhatsApp template the routing policy names', () => {
     { name: 'csat_survey', language: 'en' },
     { name: 'order_update_2', language: 'pt_BR' },
     { name: 'survey', language: 'fil' },
+    { name: 'survey', language: 'prs_AF' },
+    { name: 'survey', language: 'es_MX', parameters: ['Ana'] },
     { name: 'HXb5b62575e6e4ff6129ad7c8efe1f983e', language: 'en' },
   ])('takes %j', (template) => {
     expect(parse(csat(template))).not.toThrow();

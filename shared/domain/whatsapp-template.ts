@@ -36,9 +36,17 @@ export function templateNameProblem(name: string): string | undefined {
   return `"${name.slice(0, 80)}" is not a WhatsApp template name: lower-case letters, digits and underscores only, at most 512 (such as "order_update"), or through Twilio its Content SID (HX…)`;
 }
 
+/**
+ * A region of a language on the list, written as Meta writes one (`es_CL`): taken though not on the
+ * list, since Meta adds regions more often than this list is read again (the copy read was cut short).
+ */
+const LISTED_LANGUAGE_REGION = /^([a-z]{2,3})_[A-Z]{2}$/;
+
 /** Why `language` is not a code Meta takes for a template, with the code meant when it can tell. */
 export function templateLanguageProblem(language: string): string | undefined {
   if (TEMPLATE_LANGUAGES.has(language)) return undefined;
+  const listedRegion = LISTED_LANGUAGE_REGION.exec(language)?.[1];
+  if (listedRegion && codesOf(listedRegion).length > 0) return undefined;
   const [lang = '', region, ...more] = language.trim().split(/[-_]/);
   const base = lang.toLowerCase();
   const meant = more.length === 0 ? `${base}${region ? `_${region.toUpperCase()}` : ''}` : '';

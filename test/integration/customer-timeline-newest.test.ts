@@ -4,6 +4,7 @@ import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentToken } from '../support/agent-token.js';
 import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { newCustomer, type PipelineProbe, seedHistory } from '../support/pipeline-cost.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { tamperedCursors } from '../support/tampered-cursors.js';
@@ -26,6 +27,7 @@ describe('local runtime: a customer timeline read newest first', () => {
   beforeAll(async () => {
     runtime = await startTestRuntime({
       env: { AGENT_TOKENS: `agent-newest:${TOKEN}` },
+      timers: stillTimers(),
       dynamoClient: (c) => {
         client = c;
         meter = meterClient(c);

@@ -3,6 +3,7 @@ import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentToken } from '../support/agent-token.js';
 import { meterClient } from '../support/capacity-meter.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { newCustomer, type PipelineProbe, sendWhatsApp } from '../support/pipeline-cost.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
@@ -24,6 +25,7 @@ describe('local runtime: a customer timeline read oldest first, resumed later', 
   beforeAll(async () => {
     runtime = await startTestRuntime({
       env: { AGENT_TOKENS: `agent-resume:${TOKEN}` },
+      timers: stillTimers(),
       dynamoClient: (c) => {
         probe = { runtime, meter: meterClient(c), metaSecret: SECRETS.meta, table: 'threadline' };
         return c;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { SteppedTimers } from '#shared/local/timers.js';
 import { agentToken } from '../support/agent-token.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { idleAfterLaterLooks, SECRETS, startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { runtimeMeter } from '../support/test-runtime.js';
@@ -64,6 +65,7 @@ describe('local runtime: a deleted message’s edits keep no words either', () =
   beforeAll(async () => {
     runtime = await startTestRuntime({
       queue: { timers: queueTime },
+      timers: stillTimers(),
       dynamoClient: (client) => meter.dynamoClient(client),
       env: { AGENT_TOKENS: `admin-zoe:${ADMIN}:admin` },
     });

@@ -3,6 +3,7 @@ import { DELETION_RELOOK_DELAY_S } from '#shared/domain/deletion.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { SteppedTimers } from '#shared/local/timers.js';
 import { DynamoGate } from '../support/dynamo-gate.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { SECRETS } from '../support/runtime.js';
 import { runtimeMeter, useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedMeta, waitUntil, whatsappBody, whatsappText } from '../support/webhooks.js';
@@ -40,6 +41,7 @@ describe('local runtime: a deletion and its message processed at the same moment
     env: { META_APP_SECRET: SECRETS.meta },
     clock: { now: () => new Date(queueTime.now()) },
     queue: { timers: queueTime },
+    timers: stillTimers(),
     dynamoClient: (client) => meter.dynamoClient(gate.attach(client)),
   });
 

@@ -4,6 +4,7 @@ import type { ChannelOption } from '#shared/domain/replies.js';
 import type { Customer } from '#shared/domain/timeline.js';
 import { agentRequest } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { failVerdicts, receiveSes } from '../support/ses-mail.js';
 import { runtimeMeter, useTestRuntime } from '../support/test-runtime.js';
 import { sesReceived } from '../support/webhooks.js';
@@ -20,6 +21,7 @@ describe('email suppression ends when the customer writes again from the address
   const meter = runtimeMeter();
   const runtime = useTestRuntime({
     env: { AGENT_TOKENS: `agent-unsuppress:${TOKEN}` },
+    timers: stillTimers(),
     dynamoClient: meter.dynamoClient,
   });
   const start = Date.now() - 120_000;

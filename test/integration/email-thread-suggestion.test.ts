@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Suggestion } from '#shared/domain/suggestions.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { failVerdicts, receiveSes } from '../support/ses-mail.js';
 import { runtimeMeter, useTestRuntime } from '../support/test-runtime.js';
 import { sesReceived } from '../support/webhooks.js';
@@ -23,6 +24,7 @@ describe('mail in the thread of another customer’s conversation', () => {
   const meter = runtimeMeter();
   const runtime = useTestRuntime({
     env: { AGENT_TOKENS: `agent-thread-suggestion:${TOKEN}` },
+    timers: stillTimers(),
     dynamoClient: meter.dynamoClient,
   });
   const start = Date.now() - 120_000;

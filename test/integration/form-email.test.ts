@@ -4,6 +4,7 @@ import type { Suggestion } from '#shared/domain/suggestions.js';
 import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { failVerdicts, receiveSes } from '../support/ses-mail.js';
 import { runtimeMeter, useTestRuntime } from '../support/test-runtime.js';
 import { sesReceived } from '../support/webhooks.js';
@@ -21,6 +22,7 @@ describe('contact-form email (From a mailer, Reply-To the customer)', () => {
   const runtime = useTestRuntime({
     env: { AGENT_TOKENS: `agent-form:${TOKEN}:admin`, EMAIL_FORM_SENDERS: 'mailer@forms.example' },
     queue: { visibilityTimeoutMs: 1000 },
+    timers: stillTimers(),
     dynamoClient: meter.dynamoClient,
   });
 

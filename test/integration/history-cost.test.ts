@@ -5,6 +5,7 @@ import type { TimelineItem } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentToken } from '../support/agent-token.js';
 import { type CapacityFigures, type CapacityMeter, meterClient } from '../support/capacity-meter.js';
+import { stillTimers } from '../support/manual-timers.js';
 import {
   messageCost,
   newCustomer,
@@ -34,6 +35,7 @@ describe('local runtime: a message costs the same whatever the customer history'
     runtime = await startTestRuntime({
       env: { META_APP_SECRET: META_SECRET, AGENT_TOKENS: `agent-cost:${AGENT}` },
       routing: true,
+      timers: stillTimers(),
       dynamoClient: (c) => {
         client = c;
         meter = meterClient(c);

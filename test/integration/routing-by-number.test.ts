@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agentCaller, customerReads } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { SECRETS } from '../support/runtime.js';
 import { runtimeMeter, useTestRuntime } from '../support/test-runtime.js';
@@ -40,6 +41,7 @@ describe('local runtime: a queue chosen by which of our addresses the customer w
       }),
     },
     routing: true,
+    timers: stillTimers(),
     dynamoClient: meter.dynamoClient,
   });
   const api = agentCaller(() => runtime.url, TOKEN);

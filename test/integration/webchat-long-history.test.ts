@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { type CapacityMeter, meterClient } from '../support/capacity-meter.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { seedHistory } from '../support/pipeline-cost.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { identityToken, visitorClient, WEBCHAT_SECRET } from '../support/webchat.js';
@@ -28,6 +29,7 @@ describe('local runtime: a long web-chat history, newest first', () => {
   beforeAll(async () => {
     runtime = await startTestRuntime({
       env: { WEBCHAT_ALLOWED_ORIGINS: SITE, WEBCHAT_IDENTITY_SECRET: WEBCHAT_SECRET },
+      timers: stillTimers(),
       dynamoClient: (c) => {
         client = c;
         meter = meterClient(c);

@@ -39,6 +39,7 @@ describe('local runtime: a deleted message’s words leave the webhook delivery 
     runtime = await startTestRuntime({
       env: { AGENT_TOKENS: `agent-ana:${ADMIN}:admin` },
       events: true,
+      timers,
       webhookTimers: timers,
       dynamoClient: (client) => {
         // Counts the writes to the delivery log: what the deletion adds to its own path.

@@ -10,6 +10,7 @@ type Registered = { id: string; presence: string; queues: string[]; languages: s
  * is handed a conversation whose language routing detected; they set their languages in the queue
  * picker, and the Agents panel shows them. Before, the console had no languages setting, and an agent it
  * registered (languages []) was handed no conversation in a detected language, English included.
+ * Three-letter codes (`eng`) are saved, and shown, in the detector's two letters (`en`).
  */
 describe('the console: an agent’s languages', () => {
   const { runtime, browser } = useConsole({ routing: true });
@@ -49,8 +50,16 @@ describe('the console: an agent’s languages', () => {
       .getByRole('list', { name: 'Registered agents' })
       .getByText('languages en, es')
       .waitFor({ timeout: 30_000 });
-    // Emptied: any language again.
     await page.getByText(/^Agents \(/).click();
+    // Three-letter codes are kept in two letters, and the field shows them so, even when nothing changed.
+    await field.fill('eng, spa');
+    await page.getByRole('button', { name: 'Save languages' }).click();
+    await expect.poll(() => field.inputValue(), { timeout: 30_000 }).toBe('en, es');
+    expect((await me())?.languages).toEqual(['en', 'es']);
+    await field.fill('por');
+    await page.getByRole('button', { name: 'Save languages' }).click();
+    await expect.poll(() => field.inputValue(), { timeout: 30_000 }).toBe('pt');
+    // Emptied: any language again.
     await field.fill('');
     await page.getByRole('button', { name: 'Save languages' }).click();
     await expect.poll(async () => (await me())?.languages, { timeout: 30_000 }).toEqual([]);

@@ -24,6 +24,16 @@ const QUINN = { from: '15550032003', name: 'Quinn Quiet', text: 'A refund for my
 /** General's: turns urgent while Ana has her conversation open. */
 const PAT = { from: '15550032004', name: 'Pat Open', text: 'Lost my keys: talk to a person' };
 
+/**
+ * Comes in Arabic after the others: her name ends in a digit, her first words start right to left. The
+ * policy hands "ماذا أفعل" (what do I do) to a person.
+ */
+const FATIMA = {
+  from: '15550032005',
+  name: 'فاطمة الزهراء (VIP) 2',
+  text: 'مرحبا، رحلتي رقم TK-778 إلى إسطنبول ألغيت! ماذا أفعل الآن؟',
+};
+
 /** Past the policy's ten-minute first-response target. */
 const PAST_TARGET_MS = 11 * 60_000;
 
@@ -51,6 +61,7 @@ describe('the console tells an urgent arrival once', () => {
           policy.businessHours.hours = [
             { days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'], open: '00:00', close: '24:00' },
           ];
+          policy.escalation.askForPersonKeywords.push('ماذا أفعل');
         },
       ),
     },
@@ -107,7 +118,7 @@ describe('the console tells an urgent arrival once', () => {
     expect(await page.evaluate(inRegion)).toBe(false);
     await expect
       .poll(() => page.title(), { timeout: 30_000 })
-      .toBe(`(2) Urgent: ${NIA.name} · Threadline console`);
+      .toBe(`(2) Urgent: \u2068${NIA.name}\u2069 · Threadline console`);
   }, 120_000);
 
   it('says it no more on her next message, over a reconnect, nor at the read of another view', async () => {
@@ -142,7 +153,7 @@ describe('the console tells an urgent arrival once', () => {
     ]);
     await expect
       .poll(() => page.title(), { timeout: 30_000 })
-      .toMatch(new RegExp(`^\\(\\d+\\) Urgent: ${QUINN.name} and 1 more · Threadline console$`));
+      .toMatch(new RegExp(`^\\(\\d+\\) Urgent: \u2068${QUINN.name}\u2069 and 1 more · Threadline console$`));
 
     await notice.getByRole('button', { name: new RegExp(NIA.name) }).click();
     await page.getByRole('heading', { name: NIA.name }).waitFor({ timeout: 30_000 });
@@ -151,5 +162,39 @@ describe('the console tells an urgent arrival once', () => {
     await notice.waitFor({ state: 'detached', timeout: 30_000 });
     await expect.poll(() => page.title(), { timeout: 30_000 }).toMatch(/^\(\d+\) Threadline console$/);
     expect(await saidUrgent()).toEqual([]);
+  }, 120_000);
+
+  it('shows a right-to-left name and first words each in its own isolate, and isolates the name in the title', async () => {
+    await writes('fatima', FATIMA);
+    await breach();
+    const notice = inbox().locator('.urgent-notice');
+    const button = notice.getByRole('button', { name: /Urgent: فاطمة/ });
+    await button.waitFor({ timeout: 30_000 });
+    // The name, then ", " outside both, then the first words: each isolate keeps its own direction, so
+    // the name's "2" stays in it and the separator stays after it, not at the far end of the words.
+    const parts = await button.evaluate((b) =>
+      [...b.childNodes].map((n) => (n.nodeType === 1 ? `<${n.nodeName.toLowerCase()}>` : '') + n.textContent),
+    );
+    expect(parts).toEqual(['<strong>Urgent:', ' ', `<bdi>${FATIMA.name}`, ', ', `<bdi>${FATIMA.text}`]);
+    expect(await button.locator('bdi').evaluateAll((bs) => bs.map((b) => b.getAttribute('dir')))).toEqual([
+      'auto',
+      'auto',
+    ]);
+    // Drawn so: the separator just right of the name's part on its line (the name may wrap).
+    const drawn = await button.evaluate((b) => {
+      const range = b.ownerDocument.createRange();
+      range.selectNodeContents(b.childNodes[3]);
+      const [comma] = range.getClientRects();
+      const name = [...b.children[1].getClientRects()];
+      const onLine = name.filter((r) => Math.abs(r.top - (comma?.top ?? 0)) < 4);
+      return {
+        gap: Math.round((comma?.left ?? 0) - Math.max(...onLine.map((r) => r.right))),
+        lines: name.length,
+      };
+    });
+    expect(drawn).toMatchObject({ gap: 0 });
+    await expect
+      .poll(async () => (await page.title()).replace(/^\(\d+\) /, ''), { timeout: 30_000 })
+      .toBe(`Urgent: \u2068${FATIMA.name}\u2069 · Threadline console`);
   }, 120_000);
 });

@@ -240,7 +240,7 @@ export const languageCodes = (text: string): string[] => [...new Set(text.split(
 /**
  * The languages the agent takes conversations in, as the codes routing's detector gives (`en`, `es`,
  * `ar`...; `pt-BR` counts as `pt`), saved with their queues' registration. None (the default) takes any
- * language, after the agents who list it.
+ * language, after the agents who list it. Once saved, the field shows them as kept (`por` as `pt`).
  */
 function LanguagesForm(props: { registration: Registration }) {
   const { languages, save } = props.registration;
@@ -249,7 +249,9 @@ function LanguagesForm(props: { registration: Registration }) {
     <form
       onSubmit={(e) => {
         e.preventDefault();
-        save({ languages: languageCodes(text) });
+        void save({ languages: languageCodes(text) }).then((saved) => {
+          if (saved) setText(saved.languages.join(', '));
+        });
       }}
     >
       <label>
@@ -269,12 +271,15 @@ export interface Registration {
   languages: string[];
   /** Queues of theirs the routing policy no longer names: marked in the picker, for them to untick. */
   gone: string[];
-  save(update: RegistrationUpdate): void;
+  /** Saves the change; the agent as saved, or nothing when it was refused (`error` says why). */
+  save(update: RegistrationUpdate): Promise<SavedAgent | undefined>;
   error: string;
 }
 
 /** A change to the agent's registration (`PUT /api/agents/me`): only the fields given change. */
 type RegistrationUpdate = { presence?: string; queues?: string[]; languages?: string[] };
+/** The agent as `PUT /api/agents/me` answers them. */
+type SavedAgent = Omit<AgentRow, 'openConversations'>;
 
 /**
  * The agent's own row's presence, queues and languages (away and none until read), saved with `PUT /api/agents/me`;
@@ -284,14 +289,21 @@ export function useRegistration(
   api: Api,
   me: AgentRow | undefined,
   policyQueues: readonly string[],
-  onSaved: (agent: Omit<AgentRow, 'openConversations'>) => void,
+  onSaved: (agent: SavedAgent) => void,
 ): Registration {
   const [error, setError] = useState('');
   const save = (update: RegistrationUpdate) => {
     setError('');
-    api
-      .send<Omit<AgentRow, 'openConversations'>>('PUT', '/api/agents/me', update)
-      .then(onSaved, (e: Error) => setError(e.message));
+    return api.send<SavedAgent>('PUT', '/api/agents/me', update).then(
+      (agent) => {
+        onSaved(agent);
+        return agent;
+      },
+      (e: Error) => {
+        setError(e.message);
+        return undefined;
+      },
+    );
   };
   const mine = me?.queues ?? [];
   const gone = policyQueues.length ? mine.filter((q) => !policyQueues.includes(q)) : [];

@@ -55,9 +55,13 @@ export function urgentText(arrivals: readonly UrgentArrival[]): string {
   return `Urgent: ${arrivals.length} conversations: ${names.join(', ')} and ${arrivals.length - TOLD_IN_FULL} more`;
 }
 
-/** The tab title's part for the notices up: "Urgent: Nia New · " (or "Urgent: Nia New and 1 more · "). */
+/**
+ * The tab title's part for the notices up: "Urgent: Nia New · " (or "Urgent: Nia New and 1 more · "),
+ * the name isolated (U+2068 FSI … U+2069 PDI) in its own direction: a right-to-left name ending in a
+ * digit ("فاطمة (VIP) 2") would otherwise reorder the words around it.
+ */
 export function urgentTitle(arrivals: readonly UrgentArrival[]): string {
   const [first] = arrivals;
   if (!first) return '';
-  return `Urgent: ${first.who}${arrivals.length > 1 ? ` and ${arrivals.length - 1} more` : ''} · `;
+  return `Urgent: \u2068${first.who}\u2069${arrivals.length > 1 ? ` and ${arrivals.length - 1} more` : ''} · `;
 }

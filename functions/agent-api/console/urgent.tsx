@@ -51,7 +51,9 @@ export type UrgentArrivals = ReturnType<typeof useUrgentArrivals>;
 
 /**
  * The urgent arrivals not opened yet, above the inbox's rows, each a button that opens it: a sighted
- * agent sees them wherever the rows sorted them, and the tab's title names them. Tells what the live
+ * agent sees them wherever the rows sorted them, and the tab's title names them. The name and the first
+ * words are each isolated in their own direction, the ", " between them outside both: an Arabic name's
+ * trailing digit would otherwise join the Arabic words after it. Tells what the live
  * updates noted once `rows` are drawn; takes down the one opened. Not a live region: the status line
  * said them already.
  */
@@ -84,8 +86,13 @@ export function UrgentNotice(props: {
                 if (c) props.onOpen(c);
               }}
             >
-              <strong>Urgent:</strong> {n.who}
-              {n.preview ? <span dir="auto">{`, ${n.preview}`}</span> : null}
+              <strong>Urgent:</strong> <bdi dir="auto">{n.who}</bdi>
+              {n.preview ? (
+                <>
+                  {', '}
+                  <bdi dir="auto">{n.preview}</bdi>
+                </>
+              ) : null}
             </button>
           </li>
         ))}

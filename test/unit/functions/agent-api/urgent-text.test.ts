@@ -57,8 +57,9 @@ describe('urgent arrivals in the inbox’s view', () => {
     const a = arrivalOf(urgent('a', { customer: { id: 'c', name: 'Ann' } }));
     const b = arrivalOf(urgent('b', { customer: { id: 'c', name: 'Ben' } }));
     expect(urgentTitle([])).toBe('');
-    expect(urgentTitle([a])).toBe('Urgent: Ann · ');
-    expect(urgentTitle([a, b])).toBe('Urgent: Ann and 1 more · ');
+    // The name isolated: a right-to-left one keeps to itself.
+    expect(urgentTitle([a])).toBe('Urgent: \u2068Ann\u2069 · ');
+    expect(urgentTitle([a, b])).toBe('Urgent: \u2068Ann\u2069 and 1 more · ');
     const rows = [urgent('a'), urgent('b', { status: 'resolved' })];
     expect(stillUrgent([a, b], rows)).toEqual([a]);
     expect(stillUrgent([a, b], [row('a')])).toEqual([]);

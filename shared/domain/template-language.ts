@@ -1,4 +1,4 @@
-import { TEMPLATE_LANGUAGES } from './whatsapp-template.js';
+import { codesOf } from './whatsapp-template.js';
 
 /**
  * For a language Meta lists template codes for by region only (Portuguese, Chinese), the region a
@@ -24,8 +24,8 @@ const REGION_BY_CALLING_CODE: ReadonlyArray<readonly [prefix: string, region: st
  */
 export function nearestTemplateLanguage(language: string | undefined, phone: string | undefined): string {
   const base = language?.split(/[-_]/)[0]?.toLowerCase() ?? '';
-  if (TEMPLATE_LANGUAGES.has(base)) return base;
-  const codes = [...TEMPLATE_LANGUAGES].filter((code) => code.startsWith(`${base}_`));
+  const codes = codesOf(base);
+  if (codes.includes(base)) return base;
   const digits = phone?.replace(/\D/g, '') ?? '';
   const region = REGION_BY_CALLING_CODE.find(([prefix]) => digits.startsWith(prefix))?.[1];
   return codes.find((code) => code === `${base}_${region}`) ?? codes[0] ?? 'en';

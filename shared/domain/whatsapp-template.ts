@@ -27,7 +27,7 @@ const TEMPLATE_NAME = /^(?:[a-z0-9_]{1,512}|HX[0-9a-fA-F]{32})$/;
 export const MOST_TEMPLATE_PARAMETERS = 20;
 
 /** The codes Meta has for a language (`pt`: `pt_BR`, `pt_PT`), the language's own first. */
-const codesOf = (language: string): string[] =>
+export const codesOf = (language: string): string[] =>
   [...TEMPLATE_LANGUAGES].filter((code) => code === language || code.startsWith(`${language}_`));
 
 /** Why `name` is not a template name Meta (or Twilio) takes, or undefined. */

@@ -22,6 +22,8 @@ export const IdentityClaimsSchema = z.object({
   name: z.string().trim().min(1).max(256).optional(),
   exp: z.number().int().positive(),
   iat: z.number().optional(),
+  /** JWT's "not before": the token is refused until then (a minute of clock difference aside). */
+  nbf: z.number().finite().optional(),
 });
 export type IdentityClaims = z.infer<typeof IdentityClaimsSchema>;
 
@@ -41,6 +43,9 @@ const MAX_TOKEN_LENGTH = 4096;
  */
 export const IDENTITY_TOKEN_MAX_LIFETIME_SECONDS = 366 * 24 * 3600;
 
+/** How far a site's clock may run ahead of ours for a token's `nbf` (the usual leeway of JWT libraries). */
+const CLOCK_LEEWAY_SECONDS = 60;
+
 function decodeJson(part: string): unknown {
   try {
     return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
@@ -52,7 +57,8 @@ function decodeJson(part: string): unknown {
 /**
  * Verifies a site's identity token: an HS256 JWT signed with WEBCHAT_IDENTITY_SECRET, with `sub` and a
  * future `exp` (`email`, `name` and `aud` optional). Any other algorithm, a bad signature, an
- * expired token, one without `exp` or with one over a year ahead (`identity_exp_too_far`), or one whose
+ * expired token, one without `exp` or with one over a year ahead (`identity_exp_too_far`), one whose
+ * `nbf` is more than a minute ahead (`identity_not_yet_valid`), or one whose
  * `aud` names sites but not `at.origin` (the request's Origin), or an http(s) URL that is no origin
  * (`identity_aud_not_origin`), is refused with 401. The signature is compared in constant time before
  * any claim is read.
@@ -85,6 +91,12 @@ export function verifyIdentityToken(
       'identity_exp_too_far',
     );
   }
+  if (claims.data.nbf !== undefined && claims.data.nbf - now.getTime() / 1000 > CLOCK_LEEWAY_SECONDS) {
+    throw new UnauthorizedError(
+      "the identity token is not valid yet: its nbf is ahead (seconds since 1970, a minute's clock difference allowed)",
+      'identity_not_yet_valid',
+    );
+  }
   checkAudience(claims.data.aud, at);
   return claims.data;
 }
@@ -93,6 +105,7 @@ export function verifyIdentityToken(
 function claimsProblem(claim: PropertyKey | undefined): string {
   if (claim === 'aud')
     return "the identity token's aud must be text or a list of 1 to 20 texts (the site's origins)";
+  if (claim === 'nbf') return "the identity token's nbf must be a number: seconds since 1970";
   return 'the identity token needs `sub` and `exp` (email and name optional)';
 }
 

@@ -139,6 +139,20 @@ describe('identity tokens (HS256)', () => {
     const huge = signIdentityToken({ sub: 'u1', exp: 1e300 }, SECRET);
     expect(refusedWith(() => verifyIdentityToken(huge, SECRET, NOW))).toBe('unauthorized');
   });
+
+  /**
+   * RFC 7519's `nbf` was not read: a token a site signs for a sign-in that starts later (or one whose
+   * `nbf` says it is not good yet) was good at once. A minute's difference of clocks is allowed.
+   */
+  it('refuses a token before its nbf, a minute of clock difference aside; a malformed nbf too', () => {
+    const at = (nbf: unknown) =>
+      verifyIdentityToken(signIdentityToken({ sub: 'u1', exp: exp(3600), nbf }, SECRET), SECRET, NOW);
+    expect(at(exp(0)).sub).toBe('u1');
+    expect(at(exp(60)).sub).toBe('u1');
+    expect(refusedWith(() => at(exp(61)))).toBe('identity_not_yet_valid');
+    expect(refusedWith(() => at(exp(1800)))).toBe('identity_not_yet_valid');
+    expect(refusedWith(() => at('soon'))).toBe('unauthorized');
+  });
 });
 
 /**

@@ -9,6 +9,7 @@ import { consoleApp } from './console.js';
 import type { AgentAppDeps } from './deps.js';
 import { docsApp } from './docs.js';
 import { apiAnswerHeaders, guardApi } from './guard.js';
+import { healthApp } from './health.js';
 import { forwardTo } from './lazy-app.js';
 import { type MediaDeps, mediaApp } from './media.js';
 import { outboxApp } from './outbox.js';
@@ -41,6 +42,8 @@ export function createAgentApp(input: AgentAppDeps): Hono<AgentEnv> {
   // Every answer, the console's, /api's, /files' and (on AWS, routed after) the survey page's.
   app.use('*', strictTransport);
   app.use('/api/*', apiAnswerHeaders);
+  // For uptime monitors: no token, before the guard.
+  if (deps.health) app.route('/', healthApp(deps.health));
   app.route(
     '/api',
     docsApp(() => {

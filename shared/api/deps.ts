@@ -17,6 +17,7 @@ import type { UploadStore } from '#shared/domain/uploads.js';
 import type { DeliveryQueue, ErasureCheck, WebhookStore } from '#shared/domain/webhook-ports.js';
 import type { UrlPolicy } from '#shared/domain/webhook-url.js';
 import type { ConsoleServing } from './console.js';
+import type { HealthAnswer } from './health.js';
 
 /** What the agent API needs: the ports its use cases take, and how to tell who is calling. */
 export interface AgentAppDeps {
@@ -67,6 +68,8 @@ export interface AgentAppDeps {
    * one with a random key of the process (its cursors hold until it stops).
    */
   cursors?: PageCursors | undefined;
+  /** `GET /api/health` for uptime monitors (healthCheck over the table's probe); absent, no such route. */
+  health?: (() => Promise<HealthAnswer>) | undefined;
 }
 
 /** The agent API's dependencies as its routes see them: the page cursors made when absent. */

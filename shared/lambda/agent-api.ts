@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Hono } from 'hono';
 import { createAgentApp } from '#shared/api/app.js';
 import { createCsatPage } from '#shared/api/csat-page.js';
+import { healthCheck } from '#shared/api/health.js';
 import type { AgentEnv } from '#shared/api/router.js';
 import { trackConversationClock } from '#shared/app/track-conversation-clock.js';
 import { dynamoDbLite } from '#shared/aws/dynamodb-lite.js';
@@ -76,6 +77,7 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
     policy: policyInForce(config.ROUTING_POLICY_FILE),
     cursors: pageCursors(config.CSAT_SIGNING_SECRET),
+    health: healthCheck(repos.tableReachable, systemClock),
     live: { events: repos.liveEvents },
     console: {
       // Built beside the bundle (stacks: the agent API's afterBundling), read on the first /console request.

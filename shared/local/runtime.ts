@@ -4,6 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import type { AgentAppDeps } from '#shared/api/deps.js';
+import { healthCheck } from '#shared/api/health.js';
 import { refuseRemovedAgents, removalLook } from '#shared/app/refuse-removed-agents.js';
 import type { MailQueue } from '../channels/ses/mail.js';
 import { type LiveSessions, WebchatSender } from '../channels/webchat/send.js';
@@ -156,6 +157,7 @@ function agentDeps(
     policy: policyInForce(config.ROUTING_POLICY_FILE),
     ...localAgentFiles(config, repos),
     cursors: pageCursors(config.CSAT_SIGNING_SECRET),
+    health: healthCheck(repos.tableReachable, rest.clock),
   };
 }
 

@@ -12,6 +12,7 @@ import { mergeRepository } from './merge-repository.js';
 import { messageRepositories } from './message-repositories.js';
 import { missedCallRepository } from './missed-call-repository.js';
 import { privacyRepository } from './privacy-repository.js';
+import { probeTable } from './table-probe.js';
 import { timelineItemReads } from './timeline-item-reads.js';
 import { unmergeReopenRepository } from './unmerge-reopen.js';
 import { unmergeWaitRepository } from './unmerge-wait.js';
@@ -61,6 +62,8 @@ export function dynamoRepositories(
     agentPresences: (agentIds: readonly string[]) => agentPresences(db, agentIds),
     webchat: webchatRepository(db),
     missedCalls: missedCallRepository(db),
+    /** Whether the table answers (GET /api/health): one GetItem of a key that holds nothing. */
+    tableReachable: () => probeTable(db),
     customerImports: {
       importCustomer: (plan: ImportPlan, context: ImportContext) => importCustomer(db, plan, context),
     },

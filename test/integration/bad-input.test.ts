@@ -1106,6 +1106,9 @@ describe('local runtime: hostile and broken requests on every route', () => {
     const res = await fetch(`${runtime.url}/health`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
+    // The uptime monitors' route (as on AWS): no token, the table answered.
+    const api = await fetch(`${runtime.url}/api/health`);
+    expect([api.status, await api.json()]).toEqual([200, { ok: true, checks: { table: 'ok' } }]);
   };
 
   const api = async <T>(path: string): Promise<T> => {

@@ -42,6 +42,34 @@ export const FIRST_RESPONSE_WAIT = 'firstResponseWaitFrom = if_not_exists(waitin
 export const NO_WAIT = '';
 
 /**
+ * The conversation attribute holding when its first wait began (its opening message, set by the touch
+ * with `waitingSince`): a resolve does not remove it, so a first response after the customer reopened
+ * a conversation nobody had answered counts from that message, not from the reopening one.
+ */
+export const FIRST_WAIT_FROM = 'firstWaitFrom';
+
+/**
+ * A first-response mark (`markFirstResponseInput`, `firstAnswerInput`, `firstResponseListedInput`)
+ * for a conversation that keeps its first wait's start (`kept`: it counts from `firstWaitFrom` and keeps
+ * that as `firstResponseWaitFrom`), or for one that does not (written before it was kept, or opened by
+ * the business: from `waitingSince`, as before). The two conditions exclude each other, so one write
+ * lands whichever is tried first.
+ */
+export function byFirstWait(input: UpdateCommandInput, kept: boolean): UpdateCommandInput {
+  const update = input.UpdateExpression ?? '';
+  return {
+    ...input,
+    UpdateExpression: kept
+      ? update.replace(
+          FIRST_RESPONSE_WAIT,
+          `firstResponseWaitFrom = if_not_exists(${FIRST_WAIT_FROM}, :noWait)`,
+        )
+      : update,
+    ConditionExpression: `(${input.ConditionExpression}) AND ${kept ? 'attribute_exists' : 'attribute_not_exists'}(${FIRST_WAIT_FROM})`,
+  };
+}
+
+/**
  * Marks a conversation's first reply, the first time only, returning the conversation; a person's
  * (`person`) is their first response too (`firstHumanResponseAt`, in the same write).
  */

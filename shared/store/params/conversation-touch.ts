@@ -63,7 +63,14 @@ function reopenTouch(touch: ConversationTouch): {
   const sets = ['#status = :open', 'gsi1pk = :inbox', 'gsi2pk = :inboxDue'];
   if (touch.inbound) {
     if (since !== touch.at) values[':since'] = since;
-    sets.push(`waitingSince = ${since !== touch.at ? ':since' : ':at'}`, 'gsi1sk = :inboxSk');
+    const start = since !== touch.at ? ':since' : ':at';
+    // Its first wait too when none was kept (opened by the business, or by this message: a redelivered
+    // opening message moves it back, `earlierWaitInput`); a kept one stays (`FIRST_WAIT_FROM`).
+    sets.push(
+      `waitingSince = ${start}`,
+      `firstWaitFrom = if_not_exists(firstWaitFrom, ${start})`,
+      'gsi1sk = :inboxSk',
+    );
     return { sets, values, removes: ['resolvedAt', 'answeredSk', ...REOPEN_REMOVES] };
   }
   delete values[':inboxSk'];

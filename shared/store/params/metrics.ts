@@ -160,6 +160,8 @@ export function addFirstResponseInput(
  * while the conversation still waits from before the answer (`waitingSince`): an answer that reached
  * the customer after it ended that wait and was no first response, so taking this one back would lose
  * both. A person's first response marked by the same answer goes with it (`firstHumanResponseAt`).
+ * The first wait (`FIRST_WAIT_FROM`) becomes the wait that came back: the next answer counts from it,
+ * as before the first wait was kept (for an agent's answer, the failed answer's time: `lateFailureWait`).
  * Answers the conversation before (its wait's start), or fails its condition.
  */
 export function takeBackFirstResponseInput(
@@ -168,7 +170,7 @@ export function takeBackFirstResponseInput(
   at: string,
 ): UpdateCommandInput {
   return responseMarkInput(table, conversationId, at, {
-    update: 'REMOVE firstResponseAt, firstResponseWaitFrom, firstHumanResponseAt',
+    update: `SET ${FIRST_WAIT_FROM} = waitingSince REMOVE firstResponseAt, firstResponseWaitFrom, firstHumanResponseAt`,
     condition: 'firstResponseAt = :at AND attribute_exists(firstResponseWaitFrom) AND waitingSince <= :at',
     returning: 'ALL_OLD',
   });

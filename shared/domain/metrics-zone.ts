@@ -3,17 +3,20 @@
  * spans, across a daylight-saving change, and today there. Only the runtime's own time zone data
  * (Intl) is used.
  */
+import { canonicalZoneFor } from './sla/time-zone-names.js';
 import { wallAsUtc, wallToInstant } from './zone-clock.js';
 
 const DAY_MS = 86_400_000;
 
 /**
- * The time zone's name as the runtime spells it (`europe/berlin` is `Europe/Berlin`), or undefined when
- * it does not know the zone (an IANA name such as `Europe/Berlin`).
+ * The time zone's current IANA name (`europe/berlin` is `Europe/Berlin`; `Asia/Kolkata` stays so, though
+ * the runtime's data may still call it `Asia/Calcutta`, see `canonicalZoneFor`), else the runtime's own
+ * (`Etc/GMT+5`), or undefined when it does not know the zone (an IANA name such as `Europe/Berlin`).
  */
 export function knownTimeZone(tz: string): string | undefined {
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+    return canonicalZoneFor(tz, resolved) ?? resolved;
   } catch {
     return undefined;
   }

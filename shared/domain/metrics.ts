@@ -147,8 +147,8 @@ export const FIRST_METRICS_DAY = '2000-01-01';
  * The range of a request: `to` defaults to today (UTC, or in `tz`) and a later one is cut to today (no
  * day after it has figures yet), `from` defaults to the 30 days ending at `to`; a `from` after today, a
  * range running backwards or spanning more than 366 days, a day before `FIRST_METRICS_DAY`, or a time
- * zone the runtime does not know, is refused (an error message, or the range); the zone is answered as
- * the runtime spells it (`Europe/Berlin` for `europe/berlin`).
+ * zone the runtime does not know, is refused (an error message, or the range); the zone is answered by
+ * its current IANA name (`Europe/Berlin` for `europe/berlin`, `Asia/Kolkata` for `Asia/Calcutta`).
  */
 export function metricsRange(
   asked: { from?: string | undefined; to?: string | undefined; tz?: string | undefined },

@@ -208,7 +208,7 @@ async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promis
     followUp: touch.inbound
       ? (stale) =>
           [
-            earlierWaitInput(db.table, touch),
+            earlierWaitInput(db.table, touch, stale),
             earlierInboundSinceInput(db.table, touch),
             ...(isLater(stale?.previewAt, touch.at) ? [earlierPreviewInput(db.table, touch)] : []),
             ...(isLater(touch.at, stale?.lastInboundAt) ? [laterInboundInput(db.table, touch)] : []),

@@ -10,12 +10,15 @@ import { SHARDS } from './keys.js';
 import { type CountedMark, markCounted } from './owed-counts.js';
 import { queryAll } from './paging.js';
 import {
+  byFirstWait,
   countCsatInput,
   countCsatSurveyInput,
   countDecisionInput,
+  FIRST_WAIT_FROM,
   markFirstPersonResponseInput,
   markFirstResponseInput,
   queryMetricsDaysInput,
+  type ResponseCounters,
   takeBackFirstResponseInput,
 } from './params/metrics.js';
 import { takeBackOfInput } from './params/response-owed.js';
@@ -24,24 +27,35 @@ import { slaFigures } from './sla-figures.js';
 import { surveyFigures } from './survey-figures.js';
 
 /**
+ * A first-response mark in its two forms (`byFirstWait`), counted as `counters` says: from the
+ * conversation's first wait where it keeps its start (`firstWaitFrom`), else from the wait running.
+ */
+const firstResponseMarks = (input: UpdateCommandInput, counters: ResponseCounters): CountedMark[] => [
+  { input: byFirstWait(input, true), counters, from: FIRST_WAIT_FROM },
+  { input: byFirstWait(input, false), counters, from: 'waitingSince' },
+];
+
+/**
  * A person's reply: the conversation's first response, and theirs, in one write, counted in both
  * figures; or, after the AI's first response, the person's first (one conditional write more, which
  * fails once a person answered), its wait from the customer's message the AI's answer had answered:
  * what the first-response target measures when the AI's answers do not count. Counted once whatever
- * step a crash stops at (`markCounted`).
+ * step a crash stops at (`markCounted`). The first response's form for a conversation that keeps no
+ * first wait (`byFirstWait`) is tried last, so the usual reply writes no more than before.
  */
 async function recordPersonResponse(db: DynamoDb, conversationId: string, at: string): Promise<void> {
+  const [kept, notKept] = firstResponseMarks(
+    markFirstResponseInput(db.table, conversationId, at, true),
+    'both',
+  );
   await markCounted(db, conversationId, at, [
-    {
-      input: markFirstResponseInput(db.table, conversationId, at, true),
-      counters: 'both',
-      from: 'waitingSince',
-    },
+    kept as CountedMark,
     {
       input: markFirstPersonResponseInput(db.table, conversationId, at),
       counters: 'person',
       from: 'firstResponseWaitFrom',
     },
+    notKept as CountedMark,
   ]);
 }
 
@@ -49,7 +63,8 @@ async function recordPersonResponse(db: DynamoDb, conversationId: string, at: st
  * Marks a conversation's first reply; the first time only, adds its wait to that day's counters, once
  * whatever step a crash stops at (`markCounted`). A person's (`person`) counts as their first response
  * too (`recordPersonResponse`), unless the conversation as read had one (`responded`: then it had its
- * first response too, and nothing is written). True when the AI's answer was recorded with it.
+ * first response too, and nothing is written). True when the AI's answer was recorded with it. Each
+ * mark in its two forms (`firstResponseMarks`), those of a conversation that keeps its first wait first.
  */
 async function recordFirstResponse(
   db: DynamoDb,
@@ -62,19 +77,18 @@ async function recordFirstResponse(
     if (!person.responded) await recordPersonResponse(db, conversationId, at);
     return false;
   }
-  const mark = (input: UpdateCommandInput): CountedMark => ({
-    input,
-    counters: 'first',
-    from: 'waitingSince',
-  });
-  const marks = answered
+  const inputs = answered
     ? [
-        mark(firstAnswerInput(db.table, conversationId, { at, answered })),
-        mark(firstResponseListedInput(db.table, conversationId, at)),
+        firstAnswerInput(db.table, conversationId, { at, answered }),
+        firstResponseListedInput(db.table, conversationId, at),
       ]
-    : [mark(markFirstResponseInput(db.table, conversationId, at))];
-  const landed = await markCounted(db, conversationId, at, marks);
-  return answered !== undefined && landed?.index === 0;
+    : [markFirstResponseInput(db.table, conversationId, at)];
+  const [kept, notKept] = [0, 1].map((form) =>
+    inputs.map((input) => firstResponseMarks(input, 'first')[form] as CountedMark),
+  );
+  const landed = await markCounted(db, conversationId, at, [...(kept ?? []), ...(notKept ?? [])]);
+  // The AI's answer is the first of each form's marks.
+  return answered !== undefined && landed !== undefined && landed.index % inputs.length === 0;
 }
 
 /**

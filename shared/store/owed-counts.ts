@@ -12,6 +12,7 @@ import {
   parseOwed,
   releaseClaimInput,
   settleOwedInput,
+  type WaitStart,
 } from './params/response-owed.js';
 
 /** The wait a response ended (ms), from the start the conversation kept; undefined when none ran. */
@@ -29,7 +30,7 @@ export interface CountedMark {
   input: UpdateCommandInput;
   counters: ResponseCounters;
   undo?: boolean;
-  from: 'waitingSince' | 'firstResponseWaitFrom';
+  from: WaitStart;
 }
 
 /**

@@ -35,7 +35,10 @@ describe('first-response counters converge after a crash at any write', () => {
     await dynamo?.close();
   });
 
-  /** A fresh open conversation its customer waits on since ASKED. */
+  /**
+   * A fresh open conversation its customer waits on since ASKED, its first wait (`firstWaitFrom`, which
+   * the opening message's touch writes since 2026-12-07).
+   */
   async function waitingConversation(): Promise<string> {
     const id = `conv-${++next}`;
     await doc.put({
@@ -46,6 +49,7 @@ describe('first-response counters converge after a crash at any write', () => {
         status: 'open',
         gsi1sk: 'waiting',
         waitingSince: ASKED,
+        firstWaitFrom: ASKED,
         lastInboundAt: ASKED,
       },
     });

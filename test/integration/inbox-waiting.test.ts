@@ -233,8 +233,10 @@ describe('local runtime: the inbox waits on unanswered customers only', () => {
       // first reply by a person after the AI's answer also records `firstHumanResponseAt` (one
       // conditional write more, 2 units: was 3 writes, 3 units), owing its count on the conversation
       // in that write (`countOwed`, 2 units more), settled after the day's add (one write more, 1 unit:
-      // a crash between the two no longer loses the count; was 4 writes, 5 units).
-      agentReplyEndsWait: { index: 2, conversationWrites: 5, conversationUnits: 8, failedConditions: 1 },
+      // a crash between the two no longer loses the count; was 4 writes, 5 units). Since 2026-12-07 the
+      // item keeps its first wait's start (`firstWaitFrom`, 37 bytes, in the touch's write), which takes
+      // one of these writes over 1 KB: 9 units, where it was 8; the same writes.
+      agentReplyEndsWait: { index: 2, conversationWrites: 5, conversationUnits: 9, failedConditions: 1 },
       // A follow-up reply ends no wait (its answer write fails its condition) and is kept as the
       // latest answer sent (`lastAnswerAt`), which takes this item over 1 KB until the next answer
       // that ends a wait removes it (2 units a write). A person's first response being recorded, it

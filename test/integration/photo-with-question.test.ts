@@ -106,8 +106,17 @@ describe('local runtime: a photo sent with a question', () => {
     // answer owes its first-response count, settled in 3 writes more; 46 before; 44 before WhatsApp
     // replies wrote their message reference again, for statuses without the key, 45 before the AI's
     // answer counted for the wait from its place right after the question: its end of the wait the
-    // photo began is refused, a conditional write that fails).
-    expect(textFirst).toEqual(photoFirst);
+    // photo began is refused, a conditional write that fails). The write units may differ by the order
+    // (30 text first, 32 photo first; 30 both before the conversation kept `firstWaitFrom`, 37 bytes): routed
+    // photo first, the AI's first-response mark and its settle find the item past 1 KB (935 bytes at
+    // the end, its escalation's attributes included, plus the count owed meanwhile, `countOwed` and
+    // `countOwedFrom`, 120), 2 units each; every touch of the conversation stays at 1 unit either way.
+    const sized = ({ cost: { writeUnits: _units, ...cost }, ...rest }: typeof textFirst) => ({
+      ...rest,
+      cost,
+    });
+    expect(sized(textFirst)).toEqual(sized(photoFirst));
+    expect(Math.max(textFirst.cost.writeUnits, photoFirst.cost.writeUnits)).toBeLessThanOrEqual(32);
     expect(photoFirst.cost.calls).toBeLessThanOrEqual(49);
     expect(photoFirst.aiAnswers).toBe(1);
     expect(photoFirst.text).toBe('ai routine');

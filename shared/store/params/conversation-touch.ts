@@ -23,15 +23,21 @@ function openInboxValues(touch: ConversationTouch): Record<string, string> {
  * What an inbound message's touch of an open conversation sets: the conversation's first message gives
  * it its place in the open inbox (`gsi1sk`), and the entry itself (`gsi1pk`) unless the touch says
  * `listLater` (the AI's first response lists it, answered already, or the resolver after routing);
- * later ones keep both. The message that opens it starts its wait here (the first response reads it); a
- * later one after routing (`startWaitingInput`), unless the AI answered it.
+ * later ones keep both. The message that opens it starts its wait here, and its first wait
+ * (`firstWaitFrom`, which the first response counts from); a later one after routing
+ * (`startWaitingInput`), unless the AI answered it.
  */
 function inboundOpenTouch(touch: ConversationTouch): { sets: string[]; values: Record<string, string> } {
   const values = openInboxValues(touch);
   const sets = ['gsi1sk = if_not_exists(gsi1sk, :inboxSk)', 'gsi2pk = if_not_exists(gsi2pk, :inboxDue)'];
   if (touch.listLater) delete values[':inbox'];
   else sets.unshift('gsi1pk = if_not_exists(gsi1pk, :inbox)');
-  if (!touch.continues) sets.push('waitingSince = if_not_exists(waitingSince, :at)');
+  // The first wait's start too, kept through a resolve for the first response (`FIRST_WAIT_FROM`).
+  if (!touch.continues)
+    sets.push(
+      'waitingSince = if_not_exists(waitingSince, :at)',
+      'firstWaitFrom = if_not_exists(firstWaitFrom, :at)',
+    );
   return { sets, values };
 }
 
@@ -57,7 +63,14 @@ function reopenTouch(touch: ConversationTouch): {
   const sets = ['#status = :open', 'gsi1pk = :inbox', 'gsi2pk = :inboxDue'];
   if (touch.inbound) {
     if (since !== touch.at) values[':since'] = since;
-    sets.push(`waitingSince = ${since !== touch.at ? ':since' : ':at'}`, 'gsi1sk = :inboxSk');
+    const start = since !== touch.at ? ':since' : ':at';
+    // Its first wait too when none was kept (opened by the business, or by this message: a redelivered
+    // opening message moves it back, `earlierWaitInput`); a kept one stays (`FIRST_WAIT_FROM`).
+    sets.push(
+      `waitingSince = ${start}`,
+      `firstWaitFrom = if_not_exists(firstWaitFrom, ${start})`,
+      'gsi1sk = :inboxSk',
+    );
     return { sets, values, removes: ['resolvedAt', 'answeredSk', ...REOPEN_REMOVES] };
   }
   delete values[':inboxSk'];

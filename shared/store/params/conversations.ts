@@ -19,16 +19,24 @@ export {
   touchConversationInput,
 } from './conversation-touch.js';
 
+/** Whether a message at `at` is older than the first wait of a conversation (as read) nobody answered yet. */
+const movesFirstWait = (item: Record<string, unknown> | undefined, at: string): boolean =>
+  typeof item?.firstWaitFrom === 'string' && item.firstWaitFrom > at && item.firstResponseAt === undefined;
+
 /**
  * An inbound message older than the open conversation's last one still started the wait if it came
  * before `waitingSince`, and after every answer sent (`answeredAt`, `lastAnswerAt`): moves the wait,
  * and the inbox order, back to it; never to a message from before the conversation
- * (`notBeforeConversation`: it waits from no earlier than the conversation's first message).
+ * (`notBeforeConversation`: it waits from no earlier than the conversation's first message). When the
+ * conversation as `read` kept a later first wait (`firstWaitFrom`) and had no first response, the
+ * first wait moves back with it.
  */
 export function earlierWaitInput(
   table: string,
   touch: { conversationId: string; at: string; arrivedAt?: string | undefined },
+  read?: Record<string, unknown>,
 ): UpdateCommandInput {
+  const firstWait = movesFirstWait(read, touch.at);
   const values: Record<string, unknown> = {
     ':at': touch.at,
     ':open': 'open',
@@ -41,7 +49,7 @@ export function earlierWaitInput(
   return {
     TableName: table,
     Key: Keys.conversation(touch.conversationId),
-    UpdateExpression: 'SET waitingSince = :at, gsi1sk = :inboxSk',
+    UpdateExpression: `SET waitingSince = :at, gsi1sk = :inboxSk${firstWait ? ', firstWaitFrom = :at' : ''}`,
     ConditionExpression: conditions.join(' AND '),
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: values,

@@ -42,6 +42,34 @@ export const FIRST_RESPONSE_WAIT = 'firstResponseWaitFrom = if_not_exists(waitin
 export const NO_WAIT = '';
 
 /**
+ * The conversation attribute holding when its first wait began (its opening message, set by the touch
+ * with `waitingSince`): a resolve does not remove it, so a first response after the customer reopened
+ * a conversation nobody had answered counts from that message, not from the reopening one.
+ */
+export const FIRST_WAIT_FROM = 'firstWaitFrom';
+
+/**
+ * A first-response mark (`markFirstResponseInput`, `firstAnswerInput`, `firstResponseListedInput`)
+ * for a conversation that keeps its first wait's start (`kept`: it counts from `firstWaitFrom` and keeps
+ * that as `firstResponseWaitFrom`), or for one that does not (written before it was kept, or opened by
+ * the business: from `waitingSince`, as before). The two conditions exclude each other, so one write
+ * lands whichever is tried first.
+ */
+export function byFirstWait(input: UpdateCommandInput, kept: boolean): UpdateCommandInput {
+  const update = input.UpdateExpression ?? '';
+  return {
+    ...input,
+    UpdateExpression: kept
+      ? update.replace(
+          FIRST_RESPONSE_WAIT,
+          `firstResponseWaitFrom = if_not_exists(${FIRST_WAIT_FROM}, :noWait)`,
+        )
+      : update,
+    ConditionExpression: `(${input.ConditionExpression}) AND ${kept ? 'attribute_exists' : 'attribute_not_exists'}(${FIRST_WAIT_FROM})`,
+  };
+}
+
+/**
  * Marks a conversation's first reply, the first time only, returning the conversation; a person's
  * (`person`) is their first response too (`firstHumanResponseAt`, in the same write).
  */
@@ -132,6 +160,8 @@ export function addFirstResponseInput(
  * while the conversation still waits from before the answer (`waitingSince`): an answer that reached
  * the customer after it ended that wait and was no first response, so taking this one back would lose
  * both. A person's first response marked by the same answer goes with it (`firstHumanResponseAt`).
+ * The first wait (`FIRST_WAIT_FROM`) becomes the wait that came back: the next answer counts from it,
+ * as before the first wait was kept (for an agent's answer, the failed answer's time: `lateFailureWait`).
  * Answers the conversation before (its wait's start), or fails its condition.
  */
 export function takeBackFirstResponseInput(
@@ -140,7 +170,7 @@ export function takeBackFirstResponseInput(
   at: string,
 ): UpdateCommandInput {
   return responseMarkInput(table, conversationId, at, {
-    update: 'REMOVE firstResponseAt, firstResponseWaitFrom, firstHumanResponseAt',
+    update: `SET ${FIRST_WAIT_FROM} = waitingSince REMOVE firstResponseAt, firstResponseWaitFrom, firstHumanResponseAt`,
     condition: 'firstResponseAt = :at AND attribute_exists(firstResponseWaitFrom) AND waitingSince <= :at',
     returning: 'ALL_OLD',
   });

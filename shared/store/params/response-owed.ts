@@ -15,6 +15,13 @@ export interface OwedCount {
   claim: string;
 }
 
+/**
+ * The conversation attribute a counted mark takes its wait's start from: the wait running
+ * (`waitingSince`), the conversation's first (`firstWaitFrom`), or the one its first response ended
+ * (`firstResponseWaitFrom`).
+ */
+export type WaitStart = 'waitingSince' | 'firstWaitFrom' | 'firstResponseWaitFrom';
+
 /** The conversation attribute holding the count a mark owes (`OwedCount`, as a string). */
 export const COUNT_OWED = 'countOwed';
 /** The conversation attribute holding the start of the wait an owed count counts (NO_WAIT: none). */
@@ -35,15 +42,11 @@ export function parseOwed(token: unknown): OwedCount | undefined {
 
 /**
  * A conversation mark's write made to owe its count in the same write: `countOwed` set, with the wait's
- * start as the item had it before (`from`: `waitingSince` for a first response, the mark's
+ * start as the item had it before (`from`: `firstWaitFrom`, else `waitingSince`, for a first response, the mark's
  * `firstResponseWaitFrom` for a person's after the AI's or a take-back), and the condition that none is
  * owed already (a mark never overwrites a count still owed; the caller adds that one first).
  */
-export function owingInput(
-  input: UpdateCommandInput,
-  owed: OwedCount,
-  from: 'waitingSince' | 'firstResponseWaitFrom',
-): UpdateCommandInput {
+export function owingInput(input: UpdateCommandInput, owed: OwedCount, from: WaitStart): UpdateCommandInput {
   const set = `SET ${COUNT_OWED} = :owed, ${COUNT_OWED_FROM} = if_not_exists(${from}, :noWait)`;
   const update = input.UpdateExpression ?? '';
   const condition = input.ConditionExpression;

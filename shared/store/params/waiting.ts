@@ -2,7 +2,7 @@ import type { UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { DELIVERY_AUTHOR_ID, type OwedHandOff } from '../../domain/waiting.js';
 import { inboxAnsweredSortKey, inboxShardPartition, inboxSortKey, Keys } from '../keys.js';
 import { reopenConversationInput } from './conversations.js';
-import { FIRST_RESPONSE_WAIT, markFirstResponseInput, NO_WAIT } from './metrics.js';
+import { FIRST_RESPONSE_WAIT, FIRST_WAIT_FROM, markFirstResponseInput, NO_WAIT } from './metrics.js';
 
 /** What ends a wait: open, no answer as new recorded, and no customer message (nor wait) newer than it. */
 const ANSWERS =
@@ -148,7 +148,8 @@ export function listInInboxInput(table: string, conversationId: string): UpdateC
  * `failed` (an answer that never went out, `at` the message it answered): the wait it ended, if it is
  * the last answer recorded and none was sent after it, starts again from that message (also before a
  * wait a later message started). With `handOff` (the AI's answer failed), the same write records the
- * hand-off the wait owes (`handOffOwed`), so a crash before it is made leaves it to the retry.
+ * hand-off the wait owes (`handOffOwed`), so a crash before it is made leaves it to the retry. The
+ * conversation's first wait starts here when none did (`firstWaitFrom`: one the business opened).
  */
 export function startWaitingInput(
   table: string,
@@ -166,7 +167,7 @@ export function startWaitingInput(
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: `SET waitingSince = :at, gsi1sk = :sk${handOff ? ', handOffOwed = :handOff' : ''} REMOVE answeredSk${failed ? ', answeredAt' : ''}`,
+    UpdateExpression: `SET waitingSince = :at, ${FIRST_WAIT_FROM} = if_not_exists(${FIRST_WAIT_FROM}, :at), gsi1sk = :sk${handOff ? ', handOffOwed = :handOff' : ''} REMOVE answeredSk${failed ? ', answeredAt' : ''}`,
     ConditionExpression: `#status = :open AND attribute_exists(gsi1sk) AND ${failed ? `(answeredAt = :failed OR (${fresh})) AND ${NO_LATER_ANSWER}` : fresh}`,
     ExpressionAttributeNames: { '#status': 'status' },
     ExpressionAttributeValues: {
@@ -238,7 +239,8 @@ export function lateFailureReopenInput(
 
 /**
  * A message no channel can answer (the customer opted out of SMS) opened the conversation, whose touch
- * started its wait: the wait goes, while it is still that message's (a redelivery changes nothing).
+ * started its wait: the wait goes, and the first wait it began (`firstWaitFrom`: a first response ends
+ * none), while it is still that message's (a redelivery changes nothing).
  */
 export function dropUnreachableWaitInput(
   table: string,
@@ -248,7 +250,7 @@ export function dropUnreachableWaitInput(
   return {
     TableName: table,
     Key: Keys.conversation(conversationId),
-    UpdateExpression: 'REMOVE waitingSince',
+    UpdateExpression: 'REMOVE waitingSince, firstWaitFrom',
     ConditionExpression: 'waitingSince = :since',
     ExpressionAttributeValues: { ':since': since },
   };
@@ -256,7 +258,8 @@ export function dropUnreachableWaitInput(
 
 /**
  * A redelivered first message (its profile not yet written) set a wait on a conversation an answer
- * as new as it had ended: the wait goes again, the inbox place (the answer's) never moved.
+ * as new as it had ended: the wait goes again (the first wait stays: it was answered), the inbox place
+ * (the answer's) never moved.
  */
 export function dropAnsweredWaitInput(
   table: string,
@@ -265,7 +268,11 @@ export function dropAnsweredWaitInput(
 ): UpdateCommandInput {
   const input = dropUnreachableWaitInput(table, conversationId, since);
   const answered = 'answeredAt >= :since AND attribute_exists(answeredSk)';
-  return { ...input, ConditionExpression: `${input.ConditionExpression} AND ${answered}` };
+  return {
+    ...input,
+    UpdateExpression: 'REMOVE waitingSince',
+    ConditionExpression: `${input.ConditionExpression} AND ${answered}`,
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ const NOW = new Date('2026-12-06T12:00:00.000Z');
 
 /** The range a metrics or survey read covers, as `metricsRange` reads it from the query. */
 describe('metricsRange', () => {
-  it('answers the zone as the runtime spells it, whatever the case typed', () => {
+  it('answers the zone by its IANA name, whatever the case typed', () => {
     expect(metricsRange({ from: '2026-12-01', tz: 'europe/berlin' }, NOW)).toEqual({
       from: '2026-12-01',
       to: '2026-12-06',
@@ -14,6 +14,20 @@ describe('metricsRange', () => {
     expect(metricsRange({ tz: 'Mars/Olympus' }, NOW)).toEqual({
       error: 'tz: Mars/Olympus is not a time zone (an IANA name, such as Europe/Berlin)',
     });
+  });
+
+  it.each([
+    ['Asia/Kolkata', 'Asia/Kolkata'],
+    ['Europe/Kyiv', 'Europe/Kyiv'],
+    ['Asia/Ho_Chi_Minh', 'Asia/Ho_Chi_Minh'],
+    ['America/Nuuk', 'America/Nuuk'],
+    ['asia/kathmandu', 'Asia/Kathmandu'],
+    ['Asia/Calcutta', 'Asia/Kolkata'],
+    ['US/Eastern', 'America/New_York'],
+    ['GMT', 'UTC'],
+    ['Etc/GMT+5', 'Etc/GMT+5'],
+  ])('answers %s by its current IANA name, %s, not the old one the runtime may keep', (tz, named) => {
+    expect(metricsRange({ from: '2026-12-01', tz }, NOW)).toMatchObject({ tz: named });
   });
 
   it.each([

@@ -29,12 +29,13 @@ beforeEach(() => ddb.reset());
 describe("a person's first response: DynamoDB calls", () => {
   it('marks the first response and theirs in one write owing the count, counts both in one, then settles: four calls', async () => {
     ddb.on(UpdateCommand).resolves({});
-    ddb.on(UpdateCommand, { Key: CONVERSATION_KEY }).resolves({ Attributes: { waitingSince: ASKED } });
+    // The conversation keeps its first wait's start (`firstWaitFrom`, since 2026-12-07): counted from it.
+    ddb.on(UpdateCommand, { Key: CONVERSATION_KEY }).resolves({ Attributes: { firstWaitFrom: ASKED } });
     await metrics.recordFirstResponse('cv_1', ANSWERED, undefined, { responded: false });
     expect(made()).toEqual([
       [
         'CONVERSATION#cv_1',
-        'SET countOwed = :owed, countOwedFrom = if_not_exists(waitingSince, :noWait), firstResponseAt = :at, firstHumanResponseAt = :at, firstResponseWaitFrom = if_not_exists(waitingSince, :noWait)',
+        'SET countOwed = :owed, countOwedFrom = if_not_exists(firstWaitFrom, :noWait), firstResponseAt = :at, firstHumanResponseAt = :at, firstResponseWaitFrom = if_not_exists(firstWaitFrom, :noWait)',
       ],
       [
         shard,
@@ -56,7 +57,10 @@ describe("a person's first response: DynamoDB calls", () => {
     });
     await metrics.recordFirstResponse('cv_1', ANSWERED, undefined, { responded: false });
     const calls = made().map(([pk, expression]) => [pk, expression?.split(' ').slice(0, 2).join(' ')]);
+    // Each round tries the three marks (the first response's in its two forms, `byFirstWait`: one
+    // more than before 2026-12-07, the form of a conversation that keeps no first wait, tried last).
     expect(calls).toEqual([
+      ['CONVERSATION#cv_1', 'SET countOwed'],
       ['CONVERSATION#cv_1', 'SET countOwed'],
       ['CONVERSATION#cv_1', 'SET countOwed'],
       ['CONVERSATION#cv_1', undefined],
@@ -65,8 +69,9 @@ describe("a person's first response: DynamoDB calls", () => {
       [shard, 'REMOVE #claim'],
       ['CONVERSATION#cv_1', 'SET countOwed'],
       ['CONVERSATION#cv_1', 'SET countOwed'],
+      ['CONVERSATION#cv_1', 'SET countOwed'],
     ]);
-    const added = ddb.calls()[3]?.args[0].input as {
+    const added = ddb.calls()[4]?.args[0].input as {
       ConditionExpression: string;
       ExpressionAttributeNames: Record<string, string>;
       ExpressionAttributeValues: Record<string, unknown>;
@@ -94,6 +99,28 @@ describe("a person's first response: DynamoDB calls", () => {
     const owed = ddb.calls()[1]?.args[0].input as { UpdateExpression: string };
     expect(owed.UpdateExpression).toContain('countOwedFrom = if_not_exists(firstResponseWaitFrom, :noWait)');
     const counted = ddb.calls()[2]?.args[0].input as { ExpressionAttributeValues: Record<string, unknown> };
+    expect(counted.ExpressionAttributeValues[':ms']).toBe(21 * 60_000);
+  });
+
+  it('counts a conversation that keeps no first wait (written before 2026-12-07) from its wait: two tries more', async () => {
+    ddb.on(UpdateCommand).resolves({});
+    ddb
+      .on(UpdateCommand, { Key: CONVERSATION_KEY })
+      .rejectsOnce(conditionFailed())
+      .rejectsOnce(conditionFailed())
+      .resolves({ Attributes: { waitingSince: ASKED } });
+    await metrics.recordFirstResponse('cv_1', ANSWERED, undefined, { responded: false });
+    expect(
+      made()
+        .slice(0, 4)
+        .map(([pk, expression]) => [pk, expression?.split(' ').slice(0, 7).join(' ')]),
+    ).toEqual([
+      ['CONVERSATION#cv_1', 'SET countOwed = :owed, countOwedFrom = if_not_exists(firstWaitFrom,'],
+      ['CONVERSATION#cv_1', 'SET countOwed = :owed, countOwedFrom = if_not_exists(firstResponseWaitFrom,'],
+      ['CONVERSATION#cv_1', 'SET countOwed = :owed, countOwedFrom = if_not_exists(waitingSince,'],
+      [shard, 'SET #claim = :claimBy, entity = :entity'],
+    ]);
+    const counted = ddb.calls()[3]?.args[0].input as { ExpressionAttributeValues: Record<string, unknown> };
     expect(counted.ExpressionAttributeValues[':ms']).toBe(21 * 60_000);
   });
 

@@ -73,6 +73,8 @@ describe('conversation params', () => {
     expect(input.UpdateExpression).toContain('#status = :open');
     expect(input.UpdateExpression).toContain('REMOVE resolvedAt');
     expect(input.ConditionExpression).toContain('(attribute_not_exists(resolvedAt) OR resolvedAt < :at)');
+    // Its first wait starts here when none was kept; a kept one (resolved unanswered) stays.
+    expect(input.UpdateExpression).toContain('firstWaitFrom = if_not_exists(firstWaitFrom, :at)');
   });
 
   it('judges a reopen by a message timed at or before the resolution by when it was first received', () => {
@@ -99,6 +101,7 @@ describe('conversation params', () => {
     // It waits from when our webhook took it (not the resolver, perhaps hours later after a crash),
     // never from its own time (perhaps years before, a replay).
     expect(input.UpdateExpression).toContain('waitingSince = :since');
+    expect(input.UpdateExpression).toContain('firstWaitFrom = if_not_exists(firstWaitFrom, :since)');
     expect(input.ExpressionAttributeValues).toMatchObject({
       ':since': '2025-06-10T09:00:01.000Z',
       ':inboxSk': expect.stringContaining('2025-06-10T09:00:01.000Z'),

@@ -75,7 +75,9 @@ describe('metrics params', () => {
     expect(takeBackFirstResponseInput('t', 'cv_1', '2025-06-08T21:00:00.000Z')).toEqual({
       TableName: 't',
       Key: { pk: 'CONVERSATION#cv_1', sk: 'CONVERSATION' },
-      UpdateExpression: 'REMOVE firstResponseAt, firstResponseWaitFrom, firstHumanResponseAt',
+      // The first wait becomes the wait that came back: the next answer counts from it.
+      UpdateExpression:
+        'SET firstWaitFrom = waitingSince REMOVE firstResponseAt, firstResponseWaitFrom, firstHumanResponseAt',
       ConditionExpression:
         'firstResponseAt = :at AND attribute_exists(firstResponseWaitFrom) AND waitingSince <= :at',
       ExpressionAttributeValues: { ':at': '2025-06-08T21:00:00.000Z' },

@@ -47,7 +47,8 @@ describe('waiting params', () => {
     expect(startWaitingInput('t', 'cv_1', AT)).toEqual({
       TableName: 't',
       Key: key,
-      UpdateExpression: 'SET waitingSince = :at, gsi1sk = :sk REMOVE answeredSk',
+      UpdateExpression:
+        'SET waitingSince = :at, firstWaitFrom = if_not_exists(firstWaitFrom, :at), gsi1sk = :sk REMOVE answeredSk',
       ConditionExpression:
         '#status = :open AND attribute_exists(gsi1sk) AND attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt < :at)',
       ExpressionAttributeNames: { '#status': 'status' },
@@ -118,7 +119,8 @@ describe('waiting params', () => {
     expect(startWaitingInput('t', 'cv_1', AT, failed)).toEqual({
       TableName: 't',
       Key: key,
-      UpdateExpression: 'SET waitingSince = :at, gsi1sk = :sk REMOVE answeredSk, answeredAt',
+      UpdateExpression:
+        'SET waitingSince = :at, firstWaitFrom = if_not_exists(firstWaitFrom, :at), gsi1sk = :sk REMOVE answeredSk, answeredAt',
       ConditionExpression:
         '#status = :open AND attribute_exists(gsi1sk) AND (answeredAt = :failed OR (attribute_not_exists(waitingSince) AND (attribute_not_exists(answeredAt) OR answeredAt < :at) AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt < :at))) AND (attribute_not_exists(lastAnswerAt) OR lastAnswerAt <= :failed)',
       ExpressionAttributeNames: { '#status': 'status' },

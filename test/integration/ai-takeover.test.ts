@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
@@ -25,6 +26,7 @@ describe('local runtime: an agent who takes over while the AI is answering keeps
     runtime = await startTestRuntime({
       env: { AGENT_TOKENS: `agent-tko:${TOKEN}:admin`, ROUTING_POLICY_FILE: alwaysOpenPolicyFile() },
       routing: true,
+      timers: stillTimers(),
       dynamoClient: (c) => {
         c.middlewareStack.add(
           (next, context) => async (args) => {

@@ -7,6 +7,7 @@ import { agentCaller, agentRequest, customerReads } from '../support/agent-api.j
 import { agentToken } from '../support/agent-token.js';
 import { isRead, isRemovalLook, type RecordedCall, recordInto } from '../support/call-recorder.js';
 import { CrashAfter } from '../support/crash-after.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { SECRETS } from '../support/runtime.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { twilioPoster, twilioTexter } from '../support/webhooks.js';
@@ -32,6 +33,7 @@ describe('local runtime: importing customers', () => {
   const crash = new CrashAfter(isImportProfile);
   const runtime = useTestRuntime({
     env: { AGENT_TOKENS: `admin-ivy:${ADMIN}:admin,agent-oz:${AGENT}` },
+    timers: stillTimers(),
     dynamoClient: (client) => crash.attach(recordInto(calls)(client)),
   });
   const admin = agentRequest(() => runtime.url, ADMIN);

@@ -8,6 +8,7 @@ import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentRequest } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 
 const ADMIN = agentToken('customer-list-admin');
@@ -28,6 +29,7 @@ describe('customer list', () => {
   let dynamo: DynamoDBClient | undefined;
   const runtime = useTestRuntime({
     env: { AGENT_TOKENS: `agent-admin:${ADMIN}:admin` },
+    timers: stillTimers(),
     dynamoClient: (client) => {
       recordCalls(client, calls);
       dynamo = client;

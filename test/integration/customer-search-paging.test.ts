@@ -7,6 +7,7 @@ import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentRequest } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { tamperedCursors } from '../support/tampered-cursors.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 
@@ -27,6 +28,7 @@ describe('customer search pages', () => {
   let dynamo: DynamoDBClient | undefined;
   const runtime = useTestRuntime({
     env: { AGENT_TOKENS: `agent-1:${TOKEN}` },
+    timers: stillTimers(),
     dynamoClient: (client) => {
       dynamo = recordCalls(client, calls) && client;
       return client;

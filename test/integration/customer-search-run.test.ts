@@ -8,6 +8,7 @@ import { nameWordItems } from '#shared/store/name-words.js';
 import { documentClient } from '#shared/store/sdk-documents.js';
 import { agentRequest } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { storedProfileItem } from '../support/stored-profile.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 
@@ -29,6 +30,7 @@ describe('customer search over a long run of names it passes over', () => {
   const asked: string[] = [];
   const runtime = useTestRuntime({
     env: { AGENT_TOKENS: `agent-1:${TOKEN}` },
+    timers: stillTimers(),
     dynamoClient: (client) => {
       dynamo = client;
       client.middlewareStack.add(

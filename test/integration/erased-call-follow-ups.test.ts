@@ -3,6 +3,7 @@ import type { Customer, TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordInto } from '../support/call-recorder.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { SECRETS } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { useTestRuntime } from '../support/test-runtime.js';
@@ -28,6 +29,7 @@ describe('local runtime: what Twilio sends about an erased call brings nothing b
   const calls: RecordedCall[] = [];
   const runtime = useTestRuntime({
     env: { AGENT_TOKENS: `admin-ava:${TOKEN}:admin` },
+    timers: stillTimers(),
     dynamoClient: recordInto(calls),
   });
   const api = agentCaller(() => runtime.url, TOKEN);

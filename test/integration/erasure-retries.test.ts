@@ -3,6 +3,7 @@ import type { Customer } from '#shared/domain/timeline.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import {
@@ -97,6 +98,7 @@ describe('local runtime: a provider retry after an erasure brings nothing back',
     runtime = await startTestRuntime({
       env: { AGENT_TOKENS: `admin-eve:${ADMIN}:admin` },
       queue: { visibilityTimeoutMs: 500 },
+      timers: stillTimers(),
       dynamoClient: (client) => {
         calls = recordCalls(client);
         return client;

@@ -4,6 +4,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { agentCaller, customerReads } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
@@ -31,6 +32,7 @@ describe('local runtime: a message escalated before the AI reads it goes to its 
         }),
       },
       routing: true,
+      timers: stillTimers(),
       dynamoClient: (client) => {
         recordCalls(client, calls);
         return client;

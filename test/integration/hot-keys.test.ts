@@ -4,6 +4,7 @@ import { CUSTOMER_LIST_SHARDS } from '#shared/store/customer-list.js';
 import { inboxShardPartition, SHARDS } from '#shared/store/keys.js';
 import { WORD_SHARDS } from '#shared/store/name-words.js';
 import { countKeyWrites } from '../support/key-writes.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
 import { deliver, signedMeta, whatsappText } from '../support/webhooks.js';
@@ -45,6 +46,7 @@ describe('local runtime: no hot key', () => {
         ROUTING_POLICY_FILE: alwaysOpenPolicyFile(),
       },
       routing: true,
+      timers: stillTimers(),
       dynamoClient: (client) => {
         writes = countKeyWrites(client);
         return client;

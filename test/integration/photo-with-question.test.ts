@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isRead, type RecordedCall, recordCalls } from '../support/call-recorder.js';
 import { DynamoGate, escalationWrite, type GatedCall, recentItemsRead } from '../support/dynamo-gate.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { type Item, inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { deliver, signedMeta, waitUntil, whatsappText } from '../support/webhooks.js';
@@ -51,6 +52,7 @@ async function photoWithQuestion(first: 'text' | 'photo') {
     env: { META_APP_SECRET: SECRETS.meta },
     routing: true,
     clock: { now: () => new Date('2026-12-01T15:00:00.000Z') },
+    timers: stillTimers(),
     dynamoClient: (client) => {
       recordCalls(gate.attach(client), calls);
       return client;

@@ -9,6 +9,7 @@ import type { LocalRuntime } from '#shared/local/runtime.js';
 import { SteppedTimers } from '#shared/local/timers.js';
 import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { customerIdOf } from '../support/open-conversation.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -61,6 +62,7 @@ describe("local runtime: the AI's reply, its decision and its idempotency in one
       live: true,
       queue: { visibilityTimeoutMs: 50, timers: queueTime },
       senders: { whatsapp: flaky },
+      timers: stillTimers(),
       dynamoClient: (c) => {
         c.middlewareStack.add(
           (next) => async (args) => {

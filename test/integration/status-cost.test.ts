@@ -6,6 +6,7 @@ import { encodeReplyKey } from '#shared/domain/reply-key.js';
 import type { TimelineItem } from '#shared/domain/timeline.js';
 import { Keys, replyTimelineKey } from '#shared/store/keys.js';
 import { type RecordedCall, recordInto } from '../support/call-recorder.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, signedMeta, whatsappStatus, whatsappText } from '../support/webhooks.js';
 
@@ -28,6 +29,7 @@ describe('local runtime: a keyed delivery status is one write to the reply', () 
   const runtime = useTestRuntime({
     env: { META_APP_SECRET: META_SECRET },
     routing: true,
+    timers: stillTimers(),
     dynamoClient: recordInto(calls),
   });
   let phone = 447700900300;

@@ -6,6 +6,7 @@ import { LocalOutbox } from '#shared/local/outbox.js';
 import type { LocalRuntime } from '#shared/local/runtime.js';
 import { inboxAnsweredSortKey, inboxShardPartition, inboxSortKey, Keys } from '#shared/store/keys.js';
 import { countKeyWrites } from '../support/key-writes.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { openConversationOf } from '../support/open-conversation.js';
 import { alwaysOpenPolicyFile } from '../support/policy-file.js';
 import { startTestRuntime } from '../support/runtime.js';
@@ -52,6 +53,7 @@ describe('local runtime: a crash between the touch and routing lists the convers
       routing: true,
       queue: { visibilityTimeoutMs: 50 },
       senders: { whatsapp: sender },
+      timers: stillTimers(),
       dynamoClient: (client) => {
         client.middlewareStack.add(
           (next) => async (args) => {

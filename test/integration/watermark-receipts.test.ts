@@ -6,6 +6,7 @@ import type { TimelineItem } from '#shared/domain/timeline.js';
 import { agentCaller } from '../support/agent-api.js';
 import { agentToken } from '../support/agent-token.js';
 import { type RecordedCall, recordCalls } from '../support/call-recorder.js';
+import { stillTimers } from '../support/manual-timers.js';
 import { inspectionClient, scanTable } from '../support/table-snapshot.js';
 import { useTestRuntime } from '../support/test-runtime.js';
 import { deliver, IG_ACCOUNT, signedMeta } from '../support/webhooks.js';
@@ -51,6 +52,7 @@ describe('local runtime: Messenger and Instagram watermark receipts', () => {
     env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-wm:${TOKEN}` },
     clock: { now: () => new Date(now) },
     live: true,
+    timers: stillTimers(),
     dynamoClient: (c) => {
       recordCalls(c, calls);
       return c;

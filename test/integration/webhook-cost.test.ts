@@ -68,6 +68,7 @@ describe('local runtime: a webhook delivery costs the same whatever the delivery
     runtime = await startTestRuntime({
       env: { AGENT_TOKENS: `agent-zoe:${ADMIN}:admin` },
       events: true,
+      timers: webhookTimers,
       webhookTimers,
       dynamoClient: (c) => {
         client = c;

@@ -1,13 +1,15 @@
 import { expect } from 'vitest';
 import { agentCaller } from './agent-api.js';
 import { type RecordedCall, recordCalls } from './call-recorder.js';
+import { stillTimers } from './manual-timers.js';
 import { useTestRuntime } from './test-runtime.js';
 import { deliver, signedMeta } from './webhooks.js';
 
 /**
  * A local runtime for Messenger and Instagram tests: its clock moved by the test a second at a time
  * (`tick`) or by any number of milliseconds (`advance`), every DynamoDB call recorded (`calls`), an
- * agent caller and a signed Meta webhook poster that waits for the pipeline to settle.
+ * agent caller and a signed Meta webhook poster that waits for the pipeline to settle. Its own timers
+ * stand still (`stillTimers`): no sweep puts its calls into `calls` between a test's reset and its count.
  */
 export function useMetaRuntime(options: { secret: string; token: string; agent: string; start?: number }) {
   const calls: RecordedCall[] = [];
@@ -20,6 +22,7 @@ export function useMetaRuntime(options: { secret: string; token: string; agent: 
   const runtime = useTestRuntime({
     env: { META_APP_SECRET: options.secret, AGENT_TOKENS: `${options.agent}:${options.token}:admin` },
     clock: { now: () => new Date(now) },
+    timers: stillTimers(),
     dynamoClient: (c) => {
       recordCalls(c, calls);
       return c;

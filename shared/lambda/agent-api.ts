@@ -75,7 +75,7 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
     policy: policyInForce(config.ROUTING_POLICY_FILE),
-    cursors: pageCursors(config.CSAT_SIGNING_SECRET),
+    cursors: pageCursors(config.CSAT_SIGNING_SECRET?.[0]),
     live: { events: repos.liveEvents },
     console: {
       // Built beside the bundle (stacks: the agent API's afterBundling), read on the first /console request.
@@ -98,7 +98,7 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
     const words = once(() => loadRoutingPolicy(config.ROUTING_POLICY_FILE).csat?.words);
     app.route(
       '/',
-      createCsatPage({ store, clock: systemClock, secrets: [config.CSAT_SIGNING_SECRET], words }),
+      createCsatPage({ store, clock: systemClock, secrets: config.CSAT_SIGNING_SECRET, words }),
     );
   }
   return app;

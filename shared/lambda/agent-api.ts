@@ -96,10 +96,7 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
   if (config.CSAT_SIGNING_SECRET) {
     // The survey's words for its answer page: the policy is parsed on the first click, not at start.
     const words = once(() => loadRoutingPolicy(config.ROUTING_POLICY_FILE).csat?.words);
-    app.route(
-      '/',
-      createCsatPage({ store, clock: systemClock, secrets: config.CSAT_SIGNING_SECRET, words }),
-    );
+    app.route('/', createCsatPage({ store, clock: systemClock, secrets: config.CSAT_SIGNING_SECRET, words }));
   }
   return app;
 }

@@ -70,7 +70,10 @@ export async function twilioWebhookHandler(
  * secret: TWILIO_AUTH_TOKEN, and TWILIO_PREVIOUS_AUTH_TOKEN while a rotation is under way).
  */
 export async function twilioDeps() {
-  const config = await webhookConfig(['INBOUND_QUEUE_URL', 'TWILIO_AUTH_TOKEN'], ['TWILIO_PREVIOUS_AUTH_TOKEN']);
+  const config = await webhookConfig(
+    ['INBOUND_QUEUE_URL', 'TWILIO_AUTH_TOKEN'],
+    ['TWILIO_PREVIOUS_AUTH_TOKEN'],
+  );
   const deps: TwilioWebhookDeps = {
     queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
     clock: systemClock,

@@ -3,7 +3,12 @@ import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender, OutboundMessage } from '../domain/outbound.js';
 import type { Clock } from '../domain/ports.js';
 import type { HeldSend } from '../domain/reply-ports.js';
-import { CredentialsRefusedError, GAVE_UP_CODE, PermanentSendError } from '../domain/send-errors.js';
+import {
+  CREDENTIALS_REFUSED,
+  CredentialsRefusedError,
+  GAVE_UP_CODE,
+  PermanentSendError,
+} from '../domain/send-errors.js';
 import type { SenderStore } from '../domain/sender-ports.js';
 import { TWILIO_UNSUBSCRIBED } from '../domain/sms-opt-out.js';
 import {
@@ -41,9 +46,6 @@ export interface SenderDeps {
 
 /** Ids only: the reply's text and address are customers' personal data. */
 type LogFields = { replyId: string; customerId: string; channel: Channel };
-
-/** The log line an alarm counts, and the start of the reason of a reply given up on for it. */
-export const CREDENTIALS_REFUSED = 'channel credentials refused';
 
 /**
  * Marks a reply `failed` for good, then what follows (`afterRefusal`).

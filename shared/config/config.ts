@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { parseIdentitySecrets } from '../domain/webchat/identity-secrets.js';
 import { nonEmptyString, optionalNonEmptyString, optionalString } from '../validation/primitives.js';
 import { parseAgentTokens } from './agent-tokens.js';
+import { maxBodyBytes } from './body-bytes.js';
 import { ConfigError } from './config-error.js';
 import {
   accessToken,
@@ -357,8 +358,8 @@ export const ConfigSchema = z.object({
   /** Local runtime only. */
   PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3000),
   DATA_DIR: z._default(nonEmptyString, '.data'),
-  /** Largest webhook body accepted, in bytes (WhatsApp documents payloads of up to 3 MB). */
-  MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 4 * 1024 * 1024),
+  /** Largest webhook body accepted, in bytes (WhatsApp documents payloads of up to 3 MB); MIN_BODY_BYTES at least. */
+  MAX_BODY_BYTES: maxBodyBytes,
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

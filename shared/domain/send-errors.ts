@@ -37,6 +37,12 @@ export class CredentialsRefusedError extends RetryableSendError {
 }
 
 /**
+ * The log line of a CredentialsRefusedError (an alarm counts it), and the start of the reason of a reply
+ * given up on for one.
+ */
+export const CREDENTIALS_REFUSED = 'channel credentials refused';
+
+/**
  * The reason code of a reply the sender gave up on after its last attempt failed for a reason that
  * may pass (throttling, a 5xx, no network): unlike a provider's refusal, a redrive sends it again.
  */

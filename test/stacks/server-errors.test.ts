@@ -88,3 +88,47 @@ describe('the HTTP API answering 5xx raises an alarm', () => {
     expect(counted).toEqual(httpFunctions.map((id) => `${id}ServerErrors`).sort());
   });
 });
+
+/** The metric filter counting `metric` in `id`'s log group, and the alarm on that metric. */
+function logAlarm(id: string, metric: string) {
+  const filters = Object.values(api.findResources('AWS::Logs::MetricFilter')).filter(
+    (f) =>
+      isDeepStrictEqual(f.Properties.LogGroupName, { Ref: logicalId(apiStack, `${id}Logs`) }) &&
+      f.Properties.MetricTransformations[0].MetricName === metric,
+  );
+  const alarms = Object.values(api.findResources('AWS::CloudWatch::Alarm')).filter(
+    (a) => a.Properties.MetricName === metric,
+  );
+  expect(filters).toHaveLength(1);
+  expect(alarms).toHaveLength(1);
+  expect(topicImport(alarms[0]?.Properties.AlarmActions)).toBe(true);
+  return { pattern: String(filters[0]?.Properties.FilterPattern), alarm: alarms[0]?.Properties };
+}
+
+// A provider refusing our credentials (a token expired or revoked, an account paused) stopped a whole
+// channel with no alarm: agents alone saw replies fail. Both functions that send replies log it.
+describe('a provider refusing our credentials raises an alarm', () => {
+  it.each(['Sender', 'Resolver'])(
+    'counts %s’s `channel credentials refused` lines, and alarms on any',
+    (id) => {
+      const { pattern, alarm } = logAlarm(id, `${id}CredentialsRefused`);
+      expect(pattern).toBe('{ $.message = "channel credentials refused" }');
+      expect(alarm).toMatchObject({ Namespace: 'Threadline', Period: 300, Threshold: 0 });
+      expect(alarm.AlarmDescription).toMatch(/Renew the secret, then redrive outbound/);
+    },
+  );
+});
+
+// A webhook item the schema rejects is answered 200 (no retry storm) and dropped, a body over
+// MAX_BODY_BYTES 413: neither reached an alarm, so a provider's new format lost messages unseen.
+describe('webhook items dropped at a rate raise an alarm', () => {
+  it.each(['WhatsApp', 'Meta', 'TwilioSms', 'TwilioVoice', 'Ses'])(
+    'counts %s’s `webhook item rejected` and 413 lines, and alarms on 5 or more in 5 minutes',
+    (id) => {
+      const { pattern, alarm } = logAlarm(id, `${id}WebhookRejections`);
+      expect(pattern).toContain('$.message = "webhook item rejected"');
+      expect(pattern).toContain('$.message = "request failed" && $.status = 413');
+      expect(alarm).toMatchObject({ Period: 300, Threshold: 4, ComparisonOperator: 'GreaterThanThreshold' });
+    },
+  );
+});

@@ -354,17 +354,11 @@ export class SesSender implements ChannelSender {
 const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException']);
 
 /** SES or IAM refusing the function's own credentials: every email fails alike until they are fixed. */
-const NOT_AUTHORISED = new Set([
-  'AccessDenied',
-  'AccessDeniedException',
-  'InvalidClientTokenId',
-  'UnrecognizedClientException',
-  'SignatureDoesNotMatch',
-  'ExpiredToken',
-  'ExpiredTokenException',
-]);
+const NOT_AUTHORISED = new Set(['AccessDenied', 'AccessDeniedException', 'InvalidClientTokenId']);
+for (const name of ['UnrecognizedClientException', 'SignatureDoesNotMatch', 'ExpiredToken'])
+  NOT_AUTHORISED.add(name);
 
-/** An SES SDK error as a send error: refusals permanent; throttling, 5xx and network failures retryable. */
+/** An SES SDK error as a send error: refusals permanent, of our account retried; throttling, 5xx, network too. */
 function sesSendError(error: unknown): Error {
   const permanent = (text: string, code: string) => new PermanentSendError(text, code, { cause: error });
   if (error instanceof MessageRejected) {
@@ -376,17 +370,18 @@ function sesSendError(error: unknown): Error {
   if (error instanceof ConfigurationSetDoesNotExistException) {
     return permanent('the SES configuration set does not exist', error.name);
   }
-  const refused = (text: string) => new CredentialsRefusedError(text, error.name, { cause: error });
-  if (error instanceof ConfigurationSetSendingPausedException) {
-    return refused('sending is paused for the SES configuration set: see the SES console');
-  }
-  if (error instanceof AccountSendingPausedException) {
-    return refused('sending is paused for the whole SES account: see the SES console');
+  const refused = (text: string, code: string) => new CredentialsRefusedError(text, code, { cause: error });
+  if (
+    error instanceof ConfigurationSetSendingPausedException ||
+    error instanceof AccountSendingPausedException
+  ) {
+    const what =
+      error instanceof AccountSendingPausedException ? 'the whole SES account' : 'the SES configuration set';
+    return refused(`sending is paused for ${what}: see the SES console`, error.name);
   }
   if (error instanceof SESServiceException) {
-    if (NOT_AUTHORISED.has(error.name)) {
-      return refused(`SES refused our credentials (${error.name}): check the function's role and region`);
-    }
+    if (NOT_AUTHORISED.has(error.name))
+      return refused(`SES refused our credentials (${error.name})`, error.name);
     const status = error.$metadata.httpStatusCode ?? 0;
     if (THROTTLING.has(error.name) || error.$retryable || error.$fault === 'server' || status >= 500) {
       return new RetryableSendError(`SES is throttling or unavailable (${error.name}); retry later`, {

@@ -63,7 +63,7 @@ export function createAlarmTopic(stack: Stack, props: { alarmEmail?: string | un
 }
 
 /** An alarm on `metric` above `threshold` in one period, to the topic when raised and when cleared. */
-function alarm(
+export function alarm(
   scope: Construct,
   id: string,
   options: { metric: IMetric; threshold: number; topic: ITopic; description: string },
@@ -253,32 +253,6 @@ export function alarmOnStreamLag(
 }
 
 /**
- * Counts the lines of `fn`'s log group that `pattern` matches (a log metric filter, metric `name` of
- * namespace `Threadline`) and raises `<name>Alarm` on more than `threshold` in 5 minutes.
- */
-function alarmOnLogLines(
-  scope: Construct,
-  name: string,
-  fn: { readonly logGroup: ILogGroup },
-  topic: ITopic,
-  options: { pattern: string; threshold: number; description: string },
-): void {
-  const filter = new MetricFilter(scope, name, {
-    logGroup: fn.logGroup,
-    filterPattern: FilterPattern.literal(options.pattern),
-    metricNamespace: 'Threadline',
-    metricName: name,
-    metricValue: '1',
-  });
-  alarm(scope, `${name}Alarm`, {
-    metric: filter.metric({ period: Duration.minutes(5), statistic: 'Sum' }),
-    threshold: options.threshold,
-    topic,
-    description: options.description,
-  });
-}
-
-/**
  * How many 5xx answers of the HTTP API in 5 minutes raise its alarm. A request a function answers 5xx
  * (a webhook that cannot enqueue answers 503 to every request) returns normally from its Lambda, whose
  * Errors alarm stays quiet: the functions' own alarms (`alarmOnFunctionLog`, ServerErrors) raise on any such
@@ -298,45 +272,6 @@ export function alarmOnApiServerErrors(scope: Construct, stage: IHttpStage, topi
       '<Function>ServerErrorsAlarm names it; the API access logs (ApiAccessLogs) give each route, status ' +
       'and integration error (README, Operations)',
   });
-}
-
-/**
- * The alarms on a function's own log lines (a log metric filter each), by the metric's name after the
- * function's id:
- * - SignatureRefusals: a webhook's refused signatures (`request failed` with status 401 or 403), more
- *   than 10 in 5 minutes: a wrong or rotated provider secret refuses every message, with no error and
- *   no dead letter. A few refusals (scanners, stray requests) stay under it.
- * - ServerErrors: the 5xx answers a function behind the HTTP API logs (`request failed` with a status
- *   of 500 or more: a dependency down, 503; a provider failing, 502; and `unhandled error`, a bug, 500),
- *   any in 5 minutes: its Lambda returned normally, so its Errors alarm stays quiet. Providers retry a
- *   5xx, so one failing message can be a few lines.
- */
-const functionLogAlarms = {
-  SignatureRefusals: {
-    pattern: '{ $.message = "request failed" && ($.status = 401 || $.status = 403) }',
-    threshold: 10,
-    description: (id: string) =>
-      `${id} refused over 10 signed requests in 5 minutes: check the provider secret (README, Rotating a secret)`,
-  },
-  ServerErrors: {
-    pattern: '{ ($.message = "request failed" && $.status >= 500) || $.message = "unhandled error" }',
-    threshold: 0,
-    description: (id: string) =>
-      `${id} answered a request 5xx: its log group's \`request failed\` (status 500 or more) or ` +
-      '`unhandled error` lines name the route and the error (README, Operations)',
-  },
-} as const;
-
-/** Raises `<id><kind>Alarm` on the lines of `fn`'s log that `functionLogAlarms[kind]` counts. */
-export function alarmOnFunctionLog(
-  scope: Construct,
-  id: string,
-  kind: keyof typeof functionLogAlarms,
-  fn: { readonly logGroup: ILogGroup },
-  topic: ITopic,
-): void {
-  const { pattern, threshold, description } = functionLogAlarms[kind];
-  alarmOnLogLines(scope, `${id}${kind}`, fn, topic, { pattern, threshold, description: description(id) });
 }
 
 /** What each alarm on an integration that stopped tells the operator. */

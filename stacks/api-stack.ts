@@ -13,7 +13,7 @@ import type { Construct } from 'constructs';
 import type { Config } from '#shared/config/config.js';
 import { addAgentMedia } from './agent-media.js';
 import { type AgentSignIn, bindAgentSignIn } from './agent-sign-in.js';
-import { alarmOnApiServerErrors, alarmOnFunction, alarmOnFunctionLog } from './alarms.js';
+import { alarmOnApiServerErrors, alarmOnFunction } from './alarms.js';
 import { grantBedrockModel } from './bedrock-grant.js';
 import { consoleBuildCommand } from './bundling/console.js';
 import {
@@ -35,6 +35,7 @@ import {
 } from './http-api.js';
 import { addIntegratorEvents, type IntegratorEventsProps } from './integrator-events.js';
 import { addLive } from './live.js';
+import { alarmOnFunctionLog } from './log-alarms.js';
 import { suppressApiFindings } from './nag-suppressions.js';
 import { operatorSetting } from './settings.js';
 import { inboundConsumer, mailConsumer, outboundConsumer, type StatefulStack } from './stateful-stack.js';
@@ -177,6 +178,8 @@ export class ApiStack extends Stack {
     for (const fn of [...webhookFunctions.values(), agentApi, media, webchat.http]) {
       alarmOnFunctionLog(this, fn.node.id, 'ServerErrors', fn, props.alarmTopic);
     }
+    for (const fn of [sender, resolver])
+      alarmOnFunctionLog(this, fn.node.id, 'CredentialsRefused', fn, props.alarmTopic);
 
     suppressApiFindings({
       functions: [...webhookFunctions.values(), sesMail, media, ...tableFunctions],
@@ -218,6 +221,7 @@ export class ApiStack extends Stack {
         fn.bindSecret(props.providerSecret, 'PROVIDER_SECRET_ARN');
         alarmOnFunctionLog(this, webhook.id, 'SignatureRefusals', fn, props.alarmTopic);
       }
+      alarmOnFunctionLog(this, webhook.id, 'WebhookRejections', fn, props.alarmTopic);
       if (webhook.signsPublicUrl && props.publicBaseUrl) {
         fn.addEnvironment(publicBaseUrlVariable, props.publicBaseUrl);
       }

@@ -57,11 +57,15 @@ export const defaultProviderSecretTemplate: ProviderSecretTemplate = '2026-11-21
 /** The keys of the default shape's template. */
 export const providerSecretTemplateKeys = providerSecretTemplates[defaultProviderSecretTemplate];
 
-/** The provider credentials: the keys the functions read from the provider secret (AGENT_TOKENS: Cognito instead). */
+/**
+ * The provider credentials: the keys the functions read from the provider secret (AGENT_TOKENS: Cognito
+ * instead). TWILIO_PREVIOUS_AUTH_TOKEN is in no template: the operator adds it during a rotation only.
+ */
 export const providerSecretKeys = [
   ...firstKeys,
   'TWILIO_FROM_NUMBER',
   'TWILIO_WHATSAPP_FROM',
+  'TWILIO_PREVIOUS_AUTH_TOKEN',
 ] as const satisfies readonly (keyof Config)[];
 
 /**

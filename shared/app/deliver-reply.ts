@@ -3,7 +3,12 @@ import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender, OutboundMessage } from '../domain/outbound.js';
 import type { Clock } from '../domain/ports.js';
 import type { HeldSend } from '../domain/reply-ports.js';
-import { GAVE_UP_CODE, PermanentSendError } from '../domain/send-errors.js';
+import {
+  CREDENTIALS_REFUSED,
+  CredentialsRefusedError,
+  GAVE_UP_CODE,
+  PermanentSendError,
+} from '../domain/send-errors.js';
 import type { SenderStore } from '../domain/sender-ports.js';
 import { TWILIO_UNSUBSCRIBED } from '../domain/sms-opt-out.js';
 import {
@@ -124,7 +129,9 @@ export function settleRefusal(deps: SenderDeps, message: OutboundMessage, code: 
 /**
  * A failed send: permanent or out of attempts, it is recorded `failed`; else it is retried (rethrown),
  * after `letGo` (a held lease released, so the retry need not wait it out). Out of attempts it is
- * rethrown too, to the dead-letter queue, recorded as given up: a redrive of it sends it again.
+ * rethrown too, to the dead-letter queue, recorded as given up: a redrive of it sends it again. Our
+ * credentials refused (CredentialsRefusedError) are retried so, and logged `channel credentials refused`
+ * (an alarm counts them); given up, the reason tells agents to tell an admin.
  */
 async function handleFailure(
   deps: SenderDeps,
@@ -135,13 +142,21 @@ async function handleFailure(
   letGo: (() => Promise<void>) | undefined,
 ): Promise<void> {
   const permanent = error instanceof PermanentSendError;
+  const credentials = error instanceof CredentialsRefusedError;
+  // No secret in it: the provider's code and our own words (the senders keep tokens out of messages).
+  if (credentials)
+    logger.error(CREDENTIALS_REFUSED, { ...fields, providerCode: error.providerCode, attempts });
   if (permanent || attempts >= deps.maxAttempts) {
     // Refused as sent to someone who texted STOP: their number is opted out before the failure is kept.
     if (permanent && (await recordUnsubscribedSend(deps.store, message, error.providerCode)))
       logger.info('reply refused: the customer opted out of SMS', fields);
     const reason = {
       code: permanent ? (error.providerCode ?? error.code) : GAVE_UP_CODE,
-      message: permanent ? error.message : `no answer from the provider after ${attempts} attempts`,
+      message: permanent
+        ? error.message
+        : credentials
+          ? `${CREDENTIALS_REFUSED}: tell an admin (${error.message})`
+          : `no answer from the provider after ${attempts} attempts`,
     };
     await recordFailure(deps, message, reason, !permanent);
     logger.warn('reply failed', { ...fields, permanent, attempts, ...errorFields(error) });

@@ -4,11 +4,20 @@ import * as z from 'zod/mini';
 import { parseIdentitySecrets } from '../domain/webchat/identity-secrets.js';
 import { nonEmptyString, optionalNonEmptyString, optionalString } from '../validation/primitives.js';
 import { parseAgentTokens } from './agent-tokens.js';
+import { maxBodyBytes } from './body-bytes.js';
 import { ConfigError } from './config-error.js';
+import {
+  accessToken,
+  accountSidProblem,
+  csatSigningSecrets,
+  secretText,
+  sesFromProblem,
+} from './credential-settings.js';
 import { DEFAULT_EMAIL_FALLBACK_CHARSET, fallbackCharsetProblem } from './email-settings.js';
 import { PHONE_REGIONS } from './phone-regions.js';
 import { providerOrigin } from './provider-origin.js';
 import { publicBaseUrlProblem } from './public-base-url.js';
+import { refinedBy } from './refined-by.js';
 import { phoneNumberIdProblem, twilioNumberProblem, twilioWhatsappProblem } from './sender-settings.js';
 import {
   businessNameProblem,
@@ -75,14 +84,6 @@ function commaList<T extends z.core.$ZodType<unknown, string>>(entry: T, fold = 
   return z.pipe(z.pipe(z.string(), split), z.array(entry));
 }
 
-/** A check that adds `problem`'s answer, when there is one, as the setting's issue. */
-function refinedBy(problem: (value: string) => string | undefined) {
-  return z.superRefine<string>((value, ctx) => {
-    const why = problem(value);
-    if (why) ctx.addIssue({ code: 'custom', message: why, input: value });
-  });
-}
-
 export const ConfigSchema = z.object({
   TABLE_NAME: z._default(nonEmptyString, 'threadline'),
   INBOUND_QUEUE_URL: optionalNonEmptyString,
@@ -146,11 +147,13 @@ export const ConfigSchema = z.object({
       }),
     ),
   ),
-  TWILIO_AUTH_TOKEN: optionalNonEmptyString,
+  TWILIO_AUTH_TOKEN: z.optional(secretText),
+  /** While the Auth Token is rotated: the old primary token, which still signs Twilio's requests until the new one is promoted. */
+  TWILIO_PREVIOUS_AUTH_TOKEN: z.optional(secretText),
   /** Where timeline files are fetched from (unset: Twilio's and Meta's own API); a local fake's origin in tests. */
   TWILIO_API_URL: z.optional(providerOrigin),
   META_GRAPH_URL: z.optional(providerOrigin),
-  TWILIO_ACCOUNT_SID: optionalNonEmptyString,
+  TWILIO_ACCOUNT_SID: z.optional(z.string().check(refinedBy(accountSidProblem))),
   /**
    * The Twilio number (one, E.164) SMS replies go from when the customer's latest SMS named none of ours
    * (each reply goes from the number the customer last texted); WhatsApp uses TWILIO_WHATSAPP_FROM.
@@ -158,12 +161,12 @@ export const ConfigSchema = z.object({
   TWILIO_FROM_NUMBER: z.optional(z.string().check(refinedBy(twilioNumberProblem))),
   /** The Twilio WhatsApp sender (one, E.164, `whatsapp:` before it or not) WhatsApp replies through Twilio go from. */
   TWILIO_WHATSAPP_FROM: z.optional(z.string().check(refinedBy(twilioWhatsappProblem))),
-  META_APP_SECRET: optionalNonEmptyString,
-  META_VERIFY_TOKEN: optionalNonEmptyString,
-  WHATSAPP_ACCESS_TOKEN: optionalNonEmptyString,
+  META_APP_SECRET: z.optional(secretText),
+  META_VERIFY_TOKEN: z.optional(secretText),
+  WHATSAPP_ACCESS_TOKEN: z.optional(accessToken),
   /** Our WhatsApp Cloud API phone number id (one): messages to any other number are dropped. */
   WHATSAPP_PHONE_NUMBER_ID: z.optional(z.string().check(refinedBy(phoneNumberIdProblem))),
-  META_PAGE_ACCESS_TOKEN: optionalNonEmptyString,
+  META_PAGE_ACCESS_TOKEN: z.optional(accessToken),
   /** Our Facebook Page's id: Messenger events for another Page are dropped; unset accepts any. */
   META_PAGE_ID: z.optional(z.string().check(z.regex(/^\d{1,32}$/, 'a numeric Page id'))),
   /** Our Instagram professional account's id: Instagram events for another account are dropped; unset accepts any. */
@@ -185,9 +188,12 @@ export const ConfigSchema = z.object({
     ),
     [],
   ),
-  SES_FROM_ADDRESS: optionalNonEmptyString,
-  /** Signs the links of email satisfaction surveys (`GET /csat/{token}`); a random secret of 32+ characters. */
-  CSAT_SIGNING_SECRET: z.optional(z.string().check(z.minLength(32, 'at least 32 characters'))),
+  SES_FROM_ADDRESS: z.optional(z.string().check(refinedBy(sesFromProblem))),
+  /**
+   * Signs the links of email satisfaction surveys (`GET /csat/{token}`): random secrets of 32+ characters,
+   * comma-separated, the first signing and every one verifying (the earlier ones while links they signed live).
+   */
+  CSAT_SIGNING_SECRET: z.optional(csatSigningSecrets),
   /** The SES configuration set replies are sent with (set by the stack), so bounces come back. */
   SES_CONFIGURATION_SET: optionalNonEmptyString,
   /**
@@ -352,8 +358,8 @@ export const ConfigSchema = z.object({
   /** Local runtime only. */
   PORT: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(65535)), 3000),
   DATA_DIR: z._default(nonEmptyString, '.data'),
-  /** Largest webhook body accepted, in bytes (WhatsApp documents payloads of up to 3 MB). */
-  MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.positive()), 4 * 1024 * 1024),
+  /** Largest webhook body accepted, in bytes (WhatsApp documents payloads of up to 3 MB); MIN_BODY_BYTES at least. */
+  MAX_BODY_BYTES: maxBodyBytes,
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

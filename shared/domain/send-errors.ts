@@ -21,6 +21,28 @@ export class RetryableSendError extends ThreadlineError {
 }
 
 /**
+ * The provider refused OUR credentials or account (a token expired or revoked, a wrong auth token, an
+ * account paused or not authorised), not this customer: every reply on the channel fails alike until an
+ * admin fixes it. Not failed for good, then: the provider took nothing, so the reply is retried through
+ * the queue (one send, whenever it goes), dead-lettered after its attempts, and redriven once fixed.
+ */
+export class CredentialsRefusedError extends RetryableSendError {
+  override name = 'CredentialsRefusedError';
+  /** The provider's code (Graph 190, Twilio 20003, SES AccountSendingPausedException…). */
+  readonly providerCode: string;
+  constructor(message: string, providerCode: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.providerCode = providerCode;
+  }
+}
+
+/**
+ * The log line of a CredentialsRefusedError (an alarm counts it), and the start of the reason of a reply
+ * given up on for one.
+ */
+export const CREDENTIALS_REFUSED = 'channel credentials refused';
+
+/**
  * The reason code of a reply the sender gave up on after its last attempt failed for a reason that
  * may pass (throttling, a 5xx, no network): unlike a provider's refusal, a redrive sends it again.
  */

@@ -26,6 +26,9 @@ export function onError(error: Error, c: Context): Response {
   return c.json(errorBody('internal', 'internal error'), 500);
 }
 
+/** The context variable a route sets to name itself in the log line of its failure (`route`). */
+export const ROUTE_KEY = 'route';
+
 /**
  * Which call failed, for its log line: the route pattern, the method (one pattern serves a read, a
  * change and an erasure) and the signed-in agent where there is one (the agent API's check sets it).
@@ -40,6 +43,10 @@ function where(c: Context): RequestWhere {
  * caller put in it (a phone number typed as an id, say).
  */
 function route(c: Context): string {
+  // A route that named itself (a webhook's: its body limit runs first, and a wildcard mounted after
+  // it on the same server would be the last route matched).
+  const named: unknown = c.get(ROUTE_KEY);
+  if (typeof named === 'string') return named;
   try {
     return routePath(c, -1) || 'unmatched';
   } catch {

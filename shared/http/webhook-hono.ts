@@ -1,6 +1,6 @@
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { limitBody } from './body-limit.js';
-import { notFound, onError } from './on-error.js';
+import { notFound, onError, ROUTE_KEY } from './on-error.js';
 import type { Webhook } from './webhook.js';
 
 /**
@@ -14,7 +14,12 @@ export function webhookApp(webhook: Webhook): Hono {
   app.notFound(notFound);
   const limit = limitBody(webhook.maxBodyBytes);
   for (const route of webhook.routes) {
-    app.on(route.method, route.path, limit, async (c) => {
+    // Named before the limit: a 413's log line gives this route, not the last one matched (`/*`).
+    const named: MiddlewareHandler = (c, next) => {
+      c.set(ROUTE_KEY as never, route.path as never);
+      return next();
+    };
+    app.on(route.method, route.path, named, limit, async (c) => {
       const body = route.method === 'GET' ? new Uint8Array() : new Uint8Array(await c.req.arrayBuffer());
       const res = await webhook.handle({
         method: route.method,

@@ -76,7 +76,7 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
     exportInlineBytes: config.EXPORT_INLINE_BYTES,
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
     policy: policyInForce(config.ROUTING_POLICY_FILE),
-    cursors: pageCursors(config.CSAT_SIGNING_SECRET),
+    cursors: pageCursors(config.CSAT_SIGNING_SECRET?.[0]),
     health: healthCheck(repos.tableReachable, systemClock),
     live: { events: repos.liveEvents },
     console: {
@@ -98,10 +98,7 @@ export async function createLambdaAgentApp(): Promise<Hono<AgentEnv>> {
   if (config.CSAT_SIGNING_SECRET) {
     // The survey's words for its answer page: the policy is parsed on the first click, not at start.
     const words = once(() => loadRoutingPolicy(config.ROUTING_POLICY_FILE).csat?.words);
-    app.route(
-      '/',
-      createCsatPage({ store, clock: systemClock, secrets: [config.CSAT_SIGNING_SECRET], words }),
-    );
+    app.route('/', createCsatPage({ store, clock: systemClock, secrets: config.CSAT_SIGNING_SECRET, words }));
   }
   return app;
 }

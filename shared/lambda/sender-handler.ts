@@ -13,6 +13,7 @@ import { type DynamoRepositories, dynamoRepositories } from '../store/dynamo-rep
 import { lambdaSenders } from './channel-senders.js';
 import { awsAnswerClock } from './conversation-clock.js';
 import { lambdaDeadLetter } from './dead-letter.js';
+import { refreshOnCredentialsRefused } from './refresh-senders.js';
 
 /**
  * What the sender function delivers with. An answer it gives up on (refused, out of attempts, no
@@ -20,7 +21,11 @@ import { lambdaDeadLetter } from './dead-letter.js';
  * `failed` status: its SLA target starts again, its silence ends (`awsAnswerClock`). The AI's answer
  * the provider reported failed before the send was recorded goes to a person, as the resolver does.
  */
-export function senderDeps(config: Config, repos: DynamoRepositories): SenderDeps {
+export function senderDeps(
+  config: Config,
+  repos: DynamoRepositories,
+  senders = lambdaSenders(config, repos.webchat),
+): SenderDeps {
   const clock = awsAnswerClock(config, repos);
   return {
     store: {
@@ -38,7 +43,7 @@ export function senderDeps(config: Config, repos: DynamoRepositories): SenderDep
       mergedCustomers: repos.customers.mergedCustomers,
       dropUnreachableWait: repos.conversations.dropUnreachableWait,
     },
-    senders: lambdaSenders(config, repos.webchat),
+    senders,
     clock: systemClock,
     // Longer than one invocation, so a sender that died mid-call is retried only once its lease is over.
     leaseMs: 60_000,
@@ -49,12 +54,19 @@ export function senderDeps(config: Config, repos: DynamoRepositories): SenderDep
   };
 }
 
-/** The sender function on AWS: replies from SQS to the providers, with the provider secrets. */
+/**
+ * The sender function on AWS: replies from SQS to the providers, with the provider secrets, read again
+ * when a provider refuses our credentials (a renewed token: `refreshOnCredentialsRefused`).
+ */
 export async function createSenderHandler(): Promise<(event: SQSEvent) => Promise<SQSBatchResponse>> {
-  const config = await loadConfigWithSecrets((id) => getSecretString(id), process.env, {
-    uses: SENDER_SECRET_KEYS,
-  });
-  const deps = senderDeps(config, dynamoRepositories(dynamoDbLite(), config.TABLE_NAME));
+  const read = () =>
+    loadConfigWithSecrets((id) => getSecretString(id), process.env, { uses: SENDER_SECRET_KEYS });
+  const config = await read();
+  const repos = dynamoRepositories(dynamoDbLite(), config.TABLE_NAME);
+  const senders = refreshOnCredentialsRefused(lambdaSenders(config, repos.webchat), async () =>
+    lambdaSenders(await read(), repos.webchat),
+  );
+  const deps = senderDeps(config, repos, senders);
   return createSenderConsumer((message, receiveCount) => deliverReply(deps, message, receiveCount), {
     deadLetter: lambdaDeadLetter(config.OUTBOUND_DEAD_LETTER_QUEUE_URL),
   });

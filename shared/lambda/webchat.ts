@@ -47,7 +47,7 @@ export async function lambdaWebchatDeps(): Promise<
     identitySecret: config.WEBCHAT_IDENTITY_SECRET,
     sessionTtlMs: durationMs(config.WEBCHAT_SESSION_TTL),
     emailFallback: fallbackDelayMs(config.WEBCHAT_EMAIL_FALLBACK_DELAY) !== undefined,
-    cursors: pageCursors(config.CSAT_SIGNING_SECRET),
+    cursors: pageCursors(config.CSAT_SIGNING_SECRET?.[0]),
     liveUrl: config.WEBCHAT_LIVE_URL,
     ...(hours ? { hours: calendarOfBusinessHours(hours) } : {}),
     ...(endSockets ? { endSockets } : {}),

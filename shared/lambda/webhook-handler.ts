@@ -65,13 +65,20 @@ export async function twilioWebhookHandler(
   return refreshOnRefusal(await build(), build);
 }
 
-/** What every Twilio webhook needs, from the configuration at cold start (the Auth Token from the secret). */
+/**
+ * What every Twilio webhook needs, from the configuration at cold start (the Auth Tokens from the
+ * secret: TWILIO_AUTH_TOKEN, and TWILIO_PREVIOUS_AUTH_TOKEN while a rotation is under way).
+ */
 export async function twilioDeps() {
-  const config = await webhookConfig(['INBOUND_QUEUE_URL', 'TWILIO_AUTH_TOKEN']);
+  const config = await webhookConfig(
+    ['INBOUND_QUEUE_URL', 'TWILIO_AUTH_TOKEN'],
+    ['TWILIO_PREVIOUS_AUTH_TOKEN'],
+  );
   const deps: TwilioWebhookDeps = {
     queue: sqsEnvelopeQueue(config.INBOUND_QUEUE_URL),
     clock: systemClock,
     authToken: config.TWILIO_AUTH_TOKEN,
+    previousAuthToken: config.TWILIO_PREVIOUS_AUTH_TOKEN,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     maxBodyBytes: config.MAX_BODY_BYTES,
   };

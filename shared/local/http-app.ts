@@ -69,6 +69,7 @@ export function localHttpApp(input: LocalHttpInput): Hono {
     queue: envelopes,
     clock,
     authToken: config.TWILIO_AUTH_TOKEN,
+    previousAuthToken: config.TWILIO_PREVIOUS_AUTH_TOKEN,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     maxBodyBytes: config.MAX_BODY_BYTES,
   };
@@ -92,7 +93,7 @@ export function localHttpApp(input: LocalHttpInput): Hono {
       createCsatPage({
         store: csat.store,
         clock,
-        secrets: [config.CSAT_SIGNING_SECRET],
+        secrets: config.CSAT_SIGNING_SECRET,
         words: () => policy?.csat?.words,
       }),
     );

@@ -156,7 +156,7 @@ function agentDeps(
     queueNames: policyQueueNames(config.ROUTING_POLICY_FILE),
     policy: policyInForce(config.ROUTING_POLICY_FILE),
     ...localAgentFiles(config, repos),
-    cursors: pageCursors(config.CSAT_SIGNING_SECRET),
+    cursors: pageCursors(config.CSAT_SIGNING_SECRET?.[0]),
     health: healthCheck(repos.tableReachable, rest.clock),
   };
 }

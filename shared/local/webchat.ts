@@ -47,7 +47,7 @@ export async function localWebchat(input: {
     identitySecret: config.WEBCHAT_IDENTITY_SECRET,
     sessionTtlMs: durationMs(config.WEBCHAT_SESSION_TTL),
     emailFallback: fallbackDelayMs(config.WEBCHAT_EMAIL_FALLBACK_DELAY) !== undefined,
-    cursors: pageCursors(config.CSAT_SIGNING_SECRET),
+    cursors: pageCursors(config.CSAT_SIGNING_SECRET?.[0]),
     ...(hours ? { hours: calendarOfBusinessHours(hours) } : {}),
   };
   const widget = await buildWidget();

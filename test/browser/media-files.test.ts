@@ -7,7 +7,8 @@ import { postVoicemail, postWhatsAppPhoto } from '../support/media-webhooks.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 import { ANA, openCustomerConversation, signIn } from './console-support.js';
 
-const SID = 'ACfiles00000000000000000000000000';
+// A Twilio Account SID's form (AC and 32 hexadecimal digits): the config refuses any other.
+const SID = 'AC0000000000000000000000000000f11e';
 const WA_TOKEN = 'files-whatsapp-token';
 const PHOTO_FROM = '14155550190';
 const CALLER = '+14155550191';

@@ -6,7 +6,8 @@ import { postVoicemail, postWhatsAppPhoto } from '../support/media-webhooks.js';
 import { SECRETS, startTestRuntime } from '../support/runtime.js';
 
 const AGENT = agentToken('media-agent-token');
-const SID = 'ACmedia00000000000000000000000000';
+// A Twilio Account SID's form (AC and 32 hexadecimal digits): the config refuses any other.
+const SID = 'AC0000000000000000000000000000a002';
 const WA_TOKEN = 'media-whatsapp-token';
 const CALLER = '+14155550181';
 const CALL_SID = 'CAmedia000000000000000000000000001';

@@ -25,7 +25,8 @@ describe('local runtime: Messenger replies the Send API refuses show what the co
   beforeAll(async () => {
     ({ runtime, graph, close } = await startRuntimeOnFakeGraph({
       pageToken: PAGE_TOKEN,
-      env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-ana:${AGENT}` },
+      // One attempt: a refusal of our token, retried before, is given up on at once.
+      env: { META_APP_SECRET: SECRET, AGENT_TOKENS: `agent-ana:${AGENT}`, OUTBOUND_MAX_ATTEMPTS: '1' },
       routing: false,
     }));
   }, 60_000);
@@ -76,6 +77,20 @@ describe('local runtime: Messenger replies the Send API refuses show what the co
   it.each([
     [{ code: 190 }, '190', 'renew the Page access token'],
     [{ code: 10 }, '10', 'pages_messaging'],
+  ])(
+    'retries refusal %j of our token; out of attempts, shows it given up on for that (redrivable)',
+    async (refusal, code, hint) => {
+      const { item } = await replyItem(refusal);
+      expect(item).toMatchObject({ status: 'failed' });
+      const errors = JSON.stringify(item?.errors);
+      expect(errors).toContain('"gave_up"');
+      expect(errors).toContain('channel credentials refused: tell an admin');
+      expect(errors).toContain(`error ${code}`);
+      expect(errors).toContain(hint);
+    },
+  );
+
+  it.each([
     [{ code: 10, subcode: 2018278 }, '10/2018278', 'more than 24 hours since the customer last wrote'],
     [{ code: 551 }, '551', "this person isn't available right now"],
   ])('shows refusal %j as failed with its code and what it means', async (refusal, code, hint) => {

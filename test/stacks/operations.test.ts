@@ -265,8 +265,10 @@ describe('the function alarms', () => {
     });
   });
 
-  it('has one alarm per function and metric, one per signed webhook on its refusals, two on integrator webhooks, one per stream consumer on its lag, the API’s and its eight functions’ 5xx (server-errors.test.ts), and no other', () => {
-    expect(list).toHaveLength(functionIds.length * 2 + 4 + 2 + 2 + 1 + 8);
+  // The five webhooks' dropped items and the sender's and resolver's refused credentials: 7 more on
+  // 2026-12-07 (server-errors.test.ts; README's fixed cost counts them, 77 alarms in all).
+  it('has one alarm per function and metric, one per signed webhook on its refusals, two on integrator webhooks, one per stream consumer on its lag, the API’s and its eight functions’ 5xx, one per webhook on its dropped items, the sender’s and the resolver’s on refused credentials (server-errors.test.ts), and no other', () => {
+    expect(list).toHaveLength(functionIds.length * 2 + 4 + 2 + 2 + 1 + 8 + 5 + 2);
   });
 });
 
@@ -558,10 +560,11 @@ describe('a wrong or rotated provider secret raises an alarm', () => {
   it.each(['WhatsApp', 'Meta', 'TwilioSms', 'TwilioVoice'])(
     'counts the signature refusals of %s and alarms on a run of them',
     (id) => {
+      // Picked by its metric: the same log group has its ServerErrors and WebhookRejections filters too.
       const filters = Object.values(api.findResources('AWS::Logs::MetricFilter')).filter(
         (f) =>
           isDeepStrictEqual(f.Properties.LogGroupName, { Ref: logicalId(apiStack, `${id}Logs`) }) &&
-          !f.Properties.MetricTransformations[0].MetricName.endsWith('ServerErrors'),
+          f.Properties.MetricTransformations[0].MetricName === `${id}SignatureRefusals`,
       );
       expect(filters).toHaveLength(1);
       expect(filters[0]?.Properties.FilterPattern).toMatch(/request failed.*401.*403/);

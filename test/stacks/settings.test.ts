@@ -187,6 +187,8 @@ describe('the stack passes every setting a function reads', () => {
     [{ webchatEmailFallbackDelay: 'P30D' }, 'webchatEmailFallbackDelay: "P30D" is over 7 days'],
     [{ webchatBusinessName: 'B'.repeat(120) }, 'webchatBusinessName: 120 characters, over 100'],
     [{ webhookTimeoutMs: '25000' }, 'webhookTimeoutMs'],
+    // 4096 bytes refused an ordinary WhatsApp message (its batch of one, a 5 KB text) with 413.
+    [{ maxBodyBytes: '4096' }, 'maxBodyBytes: 4096 bytes is under the 524288'],
     [{ routingPolicyFile: '../policy.json' }, 'routingPolicyFile: a path inside the project'],
     [{ routingPolicyFile: 'no/such/policy.json' }, 'routingPolicyFile: no/such/policy.json does not exist'],
     [
@@ -201,7 +203,7 @@ describe('the stack passes every setting a function reads', () => {
   ])('refuses the context %j at synth, naming the key', (context, message) => {
     // What each function made asks for its settings, without making the stacks again.
     const asked = () => {
-      for (const source of ['resolver', 'ses-mail', 'agent-api', 'webhooks']) {
+      for (const source of ['resolver', 'ses-mail', 'agent-api', 'webhooks', 'whatsapp']) {
         operatorEnvironment(appWith(context), source);
         operatorFileAssets(appWith(context), source);
       }

@@ -15,6 +15,7 @@ import { asksForPerson } from '#shared/domain/responder.js';
 import { findKeyword } from '#shared/domain/routing/keywords.js';
 import { languageOfText } from '#shared/domain/routing/message-language.js';
 import { CustomerSchema, TimelineItemSchema } from '#shared/domain/timeline.js';
+import { withoutSpacedNumbers } from '#shared/log.js';
 import { maskPersonalData } from '#shared/responder/bedrock-responder.js';
 import {
   askedKinds,
@@ -233,6 +234,13 @@ export const ADVERSARIAL_CASES: readonly AdversarialCase[] = [
     words: () => run('a '),
   }),
   ...cases('channels phoneIdentity', (text) => phoneIdentity(text), { digits: () => run('1', '+') }),
+  // errorFields reads 800 characters at most; its pattern is timed here on the whole run.
+  ...cases('log withoutSpacedNumbers', withoutSpacedNumbers, {
+    'one-digit groups': () => run('1 '),
+    'bracketed groups': () => run('(1234) '),
+    'groups of five digits': () => run('+12345 '),
+    'groups ending in a letter': () => run('1 2 3 4 5 6 7 8a '),
+  }),
   ...cases('twilio addressIdentity', addressIdentity, {
     'BSUID-like': () => run('.a', 'whatsapp:IN', '!'),
     'whatsapp prefix': () => run('1', 'whatsapp:+'),

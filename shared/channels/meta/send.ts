@@ -7,7 +7,11 @@ import type {
   SendResult,
 } from '#shared/domain/outbound.js';
 import { replyKeyOf } from '#shared/domain/reply-key.js';
-import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
+import {
+  CredentialsRefusedError,
+  PermanentSendError,
+  RetryableSendError,
+} from '#shared/domain/send-errors.js';
 import { isRetryableStatus } from '#shared/http/status.js';
 import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema, graphOrigin } from './graph.js';
 
@@ -212,6 +216,8 @@ function channelName(message: OutboundMessage): string {
 interface CodeRule {
   retry: boolean;
   hint: string;
+  /** Our token or its permissions are refused, not this customer (CredentialsRefusedError). */
+  credentials?: true;
 }
 
 /**
@@ -230,6 +236,7 @@ const CODES: Record<string, CodeRule> = {
   '10': {
     retry: false,
     hint: 'permission denied: the token needs pages_messaging (Messenger) or instagram_manage_messages (Instagram)',
+    credentials: true,
   },
   '100': {
     retry: false,
@@ -240,7 +247,11 @@ const CODES: Record<string, CodeRule> = {
     hint: 'no matching user: the scoped id does not belong to this Page or account',
   },
   '100/2018109': { retry: false, hint: 'the attachment is larger than allowed' },
-  '190': { retry: false, hint: 'the access token has expired or was revoked: renew the Page access token' },
+  '190': {
+    retry: false,
+    hint: 'the access token has expired or was revoked: renew the Page access token',
+    credentials: true,
+  },
   '551': {
     retry: false,
     hint: "this person isn't available right now: they may have blocked messages from us or left",
@@ -263,9 +274,14 @@ function ruleFor(message: OutboundMessage, code: number, subcode: number | undef
     return {
       retry: false,
       hint: 'permission missing: the token needs pages_messaging (Messenger) or instagram_manage_messages (Instagram)',
+      credentials: true,
     };
   }
-  return (subcode !== undefined ? CODES[`${code}/${subcode}`] : undefined) ?? CODES[String(code)];
+  const rule = (subcode !== undefined ? CODES[`${code}/${subcode}`] : undefined) ?? CODES[String(code)];
+  // A code 10 with a subcode we do not know may be about this conversation (as its window is), not our token.
+  if (rule?.credentials && code === 10 && subcode !== undefined)
+    return { retry: rule.retry, hint: rule.hint };
+  return rule;
 }
 
 /** The SendError for a refused call, from the Graph error code if there is one, else the HTTP status. */
@@ -288,6 +304,12 @@ function sendError(
   if (rule ? rule.retry : isRetryableStatus(status)) {
     return new RetryableSendError(
       `${name} is throttling or unavailable (${where}): ${rule?.hint ?? 'transient'}; will retry`,
+    );
+  }
+  if (rule?.credentials) {
+    return new CredentialsRefusedError(
+      `${name} refused our credentials (${where}): ${rule.hint}`,
+      providerCode,
     );
   }
   return new PermanentSendError(

@@ -13,7 +13,11 @@ import {
 import { CSAT_AUTHOR_ID } from '#shared/domain/csat/csat-ports.js';
 import type { ChannelSender, OutboundMessage, SendResult } from '#shared/domain/outbound.js';
 import { REPLY_KEY_TAG, replyKeyOf } from '#shared/domain/reply-key.js';
-import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
+import {
+  CredentialsRefusedError,
+  PermanentSendError,
+  RetryableSendError,
+} from '#shared/domain/send-errors.js';
 import { ValidationError } from '#shared/errors.js';
 import { encodeBody } from './mime-body.js';
 import { subjectOf, trimReferences } from './reply-headers.js';
@@ -349,7 +353,12 @@ export class SesSender implements ChannelSender {
 /** SES throttling: the Query protocol's `Throttling` has no modelled class, so only its name tells. */
 const THROTTLING = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException']);
 
-/** An SES SDK error as a send error: refusals permanent; throttling, 5xx and network failures retryable. */
+/** SES or IAM refusing the function's own credentials: every email fails alike until they are fixed. */
+const NOT_AUTHORISED = new Set(['AccessDenied', 'AccessDeniedException', 'InvalidClientTokenId']);
+for (const name of ['UnrecognizedClientException', 'SignatureDoesNotMatch', 'ExpiredToken'])
+  NOT_AUTHORISED.add(name);
+
+/** An SES SDK error as a send error: refusals permanent, of our account retried; throttling, 5xx, network too. */
 function sesSendError(error: unknown): Error {
   const permanent = (text: string, code: string) => new PermanentSendError(text, code, { cause: error });
   if (error instanceof MessageRejected) {
@@ -361,13 +370,18 @@ function sesSendError(error: unknown): Error {
   if (error instanceof ConfigurationSetDoesNotExistException) {
     return permanent('the SES configuration set does not exist', error.name);
   }
-  if (error instanceof ConfigurationSetSendingPausedException) {
-    return permanent('sending is paused for the SES configuration set', error.name);
-  }
-  if (error instanceof AccountSendingPausedException) {
-    return permanent('sending is paused for the whole SES account: see the SES console', error.name);
+  const refused = (text: string, code: string) => new CredentialsRefusedError(text, code, { cause: error });
+  if (
+    error instanceof ConfigurationSetSendingPausedException ||
+    error instanceof AccountSendingPausedException
+  ) {
+    const what =
+      error instanceof AccountSendingPausedException ? 'the whole SES account' : 'the SES configuration set';
+    return refused(`sending is paused for ${what}: see the SES console`, error.name);
   }
   if (error instanceof SESServiceException) {
+    if (NOT_AUTHORISED.has(error.name))
+      return refused(`SES refused our credentials (${error.name})`, error.name);
     const status = error.$metadata.httpStatusCode ?? 0;
     if (THROTTLING.has(error.name) || error.$retryable || error.$fault === 'server' || status >= 500) {
       return new RetryableSendError(`SES is throttling or unavailable (${error.name}); retry later`, {

@@ -9,7 +9,11 @@ import type {
 } from '#shared/domain/outbound.js';
 import { REPLY_KEY_PARAM, replyKeyOf } from '#shared/domain/reply-key.js';
 import { retryAfterMs } from '#shared/domain/retry-after.js';
-import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
+import {
+  CredentialsRefusedError,
+  PermanentSendError,
+  RetryableSendError,
+} from '#shared/domain/send-errors.js';
 import { twilioRefusal } from './error-codes.js';
 import { TWILIO_RETRY_OVERRIDES } from './overrides.js';
 
@@ -140,6 +144,8 @@ const TwilioErrorBodySchema = z.looseObject({
 
 /** Twilio's "Too many requests", sometimes sent with a 400 rather than a 429. */
 const TOO_MANY_REQUESTS = 20429;
+/** Twilio's "Authenticate": the Account SID or Auth Token is wrong. */
+const AUTHENTICATE = 20003;
 
 /** How TwilioSender reaches Twilio. */
 export interface TwilioSenderOptions {
@@ -239,13 +245,14 @@ export class TwilioSender implements ChannelSender {
     const providerCode = code === undefined ? `http_${status}` : String(code);
     // What the agent reads next to the failed reply (the same words as a status callback's hint).
     const known = code === undefined ? undefined : twilioRefusal(code);
-    if (known) return new PermanentSendError(known, providerCode);
-    if (status === 401 || status === 403) {
-      return new PermanentSendError(
-        `Twilio refused our credentials (HTTP ${status}): check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN`,
+    // Our Account SID or Auth Token refused (20003, or a 401/403 with no code of this message's): retried.
+    if (code === AUTHENTICATE || ((status === 401 || status === 403) && !known)) {
+      return new CredentialsRefusedError(
+        `Twilio refused our credentials (HTTP ${status}${code === undefined ? '' : `, error ${code}`}): check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN`,
         providerCode,
       );
     }
+    if (known) return new PermanentSendError(known, providerCode);
     const said = error.message ?? error.errors?.[0]?.message;
     const detail = said ? `: ${this.#redact(said, message)}` : '';
     return new PermanentSendError(

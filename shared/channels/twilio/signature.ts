@@ -73,6 +73,8 @@ export function twilioCallbackUrl(path: string, requestUrl: string, publicBaseUr
 /** What the webhook apps read from a request to authenticate it. */
 export interface TwilioRequest {
   authToken: string;
+  /** While the Auth Token is rotated, the old primary (TWILIO_PREVIOUS_AUTH_TOKEN): tried when `authToken` refuses. */
+  previousAuthToken?: string | undefined;
   /** The URL Twilio signed (twilioSignedUrl). */
   url: string;
   header: string | undefined;
@@ -87,26 +89,22 @@ export interface TwilioRequest {
  * Authenticates a webhook request and returns its parameters: the signature is checked first, over
  * whatever the body is (every form parameter, as Twilio signs them), so a forged request gets
  * ForbiddenError (403, Twilio's convention, also for a missing header) before anything else is said
- * about it; a genuine request that is not a form, or has more parameters than Twilio sends, gets
+ * about it (signed with the current Auth Token or, during a rotation, the previous one); a genuine
+ * request that is not a form, or has more parameters than Twilio sends, gets
  * ValidationError (400).
  */
 export function authenticateTwilioRequest(request: TwilioRequest): Record<string, string> {
   const isForm = mediaType(request.contentType) === TWILIO_FORM_CONTENT_TYPE;
   // Form bodies are ASCII; a byte that is not UTF-8 decodes to U+FFFD and fails the signature.
   const form = isForm ? parseTwilioForm(request.text ?? new TextDecoder().decode(request.body)) : undefined;
-  const signed = form
-    ? verifyTwilioSignature({
-        authToken: request.authToken,
-        url: request.url,
-        header: request.header,
-        params: form,
-      })
-    : verifyTwilioSignature({
-        authToken: request.authToken,
-        url: request.url,
-        header: request.header,
-        rawBody: request.body,
-      });
+  const signedWith = (authToken: string) =>
+    form
+      ? verifyTwilioSignature({ authToken, url: request.url, header: request.header, params: form })
+      : verifyTwilioSignature({ authToken, url: request.url, header: request.header, rawBody: request.body });
+  // The previous token costs a second check only for a request the current one refuses.
+  const signed =
+    signedWith(request.authToken) ||
+    (request.previousAuthToken !== undefined && signedWith(request.previousAuthToken));
   if (!signed) throw new ForbiddenError('invalid or missing X-Twilio-Signature');
   if (!form) throw new ValidationError(`expected ${TWILIO_FORM_CONTENT_TYPE}`);
   checkParamCount(form);

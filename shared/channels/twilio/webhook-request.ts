@@ -10,8 +10,13 @@ import { authenticateTwilioRequest, twilioSignedUrl } from './signature.js';
 export interface TwilioWebhookDeps {
   queue: EnvelopeQueue;
   clock: Clock;
-  /** The primary Auth Token (TWILIO_AUTH_TOKEN). */
+  /** The Auth Token we send with and check first (TWILIO_AUTH_TOKEN). */
   authToken: string;
+  /**
+   * TWILIO_PREVIOUS_AUTH_TOKEN: during a rotation, the old primary token, with which Twilio signs until
+   * the new one (TWILIO_AUTH_TOKEN, a secondary token until then) is promoted; requests signed with either are taken.
+   */
+  previousAuthToken?: string | undefined;
   /** PUBLIC_BASE_URL: the origin Twilio calls, when it is not the URL the function sees. */
   publicBaseUrl?: string | undefined;
   maxBodyBytes: number;
@@ -25,6 +30,7 @@ export function readTwilioRequest(req: WebhookRequest, deps: TwilioWebhookDeps) 
   const body = req.body;
   const params = authenticateTwilioRequest({
     authToken: deps.authToken,
+    previousAuthToken: deps.previousAuthToken,
     url: twilioSignedUrl(req.url, deps.publicBaseUrl),
     header: req.header('x-twilio-signature'),
     contentType: req.header('content-type'),

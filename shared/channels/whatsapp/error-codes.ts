@@ -2,6 +2,11 @@
 export interface CodeRule {
   retry: boolean;
   hint: string;
+  /**
+   * Our token or account is refused, not this customer: every reply fails alike until an admin fixes it
+   * (CredentialsRefusedError: retried, then dead-lettered and redriven, never failed for good).
+   */
+  credentials?: true;
 }
 
 /**
@@ -18,15 +23,35 @@ const CODES: Record<number, CodeRule> = {
   131000: { retry: true, hint: 'something went wrong at Meta' },
   131016: { retry: true, hint: 'a WhatsApp service is temporarily unavailable' },
   131056: { retry: true, hint: 'too many messages to this customer in a short time (pair rate limit)' },
-  0: { retry: false, hint: 'the access token could not be authenticated: renew the WhatsApp token' },
-  3: { retry: false, hint: 'the app lacks a capability or permission: check whatsapp_business_messaging' },
-  10: { retry: false, hint: 'permission denied: check the token has whatsapp_business_messaging' },
+  0: {
+    retry: false,
+    hint: 'the access token could not be authenticated: renew the WhatsApp token',
+    credentials: true,
+  },
+  3: {
+    retry: false,
+    hint: 'the app lacks a capability or permission: check whatsapp_business_messaging',
+    credentials: true,
+  },
+  10: {
+    retry: false,
+    hint: 'permission denied: check the token has whatsapp_business_messaging',
+    credentials: true,
+  },
   100: {
     retry: false,
     hint: 'a request parameter is invalid (phone number id, template name or language, media URL)',
   },
-  190: { retry: false, hint: 'the access token has expired or was revoked: renew the WhatsApp token' },
-  368: { retry: false, hint: 'the WhatsApp Business Account is blocked for policy violations' },
+  190: {
+    retry: false,
+    hint: 'the access token has expired or was revoked: renew the WhatsApp token',
+    credentials: true,
+  },
+  368: {
+    retry: false,
+    hint: 'the WhatsApp Business Account is blocked for policy violations',
+    credentials: true,
+  },
   130497: { retry: false, hint: 'the business may not message customers in this country' },
   131008: { retry: false, hint: 'a required parameter is missing' },
   131009: { retry: false, hint: 'a parameter value is invalid' },
@@ -35,8 +60,8 @@ const CODES: Record<number, CodeRule> = {
     retry: false,
     hint: 'undeliverable: the customer may not use WhatsApp, may have blocked us or may need to update the app',
   },
-  131031: { retry: false, hint: 'the WhatsApp Business Account is locked' },
-  131042: { retry: false, hint: 'a payment problem on the WhatsApp Business Account' },
+  131031: { retry: false, hint: 'the WhatsApp Business Account is locked', credentials: true },
+  131042: { retry: false, hint: 'a payment problem on the WhatsApp Business Account', credentials: true },
   131047: {
     retry: false,
     hint: 'more than 24 hours since the customer last wrote: only an approved template can be sent now',
@@ -72,7 +97,11 @@ const CODES: Record<number, CodeRule> = {
 /** The rule of a Graph or Cloud API error code, when Threadline knows it. */
 export function whatsAppErrorRule(code: number): CodeRule | undefined {
   if (code >= 200 && code <= 299) {
-    return { retry: false, hint: 'permission not granted or removed: check whatsapp_business_messaging' };
+    return {
+      retry: false,
+      hint: 'permission not granted or removed: check whatsapp_business_messaging',
+      credentials: true,
+    };
   }
   return CODES[code];
 }

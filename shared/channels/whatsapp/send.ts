@@ -9,7 +9,11 @@ import type {
   Template,
 } from '#shared/domain/outbound.js';
 import { replyKeyOf } from '#shared/domain/reply-key.js';
-import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
+import {
+  CredentialsRefusedError,
+  PermanentSendError,
+  RetryableSendError,
+} from '#shared/domain/send-errors.js';
 import { isRetryableStatus } from '#shared/http/status.js';
 import { callGraph, GRAPH_API_VERSION, GraphErrorBodySchema, graphOrigin } from '../meta/graph.js';
 import { whatsAppErrorRule } from './error-codes.js';
@@ -251,6 +255,12 @@ function whatsAppError(status: number, answer: unknown): PermanentSendError | Re
   if (retry) {
     return new RetryableSendError(
       `WhatsApp is throttling or unavailable (${where}): ${rule?.hint ?? 'transient'}; will retry`,
+    );
+  }
+  if (rule?.credentials) {
+    return new CredentialsRefusedError(
+      `WhatsApp refused our credentials (${where}): ${rule.hint}`,
+      String(code),
     );
   }
   return new PermanentSendError(

@@ -3,7 +3,11 @@ import { deliverReply, type SenderDeps } from '#shared/app/deliver-reply.js';
 import { WebchatSender } from '#shared/channels/webchat/send.js';
 import type { Envelope } from '#shared/domain/envelope.js';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
-import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
+import {
+  CredentialsRefusedError,
+  PermanentSendError,
+  RetryableSendError,
+} from '#shared/domain/send-errors.js';
 import type { SendClaim, SenderStore } from '#shared/domain/sender-ports.js';
 import { logger } from '#shared/log.js';
 
@@ -224,6 +228,43 @@ describe('deliverReply: what a failed send logs', () => {
     );
     expect(fields.errorMessage).not.toMatch(/vera|7700900|AKIA/);
     expect(fields.errorMessage.length).toBeLessThanOrEqual(200);
+  });
+});
+
+describe('deliverReply: our credentials refused (a token expired or revoked, an account paused)', () => {
+  const said = 'WhatsApp refused our credentials (error 190, HTTP 401): renew the WhatsApp token';
+  const refused = () => Promise.reject(new CredentialsRefusedError(said, '190'));
+
+  it('retries the reply, not failed for good, and logs `channel credentials refused` (the alarm counts it)', async () => {
+    const error = vi.spyOn(logger, 'error').mockImplementation(() => undefined);
+    try {
+      const { fake, calls } = store();
+      await expect(deliverReply(deps(fake, refused), message, 1)).rejects.toThrow(CredentialsRefusedError);
+      expect(calls).toEqual([['claim']]);
+      expect(error.mock.calls).toEqual([
+        [
+          'channel credentials refused',
+          expect.objectContaining({ channel: 'sms', providerCode: '190', attempts: 1, replyId: 'rp_1' }),
+        ],
+      ]);
+    } finally {
+      error.mockRestore();
+    }
+  });
+
+  it('gives it up on the last attempt (to the dead-letter queue, a redrive sends it), telling agents why', async () => {
+    const { fake, calls } = store();
+    const reasons: unknown[] = [];
+    const recordSendFailure: SenderStore['recordSendFailure'] = async (m, reason, at, gaveUp) => {
+      reasons.push(reason);
+      await fake.recordSendFailure(m, reason, at, gaveUp);
+    };
+    const last = { ...deps(fake, refused), store: { ...fake, recordSendFailure } };
+    await expect(deliverReply(last, message, 3)).rejects.toThrow(CredentialsRefusedError);
+    expect(calls).toEqual([['claim'], ['failed', 'gave_up', NOW, 'gave up']]);
+    expect(reasons).toEqual([
+      { code: 'gave_up', message: `channel credentials refused: tell an admin (${said})` },
+    ]);
   });
 });
 

@@ -4,10 +4,11 @@ import { loadConfig } from '#shared/config/config.js';
 import { BadGatewayError, NotFoundError, PayloadTooLargeError, UnavailableError } from '#shared/errors.js';
 import { basicOf, fakeBytes, startFakeMediaProvider } from '../../../support/fake-media-provider.js';
 
-const SID = 'ACmedia00000000000000000000000000';
+// A Twilio Account SID's form (AC and 32 hexadecimal digits): the config refuses any other.
+const SID = 'AC0000000000000000000000000000a001';
 const TOKEN = 'twilio-media-token';
 const WA_TOKEN = 'whatsapp-media-token';
-const RECORDING = '/2010-04-01/Accounts/ACmedia00000000000000000000000000/Recordings/REmedia1';
+const RECORDING = `/2010-04-01/Accounts/${SID}/Recordings/REmedia1`;
 
 describe('providerMediaFetcher: files fetched from their provider, and nowhere else', () => {
   let fake: Awaited<ReturnType<typeof startFakeMediaProvider>>;

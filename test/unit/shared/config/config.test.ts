@@ -49,6 +49,13 @@ describe('loadConfig', () => {
 });
 
 describe('settings an operator can get wrong', () => {
+  it('refuses a MAX_BODY_BYTES under the floor, naming it: 4096 refused an ordinary WhatsApp message', () => {
+    expect(() => loadConfig({ MAX_BODY_BYTES: '4096' })).toThrow(
+      /MAX_BODY_BYTES: 4096 bytes is under the 524288/,
+    );
+    expect(loadConfig({ MAX_BODY_BYTES: String(512 * 1024) }).MAX_BODY_BYTES).toBe(512 * 1024);
+  });
+
   it('refuses a DEFAULT_REGION libphonenumber-js does not know (UK for GB), naming the variable', () => {
     expect(() => loadConfig({ DEFAULT_REGION: 'UK' })).toThrow(
       /DEFAULT_REGION: UK is not a region libphonenumber-js knows/,

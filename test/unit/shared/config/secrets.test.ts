@@ -99,7 +99,7 @@ describe('loadConfigWithSecrets: the signing keys come from the signing secret o
     );
     expect(asked).toEqual([ARN, SIGNING_ARN]);
     expect(config.META_APP_SECRET).toBe(good.META_APP_SECRET);
-    expect(config.CSAT_SIGNING_SECRET).toBe(csat);
+    expect(config.CSAT_SIGNING_SECRET).toEqual([csat]);
     expect(config.WEBCHAT_IDENTITY_SECRET).toBe(identity);
     expect([...warnings, ...notes]).toEqual([]);
   });
@@ -122,7 +122,7 @@ describe('loadConfigWithSecrets: the signing keys come from the signing secret o
       { provider: { ...good, [key]: value }, signing: { [key]: 'n'.repeat(40) } },
       [...meta, key],
     );
-    expect(config[key as 'CSAT_SIGNING_SECRET']).toBe('n'.repeat(40));
+    expect([config[key as 'CSAT_SIGNING_SECRET']].flat()).toEqual(['n'.repeat(40)]);
     expect(warnings).toEqual([
       `provider secret: ${key} ignored: read from the signing secret (SIGNING_SECRET_ARN) now; move it there (README, Deploy)`,
     ]);

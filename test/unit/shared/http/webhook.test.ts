@@ -1,6 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { Hono } from 'hono';
+import { describe, expect, it, vi } from 'vitest';
 import { ConflictError, ValidationError } from '#shared/errors.js';
+import { onError } from '#shared/http/on-error.js';
 import { createWebhook, queryOf, text, type WebhookRequest } from '#shared/http/webhook.js';
+import { webhookApp } from '#shared/http/webhook-hono.js';
+import { logger } from '#shared/log.js';
 
 describe('createWebhook', () => {
   function echoWebhook(maxBodyBytes = 16) {
@@ -75,5 +79,31 @@ describe('createWebhook', () => {
   it('reads the query keeping the first of repeated names', () => {
     expect(queryOf('https://x/h?a=1&b=two%20words&a=3')).toEqual({ a: '1', b: 'two words' });
     expect(queryOf('https://x/h')).toEqual({});
+  });
+});
+
+// The local runtime mounts every webhook and then apps with wildcard middleware on one server: a body
+// over the limit was logged with the last route matched, `/*`, not the webhook's.
+describe('webhookApp: a body over the limit', () => {
+  it("is logged with the webhook's route, whatever is mounted after it", async () => {
+    const webhook = createWebhook(
+      [{ method: 'POST', path: '/webhooks/whatsapp', handle: () => text(200, 'ok') }],
+      16,
+    );
+    const root = new Hono();
+    root.onError(onError);
+    root.route('/', webhookApp(webhook));
+    root.use('/*', async (_c, next) => next());
+    root.post('/api/other', (c) => c.text('other'));
+    const warn = vi.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      const res = await root.request('/webhooks/whatsapp', { method: 'POST', body: 'x'.repeat(17) });
+      expect(res.status).toBe(413);
+      expect(warn.mock.calls).toEqual([
+        ['request failed', expect.objectContaining({ route: '/webhooks/whatsapp', status: 413 })],
+      ]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });

@@ -66,7 +66,7 @@ describe('withDevSecrets', () => {
     };
     const config = loadConfig(withDevSecrets(secrets, env));
     expect(config.META_APP_SECRET).toBe(secrets.META_APP_SECRET);
-    expect(config.CSAT_SIGNING_SECRET).toBe(env.CSAT_SIGNING_SECRET);
+    expect(config.CSAT_SIGNING_SECRET).toEqual([env.CSAT_SIGNING_SECRET]);
     expect(config.AGENT_TOKENS).toBe(env.AGENT_TOKENS);
   });
 });

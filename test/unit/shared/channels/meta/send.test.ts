@@ -8,7 +8,11 @@ import {
 } from '#shared/channels/meta/send.js';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { decodeReplyKey, replyKeyOf } from '#shared/domain/reply-key.js';
-import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
+import {
+  CredentialsRefusedError,
+  PermanentSendError,
+  RetryableSendError,
+} from '#shared/domain/send-errors.js';
 import { answering, failure, itHandlesGraphCallFailures } from './graph-send-cases.js';
 
 const TOKEN = 'EAAB-page-secret-token';
@@ -281,13 +285,10 @@ describe('MetaMessagingSender', () => {
   it.each([
     [400, 10, 2018278, undefined, '10/2018278', 'HUMAN_AGENT tag'],
     [400, 10, 2018278, 'HUMAN_AGENT', '10/2018278', 'more than 7 days'],
-    [403, 10, undefined, undefined, '10', 'pages_messaging'],
     [400, 551, 1545041, undefined, '551/1545041', "isn't available"],
     [400, 100, 2018001, undefined, '100/2018001', 'no matching user'],
     [400, 100, 2018109, undefined, '100/2018109', 'larger than allowed'],
     [400, 100, undefined, undefined, '100', 'parameter is invalid'],
-    [401, 190, 463, undefined, '190/463', 'renew the Page access token'],
-    [403, 200, 2018028, undefined, '200/2018028', 'permission missing'],
     [400, 424242, undefined, undefined, '424242', "Meta's Graph API error reference"],
   ] as const)(
     'refuses for good on HTTP %i with error %i/%s (tag %s)',
@@ -297,6 +298,25 @@ describe('MetaMessagingSender', () => {
       expect(error).toBeInstanceOf(PermanentSendError);
       expect((error as PermanentSendError).providerCode).toBe(providerCode);
       expect(error.message).toContain(`Messenger refused the message (error ${providerCode}, HTTP ${status}`);
+      expect(error.message).toContain(hint);
+    },
+  );
+
+  it.each([
+    [403, 10, undefined, '10', 'pages_messaging'],
+    [401, 190, 463, '190/463', 'renew the Page access token'],
+    [403, 200, 2018028, '200/2018028', 'permission missing'],
+  ] as const)(
+    'refuses our credentials on HTTP %i with error %i/%s (retried)',
+    async (status, code, subcode, providerCode, hint) => {
+      const error = await failure(
+        sender(answering(status, graphError(code, subcode))).send(outbound({ text: TEXT })),
+      );
+      expect(error).toBeInstanceOf(CredentialsRefusedError);
+      expect((error as CredentialsRefusedError).providerCode).toBe(providerCode);
+      expect(error.message).toContain(
+        `Messenger refused our credentials (error ${providerCode}, HTTP ${status}`,
+      );
       expect(error.message).toContain(hint);
     },
   );

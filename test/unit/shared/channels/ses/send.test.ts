@@ -13,7 +13,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { buildRawEmail, SesSender } from '#shared/channels/ses/send.js';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { decodeReplyKey, replyKeyOf } from '#shared/domain/reply-key.js';
-import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
+import {
+  CredentialsRefusedError,
+  PermanentSendError,
+  RetryableSendError,
+} from '#shared/domain/send-errors.js';
 import { mockAws } from '../../../../support/aws-mock.js';
 
 const FROM = 'Acme Support <support@acme.example>';
@@ -371,16 +375,6 @@ describe('SesSender', () => {
       /configuration set does not exist/,
     ],
     [
-      'ConfigurationSetSendingPausedException',
-      new ConfigurationSetSendingPausedException({ $metadata, message: 'paused' }),
-      /paused for the SES configuration set/,
-    ],
-    [
-      'AccountSendingPausedException',
-      new AccountSendingPausedException({ $metadata, message: 'paused' }),
-      /paused for the whole SES account/,
-    ],
-    [
       'InvalidParameterValue',
       service('InvalidParameterValue', 'client', 400, 'Missing final @domain'),
       /Missing/,
@@ -393,6 +387,27 @@ describe('SesSender', () => {
     expect(thrown).toBeInstanceOf(PermanentSendError);
     expect((thrown as PermanentSendError).providerCode).toBe(code);
     expect((thrown as PermanentSendError).message).toMatch(reason);
+  });
+
+  it.each([
+    [
+      'ConfigurationSetSendingPausedException',
+      new ConfigurationSetSendingPausedException({ $metadata, message: 'paused' }),
+      /paused for the SES configuration set/,
+    ],
+    [
+      'AccountSendingPausedException',
+      new AccountSendingPausedException({ $metadata, message: 'paused' }),
+      /paused for the whole SES account/,
+    ],
+  ])('retries %s as our account refused, not failed for good', async (code, error, reason) => {
+    ses.on(SendRawEmailCommand).rejects(error);
+    const thrown = await sender()
+      .send(outbound())
+      .catch((e: unknown) => e);
+    expect(thrown).toBeInstanceOf(CredentialsRefusedError);
+    expect((thrown as CredentialsRefusedError).providerCode).toBe(code);
+    expect((thrown as CredentialsRefusedError).message).toMatch(reason);
   });
 
   it.each([

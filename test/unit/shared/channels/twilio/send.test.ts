@@ -3,7 +3,11 @@ import { twilioStatusHint } from '#shared/channels/twilio/error-codes.js';
 import { buildTwilioMessageRequest, TwilioSender } from '#shared/channels/twilio/send.js';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { decodeReplyKey, replyKeyOf } from '#shared/domain/reply-key.js';
-import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
+import {
+  CredentialsRefusedError,
+  PermanentSendError,
+  RetryableSendError,
+} from '#shared/domain/send-errors.js';
 
 const ACCOUNT_SID = 'AC0123456789abcdef0123456789abcdef';
 const AUTH_TOKEN = 'f00dfeedf00dfeedf00dfeedf00dfeed';
@@ -288,13 +292,21 @@ describe('TwilioSender', () => {
     [21211, 400, /not a valid phone number/],
     [21614, 400, /cannot receive SMS/],
     [63016, 400, /window is closed: use a template/],
-    [20003, 401, /rejected our credentials/],
     [21617, 400, /1600 characters/],
   ])('fails for good on Twilio error %i with a reason an agent can act on', async (code, status, reason) => {
     const error = await failure(sender(refusal(code, status)).send(outbound()));
     expect(error).toBeInstanceOf(PermanentSendError);
     expect((error as PermanentSendError).providerCode).toBe(String(code));
     expect(error.message).toMatch(reason);
+  });
+
+  it('refuses our credentials on Twilio error 20003 (retried, not failed for good)', async () => {
+    const error = await failure(sender(refusal(20003, 401)).send(outbound()));
+    expect(error).toBeInstanceOf(CredentialsRefusedError);
+    expect((error as CredentialsRefusedError).providerCode).toBe('20003');
+    expect(error.message).toMatch(
+      /refused our credentials \(HTTP 401, error 20003\): check TWILIO_ACCOUNT_SID/,
+    );
   });
 
   it.each([21610, 21614, 30003])(

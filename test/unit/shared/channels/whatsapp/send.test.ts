@@ -7,7 +7,11 @@ import {
 } from '#shared/channels/whatsapp/send.js';
 import { type OutboundMessage, OutboundMessageSchema } from '#shared/domain/outbound.js';
 import { decodeReplyKey, replyKeyOf } from '#shared/domain/reply-key.js';
-import { PermanentSendError, RetryableSendError } from '#shared/domain/send-errors.js';
+import {
+  CredentialsRefusedError,
+  PermanentSendError,
+  RetryableSendError,
+} from '#shared/domain/send-errors.js';
 import { answering, failure, itHandlesGraphCallFailures } from '../meta/graph-send-cases.js';
 
 const TOKEN = 'EAAG-secret-access-token';
@@ -353,11 +357,6 @@ describe('WhatsAppSender', () => {
     [400, 131047, 'approved template'],
     [400, 131026, 'undeliverable'],
     [400, 100, 'parameter is invalid'],
-    [401, 190, 'renew the WhatsApp token'],
-    [401, 0, 'could not be authenticated'],
-    [403, 10, 'whatsapp_business_messaging'],
-    [403, 200, 'permission not granted'],
-    [500, 3, 'capability or permission'],
     [400, 131048, 'spam'],
     [400, 131051, 'not supported'],
     [400, 131052, 'could not download the media'],
@@ -373,6 +372,23 @@ describe('WhatsAppSender', () => {
       expect(error).toBeInstanceOf(PermanentSendError);
       expect((error as PermanentSendError).providerCode).toBe(String(code));
       expect(error.message).toContain(`error ${code}, HTTP ${status}`);
+      expect(error.message).toContain(hint);
+    },
+  );
+
+  it.each([
+    [401, 190, 'renew the WhatsApp token'],
+    [401, 0, 'could not be authenticated'],
+    [403, 10, 'whatsapp_business_messaging'],
+    [403, 200, 'permission not granted'],
+    [500, 3, 'capability or permission'],
+  ])(
+    'refuses our credentials on HTTP %i with error %i (retried, not failed for good)',
+    async (status, code, hint) => {
+      const error = await failure(sender(answering(status, graphError(code))).send(outbound({ text: TEXT })));
+      expect(error).toBeInstanceOf(CredentialsRefusedError);
+      expect((error as CredentialsRefusedError).providerCode).toBe(String(code));
+      expect(error.message).toContain(`WhatsApp refused our credentials (error ${code}, HTTP ${status}`);
       expect(error.message).toContain(hint);
     },
   );

@@ -68,6 +68,8 @@ export interface ConversationTouch {
   reopen: boolean;
   /** The customer's message's first words (`previewOf`): kept on a conversation that has no preview yet. */
   preview?: string | undefined;
+  /** The language the message tells (`languageOfMessage`): kept if none, replacing one on a `reopen`. */
+  language?: string | undefined;
   /** The web-chat page's language the message carried (`languageHintOf`): kept on a conversation that has none. */
   languageHint?: string | undefined;
   /**

@@ -257,7 +257,10 @@ export const ConversationSchema = z.object({
   /** The first words of the customer's first message in it (an email's subject), at most 60 characters
    * (`previewOf`), written with its touch; absent from before it and where the customer has not written. */
   preview: z.string().optional(),
-  /** Its web-chat page's language (`fr` of `<html lang="fr-CA">`): its language when the preview cannot tell. */
+  /** Its language, decided per opening by the first customer message that tells one (`languageOfMessage`). */
+  language: z.string().optional(),
+  languageBefore: z.string().optional(), // the one it had before the message that last reopened it
+  /** Its web-chat page's language (`fr` of `<html lang="fr-CA">`): its language when no message tells one. */
   languageHint: z.string().optional(),
   /**
    * The time of the customer's oldest message not answered yet (an agent's or the AI's reply sent);

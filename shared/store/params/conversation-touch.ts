@@ -98,6 +98,17 @@ function touchBase(touch: ConversationTouch, phase: 'current' | 'stale') {
       'previewAt = if_not_exists(previewAt, :previewAt)',
     );
   }
+  // Decided once per opening: by the first message that tells one, again by one that reopens it.
+  if (touch.language) {
+    values[':language'] = touch.language;
+    // `language` is a DynamoDB reserved word: named in the expression as `#language`.
+    // A reopen keeps the language it replaces (`languageBefore`): routing hands on one reopened in another.
+    sets.push(
+      ...(phase === 'current' && touch.reopen
+        ? ['languageBefore = if_not_exists(#language, :language)', '#language = :language']
+        : ['#language = if_not_exists(#language, :language)']),
+    );
+  }
   if (touch.languageHint) {
     values[':languageHint'] = touch.languageHint;
     sets.push('languageHint = if_not_exists(languageHint, :languageHint)');
@@ -110,7 +121,8 @@ function touchBase(touch: ConversationTouch, phase: 'current' | 'stale') {
   Object.assign(values, turn.values);
   sets.push(...turn.sets);
   adds.push(...turn.adds);
-  return { values, sets, adds, lastRemoves: turn.removes };
+  const names: Record<string, string> = touch.language ? { '#language': 'language' } : {};
+  return { values, names, sets, adds, lastRemoves: turn.removes };
 }
 
 /**
@@ -144,12 +156,13 @@ export function touchConversationInput(
   phase: 'current' | 'stale',
 ): UpdateCommandInput {
   const key = Keys.conversation(touch.conversationId);
-  const { values, sets, adds, lastRemoves } = touchBase(touch, phase);
+  const { values, names: baseNames, sets, adds, lastRemoves } = touchBase(touch, phase);
   if (phase === 'stale') {
     return {
       TableName: table,
       Key: key,
       UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+      ...(Object.keys(baseNames).length ? { ExpressionAttributeNames: baseNames } : {}),
       ExpressionAttributeValues: values,
     };
   }
@@ -165,7 +178,7 @@ export function touchConversationInput(
   else sets.push('channel = :channel', 'lastMessageAt = :at');
   const episode = episodeTouch(touch);
   sets.push(...episode.sets);
-  const names: Record<string, string> = { '#status': 'status', ...episode.names };
+  const names: Record<string, string> = { '#status': 'status', ...baseNames, ...episode.names };
   const removes: string[] = [];
   if (touch.reopen) {
     const reopen = reopenTouch(touch);

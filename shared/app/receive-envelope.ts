@@ -314,13 +314,8 @@ async function resolveCustomerEvent(
     arrivedAt: written ? envelope.receivedAt : redeliveredAt(item, envelope),
     firstResponded: conversation?.state.firstResponseAt !== undefined,
   };
-  const routed = await routeThenWait(deps.store, waiting, () =>
-    routeItem(
-      deps.route,
-      { item, customerId, conversationId, written, conversation, profileRead, reopened },
-      receipt,
-    ),
-  );
+  const routing = { item, customerId, conversationId, written, conversation, profileRead, reopened };
+  const routed = await routeThenWait(deps.store, waiting, () => routeItem(deps.route, routing, receipt));
   await answerFromBusinessApp(deps, envelope, placed, { customerId, conversationId });
   const firstWord = profile !== undefined && profile.lastInboundAt === undefined;
   const automated = envelope.kind === 'message' && envelope.data?.automated === true;

@@ -127,7 +127,6 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
       deadLetter: localDeadLetter(queues.outboundDeadLetter),
     }),
   );
-
   queues.timers.start(createTimersConsumer((timer) => fireTimer(clockDeps, timer)));
   const replies = {
     store,

@@ -98,16 +98,11 @@ function touchBase(touch: ConversationTouch, phase: 'current' | 'stale') {
       'previewAt = if_not_exists(previewAt, :previewAt)',
     );
   }
-  // Decided once per opening: by the first message that tells one, again by one that reopens it.
+  // Decided by the first message that tells one (`#language`: a reserved word); a reopen in another
+  // language changes it by its own write (`reopenLanguageFollowUp`), only when it really differs.
   if (touch.language) {
     values[':language'] = touch.language;
-    // `language` is a DynamoDB reserved word: named in the expression as `#language`.
-    // A reopen keeps the language it replaces (`languageBefore`): routing hands on one reopened in another.
-    sets.push(
-      ...(phase === 'current' && touch.reopen
-        ? ['languageBefore = if_not_exists(#language, :language)', '#language = :language']
-        : ['#language = if_not_exists(#language, :language)']),
-    );
+    sets.push('#language = if_not_exists(#language, :language)');
   }
   if (touch.languageHint) {
     values[':languageHint'] = touch.languageHint;

@@ -106,8 +106,17 @@ describe('local runtime: a photo sent with a question', () => {
     // answer owes its first-response count, settled in 3 writes more; 46 before; 44 before WhatsApp
     // replies wrote their message reference again, for statuses without the key, 45 before the AI's
     // answer counted for the wait from its place right after the question: its end of the wait the
-    // photo began is refused, a conditional write that fails).
-    expect(textFirst).toEqual(photoFirst);
+    // photo began is refused, a conditional write that fails). The write units may differ by the order:
+    // the conversation keeps its language (`language`, 10 bytes with two letters: the field's name and
+    // the shortest tag), and in the photo-first order the item comes within 10 bytes of 1 KB for two of
+    // its writes (it is 908 bytes at the end), which the language takes past it: 30 units text first,
+    // 32 photo first (30 both before).
+    const sized = ({ cost: { writeUnits: _units, ...cost }, ...rest }: typeof textFirst) => ({
+      ...rest,
+      cost,
+    });
+    expect(sized(textFirst)).toEqual(sized(photoFirst));
+    expect(Math.max(textFirst.cost.writeUnits, photoFirst.cost.writeUnits)).toBeLessThanOrEqual(32);
     expect(photoFirst.cost.calls).toBeLessThanOrEqual(49);
     expect(photoFirst.aiAnswers).toBe(1);
     expect(photoFirst.text).toBe('ai routine');

@@ -96,8 +96,10 @@ export async function handOff(
     const target = { agentId: choice.agentId, queue: decision.queue };
     return (await deps.admin.assignRouted(conversationId, target, change))?.agentId;
   }
-  if (routing.conversation.queue !== decision.queue || holders.length) {
-    await deps.admin.assignRouted(conversationId, { queue: decision.queue }, change);
+  // Handed on from its agent for a new language (`handingOn`) with no one to take it: the queue has it.
+  if (routing.conversation.queue !== decision.queue || holders.length || routing.handingOn) {
+    const target = { queue: decision.queue, ...(routing.handingOn ? { agentId: '' } : {}) };
+    await deps.admin.assignRouted(conversationId, target, change);
   }
   return undefined;
 }

@@ -30,10 +30,12 @@ export interface Routing {
   facts: ConversationFacts;
   base: Omit<RouteInput, 'ai'>;
   now: Date;
+  /** The agent a conversation reopened in another language is handed on from (`reopenedInAnotherLanguage`). */
+  handingOn?: string | undefined;
 }
 
 /** What routing found before reading the recent timeline. */
-export type Found = Omit<Routing, 'recent' | 'context' | 'facts' | 'base' | 'now'>;
+export type Found = Omit<Routing, 'recent' | 'context' | 'facts' | 'base' | 'now' | 'handingOn'>;
 
 /**
  * Reads what the decision depends on: the conversation's kept state and the customer's most recent
@@ -56,6 +58,7 @@ export async function readRouting(
       status: conversation.status,
       assignee: conversation.assignee,
       queue: conversation.queue,
+      language: conversation.language,
       ...facts,
     },
     customer: { tags: customer.tags },

@@ -7,7 +7,6 @@ import {
   threadId,
   threadParents,
 } from '../domain/conversation.js';
-import { previewOf } from '../domain/conversation-preview.js';
 import type { CsatStore } from '../domain/csat/csat-ports.js';
 import { redactedMessage } from '../domain/deletion.js';
 import type { Envelope, Identity } from '../domain/envelope.js';
@@ -37,13 +36,13 @@ import type { Customer } from '../domain/timeline.js';
 import { firstReceipt, isResend, lateFailureWait, redeliveredAt } from '../domain/waiting.js';
 import { watermarkOf } from '../domain/watermark.js';
 import { typedIdentities } from '../domain/webchat/envelopes.js';
-import { languageHintOf } from '../domain/webchat/page-language.js';
 import { type WhatsappSender, whatsappSenderOf } from '../domain/whatsapp-sender.js';
 import { closesWhatsAppWindow } from '../domain/whatsapp-window.js';
 import { loggedId } from '../log.js';
 import { answerCsat, keepSurveyAnswer } from './answer-csat.js';
 import { isLaterLook, lookAgain, redactDeleted } from './apply-deletion.js';
 import { applyReadUpTo, applyWatermark } from './apply-watermark.js';
+import { customerWords } from './customer-words.js';
 import { droppedAsErased, knownErasedRetry } from './erased-retry.js';
 import { editRefused, itemToPlace } from './held-edits.js';
 import {
@@ -87,6 +86,7 @@ export interface ResolverDeps {
   requeue?: EnvelopeQueue | undefined;
   /** A Messenger or Instagram customer's name from Meta, asked once (`lookUpName`); none when unset. */
   profileName?: ProfileNameLookup | undefined;
+  languages?: readonly string[] | undefined; // the team's (`policyLanguages`), for `languageOfMessage`
 }
 
 /** The outcome of applying one envelope, for logs and tests. */
@@ -159,7 +159,7 @@ async function placeOnTimeline(deps: ResolverDeps, resolving: Resolving): Promis
         at: item.at,
         now,
         inbound,
-        ...(inbound ? { preview: previewOf(item), languageHint: languageHintOf(item) } : {}),
+        ...(inbound ? customerWords(item, deps.languages) : {}),
         receivedAt: item.receivedAt,
         arrivedAt: envelope.receivedAt,
         continues: placement.conversationId === profile?.openConversationId,
@@ -314,9 +314,8 @@ async function resolveCustomerEvent(
     arrivedAt: written ? envelope.receivedAt : redeliveredAt(item, envelope),
     firstResponded: conversation?.state.firstResponseAt !== undefined,
   };
-  const routed = await routeThenWait(deps.store, waiting, () =>
-    routeItem(deps.route, { item, customerId, conversationId, written, conversation, profileRead }, receipt),
-  );
+  const routing = { item, customerId, conversationId, written, conversation, profileRead, reopened };
+  const routed = await routeThenWait(deps.store, waiting, () => routeItem(deps.route, routing, receipt));
   await answerFromBusinessApp(deps, envelope, placed, { customerId, conversationId });
   const firstWord = profile !== undefined && profile.lastInboundAt === undefined;
   const automated = envelope.kind === 'message' && envelope.data?.automated === true;

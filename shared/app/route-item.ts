@@ -18,6 +18,7 @@ export async function routeItem(
     written: boolean;
     conversation: ConversationSnapshot | undefined;
     profileRead: Customer | undefined;
+    reopened?: boolean | undefined;
   },
   receipt: Receipt | undefined,
 ): Promise<unknown> {
@@ -30,6 +31,7 @@ export async function routeItem(
     firstDelivery: placed.written,
     ...(!placed.written && receipt?.receiveCount === 1 ? { twin: true } : {}),
     ...(placed.profileRead?.id === placed.customerId ? { customer: placed.profileRead } : {}),
+    ...(placed.reopened ? { reopened: true } : {}),
     ...(placed.conversation?.conversation.id === conversationId ? { conversation: placed.conversation } : {}),
   });
 }

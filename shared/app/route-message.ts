@@ -25,6 +25,7 @@ import { decideAnswered } from './ai-takeover.js';
 import { handOff, takeHandOff } from './hand-off.js';
 import { sendHoldingReply } from './holding-reply.js';
 import { type Found, type Routing, readRouting } from './read-routing.js';
+import { handedOnDetail, reopenedInAnotherLanguage } from './reopen-language.js';
 import { type Recipient, type ReplyDeps, sendReply } from './send-reply.js';
 import { noteUnreachable, unreachableAfter } from './unreachable-customer.js';
 
@@ -106,8 +107,10 @@ async function decide(deps: RouterDeps, routing: Routing, redelivered: boolean):
   // A person who has the conversation, or that it waits for, keeps it: no language to look for.
   if (decision.target !== 'ai' && !handsOff(decision, routing.conversation))
     return { decision, result: undefined };
-  // Too few words to tell: the language of the web-chat page the conversation was started on, if any.
-  const language = languageToRoute(routing.context, routing.item) ?? routing.conversation.languageHint;
+  // The conversation's; else found in the recent messages; too few words: its web-chat page's, if any.
+  const { conversation } = routing;
+  const language =
+    conversation.language ?? languageToRoute(routing.context, routing.item) ?? conversation.languageHint;
   const message = { ...routing.base.message, language };
   const decided = language ? decideRoute({ ...routing.base, message }) : decision;
   if (decision.target !== 'ai') return { decision: decided, result: undefined, language };
@@ -355,7 +358,7 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
     state: kept.state,
     decisionId,
   };
-  const routing = await readRouting(deps, found, kind);
+  const routing = reopenedInAnotherLanguage(await readRouting(deps, found, kind), input.reopened);
   // An AI reply written before a crash is queued as it was written, without asking the AI again.
   const first = before ?? (await decide(deps, routing, !input.firstDelivery));
   const answered = await answerWithAi(deps, routing, first.decision, first.result);
@@ -365,12 +368,15 @@ export async function routeMessage(deps: RouterDeps, input: InboundToRoute): Pro
   const taken =
     handsOff(answered.decision, routing.conversation) &&
     !(await takeHandOff(deps.store, routing, answered.decision.queue));
-  const decision = taken ? handedOffMeanwhile(answered.decision) : answered.decision;
+  const decision = taken ? handedOffMeanwhile(answered.decision) : handedOnDetail(routing, answered.decision);
   // A reply queued again after a crash: the item was routed before.
   const outcome: RouteOutcome & { decision: RouteDecision } = { routed: before === undefined, decision };
   if (replied) outcome.replied = true;
-  // The AI's language, else the one routing found in a message the AI did not read.
-  const language = first.result?.language ?? ('language' in first ? first.language : undefined);
+  // The conversation's, else the AI's, else the one routing found in a message the AI did not read.
+  const language =
+    routing.conversation.language ??
+    first.result?.language ??
+    ('language' in first ? first.language : undefined);
   const handing = handsOff(decision, routing.conversation);
   if (handing) {
     const assignedTo = await handOff(deps, routing, decision, first.result, language);

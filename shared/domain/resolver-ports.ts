@@ -64,10 +64,10 @@ export interface ConversationTouch {
   now: string;
   /** The customer spoke: the conversation waits for an answer and records the channel. */
   inbound: boolean;
-  /** Reopen a resolved conversation (only by an event newer than its resolution). */
-  reopen: boolean;
+  reopen: boolean; // reopen a resolved conversation (only by an event newer than its resolution)
   /** The customer's message's first words (`previewOf`): kept on a conversation that has no preview yet. */
   preview?: string | undefined;
+  language?: string | undefined; // the one the message tells (`languageOfMessage`): kept if none, replaces on a reopen
   /** The web-chat page's language the message carried (`languageHintOf`): kept on a conversation that has none. */
   languageHint?: string | undefined;
   /**

@@ -123,6 +123,8 @@ export interface InboundToRoute {
   conversation?: ConversationSnapshot | undefined;
   /** The customer's profile as the resolver read it, when the event did not write it: not read again. */
   customer?: Customer | undefined;
+  /** The item reopened its resolved conversation (the touch that wrote it did). */
+  reopened?: boolean | undefined;
 }
 
 /** Routes an inbound item the resolver has just written (`routeMessage` bound to its dependencies). */

@@ -184,8 +184,7 @@ export const CustomerSchema = z.object({
   tags: z.array(z.string()).default([]),
   /** Set when an agent merged this customer into another: reads follow it. */
   mergedInto: z.string().optional(),
-  /** Customers merged into this one. */
-  mergedFrom: z.array(z.string()).default([]),
+  mergedFrom: z.array(z.string()).default([]), // customers merged into this one
   /** The agent whose reply was last queued to this customer, and when: assignment prefers them. */
   lastAgentId: z.string().optional(),
   lastAgentAt: z.iso.datetime().optional(),
@@ -257,7 +256,9 @@ export const ConversationSchema = z.object({
   /** The first words of the customer's first message in it (an email's subject), at most 60 characters
    * (`previewOf`), written with its touch; absent from before it and where the customer has not written. */
   preview: z.string().optional(),
-  /** Its web-chat page's language (`fr` of `<html lang="fr-CA">`): its language when the preview cannot tell. */
+  language: z.string().optional(), // decided per opening by the first customer message telling one (languageOfMessage)
+  languageBefore: z.string().optional(), // the one it had before the message that last reopened it
+  /** Its web-chat page's language (`fr` of `<html lang="fr-CA">`): its language when no message tells one. */
   languageHint: z.string().optional(),
   /**
    * The time of the customer's oldest message not answered yet (an agent's or the AI's reply sent);
@@ -283,8 +284,7 @@ export const ConversationSchema = z.object({
     .describe(
       "the conversations a merge of customers joined into this one (the merged-away customer's open conversation, resolved by the merge); an email reply here continues their mail thread",
     ),
-  /** Unset is normal; an SLA breach can raise it. */
-  priority: PrioritySchema.optional(),
+  priority: PrioritySchema.optional(), // unset is normal; an SLA breach can raise it
   /** Its SLA: the policy, the running deadlines, hit or missed, the breaches. */
   sla: SlaStateSchema.optional(),
   /** Out of the inbox until then, or until the customer writes. */

@@ -9,6 +9,7 @@ import { resolverSettings } from '../config/resolver-settings.js';
 import { loadRoutingPolicy } from '../config/routing-policy-file.js';
 import type { ClockEvent } from '../domain/clock-ports.js';
 import { systemClock } from '../domain/ports.js';
+import { policyLanguages } from '../domain/routing/script-language.js';
 import { log } from '../log.js';
 import { createResolverConsumer } from '../queue/resolver-consumer.js';
 import { createResponder, readConfiguredKnowledgeBase } from '../responder/create-responder.js';
@@ -77,6 +78,7 @@ export function createResolverHandler(): (
     clock: systemClock,
     ids: randomIds,
     ...resolverSettings(config),
+    languages: policyLanguages(policy),
     log,
     route: (input: Parameters<typeof routeMessage>[1]) => routeMessage(router, input),
     undelivered,

@@ -15,6 +15,7 @@ import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender, OutboundMessage } from '../domain/outbound.js';
 import type { Clock, EnvelopeQueue, IdGenerator } from '../domain/ports.js';
 import type { RouteInbound } from '../domain/router-ports.js';
+import { policyLanguages } from '../domain/routing/script-language.js';
 import { UnavailableError } from '../errors.js';
 import { log } from '../log.js';
 import { createMailConsumer } from '../queue/mail-consumer.js';
@@ -89,7 +90,7 @@ function localRouting(
   input: ConsumersInput,
   store: ReturnType<typeof storePorts>,
   replies: ReplyDeps,
-): { route: RouteInbound; undelivered: UndeliveredAnswerHandOff } {
+): { route: RouteInbound; undelivered: UndeliveredAnswerHandOff; languages: string[] } {
   const { config, repos, clock } = input;
   const policy = loadRoutingPolicy(config.ROUTING_POLICY_FILE);
   const admin = adminPorts(repos);
@@ -97,6 +98,7 @@ function localRouting(
   return {
     route: (routed) => routeMessage(router, routed),
     undelivered: undeliveredAnswerHandOff(admin, () => policy),
+    languages: policyLanguages(policy),
   };
 }
 
@@ -125,7 +127,6 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
       deadLetter: localDeadLetter(queues.outboundDeadLetter),
     }),
   );
-
   queues.timers.start(createTimersConsumer((timer) => fireTimer(clockDeps, timer)));
   const replies = {
     store,
@@ -161,6 +162,7 @@ export function startConsumers(input: ConsumersInput): ReplyDeps {
     log,
     route: routing?.route,
     undelivered: routing?.undelivered,
+    languages: routing?.languages,
     track,
     csat,
     requeue,

@@ -53,6 +53,7 @@ import {
   markAnsweredInput,
   startWaitingInput,
 } from './params/waiting.js';
+import { keepReopenLanguage } from './reopen-language.js';
 import { mergeShards } from './sharded-query.js';
 import { INDEX_KEYS, LIST_INDEX } from './table.js';
 
@@ -220,6 +221,7 @@ async function touchConversation(db: DynamoDb, touch: ConversationTouch): Promis
   const late = out.current ? lateReopenFollowUp(db.table, touch, out.attributes) : undefined;
   if (late) await updateItemIf(db, late.input);
   if (late) out.attributes = { ...out.attributes, ...late.moves };
+  if (out.current) out.attributes = await keepReopenLanguage(db, touch, out.attributes);
   // The customer reopened a conversation an agent has: it counts in their open ones again.
   if (touch.reopen && out.current && out.attributes?.assignee) await syncAgentLoad(db, out.attributes);
   const since = out.attributes?.waitingSince;
@@ -316,8 +318,7 @@ async function readConversation(
   conversationId: string,
   options: { consistent?: boolean },
 ): Promise<Conversation | undefined> {
-  const key = Keys.conversation(conversationId);
-  const out = await getItem(db, getInput(db.table, key, options.consistent === true));
+  const out = await getItem(db, getInput(db.table, Keys.conversation(conversationId), !!options.consistent));
   return out.Item ? conversationOfItem(out.Item) : undefined;
 }
 

@@ -109,10 +109,10 @@ describe('local runtime: a photo sent with a question', () => {
     // replies wrote their message reference again, for statuses without the key, 45 before the AI's
     // answer counted for the wait from its place right after the question: its end of the wait the
     // photo began is refused, a conditional write that fails). The write units may differ by the order
-    // (30 text first, 32 photo first; 30 both before the conversation kept `firstWaitFrom`, 37 bytes): routed
-    // photo first, the AI's first-response mark and its settle find the item past 1 KB (935 bytes at
-    // the end, its escalation's attributes included, plus the count owed meanwhile, `countOwed` and
-    // `countOwedFrom`, 120), 2 units each; every touch of the conversation stays at 1 unit either way.
+    // (30 both before the conversation kept its first wait's start, `firstWaitFrom`, 37 bytes, and its
+    // language, `language`, 10 bytes): routed photo first, the AI's first-response mark and its settle
+    // find the item past 1 KB (its escalation's attributes plus the count owed meanwhile, `countOwed` and
+    // `countOwedFrom`, 120 bytes), 2 units each; every touch of the conversation stays at 1 unit.
     const sized = ({ cost: { writeUnits: _units, ...cost }, ...rest }: typeof textFirst) => ({
       ...rest,
       cost,

@@ -14,12 +14,13 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 /** Each function's asset folder, by its construct id. */
 let assets = new Map<string, string>();
 
-// Two house functions bundled for real, neither listing what it loads on demand: the timers, whose
-// automations and surveys detect a language, and the WhatsApp webhook, which never does.
+// Two house functions bundled for real, neither listing what it loads on demand: the resolver, whose
+// touch and routing detect a message's language, and the WhatsApp webhook, which never does. (The
+// timers were the first: their automations and surveys read the language the conversation keeps now.)
 beforeAll(async () => {
   await promisify(execFile)(
     'node_modules/.bin/tsx',
-    ['test/support/bundled-functions.ts', out, 'Timers=timers', 'WhatsApp=whatsapp'],
+    ['test/support/bundled-functions.ts', out, 'Resolver=resolver', 'WhatsApp=whatsapp'],
     { maxBuffer: 16 * 1024 * 1024 },
   );
   assets = functionAssets(out, 'Functions');
@@ -27,7 +28,7 @@ beforeAll(async () => {
 
 describe('ThreadlineFunction: the heavy modules on demand in every function', () => {
   it("keeps eld's n-grams out of a bundle that reaches them without listing them, and ships them beside it", () => {
-    const dir = assets.get('Timers') ?? '';
+    const dir = assets.get('Resolver') ?? '';
     const inlined = readFileSync(join(dir, 'index.mjs'), 'utf8').includes(ELD_DATA_TEXT);
     expect({ inlined, beside: existsSync(join(dir, ELD_ON_DEMAND.file)) }).toEqual({
       inlined: false,

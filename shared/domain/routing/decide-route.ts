@@ -232,8 +232,9 @@ export function decideRoute(input: RouteInput): RouteDecision {
   const text = message.text ?? '';
   const selected = selectQueue(policy, {
     channel: message.channel,
-    // The AI's, else the one routing found in the text (a message handed off before the AI read it).
-    language: ai?.language ?? message.language ?? customer.language,
+    // The conversation's (decided once per opening), else the AI's, else the one routing found in the
+    // text (a message handed off before the AI read it).
+    language: input.conversation.language ?? ai?.language ?? message.language ?? customer.language,
     text,
     to: message.to,
   });

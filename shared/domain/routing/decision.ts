@@ -103,7 +103,7 @@ export interface RouteInput {
     /** The addresses of ours it came in on (`receivingAddresses`), for the queues' `to`. */
     to?: readonly string[] | undefined;
   };
-  conversation: Pick<Conversation, 'status' | 'assignee' | 'queue'> & {
+  conversation: Pick<Conversation, 'status' | 'assignee' | 'queue' | 'language'> & {
     /** Channels the customer wrote on in this conversation before this message (not including it). */
     channelsBefore: readonly Channel[];
     /** An agent has replied in the conversation. */

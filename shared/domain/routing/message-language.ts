@@ -2,6 +2,7 @@ import { voicemailTranscription } from '../handoff-summary.js';
 import { detectLanguage } from '../language.js';
 import { pendingText, type ResponderContext, viewConversation } from '../responder.js';
 import type { Conversation, TimelineItem } from '../timeline.js';
+import { scriptLanguage } from './script-language.js';
 
 /**
  * Fewest letters a text needs for routing to trust the language detected in it. Under it the
@@ -24,16 +25,29 @@ export function languageOfText(text: string): string | undefined {
 }
 
 /**
- * The language of a conversation, for the words sent in it later (`csat.byLanguage`, an automation's
- * reply `byLanguage` and `languages` condition): found by `languageOfText` (as the hand-off words'
- * language is for a message the AI did not read) in the first words of the customer's first message,
- * which the conversation keeps (`preview`): nothing more is read. When they are too few to tell ("hi"),
- * the language of the web-chat page it was written on (`languageHint`), else undefined.
+ * The language a customer's message decides for its conversation (`ConversationTouch.language`): the
+ * one the detector finds in it (`languageOfText`, 15 letters at least), else the one of the team's
+ * languages its script alone names (`scriptLanguage`: «مرحبا» for a team with `ar`), else none. An
+ * email's is its body's (the text routing reads), never its subject's.
+ */
+export function languageOfMessage(
+  text: string | undefined,
+  teamLanguages: readonly string[],
+): string | undefined {
+  if (!text) return undefined;
+  return languageOfText(text) ?? scriptLanguage(text.slice(0, LANGUAGE_MAX_CHARS), teamLanguages);
+}
+
+/**
+ * The language of a conversation, for routing's queue, agent and hand-off words and the words sent in
+ * it later (`csat.byLanguage`, an automation's reply `byLanguage` and `languages` condition): the one
+ * decided once per opening (`language`: by the first customer message in it that tells one,
+ * `languageOfMessage`, and again by the message that reopens it when that one tells one); when none
+ * has, the language of the web-chat page it was written on (`languageHint`), else undefined.
  */
 export const conversationLanguage = (
-  conversation: Pick<Conversation, 'preview' | 'languageHint'>,
-): string | undefined =>
-  (conversation.preview ? languageOfText(conversation.preview) : undefined) ?? conversation.languageHint;
+  conversation: Pick<Conversation, 'language' | 'languageHint'>,
+): string | undefined => conversation.language ?? conversation.languageHint;
 
 /** Of the customer's earlier messages, how many help tell the language of a short one (as the responder does). */
 const EARLIER_MESSAGES = 3;

@@ -111,6 +111,12 @@ function touchBase(touch: ConversationTouch, phase: 'current' | 'stale') {
       'previewAt = if_not_exists(previewAt, :previewAt)',
     );
   }
+  // Decided by the first message that tells one (`#language`: a reserved word); a reopen in another
+  // language changes it by its own write (`reopenLanguageFollowUp`), only when it really differs.
+  if (touch.language) {
+    values[':language'] = touch.language;
+    sets.push('#language = if_not_exists(#language, :language)');
+  }
   if (touch.languageHint) {
     values[':languageHint'] = touch.languageHint;
     sets.push('languageHint = if_not_exists(languageHint, :languageHint)');
@@ -123,7 +129,8 @@ function touchBase(touch: ConversationTouch, phase: 'current' | 'stale') {
   Object.assign(values, turn.values);
   sets.push(...turn.sets);
   adds.push(...turn.adds);
-  return { values, sets, adds, lastRemoves: turn.removes };
+  const names: Record<string, string> = touch.language ? { '#language': 'language' } : {};
+  return { values, names, sets, adds, lastRemoves: turn.removes };
 }
 
 /**
@@ -157,12 +164,13 @@ export function touchConversationInput(
   phase: 'current' | 'stale',
 ): UpdateCommandInput {
   const key = Keys.conversation(touch.conversationId);
-  const { values, sets, adds, lastRemoves } = touchBase(touch, phase);
+  const { values, names: baseNames, sets, adds, lastRemoves } = touchBase(touch, phase);
   if (phase === 'stale') {
     return {
       TableName: table,
       Key: key,
       UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+      ...(Object.keys(baseNames).length ? { ExpressionAttributeNames: baseNames } : {}),
       ExpressionAttributeValues: values,
     };
   }
@@ -178,7 +186,7 @@ export function touchConversationInput(
   else sets.push('channel = :channel', 'lastMessageAt = :at');
   const episode = episodeTouch(touch);
   sets.push(...episode.sets);
-  const names: Record<string, string> = { '#status': 'status', ...episode.names };
+  const names: Record<string, string> = { '#status': 'status', ...baseNames, ...episode.names };
   const removes: string[] = [];
   if (touch.reopen) {
     const reopen = reopenTouch(touch);

@@ -25,6 +25,18 @@ const conversation = {
   queue: 'billing',
 };
 
+/** A customer's message in their open conversation. */
+const touch: ConversationTouch = {
+  conversationId: 'cv_1',
+  customerId: 'cu_1',
+  channel: 'sms',
+  at: '2025-06-10T09:00:00.000Z',
+  now: '2025-06-10T09:00:01.000Z',
+  inbound: true,
+  reopen: false,
+  continues: true,
+};
+
 function repository() {
   const timeline = { putTimelineItem: vi.fn(async (_item: TimelineItem, _raw: unknown) => true) };
   return { conversations: conversationRepository(db, timeline), timeline };
@@ -140,16 +152,6 @@ describe('conversationRepository', () => {
   });
 
   describe("the customer's turns (routing's AI answer limit)", () => {
-    const touch: ConversationTouch = {
-      conversationId: 'cv_1',
-      customerId: 'cu_1',
-      channel: 'sms',
-      at: '2025-06-10T09:00:00.000Z',
-      now: '2025-06-10T09:00:01.000Z',
-      inbound: true,
-      reopen: false,
-      continues: true,
-    };
     /** The DynamoDB calls a touch makes, by command, and the update expressions it sends. */
     const callsOf = async (t: ConversationTouch) => {
       ddb.resetHistory();
@@ -343,5 +345,49 @@ describe('conversationRepository', () => {
     await expect(conversations.addNote('cv_9', 'hi', 'ag_1', 'n', 'no_1')).rejects.toBeInstanceOf(
       NotFoundError,
     );
+  });
+});
+
+describe("a conversation's language on a reopen", () => {
+  beforeEach(() => ddb.reset());
+  /** A customer's German message reopening their resolved conversation. */
+  const reopen: ConversationTouch = { ...touch, reopen: true, continues: false, language: 'de' };
+  /** The touch's writes of the conversation's language, and the conversation it answers (`had` its write's). */
+  async function touched(t: ConversationTouch, had: Record<string, unknown>) {
+    ddb.on(UpdateCommand).resolves({ Attributes: { ...conversation, ...had } });
+    const out = await repository().conversations.touchConversation(t);
+    const inputs = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    return { updates: inputs.filter((input) => input.UpdateExpression?.includes('#language')), out };
+  }
+
+  it('keeps the language the conversation had in the touch, and changes it by one write when it differs', async () => {
+    const { updates, out } = await touched(reopen, { language: 'es' });
+    expect(updates[0]?.UpdateExpression).toContain('#language = if_not_exists(#language, :language)');
+    expect(updates[0]?.UpdateExpression).not.toContain('languageBefore');
+    expect(updates.slice(1)).toEqual([
+      expect.objectContaining({
+        UpdateExpression: 'SET languageBefore = :before, #language = :language',
+        ConditionExpression: '#language = :before',
+        ExpressionAttributeValues: { ':before': 'es', ':language': 'de' },
+      }),
+    ]);
+    // Routing reads the conversation from the touch: the new language and the one it replaced.
+    expect(out.snapshot?.conversation).toMatchObject({ language: 'de', languageBefore: 'es' });
+  });
+
+  // A redelivered reopen finds its language written; an email taken for the reopen of its thread's open
+  // conversation (a crashed run had not written the profile) finds the one it tells: neither writes
+  // `languageBefore`, so the crashed run ends as the uncrashed one (crash-after-k-writes).
+  it('writes nothing more in the language the conversation has, for one that had none, or no reopen', async () => {
+    for (const [t, had] of [
+      [reopen, { language: 'de' }],
+      [reopen, {}],
+      [{ ...reopen, reopen: false }, { language: 'es' }],
+    ] as const) {
+      ddb.reset();
+      const { updates, out } = await touched(t, had);
+      expect(updates).toHaveLength(1);
+      expect(out.snapshot?.conversation.languageBefore).toBeUndefined();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type AutomationAction, failedCondition, replyInLanguage } from '#shared/domain/automations/rules.js';
-import { conversationLanguage } from '#shared/domain/routing/message-language.js';
+import { conversationLanguage, languageOfMessage } from '#shared/domain/routing/message-language.js';
 import { parseRoutingPolicy } from '#shared/domain/routing/policy.js';
 import type { Conversation } from '#shared/domain/timeline.js';
 
@@ -85,20 +85,25 @@ describe('the languages condition', () => {
     expect(() => parseRoutingPolicy(policyWith({ text: CLOSED }, { languages: [] }))).toThrow(/languages/);
   });
 
-  it("finds the conversation's language in its preview, none in too few words", () => {
-    expect(
-      conversationLanguage(conversation('السلام عليكم، بغيت نعرف فين وصلات الطلبية ديالي رقم 4512؟')),
-    ).toBe('ar');
-    expect(
-      conversationLanguage(conversation('Bonjour, je voudrais savoir où en est ma commande 4512.')),
-    ).toBe('fr');
-    expect(conversationLanguage(conversation('salam'))).toBeUndefined();
+  it("decides a message's language by the detector from 15 letters, or by a script only one team language uses", () => {
+    const team = ['es', 'ar', 'de', 'ru'];
+    expect(languageOfMessage('السلام عليكم، بغيت نعرف فين وصلات الطلبية ديالي رقم 4512؟', team)).toBe('ar');
+    expect(languageOfMessage('Bonjour, je voudrais savoir où en est ma commande 4512.', team)).toBe('fr');
+    // Short: the script decides when only one of the team's languages is written in it.
+    expect(languageOfMessage('مرحبا', team)).toBe('ar');
+    expect(languageOfMessage('شكرا لكم', team)).toBe('ar');
+    expect(languageOfMessage('привет', team)).toBe('ru');
+    expect(languageOfMessage('مرحبا', ['ar', 'fa'])).toBeUndefined();
+    expect(languageOfMessage('مرحبا', ['es'])).toBeUndefined();
+    expect(languageOfMessage('salam', team)).toBeUndefined();
+    expect(languageOfMessage('مرحبا hello', team)).toBeUndefined();
   });
 
-  it("takes the web-chat page's language when the first words are too few to tell, never over words that tell", () => {
+  it("is the language decided for the conversation, else its web-chat page's, never its preview's", () => {
     expect(conversationLanguage({ ...conversation('hi'), languageHint: 'fr' })).toBe('fr');
     expect(conversationLanguage({ languageHint: 'fr' })).toBe('fr');
     const english = conversation('Hello, where is my order 4512? It was due on Monday.');
-    expect(conversationLanguage({ ...english, languageHint: 'fr' })).toBe('en');
+    expect(conversationLanguage({ ...english, language: 'en', languageHint: 'fr' })).toBe('en');
+    expect(conversationLanguage(english)).toBeUndefined();
   });
 });

@@ -160,14 +160,16 @@ describe('local runtime: a merge joins the merged-in open conversation', () => {
     expect((await conversation(q.kept)).waitingSince).toBeUndefined();
     // What the merge cost, its quiet resolve and the join included.
     // What the merge wrote: the join is three writes of the kept conversation (its channels and the
-    // joined one's id; its channel; its wait), one unit each, beside the quiet resolve's four (note,
+    // joined one's id; its channel; its wait), two units each (one each before the conversation kept its
+    // first wait's start, `firstWaitFrom`, and its language, `language`: 47 bytes that take this item,
+    // near 1 KB with the joined one's id, past it), beside the quiet resolve's four (note,
     // conversation, profile, event) and the merge's own 18; no item is read more than before but the two
     // conversations the quiet resolve read already.
     const on = (pk: string) => writes.filter((c) => c.pk === pk);
     expect(on(`CONVERSATION#${q.kept}`).map((c) => [c.command, c.failed, c.units])).toEqual([
-      ['UpdateItem', false, 1],
-      ['UpdateItem', false, 1],
-      ['UpdateItem', false, 1],
+      ['UpdateItem', false, 2],
+      ['UpdateItem', false, 2],
+      ['UpdateItem', false, 2],
     ]);
     expect(writes).toHaveLength(25);
     expect(figures.byCommand).toEqual({

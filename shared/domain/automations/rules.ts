@@ -4,7 +4,7 @@ import { PolicyTemplateSchema, policyText } from '../policy-text.js';
 import { uncarried } from '../reply-content.js';
 import { isWithinBusinessHours } from '../routing/business-hours.js';
 import { languageMatches } from '../routing/language-match.js';
-import { LanguageTagSchema } from '../routing/language-tag.js';
+import { byLanguageSchema, LanguageTagSchema } from '../routing/language-tag.js';
 import type { BusinessHours } from '../routing/policy.js';
 import { DurationSchema } from '../sla/duration.js';
 import type { Conversation } from '../timeline.js';
@@ -50,7 +50,7 @@ export const AutomationActionSchema = z.discriminatedUnion('type', [
       template: PolicyTemplateSchema.optional(),
       channel: AutomationChannelSchema.default('last'),
       /** The text in other languages, keyed as `aiReplies.byLanguage`: see `replyInLanguage`. */
-      byLanguage: z.record(LanguageTagSchema, z.strictObject({ text: Text })).optional(),
+      byLanguage: byLanguageSchema(z.strictObject({ text: Text })).optional(),
     })
     .refine((a) => a.text !== undefined || a.template !== undefined, {
       message: 'a reply needs text or a template',

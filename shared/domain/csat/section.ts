@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { PolicyTemplateSchema, policyText } from '../policy-text.js';
 import { languageMatches } from '../routing/language-match.js';
-import { LanguageTagSchema } from '../routing/language-tag.js';
+import { byLanguageSchema, LanguageTagSchema } from '../routing/language-tag.js';
 import { DurationSchema } from '../sla/duration.js';
 import type { Conversation } from '../timeline.js';
 
@@ -87,7 +87,7 @@ export const CsatSectionSchema = z.strictObject({
    * The survey in other languages, by language tag (`ar`, `es`), keyed as `aiReplies.byLanguage`: used
    * for a conversation whose language was found (`csatInLanguage`), else `question` and `words`.
    */
-  byLanguage: z.record(LanguageTagSchema, CsatLanguageSchema).optional(),
+  byLanguage: byLanguageSchema(CsatLanguageSchema).optional(),
   whatsappTemplate: PolicyTemplateSchema.optional(),
   /** No survey for a customer with any of these tags. */
   excludeTags: z.array(z.string().trim().min(1).max(64)).default([]),

@@ -32,3 +32,30 @@ export const LanguageTagSchema = z
   .string()
   .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a language tag such as "en" or "es-MX"')
   .overwrite(withTwoLetterLanguage);
+
+/**
+ * A record keyed by language tags (`byLanguage`), each language named once as stored: keys that are
+ * one tag once kept in two letters (`por` and `pt`) are refused, naming both, where before one quietly
+ * replaced the other. Keys are compared case-insensitively (`es-MX`, `es-mx`).
+ */
+export function byLanguageSchema<T extends z.ZodType>(value: T) {
+  return z
+    .record(z.string(), z.unknown())
+    .superRefine((record, ctx) => {
+      const seen = new Map<string, string>();
+      for (const key of Object.keys(record)) {
+        const tag = LanguageTagSchema.safeParse(key);
+        if (!tag.success) continue;
+        const same = tag.data.toLowerCase();
+        const first = seen.get(same);
+        if (first === undefined) seen.set(same, key);
+        else
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: `"${first}" and "${key}" name the same language (${tag.data}): keep one`,
+          });
+      }
+    })
+    .pipe(z.record(LanguageTagSchema, value));
+}

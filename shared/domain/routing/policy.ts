@@ -8,7 +8,7 @@ import { HolidaysSchema, OverridesSchema, TimeZoneSchema } from '../sla/calendar
 import { AutoResolveSchema, type SlaSection, SlaSectionSchema } from '../sla/policy.js';
 import { checkSlaCalendars } from '../sla/rules.js';
 import { languageMatches } from './language-match.js';
-import { LanguageTagSchema } from './language-tag.js';
+import { byLanguageSchema, LanguageTagSchema } from './language-tag.js';
 
 /** Raised when a routing policy file is not JSON or breaks the schema; the message names each bad field. */
 export class RoutingPolicyError extends Error {
@@ -215,7 +215,7 @@ export const AiRepliesSchema = z.strictObject({
    * before the AI read it) detected the customer's message in that language (matched on the primary
    * subtag), else the words above.
    */
-  byLanguage: z.record(LanguageTagSchema, HandoffWordsSchema).optional(),
+  byLanguage: byLanguageSchema(HandoffWordsSchema).optional(),
 });
 
 /** What a customer handed to a person is told, in one language. */

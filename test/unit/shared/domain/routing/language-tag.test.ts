@@ -147,4 +147,39 @@ describe('LanguageTagSchema', () => {
     );
     expect(Object.keys(policy.csat?.byLanguage ?? {})).toEqual(['fr']);
   });
+
+  /** `por` and `pt` were read as one key, the later one kept: the other's words were never sent. */
+  it('refuses a byLanguage naming one language twice (por and pt, es-MX and es-mx), naming both keys', () => {
+    const base = { defaultQueue: 'general', queues: [{ name: 'general' }] };
+    const refusal = (extra: object) => {
+      try {
+        parseRoutingPolicy(JSON.stringify({ ...base, ...extra }));
+      } catch (error) {
+        return String((error as Error).message);
+      }
+      return 'accepted';
+    };
+    expect(
+      refusal({ aiReplies: { byLanguage: { por: { handoff: 'Já' }, pt: { handoff: 'Já vem' } } } }),
+    ).toMatch(/aiReplies\.byLanguage\.pt.*"por" and "pt" name the same language \(pt\)/);
+    expect(
+      refusal({
+        csat: {
+          question: 'How did we do?',
+          byLanguage: { 'es-MX': { question: 'A' }, 'es-mx': { question: 'B' } },
+        },
+      }),
+    ).toMatch(/"es-MX" and "es-mx" name the same language/);
+    const reply = {
+      type: 'reply',
+      text: 'Hi',
+      byLanguage: { deu: { text: 'Hallo' }, ger: { text: 'Servus' } },
+    };
+    expect(
+      refusal({ automations: [{ name: 'greet', trigger: 'conversation_opened', actions: [reply] }] }),
+    ).toMatch(/"deu" and "ger" name the same language \(de\)/);
+    expect(
+      refusal({ aiReplies: { byLanguage: { pt: { handoff: 'Já' }, 'pt-BR': { handoff: 'Já' } } } }),
+    ).toBe('accepted');
+  });
 });

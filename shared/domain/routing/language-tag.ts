@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { primaryLanguage } from './language-match.js';
 
 /**
  * Tagalog's two-letter code: ICU's aliases make `tgl` and `tl` Filipino (`fil`), which has none, while
@@ -35,8 +36,8 @@ export const LanguageTagSchema = z
 
 /**
  * A record keyed by language tags (`byLanguage`), each language named once as stored: keys that are
- * one tag once kept in two letters (`por` and `pt`) are refused, naming both, where before one quietly
- * replaced the other. Keys are compared case-insensitively (`es-MX`, `es-mx`).
+ * one tag once kept in two letters (`por` and `pt`), or once matched (`nb` and `no`), are refused, naming
+ * both, where before one quietly replaced (or hid) the other. Keys are compared case-insensitively.
  */
 export function byLanguageSchema<T extends z.ZodType>(value: T) {
   return z
@@ -46,7 +47,8 @@ export function byLanguageSchema<T extends z.ZodType>(value: T) {
       for (const key of Object.keys(record)) {
         const tag = LanguageTagSchema.safeParse(key);
         if (!tag.success) continue;
-        const same = tag.data.toLowerCase();
+        const [, ...rest] = tag.data.split('-');
+        const same = [primaryLanguage(tag.data), ...rest].join('-').toLowerCase();
         const first = seen.get(same);
         if (first === undefined) seen.set(same, key);
         else

@@ -179,6 +179,9 @@ describe('LanguageTagSchema', () => {
       refusal({ automations: [{ name: 'greet', trigger: 'conversation_opened', actions: [reply] }] }),
     ).toMatch(/"deu" and "ger" name the same language \(de\)/);
     expect(
+      refusal({ aiReplies: { byLanguage: { no: { handoff: 'Snart' }, nb: { handoff: 'Snart' } } } }),
+    ).toMatch(/"no" and "nb" name the same language/);
+    expect(
       refusal({ aiReplies: { byLanguage: { pt: { handoff: 'Já' }, 'pt-BR': { handoff: 'Já' } } } }),
     ).toBe('accepted');
   });

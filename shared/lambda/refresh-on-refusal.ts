@@ -20,19 +20,37 @@ export function refreshOnRefusal(
   now: () => number = Date.now,
 ): Handler {
   let current = first;
-  let refreshedAt = now();
+  const again = rebuildAtMostOnceAMinute(rebuild, 'secret not read again after a refused signature', now);
   return async (event) => {
     const result = await current(event);
     if (result.statusCode !== 401 && result.statusCode !== 403) return result;
-    if (now() - refreshedAt < REFRESH_EVERY_MS) return result;
-    refreshedAt = now();
-    try {
-      current = await rebuild();
-    } catch (err) {
-      logger.warn('secret not read again after a refused signature', { error: String(err) });
-      return result;
-    }
+    const rebuilt = await again();
+    if (!rebuilt) return result;
+    current = rebuilt;
     logger.info('secret read again after a refused signature');
     return current(event);
+  };
+}
+
+/**
+ * `rebuild` run at most once per REFRESH_EVERY_MS a container (the first window counted from now), as a
+ * refusal asks: what it built, or undefined within the window or when it failed (logged as `failed`,
+ * with `fields` and the error). The webhooks' handler and the sender's adapters are rebuilt so.
+ */
+export function rebuildAtMostOnceAMinute<T>(
+  rebuild: () => Promise<T>,
+  failed: string,
+  now: () => number,
+): (fields?: Record<string, unknown>) => Promise<T | undefined> {
+  let refreshedAt = now();
+  return async (fields = {}) => {
+    if (now() - refreshedAt < REFRESH_EVERY_MS) return undefined;
+    refreshedAt = now();
+    try {
+      return await rebuild();
+    } catch (err) {
+      logger.warn(failed, { ...fields, error: String(err) });
+      return undefined;
+    }
   };
 }

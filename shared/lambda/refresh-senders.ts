@@ -2,7 +2,7 @@ import type { Channel } from '../domain/envelope.js';
 import type { ChannelSender } from '../domain/outbound.js';
 import { CredentialsRefusedError } from '../domain/send-errors.js';
 import { logger } from '../log.js';
-import { REFRESH_EVERY_MS } from './refresh-on-refusal.js';
+import { rebuildAtMostOnceAMinute } from './refresh-on-refusal.js';
 
 type Senders = Partial<Record<Channel, ChannelSender>>;
 
@@ -20,16 +20,11 @@ export function refreshOnCredentialsRefused(
   now: () => number = Date.now,
 ): Senders {
   let current = first;
-  let refreshedAt = now();
+  const again = rebuildAtMostOnceAMinute(rebuild, 'secret not read again after refused credentials', now);
   const refreshed = async (channel: Channel, refusal: CredentialsRefusedError) => {
-    if (now() - refreshedAt < REFRESH_EVERY_MS) return undefined;
-    refreshedAt = now();
-    try {
-      current = await rebuild();
-    } catch (err) {
-      logger.warn('secret not read again after refused credentials', { channel, error: String(err) });
-      return undefined;
-    }
+    const rebuilt = await again({ channel });
+    if (!rebuilt) return undefined;
+    current = rebuilt;
     logger.info('secret read again after refused credentials', {
       channel,
       providerCode: refusal.providerCode,
